@@ -1,0 +1,273 @@
+// The gRPC server every service runs on: unary handlers executed by a fixed
+// set of worker threads, health (grpc.health.v1) and reflection, one JSON log
+// line per request, and graceful shutdown on SIGTERM/SIGINT.
+//
+// Why the async API with our own threads: handlers block on the database, so
+// they need threads of their own; the sync server's thread pool grows and
+// shrinks with load (handing each call from a poller to a worker thread) and
+// the callback API's threads must not block. Here each worker thread takes a
+// call off a completion queue and runs the handler to the end itself: no hand
+// off, a stable set of threads, and a connection leased per call.
+//
+// A handler is a plain function of (context, request, response*) returning
+// absl::Status; this file converts it to a grpc::Status in one place.
+#ifndef KAM_COMMON_GRPC_SERVER_H_
+#define KAM_COMMON_GRPC_SERVER_H_
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "grpcpp/grpcpp.h"
+
+namespace kam::common {
+
+// What a handler knows about its call besides the request.
+struct CallContext {
+  grpc::ServerContext* server_context = nullptr;
+  // The caller's name from the `x-kam-actor` metadata ("anonymous" if none),
+  // recorded in history rows.
+  std::string actor;
+  // The `x-request-id` metadata, or empty; appears in the request log.
+  std::string request_id;
+};
+
+template <typename Request, typename Response>
+using UnaryHandler =
+    std::function<absl::Status(const CallContext&, const Request&, Response*)>;
+
+// The generated AsyncService::RequestXxx member for a unary method.
+template <typename Service, typename Request, typename Response>
+using UnaryRequestMethod = void (Service::*)(grpc::ServerContext*, Request*,
+                                             grpc::ServerAsyncResponseWriter<Response>*,
+                                             grpc::CompletionQueue*,
+                                             grpc::ServerCompletionQueue*, void*);
+
+// Health service name that reports SERVING for as long as the process runs
+// (for liveness probes); "" and the service names follow the database.
+inline constexpr absl::string_view kLivenessHealthName = "liveness";
+
+// Blocks SIGTERM and SIGINT in the calling thread and every thread it
+// creates later, so WaitForShutdownSignal() receives them. Call first thing
+// in main, before any thread exists.
+void BlockShutdownSignals();
+
+namespace internal {
+template <typename T>
+struct NonDeduced {
+  using type = T;
+};
+}  // namespace internal
+
+class GrpcServer {
+ public:
+  struct Options {
+    std::string listen = "127.0.0.1:0";
+    int threads = 8;
+    absl::Duration shutdown_grace = absl::Seconds(20);
+    // Names reported by the health service besides "" (the whole server).
+    std::vector<std::string> health_service_names;
+    // Run at the start and end of every worker thread (the MySQL driver's
+    // per-thread set-up).
+    std::function<void()> thread_init;
+    std::function<void()> thread_end;
+    // One log line per request (off only for the transport benchmark's echo).
+    bool log_requests = true;
+  };
+
+  explicit GrpcServer(Options options);
+  ~GrpcServer();
+
+  GrpcServer(const GrpcServer&) = delete;
+  GrpcServer& operator=(const GrpcServer&) = delete;
+
+  // Registers a generated service before Start(). Its methods must all be
+  // added with AddUnary (async) or be sync/callback methods of its own.
+  void RegisterService(grpc::Service* service) { services_.push_back(service); }
+
+  // Adds the handler of one unary method of a registered async service.
+  // `full_name` is "/package.Service/Method", for the request log.
+  // Service is deduced from `request` alone (generated RequestXxx members
+  // live in per-method base classes of AsyncService).
+  template <typename Service, typename Request, typename Response>
+  void AddUnary(typename internal::NonDeduced<Service>::type* service,
+                UnaryRequestMethod<Service, Request, Response> request, std::string full_name,
+                typename internal::NonDeduced<UnaryHandler<Request, Response>>::type handler);
+
+  // Binds and starts the worker threads. Health starts NOT_SERVING; the
+  // service calls SetServing(true) once its schema is migrated and the
+  // database answers.
+  absl::Status Start();
+
+  // The port bound (useful with port 0).
+  int port() const { return port_; }
+
+  // Health status of "" and every health service name.
+  void SetServing(bool serving);
+
+  // Until this is called every call is answered UNAVAILABLE ("starting"):
+  // the schema may not exist yet.
+  void MarkReady() { ready_.store(true, std::memory_order_release); }
+  bool ready() const { return ready_.load(std::memory_order_acquire); }
+
+  // Blocks until SIGTERM or SIGINT (see BlockShutdownSignals).
+  static void WaitForShutdownSignal();
+
+  // Stops accepting calls, lets in-flight calls finish within the grace
+  // period, cancels the rest, and stops the threads. Idempotent. Returns
+  // false when a handler was still blocked (in the database) a moment after
+  // the grace period: its caller has been answered, and the process should
+  // exit now (std::_Exit) rather than wait for it.
+  bool Shutdown();
+
+  // --- used by the per-call machinery ---
+  class Method;
+  bool Arm(Method* method, grpc::ServerCompletionQueue* cq);
+  void LogRequest(const std::string& method, const CallContext& context,
+                  const absl::Status& status, absl::Duration latency);
+  bool log_requests() const { return options_.log_requests; }
+  void CallStarted() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
+  void CallFinished() { in_flight_.fetch_sub(1, std::memory_order_release); }
+
+  // A tag on a completion queue.
+  class Tag {
+   public:
+    virtual ~Tag() = default;
+    virtual void Proceed(bool ok) = 0;
+  };
+
+  // A registered method: arms calls waiting for requests on a queue.
+  class Method {
+   public:
+    virtual ~Method() = default;
+    virtual void Arm(GrpcServer* server, grpc::ServerCompletionQueue* cq) = 0;
+  };
+
+ private:
+  void Work(grpc::ServerCompletionQueue* cq);
+
+  Options options_;
+  std::vector<grpc::Service*> services_;
+  std::vector<std::unique_ptr<Method>> methods_;
+  std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;
+  std::unique_ptr<grpc::Server> server_;
+  std::vector<std::thread> threads_;
+  int port_ = 0;
+  std::atomic<int> in_flight_{0};
+  std::atomic<bool> ready_{false};
+  absl::Mutex arm_mu_;  // held shared while arming; exclusively to stop arming
+  bool accepting_ ABSL_GUARDED_BY(arm_mu_) = false;
+  bool shut_down_ = false;
+  bool abandoned_ = false;
+  // How long handlers may run on after the grace period before they are
+  // abandoned.
+  static constexpr absl::Duration kHandlerDrain = absl::Milliseconds(500);
+};
+
+namespace internal {
+
+// Fills the actor and request id from the call's metadata.
+void ReadCallMetadata(grpc::ServerContext* server_context, CallContext* context);
+
+template <typename Service, typename Request, typename Response>
+class UnaryMethod final : public GrpcServer::Method {
+ public:
+  UnaryMethod(Service* service, UnaryRequestMethod<Service, Request, Response> request,
+              std::string full_name, UnaryHandler<Request, Response> handler)
+      : service_(service),
+        request_(request),
+        full_name_(std::move(full_name)),
+        handler_(std::move(handler)) {}
+
+  void Arm(GrpcServer* server, grpc::ServerCompletionQueue* cq) override;
+
+  Service* service_;
+  UnaryRequestMethod<Service, Request, Response> request_;
+  std::string full_name_;
+  UnaryHandler<Request, Response> handler_;
+};
+
+// One call: waits for a request, runs the handler, sends the answer, and
+// deletes itself when the answer is sent (or the server shuts down).
+template <typename Service, typename Request, typename Response>
+class UnaryCall final : public GrpcServer::Tag {
+ public:
+  UnaryCall(GrpcServer* server, UnaryMethod<Service, Request, Response>* method,
+            grpc::ServerCompletionQueue* cq)
+      : server_(server), method_(method), cq_(cq), responder_(&server_context_) {
+    (method->service_->*method->request_)(&server_context_, &request_, &responder_, cq, cq,
+                                          this);
+  }
+
+  void Proceed(bool ok) override {
+    if (finishing_ || !ok) {  // answer sent, or no call will come (shutdown)
+      delete this;
+      return;
+    }
+    finishing_ = true;
+    // Once Finish is called another thread may delete this call, so nothing
+    // below it may touch a member.
+    GrpcServer* const server = server_;
+    server->CallStarted();
+    server_->Arm(method_, cq_);  // keep a call waiting for the next request
+    const absl::Time start = absl::Now();
+    CallContext context;
+    context.server_context = &server_context_;
+    internal::ReadCallMetadata(&server_context_, &context);
+    absl::Status status =
+        server->ready()
+            ? method_->handler_(context, request_, &response_)
+            : absl::UnavailableError("the service is starting: its database is not ready yet");
+    if (server_->log_requests()) {
+      server_->LogRequest(method_->full_name_, context, status, absl::Now() - start);
+    }
+    if (status.ok()) {
+      responder_.Finish(response_, grpc::Status::OK, this);
+    } else {
+      responder_.FinishWithError(
+          grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                       std::string(status.message())),
+          this);
+    }
+    server->CallFinished();
+  }
+
+ private:
+  GrpcServer* server_;
+  UnaryMethod<Service, Request, Response>* method_;
+  grpc::ServerCompletionQueue* cq_;
+  grpc::ServerContext server_context_;
+  Request request_;
+  Response response_;
+  grpc::ServerAsyncResponseWriter<Response> responder_;
+  bool finishing_ = false;
+};
+
+template <typename Service, typename Request, typename Response>
+void UnaryMethod<Service, Request, Response>::Arm(GrpcServer* server,
+                                                  grpc::ServerCompletionQueue* cq) {
+  new UnaryCall<Service, Request, Response>(server, this, cq);
+}
+
+}  // namespace internal
+
+template <typename Service, typename Request, typename Response>
+void GrpcServer::AddUnary(
+    typename internal::NonDeduced<Service>::type* service,
+    UnaryRequestMethod<Service, Request, Response> request, std::string full_name,
+    typename internal::NonDeduced<UnaryHandler<Request, Response>>::type handler) {
+  methods_.push_back(std::make_unique<internal::UnaryMethod<Service, Request, Response>>(
+      service, request, std::move(full_name), std::move(handler)));
+}
+
+}  // namespace kam::common
+
+#endif  // KAM_COMMON_GRPC_SERVER_H_

@@ -1,0 +1,461 @@
+// account_bench: how fast the account service is, next to the limits of what
+// it stands on, all measured in one run on this machine.
+//
+//   echo        a no-op unary call (GetAccount answered from memory with a
+//               canned account of the same size) served by the same server
+//               framework in its own process: the transport's limit.
+//   raw         the same prepared statement the store runs, through
+//               Connector/C++ on a pool of connections (one per client slot):
+//               the database's limit.
+//   service     GetAccount / CreateAccount through kam-account.
+//
+// Client, server and database share the machine's cores, so their costs add:
+// the limit a service call can reach is 1 / (1/echo + 1/raw). The ratio
+// printed is service / that combined limit. Only calls that returned OK
+// count. Phases run in interleaved rounds and the median round is reported,
+// because the machine is shared and noisy.
+//
+//   account_bench [--accounts=100000] [--concurrency=16] [--seconds=5]
+//                 [--rounds=3] [--service_threads=8]
+#include <cppconn/exception.h>
+#include <mysql_connection.h>
+#include <mysql_driver.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/grpc_server.h"
+#include "common/proto_time.h"
+#include "grpcpp/grpcpp.h"
+#include "kam/account/v1/account.grpc.pb.h"
+#include "services/account/account_store.h"
+#include "tests/harness/service_process.h"
+#include "tests/harness/suite.h"
+
+ABSL_FLAG(int, accounts, 100000, "accounts to load (through CreateAccount) before reading");
+ABSL_FLAG(int, concurrency, 16, "calls in flight (client slots), the same for every phase");
+ABSL_FLAG(int, seconds, 5, "length of each measured phase");
+ABSL_FLAG(int, rounds, 3, "interleaved rounds; the median is reported");
+ABSL_FLAG(int, service_threads, 8, "--threads of kam-account and of the echo server");
+ABSL_FLAG(int, serve_echo, 0, "internal: run as the echo server on this port");
+
+namespace {
+
+namespace v1 = kam::account::v1;
+
+// ---------------------------------------------------------------- results
+
+struct Result {
+  int64_t ok = 0;
+  int64_t failed = 0;
+  double seconds = 0;
+  std::vector<int64_t> latencies_us;  // OK calls only
+
+  double rate() const { return seconds > 0 ? ok / seconds : 0; }
+  int64_t Percentile(double p) const {
+    if (latencies_us.empty()) return 0;
+    std::vector<int64_t> sorted = latencies_us;
+    const size_t k = std::min(sorted.size() - 1, static_cast<size_t>(p * sorted.size()));
+    std::nth_element(sorted.begin(), sorted.begin() + k, sorted.end());
+    return sorted[k];
+  }
+};
+
+const Result& Median(std::vector<Result>& rounds) {
+  std::sort(rounds.begin(), rounds.end(),
+            [](const Result& a, const Result& b) { return a.rate() < b.rate(); });
+  return rounds[rounds.size() / 2];
+}
+
+// ---------------------------------------------------------------- clients
+
+// Closed loop over the gRPC callback API: `concurrency` calls in flight,
+// each slot starting its next call when the previous one completes, until
+// `duration` passes or `max_calls` have been started.
+class ClosedLoop {
+ public:
+  using Issue = std::function<void(int64_t call, std::function<void(bool ok)> done)>;
+
+  static Result Run(int concurrency, absl::Duration duration, int64_t max_calls, Issue issue) {
+    ClosedLoop loop(concurrency, duration, max_calls, std::move(issue));
+    return loop.Wait();
+  }
+
+ private:
+  ClosedLoop(int concurrency, absl::Duration duration, int64_t max_calls, Issue issue)
+      : issue_(std::move(issue)), max_calls_(max_calls), slots_(concurrency) {
+    start_ = absl::Now();
+    end_ = start_ + duration;
+    active_ = concurrency;
+    for (int i = 0; i < concurrency; ++i) Next(i);
+  }
+
+  void Next(int slot) {
+    const int64_t call = started_.fetch_add(1);
+    if (call >= max_calls_ || absl::Now() >= end_) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (--active_ == 0) {
+        finished_ = absl::Now();
+        cv_.notify_all();
+      }
+      return;
+    }
+    const absl::Time begin = absl::Now();
+    issue_(call, [this, slot, begin](bool ok) {
+      Slot& s = slots_[slot];
+      if (ok) {
+        ++s.ok;
+        s.latencies_us.push_back(absl::ToInt64Microseconds(absl::Now() - begin));
+      } else {
+        ++s.failed;
+      }
+      Next(slot);
+    });
+  }
+
+  Result Wait() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return active_ == 0; });
+    Result result;
+    result.seconds = absl::ToDoubleSeconds(finished_ - start_);
+    for (Slot& s : slots_) {
+      result.ok += s.ok;
+      result.failed += s.failed;
+      result.latencies_us.insert(result.latencies_us.end(), s.latencies_us.begin(),
+                                 s.latencies_us.end());
+    }
+    return result;
+  }
+
+  struct Slot {
+    int64_t ok = 0;
+    int64_t failed = 0;
+    std::vector<int64_t> latencies_us;
+  };
+
+  Issue issue_;
+  const int64_t max_calls_;
+  std::vector<Slot> slots_;
+  std::atomic<int64_t> started_{0};
+  absl::Time start_, end_, finished_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int active_ = 0;
+};
+
+// Two channels (two HTTP/2 connections), calls spread over them.
+class Client {
+ public:
+  explicit Client(const std::string& address) {
+    for (int i = 0; i < 2; ++i) {
+      grpc::ChannelArguments args;
+      args.SetInt("kam.channel", i);  // distinct args: distinct connections
+      stubs_.push_back(v1::AccountService::NewStub(
+          grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args)));
+    }
+  }
+  v1::AccountService::Stub& stub(int64_t call) { return *stubs_[call % stubs_.size()]; }
+
+ private:
+  std::vector<std::unique_ptr<v1::AccountService::Stub>> stubs_;
+};
+
+struct GetCall {
+  grpc::ClientContext context;
+  v1::GetAccountRequest request;
+  v1::Account response;
+};
+
+Result RunGets(Client& client, int concurrency, absl::Duration duration,
+               const std::vector<std::string>& names) {
+  return ClosedLoop::Run(concurrency, duration, INT64_MAX, [&](int64_t call, auto done) {
+    auto* c = new GetCall();
+    thread_local std::minstd_rand random(std::random_device{}());
+    c->request.set_name(names[random() % names.size()]);
+    c->context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    client.stub(call).async()->GetAccount(&c->context, &c->request, &c->response,
+                                          [c, done](grpc::Status status) {
+                                            delete c;
+                                            done(status.ok());
+                                          });
+  });
+}
+
+struct CreateCall {
+  grpc::ClientContext context;
+  v1::CreateAccountRequest request;
+  v1::Account response;
+};
+
+// Every create has its own request id and name, as a real client's would.
+Result RunCreates(Client& client, int concurrency, absl::Duration duration, int64_t max_calls,
+                  const std::string& prefix, std::vector<std::string>* names) {
+  std::mutex names_mu;
+  return ClosedLoop::Run(concurrency, duration, max_calls, [&](int64_t call, auto done) {
+    auto* c = new CreateCall();
+    c->request.set_request_id(absl::StrCat(prefix, "-", call));
+    v1::Account* a = c->request.mutable_account();
+    a->set_display_name(absl::StrCat("Bench Account ", prefix, " ", call));
+    a->set_industry("manufacturing");
+    a->set_region("east");
+    c->context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    client.stub(call).async()->CreateAccount(
+        &c->context, &c->request, &c->response, [c, done, names, &names_mu](grpc::Status status) {
+          if (status.ok() && names != nullptr) {
+            std::lock_guard<std::mutex> lock(names_mu);
+            names->push_back(c->response.name());
+          }
+          delete c;
+          done(status.ok());
+        });
+  });
+}
+
+// ---------------------------------------------------------------- raw SQL
+
+// `concurrency` threads, each with its own connection and the statement
+// prepared once (what the service's pool does), running `body` in a loop.
+Result RunRaw(int concurrency, absl::Duration duration, const std::string& user,
+              const std::string& password, int port,
+              const std::function<void(sql::Connection&, int64_t call)>& body) {
+  std::vector<std::thread> threads;
+  std::vector<Result> per_thread(concurrency);
+  std::atomic<int64_t> calls{0};
+  sql::mysql::MySQL_Driver* driver = sql::mysql::get_mysql_driver_instance();
+  const absl::Time start = absl::Now();
+  const absl::Time end = start + duration;
+  for (int t = 0; t < concurrency; ++t) {
+    threads.emplace_back([&, t] {
+      driver->threadInit();
+      {
+        sql::ConnectOptionsMap options;
+        options["hostName"] = sql::SQLString(absl::StrCat("tcp://127.0.0.1:", port));
+        options["userName"] = sql::SQLString(user);
+        options["password"] = sql::SQLString(password);
+        options["schema"] = sql::SQLString("kam_account");
+        options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+        std::unique_ptr<sql::Connection> connection(driver->connect(options));
+        std::unique_ptr<sql::Statement> statement(connection->createStatement());
+        statement->execute("SET time_zone = '+00:00'");
+        Result& r = per_thread[t];
+        while (absl::Now() < end) {
+          const absl::Time begin = absl::Now();
+          try {
+            body(*connection, calls.fetch_add(1));
+            ++r.ok;
+            r.latencies_us.push_back(absl::ToInt64Microseconds(absl::Now() - begin));
+          } catch (const sql::SQLException& e) {
+            ++r.failed;
+          }
+        }
+      }
+      driver->threadEnd();
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  Result result;
+  result.seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  for (Result& r : per_thread) {
+    result.ok += r.ok;
+    result.failed += r.failed;
+    result.latencies_us.insert(result.latencies_us.end(), r.latencies_us.begin(),
+                               r.latencies_us.end());
+  }
+  return result;
+}
+
+// Per-connection prepared statements, keyed by connection.
+sql::PreparedStatement& Prepared(sql::Connection& connection, const std::string& sql) {
+  thread_local std::map<std::pair<sql::Connection*, std::string>,
+                        std::unique_ptr<sql::PreparedStatement>>
+      cache;
+  auto& slot = cache[{&connection, sql}];
+  if (slot == nullptr) slot.reset(connection.prepareStatement(sql));
+  return *slot;
+}
+
+// ---------------------------------------------------------------- echo
+
+// The echo server: the same server framework and thread count as
+// kam-account, answering GetAccount with a canned account of real size.
+int ServeEcho(int port) {
+  kam::common::BlockShutdownSignals();
+  v1::AccountService::AsyncService service;
+  v1::Account canned;
+  canned.set_name("accounts/123456");
+  canned.set_display_name("Bench Account canned 123456");
+  canned.set_industry("manufacturing");
+  canned.set_region("east");
+  canned.set_stage(v1::RELATIONSHIP_STAGE_DEVELOPMENT);
+  canned.set_state(v1::LIFECYCLE_STATE_ACTIVE);
+  *canned.mutable_create_time() = kam::common::ToProtoTimestamp(absl::Now());
+  *canned.mutable_update_time() = canned.create_time();
+  *canned.mutable_stage_update_time() = canned.create_time();
+  canned.set_etag("0123456789abcdef");
+  kam::common::GrpcServer::Options options;
+  options.listen = absl::StrCat("127.0.0.1:", port);
+  options.threads = absl::GetFlag(FLAGS_service_threads);
+  options.log_requests = false;
+  kam::common::GrpcServer server(options);
+  server.RegisterService(&service);
+  server.AddUnary(&service, &v1::AccountService::AsyncService::RequestGetAccount,
+                  "/kam.account.v1.AccountService/GetAccount",
+                  [&canned](const kam::common::CallContext&, const v1::GetAccountRequest&,
+                            v1::Account* response) {
+                    *response = canned;
+                    return absl::OkStatus();
+                  });
+  if (!server.Start().ok()) return 1;
+  server.MarkReady();
+  server.SetServing(true);
+  kam::common::GrpcServer::WaitForShutdownSignal();
+  server.Shutdown();
+  return 0;
+}
+
+void PrintRow(const char* name, const Result& r) {
+  std::printf("  %-22s %10.0f %9lld %9lld %8lld\n", name, r.rate(),
+              static_cast<long long>(r.Percentile(0.50)),
+              static_cast<long long>(r.Percentile(0.99)), static_cast<long long>(r.failed));
+}
+
+double Combined(double echo, double raw) { return 1.0 / (1.0 / echo + 1.0 / raw); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  if (absl::GetFlag(FLAGS_serve_echo) != 0) return ServeEcho(absl::GetFlag(FLAGS_serve_echo));
+
+  const int concurrency = absl::GetFlag(FLAGS_concurrency);
+  const absl::Duration phase = absl::Seconds(absl::GetFlag(FLAGS_seconds));
+  const int rounds = std::max(1, absl::GetFlag(FLAGS_rounds));
+  const int threads = absl::GetFlag(FLAGS_service_threads);
+  sql::mysql::get_mysql_driver_instance();
+
+  kam::testing::LocalSuite::Options options;
+  options.account_args = {absl::StrCat("--threads=", threads)};
+  auto suite = kam::testing::LocalSuite::Start(options);
+  if (!suite.ok()) {
+    std::fprintf(stderr, "cannot start the suite: %s\n", std::string(suite.status().message()).c_str());
+    return 1;
+  }
+  // Request logs go to the suite's log file, as they would in production.
+  const int echo_port = kam::testing::PickFreePort();
+  kam::testing::ServiceProcess::Options echo_options;
+  char self[4096];
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+  self[n > 0 ? n : 0] = '\0';
+  echo_options.binary = self;
+  echo_options.args = {absl::StrCat("--serve_echo=", echo_port),
+                       absl::StrCat("--service_threads=", threads)};
+  auto echo = kam::testing::ServiceProcess::Start(echo_options);
+  if (!echo.ok() || !(*echo)->WaitForServing(absl::StrCat("127.0.0.1:", echo_port)).ok()) {
+    std::fprintf(stderr, "cannot start the echo server\n");
+    return 1;
+  }
+
+  Client service((*suite)->account_address());
+  Client echo_client(absl::StrCat("127.0.0.1:", echo_port));
+  const std::string password = (*suite)->account_db_password();
+  const int db_port = (*suite)->db().port();
+
+  std::printf("account_bench: %d accounts, %d calls in flight, %d service threads, %d x %ds rounds\n",
+              absl::GetFlag(FLAGS_accounts), concurrency, threads, rounds,
+              absl::GetFlag(FLAGS_seconds));
+  std::vector<std::string> names;
+  names.reserve(absl::GetFlag(FLAGS_accounts));
+  const Result load = RunCreates(service, concurrency, absl::Hours(1), absl::GetFlag(FLAGS_accounts),
+                                 "load", &names);
+  std::printf("loaded %lld accounts through CreateAccount in %.1f s (%.0f/s, %lld failed)\n\n",
+              static_cast<long long>(load.ok), load.seconds, load.rate(),
+              static_cast<long long>(load.failed));
+  if (names.empty()) return 1;
+  std::vector<int64_t> ids;
+  for (const std::string& name : names) ids.push_back(std::stoll(name.substr(9)));
+
+  std::vector<Result> echo_r, raw_select_r, get_r, raw_insert_r, create_r;
+  std::atomic<int64_t> raw_insert_id{int64_t{1} << 40};  // far from service ids
+  const std::string now = kam::common::ToSqlDateTime(kam::common::NowMicros());
+  for (int round = 0; round < rounds; ++round) {
+    echo_r.push_back(RunGets(echo_client, concurrency, phase, names));
+    raw_select_r.push_back(RunRaw(concurrency, phase, "kam_account", password, db_port,
+                                  [&](sql::Connection& c, int64_t call) {
+                                    sql::PreparedStatement& s =
+                                        Prepared(c, kam::account::GetAccountSql());
+                                    s.setInt64(1, ids[(call * 7919) % ids.size()]);
+                                    std::unique_ptr<sql::ResultSet> rs(s.executeQuery());
+                                    if (!rs->next()) throw sql::SQLException("no row");
+                                  }));
+    get_r.push_back(RunGets(service, concurrency, phase, names));
+    raw_insert_r.push_back(RunRaw(
+        concurrency, phase, "kam_account", password, db_port, [&](sql::Connection& c, int64_t call) {
+          sql::PreparedStatement& s = Prepared(c, kam::account::InsertAccountSql());
+          const int64_t id = raw_insert_id.fetch_add(1);
+          const std::string key = absl::StrCat("raw-", round, "-", call);
+          int i = 1;
+          s.setInt64(i++, id);
+          s.setString(i++, absl::StrCat("Bench Account ", key));
+          s.setNull(i++, sql::DataType::VARCHAR);  // external_id
+          s.setString(i++, "manufacturing");
+          s.setString(i++, "east");
+          s.setInt(i++, 0);                         // category
+          s.setNull(i++, sql::DataType::BIGINT);    // parent_id
+          s.setString(i++, "");                     // owner
+          s.setInt(i++, 1);                         // stage DEVELOPMENT
+          s.setInt(i++, 0);                         // share of wallet
+          s.setString(i++, now);                    // stage_update_time
+          s.setNull(i++, sql::DataType::BIGINT);    // credit_limit_minor
+          s.setString(i++, "");                     // credit_currency
+          s.setInt(i++, 0);                         // payment_terms_days
+          s.setInt(i++, 0);                         // credit_risk
+          s.setInt(i++, 1);                         // state ACTIVE
+          s.setNull(i++, sql::DataType::VARCHAR);   // labels_text
+          s.setInt64(i++, 1);                       // version
+          s.setString(i++, now);                    // create_time
+          s.setString(i++, now);                    // update_time
+          s.setString(i++, key);                    // create_request_id
+          s.setString(i++, "0123456789abcdef");     // create_request_hash
+          s.executeUpdate();
+        }));
+    create_r.push_back(RunCreates(service, concurrency, phase, INT64_MAX,
+                                  absl::StrCat("round", round), nullptr));
+  }
+
+  const Result& echo_m = Median(echo_r);
+  const Result& raw_select_m = Median(raw_select_r);
+  const Result& get_m = Median(get_r);
+  const Result& raw_insert_m = Median(raw_insert_r);
+  const Result& create_m = Median(create_r);
+  std::printf("  %-22s %10s %9s %9s %8s\n", "phase (median round)", "calls/s", "p50 us", "p99 us",
+              "failed");
+  PrintRow("echo (no-op gRPC)", echo_m);
+  PrintRow("raw point select", raw_select_m);
+  PrintRow("GetAccount", get_m);
+  PrintRow("raw insert", raw_insert_m);
+  PrintRow("CreateAccount", create_m);
+  const double get_limit = Combined(echo_m.rate(), raw_select_m.rate());
+  const double create_limit = Combined(echo_m.rate(), raw_insert_m.rate());
+  std::printf("\n  GetAccount    %.0f/s = %.2f of the combined limit %.0f/s (target >= 0.75)\n",
+              get_m.rate(), get_m.rate() / get_limit, get_limit);
+  std::printf("  CreateAccount %.0f/s = %.2f of the combined limit %.0f/s (target >= 0.60)\n",
+              create_m.rate(), create_m.rate() / create_limit, create_limit);
+  std::printf("  (combined limit = 1 / (1/echo + 1/raw): client, server and database share %u cores)\n",
+              std::thread::hardware_concurrency());
+  (void)(*echo)->Stop();
+  return 0;
+}

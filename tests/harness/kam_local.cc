@@ -1,0 +1,115 @@
+// kam-local: the suite on one machine, for people (./kam up) and for tests
+// written in other languages (kam-local --exec -- python3 test.py).
+//
+//   kam-local [--data_dir=.kam] [--db_port=33061] [--account_port=50051]
+//             [--demo_data] [--exec -- command args...]
+//
+// Without --exec it starts MariaDB and the services, loads the demo data,
+// prints the endpoints and runs until SIGINT or SIGTERM, then stops
+// everything. With --exec it runs the command with KAM_ACCOUNT_ADDRESS (and
+// KAM_DB_PORT, KAM_DATA_DIR) set, stops everything and exits with the
+// command's exit code; ports default to free ones and data to a temporary
+// folder.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "tests/harness/demo_data.h"
+#include "tests/harness/suite.h"
+
+ABSL_FLAG(std::string, data_dir, "", "where MariaDB data, passwords and service logs live");
+ABSL_FLAG(int, db_port, -1, "MariaDB TCP port (default 33061; with --exec a free one)");
+ABSL_FLAG(int, account_port, -1, "account service port (default 50051; with --exec a free one)");
+ABSL_FLAG(bool, demo_data, true, "load the demo book of accounts (skipped if already loaded)");
+ABSL_FLAG(bool, exec, false, "run the command after -- against the suite, then stop");
+
+namespace {
+
+int Port(int flag, int interactive_default, bool exec) {
+  if (flag >= 0) return flag;
+  return exec ? 0 : interactive_default;
+}
+
+int RunCommand(const std::vector<char*>& command) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    sigset_t none;
+    sigemptyset(&none);
+    pthread_sigmask(SIG_SETMASK, &none, nullptr);
+    execvp(command[0], command.data());
+    std::perror("kam-local: exec");
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("Runs the KAM suite on this machine (see the header of kam_local.cc).");
+  std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
+  const bool exec = absl::GetFlag(FLAGS_exec);
+  std::vector<char*> command(rest.begin() + 1, rest.end());
+  if (exec && command.empty()) {
+    std::fprintf(stderr, "kam-local: --exec needs a command after --\n");
+    return 2;
+  }
+  command.push_back(nullptr);
+
+  // Signals are taken with sigwait; children get them unblocked.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  kam::testing::LocalSuite::Options options;
+  options.data_dir = absl::GetFlag(FLAGS_data_dir);
+  options.db_port = Port(absl::GetFlag(FLAGS_db_port), 33061, exec);
+  options.account_port = Port(absl::GetFlag(FLAGS_account_port), 50051, exec);
+  absl::StatusOr<std::unique_ptr<kam::testing::LocalSuite>> suite =
+      kam::testing::LocalSuite::Start(options);
+  if (!suite.ok()) {
+    std::fprintf(stderr, "kam-local: cannot start the suite: %s\n",
+                 std::string(suite.status().message()).c_str());
+    return 1;
+  }
+  if (absl::GetFlag(FLAGS_demo_data)) {
+    if (absl::Status loaded = kam::testing::LoadDemoData((*suite)->account_address()); !loaded.ok()) {
+      std::fprintf(stderr, "kam-local: %s\n", std::string(loaded.message()).c_str());
+      return 1;
+    }
+  }
+  setenv("KAM_ACCOUNT_ADDRESS", (*suite)->account_address().c_str(), 1);
+  setenv("KAM_DB_PORT", absl::StrCat((*suite)->db().port()).c_str(), 1);
+  setenv("KAM_DATA_DIR", (*suite)->data_dir().c_str(), 1);
+  if (exec) return RunCommand(command);
+
+  std::printf(
+      "KAM suite is up (Ctrl-C stops it):\n"
+      "  account service  %s   (kam.account.v1.AccountService; health and reflection on)\n"
+      "  MariaDB          127.0.0.1:%d (socket %s)\n"
+      "  data and logs    %s\n"
+      "Try: grpcurl -plaintext %s list    or see README.md for a Python client.\n",
+      (*suite)->account_address().c_str(), (*suite)->db().port(),
+      (*suite)->db().socket_path().c_str(), (*suite)->data_dir().c_str(),
+      (*suite)->account_address().c_str());
+  std::fflush(stdout);
+  int received = 0;
+  sigwait(&signals, &received);
+  std::printf("\nstopping...\n");
+  return 0;
+}
