@@ -32,7 +32,7 @@ namespace kam::common {
 
 // What a handler knows about its call besides the request.
 struct CallContext {
-  grpc::ServerContext* server_context = nullptr;
+  grpc::ServerContextBase* server_context = nullptr;
   // The caller's name from the `x-kam-actor` metadata ("anonymous" if none),
   // recorded in history rows.
   std::string actor;
@@ -175,7 +175,7 @@ class GrpcServer {
 namespace internal {
 
 // Fills the actor and request id from the call's metadata.
-void ReadCallMetadata(grpc::ServerContext* server_context, CallContext* context);
+void ReadCallMetadata(grpc::ServerContextBase* server_context, CallContext* context);
 
 template <typename Service, typename Request, typename Response>
 class UnaryMethod final : public GrpcServer::Method {

@@ -394,6 +394,56 @@ const std::string& InsertAccountSql() {
   return *sql;
 }
 
+namespace {
+
+// The values InsertAccountSql binds, in its order.
+std::vector<SqlValue> InsertValues(const StoredAccount& row, const std::string& request_id,
+                                   const std::string& request_hash) {
+  const v1::Account& a = row.account;
+  const v1::CreditProfile& credit = a.credit();
+  auto text_or_null = [](const std::string& text) -> SqlValue {
+    if (text.empty()) return nullptr;
+    return text;
+  };
+  auto int_or_null = [](bool present, int64_t value) -> SqlValue {
+    if (!present) return nullptr;
+    return value;
+  };
+  std::optional<std::string> labels = EncodeLabels(a.labels());
+  return {row.id,
+          a.display_name(),
+          text_or_null(a.external_id()),
+          a.industry(),
+          a.region(),
+          int64_t{a.category()},
+          int_or_null(row.parent_id != 0, row.parent_id),
+          a.owner(),
+          int64_t{a.stage()},
+          int64_t{a.share_of_wallet_percent()},
+          Time(a.stage_update_time()),
+          int_or_null(credit.has_credit_limit(), credit.credit_limit().minor_units()),
+          credit.has_credit_limit() ? credit.credit_limit().currency_code() : std::string(),
+          int64_t{credit.payment_terms_days()},
+          int64_t{credit.risk_level()},
+          int64_t{a.state()},
+          labels.has_value() ? SqlValue(*labels) : SqlValue(nullptr),
+          row.version,
+          Time(a.create_time()),
+          Time(a.update_time()),
+          text_or_null(request_id),
+          request_id.empty() ? SqlValue(nullptr) : SqlValue(request_hash)};
+}
+
+// InsertAccountSql with `rows` rows of values.
+std::string MultiRowInsertSql(size_t rows) {
+  static constexpr char kRow[] = ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  std::string sql = InsertAccountSql();
+  for (size_t i = 1; i < rows; ++i) sql.append(kRow);
+  return sql;
+}
+
+}  // namespace
+
 // --- AccountTx ----------------------------------------------------------
 
 absl::StatusOr<StoredAccount> AccountTx::LockAccount(int64_t id) {
@@ -441,23 +491,8 @@ absl::StatusOr<InsertOutcome> AccountTx::InsertAccount(const StoredAccount& row,
                                                        const std::string& request_id,
                                                        const std::string& request_hash) {
   const v1::Account& a = row.account;
-  const v1::CreditProfile& credit = a.credit();
-  std::optional<int64_t> limit;
-  if (credit.has_credit_limit()) limit = credit.credit_limit().minor_units();
   try {
-    connection_.Update(
-        InsertAccountSql(),
-        row.id, a.display_name(),
-        a.external_id().empty() ? std::nullopt : std::optional<std::string>(a.external_id()),
-        a.industry(), a.region(), static_cast<int>(a.category()),
-        row.parent_id == 0 ? std::nullopt : std::optional<int64_t>(row.parent_id), a.owner(),
-        static_cast<int>(a.stage()), a.share_of_wallet_percent(), Time(a.stage_update_time()),
-        limit, credit.has_credit_limit() ? credit.credit_limit().currency_code() : std::string(),
-        credit.payment_terms_days(), static_cast<int>(credit.risk_level()),
-        static_cast<int>(a.state()), EncodeLabels(a.labels()), row.version,
-        Time(a.create_time()), Time(a.update_time()),
-        request_id.empty() ? std::nullopt : std::optional<std::string>(request_id),
-        request_id.empty() ? std::nullopt : std::optional<std::string>(request_hash));
+    connection_.Update(InsertAccountSql(), InsertValues(row, request_id, request_hash));
   } catch (const sql::SQLException& e) {
     if (e.getErrorCode() != common::kErDupEntry) throw;
     if (common::DuplicateKeyName(e.what()) == "uk_accounts_create_request") {
@@ -701,8 +736,24 @@ absl::Status AccountTx::SetTier(int64_t account_id, v1::Tier from, v1::Tier to,
 
 // --- AccountStore -------------------------------------------------------
 
+// Largest GetAccount batch: beyond this, batches stop saving much and a
+// caller waits for a long result set.
+constexpr int kMaxReadBatch = 64;
+
+// Largest CreateAccount batch (one multi-row INSERT).
+constexpr int kMaxInsertBatch = 32;
+// Batches running at once: two let the database overlap a query with the
+// other core's work, and two commits share one log flush.
+const int kReadLanes = 1;
+const int kInsertLanes = 1;
+
 AccountStore::AccountStore(common::ConnectionPool* pool)
     : pool_(pool),
+      account_reads_([this](const std::vector<const int64_t*>& ids) { return ReadBatch(ids); },
+                     kMaxReadBatch, kReadLanes),
+      account_inserts_(
+          [this](const std::vector<const PendingInsert*>& inserts) { return InsertBatch(inserts); },
+          kMaxInsertBatch, kInsertLanes),
       account_ids_(pool, "accounts"),
       contact_ids_(pool, "contacts"),
       membership_ids_(pool, "team_memberships"),
@@ -721,58 +772,108 @@ absl::Status AccountStore::Transact(absl::string_view context,
 absl::StatusOr<InsertOutcome> AccountStore::InsertAccount(const StoredAccount& row,
                                                           const std::string& request_id,
                                                           const std::string& request_hash) {
-  InsertOutcome outcome = InsertOutcome::kInserted;
+  return account_inserts_.Call(PendingInsert{&row, &request_id, &request_hash});
+}
+
+std::vector<absl::StatusOr<InsertOutcome>> AccountStore::InsertBatch(
+    const std::vector<const PendingInsert*>& inserts) {
+  std::vector<absl::StatusOr<InsertOutcome>> outcomes(inserts.size(), InsertOutcome::kInserted);
+  auto one_by_one = [&](SqlConnection& connection) {
+    AccountTx tx(connection, *this);
+    for (size_t i = 0; i < inserts.size(); ++i) {
+      outcomes[i] = tx.InsertAccount(*inserts[i]->row, *inserts[i]->request_id,
+                                     *inserts[i]->request_hash);
+    }
+    return absl::OkStatus();
+  };
   absl::Status status =
-      common::WithConnection(*pool_, "creating account", [&](SqlConnection& connection) {
-        AccountTx tx(connection, *this);
-        absl::StatusOr<InsertOutcome> inserted = tx.InsertAccount(row, request_id, request_hash);
-        if (!inserted.ok()) return inserted.status();
-        outcome = *inserted;
-        return absl::OkStatus();
+      common::WithConnection(*pool_, "creating accounts", [&](SqlConnection& connection) {
+        if (inserts.size() == 1) return one_by_one(connection);
+        // One statement, so one commit, for the whole batch; it inserts all
+        // rows or none. A duplicate key anywhere (a retried request, a taken
+        // external id) sends the batch row by row to find whose it is.
+        std::vector<SqlValue> values;
+        for (const PendingInsert* insert : inserts) {
+          std::vector<SqlValue> row =
+              InsertValues(*insert->row, *insert->request_id, *insert->request_hash);
+          values.insert(values.end(), std::make_move_iterator(row.begin()),
+                        std::make_move_iterator(row.end()));
+        }
+        try {
+          connection.Update(MultiRowInsertSql(inserts.size()), values);
+          return absl::OkStatus();
+        } catch (const sql::SQLException& e) {
+          if (e.getErrorCode() != common::kErDupEntry) throw;
+        }
+        return one_by_one(connection);
       });
-  if (!status.ok()) return status;
-  return outcome;
+  if (!status.ok()) outcomes.assign(inserts.size(), status);
+  return outcomes;
 }
 
 absl::StatusOr<StoredAccount> AccountStore::GetAccount(int64_t id) {
-  StoredAccount row;
-  absl::Status status =
-      common::WithConnection(*pool_, "reading account", [&](SqlConnection& connection) {
-        auto rs = connection.Query(GetAccountSql(), id);
-        if (!rs->next()) return AccountNotFound(id);
-        row = ReadAccount(*rs);
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
-  return row;
+  ReadResult row = account_reads_.Call(id);
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return AccountNotFound(id);
+  return **std::move(row);
+}
+
+std::vector<AccountStore::ReadResult> AccountStore::ReadBatch(
+    const std::vector<const int64_t*>& ids) {
+  std::vector<int64_t> distinct;
+  for (const int64_t* id : ids) {
+    if (std::find(distinct.begin(), distinct.end(), *id) == distinct.end()) distinct.push_back(*id);
+  }
+  std::map<int64_t, StoredAccount> rows;
+  const absl::Status status = FetchAccounts(distinct, &rows);
+  std::vector<ReadResult> results;
+  results.reserve(ids.size());
+  for (const int64_t* id : ids) {
+    if (!status.ok()) {
+      results.push_back(status);
+    } else if (auto it = rows.find(*id); it != rows.end()) {
+      results.push_back(std::optional<StoredAccount>(it->second));
+    } else {
+      results.push_back(std::optional<StoredAccount>());
+    }
+  }
+  return results;
+}
+
+absl::Status AccountStore::FetchAccounts(const std::vector<int64_t>& ids,
+                                         std::map<int64_t, StoredAccount>* rows) {
+  return common::WithConnection(*pool_, "reading accounts", [&](SqlConnection& connection) {
+    std::unique_ptr<sql::ResultSet> rs;
+    if (ids.size() == 1) {
+      rs = connection.Query(GetAccountSql(), ids[0]);
+    } else {
+      std::string placeholders;
+      std::vector<SqlValue> values = PaddedIds(ids, &placeholders);
+      rs = connection.Query(absl::StrCat("SELECT ", kAccountColumns,
+                                         " FROM accounts a WHERE a.id IN (", placeholders, ")"),
+                            values);
+    }
+    while (rs->next()) {
+      StoredAccount row = ReadAccount(*rs);
+      const int64_t id = row.id;
+      rows->emplace(id, std::move(row));
+    }
+    return absl::OkStatus();
+  });
 }
 
 absl::StatusOr<std::vector<StoredAccount>> AccountStore::GetAccounts(
     const std::vector<int64_t>& ids) {
   std::vector<StoredAccount> ordered;
   if (ids.empty()) return ordered;
-  absl::Status status =
-      common::WithConnection(*pool_, "reading accounts", [&](SqlConnection& connection) {
-        std::string placeholders;
-        std::vector<SqlValue> values = PaddedIds(ids, &placeholders);
-        auto rs = connection.Query(absl::StrCat("SELECT ", kAccountColumns,
-                                                " FROM accounts a WHERE a.id IN (",
-                                                placeholders, ")"),
-                                   values);
-        std::map<int64_t, StoredAccount> found;
-        while (rs->next()) {
-          StoredAccount row = ReadAccount(*rs);
-          found.emplace(row.id, std::move(row));
-        }
-        ordered.reserve(ids.size());
-        for (int64_t id : ids) {
-          auto it = found.find(id);
-          if (it == found.end()) return AccountNotFound(id);
-          ordered.push_back(it->second);
-        }
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
+  std::map<int64_t, StoredAccount> found;
+  if (absl::Status s = FetchAccounts(ids, &found); !s.ok()) return s;
+  ordered.reserve(ids.size());
+  for (int64_t id : ids) {
+    auto it = found.find(id);
+    if (it == found.end()) return AccountNotFound(id);
+    ordered.push_back(it->second);
+  }
   return ordered;
 }
 

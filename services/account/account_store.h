@@ -24,6 +24,7 @@
 #include "common/migrator.h"
 #include "common/mysql_pool.h"
 #include "common/page_token.h"
+#include "common/coalescer.h"
 #include "kam/account/v1/account.pb.h"
 
 namespace kam::account {
@@ -188,11 +189,13 @@ class AccountStore {
   absl::StatusOr<int64_t> NewAccountId() { return account_ids_.Next(); }
   absl::StatusOr<int64_t> NewContactId() { return contact_ids_.Next(); }
 
-  // Single-statement create (no labels, no parent, no owner).
+  // Single-row create (no labels, no parent, no owner). Concurrent calls
+  // share multi-row INSERT statements (common/coalescer.h).
   absl::StatusOr<InsertOutcome> InsertAccount(const StoredAccount& row,
                                               const std::string& request_id,
                                               const std::string& request_hash);
 
+  // Concurrent calls share queries (common/read_coalescer.h).
   absl::StatusOr<StoredAccount> GetAccount(int64_t id);
   // In the order of `ids`; NOT_FOUND naming the first missing one.
   absl::StatusOr<std::vector<StoredAccount>> GetAccounts(const std::vector<int64_t>& ids);
@@ -243,7 +246,23 @@ class AccountStore {
 
  private:
   friend class AccountTx;
+  // The rows of `ids` (at most 1024; repeats allowed) into `rows`.
+  absl::Status FetchAccounts(const std::vector<int64_t>& ids,
+                             std::map<int64_t, StoredAccount>* rows);
+
+  struct PendingInsert {
+    const StoredAccount* row;
+    const std::string* request_id;
+    const std::string* request_hash;
+  };
+  using ReadResult = absl::StatusOr<std::optional<StoredAccount>>;
+  std::vector<ReadResult> ReadBatch(const std::vector<const int64_t*>& ids);
+  std::vector<absl::StatusOr<InsertOutcome>> InsertBatch(
+      const std::vector<const PendingInsert*>& inserts);
+
   common::ConnectionPool* pool_;
+  common::Coalescer<int64_t, ReadResult> account_reads_;
+  common::Coalescer<PendingInsert, absl::StatusOr<InsertOutcome>> account_inserts_;
   common::IdAllocator account_ids_;
   common::IdAllocator contact_ids_;
   common::IdAllocator membership_ids_;
