@@ -359,7 +359,7 @@ int ServeEcho(int port) {
 }
 
 void PrintRow(const char* name, const Result& r) {
-  std::printf("  %-22s %10.0f %9lld %9lld %8lld\n", name, r.rate(),
+  std::printf("  %-26s %10.0f %9lld %9lld %8lld\n", name, r.rate(),
               static_cast<long long>(r.Percentile(0.50)),
               static_cast<long long>(r.Percentile(0.99)), static_cast<long long>(r.failed));
 }

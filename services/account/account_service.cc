@@ -72,13 +72,6 @@ absl::Status DeletedAccount(const StoredAccount& row) {
       absl::StrCat("account ", row.account.name(), " is deleted; undelete it first"));
 }
 
-absl::StatusOr<StoredAccount> LockLiveAccount(AccountTx& tx, int64_t id) {
-  absl::StatusOr<StoredAccount> row = tx.LockAccount(id);
-  if (!row.ok()) return row.status();
-  if (row->account.has_delete_time()) return DeletedAccount(*row);
-  return row;
-}
-
 // Every account write: a new version, etag and update time.
 void Touch(StoredAccount& row, absl::Time now) {
   ++row.version;
@@ -305,7 +298,14 @@ absl::Status AccountService::CreateAccount(const Ctx& ctx, const v1::CreateAccou
       absl::StatusOr<InsertOutcome> added = tx.InsertMembership(&membership, "", "");
       return added.status();
     });
-    if (!status.ok()) return status;
+    // The parent may have been deleted or moved since a first, successful
+    // call with this request id: a retry still gets that call's result.
+    if (!status.ok() && !request_id.empty() &&
+        store_->FindAccountByRequest(request_id).ok()) {
+      outcome = InsertOutcome::kDuplicateRequest;
+    } else if (!status.ok()) {
+      return status;
+    }
   }
   if (outcome == InsertOutcome::kDuplicateRequest) {
     absl::StatusOr<CreatedByRequest<StoredAccount>> first = store_->FindAccountByRequest(request_id);
@@ -625,8 +625,18 @@ absl::Status AccountService::CreateContact(const Ctx&, const v1::CreateContactRe
 
   InsertOutcome outcome = InsertOutcome::kInserted;
   absl::Status status = store_->Transact("creating contact", [&](AccountTx& tx) {
-    absl::StatusOr<StoredAccount> account = LockLiveAccount(tx, row.account_id);
+    absl::StatusOr<StoredAccount> account = tx.LockAccount(row.account_id);
     if (!account.ok()) return account.status();
+    if (account->account.has_delete_time()) {
+      // A retry of a create that succeeded before the account was deleted
+      // still gets its first result.
+      if (!request.request_id().empty() &&
+          store_->FindContactByRequest(request.request_id()).ok()) {
+        outcome = InsertOutcome::kDuplicateRequest;
+        return absl::OkStatus();
+      }
+      return DeletedAccount(*account);
+    }
     absl::StatusOr<InsertOutcome> inserted = tx.InsertContact(row, request.request_id(), request_hash);
     if (!inserted.ok()) return inserted.status();
     outcome = *inserted;
@@ -810,10 +820,11 @@ absl::Status AccountService::AddTeamMember(const Ctx& ctx, const v1::AddTeamMemb
 
   StoredMembership result;
   absl::Status status = store_->Transact("adding team member", [&](AccountTx& tx) {
-    absl::StatusOr<StoredAccount> account = LockLiveAccount(tx, *account_id);
+    absl::StatusOr<StoredAccount> account = tx.LockAccount(*account_id);
     if (!account.ok()) return account.status();
     // The account row lock serialises requests for this account, so a
-    // concurrent retry sees the first one's membership here.
+    // concurrent retry sees the first one's membership here. A retry is
+    // answered even if the account was deleted since.
     if (!request_id.empty()) {
       absl::StatusOr<CreatedByRequest<StoredMembership>> first =
           store_->FindMembershipByRequest(request_id);
@@ -824,6 +835,7 @@ absl::Status AccountService::AddTeamMember(const Ctx& ctx, const v1::AddTeamMemb
       }
       if (first.status().code() != absl::StatusCode::kAborted) return first.status();
     }
+    if (account->account.has_delete_time()) return DeletedAccount(*account);
     if (in.role() == v1::TEAM_ROLE_ACCOUNT_MANAGER) {
       absl::StatusOr<std::optional<StoredMembership>> added =
           HandOver(tx, *account, in.user(), *start, ctx.actor, request_id, request_hash);

@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "common/etag.h"
 #include "common/proto_time.h"
+#include "common/resource_name.h"
 #include "common/sql_error.h"
 #include "common/transaction.h"
 #include "common/validation.h"
@@ -276,13 +277,10 @@ absl::Status AccountComparisonToSql(const common::FilterComparison& c, SqlFragme
                                                     : "a.parent_id IS NOT NULL");
       return absl::OkStatus();
     }
-    int64_t id = 0;
-    if (!absl::StartsWith(c.value, "accounts/") ||
-        !absl::SimpleAtoi(absl::string_view(c.value).substr(9), &id) || id <= 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "filter value for ", f, " must be \"accounts/{account}\" or \"\" (got \"",
-          c.value.substr(0, 64), "\")"));
-    }
+    absl::StatusOr<std::vector<int64_t>> parsed =
+        common::ParseResourceName(absl::StrCat("filter value for ", f), c.value, {"accounts"});
+    if (!parsed.ok()) return parsed.status();
+    const int64_t id = (*parsed)[0];
     absl::StrAppend(&out->sql, c.op == common::FilterOp::kEq ? "a.parent_id = ?"
                                                              : "NOT (a.parent_id <=> ?)");
     out->params.emplace_back(id);
@@ -1012,10 +1010,11 @@ absl::StatusOr<GroupCounts> AccountStore::CountGroup(int64_t root_id) {
   GroupCounts counts;
   absl::Status status =
       common::WithConnection(*pool_, "summarising group", [&](SqlConnection& connection) {
-        // The root is depth 0; the CTE below adds its live descendants.
+        // The root is depth 0; the CTE adds its live descendants. A deleted
+        // root heads no group: every count is 0.
         auto rs = connection.Query(
             "WITH RECURSIVE sub (id, depth) AS ("
-            " SELECT id, 0 FROM accounts WHERE id = ?"
+            " SELECT id, 0 FROM accounts WHERE id = ? AND delete_time IS NULL"
             " UNION ALL"
             " SELECT a.id, sub.depth + 1 FROM accounts a JOIN sub ON a.parent_id = sub.id"
             " WHERE a.delete_time IS NULL AND sub.depth < ?) "

@@ -519,6 +519,38 @@ TEST(GroupSummary, CountsTiersStagesAndStatesOverTheLiveSubtree) {
   EXPECT_EQ(TierCounts(leaf), (std::map<int, int>{{0, 1}, {1, 0}, {2, 0}, {3, 0}, {4, 0}}));
 }
 
+TEST(GroupSummary, ADeletedRootHeadsNoGroup) {
+  const std::string root = Make(Unique("Deleted root"));
+  ASSERT_OK(Delete(root));
+  const v1::GroupSummary summary = Summary(root);
+  EXPECT_TRUE(summary.root().has_delete_time());
+  EXPECT_EQ(summary.account_count(), 0);
+  for (const v1::TierCount& c : summary.tier_counts()) EXPECT_EQ(c.count(), 0);
+}
+
+TEST(Hierarchy, ARetriedCreateUnderADeletedParentReturnsTheFirstResult) {
+  const std::string parent = Make(Unique("Parent deleted after a create"));
+  v1::CreateAccountRequest request;
+  request.set_request_id(Unique("retry-under-parent"));
+  request.mutable_account()->set_display_name("Child");
+  request.mutable_account()->set_parent_account(parent);
+  Reply<v1::Account> first = Call(&Stub::CreateAccount, request);
+  ASSERT_OK(first.status);
+  // The child goes first (a parent with live children cannot be deleted),
+  // then the parent; the client never saw the first answer and retries.
+  ASSERT_OK(Delete(first.value.name()));
+  ASSERT_OK(Delete(parent));
+  Reply<v1::Account> retry = Call(&Stub::CreateAccount, request);
+  ASSERT_OK(retry.status);
+  EXPECT_EQ(retry.value.name(), first.value.name());
+}
+
+TEST(Hierarchy, ParentFilterValuesMustBeCanonicalNames) {
+  v1::ListAccountsRequest request;
+  request.set_filter("parent_account = \"accounts/01\"");
+  EXPECT_CODE(Call(&Stub::ListAccounts, request).status, INVALID_ARGUMENT);
+}
+
 TEST(GroupSummary, MissingRootIsNotFound) {
   v1::GetGroupSummaryRequest request;
   request.set_name(kMissing);

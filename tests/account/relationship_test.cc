@@ -276,6 +276,19 @@ TEST(Contacts, RetryWithTheSameRequestIdReturnsTheFirstContact) {
   EXPECT_EQ(GetAccount(account.name()).contact_count(), 1);
 }
 
+TEST(Contacts, ARetryAfterTheAccountWasDeletedReturnsTheFirstContact) {
+  const v1::Account account = MakeAccount();
+  const std::string request_id = Unique("contact-retry-deleted");
+  Reply<v1::Contact> first = CreateContact(account.name(), ValidContact(), request_id);
+  ASSERT_OK(first.status);
+  ASSERT_OK(DeleteAccount(account.name()));
+  Reply<v1::Contact> retry = CreateContact(account.name(), ValidContact(), request_id);
+  ASSERT_OK(retry.status);
+  EXPECT_EQ(retry.value.name(), first.value.name());
+  EXPECT_CODE(CreateContact(account.name(), ValidContact(), Unique("contact-new")).status,
+              FAILED_PRECONDITION);
+}
+
 TEST(Contacts, ConcurrentRetriesCreateOneContact) {
   const v1::Account account = MakeAccount();
   const std::string request_id = Unique("contact-race");
@@ -685,6 +698,22 @@ TEST(Team, AddTeamMemberIsIdempotentByRequestId) {
                   .status,
               ALREADY_EXISTS);
   EXPECT_EQ(GetAccount(account.name()).owner(), "u-idem");
+}
+
+TEST(Team, ARetryAfterTheAccountWasDeletedReturnsTheFirstMembership) {
+  const v1::Account account = MakeAccount();
+  const std::string request_id = Unique("team-retry-deleted");
+  Reply<v1::TeamMembership> first =
+      AddMember(account.name(), "u-before-delete", v1::TEAM_ROLE_SALES, request_id);
+  ASSERT_OK(first.status);
+  ASSERT_OK(DeleteAccount(account.name()));
+  Reply<v1::TeamMembership> retry =
+      AddMember(account.name(), "u-before-delete", v1::TEAM_ROLE_SALES, request_id);
+  ASSERT_OK(retry.status);
+  EXPECT_TRUE(Same(retry.value, first.value));
+  // A new request on the deleted account is still refused.
+  EXPECT_CODE(AddMember(account.name(), "u-after-delete", v1::TEAM_ROLE_SALES).status,
+              FAILED_PRECONDITION);
 }
 
 TEST(Team, ConcurrentRetriesOfOneAddTeamMemberAddOneMembership) {
