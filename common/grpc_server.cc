@@ -137,6 +137,50 @@ void GrpcServer::Work(grpc::ServerCompletionQueue* cq) {
   if (options_.thread_end) options_.thread_end();
 }
 
+namespace {
+
+// Runs the server's per-thread set-up once on each gRPC thread that runs a
+// sync handler (those threads are gRPC's, not ours), and the tear-down when
+// the thread exits.
+class ThreadSetup {
+ public:
+  void Ensure(const std::function<void()>& init, const std::function<void()>& end) {
+    if (done_) return;
+    done_ = true;
+    if (init) init();
+    end_ = end;
+  }
+  ~ThreadSetup() {
+    if (end_) end_();
+  }
+
+ private:
+  bool done_ = false;
+  std::function<void()> end_;
+};
+
+}  // namespace
+
+grpc::Status GrpcServer::RunSync(const std::string& full_name,
+                                 grpc::ServerContext* server_context,
+                                 absl::FunctionRef<absl::Status(const CallContext&)> handler) {
+  thread_local ThreadSetup setup;
+  setup.Ensure(options_.thread_init, options_.thread_end);
+  CallStarted();
+  const absl::Time start = absl::Now();
+  CallContext context;
+  context.server_context = server_context;
+  internal::ReadCallMetadata(server_context, &context);
+  const absl::Status status =
+      ready() ? handler(context)
+              : absl::UnavailableError("the service is starting: its database is not ready yet");
+  if (options_.log_requests) LogRequest(full_name, context, status, absl::Now() - start);
+  CallFinished();
+  return status.ok() ? grpc::Status::OK
+                     : grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                                    std::string(status.message()));
+}
+
 bool GrpcServer::Arm(Method* method, grpc::ServerCompletionQueue* cq) {
   absl::ReaderMutexLock lock(&arm_mu_);
   if (!accepting_) return false;

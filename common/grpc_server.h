@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
@@ -127,6 +128,14 @@ class GrpcServer {
   // the grace period: its caller has been answered, and the process should
   // exit now (std::_Exit) rather than wait for it.
   bool Shutdown();
+
+  // Runs the handler of a sync method (server streaming: the generated
+  // service's virtual method, overridden, blocking writes allowed) with the
+  // same per-call machinery as unary calls: per-thread set-up, the readiness
+  // check, one request log line and the status mapping. A long stream must
+  // stop when a Write fails (the caller went away or the server is stopping).
+  grpc::Status RunSync(const std::string& full_name, grpc::ServerContext* server_context,
+                       absl::FunctionRef<absl::Status(const CallContext&)> handler);
 
   // --- used by the per-call machinery ---
   class Method;

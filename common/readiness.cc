@@ -8,8 +8,12 @@ namespace kam::common {
 
 ReadinessMonitor::ReadinessMonitor(GrpcServer* server, ConnectionPool* pool,
                                    const std::vector<Migration>* migrations,
-                                   absl::Duration interval)
-    : server_(server), pool_(pool), migrations_(migrations), interval_(interval) {}
+                                   std::function<void()> on_ready, absl::Duration interval)
+    : server_(server),
+      pool_(pool),
+      migrations_(migrations),
+      on_ready_(std::move(on_ready)),
+      interval_(interval) {}
 
 ReadinessMonitor::~ReadinessMonitor() { Stop(); }
 
@@ -72,6 +76,7 @@ void ReadinessMonitor::Run() {
         continue;
       }
       migrated = true;
+      if (on_ready_) on_ready_();
       server_->MarkReady();
     }
     const bool ok = CheckDatabase();

@@ -4,6 +4,7 @@
 #ifndef KAM_COMMON_READINESS_H_
 #define KAM_COMMON_READINESS_H_
 
+#include <functional>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -18,8 +19,12 @@ namespace kam::common {
 
 class ReadinessMonitor {
  public:
+  // `on_ready`, when given, runs once on the monitor's thread after the
+  // migrations are applied and before the server opens for calls (start
+  // background work there).
   ReadinessMonitor(GrpcServer* server, ConnectionPool* pool,
                    const std::vector<Migration>* migrations,
+                   std::function<void()> on_ready = nullptr,
                    absl::Duration interval = absl::Milliseconds(500));
   ~ReadinessMonitor();
 
@@ -36,6 +41,7 @@ class ReadinessMonitor {
   GrpcServer* const server_;
   ConnectionPool* const pool_;
   const std::vector<Migration>* const migrations_;
+  const std::function<void()> on_ready_;
   const absl::Duration interval_;
   std::unique_ptr<SqlConnection> connection_;  // used by the thread only
   absl::Mutex mu_;

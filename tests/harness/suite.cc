@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <deque>
 #include <filesystem>
@@ -67,9 +69,23 @@ std::string BuildDir() {
   return KAM_BUILD_DIR;
 }
 
+namespace {
+
+std::string Upper(const std::string& name) {
+  std::string upper = name;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return upper;
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<LocalSuite>> LocalSuite::Start(Options options) {
   std::unique_ptr<LocalSuite> suite(new LocalSuite());
-  suite->options_ = options;
+  if (options.account_port != 0) options.ports["account"] = options.account_port;
+  if (!options.account_args.empty()) {
+    std::vector<std::string>& args = options.args["account"];
+    args.insert(args.end(), options.account_args.begin(), options.account_args.end());
+  }
   if (options.data_dir.empty()) {
     const char* tmp = std::getenv("TMPDIR");
     std::string pattern = absl::StrCat(tmp != nullptr && *tmp ? tmp : "/tmp", "/kam-suite-XXXXXX");
@@ -88,21 +104,35 @@ absl::StatusOr<std::unique_ptr<LocalSuite>> LocalSuite::Start(Options options) {
   if (!db.ok()) return db.status();
   suite->db_ = *std::move(db);
 
-  absl::StatusOr<std::string> password =
-      StoredPassword(absl::StrCat(suite->data_dir_, "/secrets"), "kam_account");
-  if (!password.ok()) return password.status();
-  suite->account_password_ = *password;
-  if (absl::Status s = suite->db_->CreateServiceDatabase("kam_account", "kam_account", *password);
-      !s.ok()) {
-    return s;
+  // Known services in dependency order; only the requested ones start.
+  for (const std::string& name : AllServices()) {
+    if (std::find(options.services.begin(), options.services.end(), name) ==
+        options.services.end()) {
+      continue;
+    }
+    const std::string schema = absl::StrCat("kam_", name);
+    absl::StatusOr<std::string> password =
+        StoredPassword(absl::StrCat(suite->data_dir_, "/secrets"), schema);
+    if (!password.ok()) return password.status();
+    if (absl::Status s = suite->db_->CreateServiceDatabase(schema, schema, *password); !s.ok()) {
+      return s;
+    }
+    Service& service = suite->services_[name];
+    service.password = *password;
+    auto port = options.ports.find(name);
+    service.port = port != options.ports.end() && port->second != 0 ? port->second : PickFreePort();
+    service.args = options.args[name];
+    suite->order_.push_back(name);
   }
-  suite->account_port_ = options.account_port != 0 ? options.account_port : PickFreePort();
-  if (absl::Status s = suite->StartAccount(); !s.ok()) return s;
+  for (const std::string& name : suite->order_) {
+    if (absl::Status s = suite->StartService(name); !s.ok()) return s;
+  }
   return suite;
 }
 
 LocalSuite::~LocalSuite() {
-  account_.reset();  // services first: they hold connections to the database
+  // Services first, dependents before what they depend on; then MariaDB.
+  for (auto it = order_.rbegin(); it != order_.rend(); ++it) services_[*it].process.reset();
   db_.reset();
   if (temporary_) {
     std::error_code error;
@@ -110,58 +140,81 @@ LocalSuite::~LocalSuite() {
   }
 }
 
-std::string LocalSuite::account_address() const {
-  return absl::StrCat("127.0.0.1:", account_port_);
+const LocalSuite::Service& LocalSuite::service(const std::string& name) const {
+  static const Service kNone;
+  auto it = services_.find(name);
+  return it == services_.end() ? kNone : it->second;
 }
 
-std::string LocalSuite::account_log_path() const {
-  return absl::StrCat(data_dir_, "/kam-account.log");
+std::string LocalSuite::address(const std::string& name) const {
+  return absl::StrCat("127.0.0.1:", service(name).port);
 }
 
-absl::Status LocalSuite::StartAccount(bool wait_for_serving) {
+std::string LocalSuite::log_path(const std::string& name) const {
+  return absl::StrCat(data_dir_, "/kam-", name, ".log");
+}
+
+const std::string& LocalSuite::db_password(const std::string& name) const {
+  return service(name).password;
+}
+
+absl::Status LocalSuite::StartService(const std::string& name, bool wait_for_serving) {
+  auto it = services_.find(name);
+  if (it == services_.end()) {
+    return absl::InvalidArgumentError(absl::StrCat("service ", name, " is not in this suite"));
+  }
+  Service& service = it->second;
   ServiceProcess::Options process;
-  process.binary = absl::StrCat(BuildDir(), "/services/account/kam-account");
-  // KAM_ACCOUNT_WRAPPER runs the service under a tool, e.g.
+  process.binary = absl::StrCat(BuildDir(), "/services/", name, "/kam-", name);
+  // KAM_<SERVICE>_WRAPPER runs the service under a tool, e.g.
   // "valgrind --tool=callgrind" for an instruction profile.
-  if (const char* wrapper = std::getenv("KAM_ACCOUNT_WRAPPER"); wrapper != nullptr && *wrapper) {
+  const std::string prefix = absl::StrCat("KAM_", Upper(name));
+  const std::string wrapper_variable = absl::StrCat(prefix, "_WRAPPER");
+  if (const char* wrapper = std::getenv(wrapper_variable.c_str()); wrapper != nullptr && *wrapper) {
     std::vector<std::string> words = absl::StrSplit(wrapper, ' ', absl::SkipEmpty());
     process.args.assign(words.begin() + 1, words.end());
     process.args.push_back(process.binary);
     process.binary = words[0];
   }
-  for (std::string arg : {absl::StrCat("--listen=", account_address()),
-                          absl::StrCat("--db_port=", db_->port()), std::string("--db_host=127.0.0.1")}) {
-    process.args.push_back(std::move(arg));
+  process.args.push_back(absl::StrCat("--listen=", address(name)));
+  process.args.push_back(absl::StrCat("--db_port=", db_->port()));
+  process.args.push_back("--db_host=127.0.0.1");
+  if (name != "account") {
+    process.args.push_back(absl::StrCat("--account_service=", address("account")));
   }
-  for (const std::string& arg : options_.account_args) process.args.push_back(arg);
-  process.env["KAM_ACCOUNT_DB_PASSWORD"] = account_password_;
-  process.log_path = account_log_path();
+  for (const std::string& arg : service.args) process.args.push_back(arg);
+  process.env[absl::StrCat(prefix, "_DB_PASSWORD")] = service.password;
+  process.log_path = log_path(name);
   absl::StatusOr<std::unique_ptr<ServiceProcess>> started = ServiceProcess::Start(process);
   if (!started.ok()) return started.status();
-  account_ = *std::move(started);
+  service.process = *std::move(started);
   if (!wait_for_serving) return absl::OkStatus();
-  absl::Status serving = account_->WaitForServing(account_address());
+  absl::Status serving = service.process->WaitForServing(address(name));
   if (!serving.ok()) {
-    return absl::Status(serving.code(), absl::StrCat(serving.message(), "\nkam-account log:\n",
-                                                     AccountLogTail()));
+    return absl::Status(serving.code(), absl::StrCat(serving.message(), "\nkam-", name,
+                                                     " log:\n", LogTail(name)));
   }
   return absl::OkStatus();
 }
 
-absl::Status LocalSuite::StopAccount() {
-  if (account_ == nullptr) return absl::OkStatus();
-  absl::StatusOr<int> status = account_->Stop();
-  account_.reset();
+absl::Status LocalSuite::StopService(const std::string& name) {
+  auto it = services_.find(name);
+  if (it == services_.end() || it->second.process == nullptr) return absl::OkStatus();
+  absl::StatusOr<int> status = it->second.process->Stop();
+  it->second.process.reset();
   return status.status();
 }
 
-absl::Status LocalSuite::KillAccount() {
-  if (account_ == nullptr) return absl::OkStatus();
-  absl::Status status = account_->Kill();
-  account_.reset();
+absl::Status LocalSuite::KillService(const std::string& name) {
+  auto it = services_.find(name);
+  if (it == services_.end() || it->second.process == nullptr) return absl::OkStatus();
+  absl::Status status = it->second.process->Kill();
+  it->second.process.reset();
   return status;
 }
 
-std::string LocalSuite::AccountLogTail(int lines) const { return Tail(account_log_path(), lines); }
+std::string LocalSuite::LogTail(const std::string& name, int lines) const {
+  return Tail(log_path(name), lines);
+}
 
 }  // namespace kam::testing

@@ -4,6 +4,7 @@
 #ifndef KAM_TESTS_HARNESS_SUITE_H_
 #define KAM_TESTS_HARNESS_SUITE_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,51 +16,84 @@
 
 namespace kam::testing {
 
-// Where CMake put the service binaries (set at build time).
+// Where CMake put the service binaries (set at build time; KAM_BUILD_DIR in
+// the environment overrides it).
 std::string BuildDir();
+
+// The services the suite knows, in dependency order.
+inline const std::vector<std::string>& AllServices() {
+  static const std::vector<std::string> services = {"account", "interaction"};
+  return services;
+}
 
 class LocalSuite {
  public:
   struct Options {
     // Data and logs. Empty: a temporary folder, removed on destruction.
     std::string data_dir;
-    int db_port = 0;       // 0 picks a free port
-    int account_port = 0;  // 0 picks a free port
-    // Extra flags for kam-account (e.g. "--threads=4").
+    int db_port = 0;  // 0 picks a free port
+    // Which services to start (a service's dependencies must be listed too).
+    std::vector<std::string> services = {"account"};
+    // Fixed ports by service name; a service not listed gets a free port.
+    std::map<std::string, int> ports;
+    // Extra flags by service name (e.g. {"account", {"--threads=4"}}).
+    std::map<std::string, std::vector<std::string>> args;
+    // Deprecated spellings kept for the account tests.
+    int account_port = 0;
     std::vector<std::string> account_args;
   };
 
   // Starts MariaDB, creates each service's schema and user (with a password
-  // generated once and kept in <data_dir>/secrets), starts the services and
-  // waits until each reports SERVING.
+  // generated once and kept in <data_dir>/secrets), starts the services in
+  // order and waits until each reports SERVING.
   static absl::StatusOr<std::unique_ptr<LocalSuite>> Start(Options options);
   ~LocalSuite();
 
   MariaDbServer& db() { return *db_; }
-  std::string account_address() const;
   const std::string& data_dir() const { return data_dir_; }
-  std::string account_log_path() const;
-  // The account service's database password.
-  const std::string& account_db_password() const { return account_password_; }
 
-  // Stop and start the account service process (restart tests).
-  absl::Status StopAccount();
-  absl::Status KillAccount();
-  absl::Status StartAccount(bool wait_for_serving = true);
+  // "127.0.0.1:<port>" of a service.
+  std::string address(const std::string& service) const;
+  std::string log_path(const std::string& service) const;
+  // The last lines of a service's log, for failure messages.
+  std::string LogTail(const std::string& service, int lines = 30) const;
+  // A service's database password.
+  const std::string& db_password(const std::string& service) const;
 
-  // The last lines of the account service's log, for failure messages.
-  std::string AccountLogTail(int lines = 30) const;
+  // Stop (SIGTERM), kill (SIGKILL) and start a service process.
+  absl::Status StopService(const std::string& service);
+  absl::Status KillService(const std::string& service);
+  absl::Status StartService(const std::string& service, bool wait_for_serving = true);
+
+  // The account service, by its old names.
+  std::string account_address() const { return address("account"); }
+  std::string account_log_path() const { return log_path("account"); }
+  const std::string& account_db_password() const { return db_password("account"); }
+  absl::Status StopAccount() { return StopService("account"); }
+  absl::Status KillAccount() { return KillService("account"); }
+  absl::Status StartAccount(bool wait_for_serving = true) {
+    return StartService("account", wait_for_serving);
+  }
+  std::string AccountLogTail(int lines = 30) const { return LogTail("account", lines); }
+
+  std::string interaction_address() const { return address("interaction"); }
 
  private:
-  LocalSuite() = default;
+  struct Service {
+    std::string password;
+    int port = 0;
+    std::vector<std::string> args;
+    std::unique_ptr<ServiceProcess> process;
+  };
 
-  Options options_;
+  LocalSuite() = default;
+  const Service& service(const std::string& name) const;
+
   std::string data_dir_;
   bool temporary_ = false;
-  std::string account_password_;
-  int account_port_ = 0;
   std::unique_ptr<MariaDbServer> db_;
-  std::unique_ptr<ServiceProcess> account_;
+  std::map<std::string, Service> services_;
+  std::vector<std::string> order_;  // start order
 };
 
 }  // namespace kam::testing

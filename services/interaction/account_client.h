@@ -1,0 +1,42 @@
+// The interaction service's view of the account service: the calls it needs,
+// each with a deadline. The interaction service never reads the account
+// schema; when the account service is down these return UNAVAILABLE, and a
+// write that needs one fails before writing anything.
+#ifndef KAM_SERVICES_INTERACTION_ACCOUNT_CLIENT_H_
+#define KAM_SERVICES_INTERACTION_ACCOUNT_CLIENT_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/grpc_server.h"
+#include "kam/account/v1/account.grpc.pb.h"
+
+namespace kam::interaction {
+
+class AccountClient {
+ public:
+  AccountClient(const std::string& address, absl::Duration deadline);
+
+  // `caller` (may be null) is forwarded as x-kam-actor / x-request-id.
+  absl::StatusOr<account::v1::Account> GetAccount(const std::string& name,
+                                                  const common::CallContext* caller);
+  absl::StatusOr<account::v1::Contact> GetContact(const std::string& name,
+                                                  const common::CallContext* caller);
+  // At most 1000 names; NOT_FOUND if any is missing.
+  absl::StatusOr<std::vector<account::v1::Account>> BatchGetAccounts(
+      const std::vector<std::string>& names, const common::CallContext* caller);
+  // One page of ListAccounts (filter as in account.proto).
+  absl::StatusOr<account::v1::ListAccountsResponse> ListAccounts(
+      const account::v1::ListAccountsRequest& request, const common::CallContext* caller);
+
+ private:
+  std::unique_ptr<account::v1::AccountService::Stub> stub_;
+  const absl::Duration deadline_;
+};
+
+}  // namespace kam::interaction
+
+#endif  // KAM_SERVICES_INTERACTION_ACCOUNT_CLIENT_H_

@@ -1,0 +1,37 @@
+// Shared set-up for the interaction service's integration tests: one suite
+// per test binary with MariaDB, the account service and the interaction
+// service as processes; stubs for any interaction gRPC service.
+//
+// Each test binary's main():
+//   ::testing::AddGlobalTestEnvironment(new kam::testing::SuiteEnvironment(
+//       kam::testing::InteractionSuiteOptions()));
+#ifndef KAM_TESTS_INTERACTION_INTERACTION_CLIENT_H_
+#define KAM_TESTS_INTERACTION_INTERACTION_CLIENT_H_
+
+#include <memory>
+
+#include "grpcpp/grpcpp.h"
+#include "tests/account/account_client.h"
+
+namespace kam::testing {
+
+inline LocalSuite::Options InteractionSuiteOptions() {
+  LocalSuite::Options options;
+  options.services = {"account", "interaction"};
+  return options;
+}
+
+inline std::shared_ptr<grpc::Channel> InteractionChannel() {
+  return grpc::CreateChannel(Suite().interaction_address(), grpc::InsecureChannelCredentials());
+}
+
+// A stub for one of the interaction service's gRPC services, e.g.
+// InteractionStub<kam::interaction::v1::ActivityService>().
+template <typename GrpcService>
+std::unique_ptr<typename GrpcService::Stub> InteractionStub() {
+  return GrpcService::NewStub(InteractionChannel());
+}
+
+}  // namespace kam::testing
+
+#endif  // KAM_TESTS_INTERACTION_INTERACTION_CLIENT_H_
