@@ -1203,6 +1203,8 @@ absl::Status AccountService::SetAccountTiers(const Ctx&, const v1::SetAccountTie
     absl::StatusOr<std::map<int64_t, TierState>> states = tx.LockTierStates(ids);
     if (!states.ok()) return states.status();
     int changed = 0, unchanged = 0, applied = 0;
+    std::vector<TierUpdate> updates;
+    updates.reserve(n);
     for (int i = 0; i < n; ++i) {
       const v1::TierAssignment& assignment = request.assignments(i);
       const TierState& state = states->at(ids[i]);
@@ -1210,13 +1212,12 @@ absl::Status AccountService::SetAccountTiers(const Ctx&, const v1::SetAccountTie
         ++applied;  // this run already published it: idempotent
         continue;
       }
-      const bool change = state.tier != assignment.tier();
-      if (absl::Status s = tx.SetTier(ids[i], state.tier, assignment.tier(), request.rating_run(),
-                                      request.policy_version(), assignment.reason(), now, change);
-          !s.ok()) {
-        return s;
-      }
-      ++(change ? changed : unchanged);
+      ++(state.tier != assignment.tier() ? changed : unchanged);
+      updates.push_back({ids[i], state.tier, assignment.tier(), &assignment.reason()});
+    }
+    if (absl::Status s = tx.SetTiers(updates, request.rating_run(), request.policy_version(), now);
+        !s.ok()) {
+      return s;
     }
     response->set_changed_count(changed);
     response->set_unchanged_count(unchanged);

@@ -712,23 +712,63 @@ absl::StatusOr<std::map<int64_t, TierState>> AccountTx::LockTierStates(
   return states;
 }
 
-absl::Status AccountTx::SetTier(int64_t account_id, v1::Tier from, v1::Tier to,
-                                const std::string& rating_run,
-                                const std::string& policy_version, const std::string& reason,
-                                absl::Time now, bool record_change) {
+absl::Status AccountTx::SetTiers(const std::vector<TierUpdate>& updates,
+                                 const std::string& rating_run,
+                                 const std::string& policy_version, absl::Time now) {
+  if (updates.empty()) return absl::OkStatus();
   const std::string time = common::ToSqlDateTime(now);
-  connection_.Update(
-      "UPDATE accounts SET tier = ?, tier_rating_run = ?, tier_policy_version = ?, "
-      "tier_update_time = ?, version = version + 1, update_time = ? WHERE id = ?",
-      static_cast<int>(to), rating_run, policy_version, time, time, account_id);
-  if (!record_change) return absl::OkStatus();
-  absl::StatusOr<int64_t> id = store_.tier_change_ids_.Next();
-  if (!id.ok()) return id.status();
-  connection_.Update(
-      "INSERT INTO tier_changes (id, account_id, from_tier, to_tier, rating_run, "
-      "policy_version, reason, change_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      *id, account_id, static_cast<int>(from), static_cast<int>(to), rating_run,
-      policy_version, reason, time);
+  // One UPDATE for the whole batch: tier = CASE id WHEN ... END. The lists
+  // are padded to the next power of two (repeating the last pair, which
+  // changes nothing) so batches of any size share a few prepared statements.
+  size_t size = 1;
+  while (size < updates.size()) size *= 2;
+  std::string cases;
+  std::string ids;
+  std::vector<SqlValue> case_values;
+  std::vector<SqlValue> id_values;
+  for (size_t i = 0; i < size; ++i) {
+    const TierUpdate& u = updates[std::min(i, updates.size() - 1)];
+    cases.append(" WHEN ? THEN ?");
+    ids.append(i == 0 ? "?" : ",?");
+    case_values.emplace_back(u.account_id);
+    case_values.emplace_back(int64_t{u.to});
+    id_values.emplace_back(u.account_id);
+  }
+  connection_.Update(absl::StrCat("UPDATE accounts SET tier = CASE id", cases,
+                                  " END, tier_rating_run = ?, tier_policy_version = ?, "
+                                  "tier_update_time = ?, version = version + 1, update_time = ? "
+                                  "WHERE id IN (",
+                                  ids, ")"),
+                     case_values, rating_run, policy_version, time, time, id_values);
+
+  // The tier history: one row per change, inserted 100 (then 10, then 1)
+  // rows per statement, again so that few statement shapes exist.
+  std::vector<const TierUpdate*> changes;
+  for (const TierUpdate& u : updates) {
+    if (u.from != u.to) changes.push_back(&u);
+  }
+  size_t done = 0;
+  for (size_t chunk : {100, 10, 1}) {
+    while (changes.size() - done >= chunk) {
+      std::string sql =
+          "INSERT INTO tier_changes (id, account_id, from_tier, to_tier, rating_run, "
+          "policy_version, reason, change_time) VALUES ";
+      std::vector<SqlValue> values;
+      for (size_t i = 0; i < chunk; ++i) {
+        const TierUpdate& u = *changes[done + i];
+        absl::StatusOr<int64_t> id = store_.tier_change_ids_.Next();
+        if (!id.ok()) return id.status();
+        sql.append(i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?)");
+        for (SqlValue v : {SqlValue(*id), SqlValue(u.account_id), SqlValue(int64_t{u.from}),
+                           SqlValue(int64_t{u.to}), SqlValue(rating_run),
+                           SqlValue(policy_version), SqlValue(*u.reason), SqlValue(time)}) {
+          values.push_back(std::move(v));
+        }
+      }
+      connection_.Update(sql, values);
+      done += chunk;
+    }
+  }
   return absl::OkStatus();
 }
 

@@ -112,6 +112,14 @@ struct ChurnEventRow {
   v1::ChurnEvent event;  // name is filled on insert
 };
 
+// One account's new tier in a SetAccountTiers batch.
+struct TierUpdate {
+  int64_t account_id = 0;
+  v1::Tier from = v1::TIER_UNSPECIFIED;
+  v1::Tier to = v1::TIER_UNSPECIFIED;
+  const std::string* reason = nullptr;
+};
+
 // The tier an account holds before SetAccountTiers.
 struct TierState {
   v1::Tier tier = v1::TIER_UNSPECIFIED;
@@ -167,9 +175,11 @@ class AccountTx {
 
   // Tier states of `ids` (all must exist), locked.
   absl::StatusOr<std::map<int64_t, TierState>> LockTierStates(const std::vector<int64_t>& ids);
-  absl::Status SetTier(int64_t account_id, v1::Tier from, v1::Tier to,
-                       const std::string& rating_run, const std::string& policy_version,
-                       const std::string& reason, absl::Time now, bool record_change);
+  // Stamps every account of `updates` with the run, policy version and time,
+  // sets its tier, and records a tier history row for each change of tier:
+  // a handful of statements for a whole batch.
+  absl::Status SetTiers(const std::vector<TierUpdate>& updates, const std::string& rating_run,
+                        const std::string& policy_version, absl::Time now);
 
  private:
   common::SqlConnection& connection_;

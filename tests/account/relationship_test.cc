@@ -1301,6 +1301,44 @@ void ExpectCounts(const Reply<v1::SetAccountTiersResponse>& reply, int changed, 
   EXPECT_EQ(reply.value.already_applied_count(), applied);
 }
 
+TEST(Tiers, ALargeBatchStampsEveryAccountAndRecordsEachChangeOnce) {
+  // 300 accounts: not a power of two, so the padded statements are used.
+  constexpr int kAccounts = 300;
+  std::vector<std::string> names(kAccounts);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = t; i < kAccounts; i += 4) names[i] = MakeAccount().name();
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  const v1::Tier kTiers[] = {v1::TIER_A, v1::TIER_B, v1::TIER_C, v1::TIER_D};
+  std::vector<Assignment> first, second;
+  for (int i = 0; i < kAccounts; ++i) {
+    first.push_back({names[i], kTiers[i % 4], "first"});
+    // Every third account keeps its tier under the second run.
+    second.push_back({names[i], i % 3 == 0 ? kTiers[i % 4] : kTiers[(i + 1) % 4], "second"});
+  }
+  const std::string run1 = Unique("big-run-1"), run2 = Unique("big-run-2");
+  Reply<v1::SetAccountTiersResponse> one = SetTiers(run1, "p1", first);
+  ASSERT_OK(one.status);
+  EXPECT_EQ(one.value.changed_count(), kAccounts);
+  Reply<v1::SetAccountTiersResponse> two = SetTiers(run2, "p2", second);
+  ASSERT_OK(two.status);
+  EXPECT_EQ(two.value.changed_count(), kAccounts - kAccounts / 3);
+  EXPECT_EQ(two.value.unchanged_count(), kAccounts / 3);
+  for (int i = 0; i < kAccounts; i += 7) {
+    const v1::Account account = GetAccount(names[i]);
+    EXPECT_EQ(account.tier(), second[i].tier) << names[i];
+    EXPECT_EQ(account.tier_rating_run(), run2);
+    EXPECT_EQ(account.tier_policy_version(), "p2");
+    const std::vector<v1::TierChange> history = TierHistory(names[i]);
+    ASSERT_EQ(history.size(), i % 3 == 0 ? 1u : 2u) << names[i];
+    EXPECT_EQ(history.back().to_tier(), second[i].tier);
+    EXPECT_EQ(history.back().reason(), i % 3 == 0 ? "first" : "second");
+  }
+}
+
 TEST(Tiers, PublishingSetsTiersAndRecordsHistory) {
   const v1::Account a = MakeAccount();
   const v1::Account b = MakeAccount();
