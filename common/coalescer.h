@@ -82,6 +82,13 @@ class Coalescer {
     return *std::move(self.output);
   }
 
+  // Calls waiting for a batch (not counting running batches); for metrics
+  // and tests.
+  int QueuedCalls() {
+    absl::MutexLock lock(&mu_);
+    return static_cast<int>(queue_.size());
+  }
+
  private:
   struct Waiter {
     const Input* input = nullptr;

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 
@@ -124,19 +125,43 @@ TEST(CoalescerTest, UpToMaxInFlightBatchesRunAtOnceAndEveryCallIsAnsweredOnce) {
 }
 
 TEST(CoalescerTest, CallsQueuedDuringABatchRunTogetherInTheNextInArrivalOrder) {
-  FakeQuery query(absl::Milliseconds(30));
+  absl::Notification release_first;
+  std::vector<std::vector<int>> batches;
+  absl::Mutex mu;
   Coalescer<int, std::string> calls(
-      [&](const std::vector<const int*>& inputs) { return query.Run(inputs); }, 64);
+      [&](const std::vector<const int*>& inputs) {
+        std::vector<int> batch;
+        for (const int* input : inputs) batch.push_back(*input);
+        {
+          absl::MutexLock lock(&mu);
+          batches.push_back(batch);
+        }
+        if (batch == std::vector<int>{1}) release_first.WaitForNotification();
+        std::vector<std::string> outputs;
+        for (const int* input : inputs) outputs.push_back(absl::StrCat("row-", *input));
+        return outputs;
+      },
+      64);
   std::thread first([&] { EXPECT_EQ(calls.Call(1), "row-1"); });
-  absl::SleepFor(absl::Milliseconds(10));  // the first batch is running now
+  auto wait_until = [&](auto done) {
+    while (!done()) absl::SleepFor(absl::Milliseconds(1));
+  };
+  wait_until([&] {
+    absl::MutexLock lock(&mu);
+    return !batches.empty();  // the first batch is running
+  });
   std::vector<std::thread> queued;
+  int expected_queue = 0;
   for (int input : {2, 3, 4}) {
     queued.emplace_back([&, input] { EXPECT_EQ(calls.Call(input), absl::StrCat("row-", input)); });
-    absl::SleepFor(absl::Milliseconds(2));
+    ++expected_queue;
+    wait_until([&] { return calls.QueuedCalls() == expected_queue; });  // arrival order
   }
+  release_first.Notify();
   first.join();
   for (std::thread& t : queued) t.join();
-  EXPECT_EQ(query.batches(), (std::vector<std::vector<int>>{{1}, {2, 3, 4}}));
+  absl::MutexLock lock(&mu);
+  EXPECT_EQ(batches, (std::vector<std::vector<int>>{{1}, {2, 3, 4}}));
 }
 
 TEST(CoalescerTest, ACallAskedAfterAWriteSeesIt) {

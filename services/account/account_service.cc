@@ -140,7 +140,8 @@ absl::StatusOr<std::optional<StoredMembership>> HandOver(AccountTx& tx, StoredAc
                        ")"));
     }
     tx.EndMembership(current->id, start,
-                     user.empty() ? "account manager removed" : absl::StrCat("handover to ", user));
+                     user.empty() ? "account manager removed" : absl::StrCat("handover to ", user),
+                     /*handover=*/!user.empty());
     if (!user.empty()) {
       row.account.set_account_manager_handover_count(
           row.account.account_manager_handover_count() + 1);

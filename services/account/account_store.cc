@@ -659,9 +659,11 @@ absl::StatusOr<InsertOutcome> AccountTx::InsertMembership(StoredMembership* row,
 }
 
 void AccountTx::EndMembership(int64_t membership_id, absl::Time end_time,
-                              const std::string& reason) {
-  connection_.Update("UPDATE team_memberships SET end_time = ?, end_reason = ? WHERE id = ?",
-                     common::ToSqlDateTime(end_time), reason, membership_id);
+                              const std::string& reason, bool handover) {
+  connection_.Update(
+      "UPDATE team_memberships SET end_time = ?, end_reason = ?, ended_by_handover = ? "
+      "WHERE id = ?",
+      common::ToSqlDateTime(end_time), reason, handover, membership_id);
 }
 
 absl::Status AccountTx::InsertStageChange(StageChangeRow* row) {
@@ -1259,6 +1261,71 @@ absl::StatusOr<Page<v1::TierChange>> AccountStore::ListTierChanges(
       });
   if (!status.ok()) return status;
   return TrimPage(std::move(rows), limit);
+}
+
+absl::StatusOr<std::vector<v1::AccountSnapshot>> AccountStore::ExportPage(
+    int64_t after_id, int limit, bool include_deleted, absl::Time window_start,
+    absl::Time window_end) {
+  std::vector<v1::AccountSnapshot> page;
+  absl::Status status =
+      common::WithConnection(*pool_, "exporting accounts", [&](SqlConnection& connection) {
+        auto rs = connection.Query(
+            absl::StrCat("SELECT a.id, a.display_name, a.industry, a.region, a.category, "
+                         "a.owner, a.stage, a.state, a.tier, a.tier_rating_run, "
+                         "a.credit_currency, a.contact_count, a.create_time, a.delete_time "
+                         "FROM accounts a WHERE a.id > ?",
+                         include_deleted ? "" : " AND a.delete_time IS NULL",
+                         " ORDER BY a.id LIMIT ?"),
+            after_id, static_cast<int64_t>(limit));
+        std::map<int64_t, size_t> index;
+        while (rs->next()) {
+          v1::AccountSnapshot& a = page.emplace_back();
+          const int64_t id = rs->getInt64(1);
+          index[id] = page.size() - 1;
+          a.set_name(AccountName(id));
+          a.set_display_name(Str(*rs, 2));
+          a.set_industry(Str(*rs, 3));
+          a.set_region(Str(*rs, 4));
+          a.set_category(static_cast<v1::AccountCategory>(rs->getInt(5)));
+          a.set_owner(Str(*rs, 6));
+          a.set_stage(static_cast<v1::RelationshipStage>(rs->getInt(7)));
+          a.set_state(static_cast<v1::LifecycleState>(rs->getInt(8)));
+          a.set_tier(static_cast<v1::Tier>(rs->getInt(9)));
+          a.set_tier_rating_run(Str(*rs, 10));
+          a.set_currency_code(Str(*rs, 11));
+          a.set_contact_count(rs->getInt(12));
+          if (auto t = ReadTime(*rs, 13)) *a.mutable_create_time() = *t;
+          if (auto t = ReadTime(*rs, 14)) *a.mutable_delete_time() = *t;
+        }
+        rs.reset();
+        if (page.empty()) return absl::OkStatus();
+        // The page's id range bounds both counts (ids are in order).
+        const int64_t first = index.begin()->first;
+        const int64_t last = index.rbegin()->first;
+        const std::string from = common::ToSqlDateTime(window_start);
+        const std::string to = common::ToSqlDateTime(window_end);
+        auto counts = connection.Query(
+            "SELECT account_id, COUNT(*) FROM team_memberships WHERE account_id BETWEEN ? AND ? "
+            "AND ended_by_handover = 1 AND end_time > ? AND end_time <= ? GROUP BY account_id",
+            first, last, from, to);
+        while (counts->next()) {
+          if (auto it = index.find(counts->getInt64(1)); it != index.end()) {
+            page[it->second].set_handovers_in_window(counts->getInt(2));
+          }
+        }
+        counts = connection.Query(
+            "SELECT account_id, COUNT(*) FROM churn_events WHERE account_id BETWEEN ? AND ? "
+            "AND kind = ? AND event_time > ? AND event_time <= ? GROUP BY account_id",
+            first, last, static_cast<int>(v1::CHURN_EVENT_KIND_BUSINESS_CHURN), from, to);
+        while (counts->next()) {
+          if (auto it = index.find(counts->getInt64(1)); it != index.end()) {
+            page[it->second].set_business_churn_events_in_window(counts->getInt(2));
+          }
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return page;
 }
 
 absl::StatusOr<bool> AccountStore::AccountExists(int64_t id) {

@@ -167,7 +167,10 @@ class AccountTx {
   absl::StatusOr<InsertOutcome> InsertMembership(StoredMembership* row,
                                                  const std::string& request_id,
                                                  const std::string& request_hash);
-  void EndMembership(int64_t membership_id, absl::Time end_time, const std::string& reason);
+  // `handover`: ended because another account manager took over (counted
+  // by the export).
+  void EndMembership(int64_t membership_id, absl::Time end_time, const std::string& reason,
+                     bool handover = false);
 
   // Fill the row's id-based name.
   absl::Status InsertStageChange(StageChangeRow* row);
@@ -247,6 +250,14 @@ class AccountStore {
       int64_t account_id, const std::optional<common::PageCursor>& cursor, int limit);
   absl::StatusOr<Page<v1::TierChange>> ListTierChanges(
       int64_t account_id, const std::optional<common::PageCursor>& cursor, int limit);
+
+  // One page of the export: accounts with id > `after_id` in id order, at
+  // most `limit`, with handovers and business-churn events counted in
+  // (window_start, window_end].
+  absl::StatusOr<std::vector<v1::AccountSnapshot>> ExportPage(int64_t after_id, int limit,
+                                                              bool include_deleted,
+                                                              absl::Time window_start,
+                                                              absl::Time window_end);
 
   // True if the account exists (deleted or not).
   absl::StatusOr<bool> AccountExists(int64_t id);

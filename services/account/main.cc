@@ -9,6 +9,7 @@
 #include "common/migrator.h"
 #include "common/mysql_pool.h"
 #include "common/readiness.h"
+#include "services/account/account_export_service.h"
 #include "services/account/account_service.h"
 #include "services/account/account_store.h"
 
@@ -42,10 +43,13 @@ int main(int argc, char** argv) {
   kam::common::GrpcServer server({.listen = config->listen,
                                   .threads = config->threads,
                                   .shutdown_grace = config->shutdown_grace,
-                                  .health_service_names = {"kam.account.v1.AccountService"},
+                                  .health_service_names = {"kam.account.v1.AccountService",
+                                                           "kam.account.v1.AccountExportService"},
                                   .thread_init = kam::common::MySqlThreadInit,
                                   .thread_end = kam::common::MySqlThreadEnd});
   service.Register(server);
+  kam::account::AccountExportService export_service(&store, &server);
+  server.RegisterService(&export_service);
   if (absl::Status started = server.Start(); !started.ok()) {
     kam::common::Log(kam::common::LogLevel::kError, "cannot start",
                      {{"error", started.message()}});
