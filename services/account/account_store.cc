@@ -1272,7 +1272,8 @@ absl::StatusOr<std::vector<v1::AccountSnapshot>> AccountStore::ExportPage(
         auto rs = connection.Query(
             absl::StrCat("SELECT a.id, a.display_name, a.industry, a.region, a.category, "
                          "a.owner, a.stage, a.state, a.tier, a.tier_rating_run, "
-                         "a.credit_currency, a.contact_count, a.create_time, a.delete_time "
+                         "a.credit_currency, a.contact_count, a.create_time, a.delete_time, "
+                         "a.labels_text, a.credit_risk "
                          "FROM accounts a WHERE a.id > ?",
                          include_deleted ? "" : " AND a.delete_time IS NULL",
                          " ORDER BY a.id LIMIT ?"),
@@ -1296,6 +1297,11 @@ absl::StatusOr<std::vector<v1::AccountSnapshot>> AccountStore::ExportPage(
           a.set_contact_count(rs->getInt(12));
           if (auto t = ReadTime(*rs, 13)) *a.mutable_create_time() = *t;
           if (auto t = ReadTime(*rs, 14)) *a.mutable_delete_time() = *t;
+          const sql::SQLString labels = rs->getString(15);
+          if (!rs->wasNull()) {
+            DecodeLabels(absl::string_view(labels.c_str(), labels.length()), a.mutable_labels());
+          }
+          a.set_credit_risk_level(static_cast<v1::CreditRiskLevel>(rs->getInt(16)));
         }
         rs.reset();
         if (page.empty()) return absl::OkStatus();

@@ -104,6 +104,8 @@ TEST(Export, CountsHandoversAndBusinessChurnInsideTheWindowOnly) {
   v1::CreateAccountRequest create;
   create.mutable_account()->set_display_name(Unique("Export signals"));
   create.mutable_account()->set_industry("steel");
+  (*create.mutable_account()->mutable_labels())["influence"] = "high";
+  create.mutable_account()->mutable_credit()->set_risk_level(v1::CREDIT_RISK_LEVEL_LOW);
   create.mutable_account()->mutable_credit()->mutable_credit_limit()->set_currency_code("CNY");
   create.mutable_account()->mutable_credit()->mutable_credit_limit()->set_minor_units(100);
   v1::Account account;
@@ -142,6 +144,8 @@ TEST(Export, CountsHandoversAndBusinessChurnInsideTheWindowOnly) {
   EXPECT_EQ(a->industry(), "steel");
   EXPECT_EQ(a->currency_code(), "CNY");
   EXPECT_EQ(a->contact_count(), 2);
+  EXPECT_EQ(a->labels().at("influence"), "high");
+  EXPECT_EQ(a->credit_risk_level(), v1::CREDIT_RISK_LEVEL_LOW);
   EXPECT_EQ(a->state(), v1::LIFECYCLE_STATE_ACTIVE);
 
   // A window ending 250 days ago (so from 350 days ago) sees only the
