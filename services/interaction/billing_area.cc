@@ -21,8 +21,8 @@ class BillingArea final : public Area {
   }
 
  private:
-  BillingStore store_;
-  BillingService service_;
+  billing::BillingStore store_;
+  billing::BillingService service_;
 };
 
 }  // namespace

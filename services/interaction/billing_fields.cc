@@ -8,7 +8,7 @@
 #include "common/validation.h"
 #include "services/interaction/money_math.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 
 absl::Status CheckAccountLive(const account::v1::Account& account) {
   if (!account.has_delete_time()) return absl::OkStatus();
@@ -175,4 +175,4 @@ const common::UpdateMaskRules& OrderMaskRules() {
   return *rules;
 }
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing

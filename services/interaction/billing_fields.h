@@ -21,7 +21,7 @@
 #include "kam/type/money.pb.h"
 #include "services/interaction/payment_allocation.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 
 inline constexpr size_t kMaxBillingText = 1000;  // descriptions and reasons
 inline constexpr size_t kMaxPaymentReference = 200;
@@ -89,6 +89,6 @@ std::vector<Allocation> RequestedAllocations(const v1::Payment& payment);
 // UpdateOrder's mask rules: description, amount and cost.
 const common::UpdateMaskRules& OrderMaskRules();
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing
 
 #endif  // KAM_SERVICES_INTERACTION_BILLING_FIELDS_H_

@@ -6,7 +6,7 @@
 #include "common/proto_time.h"
 #include "gtest/gtest.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 namespace {
 
 type::Money Money(const char* currency, int64_t units) {
@@ -207,4 +207,4 @@ TEST(OrderMaskRules, OnlyDescriptionAmountAndCost) {
 }
 
 }  // namespace
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing

@@ -15,7 +15,7 @@
 #include "services/interaction/credit_check.h"
 #include "services/interaction/receivables_aging.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 namespace {
 
 using common::CallContext;
@@ -587,4 +587,4 @@ absl::Status BillingService::VoidInvoice(const Ctx&, const v1::VoidInvoiceReques
   return absl::OkStatus();
 }
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing

@@ -4,6 +4,10 @@
 // (billing_fields, credit_check, payment_allocation, receivables_aging,
 // collection_stats) and the store's steps, and returns an absl::Status that
 // common/grpc_server turns into the gRPC status.
+//
+// Everything of the billing area lives in kam::interaction::billing: the five
+// areas share one library, and the sub-namespace keeps their helper names
+// (request hashes, cursors, field checks) from colliding.
 #ifndef KAM_SERVICES_INTERACTION_BILLING_SERVICE_H_
 #define KAM_SERVICES_INTERACTION_BILLING_SERVICE_H_
 
@@ -15,7 +19,7 @@
 #include "services/interaction/billing_fields.h"
 #include "services/interaction/billing_store.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 
 class BillingService final {
  public:
@@ -61,6 +65,6 @@ class BillingService final {
   AccountClient* accounts_;
 };
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing
 
 #endif  // KAM_SERVICES_INTERACTION_BILLING_SERVICE_H_

@@ -12,7 +12,7 @@
 #include "services/interaction/billing_service_util.h"
 #include "services/interaction/payment_allocation.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 namespace {
 
 // Why requested allocation `index` names an invoice that is not among the
@@ -182,4 +182,4 @@ absl::Status BillingService::ListPayments(const Ctx&, const v1::ListPaymentsRequ
   return absl::OkStatus();
 }
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing

@@ -15,7 +15,7 @@
 #include "services/interaction/credit_check.h"
 #include "services/interaction/receivables_aging.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 namespace {
 
 type::Money Money(const std::string& currency, int64_t units) {
@@ -184,4 +184,4 @@ absl::Status BillingService::GetCollectionStats(const Ctx&,
   return absl::OkStatus();
 }
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing

@@ -13,7 +13,7 @@
 #include "common/fingerprint.h"
 #include "common/page_token.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 
 // The fingerprint of a create request without its request id: a retry must
 // match it exactly.
@@ -44,6 +44,6 @@ inline absl::StatusOr<std::optional<common::PageCursor>> DecodeCursor(const std:
   return std::optional<common::PageCursor>(*std::move(cursor));
 }
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing
 
 #endif  // KAM_SERVICES_INTERACTION_BILLING_SERVICE_UTIL_H_

@@ -15,7 +15,7 @@
 #include "common/transaction.h"
 #include "services/interaction/money_math.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 namespace {
 
 using common::SqlConnection;
@@ -903,4 +903,4 @@ absl::StatusOr<int64_t> BillingStore::PaymentsReceived(int64_t account_id,
   return received;
 }
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing

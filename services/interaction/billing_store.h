@@ -34,7 +34,7 @@
 #include "services/interaction/invoice_history.h"
 #include "services/interaction/payment_allocation.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 
 // An order row; `order` has every field filled, name and etag included.
 struct StoredOrder {
@@ -206,6 +206,6 @@ class BillingStore {
   common::IdAllocator payment_ids_;
 };
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing
 
 #endif  // KAM_SERVICES_INTERACTION_BILLING_STORE_H_

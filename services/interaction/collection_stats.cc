@@ -5,7 +5,7 @@
 #include "absl/numeric/int128.h"
 #include "services/interaction/money_math.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 
 namespace {
 
@@ -77,4 +77,4 @@ CollectionFigures ComputeCollectionFigures(const std::vector<InvoiceHistory>& in
   return f;
 }
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing

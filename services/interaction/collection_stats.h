@@ -23,7 +23,7 @@
 #include "absl/time/time.h"
 #include "services/interaction/invoice_history.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 
 struct CollectionFigures {
   int64_t invoiced_revenue = 0;  // amounts of invoices issued in the period
@@ -54,6 +54,6 @@ std::optional<double> DaysSalesOutstanding(int64_t receivables, int64_t revenue,
 CollectionFigures ComputeCollectionFigures(const std::vector<InvoiceHistory>& invoices,
                                            absl::Time start, absl::Time end);
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing
 
 #endif  // KAM_SERVICES_INTERACTION_COLLECTION_STATS_H_

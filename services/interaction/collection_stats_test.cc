@@ -4,7 +4,7 @@
 
 #include "gtest/gtest.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 namespace {
 
 constexpr absl::Duration kDay = absl::Hours(24);
@@ -200,4 +200,4 @@ TEST(ComputeCollectionFigures, FractionalPeriods) {
 }
 
 }  // namespace
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing

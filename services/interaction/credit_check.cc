@@ -4,7 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/interaction/money_math.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 
 bool FitsCreditLimit(int64_t credit_limit, int64_t exposure, int64_t amount) {
   return absl::int128(exposure) + amount <= credit_limit;
@@ -48,4 +48,4 @@ absl::Status CheckCredit(absl::string_view account, absl::string_view what,
       AvailableCredit(position), " (", currency_code, " minor units)"));
 }
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing

@@ -15,7 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 
 // An account's open amounts in one currency.
 struct OpenTotals {
@@ -58,6 +58,6 @@ absl::Status CheckCredit(absl::string_view account, absl::string_view what,
                          const std::string& currency_code, int64_t credit_limit,
                          const std::vector<OpenTotals>& totals, int64_t amount);
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing
 
 #endif  // KAM_SERVICES_INTERACTION_CREDIT_CHECK_H_

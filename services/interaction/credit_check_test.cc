@@ -5,7 +5,7 @@
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 namespace {
 
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
@@ -99,4 +99,4 @@ TEST(CheckCredit, OpenAmountsInAnOldCurrencyBlockNewExposure) {
 }
 
 }  // namespace
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing

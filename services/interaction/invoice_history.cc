@@ -2,7 +2,7 @@
 
 #include "services/interaction/money_math.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 
 int64_t PaidBefore(const InvoiceHistory& invoice, absl::Time t) {
   int64_t paid = 0;
@@ -20,4 +20,4 @@ int64_t PaidThrough(const InvoiceHistory& invoice, absl::Time t) {
   return paid;
 }
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing

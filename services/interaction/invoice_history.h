@@ -11,7 +11,7 @@
 
 #include "absl/time/time.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 
 // The part of one payment applied to the invoice.
 struct PaymentPart {
@@ -37,6 +37,6 @@ int64_t PaidBefore(const InvoiceHistory& invoice, absl::Time t);
 // Paid by payments received at or before `t`.
 int64_t PaidThrough(const InvoiceHistory& invoice, absl::Time t);
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing
 
 #endif  // KAM_SERVICES_INTERACTION_INVOICE_HISTORY_H_

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/interaction/money_math.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 
 absl::StatusOr<std::vector<Allocation>> AllocateOldestDueFirst(int64_t amount,
                                                                std::vector<OpenBalance> open) {
@@ -54,4 +54,4 @@ absl::Status CheckAllocationsAgainstBalances(const std::vector<Allocation>& requ
   return absl::OkStatus();
 }
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing

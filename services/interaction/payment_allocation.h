@@ -11,7 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 
 // An OPEN invoice of the paying account, in the payment's currency.
 struct OpenBalance {
@@ -43,6 +43,6 @@ absl::StatusOr<std::vector<Allocation>> AllocateOldestDueFirst(int64_t amount,
 absl::Status CheckAllocationsAgainstBalances(const std::vector<Allocation>& requested,
                                              const std::vector<OpenBalance>& open);
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing
 
 #endif  // KAM_SERVICES_INTERACTION_PAYMENT_ALLOCATION_H_

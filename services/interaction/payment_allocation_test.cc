@@ -3,7 +3,7 @@
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 namespace {
 
 const absl::Time kT0 = absl::FromUnixSeconds(1772323200);
@@ -82,4 +82,4 @@ TEST(CheckAllocationsAgainstBalances, AnInvoiceThatIsNotOpenIsRefused) {
 }
 
 }  // namespace
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing

@@ -6,7 +6,7 @@
 
 #include "services/interaction/money_math.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 
 absl::Time DueTime(absl::Time issue_time, int payment_terms_days) {
   return issue_time + absl::Hours(24) * payment_terms_days;
@@ -52,4 +52,4 @@ std::vector<AgingRow> AgeReceivables(const std::vector<InvoiceHistory>& invoices
   return out;
 }
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing

@@ -17,7 +17,7 @@
 #include "absl/time/time.h"
 #include "services/interaction/invoice_history.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 
 // issue_time + payment_terms_days x 24 h (payment terms of the account at
 // issue time; the account service bounds them to 0..365).
@@ -49,6 +49,6 @@ struct AgingRow {
 // currency) with a balance, ordered by account id, then currency.
 std::vector<AgingRow> AgeReceivables(const std::vector<InvoiceHistory>& invoices, absl::Time as_of);
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing
 
 #endif  // KAM_SERVICES_INTERACTION_RECEIVABLES_AGING_H_

@@ -2,7 +2,7 @@
 
 #include "gtest/gtest.h"
 
-namespace kam::interaction {
+namespace kam::interaction::billing {
 namespace {
 
 const absl::Time kAsOf = absl::FromUnixSeconds(1772323200);  // 2026-03-01T00:00:00Z
@@ -148,4 +148,4 @@ TEST(AgeReceivables, NothingOwedGivesNoRows) {
 }
 
 }  // namespace
-}  // namespace kam::interaction
+}  // namespace kam::interaction::billing
