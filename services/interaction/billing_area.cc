@@ -1,17 +1,34 @@
-// Placeholder until the billing area is built: registers nothing.
+// The billing area: orders, invoices, payments, the credit check,
+// receivables ageing and collection figures (domain.md §8), served as
+// kam.interaction.v1.BillingService (protos/kam/interaction/v1/billing.proto).
+#include <memory>
+
 #include "services/interaction/area.h"
+#include "services/interaction/billing_service.h"
+#include "services/interaction/billing_store.h"
 
 namespace kam::interaction {
 namespace {
 
 class BillingArea final : public Area {
  public:
-  void Register(common::GrpcServer&) override {}
-  std::vector<std::string> ServiceNames() const override { return {}; }
+  explicit BillingArea(const AreaDeps& deps)
+      : store_(deps.pool), service_(&store_, deps.accounts) {}
+
+  void Register(common::GrpcServer& server) override { service_.Register(server); }
+  std::vector<std::string> ServiceNames() const override {
+    return {"kam.interaction.v1.BillingService"};
+  }
+
+ private:
+  billing::BillingStore store_;
+  billing::BillingService service_;
 };
 
 }  // namespace
 
-std::unique_ptr<Area> MakeBillingArea(const AreaDeps&) { return std::make_unique<BillingArea>(); }
+std::unique_ptr<Area> MakeBillingArea(const AreaDeps& deps) {
+  return std::make_unique<BillingArea>(deps);
+}
 
 }  // namespace kam::interaction
