@@ -1,0 +1,424 @@
+#include "services/scoring/rating_runner.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/log.h"
+#include "common/mysql_pool.h"
+#include "common/proto_time.h"
+#include "services/scoring/account_rating.h"
+#include "services/scoring/policy_settings.h"
+#include "services/scoring/risk.h"
+#include "services/scoring/tiering.h"
+
+namespace kam::scoring {
+namespace {
+
+using common::Log;
+using common::LogLevel;
+
+constexpr int kRatingBatch = 1000;
+constexpr int kPassOneCheckEvery = 20000;
+// Rating attempts while a service it reads is unavailable.
+constexpr int kRateAttempts = 6;
+
+int64_t IdOf(const std::string& name) { return name.size() > 9 ? std::stoll(name.substr(9)) : 0; }
+
+account::v1::Tier ApiTier(scoring::Tier tier) { return static_cast<account::v1::Tier>(tier); }
+
+void CountTier(account::v1::Tier tier, v1::TierCounts* counts) {
+  switch (tier) {
+    case account::v1::TIER_A: counts->set_a(counts->a() + 1); break;
+    case account::v1::TIER_B: counts->set_b(counts->b() + 1); break;
+    case account::v1::TIER_C: counts->set_c(counts->c() + 1); break;
+    case account::v1::TIER_D: counts->set_d(counts->d() + 1); break;
+    default: break;
+  }
+}
+
+// The previous run's results, read in account order alongside pass 2.
+class PreviousResults {
+ public:
+  PreviousResults(ScoringStore* store, int64_t run_id) : store_(store), run_id_(run_id) {}
+
+  // The previous result of `account_id` (ids must be asked in increasing
+  // order), or nullptr.
+  absl::StatusOr<const AccountRunResult*> Find(int64_t account_id) {
+    if (run_id_ == 0) return nullptr;
+    for (;;) {
+      while (index_ < page_.size() && page_[index_].account_id < account_id) ++index_;
+      if (index_ < page_.size()) {
+        return page_[index_].account_id == account_id ? &page_[index_] : nullptr;
+      }
+      if (done_) return nullptr;
+      absl::StatusOr<std::vector<RatingRow>> rows =
+          store_->RatingsPage(run_id_, after_, 5000);
+      if (!rows.ok()) return rows.status();
+      page_.clear();
+      index_ = 0;
+      if (rows->empty()) {
+        done_ = true;
+        return nullptr;
+      }
+      for (const RatingRow& row : *rows) {
+        AccountRunResult& r = page_.emplace_back();
+        r.account_id = row.account_id;
+        r.tier = static_cast<account::v1::Tier>(row.tier);
+        r.churn_risk = row.churn_risk;
+        r.sla_breach_count = row.sla_breaches;
+        r.receivables_minor = row.receivables_minor;
+        r.overdue_minor = std::min(row.overdue_minor, row.receivables_minor);
+      }
+      after_ = rows->back().account_id;
+    }
+  }
+
+ private:
+  ScoringStore* store_;
+  int64_t run_id_;
+  std::vector<AccountRunResult> page_;
+  size_t index_ = 0;
+  int64_t after_ = 0;
+  bool done_ = false;
+};
+
+// Why an account has its tier, for the tier history.
+std::string TierReason(const RatingRow& row) {
+  return absl::StrCat("rank ", row.rank, row.segment.empty() ? "" : " in segment ",
+                      row.segment, "; value ", row.value_minor, " ", row.currency, "; score ",
+                      row.value_score / 100, ".", absl::StrFormat("%02d", row.value_score % 100));
+}
+
+}  // namespace
+
+RatingRunner::RatingRunner(ScoringStore* store, RatingClient* client, AlertSink alerts,
+                           Options options)
+    : store_(store), client_(client), alerts_(std::move(alerts)), options_(std::move(options)) {}
+
+RatingRunner::~RatingRunner() { Stop(); }
+
+void RatingRunner::Start() {
+  thread_ = std::thread([this] {
+    common::ScopedMySqlThread mysql_thread;
+    Loop();
+  });
+}
+
+void RatingRunner::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void RatingRunner::Wake() {
+  absl::MutexLock lock(&mu_);
+  woken_ = true;
+}
+
+bool RatingRunner::stopping() {
+  absl::MutexLock lock(&mu_);
+  return stopping_;
+}
+
+void RatingRunner::Sleep(absl::Duration d) {
+  absl::MutexLock lock(&mu_);
+  auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || woken_; };
+  mu_.AwaitWithTimeout(absl::Condition(&wake), d);
+  woken_ = false;
+}
+
+void RatingRunner::Loop() {
+  while (!stopping()) {
+    absl::StatusOr<std::optional<StoredRun>> claimed = store_->ClaimRun(
+        options_.owner, common::NowMicros(), options_.lease, options_.max_resumes);
+    if (!claimed.ok()) {
+      Log(LogLevel::kWarning, "cannot look for rating runs", {{"error", claimed.status().message()}});
+      Sleep(options_.poll_interval);
+      continue;
+    }
+    if (!claimed->has_value()) {
+      Sleep(options_.poll_interval);
+      continue;
+    }
+    Execute(**claimed);
+  }
+}
+
+bool RatingRunner::KeepGoing(StoredRun& run, Stop* stop) {
+  if (stopping()) {
+    *stop = Stop::kShutdown;
+    return false;
+  }
+  absl::StatusOr<bool> cancel =
+      store_->Heartbeat(run.id, options_.owner, common::NowMicros() + options_.lease, run.run);
+  if (!cancel.ok()) {
+    if (cancel.status().code() == absl::StatusCode::kFailedPrecondition) {
+      *stop = Stop::kLeaseLost;
+      return false;
+    }
+    // The database blinked: keep working; the next heartbeat tries again.
+    return true;
+  }
+  if (*cancel && run.run.state() == v1::RUN_STATE_RUNNING) {
+    *stop = Stop::kCancelled;
+    return false;
+  }
+  return true;
+}
+
+void RatingRunner::Execute(StoredRun& run) {
+  Log(LogLevel::kInfo, "rating run claimed",
+      {{"run", run.run.name()}, {"state", v1::RunState_Name(run.run.state())},
+       {"resumes", run.run.resumes()}});
+  Stop stop = Stop::kNone;
+  absl::Status status;
+  if (run.run.state() == v1::RUN_STATE_RUNNING) {
+    for (int attempt = 1;; ++attempt) {
+      status = Rate(run, &stop);
+      if (status.code() != absl::StatusCode::kUnavailable || stop != Stop::kNone ||
+          attempt == kRateAttempts) {
+        break;
+      }
+      Log(LogLevel::kWarning, "rating run waits for a service",
+          {{"run", run.run.name()}, {"error", status.message()}, {"attempt", attempt}});
+      Sleep(std::min(options_.max_backoff, absl::Seconds(1) * (1 << attempt)));
+      if (!KeepGoing(run, &stop)) break;
+    }
+  }
+  if (status.ok() && stop == Stop::kNone) status = Publish(run, &stop);
+
+  const absl::Time now = common::NowMicros();
+  absl::Status recorded;
+  switch (stop) {
+    case Stop::kShutdown:
+      recorded = store_->ReleaseRun(run.id, options_.owner);
+      Log(LogLevel::kInfo, "rating run given back at shutdown", {{"run", run.run.name()}});
+      break;
+    case Stop::kLeaseLost:
+      Log(LogLevel::kWarning, "rating run taken over by another replica", {{"run", run.run.name()}});
+      break;
+    case Stop::kCancelled:
+      recorded = store_->DeleteRatings(run.id);
+      if (recorded.ok()) {
+        recorded = store_->FinishRun(run.id, options_.owner, v1::RUN_STATE_CANCELLED, "", now);
+      }
+      Log(LogLevel::kInfo, "rating run cancelled", {{"run", run.run.name()}});
+      break;
+    case Stop::kNone:
+      if (status.ok()) {
+        recorded = store_->FinishRun(run.id, options_.owner, v1::RUN_STATE_SUCCEEDED, "", now);
+        Log(LogLevel::kInfo, "rating run succeeded",
+            {{"run", run.run.name()}, {"accounts", run.run.accounts_total()}});
+      } else {
+        // A failed run publishes nothing (it failed before publishing, or
+        // publishing met an error retrying cannot fix).
+        recorded = store_->FinishRun(run.id, options_.owner, v1::RUN_STATE_FAILED,
+                                     std::string(status.message()), now);
+        Log(LogLevel::kWarning, "rating run failed",
+            {{"run", run.run.name()}, {"error", status.message()}});
+      }
+      break;
+  }
+  if (!recorded.ok()) {
+    // The lease runs out and the run is resumed: nothing is lost.
+    Log(LogLevel::kWarning, "cannot record the end of a rating run",
+        {{"run", run.run.name()}, {"error", recorded.message()}});
+  }
+}
+
+absl::Status RatingRunner::Rate(StoredRun& run, Stop* stop) {
+  absl::StatusOr<StoredPolicy> policy = store_->GetPolicy(run.policy_id, run.run.policy_version());
+  if (!policy.ok()) return policy.status();
+  absl::StatusOr<RatingSettings> settings = ToRatingSettings(policy->policy);
+  if (!settings.ok()) return settings.status();
+  absl::StatusOr<RiskScorer> scorer = RiskScorer::Create(settings->risk);
+  if (!scorer.ok()) return scorer.status();
+  absl::StatusOr<AlertDetector> detector = AlertDetector::Create(settings->alerts);
+  if (!detector.ok()) return detector.status();
+  if (absl::Status s = store_->MarkVersionUsed(run.policy_id, run.run.policy_version()); !s.ok()) {
+    return s;
+  }
+  // A resumed run starts clean.
+  if (absl::Status s = store_->DeleteRatings(run.id); !s.ok()) return s;
+  const absl::Time as_of = common::FromProtoTimestamp(run.run.as_of());
+  const absl::Time period_start = common::FromProtoTimestamp(run.run.period_start());
+  run.run.set_accounts_total(0);
+  run.run.set_accounts_processed(0);
+  run.run.clear_tier_counts();
+
+  // Pass 1: the ranking key of every account.
+  std::vector<AccountValue> values;
+  {
+    std::unique_ptr<AccountFactsCursor> cursor = client_->OpenPass(as_of, period_start);
+    const account::v1::AccountSnapshot* account = nullptr;
+    const interaction::v1::AccountFacts* facts = nullptr;
+    while (cursor->Next(&account, &facts)) {
+      if (common::FromProtoTimestamp(account->create_time()) > as_of) continue;
+      const int64_t value = ValueOf(*settings, *facts);
+      const int32_t score =
+          settings->rank_by == v1::RANK_BY_SCORE ? ScoreOf(*settings, *account, *facts).score : 0;
+      values.push_back({IdOf(account->name()), RankingKey(*settings, value, score),
+                        SegmentOf(*settings, *account)});
+      if (values.size() % kPassOneCheckEvery == 0 && !KeepGoing(run, stop)) {
+        cursor->Cancel();
+        return absl::OkStatus();
+      }
+    }
+    if (!cursor->status().ok()) return cursor->status();
+  }
+  absl::StatusOr<std::vector<TierAssignment>> tiers = AssignTiers(values, settings->tiering);
+  if (!tiers.ok()) return tiers.status();
+  std::vector<int64_t> ids;
+  ids.reserve(values.size());
+  for (const AccountValue& v : values) ids.push_back(v.account_id);
+  values.clear();
+  values.shrink_to_fit();
+  run.run.set_accounts_total(static_cast<int64_t>(ids.size()));
+  if (!KeepGoing(run, stop)) return absl::OkStatus();
+
+  // Pass 2: every account's full rating, and the alerts.
+  absl::StatusOr<int64_t> previous_run = store_->PreviousSucceededRun(run.id);
+  if (!previous_run.ok()) return previous_run.status();
+  PreviousResults previous(store_, *previous_run);
+  std::vector<RatingRow> rows;
+  rows.reserve(kRatingBatch);
+  std::vector<Alert> alerts;
+  AccountRiskHealth risk_health;
+  v1::TierCounts counts;
+  int64_t processed = 0;
+  auto flush = [&]() -> absl::Status {
+    if (rows.empty()) return absl::OkStatus();
+    if (absl::Status s = store_->InsertRatings(run.id, rows); !s.ok()) return s;
+    processed += static_cast<int64_t>(rows.size());
+    rows.clear();
+    run.run.set_accounts_processed(processed);
+    *run.run.mutable_tier_counts() = counts;
+    return absl::OkStatus();
+  };
+  {
+    std::unique_ptr<AccountFactsCursor> cursor = client_->OpenPass(as_of, period_start);
+    const account::v1::AccountSnapshot* account = nullptr;
+    const interaction::v1::AccountFacts* facts = nullptr;
+    size_t i = 0;
+    while (cursor->Next(&account, &facts)) {
+      const int64_t id = IdOf(account->name());
+      while (i < ids.size() && ids[i] < id) ++i;
+      if (i == ids.size() || ids[i] != id) continue;  // created after pass 1
+      const TierAssignment& assignment = (*tiers)[i];
+      const account::v1::Tier tier = ApiTier(assignment.tier);
+      RatingRow& row = rows.emplace_back();
+      row.account_id = id;
+      row.currency = facts->currency_code().empty() ? account->currency_code()
+                                                    : facts->currency_code();
+      row.value_minor = ValueOf(*settings, *facts);
+      ValueScore score = ScoreOf(*settings, *account, *facts);
+      row.value_score = score.score;
+      row.segment = SegmentOf(*settings, *account);
+      row.rank = assignment.rank;
+      row.tier = tier;
+      row.previous_tier = account->tier();
+      row.movement = MovementOf(account->tier(), tier);
+      row.key_account = detector->IsKeyTier(tier);
+      row.clv_minor = ClvOf(*settings, *facts, tier);
+      const AccountSignals signals = SignalsOf(*settings, *account, *facts, tier, as_of);
+      if (absl::Status s = scorer->Evaluate(signals, &risk_health); !s.ok()) return s;
+      row.churn_risk = risk_health.risk.value;
+      row.health = risk_health.health.value;
+      row.sla_breaches = signals.sla_breach_count;
+      row.receivables_minor = signals.receivables_minor;
+      row.overdue_minor = signals.overdue_minor;
+      v1::AccountRating details;
+      for (v1::ScoreFactor& factor : score.factors) *details.add_value_factors() = std::move(factor);
+      *details.mutable_churn_risk() = ToExplainedScore(risk_health.risk);
+      *details.mutable_health() = ToExplainedScore(risk_health.health);
+      row.details = details.SerializeAsString();
+      CountTier(tier, &counts);
+
+      AccountRunResult current;
+      current.account_id = id;
+      current.tier = tier;
+      current.churn_risk = row.churn_risk;
+      current.sla_breach_count = row.sla_breaches;
+      current.receivables_minor = row.receivables_minor;
+      current.overdue_minor = row.overdue_minor;
+      absl::StatusOr<const AccountRunResult*> before = previous.Find(id);
+      if (!before.ok()) return before.status();
+      if (absl::Status s = detector->DetectAccount(*before, current, &alerts); !s.ok()) return s;
+
+      if (rows.size() == kRatingBatch) {
+        if (absl::Status s = flush(); !s.ok()) return s;
+        if (!KeepGoing(run, stop)) {
+          cursor->Cancel();
+          return absl::OkStatus();
+        }
+      }
+    }
+    if (!cursor->status().ok()) return cursor->status();
+  }
+  if (absl::Status s = flush(); !s.ok()) return s;
+  run.run.set_accounts_total(processed);  // accounts deleted between the passes drop out
+  if (!KeepGoing(run, stop)) return absl::OkStatus();
+  if (alerts_ && !alerts.empty()) {
+    if (absl::Status s = alerts_(run.id, alerts); !s.ok()) return s;
+  }
+  if (absl::Status s = store_->StartPublishing(run.id, options_.owner, run.run); !s.ok()) return s;
+  run.run.set_state(v1::RUN_STATE_PUBLISHING);
+  run.publish_cursor = 0;
+  run.run.set_accounts_published(0);
+  return absl::OkStatus();
+}
+
+absl::Status RatingRunner::Publish(StoredRun& run, Stop* stop) {
+  absl::Duration backoff = absl::Milliseconds(200);
+  int64_t published = run.run.accounts_published();
+  for (;;) {
+    absl::StatusOr<std::vector<RatingRow>> page =
+        store_->RatingsPage(run.id, run.publish_cursor, options_.publish_batch);
+    if (!page.ok()) return page.status();
+    if (page->empty()) return absl::OkStatus();
+    account::v1::SetAccountTiersRequest request;
+    request.set_rating_run(run.run.name());
+    request.set_policy_version(
+        absl::StrCat(run.run.policy(), "/versions/", run.run.policy_version()));
+    for (const RatingRow& row : *page) {
+      account::v1::TierAssignment* assignment = request.add_assignments();
+      assignment->set_account(absl::StrCat("accounts/", row.account_id));
+      assignment->set_tier(static_cast<account::v1::Tier>(row.tier));
+      assignment->set_reason(TierReason(row));
+    }
+    for (;;) {
+      absl::Status sent = client_->PublishTiers(request);
+      if (sent.ok()) break;
+      if (sent.code() != absl::StatusCode::kUnavailable) {
+        return absl::Status(sent.code(),
+                            absl::StrCat("publishing stopped after ", published,
+                                         " accounts: ", sent.message()));
+      }
+      // The account service is down: wait and retry, holding the lease.
+      Log(LogLevel::kWarning, "publishing waits for the account service",
+          {{"run", run.run.name()}, {"error", sent.message()}});
+      Sleep(backoff);
+      backoff = std::min(options_.max_backoff, backoff * 2);
+      if (!KeepGoing(run, stop)) return absl::OkStatus();
+    }
+    backoff = absl::Milliseconds(200);
+    published += static_cast<int64_t>(page->size());
+    run.publish_cursor = page->back().account_id;
+    run.run.set_accounts_published(published);
+    if (absl::Status s =
+            store_->AdvancePublishing(run.id, options_.owner, run.publish_cursor, published);
+        !s.ok()) {
+      if (s.code() == absl::StatusCode::kFailedPrecondition) {
+        *stop = Stop::kLeaseLost;
+        return absl::OkStatus();
+      }
+      return s;
+    }
+    if (!KeepGoing(run, stop)) return absl::OkStatus();
+  }
+}
+
+}  // namespace kam::scoring
