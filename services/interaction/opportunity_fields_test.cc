@@ -37,8 +37,9 @@ TEST(OpportunityFieldsTest, Names) {
   EXPECT_TRUE(RefusedNaming(ParseOpportunityName("name", "accounts/12").status(), "name"));
   EXPECT_TRUE(RefusedNaming(ParseOpportunityName("name", "").status(), "name"));
   EXPECT_EQ(*ParseOpportunityAccountName("opportunity.account", "accounts/3"), 3);
-  EXPECT_TRUE(RefusedNaming(ParseOpportunityAccountName("opportunity.account", "accounts/x").status(),
-                            "opportunity.account"));
+  EXPECT_TRUE(
+      RefusedNaming(ParseOpportunityAccountName("opportunity.account", "accounts/x").status(),
+                    "opportunity.account"));
 }
 
 TEST(OpportunityFieldsTest, ValidOpportunity) {
@@ -79,7 +80,8 @@ TEST(OpportunityFieldsTest, Refusals) {
   o = Valid();
   o.mutable_judgements()->mutable_need()->set_assessment(
       static_cast<v1::QualificationAssessment>(-1));
-  EXPECT_TRUE(RefusedNaming(ValidateOpportunityFields(o), "opportunity.judgements.need.assessment"));
+  EXPECT_TRUE(
+      RefusedNaming(ValidateOpportunityFields(o), "opportunity.judgements.need.assessment"));
   o = Valid();
   o.mutable_milestones()->mutable_bidding()->set_note(std::string(1001, 'n'));
   EXPECT_TRUE(RefusedNaming(ValidateOpportunityFields(o), "opportunity.milestones.bidding.note"));

@@ -34,8 +34,9 @@ void SetMoney(kam::type::Money* money, const std::string& currency, int64_t mino
 
 StageProbabilityPercents DefaultStageProbabilities() { return {10, 20, 40, 60, 80, 95}; }
 
-void FillStageProbabilities(const StageProbabilityPercents& percents,
-                            google::protobuf::RepeatedPtrField<v1::OpportunityStageProbability>* out) {
+void FillStageProbabilities(
+    const StageProbabilityPercents& percents,
+    google::protobuf::RepeatedPtrField<v1::OpportunityStageProbability>* out) {
   out->Clear();
   for (v1::OpportunityStage stage : OpportunityStagesInOrder()) {
     v1::OpportunityStageProbability* entry = out->Add();

@@ -36,8 +36,9 @@ using StageProbabilityPercents = std::array<int, kOpportunityStageCount>;
 StageProbabilityPercents DefaultStageProbabilities();
 
 // The table as the API shows it: six entries in stage order.
-void FillStageProbabilities(const StageProbabilityPercents& percents,
-                            google::protobuf::RepeatedPtrField<v1::OpportunityStageProbability>* out);
+void FillStageProbabilities(
+    const StageProbabilityPercents& percents,
+    google::protobuf::RepeatedPtrField<v1::OpportunityStageProbability>* out);
 
 // Reads a caller's table: each of the six stages exactly once (any order),
 // each 0 to 100, never below an earlier stage. INVALID_ARGUMENT naming

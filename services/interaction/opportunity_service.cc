@@ -565,9 +565,9 @@ absl::Status OpportunityService::ListOpportunityStageHistory(
 
 // --- the weighted pipeline ----------------------------------------------------------
 
-absl::Status OpportunityService::GetStageProbabilities(const Ctx&,
-                                                       const v1::GetStageProbabilitiesRequest&,
-                                                       v1::OpportunityStageProbabilities* response) {
+absl::Status OpportunityService::GetStageProbabilities(
+    const Ctx&, const v1::GetStageProbabilitiesRequest&,
+    v1::OpportunityStageProbabilities* response) {
   absl::StatusOr<StoredStageProbabilities> table = store_->GetProbabilities();
   if (!table.ok()) return table.status();
   *response = ProbabilitiesResource(*table);

@@ -179,8 +179,8 @@ TEST(OpportunityStagesTest, SkipNeedsAReasonAndRecordsTheSkippedStages) {
                     absl::StatusCode::kInvalidArgument,
                     {"reason is required to skip PROJECT_INITIATION, PROPOSAL",
                      "from CUSTOMER_DEVELOPMENT to BIDDING"}));
-  EXPECT_TRUE(absl::StartsWith(CheckOpportunityStageMove(At(kDev), kBid, " \n\t").status().message(),
-                               "reason "));
+  EXPECT_TRUE(absl::StartsWith(
+      CheckOpportunityStageMove(At(kDev), kBid, " \n\t").status().message(), "reason "));
   absl::StatusOr<OpportunityStagePlan> plan =
       CheckOpportunityStageMove(At(kDev), kBid, "invited straight to tender");
   ASSERT_TRUE(plan.ok()) << plan.status();
@@ -268,7 +268,8 @@ TEST(OpportunityStagesTest, WonOnlyFromTheLaterStagesWithTheContract) {
   EXPECT_TRUE(CheckOpportunityClose(At(kNego), Won()).ok());
   EXPECT_TRUE(CheckOpportunityClose(At(kImpl), Won()).ok());
   for (OpportunityStage stage : {kDev, kInit, kProposal, kBid}) {
-    EXPECT_TRUE(Fails(CheckOpportunityClose(At(stage), Won()), absl::StatusCode::kFailedPrecondition,
+    EXPECT_TRUE(Fails(CheckOpportunityClose(At(stage), Won()),
+                      absl::StatusCode::kFailedPrecondition,
                       {absl::StrCat("cannot close as WON at ", OpportunityStageName(stage)),
                        "COMMERCIAL_NEGOTIATION or IMPLEMENTATION"}));
   }
@@ -302,16 +303,18 @@ TEST(OpportunityStagesTest, WonNeedsAReasonAndNoLossFields) {
 }
 
 TEST(OpportunityStagesTest, LostNeedsAReasonKindAndTheCompetitor) {
-  EXPECT_TRUE(CheckOpportunityClose(At(kDev), Lost(v1::OPPORTUNITY_LOST_REASON_PRICE, "Rival")).ok());
+  EXPECT_TRUE(
+      CheckOpportunityClose(At(kDev), Lost(v1::OPPORTUNITY_LOST_REASON_PRICE, "Rival")).ok());
   EXPECT_TRUE(CheckOpportunityClose(At(kImpl, false),
                                     Lost(v1::OPPORTUNITY_LOST_REASON_NO_DECISION, ""))
                   .ok());
   EXPECT_TRUE(Fails(CheckOpportunityClose(At(kBid), Lost(v1::OPPORTUNITY_LOST_REASON_PRICE, "")),
                     absl::StatusCode::kInvalidArgument,
                     {"lost_to is required when lost_reason is PRICE", "NO_DECISION"}));
-  EXPECT_TRUE(Fails(
-      CheckOpportunityClose(At(kBid), Lost(v1::OPPORTUNITY_LOST_REASON_NO_DECISION, "Rival")),
-      absl::StatusCode::kInvalidArgument, {"lost_to must be empty when lost_reason is NO_DECISION"}));
+  EXPECT_TRUE(
+      Fails(CheckOpportunityClose(At(kBid), Lost(v1::OPPORTUNITY_LOST_REASON_NO_DECISION, "Rival")),
+            absl::StatusCode::kInvalidArgument,
+            {"lost_to must be empty when lost_reason is NO_DECISION"}));
   EXPECT_TRUE(Fails(
       CheckOpportunityClose(At(kBid), Lost(v1::OPPORTUNITY_LOST_REASON_UNSPECIFIED, "Rival")),
       absl::StatusCode::kInvalidArgument, {"lost_reason is required"}));

@@ -213,7 +213,9 @@ v1::OpportunityStageMove ReadMove(sql::ResultSet& rs, int64_t opportunity_id) {
   m.set_to_stage(static_cast<v1::OpportunityStage>(c.Int()));
   for (absl::string_view part : absl::StrSplit(c.Text(), ',', absl::SkipEmpty())) {
     int stage = 0;
-    if (absl::SimpleAtoi(part, &stage)) m.add_skipped_stages(static_cast<v1::OpportunityStage>(stage));
+    if (absl::SimpleAtoi(part, &stage)) {
+      m.add_skipped_stages(static_cast<v1::OpportunityStage>(stage));
+    }
   }
   m.set_from_state(static_cast<v1::OpportunityState>(c.Int()));
   m.set_to_state(static_cast<v1::OpportunityState>(c.Int()));
@@ -421,11 +423,10 @@ absl::StatusOr<bool> OpportunityTx::Insert(const StoredOpportunity& row,
 
 void OpportunityTx::Write(const StoredOpportunity& row) {
   static const std::string* sql = [] {
-    return new std::string(absl::StrCat(
-        "UPDATE opportunities SET ",
-        absl::StrJoin(DataColumns(), ", ",
-                      [](std::string* out, const std::string& c) { absl::StrAppend(out, c, " = ?"); }),
-        " WHERE id = ?"));
+    auto assign = [](std::string* out, const std::string& c) { absl::StrAppend(out, c, " = ?"); };
+    return new std::string(absl::StrCat("UPDATE opportunities SET ",
+                                        absl::StrJoin(DataColumns(), ", ", assign),
+                                        " WHERE id = ?"));
   }();
   std::vector<SqlValue> values = DataValues(row);
   values.emplace_back(row.id);
@@ -458,12 +459,14 @@ void OpportunityTx::WriteProbabilities(const StoredStageProbabilities& table) {
           ? std::optional<std::string>(common::ToSqlDateTime(*table.update_time))
           : std::nullopt;
   const auto& p = table.percents;
-  // REPLACE-free upsert: the row normally exists (the migration inserts it).
+  // An upsert: the migration inserts the row, but a missing one (read as the
+  // defaults at version 0) is written back whole.
   connection_.Update(
       "INSERT INTO opportunity_stage_probabilities (id, p1_percent, p2_percent, p3_percent, "
       "p4_percent, p5_percent, p6_percent, version, update_actor, update_time) "
-      "VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE p1_percent = VALUES(p1_percent), "
-      "p2_percent = VALUES(p2_percent), p3_percent = VALUES(p3_percent), "
+      "VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+      "p1_percent = VALUES(p1_percent), p2_percent = VALUES(p2_percent), "
+      "p3_percent = VALUES(p3_percent), "
       "p4_percent = VALUES(p4_percent), p5_percent = VALUES(p5_percent), "
       "p6_percent = VALUES(p6_percent), version = VALUES(version), "
       "update_actor = VALUES(update_actor), update_time = VALUES(update_time)",

@@ -780,7 +780,8 @@ TEST(OpportunityTest, WeightedPipelinePerAccountAndPerOwner) {
   EXPECT_EQ(p.opportunity_class(), ov1::OPPORTUNITY_CLASS_A);
   ASSERT_EQ(p.currencies_size(), 1);
   ExpectBlock(p.currencies(0),
-              {"EUR", {{0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {1, 200'000, 160'000}, {0, 0, 0}},
+              {"EUR",
+               {{0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {1, 200'000, 160'000}, {0, 0, 0}},
                1, 200'000, 160'000},
               defaults);
   p = Pipeline("", o1, ov1::OPPORTUNITY_CLASS_D);
@@ -1061,7 +1062,8 @@ TEST(OpportunityTest, SoftDeleteAndUndelete) {
   EXPECT_EQ(ListAll(AccountFilter(account)).size(), 0u);
   EXPECT_EQ(ListAll(AccountFilter(account), /*show_deleted=*/true).size(), 1u);
   EXPECT_TRUE(Refused(Move(o.name(), kInit).status, kPrecondition, {"is deleted"}));
-  EXPECT_TRUE(Refused(Call(&OppStub::DeleteOpportunity, del).status, grpc::StatusCode::ABORTED, {}));
+  EXPECT_TRUE(
+      Refused(Call(&OppStub::DeleteOpportunity, del).status, grpc::StatusCode::ABORTED, {}));
   del.clear_etag();
   EXPECT_TRUE(Refused(Call(&OppStub::DeleteOpportunity, del).status, kPrecondition,
                       {"already deleted"}));
@@ -1090,8 +1092,8 @@ TEST(OpportunityTest, AccountChecks) {
   EXPECT_TRUE(Refused(Create(draft).status, grpc::StatusCode::NOT_FOUND, {"accounts/999999999"}));
   draft.set_account("");
   EXPECT_TRUE(IsInvalidField(Create(draft).status, "opportunity.account"));
-  EXPECT_TRUE(IsInvalidField(Call(&OppStub::CreateOpportunity, ov1::CreateOpportunityRequest()).status,
-                             "opportunity"));
+  EXPECT_TRUE(IsInvalidField(
+      Call(&OppStub::CreateOpportunity, ov1::CreateOpportunityRequest()).status, "opportunity"));
 
   // A deleted account takes no new opportunities.
   const v1::Account gone = NewAccount("CNY", Unique("am"));
