@@ -1,17 +1,35 @@
-// Placeholder until the opportunity area is built: registers nothing.
+// The opportunity area: the key-account sales pipeline of domain.md §6
+// (kam.interaction.v1.OpportunityService). No background work.
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "services/interaction/area.h"
+#include "services/interaction/opportunity_service.h"
+#include "services/interaction/opportunity_store.h"
 
 namespace kam::interaction {
 namespace {
 
 class OpportunityArea final : public Area {
  public:
-  void Register(common::GrpcServer&) override {}
-  std::vector<std::string> ServiceNames() const override { return {}; }
+  explicit OpportunityArea(const AreaDeps& deps)
+      : store_(deps.pool), service_(&store_, deps.accounts) {}
+
+  void Register(common::GrpcServer& server) override { service_.Register(server); }
+  std::vector<std::string> ServiceNames() const override {
+    return {"kam.interaction.v1.OpportunityService"};
+  }
+
+ private:
+  OpportunityStore store_;
+  OpportunityService service_;
 };
 
 }  // namespace
 
-std::unique_ptr<Area> MakeOpportunityArea(const AreaDeps&) { return std::make_unique<OpportunityArea>(); }
+std::unique_ptr<Area> MakeOpportunityArea(const AreaDeps& deps) {
+  return std::make_unique<OpportunityArea>(deps);
+}
 
 }  // namespace kam::interaction
