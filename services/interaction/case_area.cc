@@ -45,6 +45,8 @@ class CaseArea final : public Area {
 
 }  // namespace
 
-std::unique_ptr<Area> MakeCaseArea(const AreaDeps& deps) { return std::make_unique<CaseArea>(deps); }
+std::unique_ptr<Area> MakeCaseArea(const AreaDeps& deps) {
+  return std::make_unique<CaseArea>(deps);
+}
 
 }  // namespace kam::interaction

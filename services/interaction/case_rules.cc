@@ -59,12 +59,12 @@ bool IsOpenStatus(v1::CaseStatus status) {
          status == v1::CASE_STATUS_WAITING_ON_CUSTOMER;
 }
 
-absl::Status CheckStatusChange(absl::string_view case_name, v1::CaseStatus from,
-                               v1::CaseStatus to, bool has_reason) {
+absl::Status CheckStatusChange(absl::string_view case_name, v1::CaseStatus from, v1::CaseStatus to,
+                               bool has_reason) {
   if (to == v1::CASE_STATUS_UNSPECIFIED) return common::InvalidField("status", "is required");
   if (!v1::CaseStatus_IsValid(to)) {
-    return common::InvalidField("status", absl::StrCat("must be a known CaseStatus (got ",
-                                                       static_cast<int>(to), ")"));
+    return common::InvalidField(
+        "status", absl::StrCat("must be a known CaseStatus (got ", static_cast<int>(to), ")"));
   }
   const auto it = Moves().find(from);
   const std::vector<v1::CaseStatus> allowed =
@@ -72,10 +72,10 @@ absl::Status CheckStatusChange(absl::string_view case_name, v1::CaseStatus from,
   if (std::find(allowed.begin(), allowed.end(), to) == allowed.end()) {
     std::vector<std::string> names;
     for (v1::CaseStatus s : allowed) names.push_back(StatusName(s));
-    return absl::FailedPreconditionError(absl::StrCat(
-        "case ", case_name, " cannot move from ", StatusName(from), " to ", StatusName(to),
-        " (allowed from ", StatusName(from), ": ",
-        names.empty() ? "none" : absl::StrJoin(names, ", "), ")"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("case ", case_name, " cannot move from ", StatusName(from), " to ",
+                     StatusName(to), " (allowed from ", StatusName(from), ": ",
+                     names.empty() ? "none" : absl::StrJoin(names, ", "), ")"));
   }
   if (from == v1::CASE_STATUS_RESOLVED && to == v1::CASE_STATUS_IN_PROGRESS && !has_reason) {
     return common::InvalidField("reason", "is required to reopen a RESOLVED case");
@@ -120,9 +120,9 @@ absl::Status ValidateRoute(v1::CaseType type, v1::CaseLevel level) {
     return common::InvalidField("route.level", "must be a known CaseLevel");
   }
   if (type == v1::CASE_TYPE_ROUTINE_REQUEST && level != v1::CASE_LEVEL_SERVICE_CENTRE) {
-    return common::InvalidField(
-        "route.level", "must be SERVICE_CENTRE for ROUTINE_REQUEST: routine requests are "
-                       "handled at first line (domain.md §7)");
+    return common::InvalidField("route.level",
+                                "must be SERVICE_CENTRE for ROUTINE_REQUEST: routine requests are "
+                                "handled at first line (domain.md §7)");
   }
   return absl::OkStatus();
 }
@@ -161,13 +161,12 @@ absl::Status CheckReason(absl::string_view field, absl::string_view reason, bool
 const common::UpdateMaskRules& CaseMaskRules() {
   static const common::UpdateMaskRules* rules = new common::UpdateMaskRules{
       /*updatable=*/{"title", "description", "priority", "assignee", "contact"},
-      /*output_only=*/{"name", "account_tier", "sla_policy", "first_response_target_minutes",
-                       "resolution_target_minutes", "first_response_due_time",
-                       "resolution_due_time", "first_response_time", "resolve_time",
-                       "close_time", "paused_duration", "pause_start_time",
-                       "first_response_breached", "resolution_breached",
-                       "first_response_breach_escalated", "resolution_breach_escalated",
-                       "create_time", "update_time", "etag"},
+      /*output_only=*/
+      {"name", "account_tier", "sla_policy", "first_response_target_minutes",
+       "resolution_target_minutes", "first_response_due_time", "resolution_due_time",
+       "first_response_time", "resolve_time", "close_time", "paused_duration", "pause_start_time",
+       "first_response_breached", "resolution_breached", "first_response_breach_escalated",
+       "resolution_breach_escalated", "create_time", "update_time", "etag"},
       /*use_method=*/{{"status", "ChangeCaseStatus"}, {"level", "EscalateCase"}}};
   return *rules;
 }

@@ -52,8 +52,8 @@ bool IsOpenStatus(v1::CaseStatus status);
 //   INVALID_ARGUMENT: `to` unspecified or unknown; a reopen without a reason.
 //   FAILED_PRECONDITION: the move is not in the machine: "case cases/7
 //     cannot move from CLOSED to IN_PROGRESS (allowed from CLOSED: none)".
-absl::Status CheckStatusChange(absl::string_view case_name, v1::CaseStatus from,
-                               v1::CaseStatus to, bool has_reason);
+absl::Status CheckStatusChange(absl::string_view case_name, v1::CaseStatus from, v1::CaseStatus to,
+                               bool has_reason);
 
 // The level above `level`; nullopt at EXECUTIVE (the top).
 std::optional<v1::CaseLevel> NextLevel(v1::CaseLevel level);

@@ -19,9 +19,9 @@ const v1::CaseStatus kAll[] = {kOpen, kInProgress, kWaiting, kResolved, kClosed}
 
 TEST(CaseStatusMachineTest, AllowsExactlyTheDocumentedMoves) {
   const std::set<std::pair<v1::CaseStatus, v1::CaseStatus>> allowed = {
-      {kOpen, kInProgress},     {kOpen, kWaiting},        {kOpen, kResolved},
-      {kInProgress, kWaiting},  {kInProgress, kResolved}, {kWaiting, kInProgress},
-      {kWaiting, kResolved},    {kResolved, kClosed},     {kResolved, kInProgress},
+      {kOpen, kInProgress},    {kOpen, kWaiting},        {kOpen, kResolved},
+      {kInProgress, kWaiting}, {kInProgress, kResolved}, {kWaiting, kInProgress},
+      {kWaiting, kResolved},   {kResolved, kClosed},     {kResolved, kInProgress},
   };
   for (v1::CaseStatus from : kAll) {
     for (v1::CaseStatus to : kAll) {
@@ -104,12 +104,11 @@ TEST(CaseRoutingTest, RouteValidation) {
       ValidateRoute(v1::CASE_TYPE_ROUTINE_REQUEST, v1::CASE_LEVEL_ACCOUNT_MANAGER);
   EXPECT_EQ(routine.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(absl::StartsWith(routine.message(), "route.level must be SERVICE_CENTRE")) << routine;
+  EXPECT_TRUE(
+      absl::StartsWith(ValidateRoute(v1::CASE_TYPE_UNSPECIFIED, v1::CASE_LEVEL_EXECUTIVE).message(),
+                       "route.case_type"));
   EXPECT_TRUE(absl::StartsWith(
-      ValidateRoute(v1::CASE_TYPE_UNSPECIFIED, v1::CASE_LEVEL_EXECUTIVE).message(),
-      "route.case_type"));
-  EXPECT_TRUE(absl::StartsWith(
-      ValidateRoute(v1::CASE_TYPE_COMPLAINT, v1::CASE_LEVEL_UNSPECIFIED).message(),
-      "route.level"));
+      ValidateRoute(v1::CASE_TYPE_COMPLAINT, v1::CASE_LEVEL_UNSPECIFIED).message(), "route.level"));
 }
 
 v1::Case ValidCase() {
@@ -172,8 +171,7 @@ TEST(CaseOrderTest, ParsesTheSupportedColumns) {
   EXPECT_TRUE(ParseCaseOrder("create_time desc")->descending);
   EXPECT_FALSE(ParseCaseOrder("update_time ASC")->descending);
   EXPECT_EQ(ParseCaseOrder("title").status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(ParseCaseOrder("create_time up").status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseCaseOrder("create_time up").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(absl::StartsWith(ParseCaseOrder("a b c").status().message(), "order_by"));
 }
 

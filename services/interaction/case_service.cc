@@ -163,7 +163,8 @@ const common::UpdateMaskRules& PolicyMaskRules() {
 // row is missing (a damaged table must not stop cases from being opened).
 absl::StatusOr<std::pair<int, int>> TargetsFor(CaseTx& tx, const SlaPolicyKey& key) {
   absl::StatusOr<StoredPolicy> policy = tx.ReadPolicy(key, /*lock=*/false);
-  if (policy.ok()) return std::make_pair(policy->first_response_minutes, policy->resolution_minutes);
+  if (policy.ok())
+    return std::make_pair(policy->first_response_minutes, policy->resolution_minutes);
   if (policy.status().code() != absl::StatusCode::kNotFound) return policy.status();
   for (const DefaultSlaPolicy& d : DefaultSlaPolicies()) {
     if (d.key == key) return std::make_pair(d.first_response_minutes, d.resolution_minutes);
@@ -190,11 +191,11 @@ absl::Status CheckLiveContact(AccountClient& accounts, const CallContext& ctx,
 
 }  // namespace
 
-#define KAM_CASE_METHOD(Method)                                                           \
-  server.AddUnary(&async_, &v1::ServiceCaseService::AsyncService::Request##Method,        \
-                  "/kam.interaction.v1.ServiceCaseService/" #Method,                      \
+#define KAM_CASE_METHOD(Method)                                                             \
+  server.AddUnary(&async_, &v1::ServiceCaseService::AsyncService::Request##Method,          \
+                  "/kam.interaction.v1.ServiceCaseService/" #Method,                        \
                   [this](const CallContext& context, const auto& request, auto* response) { \
-                    return Method(context, request, response);                            \
+                    return Method(context, request, response);                              \
                   })
 
 void CaseService::Register(common::GrpcServer& server) {
@@ -234,12 +235,13 @@ absl::Status CaseService::CreateCase(const Ctx& ctx, const v1::CreateCaseRequest
   if (absl::Status s = ValidateCaseFields(in, /*check_type=*/true); !s.ok()) return s;
   int64_t contact_id = 0;
   if (!in.contact().empty()) {
-    absl::StatusOr<std::pair<int64_t, int64_t>> contact = ParseContactName("case.contact", in.contact());
+    absl::StatusOr<std::pair<int64_t, int64_t>> contact =
+        ParseContactName("case.contact", in.contact());
     if (!contact.ok()) return contact.status();
     if (contact->first != account_id) {
-      return common::InvalidField("case.contact",
-                                  absl::StrCat("must be a contact of case.account ", in.account(),
-                                               " (got ", in.contact(), ")"));
+      return common::InvalidField(
+          "case.contact", absl::StrCat("must be a contact of case.account ", in.account(), " (got ",
+                                       in.contact(), ")"));
     }
     contact_id = contact->second;
   }
@@ -314,13 +316,12 @@ absl::Status CaseService::CreateCase(const Ctx& ctx, const v1::CreateCaseRequest
     row.clock.targets = {absl::Minutes(targets->first), absl::Minutes(targets->second)};
     outcome = tx.InsertCase(row, request_id, request_hash);
     if (outcome == InsertOutcome::kDuplicateRequest) return absl::OkStatus();
-    CaseEventRow created{row.id, Event(v1::CASE_EVENT_KIND_CREATED, "", StatusName(row.status),
-                                       absl::StrCat("routed to ", LevelName(row.level), " (",
-                                                    TypeName(row.type), "); SLA ",
-                                                    SlaPolicyName(key), ": first response ",
-                                                    targets->first, " min, resolution ",
-                                                    targets->second, " min"),
-                                       ctx.actor, now)};
+    CaseEventRow created{
+        row.id, Event(v1::CASE_EVENT_KIND_CREATED, "", StatusName(row.status),
+                      absl::StrCat("routed to ", LevelName(row.level), " (", TypeName(row.type),
+                                   "); SLA ", SlaPolicyName(key), ": first response ",
+                                   targets->first, " min, resolution ", targets->second, " min"),
+                      ctx.actor, now)};
     return tx.InsertEvent(&created);
   });
   if (!status.ok()) return status;
@@ -328,7 +329,8 @@ absl::Status CaseService::CreateCase(const Ctx& ctx, const v1::CreateCaseRequest
     // A concurrent call with the same request id won the race.
     absl::StatusOr<std::optional<v1::Case>> first = first_result();
     if (!first.ok()) return first.status();
-    if (!first->has_value()) return absl::AbortedError("concurrent CreateCase with this request_id; retry");
+    if (!first->has_value())
+      return absl::AbortedError("concurrent CreateCase with this request_id; retry");
     *response = **std::move(first);
     return absl::OkStatus();
   }
@@ -354,8 +356,7 @@ absl::Status CaseService::ListCases(const Ctx&, const v1::ListCasesRequest& requ
   if (!filter.ok()) return filter.status();
   absl::StatusOr<CaseOrder> order = ParseCaseOrder(request.order_by());
   if (!order.ok()) return order.status();
-  const uint64_t query =
-      common::Fingerprint64({"ListCases", request.filter(), request.order_by()});
+  const uint64_t query = common::Fingerprint64({"ListCases", request.filter(), request.order_by()});
   absl::StatusOr<std::optional<common::PageCursor>> cursor =
       DecodeCursor(request.page_token(), query);
   if (!cursor.ok()) return cursor.status();
@@ -372,8 +373,8 @@ absl::Status CaseService::ListCases(const Ctx&, const v1::ListCasesRequest& requ
 }
 
 absl::Status CaseService::ChangeCase(
-    const Ctx& ctx, absl::string_view name_field, const std::string& name,
-    const std::string& etag, absl::string_view context,
+    const Ctx& ctx, absl::string_view name_field, const std::string& name, const std::string& etag,
+    absl::string_view context,
     const std::function<absl::Status(CaseTx&, StoredCase&, absl::Time,
                                      std::vector<v1::CaseEvent>&)>& change,
     v1::Case* response) {
@@ -463,14 +464,13 @@ absl::Status CaseService::UpdateCase(const Ctx& ctx, const v1::UpdateCaseRequest
           const SlaPolicyKey key{edited.priority(), row.tier};
           absl::StatusOr<std::pair<int, int>> targets = TargetsFor(tx, key);
           if (!targets.ok()) return targets.status();
-          Retarget(row.clock, {absl::Minutes(targets->first), absl::Minutes(targets->second)},
-                   now);
-          events.push_back(Event(
-              v1::CASE_EVENT_KIND_PRIORITY_CHANGE, PriorityName(row.priority),
-              PriorityName(edited.priority()),
-              absl::StrCat("targets now ", targets->first, " min to first response, ",
-                           targets->second, " min to resolution (", SlaPolicyName(key), ")"),
-              ctx.actor, now));
+          Retarget(row.clock, {absl::Minutes(targets->first), absl::Minutes(targets->second)}, now);
+          events.push_back(
+              Event(v1::CASE_EVENT_KIND_PRIORITY_CHANGE, PriorityName(row.priority),
+                    PriorityName(edited.priority()),
+                    absl::StrCat("targets now ", targets->first, " min to first response, ",
+                                 targets->second, " min to resolution (", SlaPolicyName(key), ")"),
+                    ctx.actor, now));
           row.priority = edited.priority();
           row.first_response_minutes = targets->first;
           row.resolution_minutes = targets->second;
@@ -496,35 +496,29 @@ absl::Status CaseService::ChangeCaseStatus(const Ctx& ctx,
             !s.ok()) {
           return s;
         }
-        events.push_back(Event(v1::CASE_EVENT_KIND_STATUS_CHANGE, StatusName(from),
-                               StatusName(to), request.reason(), ctx.actor, now));
+        events.push_back(Event(v1::CASE_EVENT_KIND_STATUS_CHANGE, StatusName(from), StatusName(to),
+                               request.reason(), ctx.actor, now));
         SlaClock& clock = row.clock;
         const bool had_first_response = clock.first_response_time.has_value();
         if (from == v1::CASE_STATUS_WAITING_ON_CUSTOMER && to != v1::CASE_STATUS_RESOLVED) {
           const absl::Time due_before = ResolutionDue(clock);
           Resume(clock, now);
           events.push_back(Event(v1::CASE_EVENT_KIND_CLOCK_RESUME, Rfc3339(due_before),
-                                 Rfc3339(ResolutionDue(clock)), request.reason(), ctx.actor,
-                                 now));
+                                 Rfc3339(ResolutionDue(clock)), request.reason(), ctx.actor, now));
         }
         switch (to) {
           case v1::CASE_STATUS_WAITING_ON_CUSTOMER:
             Pause(clock, now);
-            events.push_back(Event(v1::CASE_EVENT_KIND_CLOCK_PAUSE, "", "", request.reason(),
-                                   ctx.actor, now));
+            events.push_back(
+                Event(v1::CASE_EVENT_KIND_CLOCK_PAUSE, "", "", request.reason(), ctx.actor, now));
             break;
           case v1::CASE_STATUS_IN_PROGRESS:
             if (from == v1::CASE_STATUS_RESOLVED) Reopen(clock, now);
             cases::RecordFirstResponse(clock, now);
             break;
-          case v1::CASE_STATUS_RESOLVED:
-            Resolve(clock, now);
-            break;
-          case v1::CASE_STATUS_CLOSED:
-            row.close_time = now;
-            break;
-          default:
-            break;
+          case v1::CASE_STATUS_RESOLVED: Resolve(clock, now); break;
+          case v1::CASE_STATUS_CLOSED: row.close_time = now; break;
+          default: break;
         }
         if (!had_first_response && clock.first_response_time.has_value()) {
           events.push_back(Event(v1::CASE_EVENT_KIND_FIRST_RESPONSE, "", Rfc3339(now),
@@ -555,8 +549,8 @@ absl::Status CaseService::RecordFirstResponse(const Ctx& ctx,
                            Rfc3339(*row.clock.first_response_time), ")"));
         }
         cases::RecordFirstResponse(row.clock, now);
-        events.push_back(Event(v1::CASE_EVENT_KIND_FIRST_RESPONSE, "", Rfc3339(now),
-                               request.note(), ctx.actor, now));
+        events.push_back(Event(v1::CASE_EVENT_KIND_FIRST_RESPONSE, "", Rfc3339(now), request.note(),
+                               ctx.actor, now));
         return absl::OkStatus();
       },
       response);
@@ -571,15 +565,15 @@ absl::Status CaseService::EscalateCase(const Ctx& ctx, const v1::EscalateCaseReq
       ctx, "name", request.name(), request.etag(), "escalating case",
       [&](CaseTx&, StoredCase& row, absl::Time now, std::vector<v1::CaseEvent>& events) {
         if (!IsOpenStatus(row.status)) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("case ", CaseName(row.id), " is ", StatusName(row.status),
-                           "; only open cases can be escalated"));
+          return absl::FailedPreconditionError(absl::StrCat("case ", CaseName(row.id), " is ",
+                                                            StatusName(row.status),
+                                                            "; only open cases can be escalated"));
         }
         std::optional<v1::CaseLevel> next = NextLevel(row.level);
         if (!next.has_value()) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "case ", CaseName(row.id), " is already at ", LevelName(row.level),
-              ", the top level"));
+          return absl::FailedPreconditionError(absl::StrCat("case ", CaseName(row.id),
+                                                            " is already at ", LevelName(row.level),
+                                                            ", the top level"));
         }
         events.push_back(Event(v1::CASE_EVENT_KIND_LEVEL_CHANGE, LevelName(row.level),
                                LevelName(*next), request.reason(), ctx.actor, now));
@@ -655,7 +649,8 @@ absl::Status CaseService::UpdateSlaPolicy(const Ctx& ctx, const v1::UpdateSlaPol
     }
     StoredPolicy after = *before;
     for (const std::string& path : *paths) {
-      if (path == "first_response_minutes") after.first_response_minutes = patch.first_response_minutes();
+      if (path == "first_response_minutes")
+        after.first_response_minutes = patch.first_response_minutes();
       if (path == "resolution_minutes") after.resolution_minutes = patch.resolution_minutes();
     }
     if (absl::Status s = ValidateSlaTargets(after.first_response_minutes, after.resolution_minutes);

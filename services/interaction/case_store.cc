@@ -178,8 +178,8 @@ absl::Status CaseComparisonToSql(const common::FilterComparison& c, const std::s
                                                     : "c.contact_id IS NOT NULL");
       return absl::OkStatus();
     }
-    absl::StatusOr<std::vector<int64_t>> ids = common::ParseResourceName(
-        "filter value for contact", c.value, {"accounts", "contacts"});
+    absl::StatusOr<std::vector<int64_t>> ids =
+        common::ParseResourceName("filter value for contact", c.value, {"accounts", "contacts"});
     if (!ids.ok()) return ids.status();
     absl::StrAppend(&out->sql, c.op == common::FilterOp::kEq
                                    ? "(c.contact_id = ? AND c.account_id = ?)"
@@ -189,11 +189,12 @@ absl::Status CaseComparisonToSql(const common::FilterComparison& c, const std::s
     return absl::OkStatus();
   }
   if (f == "type") {
-    return enum_column("c.case_type", FilterEnum<v1::CaseType>(c, "CASE_TYPE_", v1::CaseType_Parse));
+    return enum_column("c.case_type",
+                       FilterEnum<v1::CaseType>(c, "CASE_TYPE_", v1::CaseType_Parse));
   }
   if (f == "priority") {
-    return enum_column("c.priority", FilterEnum<v1::CasePriority>(c, "CASE_PRIORITY_",
-                                                                  v1::CasePriority_Parse));
+    return enum_column("c.priority",
+                       FilterEnum<v1::CasePriority>(c, "CASE_PRIORITY_", v1::CasePriority_Parse));
   }
   if (f == "status") {
     return enum_column("c.status",
@@ -255,11 +256,11 @@ InsertOutcome CaseTx::InsertCase(const StoredCase& row, const std::string& reque
         "create_request_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
         "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         row.id, row.account_id, IdOrNull(row.contact_id), static_cast<int>(row.type),
-        static_cast<int>(row.priority), row.title, row.description,
-        static_cast<int>(row.status), static_cast<int>(row.level), row.assignee,
-        static_cast<int>(row.tier), row.first_response_minutes, row.resolution_minutes,
-        SqlTime(FirstResponseDue(clock)), SqlTime(ResolutionDue(clock)),
-        SqlTime(clock.first_response_time), SqlTime(clock.resolve_time), SqlTime(row.close_time),
+        static_cast<int>(row.priority), row.title, row.description, static_cast<int>(row.status),
+        static_cast<int>(row.level), row.assignee, static_cast<int>(row.tier),
+        row.first_response_minutes, row.resolution_minutes, SqlTime(FirstResponseDue(clock)),
+        SqlTime(ResolutionDue(clock)), SqlTime(clock.first_response_time),
+        SqlTime(clock.resolve_time), SqlTime(row.close_time),
         absl::ToInt64Microseconds(clock.paused), SqlTime(clock.paused_since),
         clock.first_response_breached, clock.resolution_breached, row.first_response_escalated,
         row.resolution_escalated, row.version, SqlTime(clock.start), SqlTime(row.update_time),
@@ -285,10 +286,10 @@ void CaseTx::WriteCase(const StoredCase& row) {
       static_cast<int>(row.status), static_cast<int>(row.level), row.assignee,
       row.first_response_minutes, row.resolution_minutes, SqlTime(FirstResponseDue(clock)),
       SqlTime(ResolutionDue(clock)), SqlTime(clock.first_response_time),
-      SqlTime(clock.resolve_time), SqlTime(row.close_time),
-      absl::ToInt64Microseconds(clock.paused), SqlTime(clock.paused_since),
-      clock.first_response_breached, clock.resolution_breached, row.first_response_escalated,
-      row.resolution_escalated, row.version, SqlTime(row.update_time), row.id);
+      SqlTime(clock.resolve_time), SqlTime(row.close_time), absl::ToInt64Microseconds(clock.paused),
+      SqlTime(clock.paused_since), clock.first_response_breached, clock.resolution_breached,
+      row.first_response_escalated, row.resolution_escalated, row.version, SqlTime(row.update_time),
+      row.id);
 }
 
 absl::Status CaseTx::InsertEvent(CaseEventRow* row) {
@@ -328,11 +329,11 @@ std::vector<StoredCase> CaseTx::LockBreachedCases(SlaTarget target, absl::Time n
 }
 
 absl::StatusOr<StoredPolicy> CaseTx::ReadPolicy(const SlaPolicyKey& key, bool lock) {
-  auto rs = connection_.Query(
-      absl::StrCat("SELECT ", kPolicyColumns,
-                   " FROM sla_policies p WHERE p.priority = ? AND p.tier = ?",
-                   lock ? " FOR UPDATE" : ""),
-      static_cast<int>(key.priority), static_cast<int>(key.tier));
+  auto rs =
+      connection_.Query(absl::StrCat("SELECT ", kPolicyColumns,
+                                     " FROM sla_policies p WHERE p.priority = ? AND p.tier = ?",
+                                     lock ? " FOR UPDATE" : ""),
+                        static_cast<int>(key.priority), static_cast<int>(key.tier));
   if (!rs->next()) {
     return absl::NotFoundError(absl::StrCat("SLA policy ", SlaPolicyName(key), " not found"));
   }
@@ -344,8 +345,7 @@ void CaseTx::WritePolicy(const StoredPolicy& row) {
       "UPDATE sla_policies SET first_response_minutes = ?, resolution_minutes = ?, version = ?, "
       "update_actor = ?, update_time = ? WHERE priority = ? AND tier = ?",
       row.first_response_minutes, row.resolution_minutes, row.version, row.update_actor,
-      SqlTime(row.update_time), static_cast<int>(row.key.priority),
-      static_cast<int>(row.key.tier));
+      SqlTime(row.update_time), static_cast<int>(row.key.priority), static_cast<int>(row.key.tier));
 }
 
 absl::StatusOr<v1::SlaPolicyChange> CaseTx::InsertPolicyChange(const StoredPolicy& before,
@@ -375,10 +375,10 @@ absl::StatusOr<v1::SlaPolicyChange> CaseTx::InsertPolicyChange(const StoredPolic
 }
 
 absl::StatusOr<StoredRoute> CaseTx::ReadRoute(v1::CaseType type, bool lock) {
-  auto rs = connection_.Query(absl::StrCat("SELECT ", kRouteColumns,
-                                           " FROM case_routes r WHERE r.case_type = ?",
-                                           lock ? " FOR UPDATE" : ""),
-                              static_cast<int>(type));
+  auto rs = connection_.Query(
+      absl::StrCat("SELECT ", kRouteColumns, " FROM case_routes r WHERE r.case_type = ?",
+                   lock ? " FOR UPDATE" : ""),
+      static_cast<int>(type));
   if (!rs->next()) {
     return absl::NotFoundError(absl::StrCat("no route for case type ", TypeName(type)));
   }
@@ -538,12 +538,11 @@ absl::StatusOr<std::vector<StoredPolicy>> CaseStore::ListPolicies() {
 
 absl::StatusOr<StoredPolicy> CaseStore::GetPolicy(const SlaPolicyKey& key) {
   absl::StatusOr<StoredPolicy> row;
-  absl::Status status =
-      common::WithConnection(*pool_, "reading SLA policy", [&](SqlConnection& c) {
-        CaseTx tx(c, *this);
-        row = tx.ReadPolicy(key, /*lock=*/false);
-        return absl::OkStatus();
-      });
+  absl::Status status = common::WithConnection(*pool_, "reading SLA policy", [&](SqlConnection& c) {
+    CaseTx tx(c, *this);
+    row = tx.ReadPolicy(key, /*lock=*/false);
+    return absl::OkStatus();
+  });
   if (!status.ok()) return status;
   return row;
 }

@@ -51,15 +51,14 @@ absl::StatusOr<int64_t> FilterEnum(const common::FilterComparison& c, absl::stri
       static_cast<int>(parsed) != 0) {
     return static_cast<int64_t>(parsed);
   }
-  return absl::InvalidArgumentError(absl::StrCat("filter value \"", c.value.substr(0, 64),
-                                                 "\" is not a valid ", c.field));
+  return absl::InvalidArgumentError(
+      absl::StrCat("filter value \"", c.value.substr(0, 64), "\" is not a valid ", c.field));
 }
 
 // Appends the condition of `node` to `out`: AND and OR groups in
 // parentheses, each comparison through `comparison`, TRUE for an empty
 // filter.
-using ComparisonToSql =
-    std::function<absl::Status(const common::FilterComparison&, SqlFragment*)>;
+using ComparisonToSql = std::function<absl::Status(const common::FilterComparison&, SqlFragment*)>;
 absl::Status FilterToSql(const common::FilterNode& node, const ComparisonToSql& comparison,
                          SqlFragment* out);
 

@@ -23,8 +23,7 @@ absl::Status CheckSurveyScore(sv1::SurveyKind kind, int score) {
       return absl::OkStatus();
     case sv1::SURVEY_KIND_UNSPECIFIED:
       return common::InvalidField("survey_response.kind", "is required (CSAT or NPS)");
-    default:
-      return common::InvalidField("survey_response.kind", "must be CSAT or NPS");
+    default: return common::InvalidField("survey_response.kind", "must be CSAT or NPS");
   }
 }
 

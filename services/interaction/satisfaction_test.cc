@@ -29,8 +29,7 @@ TEST(SurveyScoreTest, NpsIsZeroToTen) {
   EXPECT_TRUE(CheckSurveyScore(sv1::SURVEY_KIND_NPS, 10).ok());
   EXPECT_EQ(CheckSurveyScore(sv1::SURVEY_KIND_NPS, 11).message(),
             "survey_response.score must be 0 to 10 for NPS (got 11)");
-  EXPECT_EQ(CheckSurveyScore(sv1::SURVEY_KIND_NPS, -1).code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CheckSurveyScore(sv1::SURVEY_KIND_NPS, -1).code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(SurveyScoreTest, KindIsRequired) {
@@ -43,10 +42,10 @@ TEST(SurveyScoreTest, KindIsRequired) {
 
 TEST(DivideRoundedTest, RoundsHalfAwayFromZero) {
   EXPECT_EQ(DivideRounded(433, 1), 433);
-  EXPECT_EQ(DivideRounded(1300, 3), 433);    // 433.33
-  EXPECT_EQ(DivideRounded(1400, 3), 467);    // 466.67
-  EXPECT_EQ(DivideRounded(5, 2), 3);         // 2.5
-  EXPECT_EQ(DivideRounded(-5, 2), -3);       // -2.5
+  EXPECT_EQ(DivideRounded(1300, 3), 433);      // 433.33
+  EXPECT_EQ(DivideRounded(1400, 3), 467);      // 466.67
+  EXPECT_EQ(DivideRounded(5, 2), 3);           // 2.5
+  EXPECT_EQ(DivideRounded(-5, 2), -3);         // -2.5
   EXPECT_EQ(DivideRounded(-20000, 7), -2857);  // -2857.14
   EXPECT_EQ(DivideRounded(0, 7), 0);
 }
@@ -113,9 +112,13 @@ TEST(SummariseTest, NpsExamples) {
 }
 
 TEST(SummariseTest, KindsAreKeptApartAndBadScoresIgnored) {
-  const sv1::SatisfactionSummary s =
-      Summarise({Csat(5, 2), Nps(10, 1), Nps(0, 1), Csat(9, 4), Nps(11, 3), Csat(3, 0),
-                 {sv1::SURVEY_KIND_UNSPECIFIED, 3, 5}});
+  const sv1::SatisfactionSummary s = Summarise({Csat(5, 2),
+                                                Nps(10, 1),
+                                                Nps(0, 1),
+                                                Csat(9, 4),
+                                                Nps(11, 3),
+                                                Csat(3, 0),
+                                                {sv1::SURVEY_KIND_UNSPECIFIED, 3, 5}});
   EXPECT_EQ(s.csat_count(), 2);
   EXPECT_EQ(s.csat_average_hundredths(), 500);
   EXPECT_EQ(s.nps_count(), 2);

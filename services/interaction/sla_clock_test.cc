@@ -100,9 +100,9 @@ TEST(SlaClockTest, PauseAfterFirstResponseMovesTheResolutionDueTime) {
 TEST(SlaClockTest, SeveralPausesAddUp) {
   SlaClock clock = NewClock();
   Pause(clock, At(Minutes(10)));
-  Resume(clock, At(Minutes(40)));   // 30 min
+  Resume(clock, At(Minutes(40)));  // 30 min
   Pause(clock, At(Hours(1)));
-  Resume(clock, At(Hours(2)));      // 60 min
+  Resume(clock, At(Hours(2)));  // 60 min
   Pause(clock, At(Hours(3)));
   Resume(clock, At(Hours(3) + Minutes(15)));  // 15 min
   EXPECT_EQ(clock.paused, Minutes(105));

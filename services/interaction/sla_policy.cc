@@ -21,8 +21,11 @@ const std::pair<iv1::CasePriority, const char*> kPriorities[] = {
 };
 
 const std::pair<av1::Tier, const char*> kTiers[] = {
-    {av1::TIER_UNSPECIFIED, "unrated"}, {av1::TIER_A, "a"}, {av1::TIER_B, "b"},
-    {av1::TIER_C, "c"},                 {av1::TIER_D, "d"},
+    {av1::TIER_UNSPECIFIED, "unrated"},
+    {av1::TIER_A, "a"},
+    {av1::TIER_B, "b"},
+    {av1::TIER_C, "c"},
+    {av1::TIER_D, "d"},
 };
 
 }  // namespace
@@ -65,10 +68,10 @@ absl::StatusOr<SlaPolicyKey> ParseSlaPolicyName(absl::string_view field, absl::s
       if (priority_ok && tier_ok) return key;
     }
   }
-  return common::InvalidField(
-      field, absl::StrCat("must look like slaPolicies/{critical|high|medium|low}-"
-                          "{a|b|c|d|unrated} (got \"",
-                          name.substr(0, 64), "\")"));
+  return common::InvalidField(field,
+                              absl::StrCat("must look like slaPolicies/{critical|high|medium|low}-"
+                                           "{a|b|c|d|unrated} (got \"",
+                                           name.substr(0, 64), "\")"));
 }
 
 const std::vector<DefaultSlaPolicy>& DefaultSlaPolicies() {
@@ -101,13 +104,13 @@ const std::vector<DefaultSlaPolicy>& DefaultSlaPolicies() {
 }
 
 absl::Status ValidateSlaTargets(int first_response_minutes, int resolution_minutes) {
-  if (absl::Status s = common::CheckRange("policy.first_response_minutes",
-                                          first_response_minutes, 0, kMaxSlaMinutes);
+  if (absl::Status s = common::CheckRange("policy.first_response_minutes", first_response_minutes,
+                                          0, kMaxSlaMinutes);
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = common::CheckRange("policy.resolution_minutes", resolution_minutes, 0,
-                                          kMaxSlaMinutes);
+  if (absl::Status s =
+          common::CheckRange("policy.resolution_minutes", resolution_minutes, 0, kMaxSlaMinutes);
       !s.ok()) {
     return s;
   }

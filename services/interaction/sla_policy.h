@@ -36,9 +36,7 @@ inline constexpr int kMaxSlaMinutes = 525600;
 struct SlaPolicyKey {
   interaction::v1::CasePriority priority = interaction::v1::CASE_PRIORITY_UNSPECIFIED;
   account::v1::Tier tier = account::v1::TIER_UNSPECIFIED;
-  bool operator==(const SlaPolicyKey& o) const {
-    return priority == o.priority && tier == o.tier;
-  }
+  bool operator==(const SlaPolicyKey& o) const { return priority == o.priority && tier == o.tier; }
 };
 
 // "slaPolicies/critical-a", "slaPolicies/low-unrated".

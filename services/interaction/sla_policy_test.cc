@@ -32,9 +32,9 @@ TEST(SlaPolicyNameTest, RoundTripsEveryPolicy) {
 }
 
 TEST(SlaPolicyNameTest, RefusesOtherNames) {
-  for (const char* bad : {"slaPolicies/critical", "slaPolicies/urgent-a", "slaPolicies/low-e",
-                          "policies/low-a", "slaPolicies/LOW-A", "slaPolicies/low-a/x",
-                          "slaPolicies/-a"}) {
+  for (const char* bad :
+       {"slaPolicies/critical", "slaPolicies/urgent-a", "slaPolicies/low-e", "policies/low-a",
+        "slaPolicies/LOW-A", "slaPolicies/low-a/x", "slaPolicies/-a"}) {
     absl::StatusOr<SlaPolicyKey> parsed = ParseSlaPolicyName("policy.name", bad);
     EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_TRUE(absl::StartsWith(parsed.status().message(), "policy.name must look like"))
@@ -102,8 +102,7 @@ TEST(SlaPolicyDefaultsTest, MigrationSeedsTheDefaults) {
   const std::regex row(R"(\((\d+), (\d+), (\d+), (\d+), 'default')");
   for (auto it = std::sregex_iterator(seed.begin(), seed.end(), row); it != std::sregex_iterator();
        ++it) {
-    seeded[{std::stoi((*it)[1]), std::stoi((*it)[2])}] = {std::stoi((*it)[3]),
-                                                         std::stoi((*it)[4])};
+    seeded[{std::stoi((*it)[1]), std::stoi((*it)[2])}] = {std::stoi((*it)[3]), std::stoi((*it)[4])};
   }
   ASSERT_EQ(seeded.size(), 20u);
   for (const DefaultSlaPolicy& p : DefaultSlaPolicies()) {

@@ -17,8 +17,7 @@ SlaSweeper::SlaSweeper(CaseStore* store, absl::Duration interval)
 
 SlaSweeper::~SlaSweeper() { Stop(); }
 
-absl::StatusOr<int> SlaSweeper::SweepBatch(SlaTarget target, absl::Time now,
-                                           SweepResult* result) {
+absl::StatusOr<int> SlaSweeper::SweepBatch(SlaTarget target, absl::Time now, SweepResult* result) {
   const bool first_response = target == SlaTarget::kFirstResponse;
   const std::string reason =
       first_response ? "SLA breach: first response" : "SLA breach: resolution";

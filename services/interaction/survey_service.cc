@@ -59,11 +59,11 @@ absl::StatusOr<std::optional<absl::Time>> OptionalTime(absl::string_view field, 
 
 }  // namespace
 
-#define KAM_SURVEY_METHOD(Method)                                                          \
-  server.AddUnary(&async_, &v1::SatisfactionService::AsyncService::Request##Method,        \
-                  "/kam.interaction.v1.SatisfactionService/" #Method,                      \
+#define KAM_SURVEY_METHOD(Method)                                                           \
+  server.AddUnary(&async_, &v1::SatisfactionService::AsyncService::Request##Method,         \
+                  "/kam.interaction.v1.SatisfactionService/" #Method,                       \
                   [this](const CallContext& context, const auto& request, auto* response) { \
-                    return Method(context, request, response);                             \
+                    return Method(context, request, response);                              \
                   })
 
 void SurveyService::Register(common::GrpcServer& server) {
@@ -106,10 +106,9 @@ absl::Status SurveyService::CreateSurveyResponse(const Ctx& ctx,
         "survey_response.contact", in.contact(), {"accounts", "contacts"});
     if (!ids.ok()) return ids.status();
     if ((*ids)[0] != *account_id) {
-      return common::InvalidField(
-          "survey_response.contact",
-          absl::StrCat("must be a contact of survey_response.account ", in.account(), " (got ",
-                       in.contact(), ")"));
+      return common::InvalidField("survey_response.contact",
+                                  absl::StrCat("must be a contact of survey_response.account ",
+                                               in.account(), " (got ", in.contact(), ")"));
     }
     contact_id = (*ids)[1];
   }
@@ -124,7 +123,8 @@ absl::Status SurveyService::CreateSurveyResponse(const Ctx& ctx,
   const std::string& request_id = request.request_id();
   const std::string request_hash = RequestHash(request);
   auto first_result = [&]() -> absl::StatusOr<std::optional<v1::SurveyResponse>> {
-    absl::StatusOr<CreatedByRequest<StoredSurvey>> first = surveys_->FindSurveyByRequest(request_id);
+    absl::StatusOr<CreatedByRequest<StoredSurvey>> first =
+        surveys_->FindSurveyByRequest(request_id);
     if (!first.ok()) {
       if (first.status().code() == absl::StatusCode::kNotFound) {
         return std::optional<v1::SurveyResponse>();
@@ -152,10 +152,9 @@ absl::Status SurveyService::CreateSurveyResponse(const Ctx& ctx,
     absl::StatusOr<StoredCase> c = cases_->GetCase(case_id);
     if (!c.ok()) return c.status();
     if (c->account_id != *account_id) {
-      return common::InvalidField(
-          "survey_response.case",
-          absl::StrCat(in.case_(), " belongs to accounts/", c->account_id, ", not to ",
-                       in.account()));
+      return common::InvalidField("survey_response.case",
+                                  absl::StrCat(in.case_(), " belongs to accounts/", c->account_id,
+                                               ", not to ", in.account()));
     }
   }
   absl::StatusOr<account::v1::Account> account = accounts_->GetAccount(in.account(), &ctx);

@@ -53,14 +53,12 @@ absl::Status SurveyComparisonToSql(const common::FilterComparison& c, SqlFragmen
   auto id_column = [&](const char* column, absl::StatusOr<std::vector<int64_t>> ids,
                        size_t index) -> absl::Status {
     if (!ids.ok()) return ids.status();
-    absl::StrAppend(&out->sql, c.op == common::FilterOp::kEq ? "" : "NOT ", "(", column,
-                    " <=> ?)");
+    absl::StrAppend(&out->sql, c.op == common::FilterOp::kEq ? "" : "NOT ", "(", column, " <=> ?)");
     out->params.emplace_back((*ids)[index]);
     return absl::OkStatus();
   };
   auto null_column = [&](const char* column) {
-    absl::StrAppend(&out->sql, column,
-                    c.op == common::FilterOp::kEq ? " IS NULL" : " IS NOT NULL");
+    absl::StrAppend(&out->sql, column, c.op == common::FilterOp::kEq ? " IS NULL" : " IS NOT NULL");
     return absl::OkStatus();
   };
   if (f == "account") {
@@ -78,8 +76,8 @@ absl::Status SurveyComparisonToSql(const common::FilterComparison& c, SqlFragmen
   if (f == "contact") {
     if (absl::Status s = OnlyEquality(c); !s.ok()) return s;
     if (c.value.empty()) return null_column("s.contact_id");
-    absl::StatusOr<std::vector<int64_t>> ids = common::ParseResourceName(
-        "filter value for contact", c.value, {"accounts", "contacts"});
+    absl::StatusOr<std::vector<int64_t>> ids =
+        common::ParseResourceName("filter value for contact", c.value, {"accounts", "contacts"});
     if (!ids.ok()) return ids.status();
     absl::StrAppend(&out->sql, c.op == common::FilterOp::kEq ? "" : "NOT ",
                     "(s.contact_id <=> ? AND s.account_id = ?)");
@@ -89,7 +87,8 @@ absl::Status SurveyComparisonToSql(const common::FilterComparison& c, SqlFragmen
   }
   if (f == "kind") {
     if (absl::Status s = OnlyEquality(c); !s.ok()) return s;
-    absl::StatusOr<int64_t> kind = FilterEnum<v1::SurveyKind>(c, "SURVEY_KIND_", v1::SurveyKind_Parse);
+    absl::StatusOr<int64_t> kind =
+        FilterEnum<v1::SurveyKind>(c, "SURVEY_KIND_", v1::SurveyKind_Parse);
     if (!kind.ok()) return kind.status();
     absl::StrAppend(&out->sql, "s.kind", SqlOp(c.op), "?");
     out->params.emplace_back(*kind);
@@ -111,10 +110,10 @@ absl::Status SurveyComparisonToSql(const common::FilterComparison& c, SqlFragmen
     out->params.emplace_back(*time);
     return absl::OkStatus();
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "filter field \"", f.substr(0, 64),
-      "\" is not supported; use account, case, contact, kind, score, response_time or "
-      "create_time"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("filter field \"", f.substr(0, 64),
+                   "\" is not supported; use account, case, contact, kind, score, response_time or "
+                   "create_time"));
 }
 
 }  // namespace
@@ -157,7 +156,8 @@ absl::StatusOr<StoredSurvey> SurveyStore::GetSurvey(int64_t id) {
         auto rs = c.Query(
             absl::StrCat("SELECT ", kSurveyColumns, " FROM survey_responses s WHERE s.id = ?"), id);
         if (!rs->next()) {
-          return absl::NotFoundError(absl::StrCat("survey response ", SurveyName(id), " not found"));
+          return absl::NotFoundError(
+              absl::StrCat("survey response ", SurveyName(id), " not found"));
         }
         row = ReadSurvey(*rs);
         return absl::OkStatus();

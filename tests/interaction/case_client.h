@@ -49,9 +49,9 @@ inline std::string CodeName(grpc::StatusCode code) {
 // `status` has `code`, and its message leaks no SQL.
 inline ::testing::AssertionResult HasCode(const grpc::Status& status, grpc::StatusCode code) {
   if (status.error_code() != code) {
-    return ::testing::AssertionFailure() << "expected " << CodeName(code) << ", got "
-                                         << CodeName(status.error_code()) << ": "
-                                         << status.error_message();
+    return ::testing::AssertionFailure()
+           << "expected " << CodeName(code) << ", got " << CodeName(status.error_code()) << ": "
+           << status.error_message();
   }
   for (const char* word : {"SQL", "INSERT", "SELECT", "UPDATE ", "syntax", "MariaDB"}) {
     if (absl::StrContains(status.error_message(), word)) {
@@ -67,8 +67,8 @@ inline ::testing::AssertionResult IsInvalidField(const grpc::Status& status,
   ::testing::AssertionResult code = HasCode(status, grpc::StatusCode::INVALID_ARGUMENT);
   if (!code) return code;
   if (!absl::StartsWith(status.error_message(), field)) {
-    return ::testing::AssertionFailure() << "message does not start with \"" << field
-                                         << "\": " << status.error_message();
+    return ::testing::AssertionFailure()
+           << "message does not start with \"" << field << "\": " << status.error_message();
   }
   return ::testing::AssertionSuccess();
 }
@@ -89,8 +89,7 @@ inline constexpr int64_t kMicrosPerMinute = 60 * 1000000LL;
 
 // A new live account; `tier` published through SetAccountTiers unless
 // TIER_UNSPECIFIED.
-inline av1::Account NewAccount(const std::string& prefix,
-                               av1::Tier tier = av1::TIER_UNSPECIFIED) {
+inline av1::Account NewAccount(const std::string& prefix, av1::Tier tier = av1::TIER_UNSPECIFIED) {
   av1::Account account = CreateAccount(Accounts(), Unique(prefix));
   if (tier != av1::TIER_UNSPECIFIED) {
     av1::SetAccountTiersRequest request;
@@ -183,8 +182,7 @@ inline std::vector<std::string> EventLines(const std::string& name) {
 
 // Every case matching `filter`, all pages.
 inline std::vector<iv1::Case> ListAllCases(const std::string& filter,
-                                           const std::string& order_by = "",
-                                           int page_size = 1000) {
+                                           const std::string& order_by = "", int page_size = 1000) {
   std::vector<iv1::Case> all;
   iv1::ListCasesRequest request;
   request.set_filter(filter);
@@ -220,8 +218,7 @@ inline iv1::SlaPolicy SetPolicy(const std::string& name, int first_response_minu
 
 inline grpc::Status ChangeStatus(const std::string& name, iv1::CaseStatus to,
                                  const std::string& reason = "", iv1::Case* out = nullptr,
-                                 const std::string& etag = "",
-                                 const std::string& actor = "test") {
+                                 const std::string& etag = "", const std::string& actor = "test") {
   iv1::ChangeCaseStatusRequest request;
   request.set_name(name);
   request.set_status(to);

@@ -58,7 +58,8 @@ TEST(CreateCaseTest, StartsOpenAtTheRoutedLevelWithThePolicyTargets) {
   EXPECT_EQ(events[0].kind(), iv1::CASE_EVENT_KIND_CREATED);
   EXPECT_EQ(events[0].to_value(), "OPEN");
   EXPECT_EQ(events[0].actor(), "alice");
-  EXPECT_TRUE(absl::StrContains(events[0].reason(), "routed to SERVICE_CENTRE")) << events[0].reason();
+  EXPECT_TRUE(absl::StrContains(events[0].reason(), "routed to SERVICE_CENTRE"))
+      << events[0].reason();
   EXPECT_EQ(Micros(events[0].event_time()), Micros(c.create_time()));
 }
 
@@ -110,8 +111,8 @@ TEST(CreateCaseTest, TargetsDependOnPriorityAndTier) {
 
 TEST(CreateCaseTest, KeepsTheTierItWasCreatedWith) {
   const av1::Account account = NewAccount("retiered", av1::TIER_B);
-  const iv1::Case before = NewCase(account.name(), iv1::CASE_TYPE_COMPLAINT,
-                                   iv1::CASE_PRIORITY_CRITICAL);
+  const iv1::Case before =
+      NewCase(account.name(), iv1::CASE_TYPE_COMPLAINT, iv1::CASE_PRIORITY_CRITICAL);
   EXPECT_EQ(before.account_tier(), av1::TIER_B);
   // The account is re-rated A; the open case keeps B's targets, a new case
   // gets A's.
@@ -125,8 +126,8 @@ TEST(CreateCaseTest, KeepsTheTierItWasCreatedWith) {
   const iv1::Case after = GetCase(before.name());
   EXPECT_EQ(after.account_tier(), av1::TIER_B);
   EXPECT_EQ(after.first_response_target_minutes(), 30);
-  const iv1::Case fresh = NewCase(account.name(), iv1::CASE_TYPE_COMPLAINT,
-                                  iv1::CASE_PRIORITY_CRITICAL);
+  const iv1::Case fresh =
+      NewCase(account.name(), iv1::CASE_TYPE_COMPLAINT, iv1::CASE_PRIORITY_CRITICAL);
   EXPECT_EQ(fresh.account_tier(), av1::TIER_A);
   EXPECT_EQ(fresh.first_response_target_minutes(), 15);
 }
@@ -244,8 +245,8 @@ TEST(CaseLifecycleTest, FullLifecycleWithAuditTrailAndPausedClock) {
   EXPECT_EQ(Micros(paused.resolution_due_time()), due_before);
 
   // The customer answers: the clock resumes; both due times moved by the pause.
-  ASSERT_OK(ChangeStatus(c.name(), iv1::CASE_STATUS_IN_PROGRESS, "serial number received", &c,
-                         "", "tech-7"));
+  ASSERT_OK(ChangeStatus(c.name(), iv1::CASE_STATUS_IN_PROGRESS, "serial number received", &c, "",
+                         "tech-7"));
   EXPECT_FALSE(c.has_pause_start_time());
   const int64_t paused_for = Micros(c.update_time()) - pause_start;
   EXPECT_GE(paused_for, 300000);
@@ -268,19 +269,20 @@ TEST(CaseLifecycleTest, FullLifecycleWithAuditTrailAndPausedClock) {
       "CREATED ->OPEN",
       "ASSIGNMENT ->tech-7",
       "STATUS_CHANGE OPEN->IN_PROGRESS",
-      absl::StrCat("FIRST_RESPONSE ->", absl::FormatTime(absl::RFC3339_full,
-                                                          absl::FromUnixMicros(Micros(c.first_response_time())),
-                                                          absl::UTCTimeZone())),
+      absl::StrCat("FIRST_RESPONSE ->",
+                   absl::FormatTime(absl::RFC3339_full,
+                                    absl::FromUnixMicros(Micros(c.first_response_time())),
+                                    absl::UTCTimeZone())),
       "STATUS_CHANGE IN_PROGRESS->WAITING_ON_CUSTOMER",
       "CLOCK_PAUSE",
       "STATUS_CHANGE WAITING_ON_CUSTOMER->IN_PROGRESS",
-      absl::StrCat("CLOCK_RESUME ",
-                   absl::FormatTime(absl::RFC3339_full, absl::FromUnixMicros(due_before),
-                                    absl::UTCTimeZone()),
-                   "->",
-                   absl::FormatTime(absl::RFC3339_full,
-                                    absl::FromUnixMicros(due_before + paused_for),
-                                    absl::UTCTimeZone())),
+      absl::StrCat(
+          "CLOCK_RESUME ",
+          absl::FormatTime(absl::RFC3339_full, absl::FromUnixMicros(due_before),
+                           absl::UTCTimeZone()),
+          "->",
+          absl::FormatTime(absl::RFC3339_full, absl::FromUnixMicros(due_before + paused_for),
+                           absl::UTCTimeZone())),
       "STATUS_CHANGE IN_PROGRESS->RESOLVED",
       "STATUS_CHANGE RESOLVED->CLOSED",
   };
@@ -308,8 +310,9 @@ TEST(CaseLifecycleTest, StatusMachineRefusesMovesOutsideIt) {
   grpc::Status status = ChangeStatus(c.name(), iv1::CASE_STATUS_CLOSED);
   EXPECT_CODE(status, FAILED_PRECONDITION);
   EXPECT_EQ(status.error_message(),
-            absl::StrCat("case ", c.name(), " cannot move from OPEN to CLOSED (allowed from OPEN: "
-                                            "IN_PROGRESS, WAITING_ON_CUSTOMER, RESOLVED)"));
+            absl::StrCat("case ", c.name(),
+                         " cannot move from OPEN to CLOSED (allowed from OPEN: "
+                         "IN_PROGRESS, WAITING_ON_CUSTOMER, RESOLVED)"));
   EXPECT_CODE(ChangeStatus(c.name(), iv1::CASE_STATUS_OPEN), FAILED_PRECONDITION);
   EXPECT_TRUE(IsInvalidField(ChangeStatus(c.name(), iv1::CASE_STATUS_UNSPECIFIED), "status"));
   // A routine request settled on the spot: OPEN -> RESOLVED answers the
@@ -328,12 +331,13 @@ TEST(CaseLifecycleTest, StatusMachineRefusesMovesOutsideIt) {
   EXPECT_GT(Micros(c.paused_duration()), 0);  // the time spent resolved
   ASSERT_OK(ChangeStatus(c.name(), iv1::CASE_STATUS_RESOLVED, "", &c));
   ASSERT_OK(ChangeStatus(c.name(), iv1::CASE_STATUS_CLOSED, "", &c));
-  for (iv1::CaseStatus to : {iv1::CASE_STATUS_OPEN, iv1::CASE_STATUS_IN_PROGRESS,
-                             iv1::CASE_STATUS_WAITING_ON_CUSTOMER, iv1::CASE_STATUS_RESOLVED,
-                             iv1::CASE_STATUS_CLOSED}) {
+  for (iv1::CaseStatus to :
+       {iv1::CASE_STATUS_OPEN, iv1::CASE_STATUS_IN_PROGRESS, iv1::CASE_STATUS_WAITING_ON_CUSTOMER,
+        iv1::CASE_STATUS_RESOLVED, iv1::CASE_STATUS_CLOSED}) {
     status = ChangeStatus(c.name(), to, "why not");
     EXPECT_CODE(status, FAILED_PRECONDITION);
-    EXPECT_TRUE(absl::StrContains(status.error_message(), "from CLOSED to")) << status.error_message();
+    EXPECT_TRUE(absl::StrContains(status.error_message(), "from CLOSED to"))
+        << status.error_message();
   }
   EXPECT_EQ(EventLines(c.name()),
             (std::vector<std::string>{
@@ -469,9 +473,8 @@ TEST(UpdateCaseTest, FieldsAndMaskRules) {
     iv1::Case ignored;
     return Cases().UpdateCase(Context().get(), r, &ignored);
   };
-  const grpc::Status status_path = update("status", [](iv1::Case* x) {
-    x->set_status(iv1::CASE_STATUS_CLOSED);
-  });
+  const grpc::Status status_path =
+      update("status", [](iv1::Case* x) { x->set_status(iv1::CASE_STATUS_CLOSED); });
   EXPECT_TRUE(IsInvalidField(status_path, "update_mask"));
   EXPECT_TRUE(absl::StrContains(status_path.error_message(), "ChangeCaseStatus"));
   EXPECT_TRUE(absl::StrContains(
@@ -479,14 +482,14 @@ TEST(UpdateCaseTest, FieldsAndMaskRules) {
           .error_message(),
       "EscalateCase"));
   EXPECT_TRUE(IsInvalidField(update("resolution_due_time", [](iv1::Case*) {}), "update_mask"));
-  EXPECT_TRUE(IsInvalidField(
-      update("account", [&](iv1::Case* x) { x->set_account(other.name()); }), "update_mask"));
-  EXPECT_TRUE(IsInvalidField(update("title", [](iv1::Case* x) { x->set_title(""); }),
-                             "case.title"));
+  EXPECT_TRUE(IsInvalidField(update("account", [&](iv1::Case* x) { x->set_account(other.name()); }),
+                             "update_mask"));
+  EXPECT_TRUE(
+      IsInvalidField(update("title", [](iv1::Case* x) { x->set_title(""); }), "case.title"));
   EXPECT_TRUE(IsInvalidField(update("priority", [](iv1::Case*) {}), "case.priority"));
-  EXPECT_TRUE(IsInvalidField(
-      update("contact", [&](iv1::Case* x) { x->set_contact(other_contact.name()); }),
-      "case.contact"));
+  EXPECT_TRUE(
+      IsInvalidField(update("contact", [&](iv1::Case* x) { x->set_contact(other_contact.name()); }),
+                     "case.contact"));
   EXPECT_CODE(update("contact",
                      [&](iv1::Case* x) {
                        x->set_contact(absl::StrCat(account.name(), "/contacts/999999999"));
@@ -540,12 +543,12 @@ TEST(UpdateCaseTest, NewPriorityRetargetsFromCreation) {
 TEST(ListCasesTest, FiltersOrderAndPages) {
   const av1::Account account = NewAccount("list", av1::TIER_A);
   const std::string mine = absl::StrCat("account = \"", account.name(), "\"");
-  const iv1::Case critical = NewCase(account.name(), iv1::CASE_TYPE_COMPLAINT,
-                                     iv1::CASE_PRIORITY_CRITICAL);
-  const iv1::Case low = NewCase(account.name(), iv1::CASE_TYPE_FAULT_REPAIR,
-                                iv1::CASE_PRIORITY_LOW);
-  const iv1::Case collection = NewCase(account.name(), iv1::CASE_TYPE_COLLECTION,
-                                       iv1::CASE_PRIORITY_HIGH);
+  const iv1::Case critical =
+      NewCase(account.name(), iv1::CASE_TYPE_COMPLAINT, iv1::CASE_PRIORITY_CRITICAL);
+  const iv1::Case low =
+      NewCase(account.name(), iv1::CASE_TYPE_FAULT_REPAIR, iv1::CASE_PRIORITY_LOW);
+  const iv1::Case collection =
+      NewCase(account.name(), iv1::CASE_TYPE_COLLECTION, iv1::CASE_PRIORITY_HIGH);
   iv1::Case medium = NewCase(account.name(), iv1::CASE_TYPE_COMPLAINT, iv1::CASE_PRIORITY_MEDIUM);
   ASSERT_OK(ChangeStatus(medium.name(), iv1::CASE_STATUS_IN_PROGRESS, "", &medium));
   iv1::UpdateCaseRequest assign;
@@ -638,8 +641,8 @@ TEST(SlaPolicyTest, ListsTheShippedDefaults) {
 TEST(SlaPolicyTest, ChangesAreValidatedRecordedAndApplyToNewCasesOnly) {
   const std::string name = "slaPolicies/high-c";
   const av1::Account account = NewAccount("policy", av1::TIER_C);
-  const iv1::Case old_case = NewCase(account.name(), iv1::CASE_TYPE_COMPLAINT,
-                                     iv1::CASE_PRIORITY_HIGH);
+  const iv1::Case old_case =
+      NewCase(account.name(), iv1::CASE_TYPE_COMPLAINT, iv1::CASE_PRIORITY_HIGH);
   EXPECT_EQ(old_case.first_response_target_minutes(), 240);
 
   iv1::GetSlaPolicyRequest get;
@@ -659,7 +662,8 @@ TEST(SlaPolicyTest, ChangesAreValidatedRecordedAndApplyToNewCasesOnly) {
   };
   iv1::SlaPolicy ignored;
   EXPECT_TRUE(IsInvalidField(update(300, 200, "", {"*"}, &ignored), "policy.resolution_minutes"));
-  EXPECT_TRUE(IsInvalidField(update(-1, 200, "", {"*"}, &ignored), "policy.first_response_minutes"));
+  EXPECT_TRUE(
+      IsInvalidField(update(-1, 200, "", {"*"}, &ignored), "policy.first_response_minutes"));
   EXPECT_TRUE(IsInvalidField(update(1, 600000, "", {"*"}, &ignored), "policy.resolution_minutes"));
   EXPECT_TRUE(IsInvalidField(update(1, 2, "", {"tier"}, &ignored), "update_mask"));
   EXPECT_TRUE(IsInvalidField(update(1, 2, "", {"update_time"}, &ignored), "update_mask"));
@@ -713,13 +717,13 @@ TEST(SlaPolicyTest, ChangesAreValidatedRecordedAndApplyToNewCasesOnly) {
   ASSERT_OK(Cases().ListSlaPolicyChanges(Context().get(), all, &changes));
   EXPECT_GE(changes.changes_size(), 2);
   all.set_policy("slaPolicies/nope");
-  EXPECT_TRUE(IsInvalidField(Cases().ListSlaPolicyChanges(Context().get(), all, &changes),
-                             "policy"));
+  EXPECT_TRUE(
+      IsInvalidField(Cases().ListSlaPolicyChanges(Context().get(), all, &changes), "policy"));
 
   // The open case keeps its targets; a new one gets the new policy.
   EXPECT_EQ(GetCase(old_case.name()).first_response_target_minutes(), 240);
-  const iv1::Case new_case = NewCase(account.name(), iv1::CASE_TYPE_COMPLAINT,
-                                     iv1::CASE_PRIORITY_HIGH);
+  const iv1::Case new_case =
+      NewCase(account.name(), iv1::CASE_TYPE_COMPLAINT, iv1::CASE_PRIORITY_HIGH);
   EXPECT_EQ(new_case.first_response_target_minutes(), 200);
   EXPECT_EQ(new_case.resolution_target_minutes(), 4500);
 }
@@ -740,12 +744,12 @@ TEST(CaseRouteTest, RoutingTableIsDataAndRoutineStaysFirstLine) {
   request.mutable_route()->set_case_type(iv1::CASE_TYPE_ROUTINE_REQUEST);
   request.mutable_route()->set_level(iv1::CASE_LEVEL_ACCOUNT_MANAGER);
   iv1::CaseRoute route;
-  EXPECT_TRUE(IsInvalidField(Cases().UpdateCaseRoute(Context().get(), request, &route),
-                             "route.level"));
+  EXPECT_TRUE(
+      IsInvalidField(Cases().UpdateCaseRoute(Context().get(), request, &route), "route.level"));
   request.mutable_route()->set_case_type(iv1::CASE_TYPE_COMPLAINT);
   request.mutable_route()->set_level(iv1::CASE_LEVEL_UNSPECIFIED);
-  EXPECT_TRUE(IsInvalidField(Cases().UpdateCaseRoute(Context().get(), request, &route),
-                             "route.level"));
+  EXPECT_TRUE(
+      IsInvalidField(Cases().UpdateCaseRoute(Context().get(), request, &route), "route.level"));
   request.mutable_route()->set_level(iv1::CASE_LEVEL_SENIOR_MANAGER);
   request.mutable_route()->set_etag("0000000000000000");
   EXPECT_CODE(Cases().UpdateCaseRoute(Context().get(), request, &route), ABORTED);

@@ -80,18 +80,17 @@ TEST(EscalationTest, EachBreachEscalatesOneLevel) {
   const av1::Account account = NewAccount("breach-both", av1::TIER_C);
   const iv1::Case c =
       NewCase(account.name(), iv1::CASE_TYPE_FAULT_REPAIR, iv1::CASE_PRIORITY_CRITICAL);
-  ASSERT_TRUE(PollUntil(
-      [&] { return GetCase(c.name()).level() == iv1::CASE_LEVEL_SENIOR_MANAGER; },
-      absl::Seconds(10)));
+  ASSERT_TRUE(PollUntil([&] { return GetCase(c.name()).level() == iv1::CASE_LEVEL_SENIOR_MANAGER; },
+                        absl::Seconds(10)));
   absl::SleepFor(absl::Seconds(1));
   const iv1::Case after = GetCase(c.name());
   EXPECT_EQ(after.level(), iv1::CASE_LEVEL_SENIOR_MANAGER);
   EXPECT_TRUE(after.first_response_breach_escalated());
   EXPECT_TRUE(after.resolution_breach_escalated());
-  EXPECT_EQ(EventLines(c.name()),
-            (std::vector<std::string>{"CREATED ->OPEN",
-                                      "LEVEL_CHANGE SERVICE_CENTRE->ACCOUNT_MANAGER",
-                                      "LEVEL_CHANGE ACCOUNT_MANAGER->SENIOR_MANAGER"}));
+  EXPECT_EQ(
+      EventLines(c.name()),
+      (std::vector<std::string>{"CREATED ->OPEN", "LEVEL_CHANGE SERVICE_CENTRE->ACCOUNT_MANAGER",
+                                "LEVEL_CHANGE ACCOUNT_MANAGER->SENIOR_MANAGER"}));
   const std::vector<iv1::CaseEvent> events = Events(c.name());
   ASSERT_EQ(events.size(), 3u);
   EXPECT_EQ(events[1].reason(), "SLA breach: first response");

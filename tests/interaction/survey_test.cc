@@ -39,8 +39,7 @@ iv1::CreateSurveyResponseRequest SurveyRequest(const std::string& account, iv1::
 grpc::Status Record(const iv1::CreateSurveyResponseRequest& request,
                     iv1::SurveyResponse* out = nullptr) {
   iv1::SurveyResponse ignored;
-  return Surveys().CreateSurveyResponse(Context().get(), request,
-                                        out != nullptr ? out : &ignored);
+  return Surveys().CreateSurveyResponse(Context().get(), request, out != nullptr ? out : &ignored);
 }
 
 std::vector<iv1::SurveyResponse> ListAll(const std::string& filter, int page_size = 1000) {
@@ -150,9 +149,8 @@ TEST(SurveyTest, Validation) {
       << wrong_case.error_message();
   EXPECT_CODE(Record(SurveyRequest(a, iv1::SURVEY_KIND_CSAT, 3, nullptr, "cases/999999999")),
               NOT_FOUND);
-  EXPECT_TRUE(IsInvalidField(
-      Record(SurveyRequest(a, iv1::SURVEY_KIND_CSAT, 3, nullptr, "case/1")),
-      "survey_response.case"));
+  EXPECT_TRUE(IsInvalidField(Record(SurveyRequest(a, iv1::SURVEY_KIND_CSAT, 3, nullptr, "case/1")),
+                             "survey_response.case"));
   request = SurveyRequest(a, iv1::SURVEY_KIND_CSAT, 3);
   request.mutable_survey_response()->set_contact(other_contact.name());
   EXPECT_TRUE(IsInvalidField(Record(request), "survey_response.contact"));
@@ -192,15 +190,15 @@ TEST(SurveyTest, ListFiltersAndPages) {
   const iv1::Case c = NewCase(account.name(), iv1::CASE_TYPE_FAULT_REPAIR);
   const std::string a = account.name();
   iv1::SurveyResponse jan, feb, mar, nps;
-  ASSERT_OK(Record(SurveyRequest(a, iv1::SURVEY_KIND_CSAT, 5, "2026-01-10T00:00:00Z", c.name()),
-                   &jan));
+  ASSERT_OK(
+      Record(SurveyRequest(a, iv1::SURVEY_KIND_CSAT, 5, "2026-01-10T00:00:00Z", c.name()), &jan));
   ASSERT_OK(Record(SurveyRequest(a, iv1::SURVEY_KIND_CSAT, 2, "2026-02-10T00:00:00Z"), &feb));
   iv1::CreateSurveyResponseRequest with_contact =
       SurveyRequest(a, iv1::SURVEY_KIND_CSAT, 4, "2026-03-10T00:00:00Z");
   with_contact.mutable_survey_response()->set_contact(contact.name());
   ASSERT_OK(Record(with_contact, &mar));
-  ASSERT_OK(Record(SurveyRequest(a, iv1::SURVEY_KIND_NPS, 10, "2026-02-20T00:00:00Z", c.name()),
-                   &nps));
+  ASSERT_OK(
+      Record(SurveyRequest(a, iv1::SURVEY_KIND_NPS, 10, "2026-02-20T00:00:00Z", c.name()), &nps));
   auto names = [](const std::vector<iv1::SurveyResponse>& list) {
     std::vector<std::string> out;
     for (const iv1::SurveyResponse& s : list) out.push_back(s.name());
@@ -219,20 +217,21 @@ TEST(SurveyTest, ListFiltersAndPages) {
             (Names{jan.name(), mar.name()}));
   EXPECT_EQ(names(ListAll(absl::StrCat("contact = \"", contact.name(), "\""))),
             (Names{mar.name()}));
-  EXPECT_EQ(names(ListAll(absl::StrCat(mine, " AND response_time >= \"2026-02-01T00:00:00Z\" AND "
-                                             "response_time < \"2026-03-01T00:00:00Z\""))),
+  EXPECT_EQ(names(ListAll(absl::StrCat(mine,
+                                       " AND response_time >= \"2026-02-01T00:00:00Z\" AND "
+                                       "response_time < \"2026-03-01T00:00:00Z\""))),
             (Names{feb.name(), nps.name()}));
   iv1::ListSurveyResponsesRequest request;
   iv1::ListSurveyResponsesResponse response;
   request.set_filter("mood = happy");
-  EXPECT_TRUE(IsInvalidField(Surveys().ListSurveyResponses(Context().get(), request, &response),
-                             "filter"));
+  EXPECT_TRUE(
+      IsInvalidField(Surveys().ListSurveyResponses(Context().get(), request, &response), "filter"));
   request.set_filter("kind = SMILEY");
-  EXPECT_TRUE(IsInvalidField(Surveys().ListSurveyResponses(Context().get(), request, &response),
-                             "filter"));
+  EXPECT_TRUE(
+      IsInvalidField(Surveys().ListSurveyResponses(Context().get(), request, &response), "filter"));
   request.set_filter("score = high");
-  EXPECT_TRUE(IsInvalidField(Surveys().ListSurveyResponses(Context().get(), request, &response),
-                             "filter"));
+  EXPECT_TRUE(
+      IsInvalidField(Surveys().ListSurveyResponses(Context().get(), request, &response), "filter"));
 }
 
 TEST(SurveyTest, SummaryPerAccountAndPeriodAndPerCase) {
@@ -304,8 +303,8 @@ TEST(SurveyTest, SummaryPerAccountAndPeriodAndPerCase) {
                              "account"));
   request.set_account(a);
   request.set_case_(c.name());
-  EXPECT_TRUE(IsInvalidField(Surveys().GetSatisfactionSummary(Context().get(), request, &ignored),
-                             "case"));
+  EXPECT_TRUE(
+      IsInvalidField(Surveys().GetSatisfactionSummary(Context().get(), request, &ignored), "case"));
   request.clear_case_();
   *request.mutable_start_time() = Ts("2026-02-01T00:00:00Z");
   *request.mutable_end_time() = Ts("2026-02-01T00:00:00Z");
