@@ -380,11 +380,14 @@ absl::Status CaseService::ChangeCase(
     v1::Case* response) {
   absl::StatusOr<int64_t> id = ParseCaseName(name_field, name);
   if (!id.ok()) return id.status();
-  const absl::Time now = common::NowMicros();
   StoredCase result;
+  absl::Time now;
   absl::Status status = store_->Transact(context, [&](CaseTx& tx) {
     absl::StatusOr<StoredCase> row = tx.LockCase(*id);
     if (!row.ok()) return row.status();
+    // The time is read once the row is locked, so the writes of one case
+    // carry increasing times in the order they commit.
+    now = std::max(common::NowMicros(), row->update_time);
     if (absl::Status s = common::CheckEtag(CaseName(*id), row->version, etag); !s.ok()) return s;
     std::vector<v1::CaseEvent> events;
     if (absl::Status s = change(tx, *row, now, events); !s.ok()) return s;
@@ -638,11 +641,11 @@ absl::Status CaseService::UpdateSlaPolicy(const Ctx& ctx, const v1::UpdateSlaPol
   if (absl::Status s = CheckReason("reason", request.reason(), /*required=*/false); !s.ok()) {
     return s;
   }
-  const absl::Time now = common::NowMicros();
   StoredPolicy result;
   absl::Status status = store_->Transact("updating SLA policy", [&](CaseTx& tx) {
     absl::StatusOr<StoredPolicy> before = tx.ReadPolicy(*key, /*lock=*/true);
     if (!before.ok()) return before.status();
+    const absl::Time now = std::max(common::NowMicros(), before->update_time);
     if (absl::Status s = common::CheckEtag(SlaPolicyName(*key), before->version, patch.etag());
         !s.ok()) {
       return s;
@@ -719,11 +722,11 @@ absl::Status CaseService::UpdateCaseRoute(const Ctx& ctx, const v1::UpdateCaseRo
   if (!request.has_route()) return common::InvalidField("route", "is required");
   const v1::CaseRoute& in = request.route();
   if (absl::Status s = ValidateRoute(in.case_type(), in.level()); !s.ok()) return s;
-  const absl::Time now = common::NowMicros();
   StoredRoute result;
   absl::Status status = store_->Transact("updating case route", [&](CaseTx& tx) {
     absl::StatusOr<StoredRoute> row = tx.ReadRoute(in.case_type(), /*lock=*/true);
     if (!row.ok()) return row.status();
+    const absl::Time now = std::max(common::NowMicros(), row->update_time);
     if (absl::Status s = common::CheckEtag(RouteName(in.case_type()), row->version, in.etag());
         !s.ok()) {
       return s;

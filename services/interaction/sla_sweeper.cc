@@ -1,5 +1,6 @@
 #include "services/interaction/sla_sweeper.h"
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -27,13 +28,18 @@ absl::StatusOr<int> SlaSweeper::SweepBatch(SlaTarget target, absl::Time now, Swe
     batch = SweepResult();  // a retried transaction starts over
     std::vector<StoredCase> rows = tx.LockBreachedCases(target, now, kBatch);
     found = static_cast<int>(rows.size());
+    // Rows are written with the time they were locked at (not `now`, which
+    // may be older than a write that committed while this sweep waited), so
+    // a case's audit rows carry increasing times.
+    const absl::Time locked = common::NowMicros();
     for (StoredCase& row : rows) {
-      // The query found the breach at `now`; the clock agrees (same rule).
-      Refresh(row.clock, now);
+      const absl::Time at = std::max(locked, row.update_time);
+      // The query found the breach at `now`; it still holds at `at`.
+      Refresh(row.clock, at);
       CaseEventRow event;
       event.case_id = row.id;
       event.event.set_actor(kSweeperActor);
-      *event.event.mutable_event_time() = common::ToProtoTimestamp(now);
+      *event.event.mutable_event_time() = common::ToProtoTimestamp(at);
       if (first_response) {
         row.clock.first_response_breached = true;
         row.first_response_escalated = true;
@@ -55,7 +61,7 @@ absl::StatusOr<int> SlaSweeper::SweepBatch(SlaTarget target, absl::Time now, Swe
       }
       ++batch.breaches;
       ++row.version;
-      row.update_time = now;
+      row.update_time = at;
       tx.WriteCase(row);
       if (absl::Status s = tx.InsertEvent(&event); !s.ok()) return s;
     }
