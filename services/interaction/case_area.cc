@@ -1,17 +1,52 @@
-// Placeholder until the case area is built: registers nothing.
+// The service-case area: kam.interaction.v1.ServiceCaseService (cases, SLA
+// policies, routing, the on-demand sweep) and
+// kam.interaction.v1.SatisfactionService (surveys), plus the background SLA
+// breach sweeper that runs every AreaDeps::sweep_interval.
+#include <memory>
+
 #include "services/interaction/area.h"
+#include "services/interaction/case_service.h"
+#include "services/interaction/case_store.h"
+#include "services/interaction/sla_sweeper.h"
+#include "services/interaction/survey_service.h"
+#include "services/interaction/survey_store.h"
 
 namespace kam::interaction {
 namespace {
 
 class CaseArea final : public Area {
  public:
-  void Register(common::GrpcServer&) override {}
-  std::vector<std::string> ServiceNames() const override { return {}; }
+  explicit CaseArea(const AreaDeps& deps)
+      : case_store_(deps.pool),
+        survey_store_(deps.pool),
+        sweeper_(&case_store_, deps.sweep_interval),
+        cases_(&case_store_, deps.accounts, &sweeper_),
+        surveys_(&survey_store_, &case_store_, deps.accounts) {}
+
+  void Register(common::GrpcServer& server) override {
+    cases_.Register(server);
+    surveys_.Register(server);
+  }
+
+  std::vector<std::string> ServiceNames() const override {
+    return {"kam.interaction.v1.ServiceCaseService", "kam.interaction.v1.SatisfactionService"};
+  }
+
+  void StartBackground() override { sweeper_.Start(); }
+  void StopBackground() override { sweeper_.Stop(); }
+
+ private:
+  cases::CaseStore case_store_;
+  cases::SurveyStore survey_store_;
+  cases::SlaSweeper sweeper_;
+  cases::CaseService cases_;
+  cases::SurveyService surveys_;
 };
 
 }  // namespace
 
-std::unique_ptr<Area> MakeCaseArea(const AreaDeps&) { return std::make_unique<CaseArea>(); }
+std::unique_ptr<Area> MakeCaseArea(const AreaDeps& deps) {
+  return std::make_unique<CaseArea>(deps);
+}
 
 }  // namespace kam::interaction

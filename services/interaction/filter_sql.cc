@@ -1,0 +1,65 @@
+#include "services/interaction/filter_sql.h"
+
+#include "absl/time/time.h"
+#include "common/proto_time.h"
+
+namespace kam::interaction::cases {
+
+absl::Status OnlyEquality(const common::FilterComparison& c) {
+  if (c.op == common::FilterOp::kEq || c.op == common::FilterOp::kNe) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("filter field ", c.field, " supports only = and !="));
+}
+
+const char* SqlOp(common::FilterOp op) {
+  switch (op) {
+    case common::FilterOp::kEq: return " = ";
+    case common::FilterOp::kNe: return " <> ";
+    case common::FilterOp::kLt: return " < ";
+    case common::FilterOp::kLe: return " <= ";
+    case common::FilterOp::kGt: return " > ";
+    case common::FilterOp::kGe: return " >= ";
+  }
+  return " = ";
+}
+
+absl::StatusOr<bool> FilterWantsTrue(const common::FilterComparison& c) {
+  if (absl::Status s = OnlyEquality(c); !s.ok()) return s;
+  const std::string v = absl::AsciiStrToLower(c.value);
+  if (v != "true" && v != "false") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("filter value for ", c.field, " must be true or false"));
+  }
+  return (v == "true") == (c.op == common::FilterOp::kEq);
+}
+
+absl::StatusOr<std::string> FilterTime(const common::FilterComparison& c) {
+  absl::Time t;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, c.value, &t, &error)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "filter value for ", c.field, " must be an RFC 3339 time like 2026-01-31T00:00:00Z"));
+  }
+  return common::ToSqlDateTime(t);
+}
+
+absl::Status FilterToSql(const common::FilterNode& node, const ComparisonToSql& comparison,
+                         SqlFragment* out) {
+  if (node.kind == common::FilterNode::Kind::kComparison) {
+    return comparison(node.comparison, out);
+  }
+  if (node.children.empty()) {
+    out->sql.append("TRUE");
+    return absl::OkStatus();
+  }
+  const char* joiner = node.kind == common::FilterNode::Kind::kAnd ? " AND " : " OR ";
+  out->sql.push_back('(');
+  for (size_t i = 0; i < node.children.size(); ++i) {
+    if (i > 0) out->sql.append(joiner);
+    if (absl::Status s = FilterToSql(node.children[i], comparison, out); !s.ok()) return s;
+  }
+  out->sql.push_back(')');
+  return absl::OkStatus();
+}
+
+}  // namespace kam::interaction::cases

@@ -1,0 +1,253 @@
+// Helpers shared by the service-case and survey integration tests
+// (case_test, escalation_test, survey_test): stubs, status assertions, and
+// accounts, contacts and cases made through the public APIs.
+#ifndef KAM_TESTS_INTERACTION_CASE_CLIENT_H_
+#define KAM_TESTS_INTERACTION_CASE_CLIENT_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "gtest/gtest.h"
+#include "kam/interaction/v1/satisfaction.grpc.pb.h"
+#include "kam/interaction/v1/service_case.grpc.pb.h"
+#include "tests/interaction/interaction_client.h"
+
+namespace kam::testing {
+
+namespace av1 = ::kam::account::v1;
+namespace iv1 = ::kam::interaction::v1;
+using CaseStub = iv1::ServiceCaseService::Stub;
+using SurveyStub = iv1::SatisfactionService::Stub;
+
+inline CaseStub& Cases() {
+  static CaseStub* stub = InteractionStub<iv1::ServiceCaseService>().release();
+  return *stub;
+}
+
+inline SurveyStub& Surveys() {
+  static SurveyStub* stub = InteractionStub<iv1::SatisfactionService>().release();
+  return *stub;
+}
+
+inline av1::AccountService::Stub& Accounts() {
+  static av1::AccountService::Stub* stub = AccountStub().release();
+  return *stub;
+}
+
+inline std::string CodeName(grpc::StatusCode code) {
+  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
+}
+
+// `status` has `code`, and its message leaks no SQL.
+inline ::testing::AssertionResult HasCode(const grpc::Status& status, grpc::StatusCode code) {
+  if (status.error_code() != code) {
+    return ::testing::AssertionFailure()
+           << "expected " << CodeName(code) << ", got " << CodeName(status.error_code()) << ": "
+           << status.error_message();
+  }
+  for (const char* word : {"SQL", "INSERT", "SELECT", "UPDATE ", "syntax", "MariaDB"}) {
+    if (absl::StrContains(status.error_message(), word)) {
+      return ::testing::AssertionFailure() << "message leaks SQL: " << status.error_message();
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// INVALID_ARGUMENT whose message starts with `field`.
+inline ::testing::AssertionResult IsInvalidField(const grpc::Status& status,
+                                                 const std::string& field) {
+  ::testing::AssertionResult code = HasCode(status, grpc::StatusCode::INVALID_ARGUMENT);
+  if (!code) return code;
+  if (!absl::StartsWith(status.error_message(), field)) {
+    return ::testing::AssertionFailure()
+           << "message does not start with \"" << field << "\": " << status.error_message();
+  }
+  return ::testing::AssertionSuccess();
+}
+
+#define ASSERT_OK(status) ASSERT_TRUE(HasCode((status), grpc::StatusCode::OK))
+#define EXPECT_OK(status) EXPECT_TRUE(HasCode((status), grpc::StatusCode::OK))
+#define EXPECT_CODE(status, code) EXPECT_TRUE(HasCode((status), grpc::StatusCode::code))
+
+inline int64_t Micros(const google::protobuf::Timestamp& ts) {
+  return ts.seconds() * 1000000 + ts.nanos() / 1000;
+}
+
+inline int64_t Micros(const google::protobuf::Duration& d) {
+  return d.seconds() * 1000000 + d.nanos() / 1000;
+}
+
+inline constexpr int64_t kMicrosPerMinute = 60 * 1000000LL;
+
+// A new live account; `tier` published through SetAccountTiers unless
+// TIER_UNSPECIFIED.
+inline av1::Account NewAccount(const std::string& prefix, av1::Tier tier = av1::TIER_UNSPECIFIED) {
+  av1::Account account = CreateAccount(Accounts(), Unique(prefix));
+  if (tier != av1::TIER_UNSPECIFIED) {
+    av1::SetAccountTiersRequest request;
+    request.set_rating_run(Unique("run"));
+    request.set_policy_version("test");
+    av1::TierAssignment* a = request.add_assignments();
+    a->set_account(account.name());
+    a->set_tier(tier);
+    av1::SetAccountTiersResponse response;
+    grpc::Status status = Accounts().SetAccountTiers(Context().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    account.set_tier(tier);
+  }
+  return account;
+}
+
+inline av1::Contact NewContact(const std::string& account) {
+  av1::CreateContactRequest request;
+  request.set_parent(account);
+  request.mutable_contact()->set_display_name(Unique("contact"));
+  av1::Contact contact;
+  grpc::Status status = Accounts().CreateContact(Context().get(), request, &contact);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return contact;
+}
+
+inline iv1::CreateCaseRequest CaseRequest(const std::string& account, iv1::CaseType type,
+                                          iv1::CasePriority priority = iv1::CASE_PRIORITY_MEDIUM,
+                                          const std::string& title = "") {
+  iv1::CreateCaseRequest request;
+  iv1::Case* c = request.mutable_case_();
+  c->set_account(account);
+  c->set_type(type);
+  c->set_priority(priority);
+  c->set_title(title.empty() ? Unique("case") : title);
+  request.set_request_id(Unique("req"));
+  return request;
+}
+
+// Creates a case; fails the test when the call fails.
+inline iv1::Case NewCase(const std::string& account, iv1::CaseType type,
+                         iv1::CasePriority priority = iv1::CASE_PRIORITY_MEDIUM,
+                         const std::string& actor = "test") {
+  iv1::Case c;
+  grpc::Status status =
+      Cases().CreateCase(Context(actor).get(), CaseRequest(account, type, priority), &c);
+  EXPECT_TRUE(status.ok()) << CodeName(status.error_code()) << " " << status.error_message();
+  return c;
+}
+
+inline iv1::Case GetCase(const std::string& name) {
+  iv1::GetCaseRequest request;
+  request.set_name(name);
+  iv1::Case c;
+  grpc::Status status = Cases().GetCase(Context().get(), request, &c);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return c;
+}
+
+// Every event of a case, oldest first, read `page_size` at a time.
+inline std::vector<iv1::CaseEvent> Events(const std::string& name, int page_size = 100) {
+  std::vector<iv1::CaseEvent> events;
+  iv1::ListCaseEventsRequest request;
+  request.set_parent(name);
+  request.set_page_size(page_size);
+  for (int page = 0; page < 100; ++page) {
+    iv1::ListCaseEventsResponse response;
+    grpc::Status status = Cases().ListCaseEvents(Context().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    if (!status.ok()) break;
+    for (const iv1::CaseEvent& e : response.events()) events.push_back(e);
+    if (response.next_page_token().empty()) break;
+    request.set_page_token(response.next_page_token());
+  }
+  return events;
+}
+
+// "KIND from->to" lines of a case's audit trail, for readable comparisons.
+inline std::vector<std::string> EventLines(const std::string& name) {
+  std::vector<std::string> lines;
+  for (const iv1::CaseEvent& e : Events(name)) {
+    const std::string kind(
+        absl::StripPrefix(iv1::CaseEventKind_Name(e.kind()), "CASE_EVENT_KIND_"));
+    lines.push_back(e.from_value().empty() && e.to_value().empty()
+                        ? kind
+                        : absl::StrCat(kind, " ", e.from_value(), "->", e.to_value()));
+  }
+  return lines;
+}
+
+// Every case matching `filter`, all pages.
+inline std::vector<iv1::Case> ListAllCases(const std::string& filter,
+                                           const std::string& order_by = "", int page_size = 1000) {
+  std::vector<iv1::Case> all;
+  iv1::ListCasesRequest request;
+  request.set_filter(filter);
+  request.set_order_by(order_by);
+  request.set_page_size(page_size);
+  for (int page = 0; page < 1000; ++page) {
+    iv1::ListCasesResponse response;
+    grpc::Status status = Cases().ListCases(Context().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    if (!status.ok()) break;
+    for (const iv1::Case& c : response.cases()) all.push_back(c);
+    if (response.next_page_token().empty()) break;
+    request.set_page_token(response.next_page_token());
+  }
+  return all;
+}
+
+// Sets an SLA policy's targets; returns the policy after the change.
+inline iv1::SlaPolicy SetPolicy(const std::string& name, int first_response_minutes,
+                                int resolution_minutes, const std::string& reason = "test",
+                                const std::string& actor = "test") {
+  iv1::UpdateSlaPolicyRequest request;
+  request.mutable_policy()->set_name(name);
+  request.mutable_policy()->set_first_response_minutes(first_response_minutes);
+  request.mutable_policy()->set_resolution_minutes(resolution_minutes);
+  request.mutable_update_mask()->add_paths("*");
+  request.set_reason(reason);
+  iv1::SlaPolicy policy;
+  grpc::Status status = Cases().UpdateSlaPolicy(Context(actor).get(), request, &policy);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return policy;
+}
+
+inline grpc::Status ChangeStatus(const std::string& name, iv1::CaseStatus to,
+                                 const std::string& reason = "", iv1::Case* out = nullptr,
+                                 const std::string& etag = "", const std::string& actor = "test") {
+  iv1::ChangeCaseStatusRequest request;
+  request.set_name(name);
+  request.set_status(to);
+  request.set_reason(reason);
+  request.set_etag(etag);
+  iv1::Case ignored;
+  return Cases().ChangeCaseStatus(Context(actor).get(), request, out != nullptr ? out : &ignored);
+}
+
+inline grpc::Status Escalate(const std::string& name, const std::string& reason,
+                             iv1::Case* out = nullptr, const std::string& actor = "test") {
+  iv1::EscalateCaseRequest request;
+  request.set_name(name);
+  request.set_reason(reason);
+  iv1::Case ignored;
+  return Cases().EscalateCase(Context(actor).get(), request, out != nullptr ? out : &ignored);
+}
+
+// Polls `done` every 20 ms until it holds or `timeout` passes.
+template <typename Predicate>
+bool PollUntil(Predicate done, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (!done()) {
+    if (absl::Now() >= deadline) return false;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return true;
+}
+
+}  // namespace kam::testing
+
+#endif  // KAM_TESTS_INTERACTION_CASE_CLIENT_H_
