@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
 #include "common/mysql_pool.h"
@@ -147,23 +148,23 @@ void RatingRunner::Loop() {
   }
 }
 
-bool RatingRunner::KeepGoing(StoredRun& run, Stop* stop) {
+bool RatingRunner::KeepGoing(StoredRun& run, Halt* stop) {
   if (stopping()) {
-    *stop = Stop::kShutdown;
+    *stop = Halt::kShutdown;
     return false;
   }
   absl::StatusOr<bool> cancel =
       store_->Heartbeat(run.id, options_.owner, common::NowMicros() + options_.lease, run.run);
   if (!cancel.ok()) {
     if (cancel.status().code() == absl::StatusCode::kFailedPrecondition) {
-      *stop = Stop::kLeaseLost;
+      *stop = Halt::kLeaseLost;
       return false;
     }
     // The database blinked: keep working; the next heartbeat tries again.
     return true;
   }
   if (*cancel && run.run.state() == v1::RUN_STATE_RUNNING) {
-    *stop = Stop::kCancelled;
+    *stop = Halt::kCancelled;
     return false;
   }
   return true;
@@ -173,12 +174,12 @@ void RatingRunner::Execute(StoredRun& run) {
   Log(LogLevel::kInfo, "rating run claimed",
       {{"run", run.run.name()}, {"state", v1::RunState_Name(run.run.state())},
        {"resumes", run.run.resumes()}});
-  Stop stop = Stop::kNone;
+  Halt stop = Halt::kNone;
   absl::Status status;
   if (run.run.state() == v1::RUN_STATE_RUNNING) {
     for (int attempt = 1;; ++attempt) {
       status = Rate(run, &stop);
-      if (status.code() != absl::StatusCode::kUnavailable || stop != Stop::kNone ||
+      if (status.code() != absl::StatusCode::kUnavailable || stop != Halt::kNone ||
           attempt == kRateAttempts) {
         break;
       }
@@ -188,26 +189,26 @@ void RatingRunner::Execute(StoredRun& run) {
       if (!KeepGoing(run, &stop)) break;
     }
   }
-  if (status.ok() && stop == Stop::kNone) status = Publish(run, &stop);
+  if (status.ok() && stop == Halt::kNone) status = Publish(run, &stop);
 
   const absl::Time now = common::NowMicros();
   absl::Status recorded;
   switch (stop) {
-    case Stop::kShutdown:
+    case Halt::kShutdown:
       recorded = store_->ReleaseRun(run.id, options_.owner);
       Log(LogLevel::kInfo, "rating run given back at shutdown", {{"run", run.run.name()}});
       break;
-    case Stop::kLeaseLost:
+    case Halt::kLeaseLost:
       Log(LogLevel::kWarning, "rating run taken over by another replica", {{"run", run.run.name()}});
       break;
-    case Stop::kCancelled:
+    case Halt::kCancelled:
       recorded = store_->DeleteRatings(run.id);
       if (recorded.ok()) {
         recorded = store_->FinishRun(run.id, options_.owner, v1::RUN_STATE_CANCELLED, "", now);
       }
       Log(LogLevel::kInfo, "rating run cancelled", {{"run", run.run.name()}});
       break;
-    case Stop::kNone:
+    case Halt::kNone:
       if (status.ok()) {
         recorded = store_->FinishRun(run.id, options_.owner, v1::RUN_STATE_SUCCEEDED, "", now);
         Log(LogLevel::kInfo, "rating run succeeded",
@@ -229,7 +230,7 @@ void RatingRunner::Execute(StoredRun& run) {
   }
 }
 
-absl::Status RatingRunner::Rate(StoredRun& run, Stop* stop) {
+absl::Status RatingRunner::Rate(StoredRun& run, Halt* stop) {
   absl::StatusOr<StoredPolicy> policy = store_->GetPolicy(run.policy_id, run.run.policy_version());
   if (!policy.ok()) return policy.status();
   absl::StatusOr<RatingSettings> settings = ToRatingSettings(policy->policy);
@@ -371,7 +372,7 @@ absl::Status RatingRunner::Rate(StoredRun& run, Stop* stop) {
   return absl::OkStatus();
 }
 
-absl::Status RatingRunner::Publish(StoredRun& run, Stop* stop) {
+absl::Status RatingRunner::Publish(StoredRun& run, Halt* stop) {
   absl::Duration backoff = absl::Milliseconds(200);
   int64_t published = run.run.accounts_published();
   for (;;) {
@@ -412,7 +413,7 @@ absl::Status RatingRunner::Publish(StoredRun& run, Stop* stop) {
             store_->AdvancePublishing(run.id, options_.owner, run.publish_cursor, published);
         !s.ok()) {
       if (s.code() == absl::StatusCode::kFailedPrecondition) {
-        *stop = Stop::kLeaseLost;
+        *stop = Halt::kLeaseLost;
         return absl::OkStatus();
       }
       return s;

@@ -66,15 +66,15 @@ class RatingRunner {
 
  private:
   // Why a step stopped early.
-  enum class Stop { kNone, kShutdown, kCancelled, kLeaseLost };
+  enum class Halt { kNone, kShutdown, kCancelled, kLeaseLost };
 
   void Loop();
   void Execute(StoredRun& run);
-  absl::Status Rate(StoredRun& run, Stop* stop);
-  absl::Status Publish(StoredRun& run, Stop* stop);
+  absl::Status Rate(StoredRun& run, Halt* stop);
+  absl::Status Publish(StoredRun& run, Halt* stop);
   // Extends the lease and records progress; sets *stop when the run must
   // stop.
-  bool KeepGoing(StoredRun& run, Stop* stop);
+  bool KeepGoing(StoredRun& run, Halt* stop);
   bool stopping();
   // Sleeps up to `d`, waking early on Stop().
   void Sleep(absl::Duration d);

@@ -2,6 +2,8 @@
 
 #include <cppconn/exception.h>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/etag.h"
 #include "common/proto_time.h"
@@ -626,6 +628,147 @@ absl::StatusOr<RatingRow> ScoringStore::GetRating(int64_t run_id, int64_t accoun
   });
   if (!status.ok()) return status;
   return row;
+}
+
+namespace {
+
+template <typename Enum>
+absl::StatusOr<int64_t> EnumValue(absl::string_view field, const std::string& value,
+                                  absl::string_view prefix,
+                                  bool (*parse)(const std::string&, Enum*)) {
+  const std::string upper = absl::AsciiStrToUpper(value);
+  Enum parsed;
+  if (parse(upper, &parsed) || parse(absl::StrCat(prefix, upper), &parsed)) {
+    return static_cast<int64_t>(parsed);
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("filter value \"", value.substr(0, 64), "\" is not a valid ", field));
+}
+
+const char* SqlOp(common::FilterOp op) {
+  switch (op) {
+    case common::FilterOp::kEq: return " = ";
+    case common::FilterOp::kNe: return " <> ";
+    case common::FilterOp::kLt: return " < ";
+    case common::FilterOp::kLe: return " <= ";
+    case common::FilterOp::kGt: return " > ";
+    case common::FilterOp::kGe: return " >= ";
+  }
+  return " = ";
+}
+
+absl::Status RatingComparison(const common::FilterComparison& c, std::string* sql,
+                              std::vector<SqlValue>* params) {
+  const bool equality = c.op == common::FilterOp::kEq || c.op == common::FilterOp::kNe;
+  auto column = [&](const char* name, absl::StatusOr<int64_t> value) -> absl::Status {
+    if (!value.ok()) return value.status();
+    absl::StrAppend(sql, name, SqlOp(c.op), "?");
+    params->emplace_back(*value);
+    return absl::OkStatus();
+  };
+  if (c.field == "tier" || c.field == "movement" || c.field == "key_account" ||
+      c.field == "segment") {
+    if (!equality) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("filter field ", c.field, " supports only = and !="));
+    }
+  }
+  if (c.field == "tier") {
+    return column("tier", EnumValue<account::v1::Tier>("tier", c.value, "TIER_",
+                                                       account::v1::Tier_Parse));
+  }
+  if (c.field == "movement") {
+    return column("movement",
+                  EnumValue<v1::Movement>("movement", c.value, "MOVEMENT_", v1::Movement_Parse));
+  }
+  if (c.field == "key_account") {
+    const std::string v = absl::AsciiStrToLower(c.value);
+    if (v != "true" && v != "false") {
+      return absl::InvalidArgumentError("filter value for key_account must be true or false");
+    }
+    return column("key_account", int64_t{v == "true" ? 1 : 0});
+  }
+  if (c.field == "segment") {
+    absl::StrAppend(sql, "segment", SqlOp(c.op), "?");
+    params->emplace_back(c.value);
+    return absl::OkStatus();
+  }
+  if (c.field == "churn_risk" || c.field == "health") {
+    int64_t value = 0;
+    if (!absl::SimpleAtoi(c.value, &value)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("filter value for ", c.field, " must be a number from 0 to 100"));
+    }
+    return column(c.field == "health" ? "health" : "churn_risk", value);
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "filter field \"", c.field.substr(0, 64),
+      "\" is not supported; use tier, movement, key_account, segment, churn_risk or health"));
+}
+
+absl::Status RatingFilterToSql(const common::FilterNode& node, std::string* sql,
+                               std::vector<SqlValue>* params) {
+  if (node.kind == common::FilterNode::Kind::kComparison) {
+    return RatingComparison(node.comparison, sql, params);
+  }
+  if (node.children.empty()) {
+    sql->append("TRUE");
+    return absl::OkStatus();
+  }
+  const char* joiner = node.kind == common::FilterNode::Kind::kAnd ? " AND " : " OR ";
+  sql->push_back('(');
+  for (size_t i = 0; i < node.children.size(); ++i) {
+    if (i > 0) sql->append(joiner);
+    if (absl::Status s = RatingFilterToSql(node.children[i], sql, params); !s.ok()) return s;
+  }
+  sql->push_back(')');
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<RatingRow>> ScoringStore::ListRatings(int64_t run_id,
+                                                                 const common::FilterNode& filter,
+                                                                 int64_t after_account,
+                                                                 int limit) {
+  std::string where;
+  std::vector<SqlValue> params = {run_id, after_account};
+  if (absl::Status s = RatingFilterToSql(filter, &where, &params); !s.ok()) return s;
+  params.emplace_back(static_cast<int64_t>(limit) + 1);
+  std::vector<RatingRow> rows;
+  absl::Status status = common::WithConnection(*pool_, "listing ratings", [&](SqlConnection& c) {
+    auto rs = c.Query(absl::StrCat("SELECT ", kRatingColumns,
+                                   " FROM account_ratings WHERE run_id = ? AND account_id > ? "
+                                   "AND ",
+                                   where, " ORDER BY account_id LIMIT ?"),
+                      params);
+    while (rs->next()) rows.push_back(ReadRating(*rs));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return rows;
+}
+
+absl::StatusOr<std::vector<RatingRow>> ScoringStore::KeyChanges(int64_t run_id,
+                                                                const std::vector<int>& key_tiers,
+                                                                bool came_on,
+                                                                int64_t after_account, int limit) {
+  // The key tiers as a bit mask: previous_tier in the list <=> its bit set.
+  int64_t mask = 0;
+  for (int tier : key_tiers) mask |= int64_t{1} << tier;
+  std::vector<RatingRow> rows;
+  absl::Status status = common::WithConnection(*pool_, "listing changes", [&](SqlConnection& c) {
+    auto rs = c.Query(absl::StrCat("SELECT ", kRatingColumns,
+                                   " FROM account_ratings WHERE run_id = ? AND account_id > ? AND "
+                                   "key_account = ? AND ((? >> previous_tier) & 1) = ? "
+                                   "ORDER BY account_id LIMIT ?"),
+                      run_id, after_account, int64_t{came_on ? 1 : 0}, mask,
+                      int64_t{came_on ? 0 : 1}, static_cast<int64_t>(limit) + 1);
+    while (rs->next()) rows.push_back(ReadRating(*rs));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return rows;
 }
 
 absl::StatusOr<int64_t> ScoringStore::PreviousSucceededRun(int64_t run_id) {

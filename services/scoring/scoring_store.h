@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/filter.h"
 #include "common/id_allocator.h"
 #include "common/migrator.h"
 #include "common/mysql_pool.h"
@@ -144,6 +145,19 @@ class ScoringStore {
   absl::StatusOr<std::vector<RatingRow>> RatingsPage(int64_t run_id, int64_t after_account,
                                                      int limit);
   absl::StatusOr<RatingRow> GetRating(int64_t run_id, int64_t account_id);
+  // Ratings matching `filter` (ListAccountRatingsRequest.filter) after
+  // `after_account`, at most limit + 1. INVALID_ARGUMENT for fields or
+  // values it cannot map.
+  absl::StatusOr<std::vector<RatingRow>> ListRatings(int64_t run_id,
+                                                     const common::FilterNode& filter,
+                                                     int64_t after_account, int limit);
+  // Key-account list changes (ListKeyAccountChanges): accounts now in a key
+  // tier that were not before (`came_on`), or the reverse; after
+  // `after_account`, at most limit + 1.
+  absl::StatusOr<std::vector<RatingRow>> KeyChanges(int64_t run_id,
+                                                    const std::vector<int>& key_tiers,
+                                                    bool came_on, int64_t after_account,
+                                                    int limit);
   // The newest SUCCEEDED run before `run_id`, or 0.
   absl::StatusOr<int64_t> PreviousSucceededRun(int64_t run_id);
 

@@ -2,13 +2,14 @@
 // written in other languages (kam-local --exec -- python3 test.py).
 //
 //   kam-local [--data_dir=.kam] [--db_port=33061] [--account_port=50051]
-//             [--interaction_port=50052] [--demo_data]
+//             [--interaction_port=50052] [--scoring_port=50053] [--demo_data]
 //             [--exec -- command args...]
 //
 // Without --exec it starts MariaDB and the services, loads the demo data,
 // prints the endpoints and runs until SIGINT or SIGTERM, then stops
 // everything. With --exec it runs the command with KAM_ACCOUNT_ADDRESS,
-// KAM_INTERACTION_ADDRESS (and KAM_DB_PORT, KAM_DATA_DIR) set, stops everything and exits with the
+// KAM_INTERACTION_ADDRESS, KAM_SCORING_ADDRESS (and KAM_DB_PORT,
+// KAM_DATA_DIR) set, stops everything and exits with the
 // command's exit code; ports default to free ones and data to a temporary
 // folder.
 #include <signal.h>
@@ -30,6 +31,7 @@
 ABSL_FLAG(std::string, data_dir, "", "where MariaDB data, passwords and service logs live");
 ABSL_FLAG(int, db_port, -1, "MariaDB TCP port (default 33061; with --exec a free one)");
 ABSL_FLAG(int, account_port, -1, "account service port (default 50051; with --exec a free one)");
+ABSL_FLAG(int, scoring_port, -1, "scoring service port (default 50053; with --exec a free one)");
 ABSL_FLAG(int, interaction_port, -1,
           "interaction service port (default 50052; with --exec a free one)");
 ABSL_FLAG(bool, demo_data, true, "load the demo book of accounts (skipped if already loaded)");
@@ -85,6 +87,7 @@ int main(int argc, char** argv) {
   options.services = kam::testing::AllServices();
   options.ports["account"] = Port(absl::GetFlag(FLAGS_account_port), 50051, exec);
   options.ports["interaction"] = Port(absl::GetFlag(FLAGS_interaction_port), 50052, exec);
+  options.ports["scoring"] = Port(absl::GetFlag(FLAGS_scoring_port), 50053, exec);
   absl::StatusOr<std::unique_ptr<kam::testing::LocalSuite>> suite =
       kam::testing::LocalSuite::Start(options);
   if (!suite.ok()) {
@@ -100,6 +103,7 @@ int main(int argc, char** argv) {
   }
   setenv("KAM_ACCOUNT_ADDRESS", (*suite)->account_address().c_str(), 1);
   setenv("KAM_INTERACTION_ADDRESS", (*suite)->interaction_address().c_str(), 1);
+  setenv("KAM_SCORING_ADDRESS", (*suite)->scoring_address().c_str(), 1);
   setenv("KAM_DB_PORT", absl::StrCat((*suite)->db().port()).c_str(), 1);
   setenv("KAM_DATA_DIR", (*suite)->data_dir().c_str(), 1);
   if (exec) return RunCommand(command);
@@ -108,11 +112,12 @@ int main(int argc, char** argv) {
       "KAM suite is up (Ctrl-C stops it):\n"
       "  account service      %s   (kam.account.v1; health and reflection on)\n"
       "  interaction service  %s   (kam.interaction.v1)\n"
+      "  scoring service      %s   (kam.scoring.v1)\n"
       "  MariaDB              127.0.0.1:%d (socket %s)\n"
       "  data and logs        %s\n"
       "Try: grpcurl -plaintext %s list    or see README.md for a Python client.\n",
       (*suite)->account_address().c_str(), (*suite)->interaction_address().c_str(),
-      (*suite)->db().port(), (*suite)->db().socket_path().c_str(),
+      (*suite)->scoring_address().c_str(), (*suite)->db().port(), (*suite)->db().socket_path().c_str(),
       (*suite)->data_dir().c_str(), (*suite)->account_address().c_str());
   std::fflush(stdout);
   int received = 0;

@@ -182,6 +182,9 @@ absl::Status LocalSuite::StartService(const std::string& name, bool wait_for_ser
   if (name != "account") {
     process.args.push_back(absl::StrCat("--account_service=", address("account")));
   }
+  if (name == "scoring") {
+    process.args.push_back(absl::StrCat("--interaction_service=", address("interaction")));
+  }
   for (const std::string& arg : service.args) process.args.push_back(arg);
   process.env[absl::StrCat(prefix, "_DB_PASSWORD")] = service.password;
   process.log_path = log_path(name);

@@ -22,7 +22,7 @@ std::string BuildDir();
 
 // The services the suite knows, in dependency order.
 inline const std::vector<std::string>& AllServices() {
-  static const std::vector<std::string> services = {"account", "interaction"};
+  static const std::vector<std::string> services = {"account", "interaction", "scoring"};
   return services;
 }
 
@@ -77,6 +77,7 @@ class LocalSuite {
   std::string AccountLogTail(int lines = 30) const { return LogTail("account", lines); }
 
   std::string interaction_address() const { return address("interaction"); }
+  std::string scoring_address() const { return address("scoring"); }
 
  private:
   struct Service {
