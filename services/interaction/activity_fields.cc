@@ -24,8 +24,8 @@ absl::Time TimeOf(const google::protobuf::Timestamp& time) {
 absl::Status ValidateContacts(const v1::Activity& activity, int64_t account_id) {
   if (activity.contacts_size() > kMaxParticipants) {
     return common::InvalidField(
-        "activity.contacts", absl::StrCat("must hold at most ", kMaxParticipants,
-                                          " contacts (got ", activity.contacts_size(), ")"));
+        "activity.contacts", absl::StrCat("must hold at most ", kMaxParticipants, " contacts (got ",
+                                          activity.contacts_size(), ")"));
   }
   std::set<int64_t> seen;
   for (int i = 0; i < activity.contacts_size(); ++i) {
@@ -46,9 +46,9 @@ absl::Status ValidateContacts(const v1::Activity& activity, int64_t account_id) 
 
 absl::Status ValidateTeamMembers(const v1::Activity& activity) {
   if (activity.team_members_size() > kMaxParticipants) {
-    return common::InvalidField(
-        "activity.team_members", absl::StrCat("must hold at most ", kMaxParticipants,
-                                              " members (got ", activity.team_members_size(), ")"));
+    return common::InvalidField("activity.team_members",
+                                absl::StrCat("must hold at most ", kMaxParticipants,
+                                             " members (got ", activity.team_members_size(), ")"));
   }
   std::set<std::string> seen;
   for (int i = 0; i < activity.team_members_size(); ++i) {
@@ -59,7 +59,8 @@ absl::Status ValidateTeamMembers(const v1::Activity& activity) {
       return s;
     }
     if (!seen.insert(activity.team_members(i)).second) {
-      return common::InvalidField(field, absl::StrCat("repeats \"", activity.team_members(i), "\""));
+      return common::InvalidField(field,
+                                  absl::StrCat("repeats \"", activity.team_members(i), "\""));
     }
   }
   return absl::OkStatus();
@@ -115,10 +116,9 @@ absl::Status CheckCreateStatus(v1::ActivityStatus status) {
 
 absl::Status CheckStatusMove(v1::ActivityStatus from, v1::ActivityStatus to) {
   if (from == to) return absl::OkStatus();
-  const bool allowed =
-      (from == v1::ACTIVITY_STATUS_PLANNED &&
-       (to == v1::ACTIVITY_STATUS_DONE || to == v1::ACTIVITY_STATUS_CANCELLED)) ||
-      (from == v1::ACTIVITY_STATUS_CANCELLED && to == v1::ACTIVITY_STATUS_PLANNED);
+  const bool allowed = (from == v1::ACTIVITY_STATUS_PLANNED &&
+                        (to == v1::ACTIVITY_STATUS_DONE || to == v1::ACTIVITY_STATUS_CANCELLED)) ||
+                       (from == v1::ACTIVITY_STATUS_CANCELLED && to == v1::ACTIVITY_STATUS_PLANNED);
   if (allowed) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrCat(
       "activity.status cannot move from ", v1::ActivityStatus_Name(from), " to ",
@@ -179,10 +179,10 @@ absl::Status ValidateActivityFields(const v1::Activity& a, int64_t account_id, a
   if (a.has_next_follow_up_time()) {
     const std::optional<absl::Time> own = ActivityTime(a);
     if (own.has_value() && TimeOf(a.next_follow_up_time()) < *own) {
-      return common::InvalidField(
-          "activity.next_follow_up_time",
-          a.status() == v1::ACTIVITY_STATUS_DONE ? "must not be before actual_time"
-                                                 : "must not be before planned_time");
+      return common::InvalidField("activity.next_follow_up_time",
+                                  a.status() == v1::ACTIVITY_STATUS_DONE
+                                      ? "must not be before actual_time"
+                                      : "must not be before planned_time");
     }
   }
   if (a.has_cost()) {
@@ -226,8 +226,8 @@ bool NeedsCallCheck(const v1::Activity* before, const v1::Activity& after) {
   return before->kind() != after.kind() || before->status() != after.status() ||
          before->has_planned_time() != after.has_planned_time() ||
          !MessageDifferencer::Equals(before->planned_time(), after.planned_time()) ||
-         !std::equal(before->contacts().begin(), before->contacts().end(),
-                     after.contacts().begin(), after.contacts().end());
+         !std::equal(before->contacts().begin(), before->contacts().end(), after.contacts().begin(),
+                     after.contacts().end());
 }
 
 const common::UpdateMaskRules& ActivityMaskRules() {

@@ -91,7 +91,8 @@ TEST(ActivityFields, NamesTheFieldOfEachRuleBroken) {
   EXPECT_EQ(InvalidFieldOf(a), "activity.contacts[2]");
   a = Planned();
   a.clear_contacts();
-  for (int i = 1; i <= kMaxParticipants + 1; ++i) a.add_contacts(absl::StrCat("accounts/7/contacts/", i));
+  for (int i = 1; i <= kMaxParticipants + 1; ++i)
+    a.add_contacts(absl::StrCat("accounts/7/contacts/", i));
   EXPECT_EQ(InvalidFieldOf(a), "activity.contacts");
   a = Planned();
   a.add_team_members("with space");

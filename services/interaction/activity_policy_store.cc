@@ -50,7 +50,8 @@ absl::StatusOr<StoredQuietHoursPolicy> ActivityPolicyStore::GetQuietHoursPolicy(
         absl::StatusOr<MonthDay> end = ParseMonthDay("summer_end", Str(*rs, 2));
         absl::StatusOr<int> rest_start = ParseTimeOfDay("midday_rest_start", Str(*rs, 3), false);
         absl::StatusOr<int> rest_end = ParseTimeOfDay("midday_rest_end", Str(*rs, 4), true);
-        absl::StatusOr<int> winter = ParseTimeOfDay("winter_earliest_call_time", Str(*rs, 5), false);
+        absl::StatusOr<int> winter =
+            ParseTimeOfDay("winter_earliest_call_time", Str(*rs, 5), false);
         absl::StatusOr<int> weekend =
             ParseTimeOfDay("weekend_earliest_call_time", Str(*rs, 6), false);
         for (const absl::Status& s : {start.status(), end.status(), rest_start.status(),
@@ -105,8 +106,8 @@ absl::StatusOr<bool> ActivityPolicyStore::WriteQuietHoursPolicyIfVersion(
 
 absl::StatusOr<StoredVisitCadence> ActivityPolicyStore::GetVisitCadence() {
   StoredVisitCadence stored;
-  absl::Status status = common::WithConnection(
-      *pool_, "reading the visit cadence", [&](SqlConnection& connection) {
+  absl::Status status =
+      common::WithConnection(*pool_, "reading the visit cadence", [&](SqlConnection& connection) {
         auto rs = connection.Query(
             "SELECT tier_a_visit_days, tier_a_executive_days, tier_b_visit_days, "
             "tier_b_executive_days, tier_c_visit_days, tier_c_executive_days, "
@@ -131,22 +132,22 @@ absl::StatusOr<bool> ActivityPolicyStore::WriteVisitCadenceIfVersion(const Visit
                                                                      absl::Time now,
                                                                      const std::string& actor) {
   bool written = false;
-  absl::Status status = common::WithConnection(
-      *pool_, "updating the visit cadence", [&](SqlConnection& connection) {
+  absl::Status status =
+      common::WithConnection(*pool_, "updating the visit cadence", [&](SqlConnection& connection) {
         const auto& t = cadence.by_tier;
-        written = connection.Update(
-                      "UPDATE visit_cadence_policy SET tier_a_visit_days = ?, "
-                      "tier_a_executive_days = ?, tier_b_visit_days = ?, "
-                      "tier_b_executive_days = ?, tier_c_visit_days = ?, "
-                      "tier_c_executive_days = ?, tier_d_visit_days = ?, "
-                      "tier_d_executive_days = ?, version = ?, update_time = ?, updated_by = ? "
-                      "WHERE id = 1 AND version = ?",
-                      t[1].visit_interval_days, t[1].executive_visit_interval_days,
-                      t[2].visit_interval_days, t[2].executive_visit_interval_days,
-                      t[3].visit_interval_days, t[3].executive_visit_interval_days,
-                      t[4].visit_interval_days, t[4].executive_visit_interval_days,
-                      expected_version + 1, common::ToSqlDateTime(now), actor,
-                      expected_version) == 1;
+        written =
+            connection.Update(
+                "UPDATE visit_cadence_policy SET tier_a_visit_days = ?, "
+                "tier_a_executive_days = ?, tier_b_visit_days = ?, "
+                "tier_b_executive_days = ?, tier_c_visit_days = ?, "
+                "tier_c_executive_days = ?, tier_d_visit_days = ?, "
+                "tier_d_executive_days = ?, version = ?, update_time = ?, updated_by = ? "
+                "WHERE id = 1 AND version = ?",
+                t[1].visit_interval_days, t[1].executive_visit_interval_days,
+                t[2].visit_interval_days, t[2].executive_visit_interval_days,
+                t[3].visit_interval_days, t[3].executive_visit_interval_days,
+                t[4].visit_interval_days, t[4].executive_visit_interval_days, expected_version + 1,
+                common::ToSqlDateTime(now), actor, expected_version) == 1;
         return absl::OkStatus();
       });
   if (!status.ok()) return status;

@@ -31,9 +31,8 @@ std::string RequestHash(const Request& request) {
 }
 
 inline absl::Status RequestIdReused(absl::string_view request_id, absl::string_view method) {
-  return absl::AlreadyExistsError(absl::StrCat("request_id \"", request_id,
-                                               "\" was already used by a different ", method,
-                                               " request"));
+  return absl::AlreadyExistsError(absl::StrCat(
+      "request_id \"", request_id, "\" was already used by a different ", method, " request"));
 }
 
 inline absl::Status ConcurrentRequest() {
@@ -56,10 +55,10 @@ inline absl::StatusOr<std::optional<common::PageCursor>> DecodeCursor(const std:
 // kam.interaction.v1.ActivityService method of the same name, the way
 // AccountService::Register does. Needs `server` (common::GrpcServer&) and
 // `async` (v1::ActivityService::AsyncService*) in scope.
-#define KAM_ACTIVITY_METHOD(Method)                                                           \
+#define KAM_ACTIVITY_METHOD(Method)                                                               \
   server.AddUnary(async, &::kam::interaction::v1::ActivityService::AsyncService::Request##Method, \
-                  "/kam.interaction.v1.ActivityService/" #Method,                             \
-                  [this](const ::kam::common::CallContext& context, const auto& request,      \
+                  "/kam.interaction.v1.ActivityService/" #Method,                                 \
+                  [this](const ::kam::common::CallContext& context, const auto& request,          \
                          auto* response) { return Method(context, request, response); })
 
 #endif  // KAM_SERVICES_INTERACTION_ACTIVITY_REQUESTS_H_

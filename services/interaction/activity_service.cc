@@ -88,7 +88,8 @@ absl::Status ActivityService::CheckWithAccounts(const Ctx& ctx, const v1::Activi
       FetchLiveAccount(*accounts_, ctx, "activity.account", after.account());
   if (!account.ok()) return account.status();
   if (cost_changed && after.has_cost()) {
-    if (absl::Status s = CheckAccountCurrency(*account, after.cost(), "activity.cost.currency_code");
+    if (absl::Status s =
+            CheckAccountCurrency(*account, after.cost(), "activity.cost.currency_code");
         !s.ok()) {
       return s;
     }

@@ -201,8 +201,8 @@ absl::StatusOr<int64_t> ParseEnumValue(absl::string_view field, absl::string_vie
   if (parse(upper, &parsed) || parse(absl::StrCat(prefix, upper), &parsed)) {
     return static_cast<int64_t>(parsed);
   }
-  return absl::InvalidArgumentError(absl::StrCat("filter value \"", value.substr(0, 64),
-                                                 "\" is not a valid ", field));
+  return absl::InvalidArgumentError(
+      absl::StrCat("filter value \"", value.substr(0, 64), "\" is not a valid ", field));
 }
 
 absl::Status ComparisonToSql(const common::FilterComparison& c, SqlFragment* out) {
@@ -225,11 +225,12 @@ absl::Status ComparisonToSql(const common::FilterComparison& c, SqlFragment* out
   }
   if (f == "kind") {
     return enum_column("a.kind", ParseEnumValue<v1::ActivityKind>("kind", c.value, "ACTIVITY_KIND_",
-                                                                   v1::ActivityKind_Parse));
+                                                                  v1::ActivityKind_Parse));
   }
   if (f == "level") {
-    return enum_column("a.level", ParseEnumValue<v1::ActivityLevel>(
-                                      "level", c.value, "ACTIVITY_LEVEL_", v1::ActivityLevel_Parse));
+    return enum_column("a.level",
+                       ParseEnumValue<v1::ActivityLevel>("level", c.value, "ACTIVITY_LEVEL_",
+                                                         v1::ActivityLevel_Parse));
   }
   if (f == "status") {
     return enum_column("a.status",
@@ -267,10 +268,10 @@ absl::Status ComparisonToSql(const common::FilterComparison& c, SqlFragment* out
     out->params.emplace_back(common::ToSqlDateTime(t));
     return absl::OkStatus();
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "filter field \"", f.substr(0, 64),
-      "\" is not supported; use account, kind, level, status, team_member, contact, "
-      "planned_time, actual_time, next_follow_up_time, create_time or update_time"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("filter field \"", f.substr(0, 64),
+                   "\" is not supported; use account, kind, level, status, team_member, contact, "
+                   "planned_time, actual_time, next_follow_up_time, create_time or update_time"));
 }
 
 absl::Status FilterToSql(const common::FilterNode& node, SqlFragment* out) {
@@ -394,10 +395,9 @@ absl::StatusOr<Page<StoredActivity>> ActivityStore::ListActivities(
     const std::optional<common::PageCursor>& cursor, int limit) {
   SqlFragment where;
   if (absl::Status s = FilterToSql(filter, &where); !s.ok()) return s;
-  std::string sql =
-      absl::StrCat("SELECT ", kActivityColumns, " FROM activities a WHERE ", where.sql,
-                   show_deleted ? "" : " AND a.delete_time IS NULL", " AND a.id > ?",
-                   " ORDER BY a.id LIMIT ?");
+  std::string sql = absl::StrCat("SELECT ", kActivityColumns, " FROM activities a WHERE ",
+                                 where.sql, show_deleted ? "" : " AND a.delete_time IS NULL",
+                                 " AND a.id > ?", " ORDER BY a.id LIMIT ?");
   std::vector<SqlValue> params = std::move(where.params);
   params.emplace_back(cursor.has_value() ? cursor->last_id : int64_t{0});
   params.emplace_back(static_cast<int64_t>(limit) + 1);

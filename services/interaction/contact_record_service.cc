@@ -66,8 +66,8 @@ absl::Status ContactRecordService::AppendContactRecordEntry(
   if (!account.ok()) return account.status();
 
   AppendedEntry appended;
-  absl::StatusOr<InsertOutcome> outcome = store_->Append(*account_id, request.text(), ctx.actor,
-                                                         request_id, request_hash, &appended);
+  absl::StatusOr<InsertOutcome> outcome =
+      store_->Append(*account_id, request.text(), ctx.actor, request_id, request_hash, &appended);
   if (!outcome.ok()) return outcome.status();
   if (*outcome == InsertOutcome::kDuplicateRequest) {
     answered = first_result();
@@ -112,16 +112,16 @@ absl::Status ContactRecordService::ListContactRecordEntries(
     v1::ListContactRecordEntriesResponse* response) {
   absl::StatusOr<int> limit = common::ResolvePageSize(request.page_size());
   if (!limit.ok()) return limit.status();
-  const uint64_t query = common::Fingerprint64(
-      {"ListContactRecordEntries", request.parent(), request.account()});
+  const uint64_t query =
+      common::Fingerprint64({"ListContactRecordEntries", request.parent(), request.account()});
   absl::StatusOr<std::optional<common::PageCursor>> cursor =
       DecodeCursor(request.page_token(), query);
   if (!cursor.ok()) return cursor.status();
   absl::StatusOr<StoredContactRecord> record =
       FindRecord("parent", request.parent(), "account", request.account());
   if (!record.ok()) return record.status();
-  absl::StatusOr<Page<StoredRecordEntry>> page = store_->ListEntries(
-      record->id, cursor->has_value() ? (*cursor)->last_id : 0, *limit);
+  absl::StatusOr<Page<StoredRecordEntry>> page =
+      store_->ListEntries(record->id, cursor->has_value() ? (*cursor)->last_id : 0, *limit);
   if (!page.ok()) return page.status();
   if (page->more) {
     response->set_next_page_token(

@@ -58,12 +58,9 @@ StoredRecordEntry ReadEntry(sql::ResultSet& rs, int first) {
 
 std::string ContactRecordName(int64_t id) { return absl::StrCat("contactRecords/", id); }
 
-absl::StatusOr<InsertOutcome> ContactRecordStore::Append(int64_t account_id,
-                                                         const std::string& text,
-                                                         const std::string& author,
-                                                         const std::string& request_id,
-                                                         const std::string& request_hash,
-                                                         AppendedEntry* appended) {
+absl::StatusOr<InsertOutcome> ContactRecordStore::Append(
+    int64_t account_id, const std::string& text, const std::string& author,
+    const std::string& request_id, const std::string& request_hash, AppendedEntry* appended) {
   // 1. The placeholder row every append for this account locks.
   bool exists = false;
   absl::Status status =
@@ -76,8 +73,8 @@ absl::StatusOr<InsertOutcome> ContactRecordStore::Append(int64_t account_id,
   if (!exists) {
     absl::StatusOr<int64_t> id = ids_.Next();
     if (!id.ok()) return id.status();
-    status = common::WithConnection(
-        *pool_, "opening contact record", [&](SqlConnection& connection) {
+    status =
+        common::WithConnection(*pool_, "opening contact record", [&](SqlConnection& connection) {
           // IGNORE: another first append may have made it meanwhile; the
           // unique account_id keeps one.
           connection.Update("INSERT IGNORE INTO contact_records (id, account_id) VALUES (?, ?)",
@@ -150,12 +147,12 @@ absl::StatusOr<std::optional<CreatedByRequest<AppendedEntry>>> ContactRecordStor
   std::optional<CreatedByRequest<AppendedEntry>> found;
   absl::Status status =
       common::WithConnection(*pool_, "reading contact record", [&](SqlConnection& connection) {
-        auto rs = connection.Query(
-            absl::StrCat("SELECT ", kRecordColumns, ", ", kEntryColumns,
-                         ", e.create_request_hash FROM contact_record_entries e "
-                         "JOIN contact_records r ON r.id = e.record_id "
-                         "WHERE e.create_request_id = ?"),
-            request_id);
+        auto rs =
+            connection.Query(absl::StrCat("SELECT ", kRecordColumns, ", ", kEntryColumns,
+                                          ", e.create_request_hash FROM contact_record_entries e "
+                                          "JOIN contact_records r ON r.id = e.record_id "
+                                          "WHERE e.create_request_id = ?"),
+                             request_id);
         if (!rs->next()) return absl::OkStatus();
         found.emplace();
         found->row.record = ReadRecord(*rs, 1);
@@ -173,10 +170,10 @@ absl::StatusOr<StoredContactRecord> ContactRecordStore::GetWhere(const char* col
   std::optional<StoredContactRecord> row;
   absl::Status status =
       common::WithConnection(*pool_, "reading contact record", [&](SqlConnection& connection) {
-        auto rs = connection.Query(absl::StrCat("SELECT ", kRecordColumns,
-                                                " FROM contact_records r WHERE r.", column,
-                                                " = ? AND r.entry_count > 0"),
-                                   value);
+        auto rs = connection.Query(
+            absl::StrCat("SELECT ", kRecordColumns, " FROM contact_records r WHERE r.", column,
+                         " = ? AND r.entry_count > 0"),
+            value);
         if (rs->next()) row = ReadRecord(*rs, 1);
         return absl::OkStatus();
       });

@@ -35,12 +35,9 @@ absl::Time FirstInstantShowing(const absl::TimeZone& zone, absl::CivilSecond tar
                                absl::Time after) {
   const absl::TimeZone::TimeInfo info = zone.At(target);
   switch (info.kind) {
-    case absl::TimeZone::TimeInfo::UNIQUE:
-      return info.pre;
-    case absl::TimeZone::TimeInfo::SKIPPED:
-      return info.trans;
-    case absl::TimeZone::TimeInfo::REPEATED:
-      return info.pre > after ? info.pre : info.post;
+    case absl::TimeZone::TimeInfo::UNIQUE: return info.pre;
+    case absl::TimeZone::TimeInfo::SKIPPED: return info.trans;
+    case absl::TimeZone::TimeInfo::REPEATED: return info.pre > after ? info.pre : info.post;
   }
   return info.pre;
 }
@@ -120,8 +117,7 @@ absl::Status ValidateQuietHoursPolicy(const QuietHoursPolicy& policy, absl::stri
     return common::InvalidField(field("winter_earliest_call_time"), "must be from 00:00 to 23:59");
   }
   if (policy.weekend_earliest_minute < 0 || policy.weekend_earliest_minute >= kMinutesPerDay) {
-    return common::InvalidField(field("weekend_earliest_call_time"),
-                                "must be from 00:00 to 23:59");
+    return common::InvalidField(field("weekend_earliest_call_time"), "must be from 00:00 to 23:59");
   }
   if (policy.holidays.size() > static_cast<size_t>(kMaxHolidays)) {
     return common::InvalidField(field("holidays"),
@@ -161,7 +157,8 @@ absl::StatusOr<absl::Time> NextAllowedTime(const QuietHoursPolicy& policy,
     // Every rule that applies must have stopped: jump to the latest end, then
     // look again (the next day may start inside another rule).
     absl::Time next = candidate;
-    for (const Hit& hit : hits) next = std::max(next, FirstInstantShowing(zone, hit.end, candidate));
+    for (const Hit& hit : hits)
+      next = std::max(next, FirstInstantShowing(zone, hit.end, candidate));
     candidate = next > candidate ? next : candidate + absl::Seconds(1);
   }
   return absl::FailedPreconditionError(
@@ -174,8 +171,7 @@ std::string DescribeRule(const QuietHoursPolicy& policy, QuietRule rule) {
       return absl::StrCat("midday rest in summer until ",
                           FormatTimeOfDay(policy.midday_rest_end_minute));
     case QuietRule::kWinterMorning:
-      return absl::StrCat("before ", FormatTimeOfDay(policy.winter_earliest_minute),
-                          " in winter");
+      return absl::StrCat("before ", FormatTimeOfDay(policy.winter_earliest_minute), " in winter");
     case QuietRule::kWeekendHolidayMorning:
       return absl::StrCat("before ", FormatTimeOfDay(policy.weekend_earliest_minute),
                           " at weekends and holidays");
@@ -202,8 +198,8 @@ absl::StatusOr<CallVerdict> JudgeCall(const QuietHoursPolicy& policy, const Call
     verdict.message = absl::StrCat(
         time_field, " ", FormatLocal(time, contact.zone), " is in the quiet hours of contact ",
         contact.name, " (", ZoneLabel(contact), "): ", DescribeRules(policy, verdict.violations),
-        "; the next allowed time is ", FormatLocal(*next, contact.zone), " (",
-        FormatUtc(*next), ")");
+        "; the next allowed time is ", FormatLocal(*next, contact.zone), " (", FormatUtc(*next),
+        ")");
   }
   return verdict;
 }
@@ -276,10 +272,10 @@ absl::StatusOr<MonthDay> ParseMonthDay(absl::string_view field, absl::string_vie
 
 absl::StatusOr<int> ParseTimeOfDay(absl::string_view field, absl::string_view text,
                                    bool allow_end_of_day) {
-  const absl::Status invalid = common::InvalidField(
-      field, absl::StrCat("must be a time of day \"HH:MM\" from 00:00 to ",
-                          allow_end_of_day ? "24:00" : "23:59", " (got \"", text.substr(0, 16),
-                          "\")"));
+  const absl::Status invalid =
+      common::InvalidField(field, absl::StrCat("must be a time of day \"HH:MM\" from 00:00 to ",
+                                               allow_end_of_day ? "24:00" : "23:59", " (got \"",
+                                               text.substr(0, 16), "\")"));
   if (text.size() != 5 || text[2] != ':' || !AllDigits(text.substr(0, 2)) ||
       !AllDigits(text.substr(3, 2))) {
     return invalid;

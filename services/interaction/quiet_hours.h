@@ -35,13 +35,13 @@ struct MonthDay {
 // The configurable parts of the rules. The defaults are the figures of
 // domain.md §7 with summer from May 1 to September 30.
 struct QuietHoursPolicy {
-  MonthDay summer_start{5, 1};       // first day of summer
-  MonthDay summer_end{9, 30};        // last day of summer (inclusive)
-  int midday_rest_start_minute = 12 * 60;      // [start, end) minutes of the
-  int midday_rest_end_minute = 14 * 60 + 30;   // local day; end may be 1440
-  int winter_earliest_minute = 8 * 60;         // no calls before (0: off)
-  int weekend_earliest_minute = 9 * 60;        // no calls before (0: off)
-  std::set<absl::CivilDay> holidays;           // local dates
+  MonthDay summer_start{5, 1};                // first day of summer
+  MonthDay summer_end{9, 30};                 // last day of summer (inclusive)
+  int midday_rest_start_minute = 12 * 60;     // [start, end) minutes of the
+  int midday_rest_end_minute = 14 * 60 + 30;  // local day; end may be 1440
+  int winter_earliest_minute = 8 * 60;        // no calls before (0: off)
+  int weekend_earliest_minute = 9 * 60;       // no calls before (0: off)
+  std::set<absl::CivilDay> holidays;          // local dates
 };
 
 // The rules, in the order they are reported.
@@ -79,10 +79,10 @@ std::string DescribeRule(const QuietHoursPolicy& policy, QuietRule rule);
 
 // One contact of a call to be scheduled.
 struct CallContact {
-  std::string field;       // where it came from: "activity.contacts[1]"
-  std::string name;        // "accounts/1/contacts/2"
-  std::string zone_name;   // as given by the contact; empty means UTC
-  absl::TimeZone zone;     // the loaded zone
+  std::string field;      // where it came from: "activity.contacts[1]"
+  std::string name;       // "accounts/1/contacts/2"
+  std::string zone_name;  // as given by the contact; empty means UTC
+  absl::TimeZone zone;    // the loaded zone
   bool do_not_call = false;
 };
 

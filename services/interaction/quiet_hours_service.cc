@@ -67,9 +67,9 @@ absl::StatusOr<QuietHoursPolicy> PolicyFromProto(const v1::QuietHoursPolicy& in)
       ParseTimeOfDay("policy.weekend_earliest_call_time", in.weekend_earliest_call_time(), false);
   if (!weekend.ok()) return weekend.status();
   if (in.holidays_size() > kMaxHolidays) {
-    return common::InvalidField("policy.holidays",
-                                absl::StrCat("must hold at most ", kMaxHolidays, " dates (got ",
-                                             in.holidays_size(), ")"));
+    return common::InvalidField(
+        "policy.holidays",
+        absl::StrCat("must hold at most ", kMaxHolidays, " dates (got ", in.holidays_size(), ")"));
   }
   for (int i = 0; i < in.holidays_size(); ++i) {
     const std::string field = absl::StrCat("policy.holidays[", i, "]");
@@ -189,7 +189,8 @@ absl::Status QuietHoursService::UpdateQuietHoursPolicy(
       return absl::OkStatus();
     }
   }
-  return absl::AbortedError("the quiet-hours policy kept changing while it was being written; retry");
+  return absl::AbortedError(
+      "the quiet-hours policy kept changing while it was being written; retry");
 }
 
 }  // namespace kam::interaction::activity

@@ -52,8 +52,7 @@ TEST(QuietHours, SummerMiddayRestRunsFromTwelveUntilHalfPastTwo) {
               ElementsAre(QuietRule::kSummerMiddayRest));
   EXPECT_THAT(ViolatedRules(kDefault, utc, Local(utc, 2026, 7, 6, 14, 30)), IsEmpty());
   EXPECT_EQ(Next(kDefault, utc, Local(utc, 2026, 7, 6, 12, 0)), Local(utc, 2026, 7, 6, 14, 30));
-  EXPECT_EQ(Next(kDefault, utc, Local(utc, 2026, 7, 6, 13, 17, 5)),
-            Local(utc, 2026, 7, 6, 14, 30));
+  EXPECT_EQ(Next(kDefault, utc, Local(utc, 2026, 7, 6, 13, 17, 5)), Local(utc, 2026, 7, 6, 14, 30));
 }
 
 TEST(QuietHours, SummerHasNoMorningLimitOnWeekdays) {
@@ -305,13 +304,19 @@ TEST(QuietHours, APolicyThatBlocksEveryDayIsReported) {
 
 TEST(QuietHours, TheNextAllowedTimeIsAlwaysAllowedAndTheFirstSuchTime) {
   QuietHoursPolicy policy;
-  policy.holidays = {absl::CivilDay(2026, 1, 1), absl::CivilDay(2026, 5, 1),
-                     absl::CivilDay(2026, 5, 2), absl::CivilDay(2026, 10, 1),
+  policy.holidays = {absl::CivilDay(2026, 1, 1),  absl::CivilDay(2026, 5, 1),
+                     absl::CivilDay(2026, 5, 2),  absl::CivilDay(2026, 10, 1),
                      absl::CivilDay(2026, 10, 2), absl::CivilDay(2026, 12, 25)};
-  const std::vector<std::string> zones = {
-      "UTC",           "Europe/Berlin",    "America/New_York", "Asia/Shanghai",
-      "Pacific/Auckland", "America/Los_Angeles", "Asia/Kolkata", "Australia/Lord_Howe",
-      "Pacific/Kiritimati", "Pacific/Pago_Pago"};
+  const std::vector<std::string> zones = {"UTC",
+                                          "Europe/Berlin",
+                                          "America/New_York",
+                                          "Asia/Shanghai",
+                                          "Pacific/Auckland",
+                                          "America/Los_Angeles",
+                                          "Asia/Kolkata",
+                                          "Australia/Lord_Howe",
+                                          "Pacific/Kiritimati",
+                                          "Pacific/Pago_Pago"};
   int checked = 0;
   int refused = 0;
   for (const std::string& name : zones) {
@@ -352,8 +357,8 @@ CallContact Contact(const std::string& field, const std::string& name, const std
 }
 
 TEST(JudgeCall, ExplainsTheRuleAndTheNextAllowedTimeInTheContactsOffsetAndUtc) {
-  const CallContact berlin = Contact("activity.contacts[0]", "accounts/1/contacts/2",
-                                     "Europe/Berlin");
+  const CallContact berlin =
+      Contact("activity.contacts[0]", "accounts/1/contacts/2", "Europe/Berlin");
   absl::StatusOr<CallVerdict> verdict =
       JudgeCall(kDefault, berlin, Utc("2026-07-06T10:30:00Z"), "activity.planned_time");
   ASSERT_TRUE(verdict.ok()) << verdict.status();
@@ -416,7 +421,8 @@ TEST(CheckCallable, DoNotCallComesFirstThenTheFirstContactInQuietHours) {
       Contact("activity.contacts[1]", "accounts/1/contacts/2", "Asia/Shanghai", true)};
   absl::Status status = CheckCallable(kDefault, contacts, Utc("2026-01-07T06:00:00Z"), "t");
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(status.message()), HasSubstr("accounts/1/contacts/2 is marked do-not-call"));
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("accounts/1/contacts/2 is marked do-not-call"));
 
   contacts[1].do_not_call = false;
   // Wednesday 7 January 2026 06:00 UTC: 07:00 in Berlin (before 08:00 in
@@ -443,8 +449,8 @@ TEST(CheckCallable, TheCommonTimeSuitsEveryContact) {
   EXPECT_THAT(std::string(status.message()),
               HasSubstr("the first time allowed for all 3 contacts is 2026-01-10T01:00:00Z"));
   // Saturday 10 January 2026 15:00 UTC: Los Angeles 07:00 (before 09:00 at
-  // weekends: 17:00 UTC), Shanghai 23:00 (fine). At 17:00 UTC Shanghai is at Sunday 01:00 (before 09:00: 01:00 UTC Sunday),
-  // and at Sunday 01:00 UTC Los Angeles is at Saturday 17:00: fine.
+  // weekends: 17:00 UTC), Shanghai 23:00 (fine). At 17:00 UTC Shanghai is at Sunday 01:00 (before
+  // 09:00: 01:00 UTC Sunday), and at Sunday 01:00 UTC Los Angeles is at Saturday 17:00: fine.
   const std::vector<CallContact> apart = {
       Contact("activity.contacts[0]", "accounts/1/contacts/1", "America/Los_Angeles"),
       Contact("activity.contacts[1]", "accounts/1/contacts/2", "Asia/Shanghai")};
@@ -468,8 +474,8 @@ TEST(QuietHoursText, ParsesAndFormatsTheApiForms) {
 }
 
 TEST(QuietHoursText, RefusesMalformedTextNamingTheField) {
-  for (const char* bad : {"5-01", "05/01", "13-01", "00-10", "04-31", "02-29", "02-30", "",
-                          "05-01 ", "0a-01"}) {
+  for (const char* bad :
+       {"5-01", "05/01", "13-01", "00-10", "04-31", "02-29", "02-30", "", "05-01 ", "0a-01"}) {
     absl::StatusOr<MonthDay> parsed = ParseMonthDay("policy.summer_start", bad);
     ASSERT_FALSE(parsed.ok()) << bad;
     EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
@@ -533,7 +539,8 @@ TEST(QuietHoursPolicyValidation, AcceptsTheDefaultsAndRefusesEachBadField) {
 }
 
 TEST(QuietHoursText, DescribesEachRuleWithThePolicysTimes) {
-  EXPECT_EQ(DescribeRule(kDefault, QuietRule::kSummerMiddayRest), "midday rest in summer until 14:30");
+  EXPECT_EQ(DescribeRule(kDefault, QuietRule::kSummerMiddayRest),
+            "midday rest in summer until 14:30");
   EXPECT_EQ(DescribeRule(kDefault, QuietRule::kWinterMorning), "before 08:00 in winter");
   EXPECT_EQ(DescribeRule(kDefault, QuietRule::kWeekendHolidayMorning),
             "before 09:00 at weekends and holidays");

@@ -18,14 +18,13 @@ VisitCadence DefaultVisitCadence() {
 
 absl::Status CheckIntervalDays(const char* field_prefix, int index, const char* name, int days) {
   if (days >= 0 && days <= kMaxIntervalDays) return absl::OkStatus();
-  return common::InvalidField(
-      absl::StrCat(field_prefix, "[", index, "].", name),
-      absl::StrCat("must be from 0 (no requirement) to ", kMaxIntervalDays, " days (got ", days,
-                   ")"));
+  return common::InvalidField(absl::StrCat(field_prefix, "[", index, "].", name),
+                              absl::StrCat("must be from 0 (no requirement) to ", kMaxIntervalDays,
+                                           " days (got ", days, ")"));
 }
 
-std::vector<OverdueItem> FindOverdue(const VisitCadence& cadence,
-                                     const AccountActivityFacts& facts, absl::Time as_of) {
+std::vector<OverdueItem> FindOverdue(const VisitCadence& cadence, const AccountActivityFacts& facts,
+                                     absl::Time as_of) {
   std::vector<OverdueItem> items;
   const TierCadence tier = cadence.For(facts.tier);
   auto interval_item = [&](OverdueKind kind, int days, const std::optional<absl::Time>& last) {
@@ -44,8 +43,8 @@ std::vector<OverdueItem> FindOverdue(const VisitCadence& cadence,
     if (c.done && c.activity_time > as_of) continue;  // had not taken place yet
     // Any DONE activity after this one answered the follow-up.
     if (facts.last_done.has_value() && *facts.last_done > c.activity_time) continue;
-    follow_ups.push_back({OverdueKind::kFollowUp, c.follow_up_time, c.activity_time,
-                          c.activity_id, 0});
+    follow_ups.push_back(
+        {OverdueKind::kFollowUp, c.follow_up_time, c.activity_time, c.activity_id, 0});
   }
   std::sort(follow_ups.begin(), follow_ups.end(), [](const OverdueItem& a, const OverdueItem& b) {
     if (a.due_time != b.due_time) return a.due_time < b.due_time;

@@ -87,8 +87,8 @@ struct OverdueItem {
 // - follow-up: due at an activity's next_follow_up_time, unless a DONE
 //   activity of the account took place after that activity (a DONE activity
 //   at the same time does not count as later). Days are 24-hour days.
-std::vector<OverdueItem> FindOverdue(const VisitCadence& cadence,
-                                     const AccountActivityFacts& facts, absl::Time as_of);
+std::vector<OverdueItem> FindOverdue(const VisitCadence& cadence, const AccountActivityFacts& facts,
+                                     absl::Time as_of);
 
 }  // namespace kam::interaction::activity
 

@@ -42,9 +42,9 @@ absl::Status CheckPolicyName(absl::string_view field, absl::string_view name) {
 
 absl::Status CheckTiers(const v1::VisitCadencePolicy& policy) {
   if (policy.tiers_size() < 1 || policy.tiers_size() > kLastTier) {
-    return common::InvalidField(kTiersField, absl::StrCat("must hold 1 to ", kLastTier,
-                                                          " entries (got ", policy.tiers_size(),
-                                                          ")"));
+    return common::InvalidField(
+        kTiersField,
+        absl::StrCat("must hold 1 to ", kLastTier, " entries (got ", policy.tiers_size(), ")"));
   }
   std::set<int> seen;
   for (int i = 0; i < policy.tiers_size(); ++i) {
@@ -176,10 +176,10 @@ absl::Status VisitCadenceService::ListOverdueFollowUps(
     as_of = absl::FromUnixMicros(micros);
   }
   accounts_request.set_page_size(*limit);
-  accounts_request.set_filter(request.owner().empty()
-                                  ? std::string("state = ACTIVE")
-                                  : absl::StrCat("owner = ", Quoted(request.owner()),
-                                                 " AND state = ACTIVE"));
+  accounts_request.set_filter(
+      request.owner().empty()
+          ? std::string("state = ACTIVE")
+          : absl::StrCat("owner = ", Quoted(request.owner()), " AND state = ACTIVE"));
   absl::StatusOr<account::v1::ListAccountsResponse> accounts =
       accounts_->ListAccounts(accounts_request, &ctx);
   if (!accounts.ok()) return accounts.status();
@@ -225,9 +225,8 @@ absl::Status VisitCadenceService::ListOverdueFollowUps(
   }
   if (!accounts->next_page_token().empty()) {
     response->set_next_page_token(common::EncodePageToken(
-        query, common::PageCursor{{accounts->next_page_token(),
-                                   absl::StrCat(absl::ToUnixMicros(as_of))},
-                                  0}));
+        query, common::PageCursor{
+                   {accounts->next_page_token(), absl::StrCat(absl::ToUnixMicros(as_of))}, 0}));
   }
   *response->mutable_as_of() = common::ToProtoTimestamp(as_of);
   response->set_accounts_checked(accounts->accounts_size());

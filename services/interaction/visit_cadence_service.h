@@ -18,8 +18,7 @@ class VisitCadenceService {
  public:
   using Ctx = common::CallContext;
 
-  VisitCadenceService(ActivityStore* store, ActivityPolicyStore* policies,
-                      AccountClient* accounts)
+  VisitCadenceService(ActivityStore* store, ActivityPolicyStore* policies, AccountClient* accounts)
       : store_(store), policies_(policies), accounts_(accounts) {}
 
   void Register(common::GrpcServer& server, v1::ActivityService::AsyncService* async);

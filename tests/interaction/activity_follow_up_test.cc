@@ -60,8 +60,7 @@ iv1::Activity Done(const std::string& account, iv1::ActivityKind kind, double da
 }
 
 Reply<iv1::ListOverdueFollowUpsResponse> Overdue(const std::string& owner, absl::Time as_of,
-                                                 int page_size = 0,
-                                                 const std::string& token = "") {
+                                                 int page_size = 0, const std::string& token = "") {
   iv1::ListOverdueFollowUpsRequest request;
   request.set_owner(owner);
   *request.mutable_as_of() = TsAt(as_of);
@@ -125,9 +124,14 @@ const Book& TheBook() {
       SetOwnerByUpdate(name, b->owner);
     }
     SetOwnerByTeam(others.name(), other_owner);
-    SetTiers({{b->a1.name(), v1::TIER_A}, {b->a2.name(), v1::TIER_A}, {b->b1.name(), v1::TIER_B},
-              {b->b2.name(), v1::TIER_B}, {b->c1.name(), v1::TIER_C}, {b->d1.name(), v1::TIER_D},
-              {others.name(), v1::TIER_A}, {churned.name(), v1::TIER_A},
+    SetTiers({{b->a1.name(), v1::TIER_A},
+              {b->a2.name(), v1::TIER_A},
+              {b->b1.name(), v1::TIER_B},
+              {b->b2.name(), v1::TIER_B},
+              {b->c1.name(), v1::TIER_C},
+              {b->d1.name(), v1::TIER_D},
+              {others.name(), v1::TIER_A},
+              {churned.name(), v1::TIER_A},
               {deleted.name(), v1::TIER_A}});
 
     // A1: last visit 40 days ago (A: every 30) -> visit overdue; executive
@@ -148,8 +152,8 @@ const Book& TheBook() {
     // B2: visited 10 days ago; last executive forum 400 days ago (B: every
     // 365) -> executive visit overdue.
     MustCreate(Done(b->b2.name(), iv1::ACTIVITY_KIND_VISIT, 10));
-    const iv1::Activity b2_forum =
-        MustCreate(Done(b->b2.name(), iv1::ACTIVITY_KIND_FORUM, 400, iv1::ACTIVITY_LEVEL_EXECUTIVE));
+    const iv1::Activity b2_forum = MustCreate(
+        Done(b->b2.name(), iv1::ACTIVITY_KIND_FORUM, 400, iv1::ACTIVITY_LEVEL_EXECUTIVE));
     // C1: visit 100 days ago (C: every 90) -> overdue; a visit yesterday that
     // was deleted does not count.
     const iv1::Activity c1_visit = MustCreate(Done(b->c1.name(), iv1::ACTIVITY_KIND_VISIT, 100));
@@ -271,10 +275,9 @@ TEST(ListOverdueFollowUps, AnAccountNeverVisitedIsDueOneIntervalAfterItsCreation
   EXPECT_EQ(reply.value.items_size(), 0);
   reply = Overdue(owner, created + Days(31));
   ASSERT_OK(reply.status);
-  EXPECT_EQ(Lines(reply.value),
-            (std::vector<std::string>{Expect(fresh.name(), iv1::OVERDUE_REASON_VISIT_OVERDUE,
-                                             created + Days(30), std::nullopt, "", 30, v1::TIER_A,
-                                             owner)}));
+  EXPECT_EQ(Lines(reply.value), (std::vector<std::string>{Expect(
+                                    fresh.name(), iv1::OVERDUE_REASON_VISIT_OVERDUE,
+                                    created + Days(30), std::nullopt, "", 30, v1::TIER_A, owner)}));
   reply = Overdue(owner, created + Days(181));
   ASSERT_OK(reply.status);
   ASSERT_EQ(reply.value.items_size(), 2);
@@ -297,16 +300,16 @@ TEST(ListOverdueFollowUps, OnlyWhatHadHappenedByAsOfCounts) {
 TEST(ListOverdueFollowUps, ChecksItsRequest) {
   iv1::ListOverdueFollowUpsRequest request;
   request.set_owner("two words");
-  EXPECT_TRUE(IsInvalidField(Call(Activities(), &ActivityStub::ListOverdueFollowUps, request).status,
-                             "owner"));
+  EXPECT_TRUE(IsInvalidField(
+      Call(Activities(), &ActivityStub::ListOverdueFollowUps, request).status, "owner"));
   request.set_owner("");
   request.set_page_size(-2);
-  EXPECT_TRUE(IsInvalidField(Call(Activities(), &ActivityStub::ListOverdueFollowUps, request).status,
-                             "page_size"));
+  EXPECT_TRUE(IsInvalidField(
+      Call(Activities(), &ActivityStub::ListOverdueFollowUps, request).status, "page_size"));
   request.set_page_size(0);
   request.set_page_token("garbage");
-  EXPECT_TRUE(IsInvalidField(Call(Activities(), &ActivityStub::ListOverdueFollowUps, request).status,
-                             "page_token"));
+  EXPECT_TRUE(IsInvalidField(
+      Call(Activities(), &ActivityStub::ListOverdueFollowUps, request).status, "page_token"));
   // An owner with no accounts has nothing overdue.
   Reply<iv1::ListOverdueFollowUpsResponse> none = Overdue(Unique("nobody"), kNow);
   ASSERT_OK(none.status);
@@ -410,11 +413,10 @@ TEST(VisitCadencePolicy, EveryFieldIsValidated) {
   AddTier(&p, v1::TIER_C, 0, 0);
   p.set_name("quietHoursPolicy");
   EXPECT_TRUE(IsInvalidField(UpdateCadence(p).status, "policy.name"));
-  EXPECT_TRUE(IsInvalidField(
-      Call(Activities(), &ActivityStub::UpdateVisitCadencePolicy,
-           iv1::UpdateVisitCadencePolicyRequest())
-          .status,
-      "policy"));
+  EXPECT_TRUE(IsInvalidField(Call(Activities(), &ActivityStub::UpdateVisitCadencePolicy,
+                                  iv1::UpdateVisitCadencePolicyRequest())
+                                 .status,
+                             "policy"));
   EXPECT_TRUE(Same(GetCadence().value, before));
 }
 

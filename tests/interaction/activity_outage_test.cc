@@ -15,9 +15,7 @@
 namespace kam::testing {
 namespace {
 
-std::string Mine(const std::string& account) {
-  return absl::StrCat("account = \"", account, "\"");
-}
+std::string Mine(const std::string& account) { return absl::StrCat("account = \"", account, "\""); }
 
 ::testing::AssertionResult IsUnavailable(const grpc::Status& status) {
   ::testing::AssertionResult code = HasCode(status, grpc::StatusCode::UNAVAILABLE);
@@ -142,15 +140,16 @@ TEST(AccountServiceDown, WritesThatNeedItFailUnavailableAndWriteNothing) {
   check.set_contact(contact.name());
   EXPECT_TRUE(IsUnavailable(Call(Activities(), &ActivityStub::CheckCallTime, check).status));
   iv1::ListOverdueFollowUpsRequest overdue;
-  EXPECT_TRUE(IsUnavailable(Call(Activities(), &ActivityStub::ListOverdueFollowUps, overdue).status));
+  EXPECT_TRUE(
+      IsUnavailable(Call(Activities(), &ActivityStub::ListOverdueFollowUps, overdue).status));
   // What needs only this service works.
   EXPECT_OK(Get(first.value.name()).status);
-  EXPECT_OK(Call(Activities(), &ActivityStub::GetQuietHoursPolicy,
-                 iv1::GetQuietHoursPolicyRequest())
-                .status);
-  EXPECT_OK(Call(Activities(), &ActivityStub::GetVisitCadencePolicy,
-                 iv1::GetVisitCadencePolicyRequest())
-                .status);
+  EXPECT_OK(
+      Call(Activities(), &ActivityStub::GetQuietHoursPolicy, iv1::GetQuietHoursPolicyRequest())
+          .status);
+  EXPECT_OK(
+      Call(Activities(), &ActivityStub::GetVisitCadencePolicy, iv1::GetVisitCadencePolicyRequest())
+          .status);
   iv1::ListContactRecordEntriesRequest entries;
   entries.set_account(account.name());
   EXPECT_OK(Call(Activities(), &ActivityStub::ListContactRecordEntries, entries).status);
@@ -171,8 +170,8 @@ TEST(AccountServiceDown, WritesThatNeedItFailUnavailableAndWriteNothing) {
       absl::Seconds(20)))
       << CodeName(status.error_code()) << " " << status.error_message();
   const size_t acknowledged_before = load.acknowledged();
-  ASSERT_TRUE(PollUntil([&] { return load.acknowledged() >= acknowledged_before + 5; },
-                        absl::Seconds(20)));
+  ASSERT_TRUE(
+      PollUntil([&] { return load.acknowledged() >= acknowledged_before + 5; }, absl::Seconds(20)));
   load.Stop();
   EXPECT_OK(Append(account.name(), "After the outage").status);
   EXPECT_EQ(EntryCount(account.name()), 2);

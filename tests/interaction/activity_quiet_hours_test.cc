@@ -32,9 +32,7 @@ People MakePeople(const std::string& prefix) {
   return p;
 }
 
-std::string Mine(const std::string& account) {
-  return absl::StrCat("account = \"", account, "\"");
-}
+std::string Mine(const std::string& account) { return absl::StrCat("account = \"", account, "\""); }
 
 // A refused create: FAILED_PRECONDITION with exactly `message`, nothing
 // written for the account.
@@ -49,14 +47,16 @@ void ExpectRefused(const iv1::Activity& call, const std::string& message) {
 TEST(QuietHours, ABerlinCallInTheSummerMiddayRestIsRefusedWithTheNextAllowedTime) {
   const People p = MakePeople("Berlin");
   // Monday 7 July 2031, 12:30 CEST.
-  ExpectRefused(PlannedCall(p.account.name(), {p.berlin.name()}, "2031-07-07T10:30:00Z"),
-                absl::StrCat("activity.planned_time 2031-07-07T12:30:00+02:00 is in the quiet hours "
-                             "of contact ",
-                             p.berlin.name(),
-                             " (Europe/Berlin): midday rest in summer until 14:30; the next "
-                             "allowed time is 2031-07-07T14:30:00+02:00 (2031-07-07T12:30:00Z)"));
+  ExpectRefused(
+      PlannedCall(p.account.name(), {p.berlin.name()}, "2031-07-07T10:30:00Z"),
+      absl::StrCat("activity.planned_time 2031-07-07T12:30:00+02:00 is in the quiet hours "
+                   "of contact ",
+                   p.berlin.name(),
+                   " (Europe/Berlin): midday rest in summer until 14:30; the next "
+                   "allowed time is 2031-07-07T14:30:00+02:00 (2031-07-07T12:30:00Z)"));
   // The next allowed time itself is fine.
-  EXPECT_OK(Create(PlannedCall(p.account.name(), {p.berlin.name()}, "2031-07-07T12:30:00Z")).status);
+  EXPECT_OK(
+      Create(PlannedCall(p.account.name(), {p.berlin.name()}, "2031-07-07T12:30:00Z")).status);
   // Only calls are held to the quiet hours: a visit then is fine.
   iv1::Activity visit = Visit(p.account.name(), "2031-07-07T10:30:00Z");
   visit.add_contacts(p.berlin.name());
@@ -66,26 +66,30 @@ TEST(QuietHours, ABerlinCallInTheSummerMiddayRestIsRefusedWithTheNextAllowedTime
 TEST(QuietHours, AShanghaiWinterMorningCallMovesToEightLocalTheNextUtcDay) {
   const People p = MakePeople("Shanghai");
   // Wednesday 8 January 2031, 07:30 in Shanghai = 7 January 23:30 UTC.
-  ExpectRefused(PlannedCall(p.account.name(), {p.shanghai.name()}, "2031-01-07T23:30:00Z"),
-                absl::StrCat("activity.planned_time 2031-01-08T07:30:00+08:00 is in the quiet hours "
-                             "of contact ",
-                             p.shanghai.name(),
-                             " (Asia/Shanghai): before 08:00 in winter; the next allowed time is "
-                             "2031-01-08T08:00:00+08:00 (2031-01-08T00:00:00Z)"));
-  EXPECT_OK(Create(PlannedCall(p.account.name(), {p.shanghai.name()}, "2031-01-08T00:00:00Z")).status);
+  ExpectRefused(
+      PlannedCall(p.account.name(), {p.shanghai.name()}, "2031-01-07T23:30:00Z"),
+      absl::StrCat("activity.planned_time 2031-01-08T07:30:00+08:00 is in the quiet hours "
+                   "of contact ",
+                   p.shanghai.name(),
+                   " (Asia/Shanghai): before 08:00 in winter; the next allowed time is "
+                   "2031-01-08T08:00:00+08:00 (2031-01-08T00:00:00Z)"));
+  EXPECT_OK(
+      Create(PlannedCall(p.account.name(), {p.shanghai.name()}, "2031-01-08T00:00:00Z")).status);
 }
 
 TEST(QuietHours, NewYorkSpringForwardSundayUsesTheNewOffset) {
   const People p = MakePeople("NewYork");
   // Sunday 9 March 2031, 01:30 EST; the clocks go to EDT at 02:00.
-  ExpectRefused(PlannedCall(p.account.name(), {p.new_york.name()}, "2031-03-09T06:30:00Z"),
-                absl::StrCat("activity.planned_time 2031-03-09T01:30:00-05:00 is in the quiet hours "
-                             "of contact ",
-                             p.new_york.name(),
-                             " (America/New_York): before 08:00 in winter, before 09:00 at weekends "
-                             "and holidays; the next allowed time is 2031-03-09T09:00:00-04:00 "
-                             "(2031-03-09T13:00:00Z)"));
-  EXPECT_OK(Create(PlannedCall(p.account.name(), {p.new_york.name()}, "2031-03-09T13:00:00Z")).status);
+  ExpectRefused(
+      PlannedCall(p.account.name(), {p.new_york.name()}, "2031-03-09T06:30:00Z"),
+      absl::StrCat("activity.planned_time 2031-03-09T01:30:00-05:00 is in the quiet hours "
+                   "of contact ",
+                   p.new_york.name(),
+                   " (America/New_York): before 08:00 in winter, before 09:00 at weekends "
+                   "and holidays; the next allowed time is 2031-03-09T09:00:00-04:00 "
+                   "(2031-03-09T13:00:00Z)"));
+  EXPECT_OK(
+      Create(PlannedCall(p.account.name(), {p.new_york.name()}, "2031-03-09T13:00:00Z")).status);
 }
 
 TEST(QuietHours, ACallToTwoTimeZonesNamesTheFirstTimeThatSuitsBoth) {
@@ -117,22 +121,23 @@ TEST(QuietHours, ACallToTwoTimeZonesNamesTheFirstTimeThatSuitsBoth) {
 
 TEST(QuietHours, AContactWithoutAZoneIsJudgedInUtc) {
   const People p = MakePeople("NoZone");
-  ExpectRefused(PlannedCall(p.account.name(), {p.no_zone.name()}, "2031-07-05T08:15:00Z"),
-                absl::StrCat("activity.planned_time 2031-07-05T08:15:00+00:00 is in the quiet hours "
-                             "of contact ",
-                             p.no_zone.name(),
-                             " (UTC): before 09:00 at weekends and holidays; the next allowed time "
-                             "is 2031-07-05T09:00:00+00:00 (2031-07-05T09:00:00Z)"));
+  ExpectRefused(
+      PlannedCall(p.account.name(), {p.no_zone.name()}, "2031-07-05T08:15:00Z"),
+      absl::StrCat("activity.planned_time 2031-07-05T08:15:00+00:00 is in the quiet hours "
+                   "of contact ",
+                   p.no_zone.name(),
+                   " (UTC): before 09:00 at weekends and holidays; the next allowed time "
+                   "is 2031-07-05T09:00:00+00:00 (2031-07-05T09:00:00Z)"));
 }
 
 TEST(QuietHours, DoNotCallContactsCannotBeCalledAtAll) {
   const People p = MakePeople("Never");
   // Monday 7 July 2031 16:00 CEST: a fine time, but contacts[1] is
   // do-not-call.
-  ExpectRefused(PlannedCall(p.account.name(), {p.berlin.name(), p.never.name()},
-                            "2031-07-07T14:00:00Z"),
-                absl::StrCat("activity.contacts[1] ", p.never.name(),
-                             " is marked do-not-call; no call to this contact may be scheduled"));
+  ExpectRefused(
+      PlannedCall(p.account.name(), {p.berlin.name(), p.never.name()}, "2031-07-07T14:00:00Z"),
+      absl::StrCat("activity.contacts[1] ", p.never.name(),
+                   " is marked do-not-call; no call to this contact may be scheduled"));
   // A visit with them is fine.
   iv1::Activity visit = Visit(p.account.name(), "2031-07-07T14:00:00Z");
   visit.add_contacts(p.never.name());
@@ -344,15 +349,17 @@ TEST(QuietHoursPolicy, UpdatesTakeEffectOnTheNextCall) {
   ASSERT_EQ(after.value.violations_size(), 1);
   EXPECT_EQ(after.value.violations(0).description(), "before 10:00 at weekends and holidays");
   EXPECT_EQ(after.value.next_allowed_local_time(), "2031-10-01T10:00:00+08:00");
-  ExpectRefused(PlannedCall(p.account.name(), {p.shanghai.name()}, "2031-10-01T01:30:00Z"),
-                absl::StrCat("activity.planned_time 2031-10-01T09:30:00+08:00 is in the quiet hours "
-                             "of contact ",
-                             p.shanghai.name(),
-                             " (Asia/Shanghai): before 10:00 at weekends and holidays; the next "
-                             "allowed time is 2031-10-01T10:00:00+08:00 (2031-10-01T02:00:00Z)"));
+  ExpectRefused(
+      PlannedCall(p.account.name(), {p.shanghai.name()}, "2031-10-01T01:30:00Z"),
+      absl::StrCat("activity.planned_time 2031-10-01T09:30:00+08:00 is in the quiet hours "
+                   "of contact ",
+                   p.shanghai.name(),
+                   " (Asia/Shanghai): before 10:00 at weekends and holidays; the next "
+                   "allowed time is 2031-10-01T10:00:00+08:00 (2031-10-01T02:00:00Z)"));
   // September is winter now: no midday rest, and calls may start at 08:00.
   EXPECT_TRUE(Check(p.berlin.name(), "2031-09-10T10:30:00Z").value.allowed());
-  EXPECT_OK(Create(PlannedCall(p.account.name(), {p.berlin.name()}, "2031-09-10T10:30:00Z")).status);
+  EXPECT_OK(
+      Create(PlannedCall(p.account.name(), {p.berlin.name()}, "2031-09-10T10:30:00Z")).status);
 
   // A stale etag changes nothing.
   iv1::QuietHoursPolicy stale = Defaults();
@@ -409,12 +416,13 @@ TEST(QuietHoursPolicy, EveryFieldIsValidated) {
   p = Defaults();
   p.set_name("otherPolicy");
   field_refused(p, {"summer_start"}, "policy.name");
-  EXPECT_TRUE(HasCode(UpdatePolicy(Defaults(), {"etag"}).status, grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_TRUE(
+      HasCode(UpdatePolicy(Defaults(), {"etag"}).status, grpc::StatusCode::INVALID_ARGUMENT));
   EXPECT_TRUE(HasCode(UpdatePolicy(Defaults(), {"update_time"}).status,
                       grpc::StatusCode::INVALID_ARGUMENT));
   iv1::UpdateQuietHoursPolicyRequest empty;
-  EXPECT_TRUE(IsInvalidField(Call(Activities(), &ActivityStub::UpdateQuietHoursPolicy, empty).status,
-                             "policy"));
+  EXPECT_TRUE(IsInvalidField(
+      Call(Activities(), &ActivityStub::UpdateQuietHoursPolicy, empty).status, "policy"));
   EXPECT_TRUE(Same(GetPolicy().value, before));  // nothing changed
 }
 

@@ -154,7 +154,8 @@ TEST(ContactRecord, ARetriedAppendWritesNothing) {
   // Concurrent retries of a new append: one entry.
   const std::string together = Unique("append-together");
   std::vector<Reply<iv1::AppendContactRecordEntryResponse>> replies(6);
-  RunTogether(6, [&](int i) { replies[i] = Append(account.name(), "Sent samples.", "dan", together); });
+  RunTogether(
+      6, [&](int i) { replies[i] = Append(account.name(), "Sent samples.", "dan", together); });
   std::set<std::string> names;
   for (const auto& reply : replies) {
     if (reply.status.error_code() == grpc::StatusCode::ABORTED) continue;
@@ -172,21 +173,20 @@ TEST(ContactRecord, RefusesBadRequestsAndAccountsThatAreNotLive) {
   EXPECT_TRUE(IsInvalidField(Append(account.name(), std::string(4001, 't'), "x").status, "text"));
   EXPECT_TRUE(IsInvalidField(Append("accounts/", "hello", "x").status, "account"));
   EXPECT_TRUE(IsInvalidField(Append(account.name(), "hello", "x", "bad id").status, "request_id"));
-  Reply<iv1::AppendContactRecordEntryResponse> missing =
-      Append("accounts/999999999", "hello", "x");
+  Reply<iv1::AppendContactRecordEntryResponse> missing = Append("accounts/999999999", "hello", "x");
   EXPECT_TRUE(HasCode(missing.status, grpc::StatusCode::NOT_FOUND));
   EXPECT_EQ(missing.status.error_message(), "account accounts/999999999 not found");
   const v1::Account deleted = MakeAccount("RecordDeleted");
   DeleteAccount(deleted.name());
-  EXPECT_TRUE(HasCode(Append(deleted.name(), "hello", "x").status,
-                      grpc::StatusCode::FAILED_PRECONDITION));
+  EXPECT_TRUE(
+      HasCode(Append(deleted.name(), "hello", "x").status, grpc::StatusCode::FAILED_PRECONDITION));
   EXPECT_TRUE(HasCode(RecordOf(deleted.name()).status, grpc::StatusCode::NOT_FOUND));
 
   iv1::GetContactRecordRequest both;
   both.set_account(account.name());
   both.set_name("contactRecords/1");
-  EXPECT_TRUE(IsInvalidField(Call(Activities(), &ActivityStub::GetContactRecord, both).status,
-                             "account"));
+  EXPECT_TRUE(
+      IsInvalidField(Call(Activities(), &ActivityStub::GetContactRecord, both).status, "account"));
   EXPECT_TRUE(IsInvalidField(
       Call(Activities(), &ActivityStub::GetContactRecord, iv1::GetContactRecordRequest()).status,
       "account"));
@@ -224,8 +224,8 @@ TEST(ContactRecord, EntriesPageOldestFirstByParentName) {
     }
     request.set_page_token(reply.value.next_page_token());
   }
-  EXPECT_EQ(texts, (std::vector<std::string>{"entry 1", "entry 2", "entry 3", "entry 4",
-                                             "entry 5", "entry 6"}));
+  EXPECT_EQ(texts, (std::vector<std::string>{"entry 1", "entry 2", "entry 3", "entry 4", "entry 5",
+                                             "entry 6"}));
   // The token is bound to the query.
   Reply<iv1::ListContactRecordEntriesResponse> first_page;
   request.clear_page_token();
@@ -234,8 +234,8 @@ TEST(ContactRecord, EntriesPageOldestFirstByParentName) {
   iv1::ListContactRecordEntriesRequest other;
   other.set_account(account.name());
   other.set_page_token(first_page.value.next_page_token());
-  EXPECT_TRUE(IsInvalidField(Call(Activities(), &ActivityStub::ListContactRecordEntries, other).status,
-                             "page_token"));
+  EXPECT_TRUE(IsInvalidField(
+      Call(Activities(), &ActivityStub::ListContactRecordEntries, other).status, "page_token"));
 }
 
 }  // namespace

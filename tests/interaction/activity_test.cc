@@ -228,9 +228,9 @@ TEST(CreateActivity, ConcurrentRetriesCreateOneActivity) {
       ListAll(absl::StrCat("account = \"", account.name(), "\""));
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].name(), *names.begin());
-  EXPECT_EQ(ListAll(absl::StrCat("team_member = alice AND account = \"", account.name(), "\""))
-                .size(),
-            1u);
+  EXPECT_EQ(
+      ListAll(absl::StrCat("team_member = alice AND account = \"", account.name(), "\"")).size(),
+      1u);
 }
 
 // --- update -----------------------------------------------------------------------
@@ -276,8 +276,8 @@ TEST(UpdateActivity, ChangesOnlyTheFieldsInTheMask) {
   ASSERT_OK(updated.status);
   EXPECT_FALSE(updated.value.has_cost());
   EXPECT_EQ(updated.value.team_members_size(), 0);
-  EXPECT_TRUE(ListAll(absl::StrCat("team_member = alice AND account = \"", account.name(), "\""))
-                  .empty());
+  EXPECT_TRUE(
+      ListAll(absl::StrCat("team_member = alice AND account = \"", account.name(), "\"")).empty());
 }
 
 TEST(UpdateActivity, RefusesOutputOnlyPathsTheAccountAndBadValues) {
@@ -476,7 +476,8 @@ TEST(ListActivities, FiltersOnEveryDocumentedField) {
   EXPECT_EQ(Names(ListAll(mine + " AND kind = MEETING")), Want{m.name()});
   EXPECT_EQ(Names(ListAll(mine + " AND kind = ACTIVITY_KIND_CARE")), Want{d.name()});
   EXPECT_EQ(Names(ListAll(mine + " AND kind != VISIT")), (Want{m.name(), d.name()}));
-  EXPECT_EQ(Names(ListAll(mine + " AND (kind = VISIT OR kind = CARE)")), (Want{v.name(), d.name()}));
+  EXPECT_EQ(Names(ListAll(mine + " AND (kind = VISIT OR kind = CARE)")),
+            (Want{v.name(), d.name()}));
   EXPECT_EQ(Names(ListAll(mine + " AND level = EXECUTIVE")), Want{m.name()});
   EXPECT_EQ(Names(ListAll(mine + " AND status = DONE")), Want{d.name()});
   EXPECT_EQ(Names(ListAll(mine + " AND status = planned")), (Want{v.name(), m.name()}));
@@ -484,10 +485,8 @@ TEST(ListActivities, FiltersOnEveryDocumentedField) {
   EXPECT_EQ(Names(ListAll(mine + " AND team_member = eve")), Want{d.name()});
   EXPECT_EQ(Names(ListAll(mine + " AND team_member != dora")), Want{m.name()});
   EXPECT_EQ(Names(ListAll(absl::StrCat("contact = \"", contact.name(), "\""))), Want{m.name()});
-  EXPECT_EQ(Names(ListAll(mine + " AND planned_time >= \"2031-02-01T00:00:00Z\"")),
-            Want{m.name()});
-  EXPECT_EQ(Names(ListAll(mine + " AND planned_time < \"2031-02-01T00:00:00Z\"")),
-            Want{v.name()});
+  EXPECT_EQ(Names(ListAll(mine + " AND planned_time >= \"2031-02-01T00:00:00Z\"")), Want{m.name()});
+  EXPECT_EQ(Names(ListAll(mine + " AND planned_time < \"2031-02-01T00:00:00Z\"")), Want{v.name()});
   EXPECT_EQ(Names(ListAll(mine + " AND planned_time >= \"2031-01-10T10:00:00Z\" AND "
                                  "planned_time < \"2031-02-10T10:00:00Z\"")),
             Want{v.name()});
@@ -533,7 +532,8 @@ TEST(ListActivities, PagesStayStableWhileActivitiesAreAdded) {
 
   // A token only works with the query that issued it.
   request.set_page_token("");
-  Reply<iv1::ListActivitiesResponse> first = Call(Activities(), &ActivityStub::ListActivities, request);
+  Reply<iv1::ListActivitiesResponse> first =
+      Call(Activities(), &ActivityStub::ListActivities, request);
   ASSERT_OK(first.status);
   request.set_page_token(first.value.next_page_token());
   request.set_filter(mine + " AND kind = VISIT");

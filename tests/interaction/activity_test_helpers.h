@@ -70,9 +70,9 @@ inline ::testing::AssertionResult NoSqlText(const grpc::Status& status) {
 
 inline ::testing::AssertionResult HasCode(const grpc::Status& status, grpc::StatusCode code) {
   if (status.error_code() != code) {
-    return ::testing::AssertionFailure() << "expected " << CodeName(code) << ", got "
-                                         << CodeName(status.error_code()) << ": "
-                                         << status.error_message();
+    return ::testing::AssertionFailure()
+           << "expected " << CodeName(code) << ", got " << CodeName(status.error_code()) << ": "
+           << status.error_message();
   }
   return NoSqlText(status);
 }
@@ -83,8 +83,8 @@ inline ::testing::AssertionResult IsInvalidField(const grpc::Status& status,
   ::testing::AssertionResult code = HasCode(status, grpc::StatusCode::INVALID_ARGUMENT);
   if (!code) return code;
   if (!absl::StartsWith(status.error_message(), field + " ")) {
-    return ::testing::AssertionFailure() << "message does not start with \"" << field
-                                         << " \": " << status.error_message();
+    return ::testing::AssertionFailure()
+           << "message does not start with \"" << field << " \": " << status.error_message();
   }
   return ::testing::AssertionSuccess();
 }
@@ -102,8 +102,8 @@ inline google::protobuf::Timestamp Ts(const std::string& rfc3339) {
   EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &time, &error)) << rfc3339 << error;
   google::protobuf::Timestamp ts;
   ts.set_seconds(absl::ToUnixSeconds(time));
-  ts.set_nanos(static_cast<int32_t>((time - absl::FromUnixSeconds(ts.seconds())) /
-                                    absl::Nanoseconds(1)));
+  ts.set_nanos(
+      static_cast<int32_t>((time - absl::FromUnixSeconds(ts.seconds())) / absl::Nanoseconds(1)));
   return ts;
 }
 
@@ -185,7 +185,8 @@ inline void DeleteContact(const std::string& name) {
 
 // --- activities ------------------------------------------------------------------
 
-inline iv1::Activity Visit(const std::string& account, const std::string& planned = "2031-03-04T10:00:00Z") {
+inline iv1::Activity Visit(const std::string& account,
+                           const std::string& planned = "2031-03-04T10:00:00Z") {
   iv1::Activity a;
   a.set_account(account);
   a.set_kind(iv1::ACTIVITY_KIND_VISIT);
@@ -194,7 +195,8 @@ inline iv1::Activity Visit(const std::string& account, const std::string& planne
   return a;
 }
 
-inline iv1::Activity PlannedCall(const std::string& account, const std::vector<std::string>& contacts,
+inline iv1::Activity PlannedCall(const std::string& account,
+                                 const std::vector<std::string>& contacts,
                                  const std::string& planned) {
   iv1::Activity a;
   a.set_account(account);
@@ -205,7 +207,8 @@ inline iv1::Activity PlannedCall(const std::string& account, const std::vector<s
   return a;
 }
 
-inline Reply<iv1::Activity> Create(const iv1::Activity& activity, const std::string& request_id = "",
+inline Reply<iv1::Activity> Create(const iv1::Activity& activity,
+                                   const std::string& request_id = "",
                                    const std::string& actor = "test") {
   iv1::CreateActivityRequest request;
   *request.mutable_activity() = activity;
