@@ -3,14 +3,11 @@
 #include <cppconn/exception.h>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/etag.h"
 #include "common/proto_time.h"
-#include "common/resource_name.h"
 #include "common/sql_error.h"
 #include "common/transaction.h"
 #include "services/interaction/activity_fields.h"

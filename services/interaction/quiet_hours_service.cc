@@ -1,7 +1,5 @@
 #include "services/interaction/quiet_hours_service.h"
 
-#include <algorithm>
-#include <set>
 #include <string>
 #include <vector>
 

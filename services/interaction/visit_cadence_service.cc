@@ -1,5 +1,6 @@
 #include "services/interaction/visit_cadence_service.h"
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
