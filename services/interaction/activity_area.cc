@@ -1,17 +1,60 @@
-// Placeholder until the activity area is built: registers nothing.
+// The activity area: kam.interaction.v1.ActivityService
+// (protos/kam/interaction/v1/activity.proto). One generated service, four
+// groups of handlers, each in its own file: activities (activity_service),
+// quiet hours (quiet_hours_service), contact records
+// (contact_record_service) and visit cadence (visit_cadence_service). No
+// background work.
+#include "kam/interaction/v1/activity.grpc.pb.h"
+#include "services/interaction/activity_policy_store.h"
+#include "services/interaction/activity_service.h"
+#include "services/interaction/activity_store.h"
 #include "services/interaction/area.h"
+#include "services/interaction/contact_record_service.h"
+#include "services/interaction/contact_record_store.h"
+#include "services/interaction/quiet_hours_service.h"
+#include "services/interaction/visit_cadence_service.h"
 
 namespace kam::interaction {
 namespace {
 
 class ActivityArea final : public Area {
  public:
-  void Register(common::GrpcServer&) override {}
-  std::vector<std::string> ServiceNames() const override { return {}; }
+  explicit ActivityArea(const AreaDeps& deps)
+      : activity_store_(deps.pool),
+        policy_store_(deps.pool),
+        record_store_(deps.pool),
+        activities_(&activity_store_, &policy_store_, deps.accounts),
+        quiet_hours_(&policy_store_, deps.accounts),
+        contact_records_(&record_store_, deps.accounts),
+        cadence_(&activity_store_, &policy_store_, deps.accounts) {}
+
+  void Register(common::GrpcServer& server) override {
+    server.RegisterService(&async_);
+    activities_.Register(server, &async_);
+    quiet_hours_.Register(server, &async_);
+    contact_records_.Register(server, &async_);
+    cadence_.Register(server, &async_);
+  }
+
+  std::vector<std::string> ServiceNames() const override {
+    return {"kam.interaction.v1.ActivityService"};
+  }
+
+ private:
+  v1::ActivityService::AsyncService async_;
+  activity::ActivityStore activity_store_;
+  activity::ActivityPolicyStore policy_store_;
+  activity::ContactRecordStore record_store_;
+  activity::ActivityService activities_;
+  activity::QuietHoursService quiet_hours_;
+  activity::ContactRecordService contact_records_;
+  activity::VisitCadenceService cadence_;
 };
 
 }  // namespace
 
-std::unique_ptr<Area> MakeActivityArea(const AreaDeps&) { return std::make_unique<ActivityArea>(); }
+std::unique_ptr<Area> MakeActivityArea(const AreaDeps& deps) {
+  return std::make_unique<ActivityArea>(deps);
+}
 
 }  // namespace kam::interaction
