@@ -4,13 +4,13 @@
 #include <set>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "common/validation.h"
 
 namespace kam::scoring {
 namespace {
-
-
 
 constexpr absl::string_view kTierNames[] = {"", "A", "B", "C", "D"};
 
@@ -22,20 +22,57 @@ int TierIndex(absl::string_view letter) {
   return 0;
 }
 
+// The API's tier rule checked under its own field names ("<field>.pyramid.
+// b_cumulative_bp", "<field>.thresholds.c_min") and converted. tiering.h
+// checks the same rules under its internal names; those must never reach a
+// caller, so the checks are made here first.
 absl::StatusOr<TierRule> ToTierRule(const std::string& field, const v1::TierRule& rule) {
   switch (rule.rule_case()) {
     case v1::TierRule::kPyramid: {
+      const v1::PyramidShares& shares = rule.pyramid();
+      const std::string base = absl::StrCat(field, ".pyramid.");
+      const std::pair<const char*, int32_t> fields[] = {
+          {"a_cumulative_bp", shares.a_cumulative_bp()},
+          {"b_cumulative_bp", shares.b_cumulative_bp()},
+          {"c_cumulative_bp", shares.c_cumulative_bp()}};
+      for (const auto& [name, value] : fields) {
+        if (absl::Status s = common::CheckRange(absl::StrCat(base, name), value, 0, 10000);
+            !s.ok()) {
+          return s;
+        }
+      }
+      // Cumulative shares: each tier's share includes the better tiers'.
+      for (int i = 1; i < 3; ++i) {
+        if (fields[i].second < fields[i - 1].second) {
+          return common::InvalidField(
+              absl::StrCat(base, fields[i].first),
+              absl::StrCat("must be at least ", fields[i - 1].first, " (", fields[i].second,
+                           " < ", fields[i - 1].second, ")"));
+        }
+      }
       PyramidRule pyramid;
-      pyramid.a_cumulative_bp = rule.pyramid().a_cumulative_bp();
-      pyramid.b_cumulative_bp = rule.pyramid().b_cumulative_bp();
-      pyramid.c_cumulative_bp = rule.pyramid().c_cumulative_bp();
+      pyramid.a_cumulative_bp = shares.a_cumulative_bp();
+      pyramid.b_cumulative_bp = shares.b_cumulative_bp();
+      pyramid.c_cumulative_bp = shares.c_cumulative_bp();
       return TierRule(pyramid);
     }
     case v1::TierRule::kThresholds: {
+      const v1::Thresholds& t = rule.thresholds();
+      const std::string base = absl::StrCat(field, ".thresholds.");
+      if (t.b_min() > t.a_min()) {
+        return common::InvalidField(
+            absl::StrCat(base, "b_min"),
+            absl::StrCat("must be at most a_min (", t.b_min(), " > ", t.a_min(), ")"));
+      }
+      if (t.c_min() > t.b_min()) {
+        return common::InvalidField(
+            absl::StrCat(base, "c_min"),
+            absl::StrCat("must be at most b_min (", t.c_min(), " > ", t.b_min(), ")"));
+      }
       ThresholdRule thresholds;
-      thresholds.a_min_value = rule.thresholds().a_min();
-      thresholds.b_min_value = rule.thresholds().b_min();
-      thresholds.c_min_value = rule.thresholds().c_min();
+      thresholds.a_min_value = t.a_min();
+      thresholds.b_min_value = t.b_min();
+      thresholds.c_min_value = t.c_min();
       return TierRule(thresholds);
     }
     default:
@@ -74,6 +111,30 @@ std::map<std::string, FlagRule*> FlagRules(RiskHealthPolicy& p, bool health) {
           {"STRATEGIC_STAGE", &p.risk.strategic_stage}};
 }
 
+// The API field of one rule's setting: `map_field`["ID"].weight|start|full.
+std::string RuleField(const std::string& map_field, const std::string& id,
+                      absl::string_view part) {
+  return absl::StrCat(map_field, "[\"", id.substr(0, 64), "\"].", part);
+}
+
+// risk.h validates under its internal names ("risk.revenue_drop.ramp.full
+// must be ..."); a caller sent policy.risk.risk_rules["REVENUE_DROP"].full.
+// Rules are applied one at a time onto valid defaults, so the first error
+// after applying one is that rule's, and only its field name needs
+// translating.
+absl::Status RenameRuleError(const absl::Status& status, const std::string& map_field,
+                             const std::string& id) {
+  const absl::string_view message = status.message();
+  const size_t space = message.find(' ');
+  const absl::string_view internal = message.substr(0, space);
+  const absl::string_view rule =
+      space == absl::string_view::npos ? absl::string_view() : message.substr(space + 1);
+  absl::string_view part = "weight";
+  if (absl::EndsWith(internal, ".ramp.start")) part = "start";
+  if (absl::EndsWith(internal, ".ramp.full")) part = "full";
+  return common::InvalidField(RuleField(map_field, id, part), rule);
+}
+
 absl::Status ApplyRules(const google::protobuf::Map<std::string, v1::RuleSetting>& settings,
                         bool health, RiskHealthPolicy* policy) {
   const std::string field = health ? "policy.risk.health_rules" : "policy.risk.risk_rules";
@@ -82,9 +143,7 @@ absl::Status ApplyRules(const google::protobuf::Map<std::string, v1::RuleSetting
   for (const auto& [id, setting] : settings) {
     if (health && id == "BASE") {
       policy->health.base = setting.weight();
-      continue;
-    }
-    if (auto it = ramps.find(id); it != ramps.end()) {
+    } else if (auto it = ramps.find(id); it != ramps.end()) {
       it->second->weight = setting.weight();
       it->second->ramp = {setting.start(), setting.full()};
     } else if (auto flag = flags.find(id); flag != flags.end()) {
@@ -93,6 +152,7 @@ absl::Status ApplyRules(const google::protobuf::Map<std::string, v1::RuleSetting
       return common::InvalidField(absl::StrCat(field, "[\"", id.substr(0, 64), "\"]"),
                                   "is not a known rule id (see README, \"Scoring\")");
     }
+    if (absl::Status s = ValidatePolicy(*policy); !s.ok()) return RenameRuleError(s, field, id);
   }
   return absl::OkStatus();
 }
@@ -192,8 +252,9 @@ absl::StatusOr<RatingSettings> ToRatingSettings(const v1::ScoringPolicy& policy)
     if (!converted.ok()) return converted.status();
     settings.tiering.segment_rules.emplace(segment, *converted);
   }
+  // Every rule was checked above under its API name; this cannot fail.
   if (absl::Status s = ValidatePolicy(settings.tiering); !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("policy.tiering: ", s.message()));
+    return absl::InternalError(absl::StrCat("tiering rules passed the API checks: ", s.message()));
   }
 
   // Key tiers and alerts.
@@ -215,8 +276,10 @@ absl::StatusOr<RatingSettings> ToRatingSettings(const v1::ScoringPolicy& policy)
   }
   settings.alerts.overdue_amount_threshold_minor = alerts.overdue_amount_threshold_minor();
   if (absl::Status s = ValidateAlertPolicy(settings.alerts); !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("policy.alerts / policy.key_tiers: ",
-                                                   s.message()));
+    // alerts.h names its fields as the API does, below policy.alerts, except
+    // key_tiers, which is a field of the policy itself.
+    return absl::InvalidArgumentError(absl::StrCat(
+        absl::StartsWith(s.message(), "key_tiers") ? "policy." : "policy.alerts.", s.message()));
   }
 
   // Lifetime value.
@@ -257,9 +320,6 @@ absl::StatusOr<RatingSettings> ToRatingSettings(const v1::ScoringPolicy& policy)
   }
   if (absl::Status s = ApplyRules(risk.health_rules(), /*health=*/true, &settings.risk); !s.ok()) {
     return s;
-  }
-  if (absl::Status s = ValidatePolicy(settings.risk); !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("policy.risk: ", s.message()));
   }
   settings.manager_cadence_days = {0, 30, 60, 90, 0};
   settings.executive_cadence_days = {0, 180, 365, 0, 0};

@@ -146,6 +146,12 @@ absl::Status RatingService::StartRatingRun(const Ctx& ctx, const v1::StartRating
   if (!policy.ok()) return policy.status();
   absl::StatusOr<RatingSettings> settings = ToRatingSettings(policy->policy);
   if (!settings.ok()) return settings.status();
+  // The version is frozen now, not when the runner picks the run up: an
+  // update in between would otherwise change in place the settings this
+  // queued run is to use (policy.proto: a version a run used never changes).
+  if (absl::Status s = store_->MarkVersionUsed(policy->id, policy->policy.version()); !s.ok()) {
+    return s;
+  }
 
   absl::StatusOr<int64_t> id = store_->NewRunId();
   if (!id.ok()) return id.status();
