@@ -33,6 +33,12 @@ ABSL_FLAG(absl::Duration, run_lease, absl::Seconds(30),
           "replica that died is resumed after it");
 ABSL_FLAG(int, max_resumes, 3, "restarts a rating run survives before it is failed");
 ABSL_FLAG(int, publish_batch, 1000, "accounts per SetAccountTiers call, 1 to 1000");
+ABSL_FLAG(absl::Duration, run_poll_interval, absl::Seconds(2),
+          "how often an idle runner looks for rating runs to start or resume (a new run wakes "
+          "it at once; a run whose replica died is found by this)");
+ABSL_FLAG(absl::Duration, publish_max_backoff, absl::Seconds(30),
+          "longest wait between attempts to publish tiers while the account service is "
+          "unavailable (waits start at 200ms and double)");
 
 int main(int argc, char** argv) {
   using kam::common::Log;
@@ -45,7 +51,7 @@ int main(int argc, char** argv) {
        .db_user = "kam_scoring"},
       argc, argv,
       {"account_service", "interaction_service", "call_deadline", "stream_deadline", "run_lease",
-       "max_resumes", "publish_batch"});
+       "max_resumes", "publish_batch", "run_poll_interval", "publish_max_backoff"});
   if (!config.ok()) {
     std::fprintf(stderr, "kam-scoring: %s\n", std::string(config.status().message()).c_str());
     return 2;
@@ -54,6 +60,14 @@ int main(int argc, char** argv) {
   if (publish_batch < 1 || publish_batch > 1000) {
     std::fprintf(stderr, "kam-scoring: --publish_batch must be from 1 to 1000 (got %d)\n",
                  publish_batch);
+    return 2;
+  }
+  if (absl::GetFlag(FLAGS_run_poll_interval) <= absl::ZeroDuration() ||
+      absl::GetFlag(FLAGS_publish_max_backoff) <= absl::ZeroDuration() ||
+      absl::GetFlag(FLAGS_run_lease) <= absl::ZeroDuration()) {
+    std::fprintf(stderr,
+                 "kam-scoring: --run_lease, --run_poll_interval and --publish_max_backoff must "
+                 "be positive\n");
     return 2;
   }
   kam::common::StartLogFlusher();
@@ -81,6 +95,8 @@ int main(int argc, char** argv) {
   runner_options.lease = absl::GetFlag(FLAGS_run_lease);
   runner_options.max_resumes = absl::GetFlag(FLAGS_max_resumes);
   runner_options.publish_batch = publish_batch;
+  runner_options.poll_interval = absl::GetFlag(FLAGS_run_poll_interval);
+  runner_options.max_backoff = absl::GetFlag(FLAGS_publish_max_backoff);
   kam::scoring::RatingRunner runner(
       &store, &client,
       [&alert_store](int64_t run_id, const std::vector<kam::scoring::Alert>& alerts) {

@@ -1,0 +1,260 @@
+// Shared helpers of the scoring integration tests: one suite per binary with
+// MariaDB and the account, interaction and scoring services as processes;
+// stubs; policies; a book of accounts whose values differ (each account's
+// value is one invoice's amount in the period); runs started and waited
+// for; ratings, tiers and tier history read back through the public APIs.
+//
+// Each test binary's main():
+//   ::testing::AddGlobalTestEnvironment(new kam::testing::SuiteEnvironment(
+//       kam::testing::ScoringSuiteOptions()));
+#ifndef KAM_TESTS_SCORING_RATING_TEST_HELPERS_H_
+#define KAM_TESTS_SCORING_RATING_TEST_HELPERS_H_
+
+#include <algorithm>
+#include <atomic>
+#include <functional>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "kam/scoring/v1/policy.grpc.pb.h"
+#include "kam/scoring/v1/rating.grpc.pb.h"
+#include "tests/interaction/billing_client.h"
+
+namespace kam::testing {
+
+namespace sv1 = ::kam::scoring::v1;
+using PolicyStub = sv1::ScoringPolicyService::Stub;
+using RatingStub = sv1::RatingService::Stub;
+
+// The three services. The scoring service looks for work every 100ms (a
+// restarted one finds a dead replica's run at once); `scoring_args` add to
+// or override its flags.
+inline LocalSuite::Options ScoringSuiteOptions(std::vector<std::string> scoring_args = {}) {
+  LocalSuite::Options options;
+  options.services = {"account", "interaction", "scoring"};
+  std::vector<std::string>& args = options.args["scoring"];
+  args = {"--run_poll_interval=100ms"};
+  args.insert(args.end(), scoring_args.begin(), scoring_args.end());
+  return options;
+}
+
+inline std::shared_ptr<grpc::Channel> ScoringChannel() {
+  static std::shared_ptr<grpc::Channel>* channel = new std::shared_ptr<grpc::Channel>(
+      grpc::CreateChannel(Suite().scoring_address(), grpc::InsecureChannelCredentials()));
+  return *channel;
+}
+
+inline PolicyStub& Policies() {
+  static PolicyStub* stub = sv1::ScoringPolicyService::NewStub(ScoringChannel()).release();
+  return *stub;
+}
+
+inline RatingStub& Ratings() {
+  static RatingStub* stub = sv1::RatingService::NewStub(ScoringChannel()).release();
+  return *stub;
+}
+
+// One unary call of any stub with a fresh context.
+template <typename Stub, typename Request, typename Response>
+Reply<Response> Rpc(Stub& stub,
+                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    const Request& request, const std::string& actor = "test") {
+  Reply<Response> reply;
+  reply.status = (stub.*method)(Context(actor).get(), request, &reply.value);
+  return reply;
+}
+
+// --- policies --------------------------------------------------------------
+
+inline sv1::TierRule PyramidRule(int32_t a_bp, int32_t b_bp, int32_t c_bp) {
+  sv1::TierRule rule;
+  rule.mutable_pyramid()->set_a_cumulative_bp(a_bp);
+  rule.mutable_pyramid()->set_b_cumulative_bp(b_bp);
+  rule.mutable_pyramid()->set_c_cumulative_bp(c_bp);
+  return rule;
+}
+
+inline sv1::TierRule ThresholdRule(int64_t a_min, int64_t b_min, int64_t c_min) {
+  sv1::TierRule rule;
+  rule.mutable_thresholds()->set_a_min(a_min);
+  rule.mutable_thresholds()->set_b_min(b_min);
+  rule.mutable_thresholds()->set_c_min(c_min);
+  return rule;
+}
+
+// A policy ranking by revenue (an account's invoices in the last year)
+// under `rule` (the default pyramid 1% / 5% / 20% when unset).
+inline sv1::ScoringPolicy RevenuePolicy(const sv1::TierRule* rule = nullptr) {
+  sv1::ScoringPolicy policy;
+  policy.set_display_name(Unique("policy"));
+  policy.set_value_measure(sv1::VALUE_MEASURE_REVENUE);
+  if (rule != nullptr) *policy.mutable_tiering()->mutable_default_rule() = *rule;
+  return policy;
+}
+
+inline Reply<sv1::ScoringPolicy> CreatePolicy(const sv1::ScoringPolicy& policy,
+                                              const std::string& request_id = "") {
+  sv1::CreateScoringPolicyRequest request;
+  *request.mutable_policy() = policy;
+  request.set_request_id(request_id);
+  return Rpc(Policies(), &PolicyStub::CreateScoringPolicy, request);
+}
+
+inline sv1::ScoringPolicy MustCreatePolicy(const sv1::ScoringPolicy& policy) {
+  Reply<sv1::ScoringPolicy> reply = CreatePolicy(policy);
+  EXPECT_OK(reply.status);
+  return reply.value;
+}
+
+// --- accounts with values ----------------------------------------------------
+
+// An account (with a credit profile, hence a currency) in `industry` and
+// `region`, worth `value` minor units of revenue in the period: one invoice
+// issued a day ago (none when `value` is 0).
+inline std::string ValuedAccount(int64_t value, const std::string& industry = "",
+                                 const std::string& region = "") {
+  v1::CreateAccountRequest request;
+  v1::Account* a = request.mutable_account();
+  a->set_display_name(Unique("rated"));
+  a->set_industry(industry);
+  a->set_region(region);
+  a->mutable_credit()->mutable_credit_limit()->set_currency_code("EUR");
+  a->mutable_credit()->mutable_credit_limit()->set_minor_units(1'000'000'000);
+  a->mutable_credit()->set_payment_terms_days(30);
+  v1::Account account;
+  grpc::Status status = Accounts().CreateAccount(Context().get(), request, &account);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  if (value != 0 && status.ok()) MustInvoice(account.name(), value, absl::Now() - absl::Hours(24));
+  return account.name();
+}
+
+// Creates one account per value, four at a time (the services are the
+// bottleneck, not this process). result[i] has values[i].
+inline std::vector<std::string> CreateBook(const std::vector<int64_t>& values,
+                                           const std::string& industry = "") {
+  std::vector<std::string> names(values.size());
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 4; ++w) {
+    workers.emplace_back([&] {
+      for (size_t i = next++; i < values.size(); i = next++) {
+        names[i] = ValuedAccount(values[i], industry);
+      }
+    });
+  }
+  for (std::thread& t : workers) t.join();
+  return names;
+}
+
+inline v1::Account GetAccount(const std::string& name) {
+  v1::GetAccountRequest request;
+  request.set_name(name);
+  Reply<v1::Account> reply = Rpc(Accounts(), &v1::AccountService::Stub::GetAccount, request);
+  EXPECT_OK(reply.status);
+  return reply.value;
+}
+
+inline std::vector<v1::TierChange> TierHistory(const std::string& account) {
+  v1::ListTierHistoryRequest request;
+  request.set_parent(account);
+  request.set_page_size(1000);
+  Reply<v1::ListTierHistoryResponse> reply =
+      Rpc(Accounts(), &v1::AccountService::Stub::ListTierHistory, request);
+  EXPECT_OK(reply.status);
+  return {reply.value.changes().begin(), reply.value.changes().end()};
+}
+
+// Soft-deletes accounts so that later runs in the binary do not rate them.
+inline void DeleteBook(const std::vector<std::string>& names) {
+  for (const std::string& name : names) {
+    v1::DeleteAccountRequest request;
+    request.set_name(name);
+    EXPECT_OK(Rpc(Accounts(), &v1::AccountService::Stub::DeleteAccount, request).status);
+  }
+}
+
+// --- runs ----------------------------------------------------------------------
+
+inline Reply<sv1::RatingRun> StartRun(const std::string& policy,
+                                      const std::string& request_id = "") {
+  sv1::StartRatingRunRequest request;
+  request.set_policy(policy);
+  request.set_request_id(request_id);
+  return Rpc(Ratings(), &RatingStub::StartRatingRun, request);
+}
+
+inline Reply<sv1::RatingRun> GetRun(const std::string& run) {
+  sv1::GetRatingRunRequest request;
+  request.set_name(run);
+  return Rpc(Ratings(), &RatingStub::GetRatingRun, request);
+}
+
+inline bool Ended(const sv1::RatingRun& run) {
+  return run.state() == sv1::RUN_STATE_SUCCEEDED || run.state() == sv1::RUN_STATE_FAILED ||
+         run.state() == sv1::RUN_STATE_CANCELLED;
+}
+
+// Polls the run every 20ms until `done` holds (or `timeout` passes; the
+// last state seen is returned either way, and the test fails on timeout).
+// `seen`, when given, is called with every state read.
+inline sv1::RatingRun WaitForRun(
+    const std::string& run, const std::function<bool(const sv1::RatingRun&)>& done = Ended,
+    absl::Duration timeout = absl::Seconds(60),
+    const std::function<void(const sv1::RatingRun&)>& seen = nullptr) {
+  const absl::Time deadline = absl::Now() + timeout;
+  sv1::RatingRun last;
+  for (;;) {
+    Reply<sv1::RatingRun> reply = GetRun(run);
+    if (reply.status.ok()) {
+      last = reply.value;
+      if (seen) seen(last);
+      if (done(last)) return last;
+    }
+    if (absl::Now() > deadline) {
+      ADD_FAILURE() << run << " did not get there in " << timeout << "; last seen "
+                    << last.ShortDebugString() << "\nkam-scoring log:\n"
+                    << Suite().LogTail("scoring");
+      return last;
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+}
+
+// Starts a run of `policy` and waits for it to end.
+inline sv1::RatingRun RunToEnd(const std::string& policy) {
+  Reply<sv1::RatingRun> started = StartRun(policy);
+  EXPECT_OK(started.status);
+  return WaitForRun(started.value.name());
+}
+
+// Every rating of a run, by account name.
+inline std::map<std::string, sv1::AccountRating> AllRatings(const std::string& run,
+                                                            const std::string& filter = "") {
+  std::map<std::string, sv1::AccountRating> all;
+  sv1::ListAccountRatingsRequest request;
+  request.set_parent(run);
+  request.set_page_size(1000);
+  request.set_filter(filter);
+  for (int page = 0; page < 100; ++page) {
+    Reply<sv1::ListAccountRatingsResponse> reply =
+        Rpc(Ratings(), &RatingStub::ListAccountRatings, request);
+    EXPECT_OK(reply.status);
+    for (const sv1::AccountRating& r : reply.value.ratings()) all[r.account()] = r;
+    if (reply.value.next_page_token().empty()) break;
+    request.set_page_token(reply.value.next_page_token());
+  }
+  return all;
+}
+
+inline std::string TierCountsText(const sv1::TierCounts& c) {
+  return absl::StrCat(c.a(), "/", c.b(), "/", c.c(), "/", c.d());
+}
+
+}  // namespace kam::testing
+
+#endif  // KAM_TESTS_SCORING_RATING_TEST_HELPERS_H_
