@@ -5,7 +5,8 @@
 // out and the next replica to look (or this one after a restart) resumes the
 // run. Resuming a RUNNING run rates again from the start (its ratings are
 // rewritten); resuming a PUBLISHING run continues from the last published
-// account. After too many restarts a run fails, explicitly.
+// account. After too many restarts a run that is still rating fails,
+// explicitly; a publication once started is always completed.
 //
 // Rating reads every account twice, in account order (the account export
 // merged with the interaction facts):

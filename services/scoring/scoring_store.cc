@@ -446,10 +446,13 @@ absl::StatusOr<std::optional<StoredRun>> ScoringStore::ClaimRun(const std::strin
       StoredRun run = ReadRun(*rs);
       rs.reset();
       const bool resume = run.run.state() != v1::RUN_STATE_QUEUED;
-      if (resume && run.run.resumes() >= max_resumes) {
+      // Only a run still rating is given up: a started publication is
+      // always completed (rating.proto: a failed run published nothing, and
+      // publishing again is harmless), however often it is resumed.
+      if (resume && run.run.state() == v1::RUN_STATE_RUNNING &&
+          run.run.resumes() >= max_resumes) {
         // Never a run left "running" forever: after too many restarts it
-        // fails, explicitly. Nothing was published unless it was
-        // PUBLISHING, and a publication is only failed after its retries.
+        // fails, explicitly, having published nothing.
         c.Update(
             "UPDATE rating_runs SET state = ?, error = ?, end_time = ?, lease_owner = '', "
             "lease_until = NULL WHERE id = ?",

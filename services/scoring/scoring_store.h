@@ -113,8 +113,9 @@ class ScoringStore {
 
   // Takes the oldest run that is QUEUED, or RUNNING/PUBLISHING with an
   // expired lease (its replica died), for `owner` until now + lease. A
-  // resumed run counts a resume; past `max_resumes` it is failed instead.
-  // nullopt when there is nothing to do.
+  // resumed run counts a resume; a RUNNING run past `max_resumes` is failed
+  // instead (a PUBLISHING one is always resumed: a publication is finished,
+  // never left half done). nullopt when there is nothing to do.
   absl::StatusOr<std::optional<StoredRun>> ClaimRun(const std::string& owner, absl::Time now,
                                                     absl::Duration lease, int max_resumes);
   // Extends the lease and records progress. FAILED_PRECONDITION when the
