@@ -365,7 +365,11 @@ absl::Status RatingRunner::Rate(StoredRun& run, Halt* stop) {
   if (alerts_ && !alerts.empty()) {
     if (absl::Status s = alerts_(run.id, alerts); !s.ok()) return s;
   }
-  if (absl::Status s = store_->StartPublishing(run.id, options_.owner, run.run); !s.ok()) return s;
+  if (absl::Status s = store_->StartPublishing(run.id, options_.owner, run.run); !s.ok()) {
+    if (s.code() != absl::StatusCode::kCancelled) return s;
+    *stop = Halt::kCancelled;  // cancelled after the last heartbeat
+    return absl::OkStatus();
+  }
   run.run.set_state(v1::RUN_STATE_PUBLISHING);
   run.publish_cursor = 0;
   run.run.set_accounts_published(0);

@@ -506,12 +506,20 @@ absl::Status ScoringStore::StartPublishing(int64_t id, const std::string& owner,
     const int changed = c.Update(
         "UPDATE rating_runs SET state = ?, accounts_total = ?, accounts_processed = ?, "
         "tier_a = ?, tier_b = ?, tier_c = ?, tier_d = ?, publish_cursor = 0, "
-        "accounts_published = 0 WHERE id = ? AND lease_owner = ? AND state = ?",
+        "accounts_published = 0 WHERE id = ? AND lease_owner = ? AND state = ? AND "
+        "cancel_requested = 0",
         static_cast<int>(v1::RUN_STATE_PUBLISHING), totals.accounts_total(),
         totals.accounts_processed(), t.a(), t.b(), t.c(), t.d(), id, owner,
         static_cast<int>(v1::RUN_STATE_RUNNING));
-    if (changed == 0) return LeaseLost(id);
-    return absl::OkStatus();
+    if (changed > 0) return absl::OkStatus();
+    // A cancel accepted since the last heartbeat wins: CancelRatingRun
+    // answered OK while the run was RUNNING, so it must not publish.
+    auto rs = c.Query("SELECT cancel_requested FROM rating_runs WHERE id = ? AND lease_owner = ?",
+                      id, owner);
+    if (rs->next() && rs->getInt(1) != 0) {
+      return absl::CancelledError(absl::StrCat("ratingRuns/", id, " was cancelled"));
+    }
+    return LeaseLost(id);
   });
 }
 

@@ -123,7 +123,9 @@ class ScoringStore {
   // Returns whether cancellation was requested.
   absl::StatusOr<bool> Heartbeat(int64_t id, const std::string& owner, absl::Time lease_until,
                                  const v1::RatingRun& progress);
-  // RUNNING -> PUBLISHING with the final counts.
+  // RUNNING -> PUBLISHING with the final counts. CANCELLED when a cancel
+  // was requested (the run must not publish); FAILED_PRECONDITION when the
+  // lease is lost.
   absl::Status StartPublishing(int64_t id, const std::string& owner, const v1::RatingRun& totals);
   // Records published accounts up to `cursor` (an account id).
   absl::Status AdvancePublishing(int64_t id, const std::string& owner, int64_t cursor,
