@@ -142,6 +142,24 @@ absl::Status RatingService::StartRatingRun(const Ctx& ctx, const v1::StartRating
   v1::StartRatingRunRequest hashed = request;
   hashed.clear_request_id();
   const std::string hash = common::FingerprintHex(common::MessageFingerprint(hashed));
+  // A retry answers with the first run before anything else: the policy's
+  // latest version may have changed since, and marking it used would freeze
+  // a version no run uses. (Concurrent duplicates are caught by CreateRun.)
+  if (!request.request_id().empty()) {
+    absl::StatusOr<std::pair<StoredRun, std::string>> first =
+        store_->FindRunByRequest(request.request_id());
+    if (first.ok()) {
+      if (first->second != hash) {
+        return absl::AlreadyExistsError(absl::StrCat("request_id \"", request.request_id(),
+                                                     "\" was already used by a different "
+                                                     "StartRatingRun request"));
+      }
+      *response = std::move(first->first.run);
+      return absl::OkStatus();
+    }
+    // ABORTED is FindRunByRequest's "no run has this request_id".
+    if (first.status().code() != absl::StatusCode::kAborted) return first.status();
+  }
   absl::StatusOr<StoredPolicy> policy = store_->GetPolicy(policy_name->first, policy_name->second);
   if (!policy.ok()) return policy.status();
   absl::StatusOr<RatingSettings> settings = ToRatingSettings(policy->policy);

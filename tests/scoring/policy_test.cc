@@ -189,6 +189,31 @@ TEST(Policies, AVersionUsedByARunNeverChanges) {
   EXPECT_EQ(WaitForRun(old.value.name()).state(), sv1::RUN_STATE_SUCCEEDED);
 }
 
+// A retried StartRatingRun returns the first run and touches no policy
+// version: after an update made version 2, the retry must not mark it used.
+TEST(Policies, ARetriedStartLeavesNewerVersionsUnused) {
+  const sv1::ScoringPolicy created = MustCreatePolicy(RevenuePolicy());
+  const std::string request_id = Unique("start");
+  Reply<sv1::RatingRun> run = StartRun(created.name(), request_id);
+  ASSERT_OK(run.status);
+  sv1::ScoringPolicy patch;
+  patch.set_name(created.name());
+  patch.set_period_days(30);
+  Reply<sv1::ScoringPolicy> v2 = UpdatePolicy(patch, {"period_days"});
+  ASSERT_OK(v2.status);
+  ASSERT_EQ(v2.value.version(), 2);
+
+  Reply<sv1::RatingRun> retry = StartRun(created.name(), request_id);
+  ASSERT_OK(retry.status);
+  EXPECT_EQ(retry.value.name(), run.value.name());
+  EXPECT_EQ(retry.value.policy_version(), 1);
+  Reply<sv1::ScoringPolicy> latest = GetPolicy(created.name());
+  ASSERT_OK(latest.status);
+  EXPECT_EQ(latest.value.version(), 2);
+  EXPECT_FALSE(latest.value.used());
+  EXPECT_EQ(WaitForRun(run.value.name()).state(), sv1::RUN_STATE_SUCCEEDED);
+}
+
 TEST(Policies, ValidationErrorsNameTheApiField) {
   sv1::ScoringPolicy policy = RevenuePolicy();
   *policy.mutable_tiering()->mutable_default_rule() = PyramidRule(500, 400, 2000);

@@ -87,6 +87,12 @@ TEST(RatingResilience, KilledWhilePublishingResumesWhereItStopped) {
   });
   ASSERT_EQ(publishing.state(), sv1::RUN_STATE_PUBLISHING)
       << "publishing ended before the kill; make --publish_batch smaller";
+  // Mid-publication, GetRatingRun shows rating complete and publication in
+  // progress.
+  EXPECT_EQ(publishing.accounts_total(), kBook);
+  EXPECT_EQ(publishing.accounts_processed(), kBook);
+  EXPECT_EQ(TierCountsText(publishing.tier_counts()), "3/12/45/240");
+  EXPECT_LT(publishing.accounts_published(), kBook);
   Crash("scoring");
   Restart("scoring");
 
