@@ -3,7 +3,7 @@
 // 10 / 40 / 150 / 800 (domain.md §2); progress; the tiers published to the
 // account service (tier, run, policy version, tier history); a second run's
 // movements and key-account changes; StartRatingRun idempotency; a cancelled
-// run publishes nothing.
+// run publishes nothing; listing runs with filters.
 //
 // The tests run in order and build on each other's runs (the book and its
 // published tiers are the state a real deployment carries from run to run).
@@ -350,6 +350,52 @@ TEST(RatingRun, CancelAFinishedRunIsRefused) {
   EXPECT_TRUE(HasCode(Rpc(Ratings(), &RatingStub::CancelRatingRun, cancel).status,
                       grpc::StatusCode::NOT_FOUND));
   EXPECT_EQ(GetRun(book.first_run).value.state(), sv1::RUN_STATE_SUCCEEDED);
+}
+
+TEST(RatingRun, ListRunsNewestFirstWithFilters) {
+  const Book& book = TheBook();
+  ASSERT_FALSE(book.first_run.empty()) << "needs PyramidOfAThousand";
+  sv1::ListRatingRunsRequest request;
+  request.set_page_size(2);
+  std::vector<std::string> names;
+  for (int page = 0; page < 20; ++page) {
+    Reply<sv1::ListRatingRunsResponse> reply = Rpc(Ratings(), &RatingStub::ListRatingRuns, request);
+    ASSERT_OK(reply.status);
+    for (const sv1::RatingRun& r : reply.value.runs()) names.push_back(r.name());
+    if (reply.value.next_page_token().empty()) break;
+    request.set_page_token(reply.value.next_page_token());
+  }
+  // Runs 1..4 of this binary: the first, the second, the idempotent one and
+  // the cancelled one, newest first.
+  ASSERT_EQ(names.size(), 4u);
+  EXPECT_EQ(names.back(), book.first_run);
+
+  request.clear_page_token();
+  request.set_page_size(0);
+  request.set_filter("state = CANCELLED");
+  Reply<sv1::ListRatingRunsResponse> cancelled =
+      Rpc(Ratings(), &RatingStub::ListRatingRuns, request);
+  ASSERT_OK(cancelled.status);
+  ASSERT_EQ(cancelled.value.runs_size(), 1);
+  EXPECT_EQ(cancelled.value.runs(0).name(), names.front());
+  request.set_filter(absl::StrCat("state = SUCCEEDED AND policy = \"", book.policy, "\""));
+  Reply<sv1::ListRatingRunsResponse> succeeded =
+      Rpc(Ratings(), &RatingStub::ListRatingRuns, request);
+  ASSERT_OK(succeeded.status);
+  EXPECT_EQ(succeeded.value.runs_size(), 3);
+
+  request.set_filter("state = DONE");
+  EXPECT_TRUE(HasCode(Rpc(Ratings(), &RatingStub::ListRatingRuns, request).status,
+                      grpc::StatusCode::INVALID_ARGUMENT));
+  request.set_filter("actor = \"test\"");
+  EXPECT_TRUE(HasCode(Rpc(Ratings(), &RatingStub::ListRatingRuns, request).status,
+                      grpc::StatusCode::INVALID_ARGUMENT));
+
+  // A run cannot rate as of the future.
+  sv1::StartRatingRunRequest start;
+  start.set_policy(book.policy);
+  *start.mutable_as_of() = Ts(absl::Now() + absl::Hours(1));
+  EXPECT_TRUE(IsInvalidField(Rpc(Ratings(), &RatingStub::StartRatingRun, start).status, "as_of"));
 }
 
 }  // namespace
