@@ -14,11 +14,14 @@
 #include "common/mysql_pool.h"
 #include "common/proto_time.h"
 #include "common/readiness.h"
+#include "services/scoring/alert_service.h"
 #include "services/scoring/alert_store.h"
 #include "services/scoring/policy_service.h"
 #include "services/scoring/rating_client.h"
 #include "services/scoring/rating_runner.h"
 #include "services/scoring/rating_service.h"
+#include "services/scoring/report_service.h"
+#include "services/scoring/report_store.h"
 #include "services/scoring/scoring_store.h"
 
 ABSL_FLAG(std::string, account_service, "127.0.0.1:50051", "the account service's address");
@@ -39,6 +42,8 @@ ABSL_FLAG(absl::Duration, run_poll_interval, absl::Seconds(2),
 ABSL_FLAG(absl::Duration, publish_max_backoff, absl::Seconds(30),
           "longest wait between attempts to publish tiers while the account service is "
           "unavailable (waits start at 200ms and double)");
+ABSL_FLAG(absl::Duration, alert_poll, absl::Milliseconds(250),
+          "how often a WatchAlerts stream looks for new alerts");
 
 int main(int argc, char** argv) {
   using kam::common::Log;
@@ -51,7 +56,8 @@ int main(int argc, char** argv) {
        .db_user = "kam_scoring"},
       argc, argv,
       {"account_service", "interaction_service", "call_deadline", "stream_deadline", "run_lease",
-       "max_resumes", "publish_batch", "run_poll_interval", "publish_max_backoff"});
+       "max_resumes", "publish_batch", "run_poll_interval", "publish_max_backoff",
+       "alert_poll"});
   if (!config.ok()) {
     std::fprintf(stderr, "kam-scoring: %s\n", std::string(config.status().message()).c_str());
     return 2;
@@ -106,17 +112,24 @@ int main(int argc, char** argv) {
 
   kam::scoring::PolicyService policies(&store);
   kam::scoring::RatingService ratings(&store, [&runner] { runner.Wake(); });
+  kam::scoring::ReportStore report_store(&pool);
+  kam::scoring::ReportService reports(&store, &report_store);
   kam::common::GrpcServer::Options options;
   options.listen = config->listen;
   options.threads = config->threads;
   options.shutdown_grace = config->shutdown_grace;
   options.health_service_names = {"kam.scoring.v1.ScoringPolicyService",
-                                  "kam.scoring.v1.RatingService"};
+                                  "kam.scoring.v1.RatingService",
+                                  "kam.scoring.v1.ReportService",
+                                  "kam.scoring.v1.AlertService"};
   options.thread_init = kam::common::MySqlThreadInit;
   options.thread_end = kam::common::MySqlThreadEnd;
   kam::common::GrpcServer server(options);
   policies.Register(server);
   ratings.Register(server);
+  reports.Register(server);
+  kam::scoring::AlertService alerts(&alert_store, &server, absl::GetFlag(FLAGS_alert_poll));
+  alerts.Register();
   if (absl::Status started = server.Start(); !started.ok()) {
     Log(LogLevel::kError, "cannot start", {{"error", started.message()}});
     kam::common::FlushLogs();
@@ -128,6 +141,7 @@ int main(int argc, char** argv) {
   kam::common::GrpcServer::WaitForShutdownSignal();
   readiness.Stop();
   runner.Stop();
+  alerts.Stop();  // watchers end now rather than hold the shutdown's grace period
   if (!server.Shutdown()) std::_Exit(0);  // see GrpcServer::Shutdown
   return 0;
 }

@@ -394,6 +394,43 @@ absl::StatusOr<PyramidSummary> SummarizePyramid(absl::Span<const AccountValue> a
   return summary;
 }
 
+absl::StatusOr<PyramidSummary> SummarizeTierTotals(
+    const std::array<TierTotal, kTierCount>& totals) {
+  std::array<Int128, kTierCount> counts{};
+  std::array<Int128, kTierCount> values{};
+  Int128 account_count = 0;
+  Int128 grand_total = 0;
+  for (int t = 0; t < kTierCount; ++t) {
+    if (totals[t].count < 0) {
+      return common::InvalidField(absl::StrCat("totals[", t, "].count"),
+                                  absl::StrCat("must be >= 0 (got ", totals[t].count, ")"));
+    }
+    counts[t] = totals[t].count;
+    values[t] = totals[t].total_value;
+    account_count += totals[t].count;
+    grand_total += totals[t].total_value;
+  }
+  if (!FitsInt64(account_count)) return TotalOutOfRange("the account count");
+  if (!FitsInt64(grand_total)) return TotalOutOfRange("the total value");
+  PyramidSummary summary;
+  summary.account_count = static_cast<int64_t>(account_count);
+  summary.total_value = static_cast<int64_t>(grand_total);
+  summary.value_shares_defined = grand_total > 0;
+  std::array<int64_t, kTierCount> account_shares{};
+  if (account_count > 0) account_shares = LargestRemainderBp(counts, account_count);
+  std::array<int64_t, kTierCount> value_shares{};
+  if (summary.value_shares_defined) value_shares = LargestRemainderBp(values, grand_total);
+  for (int t = 0; t < kTierCount; ++t) {
+    TierSummary& tier = summary.tiers[t];
+    tier.tier = static_cast<Tier>(t + 1);
+    tier.count = totals[t].count;
+    tier.total_value = totals[t].total_value;
+    tier.account_share_bp = static_cast<int32_t>(account_shares[t]);
+    tier.value_share_bp = value_shares[t];
+  }
+  return summary;
+}
+
 // --- Pareto curve ---------------------------------------------------------------
 
 std::vector<int32_t> EveryPercentBp() {
@@ -438,6 +475,54 @@ absl::StatusOr<ParetoCurve> ComputeParetoCurve(absl::Span<const int64_t> values,
     // prefix >= 0 here: a best-first running sum is concave from 0 to total.
     if (curve.defined) {
       point.value_share_bp = SaturateToInt64(RoundHalfUpDiv(prefix * kWholeBp, total));
+    }
+  }
+  return curve;
+}
+
+absl::StatusOr<std::vector<int64_t>> ParetoTopCounts(int64_t account_count,
+                                                     absl::Span<const int32_t> top_shares_bp) {
+  if (account_count < 0) {
+    return common::InvalidField("account_count",
+                                absl::StrCat("must be >= 0 (got ", account_count, ")"));
+  }
+  std::vector<int64_t> counts;
+  counts.reserve(top_shares_bp.size());
+  for (size_t i = 0; i < top_shares_bp.size(); ++i) {
+    if (top_shares_bp[i] < 0 || top_shares_bp[i] > kWholeBp) {
+      return common::InvalidField(absl::StrCat("top_shares_bp[", i, "]"),
+                                  absl::StrCat("must be from 0 to 10000 basis points (got ",
+                                               top_shares_bp[i], ")"));
+    }
+    // In 128 bits: n * 10000 overflows int64 for n above ~9e14.
+    counts.push_back(static_cast<int64_t>(
+        (Int128(account_count) * top_shares_bp[i] + kWholeBp / 2) / kWholeBp));
+  }
+  return counts;
+}
+
+absl::StatusOr<ParetoCurve> ParetoCurveFromTopSums(int64_t account_count, int64_t total_value,
+                                                   absl::Span<const int32_t> top_shares_bp,
+                                                   absl::Span<const int64_t> top_sums) {
+  absl::StatusOr<std::vector<int64_t>> counts = ParetoTopCounts(account_count, top_shares_bp);
+  if (!counts.ok()) return counts.status();
+  if (top_sums.size() != top_shares_bp.size()) {
+    return common::InvalidField(
+        "top_sums", absl::StrCat("must have one entry per share (got ", top_sums.size(), " for ",
+                                 top_shares_bp.size(), " shares)"));
+  }
+  ParetoCurve curve;
+  curve.account_count = account_count;
+  curve.total_value = total_value;
+  curve.defined = total_value > 0;
+  curve.points.resize(top_shares_bp.size());
+  for (size_t i = 0; i < top_shares_bp.size(); ++i) {
+    ParetoPoint& point = curve.points[i];
+    point.top_share_bp = top_shares_bp[i];
+    point.account_count = (*counts)[i];
+    if (curve.defined) {
+      point.value_share_bp =
+          SaturateToInt64(RoundHalfUpDiv(Int128(top_sums[i]) * kWholeBp, total_value));
     }
   }
   return curve;
@@ -507,6 +592,21 @@ absl::string_view MovementName(Movement movement) {
 
 int MatrixIndex(std::optional<Tier> tier) {
   return tier.has_value() ? static_cast<int>(*tier) : 0;
+}
+
+std::array<int64_t, kMovementCount> CountMovements(const MovementMatrix& matrix) {
+  std::array<int64_t, kMovementCount> counts{};
+  for (int from = 0; from <= kTierCount; ++from) {
+    for (int to = 0; to <= kTierCount; ++to) {
+      if (from == 0 && to == 0) continue;  // not in either run: not an account
+      const std::optional<Tier> f =
+          from == 0 ? std::nullopt : std::optional<Tier>(static_cast<Tier>(from));
+      const std::optional<Tier> t =
+          to == 0 ? std::nullopt : std::optional<Tier>(static_cast<Tier>(to));
+      counts[static_cast<int>(Classify(f, t))] += matrix[from][to];
+    }
+  }
+  return counts;
 }
 
 absl::StatusOr<TierMovement> CompareRuns(absl::Span<const RatedAccount> previous,

@@ -73,6 +73,20 @@ struct PyramidSummary {
 absl::StatusOr<PyramidSummary> SummarizePyramid(absl::Span<const AccountValue> accounts,
                                                 absl::Span<const TierAssignment> assignments);
 
+// One tier's accounts and their total value, as a GROUP BY over a run's
+// stored ratings gives them (so a report never loads a million ratings).
+struct TierTotal {
+  int64_t count = 0;
+  int64_t total_value = 0;
+};
+
+// The same summary from per-tier totals: totals[0] is A ... totals[3] is D.
+// Equals SummarizePyramid over the accounts the totals were made from.
+//   INVALID_ARGUMENT: a count is negative ("totals[2].count must be >= 0").
+//   OUT_OF_RANGE: the grand total does not fit int64.
+absl::StatusOr<PyramidSummary> SummarizeTierTotals(
+    const std::array<TierTotal, kTierCount>& totals);
+
 // --- Pareto curve -------------------------------------------------------------
 
 // 1, 5, 10, 20, 50, 80 and 100% of accounts.
@@ -105,6 +119,20 @@ struct ParetoCurve {
 absl::StatusOr<ParetoCurve> ComputeParetoCurve(
     absl::Span<const int64_t> values,
     absl::Span<const int32_t> top_shares_bp = kDefaultParetoTopSharesBp);
+
+// The same curve from sums a database computed (a run can have a million
+// accounts; the store sums the best `counts[i]` values in SQL and never
+// loads them). ParetoTopCounts gives the account count of each share
+// (errors as ComputeParetoCurve); ParetoCurveFromTopSums makes the curve
+// from `top_sums[i]`, the sum of the best `counts[i]` values, and equals
+// ComputeParetoCurve over the values the sums were made from.
+//   INVALID_ARGUMENT: a share outside 0..10000, account_count < 0, or
+//     top_sums not one per share.
+absl::StatusOr<std::vector<int64_t>> ParetoTopCounts(int64_t account_count,
+                                                     absl::Span<const int32_t> top_shares_bp);
+absl::StatusOr<ParetoCurve> ParetoCurveFromTopSums(int64_t account_count, int64_t total_value,
+                                                   absl::Span<const int32_t> top_shares_bp,
+                                                   absl::Span<const int64_t> top_sums);
 
 // "top 20% hold 78%" for a defined point; "top 20% hold an undefined share
 // (total value is not positive)" when the curve is not defined.
@@ -180,6 +208,11 @@ struct TierMovement {
   MovementMatrix matrix{};
   std::array<int64_t, kMovementCount> count_by_movement{};  // by Movement value
 };
+
+// Accounts per Movement in a matrix: the count_by_movement that CompareRuns
+// would give for the accounts the matrix counts (a report builds the matrix
+// with a GROUP BY and never sees the accounts).
+std::array<int64_t, kMovementCount> CountMovements(const MovementMatrix& matrix);
 
 // Compares the previous run with the current one. O(n log n).
 //   INVALID_ARGUMENT: an id appears twice in one run ("current[4].account_id

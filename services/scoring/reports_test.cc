@@ -659,5 +659,151 @@ TEST(KeyListChangesTest, BadKeyTierIsRefused) {
                 "(got -1)");
 }
 
+// --- From SQL aggregates (what ReportService computes with) --------------------
+
+PyramidSummary FromTotals(const std::array<TierTotal, kTierCount>& totals) {
+  absl::StatusOr<PyramidSummary> summary = SummarizeTierTotals(totals);
+  EXPECT_TRUE(summary.ok()) << summary.status();
+  return summary.ok() ? *summary : PyramidSummary{};
+}
+
+TEST(TierTotalsTest, ThousandAccountsMatchThePerAccountSummary) {
+  const RatedRun run = RunOf([] {
+    std::vector<AccountValue> accounts;
+    for (int64_t v : OneTo(1000)) accounts.push_back({v * 10, v, ""});
+    return accounts;
+  }());
+  std::array<TierTotal, kTierCount> totals{};
+  for (size_t i = 0; i < run.accounts.size(); ++i) {
+    TierTotal& t = totals[static_cast<int>(run.assignments[i].tier) - 1];
+    ++t.count;
+    t.total_value += run.accounts[i].value;
+  }
+  const PyramidSummary s = FromTotals(totals);
+  EXPECT_EQ(s.account_count, 1000);
+  EXPECT_EQ(s.total_value, 500500);
+  EXPECT_TRUE(s.value_shares_defined);
+  EXPECT_EQ(Counts(s), (Four{10, 40, 150, 800}));
+  EXPECT_EQ(Totals(s), (Four{9955, 38820, 131325, 320400}));
+  EXPECT_EQ(AccountShares(s), (Four{100, 400, 1500, 8000}));
+  EXPECT_EQ(ValueShares(s), (Four{199, 776, 2624, 6401}));
+  const PyramidSummary direct = Summarize(run);
+  EXPECT_EQ(ValueShares(s), ValueShares(direct));
+  EXPECT_EQ(AccountShares(s), AccountShares(direct));
+}
+
+TEST(TierTotalsTest, EmptyOneAccountAndLosses) {
+  const PyramidSummary empty = FromTotals({});
+  EXPECT_EQ(empty.account_count, 0);
+  EXPECT_FALSE(empty.value_shares_defined);
+  EXPECT_EQ(AccountShares(empty), (Four{0, 0, 0, 0}));
+  EXPECT_EQ(empty.tiers[2].tier, Tier::kC);
+
+  const PyramidSummary one = FromTotals({TierTotal{1, 700}, {}, {}, {}});
+  EXPECT_EQ(AccountShares(one), (Four{10000, 0, 0, 0}));
+  EXPECT_EQ(ValueShares(one), (Four{10000, 0, 0, 0}));
+
+  // D loses 200 of A's 1000: A holds 125%, D -25% of the net 800.
+  const PyramidSummary losses = FromTotals({TierTotal{1, 1000}, {}, {}, TierTotal{3, -200}});
+  EXPECT_EQ(ValueShares(losses), (Four{12500, 0, 0, -2500}));
+  EXPECT_EQ(AccountShares(losses), (Four{2500, 0, 0, 7500}));
+}
+
+TEST(TierTotalsTest, BadTotalsAreRefused) {
+  ExpectInvalid(SummarizeTierTotals({{{}, {}, TierTotal{-1, 0}, {}}}).status(),
+                "totals[2].count", "must be >= 0");
+  EXPECT_EQ(SummarizeTierTotals({TierTotal{1, kMax}, TierTotal{1, 1}, {}, {}}).status().code(),
+            absl::StatusCode::kOutOfRange);
+}
+
+// The sums a database would give: the best counts[i] values added up.
+ParetoCurve FromSums(std::vector<int64_t> values, absl::Span<const int32_t> shares) {
+  std::sort(values.begin(), values.end(), std::greater<int64_t>());
+  absl::StatusOr<std::vector<int64_t>> counts =
+      ParetoTopCounts(static_cast<int64_t>(values.size()), shares);
+  EXPECT_TRUE(counts.ok()) << counts.status();
+  if (!counts.ok()) return {};
+  std::vector<int64_t> sums;
+  for (int64_t count : *counts) {
+    sums.push_back(std::accumulate(values.begin(), values.begin() + count, int64_t{0}));
+  }
+  const int64_t total = std::accumulate(values.begin(), values.end(), int64_t{0});
+  absl::StatusOr<ParetoCurve> curve =
+      ParetoCurveFromTopSums(static_cast<int64_t>(values.size()), total, shares, sums);
+  EXPECT_TRUE(curve.ok()) << curve.status();
+  return curve.ok() ? *curve : ParetoCurve{};
+}
+
+void ExpectSameCurve(const ParetoCurve& a, const ParetoCurve& b) {
+  EXPECT_EQ(a.account_count, b.account_count);
+  EXPECT_EQ(a.total_value, b.total_value);
+  EXPECT_EQ(a.defined, b.defined);
+  ASSERT_EQ(a.points.size(), b.points.size());
+  for (size_t i = 0; i < a.points.size(); ++i) {
+    EXPECT_EQ(a.points[i].top_share_bp, b.points[i].top_share_bp) << i;
+    EXPECT_EQ(a.points[i].account_count, b.points[i].account_count) << i;
+    EXPECT_EQ(a.points[i].value_share_bp, b.points[i].value_share_bp) << i;
+  }
+}
+
+TEST(ParetoFromSumsTest, ThousandAccountsGolden) {
+  // Values 1..1000: the top 20% (801..1000) hold 180100 of 500500 = 35.98%.
+  const ParetoCurve curve = FromSums(OneTo(1000), kDefaultParetoTopSharesBp);
+  ExpectCurve(curve, {{100, 10, 199},
+                      {500, 50, 975},
+                      {1000, 100, 1899},
+                      {2000, 200, 3598},
+                      {5000, 500, 7498},
+                      {8000, 800, 9598},
+                      {10000, 1000, 10000}});
+  EXPECT_EQ(DescribeParetoPoint(curve.points[3]), "top 20% hold 35.98%");
+  ExpectSameCurve(curve, Curve(OneTo(1000)));
+}
+
+TEST(ParetoFromSumsTest, SameAsFromValuesOnEdgeCases) {
+  const std::vector<int32_t> every = EveryPercentBp();
+  ExpectSameCurve(FromSums({}, every), Curve({}, every));
+  ExpectSameCurve(FromSums({42}, every), Curve({42}, every));
+  ExpectSameCurve(FromSums({0, 0, 0}, every), Curve({0, 0, 0}, every));
+  ExpectSameCurve(FromSums({5, 5, 5, 5, 1}, every), Curve({5, 5, 5, 5, 1}, every));  // ties
+  ExpectSameCurve(FromSums({900, 100, -300, 7}, every), Curve({900, 100, -300, 7}, every));
+  EXPECT_FALSE(FromSums({}, every).defined);
+  EXPECT_EQ(FromSums({42}, every).points[1].account_count, 0);  // 1% of 1 rounds to 0
+  EXPECT_EQ(FromSums({42}, every).points[50].value_share_bp, 10000);  // 50% of 1 rounds up
+}
+
+TEST(ParetoFromSumsTest, BadInputsAreRefused) {
+  const int32_t bad[] = {2000, 12000};
+  ExpectInvalid(ParetoTopCounts(10, bad).status(), "top_shares_bp[1]", "(got 12000)");
+  ExpectInvalid(ParetoTopCounts(-1, kDefaultParetoTopSharesBp).status(), "account_count",
+                ">= 0");
+  const int32_t two[] = {2000, 5000};
+  const int64_t one_sum[] = {5};
+  ExpectInvalid(ParetoCurveFromTopSums(10, 10, two, one_sum).status(), "top_sums",
+                "one entry per share");
+}
+
+TEST(CountMovementsTest, SameAsCompareRuns) {
+  std::mt19937_64 random(7);
+  std::vector<RatedAccount> previous;
+  std::vector<RatedAccount> current;
+  for (int64_t id = 1; id <= 10'000; ++id) {
+    const uint64_t r = random();
+    if (r % 10 != 0) previous.push_back({id, static_cast<Tier>(1 + (r >> 8) % 4)});
+    if (r % 10 != 1) current.push_back({id, static_cast<Tier>(1 + (r >> 16) % 4)});
+  }
+  const TierMovement m = Compare(previous, current);
+  EXPECT_EQ(CountMovements(m.matrix), m.count_by_movement);
+
+  MovementMatrix hand{};
+  hand[MatrixIndex(Tier::kB)][MatrixIndex(Tier::kA)] = 3;   // promoted
+  hand[MatrixIndex(Tier::kA)][MatrixIndex(Tier::kC)] = 2;   // demoted
+  hand[MatrixIndex(Tier::kD)][MatrixIndex(Tier::kD)] = 5;   // unchanged
+  hand[0][MatrixIndex(Tier::kC)] = 7;                       // new
+  hand[MatrixIndex(Tier::kA)][0] = 1;                       // dropped
+  EXPECT_EQ(CountMovements(hand), (std::array<int64_t, kMovementCount>{7, 3, 2, 5, 1}));
+  EXPECT_EQ(CountMovements(MovementMatrix{}), (std::array<int64_t, kMovementCount>{}));
+}
+
 }  // namespace
 }  // namespace kam::scoring

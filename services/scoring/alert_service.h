@@ -1,0 +1,60 @@
+// kam.scoring.v1.AlertService: listing and acknowledging the alerts rating
+// runs raise, and a server stream of new ones. ListAlerts and
+// AcknowledgeAlert are async unary methods (AddUnary); WatchAlerts is a sync
+// server-streaming method run through GrpcServer::RunSync, one gRPC sync
+// thread per watcher.
+#ifndef KAM_SERVICES_SCORING_ALERT_SERVICE_H_
+#define KAM_SERVICES_SCORING_ALERT_SERVICE_H_
+
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/grpc_server.h"
+#include "kam/scoring/v1/alert.grpc.pb.h"
+#include "services/scoring/alert_store.h"
+
+namespace kam::scoring {
+
+using AlertAsyncBase = v1::AlertService::WithAsyncMethod_ListAlerts<
+    v1::AlertService::WithAsyncMethod_AcknowledgeAlert<v1::AlertService::Service>>;
+
+class AlertService final : public AlertAsyncBase {
+ public:
+  // `poll_interval`: how often a watcher looks for new alerts. Alerts come
+  // from rating runs (minutes apart at the least), so a short poll of one
+  // indexed query is cheaper than a notification channel between replicas.
+  AlertService(AlertStore* store, common::GrpcServer* server,
+               absl::Duration poll_interval = absl::Milliseconds(250))
+      : store_(store), server_(server), poll_interval_(poll_interval) {}
+
+  void Register();
+
+  // Ends every watch (UNAVAILABLE: "the server is shutting down") and makes
+  // new ones end at once. Call before GrpcServer::Shutdown so watchers do not
+  // hold the shutdown for its whole grace period.
+  void Stop();
+
+  using Ctx = common::CallContext;
+  absl::Status ListAlerts(const Ctx&, const v1::ListAlertsRequest&, v1::ListAlertsResponse*);
+  // Acknowledging an acknowledged alert returns it unchanged (the first
+  // acknowledgement stands), so a retry after a lost reply succeeds; a stale
+  // etag is ABORTED first. The actor (x-kam-actor metadata) is required.
+  absl::Status AcknowledgeAlert(const Ctx&, const v1::AcknowledgeAlertRequest&, v1::Alert*);
+
+  grpc::Status WatchAlerts(grpc::ServerContext* context, const v1::WatchAlertsRequest* request,
+                           grpc::ServerWriter<v1::Alert>* writer) override;
+
+ private:
+  // Waits up to the poll interval; false once stopped.
+  bool WaitForPoll();
+
+  AlertStore* store_;
+  common::GrpcServer* server_;
+  const absl::Duration poll_interval_;
+  absl::Mutex mu_;
+  bool stopped_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace kam::scoring
+
+#endif  // KAM_SERVICES_SCORING_ALERT_SERVICE_H_

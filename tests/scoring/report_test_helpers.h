@@ -1,0 +1,148 @@
+// Shared set-up for the report and alert integration tests
+// (tests/scoring/report_test.cc, alert_test.cc): a suite with MariaDB and the
+// account, interaction and scoring services as processes; accounts whose
+// value is invoiced revenue, created through the account and billing APIs; a
+// threshold policy (so each account's tier follows from its own revenue and
+// the expected figures can be worked out by hand); and runs driven to their
+// end through RatingService.
+#ifndef KAM_TESTS_SCORING_REPORT_TEST_HELPERS_H_
+#define KAM_TESTS_SCORING_REPORT_TEST_HELPERS_H_
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "kam/scoring/v1/alert.grpc.pb.h"
+#include "kam/scoring/v1/policy.grpc.pb.h"
+#include "kam/scoring/v1/rating.grpc.pb.h"
+#include "kam/scoring/v1/report.grpc.pb.h"
+#include "tests/interaction/billing_client.h"
+
+namespace kam::testing {
+
+namespace sv1 = ::kam::scoring::v1;
+
+inline LocalSuite::Options ScoringSuiteOptions() {
+  LocalSuite::Options options;
+  options.services = {"account", "interaction", "scoring"};
+  return options;
+}
+
+template <typename GrpcService>
+typename GrpcService::Stub& ScoringStub() {
+  static typename GrpcService::Stub* stub =
+      GrpcService::NewStub(grpc::CreateChannel(Suite().scoring_address(),
+                                               grpc::InsecureChannelCredentials()))
+          .release();
+  return *stub;
+}
+
+inline sv1::ScoringPolicyService::Stub& Policies() {
+  return ScoringStub<sv1::ScoringPolicyService>();
+}
+inline sv1::RatingService::Stub& Ratings() { return ScoringStub<sv1::RatingService>(); }
+inline sv1::ReportService::Stub& Reports() { return ScoringStub<sv1::ReportService>(); }
+inline sv1::AlertService::Stub& Alerts() { return ScoringStub<sv1::AlertService>(); }
+
+// One unary call of any scoring stub with a fresh context.
+template <typename Stub, typename Request, typename Response>
+Reply<Response> Rpc(Stub& stub,
+                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    const Request& request, const std::string& actor = "test") {
+  Reply<Response> reply;
+  reply.status = (stub.*method)(Context(actor).get(), request, &reply.value);
+  return reply;
+}
+
+// An account (EUR) whose revenue in the rated period is `revenue` minor
+// units: one invoice issued now (none for 0).
+inline std::string AccountWithRevenue(int64_t revenue) {
+  const std::string account = CreditAccount(1'000'000'000);
+  if (revenue > 0) MustInvoice(account, revenue);
+  return account;
+}
+
+// A policy that values accounts by revenue and tiers them by thresholds:
+// A from a_min, B from b_min, C from c_min, D below. Churn-risk alerts only
+// at 100 (so only the tier alerts the tests cause are raised).
+inline sv1::ScoringPolicy ThresholdPolicy(int64_t a_min, int64_t b_min, int64_t c_min) {
+  sv1::ScoringPolicy policy;
+  policy.set_display_name(Unique("report policy"));
+  policy.set_value_measure(sv1::VALUE_MEASURE_REVENUE);
+  policy.set_rank_by(sv1::RANK_BY_VALUE);
+  sv1::Thresholds* t = policy.mutable_tiering()->mutable_default_rule()->mutable_thresholds();
+  t->set_a_min(a_min);
+  t->set_b_min(b_min);
+  t->set_c_min(c_min);
+  policy.mutable_alerts()->set_churn_risk_threshold(100);
+  return policy;
+}
+
+inline std::string CreatePolicy(const sv1::ScoringPolicy& policy) {
+  sv1::CreateScoringPolicyRequest request;
+  *request.mutable_policy() = policy;
+  Reply<sv1::ScoringPolicy> reply =
+      Rpc(Policies(), &sv1::ScoringPolicyService::Stub::CreateScoringPolicy, request);
+  EXPECT_OK(reply.status);
+  return reply.value.name();
+}
+
+// Replaces a policy's tiering (a new version once a run has used it).
+inline void SetThresholds(const std::string& policy, int64_t a_min, int64_t b_min,
+                          int64_t c_min) {
+  sv1::UpdateScoringPolicyRequest request;
+  *request.mutable_policy() = ThresholdPolicy(a_min, b_min, c_min);
+  request.mutable_policy()->set_name(policy);
+  request.mutable_update_mask()->add_paths("tiering");
+  Reply<sv1::ScoringPolicy> reply =
+      Rpc(Policies(), &sv1::ScoringPolicyService::Stub::UpdateScoringPolicy, request);
+  EXPECT_OK(reply.status);
+}
+
+inline sv1::RatingRun StartRun(const std::string& policy) {
+  sv1::StartRatingRunRequest request;
+  request.set_policy(policy);
+  Reply<sv1::RatingRun> reply = Rpc(Ratings(), &sv1::RatingService::Stub::StartRatingRun, request);
+  EXPECT_OK(reply.status);
+  return reply.value;
+}
+
+inline sv1::RatingRun GetRun(const std::string& run) {
+  sv1::GetRatingRunRequest request;
+  request.set_name(run);
+  Reply<sv1::RatingRun> reply = Rpc(Ratings(), &sv1::RatingService::Stub::GetRatingRun, request);
+  EXPECT_OK(reply.status);
+  return reply.value;
+}
+
+// Polls the run until it is in `state` (or any end state); returns it.
+inline sv1::RatingRun AwaitRun(const std::string& run, sv1::RunState state,
+                               absl::Duration timeout = absl::Seconds(90)) {
+  const absl::Time deadline = absl::Now() + timeout;
+  sv1::RatingRun current;
+  for (;;) {
+    current = GetRun(run);
+    const sv1::RunState s = current.state();
+    if (s == state || s == sv1::RUN_STATE_SUCCEEDED || s == sv1::RUN_STATE_FAILED ||
+        s == sv1::RUN_STATE_CANCELLED || absl::Now() > deadline) {
+      break;
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_EQ(sv1::RunState_Name(current.state()), sv1::RunState_Name(state))
+      << run << ": " << current.error();
+  return current;
+}
+
+// Starts a run of the policy's latest version and waits for it to succeed.
+inline std::string RunToSuccess(const std::string& policy) {
+  const sv1::RatingRun run = StartRun(policy);
+  AwaitRun(run.name(), sv1::RUN_STATE_SUCCEEDED);
+  return run.name();
+}
+
+}  // namespace kam::testing
+
+#endif  // KAM_TESTS_SCORING_REPORT_TEST_HELPERS_H_
