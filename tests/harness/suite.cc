@@ -100,6 +100,7 @@ absl::StatusOr<std::unique_ptr<LocalSuite>> LocalSuite::Start(Options options) {
   MariaDbServer::Options db_options;
   db_options.data_dir = absl::StrCat(suite->data_dir_, "/mariadb");
   db_options.port = options.db_port;
+  db_options.extra_args = options.db_args;
   absl::StatusOr<std::unique_ptr<MariaDbServer>> db = MariaDbServer::Start(db_options);
   if (!db.ok()) return db.status();
   suite->db_ = *std::move(db);
@@ -152,6 +153,11 @@ std::string LocalSuite::address(const std::string& name) const {
 
 std::string LocalSuite::log_path(const std::string& name) const {
   return absl::StrCat(data_dir_, "/kam-", name, ".log");
+}
+
+pid_t LocalSuite::pid(const std::string& name) const {
+  const Service& s = service(name);
+  return s.process != nullptr && s.process->Running() ? s.process->pid() : -1;
 }
 
 const std::string& LocalSuite::db_password(const std::string& name) const {
