@@ -368,14 +368,15 @@ int main(int argc, char** argv) {
   kam::testing::BenchBookOptions book_options;
   book_options.accounts = accounts;
   const absl::Time generate_start = absl::Now();
-  absl::StatusOr<kam::testing::BenchBook> book = kam::testing::GenerateBenchBook(**suite, book_options);
+  absl::StatusOr<kam::testing::BenchBook> book = kam::testing::FillBenchBook(**suite, book_options);
   if (!book.ok()) {
     std::fprintf(stderr, "cannot generate the book: %s\n", std::string(book.status().message()).c_str());
     return 1;
   }
-  std::printf("scoring_bench: %lld accounts generated in %.0f s (%s)\n",
+  std::printf("scoring_bench: %lld accounts and %lld interaction rows generated in %.0f s\n",
               static_cast<long long>(accounts),
-              absl::ToDoubleSeconds(absl::Now() - generate_start), book->summary.c_str());
+              static_cast<long long>(book->rows.total() - book->rows.accounts),
+              absl::ToDoubleSeconds(absl::Now() - generate_start));
 
   std::unique_ptr<sql::Connection> root;
   std::vector<Step> baseline;

@@ -100,7 +100,16 @@ absl::StatusOr<std::unique_ptr<LocalSuite>> LocalSuite::Start(Options options) {
   MariaDbServer::Options db_options;
   db_options.data_dir = absl::StrCat(suite->data_dir_, "/mariadb");
   db_options.port = options.db_port;
-  db_options.extra_args = options.db_args;
+  // MariaDB's on-disk temporary tables go to a folder of the suite's own:
+  // their names (from mariadbd's pid) can collide with another server's in
+  // a shared /tmp, and a large GROUP BY then fails.
+  const std::string db_tmp = absl::StrCat(suite->data_dir_, "/mariadb-tmp");
+  std::error_code tmp_error;
+  fs::create_directories(db_tmp, tmp_error);
+  if (tmp_error) return absl::InternalError(absl::StrCat("cannot create ", db_tmp));
+  db_options.extra_args = {absl::StrCat("--tmpdir=", db_tmp)};
+  db_options.extra_args.insert(db_options.extra_args.end(), options.db_args.begin(),
+                               options.db_args.end());
   absl::StatusOr<std::unique_ptr<MariaDbServer>> db = MariaDbServer::Start(db_options);
   if (!db.ok()) return db.status();
   suite->db_ = *std::move(db);
