@@ -581,6 +581,7 @@ absl::StatusOr<std::unique_ptr<MariaDbServer>> MariaDbServer::Start(Options opti
   absl::Status launched;
   for (int attempt = 0; attempt < 5; ++attempt) {
     server->port_ = options.port != 0 ? options.port : PickFreePort();
+    server->extra_args_ = options.extra_args;
     if (server->port_ <= 0) return absl::UnavailableError("cannot find a free TCP port");
     server->socket_path_ = server->data_dir_ + "/" + kSocketName;
     if (!IsSocketPathUsable(server->socket_path_)) {
@@ -641,6 +642,7 @@ absl::Status MariaDbServer::Launch(absl::Duration timeout) {
       "--collation-server=utf8mb4_unicode_520_ci",
       "--skip-name-resolve",
   };
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   // mariadbd refuses to run as root unless told to.
   if (geteuid() == 0) args.push_back("--user=root");
   absl::StatusOr<pid_t> pid = Spawn(*mariadbd, args, -1, output.get(), output.get());

@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -29,6 +30,9 @@ class MariaDbServer {
     // How long Start() and Restart() wait for the server to accept
     // connections.
     absl::Duration start_timeout = absl::Seconds(60);
+    // More mariadbd options, after the suite's own (a later option wins),
+    // e.g. a larger buffer pool for a benchmark.
+    std::vector<std::string> extra_args;
   };
 
   // Initialises the data folder if needed (mariadb-install-db; a template
@@ -77,6 +81,7 @@ class MariaDbServer {
   int port_ = 0;
   pid_t pid_ = -1;
   absl::Duration start_timeout_;
+  std::vector<std::string> extra_args_;
 };
 
 // A free TCP port on 127.0.0.1 (bind to port 0, read it back, close).

@@ -100,6 +100,16 @@ absl::StatusOr<std::unique_ptr<LocalSuite>> LocalSuite::Start(Options options) {
   MariaDbServer::Options db_options;
   db_options.data_dir = absl::StrCat(suite->data_dir_, "/mariadb");
   db_options.port = options.db_port;
+  // MariaDB's on-disk temporary tables go to a folder of the suite's own:
+  // their names (from mariadbd's pid) can collide with another server's in
+  // a shared /tmp, and a large GROUP BY then fails.
+  const std::string db_tmp = absl::StrCat(suite->data_dir_, "/mariadb-tmp");
+  std::error_code tmp_error;
+  fs::create_directories(db_tmp, tmp_error);
+  if (tmp_error) return absl::InternalError(absl::StrCat("cannot create ", db_tmp));
+  db_options.extra_args = {absl::StrCat("--tmpdir=", db_tmp)};
+  db_options.extra_args.insert(db_options.extra_args.end(), options.db_args.begin(),
+                               options.db_args.end());
   absl::StatusOr<std::unique_ptr<MariaDbServer>> db = MariaDbServer::Start(db_options);
   if (!db.ok()) return db.status();
   suite->db_ = *std::move(db);
@@ -152,6 +162,11 @@ std::string LocalSuite::address(const std::string& name) const {
 
 std::string LocalSuite::log_path(const std::string& name) const {
   return absl::StrCat(data_dir_, "/kam-", name, ".log");
+}
+
+pid_t LocalSuite::pid(const std::string& name) const {
+  const Service& s = service(name);
+  return s.process != nullptr && s.process->Running() ? s.process->pid() : -1;
 }
 
 const std::string& LocalSuite::db_password(const std::string& name) const {

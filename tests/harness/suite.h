@@ -38,6 +38,8 @@ class LocalSuite {
     std::map<std::string, int> ports;
     // Extra flags by service name (e.g. {"account", {"--threads=4"}}).
     std::map<std::string, std::vector<std::string>> args;
+    // Extra mariadbd options (MariaDbServer::Options::extra_args).
+    std::vector<std::string> db_args;
     // Deprecated spellings kept for the account tests.
     int account_port = 0;
     std::vector<std::string> account_args;
@@ -57,6 +59,8 @@ class LocalSuite {
   std::string log_path(const std::string& service) const;
   // The last lines of a service's log, for failure messages.
   std::string LogTail(const std::string& service, int lines = 30) const;
+  // A running service's process id (-1 when it is not running).
+  pid_t pid(const std::string& service) const;
   // A service's database password.
   const std::string& db_password(const std::string& service) const;
 

@@ -1,0 +1,434 @@
+// scoring_bench: a rating run over a large book, end to end, next to the
+// same work done by set-based SQL inside the database, measured in one run
+// on the same server.
+//
+//   service    StartRatingRun -> SUCCEEDED through kam-scoring: the account
+//              export and the interaction facts streamed (two passes), every
+//              account rated and its results row written, the tiers
+//              published to kam-account with SetAccountTiers (tier history
+//              included). Its peak RSS (VmHWM) is read from /proc.
+//   baseline   the same work as SQL statements on one root connection: the
+//              facts aggregated from the interaction tables (the queries the
+//              facts stream runs, over all accounts at once), ranked with a
+//              window function, the results rows written to
+//              kam_scoring.account_ratings, the tiers applied to
+//              kam_account.accounts and the tier-history rows inserted.
+//
+// The baseline runs first on the fresh book; its writes are then undone
+// (not timed) so the service rates the same book from the same state. The
+// ratio printed is service time / baseline time (target <= 2).
+//
+//   scoring_bench [--accounts=1000000] [--buffer_pool=4G] [--data_dir=DIR]
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+#include <mysql_connection.h>
+#include <mysql_driver.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/proto_time.h"
+#include "grpcpp/grpcpp.h"
+#include "kam/scoring/v1/policy.grpc.pb.h"
+#include "kam/scoring/v1/rating.grpc.pb.h"
+#include "tests/harness/bench_book.h"
+#include "tests/harness/suite.h"
+
+ABSL_FLAG(int64_t, accounts, 1000000, "accounts in the generated book");
+ABSL_FLAG(std::string, buffer_pool, "4G",
+          "InnoDB buffer pool of the suite's MariaDB (the book should fit, as in production)");
+ABSL_FLAG(std::string, data_dir, "",
+          "keep the suite's data here (default: a temporary folder, removed at the end)");
+ABSL_FLAG(int, publish_batch, 1000, "kam-scoring --publish_batch");
+
+namespace {
+
+namespace v1 = kam::scoring::v1;
+
+// The baseline's run id in kam_scoring.account_ratings: far above the ids
+// the service allocates, and removed before the service runs.
+constexpr int64_t kBaselineRun = int64_t{1} << 50;
+
+// Peak and current resident set of a process, in MiB (from /proc).
+struct Memory {
+  double peak_mib = 0;
+  double current_mib = 0;
+};
+
+Memory ReadMemory(pid_t pid) {
+  Memory m;
+  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(status, line)) {
+    int64_t kib = 0;
+    const auto value = [&line](absl::string_view key, int64_t* out) {
+      if (!absl::StartsWith(line, key)) return false;
+      std::string digits;
+      for (char c : line.substr(key.size())) {
+        if (c >= '0' && c <= '9') digits.push_back(c);
+      }
+      return absl::SimpleAtoi(digits, out);
+    };
+    if (value("VmHWM:", &kib)) m.peak_mib = kib / 1024.0;
+    if (value("VmRSS:", &kib)) m.current_mib = kib / 1024.0;
+  }
+  return m;
+}
+
+std::unique_ptr<sql::Connection> RootConnection(int port) {
+  sql::ConnectOptionsMap options;
+  options["hostName"] = sql::SQLString(absl::StrCat("tcp://127.0.0.1:", port));
+  options["userName"] = sql::SQLString("root");
+  options["password"] = sql::SQLString("");
+  std::unique_ptr<sql::Connection> c(sql::mysql::get_mysql_driver_instance()->connect(options));
+  std::unique_ptr<sql::Statement> s(c->createStatement());
+  s->execute("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'");
+  return c;
+}
+
+// Runs `sql` and returns the seconds it took.
+double Timed(sql::Connection& c, const std::string& sql) {
+  const absl::Time start = absl::Now();
+  std::unique_ptr<sql::Statement> s(c.createStatement());
+  s->execute(sql);
+  return absl::ToDoubleSeconds(absl::Now() - start);
+}
+
+int64_t QueryInt(sql::Connection& c, const std::string& sql) {
+  std::unique_ptr<sql::Statement> s(c.createStatement());
+  std::unique_ptr<sql::ResultSet> rs(s->executeQuery(sql));
+  return rs->next() ? rs->getInt64(1) : 0;
+}
+
+std::string Quoted(absl::Time t) { return absl::StrCat("'", kam::common::ToSqlDateTime(t), "'"); }
+
+struct Step {
+  std::string name;
+  double seconds = 0;
+};
+
+// The baseline, one statement per step. Its facts are the facts stream's
+// queries (services/interaction/facts_store.cc) over all accounts at once;
+// its rating is the policy's: value = gross profit - cost to serve, the
+// default pyramid by row number (round half up of N x share; values <= 0
+// are D), movement against the account's current tier, a CLV at the
+// policy's default churn rate and a risk figure from complaints, breaches
+// and overdue money. It is simpler than the service's rating (no ties
+// rule, no factor explanations beyond a text of the figures), so the ratio
+// is if anything in the baseline's favour.
+std::vector<Step> RunBaseline(sql::Connection& c, absl::Time start, absl::Time end) {
+  const std::string s = Quoted(start);
+  const std::string e = Quoted(end);
+  const std::string prev = Quoted(start - (end - start));
+  const std::string overdue_90 = Quoted(end - absl::Hours(24 * 90));
+  const std::string now = Quoted(kam::common::NowMicros());
+  std::vector<Step> steps;
+  auto step = [&](const std::string& name, const std::vector<std::string>& statements) {
+    double seconds = 0;
+    for (const std::string& sql : statements) seconds += Timed(c, sql);
+    steps.push_back({name, seconds});
+    std::fprintf(stderr, "baseline: %s %.1f s\n", name.c_str(), seconds);
+  };
+  Timed(c, "DROP DATABASE IF EXISTS kam_bench_baseline");
+  Timed(c, "CREATE DATABASE kam_bench_baseline");
+  const std::string db = "kam_bench_baseline.";
+  step("aggregate facts (7 GROUP BY over interaction)", {
+      absl::StrCat("CREATE TABLE ", db, "f_invoices (PRIMARY KEY (account_id)) AS "
+                   "SELECT account_id, SUM(IF(issue_time >= ", s, ", amount_minor, 0)) AS revenue, "
+                   "SUM(IF(issue_time >= ", s, ", amount_minor - cost_minor, 0)) AS profit, "
+                   "SUM(IF(issue_time < ", s, ", amount_minor, 0)) AS previous_revenue "
+                   "FROM kam_interaction.invoices WHERE status <> 3 AND issue_time >= ", prev,
+                   " AND issue_time < ", e, " GROUP BY account_id"),
+      absl::StrCat("CREATE TABLE ", db, "f_balances (PRIMARY KEY (account_id)) AS "
+                   "SELECT x.account_id, SUM(x.amount - x.paid_before - x.paid_during) AS receivables, "
+                   "SUM(IF(x.due_time < ", e, ", x.amount - x.paid_before - x.paid_during, 0)) AS overdue, "
+                   "SUM(IF(x.due_time < ", overdue_90, ", x.amount - x.paid_before - x.paid_during, 0)) AS overdue_90, "
+                   "SUM(IF(x.due_time < ", e, ", x.amount - x.paid_before, 0)) AS collectible, "
+                   "SUM(IF(x.due_time < ", e, ", x.paid_during, 0)) AS collected "
+                   "FROM (SELECT i.account_id, i.amount_minor AS amount, i.due_time, "
+                   "COALESCE(SUM(IF(a.received_time < ", s, ", a.amount_minor, 0)), 0) AS paid_before, "
+                   "COALESCE(SUM(IF(a.received_time >= ", s, " AND a.received_time < ", e,
+                   ", a.amount_minor, 0)), 0) AS paid_during "
+                   "FROM kam_interaction.invoices i LEFT JOIN kam_interaction.payment_allocations a "
+                   "ON a.invoice_id = i.id WHERE i.status <> 3 AND i.issue_time < ", e,
+                   " AND (i.settle_time IS NULL OR i.settle_time >= ", s, ") GROUP BY i.id) x "
+                   "GROUP BY x.account_id"),
+      absl::StrCat("CREATE TABLE ", db, "f_orders (PRIMARY KEY (account_id)) AS "
+                   "SELECT account_id, COUNT(*) AS orders, SUM(amount_minor) AS order_amount "
+                   "FROM kam_interaction.orders WHERE status <> 3 AND order_time >= ", s,
+                   " AND order_time < ", e, " GROUP BY account_id"),
+      absl::StrCat("CREATE TABLE ", db, "f_cases (PRIMARY KEY (account_id)) AS "
+                   "SELECT account_id, COUNT(*) AS cases, SUM(case_type = 2) AS complaints, "
+                   "SUM(first_response_breached + resolution_breached) AS breaches "
+                   "FROM kam_interaction.cases WHERE create_time >= ", s, " AND create_time < ", e,
+                   " GROUP BY account_id"),
+      absl::StrCat("CREATE TABLE ", db, "f_surveys (PRIMARY KEY (account_id)) AS "
+                   "SELECT account_id, SUM(kind = 1 AND response_time >= ", s, ") AS csat_count, "
+                   "SUM(IF(kind = 1 AND response_time >= ", s, ", score, 0)) AS csat_sum, "
+                   "SUM(kind = 1 AND response_time < ", s, ") AS previous_csat_count, "
+                   "SUM(IF(kind = 1 AND response_time < ", s, ", score, 0)) AS previous_csat_sum, "
+                   "SUM(kind = 2 AND response_time >= ", s, ") AS nps_count, "
+                   "SUM(kind = 2 AND response_time >= ", s, " AND score >= 9) AS promoters, "
+                   "SUM(kind = 2 AND response_time >= ", s, " AND score <= 6) AS detractors "
+                   "FROM kam_interaction.survey_responses WHERE response_time >= ", prev,
+                   " AND response_time < ", e, " GROUP BY account_id"),
+      absl::StrCat("CREATE TABLE ", db, "f_activities (PRIMARY KEY (account_id)) AS "
+                   "SELECT account_id, "
+                   "SUM(status = 2 AND actual_time >= ", s, " AND actual_time < ", e, ") AS activities, "
+                   "SUM(status = 2 AND kind = 1 AND actual_time >= ", s, " AND actual_time < ", e,
+                   ") AS visits, "
+                   "SUM(status = 2 AND level = 2 AND actual_time >= ", s, " AND actual_time < ", e,
+                   ") AS executive_activities, "
+                   "SUM(IF(status = 2 AND actual_time >= ", s, " AND actual_time < ", e,
+                   ", COALESCE(cost_minor, 0), 0)) AS cost, "
+                   "MAX(IF(status = 2 AND actual_time < ", e, ", actual_time, NULL)) AS last_contact, "
+                   "MAX(IF(status = 2 AND level = 1 AND actual_time < ", e,
+                   ", actual_time, NULL)) AS last_manager_contact, "
+                   "MAX(IF(status = 2 AND level = 2 AND actual_time < ", e,
+                   ", actual_time, NULL)) AS last_executive_contact "
+                   "FROM kam_interaction.activities WHERE delete_time IS NULL GROUP BY account_id"),
+      absl::StrCat("CREATE TABLE ", db, "f_pipeline (PRIMARY KEY (account_id)) AS "
+                   "SELECT o.account_id, SUM(o.amount_minor * CASE o.stage "
+                   "WHEN 1 THEN p.p1_percent WHEN 2 THEN p.p2_percent WHEN 3 THEN p.p3_percent "
+                   "WHEN 4 THEN p.p4_percent WHEN 5 THEN p.p5_percent ELSE p.p6_percent END) DIV 100 "
+                   "AS weighted FROM kam_interaction.opportunities o "
+                   "JOIN kam_interaction.opportunity_stage_probabilities p ON p.id = 1 "
+                   "WHERE o.state = 1 AND o.delete_time IS NULL AND o.amount_minor IS NOT NULL "
+                   "GROUP BY o.account_id"),
+  });
+  // Rank and write the results rows. Values <= 0 are D (as the pyramid
+  // rule); the counts are round-half-up(N x 1% / 5% / 20%).
+  const std::string run = absl::StrCat(kBaselineRun);
+  step("rank (ROW_NUMBER window) + write results rows", {absl::StrCat(
+      "INSERT INTO kam_scoring.account_ratings (run_id, account_id, currency, value_minor, "
+      "value_score, segment, seg_rank, tier, previous_tier, movement, key_account, clv_minor, "
+      "churn_risk, health, sla_breaches, receivables_minor, overdue_minor, details) "
+      "SELECT ", run, ", r.id, r.currency, r.value, 0, '', r.rn, r.tier, r.previous_tier, "
+      "CASE WHEN r.previous_tier = 0 THEN 1 WHEN r.tier < r.previous_tier THEN 2 "
+      "WHEN r.tier > r.previous_tier THEN 3 ELSE 4 END, r.tier <= 2, "
+      // CLV at 10% churn: 10 years of profit (domain.md section 3).
+      "r.value * 10, LEAST(100, r.risk), 100 - LEAST(100, r.risk), r.breaches, r.receivables, "
+      "r.overdue, CONCAT_WS(',', r.value, r.revenue, r.previous_revenue, r.cost, r.receivables, "
+      "r.overdue, r.complaints, r.breaches, r.csat_sum, r.last_contact) "
+      "FROM (SELECT q.*, CASE WHEN q.value <= 0 THEN 4 "
+      "WHEN q.rn <= FLOOR(q.n * 0.01 + 0.5) THEN 1 WHEN q.rn <= FLOOR(q.n * 0.05 + 0.5) THEN 2 "
+      "WHEN q.rn <= FLOOR(q.n * 0.20 + 0.5) THEN 3 ELSE 4 END AS tier FROM ("
+      "SELECT a.id, a.credit_currency AS currency, a.tier AS previous_tier, "
+      "COALESCE(fi.profit, 0) - COALESCE(fa.cost, 0) AS value, COALESCE(fi.revenue, 0) AS revenue, "
+      "COALESCE(fi.previous_revenue, 0) AS previous_revenue, COALESCE(fa.cost, 0) AS cost, "
+      "COALESCE(fb.receivables, 0) AS receivables, COALESCE(fb.overdue, 0) AS overdue, "
+      "COALESCE(fc.complaints, 0) AS complaints, COALESCE(fc.breaches, 0) AS breaches, "
+      "COALESCE(fs.csat_sum, 0) AS csat_sum, fa.last_contact, "
+      "COALESCE(fc.complaints, 0) * 10 + COALESCE(fc.breaches, 0) * 10 + "
+      "IF(COALESCE(fb.overdue, 0) > 0, 20, 0) + IF(fa.last_contact IS NULL, 20, 0) AS risk, "
+      "ROW_NUMBER() OVER (ORDER BY COALESCE(fi.profit, 0) - COALESCE(fa.cost, 0) DESC, a.id) AS rn, "
+      "COUNT(*) OVER () AS n FROM kam_account.accounts a "
+      "LEFT JOIN ", db, "f_invoices fi ON fi.account_id = a.id "
+      "LEFT JOIN ", db, "f_balances fb ON fb.account_id = a.id "
+      "LEFT JOIN ", db, "f_orders fo ON fo.account_id = a.id "
+      "LEFT JOIN ", db, "f_cases fc ON fc.account_id = a.id "
+      "LEFT JOIN ", db, "f_surveys fs ON fs.account_id = a.id "
+      "LEFT JOIN ", db, "f_activities fa ON fa.account_id = a.id "
+      "LEFT JOIN ", db, "f_pipeline fp ON fp.account_id = a.id "
+      "WHERE a.delete_time IS NULL) q) r")});
+  const std::string stamp = absl::StrCat("'ratingRuns/", run, "'");
+  step("apply tiers to kam_account.accounts", {absl::StrCat(
+      "UPDATE kam_account.accounts a JOIN kam_scoring.account_ratings r "
+      "ON r.run_id = ", run, " AND r.account_id = a.id SET a.tier = r.tier, a.tier_rating_run = ",
+      stamp, ", a.tier_policy_version = 'policies/baseline/versions/1', a.tier_update_time = ", now,
+      ", a.version = a.version + 1, a.update_time = ", now)});
+  step("insert tier-history rows", {absl::StrCat(
+      "INSERT INTO kam_account.tier_changes (id, account_id, from_tier, to_tier, rating_run, "
+      "policy_version, reason, change_time) SELECT ", kBaselineRun,
+      " + ROW_NUMBER() OVER (ORDER BY account_id), account_id, previous_tier, tier, ", stamp,
+      ", 'policies/baseline/versions/1', CONCAT('rank ', seg_rank, ', value ', value_minor), ",
+      now, " FROM kam_scoring.account_ratings WHERE run_id = ", run, " AND previous_tier <> tier")});
+  return steps;
+}
+
+// Undoes the baseline's writes so the service starts from the same state.
+void UndoBaseline(sql::Connection& c) {
+  const std::string run = absl::StrCat(kBaselineRun);
+  Timed(c, absl::StrCat("DELETE FROM kam_account.tier_changes WHERE id > ", kBaselineRun));
+  Timed(c, absl::StrCat("UPDATE kam_account.accounts SET tier = 0, tier_rating_run = '', "
+                        "tier_policy_version = '', tier_update_time = NULL "
+                        "WHERE tier_rating_run = 'ratingRuns/", run, "'"));
+  Timed(c, absl::StrCat("DELETE FROM kam_scoring.account_ratings WHERE run_id = ", run));
+  Timed(c, "DROP DATABASE kam_bench_baseline");
+}
+
+struct ServiceResult {
+  double seconds = 0;
+  double rating_seconds = 0;  // QUEUED/RUNNING until PUBLISHING
+  v1::RatingRun run;
+  Memory memory;
+  double sampled_peak_mib = 0;
+};
+
+absl::StatusOr<ServiceResult> RunService(kam::testing::LocalSuite& suite, absl::Time start,
+                                         absl::Time end) {
+  auto channel = grpc::CreateChannel(suite.scoring_address(), grpc::InsecureChannelCredentials());
+  auto policies = v1::ScoringPolicyService::NewStub(channel);
+  auto ratings = v1::RatingService::NewStub(channel);
+  v1::CreateScoringPolicyRequest create;
+  create.mutable_policy()->set_display_name("bench: profit pyramid");
+  create.mutable_policy()->set_period_days(static_cast<int>(absl::ToInt64Hours(end - start) / 24));
+  create.mutable_policy()->set_value_measure(v1::VALUE_MEASURE_PROFIT);
+  create.set_request_id("scoring-bench-policy");
+  v1::ScoringPolicy policy;
+  {
+    grpc::ClientContext context;
+    grpc::Status status = policies->CreateScoringPolicy(&context, create, &policy);
+    if (!status.ok()) return absl::InternalError(absl::StrCat("CreateScoringPolicy: ", status.error_message()));
+  }
+  v1::StartRatingRunRequest start_request;
+  start_request.set_policy(policy.name());
+  *start_request.mutable_as_of() = kam::common::ToProtoTimestamp(end);
+  start_request.set_request_id("scoring-bench-run");
+  ServiceResult result;
+  const pid_t pid = suite.pid("scoring");
+  const absl::Time began = absl::Now();
+  {
+    grpc::ClientContext context;
+    grpc::Status status = ratings->StartRatingRun(&context, start_request, &result.run);
+    if (!status.ok()) return absl::InternalError(absl::StrCat("StartRatingRun: ", status.error_message()));
+  }
+  absl::Time last_print = began;
+  for (;;) {
+    absl::SleepFor(absl::Milliseconds(250));
+    v1::GetRatingRunRequest get;
+    get.set_name(result.run.name());
+    grpc::ClientContext context;
+    v1::RatingRun run;
+    grpc::Status status = ratings->GetRatingRun(&context, get, &run);
+    const Memory memory = ReadMemory(pid);
+    result.sampled_peak_mib = std::max(result.sampled_peak_mib, memory.current_mib);
+    if (!status.ok()) continue;  // counted as the run's time; the loop waits on
+    result.run = run;
+    if (result.rating_seconds == 0 && run.state() >= v1::RUN_STATE_PUBLISHING) {
+      result.rating_seconds = absl::ToDoubleSeconds(absl::Now() - began);
+    }
+    if (absl::Now() - last_print > absl::Seconds(10)) {
+      last_print = absl::Now();
+      std::fprintf(stderr, "service: %s, %lld of %lld rated, %lld published, RSS %.0f MiB\n",
+                   v1::RunState_Name(run.state()).c_str(),
+                   static_cast<long long>(run.accounts_processed()),
+                   static_cast<long long>(run.accounts_total()),
+                   static_cast<long long>(run.accounts_published()), memory.current_mib);
+    }
+    if (run.state() >= v1::RUN_STATE_SUCCEEDED) break;
+  }
+  result.seconds = absl::ToDoubleSeconds(absl::Now() - began);
+  result.memory = ReadMemory(pid);
+  if (result.run.state() != v1::RUN_STATE_SUCCEEDED) {
+    return absl::InternalError(absl::StrCat("the run ended ", v1::RunState_Name(result.run.state()),
+                                            ": ", result.run.error()));
+  }
+  return result;
+}
+
+void PrintTierCounts(const char* who, int64_t a, int64_t b, int64_t c, int64_t d) {
+  std::printf("  %-10s A %lld / B %lld / C %lld / D %lld\n", who, static_cast<long long>(a),
+              static_cast<long long>(b), static_cast<long long>(c), static_cast<long long>(d));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  sql::mysql::get_mysql_driver_instance();
+  const int64_t accounts = absl::GetFlag(FLAGS_accounts);
+
+  kam::testing::LocalSuite::Options options;
+  options.data_dir = absl::GetFlag(FLAGS_data_dir);
+  options.services = kam::testing::AllServices();
+  options.db_args = {absl::StrCat("--innodb-buffer-pool-size=", absl::GetFlag(FLAGS_buffer_pool)),
+                     "--innodb-log-file-size=1G"};
+  options.args["scoring"] = {absl::StrCat("--publish_batch=", absl::GetFlag(FLAGS_publish_batch))};
+  auto suite = kam::testing::LocalSuite::Start(options);
+  if (!suite.ok()) {
+    std::fprintf(stderr, "cannot start the suite: %s\n", std::string(suite.status().message()).c_str());
+    return 1;
+  }
+
+  kam::testing::BenchBookOptions book_options;
+  book_options.accounts = accounts;
+  const absl::Time generate_start = absl::Now();
+  absl::StatusOr<kam::testing::BenchBook> book = kam::testing::FillBenchBook(**suite, book_options);
+  if (!book.ok()) {
+    std::fprintf(stderr, "cannot generate the book: %s\n", std::string(book.status().message()).c_str());
+    return 1;
+  }
+  std::printf("scoring_bench: %lld accounts and %lld interaction rows generated in %.0f s\n",
+              static_cast<long long>(accounts),
+              static_cast<long long>(book->rows.total() - book->rows.accounts),
+              absl::ToDoubleSeconds(absl::Now() - generate_start));
+
+  std::unique_ptr<sql::Connection> root;
+  std::vector<Step> baseline;
+  int64_t base_counts[4] = {};
+  try {
+    root = RootConnection((*suite)->db().port());
+    baseline = RunBaseline(*root, book->period_start, book->period_end);
+    for (int tier = 1; tier <= 4; ++tier) {
+      base_counts[tier - 1] = QueryInt(*root, absl::StrCat(
+          "SELECT COUNT(*) FROM kam_scoring.account_ratings WHERE run_id = ", kBaselineRun,
+          " AND tier = ", tier));
+    }
+    UndoBaseline(*root);
+  } catch (const sql::SQLException& e) {
+    std::fprintf(stderr, "baseline failed: %s\n", e.what());
+    return 1;
+  }
+
+  absl::StatusOr<ServiceResult> service = RunService(**suite, book->period_start, book->period_end);
+  if (!service.ok()) {
+    std::fprintf(stderr, "service run failed: %s\n%s\n", std::string(service.status().message()).c_str(),
+                 (*suite)->LogTail("scoring").c_str());
+    return 1;
+  }
+  int64_t history_rows = 0;
+  try {
+    history_rows = QueryInt(*root, "SELECT COUNT(*) FROM kam_account.tier_changes");
+  } catch (const sql::SQLException& e) {
+    std::fprintf(stderr, "reading the tier history failed: %s\n", e.what());
+  }
+
+  double baseline_seconds = 0;
+  std::printf("\n  in-DB SQL baseline (one root connection, same server, same book)\n");
+  for (const Step& step : baseline) {
+    std::printf("    %-48s %7.1f s\n", step.name.c_str(), step.seconds);
+    baseline_seconds += step.seconds;
+  }
+  std::printf("    %-48s %7.1f s\n", "total", baseline_seconds);
+  std::printf("\n  kam-scoring rating run (StartRatingRun -> SUCCEEDED)\n");
+  std::printf("    %-48s %7.1f s\n", "rating: 2 streamed passes, results rows written",
+              service->rating_seconds);
+  std::printf("    %-48s %7.1f s\n", "publishing: SetAccountTiers batches",
+              service->seconds - service->rating_seconds);
+  std::printf("    %-48s %7.1f s  (%.0f accounts/s, %lld tier-history rows)\n", "total",
+              service->seconds, accounts / service->seconds, static_cast<long long>(history_rows));
+  std::printf("    %-48s %7.0f MiB (target <= 200; sampled RSS max %.0f MiB)\n",
+              "peak RSS of kam-scoring (VmHWM)", service->memory.peak_mib,
+              service->sampled_peak_mib);
+  std::printf("\n  tiers\n");
+  PrintTierCounts("baseline", base_counts[0], base_counts[1], base_counts[2], base_counts[3]);
+  const v1::TierCounts& t = service->run.tier_counts();
+  PrintTierCounts("service", t.a(), t.b(), t.c(), t.d());
+  std::printf("\n  service / baseline = %.2f (target <= 2.0)\n", service->seconds / baseline_seconds);
+  return 0;
+}
