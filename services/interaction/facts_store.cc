@@ -1,10 +1,12 @@
 #include "services/interaction/facts_store.h"
 
+#include <array>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "common/proto_time.h"
 #include "common/transaction.h"
+#include "services/interaction/opportunity_pipeline.h"
 
 namespace kam::interaction::facts {
 namespace {
@@ -200,19 +202,29 @@ absl::StatusOr<std::map<int64_t, v1::AccountFacts>> FactsStore::Range(int64_t fi
       if (auto t = ReadTime(*rs, 8)) *f.mutable_last_account_manager_contact_time() = *t;
       if (auto t = ReadTime(*rs, 9)) *f.mutable_last_executive_contact_time() = *t;
     }
-    // The open pipeline, weighted by the stage probabilities (now).
+    // The open pipeline (now), weighted as OpportunityService's
+    // GetWeightedPipeline weighs it: per stage, the stage's total times its
+    // probability, rounded half up (opportunity_pipeline.h), then summed.
+    // Weighing the account's total at once would round differently.
+    std::array<int, 6> percents{};
     rs = c.Query(
-        "SELECT o.account_id, o.amount_currency, SUM(o.amount_minor * CASE o.stage "
-        "WHEN 1 THEN p.p1_percent WHEN 2 THEN p.p2_percent WHEN 3 THEN p.p3_percent "
-        "WHEN 4 THEN p.p4_percent WHEN 5 THEN p.p5_percent ELSE p.p6_percent END) DIV 100 "
-        "FROM opportunities o JOIN opportunity_stage_probabilities p ON p.id = 1 "
-        "WHERE o.account_id BETWEEN ? AND ? AND o.state = ? AND o.delete_time IS NULL "
-        "AND o.amount_minor IS NOT NULL GROUP BY o.account_id, o.amount_currency",
+        "SELECT p1_percent, p2_percent, p3_percent, p4_percent, p5_percent, p6_percent "
+        "FROM opportunity_stage_probabilities WHERE id = 1");
+    if (rs->next()) {
+      for (int i = 0; i < 6; ++i) percents[i] = rs->getInt(i + 1);
+    }
+    rs = c.Query(
+        "SELECT account_id, amount_currency, stage, SUM(amount_minor) FROM opportunities "
+        "WHERE account_id BETWEEN ? AND ? AND state = ? AND delete_time IS NULL "
+        "AND amount_minor IS NOT NULL GROUP BY account_id, amount_currency, stage",
         first, last, kOpportunityOpen);
     while (rs->next()) {
       const std::string currency = rs->getString(2);
       v1::AccountFacts& f = Entry(facts, rs->getInt64(1), currency);
-      if (SameCurrency(f, currency)) f.set_weighted_pipeline_minor(rs->getInt64(3));
+      const int stage = rs->getInt(3);
+      if (!SameCurrency(f, currency) || stage < 1 || stage > 6) continue;
+      f.set_weighted_pipeline_minor(f.weighted_pipeline_minor() +
+                                    WeightedMinorUnits(rs->getInt64(4), percents[stage - 1]));
     }
     return absl::OkStatus();
   });
