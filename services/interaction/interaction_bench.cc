@@ -242,8 +242,8 @@ void Count(const v1::AccountFacts& f, FactsRun& run) {
 
 FactsRun StreamFacts(const std::string& address, const kam::testing::BenchBook& book,
                      int page_size) {
-  auto stub = v1::FactsService::NewStub(
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  auto stub =
+      v1::FactsService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   v1::StreamAccountFactsRequest request;
   *request.mutable_start_time() = kam::common::ToProtoTimestamp(book.period_start);
   *request.mutable_end_time() = kam::common::ToProtoTimestamp(book.period_end);
@@ -333,17 +333,18 @@ int main(int argc, char** argv) {
   book_options.accounts = accounts;
   absl::StatusOr<kam::testing::BenchBook> book = kam::testing::FillBenchBook(**suite, book_options);
   if (!book.ok()) {
-    std::fprintf(stderr, "cannot fill the book: %s\n", std::string(book.status().message()).c_str());
+    std::fprintf(stderr, "cannot fill the book: %s\n",
+                 std::string(book.status().message()).c_str());
     return 1;
   }
-  std::printf("book: %lld rows (%lld accounts, %lld invoices, %lld payments, %lld cases, %lld "
-              "surveys, %lld activities, %lld opportunities) in %.1f s\n\n",
-              static_cast<long long>(book->rows.total()), static_cast<long long>(book->rows.accounts),
-              static_cast<long long>(book->rows.invoices), static_cast<long long>(book->rows.payments),
-              static_cast<long long>(book->rows.cases), static_cast<long long>(book->rows.surveys),
-              static_cast<long long>(book->rows.activities),
-              static_cast<long long>(book->rows.opportunities),
-              absl::ToDoubleSeconds(book->elapsed));
+  std::printf(
+      "book: %lld rows (%lld accounts, %lld invoices, %lld payments, %lld cases, %lld "
+      "surveys, %lld activities, %lld opportunities) in %.1f s\n\n",
+      static_cast<long long>(book->rows.total()), static_cast<long long>(book->rows.accounts),
+      static_cast<long long>(book->rows.invoices), static_cast<long long>(book->rows.payments),
+      static_cast<long long>(book->rows.cases), static_cast<long long>(book->rows.surveys),
+      static_cast<long long>(book->rows.activities),
+      static_cast<long long>(book->rows.opportunities), absl::ToDoubleSeconds(book->elapsed));
   std::fflush(stdout);
 
   // Facts: the raw baseline first and then the service, each once (a stream
@@ -354,8 +355,8 @@ int main(int argc, char** argv) {
               "accounts/s");
   PrintFacts("raw: the store's statements", raw_facts);
   PrintFacts("StreamAccountFacts", service_facts);
-  const bool agree = raw_facts.accounts == service_facts.accounts &&
-                     raw_facts.checksum == service_facts.checksum;
+  const bool agree =
+      raw_facts.accounts == service_facts.accounts && raw_facts.checksum == service_facts.checksum;
   std::printf("  ratio %.2f (target >= 0.5); both sides %s\n\n",
               raw_facts.rate() > 0 ? service_facts.rate() / raw_facts.rate() : 0.0,
               agree ? "agree (count and checksum)" : "DISAGREE");
@@ -373,45 +374,45 @@ int main(int argc, char** argv) {
   std::atomic<int64_t> raw_id{int64_t{1} << 40};  // far from the service's ids
   std::vector<Result> raw_r, service_r;
   for (int round = 0; round < rounds; ++round) {
-    raw_r.push_back(RunRaw(concurrency, phase, password, db_port,
-                           [&](sql::PreparedStatement& s, int64_t call) {
-                             int i = 1;
-                             s.setInt64(i++, raw_id.fetch_add(1));
-                             s.setInt64(i++, account_of(call));
-                             s.setInt(i++, v1::ACTIVITY_KIND_MEETING);
-                             s.setString(i++, "Quarterly review");
-                             s.setInt(i++, v1::ACTIVITY_LEVEL_ACCOUNT_MANAGER);
-                             s.setInt(i++, v1::ACTIVITY_STATUS_DONE);
-                             s.setNull(i++, sql::DataType::TIMESTAMP);  // planned_time
-                             s.setString(i++, actual);                  // actual_time
-                             s.setString(i++, "agreed next steps");     // outcome
-                             s.setNull(i++, sql::DataType::TIMESTAMP);  // next_follow_up_time
-                             s.setNull(i++, sql::DataType::BIGINT);     // cost_minor
-                             s.setString(i++, "");                      // cost_currency
-                             s.setString(i++, "");                      // contact_ids_text
-                             s.setString(i++, "");                      // team_members_text
-                             s.setInt64(i++, 1);                        // version
-                             s.setString(i++, actual);                  // update_time
-                             s.setNull(i++, sql::DataType::TIMESTAMP);  // delete_time
-                             s.setString(i++, "bench");                 // creator
-                             s.setString(i++, actual);                  // create_time
-                             s.setString(i++, absl::StrCat("raw-", round, "-", call));
-                             s.setString(i++, "0123456789abcdef");  // create_request_hash
-                             s.executeUpdate();
-                           }));
-    service_r.push_back(RunCreates(
-        (*suite)->interaction_address(), concurrency, phase,
-        [&](int64_t call, v1::CreateActivityRequest* request) {
-          request->set_request_id(absl::StrCat("bench-", round, "-", call));
-          v1::Activity* a = request->mutable_activity();
-          a->set_account(absl::StrCat("accounts/", account_of(call)));
-          a->set_kind(v1::ACTIVITY_KIND_MEETING);
-          a->set_subject("Quarterly review");
-          a->set_level(v1::ACTIVITY_LEVEL_ACCOUNT_MANAGER);
-          a->set_status(v1::ACTIVITY_STATUS_DONE);
-          *a->mutable_actual_time() = actual_ts;
-          a->set_outcome("agreed next steps");
+    raw_r.push_back(
+        RunRaw(concurrency, phase, password, db_port, [&](sql::PreparedStatement& s, int64_t call) {
+          int i = 1;
+          s.setInt64(i++, raw_id.fetch_add(1));
+          s.setInt64(i++, account_of(call));
+          s.setInt(i++, v1::ACTIVITY_KIND_MEETING);
+          s.setString(i++, "Quarterly review");
+          s.setInt(i++, v1::ACTIVITY_LEVEL_ACCOUNT_MANAGER);
+          s.setInt(i++, v1::ACTIVITY_STATUS_DONE);
+          s.setNull(i++, sql::DataType::TIMESTAMP);  // planned_time
+          s.setString(i++, actual);                  // actual_time
+          s.setString(i++, "agreed next steps");     // outcome
+          s.setNull(i++, sql::DataType::TIMESTAMP);  // next_follow_up_time
+          s.setNull(i++, sql::DataType::BIGINT);     // cost_minor
+          s.setString(i++, "");                      // cost_currency
+          s.setString(i++, "");                      // contact_ids_text
+          s.setString(i++, "");                      // team_members_text
+          s.setInt64(i++, 1);                        // version
+          s.setString(i++, actual);                  // update_time
+          s.setNull(i++, sql::DataType::TIMESTAMP);  // delete_time
+          s.setString(i++, "bench");                 // creator
+          s.setString(i++, actual);                  // create_time
+          s.setString(i++, absl::StrCat("raw-", round, "-", call));
+          s.setString(i++, "0123456789abcdef");  // create_request_hash
+          s.executeUpdate();
         }));
+    service_r.push_back(RunCreates((*suite)->interaction_address(), concurrency, phase,
+                                   [&](int64_t call, v1::CreateActivityRequest* request) {
+                                     request->set_request_id(
+                                         absl::StrCat("bench-", round, "-", call));
+                                     v1::Activity* a = request->mutable_activity();
+                                     a->set_account(absl::StrCat("accounts/", account_of(call)));
+                                     a->set_kind(v1::ACTIVITY_KIND_MEETING);
+                                     a->set_subject("Quarterly review");
+                                     a->set_level(v1::ACTIVITY_LEVEL_ACCOUNT_MANAGER);
+                                     a->set_status(v1::ACTIVITY_STATUS_DONE);
+                                     *a->mutable_actual_time() = actual_ts;
+                                     a->set_outcome("agreed next steps");
+                                   }));
   }
   const Result& raw_m = Median(raw_r);
   const Result& service_m = Median(service_r);
@@ -419,8 +420,9 @@ int main(int argc, char** argv) {
               "failed");
   PrintRow("raw insert, same row", raw_m);
   PrintRow("CreateActivity", service_m);
-  std::printf("  ratio %.2f (CreateActivity / raw insert; the service also asks kam-account for\n"
-              "  the account, checks the request id and writes in a transaction)\n",
-              raw_m.rate() > 0 ? service_m.rate() / raw_m.rate() : 0.0);
+  std::printf(
+      "  ratio %.2f (CreateActivity / raw insert; the service also asks kam-account for\n"
+      "  the account, checks the request id and writes in a transaction)\n",
+      raw_m.rate() > 0 ? service_m.rate() / raw_m.rate() : 0.0);
   return agree ? 0 : 2;
 }

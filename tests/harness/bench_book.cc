@@ -35,8 +35,8 @@ std::string Expand(std::string sql) {
     absl::StrReplaceAll(
         {{absl::StrCat("{S:", x, "}"),
           absl::StrCat("LEAST(1000, POW((CRC32(CONCAT('s', ", x, ")) + 1) / 4294967296, -0.8))")},
-         {absl::StrCat("{CUR:", x, "}"),
-          absl::StrCat("ELT(1 + (", x, " % 20 >= 17) + (", x, " % 20 >= 19), 'EUR', 'USD', 'GBP')")}},
+         {absl::StrCat("{CUR:", x, "}"), absl::StrCat("ELT(1 + (", x, " % 20 >= 17) + (", x,
+                                                      " % 20 >= 19), 'EUR', 'USD', 'GBP')")}},
         &sql);
   }
   absl::StrReplaceAll({{"{A}", "(SELECT seq + @lo AS i FROM seq_1_to_100000 WHERE seq <= @n) a"}},
@@ -247,8 +247,9 @@ struct Table {
 // `table`; returns the base (the ids are base + 1 .. base + count).
 int64_t ReserveIds(SqlConnection& c, const std::string& schema, const std::string& table,
                    const std::string& sequence, int64_t count) {
-  c.Update(absl::StrCat("INSERT IGNORE INTO ", schema, ".kam_sequences (name, next_id) VALUES (?, 1)"),
-           sequence);
+  c.Update(
+      absl::StrCat("INSERT IGNORE INTO ", schema, ".kam_sequences (name, next_id) VALUES (?, 1)"),
+      sequence);
   c.Update(absl::StrCat("UPDATE ", schema,
                         ".kam_sequences SET next_id = LAST_INSERT_ID(GREATEST(next_id, "
                         "(SELECT COALESCE(MAX(id), 0) + 1 FROM ",
@@ -301,11 +302,11 @@ absl::StatusOr<BenchBook> FillBenchBook(LocalSuite& suite, const BenchBookOption
         const char* table;
         int slots;
       };
-      for (const Sequence& s : {Sequence{"@ord", "orders", 5}, Sequence{"@inv", "invoices", 4},
-                                Sequence{"@pay", "payments", 4}, Sequence{"@case", "cases", 4},
-                                Sequence{"@srv", "survey_responses", 3},
-                                Sequence{"@act", "activities", 6},
-                                Sequence{"@opp", "opportunities", 2}}) {
+      for (const Sequence& s :
+           {Sequence{"@ord", "orders", 5}, Sequence{"@inv", "invoices", 4},
+            Sequence{"@pay", "payments", 4}, Sequence{"@case", "cases", 4},
+            Sequence{"@srv", "survey_responses", 3}, Sequence{"@act", "activities", 6},
+            Sequence{"@opp", "opportunities", 2}}) {
         c.Update(absl::StrCat("SET ", s.variable, " = ?"),
                  ReserveIds(c, "kam_interaction", s.table, s.table, s.slots * n));
       }
@@ -321,7 +322,8 @@ absl::StatusOr<BenchBook> FillBenchBook(LocalSuite& suite, const BenchBookOption
     say(absl::StrCat("writing ", n, " accounts (ids ", book.first_account_id, "..",
                      book.last_account_id, ")", options.interactions ? " and their records" : ""));
     for (const Table& table : tables) {
-      const std::string sql = Expand(absl::StrReplaceAll(table.sql, {{"{BILLING}", kBillingSlots}}));
+      const std::string sql =
+          Expand(absl::StrReplaceAll(table.sql, {{"{BILLING}", kBillingSlots}}));
       int64_t written = 0;
       for (int64_t lo = 0; lo < n; lo += kChunk) {
         c.Update("SET @lo = ?, @n = ?", lo, std::min(kChunk, n - lo));

@@ -121,8 +121,8 @@ iv1::Activity NewActivity(const std::string& account, iv1::ActivityKind kind,
   }
   if (cost >= 0) *a->mutable_cost() = Money(cost, currency);
   iv1::Activity out;
-  grpc::Status status_ = Stub<iv1::ActivityService>().CreateActivity(Context().get(), request, &out);
-  EXPECT_OK(status_);
+  grpc::Status result = Stub<iv1::ActivityService>().CreateActivity(Context().get(), request, &out);
+  EXPECT_OK(result);
   return out;
 }
 
@@ -222,7 +222,7 @@ TEST(FactsTest, ExactFiguresOfEveryField) {
   const iv1::Case breach2 = NewCase(a, iv1::CASE_TYPE_COMPLAINT, iv1::CASE_PRIORITY_LOW);
   iv1::RunSlaSweepResponse swept;
   ASSERT_OK(Stub<iv1::ServiceCaseService>().RunSlaSweep(Context().get(), iv1::RunSlaSweepRequest(),
-                                                 &swept));
+                                                        &swept));
   for (const iv1::Case& c : {breach1, breach2}) {
     iv1::GetCaseRequest get;
     get.set_name(c.name());
@@ -255,14 +255,14 @@ TEST(FactsTest, ExactFiguresOfEveryField) {
               iv1::ACTIVITY_STATUS_DONE, s - 10 * kDay, 50);
   NewActivity(a, iv1::ACTIVITY_KIND_MEETING, iv1::ACTIVITY_LEVEL_ACCOUNT_MANAGER,
               iv1::ACTIVITY_STATUS_PLANNED, e + 10 * kDay);
-  const iv1::Activity deleted = NewActivity(a, iv1::ACTIVITY_KIND_VISIT,
-                                            iv1::ACTIVITY_LEVEL_EXECUTIVE,
-                                            iv1::ACTIVITY_STATUS_DONE, s + 6 * kDay, 1000);
+  const iv1::Activity deleted =
+      NewActivity(a, iv1::ACTIVITY_KIND_VISIT, iv1::ACTIVITY_LEVEL_EXECUTIVE,
+                  iv1::ACTIVITY_STATUS_DONE, s + 6 * kDay, 1000);
   iv1::DeleteActivityRequest delete_activity;
   delete_activity.set_name(deleted.name());
   iv1::Activity deleted_out;
-  ASSERT_OK(Stub<iv1::ActivityService>().DeleteActivity(Context().get(), delete_activity,
-                                                        &deleted_out));
+  ASSERT_OK(
+      Stub<iv1::ActivityService>().DeleteActivity(Context().get(), delete_activity, &deleted_out));
 
   // Opportunities (open, at CUSTOMER_DEVELOPMENT: 10%): 1000 and 2500
   // weigh 100 and 250; one without an amount and a deleted one (5000) do
