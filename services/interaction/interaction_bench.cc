@@ -22,6 +22,7 @@
 //
 //   interaction_bench [--accounts=1000000] [--seconds=5] [--concurrency=16]
 //                     [--rounds=3] [--page_size=1000] [--service_threads=8]
+//                     [--book_connections=2] [--book_only]
 #include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
 #include <mysql_connection.h>
@@ -59,6 +60,8 @@ ABSL_FLAG(int, concurrency, 16, "create calls in flight (client slots), the same
 ABSL_FLAG(int, rounds, 3, "interleaved create rounds; the median is reported");
 ABSL_FLAG(int, page_size, 1000, "facts per stream message (the service's default)");
 ABSL_FLAG(int, service_threads, 8, "--threads of kam-account and kam-interaction");
+ABSL_FLAG(int, book_connections, 2, "connections writing the book side by side");
+ABSL_FLAG(bool, book_only, false, "write the book, print its figures and stop");
 
 namespace {
 
@@ -331,6 +334,7 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
   kam::testing::BenchBookOptions book_options;
   book_options.accounts = accounts;
+  book_options.connections = absl::GetFlag(FLAGS_book_connections);
   absl::StatusOr<kam::testing::BenchBook> book = kam::testing::FillBenchBook(**suite, book_options);
   if (!book.ok()) {
     std::fprintf(stderr, "cannot fill the book: %s\n",
@@ -346,6 +350,7 @@ int main(int argc, char** argv) {
       static_cast<long long>(book->rows.activities),
       static_cast<long long>(book->rows.opportunities), absl::ToDoubleSeconds(book->elapsed));
   std::fflush(stdout);
+  if (absl::GetFlag(FLAGS_book_only)) return 0;
 
   // Facts: the raw baseline first and then the service, each once (a stream
   // over a million accounts is long enough to average out noise).
