@@ -16,7 +16,9 @@
 //   LocalSuite::Options o;
 //   o.services = {"account", "interaction"};          // schemas migrated
 //   auto suite = LocalSuite::Start(o);
-//   auto book = FillBenchBook(**suite, {.accounts = 1000000});
+//   BenchBookOptions book_options;
+//   book_options.accounts = 1000000;
+//   auto book = FillBenchBook(**suite, book_options);
 //   // request facts for [book->period_start, book->period_end)
 #ifndef KAM_TESTS_HARNESS_BENCH_BOOK_H_
 #define KAM_TESTS_HARNESS_BENCH_BOOK_H_
