@@ -310,13 +310,7 @@ absl::StatusOr<InsertOutcome> ActivityStore::InsertActivity(const StoredActivity
         values.push_back(request_id.empty() ? SqlValue(nullptr) : SqlValue(request_id));
         values.push_back(request_id.empty() ? SqlValue(nullptr) : SqlValue(request_hash));
         try {
-          connection.Update(
-              "INSERT INTO activities (id, account_id, kind, subject, level, status, "
-              "planned_time, actual_time, outcome, next_follow_up_time, cost_minor, "
-              "cost_currency, contact_ids_text, team_members_text, version, update_time, "
-              "delete_time, creator, create_time, create_request_id, create_request_hash) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-              values);
+          connection.Update(InsertActivitySql(), values);
         } catch (const sql::SQLException& e) {
           if (e.getErrorCode() != common::kErDupEntry) throw;
           outcome = InsertOutcome::kDuplicateRequest;
@@ -327,6 +321,16 @@ absl::StatusOr<InsertOutcome> ActivityStore::InsertActivity(const StoredActivity
       });
   if (!status.ok()) return status;
   return outcome;
+}
+
+const std::string& InsertActivitySql() {
+  static const std::string sql =
+      "INSERT INTO activities (id, account_id, kind, subject, level, status, "
+      "planned_time, actual_time, outcome, next_follow_up_time, cost_minor, "
+      "cost_currency, contact_ids_text, team_members_text, version, update_time, "
+      "delete_time, creator, create_time, create_request_id, create_request_hash) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  return sql;
 }
 
 absl::StatusOr<StoredActivity> ActivityStore::GetActivity(int64_t id) {

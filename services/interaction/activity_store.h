@@ -56,6 +56,14 @@ struct Page {
   bool more = false;
 };
 
+// The statement CreateActivity inserts an activity row with, for the
+// benchmark's raw-database baseline (interaction_bench). It binds, in order:
+// id, account_id, kind, subject, level, status, planned_time, actual_time,
+// outcome, next_follow_up_time, cost_minor, cost_currency, contact_ids_text,
+// team_members_text, version, update_time, delete_time, creator,
+// create_time, create_request_id, create_request_hash.
+const std::string& InsertActivitySql();
+
 class ActivityStore {
  public:
   explicit ActivityStore(common::ConnectionPool* pool);

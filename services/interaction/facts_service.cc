@@ -1,7 +1,5 @@
 #include "services/interaction/facts_service.h"
 
-#include <algorithm>
-
 #include "common/proto_time.h"
 #include "common/resource_name.h"
 #include "common/validation.h"
@@ -60,8 +58,11 @@ grpc::Status FactsService::StreamAccountFacts(
           page.clear_facts();
           return absl::OkStatus();
         };
-        for (int64_t first = after + 1; first <= *max_id; first += width) {
-          const int64_t last = std::min(*max_id, first + width - 1);
+        // Written so that no step can overflow: start_after may name any
+        // positive int64, up to the largest (after + 1 would wrap).
+        for (int64_t first = after; first < *max_id;) {
+          ++first;
+          const int64_t last = *max_id - first < width ? *max_id : first + width - 1;
           absl::StatusOr<std::map<int64_t, v1::AccountFacts>> range =
               store_->Range(first, last, period);
           if (!range.ok()) return range.status();
@@ -71,6 +72,7 @@ grpc::Status FactsService::StreamAccountFacts(
               if (absl::Status s = send(); !s.ok()) return s;
             }
           }
+          first = last;
         }
         return send();
       });

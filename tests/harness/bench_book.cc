@@ -3,9 +3,13 @@
 #include <cppconn/exception.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -35,8 +39,8 @@ std::string Expand(std::string sql) {
     absl::StrReplaceAll(
         {{absl::StrCat("{S:", x, "}"),
           absl::StrCat("LEAST(1000, POW((CRC32(CONCAT('s', ", x, ")) + 1) / 4294967296, -0.8))")},
-         {absl::StrCat("{CUR:", x, "}"),
-          absl::StrCat("ELT(1 + (", x, " % 20 >= 17) + (", x, " % 20 >= 19), 'EUR', 'USD', 'GBP')")}},
+         {absl::StrCat("{CUR:", x, "}"), absl::StrCat("ELT(1 + (", x, " % 20 >= 17) + (", x,
+                                                      " % 20 >= 19), 'EUR', 'USD', 'GBP')")}},
         &sql);
   }
   absl::StrReplaceAll({{"{A}", "(SELECT seq + @lo AS i FROM seq_1_to_100000 WHERE seq <= @n) a"}},
@@ -247,8 +251,9 @@ struct Table {
 // `table`; returns the base (the ids are base + 1 .. base + count).
 int64_t ReserveIds(SqlConnection& c, const std::string& schema, const std::string& table,
                    const std::string& sequence, int64_t count) {
-  c.Update(absl::StrCat("INSERT IGNORE INTO ", schema, ".kam_sequences (name, next_id) VALUES (?, 1)"),
-           sequence);
+  c.Update(
+      absl::StrCat("INSERT IGNORE INTO ", schema, ".kam_sequences (name, next_id) VALUES (?, 1)"),
+      sequence);
   c.Update(absl::StrCat("UPDATE ", schema,
                         ".kam_sequences SET next_id = LAST_INSERT_ID(GREATEST(next_id, "
                         "(SELECT COALESCE(MAX(id), 0) + 1 FROM ",
@@ -289,51 +294,95 @@ absl::StatusOr<BenchBook> FillBenchBook(LocalSuite& suite, const BenchBookOption
                    absl::ToDoubleSeconds(absl::Now() - begin));
     }
   };
+  // The id bases, as user variables every statement reads.
+  std::vector<std::pair<std::string, int64_t>> bases;
+  std::vector<Table> tables;
   try {
     const int64_t acc = ReserveIds(c, "kam_account", "accounts", "accounts", n);
-    c.Update("SET @acc = ?", acc);
+    bases.emplace_back("@acc", acc);
     book.first_account_id = acc + 1;
     book.last_account_id = acc + n;
-    std::vector<Table> tables = {{"accounts", kAccounts, &BenchBookRows::accounts}};
     if (options.interactions) {
       struct Sequence {
         const char* variable;
         const char* table;
         int slots;
       };
-      for (const Sequence& s : {Sequence{"@ord", "orders", 5}, Sequence{"@inv", "invoices", 4},
-                                Sequence{"@pay", "payments", 4}, Sequence{"@case", "cases", 4},
-                                Sequence{"@srv", "survey_responses", 3},
-                                Sequence{"@act", "activities", 6},
-                                Sequence{"@opp", "opportunities", 2}}) {
-        c.Update(absl::StrCat("SET ", s.variable, " = ?"),
-                 ReserveIds(c, "kam_interaction", s.table, s.table, s.slots * n));
+      for (const Sequence& s :
+           {Sequence{"@ord", "orders", 5}, Sequence{"@inv", "invoices", 4},
+            Sequence{"@pay", "payments", 4}, Sequence{"@case", "cases", 4},
+            Sequence{"@srv", "survey_responses", 3}, Sequence{"@act", "activities", 6},
+            Sequence{"@opp", "opportunities", 2}}) {
+        bases.emplace_back(s.variable,
+                           ReserveIds(c, "kam_interaction", s.table, s.table, s.slots * n));
       }
-      tables.push_back({"orders", kOrders, &BenchBookRows::orders});
-      tables.push_back({"invoices", kInvoices, &BenchBookRows::invoices});
-      tables.push_back({"payments", kPayments, &BenchBookRows::payments});
-      tables.push_back({"payment allocations", kAllocations, nullptr});
-      tables.push_back({"cases", kCases, &BenchBookRows::cases});
-      tables.push_back({"surveys", kSurveys, &BenchBookRows::surveys});
-      tables.push_back({"activities", kActivities, &BenchBookRows::activities});
-      tables.push_back({"opportunities", kOpportunities, &BenchBookRows::opportunities});
-    }
-    say(absl::StrCat("writing ", n, " accounts (ids ", book.first_account_id, "..",
-                     book.last_account_id, ")", options.interactions ? " and their records" : ""));
-    for (const Table& table : tables) {
-      const std::string sql = Expand(absl::StrReplaceAll(table.sql, {{"{BILLING}", kBillingSlots}}));
-      int64_t written = 0;
-      for (int64_t lo = 0; lo < n; lo += kChunk) {
-        c.Update("SET @lo = ?, @n = ?", lo, std::min(kChunk, n - lo));
-        written += c.Update(sql);
-      }
-      if (table.rows != nullptr) book.rows.*table.rows = written;
-      say(absl::StrCat(table.label, ": ", written, " rows"));
     }
   } catch (const sql::SQLException& e) {
-    return absl::InternalError(
-        absl::StrCat("writing the bench book failed: ", e.what(), " (", e.getErrorCode(), ")"));
+    return absl::InternalError(absl::StrCat("reserving ids for the bench book failed: ", e.what()));
   }
+  // Dearest first (measured at a million accounts), so that the workers,
+  // each taking the next table, finish close together.
+  if (options.interactions) {
+    tables = {{"invoices", kInvoices, &BenchBookRows::invoices},
+              {"accounts", kAccounts, &BenchBookRows::accounts},
+              {"activities", kActivities, &BenchBookRows::activities},
+              {"orders", kOrders, &BenchBookRows::orders},
+              {"cases", kCases, &BenchBookRows::cases},
+              {"payments", kPayments, &BenchBookRows::payments},
+              {"payment allocations", kAllocations, nullptr},
+              {"opportunities", kOpportunities, &BenchBookRows::opportunities},
+              {"surveys", kSurveys, &BenchBookRows::surveys}};
+  } else {
+    tables = {{"accounts", kAccounts, &BenchBookRows::accounts}};
+  }
+  say(absl::StrCat("writing ", n, " accounts (ids ", book.first_account_id, "..",
+                   book.last_account_id, ")", options.interactions ? " and their records" : "",
+                   " on ", options.connections, " connections"));
+
+  // Tables are independent (ids are fixed by the bases), so they are written
+  // side by side on separate connections: the work is the server's CPU.
+  std::atomic<size_t> next_table{0};
+  std::mutex mu;
+  absl::Status failed;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < std::max(1, options.connections); ++w) {
+    workers.emplace_back([&] {
+      common::ScopedMySqlThread thread;
+      absl::StatusOr<std::unique_ptr<SqlConnection>> connection =
+          pool.OpenDedicated(absl::Minutes(30));
+      if (!connection.ok()) {
+        std::lock_guard<std::mutex> lock(mu);
+        failed.Update(connection.status());
+        return;
+      }
+      SqlConnection& wc = **connection;
+      try {
+        for (const auto& [variable, base] : bases) {
+          wc.Update(absl::StrCat("SET ", variable, " = ?"), base);
+        }
+        for (size_t t = next_table++; t < tables.size(); t = next_table++) {
+          const Table& table = tables[t];
+          const std::string sql =
+              Expand(absl::StrReplaceAll(table.sql, {{"{BILLING}", kBillingSlots}}));
+          int64_t written = 0;
+          for (int64_t lo = 0; lo < n; lo += kChunk) {
+            wc.Update("SET @lo = ?, @n = ?", lo, std::min(kChunk, n - lo));
+            written += wc.Update(sql);
+          }
+          std::lock_guard<std::mutex> lock(mu);
+          if (table.rows != nullptr) book.rows.*table.rows = written;
+          say(absl::StrCat(table.label, ": ", written, " rows"));
+        }
+      } catch (const sql::SQLException& e) {
+        std::lock_guard<std::mutex> lock(mu);
+        failed.Update(absl::InternalError(absl::StrCat("writing the bench book failed: ", e.what(),
+                                                       " (", e.getErrorCode(), ")")));
+        next_table = tables.size();  // the others stop after their table
+      }
+    });
+  }
+  for (std::thread& worker : workers) worker.join();
+  if (!failed.ok()) return failed;
   book.elapsed = absl::Now() - begin;
   say(absl::StrCat("done: ", book.rows.total(), " rows"));
   return book;

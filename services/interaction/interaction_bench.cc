@@ -1,0 +1,433 @@
+// interaction_bench: how fast the interaction service is, next to the
+// database it stands on, measured in one run on this machine.
+//
+//   book      FillBenchBook (tests/harness/bench_book.h) writes --accounts
+//             accounts and their interaction records into the suite's
+//             MariaDB with set-based SQL (not measured against anything).
+//   facts     FactsService.StreamAccountFacts over the whole book for the
+//             book's period, read to the end by a client (accounts/s), next
+//             to the raw baseline: the same statements the store runs
+//             (FactsStore::Range over the same id ranges, prepared, through
+//             a connection pool in this process), every row read. The two
+//             must agree (account count and a checksum); ratio target >= 0.5.
+//   create    CreateActivity through kam-interaction (which asks kam-account
+//             for the account first) at --concurrency calls in flight, next
+//             to the raw baseline: the same INSERT of the same row
+//             (activity::InsertActivitySql) through Connector/C++, one
+//             connection per client slot, autocommit.
+//
+// Client, server and database share the machine's cores. Create phases run
+// in --rounds interleaved rounds and the median round is reported, because
+// the machine is shared and noisy.
+//
+//   interaction_bench [--accounts=1000000] [--seconds=5] [--concurrency=16]
+//                     [--rounds=3] [--page_size=1000] [--service_threads=8]
+//                     [--book_connections=2] [--book_only]
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <mysql_connection.h>
+#include <mysql_driver.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/mysql_pool.h"
+#include "common/proto_time.h"
+#include "grpcpp/grpcpp.h"
+#include "kam/interaction/v1/activity.grpc.pb.h"
+#include "kam/interaction/v1/facts.grpc.pb.h"
+#include "services/interaction/activity_store.h"
+#include "services/interaction/facts_store.h"
+#include "tests/harness/bench_book.h"
+#include "tests/harness/suite.h"
+
+ABSL_FLAG(int64_t, accounts, 1000000, "accounts in the book (with their interaction records)");
+ABSL_FLAG(int, seconds, 5, "length of each measured create phase");
+ABSL_FLAG(int, concurrency, 16, "create calls in flight (client slots), the same for both phases");
+ABSL_FLAG(int, rounds, 3, "interleaved create rounds; the median is reported");
+ABSL_FLAG(int, page_size, 1000, "facts per stream message (the service's default)");
+ABSL_FLAG(int, service_threads, 8, "--threads of kam-account and kam-interaction");
+ABSL_FLAG(int, book_connections, 2, "connections writing the book side by side");
+ABSL_FLAG(bool, book_only, false, "write the book, print its figures and stop");
+
+namespace {
+
+namespace v1 = kam::interaction::v1;
+
+// ---------------------------------------------------------------- results
+
+struct Result {
+  int64_t ok = 0;
+  int64_t failed = 0;
+  double seconds = 0;
+  std::vector<int64_t> latencies_us;  // OK calls only
+
+  double rate() const { return seconds > 0 ? ok / seconds : 0; }
+  int64_t Percentile(double p) const {
+    if (latencies_us.empty()) return 0;
+    std::vector<int64_t> sorted = latencies_us;
+    const size_t k = std::min(sorted.size() - 1, static_cast<size_t>(p * sorted.size()));
+    std::nth_element(sorted.begin(), sorted.begin() + k, sorted.end());
+    return sorted[k];
+  }
+  void Add(const Result& other) {
+    ok += other.ok;
+    failed += other.failed;
+    latencies_us.insert(latencies_us.end(), other.latencies_us.begin(), other.latencies_us.end());
+  }
+};
+
+const Result& Median(std::vector<Result>& rounds) {
+  std::sort(rounds.begin(), rounds.end(),
+            [](const Result& a, const Result& b) { return a.rate() < b.rate(); });
+  return rounds[rounds.size() / 2];
+}
+
+void PrintRow(const char* name, const Result& r) {
+  std::printf("  %-28s %10.0f %9lld %9lld %8lld\n", name, r.rate(),
+              static_cast<long long>(r.Percentile(0.50)),
+              static_cast<long long>(r.Percentile(0.99)), static_cast<long long>(r.failed));
+}
+
+// ---------------------------------------------------------------- create
+
+constexpr int kClientThreads = 2;
+
+// Closed loop over the async completion-queue API (as account_bench): two
+// client threads, each with its own queue and channel, keeping
+// concurrency/2 CreateActivity calls in flight until `duration` ends.
+Result RunCreates(const std::string& address, int concurrency, absl::Duration duration,
+                  const std::function<void(int64_t call, v1::CreateActivityRequest*)>& fill) {
+  std::atomic<int64_t> started{0};
+  const absl::Time begin = absl::Now();
+  const absl::Time end = begin + duration;
+  std::vector<Result> per_thread(kClientThreads);
+  std::vector<std::thread> workers;
+  struct Call {
+    absl::Time begin;
+    grpc::ClientContext context;
+    v1::Activity response;
+    grpc::Status status;
+    std::unique_ptr<grpc::ClientAsyncResponseReader<v1::Activity>> reader;
+  };
+  for (int t = 0; t < kClientThreads; ++t) {
+    const int slots = concurrency / kClientThreads + (t < concurrency % kClientThreads ? 1 : 0);
+    workers.emplace_back([&, t, slots] {
+      grpc::ChannelArguments args;
+      args.SetInt("kam.channel", t);  // distinct args: distinct connections
+      auto stub = v1::ActivityService::NewStub(
+          grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
+      grpc::CompletionQueue cq;
+      Result& r = per_thread[t];
+      int active = 0;
+      auto launch = [&]() {
+        if (absl::Now() >= end) return;
+        const int64_t call = started.fetch_add(1);
+        auto* c = new Call();
+        c->begin = absl::Now();
+        c->context.set_deadline(absl::ToChronoTime(c->begin + absl::Seconds(10)));
+        v1::CreateActivityRequest request;
+        fill(call, &request);
+        c->reader = stub->AsyncCreateActivity(&c->context, request, &cq);
+        c->reader->Finish(&c->response, &c->status, c);
+        ++active;
+      };
+      for (int i = 0; i < slots; ++i) launch();
+      void* tag;
+      bool ok;
+      while (active > 0 && cq.Next(&tag, &ok)) {
+        auto* c = static_cast<Call*>(tag);
+        --active;
+        if (ok && c->status.ok()) {
+          ++r.ok;
+          r.latencies_us.push_back(absl::ToInt64Microseconds(absl::Now() - c->begin));
+        } else {
+          if (r.failed == 0) {
+            std::fprintf(stderr, "CreateActivity failed: %s\n", c->status.error_message().c_str());
+          }
+          ++r.failed;
+        }
+        delete c;
+        launch();
+      }
+      cq.Shutdown();
+      while (cq.Next(&tag, &ok)) {
+      }
+    });
+  }
+  for (std::thread& w : workers) w.join();
+  Result result;
+  result.seconds = absl::ToDoubleSeconds(absl::Now() - begin);
+  for (const Result& r : per_thread) result.Add(r);
+  return result;
+}
+
+// `concurrency` threads, each with its own connection (a pool of one per
+// client slot, as the service's pool) and the statement prepared once,
+// running `body` in a loop until `duration` ends.
+Result RunRaw(int concurrency, absl::Duration duration, const std::string& password, int port,
+              const std::function<void(sql::PreparedStatement&, int64_t call)>& body) {
+  std::vector<std::thread> threads;
+  std::vector<Result> per_thread(concurrency);
+  std::atomic<int64_t> calls{0};
+  sql::mysql::MySQL_Driver* driver = sql::mysql::get_mysql_driver_instance();
+  const absl::Time start = absl::Now();
+  const absl::Time end = start + duration;
+  for (int t = 0; t < concurrency; ++t) {
+    threads.emplace_back([&, t] {
+      driver->threadInit();
+      try {
+        sql::ConnectOptionsMap options;
+        options["hostName"] = sql::SQLString(absl::StrCat("tcp://127.0.0.1:", port));
+        options["userName"] = sql::SQLString("kam_interaction");
+        options["password"] = sql::SQLString(password);
+        options["schema"] = sql::SQLString("kam_interaction");
+        options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+        std::unique_ptr<sql::Connection> connection(driver->connect(options));
+        std::unique_ptr<sql::Statement> statement(connection->createStatement());
+        statement->execute("SET time_zone = '+00:00'");
+        std::unique_ptr<sql::PreparedStatement> insert(
+            connection->prepareStatement(kam::interaction::activity::InsertActivitySql()));
+        Result& r = per_thread[t];
+        while (absl::Now() < end) {
+          const absl::Time begin = absl::Now();
+          try {
+            body(*insert, calls.fetch_add(1));
+            ++r.ok;
+            r.latencies_us.push_back(absl::ToInt64Microseconds(absl::Now() - begin));
+          } catch (const sql::SQLException& e) {
+            if (r.failed == 0) std::fprintf(stderr, "raw insert failed: %s\n", e.what());
+            ++r.failed;
+          }
+        }
+      } catch (const sql::SQLException& e) {
+        std::fprintf(stderr, "raw connection failed: %s\n", e.what());
+      }
+      driver->threadEnd();
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  Result result;
+  result.seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  for (const Result& r : per_thread) result.Add(r);
+  return result;
+}
+
+// ---------------------------------------------------------------- facts
+
+struct FactsRun {
+  int64_t accounts = 0;
+  int64_t checksum = 0;  // sums of a few fields, to show both sides agree
+  double seconds = 0;
+  std::string error;
+  double rate() const { return seconds > 0 ? accounts / seconds : 0; }
+};
+
+void Count(const v1::AccountFacts& f, FactsRun& run) {
+  ++run.accounts;
+  run.checksum += f.revenue_minor() + f.collected_minor() + f.overdue_minor() + f.case_count() +
+                  f.csat_score_sum() + f.activity_count() + f.cost_to_serve_minor() +
+                  f.weighted_pipeline_minor() + f.last_contact_time().seconds();
+}
+
+FactsRun StreamFacts(const std::string& address, const kam::testing::BenchBook& book,
+                     int page_size) {
+  auto stub =
+      v1::FactsService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  v1::StreamAccountFactsRequest request;
+  *request.mutable_start_time() = kam::common::ToProtoTimestamp(book.period_start);
+  *request.mutable_end_time() = kam::common::ToProtoTimestamp(book.period_end);
+  request.set_page_size(page_size);
+  FactsRun run;
+  const absl::Time begin = absl::Now();
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(begin + absl::Minutes(30)));
+  std::unique_ptr<grpc::ClientReader<v1::StreamAccountFactsResponse>> reader =
+      stub->StreamAccountFacts(&context, request);
+  v1::StreamAccountFactsResponse page;
+  while (reader->Read(&page)) {
+    for (const v1::AccountFacts& f : page.facts()) Count(f, run);
+  }
+  const grpc::Status status = reader->Finish();
+  run.seconds = absl::ToDoubleSeconds(absl::Now() - begin);
+  if (!status.ok()) run.error = status.error_message();
+  return run;
+}
+
+// The raw baseline: the store's statements over the same ranges of ids as
+// the service walks (twice the page wide), without gRPC or the service.
+FactsRun RawFacts(kam::testing::LocalSuite& suite, const kam::testing::BenchBook& book,
+                  int page_size) {
+  kam::common::DbOptions db;
+  db.port = suite.db().port();
+  db.user = "kam_interaction";
+  db.password = suite.db_password("interaction");
+  db.schema = "kam_interaction";
+  db.pool_size = 1;
+  db.io_timeout = absl::Minutes(5);
+  kam::common::ConnectionPool pool(db);
+  kam::interaction::facts::FactsStore store(&pool);
+  const kam::interaction::facts::FactsPeriod period{book.period_start, book.period_end};
+  FactsRun run;
+  const absl::Time begin = absl::Now();
+  absl::StatusOr<int64_t> max_id = store.MaxAccountId();
+  if (!max_id.ok()) {
+    run.error = std::string(max_id.status().message());
+    return run;
+  }
+  const int64_t width = 2 * static_cast<int64_t>(page_size);
+  for (int64_t first = 1; first <= *max_id; first += width) {
+    absl::StatusOr<std::map<int64_t, v1::AccountFacts>> range =
+        store.Range(first, std::min(*max_id, first + width - 1), period);
+    if (!range.ok()) {
+      run.error = std::string(range.status().message());
+      break;
+    }
+    for (const auto& [id, f] : *range) Count(f, run);
+  }
+  run.seconds = absl::ToDoubleSeconds(absl::Now() - begin);
+  return run;
+}
+
+void PrintFacts(const char* name, const FactsRun& run) {
+  std::printf("  %-28s %10lld %8.1f %12.0f   %s\n", name, static_cast<long long>(run.accounts),
+              run.seconds, run.rate(), run.error.empty() ? "" : run.error.c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  const int64_t accounts = absl::GetFlag(FLAGS_accounts);
+  const int concurrency = std::max(1, absl::GetFlag(FLAGS_concurrency));
+  const absl::Duration phase = absl::Seconds(absl::GetFlag(FLAGS_seconds));
+  const int rounds = std::max(1, absl::GetFlag(FLAGS_rounds));
+  const int page_size = absl::GetFlag(FLAGS_page_size);
+  const std::string threads = absl::StrCat("--threads=", absl::GetFlag(FLAGS_service_threads));
+  kam::common::InitMySqlDriver();
+
+  kam::testing::LocalSuite::Options options;
+  options.services = {"account", "interaction"};
+  options.args = {{"account", {threads}}, {"interaction", {threads}}};
+  auto suite = kam::testing::LocalSuite::Start(options);
+  if (!suite.ok()) {
+    std::fprintf(stderr, "cannot start the suite: %s\n",
+                 std::string(suite.status().message()).c_str());
+    return 1;
+  }
+  std::printf("interaction_bench: %lld accounts, %d calls in flight, %s, %d x %ds create rounds\n",
+              static_cast<long long>(accounts), concurrency, threads.c_str(), rounds,
+              absl::GetFlag(FLAGS_seconds));
+  std::fflush(stdout);
+  kam::testing::BenchBookOptions book_options;
+  book_options.accounts = accounts;
+  book_options.connections = absl::GetFlag(FLAGS_book_connections);
+  absl::StatusOr<kam::testing::BenchBook> book = kam::testing::FillBenchBook(**suite, book_options);
+  if (!book.ok()) {
+    std::fprintf(stderr, "cannot fill the book: %s\n",
+                 std::string(book.status().message()).c_str());
+    return 1;
+  }
+  std::printf(
+      "book: %lld rows (%lld accounts, %lld invoices, %lld payments, %lld cases, %lld "
+      "surveys, %lld activities, %lld opportunities) in %.1f s\n\n",
+      static_cast<long long>(book->rows.total()), static_cast<long long>(book->rows.accounts),
+      static_cast<long long>(book->rows.invoices), static_cast<long long>(book->rows.payments),
+      static_cast<long long>(book->rows.cases), static_cast<long long>(book->rows.surveys),
+      static_cast<long long>(book->rows.activities),
+      static_cast<long long>(book->rows.opportunities), absl::ToDoubleSeconds(book->elapsed));
+  std::fflush(stdout);
+  if (absl::GetFlag(FLAGS_book_only)) return 0;
+
+  // Facts: the raw baseline first and then the service, each once (a stream
+  // over a million accounts is long enough to average out noise).
+  const FactsRun raw_facts = RawFacts(**suite, *book, page_size);
+  const FactsRun service_facts = StreamFacts((*suite)->interaction_address(), *book, page_size);
+  std::printf("  %-28s %10s %8s %12s\n", "facts for the book's period", "accounts", "seconds",
+              "accounts/s");
+  PrintFacts("raw: the store's statements", raw_facts);
+  PrintFacts("StreamAccountFacts", service_facts);
+  const bool agree =
+      raw_facts.accounts == service_facts.accounts && raw_facts.checksum == service_facts.checksum;
+  std::printf("  ratio %.2f (target >= 0.5); both sides %s\n\n",
+              raw_facts.rate() > 0 ? service_facts.rate() / raw_facts.rate() : 0.0,
+              agree ? "agree (count and checksum)" : "DISAGREE");
+  std::fflush(stdout);
+
+  // Creates against the book's accounts, spread over them.
+  const std::string actual = kam::common::ToSqlDateTime(absl::Now() - absl::Hours(1));
+  const google::protobuf::Timestamp actual_ts =
+      kam::common::ToProtoTimestamp(absl::Now() - absl::Hours(1));
+  const int64_t first = book->first_account_id;
+  const int64_t span = book->last_account_id - first + 1;
+  auto account_of = [&](int64_t call) { return first + (call * 7919) % span; };
+  const std::string password = (*suite)->db_password("interaction");
+  const int db_port = (*suite)->db().port();
+  std::atomic<int64_t> raw_id{int64_t{1} << 40};  // far from the service's ids
+  std::vector<Result> raw_r, service_r;
+  for (int round = 0; round < rounds; ++round) {
+    raw_r.push_back(
+        RunRaw(concurrency, phase, password, db_port, [&](sql::PreparedStatement& s, int64_t call) {
+          int i = 1;
+          s.setInt64(i++, raw_id.fetch_add(1));
+          s.setInt64(i++, account_of(call));
+          s.setInt(i++, v1::ACTIVITY_KIND_MEETING);
+          s.setString(i++, "Quarterly review");
+          s.setInt(i++, v1::ACTIVITY_LEVEL_ACCOUNT_MANAGER);
+          s.setInt(i++, v1::ACTIVITY_STATUS_DONE);
+          s.setNull(i++, sql::DataType::TIMESTAMP);  // planned_time
+          s.setString(i++, actual);                  // actual_time
+          s.setString(i++, "agreed next steps");     // outcome
+          s.setNull(i++, sql::DataType::TIMESTAMP);  // next_follow_up_time
+          s.setNull(i++, sql::DataType::BIGINT);     // cost_minor
+          s.setString(i++, "");                      // cost_currency
+          s.setString(i++, "");                      // contact_ids_text
+          s.setString(i++, "");                      // team_members_text
+          s.setInt64(i++, 1);                        // version
+          s.setString(i++, actual);                  // update_time
+          s.setNull(i++, sql::DataType::TIMESTAMP);  // delete_time
+          s.setString(i++, "bench");                 // creator
+          s.setString(i++, actual);                  // create_time
+          s.setString(i++, absl::StrCat("raw-", round, "-", call));
+          s.setString(i++, "0123456789abcdef");  // create_request_hash
+          s.executeUpdate();
+        }));
+    service_r.push_back(RunCreates((*suite)->interaction_address(), concurrency, phase,
+                                   [&](int64_t call, v1::CreateActivityRequest* request) {
+                                     request->set_request_id(
+                                         absl::StrCat("bench-", round, "-", call));
+                                     v1::Activity* a = request->mutable_activity();
+                                     a->set_account(absl::StrCat("accounts/", account_of(call)));
+                                     a->set_kind(v1::ACTIVITY_KIND_MEETING);
+                                     a->set_subject("Quarterly review");
+                                     a->set_level(v1::ACTIVITY_LEVEL_ACCOUNT_MANAGER);
+                                     a->set_status(v1::ACTIVITY_STATUS_DONE);
+                                     *a->mutable_actual_time() = actual_ts;
+                                     a->set_outcome("agreed next steps");
+                                   }));
+  }
+  const Result& raw_m = Median(raw_r);
+  const Result& service_m = Median(service_r);
+  std::printf("  %-28s %10s %9s %9s %8s\n", "create (median round)", "calls/s", "p50 us", "p99 us",
+              "failed");
+  PrintRow("raw insert, same row", raw_m);
+  PrintRow("CreateActivity", service_m);
+  std::printf(
+      "  ratio %.2f (CreateActivity / raw insert; the service also asks kam-account for\n"
+      "  the account, checks the request id and writes in a transaction)\n",
+      raw_m.rate() > 0 ? service_m.rate() / raw_m.rate() : 0.0);
+  return agree ? 0 : 2;
+}
