@@ -25,7 +25,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
-#include "tests/harness/demo_data.h"
+#include "tests/harness/demo/demo_data.h"
 #include "tests/harness/suite.h"
 
 ABSL_FLAG(std::string, data_dir, "", "where MariaDB data, passwords and service logs live");
@@ -34,7 +34,8 @@ ABSL_FLAG(int, account_port, -1, "account service port (default 50051; with --ex
 ABSL_FLAG(int, scoring_port, -1, "scoring service port (default 50053; with --exec a free one)");
 ABSL_FLAG(int, interaction_port, -1,
           "interaction service port (default 50052; with --exec a free one)");
-ABSL_FLAG(bool, demo_data, true, "load the demo book of accounts (skipped if already loaded)");
+ABSL_FLAG(bool, demo_data, true,
+          "load the demo book into all three services (idempotent: completes, never duplicates)");
 ABSL_FLAG(bool, exec, false, "run the command after -- against the suite, then stop");
 
 namespace {
@@ -96,7 +97,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (absl::GetFlag(FLAGS_demo_data)) {
-    if (absl::Status loaded = kam::testing::LoadDemoData((*suite)->account_address()); !loaded.ok()) {
+    const kam::testing::DemoAddresses addresses{(*suite)->account_address(),
+                                                (*suite)->interaction_address(),
+                                                (*suite)->scoring_address()};
+    if (absl::Status loaded = kam::testing::LoadDemoData(addresses); !loaded.ok()) {
       std::fprintf(stderr, "kam-local: %s\n", std::string(loaded.message()).c_str());
       return 1;
     }
