@@ -115,14 +115,19 @@ int main(int argc, char** argv) {
   std::printf(
       "KAM suite is up (Ctrl-C stops it):\n"
       "  account service      %s   (kam.account.v1; health and reflection on)\n"
-      "  interaction service  %s   (kam.interaction.v1)\n"
-      "  scoring service      %s   (kam.scoring.v1)\n"
+      "  interaction service  %s   (kam.interaction.v1; health and reflection on)\n"
+      "  scoring service      %s   (kam.scoring.v1; health and reflection on)\n"
       "  MariaDB              127.0.0.1:%d (socket %s)\n"
       "  data and logs        %s\n"
+      "%s"
       "Try: grpcurl -plaintext %s list    or see README.md for a Python client.\n",
       (*suite)->account_address().c_str(), (*suite)->interaction_address().c_str(),
       (*suite)->scoring_address().c_str(), (*suite)->db().port(), (*suite)->db().socket_path().c_str(),
-      (*suite)->data_dir().c_str(), (*suite)->account_address().c_str());
+      (*suite)->data_dir().c_str(),
+      absl::GetFlag(FLAGS_demo_data)
+          ? "  demo data            loaded: 8 accounts, a year of activity, one rating run\n"
+          : "",
+      (*suite)->account_address().c_str());
   std::fflush(stdout);
   int received = 0;
   sigwait(&signals, &received);

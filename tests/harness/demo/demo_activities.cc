@@ -1,6 +1,8 @@
 // The activity part of the demo: visits and meetings at both levels over the
 // last months, one visit planned, a follow-up due next week and one overdue
-// (Merchants Bank), Baoshan Steel's visit long overdue, and contact records.
+// (Merchants Bank), Baoshan Steel last visited 100 days ago (overdue only
+// while its tier has a visit cadence: the demo's rating run makes it D,
+// which has none), and contact records.
 #include <vector>
 
 #include "absl/strings/str_cat.h"

@@ -3,8 +3,8 @@
 //
 //   account      a group with subsidiaries, contacts, the account team, stages,
 //                churn, and last year's tiers (demo_accounts.cc)
-//   interaction  visits, calls, meetings (some visits overdue, a follow-up
-//                due), contact records (demo_activities.cc); service cases,
+//   interaction  visits, calls, meetings at both levels (a follow-up overdue,
+//                one due), contact records (demo_activities.cc); service cases,
 //                one past its SLA and escalated, and surveys (demo_cases.cc);
 //                orders, invoices and payments, some invoices overdue
 //                (demo_billing.cc); opportunities at every point of the
