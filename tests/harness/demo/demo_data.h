@@ -5,7 +5,7 @@
 //                churn, and last year's tiers (demo_accounts.cc)
 //   interaction  visits, calls, meetings at both levels (a follow-up overdue,
 //                one due), contact records (demo_activities.cc); service cases,
-//                one past its SLA and escalated, and surveys (demo_cases.cc);
+//                one escalated and soon past its SLA, and surveys (demo_cases.cc);
 //                orders, invoices and payments, some invoices overdue
 //                (demo_billing.cc); opportunities at every point of the
 //                pipeline, won and lost ones too (demo_opportunities.cc)
