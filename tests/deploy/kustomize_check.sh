@@ -13,14 +13,28 @@ if ! command -v kubectl >/dev/null 2>&1; then
   exit 77
 fi
 
+# The services; each has the same set of objects.
+readonly services=(account interaction scoring)
+
 # What every overlay must contain (kind/name, as `kubectl kustomize` prints).
-readonly expected=(
-  "ConfigMap/kam-account"
-  "Service/kam-account"
-  "Deployment/kam-account"
-  "PodDisruptionBudget/kam-account"
-  "HorizontalPodAutoscaler/kam-account"
-  "Job/kam-account-migrate"
+expected=()
+for service in "${services[@]}"; do
+  expected+=(
+    "ConfigMap/kam-$service"
+    "Service/kam-$service"
+    "Deployment/kam-$service"
+    "PodDisruptionBudget/kam-$service"
+    "HorizontalPodAutoscaler/kam-$service"
+    "Job/kam-$service-migrate"
+  )
+done
+
+# The in-cluster addresses the dependent services are configured with must be
+# Services this kustomization renders (and their ports).
+readonly upstreams=(
+  "KAM_INTERACTION_ACCOUNT_SERVICE: kam-account:50051"
+  "KAM_SCORING_ACCOUNT_SERVICE: kam-account:50051"
+  "KAM_SCORING_INTERACTION_SERVICE: kam-interaction:50052"
 )
 
 failed=0
@@ -50,9 +64,24 @@ for dir in "$k8s_dir"/base "$k8s_dir"/overlays/*/; do
       dir_failed=1
     fi
   done
+  for upstream in "${upstreams[@]}"; do
+    if ! grep -qF "$upstream" <<<"$rendered"; then
+      echo "FAIL: $dir does not configure $upstream"
+      dir_failed=1
+    fi
+  done
+  # Every server and migration Job probes or runs its own binary: the gRPC
+  # health probes on its own port, the image's binary by name.
+  for service in interaction scoring; do
+    if ! grep -qF "command: [\"/usr/local/bin/kam-$service\"]" <<<"$rendered" &&
+       ! grep -qF -- "- /usr/local/bin/kam-$service" <<<"$rendered"; then
+      echo "FAIL: $dir never runs /usr/local/bin/kam-$service"
+      dir_failed=1
+    fi
+  done
   # The overlays must pin an image tag of their own.
-  if [[ "$dir" == */overlays/* ]] && grep -qE 'image: kam/account:latest$' <<<"$rendered"; then
-    echo "FAIL: $dir still uses the placeholder image kam/account:latest"
+  if [[ "$dir" == */overlays/* ]] && grep -qE 'image: kam/[a-z]+:latest$' <<<"$rendered"; then
+    echo "FAIL: $dir still uses a placeholder image kam/<service>:latest"
     dir_failed=1
   fi
   if ((dir_failed)); then
