@@ -126,7 +126,12 @@ absl::Status AlertStore::InsertAlerts(int64_t run_id, const std::vector<Alert>& 
                                       absl::Time now) {
   constexpr size_t kPerStatement = 100;
   const std::string time = common::ToSqlDateTime(now);
-  return common::WithConnection(*pool_, "storing alerts", [&](common::SqlConnection& c) {
+  // One transaction, and nothing if the run has alerts already: a run
+  // resumed after a crash between storing its alerts and publishing stores
+  // them again, and must not raise them twice.
+  return common::RunInTransaction(*pool_, "storing alerts", [&](common::SqlConnection& c) {
+    auto existing = c.Query("SELECT 1 FROM alerts WHERE run_id = ? LIMIT 1", run_id);
+    if (existing->next()) return absl::OkStatus();
     size_t done = 0;
     while (done < alerts.size()) {
       const size_t chunk = alerts.size() - done >= kPerStatement ? kPerStatement : 1;

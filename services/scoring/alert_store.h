@@ -30,7 +30,9 @@ class AlertStore {
  public:
   explicit AlertStore(common::ConnectionPool* pool) : pool_(pool), ids_(pool, "alerts") {}
 
-  // Stores a run's alerts, raised at `now`, many per statement.
+  // Stores a run's alerts, raised at `now`, many per statement, all in one
+  // transaction; does nothing when the run has alerts stored already (a
+  // resumed run stores them again).
   absl::Status InsertAlerts(int64_t run_id, const std::vector<Alert>& alerts, absl::Time now);
 
   // Checks a ListAlertsRequest.filter (account, kind, severity, run,
