@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/etag.h"
+#include "common/filter_sql.h"
 #include "common/proto_time.h"
 #include "common/resource_name.h"
 #include "common/sql_error.h"
@@ -190,10 +191,7 @@ std::vector<SqlValue> PaddedIds(const std::vector<int64_t>& ids, std::string* pl
 
 // --- filters ------------------------------------------------------------
 
-struct SqlFragment {
-  std::string sql;
-  std::vector<SqlValue> params;
-};
+using common::SqlFragment;
 
 // Parses an enum value given short ("A", "stable") or in full ("TIER_A").
 template <typename Enum>
@@ -321,24 +319,6 @@ absl::Status AccountComparisonToSql(const common::FilterComparison& c, SqlFragme
       "\" is not supported; use tier, stage, state, category, owner, parent_account, "
       "industry, region, external_id, single_contact_risk, create_time, update_time or "
       "labels.<key>"));
-}
-
-absl::Status FilterToSql(const common::FilterNode& node, SqlFragment* out) {
-  if (node.kind == common::FilterNode::Kind::kComparison) {
-    return AccountComparisonToSql(node.comparison, out);
-  }
-  if (node.children.empty()) {
-    out->sql.append("TRUE");
-    return absl::OkStatus();
-  }
-  const char* joiner = node.kind == common::FilterNode::Kind::kAnd ? " AND " : " OR ";
-  out->sql.push_back('(');
-  for (size_t i = 0; i < node.children.size(); ++i) {
-    if (i > 0) out->sql.append(joiner);
-    if (absl::Status s = FilterToSql(node.children[i], out); !s.ok()) return s;
-  }
-  out->sql.push_back(')');
-  return absl::OkStatus();
 }
 
 const char* OrderColumn(AccountOrder::Key key) {
@@ -959,7 +939,10 @@ absl::StatusOr<Page<StoredAccount>> AccountStore::ListAccounts(
     const common::FilterNode& filter, const AccountOrder& order, bool show_deleted,
     const std::optional<common::PageCursor>& cursor, int limit) {
   SqlFragment where;
-  if (absl::Status s = FilterToSql(filter, &where); !s.ok()) return s;
+  if (absl::Status s = common::FilterToSql(filter, AccountComparisonToSql, &where);
+      !s.ok()) {
+    return s;
+  }
   std::string sql = absl::StrCat("SELECT ", kAccountColumns, " FROM accounts a WHERE ",
                                  where.sql);
   if (!show_deleted) sql.append(" AND a.delete_time IS NULL");

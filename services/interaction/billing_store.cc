@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/etag.h"
+#include "common/filter_sql.h"
 #include "common/proto_time.h"
 #include "common/resource_name.h"
 #include "common/sql_error.h"
@@ -197,10 +198,8 @@ void LoadAllocations(SqlConnection& connection, std::vector<StoredPayment>& paym
 
 // --- filters ------------------------------------------------------------
 
-struct SqlFragment {
-  std::string sql;
-  std::vector<SqlValue> params;
-};
+using common::FilterToSql;
+using common::SqlFragment;
 
 using ComparisonMapper =
     std::function<absl::Status(const common::FilterComparison&, SqlFragment*)>;
@@ -287,23 +286,6 @@ absl::StatusOr<bool> BoolValue(const common::FilterComparison& c) {
 absl::Status Unsupported(const common::FilterComparison& c, absl::string_view fields) {
   return absl::InvalidArgumentError(absl::StrCat("filter field \"", c.field.substr(0, 64),
                                                  "\" is not supported; use ", fields));
-}
-
-absl::Status FilterToSql(const common::FilterNode& node, const ComparisonMapper& map,
-                         SqlFragment* out) {
-  if (node.kind == common::FilterNode::Kind::kComparison) return map(node.comparison, out);
-  if (node.children.empty()) {
-    out->sql.append("TRUE");
-    return absl::OkStatus();
-  }
-  const char* joiner = node.kind == common::FilterNode::Kind::kAnd ? " AND " : " OR ";
-  out->sql.push_back('(');
-  for (size_t i = 0; i < node.children.size(); ++i) {
-    if (i > 0) out->sql.append(joiner);
-    if (absl::Status s = FilterToSql(node.children[i], map, out); !s.ok()) return s;
-  }
-  out->sql.push_back(')');
-  return absl::OkStatus();
 }
 
 absl::Status OrderComparison(const common::FilterComparison& c, SqlFragment* out) {

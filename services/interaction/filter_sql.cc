@@ -43,23 +43,4 @@ absl::StatusOr<std::string> FilterTime(const common::FilterComparison& c) {
   return common::ToSqlDateTime(t);
 }
 
-absl::Status FilterToSql(const common::FilterNode& node, const ComparisonToSql& comparison,
-                         SqlFragment* out) {
-  if (node.kind == common::FilterNode::Kind::kComparison) {
-    return comparison(node.comparison, out);
-  }
-  if (node.children.empty()) {
-    out->sql.append("TRUE");
-    return absl::OkStatus();
-  }
-  const char* joiner = node.kind == common::FilterNode::Kind::kAnd ? " AND " : " OR ";
-  out->sql.push_back('(');
-  for (size_t i = 0; i < node.children.size(); ++i) {
-    if (i > 0) out->sql.append(joiner);
-    if (absl::Status s = FilterToSql(node.children[i], comparison, out); !s.ok()) return s;
-  }
-  out->sql.push_back(')');
-  return absl::OkStatus();
-}
-
 }  // namespace kam::interaction::cases

@@ -16,15 +16,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/filter.h"
+#include "common/filter_sql.h"
 #include "common/mysql_pool.h"
 
 namespace kam::interaction::cases {
 
-// A condition and the values of its `?`s, in order.
-struct SqlFragment {
-  std::string sql;
-  std::vector<common::SqlValue> params;
-};
+// The shared walk over AND and OR (common/filter_sql.h).
+using common::FilterToSql;
+using common::SqlFragment;
 
 // INVALID_ARGUMENT unless the comparison is = or !=.
 absl::Status OnlyEquality(const common::FilterComparison& c);
@@ -55,12 +54,6 @@ absl::StatusOr<int64_t> FilterEnum(const common::FilterComparison& c, absl::stri
       absl::StrCat("filter value \"", c.value.substr(0, 64), "\" is not a valid ", c.field));
 }
 
-// Appends the condition of `node` to `out`: AND and OR groups in
-// parentheses, each comparison through `comparison`, TRUE for an empty
-// filter.
-using ComparisonToSql = std::function<absl::Status(const common::FilterComparison&, SqlFragment*)>;
-absl::Status FilterToSql(const common::FilterNode& node, const ComparisonToSql& comparison,
-                         SqlFragment* out);
 
 }  // namespace kam::interaction::cases
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/etag.h"
+#include "common/filter_sql.h"
 #include "common/proto_time.h"
 #include "common/resource_name.h"
 #include "common/sql_error.h"
@@ -259,10 +260,7 @@ StoredStageProbabilities ReadProbabilities(SqlConnection& connection, bool lock)
 
 // --- filters ----------------------------------------------------------------------
 
-struct SqlFragment {
-  std::string sql;
-  std::vector<SqlValue> params;
-};
+using common::SqlFragment;
 
 const char* SqlOp(common::FilterOp op) {
   switch (op) {
@@ -351,24 +349,6 @@ absl::Status ComparisonToSql(const common::FilterComparison& c, SqlFragment* out
       "filter field \"", f.substr(0, 64),
       "\" is not supported; use account, owner, stage, state, class, expected_close_time, "
       "create_time or update_time"));
-}
-
-absl::Status FilterToSql(const common::FilterNode& node, SqlFragment* out) {
-  if (node.kind == common::FilterNode::Kind::kComparison) {
-    return ComparisonToSql(node.comparison, out);
-  }
-  if (node.children.empty()) {
-    out->sql.append("TRUE");
-    return absl::OkStatus();
-  }
-  const char* joiner = node.kind == common::FilterNode::Kind::kAnd ? " AND " : " OR ";
-  out->sql.push_back('(');
-  for (size_t i = 0; i < node.children.size(); ++i) {
-    if (i > 0) out->sql.append(joiner);
-    if (absl::Status s = FilterToSql(node.children[i], out); !s.ok()) return s;
-  }
-  out->sql.push_back(')');
-  return absl::OkStatus();
 }
 
 template <typename Row>
@@ -526,7 +506,9 @@ absl::StatusOr<OpportunityPage<StoredOpportunity>> OpportunityStore::List(
     const common::FilterNode& filter, bool show_deleted,
     const std::optional<common::PageCursor>& cursor, int limit) {
   SqlFragment where;
-  if (absl::Status s = FilterToSql(filter, &where); !s.ok()) return s;
+  if (absl::Status s = common::FilterToSql(filter, ComparisonToSql, &where); !s.ok()) {
+    return s;
+  }
   std::string sql = absl::StrCat("SELECT ", SelectColumns(), " FROM opportunities o WHERE ",
                                  where.sql, " AND o.id > ?");
   if (!show_deleted) sql.append(" AND o.delete_time IS NULL");

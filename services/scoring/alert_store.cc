@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/etag.h"
+#include "common/filter_sql.h"
 #include "common/proto_time.h"
 #include "common/resource_name.h"
 #include "common/transaction.h"
@@ -103,21 +104,16 @@ absl::Status AlertComparison(const common::FilterComparison& c, std::string* sql
 
 absl::Status AlertFilterToSql(const common::FilterNode& node, std::string* sql,
                               std::vector<SqlValue>* params) {
-  if (node.kind == common::FilterNode::Kind::kComparison) {
-    return AlertComparison(node.comparison, sql, params);
-  }
-  if (node.children.empty()) {
-    sql->append("TRUE");
-    return absl::OkStatus();
-  }
-  const char* joiner = node.kind == common::FilterNode::Kind::kAnd ? " AND " : " OR ";
-  sql->push_back('(');
-  for (size_t i = 0; i < node.children.size(); ++i) {
-    if (i > 0) sql->append(joiner);
-    if (absl::Status s = AlertFilterToSql(node.children[i], sql, params); !s.ok()) return s;
-  }
-  sql->push_back(')');
-  return absl::OkStatus();
+  common::SqlFragment where;
+  absl::Status s = common::FilterToSql(
+      node,
+      [](const common::FilterComparison& c, common::SqlFragment* out) {
+        return AlertComparison(c, &out->sql, &out->params);
+      },
+      &where);
+  sql->append(where.sql);
+  for (SqlValue& v : where.params) params->push_back(std::move(v));
+  return s;
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/etag.h"
+#include "common/filter_sql.h"
 #include "common/proto_time.h"
 #include "common/sql_error.h"
 #include "common/transaction.h"
@@ -719,21 +720,16 @@ absl::Status RatingComparison(const common::FilterComparison& c, std::string* sq
 
 absl::Status RatingFilterToSql(const common::FilterNode& node, std::string* sql,
                                std::vector<SqlValue>* params) {
-  if (node.kind == common::FilterNode::Kind::kComparison) {
-    return RatingComparison(node.comparison, sql, params);
-  }
-  if (node.children.empty()) {
-    sql->append("TRUE");
-    return absl::OkStatus();
-  }
-  const char* joiner = node.kind == common::FilterNode::Kind::kAnd ? " AND " : " OR ";
-  sql->push_back('(');
-  for (size_t i = 0; i < node.children.size(); ++i) {
-    if (i > 0) sql->append(joiner);
-    if (absl::Status s = RatingFilterToSql(node.children[i], sql, params); !s.ok()) return s;
-  }
-  sql->push_back(')');
-  return absl::OkStatus();
+  common::SqlFragment where;
+  absl::Status s = common::FilterToSql(
+      node,
+      [](const common::FilterComparison& c, common::SqlFragment* out) {
+        return RatingComparison(c, &out->sql, &out->params);
+      },
+      &where);
+  sql->append(where.sql);
+  for (SqlValue& v : where.params) params->push_back(std::move(v));
+  return s;
 }
 
 }  // namespace
