@@ -43,6 +43,7 @@
 #include "grpcpp/grpcpp.h"
 #include "kam/account/v1/account.grpc.pb.h"
 #include "services/account/account_store.h"
+#include "tests/harness/bench_rates.h"
 #include "tests/harness/service_process.h"
 #include "tests/harness/suite.h"
 
@@ -65,29 +66,11 @@ namespace {
 
 namespace v1 = kam::account::v1;
 
-// ---------------------------------------------------------------- results
-
-struct Result {
-  int64_t ok = 0;
-  int64_t failed = 0;
-  double seconds = 0;
-  std::vector<int64_t> latencies_us;  // OK calls only
-
-  double rate() const { return seconds > 0 ? ok / seconds : 0; }
-  int64_t Percentile(double p) const {
-    if (latencies_us.empty()) return 0;
-    std::vector<int64_t> sorted = latencies_us;
-    const size_t k = std::min(sorted.size() - 1, static_cast<size_t>(p * sorted.size()));
-    std::nth_element(sorted.begin(), sorted.begin() + k, sorted.end());
-    return sorted[k];
-  }
-};
-
-const Result& Median(std::vector<Result>& rounds) {
-  std::sort(rounds.begin(), rounds.end(),
-            [](const Result& a, const Result& b) { return a.rate() < b.rate(); });
-  return rounds[rounds.size() / 2];
-}
+using kam::testing::BenchResult;
+using Result = BenchResult;
+using kam::testing::MedianRound;
+using kam::testing::Prepared;
+using kam::testing::RunRawSql;
 
 // ---------------------------------------------------------------- clients
 
@@ -226,69 +209,6 @@ Result RunCreates(Client& client, int concurrency, absl::Duration duration, int6
       });
 }
 
-// ---------------------------------------------------------------- raw SQL
-
-// `concurrency` threads, each with its own connection and the statement
-// prepared once (what the service's pool does), running `body` in a loop.
-Result RunRaw(int concurrency, absl::Duration duration, const std::string& user,
-              const std::string& password, int port,
-              const std::function<void(sql::Connection&, int64_t call)>& body) {
-  std::vector<std::thread> threads;
-  std::vector<Result> per_thread(concurrency);
-  std::atomic<int64_t> calls{0};
-  sql::mysql::MySQL_Driver* driver = sql::mysql::get_mysql_driver_instance();
-  const absl::Time start = absl::Now();
-  const absl::Time end = start + duration;
-  for (int t = 0; t < concurrency; ++t) {
-    threads.emplace_back([&, t] {
-      driver->threadInit();
-      {
-        sql::ConnectOptionsMap options;
-        options["hostName"] = sql::SQLString(absl::StrCat("tcp://127.0.0.1:", port));
-        options["userName"] = sql::SQLString(user);
-        options["password"] = sql::SQLString(password);
-        options["schema"] = sql::SQLString("kam_account");
-        options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
-        std::unique_ptr<sql::Connection> connection(driver->connect(options));
-        std::unique_ptr<sql::Statement> statement(connection->createStatement());
-        statement->execute("SET time_zone = '+00:00'");
-        Result& r = per_thread[t];
-        while (absl::Now() < end) {
-          const absl::Time begin = absl::Now();
-          try {
-            body(*connection, calls.fetch_add(1));
-            ++r.ok;
-            r.latencies_us.push_back(absl::ToInt64Microseconds(absl::Now() - begin));
-          } catch (const sql::SQLException& e) {
-            ++r.failed;
-          }
-        }
-      }
-      driver->threadEnd();
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
-  Result result;
-  result.seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  for (Result& r : per_thread) {
-    result.ok += r.ok;
-    result.failed += r.failed;
-    result.latencies_us.insert(result.latencies_us.end(), r.latencies_us.begin(),
-                               r.latencies_us.end());
-  }
-  return result;
-}
-
-// Per-connection prepared statements, keyed by connection.
-sql::PreparedStatement& Prepared(sql::Connection& connection, const std::string& sql) {
-  thread_local std::map<std::pair<sql::Connection*, std::string>,
-                        std::unique_ptr<sql::PreparedStatement>>
-      cache;
-  auto& slot = cache[{&connection, sql}];
-  if (slot == nullptr) slot.reset(connection.prepareStatement(sql));
-  return *slot;
-}
-
 // ---------------------------------------------------------------- echo
 
 // The echo server: the same server framework and thread count as
@@ -358,11 +278,7 @@ int ServeEcho(int port) {
   return 0;
 }
 
-void PrintRow(const char* name, const Result& r) {
-  std::printf("  %-26s %10.0f %9lld %9lld %8lld\n", name, r.rate(),
-              static_cast<long long>(r.Percentile(0.50)),
-              static_cast<long long>(r.Percentile(0.99)), static_cast<long long>(r.failed));
-}
+void PrintRow(const char* name, const Result& r) { kam::testing::PrintRateRow(name, r, 26); }
 
 double Combined(double echo, double raw) { return 1.0 / (1.0 / echo + 1.0 / raw); }
 
@@ -445,11 +361,12 @@ int main(int argc, char** argv) {
   std::vector<Result> echo_callback_r, echo_framework_r, raw_select_r, get_r, raw_insert_r,
       create_r;
   std::atomic<int64_t> raw_insert_id{int64_t{1} << 40};  // far from service ids
+  const kam::testing::RawSqlTarget raw_target{db_port, "kam_account", password, "kam_account"};
   const std::string now = kam::common::ToSqlDateTime(kam::common::NowMicros());
   for (int round = 0; round < rounds; ++round) {
     echo_callback_r.push_back(RunGets(*echo_clients[0], concurrency, phase, names));
     echo_framework_r.push_back(RunGets(*echo_clients[1], concurrency, phase, names));
-    raw_select_r.push_back(RunRaw(concurrency, phase, "kam_account", password, db_port,
+    raw_select_r.push_back(RunRawSql(raw_target, concurrency, phase,
                                   [&](sql::Connection& c, int64_t call) {
                                     sql::PreparedStatement& s =
                                         Prepared(c, kam::account::GetAccountSql());
@@ -458,8 +375,8 @@ int main(int argc, char** argv) {
                                     if (!rs->next()) throw sql::SQLException("no row");
                                   }));
     get_r.push_back(RunGets(service, concurrency, phase, names));
-    raw_insert_r.push_back(RunRaw(
-        concurrency, phase, "kam_account", password, db_port, [&](sql::Connection& c, int64_t call) {
+    raw_insert_r.push_back(RunRawSql(
+        raw_target, concurrency, phase, [&](sql::Connection& c, int64_t call) {
           sql::PreparedStatement& s = Prepared(c, kam::account::InsertAccountSql());
           const int64_t id = raw_insert_id.fetch_add(1);
           const std::string key = absl::StrCat("raw-", round, "-", call);
@@ -492,12 +409,12 @@ int main(int argc, char** argv) {
                                   absl::StrCat("round", round), nullptr));
   }
 
-  const Result& echo_callback_m = Median(echo_callback_r);
-  const Result& echo_framework_m = Median(echo_framework_r);
-  const Result& raw_select_m = Median(raw_select_r);
-  const Result& get_m = Median(get_r);
-  const Result& raw_insert_m = Median(raw_insert_r);
-  const Result& create_m = Median(create_r);
+  const Result& echo_callback_m = MedianRound(echo_callback_r);
+  const Result& echo_framework_m = MedianRound(echo_framework_r);
+  const Result& raw_select_m = MedianRound(raw_select_r);
+  const Result& get_m = MedianRound(get_r);
+  const Result& raw_insert_m = MedianRound(raw_insert_r);
+  const Result& create_m = MedianRound(create_r);
   std::printf("  %-26s %10s %9s %9s %8s\n", "phase (median round)", "calls/s", "p50 us",
               "p99 us", "failed");
   PrintRow("echo, gRPC callback API", echo_callback_m);

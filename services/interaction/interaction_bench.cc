@@ -52,6 +52,7 @@
 #include "services/interaction/activity_store.h"
 #include "services/interaction/facts_store.h"
 #include "tests/harness/bench_book.h"
+#include "tests/harness/bench_rates.h"
 #include "tests/harness/suite.h"
 
 ABSL_FLAG(int64_t, accounts, 1000000, "accounts in the book (with their interaction records)");
@@ -67,40 +68,7 @@ namespace {
 
 namespace v1 = kam::interaction::v1;
 
-// ---------------------------------------------------------------- results
-
-struct Result {
-  int64_t ok = 0;
-  int64_t failed = 0;
-  double seconds = 0;
-  std::vector<int64_t> latencies_us;  // OK calls only
-
-  double rate() const { return seconds > 0 ? ok / seconds : 0; }
-  int64_t Percentile(double p) const {
-    if (latencies_us.empty()) return 0;
-    std::vector<int64_t> sorted = latencies_us;
-    const size_t k = std::min(sorted.size() - 1, static_cast<size_t>(p * sorted.size()));
-    std::nth_element(sorted.begin(), sorted.begin() + k, sorted.end());
-    return sorted[k];
-  }
-  void Add(const Result& other) {
-    ok += other.ok;
-    failed += other.failed;
-    latencies_us.insert(latencies_us.end(), other.latencies_us.begin(), other.latencies_us.end());
-  }
-};
-
-const Result& Median(std::vector<Result>& rounds) {
-  std::sort(rounds.begin(), rounds.end(),
-            [](const Result& a, const Result& b) { return a.rate() < b.rate(); });
-  return rounds[rounds.size() / 2];
-}
-
-void PrintRow(const char* name, const Result& r) {
-  std::printf("  %-28s %10.0f %9lld %9lld %8lld\n", name, r.rate(),
-              static_cast<long long>(r.Percentile(0.50)),
-              static_cast<long long>(r.Percentile(0.99)), static_cast<long long>(r.failed));
-}
+using Result = kam::testing::BenchResult;
 
 // ---------------------------------------------------------------- create
 
@@ -171,57 +139,6 @@ Result RunCreates(const std::string& address, int concurrency, absl::Duration du
   for (std::thread& w : workers) w.join();
   Result result;
   result.seconds = absl::ToDoubleSeconds(absl::Now() - begin);
-  for (const Result& r : per_thread) result.Add(r);
-  return result;
-}
-
-// `concurrency` threads, each with its own connection (a pool of one per
-// client slot, as the service's pool) and the statement prepared once,
-// running `body` in a loop until `duration` ends.
-Result RunRaw(int concurrency, absl::Duration duration, const std::string& password, int port,
-              const std::function<void(sql::PreparedStatement&, int64_t call)>& body) {
-  std::vector<std::thread> threads;
-  std::vector<Result> per_thread(concurrency);
-  std::atomic<int64_t> calls{0};
-  sql::mysql::MySQL_Driver* driver = sql::mysql::get_mysql_driver_instance();
-  const absl::Time start = absl::Now();
-  const absl::Time end = start + duration;
-  for (int t = 0; t < concurrency; ++t) {
-    threads.emplace_back([&, t] {
-      driver->threadInit();
-      try {
-        sql::ConnectOptionsMap options;
-        options["hostName"] = sql::SQLString(absl::StrCat("tcp://127.0.0.1:", port));
-        options["userName"] = sql::SQLString("kam_interaction");
-        options["password"] = sql::SQLString(password);
-        options["schema"] = sql::SQLString("kam_interaction");
-        options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
-        std::unique_ptr<sql::Connection> connection(driver->connect(options));
-        std::unique_ptr<sql::Statement> statement(connection->createStatement());
-        statement->execute("SET time_zone = '+00:00'");
-        std::unique_ptr<sql::PreparedStatement> insert(
-            connection->prepareStatement(kam::interaction::activity::InsertActivitySql()));
-        Result& r = per_thread[t];
-        while (absl::Now() < end) {
-          const absl::Time begin = absl::Now();
-          try {
-            body(*insert, calls.fetch_add(1));
-            ++r.ok;
-            r.latencies_us.push_back(absl::ToInt64Microseconds(absl::Now() - begin));
-          } catch (const sql::SQLException& e) {
-            if (r.failed == 0) std::fprintf(stderr, "raw insert failed: %s\n", e.what());
-            ++r.failed;
-          }
-        }
-      } catch (const sql::SQLException& e) {
-        std::fprintf(stderr, "raw connection failed: %s\n", e.what());
-      }
-      driver->threadEnd();
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
-  Result result;
-  result.seconds = absl::ToDoubleSeconds(absl::Now() - start);
   for (const Result& r : per_thread) result.Add(r);
   return result;
 }
@@ -377,10 +294,14 @@ int main(int argc, char** argv) {
   const std::string password = (*suite)->db_password("interaction");
   const int db_port = (*suite)->db().port();
   std::atomic<int64_t> raw_id{int64_t{1} << 40};  // far from the service's ids
+  const kam::testing::RawSqlTarget raw_target{db_port, "kam_interaction", password,
+                                              "kam_interaction"};
   std::vector<Result> raw_r, service_r;
   for (int round = 0; round < rounds; ++round) {
     raw_r.push_back(
-        RunRaw(concurrency, phase, password, db_port, [&](sql::PreparedStatement& s, int64_t call) {
+        kam::testing::RunRawSql(raw_target, concurrency, phase, [&](sql::Connection& c, int64_t call) {
+          sql::PreparedStatement& s =
+              kam::testing::Prepared(c, kam::interaction::activity::InsertActivitySql());
           int i = 1;
           s.setInt64(i++, raw_id.fetch_add(1));
           s.setInt64(i++, account_of(call));
@@ -419,12 +340,12 @@ int main(int argc, char** argv) {
                                      a->set_outcome("agreed next steps");
                                    }));
   }
-  const Result& raw_m = Median(raw_r);
-  const Result& service_m = Median(service_r);
+  const Result& raw_m = kam::testing::MedianRound(raw_r);
+  const Result& service_m = kam::testing::MedianRound(service_r);
   std::printf("  %-28s %10s %9s %9s %8s\n", "create (median round)", "calls/s", "p50 us", "p99 us",
               "failed");
-  PrintRow("raw insert, same row", raw_m);
-  PrintRow("CreateActivity", service_m);
+  kam::testing::PrintRateRow("raw insert, same row", raw_m);
+  kam::testing::PrintRateRow("CreateActivity", service_m);
   std::printf(
       "  ratio %.2f (CreateActivity / raw insert; the service also asks kam-account for\n"
       "  the account, checks the request id and writes in a transaction)\n",
