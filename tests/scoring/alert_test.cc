@@ -75,7 +75,7 @@ const World& TheWorld() {
     auto* w = new World;
     w->x = AccountWithRevenue(120000);
     w->y = AccountWithRevenue(60000);
-    w->policy = CreatePolicy(ThresholdPolicy(100000, 50000, 10000));
+    w->policy = MustCreatePolicy(ThresholdPolicy(100000, 50000, 10000)).name();
     w->run1 = RunToSuccess(w->policy);
     SetThresholds(w->policy, 150000, 100000, 50000);
     sv1::WatchAlertsRequest watch;

@@ -34,7 +34,7 @@ const World& TheWorld() {
     for (int64_t revenue : {200000, 120000, 80000, 60000, 30000, 20000, 10000, 5000, 5000, 0, 0}) {
       w->accounts.push_back(AccountWithRevenue(revenue));
     }
-    w->policy = CreatePolicy(ThresholdPolicy(100000, 50000, 10000));
+    w->policy = MustCreatePolicy(ThresholdPolicy(100000, 50000, 10000)).name();
     w->run1 = RunToSuccess(w->policy);
     SetThresholds(w->policy, 150000, 100000, 25000);
     MustInvoice(w->accounts[10], 100000);
@@ -258,7 +258,7 @@ TEST(Errors, UnknownAndMalformedRuns) {
 TEST(Errors, OnlySucceededRunsAreReported) {
   const World& w = TheWorld();
   ASSERT_TRUE(Suite().StopService("interaction").ok());
-  const sv1::RatingRun run = StartRun(w.policy);
+  const sv1::RatingRun run = StartRun(w.policy).value;
   AwaitRun(run.name(), sv1::RUN_STATE_RUNNING);
 
   auto expect_refused = [&](const std::string& state) {

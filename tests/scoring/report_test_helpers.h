@@ -1,6 +1,6 @@
 // Shared set-up for the report and alert integration tests
-// (tests/scoring/report_test.cc, alert_test.cc): a suite with MariaDB and the
-// account, interaction and scoring services as processes; accounts whose
+// (tests/scoring/report_test.cc, alert_test.cc), on top of the rating
+// helpers (suite, stubs, policies, runs): accounts whose
 // value is invoiced revenue, created through the account and billing APIs; a
 // threshold policy (so each account's tier follows from its own revenue and
 // the expected figures can be worked out by hand); and runs driven to their
@@ -18,42 +18,17 @@
 #include "kam/scoring/v1/policy.grpc.pb.h"
 #include "kam/scoring/v1/rating.grpc.pb.h"
 #include "kam/scoring/v1/report.grpc.pb.h"
-#include "tests/interaction/billing_client.h"
+#include "tests/scoring/rating_test_helpers.h"
 
 namespace kam::testing {
 
-namespace sv1 = ::kam::scoring::v1;
-
-inline LocalSuite::Options ScoringSuiteOptions() {
-  LocalSuite::Options options;
-  options.services = {"account", "interaction", "scoring"};
-  return options;
-}
-
-template <typename GrpcService>
-typename GrpcService::Stub& ScoringStub() {
-  static typename GrpcService::Stub* stub =
-      GrpcService::NewStub(grpc::CreateChannel(Suite().scoring_address(),
-                                               grpc::InsecureChannelCredentials()))
-          .release();
+inline sv1::ReportService::Stub& Reports() {
+  static sv1::ReportService::Stub* stub = sv1::ReportService::NewStub(ScoringChannel()).release();
   return *stub;
 }
-
-inline sv1::ScoringPolicyService::Stub& Policies() {
-  return ScoringStub<sv1::ScoringPolicyService>();
-}
-inline sv1::RatingService::Stub& Ratings() { return ScoringStub<sv1::RatingService>(); }
-inline sv1::ReportService::Stub& Reports() { return ScoringStub<sv1::ReportService>(); }
-inline sv1::AlertService::Stub& Alerts() { return ScoringStub<sv1::AlertService>(); }
-
-// One unary call of any scoring stub with a fresh context.
-template <typename Stub, typename Request, typename Response>
-Reply<Response> Rpc(Stub& stub,
-                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    const Request& request, const std::string& actor = "test") {
-  Reply<Response> reply;
-  reply.status = (stub.*method)(Context(actor).get(), request, &reply.value);
-  return reply;
+inline sv1::AlertService::Stub& Alerts() {
+  static sv1::AlertService::Stub* stub = sv1::AlertService::NewStub(ScoringChannel()).release();
+  return *stub;
 }
 
 // An account (EUR) whose revenue in the rated period is `revenue` minor
@@ -80,15 +55,6 @@ inline sv1::ScoringPolicy ThresholdPolicy(int64_t a_min, int64_t b_min, int64_t 
   return policy;
 }
 
-inline std::string CreatePolicy(const sv1::ScoringPolicy& policy) {
-  sv1::CreateScoringPolicyRequest request;
-  *request.mutable_policy() = policy;
-  Reply<sv1::ScoringPolicy> reply =
-      Rpc(Policies(), &sv1::ScoringPolicyService::Stub::CreateScoringPolicy, request);
-  EXPECT_OK(reply.status);
-  return reply.value.name();
-}
-
 // Replaces a policy's tiering (a new version once a run has used it).
 inline void SetThresholds(const std::string& policy, int64_t a_min, int64_t b_min,
                           int64_t c_min) {
@@ -101,29 +67,13 @@ inline void SetThresholds(const std::string& policy, int64_t a_min, int64_t b_mi
   EXPECT_OK(reply.status);
 }
 
-inline sv1::RatingRun StartRun(const std::string& policy) {
-  sv1::StartRatingRunRequest request;
-  request.set_policy(policy);
-  Reply<sv1::RatingRun> reply = Rpc(Ratings(), &sv1::RatingService::Stub::StartRatingRun, request);
-  EXPECT_OK(reply.status);
-  return reply.value;
-}
-
-inline sv1::RatingRun GetRun(const std::string& run) {
-  sv1::GetRatingRunRequest request;
-  request.set_name(run);
-  Reply<sv1::RatingRun> reply = Rpc(Ratings(), &sv1::RatingService::Stub::GetRatingRun, request);
-  EXPECT_OK(reply.status);
-  return reply.value;
-}
-
 // Polls the run until it is in `state` (or any end state); returns it.
 inline sv1::RatingRun AwaitRun(const std::string& run, sv1::RunState state,
                                absl::Duration timeout = absl::Seconds(90)) {
   const absl::Time deadline = absl::Now() + timeout;
   sv1::RatingRun current;
   for (;;) {
-    current = GetRun(run);
+    current = GetRun(run).value;
     const sv1::RunState s = current.state();
     if (s == state || s == sv1::RUN_STATE_SUCCEEDED || s == sv1::RUN_STATE_FAILED ||
         s == sv1::RUN_STATE_CANCELLED || absl::Now() > deadline) {
@@ -138,7 +88,9 @@ inline sv1::RatingRun AwaitRun(const std::string& run, sv1::RunState state,
 
 // Starts a run of the policy's latest version and waits for it to succeed.
 inline std::string RunToSuccess(const std::string& policy) {
-  const sv1::RatingRun run = StartRun(policy);
+  const Reply<sv1::RatingRun> started = StartRun(policy);
+  EXPECT_OK(started.status);
+  const sv1::RatingRun& run = started.value;
   AwaitRun(run.name(), sv1::RUN_STATE_SUCCEEDED);
   return run.name();
 }
