@@ -43,6 +43,7 @@
 #include "grpcpp/grpcpp.h"
 #include "kam/account/v1/account.grpc.pb.h"
 #include "services/account/account_store.h"
+#include "tests/harness/bench_loop.h"
 #include "tests/harness/bench_rates.h"
 #include "tests/harness/service_process.h"
 #include "tests/harness/suite.h"
@@ -74,86 +75,7 @@ using kam::testing::RunRawSql;
 
 // ---------------------------------------------------------------- clients
 
-// Closed loop over the async completion-queue API: one thread per core,
-// each with its own queue and channel keeping concurrency/threads calls in
-// flight. Cheaper per call than the callback API (no std::function, no hand
-// off to gRPC's internal threads), so the client takes less of the shared
-// CPU in every phase.
-class QueueLoop {
- public:
-  // Starts call number `call` on `cq` with `tag`; returns the reader.
-  using Start = std::function<std::unique_ptr<grpc::ClientAsyncResponseReader<v1::Account>>(
-      int64_t call, grpc::ClientContext* context, grpc::CompletionQueue* cq)>;
-
-  // Called with each OK response (from the client threads).
-  using OnOk = std::function<void(const v1::Account&)>;
-
-  static Result Run(int concurrency, int threads, absl::Duration duration, int64_t max_calls,
-                    const OnOk& on_ok, const Start& start) {
-    std::atomic<int64_t> started{0};
-    const absl::Time begin = absl::Now();
-    const absl::Time end = begin + duration;
-    std::vector<Result> per_thread(threads);
-    std::vector<std::thread> workers;
-    for (int t = 0; t < threads; ++t) {
-      const int slots = concurrency / threads + (t < concurrency % threads ? 1 : 0);
-      workers.emplace_back([&, t, slots] {
-        grpc::CompletionQueue cq;
-        Result& r = per_thread[t];
-        int active = 0;
-        auto launch = [&]() -> bool {
-          const int64_t call = started.fetch_add(1);
-          if (call >= max_calls || absl::Now() >= end) return false;
-          auto* c = new AsyncCall();
-          c->begin = absl::Now();
-          c->context.set_deadline(absl::ToChronoTime(c->begin + absl::Seconds(10)));
-          c->reader = start(call, &c->context, &cq);
-          c->reader->Finish(&c->response, &c->status, c);
-          ++active;
-          return true;
-        };
-        for (int i = 0; i < slots; ++i) launch();
-        void* tag;
-        bool ok;
-        while (active > 0 && cq.Next(&tag, &ok)) {
-          auto* c = static_cast<AsyncCall*>(tag);
-          --active;
-          if (ok && c->status.ok()) {
-            if (on_ok) on_ok(c->response);
-            ++r.ok;
-            r.latencies_us.push_back(absl::ToInt64Microseconds(absl::Now() - c->begin));
-          } else {
-            ++r.failed;
-          }
-          delete c;
-          launch();
-        }
-        cq.Shutdown();
-        while (cq.Next(&tag, &ok)) {
-        }
-      });
-    }
-    for (std::thread& w : workers) w.join();
-    Result result;
-    result.seconds = absl::ToDoubleSeconds(absl::Now() - begin);
-    for (Result& r : per_thread) {
-      result.ok += r.ok;
-      result.failed += r.failed;
-      result.latencies_us.insert(result.latencies_us.end(), r.latencies_us.begin(),
-                                 r.latencies_us.end());
-    }
-    return result;
-  }
-
- private:
-  struct AsyncCall {
-    absl::Time begin;
-    grpc::ClientContext context;
-    v1::Account response;
-    grpc::Status status;
-    std::unique_ptr<grpc::ClientAsyncResponseReader<v1::Account>> reader;
-  };
-};
+using QueueLoop = kam::testing::AsyncCallLoop<v1::Account>;
 
 // Channels (HTTP/2 connections), calls spread over them.
 class Client {

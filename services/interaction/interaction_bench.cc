@@ -52,6 +52,7 @@
 #include "services/interaction/activity_store.h"
 #include "services/interaction/facts_store.h"
 #include "tests/harness/bench_book.h"
+#include "tests/harness/bench_loop.h"
 #include "tests/harness/bench_rates.h"
 #include "tests/harness/suite.h"
 
@@ -74,73 +75,24 @@ using Result = kam::testing::BenchResult;
 
 constexpr int kClientThreads = 2;
 
-// Closed loop over the async completion-queue API (as account_bench): two
-// client threads, each with its own queue and channel, keeping
-// concurrency/2 CreateActivity calls in flight until `duration` ends.
+// Two client threads and two channels (HTTP/2 connections), calls spread
+// over them (tests/harness/bench_loop.h), until `duration` ends.
 Result RunCreates(const std::string& address, int concurrency, absl::Duration duration,
                   const std::function<void(int64_t call, v1::CreateActivityRequest*)>& fill) {
-  std::atomic<int64_t> started{0};
-  const absl::Time begin = absl::Now();
-  const absl::Time end = begin + duration;
-  std::vector<Result> per_thread(kClientThreads);
-  std::vector<std::thread> workers;
-  struct Call {
-    absl::Time begin;
-    grpc::ClientContext context;
-    v1::Activity response;
-    grpc::Status status;
-    std::unique_ptr<grpc::ClientAsyncResponseReader<v1::Activity>> reader;
-  };
-  for (int t = 0; t < kClientThreads; ++t) {
-    const int slots = concurrency / kClientThreads + (t < concurrency % kClientThreads ? 1 : 0);
-    workers.emplace_back([&, t, slots] {
-      grpc::ChannelArguments args;
-      args.SetInt("kam.channel", t);  // distinct args: distinct connections
-      auto stub = v1::ActivityService::NewStub(
-          grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
-      grpc::CompletionQueue cq;
-      Result& r = per_thread[t];
-      int active = 0;
-      auto launch = [&]() {
-        if (absl::Now() >= end) return;
-        const int64_t call = started.fetch_add(1);
-        auto* c = new Call();
-        c->begin = absl::Now();
-        c->context.set_deadline(absl::ToChronoTime(c->begin + absl::Seconds(10)));
+  std::vector<std::unique_ptr<v1::ActivityService::Stub>> stubs;
+  for (int i = 0; i < kClientThreads; ++i) {
+    grpc::ChannelArguments args;
+    args.SetInt("kam.channel", i);  // distinct args: distinct connections
+    stubs.push_back(v1::ActivityService::NewStub(
+        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args)));
+  }
+  return kam::testing::AsyncCallLoop<v1::Activity>::Run(
+      concurrency, kClientThreads, duration, INT64_MAX, nullptr,
+      [&](int64_t call, grpc::ClientContext* context, grpc::CompletionQueue* cq) {
         v1::CreateActivityRequest request;
         fill(call, &request);
-        c->reader = stub->AsyncCreateActivity(&c->context, request, &cq);
-        c->reader->Finish(&c->response, &c->status, c);
-        ++active;
-      };
-      for (int i = 0; i < slots; ++i) launch();
-      void* tag;
-      bool ok;
-      while (active > 0 && cq.Next(&tag, &ok)) {
-        auto* c = static_cast<Call*>(tag);
-        --active;
-        if (ok && c->status.ok()) {
-          ++r.ok;
-          r.latencies_us.push_back(absl::ToInt64Microseconds(absl::Now() - c->begin));
-        } else {
-          if (r.failed == 0) {
-            std::fprintf(stderr, "CreateActivity failed: %s\n", c->status.error_message().c_str());
-          }
-          ++r.failed;
-        }
-        delete c;
-        launch();
-      }
-      cq.Shutdown();
-      while (cq.Next(&tag, &ok)) {
-      }
-    });
-  }
-  for (std::thread& w : workers) w.join();
-  Result result;
-  result.seconds = absl::ToDoubleSeconds(absl::Now() - begin);
-  for (const Result& r : per_thread) result.Add(r);
-  return result;
+        return stubs[call % stubs.size()]->AsyncCreateActivity(context, request, cq);
+      });
 }
 
 // ---------------------------------------------------------------- facts
