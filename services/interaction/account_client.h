@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/coalescer.h"
 #include "common/grpc_server.h"
 #include "kam/account/v1/account.grpc.pb.h"
 
@@ -21,6 +22,8 @@ class AccountClient {
   AccountClient(const std::string& address, absl::Duration deadline);
 
   // `caller` (may be null) is forwarded as x-kam-actor / x-request-id.
+  // Concurrent GetAccount calls share one BatchGetAccounts call
+  // (common/coalescer.h), which forwards the first caller's identity.
   absl::StatusOr<account::v1::Account> GetAccount(const std::string& name,
                                                   const common::CallContext* caller);
   absl::StatusOr<account::v1::Contact> GetContact(const std::string& name,
@@ -33,8 +36,18 @@ class AccountClient {
       const account::v1::ListAccountsRequest& request, const common::CallContext* caller);
 
  private:
+  struct AccountRead {
+    const std::string* name;
+    const common::CallContext* caller;
+  };
+  using ReadResult = absl::StatusOr<account::v1::Account>;
+  absl::StatusOr<account::v1::Account> GetOneAccount(const std::string& name,
+                                                     const common::CallContext* caller);
+  std::vector<ReadResult> ReadBatch(const std::vector<const AccountRead*>& reads);
+
   std::unique_ptr<account::v1::AccountService::Stub> stub_;
   const absl::Duration deadline_;
+  common::Coalescer<AccountRead, ReadResult> account_reads_;
 };
 
 }  // namespace kam::interaction

@@ -123,8 +123,11 @@ absl::Status ActivityService::CreateActivity(const Ctx& ctx,
   if (absl::Status s = ValidateActivityFields(a, *account_id, now); !s.ok()) return s;
   TruncateTimesToMicros(&a);
 
-  // A retry is answered from the first call's result, even while the
-  // account service is down.
+  // A retry is answered from the first call's result (or rejected if its
+  // body differs). The request id is looked up only when the insert finds
+  // it taken or the account service says no (a retry is answered even while
+  // that service is down or the account has gone since), so a first call
+  // costs no lookup.
   const std::string& request_id = request.request_id();
   const std::string request_hash = RequestHash(request);
   auto first_result = [&]() -> absl::StatusOr<bool> {
@@ -139,12 +142,11 @@ absl::Status ActivityService::CreateActivity(const Ctx& ctx,
     *response = std::move((*first)->row.activity);
     return true;
   };
-  absl::StatusOr<bool> answered = first_result();
-  if (!answered.ok()) return answered.status();
-  if (*answered) return absl::OkStatus();
-
   a.set_account(AccountRef(*account_id));
   if (absl::Status s = CheckWithAccounts(ctx, nullptr, a, /*cost_changed=*/true); !s.ok()) {
+    absl::StatusOr<bool> answered = first_result();
+    if (!answered.ok()) return answered.status();
+    if (*answered) return absl::OkStatus();
     return s;
   }
 
@@ -165,8 +167,9 @@ absl::Status ActivityService::CreateActivity(const Ctx& ctx,
   absl::StatusOr<InsertOutcome> outcome = store_->InsertActivity(row, request_id, request_hash);
   if (!outcome.ok()) return outcome.status();
   if (*outcome == InsertOutcome::kDuplicateRequest) {
-    // A concurrent call with the same request id won the insert.
-    answered = first_result();
+    // A retry, or a concurrent call with the same request id that won the
+    // insert.
+    absl::StatusOr<bool> answered = first_result();
     if (!answered.ok()) return answered.status();
     if (!*answered) return ConcurrentRequest();
     return absl::OkStatus();

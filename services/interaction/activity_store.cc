@@ -2,6 +2,9 @@
 
 #include <cppconn/exception.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -119,6 +122,30 @@ std::vector<SqlValue> MutableValues(const StoredActivity& row) {
           row.version,
           SqlTime(true, a.update_time()),
           SqlTime(a.has_delete_time(), a.delete_time())};
+}
+
+// The values InsertActivitySql binds, in its order.
+std::vector<SqlValue> InsertValues(const StoredActivity& row, const std::string& request_id,
+                                   const std::string& request_hash) {
+  std::vector<SqlValue> values = {row.id, row.account_id};
+  std::vector<SqlValue> mutable_values = MutableValues(row);
+  values.insert(values.end(), std::make_move_iterator(mutable_values.begin()),
+                std::make_move_iterator(mutable_values.end()));
+  values.emplace_back(row.activity.creator());
+  values.push_back(SqlTime(true, row.activity.create_time()));
+  values.push_back(request_id.empty() ? SqlValue(nullptr) : SqlValue(request_id));
+  values.push_back(request_id.empty() ? SqlValue(nullptr) : SqlValue(request_hash));
+  return values;
+}
+
+// InsertActivitySql for `rows` rows (at most kMaxInsertBatch distinct
+// statements per connection).
+std::string MultiRowInsertSql(size_t rows) {
+  static constexpr char kRow[] =
+      ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  std::string sql = InsertActivitySql();
+  for (size_t i = 1; i < rows; ++i) sql.append(kRow);
+  return sql;
 }
 
 // Multi-row inserts of the participants (at most 50 each, so at most 50
@@ -291,26 +318,79 @@ absl::Status FilterToSql(const common::FilterNode& node, SqlFragment* out) {
 
 }  // namespace
 
+// Largest CreateActivity batch (one multi-row INSERT).
+constexpr int kMaxInsertBatch = 32;
+
 ActivityStore::ActivityStore(common::ConnectionPool* pool)
-    : pool_(pool), ids_(pool, "activities") {}
+    : pool_(pool),
+      inserts_(
+          [this](const std::vector<const PendingInsert*>& inserts) { return InsertBatch(inserts); },
+          kMaxInsertBatch),
+      ids_(pool, "activities") {}
 
 absl::StatusOr<InsertOutcome> ActivityStore::InsertActivity(const StoredActivity& row,
                                                             const std::string& request_id,
                                                             const std::string& request_hash) {
+  return inserts_.Call(PendingInsert{&row, &request_id, &request_hash});
+}
+
+std::vector<absl::StatusOr<InsertOutcome>> ActivityStore::InsertBatch(
+    const std::vector<const PendingInsert*>& inserts) {
+  // One INSERT for every activity of the batch, then the participants. A
+  // batch without participants is that one statement, which needs no
+  // transaction to be all or nothing.
+  const bool participants =
+      std::any_of(inserts.begin(), inserts.end(), [](const PendingInsert* insert) {
+        const v1::Activity& a = insert->row->activity;
+        return a.contacts_size() > 0 || a.team_members_size() > 0;
+      });
+  bool duplicate = false;
+  auto insert_all = [&](SqlConnection& connection) {
+    duplicate = false;
+    std::vector<SqlValue> values;
+    for (const PendingInsert* insert : inserts) {
+      std::vector<SqlValue> row =
+          InsertValues(*insert->row, *insert->request_id, *insert->request_hash);
+      values.insert(values.end(), std::make_move_iterator(row.begin()),
+                    std::make_move_iterator(row.end()));
+    }
+    try {
+      connection.Update(MultiRowInsertSql(inserts.size()), values);
+      for (const PendingInsert* insert : inserts) InsertParticipants(connection, *insert->row);
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() != common::kErDupEntry) throw;
+      duplicate = true;
+      return absl::AbortedError("duplicate key in an activity batch");  // rolls back
+    }
+    return absl::OkStatus();
+  };
+  const absl::Status status =
+      participants ? common::RunInTransaction(*pool_, "creating activities", insert_all)
+                   : common::WithConnection(*pool_, "creating activities", insert_all);
+  std::vector<absl::StatusOr<InsertOutcome>> outcomes;
+  if (duplicate) {
+    // A retried request id fails the whole batch and wrote nothing: insert
+    // row by row, so only that call learns of it.
+    for (const PendingInsert* insert : inserts) {
+      outcomes.push_back(InsertOne(*insert->row, *insert->request_id, *insert->request_hash));
+    }
+  } else if (status.ok()) {
+    outcomes.assign(inserts.size(), InsertOutcome::kInserted);
+  } else {
+    outcomes.assign(inserts.size(), status);
+  }
+  return outcomes;
+}
+
+absl::StatusOr<InsertOutcome> ActivityStore::InsertOne(const StoredActivity& row,
+                                                       const std::string& request_id,
+                                                       const std::string& request_hash) {
   InsertOutcome outcome = InsertOutcome::kInserted;
   absl::Status status =
       common::RunInTransaction(*pool_, "creating activity", [&](SqlConnection& connection) {
         outcome = InsertOutcome::kInserted;
-        const v1::Activity& a = row.activity;
-        std::vector<SqlValue> values = {row.id, row.account_id};
-        std::vector<SqlValue> mutable_values = MutableValues(row);
-        values.insert(values.end(), mutable_values.begin(), mutable_values.end());
-        values.emplace_back(a.creator());
-        values.push_back(SqlTime(true, a.create_time()));
-        values.push_back(request_id.empty() ? SqlValue(nullptr) : SqlValue(request_id));
-        values.push_back(request_id.empty() ? SqlValue(nullptr) : SqlValue(request_hash));
         try {
-          connection.Update(InsertActivitySql(), values);
+          connection.Update(InsertActivitySql(), InsertValues(row, request_id, request_hash));
         } catch (const sql::SQLException& e) {
           if (e.getErrorCode() != common::kErDupEntry) throw;
           outcome = InsertOutcome::kDuplicateRequest;

@@ -18,6 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/coalescer.h"
 #include "common/filter.h"
 #include "common/id_allocator.h"
 #include "common/mysql_pool.h"
@@ -70,8 +71,9 @@ class ActivityStore {
 
   absl::StatusOr<int64_t> NewActivityId() { return ids_.Next(); }
 
-  // Inserts the activity and its participants in one transaction.
+  // Inserts the activity and its participants, all or nothing.
   // kDuplicateRequest (nothing written) when `request_id` was used before.
+  // Concurrent calls share multi-row INSERT statements (common/coalescer.h).
   absl::StatusOr<InsertOutcome> InsertActivity(const StoredActivity& row,
                                                const std::string& request_id,
                                                const std::string& request_hash);
@@ -113,7 +115,19 @@ class ActivityStore {
       const std::vector<int64_t>& account_ids, absl::Time as_of);
 
  private:
+  struct PendingInsert {
+    const StoredActivity* row;
+    const std::string* request_id;
+    const std::string* request_hash;
+  };
+  std::vector<absl::StatusOr<InsertOutcome>> InsertBatch(
+      const std::vector<const PendingInsert*>& inserts);
+  // One activity in its own transaction.
+  absl::StatusOr<InsertOutcome> InsertOne(const StoredActivity& row, const std::string& request_id,
+                                          const std::string& request_hash);
+
   common::ConnectionPool* pool_;
+  common::Coalescer<PendingInsert, absl::StatusOr<InsertOutcome>> inserts_;
   common::IdAllocator ids_;
 };
 

@@ -300,7 +300,7 @@ int main(int argc, char** argv) {
   kam::testing::PrintRateRow("CreateActivity", service_m);
   std::printf(
       "  ratio %.2f (CreateActivity / raw insert; the service also asks kam-account for\n"
-      "  the account, checks the request id and writes in a transaction)\n",
+      "  the account first, and each of its worker threads waits for both)\n",
       raw_m.rate() > 0 ? service_m.rate() / raw_m.rate() : 0.0);
   return agree ? 0 : 2;
 }

@@ -233,6 +233,57 @@ TEST(CreateActivity, ConcurrentRetriesCreateOneActivity) {
       1u);
 }
 
+TEST(CreateActivity, ARetryIsAnsweredFromTheFirstResultAfterTheAccountIsDeleted) {
+  const v1::Account account = MakeAccount("GoneSince");
+  const std::string request_id = Unique("req");
+  Reply<iv1::Activity> first = Create(Visit(account.name()), request_id);
+  ASSERT_OK(first.status);
+  DeleteAccount(account.name());
+  Reply<iv1::Activity> again = Create(Visit(account.name()), request_id);
+  ASSERT_OK(again.status);
+  EXPECT_TRUE(Same(first.value, again.value));
+  iv1::Activity different = Visit(account.name());
+  different.set_subject("Another subject");
+  EXPECT_TRUE(HasCode(Create(different, request_id).status, grpc::StatusCode::ALREADY_EXISTS));
+  EXPECT_EQ(ListAll(absl::StrCat("account = \"", account.name(), "\"")).size(), 1u);
+}
+
+TEST(CreateActivity, ConcurrentCreatesEachGetTheirOwnAnswer) {
+  // Concurrent creates share statements and account look-ups: a retry or a
+  // missing account among them must not fail the others.
+  const v1::Account account = MakeAccount("Together");
+  const std::string retried = Unique("first");
+  Reply<iv1::Activity> first = Create(Visit(account.name()), retried);
+  ASSERT_OK(first.status);
+  constexpr int kCallers = 24;
+  std::vector<Reply<iv1::Activity>> replies(kCallers);
+  RunTogether(kCallers, [&](int i) {
+    iv1::Activity a = Visit(i % 4 == 1 ? "accounts/999999999" : account.name());
+    if (i % 4 == 3) a.add_team_members("alice");
+    replies[i] = Create(a, i % 4 == 0 ? retried : Unique("new"));
+  });
+  std::set<std::string> names;
+  for (int i = 0; i < kCallers; ++i) {
+    const Reply<iv1::Activity>& reply = replies[i];
+    if (i % 4 == 0) {
+      ASSERT_OK(reply.status);
+      EXPECT_TRUE(Same(reply.value, first.value));
+    } else if (i % 4 == 1) {
+      EXPECT_TRUE(HasCode(reply.status, grpc::StatusCode::NOT_FOUND));
+      EXPECT_EQ(reply.status.error_message(), "activity.account accounts/999999999 not found");
+    } else {
+      ASSERT_OK(reply.status);
+      names.insert(reply.value.name());
+    }
+  }
+  EXPECT_EQ(names.size(), size_t{kCallers / 2});
+  EXPECT_EQ(ListAll(absl::StrCat("account = \"", account.name(), "\"")).size(),
+            size_t{kCallers / 2 + 1});
+  EXPECT_EQ(
+      ListAll(absl::StrCat("team_member = alice AND account = \"", account.name(), "\"")).size(),
+      size_t{kCallers / 4});
+}
+
 // --- update -----------------------------------------------------------------------
 
 TEST(UpdateActivity, ChangesOnlyTheFieldsInTheMask) {
