@@ -632,7 +632,7 @@ absl::Status AccountService::CreateContact(const Ctx&, const v1::CreateContactRe
       // A retry of a create that succeeded before the account was deleted
       // still gets its first result.
       if (!request.request_id().empty() &&
-          store_->FindContactByRequest(request.request_id()).ok()) {
+          tx.FindContactByRequest(request.request_id()).ok()) {
         outcome = InsertOutcome::kDuplicateRequest;
         return absl::OkStatus();
       }
@@ -828,7 +828,7 @@ absl::Status AccountService::AddTeamMember(const Ctx& ctx, const v1::AddTeamMemb
     // answered even if the account was deleted since.
     if (!request_id.empty()) {
       absl::StatusOr<CreatedByRequest<StoredMembership>> first =
-          store_->FindMembershipByRequest(request_id);
+          tx.FindMembershipByRequest(request_id);
       if (first.ok()) {
         if (first->request_hash != request_hash) return RequestIdReused(request_id, "AddTeamMember");
         result = std::move(first->row);

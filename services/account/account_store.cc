@@ -1079,24 +1079,43 @@ absl::StatusOr<StoredContact> AccountStore::GetContact(int64_t account_id, int64
   return row;
 }
 
+namespace {
+
+// The contact a create with `request_id` made; ABORTED when none did (its
+// transaction rolled back). On the caller's connection, so a transaction
+// that holds a lock never waits for a second pooled connection.
+absl::StatusOr<CreatedByRequest<StoredContact>> ContactByRequest(SqlConnection& connection,
+                                                                 const std::string& request_id) {
+  auto rs = connection.Query(absl::StrCat("SELECT ", kContactColumns,
+                                          ", c.create_request_hash FROM contacts c "
+                                          "WHERE c.create_request_id = ?"),
+                             request_id);
+  if (!rs->next()) {
+    return absl::AbortedError("the request that used this request_id was rolled back; retry");
+  }
+  CreatedByRequest<StoredContact> found;
+  found.row = ReadContact(*rs);
+  found.request_hash = rs->getString(17);
+  return found;
+}
+
+}  // namespace
+
 absl::StatusOr<CreatedByRequest<StoredContact>> AccountStore::FindContactByRequest(
     const std::string& request_id) {
-  CreatedByRequest<StoredContact> found;
+  absl::StatusOr<CreatedByRequest<StoredContact>> found;
   absl::Status status =
       common::WithConnection(*pool_, "reading contact", [&](SqlConnection& connection) {
-        auto rs = connection.Query(absl::StrCat("SELECT ", kContactColumns,
-                                                ", c.create_request_hash FROM contacts c "
-                                                "WHERE c.create_request_id = ?"),
-                                   request_id);
-        if (!rs->next()) {
-          return absl::AbortedError("the request that used this request_id was rolled back; retry");
-        }
-        found.row = ReadContact(*rs);
-        found.request_hash = rs->getString(17);
+        found = ContactByRequest(connection, request_id);
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
   return found;
+}
+
+absl::StatusOr<CreatedByRequest<StoredContact>> AccountTx::FindContactByRequest(
+    const std::string& request_id) {
+  return ContactByRequest(connection_, request_id);
 }
 
 absl::StatusOr<Page<StoredContact>> AccountStore::ListContacts(
@@ -1118,25 +1137,42 @@ absl::StatusOr<Page<StoredContact>> AccountStore::ListContacts(
   return TrimPage(std::move(rows), limit);
 }
 
+namespace {
+
+// As ContactByRequest, for team memberships.
+absl::StatusOr<CreatedByRequest<StoredMembership>> MembershipByRequest(
+    SqlConnection& connection, const std::string& request_id) {
+  auto rs = connection.Query(absl::StrCat("SELECT ", kMembershipColumns,
+                                          ", m.create_request_hash FROM "
+                                          "team_memberships m WHERE "
+                                          "m.create_request_id = ?"),
+                             request_id);
+  if (!rs->next()) {
+    return absl::AbortedError("the request that used this request_id was rolled back; retry");
+  }
+  CreatedByRequest<StoredMembership> found;
+  found.row = ReadMembership(*rs);
+  found.request_hash = rs->getString(9);
+  return found;
+}
+
+}  // namespace
+
 absl::StatusOr<CreatedByRequest<StoredMembership>> AccountStore::FindMembershipByRequest(
     const std::string& request_id) {
-  CreatedByRequest<StoredMembership> found;
+  absl::StatusOr<CreatedByRequest<StoredMembership>> found;
   absl::Status status =
       common::WithConnection(*pool_, "reading team membership", [&](SqlConnection& connection) {
-        auto rs = connection.Query(absl::StrCat("SELECT ", kMembershipColumns,
-                                                ", m.create_request_hash FROM "
-                                                "team_memberships m WHERE "
-                                                "m.create_request_id = ?"),
-                                   request_id);
-        if (!rs->next()) {
-          return absl::AbortedError("the request that used this request_id was rolled back; retry");
-        }
-        found.row = ReadMembership(*rs);
-        found.request_hash = rs->getString(9);
+        found = MembershipByRequest(connection, request_id);
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
   return found;
+}
+
+absl::StatusOr<CreatedByRequest<StoredMembership>> AccountTx::FindMembershipByRequest(
+    const std::string& request_id) {
+  return MembershipByRequest(connection_, request_id);
 }
 
 absl::StatusOr<Page<StoredMembership>> AccountStore::ListMemberships(

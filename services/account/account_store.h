@@ -152,6 +152,15 @@ class AccountTx {
   int SubtreeHeight(int64_t id);
   int CountLiveChildren(int64_t id);
 
+  // The row a create with this request id made, read in this transaction
+  // (ABORTED when none did). Inside a transaction use these, not the
+  // store's: a second pooled connection taken while this one holds a lock
+  // can wait for ever when every connection waits on that lock.
+  absl::StatusOr<CreatedByRequest<StoredContact>> FindContactByRequest(
+      const std::string& request_id);
+  absl::StatusOr<CreatedByRequest<StoredMembership>> FindMembershipByRequest(
+      const std::string& request_id);
+
   absl::StatusOr<StoredContact> LockContact(int64_t account_id, int64_t contact_id);
   absl::StatusOr<InsertOutcome> InsertContact(const StoredContact& row,
                                               const std::string& request_id,

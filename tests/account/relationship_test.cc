@@ -1463,6 +1463,12 @@ TEST(Tiers, BadBatchesAreInvalidArgument) {
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(new kam::testing::SuiteEnvironment());
+  // Fewer database connections than handler threads, as under load: a
+  // handler that took a second pooled connection while its transaction
+  // holds a row lock others wait on would starve (the concurrent-retry
+  // tests race on one account).
+  kam::testing::LocalSuite::Options options;
+  options.account_args = {"--threads=8", "--db_pool_size=2"};
+  ::testing::AddGlobalTestEnvironment(new kam::testing::SuiteEnvironment(options));
   return RUN_ALL_TESTS();
 }
