@@ -98,6 +98,21 @@ grpc::Status AlertService::WatchAlerts(grpc::ServerContext* context,
   return server_->RunSync(
       "/kam.scoring.v1.AlertService/WatchAlerts", context,
       [&](const CallContext&) -> absl::Status {
+        {
+          absl::MutexLock lock(&mu_);
+          if (watches_ >= max_watches_) {
+            return absl::ResourceExhaustedError(absl::StrCat(
+                "at most ", max_watches_, " alert watches may be open at once; retry later"));
+          }
+          ++watches_;
+        }
+        struct Release {
+          AlertService* service;
+          ~Release() {
+            absl::MutexLock lock(&service->mu_);
+            --service->watches_;
+          }
+        } release{this};
         absl::StatusOr<common::FilterNode> filter = common::ParseFilter(request->filter());
         if (!filter.ok()) return filter.status();
         if (absl::Status s = AlertStore::CheckFilter(*filter); !s.ok()) return s;

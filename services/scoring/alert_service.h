@@ -23,9 +23,11 @@ class AlertService final : public AlertAsyncBase {
   // `poll_interval`: how often a watcher looks for new alerts. Alerts come
   // from rating runs (minutes apart at the least), so a short poll of one
   // indexed query is cheaper than a notification channel between replicas.
+  // `max_watches`: watches open at once; one more is RESOURCE_EXHAUSTED
+  // (each holds a thread and polls the database).
   AlertService(AlertStore* store, common::GrpcServer* server,
-               absl::Duration poll_interval = absl::Milliseconds(250))
-      : store_(store), server_(server), poll_interval_(poll_interval) {}
+               absl::Duration poll_interval = absl::Milliseconds(250), int max_watches = 100)
+      : store_(store), server_(server), poll_interval_(poll_interval), max_watches_(max_watches) {}
 
   void Register();
 
@@ -51,8 +53,10 @@ class AlertService final : public AlertAsyncBase {
   AlertStore* store_;
   common::GrpcServer* server_;
   const absl::Duration poll_interval_;
+  const int max_watches_;
   absl::Mutex mu_;
   bool stopped_ ABSL_GUARDED_BY(mu_) = false;
+  int watches_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace kam::scoring

@@ -42,6 +42,9 @@ ABSL_FLAG(absl::Duration, run_poll_interval, absl::Seconds(2),
 ABSL_FLAG(absl::Duration, publish_max_backoff, absl::Seconds(30),
           "longest wait between attempts to publish tiers while the account service is "
           "unavailable (waits start at 200ms and double)");
+ABSL_FLAG(int, max_alert_watches, 100,
+          "WatchAlerts streams open at once (each holds a thread and polls the database); "
+          "one more is RESOURCE_EXHAUSTED");
 ABSL_FLAG(absl::Duration, alert_poll, absl::Milliseconds(250),
           "how often a WatchAlerts stream looks for new alerts");
 
@@ -57,12 +60,18 @@ int main(int argc, char** argv) {
       argc, argv,
       {"account_service", "interaction_service", "call_deadline", "stream_deadline", "run_lease",
        "max_resumes", "publish_batch", "run_poll_interval", "publish_max_backoff",
-       "alert_poll"});
+       "alert_poll", "max_alert_watches"});
   if (!config.ok()) {
     std::fprintf(stderr, "kam-scoring: %s\n", std::string(config.status().message()).c_str());
     return 2;
   }
   const int publish_batch = absl::GetFlag(FLAGS_publish_batch);
+  const int max_alert_watches = absl::GetFlag(FLAGS_max_alert_watches);
+  if (max_alert_watches < 1 || max_alert_watches > 10000) {
+    std::fprintf(stderr, "kam-scoring: --max_alert_watches must be from 1 to 10000 (got %d)\n",
+                 max_alert_watches);
+    return 2;
+  }
   if (publish_batch < 1 || publish_batch > 1000) {
     std::fprintf(stderr, "kam-scoring: --publish_batch must be from 1 to 1000 (got %d)\n",
                  publish_batch);
@@ -128,7 +137,8 @@ int main(int argc, char** argv) {
   policies.Register(server);
   ratings.Register(server);
   reports.Register(server);
-  kam::scoring::AlertService alerts(&alert_store, &server, absl::GetFlag(FLAGS_alert_poll));
+  kam::scoring::AlertService alerts(&alert_store, &server, absl::GetFlag(FLAGS_alert_poll),
+                                    max_alert_watches);
   alerts.Register();
   if (absl::Status started = server.Start(); !started.ok()) {
     Log(LogLevel::kError, "cannot start", {{"error", started.message()}});

@@ -284,6 +284,56 @@ TEST(WatchAlerts, BadFilterEndsTheStreamAtOnce) {
   EXPECT_TRUE(IsInvalidField(reader->Finish(), "filter"));
 }
 
+// A watch kept open for `open_for`, then ended by its deadline: how it
+// ended (DEADLINE_EXCEEDED when the server had set it up).
+grpc::Status ShortWatch(absl::Duration open_for) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + open_for));
+  std::unique_ptr<grpc::ClientReader<sv1::Alert>> reader =
+      Alerts().WatchAlerts(&context, sv1::WatchAlertsRequest());
+  sv1::Alert alert;
+  while (reader->Read(&alert)) {
+  }
+  return reader->Finish();
+}
+
+void CloseWatch(grpc::ClientContext* context, grpc::ClientReader<sv1::Alert>* reader) {
+  context->TryCancel();
+  sv1::Alert alert;
+  while (reader->Read(&alert)) {
+  }
+  reader->Finish();
+}
+
+// Each watch holds a thread and polls the database, so their number is
+// capped (--max_alert_watches=3 in this binary): one more is
+// RESOURCE_EXHAUSTED at once, and a watch that ends frees its place.
+TEST(WatchAlerts, OpenWatchesAreLimited) {
+  grpc::ClientContext contexts[3];
+  std::unique_ptr<grpc::ClientReader<sv1::Alert>> readers[3];
+  for (int i = 0; i < 3; ++i) {
+    contexts[i].set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+    readers[i] = Alerts().WatchAlerts(&contexts[i], sv1::WatchAlertsRequest());
+    readers[i]->WaitForInitialMetadata();
+  }
+  const absl::Time asked = absl::Now();
+  grpc::Status extra = ShortWatch(absl::Seconds(5));
+  EXPECT_EQ(extra.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << extra.error_message();
+  EXPECT_EQ(extra.error_message(), "at most 3 alert watches may be open at once; retry later");
+  EXPECT_LT(absl::Now() - asked, absl::Seconds(4));
+
+  CloseWatch(&contexts[0], readers[0].get());
+  // The server notices the hang-up at its next poll; then a watch fits.
+  grpc::Status again;
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    again = ShortWatch(absl::Milliseconds(800));
+    if (again.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_EQ(again.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << again.error_message();
+  for (int i = 1; i < 3; ++i) CloseWatch(&contexts[i], readers[i].get());
+}
+
 // A stopping server ends its watches at once (UNAVAILABLE: reconnect)
 // rather than holding its shutdown for the whole grace period. Last: it
 // restarts the scoring service.
@@ -308,6 +358,7 @@ TEST(WatchAlerts, ServerShutdownEndsTheWatch) {
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
   ::testing::AddGlobalTestEnvironment(
-      new kam::testing::SuiteEnvironment(kam::testing::ScoringSuiteOptions()));
+      new kam::testing::SuiteEnvironment(kam::testing::ScoringSuiteOptions(
+          {"--max_alert_watches=3"})));
   return RUN_ALL_TESTS();
 }
