@@ -2,6 +2,18 @@
 
 namespace kam::common {
 
+const char* SqlOp(FilterOp op) {
+  switch (op) {
+    case FilterOp::kEq: return " = ";
+    case FilterOp::kNe: return " <> ";
+    case FilterOp::kLt: return " < ";
+    case FilterOp::kLe: return " <= ";
+    case FilterOp::kGt: return " > ";
+    case FilterOp::kGe: return " >= ";
+  }
+  return " = ";
+}
+
 absl::Status FilterToSql(const FilterNode& node, const ComparisonToSql& comparison,
                          SqlFragment* out) {
   if (node.kind == FilterNode::Kind::kComparison) return comparison(node.comparison, out);

@@ -1,7 +1,7 @@
 // A parsed AIP-160 filter (filter.h) as a SQL condition with bound values.
 // Each store maps the comparisons of its own fields onto its columns; this
 // does the part every store shares: AND and OR groups in parentheses, TRUE
-// for an empty filter. Builds text only: no I/O.
+// for an empty filter, and the operators' SQL. Builds text only: no I/O.
 #ifndef KAM_COMMON_FILTER_SQL_H_
 #define KAM_COMMON_FILTER_SQL_H_
 
@@ -20,6 +20,9 @@ struct SqlFragment {
   std::string sql;
   std::vector<SqlValue> params;
 };
+
+// " = ", " <> ", " < ", " <= ", " > ", " >= ".
+const char* SqlOp(FilterOp op);
 
 // Appends one comparison's condition (and its values) to the fragment, or
 // returns INVALID_ARGUMENT naming the field or value it cannot take.

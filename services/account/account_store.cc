@@ -213,17 +213,7 @@ absl::Status OnlyEquality(const common::FilterComparison& c) {
                                                  " supports only = and !="));
 }
 
-const char* SqlOp(common::FilterOp op) {
-  switch (op) {
-    case common::FilterOp::kEq: return " = ";
-    case common::FilterOp::kNe: return " <> ";
-    case common::FilterOp::kLt: return " < ";
-    case common::FilterOp::kLe: return " <= ";
-    case common::FilterOp::kGt: return " > ";
-    case common::FilterOp::kGe: return " >= ";
-  }
-  return " = ";
-}
+using common::SqlOp;
 
 absl::Status AccountComparisonToSql(const common::FilterComparison& c, SqlFragment* out) {
   const std::string& f = c.field;

@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/etag.h"
+#include "common/filter_sql.h"
 #include "common/proto_time.h"
 #include "common/sql_error.h"
 #include "common/transaction.h"
@@ -192,22 +193,9 @@ std::vector<SqlValue> PaddedIds(const std::vector<int64_t>& ids, std::string* pl
 
 // --- filters ------------------------------------------------------------
 
-struct SqlFragment {
-  std::string sql;
-  std::vector<SqlValue> params;
-};
+using common::SqlFragment;
 
-const char* SqlOp(common::FilterOp op) {
-  switch (op) {
-    case common::FilterOp::kEq: return " = ";
-    case common::FilterOp::kNe: return " <> ";
-    case common::FilterOp::kLt: return " < ";
-    case common::FilterOp::kLe: return " <= ";
-    case common::FilterOp::kGt: return " > ";
-    case common::FilterOp::kGe: return " >= ";
-  }
-  return " = ";
-}
+using common::SqlOp;
 
 absl::Status OnlyEquality(const common::FilterComparison& c) {
   if (c.op == common::FilterOp::kEq || c.op == common::FilterOp::kNe) return absl::OkStatus();
@@ -296,24 +284,6 @@ absl::Status ComparisonToSql(const common::FilterComparison& c, SqlFragment* out
       absl::StrCat("filter field \"", f.substr(0, 64),
                    "\" is not supported; use account, kind, level, status, team_member, contact, "
                    "planned_time, actual_time, next_follow_up_time, create_time or update_time"));
-}
-
-absl::Status FilterToSql(const common::FilterNode& node, SqlFragment* out) {
-  if (node.kind == common::FilterNode::Kind::kComparison) {
-    return ComparisonToSql(node.comparison, out);
-  }
-  if (node.children.empty()) {
-    out->sql.append("TRUE");
-    return absl::OkStatus();
-  }
-  const char* joiner = node.kind == common::FilterNode::Kind::kAnd ? " AND " : " OR ";
-  out->sql.push_back('(');
-  for (size_t i = 0; i < node.children.size(); ++i) {
-    if (i > 0) out->sql.append(joiner);
-    if (absl::Status s = FilterToSql(node.children[i], out); !s.ok()) return s;
-  }
-  out->sql.push_back(')');
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -475,7 +445,9 @@ absl::StatusOr<Page<StoredActivity>> ActivityStore::ListActivities(
     const common::FilterNode& filter, bool show_deleted,
     const std::optional<common::PageCursor>& cursor, int limit) {
   SqlFragment where;
-  if (absl::Status s = FilterToSql(filter, &where); !s.ok()) return s;
+  if (absl::Status s = common::FilterToSql(filter, ComparisonToSql, &where); !s.ok()) {
+    return s;
+  }
   std::string sql = absl::StrCat("SELECT ", kActivityColumns, " FROM activities a WHERE ",
                                  where.sql, show_deleted ? "" : " AND a.delete_time IS NULL",
                                  " AND a.id > ?", " ORDER BY a.id LIMIT ?");

@@ -11,18 +11,6 @@ absl::Status OnlyEquality(const common::FilterComparison& c) {
       absl::StrCat("filter field ", c.field, " supports only = and !="));
 }
 
-const char* SqlOp(common::FilterOp op) {
-  switch (op) {
-    case common::FilterOp::kEq: return " = ";
-    case common::FilterOp::kNe: return " <> ";
-    case common::FilterOp::kLt: return " < ";
-    case common::FilterOp::kLe: return " <= ";
-    case common::FilterOp::kGt: return " > ";
-    case common::FilterOp::kGe: return " >= ";
-  }
-  return " = ";
-}
-
 absl::StatusOr<bool> FilterWantsTrue(const common::FilterComparison& c) {
   if (absl::Status s = OnlyEquality(c); !s.ok()) return s;
   const std::string v = absl::AsciiStrToLower(c.value);

@@ -21,15 +21,14 @@
 
 namespace kam::interaction::cases {
 
-// The shared walk over AND and OR (common/filter_sql.h).
+// The shared walk over AND and OR and the operators (common/filter_sql.h).
 using common::FilterToSql;
 using common::SqlFragment;
+using common::SqlOp;
 
 // INVALID_ARGUMENT unless the comparison is = or !=.
 absl::Status OnlyEquality(const common::FilterComparison& c);
 
-// " = ", " <> ", " < ", ...
-const char* SqlOp(common::FilterOp op);
 
 // For a true/false field: whether the rows wanted have it true (`x = true`
 // and `x != false` want true). INVALID_ARGUMENT for other values or

@@ -262,17 +262,7 @@ StoredStageProbabilities ReadProbabilities(SqlConnection& connection, bool lock)
 
 using common::SqlFragment;
 
-const char* SqlOp(common::FilterOp op) {
-  switch (op) {
-    case common::FilterOp::kEq: return " = ";
-    case common::FilterOp::kNe: return " <> ";
-    case common::FilterOp::kLt: return " < ";
-    case common::FilterOp::kLe: return " <= ";
-    case common::FilterOp::kGt: return " > ";
-    case common::FilterOp::kGe: return " >= ";
-  }
-  return " = ";
-}
+using common::SqlOp;
 
 absl::Status OnlyEquality(const common::FilterComparison& c) {
   if (c.op == common::FilterOp::kEq || c.op == common::FilterOp::kNe) return absl::OkStatus();

@@ -657,17 +657,7 @@ absl::StatusOr<int64_t> EnumValue(absl::string_view field, const std::string& va
       absl::StrCat("filter value \"", value.substr(0, 64), "\" is not a valid ", field));
 }
 
-const char* SqlOp(common::FilterOp op) {
-  switch (op) {
-    case common::FilterOp::kEq: return " = ";
-    case common::FilterOp::kNe: return " <> ";
-    case common::FilterOp::kLt: return " < ";
-    case common::FilterOp::kLe: return " <= ";
-    case common::FilterOp::kGt: return " > ";
-    case common::FilterOp::kGe: return " >= ";
-  }
-  return " = ";
-}
+using common::SqlOp;
 
 absl::Status RatingComparison(const common::FilterComparison& c, std::string* sql,
                               std::vector<SqlValue>* params) {
