@@ -1,5 +1,8 @@
 #include "common/filter_sql.h"
 
+#include "absl/time/time.h"
+#include "common/proto_time.h"
+
 namespace kam::common {
 
 const char* SqlOp(FilterOp op) {
@@ -29,6 +32,32 @@ absl::Status FilterToSql(const FilterNode& node, const ComparisonToSql& comparis
   }
   out->sql.push_back(')');
   return absl::OkStatus();
+}
+
+absl::Status OnlyEquality(const FilterComparison& c) {
+  if (c.op == FilterOp::kEq || c.op == FilterOp::kNe) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("filter field ", c.field.substr(0, 64), " supports only = and !="));
+}
+
+absl::StatusOr<bool> FilterWantsTrue(const FilterComparison& c) {
+  if (absl::Status s = OnlyEquality(c); !s.ok()) return s;
+  const std::string v = absl::AsciiStrToLower(c.value);
+  if (v != "true" && v != "false") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("filter value for ", c.field, " must be true or false"));
+  }
+  return (v == "true") == (c.op == FilterOp::kEq);
+}
+
+absl::StatusOr<std::string> FilterTime(const FilterComparison& c) {
+  absl::Time t;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, c.value, &t, &error)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "filter value for ", c.field, " must be an RFC 3339 time like 2026-01-31T00:00:00Z"));
+  }
+  return ToSqlDateTime(t);
 }
 
 }  // namespace kam::common

@@ -207,11 +207,7 @@ absl::StatusOr<int64_t> ParseEnumValue(absl::string_view field, absl::string_vie
                                                  "\" is not a valid ", field));
 }
 
-absl::Status OnlyEquality(const common::FilterComparison& c) {
-  if (c.op == common::FilterOp::kEq || c.op == common::FilterOp::kNe) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat("filter field ", c.field,
-                                                 " supports only = and !="));
-}
+using common::OnlyEquality;
 
 using common::SqlOp;
 

@@ -206,11 +206,7 @@ using ComparisonMapper =
 
 using common::SqlOp;
 
-absl::Status OnlyEquality(const common::FilterComparison& c) {
-  if (c.op == common::FilterOp::kEq || c.op == common::FilterOp::kNe) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat("filter field ", c.field, " supports only = and !="));
-}
+using common::OnlyEquality;
 
 // `column` holds the id of "<collection>/{id}"; an empty value matches NULL
 // (no such reference).

@@ -7,11 +7,18 @@
 #include "common/resource_name.h"
 #include "common/sql_error.h"
 #include "common/transaction.h"
-#include "services/interaction/filter_sql.h"
+#include "common/filter_sql.h"
 
 namespace kam::interaction::cases {
 namespace {
 
+using common::FilterEnum;
+using common::FilterTime;
+using common::FilterToSql;
+using common::FilterWantsTrue;
+using common::OnlyEquality;
+using common::SqlFragment;
+using common::SqlOp;
 using common::SqlConnection;
 using common::SqlValue;
 

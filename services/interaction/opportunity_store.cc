@@ -264,11 +264,7 @@ using common::SqlFragment;
 
 using common::SqlOp;
 
-absl::Status OnlyEquality(const common::FilterComparison& c) {
-  if (c.op == common::FilterOp::kEq || c.op == common::FilterOp::kNe) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat("filter field ", c.field, " supports only = and !="));
-}
+using common::OnlyEquality;
 
 // An enum value given short ("PROPOSAL", "a") or in full ("OPPORTUNITY_STAGE_PROPOSAL"),
 // never UNSPECIFIED.

@@ -43,27 +43,10 @@ StoredAlert ReadAlert(sql::ResultSet& rs) {
   return stored;
 }
 
-template <typename Enum>
-absl::StatusOr<int64_t> EnumValue(absl::string_view field, const std::string& value,
-                                  absl::string_view prefix,
-                                  bool (*parse)(const std::string&, Enum*)) {
-  const std::string upper = absl::AsciiStrToUpper(value);
-  Enum parsed{};
-  if ((parse(upper, &parsed) || parse(absl::StrCat(prefix, upper), &parsed)) &&
-      static_cast<int>(parsed) != 0) {
-    return static_cast<int64_t>(parsed);
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat("filter value \"", value.substr(0, 64), "\" is not a valid ", field));
-}
-
 absl::Status AlertComparison(const common::FilterComparison& c, std::string* sql,
                              std::vector<SqlValue>* params) {
-  if (c.op != common::FilterOp::kEq && c.op != common::FilterOp::kNe) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("filter field ", c.field.substr(0, 64), " supports only = and !="));
-  }
-  const char* op = c.op == common::FilterOp::kEq ? " = " : " <> ";
+  if (absl::Status s = common::OnlyEquality(c); !s.ok()) return s;
+  const char* op = common::SqlOp(c.op);
   auto column = [&](const char* name, absl::StatusOr<int64_t> value) -> absl::Status {
     if (!value.ok()) return value.status();
     absl::StrAppend(sql, name, op, "?");
@@ -79,22 +62,17 @@ absl::Status AlertComparison(const common::FilterComparison& c, std::string* sql
   if (c.field == "account") return column("account_id", id_of("accounts"));
   if (c.field == "run") return column("run_id", id_of("ratingRuns"));
   if (c.field == "kind") {
-    return column("kind",
-                  EnumValue<v1::AlertKind>("kind", c.value, "ALERT_KIND_", v1::AlertKind_Parse));
+    return column("kind", common::FilterEnum(c, "ALERT_KIND_", v1::AlertKind_Parse));
   }
   if (c.field == "severity") {
-    return column("severity", EnumValue<v1::AlertSeverity>("severity", c.value,
-                                                           "ALERT_SEVERITY_",
-                                                           v1::AlertSeverity_Parse));
+    return column("severity",
+                  common::FilterEnum(c, "ALERT_SEVERITY_", v1::AlertSeverity_Parse));
   }
   if (c.field == "acknowledged") {
-    const std::string v = absl::AsciiStrToLower(c.value);
-    if (v != "true" && v != "false") {
-      return absl::InvalidArgumentError("filter value for acknowledged must be true or false");
-    }
     // acknowledged = true <=> acknowledge_time is set; != flips it.
-    const bool want = (v == "true") == (c.op == common::FilterOp::kEq);
-    sql->append(want ? "acknowledge_time IS NOT NULL" : "acknowledge_time IS NULL");
+    absl::StatusOr<bool> want = common::FilterWantsTrue(c);
+    if (!want.ok()) return want.status();
+    sql->append(*want ? "acknowledge_time IS NOT NULL" : "acknowledge_time IS NULL");
     return absl::OkStatus();
   }
   return absl::InvalidArgumentError(

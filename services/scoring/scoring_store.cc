@@ -661,7 +661,6 @@ using common::SqlOp;
 
 absl::Status RatingComparison(const common::FilterComparison& c, std::string* sql,
                               std::vector<SqlValue>* params) {
-  const bool equality = c.op == common::FilterOp::kEq || c.op == common::FilterOp::kNe;
   auto column = [&](const char* name, absl::StatusOr<int64_t> value) -> absl::Status {
     if (!value.ok()) return value.status();
     absl::StrAppend(sql, name, SqlOp(c.op), "?");
@@ -670,10 +669,7 @@ absl::Status RatingComparison(const common::FilterComparison& c, std::string* sq
   };
   if (c.field == "tier" || c.field == "movement" || c.field == "key_account" ||
       c.field == "segment") {
-    if (!equality) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("filter field ", c.field, " supports only = and !="));
-    }
+    if (absl::Status s = common::OnlyEquality(c); !s.ok()) return s;
   }
   if (c.field == "tier") {
     return column("tier", EnumValue<account::v1::Tier>("tier", c.value, "TIER_",
