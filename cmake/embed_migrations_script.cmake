@@ -13,7 +13,7 @@ endforeach()
 file(WRITE ${OUT}.tmp
 "// Generated from the migrations folder by cmake/EmbedMigrations.cmake.\n\
 #include <vector>\n\
-#include \"common/migrator.h\"\n\
+#include \"common/db/migrator.h\"\n\
 namespace ${NAMESPACE} {\n\
 const std::vector<kam::common::Migration>& Migrations() {\n\
   static const std::vector<kam::common::Migration> migrations = {\n\

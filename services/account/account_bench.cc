@@ -38,8 +38,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "common/grpc_server.h"
-#include "common/proto_time.h"
+#include "common/base/proto_time.h"
+#include "common/server/grpc_server.h"
+#include "common/server/service_methods.h"
 #include "grpcpp/grpcpp.h"
 #include "kam/account/v1/account.grpc.pb.h"
 #include "services/account/account_store.h"
@@ -153,9 +154,19 @@ class CallbackEcho final : public v1::AccountService::CallbackService {
   const v1::Account& canned_;
 };
 
+// Answers GetAccount with one canned account: the framework's cost alone.
+struct CannedAccounts {
+  absl::Status GetAccount(const kam::common::CallContext&, const v1::GetAccountRequest&,
+                          v1::Account* response) {
+    *response = canned;
+    return absl::OkStatus();
+  }
+  const v1::Account& canned;
+};
+
 int ServeEcho(int port) {
   kam::common::BlockShutdownSignals();
-  v1::AccountService::AsyncService service;
+  v1::AccountService::Service service;
   v1::Account canned;
   canned.set_name("accounts/123456");
   canned.set_display_name("Bench Account canned 123456");
@@ -184,14 +195,8 @@ int ServeEcho(int port) {
   options.threads = absl::GetFlag(FLAGS_service_threads);
   options.log_requests = false;
   kam::common::GrpcServer server(options);
-  server.RegisterService(&service);
-  server.AddUnary(&service, &v1::AccountService::AsyncService::RequestGetAccount,
-                  "/kam.account.v1.AccountService/GetAccount",
-                  [&canned](const kam::common::CallContext&, const v1::GetAccountRequest&,
-                            v1::Account* response) {
-                    *response = canned;
-                    return absl::OkStatus();
-                  });
+  CannedAccounts handler{canned};
+  kam::common::ServeMethods(server, &service, &handler, &CannedAccounts::GetAccount);
   if (!server.Start().ok()) return 1;
   server.MarkReady();
   server.SetServing(true);

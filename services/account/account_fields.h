@@ -4,9 +4,9 @@
 #define KAM_SERVICES_ACCOUNT_ACCOUNT_FIELDS_H_
 
 #include "absl/status/status.h"
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
-#include "common/field_mask.h"
+#include "absl/strings/string_view.h"
+#include "common/api/field_mask.h"
 #include "kam/account/v1/account.pb.h"
 #include "services/account/account_store.h"
 

@@ -9,7 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "common/field_mask.h"
+#include "common/api/field_mask.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "gtest/gtest.h"
 #include "kam/account/v1/account.pb.h"

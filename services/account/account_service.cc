@@ -6,14 +6,15 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "common/etag.h"
-#include "common/field_mask.h"
-#include "common/filter.h"
-#include "common/fingerprint.h"
-#include "common/page_token.h"
-#include "common/proto_time.h"
-#include "common/resource_name.h"
-#include "common/validation.h"
+#include "common/api/etag.h"
+#include "common/api/field_mask.h"
+#include "common/api/filter.h"
+#include "common/api/page_token.h"
+#include "common/api/resource_name.h"
+#include "common/api/validation.h"
+#include "common/base/fingerprint.h"
+#include "common/base/proto_time.h"
+#include "common/server/service_methods.h"
 #include "services/account/account_fields.h"
 #include "services/account/hierarchy.h"
 #include "services/account/stage_machine.h"
@@ -181,45 +182,22 @@ absl::Status CheckNote(absl::string_view field, absl::string_view text) {
 
 }  // namespace
 
-#define KAM_ACCOUNT_METHOD(Method)                                                        \
-  server.AddUnary(&async_, &v1::AccountService::AsyncService::Request##Method,           \
-                  "/kam.account.v1.AccountService/" #Method,                              \
-                  [this](const CallContext& context, const auto& request, auto* response) { \
-                    return Method(context, request, response);                            \
-                  })
-
 void AccountService::Register(common::GrpcServer& server) {
-  server.RegisterService(&async_);
-  KAM_ACCOUNT_METHOD(CreateAccount);
-  KAM_ACCOUNT_METHOD(GetAccount);
-  KAM_ACCOUNT_METHOD(BatchGetAccounts);
-  KAM_ACCOUNT_METHOD(ListAccounts);
-  KAM_ACCOUNT_METHOD(UpdateAccount);
-  KAM_ACCOUNT_METHOD(DeleteAccount);
-  KAM_ACCOUNT_METHOD(UndeleteAccount);
-  KAM_ACCOUNT_METHOD(ListAccountAncestors);
-  KAM_ACCOUNT_METHOD(ListAccountDescendants);
-  KAM_ACCOUNT_METHOD(GetGroupSummary);
-  KAM_ACCOUNT_METHOD(CreateContact);
-  KAM_ACCOUNT_METHOD(GetContact);
-  KAM_ACCOUNT_METHOD(ListContacts);
-  KAM_ACCOUNT_METHOD(UpdateContact);
-  KAM_ACCOUNT_METHOD(DeleteContact);
-  KAM_ACCOUNT_METHOD(UndeleteContact);
-  KAM_ACCOUNT_METHOD(AddTeamMember);
-  KAM_ACCOUNT_METHOD(EndTeamMembership);
-  KAM_ACCOUNT_METHOD(ListTeamMemberships);
-  KAM_ACCOUNT_METHOD(TransitionStage);
-  KAM_ACCOUNT_METHOD(ListStageHistory);
-  KAM_ACCOUNT_METHOD(GetStagePlaybook);
-  KAM_ACCOUNT_METHOD(MarkChurned);
-  KAM_ACCOUNT_METHOD(RecordWinBack);
-  KAM_ACCOUNT_METHOD(ListChurnHistory);
-  KAM_ACCOUNT_METHOD(SetAccountTiers);
-  KAM_ACCOUNT_METHOD(ListTierHistory);
+  common::ServeMethods(
+      server, &service_, this, &AccountService::CreateAccount, &AccountService::GetAccount,
+      &AccountService::BatchGetAccounts, &AccountService::ListAccounts,
+      &AccountService::UpdateAccount, &AccountService::DeleteAccount,
+      &AccountService::UndeleteAccount, &AccountService::ListAccountAncestors,
+      &AccountService::ListAccountDescendants, &AccountService::GetGroupSummary,
+      &AccountService::CreateContact, &AccountService::GetContact, &AccountService::ListContacts,
+      &AccountService::UpdateContact, &AccountService::DeleteContact,
+      &AccountService::UndeleteContact, &AccountService::AddTeamMember,
+      &AccountService::EndTeamMembership, &AccountService::ListTeamMemberships,
+      &AccountService::TransitionStage, &AccountService::ListStageHistory,
+      &AccountService::GetStagePlaybook, &AccountService::MarkChurned,
+      &AccountService::RecordWinBack, &AccountService::ListChurnHistory,
+      &AccountService::SetAccountTiers, &AccountService::ListTierHistory);
 }
-
-#undef KAM_ACCOUNT_METHOD
 
 // --- accounts -------------------------------------------------------------
 
@@ -1117,7 +1095,7 @@ absl::Status AccountService::RecordWinBack(const Ctx& ctx, const v1::RecordWinBa
     e.set_actor(ctx.actor);
     *e.mutable_event_time() = when;
     if (absl::Status s = tx.InsertChurnEvent(&event); !s.ok()) return s;
-    // domain.md §5: churned customers re-enter at incubation.
+    // docs/domain.md §5: churned customers re-enter at incubation.
     StageChangeRow change;
     change.account_id = row->id;
     change.change.set_from_stage(row->account.stage());

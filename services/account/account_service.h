@@ -6,7 +6,7 @@
 #define KAM_SERVICES_ACCOUNT_ACCOUNT_SERVICE_H_
 
 #include "absl/status/status.h"
-#include "common/grpc_server.h"
+#include "common/server/grpc_server.h"
 #include "kam/account/v1/account.grpc.pb.h"
 #include "services/account/account_store.h"
 
@@ -70,7 +70,7 @@ class AccountService final {
                                v1::ListTierHistoryResponse*);
 
  private:
-  v1::AccountService::AsyncService async_;
+  v1::AccountService::Service service_;
   AccountStore* store_;
 };
 

@@ -5,7 +5,7 @@
 // that must be atomic runs in Transact(), whose AccountTx offers the row-level
 // steps; the service composes them with the pure rules (stage machine,
 // hierarchy). AccountTx methods throw sql::SQLException on database errors;
-// Transact turns those into statuses (common/transaction.h) and rolls back.
+// Transact turns those into statuses (common/db/transaction.h) and rolls back.
 #ifndef KAM_SERVICES_ACCOUNT_ACCOUNT_STORE_H_
 #define KAM_SERVICES_ACCOUNT_ACCOUNT_STORE_H_
 
@@ -19,12 +19,12 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/filter.h"
-#include "common/id_allocator.h"
-#include "common/migrator.h"
-#include "common/mysql_pool.h"
-#include "common/page_token.h"
-#include "common/coalescer.h"
+#include "common/api/filter.h"
+#include "common/api/page_token.h"
+#include "common/base/coalescer.h"
+#include "common/db/id_allocator.h"
+#include "common/db/migrator.h"
+#include "common/db/mysql_pool.h"
 #include "kam/account/v1/account.pb.h"
 
 namespace kam::account {
@@ -207,17 +207,17 @@ class AccountStore {
   absl::Status Transact(absl::string_view context,
                         const std::function<absl::Status(AccountTx&)>& fn);
 
-  // A fresh account id (ids come from blocks; see common/id_allocator.h).
+  // A fresh account id (ids come from blocks; see common/db/id_allocator.h).
   absl::StatusOr<int64_t> NewAccountId() { return account_ids_.Next(); }
   absl::StatusOr<int64_t> NewContactId() { return contact_ids_.Next(); }
 
   // Single-row create (no labels, no parent, no owner). Concurrent calls
-  // share multi-row INSERT statements (common/coalescer.h).
+  // share multi-row INSERT statements (common/base/coalescer.h).
   absl::StatusOr<InsertOutcome> InsertAccount(const StoredAccount& row,
                                               const std::string& request_id,
                                               const std::string& request_hash);
 
-  // Concurrent calls share queries (common/read_coalescer.h).
+  // Concurrent calls share queries (common/base/coalescer.h).
   absl::StatusOr<StoredAccount> GetAccount(int64_t id);
   // In the order of `ids`; NOT_FOUND naming the first missing one.
   absl::StatusOr<std::vector<StoredAccount>> GetAccounts(const std::vector<int64_t>& ids);

@@ -1,4 +1,4 @@
-// The group-customer hierarchy rules (domain.md §1: group customers have
+// The group-customer hierarchy rules (docs/domain.md §1: group customers have
 // subsidiaries that roll up). Pure: the store reads the chains, this decides.
 #ifndef KAM_SERVICES_ACCOUNT_HIERARCHY_H_
 #define KAM_SERVICES_ACCOUNT_HIERARCHY_H_

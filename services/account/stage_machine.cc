@@ -1,7 +1,7 @@
 #include "services/account/stage_machine.h"
 
 #include "absl/strings/str_cat.h"
-#include "common/validation.h"
+#include "common/api/validation.h"
 
 namespace kam::account {
 namespace {

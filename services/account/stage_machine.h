@@ -1,4 +1,4 @@
-// The relationship stage machine of domain.md §4. Pure: no I/O.
+// The relationship stage machine of docs/domain.md §4. Pure: no I/O.
 //
 //   DEVELOPMENT -> INITIAL -> STABLE -> STRATEGIC     one step at a time,
 //                                                    by share of wallet
@@ -8,7 +8,7 @@
 //   INTERRUPTED -> DEVELOPMENT                       trade restarts from
 //                                                    incubation
 //   a churned customer moves only after RecordWinBack, which re-enters it at
-//   DEVELOPMENT (domain.md §5).
+//   DEVELOPMENT (docs/domain.md §5).
 //
 // Share-of-wallet bands (version 1 of §4; its "50-80%" and "80-100%" share
 // 80, which belongs to STRATEGIC here):
@@ -57,7 +57,7 @@ struct StageMove {
 //     DEVELOPMENT to STABLE: ..."), or the account is churned.
 absl::StatusOr<int> CheckStageMove(const StageMove& move);
 
-// The recommended actions for a stage (domain.md §4).
+// The recommended actions for a stage (docs/domain.md §4).
 v1::StagePlaybook PlaybookFor(v1::RelationshipStage stage);
 
 }  // namespace kam::account

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "common/rpc_client.h"
+#include "common/server/rpc_client.h"
 
 namespace kam::interaction {
 

@@ -11,8 +11,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/coalescer.h"
-#include "common/grpc_server.h"
+#include "common/base/coalescer.h"
+#include "common/server/grpc_server.h"
 #include "kam/account/v1/account.grpc.pb.h"
 
 namespace kam::interaction {
@@ -23,7 +23,7 @@ class AccountClient {
 
   // `caller` (may be null) is forwarded as x-kam-actor / x-request-id.
   // Concurrent GetAccount calls share one BatchGetAccounts call
-  // (common/coalescer.h), which forwards the first caller's identity.
+  // (common/base/coalescer.h), which forwards the first caller's identity.
   absl::StatusOr<account::v1::Account> GetAccount(const std::string& name,
                                                   const common::CallContext* caller);
   absl::StatusOr<account::v1::Contact> GetContact(const std::string& name,

@@ -10,7 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "common/grpc_server.h"
+#include "common/server/grpc_server.h"
 #include "kam/account/v1/account.pb.h"
 #include "kam/type/money.pb.h"
 #include "services/interaction/account_client.h"

@@ -29,19 +29,14 @@ class ActivityArea final : public Area {
         cadence_(&activity_store_, &policy_store_, deps.accounts) {}
 
   void Register(common::GrpcServer& server) override {
-    server.RegisterService(&async_);
-    activities_.Register(server, &async_);
-    quiet_hours_.Register(server, &async_);
-    contact_records_.Register(server, &async_);
-    cadence_.Register(server, &async_);
-  }
-
-  std::vector<std::string> ServiceNames() const override {
-    return {"kam.interaction.v1.ActivityService"};
+    activities_.Register(server, &service_);
+    quiet_hours_.Register(server, &service_);
+    contact_records_.Register(server, &service_);
+    cadence_.Register(server, &service_);
   }
 
  private:
-  v1::ActivityService::AsyncService async_;
+  v1::ActivityService::Service service_;
   activity::ActivityStore activity_store_;
   activity::ActivityPolicyStore policy_store_;
   activity::ContactRecordStore record_store_;

@@ -12,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "common/field_mask.h"
+#include "common/api/field_mask.h"
 #include "kam/interaction/v1/activity.pb.h"
 
 namespace kam::interaction::activity {
@@ -75,7 +75,7 @@ void TruncateTimesToMicros(v1::Activity* activity);
 
 // True when `after` is a PLANNED CALL and what the quiet hours judge (kind,
 // status, planned_time, contacts) differs from `before`, so the call must be
-// checked again (domain.md §7). `before` is nullptr for a create.
+// checked again (docs/domain.md §7). `before` is nullptr for a create.
 bool NeedsCallCheck(const v1::Activity* before, const v1::Activity& after);
 
 // The update-mask rules of UpdateActivity.

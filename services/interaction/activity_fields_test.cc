@@ -4,7 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/proto_time.h"
+#include "common/base/proto_time.h"
 #include "gtest/gtest.h"
 
 namespace kam::interaction::activity {

@@ -4,9 +4,9 @@
 
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "common/log.h"
-#include "common/proto_time.h"
-#include "common/transaction.h"
+#include "common/base/log.h"
+#include "common/base/proto_time.h"
+#include "common/db/transaction.h"
 
 namespace kam::interaction::activity {
 namespace {

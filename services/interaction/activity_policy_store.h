@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/mysql_pool.h"
+#include "common/db/mysql_pool.h"
 #include "services/interaction/quiet_hours.h"
 #include "services/interaction/visit_cadence.h"
 

@@ -4,11 +4,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/etag.h"
-#include "common/field_mask.h"
-#include "common/filter.h"
-#include "common/proto_time.h"
-#include "common/validation.h"
+#include "common/api/etag.h"
+#include "common/api/field_mask.h"
+#include "common/api/filter.h"
+#include "common/api/validation.h"
+#include "common/base/proto_time.h"
+#include "common/server/service_methods.h"
 #include "services/interaction/activity_accounts.h"
 #include "services/interaction/activity_fields.h"
 #include "services/interaction/activity_requests.h"
@@ -46,14 +47,11 @@ absl::Status ChangedMeanwhile(const std::string& name) {
 
 }  // namespace
 
-void ActivityService::Register(common::GrpcServer& server,
-                               v1::ActivityService::AsyncService* async) {
-  KAM_ACTIVITY_METHOD(CreateActivity);
-  KAM_ACTIVITY_METHOD(GetActivity);
-  KAM_ACTIVITY_METHOD(ListActivities);
-  KAM_ACTIVITY_METHOD(UpdateActivity);
-  KAM_ACTIVITY_METHOD(DeleteActivity);
-  KAM_ACTIVITY_METHOD(UndeleteActivity);
+void ActivityService::Register(common::GrpcServer& server, v1::ActivityService::Service* service) {
+  common::ServeMethods(server, service, this, &ActivityService::CreateActivity,
+                       &ActivityService::GetActivity, &ActivityService::ListActivities,
+                       &ActivityService::UpdateActivity, &ActivityService::DeleteActivity,
+                       &ActivityService::UndeleteActivity);
 }
 
 absl::Status ActivityService::CheckPlannedCall(const Ctx& ctx, const v1::Activity& activity,

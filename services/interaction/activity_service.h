@@ -9,7 +9,7 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "common/grpc_server.h"
+#include "common/server/grpc_server.h"
 #include "kam/account/v1/account.pb.h"
 #include "kam/interaction/v1/activity.grpc.pb.h"
 #include "services/interaction/account_client.h"
@@ -25,7 +25,7 @@ class ActivityService {
   ActivityService(ActivityStore* store, ActivityPolicyStore* policies, AccountClient* accounts)
       : store_(store), policies_(policies), accounts_(accounts) {}
 
-  void Register(common::GrpcServer& server, v1::ActivityService::AsyncService* async);
+  void Register(common::GrpcServer& server, v1::ActivityService::Service* service);
 
   absl::Status CreateActivity(const Ctx& ctx, const v1::CreateActivityRequest& request,
                               v1::Activity* response);

@@ -9,11 +9,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "common/etag.h"
-#include "common/filter_sql.h"
-#include "common/proto_time.h"
-#include "common/sql_error.h"
-#include "common/transaction.h"
+#include "common/api/etag.h"
+#include "common/base/proto_time.h"
+#include "common/db/filter_sql.h"
+#include "common/db/sql_error.h"
+#include "common/db/transaction.h"
 #include "services/interaction/activity_fields.h"
 
 namespace kam::interaction::activity {

@@ -18,11 +18,11 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/coalescer.h"
-#include "common/filter.h"
-#include "common/id_allocator.h"
-#include "common/mysql_pool.h"
-#include "common/page_token.h"
+#include "common/api/filter.h"
+#include "common/api/page_token.h"
+#include "common/base/coalescer.h"
+#include "common/db/id_allocator.h"
+#include "common/db/mysql_pool.h"
 #include "kam/interaction/v1/activity.pb.h"
 #include "services/interaction/visit_cadence.h"
 
@@ -73,7 +73,7 @@ class ActivityStore {
 
   // Inserts the activity and its participants, all or nothing.
   // kDuplicateRequest (nothing written) when `request_id` was used before.
-  // Concurrent calls share multi-row INSERT statements (common/coalescer.h).
+  // Concurrent calls share multi-row INSERT statements (common/base/coalescer.h).
   absl::StatusOr<InsertOutcome> InsertActivity(const StoredActivity& row,
                                                const std::string& request_id,
                                                const std::string& request_hash);

@@ -11,8 +11,9 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "common/grpc_server.h"
-#include "common/mysql_pool.h"
+#include "common/db/mysql_pool.h"
+#include "common/server/grpc_server.h"
+#include "common/server/run_service.h"
 #include "services/interaction/account_client.h"
 
 namespace kam::interaction {
@@ -25,18 +26,8 @@ struct AreaDeps {
   absl::Duration sweep_interval = absl::Seconds(10);
 };
 
-class Area {
- public:
-  virtual ~Area() = default;
-  // Registers the area's gRPC service(s) with `server` (before Start).
-  virtual void Register(common::GrpcServer& server) = 0;
-  // Fully qualified names of the area's gRPC services, for health.
-  virtual std::vector<std::string> ServiceNames() const = 0;
-  // Background work, started once the schema is migrated; stopped before the
-  // server shuts down. Most areas have none.
-  virtual void StartBackground() {}
-  virtual void StopBackground() {}
-};
+// An area is one part of the service process (common/server/run_service.h).
+using Area = common::ServiceModule;
 
 std::unique_ptr<Area> MakeActivityArea(const AreaDeps& deps);
 std::unique_ptr<Area> MakeCaseArea(const AreaDeps& deps);

@@ -1,5 +1,5 @@
 // The billing area: orders, invoices, payments, the credit check,
-// receivables ageing and collection figures (domain.md §8), served as
+// receivables ageing and collection figures (docs/domain.md §8), served as
 // kam.interaction.v1.BillingService (protos/kam/interaction/v1/billing.proto).
 #include <memory>
 
@@ -16,9 +16,6 @@ class BillingArea final : public Area {
       : store_(deps.pool), service_(&store_, deps.accounts) {}
 
   void Register(common::GrpcServer& server) override { service_.Register(server); }
-  std::vector<std::string> ServiceNames() const override {
-    return {"kam.interaction.v1.BillingService"};
-  }
 
  private:
   billing::BillingStore store_;

@@ -3,9 +3,9 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "common/proto_time.h"
-#include "common/resource_name.h"
-#include "common/validation.h"
+#include "common/api/resource_name.h"
+#include "common/api/validation.h"
+#include "common/base/proto_time.h"
 #include "services/interaction/money_math.h"
 
 namespace kam::interaction::billing {

@@ -14,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "common/field_mask.h"
+#include "common/api/field_mask.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "kam/account/v1/account.pb.h"
 #include "kam/interaction/v1/billing.pb.h"

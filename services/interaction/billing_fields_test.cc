@@ -3,7 +3,7 @@
 #include <limits>
 
 #include "absl/strings/match.h"
-#include "common/proto_time.h"
+#include "common/base/proto_time.h"
 #include "gtest/gtest.h"
 
 namespace kam::interaction::billing {

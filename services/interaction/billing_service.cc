@@ -4,13 +4,14 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
-#include "common/etag.h"
-#include "common/field_mask.h"
-#include "common/filter.h"
-#include "common/fingerprint.h"
-#include "common/page_token.h"
-#include "common/proto_time.h"
-#include "common/validation.h"
+#include "common/api/etag.h"
+#include "common/api/field_mask.h"
+#include "common/api/filter.h"
+#include "common/api/page_token.h"
+#include "common/api/validation.h"
+#include "common/base/fingerprint.h"
+#include "common/base/proto_time.h"
+#include "common/server/service_methods.h"
 #include "services/interaction/billing_service_util.h"
 #include "services/interaction/credit_check.h"
 #include "services/interaction/receivables_aging.h"
@@ -41,33 +42,15 @@ const std::string& OrderStatusName(v1::OrderStatus status) {
 
 }  // namespace
 
-#define KAM_BILLING_METHOD(Method)                                                         \
-  server.AddUnary(&async_, &v1::BillingService::AsyncService::Request##Method,            \
-                  "/kam.interaction.v1.BillingService/" #Method,                           \
-                  [this](const CallContext& context, const auto& request, auto* response) { \
-                    return Method(context, request, response);                             \
-                  })
-
 void BillingService::Register(common::GrpcServer& server) {
-  server.RegisterService(&async_);
-  KAM_BILLING_METHOD(CreateOrder);
-  KAM_BILLING_METHOD(GetOrder);
-  KAM_BILLING_METHOD(ListOrders);
-  KAM_BILLING_METHOD(UpdateOrder);
-  KAM_BILLING_METHOD(CancelOrder);
-  KAM_BILLING_METHOD(CreateInvoice);
-  KAM_BILLING_METHOD(GetInvoice);
-  KAM_BILLING_METHOD(ListInvoices);
-  KAM_BILLING_METHOD(VoidInvoice);
-  KAM_BILLING_METHOD(RecordPayment);
-  KAM_BILLING_METHOD(GetPayment);
-  KAM_BILLING_METHOD(ListPayments);
-  KAM_BILLING_METHOD(GetCreditExposure);
-  KAM_BILLING_METHOD(GetReceivablesAging);
-  KAM_BILLING_METHOD(GetCollectionStats);
+  common::ServeMethods(
+      server, &service_, this, &BillingService::CreateOrder, &BillingService::GetOrder,
+      &BillingService::ListOrders, &BillingService::UpdateOrder, &BillingService::CancelOrder,
+      &BillingService::CreateInvoice, &BillingService::GetInvoice, &BillingService::ListInvoices,
+      &BillingService::VoidInvoice, &BillingService::RecordPayment, &BillingService::GetPayment,
+      &BillingService::ListPayments, &BillingService::GetCreditExposure,
+      &BillingService::GetReceivablesAging, &BillingService::GetCollectionStats);
 }
-
-#undef KAM_BILLING_METHOD
 
 absl::StatusOr<AccountTerms> BillingService::TermsForWrite(const Ctx& ctx, int64_t account_id) {
   absl::StatusOr<account::v1::Account> account = accounts_->GetAccount(AccountName(account_id), &ctx);

@@ -13,7 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "common/grpc_server.h"
+#include "common/server/grpc_server.h"
 #include "kam/interaction/v1/billing.grpc.pb.h"
 #include "services/interaction/account_client.h"
 #include "services/interaction/billing_fields.h"
@@ -60,7 +60,7 @@ class BillingService final {
   // no credit currency.
   absl::StatusOr<AccountTerms> TermsForWrite(const Ctx& ctx, int64_t account_id);
 
-  v1::BillingService::AsyncService async_;
+  v1::BillingService::Service service_;
   BillingStore* store_;
   AccountClient* accounts_;
 };

@@ -3,11 +3,11 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
-#include "common/filter.h"
-#include "common/fingerprint.h"
-#include "common/page_token.h"
-#include "common/proto_time.h"
-#include "common/validation.h"
+#include "common/api/filter.h"
+#include "common/api/page_token.h"
+#include "common/api/validation.h"
+#include "common/base/fingerprint.h"
+#include "common/base/proto_time.h"
 #include "services/interaction/billing_service.h"
 #include "services/interaction/billing_service_util.h"
 #include "services/interaction/payment_allocation.h"

@@ -10,8 +10,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "common/fingerprint.h"
-#include "common/page_token.h"
+#include "common/api/page_token.h"
+#include "common/base/fingerprint.h"
 
 namespace kam::interaction::billing {
 

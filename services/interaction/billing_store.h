@@ -6,7 +6,7 @@
 // BillingTx offers the row-level steps; the service composes them with the
 // pure rules (credit_check, payment_allocation). BillingTx methods throw
 // sql::SQLException on database errors; Transact turns those into statuses
-// (common/transaction.h) and rolls back.
+// (common/db/transaction.h) and rolls back.
 //
 // Concurrency: every write transaction of an account starts with
 // LockAccount(account_id), which serialises them; connections run READ
@@ -25,10 +25,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/filter.h"
-#include "common/id_allocator.h"
-#include "common/mysql_pool.h"
-#include "common/page_token.h"
+#include "common/api/filter.h"
+#include "common/api/page_token.h"
+#include "common/db/id_allocator.h"
+#include "common/db/mysql_pool.h"
 #include "kam/interaction/v1/billing.pb.h"
 #include "services/interaction/credit_check.h"
 #include "services/interaction/invoice_history.h"
@@ -141,7 +141,7 @@ class BillingStore {
   absl::Status Transact(absl::string_view context,
                         const std::function<absl::Status(BillingTx&)>& fn);
 
-  // Fresh ids (common/id_allocator.h), one sequence per table.
+  // Fresh ids (common/db/id_allocator.h), one sequence per table.
   absl::StatusOr<int64_t> NewOrderId() { return order_ids_.Next(); }
   absl::StatusOr<int64_t> NewInvoiceId() { return invoice_ids_.Next(); }
   absl::StatusOr<int64_t> NewPaymentId() { return payment_ids_.Next(); }

@@ -28,10 +28,6 @@ class CaseArea final : public Area {
     surveys_.Register(server);
   }
 
-  std::vector<std::string> ServiceNames() const override {
-    return {"kam.interaction.v1.ServiceCaseService", "kam.interaction.v1.SatisfactionService"};
-  }
-
   void StartBackground() override { sweeper_.Start(); }
   void StopBackground() override { sweeper_.Stop(); }
 

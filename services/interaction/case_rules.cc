@@ -8,8 +8,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "common/resource_name.h"
-#include "common/validation.h"
+#include "common/api/resource_name.h"
+#include "common/api/validation.h"
 
 namespace kam::interaction::cases {
 namespace {
@@ -122,7 +122,7 @@ absl::Status ValidateRoute(v1::CaseType type, v1::CaseLevel level) {
   if (type == v1::CASE_TYPE_ROUTINE_REQUEST && level != v1::CASE_LEVEL_SERVICE_CENTRE) {
     return common::InvalidField("route.level",
                                 "must be SERVICE_CENTRE for ROUTINE_REQUEST: routine requests are "
-                                "handled at first line (domain.md §7)");
+                                "handled at first line (docs/domain.md §7)");
   }
   return absl::OkStatus();
 }

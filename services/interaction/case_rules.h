@@ -13,7 +13,7 @@
 // is never "new" again); a case is closed only after it was resolved, so
 // every closed case has a resolution time the SLA was measured against.
 //
-// Escalation ladder (domain.md §7): SERVICE_CENTRE -> ACCOUNT_MANAGER ->
+// Escalation ladder (docs/domain.md §7): SERVICE_CENTRE -> ACCOUNT_MANAGER ->
 // SENIOR_MANAGER -> EXECUTIVE, one level at a time.
 #ifndef KAM_SERVICES_INTERACTION_CASE_RULES_H_
 #define KAM_SERVICES_INTERACTION_CASE_RULES_H_
@@ -25,7 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "common/field_mask.h"
+#include "common/api/field_mask.h"
 #include "kam/interaction/v1/service_case.pb.h"
 
 namespace kam::interaction::cases {
@@ -59,7 +59,7 @@ absl::Status CheckStatusChange(absl::string_view case_name, v1::CaseStatus from,
 std::optional<v1::CaseLevel> NextLevel(v1::CaseLevel level);
 
 // Where cases of each type start. ROUTINE_REQUEST is always SERVICE_CENTRE
-// (domain.md §7: routine requests are handled at first line); the others
+// (docs/domain.md §7: routine requests are handled at first line); the others
 // come from the routing table (defaults: COMPLAINT and FAULT_REPAIR at
 // SERVICE_CENTRE, COLLECTION and CONTRACT_SUPERVISION at ACCOUNT_MANAGER).
 using RoutingTable = std::map<v1::CaseType, v1::CaseLevel>;

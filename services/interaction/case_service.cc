@@ -6,14 +6,15 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/etag.h"
-#include "common/field_mask.h"
-#include "common/filter.h"
-#include "common/fingerprint.h"
-#include "common/page_token.h"
-#include "common/proto_time.h"
-#include "common/resource_name.h"
-#include "common/validation.h"
+#include "common/api/etag.h"
+#include "common/api/field_mask.h"
+#include "common/api/filter.h"
+#include "common/api/page_token.h"
+#include "common/api/resource_name.h"
+#include "common/api/validation.h"
+#include "common/base/fingerprint.h"
+#include "common/base/proto_time.h"
+#include "common/server/service_methods.h"
 #include "google/protobuf/duration.pb.h"
 #include "services/interaction/case_rules.h"
 #include "services/interaction/sla_clock.h"
@@ -191,33 +192,15 @@ absl::Status CheckLiveContact(AccountClient& accounts, const CallContext& ctx,
 
 }  // namespace
 
-#define KAM_CASE_METHOD(Method)                                                             \
-  server.AddUnary(&async_, &v1::ServiceCaseService::AsyncService::Request##Method,          \
-                  "/kam.interaction.v1.ServiceCaseService/" #Method,                        \
-                  [this](const CallContext& context, const auto& request, auto* response) { \
-                    return Method(context, request, response);                              \
-                  })
-
 void CaseService::Register(common::GrpcServer& server) {
-  server.RegisterService(&async_);
-  KAM_CASE_METHOD(CreateCase);
-  KAM_CASE_METHOD(GetCase);
-  KAM_CASE_METHOD(ListCases);
-  KAM_CASE_METHOD(UpdateCase);
-  KAM_CASE_METHOD(ChangeCaseStatus);
-  KAM_CASE_METHOD(RecordFirstResponse);
-  KAM_CASE_METHOD(EscalateCase);
-  KAM_CASE_METHOD(ListCaseEvents);
-  KAM_CASE_METHOD(ListSlaPolicies);
-  KAM_CASE_METHOD(GetSlaPolicy);
-  KAM_CASE_METHOD(UpdateSlaPolicy);
-  KAM_CASE_METHOD(ListSlaPolicyChanges);
-  KAM_CASE_METHOD(ListCaseRoutes);
-  KAM_CASE_METHOD(UpdateCaseRoute);
-  KAM_CASE_METHOD(RunSlaSweep);
+  common::ServeMethods(
+      server, &service_, this, &CaseService::CreateCase, &CaseService::GetCase,
+      &CaseService::ListCases, &CaseService::UpdateCase, &CaseService::ChangeCaseStatus,
+      &CaseService::RecordFirstResponse, &CaseService::EscalateCase, &CaseService::ListCaseEvents,
+      &CaseService::ListSlaPolicies, &CaseService::GetSlaPolicy, &CaseService::UpdateSlaPolicy,
+      &CaseService::ListSlaPolicyChanges, &CaseService::ListCaseRoutes,
+      &CaseService::UpdateCaseRoute, &CaseService::RunSlaSweep);
 }
-
-#undef KAM_CASE_METHOD
 
 // --- cases ----------------------------------------------------------------
 

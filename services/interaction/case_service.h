@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "common/grpc_server.h"
+#include "common/server/grpc_server.h"
 #include "kam/interaction/v1/service_case.grpc.pb.h"
 #include "services/interaction/account_client.h"
 #include "services/interaction/case_store.h"
@@ -68,7 +68,7 @@ class CaseService final {
                                        std::vector<v1::CaseEvent>& events)>& change,
       v1::Case* response);
 
-  v1::ServiceCaseService::AsyncService async_;
+  v1::ServiceCaseService::Service service_;
   CaseStore* store_;
   AccountClient* accounts_;
   SlaSweeper* sweeper_;

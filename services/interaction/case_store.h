@@ -6,7 +6,7 @@
 // in Transact(), whose CaseTx offers the row-level steps; the service and the
 // sweeper compose them with the pure rules (case_rules, sla_clock). CaseTx
 // methods throw sql::SQLException on database errors; Transact turns those
-// into statuses (common/transaction.h) and rolls back.
+// into statuses (common/db/transaction.h) and rolls back.
 #ifndef KAM_SERVICES_INTERACTION_CASE_STORE_H_
 #define KAM_SERVICES_INTERACTION_CASE_STORE_H_
 
@@ -19,10 +19,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/filter.h"
-#include "common/id_allocator.h"
-#include "common/mysql_pool.h"
-#include "common/page_token.h"
+#include "common/api/filter.h"
+#include "common/api/page_token.h"
+#include "common/db/id_allocator.h"
+#include "common/db/mysql_pool.h"
 #include "kam/interaction/v1/service_case.pb.h"
 #include "services/interaction/case_rules.h"
 #include "services/interaction/sla_clock.h"

@@ -1,6 +1,6 @@
 // Collection figures of one account over a period [start, end): revenue
 // and gross profit invoiced, the payment collection rate (回款率) and days
-// sales outstanding (DSO). domain.md §1 lists the collection rate, revenue
+// sales outstanding (DSO). docs/domain.md §1 lists the collection rate, revenue
 // and profit among the rating criteria; §8 asks to track collection
 // periods. The definitions, with worked examples, are on CollectionStats in
 // protos/kam/interaction/v1/billing.proto:

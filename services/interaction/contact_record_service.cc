@@ -2,8 +2,9 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "common/resource_name.h"
-#include "common/validation.h"
+#include "common/api/resource_name.h"
+#include "common/api/validation.h"
+#include "common/server/service_methods.h"
 #include "services/interaction/activity_accounts.h"
 #include "services/interaction/activity_fields.h"
 #include "services/interaction/activity_requests.h"
@@ -22,10 +23,10 @@ void Fill(AppendedEntry appended, v1::AppendContactRecordEntryResponse* response
 }  // namespace
 
 void ContactRecordService::Register(common::GrpcServer& server,
-                                    v1::ActivityService::AsyncService* async) {
-  KAM_ACTIVITY_METHOD(AppendContactRecordEntry);
-  KAM_ACTIVITY_METHOD(GetContactRecord);
-  KAM_ACTIVITY_METHOD(ListContactRecordEntries);
+                                    v1::ActivityService::Service* service) {
+  common::ServeMethods(server, service, this, &ContactRecordService::AppendContactRecordEntry,
+                       &ContactRecordService::GetContactRecord,
+                       &ContactRecordService::ListContactRecordEntries);
 }
 
 absl::Status ContactRecordService::AppendContactRecordEntry(

@@ -1,12 +1,12 @@
 // The contact-record handlers of kam.interaction.v1.ActivityService
-// (domain.md §7: whoever first contacts a customer opens a contact record;
+// (docs/domain.md §7: whoever first contacts a customer opens a contact record;
 // later staff update it; customer files belong to the company, so entries
 // are never changed or removed).
 #ifndef KAM_SERVICES_INTERACTION_CONTACT_RECORD_SERVICE_H_
 #define KAM_SERVICES_INTERACTION_CONTACT_RECORD_SERVICE_H_
 
 #include "absl/status/status.h"
-#include "common/grpc_server.h"
+#include "common/server/grpc_server.h"
 #include "kam/interaction/v1/activity.grpc.pb.h"
 #include "services/interaction/account_client.h"
 #include "services/interaction/contact_record_store.h"
@@ -20,7 +20,7 @@ class ContactRecordService {
   ContactRecordService(ContactRecordStore* store, AccountClient* accounts)
       : store_(store), accounts_(accounts) {}
 
-  void Register(common::GrpcServer& server, v1::ActivityService::AsyncService* async);
+  void Register(common::GrpcServer& server, v1::ActivityService::Service* service);
 
   absl::Status AppendContactRecordEntry(const Ctx& ctx,
                                         const v1::AppendContactRecordEntryRequest& request,

@@ -3,9 +3,9 @@
 #include <cppconn/exception.h>
 
 #include "absl/strings/str_cat.h"
-#include "common/proto_time.h"
-#include "common/sql_error.h"
-#include "common/transaction.h"
+#include "common/base/proto_time.h"
+#include "common/db/sql_error.h"
+#include "common/db/transaction.h"
 
 namespace kam::interaction::activity {
 namespace {

@@ -16,8 +16,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/id_allocator.h"
-#include "common/mysql_pool.h"
+#include "common/db/id_allocator.h"
+#include "common/db/mysql_pool.h"
 #include "kam/interaction/v1/activity.pb.h"
 #include "services/interaction/activity_store.h"
 

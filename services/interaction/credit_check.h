@@ -1,4 +1,4 @@
-// The credit check (domain.md §8: big customers pay late, so what they may
+// The credit check (docs/domain.md §8: big customers pay late, so what they may
 // owe us at once is capped by the credit limit finance grants).
 //
 // exposure = amounts of OPEN orders + unpaid balances of OPEN invoices. A

@@ -11,19 +11,13 @@ namespace {
 
 class FactsArea final : public Area {
  public:
-  explicit FactsArea(const AreaDeps& deps) : store_(deps.pool) {}
+  explicit FactsArea(const AreaDeps& deps) : store_(deps.pool), service_(&store_) {}
 
-  void Register(common::GrpcServer& server) override {
-    service_ = std::make_unique<facts::FactsService>(&store_, &server);
-    server.RegisterService(service_.get());
-  }
-  std::vector<std::string> ServiceNames() const override {
-    return {"kam.interaction.v1.FactsService"};
-  }
+  void Register(common::GrpcServer& server) override { service_.Register(server); }
 
  private:
   facts::FactsStore store_;
-  std::unique_ptr<facts::FactsService> service_;
+  facts::FactsService service_;
 };
 
 }  // namespace

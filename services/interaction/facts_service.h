@@ -3,23 +3,26 @@
 #ifndef KAM_SERVICES_INTERACTION_FACTS_SERVICE_H_
 #define KAM_SERVICES_INTERACTION_FACTS_SERVICE_H_
 
-#include "common/grpc_server.h"
+#include "common/server/grpc_server.h"
+#include "common/server/service_methods.h"
 #include "kam/interaction/v1/facts.grpc.pb.h"
 #include "services/interaction/facts_store.h"
 
 namespace kam::interaction::facts {
 
-class FactsService final : public v1::FactsService::Service {
+class FactsService final {
  public:
-  FactsService(FactsStore* store, common::GrpcServer* server) : store_(store), server_(server) {}
+  explicit FactsService(FactsStore* store) : store_(store) {}
 
-  grpc::Status StreamAccountFacts(
-      grpc::ServerContext* context, const v1::StreamAccountFactsRequest* request,
-      grpc::ServerWriter<v1::StreamAccountFactsResponse>* writer) override;
+  void Register(common::GrpcServer& server);
+
+  absl::Status StreamAccountFacts(const common::CallContext&,
+                                  const v1::StreamAccountFactsRequest& request,
+                                  common::ResponseWriter<v1::StreamAccountFactsResponse>& writer);
 
  private:
+  v1::FactsService::Service service_;
   FactsStore* store_;
-  common::GrpcServer* server_;
 };
 
 }  // namespace kam::interaction::facts

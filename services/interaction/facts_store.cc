@@ -6,8 +6,8 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
-#include "common/proto_time.h"
-#include "common/transaction.h"
+#include "common/base/proto_time.h"
+#include "common/db/transaction.h"
 #include "services/interaction/opportunity_pipeline.h"
 
 namespace kam::interaction::facts {

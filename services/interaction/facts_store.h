@@ -13,7 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/mysql_pool.h"
+#include "common/db/mysql_pool.h"
 #include "kam/interaction/v1/facts.pb.h"
 
 namespace kam::interaction::facts {

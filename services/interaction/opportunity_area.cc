@@ -1,4 +1,4 @@
-// The opportunity area: the key-account sales pipeline of domain.md §6
+// The opportunity area: the key-account sales pipeline of docs/domain.md §6
 // (kam.interaction.v1.OpportunityService). No background work.
 #include <memory>
 #include <string>
@@ -17,9 +17,6 @@ class OpportunityArea final : public Area {
       : store_(deps.pool), service_(&store_, deps.accounts) {}
 
   void Register(common::GrpcServer& server) override { service_.Register(server); }
-  std::vector<std::string> ServiceNames() const override {
-    return {"kam.interaction.v1.OpportunityService"};
-  }
 
  private:
   OpportunityStore store_;

@@ -9,7 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "common/field_mask.h"
+#include "common/api/field_mask.h"
 #include "kam/account/v1/account.pb.h"
 #include "kam/interaction/v1/opportunity.pb.h"
 

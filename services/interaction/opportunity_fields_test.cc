@@ -3,7 +3,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
-#include "common/field_mask.h"
+#include "common/api/field_mask.h"
 #include "gtest/gtest.h"
 
 namespace kam::interaction {

@@ -4,7 +4,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
-#include "common/validation.h"
+#include "common/api/validation.h"
 
 namespace kam::interaction {
 namespace {

@@ -1,5 +1,5 @@
 // The six qualifying judgements of an opportunity and the A/B/C/D class they
-// give (domain.md §6: an opportunity is judged on need, schedule, budget,
+// give (docs/domain.md §6: an opportunity is judged on need, schedule, budget,
 // competition, decision process and evaluation priorities, and classed
 // A/B/C/D like the customer). Pure: no I/O.
 //

@@ -6,13 +6,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/etag.h"
-#include "common/field_mask.h"
-#include "common/filter.h"
-#include "common/fingerprint.h"
-#include "common/page_token.h"
-#include "common/proto_time.h"
-#include "common/validation.h"
+#include "common/api/etag.h"
+#include "common/api/field_mask.h"
+#include "common/api/filter.h"
+#include "common/api/page_token.h"
+#include "common/api/validation.h"
+#include "common/base/fingerprint.h"
+#include "common/base/proto_time.h"
+#include "common/server/service_methods.h"
 #include "services/interaction/opportunity_fields.h"
 #include "services/interaction/opportunity_pipeline.h"
 #include "services/interaction/opportunity_qualification.h"
@@ -99,31 +100,16 @@ bool Contains(const std::vector<std::string>& paths, absl::string_view path) {
 
 }  // namespace
 
-#define KAM_OPPORTUNITY_METHOD(Method)                                                    \
-  server.AddUnary(&async_, &v1::OpportunityService::AsyncService::Request##Method,       \
-                  "/kam.interaction.v1.OpportunityService/" #Method,                      \
-                  [this](const CallContext& context, const auto& request, auto* response) { \
-                    return Method(context, request, response);                            \
-                  })
-
 void OpportunityService::Register(common::GrpcServer& server) {
-  server.RegisterService(&async_);
-  KAM_OPPORTUNITY_METHOD(CreateOpportunity);
-  KAM_OPPORTUNITY_METHOD(GetOpportunity);
-  KAM_OPPORTUNITY_METHOD(ListOpportunities);
-  KAM_OPPORTUNITY_METHOD(UpdateOpportunity);
-  KAM_OPPORTUNITY_METHOD(DeleteOpportunity);
-  KAM_OPPORTUNITY_METHOD(UndeleteOpportunity);
-  KAM_OPPORTUNITY_METHOD(MoveOpportunityStage);
-  KAM_OPPORTUNITY_METHOD(CloseOpportunity);
-  KAM_OPPORTUNITY_METHOD(ReopenOpportunity);
-  KAM_OPPORTUNITY_METHOD(ListOpportunityStageHistory);
-  KAM_OPPORTUNITY_METHOD(GetStageProbabilities);
-  KAM_OPPORTUNITY_METHOD(UpdateStageProbabilities);
-  KAM_OPPORTUNITY_METHOD(GetWeightedPipeline);
+  common::ServeMethods(
+      server, &service_, this, &OpportunityService::CreateOpportunity,
+      &OpportunityService::GetOpportunity, &OpportunityService::ListOpportunities,
+      &OpportunityService::UpdateOpportunity, &OpportunityService::DeleteOpportunity,
+      &OpportunityService::UndeleteOpportunity, &OpportunityService::MoveOpportunityStage,
+      &OpportunityService::CloseOpportunity, &OpportunityService::ReopenOpportunity,
+      &OpportunityService::ListOpportunityStageHistory, &OpportunityService::GetStageProbabilities,
+      &OpportunityService::UpdateStageProbabilities, &OpportunityService::GetWeightedPipeline);
 }
-
-#undef KAM_OPPORTUNITY_METHOD
 
 absl::StatusOr<kam::account::v1::Account> OpportunityService::LiveAccount(
     const std::string& name, const Ctx& ctx) {

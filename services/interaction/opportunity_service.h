@@ -8,7 +8,7 @@
 #define KAM_SERVICES_INTERACTION_OPPORTUNITY_SERVICE_H_
 
 #include "absl/status/status.h"
-#include "common/grpc_server.h"
+#include "common/server/grpc_server.h"
 #include "kam/interaction/v1/opportunity.grpc.pb.h"
 #include "services/interaction/account_client.h"
 #include "services/interaction/opportunity_store.h"
@@ -56,7 +56,7 @@ class OpportunityService final {
   // soft-deleted, UNAVAILABLE when the account service cannot be reached.
   absl::StatusOr<kam::account::v1::Account> LiveAccount(const std::string& name, const Ctx& ctx);
 
-  v1::OpportunityService::AsyncService async_;
+  v1::OpportunityService::Service service_;
   OpportunityStore* store_;
   AccountClient* accounts_;
 };

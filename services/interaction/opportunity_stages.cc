@@ -4,8 +4,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/proto_time.h"
-#include "common/validation.h"
+#include "common/api/validation.h"
+#include "common/base/proto_time.h"
 
 namespace kam::interaction {
 namespace {

@@ -1,4 +1,4 @@
-// The stage rules of the key-account sales pipeline (domain.md §6). Pure: no
+// The stage rules of the key-account sales pipeline (docs/domain.md §6). Pure: no
 // I/O. The rules, as documented in kam/interaction/v1/opportunity.proto:
 //
 //   CUSTOMER_DEVELOPMENT -> PROJECT_INITIATION -> PROPOSAL -> BIDDING
@@ -53,7 +53,7 @@ std::string OpportunityStateName(v1::OpportunityState state);
 // "NO_DECISION" for OPPORTUNITY_LOST_REASON_NO_DECISION.
 std::string OpportunityLostReasonName(v1::OpportunityLostReason reason);
 
-// The stage's key milestone in words (domain.md §6), e.g. "contract approved
+// The stage's key milestone in words (docs/domain.md §6), e.g. "contract approved
 // and signed".
 absl::string_view MilestoneDescription(v1::OpportunityStage stage);
 // The stage's field in OpportunityMilestones, e.g. "commercial_negotiation".
@@ -76,7 +76,7 @@ bool StageNeedsAmount(v1::OpportunityStage stage);
 
 // Makes the milestones consistent after a caller wrote them (`after`, from
 // `before`; `before` is null on create), for an opportunity at `current`:
-// every description is reset from domain.md §6; `achieve_time` becomes `now`
+// every description is reset from docs/domain.md §6; `achieve_time` becomes `now`
 // when `achieved` turns true, is kept while it stays true and is cleared when
 // it turns false (whatever the caller sent). Achieving the milestone of a
 // stage after `current` is FAILED_PRECONDITION naming both stages.

@@ -7,7 +7,7 @@
 // OpportunityTx offers the row-level steps; the service composes them with
 // the pure rules (opportunity_stages, opportunity_qualification). OpportunityTx
 // methods throw sql::SQLException on database errors; Transact turns those
-// into statuses (common/transaction.h) and rolls back.
+// into statuses (common/db/transaction.h) and rolls back.
 #ifndef KAM_SERVICES_INTERACTION_OPPORTUNITY_STORE_H_
 #define KAM_SERVICES_INTERACTION_OPPORTUNITY_STORE_H_
 
@@ -21,10 +21,10 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "common/filter.h"
-#include "common/id_allocator.h"
-#include "common/mysql_pool.h"
-#include "common/page_token.h"
+#include "common/api/filter.h"
+#include "common/api/page_token.h"
+#include "common/db/id_allocator.h"
+#include "common/db/mysql_pool.h"
 #include "kam/interaction/v1/opportunity.pb.h"
 #include "services/interaction/opportunity_pipeline.h"
 
@@ -105,7 +105,7 @@ class OpportunityStore {
   absl::Status Transact(absl::string_view context,
                         const std::function<absl::Status(OpportunityTx&)>& fn);
 
-  // A fresh opportunity id (common/id_allocator.h).
+  // A fresh opportunity id (common/db/id_allocator.h).
   absl::StatusOr<int64_t> NewOpportunityId() { return opportunity_ids_.Next(); }
 
   // NOT_FOUND "opportunity opportunities/7 not found".

@@ -1,4 +1,4 @@
-// How a payment is applied to invoices (domain.md §8: big customers pay the
+// How a payment is applied to invoices (docs/domain.md §8: big customers pay the
 // last order when placing the next, so what each payment settled must be
 // recorded). Either the caller says which invoices a payment pays, or it
 // goes to the account's open invoices oldest due first.

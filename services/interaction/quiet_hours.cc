@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "common/validation.h"
+#include "common/api/validation.h"
 
 namespace kam::interaction::activity {
 namespace {

@@ -1,4 +1,4 @@
-// The quiet hours of domain.md §7 ("respect the customer's time: no calls in
+// The quiet hours of docs/domain.md §7 ("respect the customer's time: no calls in
 // the midday rest before 14:30 in summer, before 08:00 in winter, or before
 // 09:00 at weekends and holidays"), as pure rules over a policy, an instant
 // and the contact's time zone. No I/O: the policy comes from the database,
@@ -33,7 +33,7 @@ struct MonthDay {
 };
 
 // The configurable parts of the rules. The defaults are the figures of
-// domain.md §7 with summer from May 1 to September 30.
+// docs/domain.md §7 with summer from May 1 to September 30.
 struct QuietHoursPolicy {
   MonthDay summer_start{5, 1};                // first day of summer
   MonthDay summer_end{9, 30};                 // last day of summer (inclusive)

@@ -4,10 +4,11 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/etag.h"
-#include "common/field_mask.h"
-#include "common/proto_time.h"
-#include "common/validation.h"
+#include "common/api/etag.h"
+#include "common/api/field_mask.h"
+#include "common/api/validation.h"
+#include "common/base/proto_time.h"
+#include "common/server/service_methods.h"
 #include "services/interaction/activity_accounts.h"
 #include "services/interaction/activity_fields.h"
 #include "services/interaction/activity_requests.h"
@@ -104,10 +105,10 @@ absl::Status CheckPolicyName(absl::string_view field, absl::string_view name) {
 }  // namespace
 
 void QuietHoursService::Register(common::GrpcServer& server,
-                                 v1::ActivityService::AsyncService* async) {
-  KAM_ACTIVITY_METHOD(CheckCallTime);
-  KAM_ACTIVITY_METHOD(GetQuietHoursPolicy);
-  KAM_ACTIVITY_METHOD(UpdateQuietHoursPolicy);
+                                 v1::ActivityService::Service* service) {
+  common::ServeMethods(server, service, this, &QuietHoursService::CheckCallTime,
+                       &QuietHoursService::GetQuietHoursPolicy,
+                       &QuietHoursService::UpdateQuietHoursPolicy);
 }
 
 absl::Status QuietHoursService::CheckCallTime(const Ctx& ctx,

@@ -1,11 +1,11 @@
 // The quiet-hours handlers of kam.interaction.v1.ActivityService:
-// CheckCallTime and the policy (domain.md §7). The rules are in
+// CheckCallTime and the policy (docs/domain.md §7). The rules are in
 // quiet_hours.h; the policy row in activity_policy_store.h.
 #ifndef KAM_SERVICES_INTERACTION_QUIET_HOURS_SERVICE_H_
 #define KAM_SERVICES_INTERACTION_QUIET_HOURS_SERVICE_H_
 
 #include "absl/status/status.h"
-#include "common/grpc_server.h"
+#include "common/server/grpc_server.h"
 #include "kam/interaction/v1/activity.grpc.pb.h"
 #include "services/interaction/account_client.h"
 #include "services/interaction/activity_policy_store.h"
@@ -21,7 +21,7 @@ class QuietHoursService {
   QuietHoursService(ActivityPolicyStore* policies, AccountClient* accounts)
       : policies_(policies), accounts_(accounts) {}
 
-  void Register(common::GrpcServer& server, v1::ActivityService::AsyncService* async);
+  void Register(common::GrpcServer& server, v1::ActivityService::Service* service);
 
   absl::Status CheckCallTime(const Ctx& ctx, const v1::CheckCallTimeRequest& request,
                              v1::CheckCallTimeResponse* response);

@@ -1,4 +1,4 @@
-// Receivables ageing (domain.md §8: track overdue amounts): open balances
+// Receivables ageing (docs/domain.md §8: track overdue amounts): open balances
 // bucketed by days past due, current / 1-30 / 31-60 / 61-90 / over 90.
 //
 // Days past due at `as_of` are the time since due_time in days, rounded up:

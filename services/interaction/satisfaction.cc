@@ -1,7 +1,7 @@
 #include "services/interaction/satisfaction.h"
 
 #include "absl/strings/str_cat.h"
-#include "common/validation.h"
+#include "common/api/validation.h"
 
 namespace kam::interaction::cases {
 

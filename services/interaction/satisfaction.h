@@ -1,4 +1,4 @@
-// Survey scores and their aggregation (domain.md §7: satisfaction is
+// Survey scores and their aggregation (docs/domain.md §7: satisfaction is
 // measured by regular surveys). Pure.
 //
 // - CSAT scores 1..5; the average is reported in hundredths (4.33 -> 433).

@@ -1,7 +1,7 @@
 // The SLA clock of a service case. Pure: no I/O, no notion of "now" except
 // the times it is given.
 //
-// Rules (domain.md §7 asks for service levels; the clock is how they are
+// Rules (docs/domain.md §7 asks for service levels; the clock is how they are
 // measured):
 // - Wall-clock time, 24x7, from the case's creation (`start`).
 // - The clock pauses while the case waits on the customer and resumes when it

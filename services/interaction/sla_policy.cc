@@ -5,7 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "common/validation.h"
+#include "common/api/validation.h"
 
 namespace kam::interaction::cases {
 namespace {

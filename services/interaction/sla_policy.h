@@ -10,7 +10,7 @@
 //   MEDIUM     240/2880   480/4320   720/7200    1440/10080  720/7200
 //   LOW        480/4320   720/7200   1440/10080  1440/14400  1440/10080
 //
-// Why: the pyramid of domain.md §2 exists to move effort to where value is,
+// Why: the pyramid of docs/domain.md §2 exists to move effort to where value is,
 // so a VIP (A) gets roughly twice the speed of a major (B) account, and so on
 // down; an unrated account is served like an ordinary (C) one until it is
 // rated. CRITICAL A is 15 minutes / 4 hours, LOW D 1 day / 10 days. The

@@ -6,7 +6,7 @@
 #include <tuple>
 
 #include "absl/strings/match.h"
-#include "common/migrator.h"
+#include "common/db/migrator.h"
 #include "gtest/gtest.h"
 
 namespace kam::interaction {

@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/log.h"
-#include "common/mysql_pool.h"
-#include "common/proto_time.h"
+#include "common/base/log.h"
+#include "common/base/proto_time.h"
+#include "common/db/mysql_pool.h"
 #include "services/interaction/case_rules.h"
 #include "services/interaction/sla_clock.h"
 

@@ -4,11 +4,12 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "common/fingerprint.h"
-#include "common/page_token.h"
-#include "common/proto_time.h"
-#include "common/resource_name.h"
-#include "common/validation.h"
+#include "common/api/page_token.h"
+#include "common/api/resource_name.h"
+#include "common/api/validation.h"
+#include "common/base/fingerprint.h"
+#include "common/base/proto_time.h"
+#include "common/server/service_methods.h"
 #include "services/interaction/satisfaction.h"
 
 namespace kam::interaction::cases {
@@ -59,22 +60,11 @@ absl::StatusOr<std::optional<absl::Time>> OptionalTime(absl::string_view field, 
 
 }  // namespace
 
-#define KAM_SURVEY_METHOD(Method)                                                           \
-  server.AddUnary(&async_, &v1::SatisfactionService::AsyncService::Request##Method,         \
-                  "/kam.interaction.v1.SatisfactionService/" #Method,                       \
-                  [this](const CallContext& context, const auto& request, auto* response) { \
-                    return Method(context, request, response);                              \
-                  })
-
 void SurveyService::Register(common::GrpcServer& server) {
-  server.RegisterService(&async_);
-  KAM_SURVEY_METHOD(CreateSurveyResponse);
-  KAM_SURVEY_METHOD(GetSurveyResponse);
-  KAM_SURVEY_METHOD(ListSurveyResponses);
-  KAM_SURVEY_METHOD(GetSatisfactionSummary);
+  common::ServeMethods(server, &service_, this, &SurveyService::CreateSurveyResponse,
+                       &SurveyService::GetSurveyResponse, &SurveyService::ListSurveyResponses,
+                       &SurveyService::GetSatisfactionSummary);
 }
-
-#undef KAM_SURVEY_METHOD
 
 absl::Status SurveyService::CreateSurveyResponse(const Ctx& ctx,
                                                  const v1::CreateSurveyResponseRequest& request,

@@ -6,7 +6,7 @@
 #define KAM_SERVICES_INTERACTION_SURVEY_SERVICE_H_
 
 #include "absl/status/status.h"
-#include "common/grpc_server.h"
+#include "common/server/grpc_server.h"
 #include "kam/interaction/v1/satisfaction.grpc.pb.h"
 #include "services/interaction/account_client.h"
 #include "services/interaction/case_store.h"
@@ -33,7 +33,7 @@ class SurveyService final {
                                       v1::SatisfactionSummary*);
 
  private:
-  v1::SatisfactionService::AsyncService async_;
+  v1::SatisfactionService::Service service_;
   SurveyStore* surveys_;
   CaseStore* cases_;
   AccountClient* accounts_;

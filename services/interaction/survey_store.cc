@@ -4,11 +4,11 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/proto_time.h"
-#include "common/resource_name.h"
-#include "common/sql_error.h"
-#include "common/transaction.h"
-#include "common/filter_sql.h"
+#include "common/api/resource_name.h"
+#include "common/base/proto_time.h"
+#include "common/db/filter_sql.h"
+#include "common/db/sql_error.h"
+#include "common/db/transaction.h"
 
 namespace kam::interaction::cases {
 namespace {

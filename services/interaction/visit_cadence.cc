@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "common/validation.h"
+#include "common/api/validation.h"
 
 namespace kam::interaction::activity {
 

@@ -1,4 +1,4 @@
-// Visit cadence (domain.md §7: regular visits and return visits, executives'
+// Visit cadence (docs/domain.md §7: regular visits and return visits, executives'
 // visits included; §2: effort goes where the value is, so the cadence
 // depends on the account's tier) and the overdue report built on it. Pure:
 // the store gathers the facts, this file judges them.

@@ -7,9 +7,10 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/etag.h"
-#include "common/proto_time.h"
-#include "common/validation.h"
+#include "common/api/etag.h"
+#include "common/api/validation.h"
+#include "common/base/proto_time.h"
+#include "common/server/service_methods.h"
 #include "services/interaction/activity_fields.h"
 #include "services/interaction/activity_requests.h"
 #include "services/interaction/visit_cadence.h"
@@ -96,10 +97,10 @@ std::string Quoted(absl::string_view value) {
 }  // namespace
 
 void VisitCadenceService::Register(common::GrpcServer& server,
-                                   v1::ActivityService::AsyncService* async) {
-  KAM_ACTIVITY_METHOD(GetVisitCadencePolicy);
-  KAM_ACTIVITY_METHOD(UpdateVisitCadencePolicy);
-  KAM_ACTIVITY_METHOD(ListOverdueFollowUps);
+                                   v1::ActivityService::Service* service) {
+  common::ServeMethods(server, service, this, &VisitCadenceService::GetVisitCadencePolicy,
+                       &VisitCadenceService::UpdateVisitCadencePolicy,
+                       &VisitCadenceService::ListOverdueFollowUps);
 }
 
 absl::Status VisitCadenceService::GetVisitCadencePolicy(

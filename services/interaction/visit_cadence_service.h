@@ -6,7 +6,7 @@
 #define KAM_SERVICES_INTERACTION_VISIT_CADENCE_SERVICE_H_
 
 #include "absl/status/status.h"
-#include "common/grpc_server.h"
+#include "common/server/grpc_server.h"
 #include "kam/interaction/v1/activity.grpc.pb.h"
 #include "services/interaction/account_client.h"
 #include "services/interaction/activity_policy_store.h"
@@ -21,7 +21,7 @@ class VisitCadenceService {
   VisitCadenceService(ActivityStore* store, ActivityPolicyStore* policies, AccountClient* accounts)
       : store_(store), policies_(policies), accounts_(accounts) {}
 
-  void Register(common::GrpcServer& server, v1::ActivityService::AsyncService* async);
+  void Register(common::GrpcServer& server, v1::ActivityService::Service* service);
 
   absl::Status GetVisitCadencePolicy(const Ctx& ctx,
                                      const v1::GetVisitCadencePolicyRequest& request,

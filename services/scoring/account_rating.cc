@@ -6,7 +6,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "common/proto_time.h"
+#include "common/base/proto_time.h"
 #include "services/scoring/clv.h"
 #include "services/scoring/evidence_text.h"
 
@@ -33,7 +33,7 @@ std::optional<double> Level(const AccountSnapshot& account, const char* label) {
   return std::nullopt;
 }
 
-// Influence (domain.md §1: "important influence ... on our business or
+// Influence (docs/domain.md §1: "important influence ... on our business or
 // brand"): the label, else an industry leader counts as high.
 double Influence(const AccountSnapshot& account) {
   if (std::optional<double> level = Level(account, "influence")) return *level;
@@ -233,7 +233,7 @@ AccountSignals SignalsOf(const RatingSettings& settings, const AccountSnapshot& 
 
 int64_t ClvOf(const RatingSettings& settings, const AccountFacts& facts, ApiTier tier) {
   ClvInput input;
-  // The period's profit made yearly (domain.md §3 counts profit a year).
+  // The period's profit made yearly (docs/domain.md §3 counts profit a year).
   const __int128 yearly = static_cast<__int128>(Profit(facts)) * 365 / settings.period_days;
   input.yearly_profit_minor = static_cast<int64_t>(std::clamp<__int128>(
       yearly, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max()));

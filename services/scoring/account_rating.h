@@ -21,7 +21,7 @@ namespace kam::scoring {
 const interaction::v1::AccountFacts& NoFacts();
 
 // The value measure (minor units): revenue, or gross profit minus cost to
-// serve (domain.md §1).
+// serve (docs/domain.md §1).
 int64_t ValueOf(const RatingSettings& settings, const interaction::v1::AccountFacts& facts);
 
 // The weighted value score, 0..10000 (hundredths of a point), and the
@@ -46,7 +46,7 @@ AccountSignals SignalsOf(const RatingSettings& settings, const account::v1::Acco
                          const interaction::v1::AccountFacts& facts, account::v1::Tier tier,
                          absl::Time as_of);
 
-// Customer lifetime value (domain.md §3) from the period's profit made yearly
+// Customer lifetime value (docs/domain.md §3) from the period's profit made yearly
 // and the tier's churn rate; saturates at the int64 range.
 int64_t ClvOf(const RatingSettings& settings, const interaction::v1::AccountFacts& facts,
               account::v1::Tier tier);

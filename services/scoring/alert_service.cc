@@ -4,12 +4,13 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/filter.h"
-#include "common/fingerprint.h"
-#include "common/page_token.h"
-#include "common/proto_time.h"
-#include "common/resource_name.h"
-#include "common/validation.h"
+#include "common/api/filter.h"
+#include "common/api/page_token.h"
+#include "common/api/resource_name.h"
+#include "common/api/validation.h"
+#include "common/base/fingerprint.h"
+#include "common/base/proto_time.h"
+#include "common/server/service_methods.h"
 
 namespace kam::scoring {
 namespace {
@@ -21,18 +22,9 @@ constexpr int kWatchBatch = 500;
 
 }  // namespace
 
-void AlertService::Register() {
-  server_->RegisterService(this);
-  server_->AddUnary(this, &AlertAsyncBase::RequestListAlerts,
-                    "/kam.scoring.v1.AlertService/ListAlerts",
-                    [this](const CallContext& context, const auto& request, auto* response) {
-                      return ListAlerts(context, request, response);
-                    });
-  server_->AddUnary(this, &AlertAsyncBase::RequestAcknowledgeAlert,
-                    "/kam.scoring.v1.AlertService/AcknowledgeAlert",
-                    [this](const CallContext& context, const auto& request, auto* response) {
-                      return AcknowledgeAlert(context, request, response);
-                    });
+void AlertService::Register(common::GrpcServer& server) {
+  common::ServeMethods(server, &service_, this, &AlertService::ListAlerts,
+                       &AlertService::AcknowledgeAlert, &AlertService::WatchAlerts);
 }
 
 void AlertService::Stop() {
@@ -92,63 +84,58 @@ absl::Status AlertService::AcknowledgeAlert(const Ctx& ctx,
   return absl::OkStatus();
 }
 
-grpc::Status AlertService::WatchAlerts(grpc::ServerContext* context,
-                                       const v1::WatchAlertsRequest* request,
-                                       grpc::ServerWriter<v1::Alert>* writer) {
-  return server_->RunSync(
-      "/kam.scoring.v1.AlertService/WatchAlerts", context,
-      [&](const CallContext&) -> absl::Status {
-        {
-          absl::MutexLock lock(&mu_);
-          if (watches_ >= max_watches_) {
-            return absl::ResourceExhaustedError(absl::StrCat(
-                "at most ", max_watches_, " alert watches may be open at once; retry later"));
-          }
-          ++watches_;
-        }
-        struct Release {
-          AlertService* service;
-          ~Release() {
-            absl::MutexLock lock(&service->mu_);
-            --service->watches_;
-          }
-        } release{this};
-        absl::StatusOr<common::FilterNode> filter = common::ParseFilter(request->filter());
-        if (!filter.ok()) return filter.status();
-        if (absl::Status s = AlertStore::CheckFilter(*filter); !s.ok()) return s;
-        std::optional<absl::Time> created_after;
-        int64_t last_id = 0;
-        if (request->has_after()) {
-          if (absl::Status s = common::CheckTimestamp("after", request->after()); !s.ok()) {
-            return s;
-          }
-          created_after = common::FromProtoTimestamp(request->after());
-        } else {
-          // Only new alerts: start after the newest one stored now.
-          absl::StatusOr<int64_t> max_id = store_->MaxAlertId();
-          if (!max_id.ok()) return max_id.status();
-          last_id = *max_id;
-        }
-        // Send the initial metadata now, so the caller knows the watch is
-        // established before the first alert (or before the first poll).
-        writer->SendInitialMetadata();
-        for (;;) {
-          if (context->IsCancelled()) {
-            return absl::CancelledError("the caller cancelled the watch");
-          }
-          absl::StatusOr<std::vector<StoredAlert>> batch =
-              store_->AlertsSince(*filter, last_id, created_after, kWatchBatch);
-          if (!batch.ok()) return batch.status();
-          for (const StoredAlert& alert : *batch) {
-            if (!writer->Write(alert.alert)) {
-              return absl::CancelledError("the caller stopped reading the watch");
-            }
-            last_id = alert.id;
-          }
-          if (static_cast<int>(batch->size()) == kWatchBatch) continue;  // catching up
-          if (!WaitForPoll()) return absl::UnavailableError("the server is shutting down");
-        }
-      });
+absl::Status AlertService::WatchAlerts(const Ctx&, const v1::WatchAlertsRequest& request,
+                                       common::ResponseWriter<v1::Alert>& writer) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (watches_ >= max_watches_) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "at most ", max_watches_, " alert watches may be open at once; retry later"));
+    }
+    ++watches_;
+  }
+  struct Release {
+    AlertService* service;
+    ~Release() {
+      absl::MutexLock lock(&service->mu_);
+      --service->watches_;
+    }
+  } release{this};
+  absl::StatusOr<common::FilterNode> filter = common::ParseFilter(request.filter());
+  if (!filter.ok()) return filter.status();
+  if (absl::Status s = AlertStore::CheckFilter(*filter); !s.ok()) return s;
+  std::optional<absl::Time> created_after;
+  int64_t last_id = 0;
+  if (request.has_after()) {
+    if (absl::Status s = common::CheckTimestamp("after", request.after()); !s.ok()) {
+      return s;
+    }
+    created_after = common::FromProtoTimestamp(request.after());
+  } else {
+    // Only new alerts: start after the newest one stored now.
+    absl::StatusOr<int64_t> max_id = store_->MaxAlertId();
+    if (!max_id.ok()) return max_id.status();
+    last_id = *max_id;
+  }
+  // Send the initial metadata now, so the caller knows the watch is
+  // established before the first alert (or before the first poll).
+  writer.SendInitialMetadata();
+  for (;;) {
+    if (writer.Cancelled()) {
+      return absl::CancelledError("the caller cancelled the watch");
+    }
+    absl::StatusOr<std::vector<StoredAlert>> batch =
+        store_->AlertsSince(*filter, last_id, created_after, kWatchBatch);
+    if (!batch.ok()) return batch.status();
+    for (const StoredAlert& alert : *batch) {
+      if (!writer.Write(alert.alert)) {
+        return absl::CancelledError("the caller stopped reading the watch");
+      }
+      last_id = alert.id;
+    }
+    if (static_cast<int>(batch->size()) == kWatchBatch) continue;  // catching up
+    if (!WaitForPoll()) return absl::UnavailableError("the server is shutting down");
+  }
 }
 
 }  // namespace kam::scoring

@@ -1,35 +1,31 @@
 // kam.scoring.v1.AlertService: listing and acknowledging the alerts rating
-// runs raise, and a server stream of new ones. ListAlerts and
-// AcknowledgeAlert are async unary methods (AddUnary); WatchAlerts is a sync
-// server-streaming method run through GrpcServer::RunSync, one gRPC sync
-// thread per watcher.
+// runs raise, and a server stream of new ones (WatchAlerts holds one of
+// gRPC's threads per watcher; see common/server/service_methods.h).
 #ifndef KAM_SERVICES_SCORING_ALERT_SERVICE_H_
 #define KAM_SERVICES_SCORING_ALERT_SERVICE_H_
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "common/grpc_server.h"
+#include "common/server/grpc_server.h"
+#include "common/server/service_methods.h"
 #include "kam/scoring/v1/alert.grpc.pb.h"
 #include "services/scoring/alert_store.h"
 
 namespace kam::scoring {
 
-using AlertAsyncBase = v1::AlertService::WithAsyncMethod_ListAlerts<
-    v1::AlertService::WithAsyncMethod_AcknowledgeAlert<v1::AlertService::Service>>;
-
-class AlertService final : public AlertAsyncBase {
+class AlertService final {
  public:
   // `poll_interval`: how often a watcher looks for new alerts. Alerts come
   // from rating runs (minutes apart at the least), so a short poll of one
   // indexed query is cheaper than a notification channel between replicas.
   // `max_watches`: watches open at once; one more is RESOURCE_EXHAUSTED
   // (each holds a thread and polls the database).
-  AlertService(AlertStore* store, common::GrpcServer* server,
-               absl::Duration poll_interval = absl::Milliseconds(250), int max_watches = 100)
-      : store_(store), server_(server), poll_interval_(poll_interval), max_watches_(max_watches) {}
+  AlertService(AlertStore* store, absl::Duration poll_interval = absl::Milliseconds(250),
+               int max_watches = 100)
+      : store_(store), poll_interval_(poll_interval), max_watches_(max_watches) {}
 
-  void Register();
+  void Register(common::GrpcServer& server);
 
   // Ends every watch (UNAVAILABLE: "the server is shutting down") and makes
   // new ones end at once. Call before GrpcServer::Shutdown so watchers do not
@@ -43,15 +39,15 @@ class AlertService final : public AlertAsyncBase {
   // etag is ABORTED first. The actor (x-kam-actor metadata) is required.
   absl::Status AcknowledgeAlert(const Ctx&, const v1::AcknowledgeAlertRequest&, v1::Alert*);
 
-  grpc::Status WatchAlerts(grpc::ServerContext* context, const v1::WatchAlertsRequest* request,
-                           grpc::ServerWriter<v1::Alert>* writer) override;
+  absl::Status WatchAlerts(const Ctx&, const v1::WatchAlertsRequest& request,
+                           common::ResponseWriter<v1::Alert>& writer);
 
  private:
   // Waits up to the poll interval; false once stopped.
   bool WaitForPoll();
 
+  v1::AlertService::Service service_;
   AlertStore* store_;
-  common::GrpcServer* server_;
   const absl::Duration poll_interval_;
   const int max_watches_;
   absl::Mutex mu_;

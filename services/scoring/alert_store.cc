@@ -2,11 +2,11 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "common/etag.h"
-#include "common/filter_sql.h"
-#include "common/proto_time.h"
-#include "common/resource_name.h"
-#include "common/transaction.h"
+#include "common/api/etag.h"
+#include "common/api/resource_name.h"
+#include "common/base/proto_time.h"
+#include "common/db/filter_sql.h"
+#include "common/db/transaction.h"
 
 namespace kam::scoring {
 namespace {

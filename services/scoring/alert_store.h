@@ -11,9 +11,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/filter.h"
-#include "common/id_allocator.h"
-#include "common/mysql_pool.h"
+#include "common/api/filter.h"
+#include "common/db/id_allocator.h"
+#include "common/db/mysql_pool.h"
 #include "kam/scoring/v1/alert.pb.h"
 #include "services/scoring/alerts.h"
 

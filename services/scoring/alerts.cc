@@ -13,7 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
-#include "common/validation.h"
+#include "common/api/validation.h"
 #include "services/scoring/evidence_text.h"
 
 namespace kam::scoring {
@@ -187,7 +187,7 @@ class AccountAlerts {
   }
 
  private:
-  // A key account rated lower than before (domain.md §1: accounts are
+  // A key account rated lower than before (docs/domain.md §1: accounts are
   // promoted onto or dropped off the key-account list between ratings).
   void TierDrop() {
     if (previous_ == nullptr || !detector_.IsKeyTier(previous_->tier)) return;

@@ -4,7 +4,7 @@
 // Kinds (checked in this order for each account):
 //   TIER_DROP            a key account (its previous tier is a key tier) is
 //                        rated lower: CRITICAL when it falls off the key
-//                        tiers (off the key-account list, domain.md §1),
+//                        tiers (off the key-account list, docs/domain.md §1),
 //                        WARNING when it stays on them (A -> B).
 //   CHURN_RISK_HIGH      churn risk crosses the threshold upwards: below it
 //                        in the previous run (or no previous result) and at
@@ -13,7 +13,7 @@
 //   SLA_BREACHES         a key account has at least the threshold of SLA
 //                        breaches in the period.
 //   OVERDUE_RECEIVABLES  a key account's overdue receivables reach the
-//                        amount threshold or the share threshold (domain.md
+//                        amount threshold or the share threshold (docs/domain.md
 //                        §8: big customers pay late).
 //   SLA_BREACHES and OVERDUE_RECEIVABLES are CRITICAL at twice a threshold,
 //   WARNING below that.
@@ -95,7 +95,7 @@ struct AccountRunResult {
 
 struct AlertPolicy {
   // The tiers whose accounts are key accounts; each A..D at most once.
-  // Default A and B: the top 5% (domain.md §2).
+  // Default A and B: the top 5% (docs/domain.md §2).
   std::vector<account::v1::Tier> key_tiers = {account::v1::TIER_A, account::v1::TIER_B};
   // Churn risk at or above this is high, 1..100.
   int32_t churn_risk_threshold = 70;

@@ -8,7 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
-#include "common/validation.h"
+#include "common/api/validation.h"
 
 namespace kam::scoring {
 namespace {

@@ -1,4 +1,4 @@
-// Customer lifetime value and customer equity (domain.md §3). Pure: no I/O.
+// Customer lifetime value and customer equity (docs/domain.md §3). Pure: no I/O.
 //
 // CLV = profit over the predicted relationship - the cost to attract, sell to
 // and serve the customer. With yearly churn rate c the relationship lasts
@@ -66,7 +66,7 @@ absl::Status ValidateClvInput(const ClvInput& input);
 //   OUT_OF_RANGE: the value does not fit in int64 minor units.
 absl::StatusOr<int64_t> ComputeClv(const ClvInput& input);
 
-// Customer equity: the sum of the customers' CLVs (domain.md §3). Add as
+// Customer equity: the sum of the customers' CLVs (docs/domain.md §3). Add as
 // many values as needed (the running sum is 128-bit and cannot overflow
 // before 2^64 additions); Total checks the result fits.
 class CustomerEquity {

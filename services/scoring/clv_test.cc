@@ -45,7 +45,7 @@ void ExpectInvalid(const ClvInput& input, absl::string_view field, absl::string_
   EXPECT_EQ(ValidateClvInput(input), clv.status());
 }
 
-// ------------------------------------------------------------ domain.md §3
+// ------------------------------------------------------------ docs/domain.md §3
 
 TEST(ClvTest, WorkedExampleWithoutRetentionProgramme) {
   // 10% churn -> 10 years; 100 a year; 75 to acquire: 10 x 100 - 75.

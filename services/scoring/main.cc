@@ -1,19 +1,14 @@
-// kam-scoring: the scoring service process. Wiring only: configuration,
-// pool, clients of the other two services, store, runner, services, server.
+// kam-scoring: the scoring service process. Wiring only: its flags, the
+// store, the clients of the other two services, the rating runner and the
+// four gRPC services; common::RunService does the rest.
 #include <unistd.h>
 
-#include <cstdio>
-#include <cstdlib>
+#include <memory>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
-#include "common/config.h"
-#include "common/grpc_server.h"
-#include "common/log.h"
-#include "common/migrator.h"
-#include "common/mysql_pool.h"
-#include "common/proto_time.h"
-#include "common/readiness.h"
+#include "common/base/proto_time.h"
+#include "common/server/run_service.h"
 #include "services/scoring/alert_service.h"
 #include "services/scoring/alert_store.h"
 #include "services/scoring/policy_service.h"
@@ -48,110 +43,108 @@ ABSL_FLAG(int, max_alert_watches, 100,
 ABSL_FLAG(absl::Duration, alert_poll, absl::Milliseconds(250),
           "how often a WatchAlerts stream looks for new alerts");
 
-int main(int argc, char** argv) {
-  using kam::common::Log;
-  using kam::common::LogLevel;
-  kam::common::BlockShutdownSignals();
-  absl::StatusOr<kam::common::ServiceConfig> config = kam::common::LoadServiceConfig(
-      {.env_prefix = "KAM_SCORING",
-       .listen = "127.0.0.1:50053",
-       .db_name = "kam_scoring",
-       .db_user = "kam_scoring"},
-      argc, argv,
-      {"account_service", "interaction_service", "call_deadline", "stream_deadline", "run_lease",
-       "max_resumes", "publish_batch", "run_poll_interval", "publish_max_backoff",
-       "alert_poll", "max_alert_watches"});
-  if (!config.ok()) {
-    std::fprintf(stderr, "kam-scoring: %s\n", std::string(config.status().message()).c_str());
-    return 2;
-  }
+namespace kam::scoring {
+namespace {
+
+absl::Status CheckFlags() {
   const int publish_batch = absl::GetFlag(FLAGS_publish_batch);
+  if (publish_batch < 1 || publish_batch > 1000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--publish_batch must be from 1 to 1000 (got ", publish_batch, ")"));
+  }
   const int max_alert_watches = absl::GetFlag(FLAGS_max_alert_watches);
   if (max_alert_watches < 1 || max_alert_watches > 10000) {
-    std::fprintf(stderr, "kam-scoring: --max_alert_watches must be from 1 to 10000 (got %d)\n",
-                 max_alert_watches);
-    return 2;
-  }
-  if (publish_batch < 1 || publish_batch > 1000) {
-    std::fprintf(stderr, "kam-scoring: --publish_batch must be from 1 to 1000 (got %d)\n",
-                 publish_batch);
-    return 2;
+    return absl::InvalidArgumentError(
+        absl::StrCat("--max_alert_watches must be from 1 to 10000 (got ", max_alert_watches, ")"));
   }
   if (absl::GetFlag(FLAGS_run_poll_interval) <= absl::ZeroDuration() ||
       absl::GetFlag(FLAGS_publish_max_backoff) <= absl::ZeroDuration() ||
       absl::GetFlag(FLAGS_run_lease) <= absl::ZeroDuration()) {
-    std::fprintf(stderr,
-                 "kam-scoring: --run_lease, --run_poll_interval and --publish_max_backoff must "
-                 "be positive\n");
-    return 2;
+    return absl::InvalidArgumentError(
+        "--run_lease, --run_poll_interval and --publish_max_backoff must be positive");
   }
-  kam::common::StartLogFlusher();
-  kam::common::InitMySqlDriver();
+  return absl::OkStatus();
+}
 
-  kam::common::ConnectionPool pool(config->db);
-  if (config->migrate_only) {
-    kam::common::ScopedMySqlThread mysql_thread;
-    absl::Status migrated = kam::common::ApplyMigrations(pool, kam::scoring::Migrations());
-    Log(migrated.ok() ? LogLevel::kInfo : LogLevel::kError,
-        migrated.ok() ? "migrations applied" : "migrations failed", {{"error", migrated.message()}});
-    kam::common::FlushLogs();
-    return migrated.ok() ? 0 : 1;
-  }
-
-  kam::scoring::ScoringStore store(&pool);
-  kam::scoring::AlertStore alert_store(&pool);
-  kam::scoring::RatingClient client(
-      absl::GetFlag(FLAGS_account_service), absl::GetFlag(FLAGS_interaction_service),
-      absl::GetFlag(FLAGS_call_deadline), absl::GetFlag(FLAGS_stream_deadline));
+RatingRunner::Options RunnerOptions() {
   char host[256] = {};
   gethostname(host, sizeof(host) - 1);
-  kam::scoring::RatingRunner::Options runner_options;
-  runner_options.owner = absl::StrCat(host, ":", getpid());
-  runner_options.lease = absl::GetFlag(FLAGS_run_lease);
-  runner_options.max_resumes = absl::GetFlag(FLAGS_max_resumes);
-  runner_options.publish_batch = publish_batch;
-  runner_options.poll_interval = absl::GetFlag(FLAGS_run_poll_interval);
-  runner_options.max_backoff = absl::GetFlag(FLAGS_publish_max_backoff);
-  kam::scoring::RatingRunner runner(
-      &store, &client,
-      [&alert_store](int64_t run_id, const std::vector<kam::scoring::Alert>& alerts) {
-        return alert_store.InsertAlerts(run_id, alerts, kam::common::NowMicros());
-      },
-      runner_options);
+  RatingRunner::Options options;
+  options.owner = absl::StrCat(host, ":", getpid());
+  options.lease = absl::GetFlag(FLAGS_run_lease);
+  options.max_resumes = absl::GetFlag(FLAGS_max_resumes);
+  options.publish_batch = absl::GetFlag(FLAGS_publish_batch);
+  options.poll_interval = absl::GetFlag(FLAGS_run_poll_interval);
+  options.max_backoff = absl::GetFlag(FLAGS_publish_max_backoff);
+  return options;
+}
 
-  kam::scoring::PolicyService policies(&store);
-  kam::scoring::RatingService ratings(&store, [&runner] { runner.Wake(); });
-  kam::scoring::ReportStore report_store(&pool);
-  kam::scoring::ReportService reports(&store, &report_store);
-  kam::common::GrpcServer::Options options;
-  options.listen = config->listen;
-  options.threads = config->threads;
-  options.shutdown_grace = config->shutdown_grace;
-  options.health_service_names = {"kam.scoring.v1.ScoringPolicyService",
-                                  "kam.scoring.v1.RatingService",
-                                  "kam.scoring.v1.ReportService",
-                                  "kam.scoring.v1.AlertService"};
-  options.thread_init = kam::common::MySqlThreadInit;
-  options.thread_end = kam::common::MySqlThreadEnd;
-  kam::common::GrpcServer server(options);
-  policies.Register(server);
-  ratings.Register(server);
-  reports.Register(server);
-  kam::scoring::AlertService alerts(&alert_store, &server, absl::GetFlag(FLAGS_alert_poll),
-                                    max_alert_watches);
-  alerts.Register();
-  if (absl::Status started = server.Start(); !started.ok()) {
-    Log(LogLevel::kError, "cannot start", {{"error", started.message()}});
-    kam::common::FlushLogs();
-    return 1;
+// Every part of the scoring service; the runner runs in the background.
+class ScoringModule final : public common::ServiceModule {
+ public:
+  explicit ScoringModule(common::ConnectionPool* pool)
+      : store_(pool),
+        alert_store_(pool),
+        report_store_(pool),
+        client_(absl::GetFlag(FLAGS_account_service), absl::GetFlag(FLAGS_interaction_service),
+                absl::GetFlag(FLAGS_call_deadline), absl::GetFlag(FLAGS_stream_deadline)),
+        runner_(
+            &store_, &client_,
+            [this](int64_t run_id, const std::vector<Alert>& alerts) {
+              return alert_store_.InsertAlerts(run_id, alerts, common::NowMicros());
+            },
+            RunnerOptions()),
+        policies_(&store_),
+        ratings_(&store_, [this] { runner_.Wake(); }),
+        reports_(&store_, &report_store_),
+        alerts_(&alert_store_, absl::GetFlag(FLAGS_alert_poll),
+                absl::GetFlag(FLAGS_max_alert_watches)) {}
+
+  void Register(common::GrpcServer& server) override {
+    policies_.Register(server);
+    ratings_.Register(server);
+    reports_.Register(server);
+    alerts_.Register(server);
   }
-  kam::common::ReadinessMonitor readiness(&server, &pool, &kam::scoring::Migrations(),
-                                          [&runner] { runner.Start(); });
-  readiness.Start();
-  kam::common::GrpcServer::WaitForShutdownSignal();
-  readiness.Stop();
-  runner.Stop();
-  alerts.Stop();  // watchers end now rather than hold the shutdown's grace period
-  if (!server.Shutdown()) std::_Exit(0);  // see GrpcServer::Shutdown
-  return 0;
+  void StartBackground() override { runner_.Start(); }
+  void StopBackground() override {
+    runner_.Stop();
+    alerts_.Stop();  // watchers end now rather than hold the shutdown's grace period
+  }
+
+ private:
+  ScoringStore store_;
+  AlertStore alert_store_;
+  ReportStore report_store_;
+  RatingClient client_;
+  RatingRunner runner_;
+  PolicyService policies_;
+  RatingService ratings_;
+  ReportService reports_;
+  AlertService alerts_;
+};
+
+absl::StatusOr<common::ServiceModules> Build(common::ConnectionPool& pool) {
+  if (absl::Status s = CheckFlags(); !s.ok()) return s;
+  common::ServiceModules modules;
+  modules.push_back(std::make_unique<ScoringModule>(&pool));
+  return modules;
+}
+
+}  // namespace
+}  // namespace kam::scoring
+
+int main(int argc, char** argv) {
+  return kam::common::RunService(
+      argc, argv,
+      {.program = "kam-scoring",
+       .defaults = {.env_prefix = "KAM_SCORING",
+                    .listen = "127.0.0.1:50053",
+                    .db_name = "kam_scoring",
+                    .db_user = "kam_scoring"},
+       .extra_flags = {"account_service", "interaction_service", "call_deadline", "stream_deadline",
+                       "run_lease", "max_resumes", "publish_batch", "run_poll_interval",
+                       "publish_max_backoff", "alert_poll", "max_alert_watches"},
+       .migrations = &kam::scoring::Migrations(),
+       .build = kam::scoring::Build});
 }

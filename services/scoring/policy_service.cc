@@ -2,13 +2,14 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/etag.h"
-#include "common/field_mask.h"
-#include "common/fingerprint.h"
-#include "common/page_token.h"
-#include "common/proto_time.h"
-#include "common/resource_name.h"
-#include "common/validation.h"
+#include "common/api/etag.h"
+#include "common/api/field_mask.h"
+#include "common/api/page_token.h"
+#include "common/api/resource_name.h"
+#include "common/api/validation.h"
+#include "common/base/fingerprint.h"
+#include "common/base/proto_time.h"
+#include "common/server/service_methods.h"
 #include "services/scoring/policy_settings.h"
 
 namespace kam::scoring {
@@ -49,23 +50,12 @@ absl::StatusOr<std::pair<int64_t, int>> ParsePolicyName(absl::string_view field,
   return std::make_pair((*ids)[0], 0);
 }
 
-#define KAM_POLICY_METHOD(Method)                                                           \
-  server.AddUnary(&async_, &v1::ScoringPolicyService::AsyncService::Request##Method,       \
-                  "/kam.scoring.v1.ScoringPolicyService/" #Method,                          \
-                  [this](const CallContext& context, const auto& request, auto* response) { \
-                    return Method(context, request, response);                              \
-                  })
-
 void PolicyService::Register(common::GrpcServer& server) {
-  server.RegisterService(&async_);
-  KAM_POLICY_METHOD(CreateScoringPolicy);
-  KAM_POLICY_METHOD(GetScoringPolicy);
-  KAM_POLICY_METHOD(ListScoringPolicies);
-  KAM_POLICY_METHOD(UpdateScoringPolicy);
-  KAM_POLICY_METHOD(ListScoringPolicyVersions);
+  common::ServeMethods(server, &service_, this, &PolicyService::CreateScoringPolicy,
+                       &PolicyService::GetScoringPolicy, &PolicyService::ListScoringPolicies,
+                       &PolicyService::UpdateScoringPolicy,
+                       &PolicyService::ListScoringPolicyVersions);
 }
-
-#undef KAM_POLICY_METHOD
 
 absl::Status PolicyService::CreateScoringPolicy(const Ctx&,
                                                 const v1::CreateScoringPolicyRequest& request,

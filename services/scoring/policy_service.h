@@ -3,7 +3,7 @@
 #define KAM_SERVICES_SCORING_POLICY_SERVICE_H_
 
 #include "absl/status/status.h"
-#include "common/grpc_server.h"
+#include "common/server/grpc_server.h"
 #include "kam/scoring/v1/policy.grpc.pb.h"
 #include "services/scoring/scoring_store.h"
 
@@ -28,7 +28,7 @@ class PolicyService final {
                                          v1::ListScoringPolicyVersionsResponse*);
 
  private:
-  v1::ScoringPolicyService::AsyncService async_;
+  v1::ScoringPolicyService::Service service_;
   ScoringStore* store_;
 };
 

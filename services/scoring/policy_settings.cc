@@ -7,7 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "common/validation.h"
+#include "common/api/validation.h"
 
 namespace kam::scoring {
 namespace {

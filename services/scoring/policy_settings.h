@@ -18,7 +18,7 @@ namespace kam::scoring {
 
 inline constexpr int kDefaultPeriodDays = 365;
 inline constexpr int kMaxPeriodDays = 3660;
-inline constexpr int32_t kDefaultChurnRateBp = 1000;  // domain.md §3: 10% a year
+inline constexpr int32_t kDefaultChurnRateBp = 1000;  // docs/domain.md §3: 10% a year
 
 // Everything a rating run needs from a policy version.
 struct RatingSettings {

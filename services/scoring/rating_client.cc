@@ -1,8 +1,8 @@
 #include "services/scoring/rating_client.h"
 
 #include "absl/time/clock.h"
-#include "common/proto_time.h"
-#include "common/rpc_client.h"
+#include "common/base/proto_time.h"
+#include "common/server/rpc_client.h"
 #include "services/scoring/account_rating.h"
 
 namespace kam::scoring {

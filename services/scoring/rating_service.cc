@@ -3,12 +3,13 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/filter.h"
-#include "common/fingerprint.h"
-#include "common/page_token.h"
-#include "common/proto_time.h"
-#include "common/resource_name.h"
-#include "common/validation.h"
+#include "common/api/filter.h"
+#include "common/api/page_token.h"
+#include "common/api/resource_name.h"
+#include "common/api/validation.h"
+#include "common/base/fingerprint.h"
+#include "common/base/proto_time.h"
+#include "common/server/service_methods.h"
 #include "services/scoring/policy_service.h"
 #include "services/scoring/policy_settings.h"
 
@@ -105,25 +106,12 @@ absl::StatusOr<StoredRun> GetRatedRun(ScoringStore& store, int64_t run_id) {
   return run;
 }
 
-#define KAM_RATING_METHOD(Method)                                                           \
-  server.AddUnary(&async_, &v1::RatingService::AsyncService::Request##Method,              \
-                  "/kam.scoring.v1.RatingService/" #Method,                                 \
-                  [this](const CallContext& context, const auto& request, auto* response) { \
-                    return Method(context, request, response);                              \
-                  })
-
 void RatingService::Register(common::GrpcServer& server) {
-  server.RegisterService(&async_);
-  KAM_RATING_METHOD(StartRatingRun);
-  KAM_RATING_METHOD(GetRatingRun);
-  KAM_RATING_METHOD(ListRatingRuns);
-  KAM_RATING_METHOD(CancelRatingRun);
-  KAM_RATING_METHOD(GetAccountRating);
-  KAM_RATING_METHOD(ListAccountRatings);
-  KAM_RATING_METHOD(ListKeyAccountChanges);
+  common::ServeMethods(server, &service_, this, &RatingService::StartRatingRun,
+                       &RatingService::GetRatingRun, &RatingService::ListRatingRuns,
+                       &RatingService::CancelRatingRun, &RatingService::GetAccountRating,
+                       &RatingService::ListAccountRatings, &RatingService::ListKeyAccountChanges);
 }
-
-#undef KAM_RATING_METHOD
 
 absl::Status RatingService::StartRatingRun(const Ctx& ctx, const v1::StartRatingRunRequest& request,
                                            v1::RatingRun* response) {

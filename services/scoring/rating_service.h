@@ -6,7 +6,7 @@
 #include <functional>
 
 #include "absl/status/status.h"
-#include "common/grpc_server.h"
+#include "common/server/grpc_server.h"
 #include "kam/scoring/v1/rating.grpc.pb.h"
 #include "services/scoring/scoring_store.h"
 
@@ -34,7 +34,7 @@ class RatingService final {
                                      v1::ListKeyAccountChangesResponse*);
 
  private:
-  v1::RatingService::AsyncService async_;
+  v1::RatingService::Service service_;
   ScoringStore* store_;
   std::function<void()> wake_;
 };

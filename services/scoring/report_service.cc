@@ -4,7 +4,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/validation.h"
+#include "common/api/validation.h"
+#include "common/server/service_methods.h"
 #include "services/scoring/rating_service.h"
 #include "services/scoring/reports.h"
 
@@ -19,22 +20,11 @@ account::v1::Tier ApiTier(int index) {  // MatrixIndex: 0 unrated, 1..4 A..D
 
 }  // namespace
 
-#define KAM_REPORT_METHOD(Method)                                                           \
-  server.AddUnary(&async_, &v1::ReportService::AsyncService::Request##Method,              \
-                  "/kam.scoring.v1.ReportService/" #Method,                                 \
-                  [this](const CallContext& context, const auto& request, auto* response) { \
-                    return Method(context, request, response);                              \
-                  })
-
 void ReportService::Register(common::GrpcServer& server) {
-  server.RegisterService(&async_);
-  KAM_REPORT_METHOD(GetPyramidReport);
-  KAM_REPORT_METHOD(GetParetoReport);
-  KAM_REPORT_METHOD(GetCustomerEquity);
-  KAM_REPORT_METHOD(CompareRatingRuns);
+  common::ServeMethods(server, &service_, this, &ReportService::GetPyramidReport,
+                       &ReportService::GetParetoReport, &ReportService::GetCustomerEquity,
+                       &ReportService::CompareRatingRuns);
 }
-
-#undef KAM_REPORT_METHOD
 
 absl::StatusOr<int64_t> ReportService::SucceededRun(absl::string_view field,
                                                     const std::string& name) {

@@ -5,7 +5,7 @@
 #define KAM_SERVICES_SCORING_REPORT_SERVICE_H_
 
 #include "absl/status/status.h"
-#include "common/grpc_server.h"
+#include "common/server/grpc_server.h"
 #include "kam/scoring/v1/report.grpc.pb.h"
 #include "services/scoring/report_store.h"
 #include "services/scoring/scoring_store.h"
@@ -34,7 +34,7 @@ class ReportService final {
   // describe tiers that never took effect).
   absl::StatusOr<int64_t> SucceededRun(absl::string_view field, const std::string& name);
 
-  v1::ReportService::AsyncService async_;
+  v1::ReportService::Service service_;
   ScoringStore* runs_;
   ReportStore* reports_;
 };

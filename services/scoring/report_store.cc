@@ -5,7 +5,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/transaction.h"
+#include "common/db/transaction.h"
 
 namespace kam::scoring {
 namespace {

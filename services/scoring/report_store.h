@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "common/mysql_pool.h"
+#include "common/db/mysql_pool.h"
 #include "services/scoring/reports.h"
 #include "services/scoring/tiering.h"
 

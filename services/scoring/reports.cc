@@ -16,7 +16,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
-#include "common/validation.h"
+#include "common/api/validation.h"
+#include "common/base/utf8.h"
 #include "services/scoring/tiering.h"
 
 namespace kam::scoring {
@@ -125,53 +126,10 @@ Movement Classify(std::optional<Tier> from, std::optional<Tier> to) {
 
 // --- SVG ------------------------------------------------------------------------
 
-constexpr absl::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
 // Code points an XML 1.0 document may hold.
 bool XmlAllows(uint32_t c) {
   return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
          (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
-}
-
-// Decodes the UTF-8 sequence at text[*pos] and advances past it; on anything
-// but the shortest encoding of a scalar value returns nullopt and advances
-// one byte.
-std::optional<uint32_t> NextCodePoint(absl::string_view text, size_t* pos) {
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[*pos + i]); };
-  const unsigned char lead = byte(0);
-  size_t length = 0;
-  uint32_t value = 0;
-  uint32_t min_value = 0;
-  if (lead < 0x80) {
-    ++*pos;
-    return lead;
-  } else if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2, value = lead & 0x1F, min_value = 0x80;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3, value = lead & 0x0F, min_value = 0x800;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4, value = lead & 0x07, min_value = 0x10000;
-  } else {
-    ++*pos;
-    return std::nullopt;
-  }
-  if (*pos + length > text.size()) {
-    ++*pos;
-    return std::nullopt;
-  }
-  for (size_t i = 1; i < length; ++i) {
-    if ((byte(i) & 0xC0) != 0x80) {
-      ++*pos;
-      return std::nullopt;
-    }
-    value = (value << 6) | (byte(i) & 0x3F);
-  }
-  if (value < min_value || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) {
-    ++*pos;
-    return std::nullopt;
-  }
-  *pos += length;
-  return value;
 }
 
 // Text safe inside an element or a double-quoted attribute.
@@ -180,12 +138,17 @@ std::string EscapeXml(absl::string_view text) {
   out.reserve(text.size());
   for (size_t pos = 0; pos < text.size();) {
     const size_t start = pos;
-    const std::optional<uint32_t> c = NextCodePoint(text, &pos);
-    if (!c.has_value() || !XmlAllows(*c)) {
-      out.append(kReplacement.data(), kReplacement.size());
+    char32_t c = 0;
+    if (!common::DecodeUtf8(text, &pos, &c)) {
+      ++pos;  // the byte is replaced, the rest of the text is kept
+      c = 0xFFFD;
+    }
+    if (!XmlAllows(c)) c = 0xFFFD;
+    if (c == 0xFFFD) {
+      out.append(common::kUtf8Replacement.data(), common::kUtf8Replacement.size());
       continue;
     }
-    switch (*c) {
+    switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;

@@ -12,7 +12,7 @@
 //
 // Value shares are of the NET total (negative values included), and are
 //   defined only when that total is positive. With loss-making accounts the
-//   best ones then hold more than 100% of the value, which is domain.md §1's
+//   best ones then hold more than 100% of the value, which is docs/domain.md §1's
 //   point ("their share of profit is higher still, because the other 80%
 //   consume part of it"; the BZ customers of §2); a curve over positive
 //   values only would hide them. For all-non-negative values this is the
@@ -162,7 +162,7 @@ std::string ParetoChartSvg(const ParetoCurve& curve, const ParetoChartOptions& o
 
 // --- Customer equity ----------------------------------------------------------
 
-// domain.md §3: customer equity is the sum of all customers' CLVs (minor
+// docs/domain.md §3: customer equity is the sum of all customers' CLVs (minor
 // units). The sum is exact: running totals may pass the int64 limits as long
 // as the result fits. Empty input is 0.
 //   OUT_OF_RANGE: the sum does not fit int64 (an error, not a saturated
@@ -220,7 +220,7 @@ std::array<int64_t, kMovementCount> CountMovements(const MovementMatrix& matrix)
 absl::StatusOr<TierMovement> CompareRuns(absl::Span<const RatedAccount> previous,
                                          absl::Span<const RatedAccount> current);
 
-// An account that came onto or dropped off the key-account list (domain.md
+// An account that came onto or dropped off the key-account list (docs/domain.md
 // §1: between ratings accounts are promoted onto or dropped off it). The
 // from/to tiers are the "why".
 struct KeyListChange {

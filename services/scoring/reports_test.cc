@@ -156,7 +156,7 @@ TEST(PyramidSummaryTest, SharesAlwaysSumTo10000) {
 }
 
 TEST(PyramidSummaryTest, LossMakingTierHasANegativeShare) {
-  // domain.md §1: the top's share of profit is higher still, because the
+  // docs/domain.md §1: the top's share of profit is higher still, because the
   // rest consume part of it.
   PyramidSummary s = Summarize(
       HandRun({{Tier::kA, 1000}, {Tier::kB, 500}, {Tier::kC, 0}, {Tier::kD, -500}}));
@@ -252,7 +252,7 @@ TEST(ParetoTest, OneToHundred) {
 }
 
 TEST(ParetoTest, TheEightyTwentyRule) {
-  // domain.md §1: about 20% of customers bring about 80% of revenue.
+  // docs/domain.md §1: about 20% of customers bring about 80% of revenue.
   std::vector<int64_t> values(20, 16);
   values.resize(100, 1);
   EXPECT_EQ(TopShareSentence(values, 2000).value(), "top 20% hold 80%");
@@ -483,7 +483,7 @@ TEST(ParetoSvgTest, UndefinedCurveShowsANoteNotACurve) {
 // --- Customer equity ------------------------------------------------------------
 
 TEST(CustomerEquityTest, SumOfTheDomainExample) {
-  // domain.md §3: CLV 925 without, 1525 with the retention programme.
+  // docs/domain.md §3: CLV 925 without, 1525 with the retention programme.
   EXPECT_EQ(CustomerEquity(std::vector<int64_t>(1000, 925)).value(), 925'000);
   EXPECT_EQ(CustomerEquity(std::vector<int64_t>(1000, 1525)).value(), 1'525'000);
   EXPECT_EQ(CustomerEquity({925, 1525, -75}).value(), 2375);

@@ -15,7 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "common/validation.h"
+#include "common/api/validation.h"
 #include "services/scoring/evidence_text.h"
 
 namespace kam::scoring {
@@ -176,7 +176,7 @@ void EventCountRules(const AccountSignals& s, const RiskRules& risk, FactorList*
   out->AddRamp(FactorId::kBusinessChurn, kAdds, risk.business_churn, FigureUnit::kCount,
                s.product_lines_lost, [&](std::string* text) {
                  AppendCounted(text, s.product_lines_lost, "product line", "product lines");
-                 text->append(" lost in the period (business churn, domain.md §5)");
+                 text->append(" lost in the period (business churn, docs/domain.md §5)");
                });
   out->AddRamp(FactorId::kComplaints, kAdds, risk.complaints, FigureUnit::kCount, s.complaint_count,
                [&](std::string* text) {
@@ -190,7 +190,7 @@ void EventCountRules(const AccountSignals& s, const RiskRules& risk, FactorList*
                });
 }
 
-// ---- receivables (domain.md §8)
+// ---- receivables (docs/domain.md §8)
 
 void ReceivablesRules(const AccountSignals& s, const RiskRules& risk, FactorList* out) {
   if (s.receivables_minor <= 0) return;
@@ -211,7 +211,7 @@ void ReceivablesRules(const AccountSignals& s, const RiskRules& risk, FactorList
                });
 }
 
-// ---- satisfaction (domain.md §7)
+// ---- satisfaction (docs/domain.md §7)
 
 // "CSAT 3.40 of 5 (12 surveys)"
 void AppendCsat(std::string* text, const CsatFigure& csat) {
@@ -248,7 +248,7 @@ void SatisfactionRules(const AccountSignals& s, const RiskRules& risk, const Hea
   }
 }
 
-// ---- contact at the right level (domain.md §7)
+// ---- contact at the right level (docs/domain.md §7)
 
 // Overdue contact against a cadence. The ramp is in percent of the cadence;
 // the factor reports days (figure -1 = never) and the ramp's ends in days.
@@ -295,12 +295,12 @@ void ContactRules(const AccountSignals& s, const RiskRules& risk, const HealthRu
     health_out->AddRamp(FactorId::kExecutiveContactRecent, kAdds, health.executive_contact_recent,
                         FigureUnit::kDays, days, [&](std::string* text) {
                           absl::StrAppend(text, "executive-level contact ", GroupThousands(days),
-                                          " days ago (domain.md §7)");
+                                          " days ago (docs/domain.md §7)");
                         });
   }
 }
 
-// ---- people (domain.md §4, §8)
+// ---- people (docs/domain.md §4, §8)
 
 void PeopleRules(const AccountSignals& s, const RiskRules& risk, const HealthRules& health,
                  FactorList* risk_out, FactorList* health_out) {
@@ -308,7 +308,7 @@ void PeopleRules(const AccountSignals& s, const RiskRules& risk, const HealthRul
                     s.manager_handovers_12m, [&](std::string* text) {
                       AppendCounted(text, s.manager_handovers_12m, "account-manager handover",
                                     "account-manager handovers");
-                      text->append(" in 12 months (domain.md §4)");
+                      text->append(" in 12 months (docs/domain.md §4)");
                     });
   const int64_t contacts = s.live_contact_count;
   risk_out->AddRamp(FactorId::kSingleContact, kAdds, risk.single_contact, FigureUnit::kCount,
@@ -318,29 +318,30 @@ void PeopleRules(const AccountSignals& s, const RiskRules& risk, const HealthRul
                         return;
                       }
                       AppendCounted(text, contacts, "live contact", "live contacts");
-                      text->append(": the relationship lives in too few people (domain.md §4, §8)");
+                      text->append(
+                          ": the relationship lives in too few people (docs/domain.md §4, §8)");
                     });
   health_out->AddRamp(FactorId::kMultiLevelContacts, kAdds, health.multi_level_contacts,
                       FigureUnit::kCount, contacts, [&](std::string* text) {
                         AppendCounted(text, contacts, "live contact", "live contacts");
-                        text->append(": a multi-level relationship (domain.md §4)");
+                        text->append(": a multi-level relationship (docs/domain.md §4)");
                       });
 }
 
-// ---- stage and lifecycle (domain.md §4, §5)
+// ---- stage and lifecycle (docs/domain.md §4, §5)
 
 void StateRules(const AccountSignals& s, const RiskRules& risk, const HealthRules& health,
                 FactorList* risk_out, FactorList* health_out) {
   risk_out->AddFlag(FactorId::kCustomerChurned, kAdds, risk.customer_churned,
                     s.lifecycle == v1::LIFECYCLE_STATE_CHURNED,
                     "lifecycle state CHURNED: the customer stopped using every product "
-                    "(domain.md §5)");
+                    "(docs/domain.md §5)");
   risk_out->AddFlag(FactorId::kInterrupted, kAdds, risk.interrupted,
                     s.stage == v1::RELATIONSHIP_STAGE_INTERRUPTED,
                     "relationship stage INTERRUPTED: trade stopped and contact broken "
-                    "(domain.md §4)");
+                    "(docs/domain.md §4)");
   constexpr absl::string_view kStrategic =
-      "relationship stage STRATEGIC: we are the strategic supplier (domain.md §4)";
+      "relationship stage STRATEGIC: we are the strategic supplier (docs/domain.md §4)";
   // A churned customer keeps its last stage in the account service; a stage
   // it no longer trades in protects nothing.
   const bool strategic =

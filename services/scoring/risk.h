@@ -1,5 +1,5 @@
 // Churn risk and relationship health of one account: explainable, rule-based
-// scores from the facts of a period (domain.md §4, §5, §7, §8). Pure: no I/O.
+// scores from the facts of a period (docs/domain.md §4, §5, §7, §8). Pure: no I/O.
 //
 // Both scores run 0..100. Risk high is bad; health high is good.
 //
@@ -141,7 +141,7 @@ struct FlagRule {
   double weight = 0;
 };
 
-// The risk rules. Defaults cite domain.md where it gives a reason; the
+// The risk rules. Defaults cite docs/domain.md where it gives a reason; the
 // numbers are the product's defaults (the source gives none) and are policy.
 struct RiskRules {
   // Revenue drop against the previous period, basis points (0..10000):

@@ -182,7 +182,7 @@ TEST(RiskBusinessChurnTest, OneLineIsHalfTwoAreFull) {
   const std::optional<Factor> factor = Get(Evaluate(s).risk, FactorId::kBusinessChurn);
   ASSERT_TRUE(factor.has_value());
   EXPECT_EQ(factor->evidence,
-            "3 product lines lost in the period (business churn, domain.md §5); threshold 2 "
+            "3 product lines lost in the period (business churn, docs/domain.md §5); threshold 2 "
             "(linear from 0)");
 }
 
@@ -408,9 +408,10 @@ TEST(HealthExecutiveContactTest, RecentContactRaisesHealth) {
   s.days_since_executive_contact = 12;
   const std::optional<Factor> factor = Get(Evaluate(s).health, FactorId::kExecutiveContactRecent);
   ASSERT_TRUE(factor.has_value());
-  EXPECT_EQ(factor->evidence,
-            "executive-level contact 12 days ago (domain.md §7); threshold 90 days (linear from "
-            "180 days)");
+  EXPECT_EQ(
+      factor->evidence,
+      "executive-level contact 12 days ago (docs/domain.md §7); threshold 90 days (linear from "
+      "180 days)");
 }
 
 // ---------------------------------------------------------------- people
@@ -420,7 +421,7 @@ TEST(RiskManagerHandoversTest, AtBelowAndAboveThreshold) {
   s.manager_handovers_12m = 3;
   EXPECT_NEAR(RiskPoints(s, FactorId::kManagerHandovers), 10, kEps);
   EXPECT_EQ(Get(Evaluate(s).risk, FactorId::kManagerHandovers).value().evidence,
-            "3 account-manager handovers in 12 months (domain.md §4); threshold 3 (linear "
+            "3 account-manager handovers in 12 months (docs/domain.md §4); threshold 3 (linear "
             "from 1)");
   s.manager_handovers_12m = 2;
   EXPECT_NEAR(RiskPoints(s, FactorId::kManagerHandovers), 5, kEps);
@@ -435,7 +436,7 @@ TEST(RiskSingleContactTest, OneOrNoContactIsFull) {
   s.live_contact_count = 1;
   EXPECT_NEAR(RiskPoints(s, FactorId::kSingleContact), 15, kEps);
   EXPECT_EQ(Get(Evaluate(s).risk, FactorId::kSingleContact).value().evidence,
-            "1 live contact: the relationship lives in too few people (domain.md §4, §8); "
+            "1 live contact: the relationship lives in too few people (docs/domain.md §4, §8); "
             "threshold 1");
   s.live_contact_count = 0;
   EXPECT_NEAR(RiskPoints(s, FactorId::kSingleContact), 15, kEps);
@@ -468,7 +469,7 @@ TEST(RiskStageTest, InterruptedIsAStrongRisk) {
   EXPECT_EQ(result.risk.value, 40);
   EXPECT_EQ(result.health.value, 30);
   EXPECT_EQ(result.risk.factors[0].evidence,
-            "relationship stage INTERRUPTED: trade stopped and contact broken (domain.md §4)");
+            "relationship stage INTERRUPTED: trade stopped and contact broken (docs/domain.md §4)");
 }
 
 TEST(RiskStageTest, StrategicLowersRiskAndRaisesHealth) {
@@ -521,8 +522,9 @@ TEST(RiskChurnedTest, ChurnedAccountIsFullRiskAndNoHealth) {
   EXPECT_NEAR(result.risk.raw_points, 120, kEps);
   ASSERT_EQ(result.risk.factors.size(), 2u);
   EXPECT_EQ(result.risk.factors[0].id, FactorId::kCustomerChurned);
-  EXPECT_EQ(result.risk.factors[0].evidence,
-            "lifecycle state CHURNED: the customer stopped using every product (domain.md §5)");
+  EXPECT_EQ(
+      result.risk.factors[0].evidence,
+      "lifecycle state CHURNED: the customer stopped using every product (docs/domain.md §5)");
   EXPECT_EQ(result.risk.factors[1].id, FactorId::kRevenueDrop);
   EXPECT_EQ(result.health.value, 0);
   EXPECT_EQ(result.health.factors[0].id, FactorId::kCustomerChurned);

@@ -41,7 +41,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "common/proto_time.h"
+#include "common/base/proto_time.h"
 #include "grpcpp/grpcpp.h"
 #include "kam/scoring/v1/policy.grpc.pb.h"
 #include "kam/scoring/v1/rating.grpc.pb.h"
@@ -213,38 +213,59 @@ std::vector<Step> RunBaseline(sql::Connection& c, absl::Time start, absl::Time e
   // Rank and write the results rows. Values <= 0 are D (as the pyramid
   // rule); the counts are round-half-up(N x 1% / 5% / 20%).
   const std::string run = absl::StrCat(kBaselineRun);
-  step("rank (ROW_NUMBER window) + write results rows", {absl::StrCat(
-      "INSERT INTO kam_scoring.account_ratings (run_id, account_id, currency, value_minor, "
-      "value_score, segment, seg_rank, tier, previous_tier, movement, key_account, clv_minor, "
-      "churn_risk, health, sla_breaches, receivables_minor, overdue_minor, details) "
-      "SELECT ", run, ", r.id, r.currency, r.value, 0, '', r.rn, r.tier, r.previous_tier, "
-      "CASE WHEN r.previous_tier = 0 THEN 1 WHEN r.tier < r.previous_tier THEN 2 "
-      "WHEN r.tier > r.previous_tier THEN 3 ELSE 4 END, r.tier <= 2, "
-      // CLV at 10% churn: 10 years of profit (domain.md section 3).
-      "r.value * 10, LEAST(100, r.risk), 100 - LEAST(100, r.risk), r.breaches, r.receivables, "
-      "r.overdue, CONCAT_WS(',', r.value, r.revenue, r.previous_revenue, r.cost, r.receivables, "
-      "r.overdue, r.complaints, r.breaches, r.csat_sum, r.last_contact) "
-      "FROM (SELECT q.*, CASE WHEN q.value <= 0 THEN 4 "
-      "WHEN q.rn <= FLOOR(q.n * 0.01 + 0.5) THEN 1 WHEN q.rn <= FLOOR(q.n * 0.05 + 0.5) THEN 2 "
-      "WHEN q.rn <= FLOOR(q.n * 0.20 + 0.5) THEN 3 ELSE 4 END AS tier FROM ("
-      "SELECT a.id, a.credit_currency AS currency, a.tier AS previous_tier, "
-      "COALESCE(fi.profit, 0) - COALESCE(fa.cost, 0) AS value, COALESCE(fi.revenue, 0) AS revenue, "
-      "COALESCE(fi.previous_revenue, 0) AS previous_revenue, COALESCE(fa.cost, 0) AS cost, "
-      "COALESCE(fb.receivables, 0) AS receivables, COALESCE(fb.overdue, 0) AS overdue, "
-      "COALESCE(fc.complaints, 0) AS complaints, COALESCE(fc.breaches, 0) AS breaches, "
-      "COALESCE(fs.csat_sum, 0) AS csat_sum, fa.last_contact, "
-      "COALESCE(fc.complaints, 0) * 10 + COALESCE(fc.breaches, 0) * 10 + "
-      "IF(COALESCE(fb.overdue, 0) > 0, 20, 0) + IF(fa.last_contact IS NULL, 20, 0) AS risk, "
-      "ROW_NUMBER() OVER (ORDER BY COALESCE(fi.profit, 0) - COALESCE(fa.cost, 0) DESC, a.id) AS rn, "
-      "COUNT(*) OVER () AS n FROM kam_account.accounts a "
-      "LEFT JOIN ", db, "f_invoices fi ON fi.account_id = a.id "
-      "LEFT JOIN ", db, "f_balances fb ON fb.account_id = a.id "
-      "LEFT JOIN ", db, "f_orders fo ON fo.account_id = a.id "
-      "LEFT JOIN ", db, "f_cases fc ON fc.account_id = a.id "
-      "LEFT JOIN ", db, "f_surveys fs ON fs.account_id = a.id "
-      "LEFT JOIN ", db, "f_activities fa ON fa.account_id = a.id "
-      "LEFT JOIN ", db, "f_pipeline fp ON fp.account_id = a.id "
-      "WHERE a.delete_time IS NULL) q) r")});
+  step(
+      "rank (ROW_NUMBER window) + write results rows",
+      {absl::StrCat(
+          "INSERT INTO kam_scoring.account_ratings (run_id, account_id, currency, value_minor, "
+          "value_score, segment, seg_rank, tier, previous_tier, movement, key_account, clv_minor, "
+          "churn_risk, health, sla_breaches, receivables_minor, overdue_minor, details) "
+          "SELECT ",
+          run,
+          ", r.id, r.currency, r.value, 0, '', r.rn, r.tier, r.previous_tier, "
+          "CASE WHEN r.previous_tier = 0 THEN 1 WHEN r.tier < r.previous_tier THEN 2 "
+          "WHEN r.tier > r.previous_tier THEN 3 ELSE 4 END, r.tier <= 2, "
+          // CLV at 10% churn: 10 years of profit (docs/domain.md §3).
+          "r.value * 10, LEAST(100, r.risk), 100 - LEAST(100, r.risk), r.breaches, r.receivables, "
+          "r.overdue, CONCAT_WS(',', r.value, r.revenue, r.previous_revenue, r.cost, "
+          "r.receivables, "
+          "r.overdue, r.complaints, r.breaches, r.csat_sum, r.last_contact) "
+          "FROM (SELECT q.*, CASE WHEN q.value <= 0 THEN 4 "
+          "WHEN q.rn <= FLOOR(q.n * 0.01 + 0.5) THEN 1 WHEN q.rn <= FLOOR(q.n * 0.05 + 0.5) THEN 2 "
+          "WHEN q.rn <= FLOOR(q.n * 0.20 + 0.5) THEN 3 ELSE 4 END AS tier FROM ("
+          "SELECT a.id, a.credit_currency AS currency, a.tier AS previous_tier, "
+          "COALESCE(fi.profit, 0) - COALESCE(fa.cost, 0) AS value, COALESCE(fi.revenue, 0) AS "
+          "revenue, "
+          "COALESCE(fi.previous_revenue, 0) AS previous_revenue, COALESCE(fa.cost, 0) AS cost, "
+          "COALESCE(fb.receivables, 0) AS receivables, COALESCE(fb.overdue, 0) AS overdue, "
+          "COALESCE(fc.complaints, 0) AS complaints, COALESCE(fc.breaches, 0) AS breaches, "
+          "COALESCE(fs.csat_sum, 0) AS csat_sum, fa.last_contact, "
+          "COALESCE(fc.complaints, 0) * 10 + COALESCE(fc.breaches, 0) * 10 + "
+          "IF(COALESCE(fb.overdue, 0) > 0, 20, 0) + IF(fa.last_contact IS NULL, 20, 0) AS risk, "
+          "ROW_NUMBER() OVER (ORDER BY COALESCE(fi.profit, 0) - COALESCE(fa.cost, 0) DESC, a.id) "
+          "AS rn, "
+          "COUNT(*) OVER () AS n FROM kam_account.accounts a "
+          "LEFT JOIN ",
+          db,
+          "f_invoices fi ON fi.account_id = a.id "
+          "LEFT JOIN ",
+          db,
+          "f_balances fb ON fb.account_id = a.id "
+          "LEFT JOIN ",
+          db,
+          "f_orders fo ON fo.account_id = a.id "
+          "LEFT JOIN ",
+          db,
+          "f_cases fc ON fc.account_id = a.id "
+          "LEFT JOIN ",
+          db,
+          "f_surveys fs ON fs.account_id = a.id "
+          "LEFT JOIN ",
+          db,
+          "f_activities fa ON fa.account_id = a.id "
+          "LEFT JOIN ",
+          db,
+          "f_pipeline fp ON fp.account_id = a.id "
+          "WHERE a.delete_time IS NULL) q) r")});
   const std::string stamp = absl::StrCat("'ratingRuns/", run, "'");
   step("apply tiers to kam_account.accounts", {absl::StrCat(
       "UPDATE kam_account.accounts a JOIN kam_scoring.account_ratings r "

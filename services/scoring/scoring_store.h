@@ -12,11 +12,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/filter.h"
-#include "common/id_allocator.h"
-#include "common/migrator.h"
-#include "common/mysql_pool.h"
-#include "common/page_token.h"
+#include "common/api/filter.h"
+#include "common/api/page_token.h"
+#include "common/db/id_allocator.h"
+#include "common/db/migrator.h"
+#include "common/db/mysql_pool.h"
 #include "kam/scoring/v1/policy.pb.h"
 #include "kam/scoring/v1/rating.pb.h"
 

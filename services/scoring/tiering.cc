@@ -14,7 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
-#include "common/validation.h"
+#include "common/api/validation.h"
 
 namespace kam::scoring {
 namespace {

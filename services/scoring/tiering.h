@@ -1,4 +1,4 @@
-// The tiering rules of domain.md §2: place each account in tier A, B, C or D
+// The tiering rules of docs/domain.md §2: place each account in tier A, B, C or D
 // by the pyramid (share of customers), by absolute thresholds, or by either
 // one per segment (per industry). Pure: no I/O.
 //
@@ -28,7 +28,7 @@
 // Ties. Equal values never straddle a tier boundary: when a boundary falls
 //   inside a group of equal values, the whole group takes the WORSE tier
 //   (the boundary moves up to the start of the group). Why the worse tier:
-//   the shares are a budget of attention (domain.md §2: tiers exist to move
+//   the shares are a budget of attention (docs/domain.md §2: tiers exist to move
 //   effort to where value is), so "A is the top 1%" is kept as a ceiling;
 //   the better tier would let ties inflate A without limit, and in the
 //   common case of many accounts with zero value it would lift all of them
@@ -37,11 +37,11 @@
 //   of non-positive values, next).
 //
 // Zero and negative values. Values may be negative (profit after the cost to
-//   serve, domain.md §1). They are ranked like any other value (below zero),
+//   serve, docs/domain.md §1). They are ranked like any other value (below zero),
 //   and count in n. Under a pyramid with `positive_values_only` (the
 //   default), an account whose value is zero or negative is never placed
 //   above D: a customer who brings nothing or destroys value is not a key
-//   account (domain.md §2's BZ, "negative value, to be let go"), whatever
+//   account (docs/domain.md §2's BZ, "negative value, to be let go"), whatever
 //   its rank among the others. Set it to false when the value is a score
 //   whose zero has no such meaning. Thresholds compare values as they are.
 //
@@ -76,7 +76,7 @@
 
 namespace kam::scoring {
 
-// The tiers of domain.md §2, best first. The numbers match kam.account.v1.Tier
+// The tiers of docs/domain.md §2, best first. The numbers match kam.account.v1.Tier
 // (TIER_A = 1 ... TIER_D = 4), so a tier converts to the proto by value.
 enum class Tier { kA = 1, kB = 2, kC = 3, kD = 4 };
 
@@ -92,7 +92,7 @@ bool IsValidTier(Tier tier);
 struct AccountValue {
   int64_t account_id = 0;
   // The ranking quantity: money in minor units or a score scaled to an
-  // integer; the caller decides which (domain.md §1: profit after the cost
+  // integer; the caller decides which (docs/domain.md §1: profit after the cost
   // to serve rather than revenue alone).
   int64_t value = 0;
   // The ranking group (for example an industry) when the policy ranks by
@@ -102,7 +102,7 @@ struct AccountValue {
 
 // The pyramid by share of customers. Each field is the cumulative share of
 // the ranking that falls in that tier or a better one, in basis points
-// (1% = 100): the defaults are domain.md §2's A 1% / B 4% / C 15% / D 80%.
+// (1% = 100): the defaults are docs/domain.md §2's A 1% / B 4% / C 15% / D 80%.
 // Valid when each is in 0..10000 and a <= b <= c. c = 10000 leaves D empty,
 // which expresses the three-level A/B/C scheme.
 struct PyramidRule {
@@ -114,7 +114,7 @@ struct PyramidRule {
 };
 
 // Absolute thresholds: the minimum value for A, B and C; D is below C. The
-// bank of domain.md §2 ranks assets under management in minor units:
+// bank of docs/domain.md §2 ranks assets under management in minor units:
 // {a = 1'000'000'000, b = 50'000'000, c = 5'000'000} for 10M / 500k / 50k.
 // Valid when a_min_value >= b_min_value >= c_min_value. There is no useful
 // default: set all three.

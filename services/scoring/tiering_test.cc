@@ -99,7 +99,7 @@ TEST(PyramidTargetCountsTest, RoundHalfUpOfTheCumulativeShare) {
 }
 
 TEST(PyramidTest, ThousandDistinctValuesGiveTheDomainExample) {
-  // domain.md §2: 1,000 customers give A = 10, B = 40, C = 150, D = 800.
+  // docs/domain.md §2: 1,000 customers give A = 10, B = 40, C = 150, D = 800.
   const std::vector<AccountValue> accounts = Accounts(ShuffledDistinct(1000));
   const std::vector<TierAssignment> got = Rate(accounts);
   EXPECT_EQ(CountTiers(got), (Counts{10, 40, 150, 800}));
@@ -339,7 +339,7 @@ TEST(NonPositiveTest, ExtremeValues) {
 // --- Thresholds ---------------------------------------------------------------
 
 TieringPolicy BankPolicy() {
-  // domain.md §2: 50k gold card (C), 500k premier (B), 10M private banking
+  // docs/domain.md §2: 50k gold card (C), 500k premier (B), 10M private banking
   // (A), in minor units.
   TieringPolicy policy;
   policy.default_rule = ThresholdRule{1'000'000'000, 50'000'000, 5'000'000};

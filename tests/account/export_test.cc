@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/proto_time.h"
+#include "common/base/proto_time.h"
 #include "tests/account/account_client.h"
 
 namespace kam::testing {

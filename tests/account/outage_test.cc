@@ -2,7 +2,7 @@
 // and brought back, the service started while the database is down, the
 // service killed (SIGKILL) or stopped (SIGTERM) under load.
 //
-// What every test here holds the service to (architecture.md, API
+// What every test here holds the service to (docs/decisions.md, API
 // conventions):
 // - a call that fails because the database is away fails with UNAVAILABLE,
 //   never INTERNAL, and its message carries no SQL or server text;

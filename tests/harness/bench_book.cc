@@ -15,7 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
-#include "common/mysql_pool.h"
+#include "common/db/mysql_pool.h"
 
 namespace kam::testing {
 namespace {

@@ -1,4 +1,4 @@
-// Quiet hours through the public API (domain.md §7): planned calls refused
+// Quiet hours through the public API (docs/domain.md §7): planned calls refused
 // with the rule and the exact next allowed time in the contact's own zone,
 // do-not-call contacts, re-checks on update, CheckCallTime, and policy
 // updates taking effect on the next call.

@@ -1,4 +1,4 @@
-// Contact records through the public API (domain.md §7: whoever first
+// Contact records through the public API (docs/domain.md §7: whoever first
 // contacts a customer opens the record; later staff append to it): the
 // first append opens, concurrent first appends make one record, request_id
 // retries, reads by account and by name, entries oldest first in pages.

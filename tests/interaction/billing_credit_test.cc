@@ -1,4 +1,4 @@
-// Orders and the credit check through the public API (domain.md §8): orders
+// Orders and the credit check through the public API (docs/domain.md §8): orders
 // within and over the credit limit (the exact boundary), what counts as
 // exposure, concurrent orders that together would exceed the limit, money
 // in the wrong currency, accounts without credit, request_id idempotency,

@@ -1,5 +1,5 @@
 // Invoices, payments and the receivables figures through the public API
-// (domain.md §8: track overdue amounts and collection periods): due dates
+// (docs/domain.md §8: track overdue amounts and collection periods): due dates
 // from the account's payment terms, voiding, payments allocated oldest due
 // first or as asked, ageing as of chosen dates (the current book and the
 // past), and the collection rate and DSO of a period (the worked examples

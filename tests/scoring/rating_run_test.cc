@@ -1,6 +1,6 @@
 // Rating runs over a book of 1,000 accounts with distinct values (each one
 // invoice, 100 to 100,000 EUR cents): the default pyramid gives exactly
-// 10 / 40 / 150 / 800 (domain.md §2); progress; the tiers published to the
+// 10 / 40 / 150 / 800 (docs/domain.md §2); progress; the tiers published to the
 // account service (tier, run, policy version, tier history); a second run's
 // movements and key-account changes; StartRatingRun idempotency; a cancelled
 // run publishes nothing; listing runs with filters.

@@ -155,7 +155,7 @@ class AccountLoader {
 
 void LoadAccountBook(DemoClient& client, DemoBook* book) {
   AccountLoader load(client, book);
-  // A group customer with provincial and city branches (domain.md §1).
+  // A group customer with provincial and city branches (docs/domain.md §1).
   load.Account("HX-GROUP", "Huaxin Telecom Group", "telecom", "national",
                av1::ACCOUNT_CATEGORY_INDUSTRY, "", 50000000);
   load.Account("HX-GD", "Huaxin Guangdong Branch", "telecom", "south",

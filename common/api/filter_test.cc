@@ -1,0 +1,359 @@
+#include "common/api/filter.h"
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
+#include "gtest/gtest.h"
+
+namespace kam::common {
+namespace {
+
+// Renders a tree compactly: comparisons as `field op [value]`, groups as
+// AND(...) / OR(...).
+std::string Render(const FilterNode& node) {
+  switch (node.kind) {
+    case FilterNode::Kind::kComparison:
+      return absl::StrCat(node.comparison.field, FilterOpText(node.comparison.op), "[",
+                          node.comparison.value, "]");
+    case FilterNode::Kind::kAnd:
+    case FilterNode::Kind::kOr: {
+      std::string out = node.kind == FilterNode::Kind::kAnd ? "AND(" : "OR(";
+      for (size_t i = 0; i < node.children.size(); ++i) {
+        if (i > 0) out += ", ";
+        out += Render(node.children[i]);
+      }
+      return out + ")";
+    }
+  }
+  return "?";
+}
+
+// Parses `text`, which must be valid, and renders it.
+std::string Parsed(absl::string_view text) {
+  absl::StatusOr<FilterNode> node = ParseFilter(text);
+  if (!node.ok()) return absl::StrCat("error: ", node.status().message());
+  return Render(*node);
+}
+
+// Parses `text`, which must be invalid, and returns the message after
+// checking the code and the "filter " prefix.
+std::string ErrorOf(absl::string_view text) {
+  absl::StatusOr<FilterNode> node = ParseFilter(text);
+  if (node.ok()) return "parsed: " + Render(*node);
+  EXPECT_EQ(node.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StartsWith(node.status().message(), "filter ")) << node.status();
+  return std::string(node.status().message());
+}
+
+// "a = 1 AND a = 1 AND ..." with `n` comparisons.
+std::string Conjunction(int n) {
+  std::string text;
+  for (int i = 0; i < n; ++i) {
+    if (i > 0) text += " AND ";
+    absl::StrAppend(&text, "f", i, " = ", i);
+  }
+  return text;
+}
+
+// ------------------------------------------------------------------ basics
+
+TEST(FilterOpTextTest, SpellsEveryOperator) {
+  EXPECT_EQ(FilterOpText(FilterOp::kEq), "=");
+  EXPECT_EQ(FilterOpText(FilterOp::kNe), "!=");
+  EXPECT_EQ(FilterOpText(FilterOp::kLt), "<");
+  EXPECT_EQ(FilterOpText(FilterOp::kLe), "<=");
+  EXPECT_EQ(FilterOpText(FilterOp::kGt), ">");
+  EXPECT_EQ(FilterOpText(FilterOp::kGe), ">=");
+}
+
+TEST(ParseFilterTest, EmptyOrBlankIsAnEmptyAnd) {
+  for (absl::string_view text : {"", " ", " \t\n\r "}) {
+    absl::StatusOr<FilterNode> node = ParseFilter(text);
+    ASSERT_TRUE(node.ok()) << node.status();
+    EXPECT_EQ(node->kind, FilterNode::Kind::kAnd);
+    EXPECT_TRUE(node->children.empty());
+  }
+}
+
+TEST(ParseFilterTest, SingleComparisonIsNotWrapped) {
+  absl::StatusOr<FilterNode> node = ParseFilter("tier = GOLD");
+  ASSERT_TRUE(node.ok()) << node.status();
+  EXPECT_EQ(node->kind, FilterNode::Kind::kComparison);
+  EXPECT_TRUE(node->children.empty());
+  EXPECT_EQ(node->comparison.field, "tier");
+  EXPECT_EQ(node->comparison.op, FilterOp::kEq);
+  EXPECT_EQ(node->comparison.value, "GOLD");
+}
+
+TEST(ParseFilterTest, ParsesEveryOperator) {
+  EXPECT_EQ(Parsed("a = 1"), "a=[1]");
+  EXPECT_EQ(Parsed("a != 1"), "a!=[1]");
+  EXPECT_EQ(Parsed("a < 1"), "a<[1]");
+  EXPECT_EQ(Parsed("a <= 1"), "a<=[1]");
+  EXPECT_EQ(Parsed("a > 1"), "a>[1]");
+  EXPECT_EQ(Parsed("a >= 1"), "a>=[1]");
+}
+
+TEST(ParseFilterTest, SpacesAroundOperatorsAreOptional) {
+  EXPECT_EQ(Parsed("a=1"), "a=[1]");
+  EXPECT_EQ(Parsed("a!=1"), "a!=[1]");
+  EXPECT_EQ(Parsed("a<=1"), "a<=[1]");
+  EXPECT_EQ(Parsed("  a\t>=\n1  "), "a>=[1]");
+}
+
+TEST(ParseFilterTest, FieldPaths) {
+  EXPECT_EQ(Parsed("labels.region = cn"), "labels.region=[cn]");
+  EXPECT_EQ(Parsed("labels.team-a = x"), "labels.team-a=[x]");
+  EXPECT_EQ(Parsed("_x.0.y_z = 1"), "_x.0.y_z=[1]");
+  EXPECT_EQ(Parsed("ANDroid = 1"), "ANDroid=[1]");
+  EXPECT_EQ(Parsed("ORDER = 1"), "ORDER=[1]");
+}
+
+TEST(ParseFilterTest, BareValuesKeepPunctuation) {
+  EXPECT_EQ(Parsed("create_time >= 2024-01-01T00:00:00Z"), "create_time>=[2024-01-01T00:00:00Z]");
+  EXPECT_EQ(Parsed("parent = accounts/42"), "parent=[accounts/42]");
+  EXPECT_EQ(Parsed("balance < -1.5e3"), "balance<[-1.5e3]");
+  EXPECT_EQ(Parsed("name = \xe4\xb8\xad\xf0\x9f\x98\x80"), "name=[\xe4\xb8\xad\xf0\x9f\x98\x80]");
+  EXPECT_EQ(Parsed("a = and"), "a=[and]");  // lower case is just a word
+  EXPECT_EQ(Parsed("a = ANDY"), "a=[ANDY]");
+}
+
+TEST(ParseFilterTest, QuotedValues) {
+  EXPECT_EQ(Parsed("name = \"Acme Inc\""), "name=[Acme Inc]");
+  EXPECT_EQ(Parsed("name = 'Acme Inc'"), "name=[Acme Inc]");
+  EXPECT_EQ(Parsed("name = \"\""), "name=[]");
+  EXPECT_EQ(Parsed("name = ''"), "name=[]");
+  EXPECT_EQ(Parsed("name = \"a AND b OR (c)\""), "name=[a AND b OR (c)]");
+  EXPECT_EQ(Parsed("name = \"AND\""), "name=[AND]");
+  EXPECT_EQ(Parsed("name = 'it\"s'"), "name=[it\"s]");
+  EXPECT_EQ(Parsed("name = \"it's\""), "name=[it's]");
+}
+
+TEST(ParseFilterTest, EscapesInQuotedValues) {
+  EXPECT_EQ(Parsed(R"(name = "say \"hi\"")"), "name=[say \"hi\"]");
+  EXPECT_EQ(Parsed(R"(name = 'O\'Brien')"), "name=[O'Brien]");
+  EXPECT_EQ(Parsed(R"(name = "back\\slash")"), "name=[back\\slash]");
+  EXPECT_EQ(Parsed(R"(name = "\\")"), "name=[\\]");
+  EXPECT_EQ(Parsed(R"(name = "\'")"), "name=[']");
+}
+
+TEST(ParseFilterTest, QuotedValueNextToKeywordNeedsNoSpaceBeforeParen) {
+  EXPECT_EQ(Parsed("(a = \"x\")AND(b = 'y')"), "AND(a=[x], b=[y])");
+}
+
+// -------------------------------------------------------- AND, OR, parens
+
+TEST(ParseFilterTest, AndIsFlattened) {
+  EXPECT_EQ(Parsed("a = 1 AND b = 2 AND c = 3"), "AND(a=[1], b=[2], c=[3])");
+}
+
+TEST(ParseFilterTest, OrIsFlattened) {
+  EXPECT_EQ(Parsed("a = 1 OR a = 2 OR a = 3"), "OR(a=[1], a=[2], a=[3])");
+}
+
+TEST(ParseFilterTest, OrBindsTighterThanAnd) {
+  EXPECT_EQ(Parsed("a = 1 AND b = 2 OR b = 3"), "AND(a=[1], OR(b=[2], b=[3]))");
+  EXPECT_EQ(Parsed("a = 1 OR a = 2 AND b = 3"), "AND(OR(a=[1], a=[2]), b=[3])");
+  EXPECT_EQ(Parsed("a = 1 OR a = 2 AND b = 3 OR b = 4 AND c = 5"),
+            "AND(OR(a=[1], a=[2]), OR(b=[3], b=[4]), c=[5])");
+}
+
+TEST(ParseFilterTest, ParenthesesOverridePrecedence) {
+  EXPECT_EQ(Parsed("(a = 1 AND b = 2) OR c = 3"), "OR(AND(a=[1], b=[2]), c=[3])");
+  EXPECT_EQ(Parsed("c = 3 OR (a = 1 AND b = 2)"), "OR(c=[3], AND(a=[1], b=[2]))");
+}
+
+TEST(ParseFilterTest, RedundantParenthesesDisappear) {
+  EXPECT_EQ(Parsed("(a = 1)"), "a=[1]");
+  EXPECT_EQ(Parsed("((((a = 1))))"), "a=[1]");
+  EXPECT_EQ(Parsed("(a = 1 AND b = 2) AND c = 3"), "AND(a=[1], b=[2], c=[3])");
+  EXPECT_EQ(Parsed("a = 1 OR (b = 2 OR c = 3)"), "OR(a=[1], b=[2], c=[3])");
+}
+
+TEST(ParseFilterTest, NestedParentheses) {
+  EXPECT_EQ(Parsed("(a = 1 OR (b = 2 AND (c = 3 OR d = 4))) AND e = 5"),
+            "AND(OR(a=[1], AND(b=[2], OR(c=[3], d=[4]))), e=[5])");
+}
+
+TEST(ParseFilterTest, ParenthesesNeedNoSpaces) {
+  EXPECT_EQ(Parsed("(a=1)OR(b=2)"), "OR(a=[1], b=[2])");
+  EXPECT_EQ(Parsed("a=1 AND(b=2 OR c=3)"), "AND(a=[1], OR(b=[2], c=[3]))");
+}
+
+TEST(ParseFilterTest, EightLevelsOfParenthesesAreAllowedNineAreNot) {
+  EXPECT_EQ(Parsed("((((((((a = 1))))))))"), "a=[1]");
+  EXPECT_EQ(ErrorOf("(((((((((a = 1)))))))))"),
+            "filter nests parentheses deeper than 8 levels (at offset 8)");
+  // Depth counts nesting, not the number of groups.
+  EXPECT_EQ(Parsed("(a=1) AND (b=2) AND (c=3) AND (d=4) AND (e=5) AND "
+                   "(f=6) AND (g=7) AND (h=8) AND (i=9)"),
+            "AND(a=[1], b=[2], c=[3], d=[4], e=[5], f=[6], g=[7], h=[8], "
+            "i=[9])");
+}
+
+// ------------------------------------------------------------------ limits
+
+TEST(ParseFilterTest, SixtyFourComparisonsAreAllowedSixtyFiveAreNot) {
+  absl::StatusOr<FilterNode> node = ParseFilter(Conjunction(64));
+  ASSERT_TRUE(node.ok()) << node.status();
+  EXPECT_EQ(node->children.size(), 64u);
+  EXPECT_EQ(ErrorOf(Conjunction(65)), "filter has more than 64 comparisons");
+}
+
+TEST(ParseFilterTest, TextOf4096BytesIsAllowedLongerIsNot) {
+  const std::string prefix = "name = ";
+  const std::string at_limit = prefix + std::string(4096 - prefix.size(), 'x');
+  ASSERT_EQ(at_limit.size(), 4096u);
+  absl::StatusOr<FilterNode> node = ParseFilter(at_limit);
+  ASSERT_TRUE(node.ok()) << node.status();
+  EXPECT_EQ(node->comparison.value.size(), 4096u - prefix.size());
+  EXPECT_EQ(ErrorOf(at_limit + "x"), "filter is longer than 4096 bytes (got 4097)");
+  EXPECT_EQ(ErrorOf(std::string(4097, ' ')), "filter is longer than 4096 bytes (got 4097)");
+}
+
+// ------------------------------------------------------------------ errors
+
+TEST(ParseFilterTest, MissingValue) {
+  EXPECT_EQ(ErrorOf("state ="), "filter expected a value after '=' at offset 7");
+  EXPECT_EQ(ErrorOf("state =   "), "filter expected a value after '=' at offset 10");
+  EXPECT_EQ(ErrorOf("state != )"), "filter expected a value after '!=' at offset 9");
+  EXPECT_EQ(ErrorOf("a <= >b"), "filter expected a value after '<=' at offset 5");
+  EXPECT_EQ(ErrorOf("a == 1"), "filter expected a value after '=' at offset 3");
+  EXPECT_EQ(ErrorOf("a = (1)"), "filter expected a value after '=' at offset 4");
+}
+
+TEST(ParseFilterTest, BareKeywordAsValueIsAnError) {
+  const std::string error = ErrorOf("a = AND");
+  EXPECT_TRUE(absl::StartsWith(error,
+                               "filter expected a value after '=' at offset 4 but found the "
+                               "keyword AND"))
+      << error;
+  EXPECT_TRUE(absl::StrContains(error, "quote it")) << error;
+  EXPECT_TRUE(absl::StartsWith(ErrorOf("a = OR AND b = 1"),
+                               "filter expected a value after '=' at offset 4"));
+}
+
+TEST(ParseFilterTest, UnterminatedQuotedString) {
+  EXPECT_EQ(ErrorOf("a = 1 AND b = \"abc"),
+            "filter has an unterminated quoted string starting at offset 14");
+  EXPECT_EQ(ErrorOf("name = \"a AND b = 'c')"),
+            "filter has an unterminated quoted string starting at offset 7");
+  EXPECT_EQ(ErrorOf("name = 'abc\""),
+            "filter has an unterminated quoted string starting at offset 7");
+  EXPECT_EQ(ErrorOf(R"(name = "abc\")"),
+            "filter has an unterminated quoted string starting at offset 7");
+  EXPECT_EQ(ErrorOf(R"(name = "abc\)"),
+            "filter has an unterminated quoted string starting at offset 7");
+}
+
+TEST(ParseFilterTest, UnsupportedEscape) {
+  const std::string error = ErrorOf(R"(name = "a\nb")");
+  EXPECT_TRUE(absl::StartsWith(error, "filter has an unsupported escape at offset 9")) << error;
+}
+
+TEST(ParseFilterTest, ColonOperatorIsNotSupported) {
+  EXPECT_EQ(ErrorOf("labels:env"),
+            "filter does not support the ':' operator at offset 6; use = or "
+            "!=");
+  EXPECT_EQ(ErrorOf("labels.env : prod"),
+            "filter does not support the ':' operator at offset 11; use = or "
+            "!=");
+}
+
+TEST(ParseFilterTest, MissingOperator) {
+  EXPECT_EQ(ErrorOf("tier"),
+            "filter expected an operator (=, !=, <, <=, >, >=) after field "
+            "tier at offset 4");
+  EXPECT_EQ(ErrorOf("tier GOLD"),
+            "filter expected an operator (=, !=, <, <=, >, >=) after field "
+            "tier at offset 5");
+  EXPECT_EQ(ErrorOf("a ! 1"), "filter expected '=' after '!' at offset 3");
+  EXPECT_EQ(ErrorOf("a ~ 1"),
+            "filter expected an operator (=, !=, <, <=, >, >=) after field a "
+            "at offset 2");
+}
+
+TEST(ParseFilterTest, MissingOrBadFieldName) {
+  EXPECT_EQ(ErrorOf("= 1"), "filter expected a field name or '(' at offset 0");
+  EXPECT_EQ(ErrorOf("1a = 1"), "filter expected a field name or '(' at offset 0");
+  EXPECT_EQ(ErrorOf("\"a\" = 1"), "filter expected a field name or '(' at offset 0");
+  EXPECT_EQ(ErrorOf("a. = 1"), "filter expected a field name segment after '.' at offset 2");
+  EXPECT_EQ(ErrorOf("a.b. = 1"), "filter expected a field name segment after '.' at offset 4");
+  EXPECT_EQ(ErrorOf("()"), "filter expected a field name or '(' at offset 1");
+}
+
+TEST(ParseFilterTest, KeywordWhereAComparisonBelongs) {
+  EXPECT_EQ(ErrorOf("AND a = 1"), "filter expected a field name or '(' at offset 0 but found AND");
+  EXPECT_EQ(ErrorOf("a = 1 AND OR b = 2"),
+            "filter expected a field name or '(' at offset 10 but found OR");
+  EXPECT_EQ(ErrorOf("a = 1 AND"),
+            "filter expected a field name or '(' at offset 9 but the filter "
+            "ends there");
+  EXPECT_EQ(ErrorOf("a = 1 OR "),
+            "filter expected a field name or '(' at offset 9 but the filter "
+            "ends there");
+}
+
+TEST(ParseFilterTest, NotIsNotSupported) {
+  const std::string error = ErrorOf("NOT a = 1");
+  EXPECT_TRUE(absl::StartsWith(error, "filter does not support NOT")) << error;
+}
+
+TEST(ParseFilterTest, KeywordsMustBeUpperCase) {
+  EXPECT_EQ(ErrorOf("a = 1 and b = 2"),
+            "filter expected AND, OR or the end of the filter at offset 6 (AND "
+            "and OR must be upper case)");
+  EXPECT_EQ(ErrorOf("(a = 1 or b = 2)"),
+            "filter expected AND, OR or ')' at offset 7 (AND and OR must be "
+            "upper case)");
+}
+
+TEST(ParseFilterTest, KeywordsMustBeSeparated) {
+  EXPECT_EQ(ErrorOf("a = \"x\"AND b = 1"),
+            "filter expected white space or ')' before AND at offset 7");
+  EXPECT_EQ(ErrorOf("a = 'x'OR b = 1"), "filter expected white space or ')' before OR at offset 7");
+  EXPECT_EQ(ErrorOf("a = 1 AND\"x\" = 1"),
+            "filter expected white space or '(' after AND at offset 9");
+  // Glued to a bare value, the keyword is part of the value; what follows
+  // is then out of place.
+  EXPECT_EQ(ErrorOf("a = 1AND b = 2"),
+            "filter expected AND, OR or the end of the filter at offset 9");
+}
+
+TEST(ParseFilterTest, ImplicitAndIsNotSupported) {
+  EXPECT_EQ(ErrorOf("a = 1 b = 2"), "filter expected AND, OR or the end of the filter at offset 6");
+}
+
+TEST(ParseFilterTest, UnbalancedParentheses) {
+  EXPECT_EQ(ErrorOf("(a = 1"), "filter is missing the ')' that closes the '(' at offset 0");
+  EXPECT_EQ(ErrorOf("a = 1 AND ((b = 2)"),
+            "filter is missing the ')' that closes the '(' at offset 10");
+  EXPECT_EQ(ErrorOf("a = 1)"), "filter has a ')' without a matching '(' at offset 5");
+  EXPECT_EQ(ErrorOf("(a = 1))"), "filter has a ')' without a matching '(' at offset 7");
+  EXPECT_EQ(ErrorOf("(a = 1 b = 2)"), "filter expected AND, OR or ')' at offset 7");
+}
+
+TEST(ParseFilterTest, ValueGluedToQuotedValueIsAnError) {
+  EXPECT_EQ(ErrorOf("a = \"x\"y"), "filter expected AND, OR or the end of the filter at offset 7");
+}
+
+TEST(ParseFilterTest, RejectsInvalidUtf8) {
+  EXPECT_EQ(ErrorOf("name = \xff"), "filter is not valid UTF-8 at offset 7");
+  EXPECT_EQ(ErrorOf("name = \"\xc0\xaf\""), "filter is not valid UTF-8 at offset 8");
+  EXPECT_EQ(ErrorOf("name = \xed\xa0\x80"), "filter is not valid UTF-8 at offset 7");
+}
+
+TEST(ParseFilterTest, RejectsControlCharactersButNotWhiteSpace) {
+  EXPECT_EQ(ErrorOf(std::string("name = a\0b", 10)), "filter has a control character at offset 8");
+  EXPECT_EQ(ErrorOf("name = \"a\x1b\""), "filter has a control character at offset 9");
+  EXPECT_EQ(ErrorOf("name = \xc2\x85"), "filter has a control character at offset 7");
+  EXPECT_EQ(Parsed("a = 1\r\nAND\tb = 2\f"), "AND(a=[1], b=[2])");
+}
+
+}  // namespace
+}  // namespace kam::common

@@ -1,0 +1,135 @@
+#include "common/base/log.h"
+
+#include <cstdio>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/base/proto_time.h"
+#include "common/base/utf8.h"
+
+namespace kam::common {
+namespace {
+
+const char* LevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kInfo: return "info";
+    case LogLevel::kWarning: return "warning";
+    case LogLevel::kError: return "error";
+  }
+  return "info";
+}
+
+}  // namespace
+
+void AppendJsonString(std::string* out, absl::string_view text) {
+  out->push_back('"');
+  while (!text.empty()) {
+    // Copy the longest run that needs no escaping in one append.
+    size_t run = 0;
+    while (run < text.size()) {
+      const auto b = static_cast<unsigned char>(text[run]);
+      if (b < 0x20 || b >= 0x80 || b == '"' || b == '\\') break;
+      ++run;
+    }
+    if (run > 0) {
+      out->append(text.data(), run);
+      text.remove_prefix(run);
+      continue;
+    }
+    const auto c = static_cast<unsigned char>(text[0]);
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        text.remove_prefix(1);
+        continue;
+      case '\\':
+        out->append("\\\\");
+        text.remove_prefix(1);
+        continue;
+      case '\n':
+        out->append("\\n");
+        text.remove_prefix(1);
+        continue;
+      case '\t':
+        out->append("\\t");
+        text.remove_prefix(1);
+        continue;
+      case '\r':
+        out->append("\\r");
+        text.remove_prefix(1);
+        continue;
+      default: break;
+    }
+    if (c < 0x20) {
+      static const char kHex[] = "0123456789abcdef";
+      out->append("\\u00");
+      out->push_back(kHex[c >> 4]);
+      out->push_back(kHex[c & 0xF]);
+      text.remove_prefix(1);
+      continue;
+    }
+    const size_t len = Utf8SequenceLength(text, 0);
+    if (len == 0) {
+      out->append(kUtf8Replacement.data(), kUtf8Replacement.size());
+      text.remove_prefix(1);
+    } else {
+      out->append(text.data(), len);
+      text.remove_prefix(len);
+    }
+  }
+  out->push_back('"');
+}
+
+void Log(LogLevel level, absl::string_view message, std::initializer_list<LogField> fields) {
+  std::string line;
+  line.reserve(256);
+  // RFC 3339 from the SQL form ("2026-11-25 18:11:08.123456"): one fast
+  // formatter for both.
+  std::string ts = ToSqlDateTime(absl::Now());
+  ts[10] = 'T';
+  line.append("{\"ts\":\"");
+  line.append(ts);
+  line.push_back('Z');
+  absl::StrAppend(&line, "\",\"level\":\"", LevelName(level), "\",\"msg\":");
+  AppendJsonString(&line, message);
+  for (const LogField& field : fields) {
+    line.push_back(',');
+    AppendJsonString(&line, field.key);
+    line.push_back(':');
+    if (const auto* s = std::get_if<absl::string_view>(&field.value)) {
+      AppendJsonString(&line, *s);
+    } else if (const auto* i = std::get_if<int64_t>(&field.value)) {
+      absl::StrAppend(&line, *i);
+    } else if (const auto* d = std::get_if<double>(&field.value)) {
+      absl::StrAppend(&line, *d);
+    } else {
+      line.append(std::get<bool>(field.value) ? "true" : "false");
+    }
+  }
+  line.append("}\n");
+  // One fwrite per line: glibc locks the FILE for the call, so lines from
+  // different threads never interleave.
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  if (level != LogLevel::kInfo) std::fflush(stderr);
+}
+
+void StartLogFlusher() {
+  static const bool started = [] {
+    static char buffer[1 << 16];
+    std::setvbuf(stderr, buffer, _IOFBF, sizeof(buffer));
+    std::thread([] {
+      for (;;) {
+        absl::SleepFor(absl::Milliseconds(200));
+        std::fflush(stderr);
+      }
+    }).detach();
+    return true;
+  }();
+  (void)started;
+}
+
+void FlushLogs() { std::fflush(stderr); }
+
+}  // namespace kam::common

@@ -1,0 +1,63 @@
+#include "common/db/filter_sql.h"
+
+#include "absl/time/time.h"
+#include "common/base/proto_time.h"
+
+namespace kam::common {
+
+const char* SqlOp(FilterOp op) {
+  switch (op) {
+    case FilterOp::kEq: return " = ";
+    case FilterOp::kNe: return " <> ";
+    case FilterOp::kLt: return " < ";
+    case FilterOp::kLe: return " <= ";
+    case FilterOp::kGt: return " > ";
+    case FilterOp::kGe: return " >= ";
+  }
+  return " = ";
+}
+
+absl::Status FilterToSql(const FilterNode& node, const ComparisonToSql& comparison,
+                         SqlFragment* out) {
+  if (node.kind == FilterNode::Kind::kComparison) return comparison(node.comparison, out);
+  if (node.children.empty()) {
+    out->sql.append("TRUE");
+    return absl::OkStatus();
+  }
+  const char* joiner = node.kind == FilterNode::Kind::kAnd ? " AND " : " OR ";
+  out->sql.push_back('(');
+  for (size_t i = 0; i < node.children.size(); ++i) {
+    if (i > 0) out->sql.append(joiner);
+    if (absl::Status s = FilterToSql(node.children[i], comparison, out); !s.ok()) return s;
+  }
+  out->sql.push_back(')');
+  return absl::OkStatus();
+}
+
+absl::Status OnlyEquality(const FilterComparison& c) {
+  if (c.op == FilterOp::kEq || c.op == FilterOp::kNe) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("filter field ", c.field.substr(0, 64), " supports only = and !="));
+}
+
+absl::StatusOr<bool> FilterWantsTrue(const FilterComparison& c) {
+  if (absl::Status s = OnlyEquality(c); !s.ok()) return s;
+  const std::string v = absl::AsciiStrToLower(c.value);
+  if (v != "true" && v != "false") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("filter value for ", c.field, " must be true or false"));
+  }
+  return (v == "true") == (c.op == FilterOp::kEq);
+}
+
+absl::StatusOr<std::string> FilterTime(const FilterComparison& c) {
+  absl::Time t;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, c.value, &t, &error)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "filter value for ", c.field, " must be an RFC 3339 time like 2026-01-31T00:00:00Z"));
+  }
+  return ToSqlDateTime(t);
+}
+
+}  // namespace kam::common

@@ -1,0 +1,44 @@
+// Schema migrations: numbered .sql files per service
+// (services/<name>/migrations/0001_init.sql, ...), compiled into the binary
+// (cmake/EmbedMigrations.cmake) so a container needs no files beside it.
+//
+// Each migration is applied once, in version order, and recorded with a
+// checksum in kam_schema_migrations. A named lock (GET_LOCK) serialises
+// replicas that start together: the second waits, then finds nothing to do.
+// DDL commits implicitly in MySQL, so a migration is not atomic: write each
+// statement so it can run again (IF NOT EXISTS), and a failed migration is
+// retried from its first statement on the next start.
+#ifndef KAM_COMMON_DB_MIGRATOR_H_
+#define KAM_COMMON_DB_MIGRATOR_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "common/db/mysql_pool.h"
+
+namespace kam::common {
+
+struct Migration {
+  int version;            // from the file name: 0001_init.sql -> 1
+  const char* name;       // "init"
+  absl::string_view sql;  // the file's text: statements separated by ';'
+};
+
+// Applies the migrations not yet recorded. FAILED_PRECONDITION when a
+// recorded migration's text has changed since it was applied (edit a new
+// file instead), UNAVAILABLE when the database cannot be reached.
+// `cancelled`, when given, is polled while waiting for another replica's
+// lock (up to two minutes): CANCELLED as soon as it returns true.
+absl::Status ApplyMigrations(ConnectionPool& pool, const std::vector<Migration>& migrations,
+                             const std::function<bool()>& cancelled = nullptr);
+
+// Splits SQL text into statements at ';' outside quotes and comments.
+// Statements that are empty after trimming are dropped.
+std::vector<std::string> SplitSqlStatements(absl::string_view text);
+
+}  // namespace kam::common
+
+#endif  // KAM_COMMON_DB_MIGRATOR_H_

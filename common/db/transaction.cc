@@ -1,0 +1,93 @@
+#include "common/db/transaction.h"
+
+#include <random>
+
+#include "absl/time/clock.h"
+#include "common/base/log.h"
+#include "common/db/sql_error.h"
+
+namespace kam::common {
+namespace {
+
+constexpr int kMaxAttempts = 4;
+
+void Backoff(int attempt) {
+  thread_local std::minstd_rand random(std::random_device{}());
+  const int64_t base_ms = int64_t{5} << attempt;  // 10, 20, 40 ms
+  std::uniform_int_distribution<int64_t> jitter(0, base_ms);
+  absl::SleepFor(absl::Milliseconds(base_ms + jitter(random)));
+}
+
+// Whether the connection may be used again after ROLLBACK.
+bool RollbackQuietly(PooledConnection& connection) {
+  try {
+    connection->Execute("ROLLBACK");
+    return true;
+  } catch (const sql::SQLException&) {
+    // The connection is unusable; the server rolls back when it closes.
+    connection.MarkBroken();
+    return false;
+  }
+}
+
+}  // namespace
+
+namespace internal {
+
+absl::Status SqlFailure(SqlConnection& connection, const sql::SQLException& e,
+                        absl::string_view context) {
+  const int code = e.getErrorCode();
+  connection.NoteFailure(code);
+  const absl::Status status = SqlErrorToStatus(code, context);
+  if (status.code() != absl::StatusCode::kAlreadyExists) {
+    Log(LogLevel::kWarning, "database error",
+        {{"context", context},
+         {"error_code", code},
+         {"sql_state", e.getSQLState()},
+         {"error", e.what()}});
+  }
+  return status;
+}
+
+}  // namespace internal
+
+absl::Status WithConnection(ConnectionPool& pool, absl::string_view context,
+                            absl::FunctionRef<absl::Status(SqlConnection&)> fn) {
+  absl::StatusOr<PooledConnection> connection = pool.Acquire();
+  if (!connection.ok()) return connection.status();
+  SqlConnection& c = **connection;
+  c.TakeFailure();
+  absl::Status status = CatchSqlErrors(c, context, [&] { return fn(c); });
+  if (IsConnectionError(c.TakeFailure())) connection->MarkBroken();
+  return status;
+}
+
+absl::Status RunInTransaction(ConnectionPool& pool, absl::string_view context,
+                              absl::FunctionRef<absl::Status(SqlConnection&)> fn) {
+  for (int attempt = 1;; ++attempt) {
+    absl::StatusOr<PooledConnection> connection = pool.Acquire();
+    if (!connection.ok()) return connection.status();
+    SqlConnection& c = **connection;
+    c.TakeFailure();
+    absl::Status status = CatchSqlErrors(c, context, [&] {
+      c.Execute("START TRANSACTION");
+      absl::Status result = fn(c);
+      if (result.ok()) c.Execute("COMMIT");
+      return result;
+    });
+    if (status.ok()) return status;
+    const int failure = c.TakeFailure();
+    if (IsConnectionError(failure)) {
+      connection->MarkBroken();  // the server rolls back as it closes
+      return status;
+    }
+    if (!RollbackQuietly(*connection)) return status;
+    if (IsRetryableTransactionError(failure) && attempt < kMaxAttempts) {
+      Backoff(attempt);
+      continue;
+    }
+    return status;
+  }
+}
+
+}  // namespace kam::common

@@ -1,0 +1,292 @@
+// The gRPC server every service runs on: unary handlers executed by a fixed
+// set of worker threads, health (grpc.health.v1) and reflection, one JSON log
+// line per request, and graceful shutdown on SIGTERM/SIGINT.
+//
+// Why the async API with our own threads: handlers block on the database, so
+// they need threads of their own; the sync server's thread pool grows and
+// shrinks with load (handing each call from a poller to a worker thread) and
+// the callback API's threads must not block. Here each worker thread takes a
+// call off a completion queue and runs the handler to the end itself: no hand
+// off, a stable set of threads, and a connection leased per call.
+//
+// A handler is a plain function of (context, request, response*) returning
+// absl::Status; this file converts it to a grpc::Status in one place.
+#ifndef KAM_COMMON_SERVER_GRPC_SERVER_H_
+#define KAM_COMMON_SERVER_GRPC_SERVER_H_
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/impl/service_type.h"
+
+namespace kam::common {
+
+// What a handler knows about its call besides the request.
+struct CallContext {
+  grpc::ServerContextBase* server_context = nullptr;
+  // The caller's name from the `x-kam-actor` metadata ("anonymous" if none),
+  // recorded in history rows.
+  std::string actor;
+  // The `x-request-id` metadata, or empty; appears in the request log.
+  std::string request_id;
+};
+
+template <typename Request, typename Response>
+using UnaryHandler = std::function<absl::Status(const CallContext&, const Request&, Response*)>;
+
+// Health service name that reports SERVING for as long as the process runs
+// (for liveness probes); "" and the service names follow the database.
+inline constexpr absl::string_view kLivenessHealthName = "liveness";
+
+// Blocks SIGTERM and SIGINT in the calling thread and every thread it
+// creates later, so WaitForShutdownSignal() receives them. Call first thing
+// in main, before any thread exists.
+void BlockShutdownSignals();
+
+class GrpcServer {
+ public:
+  struct Options {
+    std::string listen = "127.0.0.1:0";
+    int threads = 8;
+    absl::Duration shutdown_grace = absl::Seconds(20);
+    // Run at the start and end of every worker thread (the MySQL driver's
+    // per-thread set-up).
+    std::function<void()> thread_init;
+    std::function<void()> thread_end;
+    // One log line per request (off only for the transport benchmark's echo).
+    bool log_requests = true;
+  };
+
+  explicit GrpcServer(Options options);
+  ~GrpcServer();
+
+  GrpcServer(const GrpcServer&) = delete;
+  GrpcServer& operator=(const GrpcServer&) = delete;
+
+  // Registers a generated service before Start() (once, however often it is
+  // called), and reports `health_name` (its full name, e.g.
+  // "kam.account.v1.AccountService") in health. Use ServeMethods
+  // (service_methods.h) rather than this and AddUnary directly.
+  void RegisterService(grpc::Service* service, const std::string& health_name);
+
+  // Adds the handler of unary method number `index` of a registered service,
+  // which the caller has marked async. `full_name` is
+  // "/package.Service/Method", for the request log.
+  template <typename Request, typename Response>
+  void AddUnary(grpc::Service* service, int index, std::string full_name,
+                UnaryHandler<Request, Response> handler);
+
+  // Binds and starts the worker threads. Health starts NOT_SERVING; the
+  // service calls SetServing(true) once its schema is migrated and the
+  // database answers.
+  absl::Status Start();
+
+  // The port bound (useful with port 0).
+  int port() const { return port_; }
+
+  // Health status of "" and every health service name.
+  void SetServing(bool serving);
+
+  // Until this is called every call is answered UNAVAILABLE ("starting"):
+  // the schema may not exist yet.
+  void MarkReady() { ready_.store(true, std::memory_order_release); }
+  bool ready() const { return ready_.load(std::memory_order_acquire); }
+
+  // Blocks until SIGTERM or SIGINT (see BlockShutdownSignals).
+  static void WaitForShutdownSignal();
+
+  // Stops accepting calls, lets in-flight calls finish within the grace
+  // period, cancels the rest, and stops the threads. Idempotent. Returns
+  // false when a handler was still blocked (in the database) a moment after
+  // the grace period: its caller has been answered, and the process should
+  // exit now (std::_Exit) rather than wait for it.
+  bool Shutdown();
+
+  // Runs the handler of a call on one of gRPC's own threads (a server
+  // stream, see ServeMethods) with the same per-call machinery as unary
+  // calls: per-thread set-up, the readiness check, one request log line and
+  // the status mapping. A long stream must stop when a Write fails (the
+  // caller went away or the server is stopping).
+  grpc::Status RunSync(const std::string& full_name, grpc::ServerContext* server_context,
+                       absl::FunctionRef<absl::Status(const CallContext&)> handler);
+
+  // --- used by the per-call machinery ---
+  class Method;
+  bool Arm(Method* method, grpc::ServerCompletionQueue* cq);
+  void LogRequest(const std::string& method, const CallContext& context, const absl::Status& status,
+                  absl::Duration latency);
+  bool log_requests() const { return options_.log_requests; }
+  void CallStarted() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
+  void CallFinished() { in_flight_.fetch_sub(1, std::memory_order_release); }
+
+  // A tag on a completion queue.
+  class Tag {
+   public:
+    virtual ~Tag() = default;
+    virtual void Proceed(bool ok) = 0;
+  };
+
+  // A registered method: arms calls waiting for requests on a queue.
+  class Method {
+   public:
+    virtual ~Method() = default;
+    virtual void Arm(GrpcServer* server, grpc::ServerCompletionQueue* cq) = 0;
+  };
+
+ private:
+  void Work(grpc::ServerCompletionQueue* cq);
+
+  Options options_;
+  std::vector<grpc::Service*> services_;
+  // Reported by the health service besides "" (the whole server).
+  std::vector<std::string> health_service_names_;
+  std::vector<std::unique_ptr<Method>> methods_;
+  std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;
+  std::unique_ptr<grpc::Server> server_;
+  std::vector<std::thread> threads_;
+  int port_ = 0;
+  std::atomic<int> in_flight_{0};
+  std::atomic<bool> ready_{false};
+  absl::Mutex arm_mu_;  // held shared while arming; exclusively to stop arming
+  bool accepting_ ABSL_GUARDED_BY(arm_mu_) = false;
+  bool shut_down_ = false;
+  bool abandoned_ = false;
+  // How long handlers may run on after the grace period before they are
+  // abandoned.
+  static constexpr absl::Duration kHandlerDrain = absl::Milliseconds(500);
+};
+
+namespace internal {
+
+// Fills the actor and request id from the call's metadata.
+void ReadCallMetadata(grpc::ServerContextBase* server_context, CallContext* context);
+
+// Reaches the protected members of grpc::Service that the generated
+// WithAsyncMethod_X and WithSplitStreamingMethod_X classes call, so a method
+// can be served by its index in the service (a pointer to a protected member
+// formed in a derived class may be used on any object of the base).
+class ServiceAccess : public grpc::Service {
+ public:
+  template <typename Request>
+  static void RequestUnary(grpc::Service* service, int index, grpc::ServerContext* context,
+                           Request* request, grpc::internal::ServerAsyncStreamingInterface* stream,
+                           grpc::ServerCompletionQueue* cq, void* tag) {
+    using RequestFn = void (grpc::Service::*)(
+        int, grpc::ServerContext*, Request*, grpc::internal::ServerAsyncStreamingInterface*,
+        grpc::CompletionQueue*, grpc::ServerCompletionQueue*, void*);
+    const RequestFn request_call = &ServiceAccess::RequestAsyncUnary<Request>;
+    (service->*request_call)(index, context, request, stream, cq, cq, tag);
+  }
+  static void MarkAsync(grpc::Service* service, int index) {
+    void (grpc::Service::*mark)(int) = &ServiceAccess::MarkMethodAsync;
+    (service->*mark)(index);
+  }
+  static void MarkStreamed(grpc::Service* service, int index,
+                           grpc::internal::MethodHandler* handler) {
+    void (grpc::Service::*mark)(int, grpc::internal::MethodHandler*) =
+        &ServiceAccess::MarkMethodStreamed;
+    (service->*mark)(index, handler);
+  }
+};
+
+template <typename Request, typename Response>
+class UnaryMethod final : public GrpcServer::Method {
+ public:
+  UnaryMethod(grpc::Service* service, int index, std::string full_name,
+              UnaryHandler<Request, Response> handler)
+      : service_(service),
+        index_(index),
+        full_name_(std::move(full_name)),
+        handler_(std::move(handler)) {}
+
+  void Arm(GrpcServer* server, grpc::ServerCompletionQueue* cq) override;
+
+  grpc::Service* service_;
+  int index_;
+  std::string full_name_;
+  UnaryHandler<Request, Response> handler_;
+};
+
+// One call: waits for a request, runs the handler, sends the answer, and
+// deletes itself when the answer is sent (or the server shuts down).
+template <typename Request, typename Response>
+class UnaryCall final : public GrpcServer::Tag {
+ public:
+  UnaryCall(GrpcServer* server, UnaryMethod<Request, Response>* method,
+            grpc::ServerCompletionQueue* cq)
+      : server_(server), method_(method), cq_(cq), responder_(&server_context_) {
+    ServiceAccess::RequestUnary(method->service_, method->index_, &server_context_, &request_,
+                                &responder_, cq, this);
+  }
+
+  void Proceed(bool ok) override {
+    if (finishing_ || !ok) {  // answer sent, or no call will come (shutdown)
+      delete this;
+      return;
+    }
+    finishing_ = true;
+    // Once Finish is called another thread may delete this call, so nothing
+    // below it may touch a member.
+    GrpcServer* const server = server_;
+    server->CallStarted();
+    server_->Arm(method_, cq_);  // keep a call waiting for the next request
+    const absl::Time start = absl::Now();
+    CallContext context;
+    context.server_context = &server_context_;
+    internal::ReadCallMetadata(&server_context_, &context);
+    absl::Status status =
+        server->ready()
+            ? method_->handler_(context, request_, &response_)
+            : absl::UnavailableError("the service is starting: its database is not ready yet");
+    if (server_->log_requests()) {
+      server_->LogRequest(method_->full_name_, context, status, absl::Now() - start);
+    }
+    if (status.ok()) {
+      responder_.Finish(response_, grpc::Status::OK, this);
+    } else {
+      responder_.FinishWithError(
+          grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message())),
+          this);
+    }
+    server->CallFinished();
+  }
+
+ private:
+  GrpcServer* server_;
+  UnaryMethod<Request, Response>* method_;
+  grpc::ServerCompletionQueue* cq_;
+  grpc::ServerContext server_context_;
+  Request request_;
+  Response response_;
+  grpc::ServerAsyncResponseWriter<Response> responder_;
+  bool finishing_ = false;
+};
+
+template <typename Request, typename Response>
+void UnaryMethod<Request, Response>::Arm(GrpcServer* server, grpc::ServerCompletionQueue* cq) {
+  new UnaryCall<Request, Response>(server, this, cq);
+}
+
+}  // namespace internal
+
+template <typename Request, typename Response>
+void GrpcServer::AddUnary(grpc::Service* service, int index, std::string full_name,
+                          UnaryHandler<Request, Response> handler) {
+  methods_.push_back(std::make_unique<internal::UnaryMethod<Request, Response>>(
+      service, index, std::move(full_name), std::move(handler)));
+}
+
+}  // namespace kam::common
+
+#endif  // KAM_COMMON_SERVER_GRPC_SERVER_H_

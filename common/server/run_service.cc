@@ -1,0 +1,70 @@
+#include "common/server/run_service.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "common/base/log.h"
+#include "common/server/readiness.h"
+
+namespace kam::common {
+namespace {
+
+int Fail(const ServiceDefinition& definition, const absl::Status& status) {
+  std::fprintf(stderr, "%s: %s\n", definition.program.c_str(),
+               std::string(status.message()).c_str());
+  return 2;
+}
+
+int MigrateOnly(ConnectionPool& pool, const std::vector<Migration>& migrations) {
+  ScopedMySqlThread mysql_thread;
+  const absl::Status migrated = ApplyMigrations(pool, migrations);
+  Log(migrated.ok() ? LogLevel::kInfo : LogLevel::kError,
+      migrated.ok() ? "migrations applied" : "migrations failed", {{"error", migrated.message()}});
+  FlushLogs();
+  return migrated.ok() ? 0 : 1;
+}
+
+}  // namespace
+
+int RunService(int argc, char** argv, const ServiceDefinition& definition) {
+  // Before any thread exists, so every thread inherits the blocked signals.
+  BlockShutdownSignals();
+  absl::StatusOr<ServiceConfig> config =
+      LoadServiceConfig(definition.defaults, argc, argv, definition.extra_flags);
+  if (!config.ok()) return Fail(definition, config.status());
+  StartLogFlusher();
+  InitMySqlDriver();
+
+  ConnectionPool pool(config->db);
+  if (config->migrate_only) return MigrateOnly(pool, *definition.migrations);
+  absl::StatusOr<ServiceModules> modules = definition.build(pool);
+  if (!modules.ok()) return Fail(definition, modules.status());
+
+  GrpcServer::Options options;
+  options.listen = config->listen;
+  options.threads = config->threads;
+  options.shutdown_grace = config->shutdown_grace;
+  options.thread_init = MySqlThreadInit;
+  options.thread_end = MySqlThreadEnd;
+  GrpcServer server(options);
+  for (const auto& module : *modules) module->Register(server);
+  if (absl::Status started = server.Start(); !started.ok()) {
+    Log(LogLevel::kError, "cannot start", {{"error", started.message()}});
+    FlushLogs();
+    return 1;
+  }
+  ReadinessMonitor readiness(&server, &pool, definition.migrations, [&modules] {
+    for (const auto& module : *modules) module->StartBackground();
+  });
+  readiness.Start();
+  GrpcServer::WaitForShutdownSignal();
+  readiness.Stop();
+  for (auto it = modules->rbegin(); it != modules->rend(); ++it) (*it)->StopBackground();
+  // A handler still blocked in the database after the grace period: its
+  // caller has been answered; exit now rather than wait (GrpcServer::Shutdown).
+  if (!server.Shutdown()) std::_Exit(0);
+  while (!modules->empty()) modules->pop_back();  // later modules may use earlier ones
+  return 0;
+}
+
+}  // namespace kam::common

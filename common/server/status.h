@@ -1,0 +1,19 @@
+// absl::Status inside, grpc::Status at the edge: the one place they meet.
+#ifndef KAM_COMMON_SERVER_STATUS_H_
+#define KAM_COMMON_SERVER_STATUS_H_
+
+#include "absl/status/status.h"
+#include "grpcpp/support/status.h"
+
+namespace kam::common {
+
+// Same canonical code, same message. The codes of absl and gRPC are the same
+// numbers by design (both are google.rpc.Code).
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// The inverse, for statuses returned by calls to other services.
+absl::Status FromGrpcStatus(const grpc::Status& status);
+
+}  // namespace kam::common
+
+#endif  // KAM_COMMON_SERVER_STATUS_H_
