@@ -1,9 +1,9 @@
-// The benchmark book (tests/harness/bench_book.h) on a real suite: its rows
+// The benchmark book (bench/bench_book.h) on a real suite: its rows
 // are ones the services read like their own, the services' id allocators
 // never collide with it (even holding a block reserved before it was
 // written), the facts stream sees every account it gave records, and the
 // same options give the same figures.
-#include "tests/harness/bench_book.h"
+#include "bench/bench_book.h"
 
 #include <map>
 #include <string>

@@ -20,8 +20,8 @@
 //   book_options.accounts = 1000000;
 //   auto book = FillBenchBook(**suite, book_options);
 //   // request facts for [book->period_start, book->period_end)
-#ifndef KAM_TESTS_HARNESS_BENCH_BOOK_H_
-#define KAM_TESTS_HARNESS_BENCH_BOOK_H_
+#ifndef KAM_BENCH_BENCH_BOOK_H_
+#define KAM_BENCH_BENCH_BOOK_H_
 
 #include <cstdint>
 
@@ -96,4 +96,4 @@ absl::StatusOr<BenchBook> FillBenchBook(LocalSuite& suite, const BenchBookOption
 
 }  // namespace kam::testing
 
-#endif  // KAM_TESTS_HARNESS_BENCH_BOOK_H_
+#endif  // KAM_BENCH_BENCH_BOOK_H_

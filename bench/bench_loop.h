@@ -4,8 +4,8 @@
 // `max_calls` have started). Cheaper per call than the callback API (no
 // hand-off to gRPC's internal threads), so the client takes less of the
 // shared CPU in every phase. Only calls that return OK count.
-#ifndef KAM_TESTS_HARNESS_BENCH_LOOP_H_
-#define KAM_TESTS_HARNESS_BENCH_LOOP_H_
+#ifndef KAM_BENCH_BENCH_LOOP_H_
+#define KAM_BENCH_BENCH_LOOP_H_
 
 #include <atomic>
 #include <cstdint>
@@ -18,7 +18,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
-#include "tests/harness/bench_rates.h"
+#include "bench/bench_rates.h"
 
 namespace kam::testing {
 
@@ -98,4 +98,4 @@ class AsyncCallLoop {
 
 }  // namespace kam::testing
 
-#endif  // KAM_TESTS_HARNESS_BENCH_LOOP_H_
+#endif  // KAM_BENCH_BENCH_LOOP_H_

@@ -3,7 +3,7 @@
 // need N accounts in the other services), then times each report over them
 // and reports the scoring process's peak memory. Not part of ctest.
 //
-//   scoring_report_bench [--accounts=1000000] [--repeats=3]
+//   report_bench [--accounts=1000000] [--repeats=3]
 //
 // MariaDB spills the large sorts to files in its tmpdir, which the harness
 // leaves at TMPDIR (or /tmp); where /tmp is shared with other sandboxes

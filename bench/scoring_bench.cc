@@ -45,7 +45,7 @@
 #include "grpcpp/grpcpp.h"
 #include "kam/scoring/v1/policy.grpc.pb.h"
 #include "kam/scoring/v1/rating.grpc.pb.h"
-#include "tests/harness/bench_book.h"
+#include "bench/bench_book.h"
 #include "tests/harness/suite.h"
 
 ABSL_FLAG(int64_t, accounts, 1000000, "accounts in the generated book");

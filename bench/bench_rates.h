@@ -2,8 +2,8 @@
 // failures, latencies), the median of interleaved rounds, the table row
 // they print, and the raw Connector/C++ baseline (a statement run in a loop
 // on a pool of connections, one per client slot, as a service's pool).
-#ifndef KAM_TESTS_HARNESS_BENCH_RATES_H_
-#define KAM_TESTS_HARNESS_BENCH_RATES_H_
+#ifndef KAM_BENCH_BENCH_RATES_H_
+#define KAM_BENCH_BENCH_RATES_H_
 
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
@@ -59,4 +59,4 @@ sql::PreparedStatement& Prepared(sql::Connection& connection, const std::string&
 
 }  // namespace kam::testing
 
-#endif  // KAM_TESTS_HARNESS_BENCH_RATES_H_
+#endif  // KAM_BENCH_BENCH_RATES_H_

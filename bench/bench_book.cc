@@ -1,4 +1,4 @@
-#include "tests/harness/bench_book.h"
+#include "bench/bench_book.h"
 
 #include <cppconn/exception.h>
 

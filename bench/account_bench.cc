@@ -44,8 +44,8 @@
 #include "grpcpp/grpcpp.h"
 #include "kam/account/v1/account.grpc.pb.h"
 #include "services/account/account_store.h"
-#include "tests/harness/bench_loop.h"
-#include "tests/harness/bench_rates.h"
+#include "bench/bench_loop.h"
+#include "bench/bench_rates.h"
 #include "tests/harness/service_process.h"
 #include "tests/harness/suite.h"
 

@@ -1,4 +1,4 @@
-#include "tests/harness/bench_rates.h"
+#include "bench/bench_rates.h"
 
 #include <cppconn/exception.h>
 #include <cppconn/statement.h>

@@ -1,7 +1,7 @@
 // interaction_bench: how fast the interaction service is, next to the
 // database it stands on, measured in one run on this machine.
 //
-//   book      FillBenchBook (tests/harness/bench_book.h) writes --accounts
+//   book      FillBenchBook (bench/bench_book.h) writes --accounts
 //             accounts and their interaction records into the suite's
 //             MariaDB with set-based SQL (not measured against anything).
 //   facts     FactsService.StreamAccountFacts over the whole book for the
@@ -51,9 +51,9 @@
 #include "kam/interaction/v1/facts.grpc.pb.h"
 #include "services/interaction/activity_store.h"
 #include "services/interaction/facts_store.h"
-#include "tests/harness/bench_book.h"
-#include "tests/harness/bench_loop.h"
-#include "tests/harness/bench_rates.h"
+#include "bench/bench_book.h"
+#include "bench/bench_loop.h"
+#include "bench/bench_rates.h"
 #include "tests/harness/suite.h"
 
 ABSL_FLAG(int64_t, accounts, 1000000, "accounts in the book (with their interaction records)");
@@ -76,7 +76,7 @@ using Result = kam::testing::BenchResult;
 constexpr int kClientThreads = 2;
 
 // Two client threads and two channels (HTTP/2 connections), calls spread
-// over them (tests/harness/bench_loop.h), until `duration` ends.
+// over them (bench/bench_loop.h), until `duration` ends.
 Result RunCreates(const std::string& address, int concurrency, absl::Duration duration,
                   const std::function<void(int64_t call, v1::CreateActivityRequest*)>& fill) {
   std::vector<std::unique_ptr<v1::ActivityService::Stub>> stubs;
