@@ -7,8 +7,8 @@
 #include "absl/flags/flag.h"
 #include "common/db/migrator.h"
 #include "common/server/run_service.h"
-#include "services/interaction/account_client.h"
-#include "services/interaction/area.h"
+#include "services/interaction/shared/account_client.h"
+#include "services/interaction/shared/area.h"
 
 ABSL_FLAG(std::string, account_service, "127.0.0.1:50051", "the account service's address");
 ABSL_FLAG(absl::Duration, account_deadline, absl::Seconds(2),

@@ -1,0 +1,258 @@
+#include "services/interaction/activity/activity_fields.h"
+
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/base/proto_time.h"
+#include "gtest/gtest.h"
+
+namespace kam::interaction::activity {
+namespace {
+
+const absl::Time kNow = absl::FromUnixSeconds(1800000000);
+
+google::protobuf::Timestamp At(absl::Duration from_now) {
+  return common::ToProtoTimestamp(kNow + from_now);
+}
+
+v1::Activity Planned() {
+  v1::Activity a;
+  a.set_account("accounts/7");
+  a.set_kind(v1::ACTIVITY_KIND_VISIT);
+  a.set_subject("Quarterly review");
+  a.add_contacts("accounts/7/contacts/1");
+  a.add_contacts("accounts/7/contacts/2");
+  a.add_team_members("alice");
+  a.add_team_members("bob");
+  a.set_level(v1::ACTIVITY_LEVEL_ACCOUNT_MANAGER);
+  a.set_status(v1::ACTIVITY_STATUS_PLANNED);
+  *a.mutable_planned_time() = At(absl::Hours(48));
+  *a.mutable_next_follow_up_time() = At(absl::Hours(24 * 30));
+  a.mutable_cost()->set_currency_code("CNY");
+  a.mutable_cost()->set_minor_units(150000);
+  return a;
+}
+
+v1::Activity Done() {
+  v1::Activity a = Planned();
+  a.set_status(v1::ACTIVITY_STATUS_DONE);
+  *a.mutable_actual_time() = At(-absl::Hours(2));
+  *a.mutable_next_follow_up_time() = At(absl::Hours(24));
+  a.set_outcome("Agreed on a pilot.\nNext: proposal.");
+  return a;
+}
+
+// The field an INVALID_ARGUMENT names (the message's first word).
+std::string InvalidFieldOf(const v1::Activity& a) {
+  absl::Status status = ValidateActivityFields(a, 7, kNow);
+  if (status.code() != absl::StatusCode::kInvalidArgument) {
+    return absl::StrCat("<", status.ToString(), ">");
+  }
+  const std::string message(status.message());
+  return message.substr(0, message.find(' '));
+}
+
+TEST(ActivityFields, AcceptsAPlannedAndADoneActivity) {
+  EXPECT_TRUE(ValidateActivityFields(Planned(), 7, kNow).ok());
+  EXPECT_TRUE(ValidateActivityFields(Done(), 7, kNow).ok());
+  v1::Activity minimal;
+  minimal.set_kind(v1::ACTIVITY_KIND_EMAIL);
+  minimal.set_subject("Greetings");
+  ApplyCreateDefaults(&minimal);
+  *minimal.mutable_planned_time() = At(absl::ZeroDuration());
+  EXPECT_TRUE(ValidateActivityFields(minimal, 7, kNow).ok());
+  EXPECT_EQ(minimal.level(), v1::ACTIVITY_LEVEL_ACCOUNT_MANAGER);
+  EXPECT_EQ(minimal.status(), v1::ACTIVITY_STATUS_PLANNED);
+}
+
+TEST(ActivityFields, NamesTheFieldOfEachRuleBroken) {
+  v1::Activity a = Planned();
+  a.set_kind(v1::ACTIVITY_KIND_UNSPECIFIED);
+  EXPECT_EQ(InvalidFieldOf(a), "activity.kind");
+  a = Planned();
+  a.set_kind(static_cast<v1::ActivityKind>(42));
+  EXPECT_EQ(InvalidFieldOf(a), "activity.kind");
+  a = Planned();
+  a.set_subject("   ");
+  EXPECT_EQ(InvalidFieldOf(a), "activity.subject");
+  a.set_subject(std::string(201, 'x'));
+  EXPECT_EQ(InvalidFieldOf(a), "activity.subject");
+  a.set_subject("two\nlines");
+  EXPECT_EQ(InvalidFieldOf(a), "activity.subject");
+  a = Planned();
+  a.add_contacts("accounts/7/contact/3");
+  EXPECT_EQ(InvalidFieldOf(a), "activity.contacts[2]");
+  a = Planned();
+  a.add_contacts("accounts/8/contacts/3");  // another account's contact
+  EXPECT_EQ(InvalidFieldOf(a), "activity.contacts[2]");
+  a = Planned();
+  a.add_contacts("accounts/7/contacts/1");  // repeated
+  EXPECT_EQ(InvalidFieldOf(a), "activity.contacts[2]");
+  a = Planned();
+  a.clear_contacts();
+  for (int i = 1; i <= kMaxParticipants + 1; ++i)
+    a.add_contacts(absl::StrCat("accounts/7/contacts/", i));
+  EXPECT_EQ(InvalidFieldOf(a), "activity.contacts");
+  a = Planned();
+  a.add_team_members("with space");
+  EXPECT_EQ(InvalidFieldOf(a), "activity.team_members[2]");
+  a = Planned();
+  a.add_team_members("alice");
+  EXPECT_EQ(InvalidFieldOf(a), "activity.team_members[2]");
+  a = Planned();
+  a.add_team_members("");
+  EXPECT_EQ(InvalidFieldOf(a), "activity.team_members[2]");
+  a = Planned();
+  a.clear_team_members();
+  for (int i = 0; i <= kMaxParticipants; ++i) a.add_team_members(absl::StrCat("u", i));
+  EXPECT_EQ(InvalidFieldOf(a), "activity.team_members");
+  a = Planned();
+  a.set_level(v1::ACTIVITY_LEVEL_UNSPECIFIED);
+  EXPECT_EQ(InvalidFieldOf(a), "activity.level");
+  a = Planned();
+  a.set_status(static_cast<v1::ActivityStatus>(9));
+  EXPECT_EQ(InvalidFieldOf(a), "activity.status");
+  a = Planned();
+  a.clear_planned_time();
+  EXPECT_EQ(InvalidFieldOf(a), "activity.planned_time");
+  a = Planned();
+  a.mutable_planned_time()->set_nanos(-1);
+  EXPECT_EQ(InvalidFieldOf(a), "activity.planned_time");
+  a = Planned();
+  a.mutable_next_follow_up_time()->set_seconds(-70000000000);
+  EXPECT_EQ(InvalidFieldOf(a), "activity.next_follow_up_time");
+  a = Planned();
+  *a.mutable_actual_time() = At(-absl::Hours(1));  // only for DONE
+  EXPECT_EQ(InvalidFieldOf(a), "activity.actual_time");
+  a = Done();
+  a.clear_actual_time();
+  EXPECT_EQ(InvalidFieldOf(a), "activity.actual_time");
+  a = Done();
+  *a.mutable_actual_time() = At(absl::Minutes(2));  // in the future
+  EXPECT_EQ(InvalidFieldOf(a), "activity.actual_time");
+  a = Done();
+  *a.mutable_actual_time() = At(absl::Seconds(30));  // within the clock-skew allowance
+  *a.mutable_next_follow_up_time() = At(absl::Hours(1));
+  EXPECT_TRUE(ValidateActivityFields(a, 7, kNow).ok());
+  a = Planned();
+  a.set_outcome(std::string(kMaxOutcome + 1, 'o'));
+  EXPECT_EQ(InvalidFieldOf(a), "activity.outcome");
+  a = Planned();
+  *a.mutable_next_follow_up_time() = At(absl::Hours(47));  // before planned_time
+  EXPECT_EQ(InvalidFieldOf(a), "activity.next_follow_up_time");
+  a = Done();
+  *a.mutable_next_follow_up_time() = At(-absl::Hours(3));  // before actual_time
+  EXPECT_EQ(InvalidFieldOf(a), "activity.next_follow_up_time");
+  a = Planned();
+  a.mutable_cost()->set_currency_code("cny");
+  EXPECT_EQ(InvalidFieldOf(a), "activity.cost.currency_code");
+  a = Planned();
+  a.mutable_cost()->set_minor_units(-1);
+  EXPECT_EQ(InvalidFieldOf(a), "activity.cost.minor_units");
+}
+
+TEST(ActivityFields, ParsesTheNamesItUses) {
+  EXPECT_EQ(*ParseActivityName("name", "activities/12"), 12);
+  EXPECT_FALSE(ParseActivityName("name", "activities/012").ok());
+  EXPECT_FALSE(ParseActivityName("name", "accounts/12").ok());
+  EXPECT_TRUE(absl::StartsWith(ParseActivityName("name", "").status().message(), "name "));
+  EXPECT_EQ(*ParseAccountRef("activity.account", "accounts/3"), 3);
+  absl::StatusOr<ContactRef> contact = ParseContactRef("c", "accounts/3/contacts/9");
+  ASSERT_TRUE(contact.ok());
+  EXPECT_EQ(contact->account_id, 3);
+  EXPECT_EQ(contact->contact_id, 9);
+  EXPECT_EQ(ActivityName(5), "activities/5");
+  EXPECT_EQ(ContactName(3, 9), "accounts/3/contacts/9");
+}
+
+TEST(ActivityStatusMoves, FollowThePlannedDoneCancelledMachine) {
+  using S = v1::ActivityStatus;
+  const S planned = v1::ACTIVITY_STATUS_PLANNED;
+  const S done = v1::ACTIVITY_STATUS_DONE;
+  const S cancelled = v1::ACTIVITY_STATUS_CANCELLED;
+  EXPECT_TRUE(CheckStatusMove(planned, done).ok());
+  EXPECT_TRUE(CheckStatusMove(planned, cancelled).ok());
+  EXPECT_TRUE(CheckStatusMove(cancelled, planned).ok());
+  EXPECT_TRUE(CheckStatusMove(done, done).ok());
+  EXPECT_TRUE(CheckStatusMove(cancelled, cancelled).ok());
+  for (auto [from, to] : {std::pair<S, S>{done, planned}, {done, cancelled}, {cancelled, done}}) {
+    absl::Status status = CheckStatusMove(from, to);
+    EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_TRUE(absl::StrContains(status.message(), v1::ActivityStatus_Name(from)));
+    EXPECT_TRUE(absl::StrContains(status.message(), v1::ActivityStatus_Name(to)));
+  }
+  EXPECT_TRUE(CheckCreateStatus(planned).ok());
+  EXPECT_TRUE(CheckCreateStatus(done).ok());
+  EXPECT_EQ(CheckCreateStatus(cancelled).code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(ActivityFields, NeedsCallCheckOnlyForPlannedCallsWhoseTimeOrPeopleChange) {
+  v1::Activity call = Planned();
+  call.set_kind(v1::ACTIVITY_KIND_CALL);
+  EXPECT_TRUE(NeedsCallCheck(nullptr, call));
+  EXPECT_FALSE(NeedsCallCheck(&call, call));
+  v1::Activity changed = call;
+  changed.set_outcome("notes");
+  changed.set_subject("other");
+  EXPECT_FALSE(NeedsCallCheck(&call, changed));
+  changed = call;
+  *changed.mutable_planned_time() = At(absl::Hours(49));
+  EXPECT_TRUE(NeedsCallCheck(&call, changed));
+  changed = call;
+  changed.add_contacts("accounts/7/contacts/3");
+  EXPECT_TRUE(NeedsCallCheck(&call, changed));
+  changed = call;
+  changed.set_status(v1::ACTIVITY_STATUS_DONE);
+  EXPECT_FALSE(NeedsCallCheck(&call, changed));
+  v1::Activity cancelled = call;
+  cancelled.set_status(v1::ACTIVITY_STATUS_CANCELLED);
+  EXPECT_TRUE(NeedsCallCheck(&cancelled, call));  // re-planned
+  v1::Activity visit = Planned();
+  EXPECT_FALSE(NeedsCallCheck(nullptr, visit));
+  EXPECT_TRUE(NeedsCallCheck(&visit, call));  // became a call
+}
+
+TEST(ActivityFields, TruncatesTimesToMicroseconds) {
+  v1::Activity a = Done();
+  a.mutable_actual_time()->set_nanos(123456789);
+  a.mutable_next_follow_up_time()->set_nanos(999);
+  TruncateTimesToMicros(&a);
+  EXPECT_EQ(a.actual_time().nanos(), 123456000);
+  EXPECT_EQ(a.next_follow_up_time().nanos(), 0);
+  EXPECT_TRUE(a.has_planned_time());
+}
+
+TEST(ActivityFields, ActivityTimeIsActualForDoneElsePlanned) {
+  EXPECT_EQ(ActivityTime(Planned()), kNow + absl::Hours(48));
+  EXPECT_EQ(ActivityTime(Done()), kNow - absl::Hours(2));
+  v1::Activity none;
+  EXPECT_FALSE(ActivityTime(none).has_value());
+}
+
+TEST(ActivityMask, RefusesOutputOnlyAndTheAccount) {
+  v1::Activity patch;
+  google::protobuf::FieldMask mask;
+  mask.add_paths("create_time");
+  EXPECT_EQ(common::ResolveUpdateMask(mask, patch, ActivityMaskRules()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  mask.set_paths(0, "account");
+  absl::Status status = common::ResolveUpdateMask(mask, patch, ActivityMaskRules()).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(status.message(), "account")) << status.message();
+  mask.set_paths(0, "*");
+  absl::StatusOr<std::vector<std::string>> all =
+      common::ResolveUpdateMask(mask, patch, ActivityMaskRules());
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 11u);
+  // Empty mask: the fields set in the patch.
+  patch.set_outcome("done");
+  patch.mutable_cost()->set_minor_units(0);
+  absl::StatusOr<std::vector<std::string>> set =
+      common::ResolveUpdateMask(google::protobuf::FieldMask(), patch, ActivityMaskRules());
+  ASSERT_TRUE(set.ok());
+  EXPECT_EQ(*set, (std::vector<std::string>{"outcome", "cost"}));
+}
+
+}  // namespace
+}  // namespace kam::interaction::activity

@@ -1,0 +1,63 @@
+// The activity handlers of kam.interaction.v1.ActivityService: the standard
+// methods on activities/{activity}. Thin: validate (activity_fields), ask
+// the account service (activity_accounts), judge planned calls
+// (quiet_hours), store (activity_store).
+#ifndef KAM_SERVICES_INTERACTION_ACTIVITY_ACTIVITY_SERVICE_H_
+#define KAM_SERVICES_INTERACTION_ACTIVITY_ACTIVITY_SERVICE_H_
+
+#include <map>
+#include <string>
+
+#include "absl/status/status.h"
+#include "common/server/grpc_server.h"
+#include "kam/account/v1/account.pb.h"
+#include "kam/interaction/v1/activity.grpc.pb.h"
+#include "services/interaction/shared/account_client.h"
+#include "services/interaction/activity/activity_policy_store.h"
+#include "services/interaction/activity/activity_store.h"
+
+namespace kam::interaction::activity {
+
+class ActivityService {
+ public:
+  using Ctx = common::CallContext;
+
+  ActivityService(ActivityStore* store, ActivityPolicyStore* policies, AccountClient* accounts)
+      : store_(store), policies_(policies), accounts_(accounts) {}
+
+  void Register(common::GrpcServer& server, v1::ActivityService::Service* service);
+
+  absl::Status CreateActivity(const Ctx& ctx, const v1::CreateActivityRequest& request,
+                              v1::Activity* response);
+  absl::Status GetActivity(const Ctx& ctx, const v1::GetActivityRequest& request,
+                           v1::Activity* response);
+  absl::Status ListActivities(const Ctx& ctx, const v1::ListActivitiesRequest& request,
+                              v1::ListActivitiesResponse* response);
+  absl::Status UpdateActivity(const Ctx& ctx, const v1::UpdateActivityRequest& request,
+                              v1::Activity* response);
+  absl::Status DeleteActivity(const Ctx& ctx, const v1::DeleteActivityRequest& request,
+                              v1::Activity* response);
+  absl::Status UndeleteActivity(const Ctx& ctx, const v1::UndeleteActivityRequest& request,
+                                v1::Activity* response);
+
+ private:
+  // Contacts fetched from the account service during one call, by name.
+  using ContactCache = std::map<std::string, account::v1::Contact>;
+
+  // Checks what `after` needs from the account service before it is written:
+  // its account is live; a cost is in the account's currency (when
+  // `cost_changed`); contacts not in `before` (every contact on a create)
+  // exist and are live; and a PLANNED CALL whose time or people changed may
+  // be made to every contact at its planned time.
+  absl::Status CheckWithAccounts(const Ctx& ctx, const v1::Activity* before,
+                                 const v1::Activity& after, bool cost_changed);
+  absl::Status CheckPlannedCall(const Ctx& ctx, const v1::Activity& activity, ContactCache& cache);
+
+  ActivityStore* store_;
+  ActivityPolicyStore* policies_;
+  AccountClient* accounts_;
+};
+
+}  // namespace kam::interaction::activity
+
+#endif  // KAM_SERVICES_INTERACTION_ACTIVITY_ACTIVITY_SERVICE_H_

@@ -1,0 +1,47 @@
+// The contact-record handlers of kam.interaction.v1.ActivityService
+// (docs/domain.md §7: whoever first contacts a customer opens a contact record;
+// later staff update it; customer files belong to the company, so entries
+// are never changed or removed).
+#ifndef KAM_SERVICES_INTERACTION_ACTIVITY_CONTACT_RECORD_SERVICE_H_
+#define KAM_SERVICES_INTERACTION_ACTIVITY_CONTACT_RECORD_SERVICE_H_
+
+#include "absl/status/status.h"
+#include "common/server/grpc_server.h"
+#include "kam/interaction/v1/activity.grpc.pb.h"
+#include "services/interaction/shared/account_client.h"
+#include "services/interaction/activity/contact_record_store.h"
+
+namespace kam::interaction::activity {
+
+class ContactRecordService {
+ public:
+  using Ctx = common::CallContext;
+
+  ContactRecordService(ContactRecordStore* store, AccountClient* accounts)
+      : store_(store), accounts_(accounts) {}
+
+  void Register(common::GrpcServer& server, v1::ActivityService::Service* service);
+
+  absl::Status AppendContactRecordEntry(const Ctx& ctx,
+                                        const v1::AppendContactRecordEntryRequest& request,
+                                        v1::AppendContactRecordEntryResponse* response);
+  absl::Status GetContactRecord(const Ctx& ctx, const v1::GetContactRecordRequest& request,
+                                v1::ContactRecord* response);
+  absl::Status ListContactRecordEntries(const Ctx& ctx,
+                                        const v1::ListContactRecordEntriesRequest& request,
+                                        v1::ListContactRecordEntriesResponse* response);
+
+ private:
+  // The record named by exactly one of `name_field`/`account_field`.
+  absl::StatusOr<StoredContactRecord> FindRecord(absl::string_view name_field,
+                                                 const std::string& name,
+                                                 absl::string_view account_field,
+                                                 const std::string& account);
+
+  ContactRecordStore* store_;
+  AccountClient* accounts_;
+};
+
+}  // namespace kam::interaction::activity
+
+#endif  // KAM_SERVICES_INTERACTION_ACTIVITY_CONTACT_RECORD_SERVICE_H_

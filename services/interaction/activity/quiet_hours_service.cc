@@ -1,0 +1,195 @@
+#include "services/interaction/activity/quiet_hours_service.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/api/etag.h"
+#include "common/api/field_mask.h"
+#include "common/api/validation.h"
+#include "common/base/proto_time.h"
+#include "common/server/service_methods.h"
+#include "services/interaction/activity/activity_accounts.h"
+#include "services/interaction/activity/activity_fields.h"
+#include "services/interaction/activity/activity_requests.h"
+#include "services/interaction/activity/quiet_hours.h"
+
+namespace kam::interaction::activity {
+namespace {
+
+constexpr char kPolicyName[] = "quietHoursPolicy";
+
+v1::QuietHoursRule RuleToProto(QuietRule rule) {
+  switch (rule) {
+    case QuietRule::kSummerMiddayRest: return v1::QUIET_HOURS_RULE_SUMMER_MIDDAY_REST;
+    case QuietRule::kWinterMorning: return v1::QUIET_HOURS_RULE_WINTER_MORNING;
+    case QuietRule::kWeekendHolidayMorning: return v1::QUIET_HOURS_RULE_WEEKEND_HOLIDAY_MORNING;
+  }
+  return v1::QUIET_HOURS_RULE_UNSPECIFIED;
+}
+
+v1::QuietHoursPolicy PolicyToProto(const StoredQuietHoursPolicy& stored) {
+  const QuietHoursPolicy& p = stored.policy;
+  v1::QuietHoursPolicy out;
+  out.set_name(kPolicyName);
+  out.set_summer_start(FormatMonthDay(p.summer_start));
+  out.set_summer_end(FormatMonthDay(p.summer_end));
+  out.set_midday_rest_start(FormatTimeOfDay(p.midday_rest_start_minute));
+  out.set_midday_rest_end(FormatTimeOfDay(p.midday_rest_end_minute));
+  out.set_winter_earliest_call_time(FormatTimeOfDay(p.winter_earliest_minute));
+  out.set_weekend_earliest_call_time(FormatTimeOfDay(p.weekend_earliest_minute));
+  for (absl::CivilDay day : p.holidays) out.add_holidays(FormatLocalDate(day));
+  *out.mutable_update_time() = common::ToProtoTimestamp(stored.update_time);
+  out.set_updated_by(stored.updated_by);
+  out.set_etag(common::MakeEtag(kPolicyName, stored.version));
+  return out;
+}
+
+// The rules' form of a policy message, every field checked (messages start
+// with "policy.").
+absl::StatusOr<QuietHoursPolicy> PolicyFromProto(const v1::QuietHoursPolicy& in) {
+  QuietHoursPolicy p;
+  absl::StatusOr<MonthDay> start = ParseMonthDay("policy.summer_start", in.summer_start());
+  if (!start.ok()) return start.status();
+  absl::StatusOr<MonthDay> end = ParseMonthDay("policy.summer_end", in.summer_end());
+  if (!end.ok()) return end.status();
+  absl::StatusOr<int> rest_start =
+      ParseTimeOfDay("policy.midday_rest_start", in.midday_rest_start(), false);
+  if (!rest_start.ok()) return rest_start.status();
+  absl::StatusOr<int> rest_end =
+      ParseTimeOfDay("policy.midday_rest_end", in.midday_rest_end(), true);
+  if (!rest_end.ok()) return rest_end.status();
+  absl::StatusOr<int> winter =
+      ParseTimeOfDay("policy.winter_earliest_call_time", in.winter_earliest_call_time(), false);
+  if (!winter.ok()) return winter.status();
+  absl::StatusOr<int> weekend =
+      ParseTimeOfDay("policy.weekend_earliest_call_time", in.weekend_earliest_call_time(), false);
+  if (!weekend.ok()) return weekend.status();
+  if (in.holidays_size() > kMaxHolidays) {
+    return common::InvalidField(
+        "policy.holidays",
+        absl::StrCat("must hold at most ", kMaxHolidays, " dates (got ", in.holidays_size(), ")"));
+  }
+  for (int i = 0; i < in.holidays_size(); ++i) {
+    const std::string field = absl::StrCat("policy.holidays[", i, "]");
+    absl::StatusOr<absl::CivilDay> day = ParseLocalDate(field, in.holidays(i));
+    if (!day.ok()) return day.status();
+    if (!p.holidays.insert(*day).second) {
+      return common::InvalidField(field, absl::StrCat("repeats ", in.holidays(i)));
+    }
+  }
+  p.summer_start = *start;
+  p.summer_end = *end;
+  p.midday_rest_start_minute = *rest_start;
+  p.midday_rest_end_minute = *rest_end;
+  p.winter_earliest_minute = *winter;
+  p.weekend_earliest_minute = *weekend;
+  if (absl::Status s = ValidateQuietHoursPolicy(p, "policy."); !s.ok()) return s;
+  return p;
+}
+
+const common::UpdateMaskRules& PolicyMaskRules() {
+  static const common::UpdateMaskRules* rules = new common::UpdateMaskRules{
+      /*updatable=*/{"summer_start", "summer_end", "midday_rest_start", "midday_rest_end",
+                     "winter_earliest_call_time", "weekend_earliest_call_time", "holidays"},
+      /*output_only=*/{"name", "update_time", "updated_by", "etag"},
+      /*use_method=*/{}};
+  return *rules;
+}
+
+absl::Status CheckPolicyName(absl::string_view field, absl::string_view name) {
+  if (name.empty() || name == kPolicyName) return absl::OkStatus();
+  return common::InvalidField(field, "must be \"quietHoursPolicy\" or empty");
+}
+
+}  // namespace
+
+void QuietHoursService::Register(common::GrpcServer& server,
+                                 v1::ActivityService::Service* service) {
+  common::ServeMethods(server, service, this, &QuietHoursService::CheckCallTime,
+                       &QuietHoursService::GetQuietHoursPolicy,
+                       &QuietHoursService::UpdateQuietHoursPolicy);
+}
+
+absl::Status QuietHoursService::CheckCallTime(const Ctx& ctx,
+                                              const v1::CheckCallTimeRequest& request,
+                                              v1::CheckCallTimeResponse* response) {
+  absl::StatusOr<ContactRef> ref = ParseContactRef("contact", request.contact());
+  if (!ref.ok()) return ref.status();
+  absl::Time time = common::NowMicros();
+  if (request.has_time()) {
+    if (absl::Status s = common::CheckTimestamp("time", request.time()); !s.ok()) return s;
+    time = common::FromProtoTimestamp(request.time());
+  }
+  absl::StatusOr<account::v1::Contact> contact =
+      FetchContact(*accounts_, ctx, "contact", ContactName(ref->account_id, ref->contact_id),
+                   /*must_be_live=*/true);
+  if (!contact.ok()) return contact.status();
+  absl::StatusOr<CallContact> call = ToCallContact(*contact, "contact");
+  if (!call.ok()) return call.status();
+  absl::StatusOr<StoredQuietHoursPolicy> policy = policies_->GetQuietHoursPolicy();
+  if (!policy.ok()) return policy.status();
+  absl::StatusOr<CallVerdict> verdict = JudgeCall(policy->policy, *call, time, "time");
+  if (!verdict.ok()) return verdict.status();
+
+  response->set_allowed(verdict->allowed);
+  response->set_do_not_call(verdict->do_not_call);
+  for (QuietRule rule : verdict->violations) {
+    v1::QuietHoursViolation* violation = response->add_violations();
+    violation->set_rule(RuleToProto(rule));
+    violation->set_description(DescribeRule(policy->policy, rule));
+  }
+  response->set_time_zone(call->zone_name.empty() ? "UTC" : call->zone_name);
+  response->set_local_time(FormatLocal(time, call->zone));
+  if (verdict->next_allowed.has_value()) {
+    *response->mutable_next_allowed_time() = common::ToProtoTimestamp(*verdict->next_allowed);
+    response->set_next_allowed_local_time(FormatLocal(*verdict->next_allowed, call->zone));
+  }
+  response->set_message(verdict->message);
+  return absl::OkStatus();
+}
+
+absl::Status QuietHoursService::GetQuietHoursPolicy(const Ctx&,
+                                                    const v1::GetQuietHoursPolicyRequest& request,
+                                                    v1::QuietHoursPolicy* response) {
+  if (absl::Status s = CheckPolicyName("name", request.name()); !s.ok()) return s;
+  absl::StatusOr<StoredQuietHoursPolicy> stored = policies_->GetQuietHoursPolicy();
+  if (!stored.ok()) return stored.status();
+  *response = PolicyToProto(*stored);
+  return absl::OkStatus();
+}
+
+absl::Status QuietHoursService::UpdateQuietHoursPolicy(
+    const Ctx& ctx, const v1::UpdateQuietHoursPolicyRequest& request,
+    v1::QuietHoursPolicy* response) {
+  if (!request.has_policy()) return common::InvalidField("policy", "is required");
+  const v1::QuietHoursPolicy& patch = request.policy();
+  if (absl::Status s = CheckPolicyName("policy.name", patch.name()); !s.ok()) return s;
+  absl::StatusOr<std::vector<std::string>> paths =
+      common::ResolveUpdateMask(request.update_mask(), patch, PolicyMaskRules());
+  if (!paths.ok()) return paths.status();
+  for (int attempt = 0; attempt < kMaxWriteAttempts; ++attempt) {
+    absl::StatusOr<StoredQuietHoursPolicy> stored = policies_->GetQuietHoursPolicy();
+    if (!stored.ok()) return stored.status();
+    if (absl::Status s = common::CheckEtag(kPolicyName, stored->version, patch.etag()); !s.ok()) {
+      return s;
+    }
+    v1::QuietHoursPolicy merged = PolicyToProto(*stored);
+    common::ApplyUpdateMask(*paths, patch, &merged);
+    absl::StatusOr<QuietHoursPolicy> policy = PolicyFromProto(merged);
+    if (!policy.ok()) return policy.status();
+    const absl::Time now = common::NowMicros();
+    absl::StatusOr<bool> written =
+        policies_->WriteQuietHoursPolicyIfVersion(*policy, stored->version, now, ctx.actor);
+    if (!written.ok()) return written.status();
+    if (*written) {
+      *response = PolicyToProto(
+          StoredQuietHoursPolicy{*std::move(policy), stored->version + 1, now, ctx.actor});
+      return absl::OkStatus();
+    }
+  }
+  return absl::AbortedError(
+      "the quiet-hours policy kept changing while it was being written; retry");
+}
+
+}  // namespace kam::interaction::activity

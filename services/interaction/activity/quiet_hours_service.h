@@ -1,0 +1,41 @@
+// The quiet-hours handlers of kam.interaction.v1.ActivityService:
+// CheckCallTime and the policy (docs/domain.md §7). The rules are in
+// quiet_hours.h; the policy row in activity_policy_store.h.
+#ifndef KAM_SERVICES_INTERACTION_ACTIVITY_QUIET_HOURS_SERVICE_H_
+#define KAM_SERVICES_INTERACTION_ACTIVITY_QUIET_HOURS_SERVICE_H_
+
+#include "absl/status/status.h"
+#include "common/server/grpc_server.h"
+#include "kam/interaction/v1/activity.grpc.pb.h"
+#include "services/interaction/shared/account_client.h"
+#include "services/interaction/activity/activity_policy_store.h"
+
+namespace kam::interaction::activity {
+
+namespace v1 = ::kam::interaction::v1;
+
+class QuietHoursService {
+ public:
+  using Ctx = common::CallContext;
+
+  QuietHoursService(ActivityPolicyStore* policies, AccountClient* accounts)
+      : policies_(policies), accounts_(accounts) {}
+
+  void Register(common::GrpcServer& server, v1::ActivityService::Service* service);
+
+  absl::Status CheckCallTime(const Ctx& ctx, const v1::CheckCallTimeRequest& request,
+                             v1::CheckCallTimeResponse* response);
+  absl::Status GetQuietHoursPolicy(const Ctx& ctx, const v1::GetQuietHoursPolicyRequest& request,
+                                   v1::QuietHoursPolicy* response);
+  absl::Status UpdateQuietHoursPolicy(const Ctx& ctx,
+                                      const v1::UpdateQuietHoursPolicyRequest& request,
+                                      v1::QuietHoursPolicy* response);
+
+ private:
+  ActivityPolicyStore* policies_;
+  AccountClient* accounts_;
+};
+
+}  // namespace kam::interaction::activity
+
+#endif  // KAM_SERVICES_INTERACTION_ACTIVITY_QUIET_HOURS_SERVICE_H_

@@ -1,0 +1,43 @@
+// The visit-cadence handlers of kam.interaction.v1.ActivityService: the
+// policy per tier and ListOverdueFollowUps. The judgement is in
+// visit_cadence.h; the accounts come from the account service, one page at a
+// time, and the activity facts of a page from one grouped query.
+#ifndef KAM_SERVICES_INTERACTION_ACTIVITY_VISIT_CADENCE_SERVICE_H_
+#define KAM_SERVICES_INTERACTION_ACTIVITY_VISIT_CADENCE_SERVICE_H_
+
+#include "absl/status/status.h"
+#include "common/server/grpc_server.h"
+#include "kam/interaction/v1/activity.grpc.pb.h"
+#include "services/interaction/shared/account_client.h"
+#include "services/interaction/activity/activity_policy_store.h"
+#include "services/interaction/activity/activity_store.h"
+
+namespace kam::interaction::activity {
+
+class VisitCadenceService {
+ public:
+  using Ctx = common::CallContext;
+
+  VisitCadenceService(ActivityStore* store, ActivityPolicyStore* policies, AccountClient* accounts)
+      : store_(store), policies_(policies), accounts_(accounts) {}
+
+  void Register(common::GrpcServer& server, v1::ActivityService::Service* service);
+
+  absl::Status GetVisitCadencePolicy(const Ctx& ctx,
+                                     const v1::GetVisitCadencePolicyRequest& request,
+                                     v1::VisitCadencePolicy* response);
+  absl::Status UpdateVisitCadencePolicy(const Ctx& ctx,
+                                        const v1::UpdateVisitCadencePolicyRequest& request,
+                                        v1::VisitCadencePolicy* response);
+  absl::Status ListOverdueFollowUps(const Ctx& ctx, const v1::ListOverdueFollowUpsRequest& request,
+                                    v1::ListOverdueFollowUpsResponse* response);
+
+ private:
+  ActivityStore* store_;
+  ActivityPolicyStore* policies_;
+  AccountClient* accounts_;
+};
+
+}  // namespace kam::interaction::activity
+
+#endif  // KAM_SERVICES_INTERACTION_ACTIVITY_VISIT_CADENCE_SERVICE_H_

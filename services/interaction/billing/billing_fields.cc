@@ -1,0 +1,178 @@
+#include "services/interaction/billing/billing_fields.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "common/api/resource_name.h"
+#include "common/api/validation.h"
+#include "common/base/proto_time.h"
+#include "services/interaction/shared/money_math.h"
+
+namespace kam::interaction::billing {
+
+absl::Status CheckAccountLive(const account::v1::Account& account) {
+  if (!account.has_delete_time()) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat("account ", account.name(), " is deleted; undelete it first"));
+}
+
+absl::StatusOr<AccountTerms> TermsOf(const account::v1::Account& account) {
+  const account::v1::CreditProfile& credit = account.credit();
+  if (!credit.has_credit_limit() || credit.credit_limit().currency_code().empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "account ", account.name(),
+        " has no credit limit and so no credit currency; set credit.credit_limit in the "
+        "account service before recording orders, invoices or payments"));
+  }
+  AccountTerms terms;
+  terms.name = account.name();
+  terms.currency_code = credit.credit_limit().currency_code();
+  terms.credit_limit = credit.credit_limit().minor_units();
+  terms.payment_terms_days = credit.payment_terms_days();
+  return terms;
+}
+
+absl::StatusOr<int64_t> ParseId(absl::string_view field, absl::string_view name,
+                                absl::string_view collection) {
+  absl::StatusOr<std::vector<int64_t>> ids = common::ParseResourceName(field, name, {collection});
+  if (!ids.ok()) return ids.status();
+  return (*ids)[0];
+}
+
+absl::Status CheckMoneyShape(absl::string_view field, const type::Money& money,
+                             int64_t min_units) {
+  if (absl::Status s =
+          common::CheckCurrencyCode(absl::StrCat(field, ".currency_code"), money.currency_code());
+      !s.ok()) {
+    return s;
+  }
+  if (money.minor_units() < min_units) {
+    return common::InvalidField(
+        absl::StrCat(field, ".minor_units"),
+        absl::StrCat(min_units == 1 ? "must be more than 0" : "must be 0 or more", " (got ",
+                     money.minor_units(), ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCurrency(absl::string_view field, const type::Money& money,
+                           absl::string_view currency_code) {
+  if (money.currency_code() == currency_code) return absl::OkStatus();
+  return common::InvalidField(
+      absl::StrCat(field, ".currency_code"),
+      absl::StrCat("must be ", currency_code, ", the account's credit currency (got \"",
+                   money.currency_code().substr(0, 8), "\")"));
+}
+
+absl::StatusOr<absl::Time> TimeOrNow(absl::string_view field, bool present,
+                                     const google::protobuf::Timestamp& time, absl::Time now) {
+  if (!present) return now;
+  if (absl::Status s = common::CheckTimestamp(field, time); !s.ok()) return s;
+  const absl::Time t =
+      absl::FromUnixMicros(absl::ToUnixMicros(common::FromProtoTimestamp(time)));
+  if (t > now + kFutureSlack) return common::InvalidField(field, "must not be in the future");
+  return t;
+}
+
+absl::Status ValidateOrderFields(const v1::Order& order) {
+  if (!order.has_amount()) return common::InvalidField("order.amount", "is required");
+  if (absl::Status s = CheckMoneyShape("order.amount", order.amount(), 1); !s.ok()) return s;
+  if (order.has_cost()) {
+    if (absl::Status s = CheckMoneyShape("order.cost", order.cost(), 0); !s.ok()) return s;
+    if (order.cost().currency_code() != order.amount().currency_code()) {
+      return common::InvalidField("order.cost.currency_code",
+                                  "must be the currency of order.amount");
+    }
+  }
+  return common::CheckText("order.description", order.description(), kMaxBillingText,
+                           /*multiline=*/true);
+}
+
+absl::Status ValidateInvoiceFields(const v1::Invoice& invoice) {
+  const bool for_order = !invoice.order().empty();
+  if (invoice.has_amount()) {
+    if (absl::Status s = CheckMoneyShape("invoice.amount", invoice.amount(), 1); !s.ok()) return s;
+  } else if (!for_order) {
+    return common::InvalidField("invoice.amount", "is required for an invoice without an order");
+  }
+  if (invoice.has_cost()) {
+    if (for_order) {
+      return common::InvalidField("invoice.cost",
+                                  "must not be set when invoicing an order (the order's cost "
+                                  "is used)");
+    }
+    if (absl::Status s = CheckMoneyShape("invoice.cost", invoice.cost(), 0); !s.ok()) return s;
+    if (invoice.cost().currency_code() != invoice.amount().currency_code()) {
+      return common::InvalidField("invoice.cost.currency_code",
+                                  "must be the currency of invoice.amount");
+    }
+  }
+  return common::CheckText("invoice.description", invoice.description(), kMaxBillingText,
+                           /*multiline=*/true);
+}
+
+absl::Status ValidatePaymentFields(const v1::Payment& payment) {
+  if (!payment.has_amount()) return common::InvalidField("payment.amount", "is required");
+  if (absl::Status s = CheckMoneyShape("payment.amount", payment.amount(), 1); !s.ok()) return s;
+  if (absl::Status s = common::CheckText("payment.reference", payment.reference(),
+                                         kMaxPaymentReference);
+      !s.ok()) {
+    return s;
+  }
+  if (payment.allocations_size() > kMaxAllocations) {
+    return common::InvalidField("payment.allocations",
+                                absl::StrCat("must hold at most ", kMaxAllocations,
+                                             " entries (got ", payment.allocations_size(), ")"));
+  }
+  std::set<int64_t> seen;
+  int64_t sum = 0;
+  for (int i = 0; i < payment.allocations_size(); ++i) {
+    const v1::PaymentAllocation& a = payment.allocations(i);
+    const std::string field = absl::StrCat("payment.allocations[", i, "]");
+    absl::StatusOr<int64_t> id = ParseId(absl::StrCat(field, ".invoice"), a.invoice(), "invoices");
+    if (!id.ok()) return id.status();
+    if (!seen.insert(*id).second) {
+      return common::InvalidField(absl::StrCat(field, ".invoice"),
+                                  absl::StrCat("names ", a.invoice(), " a second time"));
+    }
+    if (!a.has_amount()) return common::InvalidField(absl::StrCat(field, ".amount"), "is required");
+    if (absl::Status s = CheckMoneyShape(absl::StrCat(field, ".amount"), a.amount(), 1); !s.ok()) {
+      return s;
+    }
+    if (a.amount().currency_code() != payment.amount().currency_code()) {
+      return common::InvalidField(absl::StrCat(field, ".amount.currency_code"),
+                                  "must be the currency of payment.amount");
+    }
+    if (!CheckedAdd(sum, a.amount().minor_units(), &sum)) {
+      return common::InvalidField("payment.allocations", "amounts overflow when summed");
+    }
+  }
+  if (payment.allocations_size() > 0 && sum != payment.amount().minor_units()) {
+    return common::InvalidField(
+        "payment.allocations",
+        absl::StrCat("amounts must add up to payment.amount (", payment.amount().minor_units(),
+                     "); they add up to ", sum));
+  }
+  return absl::OkStatus();
+}
+
+std::vector<Allocation> RequestedAllocations(const v1::Payment& payment) {
+  std::vector<Allocation> out;
+  out.reserve(payment.allocations_size());
+  for (const v1::PaymentAllocation& a : payment.allocations()) {
+    absl::StatusOr<int64_t> id = ParseId("invoice", a.invoice(), "invoices");
+    out.push_back({id.ok() ? *id : 0, a.amount().minor_units()});
+  }
+  return out;
+}
+
+const common::UpdateMaskRules& OrderMaskRules() {
+  static const common::UpdateMaskRules* rules = new common::UpdateMaskRules{
+      /*updatable=*/{"description", "amount", "cost"},
+      /*output_only=*/
+      {"name", "invoice", "cancel_reason", "actor", "create_time", "update_time", "etag"},
+      /*use_method=*/{{"status", "CancelOrder (or CreateInvoice to invoice it)"}}};
+  return *rules;
+}
+
+}  // namespace kam::interaction::billing

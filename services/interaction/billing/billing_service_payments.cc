@@ -1,0 +1,185 @@
+// BillingService: payments (RecordPayment, GetPayment, ListPayments).
+#include <map>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "common/api/filter.h"
+#include "common/api/page_token.h"
+#include "common/api/validation.h"
+#include "common/base/fingerprint.h"
+#include "common/base/proto_time.h"
+#include "services/interaction/billing/billing_service.h"
+#include "services/interaction/billing/billing_service_util.h"
+#include "services/interaction/billing/payment_allocation.h"
+
+namespace kam::interaction::billing {
+namespace {
+
+// Why requested allocation `index` names an invoice that is not among the
+// account's OPEN invoices in the payment's currency (`invoice` locked).
+absl::Status NotPayable(int index, const StoredInvoice& invoice, int64_t account_id,
+                        const std::string& currency_code) {
+  const std::string field = absl::StrCat("payment.allocations[", index, "].invoice");
+  const v1::Invoice& i = invoice.invoice;
+  if (invoice.account_id != account_id) {
+    return absl::FailedPreconditionError(absl::StrCat(field, " ", i.name(), " belongs to ",
+                                                      i.account(), ", not accounts/", account_id));
+  }
+  if (i.status() != v1::INVOICE_STATUS_OPEN) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        field, " ", i.name(), " is ", v1::InvoiceStatus_Name(i.status()), "; it is not open"));
+  }
+  return absl::FailedPreconditionError(absl::StrCat(field, " ", i.name(), " is in ",
+                                                    i.amount().currency_code(), ", not ",
+                                                    currency_code));
+}
+
+}  // namespace
+
+absl::Status BillingService::RecordPayment(const Ctx& ctx, const v1::RecordPaymentRequest& request,
+                                           v1::Payment* response) {
+  if (!request.has_payment()) return common::InvalidField("payment", "is required");
+  const v1::Payment& in = request.payment();
+  const std::string& request_id = request.request_id();
+  if (absl::Status s = common::CheckRequestId("request_id", request_id); !s.ok()) return s;
+  absl::StatusOr<int64_t> account_id = ParseId("payment.account", in.account(), "accounts");
+  if (!account_id.ok()) return account_id.status();
+  if (absl::Status s = ValidatePaymentFields(in); !s.ok()) return s;
+  const absl::Time now = common::NowMicros();
+  absl::StatusOr<absl::Time> received_time =
+      TimeOrNow("payment.received_time", in.has_received_time(), in.received_time(), now);
+  if (!received_time.ok()) return received_time.status();
+  const std::string request_hash = RequestHash(request);
+
+  auto first_result = [&]() -> absl::StatusOr<bool> {
+    if (request_id.empty()) return false;
+    absl::StatusOr<std::optional<BillingCreated<StoredPayment>>> first =
+        store_->FindPaymentByRequest(request_id);
+    if (!first.ok()) return first.status();
+    if (!first->has_value()) return false;
+    if ((*first)->request_hash != request_hash) {
+      return RequestIdReused(request_id, "RecordPayment");
+    }
+    *response = std::move((*first)->row.payment);
+    return true;
+  };
+  absl::StatusOr<bool> retried = first_result();
+  if (!retried.ok() || *retried) return retried.status();
+
+  absl::StatusOr<AccountTerms> terms = TermsForWrite(ctx, *account_id);
+  if (!terms.ok()) return terms.status();
+  const std::string& currency = terms->currency_code;
+  if (absl::Status s = CheckCurrency("payment.amount", in.amount(), currency); !s.ok()) return s;
+  absl::StatusOr<int64_t> id = store_->NewPaymentId();
+  if (!id.ok()) return id.status();
+  const std::vector<Allocation> requested = RequestedAllocations(in);
+
+  StoredPayment row;
+  row.id = *id;
+  row.account_id = *account_id;
+  v1::Payment& p = row.payment;
+  p.set_name(absl::StrCat("payments/", row.id));
+  p.set_account(absl::StrCat("accounts/", row.account_id));
+  *p.mutable_amount() = in.amount();
+  *p.mutable_received_time() = common::ToProtoTimestamp(*received_time);
+  p.set_reference(in.reference());
+  p.set_actor(ctx.actor);
+  *p.mutable_create_time() = common::ToProtoTimestamp(now);
+
+  BillingInsert outcome = BillingInsert::kInserted;
+  absl::Status status = store_->Transact("recording payment", [&](BillingTx& tx) {
+    tx.LockAccount(row.account_id);
+    outcome = BillingInsert::kInserted;
+    p.clear_allocations();
+    if (!request_id.empty() && tx.PaymentRequestUsed(request_id)) {
+      outcome = BillingInsert::kDuplicateRequest;
+      return absl::OkStatus();
+    }
+    std::map<int64_t, StoredInvoice> open;
+    std::vector<OpenBalance> balances;
+    for (StoredInvoice& invoice : tx.LockOpenInvoices(row.account_id, currency)) {
+      const v1::Invoice& i = invoice.invoice;
+      balances.push_back(OpenBalance{invoice.id,
+                                     i.amount().minor_units() - i.paid_amount().minor_units(),
+                                     common::FromProtoTimestamp(i.due_time()),
+                                     common::FromProtoTimestamp(i.issue_time())});
+      open.emplace(invoice.id, std::move(invoice));
+    }
+    std::vector<Allocation> allocations;
+    if (requested.empty()) {
+      absl::StatusOr<std::vector<Allocation>> chosen =
+          AllocateOldestDueFirst(in.amount().minor_units(), balances);
+      if (!chosen.ok()) return chosen.status();
+      allocations = *std::move(chosen);
+    } else {
+      for (size_t n = 0; n < requested.size(); ++n) {
+        if (open.count(requested[n].invoice_id) > 0) continue;
+        absl::StatusOr<StoredInvoice> invoice = tx.LockInvoice(requested[n].invoice_id);
+        if (!invoice.ok()) {
+          return absl::NotFoundError(absl::StrCat("payment.allocations[", n, "].invoice invoices/",
+                                                  requested[n].invoice_id, " not found"));
+        }
+        return NotPayable(static_cast<int>(n), *invoice, row.account_id, currency);
+      }
+      if (absl::Status s = CheckAllocationsAgainstBalances(requested, balances); !s.ok()) return s;
+      allocations = requested;
+    }
+    for (const Allocation& a : allocations) {
+      v1::PaymentAllocation* out = p.add_allocations();
+      out->set_invoice(absl::StrCat("invoices/", a.invoice_id));
+      out->mutable_amount()->set_currency_code(currency);
+      out->mutable_amount()->set_minor_units(a.amount);
+    }
+    outcome = tx.InsertPayment(row, request_id, request_hash);
+    if (outcome == BillingInsert::kDuplicateRequest) return absl::OkStatus();
+    for (const Allocation& a : allocations) {
+      const StoredInvoice& invoice = open.at(a.invoice_id);
+      const int64_t paid = invoice.invoice.paid_amount().minor_units() + a.amount;
+      tx.ApplyPaymentToInvoice(a.invoice_id, paid,
+                               paid == invoice.invoice.amount().minor_units(),
+                               invoice.version + 1, now);
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (outcome == BillingInsert::kDuplicateRequest) {
+    absl::StatusOr<bool> found = first_result();
+    if (!found.ok()) return found.status();
+    if (!*found) return ConcurrentRetryRolledBack();
+    return absl::OkStatus();
+  }
+  *response = std::move(row.payment);
+  return absl::OkStatus();
+}
+
+absl::Status BillingService::GetPayment(const Ctx&, const v1::GetPaymentRequest& request,
+                                        v1::Payment* response) {
+  absl::StatusOr<int64_t> id = ParseId("name", request.name(), "payments");
+  if (!id.ok()) return id.status();
+  absl::StatusOr<StoredPayment> row = store_->GetPayment(*id);
+  if (!row.ok()) return row.status();
+  *response = std::move(row->payment);
+  return absl::OkStatus();
+}
+
+absl::Status BillingService::ListPayments(const Ctx&, const v1::ListPaymentsRequest& request,
+                                          v1::ListPaymentsResponse* response) {
+  absl::StatusOr<int> limit = common::ResolvePageSize(request.page_size());
+  if (!limit.ok()) return limit.status();
+  absl::StatusOr<common::FilterNode> filter = common::ParseFilter(request.filter());
+  if (!filter.ok()) return filter.status();
+  const uint64_t query = common::Fingerprint64({"ListPayments", request.filter()});
+  absl::StatusOr<std::optional<common::PageCursor>> cursor =
+      DecodeCursor(request.page_token(), query);
+  if (!cursor.ok()) return cursor.status();
+  absl::StatusOr<BillingPage<StoredPayment>> page = store_->ListPayments(*filter, *cursor, *limit);
+  if (!page.ok()) return page.status();
+  if (page->more) {
+    response->set_next_page_token(
+        common::EncodePageToken(query, common::PageCursor{{}, page->rows.back().id}));
+  }
+  for (StoredPayment& row : page->rows) *response->add_payments() = std::move(row.payment);
+  return absl::OkStatus();
+}
+
+}  // namespace kam::interaction::billing

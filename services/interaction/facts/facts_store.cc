@@ -1,0 +1,258 @@
+#include "services/interaction/facts/facts_store.h"
+
+#include <cppconn/exception.h>
+
+#include <array>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "common/base/proto_time.h"
+#include "common/db/transaction.h"
+#include "services/interaction/opportunity/opportunity_pipeline.h"
+
+namespace kam::interaction::facts {
+namespace {
+
+using common::SqlConnection;
+
+// Status and kind numbers the other areas' migrations document.
+constexpr int kOrderCancelled = 3;       // 0003_billing.sql
+constexpr int kInvoiceVoid = 3;          // 0003_billing.sql
+constexpr int kCaseComplaint = 2;        // 0002_cases.sql
+constexpr int kSurveyCsat = 1;           // satisfaction.proto
+constexpr int kSurveyNps = 2;            // satisfaction.proto
+constexpr int kActivityVisit = 1;        // activity.proto
+constexpr int kActivityDone = 2;         // activity.proto
+constexpr int kLevelAccountManager = 1;  // activity.proto
+constexpr int kLevelExecutive = 2;       // activity.proto
+constexpr int kOpportunityOpen = 1;      // opportunity.proto
+
+std::string T(absl::Time t) { return common::ToSqlDateTime(t); }
+
+// The column as a Timestamp; nullopt when NULL (the field stays absent).
+std::optional<google::protobuf::Timestamp> ReadTime(sql::ResultSet& rs, int column) {
+  const sql::SQLString text = rs.getString(column);
+  if (rs.wasNull()) return std::nullopt;
+  google::protobuf::Timestamp ts;
+  common::SqlDateTimeToProto(absl::string_view(text.c_str(), text.length()), &ts);
+  return ts;
+}
+
+// The entry of `id`, created on first use; the first currency seen is the
+// account's (every amount of one account is in its credit currency).
+v1::AccountFacts& Entry(std::map<int64_t, v1::AccountFacts>& facts, int64_t id,
+                        const std::string& currency = "") {
+  v1::AccountFacts& f = facts[id];
+  if (f.account().empty()) f.set_account(absl::StrCat("accounts/", id));
+  if (f.currency_code().empty() && !currency.empty()) f.set_currency_code(currency);
+  return f;
+}
+
+// Amounts in another currency than the account's (left over from a change
+// of credit currency) cannot be added to it and are left out.
+bool SameCurrency(const v1::AccountFacts& f, const std::string& currency) {
+  return f.currency_code().empty() || f.currency_code() == currency;
+}
+
+// Every statement of FactsStore::Range, on one connection.
+void ReadRange(SqlConnection& c, int64_t first, int64_t last, const FactsPeriod& period,
+               std::map<int64_t, v1::AccountFacts>& facts) {
+  const std::string start = T(period.start);
+  const std::string end = T(period.end);
+  const std::string previous_start = T(period.start - (period.end - period.start));
+  const std::string overdue_90 = T(period.end - absl::Hours(24 * 90));
+  // Revenue and gross profit (invoices issued in the period), and the
+  // previous period's revenue.
+  auto rs = c.Query(
+      "SELECT account_id, currency, "
+      "SUM(IF(issue_time >= ?, amount_minor, 0)), "
+      "SUM(IF(issue_time >= ?, amount_minor - cost_minor, 0)), "
+      "SUM(IF(issue_time < ?, amount_minor, 0)) "
+      "FROM invoices WHERE account_id BETWEEN ? AND ? AND status <> ? "
+      "AND issue_time >= ? AND issue_time < ? GROUP BY account_id, currency",
+      start, start, start, first, last, kInvoiceVoid, previous_start, end);
+  while (rs->next()) {
+    const std::string currency = rs->getString(2);
+    v1::AccountFacts& f = Entry(facts, rs->getInt64(1), currency);
+    if (!SameCurrency(f, currency)) continue;
+    f.set_revenue_minor(f.revenue_minor() + rs->getInt64(3));
+    f.set_gross_profit_minor(f.gross_profit_minor() + rs->getInt64(4));
+    f.set_previous_revenue_minor(f.previous_revenue_minor() + rs->getInt64(5));
+  }
+  // Balances: receivables and overdue at the end of the period, and the
+  // collection rate's figures (BillingService.GetCollectionStats: what
+  // was owed by the end of the period, at its start, and what of it was
+  // paid during it). Invoices settled before the period owe nothing then.
+  rs = c.Query(
+      "SELECT x.account_id, x.currency, "
+      "SUM(x.amount - x.paid_before - x.paid_during), "
+      "SUM(IF(x.due_time < ?, x.amount - x.paid_before - x.paid_during, 0)), "
+      "SUM(IF(x.due_time < ?, x.amount - x.paid_before - x.paid_during, 0)), "
+      "SUM(IF(x.due_time < ?, x.amount - x.paid_before, 0)), "
+      "SUM(IF(x.due_time < ?, x.paid_during, 0)) "
+      "FROM (SELECT i.account_id, i.currency, i.amount_minor AS amount, i.due_time, "
+      "COALESCE(SUM(IF(a.received_time < ?, a.amount_minor, 0)), 0) AS paid_before, "
+      "COALESCE(SUM(IF(a.received_time >= ? AND a.received_time < ?, a.amount_minor, 0)), 0) "
+      "AS paid_during "
+      "FROM invoices i LEFT JOIN payment_allocations a ON a.invoice_id = i.id "
+      "WHERE i.account_id BETWEEN ? AND ? AND i.status <> ? AND i.issue_time < ? "
+      "AND (i.settle_time IS NULL OR i.settle_time >= ?) GROUP BY i.id) x "
+      "GROUP BY x.account_id, x.currency",
+      end, overdue_90, end, end, start, start, end, first, last, kInvoiceVoid, end, start);
+  while (rs->next()) {
+    const std::string currency = rs->getString(2);
+    v1::AccountFacts& f = Entry(facts, rs->getInt64(1), currency);
+    if (!SameCurrency(f, currency)) continue;
+    f.set_receivables_minor(f.receivables_minor() + rs->getInt64(3));
+    f.set_overdue_minor(f.overdue_minor() + rs->getInt64(4));
+    f.set_overdue_90_plus_minor(f.overdue_90_plus_minor() + rs->getInt64(5));
+    f.set_collectible_minor(f.collectible_minor() + rs->getInt64(6));
+    f.set_collected_minor(f.collected_minor() + rs->getInt64(7));
+  }
+  // Orders placed in the period (contract volume).
+  rs = c.Query(
+      "SELECT account_id, currency, COUNT(*), SUM(amount_minor) FROM orders "
+      "WHERE account_id BETWEEN ? AND ? AND status <> ? AND order_time >= ? AND order_time < ? "
+      "GROUP BY account_id, currency",
+      first, last, kOrderCancelled, start, end);
+  while (rs->next()) {
+    const std::string currency = rs->getString(2);
+    v1::AccountFacts& f = Entry(facts, rs->getInt64(1), currency);
+    if (!SameCurrency(f, currency)) continue;
+    f.set_order_count(f.order_count() + rs->getInt(3));
+    f.set_order_amount_minor(f.order_amount_minor() + rs->getInt64(4));
+  }
+  // Service cases opened in the period.
+  rs = c.Query(
+      "SELECT account_id, COUNT(*), SUM(case_type = ?), "
+      "SUM(first_response_breached + resolution_breached) FROM cases "
+      "WHERE account_id BETWEEN ? AND ? AND create_time >= ? AND create_time < ? "
+      "GROUP BY account_id",
+      kCaseComplaint, first, last, start, end);
+  while (rs->next()) {
+    v1::AccountFacts& f = Entry(facts, rs->getInt64(1));
+    f.set_case_count(rs->getInt(2));
+    f.set_complaint_count(rs->getInt(3));
+    f.set_sla_breach_count(rs->getInt(4));
+  }
+  // Surveys in the period and the previous one.
+  rs = c.Query(
+      "SELECT account_id, "
+      "SUM(kind = ? AND response_time >= ?), SUM(IF(kind = ? AND response_time >= ?, score, 0)), "
+      "SUM(kind = ? AND response_time < ?), SUM(IF(kind = ? AND response_time < ?, score, 0)), "
+      "SUM(kind = ? AND response_time >= ?), SUM(kind = ? AND response_time >= ? AND score >= 9), "
+      "SUM(kind = ? AND response_time >= ? AND score <= 6) FROM survey_responses "
+      "WHERE account_id BETWEEN ? AND ? AND response_time >= ? AND response_time < ? "
+      "GROUP BY account_id",
+      kSurveyCsat, start, kSurveyCsat, start, kSurveyCsat, start, kSurveyCsat, start, kSurveyNps,
+      start, kSurveyNps, start, kSurveyNps, start, first, last, previous_start, end);
+  while (rs->next()) {
+    v1::AccountFacts& f = Entry(facts, rs->getInt64(1));
+    f.set_csat_count(rs->getInt(2));
+    f.set_csat_score_sum(rs->getInt64(3));
+    f.set_previous_csat_count(rs->getInt(4));
+    f.set_previous_csat_score_sum(rs->getInt64(5));
+    f.set_nps_count(rs->getInt(6));
+    f.set_nps_promoters(rs->getInt(7));
+    f.set_nps_detractors(rs->getInt(8));
+  }
+  // Activities: done in the period, the cost to serve, and the last
+  // contact at each level before the end of the period.
+  rs = c.Query(
+      "SELECT account_id, MAX(cost_currency), "
+      "SUM(status = ? AND actual_time >= ? AND actual_time < ?), "
+      "SUM(status = ? AND kind = ? AND actual_time >= ? AND actual_time < ?), "
+      "SUM(status = ? AND level = ? AND actual_time >= ? AND actual_time < ?), "
+      "SUM(IF(status = ? AND actual_time >= ? AND actual_time < ?, COALESCE(cost_minor, 0), 0)), "
+      "MAX(IF(status = ? AND actual_time < ?, actual_time, NULL)), "
+      "MAX(IF(status = ? AND level = ? AND actual_time < ?, actual_time, NULL)), "
+      "MAX(IF(status = ? AND level = ? AND actual_time < ?, actual_time, NULL)) "
+      "FROM activities WHERE account_id BETWEEN ? AND ? AND delete_time IS NULL "
+      "GROUP BY account_id",
+      kActivityDone, start, end, kActivityDone, kActivityVisit, start, end, kActivityDone,
+      kLevelExecutive, start, end, kActivityDone, start, end, kActivityDone, end, kActivityDone,
+      kLevelAccountManager, end, kActivityDone, kLevelExecutive, end, first, last);
+  while (rs->next()) {
+    const std::string currency = rs->getString(2);
+    v1::AccountFacts& f = Entry(facts, rs->getInt64(1), currency);
+    f.set_activity_count(rs->getInt(3));
+    f.set_visit_count(rs->getInt(4));
+    f.set_executive_activity_count(rs->getInt(5));
+    if (SameCurrency(f, currency)) f.set_cost_to_serve_minor(rs->getInt64(6));
+    if (auto t = ReadTime(*rs, 7)) *f.mutable_last_contact_time() = *t;
+    if (auto t = ReadTime(*rs, 8)) *f.mutable_last_account_manager_contact_time() = *t;
+    if (auto t = ReadTime(*rs, 9)) *f.mutable_last_executive_contact_time() = *t;
+  }
+  // The open pipeline (now), weighted as OpportunityService's
+  // GetWeightedPipeline weighs it: per stage, the stage's total times its
+  // probability, rounded half up (opportunity_pipeline.h), then summed.
+  // Weighing the account's total at once would round differently.
+  std::array<int, 6> percents{};
+  rs = c.Query(
+      "SELECT p1_percent, p2_percent, p3_percent, p4_percent, p5_percent, p6_percent "
+      "FROM opportunity_stage_probabilities WHERE id = 1");
+  if (rs->next()) {
+    for (int i = 0; i < 6; ++i) percents[i] = rs->getInt(i + 1);
+  }
+  rs = c.Query(
+      "SELECT account_id, amount_currency, stage, SUM(amount_minor) FROM opportunities "
+      "WHERE account_id BETWEEN ? AND ? AND state = ? AND delete_time IS NULL "
+      "AND amount_minor IS NOT NULL GROUP BY account_id, amount_currency, stage",
+      first, last, kOpportunityOpen);
+  while (rs->next()) {
+    const std::string currency = rs->getString(2);
+    v1::AccountFacts& f = Entry(facts, rs->getInt64(1), currency);
+    const int stage = rs->getInt(3);
+    if (!SameCurrency(f, currency) || stage < 1 || stage > 6) continue;
+    f.set_weighted_pipeline_minor(f.weighted_pipeline_minor() +
+                                  WeightedMinorUnits(rs->getInt64(4), percents[stage - 1]));
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> FactsStore::MaxAccountId() {
+  int64_t max_id = 0;
+  absl::Status status = common::WithConnection(*pool_, "reading facts", [&](SqlConnection& c) {
+    auto rs = c.Query(
+        "SELECT GREATEST("
+        "COALESCE((SELECT MAX(account_id) FROM invoices), 0), "
+        "COALESCE((SELECT MAX(account_id) FROM orders), 0), "
+        "COALESCE((SELECT MAX(account_id) FROM cases), 0), "
+        "COALESCE((SELECT MAX(account_id) FROM survey_responses), 0), "
+        "COALESCE((SELECT MAX(account_id) FROM activities), 0), "
+        "COALESCE((SELECT MAX(account_id) FROM opportunities), 0))");
+    if (rs->next()) max_id = rs->getInt64(1);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return max_id;
+}
+
+absl::StatusOr<std::map<int64_t, v1::AccountFacts>> FactsStore::Range(int64_t first, int64_t last,
+                                                                      const FactsPeriod& period) {
+  std::map<int64_t, v1::AccountFacts> facts;
+  absl::Status status = common::WithConnection(*pool_, "reading facts", [&](SqlConnection& c) {
+    // One snapshot for all the statements (the pool's sessions are READ
+    // COMMITTED, where each statement sees its own), so an account's figures
+    // agree with each other while payments and invoices are being written.
+    c.Execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+    c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+    try {
+      ReadRange(c, first, last, period, facts);
+    } catch (const sql::SQLException&) {
+      // Never hand the connection back inside a transaction.
+      try {
+        c.Execute("ROLLBACK");
+      } catch (const sql::SQLException&) {
+      }
+      throw;
+    }
+    c.Execute("COMMIT");
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return facts;
+}
+
+}  // namespace kam::interaction::facts

@@ -1,0 +1,621 @@
+#include "services/interaction/opportunity/opportunity_service.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/api/etag.h"
+#include "common/api/field_mask.h"
+#include "common/api/filter.h"
+#include "common/api/page_token.h"
+#include "common/api/validation.h"
+#include "common/base/fingerprint.h"
+#include "common/base/proto_time.h"
+#include "common/server/service_methods.h"
+#include "services/interaction/opportunity/opportunity_fields.h"
+#include "services/interaction/opportunity/opportunity_pipeline.h"
+#include "services/interaction/opportunity/opportunity_qualification.h"
+#include "services/interaction/opportunity/opportunity_stages.h"
+
+namespace kam::interaction {
+namespace {
+
+using common::CallContext;
+
+constexpr char kProbabilitiesName[] = "opportunityStageProbabilities";
+// Clock skew allowed for a caller's close_time.
+constexpr absl::Duration kFutureSlack = absl::Minutes(1);
+
+// The fingerprint of a create request without its request id: a retry must
+// match it exactly.
+std::string RequestHash(const v1::CreateOpportunityRequest& request) {
+  v1::CreateOpportunityRequest copy = request;
+  copy.clear_request_id();
+  return common::FingerprintHex(common::MessageFingerprint(copy));
+}
+
+absl::Status RequestIdReused(absl::string_view request_id) {
+  return absl::AlreadyExistsError(absl::StrCat(
+      "request_id \"", request_id, "\" was already used by a different CreateOpportunity request"));
+}
+
+// Empty token: the first page.
+absl::StatusOr<std::optional<common::PageCursor>> DecodeCursor(const std::string& token,
+                                                               uint64_t query) {
+  if (token.empty()) return std::optional<common::PageCursor>();
+  absl::StatusOr<common::PageCursor> cursor = common::DecodePageToken(token, query);
+  if (!cursor.ok()) return cursor.status();
+  return std::optional<common::PageCursor>(*std::move(cursor));
+}
+
+absl::Status Deleted(const v1::Opportunity& o) {
+  return absl::FailedPreconditionError(
+      absl::StrCat("opportunity ", o.name(), " is deleted; undelete it first"));
+}
+
+// Every opportunity write: a new version, etag and update time.
+void Touch(StoredOpportunity& row, absl::Time now) {
+  ++row.version;
+  *row.opportunity.mutable_update_time() = common::ToProtoTimestamp(now);
+  row.opportunity.set_etag(common::MakeEtag(row.opportunity.name(), row.version));
+}
+
+// The derived class from the judgements and the class in effect.
+void Reclassify(v1::Opportunity& o) {
+  o.set_derived_class(DeriveOpportunityClass(o.judgements()));
+  o.set_opportunity_class(EffectiveOpportunityClass(o.derived_class(), o.class_override()));
+}
+
+// A history row of `o` as it is now (before the change), by `ctx.actor`.
+v1::OpportunityStageMove MoveFrom(const v1::Opportunity& o, v1::OpportunityStageMoveKind kind,
+                                  const CallContext& ctx, absl::Time now) {
+  v1::OpportunityStageMove move;
+  move.set_kind(kind);
+  move.set_from_stage(o.stage());
+  move.set_to_stage(o.stage());
+  move.set_from_state(o.state());
+  move.set_to_state(o.state());
+  move.set_actor(ctx.actor);
+  *move.mutable_move_time() = common::ToProtoTimestamp(now);
+  return move;
+}
+
+v1::OpportunityStageProbabilities ProbabilitiesResource(const StoredStageProbabilities& table) {
+  v1::OpportunityStageProbabilities out;
+  out.set_name(kProbabilitiesName);
+  FillStageProbabilities(table.percents, out.mutable_probabilities());
+  out.set_update_actor(table.update_actor);
+  if (table.update_time.has_value()) {
+    *out.mutable_update_time() = common::ToProtoTimestamp(*table.update_time);
+  }
+  out.set_etag(common::MakeEtag(kProbabilitiesName, table.version));
+  return out;
+}
+
+bool Contains(const std::vector<std::string>& paths, absl::string_view path) {
+  return std::find(paths.begin(), paths.end(), path) != paths.end();
+}
+
+}  // namespace
+
+void OpportunityService::Register(common::GrpcServer& server) {
+  common::ServeMethods(
+      server, &service_, this, &OpportunityService::CreateOpportunity,
+      &OpportunityService::GetOpportunity, &OpportunityService::ListOpportunities,
+      &OpportunityService::UpdateOpportunity, &OpportunityService::DeleteOpportunity,
+      &OpportunityService::UndeleteOpportunity, &OpportunityService::MoveOpportunityStage,
+      &OpportunityService::CloseOpportunity, &OpportunityService::ReopenOpportunity,
+      &OpportunityService::ListOpportunityStageHistory, &OpportunityService::GetStageProbabilities,
+      &OpportunityService::UpdateStageProbabilities, &OpportunityService::GetWeightedPipeline);
+}
+
+absl::StatusOr<kam::account::v1::Account> OpportunityService::LiveAccount(
+    const std::string& name, const Ctx& ctx) {
+  absl::StatusOr<kam::account::v1::Account> account = accounts_->GetAccount(name, &ctx);
+  if (!account.ok()) return account.status();
+  if (account->has_delete_time()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("account ", name, " is deleted; its opportunities cannot change"));
+  }
+  return account;
+}
+
+// --- standard methods ---------------------------------------------------------------
+
+absl::Status OpportunityService::CreateOpportunity(const Ctx& ctx,
+                                                   const v1::CreateOpportunityRequest& request,
+                                                   v1::Opportunity* response) {
+  if (!request.has_opportunity()) return common::InvalidField("opportunity", "is required");
+  const v1::Opportunity& in = request.opportunity();
+  const std::string& request_id = request.request_id();
+  if (absl::Status s = common::CheckRequestId("request_id", request_id); !s.ok()) return s;
+  absl::StatusOr<int64_t> account_id =
+      ParseOpportunityAccountName("opportunity.account", in.account());
+  if (!account_id.ok()) return account_id.status();
+  if (absl::Status s = ValidateOpportunityFields(in); !s.ok()) return s;
+  constexpr v1::OpportunityStage kFirst = v1::OPPORTUNITY_STAGE_CUSTOMER_DEVELOPMENT;
+  if (in.stage() != v1::OPPORTUNITY_STAGE_UNSPECIFIED && in.stage() != kFirst) {
+    return common::InvalidField(
+        "opportunity.stage",
+        absl::StrCat("must be unset or CUSTOMER_DEVELOPMENT on create (got ",
+                     OpportunityStageName(in.stage()),
+                     "): every opportunity starts there; MoveOpportunityStage takes it further "
+                     "(a skip needs a reason)"));
+  }
+  for (v1::OpportunityStage stage : OpportunityStagesInOrder()) {
+    if (stage != kFirst && MilestoneOf(in.milestones(), stage).achieved()) {
+      return common::InvalidField(
+          absl::StrCat("opportunity.milestones.", MilestoneField(stage), ".achieved"),
+          "can be true on create only for customer_development, the stage a new opportunity "
+          "starts at");
+    }
+  }
+  const std::string request_hash = RequestHash(request);
+  // A retry of a create that succeeded gets its result without asking the
+  // account service again (so it works while that service is down).
+  if (!request_id.empty()) {
+    absl::StatusOr<OpportunityByRequest> first = store_->FindByRequest(request_id);
+    if (first.ok()) {
+      if (first->request_hash != request_hash) return RequestIdReused(request_id);
+      *response = std::move(first->row.opportunity);
+      return absl::OkStatus();
+    }
+    if (first.status().code() != absl::StatusCode::kNotFound) return first.status();
+  }
+  const std::string account_name = absl::StrCat("accounts/", *account_id);
+  absl::StatusOr<kam::account::v1::Account> account = LiveAccount(account_name, ctx);
+  if (!account.ok()) return account.status();
+  if (in.has_amount()) {
+    if (absl::Status s = CheckAmountCurrency(in.amount(), *account); !s.ok()) return s;
+  }
+  const std::string owner = in.owner().empty() ? account->owner() : in.owner();
+  if (absl::Status s = CheckOwnerPresent(
+          owner, absl::StrCat(": account ", account_name, " has no owner to default to"));
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<int64_t> id = store_->NewOpportunityId();
+  if (!id.ok()) return id.status();
+  const absl::Time now = common::NowMicros();
+  const google::protobuf::Timestamp now_proto = common::ToProtoTimestamp(now);
+
+  StoredOpportunity row;
+  row.id = *id;
+  row.account_id = *account_id;
+  row.version = 1;
+  v1::Opportunity& o = row.opportunity;
+  o.set_name(OpportunityName(row.id));
+  o.set_account(account_name);
+  o.set_title(in.title());
+  o.set_owner(owner);
+  if (in.has_amount()) *o.mutable_amount() = in.amount();
+  o.set_stage(kFirst);
+  *o.mutable_stage_update_time() = now_proto;
+  o.set_state(v1::OPPORTUNITY_STATE_OPEN);
+  *o.mutable_milestones() = in.milestones();
+  if (absl::Status s = SettleMilestones(nullptr, o.mutable_milestones(), kFirst, now); !s.ok()) {
+    return s;
+  }
+  *o.mutable_judgements() = in.judgements();
+  o.set_class_override(in.class_override());
+  Reclassify(o);
+  if (in.has_expected_close_time()) *o.mutable_expected_close_time() = in.expected_close_time();
+  *o.mutable_create_time() = now_proto;
+  *o.mutable_update_time() = now_proto;
+  o.set_etag(common::MakeEtag(o.name(), row.version));
+  FillOpportunityShape(&o);
+
+  bool inserted = false;
+  absl::Status status = store_->Transact("creating opportunity", [&](OpportunityTx& tx) {
+    absl::StatusOr<bool> done = tx.Insert(row, request_id, request_hash);
+    if (!done.ok()) return done.status();
+    inserted = *done;
+    if (!inserted) return absl::OkStatus();
+    v1::OpportunityStageMove created =
+        MoveFrom(o, v1::OPPORTUNITY_STAGE_MOVE_KIND_CREATED, ctx, now);
+    created.set_from_stage(v1::OPPORTUNITY_STAGE_UNSPECIFIED);
+    created.set_from_state(v1::OPPORTUNITY_STATE_UNSPECIFIED);
+    return tx.InsertMove(row.id, &created);
+  });
+  if (!status.ok()) return status;
+  if (!inserted) {
+    absl::StatusOr<OpportunityByRequest> first = store_->FindByRequest(request_id);
+    if (first.status().code() == absl::StatusCode::kNotFound) {
+      return absl::AbortedError(
+          "a concurrent request with the same request_id did not finish; retry");
+    }
+    if (!first.ok()) return first.status();
+    if (first->request_hash != request_hash) return RequestIdReused(request_id);
+    *response = std::move(first->row.opportunity);
+    return absl::OkStatus();
+  }
+  *response = std::move(o);
+  return absl::OkStatus();
+}
+
+absl::Status OpportunityService::GetOpportunity(const Ctx&,
+                                                const v1::GetOpportunityRequest& request,
+                                                v1::Opportunity* response) {
+  absl::StatusOr<int64_t> id = ParseOpportunityName("name", request.name());
+  if (!id.ok()) return id.status();
+  absl::StatusOr<StoredOpportunity> row = store_->Get(*id);
+  if (!row.ok()) return row.status();
+  *response = std::move(row->opportunity);
+  return absl::OkStatus();
+}
+
+absl::Status OpportunityService::ListOpportunities(const Ctx&,
+                                                   const v1::ListOpportunitiesRequest& request,
+                                                   v1::ListOpportunitiesResponse* response) {
+  absl::StatusOr<int> limit = common::ResolvePageSize(request.page_size());
+  if (!limit.ok()) return limit.status();
+  absl::StatusOr<common::FilterNode> filter = common::ParseFilter(request.filter());
+  if (!filter.ok()) return filter.status();
+  const uint64_t query = common::Fingerprint64(
+      {"ListOpportunities", request.filter(), request.show_deleted() ? "1" : "0"});
+  absl::StatusOr<std::optional<common::PageCursor>> cursor =
+      DecodeCursor(request.page_token(), query);
+  if (!cursor.ok()) return cursor.status();
+  absl::StatusOr<OpportunityPage<StoredOpportunity>> page =
+      store_->List(*filter, request.show_deleted(), *cursor, *limit);
+  if (!page.ok()) return page.status();
+  if (page->more) {
+    response->set_next_page_token(
+        common::EncodePageToken(query, common::PageCursor{{}, page->rows.back().id}));
+  }
+  for (StoredOpportunity& row : page->rows) {
+    *response->add_opportunities() = std::move(row.opportunity);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status OpportunityService::UpdateOpportunity(const Ctx& ctx,
+                                                   const v1::UpdateOpportunityRequest& request,
+                                                   v1::Opportunity* response) {
+  if (!request.has_opportunity()) return common::InvalidField("opportunity", "is required");
+  const v1::Opportunity& patch = request.opportunity();
+  absl::StatusOr<int64_t> id = ParseOpportunityName("opportunity.name", patch.name());
+  if (!id.ok()) return id.status();
+  absl::StatusOr<std::vector<std::string>> paths =
+      common::ResolveUpdateMask(request.update_mask(), patch, OpportunityMaskRules());
+  if (!paths.ok()) return paths.status();
+  // A new amount must be in the account's credit currency: ask the account
+  // service before the transaction (the account of an opportunity never
+  // changes, so reading it first is safe).
+  const bool sets_amount = Contains(*paths, "amount") && patch.has_amount();
+  std::optional<kam::account::v1::Account> account;
+  if (sets_amount) {
+    absl::StatusOr<StoredOpportunity> current = store_->Get(*id);
+    if (!current.ok()) return current.status();
+    absl::StatusOr<kam::account::v1::Account> live =
+        LiveAccount(current->opportunity.account(), ctx);
+    if (!live.ok()) return live.status();
+    account = *std::move(live);
+  }
+  const absl::Time now = common::NowMicros();
+  StoredOpportunity result;
+  absl::Status status = store_->Transact("updating opportunity", [&](OpportunityTx& tx) {
+    absl::StatusOr<StoredOpportunity> row = tx.Lock(*id);
+    if (!row.ok()) return row.status();
+    v1::Opportunity& o = row->opportunity;
+    if (absl::Status s = common::CheckEtag(o.name(), row->version, patch.etag()); !s.ok()) {
+      return s;
+    }
+    if (o.has_delete_time()) return Deleted(o);
+    if (o.state() != v1::OPPORTUNITY_STATE_OPEN) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "opportunity ", o.name(), " is ", OpportunityStateName(o.state()), " (closed at ",
+          OpportunityStageName(o.stage()), "); reopen it to change it"));
+    }
+    const v1::OpportunityMilestones before = o.milestones();
+    common::ApplyUpdateMask(*paths, patch, &o);
+    if (absl::Status s = ValidateOpportunityFields(o); !s.ok()) return s;
+    if (absl::Status s = CheckOwnerPresent(o.owner(), ": an opportunity always has an owner");
+        !s.ok()) {
+      return s;
+    }
+    if (StageNeedsAmount(o.stage()) && !o.has_amount()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "opportunity.amount cannot be cleared at ", OpportunityStageName(o.stage()),
+          ": an opportunity needs an amount from ", OpportunityStageName(kFirstPricedStage),
+          " on"));
+    }
+    if (sets_amount) {
+      if (absl::Status s = CheckAmountCurrency(o.amount(), *account); !s.ok()) return s;
+    }
+    if (absl::Status s = SettleMilestones(&before, o.mutable_milestones(), o.stage(), now);
+        !s.ok()) {
+      return s;
+    }
+    Reclassify(o);
+    FillOpportunityShape(&o);
+    Touch(*row, now);
+    tx.Write(*row);
+    result = *std::move(row);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  *response = std::move(result.opportunity);
+  return absl::OkStatus();
+}
+
+absl::Status OpportunityService::DeleteOpportunity(const Ctx&,
+                                                   const v1::DeleteOpportunityRequest& request,
+                                                   v1::Opportunity* response) {
+  absl::StatusOr<int64_t> id = ParseOpportunityName("name", request.name());
+  if (!id.ok()) return id.status();
+  const absl::Time now = common::NowMicros();
+  return store_->Transact("deleting opportunity", [&](OpportunityTx& tx) {
+    absl::StatusOr<StoredOpportunity> row = tx.Lock(*id);
+    if (!row.ok()) return row.status();
+    v1::Opportunity& o = row->opportunity;
+    if (absl::Status s = common::CheckEtag(o.name(), row->version, request.etag()); !s.ok()) {
+      return s;
+    }
+    if (o.has_delete_time()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("opportunity ", o.name(), " is already deleted"));
+    }
+    *o.mutable_delete_time() = common::ToProtoTimestamp(now);
+    Touch(*row, now);
+    tx.Write(*row);
+    *response = std::move(o);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status OpportunityService::UndeleteOpportunity(const Ctx&,
+                                                     const v1::UndeleteOpportunityRequest& request,
+                                                     v1::Opportunity* response) {
+  absl::StatusOr<int64_t> id = ParseOpportunityName("name", request.name());
+  if (!id.ok()) return id.status();
+  const absl::Time now = common::NowMicros();
+  return store_->Transact("undeleting opportunity", [&](OpportunityTx& tx) {
+    absl::StatusOr<StoredOpportunity> row = tx.Lock(*id);
+    if (!row.ok()) return row.status();
+    v1::Opportunity& o = row->opportunity;
+    if (absl::Status s = common::CheckEtag(o.name(), row->version, request.etag()); !s.ok()) {
+      return s;
+    }
+    if (!o.has_delete_time()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("opportunity ", o.name(), " is not deleted"));
+    }
+    o.clear_delete_time();
+    Touch(*row, now);
+    tx.Write(*row);
+    *response = std::move(o);
+    return absl::OkStatus();
+  });
+}
+
+// --- stage moves --------------------------------------------------------------------
+
+absl::Status OpportunityService::MoveOpportunityStage(
+    const Ctx& ctx, const v1::MoveOpportunityStageRequest& request,
+    v1::MoveOpportunityStageResponse* response) {
+  absl::StatusOr<int64_t> id = ParseOpportunityName("name", request.name());
+  if (!id.ok()) return id.status();
+  if (absl::Status s = ValidateStageMoveRequest(request.to_stage(), request.reason()); !s.ok()) {
+    return s;
+  }
+  const absl::Time now = common::NowMicros();
+  return store_->Transact("moving opportunity stage", [&](OpportunityTx& tx) {
+    absl::StatusOr<StoredOpportunity> row = tx.Lock(*id);
+    if (!row.ok()) return row.status();
+    v1::Opportunity& o = row->opportunity;
+    if (absl::Status s = common::CheckEtag(o.name(), row->version, request.etag()); !s.ok()) {
+      return s;
+    }
+    if (o.has_delete_time()) return Deleted(o);
+    absl::StatusOr<OpportunityStagePlan> plan =
+        CheckOpportunityStageMove(o, request.to_stage(), request.reason());
+    if (!plan.ok()) return plan.status();
+    v1::OpportunityStageMove move = MoveFrom(o, plan->kind, ctx, now);
+    move.set_to_stage(request.to_stage());
+    for (v1::OpportunityStage stage : plan->skipped) move.add_skipped_stages(stage);
+    move.set_reason(request.reason());
+    if (absl::Status s = tx.InsertMove(row->id, &move); !s.ok()) return s;
+    o.set_stage(request.to_stage());
+    *o.mutable_stage_update_time() = move.move_time();
+    Touch(*row, now);
+    tx.Write(*row);
+    *response->mutable_opportunity() = std::move(o);
+    *response->mutable_move() = std::move(move);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status OpportunityService::CloseOpportunity(const Ctx& ctx,
+                                                  const v1::CloseOpportunityRequest& request,
+                                                  v1::CloseOpportunityResponse* response) {
+  absl::StatusOr<int64_t> id = ParseOpportunityName("name", request.name());
+  if (!id.ok()) return id.status();
+  if (absl::Status s = ValidateCloseRequest(request); !s.ok()) return s;
+  const absl::Time now = common::NowMicros();
+  absl::Time close_time = now;
+  if (request.has_close_time()) {
+    if (absl::Status s = common::CheckTimestamp("close_time", request.close_time()); !s.ok()) {
+      return s;
+    }
+    // The database keeps microseconds: drop the rest so the answer equals a
+    // later read.
+    close_time = absl::FromUnixMicros(
+        absl::ToUnixMicros(common::FromProtoTimestamp(request.close_time())));
+    if (close_time > now + kFutureSlack) {
+      return common::InvalidField("close_time", "must not be in the future");
+    }
+  }
+  const bool won = request.outcome() == v1::OPPORTUNITY_STATE_WON;
+  return store_->Transact("closing opportunity", [&](OpportunityTx& tx) {
+    absl::StatusOr<StoredOpportunity> row = tx.Lock(*id);
+    if (!row.ok()) return row.status();
+    v1::Opportunity& o = row->opportunity;
+    if (absl::Status s = common::CheckEtag(o.name(), row->version, request.etag()); !s.ok()) {
+      return s;
+    }
+    if (o.has_delete_time()) return Deleted(o);
+    if (absl::Status s = CheckOpportunityClose(o, request); !s.ok()) return s;
+    if (close_time < common::FromProtoTimestamp(o.create_time())) {
+      return common::InvalidField("close_time",
+                                  "must not be before the opportunity was created");
+    }
+    v1::OpportunityStageMove move = MoveFrom(
+        o, won ? v1::OPPORTUNITY_STAGE_MOVE_KIND_WON : v1::OPPORTUNITY_STAGE_MOVE_KIND_LOST, ctx,
+        now);
+    move.set_to_state(request.outcome());
+    move.set_reason(request.reason());
+    move.set_lost_reason(request.lost_reason());
+    move.set_lost_to(request.lost_to());
+    if (absl::Status s = tx.InsertMove(row->id, &move); !s.ok()) return s;
+    o.set_state(request.outcome());
+    if (won) {
+      o.set_won_reason(request.reason());
+    } else {
+      o.set_lost_reason(request.lost_reason());
+      o.set_lost_reason_detail(request.reason());
+      o.set_lost_to(request.lost_to());
+    }
+    *o.mutable_close_time() = common::ToProtoTimestamp(close_time);
+    Touch(*row, now);
+    tx.Write(*row);
+    *response->mutable_opportunity() = std::move(o);
+    *response->mutable_move() = std::move(move);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status OpportunityService::ReopenOpportunity(const Ctx& ctx,
+                                                   const v1::ReopenOpportunityRequest& request,
+                                                   v1::ReopenOpportunityResponse* response) {
+  absl::StatusOr<int64_t> id = ParseOpportunityName("name", request.name());
+  if (!id.ok()) return id.status();
+  const absl::Time now = common::NowMicros();
+  return store_->Transact("reopening opportunity", [&](OpportunityTx& tx) {
+    absl::StatusOr<StoredOpportunity> row = tx.Lock(*id);
+    if (!row.ok()) return row.status();
+    v1::Opportunity& o = row->opportunity;
+    if (absl::Status s = common::CheckEtag(o.name(), row->version, request.etag()); !s.ok()) {
+      return s;
+    }
+    if (o.has_delete_time()) return Deleted(o);
+    if (absl::Status s = CheckOpportunityReopen(o, request.reason()); !s.ok()) return s;
+    v1::OpportunityStageMove move =
+        MoveFrom(o, v1::OPPORTUNITY_STAGE_MOVE_KIND_REOPENED, ctx, now);
+    move.set_to_state(v1::OPPORTUNITY_STATE_OPEN);
+    move.set_reason(request.reason());
+    if (absl::Status s = tx.InsertMove(row->id, &move); !s.ok()) return s;
+    o.set_state(v1::OPPORTUNITY_STATE_OPEN);
+    o.clear_won_reason();
+    o.clear_lost_reason();
+    o.clear_lost_reason_detail();
+    o.clear_lost_to();
+    o.clear_close_time();
+    Touch(*row, now);
+    tx.Write(*row);
+    *response->mutable_opportunity() = std::move(o);
+    *response->mutable_move() = std::move(move);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status OpportunityService::ListOpportunityStageHistory(
+    const Ctx&, const v1::ListOpportunityStageHistoryRequest& request,
+    v1::ListOpportunityStageHistoryResponse* response) {
+  absl::StatusOr<int64_t> id = ParseOpportunityName("parent", request.parent());
+  if (!id.ok()) return id.status();
+  absl::StatusOr<int> limit = common::ResolvePageSize(request.page_size());
+  if (!limit.ok()) return limit.status();
+  const uint64_t query =
+      common::Fingerprint64({"ListOpportunityStageHistory", request.parent()});
+  absl::StatusOr<std::optional<common::PageCursor>> cursor =
+      DecodeCursor(request.page_token(), query);
+  if (!cursor.ok()) return cursor.status();
+  absl::StatusOr<bool> exists = store_->Exists(*id);
+  if (!exists.ok()) return exists.status();
+  if (!*exists) {
+    return absl::NotFoundError(absl::StrCat("opportunity ", request.parent(), " not found"));
+  }
+  absl::StatusOr<OpportunityPage<v1::OpportunityStageMove>> page =
+      store_->ListMoves(*id, *cursor, *limit);
+  if (!page.ok()) return page.status();
+  if (page->more) {
+    response->set_next_page_token(common::EncodePageToken(
+        query, common::PageCursor{{}, OpportunityStore::MoveId(page->rows.back())}));
+  }
+  for (v1::OpportunityStageMove& move : page->rows) *response->add_moves() = std::move(move);
+  return absl::OkStatus();
+}
+
+// --- the weighted pipeline ----------------------------------------------------------
+
+absl::Status OpportunityService::GetStageProbabilities(
+    const Ctx&, const v1::GetStageProbabilitiesRequest&,
+    v1::OpportunityStageProbabilities* response) {
+  absl::StatusOr<StoredStageProbabilities> table = store_->GetProbabilities();
+  if (!table.ok()) return table.status();
+  *response = ProbabilitiesResource(*table);
+  return absl::OkStatus();
+}
+
+absl::Status OpportunityService::UpdateStageProbabilities(
+    const Ctx& ctx, const v1::UpdateStageProbabilitiesRequest& request,
+    v1::OpportunityStageProbabilities* response) {
+  if (!request.has_stage_probabilities()) {
+    return common::InvalidField("stage_probabilities", "is required");
+  }
+  const v1::OpportunityStageProbabilities& in = request.stage_probabilities();
+  absl::StatusOr<StageProbabilityPercents> percents = ParseStageProbabilities(in.probabilities());
+  if (!percents.ok()) return percents.status();
+  const absl::Time now = common::NowMicros();
+  return store_->Transact("updating stage probabilities", [&](OpportunityTx& tx) {
+    StoredStageProbabilities table = tx.LockProbabilities();
+    if (absl::Status s = common::CheckEtag(kProbabilitiesName, table.version, in.etag()); !s.ok()) {
+      return s;
+    }
+    table.percents = *percents;
+    ++table.version;
+    table.update_actor = ctx.actor;
+    table.update_time = now;
+    tx.WriteProbabilities(table);
+    *response = ProbabilitiesResource(table);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status OpportunityService::GetWeightedPipeline(const Ctx&,
+                                                     const v1::GetWeightedPipelineRequest& request,
+                                                     v1::WeightedPipeline* response) {
+  PipelineScope scope;
+  if (!request.account().empty()) {
+    absl::StatusOr<int64_t> account_id = ParseOpportunityAccountName("account", request.account());
+    if (!account_id.ok()) return account_id.status();
+    scope.account_id = *account_id;
+  }
+  if (absl::Status s = common::CheckIdentifier("owner", request.owner(), kMaxOpportunityOwner,
+                                               /*required=*/false);
+      !s.ok()) {
+    return s;
+  }
+  scope.owner = request.owner();
+  if (!v1::OpportunityClass_IsValid(request.opportunity_class())) {
+    return common::InvalidField("opportunity_class",
+                                "must be A, B, C, D or UNSPECIFIED for every class");
+  }
+  scope.opportunity_class = request.opportunity_class();
+  StoredStageProbabilities table;
+  std::vector<PipelineGroup> groups;
+  if (absl::Status s = store_->ReadPipeline(scope, &table, &groups); !s.ok()) return s;
+  absl::StatusOr<v1::WeightedPipeline> pipeline = ComputeWeightedPipeline(groups, table.percents);
+  if (!pipeline.ok()) return pipeline.status();
+  *response = *std::move(pipeline);
+  if (scope.account_id != 0) response->set_account(absl::StrCat("accounts/", scope.account_id));
+  response->set_owner(scope.owner);
+  response->set_opportunity_class(scope.opportunity_class);
+  response->set_probabilities_etag(common::MakeEtag(kProbabilitiesName, table.version));
+  return absl::OkStatus();
+}
+
+}  // namespace kam::interaction

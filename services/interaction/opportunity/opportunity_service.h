@@ -1,0 +1,66 @@
+// kam.interaction.v1.OpportunityService: the gRPC handlers of the sales
+// pipeline. Each handler checks its request, asks the account service where
+// a write depends on the account (before any transaction), applies the pure
+// rules (opportunity_fields, opportunity_stages, opportunity_qualification,
+// opportunity_pipeline) and the store's steps, and returns an absl::Status
+// that common/grpc_server turns into the gRPC status.
+#ifndef KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_SERVICE_H_
+#define KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_SERVICE_H_
+
+#include "absl/status/status.h"
+#include "common/server/grpc_server.h"
+#include "kam/interaction/v1/opportunity.grpc.pb.h"
+#include "services/interaction/shared/account_client.h"
+#include "services/interaction/opportunity/opportunity_store.h"
+
+namespace kam::interaction {
+
+class OpportunityService final {
+ public:
+  OpportunityService(OpportunityStore* store, AccountClient* accounts)
+      : store_(store), accounts_(accounts) {}
+
+  // Registers the service and every method with `server` (before Start).
+  void Register(common::GrpcServer& server);
+
+  using Ctx = common::CallContext;
+  absl::Status CreateOpportunity(const Ctx&, const v1::CreateOpportunityRequest&,
+                                 v1::Opportunity*);
+  absl::Status GetOpportunity(const Ctx&, const v1::GetOpportunityRequest&, v1::Opportunity*);
+  absl::Status ListOpportunities(const Ctx&, const v1::ListOpportunitiesRequest&,
+                                 v1::ListOpportunitiesResponse*);
+  absl::Status UpdateOpportunity(const Ctx&, const v1::UpdateOpportunityRequest&,
+                                 v1::Opportunity*);
+  absl::Status DeleteOpportunity(const Ctx&, const v1::DeleteOpportunityRequest&,
+                                 v1::Opportunity*);
+  absl::Status UndeleteOpportunity(const Ctx&, const v1::UndeleteOpportunityRequest&,
+                                   v1::Opportunity*);
+  absl::Status MoveOpportunityStage(const Ctx&, const v1::MoveOpportunityStageRequest&,
+                                    v1::MoveOpportunityStageResponse*);
+  absl::Status CloseOpportunity(const Ctx&, const v1::CloseOpportunityRequest&,
+                                v1::CloseOpportunityResponse*);
+  absl::Status ReopenOpportunity(const Ctx&, const v1::ReopenOpportunityRequest&,
+                                 v1::ReopenOpportunityResponse*);
+  absl::Status ListOpportunityStageHistory(const Ctx&,
+                                           const v1::ListOpportunityStageHistoryRequest&,
+                                           v1::ListOpportunityStageHistoryResponse*);
+  absl::Status GetStageProbabilities(const Ctx&, const v1::GetStageProbabilitiesRequest&,
+                                     v1::OpportunityStageProbabilities*);
+  absl::Status UpdateStageProbabilities(const Ctx&, const v1::UpdateStageProbabilitiesRequest&,
+                                        v1::OpportunityStageProbabilities*);
+  absl::Status GetWeightedPipeline(const Ctx&, const v1::GetWeightedPipelineRequest&,
+                                   v1::WeightedPipeline*);
+
+ private:
+  // The account named `name`, live: NOT_FOUND, FAILED_PRECONDITION when
+  // soft-deleted, UNAVAILABLE when the account service cannot be reached.
+  absl::StatusOr<kam::account::v1::Account> LiveAccount(const std::string& name, const Ctx& ctx);
+
+  v1::OpportunityService::Service service_;
+  OpportunityStore* store_;
+  AccountClient* accounts_;
+};
+
+}  // namespace kam::interaction
+
+#endif  // KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_SERVICE_H_
