@@ -7,7 +7,7 @@
 #include "absl/flags/flag.h"
 #include "common/db/migrator.h"
 #include "common/server/run_service.h"
-#include "services/interaction/shared/account_client.h"
+#include "services/interaction/shared/grpc_account_client.h"
 #include "services/interaction/shared/area.h"
 
 ABSL_FLAG(std::string, account_service, "127.0.0.1:50051", "the account service's address");
@@ -28,7 +28,7 @@ class AccountClientModule final : public common::ServiceModule {
   AccountClientModule()
       : client(absl::GetFlag(FLAGS_account_service), absl::GetFlag(FLAGS_account_deadline)) {}
   void Register(common::GrpcServer&) override {}
-  AccountClient client;
+  GrpcAccountClient client;
 };
 
 absl::StatusOr<common::ServiceModules> Build(common::ConnectionPool& pool) {

@@ -1,4 +1,4 @@
-#include "services/interaction/shared/account_client.h"
+#include "services/interaction/shared/grpc_account_client.h"
 
 #include <algorithm>
 
@@ -16,19 +16,19 @@ constexpr int kMaxReadBatch = 64;
 // other service, so two overlap that wait.
 constexpr int kReadLanes = 2;
 
-AccountClient::AccountClient(const std::string& address, absl::Duration deadline)
+GrpcAccountClient::GrpcAccountClient(const std::string& address, absl::Duration deadline)
     : stub_(v1::AccountService::NewStub(common::DependencyChannel(address))),
       deadline_(deadline),
       account_reads_(
           [this](const std::vector<const AccountRead*>& reads) { return ReadBatch(reads); },
           kMaxReadBatch, kReadLanes) {}
 
-absl::StatusOr<v1::Account> AccountClient::GetAccount(const std::string& name,
+absl::StatusOr<v1::Account> GrpcAccountClient::GetAccount(const std::string& name,
                                                       const common::CallContext* caller) {
   return account_reads_.Call(AccountRead{&name, caller});
 }
 
-std::vector<AccountClient::ReadResult> AccountClient::ReadBatch(
+std::vector<GrpcAccountClient::ReadResult> GrpcAccountClient::ReadBatch(
     const std::vector<const AccountRead*>& reads) {
   std::vector<ReadResult> results;
   results.reserve(reads.size());
@@ -62,7 +62,7 @@ std::vector<AccountClient::ReadResult> AccountClient::ReadBatch(
   return results;
 }
 
-absl::StatusOr<v1::Account> AccountClient::GetOneAccount(const std::string& name,
+absl::StatusOr<v1::Account> GrpcAccountClient::GetOneAccount(const std::string& name,
                                                          const common::CallContext* caller) {
   v1::GetAccountRequest request;
   request.set_name(name);
@@ -70,7 +70,7 @@ absl::StatusOr<v1::Account> AccountClient::GetOneAccount(const std::string& name
                                 deadline_, kAccountService);
 }
 
-absl::StatusOr<v1::Contact> AccountClient::GetContact(const std::string& name,
+absl::StatusOr<v1::Contact> GrpcAccountClient::GetContact(const std::string& name,
                                                       const common::CallContext* caller) {
   v1::GetContactRequest request;
   request.set_name(name);
@@ -78,7 +78,7 @@ absl::StatusOr<v1::Contact> AccountClient::GetContact(const std::string& name,
                                 deadline_, kAccountService);
 }
 
-absl::StatusOr<std::vector<v1::Account>> AccountClient::BatchGetAccounts(
+absl::StatusOr<std::vector<v1::Account>> GrpcAccountClient::BatchGetAccounts(
     const std::vector<std::string>& names, const common::CallContext* caller) {
   v1::BatchGetAccountsRequest request;
   for (const std::string& name : names) request.add_names(name);
@@ -89,7 +89,7 @@ absl::StatusOr<std::vector<v1::Account>> AccountClient::BatchGetAccounts(
   return std::vector<v1::Account>(response->accounts().begin(), response->accounts().end());
 }
 
-absl::StatusOr<v1::ListAccountsResponse> AccountClient::ListAccounts(
+absl::StatusOr<v1::ListAccountsResponse> GrpcAccountClient::ListAccounts(
     const v1::ListAccountsRequest& request, const common::CallContext* caller) {
   return common::CallDependency(*stub_, &v1::AccountService::Stub::ListAccounts, request, caller,
                                 deadline_, kAccountService);

@@ -1,0 +1,53 @@
+// An in-memory AccountClient for unit tests of the interaction handlers:
+// holds the accounts and contacts a test puts in, answers NOT_FOUND for the
+// others, and answers every call UNAVAILABLE while the "account service" is
+// down, as GrpcAccountClient does when it cannot reach it.
+#ifndef KAM_SERVICES_INTERACTION_SHARED_FAKE_ACCOUNT_CLIENT_H_
+#define KAM_SERVICES_INTERACTION_SHARED_FAKE_ACCOUNT_CLIENT_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "services/interaction/shared/account_client.h"
+
+namespace kam::interaction {
+
+class FakeAccountClient final : public AccountClient {
+ public:
+  // Adds or replaces an account (by its name) or a contact.
+  void Put(account::v1::Account account);
+  void Put(account::v1::Contact contact);
+  // A live account "accounts/<id>" with credit terms in `currency`, for tests
+  // that need any account at all.
+  account::v1::Account PutAccount(int64_t id, const std::string& currency = "EUR");
+
+  // While down, every call is UNAVAILABLE.
+  void SetDown(bool down);
+  // How many calls were made (whatever their answer).
+  int calls() const;
+
+  absl::StatusOr<account::v1::Account> GetAccount(const std::string& name,
+                                                  const common::CallContext* caller) override;
+  absl::StatusOr<account::v1::Contact> GetContact(const std::string& name,
+                                                  const common::CallContext* caller) override;
+  absl::StatusOr<std::vector<account::v1::Account>> BatchGetAccounts(
+      const std::vector<std::string>& names, const common::CallContext* caller) override;
+  // Every account, in name order, one page; the filter is not applied.
+  absl::StatusOr<account::v1::ListAccountsResponse> ListAccounts(
+      const account::v1::ListAccountsRequest& request, const common::CallContext* caller) override;
+
+ private:
+  absl::Status Answer() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  mutable absl::Mutex mu_;
+  std::map<std::string, account::v1::Account> accounts_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, account::v1::Contact> contacts_ ABSL_GUARDED_BY(mu_);
+  bool down_ ABSL_GUARDED_BY(mu_) = false;
+  int calls_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace kam::interaction
+
+#endif  // KAM_SERVICES_INTERACTION_SHARED_FAKE_ACCOUNT_CLIENT_H_
