@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "common/base/fingerprint.h"
 #include "gtest/gtest.h"
+#include "kam/account/v1/account.pb.h"
 
 namespace kam::common {
 namespace {
@@ -90,6 +91,26 @@ TEST(CheckEtagTest, UpperCaseOrPaddedCopyOfCurrentEtagIsAborted) {
   }
   EXPECT_EQ(CheckEtag("accounts/42", 5, etag + " ").code(), absl::StatusCode::kAborted);
   EXPECT_EQ(CheckEtag("accounts/42", 5, "\"" + etag + "\"").code(), absl::StatusCode::kAborted);
+}
+
+TEST(StampTest, CreateThenWriteMoveVersionTimeAndEtag) {
+  account::v1::Account account;
+  account.set_name("accounts/7");
+  int64_t version = 0;
+  const absl::Time created = absl::FromUnixSeconds(1'700'000'000);
+  StampCreate(&version, &account, created);
+  EXPECT_EQ(version, 1);
+  EXPECT_EQ(account.create_time().seconds(), 1'700'000'000);
+  EXPECT_EQ(account.update_time().seconds(), 1'700'000'000);
+  EXPECT_EQ(account.etag(), MakeEtag("accounts/7", 1));
+  StampWrite(&version, &account, created + absl::Seconds(5));
+  EXPECT_EQ(version, 2);
+  EXPECT_EQ(account.create_time().seconds(), 1'700'000'000);
+  EXPECT_EQ(account.update_time().seconds(), 1'700'000'005);
+  EXPECT_EQ(account.etag(), MakeEtag("accounts/7", 2));
+  EXPECT_TRUE(CheckEtag("accounts/7", 2, account.etag()).ok());
+  EXPECT_EQ(CheckEtag("accounts/7", 2, MakeEtag("accounts/7", 1)).code(),
+            absl::StatusCode::kAborted);
 }
 
 }  // namespace
