@@ -8,6 +8,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/base/fingerprint.h"
 #include "common/base/log.h"
 #include "common/db/sql_error.h"
@@ -16,6 +18,14 @@ namespace kam::common {
 namespace {
 
 constexpr int kLockWaitSeconds = 120;
+
+// A checksum recorded for this same migration before (see PreviousChecksums),
+// or by the earlier migrator, which took the fingerprint of the whole text.
+bool IsEarlierChecksum(const Migration& migration, const std::string& recorded) {
+  if (recorded == FingerprintHex(Fingerprint64(migration.sql))) return true;
+  const std::vector<std::string> previous = PreviousChecksums(migration.sql);
+  return std::find(previous.begin(), previous.end(), recorded) != previous.end();
+}
 
 absl::Status Apply(SqlConnection& connection, const std::vector<Migration>& migrations) {
   connection.Execute(
@@ -44,13 +54,16 @@ absl::Status Apply(SqlConnection& connection, const std::vector<Migration>& migr
             [](const Migration* a, const Migration* b) { return a->version < b->version; });
 
   for (const Migration* m : ordered) {
-    const std::string checksum = FingerprintHex(Fingerprint64(m->sql));
+    const std::string checksum = MigrationChecksum(m->sql);
     if (auto it = applied.find(m->version); it != applied.end()) {
-      if (it->second != checksum) {
+      if (it->second == checksum) continue;
+      if (!IsEarlierChecksum(*m, it->second)) {
         return absl::FailedPreconditionError(
             absl::StrCat("migration ", m->version, "_", m->name,
                          " changed after it was applied; add a new migration instead"));
       }
+      connection.Update("UPDATE kam_schema_migrations SET checksum = ? WHERE version = ?", checksum,
+                        m->version);
       continue;
     }
     for (const std::string& statement : SplitSqlStatements(m->sql)) {
@@ -95,6 +108,55 @@ absl::Status ApplyMigrations(ConnectionPool& pool, const std::vector<Migration>&
         {{"error_code", e.getErrorCode()}, {"error", e.what()}});
     return SqlErrorToStatus(e.getErrorCode(), "applying migrations");
   }
+}
+
+std::string MigrationChecksum(absl::string_view sql) {
+  // White space counts only where it separates two words ("NOT NULL"), and
+  // quoted text is kept as it is.
+  const auto is_word = [](char c) {
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
+  };
+  std::string folded;
+  for (const std::string& statement : SplitSqlStatements(sql)) {
+    bool space = false;
+    for (size_t i = 0; i < statement.size(); ++i) {
+      const char c = statement[i];
+      if (absl::ascii_isspace(static_cast<unsigned char>(c))) {
+        space = true;
+        continue;
+      }
+      if (space && !folded.empty() && is_word(folded.back()) && is_word(c)) folded.push_back(' ');
+      space = false;
+      folded.push_back(c);
+      if (c == '\'' || c == '"' || c == '`') {
+        for (++i; i < statement.size(); ++i) {
+          folded.push_back(statement[i]);
+          if (statement[i] == '\\' && c != '`' && i + 1 < statement.size()) {
+            folded.push_back(statement[++i]);
+          } else if (statement[i] == c) {
+            break;  // a doubled quote reads as two quoted runs: the same text either way
+          }
+        }
+      }
+    }
+    folded.push_back(';');
+  }
+  return FingerprintHex(Fingerprint64(folded));
+}
+
+std::vector<std::string> PreviousChecksums(absl::string_view sql) {
+  constexpr absl::string_view kMarker = "-- previous checksum: ";
+  std::vector<std::string> checksums;
+  for (absl::string_view line : absl::StrSplit(sql, '\n')) {
+    line = absl::StripAsciiWhitespace(line);
+    if (!absl::ConsumePrefix(&line, kMarker)) continue;
+    if (line.size() == 16 && std::all_of(line.begin(), line.end(), [](char c) {
+          return absl::ascii_isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f');
+        })) {
+      checksums.emplace_back(line);
+    }
+  }
+  return checksums;
 }
 
 std::vector<std::string> SplitSqlStatements(absl::string_view text) {

@@ -151,23 +151,48 @@ INSERT IGNORE INTO accounts (id, display_name) VALUES (1, 'O''Brien & Sons; Ltd.
             "INSERT IGNORE INTO accounts (id, display_name) VALUES (1, 'O''Brien & Sons; Ltd.')");
 }
 
-// DISABLED: MySQL and MariaDB start a "--" comment only when the second dash
-// is followed by white space or a control character; "5--2" is 5 - (-2).
-// SplitSqlStatements (migrator.cc:117) treats every "--" as a comment, so
-// "UPDATE t SET n = n--1; SELECT 2;" loses "-1; SELECT 2;" and comes out as
-// the single statement "UPDATE t SET n = n".
+// MySQL and MariaDB start a "--" comment only when the second dash is
+// followed by white space or a control character; "5--2" is 5 - (-2).
 TEST(SplitSqlStatementsTest, DoubleDashWithoutSpaceIsNotAComment) {
   EXPECT_EQ(SplitSqlStatements("UPDATE t SET n = n--1; SELECT 2;"),
             (Statements{"UPDATE t SET n = n--1", "SELECT 2"}));
 }
 
-// DISABLED: "/*! ... */" (MySQL) and "/*M! ... */" (MariaDB) are executable
-// comments whose content the server runs; SplitSqlStatements
-// (migrator.cc:123-126) drops them like any block comment, so
-// "/*!40101 SET NAMES utf8mb4 */;" silently becomes nothing.
+// "/*! ... */" (MySQL) and "/*M! ... */" (MariaDB) are executable comments
+// whose content the server runs: they are kept, not dropped as comments.
 TEST(SplitSqlStatementsTest, ExecutableCommentsAreKept) {
   EXPECT_EQ(SplitSqlStatements("/*!40101 SET NAMES utf8mb4 */; SELECT 1;"),
             (Statements{"/*!40101 SET NAMES utf8mb4 */", "SELECT 1"}));
+}
+
+TEST(MigrationChecksumTest, CommentsAndLayoutDoNotCountStatementsDo) {
+  const std::string checksum = MigrationChecksum(
+      "-- The accounts.\nCREATE TABLE a (\n  id BIGINT NOT NULL,\n  name TEXT\n);\n");
+  EXPECT_EQ(checksum.size(), 16u);
+  EXPECT_EQ(MigrationChecksum("/* the accounts */ CREATE TABLE a (id BIGINT NOT NULL,\n"
+                              "                                name TEXT);"),
+            checksum);
+  EXPECT_EQ(MigrationChecksum("CREATE TABLE a (id BIGINT NOT NULL, name TEXT)"), checksum);
+  EXPECT_NE(MigrationChecksum("CREATE TABLE a (id BIGINT NOT NULL, name VARCHAR(10))"), checksum);
+  EXPECT_NE(MigrationChecksum("CREATE TABLE a (id BIGINT NOT NULL); CREATE TABLE b (x INT)"),
+            MigrationChecksum("CREATE TABLE a (id BIGINT NOT NULL)"));
+  // Words stay apart, and quoted text keeps its spaces.
+  EXPECT_NE(MigrationChecksum("SELECT a b"), MigrationChecksum("SELECT ab"));
+  EXPECT_NE(MigrationChecksum("INSERT INTO t VALUES ('a  b')"),
+            MigrationChecksum("INSERT INTO t VALUES ('a b')"));
+  EXPECT_EQ(MigrationChecksum("INSERT INTO t VALUES ( 'it''s' , 2 )"),
+            MigrationChecksum("INSERT INTO t VALUES ('it''s', 2)"));
+}
+
+TEST(PreviousChecksumsTest, ReadsMarkedLinesOnly) {
+  EXPECT_EQ(PreviousChecksums("-- previous checksum: 0123456789abcdef\n"
+                              "CREATE TABLE a (id INT);\n"
+                              "  -- previous checksum: fedcba9876543210  \n"
+                              "-- previous checksum: 0123\n"              // too short
+                              "-- previous checksum: 0123456789ABCDEF\n"  // not lower case
+                              "-- the previous checksum: 1111111111111111\n"),
+            (Statements{"0123456789abcdef", "fedcba9876543210"}));
+  EXPECT_TRUE(PreviousChecksums("CREATE TABLE a (id INT)").empty());
 }
 
 }  // namespace

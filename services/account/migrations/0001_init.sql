@@ -1,5 +1,7 @@
 -- The account service's schema (kam_account). Times are UTC DATETIME(6).
--- Every statement can run again (IF NOT EXISTS): see common/migrator.h.
+-- Every statement can run again (IF NOT EXISTS): see common/db/migrator.h.
+-- A database migrated before comments and layout stopped counting holds
+-- previous checksum: 5dfd67ca3c6ddefa
 
 CREATE TABLE IF NOT EXISTS accounts (
   id BIGINT NOT NULL PRIMARY KEY,

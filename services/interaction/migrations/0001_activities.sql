@@ -1,7 +1,9 @@
 -- The activity area of the interaction service (schema kam_interaction):
 -- activities, contact records, the quiet-hours policy and the visit cadence.
 -- Times are UTC DATETIME(6). Every statement can run again (IF NOT EXISTS,
--- INSERT IGNORE): see common/migrator.h.
+-- INSERT IGNORE): see common/db/migrator.h.
+-- A database migrated before comments and layout stopped counting holds
+-- previous checksum: 6606d245e5587b5d
 
 -- One row per activity (activities/{id}). Other areas may read it: the cost
 -- to serve of an account is SUM(cost_minor) over its rows with
@@ -27,8 +29,7 @@ CREATE TABLE IF NOT EXISTS activities (
   team_members_text TEXT NULL,
   creator VARCHAR(256) NOT NULL DEFAULT '',
   version BIGINT NOT NULL DEFAULT 1,
-  create_time DATETIME(6) NOT NULL,
-  update_time DATETIME(6) NOT NULL,
+  create_time DATETIME(6) NOT NULL, update_time DATETIME(6) NOT NULL,
   delete_time DATETIME(6) NULL,
   create_request_id VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL,
   create_request_hash CHAR(16) CHARACTER SET ascii NULL,
@@ -82,7 +83,7 @@ CREATE TABLE IF NOT EXISTS contact_record_entries (
   UNIQUE KEY uk_contact_record_entries_request (create_request_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;
 
--- The quiet-hours policy (domain.md §7): one row, id 1, in the API's text
+-- The quiet-hours policy (docs/domain.md §7): one row, id 1, in the API's text
 -- forms ("MM-DD", "HH:MM"); holidays are "YYYY-MM-DD" dates separated by ','.
 CREATE TABLE IF NOT EXISTS quiet_hours_policy (
   id TINYINT NOT NULL PRIMARY KEY,

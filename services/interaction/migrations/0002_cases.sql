@@ -1,7 +1,9 @@
 -- Service cases, their audit trail, SLA policies and their change history,
 -- the routing table, and satisfaction surveys (kam_interaction). Times are
 -- UTC DATETIME(6). Every statement can run again (IF NOT EXISTS, INSERT
--- IGNORE): see common/migrator.h.
+-- IGNORE): see common/db/migrator.h.
+-- A database migrated before comments and layout stopped counting holds
+-- previous checksum: f7fc484826aace8b
 
 CREATE TABLE IF NOT EXISTS cases (
   id BIGINT NOT NULL PRIMARY KEY,
@@ -32,8 +34,7 @@ CREATE TABLE IF NOT EXISTS cases (
   first_response_escalated TINYINT NOT NULL DEFAULT 0,
   resolution_escalated TINYINT NOT NULL DEFAULT 0,
   version BIGINT NOT NULL DEFAULT 1,
-  create_time DATETIME(6) NOT NULL,
-  update_time DATETIME(6) NOT NULL,
+  create_time DATETIME(6) NOT NULL, update_time DATETIME(6) NOT NULL,
   create_request_id VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL,
   create_request_hash CHAR(16) CHARACTER SET ascii NULL,
   UNIQUE KEY uk_cases_create_request (create_request_id),
@@ -113,7 +114,7 @@ CREATE TABLE IF NOT EXISTS sla_policy_changes (
   KEY ix_sla_policy_changes_policy (priority, tier, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;
 
--- Where each case type starts (domain.md §7). Seeded with the defaults of
+-- Where each case type starts (docs/domain.md §7). Seeded with the defaults of
 -- case_rules.h; ROUTINE_REQUEST (1) always stays at SERVICE_CENTRE (1).
 CREATE TABLE IF NOT EXISTS case_routes (
   case_type TINYINT NOT NULL PRIMARY KEY,

@@ -1,13 +1,15 @@
 -- The billing area of the interaction service (kam_interaction): orders,
 -- invoices, payments and their allocations. Amounts are BIGINT minor units
 -- of `currency` (ISO 4217); times are UTC DATETIME(6). Every statement can
--- run again (IF NOT EXISTS): see common/migrator.h.
+-- run again (IF NOT EXISTS): see common/db/migrator.h.
 --
 -- Other readers (the facts stream for scoring) may rely on:
 --   orders.status    1 OPEN, 2 INVOICED, 3 CANCELLED
 --   invoices.status  1 OPEN, 2 PAID, 3 VOID
 --   invoices.paid_minor is the sum of its payment_allocations.amount_minor;
 --   gross profit of an invoice = amount_minor - cost_minor.
+-- A database migrated before comments and layout stopped counting holds
+-- previous checksum: 2c5fe9b82967247f
 
 -- One row per account that has had a billing write. Every billing write of
 -- an account locks its row first (INSERT ... ON DUPLICATE KEY UPDATE takes
@@ -31,8 +33,7 @@ CREATE TABLE IF NOT EXISTS orders (
   cancel_reason VARCHAR(1000) NOT NULL DEFAULT '',
   actor VARCHAR(256) NOT NULL DEFAULT '',
   version BIGINT NOT NULL DEFAULT 1,
-  create_time DATETIME(6) NOT NULL,
-  update_time DATETIME(6) NOT NULL,
+  create_time DATETIME(6) NOT NULL, update_time DATETIME(6) NOT NULL,
   create_request_id VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL,
   create_request_hash CHAR(16) CHARACTER SET ascii NULL,
   UNIQUE KEY uk_orders_create_request (create_request_id),
@@ -59,8 +60,7 @@ CREATE TABLE IF NOT EXISTS invoices (
   description VARCHAR(1000) NOT NULL DEFAULT '',
   actor VARCHAR(256) NOT NULL DEFAULT '',
   version BIGINT NOT NULL DEFAULT 1,
-  create_time DATETIME(6) NOT NULL,
-  update_time DATETIME(6) NOT NULL,
+  create_time DATETIME(6) NOT NULL, update_time DATETIME(6) NOT NULL,
   create_request_id VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL,
   create_request_hash CHAR(16) CHARACTER SET ascii NULL,
   UNIQUE KEY uk_invoices_create_request (create_request_id),

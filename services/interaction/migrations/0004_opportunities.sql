@@ -1,6 +1,8 @@
--- The opportunity pipeline's tables in kam_interaction (domain.md §6).
+-- The opportunity pipeline's tables in kam_interaction (docs/domain.md §6).
 -- Times are UTC DATETIME(6). Every statement can run again (IF NOT EXISTS,
--- INSERT IGNORE): see common/migrator.h.
+-- INSERT IGNORE): see common/db/migrator.h.
+-- A database migrated before comments and layout stopped counting holds
+-- previous checksum: dead14d0fc7225dc
 
 CREATE TABLE IF NOT EXISTS opportunities (
   id BIGINT NOT NULL PRIMARY KEY,
@@ -59,8 +61,7 @@ CREATE TABLE IF NOT EXISTS opportunities (
   lost_to VARCHAR(200) NOT NULL DEFAULT '',
   close_time DATETIME(6) NULL,
   version BIGINT NOT NULL DEFAULT 1,
-  create_time DATETIME(6) NOT NULL,
-  update_time DATETIME(6) NOT NULL,
+  create_time DATETIME(6) NOT NULL, update_time DATETIME(6) NOT NULL,
   delete_time DATETIME(6) NULL,
   create_request_id VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL,
   create_request_hash CHAR(16) CHARACTER SET ascii NULL,
