@@ -154,32 +154,28 @@ class Parser {
 
   // and_expr := or_expr { "AND" or_expr }
   absl::StatusOr<FilterNode> ParseAnd(int depth) {
-    std::vector<FilterNode> children;
-    while (true) {
-      absl::StatusOr<FilterNode> child = ParseOr(depth);
-      if (!child.ok()) return child.status();
-      children.push_back(*std::move(child));
-      SkipSpace();
-      absl::StatusOr<bool> more = ConsumeKeyword("AND");
-      if (!more.ok()) return more.status();
-      if (!*more) break;
-    }
-    return Combine(FilterNode::Kind::kAnd, std::move(children));
+    return ParseList(FilterNode::Kind::kAnd, "AND", depth, &Parser::ParseOr);
   }
 
   // or_expr := factor { "OR" factor }
   absl::StatusOr<FilterNode> ParseOr(int depth) {
+    return ParseList(FilterNode::Kind::kOr, "OR", depth, &Parser::ParseFactor);
+  }
+
+  // item { keyword item }, as one node of `kind`.
+  absl::StatusOr<FilterNode> ParseList(FilterNode::Kind kind, absl::string_view keyword, int depth,
+                                       absl::StatusOr<FilterNode> (Parser::*parse_item)(int)) {
     std::vector<FilterNode> children;
     while (true) {
-      absl::StatusOr<FilterNode> child = ParseFactor(depth);
+      absl::StatusOr<FilterNode> child = (this->*parse_item)(depth);
       if (!child.ok()) return child.status();
       children.push_back(*std::move(child));
       SkipSpace();
-      absl::StatusOr<bool> more = ConsumeKeyword("OR");
+      absl::StatusOr<bool> more = ConsumeKeyword(keyword);
       if (!more.ok()) return more.status();
       if (!*more) break;
     }
-    return Combine(FilterNode::Kind::kOr, std::move(children));
+    return Combine(kind, std::move(children));
   }
 
   // factor := comparison | "(" and_expr ")"
@@ -266,6 +262,12 @@ class Parser {
   absl::StatusOr<FilterOp> ParseOp(absl::string_view field) {
     const auto next_is = [&](char c) { return pos_ + 1 < text_.size() && text_[pos_ + 1] == c; };
     if (!AtEnd()) {
+      // "<=" or "<" (and ">=" or ">").
+      auto with_or_without_eq = [&](FilterOp with_eq, FilterOp without) {
+        const bool eq = next_is('=');
+        pos_ += eq ? 2 : 1;
+        return eq ? with_eq : without;
+      };
       switch (Peek()) {
         case '=': pos_ += 1; return FilterOp::kEq;
         case '!':
@@ -274,20 +276,8 @@ class Parser {
             return FilterOp::kNe;
           }
           return Error(absl::StrCat("expected '=' after '!' at offset ", pos_ + 1));
-        case '<':
-          if (next_is('=')) {
-            pos_ += 2;
-            return FilterOp::kLe;
-          }
-          pos_ += 1;
-          return FilterOp::kLt;
-        case '>':
-          if (next_is('=')) {
-            pos_ += 2;
-            return FilterOp::kGe;
-          }
-          pos_ += 1;
-          return FilterOp::kGt;
+        case '<': return with_or_without_eq(FilterOp::kLe, FilterOp::kLt);
+        case '>': return with_or_without_eq(FilterOp::kGe, FilterOp::kGt);
         case ':':
           // AIP-160's "has" operator; say so rather than "expected an
           // operator", since ':' is what many callers try first.

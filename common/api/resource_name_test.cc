@@ -13,6 +13,14 @@
 namespace kam::common {
 namespace {
 
+// The status of a parse that must fail.
+absl::Status ParseError(absl::string_view field, absl::string_view name,
+                        std::initializer_list<absl::string_view> collections) {
+  absl::StatusOr<std::vector<int64_t>> ids = ParseResourceName(field, name, collections);
+  EXPECT_FALSE(ids.ok()) << name;
+  return ids.status();
+}
+
 constexpr char kContactPattern[] =
     "contact.name must look like accounts/{account}/contacts/{contact} (got ";
 
@@ -48,20 +56,9 @@ TEST(ParseResourceNameTest, AcceptsInt64Max) {
 }
 
 TEST(ParseResourceNameTest, EmptyIsRequired) {
-  const absl::StatusOr<std::vector<int64_t>> ids =
-      ParseResourceName("account.name", "", {"accounts"});
-  ASSERT_FALSE(ids.ok());
-  EXPECT_EQ(ids.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(ids.status().message(), "account.name is required");
-}
-
-TEST(ParseResourceNameTest, MessageShowsPatternAndInput) {
-  const absl::StatusOr<std::vector<int64_t>> ids =
-      ParseResourceName("account.name", "accounts/abc", {"accounts"});
-  ASSERT_FALSE(ids.ok());
-  EXPECT_EQ(ids.status().message(),
-            "account.name must look like accounts/{account} (got "
-            "\"accounts/abc\")");
+  const absl::Status status = ParseError("account.name", "", {"accounts"});
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(), "account.name is required");
 }
 
 TEST(ParseResourceNameTest, PatternUsesSingularPlaceholders) {
@@ -103,22 +100,16 @@ TEST(ParseResourceNameTest, RejectsIdsOutsideInt64) {
   ExpectMalformedContact("accounts/42/contacts/18446744073709551616");
 }
 
-TEST(ParseResourceNameTest, LongInputIsCutTo64BytesInTheMessage) {
+// The message shows the pattern and the input, cut to 64 bytes and escaped.
+TEST(ParseResourceNameTest, MessageShowsPatternAndInput) {
+  EXPECT_EQ(ParseError("account.name", "accounts/abc", {"accounts"}).message(),
+            "account.name must look like accounts/{account} (got \"accounts/abc\")");
   const std::string name = "accounts/" + std::string(1000, '9');
-  const absl::StatusOr<std::vector<int64_t>> ids =
-      ParseResourceName("account.name", name, {"accounts"});
-  ASSERT_FALSE(ids.ok());
-  EXPECT_EQ(ids.status().message(), "account.name must look like accounts/{account} (got \"" +
-                                        name.substr(0, 64) + "...\")");
-}
-
-TEST(ParseResourceNameTest, BinaryInputIsEscapedInTheMessage) {
-  const absl::StatusOr<std::vector<int64_t>> ids =
-      ParseResourceName("account.name", "accounts/\xff\n", {"accounts"});
-  ASSERT_FALSE(ids.ok());
-  EXPECT_EQ(ids.status().message(),
-            "account.name must look like accounts/{account} (got "
-            "\"accounts/\\xff\\n\")");
+  EXPECT_EQ(
+      ParseError("account.name", name, {"accounts"}).message(),
+      "account.name must look like accounts/{account} (got \"" + name.substr(0, 64) + "...\")");
+  EXPECT_EQ(ParseError("account.name", "accounts/\xff\n", {"accounts"}).message(),
+            "account.name must look like accounts/{account} (got \"accounts/\\xff\\n\")");
 }
 
 TEST(FormatResourceNameTest, FormatsPairs) {

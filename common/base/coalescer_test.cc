@@ -63,24 +63,30 @@ TEST(CoalescerTest, ALoneCallRunsAtOnceInABatchOfItsOwn) {
   EXPECT_EQ(query.batches(), (std::vector<std::vector<int>>{{4}, {5}}));
 }
 
+// Calls `calls` from `threads` threads, `per_thread` times each, with inputs
+// distinct across threads; returns how many calls got another input's row.
+int CallFromThreads(Coalescer<int, std::string>& calls, int threads, int per_thread) {
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> running;
+  for (int t = 0; t < threads; ++t) {
+    running.emplace_back([&, t] {
+      for (int i = 0; i < per_thread; ++i) {
+        const int input = t * 1000 + i;
+        if (calls.Call(input) != absl::StrCat("row-", input)) ++wrong;
+      }
+    });
+  }
+  for (std::thread& thread : running) thread.join();
+  return wrong.load();
+}
+
 TEST(CoalescerTest, ConcurrentCallsShareBatchesAndEachGetsItsOwnOutput) {
   FakeQuery query(absl::Milliseconds(2));
   Coalescer<int, std::string> calls(
       [&](const std::vector<const int*>& inputs) { return query.Run(inputs); }, 8);
   constexpr int kThreads = 16;
   constexpr int kCallsPerThread = 50;
-  std::atomic<int> wrong{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      for (int i = 0; i < kCallsPerThread; ++i) {
-        const int input = t * 1000 + i;
-        if (calls.Call(input) != absl::StrCat("row-", input)) ++wrong;
-      }
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
-  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(CallFromThreads(calls, kThreads, kCallsPerThread), 0);
   const std::vector<std::vector<int>> batches = query.batches();
   size_t calls_seen = 0, largest = 0;
   for (const auto& batch : batches) {
@@ -101,18 +107,7 @@ TEST(CoalescerTest, UpToMaxInFlightBatchesRunAtOnceAndEveryCallIsAnsweredOnce) {
       /*max_in_flight=*/2);
   constexpr int kThreads = 12;
   constexpr int kCallsPerThread = 40;
-  std::atomic<int> wrong{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      for (int i = 0; i < kCallsPerThread; ++i) {
-        const int input = t * 1000 + i;
-        if (calls.Call(input) != absl::StrCat("row-", input)) ++wrong;
-      }
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
-  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(CallFromThreads(calls, kThreads, kCallsPerThread), 0);
   std::vector<int> seen;
   for (const auto& batch : query.batches()) {
     EXPECT_LE(batch.size(), 4u);

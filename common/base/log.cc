@@ -21,6 +21,19 @@ const char* LevelName(LogLevel level) {
   return "info";
 }
 
+// JSON's two-character escapes for the characters that have one (and that
+// this writer uses), or null.
+const char* ShortEscape(unsigned char c) {
+  switch (c) {
+    case '"': return "\\\"";
+    case '\\': return "\\\\";
+    case '\n': return "\\n";
+    case '\t': return "\\t";
+    case '\r': return "\\r";
+    default: return nullptr;
+  }
+}
+
 }  // namespace
 
 void AppendJsonString(std::string* out, absl::string_view text) {
@@ -39,28 +52,10 @@ void AppendJsonString(std::string* out, absl::string_view text) {
       continue;
     }
     const auto c = static_cast<unsigned char>(text[0]);
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        text.remove_prefix(1);
-        continue;
-      case '\\':
-        out->append("\\\\");
-        text.remove_prefix(1);
-        continue;
-      case '\n':
-        out->append("\\n");
-        text.remove_prefix(1);
-        continue;
-      case '\t':
-        out->append("\\t");
-        text.remove_prefix(1);
-        continue;
-      case '\r':
-        out->append("\\r");
-        text.remove_prefix(1);
-        continue;
-      default: break;
+    if (const char* escape = ShortEscape(c); escape != nullptr) {
+      out->append(escape);
+      text.remove_prefix(1);
+      continue;
     }
     if (c < 0x20) {
       static const char kHex[] = "0123456789abcdef";

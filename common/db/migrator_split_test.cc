@@ -9,119 +9,91 @@ namespace {
 
 using Statements = std::vector<std::string>;
 
-TEST(SplitSqlStatementsTest, SplitsAtSemicolonsAndTrims) {
-  EXPECT_EQ(SplitSqlStatements("CREATE TABLE a (x INT);\nCREATE TABLE b (y INT);\n"),
-            (Statements{"CREATE TABLE a (x INT)", "CREATE TABLE b (y INT)"}));
-  EXPECT_EQ(SplitSqlStatements("  SELECT 1 ;\t\r\n  SELECT 2  "),
-            (Statements{"SELECT 1", "SELECT 2"}));
-}
+struct SplitCase {
+  std::string input;
+  Statements expected;
+};
 
-TEST(SplitSqlStatementsTest, LastStatementNeedsNoSemicolon) {
-  EXPECT_EQ(SplitSqlStatements("SELECT 1"), (Statements{"SELECT 1"}));
-  EXPECT_EQ(SplitSqlStatements("SELECT 1; SELECT 2"), (Statements{"SELECT 1", "SELECT 2"}));
-}
+// SQL text and the statements it splits into.
+const SplitCase kSplits[] = {
+    // Splits at semicolons and trims.
+    {"CREATE TABLE a (x INT);\nCREATE TABLE b (y INT);\n",
+     Statements{"CREATE TABLE a (x INT)", "CREATE TABLE b (y INT)"}},
+    {"  SELECT 1 ;\t\r\n  SELECT 2  ", Statements{"SELECT 1", "SELECT 2"}},
+    // Last statement needs no semicolon.
+    {"SELECT 1", Statements{"SELECT 1"}},
+    {"SELECT 1; SELECT 2", Statements{"SELECT 1", "SELECT 2"}},
+    // Empty statements are dropped.
+    {"", Statements{}},
+    {" \n\t ", Statements{}},
+    {";;; ;\n;", Statements{}},
+    {";SELECT 1;;SELECT 2;;", Statements{"SELECT 1", "SELECT 2"}},
+    // Inner layout is kept.
+    {"\nCREATE TABLE t (\n  a INT,\n  b INT\n);\n",
+     Statements{"CREATE TABLE t (\n  a INT,\n  b INT\n)"}},
+    // Semicolons inside quotes do not split.
+    {"INSERT INTO t VALUES ('a;b'); SELECT 2",
+     Statements{"INSERT INTO t VALUES ('a;b')", "SELECT 2"}},
+    {"SELECT \"a;b\"; SELECT 2", Statements{"SELECT \"a;b\"", "SELECT 2"}},
+    {"CREATE TABLE `we;ird` (x INT); SELECT 2",
+     Statements{"CREATE TABLE `we;ird` (x INT)", "SELECT 2"}},
+    // Other quote kinds inside a quote.
+    {"SELECT \"it's; fine\"; SELECT 'say \"hi;\"'; SELECT '`;`'",
+     Statements{"SELECT \"it's; fine\"", "SELECT 'say \"hi;\"'", "SELECT '`;`'"}},
+    // Doubled quotes stay inside.
+    // An empty string literal right before the separator.
+    {"SELECT 'it''s; ok'; SELECT 2", Statements{"SELECT 'it''s; ok'", "SELECT 2"}},
+    {"SELECT \"a\"\";b\"; SELECT 2", Statements{"SELECT \"a\"\";b\"", "SELECT 2"}},
+    {"SELECT `a``;b` FROM t; SELECT 2", Statements{"SELECT `a``;b` FROM t", "SELECT 2"}},
+    {"SELECT ''; SELECT 2", Statements{"SELECT ''", "SELECT 2"}},
+    // Backslash escapes in strings.
+    // An escaped backslash ends right before the closing quote.
+    {"SELECT 'it\\'s; ok'; SELECT 2", Statements{"SELECT 'it\\'s; ok'", "SELECT 2"}},
+    {"SELECT \"a\\\";b\"; SELECT 2", Statements{"SELECT \"a\\\";b\"", "SELECT 2"}},
+    {"SELECT 'a\\\\'; SELECT 2", Statements{"SELECT 'a\\\\'", "SELECT 2"}},
+    // Backslash is not an escape in backticks.
+    {"SELECT `a\\`; SELECT 2", Statements{"SELECT `a\\`", "SELECT 2"}},
+    // Line comments are dropped.
+    {"-- header; with a semicolon\nSELECT 1; -- trailing; too\n"
+     "SELECT 2;",
+     Statements{"SELECT 1", "SELECT 2"}},
+    {"# hash comment; here\nSELECT 1;# another\nSELECT 2", Statements{"SELECT 1", "SELECT 2"}},
+    {"SELECT 1 -- no newline at the end; SELECT 3", Statements{"SELECT 1"}},
+    // Commented semicolon does not end the statement.
+    {"SELECT 1 # c;\nFROM dual;", Statements{"SELECT 1 \nFROM dual"}},
+    {"SELECT a, -- first; column\n  b FROM t;", Statements{"SELECT a, \n  b FROM t"}},
+    // Block comments become a space.
+    {"SELECT/*;*/1; SELECT 2", Statements{"SELECT 1", "SELECT 2"}},
+    {"/* a\n multi-line; comment\n*/\nSELECT 1;/**/SELECT 2;", Statements{"SELECT 1", "SELECT 2"}},
+    {"SELECT 1 /* * / ; */ + 2;", Statements{"SELECT 1   + 2"}},
+    // Quotes inside comments do not open a string.
+    {"-- don't\nSELECT 1; SELECT 2", Statements{"SELECT 1", "SELECT 2"}},
+    {"# it's\nSELECT 1; SELECT 2", Statements{"SELECT 1", "SELECT 2"}},
+    {"/* \"quoted; ` */ SELECT 1; SELECT 2", Statements{"SELECT 1", "SELECT 2"}},
+    // Comment markers inside quotes are text.
+    {"SELECT '--;#;/*'; SELECT 2", Statements{"SELECT '--;#;/*'", "SELECT 2"}},
+    {"SELECT \"*/ -- ;\" FROM `#;`; SELECT 2",
+     Statements{"SELECT \"*/ -- ;\" FROM `#;`", "SELECT 2"}},
+    // Comment-only statements are dropped.
+    {"-- nothing here\n; /* nor here */ ; # nor\n", Statements{}},
+    // Unterminated quote runs to the end.
+    {"SELECT 'a; SELECT 2", Statements{"SELECT 'a; SELECT 2"}},
+    {"SELECT 1; SELECT 'a\\", Statements{"SELECT 1", "SELECT 'a\\"}},
+    // Unterminated block comment runs to the end.
+    {"SELECT 1; /* open; SELECT 2", Statements{"SELECT 1"}},
+    {"SELECT 1 /*", Statements{"SELECT 1"}},
+    // Double dash without space is not a comment.
+    {"UPDATE t SET n = n--1; SELECT 2;", Statements{"UPDATE t SET n = n--1", "SELECT 2"}},
+    // Executable comments are kept.
+    {"/*!40101 SET NAMES utf8mb4 */; SELECT 1;",
+     Statements{"/*!40101 SET NAMES utf8mb4 */", "SELECT 1"}},
+};
 
-TEST(SplitSqlStatementsTest, EmptyStatementsAreDropped) {
-  EXPECT_EQ(SplitSqlStatements(""), Statements{});
-  EXPECT_EQ(SplitSqlStatements(" \n\t "), Statements{});
-  EXPECT_EQ(SplitSqlStatements(";;; ;\n;"), Statements{});
-  EXPECT_EQ(SplitSqlStatements(";SELECT 1;;SELECT 2;;"), (Statements{"SELECT 1", "SELECT 2"}));
-}
-
-TEST(SplitSqlStatementsTest, InnerLayoutIsKept) {
-  EXPECT_EQ(SplitSqlStatements("\nCREATE TABLE t (\n  a INT,\n  b INT\n);\n"),
-            (Statements{"CREATE TABLE t (\n  a INT,\n  b INT\n)"}));
-}
-
-TEST(SplitSqlStatementsTest, SemicolonsInsideQuotesDoNotSplit) {
-  EXPECT_EQ(SplitSqlStatements("INSERT INTO t VALUES ('a;b'); SELECT 2"),
-            (Statements{"INSERT INTO t VALUES ('a;b')", "SELECT 2"}));
-  EXPECT_EQ(SplitSqlStatements("SELECT \"a;b\"; SELECT 2"),
-            (Statements{"SELECT \"a;b\"", "SELECT 2"}));
-  EXPECT_EQ(SplitSqlStatements("CREATE TABLE `we;ird` (x INT); SELECT 2"),
-            (Statements{"CREATE TABLE `we;ird` (x INT)", "SELECT 2"}));
-}
-
-TEST(SplitSqlStatementsTest, OtherQuoteKindsInsideAQuote) {
-  EXPECT_EQ(SplitSqlStatements("SELECT \"it's; fine\"; SELECT 'say \"hi;\"'; SELECT '`;`'"),
-            (Statements{"SELECT \"it's; fine\"", "SELECT 'say \"hi;\"'", "SELECT '`;`'"}));
-}
-
-TEST(SplitSqlStatementsTest, DoubledQuotesStayInside) {
-  EXPECT_EQ(SplitSqlStatements("SELECT 'it''s; ok'; SELECT 2"),
-            (Statements{"SELECT 'it''s; ok'", "SELECT 2"}));
-  EXPECT_EQ(SplitSqlStatements("SELECT \"a\"\";b\"; SELECT 2"),
-            (Statements{"SELECT \"a\"\";b\"", "SELECT 2"}));
-  EXPECT_EQ(SplitSqlStatements("SELECT `a``;b` FROM t; SELECT 2"),
-            (Statements{"SELECT `a``;b` FROM t", "SELECT 2"}));
-  // An empty string literal right before the separator.
-  EXPECT_EQ(SplitSqlStatements("SELECT ''; SELECT 2"), (Statements{"SELECT ''", "SELECT 2"}));
-}
-
-TEST(SplitSqlStatementsTest, BackslashEscapesInStrings) {
-  EXPECT_EQ(SplitSqlStatements("SELECT 'it\\'s; ok'; SELECT 2"),
-            (Statements{"SELECT 'it\\'s; ok'", "SELECT 2"}));
-  EXPECT_EQ(SplitSqlStatements("SELECT \"a\\\";b\"; SELECT 2"),
-            (Statements{"SELECT \"a\\\";b\"", "SELECT 2"}));
-  // An escaped backslash ends right before the closing quote.
-  EXPECT_EQ(SplitSqlStatements("SELECT 'a\\\\'; SELECT 2"),
-            (Statements{"SELECT 'a\\\\'", "SELECT 2"}));
-}
-
-TEST(SplitSqlStatementsTest, BackslashIsNotAnEscapeInBackticks) {
-  EXPECT_EQ(SplitSqlStatements("SELECT `a\\`; SELECT 2"), (Statements{"SELECT `a\\`", "SELECT 2"}));
-}
-
-TEST(SplitSqlStatementsTest, LineCommentsAreDropped) {
-  EXPECT_EQ(SplitSqlStatements("-- header; with a semicolon\nSELECT 1; -- trailing; too\n"
-                               "SELECT 2;"),
-            (Statements{"SELECT 1", "SELECT 2"}));
-  EXPECT_EQ(SplitSqlStatements("# hash comment; here\nSELECT 1;# another\nSELECT 2"),
-            (Statements{"SELECT 1", "SELECT 2"}));
-  EXPECT_EQ(SplitSqlStatements("SELECT 1 -- no newline at the end; SELECT 3"),
-            (Statements{"SELECT 1"}));
-}
-
-TEST(SplitSqlStatementsTest, CommentedSemicolonDoesNotEndTheStatement) {
-  EXPECT_EQ(SplitSqlStatements("SELECT 1 # c;\nFROM dual;"), (Statements{"SELECT 1 \nFROM dual"}));
-  EXPECT_EQ(SplitSqlStatements("SELECT a, -- first; column\n  b FROM t;"),
-            (Statements{"SELECT a, \n  b FROM t"}));
-}
-
-TEST(SplitSqlStatementsTest, BlockCommentsBecomeASpace) {
-  EXPECT_EQ(SplitSqlStatements("SELECT/*;*/1; SELECT 2"), (Statements{"SELECT 1", "SELECT 2"}));
-  EXPECT_EQ(SplitSqlStatements("/* a\n multi-line; comment\n*/\nSELECT 1;/**/SELECT 2;"),
-            (Statements{"SELECT 1", "SELECT 2"}));
-  EXPECT_EQ(SplitSqlStatements("SELECT 1 /* * / ; */ + 2;"), (Statements{"SELECT 1   + 2"}));
-}
-
-TEST(SplitSqlStatementsTest, QuotesInsideCommentsDoNotOpenAString) {
-  EXPECT_EQ(SplitSqlStatements("-- don't\nSELECT 1; SELECT 2"),
-            (Statements{"SELECT 1", "SELECT 2"}));
-  EXPECT_EQ(SplitSqlStatements("# it's\nSELECT 1; SELECT 2"), (Statements{"SELECT 1", "SELECT 2"}));
-  EXPECT_EQ(SplitSqlStatements("/* \"quoted; ` */ SELECT 1; SELECT 2"),
-            (Statements{"SELECT 1", "SELECT 2"}));
-}
-
-TEST(SplitSqlStatementsTest, CommentMarkersInsideQuotesAreText) {
-  EXPECT_EQ(SplitSqlStatements("SELECT '--;#;/*'; SELECT 2"),
-            (Statements{"SELECT '--;#;/*'", "SELECT 2"}));
-  EXPECT_EQ(SplitSqlStatements("SELECT \"*/ -- ;\" FROM `#;`; SELECT 2"),
-            (Statements{"SELECT \"*/ -- ;\" FROM `#;`", "SELECT 2"}));
-}
-
-TEST(SplitSqlStatementsTest, CommentOnlyStatementsAreDropped) {
-  EXPECT_EQ(SplitSqlStatements("-- nothing here\n; /* nor here */ ; # nor\n"), Statements{});
-}
-
-TEST(SplitSqlStatementsTest, UnterminatedQuoteRunsToTheEnd) {
-  EXPECT_EQ(SplitSqlStatements("SELECT 'a; SELECT 2"), (Statements{"SELECT 'a; SELECT 2"}));
-  EXPECT_EQ(SplitSqlStatements("SELECT 1; SELECT 'a\\"), (Statements{"SELECT 1", "SELECT 'a\\"}));
-}
-
-TEST(SplitSqlStatementsTest, UnterminatedBlockCommentRunsToTheEnd) {
-  EXPECT_EQ(SplitSqlStatements("SELECT 1; /* open; SELECT 2"), (Statements{"SELECT 1"}));
-  EXPECT_EQ(SplitSqlStatements("SELECT 1 /*"), (Statements{"SELECT 1"}));
+TEST(SplitSqlStatementsTest, SplitsTextIntoStatements) {
+  for (const SplitCase& c : kSplits) {
+    SCOPED_TRACE(c.input);
+    EXPECT_EQ(SplitSqlStatements(c.input), c.expected);
+  }
 }
 
 TEST(SplitSqlStatementsTest, RealisticMigration) {
@@ -153,17 +125,9 @@ INSERT IGNORE INTO accounts (id, display_name) VALUES (1, 'O''Brien & Sons; Ltd.
 
 // MySQL and MariaDB start a "--" comment only when the second dash is
 // followed by white space or a control character; "5--2" is 5 - (-2).
-TEST(SplitSqlStatementsTest, DoubleDashWithoutSpaceIsNotAComment) {
-  EXPECT_EQ(SplitSqlStatements("UPDATE t SET n = n--1; SELECT 2;"),
-            (Statements{"UPDATE t SET n = n--1", "SELECT 2"}));
-}
 
 // "/*! ... */" (MySQL) and "/*M! ... */" (MariaDB) are executable comments
 // whose content the server runs: they are kept, not dropped as comments.
-TEST(SplitSqlStatementsTest, ExecutableCommentsAreKept) {
-  EXPECT_EQ(SplitSqlStatements("/*!40101 SET NAMES utf8mb4 */; SELECT 1;"),
-            (Statements{"/*!40101 SET NAMES utf8mb4 */", "SELECT 1"}));
-}
 
 TEST(MigrationChecksumTest, CommentsAndLayoutDoNotCountStatementsDo) {
   const std::string checksum = MigrationChecksum(

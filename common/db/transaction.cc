@@ -20,14 +20,14 @@ void Backoff(int attempt) {
 
 // Whether the connection may be used again after ROLLBACK.
 bool RollbackQuietly(PooledConnection& connection) {
-  try {
-    connection->Execute("ROLLBACK");
-    return true;
-  } catch (const sql::SQLException&) {
-    // The connection is unusable; the server rolls back when it closes.
-    connection.MarkBroken();
-    return false;
-  }
+  SqlConnection& c = *connection;
+  const absl::Status rolled_back = CatchSqlErrors(c, "rolling back", [&] {
+    c.Execute("ROLLBACK");
+    return absl::OkStatus();
+  });
+  if (rolled_back.ok()) return true;
+  connection.MarkBroken();  // the server rolls back as it closes the connection
+  return false;
 }
 
 }  // namespace
