@@ -114,4 +114,11 @@ std::string FormatResourceName(std::initializer_list<absl::string_view> collecti
   return name;
 }
 
+absl::StatusOr<int64_t> ParseId(absl::string_view field, absl::string_view name,
+                                absl::string_view collection) {
+  absl::StatusOr<std::vector<int64_t>> ids = ParseResourceName(field, name, {collection});
+  if (!ids.ok()) return ids.status();
+  return (*ids)[0];
+}
+
 }  // namespace kam::common

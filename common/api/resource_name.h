@@ -23,6 +23,11 @@ absl::StatusOr<std::vector<int64_t>> ParseResourceName(
     absl::string_view field, absl::string_view name,
     std::initializer_list<absl::string_view> collections);
 
+// "<collection>/{id}" -> id: ParseResourceName with one collection, e.g.
+// ParseId("order.account", name, "accounts").
+absl::StatusOr<int64_t> ParseId(absl::string_view field, absl::string_view name,
+                                absl::string_view collection);
+
 // Builds a name from collection/id pairs: {"accounts","contacts"}, {42,7} ->
 // "accounts/42/contacts/7". The two lists have the same length.
 std::string FormatResourceName(std::initializer_list<absl::string_view> collections,

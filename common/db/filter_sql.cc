@@ -60,4 +60,21 @@ absl::StatusOr<std::string> FilterTime(const FilterComparison& c) {
   return ToSqlDateTime(t);
 }
 
+absl::Status EqualityTerm(const FilterComparison& c, absl::string_view column,
+                          const absl::StatusOr<SqlValue>& value, SqlFragment* out) {
+  if (absl::Status s = OnlyEquality(c); !s.ok()) return s;
+  if (!value.ok()) return value.status();
+  absl::StrAppend(&out->sql, column, SqlOp(c.op), "?");
+  out->params.push_back(*value);
+  return absl::OkStatus();
+}
+
+absl::Status TimeTerm(const FilterComparison& c, absl::string_view column, SqlFragment* out) {
+  absl::StatusOr<std::string> time = FilterTime(c);
+  if (!time.ok()) return time.status();
+  absl::StrAppend(&out->sql, column, SqlOp(c.op), "?");
+  out->params.emplace_back(*std::move(time));
+  return absl::OkStatus();
+}
+
 }  // namespace kam::common

@@ -41,20 +41,31 @@ absl::StatusOr<bool> FilterWantsTrue(const FilterComparison& c);
 // An RFC 3339 value as a DATETIME(6) literal for a bound parameter.
 absl::StatusOr<std::string> FilterTime(const FilterComparison& c);
 
-// An enum value given short ("OPEN") or in full ("CASE_STATUS_OPEN"); the
-// zero (unspecified) value is refused.
+// An enum value given short ("OPEN") or in full ("CASE_STATUS_OPEN"), in any
+// case; the zero (unspecified) value is refused unless `accept_unspecified`.
+// INVALID_ARGUMENT `filter value "<value>" is not a valid <field>` otherwise.
 template <typename Enum>
 absl::StatusOr<int64_t> FilterEnum(const FilterComparison& c, absl::string_view prefix,
-                                   bool (*parse)(const std::string&, Enum*)) {
+                                   bool (*parse)(const std::string&, Enum*),
+                                   bool accept_unspecified = false) {
   const std::string upper = absl::AsciiStrToUpper(c.value);
   Enum parsed{};
   if ((parse(upper, &parsed) || parse(absl::StrCat(prefix, upper), &parsed)) &&
-      static_cast<int>(parsed) != 0) {
+      (accept_unspecified || static_cast<int>(parsed) != 0)) {
     return static_cast<int64_t>(parsed);
   }
   return absl::InvalidArgumentError(
       absl::StrCat("filter value \"", c.value.substr(0, 64), "\" is not a valid ", c.field));
 }
+
+// `<column> = ?` or `<column> <> ?` bound to `value`, for a field that takes
+// only equality (an enum, an id, a name): INVALID_ARGUMENT for another
+// operator first, then `value`'s own error.
+absl::Status EqualityTerm(const FilterComparison& c, absl::string_view column,
+                          const absl::StatusOr<SqlValue>& value, SqlFragment* out);
+
+// `<column> <op> ?` for a time field (FilterTime's value and errors).
+absl::Status TimeTerm(const FilterComparison& c, absl::string_view column, SqlFragment* out);
 
 // Appends one comparison's condition (and its values) to the fragment, or
 // returns INVALID_ARGUMENT naming the field or value it cannot take.

@@ -9,6 +9,7 @@
 
 #include <cppconn/exception.h>
 
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -53,6 +54,15 @@ class StoreTx {
   template <typename Fn>
   auto Step(Fn&& fn) -> decltype(fn()) {
     return CatchSqlErrors(connection_, context_, std::forward<Fn>(fn));
+  }
+
+  // One INSERT, UPDATE or DELETE as a step.
+  template <typename... Args>
+  absl::Status Exec(const std::string& sql, const Args&... args) {
+    return Step([&] {
+      connection_.Update(sql, args...);
+      return absl::OkStatus();
+    });
   }
 
   SqlConnection& connection_;
