@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/proto_time.h"
 #include "gtest/gtest.h"
+#include "services/interaction/shared/names.h"
 
 namespace kam::interaction::activity {
 namespace {
@@ -157,8 +158,8 @@ TEST(ActivityFields, ParsesTheNamesItUses) {
   EXPECT_FALSE(ParseActivityName("name", "activities/012").ok());
   EXPECT_FALSE(ParseActivityName("name", "accounts/12").ok());
   EXPECT_TRUE(absl::StartsWith(ParseActivityName("name", "").status().message(), "name "));
-  EXPECT_EQ(*ParseAccountRef("activity.account", "accounts/3"), 3);
-  absl::StatusOr<ContactRef> contact = ParseContactRef("c", "accounts/3/contacts/9");
+  EXPECT_EQ(*ParseAccountName("activity.account", "accounts/3"), 3);
+  absl::StatusOr<ContactRef> contact = ParseContactName("c", "accounts/3/contacts/9");
   ASSERT_TRUE(contact.ok());
   EXPECT_EQ(contact->account_id, 3);
   EXPECT_EQ(contact->contact_id, 9);

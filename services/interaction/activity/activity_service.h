@@ -12,9 +12,8 @@
 #include "common/server/grpc_server.h"
 #include "kam/account/v1/account.pb.h"
 #include "kam/interaction/v1/activity.grpc.pb.h"
-#include "services/interaction/shared/account_client.h"
-#include "services/interaction/activity/activity_policy_store.h"
 #include "services/interaction/activity/activity_store.h"
+#include "services/interaction/shared/account_client.h"
 
 namespace kam::interaction::activity {
 
@@ -22,8 +21,8 @@ class ActivityService {
  public:
   using Ctx = common::CallContext;
 
-  ActivityService(ActivityStore* store, ActivityPolicyStore* policies, AccountClient* accounts)
-      : store_(store), policies_(policies), accounts_(accounts) {}
+  ActivityService(ActivityStore* store, AccountClient* accounts)
+      : store_(store), accounts_(accounts) {}
 
   void Register(common::GrpcServer& server, v1::ActivityService::Service* service);
 
@@ -53,8 +52,16 @@ class ActivityService {
                                  const v1::Activity& after, bool cost_changed);
   absl::Status CheckPlannedCall(const Ctx& ctx, const v1::Activity& activity, ContactCache& cache);
 
+  // One optimistic write of the activity `id`: reads it, checks its etag
+  // against `etag`, lets `change` turn the row read into the row to write
+  // (or refuse), then writes it if nobody wrote meanwhile (retrying
+  // otherwise, shared/optimistic_write.h). `*response` is what was written.
+  using Change = absl::FunctionRef<absl::Status(const StoredActivity& stored, StoredActivity& row,
+                                                bool& participants_changed)>;
+  absl::Status WriteActivity(int64_t id, const std::string& name, const std::string& etag,
+                             Change change, v1::Activity* response);
+
   ActivityStore* store_;
-  ActivityPolicyStore* policies_;
   AccountClient* accounts_;
 };
 

@@ -10,9 +10,10 @@
 #include "common/base/proto_time.h"
 #include "common/server/service_methods.h"
 #include "services/interaction/activity/activity_accounts.h"
-#include "services/interaction/activity/activity_fields.h"
-#include "services/interaction/activity/activity_requests.h"
 #include "services/interaction/activity/quiet_hours.h"
+#include "services/interaction/shared/account_checks.h"
+#include "services/interaction/shared/names.h"
+#include "services/interaction/shared/optimistic_write.h"
 
 namespace kam::interaction::activity {
 namespace {
@@ -114,7 +115,7 @@ void QuietHoursService::Register(common::GrpcServer& server,
 absl::Status QuietHoursService::CheckCallTime(const Ctx& ctx,
                                               const v1::CheckCallTimeRequest& request,
                                               v1::CheckCallTimeResponse* response) {
-  absl::StatusOr<ContactRef> ref = ParseContactRef("contact", request.contact());
+  absl::StatusOr<ContactRef> ref = ParseContactName("contact", request.contact());
   if (!ref.ok()) return ref.status();
   absl::Time time = common::NowMicros();
   if (request.has_time()) {
@@ -122,8 +123,8 @@ absl::Status QuietHoursService::CheckCallTime(const Ctx& ctx,
     time = common::FromProtoTimestamp(request.time());
   }
   absl::StatusOr<account::v1::Contact> contact =
-      FetchContact(*accounts_, ctx, "contact", ContactName(ref->account_id, ref->contact_id),
-                   /*must_be_live=*/true);
+      GetContactOfField(*accounts_, ctx, "contact", ContactName(ref->account_id, ref->contact_id),
+                        /*must_be_live=*/true);
   if (!contact.ok()) return contact.status();
   absl::StatusOr<CallContact> call = ToCallContact(*contact, "contact");
   if (!call.ok()) return call.status();
@@ -168,7 +169,7 @@ absl::Status QuietHoursService::UpdateQuietHoursPolicy(
   absl::StatusOr<std::vector<std::string>> paths =
       common::ResolveUpdateMask(request.update_mask(), patch, PolicyMaskRules());
   if (!paths.ok()) return paths.status();
-  for (int attempt = 0; attempt < kMaxWriteAttempts; ++attempt) {
+  return WriteOptimistically("the quiet-hours policy", [&]() -> absl::StatusOr<bool> {
     absl::StatusOr<StoredQuietHoursPolicy> stored = policies_->GetQuietHoursPolicy();
     if (!stored.ok()) return stored.status();
     if (absl::Status s = common::CheckEtag(kPolicyName, stored->version, patch.etag()); !s.ok()) {
@@ -181,15 +182,12 @@ absl::Status QuietHoursService::UpdateQuietHoursPolicy(
     const absl::Time now = common::NowMicros();
     absl::StatusOr<bool> written =
         policies_->WriteQuietHoursPolicyIfVersion(*policy, stored->version, now, ctx.actor);
-    if (!written.ok()) return written.status();
-    if (*written) {
+    if (written.ok() && *written) {
       *response = PolicyToProto(
           StoredQuietHoursPolicy{*std::move(policy), stored->version + 1, now, ctx.actor});
-      return absl::OkStatus();
     }
-  }
-  return absl::AbortedError(
-      "the quiet-hours policy kept changing while it was being written; retry");
+    return written;
+  });
 }
 
 }  // namespace kam::interaction::activity
