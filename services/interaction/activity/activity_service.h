@@ -26,12 +26,20 @@ class ActivityService {
 
   void Register(common::GrpcServer& server, v1::ActivityService::Service* service);
 
+  // Idempotent by request_id (common/api/idempotency.h), a retry answered
+  // even while the account service is down. The account must be live, new
+  // contacts live, a cost in the account's credit currency and a planned
+  // call outside its contacts' quiet hours; nothing is written otherwise.
   absl::Status CreateActivity(const Ctx& ctx, const v1::CreateActivityRequest& request,
                               v1::Activity* response);
   absl::Status GetActivity(const Ctx& ctx, const v1::GetActivityRequest& request,
                            v1::Activity* response);
+  // In id order; filter fields as in ListActivitiesRequest.filter.
   absl::Status ListActivities(const Ctx& ctx, const v1::ListActivitiesRequest& request,
                               v1::ListActivitiesResponse* response);
+  // The update, delete and undelete are optimistic writes: ABORTED for a
+  // stale etag, FAILED_PRECONDITION for a deleted activity (an undelete:
+  // for a live one, or a deleted account).
   absl::Status UpdateActivity(const Ctx& ctx, const v1::UpdateActivityRequest& request,
                               v1::Activity* response);
   absl::Status DeleteActivity(const Ctx& ctx, const v1::DeleteActivityRequest& request,

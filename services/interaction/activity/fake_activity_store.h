@@ -1,8 +1,6 @@
 // An in-memory ActivityStore for unit tests of the activity handlers: keeps
-// activities by id (request ids unique, versions checked on write, NOT_FOUND
-// as the real store words it) and the quiet-hours policy (the migration's
-// defaults until written). While the "database" is down every call is
-// UNAVAILABLE. ListActivities takes only an empty filter.
+// activities by id and the quiet-hours policy. While the "database" is down
+// every call is UNAVAILABLE.
 #ifndef KAM_SERVICES_INTERACTION_ACTIVITY_FAKE_ACTIVITY_STORE_H_
 #define KAM_SERVICES_INTERACTION_ACTIVITY_FAKE_ACTIVITY_STORE_H_
 
@@ -23,17 +21,23 @@ class FakeActivityStore final : public ActivityStore {
   // Every activity stored, by id.
   std::map<int64_t, StoredActivity> activities() const;
 
+  // Ids 1, 2, 3, ...
   absl::StatusOr<int64_t> NewActivityId() override;
+  // Request ids are unique, as the real store's unique key makes them.
   absl::StatusOr<common::InsertOutcome> InsertActivity(const StoredActivity& row,
                                                        const common::RequestKey& key) override;
+  // NOT_FOUND in the real store's words.
   absl::StatusOr<StoredActivity> GetActivity(int64_t id) override;
   absl::StatusOr<std::optional<common::CreatedByRequest<StoredActivity>>> FindActivityByRequest(
       const std::string& request_id) override;
+  // The participants live on the row, so `participants_changed` is moot.
   absl::StatusOr<bool> WriteActivityIfVersion(const StoredActivity& row, int64_t expected_version,
                                               bool participants_changed) override;
+  // Only an empty filter (UNIMPLEMENTED otherwise).
   absl::StatusOr<common::Page<StoredActivity>> ListActivities(
       const common::FilterNode& filter, bool show_deleted,
       const std::optional<common::PageCursor>& cursor, int limit) override;
+  // The migration's defaults (version 1) until written.
   absl::StatusOr<StoredQuietHoursPolicy> GetQuietHoursPolicy() override;
   absl::StatusOr<bool> WriteQuietHoursPolicyIfVersion(const QuietHoursPolicy& policy,
                                                       int64_t expected_version, absl::Time now,

@@ -32,23 +32,13 @@ std::string HolidaysText(const QuietHoursPolicy& policy) {
 absl::StatusOr<StoredQuietHoursPolicy> ReadPolicy(sql::ResultSet& rs) {
   StoredQuietHoursPolicy stored;
   QuietHoursPolicy& p = stored.policy;
-  absl::StatusOr<MonthDay> start = ParseMonthDay("summer_start", ReadText(rs, 1));
-  absl::StatusOr<MonthDay> end = ParseMonthDay("summer_end", ReadText(rs, 2));
-  absl::StatusOr<int> rest_start = ParseTimeOfDay("midday_rest_start", ReadText(rs, 3), false);
-  absl::StatusOr<int> rest_end = ParseTimeOfDay("midday_rest_end", ReadText(rs, 4), true);
-  absl::StatusOr<int> winter = ParseTimeOfDay("winter_earliest_call_time", ReadText(rs, 5), false);
-  absl::StatusOr<int> weekend =
-      ParseTimeOfDay("weekend_earliest_call_time", ReadText(rs, 6), false);
-  for (const absl::Status& s : {start.status(), end.status(), rest_start.status(),
-                                rest_end.status(), winter.status(), weekend.status()}) {
-    if (!s.ok()) return Corrupt(s);
+  std::string times[6];
+  for (int i = 0; i < 6; ++i) times[i] = ReadText(rs, i + 1);
+  if (absl::Status s = ParseQuietHoursTimes(
+          {times[0], times[1], times[2], times[3], times[4], times[5]}, "", &p);
+      !s.ok()) {
+    return Corrupt(s);
   }
-  p.summer_start = *start;
-  p.summer_end = *end;
-  p.midday_rest_start_minute = *rest_start;
-  p.midday_rest_end_minute = *rest_end;
-  p.winter_earliest_minute = *winter;
-  p.weekend_earliest_minute = *weekend;
   for (absl::string_view text : absl::StrSplit(ReadText(rs, 7), ',', absl::SkipEmpty())) {
     absl::StatusOr<absl::CivilDay> day = ParseLocalDate("holidays", text);
     if (!day.ok()) return Corrupt(day.status());

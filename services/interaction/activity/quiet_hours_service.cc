@@ -50,22 +50,13 @@ v1::QuietHoursPolicy PolicyToProto(const StoredQuietHoursPolicy& stored) {
 // with "policy.").
 absl::StatusOr<QuietHoursPolicy> PolicyFromProto(const v1::QuietHoursPolicy& in) {
   QuietHoursPolicy p;
-  absl::StatusOr<MonthDay> start = ParseMonthDay("policy.summer_start", in.summer_start());
-  if (!start.ok()) return start.status();
-  absl::StatusOr<MonthDay> end = ParseMonthDay("policy.summer_end", in.summer_end());
-  if (!end.ok()) return end.status();
-  absl::StatusOr<int> rest_start =
-      ParseTimeOfDay("policy.midday_rest_start", in.midday_rest_start(), false);
-  if (!rest_start.ok()) return rest_start.status();
-  absl::StatusOr<int> rest_end =
-      ParseTimeOfDay("policy.midday_rest_end", in.midday_rest_end(), true);
-  if (!rest_end.ok()) return rest_end.status();
-  absl::StatusOr<int> winter =
-      ParseTimeOfDay("policy.winter_earliest_call_time", in.winter_earliest_call_time(), false);
-  if (!winter.ok()) return winter.status();
-  absl::StatusOr<int> weekend =
-      ParseTimeOfDay("policy.weekend_earliest_call_time", in.weekend_earliest_call_time(), false);
-  if (!weekend.ok()) return weekend.status();
+  if (absl::Status s = ParseQuietHoursTimes(
+          {in.summer_start(), in.summer_end(), in.midday_rest_start(), in.midday_rest_end(),
+           in.winter_earliest_call_time(), in.weekend_earliest_call_time()},
+          "policy.", &p);
+      !s.ok()) {
+    return s;
+  }
   if (in.holidays_size() > kMaxHolidays) {
     return common::InvalidField(
         "policy.holidays",
@@ -79,12 +70,6 @@ absl::StatusOr<QuietHoursPolicy> PolicyFromProto(const v1::QuietHoursPolicy& in)
       return common::InvalidField(field, absl::StrCat("repeats ", in.holidays(i)));
     }
   }
-  p.summer_start = *start;
-  p.summer_end = *end;
-  p.midday_rest_start_minute = *rest_start;
-  p.midday_rest_end_minute = *rest_end;
-  p.winter_earliest_minute = *winter;
-  p.weekend_earliest_minute = *weekend;
   if (absl::Status s = ValidateQuietHoursPolicy(p, "policy."); !s.ok()) return s;
   return p;
 }
