@@ -167,48 +167,46 @@ void InsertParticipants(SqlConnection& connection, const StoredActivity& row) {
 
 using common::OnlyEquality;
 using common::SqlFragment;
-using common::SqlOp;
 
 // An enum value given short ("CALL") or in full ("ACTIVITY_KIND_CALL");
 // UNSPECIFIED too, which matches no activity.
 template <typename Enum>
-absl::StatusOr<int64_t> ParseEnumValue(absl::string_view field, absl::string_view value,
-                                       absl::string_view prefix,
-                                       bool (*parse)(const std::string&, Enum*)) {
-  return ParseFilterEnum(field, value, prefix, parse, /*accept_unspecified=*/true);
+absl::StatusOr<SqlValue> EnumValue(absl::string_view field, absl::string_view value,
+                                   absl::string_view prefix,
+                                   bool (*parse)(const std::string&, Enum*)) {
+  absl::StatusOr<int64_t> number =
+      ParseFilterEnum(field, value, prefix, parse, /*accept_unspecified=*/true);
+  if (!number.ok()) return number.status();
+  return SqlValue(*number);
+}
+
+absl::StatusOr<SqlValue> AccountIdValue(absl::string_view value) {
+  absl::StatusOr<int64_t> id = ParseAccountName("filter value for account", value);
+  if (!id.ok()) return id.status();
+  return SqlValue(*id);
 }
 
 absl::Status ComparisonToSql(const common::FilterComparison& c, SqlFragment* out) {
   const std::string& f = c.field;
   const bool equal = c.op == common::FilterOp::kEq;
-  auto enum_column = [&](const char* column, absl::StatusOr<int64_t> value) -> absl::Status {
-    if (absl::Status s = OnlyEquality(c); !s.ok()) return s;
-    if (!value.ok()) return value.status();
-    absl::StrAppend(&out->sql, column, SqlOp(c.op), "?");
-    out->params.emplace_back(*value);
-    return absl::OkStatus();
-  };
-  if (f == "account") {
-    if (absl::Status s = OnlyEquality(c); !s.ok()) return s;
-    absl::StatusOr<int64_t> id = ParseAccountName("filter value for account", c.value);
-    if (!id.ok()) return id.status();
-    absl::StrAppend(&out->sql, "a.account_id", SqlOp(c.op), "?");
-    out->params.emplace_back(*id);
-    return absl::OkStatus();
-  }
+  if (f == "account") return EqualityTerm(c, "a.account_id", AccountIdValue(c.value), out);
   if (f == "kind") {
-    return enum_column("a.kind", ParseEnumValue<v1::ActivityKind>("kind", c.value, "ACTIVITY_KIND_",
-                                                                  v1::ActivityKind_Parse));
+    return EqualityTerm(
+        c, "a.kind",
+        EnumValue<v1::ActivityKind>("kind", c.value, "ACTIVITY_KIND_", v1::ActivityKind_Parse),
+        out);
   }
   if (f == "level") {
-    return enum_column("a.level",
-                       ParseEnumValue<v1::ActivityLevel>("level", c.value, "ACTIVITY_LEVEL_",
-                                                         v1::ActivityLevel_Parse));
+    return EqualityTerm(
+        c, "a.level",
+        EnumValue<v1::ActivityLevel>("level", c.value, "ACTIVITY_LEVEL_", v1::ActivityLevel_Parse),
+        out);
   }
   if (f == "status") {
-    return enum_column("a.status",
-                       ParseEnumValue<v1::ActivityStatus>("status", c.value, "ACTIVITY_STATUS_",
-                                                          v1::ActivityStatus_Parse));
+    return EqualityTerm(c, "a.status",
+                        EnumValue<v1::ActivityStatus>("status", c.value, "ACTIVITY_STATUS_",
+                                                      v1::ActivityStatus_Parse),
+                        out);
   }
   if (f == "team_member") {
     if (absl::Status s = OnlyEquality(c); !s.ok()) return s;
@@ -231,15 +229,7 @@ absl::Status ComparisonToSql(const common::FilterComparison& c, SqlFragment* out
   }
   if (f == "planned_time" || f == "actual_time" || f == "next_follow_up_time" ||
       f == "create_time" || f == "update_time") {
-    absl::Time t;
-    std::string error;
-    if (!absl::ParseTime(absl::RFC3339_full, c.value, &t, &error)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "filter value for ", f, " must be an RFC 3339 time like 2026-01-31T00:00:00Z"));
-    }
-    absl::StrAppend(&out->sql, "a.", f, SqlOp(c.op), "?");
-    out->params.emplace_back(common::ToSqlDateTime(t));
-    return absl::OkStatus();
+    return TimeTerm(c, absl::StrCat("a.", f), out);
   }
   return absl::InvalidArgumentError(
       absl::StrCat("filter field \"", f.substr(0, 64),
@@ -359,15 +349,11 @@ absl::StatusOr<StoredActivity> MySqlActivityStore::GetActivity(int64_t id) {
 
 absl::StatusOr<std::optional<common::CreatedByRequest<StoredActivity>>>
 MySqlActivityStore::FindActivityByRequest(const std::string& request_id) {
-  using Found = std::optional<common::CreatedByRequest<StoredActivity>>;
-  return common::ReadWithConnection<Found>(
-      *pool_, "reading activity", [&](SqlConnection& connection) -> Found {
-        return common::ReadCreatedByRequest(
-            connection,
-            absl::StrCat("SELECT ", kActivityColumns,
-                         ", a.create_request_hash FROM activities a WHERE a.create_request_id = ?"),
-            request_id, ReadActivity);
-      });
+  return FindCreatedByRequest(
+      *pool_, "reading activity",
+      absl::StrCat("SELECT ", kActivityColumns,
+                   ", a.create_request_hash FROM activities a WHERE a.create_request_id = ?"),
+      request_id, ReadActivity);
 }
 
 absl::StatusOr<bool> MySqlActivityStore::WriteActivityIfVersion(const StoredActivity& row,

@@ -11,6 +11,7 @@
 #include "common/db/sql_error.h"
 #include "common/db/transaction.h"
 #include "services/interaction/shared/names.h"
+#include "services/interaction/shared/store_sql.h"
 
 namespace kam::interaction::contact_records {
 namespace {
@@ -131,23 +132,18 @@ absl::StatusOr<InsertOutcome> MySqlContactRecordStore::Append(int64_t account_id
 
 absl::StatusOr<std::optional<common::CreatedByRequest<AppendedEntry>>>
 MySqlContactRecordStore::FindByRequest(const std::string& request_id) {
-  using Found = std::optional<common::CreatedByRequest<AppendedEntry>>;
-  return common::ReadWithConnection<Found>(
-      *pool_, "reading contact record", [&](SqlConnection& connection) -> Found {
-        return common::ReadCreatedByRequest(
-            connection,
-            absl::StrCat("SELECT ", kRecordColumns, ", ", kEntryColumns,
-                         ", e.create_request_hash FROM contact_record_entries e "
-                         "JOIN contact_records r ON r.id = e.record_id "
-                         "WHERE e.create_request_id = ?"),
-            request_id, ReadAppended);
-      });
+  return FindCreatedByRequest(*pool_, "reading contact record",
+                              absl::StrCat("SELECT ", kRecordColumns, ", ", kEntryColumns,
+                                           ", e.create_request_hash FROM contact_record_entries e "
+                                           "JOIN contact_records r ON r.id = e.record_id "
+                                           "WHERE e.create_request_id = ?"),
+                              request_id, ReadAppended);
 }
 
-absl::StatusOr<std::optional<StoredContactRecord>> MySqlContactRecordStore::GetWhere(
-    const char* column, int64_t value) {
+absl::StatusOr<StoredContactRecord> MySqlContactRecordStore::GetWhere(
+    const char* column, int64_t value, const std::string& not_found) {
   using Found = std::optional<StoredContactRecord>;
-  return common::ReadWithConnection<Found>(
+  absl::StatusOr<Found> row = common::ReadWithConnection<Found>(
       *pool_, "reading contact record", [&](SqlConnection& connection) -> Found {
         auto rs = connection.Query(
             absl::StrCat("SELECT ", kRecordColumns, " FROM contact_records r WHERE r.", column,
@@ -156,26 +152,19 @@ absl::StatusOr<std::optional<StoredContactRecord>> MySqlContactRecordStore::GetW
         if (!rs->next()) return std::nullopt;
         return ReadRecord(*rs, 1);
       });
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return absl::NotFoundError(not_found);
+  return **std::move(row);
 }
 
 absl::StatusOr<StoredContactRecord> MySqlContactRecordStore::GetByAccount(int64_t account_id) {
-  absl::StatusOr<std::optional<StoredContactRecord>> row = GetWhere("account_id", account_id);
-  if (!row.ok()) return row.status();
-  if (!row->has_value()) {
-    return absl::NotFoundError(
-        absl::StrCat("account ", AccountName(account_id), " has no contact record yet"));
-  }
-  return **std::move(row);
+  return GetWhere("account_id", account_id,
+                  absl::StrCat("account ", AccountName(account_id), " has no contact record yet"));
 }
 
 absl::StatusOr<StoredContactRecord> MySqlContactRecordStore::GetById(int64_t record_id) {
-  absl::StatusOr<std::optional<StoredContactRecord>> row = GetWhere("id", record_id);
-  if (!row.ok()) return row.status();
-  if (!row->has_value()) {
-    return absl::NotFoundError(
-        absl::StrCat("contact record ", ContactRecordName(record_id), " not found"));
-  }
-  return **std::move(row);
+  return GetWhere("id", record_id,
+                  absl::StrCat("contact record ", ContactRecordName(record_id), " not found"));
 }
 
 absl::StatusOr<common::Page<StoredRecordEntry>> MySqlContactRecordStore::ListEntries(

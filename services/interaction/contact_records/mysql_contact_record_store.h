@@ -32,7 +32,10 @@ class MySqlContactRecordStore final : public ContactRecordStore {
                                                               int limit) override;
 
  private:
-  absl::StatusOr<std::optional<StoredContactRecord>> GetWhere(const char* column, int64_t value);
+  // The record whose `column` is `value`; NOT_FOUND `not_found` when there
+  // is none with entries.
+  absl::StatusOr<StoredContactRecord> GetWhere(const char* column, int64_t value,
+                                               const std::string& not_found);
 
   common::ConnectionPool* pool_;
   common::IdAllocator ids_;

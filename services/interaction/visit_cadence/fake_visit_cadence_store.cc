@@ -1,0 +1,55 @@
+#include "services/interaction/visit_cadence/fake_visit_cadence_store.h"
+
+#include <utility>
+
+namespace kam::interaction::visit_cadence {
+namespace {
+
+absl::Status Down() { return absl::UnavailableError("database unavailable (fake is down)"); }
+
+}  // namespace
+
+void FakeVisitCadenceStore::PutFacts(int64_t account_id, OverdueFacts facts) {
+  absl::MutexLock lock(&mu_);
+  facts_[account_id] = std::move(facts);
+}
+
+void FakeVisitCadenceStore::SetDown(bool down) {
+  absl::MutexLock lock(&mu_);
+  down_ = down;
+}
+
+StoredVisitCadence FakeVisitCadenceStore::cadence() const {
+  absl::MutexLock lock(&mu_);
+  return cadence_;
+}
+
+absl::StatusOr<StoredVisitCadence> FakeVisitCadenceStore::GetVisitCadence() {
+  absl::MutexLock lock(&mu_);
+  if (down_) return Down();
+  return cadence_;
+}
+
+absl::StatusOr<bool> FakeVisitCadenceStore::WriteVisitCadenceIfVersion(const VisitCadence& cadence,
+                                                                       int64_t expected_version,
+                                                                       absl::Time now,
+                                                                       const std::string& actor) {
+  absl::MutexLock lock(&mu_);
+  if (down_) return Down();
+  if (cadence_.version != expected_version) return false;
+  cadence_ = {cadence, expected_version + 1, now, actor};
+  return true;
+}
+
+absl::StatusOr<std::map<int64_t, OverdueFacts>> FakeVisitCadenceStore::LoadOverdueFacts(
+    const std::vector<int64_t>& account_ids, absl::Time) {
+  absl::MutexLock lock(&mu_);
+  if (down_) return Down();
+  std::map<int64_t, OverdueFacts> found;
+  for (int64_t id : account_ids) {
+    if (auto it = facts_.find(id); it != facts_.end()) found.insert(*it);
+  }
+  return found;
+}
+
+}  // namespace kam::interaction::visit_cadence
