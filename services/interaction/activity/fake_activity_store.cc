@@ -8,11 +8,6 @@
 
 namespace kam::interaction::activity {
 
-void FakeActivityStore::SetDown(bool down) {
-  absl::MutexLock lock(&mu_);
-  down_ = down;
-}
-
 int FakeActivityStore::writes() const {
   absl::MutexLock lock(&mu_);
   return writes_;
@@ -23,21 +18,16 @@ std::map<int64_t, StoredActivity> FakeActivityStore::activities() const {
   return activities_;
 }
 
-absl::Status FakeActivityStore::Answer() const {
-  if (down_) return absl::UnavailableError("database unavailable (fake is down)");
-  return absl::OkStatus();
-}
-
 absl::StatusOr<int64_t> FakeActivityStore::NewActivityId() {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   return ++last_id_;
 }
 
 absl::StatusOr<common::InsertOutcome> FakeActivityStore::InsertActivity(
     const StoredActivity& row, const common::RequestKey& key) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   if (!key.id.empty()) {
     if (requests_.count(key.id) > 0) return common::InsertOutcome::kDuplicateRequest;
     requests_[key.id] = {row.id, key.hash};
@@ -49,7 +39,7 @@ absl::StatusOr<common::InsertOutcome> FakeActivityStore::InsertActivity(
 
 absl::StatusOr<StoredActivity> FakeActivityStore::GetActivity(int64_t id) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   auto it = activities_.find(id);
   if (it == activities_.end()) {
     return absl::NotFoundError(absl::StrCat("activity ", ActivityName(id), " not found"));
@@ -60,7 +50,7 @@ absl::StatusOr<StoredActivity> FakeActivityStore::GetActivity(int64_t id) {
 absl::StatusOr<std::optional<common::CreatedByRequest<StoredActivity>>>
 FakeActivityStore::FindActivityByRequest(const std::string& request_id) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   auto it = requests_.find(request_id);
   if (it == requests_.end()) return std::nullopt;
   return common::CreatedByRequest<StoredActivity>{activities_.at(it->second.first),
@@ -70,7 +60,7 @@ FakeActivityStore::FindActivityByRequest(const std::string& request_id) {
 absl::StatusOr<bool> FakeActivityStore::WriteActivityIfVersion(const StoredActivity& row,
                                                                int64_t expected_version, bool) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   auto it = activities_.find(row.id);
   if (it == activities_.end() || it->second.version != expected_version) return false;
   it->second = row;
@@ -82,7 +72,7 @@ absl::StatusOr<common::Page<StoredActivity>> FakeActivityStore::ListActivities(
     const common::FilterNode& filter, bool show_deleted,
     const std::optional<common::PageCursor>& cursor, int limit) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   if (filter.kind != common::FilterNode::Kind::kAnd || !filter.children.empty()) {
     return absl::UnimplementedError("not in the fake");
   }
@@ -96,7 +86,7 @@ absl::StatusOr<common::Page<StoredActivity>> FakeActivityStore::ListActivities(
 
 absl::StatusOr<StoredQuietHoursPolicy> FakeActivityStore::GetQuietHoursPolicy() {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   return policy_;
 }
 
@@ -104,7 +94,7 @@ absl::StatusOr<bool> FakeActivityStore::WriteQuietHoursPolicyIfVersion(
     const QuietHoursPolicy& policy, int64_t expected_version, absl::Time now,
     const std::string& actor) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   if (policy_.version != expected_version) return false;
   policy_ = {policy, expected_version + 1, now, actor};
   return true;

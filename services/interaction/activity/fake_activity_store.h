@@ -9,13 +9,12 @@
 
 #include "absl/synchronization/mutex.h"
 #include "services/interaction/activity/activity_store.h"
+#include "services/interaction/shared/fake_outage.h"
 
 namespace kam::interaction::activity {
 
-class FakeActivityStore final : public ActivityStore {
+class FakeActivityStore final : public ActivityStore, public FakeOutage {
  public:
-  // While down, every call is UNAVAILABLE.
-  void SetDown(bool down);
   // How many activity rows were written (inserted or updated).
   int writes() const;
   // Every activity stored, by id.
@@ -44,10 +43,7 @@ class FakeActivityStore final : public ActivityStore {
                                                       const std::string& actor) override;
 
  private:
-  absl::Status Answer() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-
   mutable absl::Mutex mu_;
-  bool down_ ABSL_GUARDED_BY(mu_) = false;
   int writes_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t last_id_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<int64_t, StoredActivity> activities_ ABSL_GUARDED_BY(mu_);

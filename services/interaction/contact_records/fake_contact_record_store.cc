@@ -6,19 +6,9 @@
 
 namespace kam::interaction::contact_records {
 
-void FakeContactRecordStore::SetDown(bool down) {
-  absl::MutexLock lock(&mu_);
-  down_ = down;
-}
-
 std::vector<StoredRecordEntry> FakeContactRecordStore::entries() const {
   absl::MutexLock lock(&mu_);
   return entries_;
-}
-
-absl::Status FakeContactRecordStore::Answer() const {
-  if (down_) return absl::UnavailableError("database unavailable (fake is down)");
-  return absl::OkStatus();
 }
 
 absl::StatusOr<common::InsertOutcome> FakeContactRecordStore::Append(int64_t account_id,
@@ -27,7 +17,7 @@ absl::StatusOr<common::InsertOutcome> FakeContactRecordStore::Append(int64_t acc
                                                                      const common::RequestKey& key,
                                                                      AppendedEntry* appended) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   if (!key.id.empty() && requests_.count(key.id) > 0) {
     return common::InsertOutcome::kDuplicateRequest;
   }
@@ -49,7 +39,7 @@ absl::StatusOr<common::InsertOutcome> FakeContactRecordStore::Append(int64_t acc
 absl::StatusOr<std::optional<common::CreatedByRequest<AppendedEntry>>>
 FakeContactRecordStore::FindByRequest(const std::string& request_id) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   auto it = requests_.find(request_id);
   if (it == requests_.end()) return std::nullopt;
   AppendedEntry found;
@@ -63,7 +53,7 @@ FakeContactRecordStore::FindByRequest(const std::string& request_id) {
 
 absl::StatusOr<StoredContactRecord> FakeContactRecordStore::GetByAccount(int64_t account_id) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   auto it = records_.find(account_id);
   if (it == records_.end()) {
     return absl::NotFoundError(
@@ -74,7 +64,7 @@ absl::StatusOr<StoredContactRecord> FakeContactRecordStore::GetByAccount(int64_t
 
 absl::StatusOr<StoredContactRecord> FakeContactRecordStore::GetById(int64_t record_id) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   for (const auto& [account_id, record] : records_) {
     if (record.id == record_id) return record;
   }
@@ -85,7 +75,7 @@ absl::StatusOr<StoredContactRecord> FakeContactRecordStore::GetById(int64_t reco
 absl::StatusOr<common::Page<StoredRecordEntry>> FakeContactRecordStore::ListEntries(
     int64_t record_id, int64_t after_seq, int limit) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   std::vector<StoredRecordEntry> rows;
   for (const StoredRecordEntry& entry : entries_) {
     if (entry.record_id == record_id && entry.seq > after_seq &&

@@ -12,13 +12,12 @@
 
 #include "absl/synchronization/mutex.h"
 #include "services/interaction/contact_records/contact_record_store.h"
+#include "services/interaction/shared/fake_outage.h"
 
 namespace kam::interaction::contact_records {
 
-class FakeContactRecordStore final : public ContactRecordStore {
+class FakeContactRecordStore final : public ContactRecordStore, public FakeOutage {
  public:
-  // While down, every call is UNAVAILABLE.
-  void SetDown(bool down);
   // Every entry appended, in order.
   std::vector<StoredRecordEntry> entries() const;
 
@@ -34,10 +33,7 @@ class FakeContactRecordStore final : public ContactRecordStore {
                                                               int limit) override;
 
  private:
-  absl::Status Answer() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-
   mutable absl::Mutex mu_;
-  bool down_ ABSL_GUARDED_BY(mu_) = false;
   std::map<int64_t, StoredContactRecord> records_ ABSL_GUARDED_BY(mu_);  // by account id
   std::vector<StoredRecordEntry> entries_ ABSL_GUARDED_BY(mu_);
   // request id -> (index in entries_, request hash)

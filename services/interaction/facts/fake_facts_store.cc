@@ -11,11 +11,6 @@ void FakeFactsStore::Put(int64_t id, int32_t activity_count) {
   f.set_activity_count(activity_count);
 }
 
-void FakeFactsStore::SetDown(bool down) {
-  absl::MutexLock lock(&mu_);
-  down_ = down;
-}
-
 int FakeFactsStore::ranges() const {
   absl::MutexLock lock(&mu_);
   return ranges_;
@@ -23,7 +18,7 @@ int FakeFactsStore::ranges() const {
 
 absl::StatusOr<int64_t> FakeFactsStore::MaxAccountId() {
   absl::MutexLock lock(&mu_);
-  if (down_) return absl::UnavailableError("database unavailable (fake is down)");
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   return facts_.empty() ? 0 : facts_.rbegin()->first;
 }
 
@@ -32,7 +27,7 @@ absl::StatusOr<std::map<int64_t, v1::AccountFacts>> FakeFactsStore::Range(int64_
                                                                           const FactsPeriod&) {
   absl::MutexLock lock(&mu_);
   ++ranges_;
-  if (down_) return absl::UnavailableError("database unavailable (fake is down)");
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   return std::map<int64_t, v1::AccountFacts>(facts_.lower_bound(first), facts_.upper_bound(last));
 }
 

@@ -8,16 +8,15 @@
 
 #include "absl/synchronization/mutex.h"
 #include "services/interaction/facts/facts_store.h"
+#include "services/interaction/shared/fake_outage.h"
 
 namespace kam::interaction::facts {
 
-class FakeFactsStore final : public FactsStore {
+class FakeFactsStore final : public FactsStore, public FakeOutage {
  public:
   // The facts of account `id` ("accounts/<id>"), with `activity_count` set
   // so tests can tell accounts apart.
   void Put(int64_t id, int32_t activity_count = 1);
-  // While down, every call is UNAVAILABLE.
-  void SetDown(bool down);
   // How many Range calls were made.
   int ranges() const;
 
@@ -27,7 +26,6 @@ class FakeFactsStore final : public FactsStore {
 
  private:
   mutable absl::Mutex mu_;
-  bool down_ ABSL_GUARDED_BY(mu_) = false;
   int ranges_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<int64_t, v1::AccountFacts> facts_ ABSL_GUARDED_BY(mu_);
 };

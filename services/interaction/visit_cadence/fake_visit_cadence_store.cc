@@ -3,20 +3,9 @@
 #include <utility>
 
 namespace kam::interaction::visit_cadence {
-namespace {
-
-absl::Status Down() { return absl::UnavailableError("database unavailable (fake is down)"); }
-
-}  // namespace
-
 void FakeVisitCadenceStore::PutFacts(int64_t account_id, OverdueFacts facts) {
   absl::MutexLock lock(&mu_);
   facts_[account_id] = std::move(facts);
-}
-
-void FakeVisitCadenceStore::SetDown(bool down) {
-  absl::MutexLock lock(&mu_);
-  down_ = down;
 }
 
 StoredVisitCadence FakeVisitCadenceStore::cadence() const {
@@ -26,7 +15,7 @@ StoredVisitCadence FakeVisitCadenceStore::cadence() const {
 
 absl::StatusOr<StoredVisitCadence> FakeVisitCadenceStore::GetVisitCadence() {
   absl::MutexLock lock(&mu_);
-  if (down_) return Down();
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   return cadence_;
 }
 
@@ -35,7 +24,7 @@ absl::StatusOr<bool> FakeVisitCadenceStore::WriteVisitCadenceIfVersion(const Vis
                                                                        absl::Time now,
                                                                        const std::string& actor) {
   absl::MutexLock lock(&mu_);
-  if (down_) return Down();
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   if (cadence_.version != expected_version) return false;
   cadence_ = {cadence, expected_version + 1, now, actor};
   return true;
@@ -44,7 +33,7 @@ absl::StatusOr<bool> FakeVisitCadenceStore::WriteVisitCadenceIfVersion(const Vis
 absl::StatusOr<std::map<int64_t, OverdueFacts>> FakeVisitCadenceStore::LoadOverdueFacts(
     const std::vector<int64_t>& account_ids, absl::Time) {
   absl::MutexLock lock(&mu_);
-  if (down_) return Down();
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   std::map<int64_t, OverdueFacts> found;
   for (int64_t id : account_ids) {
     if (auto it = facts_.find(id); it != facts_.end()) found.insert(*it);

@@ -6,15 +6,14 @@
 #define KAM_SERVICES_INTERACTION_VISIT_CADENCE_FAKE_VISIT_CADENCE_STORE_H_
 
 #include "absl/synchronization/mutex.h"
+#include "services/interaction/shared/fake_outage.h"
 #include "services/interaction/visit_cadence/visit_cadence_store.h"
 
 namespace kam::interaction::visit_cadence {
 
-class FakeVisitCadenceStore final : public VisitCadenceStore {
+class FakeVisitCadenceStore final : public VisitCadenceStore, public FakeOutage {
  public:
   void PutFacts(int64_t account_id, OverdueFacts facts);
-  // While down, every call is UNAVAILABLE.
-  void SetDown(bool down);
   StoredVisitCadence cadence() const;
 
   absl::StatusOr<StoredVisitCadence> GetVisitCadence() override;
@@ -26,7 +25,6 @@ class FakeVisitCadenceStore final : public VisitCadenceStore {
 
  private:
   mutable absl::Mutex mu_;
-  bool down_ ABSL_GUARDED_BY(mu_) = false;
   StoredVisitCadence cadence_ ABSL_GUARDED_BY(mu_) = {DefaultVisitCadence(), 1, absl::UnixEpoch(),
                                                       "migration"};
   std::map<int64_t, OverdueFacts> facts_ ABSL_GUARDED_BY(mu_);
