@@ -42,7 +42,8 @@ absl::StatusOr<account::v1::Account> FakeAccountClient::GetAccount(const std::st
   absl::MutexLock lock(&mu_);
   if (absl::Status s = Answer(); !s.ok()) return s;
   auto it = accounts_.find(name);
-  if (it == accounts_.end()) return absl::NotFoundError(absl::StrCat("account ", name, " not found"));
+  if (it == accounts_.end())
+    return absl::NotFoundError(absl::StrCat("account ", name, " not found"));
   return it->second;
 }
 
@@ -51,7 +52,8 @@ absl::StatusOr<account::v1::Contact> FakeAccountClient::GetContact(const std::st
   absl::MutexLock lock(&mu_);
   if (absl::Status s = Answer(); !s.ok()) return s;
   auto it = contacts_.find(name);
-  if (it == contacts_.end()) return absl::NotFoundError(absl::StrCat("contact ", name, " not found"));
+  if (it == contacts_.end())
+    return absl::NotFoundError(absl::StrCat("contact ", name, " not found"));
   return it->second;
 }
 
