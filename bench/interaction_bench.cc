@@ -44,9 +44,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "bench/bench_book.h"
-#include "bench/bench_loop.h"
-#include "bench/bench_rates.h"
 #include "common/base/proto_time.h"
 #include "common/db/mysql_pool.h"
 #include "grpcpp/grpcpp.h"
@@ -54,6 +51,9 @@
 #include "kam/interaction/v1/facts.grpc.pb.h"
 #include "services/interaction/activity/mysql_activity_store.h"
 #include "services/interaction/facts/mysql_facts_store.h"
+#include "bench/bench_book.h"
+#include "bench/bench_loop.h"
+#include "bench/bench_rates.h"
 #include "tests/harness/suite.h"
 
 ABSL_FLAG(int64_t, accounts, 1000000, "accounts in the book (with their interaction records)");
