@@ -7,7 +7,7 @@
 //   facts     FactsService.StreamAccountFacts over the whole book for the
 //             book's period, read to the end by a client (accounts/s), next
 //             to the raw baseline: the same statements the store runs
-//             (FactsStore::Range over the same id ranges, prepared, through
+//             (MySqlFactsStore::Range over the same id ranges, prepared, through
 //             a connection pool in this process), every row read. The two
 //             must agree (account count and a checksum); ratio target >= 0.5.
 //   create    CreateActivity through kam-interaction (which asks kam-account
@@ -49,8 +49,8 @@
 #include "grpcpp/grpcpp.h"
 #include "kam/interaction/v1/activity.grpc.pb.h"
 #include "kam/interaction/v1/facts.grpc.pb.h"
-#include "services/interaction/activity/activity_store.h"
-#include "services/interaction/facts/facts_store.h"
+#include "services/interaction/activity/mysql_activity_store.h"
+#include "services/interaction/facts/mysql_facts_store.h"
 #include "bench/bench_book.h"
 #include "bench/bench_loop.h"
 #include "bench/bench_rates.h"
@@ -148,7 +148,7 @@ FactsRun RawFacts(kam::testing::LocalSuite& suite, const kam::testing::BenchBook
   db.pool_size = 1;
   db.io_timeout = absl::Minutes(5);
   kam::common::ConnectionPool pool(db);
-  kam::interaction::facts::FactsStore store(&pool);
+  kam::interaction::facts::MySqlFactsStore store(&pool);
   const kam::interaction::facts::FactsPeriod period{book.period_start, book.period_end};
   FactsRun run;
   const absl::Time begin = absl::Now();

@@ -5,41 +5,6 @@
 
 namespace kam::interaction::activity {
 
-absl::StatusOr<account::v1::Account> FetchLiveAccount(AccountClient& accounts,
-                                                      const common::CallContext& caller,
-                                                      absl::string_view field,
-                                                      const std::string& name) {
-  absl::StatusOr<account::v1::Account> account = accounts.GetAccount(name, &caller);
-  if (!account.ok()) {
-    if (account.status().code() == absl::StatusCode::kNotFound) {
-      return absl::NotFoundError(absl::StrCat(field, " ", name, " not found"));
-    }
-    return account.status();
-  }
-  if (account->has_delete_time()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(field, " ", name, " is deleted; undelete the account first"));
-  }
-  return account;
-}
-
-absl::StatusOr<account::v1::Contact> FetchContact(AccountClient& accounts,
-                                                  const common::CallContext& caller,
-                                                  absl::string_view field, const std::string& name,
-                                                  bool must_be_live) {
-  absl::StatusOr<account::v1::Contact> contact = accounts.GetContact(name, &caller);
-  if (!contact.ok()) {
-    if (contact.status().code() == absl::StatusCode::kNotFound) {
-      return absl::NotFoundError(absl::StrCat(field, " ", name, " not found"));
-    }
-    return contact.status();
-  }
-  if (must_be_live && contact->has_delete_time()) {
-    return absl::FailedPreconditionError(absl::StrCat(field, " ", name, " is deleted"));
-  }
-  return contact;
-}
-
 absl::StatusOr<CallContact> ToCallContact(const account::v1::Contact& contact,
                                           absl::string_view field) {
   CallContact call;

@@ -7,6 +7,7 @@
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "services/interaction/shared/names.h"
 
 namespace kam::interaction::activity {
 namespace {
@@ -30,11 +31,11 @@ absl::Status ValidateContacts(const v1::Activity& activity, int64_t account_id) 
   std::set<int64_t> seen;
   for (int i = 0; i < activity.contacts_size(); ++i) {
     const std::string field = absl::StrCat("activity.contacts[", i, "]");
-    absl::StatusOr<ContactRef> ref = ParseContactRef(field, activity.contacts(i));
+    absl::StatusOr<ContactRef> ref = ParseContactName(field, activity.contacts(i));
     if (!ref.ok()) return ref.status();
     if (ref->account_id != account_id) {
       return common::InvalidField(
-          field, absl::StrCat("must be a contact of ", AccountRef(account_id), " (got ",
+          field, absl::StrCat("must be a contact of ", AccountName(account_id), " (got ",
                               activity.contacts(i).substr(0, 64), ")"));
     }
     if (!seen.insert(ref->contact_id).second) {
@@ -78,24 +79,7 @@ absl::StatusOr<int64_t> ParseActivityName(absl::string_view field, absl::string_
   return (*ids)[0];
 }
 
-absl::StatusOr<int64_t> ParseAccountRef(absl::string_view field, absl::string_view name) {
-  absl::StatusOr<std::vector<int64_t>> ids = common::ParseResourceName(field, name, {"accounts"});
-  if (!ids.ok()) return ids.status();
-  return (*ids)[0];
-}
-
-absl::StatusOr<ContactRef> ParseContactRef(absl::string_view field, absl::string_view name) {
-  absl::StatusOr<std::vector<int64_t>> ids =
-      common::ParseResourceName(field, name, {"accounts", "contacts"});
-  if (!ids.ok()) return ids.status();
-  return ContactRef{(*ids)[0], (*ids)[1]};
-}
-
 std::string ActivityName(int64_t id) { return absl::StrCat("activities/", id); }
-std::string AccountRef(int64_t id) { return absl::StrCat("accounts/", id); }
-std::string ContactName(int64_t account_id, int64_t contact_id) {
-  return absl::StrCat("accounts/", account_id, "/contacts/", contact_id);
-}
 
 void ApplyCreateDefaults(v1::Activity* activity) {
   if (activity->level() == v1::ACTIVITY_LEVEL_UNSPECIFIED) {

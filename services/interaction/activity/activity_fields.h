@@ -1,4 +1,4 @@
-// What a caller may write into an activity: names, field rules, status moves
+// What a caller may write into an activity: its name, field rules, status moves
 // and the update-mask rules. Pure: no I/O (the account service's checks are
 // in activity_accounts.h).
 #ifndef KAM_SERVICES_INTERACTION_ACTIVITY_ACTIVITY_FIELDS_H_
@@ -28,19 +28,7 @@ inline constexpr absl::Duration kFutureSlack = absl::Minutes(1);
 
 // "activities/{activity}" -> id.
 absl::StatusOr<int64_t> ParseActivityName(absl::string_view field, absl::string_view name);
-// "accounts/{account}" -> id.
-absl::StatusOr<int64_t> ParseAccountRef(absl::string_view field, absl::string_view name);
-
-struct ContactRef {
-  int64_t account_id = 0;
-  int64_t contact_id = 0;
-};
-// "accounts/{account}/contacts/{contact}".
-absl::StatusOr<ContactRef> ParseContactRef(absl::string_view field, absl::string_view name);
-
 std::string ActivityName(int64_t id);
-std::string AccountRef(int64_t id);
-std::string ContactName(int64_t account_id, int64_t contact_id);
 
 // Fills what a create may leave unset: level ACCOUNT_MANAGER, status PLANNED.
 void ApplyCreateDefaults(v1::Activity* activity);

@@ -1,11 +1,13 @@
 #include "services/interaction/activity/activity_fields.h"
 
+#include <functional>
 #include <string>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/proto_time.h"
 #include "gtest/gtest.h"
+#include "services/interaction/shared/names.h"
 
 namespace kam::interaction::activity {
 namespace {
@@ -66,90 +68,87 @@ TEST(ActivityFields, AcceptsAPlannedAndADoneActivity) {
   EXPECT_EQ(minimal.status(), v1::ACTIVITY_STATUS_PLANNED);
 }
 
+// One broken rule per case: `base` (a planned or a done activity) changed by
+// `change` must be refused naming `field`.
+struct BrokenRule {
+  const char* field;
+  bool done;  // starts from Done() rather than Planned()
+  std::function<void(v1::Activity&)> change;
+};
+
 TEST(ActivityFields, NamesTheFieldOfEachRuleBroken) {
-  v1::Activity a = Planned();
-  a.set_kind(v1::ACTIVITY_KIND_UNSPECIFIED);
-  EXPECT_EQ(InvalidFieldOf(a), "activity.kind");
-  a = Planned();
-  a.set_kind(static_cast<v1::ActivityKind>(42));
-  EXPECT_EQ(InvalidFieldOf(a), "activity.kind");
-  a = Planned();
-  a.set_subject("   ");
-  EXPECT_EQ(InvalidFieldOf(a), "activity.subject");
-  a.set_subject(std::string(201, 'x'));
-  EXPECT_EQ(InvalidFieldOf(a), "activity.subject");
-  a.set_subject("two\nlines");
-  EXPECT_EQ(InvalidFieldOf(a), "activity.subject");
-  a = Planned();
-  a.add_contacts("accounts/7/contact/3");
-  EXPECT_EQ(InvalidFieldOf(a), "activity.contacts[2]");
-  a = Planned();
-  a.add_contacts("accounts/8/contacts/3");  // another account's contact
-  EXPECT_EQ(InvalidFieldOf(a), "activity.contacts[2]");
-  a = Planned();
-  a.add_contacts("accounts/7/contacts/1");  // repeated
-  EXPECT_EQ(InvalidFieldOf(a), "activity.contacts[2]");
-  a = Planned();
-  a.clear_contacts();
-  for (int i = 1; i <= kMaxParticipants + 1; ++i)
-    a.add_contacts(absl::StrCat("accounts/7/contacts/", i));
-  EXPECT_EQ(InvalidFieldOf(a), "activity.contacts");
-  a = Planned();
-  a.add_team_members("with space");
-  EXPECT_EQ(InvalidFieldOf(a), "activity.team_members[2]");
-  a = Planned();
-  a.add_team_members("alice");
-  EXPECT_EQ(InvalidFieldOf(a), "activity.team_members[2]");
-  a = Planned();
-  a.add_team_members("");
-  EXPECT_EQ(InvalidFieldOf(a), "activity.team_members[2]");
-  a = Planned();
-  a.clear_team_members();
-  for (int i = 0; i <= kMaxParticipants; ++i) a.add_team_members(absl::StrCat("u", i));
-  EXPECT_EQ(InvalidFieldOf(a), "activity.team_members");
-  a = Planned();
-  a.set_level(v1::ACTIVITY_LEVEL_UNSPECIFIED);
-  EXPECT_EQ(InvalidFieldOf(a), "activity.level");
-  a = Planned();
-  a.set_status(static_cast<v1::ActivityStatus>(9));
-  EXPECT_EQ(InvalidFieldOf(a), "activity.status");
-  a = Planned();
-  a.clear_planned_time();
-  EXPECT_EQ(InvalidFieldOf(a), "activity.planned_time");
-  a = Planned();
-  a.mutable_planned_time()->set_nanos(-1);
-  EXPECT_EQ(InvalidFieldOf(a), "activity.planned_time");
-  a = Planned();
-  a.mutable_next_follow_up_time()->set_seconds(-70000000000);
-  EXPECT_EQ(InvalidFieldOf(a), "activity.next_follow_up_time");
-  a = Planned();
-  *a.mutable_actual_time() = At(-absl::Hours(1));  // only for DONE
-  EXPECT_EQ(InvalidFieldOf(a), "activity.actual_time");
-  a = Done();
-  a.clear_actual_time();
-  EXPECT_EQ(InvalidFieldOf(a), "activity.actual_time");
-  a = Done();
-  *a.mutable_actual_time() = At(absl::Minutes(2));  // in the future
-  EXPECT_EQ(InvalidFieldOf(a), "activity.actual_time");
-  a = Done();
-  *a.mutable_actual_time() = At(absl::Seconds(30));  // within the clock-skew allowance
+  const BrokenRule cases[] = {
+      {"activity.kind", false, [](v1::Activity& a) { a.set_kind(v1::ACTIVITY_KIND_UNSPECIFIED); }},
+      {"activity.kind", false,
+       [](v1::Activity& a) { a.set_kind(static_cast<v1::ActivityKind>(42)); }},
+      {"activity.subject", false, [](v1::Activity& a) { a.set_subject("   "); }},
+      {"activity.subject", false, [](v1::Activity& a) { a.set_subject(std::string(201, 'x')); }},
+      {"activity.subject", false, [](v1::Activity& a) { a.set_subject("two\nlines"); }},
+      {"activity.contacts[2]", false,
+       [](v1::Activity& a) { a.add_contacts("accounts/7/contact/3"); }},
+      // another account's contact
+      {"activity.contacts[2]", false,
+       [](v1::Activity& a) { a.add_contacts("accounts/8/contacts/3"); }},
+      // repeated
+      {"activity.contacts[2]", false,
+       [](v1::Activity& a) { a.add_contacts("accounts/7/contacts/1"); }},
+      {"activity.contacts", false,
+       [](v1::Activity& a) {
+         a.clear_contacts();
+         for (int i = 1; i <= kMaxParticipants + 1; ++i) {
+           a.add_contacts(absl::StrCat("accounts/7/contacts/", i));
+         }
+       }},
+      {"activity.team_members[2]", false,
+       [](v1::Activity& a) { a.add_team_members("with space"); }},
+      {"activity.team_members[2]", false, [](v1::Activity& a) { a.add_team_members("alice"); }},
+      {"activity.team_members[2]", false, [](v1::Activity& a) { a.add_team_members(""); }},
+      {"activity.team_members", false,
+       [](v1::Activity& a) {
+         a.clear_team_members();
+         for (int i = 0; i <= kMaxParticipants; ++i) a.add_team_members(absl::StrCat("u", i));
+       }},
+      {"activity.level", false,
+       [](v1::Activity& a) { a.set_level(v1::ACTIVITY_LEVEL_UNSPECIFIED); }},
+      {"activity.status", false,
+       [](v1::Activity& a) { a.set_status(static_cast<v1::ActivityStatus>(9)); }},
+      {"activity.planned_time", false, [](v1::Activity& a) { a.clear_planned_time(); }},
+      {"activity.planned_time", false,
+       [](v1::Activity& a) { a.mutable_planned_time()->set_nanos(-1); }},
+      {"activity.next_follow_up_time", false,
+       [](v1::Activity& a) { a.mutable_next_follow_up_time()->set_seconds(-70000000000); }},
+      // actual_time only for DONE
+      {"activity.actual_time", false,
+       [](v1::Activity& a) { *a.mutable_actual_time() = At(-absl::Hours(1)); }},
+      {"activity.actual_time", true, [](v1::Activity& a) { a.clear_actual_time(); }},
+      // in the future
+      {"activity.actual_time", true,
+       [](v1::Activity& a) { *a.mutable_actual_time() = At(absl::Minutes(2)); }},
+      {"activity.outcome", false,
+       [](v1::Activity& a) { a.set_outcome(std::string(kMaxOutcome + 1, 'o')); }},
+      // before planned_time
+      {"activity.next_follow_up_time", false,
+       [](v1::Activity& a) { *a.mutable_next_follow_up_time() = At(absl::Hours(47)); }},
+      // before actual_time
+      {"activity.next_follow_up_time", true,
+       [](v1::Activity& a) { *a.mutable_next_follow_up_time() = At(-absl::Hours(3)); }},
+      {"activity.cost.currency_code", false,
+       [](v1::Activity& a) { a.mutable_cost()->set_currency_code("cny"); }},
+      {"activity.cost.minor_units", false,
+       [](v1::Activity& a) { a.mutable_cost()->set_minor_units(-1); }},
+  };
+  for (const BrokenRule& c : cases) {
+    v1::Activity a = c.done ? Done() : Planned();
+    c.change(a);
+    EXPECT_EQ(InvalidFieldOf(a), c.field) << a.ShortDebugString();
+  }
+}
+
+TEST(ActivityFields, AllowsAnActualTimeWithinTheClockSkew) {
+  v1::Activity a = Done();
+  *a.mutable_actual_time() = At(absl::Seconds(30));
   *a.mutable_next_follow_up_time() = At(absl::Hours(1));
   EXPECT_TRUE(ValidateActivityFields(a, 7, kNow).ok());
-  a = Planned();
-  a.set_outcome(std::string(kMaxOutcome + 1, 'o'));
-  EXPECT_EQ(InvalidFieldOf(a), "activity.outcome");
-  a = Planned();
-  *a.mutable_next_follow_up_time() = At(absl::Hours(47));  // before planned_time
-  EXPECT_EQ(InvalidFieldOf(a), "activity.next_follow_up_time");
-  a = Done();
-  *a.mutable_next_follow_up_time() = At(-absl::Hours(3));  // before actual_time
-  EXPECT_EQ(InvalidFieldOf(a), "activity.next_follow_up_time");
-  a = Planned();
-  a.mutable_cost()->set_currency_code("cny");
-  EXPECT_EQ(InvalidFieldOf(a), "activity.cost.currency_code");
-  a = Planned();
-  a.mutable_cost()->set_minor_units(-1);
-  EXPECT_EQ(InvalidFieldOf(a), "activity.cost.minor_units");
 }
 
 TEST(ActivityFields, ParsesTheNamesItUses) {
@@ -157,8 +156,8 @@ TEST(ActivityFields, ParsesTheNamesItUses) {
   EXPECT_FALSE(ParseActivityName("name", "activities/012").ok());
   EXPECT_FALSE(ParseActivityName("name", "accounts/12").ok());
   EXPECT_TRUE(absl::StartsWith(ParseActivityName("name", "").status().message(), "name "));
-  EXPECT_EQ(*ParseAccountRef("activity.account", "accounts/3"), 3);
-  absl::StatusOr<ContactRef> contact = ParseContactRef("c", "accounts/3/contacts/9");
+  EXPECT_EQ(*ParseAccountName("activity.account", "accounts/3"), 3);
+  absl::StatusOr<ContactRef> contact = ParseContactName("c", "accounts/3/contacts/9");
   ASSERT_TRUE(contact.ok());
   EXPECT_EQ(contact->account_id, 3);
   EXPECT_EQ(contact->contact_id, 9);

@@ -6,14 +6,18 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/etag.h"
 #include "common/api/field_mask.h"
-#include "common/api/filter.h"
+#include "common/api/idempotency.h"
+#include "common/api/list_request.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
 #include "common/server/service_methods.h"
 #include "services/interaction/activity/activity_accounts.h"
 #include "services/interaction/activity/activity_fields.h"
-#include "services/interaction/activity/activity_requests.h"
 #include "services/interaction/activity/quiet_hours.h"
+#include "services/interaction/shared/account_checks.h"
+#include "services/interaction/shared/create_retry.h"
+#include "services/interaction/shared/names.h"
+#include "services/interaction/shared/optimistic_write.h"
 
 namespace kam::interaction::activity {
 namespace {
@@ -26,23 +30,6 @@ bool Contains(const google::protobuf::RepeatedPtrField<std::string>& list,
 bool SameList(const google::protobuf::RepeatedPtrField<std::string>& a,
               const google::protobuf::RepeatedPtrField<std::string>& b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end());
-}
-
-// Every activity write: a new version, etag and update time.
-void Touch(StoredActivity& row, absl::Time now) {
-  ++row.version;
-  *row.activity.mutable_update_time() = common::ToProtoTimestamp(now);
-  row.activity.set_etag(common::MakeEtag(row.activity.name(), row.version));
-}
-
-absl::Status Deleted(const StoredActivity& row) {
-  return absl::FailedPreconditionError(
-      absl::StrCat("activity ", row.activity.name(), " is deleted; undelete it first"));
-}
-
-absl::Status ChangedMeanwhile(const std::string& name) {
-  return absl::AbortedError(
-      absl::StrCat("activity ", name, " kept changing while it was being written; retry"));
 }
 
 }  // namespace
@@ -65,7 +52,7 @@ absl::Status ActivityService::CheckPlannedCall(const Ctx& ctx, const v1::Activit
       // Already on the activity: it may have been deleted since, which does
       // not stop the call being judged.
       absl::StatusOr<account::v1::Contact> contact =
-          FetchContact(*accounts_, ctx, field, name, /*must_be_live=*/false);
+          GetContactOfField(*accounts_, ctx, field, name, /*must_be_live=*/false);
       if (!contact.ok()) return contact.status();
       it = cache.emplace(name, *std::move(contact)).first;
     }
@@ -73,7 +60,7 @@ absl::Status ActivityService::CheckPlannedCall(const Ctx& ctx, const v1::Activit
     if (!call.ok()) return call.status();
     contacts.push_back(*std::move(call));
   }
-  absl::StatusOr<StoredQuietHoursPolicy> policy = policies_->GetQuietHoursPolicy();
+  absl::StatusOr<StoredQuietHoursPolicy> policy = store_->GetQuietHoursPolicy();
   if (!policy.ok()) return policy.status();
   return CheckCallable(policy->policy, contacts,
                        common::FromProtoTimestamp(activity.planned_time()),
@@ -83,7 +70,7 @@ absl::Status ActivityService::CheckPlannedCall(const Ctx& ctx, const v1::Activit
 absl::Status ActivityService::CheckWithAccounts(const Ctx& ctx, const v1::Activity* before,
                                                 const v1::Activity& after, bool cost_changed) {
   absl::StatusOr<account::v1::Account> account =
-      FetchLiveAccount(*accounts_, ctx, "activity.account", after.account());
+      GetLiveAccountOfField(*accounts_, ctx, "activity.account", after.account());
   if (!account.ok()) return account.status();
   if (cost_changed && after.has_cost()) {
     if (absl::Status s =
@@ -96,7 +83,7 @@ absl::Status ActivityService::CheckWithAccounts(const Ctx& ctx, const v1::Activi
   for (int i = 0; i < after.contacts_size(); ++i) {
     const std::string& name = after.contacts(i);
     if (before != nullptr && Contains(before->contacts(), name)) continue;
-    absl::StatusOr<account::v1::Contact> contact = FetchContact(
+    absl::StatusOr<account::v1::Contact> contact = GetContactOfField(
         *accounts_, ctx, absl::StrCat("activity.contacts[", i, "]"), name, /*must_be_live=*/true);
     if (!contact.ok()) return contact.status();
     cache.emplace(name, *std::move(contact));
@@ -109,11 +96,10 @@ absl::Status ActivityService::CreateActivity(const Ctx& ctx,
                                              const v1::CreateActivityRequest& request,
                                              v1::Activity* response) {
   if (!request.has_activity()) return common::InvalidField("activity", "is required");
-  if (absl::Status s = common::CheckRequestId("request_id", request.request_id()); !s.ok()) {
-    return s;
-  }
+  absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "CreateActivity");
+  if (!key.ok()) return key.status();
   v1::Activity a = request.activity();
-  absl::StatusOr<int64_t> account_id = ParseAccountRef("activity.account", a.account());
+  absl::StatusOr<int64_t> account_id = ParseAccountName("activity.account", a.account());
   if (!account_id.ok()) return account_id.status();
   ApplyCreateDefaults(&a);
   if (absl::Status s = CheckCreateStatus(a.status()); !s.ok()) return s;
@@ -126,26 +112,14 @@ absl::Status ActivityService::CreateActivity(const Ctx& ctx,
   // it taken or the account service says no (a retry is answered even while
   // that service is down or the account has gone since), so a first call
   // costs no lookup.
-  const std::string& request_id = request.request_id();
-  const std::string request_hash = RequestHash(request);
-  auto first_result = [&]() -> absl::StatusOr<bool> {
-    if (request_id.empty()) return false;
-    absl::StatusOr<std::optional<CreatedByRequest<StoredActivity>>> first =
-        store_->FindActivityByRequest(request_id);
-    if (!first.ok()) return first.status();
-    if (!first->has_value()) return false;
-    if ((*first)->request_hash != request_hash) {
-      return RequestIdReused(request_id, "CreateActivity");
-    }
-    *response = std::move((*first)->row.activity);
-    return true;
-  };
-  a.set_account(AccountRef(*account_id));
+  auto find_first = [&] { return store_->FindActivityByRequest(key->id); };
+  a.set_account(AccountName(*account_id));
   if (absl::Status s = CheckWithAccounts(ctx, nullptr, a, /*cost_changed=*/true); !s.ok()) {
-    absl::StatusOr<bool> answered = first_result();
-    if (!answered.ok()) return answered.status();
-    if (*answered) return absl::OkStatus();
-    return s;
+    absl::StatusOr<StoredActivity> first =
+        EarlierResultOrRefusal<StoredActivity>(*key, s, find_first);
+    if (!first.ok()) return first.status();
+    *response = std::move(first->activity);
+    return absl::OkStatus();
   }
 
   absl::StatusOr<int64_t> id = store_->NewActivityId();
@@ -153,23 +127,20 @@ absl::Status ActivityService::CreateActivity(const Ctx& ctx,
   StoredActivity row;
   row.id = *id;
   row.account_id = *account_id;
-  row.version = 1;
   a.set_name(ActivityName(row.id));
   a.set_creator(ctx.actor);
-  *a.mutable_create_time() = common::ToProtoTimestamp(now);
-  *a.mutable_update_time() = a.create_time();
   a.clear_delete_time();
-  a.set_etag(common::MakeEtag(a.name(), row.version));
+  common::StampCreate(&row.version, &a, now);
   row.activity = std::move(a);
 
-  absl::StatusOr<InsertOutcome> outcome = store_->InsertActivity(row, request_id, request_hash);
+  absl::StatusOr<common::InsertOutcome> outcome = store_->InsertActivity(row, *key);
   if (!outcome.ok()) return outcome.status();
-  if (*outcome == InsertOutcome::kDuplicateRequest) {
+  if (*outcome == common::InsertOutcome::kDuplicateRequest) {
     // A retry, or a concurrent call with the same request id that won the
     // insert.
-    absl::StatusOr<bool> answered = first_result();
-    if (!answered.ok()) return answered.status();
-    if (!*answered) return ConcurrentRequest();
+    absl::StatusOr<StoredActivity> first = AnswerUnfinishedRetry(*key, find_first());
+    if (!first.ok()) return first.status();
+    *response = std::move(first->activity);
     return absl::OkStatus();
   }
   *response = std::move(row.activity);
@@ -188,24 +159,38 @@ absl::Status ActivityService::GetActivity(const Ctx&, const v1::GetActivityReque
 
 absl::Status ActivityService::ListActivities(const Ctx&, const v1::ListActivitiesRequest& request,
                                              v1::ListActivitiesResponse* response) {
-  absl::StatusOr<int> limit = common::ResolvePageSize(request.page_size());
-  if (!limit.ok()) return limit.status();
-  absl::StatusOr<common::FilterNode> filter = common::ParseFilter(request.filter());
-  if (!filter.ok()) return filter.status();
-  const uint64_t query = common::Fingerprint64(
-      {"ListActivities", request.filter(), request.show_deleted() ? "1" : "0"});
-  absl::StatusOr<std::optional<common::PageCursor>> cursor =
-      DecodeCursor(request.page_token(), query);
-  if (!cursor.ok()) return cursor.status();
-  absl::StatusOr<Page<StoredActivity>> page =
-      store_->ListActivities(*filter, request.show_deleted(), *cursor, *limit);
+  absl::StatusOr<common::ListRequest> list = common::ReadListRequest(
+      request, {"ListActivities", request.filter(), request.show_deleted() ? "1" : "0"});
+  if (!list.ok()) return list.status();
+  absl::StatusOr<common::Page<StoredActivity>> page =
+      store_->ListActivities(list->filter, request.show_deleted(), list->cursor, list->limit);
   if (!page.ok()) return page.status();
-  if (page->more) {
-    response->set_next_page_token(
-        common::EncodePageToken(query, common::PageCursor{{}, page->rows.back().id}));
-  }
-  for (StoredActivity& row : page->rows) *response->add_activities() = std::move(row.activity);
+  common::WritePage(
+      *list, *std::move(page), response->mutable_next_page_token(),
+      [&](StoredActivity& row) { *response->add_activities() = std::move(row.activity); });
   return absl::OkStatus();
+}
+
+absl::Status ActivityService::WriteActivity(int64_t id, const std::string& name,
+                                            const std::string& etag, Change change,
+                                            v1::Activity* response) {
+  return WriteOptimistically(absl::StrCat("activity ", name), [&]() -> absl::StatusOr<bool> {
+    absl::StatusOr<StoredActivity> stored = store_->GetActivity(id);
+    if (!stored.ok()) return stored.status();
+    if (absl::Status s = common::CheckEtag(stored->activity.name(), stored->version, etag);
+        !s.ok()) {
+      return s;
+    }
+    StoredActivity row = *stored;
+    bool participants_changed = false;
+    if (absl::Status s = change(*stored, row, participants_changed); !s.ok()) return s;
+    absl::StatusOr<bool> written =
+        store_->WriteActivityIfVersion(row, stored->version, participants_changed);
+    if (written.ok() && *written) *response = std::move(row.activity);
+    // False: changed since it was read; read again (an etag, if given, now
+    // fails).
+    return written;
+  });
 }
 
 absl::Status ActivityService::UpdateActivity(const Ctx& ctx,
@@ -218,70 +203,48 @@ absl::Status ActivityService::UpdateActivity(const Ctx& ctx,
   absl::StatusOr<std::vector<std::string>> paths =
       common::ResolveUpdateMask(request.update_mask(), patch, ActivityMaskRules());
   if (!paths.ok()) return paths.status();
-  auto in_mask = [&](const char* path) {
-    return std::find(paths->begin(), paths->end(), path) != paths->end();
-  };
-  for (int attempt = 0; attempt < kMaxWriteAttempts; ++attempt) {
-    absl::StatusOr<StoredActivity> stored = store_->GetActivity(*id);
-    if (!stored.ok()) return stored.status();
-    const v1::Activity& before = stored->activity;
-    if (absl::Status s = common::CheckEtag(before.name(), stored->version, patch.etag()); !s.ok()) {
-      return s;
-    }
-    if (before.has_delete_time()) return Deleted(*stored);
-    StoredActivity row = *stored;
-    v1::Activity& after = row.activity;
-    common::ApplyUpdateMask(*paths, patch, &after);
-    if (absl::Status s = CheckStatusMove(before.status(), after.status()); !s.ok()) return s;
-    const absl::Time now = common::NowMicros();
-    if (absl::Status s = ValidateActivityFields(after, row.account_id, now); !s.ok()) return s;
-    TruncateTimesToMicros(&after);
-    if (absl::Status s = CheckWithAccounts(ctx, &before, after, in_mask("cost")); !s.ok()) {
-      return s;
-    }
-    const bool participants_changed = !SameList(before.contacts(), after.contacts()) ||
-                                      !SameList(before.team_members(), after.team_members());
-    Touch(row, now);
-    absl::StatusOr<bool> written =
-        store_->WriteActivityIfVersion(row, stored->version, participants_changed);
-    if (!written.ok()) return written.status();
-    if (*written) {
-      *response = std::move(row.activity);
-      return absl::OkStatus();
-    }
-    // Changed since it was read: read again (an etag, if given, now fails).
-  }
-  return ChangedMeanwhile(patch.name());
+  const bool cost_in_mask = std::find(paths->begin(), paths->end(), "cost") != paths->end();
+  return WriteActivity(
+      *id, patch.name(), patch.etag(),
+      [&](const StoredActivity& stored, StoredActivity& row, bool& participants_changed) {
+        const v1::Activity& before = stored.activity;
+        if (before.has_delete_time()) {
+          return DeletedError("activity", before.name(), "undelete it first");
+        }
+        v1::Activity& after = row.activity;
+        common::ApplyUpdateMask(*paths, patch, &after);
+        if (absl::Status s = CheckStatusMove(before.status(), after.status()); !s.ok()) return s;
+        const absl::Time now = common::NowMicros();
+        if (absl::Status s = ValidateActivityFields(after, row.account_id, now); !s.ok()) return s;
+        TruncateTimesToMicros(&after);
+        if (absl::Status s = CheckWithAccounts(ctx, &before, after, cost_in_mask); !s.ok()) {
+          return s;
+        }
+        participants_changed = !SameList(before.contacts(), after.contacts()) ||
+                               !SameList(before.team_members(), after.team_members());
+        common::StampWrite(&row.version, &after, now);
+        return absl::OkStatus();
+      },
+      response);
 }
 
 absl::Status ActivityService::DeleteActivity(const Ctx&, const v1::DeleteActivityRequest& request,
                                              v1::Activity* response) {
   absl::StatusOr<int64_t> id = ParseActivityName("name", request.name());
   if (!id.ok()) return id.status();
-  for (int attempt = 0; attempt < kMaxWriteAttempts; ++attempt) {
-    absl::StatusOr<StoredActivity> stored = store_->GetActivity(*id);
-    if (!stored.ok()) return stored.status();
-    if (absl::Status s =
-            common::CheckEtag(stored->activity.name(), stored->version, request.etag());
-        !s.ok()) {
-      return s;
-    }
-    if (stored->activity.has_delete_time()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("activity ", stored->activity.name(), " is already deleted"));
-    }
-    StoredActivity row = *stored;
-    const absl::Time now = common::NowMicros();
-    *row.activity.mutable_delete_time() = common::ToProtoTimestamp(now);
-    Touch(row, now);
-    absl::StatusOr<bool> written = store_->WriteActivityIfVersion(row, stored->version, false);
-    if (!written.ok()) return written.status();
-    if (*written) {
-      *response = std::move(row.activity);
-      return absl::OkStatus();
-    }
-  }
-  return ChangedMeanwhile(request.name());
+  return WriteActivity(
+      *id, request.name(), request.etag(),
+      [&](const StoredActivity& stored, StoredActivity& row, bool&) {
+        if (stored.activity.has_delete_time()) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("activity ", stored.activity.name(), " is already deleted"));
+        }
+        const absl::Time now = common::NowMicros();
+        *row.activity.mutable_delete_time() = common::ToProtoTimestamp(now);
+        common::StampWrite(&row.version, &row.activity, now);
+        return absl::OkStatus();
+      },
+      response);
 }
 
 absl::Status ActivityService::UndeleteActivity(const Ctx& ctx,
@@ -289,33 +252,22 @@ absl::Status ActivityService::UndeleteActivity(const Ctx& ctx,
                                                v1::Activity* response) {
   absl::StatusOr<int64_t> id = ParseActivityName("name", request.name());
   if (!id.ok()) return id.status();
-  for (int attempt = 0; attempt < kMaxWriteAttempts; ++attempt) {
-    absl::StatusOr<StoredActivity> stored = store_->GetActivity(*id);
-    if (!stored.ok()) return stored.status();
-    if (absl::Status s =
-            common::CheckEtag(stored->activity.name(), stored->version, request.etag());
-        !s.ok()) {
-      return s;
-    }
-    if (!stored->activity.has_delete_time()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("activity ", stored->activity.name(), " is not deleted"));
-    }
-    // Back into a live account only.
-    absl::StatusOr<account::v1::Account> account =
-        FetchLiveAccount(*accounts_, ctx, "activity.account", stored->activity.account());
-    if (!account.ok()) return account.status();
-    StoredActivity row = *stored;
-    row.activity.clear_delete_time();
-    Touch(row, common::NowMicros());
-    absl::StatusOr<bool> written = store_->WriteActivityIfVersion(row, stored->version, false);
-    if (!written.ok()) return written.status();
-    if (*written) {
-      *response = std::move(row.activity);
-      return absl::OkStatus();
-    }
-  }
-  return ChangedMeanwhile(request.name());
+  return WriteActivity(
+      *id, request.name(), request.etag(),
+      [&](const StoredActivity& stored, StoredActivity& row, bool&) {
+        if (!stored.activity.has_delete_time()) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("activity ", stored.activity.name(), " is not deleted"));
+        }
+        // Back into a live account only.
+        absl::StatusOr<account::v1::Account> account =
+            GetLiveAccountOfField(*accounts_, ctx, "activity.account", stored.activity.account());
+        if (!account.ok()) return account.status();
+        row.activity.clear_delete_time();
+        common::StampWrite(&row.version, &row.activity, common::NowMicros());
+        return absl::OkStatus();
+      },
+      response);
 }
 
 }  // namespace kam::interaction::activity

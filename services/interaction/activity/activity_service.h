@@ -12,9 +12,8 @@
 #include "common/server/grpc_server.h"
 #include "kam/account/v1/account.pb.h"
 #include "kam/interaction/v1/activity.grpc.pb.h"
-#include "services/interaction/shared/account_client.h"
-#include "services/interaction/activity/activity_policy_store.h"
 #include "services/interaction/activity/activity_store.h"
+#include "services/interaction/shared/account_client.h"
 
 namespace kam::interaction::activity {
 
@@ -22,17 +21,25 @@ class ActivityService {
  public:
   using Ctx = common::CallContext;
 
-  ActivityService(ActivityStore* store, ActivityPolicyStore* policies, AccountClient* accounts)
-      : store_(store), policies_(policies), accounts_(accounts) {}
+  ActivityService(ActivityStore* store, AccountClient* accounts)
+      : store_(store), accounts_(accounts) {}
 
   void Register(common::GrpcServer& server, v1::ActivityService::Service* service);
 
+  // Idempotent by request_id (common/api/idempotency.h), a retry answered
+  // even while the account service is down. The account must be live, new
+  // contacts live, a cost in the account's credit currency and a planned
+  // call outside its contacts' quiet hours; nothing is written otherwise.
   absl::Status CreateActivity(const Ctx& ctx, const v1::CreateActivityRequest& request,
                               v1::Activity* response);
   absl::Status GetActivity(const Ctx& ctx, const v1::GetActivityRequest& request,
                            v1::Activity* response);
+  // In id order; filter fields as in ListActivitiesRequest.filter.
   absl::Status ListActivities(const Ctx& ctx, const v1::ListActivitiesRequest& request,
                               v1::ListActivitiesResponse* response);
+  // The update, delete and undelete are optimistic writes: ABORTED for a
+  // stale etag, FAILED_PRECONDITION for a deleted activity (an undelete:
+  // for a live one, or a deleted account).
   absl::Status UpdateActivity(const Ctx& ctx, const v1::UpdateActivityRequest& request,
                               v1::Activity* response);
   absl::Status DeleteActivity(const Ctx& ctx, const v1::DeleteActivityRequest& request,
@@ -53,8 +60,16 @@ class ActivityService {
                                  const v1::Activity& after, bool cost_changed);
   absl::Status CheckPlannedCall(const Ctx& ctx, const v1::Activity& activity, ContactCache& cache);
 
+  // One optimistic write of the activity `id`: reads it, checks its etag
+  // against `etag`, lets `change` turn the row read into the row to write
+  // (or refuse), then writes it if nobody wrote meanwhile (retrying
+  // otherwise, shared/optimistic_write.h). `*response` is what was written.
+  using Change = absl::FunctionRef<absl::Status(const StoredActivity& stored, StoredActivity& row,
+                                                bool& participants_changed)>;
+  absl::Status WriteActivity(int64_t id, const std::string& name, const std::string& etag,
+                             Change change, v1::Activity* response);
+
   ActivityStore* store_;
-  ActivityPolicyStore* policies_;
   AccountClient* accounts_;
 };
 

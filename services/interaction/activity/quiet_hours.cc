@@ -1,6 +1,7 @@
 #include "services/interaction/activity/quiet_hours.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -315,6 +316,39 @@ std::string FormatTimeOfDay(int minute_of_day) {
 
 std::string FormatLocalDate(absl::CivilDay day) {
   return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
+}
+
+absl::Status ParseQuietHoursTimes(const QuietHoursTimesText& text, absl::string_view prefix,
+                                  QuietHoursPolicy* policy) {
+  for (auto [name, value, day] :
+       {std::tuple{"summer_start", text.summer_start, &policy->summer_start},
+        std::tuple{"summer_end", text.summer_end, &policy->summer_end}}) {
+    absl::StatusOr<MonthDay> parsed = ParseMonthDay(absl::StrCat(prefix, name), value);
+    if (!parsed.ok()) return parsed.status();
+    *day = *parsed;
+  }
+  struct TimeOfDay {
+    const char* name;
+    absl::string_view value;
+    bool allow_end_of_day;
+    int* minute;
+  };
+  for (const TimeOfDay& t : {
+           TimeOfDay{"midday_rest_start", text.midday_rest_start, false,
+                     &policy->midday_rest_start_minute},
+           TimeOfDay{"midday_rest_end", text.midday_rest_end, true,
+                     &policy->midday_rest_end_minute},
+           TimeOfDay{"winter_earliest_call_time", text.winter_earliest_call_time, false,
+                     &policy->winter_earliest_minute},
+           TimeOfDay{"weekend_earliest_call_time", text.weekend_earliest_call_time, false,
+                     &policy->weekend_earliest_minute},
+       }) {
+    absl::StatusOr<int> parsed =
+        ParseTimeOfDay(absl::StrCat(prefix, t.name), t.value, t.allow_end_of_day);
+    if (!parsed.ok()) return parsed.status();
+    *t.minute = *parsed;
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace kam::interaction::activity

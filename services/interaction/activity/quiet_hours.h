@@ -127,6 +127,23 @@ std::string FormatMonthDay(MonthDay day);
 std::string FormatTimeOfDay(int minute_of_day);
 std::string FormatLocalDate(absl::CivilDay day);
 
+// A policy's times in their text forms, as the database keeps them and the
+// API carries them.
+struct QuietHoursTimesText {
+  absl::string_view summer_start;
+  absl::string_view summer_end;
+  absl::string_view midday_rest_start;
+  absl::string_view midday_rest_end;
+  absl::string_view winter_earliest_call_time;
+  absl::string_view weekend_earliest_call_time;
+};
+
+// Parses `text` into the times of `*policy` (its holidays untouched): the
+// first malformed one, in the order above, is INVALID_ARGUMENT naming
+// `prefix` and its field ("policy.summer_start").
+absl::Status ParseQuietHoursTimes(const QuietHoursTimesText& text, absl::string_view prefix,
+                                  QuietHoursPolicy* policy);
+
 }  // namespace kam::interaction::activity
 
 #endif  // KAM_SERVICES_INTERACTION_ACTIVITY_QUIET_HOURS_H_

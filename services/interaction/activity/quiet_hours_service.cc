@@ -10,9 +10,10 @@
 #include "common/base/proto_time.h"
 #include "common/server/service_methods.h"
 #include "services/interaction/activity/activity_accounts.h"
-#include "services/interaction/activity/activity_fields.h"
-#include "services/interaction/activity/activity_requests.h"
 #include "services/interaction/activity/quiet_hours.h"
+#include "services/interaction/shared/account_checks.h"
+#include "services/interaction/shared/names.h"
+#include "services/interaction/shared/optimistic_write.h"
 
 namespace kam::interaction::activity {
 namespace {
@@ -49,22 +50,13 @@ v1::QuietHoursPolicy PolicyToProto(const StoredQuietHoursPolicy& stored) {
 // with "policy.").
 absl::StatusOr<QuietHoursPolicy> PolicyFromProto(const v1::QuietHoursPolicy& in) {
   QuietHoursPolicy p;
-  absl::StatusOr<MonthDay> start = ParseMonthDay("policy.summer_start", in.summer_start());
-  if (!start.ok()) return start.status();
-  absl::StatusOr<MonthDay> end = ParseMonthDay("policy.summer_end", in.summer_end());
-  if (!end.ok()) return end.status();
-  absl::StatusOr<int> rest_start =
-      ParseTimeOfDay("policy.midday_rest_start", in.midday_rest_start(), false);
-  if (!rest_start.ok()) return rest_start.status();
-  absl::StatusOr<int> rest_end =
-      ParseTimeOfDay("policy.midday_rest_end", in.midday_rest_end(), true);
-  if (!rest_end.ok()) return rest_end.status();
-  absl::StatusOr<int> winter =
-      ParseTimeOfDay("policy.winter_earliest_call_time", in.winter_earliest_call_time(), false);
-  if (!winter.ok()) return winter.status();
-  absl::StatusOr<int> weekend =
-      ParseTimeOfDay("policy.weekend_earliest_call_time", in.weekend_earliest_call_time(), false);
-  if (!weekend.ok()) return weekend.status();
+  if (absl::Status s = ParseQuietHoursTimes(
+          {in.summer_start(), in.summer_end(), in.midday_rest_start(), in.midday_rest_end(),
+           in.winter_earliest_call_time(), in.weekend_earliest_call_time()},
+          "policy.", &p);
+      !s.ok()) {
+    return s;
+  }
   if (in.holidays_size() > kMaxHolidays) {
     return common::InvalidField(
         "policy.holidays",
@@ -78,12 +70,6 @@ absl::StatusOr<QuietHoursPolicy> PolicyFromProto(const v1::QuietHoursPolicy& in)
       return common::InvalidField(field, absl::StrCat("repeats ", in.holidays(i)));
     }
   }
-  p.summer_start = *start;
-  p.summer_end = *end;
-  p.midday_rest_start_minute = *rest_start;
-  p.midday_rest_end_minute = *rest_end;
-  p.winter_earliest_minute = *winter;
-  p.weekend_earliest_minute = *weekend;
   if (absl::Status s = ValidateQuietHoursPolicy(p, "policy."); !s.ok()) return s;
   return p;
 }
@@ -114,7 +100,7 @@ void QuietHoursService::Register(common::GrpcServer& server,
 absl::Status QuietHoursService::CheckCallTime(const Ctx& ctx,
                                               const v1::CheckCallTimeRequest& request,
                                               v1::CheckCallTimeResponse* response) {
-  absl::StatusOr<ContactRef> ref = ParseContactRef("contact", request.contact());
+  absl::StatusOr<ContactRef> ref = ParseContactName("contact", request.contact());
   if (!ref.ok()) return ref.status();
   absl::Time time = common::NowMicros();
   if (request.has_time()) {
@@ -122,8 +108,8 @@ absl::Status QuietHoursService::CheckCallTime(const Ctx& ctx,
     time = common::FromProtoTimestamp(request.time());
   }
   absl::StatusOr<account::v1::Contact> contact =
-      FetchContact(*accounts_, ctx, "contact", ContactName(ref->account_id, ref->contact_id),
-                   /*must_be_live=*/true);
+      GetContactOfField(*accounts_, ctx, "contact", ContactName(ref->account_id, ref->contact_id),
+                        /*must_be_live=*/true);
   if (!contact.ok()) return contact.status();
   absl::StatusOr<CallContact> call = ToCallContact(*contact, "contact");
   if (!call.ok()) return call.status();
@@ -168,7 +154,7 @@ absl::Status QuietHoursService::UpdateQuietHoursPolicy(
   absl::StatusOr<std::vector<std::string>> paths =
       common::ResolveUpdateMask(request.update_mask(), patch, PolicyMaskRules());
   if (!paths.ok()) return paths.status();
-  for (int attempt = 0; attempt < kMaxWriteAttempts; ++attempt) {
+  return WriteOptimistically("the quiet-hours policy", [&]() -> absl::StatusOr<bool> {
     absl::StatusOr<StoredQuietHoursPolicy> stored = policies_->GetQuietHoursPolicy();
     if (!stored.ok()) return stored.status();
     if (absl::Status s = common::CheckEtag(kPolicyName, stored->version, patch.etag()); !s.ok()) {
@@ -181,15 +167,12 @@ absl::Status QuietHoursService::UpdateQuietHoursPolicy(
     const absl::Time now = common::NowMicros();
     absl::StatusOr<bool> written =
         policies_->WriteQuietHoursPolicyIfVersion(*policy, stored->version, now, ctx.actor);
-    if (!written.ok()) return written.status();
-    if (*written) {
+    if (written.ok() && *written) {
       *response = PolicyToProto(
           StoredQuietHoursPolicy{*std::move(policy), stored->version + 1, now, ctx.actor});
-      return absl::OkStatus();
     }
-  }
-  return absl::AbortedError(
-      "the quiet-hours policy kept changing while it was being written; retry");
+    return written;
+  });
 }
 
 }  // namespace kam::interaction::activity

@@ -1,24 +1,22 @@
 // The quiet-hours handlers of kam.interaction.v1.ActivityService:
 // CheckCallTime and the policy (docs/domain.md §7). The rules are in
-// quiet_hours.h; the policy row in activity_policy_store.h.
+// quiet_hours.h; the policy row is kept by the activity store.
 #ifndef KAM_SERVICES_INTERACTION_ACTIVITY_QUIET_HOURS_SERVICE_H_
 #define KAM_SERVICES_INTERACTION_ACTIVITY_QUIET_HOURS_SERVICE_H_
 
 #include "absl/status/status.h"
 #include "common/server/grpc_server.h"
 #include "kam/interaction/v1/activity.grpc.pb.h"
+#include "services/interaction/activity/activity_store.h"
 #include "services/interaction/shared/account_client.h"
-#include "services/interaction/activity/activity_policy_store.h"
 
 namespace kam::interaction::activity {
-
-namespace v1 = ::kam::interaction::v1;
 
 class QuietHoursService {
  public:
   using Ctx = common::CallContext;
 
-  QuietHoursService(ActivityPolicyStore* policies, AccountClient* accounts)
+  QuietHoursService(ActivityStore* policies, AccountClient* accounts)
       : policies_(policies), accounts_(accounts) {}
 
   void Register(common::GrpcServer& server, v1::ActivityService::Service* service);
@@ -32,7 +30,7 @@ class QuietHoursService {
                                       v1::QuietHoursPolicy* response);
 
  private:
-  ActivityPolicyStore* policies_;
+  ActivityStore* policies_;
   AccountClient* accounts_;
 };
 

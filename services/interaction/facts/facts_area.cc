@@ -2,9 +2,9 @@
 // service (facts.proto).
 #include <memory>
 
-#include "services/interaction/shared/area.h"
 #include "services/interaction/facts/facts_service.h"
-#include "services/interaction/facts/facts_store.h"
+#include "services/interaction/facts/mysql_facts_store.h"
+#include "services/interaction/shared/area.h"
 
 namespace kam::interaction {
 namespace {
@@ -16,7 +16,7 @@ class FactsArea final : public Area {
   void Register(common::GrpcServer& server) override { service_.Register(server); }
 
  private:
-  facts::FactsStore store_;
+  facts::MySqlFactsStore store_;
   facts::FactsService service_;
 };
 

@@ -1,8 +1,8 @@
 #include "services/interaction/facts/facts_service.h"
 
-#include "common/api/resource_name.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "services/interaction/shared/names.h"
 
 namespace kam::interaction::facts {
 namespace {
@@ -40,10 +40,9 @@ absl::Status FactsService::StreamAccountFacts(
   }
   int64_t after = 0;
   if (!request.start_after().empty()) {
-    absl::StatusOr<std::vector<int64_t>> id =
-        common::ParseResourceName("start_after", request.start_after(), {"accounts"});
+    absl::StatusOr<int64_t> id = ParseAccountName("start_after", request.start_after());
     if (!id.ok()) return id.status();
-    after = (*id)[0];
+    after = *id;
   }
   absl::StatusOr<int64_t> max_id = store_->MaxAccountId();
   if (!max_id.ok()) return max_id.status();

@@ -1,10 +1,10 @@
-// The SQL behind FactsService.StreamAccountFacts: set-based aggregates over
-// every area's tables (billing, cases, surveys, activities, opportunities)
+// What FactsService.StreamAccountFacts reads: set-based aggregates over
+// every area's records (billing, cases, surveys, activities, opportunities)
 // for one range of account ids at a time, so a stream over a million
-// accounts holds only one range in memory.
-//
-// It reads other areas' tables (the migrations document what may be relied
-// on: status numbers, how balances and costs are kept); it never writes.
+// accounts holds only one range in memory. Read-only. The handler depends on
+// this interface; MySqlFactsStore (mysql_facts_store.h) holds the SQL and
+// FakeFactsStore (fake_facts_store.h) stands in for it in unit tests. While
+// the database is down every method is UNAVAILABLE.
 #ifndef KAM_SERVICES_INTERACTION_FACTS_FACTS_STORE_H_
 #define KAM_SERVICES_INTERACTION_FACTS_FACTS_STORE_H_
 
@@ -13,10 +13,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/db/mysql_pool.h"
 #include "kam/interaction/v1/facts.pb.h"
 
 namespace kam::interaction::facts {
+
+namespace v1 = ::kam::interaction::v1;
 
 // The period facts are counted over, and the previous one of equal length.
 struct FactsPeriod {
@@ -26,18 +27,15 @@ struct FactsPeriod {
 
 class FactsStore {
  public:
-  explicit FactsStore(common::ConnectionPool* pool) : pool_(pool) {}
+  virtual ~FactsStore() = default;
 
   // The highest account id any area has a record of (0 when none).
-  absl::StatusOr<int64_t> MaxAccountId();
+  virtual absl::StatusOr<int64_t> MaxAccountId() = 0;
 
   // The facts of every account with an id in [first, last] that has any
   // record, keyed by id.
-  absl::StatusOr<std::map<int64_t, v1::AccountFacts>> Range(int64_t first, int64_t last,
-                                                            const FactsPeriod& period);
-
- private:
-  common::ConnectionPool* pool_;
+  virtual absl::StatusOr<std::map<int64_t, v1::AccountFacts>> Range(int64_t first, int64_t last,
+                                                                    const FactsPeriod& period) = 0;
 };
 
 }  // namespace kam::interaction::facts

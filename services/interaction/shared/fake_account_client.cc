@@ -27,11 +27,6 @@ account::v1::Account FakeAccountClient::PutAccount(int64_t id, const std::string
   return account;
 }
 
-void FakeAccountClient::SetDown(bool down) {
-  absl::MutexLock lock(&mu_);
-  down_ = down;
-}
-
 int FakeAccountClient::calls() const {
   absl::MutexLock lock(&mu_);
   return calls_;
@@ -39,8 +34,7 @@ int FakeAccountClient::calls() const {
 
 absl::Status FakeAccountClient::Answer() {
   ++calls_;
-  if (down_) return absl::UnavailableError("account service unavailable (fake is down)");
-  return absl::OkStatus();
+  return Reachable("account service");
 }
 
 absl::StatusOr<account::v1::Account> FakeAccountClient::GetAccount(const std::string& name,
@@ -48,7 +42,8 @@ absl::StatusOr<account::v1::Account> FakeAccountClient::GetAccount(const std::st
   absl::MutexLock lock(&mu_);
   if (absl::Status s = Answer(); !s.ok()) return s;
   auto it = accounts_.find(name);
-  if (it == accounts_.end()) return absl::NotFoundError(absl::StrCat("account ", name, " not found"));
+  if (it == accounts_.end())
+    return absl::NotFoundError(absl::StrCat("account ", name, " not found"));
   return it->second;
 }
 
@@ -57,7 +52,8 @@ absl::StatusOr<account::v1::Contact> FakeAccountClient::GetContact(const std::st
   absl::MutexLock lock(&mu_);
   if (absl::Status s = Answer(); !s.ok()) return s;
   auto it = contacts_.find(name);
-  if (it == contacts_.end()) return absl::NotFoundError(absl::StrCat("contact ", name, " not found"));
+  if (it == contacts_.end())
+    return absl::NotFoundError(absl::StrCat("contact ", name, " not found"));
   return it->second;
 }
 

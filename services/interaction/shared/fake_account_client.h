@@ -11,10 +11,11 @@
 
 #include "absl/synchronization/mutex.h"
 #include "services/interaction/shared/account_client.h"
+#include "services/interaction/shared/fake_outage.h"
 
 namespace kam::interaction {
 
-class FakeAccountClient final : public AccountClient {
+class FakeAccountClient final : public AccountClient, public FakeOutage {
  public:
   // Adds or replaces an account (by its name) or a contact.
   void Put(account::v1::Account account);
@@ -23,8 +24,6 @@ class FakeAccountClient final : public AccountClient {
   // that need any account at all.
   account::v1::Account PutAccount(int64_t id, const std::string& currency = "EUR");
 
-  // While down, every call is UNAVAILABLE.
-  void SetDown(bool down);
   // How many calls were made (whatever their answer).
   int calls() const;
 
@@ -44,7 +43,6 @@ class FakeAccountClient final : public AccountClient {
   mutable absl::Mutex mu_;
   std::map<std::string, account::v1::Account> accounts_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, account::v1::Contact> contacts_ ABSL_GUARDED_BY(mu_);
-  bool down_ ABSL_GUARDED_BY(mu_) = false;
   int calls_ ABSL_GUARDED_BY(mu_) = 0;
 };
 

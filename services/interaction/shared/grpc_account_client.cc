@@ -24,7 +24,7 @@ GrpcAccountClient::GrpcAccountClient(const std::string& address, absl::Duration 
           kMaxReadBatch, kReadLanes) {}
 
 absl::StatusOr<v1::Account> GrpcAccountClient::GetAccount(const std::string& name,
-                                                      const common::CallContext* caller) {
+                                                          const common::CallContext* caller) {
   return account_reads_.Call(AccountRead{&name, caller});
 }
 
@@ -63,7 +63,7 @@ std::vector<GrpcAccountClient::ReadResult> GrpcAccountClient::ReadBatch(
 }
 
 absl::StatusOr<v1::Account> GrpcAccountClient::GetOneAccount(const std::string& name,
-                                                         const common::CallContext* caller) {
+                                                             const common::CallContext* caller) {
   v1::GetAccountRequest request;
   request.set_name(name);
   return common::CallDependency(*stub_, &v1::AccountService::Stub::GetAccount, request, caller,
@@ -71,7 +71,7 @@ absl::StatusOr<v1::Account> GrpcAccountClient::GetOneAccount(const std::string& 
 }
 
 absl::StatusOr<v1::Contact> GrpcAccountClient::GetContact(const std::string& name,
-                                                      const common::CallContext* caller) {
+                                                          const common::CallContext* caller) {
   v1::GetContactRequest request;
   request.set_name(name);
   return common::CallDependency(*stub_, &v1::AccountService::Stub::GetContact, request, caller,
@@ -82,9 +82,9 @@ absl::StatusOr<std::vector<v1::Account>> GrpcAccountClient::BatchGetAccounts(
     const std::vector<std::string>& names, const common::CallContext* caller) {
   v1::BatchGetAccountsRequest request;
   for (const std::string& name : names) request.add_names(name);
-  absl::StatusOr<v1::BatchGetAccountsResponse> response = common::CallDependency(
-      *stub_, &v1::AccountService::Stub::BatchGetAccounts, request, caller, deadline_,
-      kAccountService);
+  absl::StatusOr<v1::BatchGetAccountsResponse> response =
+      common::CallDependency(*stub_, &v1::AccountService::Stub::BatchGetAccounts, request, caller,
+                             deadline_, kAccountService);
   if (!response.ok()) return response.status();
   return std::vector<v1::Account>(response->accounts().begin(), response->accounts().end());
 }

@@ -10,8 +10,8 @@
 #include "absl/time/time.h"
 #include "common/base/coalescer.h"
 #include "common/server/grpc_server.h"
-#include "services/interaction/shared/account_client.h"
 #include "kam/account/v1/account.grpc.pb.h"
+#include "services/interaction/shared/account_client.h"
 
 namespace kam::interaction {
 

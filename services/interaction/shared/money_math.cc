@@ -4,7 +4,7 @@
 
 #include "absl/numeric/int128.h"
 
-namespace kam::interaction::billing {
+namespace kam::interaction {
 namespace {
 
 int64_t Clamp(absl::int128 value) {
@@ -48,4 +48,4 @@ int64_t SaturatingParse(absl::string_view text) {
   return Clamp(negative ? -value : value);
 }
 
-}  // namespace kam::interaction::billing
+}  // namespace kam::interaction

@@ -8,7 +8,7 @@
 
 #include "absl/strings/string_view.h"
 
-namespace kam::interaction::billing {
+namespace kam::interaction {
 
 // a + b, or false (and *out untouched) when it does not fit in int64.
 bool CheckedAdd(int64_t a, int64_t b, int64_t* out);
@@ -24,6 +24,6 @@ int64_t SaturatingSub(int64_t a, int64_t b);
 // empty text.
 int64_t SaturatingParse(absl::string_view text);
 
-}  // namespace kam::interaction::billing
+}  // namespace kam::interaction
 
 #endif  // KAM_SERVICES_INTERACTION_SHARED_MONEY_MATH_H_

@@ -4,7 +4,7 @@
 
 #include "gtest/gtest.h"
 
-namespace kam::interaction::billing {
+namespace kam::interaction {
 namespace {
 
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
@@ -53,4 +53,4 @@ TEST(SaturatingParse, ReadsDecimalSums) {
 }
 
 }  // namespace
-}  // namespace kam::interaction::billing
+}  // namespace kam::interaction

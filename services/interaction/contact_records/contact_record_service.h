@@ -2,16 +2,16 @@
 // (docs/domain.md §7: whoever first contacts a customer opens a contact record;
 // later staff update it; customer files belong to the company, so entries
 // are never changed or removed).
-#ifndef KAM_SERVICES_INTERACTION_ACTIVITY_CONTACT_RECORD_SERVICE_H_
-#define KAM_SERVICES_INTERACTION_ACTIVITY_CONTACT_RECORD_SERVICE_H_
+#ifndef KAM_SERVICES_INTERACTION_CONTACT_RECORDS_CONTACT_RECORD_SERVICE_H_
+#define KAM_SERVICES_INTERACTION_CONTACT_RECORDS_CONTACT_RECORD_SERVICE_H_
 
 #include "absl/status/status.h"
 #include "common/server/grpc_server.h"
 #include "kam/interaction/v1/activity.grpc.pb.h"
+#include "services/interaction/contact_records/contact_record_store.h"
 #include "services/interaction/shared/account_client.h"
-#include "services/interaction/activity/contact_record_store.h"
 
-namespace kam::interaction::activity {
+namespace kam::interaction::contact_records {
 
 class ContactRecordService {
  public:
@@ -42,6 +42,6 @@ class ContactRecordService {
   AccountClient* accounts_;
 };
 
-}  // namespace kam::interaction::activity
+}  // namespace kam::interaction::contact_records
 
-#endif  // KAM_SERVICES_INTERACTION_ACTIVITY_CONTACT_RECORD_SERVICE_H_
+#endif  // KAM_SERVICES_INTERACTION_CONTACT_RECORDS_CONTACT_RECORD_SERVICE_H_

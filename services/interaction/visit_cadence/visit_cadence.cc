@@ -1,11 +1,11 @@
-#include "services/interaction/activity/visit_cadence.h"
+#include "services/interaction/visit_cadence/visit_cadence.h"
 
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "common/api/validation.h"
 
-namespace kam::interaction::activity {
+namespace kam::interaction::visit_cadence {
 
 VisitCadence DefaultVisitCadence() {
   VisitCadence cadence;
@@ -54,4 +54,4 @@ std::vector<OverdueItem> FindOverdue(const VisitCadence& cadence, const AccountA
   return items;
 }
 
-}  // namespace kam::interaction::activity
+}  // namespace kam::interaction::visit_cadence

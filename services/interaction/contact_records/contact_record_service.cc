@@ -1,15 +1,19 @@
-#include "services/interaction/activity/contact_record_service.h"
+#include "services/interaction/contact_records/contact_record_service.h"
+
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/idempotency.h"
+#include "common/api/list_request.h"
 #include "common/api/resource_name.h"
 #include "common/api/validation.h"
 #include "common/server/service_methods.h"
-#include "services/interaction/activity/activity_accounts.h"
-#include "services/interaction/activity/activity_fields.h"
-#include "services/interaction/activity/activity_requests.h"
+#include "services/interaction/shared/account_checks.h"
+#include "services/interaction/shared/create_retry.h"
+#include "services/interaction/shared/names.h"
 
-namespace kam::interaction::activity {
+namespace kam::interaction::contact_records {
 namespace {
 
 constexpr size_t kMaxEntryText = 4000;
@@ -32,7 +36,7 @@ void ContactRecordService::Register(common::GrpcServer& server,
 absl::Status ContactRecordService::AppendContactRecordEntry(
     const Ctx& ctx, const v1::AppendContactRecordEntryRequest& request,
     v1::AppendContactRecordEntryResponse* response) {
-  absl::StatusOr<int64_t> account_id = ParseAccountRef("account", request.account());
+  absl::StatusOr<int64_t> account_id = ParseAccountName("account", request.account());
   if (!account_id.ok()) return account_id.status();
   if (absl::Status s = common::CheckText("text", request.text(), kMaxEntryText, /*multiline=*/true);
       !s.ok()) {
@@ -41,40 +45,37 @@ absl::Status ContactRecordService::AppendContactRecordEntry(
   if (absl::StripAsciiWhitespace(request.text()).empty()) {
     return common::InvalidField("text", "is required");
   }
-  if (absl::Status s = common::CheckRequestId("request_id", request.request_id()); !s.ok()) {
-    return s;
-  }
-  const std::string& request_id = request.request_id();
-  const std::string request_hash = RequestHash(request);
-  auto first_result = [&]() -> absl::StatusOr<bool> {
-    if (request_id.empty()) return false;
-    absl::StatusOr<std::optional<CreatedByRequest<AppendedEntry>>> first =
-        store_->FindByRequest(request_id);
-    if (!first.ok()) return first.status();
-    if (!first->has_value()) return false;
-    if ((*first)->request_hash != request_hash) {
-      return RequestIdReused(request_id, "AppendContactRecordEntry");
-    }
-    Fill(std::move((*first)->row), response);
-    return true;
+  absl::StatusOr<common::RequestKey> key =
+      common::RequestKeyOf(request, "AppendContactRecordEntry");
+  if (!key.ok()) return key.status();
+  // A retry is answered before the account service is asked: the record
+  // belongs to the company and its entries stand even once the account has
+  // gone.
+  auto earlier = [&]() -> absl::StatusOr<std::optional<AppendedEntry>> {
+    if (key->id.empty()) return std::nullopt;
+    return common::EarlierResult(*key, store_->FindByRequest(key->id));
   };
-  absl::StatusOr<bool> answered = first_result();
-  if (!answered.ok()) return answered.status();
-  if (*answered) return absl::OkStatus();
+  absl::StatusOr<std::optional<AppendedEntry>> first = earlier();
+  if (!first.ok()) return first.status();
+  if (first->has_value()) {
+    Fill(**std::move(first), response);
+    return absl::OkStatus();
+  }
 
   absl::StatusOr<account::v1::Account> account =
-      FetchLiveAccount(*accounts_, ctx, "account", AccountRef(*account_id));
+      GetLiveAccountOfField(*accounts_, ctx, "account", AccountName(*account_id));
   if (!account.ok()) return account.status();
 
   AppendedEntry appended;
-  absl::StatusOr<InsertOutcome> outcome =
-      store_->Append(*account_id, request.text(), ctx.actor, request_id, request_hash, &appended);
+  absl::StatusOr<common::InsertOutcome> outcome =
+      store_->Append(*account_id, request.text(), ctx.actor, *key, &appended);
   if (!outcome.ok()) return outcome.status();
-  if (*outcome == InsertOutcome::kDuplicateRequest) {
-    answered = first_result();
-    if (!answered.ok()) return answered.status();
-    if (!*answered) return ConcurrentRequest();
-    return absl::OkStatus();
+  if (*outcome == common::InsertOutcome::kDuplicateRequest) {
+    // A concurrent call with the same request id appended first.
+    absl::StatusOr<AppendedEntry> retry =
+        AnswerUnfinishedRetry(*key, store_->FindByRequest(key->id));
+    if (!retry.ok()) return retry.status();
+    appended = *std::move(retry);
   }
   Fill(std::move(appended), response);
   return absl::OkStatus();
@@ -88,14 +89,13 @@ absl::StatusOr<StoredContactRecord> ContactRecordService::FindRecord(
         account_field, absl::StrCat("or ", name_field, " is required (exactly one of them)"));
   }
   if (!account.empty()) {
-    absl::StatusOr<int64_t> account_id = ParseAccountRef(account_field, account);
+    absl::StatusOr<int64_t> account_id = ParseAccountName(account_field, account);
     if (!account_id.ok()) return account_id.status();
     return store_->GetByAccount(*account_id);
   }
-  absl::StatusOr<std::vector<int64_t>> ids =
-      common::ParseResourceName(name_field, name, {"contactRecords"});
-  if (!ids.ok()) return ids.status();
-  return store_->GetById((*ids)[0]);
+  absl::StatusOr<int64_t> id = ParseId(name_field, name, "contactRecords");
+  if (!id.ok()) return id.status();
+  return store_->GetById(*id);
 }
 
 absl::Status ContactRecordService::GetContactRecord(const Ctx&,
@@ -111,25 +111,22 @@ absl::Status ContactRecordService::GetContactRecord(const Ctx&,
 absl::Status ContactRecordService::ListContactRecordEntries(
     const Ctx&, const v1::ListContactRecordEntriesRequest& request,
     v1::ListContactRecordEntriesResponse* response) {
-  absl::StatusOr<int> limit = common::ResolvePageSize(request.page_size());
-  if (!limit.ok()) return limit.status();
-  const uint64_t query =
-      common::Fingerprint64({"ListContactRecordEntries", request.parent(), request.account()});
-  absl::StatusOr<std::optional<common::PageCursor>> cursor =
-      DecodeCursor(request.page_token(), query);
-  if (!cursor.ok()) return cursor.status();
+  absl::StatusOr<common::ListRequest> list = common::ReadListRequest(
+      request, {"ListContactRecordEntries", request.parent(), request.account()});
+  if (!list.ok()) return list.status();
   absl::StatusOr<StoredContactRecord> record =
       FindRecord("parent", request.parent(), "account", request.account());
   if (!record.ok()) return record.status();
-  absl::StatusOr<Page<StoredRecordEntry>> page =
-      store_->ListEntries(record->id, cursor->has_value() ? (*cursor)->last_id : 0, *limit);
+  absl::StatusOr<common::Page<StoredRecordEntry>> page =
+      store_->ListEntries(record->id, common::CursorId(list->cursor), list->limit);
   if (!page.ok()) return page.status();
-  if (page->more) {
-    response->set_next_page_token(
-        common::EncodePageToken(query, common::PageCursor{{}, page->rows.back().seq}));
-  }
-  for (StoredRecordEntry& row : page->rows) *response->add_entries() = std::move(row.entry);
+  common::WritePage(
+      *list, *std::move(page), response->mutable_next_page_token(),
+      [&](StoredRecordEntry& row) { *response->add_entries() = std::move(row.entry); },
+      [](const StoredRecordEntry& row) {
+        return common::PageCursor{{}, row.seq};
+      });
   return absl::OkStatus();
 }
 
-}  // namespace kam::interaction::activity
+}  // namespace kam::interaction::contact_records

@@ -2,24 +2,25 @@
 // policy per tier and ListOverdueFollowUps. The judgement is in
 // visit_cadence.h; the accounts come from the account service, one page at a
 // time, and the activity facts of a page from one grouped query.
-#ifndef KAM_SERVICES_INTERACTION_ACTIVITY_VISIT_CADENCE_SERVICE_H_
-#define KAM_SERVICES_INTERACTION_ACTIVITY_VISIT_CADENCE_SERVICE_H_
+#ifndef KAM_SERVICES_INTERACTION_VISIT_CADENCE_VISIT_CADENCE_SERVICE_H_
+#define KAM_SERVICES_INTERACTION_VISIT_CADENCE_VISIT_CADENCE_SERVICE_H_
 
 #include "absl/status/status.h"
 #include "common/server/grpc_server.h"
 #include "kam/interaction/v1/activity.grpc.pb.h"
 #include "services/interaction/shared/account_client.h"
-#include "services/interaction/activity/activity_policy_store.h"
-#include "services/interaction/activity/activity_store.h"
+#include "services/interaction/visit_cadence/visit_cadence_store.h"
 
-namespace kam::interaction::activity {
+namespace kam::interaction::visit_cadence {
+
+namespace v1 = ::kam::interaction::v1;
 
 class VisitCadenceService {
  public:
   using Ctx = common::CallContext;
 
-  VisitCadenceService(ActivityStore* store, ActivityPolicyStore* policies, AccountClient* accounts)
-      : store_(store), policies_(policies), accounts_(accounts) {}
+  VisitCadenceService(VisitCadenceStore* store, AccountClient* accounts)
+      : store_(store), accounts_(accounts) {}
 
   void Register(common::GrpcServer& server, v1::ActivityService::Service* service);
 
@@ -33,11 +34,10 @@ class VisitCadenceService {
                                     v1::ListOverdueFollowUpsResponse* response);
 
  private:
-  ActivityStore* store_;
-  ActivityPolicyStore* policies_;
+  VisitCadenceStore* store_;
   AccountClient* accounts_;
 };
 
-}  // namespace kam::interaction::activity
+}  // namespace kam::interaction::visit_cadence
 
-#endif  // KAM_SERVICES_INTERACTION_ACTIVITY_VISIT_CADENCE_SERVICE_H_
+#endif  // KAM_SERVICES_INTERACTION_VISIT_CADENCE_VISIT_CADENCE_SERVICE_H_

@@ -1,4 +1,4 @@
-#include "services/interaction/activity/visit_cadence_service.h"
+#include "services/interaction/visit_cadence/visit_cadence_service.h"
 
 #include <map>
 #include <set>
@@ -8,14 +8,17 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/etag.h"
+#include "common/api/page_token.h"
 #include "common/api/validation.h"
+#include "common/base/fingerprint.h"
 #include "common/base/proto_time.h"
 #include "common/server/service_methods.h"
 #include "services/interaction/activity/activity_fields.h"
-#include "services/interaction/activity/activity_requests.h"
-#include "services/interaction/activity/visit_cadence.h"
+#include "services/interaction/shared/names.h"
+#include "services/interaction/shared/optimistic_write.h"
+#include "services/interaction/visit_cadence/visit_cadence.h"
 
-namespace kam::interaction::activity {
+namespace kam::interaction::visit_cadence {
 namespace {
 
 constexpr char kPolicyName[] = "visitCadencePolicy";
@@ -106,7 +109,7 @@ void VisitCadenceService::Register(common::GrpcServer& server,
 absl::Status VisitCadenceService::GetVisitCadencePolicy(
     const Ctx&, const v1::GetVisitCadencePolicyRequest& request, v1::VisitCadencePolicy* response) {
   if (absl::Status s = CheckPolicyName("name", request.name()); !s.ok()) return s;
-  absl::StatusOr<StoredVisitCadence> stored = policies_->GetVisitCadence();
+  absl::StatusOr<StoredVisitCadence> stored = store_->GetVisitCadence();
   if (!stored.ok()) return stored.status();
   *response = CadenceToProto(*stored);
   return absl::OkStatus();
@@ -119,8 +122,8 @@ absl::Status VisitCadenceService::UpdateVisitCadencePolicy(
   const v1::VisitCadencePolicy& patch = request.policy();
   if (absl::Status s = CheckPolicyName("policy.name", patch.name()); !s.ok()) return s;
   if (absl::Status s = CheckTiers(patch); !s.ok()) return s;
-  for (int attempt = 0; attempt < kMaxWriteAttempts; ++attempt) {
-    absl::StatusOr<StoredVisitCadence> stored = policies_->GetVisitCadence();
+  return WriteOptimistically("the visit cadence", [&]() -> absl::StatusOr<bool> {
+    absl::StatusOr<StoredVisitCadence> stored = store_->GetVisitCadence();
     if (!stored.ok()) return stored.status();
     if (absl::Status s = common::CheckEtag(kPolicyName, stored->version, patch.etag()); !s.ok()) {
       return s;
@@ -133,22 +136,18 @@ absl::Status VisitCadenceService::UpdateVisitCadencePolicy(
     updated.version = stored->version + 1;
     updated.update_time = common::NowMicros();
     updated.updated_by = ctx.actor;
-    absl::StatusOr<bool> written = policies_->WriteVisitCadenceIfVersion(
+    absl::StatusOr<bool> written = store_->WriteVisitCadenceIfVersion(
         updated.cadence, stored->version, updated.update_time, ctx.actor);
-    if (!written.ok()) return written.status();
-    if (*written) {
-      *response = CadenceToProto(updated);
-      return absl::OkStatus();
-    }
-  }
-  return absl::AbortedError("the visit cadence kept changing while it was being written; retry");
+    if (written.ok() && *written) *response = CadenceToProto(updated);
+    return written;
+  });
 }
 
 absl::Status VisitCadenceService::ListOverdueFollowUps(
     const Ctx& ctx, const v1::ListOverdueFollowUpsRequest& request,
     v1::ListOverdueFollowUpsResponse* response) {
-  if (absl::Status s =
-          common::CheckIdentifier("owner", request.owner(), kMaxUserId, /*required=*/false);
+  if (absl::Status s = common::CheckIdentifier("owner", request.owner(), activity::kMaxUserId,
+                                               /*required=*/false);
       !s.ok()) {
     return s;
   }
@@ -185,18 +184,17 @@ absl::Status VisitCadenceService::ListOverdueFollowUps(
   absl::StatusOr<account::v1::ListAccountsResponse> accounts =
       accounts_->ListAccounts(accounts_request, &ctx);
   if (!accounts.ok()) return accounts.status();
-  absl::StatusOr<StoredVisitCadence> cadence = policies_->GetVisitCadence();
+  absl::StatusOr<StoredVisitCadence> cadence = store_->GetVisitCadence();
   if (!cadence.ok()) return cadence.status();
 
   std::vector<int64_t> ids;
   ids.reserve(accounts->accounts_size());
   for (const account::v1::Account& account : accounts->accounts()) {
-    absl::StatusOr<int64_t> id = ParseAccountRef("account", account.name());
+    absl::StatusOr<int64_t> id = ParseAccountName("account", account.name());
     if (!id.ok()) return absl::InternalError("the account service returned a malformed name");
     ids.push_back(*id);
   }
-  absl::StatusOr<std::map<int64_t, ActivityStore::OverdueFacts>> facts =
-      store_->LoadOverdueFacts(ids, as_of);
+  absl::StatusOr<std::map<int64_t, OverdueFacts>> facts = store_->LoadOverdueFacts(ids, as_of);
   if (!facts.ok()) return facts.status();
 
   for (int i = 0; i < accounts->accounts_size(); ++i) {
@@ -221,7 +219,7 @@ absl::Status VisitCadenceService::ListOverdueFollowUps(
       if (item.last_time.has_value()) {
         *out->mutable_last_time() = common::ToProtoTimestamp(*item.last_time);
       }
-      if (item.activity_id != 0) out->set_activity(ActivityName(item.activity_id));
+      if (item.activity_id != 0) out->set_activity(activity::ActivityName(item.activity_id));
       out->set_interval_days(item.interval_days);
     }
   }
@@ -235,4 +233,4 @@ absl::Status VisitCadenceService::ListOverdueFollowUps(
   return absl::OkStatus();
 }
 
-}  // namespace kam::interaction::activity
+}  // namespace kam::interaction::visit_cadence

@@ -2,8 +2,8 @@
 // visits included; §2: effort goes where the value is, so the cadence
 // depends on the account's tier) and the overdue report built on it. Pure:
 // the store gathers the facts, this file judges them.
-#ifndef KAM_SERVICES_INTERACTION_ACTIVITY_VISIT_CADENCE_H_
-#define KAM_SERVICES_INTERACTION_ACTIVITY_VISIT_CADENCE_H_
+#ifndef KAM_SERVICES_INTERACTION_VISIT_CADENCE_VISIT_CADENCE_H_
+#define KAM_SERVICES_INTERACTION_VISIT_CADENCE_VISIT_CADENCE_H_
 
 #include <array>
 #include <cstdint>
@@ -13,7 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 
-namespace kam::interaction::activity {
+namespace kam::interaction::visit_cadence {
 
 // How often an account of one tier must be visited; 0 = no requirement.
 struct TierCadence {
@@ -90,6 +90,6 @@ struct OverdueItem {
 std::vector<OverdueItem> FindOverdue(const VisitCadence& cadence, const AccountActivityFacts& facts,
                                      absl::Time as_of);
 
-}  // namespace kam::interaction::activity
+}  // namespace kam::interaction::visit_cadence
 
-#endif  // KAM_SERVICES_INTERACTION_ACTIVITY_VISIT_CADENCE_H_
+#endif  // KAM_SERVICES_INTERACTION_VISIT_CADENCE_VISIT_CADENCE_H_

@@ -1,24 +1,30 @@
-#include "services/interaction/activity/activity_store.h"
+#include "services/interaction/activity/mysql_activity_store.h"
 
 #include <cppconn/exception.h>
 
 #include <algorithm>
 #include <iterator>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/api/etag.h"
 #include "common/base/proto_time.h"
 #include "common/db/filter_sql.h"
+#include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
 #include "common/db/transaction.h"
 #include "services/interaction/activity/activity_fields.h"
+#include "services/interaction/shared/names.h"
+#include "services/interaction/shared/store_sql.h"
 
 namespace kam::interaction::activity {
 namespace {
 
+using common::InsertOutcome;
+using common::ReadText;
+using common::ReadTimestamp;
+using common::RequestKey;
 using common::SqlConnection;
 using common::SqlValue;
 
@@ -28,36 +34,17 @@ constexpr char kActivityColumns[] =
     "a.id, a.account_id, a.kind, a.subject, a.level, a.status, a.planned_time, a.actual_time, "
     "a.outcome, a.next_follow_up_time, a.cost_minor, a.cost_currency, a.contact_ids_text, "
     "a.team_members_text, a.creator, a.version, a.create_time, a.update_time, a.delete_time";
-constexpr int kActivityColumnCount = 19;
 
-std::string Str(sql::ResultSet& rs, int column) { return rs.getString(column); }
-
-std::optional<google::protobuf::Timestamp> ReadTime(sql::ResultSet& rs, int column) {
-  const sql::SQLString text = rs.getString(column);
-  if (rs.wasNull()) return std::nullopt;
-  google::protobuf::Timestamp ts;
-  common::SqlDateTimeToProto(absl::string_view(text.c_str(), text.length()), &ts);
-  return ts;
-}
-
-std::optional<absl::Time> ReadAbslTime(sql::ResultSet& rs, int column) {
-  const sql::SQLString text = rs.getString(column);
-  if (rs.wasNull()) return std::nullopt;
-  absl::StatusOr<absl::Time> time =
-      common::FromSqlDateTime(absl::string_view(text.c_str(), text.length()));
-  if (!time.ok()) return std::nullopt;
-  return *time;
-}
-
+// A time to bind in a multi-row INSERT's value list: NULL unless `present`.
 SqlValue SqlTime(bool present, const google::protobuf::Timestamp& ts) {
   if (!present) return nullptr;
-  return common::ToSqlDateTime(common::FromProtoTimestamp(ts));
+  return common::SqlTime(ts);
 }
 
 std::string ContactIdsText(const v1::Activity& a) {
   std::vector<std::string> ids;
   for (const std::string& name : a.contacts()) {
-    absl::StatusOr<ContactRef> ref = ParseContactRef("contact", name);
+    absl::StatusOr<ContactRef> ref = ParseContactName("contact", name);
     if (ref.ok()) ids.push_back(absl::StrCat(ref->contact_id));
   }
   return absl::StrJoin(ids, ",");
@@ -69,33 +56,33 @@ StoredActivity ReadActivity(sql::ResultSet& rs) {
   row.id = rs.getInt64(1);
   row.account_id = rs.getInt64(2);
   a.set_name(ActivityName(row.id));
-  a.set_account(AccountRef(row.account_id));
+  a.set_account(AccountName(row.account_id));
   a.set_kind(static_cast<v1::ActivityKind>(rs.getInt(3)));
-  a.set_subject(Str(rs, 4));
+  a.set_subject(ReadText(rs, 4));
   a.set_level(static_cast<v1::ActivityLevel>(rs.getInt(5)));
   a.set_status(static_cast<v1::ActivityStatus>(rs.getInt(6)));
-  if (auto t = ReadTime(rs, 7)) *a.mutable_planned_time() = *t;
-  if (auto t = ReadTime(rs, 8)) *a.mutable_actual_time() = *t;
-  a.set_outcome(Str(rs, 9));
-  if (auto t = ReadTime(rs, 10)) *a.mutable_next_follow_up_time() = *t;
+  if (auto t = ReadTimestamp(rs, 7)) *a.mutable_planned_time() = *t;
+  if (auto t = ReadTimestamp(rs, 8)) *a.mutable_actual_time() = *t;
+  a.set_outcome(ReadText(rs, 9));
+  if (auto t = ReadTimestamp(rs, 10)) *a.mutable_next_follow_up_time() = *t;
   const int64_t cost = rs.getInt64(11);
   if (!rs.wasNull()) {
     a.mutable_cost()->set_minor_units(cost);
-    a.mutable_cost()->set_currency_code(Str(rs, 12));
+    a.mutable_cost()->set_currency_code(ReadText(rs, 12));
   }
-  const std::string contact_ids = Str(rs, 13);
+  const std::string contact_ids = ReadText(rs, 13);
   for (absl::string_view id : absl::StrSplit(contact_ids, ',', absl::SkipEmpty())) {
     a.add_contacts(absl::StrCat("accounts/", row.account_id, "/contacts/", id));
   }
-  const std::string members = Str(rs, 14);
+  const std::string members = ReadText(rs, 14);
   for (absl::string_view user : absl::StrSplit(members, '\n', absl::SkipEmpty())) {
     a.add_team_members(std::string(user));
   }
-  a.set_creator(Str(rs, 15));
+  a.set_creator(ReadText(rs, 15));
   row.version = rs.getInt64(16);
-  if (auto t = ReadTime(rs, 17)) *a.mutable_create_time() = *t;
-  if (auto t = ReadTime(rs, 18)) *a.mutable_update_time() = *t;
-  if (auto t = ReadTime(rs, 19)) *a.mutable_delete_time() = *t;
+  if (auto t = ReadTimestamp(rs, 17)) *a.mutable_create_time() = *t;
+  if (auto t = ReadTimestamp(rs, 18)) *a.mutable_update_time() = *t;
+  if (auto t = ReadTimestamp(rs, 19)) *a.mutable_delete_time() = *t;
   a.set_etag(common::MakeEtag(a.name(), row.version));
   return row;
 }
@@ -126,16 +113,15 @@ std::vector<SqlValue> MutableValues(const StoredActivity& row) {
 }
 
 // The values InsertActivitySql binds, in its order.
-std::vector<SqlValue> InsertValues(const StoredActivity& row, const std::string& request_id,
-                                   const std::string& request_hash) {
+std::vector<SqlValue> InsertValues(const StoredActivity& row, const RequestKey& key) {
   std::vector<SqlValue> values = {row.id, row.account_id};
   std::vector<SqlValue> mutable_values = MutableValues(row);
   values.insert(values.end(), std::make_move_iterator(mutable_values.begin()),
                 std::make_move_iterator(mutable_values.end()));
   values.emplace_back(row.activity.creator());
   values.push_back(SqlTime(true, row.activity.create_time()));
-  values.push_back(request_id.empty() ? SqlValue(nullptr) : SqlValue(request_id));
-  values.push_back(request_id.empty() ? SqlValue(nullptr) : SqlValue(request_hash));
+  values.push_back(key.id.empty() ? SqlValue(nullptr) : SqlValue(key.id));
+  values.push_back(key.id.empty() ? SqlValue(nullptr) : SqlValue(key.hash));
   return values;
 }
 
@@ -157,7 +143,7 @@ void InsertParticipants(SqlConnection& connection, const StoredActivity& row) {
     std::string sql = "INSERT INTO activity_contacts (activity_id, contact_id) VALUES ";
     std::vector<SqlValue> values;
     for (int i = 0; i < a.contacts_size(); ++i) {
-      absl::StatusOr<ContactRef> ref = ParseContactRef("contact", a.contacts(i));
+      absl::StatusOr<ContactRef> ref = ParseContactName("contact", a.contacts(i));
       if (!ref.ok()) continue;  // validated before; never happens
       absl::StrAppend(&sql, values.empty() ? "" : ", ", "(?, ?)");
       values.emplace_back(row.id);
@@ -177,73 +163,50 @@ void InsertParticipants(SqlConnection& connection, const StoredActivity& row) {
   }
 }
 
-// Pads an id list to the next size in 1, 2, 4, ..., 1024 by repeating the
-// last id, so IN (...) lists of any length share at most 11 statements.
-std::vector<SqlValue> PaddedIds(const std::vector<int64_t>& ids, std::string* placeholders) {
-  size_t size = 1;
-  while (size < ids.size()) size *= 2;
-  std::vector<SqlValue> values;
-  values.reserve(size);
-  for (int64_t id : ids) values.emplace_back(id);
-  while (values.size() < size) values.emplace_back(ids.back());
-  *placeholders = "?";
-  for (size_t i = 1; i < size; ++i) placeholders->append(",?");
-  return values;
-}
-
 // --- filters ------------------------------------------------------------
 
+using common::OnlyEquality;
 using common::SqlFragment;
 
-using common::SqlOp;
-
-using common::OnlyEquality;
-
-// An enum value given short ("CALL") or in full ("ACTIVITY_KIND_CALL").
+// An enum value given short ("CALL") or in full ("ACTIVITY_KIND_CALL");
+// UNSPECIFIED too, which matches no activity.
 template <typename Enum>
-absl::StatusOr<int64_t> ParseEnumValue(absl::string_view field, absl::string_view value,
-                                       absl::string_view prefix,
-                                       bool (*parse)(const std::string&, Enum*)) {
-  const std::string upper = absl::AsciiStrToUpper(value);
-  Enum parsed;
-  if (parse(upper, &parsed) || parse(absl::StrCat(prefix, upper), &parsed)) {
-    return static_cast<int64_t>(parsed);
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat("filter value \"", value.substr(0, 64), "\" is not a valid ", field));
+absl::StatusOr<SqlValue> EnumValue(absl::string_view field, absl::string_view value,
+                                   absl::string_view prefix,
+                                   bool (*parse)(const std::string&, Enum*)) {
+  absl::StatusOr<int64_t> number =
+      ParseFilterEnum(field, value, prefix, parse, /*accept_unspecified=*/true);
+  if (!number.ok()) return number.status();
+  return SqlValue(*number);
+}
+
+absl::StatusOr<SqlValue> AccountIdValue(absl::string_view value) {
+  absl::StatusOr<int64_t> id = ParseAccountName("filter value for account", value);
+  if (!id.ok()) return id.status();
+  return SqlValue(*id);
 }
 
 absl::Status ComparisonToSql(const common::FilterComparison& c, SqlFragment* out) {
   const std::string& f = c.field;
   const bool equal = c.op == common::FilterOp::kEq;
-  auto enum_column = [&](const char* column, absl::StatusOr<int64_t> value) -> absl::Status {
-    if (absl::Status s = OnlyEquality(c); !s.ok()) return s;
-    if (!value.ok()) return value.status();
-    absl::StrAppend(&out->sql, column, SqlOp(c.op), "?");
-    out->params.emplace_back(*value);
-    return absl::OkStatus();
-  };
-  if (f == "account") {
-    if (absl::Status s = OnlyEquality(c); !s.ok()) return s;
-    absl::StatusOr<int64_t> id = ParseAccountRef("filter value for account", c.value);
-    if (!id.ok()) return id.status();
-    absl::StrAppend(&out->sql, "a.account_id", SqlOp(c.op), "?");
-    out->params.emplace_back(*id);
-    return absl::OkStatus();
-  }
+  if (f == "account") return EqualityTerm(c, "a.account_id", AccountIdValue(c.value), out);
   if (f == "kind") {
-    return enum_column("a.kind", ParseEnumValue<v1::ActivityKind>("kind", c.value, "ACTIVITY_KIND_",
-                                                                  v1::ActivityKind_Parse));
+    return EqualityTerm(
+        c, "a.kind",
+        EnumValue<v1::ActivityKind>("kind", c.value, "ACTIVITY_KIND_", v1::ActivityKind_Parse),
+        out);
   }
   if (f == "level") {
-    return enum_column("a.level",
-                       ParseEnumValue<v1::ActivityLevel>("level", c.value, "ACTIVITY_LEVEL_",
-                                                         v1::ActivityLevel_Parse));
+    return EqualityTerm(
+        c, "a.level",
+        EnumValue<v1::ActivityLevel>("level", c.value, "ACTIVITY_LEVEL_", v1::ActivityLevel_Parse),
+        out);
   }
   if (f == "status") {
-    return enum_column("a.status",
-                       ParseEnumValue<v1::ActivityStatus>("status", c.value, "ACTIVITY_STATUS_",
-                                                          v1::ActivityStatus_Parse));
+    return EqualityTerm(c, "a.status",
+                        EnumValue<v1::ActivityStatus>("status", c.value, "ACTIVITY_STATUS_",
+                                                      v1::ActivityStatus_Parse),
+                        out);
   }
   if (f == "team_member") {
     if (absl::Status s = OnlyEquality(c); !s.ok()) return s;
@@ -255,7 +218,7 @@ absl::Status ComparisonToSql(const common::FilterComparison& c, SqlFragment* out
   }
   if (f == "contact") {
     if (absl::Status s = OnlyEquality(c); !s.ok()) return s;
-    absl::StatusOr<ContactRef> ref = ParseContactRef("filter value for contact", c.value);
+    absl::StatusOr<ContactRef> ref = ParseContactName("filter value for contact", c.value);
     if (!ref.ok()) return ref.status();
     absl::StrAppend(&out->sql, equal ? "" : "NOT ",
                     "(a.account_id = ? AND EXISTS (SELECT 1 FROM activity_contacts k "
@@ -266,15 +229,7 @@ absl::Status ComparisonToSql(const common::FilterComparison& c, SqlFragment* out
   }
   if (f == "planned_time" || f == "actual_time" || f == "next_follow_up_time" ||
       f == "create_time" || f == "update_time") {
-    absl::Time t;
-    std::string error;
-    if (!absl::ParseTime(absl::RFC3339_full, c.value, &t, &error)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "filter value for ", f, " must be an RFC 3339 time like 2026-01-31T00:00:00Z"));
-    }
-    absl::StrAppend(&out->sql, "a.", f, SqlOp(c.op), "?");
-    out->params.emplace_back(common::ToSqlDateTime(t));
-    return absl::OkStatus();
+    return TimeTerm(c, absl::StrCat("a.", f), out);
   }
   return absl::InvalidArgumentError(
       absl::StrCat("filter field \"", f.substr(0, 64),
@@ -287,20 +242,19 @@ absl::Status ComparisonToSql(const common::FilterComparison& c, SqlFragment* out
 // Largest CreateActivity batch (one multi-row INSERT).
 constexpr int kMaxInsertBatch = 32;
 
-ActivityStore::ActivityStore(common::ConnectionPool* pool)
+MySqlActivityStore::MySqlActivityStore(common::ConnectionPool* pool)
     : pool_(pool),
       inserts_(
           [this](const std::vector<const PendingInsert*>& inserts) { return InsertBatch(inserts); },
           kMaxInsertBatch),
       ids_(pool, "activities") {}
 
-absl::StatusOr<InsertOutcome> ActivityStore::InsertActivity(const StoredActivity& row,
-                                                            const std::string& request_id,
-                                                            const std::string& request_hash) {
-  return inserts_.Call(PendingInsert{&row, &request_id, &request_hash});
+absl::StatusOr<InsertOutcome> MySqlActivityStore::InsertActivity(const StoredActivity& row,
+                                                                 const RequestKey& key) {
+  return inserts_.Call(PendingInsert{&row, &key});
 }
 
-std::vector<absl::StatusOr<InsertOutcome>> ActivityStore::InsertBatch(
+std::vector<MySqlActivityStore::InsertResult> MySqlActivityStore::InsertBatch(
     const std::vector<const PendingInsert*>& inserts) {
   // One INSERT for every activity of the batch, then the participants. A
   // batch without participants is that one statement, which needs no
@@ -315,8 +269,7 @@ std::vector<absl::StatusOr<InsertOutcome>> ActivityStore::InsertBatch(
     duplicate = false;
     std::vector<SqlValue> values;
     for (const PendingInsert* insert : inserts) {
-      std::vector<SqlValue> row =
-          InsertValues(*insert->row, *insert->request_id, *insert->request_hash);
+      std::vector<SqlValue> row = InsertValues(*insert->row, *insert->key);
       values.insert(values.end(), std::make_move_iterator(row.begin()),
                     std::make_move_iterator(row.end()));
     }
@@ -333,12 +286,12 @@ std::vector<absl::StatusOr<InsertOutcome>> ActivityStore::InsertBatch(
   const absl::Status status =
       participants ? common::RunInTransaction(*pool_, "creating activities", insert_all)
                    : common::WithConnection(*pool_, "creating activities", insert_all);
-  std::vector<absl::StatusOr<InsertOutcome>> outcomes;
+  std::vector<InsertResult> outcomes;
   if (duplicate) {
     // A retried request id fails the whole batch and wrote nothing: insert
     // row by row, so only that call learns of it.
     for (const PendingInsert* insert : inserts) {
-      outcomes.push_back(InsertOne(*insert->row, *insert->request_id, *insert->request_hash));
+      outcomes.push_back(InsertOne(*insert->row, *insert->key));
     }
   } else if (status.ok()) {
     outcomes.assign(inserts.size(), InsertOutcome::kInserted);
@@ -348,15 +301,14 @@ std::vector<absl::StatusOr<InsertOutcome>> ActivityStore::InsertBatch(
   return outcomes;
 }
 
-absl::StatusOr<InsertOutcome> ActivityStore::InsertOne(const StoredActivity& row,
-                                                       const std::string& request_id,
-                                                       const std::string& request_hash) {
+MySqlActivityStore::InsertResult MySqlActivityStore::InsertOne(const StoredActivity& row,
+                                                               const RequestKey& key) {
   InsertOutcome outcome = InsertOutcome::kInserted;
   absl::Status status =
       common::RunInTransaction(*pool_, "creating activity", [&](SqlConnection& connection) {
         outcome = InsertOutcome::kInserted;
         try {
-          connection.Update(InsertActivitySql(), InsertValues(row, request_id, request_hash));
+          connection.Update(InsertActivitySql(), InsertValues(row, key));
         } catch (const sql::SQLException& e) {
           if (e.getErrorCode() != common::kErDupEntry) throw;
           outcome = InsertOutcome::kDuplicateRequest;
@@ -379,45 +331,34 @@ const std::string& InsertActivitySql() {
   return sql;
 }
 
-absl::StatusOr<StoredActivity> ActivityStore::GetActivity(int64_t id) {
-  std::optional<StoredActivity> row;
-  absl::Status status =
-      common::WithConnection(*pool_, "reading activity", [&](SqlConnection& connection) {
-        auto rs = connection.Query(
-            absl::StrCat("SELECT ", kActivityColumns, " FROM activities a WHERE a.id = ?"), id);
-        if (rs->next()) row = ReadActivity(*rs);
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
-  if (!row.has_value()) {
+absl::StatusOr<StoredActivity> MySqlActivityStore::GetActivity(int64_t id) {
+  absl::StatusOr<std::optional<StoredActivity>> row =
+      common::ReadWithConnection<std::optional<StoredActivity>>(
+          *pool_, "reading activity", [&](SqlConnection& connection) {
+            auto rs = connection.Query(
+                absl::StrCat("SELECT ", kActivityColumns, " FROM activities a WHERE a.id = ?"), id);
+            if (!rs->next()) return std::optional<StoredActivity>();
+            return std::optional<StoredActivity>(ReadActivity(*rs));
+          });
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) {
     return absl::NotFoundError(absl::StrCat("activity ", ActivityName(id), " not found"));
   }
-  return *std::move(row);
+  return **std::move(row);
 }
 
-absl::StatusOr<std::optional<CreatedByRequest<StoredActivity>>>
-ActivityStore::FindActivityByRequest(const std::string& request_id) {
-  std::optional<CreatedByRequest<StoredActivity>> found;
-  absl::Status status =
-      common::WithConnection(*pool_, "reading activity", [&](SqlConnection& connection) {
-        auto rs = connection.Query(absl::StrCat("SELECT ", kActivityColumns,
-                                                ", a.create_request_hash FROM activities a "
-                                                "WHERE a.create_request_id = ?"),
-                                   request_id);
-        if (rs->next()) {
-          found.emplace();
-          found->row = ReadActivity(*rs);
-          found->request_hash = Str(*rs, kActivityColumnCount + 1);
-        }
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
-  return found;
+absl::StatusOr<std::optional<common::CreatedByRequest<StoredActivity>>>
+MySqlActivityStore::FindActivityByRequest(const std::string& request_id) {
+  return FindCreatedByRequest(
+      *pool_, "reading activity",
+      absl::StrCat("SELECT ", kActivityColumns,
+                   ", a.create_request_hash FROM activities a WHERE a.create_request_id = ?"),
+      request_id, ReadActivity);
 }
 
-absl::StatusOr<bool> ActivityStore::WriteActivityIfVersion(const StoredActivity& row,
-                                                           int64_t expected_version,
-                                                           bool participants_changed) {
+absl::StatusOr<bool> MySqlActivityStore::WriteActivityIfVersion(const StoredActivity& row,
+                                                                int64_t expected_version,
+                                                                bool participants_changed) {
   bool written = false;
   absl::Status status =
       common::RunInTransaction(*pool_, "updating activity", [&](SqlConnection& connection) {
@@ -437,7 +378,7 @@ absl::StatusOr<bool> ActivityStore::WriteActivityIfVersion(const StoredActivity&
   return written;
 }
 
-absl::StatusOr<Page<StoredActivity>> ActivityStore::ListActivities(
+absl::StatusOr<common::Page<StoredActivity>> MySqlActivityStore::ListActivities(
     const common::FilterNode& filter, bool show_deleted,
     const std::optional<common::PageCursor>& cursor, int limit) {
   SqlFragment where;
@@ -448,76 +389,17 @@ absl::StatusOr<Page<StoredActivity>> ActivityStore::ListActivities(
                                  where.sql, show_deleted ? "" : " AND a.delete_time IS NULL",
                                  " AND a.id > ?", " ORDER BY a.id LIMIT ?");
   std::vector<SqlValue> params = std::move(where.params);
-  params.emplace_back(cursor.has_value() ? cursor->last_id : int64_t{0});
+  params.emplace_back(common::CursorId(cursor));
   params.emplace_back(static_cast<int64_t>(limit) + 1);
-  Page<StoredActivity> page;
+  std::vector<StoredActivity> rows;
   absl::Status status =
       common::WithConnection(*pool_, "listing activities", [&](SqlConnection& connection) {
         auto rs = connection.Query(sql, params);
-        while (rs->next()) page.rows.push_back(ReadActivity(*rs));
+        while (rs->next()) rows.push_back(ReadActivity(*rs));
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
-  page.more = static_cast<int>(page.rows.size()) > limit;
-  if (page.more) page.rows.resize(limit);
-  return page;
-}
-
-absl::StatusOr<std::map<int64_t, ActivityStore::OverdueFacts>> ActivityStore::LoadOverdueFacts(
-    const std::vector<int64_t>& account_ids, absl::Time as_of) {
-  std::map<int64_t, OverdueFacts> facts;
-  if (account_ids.empty()) return facts;
-  std::string in;
-  const std::vector<SqlValue> ids = PaddedIds(account_ids, &in);
-  const std::string as_of_text = common::ToSqlDateTime(as_of);
-  const int64_t done = v1::ACTIVITY_STATUS_DONE;
-  const int64_t planned = v1::ACTIVITY_STATUS_PLANNED;
-  absl::Status status =
-      common::WithConnection(*pool_, "reading overdue facts", [&](SqlConnection& connection) {
-        // The latest DONE times per account, in one grouped query.
-        auto latest = connection.Query(
-            absl::StrCat("SELECT account_id, MAX(CASE WHEN kind = ? THEN actual_time END), "
-                         "MAX(CASE WHEN level = ? THEN actual_time END), MAX(actual_time) "
-                         "FROM activities WHERE account_id IN (",
-                         in,
-                         ") AND status = ? AND delete_time IS NULL AND actual_time <= ? "
-                         "GROUP BY account_id"),
-            int64_t{v1::ACTIVITY_KIND_VISIT}, int64_t{v1::ACTIVITY_LEVEL_EXECUTIVE}, ids, done,
-            as_of_text);
-        while (latest->next()) {
-          OverdueFacts& f = facts[latest->getInt64(1)];
-          f.last_visit = ReadAbslTime(*latest, 2);
-          f.last_executive = ReadAbslTime(*latest, 3);
-          f.last_done = ReadAbslTime(*latest, 4);
-        }
-        latest.reset();
-        // Follow-ups that have come, asked for by an activity after which no
-        // DONE activity took place (FindOverdue applies the same rule; this
-        // keeps old, answered follow-ups out of the result).
-        auto due = connection.Query(
-            absl::StrCat(
-                "SELECT a.id, a.account_id, a.status, a.planned_time, a.actual_time, "
-                "a.next_follow_up_time FROM activities a WHERE a.account_id IN (",
-                in,
-                ") AND a.delete_time IS NULL AND a.status IN (?, ?) "
-                "AND a.next_follow_up_time < ? AND (a.status = ? OR a.actual_time <= ?) "
-                "AND NOT EXISTS (SELECT 1 FROM activities b WHERE b.account_id = a.account_id "
-                "AND b.status = ? AND b.delete_time IS NULL AND b.actual_time <= ? "
-                "AND b.actual_time > IF(a.status = ?, a.actual_time, a.planned_time)) "
-                "ORDER BY a.account_id, a.next_follow_up_time, a.id"),
-            ids, planned, done, as_of_text, planned, as_of_text, done, as_of_text, done);
-        while (due->next()) {
-          const bool is_done = due->getInt64(3) == done;
-          std::optional<absl::Time> when = ReadAbslTime(*due, is_done ? 5 : 4);
-          std::optional<absl::Time> follow_up = ReadAbslTime(*due, 6);
-          if (!when.has_value() || !follow_up.has_value()) continue;
-          facts[due->getInt64(2)].follow_ups.push_back(
-              {due->getInt64(1), is_done, *when, *follow_up});
-        }
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
-  return facts;
+  return common::TrimPage(std::move(rows), limit);
 }
 
 }  // namespace kam::interaction::activity

@@ -1,9 +1,9 @@
-#include "services/interaction/activity/visit_cadence.h"
+#include "services/interaction/visit_cadence/visit_cadence.h"
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
-namespace kam::interaction::activity {
+namespace kam::interaction::visit_cadence {
 namespace {
 
 constexpr int kA = 1, kB = 2, kC = 3, kD = 4;
@@ -201,4 +201,4 @@ TEST(FindOverdue, ACustomCadenceApplies) {
 }
 
 }  // namespace
-}  // namespace kam::interaction::activity
+}  // namespace kam::interaction::visit_cadence

@@ -1,4 +1,4 @@
-#include "services/interaction/facts/facts_store.h"
+#include "services/interaction/facts/mysql_facts_store.h"
 
 #include <cppconn/exception.h>
 
@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
-#include "common/base/proto_time.h"
+#include "common/db/row_reader.h"
 #include "common/db/transaction.h"
 #include "services/interaction/opportunity/opportunity_pipeline.h"
 
@@ -27,16 +27,8 @@ constexpr int kLevelAccountManager = 1;  // activity.proto
 constexpr int kLevelExecutive = 2;       // activity.proto
 constexpr int kOpportunityOpen = 1;      // opportunity.proto
 
-std::string T(absl::Time t) { return common::ToSqlDateTime(t); }
-
-// The column as a Timestamp; nullopt when NULL (the field stays absent).
-std::optional<google::protobuf::Timestamp> ReadTime(sql::ResultSet& rs, int column) {
-  const sql::SQLString text = rs.getString(column);
-  if (rs.wasNull()) return std::nullopt;
-  google::protobuf::Timestamp ts;
-  common::SqlDateTimeToProto(absl::string_view(text.c_str(), text.length()), &ts);
-  return ts;
-}
+using common::ReadTimestamp;
+using common::SqlTime;
 
 // The entry of `id`, created on first use; the first currency seen is the
 // account's (every amount of one account is in its credit currency).
@@ -54,13 +46,25 @@ bool SameCurrency(const v1::AccountFacts& f, const std::string& currency) {
   return f.currency_code().empty() || f.currency_code() == currency;
 }
 
+// Reads rows of (account_id, currency, amounts...): `add(f, rs)` adds a
+// row's amounts to its account's facts when they are in the account's
+// currency.
+template <typename Add>
+void AddAmountRows(sql::ResultSet& rs, std::map<int64_t, v1::AccountFacts>& facts, Add add) {
+  while (rs.next()) {
+    const std::string currency = rs.getString(2);
+    v1::AccountFacts& f = Entry(facts, rs.getInt64(1), currency);
+    if (SameCurrency(f, currency)) add(f, rs);
+  }
+}
+
 // Every statement of FactsStore::Range, on one connection.
 void ReadRange(SqlConnection& c, int64_t first, int64_t last, const FactsPeriod& period,
                std::map<int64_t, v1::AccountFacts>& facts) {
-  const std::string start = T(period.start);
-  const std::string end = T(period.end);
-  const std::string previous_start = T(period.start - (period.end - period.start));
-  const std::string overdue_90 = T(period.end - absl::Hours(24 * 90));
+  const std::string start = SqlTime(period.start);
+  const std::string end = SqlTime(period.end);
+  const std::string previous_start = SqlTime(period.start - (period.end - period.start));
+  const std::string overdue_90 = SqlTime(period.end - absl::Hours(24 * 90));
   // Revenue and gross profit (invoices issued in the period), and the
   // previous period's revenue.
   auto rs = c.Query(
@@ -71,14 +75,11 @@ void ReadRange(SqlConnection& c, int64_t first, int64_t last, const FactsPeriod&
       "FROM invoices WHERE account_id BETWEEN ? AND ? AND status <> ? "
       "AND issue_time >= ? AND issue_time < ? GROUP BY account_id, currency",
       start, start, start, first, last, kInvoiceVoid, previous_start, end);
-  while (rs->next()) {
-    const std::string currency = rs->getString(2);
-    v1::AccountFacts& f = Entry(facts, rs->getInt64(1), currency);
-    if (!SameCurrency(f, currency)) continue;
-    f.set_revenue_minor(f.revenue_minor() + rs->getInt64(3));
-    f.set_gross_profit_minor(f.gross_profit_minor() + rs->getInt64(4));
-    f.set_previous_revenue_minor(f.previous_revenue_minor() + rs->getInt64(5));
-  }
+  AddAmountRows(*rs, facts, [](v1::AccountFacts& f, sql::ResultSet& row) {
+    f.set_revenue_minor(f.revenue_minor() + row.getInt64(3));
+    f.set_gross_profit_minor(f.gross_profit_minor() + row.getInt64(4));
+    f.set_previous_revenue_minor(f.previous_revenue_minor() + row.getInt64(5));
+  });
   // Balances: receivables and overdue at the end of the period, and the
   // collection rate's figures (BillingService.GetCollectionStats: what
   // was owed by the end of the period, at its start, and what of it was
@@ -99,29 +100,23 @@ void ReadRange(SqlConnection& c, int64_t first, int64_t last, const FactsPeriod&
       "AND (i.settle_time IS NULL OR i.settle_time >= ?) GROUP BY i.id) x "
       "GROUP BY x.account_id, x.currency",
       end, overdue_90, end, end, start, start, end, first, last, kInvoiceVoid, end, start);
-  while (rs->next()) {
-    const std::string currency = rs->getString(2);
-    v1::AccountFacts& f = Entry(facts, rs->getInt64(1), currency);
-    if (!SameCurrency(f, currency)) continue;
-    f.set_receivables_minor(f.receivables_minor() + rs->getInt64(3));
-    f.set_overdue_minor(f.overdue_minor() + rs->getInt64(4));
-    f.set_overdue_90_plus_minor(f.overdue_90_plus_minor() + rs->getInt64(5));
-    f.set_collectible_minor(f.collectible_minor() + rs->getInt64(6));
-    f.set_collected_minor(f.collected_minor() + rs->getInt64(7));
-  }
+  AddAmountRows(*rs, facts, [](v1::AccountFacts& f, sql::ResultSet& row) {
+    f.set_receivables_minor(f.receivables_minor() + row.getInt64(3));
+    f.set_overdue_minor(f.overdue_minor() + row.getInt64(4));
+    f.set_overdue_90_plus_minor(f.overdue_90_plus_minor() + row.getInt64(5));
+    f.set_collectible_minor(f.collectible_minor() + row.getInt64(6));
+    f.set_collected_minor(f.collected_minor() + row.getInt64(7));
+  });
   // Orders placed in the period (contract volume).
   rs = c.Query(
       "SELECT account_id, currency, COUNT(*), SUM(amount_minor) FROM orders "
       "WHERE account_id BETWEEN ? AND ? AND status <> ? AND order_time >= ? AND order_time < ? "
       "GROUP BY account_id, currency",
       first, last, kOrderCancelled, start, end);
-  while (rs->next()) {
-    const std::string currency = rs->getString(2);
-    v1::AccountFacts& f = Entry(facts, rs->getInt64(1), currency);
-    if (!SameCurrency(f, currency)) continue;
-    f.set_order_count(f.order_count() + rs->getInt(3));
-    f.set_order_amount_minor(f.order_amount_minor() + rs->getInt64(4));
-  }
+  AddAmountRows(*rs, facts, [](v1::AccountFacts& f, sql::ResultSet& row) {
+    f.set_order_count(f.order_count() + row.getInt(3));
+    f.set_order_amount_minor(f.order_amount_minor() + row.getInt64(4));
+  });
   // Service cases opened in the period.
   rs = c.Query(
       "SELECT account_id, COUNT(*), SUM(case_type = ?), "
@@ -179,9 +174,9 @@ void ReadRange(SqlConnection& c, int64_t first, int64_t last, const FactsPeriod&
     f.set_visit_count(rs->getInt(4));
     f.set_executive_activity_count(rs->getInt(5));
     if (SameCurrency(f, currency)) f.set_cost_to_serve_minor(rs->getInt64(6));
-    if (auto t = ReadTime(*rs, 7)) *f.mutable_last_contact_time() = *t;
-    if (auto t = ReadTime(*rs, 8)) *f.mutable_last_account_manager_contact_time() = *t;
-    if (auto t = ReadTime(*rs, 9)) *f.mutable_last_executive_contact_time() = *t;
+    if (auto t = ReadTimestamp(*rs, 7)) *f.mutable_last_contact_time() = *t;
+    if (auto t = ReadTimestamp(*rs, 8)) *f.mutable_last_account_manager_contact_time() = *t;
+    if (auto t = ReadTimestamp(*rs, 9)) *f.mutable_last_executive_contact_time() = *t;
   }
   // The open pipeline (now), weighted as OpportunityService's
   // GetWeightedPipeline weighs it: per stage, the stage's total times its
@@ -211,7 +206,7 @@ void ReadRange(SqlConnection& c, int64_t first, int64_t last, const FactsPeriod&
 
 }  // namespace
 
-absl::StatusOr<int64_t> FactsStore::MaxAccountId() {
+absl::StatusOr<int64_t> MySqlFactsStore::MaxAccountId() {
   int64_t max_id = 0;
   absl::Status status = common::WithConnection(*pool_, "reading facts", [&](SqlConnection& c) {
     auto rs = c.Query(
@@ -229,8 +224,8 @@ absl::StatusOr<int64_t> FactsStore::MaxAccountId() {
   return max_id;
 }
 
-absl::StatusOr<std::map<int64_t, v1::AccountFacts>> FactsStore::Range(int64_t first, int64_t last,
-                                                                      const FactsPeriod& period) {
+absl::StatusOr<std::map<int64_t, v1::AccountFacts>> MySqlFactsStore::Range(
+    int64_t first, int64_t last, const FactsPeriod& period) {
   std::map<int64_t, v1::AccountFacts> facts;
   absl::Status status = common::WithConnection(*pool_, "reading facts", [&](SqlConnection& c) {
     // One snapshot for all the statements (the pool's sessions are READ

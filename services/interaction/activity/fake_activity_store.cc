@@ -1,0 +1,103 @@
+#include "services/interaction/activity/fake_activity_store.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "services/interaction/activity/activity_fields.h"
+
+namespace kam::interaction::activity {
+
+int FakeActivityStore::writes() const {
+  absl::MutexLock lock(&mu_);
+  return writes_;
+}
+
+std::map<int64_t, StoredActivity> FakeActivityStore::activities() const {
+  absl::MutexLock lock(&mu_);
+  return activities_;
+}
+
+absl::StatusOr<int64_t> FakeActivityStore::NewActivityId() {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  return ++last_id_;
+}
+
+absl::StatusOr<common::InsertOutcome> FakeActivityStore::InsertActivity(
+    const StoredActivity& row, const common::RequestKey& key) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  if (!key.id.empty()) {
+    if (requests_.count(key.id) > 0) return common::InsertOutcome::kDuplicateRequest;
+    requests_[key.id] = {row.id, key.hash};
+  }
+  activities_[row.id] = row;
+  ++writes_;
+  return common::InsertOutcome::kInserted;
+}
+
+absl::StatusOr<StoredActivity> FakeActivityStore::GetActivity(int64_t id) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  auto it = activities_.find(id);
+  if (it == activities_.end()) {
+    return absl::NotFoundError(absl::StrCat("activity ", ActivityName(id), " not found"));
+  }
+  return it->second;
+}
+
+absl::StatusOr<std::optional<common::CreatedByRequest<StoredActivity>>>
+FakeActivityStore::FindActivityByRequest(const std::string& request_id) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  auto it = requests_.find(request_id);
+  if (it == requests_.end()) return std::nullopt;
+  return common::CreatedByRequest<StoredActivity>{activities_.at(it->second.first),
+                                                  it->second.second};
+}
+
+absl::StatusOr<bool> FakeActivityStore::WriteActivityIfVersion(const StoredActivity& row,
+                                                               int64_t expected_version, bool) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  auto it = activities_.find(row.id);
+  if (it == activities_.end() || it->second.version != expected_version) return false;
+  it->second = row;
+  ++writes_;
+  return true;
+}
+
+absl::StatusOr<common::Page<StoredActivity>> FakeActivityStore::ListActivities(
+    const common::FilterNode& filter, bool show_deleted,
+    const std::optional<common::PageCursor>& cursor, int limit) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  if (filter.kind != common::FilterNode::Kind::kAnd || !filter.children.empty()) {
+    return absl::UnimplementedError("not in the fake");
+  }
+  std::vector<StoredActivity> rows;
+  for (auto it = activities_.upper_bound(common::CursorId(cursor));
+       it != activities_.end() && static_cast<int>(rows.size()) <= limit; ++it) {
+    if (show_deleted || !it->second.activity.has_delete_time()) rows.push_back(it->second);
+  }
+  return common::TrimPage(std::move(rows), limit);
+}
+
+absl::StatusOr<StoredQuietHoursPolicy> FakeActivityStore::GetQuietHoursPolicy() {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  return policy_;
+}
+
+absl::StatusOr<bool> FakeActivityStore::WriteQuietHoursPolicyIfVersion(
+    const QuietHoursPolicy& policy, int64_t expected_version, absl::Time now,
+    const std::string& actor) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  if (policy_.version != expected_version) return false;
+  policy_ = {policy, expected_version + 1, now, actor};
+  return true;
+}
+
+}  // namespace kam::interaction::activity

@@ -1,0 +1,58 @@
+// An in-memory ActivityStore for unit tests of the activity handlers: keeps
+// activities by id and the quiet-hours policy. While the "database" is down
+// every call is UNAVAILABLE.
+#ifndef KAM_SERVICES_INTERACTION_ACTIVITY_FAKE_ACTIVITY_STORE_H_
+#define KAM_SERVICES_INTERACTION_ACTIVITY_FAKE_ACTIVITY_STORE_H_
+
+#include <map>
+#include <string>
+
+#include "absl/synchronization/mutex.h"
+#include "services/interaction/activity/activity_store.h"
+#include "services/interaction/shared/fake_outage.h"
+
+namespace kam::interaction::activity {
+
+class FakeActivityStore final : public ActivityStore, public FakeOutage {
+ public:
+  // How many activity rows were written (inserted or updated).
+  int writes() const;
+  // Every activity stored, by id.
+  std::map<int64_t, StoredActivity> activities() const;
+
+  // Ids 1, 2, 3, ...
+  absl::StatusOr<int64_t> NewActivityId() override;
+  // Request ids are unique, as the real store's unique key makes them.
+  absl::StatusOr<common::InsertOutcome> InsertActivity(const StoredActivity& row,
+                                                       const common::RequestKey& key) override;
+  // NOT_FOUND in the real store's words.
+  absl::StatusOr<StoredActivity> GetActivity(int64_t id) override;
+  absl::StatusOr<std::optional<common::CreatedByRequest<StoredActivity>>> FindActivityByRequest(
+      const std::string& request_id) override;
+  // The participants live on the row, so `participants_changed` is moot.
+  absl::StatusOr<bool> WriteActivityIfVersion(const StoredActivity& row, int64_t expected_version,
+                                              bool participants_changed) override;
+  // Only an empty filter (UNIMPLEMENTED otherwise).
+  absl::StatusOr<common::Page<StoredActivity>> ListActivities(
+      const common::FilterNode& filter, bool show_deleted,
+      const std::optional<common::PageCursor>& cursor, int limit) override;
+  // The migration's defaults (version 1) until written.
+  absl::StatusOr<StoredQuietHoursPolicy> GetQuietHoursPolicy() override;
+  absl::StatusOr<bool> WriteQuietHoursPolicyIfVersion(const QuietHoursPolicy& policy,
+                                                      int64_t expected_version, absl::Time now,
+                                                      const std::string& actor) override;
+
+ private:
+  mutable absl::Mutex mu_;
+  int writes_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t last_id_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<int64_t, StoredActivity> activities_ ABSL_GUARDED_BY(mu_);
+  // request id -> (activity id, request hash)
+  std::map<std::string, std::pair<int64_t, std::string>> requests_ ABSL_GUARDED_BY(mu_);
+  StoredQuietHoursPolicy policy_ ABSL_GUARDED_BY(mu_) = {QuietHoursPolicy{}, 1, absl::UnixEpoch(),
+                                                         "migration"};
+};
+
+}  // namespace kam::interaction::activity
+
+#endif  // KAM_SERVICES_INTERACTION_ACTIVITY_FAKE_ACTIVITY_STORE_H_

@@ -1,0 +1,56 @@
+// Answering a retried create in the interaction areas, beyond what
+// common/api/idempotency.h does for every service.
+#ifndef KAM_SERVICES_INTERACTION_SHARED_CREATE_RETRY_H_
+#define KAM_SERVICES_INTERACTION_SHARED_CREATE_RETRY_H_
+
+#include <optional>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "common/api/idempotency.h"
+
+namespace kam::interaction {
+
+// ABORTED: the insert found the request id taken, but the row of the call
+// that took it is not there to answer with (that call has not committed, or
+// rolled back). The activity area's words for
+// common::ConcurrentRetryRolledBack.
+inline absl::Status ConcurrentRequestUnfinished() {
+  return absl::AbortedError(
+      "a concurrent request with the same request_id has not finished; retry");
+}
+
+// The answer to a create whose insert found key.id taken, as
+// common::AnswerRetry gives it but ConcurrentRequestUnfinished when the first
+// call's row is not there.
+template <typename Row>
+absl::StatusOr<Row> AnswerUnfinishedRetry(
+    const common::RequestKey& key,
+    absl::StatusOr<std::optional<common::CreatedByRequest<Row>>> found) {
+  absl::StatusOr<std::optional<Row>> earlier = common::EarlierResult(key, std::move(found));
+  if (!earlier.ok()) return earlier.status();
+  if (!earlier->has_value()) return ConcurrentRequestUnfinished();
+  return std::move(**earlier);
+}
+
+// A create that asks the account service before it writes must still answer
+// a retry when the account service now refuses (it is down, or the account
+// was deleted after the first call). So on a `refusal`, and only then (a
+// first call costs no look-up), the request id is looked up with `find()`
+// (the store's FindXByRequest(key.id)): the first call's row when there is
+// one, ALREADY_EXISTS when the id was used by another request, the store's
+// error as it is, and otherwise the refusal itself.
+template <typename Row, typename Find>
+absl::StatusOr<Row> EarlierResultOrRefusal(const common::RequestKey& key,
+                                           const absl::Status& refusal, Find find) {
+  if (key.id.empty()) return refusal;
+  absl::StatusOr<std::optional<Row>> earlier = common::EarlierResult<Row>(key, find());
+  if (!earlier.ok()) return earlier.status();
+  if (!earlier->has_value()) return refusal;
+  return std::move(**earlier);
+}
+
+}  // namespace kam::interaction
+
+#endif  // KAM_SERVICES_INTERACTION_SHARED_CREATE_RETRY_H_

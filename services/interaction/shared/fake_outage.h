@@ -1,0 +1,34 @@
+// The switch every in-memory stand-in of the interaction areas has (fake
+// stores, FakeAccountClient): while it is down, every call answers
+// UNAVAILABLE, as the real one does when the database or the other service
+// cannot be reached. For unit tests only.
+#ifndef KAM_SERVICES_INTERACTION_SHARED_FAKE_OUTAGE_H_
+#define KAM_SERVICES_INTERACTION_SHARED_FAKE_OUTAGE_H_
+
+#include <atomic>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace kam::interaction {
+
+class FakeOutage {
+ public:
+  // While down, every call is UNAVAILABLE.
+  void SetDown(bool down) { down_.store(down); }
+
+ protected:
+  // UNAVAILABLE "<what> unavailable (fake is down)" while down.
+  absl::Status Reachable(absl::string_view what) const {
+    if (!down_.load()) return absl::OkStatus();
+    return absl::UnavailableError(absl::StrCat(what, " unavailable (fake is down)"));
+  }
+
+ private:
+  std::atomic<bool> down_{false};
+};
+
+}  // namespace kam::interaction
+
+#endif  // KAM_SERVICES_INTERACTION_SHARED_FAKE_OUTAGE_H_

@@ -1,0 +1,34 @@
+// The names the interaction areas use for the account service's resources
+// ("accounts/7", "accounts/7/contacts/3") and for their own ids, parsed and
+// formatted one way everywhere. Errors are INVALID_ARGUMENT naming the
+// request field (common/api/resource_name.h).
+#ifndef KAM_SERVICES_INTERACTION_SHARED_NAMES_H_
+#define KAM_SERVICES_INTERACTION_SHARED_NAMES_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace kam::interaction {
+
+// "<collection>/{id}" -> id, e.g. ParseId("order.account", name, "accounts").
+absl::StatusOr<int64_t> ParseId(absl::string_view field, absl::string_view name,
+                                absl::string_view collection);
+
+// "accounts/{account}" -> id.
+absl::StatusOr<int64_t> ParseAccountName(absl::string_view field, absl::string_view name);
+std::string AccountName(int64_t id);
+
+struct ContactRef {
+  int64_t account_id = 0;
+  int64_t contact_id = 0;
+};
+// "accounts/{account}/contacts/{contact}".
+absl::StatusOr<ContactRef> ParseContactName(absl::string_view field, absl::string_view name);
+std::string ContactName(int64_t account_id, int64_t contact_id);
+
+}  // namespace kam::interaction
+
+#endif  // KAM_SERVICES_INTERACTION_SHARED_NAMES_H_

@@ -1,0 +1,35 @@
+// An in-memory VisitCadenceStore for unit tests of the visit-cadence
+// handlers: the default cadence (version 1) until written, versions checked
+// on write, and the overdue facts a test puts in. While the "database" is
+// down every call is UNAVAILABLE.
+#ifndef KAM_SERVICES_INTERACTION_VISIT_CADENCE_FAKE_VISIT_CADENCE_STORE_H_
+#define KAM_SERVICES_INTERACTION_VISIT_CADENCE_FAKE_VISIT_CADENCE_STORE_H_
+
+#include "absl/synchronization/mutex.h"
+#include "services/interaction/shared/fake_outage.h"
+#include "services/interaction/visit_cadence/visit_cadence_store.h"
+
+namespace kam::interaction::visit_cadence {
+
+class FakeVisitCadenceStore final : public VisitCadenceStore, public FakeOutage {
+ public:
+  void PutFacts(int64_t account_id, OverdueFacts facts);
+  StoredVisitCadence cadence() const;
+
+  absl::StatusOr<StoredVisitCadence> GetVisitCadence() override;
+  absl::StatusOr<bool> WriteVisitCadenceIfVersion(const VisitCadence& cadence,
+                                                  int64_t expected_version, absl::Time now,
+                                                  const std::string& actor) override;
+  absl::StatusOr<std::map<int64_t, OverdueFacts>> LoadOverdueFacts(
+      const std::vector<int64_t>& account_ids, absl::Time as_of) override;
+
+ private:
+  mutable absl::Mutex mu_;
+  StoredVisitCadence cadence_ ABSL_GUARDED_BY(mu_) = {DefaultVisitCadence(), 1, absl::UnixEpoch(),
+                                                      "migration"};
+  std::map<int64_t, OverdueFacts> facts_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace kam::interaction::visit_cadence
+
+#endif  // KAM_SERVICES_INTERACTION_VISIT_CADENCE_FAKE_VISIT_CADENCE_STORE_H_
