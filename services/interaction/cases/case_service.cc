@@ -17,6 +17,7 @@
 #include "services/interaction/cases/case_rules.h"
 #include "services/interaction/cases/case_sla_clock.h"
 #include "services/interaction/cases/case_sla_policy.h"
+#include "services/interaction/cases/idempotent_create.h"
 
 namespace kam::interaction::cases {
 namespace {
@@ -153,15 +154,10 @@ absl::Status CaseService::CreateCase(const Ctx& ctx, const v1::CreateCaseRequest
   }
   // A retry of a create that went through gets its first result without
   // asking the account service again.
-  if (!key->id.empty()) {
-    absl::StatusOr<std::optional<StoredCase>> earlier =
-        common::EarlierResult(*key, store_->FindCaseByRequest(key->id));
-    if (!earlier.ok()) return earlier.status();
-    if (earlier->has_value()) {
-      *response = CaseToProto(**earlier, common::NowMicros());
-      return absl::OkStatus();
-    }
-  }
+  absl::StatusOr<bool> answered = AnsweredEarlier(
+      *key, [&](const std::string& id) { return store_->FindCaseByRequest(id); },
+      [](const StoredCase& row) { return CaseToProto(row, common::NowMicros()); }, response);
+  if (!answered.ok() || *answered) return answered.status();
 
   // The account service, before anything is written (and no transaction
   // waits on it).

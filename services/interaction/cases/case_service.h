@@ -52,9 +52,9 @@ class CaseService final {
                               v1::ListCaseEventsResponse*);
 
   // SLA policies: a change checks the etag and records a history row.
+  absl::Status GetSlaPolicy(const Ctx&, const v1::GetSlaPolicyRequest&, v1::SlaPolicy*);
   absl::Status ListSlaPolicies(const Ctx&, const v1::ListSlaPoliciesRequest&,
                                v1::ListSlaPoliciesResponse*);
-  absl::Status GetSlaPolicy(const Ctx&, const v1::GetSlaPolicyRequest&, v1::SlaPolicy*);
   absl::Status UpdateSlaPolicy(const Ctx&, const v1::UpdateSlaPolicyRequest&, v1::SlaPolicy*);
   absl::Status ListSlaPolicyChanges(const Ctx&, const v1::ListSlaPolicyChangesRequest&,
                                     v1::ListSlaPolicyChangesResponse*);

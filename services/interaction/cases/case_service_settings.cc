@@ -31,32 +31,44 @@ absl::Time WriteTime(const google::protobuf::Timestamp& update_time) {
   return std::max(common::NowMicros(), common::FromProtoTimestamp(update_time));
 }
 
+// Moves the API view (`view`) of each row into `out`: the whole of a list
+// that is not paged.
+template <typename Row, typename View>
+absl::Status AddViews(absl::StatusOr<std::vector<Row>> rows, View Row::*view,
+                      google::protobuf::RepeatedPtrField<View>* out) {
+  if (!rows.ok()) return rows.status();
+  for (Row& row : *rows) *out->Add() = std::move(row.*view);
+  return absl::OkStatus();
+}
+
+// Moves the API view (`view`) of a row into `out`.
+template <typename Row, typename View>
+absl::Status SetView(absl::StatusOr<Row> row, View Row::*view, View* out) {
+  if (!row.ok()) return row.status();
+  *out = std::move((*row).*view);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status CaseService::ListSlaPolicies(const Ctx&, const v1::ListSlaPoliciesRequest&,
                                           v1::ListSlaPoliciesResponse* response) {
-  absl::StatusOr<std::vector<StoredPolicy>> rows = store_->ListPolicies();
-  if (!rows.ok()) return rows.status();
-  for (StoredPolicy& row : *rows) *response->add_policies() = std::move(row.policy);
-  return absl::OkStatus();
+  return AddViews(store_->ListPolicies(), &StoredPolicy::policy, response->mutable_policies());
 }
 
 absl::Status CaseService::GetSlaPolicy(const Ctx&, const v1::GetSlaPolicyRequest& request,
                                        v1::SlaPolicy* response) {
   absl::StatusOr<SlaPolicyKey> key = ParseSlaPolicyName("name", request.name());
   if (!key.ok()) return key.status();
-  absl::StatusOr<StoredPolicy> row = store_->GetPolicy(*key);
-  if (!row.ok()) return row.status();
-  *response = std::move(row->policy);
-  return absl::OkStatus();
+  return SetView(store_->GetPolicy(*key), &StoredPolicy::policy, response);
 }
 
 absl::Status CaseService::UpdateSlaPolicy(const Ctx& ctx, const v1::UpdateSlaPolicyRequest& request,
                                           v1::SlaPolicy* response) {
   if (!request.has_policy()) return common::InvalidField("policy", "is required");
-  const v1::SlaPolicy& patch = request.policy();
-  absl::StatusOr<SlaPolicyKey> key = ParseSlaPolicyName("policy.name", patch.name());
+  absl::StatusOr<SlaPolicyKey> key = ParseSlaPolicyName("policy.name", request.policy().name());
   if (!key.ok()) return key.status();
+  const v1::SlaPolicy& patch = request.policy();
   absl::StatusOr<std::vector<std::string>> paths =
       common::ResolveUpdateMask(request.update_mask(), patch, PolicyMaskRules());
   if (!paths.ok()) return paths.status();
@@ -122,10 +134,7 @@ absl::Status CaseService::ListSlaPolicyChanges(const Ctx&,
 
 absl::Status CaseService::ListCaseRoutes(const Ctx&, const v1::ListCaseRoutesRequest&,
                                          v1::ListCaseRoutesResponse* response) {
-  absl::StatusOr<std::vector<StoredRoute>> rows = store_->ListRoutes();
-  if (!rows.ok()) return rows.status();
-  for (StoredRoute& row : *rows) *response->add_routes() = std::move(row.route);
-  return absl::OkStatus();
+  return AddViews(store_->ListRoutes(), &StoredRoute::route, response->mutable_routes());
 }
 
 absl::Status CaseService::UpdateCaseRoute(const Ctx& ctx, const v1::UpdateCaseRouteRequest& request,

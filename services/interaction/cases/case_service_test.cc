@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/base/proto_time.h"
@@ -86,23 +87,21 @@ TEST_F(CaseServiceTest, SameRequestIdWithAnotherBodyIsAlreadyExists) {
   EXPECT_EQ(store_.case_count(), 1);
 }
 
-TEST_F(CaseServiceTest, CreateWritesNothingWhileTheAccountServiceIsDown) {
-  accounts_.SetDown(true);
-  v1::Case created;
-  EXPECT_EQ(service_.CreateCase(ctx_, CreateRequest("req-1"), &created).code(),
-            absl::StatusCode::kUnavailable);
-  EXPECT_EQ(store_.case_count(), 0);
-  EXPECT_EQ(store_.event_count(), 0);
-}
-
-TEST_F(CaseServiceTest, CreateWritesNothingWhileTheDatabaseIsDown) {
-  store_.SetDown(true);
-  v1::Case created;
-  EXPECT_EQ(service_.CreateCase(ctx_, CreateRequest("req-1"), &created).code(),
-            absl::StatusCode::kUnavailable);
-  store_.SetDown(false);
-  EXPECT_EQ(store_.case_count(), 0);
-  EXPECT_EQ(store_.event_count(), 0);
+TEST_F(CaseServiceTest, CreateWritesNothingWhileADependencyIsDown) {
+  const std::pair<const char*, std::function<void(bool)>> kDependencies[] = {
+      {"account service", [&](bool down) { accounts_.SetDown(down); }},
+      {"database", [&](bool down) { store_.SetDown(down); }},
+  };
+  for (const auto& [dependency, set_down] : kDependencies) {
+    set_down(true);
+    v1::Case created;
+    EXPECT_EQ(service_.CreateCase(ctx_, CreateRequest("req-1"), &created).code(),
+              absl::StatusCode::kUnavailable)
+        << dependency;
+    set_down(false);
+    EXPECT_EQ(store_.case_count(), 0) << dependency;
+    EXPECT_EQ(store_.event_count(), 0) << dependency;
+  }
 }
 
 TEST_F(CaseServiceTest, CreateOnADeletedAccountIsRefused) {
@@ -120,54 +119,54 @@ TEST_F(CaseServiceTest, CreateOnADeletedAccountIsRefused) {
 
 // Every write of a case, given the case's name and an etag.
 struct CaseWrite {
-  const char* method;
+  std::string method;
   std::function<absl::Status(CaseService&, const common::CallContext&, const std::string& name,
                              const std::string& etag, v1::Case*)>
       call;
 };
 
-const CaseWrite kCaseWrites[] = {
-    {"UpdateCase",
-     [](CaseService& s, const common::CallContext& ctx, const std::string& name,
-        const std::string& etag, v1::Case* out) {
-       v1::UpdateCaseRequest request;
-       request.mutable_case_()->set_name(name);
-       request.mutable_case_()->set_etag(etag);
-       request.mutable_case_()->set_title("Renamed");
-       request.mutable_update_mask()->add_paths("title");
-       return s.UpdateCase(ctx, request, out);
-     }},
-    {"ChangeCaseStatus",
-     [](CaseService& s, const common::CallContext& ctx, const std::string& name,
-        const std::string& etag, v1::Case* out) {
-       v1::ChangeCaseStatusRequest request;
-       request.set_name(name);
-       request.set_etag(etag);
-       request.set_status(v1::CASE_STATUS_IN_PROGRESS);
-       return s.ChangeCaseStatus(ctx, request, out);
-     }},
-    {"RecordFirstResponse",
-     [](CaseService& s, const common::CallContext& ctx, const std::string& name,
-        const std::string& etag, v1::Case* out) {
-       v1::RecordFirstResponseRequest request;
-       request.set_name(name);
-       request.set_etag(etag);
-       return s.RecordFirstResponse(ctx, request, out);
-     }},
-    {"EscalateCase",
-     [](CaseService& s, const common::CallContext& ctx, const std::string& name,
-        const std::string& etag, v1::Case* out) {
-       v1::EscalateCaseRequest request;
-       request.set_name(name);
-       request.set_etag(etag);
-       request.set_reason("customer called the CEO");
-       return s.EscalateCase(ctx, request, out);
-     }},
-};
+template <typename Request>
+void Address(Request& request, const std::string& name, const std::string& etag) {
+  request.set_name(name);
+  request.set_etag(etag);
+}
+void Address(v1::UpdateCaseRequest& request, const std::string& name, const std::string& etag) {
+  Address(*request.mutable_case_(), name, etag);
+}
+
+// `method` with `request`, addressed to the case.
+template <typename Request>
+CaseWrite Write(std::string method,
+                absl::Status (CaseService::*handler)(const common::CallContext&, const Request&,
+                                                     v1::Case*),
+                const Request& request) {
+  return {std::move(method),
+          [handler, request](CaseService& service, const common::CallContext& ctx,
+                             const std::string& name, const std::string& etag, v1::Case* out) {
+            Request addressed = request;
+            Address(addressed, name, etag);
+            return (service.*handler)(ctx, addressed, out);
+          }};
+}
+
+std::vector<CaseWrite> CaseWrites() {
+  v1::UpdateCaseRequest update;
+  update.mutable_case_()->set_title("Renamed");
+  update.mutable_update_mask()->add_paths("title");
+  v1::ChangeCaseStatusRequest status;
+  status.set_status(v1::CASE_STATUS_IN_PROGRESS);
+  v1::EscalateCaseRequest escalate;
+  escalate.set_reason("customer called the CEO");
+  return {Write("UpdateCase", &CaseService::UpdateCase, update),
+          Write("ChangeCaseStatus", &CaseService::ChangeCaseStatus, status),
+          Write("RecordFirstResponse", &CaseService::RecordFirstResponse,
+                v1::RecordFirstResponseRequest()),
+          Write("EscalateCase", &CaseService::EscalateCase, escalate)};
+}
 
 TEST_F(CaseServiceTest, EveryWriteWithTheCurrentEtagGoesThroughAndChangesIt) {
-  for (const CaseWrite& write : kCaseWrites) {
-    const v1::Case created = Create(std::string("req-") + write.method);
+  for (const CaseWrite& write : CaseWrites()) {
+    const v1::Case created = Create("req-" + write.method);
     v1::Case written;
     const absl::Status status =
         write.call(service_, ctx_, created.name(), created.etag(), &written);
@@ -177,8 +176,8 @@ TEST_F(CaseServiceTest, EveryWriteWithTheCurrentEtagGoesThroughAndChangesIt) {
 }
 
 TEST_F(CaseServiceTest, EveryWriteWithAStaleEtagIsAbortedAndChangesNothing) {
-  for (const CaseWrite& write : kCaseWrites) {
-    const v1::Case created = Create(std::string("req-") + write.method);
+  for (const CaseWrite& write : CaseWrites()) {
+    const v1::Case created = Create("req-" + write.method);
     const std::string stale = created.etag();
     v1::Case touched;
     ASSERT_TRUE(write.call(service_, ctx_, created.name(), "", &touched).ok()) << write.method;
@@ -200,7 +199,7 @@ TEST_F(CaseServiceTest, StatusChangeWorksWhileTheAccountServiceIsDown) {
   const v1::Case created = Create("req-1");
   accounts_.SetDown(true);
   v1::Case written;
-  EXPECT_TRUE(kCaseWrites[1].call(service_, ctx_, created.name(), created.etag(), &written).ok());
+  EXPECT_TRUE(CaseWrites()[1].call(service_, ctx_, created.name(), created.etag(), &written).ok());
   EXPECT_EQ(written.status(), v1::CASE_STATUS_IN_PROGRESS);
 }
 

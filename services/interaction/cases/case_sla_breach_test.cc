@@ -1,6 +1,7 @@
 #include "services/interaction/cases/case_sla_breach.h"
 
 #include <functional>
+#include <string>
 
 #include "common/base/proto_time.h"
 #include "gtest/gtest.h"
@@ -90,40 +91,55 @@ TEST(CaseSlaBreachTest, AwaitsEscalationOnlyForOpenUnescalatedBreaches) {
   }
 }
 
-TEST(CaseSlaBreachTest, EscalationRaisesTheLevelOnceAndMarksTheBreach) {
-  StoredCase row = OpenCase();
-  const BreachEscalation escalation =
-      EscalateBreach(row, SlaTarget::kFirstResponse, kStart + Hours(2));
-  EXPECT_TRUE(escalation.raised_level);
-  EXPECT_EQ(row.level, v1::CASE_LEVEL_ACCOUNT_MANAGER);
-  EXPECT_TRUE(row.clock.first_response_breached);
-  EXPECT_TRUE(row.first_response_escalated);
-  EXPECT_FALSE(row.resolution_escalated);
-  EXPECT_EQ(row.version, 4);
-  EXPECT_EQ(row.update_time, kStart + Hours(2));
-  const v1::CaseEvent& event = escalation.event.event;
-  EXPECT_EQ(escalation.event.case_id, 7);
-  EXPECT_EQ(event.kind(), v1::CASE_EVENT_KIND_LEVEL_CHANGE);
-  EXPECT_EQ(event.from_value(), "SERVICE_CENTRE");
-  EXPECT_EQ(event.to_value(), "ACCOUNT_MANAGER");
-  EXPECT_EQ(event.reason(), "SLA breach: first response");
-  EXPECT_EQ(event.actor(), "sla-sweeper");
-  EXPECT_FALSE(AwaitsBreachEscalation(row, SlaTarget::kFirstResponse, kStart + Hours(3)));
-}
+struct EscalationCase {
+  SlaTarget target;
+  v1::CaseLevel before;
+  v1::CaseLevel after;
+  v1::CaseEventKind kind;
+  const char* from;
+  const char* to;
+  const char* reason;
+};
 
-TEST(CaseSlaBreachTest, AtTheTopLevelTheBreachIsOnlyRecorded) {
-  StoredCase row = OpenCase();
-  row.level = v1::CASE_LEVEL_EXECUTIVE;
-  const BreachEscalation escalation =
-      EscalateBreach(row, SlaTarget::kResolution, kStart + Hours(9));
-  EXPECT_FALSE(escalation.raised_level);
-  EXPECT_EQ(row.level, v1::CASE_LEVEL_EXECUTIVE);
-  EXPECT_TRUE(row.clock.resolution_breached);
-  EXPECT_TRUE(row.resolution_escalated);
-  const v1::CaseEvent& event = escalation.event.event;
-  EXPECT_EQ(event.kind(), v1::CASE_EVENT_KIND_SLA_BREACH);
-  EXPECT_EQ(event.to_value(), "RESOLUTION");
-  EXPECT_EQ(event.reason(), "SLA breach: resolution; already at EXECUTIVE, the top level");
+const EscalationCase kEscalations[] = {
+    {SlaTarget::kFirstResponse, v1::CASE_LEVEL_SERVICE_CENTRE, v1::CASE_LEVEL_ACCOUNT_MANAGER,
+     v1::CASE_EVENT_KIND_LEVEL_CHANGE, "SERVICE_CENTRE", "ACCOUNT_MANAGER",
+     "SLA breach: first response"},
+    {SlaTarget::kResolution, v1::CASE_LEVEL_SENIOR_MANAGER, v1::CASE_LEVEL_EXECUTIVE,
+     v1::CASE_EVENT_KIND_LEVEL_CHANGE, "SENIOR_MANAGER", "EXECUTIVE", "SLA breach: resolution"},
+    {SlaTarget::kResolution, v1::CASE_LEVEL_EXECUTIVE, v1::CASE_LEVEL_EXECUTIVE,
+     v1::CASE_EVENT_KIND_SLA_BREACH, "", "RESOLUTION",
+     "SLA breach: resolution; already at EXECUTIVE, the top level"},
+    {SlaTarget::kFirstResponse, v1::CASE_LEVEL_EXECUTIVE, v1::CASE_LEVEL_EXECUTIVE,
+     v1::CASE_EVENT_KIND_SLA_BREACH, "", "FIRST_RESPONSE",
+     "SLA breach: first response; already at EXECUTIVE, the top level"},
+};
+
+TEST(CaseSlaBreachTest, EscalationRaisesTheLevelOrRecordsTheBreachAtTheTop) {
+  for (const EscalationCase& c : kEscalations) {
+    const std::string what = c.reason;
+    const bool first_response = c.target == SlaTarget::kFirstResponse;
+    StoredCase row = OpenCase();
+    row.level = c.before;
+    const BreachEscalation escalation = EscalateBreach(row, c.target, kStart + Hours(9));
+    EXPECT_EQ(escalation.raised_level, c.after != c.before) << what;
+    EXPECT_EQ(row.level, c.after) << what;
+    EXPECT_TRUE(first_response ? row.clock.first_response_breached : row.clock.resolution_breached)
+        << what;
+    EXPECT_EQ(row.first_response_escalated, first_response) << what;
+    EXPECT_EQ(row.resolution_escalated, !first_response) << what;
+    EXPECT_EQ(row.version, 4) << what;
+    EXPECT_EQ(row.update_time, kStart + Hours(9)) << what;
+    // Escalated once: the next sweep leaves the case alone.
+    EXPECT_FALSE(AwaitsBreachEscalation(row, c.target, kStart + Hours(10))) << what;
+    const v1::CaseEvent& event = escalation.event.event;
+    EXPECT_EQ(escalation.event.case_id, 7) << what;
+    EXPECT_EQ(event.kind(), c.kind) << what;
+    EXPECT_EQ(event.from_value(), c.from) << what;
+    EXPECT_EQ(event.to_value(), c.to) << what;
+    EXPECT_EQ(event.reason(), c.reason) << what;
+    EXPECT_EQ(event.actor(), "sla-sweeper") << what;
+  }
 }
 
 TEST(CaseSlaBreachTest, TheWriteIsNeverDatedBeforeTheLastUpdate) {

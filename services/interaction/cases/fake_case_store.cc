@@ -28,6 +28,14 @@ common::Page<Row> PageOf(const std::map<int64_t, Row>& rows,
   return common::TrimPage(std::move(found), limit);
 }
 
+// The rows of `rows`, in key order.
+template <typename Key, typename Row>
+std::vector<Row> ValuesOf(const std::map<Key, Row>& rows) {
+  std::vector<Row> values;
+  for (const auto& [key, row] : rows) values.push_back(row);
+  return values;
+}
+
 // A transaction's steps on a copy of the store's data (no locks: the fake
 // runs one transaction at a time).
 class FakeCaseTx final : public CaseTx {
@@ -195,12 +203,6 @@ FakeCaseStore::FindCaseByRequest(const std::string& request_id) {
   return common::CreatedByRequest<StoredCase>{data_.cases.at(it->second.first), it->second.second};
 }
 
-absl::StatusOr<common::Page<StoredCase>> FakeCaseStore::ListCases(
-    const common::FilterNode&, const CaseOrder&, absl::Time,
-    const std::optional<common::PageCursor>&, int) {
-  return absl::UnimplementedError("not in the fake");
-}
-
 absl::StatusOr<common::Page<v1::CaseEvent>> FakeCaseStore::ListEvents(
     int64_t case_id, const std::optional<common::PageCursor>& cursor, int limit) {
   absl::MutexLock lock(&mu_);
@@ -216,9 +218,7 @@ absl::StatusOr<common::Page<v1::CaseEvent>> FakeCaseStore::ListEvents(
 absl::StatusOr<std::vector<StoredPolicy>> FakeCaseStore::ListPolicies() {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = Answer(); !s.ok()) return s;
-  std::vector<StoredPolicy> rows;
-  for (const auto& [index, row] : data_.policies) rows.push_back(row);
-  return rows;
+  return ValuesOf(data_.policies);
 }
 
 absl::StatusOr<StoredPolicy> FakeCaseStore::GetPolicy(const SlaPolicyKey& key) {
@@ -240,9 +240,7 @@ absl::StatusOr<common::Page<v1::SlaPolicyChange>> FakeCaseStore::ListPolicyChang
 absl::StatusOr<std::vector<StoredRoute>> FakeCaseStore::ListRoutes() {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = Answer(); !s.ok()) return s;
-  std::vector<StoredRoute> rows;
-  for (const auto& [type, row] : data_.routes) rows.push_back(row);
-  return rows;
+  return ValuesOf(data_.routes);
 }
 
 }  // namespace kam::interaction::cases

@@ -31,21 +31,24 @@ class FakeCaseStore final : public CaseStore {
 
   absl::Status Transact(absl::string_view context,
                         const std::function<absl::Status(CaseTx&)>& fn) override;
-  absl::StatusOr<int64_t> NewCaseId() override;
   absl::StatusOr<StoredCase> GetCase(int64_t id) override;
+  absl::StatusOr<int64_t> NewCaseId() override;
   absl::StatusOr<std::optional<common::CreatedByRequest<StoredCase>>> FindCaseByRequest(
       const std::string& request_id) override;
-  absl::StatusOr<common::Page<StoredCase>> ListCases(
-      const common::FilterNode& filter, const CaseOrder& order, absl::Time now,
-      const std::optional<common::PageCursor>& cursor, int limit) override;
   absl::StatusOr<common::Page<v1::CaseEvent>> ListEvents(
       int64_t case_id, const std::optional<common::PageCursor>& cursor, int limit) override;
-  absl::StatusOr<std::vector<StoredPolicy>> ListPolicies() override;
-  absl::StatusOr<StoredPolicy> GetPolicy(const SlaPolicyKey& key) override;
   absl::StatusOr<common::Page<v1::SlaPolicyChange>> ListPolicyChanges(
       const std::optional<SlaPolicyKey>& key, const std::optional<common::PageCursor>& cursor,
       int limit) override;
+  absl::StatusOr<StoredPolicy> GetPolicy(const SlaPolicyKey& key) override;
+  absl::StatusOr<std::vector<StoredPolicy>> ListPolicies() override;
   absl::StatusOr<std::vector<StoredRoute>> ListRoutes() override;
+  absl::StatusOr<common::Page<StoredCase>> ListCases(const common::FilterNode&, const CaseOrder&,
+                                                     absl::Time,
+                                                     const std::optional<common::PageCursor>&,
+                                                     int) override {
+    return absl::UnimplementedError("not in the fake");
+  }
 
   // Everything the store holds; a transaction works on a copy.
   struct Data {

@@ -9,6 +9,7 @@
 #include "common/db/filter_sql.h"
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
+#include "services/interaction/cases/mysql_rows.h"
 
 namespace kam::interaction::cases {
 namespace {
@@ -228,24 +229,21 @@ absl::StatusOr<common::InsertOutcome> MySqlCaseTx::InsertCase(const StoredCase& 
 
 absl::Status MySqlCaseTx::WriteCase(const StoredCase& row) {
   const SlaClock& clock = row.clock;
-  return Step([&] {
-    connection_.Update(
-        "UPDATE cases SET contact_id = ?, priority = ?, title = ?, description = ?, status = ?, "
-        "level = ?, assignee = ?, first_response_minutes = ?, resolution_minutes = ?, "
-        "first_response_due_time = ?, resolution_due_time = ?, first_response_time = ?, "
-        "resolve_time = ?, close_time = ?, paused_micros = ?, paused_since = ?, "
-        "first_response_breached = ?, resolution_breached = ?, first_response_escalated = ?, "
-        "resolution_escalated = ?, version = ?, update_time = ? WHERE id = ?",
-        IdOrNull(row.contact_id), static_cast<int>(row.priority), row.title, row.description,
-        static_cast<int>(row.status), static_cast<int>(row.level), row.assignee,
-        row.first_response_minutes, row.resolution_minutes, SqlTime(FirstResponseDue(clock)),
-        SqlTime(ResolutionDue(clock)), SqlTime(clock.first_response_time),
-        SqlTime(clock.resolve_time), SqlTime(row.close_time),
-        absl::ToInt64Microseconds(clock.paused), SqlTime(clock.paused_since),
-        clock.first_response_breached, clock.resolution_breached, row.first_response_escalated,
-        row.resolution_escalated, row.version, SqlTime(row.update_time), row.id);
-    return absl::OkStatus();
-  });
+  return Exec(
+      "UPDATE cases SET contact_id = ?, priority = ?, title = ?, description = ?, status = ?, "
+      "level = ?, assignee = ?, first_response_minutes = ?, resolution_minutes = ?, "
+      "first_response_due_time = ?, resolution_due_time = ?, first_response_time = ?, "
+      "resolve_time = ?, close_time = ?, paused_micros = ?, paused_since = ?, "
+      "first_response_breached = ?, resolution_breached = ?, first_response_escalated = ?, "
+      "resolution_escalated = ?, version = ?, update_time = ? WHERE id = ?",
+      IdOrNull(row.contact_id), static_cast<int>(row.priority), row.title, row.description,
+      static_cast<int>(row.status), static_cast<int>(row.level), row.assignee,
+      row.first_response_minutes, row.resolution_minutes, SqlTime(FirstResponseDue(clock)),
+      SqlTime(ResolutionDue(clock)), SqlTime(clock.first_response_time),
+      SqlTime(clock.resolve_time), SqlTime(row.close_time), absl::ToInt64Microseconds(clock.paused),
+      SqlTime(clock.paused_since), clock.first_response_breached, clock.resolution_breached,
+      row.first_response_escalated, row.resolution_escalated, row.version, SqlTime(row.update_time),
+      row.id);
 }
 
 absl::Status MySqlCaseTx::InsertEvent(CaseEventRow* row) {
@@ -253,14 +251,11 @@ absl::Status MySqlCaseTx::InsertEvent(CaseEventRow* row) {
   if (!id.ok()) return id.status();
   v1::CaseEvent& e = row->event;
   e.set_name(absl::StrCat(CaseName(row->case_id), "/events/", *id));
-  return Step([&] {
-    connection_.Update(
-        "INSERT INTO case_events (id, case_id, kind, from_value, to_value, reason, actor, "
-        "event_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        *id, row->case_id, static_cast<int>(e.kind()), e.from_value(), e.to_value(), e.reason(),
-        e.actor(), SqlTime(e.event_time()));
-    return absl::OkStatus();
-  });
+  return Exec(
+      "INSERT INTO case_events (id, case_id, kind, from_value, to_value, reason, actor, "
+      "event_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      *id, row->case_id, static_cast<int>(e.kind()), e.from_value(), e.to_value(), e.reason(),
+      e.actor(), SqlTime(e.event_time()));
 }
 
 absl::StatusOr<std::vector<StoredCase>> MySqlCaseTx::LockBreachedCases(SlaTarget target,
@@ -310,15 +305,11 @@ absl::StatusOr<StoredCase> MySqlCaseStore::GetCase(int64_t id) {
 
 absl::StatusOr<std::optional<common::CreatedByRequest<StoredCase>>>
 MySqlCaseStore::FindCaseByRequest(const std::string& request_id) {
-  using Found = std::optional<common::CreatedByRequest<StoredCase>>;
-  return common::ReadWithConnection<Found>(
-      *pool_, "reading case", [&](SqlConnection& c) -> absl::StatusOr<Found> {
-        return common::ReadCreatedByRequest(
-            c,
-            absl::StrCat("SELECT ", kCaseColumns,
-                         ", c.create_request_hash FROM cases c WHERE c.create_request_id = ?"),
-            request_id, ReadCase);
-      });
+  return FindCreatedByRequest(
+      *pool_, "reading case",
+      absl::StrCat("SELECT ", kCaseColumns,
+                   ", c.create_request_hash FROM cases c WHERE c.create_request_id = ?"),
+      request_id, ReadCase);
 }
 
 absl::StatusOr<common::Page<StoredCase>> MySqlCaseStore::ListCases(
@@ -362,43 +353,27 @@ absl::StatusOr<common::Page<StoredCase>> MySqlCaseStore::ListCases(
   absl::StrAppend(&sql, " LIMIT ?");
   params.emplace_back(static_cast<int64_t>(limit) + 1);
 
-  absl::StatusOr<std::vector<StoredCase>> rows =
-      common::ReadWithConnection<std::vector<StoredCase>>(
-          *pool_, "listing cases",
-          [&](SqlConnection& c) -> absl::StatusOr<std::vector<StoredCase>> {
-            auto rs = c.Query(sql, params);
-            std::vector<StoredCase> found;
-            while (rs->next()) found.push_back(ReadCase(*rs));
-            return found;
-          });
-  if (!rows.ok()) return rows.status();
-  return common::TrimPage(*std::move(rows), limit);
+  return QueryPage(*pool_, "listing cases", limit, ReadCase, sql, params);
 }
 
 absl::StatusOr<common::Page<v1::CaseEvent>> MySqlCaseStore::ListEvents(
     int64_t case_id, const std::optional<common::PageCursor>& cursor, int limit) {
-  using Events = std::vector<v1::CaseEvent>;
-  absl::StatusOr<Events> rows = common::ReadWithConnection<Events>(
-      *pool_, "listing case events", [&](SqlConnection& c) -> absl::StatusOr<Events> {
-        auto rs = c.Query(
-            "SELECT id, kind, from_value, to_value, reason, actor, event_time FROM case_events "
-            "WHERE case_id = ? AND id > ? ORDER BY id LIMIT ?",
-            case_id, common::CursorId(cursor), static_cast<int64_t>(limit) + 1);
-        Events events;
-        while (rs->next()) {
-          v1::CaseEvent& e = events.emplace_back();
-          e.set_name(absl::StrCat(CaseName(case_id), "/events/", rs->getInt64(1)));
-          e.set_kind(static_cast<v1::CaseEventKind>(rs->getInt(2)));
-          e.set_from_value(ReadText(*rs, 3));
-          e.set_to_value(ReadText(*rs, 4));
-          e.set_reason(ReadText(*rs, 5));
-          e.set_actor(ReadText(*rs, 6));
-          *e.mutable_event_time() = common::ToProtoTimestamp(ReadTime(*rs, 7));
-        }
-        return events;
-      });
-  if (!rows.ok()) return rows.status();
-  return common::TrimPage(*std::move(rows), limit);
+  return QueryPage(
+      *pool_, "listing case events", limit,
+      [&](sql::ResultSet& rs) {
+        v1::CaseEvent e;
+        e.set_name(absl::StrCat(CaseName(case_id), "/events/", rs.getInt64(1)));
+        e.set_kind(static_cast<v1::CaseEventKind>(rs.getInt(2)));
+        e.set_from_value(ReadText(rs, 3));
+        e.set_to_value(ReadText(rs, 4));
+        e.set_reason(ReadText(rs, 5));
+        e.set_actor(ReadText(rs, 6));
+        *e.mutable_event_time() = common::ToProtoTimestamp(ReadTime(rs, 7));
+        return e;
+      },
+      "SELECT id, kind, from_value, to_value, reason, actor, event_time FROM case_events "
+      "WHERE case_id = ? AND id > ? ORDER BY id LIMIT ?",
+      case_id, common::CursorId(cursor), static_cast<int64_t>(limit) + 1);
 }
 
 }  // namespace kam::interaction::cases

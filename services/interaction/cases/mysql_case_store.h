@@ -41,6 +41,15 @@ class MySqlCaseTx final : public common::StoreTx, public CaseTx {
   absl::Status WriteRoute(const StoredRoute& row) override;
 
  private:
+  // One INSERT or UPDATE, as a step.
+  template <typename... Args>
+  absl::Status Exec(const std::string& sql, const Args&... args) {
+    return Step([&] {
+      connection_.Update(sql, args...);
+      return absl::OkStatus();
+    });
+  }
+
   MySqlCaseStore& store_;
 };
 

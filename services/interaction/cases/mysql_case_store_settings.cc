@@ -4,6 +4,7 @@
 #include "common/base/proto_time.h"
 #include "common/db/row_reader.h"
 #include "services/interaction/cases/mysql_case_store.h"
+#include "services/interaction/cases/mysql_rows.h"
 
 namespace kam::interaction::cases {
 namespace {
@@ -59,19 +60,6 @@ absl::StatusOr<StoredPolicy> QueryPolicy(SqlConnection& connection, const SlaPol
   return ReadPolicyRow(*rs);
 }
 
-// Every row of `select`, read with `read`.
-template <typename Row>
-absl::StatusOr<std::vector<Row>> QueryAll(common::ConnectionPool& pool, absl::string_view context,
-                                          const std::string& select, Row (*read)(sql::ResultSet&)) {
-  return common::ReadWithConnection<std::vector<Row>>(
-      pool, context, [&](SqlConnection& c) -> absl::StatusOr<std::vector<Row>> {
-        auto rs = c.Query(select);
-        std::vector<Row> rows;
-        while (rs->next()) rows.push_back(read(*rs));
-        return rows;
-      });
-}
-
 }  // namespace
 
 // --- MySqlCaseTx: policies and routes -------------------------------------------
@@ -82,14 +70,11 @@ absl::StatusOr<StoredPolicy> MySqlCaseTx::ReadPolicy(const SlaPolicyKey& key, bo
 
 absl::Status MySqlCaseTx::WritePolicy(const StoredPolicy& row) {
   const v1::SlaPolicy& p = row.policy;
-  return Step([&] {
-    connection_.Update(
-        "UPDATE sla_policies SET first_response_minutes = ?, resolution_minutes = ?, "
-        "version = ?, update_actor = ?, update_time = ? WHERE priority = ? AND tier = ?",
-        p.first_response_minutes(), p.resolution_minutes(), row.version, p.update_actor(),
-        SqlTime(p.update_time()), static_cast<int>(p.priority()), static_cast<int>(p.tier()));
-    return absl::OkStatus();
-  });
+  return Exec(
+      "UPDATE sla_policies SET first_response_minutes = ?, resolution_minutes = ?, "
+      "version = ?, update_actor = ?, update_time = ? WHERE priority = ? AND tier = ?",
+      p.first_response_minutes(), p.resolution_minutes(), row.version, p.update_actor(),
+      SqlTime(p.update_time()), static_cast<int>(p.priority()), static_cast<int>(p.tier()));
 }
 
 absl::StatusOr<v1::SlaPolicyChange> MySqlCaseTx::InsertPolicyChange(const StoredPolicy& before,
@@ -99,17 +84,18 @@ absl::StatusOr<v1::SlaPolicyChange> MySqlCaseTx::InsertPolicyChange(const Stored
   if (!id.ok()) return id.status();
   v1::SlaPolicyChange change = PolicyChange(before, after, reason);
   change.set_name(absl::StrCat(change.policy(), "/changes/", *id));
-  return Step([&]() -> absl::StatusOr<v1::SlaPolicyChange> {
-    connection_.Update(
-        "INSERT INTO sla_policy_changes (id, priority, tier, from_first_response_minutes, "
-        "to_first_response_minutes, from_resolution_minutes, to_resolution_minutes, reason, "
-        "actor, change_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        *id, static_cast<int>(after.policy.priority()), static_cast<int>(after.policy.tier()),
-        change.from_first_response_minutes(), change.to_first_response_minutes(),
-        change.from_resolution_minutes(), change.to_resolution_minutes(), change.reason(),
-        change.actor(), SqlTime(change.change_time()));
-    return change;
-  });
+  if (absl::Status s = Exec(
+          "INSERT INTO sla_policy_changes (id, priority, tier, from_first_response_minutes, "
+          "to_first_response_minutes, from_resolution_minutes, to_resolution_minutes, reason, "
+          "actor, change_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          *id, static_cast<int>(after.policy.priority()), static_cast<int>(after.policy.tier()),
+          change.from_first_response_minutes(), change.to_first_response_minutes(),
+          change.from_resolution_minutes(), change.to_resolution_minutes(), change.reason(),
+          change.actor(), SqlTime(change.change_time()));
+      !s.ok()) {
+    return s;
+  }
+  return change;
 }
 
 absl::StatusOr<StoredRoute> MySqlCaseTx::ReadRoute(v1::CaseType type, bool lock) {
@@ -127,23 +113,19 @@ absl::StatusOr<StoredRoute> MySqlCaseTx::ReadRoute(v1::CaseType type, bool lock)
 
 absl::Status MySqlCaseTx::WriteRoute(const StoredRoute& row) {
   const v1::CaseRoute& r = row.route;
-  return Step([&] {
-    connection_.Update(
-        "UPDATE case_routes SET level = ?, version = ?, update_actor = ?, update_time = ? "
-        "WHERE case_type = ?",
-        static_cast<int>(r.level()), row.version, r.update_actor(), SqlTime(r.update_time()),
-        static_cast<int>(r.case_type()));
-    return absl::OkStatus();
-  });
+  return Exec(
+      "UPDATE case_routes SET level = ?, version = ?, update_actor = ?, update_time = ? "
+      "WHERE case_type = ?",
+      static_cast<int>(r.level()), row.version, r.update_actor(), SqlTime(r.update_time()),
+      static_cast<int>(r.case_type()));
 }
 
 // --- MySqlCaseStore: policies and routes ------------------------------------
 
 absl::StatusOr<std::vector<StoredPolicy>> MySqlCaseStore::ListPolicies() {
-  return QueryAll(
-      *pool_, "listing SLA policies",
-      absl::StrCat("SELECT ", kPolicyColumns, " FROM sla_policies p ORDER BY p.priority, p.tier"),
-      ReadPolicyRow);
+  return QueryRows(
+      *pool_, "listing SLA policies", ReadPolicyRow,
+      absl::StrCat("SELECT ", kPolicyColumns, " FROM sla_policies p ORDER BY p.priority, p.tier"));
 }
 
 absl::StatusOr<StoredPolicy> MySqlCaseStore::GetPolicy(const SlaPolicyKey& key) {
@@ -155,43 +137,36 @@ absl::StatusOr<StoredPolicy> MySqlCaseStore::GetPolicy(const SlaPolicyKey& key) 
 absl::StatusOr<common::Page<v1::SlaPolicyChange>> MySqlCaseStore::ListPolicyChanges(
     const std::optional<SlaPolicyKey>& key, const std::optional<common::PageCursor>& cursor,
     int limit) {
-  using Changes = std::vector<v1::SlaPolicyChange>;
-  absl::StatusOr<Changes> rows = common::ReadWithConnection<Changes>(
-      *pool_, "listing SLA policy changes", [&](SqlConnection& c) -> absl::StatusOr<Changes> {
-        auto rs = c.Query(
-            "SELECT id, priority, tier, from_first_response_minutes, to_first_response_minutes, "
-            "from_resolution_minutes, to_resolution_minutes, reason, actor, change_time "
-            "FROM sla_policy_changes WHERE (? = 0 OR (priority = ? AND tier = ?)) AND id > ? "
-            "ORDER BY id LIMIT ?",
-            key.has_value() ? 1 : 0, key.has_value() ? static_cast<int>(key->priority) : 0,
-            key.has_value() ? static_cast<int>(key->tier) : 0, common::CursorId(cursor),
-            static_cast<int64_t>(limit) + 1);
-        Changes changes;
-        while (rs->next()) {
-          const SlaPolicyKey row_key{static_cast<v1::CasePriority>(rs->getInt(2)),
-                                     static_cast<account::v1::Tier>(rs->getInt(3))};
-          v1::SlaPolicyChange& change = changes.emplace_back();
-          change.set_name(absl::StrCat(SlaPolicyName(row_key), "/changes/", rs->getInt64(1)));
-          change.set_policy(SlaPolicyName(row_key));
-          change.set_from_first_response_minutes(rs->getInt(4));
-          change.set_to_first_response_minutes(rs->getInt(5));
-          change.set_from_resolution_minutes(rs->getInt(6));
-          change.set_to_resolution_minutes(rs->getInt(7));
-          change.set_reason(ReadText(*rs, 8));
-          change.set_actor(ReadText(*rs, 9));
-          *change.mutable_change_time() = common::ToProtoTimestamp(ReadTime(*rs, 10));
-        }
-        return changes;
-      });
-  if (!rows.ok()) return rows.status();
-  return common::TrimPage(*std::move(rows), limit);
+  return QueryPage(
+      *pool_, "listing SLA policy changes", limit,
+      [](sql::ResultSet& rs) {
+        const SlaPolicyKey key{static_cast<v1::CasePriority>(rs.getInt(2)),
+                               static_cast<account::v1::Tier>(rs.getInt(3))};
+        v1::SlaPolicyChange change;
+        change.set_name(absl::StrCat(SlaPolicyName(key), "/changes/", rs.getInt64(1)));
+        change.set_policy(SlaPolicyName(key));
+        change.set_from_first_response_minutes(rs.getInt(4));
+        change.set_to_first_response_minutes(rs.getInt(5));
+        change.set_from_resolution_minutes(rs.getInt(6));
+        change.set_to_resolution_minutes(rs.getInt(7));
+        change.set_reason(ReadText(rs, 8));
+        change.set_actor(ReadText(rs, 9));
+        *change.mutable_change_time() = common::ToProtoTimestamp(ReadTime(rs, 10));
+        return change;
+      },
+      "SELECT id, priority, tier, from_first_response_minutes, to_first_response_minutes, "
+      "from_resolution_minutes, to_resolution_minutes, reason, actor, change_time "
+      "FROM sla_policy_changes WHERE (? = 0 OR (priority = ? AND tier = ?)) AND id > ? "
+      "ORDER BY id LIMIT ?",
+      key.has_value() ? 1 : 0, key.has_value() ? static_cast<int>(key->priority) : 0,
+      key.has_value() ? static_cast<int>(key->tier) : 0, common::CursorId(cursor),
+      static_cast<int64_t>(limit) + 1);
 }
 
 absl::StatusOr<std::vector<StoredRoute>> MySqlCaseStore::ListRoutes() {
-  return QueryAll(
-      *pool_, "listing case routes",
-      absl::StrCat("SELECT ", kRouteColumns, " FROM case_routes r ORDER BY r.case_type"),
-      ReadRouteRow);
+  return QueryRows(
+      *pool_, "listing case routes", ReadRouteRow,
+      absl::StrCat("SELECT ", kRouteColumns, " FROM case_routes r ORDER BY r.case_type"));
 }
 
 }  // namespace kam::interaction::cases

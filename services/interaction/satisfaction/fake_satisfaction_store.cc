@@ -56,11 +56,6 @@ FakeSatisfactionStore::FindSurveyByRequest(const std::string& request_id) {
   return common::CreatedByRequest<StoredSurvey>{surveys_.at(it->second.first), it->second.second};
 }
 
-absl::StatusOr<common::Page<StoredSurvey>> FakeSatisfactionStore::ListSurveys(
-    const common::FilterNode&, const std::optional<common::PageCursor>&, int) {
-  return absl::UnimplementedError("not in the fake");
-}
-
 absl::StatusOr<std::vector<ScoreCount>> FakeSatisfactionStore::CountScores(
     const SurveyScope& scope) {
   absl::MutexLock lock(&mu_);

@@ -23,15 +23,17 @@ class FakeSatisfactionStore final : public SatisfactionStore {
   int survey_count() const;
 
   absl::StatusOr<int64_t> NewSurveyId() override;
+  absl::StatusOr<std::optional<common::CreatedByRequest<StoredSurvey>>> FindSurveyByRequest(
+      const std::string& request_id) override;
   absl::StatusOr<common::InsertOutcome> InsertSurvey(const StoredSurvey& row,
                                                      const common::RequestKey& key) override;
   absl::StatusOr<StoredSurvey> GetSurvey(int64_t id) override;
-  absl::StatusOr<std::optional<common::CreatedByRequest<StoredSurvey>>> FindSurveyByRequest(
-      const std::string& request_id) override;
-  absl::StatusOr<common::Page<StoredSurvey>> ListSurveys(
-      const common::FilterNode& filter, const std::optional<common::PageCursor>& cursor,
-      int limit) override;
   absl::StatusOr<std::vector<ScoreCount>> CountScores(const SurveyScope& scope) override;
+  absl::StatusOr<common::Page<StoredSurvey>> ListSurveys(const common::FilterNode&,
+                                                         const std::optional<common::PageCursor>&,
+                                                         int) override {
+    return absl::UnimplementedError("not in the fake");
+  }
 
  private:
   absl::Status Answer() const ABSL_SHARED_LOCKS_REQUIRED(mu_);

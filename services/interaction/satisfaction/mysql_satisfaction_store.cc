@@ -10,6 +10,7 @@
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
 #include "common/db/transaction.h"
+#include "services/interaction/cases/mysql_rows.h"
 
 namespace kam::interaction::satisfaction {
 namespace {
@@ -160,16 +161,11 @@ absl::StatusOr<StoredSurvey> MySqlSatisfactionStore::GetSurvey(int64_t id) {
 
 absl::StatusOr<std::optional<common::CreatedByRequest<StoredSurvey>>>
 MySqlSatisfactionStore::FindSurveyByRequest(const std::string& request_id) {
-  using Found = std::optional<common::CreatedByRequest<StoredSurvey>>;
-  return common::ReadWithConnection<Found>(
-      *pool_, "reading survey response", [&](SqlConnection& c) -> absl::StatusOr<Found> {
-        return common::ReadCreatedByRequest(
-            c,
-            absl::StrCat("SELECT ", kSurveyColumns,
-                         ", s.create_request_hash FROM survey_responses s "
-                         "WHERE s.create_request_id = ?"),
-            request_id, ReadSurvey);
-      });
+  return cases::FindCreatedByRequest(*pool_, "reading survey response",
+                                     absl::StrCat("SELECT ", kSurveyColumns,
+                                                  ", s.create_request_hash FROM survey_responses "
+                                                  "s WHERE s.create_request_id = ?"),
+                                     request_id, ReadSurvey);
 }
 
 absl::StatusOr<common::Page<StoredSurvey>> MySqlSatisfactionStore::ListSurveys(
@@ -181,16 +177,7 @@ absl::StatusOr<common::Page<StoredSurvey>> MySqlSatisfactionStore::ListSurveys(
   params.emplace_back(static_cast<int64_t>(limit) + 1);
   const std::string sql = absl::StrCat("SELECT ", kSurveyColumns, " FROM survey_responses s WHERE ",
                                        where.sql, " AND s.id > ? ORDER BY s.id LIMIT ?");
-  using Rows = std::vector<StoredSurvey>;
-  absl::StatusOr<Rows> rows = common::ReadWithConnection<Rows>(
-      *pool_, "listing survey responses", [&](SqlConnection& c) -> absl::StatusOr<Rows> {
-        auto rs = c.Query(sql, params);
-        Rows found;
-        while (rs->next()) found.push_back(ReadSurvey(*rs));
-        return found;
-      });
-  if (!rows.ok()) return rows.status();
-  return common::TrimPage(*std::move(rows), limit);
+  return cases::QueryPage(*pool_, "listing survey responses", limit, ReadSurvey, sql, params);
 }
 
 absl::StatusOr<std::vector<ScoreCount>> MySqlSatisfactionStore::CountScores(
@@ -213,17 +200,12 @@ absl::StatusOr<std::vector<ScoreCount>> MySqlSatisfactionStore::CountScores(
     params.emplace_back(SqlTime(*scope.end));
   }
   sql.append(" GROUP BY kind, score");
-  using Counts = std::vector<ScoreCount>;
-  return common::ReadWithConnection<Counts>(
-      *pool_, "summarising surveys", [&](SqlConnection& c) -> absl::StatusOr<Counts> {
-        auto rs = c.Query(sql, params);
-        Counts counts;
-        while (rs->next()) {
-          counts.push_back(ScoreCount{static_cast<v1::SurveyKind>(rs->getInt(1)), rs->getInt(2),
-                                      rs->getInt64(3)});
-        }
-        return counts;
-      });
+  return cases::QueryRows(
+      *pool_, "summarising surveys",
+      [](sql::ResultSet& rs) {
+        return ScoreCount{static_cast<v1::SurveyKind>(rs.getInt(1)), rs.getInt(2), rs.getInt64(3)};
+      },
+      sql, params);
 }
 
 }  // namespace kam::interaction::satisfaction

@@ -13,11 +13,11 @@ namespace {
 
 class SatisfactionArea final : public Area {
  public:
-  explicit SatisfactionArea(const AreaDeps& deps)
-      : store_(deps.pool),
-        case_store_(deps.pool),
+  SatisfactionArea(common::ConnectionPool* pool, AccountClient* accounts)
+      : store_(pool),
+        case_store_(pool),
         cases_(&case_store_),
-        service_(&store_, &cases_, deps.accounts) {}
+        service_(&store_, &cases_, accounts) {}
 
   void Register(common::GrpcServer& server) override { service_.Register(server); }
 
@@ -32,7 +32,7 @@ class SatisfactionArea final : public Area {
 }  // namespace
 
 std::unique_ptr<Area> MakeSatisfactionArea(const AreaDeps& deps) {
-  return std::make_unique<SatisfactionArea>(deps);
+  return std::make_unique<SatisfactionArea>(deps.pool, deps.accounts);
 }
 
 }  // namespace kam::interaction

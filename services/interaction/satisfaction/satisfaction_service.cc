@@ -13,6 +13,7 @@
 #include "common/server/service_methods.h"
 #include "services/interaction/cases/account_refs.h"
 #include "services/interaction/cases/case_rules.h"
+#include "services/interaction/cases/idempotent_create.h"
 #include "services/interaction/satisfaction/satisfaction_scores.h"
 
 namespace kam::interaction::satisfaction {
@@ -105,15 +106,10 @@ absl::Status SatisfactionService::CreateSurveyResponse(
   if (response_time->has_value() && **response_time > now + kFutureSlack) {
     return common::InvalidField("survey_response.response_time", "must not be in the future");
   }
-  if (!key->id.empty()) {
-    absl::StatusOr<std::optional<StoredSurvey>> earlier =
-        common::EarlierResult(*key, store_->FindSurveyByRequest(key->id));
-    if (!earlier.ok()) return earlier.status();
-    if (earlier->has_value()) {
-      *response = SurveyToProto(**earlier);
-      return absl::OkStatus();
-    }
-  }
+  absl::StatusOr<bool> answered = cases::AnsweredEarlier(
+      *key, [&](const std::string& id) { return store_->FindSurveyByRequest(id); }, SurveyToProto,
+      response);
+  if (!answered.ok() || *answered) return answered.status();
 
   // The case is ours: check it before asking the account service.
   if (case_id != 0) {
@@ -164,8 +160,7 @@ absl::Status SatisfactionService::GetSurveyResponse(const Ctx&,
                                                     const v1::GetSurveyResponseRequest& request,
                                                     v1::SurveyResponse* response) {
   absl::StatusOr<int64_t> id = ParseSurveyName("name", request.name());
-  if (!id.ok()) return id.status();
-  absl::StatusOr<StoredSurvey> row = store_->GetSurvey(*id);
+  absl::StatusOr<StoredSurvey> row = id.ok() ? store_->GetSurvey(*id) : id.status();
   if (!row.ok()) return row.status();
   *response = SurveyToProto(*row);
   return absl::OkStatus();

@@ -21,9 +21,6 @@ class SatisfactionService final {
   SatisfactionService(SatisfactionStore* store, CaseLookup* cases, AccountClient* accounts)
       : store_(store), cases_(cases), accounts_(accounts) {}
 
-  // Registers the service and every method with `server` (before Start).
-  void Register(common::GrpcServer& server);
-
   using Ctx = common::CallContext;
   // Idempotent by request_id; the account (and contact) must be live.
   absl::Status CreateSurveyResponse(const Ctx&, const v1::CreateSurveyResponseRequest&,
@@ -35,6 +32,9 @@ class SatisfactionService final {
   // CSAT and NPS figures of one account or one case (satisfaction_scores.h).
   absl::Status GetSatisfactionSummary(const Ctx&, const v1::GetSatisfactionSummaryRequest&,
                                       v1::SatisfactionSummary*);
+
+  // Registers the service and every method with `server` (before Start).
+  void Register(common::GrpcServer& server);
 
  private:
   v1::SatisfactionService::Service service_;

@@ -23,14 +23,15 @@
 
 namespace kam::interaction::satisfaction {
 
+// A survey response row: the answer, then whose it is.
 struct StoredSurvey {
   int64_t id = 0;
-  int64_t account_id = 0;
-  int64_t case_id = 0;     // 0: none
-  int64_t contact_id = 0;  // 0: none
   v1::SurveyKind kind = v1::SURVEY_KIND_UNSPECIFIED;
   int score = 0;
   std::string comment;
+  int64_t account_id = 0;
+  int64_t case_id = 0;     // 0: none
+  int64_t contact_id = 0;  // 0: none
   absl::Time response_time;
   absl::Time create_time;
 };
