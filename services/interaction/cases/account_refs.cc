@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_name.h"
 #include "common/api/validation.h"
+#include "services/interaction/cases/case_rules.h"
 
 namespace kam::interaction::cases {
 
@@ -15,9 +16,7 @@ std::string ContactName(int64_t account_id, int64_t contact_id) {
 }
 
 absl::StatusOr<int64_t> ParseAccountName(absl::string_view field, absl::string_view name) {
-  absl::StatusOr<std::vector<int64_t>> ids = common::ParseResourceName(field, name, {"accounts"});
-  if (!ids.ok()) return ids.status();
-  return (*ids)[0];
+  return ParseId(field, name, "accounts");
 }
 
 absl::StatusOr<std::pair<int64_t, int64_t>> ParseContactName(absl::string_view field,

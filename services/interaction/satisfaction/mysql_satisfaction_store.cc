@@ -25,20 +25,21 @@ using common::SqlOp;
 using common::SqlTime;
 using common::SqlValue;
 
-// The column list every survey read uses; ReadSurvey reads it by position.
+// The column list every survey read uses; ReadSurvey reads it by position,
+// in the order of StoredSurvey's fields.
 constexpr char kSurveyColumns[] =
-    "s.id, s.account_id, s.case_id, s.contact_id, s.kind, s.score, s.comment, "
+    "s.id, s.kind, s.score, s.comment, s.account_id, s.case_id, s.contact_id, "
     "s.response_time, s.create_time";
 
 StoredSurvey ReadSurvey(sql::ResultSet& rs) {
   StoredSurvey row;
   row.id = rs.getInt64(1);
-  row.account_id = rs.getInt64(2);
-  row.case_id = rs.getInt64(3);     // 0 when NULL
-  row.contact_id = rs.getInt64(4);  // 0 when NULL
-  row.kind = static_cast<v1::SurveyKind>(rs.getInt(5));
-  row.score = rs.getInt(6);
-  row.comment = common::ReadText(rs, 7);
+  row.kind = static_cast<v1::SurveyKind>(rs.getInt(2));
+  row.score = rs.getInt(3);
+  row.comment = common::ReadText(rs, 4);
+  row.account_id = rs.getInt64(5);
+  row.case_id = rs.getInt64(6);     // 0 when NULL
+  row.contact_id = rs.getInt64(7);  // 0 when NULL
   row.response_time = common::ReadTime(rs, 8);
   row.create_time = common::ReadTime(rs, 9);
   return row;

@@ -7,7 +7,6 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/idempotency.h"
 #include "common/api/list_request.h"
-#include "common/api/resource_name.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
 #include "common/server/service_methods.h"
@@ -27,9 +26,7 @@ constexpr size_t kMaxComment = 2000;
 constexpr absl::Duration kFutureSlack = absl::Minutes(1);
 
 absl::StatusOr<int64_t> ParseSurveyName(absl::string_view field, absl::string_view name) {
-  absl::StatusOr<std::vector<int64_t>> ids = common::ParseResourceName(field, name, {"surveys"});
-  if (!ids.ok()) return ids.status();
-  return (*ids)[0];
+  return cases::ParseId(field, name, "surveys");
 }
 
 v1::SurveyResponse SurveyToProto(const StoredSurvey& row) {
@@ -130,18 +127,18 @@ absl::Status SatisfactionService::CreateSurveyResponse(
     }
   }
 
-  absl::StatusOr<int64_t> id = store_->NewSurveyId();
-  if (!id.ok()) return id.status();
   StoredSurvey row;
-  row.id = *id;
-  row.account_id = *account_id;
-  row.case_id = case_id;
-  row.contact_id = contact_id;
   row.kind = in.kind();
   row.score = in.score();
   row.comment = in.comment();
+  row.account_id = *account_id;
+  row.case_id = case_id;
+  row.contact_id = contact_id;
   row.response_time = response_time->value_or(now);
   row.create_time = now;
+  absl::StatusOr<int64_t> id = store_->NewSurveyId();
+  if (!id.ok()) return id.status();
+  row.id = *id;
   absl::StatusOr<common::InsertOutcome> outcome = store_->InsertSurvey(row, *key);
   if (!outcome.ok()) return outcome.status();
   if (*outcome == common::InsertOutcome::kDuplicateRequest) {
