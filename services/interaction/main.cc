@@ -38,6 +38,7 @@ absl::StatusOr<common::ServiceModules> Build(common::ConnectionPool& pool) {
   modules.push_back(std::move(accounts));
   modules.push_back(MakeActivityArea(deps));
   modules.push_back(MakeCaseArea(deps));
+  modules.push_back(MakeSatisfactionArea(deps));
   modules.push_back(MakeBillingArea(deps));
   modules.push_back(MakeOpportunityArea(deps));
   modules.push_back(MakeFactsArea(deps));

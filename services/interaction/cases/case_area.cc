@@ -1,15 +1,12 @@
 // The service-case area: kam.interaction.v1.ServiceCaseService (cases, SLA
-// policies, routing, the on-demand sweep) and
-// kam.interaction.v1.SatisfactionService (surveys), plus the background SLA
-// breach sweeper that runs every AreaDeps::sweep_interval.
+// policies, routing, the on-demand sweep) and the background SLA breach
+// sweeper that runs every AreaDeps::sweep_interval.
 #include <memory>
 
-#include "services/interaction/shared/area.h"
 #include "services/interaction/cases/case_service.h"
-#include "services/interaction/cases/case_store.h"
-#include "services/interaction/cases/sla_sweeper.h"
-#include "services/interaction/satisfaction/survey_service.h"
-#include "services/interaction/satisfaction/survey_store.h"
+#include "services/interaction/cases/case_sla_sweeper.h"
+#include "services/interaction/cases/mysql_case_store.h"
+#include "services/interaction/shared/area.h"
 
 namespace kam::interaction {
 namespace {
@@ -17,26 +14,18 @@ namespace {
 class CaseArea final : public Area {
  public:
   explicit CaseArea(const AreaDeps& deps)
-      : case_store_(deps.pool),
-        survey_store_(deps.pool),
-        sweeper_(&case_store_, deps.sweep_interval),
-        cases_(&case_store_, deps.accounts, &sweeper_),
-        surveys_(&survey_store_, &case_store_, deps.accounts) {}
+      : store_(deps.pool),
+        sweeper_(&store_, deps.sweep_interval),
+        service_(&store_, deps.accounts, &sweeper_) {}
 
-  void Register(common::GrpcServer& server) override {
-    cases_.Register(server);
-    surveys_.Register(server);
-  }
-
+  void Register(common::GrpcServer& server) override { service_.Register(server); }
   void StartBackground() override { sweeper_.Start(); }
   void StopBackground() override { sweeper_.Stop(); }
 
  private:
-  cases::CaseStore case_store_;
-  cases::SurveyStore survey_store_;
+  cases::MySqlCaseStore store_;
   cases::SlaSweeper sweeper_;
-  cases::CaseService cases_;
-  cases::SurveyService surveys_;
+  cases::CaseService service_;
 };
 
 }  // namespace

@@ -38,6 +38,19 @@ const std::map<v1::CaseStatus, std::vector<v1::CaseStatus>>& Moves() {
 
 }  // namespace
 
+std::string CaseName(int64_t id) { return absl::StrCat("cases/", id); }
+
+absl::StatusOr<int64_t> ParseId(absl::string_view field, absl::string_view name,
+                                absl::string_view collection) {
+  absl::StatusOr<std::vector<int64_t>> ids = common::ParseResourceName(field, name, {collection});
+  if (!ids.ok()) return ids.status();
+  return (*ids)[0];
+}
+
+absl::StatusOr<int64_t> ParseCaseName(absl::string_view field, absl::string_view name) {
+  return ParseId(field, name, "cases");
+}
+
 std::string StatusName(v1::CaseStatus status) {
   return Short(v1::CaseStatus_Name(status), "CASE_STATUS_", status);
 }
@@ -53,6 +66,8 @@ std::string TypeName(v1::CaseType type) {
 std::string PriorityName(v1::CasePriority priority) {
   return Short(v1::CasePriority_Name(priority), "CASE_PRIORITY_", priority);
 }
+
+std::string CaseRouteName(v1::CaseType type) { return absl::StrCat("caseRoutes/", TypeName(type)); }
 
 bool IsOpenStatus(v1::CaseStatus status) {
   return status == v1::CASE_STATUS_OPEN || status == v1::CASE_STATUS_IN_PROGRESS ||

@@ -37,12 +37,22 @@ inline constexpr size_t kMaxCaseDescription = 4000;
 inline constexpr size_t kMaxUserId = 128;
 inline constexpr size_t kMaxReason = 1000;
 
+// The id of "{collection}/{id}"; INVALID_ARGUMENT naming `field`.
+absl::StatusOr<int64_t> ParseId(absl::string_view field, absl::string_view name,
+                                absl::string_view collection);
+
+// "cases/{id}", and its inverse (INVALID_ARGUMENT naming `field`).
+std::string CaseName(int64_t id);
+absl::StatusOr<int64_t> ParseCaseName(absl::string_view field, absl::string_view name);
+
 // Short names for messages and audit rows: "IN_PROGRESS", "EXECUTIVE",
 // "COMPLAINT", "CRITICAL".
 std::string StatusName(v1::CaseStatus status);
 std::string LevelName(v1::CaseLevel level);
 std::string TypeName(v1::CaseType type);
 std::string PriorityName(v1::CasePriority priority);
+// "caseRoutes/COMPLAINT": the name a route's etag is made from.
+std::string CaseRouteName(v1::CaseType type);
 
 // True while the SLA clock can still be breached: OPEN, IN_PROGRESS,
 // WAITING_ON_CUSTOMER.

@@ -4,58 +4,23 @@
 #include <optional>
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/etag.h"
 #include "common/api/field_mask.h"
-#include "common/api/filter.h"
-#include "common/api/page_token.h"
-#include "common/api/resource_name.h"
+#include "common/api/idempotency.h"
+#include "common/api/list_request.h"
 #include "common/api/validation.h"
-#include "common/base/fingerprint.h"
 #include "common/base/proto_time.h"
 #include "common/server/service_methods.h"
 #include "google/protobuf/duration.pb.h"
+#include "services/interaction/cases/account_refs.h"
 #include "services/interaction/cases/case_rules.h"
-#include "services/interaction/cases/sla_clock.h"
-#include "services/interaction/cases/sla_policy.h"
+#include "services/interaction/cases/case_sla_clock.h"
+#include "services/interaction/cases/case_sla_policy.h"
+#include "services/interaction/cases/idempotent_create.h"
 
 namespace kam::interaction::cases {
 namespace {
-
-using common::CallContext;
-
-absl::StatusOr<int64_t> ParseCaseName(absl::string_view field, absl::string_view name) {
-  absl::StatusOr<std::vector<int64_t>> ids = common::ParseResourceName(field, name, {"cases"});
-  if (!ids.ok()) return ids.status();
-  return (*ids)[0];
-}
-
-// {account id, contact id} of "accounts/{a}/contacts/{c}".
-absl::StatusOr<std::pair<int64_t, int64_t>> ParseContactName(absl::string_view field,
-                                                             absl::string_view name) {
-  absl::StatusOr<std::vector<int64_t>> ids =
-      common::ParseResourceName(field, name, {"accounts", "contacts"});
-  if (!ids.ok()) return ids.status();
-  return std::make_pair((*ids)[0], (*ids)[1]);
-}
-
-absl::StatusOr<std::optional<common::PageCursor>> DecodeCursor(const std::string& token,
-                                                               uint64_t query) {
-  if (token.empty()) return std::optional<common::PageCursor>();
-  absl::StatusOr<common::PageCursor> cursor = common::DecodePageToken(token, query);
-  if (!cursor.ok()) return cursor.status();
-  return std::optional<common::PageCursor>(*std::move(cursor));
-}
-
-// The fingerprint of a create request without its request id: a retry must
-// match it exactly.
-template <typename Request>
-std::string RequestHash(const Request& request) {
-  Request copy = request;
-  copy.clear_request_id();
-  return common::FingerprintHex(common::MessageFingerprint(copy));
-}
 
 std::string Rfc3339(absl::Time time) {
   return absl::FormatTime(absl::RFC3339_full, time, absl::UTCTimeZone());
@@ -73,9 +38,9 @@ google::protobuf::Duration ToProtoDuration(absl::Duration d) {
 v1::Case CaseToProto(const StoredCase& row, absl::Time now) {
   v1::Case c;
   c.set_name(CaseName(row.id));
-  c.set_account(absl::StrCat("accounts/", row.account_id));
+  c.set_account(AccountName(row.account_id));
   if (row.contact_id != 0) {
-    c.set_contact(absl::StrCat("accounts/", row.account_id, "/contacts/", row.contact_id));
+    c.set_contact(ContactName(row.account_id, row.contact_id));
   }
   c.set_type(row.type);
   c.set_priority(row.priority);
@@ -127,67 +92,31 @@ v1::CaseEvent Event(v1::CaseEventKind kind, std::string from, std::string to, st
   return event;
 }
 
-std::string RouteName(v1::CaseType type) { return absl::StrCat("caseRoutes/", TypeName(type)); }
-
-v1::SlaPolicy PolicyToProto(const StoredPolicy& row) {
-  v1::SlaPolicy p;
-  p.set_name(SlaPolicyName(row.key));
-  p.set_priority(row.key.priority);
-  p.set_tier(row.key.tier);
-  p.set_first_response_minutes(row.first_response_minutes);
-  p.set_resolution_minutes(row.resolution_minutes);
-  p.set_update_actor(row.update_actor);
-  *p.mutable_update_time() = common::ToProtoTimestamp(row.update_time);
-  p.set_etag(common::MakeEtag(p.name(), row.version));
-  return p;
-}
-
-v1::CaseRoute RouteToProto(const StoredRoute& row) {
-  v1::CaseRoute r;
-  r.set_case_type(row.type);
-  r.set_level(row.level);
-  r.set_update_actor(row.update_actor);
-  *r.mutable_update_time() = common::ToProtoTimestamp(row.update_time);
-  r.set_etag(common::MakeEtag(RouteName(row.type), row.version));
-  return r;
-}
-
-const common::UpdateMaskRules& PolicyMaskRules() {
-  static const common::UpdateMaskRules* rules = new common::UpdateMaskRules{
-      /*updatable=*/{"first_response_minutes", "resolution_minutes"},
-      /*output_only=*/{"name", "priority", "tier", "update_actor", "update_time", "etag"},
-      /*use_method=*/{}};
-  return *rules;
-}
-
 // The targets for `key`: the stored policy, or the shipped default when the
 // row is missing (a damaged table must not stop cases from being opened).
 absl::StatusOr<std::pair<int, int>> TargetsFor(CaseTx& tx, const SlaPolicyKey& key) {
-  absl::StatusOr<StoredPolicy> policy = tx.ReadPolicy(key, /*lock=*/false);
-  if (policy.ok())
-    return std::make_pair(policy->first_response_minutes, policy->resolution_minutes);
-  if (policy.status().code() != absl::StatusCode::kNotFound) return policy.status();
+  absl::StatusOr<StoredPolicy> stored = tx.ReadPolicy(key, /*lock=*/false);
+  if (stored.ok()) {
+    return std::make_pair(stored->policy.first_response_minutes(),
+                          stored->policy.resolution_minutes());
+  }
+  if (stored.status().code() != absl::StatusCode::kNotFound) return stored.status();
   for (const DefaultSlaPolicy& d : DefaultSlaPolicies()) {
     if (d.key == key) return std::make_pair(d.first_response_minutes, d.resolution_minutes);
   }
   return absl::InternalError(absl::StrCat("no SLA policy ", SlaPolicyName(key)));
 }
 
-absl::Status DeletedAccount(const std::string& name) {
-  return absl::FailedPreconditionError(
-      absl::StrCat("account ", name, " is deleted; undelete it first"));
-}
-
-// Asks the account service for a contact of `account_id`: NOT_FOUND, or
-// FAILED_PRECONDITION when it is deleted.
-absl::Status CheckLiveContact(AccountClient& accounts, const CallContext& ctx,
-                              const std::string& name) {
-  absl::StatusOr<account::v1::Contact> contact = accounts.GetContact(name, &ctx);
-  if (!contact.ok()) return contact.status();
-  if (contact->has_delete_time()) {
-    return absl::FailedPreconditionError(absl::StrCat("contact ", name, " is deleted"));
+// Where a new case of `type` starts: the stored route, or the default.
+absl::StatusOr<v1::CaseLevel> StartingLevelOf(CaseTx& tx, v1::CaseType type) {
+  RoutingTable table = DefaultRoutingTable();
+  absl::StatusOr<StoredRoute> route = tx.ReadRoute(type, /*lock=*/false);
+  if (route.ok()) {
+    table[type] = route->route.level();
+  } else if (route.status().code() != absl::StatusCode::kNotFound) {
+    return route.status();
   }
-  return absl::OkStatus();
+  return StartingLevel(table, type);
 }
 
 }  // namespace
@@ -202,62 +131,38 @@ void CaseService::Register(common::GrpcServer& server) {
       &CaseService::UpdateCaseRoute, &CaseService::RunSlaSweep);
 }
 
-// --- cases ----------------------------------------------------------------
-
 absl::Status CaseService::CreateCase(const Ctx& ctx, const v1::CreateCaseRequest& request,
                                      v1::Case* response) {
   if (!request.has_case_()) return common::InvalidField("case", "is required");
   const v1::Case& in = request.case_();
-  if (absl::Status s = common::CheckRequestId("request_id", request.request_id()); !s.ok()) {
-    return s;
-  }
-  absl::StatusOr<std::vector<int64_t>> account_ids =
-      common::ParseResourceName("case.account", in.account(), {"accounts"});
-  if (!account_ids.ok()) return account_ids.status();
-  const int64_t account_id = (*account_ids)[0];
+  absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "CreateCase");
+  if (!key.ok()) return key.status();
+  absl::StatusOr<int64_t> account_id = ParseAccountName("case.account", in.account());
+  if (!account_id.ok()) return account_id.status();
   if (absl::Status s = ValidateCaseFields(in, /*check_type=*/true); !s.ok()) return s;
   int64_t contact_id = 0;
   if (!in.contact().empty()) {
     absl::StatusOr<std::pair<int64_t, int64_t>> contact =
         ParseContactName("case.contact", in.contact());
     if (!contact.ok()) return contact.status();
-    if (contact->first != account_id) {
-      return common::InvalidField(
-          "case.contact", absl::StrCat("must be a contact of case.account ", in.account(), " (got ",
-                                       in.contact(), ")"));
+    if (absl::Status s = CheckContactOf("case.contact", in.contact(), *contact, *account_id,
+                                        absl::StrCat("case.account ", in.account()));
+        !s.ok()) {
+      return s;
     }
     contact_id = contact->second;
   }
-  const std::string& request_id = request.request_id();
-  const std::string request_hash = RequestHash(request);
   // A retry of a create that went through gets its first result without
   // asking the account service again.
-  auto first_result = [&]() -> absl::StatusOr<std::optional<v1::Case>> {
-    absl::StatusOr<CreatedByRequest<StoredCase>> first = store_->FindCaseByRequest(request_id);
-    if (!first.ok()) {
-      if (first.status().code() == absl::StatusCode::kNotFound) return std::optional<v1::Case>();
-      return first.status();
-    }
-    if (first->request_hash != request_hash) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "request_id \"", request_id, "\" was already used by a different CreateCase request"));
-    }
-    return std::optional<v1::Case>(CaseToProto(first->row, common::NowMicros()));
-  };
-  if (!request_id.empty()) {
-    absl::StatusOr<std::optional<v1::Case>> first = first_result();
-    if (!first.ok()) return first.status();
-    if (first->has_value()) {
-      *response = **std::move(first);
-      return absl::OkStatus();
-    }
-  }
+  absl::StatusOr<bool> answered = AnsweredEarlier(
+      *key, [&](const std::string& id) { return store_->FindCaseByRequest(id); },
+      [](const StoredCase& row) { return CaseToProto(row, common::NowMicros()); }, response);
+  if (!answered.ok() || *answered) return answered.status();
 
   // The account service, before anything is written (and no transaction
   // waits on it).
-  absl::StatusOr<account::v1::Account> account = accounts_->GetAccount(in.account(), &ctx);
+  absl::StatusOr<account::v1::Account> account = GetLiveAccount(*accounts_, ctx, in.account());
   if (!account.ok()) return account.status();
-  if (account->has_delete_time()) return DeletedAccount(in.account());
   if (!in.contact().empty()) {
     if (absl::Status s = CheckLiveContact(*accounts_, ctx, in.contact()); !s.ok()) return s;
   }
@@ -267,7 +172,7 @@ absl::Status CaseService::CreateCase(const Ctx& ctx, const v1::CreateCaseRequest
   const absl::Time now = common::NowMicros();
   StoredCase row;
   row.id = *id;
-  row.account_id = account_id;
+  row.account_id = *account_id;
   row.contact_id = contact_id;
   row.type = in.type();
   row.priority =
@@ -280,41 +185,37 @@ absl::Status CaseService::CreateCase(const Ctx& ctx, const v1::CreateCaseRequest
   row.version = 1;
   row.update_time = now;
   row.clock.start = now;
-  const SlaPolicyKey key{row.priority, row.tier};
+  const SlaPolicyKey policy{row.priority, row.tier};
 
-  InsertOutcome outcome = InsertOutcome::kInserted;
+  common::InsertOutcome outcome = common::InsertOutcome::kInserted;
   absl::Status status = store_->Transact("creating case", [&](CaseTx& tx) {
-    RoutingTable table = DefaultRoutingTable();
-    absl::StatusOr<StoredRoute> route = tx.ReadRoute(row.type, /*lock=*/false);
-    if (route.ok()) {
-      table[row.type] = route->level;
-    } else if (route.status().code() != absl::StatusCode::kNotFound) {
-      return route.status();
-    }
-    row.level = StartingLevel(table, row.type);
-    absl::StatusOr<std::pair<int, int>> targets = TargetsFor(tx, key);
+    absl::StatusOr<v1::CaseLevel> level = StartingLevelOf(tx, row.type);
+    if (!level.ok()) return level.status();
+    row.level = *level;
+    absl::StatusOr<std::pair<int, int>> targets = TargetsFor(tx, policy);
     if (!targets.ok()) return targets.status();
     row.first_response_minutes = targets->first;
     row.resolution_minutes = targets->second;
     row.clock.targets = {absl::Minutes(targets->first), absl::Minutes(targets->second)};
-    outcome = tx.InsertCase(row, request_id, request_hash);
-    if (outcome == InsertOutcome::kDuplicateRequest) return absl::OkStatus();
+    absl::StatusOr<common::InsertOutcome> inserted = tx.InsertCase(row, *key);
+    if (!inserted.ok()) return inserted.status();
+    outcome = *inserted;
+    if (outcome == common::InsertOutcome::kDuplicateRequest) return absl::OkStatus();
     CaseEventRow created{
         row.id, Event(v1::CASE_EVENT_KIND_CREATED, "", StatusName(row.status),
                       absl::StrCat("routed to ", LevelName(row.level), " (", TypeName(row.type),
-                                   "); SLA ", SlaPolicyName(key), ": first response ",
+                                   "); SLA ", SlaPolicyName(policy), ": first response ",
                                    targets->first, " min, resolution ", targets->second, " min"),
                       ctx.actor, now)};
     return tx.InsertEvent(&created);
   });
   if (!status.ok()) return status;
-  if (outcome == InsertOutcome::kDuplicateRequest) {
+  if (outcome == common::InsertOutcome::kDuplicateRequest) {
     // A concurrent call with the same request id won the race.
-    absl::StatusOr<std::optional<v1::Case>> first = first_result();
+    absl::StatusOr<StoredCase> first =
+        common::AnswerRetry(*key, store_->FindCaseByRequest(key->id));
     if (!first.ok()) return first.status();
-    if (!first->has_value())
-      return absl::AbortedError("concurrent CreateCase with this request_id; retry");
-    *response = **std::move(first);
+    *response = CaseToProto(*first, common::NowMicros());
     return absl::OkStatus();
   }
   *response = CaseToProto(row, now);
@@ -333,25 +234,21 @@ absl::Status CaseService::GetCase(const Ctx&, const v1::GetCaseRequest& request,
 
 absl::Status CaseService::ListCases(const Ctx&, const v1::ListCasesRequest& request,
                                     v1::ListCasesResponse* response) {
-  absl::StatusOr<int> limit = common::ResolvePageSize(request.page_size());
-  if (!limit.ok()) return limit.status();
-  absl::StatusOr<common::FilterNode> filter = common::ParseFilter(request.filter());
-  if (!filter.ok()) return filter.status();
+  absl::StatusOr<common::ListRequest> list =
+      common::ReadListRequest(request, {"ListCases", request.filter(), request.order_by()});
+  if (!list.ok()) return list.status();
   absl::StatusOr<CaseOrder> order = ParseCaseOrder(request.order_by());
   if (!order.ok()) return order.status();
-  const uint64_t query = common::Fingerprint64({"ListCases", request.filter(), request.order_by()});
-  absl::StatusOr<std::optional<common::PageCursor>> cursor =
-      DecodeCursor(request.page_token(), query);
-  if (!cursor.ok()) return cursor.status();
   const absl::Time now = common::NowMicros();
-  absl::StatusOr<Page<StoredCase>> page = store_->ListCases(*filter, *order, now, *cursor, *limit);
+  absl::StatusOr<common::Page<StoredCase>> page =
+      store_->ListCases(list->filter, *order, now, list->cursor, list->limit);
   if (!page.ok()) return page.status();
-  if (page->more) {
-    const StoredCase& last = page->rows.back();
-    response->set_next_page_token(common::EncodePageToken(
-        query, common::PageCursor{CaseStore::CursorKeys(last, *order), last.id}));
-  }
-  for (const StoredCase& row : page->rows) *response->add_cases() = CaseToProto(row, now);
+  common::WritePage(
+      *list, *std::move(page), response->mutable_next_page_token(),
+      [&](const StoredCase& row) { *response->add_cases() = CaseToProto(row, now); },
+      [&](const StoredCase& row) {
+        return common::PageCursor{CaseCursorKeys(row, *order), row.id};
+      });
   return absl::OkStatus();
 }
 
@@ -377,7 +274,7 @@ absl::Status CaseService::ChangeCase(
     Refresh(row->clock, now);
     ++row->version;
     row->update_time = now;
-    tx.WriteCase(*row);
+    if (absl::Status s = tx.WriteCase(*row); !s.ok()) return s;
     for (v1::CaseEvent& event : events) {
       CaseEventRow event_row{row->id, std::move(event)};
       if (absl::Status s = tx.InsertEvent(&event_row); !s.ok()) return s;
@@ -415,10 +312,11 @@ absl::Status CaseService::UpdateCase(const Ctx& ctx, const v1::UpdateCaseRequest
     // transaction is safe.
     absl::StatusOr<StoredCase> current = store_->GetCase(*id);
     if (!current.ok()) return current.status();
-    if (contact->first != current->account_id) {
-      return common::InvalidField(
-          "case.contact", absl::StrCat("must be a contact of the case's account accounts/",
-                                       current->account_id, " (got ", patch.contact(), ")"));
+    if (absl::Status s =
+            CheckContactOf("case.contact", patch.contact(), *contact, current->account_id,
+                           absl::StrCat("the case's account ", AccountName(current->account_id)));
+        !s.ok()) {
+      return s;
     }
     if (absl::Status s = CheckLiveContact(*accounts_, ctx, patch.contact()); !s.ok()) return s;
     new_contact_id = contact->second;
@@ -573,170 +471,17 @@ absl::Status CaseService::ListCaseEvents(const Ctx&, const v1::ListCaseEventsReq
                                          v1::ListCaseEventsResponse* response) {
   absl::StatusOr<int64_t> id = ParseCaseName("parent", request.parent());
   if (!id.ok()) return id.status();
-  absl::StatusOr<int> limit = common::ResolvePageSize(request.page_size());
-  if (!limit.ok()) return limit.status();
-  const uint64_t query = common::Fingerprint64({"ListCaseEvents", request.parent()});
-  absl::StatusOr<std::optional<common::PageCursor>> cursor =
-      DecodeCursor(request.page_token(), query);
-  if (!cursor.ok()) return cursor.status();
+  absl::StatusOr<common::ListRequest> list =
+      common::ReadListRequest(request, {"ListCaseEvents", request.parent()});
+  if (!list.ok()) return list.status();
   if (absl::StatusOr<StoredCase> row = store_->GetCase(*id); !row.ok()) return row.status();
-  absl::StatusOr<Page<v1::CaseEvent>> page = store_->ListEvents(*id, *cursor, *limit);
+  absl::StatusOr<common::Page<v1::CaseEvent>> page =
+      store_->ListEvents(*id, list->cursor, list->limit);
   if (!page.ok()) return page.status();
-  if (page->more) {
-    int64_t last_id = 0;
-    const std::string& last = page->rows.back().name();
-    absl::SimpleAtoi(absl::string_view(last).substr(last.rfind('/') + 1), &last_id);
-    response->set_next_page_token(common::EncodePageToken(query, common::PageCursor{{}, last_id}));
-  }
-  for (v1::CaseEvent& event : page->rows) *response->add_events() = std::move(event);
-  return absl::OkStatus();
-}
-
-// --- SLA policies -----------------------------------------------------------
-
-absl::Status CaseService::ListSlaPolicies(const Ctx&, const v1::ListSlaPoliciesRequest&,
-                                          v1::ListSlaPoliciesResponse* response) {
-  absl::StatusOr<std::vector<StoredPolicy>> rows = store_->ListPolicies();
-  if (!rows.ok()) return rows.status();
-  for (const StoredPolicy& row : *rows) *response->add_policies() = PolicyToProto(row);
-  return absl::OkStatus();
-}
-
-absl::Status CaseService::GetSlaPolicy(const Ctx&, const v1::GetSlaPolicyRequest& request,
-                                       v1::SlaPolicy* response) {
-  absl::StatusOr<SlaPolicyKey> key = ParseSlaPolicyName("name", request.name());
-  if (!key.ok()) return key.status();
-  absl::StatusOr<StoredPolicy> row = store_->GetPolicy(*key);
-  if (!row.ok()) return row.status();
-  *response = PolicyToProto(*row);
-  return absl::OkStatus();
-}
-
-absl::Status CaseService::UpdateSlaPolicy(const Ctx& ctx, const v1::UpdateSlaPolicyRequest& request,
-                                          v1::SlaPolicy* response) {
-  if (!request.has_policy()) return common::InvalidField("policy", "is required");
-  const v1::SlaPolicy& patch = request.policy();
-  absl::StatusOr<SlaPolicyKey> key = ParseSlaPolicyName("policy.name", patch.name());
-  if (!key.ok()) return key.status();
-  absl::StatusOr<std::vector<std::string>> paths =
-      common::ResolveUpdateMask(request.update_mask(), patch, PolicyMaskRules());
-  if (!paths.ok()) return paths.status();
-  if (absl::Status s = CheckReason("reason", request.reason(), /*required=*/false); !s.ok()) {
-    return s;
-  }
-  StoredPolicy result;
-  absl::Status status = store_->Transact("updating SLA policy", [&](CaseTx& tx) {
-    absl::StatusOr<StoredPolicy> before = tx.ReadPolicy(*key, /*lock=*/true);
-    if (!before.ok()) return before.status();
-    const absl::Time now = std::max(common::NowMicros(), before->update_time);
-    if (absl::Status s = common::CheckEtag(SlaPolicyName(*key), before->version, patch.etag());
-        !s.ok()) {
-      return s;
-    }
-    StoredPolicy after = *before;
-    for (const std::string& path : *paths) {
-      if (path == "first_response_minutes")
-        after.first_response_minutes = patch.first_response_minutes();
-      if (path == "resolution_minutes") after.resolution_minutes = patch.resolution_minutes();
-    }
-    if (absl::Status s = ValidateSlaTargets(after.first_response_minutes, after.resolution_minutes);
-        !s.ok()) {
-      return s;
-    }
-    if (after.first_response_minutes == before->first_response_minutes &&
-        after.resolution_minutes == before->resolution_minutes) {
-      result = *std::move(before);  // nothing changes: no version, no history row
-      return absl::OkStatus();
-    }
-    ++after.version;
-    after.update_actor = ctx.actor;
-    after.update_time = now;
-    tx.WritePolicy(after);
-    absl::StatusOr<v1::SlaPolicyChange> change =
-        tx.InsertPolicyChange(*before, after, request.reason(), ctx.actor);
-    if (!change.ok()) return change.status();
-    result = std::move(after);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  *response = PolicyToProto(result);
-  return absl::OkStatus();
-}
-
-absl::Status CaseService::ListSlaPolicyChanges(const Ctx&,
-                                               const v1::ListSlaPolicyChangesRequest& request,
-                                               v1::ListSlaPolicyChangesResponse* response) {
-  std::optional<SlaPolicyKey> key;
-  if (!request.policy().empty()) {
-    absl::StatusOr<SlaPolicyKey> parsed = ParseSlaPolicyName("policy", request.policy());
-    if (!parsed.ok()) return parsed.status();
-    key = *parsed;
-  }
-  absl::StatusOr<int> limit = common::ResolvePageSize(request.page_size());
-  if (!limit.ok()) return limit.status();
-  const uint64_t query = common::Fingerprint64({"ListSlaPolicyChanges", request.policy()});
-  absl::StatusOr<std::optional<common::PageCursor>> cursor =
-      DecodeCursor(request.page_token(), query);
-  if (!cursor.ok()) return cursor.status();
-  absl::StatusOr<Page<v1::SlaPolicyChange>> page = store_->ListPolicyChanges(key, *cursor, *limit);
-  if (!page.ok()) return page.status();
-  if (page->more) {
-    int64_t last_id = 0;
-    const std::string& last = page->rows.back().name();
-    absl::SimpleAtoi(absl::string_view(last).substr(last.rfind('/') + 1), &last_id);
-    response->set_next_page_token(common::EncodePageToken(query, common::PageCursor{{}, last_id}));
-  }
-  for (v1::SlaPolicyChange& change : page->rows) *response->add_changes() = std::move(change);
-  return absl::OkStatus();
-}
-
-// --- routing ----------------------------------------------------------------
-
-absl::Status CaseService::ListCaseRoutes(const Ctx&, const v1::ListCaseRoutesRequest&,
-                                         v1::ListCaseRoutesResponse* response) {
-  absl::StatusOr<std::vector<StoredRoute>> rows = store_->ListRoutes();
-  if (!rows.ok()) return rows.status();
-  for (const StoredRoute& row : *rows) *response->add_routes() = RouteToProto(row);
-  return absl::OkStatus();
-}
-
-absl::Status CaseService::UpdateCaseRoute(const Ctx& ctx, const v1::UpdateCaseRouteRequest& request,
-                                          v1::CaseRoute* response) {
-  if (!request.has_route()) return common::InvalidField("route", "is required");
-  const v1::CaseRoute& in = request.route();
-  if (absl::Status s = ValidateRoute(in.case_type(), in.level()); !s.ok()) return s;
-  StoredRoute result;
-  absl::Status status = store_->Transact("updating case route", [&](CaseTx& tx) {
-    absl::StatusOr<StoredRoute> row = tx.ReadRoute(in.case_type(), /*lock=*/true);
-    if (!row.ok()) return row.status();
-    const absl::Time now = std::max(common::NowMicros(), row->update_time);
-    if (absl::Status s = common::CheckEtag(RouteName(in.case_type()), row->version, in.etag());
-        !s.ok()) {
-      return s;
-    }
-    if (row->level != in.level()) {
-      row->level = in.level();
-      ++row->version;
-      row->update_actor = ctx.actor;
-      row->update_time = now;
-      tx.WriteRoute(*row);
-    }
-    result = *std::move(row);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  *response = RouteToProto(result);
-  return absl::OkStatus();
-}
-
-// --- sweep ------------------------------------------------------------------
-
-absl::Status CaseService::RunSlaSweep(const Ctx&, const v1::RunSlaSweepRequest&,
-                                      v1::RunSlaSweepResponse* response) {
-  absl::StatusOr<SweepResult> swept = sweeper_->SweepOnce();
-  if (!swept.ok()) return swept.status();
-  response->set_breaches(swept->breaches);
-  response->set_escalations(swept->escalations);
+  common::WritePage(
+      *list, *std::move(page), response->mutable_next_page_token(),
+      [&](v1::CaseEvent& event) { *response->add_events() = std::move(event); },
+      CursorAfter<v1::CaseEvent>);
   return absl::OkStatus();
 }
 

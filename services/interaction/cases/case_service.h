@@ -2,8 +2,10 @@
 // SLA policies, the routing table and the on-demand sweep. Each handler
 // checks its request, asks the account service where a write references an
 // account or a contact (before any transaction), applies the pure rules
-// (case_rules, sla_clock, sla_policy) and the store's steps, and returns an
-// absl::Status that common/grpc_server turns into the gRPC status.
+// (case_rules, case_sla_clock, case_sla_policy) and the store's steps, and
+// returns an absl::Status that common/grpc_server turns into the gRPC status.
+// case_service.cc holds the case handlers, case_service_settings.cc those of
+// SLA policies, routes and the sweep.
 //
 // Which writes ask the account service: CreateCase (the account, its tier
 // and the contact) and UpdateCase when it sets a contact. Status changes,
@@ -19,14 +21,15 @@
 #include "absl/status/status.h"
 #include "common/server/grpc_server.h"
 #include "kam/interaction/v1/service_case.grpc.pb.h"
-#include "services/interaction/shared/account_client.h"
+#include "services/interaction/cases/case_sla_sweeper.h"
 #include "services/interaction/cases/case_store.h"
-#include "services/interaction/cases/sla_sweeper.h"
+#include "services/interaction/shared/account_client.h"
 
 namespace kam::interaction::cases {
 
 class CaseService final {
  public:
+  // The store, the account client and the sweeper must outlive the service.
   CaseService(CaseStore* store, AccountClient* accounts, SlaSweeper* sweeper)
       : store_(store), accounts_(accounts), sweeper_(sweeper) {}
 
@@ -34,27 +37,34 @@ class CaseService final {
   void Register(common::GrpcServer& server);
 
   using Ctx = common::CallContext;
+
+  // Cases. Writes of one case check its etag (ABORTED when stale) and add to
+  // its audit trail in the same transaction; NOT_FOUND for a missing case.
   absl::Status CreateCase(const Ctx&, const v1::CreateCaseRequest&, v1::Case*);
   absl::Status GetCase(const Ctx&, const v1::GetCaseRequest&, v1::Case*);
   absl::Status ListCases(const Ctx&, const v1::ListCasesRequest&, v1::ListCasesResponse*);
   absl::Status UpdateCase(const Ctx&, const v1::UpdateCaseRequest&, v1::Case*);
+  // FAILED_PRECONDITION for a move the status machine (case_rules.h) refuses.
   absl::Status ChangeCaseStatus(const Ctx&, const v1::ChangeCaseStatusRequest&, v1::Case*);
   absl::Status RecordFirstResponse(const Ctx&, const v1::RecordFirstResponseRequest&, v1::Case*);
   absl::Status EscalateCase(const Ctx&, const v1::EscalateCaseRequest&, v1::Case*);
   absl::Status ListCaseEvents(const Ctx&, const v1::ListCaseEventsRequest&,
                               v1::ListCaseEventsResponse*);
 
+  // SLA policies: a change checks the etag and records a history row.
+  absl::Status GetSlaPolicy(const Ctx&, const v1::GetSlaPolicyRequest&, v1::SlaPolicy*);
   absl::Status ListSlaPolicies(const Ctx&, const v1::ListSlaPoliciesRequest&,
                                v1::ListSlaPoliciesResponse*);
-  absl::Status GetSlaPolicy(const Ctx&, const v1::GetSlaPolicyRequest&, v1::SlaPolicy*);
   absl::Status UpdateSlaPolicy(const Ctx&, const v1::UpdateSlaPolicyRequest&, v1::SlaPolicy*);
   absl::Status ListSlaPolicyChanges(const Ctx&, const v1::ListSlaPolicyChangesRequest&,
                                     v1::ListSlaPolicyChangesResponse*);
 
+  // The routing table (where new cases of each type start).
   absl::Status ListCaseRoutes(const Ctx&, const v1::ListCaseRoutesRequest&,
                               v1::ListCaseRoutesResponse*);
   absl::Status UpdateCaseRoute(const Ctx&, const v1::UpdateCaseRouteRequest&, v1::CaseRoute*);
 
+  // One sweep of SLA breaches now (SlaSweeper::SweepOnce).
   absl::Status RunSlaSweep(const Ctx&, const v1::RunSlaSweepRequest&, v1::RunSlaSweepResponse*);
 
  private:

@@ -1,12 +1,12 @@
-// All SQL of service cases: cases, their audit trail, SLA policies and their
-// change history, the routing table (schema kam_interaction, migration
-// 0002_cases.sql). Prepared statements only; every value is bound.
+// What the service-case area stores: cases, their audit trail, SLA policies
+// and their change history, the routing table. The rows, and two interfaces:
+// CaseStore (reads on their own, and Transact) and CaseTx (the row-level
+// steps of one transaction, which the handlers and the sweeper compose with
+// the pure rules). MySqlCaseStore (mysql_case_store.h) is the real one,
+// FakeCaseStore (fake_case_store.h) stands in for it in unit tests.
 //
-// Simple reads run on their own (autocommit). Work that must be atomic runs
-// in Transact(), whose CaseTx offers the row-level steps; the service and the
-// sweeper compose them with the pure rules (case_rules, sla_clock). CaseTx
-// methods throw sql::SQLException on database errors; Transact turns those
-// into statuses (common/db/transaction.h) and rolls back.
+// Every method returns a status: UNAVAILABLE when the database cannot be
+// reached, NOT_FOUND as each says.
 #ifndef KAM_SERVICES_INTERACTION_CASES_CASE_STORE_H_
 #define KAM_SERVICES_INTERACTION_CASES_CASE_STORE_H_
 
@@ -18,15 +18,16 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/api/filter.h"
+#include "common/api/idempotency.h"
+#include "common/api/list_request.h"
 #include "common/api/page_token.h"
-#include "common/db/id_allocator.h"
-#include "common/db/mysql_pool.h"
 #include "kam/interaction/v1/service_case.pb.h"
 #include "services/interaction/cases/case_rules.h"
-#include "services/interaction/cases/sla_clock.h"
-#include "services/interaction/cases/sla_policy.h"
+#include "services/interaction/cases/case_sla_clock.h"
+#include "services/interaction/cases/case_sla_policy.h"
 
 namespace kam::interaction::cases {
 
@@ -53,8 +54,17 @@ struct StoredCase {
   absl::Time update_time;
 };
 
-// "cases/{id}".
-std::string CaseName(int64_t id);
+// The sort key values a ListCases cursor after `row` holds for `order`
+// (none for creation order).
+std::vector<std::string> CaseCursorKeys(const StoredCase& row, const CaseOrder& order);
+
+// The cursor after a row named ".../{id}" (events, policy changes: listed
+// in id order).
+common::PageCursor CursorAfterName(const std::string& name);
+template <typename Row>
+common::PageCursor CursorAfter(const Row& row) {
+  return CursorAfterName(row.name());
+}
 
 // One audit row to write; the name is filled on insert.
 struct CaseEventRow {
@@ -62,125 +72,100 @@ struct CaseEventRow {
   v1::CaseEvent event;
 };
 
+// An SLA policy row: the API view (name, etag and all) and its version.
 struct StoredPolicy {
-  SlaPolicyKey key;
-  int first_response_minutes = 0;
-  int resolution_minutes = 0;
+  v1::SlaPolicy policy;
   int64_t version = 0;
-  std::string update_actor;
-  absl::Time update_time;
 };
+SlaPolicyKey KeyOf(const v1::SlaPolicy& policy);
+// Sets the etag of the row's API view from its name and version.
+void SetEtag(StoredPolicy& row);
+// What a change of a policy from `before` to `after` records: the change's
+// policy, targets, reason, actor and time (after's update); not its name.
+v1::SlaPolicyChange PolicyChange(const StoredPolicy& before, const StoredPolicy& after,
+                                 const std::string& reason);
 
+// A routing-table row: the API view (etag and all) and its version.
 struct StoredRoute {
-  v1::CaseType type = v1::CASE_TYPE_UNSPECIFIED;
-  v1::CaseLevel level = v1::CASE_LEVEL_UNSPECIFIED;
+  v1::CaseRoute route;
   int64_t version = 0;
-  std::string update_actor;
-  absl::Time update_time;
 };
-
-// Result of an insert that carries a client request id.
-enum class InsertOutcome { kInserted, kDuplicateRequest };
-
-// A row found by its create request id, with the fingerprint of the request
-// that created it.
-template <typename Row>
-struct CreatedByRequest {
-  Row row;
-  std::string request_hash;
-};
-
-// One page of a listing: at most `limit` rows, and whether more follow.
-template <typename Row>
-struct Page {
-  std::vector<Row> rows;
-  bool more = false;
-};
-
-// Which SLA target a breach is about.
-enum class SlaTarget { kFirstResponse, kResolution };
+// Sets the etag of the row's API view from CaseRouteName and its version
+// (a CaseRoute has no name field of its own).
+void SetEtag(StoredRoute& row);
 
 class CaseTx {
  public:
-  CaseTx(common::SqlConnection& connection, class CaseStore& store)
-      : connection_(connection), store_(store) {}
+  virtual ~CaseTx() = default;
 
   // The case, locked until the transaction ends. NOT_FOUND.
-  absl::StatusOr<StoredCase> LockCase(int64_t id);
-  // kDuplicateRequest when the request id was used before.
-  InsertOutcome InsertCase(const StoredCase& row, const std::string& request_id,
-                           const std::string& request_hash);
+  virtual absl::StatusOr<StoredCase> LockCase(int64_t id) = 0;
+  // kDuplicateRequest (and nothing written) when key.id was used before.
+  virtual absl::StatusOr<common::InsertOutcome> InsertCase(const StoredCase& row,
+                                                           const common::RequestKey& key) = 0;
   // Every mutable column of `row` (its version as given: the caller bumps it).
-  void WriteCase(const StoredCase& row);
+  virtual absl::Status WriteCase(const StoredCase& row) = 0;
   // Fills the event's name.
-  absl::Status InsertEvent(CaseEventRow* row);
+  virtual absl::Status InsertEvent(CaseEventRow* row) = 0;
 
-  // Open cases (OPEN, IN_PROGRESS, WAITING_ON_CUSTOMER) whose `target` is
-  // breached (recorded, or by the clock at `now`) and not yet escalated for
-  // it, at most `limit`, locked; rows another transaction holds are skipped
+  // At most `limit` cases that AwaitBreachEscalation(row, target, now)
+  // (case_sla_breach.h), locked; rows another transaction holds are skipped
   // (SKIP LOCKED), so replicas sweeping at once never act on the same row.
-  std::vector<StoredCase> LockBreachedCases(SlaTarget target, absl::Time now, int limit);
+  virtual absl::StatusOr<std::vector<StoredCase>> LockBreachedCases(SlaTarget target,
+                                                                    absl::Time now, int limit) = 0;
 
-  // The policy / route, read (not locked) or locked.
-  absl::StatusOr<StoredPolicy> ReadPolicy(const SlaPolicyKey& key, bool lock);
-  void WritePolicy(const StoredPolicy& row);
-  // Records a change from `before` to `after`; returns its name.
-  absl::StatusOr<v1::SlaPolicyChange> InsertPolicyChange(const StoredPolicy& before,
-                                                         const StoredPolicy& after,
-                                                         const std::string& reason,
-                                                         const std::string& actor);
-  absl::StatusOr<StoredRoute> ReadRoute(v1::CaseType type, bool lock);
-  void WriteRoute(const StoredRoute& row);
-
- private:
-  common::SqlConnection& connection_;
-  CaseStore& store_;
+  // The policy / route, read (not locked) or locked. NOT_FOUND.
+  virtual absl::StatusOr<StoredPolicy> ReadPolicy(const SlaPolicyKey& key, bool lock) = 0;
+  virtual absl::Status WritePolicy(const StoredPolicy& row) = 0;
+  // Records a change from `before` to `after` (at after's update time);
+  // returns it, named.
+  virtual absl::StatusOr<v1::SlaPolicyChange> InsertPolicyChange(const StoredPolicy& before,
+                                                                 const StoredPolicy& after,
+                                                                 const std::string& reason) = 0;
+  virtual absl::StatusOr<StoredRoute> ReadRoute(v1::CaseType type, bool lock) = 0;
+  virtual absl::Status WriteRoute(const StoredRoute& row) = 0;
 };
 
 class CaseStore {
  public:
-  explicit CaseStore(common::ConnectionPool* pool);
+  virtual ~CaseStore() = default;
 
-  // Runs `fn` in one transaction (common::RunInTransaction: retried whole on
-  // deadlock).
-  absl::Status Transact(absl::string_view context, const std::function<absl::Status(CaseTx&)>& fn);
+  // Runs `fn` in one transaction: committed when it returns OK, rolled back
+  // (nothing written) otherwise; run again whole on a deadlock.
+  virtual absl::Status Transact(absl::string_view context,
+                                const std::function<absl::Status(CaseTx&)>& fn) = 0;
 
-  absl::StatusOr<int64_t> NewCaseId() { return case_ids_.Next(); }
+  virtual absl::StatusOr<int64_t> NewCaseId() = 0;
 
-  absl::StatusOr<StoredCase> GetCase(int64_t id);
-  absl::StatusOr<CreatedByRequest<StoredCase>> FindCaseByRequest(const std::string& request_id);
+  // NOT_FOUND "case cases/{id} not found".
+  virtual absl::StatusOr<StoredCase> GetCase(int64_t id) = 0;
+  // The case created with `request_id` and that request's hash; nullopt
+  // when there is none.
+  virtual absl::StatusOr<std::optional<common::CreatedByRequest<StoredCase>>> FindCaseByRequest(
+      const std::string& request_id) = 0;
 
-  // Cases matching `filter` after `cursor`, at most `limit`. `now` is the
-  // instant the breach filters are evaluated at. INVALID_ARGUMENT for filter
-  // fields, operators or values it cannot map.
-  absl::StatusOr<Page<StoredCase>> ListCases(const common::FilterNode& filter,
-                                             const CaseOrder& order, absl::Time now,
-                                             const std::optional<common::PageCursor>& cursor,
-                                             int limit);
-  // The key values a cursor after `row` holds for `order`.
-  static std::vector<std::string> CursorKeys(const StoredCase& row, const CaseOrder& order);
-
-  absl::StatusOr<Page<v1::CaseEvent>> ListEvents(int64_t case_id,
-                                                 const std::optional<common::PageCursor>& cursor,
-                                                 int limit);
+  // Cases matching `filter` after `cursor` in `order`, at most `limit` (and
+  // whether more follow). `now` is the instant the breach filters are
+  // evaluated at. INVALID_ARGUMENT for filter fields, operators or values it
+  // cannot map.
+  virtual absl::StatusOr<common::Page<StoredCase>> ListCases(
+      const common::FilterNode& filter, const CaseOrder& order, absl::Time now,
+      const std::optional<common::PageCursor>& cursor, int limit) = 0;
+  // The audit trail of one case, oldest first.
+  virtual absl::StatusOr<common::Page<v1::CaseEvent>> ListEvents(
+      int64_t case_id, const std::optional<common::PageCursor>& cursor, int limit) = 0;
 
   // All policies, priority then tier order.
-  absl::StatusOr<std::vector<StoredPolicy>> ListPolicies();
-  absl::StatusOr<StoredPolicy> GetPolicy(const SlaPolicyKey& key);
+  virtual absl::StatusOr<std::vector<StoredPolicy>> ListPolicies() = 0;
+  // NOT_FOUND "SLA policy {name} not found".
+  virtual absl::StatusOr<StoredPolicy> GetPolicy(const SlaPolicyKey& key) = 0;
   // Changes of one policy (or of all when `key` is empty), oldest first.
-  absl::StatusOr<Page<v1::SlaPolicyChange>> ListPolicyChanges(
+  virtual absl::StatusOr<common::Page<v1::SlaPolicyChange>> ListPolicyChanges(
       const std::optional<SlaPolicyKey>& key, const std::optional<common::PageCursor>& cursor,
-      int limit);
+      int limit) = 0;
 
   // All routes, case type order.
-  absl::StatusOr<std::vector<StoredRoute>> ListRoutes();
-
- private:
-  friend class CaseTx;
-  common::ConnectionPool* pool_;
-  common::IdAllocator case_ids_;
-  common::IdAllocator event_ids_;
-  common::IdAllocator policy_change_ids_;
+  virtual absl::StatusOr<std::vector<StoredRoute>> ListRoutes() = 0;
 };
 
 }  // namespace kam::interaction::cases

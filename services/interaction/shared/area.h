@@ -31,6 +31,7 @@ using Area = common::ServiceModule;
 
 std::unique_ptr<Area> MakeActivityArea(const AreaDeps& deps);
 std::unique_ptr<Area> MakeCaseArea(const AreaDeps& deps);
+std::unique_ptr<Area> MakeSatisfactionArea(const AreaDeps& deps);
 std::unique_ptr<Area> MakeBillingArea(const AreaDeps& deps);
 std::unique_ptr<Area> MakeOpportunityArea(const AreaDeps& deps);
 std::unique_ptr<Area> MakeFactsArea(const AreaDeps& deps);

@@ -26,6 +26,9 @@
 
 namespace kam::interaction::cases {
 
+// Which of a case's two SLA targets something is about.
+enum class SlaTarget { kFirstResponse, kResolution };
+
 struct SlaTargets {
   absl::Duration first_response = absl::ZeroDuration();
   absl::Duration resolution = absl::ZeroDuration();

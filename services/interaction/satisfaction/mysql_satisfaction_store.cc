@@ -1,51 +1,47 @@
-#include "services/interaction/satisfaction/survey_store.h"
+// The SQL of survey responses (MySqlSatisfactionStore).
+#include "services/interaction/satisfaction/mysql_satisfaction_store.h"
 
 #include <cppconn/exception.h>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_name.h"
-#include "common/base/proto_time.h"
 #include "common/db/filter_sql.h"
+#include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
 #include "common/db/transaction.h"
+#include "services/interaction/cases/mysql_rows.h"
 
-namespace kam::interaction::cases {
+namespace kam::interaction::satisfaction {
 namespace {
 
 using common::FilterEnum;
 using common::FilterTime;
 using common::FilterToSql;
 using common::OnlyEquality;
+using common::SqlConnection;
 using common::SqlFragment;
 using common::SqlOp;
-using common::SqlConnection;
+using common::SqlTime;
 using common::SqlValue;
 
-// The column list every survey read uses; ReadSurvey reads it by position.
+// The column list every survey read uses; ReadSurvey reads it by position,
+// in the order of StoredSurvey's fields.
 constexpr char kSurveyColumns[] =
-    "s.id, s.account_id, s.case_id, s.contact_id, s.kind, s.score, s.comment, "
+    "s.id, s.kind, s.score, s.comment, s.account_id, s.case_id, s.contact_id, "
     "s.response_time, s.create_time";
-constexpr int kSurveyColumnCount = 9;
-
-absl::Time ReadTime(sql::ResultSet& rs, int column) {
-  const sql::SQLString text = rs.getString(column);
-  absl::StatusOr<absl::Time> time =
-      common::FromSqlDateTime(absl::string_view(text.c_str(), text.length()));
-  return time.ok() ? *time : absl::UnixEpoch();
-}
 
 StoredSurvey ReadSurvey(sql::ResultSet& rs) {
   StoredSurvey row;
   row.id = rs.getInt64(1);
-  row.account_id = rs.getInt64(2);
-  row.case_id = rs.getInt64(3);     // 0 when NULL
-  row.contact_id = rs.getInt64(4);  // 0 when NULL
-  row.kind = static_cast<v1::SurveyKind>(rs.getInt(5));
-  row.score = rs.getInt(6);
-  row.comment = rs.getString(7);
-  row.response_time = ReadTime(rs, 8);
-  row.create_time = ReadTime(rs, 9);
+  row.kind = static_cast<v1::SurveyKind>(rs.getInt(2));
+  row.score = rs.getInt(3);
+  row.comment = common::ReadText(rs, 4);
+  row.account_id = rs.getInt64(5);
+  row.case_id = rs.getInt64(6);     // 0 when NULL
+  row.contact_id = rs.getInt64(7);  // 0 when NULL
+  row.response_time = common::ReadTime(rs, 8);
+  row.create_time = common::ReadTime(rs, 9);
   return row;
 }
 
@@ -126,97 +122,67 @@ absl::Status SurveyComparisonToSql(const common::FilterComparison& c, SqlFragmen
 
 std::string SurveyName(int64_t id) { return absl::StrCat("surveys/", id); }
 
-SurveyStore::SurveyStore(common::ConnectionPool* pool)
+MySqlSatisfactionStore::MySqlSatisfactionStore(common::ConnectionPool* pool)
     : pool_(pool), survey_ids_(pool, "survey_responses") {}
 
-absl::StatusOr<InsertOutcome> SurveyStore::InsertSurvey(const StoredSurvey& row,
-                                                        const std::string& request_id,
-                                                        const std::string& request_hash) {
-  InsertOutcome outcome = InsertOutcome::kInserted;
-  absl::Status status =
-      common::WithConnection(*pool_, "recording survey response", [&](SqlConnection& c) {
+absl::StatusOr<common::InsertOutcome> MySqlSatisfactionStore::InsertSurvey(
+    const StoredSurvey& row, const common::RequestKey& key) {
+  return common::ReadWithConnection<common::InsertOutcome>(
+      *pool_, "recording survey response",
+      [&](SqlConnection& c) -> absl::StatusOr<common::InsertOutcome> {
         try {
           c.Update(
               "INSERT INTO survey_responses (id, account_id, case_id, contact_id, kind, score, "
               "comment, response_time, create_time, create_request_id, create_request_hash) "
               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
               row.id, row.account_id, IdOrNull(row.case_id), IdOrNull(row.contact_id),
-              static_cast<int>(row.kind), row.score, row.comment,
-              common::ToSqlDateTime(row.response_time), common::ToSqlDateTime(row.create_time),
-              request_id.empty() ? std::nullopt : std::optional<std::string>(request_id),
-              request_id.empty() ? std::nullopt : std::optional<std::string>(request_hash));
+              static_cast<int>(row.kind), row.score, row.comment, SqlTime(row.response_time),
+              SqlTime(row.create_time), common::TextOrNull(key.id),
+              key.id.empty() ? std::nullopt : std::optional<std::string>(key.hash));
         } catch (const sql::SQLException& e) {
           if (e.getErrorCode() != common::kErDupEntry) throw;
-          outcome = InsertOutcome::kDuplicateRequest;
+          return common::InsertOutcome::kDuplicateRequest;
         }
-        return absl::OkStatus();
+        return common::InsertOutcome::kInserted;
       });
-  if (!status.ok()) return status;
-  return outcome;
 }
 
-absl::StatusOr<StoredSurvey> SurveyStore::GetSurvey(int64_t id) {
-  StoredSurvey row;
-  absl::Status status =
-      common::WithConnection(*pool_, "reading survey response", [&](SqlConnection& c) {
+absl::StatusOr<StoredSurvey> MySqlSatisfactionStore::GetSurvey(int64_t id) {
+  return common::ReadWithConnection<StoredSurvey>(
+      *pool_, "reading survey response", [&](SqlConnection& c) -> absl::StatusOr<StoredSurvey> {
         auto rs = c.Query(
             absl::StrCat("SELECT ", kSurveyColumns, " FROM survey_responses s WHERE s.id = ?"), id);
         if (!rs->next()) {
           return absl::NotFoundError(
               absl::StrCat("survey response ", SurveyName(id), " not found"));
         }
-        row = ReadSurvey(*rs);
-        return absl::OkStatus();
+        return ReadSurvey(*rs);
       });
-  if (!status.ok()) return status;
-  return row;
 }
 
-absl::StatusOr<CreatedByRequest<StoredSurvey>> SurveyStore::FindSurveyByRequest(
-    const std::string& request_id) {
-  CreatedByRequest<StoredSurvey> found;
-  absl::Status status =
-      common::WithConnection(*pool_, "reading survey response", [&](SqlConnection& c) {
-        auto rs = c.Query(absl::StrCat("SELECT ", kSurveyColumns,
-                                       ", s.create_request_hash FROM survey_responses s "
-                                       "WHERE s.create_request_id = ?"),
-                          request_id);
-        if (!rs->next()) {
-          return absl::NotFoundError("no survey response was created with this request_id");
-        }
-        found.row = ReadSurvey(*rs);
-        found.request_hash = rs->getString(kSurveyColumnCount + 1);
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
-  return found;
+absl::StatusOr<std::optional<common::CreatedByRequest<StoredSurvey>>>
+MySqlSatisfactionStore::FindSurveyByRequest(const std::string& request_id) {
+  return cases::FindCreatedByRequest(*pool_, "reading survey response",
+                                     absl::StrCat("SELECT ", kSurveyColumns,
+                                                  ", s.create_request_hash FROM survey_responses "
+                                                  "s WHERE s.create_request_id = ?"),
+                                     request_id, ReadSurvey);
 }
 
-absl::StatusOr<Page<StoredSurvey>> SurveyStore::ListSurveys(
+absl::StatusOr<common::Page<StoredSurvey>> MySqlSatisfactionStore::ListSurveys(
     const common::FilterNode& filter, const std::optional<common::PageCursor>& cursor, int limit) {
   SqlFragment where;
   if (absl::Status s = FilterToSql(filter, SurveyComparisonToSql, &where); !s.ok()) return s;
   std::vector<SqlValue> params = std::move(where.params);
-  params.emplace_back(cursor.has_value() ? cursor->last_id : int64_t{0});
+  params.emplace_back(common::CursorId(cursor));
   params.emplace_back(static_cast<int64_t>(limit) + 1);
   const std::string sql = absl::StrCat("SELECT ", kSurveyColumns, " FROM survey_responses s WHERE ",
                                        where.sql, " AND s.id > ? ORDER BY s.id LIMIT ?");
-  std::vector<StoredSurvey> rows;
-  absl::Status status =
-      common::WithConnection(*pool_, "listing survey responses", [&](SqlConnection& c) {
-        auto rs = c.Query(sql, params);
-        while (rs->next()) rows.push_back(ReadSurvey(*rs));
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
-  Page<StoredSurvey> page;
-  page.more = static_cast<int>(rows.size()) > limit;
-  if (page.more) rows.resize(limit);
-  page.rows = std::move(rows);
-  return page;
+  return cases::QueryPage(*pool_, "listing survey responses", limit, ReadSurvey, sql, params);
 }
 
-absl::StatusOr<std::vector<ScoreCount>> SurveyStore::CountScores(const SurveyScope& scope) {
+absl::StatusOr<std::vector<ScoreCount>> MySqlSatisfactionStore::CountScores(
+    const SurveyScope& scope) {
   std::string sql = "SELECT kind, score, COUNT(*) FROM survey_responses WHERE ";
   std::vector<SqlValue> params;
   if (scope.case_id != 0) {
@@ -228,25 +194,19 @@ absl::StatusOr<std::vector<ScoreCount>> SurveyStore::CountScores(const SurveySco
   }
   if (scope.start.has_value()) {
     sql.append(" AND response_time >= ?");
-    params.emplace_back(common::ToSqlDateTime(*scope.start));
+    params.emplace_back(SqlTime(*scope.start));
   }
   if (scope.end.has_value()) {
     sql.append(" AND response_time < ?");
-    params.emplace_back(common::ToSqlDateTime(*scope.end));
+    params.emplace_back(SqlTime(*scope.end));
   }
   sql.append(" GROUP BY kind, score");
-  std::vector<ScoreCount> counts;
-  absl::Status status =
-      common::WithConnection(*pool_, "summarising surveys", [&](SqlConnection& c) {
-        auto rs = c.Query(sql, params);
-        while (rs->next()) {
-          counts.push_back(ScoreCount{static_cast<v1::SurveyKind>(rs->getInt(1)), rs->getInt(2),
-                                      rs->getInt64(3)});
-        }
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
-  return counts;
+  return cases::QueryRows(
+      *pool_, "summarising surveys",
+      [](sql::ResultSet& rs) {
+        return ScoreCount{static_cast<v1::SurveyKind>(rs.getInt(1)), rs.getInt(2), rs.getInt64(3)};
+      },
+      sql, params);
 }
 
-}  // namespace kam::interaction::cases
+}  // namespace kam::interaction::satisfaction

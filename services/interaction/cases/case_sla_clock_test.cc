@@ -1,4 +1,4 @@
-#include "services/interaction/cases/sla_clock.h"
+#include "services/interaction/cases/case_sla_clock.h"
 
 #include "gtest/gtest.h"
 

@@ -1,9 +1,9 @@
-#include "services/interaction/satisfaction/satisfaction.h"
+#include "services/interaction/satisfaction/satisfaction_scores.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/api/validation.h"
 
-namespace kam::interaction::cases {
+namespace kam::interaction::satisfaction {
 
 namespace sv1 = ::kam::interaction::v1;
 
@@ -78,4 +78,4 @@ sv1::SatisfactionSummary Summarise(const std::vector<ScoreCount>& counts) {
   return summary;
 }
 
-}  // namespace kam::interaction::cases
+}  // namespace kam::interaction::satisfaction

@@ -16,7 +16,7 @@
 #include "absl/status/status.h"
 #include "kam/interaction/v1/satisfaction.pb.h"
 
-namespace kam::interaction::cases {
+namespace kam::interaction::satisfaction {
 
 // OK when `score` fits `kind`; INVALID_ARGUMENT naming
 // "survey_response.score" (or ".kind" when the kind is missing) otherwise.
@@ -36,6 +36,6 @@ interaction::v1::SatisfactionSummary Summarise(const std::vector<ScoreCount>& co
 // numerator / denominator rounded half away from zero; denominator > 0.
 int64_t DivideRounded(int64_t numerator, int64_t denominator);
 
-}  // namespace kam::interaction::cases
+}  // namespace kam::interaction::satisfaction
 
 #endif  // KAM_SERVICES_INTERACTION_SATISFACTION_SATISFACTION_H_

@@ -1,4 +1,4 @@
-#include "services/interaction/cases/sla_policy.h"
+#include "services/interaction/cases/case_sla_policy.h"
 
 #include <map>
 #include <regex>

@@ -1,15 +1,11 @@
-#include "services/interaction/cases/sla_sweeper.h"
+#include "services/interaction/cases/case_sla_sweeper.h"
 
-#include <algorithm>
-#include <optional>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "common/base/log.h"
 #include "common/base/proto_time.h"
 #include "common/db/mysql_pool.h"
-#include "services/interaction/cases/case_rules.h"
-#include "services/interaction/cases/sla_clock.h"
+#include "services/interaction/cases/case_sla_breach.h"
 
 namespace kam::interaction::cases {
 
@@ -19,51 +15,22 @@ SlaSweeper::SlaSweeper(CaseStore* store, absl::Duration interval)
 SlaSweeper::~SlaSweeper() { Stop(); }
 
 absl::StatusOr<int> SlaSweeper::SweepBatch(SlaTarget target, absl::Time now, SweepResult* result) {
-  const bool first_response = target == SlaTarget::kFirstResponse;
-  const std::string reason =
-      first_response ? "SLA breach: first response" : "SLA breach: resolution";
   int found = 0;
   SweepResult batch;
   absl::Status status = store_->Transact("sweeping SLA breaches", [&](CaseTx& tx) {
     batch = SweepResult();  // a retried transaction starts over
-    std::vector<StoredCase> rows = tx.LockBreachedCases(target, now, kBatch);
-    found = static_cast<int>(rows.size());
+    absl::StatusOr<std::vector<StoredCase>> rows = tx.LockBreachedCases(target, now, kBatch);
+    if (!rows.ok()) return rows.status();
+    found = static_cast<int>(rows->size());
     // Rows are written with the time they were locked at (not `now`, which
-    // may be older than a write that committed while this sweep waited), so
-    // a case's audit rows carry increasing times.
+    // may be older than a write that committed while this sweep waited).
     const absl::Time locked = common::NowMicros();
-    for (StoredCase& row : rows) {
-      const absl::Time at = std::max(locked, row.update_time);
-      // The query found the breach at `now`; it still holds at `at`.
-      Refresh(row.clock, at);
-      CaseEventRow event;
-      event.case_id = row.id;
-      event.event.set_actor(kSweeperActor);
-      *event.event.mutable_event_time() = common::ToProtoTimestamp(at);
-      if (first_response) {
-        row.clock.first_response_breached = true;
-        row.first_response_escalated = true;
-      } else {
-        row.clock.resolution_breached = true;
-        row.resolution_escalated = true;
-      }
-      if (std::optional<v1::CaseLevel> next = NextLevel(row.level); next.has_value()) {
-        event.event.set_kind(v1::CASE_EVENT_KIND_LEVEL_CHANGE);
-        event.event.set_from_value(LevelName(row.level));
-        event.event.set_to_value(LevelName(*next));
-        event.event.set_reason(reason);
-        row.level = *next;
-        ++batch.escalations;
-      } else {
-        event.event.set_kind(v1::CASE_EVENT_KIND_SLA_BREACH);
-        event.event.set_to_value(first_response ? "FIRST_RESPONSE" : "RESOLUTION");
-        event.event.set_reason(absl::StrCat(reason, "; already at EXECUTIVE, the top level"));
-      }
+    for (StoredCase& row : *rows) {
+      BreachEscalation escalation = EscalateBreach(row, target, locked);
       ++batch.breaches;
-      ++row.version;
-      row.update_time = at;
-      tx.WriteCase(row);
-      if (absl::Status s = tx.InsertEvent(&event); !s.ok()) return s;
+      if (escalation.raised_level) ++batch.escalations;
+      if (absl::Status s = tx.WriteCase(row); !s.ok()) return s;
+      if (absl::Status s = tx.InsertEvent(&escalation.event); !s.ok()) return s;
     }
     return absl::OkStatus();
   });

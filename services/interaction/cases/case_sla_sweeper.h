@@ -1,9 +1,7 @@
 // The SLA breach sweeper: escalates every open case whose first-response or
-// resolution target is breached, once per breach, one level up (actor
-// "sla-sweeper", reason "SLA breach: first response" / "SLA breach:
-// resolution"). A case already at EXECUTIVE gets an SLA_BREACH audit row
-// instead. Runs on a background thread every interval, and on demand
-// (RunSlaSweep).
+// resolution target is breached, once per breach (what that does to a case:
+// case_sla_breach.h). Runs on a background thread every interval, and on
+// demand (RunSlaSweep).
 //
 // Safe with many replicas sweeping at once: each batch locks its rows with
 // SELECT ... FOR UPDATE SKIP LOCKED inside one transaction and marks the
@@ -18,11 +16,10 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "services/interaction/cases/case_sla_clock.h"
 #include "services/interaction/cases/case_store.h"
 
 namespace kam::interaction::cases {
-
-inline constexpr char kSweeperActor[] = "sla-sweeper";
 
 struct SweepResult {
   int breaches = 0;     // breaches acted on
@@ -34,7 +31,8 @@ class SlaSweeper {
   SlaSweeper(CaseStore* store, absl::Duration interval);
   ~SlaSweeper();  // stops the thread
 
-  // One sweep now, on the calling thread (which must be set up for MySQL).
+  // One sweep now, on the calling thread (which must be set up for MySQL
+  // when the store is MySqlCaseStore).
   // Returns early, with what it did so far, when Stop() is called.
   absl::StatusOr<SweepResult> SweepOnce();
 

@@ -1,10 +1,10 @@
-#include "services/interaction/satisfaction/satisfaction.h"
+#include "services/interaction/satisfaction/satisfaction_scores.h"
 
 #include <vector>
 
 #include "gtest/gtest.h"
 
-namespace kam::interaction::cases {
+namespace kam::interaction::satisfaction {
 namespace {
 
 namespace sv1 = ::kam::interaction::v1;
@@ -126,4 +126,4 @@ TEST(SummariseTest, KindsAreKeptApartAndBadScoresIgnored) {
 }
 
 }  // namespace
-}  // namespace kam::interaction::cases
+}  // namespace kam::interaction::satisfaction

@@ -1,0 +1,179 @@
+// The handlers of SLA policies, the routing table and the on-demand sweep
+// (CaseService, case_service.h).
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/api/etag.h"
+#include "common/api/field_mask.h"
+#include "common/api/list_request.h"
+#include "common/api/validation.h"
+#include "common/base/proto_time.h"
+#include "services/interaction/cases/case_rules.h"
+#include "services/interaction/cases/case_service.h"
+#include "services/interaction/cases/case_sla_policy.h"
+
+namespace kam::interaction::cases {
+namespace {
+
+const common::UpdateMaskRules& PolicyMaskRules() {
+  static const common::UpdateMaskRules* rules = new common::UpdateMaskRules{
+      /*updatable=*/{"first_response_minutes", "resolution_minutes"},
+      /*output_only=*/{"name", "priority", "tier", "update_actor", "update_time", "etag"},
+      /*use_method=*/{}};
+  return *rules;
+}
+
+// The time of a write to a row last updated at `update_time`: now, but never
+// before that update, so a row's history carries increasing times.
+absl::Time WriteTime(const google::protobuf::Timestamp& update_time) {
+  return std::max(common::NowMicros(), common::FromProtoTimestamp(update_time));
+}
+
+// Moves the API view (`view`) of each row into `out`: the whole of a list
+// that is not paged.
+template <typename Row, typename View>
+absl::Status AddViews(absl::StatusOr<std::vector<Row>> rows, View Row::*view,
+                      google::protobuf::RepeatedPtrField<View>* out) {
+  if (!rows.ok()) return rows.status();
+  for (Row& row : *rows) *out->Add() = std::move(row.*view);
+  return absl::OkStatus();
+}
+
+// Moves the API view (`view`) of a row into `out`.
+template <typename Row, typename View>
+absl::Status SetView(absl::StatusOr<Row> row, View Row::*view, View* out) {
+  if (!row.ok()) return row.status();
+  *out = std::move((*row).*view);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CaseService::ListSlaPolicies(const Ctx&, const v1::ListSlaPoliciesRequest&,
+                                          v1::ListSlaPoliciesResponse* response) {
+  return AddViews(store_->ListPolicies(), &StoredPolicy::policy, response->mutable_policies());
+}
+
+absl::Status CaseService::GetSlaPolicy(const Ctx&, const v1::GetSlaPolicyRequest& request,
+                                       v1::SlaPolicy* response) {
+  absl::StatusOr<SlaPolicyKey> key = ParseSlaPolicyName("name", request.name());
+  if (!key.ok()) return key.status();
+  return SetView(store_->GetPolicy(*key), &StoredPolicy::policy, response);
+}
+
+absl::Status CaseService::UpdateSlaPolicy(const Ctx& ctx, const v1::UpdateSlaPolicyRequest& request,
+                                          v1::SlaPolicy* response) {
+  if (!request.has_policy()) return common::InvalidField("policy", "is required");
+  absl::StatusOr<SlaPolicyKey> key = ParseSlaPolicyName("policy.name", request.policy().name());
+  if (!key.ok()) return key.status();
+  const v1::SlaPolicy& patch = request.policy();
+  absl::StatusOr<std::vector<std::string>> paths =
+      common::ResolveUpdateMask(request.update_mask(), patch, PolicyMaskRules());
+  if (!paths.ok()) return paths.status();
+  if (absl::Status s = CheckReason("reason", request.reason(), /*required=*/false); !s.ok()) {
+    return s;
+  }
+  StoredPolicy result;
+  absl::Status status = store_->Transact("updating SLA policy", [&](CaseTx& tx) {
+    absl::StatusOr<StoredPolicy> before = tx.ReadPolicy(*key, /*lock=*/true);
+    if (!before.ok()) return before.status();
+    const absl::Time now = WriteTime(before->policy.update_time());
+    if (absl::Status s = common::CheckEtag(before->policy.name(), before->version, patch.etag());
+        !s.ok()) {
+      return s;
+    }
+    StoredPolicy after = *before;
+    common::ApplyUpdateMask(*paths, patch, &after.policy);
+    const v1::SlaPolicy& p = after.policy;
+    if (absl::Status s = ValidateSlaTargets(p.first_response_minutes(), p.resolution_minutes());
+        !s.ok()) {
+      return s;
+    }
+    if (p.first_response_minutes() == before->policy.first_response_minutes() &&
+        p.resolution_minutes() == before->policy.resolution_minutes()) {
+      result = *std::move(before);  // nothing changes: no version, no history row
+      return absl::OkStatus();
+    }
+    after.policy.set_update_actor(ctx.actor);
+    common::StampWrite(&after.version, &after.policy, now);
+    if (absl::Status s = tx.WritePolicy(after); !s.ok()) return s;
+    absl::StatusOr<v1::SlaPolicyChange> change =
+        tx.InsertPolicyChange(*before, after, request.reason());
+    if (!change.ok()) return change.status();
+    result = std::move(after);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  *response = std::move(result.policy);
+  return absl::OkStatus();
+}
+
+absl::Status CaseService::ListSlaPolicyChanges(const Ctx&,
+                                               const v1::ListSlaPolicyChangesRequest& request,
+                                               v1::ListSlaPolicyChangesResponse* response) {
+  std::optional<SlaPolicyKey> key;
+  if (!request.policy().empty()) {
+    absl::StatusOr<SlaPolicyKey> parsed = ParseSlaPolicyName("policy", request.policy());
+    if (!parsed.ok()) return parsed.status();
+    key = *parsed;
+  }
+  absl::StatusOr<common::ListRequest> list =
+      common::ReadListRequest(request, {"ListSlaPolicyChanges", request.policy()});
+  if (!list.ok()) return list.status();
+  absl::StatusOr<common::Page<v1::SlaPolicyChange>> page =
+      store_->ListPolicyChanges(key, list->cursor, list->limit);
+  if (!page.ok()) return page.status();
+  common::WritePage(
+      *list, *std::move(page), response->mutable_next_page_token(),
+      [&](v1::SlaPolicyChange& change) { *response->add_changes() = std::move(change); },
+      CursorAfter<v1::SlaPolicyChange>);
+  return absl::OkStatus();
+}
+
+absl::Status CaseService::ListCaseRoutes(const Ctx&, const v1::ListCaseRoutesRequest&,
+                                         v1::ListCaseRoutesResponse* response) {
+  return AddViews(store_->ListRoutes(), &StoredRoute::route, response->mutable_routes());
+}
+
+absl::Status CaseService::UpdateCaseRoute(const Ctx& ctx, const v1::UpdateCaseRouteRequest& request,
+                                          v1::CaseRoute* response) {
+  if (!request.has_route()) return common::InvalidField("route", "is required");
+  const v1::CaseRoute& in = request.route();
+  if (absl::Status s = ValidateRoute(in.case_type(), in.level()); !s.ok()) return s;
+  StoredRoute result;
+  absl::Status status = store_->Transact("updating case route", [&](CaseTx& tx) {
+    absl::StatusOr<StoredRoute> row = tx.ReadRoute(in.case_type(), /*lock=*/true);
+    if (!row.ok()) return row.status();
+    const absl::Time now = WriteTime(row->route.update_time());
+    if (absl::Status s = common::CheckEtag(CaseRouteName(in.case_type()), row->version, in.etag());
+        !s.ok()) {
+      return s;
+    }
+    if (row->route.level() != in.level()) {
+      row->route.set_level(in.level());
+      row->route.set_update_actor(ctx.actor);
+      *row->route.mutable_update_time() = common::ToProtoTimestamp(now);
+      ++row->version;
+      SetEtag(*row);
+      if (absl::Status s = tx.WriteRoute(*row); !s.ok()) return s;
+    }
+    result = *std::move(row);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  *response = std::move(result.route);
+  return absl::OkStatus();
+}
+
+absl::Status CaseService::RunSlaSweep(const Ctx&, const v1::RunSlaSweepRequest&,
+                                      v1::RunSlaSweepResponse* response) {
+  absl::StatusOr<SweepResult> swept = sweeper_->SweepOnce();
+  if (!swept.ok()) return swept.status();
+  response->set_breaches(swept->breaches);
+  response->set_escalations(swept->escalations);
+  return absl::OkStatus();
+}
+
+}  // namespace kam::interaction::cases

@@ -1,0 +1,246 @@
+#include "services/interaction/cases/fake_case_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/base/proto_time.h"
+#include "services/interaction/cases/case_sla_breach.h"
+
+namespace kam::interaction::cases {
+namespace {
+
+using Data = FakeCaseStore::Data;
+
+std::pair<int, int> PolicyIndex(const SlaPolicyKey& key) {
+  return {static_cast<int>(key.priority), static_cast<int>(key.tier)};
+}
+
+absl::Status CaseNotFound(int64_t id) {
+  return absl::NotFoundError(absl::StrCat("case ", CaseName(id), " not found"));
+}
+
+// The rows of `rows` (keyed by id) after the cursor that `keep`, as a page.
+template <typename Row, typename Keep>
+common::Page<Row> PageOf(const std::map<int64_t, Row>& rows,
+                         const std::optional<common::PageCursor>& cursor, int limit, Keep keep) {
+  std::vector<Row> found;
+  for (auto it = rows.upper_bound(common::CursorId(cursor)); it != rows.end(); ++it) {
+    if (keep(it->second)) found.push_back(it->second);
+  }
+  return common::TrimPage(std::move(found), limit);
+}
+
+// The rows of `rows`, in key order.
+template <typename Key, typename Row>
+std::vector<Row> ValuesOf(const std::map<Key, Row>& rows) {
+  std::vector<Row> values;
+  for (const auto& [key, row] : rows) values.push_back(row);
+  return values;
+}
+
+// A transaction's steps on a copy of the store's data (no locks: the fake
+// runs one transaction at a time).
+class FakeCaseTx final : public CaseTx {
+ public:
+  explicit FakeCaseTx(Data& data) : data_(data) {}
+
+  absl::StatusOr<StoredCase> LockCase(int64_t id) override {
+    auto it = data_.cases.find(id);
+    if (it == data_.cases.end()) return CaseNotFound(id);
+    return it->second;
+  }
+  absl::StatusOr<common::InsertOutcome> InsertCase(const StoredCase& row,
+                                                   const common::RequestKey& key) override {
+    if (!key.id.empty()) {
+      if (data_.requests.count(key.id) > 0) return common::InsertOutcome::kDuplicateRequest;
+      data_.requests[key.id] = {row.id, key.hash};
+    }
+    data_.cases[row.id] = row;
+    return common::InsertOutcome::kInserted;
+  }
+  absl::Status WriteCase(const StoredCase& row) override {
+    if (data_.cases.count(row.id) == 0) return CaseNotFound(row.id);
+    data_.cases[row.id] = row;
+    return absl::OkStatus();
+  }
+  absl::Status InsertEvent(CaseEventRow* row) override {
+    const int64_t id = data_.next_id++;
+    row->event.set_name(absl::StrCat(CaseName(row->case_id), "/events/", id));
+    data_.events[id] = *row;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<StoredCase>> LockBreachedCases(SlaTarget target, absl::Time now,
+                                                            int limit) override {
+    std::vector<StoredCase> rows;
+    for (const auto& [id, row] : data_.cases) {
+      if (static_cast<int>(rows.size()) < limit && AwaitsBreachEscalation(row, target, now)) {
+        rows.push_back(row);
+      }
+    }
+    return rows;
+  }
+  absl::StatusOr<StoredPolicy> ReadPolicy(const SlaPolicyKey& key, bool) override {
+    auto it = data_.policies.find(PolicyIndex(key));
+    if (it == data_.policies.end()) {
+      return absl::NotFoundError(absl::StrCat("SLA policy ", SlaPolicyName(key), " not found"));
+    }
+    return it->second;
+  }
+  absl::Status WritePolicy(const StoredPolicy& row) override {
+    data_.policies[PolicyIndex(KeyOf(row.policy))] = row;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<v1::SlaPolicyChange> InsertPolicyChange(const StoredPolicy& before,
+                                                         const StoredPolicy& after,
+                                                         const std::string& reason) override {
+    const int64_t id = data_.next_id++;
+    v1::SlaPolicyChange change = PolicyChange(before, after, reason);
+    change.set_name(absl::StrCat(change.policy(), "/changes/", id));
+    data_.policy_changes[id] = change;
+    return change;
+  }
+  absl::StatusOr<StoredRoute> ReadRoute(v1::CaseType type, bool) override {
+    auto it = data_.routes.find(type);
+    if (it == data_.routes.end()) {
+      return absl::NotFoundError(absl::StrCat("no route for case type ", TypeName(type)));
+    }
+    return it->second;
+  }
+  absl::Status WriteRoute(const StoredRoute& row) override {
+    data_.routes[row.route.case_type()] = row;
+    return absl::OkStatus();
+  }
+
+ private:
+  Data& data_;
+};
+
+}  // namespace
+
+FakeCaseStore::FakeCaseStore() {
+  absl::MutexLock lock(&mu_);
+  const google::protobuf::Timestamp seeded = common::ToProtoTimestamp(common::NowMicros());
+  for (const DefaultSlaPolicy& d : DefaultSlaPolicies()) {
+    StoredPolicy row;
+    row.version = 1;
+    row.policy.set_name(SlaPolicyName(d.key));
+    row.policy.set_priority(d.key.priority);
+    row.policy.set_tier(d.key.tier);
+    row.policy.set_first_response_minutes(d.first_response_minutes);
+    row.policy.set_resolution_minutes(d.resolution_minutes);
+    row.policy.set_update_actor("default");
+    *row.policy.mutable_update_time() = seeded;
+    SetEtag(row);
+    data_.policies[PolicyIndex(d.key)] = row;
+  }
+  for (const auto& [type, level] : DefaultRoutingTable()) {
+    StoredRoute row;
+    row.version = 1;
+    row.route.set_case_type(type);
+    row.route.set_level(level);
+    row.route.set_update_actor("default");
+    *row.route.mutable_update_time() = seeded;
+    SetEtag(row);
+    data_.routes[type] = row;
+  }
+}
+
+void FakeCaseStore::SetDown(bool down) {
+  absl::MutexLock lock(&mu_);
+  down_ = down;
+}
+
+void FakeCaseStore::PutCase(const StoredCase& row) {
+  absl::MutexLock lock(&mu_);
+  data_.cases[row.id] = row;
+  data_.next_id = std::max(data_.next_id, row.id + 1);
+}
+
+int FakeCaseStore::case_count() const {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int>(data_.cases.size());
+}
+
+int FakeCaseStore::event_count() const {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int>(data_.events.size());
+}
+
+absl::Status FakeCaseStore::Answer() const {
+  if (down_) return absl::UnavailableError("database unavailable (fake is down)");
+  return absl::OkStatus();
+}
+
+absl::Status FakeCaseStore::Transact(absl::string_view,
+                                     const std::function<absl::Status(CaseTx&)>& fn) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Answer(); !s.ok()) return s;
+  Data copy = data_;
+  FakeCaseTx tx(copy);
+  if (absl::Status s = fn(tx); !s.ok()) return s;
+  data_ = std::move(copy);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> FakeCaseStore::NewCaseId() {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Answer(); !s.ok()) return s;
+  return data_.next_id++;
+}
+
+absl::StatusOr<StoredCase> FakeCaseStore::GetCase(int64_t id) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Answer(); !s.ok()) return s;
+  auto it = data_.cases.find(id);
+  if (it == data_.cases.end()) return CaseNotFound(id);
+  return it->second;
+}
+
+absl::StatusOr<std::optional<common::CreatedByRequest<StoredCase>>>
+FakeCaseStore::FindCaseByRequest(const std::string& request_id) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Answer(); !s.ok()) return s;
+  auto it = data_.requests.find(request_id);
+  if (it == data_.requests.end()) return std::nullopt;
+  return common::CreatedByRequest<StoredCase>{data_.cases.at(it->second.first), it->second.second};
+}
+
+absl::StatusOr<common::Page<v1::CaseEvent>> FakeCaseStore::ListEvents(
+    int64_t case_id, const std::optional<common::PageCursor>& cursor, int limit) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Answer(); !s.ok()) return s;
+  common::Page<CaseEventRow> rows = PageOf(
+      data_.events, cursor, limit, [&](const CaseEventRow& e) { return e.case_id == case_id; });
+  common::Page<v1::CaseEvent> page;
+  page.more = rows.more;
+  for (CaseEventRow& row : rows.rows) page.rows.push_back(std::move(row.event));
+  return page;
+}
+
+absl::StatusOr<std::vector<StoredPolicy>> FakeCaseStore::ListPolicies() {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Answer(); !s.ok()) return s;
+  return ValuesOf(data_.policies);
+}
+
+absl::StatusOr<StoredPolicy> FakeCaseStore::GetPolicy(const SlaPolicyKey& key) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Answer(); !s.ok()) return s;
+  return FakeCaseTx(data_).ReadPolicy(key, /*lock=*/false);
+}
+
+absl::StatusOr<common::Page<v1::SlaPolicyChange>> FakeCaseStore::ListPolicyChanges(
+    const std::optional<SlaPolicyKey>& key, const std::optional<common::PageCursor>& cursor,
+    int limit) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Answer(); !s.ok()) return s;
+  return PageOf(data_.policy_changes, cursor, limit, [&](const v1::SlaPolicyChange& change) {
+    return !key.has_value() || change.policy() == SlaPolicyName(*key);
+  });
+}
+
+absl::StatusOr<std::vector<StoredRoute>> FakeCaseStore::ListRoutes() {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Answer(); !s.ok()) return s;
+  return ValuesOf(data_.routes);
+}
+
+}  // namespace kam::interaction::cases

@@ -1,0 +1,75 @@
+// An in-memory CaseStore for unit tests of the case handlers and the
+// sweeper: seeded with the shipped SLA policies and routes (as the
+// migration seeds them), unique create request ids, versions as stored,
+// NOT_FOUND as the real store says it, transactions that keep nothing when
+// they fail, and a switch that makes every call UNAVAILABLE like a database
+// that is down. ListCases is not in the fake.
+#ifndef KAM_SERVICES_INTERACTION_CASES_FAKE_CASE_STORE_H_
+#define KAM_SERVICES_INTERACTION_CASES_FAKE_CASE_STORE_H_
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "services/interaction/cases/case_store.h"
+
+namespace kam::interaction::cases {
+
+class FakeCaseStore final : public CaseStore {
+ public:
+  FakeCaseStore();
+
+  // While down, every call is UNAVAILABLE and nothing is written.
+  void SetDown(bool down);
+  // Adds or replaces a case as it is (tests that need one in a given state).
+  void PutCase(const StoredCase& row);
+  // How many cases and audit rows there are.
+  int case_count() const;
+  int event_count() const;
+
+  absl::Status Transact(absl::string_view context,
+                        const std::function<absl::Status(CaseTx&)>& fn) override;
+  absl::StatusOr<StoredCase> GetCase(int64_t id) override;
+  absl::StatusOr<int64_t> NewCaseId() override;
+  absl::StatusOr<std::optional<common::CreatedByRequest<StoredCase>>> FindCaseByRequest(
+      const std::string& request_id) override;
+  absl::StatusOr<common::Page<v1::CaseEvent>> ListEvents(
+      int64_t case_id, const std::optional<common::PageCursor>& cursor, int limit) override;
+  absl::StatusOr<common::Page<v1::SlaPolicyChange>> ListPolicyChanges(
+      const std::optional<SlaPolicyKey>& key, const std::optional<common::PageCursor>& cursor,
+      int limit) override;
+  absl::StatusOr<StoredPolicy> GetPolicy(const SlaPolicyKey& key) override;
+  absl::StatusOr<std::vector<StoredPolicy>> ListPolicies() override;
+  absl::StatusOr<std::vector<StoredRoute>> ListRoutes() override;
+  absl::StatusOr<common::Page<StoredCase>> ListCases(const common::FilterNode&, const CaseOrder&,
+                                                     absl::Time,
+                                                     const std::optional<common::PageCursor>&,
+                                                     int) override {
+    return absl::UnimplementedError("not in the fake");
+  }
+
+  // Everything the store holds; a transaction works on a copy.
+  struct Data {
+    std::map<int64_t, StoredCase> cases;
+    // create request id -> {case id, request hash}
+    std::map<std::string, std::pair<int64_t, std::string>> requests;
+    std::map<int64_t, CaseEventRow> events;  // by event id
+    std::map<std::pair<int, int>, StoredPolicy> policies;
+    std::map<int64_t, v1::SlaPolicyChange> policy_changes;  // by change id
+    std::map<v1::CaseType, StoredRoute> routes;
+    int64_t next_id = 1;  // one sequence for every kind of row
+  };
+
+ private:
+  absl::Status Answer() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+
+  mutable absl::Mutex mu_;
+  Data data_ ABSL_GUARDED_BY(mu_);
+  bool down_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace kam::interaction::cases
+
+#endif  // KAM_SERVICES_INTERACTION_CASES_FAKE_CASE_STORE_H_

@@ -1,0 +1,51 @@
+// An in-memory SatisfactionStore for unit tests of the satisfaction
+// handlers: unique create request ids, NOT_FOUND as the real store says it,
+// and a switch that makes every call UNAVAILABLE like a database that is
+// down. ListSurveys (filters) is not in the fake.
+#ifndef KAM_SERVICES_INTERACTION_SATISFACTION_FAKE_SATISFACTION_STORE_H_
+#define KAM_SERVICES_INTERACTION_SATISFACTION_FAKE_SATISFACTION_STORE_H_
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "services/interaction/satisfaction/satisfaction_store.h"
+
+namespace kam::interaction::satisfaction {
+
+class FakeSatisfactionStore final : public SatisfactionStore {
+ public:
+  // While down, every call is UNAVAILABLE and nothing is written.
+  void SetDown(bool down);
+  // How many responses are stored.
+  int survey_count() const;
+
+  absl::StatusOr<int64_t> NewSurveyId() override;
+  absl::StatusOr<std::optional<common::CreatedByRequest<StoredSurvey>>> FindSurveyByRequest(
+      const std::string& request_id) override;
+  absl::StatusOr<common::InsertOutcome> InsertSurvey(const StoredSurvey& row,
+                                                     const common::RequestKey& key) override;
+  absl::StatusOr<StoredSurvey> GetSurvey(int64_t id) override;
+  absl::StatusOr<std::vector<ScoreCount>> CountScores(const SurveyScope& scope) override;
+  absl::StatusOr<common::Page<StoredSurvey>> ListSurveys(const common::FilterNode&,
+                                                         const std::optional<common::PageCursor>&,
+                                                         int) override {
+    return absl::UnimplementedError("not in the fake");
+  }
+
+ private:
+  absl::Status Answer() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+
+  mutable absl::Mutex mu_;
+  std::map<int64_t, StoredSurvey> surveys_ ABSL_GUARDED_BY(mu_);
+  // create request id -> {survey id, request hash}
+  std::map<std::string, std::pair<int64_t, std::string>> requests_ ABSL_GUARDED_BY(mu_);
+  int64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
+  bool down_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace kam::interaction::satisfaction
+
+#endif  // KAM_SERVICES_INTERACTION_SATISFACTION_FAKE_SATISFACTION_STORE_H_
