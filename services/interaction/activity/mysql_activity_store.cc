@@ -11,12 +11,12 @@
 #include "common/api/etag.h"
 #include "common/base/proto_time.h"
 #include "common/db/filter_sql.h"
+#include "common/db/queries.h"
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
 #include "common/db/transaction.h"
 #include "services/interaction/activity/activity_fields.h"
 #include "services/interaction/shared/names.h"
-#include "services/interaction/shared/store_sql.h"
 
 namespace kam::interaction::activity {
 namespace {
@@ -171,11 +171,10 @@ using common::SqlFragment;
 // An enum value given short ("CALL") or in full ("ACTIVITY_KIND_CALL");
 // UNSPECIFIED too, which matches no activity.
 template <typename Enum>
-absl::StatusOr<SqlValue> EnumValue(absl::string_view field, absl::string_view value,
-                                   absl::string_view prefix,
+absl::StatusOr<SqlValue> EnumValue(const common::FilterComparison& c, absl::string_view prefix,
                                    bool (*parse)(const std::string&, Enum*)) {
   absl::StatusOr<int64_t> number =
-      ParseFilterEnum(field, value, prefix, parse, /*accept_unspecified=*/true);
+      common::FilterEnum(c, prefix, parse, /*accept_unspecified=*/true);
   if (!number.ok()) return number.status();
   return SqlValue(*number);
 }
@@ -189,24 +188,20 @@ absl::StatusOr<SqlValue> AccountIdValue(absl::string_view value) {
 absl::Status ComparisonToSql(const common::FilterComparison& c, SqlFragment* out) {
   const std::string& f = c.field;
   const bool equal = c.op == common::FilterOp::kEq;
-  if (f == "account") return EqualityTerm(c, "a.account_id", AccountIdValue(c.value), out);
+  if (f == "account") return common::EqualityTerm(c, "a.account_id", AccountIdValue(c.value), out);
   if (f == "kind") {
-    return EqualityTerm(
-        c, "a.kind",
-        EnumValue<v1::ActivityKind>("kind", c.value, "ACTIVITY_KIND_", v1::ActivityKind_Parse),
-        out);
+    return common::EqualityTerm(
+        c, "a.kind", EnumValue<v1::ActivityKind>(c, "ACTIVITY_KIND_", v1::ActivityKind_Parse), out);
   }
   if (f == "level") {
-    return EqualityTerm(
-        c, "a.level",
-        EnumValue<v1::ActivityLevel>("level", c.value, "ACTIVITY_LEVEL_", v1::ActivityLevel_Parse),
+    return common::EqualityTerm(
+        c, "a.level", EnumValue<v1::ActivityLevel>(c, "ACTIVITY_LEVEL_", v1::ActivityLevel_Parse),
         out);
   }
   if (f == "status") {
-    return EqualityTerm(c, "a.status",
-                        EnumValue<v1::ActivityStatus>("status", c.value, "ACTIVITY_STATUS_",
-                                                      v1::ActivityStatus_Parse),
-                        out);
+    return common::EqualityTerm(
+        c, "a.status",
+        EnumValue<v1::ActivityStatus>(c, "ACTIVITY_STATUS_", v1::ActivityStatus_Parse), out);
   }
   if (f == "team_member") {
     if (absl::Status s = OnlyEquality(c); !s.ok()) return s;
@@ -229,7 +224,7 @@ absl::Status ComparisonToSql(const common::FilterComparison& c, SqlFragment* out
   }
   if (f == "planned_time" || f == "actual_time" || f == "next_follow_up_time" ||
       f == "create_time" || f == "update_time") {
-    return TimeTerm(c, absl::StrCat("a.", f), out);
+    return common::TimeTerm(c, absl::StrCat("a.", f), out);
   }
   return absl::InvalidArgumentError(
       absl::StrCat("filter field \"", f.substr(0, 64),
@@ -349,7 +344,7 @@ absl::StatusOr<StoredActivity> MySqlActivityStore::GetActivity(int64_t id) {
 
 absl::StatusOr<std::optional<common::CreatedByRequest<StoredActivity>>>
 MySqlActivityStore::FindActivityByRequest(const std::string& request_id) {
-  return FindCreatedByRequest(
+  return common::FindCreatedByRequest(
       *pool_, "reading activity",
       absl::StrCat("SELECT ", kActivityColumns,
                    ", a.create_request_hash FROM activities a WHERE a.create_request_id = ?"),

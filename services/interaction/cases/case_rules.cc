@@ -40,15 +40,8 @@ const std::map<v1::CaseStatus, std::vector<v1::CaseStatus>>& Moves() {
 
 std::string CaseName(int64_t id) { return absl::StrCat("cases/", id); }
 
-absl::StatusOr<int64_t> ParseId(absl::string_view field, absl::string_view name,
-                                absl::string_view collection) {
-  absl::StatusOr<std::vector<int64_t>> ids = common::ParseResourceName(field, name, {collection});
-  if (!ids.ok()) return ids.status();
-  return (*ids)[0];
-}
-
 absl::StatusOr<int64_t> ParseCaseName(absl::string_view field, absl::string_view name) {
-  return ParseId(field, name, "cases");
+  return common::ParseId(field, name, "cases");
 }
 
 std::string StatusName(v1::CaseStatus status) {

@@ -37,10 +37,6 @@ inline constexpr size_t kMaxCaseDescription = 4000;
 inline constexpr size_t kMaxUserId = 128;
 inline constexpr size_t kMaxReason = 1000;
 
-// The id of "{collection}/{id}"; INVALID_ARGUMENT naming `field`.
-absl::StatusOr<int64_t> ParseId(absl::string_view field, absl::string_view name,
-                                absl::string_view collection);
-
 // "cases/{id}", and its inverse (INVALID_ARGUMENT naming `field`).
 std::string CaseName(int64_t id);
 absl::StatusOr<int64_t> ParseCaseName(absl::string_view field, absl::string_view name);

@@ -13,11 +13,12 @@
 #include "common/base/proto_time.h"
 #include "common/server/service_methods.h"
 #include "google/protobuf/duration.pb.h"
-#include "services/interaction/cases/account_refs.h"
 #include "services/interaction/cases/case_rules.h"
 #include "services/interaction/cases/case_sla_clock.h"
 #include "services/interaction/cases/case_sla_policy.h"
-#include "services/interaction/cases/idempotent_create.h"
+#include "services/interaction/shared/account_checks.h"
+#include "services/interaction/shared/create_retry.h"
+#include "services/interaction/shared/names.h"
 
 namespace kam::interaction::cases {
 namespace {
@@ -142,15 +143,14 @@ absl::Status CaseService::CreateCase(const Ctx& ctx, const v1::CreateCaseRequest
   if (absl::Status s = ValidateCaseFields(in, /*check_type=*/true); !s.ok()) return s;
   int64_t contact_id = 0;
   if (!in.contact().empty()) {
-    absl::StatusOr<std::pair<int64_t, int64_t>> contact =
-        ParseContactName("case.contact", in.contact());
+    absl::StatusOr<ContactRef> contact = ParseContactName("case.contact", in.contact());
     if (!contact.ok()) return contact.status();
     if (absl::Status s = CheckContactOf("case.contact", in.contact(), *contact, *account_id,
                                         absl::StrCat("case.account ", in.account()));
         !s.ok()) {
       return s;
     }
-    contact_id = contact->second;
+    contact_id = contact->contact_id;
   }
   // A retry of a create that went through gets its first result without
   // asking the account service again.
@@ -164,7 +164,7 @@ absl::Status CaseService::CreateCase(const Ctx& ctx, const v1::CreateCaseRequest
   absl::StatusOr<account::v1::Account> account = GetLiveAccount(*accounts_, ctx, in.account());
   if (!account.ok()) return account.status();
   if (!in.contact().empty()) {
-    if (absl::Status s = CheckLiveContact(*accounts_, ctx, in.contact()); !s.ok()) return s;
+    if (absl::Status s = GetLiveContact(*accounts_, ctx, in.contact()).status(); !s.ok()) return s;
   }
 
   absl::StatusOr<int64_t> id = store_->NewCaseId();
@@ -305,8 +305,7 @@ absl::Status CaseService::UpdateCase(const Ctx& ctx, const v1::UpdateCaseRequest
   }
   int64_t new_contact_id = 0;
   if (in_mask("contact") && !patch.contact().empty()) {
-    absl::StatusOr<std::pair<int64_t, int64_t>> contact =
-        ParseContactName("case.contact", patch.contact());
+    absl::StatusOr<ContactRef> contact = ParseContactName("case.contact", patch.contact());
     if (!contact.ok()) return contact.status();
     // The account of a case never changes, so reading it before the
     // transaction is safe.
@@ -318,8 +317,9 @@ absl::Status CaseService::UpdateCase(const Ctx& ctx, const v1::UpdateCaseRequest
         !s.ok()) {
       return s;
     }
-    if (absl::Status s = CheckLiveContact(*accounts_, ctx, patch.contact()); !s.ok()) return s;
-    new_contact_id = contact->second;
+    if (absl::Status s = GetLiveContact(*accounts_, ctx, patch.contact()).status(); !s.ok())
+      return s;
+    new_contact_id = contact->contact_id;
   }
   return ChangeCase(
       ctx, "case.name", patch.name(), patch.etag(), "updating case",

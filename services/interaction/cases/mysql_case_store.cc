@@ -7,9 +7,9 @@
 #include "common/api/resource_name.h"
 #include "common/base/proto_time.h"
 #include "common/db/filter_sql.h"
+#include "common/db/queries.h"
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
-#include "services/interaction/cases/mysql_rows.h"
 
 namespace kam::interaction::cases {
 namespace {
@@ -305,7 +305,7 @@ absl::StatusOr<StoredCase> MySqlCaseStore::GetCase(int64_t id) {
 
 absl::StatusOr<std::optional<common::CreatedByRequest<StoredCase>>>
 MySqlCaseStore::FindCaseByRequest(const std::string& request_id) {
-  return FindCreatedByRequest(
+  return common::FindCreatedByRequest(
       *pool_, "reading case",
       absl::StrCat("SELECT ", kCaseColumns,
                    ", c.create_request_hash FROM cases c WHERE c.create_request_id = ?"),
@@ -353,12 +353,12 @@ absl::StatusOr<common::Page<StoredCase>> MySqlCaseStore::ListCases(
   absl::StrAppend(&sql, " LIMIT ?");
   params.emplace_back(static_cast<int64_t>(limit) + 1);
 
-  return QueryPage(*pool_, "listing cases", limit, ReadCase, sql, params);
+  return common::QueryPage(*pool_, "listing cases", limit, ReadCase, sql, params);
 }
 
 absl::StatusOr<common::Page<v1::CaseEvent>> MySqlCaseStore::ListEvents(
     int64_t case_id, const std::optional<common::PageCursor>& cursor, int limit) {
-  return QueryPage(
+  return common::QueryPage(
       *pool_, "listing case events", limit,
       [&](sql::ResultSet& rs) {
         v1::CaseEvent e;

@@ -2,9 +2,9 @@
 // (MySqlCaseStore, MySqlCaseTx).
 #include "absl/strings/str_cat.h"
 #include "common/base/proto_time.h"
+#include "common/db/queries.h"
 #include "common/db/row_reader.h"
 #include "services/interaction/cases/mysql_case_store.h"
-#include "services/interaction/cases/mysql_rows.h"
 
 namespace kam::interaction::cases {
 namespace {
@@ -123,7 +123,7 @@ absl::Status MySqlCaseTx::WriteRoute(const StoredRoute& row) {
 // --- MySqlCaseStore: policies and routes ------------------------------------
 
 absl::StatusOr<std::vector<StoredPolicy>> MySqlCaseStore::ListPolicies() {
-  return QueryRows(
+  return common::QueryRows(
       *pool_, "listing SLA policies", ReadPolicyRow,
       absl::StrCat("SELECT ", kPolicyColumns, " FROM sla_policies p ORDER BY p.priority, p.tier"));
 }
@@ -137,7 +137,7 @@ absl::StatusOr<StoredPolicy> MySqlCaseStore::GetPolicy(const SlaPolicyKey& key) 
 absl::StatusOr<common::Page<v1::SlaPolicyChange>> MySqlCaseStore::ListPolicyChanges(
     const std::optional<SlaPolicyKey>& key, const std::optional<common::PageCursor>& cursor,
     int limit) {
-  return QueryPage(
+  return common::QueryPage(
       *pool_, "listing SLA policy changes", limit,
       [](sql::ResultSet& rs) {
         const SlaPolicyKey key{static_cast<v1::CasePriority>(rs.getInt(2)),
@@ -164,7 +164,7 @@ absl::StatusOr<common::Page<v1::SlaPolicyChange>> MySqlCaseStore::ListPolicyChan
 }
 
 absl::StatusOr<std::vector<StoredRoute>> MySqlCaseStore::ListRoutes() {
-  return QueryRows(
+  return common::QueryRows(
       *pool_, "listing case routes", ReadRouteRow,
       absl::StrCat("SELECT ", kRouteColumns, " FROM case_routes r ORDER BY r.case_type"));
 }

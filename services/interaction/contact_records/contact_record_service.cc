@@ -93,7 +93,7 @@ absl::StatusOr<StoredContactRecord> ContactRecordService::FindRecord(
     if (!account_id.ok()) return account_id.status();
     return store_->GetByAccount(*account_id);
   }
-  absl::StatusOr<int64_t> id = ParseId(name_field, name, "contactRecords");
+  absl::StatusOr<int64_t> id = common::ParseId(name_field, name, "contactRecords");
   if (!id.ok()) return id.status();
   return store_->GetById(*id);
 }

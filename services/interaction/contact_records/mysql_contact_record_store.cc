@@ -7,11 +7,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/base/proto_time.h"
+#include "common/db/filter_sql.h"
+#include "common/db/queries.h"
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
 #include "common/db/transaction.h"
 #include "services/interaction/shared/names.h"
-#include "services/interaction/shared/store_sql.h"
 
 namespace kam::interaction::contact_records {
 namespace {
@@ -132,12 +133,13 @@ absl::StatusOr<InsertOutcome> MySqlContactRecordStore::Append(int64_t account_id
 
 absl::StatusOr<std::optional<common::CreatedByRequest<AppendedEntry>>>
 MySqlContactRecordStore::FindByRequest(const std::string& request_id) {
-  return FindCreatedByRequest(*pool_, "reading contact record",
-                              absl::StrCat("SELECT ", kRecordColumns, ", ", kEntryColumns,
-                                           ", e.create_request_hash FROM contact_record_entries e "
-                                           "JOIN contact_records r ON r.id = e.record_id "
-                                           "WHERE e.create_request_id = ?"),
-                              request_id, ReadAppended);
+  return common::FindCreatedByRequest(
+      *pool_, "reading contact record",
+      absl::StrCat("SELECT ", kRecordColumns, ", ", kEntryColumns,
+                   ", e.create_request_hash FROM contact_record_entries e "
+                   "JOIN contact_records r ON r.id = e.record_id "
+                   "WHERE e.create_request_id = ?"),
+      request_id, ReadAppended);
 }
 
 absl::StatusOr<StoredContactRecord> MySqlContactRecordStore::GetWhere(

@@ -7,10 +7,10 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_name.h"
 #include "common/db/filter_sql.h"
+#include "common/db/queries.h"
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
 #include "common/db/transaction.h"
-#include "services/interaction/cases/mysql_rows.h"
 
 namespace kam::interaction::satisfaction {
 namespace {
@@ -162,11 +162,11 @@ absl::StatusOr<StoredSurvey> MySqlSatisfactionStore::GetSurvey(int64_t id) {
 
 absl::StatusOr<std::optional<common::CreatedByRequest<StoredSurvey>>>
 MySqlSatisfactionStore::FindSurveyByRequest(const std::string& request_id) {
-  return cases::FindCreatedByRequest(*pool_, "reading survey response",
-                                     absl::StrCat("SELECT ", kSurveyColumns,
-                                                  ", s.create_request_hash FROM survey_responses "
-                                                  "s WHERE s.create_request_id = ?"),
-                                     request_id, ReadSurvey);
+  return common::FindCreatedByRequest(*pool_, "reading survey response",
+                                      absl::StrCat("SELECT ", kSurveyColumns,
+                                                   ", s.create_request_hash FROM survey_responses "
+                                                   "s WHERE s.create_request_id = ?"),
+                                      request_id, ReadSurvey);
 }
 
 absl::StatusOr<common::Page<StoredSurvey>> MySqlSatisfactionStore::ListSurveys(
@@ -178,7 +178,7 @@ absl::StatusOr<common::Page<StoredSurvey>> MySqlSatisfactionStore::ListSurveys(
   params.emplace_back(static_cast<int64_t>(limit) + 1);
   const std::string sql = absl::StrCat("SELECT ", kSurveyColumns, " FROM survey_responses s WHERE ",
                                        where.sql, " AND s.id > ? ORDER BY s.id LIMIT ?");
-  return cases::QueryPage(*pool_, "listing survey responses", limit, ReadSurvey, sql, params);
+  return common::QueryPage(*pool_, "listing survey responses", limit, ReadSurvey, sql, params);
 }
 
 absl::StatusOr<std::vector<ScoreCount>> MySqlSatisfactionStore::CountScores(
@@ -201,7 +201,7 @@ absl::StatusOr<std::vector<ScoreCount>> MySqlSatisfactionStore::CountScores(
     params.emplace_back(SqlTime(*scope.end));
   }
   sql.append(" GROUP BY kind, score");
-  return cases::QueryRows(
+  return common::QueryRows(
       *pool_, "summarising surveys",
       [](sql::ResultSet& rs) {
         return ScoreCount{static_cast<v1::SurveyKind>(rs.getInt(1)), rs.getInt(2), rs.getInt64(3)};

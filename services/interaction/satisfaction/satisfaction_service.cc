@@ -7,26 +7,25 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/idempotency.h"
 #include "common/api/list_request.h"
+#include "common/api/resource_name.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
 #include "common/server/service_methods.h"
-#include "services/interaction/cases/account_refs.h"
 #include "services/interaction/cases/case_rules.h"
-#include "services/interaction/cases/idempotent_create.h"
 #include "services/interaction/satisfaction/satisfaction_scores.h"
+#include "services/interaction/shared/account_checks.h"
+#include "services/interaction/shared/create_retry.h"
+#include "services/interaction/shared/names.h"
 
 namespace kam::interaction::satisfaction {
 namespace {
-
-using cases::AccountName;
-using cases::ContactName;
 
 constexpr size_t kMaxComment = 2000;
 // Clock skew allowed for a response time that must not be in the future.
 constexpr absl::Duration kFutureSlack = absl::Minutes(1);
 
 absl::StatusOr<int64_t> ParseSurveyName(absl::string_view field, absl::string_view name) {
-  return cases::ParseId(field, name, "surveys");
+  return common::ParseId(field, name, "surveys");
 }
 
 v1::SurveyResponse SurveyToProto(const StoredSurvey& row) {
@@ -68,8 +67,7 @@ absl::Status SatisfactionService::CreateSurveyResponse(
   const v1::SurveyResponse& in = request.survey_response();
   absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "CreateSurveyResponse");
   if (!key.ok()) return key.status();
-  absl::StatusOr<int64_t> account_id =
-      cases::ParseAccountName("survey_response.account", in.account());
+  absl::StatusOr<int64_t> account_id = ParseAccountName("survey_response.account", in.account());
   if (!account_id.ok()) return account_id.status();
   if (absl::Status s = CheckSurveyScore(in.kind(), in.score()); !s.ok()) return s;
   if (absl::Status s = common::CheckText("survey_response.comment", in.comment(), kMaxComment,
@@ -85,16 +83,15 @@ absl::Status SatisfactionService::CreateSurveyResponse(
   }
   int64_t contact_id = 0;
   if (!in.contact().empty()) {
-    absl::StatusOr<std::pair<int64_t, int64_t>> contact =
-        cases::ParseContactName("survey_response.contact", in.contact());
+    absl::StatusOr<ContactRef> contact = ParseContactName("survey_response.contact", in.contact());
     if (!contact.ok()) return contact.status();
     if (absl::Status s =
-            cases::CheckContactOf("survey_response.contact", in.contact(), *contact, *account_id,
-                                  absl::StrCat("survey_response.account ", in.account()));
+            CheckContactOf("survey_response.contact", in.contact(), *contact, *account_id,
+                           absl::StrCat("survey_response.account ", in.account()));
         !s.ok()) {
       return s;
     }
-    contact_id = contact->second;
+    contact_id = contact->contact_id;
   }
   const absl::Time now = common::NowMicros();
   absl::StatusOr<std::optional<absl::Time>> response_time =
@@ -103,7 +100,7 @@ absl::Status SatisfactionService::CreateSurveyResponse(
   if (response_time->has_value() && **response_time > now + kFutureSlack) {
     return common::InvalidField("survey_response.response_time", "must not be in the future");
   }
-  absl::StatusOr<bool> answered = cases::AnsweredEarlier(
+  absl::StatusOr<bool> answered = AnsweredEarlier(
       *key, [&](const std::string& id) { return store_->FindSurveyByRequest(id); }, SurveyToProto,
       response);
   if (!answered.ok() || *answered) return answered.status();
@@ -118,11 +115,10 @@ absl::Status SatisfactionService::CreateSurveyResponse(
                                                                        ", not to ", in.account()));
     }
   }
-  absl::StatusOr<account::v1::Account> account =
-      cases::GetLiveAccount(*accounts_, ctx, in.account());
+  absl::StatusOr<account::v1::Account> account = GetLiveAccount(*accounts_, ctx, in.account());
   if (!account.ok()) return account.status();
   if (contact_id != 0) {
-    if (absl::Status s = cases::CheckLiveContact(*accounts_, ctx, in.contact()); !s.ok()) {
+    if (absl::Status s = GetLiveContact(*accounts_, ctx, in.contact()).status(); !s.ok()) {
       return s;
     }
   }
@@ -190,7 +186,7 @@ absl::Status SatisfactionService::GetSatisfactionSummary(
     if (!id.ok()) return id.status();
     scope.case_id = *id;
   } else {
-    absl::StatusOr<int64_t> id = cases::ParseAccountName("account", request.account());
+    absl::StatusOr<int64_t> id = ParseAccountName("account", request.account());
     if (!id.ok()) {
       if (request.account().empty()) {
         return common::InvalidField("account", "or case is required");

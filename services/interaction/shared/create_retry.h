@@ -51,6 +51,23 @@ absl::StatusOr<Row> EarlierResultOrRefusal(const common::RequestKey& key,
   return std::move(**earlier);
 }
 
+// Answers a retried create before anything else is asked (the account
+// service may be down, or the credit used up since): when key.id names an
+// earlier create of the same request, fills `*response` with
+// `view(first row)` and returns true. False when key.id is empty (`find` is
+// not called) or new; ALREADY_EXISTS when it was used by another request;
+// the store's error as it is. `find(id)` is the store's FindXByRequest.
+template <typename Find, typename View, typename Response>
+absl::StatusOr<bool> AnsweredEarlier(const common::RequestKey& key, Find find, View view,
+                                     Response* response) {
+  if (key.id.empty()) return false;
+  auto earlier = common::EarlierResult(key, find(key.id));
+  if (!earlier.ok()) return earlier.status();
+  if (!earlier->has_value()) return false;
+  *response = view(**earlier);
+  return true;
+}
+
 }  // namespace kam::interaction
 
 #endif  // KAM_SERVICES_INTERACTION_SHARED_CREATE_RETRY_H_

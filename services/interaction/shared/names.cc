@@ -4,18 +4,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_name.h"
+#include "common/api/validation.h"
 
 namespace kam::interaction {
 
-absl::StatusOr<int64_t> ParseId(absl::string_view field, absl::string_view name,
-                                absl::string_view collection) {
-  absl::StatusOr<std::vector<int64_t>> ids = common::ParseResourceName(field, name, {collection});
-  if (!ids.ok()) return ids.status();
-  return (*ids)[0];
-}
-
 absl::StatusOr<int64_t> ParseAccountName(absl::string_view field, absl::string_view name) {
-  return ParseId(field, name, "accounts");
+  return common::ParseId(field, name, "accounts");
 }
 
 std::string AccountName(int64_t id) { return absl::StrCat("accounts/", id); }
@@ -29,6 +23,13 @@ absl::StatusOr<ContactRef> ParseContactName(absl::string_view field, absl::strin
 
 std::string ContactName(int64_t account_id, int64_t contact_id) {
   return absl::StrCat("accounts/", account_id, "/contacts/", contact_id);
+}
+
+absl::Status CheckContactOf(absl::string_view field, absl::string_view contact,
+                            const ContactRef& ref, int64_t account_id, absl::string_view owner) {
+  if (ref.account_id == account_id) return absl::OkStatus();
+  return common::InvalidField(field,
+                              absl::StrCat("must be a contact of ", owner, " (got ", contact, ")"));
 }
 
 }  // namespace kam::interaction

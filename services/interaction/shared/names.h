@@ -13,10 +13,6 @@
 
 namespace kam::interaction {
 
-// "<collection>/{id}" -> id, e.g. ParseId("order.account", name, "accounts").
-absl::StatusOr<int64_t> ParseId(absl::string_view field, absl::string_view name,
-                                absl::string_view collection);
-
 // "accounts/{account}" -> id.
 absl::StatusOr<int64_t> ParseAccountName(absl::string_view field, absl::string_view name);
 std::string AccountName(int64_t id);
@@ -28,6 +24,12 @@ struct ContactRef {
 // "accounts/{account}/contacts/{contact}".
 absl::StatusOr<ContactRef> ParseContactName(absl::string_view field, absl::string_view name);
 std::string ContactName(int64_t account_id, int64_t contact_id);
+
+// OK when `ref` (parsed from `contact`) is a contact of account `account_id`;
+// otherwise INVALID_ARGUMENT "<field> must be a contact of <owner> (got
+// <contact>)".
+absl::Status CheckContactOf(absl::string_view field, absl::string_view contact,
+                            const ContactRef& ref, int64_t account_id, absl::string_view owner);
 
 }  // namespace kam::interaction
 

@@ -2,10 +2,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/base/log.h"
+#include "common/db/filter_sql.h"
+#include "common/db/queries.h"
 #include "common/db/row_reader.h"
 #include "common/db/transaction.h"
 #include "kam/interaction/v1/activity.pb.h"
-#include "services/interaction/shared/store_sql.h"
 
 namespace kam::interaction::visit_cadence {
 namespace {
@@ -73,7 +74,7 @@ absl::StatusOr<std::map<int64_t, OverdueFacts>> MySqlVisitCadenceStore::LoadOver
   std::map<int64_t, OverdueFacts> facts;
   if (account_ids.empty()) return facts;
   std::string in;
-  const std::vector<SqlValue> ids = PaddedIds(account_ids, &in);
+  const std::vector<SqlValue> ids = common::PaddedIds(account_ids, &in);
   const std::string as_of_text = common::SqlTime(as_of);
   const int64_t done = v1::ACTIVITY_STATUS_DONE;
   const int64_t planned = v1::ACTIVITY_STATUS_PLANNED;
