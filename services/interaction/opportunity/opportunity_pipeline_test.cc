@@ -8,7 +8,7 @@
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
-namespace kam::interaction {
+namespace kam::interaction::opportunity {
 namespace {
 
 using v1::OpportunityStage;
@@ -182,4 +182,4 @@ TEST(OpportunityPipelineTest, OverflowIsOutOfRange) {
 }
 
 }  // namespace
-}  // namespace kam::interaction
+}  // namespace kam::interaction::opportunity

@@ -6,7 +6,7 @@
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
-namespace kam::interaction {
+namespace kam::interaction::opportunity {
 namespace {
 
 constexpr v1::QualificationAssessment kUnknown = v1::QUALIFICATION_ASSESSMENT_UNSPECIFIED;
@@ -110,4 +110,4 @@ TEST(OpportunityQualificationTest, Validation) {
 }
 
 }  // namespace
-}  // namespace kam::interaction
+}  // namespace kam::interaction::opportunity

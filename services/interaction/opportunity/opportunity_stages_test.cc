@@ -10,7 +10,7 @@
 #include "gtest/gtest.h"
 #include "kam/interaction/v1/opportunity.pb.h"
 
-namespace kam::interaction {
+namespace kam::interaction::opportunity {
 namespace {
 
 using v1::OpportunityStage;
@@ -367,4 +367,4 @@ TEST(OpportunityStagesTest, ReopenOnlyClosedWithAReason) {
 }
 
 }  // namespace
-}  // namespace kam::interaction
+}  // namespace kam::interaction::opportunity
