@@ -119,6 +119,23 @@ absl::StatusOr<v1::Opportunity> OpportunityService::ChangeOpportunity(
   return result;
 }
 
+absl::Status OpportunityService::RecordStageMove(
+    const Ctx& ctx, absl::string_view context, int64_t id, absl::string_view etag, absl::Time now,
+    absl::FunctionRef<absl::Status(const v1::Opportunity&, v1::OpportunityStageMove*)> plan,
+    absl::FunctionRef<void(v1::Opportunity&, const v1::OpportunityStageMove&)> apply,
+    v1::Opportunity* opportunity, v1::OpportunityStageMove* move) {
+  auto change = [&](OpportunityTx& tx, StoredOpportunity& row) -> absl::Status {
+    v1::Opportunity& o = row.opportunity;
+    if (o.has_delete_time()) return Deleted(o);
+    *move = MoveFrom(o, v1::OPPORTUNITY_STAGE_MOVE_KIND_UNSPECIFIED, ctx, now);
+    if (absl::Status s = plan(o, move); !s.ok()) return s;
+    if (absl::Status s = tx.InsertMove(row.id, move); !s.ok()) return s;
+    apply(o, *move);
+    return absl::OkStatus();
+  };
+  return Answer(ChangeOpportunity(context, id, etag, now, change), opportunity);
+}
+
 // --- standard methods ---------------------------------------------------------------
 
 absl::Status OpportunityService::CreateOpportunity(const Ctx& ctx,
@@ -300,39 +317,36 @@ absl::Status OpportunityService::UpdateOpportunity(const Ctx& ctx,
 absl::Status OpportunityService::DeleteOpportunity(const Ctx&,
                                                    const v1::DeleteOpportunityRequest& request,
                                                    v1::Opportunity* response) {
-  absl::StatusOr<int64_t> id = ParseOpportunityName("name", request.name());
-  if (!id.ok()) return id.status();
-  const absl::Time now = common::NowMicros();
-  auto change = [&](OpportunityTx&, StoredOpportunity& row) -> absl::Status {
-    v1::Opportunity& o = row.opportunity;
-    if (o.has_delete_time()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("opportunity ", o.name(), " is already deleted"));
-    }
-    *o.mutable_delete_time() = common::ToProtoTimestamp(now);
-    return absl::OkStatus();
-  };
-  return Answer(ChangeOpportunity("deleting opportunity", *id, request.etag(), now, change),
-                response);
+  return SetDeleted(request.name(), request.etag(), /*deleted=*/true, response);
 }
 
 absl::Status OpportunityService::UndeleteOpportunity(const Ctx&,
                                                      const v1::UndeleteOpportunityRequest& request,
                                                      v1::Opportunity* response) {
-  absl::StatusOr<int64_t> id = ParseOpportunityName("name", request.name());
+  return SetDeleted(request.name(), request.etag(), /*deleted=*/false, response);
+}
+
+absl::Status OpportunityService::SetDeleted(absl::string_view name, absl::string_view etag,
+                                            bool deleted, v1::Opportunity* response) {
+  absl::StatusOr<int64_t> id = ParseOpportunityName("name", name);
   if (!id.ok()) return id.status();
+  const absl::Time now = common::NowMicros();
   auto change = [&](OpportunityTx&, StoredOpportunity& row) -> absl::Status {
     v1::Opportunity& o = row.opportunity;
-    if (!o.has_delete_time()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("opportunity ", o.name(), " is not deleted"));
+    if (o.has_delete_time() == deleted) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "opportunity ", o.name(), deleted ? " is already deleted" : " is not deleted"));
     }
-    o.clear_delete_time();
+    if (deleted) {
+      *o.mutable_delete_time() = common::ToProtoTimestamp(now);
+    } else {
+      o.clear_delete_time();
+    }
     return absl::OkStatus();
   };
-  return Answer(
-      ChangeOpportunity("undeleting opportunity", *id, request.etag(), common::NowMicros(), change),
-      response);
+  return Answer(ChangeOpportunity(deleted ? "deleting opportunity" : "undeleting opportunity", *id,
+                                  etag, now, change),
+                response);
 }
 
 // --- stage moves --------------------------------------------------------------------
@@ -345,25 +359,22 @@ absl::Status OpportunityService::MoveOpportunityStage(
   if (absl::Status s = ValidateStageMoveRequest(request.to_stage(), request.reason()); !s.ok()) {
     return s;
   }
-  const absl::Time now = common::NowMicros();
-  v1::OpportunityStageMove* move = response->mutable_move();
-  auto change = [&](OpportunityTx& tx, StoredOpportunity& row) -> absl::Status {
-    v1::Opportunity& o = row.opportunity;
-    if (o.has_delete_time()) return Deleted(o);
+  auto plan = [&](const v1::Opportunity& o, v1::OpportunityStageMove* move) -> absl::Status {
     absl::StatusOr<OpportunityStagePlan> plan =
         CheckOpportunityStageMove(o, request.to_stage(), request.reason());
     if (!plan.ok()) return plan.status();
-    *move = MoveFrom(o, plan->kind, ctx, now);
+    move->set_kind(plan->kind);
     move->set_to_stage(request.to_stage());
     for (v1::OpportunityStage stage : plan->skipped) move->add_skipped_stages(stage);
     move->set_reason(request.reason());
-    if (absl::Status s = tx.InsertMove(row.id, move); !s.ok()) return s;
-    o.set_stage(request.to_stage());
-    *o.mutable_stage_update_time() = move->move_time();
     return absl::OkStatus();
   };
-  return Answer(ChangeOpportunity("moving opportunity stage", *id, request.etag(), now, change),
-                response->mutable_opportunity());
+  auto apply = [&](v1::Opportunity& o, const v1::OpportunityStageMove& move) {
+    o.set_stage(request.to_stage());
+    *o.mutable_stage_update_time() = move.move_time();
+  };
+  return RecordStageMove(ctx, "moving opportunity stage", *id, request.etag(), common::NowMicros(),
+                         plan, apply, response->mutable_opportunity(), response->mutable_move());
 }
 
 absl::Status OpportunityService::CloseOpportunity(const Ctx& ctx,
@@ -387,23 +398,21 @@ absl::Status OpportunityService::CloseOpportunity(const Ctx& ctx,
     }
   }
   const bool won = request.outcome() == v1::OPPORTUNITY_STATE_WON;
-  v1::OpportunityStageMove* move = response->mutable_move();
-  auto change = [&](OpportunityTx& tx, StoredOpportunity& row) -> absl::Status {
-    v1::Opportunity& o = row.opportunity;
-    if (o.has_delete_time()) return Deleted(o);
+  auto plan = [&](const v1::Opportunity& o, v1::OpportunityStageMove* move) -> absl::Status {
     if (absl::Status s = CheckOpportunityClose(o, request); !s.ok()) return s;
     if (close_time < common::FromProtoTimestamp(o.create_time())) {
       return common::InvalidField("close_time",
                                   "must not be before the opportunity was created");
     }
-    *move = MoveFrom(
-        o, won ? v1::OPPORTUNITY_STAGE_MOVE_KIND_WON : v1::OPPORTUNITY_STAGE_MOVE_KIND_LOST, ctx,
-        now);
+    move->set_kind(won ? v1::OPPORTUNITY_STAGE_MOVE_KIND_WON
+                       : v1::OPPORTUNITY_STAGE_MOVE_KIND_LOST);
     move->set_to_state(request.outcome());
     move->set_reason(request.reason());
     move->set_lost_reason(request.lost_reason());
     move->set_lost_to(request.lost_to());
-    if (absl::Status s = tx.InsertMove(row.id, move); !s.ok()) return s;
+    return absl::OkStatus();
+  };
+  auto apply = [&](v1::Opportunity& o, const v1::OpportunityStageMove&) {
     o.set_state(request.outcome());
     if (won) {
       o.set_won_reason(request.reason());
@@ -413,10 +422,9 @@ absl::Status OpportunityService::CloseOpportunity(const Ctx& ctx,
       o.set_lost_to(request.lost_to());
     }
     *o.mutable_close_time() = common::ToProtoTimestamp(close_time);
-    return absl::OkStatus();
   };
-  return Answer(ChangeOpportunity("closing opportunity", *id, request.etag(), now, change),
-                response->mutable_opportunity());
+  return RecordStageMove(ctx, "closing opportunity", *id, request.etag(), now, plan, apply,
+                         response->mutable_opportunity(), response->mutable_move());
 }
 
 absl::Status OpportunityService::ReopenOpportunity(const Ctx& ctx,
@@ -424,26 +432,23 @@ absl::Status OpportunityService::ReopenOpportunity(const Ctx& ctx,
                                                    v1::ReopenOpportunityResponse* response) {
   absl::StatusOr<int64_t> id = ParseOpportunityName("name", request.name());
   if (!id.ok()) return id.status();
-  const absl::Time now = common::NowMicros();
-  v1::OpportunityStageMove* move = response->mutable_move();
-  auto change = [&](OpportunityTx& tx, StoredOpportunity& row) -> absl::Status {
-    v1::Opportunity& o = row.opportunity;
-    if (o.has_delete_time()) return Deleted(o);
+  auto plan = [&](const v1::Opportunity& o, v1::OpportunityStageMove* move) -> absl::Status {
     if (absl::Status s = CheckOpportunityReopen(o, request.reason()); !s.ok()) return s;
-    *move = MoveFrom(o, v1::OPPORTUNITY_STAGE_MOVE_KIND_REOPENED, ctx, now);
+    move->set_kind(v1::OPPORTUNITY_STAGE_MOVE_KIND_REOPENED);
     move->set_to_state(v1::OPPORTUNITY_STATE_OPEN);
     move->set_reason(request.reason());
-    if (absl::Status s = tx.InsertMove(row.id, move); !s.ok()) return s;
+    return absl::OkStatus();
+  };
+  auto apply = [](v1::Opportunity& o, const v1::OpportunityStageMove&) {
     o.set_state(v1::OPPORTUNITY_STATE_OPEN);
     o.clear_won_reason();
     o.clear_lost_reason();
     o.clear_lost_reason_detail();
     o.clear_lost_to();
     o.clear_close_time();
-    return absl::OkStatus();
   };
-  return Answer(ChangeOpportunity("reopening opportunity", *id, request.etag(), now, change),
-                response->mutable_opportunity());
+  return RecordStageMove(ctx, "reopening opportunity", *id, request.etag(), common::NowMicros(),
+                         plan, apply, response->mutable_opportunity(), response->mutable_move());
 }
 
 absl::Status OpportunityService::ListOpportunityStageHistory(

@@ -71,6 +71,23 @@ class OpportunityService final {
       absl::string_view context, int64_t id, absl::string_view etag, absl::Time now,
       absl::FunctionRef<absl::Status(OpportunityTx&, StoredOpportunity&)> change);
 
+  // DeleteOpportunity (`deleted`) and UndeleteOpportunity: sets or clears
+  // delete_time; FAILED_PRECONDITION when it is so already.
+  absl::Status SetDeleted(absl::string_view name, absl::string_view etag, bool deleted,
+                          v1::Opportunity* response);
+
+  // A change of stage or state (MoveOpportunityStage, CloseOpportunity,
+  // ReopenOpportunity) and its history row, in one ChangeOpportunity: a
+  // deleted opportunity is FAILED_PRECONDITION; `plan` checks the change and
+  // fills in the history row (which starts as the opportunity is now, by
+  // ctx.actor at `now`), the row is recorded, and `apply` changes the
+  // opportunity. Both go to `*opportunity` and `*move`.
+  absl::Status RecordStageMove(
+      const Ctx& ctx, absl::string_view context, int64_t id, absl::string_view etag, absl::Time now,
+      absl::FunctionRef<absl::Status(const v1::Opportunity&, v1::OpportunityStageMove*)> plan,
+      absl::FunctionRef<void(v1::Opportunity&, const v1::OpportunityStageMove&)> apply,
+      v1::Opportunity* opportunity, v1::OpportunityStageMove* move);
+
   v1::OpportunityService::Service service_;
   OpportunityStore* store_;
   AccountClient* accounts_;

@@ -20,6 +20,11 @@ namespace {
 
 using google::protobuf::util::MessageDifferencer;
 
+template <typename T>
+struct NotDeduced {
+  using type = T;
+};
+
 class OpportunityServiceTest : public ::testing::Test {
  protected:
   OpportunityServiceTest() { accounts_.PutAccount(7, "EUR"); }
@@ -47,6 +52,22 @@ class OpportunityServiceTest : public ::testing::Test {
     request.mutable_opportunity()->set_title("Rollout 2028");
     request.mutable_update_mask()->add_paths("title");
     return service_.UpdateOpportunity(ctx_, request, out);
+  }
+
+  // `method` on opportunity `name` as read at `etag`; `fill` adds the rest
+  // of the request.
+  template <typename Request, typename Response>
+  absl::Status Change(
+      absl::Status (OpportunityService::*method)(const common::CallContext&, const Request&,
+                                                 Response*),
+      const std::string& name, const std::string& etag,
+      const typename NotDeduced<std::function<void(Request&)>>::type& fill = nullptr) {
+    Request request;
+    request.set_name(name);
+    request.set_etag(etag);
+    if (fill) fill(request);
+    Response response;
+    return (service_.*method)(ctx_, request, &response);
   }
 
   size_t Stored() const { return store_.Opportunities().size(); }
@@ -129,32 +150,31 @@ TEST_F(OpportunityServiceTest, EveryChangeWithAStaleEtagIsAbortedAndChangesNothi
          return Retitle(*created, stale, &out);
        }},
       {"DeleteOpportunity",
-       [&] {
-         v1::DeleteOpportunityRequest request;
-         request.set_name(name);
-         request.set_etag(stale);
-         v1::Opportunity out;
-         return service_.DeleteOpportunity(ctx_, request, &out);
-       }},
+       [&] { return Change(&OpportunityService::DeleteOpportunity, name, stale); }},
+      {"UndeleteOpportunity",
+       [&] { return Change(&OpportunityService::UndeleteOpportunity, name, stale); }},
       {"MoveOpportunityStage",
        [&] {
-         v1::MoveOpportunityStageRequest request;
-         request.set_name(name);
-         request.set_etag(stale);
-         request.set_to_stage(v1::OPPORTUNITY_STAGE_PROJECT_INITIATION);
-         v1::MoveOpportunityStageResponse out;
-         return service_.MoveOpportunityStage(ctx_, request, &out);
+         return Change(&OpportunityService::MoveOpportunityStage, name, stale,
+                       [](v1::MoveOpportunityStageRequest& request) {
+                         request.set_to_stage(v1::OPPORTUNITY_STAGE_PROJECT_INITIATION);
+                       });
        }},
       {"CloseOpportunity",
        [&] {
-         v1::CloseOpportunityRequest request;
-         request.set_name(name);
-         request.set_etag(stale);
-         request.set_outcome(v1::OPPORTUNITY_STATE_LOST);
-         request.set_reason("the customer chose another supplier");
-         request.set_lost_reason(v1::OPPORTUNITY_LOST_REASON_NO_DECISION);
-         v1::CloseOpportunityResponse out;
-         return service_.CloseOpportunity(ctx_, request, &out);
+         return Change(&OpportunityService::CloseOpportunity, name, stale,
+                       [](v1::CloseOpportunityRequest& request) {
+                         request.set_outcome(v1::OPPORTUNITY_STATE_LOST);
+                         request.set_reason("the customer bought nothing");
+                         request.set_lost_reason(v1::OPPORTUNITY_LOST_REASON_NO_DECISION);
+                       });
+       }},
+      {"ReopenOpportunity",
+       [&] {
+         return Change(&OpportunityService::ReopenOpportunity, name, stale,
+                       [](v1::ReopenOpportunityRequest& request) {
+                         request.set_reason("the customer came back");
+                       });
        }},
   };
   for (const auto& [method, call] : changes) {
