@@ -38,6 +38,10 @@
 
 namespace kam::interaction::billing {
 
+// The row a create request id made, with that request's fingerprint.
+template <typename Row>
+using FoundByRequest = absl::StatusOr<std::optional<common::CreatedByRequest<Row>>>;
+
 // An order row; `order` has every field filled, name and etag included.
 struct StoredOrder {
   int64_t id = 0;
@@ -60,10 +64,6 @@ struct StoredPayment {
   int64_t account_id = 0;
   v1::Payment payment;  // with its allocations
 };
-
-// The row a create request id made, with that request's fingerprint.
-template <typename Row>
-using FoundByRequest = absl::StatusOr<std::optional<common::CreatedByRequest<Row>>>;
 
 class BillingTx {
  public:

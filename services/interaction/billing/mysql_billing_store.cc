@@ -8,8 +8,10 @@
 #include <map>
 #include <utility>
 
+#include "absl/numeric/bits.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/api/etag.h"
 #include "common/api/resource_name.h"
 #include "common/db/filter_sql.h"
@@ -565,14 +567,9 @@ MySqlBillingStore::MySqlBillingStore(common::ConnectionPool* pool)
 
 std::vector<SqlValue> MySqlBillingStore::PaddedIds(const std::vector<int64_t>& ids,
                                                    std::string* placeholders) {
-  size_t size = 1;
-  while (size < ids.size()) size *= 2;
-  std::vector<SqlValue> values;
-  values.reserve(size);
-  for (int64_t id : ids) values.emplace_back(id);
-  while (values.size() < size) values.emplace_back(ids.back());
-  *placeholders = "?";
-  for (size_t i = 1; i < size; ++i) placeholders->append(",?");
+  std::vector<SqlValue> values(ids.begin(), ids.end());
+  values.resize(absl::bit_ceil(ids.size()), SqlValue(ids.back()));
+  *placeholders = absl::StrJoin(std::vector<absl::string_view>(values.size(), "?"), ",");
   return values;
 }
 

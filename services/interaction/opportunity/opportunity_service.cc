@@ -64,10 +64,10 @@ v1::OpportunityStageProbabilities ProbabilitiesResource(const StoredStageProbabi
   return out;
 }
 
-// The changed opportunity into `*response`, or the error.
-absl::Status Answer(absl::StatusOr<v1::Opportunity> changed, v1::Opportunity* response) {
-  if (!changed.ok()) return changed.status();
-  *response = *std::move(changed);
+// The opportunity of `row` into `*response`, or the error.
+absl::Status Answer(absl::StatusOr<StoredOpportunity> row, v1::Opportunity* response) {
+  if (!row.ok()) return row.status();
+  *response = std::move(row->opportunity);
   return absl::OkStatus();
 }
 
@@ -99,10 +99,10 @@ absl::StatusOr<kam::account::v1::Account> OpportunityService::LiveAccount(
   return account;
 }
 
-absl::StatusOr<v1::Opportunity> OpportunityService::ChangeOpportunity(
+absl::StatusOr<StoredOpportunity> OpportunityService::ChangeOpportunity(
     absl::string_view context, int64_t id, absl::string_view etag, absl::Time now,
     absl::FunctionRef<absl::Status(OpportunityTx&, StoredOpportunity&)> change) {
-  v1::Opportunity result;
+  StoredOpportunity result;
   absl::Status status = store_->Transact(context, [&](OpportunityTx& tx) -> absl::Status {
     absl::StatusOr<StoredOpportunity> row = tx.Lock(id);
     if (!row.ok()) return row.status();
@@ -112,7 +112,7 @@ absl::StatusOr<v1::Opportunity> OpportunityService::ChangeOpportunity(
     if (absl::Status s = change(tx, *row); !s.ok()) return s;
     common::StampWrite(&row->version, &row->opportunity, now);
     if (absl::Status s = tx.Write(*row); !s.ok()) return s;
-    result = std::move(row->opportunity);
+    result = *std::move(row);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -233,10 +233,7 @@ absl::Status OpportunityService::GetOpportunity(const Ctx&,
                                                 v1::Opportunity* response) {
   absl::StatusOr<int64_t> id = ParseOpportunityName("name", request.name());
   if (!id.ok()) return id.status();
-  absl::StatusOr<StoredOpportunity> row = store_->Get(*id);
-  if (!row.ok()) return row.status();
-  *response = std::move(row->opportunity);
-  return absl::OkStatus();
+  return Answer(store_->Get(*id), response);
 }
 
 absl::Status OpportunityService::ListOpportunities(const Ctx&,

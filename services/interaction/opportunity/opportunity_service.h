@@ -67,7 +67,7 @@ class OpportunityService final {
   // Changes opportunity `id` in one transaction: locks it, checks `etag`
   // (ABORTED when stale), lets `change` edit it (its error rolls back), then
   // writes it at its next version (StampWrite) and returns it as written.
-  absl::StatusOr<v1::Opportunity> ChangeOpportunity(
+  absl::StatusOr<StoredOpportunity> ChangeOpportunity(
       absl::string_view context, int64_t id, absl::string_view etag, absl::Time now,
       absl::FunctionRef<absl::Status(OpportunityTx&, StoredOpportunity&)> change);
 

@@ -33,21 +33,6 @@
 
 namespace kam::interaction::opportunity {
 
-// An opportunity row. `opportunity` has every field filled (name, etag,
-// derived and effective class, all six judgements and milestones).
-struct StoredOpportunity {
-  int64_t id = 0;
-  int64_t account_id = 0;
-  int64_t version = 0;
-  v1::Opportunity opportunity;
-};
-
-// A row of an opportunity's stage history (its name filled).
-struct StoredStageMove {
-  int64_t id = 0;
-  v1::OpportunityStageMove move;
-};
-
 // The stage probability table with its version (for the etag).
 struct StoredStageProbabilities {
   StageProbabilityPercents percents{};
@@ -68,6 +53,21 @@ struct PipelineScope {
 struct PipelineSums {
   StoredStageProbabilities table;
   std::vector<PipelineGroup> groups;
+};
+
+// An opportunity row. `opportunity` has every field filled (name, etag,
+// derived and effective class, all six judgements and milestones).
+struct StoredOpportunity {
+  int64_t id = 0;
+  int64_t account_id = 0;
+  int64_t version = 0;
+  v1::Opportunity opportunity;
+};
+
+// A row of an opportunity's stage history (its name filled).
+struct StoredStageMove {
+  int64_t id = 0;
+  v1::OpportunityStageMove move;
 };
 
 class OpportunityTx {
