@@ -3,9 +3,9 @@
 // kam.interaction.v1.BillingService (protos/kam/interaction/v1/billing.proto).
 #include <memory>
 
-#include "services/interaction/shared/area.h"
 #include "services/interaction/billing/billing_service.h"
-#include "services/interaction/billing/billing_store.h"
+#include "services/interaction/billing/mysql_billing_store.h"
+#include "services/interaction/shared/area.h"
 
 namespace kam::interaction {
 namespace {
@@ -18,7 +18,7 @@ class BillingArea final : public Area {
   void Register(common::GrpcServer& server) override { service_.Register(server); }
 
  private:
-  billing::BillingStore store_;
+  billing::MySqlBillingStore store_;
   billing::BillingService service_;
 };
 

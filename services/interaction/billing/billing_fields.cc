@@ -32,6 +32,15 @@ absl::StatusOr<AccountTerms> TermsOf(const account::v1::Account& account) {
   return terms;
 }
 
+std::string AccountName(int64_t id) { return absl::StrCat("accounts/", id); }
+
+type::Money MoneyOf(const std::string& currency_code, int64_t minor_units) {
+  type::Money money;
+  money.set_currency_code(currency_code);
+  money.set_minor_units(minor_units);
+  return money;
+}
+
 absl::StatusOr<int64_t> ParseId(absl::string_view field, absl::string_view name,
                                 absl::string_view collection) {
   absl::StatusOr<std::vector<int64_t>> ids = common::ParseResourceName(field, name, {collection});
@@ -74,18 +83,43 @@ absl::StatusOr<absl::Time> TimeOrNow(absl::string_view field, bool present,
   return t;
 }
 
+namespace {
+
+// "<resource>.cost": 0 or more, in the currency of "<resource>.amount".
+absl::Status CheckCost(absl::string_view resource, const type::Money& cost,
+                       const type::Money& amount) {
+  const std::string field = absl::StrCat(resource, ".cost");
+  if (absl::Status s = CheckMoneyShape(field, cost, 0); !s.ok()) return s;
+  if (cost.currency_code() == amount.currency_code()) return absl::OkStatus();
+  return common::InvalidField(absl::StrCat(field, ".currency_code"),
+                              absl::StrCat("must be the currency of ", resource, ".amount"));
+}
+
+absl::Status CheckDescription(absl::string_view resource, const std::string& description) {
+  return common::CheckText(absl::StrCat(resource, ".description"), description, kMaxBillingText,
+                           /*multiline=*/true);
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> ParseStatusChange(absl::string_view name, absl::string_view collection,
+                                          absl::string_view reason) {
+  absl::StatusOr<int64_t> id = ParseId("name", name, collection);
+  if (!id.ok()) return id.status();
+  if (absl::Status s = common::CheckText("reason", reason, kMaxBillingText, /*multiline=*/true);
+      !s.ok()) {
+    return s;
+  }
+  return id;
+}
+
 absl::Status ValidateOrderFields(const v1::Order& order) {
   if (!order.has_amount()) return common::InvalidField("order.amount", "is required");
   if (absl::Status s = CheckMoneyShape("order.amount", order.amount(), 1); !s.ok()) return s;
   if (order.has_cost()) {
-    if (absl::Status s = CheckMoneyShape("order.cost", order.cost(), 0); !s.ok()) return s;
-    if (order.cost().currency_code() != order.amount().currency_code()) {
-      return common::InvalidField("order.cost.currency_code",
-                                  "must be the currency of order.amount");
-    }
+    if (absl::Status s = CheckCost("order", order.cost(), order.amount()); !s.ok()) return s;
   }
-  return common::CheckText("order.description", order.description(), kMaxBillingText,
-                           /*multiline=*/true);
+  return CheckDescription("order", order.description());
 }
 
 absl::Status ValidateInvoiceFields(const v1::Invoice& invoice) {
@@ -101,14 +135,11 @@ absl::Status ValidateInvoiceFields(const v1::Invoice& invoice) {
                                   "must not be set when invoicing an order (the order's cost "
                                   "is used)");
     }
-    if (absl::Status s = CheckMoneyShape("invoice.cost", invoice.cost(), 0); !s.ok()) return s;
-    if (invoice.cost().currency_code() != invoice.amount().currency_code()) {
-      return common::InvalidField("invoice.cost.currency_code",
-                                  "must be the currency of invoice.amount");
+    if (absl::Status s = CheckCost("invoice", invoice.cost(), invoice.amount()); !s.ok()) {
+      return s;
     }
   }
-  return common::CheckText("invoice.description", invoice.description(), kMaxBillingText,
-                           /*multiline=*/true);
+  return CheckDescription("invoice", invoice.description());
 }
 
 absl::Status ValidatePaymentFields(const v1::Payment& payment) {

@@ -45,6 +45,12 @@ absl::StatusOr<AccountTerms> TermsOf(const account::v1::Account& account);
 // FAILED_PRECONDITION when `account` is soft-deleted: it takes no writes.
 absl::Status CheckAccountLive(const account::v1::Account& account);
 
+// "accounts/{id}".
+std::string AccountName(int64_t id);
+
+// `minor_units` of `currency_code`.
+type::Money MoneyOf(const std::string& currency_code, int64_t minor_units);
+
 // The id in "<collection>/{id}"; INVALID_ARGUMENT naming `field`.
 absl::StatusOr<int64_t> ParseId(absl::string_view field, absl::string_view name,
                                 absl::string_view collection);
@@ -65,6 +71,11 @@ absl::Status CheckCurrency(absl::string_view field, const type::Money& money,
 // keeps, so a returned value equals a later read).
 absl::StatusOr<absl::Time> TimeOrNow(absl::string_view field, bool present,
                                      const google::protobuf::Timestamp& time, absl::Time now);
+
+// The id of CancelOrder's or VoidInvoice's `name` ("<collection>/{id}"),
+// given a valid `reason` (at most kMaxBillingText characters, lines allowed).
+absl::StatusOr<int64_t> ParseStatusChange(absl::string_view name, absl::string_view collection,
+                                          absl::string_view reason);
 
 // The caller's fields of a new order (prefix "order."): amount required and
 // > 0, cost >= 0 when set, description. The account name and order_time are

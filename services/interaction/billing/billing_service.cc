@@ -1,3 +1,6 @@
+// BillingService: registration, orders (CreateOrder, GetOrder, ListOrders,
+// UpdateOrder, CancelOrder) and invoices (CreateInvoice, GetInvoice,
+// ListInvoices, VoidInvoice).
 #include "services/interaction/billing/billing_service.h"
 
 #include <algorithm>
@@ -6,39 +9,58 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/etag.h"
 #include "common/api/field_mask.h"
-#include "common/api/filter.h"
-#include "common/api/page_token.h"
+#include "common/api/list_request.h"
 #include "common/api/validation.h"
-#include "common/base/fingerprint.h"
 #include "common/base/proto_time.h"
 #include "common/server/service_methods.h"
-#include "services/interaction/billing/billing_service_util.h"
 #include "services/interaction/billing/credit_check.h"
 #include "services/interaction/billing/receivables_aging.h"
 
 namespace kam::interaction::billing {
 namespace {
 
-using common::CallContext;
+const std::string& OrderStatusName(v1::OrderStatus status) { return v1::OrderStatus_Name(status); }
 
-// Every write of an order: a new version, etag and update time.
-void Touch(StoredOrder& row, absl::Time now) {
-  ++row.version;
-  *row.order.mutable_update_time() = common::ToProtoTimestamp(now);
-  row.order.set_etag(common::MakeEtag(row.order.name(), row.version));
+// The credit check of a write that adds `amount` to the account's exposure,
+// on the open totals read under the account's lock.
+absl::Status CheckCreditInTx(BillingTx& tx, int64_t account_id, const AccountTerms& terms,
+                             absl::string_view what, int64_t amount) {
+  absl::StatusOr<std::vector<OpenTotals>> totals = tx.OpenTotalsOf(account_id);
+  if (!totals.ok()) return totals.status();
+  return CheckCredit(AccountName(account_id), what, terms.currency_code, terms.credit_limit,
+                     *totals, amount);
 }
 
-void Touch(StoredInvoice& row, absl::Time now) {
-  ++row.version;
-  *row.invoice.mutable_update_time() = common::ToProtoTimestamp(now);
-  row.invoice.set_etag(common::MakeEtag(row.invoice.name(), row.version));
+// Writes a changed order at its next version (update time and etag with it).
+absl::Status WriteOrderAt(BillingTx& tx, StoredOrder& row, absl::Time now) {
+  common::StampWrite(&row.version, &row.order, now);
+  return tx.WriteOrder(row);
 }
 
-std::string AccountName(int64_t id) { return absl::StrCat("accounts/", id); }
-
-const std::string& OrderStatusName(v1::OrderStatus status) {
-  return v1::OrderStatus_Name(status);
+// FAILED_PRECONDITION unless order `o` can be invoiced now: OPEN, and in
+// the account's credit currency `currency_code`.
+absl::Status CheckInvoiceable(const v1::Order& o, const std::string& currency_code) {
+  if (o.status() == v1::ORDER_STATUS_INVOICED) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("order ", o.name(), " is already invoiced (", o.invoice(), ")"));
+  }
+  if (o.status() != v1::ORDER_STATUS_OPEN) {
+    return absl::FailedPreconditionError(absl::StrCat("order ", o.name(), " is ",
+                                                      OrderStatusName(o.status()),
+                                                      "; only an OPEN order can be invoiced"));
+  }
+  if (o.amount().currency_code() != currency_code) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("order ", o.name(), " is in ", o.amount().currency_code(),
+                     " but the account's credit currency is now ", currency_code));
+  }
+  return absl::OkStatus();
 }
+
+constexpr CreateKind<StoredOrder, v1::Order> kOrders{
+    &BillingStore::FindOrderByRequest, &BillingTx::OrderRequestUsed, &StoredOrder::order};
+constexpr CreateKind<StoredInvoice, v1::Invoice> kInvoices{
+    &BillingStore::FindInvoiceByRequest, &BillingTx::InvoiceRequestUsed, &StoredInvoice::invoice};
 
 }  // namespace
 
@@ -53,10 +75,29 @@ void BillingService::Register(common::GrpcServer& server) {
 }
 
 absl::StatusOr<AccountTerms> BillingService::TermsForWrite(const Ctx& ctx, int64_t account_id) {
-  absl::StatusOr<account::v1::Account> account = accounts_->GetAccount(AccountName(account_id), &ctx);
+  absl::StatusOr<account::v1::Account> account =
+      accounts_->GetAccount(AccountName(account_id), &ctx);
   if (!account.ok()) return account.status();
   if (absl::Status s = CheckAccountLive(*account); !s.ok()) return s;
   return TermsOf(*account);
+}
+
+absl::Status BillingService::ChangeOrder(
+    absl::string_view context, int64_t account_id, int64_t id, absl::string_view etag,
+    absl::FunctionRef<absl::Status(BillingTx&, StoredOrder&)> change, v1::Order* response) {
+  const absl::Time now = common::NowMicros();
+  return store_->Transact(context, [&](BillingTx& tx) -> absl::Status {
+    if (absl::Status s = tx.LockAccount(account_id); !s.ok()) return s;
+    absl::StatusOr<StoredOrder> row = tx.LockOrder(id);
+    if (!row.ok()) return row.status();
+    if (absl::Status s = common::CheckEtag(row->order.name(), row->version, etag); !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = change(tx, *row); !s.ok()) return s;
+    if (absl::Status s = WriteOrderAt(tx, *row, now); !s.ok()) return s;
+    *response = std::move(row->order);
+    return absl::OkStatus();
+  });
 }
 
 // --- orders ---------------------------------------------------------------
@@ -65,8 +106,8 @@ absl::Status BillingService::CreateOrder(const Ctx& ctx, const v1::CreateOrderRe
                                          v1::Order* response) {
   if (!request.has_order()) return common::InvalidField("order", "is required");
   const v1::Order& in = request.order();
-  const std::string& request_id = request.request_id();
-  if (absl::Status s = common::CheckRequestId("request_id", request_id); !s.ok()) return s;
+  absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "CreateOrder");
+  if (!key.ok()) return key.status();
   absl::StatusOr<int64_t> account_id = ParseId("order.account", in.account(), "accounts");
   if (!account_id.ok()) return account_id.status();
   if (absl::Status s = ValidateOrderFields(in); !s.ok()) return s;
@@ -74,22 +115,8 @@ absl::Status BillingService::CreateOrder(const Ctx& ctx, const v1::CreateOrderRe
   absl::StatusOr<absl::Time> order_time =
       TimeOrNow("order.order_time", in.has_order_time(), in.order_time(), now);
   if (!order_time.ok()) return order_time.status();
-  const std::string request_hash = RequestHash(request);
-
-  // A retry gets the first result before anything else is asked: even with
-  // the account service down or the credit used up since.
-  auto first_result = [&]() -> absl::StatusOr<bool> {
-    if (request_id.empty()) return false;
-    absl::StatusOr<std::optional<BillingCreated<StoredOrder>>> first =
-        store_->FindOrderByRequest(request_id);
-    if (!first.ok()) return first.status();
-    if (!first->has_value()) return false;
-    if ((*first)->request_hash != request_hash) return RequestIdReused(request_id, "CreateOrder");
-    *response = std::move((*first)->row.order);
-    return true;
-  };
-  absl::StatusOr<bool> retried = first_result();
-  if (!retried.ok() || *retried) return retried.status();
+  absl::StatusOr<bool> answered = AnsweredBefore(*key, kOrders, response);
+  if (!answered.ok() || *answered) return answered.status();
 
   absl::StatusOr<AccountTerms> terms = TermsForWrite(ctx, *account_id);
   if (!terms.ok()) return terms.status();
@@ -107,77 +134,43 @@ absl::Status BillingService::CreateOrder(const Ctx& ctx, const v1::CreateOrderRe
   StoredOrder row;
   row.id = *id;
   row.account_id = *account_id;
-  row.version = 1;
   v1::Order& o = row.order;
   o.set_name(absl::StrCat("orders/", row.id));
   o.set_account(AccountName(row.account_id));
   *o.mutable_amount() = in.amount();
-  o.mutable_cost()->set_currency_code(terms->currency_code);
-  o.mutable_cost()->set_minor_units(in.cost().minor_units());
+  *o.mutable_cost() = MoneyOf(terms->currency_code, in.cost().minor_units());
   o.set_description(in.description());
   o.set_status(v1::ORDER_STATUS_OPEN);
   *o.mutable_order_time() = common::ToProtoTimestamp(*order_time);
   o.set_actor(ctx.actor);
-  *o.mutable_create_time() = common::ToProtoTimestamp(now);
-  *o.mutable_update_time() = o.create_time();
-  o.set_etag(common::MakeEtag(o.name(), row.version));
+  common::StampCreate(&row.version, &o, now);
 
-  BillingInsert outcome = BillingInsert::kInserted;
-  absl::Status status = store_->Transact("creating order", [&](BillingTx& tx) {
-    tx.LockAccount(row.account_id);
-    outcome = BillingInsert::kInserted;
-    // A concurrent retry that committed while this call waited for the lock.
-    if (!request_id.empty() && tx.OrderRequestUsed(request_id)) {
-      outcome = BillingInsert::kDuplicateRequest;
-      return absl::OkStatus();
-    }
-    if (absl::Status s = CheckCredit(o.account(), "order", terms->currency_code,
-                                     terms->credit_limit, tx.OpenTotalsOf(row.account_id),
-                                     o.amount().minor_units());
+  auto insert = [&](BillingTx& tx) -> absl::StatusOr<common::InsertOutcome> {
+    if (absl::Status s =
+            CheckCreditInTx(tx, row.account_id, *terms, "order", o.amount().minor_units());
         !s.ok()) {
       return s;
     }
-    outcome = tx.InsertOrder(row, request_id, request_hash);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  if (outcome == BillingInsert::kDuplicateRequest) {
-    absl::StatusOr<bool> found = first_result();
-    if (!found.ok()) return found.status();
-    if (!*found) return ConcurrentRetryRolledBack();
-    return absl::OkStatus();
-  }
-  *response = std::move(row.order);
-  return absl::OkStatus();
+    return tx.InsertOrder(row, *key);
+  };
+  return InsertOnce("creating order", *key, row.account_id, kOrders, insert, row, response);
 }
 
 absl::Status BillingService::GetOrder(const Ctx&, const v1::GetOrderRequest& request,
                                       v1::Order* response) {
-  absl::StatusOr<int64_t> id = ParseId("name", request.name(), "orders");
-  if (!id.ok()) return id.status();
-  absl::StatusOr<StoredOrder> row = store_->GetOrder(*id);
-  if (!row.ok()) return row.status();
-  *response = std::move(row->order);
-  return absl::OkStatus();
+  return GetRow(request.name(), "orders", &BillingStore::GetOrder, &StoredOrder::order, response);
 }
 
 absl::Status BillingService::ListOrders(const Ctx&, const v1::ListOrdersRequest& request,
                                         v1::ListOrdersResponse* response) {
-  absl::StatusOr<int> limit = common::ResolvePageSize(request.page_size());
-  if (!limit.ok()) return limit.status();
-  absl::StatusOr<common::FilterNode> filter = common::ParseFilter(request.filter());
-  if (!filter.ok()) return filter.status();
-  const uint64_t query = common::Fingerprint64({"ListOrders", request.filter()});
-  absl::StatusOr<std::optional<common::PageCursor>> cursor =
-      DecodeCursor(request.page_token(), query);
-  if (!cursor.ok()) return cursor.status();
-  absl::StatusOr<BillingPage<StoredOrder>> page = store_->ListOrders(*filter, *cursor, *limit);
+  absl::StatusOr<common::ListRequest> list =
+      common::ReadListRequest(request, {"ListOrders", request.filter()});
+  if (!list.ok()) return list.status();
+  absl::StatusOr<common::Page<StoredOrder>> page =
+      store_->ListOrders(list->filter, list->cursor, list->limit);
   if (!page.ok()) return page.status();
-  if (page->more) {
-    response->set_next_page_token(
-        common::EncodePageToken(query, common::PageCursor{{}, page->rows.back().id}));
-  }
-  for (StoredOrder& row : page->rows) *response->add_orders() = std::move(row.order);
+  common::WritePage(*list, *std::move(page), response->mutable_next_page_token(),
+                    [&](StoredOrder& row) { *response->add_orders() = std::move(row.order); });
   return absl::OkStatus();
 }
 
@@ -218,7 +211,8 @@ absl::Status BillingService::UpdateOrder(const Ctx& ctx, const v1::UpdateOrderRe
     absl::StatusOr<AccountTerms> t = TermsForWrite(ctx, current->account_id);
     if (!t.ok()) return t.status();
     if (amount) {
-      if (absl::Status s = CheckCurrency("order.amount", patch.amount(), t->currency_code); !s.ok()) {
+      if (absl::Status s = CheckCurrency("order.amount", patch.amount(), t->currency_code);
+          !s.ok()) {
         return s;
       }
     }
@@ -229,14 +223,8 @@ absl::Status BillingService::UpdateOrder(const Ctx& ctx, const v1::UpdateOrderRe
     }
     terms = *std::move(t);
   }
-  const absl::Time now = common::NowMicros();
-  StoredOrder result;
-  absl::Status status = store_->Transact("updating order", [&](BillingTx& tx) {
-    tx.LockAccount(current->account_id);
-    absl::StatusOr<StoredOrder> row = tx.LockOrder(*id);
-    if (!row.ok()) return row.status();
-    v1::Order& o = row->order;
-    if (absl::Status s = common::CheckEtag(o.name(), row->version, patch.etag()); !s.ok()) return s;
+  auto change = [&](BillingTx& tx, StoredOrder& row) -> absl::Status {
+    v1::Order& o = row.order;
     if (o.status() != v1::ORDER_STATUS_OPEN) {
       return absl::FailedPreconditionError(absl::StrCat("order ", o.name(), " is ",
                                                         OrderStatusName(o.status()),
@@ -246,75 +234,45 @@ absl::Status BillingService::UpdateOrder(const Ctx& ctx, const v1::UpdateOrderRe
     if (updates("description")) o.set_description(patch.description());
     if (amount) *o.mutable_amount() = patch.amount();
     if (cost) o.mutable_cost()->set_minor_units(patch.cost().minor_units());
-    if (terms.has_value()) {
-      // The order keeps one currency: the account's, as the amount was
-      // just checked against it.
-      if (o.amount().currency_code() != terms->currency_code) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "order ", o.name(), " is in ", o.amount().currency_code(),
-            " but the account's credit currency is now ", terms->currency_code,
-            "; cancel it and place a new order"));
-      }
-      o.mutable_cost()->set_currency_code(terms->currency_code);
-      const int64_t increase = o.amount().minor_units() - old_amount;
-      if (increase > 0) {
-        if (absl::Status s =
-                CheckCredit(o.account(), "order increase", terms->currency_code,
-                            terms->credit_limit, tx.OpenTotalsOf(row->account_id), increase);
-            !s.ok()) {
-          return s;
-        }
-      }
+    if (!terms.has_value()) return absl::OkStatus();
+    // The order keeps one currency: the account's, as the amount was just
+    // checked against it.
+    if (o.amount().currency_code() != terms->currency_code) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("order ", o.name(), " is in ", o.amount().currency_code(),
+                       " but the account's credit currency is now ", terms->currency_code,
+                       "; cancel it and place a new order"));
     }
-    Touch(*row, now);
-    tx.WriteOrder(*row);
-    result = *std::move(row);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  *response = std::move(result.order);
-  return absl::OkStatus();
+    o.mutable_cost()->set_currency_code(terms->currency_code);
+    const int64_t increase = o.amount().minor_units() - old_amount;
+    if (increase <= 0) return absl::OkStatus();
+    return CheckCreditInTx(tx, row.account_id, *terms, "order increase", increase);
+  };
+  return ChangeOrder("updating order", current->account_id, *id, patch.etag(), change, response);
 }
 
 absl::Status BillingService::CancelOrder(const Ctx&, const v1::CancelOrderRequest& request,
                                          v1::Order* response) {
-  absl::StatusOr<int64_t> id = ParseId("name", request.name(), "orders");
+  absl::StatusOr<int64_t> id = ParseStatusChange(request.name(), "orders", request.reason());
   if (!id.ok()) return id.status();
-  if (absl::Status s = common::CheckText("reason", request.reason(), kMaxBillingText,
-                                         /*multiline=*/true);
-      !s.ok()) {
-    return s;
-  }
   absl::StatusOr<StoredOrder> current = store_->GetOrder(*id);
   if (!current.ok()) return current.status();
-  const absl::Time now = common::NowMicros();
-  StoredOrder result;
-  absl::Status status = store_->Transact("cancelling order", [&](BillingTx& tx) {
-    tx.LockAccount(current->account_id);
-    absl::StatusOr<StoredOrder> row = tx.LockOrder(*id);
-    if (!row.ok()) return row.status();
-    v1::Order& o = row->order;
-    if (absl::Status s = common::CheckEtag(o.name(), row->version, request.etag()); !s.ok()) {
-      return s;
-    }
+  auto change = [&](BillingTx&, StoredOrder& row) -> absl::Status {
+    v1::Order& o = row.order;
     if (o.status() == v1::ORDER_STATUS_INVOICED) {
       return absl::FailedPreconditionError(absl::StrCat(
           "order ", o.name(), " is INVOICED (", o.invoice(), "); void the invoice first"));
     }
     if (o.status() != v1::ORDER_STATUS_OPEN) {
-      return absl::FailedPreconditionError(absl::StrCat("order ", o.name(), " is already ",
-                                                        OrderStatusName(o.status())));
+      return absl::FailedPreconditionError(
+          absl::StrCat("order ", o.name(), " is already ", OrderStatusName(o.status())));
     }
     o.set_status(v1::ORDER_STATUS_CANCELLED);
     o.set_cancel_reason(request.reason());
-    Touch(*row, now);
-    tx.WriteOrder(*row);
-    result = *std::move(row);
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  *response = std::move(result.order);
-  return absl::OkStatus();
+  };
+  return ChangeOrder("cancelling order", current->account_id, *id, request.etag(), change,
+                     response);
 }
 
 // --- invoices -------------------------------------------------------------
@@ -323,8 +281,8 @@ absl::Status BillingService::CreateInvoice(const Ctx& ctx, const v1::CreateInvoi
                                            v1::Invoice* response) {
   if (!request.has_invoice()) return common::InvalidField("invoice", "is required");
   const v1::Invoice& in = request.invoice();
-  const std::string& request_id = request.request_id();
-  if (absl::Status s = common::CheckRequestId("request_id", request_id); !s.ok()) return s;
+  absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "CreateInvoice");
+  if (!key.ok()) return key.status();
   int64_t order_id = 0;
   if (!in.order().empty()) {
     absl::StatusOr<int64_t> parsed = ParseId("invoice.order", in.order(), "orders");
@@ -344,22 +302,8 @@ absl::Status BillingService::CreateInvoice(const Ctx& ctx, const v1::CreateInvoi
   absl::StatusOr<absl::Time> issue_time =
       TimeOrNow("invoice.issue_time", in.has_issue_time(), in.issue_time(), now);
   if (!issue_time.ok()) return issue_time.status();
-  const std::string request_hash = RequestHash(request);
-
-  auto first_result = [&]() -> absl::StatusOr<bool> {
-    if (request_id.empty()) return false;
-    absl::StatusOr<std::optional<BillingCreated<StoredInvoice>>> first =
-        store_->FindInvoiceByRequest(request_id);
-    if (!first.ok()) return first.status();
-    if (!first->has_value()) return false;
-    if ((*first)->request_hash != request_hash) {
-      return RequestIdReused(request_id, "CreateInvoice");
-    }
-    *response = std::move((*first)->row.invoice);
-    return true;
-  };
-  absl::StatusOr<bool> retried = first_result();
-  if (!retried.ok() || *retried) return retried.status();
+  absl::StatusOr<bool> answered = AnsweredBefore(*key, kInvoices, response);
+  if (!answered.ok() || *answered) return answered.status();
 
   if (order_id != 0) {
     // The order names the account (an order never changes account).
@@ -374,16 +318,12 @@ absl::Status BillingService::CreateInvoice(const Ctx& ctx, const v1::CreateInvoi
   }
   absl::StatusOr<AccountTerms> terms = TermsForWrite(ctx, account_id);
   if (!terms.ok()) return terms.status();
+  const std::string& currency = terms->currency_code;
   if (in.has_amount()) {
-    if (absl::Status s = CheckCurrency("invoice.amount", in.amount(), terms->currency_code);
-        !s.ok()) {
-      return s;
-    }
+    if (absl::Status s = CheckCurrency("invoice.amount", in.amount(), currency); !s.ok()) return s;
   }
   if (in.has_cost()) {
-    if (absl::Status s = CheckCurrency("invoice.cost", in.cost(), terms->currency_code); !s.ok()) {
-      return s;
-    }
+    if (absl::Status s = CheckCurrency("invoice.cost", in.cost(), currency); !s.ok()) return s;
   }
   absl::StatusOr<int64_t> id = store_->NewInvoiceId();
   if (!id.ok()) return id.status();
@@ -392,7 +332,6 @@ absl::Status BillingService::CreateInvoice(const Ctx& ctx, const v1::CreateInvoi
   row.id = *id;
   row.account_id = account_id;
   row.order_id = order_id;
-  row.version = 1;
   v1::Invoice& i = row.invoice;
   i.set_name(absl::StrCat("invoices/", row.id));
   i.set_account(AccountName(account_id));
@@ -404,18 +343,9 @@ absl::Status BillingService::CreateInvoice(const Ctx& ctx, const v1::CreateInvoi
   i.set_payment_terms_days(terms->payment_terms_days);
   i.set_description(in.description());
   i.set_actor(ctx.actor);
-  *i.mutable_create_time() = common::ToProtoTimestamp(now);
-  *i.mutable_update_time() = i.create_time();
-  i.set_etag(common::MakeEtag(i.name(), row.version));
+  common::StampCreate(&row.version, &i, now);
 
-  BillingInsert outcome = BillingInsert::kInserted;
-  absl::Status status = store_->Transact("creating invoice", [&](BillingTx& tx) {
-    tx.LockAccount(account_id);
-    outcome = BillingInsert::kInserted;
-    if (!request_id.empty() && tx.InvoiceRequestUsed(request_id)) {
-      outcome = BillingInsert::kDuplicateRequest;
-      return absl::OkStatus();
-    }
+  auto insert = [&](BillingTx& tx) -> absl::StatusOr<common::InsertOutcome> {
     std::optional<StoredOrder> order;
     int64_t amount = in.amount().minor_units();
     int64_t cost = in.cost().minor_units();
@@ -423,112 +353,68 @@ absl::Status BillingService::CreateInvoice(const Ctx& ctx, const v1::CreateInvoi
       absl::StatusOr<StoredOrder> locked = tx.LockOrder(order_id);
       if (!locked.ok()) return locked.status();
       const v1::Order& o = locked->order;
-      if (o.status() == v1::ORDER_STATUS_INVOICED) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("order ", o.name(), " is already invoiced (", o.invoice(), ")"));
-      }
-      if (o.status() != v1::ORDER_STATUS_OPEN) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("order ", o.name(), " is ", OrderStatusName(o.status()),
-                         "; only an OPEN order can be invoiced"));
-      }
-      if (o.amount().currency_code() != terms->currency_code) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "order ", o.name(), " is in ", o.amount().currency_code(),
-            " but the account's credit currency is now ", terms->currency_code));
-      }
+      if (absl::Status s = CheckInvoiceable(o, currency); !s.ok()) return s;
       if (in.has_amount() && in.amount().minor_units() != o.amount().minor_units()) {
         return common::InvalidField(
-            "invoice.amount", absl::StrCat("must equal the order's amount ",
-                                           o.amount().minor_units(), " (got ",
-                                           in.amount().minor_units(), ")"));
+            "invoice.amount",
+            absl::StrCat("must equal the order's amount ", o.amount().minor_units(), " (got ",
+                         in.amount().minor_units(), ")"));
       }
       amount = o.amount().minor_units();
       cost = o.cost().minor_units();
       order = *std::move(locked);
-    } else {
-      // An invoice on its own adds its whole amount to the exposure.
-      if (absl::Status s = CheckCredit(i.account(), "invoice", terms->currency_code,
-                                       terms->credit_limit, tx.OpenTotalsOf(account_id), amount);
-          !s.ok()) {
-        return s;
-      }
+    } else if (absl::Status s = CheckCreditInTx(tx, account_id, *terms, "invoice", amount);
+               !s.ok()) {
+      return s;  // an invoice on its own adds its whole amount to the exposure
     }
-    i.mutable_amount()->set_currency_code(terms->currency_code);
-    i.mutable_amount()->set_minor_units(amount);
-    i.mutable_cost()->set_currency_code(terms->currency_code);
-    i.mutable_cost()->set_minor_units(cost);
-    i.mutable_paid_amount()->set_currency_code(terms->currency_code);
-    i.mutable_paid_amount()->set_minor_units(0);
+    *i.mutable_amount() = MoneyOf(currency, amount);
+    *i.mutable_cost() = MoneyOf(currency, cost);
+    *i.mutable_paid_amount() = MoneyOf(currency, 0);
     *i.mutable_balance() = i.amount();
-    outcome = tx.InsertInvoice(row, request_id, request_hash);
-    if (outcome == BillingInsert::kDuplicateRequest || !order.has_value()) {
-      return absl::OkStatus();
+    absl::StatusOr<common::InsertOutcome> outcome = tx.InsertInvoice(row, *key);
+    if (!outcome.ok() || *outcome == common::InsertOutcome::kDuplicateRequest ||
+        !order.has_value()) {
+      return outcome;
     }
     order->order.set_status(v1::ORDER_STATUS_INVOICED);
     order->invoice_id = row.id;
     order->order.set_invoice(i.name());
-    Touch(*order, now);
-    tx.WriteOrder(*order);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  if (outcome == BillingInsert::kDuplicateRequest) {
-    absl::StatusOr<bool> found = first_result();
-    if (!found.ok()) return found.status();
-    if (!*found) return ConcurrentRetryRolledBack();
-    return absl::OkStatus();
-  }
-  *response = std::move(row.invoice);
-  return absl::OkStatus();
+    if (absl::Status s = WriteOrderAt(tx, *order, now); !s.ok()) return s;
+    return outcome;
+  };
+  return InsertOnce("creating invoice", *key, account_id, kInvoices, insert, row, response);
 }
 
 absl::Status BillingService::GetInvoice(const Ctx&, const v1::GetInvoiceRequest& request,
                                         v1::Invoice* response) {
-  absl::StatusOr<int64_t> id = ParseId("name", request.name(), "invoices");
-  if (!id.ok()) return id.status();
-  absl::StatusOr<StoredInvoice> row = store_->GetInvoice(*id);
-  if (!row.ok()) return row.status();
-  *response = std::move(row->invoice);
-  return absl::OkStatus();
+  return GetRow(request.name(), "invoices", &BillingStore::GetInvoice, &StoredInvoice::invoice,
+                response);
 }
 
 absl::Status BillingService::ListInvoices(const Ctx&, const v1::ListInvoicesRequest& request,
                                           v1::ListInvoicesResponse* response) {
-  absl::StatusOr<int> limit = common::ResolvePageSize(request.page_size());
-  if (!limit.ok()) return limit.status();
-  absl::StatusOr<common::FilterNode> filter = common::ParseFilter(request.filter());
-  if (!filter.ok()) return filter.status();
-  const uint64_t query = common::Fingerprint64({"ListInvoices", request.filter()});
-  absl::StatusOr<std::optional<common::PageCursor>> cursor =
-      DecodeCursor(request.page_token(), query);
-  if (!cursor.ok()) return cursor.status();
-  absl::StatusOr<BillingPage<StoredInvoice>> page =
-      store_->ListInvoices(*filter, common::NowMicros(), *cursor, *limit);
+  absl::StatusOr<common::ListRequest> list =
+      common::ReadListRequest(request, {"ListInvoices", request.filter()});
+  if (!list.ok()) return list.status();
+  absl::StatusOr<common::Page<StoredInvoice>> page =
+      store_->ListInvoices(list->filter, common::NowMicros(), list->cursor, list->limit);
   if (!page.ok()) return page.status();
-  if (page->more) {
-    response->set_next_page_token(
-        common::EncodePageToken(query, common::PageCursor{{}, page->rows.back().id}));
-  }
-  for (StoredInvoice& row : page->rows) *response->add_invoices() = std::move(row.invoice);
+  common::WritePage(
+      *list, *std::move(page), response->mutable_next_page_token(),
+      [&](StoredInvoice& row) { *response->add_invoices() = std::move(row.invoice); });
   return absl::OkStatus();
 }
 
 absl::Status BillingService::VoidInvoice(const Ctx&, const v1::VoidInvoiceRequest& request,
                                          v1::Invoice* response) {
-  absl::StatusOr<int64_t> id = ParseId("name", request.name(), "invoices");
+  absl::StatusOr<int64_t> id = ParseStatusChange(request.name(), "invoices", request.reason());
   if (!id.ok()) return id.status();
-  if (absl::Status s = common::CheckText("reason", request.reason(), kMaxBillingText,
-                                         /*multiline=*/true);
-      !s.ok()) {
-    return s;
-  }
   absl::StatusOr<StoredInvoice> current = store_->GetInvoice(*id);
   if (!current.ok()) return current.status();
   const absl::Time now = common::NowMicros();
   StoredInvoice result;
-  absl::Status status = store_->Transact("voiding invoice", [&](BillingTx& tx) {
-    tx.LockAccount(current->account_id);
+  absl::Status status = store_->Transact("voiding invoice", [&](BillingTx& tx) -> absl::Status {
+    if (absl::Status s = tx.LockAccount(current->account_id); !s.ok()) return s;
     absl::StatusOr<StoredInvoice> row = tx.LockInvoice(*id);
     if (!row.ok()) return row.status();
     v1::Invoice& i = row->invoice;
@@ -549,8 +435,8 @@ absl::Status BillingService::VoidInvoice(const Ctx&, const v1::VoidInvoiceReques
     i.set_status(v1::INVOICE_STATUS_VOID);
     i.set_void_reason(request.reason());
     i.mutable_balance()->set_minor_units(0);
-    Touch(*row, now);
-    tx.WriteInvoiceStatus(*row);
+    common::StampWrite(&row->version, &i, now);
+    if (absl::Status s = tx.WriteInvoiceStatus(*row); !s.ok()) return s;
     if (row->order_id != 0) {
       // The order goes back to OPEN and can be invoiced again; its amount
       // counts as an open order again instead of the invoice's balance.
@@ -559,8 +445,7 @@ absl::Status BillingService::VoidInvoice(const Ctx&, const v1::VoidInvoiceReques
       order->order.set_status(v1::ORDER_STATUS_OPEN);
       order->order.clear_invoice();
       order->invoice_id = 0;
-      Touch(*order, now);
-      tx.WriteOrder(*order);
+      if (absl::Status s = WriteOrderAt(tx, *order, now); !s.ok()) return s;
     }
     result = *std::move(row);
     return absl::OkStatus();

@@ -2,27 +2,44 @@
 // Each handler checks its request, asks the account service where the
 // write needs the account (before any transaction), applies the pure rules
 // (billing_fields, credit_check, payment_allocation, receivables_aging,
-// collection_stats) and the store's steps, and returns an absl::Status that
-// common/grpc_server turns into the gRPC status.
+// collection_stats) and the store's steps, and returns an absl::Status
+// that common/grpc_server turns into the gRPC status.
 //
-// Everything of the billing area lives in kam::interaction::billing: the five
-// areas share one library, and the sub-namespace keeps their helper names
-// (request hashes, cursors, field checks) from colliding.
+// billing_service.cc holds orders and invoices, billing_service_payments.cc
+// payments, billing_service_reports.cc the figures.
 #ifndef KAM_SERVICES_INTERACTION_BILLING_BILLING_SERVICE_H_
 #define KAM_SERVICES_INTERACTION_BILLING_BILLING_SERVICE_H_
 
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "common/api/idempotency.h"
 #include "common/server/grpc_server.h"
 #include "kam/interaction/v1/billing.grpc.pb.h"
-#include "services/interaction/shared/account_client.h"
 #include "services/interaction/billing/billing_fields.h"
 #include "services/interaction/billing/billing_store.h"
+#include "services/interaction/shared/account_client.h"
 
 namespace kam::interaction::billing {
 
+// What the creates of one kind of row share (common/api/idempotency.h):
+// how to find the row a request id made, outside a transaction and in one,
+// and the resource in the row.
+template <typename Row, typename Resource>
+struct CreateKind {
+  FoundByRequest<Row> (BillingStore::*find)(const std::string& request_id);
+  absl::StatusOr<bool> (BillingTx::*used)(const std::string& request_id);
+  Resource Row::*resource;
+};
+
 class BillingService final {
  public:
+  // `store` and `accounts` outlive the service.
   BillingService(BillingStore* store, AccountClient* accounts)
       : store_(store), accounts_(accounts) {}
 
@@ -60,10 +77,106 @@ class BillingService final {
   // no credit currency.
   absl::StatusOr<AccountTerms> TermsForWrite(const Ctx& ctx, int64_t account_id);
 
+  // Whether `*response` holds the first result of a create retried with
+  // key.id: false when there is no id or it is unused, ALREADY_EXISTS when
+  // a different request used it. A retry gets its answer before anything
+  // else is asked: even with the account service down or the credit used
+  // up since.
+  template <typename Row, typename Resource>
+  absl::StatusOr<bool> AnsweredBefore(const common::RequestKey& key,
+                                      const CreateKind<Row, Resource>& kind, Resource* response);
+
+  // Get<Resource>: the row named `name` ("<collection>/{id}"), NOT_FOUND
+  // when there is none.
+  template <typename Row, typename Resource>
+  absl::Status GetRow(absl::string_view name, absl::string_view collection,
+                      absl::StatusOr<Row> (BillingStore::*get)(int64_t), Resource Row::*resource,
+                      Resource* response);
+
+  // Writes `row`, a new row of account `account_id`, in one transaction
+  // under the account's lock: `insert` writes it unless a call with key.id
+  // committed first (a concurrent retry that held the lock while this call
+  // waited for it). `*response` is the row written or, when key.id turns out
+  // taken, the first call's result (common::AnswerRetry: ALREADY_EXISTS for
+  // a different request, ABORTED when it rolled back).
+  template <typename Row, typename Resource>
+  absl::Status InsertOnce(
+      absl::string_view context, const common::RequestKey& key, int64_t account_id,
+      const CreateKind<Row, Resource>& kind,
+      absl::FunctionRef<absl::StatusOr<common::InsertOutcome>(BillingTx&)> insert, Row& row,
+      Resource* response);
+
+  // Changes order `id` of account `account_id` in one transaction under the
+  // account's lock: locks it, checks `etag` (ABORTED when stale), lets
+  // `change` edit it (its error rolls back), then writes it at its next
+  // version into the store and `*response`.
+  absl::Status ChangeOrder(absl::string_view context, int64_t account_id, int64_t id,
+                           absl::string_view etag,
+                           absl::FunctionRef<absl::Status(BillingTx&, StoredOrder&)> change,
+                           v1::Order* response);
+
   v1::BillingService::Service service_;
   BillingStore* store_;
   AccountClient* accounts_;
 };
+
+// --- templates ----------------------------------------------------------------
+
+template <typename Row, typename Resource>
+absl::StatusOr<bool> BillingService::AnsweredBefore(const common::RequestKey& key,
+                                                    const CreateKind<Row, Resource>& kind,
+                                                    Resource* response) {
+  if (key.id.empty()) return false;
+  absl::StatusOr<std::optional<Row>> first =
+      common::EarlierResult(key, (store_->*kind.find)(key.id));
+  if (!first.ok()) return first.status();
+  if (!first->has_value()) return false;
+  *response = std::move((**first).*kind.resource);
+  return true;
+}
+
+template <typename Row, typename Resource>
+absl::Status BillingService::GetRow(absl::string_view name, absl::string_view collection,
+                                    absl::StatusOr<Row> (BillingStore::*get)(int64_t),
+                                    Resource Row::*resource, Resource* response) {
+  absl::StatusOr<int64_t> id = ParseId("name", name, collection);
+  if (!id.ok()) return id.status();
+  absl::StatusOr<Row> row = (store_->*get)(*id);
+  if (!row.ok()) return row.status();
+  *response = std::move((*row).*resource);
+  return absl::OkStatus();
+}
+
+template <typename Row, typename Resource>
+absl::Status BillingService::InsertOnce(
+    absl::string_view context, const common::RequestKey& key, int64_t account_id,
+    const CreateKind<Row, Resource>& kind,
+    absl::FunctionRef<absl::StatusOr<common::InsertOutcome>(BillingTx&)> insert, Row& row,
+    Resource* response) {
+  common::InsertOutcome outcome = common::InsertOutcome::kInserted;
+  absl::Status status = store_->Transact(context, [&](BillingTx& tx) -> absl::Status {
+    if (absl::Status s = tx.LockAccount(account_id); !s.ok()) return s;
+    outcome = common::InsertOutcome::kDuplicateRequest;
+    if (!key.id.empty()) {
+      absl::StatusOr<bool> taken = (tx.*kind.used)(key.id);
+      if (!taken.ok()) return taken.status();
+      if (*taken) return absl::OkStatus();
+    }
+    absl::StatusOr<common::InsertOutcome> written = insert(tx);
+    if (!written.ok()) return written.status();
+    outcome = *written;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (outcome == common::InsertOutcome::kInserted) {
+    *response = std::move(row.*kind.resource);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<Row> first = common::AnswerRetry(key, (store_->*kind.find)(key.id));
+  if (!first.ok()) return first.status();
+  *response = std::move((*first).*kind.resource);
+  return absl::OkStatus();
+}
 
 }  // namespace kam::interaction::billing
 

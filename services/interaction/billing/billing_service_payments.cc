@@ -3,13 +3,10 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
-#include "common/api/filter.h"
-#include "common/api/page_token.h"
+#include "common/api/list_request.h"
 #include "common/api/validation.h"
-#include "common/base/fingerprint.h"
 #include "common/base/proto_time.h"
 #include "services/interaction/billing/billing_service.h"
-#include "services/interaction/billing/billing_service_util.h"
 #include "services/interaction/billing/payment_allocation.h"
 
 namespace kam::interaction::billing {
@@ -34,14 +31,17 @@ absl::Status NotPayable(int index, const StoredInvoice& invoice, int64_t account
                                                     currency_code));
 }
 
+constexpr CreateKind<StoredPayment, v1::Payment> kPayments{
+    &BillingStore::FindPaymentByRequest, &BillingTx::PaymentRequestUsed, &StoredPayment::payment};
+
 }  // namespace
 
 absl::Status BillingService::RecordPayment(const Ctx& ctx, const v1::RecordPaymentRequest& request,
                                            v1::Payment* response) {
   if (!request.has_payment()) return common::InvalidField("payment", "is required");
   const v1::Payment& in = request.payment();
-  const std::string& request_id = request.request_id();
-  if (absl::Status s = common::CheckRequestId("request_id", request_id); !s.ok()) return s;
+  absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "RecordPayment");
+  if (!key.ok()) return key.status();
   absl::StatusOr<int64_t> account_id = ParseId("payment.account", in.account(), "accounts");
   if (!account_id.ok()) return account_id.status();
   if (absl::Status s = ValidatePaymentFields(in); !s.ok()) return s;
@@ -49,22 +49,8 @@ absl::Status BillingService::RecordPayment(const Ctx& ctx, const v1::RecordPayme
   absl::StatusOr<absl::Time> received_time =
       TimeOrNow("payment.received_time", in.has_received_time(), in.received_time(), now);
   if (!received_time.ok()) return received_time.status();
-  const std::string request_hash = RequestHash(request);
-
-  auto first_result = [&]() -> absl::StatusOr<bool> {
-    if (request_id.empty()) return false;
-    absl::StatusOr<std::optional<BillingCreated<StoredPayment>>> first =
-        store_->FindPaymentByRequest(request_id);
-    if (!first.ok()) return first.status();
-    if (!first->has_value()) return false;
-    if ((*first)->request_hash != request_hash) {
-      return RequestIdReused(request_id, "RecordPayment");
-    }
-    *response = std::move((*first)->row.payment);
-    return true;
-  };
-  absl::StatusOr<bool> retried = first_result();
-  if (!retried.ok() || *retried) return retried.status();
+  absl::StatusOr<bool> answered = AnsweredBefore(*key, kPayments, response);
+  if (!answered.ok() || *answered) return answered.status();
 
   absl::StatusOr<AccountTerms> terms = TermsForWrite(ctx, *account_id);
   if (!terms.ok()) return terms.status();
@@ -79,25 +65,21 @@ absl::Status BillingService::RecordPayment(const Ctx& ctx, const v1::RecordPayme
   row.account_id = *account_id;
   v1::Payment& p = row.payment;
   p.set_name(absl::StrCat("payments/", row.id));
-  p.set_account(absl::StrCat("accounts/", row.account_id));
+  p.set_account(AccountName(row.account_id));
   *p.mutable_amount() = in.amount();
   *p.mutable_received_time() = common::ToProtoTimestamp(*received_time);
   p.set_reference(in.reference());
   p.set_actor(ctx.actor);
   *p.mutable_create_time() = common::ToProtoTimestamp(now);
 
-  BillingInsert outcome = BillingInsert::kInserted;
-  absl::Status status = store_->Transact("recording payment", [&](BillingTx& tx) {
-    tx.LockAccount(row.account_id);
-    outcome = BillingInsert::kInserted;
+  auto insert = [&](BillingTx& tx) -> absl::StatusOr<common::InsertOutcome> {
     p.clear_allocations();
-    if (!request_id.empty() && tx.PaymentRequestUsed(request_id)) {
-      outcome = BillingInsert::kDuplicateRequest;
-      return absl::OkStatus();
-    }
+    absl::StatusOr<std::vector<StoredInvoice>> locked =
+        tx.LockOpenInvoices(row.account_id, currency);
+    if (!locked.ok()) return locked.status();
     std::map<int64_t, StoredInvoice> open;
     std::vector<OpenBalance> balances;
-    for (StoredInvoice& invoice : tx.LockOpenInvoices(row.account_id, currency)) {
+    for (StoredInvoice& invoice : *locked) {
       const v1::Invoice& i = invoice.invoice;
       balances.push_back(OpenBalance{invoice.id,
                                      i.amount().minor_units() - i.paid_amount().minor_units(),
@@ -127,58 +109,42 @@ absl::Status BillingService::RecordPayment(const Ctx& ctx, const v1::RecordPayme
     for (const Allocation& a : allocations) {
       v1::PaymentAllocation* out = p.add_allocations();
       out->set_invoice(absl::StrCat("invoices/", a.invoice_id));
-      out->mutable_amount()->set_currency_code(currency);
-      out->mutable_amount()->set_minor_units(a.amount);
+      *out->mutable_amount() = MoneyOf(currency, a.amount);
     }
-    outcome = tx.InsertPayment(row, request_id, request_hash);
-    if (outcome == BillingInsert::kDuplicateRequest) return absl::OkStatus();
+    absl::StatusOr<common::InsertOutcome> outcome = tx.InsertPayment(row, *key);
+    if (!outcome.ok() || *outcome == common::InsertOutcome::kDuplicateRequest) return outcome;
     for (const Allocation& a : allocations) {
       const StoredInvoice& invoice = open.at(a.invoice_id);
       const int64_t paid = invoice.invoice.paid_amount().minor_units() + a.amount;
-      tx.ApplyPaymentToInvoice(a.invoice_id, paid,
-                               paid == invoice.invoice.amount().minor_units(),
-                               invoice.version + 1, now);
+      if (absl::Status s = tx.ApplyPaymentToInvoice(a.invoice_id, paid,
+                                                    paid == invoice.invoice.amount().minor_units(),
+                                                    invoice.version + 1, now);
+          !s.ok()) {
+        return s;
+      }
     }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  if (outcome == BillingInsert::kDuplicateRequest) {
-    absl::StatusOr<bool> found = first_result();
-    if (!found.ok()) return found.status();
-    if (!*found) return ConcurrentRetryRolledBack();
-    return absl::OkStatus();
-  }
-  *response = std::move(row.payment);
-  return absl::OkStatus();
+    return outcome;
+  };
+  return InsertOnce("recording payment", *key, row.account_id, kPayments, insert, row, response);
 }
 
 absl::Status BillingService::GetPayment(const Ctx&, const v1::GetPaymentRequest& request,
                                         v1::Payment* response) {
-  absl::StatusOr<int64_t> id = ParseId("name", request.name(), "payments");
-  if (!id.ok()) return id.status();
-  absl::StatusOr<StoredPayment> row = store_->GetPayment(*id);
-  if (!row.ok()) return row.status();
-  *response = std::move(row->payment);
-  return absl::OkStatus();
+  return GetRow(request.name(), "payments", &BillingStore::GetPayment, &StoredPayment::payment,
+                response);
 }
 
 absl::Status BillingService::ListPayments(const Ctx&, const v1::ListPaymentsRequest& request,
                                           v1::ListPaymentsResponse* response) {
-  absl::StatusOr<int> limit = common::ResolvePageSize(request.page_size());
-  if (!limit.ok()) return limit.status();
-  absl::StatusOr<common::FilterNode> filter = common::ParseFilter(request.filter());
-  if (!filter.ok()) return filter.status();
-  const uint64_t query = common::Fingerprint64({"ListPayments", request.filter()});
-  absl::StatusOr<std::optional<common::PageCursor>> cursor =
-      DecodeCursor(request.page_token(), query);
-  if (!cursor.ok()) return cursor.status();
-  absl::StatusOr<BillingPage<StoredPayment>> page = store_->ListPayments(*filter, *cursor, *limit);
+  absl::StatusOr<common::ListRequest> list =
+      common::ReadListRequest(request, {"ListPayments", request.filter()});
+  if (!list.ok()) return list.status();
+  absl::StatusOr<common::Page<StoredPayment>> page =
+      store_->ListPayments(list->filter, list->cursor, list->limit);
   if (!page.ok()) return page.status();
-  if (page->more) {
-    response->set_next_page_token(
-        common::EncodePageToken(query, common::PageCursor{{}, page->rows.back().id}));
-  }
-  for (StoredPayment& row : page->rows) *response->add_payments() = std::move(row.payment);
+  common::WritePage(
+      *list, *std::move(page), response->mutable_next_page_token(),
+      [&](StoredPayment& row) { *response->add_payments() = std::move(row.payment); });
   return absl::OkStatus();
 }
 

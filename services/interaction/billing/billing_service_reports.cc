@@ -5,25 +5,17 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/api/list_request.h"
 #include "common/api/page_token.h"
 #include "common/api/validation.h"
-#include "common/base/fingerprint.h"
 #include "common/base/proto_time.h"
 #include "services/interaction/billing/billing_service.h"
-#include "services/interaction/billing/billing_service_util.h"
 #include "services/interaction/billing/collection_stats.h"
 #include "services/interaction/billing/credit_check.h"
 #include "services/interaction/billing/receivables_aging.h"
 
 namespace kam::interaction::billing {
 namespace {
-
-type::Money Money(const std::string& currency, int64_t units) {
-  type::Money m;
-  m.set_currency_code(currency);
-  m.set_minor_units(units);
-  return m;
-}
 
 // A required request time, truncated to microseconds (what the database
 // keeps).
@@ -36,18 +28,17 @@ absl::StatusOr<absl::Time> RequiredTime(absl::string_view field, bool present,
 
 void FillAgingRow(const AgingRow& in, v1::ReceivablesAgingRow* out) {
   const std::string& c = in.currency_code;
-  out->set_account(absl::StrCat("accounts/", in.account_id));
+  out->set_account(AccountName(in.account_id));
   out->set_currency_code(c);
-  *out->mutable_current() = Money(c, in.buckets[static_cast<int>(AgingBucket::kCurrent)]);
-  *out->mutable_days_1_to_30() = Money(c, in.buckets[static_cast<int>(AgingBucket::kDays1To30)]);
+  *out->mutable_current() = MoneyOf(c, in.buckets[static_cast<int>(AgingBucket::kCurrent)]);
+  *out->mutable_days_1_to_30() = MoneyOf(c, in.buckets[static_cast<int>(AgingBucket::kDays1To30)]);
   *out->mutable_days_31_to_60() =
-      Money(c, in.buckets[static_cast<int>(AgingBucket::kDays31To60)]);
+      MoneyOf(c, in.buckets[static_cast<int>(AgingBucket::kDays31To60)]);
   *out->mutable_days_61_to_90() =
-      Money(c, in.buckets[static_cast<int>(AgingBucket::kDays61To90)]);
-  *out->mutable_days_over_90() =
-      Money(c, in.buckets[static_cast<int>(AgingBucket::kDaysOver90)]);
-  *out->mutable_total() = Money(c, in.total);
-  *out->mutable_overdue() = Money(c, in.overdue);
+      MoneyOf(c, in.buckets[static_cast<int>(AgingBucket::kDays61To90)]);
+  *out->mutable_days_over_90() = MoneyOf(c, in.buckets[static_cast<int>(AgingBucket::kDaysOver90)]);
+  *out->mutable_total() = MoneyOf(c, in.total);
+  *out->mutable_overdue() = MoneyOf(c, in.overdue);
   out->set_open_invoice_count(in.open_invoice_count);
   out->set_max_days_past_due(in.max_days_past_due);
 }
@@ -70,12 +61,12 @@ absl::Status BillingService::GetCreditExposure(const Ctx& ctx,
   if (!overdue.ok()) return overdue.status();
   const CreditPosition position = PositionOf(c, terms->credit_limit, *totals);
   response->set_account(request.account());
-  *response->mutable_credit_limit() = Money(c, position.credit_limit);
-  *response->mutable_open_orders() = Money(c, position.open_orders);
-  *response->mutable_open_invoices() = Money(c, position.open_invoices);
-  *response->mutable_exposure() = Money(c, position.exposure);
-  *response->mutable_available() = Money(c, AvailableCredit(position));
-  *response->mutable_overdue() = Money(c, *overdue);
+  *response->mutable_credit_limit() = MoneyOf(c, position.credit_limit);
+  *response->mutable_open_orders() = MoneyOf(c, position.open_orders);
+  *response->mutable_open_invoices() = MoneyOf(c, position.open_invoices);
+  *response->mutable_exposure() = MoneyOf(c, position.exposure);
+  *response->mutable_available() = MoneyOf(c, AvailableCredit(position));
+  *response->mutable_overdue() = MoneyOf(c, *overdue);
   response->set_payment_terms_days(terms->payment_terms_days);
   return absl::OkStatus();
 }
@@ -89,37 +80,33 @@ absl::Status BillingService::GetReceivablesAging(const Ctx&,
     if (!t.ok()) return t.status();
     as_of = *t;
   }
-  std::vector<int64_t> account_ids;
-  bool more = false;
+  // One account, or a page of the accounts that owed anything at as_of.
+  common::Page<int64_t> accounts;
   uint64_t query = 0;
   if (!request.account().empty()) {
     absl::StatusOr<int64_t> id = ParseId("account", request.account(), "accounts");
     if (!id.ok()) return id.status();
-    account_ids.push_back(*id);
+    accounts.rows.push_back(*id);
   } else {
-    absl::StatusOr<int> limit = common::ResolvePageSize(request.page_size());
-    if (!limit.ok()) return limit.status();
-    query = common::Fingerprint64({"GetReceivablesAging", common::ToSqlDateTime(as_of)});
-    absl::StatusOr<std::optional<common::PageCursor>> cursor =
-        DecodeCursor(request.page_token(), query);
-    if (!cursor.ok()) return cursor.status();
+    absl::StatusOr<common::ListRequest> list =
+        common::ReadListRequest(request, {"GetReceivablesAging", common::ToSqlDateTime(as_of)});
+    if (!list.ok()) return list.status();
+    query = list->query;
     absl::StatusOr<std::vector<int64_t>> ids =
-        store_->AccountsOwingAt(as_of, cursor->has_value() ? (*cursor)->last_id : 0, *limit);
+        store_->AccountsOwingAt(as_of, common::CursorId(list->cursor), list->limit);
     if (!ids.ok()) return ids.status();
-    account_ids = *std::move(ids);
-    more = static_cast<int>(account_ids.size()) > *limit;
-    if (more) account_ids.resize(*limit);
+    accounts = common::TrimPage(*std::move(ids), list->limit);
   }
   absl::StatusOr<std::vector<InvoiceHistory>> histories =
-      store_->HistoriesOwingAt(account_ids, as_of);
+      store_->HistoriesOwingAt(accounts.rows, as_of);
   if (!histories.ok()) return histories.status();
   for (const AgingRow& row : AgeReceivables(*histories, as_of)) {
     FillAgingRow(row, response->add_rows());
   }
   *response->mutable_as_of() = common::ToProtoTimestamp(as_of);
-  if (more) {
+  if (accounts.more) {
     response->set_next_page_token(
-        common::EncodePageToken(query, common::PageCursor{{}, account_ids.back()}));
+        common::EncodePageToken(query, common::PageCursor{{}, accounts.rows.back()}));
   }
   return absl::OkStatus();
 }
@@ -165,22 +152,22 @@ absl::Status BillingService::GetCollectionStats(const Ctx&,
   *response->mutable_start_time() = common::ToProtoTimestamp(*start);
   *response->mutable_end_time() = common::ToProtoTimestamp(*end);
   response->set_currency_code(c);
-  *response->mutable_invoiced_revenue() = Money(c, f.invoiced_revenue);
-  *response->mutable_invoiced_cost() = Money(c, f.invoiced_cost);
-  *response->mutable_gross_profit() = Money(c, f.gross_profit);
+  *response->mutable_invoiced_revenue() = MoneyOf(c, f.invoiced_revenue);
+  *response->mutable_invoiced_cost() = MoneyOf(c, f.invoiced_cost);
+  *response->mutable_gross_profit() = MoneyOf(c, f.gross_profit);
   response->set_invoice_count(f.invoice_count);
-  *response->mutable_payments_received() = Money(c, received);
-  *response->mutable_collection_due() = Money(c, f.collection_due);
-  *response->mutable_collection_collected() = Money(c, f.collection_collected);
+  *response->mutable_payments_received() = MoneyOf(c, received);
+  *response->mutable_collection_due() = MoneyOf(c, f.collection_due);
+  *response->mutable_collection_collected() = MoneyOf(c, f.collection_collected);
   if (f.collection_rate_basis_points.has_value()) {
     response->set_collection_rate_basis_points(*f.collection_rate_basis_points);
   }
-  *response->mutable_receivables_at_end() = Money(c, f.receivables_at_end);
+  *response->mutable_receivables_at_end() = MoneyOf(c, f.receivables_at_end);
   response->set_period_days(f.period_days);
   if (f.days_sales_outstanding.has_value()) {
     response->set_days_sales_outstanding(*f.days_sales_outstanding);
   }
-  *response->mutable_overdue_at_end() = Money(c, f.overdue_at_end);
+  *response->mutable_overdue_at_end() = MoneyOf(c, f.overdue_at_end);
   return absl::OkStatus();
 }
 

@@ -1,7 +1,11 @@
 #include "services/interaction/billing/collection_stats.h"
 
 #include <limits>
+#include <optional>
+#include <string>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace kam::interaction::billing {
@@ -28,6 +32,19 @@ InvoiceHistory Invoice(int64_t amount, absl::Time issue, absl::Time due,
   i.due_time = due;
   i.payments = std::move(payments);
   return i;
+}
+
+// Every figure, in one line: what a test expects of the whole result.
+std::string Summary(const CollectionFigures& f) {
+  auto optional = [](const auto& value) {
+    return value.has_value() ? absl::StrCat(*value) : std::string("none");
+  };
+  return absl::StrCat("revenue ", f.invoiced_revenue, ", cost ", f.invoiced_cost, ", profit ",
+                      f.gross_profit, ", invoices ", f.invoice_count, ", due ", f.collection_due,
+                      ", collected ", f.collection_collected, ", rate ",
+                      optional(f.collection_rate_basis_points), ", owed ", f.receivables_at_end,
+                      ", overdue ", f.overdue_at_end, ", days ", f.period_days, ", dso ",
+                      optional(f.days_sales_outstanding));
 }
 
 TEST(RatioBasisPoints, RoundsHalfUp) {
@@ -76,18 +93,12 @@ TEST(ComputeCollectionFigures, WorkedExampleOfTheProto) {
       Invoice(500, Date(2, 13), Date(3, 15), {{200, Date(3, 20)}, {300, Date(4, 3)}}),
       Invoice(800, Date(3, 11), Date(4, 10), {{300, Date(3, 25)}}),
   };
-  const CollectionFigures f = ComputeCollectionFigures(invoices, kMarch, kApril);
-  EXPECT_EQ(f.collection_due, 1100);
-  EXPECT_EQ(f.collection_collected, 800);
-  EXPECT_EQ(f.collection_rate_basis_points, 7273);
-  // Only C was issued in March.
-  EXPECT_EQ(f.invoiced_revenue, 800);
-  EXPECT_EQ(f.invoice_count, 1);
-  // Owed at the end of March: B 300 (overdue) + C 500 (not due yet).
-  EXPECT_EQ(f.receivables_at_end, 800);
-  EXPECT_EQ(f.overdue_at_end, 300);
-  EXPECT_EQ(f.period_days, 31.0);
-  EXPECT_EQ(f.days_sales_outstanding, 31.0);  // 800 / 800 x 31
+  // Due in March: A's 1000 less the 400 paid before, and B's 500; collected
+  // 600 + 200. Only C was issued in March. Owed at the end of March: B 300
+  // (overdue) + C 500 (not due yet); DSO 800 / 800 x 31.
+  EXPECT_EQ(Summary(ComputeCollectionFigures(invoices, kMarch, kApril)),
+            "revenue 800, cost 0, profit 800, invoices 1, due 1100, collected 800, rate 7273, "
+            "owed 800, overdue 300, days 31, dso 31");
 }
 
 TEST(ComputeCollectionFigures, DsoWorkedExampleOfTheProto) {
@@ -96,107 +107,106 @@ TEST(ComputeCollectionFigures, DsoWorkedExampleOfTheProto) {
       Invoice(2000, Date(3, 2), Date(4, 1), {{1600, Date(3, 30)}}),
       Invoice(1100, Date(3, 20), Date(4, 19)),
   };
-  const CollectionFigures f = ComputeCollectionFigures(invoices, kMarch, kApril);
-  EXPECT_EQ(f.invoiced_revenue, 3100);
-  EXPECT_EQ(f.receivables_at_end, 1500);
-  EXPECT_EQ(f.days_sales_outstanding, 15.0);
   // Neither fell due before April 1 (the first is due exactly at the end,
   // which is outside the half-open period).
-  EXPECT_EQ(f.collection_due, 0);
-  EXPECT_FALSE(f.collection_rate_basis_points.has_value());
+  EXPECT_EQ(Summary(ComputeCollectionFigures(invoices, kMarch, kApril)),
+            "revenue 3100, cost 0, profit 3100, invoices 2, due 0, collected 0, rate none, "
+            "owed 1500, overdue 0, days 31, dso 15");
 }
 
 TEST(ComputeCollectionFigures, NoInvoices) {
-  const CollectionFigures f = ComputeCollectionFigures({}, kMarch, kApril);
-  EXPECT_EQ(f.invoiced_revenue, 0);
-  EXPECT_EQ(f.invoiced_cost, 0);
-  EXPECT_EQ(f.gross_profit, 0);
-  EXPECT_EQ(f.invoice_count, 0);
-  EXPECT_EQ(f.collection_due, 0);
-  EXPECT_EQ(f.collection_collected, 0);
-  EXPECT_FALSE(f.collection_rate_basis_points.has_value());
-  EXPECT_EQ(f.receivables_at_end, 0);
-  EXPECT_FALSE(f.days_sales_outstanding.has_value());
-  EXPECT_EQ(f.period_days, 31.0);
+  EXPECT_EQ(Summary(ComputeCollectionFigures({}, kMarch, kApril)),
+            "revenue 0, cost 0, profit 0, invoices 0, due 0, collected 0, rate none, owed 0, "
+            "overdue 0, days 31, dso none");
 }
 
-TEST(ComputeCollectionFigures, ZeroRevenueButOldDebts) {
-  // Nothing invoiced in March; a February invoice is still owed.
-  const CollectionFigures f =
-      ComputeCollectionFigures({Invoice(700, Date(1, 5), Date(2, 4))}, kMarch, kApril);
-  EXPECT_EQ(f.invoiced_revenue, 0);
-  EXPECT_FALSE(f.days_sales_outstanding.has_value());
-  EXPECT_EQ(f.receivables_at_end, 700);
-  EXPECT_EQ(f.overdue_at_end, 700);
-  EXPECT_EQ(f.collection_due, 700);
-  EXPECT_EQ(f.collection_collected, 0);
-  EXPECT_EQ(f.collection_rate_basis_points, 0);
-}
+// What fell due in March and what of it was collected, and what was still
+// owed at the end of March.
+struct CollectionCase {
+  const char* what;
+  std::vector<InvoiceHistory> invoices;
+  int64_t due;
+  int64_t collected;
+  int64_t rate_basis_points;
+  int64_t receivables_at_end;
+  int64_t overdue_at_end;
+  std::optional<double> days_sales_outstanding;
+};
 
-TEST(ComputeCollectionFigures, PartialPayments) {
-  // Due in March: 1000, of which 250 then 250 arrive in March.
-  const CollectionFigures f = ComputeCollectionFigures(
-      {Invoice(1000, Date(3, 1), Date(3, 16), {{250, Date(3, 10)}, {250, Date(3, 31)}})}, kMarch,
-      kApril);
-  EXPECT_EQ(f.collection_due, 1000);
-  EXPECT_EQ(f.collection_collected, 500);
-  EXPECT_EQ(f.collection_rate_basis_points, 5000);
-  EXPECT_EQ(f.receivables_at_end, 500);
-  EXPECT_EQ(f.days_sales_outstanding, 15.5);  // 500 / 1000 x 31
-}
-
-TEST(ComputeCollectionFigures, PaymentsAfterThePeriodDoNotCount) {
-  const CollectionFigures f = ComputeCollectionFigures(
-      {Invoice(1000, Date(2, 1), Date(3, 3), {{1000, kApril}})},  // paid at the very end
-      kMarch, kApril);
-  EXPECT_EQ(f.collection_due, 1000);
-  EXPECT_EQ(f.collection_collected, 0);
-  EXPECT_EQ(f.collection_rate_basis_points, 0);
-  EXPECT_EQ(f.receivables_at_end, 1000);  // paid at end_time: after the period
-}
-
-TEST(ComputeCollectionFigures, PaymentsBeforeThePeriodShrinkWhatIsDue) {
-  const CollectionFigures f = ComputeCollectionFigures(
-      {Invoice(1000, Date(1, 1), Date(2, 1), {{900, Date(2, 28)}, {100, kMarch}})}, kMarch,
-      kApril);
-  EXPECT_EQ(f.collection_due, 100);  // 900 was paid before March
-  EXPECT_EQ(f.collection_collected, 100);
-  EXPECT_EQ(f.collection_rate_basis_points, 10000);
-  EXPECT_EQ(f.receivables_at_end, 0);
-}
-
-TEST(ComputeCollectionFigures, EarlyPaymentsOfInvoicesNotYetDueAreLeftOut) {
-  const CollectionFigures f = ComputeCollectionFigures(
-      {Invoice(600, Date(3, 15), Date(4, 14), {{600, Date(3, 20)}}),
-       Invoice(400, Date(2, 1), Date(3, 3), {{100, Date(3, 4)}})},
-      kMarch, kApril);
-  EXPECT_EQ(f.collection_due, 400);
-  EXPECT_EQ(f.collection_collected, 100);
-  EXPECT_EQ(f.collection_rate_basis_points, 2500);
+TEST(ComputeCollectionFigures, CollectionOfWhatFellDue) {
+  const CollectionCase cases[] = {
+      {"nothing invoiced in March; a February invoice is still owed",
+       {Invoice(700, Date(1, 5), Date(2, 4))},
+       700,
+       0,
+       0,
+       700,
+       700,
+       std::nullopt},
+      {"due in March: 1000, of which 250 then 250 arrive in March (DSO 500 / 1000 x 31)",
+       {Invoice(1000, Date(3, 1), Date(3, 16), {{250, Date(3, 10)}, {250, Date(3, 31)}})},
+       1000,
+       500,
+       5000,
+       500,
+       500,
+       15.5},
+      {"payments after the period do not count (paid at end_time, after the period)",
+       {Invoice(1000, Date(2, 1), Date(3, 3), {{1000, kApril}})},
+       1000,
+       0,
+       0,
+       1000,
+       1000,
+       std::nullopt},
+      {"payments before the period shrink what is due (900 was paid before March)",
+       {Invoice(1000, Date(1, 1), Date(2, 1), {{900, Date(2, 28)}, {100, kMarch}})},
+       100,
+       100,
+       10000,
+       0,
+       0,
+       std::nullopt},
+      {"early payments of invoices not yet due are left out",
+       {Invoice(600, Date(3, 15), Date(4, 14), {{600, Date(3, 20)}}),
+        Invoice(400, Date(2, 1), Date(3, 3), {{100, Date(3, 4)}})},
+       400,
+       100,
+       2500,
+       300,
+       300,
+       15.5},
+  };
+  for (const CollectionCase& c : cases) {
+    SCOPED_TRACE(c.what);
+    const CollectionFigures f = ComputeCollectionFigures(c.invoices, kMarch, kApril);
+    EXPECT_EQ(f.collection_due, c.due);
+    EXPECT_EQ(f.collection_collected, c.collected);
+    EXPECT_EQ(f.collection_rate_basis_points, c.rate_basis_points);
+    EXPECT_EQ(f.receivables_at_end, c.receivables_at_end);
+    EXPECT_EQ(f.overdue_at_end, c.overdue_at_end);
+    EXPECT_EQ(f.days_sales_outstanding, c.days_sales_outstanding);
+  }
 }
 
 TEST(ComputeCollectionFigures, RevenueCostAndGrossProfit) {
   const CollectionFigures f = ComputeCollectionFigures(
-      {Invoice(1000, Date(3, 1), Date(3, 31), {}, 700),       // first instant: in
+      {Invoice(1000, Date(3, 1), Date(3, 31), {}, 700),  // first instant: in
        Invoice(500, Date(3, 31) + absl::Hours(23), Date(4, 30), {}, 100),
-       Invoice(900, kApril, Date(5, 1), {}, 10),                // at end_time: out
-       Invoice(300, Date(2, 28), Date(3, 30), {}, 30)},         // before: out
+       Invoice(900, kApril, Date(5, 1), {}, 10),         // at end_time: out
+       Invoice(300, Date(2, 28), Date(3, 30), {}, 30)},  // before: out
       kMarch, kApril);
-  EXPECT_EQ(f.invoiced_revenue, 1500);
-  EXPECT_EQ(f.invoiced_cost, 800);
-  EXPECT_EQ(f.gross_profit, 700);
-  EXPECT_EQ(f.invoice_count, 2);
   // Owed at the end: 1000 + 500 + 300 (the April invoice not yet issued).
-  EXPECT_EQ(f.receivables_at_end, 1800);
-  EXPECT_EQ(f.overdue_at_end, 1300);
+  EXPECT_EQ(Summary(f),
+            "revenue 1500, cost 800, profit 700, invoices 2, due 1300, collected 0, rate 0, "
+            "owed 1800, overdue 1300, days 31, dso 37.2");
 }
 
 TEST(ComputeCollectionFigures, FractionalPeriods) {
-  const CollectionFigures f = ComputeCollectionFigures(
-      {Invoice(100, kMarch, kMarch + absl::Hours(1))}, kMarch, kMarch + absl::Hours(36));
-  EXPECT_EQ(f.period_days, 1.5);
-  EXPECT_EQ(f.days_sales_outstanding, 1.5);
-  EXPECT_EQ(f.collection_due, 100);
+  EXPECT_EQ(Summary(ComputeCollectionFigures({Invoice(100, kMarch, kMarch + absl::Hours(1))},
+                                             kMarch, kMarch + absl::Hours(36))),
+            "revenue 100, cost 0, profit 100, invoices 1, due 100, collected 0, rate 0, owed 100, "
+            "overdue 100, days 1.5, dso 1.5");
 }
 
 }  // namespace

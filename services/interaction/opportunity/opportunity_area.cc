@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "services/interaction/shared/area.h"
+#include "services/interaction/opportunity/mysql_opportunity_store.h"
 #include "services/interaction/opportunity/opportunity_service.h"
-#include "services/interaction/opportunity/opportunity_store.h"
+#include "services/interaction/shared/area.h"
 
 namespace kam::interaction {
 namespace {
@@ -19,8 +19,8 @@ class OpportunityArea final : public Area {
   void Register(common::GrpcServer& server) override { service_.Register(server); }
 
  private:
-  OpportunityStore store_;
-  OpportunityService service_;
+  opportunity::MySqlOpportunityStore store_;
+  opportunity::OpportunityService service_;
 };
 
 }  // namespace

@@ -9,7 +9,7 @@
 #include "services/interaction/opportunity/opportunity_qualification.h"
 #include "services/interaction/opportunity/opportunity_stages.h"
 
-namespace kam::interaction {
+namespace kam::interaction::opportunity {
 
 absl::StatusOr<int64_t> ParseOpportunityName(absl::string_view field, absl::string_view name) {
   absl::StatusOr<std::vector<int64_t>> ids =
@@ -145,4 +145,4 @@ void FillOpportunityShape(v1::Opportunity* o) {
   }
 }
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::opportunity

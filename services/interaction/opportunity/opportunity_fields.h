@@ -13,7 +13,7 @@
 #include "kam/account/v1/account.pb.h"
 #include "kam/interaction/v1/opportunity.pb.h"
 
-namespace kam::interaction {
+namespace kam::interaction::opportunity {
 
 inline constexpr size_t kMaxOpportunityTitle = 200;
 inline constexpr size_t kMaxOpportunityOwner = 128;
@@ -54,6 +54,6 @@ const common::UpdateMaskRules& OpportunityMaskRules();
 // milestones), so what a write returns equals what a later read returns.
 void FillOpportunityShape(v1::Opportunity* opportunity);
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::opportunity
 
 #endif  // KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_FIELDS_H_

@@ -6,7 +6,7 @@
 #include "common/api/field_mask.h"
 #include "gtest/gtest.h"
 
-namespace kam::interaction {
+namespace kam::interaction::opportunity {
 namespace {
 
 v1::Opportunity Valid() {
@@ -165,4 +165,4 @@ TEST(OpportunityFieldsTest, ShapeHasAllSixOfEach) {
 }
 
 }  // namespace
-}  // namespace kam::interaction
+}  // namespace kam::interaction::opportunity

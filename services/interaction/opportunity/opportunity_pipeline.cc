@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/validation.h"
 
-namespace kam::interaction {
+namespace kam::interaction::opportunity {
 namespace {
 
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
@@ -168,4 +168,4 @@ absl::StatusOr<v1::WeightedPipeline> ComputeWeightedPipeline(
   return pipeline;
 }
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::opportunity

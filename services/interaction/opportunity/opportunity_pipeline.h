@@ -27,7 +27,7 @@
 #include "kam/interaction/v1/opportunity.pb.h"
 #include "services/interaction/opportunity/opportunity_stages.h"
 
-namespace kam::interaction {
+namespace kam::interaction::opportunity {
 
 // Percent by stage: index 0 is CUSTOMER_DEVELOPMENT, 5 IMPLEMENTATION.
 using StageProbabilityPercents = std::array<int, kOpportunityStageCount>;
@@ -71,6 +71,13 @@ struct PipelineGroup {
 absl::StatusOr<v1::WeightedPipeline> ComputeWeightedPipeline(
     const std::vector<PipelineGroup>& groups, const StageProbabilityPercents& percents);
 
+}  // namespace kam::interaction::opportunity
+
+namespace kam::interaction {
+// facts/facts_store.cc weighs each account's pipeline as GetWeightedPipeline
+// does and names this function from kam::interaction::facts; this keeps it
+// compiling until it says opportunity::WeightedMinorUnits.
+using opportunity::WeightedMinorUnits;
 }  // namespace kam::interaction
 
 #endif  // KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_PIPELINE_H_

@@ -7,18 +7,10 @@
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
+#include "services/interaction/opportunity/opportunity_test_stages.h"
 
-namespace kam::interaction {
+namespace kam::interaction::opportunity {
 namespace {
-
-using v1::OpportunityStage;
-
-constexpr OpportunityStage kDev = v1::OPPORTUNITY_STAGE_CUSTOMER_DEVELOPMENT;
-constexpr OpportunityStage kInit = v1::OPPORTUNITY_STAGE_PROJECT_INITIATION;
-constexpr OpportunityStage kProposal = v1::OPPORTUNITY_STAGE_PROPOSAL;
-constexpr OpportunityStage kBid = v1::OPPORTUNITY_STAGE_BIDDING;
-constexpr OpportunityStage kNego = v1::OPPORTUNITY_STAGE_COMMERCIAL_NEGOTIATION;
-constexpr OpportunityStage kImpl = v1::OPPORTUNITY_STAGE_IMPLEMENTATION;
 
 google::protobuf::RepeatedPtrField<v1::OpportunityStageProbability> Table(
     const std::vector<std::pair<OpportunityStage, int>>& entries) {
@@ -53,40 +45,34 @@ TEST(OpportunityPipelineTest, ParseAcceptsAnyOrder) {
 }
 
 TEST(OpportunityPipelineTest, ParseRefusals) {
-  absl::StatusOr<StageProbabilityPercents> r =
-      ParseStageProbabilities(Table({{kDev, 10}, {kInit, 20}}));
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(absl::StartsWith(Message(r.status()), "stage_probabilities.probabilities must name "
-                                                    "each of the six stages exactly once (got 2"));
-  r = ParseStageProbabilities(
-      Table({{kDev, 10}, {kInit, 20}, {kInit, 40}, {kBid, 60}, {kNego, 80}, {kImpl, 95}}));
-  EXPECT_TRUE(absl::StartsWith(Message(r.status()),
-                               "stage_probabilities.probabilities[2].stage repeats "
-                               "PROJECT_INITIATION"));
-  r = ParseStageProbabilities(Table({{kDev, 10},
-                                     {kInit, 20},
-                                     {v1::OPPORTUNITY_STAGE_UNSPECIFIED, 40},
-                                     {kBid, 60},
-                                     {kNego, 80},
-                                     {kImpl, 95}}));
-  EXPECT_TRUE(absl::StartsWith(Message(r.status()), "stage_probabilities.probabilities[2].stage "
-                                                    "must be one of the six stages"));
-  r = ParseStageProbabilities(
-      Table({{kDev, 10}, {kInit, 20}, {kProposal, 40}, {kBid, 60}, {kNego, 80}, {kImpl, 101}}));
-  EXPECT_TRUE(absl::StartsWith(Message(r.status()),
-                               "stage_probabilities.probabilities[5].probability_percent must be "
-                               "between 0 and 100 (got 101)"));
-  r = ParseStageProbabilities(
-      Table({{kDev, -1}, {kInit, 20}, {kProposal, 40}, {kBid, 60}, {kNego, 80}, {kImpl, 95}}));
-  EXPECT_TRUE(absl::StartsWith(Message(r.status()),
-                               "stage_probabilities.probabilities[0].probability_percent"));
-  // BIDDING below PROPOSAL; the entry named is BIDDING's, wherever it is.
-  r = ParseStageProbabilities(
-      Table({{kBid, 30}, {kDev, 10}, {kInit, 20}, {kProposal, 40}, {kNego, 80}, {kImpl, 95}}));
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(Message(r.status()),
-            "stage_probabilities.probabilities[0].probability_percent must not be below the stage "
-            "before it: BIDDING has 30% but PROPOSAL has 40%");
+  const std::vector<std::pair<OpportunityStage, int>> kUnspecified = {
+      {kDev, 10}, {kInit, 20}, {v1::OPPORTUNITY_STAGE_UNSPECIFIED, 40},
+      {kBid, 60}, {kNego, 80}, {kImpl, 95}};
+  const struct {
+    std::vector<std::pair<OpportunityStage, int>> table;
+    std::string message;  // its start
+  } cases[] = {
+      {{{kDev, 10}, {kInit, 20}},
+       "stage_probabilities.probabilities must name each of the six stages exactly once (got 2"},
+      {{{kDev, 10}, {kInit, 20}, {kInit, 40}, {kBid, 60}, {kNego, 80}, {kImpl, 95}},
+       "stage_probabilities.probabilities[2].stage repeats PROJECT_INITIATION"},
+      {kUnspecified, "stage_probabilities.probabilities[2].stage must be one of the six stages"},
+      {{{kDev, 10}, {kInit, 20}, {kProposal, 40}, {kBid, 60}, {kNego, 80}, {kImpl, 101}},
+       "stage_probabilities.probabilities[5].probability_percent must be between 0 and 100 (got "
+       "101)"},
+      {{{kDev, -1}, {kInit, 20}, {kProposal, 40}, {kBid, 60}, {kNego, 80}, {kImpl, 95}},
+       "stage_probabilities.probabilities[0].probability_percent"},
+      // BIDDING below PROPOSAL; the entry named is BIDDING's, wherever it is.
+      {{{kBid, 30}, {kDev, 10}, {kInit, 20}, {kProposal, 40}, {kNego, 80}, {kImpl, 95}},
+       "stage_probabilities.probabilities[0].probability_percent must not be below the stage "
+       "before it: BIDDING has 30% but PROPOSAL has 40%"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.message);
+    absl::StatusOr<StageProbabilityPercents> r = ParseStageProbabilities(Table(c.table));
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(absl::StartsWith(Message(r.status()), c.message)) << r.status();
+  }
 }
 
 TEST(OpportunityPipelineTest, WeightingRoundsHalfUp) {
@@ -182,4 +168,4 @@ TEST(OpportunityPipelineTest, OverflowIsOutOfRange) {
 }
 
 }  // namespace
-}  // namespace kam::interaction
+}  // namespace kam::interaction::opportunity

@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/validation.h"
 
-namespace kam::interaction {
+namespace kam::interaction::opportunity {
 
 const std::vector<std::string>& JudgementFields() {
   static const std::vector<std::string>* fields = new std::vector<std::string>{
@@ -92,4 +92,4 @@ std::string OpportunityClassName(v1::OpportunityClass opportunity_class) {
   }
 }
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::opportunity

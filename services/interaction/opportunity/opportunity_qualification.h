@@ -25,7 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "kam/interaction/v1/opportunity.pb.h"
 
-namespace kam::interaction {
+namespace kam::interaction::opportunity {
 
 inline constexpr size_t kMaxOpportunityNote = 1000;
 
@@ -58,6 +58,6 @@ v1::OpportunityClass EffectiveOpportunityClass(v1::OpportunityClass derived,
 // "A" for OPPORTUNITY_CLASS_A.
 std::string OpportunityClassName(v1::OpportunityClass opportunity_class);
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::opportunity
 
 #endif  // KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_QUALIFICATION_H_

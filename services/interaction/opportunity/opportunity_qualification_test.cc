@@ -6,7 +6,7 @@
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
-namespace kam::interaction {
+namespace kam::interaction::opportunity {
 namespace {
 
 constexpr v1::QualificationAssessment kUnknown = v1::QUALIFICATION_ASSESSMENT_UNSPECIFIED;
@@ -32,12 +32,12 @@ TEST(OpportunityQualificationTest, FieldsAreTheSixQuestionsOfDomainSection6) {
   for (const std::string& field : JudgementFields()) {
     MutableJudgementOf(&j, field)->set_note(field);
   }
-  EXPECT_EQ(j.need().note(), "need");
-  EXPECT_EQ(j.schedule().note(), "schedule");
-  EXPECT_EQ(j.budget().note(), "budget");
-  EXPECT_EQ(j.competition().note(), "competition");
-  EXPECT_EQ(j.decision_process().note(), "decision_process");
-  EXPECT_EQ(j.evaluation_priorities().note(), "evaluation_priorities");
+  // Each name reaches the field of that name.
+  EXPECT_EQ(j.ShortDebugString(),
+            "need { note: \"need\" } schedule { note: \"schedule\" } "
+            "budget { note: \"budget\" } competition { note: \"competition\" } "
+            "decision_process { note: \"decision_process\" } "
+            "evaluation_priorities { note: \"evaluation_priorities\" }");
   EXPECT_EQ(JudgementOf(j, "price"), nullptr);
   EXPECT_EQ(MutableJudgementOf(&j, "price"), nullptr);
 }
@@ -110,4 +110,4 @@ TEST(OpportunityQualificationTest, Validation) {
 }
 
 }  // namespace
-}  // namespace kam::interaction
+}  // namespace kam::interaction::opportunity

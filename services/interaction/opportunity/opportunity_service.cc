@@ -8,10 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/etag.h"
 #include "common/api/field_mask.h"
-#include "common/api/filter.h"
-#include "common/api/page_token.h"
+#include "common/api/idempotency.h"
+#include "common/api/list_request.h"
 #include "common/api/validation.h"
-#include "common/base/fingerprint.h"
 #include "common/base/proto_time.h"
 #include "common/server/service_methods.h"
 #include "services/interaction/opportunity/opportunity_fields.h"
@@ -19,7 +18,7 @@
 #include "services/interaction/opportunity/opportunity_qualification.h"
 #include "services/interaction/opportunity/opportunity_stages.h"
 
-namespace kam::interaction {
+namespace kam::interaction::opportunity {
 namespace {
 
 using common::CallContext;
@@ -28,38 +27,9 @@ constexpr char kProbabilitiesName[] = "opportunityStageProbabilities";
 // Clock skew allowed for a caller's close_time.
 constexpr absl::Duration kFutureSlack = absl::Minutes(1);
 
-// The fingerprint of a create request without its request id: a retry must
-// match it exactly.
-std::string RequestHash(const v1::CreateOpportunityRequest& request) {
-  v1::CreateOpportunityRequest copy = request;
-  copy.clear_request_id();
-  return common::FingerprintHex(common::MessageFingerprint(copy));
-}
-
-absl::Status RequestIdReused(absl::string_view request_id) {
-  return absl::AlreadyExistsError(absl::StrCat(
-      "request_id \"", request_id, "\" was already used by a different CreateOpportunity request"));
-}
-
-// Empty token: the first page.
-absl::StatusOr<std::optional<common::PageCursor>> DecodeCursor(const std::string& token,
-                                                               uint64_t query) {
-  if (token.empty()) return std::optional<common::PageCursor>();
-  absl::StatusOr<common::PageCursor> cursor = common::DecodePageToken(token, query);
-  if (!cursor.ok()) return cursor.status();
-  return std::optional<common::PageCursor>(*std::move(cursor));
-}
-
 absl::Status Deleted(const v1::Opportunity& o) {
   return absl::FailedPreconditionError(
       absl::StrCat("opportunity ", o.name(), " is deleted; undelete it first"));
-}
-
-// Every opportunity write: a new version, etag and update time.
-void Touch(StoredOpportunity& row, absl::Time now) {
-  ++row.version;
-  *row.opportunity.mutable_update_time() = common::ToProtoTimestamp(now);
-  row.opportunity.set_etag(common::MakeEtag(row.opportunity.name(), row.version));
 }
 
 // The derived class from the judgements and the class in effect.
@@ -94,6 +64,13 @@ v1::OpportunityStageProbabilities ProbabilitiesResource(const StoredStageProbabi
   return out;
 }
 
+// The opportunity of `row` into `*response`, or the error.
+absl::Status Answer(absl::StatusOr<StoredOpportunity> row, v1::Opportunity* response) {
+  if (!row.ok()) return row.status();
+  *response = std::move(row->opportunity);
+  return absl::OkStatus();
+}
+
 bool Contains(const std::vector<std::string>& paths, absl::string_view path) {
   return std::find(paths.begin(), paths.end(), path) != paths.end();
 }
@@ -122,6 +99,43 @@ absl::StatusOr<kam::account::v1::Account> OpportunityService::LiveAccount(
   return account;
 }
 
+absl::StatusOr<StoredOpportunity> OpportunityService::ChangeOpportunity(
+    absl::string_view context, int64_t id, absl::string_view etag, absl::Time now,
+    absl::FunctionRef<absl::Status(OpportunityTx&, StoredOpportunity&)> change) {
+  StoredOpportunity result;
+  absl::Status status = store_->Transact(context, [&](OpportunityTx& tx) -> absl::Status {
+    absl::StatusOr<StoredOpportunity> row = tx.Lock(id);
+    if (!row.ok()) return row.status();
+    if (absl::Status s = common::CheckEtag(row->opportunity.name(), row->version, etag); !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = change(tx, *row); !s.ok()) return s;
+    common::StampWrite(&row->version, &row->opportunity, now);
+    if (absl::Status s = tx.Write(*row); !s.ok()) return s;
+    result = *std::move(row);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::Status OpportunityService::RecordStageMove(
+    const Ctx& ctx, absl::string_view context, int64_t id, absl::string_view etag, absl::Time now,
+    absl::FunctionRef<absl::Status(const v1::Opportunity&, v1::OpportunityStageMove*)> plan,
+    absl::FunctionRef<void(v1::Opportunity&, const v1::OpportunityStageMove&)> apply,
+    v1::Opportunity* opportunity, v1::OpportunityStageMove* move) {
+  auto change = [&](OpportunityTx& tx, StoredOpportunity& row) -> absl::Status {
+    v1::Opportunity& o = row.opportunity;
+    if (o.has_delete_time()) return Deleted(o);
+    *move = MoveFrom(o, v1::OPPORTUNITY_STAGE_MOVE_KIND_UNSPECIFIED, ctx, now);
+    if (absl::Status s = plan(o, move); !s.ok()) return s;
+    if (absl::Status s = tx.InsertMove(row.id, move); !s.ok()) return s;
+    apply(o, *move);
+    return absl::OkStatus();
+  };
+  return Answer(ChangeOpportunity(context, id, etag, now, change), opportunity);
+}
+
 // --- standard methods ---------------------------------------------------------------
 
 absl::Status OpportunityService::CreateOpportunity(const Ctx& ctx,
@@ -129,40 +143,23 @@ absl::Status OpportunityService::CreateOpportunity(const Ctx& ctx,
                                                    v1::Opportunity* response) {
   if (!request.has_opportunity()) return common::InvalidField("opportunity", "is required");
   const v1::Opportunity& in = request.opportunity();
-  const std::string& request_id = request.request_id();
-  if (absl::Status s = common::CheckRequestId("request_id", request_id); !s.ok()) return s;
+  absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "CreateOpportunity");
+  if (!key.ok()) return key.status();
   absl::StatusOr<int64_t> account_id =
       ParseOpportunityAccountName("opportunity.account", in.account());
   if (!account_id.ok()) return account_id.status();
   if (absl::Status s = ValidateOpportunityFields(in); !s.ok()) return s;
-  constexpr v1::OpportunityStage kFirst = v1::OPPORTUNITY_STAGE_CUSTOMER_DEVELOPMENT;
-  if (in.stage() != v1::OPPORTUNITY_STAGE_UNSPECIFIED && in.stage() != kFirst) {
-    return common::InvalidField(
-        "opportunity.stage",
-        absl::StrCat("must be unset or CUSTOMER_DEVELOPMENT on create (got ",
-                     OpportunityStageName(in.stage()),
-                     "): every opportunity starts there; MoveOpportunityStage takes it further "
-                     "(a skip needs a reason)"));
-  }
-  for (v1::OpportunityStage stage : OpportunityStagesInOrder()) {
-    if (stage != kFirst && MilestoneOf(in.milestones(), stage).achieved()) {
-      return common::InvalidField(
-          absl::StrCat("opportunity.milestones.", MilestoneField(stage), ".achieved"),
-          "can be true on create only for customer_development, the stage a new opportunity "
-          "starts at");
-    }
-  }
-  const std::string request_hash = RequestHash(request);
+  if (absl::Status s = ValidateNewOpportunityStage(in); !s.ok()) return s;
   // A retry of a create that succeeded gets its result without asking the
   // account service again (so it works while that service is down).
-  if (!request_id.empty()) {
-    absl::StatusOr<OpportunityByRequest> first = store_->FindByRequest(request_id);
-    if (first.ok()) {
-      if (first->request_hash != request_hash) return RequestIdReused(request_id);
-      *response = std::move(first->row.opportunity);
+  if (!key->id.empty()) {
+    absl::StatusOr<std::optional<StoredOpportunity>> first =
+        common::EarlierResult(*key, store_->FindByRequest(key->id));
+    if (!first.ok()) return first.status();
+    if (first->has_value()) {
+      *response = std::move((*first)->opportunity);
       return absl::OkStatus();
     }
-    if (first.status().code() != absl::StatusCode::kNotFound) return first.status();
   }
   const std::string account_name = absl::StrCat("accounts/", *account_id);
   absl::StatusOr<kam::account::v1::Account> account = LiveAccount(account_name, ctx);
@@ -179,40 +176,37 @@ absl::Status OpportunityService::CreateOpportunity(const Ctx& ctx,
   absl::StatusOr<int64_t> id = store_->NewOpportunityId();
   if (!id.ok()) return id.status();
   const absl::Time now = common::NowMicros();
-  const google::protobuf::Timestamp now_proto = common::ToProtoTimestamp(now);
 
   StoredOpportunity row;
   row.id = *id;
   row.account_id = *account_id;
-  row.version = 1;
   v1::Opportunity& o = row.opportunity;
   o.set_name(OpportunityName(row.id));
   o.set_account(account_name);
   o.set_title(in.title());
   o.set_owner(owner);
   if (in.has_amount()) *o.mutable_amount() = in.amount();
-  o.set_stage(kFirst);
-  *o.mutable_stage_update_time() = now_proto;
+  o.set_stage(kFirstStage);
+  *o.mutable_stage_update_time() = common::ToProtoTimestamp(now);
   o.set_state(v1::OPPORTUNITY_STATE_OPEN);
   *o.mutable_milestones() = in.milestones();
-  if (absl::Status s = SettleMilestones(nullptr, o.mutable_milestones(), kFirst, now); !s.ok()) {
+  if (absl::Status s = SettleMilestones(nullptr, o.mutable_milestones(), kFirstStage, now);
+      !s.ok()) {
     return s;
   }
   *o.mutable_judgements() = in.judgements();
   o.set_class_override(in.class_override());
   Reclassify(o);
   if (in.has_expected_close_time()) *o.mutable_expected_close_time() = in.expected_close_time();
-  *o.mutable_create_time() = now_proto;
-  *o.mutable_update_time() = now_proto;
-  o.set_etag(common::MakeEtag(o.name(), row.version));
+  common::StampCreate(&row.version, &o, now);
   FillOpportunityShape(&o);
 
-  bool inserted = false;
+  common::InsertOutcome outcome = common::InsertOutcome::kInserted;
   absl::Status status = store_->Transact("creating opportunity", [&](OpportunityTx& tx) {
-    absl::StatusOr<bool> done = tx.Insert(row, request_id, request_hash);
-    if (!done.ok()) return done.status();
-    inserted = *done;
-    if (!inserted) return absl::OkStatus();
+    absl::StatusOr<common::InsertOutcome> inserted = tx.Insert(row, *key);
+    if (!inserted.ok()) return inserted.status();
+    outcome = *inserted;
+    if (outcome == common::InsertOutcome::kDuplicateRequest) return absl::OkStatus();
     v1::OpportunityStageMove created =
         MoveFrom(o, v1::OPPORTUNITY_STAGE_MOVE_KIND_CREATED, ctx, now);
     created.set_from_stage(v1::OPPORTUNITY_STAGE_UNSPECIFIED);
@@ -220,16 +214,15 @@ absl::Status OpportunityService::CreateOpportunity(const Ctx& ctx,
     return tx.InsertMove(row.id, &created);
   });
   if (!status.ok()) return status;
-  if (!inserted) {
-    absl::StatusOr<OpportunityByRequest> first = store_->FindByRequest(request_id);
-    if (first.status().code() == absl::StatusCode::kNotFound) {
+  if (outcome == common::InsertOutcome::kDuplicateRequest) {
+    absl::StatusOr<std::optional<StoredOpportunity>> first =
+        common::EarlierResult(*key, store_->FindByRequest(key->id));
+    if (!first.ok()) return first.status();
+    if (!first->has_value()) {
       return absl::AbortedError(
           "a concurrent request with the same request_id did not finish; retry");
     }
-    if (!first.ok()) return first.status();
-    if (first->request_hash != request_hash) return RequestIdReused(request_id);
-    *response = std::move(first->row.opportunity);
-    return absl::OkStatus();
+    o = std::move((*first)->opportunity);
   }
   *response = std::move(o);
   return absl::OkStatus();
@@ -240,34 +233,21 @@ absl::Status OpportunityService::GetOpportunity(const Ctx&,
                                                 v1::Opportunity* response) {
   absl::StatusOr<int64_t> id = ParseOpportunityName("name", request.name());
   if (!id.ok()) return id.status();
-  absl::StatusOr<StoredOpportunity> row = store_->Get(*id);
-  if (!row.ok()) return row.status();
-  *response = std::move(row->opportunity);
-  return absl::OkStatus();
+  return Answer(store_->Get(*id), response);
 }
 
 absl::Status OpportunityService::ListOpportunities(const Ctx&,
                                                    const v1::ListOpportunitiesRequest& request,
                                                    v1::ListOpportunitiesResponse* response) {
-  absl::StatusOr<int> limit = common::ResolvePageSize(request.page_size());
-  if (!limit.ok()) return limit.status();
-  absl::StatusOr<common::FilterNode> filter = common::ParseFilter(request.filter());
-  if (!filter.ok()) return filter.status();
-  const uint64_t query = common::Fingerprint64(
-      {"ListOpportunities", request.filter(), request.show_deleted() ? "1" : "0"});
-  absl::StatusOr<std::optional<common::PageCursor>> cursor =
-      DecodeCursor(request.page_token(), query);
-  if (!cursor.ok()) return cursor.status();
-  absl::StatusOr<OpportunityPage<StoredOpportunity>> page =
-      store_->List(*filter, request.show_deleted(), *cursor, *limit);
+  absl::StatusOr<common::ListRequest> list = common::ReadListRequest(
+      request, {"ListOpportunities", request.filter(), request.show_deleted() ? "1" : "0"});
+  if (!list.ok()) return list.status();
+  absl::StatusOr<common::Page<StoredOpportunity>> page =
+      store_->List(list->filter, request.show_deleted(), list->cursor, list->limit);
   if (!page.ok()) return page.status();
-  if (page->more) {
-    response->set_next_page_token(
-        common::EncodePageToken(query, common::PageCursor{{}, page->rows.back().id}));
-  }
-  for (StoredOpportunity& row : page->rows) {
-    *response->add_opportunities() = std::move(row.opportunity);
-  }
+  common::WritePage(
+      *list, *std::move(page), response->mutable_next_page_token(),
+      [&](StoredOpportunity& row) { *response->add_opportunities() = std::move(row.opportunity); });
   return absl::OkStatus();
 }
 
@@ -295,14 +275,8 @@ absl::Status OpportunityService::UpdateOpportunity(const Ctx& ctx,
     account = *std::move(live);
   }
   const absl::Time now = common::NowMicros();
-  StoredOpportunity result;
-  absl::Status status = store_->Transact("updating opportunity", [&](OpportunityTx& tx) {
-    absl::StatusOr<StoredOpportunity> row = tx.Lock(*id);
-    if (!row.ok()) return row.status();
-    v1::Opportunity& o = row->opportunity;
-    if (absl::Status s = common::CheckEtag(o.name(), row->version, patch.etag()); !s.ok()) {
-      return s;
-    }
+  auto change = [&](OpportunityTx&, StoredOpportunity& row) -> absl::Status {
+    v1::Opportunity& o = row.opportunity;
     if (o.has_delete_time()) return Deleted(o);
     if (o.state() != v1::OPPORTUNITY_STATE_OPEN) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -331,64 +305,45 @@ absl::Status OpportunityService::UpdateOpportunity(const Ctx& ctx,
     }
     Reclassify(o);
     FillOpportunityShape(&o);
-    Touch(*row, now);
-    tx.Write(*row);
-    result = *std::move(row);
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  *response = std::move(result.opportunity);
-  return absl::OkStatus();
+  };
+  return Answer(ChangeOpportunity("updating opportunity", *id, patch.etag(), now, change),
+                response);
 }
 
 absl::Status OpportunityService::DeleteOpportunity(const Ctx&,
                                                    const v1::DeleteOpportunityRequest& request,
                                                    v1::Opportunity* response) {
-  absl::StatusOr<int64_t> id = ParseOpportunityName("name", request.name());
-  if (!id.ok()) return id.status();
-  const absl::Time now = common::NowMicros();
-  return store_->Transact("deleting opportunity", [&](OpportunityTx& tx) {
-    absl::StatusOr<StoredOpportunity> row = tx.Lock(*id);
-    if (!row.ok()) return row.status();
-    v1::Opportunity& o = row->opportunity;
-    if (absl::Status s = common::CheckEtag(o.name(), row->version, request.etag()); !s.ok()) {
-      return s;
-    }
-    if (o.has_delete_time()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("opportunity ", o.name(), " is already deleted"));
-    }
-    *o.mutable_delete_time() = common::ToProtoTimestamp(now);
-    Touch(*row, now);
-    tx.Write(*row);
-    *response = std::move(o);
-    return absl::OkStatus();
-  });
+  return SetDeleted(request.name(), request.etag(), /*deleted=*/true, response);
 }
 
 absl::Status OpportunityService::UndeleteOpportunity(const Ctx&,
                                                      const v1::UndeleteOpportunityRequest& request,
                                                      v1::Opportunity* response) {
-  absl::StatusOr<int64_t> id = ParseOpportunityName("name", request.name());
+  return SetDeleted(request.name(), request.etag(), /*deleted=*/false, response);
+}
+
+absl::Status OpportunityService::SetDeleted(absl::string_view name, absl::string_view etag,
+                                            bool deleted, v1::Opportunity* response) {
+  absl::StatusOr<int64_t> id = ParseOpportunityName("name", name);
   if (!id.ok()) return id.status();
   const absl::Time now = common::NowMicros();
-  return store_->Transact("undeleting opportunity", [&](OpportunityTx& tx) {
-    absl::StatusOr<StoredOpportunity> row = tx.Lock(*id);
-    if (!row.ok()) return row.status();
-    v1::Opportunity& o = row->opportunity;
-    if (absl::Status s = common::CheckEtag(o.name(), row->version, request.etag()); !s.ok()) {
-      return s;
+  auto change = [&](OpportunityTx&, StoredOpportunity& row) -> absl::Status {
+    v1::Opportunity& o = row.opportunity;
+    if (o.has_delete_time() == deleted) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "opportunity ", o.name(), deleted ? " is already deleted" : " is not deleted"));
     }
-    if (!o.has_delete_time()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("opportunity ", o.name(), " is not deleted"));
+    if (deleted) {
+      *o.mutable_delete_time() = common::ToProtoTimestamp(now);
+    } else {
+      o.clear_delete_time();
     }
-    o.clear_delete_time();
-    Touch(*row, now);
-    tx.Write(*row);
-    *response = std::move(o);
     return absl::OkStatus();
-  });
+  };
+  return Answer(ChangeOpportunity(deleted ? "deleting opportunity" : "undeleting opportunity", *id,
+                                  etag, now, change),
+                response);
 }
 
 // --- stage moves --------------------------------------------------------------------
@@ -401,31 +356,22 @@ absl::Status OpportunityService::MoveOpportunityStage(
   if (absl::Status s = ValidateStageMoveRequest(request.to_stage(), request.reason()); !s.ok()) {
     return s;
   }
-  const absl::Time now = common::NowMicros();
-  return store_->Transact("moving opportunity stage", [&](OpportunityTx& tx) {
-    absl::StatusOr<StoredOpportunity> row = tx.Lock(*id);
-    if (!row.ok()) return row.status();
-    v1::Opportunity& o = row->opportunity;
-    if (absl::Status s = common::CheckEtag(o.name(), row->version, request.etag()); !s.ok()) {
-      return s;
-    }
-    if (o.has_delete_time()) return Deleted(o);
+  auto plan = [&](const v1::Opportunity& o, v1::OpportunityStageMove* move) -> absl::Status {
     absl::StatusOr<OpportunityStagePlan> plan =
         CheckOpportunityStageMove(o, request.to_stage(), request.reason());
     if (!plan.ok()) return plan.status();
-    v1::OpportunityStageMove move = MoveFrom(o, plan->kind, ctx, now);
-    move.set_to_stage(request.to_stage());
-    for (v1::OpportunityStage stage : plan->skipped) move.add_skipped_stages(stage);
-    move.set_reason(request.reason());
-    if (absl::Status s = tx.InsertMove(row->id, &move); !s.ok()) return s;
+    move->set_kind(plan->kind);
+    move->set_to_stage(request.to_stage());
+    for (v1::OpportunityStage stage : plan->skipped) move->add_skipped_stages(stage);
+    move->set_reason(request.reason());
+    return absl::OkStatus();
+  };
+  auto apply = [&](v1::Opportunity& o, const v1::OpportunityStageMove& move) {
     o.set_stage(request.to_stage());
     *o.mutable_stage_update_time() = move.move_time();
-    Touch(*row, now);
-    tx.Write(*row);
-    *response->mutable_opportunity() = std::move(o);
-    *response->mutable_move() = std::move(move);
-    return absl::OkStatus();
-  });
+  };
+  return RecordStageMove(ctx, "moving opportunity stage", *id, request.etag(), common::NowMicros(),
+                         plan, apply, response->mutable_opportunity(), response->mutable_move());
 }
 
 absl::Status OpportunityService::CloseOpportunity(const Ctx& ctx,
@@ -449,27 +395,21 @@ absl::Status OpportunityService::CloseOpportunity(const Ctx& ctx,
     }
   }
   const bool won = request.outcome() == v1::OPPORTUNITY_STATE_WON;
-  return store_->Transact("closing opportunity", [&](OpportunityTx& tx) {
-    absl::StatusOr<StoredOpportunity> row = tx.Lock(*id);
-    if (!row.ok()) return row.status();
-    v1::Opportunity& o = row->opportunity;
-    if (absl::Status s = common::CheckEtag(o.name(), row->version, request.etag()); !s.ok()) {
-      return s;
-    }
-    if (o.has_delete_time()) return Deleted(o);
+  auto plan = [&](const v1::Opportunity& o, v1::OpportunityStageMove* move) -> absl::Status {
     if (absl::Status s = CheckOpportunityClose(o, request); !s.ok()) return s;
     if (close_time < common::FromProtoTimestamp(o.create_time())) {
       return common::InvalidField("close_time",
                                   "must not be before the opportunity was created");
     }
-    v1::OpportunityStageMove move = MoveFrom(
-        o, won ? v1::OPPORTUNITY_STAGE_MOVE_KIND_WON : v1::OPPORTUNITY_STAGE_MOVE_KIND_LOST, ctx,
-        now);
-    move.set_to_state(request.outcome());
-    move.set_reason(request.reason());
-    move.set_lost_reason(request.lost_reason());
-    move.set_lost_to(request.lost_to());
-    if (absl::Status s = tx.InsertMove(row->id, &move); !s.ok()) return s;
+    move->set_kind(won ? v1::OPPORTUNITY_STAGE_MOVE_KIND_WON
+                       : v1::OPPORTUNITY_STAGE_MOVE_KIND_LOST);
+    move->set_to_state(request.outcome());
+    move->set_reason(request.reason());
+    move->set_lost_reason(request.lost_reason());
+    move->set_lost_to(request.lost_to());
+    return absl::OkStatus();
+  };
+  auto apply = [&](v1::Opportunity& o, const v1::OpportunityStageMove&) {
     o.set_state(request.outcome());
     if (won) {
       o.set_won_reason(request.reason());
@@ -479,12 +419,9 @@ absl::Status OpportunityService::CloseOpportunity(const Ctx& ctx,
       o.set_lost_to(request.lost_to());
     }
     *o.mutable_close_time() = common::ToProtoTimestamp(close_time);
-    Touch(*row, now);
-    tx.Write(*row);
-    *response->mutable_opportunity() = std::move(o);
-    *response->mutable_move() = std::move(move);
-    return absl::OkStatus();
-  });
+  };
+  return RecordStageMove(ctx, "closing opportunity", *id, request.etag(), now, plan, apply,
+                         response->mutable_opportunity(), response->mutable_move());
 }
 
 absl::Status OpportunityService::ReopenOpportunity(const Ctx& ctx,
@@ -492,33 +429,23 @@ absl::Status OpportunityService::ReopenOpportunity(const Ctx& ctx,
                                                    v1::ReopenOpportunityResponse* response) {
   absl::StatusOr<int64_t> id = ParseOpportunityName("name", request.name());
   if (!id.ok()) return id.status();
-  const absl::Time now = common::NowMicros();
-  return store_->Transact("reopening opportunity", [&](OpportunityTx& tx) {
-    absl::StatusOr<StoredOpportunity> row = tx.Lock(*id);
-    if (!row.ok()) return row.status();
-    v1::Opportunity& o = row->opportunity;
-    if (absl::Status s = common::CheckEtag(o.name(), row->version, request.etag()); !s.ok()) {
-      return s;
-    }
-    if (o.has_delete_time()) return Deleted(o);
+  auto plan = [&](const v1::Opportunity& o, v1::OpportunityStageMove* move) -> absl::Status {
     if (absl::Status s = CheckOpportunityReopen(o, request.reason()); !s.ok()) return s;
-    v1::OpportunityStageMove move =
-        MoveFrom(o, v1::OPPORTUNITY_STAGE_MOVE_KIND_REOPENED, ctx, now);
-    move.set_to_state(v1::OPPORTUNITY_STATE_OPEN);
-    move.set_reason(request.reason());
-    if (absl::Status s = tx.InsertMove(row->id, &move); !s.ok()) return s;
+    move->set_kind(v1::OPPORTUNITY_STAGE_MOVE_KIND_REOPENED);
+    move->set_to_state(v1::OPPORTUNITY_STATE_OPEN);
+    move->set_reason(request.reason());
+    return absl::OkStatus();
+  };
+  auto apply = [](v1::Opportunity& o, const v1::OpportunityStageMove&) {
     o.set_state(v1::OPPORTUNITY_STATE_OPEN);
     o.clear_won_reason();
     o.clear_lost_reason();
     o.clear_lost_reason_detail();
     o.clear_lost_to();
     o.clear_close_time();
-    Touch(*row, now);
-    tx.Write(*row);
-    *response->mutable_opportunity() = std::move(o);
-    *response->mutable_move() = std::move(move);
-    return absl::OkStatus();
-  });
+  };
+  return RecordStageMove(ctx, "reopening opportunity", *id, request.etag(), common::NowMicros(),
+                         plan, apply, response->mutable_opportunity(), response->mutable_move());
 }
 
 absl::Status OpportunityService::ListOpportunityStageHistory(
@@ -526,26 +453,19 @@ absl::Status OpportunityService::ListOpportunityStageHistory(
     v1::ListOpportunityStageHistoryResponse* response) {
   absl::StatusOr<int64_t> id = ParseOpportunityName("parent", request.parent());
   if (!id.ok()) return id.status();
-  absl::StatusOr<int> limit = common::ResolvePageSize(request.page_size());
-  if (!limit.ok()) return limit.status();
-  const uint64_t query =
-      common::Fingerprint64({"ListOpportunityStageHistory", request.parent()});
-  absl::StatusOr<std::optional<common::PageCursor>> cursor =
-      DecodeCursor(request.page_token(), query);
-  if (!cursor.ok()) return cursor.status();
+  absl::StatusOr<common::ListRequest> list =
+      common::ReadListRequest(request, {"ListOpportunityStageHistory", request.parent()});
+  if (!list.ok()) return list.status();
   absl::StatusOr<bool> exists = store_->Exists(*id);
   if (!exists.ok()) return exists.status();
   if (!*exists) {
     return absl::NotFoundError(absl::StrCat("opportunity ", request.parent(), " not found"));
   }
-  absl::StatusOr<OpportunityPage<v1::OpportunityStageMove>> page =
-      store_->ListMoves(*id, *cursor, *limit);
+  absl::StatusOr<common::Page<StoredStageMove>> page =
+      store_->ListMoves(*id, list->cursor, list->limit);
   if (!page.ok()) return page.status();
-  if (page->more) {
-    response->set_next_page_token(common::EncodePageToken(
-        query, common::PageCursor{{}, OpportunityStore::MoveId(page->rows.back())}));
-  }
-  for (v1::OpportunityStageMove& move : page->rows) *response->add_moves() = std::move(move);
+  common::WritePage(*list, *std::move(page), response->mutable_next_page_token(),
+                    [&](StoredStageMove& row) { *response->add_moves() = std::move(row.move); });
   return absl::OkStatus();
 }
 
@@ -570,17 +490,19 @@ absl::Status OpportunityService::UpdateStageProbabilities(
   absl::StatusOr<StageProbabilityPercents> percents = ParseStageProbabilities(in.probabilities());
   if (!percents.ok()) return percents.status();
   const absl::Time now = common::NowMicros();
-  return store_->Transact("updating stage probabilities", [&](OpportunityTx& tx) {
-    StoredStageProbabilities table = tx.LockProbabilities();
-    if (absl::Status s = common::CheckEtag(kProbabilitiesName, table.version, in.etag()); !s.ok()) {
+  return store_->Transact("updating stage probabilities", [&](OpportunityTx& tx) -> absl::Status {
+    absl::StatusOr<StoredStageProbabilities> table = tx.LockProbabilities();
+    if (!table.ok()) return table.status();
+    if (absl::Status s = common::CheckEtag(kProbabilitiesName, table->version, in.etag());
+        !s.ok()) {
       return s;
     }
-    table.percents = *percents;
-    ++table.version;
-    table.update_actor = ctx.actor;
-    table.update_time = now;
-    tx.WriteProbabilities(table);
-    *response = ProbabilitiesResource(table);
+    table->percents = *percents;
+    ++table->version;
+    table->update_actor = ctx.actor;
+    table->update_time = now;
+    if (absl::Status s = tx.WriteProbabilities(*table); !s.ok()) return s;
+    *response = ProbabilitiesResource(*table);
     return absl::OkStatus();
   });
 }
@@ -605,17 +527,17 @@ absl::Status OpportunityService::GetWeightedPipeline(const Ctx&,
                                 "must be A, B, C, D or UNSPECIFIED for every class");
   }
   scope.opportunity_class = request.opportunity_class();
-  StoredStageProbabilities table;
-  std::vector<PipelineGroup> groups;
-  if (absl::Status s = store_->ReadPipeline(scope, &table, &groups); !s.ok()) return s;
-  absl::StatusOr<v1::WeightedPipeline> pipeline = ComputeWeightedPipeline(groups, table.percents);
+  absl::StatusOr<PipelineSums> sums = store_->ReadPipeline(scope);
+  if (!sums.ok()) return sums.status();
+  absl::StatusOr<v1::WeightedPipeline> pipeline =
+      ComputeWeightedPipeline(sums->groups, sums->table.percents);
   if (!pipeline.ok()) return pipeline.status();
   *response = *std::move(pipeline);
   if (scope.account_id != 0) response->set_account(absl::StrCat("accounts/", scope.account_id));
   response->set_owner(scope.owner);
   response->set_opportunity_class(scope.opportunity_class);
-  response->set_probabilities_etag(common::MakeEtag(kProbabilitiesName, table.version));
+  response->set_probabilities_etag(common::MakeEtag(kProbabilitiesName, sums->table.version));
   return absl::OkStatus();
 }
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::opportunity

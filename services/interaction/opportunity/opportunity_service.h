@@ -4,19 +4,27 @@
 // rules (opportunity_fields, opportunity_stages, opportunity_qualification,
 // opportunity_pipeline) and the store's steps, and returns an absl::Status
 // that common/grpc_server turns into the gRPC status.
+//
+// Everything of the area lives in kam::interaction::opportunity.
 #ifndef KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_SERVICE_H_
 #define KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_SERVICE_H_
 
+#include <string>
+
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/server/grpc_server.h"
 #include "kam/interaction/v1/opportunity.grpc.pb.h"
-#include "services/interaction/shared/account_client.h"
 #include "services/interaction/opportunity/opportunity_store.h"
+#include "services/interaction/shared/account_client.h"
 
-namespace kam::interaction {
+namespace kam::interaction::opportunity {
 
 class OpportunityService final {
  public:
+  // `store` and `accounts` outlive the service.
   OpportunityService(OpportunityStore* store, AccountClient* accounts)
       : store_(store), accounts_(accounts) {}
 
@@ -56,11 +64,35 @@ class OpportunityService final {
   // soft-deleted, UNAVAILABLE when the account service cannot be reached.
   absl::StatusOr<kam::account::v1::Account> LiveAccount(const std::string& name, const Ctx& ctx);
 
+  // Changes opportunity `id` in one transaction: locks it, checks `etag`
+  // (ABORTED when stale), lets `change` edit it (its error rolls back), then
+  // writes it at its next version (StampWrite) and returns it as written.
+  absl::StatusOr<StoredOpportunity> ChangeOpportunity(
+      absl::string_view context, int64_t id, absl::string_view etag, absl::Time now,
+      absl::FunctionRef<absl::Status(OpportunityTx&, StoredOpportunity&)> change);
+
+  // DeleteOpportunity (`deleted`) and UndeleteOpportunity: sets or clears
+  // delete_time; FAILED_PRECONDITION when it is so already.
+  absl::Status SetDeleted(absl::string_view name, absl::string_view etag, bool deleted,
+                          v1::Opportunity* response);
+
+  // A change of stage or state (MoveOpportunityStage, CloseOpportunity,
+  // ReopenOpportunity) and its history row, in one ChangeOpportunity: a
+  // deleted opportunity is FAILED_PRECONDITION; `plan` checks the change and
+  // fills in the history row (which starts as the opportunity is now, by
+  // ctx.actor at `now`), the row is recorded, and `apply` changes the
+  // opportunity. Both go to `*opportunity` and `*move`.
+  absl::Status RecordStageMove(
+      const Ctx& ctx, absl::string_view context, int64_t id, absl::string_view etag, absl::Time now,
+      absl::FunctionRef<absl::Status(const v1::Opportunity&, v1::OpportunityStageMove*)> plan,
+      absl::FunctionRef<void(v1::Opportunity&, const v1::OpportunityStageMove&)> apply,
+      v1::Opportunity* opportunity, v1::OpportunityStageMove* move);
+
   v1::OpportunityService::Service service_;
   OpportunityStore* store_;
   AccountClient* accounts_;
 };
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::opportunity
 
 #endif  // KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_SERVICE_H_

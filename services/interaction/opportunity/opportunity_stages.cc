@@ -7,7 +7,7 @@
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
 
-namespace kam::interaction {
+namespace kam::interaction::opportunity {
 namespace {
 
 using v1::OpportunityStage;
@@ -176,6 +176,27 @@ absl::Status SettleMilestones(const v1::OpportunityMilestones* before,
   return absl::OkStatus();
 }
 
+absl::Status ValidateNewOpportunityStage(const v1::Opportunity& opportunity) {
+  if (opportunity.stage() != v1::OPPORTUNITY_STAGE_UNSPECIFIED &&
+      opportunity.stage() != kFirstStage) {
+    return common::InvalidField(
+        "opportunity.stage",
+        absl::StrCat("must be unset or CUSTOMER_DEVELOPMENT on create (got ",
+                     OpportunityStageName(opportunity.stage()),
+                     "): every opportunity starts there; MoveOpportunityStage takes it further "
+                     "(a skip needs a reason)"));
+  }
+  for (v1::OpportunityStage stage : OpportunityStagesInOrder()) {
+    if (stage != kFirstStage && MilestoneOf(opportunity.milestones(), stage).achieved()) {
+      return common::InvalidField(
+          absl::StrCat("opportunity.milestones.", MilestoneField(stage), ".achieved"),
+          "can be true on create only for customer_development, the stage a new opportunity "
+          "starts at");
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateStageMoveRequest(OpportunityStage to_stage, absl::string_view reason) {
   if (!IsOpportunityStage(to_stage)) {
     return common::InvalidField(
@@ -324,4 +345,4 @@ absl::Status CheckOpportunityReopen(const v1::Opportunity& opportunity, absl::st
   return absl::OkStatus();
 }
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::opportunity

@@ -34,7 +34,7 @@
 #include "absl/time/time.h"
 #include "kam/interaction/v1/opportunity.pb.h"
 
-namespace kam::interaction {
+namespace kam::interaction::opportunity {
 
 inline constexpr int kOpportunityStageCount = 6;
 inline constexpr size_t kMaxOpportunityReason = 1000;
@@ -64,6 +64,8 @@ const v1::OpportunityMilestone& MilestoneOf(const v1::OpportunityMilestones& mil
 v1::OpportunityMilestone* MutableMilestoneOf(v1::OpportunityMilestones* milestones,
                                              v1::OpportunityStage stage);
 
+// Where every opportunity starts.
+inline constexpr v1::OpportunityStage kFirstStage = v1::OPPORTUNITY_STAGE_CUSTOMER_DEVELOPMENT;
 // The stage where the contract is signed: its milestone must be achieved to
 // close WON.
 inline constexpr v1::OpportunityStage kContractStage =
@@ -83,6 +85,11 @@ bool StageNeedsAmount(v1::OpportunityStage stage);
 absl::Status SettleMilestones(const v1::OpportunityMilestones* before,
                               v1::OpportunityMilestones* after, v1::OpportunityStage current,
                               absl::Time now);
+
+// The stage fields of a new opportunity (INVALID_ARGUMENT): `stage` unset or
+// kFirstStage (MoveOpportunityStage takes it further), and no milestone
+// achieved but kFirstStage's.
+absl::Status ValidateNewOpportunityStage(const v1::Opportunity& opportunity);
 
 // The static checks of MoveOpportunityStage: `to_stage` is one of the six,
 // `reason` is text of at most 1000 characters. INVALID_ARGUMENT.
@@ -123,6 +130,6 @@ absl::Status CheckOpportunityClose(const v1::Opportunity& opportunity,
 // FAILED_PRECONDITION when `opportunity` is not WON or LOST.
 absl::Status CheckOpportunityReopen(const v1::Opportunity& opportunity, absl::string_view reason);
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::opportunity
 
 #endif  // KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_STAGES_H_

@@ -9,18 +9,10 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "kam/interaction/v1/opportunity.pb.h"
+#include "services/interaction/opportunity/opportunity_test_stages.h"
 
-namespace kam::interaction {
+namespace kam::interaction::opportunity {
 namespace {
-
-using v1::OpportunityStage;
-
-constexpr OpportunityStage kDev = v1::OPPORTUNITY_STAGE_CUSTOMER_DEVELOPMENT;
-constexpr OpportunityStage kInit = v1::OPPORTUNITY_STAGE_PROJECT_INITIATION;
-constexpr OpportunityStage kProposal = v1::OPPORTUNITY_STAGE_PROPOSAL;
-constexpr OpportunityStage kBid = v1::OPPORTUNITY_STAGE_BIDDING;
-constexpr OpportunityStage kNego = v1::OPPORTUNITY_STAGE_COMMERCIAL_NEGOTIATION;
-constexpr OpportunityStage kImpl = v1::OPPORTUNITY_STAGE_IMPLEMENTATION;
 
 // An OPEN opportunity at `stage` with an amount and every milestone up to
 // and including `stage` achieved.
@@ -79,12 +71,13 @@ TEST(OpportunityStagesTest, MilestonesFollowDomainSection6) {
   for (OpportunityStage stage : OpportunityStagesInOrder()) {
     MutableMilestoneOf(&m, stage)->set_note(std::string(MilestoneField(stage)));
   }
-  EXPECT_EQ(m.customer_development().note(), "customer_development");
-  EXPECT_EQ(m.project_initiation().note(), "project_initiation");
-  EXPECT_EQ(m.proposal().note(), "proposal");
-  EXPECT_EQ(m.bidding().note(), "bidding");
-  EXPECT_EQ(m.commercial_negotiation().note(), "commercial_negotiation");
-  EXPECT_EQ(m.implementation().note(), "implementation");
+  // Each stage reaches the milestone of its name.
+  EXPECT_EQ(m.ShortDebugString(),
+            "customer_development { note: \"customer_development\" } "
+            "project_initiation { note: \"project_initiation\" } "
+            "proposal { note: \"proposal\" } bidding { note: \"bidding\" } "
+            "commercial_negotiation { note: \"commercial_negotiation\" } "
+            "implementation { note: \"implementation\" }");
   EXPECT_EQ(&MilestoneOf(m, kBid), &m.bidding());
 }
 
@@ -367,4 +360,4 @@ TEST(OpportunityStagesTest, ReopenOnlyClosedWithAReason) {
 }
 
 }  // namespace
-}  // namespace kam::interaction
+}  // namespace kam::interaction::opportunity

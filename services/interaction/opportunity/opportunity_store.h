@@ -1,34 +1,59 @@
-// All SQL of the opportunity pipeline (tables opportunities,
-// opportunity_stage_moves and opportunity_stage_probabilities in
-// kam_interaction). Prepared statements only; every value is bound, never
-// spliced into the text.
+// What the opportunity handlers need from storage (tables opportunities,
+// opportunity_stage_moves and opportunity_stage_probabilities of
+// migrations/0004_opportunities.sql), as two interfaces: OpportunityStore
+// (reads on their own, ids, Transact) and OpportunityTx (the steps of one
+// write transaction, composed by the handlers with the pure rules:
+// opportunity_stages, opportunity_qualification). MySqlOpportunityStore
+// (mysql_opportunity_store.h) is the real one; FakeOpportunityStore
+// (fake_opportunity_store.h) stands in for it in handler unit tests. No SQL
+// here.
 //
-// Reads run on their own (autocommit). Writes run in Transact(), whose
-// OpportunityTx offers the row-level steps; the service composes them with
-// the pure rules (opportunity_stages, opportunity_qualification). OpportunityTx
-// methods throw sql::SQLException on database errors; Transact turns those
-// into statuses (common/db/transaction.h) and rolls back.
+// Every method returns a status: UNAVAILABLE when the database cannot be
+// reached, NOT_FOUND "opportunity opportunities/7 not found" where the
+// opportunity is missing.
 #ifndef KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_STORE_H_
 #define KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_STORE_H_
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/api/filter.h"
+#include "common/api/idempotency.h"
+#include "common/api/list_request.h"
 #include "common/api/page_token.h"
-#include "common/db/id_allocator.h"
-#include "common/db/mysql_pool.h"
 #include "kam/interaction/v1/opportunity.pb.h"
 #include "services/interaction/opportunity/opportunity_pipeline.h"
 
-namespace kam::interaction {
+namespace kam::interaction::opportunity {
+
+// The stage probability table with its version (for the etag).
+struct StoredStageProbabilities {
+  StageProbabilityPercents percents{};
+  int64_t version = 0;
+  std::string update_actor;
+  std::optional<absl::Time> update_time;
+};
+
+// Which open opportunities GetWeightedPipeline sums.
+struct PipelineScope {
+  int64_t account_id = 0;  // 0: every account
+  std::string owner;       // empty: every owner
+  v1::OpportunityClass opportunity_class = v1::OPPORTUNITY_CLASS_UNSPECIFIED;  // all
+};
+
+// The probability table and the (stage, currency) sums of the OPEN, live
+// opportunities in a scope, read in one snapshot.
+struct PipelineSums {
+  StoredStageProbabilities table;
+  std::vector<PipelineGroup> groups;
+};
 
 // An opportunity row. `opportunity` has every field filled (name, etag,
 // derived and effective class, all six judgements and milestones).
@@ -39,109 +64,71 @@ struct StoredOpportunity {
   v1::Opportunity opportunity;
 };
 
-// A row found by its create request id, with the fingerprint of the request
-// that created it.
-struct OpportunityByRequest {
-  StoredOpportunity row;
-  std::string request_hash;
+// A row of an opportunity's stage history (its name filled).
+struct StoredStageMove {
+  int64_t id = 0;
+  v1::OpportunityStageMove move;
 };
-
-// The stage probability table with its version (for the etag).
-struct StoredStageProbabilities {
-  StageProbabilityPercents percents{};
-  int64_t version = 0;
-  std::string update_actor;
-  std::optional<absl::Time> update_time;
-};
-
-// One page of a listing: at most `limit` rows, and whether more follow.
-template <typename Row>
-struct OpportunityPage {
-  std::vector<Row> rows;
-  bool more = false;
-};
-
-// Which open opportunities GetWeightedPipeline sums.
-struct PipelineScope {
-  int64_t account_id = 0;  // 0: every account
-  std::string owner;       // empty: every owner
-  v1::OpportunityClass opportunity_class = v1::OPPORTUNITY_CLASS_UNSPECIFIED;  // all
-};
-
-class OpportunityStore;
 
 class OpportunityTx {
  public:
-  OpportunityTx(common::SqlConnection& connection, OpportunityStore& store)
-      : connection_(connection), store_(store) {}
+  virtual ~OpportunityTx() = default;
 
   // The opportunity, locked until the transaction ends. NOT_FOUND.
-  absl::StatusOr<StoredOpportunity> Lock(int64_t id);
-  // Inserts a new opportunity. True when inserted; false when `request_id`
-  // was used before (nothing inserted).
-  absl::StatusOr<bool> Insert(const StoredOpportunity& row, const std::string& request_id,
-                              const std::string& request_hash);
-  // Writes every mutable column of `row` (its version as given: the caller
+  virtual absl::StatusOr<StoredOpportunity> Lock(int64_t id) = 0;
+  // Inserts a new opportunity; kDuplicateRequest (nothing written) when
+  // key.id was used before.
+  virtual absl::StatusOr<common::InsertOutcome> Insert(const StoredOpportunity& row,
+                                                       const common::RequestKey& key) = 0;
+  // Writes every mutable field of `row` (its version as given: the caller
   // increments it).
-  void Write(const StoredOpportunity& row);
-  // Inserts a history row and fills its name.
-  absl::Status InsertMove(int64_t opportunity_id, v1::OpportunityStageMove* move);
+  virtual absl::Status Write(const StoredOpportunity& row) = 0;
+  // Inserts a history row of the opportunity and fills its name.
+  virtual absl::Status InsertMove(int64_t opportunity_id, v1::OpportunityStageMove* move) = 0;
 
-  // The probability table, locked.
-  StoredStageProbabilities LockProbabilities();
-  void WriteProbabilities(const StoredStageProbabilities& table);
-
- private:
-  common::SqlConnection& connection_;
-  OpportunityStore& store_;
+  // The probability table, locked (the defaults at version 0 when it has no
+  // row).
+  virtual absl::StatusOr<StoredStageProbabilities> LockProbabilities() = 0;
+  virtual absl::Status WriteProbabilities(const StoredStageProbabilities& table) = 0;
 };
 
 class OpportunityStore {
  public:
-  explicit OpportunityStore(common::ConnectionPool* pool);
+  virtual ~OpportunityStore() = default;
 
-  // Runs `fn` in one transaction (see common::RunInTransaction: retried
-  // whole on deadlock).
-  absl::Status Transact(absl::string_view context,
-                        const std::function<absl::Status(OpportunityTx&)>& fn);
+  // Runs `fn` in one transaction: all of its writes or none (the error of
+  // `fn` or of the commit is returned). `fn` may run more than once (a
+  // deadlock runs it again whole), so it must not keep state between runs.
+  // `context` says what is done ("creating opportunity").
+  virtual absl::Status Transact(absl::string_view context,
+                                absl::FunctionRef<absl::Status(OpportunityTx&)> fn) = 0;
 
-  // A fresh opportunity id (common/db/id_allocator.h).
-  absl::StatusOr<int64_t> NewOpportunityId() { return opportunity_ids_.Next(); }
+  // A fresh opportunity id.
+  virtual absl::StatusOr<int64_t> NewOpportunityId() = 0;
 
-  // NOT_FOUND "opportunity opportunities/7 not found".
-  absl::StatusOr<StoredOpportunity> Get(int64_t id);
-  // NOT_FOUND when no opportunity was created with `request_id`.
-  absl::StatusOr<OpportunityByRequest> FindByRequest(const std::string& request_id);
-
-  // Opportunities matching `filter` after `cursor` in id order, at most
-  // `limit`. INVALID_ARGUMENT for filter fields, operators or values it
-  // cannot map.
-  absl::StatusOr<OpportunityPage<StoredOpportunity>> List(
-      const common::FilterNode& filter, bool show_deleted,
-      const std::optional<common::PageCursor>& cursor, int limit);
-
-  // History rows of an opportunity after `cursor`, oldest first.
-  absl::StatusOr<OpportunityPage<v1::OpportunityStageMove>> ListMoves(
-      int64_t opportunity_id, const std::optional<common::PageCursor>& cursor, int limit);
-  // The id in a history row's name.
-  static int64_t MoveId(const v1::OpportunityStageMove& move);
-
+  // NOT_FOUND when missing.
+  virtual absl::StatusOr<StoredOpportunity> Get(int64_t id) = 0;
+  // The opportunity `request_id` created, or nullopt.
+  virtual absl::StatusOr<std::optional<common::CreatedByRequest<StoredOpportunity>>> FindByRequest(
+      const std::string& request_id) = 0;
   // True if the opportunity exists (deleted or not).
-  absl::StatusOr<bool> Exists(int64_t id);
+  virtual absl::StatusOr<bool> Exists(int64_t id) = 0;
 
-  absl::StatusOr<StoredStageProbabilities> GetProbabilities();
-  // The probability table and the (stage, currency) sums of the OPEN, live
-  // opportunities in `scope`, read in one snapshot.
-  absl::Status ReadPipeline(const PipelineScope& scope, StoredStageProbabilities* table,
-                            std::vector<PipelineGroup>* groups);
+  // Opportunities matching `filter` (and not deleted unless `show_deleted`)
+  // after `cursor` in id order, at most `limit`. INVALID_ARGUMENT for filter
+  // fields, operators or values it cannot map.
+  virtual absl::StatusOr<common::Page<StoredOpportunity>> List(
+      const common::FilterNode& filter, bool show_deleted,
+      const std::optional<common::PageCursor>& cursor, int limit) = 0;
+  // History rows of an opportunity after `cursor`, oldest first.
+  virtual absl::StatusOr<common::Page<StoredStageMove>> ListMoves(
+      int64_t opportunity_id, const std::optional<common::PageCursor>& cursor, int limit) = 0;
 
- private:
-  friend class OpportunityTx;
-  common::ConnectionPool* pool_;
-  common::IdAllocator opportunity_ids_;
-  common::IdAllocator move_ids_;
+  virtual absl::StatusOr<StoredStageProbabilities> GetProbabilities() = 0;
+  // OUT_OF_RANGE when a sum does not fit in int64.
+  virtual absl::StatusOr<PipelineSums> ReadPipeline(const PipelineScope& scope) = 0;
 };
 
-}  // namespace kam::interaction
+}  // namespace kam::interaction::opportunity
 
 #endif  // KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_STORE_H_

@@ -1,0 +1,223 @@
+#include "services/interaction/billing/fake_billing_store.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "common/api/etag.h"
+#include "common/base/proto_time.h"
+
+namespace kam::interaction::billing {
+namespace {
+
+using Tables = FakeBillingStore::Tables;
+
+// UNAVAILABLE while the fake database is down.
+absl::Status Reachable(const std::atomic<bool>& down) {
+  if (down) return FakeBillingStore::Unavailable();
+  return absl::OkStatus();
+}
+
+// What a read of a row returns besides its columns: the etag of its version,
+// the invoice an order names, an invoice's balance.
+void Derive(StoredOrder& row) {
+  v1::Order& o = row.order;
+  o.clear_invoice();
+  if (row.invoice_id != 0) o.set_invoice(absl::StrCat("invoices/", row.invoice_id));
+  o.set_etag(common::MakeEtag(o.name(), row.version));
+}
+
+void Derive(StoredInvoice& row) {
+  v1::Invoice& i = row.invoice;
+  *i.mutable_balance() = i.amount();
+  if (i.status() == v1::INVOICE_STATUS_OPEN) {
+    i.mutable_balance()->set_minor_units(i.amount().minor_units() - i.paid_amount().minor_units());
+  } else {
+    i.mutable_balance()->set_minor_units(0);
+  }
+  i.set_etag(common::MakeEtag(i.name(), row.version));
+}
+
+std::vector<OpenTotals> OpenTotalsIn(const Tables& t, int64_t account_id) {
+  std::map<std::string, OpenTotals> totals;
+  auto at = [&](const std::string& currency) -> OpenTotals& {
+    OpenTotals& entry = totals[currency];
+    entry.currency_code = currency;
+    return entry;
+  };
+  for (const auto& [id, row] : t.orders.rows) {
+    if (row.account_id != account_id || row.order.status() != v1::ORDER_STATUS_OPEN) continue;
+    at(row.order.amount().currency_code()).open_orders += row.order.amount().minor_units();
+  }
+  for (const auto& [id, row] : t.invoices.rows) {
+    if (row.account_id != account_id || row.invoice.status() != v1::INVOICE_STATUS_OPEN) continue;
+    at(row.invoice.amount().currency_code()).open_invoices += row.invoice.balance().minor_units();
+  }
+  std::vector<OpenTotals> out;
+  for (auto& [currency, entry] : totals) out.push_back(std::move(entry));
+  return out;
+}
+
+class FakeBillingTx final : public BillingTx {
+ public:
+  FakeBillingTx(Tables& tables, const std::atomic<bool>& down) : t_(tables), down_(down) {}
+
+  absl::Status LockAccount(int64_t) override { return Reachable(down_); }
+
+  absl::StatusOr<bool> OrderRequestUsed(const std::string& request_id) override {
+    return Used(t_.orders, request_id);
+  }
+  absl::StatusOr<bool> InvoiceRequestUsed(const std::string& request_id) override {
+    return Used(t_.invoices, request_id);
+  }
+  absl::StatusOr<bool> PaymentRequestUsed(const std::string& request_id) override {
+    return Used(t_.payments, request_id);
+  }
+
+  absl::StatusOr<std::vector<OpenTotals>> OpenTotalsOf(int64_t account_id) override {
+    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    return OpenTotalsIn(t_, account_id);
+  }
+
+  absl::StatusOr<StoredOrder> LockOrder(int64_t id) override {
+    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    return t_.orders.Get(id);
+  }
+  absl::StatusOr<StoredInvoice> LockInvoice(int64_t id) override {
+    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    return t_.invoices.Get(id);
+  }
+
+  absl::StatusOr<common::InsertOutcome> InsertOrder(const StoredOrder& row,
+                                                    const common::RequestKey& key) override {
+    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    return t_.orders.Insert(row, key);
+  }
+  absl::StatusOr<common::InsertOutcome> InsertInvoice(const StoredInvoice& row,
+                                                      const common::RequestKey& key) override {
+    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    return t_.invoices.Insert(row, key);
+  }
+  absl::StatusOr<common::InsertOutcome> InsertPayment(const StoredPayment& row,
+                                                      const common::RequestKey& key) override {
+    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    return t_.payments.Insert(row, key);
+  }
+
+  // Only the columns MySqlBillingStore writes.
+  absl::Status WriteOrder(const StoredOrder& row) override {
+    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    auto it = t_.orders.rows.find(row.id);
+    if (it == t_.orders.rows.end()) return absl::OkStatus();  // an UPDATE of no row
+    StoredOrder& stored = it->second;
+    v1::Order& o = stored.order;
+    o.mutable_amount()->set_minor_units(row.order.amount().minor_units());
+    o.mutable_cost()->set_minor_units(row.order.cost().minor_units());
+    o.set_description(row.order.description());
+    o.set_status(row.order.status());
+    o.set_cancel_reason(row.order.cancel_reason());
+    *o.mutable_update_time() = row.order.update_time();
+    stored.invoice_id = row.invoice_id;
+    stored.version = row.version;
+    Derive(stored);
+    return absl::OkStatus();
+  }
+
+  absl::Status WriteInvoiceStatus(const StoredInvoice& row) override {
+    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    auto it = t_.invoices.rows.find(row.id);
+    if (it == t_.invoices.rows.end()) return absl::OkStatus();
+    StoredInvoice& stored = it->second;
+    stored.invoice.set_status(row.invoice.status());
+    stored.invoice.set_void_reason(row.invoice.void_reason());
+    *stored.invoice.mutable_update_time() = row.invoice.update_time();
+    stored.version = row.version;
+    Derive(stored);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<StoredInvoice>> LockOpenInvoices(
+      int64_t account_id, const std::string& currency_code) override {
+    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    std::vector<StoredInvoice> open;
+    for (const auto& [id, row] : t_.invoices.rows) {
+      const v1::Invoice& i = row.invoice;
+      if (row.account_id == account_id && i.status() == v1::INVOICE_STATUS_OPEN &&
+          i.amount().currency_code() == currency_code) {
+        open.push_back(row);
+      }
+    }
+    auto key = [](const StoredInvoice& row) {
+      return std::make_tuple(common::FromProtoTimestamp(row.invoice.due_time()),
+                             common::FromProtoTimestamp(row.invoice.issue_time()), row.id);
+    };
+    std::sort(open.begin(), open.end(),
+              [&](const StoredInvoice& a, const StoredInvoice& b) { return key(a) < key(b); });
+    return open;
+  }
+
+  absl::Status ApplyPaymentToInvoice(int64_t invoice_id, int64_t paid, bool paid_in_full,
+                                     int64_t version, absl::Time now) override {
+    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    auto it = t_.invoices.rows.find(invoice_id);
+    if (it == t_.invoices.rows.end()) return absl::OkStatus();
+    StoredInvoice& stored = it->second;
+    v1::Invoice& i = stored.invoice;
+    i.mutable_paid_amount()->set_minor_units(paid);
+    i.set_status(paid_in_full ? v1::INVOICE_STATUS_PAID : v1::INVOICE_STATUS_OPEN);
+    i.clear_settle_time();
+    if (paid_in_full) {
+      // The latest received_time of the payments applied to it.
+      absl::Time settled = absl::InfinitePast();
+      for (const auto& [id, payment] : t_.payments.rows) {
+        for (const v1::PaymentAllocation& a : payment.payment.allocations()) {
+          if (a.invoice() != i.name()) continue;
+          settled = std::max(settled, common::FromProtoTimestamp(payment.payment.received_time()));
+        }
+      }
+      *i.mutable_settle_time() = common::ToProtoTimestamp(settled);
+    }
+    stored.version = version;
+    *i.mutable_update_time() = common::ToProtoTimestamp(now);
+    Derive(stored);
+    return absl::OkStatus();
+  }
+
+ private:
+  template <typename Row>
+  absl::StatusOr<bool> Used(const FakeTable<Row>& table, const std::string& request_id) {
+    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    return table.requests.count(request_id) > 0;
+  }
+
+  Tables& t_;
+  const std::atomic<bool>& down_;
+};
+
+}  // namespace
+
+absl::StatusOr<int64_t> FakeBillingStore::NewId() {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Reachable(down_); !s.ok()) return s;
+  return next_id_++;
+}
+
+absl::Status FakeBillingStore::Transact(absl::string_view,
+                                        absl::FunctionRef<absl::Status(BillingTx&)> fn) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Reachable(down_); !s.ok()) return s;
+  Tables working = tables_;
+  FakeBillingTx tx(working, down_);
+  if (absl::Status s = fn(tx); !s.ok()) return s;
+  if (absl::Status s = Reachable(down_); !s.ok()) return s;  // the commit
+  tables_ = std::move(working);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<OpenTotals>> FakeBillingStore::OpenTotalsOf(int64_t account_id) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Reachable(down_); !s.ok()) return s;
+  return OpenTotalsIn(tables_, account_id);
+}
+
+}  // namespace kam::interaction::billing

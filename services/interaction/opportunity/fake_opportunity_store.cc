@@ -1,0 +1,169 @@
+#include "services/interaction/opportunity/fake_opportunity_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/api/etag.h"
+#include "services/interaction/opportunity/opportunity_fields.h"
+
+namespace kam::interaction::opportunity {
+namespace {
+
+using Data = FakeOpportunityData;
+
+// UNAVAILABLE while the fake database is down.
+absl::Status Reachable(const std::atomic<bool>& down) {
+  if (down) return absl::UnavailableError("database unavailable (the fake is down)");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<StoredOpportunity> Find(const Data& data, int64_t id) {
+  auto it = data.opportunities.find(id);
+  if (it == data.opportunities.end()) {
+    return absl::NotFoundError(absl::StrCat("opportunity ", OpportunityName(id), " not found"));
+  }
+  return it->second;
+}
+
+class FakeOpportunityTx final : public OpportunityTx {
+ public:
+  FakeOpportunityTx(Data& data, const std::atomic<bool>& down) : data_(data), down_(down) {}
+
+  absl::StatusOr<StoredOpportunity> Lock(int64_t id) override {
+    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    return Find(data_, id);
+  }
+
+  absl::StatusOr<common::InsertOutcome> Insert(const StoredOpportunity& row,
+                                               const common::RequestKey& key) override {
+    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    if (!key.id.empty() && !data_.requests.emplace(key.id, std::pair(row.id, key.hash)).second) {
+      return common::InsertOutcome::kDuplicateRequest;
+    }
+    data_.opportunities[row.id] = row;
+    return common::InsertOutcome::kInserted;
+  }
+
+  // Everything but the id, the account and the create time, as the real
+  // store's UPDATE; the etag is the one of the version written.
+  absl::Status Write(const StoredOpportunity& row) override {
+    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    auto it = data_.opportunities.find(row.id);
+    if (it == data_.opportunities.end()) return absl::OkStatus();  // an UPDATE of no row
+    StoredOpportunity& stored = it->second;
+    const google::protobuf::Timestamp create_time = stored.opportunity.create_time();
+    stored.version = row.version;
+    stored.opportunity = row.opportunity;
+    *stored.opportunity.mutable_create_time() = create_time;
+    stored.opportunity.set_etag(common::MakeEtag(stored.opportunity.name(), stored.version));
+    return absl::OkStatus();
+  }
+
+  absl::Status InsertMove(int64_t opportunity_id, v1::OpportunityStageMove* move) override {
+    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    const int64_t id = data_.next_move_id++;
+    move->set_name(absl::StrCat(OpportunityName(opportunity_id), "/stageMoves/", id));
+    data_.moves[id] = StoredStageMove{id, *move};
+    data_.move_owner[id] = opportunity_id;
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<StoredStageProbabilities> LockProbabilities() override {
+    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    return data_.probabilities;
+  }
+
+  absl::Status WriteProbabilities(const StoredStageProbabilities& table) override {
+    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    data_.probabilities = table;
+    return absl::OkStatus();
+  }
+
+ private:
+  Data& data_;
+  const std::atomic<bool>& down_;
+};
+
+}  // namespace
+
+FakeOpportunityStore::FakeOpportunityStore() {
+  absl::MutexLock lock(&mu_);
+  data_.probabilities.percents = DefaultStageProbabilities();
+}
+
+absl::Status FakeOpportunityStore::Answer() const { return Reachable(down_); }
+
+std::vector<StoredOpportunity> FakeOpportunityStore::Opportunities() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<StoredOpportunity> all;
+  for (const auto& [id, row] : data_.opportunities) all.push_back(row);
+  return all;
+}
+
+std::vector<v1::OpportunityStageMove> FakeOpportunityStore::MovesOf(int64_t opportunity_id) const {
+  absl::MutexLock lock(&mu_);
+  std::vector<v1::OpportunityStageMove> moves;
+  for (const auto& [id, row] : data_.moves) {
+    if (data_.move_owner.at(id) == opportunity_id) moves.push_back(row.move);
+  }
+  return moves;
+}
+
+absl::Status FakeOpportunityStore::Transact(absl::string_view,
+                                            absl::FunctionRef<absl::Status(OpportunityTx&)> fn) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Answer(); !s.ok()) return s;
+  Data working = data_;
+  FakeOpportunityTx tx(working, down_);
+  if (absl::Status s = fn(tx); !s.ok()) return s;
+  if (absl::Status s = Answer(); !s.ok()) return s;  // the commit
+  data_ = std::move(working);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> FakeOpportunityStore::NewOpportunityId() {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Answer(); !s.ok()) return s;
+  return next_id_++;
+}
+
+absl::StatusOr<StoredOpportunity> FakeOpportunityStore::Get(int64_t id) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Answer(); !s.ok()) return s;
+  return Find(data_, id);
+}
+
+absl::StatusOr<std::optional<common::CreatedByRequest<StoredOpportunity>>>
+FakeOpportunityStore::FindByRequest(const std::string& request_id) {
+  using Found = std::optional<common::CreatedByRequest<StoredOpportunity>>;
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Answer(); !s.ok()) return s;
+  auto it = data_.requests.find(request_id);
+  if (it == data_.requests.end()) return Found();
+  const auto& [id, hash] = it->second;
+  return Found(common::CreatedByRequest<StoredOpportunity>{data_.opportunities.at(id), hash});
+}
+
+absl::StatusOr<bool> FakeOpportunityStore::Exists(int64_t id) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Answer(); !s.ok()) return s;
+  return data_.opportunities.count(id) > 0;
+}
+
+absl::StatusOr<common::Page<StoredStageMove>> FakeOpportunityStore::ListMoves(
+    int64_t opportunity_id, const std::optional<common::PageCursor>& cursor, int limit) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Answer(); !s.ok()) return s;
+  std::vector<StoredStageMove> rows;
+  for (auto it = data_.moves.upper_bound(common::CursorId(cursor));
+       it != data_.moves.end() && static_cast<int>(rows.size()) <= limit; ++it) {
+    if (data_.move_owner.at(it->first) == opportunity_id) rows.push_back(it->second);
+  }
+  return common::TrimPage(std::move(rows), limit);
+}
+
+absl::StatusOr<StoredStageProbabilities> FakeOpportunityStore::GetProbabilities() {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = Answer(); !s.ok()) return s;
+  return data_.probabilities;
+}
+
+}  // namespace kam::interaction::opportunity

@@ -1,0 +1,81 @@
+// An in-memory OpportunityStore for the handler unit tests (built into
+// kam_interaction_fakes, never into the service). It keeps opportunities as
+// MySqlOpportunityStore reads them back (the etag of their version), their
+// stage history and the probability table (the defaults at version 0 until
+// written), refuses a request id used before (kDuplicateRequest), runs
+// Transact all or nothing (a failed transaction leaves nothing behind) one
+// at a time, and answers every call UNAVAILABLE while "down", like a
+// database that cannot be reached. Listing opportunities and the weighted
+// pipeline are not in the fake (UNIMPLEMENTED).
+#ifndef KAM_SERVICES_INTERACTION_OPPORTUNITY_FAKE_OPPORTUNITY_STORE_H_
+#define KAM_SERVICES_INTERACTION_OPPORTUNITY_FAKE_OPPORTUNITY_STORE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "services/interaction/opportunity/opportunity_store.h"
+
+namespace kam::interaction::opportunity {
+
+// What the fake stores.
+struct FakeOpportunityData {
+  std::map<int64_t, StoredOpportunity> opportunities;
+  // Per create request id: the opportunity it made, the request's fingerprint.
+  std::map<std::string, std::pair<int64_t, std::string>> requests;
+  std::map<int64_t, StoredStageMove> moves;  // by move id
+  std::map<int64_t, int64_t> move_owner;     // move id -> opportunity id
+  StoredStageProbabilities probabilities;    // the defaults at version 0 at first
+  int64_t next_move_id = 1;
+};
+
+class FakeOpportunityStore final : public OpportunityStore {
+ public:
+  FakeOpportunityStore();
+
+  // While down, every call (and every step of a transaction) is UNAVAILABLE.
+  void SetDown(bool down) { down_ = down; }
+
+  // Every opportunity stored, in id order, and the stage history of one:
+  // what tests check was (not) written.
+  std::vector<StoredOpportunity> Opportunities() const;
+  std::vector<v1::OpportunityStageMove> MovesOf(int64_t opportunity_id) const;
+
+  absl::Status Transact(absl::string_view context,
+                        absl::FunctionRef<absl::Status(OpportunityTx&)> fn) override;
+  absl::StatusOr<int64_t> NewOpportunityId() override;
+
+  absl::StatusOr<StoredOpportunity> Get(int64_t id) override;
+  absl::StatusOr<std::optional<common::CreatedByRequest<StoredOpportunity>>> FindByRequest(
+      const std::string& request_id) override;
+  absl::StatusOr<bool> Exists(int64_t id) override;
+  absl::StatusOr<common::Page<StoredStageMove>> ListMoves(
+      int64_t opportunity_id, const std::optional<common::PageCursor>& cursor, int limit) override;
+  absl::StatusOr<StoredStageProbabilities> GetProbabilities() override;
+
+  // Not in the fake.
+  absl::StatusOr<common::Page<StoredOpportunity>> List(const common::FilterNode&, bool,
+                                                       const std::optional<common::PageCursor>&,
+                                                       int) override {
+    return absl::UnimplementedError("not in the fake");
+  }
+  absl::StatusOr<PipelineSums> ReadPipeline(const PipelineScope&) override {
+    return absl::UnimplementedError("not in the fake");
+  }
+
+ private:
+  absl::Status Answer() const;
+
+  std::atomic<bool> down_{false};
+  mutable absl::Mutex mu_;  // held for the whole of a transaction
+  FakeOpportunityData data_ ABSL_GUARDED_BY(mu_);
+  int64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
+};
+
+}  // namespace kam::interaction::opportunity
+
+#endif  // KAM_SERVICES_INTERACTION_OPPORTUNITY_FAKE_OPPORTUNITY_STORE_H_
