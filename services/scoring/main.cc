@@ -1,23 +1,26 @@
 // kam-scoring: the scoring service process. Wiring only: its flags, the
-// store, the clients of the other two services, the rating runner and the
+// stores, the client of the other two services, the rating runner and the
 // four gRPC services; common::RunService does the rest.
 #include <unistd.h>
 
 #include <memory>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/proto_time.h"
 #include "common/server/run_service.h"
-#include "services/scoring/alert_service.h"
-#include "services/scoring/alert_store.h"
-#include "services/scoring/policy_service.h"
-#include "services/scoring/rating_client.h"
-#include "services/scoring/rating_runner.h"
-#include "services/scoring/rating_service.h"
-#include "services/scoring/report_service.h"
-#include "services/scoring/report_store.h"
-#include "services/scoring/scoring_store.h"
+#include "common/db/migrator.h"
+#include "services/scoring/alerts/alert_service.h"
+#include "services/scoring/alerts/mysql_alert_store.h"
+#include "services/scoring/policy/mysql_policy_store.h"
+#include "services/scoring/policy/policy_service.h"
+#include "services/scoring/rating/grpc_rating_client.h"
+#include "services/scoring/rating/mysql_rating_store.h"
+#include "services/scoring/rating/rating_runner.h"
+#include "services/scoring/rating/rating_service.h"
+#include "services/scoring/reports/mysql_report_store.h"
+#include "services/scoring/reports/report_service.h"
 
 ABSL_FLAG(std::string, account_service, "127.0.0.1:50051", "the account service's address");
 ABSL_FLAG(std::string, interaction_service, "127.0.0.1:50052",
@@ -44,7 +47,13 @@ ABSL_FLAG(absl::Duration, alert_poll, absl::Milliseconds(250),
           "how often a WatchAlerts stream looks for new alerts");
 
 namespace kam::scoring {
+
+// The embedded migrations (services/scoring/migrations).
+const std::vector<common::Migration>& Migrations();
+
 namespace {
+
+using rating::RatingRunner;
 
 absl::Status CheckFlags() {
   const int publish_batch = absl::GetFlag(FLAGS_publish_batch);
@@ -83,20 +92,21 @@ RatingRunner::Options RunnerOptions() {
 class ScoringModule final : public common::ServiceModule {
  public:
   explicit ScoringModule(common::ConnectionPool* pool)
-      : store_(pool),
+      : policy_store_(pool),
+        rating_store_(pool),
         alert_store_(pool),
         report_store_(pool),
         client_(absl::GetFlag(FLAGS_account_service), absl::GetFlag(FLAGS_interaction_service),
                 absl::GetFlag(FLAGS_call_deadline), absl::GetFlag(FLAGS_stream_deadline)),
         runner_(
-            &store_, &client_,
-            [this](int64_t run_id, const std::vector<Alert>& alerts) {
+            &rating_store_, &policy_store_, &client_,
+            [this](int64_t run_id, const std::vector<rules::Alert>& alerts) {
               return alert_store_.InsertAlerts(run_id, alerts, common::NowMicros());
             },
             RunnerOptions()),
-        policies_(&store_),
-        ratings_(&store_, [this] { runner_.Wake(); }),
-        reports_(&store_, &report_store_),
+        policies_(&policy_store_),
+        ratings_(&rating_store_, &policy_store_, [this] { runner_.Wake(); }),
+        reports_(&rating_store_, &report_store_),
         alerts_(&alert_store_, absl::GetFlag(FLAGS_alert_poll),
                 absl::GetFlag(FLAGS_max_alert_watches)) {}
 
@@ -113,15 +123,16 @@ class ScoringModule final : public common::ServiceModule {
   }
 
  private:
-  ScoringStore store_;
-  AlertStore alert_store_;
-  ReportStore report_store_;
-  RatingClient client_;
+  policy::MySqlPolicyStore policy_store_;
+  rating::MySqlRatingStore rating_store_;
+  alerts::MySqlAlertStore alert_store_;
+  reports::MySqlReportStore report_store_;
+  rating::GrpcRatingClient client_;
   RatingRunner runner_;
-  PolicyService policies_;
-  RatingService ratings_;
-  ReportService reports_;
-  AlertService alerts_;
+  policy::PolicyService policies_;
+  rating::RatingService ratings_;
+  reports::ReportService reports_;
+  alerts::AlertService alerts_;
 };
 
 absl::StatusOr<common::ServiceModules> Build(common::ConnectionPool& pool) {
