@@ -80,6 +80,17 @@ class FakePolicyTx final : public PolicyTx {
 
 }  // namespace
 
+int64_t FakePolicyStore::PutPolicy(const v1::ScoringPolicy& settings) {
+  int64_t id = 0;
+  absl::Status status = db_.Write("storing policy", [&](Data& data) {
+    id = data.next_id++;
+    data.policies[id].versions.push_back(
+        Stamped(id, 1, 1, false, settings, absl::UnixEpoch(), absl::UnixEpoch()));
+    return absl::OkStatus();
+  });
+  return status.ok() ? id : 0;
+}
+
 absl::StatusOr<int64_t> FakePolicyStore::NewPolicyId() {
   int64_t id = 0;
   absl::Status status = db_.Write("allocating policy id", [&](Data& data) {

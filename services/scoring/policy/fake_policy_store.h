@@ -29,6 +29,8 @@ class FakePolicyStore final : public PolicyStore {
 
   void SetDown(bool down) { db_.SetDown(down); }
   Data Snapshot() const { return db_.Snapshot(); }
+  // Stores a new policy at version 1 with `settings`; its id.
+  int64_t PutPolicy(const v1::ScoringPolicy& settings);
 
   absl::StatusOr<int64_t> NewPolicyId() override;
   absl::Status Transact(absl::string_view context,
