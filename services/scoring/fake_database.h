@@ -46,6 +46,27 @@ class FakeDatabase {
     return status;
   }
 
+  // As Write, for a change that answers a value.
+  template <typename T>
+  absl::StatusOr<T> Change(absl::string_view context,
+                           absl::FunctionRef<absl::StatusOr<T>(Data&)> fn) {
+    absl::StatusOr<T> result = absl::UnknownError("not run");
+    absl::Status status = Write(context, [&](Data& data) {
+      result = fn(data);
+      return result.status();
+    });
+    if (!status.ok()) return status;
+    return result;
+  }
+
+  // The next id of the fake's one sequence: ids are never reused, also when
+  // the write that took one fails (as common::IdAllocator hands them out).
+  absl::StatusOr<int64_t> NewId(absl::string_view context) {
+    absl::MutexLock lock(&mu_);
+    if (down_) return Unavailable(context);
+    return next_id_++;
+  }
+
   // The data as it is, for tests that look behind the store (never down).
   Data Snapshot() const {
     absl::MutexLock lock(&mu_);
@@ -59,6 +80,7 @@ class FakeDatabase {
 
   mutable absl::Mutex mu_;
   bool down_ ABSL_GUARDED_BY(mu_) = false;
+  int64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
   Data data_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -9,8 +9,8 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/proto_time.h"
-#include "common/server/run_service.h"
 #include "common/db/migrator.h"
+#include "common/server/run_service.h"
 #include "services/scoring/alerts/alert_service.h"
 #include "services/scoring/alerts/mysql_alert_store.h"
 #include "services/scoring/policy/mysql_policy_store.h"
@@ -92,22 +92,22 @@ RatingRunner::Options RunnerOptions() {
 class ScoringModule final : public common::ServiceModule {
  public:
   explicit ScoringModule(common::ConnectionPool* pool)
-      : policy_store_(pool),
-        rating_store_(pool),
-        alert_store_(pool),
-        report_store_(pool),
+      : policy_store_(policy::NewMySqlPolicyStore(pool)),
+        rating_store_(rating::NewMySqlRatingStore(pool)),
+        alert_store_(alerts::NewMySqlAlertStore(pool)),
+        report_store_(reports::NewMySqlReportStore(pool)),
         client_(absl::GetFlag(FLAGS_account_service), absl::GetFlag(FLAGS_interaction_service),
                 absl::GetFlag(FLAGS_call_deadline), absl::GetFlag(FLAGS_stream_deadline)),
         runner_(
-            &rating_store_, &policy_store_, &client_,
+            rating_store_.get(), policy_store_.get(), &client_,
             [this](int64_t run_id, const std::vector<rules::Alert>& alerts) {
-              return alert_store_.InsertAlerts(run_id, alerts, common::NowMicros());
+              return alert_store_->InsertAlerts(run_id, alerts, common::NowMicros());
             },
             RunnerOptions()),
-        policies_(&policy_store_),
-        ratings_(&rating_store_, &policy_store_, [this] { runner_.Wake(); }),
-        reports_(&rating_store_, &report_store_),
-        alerts_(&alert_store_, absl::GetFlag(FLAGS_alert_poll),
+        policies_(policy_store_.get()),
+        ratings_(rating_store_.get(), policy_store_.get(), [this] { runner_.Wake(); }),
+        reports_(rating_store_.get(), report_store_.get()),
+        alerts_(alert_store_.get(), absl::GetFlag(FLAGS_alert_poll),
                 absl::GetFlag(FLAGS_max_alert_watches)) {}
 
   void Register(common::GrpcServer& server) override {
@@ -123,10 +123,10 @@ class ScoringModule final : public common::ServiceModule {
   }
 
  private:
-  policy::MySqlPolicyStore policy_store_;
-  rating::MySqlRatingStore rating_store_;
-  alerts::MySqlAlertStore alert_store_;
-  reports::MySqlReportStore report_store_;
+  const std::unique_ptr<policy::PolicyStore> policy_store_;
+  const std::unique_ptr<rating::RatingStore> rating_store_;
+  const std::unique_ptr<alerts::AlertStore> alert_store_;
+  const std::unique_ptr<reports::ReportStore> report_store_;
   rating::GrpcRatingClient client_;
   RatingRunner runner_;
   policy::PolicyService policies_;

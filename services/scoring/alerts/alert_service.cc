@@ -57,7 +57,9 @@ absl::Status AlertService::ListAlerts(const Ctx&, const v1::ListAlertsRequest& r
   common::WritePage(
       *list, common::TrimPage(*std::move(rows), list->limit), response->mutable_next_page_token(),
       [&](StoredAlert& row) { *response->add_alerts() = std::move(row.alert); },
-      [](const StoredAlert& row) { return common::PageCursor{{row.create_time}, row.id}; });
+      [](const StoredAlert& row) {
+        return common::PageCursor{{row.create_time}, row.id};
+      });
   return absl::OkStatus();
 }
 

@@ -21,8 +21,7 @@ class FakeAlertTx final : public AlertTx {
     return it->second;
   }
 
-  absl::Status Acknowledge(int64_t id, const std::string& time,
-                           const std::string& actor) override {
+  absl::Status Acknowledge(int64_t id, const std::string& time, const std::string& actor) override {
     auto it = data_.alerts.find(id);
     if (it == data_.alerts.end()) return AlertNotFound(id);
     StoredAlert& stored = it->second;
@@ -83,8 +82,10 @@ absl::StatusOr<std::vector<StoredAlert>> FakeAlertStore::ListAlerts(const common
   return absl::UnimplementedError("not in the fake");
 }
 
-absl::StatusOr<std::vector<StoredAlert>> FakeAlertStore::AlertsSince(
-    const common::FilterNode&, int64_t after_id, std::optional<absl::Time>, int limit) {
+absl::StatusOr<std::vector<StoredAlert>> FakeAlertStore::AlertsSince(const common::FilterNode&,
+                                                                     int64_t after_id,
+                                                                     std::optional<absl::Time>,
+                                                                     int limit) {
   return db_.Read<std::vector<StoredAlert>>(
       "watching alerts", [&](const Data& data) -> absl::StatusOr<std::vector<StoredAlert>> {
         std::vector<StoredAlert> rows;

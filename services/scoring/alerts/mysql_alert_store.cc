@@ -1,11 +1,13 @@
 #include "services/scoring/alerts/mysql_alert_store.h"
 
+#include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/api/etag.h"
 #include "common/base/proto_time.h"
 #include "common/db/filter_sql.h"
+#include "common/db/id_allocator.h"
 #include "common/db/row_reader.h"
 #include "common/db/transaction.h"
 #include "services/scoring/names.h"
@@ -56,8 +58,7 @@ absl::Status AlertComparison(const common::FilterComparison& c, common::SqlFragm
     return column("kind", common::FilterEnum(c, "ALERT_KIND_", v1::AlertKind_Parse));
   }
   if (c.field == "severity") {
-    return column("severity",
-                  common::FilterEnum(c, "ALERT_SEVERITY_", v1::AlertSeverity_Parse));
+    return column("severity", common::FilterEnum(c, "ALERT_SEVERITY_", v1::AlertSeverity_Parse));
   }
   if (c.field == "acknowledged") {
     // acknowledged = true <=> acknowledge_time is set; != flips it.
@@ -84,8 +85,7 @@ class MySqlAlertTx final : public common::StoreTx, public AlertTx {
     });
   }
 
-  absl::Status Acknowledge(int64_t id, const std::string& time,
-                           const std::string& actor) override {
+  absl::Status Acknowledge(int64_t id, const std::string& time, const std::string& actor) override {
     return Step([&] {
       connection_.Update(
           "UPDATE alerts SET acknowledge_time = ?, acknowledged_by = ?, version = version + 1 "
@@ -96,110 +96,128 @@ class MySqlAlertTx final : public common::StoreTx, public AlertTx {
   }
 };
 
+class MySqlAlertStore final : public AlertStore {
+ public:
+  explicit MySqlAlertStore(common::ConnectionPool* pool) : pool_(pool), ids_(pool, "alerts") {}
+
+  absl::Status Transact(absl::string_view context,
+                        absl::FunctionRef<absl::Status(AlertTx&)> fn) override {
+    return common::RunInTransaction(*pool_, context, [&](SqlConnection& c) {
+      MySqlAlertTx tx(c, context);
+      return fn(tx);
+    });
+  }
+
+  absl::Status InsertAlerts(int64_t run_id, const std::vector<rules::Alert>& alerts,
+                            absl::Time now) override {
+    constexpr size_t kPerStatement = 100;
+    const std::string time = common::SqlTime(now);
+    // One transaction, and nothing if the run has alerts already: a run
+    // resumed after a crash between storing its alerts and publishing stores
+    // them again, and must not raise them twice.
+    return common::RunInTransaction(*pool_, "storing alerts", [&](SqlConnection& c) {
+      auto existing = c.Query("SELECT 1 FROM alerts WHERE run_id = ? LIMIT 1", run_id);
+      if (existing->next()) return absl::OkStatus();
+      size_t done = 0;
+      while (done < alerts.size()) {
+        const size_t chunk = alerts.size() - done >= kPerStatement ? kPerStatement : 1;
+        std::string sql =
+            "INSERT INTO alerts (id, run_id, account_id, kind, severity, message, evidence, "
+            "create_time) VALUES ";
+        std::vector<SqlValue> values;
+        for (size_t i = 0; i < chunk; ++i) {
+          const rules::Alert& alert = alerts[done + i];
+          absl::StatusOr<int64_t> id = ids_.Next();
+          if (!id.ok()) return id.status();
+          sql.append(i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?)");
+          values.emplace_back(*id);
+          values.emplace_back(run_id);
+          values.emplace_back(alert.account_id);
+          values.emplace_back(int64_t{static_cast<int>(alert.kind)});
+          values.emplace_back(int64_t{static_cast<int>(alert.severity)});
+          values.emplace_back(alert.message.substr(0, 1000));
+          values.emplace_back(alert.evidence.substr(0, 1000));
+          values.emplace_back(time);
+        }
+        c.Update(sql, values);
+        done += chunk;
+      }
+      return absl::OkStatus();
+    });
+  }
+
+  absl::Status CheckFilter(const common::FilterNode& filter) const override {
+    common::SqlFragment where;
+    return common::FilterToSql(filter, AlertComparison, &where);
+  }
+
+  absl::StatusOr<std::vector<StoredAlert>> ListAlerts(const common::FilterNode& filter,
+                                                      const std::optional<Cursor>& after,
+                                                      int limit) override {
+    common::SqlFragment where;
+    if (absl::Status s = common::FilterToSql(filter, AlertComparison, &where); !s.ok()) return s;
+    if (after.has_value()) {
+      // Row-value comparison: strictly older than the last row returned.
+      where.sql.append(" AND (create_time, id) < (?, ?)");
+      where.params.emplace_back(after->create_time);
+      where.params.emplace_back(after->id);
+    }
+    where.params.emplace_back(static_cast<int64_t>(limit) + 1);
+    return ReadAlerts("listing alerts",
+                      absl::StrCat("SELECT ", kAlertColumns, " FROM alerts WHERE ", where.sql,
+                                   " ORDER BY create_time DESC, id DESC LIMIT ?"),
+                      where.params);
+  }
+
+  absl::StatusOr<std::vector<StoredAlert>> AlertsSince(const common::FilterNode& filter,
+                                                       int64_t after_id,
+                                                       std::optional<absl::Time> created_after,
+                                                       int limit) override {
+    common::SqlFragment where;
+    if (absl::Status s = common::FilterToSql(filter, AlertComparison, &where); !s.ok()) return s;
+    std::vector<SqlValue> params = {after_id};
+    for (SqlValue& v : where.params) params.push_back(std::move(v));
+    if (created_after.has_value()) {
+      where.sql.append(" AND create_time > ?");
+      params.emplace_back(common::SqlTime(*created_after));
+    }
+    params.emplace_back(static_cast<int64_t>(limit));
+    return ReadAlerts("watching alerts",
+                      absl::StrCat("SELECT ", kAlertColumns, " FROM alerts WHERE id > ? AND ",
+                                   where.sql, " ORDER BY id LIMIT ?"),
+                      params);
+  }
+
+  absl::StatusOr<int64_t> MaxAlertId() override {
+    return common::ReadWithConnection<int64_t>(*pool_, "reading alerts", [&](SqlConnection& c) {
+      auto rs = c.Query("SELECT COALESCE(MAX(id), 0) FROM alerts");
+      return rs->next() ? rs->getInt64(1) : int64_t{0};
+    });
+  }
+
+ private:
+  // The alerts of `select` (a SELECT of the alert columns) with `params`.
+  absl::StatusOr<std::vector<StoredAlert>> ReadAlerts(absl::string_view context,
+                                                      const std::string& select,
+                                                      const std::vector<SqlValue>& params) {
+    return common::ReadWithConnection<std::vector<StoredAlert>>(*pool_, context,
+                                                                [&](SqlConnection& c) {
+                                                                  std::vector<StoredAlert> rows;
+                                                                  auto rs = c.Query(select, params);
+                                                                  while (rs->next())
+                                                                    rows.push_back(ReadAlert(*rs));
+                                                                  return rows;
+                                                                });
+  }
+
+  common::ConnectionPool* pool_;
+  common::IdAllocator ids_;
+};
+
 }  // namespace
 
-absl::Status MySqlAlertStore::Transact(absl::string_view context,
-                                       absl::FunctionRef<absl::Status(AlertTx&)> fn) {
-  return common::RunInTransaction(*pool_, context, [&](SqlConnection& c) {
-    MySqlAlertTx tx(c, context);
-    return fn(tx);
-  });
-}
-
-absl::Status MySqlAlertStore::InsertAlerts(int64_t run_id, const std::vector<rules::Alert>& alerts,
-                                           absl::Time now) {
-  constexpr size_t kPerStatement = 100;
-  const std::string time = common::SqlTime(now);
-  // One transaction, and nothing if the run has alerts already: a run
-  // resumed after a crash between storing its alerts and publishing stores
-  // them again, and must not raise them twice.
-  return common::RunInTransaction(*pool_, "storing alerts", [&](SqlConnection& c) {
-    auto existing = c.Query("SELECT 1 FROM alerts WHERE run_id = ? LIMIT 1", run_id);
-    if (existing->next()) return absl::OkStatus();
-    size_t done = 0;
-    while (done < alerts.size()) {
-      const size_t chunk = alerts.size() - done >= kPerStatement ? kPerStatement : 1;
-      std::string sql =
-          "INSERT INTO alerts (id, run_id, account_id, kind, severity, message, evidence, "
-          "create_time) VALUES ";
-      std::vector<SqlValue> values;
-      for (size_t i = 0; i < chunk; ++i) {
-        const rules::Alert& alert = alerts[done + i];
-        absl::StatusOr<int64_t> id = ids_.Next();
-        if (!id.ok()) return id.status();
-        sql.append(i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?)");
-        values.emplace_back(*id);
-        values.emplace_back(run_id);
-        values.emplace_back(alert.account_id);
-        values.emplace_back(int64_t{static_cast<int>(alert.kind)});
-        values.emplace_back(int64_t{static_cast<int>(alert.severity)});
-        values.emplace_back(alert.message.substr(0, 1000));
-        values.emplace_back(alert.evidence.substr(0, 1000));
-        values.emplace_back(time);
-      }
-      c.Update(sql, values);
-      done += chunk;
-    }
-    return absl::OkStatus();
-  });
-}
-
-absl::Status MySqlAlertStore::CheckFilter(const common::FilterNode& filter) const {
-  common::SqlFragment where;
-  return common::FilterToSql(filter, AlertComparison, &where);
-}
-
-absl::StatusOr<std::vector<StoredAlert>> MySqlAlertStore::ReadAlerts(
-    absl::string_view context, const std::string& select, const std::vector<SqlValue>& params) {
-  return common::ReadWithConnection<std::vector<StoredAlert>>(
-      *pool_, context, [&](SqlConnection& c) {
-        std::vector<StoredAlert> rows;
-        auto rs = c.Query(select, params);
-        while (rs->next()) rows.push_back(ReadAlert(*rs));
-        return rows;
-      });
-}
-
-absl::StatusOr<std::vector<StoredAlert>> MySqlAlertStore::ListAlerts(
-    const common::FilterNode& filter, const std::optional<Cursor>& after, int limit) {
-  common::SqlFragment where;
-  if (absl::Status s = common::FilterToSql(filter, AlertComparison, &where); !s.ok()) return s;
-  if (after.has_value()) {
-    // Row-value comparison: strictly older than the last row returned.
-    where.sql.append(" AND (create_time, id) < (?, ?)");
-    where.params.emplace_back(after->create_time);
-    where.params.emplace_back(after->id);
-  }
-  where.params.emplace_back(static_cast<int64_t>(limit) + 1);
-  return ReadAlerts("listing alerts",
-                    absl::StrCat("SELECT ", kAlertColumns, " FROM alerts WHERE ", where.sql,
-                                 " ORDER BY create_time DESC, id DESC LIMIT ?"),
-                    where.params);
-}
-
-absl::StatusOr<std::vector<StoredAlert>> MySqlAlertStore::AlertsSince(
-    const common::FilterNode& filter, int64_t after_id, std::optional<absl::Time> created_after,
-    int limit) {
-  common::SqlFragment where;
-  if (absl::Status s = common::FilterToSql(filter, AlertComparison, &where); !s.ok()) return s;
-  std::vector<SqlValue> params = {after_id};
-  for (SqlValue& v : where.params) params.push_back(std::move(v));
-  if (created_after.has_value()) {
-    where.sql.append(" AND create_time > ?");
-    params.emplace_back(common::SqlTime(*created_after));
-  }
-  params.emplace_back(static_cast<int64_t>(limit));
-  return ReadAlerts("watching alerts",
-                    absl::StrCat("SELECT ", kAlertColumns, " FROM alerts WHERE id > ? AND ",
-                                 where.sql, " ORDER BY id LIMIT ?"),
-                    params);
-}
-
-absl::StatusOr<int64_t> MySqlAlertStore::MaxAlertId() {
-  return common::ReadWithConnection<int64_t>(*pool_, "reading alerts", [&](SqlConnection& c) {
-    auto rs = c.Query("SELECT COALESCE(MAX(id), 0) FROM alerts");
-    return rs->next() ? rs->getInt64(1) : int64_t{0};
-  });
+std::unique_ptr<AlertStore> NewMySqlAlertStore(common::ConnectionPool* pool) {
+  return std::make_unique<MySqlAlertStore>(pool);
 }
 
 }  // namespace kam::scoring::alerts

@@ -81,24 +81,13 @@ class FakePolicyTx final : public PolicyTx {
 }  // namespace
 
 int64_t FakePolicyStore::PutPolicy(const v1::ScoringPolicy& settings) {
-  int64_t id = 0;
+  const int64_t id = NewPolicyId().value_or(0);
   absl::Status status = db_.Write("storing policy", [&](Data& data) {
-    id = data.next_id++;
     data.policies[id].versions.push_back(
         Stamped(id, 1, 1, false, settings, absl::UnixEpoch(), absl::UnixEpoch()));
     return absl::OkStatus();
   });
   return status.ok() ? id : 0;
-}
-
-absl::StatusOr<int64_t> FakePolicyStore::NewPolicyId() {
-  int64_t id = 0;
-  absl::Status status = db_.Write("allocating policy id", [&](Data& data) {
-    id = data.next_id++;
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return id;
 }
 
 absl::Status FakePolicyStore::Transact(absl::string_view context,
@@ -115,8 +104,8 @@ FakePolicyStore::FindPolicyByRequest(const std::string& request_id) {
   return db_.Read<Found>("reading policy", [&](const Data& data) -> absl::StatusOr<Found> {
     for (const auto& [id, policy] : data.policies) {
       if (policy.request_id == request_id && !policy.versions.empty()) {
-        return Found(common::CreatedByRequest<StoredPolicy>{policy.versions[0],
-                                                           policy.request_hash});
+        return Found(
+            common::CreatedByRequest<StoredPolicy>{policy.versions[0], policy.request_hash});
       }
     }
     return Found();
@@ -124,13 +113,12 @@ FakePolicyStore::FindPolicyByRequest(const std::string& request_id) {
 }
 
 absl::StatusOr<StoredPolicy> FakePolicyStore::GetPolicy(int64_t id, int version) {
-  return db_.Read<StoredPolicy>("reading policy",
-                                [&](const Data& data) -> absl::StatusOr<StoredPolicy> {
-                                  const StoredPolicy* stored =
-                                      Find(const_cast<Data&>(data), id, version);
-                                  if (stored == nullptr) return PolicyNotFound(id, version);
-                                  return *stored;
-                                });
+  return db_.Read<StoredPolicy>(
+      "reading policy", [&](const Data& data) -> absl::StatusOr<StoredPolicy> {
+        const StoredPolicy* stored = Find(const_cast<Data&>(data), id, version);
+        if (stored == nullptr) return PolicyNotFound(id, version);
+        return *stored;
+      });
 }
 
 absl::StatusOr<std::vector<StoredPolicy>> FakePolicyStore::ListPolicies(int64_t, int) {

@@ -24,7 +24,6 @@ class FakePolicyStore final : public PolicyStore {
   };
   struct Data {
     std::map<int64_t, Policy> policies;
-    int64_t next_id = 1;
   };
 
   void SetDown(bool down) { db_.SetDown(down); }
@@ -32,7 +31,7 @@ class FakePolicyStore final : public PolicyStore {
   // Stores a new policy at version 1 with `settings`; its id.
   int64_t PutPolicy(const v1::ScoringPolicy& settings);
 
-  absl::StatusOr<int64_t> NewPolicyId() override;
+  absl::StatusOr<int64_t> NewPolicyId() override { return db_.NewId("allocating policy id"); }
   absl::Status Transact(absl::string_view context,
                         absl::FunctionRef<absl::Status(PolicyTx&)> fn) override;
   absl::StatusOr<std::optional<common::CreatedByRequest<StoredPolicy>>> FindPolicyByRequest(

@@ -2,9 +2,11 @@
 
 #include <cppconn/exception.h>
 
+#include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/db/id_allocator.h"
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
 #include "common/db/transaction.h"
@@ -65,9 +67,7 @@ class MySqlPolicyTx final : public common::StoreTx, public PolicyTx {
     });
   }
 
-  absl::StatusOr<StoredPolicy> LockLatest(int64_t id) override {
-    return Latest(id, " FOR UPDATE");
-  }
+  absl::StatusOr<StoredPolicy> LockLatest(int64_t id) override { return Latest(id, " FOR UPDATE"); }
 
   absl::Status SetLatest(int64_t id, int version) override {
     return Step([&] {
@@ -100,84 +100,95 @@ class MySqlPolicyTx final : public common::StoreTx, public PolicyTx {
   }
 };
 
+class MySqlPolicyStore final : public PolicyStore {
+ public:
+  explicit MySqlPolicyStore(common::ConnectionPool* pool)
+      : pool_(pool), ids_(pool, "policies", 100) {}
+
+  absl::StatusOr<int64_t> NewPolicyId() override { return ids_.Next(); }
+
+  absl::Status Transact(absl::string_view context,
+                        absl::FunctionRef<absl::Status(PolicyTx&)> fn) override {
+    return common::RunInTransaction(*pool_, context, [&](SqlConnection& c) {
+      MySqlPolicyTx tx(c, context);
+      return fn(tx);
+    });
+  }
+
+  absl::StatusOr<std::optional<common::CreatedByRequest<StoredPolicy>>> FindPolicyByRequest(
+      const std::string& request_id) override {
+    using Found = std::optional<common::CreatedByRequest<StoredPolicy>>;
+    return common::ReadWithConnection<Found>(*pool_, "reading policy", [&](SqlConnection& c) {
+      // The first result of a create is version 1 as it was created.
+      return common::ReadCreatedByRequest(
+          c,
+          absl::StrCat("SELECT ", kPolicyColumns,
+                       ", p.create_request_hash FROM policies p JOIN policy_versions v ON "
+                       "v.policy_id = p.id AND v.version = 1 WHERE p.create_request_id = ?"),
+          request_id, ReadPolicy);
+    });
+  }
+
+  absl::StatusOr<StoredPolicy> GetPolicy(int64_t id, int version) override {
+    return common::ReadWithConnection<StoredPolicy>(
+        *pool_, "reading policy", [&](SqlConnection& c) -> absl::StatusOr<StoredPolicy> {
+          auto rs =
+              version == 0
+                  ? c.Query(absl::StrCat("SELECT ", kPolicyColumns, kLatest, "WHERE p.id = ?"), id)
+                  : c.Query(absl::StrCat("SELECT ", kPolicyColumns,
+                                         " FROM policy_versions v WHERE v.policy_id = ? AND "
+                                         "v.version = ?"),
+                            id, version);
+          if (!rs->next()) return PolicyNotFound(id, version);
+          return ReadPolicy(*rs);
+        });
+  }
+
+  absl::StatusOr<std::vector<StoredPolicy>> ListPolicies(int64_t after_id, int limit) override {
+    return common::ReadWithConnection<std::vector<StoredPolicy>>(
+        *pool_, "listing policies", [&](SqlConnection& c) {
+          std::vector<StoredPolicy> rows;
+          auto rs = c.Query(absl::StrCat("SELECT ", kPolicyColumns, kLatest,
+                                         "WHERE p.id > ? ORDER BY p.id LIMIT ?"),
+                            after_id, static_cast<int64_t>(limit) + 1);
+          while (rs->next()) rows.push_back(ReadPolicy(*rs));
+          return rows;
+        });
+  }
+
+  absl::StatusOr<std::vector<StoredPolicy>> ListVersions(int64_t id, int before_version,
+                                                         int limit) override {
+    return common::ReadWithConnection<std::vector<StoredPolicy>>(
+        *pool_, "listing versions",
+        [&](SqlConnection& c) -> absl::StatusOr<std::vector<StoredPolicy>> {
+          std::vector<StoredPolicy> rows;
+          auto rs = c.Query(absl::StrCat("SELECT ", kPolicyColumns,
+                                         " FROM policy_versions v WHERE v.policy_id = ? AND (? = 0 "
+                                         "OR v.version < ?) ORDER BY v.version DESC LIMIT ?"),
+                            id, before_version, before_version, static_cast<int64_t>(limit) + 1);
+          while (rs->next()) rows.push_back(ReadPolicy(*rs));
+          if (rows.empty() && before_version == 0) return PolicyNotFound(id);
+          return rows;
+        });
+  }
+
+  absl::Status MarkVersionUsed(int64_t id, int version) override {
+    return common::WithConnection(*pool_, "marking policy used", [&](SqlConnection& c) {
+      c.Update("UPDATE policy_versions SET used = 1 WHERE policy_id = ? AND version = ?", id,
+               version);
+      return absl::OkStatus();
+    });
+  }
+
+ private:
+  common::ConnectionPool* pool_;
+  common::IdAllocator ids_;
+};
+
 }  // namespace
 
-MySqlPolicyStore::MySqlPolicyStore(common::ConnectionPool* pool)
-    : pool_(pool), ids_(pool, "policies", 100) {}
-
-absl::Status MySqlPolicyStore::Transact(absl::string_view context,
-                                        absl::FunctionRef<absl::Status(PolicyTx&)> fn) {
-  return common::RunInTransaction(*pool_, context, [&](SqlConnection& c) {
-    MySqlPolicyTx tx(c, context);
-    return fn(tx);
-  });
-}
-
-absl::StatusOr<std::optional<common::CreatedByRequest<StoredPolicy>>>
-MySqlPolicyStore::FindPolicyByRequest(const std::string& request_id) {
-  using Found = std::optional<common::CreatedByRequest<StoredPolicy>>;
-  return common::ReadWithConnection<Found>(*pool_, "reading policy", [&](SqlConnection& c) {
-    // The first result of a create is version 1 as it was created.
-    return common::ReadCreatedByRequest(
-        c,
-        absl::StrCat("SELECT ", kPolicyColumns,
-                     ", p.create_request_hash FROM policies p JOIN policy_versions v ON "
-                     "v.policy_id = p.id AND v.version = 1 WHERE p.create_request_id = ?"),
-        request_id, ReadPolicy);
-  });
-}
-
-absl::StatusOr<StoredPolicy> MySqlPolicyStore::GetPolicy(int64_t id, int version) {
-  return common::ReadWithConnection<StoredPolicy>(
-      *pool_, "reading policy", [&](SqlConnection& c) -> absl::StatusOr<StoredPolicy> {
-        auto rs = version == 0
-                      ? c.Query(absl::StrCat("SELECT ", kPolicyColumns, kLatest, "WHERE p.id = ?"),
-                                id)
-                      : c.Query(absl::StrCat("SELECT ", kPolicyColumns,
-                                             " FROM policy_versions v WHERE v.policy_id = ? AND "
-                                             "v.version = ?"),
-                                id, version);
-        if (!rs->next()) return PolicyNotFound(id, version);
-        return ReadPolicy(*rs);
-      });
-}
-
-absl::StatusOr<std::vector<StoredPolicy>> MySqlPolicyStore::ListPolicies(int64_t after_id,
-                                                                         int limit) {
-  return common::ReadWithConnection<std::vector<StoredPolicy>>(
-      *pool_, "listing policies", [&](SqlConnection& c) {
-        std::vector<StoredPolicy> rows;
-        auto rs = c.Query(absl::StrCat("SELECT ", kPolicyColumns, kLatest,
-                                       "WHERE p.id > ? ORDER BY p.id LIMIT ?"),
-                          after_id, static_cast<int64_t>(limit) + 1);
-        while (rs->next()) rows.push_back(ReadPolicy(*rs));
-        return rows;
-      });
-}
-
-absl::StatusOr<std::vector<StoredPolicy>> MySqlPolicyStore::ListVersions(int64_t id,
-                                                                         int before_version,
-                                                                         int limit) {
-  return common::ReadWithConnection<std::vector<StoredPolicy>>(
-      *pool_, "listing versions",
-      [&](SqlConnection& c) -> absl::StatusOr<std::vector<StoredPolicy>> {
-        std::vector<StoredPolicy> rows;
-        auto rs = c.Query(absl::StrCat("SELECT ", kPolicyColumns,
-                                       " FROM policy_versions v WHERE v.policy_id = ? AND (? = 0 "
-                                       "OR v.version < ?) ORDER BY v.version DESC LIMIT ?"),
-                          id, before_version, before_version, static_cast<int64_t>(limit) + 1);
-        while (rs->next()) rows.push_back(ReadPolicy(*rs));
-        if (rows.empty() && before_version == 0) return PolicyNotFound(id);
-        return rows;
-      });
-}
-
-absl::Status MySqlPolicyStore::MarkVersionUsed(int64_t id, int version) {
-  return common::WithConnection(*pool_, "marking policy used", [&](SqlConnection& c) {
-    c.Update("UPDATE policy_versions SET used = 1 WHERE policy_id = ? AND version = ?", id,
-             version);
-    return absl::OkStatus();
-  });
+std::unique_ptr<PolicyStore> NewMySqlPolicyStore(common::ConnectionPool* pool) {
+  return std::make_unique<MySqlPolicyStore>(pool);
 }
 
 }  // namespace kam::scoring::policy

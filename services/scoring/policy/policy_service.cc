@@ -62,8 +62,7 @@ absl::Status PolicyService::CreateScoringPolicy(const Ctx&,
   });
   if (!created.ok()) return created;
   if (outcome == common::InsertOutcome::kDuplicateRequest) {
-    return AnswerCreated(common::AnswerRetry(*key, store_->FindPolicyByRequest(key->id)),
-                         response);
+    return AnswerCreated(common::AnswerRetry(*key, store_->FindPolicyByRequest(key->id)), response);
   }
   return AnswerCreated(store_->GetPolicy(*id, 1), response);
 }
@@ -81,9 +80,8 @@ absl::Status PolicyService::GetScoringPolicy(const Ctx&, const v1::GetScoringPol
 absl::Status PolicyService::ListScoringPolicies(const Ctx&,
                                                 const v1::ListScoringPoliciesRequest& request,
                                                 v1::ListScoringPoliciesResponse* response) {
-  absl::StatusOr<common::ListRequest> list =
-      common::ReadListRequest(request.page_size(), request.page_token(), "",
-                              {"ListScoringPolicies"});
+  absl::StatusOr<common::ListRequest> list = common::ReadListRequest(
+      request.page_size(), request.page_token(), "", {"ListScoringPolicies"});
   if (!list.ok()) return list.status();
   absl::StatusOr<std::vector<StoredPolicy>> rows =
       store_->ListPolicies(common::CursorId(list->cursor), list->limit);
@@ -111,8 +109,7 @@ absl::Status PolicyService::UpdateScoringPolicy(const Ctx&,
     if (!current.ok()) return current.status();
     if (!patch.etag().empty() && patch.etag() != current->policy.etag()) {
       return absl::AbortedError(absl::StrCat("etag does not match the current version of ",
-                                             current->policy.name(),
-                                             "; read it again and retry"));
+                                             current->policy.name(), "; read it again and retry"));
     }
     v1::ScoringPolicy next = current->policy;
     common::ApplyUpdateMask(*paths, patch, &next);
@@ -141,17 +138,18 @@ absl::Status PolicyService::ListScoringPolicyVersions(
   absl::StatusOr<int64_t> id = ParsePolicyId("name", request.name());
   if (!id.ok()) return id.status();
   absl::StatusOr<common::ListRequest> list = common::ReadListRequest(
-      request.page_size(), request.page_token(), "",
-      {"ListScoringPolicyVersions", request.name()});
+      request.page_size(), request.page_token(), "", {"ListScoringPolicyVersions", request.name()});
   if (!list.ok()) return list.status();
-  absl::StatusOr<std::vector<StoredPolicy>> rows = store_->ListVersions(
-      *id, static_cast<int>(common::CursorId(list->cursor)), list->limit);
+  absl::StatusOr<std::vector<StoredPolicy>> rows =
+      store_->ListVersions(*id, static_cast<int>(common::CursorId(list->cursor)), list->limit);
   if (!rows.ok()) return rows.status();
   // Newest first: a page resumes below the last version it showed.
   common::WritePage(
       *list, common::TrimPage(*std::move(rows), list->limit), response->mutable_next_page_token(),
       [&](StoredPolicy& row) { *response->add_versions() = std::move(row.policy); },
-      [](const StoredPolicy& row) { return common::PageCursor{{}, row.policy.version()}; });
+      [](const StoredPolicy& row) {
+        return common::PageCursor{{}, row.policy.version()};
+      });
   return absl::OkStatus();
 }
 

@@ -19,8 +19,7 @@ class PolicyService final {
   // A retry with the same request_id answers version 1 as it was created.
   absl::Status CreateScoringPolicy(const Ctx&, const v1::CreateScoringPolicyRequest&,
                                    v1::ScoringPolicy*);
-  absl::Status GetScoringPolicy(const Ctx&, const v1::GetScoringPolicyRequest&,
-                                v1::ScoringPolicy*);
+  absl::Status GetScoringPolicy(const Ctx&, const v1::GetScoringPolicyRequest&, v1::ScoringPolicy*);
   absl::Status ListScoringPolicies(const Ctx&, const v1::ListScoringPoliciesRequest&,
                                    v1::ListScoringPoliciesResponse*);
   // Changes the latest version in place while no run has used it, else adds

@@ -67,13 +67,12 @@ class PolicyStore {
 
   // Version 1 of the policy created with `request_id`, with that request's
   // fingerprint; nullopt when none was.
-  virtual absl::StatusOr<std::optional<common::CreatedByRequest<StoredPolicy>>>
-  FindPolicyByRequest(const std::string& request_id) = 0;
+  virtual absl::StatusOr<std::optional<common::CreatedByRequest<StoredPolicy>>> FindPolicyByRequest(
+      const std::string& request_id) = 0;
   // The latest version (version 0) or the given one. NOT_FOUND.
   virtual absl::StatusOr<StoredPolicy> GetPolicy(int64_t id, int version = 0) = 0;
   // Latest versions of policies with id > after_id, at most limit + 1.
-  virtual absl::StatusOr<std::vector<StoredPolicy>> ListPolicies(int64_t after_id,
-                                                                 int limit) = 0;
+  virtual absl::StatusOr<std::vector<StoredPolicy>> ListPolicies(int64_t after_id, int limit) = 0;
   // Versions of one policy below `before_version` (0: all), newest first, at
   // most limit + 1. NOT_FOUND when the policy has none.
   virtual absl::StatusOr<std::vector<StoredPolicy>> ListVersions(int64_t id, int before_version,

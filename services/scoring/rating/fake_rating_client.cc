@@ -8,8 +8,8 @@ namespace {
 // A pass over a copy of the accounts taken when it opened.
 class FakeCursor final : public AccountFactsCursor {
  public:
-  explicit FakeCursor(std::vector<std::pair<account::v1::AccountSnapshot,
-                                            interaction::v1::AccountFacts>> entries)
+  explicit FakeCursor(
+      std::vector<std::pair<account::v1::AccountSnapshot, interaction::v1::AccountFacts>> entries)
       : entries_(std::move(entries)) {}
 
   bool Next(const account::v1::AccountSnapshot** account,

@@ -27,8 +27,7 @@ class FakeRatingClient final : public RatingClient {
   // SetAccountTiers calls, answered or refused.
   int publish_attempts() const;
 
-  std::unique_ptr<AccountFactsCursor> OpenPass(absl::Time as_of,
-                                               absl::Time period_start) override;
+  std::unique_ptr<AccountFactsCursor> OpenPass(absl::Time as_of, absl::Time period_start) override;
   absl::Status PublishTiers(const account::v1::SetAccountTiersRequest& request) override;
 
  private:

@@ -22,31 +22,18 @@ void FakeRatingStore::PutRun(const StoredRun& run) {
   (void)ignored;
 }
 
-absl::StatusOr<int64_t> FakeRatingStore::NewRunId() {
-  int64_t id = 0;
-  absl::Status status = db_.Write("allocating run id", [&](Data& data) {
-    id = data.next_id++;
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return id;
-}
-
 absl::StatusOr<common::InsertOutcome> FakeRatingStore::CreateRun(const StoredRun& run,
                                                                  const common::RequestKey& key) {
-  common::InsertOutcome outcome = common::InsertOutcome::kInserted;
-  absl::Status status = db_.Write("creating run", [&](Data& data) {
-    for (const auto& [id, other] : data.runs) {
-      if (!key.id.empty() && other.request_id == key.id) {
-        outcome = common::InsertOutcome::kDuplicateRequest;
-        return absl::OkStatus();
-      }
-    }
-    data.runs[run.id] = Run{run, key.id, key.hash};
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return outcome;
+  return db_.Change<common::InsertOutcome>(
+      "creating run", [&](Data& data) -> absl::StatusOr<common::InsertOutcome> {
+        for (const auto& [id, other] : data.runs) {
+          if (!key.id.empty() && other.request_id == key.id) {
+            return common::InsertOutcome::kDuplicateRequest;
+          }
+        }
+        data.runs[run.id] = Run{run, key.id, key.hash};
+        return common::InsertOutcome::kInserted;
+      });
 }
 
 absl::StatusOr<std::optional<common::CreatedByRequest<StoredRun>>>
@@ -76,60 +63,49 @@ absl::StatusOr<std::vector<StoredRun>> FakeRatingStore::ListRuns(int64_t, int64_
 }
 
 absl::StatusOr<StoredRun> FakeRatingStore::CancelRun(int64_t id, absl::Time now) {
-  StoredRun result;
-  absl::Status status = db_.Write("cancelling run", [&](Data& data) {
+  return db_.Change<StoredRun>("cancelling run", [&](Data& data) -> absl::StatusOr<StoredRun> {
     auto it = data.runs.find(id);
     if (it == data.runs.end()) return RunNotFound(id);
     StoredRun& run = it->second.stored;
-    switch (run.run.state()) {
-      case v1::RUN_STATE_QUEUED:
-        run.run.set_state(v1::RUN_STATE_CANCELLED);
-        *run.run.mutable_end_time() = common::ToProtoTimestamp(now);
-        break;
-      case v1::RUN_STATE_RUNNING:
-        run.cancel_requested = true;
-        break;
-      default:
-        return absl::FailedPreconditionError(absl::StrCat(run.run.name(), " cannot be cancelled"));
+    if (run.run.state() == v1::RUN_STATE_QUEUED) {
+      run.run.set_state(v1::RUN_STATE_CANCELLED);
+      *run.run.mutable_end_time() = common::ToProtoTimestamp(now);
+    } else if (run.run.state() == v1::RUN_STATE_RUNNING) {
+      run.cancel_requested = true;
+    } else {
+      return absl::FailedPreconditionError(absl::StrCat(run.run.name(), " cannot be cancelled"));
     }
-    result = run;
-    return absl::OkStatus();
+    return run;
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::StatusOr<std::optional<StoredRun>> FakeRatingStore::ClaimRun(const std::string& owner,
                                                                    absl::Time now,
                                                                    absl::Duration lease,
                                                                    int max_resumes) {
-  std::optional<StoredRun> claimed;
-  absl::Status status = db_.Write("claiming run", [&](Data& data) {
+  using Claimed = std::optional<StoredRun>;
+  return db_.Change<Claimed>("claiming run", [&](Data& data) -> absl::StatusOr<Claimed> {
     for (auto& [id, entry] : data.runs) {
-      StoredRun& run = entry.stored;
-      const v1::RunState state = run.run.state();
-      const bool expired = (state == v1::RUN_STATE_RUNNING ||
-                            state == v1::RUN_STATE_PUBLISHING) &&
-                           entry.lease_until < now;
-      if (state != v1::RUN_STATE_QUEUED && !expired) continue;
-      const bool resume = state != v1::RUN_STATE_QUEUED;
-      if (resume && state == v1::RUN_STATE_RUNNING && run.run.resumes() >= max_resumes) {
-        run.run.set_state(v1::RUN_STATE_FAILED);
-        run.lease_owner.clear();
+      v1::RatingRun& run = entry.stored.run;
+      const bool queued = run.state() == v1::RUN_STATE_QUEUED;
+      const bool abandoned =
+          (run.state() == v1::RUN_STATE_RUNNING || run.state() == v1::RUN_STATE_PUBLISHING) &&
+          entry.lease_until < now;
+      if (!queued && !abandoned) continue;
+      if (abandoned && run.state() == v1::RUN_STATE_RUNNING && run.resumes() >= max_resumes) {
+        run.set_state(v1::RUN_STATE_FAILED);
+        entry.stored.lease_owner.clear();
         continue;
       }
-      if (state == v1::RUN_STATE_QUEUED) run.run.set_state(v1::RUN_STATE_RUNNING);
-      if (resume) run.run.set_resumes(run.run.resumes() + 1);
-      if (!run.run.has_start_time()) *run.run.mutable_start_time() = common::ToProtoTimestamp(now);
-      run.lease_owner = owner;
+      if (queued) run.set_state(v1::RUN_STATE_RUNNING);
+      if (abandoned) run.set_resumes(run.resumes() + 1);
+      if (!run.has_start_time()) *run.mutable_start_time() = common::ToProtoTimestamp(now);
+      entry.stored.lease_owner = owner;
       entry.lease_until = now + lease;
-      claimed = run;
-      return absl::OkStatus();
+      return Claimed(entry.stored);
     }
-    return absl::OkStatus();
+    return Claimed();
   });
-  if (!status.ok()) return status;
-  return claimed;
 }
 
 absl::Status FakeRatingStore::Leased(absl::string_view context, int64_t id,
@@ -148,9 +124,10 @@ absl::StatusOr<bool> FakeRatingStore::Heartbeat(int64_t id, const std::string& o
   bool cancel = false;
   absl::Status status = Leased("recording progress", id, owner, [&](Run& run) {
     run.lease_until = lease_until;
-    run.stored.run.set_accounts_total(progress.accounts_total());
-    run.stored.run.set_accounts_processed(progress.accounts_processed());
-    *run.stored.run.mutable_tier_counts() = progress.tier_counts();
+    v1::RatingRun& r = run.stored.run;
+    r.set_accounts_total(progress.accounts_total());
+    r.set_accounts_processed(progress.accounts_processed());
+    *r.mutable_tier_counts() = progress.tier_counts();
     cancel = run.stored.cancel_requested;
     return absl::OkStatus();
   });
@@ -267,9 +244,8 @@ absl::StatusOr<std::vector<RatingRow>> FakeRatingStore::ListRatings(int64_t,
   return NotInTheFake();
 }
 
-absl::StatusOr<std::vector<RatingRow>> FakeRatingStore::KeyChanges(int64_t,
-                                                                   const std::vector<int>&, bool,
-                                                                   int64_t, int) {
+absl::StatusOr<std::vector<RatingRow>> FakeRatingStore::KeyChanges(int64_t, const std::vector<int>&,
+                                                                   bool, int64_t, int) {
   return NotInTheFake();
 }
 

@@ -26,7 +26,6 @@ class FakeRatingStore final : public RatingStore {
   struct Data {
     std::map<int64_t, Run> runs;
     std::map<int64_t, std::map<int64_t, RatingRow>> ratings;  // run -> account -> rating
-    int64_t next_id = 1;
   };
 
   void SetDown(bool down) { db_.SetDown(down); }
@@ -34,7 +33,7 @@ class FakeRatingStore final : public RatingStore {
   // Stores `run` as it is (a test's finished run, say).
   void PutRun(const StoredRun& run);
 
-  absl::StatusOr<int64_t> NewRunId() override;
+  absl::StatusOr<int64_t> NewRunId() override { return db_.NewId("allocating run id"); }
   absl::StatusOr<common::InsertOutcome> CreateRun(const StoredRun& run,
                                                   const common::RequestKey& key) override;
   absl::StatusOr<std::optional<common::CreatedByRequest<StoredRun>>> FindRunByRequest(
@@ -44,8 +43,7 @@ class FakeRatingStore final : public RatingStore {
                                                   v1::RunState state, int limit) override;
   absl::StatusOr<StoredRun> CancelRun(int64_t id, absl::Time now) override;
   absl::StatusOr<std::optional<StoredRun>> ClaimRun(const std::string& owner, absl::Time now,
-                                                    absl::Duration lease,
-                                                    int max_resumes) override;
+                                                    absl::Duration lease, int max_resumes) override;
   absl::StatusOr<bool> Heartbeat(int64_t id, const std::string& owner, absl::Time lease_until,
                                  const v1::RatingRun& progress) override;
   absl::Status StartPublishing(int64_t id, const std::string& owner,
@@ -66,9 +64,8 @@ class FakeRatingStore final : public RatingStore {
                                                      const common::FilterNode& filter,
                                                      int64_t after_account, int limit) override;
   absl::StatusOr<std::vector<RatingRow>> KeyChanges(int64_t run_id,
-                                                    const std::vector<int>& key_tiers,
-                                                    bool came_on, int64_t after_account,
-                                                    int limit) override;
+                                                    const std::vector<int>& key_tiers, bool came_on,
+                                                    int64_t after_account, int limit) override;
 
  private:
   // Applies `change` to run `id` while `owner` holds its lease.

@@ -47,10 +47,11 @@ class GrpcFactsCursor final : public AccountFactsCursor {
   absl::Status status_;
 };
 
-GrpcFactsCursor::GrpcFactsCursor(
-    account::v1::AccountExportService::Stub& accounts, interaction::v1::FactsService::Stub& facts,
-    const account::v1::ExportAccountsRequest& account_request,
-    const interaction::v1::StreamAccountFactsRequest& facts_request, absl::Duration deadline) {
+GrpcFactsCursor::GrpcFactsCursor(account::v1::AccountExportService::Stub& accounts,
+                                 interaction::v1::FactsService::Stub& facts,
+                                 const account::v1::ExportAccountsRequest& account_request,
+                                 const interaction::v1::StreamAccountFactsRequest& facts_request,
+                                 absl::Duration deadline) {
   const auto until = absl::ToChronoTime(absl::Now() + deadline);
   account_context_.set_deadline(until);
   facts_context_.set_deadline(until);
@@ -99,7 +100,7 @@ bool GrpcFactsCursor::NextFacts() {
 }
 
 bool GrpcFactsCursor::Next(const account::v1::AccountSnapshot** account,
-                              const interaction::v1::AccountFacts** facts) {
+                           const interaction::v1::AccountFacts** facts) {
   if (accounts_done_ || !status_.ok()) return false;
   if (!NextAccount()) {
     // Drain the facts stream so a broken interaction service is reported.
@@ -123,18 +124,19 @@ bool GrpcFactsCursor::Next(const account::v1::AccountSnapshot** account,
 }  // namespace
 
 GrpcRatingClient::GrpcRatingClient(const std::string& account_address,
-                           const std::string& interaction_address, absl::Duration call_deadline,
-                           absl::Duration stream_deadline)
-    : export_stub_(account::v1::AccountExportService::NewStub(
-          common::DependencyChannel(account_address))),
-      account_stub_(account::v1::AccountService::NewStub(common::DependencyChannel(account_address))),
-      facts_stub_(interaction::v1::FactsService::NewStub(
-          common::DependencyChannel(interaction_address))),
+                                   const std::string& interaction_address,
+                                   absl::Duration call_deadline, absl::Duration stream_deadline)
+    : export_stub_(
+          account::v1::AccountExportService::NewStub(common::DependencyChannel(account_address))),
+      account_stub_(
+          account::v1::AccountService::NewStub(common::DependencyChannel(account_address))),
+      facts_stub_(
+          interaction::v1::FactsService::NewStub(common::DependencyChannel(interaction_address))),
       call_deadline_(call_deadline),
       stream_deadline_(stream_deadline) {}
 
 std::unique_ptr<AccountFactsCursor> GrpcRatingClient::OpenPass(absl::Time as_of,
-                                                           absl::Time period_start) {
+                                                               absl::Time period_start) {
   account::v1::ExportAccountsRequest accounts;
   *accounts.mutable_as_of() = common::ToProtoTimestamp(as_of);
   accounts.set_window_days(365);
@@ -144,15 +146,15 @@ std::unique_ptr<AccountFactsCursor> GrpcRatingClient::OpenPass(absl::Time as_of,
   *facts.mutable_end_time() = common::ToProtoTimestamp(as_of);
   facts.set_page_size(kPageSize);
   return std::make_unique<GrpcFactsCursor>(*export_stub_, *facts_stub_, accounts, facts,
-                                              stream_deadline_);
+                                           stream_deadline_);
 }
 
 absl::Status GrpcRatingClient::PublishTiers(const account::v1::SetAccountTiersRequest& request) {
   common::CallContext caller;
   caller.actor = "scoring";
-  absl::StatusOr<account::v1::SetAccountTiersResponse> response = common::CallDependency(
-      *account_stub_, &account::v1::AccountService::Stub::SetAccountTiers, request, &caller,
-      call_deadline_, "account service");
+  absl::StatusOr<account::v1::SetAccountTiersResponse> response =
+      common::CallDependency(*account_stub_, &account::v1::AccountService::Stub::SetAccountTiers,
+                             request, &caller, call_deadline_, "account service");
   return response.status();
 }
 

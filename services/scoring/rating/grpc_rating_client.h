@@ -18,8 +18,7 @@ class GrpcRatingClient final : public RatingClient {
   GrpcRatingClient(const std::string& account_address, const std::string& interaction_address,
                    absl::Duration call_deadline, absl::Duration stream_deadline);
 
-  std::unique_ptr<AccountFactsCursor> OpenPass(absl::Time as_of,
-                                               absl::Time period_start) override;
+  std::unique_ptr<AccountFactsCursor> OpenPass(absl::Time as_of, absl::Time period_start) override;
   absl::Status PublishTiers(const account::v1::SetAccountTiersRequest& request) override;
 
  private:

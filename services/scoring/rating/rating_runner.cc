@@ -74,8 +74,8 @@ class PreviousResults {
 
 // Why an account has its tier, for the tier history.
 std::string TierReason(const RatingRow& row) {
-  return absl::StrCat("rank ", row.rank, row.segment.empty() ? "" : " in segment ",
-                      row.segment, "; value ", row.value_minor, " ", row.currency, "; score ",
+  return absl::StrCat("rank ", row.rank, row.segment.empty() ? "" : " in segment ", row.segment,
+                      "; value ", row.value_minor, " ", row.currency, "; score ",
                       row.value_score / 100, ".", absl::StrFormat("%02d", row.value_score % 100));
 }
 
@@ -140,10 +140,11 @@ void RatingRunner::Sleep(absl::Duration d) {
 
 void RatingRunner::Loop() {
   while (!stopping()) {
-    absl::StatusOr<std::optional<StoredRun>> claimed = store_->ClaimRun(
-        options_.owner, common::NowMicros(), options_.lease, options_.max_resumes);
+    absl::StatusOr<std::optional<StoredRun>> claimed =
+        store_->ClaimRun(options_.owner, common::NowMicros(), options_.lease, options_.max_resumes);
     if (!claimed.ok()) {
-      Log(LogLevel::kWarning, "cannot look for rating runs", {{"error", claimed.status().message()}});
+      Log(LogLevel::kWarning, "cannot look for rating runs",
+          {{"error", claimed.status().message()}});
       Sleep(options_.poll_interval);
       continue;
     }
@@ -179,7 +180,8 @@ bool RatingRunner::KeepGoing(StoredRun& run, Halt* stop) {
 
 void RatingRunner::Execute(StoredRun& run) {
   Log(LogLevel::kInfo, "rating run claimed",
-      {{"run", run.run.name()}, {"state", v1::RunState_Name(run.run.state())},
+      {{"run", run.run.name()},
+       {"state", v1::RunState_Name(run.run.state())},
        {"resumes", run.run.resumes()}});
   Halt stop = Halt::kNone;
   absl::Status status;
@@ -209,7 +211,8 @@ void RatingRunner::Record(StoredRun& run, Halt stop, const absl::Status& status)
       Log(LogLevel::kInfo, "rating run given back at shutdown", {{"run", run.run.name()}});
       break;
     case Halt::kLeaseLost:
-      Log(LogLevel::kWarning, "rating run taken over by another replica", {{"run", run.run.name()}});
+      Log(LogLevel::kWarning, "rating run taken over by another replica",
+          {{"run", run.run.name()}});
       break;
     case Halt::kCancelled:
       recorded = store_->DeleteRatings(run.id);
@@ -320,8 +323,7 @@ absl::Status RatingRunner::Rate(StoredRun& run, Halt* stop) {
       CountTier(row.tier, &counts);
       absl::StatusOr<const rules::AccountRunResult*> before = previous.Find(id);
       if (!before.ok()) return before.status();
-      if (absl::Status s =
-              rater->alerts().DetectAccount(*before, rules::RunResultOf(row), &alerts);
+      if (absl::Status s = rater->alerts().DetectAccount(*before, rules::RunResultOf(row), &alerts);
           !s.ok()) {
         return s;
       }
@@ -365,9 +367,8 @@ absl::Status RatingRunner::Publish(StoredRun& run, Halt* stop) {
       absl::Status sent = client_->PublishTiers(request);
       if (sent.ok()) break;
       if (sent.code() != absl::StatusCode::kUnavailable) {
-        return absl::Status(sent.code(),
-                            absl::StrCat("publishing stopped after ", published,
-                                         " accounts: ", sent.message()));
+        return absl::Status(sent.code(), absl::StrCat("publishing stopped after ", published,
+                                                      " accounts: ", sent.message()));
       }
       // The account service is down: wait and retry, holding the lease.
       Log(LogLevel::kWarning, "publishing waits for the account service",

@@ -38,8 +38,7 @@ v1::KeyAccountChange ToChange(const RatingRow& row) {
   change.set_to_tier(static_cast<account::v1::Tier>(row.tier));
   change.set_reason(absl::StrCat(TierLetter(row.previous_tier), " -> ", TierLetter(row.tier),
                                  ": value ", row.value_minor, " ", row.currency, " ranks ",
-                                 row.rank, row.segment.empty() ? "" : " in segment ",
-                                 row.segment));
+                                 row.rank, row.segment.empty() ? "" : " in segment ", row.segment));
   return change;
 }
 
@@ -71,8 +70,8 @@ absl::Status ReadRunFilter(const common::FilterNode& filter, int64_t* policy_id,
       if (!id.ok()) return id.status();
       *policy_id = *id;
     } else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "filter field \"", c.field.substr(0, 64), "\" is not supported; use state or policy"));
+      return absl::InvalidArgumentError(absl::StrCat("filter field \"", c.field.substr(0, 64),
+                                                     "\" is not supported; use state or policy"));
     }
   }
   return absl::OkStatus();
@@ -92,8 +91,8 @@ absl::StatusOr<StoredRun> RatingService::GetRatedRun(int64_t run_id) {
   if (!run.ok()) return run.status();
   const v1::RunState state = run->run.state();
   if (state != v1::RUN_STATE_PUBLISHING && state != v1::RUN_STATE_SUCCEEDED) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        run->run.name(), " has not finished rating (", v1::RunState_Name(state), ")"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(run->run.name(), " has not finished rating (", v1::RunState_Name(state), ")"));
   }
   return run;
 }
@@ -116,7 +115,8 @@ absl::Status RatingService::StartRatingRun(const Ctx& ctx, const v1::StartRating
   if (request.has_as_of()) {
     if (absl::Status s = common::CheckTimestamp("as_of", request.as_of()); !s.ok()) return s;
     as_of = absl::FromUnixMicros(absl::ToUnixMicros(common::FromProtoTimestamp(request.as_of())));
-    if (as_of > now + kFutureSlack) return common::InvalidField("as_of", "must not be in the future");
+    if (as_of > now + kFutureSlack)
+      return common::InvalidField("as_of", "must not be in the future");
   }
   // A retry answers with the first run before anything else: the policy's
   // latest version may have changed since, and marking it used would freeze
@@ -212,8 +212,8 @@ absl::Status RatingService::ListAccountRatings(const Ctx&,
                                                v1::ListAccountRatingsResponse* response) {
   absl::StatusOr<int64_t> id = ParseRunName("parent", request.parent());
   if (!id.ok()) return id.status();
-  absl::StatusOr<common::ListRequest> list = common::ReadListRequest(
-      request, {"ListAccountRatings", request.parent(), request.filter()});
+  absl::StatusOr<common::ListRequest> list =
+      common::ReadListRequest(request, {"ListAccountRatings", request.parent(), request.filter()});
   if (!list.ok()) return list.status();
   absl::StatusOr<StoredRun> run = GetRatedRun(*id);
   if (!run.ok()) return run.status();
@@ -223,7 +223,9 @@ absl::Status RatingService::ListAccountRatings(const Ctx&,
   common::WritePage(
       *list, common::TrimPage(*std::move(rows), list->limit), response->mutable_next_page_token(),
       [&](const RatingRow& row) { *response->add_ratings() = ToAccountRating(*id, row); },
-      [](const RatingRow& row) { return common::PageCursor{{}, row.account_id}; });
+      [](const RatingRow& row) {
+        return common::PageCursor{{}, row.account_id};
+      });
   return absl::OkStatus();
 }
 

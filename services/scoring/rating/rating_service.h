@@ -30,8 +30,7 @@ class RatingService final {
   absl::Status ListRatingRuns(const Ctx&, const v1::ListRatingRunsRequest&,
                               v1::ListRatingRunsResponse*);
   absl::Status CancelRatingRun(const Ctx&, const v1::CancelRatingRunRequest&, v1::RatingRun*);
-  absl::Status GetAccountRating(const Ctx&, const v1::GetAccountRatingRequest&,
-                                v1::AccountRating*);
+  absl::Status GetAccountRating(const Ctx&, const v1::GetAccountRatingRequest&, v1::AccountRating*);
   absl::Status ListAccountRatings(const Ctx&, const v1::ListAccountRatingsRequest&,
                                   v1::ListAccountRatingsResponse*);
   absl::Status ListKeyAccountChanges(const Ctx&, const v1::ListKeyAccountChangesRequest&,

@@ -79,8 +79,7 @@ class RatingStore {
   // lease was lost (another replica took the run): stop working on it.
   // Returns whether cancellation was requested.
   virtual absl::StatusOr<bool> Heartbeat(int64_t id, const std::string& owner,
-                                         absl::Time lease_until,
-                                         const v1::RatingRun& progress) = 0;
+                                         absl::Time lease_until, const v1::RatingRun& progress) = 0;
   // RUNNING -> PUBLISHING with the final counts. CANCELLED when a cancel
   // was requested (the run must not publish); FAILED_PRECONDITION when the
   // lease is lost.
@@ -107,8 +106,7 @@ class RatingStore {
   virtual absl::Status InsertRatings(int64_t run_id, const std::vector<RatingRow>& rows) = 0;
   // Ratings of accounts with id > after_account, in account order, at most
   // `limit`.
-  virtual absl::StatusOr<std::vector<RatingRow>> RatingsPage(int64_t run_id,
-                                                             int64_t after_account,
+  virtual absl::StatusOr<std::vector<RatingRow>> RatingsPage(int64_t run_id, int64_t after_account,
                                                              int limit) = 0;
   // NOT_FOUND.
   virtual absl::StatusOr<RatingRow> GetRating(int64_t run_id, int64_t account_id) = 0;
@@ -117,8 +115,7 @@ class RatingStore {
   // values it cannot map.
   virtual absl::StatusOr<std::vector<RatingRow>> ListRatings(int64_t run_id,
                                                              const common::FilterNode& filter,
-                                                             int64_t after_account,
-                                                             int limit) = 0;
+                                                             int64_t after_account, int limit) = 0;
   // Key-account list changes (ListKeyAccountChanges): accounts now in a key
   // tier that were not before (`came_on`), or the reverse; after
   // `after_account`, at most limit + 1.

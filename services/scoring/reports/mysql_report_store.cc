@@ -1,6 +1,7 @@
 #include "services/scoring/reports/mysql_report_store.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
@@ -34,125 +35,137 @@ absl::Status BadTier(int tier) {
   return absl::InternalError(absl::StrCat("a stored rating has tier ", tier));
 }
 
+class MySqlReportStore final : public ReportStore {
+ public:
+  explicit MySqlReportStore(common::ConnectionPool* pool) : pool_(pool) {}
+
+  absl::StatusOr<RunTierTotals> TierTotals(int64_t run_id) override {
+    RunTierTotals totals;
+    absl::Status status = common::WithConnection(*pool_, "summing ratings", [&](SqlConnection& c) {
+      auto rs = c.Query(
+          "SELECT tier, COUNT(*), SUM(value_minor), SUM(clv_minor) FROM account_ratings "
+          "WHERE run_id = ? GROUP BY tier",
+          run_id);
+      while (rs->next()) {
+        const int tier = rs->getInt(1);
+        if (tier < 1 || tier > kTierCount) return BadTier(tier);
+        const std::string name(TierName(static_cast<Tier>(tier)));
+        TierTotal& t = totals.value[tier - 1];
+        t.count = rs->getInt64(2);
+        absl::StatusOr<int64_t> value =
+            ReadSum(*rs, 3, absl::StrCat("the total value of tier ", name));
+        if (!value.ok()) return value.status();
+        t.total_value = *value;
+        absl::StatusOr<int64_t> clv =
+            ReadSum(*rs, 4, absl::StrCat("the customer equity of tier ", name));
+        if (!clv.ok()) return clv.status();
+        totals.clv[tier - 1] = *clv;
+      }
+      rs.reset();
+      auto currencies = c.Query(
+          "SELECT COUNT(DISTINCT currency), MIN(currency) FROM account_ratings "
+          "WHERE run_id = ? AND currency <> ''",
+          run_id);
+      if (currencies->next() && currencies->getInt64(1) == 1) {
+        totals.currency = currencies->getString(2);
+      }
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    return totals;
+  }
+
+  absl::StatusOr<std::vector<int64_t>> TopValueSums(int64_t run_id,
+                                                    const std::vector<int64_t>& counts) override {
+    std::vector<int64_t> wanted;
+    for (int64_t count : counts) {
+      if (count > 0) wanted.push_back(count);
+    }
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+    absl::flat_hash_map<int64_t, int64_t> sum_at;
+    if (!wanted.empty()) {
+      // Ties in value are broken by account id only to make the row numbers
+      // definite; equal values give equal sums whichever comes first.
+      std::string in = "?";
+      for (size_t i = 1; i < wanted.size(); ++i) in.append(", ?");
+      std::vector<SqlValue> params = {run_id};
+      for (int64_t count : wanted) params.emplace_back(count);
+      absl::Status status =
+          common::WithConnection(*pool_, "summing top values", [&](SqlConnection& c) {
+            auto rs = c.Query(
+                absl::StrCat(
+                    "SELECT rn, cum FROM (SELECT ROW_NUMBER() OVER (ORDER BY value_minor "
+                    "DESC, account_id) AS rn, SUM(value_minor) OVER (ORDER BY value_minor DESC, "
+                    "account_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum "
+                    "FROM account_ratings WHERE run_id = ?) ranked WHERE rn IN (",
+                    in, ")"),
+                params);
+            while (rs->next()) {
+              const int64_t rn = rs->getInt64(1);
+              absl::StatusOr<int64_t> sum =
+                  ReadSum(*rs, 2, absl::StrCat("the value of the best ", rn, " accounts"));
+              if (!sum.ok()) return sum.status();
+              sum_at[rn] = *sum;
+            }
+            return absl::OkStatus();
+          });
+      if (!status.ok()) return status;
+    }
+    std::vector<int64_t> sums;
+    sums.reserve(counts.size());
+    for (int64_t count : counts) {
+      auto it = sum_at.find(count);
+      if (count > 0 && it == sum_at.end()) {
+        return absl::InternalError(absl::StrCat("the run has fewer than ", count, " ratings"));
+      }
+      sums.push_back(count > 0 ? it->second : 0);
+    }
+    return sums;
+  }
+
+  absl::StatusOr<MovementMatrix> MovementBetween(int64_t from_run, int64_t to_run) override {
+    MovementMatrix matrix{};
+    absl::Status status = common::WithConnection(*pool_, "comparing runs", [&](SqlConnection& c) {
+      // MariaDB has no FULL OUTER JOIN: accounts of the earlier run (with
+      // their later tier or 0), then those only the later run rated.
+      auto rs = c.Query(
+          "SELECT f.tier, COALESCE(t.tier, 0), COUNT(*) FROM account_ratings f "
+          "LEFT JOIN account_ratings t ON t.run_id = ? AND t.account_id = f.account_id "
+          "WHERE f.run_id = ? GROUP BY f.tier, COALESCE(t.tier, 0)",
+          to_run, from_run);
+      while (rs->next()) {
+        const int from = rs->getInt(1);
+        const int to = rs->getInt(2);
+        if (from < 1 || from > kTierCount) return BadTier(from);
+        if (to < 0 || to > kTierCount) return BadTier(to);
+        matrix[from][to] = rs->getInt64(3);
+      }
+      rs.reset();
+      auto only_later = c.Query(
+          "SELECT t.tier, COUNT(*) FROM account_ratings t WHERE t.run_id = ? AND NOT EXISTS "
+          "(SELECT 1 FROM account_ratings f WHERE f.run_id = ? AND f.account_id = t.account_id) "
+          "GROUP BY t.tier",
+          to_run, from_run);
+      while (only_later->next()) {
+        const int to = only_later->getInt(1);
+        if (to < 1 || to > kTierCount) return BadTier(to);
+        matrix[0][to] = only_later->getInt64(2);
+      }
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    return matrix;
+  }
+
+ private:
+  common::ConnectionPool* pool_;
+};
+
 }  // namespace
 
-absl::StatusOr<RunTierTotals> MySqlReportStore::TierTotals(int64_t run_id) {
-  RunTierTotals totals;
-  absl::Status status = common::WithConnection(*pool_, "summing ratings", [&](SqlConnection& c) {
-    auto rs = c.Query(
-        "SELECT tier, COUNT(*), SUM(value_minor), SUM(clv_minor) FROM account_ratings "
-        "WHERE run_id = ? GROUP BY tier",
-        run_id);
-    while (rs->next()) {
-      const int tier = rs->getInt(1);
-      if (tier < 1 || tier > kTierCount) return BadTier(tier);
-      const std::string name(TierName(static_cast<Tier>(tier)));
-      TierTotal& t = totals.value[tier - 1];
-      t.count = rs->getInt64(2);
-      absl::StatusOr<int64_t> value =
-          ReadSum(*rs, 3, absl::StrCat("the total value of tier ", name));
-      if (!value.ok()) return value.status();
-      t.total_value = *value;
-      absl::StatusOr<int64_t> clv =
-          ReadSum(*rs, 4, absl::StrCat("the customer equity of tier ", name));
-      if (!clv.ok()) return clv.status();
-      totals.clv[tier - 1] = *clv;
-    }
-    rs.reset();
-    auto currencies = c.Query(
-        "SELECT COUNT(DISTINCT currency), MIN(currency) FROM account_ratings "
-        "WHERE run_id = ? AND currency <> ''",
-        run_id);
-    if (currencies->next() && currencies->getInt64(1) == 1) {
-      totals.currency = currencies->getString(2);
-    }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return totals;
-}
-
-absl::StatusOr<std::vector<int64_t>> MySqlReportStore::TopValueSums(
-    int64_t run_id, const std::vector<int64_t>& counts) {
-  std::vector<int64_t> wanted;
-  for (int64_t count : counts) {
-    if (count > 0) wanted.push_back(count);
-  }
-  std::sort(wanted.begin(), wanted.end());
-  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
-  absl::flat_hash_map<int64_t, int64_t> sum_at;
-  if (!wanted.empty()) {
-    // Ties in value are broken by account id only to make the row numbers
-    // definite; equal values give equal sums whichever comes first.
-    std::string in = "?";
-    for (size_t i = 1; i < wanted.size(); ++i) in.append(", ?");
-    std::vector<SqlValue> params = {run_id};
-    for (int64_t count : wanted) params.emplace_back(count);
-    absl::Status status =
-        common::WithConnection(*pool_, "summing top values", [&](SqlConnection& c) {
-          auto rs = c.Query(
-              absl::StrCat(
-                  "SELECT rn, cum FROM (SELECT ROW_NUMBER() OVER (ORDER BY value_minor "
-                  "DESC, account_id) AS rn, SUM(value_minor) OVER (ORDER BY value_minor DESC, "
-                  "account_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum "
-                  "FROM account_ratings WHERE run_id = ?) ranked WHERE rn IN (",
-                  in, ")"),
-              params);
-          while (rs->next()) {
-            const int64_t rn = rs->getInt64(1);
-            absl::StatusOr<int64_t> sum =
-                ReadSum(*rs, 2, absl::StrCat("the value of the best ", rn, " accounts"));
-            if (!sum.ok()) return sum.status();
-            sum_at[rn] = *sum;
-          }
-          return absl::OkStatus();
-        });
-    if (!status.ok()) return status;
-  }
-  std::vector<int64_t> sums;
-  sums.reserve(counts.size());
-  for (int64_t count : counts) {
-    auto it = sum_at.find(count);
-    if (count > 0 && it == sum_at.end()) {
-      return absl::InternalError(absl::StrCat("the run has fewer than ", count, " ratings"));
-    }
-    sums.push_back(count > 0 ? it->second : 0);
-  }
-  return sums;
-}
-
-absl::StatusOr<MovementMatrix> MySqlReportStore::MovementBetween(int64_t from_run, int64_t to_run) {
-  MovementMatrix matrix{};
-  absl::Status status = common::WithConnection(*pool_, "comparing runs", [&](SqlConnection& c) {
-    // MariaDB has no FULL OUTER JOIN: accounts of the earlier run (with
-    // their later tier or 0), then those only the later run rated.
-    auto rs = c.Query(
-        "SELECT f.tier, COALESCE(t.tier, 0), COUNT(*) FROM account_ratings f "
-        "LEFT JOIN account_ratings t ON t.run_id = ? AND t.account_id = f.account_id "
-        "WHERE f.run_id = ? GROUP BY f.tier, COALESCE(t.tier, 0)",
-        to_run, from_run);
-    while (rs->next()) {
-      const int from = rs->getInt(1);
-      const int to = rs->getInt(2);
-      if (from < 1 || from > kTierCount) return BadTier(from);
-      if (to < 0 || to > kTierCount) return BadTier(to);
-      matrix[from][to] = rs->getInt64(3);
-    }
-    rs.reset();
-    auto only_later = c.Query(
-        "SELECT t.tier, COUNT(*) FROM account_ratings t WHERE t.run_id = ? AND NOT EXISTS "
-        "(SELECT 1 FROM account_ratings f WHERE f.run_id = ? AND f.account_id = t.account_id) "
-        "GROUP BY t.tier",
-        to_run, from_run);
-    while (only_later->next()) {
-      const int to = only_later->getInt(1);
-      if (to < 1 || to > kTierCount) return BadTier(to);
-      matrix[0][to] = only_later->getInt64(2);
-    }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return matrix;
+std::unique_ptr<ReportStore> NewMySqlReportStore(common::ConnectionPool* pool) {
+  return std::make_unique<MySqlReportStore>(pool);
 }
 
 }  // namespace kam::scoring::reports

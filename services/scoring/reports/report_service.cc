@@ -40,9 +40,9 @@ absl::StatusOr<int64_t> ReportService::SucceededRun(absl::string_view field,
   if (!run.ok()) return run.status();
   const v1::RunState state = run->run.state();
   if (state != v1::RUN_STATE_SUCCEEDED) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(field, ": ", run->run.name(), " is ", v1::RunState_Name(state),
-                     "; reports need a run that has SUCCEEDED"));
+    return absl::FailedPreconditionError(absl::StrCat(field, ": ", run->run.name(), " is ",
+                                                      v1::RunState_Name(state),
+                                                      "; reports need a run that has SUCCEEDED"));
   }
   return *id;
 }
@@ -88,7 +88,8 @@ absl::Status ReportService::GetParetoReport(const Ctx&, const v1::GetParetoRepor
   if (!run.ok()) return run.status();
   std::vector<int32_t> asked(request.top_shares_bp().begin(), request.top_shares_bp().end());
   if (asked.empty()) {
-    asked.assign(std::begin(rules::kDefaultParetoTopSharesBp), std::end(rules::kDefaultParetoTopSharesBp));
+    asked.assign(std::begin(rules::kDefaultParetoTopSharesBp),
+                 std::end(rules::kDefaultParetoTopSharesBp));
   }
   // The chart draws every whole percent plus the asked points (sorted, one
   // each); the 20% point, always among them, gives the summary and marker.

@@ -20,8 +20,7 @@ class ReportService final {
   void Register(common::GrpcServer& server);
 
   using Ctx = common::CallContext;
-  absl::Status GetPyramidReport(const Ctx&, const v1::GetPyramidReportRequest&,
-                                v1::PyramidReport*);
+  absl::Status GetPyramidReport(const Ctx&, const v1::GetPyramidReportRequest&, v1::PyramidReport*);
   absl::Status GetParetoReport(const Ctx&, const v1::GetParetoReportRequest&, v1::ParetoReport*);
   absl::Status GetCustomerEquity(const Ctx&, const v1::GetCustomerEquityRequest&,
                                  v1::CustomerEquity*);

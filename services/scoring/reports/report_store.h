@@ -39,8 +39,8 @@ class ReportStore {
   // a count of 0), computed with a window over the run's ratings ordered by
   // value, best first; only the asked prefixes leave the database.
   // OUT_OF_RANGE when a sum does not fit int64.
-  virtual absl::StatusOr<std::vector<int64_t>> TopValueSums(
-      int64_t run_id, const std::vector<int64_t>& counts) = 0;
+  virtual absl::StatusOr<std::vector<int64_t>> TopValueSums(int64_t run_id,
+                                                            const std::vector<int64_t>& counts) = 0;
 
   // The from x to matrix of accounts rated by either run (index 0: not
   // rated by that run; 1..4: A..D).

@@ -75,7 +75,8 @@ TEST(AccountRater, RefusesAPolicyItCannotRateWith) {
 }
 
 TEST(AccountRater, RankingEntryIsTheValueOrTheScore) {
-  const AccountValue by_value = Rater(Policy()).RankingEntry(7, Account(account::v1::TIER_C), Facts());
+  const AccountValue by_value =
+      Rater(Policy()).RankingEntry(7, Account(account::v1::TIER_C), Facts());
   EXPECT_EQ(by_value.account_id, 7);
   EXPECT_EQ(by_value.value, 2500);  // profit after the cost to serve
   EXPECT_EQ(by_value.segment, "");
@@ -83,7 +84,8 @@ TEST(AccountRater, RankingEntryIsTheValueOrTheScore) {
   v1::ScoringPolicy policy = Policy();
   policy.set_rank_by(v1::RANK_BY_SCORE);
   policy.mutable_tiering()->set_segment_by(v1::SEGMENT_BY_INDUSTRY);
-  const AccountValue by_score = Rater(policy).RankingEntry(7, Account(account::v1::TIER_C), Facts());
+  const AccountValue by_score =
+      Rater(policy).RankingEntry(7, Account(account::v1::TIER_C), Facts());
   EXPECT_EQ(by_score.value, 7000);  // 30 of 60 for revenue, 40 of 40 for influence
   EXPECT_EQ(by_score.segment, "steel");
 }
@@ -137,10 +139,10 @@ TEST(AccountRater, ANewAccountOutsideTheKeyTiers) {
   AccountFacts facts = Facts();
   facts.set_currency_code("USD");
   RatingRow row;
-  ASSERT_TRUE(
-      rater.Rate(Account(account::v1::TIER_UNSPECIFIED), facts, Assignment(Tier::kD, 40), kAsOf,
-                 &row)
-          .ok());
+  ASSERT_TRUE(rater
+                  .Rate(Account(account::v1::TIER_UNSPECIFIED), facts, Assignment(Tier::kD, 40),
+                        kAsOf, &row)
+                  .ok());
   EXPECT_EQ(row.currency, "USD");  // the invoices' currency first
   EXPECT_EQ(row.tier, account::v1::TIER_D);
   EXPECT_EQ(row.movement, v1::MOVEMENT_NEW);

@@ -86,8 +86,8 @@ CriterionResult Evaluate(const v1::CriterionWeight& c, const AccountSnapshot& ac
     case v1::CRITERION_REVENUE:
       r.figure = static_cast<double>(facts.revenue_minor());
       r.earned = linear(r.figure);
-      r.evidence = absl::StrCat("revenue ", GroupThousands(facts.revenue_minor()), " of full marks at ",
-                                GroupThousands(c.full_marks_at()));
+      r.evidence = absl::StrCat("revenue ", GroupThousands(facts.revenue_minor()),
+                                " of full marks at ", GroupThousands(c.full_marks_at()));
       break;
     case v1::CRITERION_COLLECTION_RATE:
       if (facts.collectible_minor() > 0) {
@@ -110,9 +110,9 @@ CriterionResult Evaluate(const v1::CriterionWeight& c, const AccountSnapshot& ac
       const int64_t losses = int64_t{facts.complaint_count()} + facts.sla_breach_count();
       r.figure = static_cast<double>(losses);
       r.earned = 1.0 - linear(r.figure);
-      r.evidence = absl::StrCat(facts.complaint_count(), " complaints and ",
-                                facts.sla_breach_count(), " SLA breaches; all points lost at ",
-                                c.full_marks_at());
+      r.evidence =
+          absl::StrCat(facts.complaint_count(), " complaints and ", facts.sla_breach_count(),
+                       " SLA breaches; all points lost at ", c.full_marks_at());
       break;
     }
     case v1::CRITERION_INFLUENCE:
@@ -123,8 +123,7 @@ CriterionResult Evaluate(const v1::CriterionWeight& c, const AccountSnapshot& ac
       r.earned = r.figure = Reputation(account);
       r.evidence = "business reputation (label \"reputation\", else the credit rating)";
       break;
-    default:
-      break;
+    default: break;
   }
   return r;
 }
@@ -175,10 +174,9 @@ ValueScore ScoreOf(const RatingSettings& settings, const AccountSnapshot& accoun
     factor.set_threshold(static_cast<double>(c.full_marks_at()));
     factor.set_evidence(std::move(r.evidence));
   }
-  std::stable_sort(out.factors.begin(), out.factors.end(),
-                   [](const v1::ScoreFactor& a, const v1::ScoreFactor& b) {
-                     return a.points() > b.points();
-                   });
+  std::stable_sort(
+      out.factors.begin(), out.factors.end(),
+      [](const v1::ScoreFactor& a, const v1::ScoreFactor& b) { return a.points() > b.points(); });
   out.score = static_cast<int32_t>(std::lround(std::clamp(total, 0.0, 100.0) * 100));
   return out;
 }

@@ -11,11 +11,11 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "kam/account/v1/account.pb.h"
 #include "kam/interaction/v1/facts.pb.h"
 #include "kam/scoring/v1/rating.pb.h"
-#include "absl/status/statusor.h"
 #include "services/scoring/rules/alerts.h"
 #include "services/scoring/rules/policy_settings.h"
 #include "services/scoring/rules/risk.h"
@@ -76,13 +76,14 @@ class AccountRater {
   // movement from the tier it holds, key-account flag), into `*out`.
   // INVALID_ARGUMENT as RiskScorer::Evaluate; `*out` is then unspecified.
   absl::Status Rate(const account::v1::AccountSnapshot& account,
-                    const interaction::v1::AccountFacts& facts,
-                    const TierAssignment& assignment, absl::Time as_of,
-                    RatingRow* out) const;
+                    const interaction::v1::AccountFacts& facts, const TierAssignment& assignment,
+                    absl::Time as_of, RatingRow* out) const;
 
  private:
   AccountRater(RatingSettings settings, RiskScorer scorer, AlertDetector detector)
-      : settings_(std::move(settings)), scorer_(std::move(scorer)), detector_(std::move(detector)) {}
+      : settings_(std::move(settings)),
+        scorer_(std::move(scorer)),
+        detector_(std::move(detector)) {}
 
   RatingSettings settings_;
   RiskScorer scorer_;
@@ -111,7 +112,8 @@ std::string SegmentOf(const RatingSettings& settings, const account::v1::Account
 // The churn-risk signals of an account: facts, snapshot and the cadence of
 // the tier it is getting. Inconsistent figures are clamped into the ranges
 // the risk rules require (a rating run never fails on one account's data).
-AccountSignals SignalsOf(const RatingSettings& settings, const account::v1::AccountSnapshot& account,
+AccountSignals SignalsOf(const RatingSettings& settings,
+                         const account::v1::AccountSnapshot& account,
                          const interaction::v1::AccountFacts& facts, account::v1::Tier tier,
                          absl::Time as_of);
 

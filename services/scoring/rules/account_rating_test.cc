@@ -61,10 +61,10 @@ TEST(ScoreOf, NoCriteriaScoresZero) {
 
 TEST(ScoreOf, WeightedCriteriaWithFactorsLargestFirst) {
   v1::ScoringPolicy policy = Policy();
-  AddCriterion(&policy, v1::CRITERION_REVENUE, 40, 10000);       // 5000 of 10000: 20 points
-  AddCriterion(&policy, v1::CRITERION_PROFIT, 30, 1000);         // 2500 >= 1000: 30 points
-  AddCriterion(&policy, v1::CRITERION_QUALITY_LOSSES, 10, 4);    // 1 of 4 lost: 7.5 points
-  AddCriterion(&policy, v1::CRITERION_INFLUENCE, 20);            // medium: 10 points
+  AddCriterion(&policy, v1::CRITERION_REVENUE, 40, 10000);     // 5000 of 10000: 20 points
+  AddCriterion(&policy, v1::CRITERION_PROFIT, 30, 1000);       // 2500 >= 1000: 30 points
+  AddCriterion(&policy, v1::CRITERION_QUALITY_LOSSES, 10, 4);  // 1 of 4 lost: 7.5 points
+  AddCriterion(&policy, v1::CRITERION_INFLUENCE, 20);          // medium: 10 points
   const RatingSettings settings = SettingsOf(policy);
   AccountFacts facts = Facts(5000, 4000, 1500);
   facts.set_complaint_count(1);

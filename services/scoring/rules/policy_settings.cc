@@ -46,8 +46,8 @@ absl::StatusOr<TierRule> ToTierRule(const std::string& field, const v1::TierRule
         if (fields[i].second < fields[i - 1].second) {
           return common::InvalidField(
               absl::StrCat(base, fields[i].first),
-              absl::StrCat("must be at least ", fields[i - 1].first, " (", fields[i].second,
-                           " < ", fields[i - 1].second, ")"));
+              absl::StrCat("must be at least ", fields[i - 1].first, " (", fields[i].second, " < ",
+                           fields[i - 1].second, ")"));
         }
       }
       PyramidRule pyramid;
@@ -75,8 +75,7 @@ absl::StatusOr<TierRule> ToTierRule(const std::string& field, const v1::TierRule
       thresholds.c_min_value = t.c_min();
       return TierRule(thresholds);
     }
-    default:
-      return common::InvalidField(field, "must set pyramid or thresholds");
+    default: return common::InvalidField(field, "must set pyramid or thresholds");
   }
 }
 
@@ -112,8 +111,7 @@ std::map<std::string, FlagRule*> FlagRules(RiskHealthPolicy& p, bool health) {
 }
 
 // The API field of one rule's setting: `map_field`["ID"].weight|start|full.
-std::string RuleField(const std::string& map_field, const std::string& id,
-                      absl::string_view part) {
+std::string RuleField(const std::string& map_field, const std::string& id, absl::string_view part) {
   return absl::StrCat(map_field, "[\"", id.substr(0, 64), "\"].", part);
 }
 
@@ -159,8 +157,8 @@ absl::Status ApplyRules(const google::protobuf::Map<std::string, v1::RuleSetting
 
 // Reads a tier-letter map onto defaults; days 0..3660.
 absl::Status ApplyTierDays(const std::string& field,
-                           const google::protobuf::Map<std::string, int32_t>& by_tier,
-                           int32_t low, int32_t high, std::array<int32_t, 5>* out) {
+                           const google::protobuf::Map<std::string, int32_t>& by_tier, int32_t low,
+                           int32_t high, std::array<int32_t, 5>* out) {
   for (const auto& [letter, value] : by_tier) {
     const int index = TierIndex(letter);
     const std::string entry = absl::StrCat(field, "[\"", letter.substr(0, 16), "\"]");
@@ -187,8 +185,8 @@ absl::Status CheckCriteria(const v1::ScoringPolicy& policy) {
         !s.ok()) {
       return s;
     }
-    const bool qualitative = c.criterion() == v1::CRITERION_INFLUENCE ||
-                             c.criterion() == v1::CRITERION_REPUTATION;
+    const bool qualitative =
+        c.criterion() == v1::CRITERION_INFLUENCE || c.criterion() == v1::CRITERION_REPUTATION;
     if (!qualitative && c.full_marks_at() <= 0) {
       return common::InvalidField(absl::StrCat(field, ".full_marks_at"), "must be positive");
     }
@@ -238,7 +236,8 @@ absl::StatusOr<RatingSettings> ToRatingSettings(const v1::ScoringPolicy& policy)
   }
   settings.segment_by = tiering.segment_by();
   if (tiering.has_default_rule()) {
-    absl::StatusOr<TierRule> rule = ToTierRule("policy.tiering.default_rule", tiering.default_rule());
+    absl::StatusOr<TierRule> rule =
+        ToTierRule("policy.tiering.default_rule", tiering.default_rule());
     if (!rule.ok()) return rule.status();
     settings.tiering.default_rule = *rule;
   }
@@ -292,9 +291,9 @@ absl::StatusOr<RatingSettings> ToRatingSettings(const v1::ScoringPolicy& policy)
     return s;
   }
   settings.churn_rate_bp.fill(default_churn);
-  if (absl::Status s = ApplyTierDays("policy.clv.churn_rate_bp_by_tier",
-                                     clv.churn_rate_bp_by_tier(), 1, 10000,
-                                     &settings.churn_rate_bp);
+  if (absl::Status s =
+          ApplyTierDays("policy.clv.churn_rate_bp_by_tier", clv.churn_rate_bp_by_tier(), 1, 10000,
+                        &settings.churn_rate_bp);
       !s.ok()) {
     return s;
   }
@@ -304,8 +303,8 @@ absl::StatusOr<RatingSettings> ToRatingSettings(const v1::ScoringPolicy& policy)
   if (clv.yearly_retention_cost_minor() < 0) {
     return common::InvalidField("policy.clv.yearly_retention_cost_minor", "must not be negative");
   }
-  if (absl::Status s = common::CheckRange("policy.clv.discount_rate_bp", clv.discount_rate_bp(), 0,
-                                          10000);
+  if (absl::Status s =
+          common::CheckRange("policy.clv.discount_rate_bp", clv.discount_rate_bp(), 0, 10000);
       !s.ok()) {
     return s;
   }

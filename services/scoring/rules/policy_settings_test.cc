@@ -238,11 +238,10 @@ TEST(PolicySettings, SegmentRules) {
   policy.mutable_tiering()->set_segment_by(v1::SEGMENT_BY_REGION);
   Settings(policy);
   (*policy.mutable_tiering()->mutable_segment_rules())["retail"] = Pyramid(100, 50, 2000);
-  EXPECT_TRUE(RejectsField(
-      policy, "policy.tiering.segment_rules[\"retail\"].pyramid.b_cumulative_bp"));
-  (*policy.mutable_tiering()->mutable_segment_rules())["retail"] = Thresholds(1, 2, 0);
   EXPECT_TRUE(
-      RejectsField(policy, "policy.tiering.segment_rules[\"retail\"].thresholds.b_min"));
+      RejectsField(policy, "policy.tiering.segment_rules[\"retail\"].pyramid.b_cumulative_bp"));
+  (*policy.mutable_tiering()->mutable_segment_rules())["retail"] = Thresholds(1, 2, 0);
+  EXPECT_TRUE(RejectsField(policy, "policy.tiering.segment_rules[\"retail\"].thresholds.b_min"));
   (*policy.mutable_tiering()->mutable_segment_rules())["retail"] = v1::TierRule();
   EXPECT_TRUE(RejectsField(policy, "policy.tiering.segment_rules[\"retail\"]"));
   policy.mutable_tiering()->clear_segment_rules();

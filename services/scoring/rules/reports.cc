@@ -87,9 +87,7 @@ absl::Status CheckTier(const std::string& field, Tier tier) {
 // --- Pareto ---------------------------------------------------------------------
 
 // round-half-up(n * share / 10000): the pyramid's rounding (tiering.h).
-int64_t TopCount(int64_t n, int32_t share_bp) {
-  return (n * share_bp + kWholeBp / 2) / kWholeBp;
-}
+int64_t TopCount(int64_t n, int32_t share_bp) { return (n * share_bp + kWholeBp / 2) / kWholeBp; }
 
 // --- Tier movement --------------------------------------------------------------
 
@@ -120,8 +118,7 @@ Movement Classify(std::optional<Tier> from, std::optional<Tier> to) {
   if (!to.has_value()) return Movement::kDropped;
   if (*to == *from) return Movement::kUnchanged;
   // A is 1: a smaller number is a better tier.
-  return static_cast<int>(*to) < static_cast<int>(*from) ? Movement::kPromoted
-                                                         : Movement::kDemoted;
+  return static_cast<int>(*to) < static_cast<int>(*from) ? Movement::kPromoted : Movement::kDemoted;
 }
 
 // --- SVG ------------------------------------------------------------------------
@@ -266,8 +263,8 @@ std::string Curve(const ParetoCurve& curve, const YAxis& axis) {
     absl::StrAppend(&coordinates, Px(XTenths(0)), ",", Px(YTenths(0, axis)));
   }
   for (const ParetoPoint& p : points) {
-    absl::StrAppend(&coordinates, coordinates.empty() ? "" : " ", Px(XTenths(p.top_share_bp)),
-                    ",", Px(YTenths(p.value_share_bp, axis)));
+    absl::StrAppend(&coordinates, coordinates.empty() ? "" : " ", Px(XTenths(p.top_share_bp)), ",",
+                    Px(YTenths(p.value_share_bp, axis)));
   }
   return absl::StrCat("<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"",
                       coordinates, "\"/>\n");
@@ -280,10 +277,10 @@ std::string Marker(const ParetoCurve& curve, const YAxis& axis, int32_t marker_b
     const int64_t x = XTenths(p.top_share_bp);
     const int64_t y = YTenths(p.value_share_bp, axis);
     const bool left = p.top_share_bp > kWholeBp / 2;
-    return absl::StrCat(
-        "<circle cx=\"", Px(x), "\" cy=\"", Px(y), "\" r=\"4\" fill=\"#d62728\"/>\n",
-        Text(left ? x - 80 : x + 80, y + 160, DescribeParetoPoint(p),
-             left ? " text-anchor=\"end\"" : " text-anchor=\"start\""));
+    return absl::StrCat("<circle cx=\"", Px(x), "\" cy=\"", Px(y),
+                        "\" r=\"4\" fill=\"#d62728\"/>\n",
+                        Text(left ? x - 80 : x + 80, y + 160, DescribeParetoPoint(p),
+                             left ? " text-anchor=\"end\"" : " text-anchor=\"start\""));
   }
   return "";
 }
@@ -406,9 +403,9 @@ absl::StatusOr<ParetoCurve> ComputeParetoCurve(absl::Span<const int64_t> values,
                                                absl::Span<const int32_t> top_shares_bp) {
   for (size_t i = 0; i < top_shares_bp.size(); ++i) {
     if (top_shares_bp[i] < 0 || top_shares_bp[i] > kWholeBp) {
-      return common::InvalidField(absl::StrCat("top_shares_bp[", i, "]"),
-                                  absl::StrCat("must be from 0 to 10000 basis points (got ",
-                                               top_shares_bp[i], ")"));
+      return common::InvalidField(
+          absl::StrCat("top_shares_bp[", i, "]"),
+          absl::StrCat("must be from 0 to 10000 basis points (got ", top_shares_bp[i], ")"));
     }
   }
   std::vector<int64_t> best_first(values.begin(), values.end());
@@ -453,13 +450,13 @@ absl::StatusOr<std::vector<int64_t>> ParetoTopCounts(int64_t account_count,
   counts.reserve(top_shares_bp.size());
   for (size_t i = 0; i < top_shares_bp.size(); ++i) {
     if (top_shares_bp[i] < 0 || top_shares_bp[i] > kWholeBp) {
-      return common::InvalidField(absl::StrCat("top_shares_bp[", i, "]"),
-                                  absl::StrCat("must be from 0 to 10000 basis points (got ",
-                                               top_shares_bp[i], ")"));
+      return common::InvalidField(
+          absl::StrCat("top_shares_bp[", i, "]"),
+          absl::StrCat("must be from 0 to 10000 basis points (got ", top_shares_bp[i], ")"));
     }
     // In 128 bits: n * 10000 overflows int64 for n above ~9e14.
-    counts.push_back(static_cast<int64_t>(
-        (Int128(account_count) * top_shares_bp[i] + kWholeBp / 2) / kWholeBp));
+    counts.push_back(
+        static_cast<int64_t>((Int128(account_count) * top_shares_bp[i] + kWholeBp / 2) / kWholeBp));
   }
   return counts;
 }
@@ -509,16 +506,16 @@ std::string ParetoChartSvg(const ParetoCurve& curve, const ParetoChartOptions& o
   const YAxis axis = ChooseYAxis(curve);
   const std::string title = EscapeXml(options.title);
   std::string out = absl::StrCat(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"", kWidth,
-      "\" height=\"", kHeight, "\" viewBox=\"0 0 ", kWidth, " ", kHeight,
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"", kWidth, "\" height=\"",
+      kHeight, "\" viewBox=\"0 0 ", kWidth, " ", kHeight,
       "\" font-family=\"sans-serif\" font-size=\"12\">\n<title>", title, "</title>\n",
       "<rect width=\"", kWidth, "\" height=\"", kHeight, "\" fill=\"#ffffff\"/>\n",
       Text(kWidth / 2 * 10, 240, options.title, " text-anchor=\"middle\" font-size=\"14\""),
       Frame(axis));
   if (!curve.defined) {
-    absl::StrAppend(&out, Text((kLeft + kPlotWidth / 2) * 10, (kTop + kPlotHeight / 2) * 10,
-                               "no positive total value: shares undefined",
-                               " text-anchor=\"middle\""));
+    absl::StrAppend(&out,
+                    Text((kLeft + kPlotWidth / 2) * 10, (kTop + kPlotHeight / 2) * 10,
+                         "no positive total value: shares undefined", " text-anchor=\"middle\""));
   } else {
     // The equality diagonal: where the curve would be if every account were
     // worth the same.
@@ -553,9 +550,7 @@ absl::string_view MovementName(Movement movement) {
   return "?";
 }
 
-int MatrixIndex(std::optional<Tier> tier) {
-  return tier.has_value() ? static_cast<int>(*tier) : 0;
-}
+int MatrixIndex(std::optional<Tier> tier) { return tier.has_value() ? static_cast<int>(*tier) : 0; }
 
 std::array<int64_t, kMovementCount> CountMovements(const MovementMatrix& matrix) {
   std::array<int64_t, kMovementCount> counts{};

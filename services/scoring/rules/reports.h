@@ -84,8 +84,7 @@ struct TierTotal {
 // Equals SummarizePyramid over the accounts the totals were made from.
 //   INVALID_ARGUMENT: a count is negative ("totals[2].count must be >= 0").
 //   OUT_OF_RANGE: the grand total does not fit int64.
-absl::StatusOr<PyramidSummary> SummarizeTierTotals(
-    const std::array<TierTotal, kTierCount>& totals);
+absl::StatusOr<PyramidSummary> SummarizeTierTotals(const std::array<TierTotal, kTierCount>& totals);
 
 // --- Pareto curve -------------------------------------------------------------
 
@@ -96,7 +95,7 @@ inline constexpr int32_t kDefaultParetoTopSharesBp[] = {100, 500, 1000, 2000, 50
 std::vector<int32_t> EveryPercentBp();
 
 struct ParetoPoint {
-  int32_t top_share_bp = 0;  // x: the best x% of accounts ...
+  int32_t top_share_bp = 0;   // x: the best x% of accounts ...
   int64_t account_count = 0;  // ... which is this many accounts ...
   // ... hold this share of the net total value, round-half-up. In 0..10000
   // when no value is negative; may exceed 10000 otherwise (never below 0:

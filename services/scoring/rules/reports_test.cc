@@ -125,8 +125,7 @@ TEST(PyramidSummaryTest, ThousandDistinctValues) {
 }
 
 TEST(PyramidSummaryTest, EqualRemaindersFavourTheBetterTier) {
-  const PyramidSummary s =
-      Summarize(HandRun({{Tier::kA, 1}, {Tier::kB, 1}, {Tier::kC, 1}}));
+  const PyramidSummary s = Summarize(HandRun({{Tier::kA, 1}, {Tier::kB, 1}, {Tier::kC, 1}}));
   EXPECT_EQ(AccountShares(s), (Four{3334, 3333, 3333, 0}));
   EXPECT_EQ(ValueShares(s), (Four{3334, 3333, 3333, 0}));
 }
@@ -137,8 +136,8 @@ TEST(PyramidSummaryTest, SharesAlwaysSumTo10000) {
     std::vector<std::pair<Tier, int64_t>> rows;
     const int n = 1 + static_cast<int>(random() % 50);
     for (int i = 0; i < n; ++i) {
-      rows.push_back({static_cast<Tier>(1 + random() % 4),
-                      static_cast<int64_t>(random() % 1000) - 200});
+      rows.push_back(
+          {static_cast<Tier>(1 + random() % 4), static_cast<int64_t>(random() % 1000) - 200});
     }
     const PyramidSummary s = Summarize(HandRun(rows));
     const Four accounts = AccountShares(s);
@@ -158,8 +157,8 @@ TEST(PyramidSummaryTest, SharesAlwaysSumTo10000) {
 TEST(PyramidSummaryTest, LossMakingTierHasANegativeShare) {
   // docs/domain.md §1: the top's share of profit is higher still, because the
   // rest consume part of it.
-  PyramidSummary s = Summarize(
-      HandRun({{Tier::kA, 1000}, {Tier::kB, 500}, {Tier::kC, 0}, {Tier::kD, -500}}));
+  PyramidSummary s =
+      Summarize(HandRun({{Tier::kA, 1000}, {Tier::kB, 500}, {Tier::kC, 0}, {Tier::kD, -500}}));
   EXPECT_EQ(s.total_value, 1000);
   EXPECT_EQ(ValueShares(s), (Four{10000, 5000, 0, -5000}));
   // With remainders on both sides of zero: exact 23333.33 and -13333.33.
@@ -188,8 +187,8 @@ TEST(PyramidSummaryTest, EmptyAndOneAccount) {
 
 TEST(PyramidSummaryTest, MismatchedInputsAreRefused) {
   RatedRun run = HandRun({{Tier::kA, 1}, {Tier::kB, 2}});
-  ExpectInvalid(SummarizePyramid(run.accounts, {run.assignments.data(), 1}).status(),
-                "assignments", "must have one entry per account (got 1 for 2 accounts)");
+  ExpectInvalid(SummarizePyramid(run.accounts, {run.assignments.data(), 1}).status(), "assignments",
+                "must have one entry per account (got 1 for 2 accounts)");
   run.assignments[1].account_id = 99;
   ExpectInvalid(SummarizePyramid(run.accounts, run.assignments).status(),
                 "assignments[1].account_id", "must equal accounts[1].account_id (got 99, want 2)");
@@ -415,8 +414,9 @@ TEST(ParetoSvgTest, OneToHundredChart) {
   EXPECT_TRUE(WellFormed(svg)) << svg;
   // x = 60 + 4 px per 1%, y = 300 - 2.6 px per 1%, from the origin.
   EXPECT_TRUE(absl::StrContains(
-      svg, "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"60,300 "
-           "64,294.9 80,274.8 100,250.8 140,206.8 260,105.6 380,50.8 460,40\"/>"))
+      svg,
+      "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"60,300 "
+      "64,294.9 80,274.8 100,250.8 140,206.8 260,105.6 380,50.8 460,40\"/>"))
       << svg;
   EXPECT_TRUE(absl::StrContains(svg, "<circle cx=\"140\" cy=\"206.8\" r=\"4\" fill=\"#d62728\"/>"))
       << svg;
@@ -594,10 +594,9 @@ TEST(CompareRunsTest, MatrixAddsUpOnALargeRandomPair) {
     for (int to = 0; to <= 4; ++to) from_rated += m.matrix[from][to];
   }
   EXPECT_EQ(from_rated, static_cast<int64_t>(previous.size()));
-  EXPECT_TRUE(std::is_sorted(m.moves.begin(), m.moves.end(),
-                             [](const TierMove& a, const TierMove& b) {
-                               return a.account_id < b.account_id;
-                             }));
+  EXPECT_TRUE(std::is_sorted(
+      m.moves.begin(), m.moves.end(),
+      [](const TierMove& a, const TierMove& b) { return a.account_id < b.account_id; }));
 }
 
 TEST(CompareRunsTest, BadInputsAreRefused) {
@@ -710,8 +709,8 @@ TEST(TierTotalsTest, EmptyOneAccountAndLosses) {
 }
 
 TEST(TierTotalsTest, BadTotalsAreRefused) {
-  ExpectInvalid(SummarizeTierTotals({{{}, {}, TierTotal{-1, 0}, {}}}).status(),
-                "totals[2].count", "must be >= 0");
+  ExpectInvalid(SummarizeTierTotals({{{}, {}, TierTotal{-1, 0}, {}}}).status(), "totals[2].count",
+                "must be >= 0");
   EXPECT_EQ(SummarizeTierTotals({TierTotal{1, kMax}, TierTotal{1, 1}, {}, {}}).status().code(),
             absl::StatusCode::kOutOfRange);
 }
@@ -768,15 +767,14 @@ TEST(ParetoFromSumsTest, SameAsFromValuesOnEdgeCases) {
   ExpectSameCurve(FromSums({5, 5, 5, 5, 1}, every), Curve({5, 5, 5, 5, 1}, every));  // ties
   ExpectSameCurve(FromSums({900, 100, -300, 7}, every), Curve({900, 100, -300, 7}, every));
   EXPECT_FALSE(FromSums({}, every).defined);
-  EXPECT_EQ(FromSums({42}, every).points[1].account_count, 0);  // 1% of 1 rounds to 0
+  EXPECT_EQ(FromSums({42}, every).points[1].account_count, 0);        // 1% of 1 rounds to 0
   EXPECT_EQ(FromSums({42}, every).points[50].value_share_bp, 10000);  // 50% of 1 rounds up
 }
 
 TEST(ParetoFromSumsTest, BadInputsAreRefused) {
   const int32_t bad[] = {2000, 12000};
   ExpectInvalid(ParetoTopCounts(10, bad).status(), "top_shares_bp[1]", "(got 12000)");
-  ExpectInvalid(ParetoTopCounts(-1, kDefaultParetoTopSharesBp).status(), "account_count",
-                ">= 0");
+  ExpectInvalid(ParetoTopCounts(-1, kDefaultParetoTopSharesBp).status(), "account_count", ">= 0");
   const int32_t two[] = {2000, 5000};
   const int64_t one_sum[] = {5};
   ExpectInvalid(ParetoCurveFromTopSums(10, 10, two, one_sum).status(), "top_sums",
@@ -796,11 +794,11 @@ TEST(CountMovementsTest, SameAsCompareRuns) {
   EXPECT_EQ(CountMovements(m.matrix), m.count_by_movement);
 
   MovementMatrix hand{};
-  hand[MatrixIndex(Tier::kB)][MatrixIndex(Tier::kA)] = 3;   // promoted
-  hand[MatrixIndex(Tier::kA)][MatrixIndex(Tier::kC)] = 2;   // demoted
-  hand[MatrixIndex(Tier::kD)][MatrixIndex(Tier::kD)] = 5;   // unchanged
-  hand[0][MatrixIndex(Tier::kC)] = 7;                       // new
-  hand[MatrixIndex(Tier::kA)][0] = 1;                       // dropped
+  hand[MatrixIndex(Tier::kB)][MatrixIndex(Tier::kA)] = 3;  // promoted
+  hand[MatrixIndex(Tier::kA)][MatrixIndex(Tier::kC)] = 2;  // demoted
+  hand[MatrixIndex(Tier::kD)][MatrixIndex(Tier::kD)] = 5;  // unchanged
+  hand[0][MatrixIndex(Tier::kC)] = 7;                      // new
+  hand[MatrixIndex(Tier::kA)][0] = 1;                      // dropped
   EXPECT_EQ(CountMovements(hand), (std::array<int64_t, kMovementCount>{7, 3, 2, 5, 1}));
   EXPECT_EQ(CountMovements(MovementMatrix{}), (std::array<int64_t, kMovementCount>{}));
 }

@@ -311,16 +311,16 @@ void PeopleRules(const AccountSignals& s, const RiskRules& risk, const HealthRul
                       text->append(" in 12 months (docs/domain.md §4)");
                     });
   const int64_t contacts = s.live_contact_count;
-  risk_out->AddRamp(FactorId::kSingleContact, kAdds, risk.single_contact, FigureUnit::kCount,
-                    contacts, [&](std::string* text) {
-                      if (contacts == 0) {
-                        text->append("no live contacts on record");
-                        return;
-                      }
-                      AppendCounted(text, contacts, "live contact", "live contacts");
-                      text->append(
-                          ": the relationship lives in too few people (docs/domain.md §4, §8)");
-                    });
+  risk_out->AddRamp(
+      FactorId::kSingleContact, kAdds, risk.single_contact, FigureUnit::kCount, contacts,
+      [&](std::string* text) {
+        if (contacts == 0) {
+          text->append("no live contacts on record");
+          return;
+        }
+        AppendCounted(text, contacts, "live contact", "live contacts");
+        text->append(": the relationship lives in too few people (docs/domain.md §4, §8)");
+      });
   health_out->AddRamp(FactorId::kMultiLevelContacts, kAdds, health.multi_level_contacts,
                       FigureUnit::kCount, contacts, [&](std::string* text) {
                         AppendCounted(text, contacts, "live contact", "live contacts");

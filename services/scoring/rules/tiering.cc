@@ -23,8 +23,7 @@ constexpr int32_t kWholeBp = 10000;
 
 // --- Policy validation -----------------------------------------------------
 
-absl::Status CheckShareBp(const std::string& rule_field, absl::string_view name,
-                          int32_t value) {
+absl::Status CheckShareBp(const std::string& rule_field, absl::string_view name, int32_t value) {
   if (value < 0 || value > kWholeBp) {
     return common::InvalidField(
         absl::StrCat(rule_field, ".", name),
@@ -75,13 +74,12 @@ absl::Status CheckNotAbove(const std::string& rule_field, absl::string_view lowe
 }
 
 absl::Status CheckThresholds(const std::string& field, const ThresholdRule& rule) {
-  if (absl::Status s = CheckNotAbove(field, "b_min_value", rule.b_min_value, "a_min_value",
-                                     rule.a_min_value);
+  if (absl::Status s =
+          CheckNotAbove(field, "b_min_value", rule.b_min_value, "a_min_value", rule.a_min_value);
       !s.ok()) {
     return s;
   }
-  return CheckNotAbove(field, "c_min_value", rule.c_min_value, "b_min_value",
-                       rule.b_min_value);
+  return CheckNotAbove(field, "c_min_value", rule.c_min_value, "b_min_value", rule.b_min_value);
 }
 
 absl::Status CheckRule(const std::string& field, const TierRule& rule) {
@@ -127,17 +125,17 @@ absl::Status CheckUniqueIds(absl::Span<const AccountValue> accounts) {
       first = i;
       continue;
     }
-    return common::InvalidField(absl::StrCat("accounts[", i, "].account_id"),
-                                absl::StrCat("duplicates accounts[", first,
-                                             "].account_id (", id, ")"));
+    return common::InvalidField(
+        absl::StrCat("accounts[", i, "].account_id"),
+        absl::StrCat("duplicates accounts[", first, "].account_id (", id, ")"));
   }
   return absl::InternalError("duplicate account id not found again");  // unreachable
 }
 
 // Dense segment numbers and the rule for each number.
 struct Segments {
-  std::vector<uint32_t> of_account;        // segment number per input position
-  std::vector<const TierRule*> rule_of;    // rule per segment number
+  std::vector<uint32_t> of_account;      // segment number per input position
+  std::vector<const TierRule*> rule_of;  // rule per segment number
 };
 
 Segments NumberSegments(absl::Span<const AccountValue> accounts, const TieringPolicy& policy) {
@@ -219,17 +217,15 @@ void TierRanking(absl::Span<const Entry> ranked, const TierRule& rule,
                  std::vector<TierAssignment>& out) {
   const int64_t n = static_cast<int64_t>(ranked.size());
   const auto* pyramid = std::get_if<PyramidRule>(&rule);
-  const PyramidTargets cuts = pyramid != nullptr ? PyramidCuts(ranked, *pyramid)
-                                                 : PyramidTargets{};
+  const PyramidTargets cuts = pyramid != nullptr ? PyramidCuts(ranked, *pyramid) : PyramidTargets{};
   for (int64_t position = 0; position < n; ++position) {
     const Entry& entry = ranked[position];
     TierAssignment& result = out[entry.index];
     result.account_id = entry.account_id;
     result.rank = position + 1;
     result.percentile_bp = static_cast<int32_t>(position * kWholeBp / n);
-    result.tier = pyramid != nullptr
-                      ? TierAtPosition(position, cuts)
-                      : TierByThresholds(entry.value, std::get<ThresholdRule>(rule));
+    result.tier = pyramid != nullptr ? TierAtPosition(position, cuts)
+                                     : TierByThresholds(entry.value, std::get<ThresholdRule>(rule));
   }
 }
 

@@ -168,8 +168,8 @@ struct TierAssignment {
 //     accounts share an id ("accounts[3].account_id duplicates
 //     accounts[1].account_id (42)").
 // O(n log n) time (one sort of n 24-byte entries), O(n) extra memory.
-absl::StatusOr<std::vector<TierAssignment>> AssignTiers(
-    absl::Span<const AccountValue> accounts, const TieringPolicy& policy);
+absl::StatusOr<std::vector<TierAssignment>> AssignTiers(absl::Span<const AccountValue> accounts,
+                                                        const TieringPolicy& policy);
 
 }  // namespace kam::scoring::rules
 

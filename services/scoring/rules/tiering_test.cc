@@ -84,10 +84,22 @@ TEST(PyramidTargetCountsTest, RoundHalfUpOfTheCumulativeShare) {
     PyramidTargets want;
   };
   const Case cases[] = {
-      {0, {0, 0, 0}},        {1, {0, 0, 0}},      {2, {0, 0, 0}},      {3, {0, 0, 1}},
-      {7, {0, 0, 1}},        {8, {0, 0, 2}},      {9, {0, 0, 2}},      {10, {0, 1, 2}},
-      {49, {0, 2, 10}},      {50, {1, 3, 10}},    {99, {1, 5, 20}},    {100, {1, 5, 20}},
-      {101, {1, 5, 20}},     {149, {1, 7, 30}},   {150, {2, 8, 30}},   {1000, {10, 50, 200}},
+      {0, {0, 0, 0}},
+      {1, {0, 0, 0}},
+      {2, {0, 0, 0}},
+      {3, {0, 0, 1}},
+      {7, {0, 0, 1}},
+      {8, {0, 0, 2}},
+      {9, {0, 0, 2}},
+      {10, {0, 1, 2}},
+      {49, {0, 2, 10}},
+      {50, {1, 3, 10}},
+      {99, {1, 5, 20}},
+      {100, {1, 5, 20}},
+      {101, {1, 5, 20}},
+      {149, {1, 7, 30}},
+      {150, {2, 8, 30}},
+      {1000, {10, 50, 200}},
       {1000000, {10000, 50000, 200000}},
   };
   for (const Case& c : cases) {
@@ -107,8 +119,7 @@ TEST(PyramidTest, ThousandDistinctValuesGiveTheDomainExample) {
     const int64_t v = accounts[i].value;  // value v has rank 1001 - v
     EXPECT_EQ(got[i].account_id, accounts[i].account_id);
     EXPECT_EQ(got[i].rank, 1001 - v);
-    const Tier want = v > 990 ? Tier::kA : v > 950 ? Tier::kB : v > 800 ? Tier::kC
-                                                                                 : Tier::kD;
+    const Tier want = v > 990 ? Tier::kA : v > 950 ? Tier::kB : v > 800 ? Tier::kC : Tier::kD;
     EXPECT_EQ(got[i].tier, want) << "value " << v;
   }
 }
@@ -119,9 +130,9 @@ TEST(PyramidTest, SmallAndBoundaryPopulations) {
     Counts want;
   };
   const Case cases[] = {
-      {1, {0, 0, 0, 1}},      {2, {0, 0, 0, 2}},       {3, {0, 0, 1, 2}},
-      {7, {0, 0, 1, 6}},      {10, {0, 1, 1, 8}},      {50, {1, 2, 7, 40}},
-      {99, {1, 4, 15, 79}},   {100, {1, 4, 15, 80}},   {101, {1, 4, 15, 81}},
+      {1, {0, 0, 0, 1}},      {2, {0, 0, 0, 2}},          {3, {0, 0, 1, 2}},
+      {7, {0, 0, 1, 6}},      {10, {0, 1, 1, 8}},         {50, {1, 2, 7, 40}},
+      {99, {1, 4, 15, 79}},   {100, {1, 4, 15, 80}},      {101, {1, 4, 15, 81}},
       {150, {2, 6, 22, 120}}, {1000, {10, 40, 150, 800}},
   };
   for (const Case& c : cases) {
@@ -500,8 +511,7 @@ TEST(ValidationTest, SegmentRulesNameTheSegment) {
   policy.by_segment = true;
   EXPECT_TRUE(ValidatePolicy(policy).ok());
   policy.segment_rules["retail"] = ThresholdRule{5, 9, 1};
-  ExpectInvalid(ValidatePolicy(policy), "policy.segment_rules[\"retail\"].b_min_value",
-                "(9 > 5)");
+  ExpectInvalid(ValidatePolicy(policy), "policy.segment_rules[\"retail\"].b_min_value", "(9 > 5)");
   policy.segment_rules["retail"] = PyramidRule{};
   policy.segment_rules["a \"quoted\"\n"] = PyramidRule{1, 0, 0, true};
   ExpectInvalid(ValidatePolicy(policy),
@@ -577,8 +587,7 @@ TEST(ScaleTest, MillionRandomValuesInManySegments) {
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);
   ASSERT_TRUE(got.ok()) << got.status();
-  std::cout << "AssignTiers of " << kN << " accounts in 9 segments: " << elapsed.count()
-            << " ms\n";
+  std::cout << "AssignTiers of " << kN << " accounts in 9 segments: " << elapsed.count() << " ms\n";
   const Counts counts = CountTiers(*got);
   // Ties (values repeat) and rounding per segment keep each count within a
   // few accounts of its share.
