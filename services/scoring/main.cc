@@ -12,14 +12,11 @@
 #include "common/db/migrator.h"
 #include "common/server/run_service.h"
 #include "services/scoring/alerts/alert_service.h"
-#include "services/scoring/alerts/mysql_alert_store.h"
-#include "services/scoring/policy/mysql_policy_store.h"
+#include "services/scoring/mysql_stores.h"
 #include "services/scoring/policy/policy_service.h"
 #include "services/scoring/rating/grpc_rating_client.h"
-#include "services/scoring/rating/mysql_rating_store.h"
 #include "services/scoring/rating/rating_runner.h"
 #include "services/scoring/rating/rating_service.h"
-#include "services/scoring/reports/mysql_report_store.h"
 #include "services/scoring/reports/report_service.h"
 
 ABSL_FLAG(std::string, account_service, "127.0.0.1:50051", "the account service's address");

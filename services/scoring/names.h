@@ -34,21 +34,21 @@ struct PolicyRef {
   int64_t id = 0;
   int version = 0;
 };
-// "policies/{policy}" or "policies/{policy}/versions/{version}".
-absl::StatusOr<PolicyRef> ParsePolicyName(absl::string_view field, absl::string_view name);
-// "policies/{policy}" only.
-absl::StatusOr<int64_t> ParsePolicyId(absl::string_view field, absl::string_view name);
-// "ratingRuns/{run}".
-absl::StatusOr<int64_t> ParseRunName(absl::string_view field, absl::string_view name);
-// "ratingRuns/{run}/ratings/{account}".
+// One account's rating in one run.
 struct RatingRef {
   int64_t run = 0;
   int64_t account = 0;
 };
+
+// "policies/{policy}" or "policies/{policy}/versions/{version}".
+absl::StatusOr<PolicyRef> ParsePolicyName(absl::string_view field, absl::string_view name);
+// "ratingRuns/{run}/ratings/{account}".
 absl::StatusOr<RatingRef> ParseRatingName(absl::string_view field, absl::string_view name);
-// "alerts/{alert}".
+// "policies/{policy}", "ratingRuns/{run}", "alerts/{alert}", "accounts/{account}":
+// the id.
+absl::StatusOr<int64_t> ParsePolicyId(absl::string_view field, absl::string_view name);
+absl::StatusOr<int64_t> ParseRunName(absl::string_view field, absl::string_view name);
 absl::StatusOr<int64_t> ParseAlertName(absl::string_view field, absl::string_view name);
-// "accounts/{account}".
 absl::StatusOr<int64_t> ParseAccountName(absl::string_view field, absl::string_view name);
 
 // The id in an account name the other services sent ("accounts/{id}"; they

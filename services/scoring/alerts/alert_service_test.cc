@@ -9,6 +9,7 @@
 
 #include "gtest/gtest.h"
 #include "services/scoring/alerts/fake_alert_store.h"
+#include "services/scoring/handler_testing.h"
 
 namespace kam::scoring::alerts {
 namespace {
@@ -25,14 +26,10 @@ class AlertServiceTest : public ::testing::Test {
   }
 
   absl::StatusOr<v1::Alert> Acknowledge(const std::string& actor, const std::string& etag) {
-    common::CallContext ctx{nullptr, actor, ""};
     v1::AcknowledgeAlertRequest request;
     request.set_name("alerts/1");
     request.set_etag(etag);
-    v1::Alert response;
-    absl::Status s = service_.AcknowledgeAlert(ctx, request, &response);
-    if (!s.ok()) return s;
-    return response;
+    return Answer(service_, &AlertService::AcknowledgeAlert, request, actor);
   }
 
   StoredAlert Stored() const { return store_.Snapshot().alerts.at(1); }
@@ -74,13 +71,12 @@ TEST_F(AlertServiceTest, AnAcknowledgementSaysWhoMadeIt) {
     EXPECT_EQ(Acknowledge(actor, "").status().code(), absl::StatusCode::kInvalidArgument);
   }
   EXPECT_FALSE(Stored().alert.has_acknowledge_time());
-  common::CallContext ctx{nullptr, "ana", ""};
   v1::AcknowledgeAlertRequest request;
   request.set_name("alerts/2");
-  v1::Alert response;
-  absl::Status missing = service_.AcknowledgeAlert(ctx, request, &response);
-  EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(missing.message(), "alert alerts/2 not found");
+  absl::StatusOr<v1::Alert> missing =
+      Answer(service_, &AlertService::AcknowledgeAlert, request, "ana");
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(missing.status().message(), "alert alerts/2 not found");
 }
 
 TEST_F(AlertServiceTest, ADatabaseThatIsDownIsUnavailableAndWritesNothing) {

@@ -1,4 +1,3 @@
-#include "services/scoring/alerts/mysql_alert_store.h"
 
 #include <memory>
 #include <utility>
@@ -10,6 +9,7 @@
 #include "common/db/id_allocator.h"
 #include "common/db/row_reader.h"
 #include "common/db/transaction.h"
+#include "services/scoring/mysql_stores.h"
 #include "services/scoring/names.h"
 
 namespace kam::scoring::alerts {
@@ -24,10 +24,8 @@ constexpr char kAlertColumns[] =
 
 StoredAlert ReadAlert(sql::ResultSet& rs) {
   StoredAlert stored;
-  stored.id = rs.getInt64(1);
-  stored.version = rs.getInt64(11);
-  stored.create_time = common::ReadText(rs, 8);
   v1::Alert& a = stored.alert;
+  stored.id = rs.getInt64(1);
   a.set_name(AlertName(stored.id));
   a.set_run(RunName(rs.getInt64(2)));
   a.set_account(AccountName(rs.getInt64(3)));
@@ -35,9 +33,11 @@ StoredAlert ReadAlert(sql::ResultSet& rs) {
   a.set_severity(static_cast<v1::AlertSeverity>(rs.getInt(5)));
   a.set_message(common::ReadText(rs, 6));
   a.set_evidence(common::ReadText(rs, 7));
+  stored.create_time = common::ReadText(rs, 8);
   common::SqlDateTimeToProto(stored.create_time, a.mutable_create_time());
   if (auto t = common::ReadTimestamp(rs, 9)) *a.mutable_acknowledge_time() = *t;
   a.set_acknowledged_by(common::ReadText(rs, 10));
+  stored.version = rs.getInt64(11);
   a.set_etag(common::MakeEtag(a.name(), stored.version));
   return stored;
 }
@@ -72,9 +72,9 @@ absl::Status AlertComparison(const common::FilterComparison& c, common::SqlFragm
                    "\" is not supported; use account, kind, severity, run or acknowledged"));
 }
 
-class MySqlAlertTx final : public common::StoreTx, public AlertTx {
+class MySqlAlertTx final : public ScoringTx, public AlertTx {
  public:
-  using StoreTx::StoreTx;
+  using ScoringTx::ScoringTx;
 
   absl::StatusOr<StoredAlert> LockAlert(int64_t id) override {
     return Step([&]() -> absl::StatusOr<StoredAlert> {
@@ -86,19 +86,16 @@ class MySqlAlertTx final : public common::StoreTx, public AlertTx {
   }
 
   absl::Status Acknowledge(int64_t id, const std::string& time, const std::string& actor) override {
-    return Step([&] {
-      connection_.Update(
-          "UPDATE alerts SET acknowledge_time = ?, acknowledged_by = ?, version = version + 1 "
-          "WHERE id = ?",
-          time, actor, id);
-      return absl::OkStatus();
-    });
+    return Exec(
+        "UPDATE alerts SET acknowledge_time = ?, acknowledged_by = ?, version = version + 1 "
+        "WHERE id = ?",
+        time, actor, id);
   }
 };
 
-class MySqlAlertStore final : public AlertStore {
+class MySqlAlertStore final : public AlertStore, private MySqlStoreBase {
  public:
-  explicit MySqlAlertStore(common::ConnectionPool* pool) : pool_(pool), ids_(pool, "alerts") {}
+  explicit MySqlAlertStore(common::ConnectionPool* pool) : MySqlStoreBase(pool, "alerts", 1000) {}
 
   absl::Status Transact(absl::string_view context,
                         absl::FunctionRef<absl::Status(AlertTx&)> fn) override {
@@ -163,10 +160,10 @@ class MySqlAlertStore final : public AlertStore {
       where.params.emplace_back(after->id);
     }
     where.params.emplace_back(static_cast<int64_t>(limit) + 1);
-    return ReadAlerts("listing alerts",
-                      absl::StrCat("SELECT ", kAlertColumns, " FROM alerts WHERE ", where.sql,
-                                   " ORDER BY create_time DESC, id DESC LIMIT ?"),
-                      where.params);
+    return ReadRows(*pool_, "listing alerts",
+                    absl::StrCat("SELECT ", kAlertColumns, " FROM alerts WHERE ", where.sql,
+                                 " ORDER BY create_time DESC, id DESC LIMIT ?"),
+                    where.params, ReadAlert);
   }
 
   absl::StatusOr<std::vector<StoredAlert>> AlertsSince(const common::FilterNode& filter,
@@ -182,10 +179,10 @@ class MySqlAlertStore final : public AlertStore {
       params.emplace_back(common::SqlTime(*created_after));
     }
     params.emplace_back(static_cast<int64_t>(limit));
-    return ReadAlerts("watching alerts",
-                      absl::StrCat("SELECT ", kAlertColumns, " FROM alerts WHERE id > ? AND ",
-                                   where.sql, " ORDER BY id LIMIT ?"),
-                      params);
+    return ReadRows(*pool_, "watching alerts",
+                    absl::StrCat("SELECT ", kAlertColumns, " FROM alerts WHERE id > ? AND ",
+                                 where.sql, " ORDER BY id LIMIT ?"),
+                    params, ReadAlert);
   }
 
   absl::StatusOr<int64_t> MaxAlertId() override {
@@ -194,24 +191,6 @@ class MySqlAlertStore final : public AlertStore {
       return rs->next() ? rs->getInt64(1) : int64_t{0};
     });
   }
-
- private:
-  // The alerts of `select` (a SELECT of the alert columns) with `params`.
-  absl::StatusOr<std::vector<StoredAlert>> ReadAlerts(absl::string_view context,
-                                                      const std::string& select,
-                                                      const std::vector<SqlValue>& params) {
-    return common::ReadWithConnection<std::vector<StoredAlert>>(*pool_, context,
-                                                                [&](SqlConnection& c) {
-                                                                  std::vector<StoredAlert> rows;
-                                                                  auto rs = c.Query(select, params);
-                                                                  while (rs->next())
-                                                                    rows.push_back(ReadAlert(*rs));
-                                                                  return rows;
-                                                                });
-  }
-
-  common::ConnectionPool* pool_;
-  common::IdAllocator ids_;
 };
 
 }  // namespace

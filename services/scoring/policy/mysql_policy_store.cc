@@ -1,4 +1,3 @@
-#include "services/scoring/policy/mysql_policy_store.h"
 
 #include <cppconn/exception.h>
 
@@ -10,6 +9,7 @@
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
 #include "common/db/transaction.h"
+#include "services/scoring/mysql_stores.h"
 
 namespace kam::scoring::policy {
 namespace {
@@ -35,9 +35,9 @@ StoredPolicy ReadPolicy(sql::ResultSet& rs) {
 
 std::string Body(const v1::ScoringPolicy& policy) { return SettingsOf(policy).SerializeAsString(); }
 
-class MySqlPolicyTx final : public common::StoreTx, public PolicyTx {
+class MySqlPolicyTx final : public ScoringTx, public PolicyTx {
  public:
-  using StoreTx::StoreTx;
+  using ScoringTx::ScoringTx;
 
   absl::StatusOr<common::InsertOutcome> InsertPolicy(int64_t id, absl::Time now,
                                                      const common::RequestKey& key) override {
@@ -58,33 +58,24 @@ class MySqlPolicyTx final : public common::StoreTx, public PolicyTx {
 
   absl::Status InsertVersion(int64_t id, int version, const v1::ScoringPolicy& policy,
                              absl::Time now) override {
-    return Step([&] {
-      connection_.Update(
-          "INSERT INTO policy_versions (policy_id, version, body, used, revision, create_time, "
-          "update_time) VALUES (?, ?, ?, 0, 1, ?, ?)",
-          id, version, Body(policy), common::SqlTime(now), common::SqlTime(now));
-      return absl::OkStatus();
-    });
+    return Exec(
+        "INSERT INTO policy_versions (policy_id, version, body, used, revision, create_time, "
+        "update_time) VALUES (?, ?, ?, 0, 1, ?, ?)",
+        id, version, Body(policy), common::SqlTime(now), common::SqlTime(now));
   }
 
   absl::StatusOr<StoredPolicy> LockLatest(int64_t id) override { return Latest(id, " FOR UPDATE"); }
 
   absl::Status SetLatest(int64_t id, int version) override {
-    return Step([&] {
-      connection_.Update("UPDATE policies SET latest_version = ? WHERE id = ?", version, id);
-      return absl::OkStatus();
-    });
+    return Exec("UPDATE policies SET latest_version = ? WHERE id = ?", version, id);
   }
 
   absl::Status RewriteVersion(int64_t id, int version, const v1::ScoringPolicy& policy,
                               absl::Time now) override {
-    return Step([&] {
-      connection_.Update(
-          "UPDATE policy_versions SET body = ?, revision = revision + 1, update_time = ? "
-          "WHERE policy_id = ? AND version = ?",
-          Body(policy), common::SqlTime(now), id, version);
-      return absl::OkStatus();
-    });
+    return Exec(
+        "UPDATE policy_versions SET body = ?, revision = revision + 1, update_time = ? "
+        "WHERE policy_id = ? AND version = ?",
+        Body(policy), common::SqlTime(now), id, version);
   }
 
   absl::StatusOr<StoredPolicy> ReadLatest(int64_t id) override { return Latest(id, ""); }
@@ -100,10 +91,9 @@ class MySqlPolicyTx final : public common::StoreTx, public PolicyTx {
   }
 };
 
-class MySqlPolicyStore final : public PolicyStore {
+class MySqlPolicyStore final : public PolicyStore, private MySqlStoreBase {
  public:
-  explicit MySqlPolicyStore(common::ConnectionPool* pool)
-      : pool_(pool), ids_(pool, "policies", 100) {}
+  explicit MySqlPolicyStore(common::ConnectionPool* pool) : MySqlStoreBase(pool, "policies", 100) {}
 
   absl::StatusOr<int64_t> NewPolicyId() override { return ids_.Next(); }
 
@@ -117,16 +107,13 @@ class MySqlPolicyStore final : public PolicyStore {
 
   absl::StatusOr<std::optional<common::CreatedByRequest<StoredPolicy>>> FindPolicyByRequest(
       const std::string& request_id) override {
-    using Found = std::optional<common::CreatedByRequest<StoredPolicy>>;
-    return common::ReadWithConnection<Found>(*pool_, "reading policy", [&](SqlConnection& c) {
-      // The first result of a create is version 1 as it was created.
-      return common::ReadCreatedByRequest(
-          c,
-          absl::StrCat("SELECT ", kPolicyColumns,
-                       ", p.create_request_hash FROM policies p JOIN policy_versions v ON "
-                       "v.policy_id = p.id AND v.version = 1 WHERE p.create_request_id = ?"),
-          request_id, ReadPolicy);
-    });
+    // The first result of a create is version 1 as it was created.
+    return FindCreatedByRequest(
+        *pool_, "reading policy",
+        absl::StrCat("SELECT ", kPolicyColumns,
+                     ", p.create_request_hash FROM policies p JOIN policy_versions v ON "
+                     "v.policy_id = p.id AND v.version = 1 WHERE p.create_request_id = ?"),
+        request_id, ReadPolicy);
   }
 
   absl::StatusOr<StoredPolicy> GetPolicy(int64_t id, int version) override {
@@ -145,31 +132,23 @@ class MySqlPolicyStore final : public PolicyStore {
   }
 
   absl::StatusOr<std::vector<StoredPolicy>> ListPolicies(int64_t after_id, int limit) override {
-    return common::ReadWithConnection<std::vector<StoredPolicy>>(
-        *pool_, "listing policies", [&](SqlConnection& c) {
-          std::vector<StoredPolicy> rows;
-          auto rs = c.Query(absl::StrCat("SELECT ", kPolicyColumns, kLatest,
-                                         "WHERE p.id > ? ORDER BY p.id LIMIT ?"),
-                            after_id, static_cast<int64_t>(limit) + 1);
-          while (rs->next()) rows.push_back(ReadPolicy(*rs));
-          return rows;
-        });
+    return ReadRows(
+        *pool_, "listing policies",
+        absl::StrCat("SELECT ", kPolicyColumns, kLatest, "WHERE p.id > ? ORDER BY p.id LIMIT ?"),
+        {after_id, static_cast<int64_t>(limit) + 1}, ReadPolicy);
   }
 
   absl::StatusOr<std::vector<StoredPolicy>> ListVersions(int64_t id, int before_version,
                                                          int limit) override {
-    return common::ReadWithConnection<std::vector<StoredPolicy>>(
+    absl::StatusOr<std::vector<StoredPolicy>> rows = ReadRows(
         *pool_, "listing versions",
-        [&](SqlConnection& c) -> absl::StatusOr<std::vector<StoredPolicy>> {
-          std::vector<StoredPolicy> rows;
-          auto rs = c.Query(absl::StrCat("SELECT ", kPolicyColumns,
-                                         " FROM policy_versions v WHERE v.policy_id = ? AND (? = 0 "
-                                         "OR v.version < ?) ORDER BY v.version DESC LIMIT ?"),
-                            id, before_version, before_version, static_cast<int64_t>(limit) + 1);
-          while (rs->next()) rows.push_back(ReadPolicy(*rs));
-          if (rows.empty() && before_version == 0) return PolicyNotFound(id);
-          return rows;
-        });
+        absl::StrCat("SELECT ", kPolicyColumns,
+                     " FROM policy_versions v WHERE v.policy_id = ? AND (? = 0 OR "
+                     "v.version < ?) ORDER BY v.version DESC LIMIT ?"),
+        {id, int64_t{before_version}, int64_t{before_version}, static_cast<int64_t>(limit) + 1},
+        ReadPolicy);
+    if (rows.ok() && rows->empty() && before_version == 0) return PolicyNotFound(id);
+    return rows;
   }
 
   absl::Status MarkVersionUsed(int64_t id, int version) override {
@@ -179,10 +158,6 @@ class MySqlPolicyStore final : public PolicyStore {
       return absl::OkStatus();
     });
   }
-
- private:
-  common::ConnectionPool* pool_;
-  common::IdAllocator ids_;
 };
 
 }  // namespace

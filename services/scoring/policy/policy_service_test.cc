@@ -5,6 +5,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "services/scoring/handler_testing.h"
 #include "services/scoring/policy/fake_policy_store.h"
 
 namespace kam::scoring::policy {
@@ -21,10 +22,7 @@ class PolicyServiceTest : public ::testing::Test {
   }
 
   absl::StatusOr<v1::ScoringPolicy> Call(const v1::CreateScoringPolicyRequest& request) {
-    v1::ScoringPolicy response;
-    absl::Status s = service_.CreateScoringPolicy(ctx_, request, &response);
-    if (!s.ok()) return s;
-    return response;
+    return Answer(service_, &PolicyService::CreateScoringPolicy, request);
   }
 
   absl::StatusOr<v1::ScoringPolicy> Rename(const std::string& etag, const std::string& name) {
@@ -33,15 +31,11 @@ class PolicyServiceTest : public ::testing::Test {
     request.mutable_policy()->set_etag(etag);
     request.mutable_policy()->set_display_name(name);
     request.mutable_update_mask()->add_paths("display_name");
-    v1::ScoringPolicy response;
-    absl::Status s = service_.UpdateScoringPolicy(ctx_, request, &response);
-    if (!s.ok()) return s;
-    return response;
+    return Answer(service_, &PolicyService::UpdateScoringPolicy, request);
   }
 
   size_t StoredPolicies() const { return store_.Snapshot().policies.size(); }
 
-  common::CallContext ctx_{nullptr, "tester", ""};
   FakePolicyStore store_;
   PolicyService service_{&store_};
 };

@@ -1,4 +1,3 @@
-#include "services/scoring/rating/mysql_rating_store.h"
 
 #include <cppconn/exception.h>
 
@@ -14,6 +13,7 @@
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
 #include "common/db/transaction.h"
+#include "services/scoring/mysql_stores.h"
 #include "services/scoring/names.h"
 
 namespace kam::scoring::rating {
@@ -184,12 +184,12 @@ absl::Status RatingComparison(const common::FilterComparison& c, common::SqlFrag
       "\" is not supported; use tier, movement, key_account, segment, churn_risk or health"));
 }
 
-class MySqlRatingStore final : public RatingStore {
+class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
  public:
   explicit MySqlRatingStore(common::ConnectionPool* pool)
-      : pool_(pool), run_ids_(pool, "rating_runs", 100) {}
+      : MySqlStoreBase(pool, "rating_runs", 100) {}
 
-  absl::StatusOr<int64_t> NewRunId() override { return run_ids_.Next(); }
+  absl::StatusOr<int64_t> NewRunId() override { return ids_.Next(); }
 
   absl::StatusOr<common::InsertOutcome> CreateRun(const StoredRun& stored,
                                                   const common::RequestKey& key) override {
@@ -215,14 +215,11 @@ class MySqlRatingStore final : public RatingStore {
 
   absl::StatusOr<std::optional<common::CreatedByRequest<StoredRun>>> FindRunByRequest(
       const std::string& request_id) override {
-    using Found = std::optional<common::CreatedByRequest<StoredRun>>;
-    return common::ReadWithConnection<Found>(*pool_, "reading run", [&](SqlConnection& c) {
-      return common::ReadCreatedByRequest(
-          c,
-          absl::StrCat("SELECT ", kRunColumns,
-                       ", r.create_request_hash FROM rating_runs r WHERE r.create_request_id = ?"),
-          request_id, ReadRun);
-    });
+    return FindCreatedByRequest(
+        *pool_, "reading run",
+        absl::StrCat("SELECT ", kRunColumns,
+                     ", r.create_request_hash FROM rating_runs r WHERE r.create_request_id = ?"),
+        request_id, ReadRun);
   }
 
   absl::StatusOr<StoredRun> GetRun(int64_t id) override {
@@ -237,18 +234,15 @@ class MySqlRatingStore final : public RatingStore {
 
   absl::StatusOr<std::vector<StoredRun>> ListRuns(int64_t before_id, int64_t policy_id,
                                                   v1::RunState state, int limit) override {
-    return common::ReadWithConnection<std::vector<StoredRun>>(
-        *pool_, "listing runs", [&](SqlConnection& c) {
-          std::vector<StoredRun> rows;
-          auto rs = c.Query(absl::StrCat("SELECT ", kRunColumns,
-                                         " FROM rating_runs r WHERE (? = 0 OR r.id < ?) AND (? = 0 "
-                                         "OR r.policy_id = ?) AND (? = 0 OR r.state = ?) ORDER BY "
-                                         "r.id DESC LIMIT ?"),
-                            before_id, before_id, policy_id, policy_id, static_cast<int>(state),
-                            static_cast<int>(state), static_cast<int64_t>(limit) + 1);
-          while (rs->next()) rows.push_back(ReadRun(*rs));
-          return rows;
-        });
+    const int64_t state_value = state;
+    return ReadRows(*pool_, "listing runs",
+                    absl::StrCat("SELECT ", kRunColumns,
+                                 " FROM rating_runs r WHERE (? = 0 OR r.id < ?) AND (? = 0 OR "
+                                 "r.policy_id = ?) AND (? = 0 OR r.state = ?) ORDER BY r.id "
+                                 "DESC LIMIT ?"),
+                    {before_id, before_id, policy_id, policy_id, state_value, state_value,
+                     static_cast<int64_t>(limit) + 1},
+                    ReadRun);
   }
 
   absl::StatusOr<StoredRun> CancelRun(int64_t id, absl::Time now) override {
@@ -448,19 +442,19 @@ class MySqlRatingStore final : public RatingStore {
 
   absl::StatusOr<std::vector<RatingRow>> RatingsPage(int64_t run_id, int64_t after_account,
                                                      int limit) override {
-    return ReadRatings("reading ratings",
-                       absl::StrCat("SELECT ", kRatingColumns,
-                                    " FROM account_ratings WHERE run_id = ? AND account_id > ? "
-                                    "ORDER BY account_id LIMIT ?"),
-                       {run_id, after_account, static_cast<int64_t>(limit)});
+    return ReadRows(*pool_, "reading ratings",
+                    absl::StrCat("SELECT ", kRatingColumns,
+                                 " FROM account_ratings WHERE run_id = ? AND account_id > ? "
+                                 "ORDER BY account_id LIMIT ?"),
+                    {run_id, after_account, static_cast<int64_t>(limit)}, ReadRating);
   }
 
   absl::StatusOr<RatingRow> GetRating(int64_t run_id, int64_t account_id) override {
     absl::StatusOr<std::vector<RatingRow>> rows =
-        ReadRatings("reading rating",
-                    absl::StrCat("SELECT ", kRatingColumns,
-                                 " FROM account_ratings WHERE run_id = ? AND account_id = ?"),
-                    {run_id, account_id});
+        ReadRows(*pool_, "reading rating",
+                 absl::StrCat("SELECT ", kRatingColumns,
+                              " FROM account_ratings WHERE run_id = ? AND account_id = ?"),
+                 {run_id, account_id}, ReadRating);
     if (!rows.ok()) return rows.status();
     if (rows->empty()) {
       return RatingNotFound(run_id, account_id);
@@ -476,12 +470,11 @@ class MySqlRatingStore final : public RatingStore {
     std::vector<SqlValue> params = {run_id, after_account};
     for (SqlValue& v : where.params) params.push_back(std::move(v));
     params.emplace_back(static_cast<int64_t>(limit) + 1);
-    return ReadRatings(
-        "listing ratings",
-        absl::StrCat("SELECT ", kRatingColumns,
-                     " FROM account_ratings WHERE run_id = ? AND account_id > ? AND ", where.sql,
-                     " ORDER BY account_id LIMIT ?"),
-        params);
+    return ReadRows(*pool_, "listing ratings",
+                    absl::StrCat("SELECT ", kRatingColumns,
+                                 " FROM account_ratings WHERE run_id = ? AND account_id > ? AND ",
+                                 where.sql, " ORDER BY account_id LIMIT ?"),
+                    params, ReadRating);
   }
 
   absl::StatusOr<std::vector<RatingRow>> KeyChanges(int64_t run_id,
@@ -495,31 +488,13 @@ class MySqlRatingStore final : public RatingStore {
                           int64_t{came_on ? 0 : 1}, static_cast<int64_t>(limit) + 1}) {
       params.emplace_back(value);
     }
-    return ReadRatings("listing changes",
-                       absl::StrCat("SELECT ", kRatingColumns,
-                                    " FROM account_ratings WHERE run_id = ? AND account_id > ? AND "
-                                    "key_account = ? AND ((? >> previous_tier) & 1) = ? "
-                                    "ORDER BY account_id LIMIT ?"),
-                       params);
+    return ReadRows(*pool_, "listing changes",
+                    absl::StrCat("SELECT ", kRatingColumns,
+                                 " FROM account_ratings WHERE run_id = ? AND account_id > ? AND "
+                                 "key_account = ? AND ((? >> previous_tier) & 1) = ? "
+                                 "ORDER BY account_id LIMIT ?"),
+                    params, ReadRating);
   }
-
- private:
-  // The ratings of `select` (a SELECT of the rating columns) with `params`.
-  absl::StatusOr<std::vector<RatingRow>> ReadRatings(absl::string_view context,
-                                                     const std::string& select,
-                                                     const std::vector<SqlValue>& params) {
-    return common::ReadWithConnection<std::vector<RatingRow>>(*pool_, context,
-                                                              [&](SqlConnection& c) {
-                                                                std::vector<RatingRow> rows;
-                                                                auto rs = c.Query(select, params);
-                                                                while (rs->next())
-                                                                  rows.push_back(ReadRating(*rs));
-                                                                return rows;
-                                                              });
-  }
-
-  common::ConnectionPool* pool_;
-  common::IdAllocator run_ids_;
 };
 
 }  // namespace

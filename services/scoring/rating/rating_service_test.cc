@@ -6,6 +6,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "services/scoring/handler_testing.h"
 #include "services/scoring/policy/fake_policy_store.h"
 #include "services/scoring/rating/fake_rating_store.h"
 
@@ -25,15 +26,11 @@ class RatingServiceTest : public ::testing::Test {
     request.set_policy("policies/1");
     request.set_request_id(request_id);
     request.mutable_as_of()->set_seconds(as_of_seconds);
-    v1::RatingRun response;
-    absl::Status s = service_.StartRatingRun(ctx_, request, &response);
-    if (!s.ok()) return s;
-    return response;
+    return Answer(service_, &RatingService::StartRatingRun, request);
   }
 
   size_t StoredRuns() const { return store_.Snapshot().runs.size(); }
 
-  common::CallContext ctx_{nullptr, "tester", ""};
   policy::FakePolicyStore policies_;
   FakeRatingStore store_;
   int wakes_ = 0;
@@ -79,11 +76,12 @@ TEST_F(RatingServiceTest, TheRetryAnswersEvenWhenThePolicyIsGone) {
   request.set_policy("policies/1");
   request.set_request_id("run-1");
   request.mutable_as_of()->set_seconds(kNewYear);
-  v1::RatingRun response;
-  ASSERT_TRUE(service.StartRatingRun(ctx_, request, &response).ok());
-  EXPECT_EQ(response.name(), "ratingRuns/1");
+  absl::StatusOr<v1::RatingRun> retry = Answer(service, &RatingService::StartRatingRun, request);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->name(), "ratingRuns/1");
   request.set_request_id("run-2");
-  EXPECT_EQ(service.StartRatingRun(ctx_, request, &response).code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Answer(service, &RatingService::StartRatingRun, request).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST_F(RatingServiceTest, ADatabaseThatIsDownIsUnavailableAndWritesNothing) {
@@ -101,21 +99,23 @@ TEST_F(RatingServiceTest, CancelAQueuedRunAndReadOnlyRatedRuns) {
   ASSERT_TRUE(Start("run-1", kNewYear).ok());
   v1::GetAccountRatingRequest get;
   get.set_name("ratingRuns/1/ratings/7");
-  v1::AccountRating rating;
-  absl::Status unrated = service_.GetAccountRating(ctx_, get, &rating);
-  EXPECT_EQ(unrated.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(unrated.message(), "ratingRuns/1 has not finished rating (RUN_STATE_QUEUED)");
+  absl::StatusOr<v1::AccountRating> unrated =
+      Answer(service_, &RatingService::GetAccountRating, get);
+  EXPECT_EQ(unrated.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(unrated.status().message(), "ratingRuns/1 has not finished rating (RUN_STATE_QUEUED)");
 
   v1::CancelRatingRunRequest cancel;
   cancel.set_name("ratingRuns/1");
-  v1::RatingRun run;
-  ASSERT_TRUE(service_.CancelRatingRun(ctx_, cancel, &run).ok());
-  EXPECT_EQ(run.state(), v1::RUN_STATE_CANCELLED);
+  absl::StatusOr<v1::RatingRun> cancelled =
+      Answer(service_, &RatingService::CancelRatingRun, cancel);
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  EXPECT_EQ(cancelled->state(), v1::RUN_STATE_CANCELLED);
   EXPECT_EQ(store_.Snapshot().runs.at(1).stored.run.state(), v1::RUN_STATE_CANCELLED);
 
   v1::GetRatingRunRequest bad;
   bad.set_name("ratingRuns/x");
-  EXPECT_EQ(service_.GetRatingRun(ctx_, bad, &run).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Answer(service_, &RatingService::GetRatingRun, bad).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -1,5 +1,3 @@
-#include "services/scoring/reports/mysql_report_store.h"
-
 #include <algorithm>
 #include <memory>
 
@@ -7,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/db/transaction.h"
+#include "services/scoring/mysql_stores.h"
 
 namespace kam::scoring::reports {
 namespace {
@@ -126,6 +125,18 @@ class MySqlReportStore final : public ReportStore {
 
   absl::StatusOr<MovementMatrix> MovementBetween(int64_t from_run, int64_t to_run) override {
     MovementMatrix matrix{};
+    // Adds rows (from tier, to tier, count); a tier below its lowest or
+    // beyond D is an error.
+    auto add = [&](sql::ResultSet& rs, int lowest_from, int lowest_to) -> absl::Status {
+      while (rs.next()) {
+        const int from = rs.getInt(1);
+        const int to = rs.getInt(2);
+        if (from < lowest_from || from > kTierCount) return BadTier(from);
+        if (to < lowest_to || to > kTierCount) return BadTier(to);
+        matrix[from][to] = rs.getInt64(3);
+      }
+      return absl::OkStatus();
+    };
     absl::Status status = common::WithConnection(*pool_, "comparing runs", [&](SqlConnection& c) {
       // MariaDB has no FULL OUTER JOIN: accounts of the earlier run (with
       // their later tier or 0), then those only the later run rated.
@@ -134,25 +145,14 @@ class MySqlReportStore final : public ReportStore {
           "LEFT JOIN account_ratings t ON t.run_id = ? AND t.account_id = f.account_id "
           "WHERE f.run_id = ? GROUP BY f.tier, COALESCE(t.tier, 0)",
           to_run, from_run);
-      while (rs->next()) {
-        const int from = rs->getInt(1);
-        const int to = rs->getInt(2);
-        if (from < 1 || from > kTierCount) return BadTier(from);
-        if (to < 0 || to > kTierCount) return BadTier(to);
-        matrix[from][to] = rs->getInt64(3);
-      }
+      if (absl::Status s = add(*rs, 1, 0); !s.ok()) return s;
       rs.reset();
       auto only_later = c.Query(
-          "SELECT t.tier, COUNT(*) FROM account_ratings t WHERE t.run_id = ? AND NOT EXISTS "
+          "SELECT 0, t.tier, COUNT(*) FROM account_ratings t WHERE t.run_id = ? AND NOT EXISTS "
           "(SELECT 1 FROM account_ratings f WHERE f.run_id = ? AND f.account_id = t.account_id) "
           "GROUP BY t.tier",
           to_run, from_run);
-      while (only_later->next()) {
-        const int to = only_later->getInt(1);
-        if (to < 1 || to > kTierCount) return BadTier(to);
-        matrix[0][to] = only_later->getInt64(2);
-      }
-      return absl::OkStatus();
+      return add(*only_later, 0, 1);
     });
     if (!status.ok()) return status;
     return matrix;

@@ -47,11 +47,16 @@ absl::StatusOr<int64_t> ReportService::SucceededRun(absl::string_view field,
   return *id;
 }
 
+absl::StatusOr<RunTierTotals> ReportService::SucceededRunTotals(absl::string_view field,
+                                                                const std::string& name) {
+  absl::StatusOr<int64_t> run = SucceededRun(field, name);
+  if (!run.ok()) return run.status();
+  return reports_->TierTotals(*run);
+}
+
 absl::Status ReportService::GetPyramidReport(const Ctx&, const v1::GetPyramidReportRequest& request,
                                              v1::PyramidReport* response) {
-  absl::StatusOr<int64_t> run = SucceededRun("run", request.run());
-  if (!run.ok()) return run.status();
-  absl::StatusOr<RunTierTotals> totals = reports_->TierTotals(*run);
+  absl::StatusOr<RunTierTotals> totals = SucceededRunTotals("run", request.run());
   if (!totals.ok()) return totals.status();
   absl::StatusOr<PyramidSummary> summary = rules::SummarizeTierTotals(totals->value);
   if (!summary.ok()) return summary.status();
@@ -138,9 +143,7 @@ absl::Status ReportService::GetParetoReport(const Ctx&, const v1::GetParetoRepor
 absl::Status ReportService::GetCustomerEquity(const Ctx&,
                                               const v1::GetCustomerEquityRequest& request,
                                               v1::CustomerEquity* response) {
-  absl::StatusOr<int64_t> run = SucceededRun("run", request.run());
-  if (!run.ok()) return run.status();
-  absl::StatusOr<RunTierTotals> totals = reports_->TierTotals(*run);
+  absl::StatusOr<RunTierTotals> totals = SucceededRunTotals("run", request.run());
   if (!totals.ok()) return totals.status();
   absl::StatusOr<int64_t> equity = rules::CustomerEquity(totals->clv);
   if (!equity.ok()) return equity.status();

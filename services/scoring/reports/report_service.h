@@ -33,6 +33,9 @@ class ReportService final {
   // report over a run still rating, publishing, failed or cancelled would
   // describe tiers that never took effect).
   absl::StatusOr<int64_t> SucceededRun(absl::string_view field, const std::string& name);
+  // The per-tier totals of that run.
+  absl::StatusOr<RunTierTotals> SucceededRunTotals(absl::string_view field,
+                                                   const std::string& name);
 
   v1::ReportService::Service service_;
   rating::RatingStore* runs_;

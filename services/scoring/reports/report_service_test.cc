@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "services/scoring/handler_testing.h"
 #include "services/scoring/rating/fake_rating_store.h"
 #include "services/scoring/reports/fake_report_store.h"
 
@@ -38,13 +39,9 @@ class ReportServiceTest : public ::testing::Test {
   absl::StatusOr<v1::PyramidReport> Pyramid(const std::string& run) {
     v1::GetPyramidReportRequest request;
     request.set_run(run);
-    v1::PyramidReport report;
-    absl::Status s = service_.GetPyramidReport(ctx_, request, &report);
-    if (!s.ok()) return s;
-    return report;
+    return Answer(service_, &ReportService::GetPyramidReport, request);
   }
 
-  common::CallContext ctx_{nullptr, "tester", ""};
   rating::FakeRatingStore runs_;
   FakeReportStore reports_;
   ReportService service_{&runs_, &reports_};
@@ -63,10 +60,11 @@ TEST_F(ReportServiceTest, ThePyramidOfASucceededRun) {
 
   v1::GetCustomerEquityRequest request;
   request.set_run("ratingRuns/1");
-  v1::CustomerEquity equity;
-  ASSERT_TRUE(service_.GetCustomerEquity(ctx_, request, &equity).ok());
-  EXPECT_EQ(equity.equity_minor(), 74000);
-  EXPECT_EQ(equity.account_count(), 10);
+  absl::StatusOr<v1::CustomerEquity> equity =
+      Answer(service_, &ReportService::GetCustomerEquity, request);
+  ASSERT_TRUE(equity.ok()) << equity.status();
+  EXPECT_EQ(equity->equity_minor(), 74000);
+  EXPECT_EQ(equity->account_count(), 10);
 }
 
 TEST_F(ReportServiceTest, OnlyASucceededRunHasReports) {
