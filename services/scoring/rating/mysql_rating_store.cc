@@ -2,6 +2,7 @@
 #include <cppconn/exception.h>
 
 #include <memory>
+#include <type_traits>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -101,6 +102,10 @@ void ForEachRatingColumn(Row& row, Visit visit) {
 void ReadColumn(sql::ResultSet& rs, int column, int64_t* value) { *value = rs.getInt64(column); }
 void ReadColumn(sql::ResultSet& rs, int column, int* value) { *value = rs.getInt(column); }
 void ReadColumn(sql::ResultSet& rs, int column, bool* value) { *value = rs.getInt(column) != 0; }
+template <typename Enum, typename = std::enable_if_t<std::is_enum_v<Enum>>>
+void ReadColumn(sql::ResultSet& rs, int column, Enum* value) {
+  *value = static_cast<Enum>(rs.getInt(column));
+}
 void ReadColumn(sql::ResultSet& rs, int column, std::string* value) {
   *value = common::ReadText(rs, column);
 }

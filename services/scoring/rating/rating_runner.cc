@@ -25,7 +25,7 @@ constexpr int kPassOneCheckEvery = 20000;
 // Rating attempts while a service it reads is unavailable.
 constexpr int kRateAttempts = 6;
 
-void CountTier(int tier, v1::TierCounts* counts) {
+void CountTier(account::v1::Tier tier, v1::TierCounts* counts) {
   switch (tier) {
     case account::v1::TIER_A: counts->set_a(counts->a() + 1); break;
     case account::v1::TIER_B: counts->set_b(counts->b() + 1); break;
@@ -88,7 +88,7 @@ account::v1::SetAccountTiersRequest TiersRequest(const v1::RatingRun& run,
   for (const RatingRow& row : page) {
     account::v1::TierAssignment* assignment = request.add_assignments();
     assignment->set_account(AccountName(row.account_id));
-    assignment->set_tier(static_cast<account::v1::Tier>(row.tier));
+    assignment->set_tier(row.tier);
     assignment->set_reason(TierReason(row));
   }
   return request;

@@ -34,8 +34,8 @@ std::string TierLetter(int tier) {
 v1::KeyAccountChange ToChange(const RatingRow& row) {
   v1::KeyAccountChange change;
   change.set_account(AccountName(row.account_id));
-  change.set_from_tier(static_cast<account::v1::Tier>(row.previous_tier));
-  change.set_to_tier(static_cast<account::v1::Tier>(row.tier));
+  change.set_from_tier(row.previous_tier);
+  change.set_to_tier(row.tier);
   change.set_reason(absl::StrCat(TierLetter(row.previous_tier), " -> ", TierLetter(row.tier),
                                  ": value ", row.value_minor, " ", row.currency, " ranks ",
                                  row.rank, row.segment.empty() ? "" : " in segment ", row.segment));

@@ -15,9 +15,9 @@ v1::AccountRating ToAccountRating(int64_t run_id, const RatingRow& row) {
   rating.set_value_score(row.value_score);
   rating.set_segment(row.segment);
   rating.set_rank(row.rank);
-  rating.set_tier(static_cast<account::v1::Tier>(row.tier));
-  rating.set_previous_tier(static_cast<account::v1::Tier>(row.previous_tier));
-  rating.set_movement(static_cast<v1::Movement>(row.movement));
+  rating.set_tier(row.tier);
+  rating.set_previous_tier(row.previous_tier);
+  rating.set_movement(row.movement);
   rating.set_key_account(row.key_account);
   rating.set_clv_minor(row.clv_minor);
   rating.mutable_churn_risk()->set_score(row.churn_risk);

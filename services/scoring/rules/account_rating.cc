@@ -270,7 +270,7 @@ v1::ExplainedScore ToExplainedScore(const ExplainedScore& score) {
 AccountRunResult RunResultOf(const RatingRow& rating) {
   AccountRunResult result;
   result.account_id = rating.account_id;
-  result.tier = static_cast<ApiTier>(rating.tier);
+  result.tier = rating.tier;
   result.churn_risk = rating.churn_risk;
   result.sla_breach_count = rating.sla_breaches;
   result.receivables_minor = rating.receivables_minor;

@@ -27,20 +27,25 @@ namespace kam::scoring::rules {
 const interaction::v1::AccountFacts& NoFacts();
 
 // One account's rating in a run: what a run stores per account (the rating
-// store's row) and what GetAccountRating shows. Tiers and movement hold the
-// API's enum values (account::v1::Tier, v1::Movement).
+// store's row) and what GetAccountRating shows.
 struct RatingRow {
   int64_t account_id = 0;
+  // Value: the measure (in the account's currency), the weighted score
+  // (0..10000) and the customer lifetime value.
   std::string currency;
   int64_t value_minor = 0;
   int32_t value_score = 0;
+  int64_t clv_minor = 0;
+  // Tier: the rank in its ranking (all accounts, or its segment), the tier
+  // given, the tier held before and the movement between them.
   std::string segment;
   int64_t rank = 0;
-  int tier = 0;
-  int previous_tier = 0;
-  int movement = 0;
+  account::v1::Tier tier = account::v1::TIER_UNSPECIFIED;
+  account::v1::Tier previous_tier = account::v1::TIER_UNSPECIFIED;
+  v1::Movement movement = v1::MOVEMENT_UNSPECIFIED;
   bool key_account = false;
-  int64_t clv_minor = 0;
+  // Risk: churn risk and health (0..100) and the figures the alert rules
+  // compare between runs.
   int churn_risk = 0;
   int health = 0;
   int32_t sla_breaches = 0;

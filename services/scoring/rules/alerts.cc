@@ -84,14 +84,7 @@ absl::Status CheckResult(absl::string_view prefix, const AccountRunResult& resul
 
 Alert& NewAlert(std::vector<Alert>* out, int64_t account_id, AlertKind kind, AlertSeverity severity,
                 AlertUnit unit, int64_t figure, int64_t threshold) {
-  Alert& alert = out->emplace_back();
-  alert.account_id = account_id;
-  alert.kind = kind;
-  alert.severity = severity;
-  alert.unit = unit;
-  alert.figure = figure;
-  alert.threshold = threshold;
-  return alert;
+  return out->emplace_back(Alert{account_id, kind, severity, "", "", unit, figure, threshold});
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
 #include "kam/account/v1/account.pb.h"
+#include "services/scoring/rules/rules_testing.h"
 
 namespace kam::scoring::rules {
 namespace {
@@ -21,14 +22,7 @@ namespace v1 = ::kam::account::v1;
 
 AccountRunResult Result(int64_t id, v1::Tier tier, int32_t risk = 0, int32_t sla = 0,
                         int64_t receivables = 0, int64_t overdue = 0) {
-  AccountRunResult r;
-  r.account_id = id;
-  r.tier = tier;
-  r.churn_risk = risk;
-  r.sla_breach_count = sla;
-  r.receivables_minor = receivables;
-  r.overdue_minor = overdue;
-  return r;
+  return {id, tier, risk, sla, receivables, overdue};
 }
 
 AlertDetector Detector(const AlertPolicy& policy = AlertPolicy()) {
@@ -54,16 +48,6 @@ std::vector<AlertKind> Kinds(const std::vector<Alert>& alerts) {
   std::vector<AlertKind> kinds;
   for (const Alert& alert : alerts) kinds.push_back(alert.kind);
   return kinds;
-}
-
-void ExpectInvalid(const absl::Status& status, absl::string_view field,
-                   absl::string_view also = "") {
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
-  EXPECT_TRUE(absl::StartsWith(status.message(), absl::StrCat(field, " ")))
-      << status << " (want field " << field << ")";
-  if (!also.empty()) {
-    EXPECT_TRUE(absl::StrContains(status.message(), also)) << status << " (want " << also << ")";
-  }
 }
 
 using Kind = AlertKind;

@@ -20,13 +20,7 @@ constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
 
 ClvInput Input(int64_t profit, int32_t churn_bp, int64_t acquisition, int64_t retention = 0,
                int32_t discount_bp = 0) {
-  ClvInput input;
-  input.yearly_profit_minor = profit;
-  input.yearly_churn_rate_bp = churn_bp;
-  input.acquisition_cost_minor = acquisition;
-  input.yearly_retention_cost_minor = retention;
-  input.yearly_discount_rate_bp = discount_bp;
-  return input;
+  return {profit, churn_bp, acquisition, retention, discount_bp};
 }
 
 int64_t Clv(const ClvInput& input) {

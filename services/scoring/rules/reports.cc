@@ -18,6 +18,7 @@
 #include "absl/types/span.h"
 #include "common/api/validation.h"
 #include "common/base/utf8.h"
+#include "services/scoring/rules/evidence_text.h"
 #include "services/scoring/rules/tiering.h"
 
 namespace kam::scoring::rules {
@@ -238,11 +239,11 @@ std::string Frame(const YAxis& axis) {
                   Line(kLeft * 10, kTop * 10, kLeft * 10, kBottom * 10), "</g>\n");
   absl::StrAppend(&out, "<g text-anchor=\"middle\">\n");
   for (int64_t x = 0; x <= kWholeBp; x += kXStepBp) {
-    absl::StrAppend(&out, Text(XTenths(x), (kBottom + 16) * 10, FormatPercentBp(x)));
+    absl::StrAppend(&out, Text(XTenths(x), (kBottom + 16) * 10, PercentFromBasisPoints(x)));
   }
   absl::StrAppend(&out, "</g>\n<g text-anchor=\"end\">\n");
   for (int64_t y = 0; y <= axis.max_bp; y += axis.step_bp) {
-    absl::StrAppend(&out, Text((kLeft - 6) * 10, YTenths(y, axis) + 40, FormatPercentBp(y)));
+    absl::StrAppend(&out, Text((kLeft - 6) * 10, YTenths(y, axis) + 40, PercentFromBasisPoints(y)));
   }
   absl::StrAppend(&out, "</g>\n",
                   Text((kLeft + kPlotWidth / 2) * 10, (kHeight - 14) * 10,
@@ -286,21 +287,6 @@ std::string Marker(const ParetoCurve& curve, const YAxis& axis, int32_t marker_b
 }
 
 }  // namespace
-
-std::string FormatPercentBp(int64_t bp) {
-  // Unsigned magnitude: -INT64_MIN does not fit int64.
-  const uint64_t magnitude = bp < 0 ? 0 - static_cast<uint64_t>(bp) : static_cast<uint64_t>(bp);
-  const uint64_t whole = magnitude / 100;
-  const uint64_t hundredths = magnitude % 100;
-  std::string out = bp < 0 ? "-" : "";
-  absl::StrAppend(&out, whole);
-  if (hundredths % 10 != 0) {
-    absl::StrAppend(&out, ".", hundredths / 10, hundredths % 10);
-  } else if (hundredths != 0) {
-    absl::StrAppend(&out, ".", hundredths / 10);
-  }
-  return absl::StrCat(out, "%");
-}
 
 // --- Pyramid summary ------------------------------------------------------------
 
@@ -489,9 +475,10 @@ absl::StatusOr<ParetoCurve> ParetoCurveFromTopSums(int64_t account_count, int64_
 }
 
 std::string DescribeParetoPoint(const ParetoPoint& point, bool defined) {
-  const std::string top = absl::StrCat("top ", FormatPercentBp(point.top_share_bp), " hold ");
+  const std::string top =
+      absl::StrCat("top ", PercentFromBasisPoints(point.top_share_bp), " hold ");
   if (!defined) return absl::StrCat(top, "an undefined share (total value is not positive)");
-  return absl::StrCat(top, FormatPercentBp(point.value_share_bp));
+  return absl::StrCat(top, PercentFromBasisPoints(point.value_share_bp));
 }
 
 absl::StatusOr<std::string> TopShareSentence(absl::Span<const int64_t> values,

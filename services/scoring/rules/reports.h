@@ -35,10 +35,6 @@
 
 namespace kam::scoring::rules {
 
-// "78%", "35.84%", "0.5%", "-12.3%", "150%": basis points as a percentage
-// with up to two decimals, trailing zeros dropped.
-std::string FormatPercentBp(int64_t bp);
-
 // --- Pyramid summary ----------------------------------------------------------
 
 struct TierSummary {

@@ -9,7 +9,7 @@
 
 #include "gtest/gtest.h"
 #include "services/scoring/rules/risk.h"
-#include "services/scoring/rules/risk_testing.h"
+#include "services/scoring/rules/rules_testing.h"
 
 namespace kam::scoring::rules {
 namespace {

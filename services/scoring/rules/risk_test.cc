@@ -16,7 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
 #include "kam/account/v1/account.pb.h"
-#include "services/scoring/rules/risk_testing.h"
+#include "services/scoring/rules/rules_testing.h"
 
 namespace kam::scoring::rules {
 namespace {
@@ -175,13 +175,13 @@ TEST(RiskRulesTest, EvidenceNamesTheFiguresAndTheThreshold) {
   const EvidenceCase cases[] = {
       {Revenue(800000, 1000000), F::kRevenueGrowth,
        "revenue grew 25% (800,000 -> 1,000,000 minor units); threshold 20% (linear from 0%)"},
-      {With(&S::product_lines_lost, 3), F::kBusinessChurn,
-       "3 product lines lost in the period (business churn, docs/domain.md §5); threshold 2 "
-       "(linear from 0)"},
       {With(&S::complaint_count, 1), F::kComplaints,
        "1 complaint in the period; threshold 3 (linear from 0)"},
       {With(&S::sla_breach_count, 3), F::kSlaBreaches,
        "3 SLA breaches in the period; threshold 3 (linear from 0)"},
+      {With(&S::product_lines_lost, 3), F::kBusinessChurn,
+       "3 product lines lost in the period (business churn, docs/domain.md §5); threshold 2 "
+       "(linear from 0)"},
       {Receivables(1000000, 250000), F::kOverdueShare,
        "25% of receivables overdue (250,000 of 1,000,000 minor units); threshold 30% "
        "(linear from 10%)"},

@@ -1,10 +1,16 @@
-// What the risk rule tests (risk_test.cc, risk_policy_test.cc) share: a
-// neutral account and accounts with one kind of signal, evaluating them,
-// finding a factor, checking an error.
-#ifndef KAM_SERVICES_SCORING_RULES_RISK_TESTING_H_
-#define KAM_SERVICES_SCORING_RULES_RISK_TESTING_H_
+// What the rule tests share: checking an INVALID_ARGUMENT; for the risk
+// rules (risk_test.cc, risk_policy_test.cc) a neutral account, accounts with
+// one kind of signal, evaluating them and finding a factor; for the reports
+// (reports_test.cc, report_chart_test.cc) values 1..n and their Pareto curve.
+#ifndef KAM_SERVICES_SCORING_RULES_RULES_TESTING_H_
+#define KAM_SERVICES_SCORING_RULES_RULES_TESTING_H_
 
+#include <algorithm>
+#include <cstdint>
+#include <numeric>
 #include <optional>
+#include <random>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -13,6 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
 #include "kam/account/v1/account.pb.h"
+#include "services/scoring/rules/reports.h"
 #include "services/scoring/rules/risk.h"
 
 namespace kam::scoring::rules {
@@ -109,6 +116,22 @@ inline AccountSignals With(Field AccountSignals::*field, Value value) {
   return s;
 }
 
+// 1..n in a shuffled order.
+inline std::vector<int64_t> OneTo(int64_t n, uint64_t seed = 1) {
+  std::vector<int64_t> values(n);
+  std::iota(values.begin(), values.end(), 1);
+  std::shuffle(values.begin(), values.end(), std::mt19937_64(seed));
+  return values;
+}
+
+// The curve of `values` at `shares` (expected to succeed).
+inline ParetoCurve Curve(const std::vector<int64_t>& values,
+                         absl::Span<const int32_t> shares = kDefaultParetoTopSharesBp) {
+  absl::StatusOr<ParetoCurve> curve = ComputeParetoCurve(values, shares);
+  EXPECT_TRUE(curve.ok()) << curve.status();
+  return curve.ok() ? *curve : ParetoCurve{};
+}
+
 }  // namespace kam::scoring::rules
 
-#endif  // KAM_SERVICES_SCORING_RULES_RISK_TESTING_H_
+#endif  // KAM_SERVICES_SCORING_RULES_RULES_TESTING_H_
