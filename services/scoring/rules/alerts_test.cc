@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -23,6 +24,18 @@ namespace v1 = ::kam::account::v1;
 AccountRunResult Result(int64_t id, v1::Tier tier, int32_t risk = 0, int32_t sla = 0,
                         int64_t receivables = 0, int64_t overdue = 0) {
   return {id, tier, risk, sla, receivables, overdue};
+}
+
+// Every field of `got` as `want` has it.
+void ExpectAlert(const Alert& got, const Alert& want) {
+  EXPECT_EQ(got.account_id, want.account_id);
+  EXPECT_EQ(got.kind, want.kind);
+  EXPECT_EQ(got.severity, want.severity);
+  EXPECT_EQ(got.message, want.message);
+  EXPECT_EQ(got.evidence, want.evidence);
+  EXPECT_EQ(got.unit, want.unit);
+  EXPECT_EQ(got.figure, want.figure);
+  EXPECT_EQ(got.threshold, want.threshold);
 }
 
 AlertDetector Detector(const AlertPolicy& policy = AlertPolicy()) {
@@ -102,10 +115,13 @@ TEST(AlertPolicyTest, NamesTheField) {
 }
 
 TEST(AlertNamesTest, StableNames) {
-  EXPECT_EQ(AlertKindName(Kind::kTierDrop), "TIER_DROP");
-  EXPECT_EQ(AlertKindName(Kind::kChurnRiskHigh), "CHURN_RISK_HIGH");
-  EXPECT_EQ(AlertKindName(Kind::kSlaBreaches), "SLA_BREACHES");
-  EXPECT_EQ(AlertKindName(Kind::kOverdueReceivables), "OVERDUE_RECEIVABLES");
+  const std::pair<Kind, absl::string_view> kinds[] = {
+      {Kind::kTierDrop, "TIER_DROP"},
+      {Kind::kChurnRiskHigh, "CHURN_RISK_HIGH"},
+      {Kind::kSlaBreaches, "SLA_BREACHES"},
+      {Kind::kOverdueReceivables, "OVERDUE_RECEIVABLES"},
+  };
+  for (const auto& [kind, name] : kinds) EXPECT_EQ(AlertKindName(kind), name);
   EXPECT_EQ(AlertSeverityName(AlertSeverity::kWarning), "WARNING");
   EXPECT_EQ(AlertSeverityName(AlertSeverity::kCritical), "CRITICAL");
 }
@@ -115,15 +131,10 @@ TEST(AlertNamesTest, StableNames) {
 TEST(TierDropTest, OffTheKeyListIsCritical) {
   const std::vector<Alert> alerts = Detect(Result(7, kA), Result(7, kC));
   ASSERT_EQ(alerts.size(), 1u);
-  const Alert& alert = alerts[0];
-  EXPECT_EQ(alert.account_id, 7);
-  EXPECT_EQ(alert.kind, Kind::kTierDrop);
-  EXPECT_EQ(alert.severity, AlertSeverity::kCritical);
-  EXPECT_EQ(alert.message, "accounts/7 dropped from tier A to tier C, off the key-account list");
-  EXPECT_EQ(alert.evidence, "tier A in the previous run, C in this run; key tiers A, B");
-  EXPECT_EQ(alert.unit, AlertUnit::kTier);
-  EXPECT_EQ(alert.figure, 3);
-  EXPECT_EQ(alert.threshold, 1);
+  ExpectAlert(alerts[0], {7, Kind::kTierDrop, AlertSeverity::kCritical,
+                          "accounts/7 dropped from tier A to tier C, off the key-account list",
+                          "tier A in the previous run, C in this run; key tiers A, B",
+                          AlertUnit::kTier, 3, 1});
 }
 
 TEST(TierDropTest, WithinTheKeyTiersIsAWarning) {
@@ -184,13 +195,10 @@ TEST(ChurnRiskHighTest, FirstResultAboveAlerts) {
 TEST(ChurnRiskHighTest, CriticalOnAKeyAccountWarningElsewhere) {
   const std::vector<Alert> key = Detect(Result(7, kA, 30), Result(7, kA, 82));
   ASSERT_EQ(key.size(), 1u);
-  EXPECT_EQ(key[0].severity, AlertSeverity::kCritical);
-  EXPECT_EQ(key[0].message, "accounts/7 churn risk reached 82 (threshold 70)");
-  EXPECT_EQ(key[0].evidence,
-            "churn risk 82 in this run, 30 in the previous run; threshold 70; tier A");
-  EXPECT_EQ(key[0].unit, AlertUnit::kScore);
-  EXPECT_EQ(key[0].figure, 82);
-  EXPECT_EQ(key[0].threshold, 70);
+  ExpectAlert(key[0], {7, Kind::kChurnRiskHigh, AlertSeverity::kCritical,
+                       "accounts/7 churn risk reached 82 (threshold 70)",
+                       "churn risk 82 in this run, 30 in the previous run; threshold 70; tier A",
+                       AlertUnit::kScore, 82, 70});
   const std::vector<Alert> other = Detect(Result(8, kD, 30), Result(8, kD, 82));
   ASSERT_EQ(other.size(), 1u);
   EXPECT_EQ(other[0].severity, AlertSeverity::kWarning);
@@ -209,14 +217,11 @@ TEST(SlaBreachesTest, AtBelowAndAboveThresholdOnAKeyAccount) {
   // Default threshold 3.
   const std::vector<Alert> at = Detect(nullptr, Result(7, kA, 0, 3));
   ASSERT_EQ(at.size(), 1u);
-  EXPECT_EQ(at[0].kind, Kind::kSlaBreaches);
-  EXPECT_EQ(at[0].severity, AlertSeverity::kWarning);
-  EXPECT_EQ(at[0].message, "accounts/7 had 3 SLA breaches in the period (threshold 3)");
-  EXPECT_EQ(at[0].evidence,
-            "3 SLA breaches in this run's period, no previous result; threshold 3; tier A");
-  EXPECT_EQ(at[0].unit, AlertUnit::kCount);
-  EXPECT_EQ(at[0].figure, 3);
-  EXPECT_EQ(at[0].threshold, 3);
+  ExpectAlert(at[0], {7, Kind::kSlaBreaches, AlertSeverity::kWarning,
+                      "accounts/7 had 3 SLA breaches in the period (threshold 3)",
+                      "3 SLA breaches in this run's period, no previous result; threshold 3; "
+                      "tier A",
+                      AlertUnit::kCount, 3, 3});
   EXPECT_TRUE(Detect(nullptr, Result(7, kA, 0, 2)).empty());
   EXPECT_EQ(Detect(nullptr, Result(7, kA, 0, 4)).size(), 1u);
   // Twice the threshold is critical.
@@ -251,15 +256,11 @@ TEST(OverdueReceivablesTest, ShareAtBelowAndAboveThreshold) {
   // Default: 20% of receivables; the amount rule is off.
   const std::vector<Alert> at = Detect(nullptr, Result(7, kB, 0, 0, 1000000, 200000));
   ASSERT_EQ(at.size(), 1u);
-  EXPECT_EQ(at[0].kind, Kind::kOverdueReceivables);
-  EXPECT_EQ(at[0].severity, AlertSeverity::kWarning);
-  EXPECT_EQ(at[0].unit, AlertUnit::kBasisPoints);
-  EXPECT_EQ(at[0].figure, 2000);
-  EXPECT_EQ(at[0].threshold, 2000);
-  EXPECT_EQ(at[0].message, "accounts/7 has 200,000 minor units overdue (20% of receivables)");
-  EXPECT_EQ(at[0].evidence,
-            "overdue 200,000 of 1,000,000 minor units receivable (20%), no previous result; "
-            "thresholds: amount off, share 20%; tier B");
+  ExpectAlert(at[0], {7, Kind::kOverdueReceivables, AlertSeverity::kWarning,
+                      "accounts/7 has 200,000 minor units overdue (20% of receivables)",
+                      "overdue 200,000 of 1,000,000 minor units receivable (20%), no previous "
+                      "result; thresholds: amount off, share 20%; tier B",
+                      AlertUnit::kBasisPoints, 2000, 2000});
   EXPECT_TRUE(Detect(nullptr, Result(7, kB, 0, 0, 1000000, 199999)).empty());
   EXPECT_EQ(Detect(nullptr, Result(7, kB, 0, 0, 1000000, 300000)).size(), 1u);
   EXPECT_EQ(Detect(nullptr, Result(7, kB, 0, 0, 1000000, 400000))[0].severity,
