@@ -28,24 +28,13 @@
 
 namespace kam::scoring {
 
-namespace policy {
 // Policy ids come from the kam_sequences row "policies".
-std::unique_ptr<PolicyStore> NewMySqlPolicyStore(common::ConnectionPool* pool);
-}  // namespace policy
-
-namespace rating {
+std::unique_ptr<policy::PolicyStore> NewMySqlPolicyStore(common::ConnectionPool* pool);
 // Run ids come from the kam_sequences row "rating_runs".
-std::unique_ptr<RatingStore> NewMySqlRatingStore(common::ConnectionPool* pool);
-}  // namespace rating
-
-namespace reports {
-std::unique_ptr<ReportStore> NewMySqlReportStore(common::ConnectionPool* pool);
-}  // namespace reports
-
-namespace alerts {
+std::unique_ptr<rating::RatingStore> NewMySqlRatingStore(common::ConnectionPool* pool);
+std::unique_ptr<reports::ReportStore> NewMySqlReportStore(common::ConnectionPool* pool);
 // Alert ids come from the kam_sequences row "alerts".
-std::unique_ptr<AlertStore> NewMySqlAlertStore(common::ConnectionPool* pool);
-}  // namespace alerts
+std::unique_ptr<alerts::AlertStore> NewMySqlAlertStore(common::ConnectionPool* pool);
 
 // What the MySQL stores that create rows hold: the pool and the allocator of
 // the new rows' ids (kam_sequences row `sequence`, reserved `block` at a

@@ -12,7 +12,8 @@
 #include "services/scoring/mysql_stores.h"
 #include "services/scoring/names.h"
 
-namespace kam::scoring::alerts {
+namespace kam::scoring {
+namespace alerts {
 namespace {
 
 using common::SqlConnection;
@@ -195,8 +196,10 @@ class MySqlAlertStore final : public AlertStore, private MySqlStoreBase {
 
 }  // namespace
 
-std::unique_ptr<AlertStore> NewMySqlAlertStore(common::ConnectionPool* pool) {
-  return std::make_unique<MySqlAlertStore>(pool);
+}  // namespace alerts
+
+std::unique_ptr<alerts::AlertStore> NewMySqlAlertStore(common::ConnectionPool* pool) {
+  return std::make_unique<alerts::MySqlAlertStore>(pool);
 }
 
-}  // namespace kam::scoring::alerts
+}  // namespace kam::scoring

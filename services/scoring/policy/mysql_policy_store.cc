@@ -11,7 +11,8 @@
 #include "common/db/transaction.h"
 #include "services/scoring/mysql_stores.h"
 
-namespace kam::scoring::policy {
+namespace kam::scoring {
+namespace policy {
 namespace {
 
 using common::SqlConnection;
@@ -162,8 +163,10 @@ class MySqlPolicyStore final : public PolicyStore, private MySqlStoreBase {
 
 }  // namespace
 
-std::unique_ptr<PolicyStore> NewMySqlPolicyStore(common::ConnectionPool* pool) {
-  return std::make_unique<MySqlPolicyStore>(pool);
+}  // namespace policy
+
+std::unique_ptr<policy::PolicyStore> NewMySqlPolicyStore(common::ConnectionPool* pool) {
+  return std::make_unique<policy::MySqlPolicyStore>(pool);
 }
 
-}  // namespace kam::scoring::policy
+}  // namespace kam::scoring

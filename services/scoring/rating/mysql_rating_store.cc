@@ -17,7 +17,8 @@
 #include "services/scoring/mysql_stores.h"
 #include "services/scoring/names.h"
 
-namespace kam::scoring::rating {
+namespace kam::scoring {
+namespace rating {
 namespace {
 
 using common::SqlConnection;
@@ -504,8 +505,10 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
 
 }  // namespace
 
-std::unique_ptr<RatingStore> NewMySqlRatingStore(common::ConnectionPool* pool) {
-  return std::make_unique<MySqlRatingStore>(pool);
+}  // namespace rating
+
+std::unique_ptr<rating::RatingStore> NewMySqlRatingStore(common::ConnectionPool* pool) {
+  return std::make_unique<rating::MySqlRatingStore>(pool);
 }
 
-}  // namespace kam::scoring::rating
+}  // namespace kam::scoring

@@ -27,6 +27,9 @@
 
 namespace kam::scoring::rating {
 
+// One rating as stored: what rules::AccountRater::Rate made of an account.
+using rules::RatingRow;
+
 // A run as stored.
 struct StoredRun {
   int64_t id = 0;
@@ -36,9 +39,6 @@ struct StoredRun {
   std::string lease_owner;
   v1::RatingRun run;  // every field filled, name included
 };
-
-// One rating as stored.
-using rules::RatingRow;
 
 // The AccountRating of `row` in run `run_id`.
 v1::AccountRating ToAccountRating(int64_t run_id, const RatingRow& row);

@@ -7,7 +7,8 @@
 #include "common/db/transaction.h"
 #include "services/scoring/mysql_stores.h"
 
-namespace kam::scoring::reports {
+namespace kam::scoring {
+namespace reports {
 namespace {
 
 using common::SqlConnection;
@@ -164,8 +165,10 @@ class MySqlReportStore final : public ReportStore {
 
 }  // namespace
 
-std::unique_ptr<ReportStore> NewMySqlReportStore(common::ConnectionPool* pool) {
-  return std::make_unique<MySqlReportStore>(pool);
+}  // namespace reports
+
+std::unique_ptr<reports::ReportStore> NewMySqlReportStore(common::ConnectionPool* pool) {
+  return std::make_unique<reports::MySqlReportStore>(pool);
 }
 
-}  // namespace kam::scoring::reports
+}  // namespace kam::scoring

@@ -402,13 +402,8 @@ TEST(DetectRunTest, RefusesDuplicatesAndBadResults) {
 // Deterministic synthetic runs: the second moves tiers, risk, breaches and
 // overdue amounts a little.
 AccountRunResult SyntheticResult(uint64_t i, int run) {
-  uint64_t x = (i + 1) * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(run) * 0xD1B54A32D192ED03ull;
-  const auto next = [&x](uint64_t range) {
-    x ^= x >> 31;
-    x *= 0xBF58476D1CE4E5B9ull;
-    x ^= x >> 29;
-    return x % range;
-  };
+  Mixer next((i + 1) * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(run) * 0xD1B54A32D192ED03ull,
+             31, 29);
   AccountRunResult r;
   r.account_id = static_cast<int64_t>(i + 1);
   const uint64_t rank = (i * 7919) % 100;  // stable base tier: 1% A, 4% B, 15% C, 80% D

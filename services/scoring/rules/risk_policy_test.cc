@@ -119,13 +119,7 @@ TEST(RiskSignalsTest, Validation) {
 
 // Deterministic synthetic accounts: a mix of every signal, a few churned.
 AccountSignals Synthetic(uint64_t i) {
-  uint64_t x = i * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull;
-  const auto next = [&x](uint64_t range) {
-    x ^= x >> 29;
-    x *= 0xBF58476D1CE4E5B9ull;
-    x ^= x >> 32;
-    return x % range;
-  };
+  Mixer next(i * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull, 29, 32);
   AccountSignals s;
   s.previous_revenue_minor = static_cast<int64_t>(next(3)) == 0
                                  ? std::optional<int64_t>()
@@ -167,12 +161,10 @@ TEST(RiskScaleTest, OneMillionAccounts) {
   absl::StatusOr<RiskScorer> scorer = RiskScorer::Create(RiskHealthPolicy());
   ASSERT_TRUE(scorer.ok());
   AccountRiskHealth out;
-  uint64_t failures = 0;
-  uint64_t bad = 0;
-  uint64_t churned_not_full = 0;
-  uint64_t factor_count = 0;
-  int64_t risk_sum = 0;
-  int64_t health_sum = 0;
+  // Accounts that failed, broke an invariant, were churned without full
+  // risk; factors seen; the scores summed (printed for a glance).
+  uint64_t failures = 0, bad = 0, churned_not_full = 0, factor_count = 0;
+  int64_t risk_sum = 0, health_sum = 0;
   const auto started = std::chrono::steady_clock::now();
   for (uint64_t i = 0; i < kAccounts; ++i) {
     const AccountSignals signals = Synthetic(i);

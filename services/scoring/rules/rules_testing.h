@@ -132,6 +132,26 @@ inline ParetoCurve Curve(const std::vector<int64_t>& values,
   return curve.ok() ? *curve : ParetoCurve{};
 }
 
+// A deterministic stream of pseudo-random numbers for synthetic test data:
+// the state multiplied and xor-shifted by `first` and `second` bits per draw.
+class Mixer {
+ public:
+  Mixer(uint64_t state, int first, int second) : x_(state), first_(first), second_(second) {}
+
+  // The next number, below `range`.
+  uint64_t operator()(uint64_t range) {
+    x_ ^= x_ >> first_;
+    x_ *= 0xBF58476D1CE4E5B9ull;
+    x_ ^= x_ >> second_;
+    return x_ % range;
+  }
+
+ private:
+  uint64_t x_;
+  const int first_;
+  const int second_;
+};
+
 }  // namespace kam::scoring::rules
 
 #endif  // KAM_SERVICES_SCORING_RULES_RULES_TESTING_H_
