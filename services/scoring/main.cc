@@ -89,10 +89,10 @@ RatingRunner::Options RunnerOptions() {
 class ScoringModule final : public common::ServiceModule {
  public:
   explicit ScoringModule(common::ConnectionPool* pool)
-      : policy_store_(policy::NewMySqlPolicyStore(pool)),
-        rating_store_(rating::NewMySqlRatingStore(pool)),
-        alert_store_(alerts::NewMySqlAlertStore(pool)),
-        report_store_(reports::NewMySqlReportStore(pool)),
+      : policy_store_(NewMySqlPolicyStore(pool)),
+        rating_store_(NewMySqlRatingStore(pool)),
+        alert_store_(NewMySqlAlertStore(pool)),
+        report_store_(NewMySqlReportStore(pool)),
         client_(absl::GetFlag(FLAGS_account_service), absl::GetFlag(FLAGS_interaction_service),
                 absl::GetFlag(FLAGS_call_deadline), absl::GetFlag(FLAGS_stream_deadline)),
         runner_(
