@@ -67,28 +67,20 @@ CriterionResult Evaluate(const v1::CriterionWeight& c, const AccountSnapshot& ac
   const double full = static_cast<double>(c.full_marks_at());
   auto linear = [full](double figure) { return std::clamp(figure / full, 0.0, 1.0); };
   CriterionResult r;
+  // An amount against the amount that earns full marks.
+  auto amount = [&](absl::string_view what, int64_t minor) {
+    r.figure = static_cast<double>(minor);
+    r.earned = linear(r.figure);
+    r.evidence = absl::StrCat(what, " ", GroupThousands(minor), " of full marks at ",
+                              GroupThousands(c.full_marks_at()));
+  };
   switch (c.criterion()) {
-    case v1::CRITERION_CONTRACT_VOLUME:
-      r.figure = static_cast<double>(facts.order_amount_minor());
-      r.earned = linear(r.figure);
-      r.evidence = absl::StrCat("orders ", GroupThousands(facts.order_amount_minor()),
-                                " of full marks at ", GroupThousands(c.full_marks_at()));
+    case v1::CRITERION_CONTRACT_VOLUME: amount("orders", facts.order_amount_minor()); break;
+    case v1::CRITERION_UNIT_PRICE:
+      amount("average order",
+             facts.order_count() > 0 ? facts.order_amount_minor() / facts.order_count() : 0);
       break;
-    case v1::CRITERION_UNIT_PRICE: {
-      const int64_t average =
-          facts.order_count() > 0 ? facts.order_amount_minor() / facts.order_count() : 0;
-      r.figure = static_cast<double>(average);
-      r.earned = linear(r.figure);
-      r.evidence = absl::StrCat("average order ", GroupThousands(average), " of full marks at ",
-                                GroupThousands(c.full_marks_at()));
-      break;
-    }
-    case v1::CRITERION_REVENUE:
-      r.figure = static_cast<double>(facts.revenue_minor());
-      r.earned = linear(r.figure);
-      r.evidence = absl::StrCat("revenue ", GroupThousands(facts.revenue_minor()),
-                                " of full marks at ", GroupThousands(c.full_marks_at()));
-      break;
+    case v1::CRITERION_REVENUE: amount("revenue", facts.revenue_minor()); break;
     case v1::CRITERION_COLLECTION_RATE:
       if (facts.collectible_minor() > 0) {
         r.figure = 10000.0 * static_cast<double>(facts.collected_minor()) /
@@ -100,12 +92,7 @@ CriterionResult Evaluate(const v1::CriterionWeight& c, const AccountSnapshot& ac
         r.evidence = "nothing fell due in the period";
       }
       break;
-    case v1::CRITERION_PROFIT:
-      r.figure = static_cast<double>(Profit(facts));
-      r.earned = linear(r.figure);
-      r.evidence = absl::StrCat("profit after cost to serve ", GroupThousands(Profit(facts)),
-                                " of full marks at ", GroupThousands(c.full_marks_at()));
-      break;
+    case v1::CRITERION_PROFIT: amount("profit after cost to serve", Profit(facts)); break;
     case v1::CRITERION_QUALITY_LOSSES: {
       const int64_t losses = int64_t{facts.complaint_count()} + facts.sla_breach_count();
       r.figure = static_cast<double>(losses);
