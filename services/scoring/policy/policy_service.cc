@@ -26,8 +26,8 @@ const common::UpdateMaskRules& PolicyMaskRules() {
   return *rules;
 }
 
-// The response to a create: version 1 as stored.
-absl::Status AnswerCreated(absl::StatusOr<StoredPolicy> stored, v1::ScoringPolicy* response) {
+// A policy version as the caller sees it.
+absl::Status AnswerPolicy(absl::StatusOr<StoredPolicy> stored, v1::ScoringPolicy* response) {
   if (!stored.ok()) return stored.status();
   *response = std::move(stored->policy);
   return absl::OkStatus();
@@ -62,19 +62,16 @@ absl::Status PolicyService::CreateScoringPolicy(const Ctx&,
   });
   if (!created.ok()) return created;
   if (outcome == common::InsertOutcome::kDuplicateRequest) {
-    return AnswerCreated(common::AnswerRetry(*key, store_->FindPolicyByRequest(key->id)), response);
+    return AnswerPolicy(common::AnswerRetry(*key, store_->FindPolicyByRequest(key->id)), response);
   }
-  return AnswerCreated(store_->GetPolicy(*id, 1), response);
+  return AnswerPolicy(store_->GetPolicy(*id, 1), response);
 }
 
 absl::Status PolicyService::GetScoringPolicy(const Ctx&, const v1::GetScoringPolicyRequest& request,
                                              v1::ScoringPolicy* response) {
   absl::StatusOr<PolicyRef> name = ParsePolicyName("name", request.name());
   if (!name.ok()) return name.status();
-  absl::StatusOr<StoredPolicy> stored = store_->GetPolicy(name->id, name->version);
-  if (!stored.ok()) return stored.status();
-  *response = std::move(stored->policy);
-  return absl::OkStatus();
+  return AnswerPolicy(store_->GetPolicy(name->id, name->version), response);
 }
 
 absl::Status PolicyService::ListScoringPolicies(const Ctx&,

@@ -199,8 +199,7 @@ absl::Status RatingService::GetAccountRating(const Ctx&, const v1::GetAccountRat
                                              v1::AccountRating* response) {
   absl::StatusOr<RatingRef> name = ParseRatingName("name", request.name());
   if (!name.ok()) return name.status();
-  absl::StatusOr<StoredRun> run = GetRatedRun(name->run);
-  if (!run.ok()) return run.status();
+  if (absl::Status s = GetRatedRun(name->run).status(); !s.ok()) return s;
   absl::StatusOr<RatingRow> row = store_->GetRating(name->run, name->account);
   if (!row.ok()) return row.status();
   *response = ToAccountRating(name->run, *row);
@@ -215,8 +214,7 @@ absl::Status RatingService::ListAccountRatings(const Ctx&,
   absl::StatusOr<common::ListRequest> list =
       common::ReadListRequest(request, {"ListAccountRatings", request.parent(), request.filter()});
   if (!list.ok()) return list.status();
-  absl::StatusOr<StoredRun> run = GetRatedRun(*id);
-  if (!run.ok()) return run.status();
+  if (absl::Status s = GetRatedRun(*id).status(); !s.ok()) return s;
   absl::StatusOr<std::vector<RatingRow>> rows =
       store_->ListRatings(*id, list->filter, common::CursorId(list->cursor), list->limit);
   if (!rows.ok()) return rows.status();

@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "common/api/validation.h"
+#include "services/scoring/rules/checks.h"
 #include "services/scoring/rules/evidence_text.h"
 
 namespace kam::scoring::rules {
@@ -123,23 +124,14 @@ absl::Status ValidateAlertPolicy(const AlertPolicy& policy) {
     }
     seen |= bit;
   }
-  if (absl::Status s =
-          common::CheckRange("churn_risk_threshold", policy.churn_risk_threshold, 1, 100);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = common::CheckRange("sla_breach_threshold", policy.sla_breach_threshold, 1,
-                                          kMaxSlaBreachThreshold);
-      !s.ok()) {
-    return s;
-  }
-  if (policy.overdue_amount_threshold_minor < 0) {
-    return common::InvalidField(
-        "overdue_amount_threshold_minor",
-        absl::StrCat("must be >= 0 (got ", policy.overdue_amount_threshold_minor, ")"));
-  }
-  return common::CheckRange("overdue_share_threshold_bp", policy.overdue_share_threshold_bp, 0,
-                            kBasisPoints);
+  return FirstError({
+      common::CheckRange("churn_risk_threshold", policy.churn_risk_threshold, 1, 100),
+      common::CheckRange("sla_breach_threshold", policy.sla_breach_threshold, 1,
+                         kMaxSlaBreachThreshold),
+      CheckNonNegative("overdue_amount_threshold_minor", policy.overdue_amount_threshold_minor),
+      common::CheckRange("overdue_share_threshold_bp", policy.overdue_share_threshold_bp, 0,
+                         kBasisPoints),
+  });
 }
 
 AlertDetector::AlertDetector(const AlertPolicy& policy) : policy_(policy) {

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "common/api/validation.h"
+#include "services/scoring/rules/checks.h"
 
 namespace kam::scoring::rules {
 namespace {
@@ -37,23 +38,14 @@ absl::Status NotInt64(absl::string_view what, absl::int128 value) {
 }  // namespace
 
 absl::Status ValidateClvInput(const ClvInput& input) {
-  if (absl::Status s = common::CheckRange("yearly_churn_rate_bp", input.yearly_churn_rate_bp, 1,
-                                          kBasisPointsPerUnit);
-      !s.ok()) {
-    return s;
-  }
-  if (input.acquisition_cost_minor < 0) {
-    return common::InvalidField(
-        "acquisition_cost_minor",
-        absl::StrCat("must be >= 0 (got ", input.acquisition_cost_minor, ")"));
-  }
-  if (input.yearly_retention_cost_minor < 0) {
-    return common::InvalidField(
-        "yearly_retention_cost_minor",
-        absl::StrCat("must be >= 0 (got ", input.yearly_retention_cost_minor, ")"));
-  }
-  return common::CheckRange("yearly_discount_rate_bp", input.yearly_discount_rate_bp, 0,
-                            kBasisPointsPerUnit);
+  return FirstError({
+      common::CheckRange("yearly_churn_rate_bp", input.yearly_churn_rate_bp, 1,
+                         kBasisPointsPerUnit),
+      CheckNonNegative("acquisition_cost_minor", input.acquisition_cost_minor),
+      CheckNonNegative("yearly_retention_cost_minor", input.yearly_retention_cost_minor),
+      common::CheckRange("yearly_discount_rate_bp", input.yearly_discount_rate_bp, 0,
+                         kBasisPointsPerUnit),
+  });
 }
 
 absl::StatusOr<int64_t> ComputeClv(const ClvInput& input) {

@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/api/validation.h"
+#include "services/scoring/rules/checks.h"
 #include "services/scoring/rules/evidence_text.h"
 
 namespace kam::scoring::rules {
@@ -417,11 +418,6 @@ absl::Status CheckRampRule(const RampCheck& check) {
         absl::StrCat("must be ", rising ? "above" : "below", " ramp.start (", rule.ramp.start,
                      ") (got ", rule.ramp.full, ")"));
   }
-  return absl::OkStatus();
-}
-
-absl::Status CheckNonNegative(absl::string_view field, int64_t value) {
-  if (value < 0) return common::InvalidField(field, absl::StrCat("must be >= 0 (got ", value, ")"));
   return absl::OkStatus();
 }
 
