@@ -131,17 +131,19 @@ void AppendRow(int64_t run_id, const RatingRow& row, std::vector<SqlValue>* valu
   ForEachRatingColumn(row, [&](const auto& field) { Bind(field, values); });
 }
 
+// A tier or movement as a filter names it, short ("A") or in full
+// ("TIER_A"). Unlike common::FilterEnum, the unspecified value is taken too
+// (it matches no rating), as it always was.
 template <typename Enum>
-absl::StatusOr<int64_t> EnumValue(absl::string_view field, const std::string& value,
-                                  absl::string_view prefix,
-                                  bool (*parse)(const std::string&, Enum*)) {
-  const std::string upper = absl::AsciiStrToUpper(value);
-  Enum parsed;
-  if (parse(upper, &parsed) || parse(absl::StrCat(prefix, upper), &parsed)) {
-    return static_cast<int64_t>(parsed);
+absl::StatusOr<int64_t> RatingEnum(const common::FilterComparison& c, absl::string_view prefix,
+                                   bool (*parse)(const std::string&, Enum*)) {
+  const std::string upper = absl::AsciiStrToUpper(c.value);
+  Enum parsed{};
+  for (const std::string& name : {upper, absl::StrCat(prefix, upper)}) {
+    if (parse(name, &parsed)) return static_cast<int64_t>(parsed);
   }
   return absl::InvalidArgumentError(
-      absl::StrCat("filter value \"", value.substr(0, 64), "\" is not a valid ", field));
+      absl::StrCat("filter value \"", c.value.substr(0, 64), "\" is not a valid ", c.field));
 }
 
 using common::SqlOp;
@@ -158,12 +160,10 @@ absl::Status RatingComparison(const common::FilterComparison& c, common::SqlFrag
     if (absl::Status s = common::OnlyEquality(c); !s.ok()) return s;
   }
   if (c.field == "tier") {
-    return column("tier",
-                  EnumValue<account::v1::Tier>("tier", c.value, "TIER_", account::v1::Tier_Parse));
+    return column("tier", RatingEnum(c, "TIER_", account::v1::Tier_Parse));
   }
   if (c.field == "movement") {
-    return column("movement",
-                  EnumValue<v1::Movement>("movement", c.value, "MOVEMENT_", v1::Movement_Parse));
+    return column("movement", RatingEnum(c, "MOVEMENT_", v1::Movement_Parse));
   }
   if (c.field == "key_account") {
     const std::string v = absl::AsciiStrToLower(c.value);
