@@ -1,3 +1,5 @@
+// AlertStore over MariaDB (kam_scoring.alerts): the only SQL of the alerts.
+// Made by NewMySqlAlertStore (mysql_stores.h).
 
 #include <memory>
 #include <utility>

@@ -1,3 +1,5 @@
+// PolicyStore over MariaDB (kam_scoring.policies, policy_versions): the only
+// SQL of the policies. Made by NewMySqlPolicyStore (mysql_stores.h).
 
 #include <cppconn/exception.h>
 

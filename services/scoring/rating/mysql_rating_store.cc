@@ -1,3 +1,6 @@
+// RatingStore over MariaDB (kam_scoring.rating_runs, account_ratings): the
+// only SQL of the runs and their ratings. Made by NewMySqlRatingStore
+// (mysql_stores.h).
 
 #include <cppconn/exception.h>
 

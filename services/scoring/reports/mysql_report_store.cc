@@ -1,3 +1,5 @@
+// ReportStore over MariaDB: aggregate queries over
+// kam_scoring.account_ratings. Made by NewMySqlReportStore (mysql_stores.h).
 #include <algorithm>
 #include <memory>
 
