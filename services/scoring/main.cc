@@ -1,23 +1,23 @@
 // kam-scoring: the scoring service process. Wiring only: its flags, the
-// store, the clients of the other two services, the rating runner and the
+// stores, the client of the other two services, the rating runner and the
 // four gRPC services; common::RunService does the rest.
 #include <unistd.h>
 
 #include <memory>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/proto_time.h"
+#include "common/db/migrator.h"
 #include "common/server/run_service.h"
-#include "services/scoring/alert_service.h"
-#include "services/scoring/alert_store.h"
-#include "services/scoring/policy_service.h"
-#include "services/scoring/rating_client.h"
-#include "services/scoring/rating_runner.h"
-#include "services/scoring/rating_service.h"
-#include "services/scoring/report_service.h"
-#include "services/scoring/report_store.h"
-#include "services/scoring/scoring_store.h"
+#include "services/scoring/alerts/alert_service.h"
+#include "services/scoring/mysql_stores.h"
+#include "services/scoring/policy/policy_service.h"
+#include "services/scoring/rating/grpc_rating_client.h"
+#include "services/scoring/rating/rating_runner.h"
+#include "services/scoring/rating/rating_service.h"
+#include "services/scoring/reports/report_service.h"
 
 ABSL_FLAG(std::string, account_service, "127.0.0.1:50051", "the account service's address");
 ABSL_FLAG(std::string, interaction_service, "127.0.0.1:50052",
@@ -44,7 +44,13 @@ ABSL_FLAG(absl::Duration, alert_poll, absl::Milliseconds(250),
           "how often a WatchAlerts stream looks for new alerts");
 
 namespace kam::scoring {
+
+// The embedded migrations (services/scoring/migrations).
+const std::vector<common::Migration>& Migrations();
+
 namespace {
+
+using rating::RatingRunner;
 
 absl::Status CheckFlags() {
   const int publish_batch = absl::GetFlag(FLAGS_publish_batch);
@@ -83,21 +89,22 @@ RatingRunner::Options RunnerOptions() {
 class ScoringModule final : public common::ServiceModule {
  public:
   explicit ScoringModule(common::ConnectionPool* pool)
-      : store_(pool),
-        alert_store_(pool),
-        report_store_(pool),
+      : policy_store_(NewMySqlPolicyStore(pool)),
+        rating_store_(NewMySqlRatingStore(pool)),
+        alert_store_(NewMySqlAlertStore(pool)),
+        report_store_(NewMySqlReportStore(pool)),
         client_(absl::GetFlag(FLAGS_account_service), absl::GetFlag(FLAGS_interaction_service),
                 absl::GetFlag(FLAGS_call_deadline), absl::GetFlag(FLAGS_stream_deadline)),
         runner_(
-            &store_, &client_,
-            [this](int64_t run_id, const std::vector<Alert>& alerts) {
-              return alert_store_.InsertAlerts(run_id, alerts, common::NowMicros());
+            rating_store_.get(), policy_store_.get(), &client_,
+            [this](int64_t run_id, const std::vector<rules::Alert>& alerts) {
+              return alert_store_->InsertAlerts(run_id, alerts, common::NowMicros());
             },
             RunnerOptions()),
-        policies_(&store_),
-        ratings_(&store_, [this] { runner_.Wake(); }),
-        reports_(&store_, &report_store_),
-        alerts_(&alert_store_, absl::GetFlag(FLAGS_alert_poll),
+        policies_(policy_store_.get()),
+        ratings_(rating_store_.get(), policy_store_.get(), [this] { runner_.Wake(); }),
+        reports_(rating_store_.get(), report_store_.get()),
+        alerts_(alert_store_.get(), absl::GetFlag(FLAGS_alert_poll),
                 absl::GetFlag(FLAGS_max_alert_watches)) {}
 
   void Register(common::GrpcServer& server) override {
@@ -113,15 +120,16 @@ class ScoringModule final : public common::ServiceModule {
   }
 
  private:
-  ScoringStore store_;
-  AlertStore alert_store_;
-  ReportStore report_store_;
-  RatingClient client_;
+  const std::unique_ptr<policy::PolicyStore> policy_store_;
+  const std::unique_ptr<rating::RatingStore> rating_store_;
+  const std::unique_ptr<alerts::AlertStore> alert_store_;
+  const std::unique_ptr<reports::ReportStore> report_store_;
+  rating::GrpcRatingClient client_;
   RatingRunner runner_;
-  PolicyService policies_;
-  RatingService ratings_;
-  ReportService reports_;
-  AlertService alerts_;
+  policy::PolicyService policies_;
+  rating::RatingService ratings_;
+  reports::ReportService reports_;
+  alerts::AlertService alerts_;
 };
 
 absl::StatusOr<common::ServiceModules> Build(common::ConnectionPool& pool) {

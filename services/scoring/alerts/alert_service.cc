@@ -1,0 +1,155 @@
+#include "services/scoring/alerts/alert_service.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/api/etag.h"
+#include "common/api/filter.h"
+#include "common/api/list_request.h"
+#include "common/api/validation.h"
+#include "common/base/proto_time.h"
+#include "common/server/service_methods.h"
+#include "services/scoring/names.h"
+
+namespace kam::scoring::alerts {
+namespace {
+
+// Alerts sent per store query while a watcher catches up.
+constexpr int kWatchBatch = 500;
+
+}  // namespace
+
+void AlertService::Register(common::GrpcServer& server) {
+  common::ServeMethods(server, &service_, this, &AlertService::ListAlerts,
+                       &AlertService::AcknowledgeAlert, &AlertService::WatchAlerts);
+}
+
+void AlertService::Stop() {
+  absl::MutexLock lock(&mu_);
+  stopped_ = true;
+}
+
+bool AlertService::WaitForPoll() {
+  absl::MutexLock lock(&mu_);
+  mu_.AwaitWithTimeout(absl::Condition(&stopped_), poll_interval_);
+  return !stopped_;
+}
+
+absl::Status AlertService::ListAlerts(const Ctx&, const v1::ListAlertsRequest& request,
+                                      v1::ListAlertsResponse* response) {
+  absl::StatusOr<common::ListRequest> list =
+      common::ReadListRequest(request, {"ListAlerts", request.filter()});
+  if (!list.ok()) return list.status();
+  if (absl::Status s = store_->CheckFilter(list->filter); !s.ok()) return s;
+  std::optional<AlertStore::Cursor> after;
+  if (list->cursor.has_value()) {
+    if (list->cursor->key_values.size() != 1) {
+      return common::InvalidField("page_token", "is not valid");
+    }
+    after = AlertStore::Cursor{list->cursor->key_values[0], list->cursor->last_id};
+  }
+  absl::StatusOr<std::vector<StoredAlert>> rows =
+      store_->ListAlerts(list->filter, after, list->limit);
+  if (!rows.ok()) return rows.status();
+  common::WritePage(
+      *list, common::TrimPage(*std::move(rows), list->limit), response->mutable_next_page_token(),
+      [&](StoredAlert& row) { *response->add_alerts() = std::move(row.alert); },
+      [](const StoredAlert& row) {
+        return common::PageCursor{{row.create_time}, row.id};
+      });
+  return absl::OkStatus();
+}
+
+absl::Status AlertService::AcknowledgeAlert(const Ctx& ctx,
+                                            const v1::AcknowledgeAlertRequest& request,
+                                            v1::Alert* response) {
+  absl::StatusOr<int64_t> id = ParseAlertName("name", request.name());
+  if (!id.ok()) return id.status();
+  // The framework names a caller without x-kam-actor "anonymous"; an
+  // acknowledgement must say who took responsibility.
+  if (ctx.actor.empty() || ctx.actor == "anonymous") {
+    return absl::InvalidArgumentError(
+        "x-kam-actor metadata is required: an acknowledgement records who made it");
+  }
+  const std::string time = common::ToSqlDateTime(common::NowMicros());
+  const std::string who = ctx.actor.substr(0, 256);
+  v1::Alert result;
+  absl::Status status = store_->Transact("acknowledging alert", [&](AlertTx& tx) {
+    absl::StatusOr<StoredAlert> stored = tx.LockAlert(*id);
+    if (!stored.ok()) return stored.status();
+    if (absl::Status s = common::CheckEtag(stored->alert.name(), stored->version, request.etag());
+        !s.ok()) {
+      return s;
+    }
+    result = std::move(stored->alert);
+    // The first acknowledgement stands: a retried call gets it back.
+    if (result.has_acknowledge_time()) return absl::OkStatus();
+    if (absl::Status s = tx.Acknowledge(*id, time, who); !s.ok()) return s;
+    common::SqlDateTimeToProto(time, result.mutable_acknowledge_time());
+    result.set_acknowledged_by(who);
+    result.set_etag(common::MakeEtag(result.name(), stored->version + 1));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  *response = std::move(result);
+  return absl::OkStatus();
+}
+
+absl::Status AlertService::WatchAlerts(const Ctx&, const v1::WatchAlertsRequest& request,
+                                       common::ResponseWriter<v1::Alert>& writer) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (watches_ >= max_watches_) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "at most ", max_watches_, " alert watches may be open at once; retry later"));
+    }
+    ++watches_;
+  }
+  struct Release {
+    AlertService* service;
+    ~Release() {
+      absl::MutexLock lock(&service->mu_);
+      --service->watches_;
+    }
+  } release{this};
+  absl::StatusOr<common::FilterNode> filter = common::ParseFilter(request.filter());
+  if (!filter.ok()) return filter.status();
+  if (absl::Status s = store_->CheckFilter(*filter); !s.ok()) return s;
+  std::optional<absl::Time> created_after;
+  int64_t last_id = 0;
+  if (request.has_after()) {
+    if (absl::Status s = common::CheckTimestamp("after", request.after()); !s.ok()) {
+      return s;
+    }
+    created_after = common::FromProtoTimestamp(request.after());
+  } else {
+    // Only new alerts: start after the newest one stored now.
+    absl::StatusOr<int64_t> max_id = store_->MaxAlertId();
+    if (!max_id.ok()) return max_id.status();
+    last_id = *max_id;
+  }
+  // Send the initial metadata now, so the caller knows the watch is
+  // established before the first alert (or before the first poll).
+  writer.SendInitialMetadata();
+  for (;;) {
+    if (writer.Cancelled()) {
+      return absl::CancelledError("the caller cancelled the watch");
+    }
+    absl::StatusOr<std::vector<StoredAlert>> batch =
+        store_->AlertsSince(*filter, last_id, created_after, kWatchBatch);
+    if (!batch.ok()) return batch.status();
+    for (const StoredAlert& alert : *batch) {
+      if (!writer.Write(alert.alert)) {
+        return absl::CancelledError("the caller stopped reading the watch");
+      }
+      last_id = alert.id;
+    }
+    if (static_cast<int>(batch->size()) == kWatchBatch) continue;  // catching up
+    if (!WaitForPoll()) return absl::UnavailableError("the server is shutting down");
+  }
+}
+
+}  // namespace kam::scoring::alerts

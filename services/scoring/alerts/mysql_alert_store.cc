@@ -1,0 +1,207 @@
+// AlertStore over MariaDB (kam_scoring.alerts): the only SQL of the alerts.
+// Made by NewMySqlAlertStore (mysql_stores.h).
+
+#include <memory>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/api/etag.h"
+#include "common/base/proto_time.h"
+#include "common/db/filter_sql.h"
+#include "common/db/id_allocator.h"
+#include "common/db/row_reader.h"
+#include "common/db/transaction.h"
+#include "services/scoring/mysql_stores.h"
+#include "services/scoring/names.h"
+
+namespace kam::scoring {
+namespace alerts {
+namespace {
+
+using common::SqlConnection;
+using common::SqlValue;
+
+constexpr char kAlertColumns[] =
+    "id, run_id, account_id, kind, severity, message, evidence, create_time, acknowledge_time, "
+    "acknowledged_by, version";
+
+StoredAlert ReadAlert(sql::ResultSet& rs) {
+  StoredAlert stored;
+  v1::Alert& a = stored.alert;
+  stored.id = rs.getInt64(1);
+  a.set_name(AlertName(stored.id));
+  a.set_run(RunName(rs.getInt64(2)));
+  a.set_account(AccountName(rs.getInt64(3)));
+  a.set_kind(static_cast<v1::AlertKind>(rs.getInt(4)));
+  a.set_severity(static_cast<v1::AlertSeverity>(rs.getInt(5)));
+  a.set_message(common::ReadText(rs, 6));
+  a.set_evidence(common::ReadText(rs, 7));
+  stored.create_time = common::ReadText(rs, 8);
+  common::SqlDateTimeToProto(stored.create_time, a.mutable_create_time());
+  if (auto t = common::ReadTimestamp(rs, 9)) *a.mutable_acknowledge_time() = *t;
+  a.set_acknowledged_by(common::ReadText(rs, 10));
+  stored.version = rs.getInt64(11);
+  a.set_etag(common::MakeEtag(a.name(), stored.version));
+  return stored;
+}
+
+absl::Status AlertComparison(const common::FilterComparison& c, common::SqlFragment* out) {
+  if (absl::Status s = common::OnlyEquality(c); !s.ok()) return s;
+  const char* op = common::SqlOp(c.op);
+  auto column = [&](const char* name, absl::StatusOr<int64_t> value) -> absl::Status {
+    if (!value.ok()) return value.status();
+    absl::StrAppend(&out->sql, name, op, "?");
+    out->params.emplace_back(*value);
+    return absl::OkStatus();
+  };
+  const std::string field = absl::StrCat("filter value for ", c.field);
+  if (c.field == "account") return column("account_id", ParseAccountName(field, c.value));
+  if (c.field == "run") return column("run_id", ParseRunName(field, c.value));
+  if (c.field == "kind") {
+    return column("kind", common::FilterEnum(c, "ALERT_KIND_", v1::AlertKind_Parse));
+  }
+  if (c.field == "severity") {
+    return column("severity", common::FilterEnum(c, "ALERT_SEVERITY_", v1::AlertSeverity_Parse));
+  }
+  if (c.field == "acknowledged") {
+    // acknowledged = true <=> acknowledge_time is set; != flips it.
+    absl::StatusOr<bool> want = common::FilterWantsTrue(c);
+    if (!want.ok()) return want.status();
+    out->sql.append(*want ? "acknowledge_time IS NOT NULL" : "acknowledge_time IS NULL");
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("filter field \"", c.field.substr(0, 64),
+                   "\" is not supported; use account, kind, severity, run or acknowledged"));
+}
+
+class MySqlAlertTx final : public ScoringTx, public AlertTx {
+ public:
+  using ScoringTx::ScoringTx;
+
+  absl::StatusOr<StoredAlert> LockAlert(int64_t id) override {
+    return Step([&]() -> absl::StatusOr<StoredAlert> {
+      auto rs = connection_.Query(
+          absl::StrCat("SELECT ", kAlertColumns, " FROM alerts WHERE id = ? FOR UPDATE"), id);
+      if (!rs->next()) return AlertNotFound(id);
+      return ReadAlert(*rs);
+    });
+  }
+
+  absl::Status Acknowledge(int64_t id, const std::string& time, const std::string& actor) override {
+    return Exec(
+        "UPDATE alerts SET acknowledge_time = ?, acknowledged_by = ?, version = version + 1 "
+        "WHERE id = ?",
+        time, actor, id);
+  }
+};
+
+class MySqlAlertStore final : public AlertStore, private MySqlStoreBase {
+ public:
+  explicit MySqlAlertStore(common::ConnectionPool* pool) : MySqlStoreBase(pool, "alerts", 1000) {}
+
+  absl::Status Transact(absl::string_view context,
+                        absl::FunctionRef<absl::Status(AlertTx&)> fn) override {
+    return common::RunInTransaction(*pool_, context, [&](SqlConnection& c) {
+      MySqlAlertTx tx(c, context);
+      return fn(tx);
+    });
+  }
+
+  absl::Status InsertAlerts(int64_t run_id, const std::vector<rules::Alert>& alerts,
+                            absl::Time now) override {
+    constexpr size_t kPerStatement = 100;
+    const std::string time = common::SqlTime(now);
+    // One transaction, and nothing if the run has alerts already: a run
+    // resumed after a crash between storing its alerts and publishing stores
+    // them again, and must not raise them twice.
+    return common::RunInTransaction(*pool_, "storing alerts", [&](SqlConnection& c) {
+      auto existing = c.Query("SELECT 1 FROM alerts WHERE run_id = ? LIMIT 1", run_id);
+      if (existing->next()) return absl::OkStatus();
+      size_t done = 0;
+      while (done < alerts.size()) {
+        const size_t chunk = alerts.size() - done >= kPerStatement ? kPerStatement : 1;
+        std::string sql =
+            "INSERT INTO alerts (id, run_id, account_id, kind, severity, message, evidence, "
+            "create_time) VALUES ";
+        std::vector<SqlValue> values;
+        for (size_t i = 0; i < chunk; ++i) {
+          const rules::Alert& alert = alerts[done + i];
+          absl::StatusOr<int64_t> id = ids_.Next();
+          if (!id.ok()) return id.status();
+          sql.append(i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?)");
+          values.emplace_back(*id);
+          values.emplace_back(run_id);
+          values.emplace_back(alert.account_id);
+          values.emplace_back(int64_t{static_cast<int>(alert.kind)});
+          values.emplace_back(int64_t{static_cast<int>(alert.severity)});
+          values.emplace_back(alert.message.substr(0, 1000));
+          values.emplace_back(alert.evidence.substr(0, 1000));
+          values.emplace_back(time);
+        }
+        c.Update(sql, values);
+        done += chunk;
+      }
+      return absl::OkStatus();
+    });
+  }
+
+  absl::Status CheckFilter(const common::FilterNode& filter) const override {
+    common::SqlFragment where;
+    return common::FilterToSql(filter, AlertComparison, &where);
+  }
+
+  absl::StatusOr<std::vector<StoredAlert>> ListAlerts(const common::FilterNode& filter,
+                                                      const std::optional<Cursor>& after,
+                                                      int limit) override {
+    common::SqlFragment where;
+    if (absl::Status s = common::FilterToSql(filter, AlertComparison, &where); !s.ok()) return s;
+    if (after.has_value()) {
+      // Row-value comparison: strictly older than the last row returned.
+      where.sql.append(" AND (create_time, id) < (?, ?)");
+      where.params.emplace_back(after->create_time);
+      where.params.emplace_back(after->id);
+    }
+    where.params.emplace_back(static_cast<int64_t>(limit) + 1);
+    return ReadRows(*pool_, "listing alerts",
+                    absl::StrCat("SELECT ", kAlertColumns, " FROM alerts WHERE ", where.sql,
+                                 " ORDER BY create_time DESC, id DESC LIMIT ?"),
+                    where.params, ReadAlert);
+  }
+
+  absl::StatusOr<std::vector<StoredAlert>> AlertsSince(const common::FilterNode& filter,
+                                                       int64_t after_id,
+                                                       std::optional<absl::Time> created_after,
+                                                       int limit) override {
+    common::SqlFragment where;
+    if (absl::Status s = common::FilterToSql(filter, AlertComparison, &where); !s.ok()) return s;
+    std::vector<SqlValue> params = {after_id};
+    for (SqlValue& v : where.params) params.push_back(std::move(v));
+    if (created_after.has_value()) {
+      where.sql.append(" AND create_time > ?");
+      params.emplace_back(common::SqlTime(*created_after));
+    }
+    params.emplace_back(static_cast<int64_t>(limit));
+    return ReadRows(*pool_, "watching alerts",
+                    absl::StrCat("SELECT ", kAlertColumns, " FROM alerts WHERE id > ? AND ",
+                                 where.sql, " ORDER BY id LIMIT ?"),
+                    params, ReadAlert);
+  }
+
+  absl::StatusOr<int64_t> MaxAlertId() override {
+    return common::ReadWithConnection<int64_t>(*pool_, "reading alerts", [&](SqlConnection& c) {
+      auto rs = c.Query("SELECT COALESCE(MAX(id), 0) FROM alerts");
+      return rs->next() ? rs->getInt64(1) : int64_t{0};
+    });
+  }
+};
+
+}  // namespace
+
+}  // namespace alerts
+
+std::unique_ptr<alerts::AlertStore> NewMySqlAlertStore(common::ConnectionPool* pool) {
+  return std::make_unique<alerts::MySqlAlertStore>(pool);
+}
+
+}  // namespace kam::scoring

@@ -1,0 +1,29 @@
+// For the handler unit tests (<area>/<area>_service_test.cc): a handler's
+// answer as one value. Test-only: nothing in the service includes it.
+#ifndef KAM_SERVICES_SCORING_HANDLER_TESTING_H_
+#define KAM_SERVICES_SCORING_HANDLER_TESTING_H_
+
+#include <string>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "common/server/grpc_server.h"
+
+namespace kam::scoring {
+
+// What `(service.*method)(request)` answers for a caller named `actor` (as
+// the x-kam-actor metadata names it): the response, or the error.
+template <typename Service, typename Request, typename Response>
+absl::StatusOr<Response> Answer(Service& service,
+                                absl::Status (Service::*method)(const common::CallContext&,
+                                                                const Request&, Response*),
+                                const Request& request, std::string actor = "tester") {
+  const common::CallContext caller{nullptr, std::move(actor), ""};
+  Response response;
+  if (absl::Status s = (service.*method)(caller, request, &response); !s.ok()) return s;
+  return response;
+}
+
+}  // namespace kam::scoring
+
+#endif  // KAM_SERVICES_SCORING_HANDLER_TESTING_H_

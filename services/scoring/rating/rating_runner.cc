@@ -1,0 +1,397 @@
+#include "services/scoring/rating/rating_runner.h"
+
+#include <algorithm>
+#include <memory>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "common/base/log.h"
+#include "common/base/proto_time.h"
+#include "common/db/mysql_pool.h"
+#include "services/scoring/names.h"
+#include "services/scoring/rules/account_rating.h"
+#include "services/scoring/rules/tiering.h"
+
+namespace kam::scoring::rating {
+namespace {
+
+using common::Log;
+using common::LogLevel;
+
+constexpr int kRatingBatch = 1000;
+constexpr int kPassOneCheckEvery = 20000;
+// Rating attempts while a service it reads is unavailable.
+constexpr int kRateAttempts = 6;
+
+void CountTier(account::v1::Tier tier, v1::TierCounts* counts) {
+  switch (tier) {
+    case account::v1::TIER_A: counts->set_a(counts->a() + 1); break;
+    case account::v1::TIER_B: counts->set_b(counts->b() + 1); break;
+    case account::v1::TIER_C: counts->set_c(counts->c() + 1); break;
+    case account::v1::TIER_D: counts->set_d(counts->d() + 1); break;
+    default: break;
+  }
+}
+
+// The previous run's results, read in account order alongside pass 2.
+class PreviousResults {
+ public:
+  PreviousResults(RatingStore* store, int64_t run_id) : store_(store), run_id_(run_id) {}
+
+  // The previous result of `account_id` (ids must be asked in increasing
+  // order), or nullptr.
+  absl::StatusOr<const rules::AccountRunResult*> Find(int64_t account_id) {
+    if (run_id_ == 0) return nullptr;
+    for (;;) {
+      while (index_ < page_.size() && page_[index_].account_id < account_id) ++index_;
+      if (index_ < page_.size()) {
+        return page_[index_].account_id == account_id ? &page_[index_] : nullptr;
+      }
+      if (done_) return nullptr;
+      absl::StatusOr<std::vector<RatingRow>> rows = store_->RatingsPage(run_id_, after_, 5000);
+      if (!rows.ok()) return rows.status();
+      page_.clear();
+      index_ = 0;
+      if (rows->empty()) {
+        done_ = true;
+        return nullptr;
+      }
+      for (const RatingRow& row : *rows) page_.push_back(rules::RunResultOf(row));
+      after_ = rows->back().account_id;
+    }
+  }
+
+ private:
+  RatingStore* store_;
+  int64_t run_id_;
+  std::vector<rules::AccountRunResult> page_;
+  size_t index_ = 0;
+  int64_t after_ = 0;
+  bool done_ = false;
+};
+
+// Why an account has its tier, for the tier history.
+std::string TierReason(const RatingRow& row) {
+  return absl::StrCat("rank ", row.rank, row.segment.empty() ? "" : " in segment ", row.segment,
+                      "; value ", row.value_minor, " ", row.currency, "; score ",
+                      row.value_score / 100, ".", absl::StrFormat("%02d", row.value_score % 100));
+}
+
+// One page of ratings as a SetAccountTiers request of run `run`.
+account::v1::SetAccountTiersRequest TiersRequest(const v1::RatingRun& run,
+                                                 const std::vector<RatingRow>& page) {
+  account::v1::SetAccountTiersRequest request;
+  request.set_rating_run(run.name());
+  request.set_policy_version(absl::StrCat(run.policy(), "/versions/", run.policy_version()));
+  for (const RatingRow& row : page) {
+    account::v1::TierAssignment* assignment = request.add_assignments();
+    assignment->set_account(AccountName(row.account_id));
+    assignment->set_tier(row.tier);
+    assignment->set_reason(TierReason(row));
+  }
+  return request;
+}
+
+}  // namespace
+
+RatingRunner::RatingRunner(RatingStore* store, policy::PolicyStore* policies, RatingClient* client,
+                           AlertSink alerts, Options options)
+    : store_(store),
+      policies_(policies),
+      client_(client),
+      alerts_(std::move(alerts)),
+      options_(std::move(options)) {}
+
+RatingRunner::~RatingRunner() { Stop(); }
+
+void RatingRunner::Start() {
+  thread_ = std::thread([this] {
+    common::ScopedMySqlThread mysql_thread;
+    Loop();
+  });
+}
+
+void RatingRunner::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void RatingRunner::Wake() {
+  absl::MutexLock lock(&mu_);
+  woken_ = true;
+}
+
+bool RatingRunner::stopping() {
+  absl::MutexLock lock(&mu_);
+  return stopping_;
+}
+
+void RatingRunner::Sleep(absl::Duration d) {
+  absl::MutexLock lock(&mu_);
+  auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || woken_; };
+  mu_.AwaitWithTimeout(absl::Condition(&wake), d);
+  woken_ = false;
+}
+
+void RatingRunner::Loop() {
+  while (!stopping()) {
+    absl::StatusOr<std::optional<StoredRun>> claimed =
+        store_->ClaimRun(options_.owner, common::NowMicros(), options_.lease, options_.max_resumes);
+    if (!claimed.ok()) {
+      Log(LogLevel::kWarning, "cannot look for rating runs",
+          {{"error", claimed.status().message()}});
+      Sleep(options_.poll_interval);
+      continue;
+    }
+    if (!claimed->has_value()) {
+      Sleep(options_.poll_interval);
+      continue;
+    }
+    Execute(**claimed);
+  }
+}
+
+bool RatingRunner::KeepGoing(StoredRun& run, Halt* stop) {
+  if (stopping()) {
+    *stop = Halt::kShutdown;
+    return false;
+  }
+  absl::StatusOr<bool> cancel =
+      store_->Heartbeat(run.id, options_.owner, common::NowMicros() + options_.lease, run.run);
+  if (!cancel.ok()) {
+    if (cancel.status().code() == absl::StatusCode::kFailedPrecondition) {
+      *stop = Halt::kLeaseLost;
+      return false;
+    }
+    // The database blinked: keep working; the next heartbeat tries again.
+    return true;
+  }
+  if (*cancel && run.run.state() == v1::RUN_STATE_RUNNING) {
+    *stop = Halt::kCancelled;
+    return false;
+  }
+  return true;
+}
+
+void RatingRunner::Execute(StoredRun& run) {
+  Log(LogLevel::kInfo, "rating run claimed",
+      {{"run", run.run.name()},
+       {"state", v1::RunState_Name(run.run.state())},
+       {"resumes", run.run.resumes()}});
+  Halt stop = Halt::kNone;
+  absl::Status status;
+  if (run.run.state() == v1::RUN_STATE_RUNNING) {
+    for (int attempt = 1;; ++attempt) {
+      status = Rate(run, &stop);
+      if (status.code() != absl::StatusCode::kUnavailable || stop != Halt::kNone ||
+          attempt == kRateAttempts) {
+        break;
+      }
+      Log(LogLevel::kWarning, "rating run waits for a service",
+          {{"run", run.run.name()}, {"error", status.message()}, {"attempt", attempt}});
+      Sleep(std::min(options_.max_backoff, absl::Seconds(1) * (1 << attempt)));
+      if (!KeepGoing(run, &stop)) break;
+    }
+  }
+  if (status.ok() && stop == Halt::kNone) status = Publish(run, &stop);
+  Record(run, stop, status);
+}
+
+void RatingRunner::Record(StoredRun& run, Halt stop, const absl::Status& status) {
+  const absl::Time now = common::NowMicros();
+  absl::Status recorded;
+  switch (stop) {
+    case Halt::kShutdown:
+      recorded = store_->ReleaseRun(run.id, options_.owner);
+      Log(LogLevel::kInfo, "rating run given back at shutdown", {{"run", run.run.name()}});
+      break;
+    case Halt::kLeaseLost:
+      Log(LogLevel::kWarning, "rating run taken over by another replica",
+          {{"run", run.run.name()}});
+      break;
+    case Halt::kCancelled:
+      recorded = store_->DeleteRatings(run.id);
+      if (recorded.ok()) {
+        recorded = store_->FinishRun(run.id, options_.owner, v1::RUN_STATE_CANCELLED, "", now);
+      }
+      Log(LogLevel::kInfo, "rating run cancelled", {{"run", run.run.name()}});
+      break;
+    case Halt::kNone:
+      if (status.ok()) {
+        recorded = store_->FinishRun(run.id, options_.owner, v1::RUN_STATE_SUCCEEDED, "", now);
+        Log(LogLevel::kInfo, "rating run succeeded",
+            {{"run", run.run.name()}, {"accounts", run.run.accounts_total()}});
+      } else {
+        // A failed run publishes nothing (it failed before publishing, or
+        // publishing met an error retrying cannot fix).
+        recorded = store_->FinishRun(run.id, options_.owner, v1::RUN_STATE_FAILED,
+                                     std::string(status.message()), now);
+        Log(LogLevel::kWarning, "rating run failed",
+            {{"run", run.run.name()}, {"error", status.message()}});
+      }
+      break;
+  }
+  if (!recorded.ok()) {
+    // The lease runs out and the run is resumed: nothing is lost.
+    Log(LogLevel::kWarning, "cannot record the end of a rating run",
+        {{"run", run.run.name()}, {"error", recorded.message()}});
+  }
+}
+
+absl::Status RatingRunner::Rate(StoredRun& run, Halt* stop) {
+  absl::StatusOr<policy::StoredPolicy> policy =
+      policies_->GetPolicy(run.policy_id, run.run.policy_version());
+  if (!policy.ok()) return policy.status();
+  absl::StatusOr<rules::AccountRater> rater = rules::AccountRater::Create(policy->policy);
+  if (!rater.ok()) return rater.status();
+  if (absl::Status s = policies_->MarkVersionUsed(run.policy_id, run.run.policy_version());
+      !s.ok()) {
+    return s;
+  }
+  // A resumed run starts clean.
+  if (absl::Status s = store_->DeleteRatings(run.id); !s.ok()) return s;
+  const absl::Time as_of = common::FromProtoTimestamp(run.run.as_of());
+  const absl::Time period_start = common::FromProtoTimestamp(run.run.period_start());
+  run.run.set_accounts_total(0);
+  run.run.set_accounts_processed(0);
+  run.run.clear_tier_counts();
+
+  // Pass 1: the ranking key of every account.
+  std::vector<rules::AccountValue> values;
+  {
+    std::unique_ptr<AccountFactsCursor> cursor = client_->OpenPass(as_of, period_start);
+    const account::v1::AccountSnapshot* account = nullptr;
+    const interaction::v1::AccountFacts* facts = nullptr;
+    while (cursor->Next(&account, &facts)) {
+      if (common::FromProtoTimestamp(account->create_time()) > as_of) continue;
+      values.push_back(rater->RankingEntry(AccountIdOf(account->name()), *account, *facts));
+      if (values.size() % kPassOneCheckEvery == 0 && !KeepGoing(run, stop)) {
+        cursor->Cancel();
+        return absl::OkStatus();
+      }
+    }
+    if (!cursor->status().ok()) return cursor->status();
+  }
+  absl::StatusOr<std::vector<rules::TierAssignment>> tiers =
+      rules::AssignTiers(values, rater->settings().tiering);
+  if (!tiers.ok()) return tiers.status();
+  // Pass 2 needs only the ids (in the order of `tiers`), not the values.
+  std::vector<int64_t> ids;
+  ids.reserve(values.size());
+  for (const rules::AccountValue& v : values) ids.push_back(v.account_id);
+  values.clear();
+  values.shrink_to_fit();
+  run.run.set_accounts_total(static_cast<int64_t>(ids.size()));
+  if (!KeepGoing(run, stop)) return absl::OkStatus();
+
+  // Pass 2: every account's full rating, and the alerts.
+  absl::StatusOr<int64_t> previous_run = store_->PreviousSucceededRun(run.id);
+  if (!previous_run.ok()) return previous_run.status();
+  PreviousResults previous(store_, *previous_run);
+  std::vector<RatingRow> rows;
+  rows.reserve(kRatingBatch);
+  std::vector<rules::Alert> alerts;
+  v1::TierCounts counts;
+  int64_t processed = 0;
+  auto flush = [&]() -> absl::Status {
+    if (rows.empty()) return absl::OkStatus();
+    if (absl::Status s = store_->InsertRatings(run.id, rows); !s.ok()) return s;
+    processed += static_cast<int64_t>(rows.size());
+    rows.clear();
+    run.run.set_accounts_processed(processed);
+    *run.run.mutable_tier_counts() = counts;
+    return absl::OkStatus();
+  };
+  {
+    std::unique_ptr<AccountFactsCursor> cursor = client_->OpenPass(as_of, period_start);
+    const account::v1::AccountSnapshot* account = nullptr;
+    const interaction::v1::AccountFacts* facts = nullptr;
+    size_t i = 0;
+    while (cursor->Next(&account, &facts)) {
+      const int64_t id = AccountIdOf(account->name());
+      while (i < ids.size() && ids[i] < id) ++i;
+      if (i == ids.size() || ids[i] != id) continue;  // created after pass 1
+      RatingRow& row = rows.emplace_back();
+      if (absl::Status s = rater->Rate(*account, *facts, (*tiers)[i], as_of, &row); !s.ok()) {
+        return s;
+      }
+      CountTier(row.tier, &counts);
+      absl::StatusOr<const rules::AccountRunResult*> before = previous.Find(id);
+      if (!before.ok()) return before.status();
+      if (absl::Status s = rater->alerts().DetectAccount(*before, rules::RunResultOf(row), &alerts);
+          !s.ok()) {
+        return s;
+      }
+      if (rows.size() == kRatingBatch) {
+        if (absl::Status s = flush(); !s.ok()) return s;
+        if (!KeepGoing(run, stop)) {
+          cursor->Cancel();
+          return absl::OkStatus();
+        }
+      }
+    }
+    if (!cursor->status().ok()) return cursor->status();
+  }
+  if (absl::Status s = flush(); !s.ok()) return s;
+  run.run.set_accounts_total(processed);  // accounts deleted between the passes drop out
+  if (!KeepGoing(run, stop)) return absl::OkStatus();
+  if (alerts_ && !alerts.empty()) {
+    if (absl::Status s = alerts_(run.id, alerts); !s.ok()) return s;
+  }
+  if (absl::Status s = store_->StartPublishing(run.id, options_.owner, run.run); !s.ok()) {
+    if (s.code() != absl::StatusCode::kCancelled) return s;
+    *stop = Halt::kCancelled;  // cancelled after the last heartbeat
+    return absl::OkStatus();
+  }
+  run.run.set_state(v1::RUN_STATE_PUBLISHING);
+  run.publish_cursor = 0;
+  run.run.set_accounts_published(0);
+  return absl::OkStatus();
+}
+
+absl::Status RatingRunner::Publish(StoredRun& run, Halt* stop) {
+  absl::Duration backoff = absl::Milliseconds(200);
+  int64_t published = run.run.accounts_published();
+  for (;;) {
+    absl::StatusOr<std::vector<RatingRow>> page =
+        store_->RatingsPage(run.id, run.publish_cursor, options_.publish_batch);
+    if (!page.ok()) return page.status();
+    if (page->empty()) return absl::OkStatus();
+    const account::v1::SetAccountTiersRequest request = TiersRequest(run.run, *page);
+    for (;;) {
+      absl::Status sent = client_->PublishTiers(request);
+      if (sent.ok()) break;
+      if (sent.code() != absl::StatusCode::kUnavailable) {
+        return absl::Status(sent.code(), absl::StrCat("publishing stopped after ", published,
+                                                      " accounts: ", sent.message()));
+      }
+      // The account service is down: wait and retry, holding the lease.
+      Log(LogLevel::kWarning, "publishing waits for the account service",
+          {{"run", run.run.name()}, {"error", sent.message()}});
+      Sleep(backoff);
+      backoff = std::min(options_.max_backoff, backoff * 2);
+      if (!KeepGoing(run, stop)) return absl::OkStatus();
+    }
+    backoff = absl::Milliseconds(200);
+    published += static_cast<int64_t>(page->size());
+    run.publish_cursor = page->back().account_id;
+    run.run.set_accounts_published(published);
+    if (absl::Status s =
+            store_->AdvancePublishing(run.id, options_.owner, run.publish_cursor, published);
+        !s.ok()) {
+      if (s.code() == absl::StatusCode::kFailedPrecondition) {
+        *stop = Halt::kLeaseLost;
+        return absl::OkStatus();
+      }
+      return s;
+    }
+    if (!KeepGoing(run, stop)) return absl::OkStatus();
+  }
+}
+
+}  // namespace kam::scoring::rating

@@ -1,0 +1,102 @@
+// Executes rating runs in the background (one at a time per replica).
+//
+// A run is claimed with a lease in the database (RatingStore::ClaimRun):
+// the replica extends the lease while it works; if it dies, the lease runs
+// out and the next replica to look (or this one after a restart) resumes the
+// run. Resuming a RUNNING run rates again from the start (its ratings are
+// rewritten); resuming a PUBLISHING run continues from the last published
+// account. After too many restarts a run that is still rating fails,
+// explicitly; a publication once started is always completed.
+//
+// Rating reads every account twice, in account order (the account export
+// merged with the interaction facts):
+//   pass 1  the ranking key and segment of each account -> tiers for all
+//           (a few bytes per account in memory; rules/tiering.h);
+//   pass 2  the full rating of each account (rules::AccountRater::Rate),
+//           written in batches, and the alerts against the previous run.
+// The runner only streams, batches, keeps its lease and writes: what an
+// account's rating is, is the pure rules' business (rules/account_rating.h).
+// Then the tiers are published to the account service in batches of 1000,
+// retried with backoff while it is unavailable; SetAccountTiers skips
+// accounts this run already stamped, so publishing twice changes nothing.
+// Nothing is published before rating has finished, and a cancelled or
+// failed run publishes nothing.
+#ifndef KAM_SERVICES_SCORING_RATING_RATING_RUNNER_H_
+#define KAM_SERVICES_SCORING_RATING_RATING_RUNNER_H_
+
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "services/scoring/policy/policy_store.h"
+#include "services/scoring/rating/rating_client.h"
+#include "services/scoring/rating/rating_store.h"
+#include "services/scoring/rules/alerts.h"
+
+namespace kam::scoring::rating {
+
+class RatingRunner {
+ public:
+  struct Options {
+    // This replica's name in leases (host and process id by default).
+    std::string owner;
+    absl::Duration lease = absl::Seconds(30);
+    // How often an idle runner looks for work (StartRatingRun wakes it too).
+    absl::Duration poll_interval = absl::Seconds(2);
+    int max_resumes = 3;
+    int publish_batch = 1000;
+    // Longest wait between publishing attempts while the account service is
+    // unavailable.
+    absl::Duration max_backoff = absl::Seconds(30);
+  };
+
+  // Stores a run's alerts (the alert area's store).
+  using AlertSink =
+      std::function<absl::Status(int64_t run_id, const std::vector<rules::Alert>& alerts)>;
+
+  RatingRunner(RatingStore* store, policy::PolicyStore* policies, RatingClient* client,
+               AlertSink alerts, Options options);
+  ~RatingRunner();
+
+  void Start();
+  // Stops at the next step; a run in progress is given back (its lease
+  // released) so it is resumed at once by the next replica or start.
+  void Stop();
+  // A new run is queued: look now.
+  void Wake();
+
+ private:
+  // Why a step stopped early.
+  enum class Halt { kNone, kShutdown, kCancelled, kLeaseLost };
+
+  void Loop();
+  void Execute(StoredRun& run);
+  // Records how a run ended (or that it was given back).
+  void Record(StoredRun& run, Halt stop, const absl::Status& status);
+  absl::Status Rate(StoredRun& run, Halt* stop);
+  absl::Status Publish(StoredRun& run, Halt* stop);
+  // Extends the lease and records progress; sets *stop when the run must
+  // stop.
+  bool KeepGoing(StoredRun& run, Halt* stop);
+  bool stopping();
+  // Sleeps up to `d`, waking early on Stop().
+  void Sleep(absl::Duration d);
+
+  RatingStore* const store_;
+  policy::PolicyStore* const policies_;
+  RatingClient* const client_;
+  const AlertSink alerts_;
+  const Options options_;
+  absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool woken_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace kam::scoring::rating
+
+#endif  // KAM_SERVICES_SCORING_RATING_RATING_RUNNER_H_

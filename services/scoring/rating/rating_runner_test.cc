@@ -1,0 +1,161 @@
+// RatingRunner against the fakes: a run rated and published end to end,
+// publishing while the account service is down (it waits with backoff and
+// finishes once it is back, publishing each tier change once), and a run
+// whose policy cannot rate failing without publishing.
+#include "services/scoring/rating/rating_runner.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/base/proto_time.h"
+#include "gtest/gtest.h"
+#include "services/scoring/policy/fake_policy_store.h"
+#include "services/scoring/rating/fake_rating_client.h"
+#include "services/scoring/rating/fake_rating_store.h"
+
+namespace kam::scoring::rating {
+namespace {
+
+constexpr int kAccounts = 25;
+
+class RatingRunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    v1::ScoringPolicy settings;
+    settings.set_display_name("Yearly");
+    ASSERT_EQ(policies_.PutPolicy(settings), 1);
+    for (int id = 1; id <= kAccounts; ++id) {
+      account::v1::AccountSnapshot account;
+      account.set_name(absl::StrCat("accounts/", id));
+      account.set_currency_code("EUR");
+      interaction::v1::AccountFacts facts;
+      facts.set_account(account.name());
+      facts.set_revenue_minor(id * 1000);
+      facts.set_gross_profit_minor(id * 400);
+      client_.Put(account, facts);
+    }
+  }
+
+  void TearDown() override { runner_.Stop(); }
+
+  // Queues run 1 of policy 1 as StartRatingRun does.
+  void Queue() {
+    StoredRun run;
+    run.id = 1;
+    run.policy_id = 1;
+    run.run.set_name("ratingRuns/1");
+    run.run.set_policy("policies/1");
+    run.run.set_policy_version(1);
+    const absl::Time as_of = common::NowMicros();
+    *run.run.mutable_as_of() = common::ToProtoTimestamp(as_of);
+    *run.run.mutable_period_start() = common::ToProtoTimestamp(as_of - absl::Hours(24 * 365));
+    run.run.set_state(v1::RUN_STATE_QUEUED);
+    store_.PutRun(run);
+  }
+
+  v1::RunState State() const { return store_.Snapshot().runs.at(1).stored.run.state(); }
+
+  // Waits up to 20 s for `done`.
+  template <typename Done>
+  bool WaitFor(Done done) {
+    const absl::Time until = absl::Now() + absl::Seconds(20);
+    while (!done()) {
+      if (absl::Now() > until) return false;
+      absl::SleepFor(absl::Milliseconds(5));
+    }
+    return true;
+  }
+
+  // How often each account's tier was published.
+  std::map<std::string, int> PublishedAccounts() const {
+    std::map<std::string, int> seen;
+    for (const account::v1::SetAccountTiersRequest& request : client_.published()) {
+      EXPECT_EQ(request.rating_run(), "ratingRuns/1");
+      EXPECT_EQ(request.policy_version(), "policies/1/versions/1");
+      for (const account::v1::TierAssignment& a : request.assignments()) ++seen[a.account()];
+    }
+    return seen;
+  }
+
+  static RatingRunner::Options Options() {
+    RatingRunner::Options options;
+    options.owner = "test";
+    options.poll_interval = absl::Milliseconds(10);
+    options.publish_batch = 10;
+    options.max_backoff = absl::Milliseconds(20);
+    return options;
+  }
+
+  policy::FakePolicyStore policies_;
+  FakeRatingStore store_;
+  FakeRatingClient client_;
+  RatingRunner runner_{&store_, &policies_, &client_, nullptr, Options()};
+};
+
+TEST_F(RatingRunnerTest, RatesEveryAccountAndPublishesItsTier) {
+  Queue();
+  runner_.Start();
+  ASSERT_TRUE(WaitFor([&] { return State() == v1::RUN_STATE_SUCCEEDED; })) << State();
+  const FakeRatingStore::Data data = store_.Snapshot();
+  const v1::RatingRun& run = data.runs.at(1).stored.run;
+  EXPECT_EQ(run.accounts_total(), kAccounts);
+  EXPECT_EQ(run.accounts_processed(), kAccounts);
+  EXPECT_EQ(run.accounts_published(), kAccounts);
+  const v1::TierCounts& t = run.tier_counts();
+  EXPECT_EQ(t.a() + t.b() + t.c() + t.d(), kAccounts);
+  ASSERT_EQ(data.ratings.at(1).size(), static_cast<size_t>(kAccounts));
+  // The best account (the most profit) ranks first, in the best tier given.
+  const RatingRow& best = data.ratings.at(1).at(kAccounts);
+  EXPECT_EQ(best.rank, 1);
+  for (const auto& [id, row] : data.ratings.at(1)) EXPECT_GE(row.tier, best.tier) << id;
+  EXPECT_EQ(best.value_minor, kAccounts * 400);
+  EXPECT_EQ(best.movement, v1::MOVEMENT_NEW);
+  // The version the run used is frozen.
+  EXPECT_TRUE(policies_.Snapshot().policies.at(1).versions.at(0).policy.used());
+  const std::map<std::string, int> published = PublishedAccounts();
+  EXPECT_EQ(published.size(), static_cast<size_t>(kAccounts));
+}
+
+TEST_F(RatingRunnerTest, PublishingWaitsForTheAccountServiceAndPublishesEachTierOnce) {
+  client_.SetAccountServiceDown(true);
+  Queue();
+  runner_.Start();
+  // Rated, then refused: the run holds its lease and keeps trying.
+  ASSERT_TRUE(WaitFor([&] { return client_.publish_attempts() >= 3; }));
+  EXPECT_EQ(State(), v1::RUN_STATE_PUBLISHING);
+  EXPECT_TRUE(client_.published().empty());
+  EXPECT_EQ(store_.Snapshot().runs.at(1).stored.run.accounts_published(), 0);
+
+  client_.SetAccountServiceDown(false);
+  ASSERT_TRUE(WaitFor([&] { return State() == v1::RUN_STATE_SUCCEEDED; })) << State();
+  const std::map<std::string, int> published = PublishedAccounts();
+  EXPECT_EQ(published.size(), static_cast<size_t>(kAccounts));
+  for (const auto& [account, times] : published) EXPECT_EQ(times, 1) << account;
+  EXPECT_EQ(client_.published().size(), 3u);  // batches of 10
+  EXPECT_EQ(store_.Snapshot().runs.at(1).stored.run.accounts_published(), kAccounts);
+}
+
+TEST_F(RatingRunnerTest, APolicyThatCannotRateFailsTheRunWithoutPublishing) {
+  v1::ScoringPolicy broken;
+  v1::CriterionWeight* c = broken.add_criteria();
+  c->set_criterion(v1::CRITERION_REVENUE);
+  c->set_weight(10);  // weights must add up to 100
+  c->set_full_marks_at(1000);
+  ASSERT_TRUE(policies_
+                  .Transact("breaking policy",
+                            [&](policy::PolicyTx& tx) {
+                              return tx.RewriteVersion(1, 1, broken, absl::UnixEpoch());
+                            })
+                  .ok());
+  Queue();
+  runner_.Start();
+  ASSERT_TRUE(WaitFor([&] { return State() == v1::RUN_STATE_FAILED; })) << State();
+  EXPECT_FALSE(store_.Snapshot().runs.at(1).stored.run.error().empty());
+  EXPECT_EQ(client_.publish_attempts(), 0);
+}
+
+}  // namespace
+}  // namespace kam::scoring::rating

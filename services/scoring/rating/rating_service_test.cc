@@ -1,0 +1,122 @@
+// RatingService against the fake stores: idempotent StartRatingRun (the
+// retry answers before anything else), cancelling, reading a run's ratings
+// only once it has rated, and a database that is down.
+#include "services/scoring/rating/rating_service.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+#include "services/scoring/handler_testing.h"
+#include "services/scoring/policy/fake_policy_store.h"
+#include "services/scoring/rating/fake_rating_store.h"
+
+namespace kam::scoring::rating {
+namespace {
+
+class RatingServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    v1::ScoringPolicy settings;
+    settings.set_display_name("Yearly");
+    ASSERT_EQ(policies_.PutPolicy(settings), 1);
+  }
+
+  absl::StatusOr<v1::RatingRun> Start(const std::string& request_id, int64_t as_of_seconds) {
+    v1::StartRatingRunRequest request;
+    request.set_policy("policies/1");
+    request.set_request_id(request_id);
+    request.mutable_as_of()->set_seconds(as_of_seconds);
+    return Answer(service_, &RatingService::StartRatingRun, request);
+  }
+
+  size_t StoredRuns() const { return store_.Snapshot().runs.size(); }
+
+  policy::FakePolicyStore policies_;
+  FakeRatingStore store_;
+  int wakes_ = 0;
+  RatingService service_{&store_, &policies_, [this] { ++wakes_; }};
+};
+
+constexpr int64_t kNewYear = 1767225600;  // 2026-01-01T00:00:00Z
+
+TEST_F(RatingServiceTest, StartThenRetryThenReuseTheRequestId) {
+  absl::StatusOr<v1::RatingRun> first = Start("run-1", kNewYear);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->name(), "ratingRuns/1");
+  EXPECT_EQ(first->policy(), "policies/1");
+  EXPECT_EQ(first->policy_version(), 1);
+  EXPECT_EQ(first->state(), v1::RUN_STATE_QUEUED);
+  EXPECT_EQ(first->actor(), "tester");
+  EXPECT_EQ(first->period_start().seconds(), kNewYear - 365 * 86400);
+  EXPECT_EQ(wakes_, 1);
+  // The version a queued run is to use is frozen at once.
+  EXPECT_TRUE(policies_.Snapshot().policies.at(1).versions.at(0).policy.used());
+
+  // The retry answers the first run; nothing is written, the runner is not
+  // woken again.
+  absl::StatusOr<v1::RatingRun> retry = Start("run-1", kNewYear);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->SerializeAsString(), first->SerializeAsString());
+  EXPECT_EQ(StoredRuns(), 1u);
+  EXPECT_EQ(wakes_, 1);
+
+  absl::StatusOr<v1::RatingRun> reused = Start("run-1", kNewYear - 86400);
+  EXPECT_EQ(reused.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(reused.status().message(),
+            "request_id \"run-1\" was already used by a different StartRatingRun request");
+  EXPECT_EQ(StoredRuns(), 1u);
+}
+
+TEST_F(RatingServiceTest, TheRetryAnswersEvenWhenThePolicyIsGone) {
+  ASSERT_TRUE(Start("run-1", kNewYear).ok());
+  // A retry is answered from the run alone: it does not read the policy.
+  policy::FakePolicyStore empty;
+  RatingService service(&store_, &empty, nullptr);
+  v1::StartRatingRunRequest request;
+  request.set_policy("policies/1");
+  request.set_request_id("run-1");
+  request.mutable_as_of()->set_seconds(kNewYear);
+  absl::StatusOr<v1::RatingRun> retry = Answer(service, &RatingService::StartRatingRun, request);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->name(), "ratingRuns/1");
+  request.set_request_id("run-2");
+  EXPECT_EQ(Answer(service, &RatingService::StartRatingRun, request).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(RatingServiceTest, ADatabaseThatIsDownIsUnavailableAndWritesNothing) {
+  store_.SetDown(true);
+  EXPECT_EQ(Start("run-1", kNewYear).status().code(), absl::StatusCode::kUnavailable);
+  store_.SetDown(false);
+  policies_.SetDown(true);
+  EXPECT_EQ(Start("run-1", kNewYear).status().code(), absl::StatusCode::kUnavailable);
+  policies_.SetDown(false);
+  EXPECT_EQ(StoredRuns(), 0u);
+  EXPECT_EQ(wakes_, 0);
+}
+
+TEST_F(RatingServiceTest, CancelAQueuedRunAndReadOnlyRatedRuns) {
+  ASSERT_TRUE(Start("run-1", kNewYear).ok());
+  v1::GetAccountRatingRequest get;
+  get.set_name("ratingRuns/1/ratings/7");
+  absl::StatusOr<v1::AccountRating> unrated =
+      Answer(service_, &RatingService::GetAccountRating, get);
+  EXPECT_EQ(unrated.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(unrated.status().message(), "ratingRuns/1 has not finished rating (RUN_STATE_QUEUED)");
+
+  v1::CancelRatingRunRequest cancel;
+  cancel.set_name("ratingRuns/1");
+  absl::StatusOr<v1::RatingRun> cancelled =
+      Answer(service_, &RatingService::CancelRatingRun, cancel);
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  EXPECT_EQ(cancelled->state(), v1::RUN_STATE_CANCELLED);
+  EXPECT_EQ(store_.Snapshot().runs.at(1).stored.run.state(), v1::RUN_STATE_CANCELLED);
+
+  v1::GetRatingRunRequest bad;
+  bad.set_name("ratingRuns/x");
+  EXPECT_EQ(Answer(service_, &RatingService::GetRatingRun, bad).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace kam::scoring::rating

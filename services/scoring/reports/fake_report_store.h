@@ -1,0 +1,37 @@
+// An in-memory ReportStore for unit tests of the report handlers: the
+// figures a test puts in for a run, and SetDown() for a database that is
+// down.
+#ifndef KAM_SERVICES_SCORING_REPORTS_FAKE_REPORT_STORE_H_
+#define KAM_SERVICES_SCORING_REPORTS_FAKE_REPORT_STORE_H_
+
+#include <map>
+#include <vector>
+
+#include "services/scoring/fake_database.h"
+#include "services/scoring/reports/report_store.h"
+
+namespace kam::scoring::reports {
+
+class FakeReportStore final : public ReportStore {
+ public:
+  struct Data {
+    std::map<int64_t, RunTierTotals> totals;  // by run
+  };
+
+  void SetDown(bool down) { db_.SetDown(down); }
+  void PutTotals(int64_t run_id, const RunTierTotals& totals);
+
+  absl::StatusOr<RunTierTotals> TierTotals(int64_t run_id) override;
+  // UNIMPLEMENTED.
+  absl::StatusOr<std::vector<int64_t>> TopValueSums(int64_t run_id,
+                                                    const std::vector<int64_t>& counts) override;
+  // UNIMPLEMENTED.
+  absl::StatusOr<rules::MovementMatrix> MovementBetween(int64_t from_run, int64_t to_run) override;
+
+ private:
+  FakeDatabase<Data> db_;
+};
+
+}  // namespace kam::scoring::reports
+
+#endif  // KAM_SERVICES_SCORING_REPORTS_FAKE_REPORT_STORE_H_

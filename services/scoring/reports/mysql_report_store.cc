@@ -1,0 +1,176 @@
+// ReportStore over MariaDB: aggregate queries over
+// kam_scoring.account_ratings. Made by NewMySqlReportStore (mysql_stores.h).
+#include <algorithm>
+#include <memory>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/db/transaction.h"
+#include "services/scoring/mysql_stores.h"
+
+namespace kam::scoring {
+namespace reports {
+namespace {
+
+using common::SqlConnection;
+using common::SqlValue;
+using rules::kTierCount;
+using rules::MovementMatrix;
+using rules::Tier;
+using rules::TierName;
+using rules::TierTotal;
+
+// SUM over BIGINT is DECIMAL in MariaDB (exact, wider than int64): read it as
+// text and refuse what int64 cannot hold rather than wrap it.
+absl::StatusOr<int64_t> ReadSum(sql::ResultSet& rs, int column, absl::string_view what) {
+  const sql::SQLString text = rs.getString(column);
+  if (rs.wasNull()) return 0;
+  int64_t value = 0;
+  if (!absl::SimpleAtoi(absl::string_view(text.c_str(), text.length()), &value)) {
+    return absl::OutOfRangeError(absl::StrCat(what, " does not fit a signed 64-bit integer"));
+  }
+  return value;
+}
+
+absl::Status BadTier(int tier) {
+  return absl::InternalError(absl::StrCat("a stored rating has tier ", tier));
+}
+
+class MySqlReportStore final : public ReportStore {
+ public:
+  explicit MySqlReportStore(common::ConnectionPool* pool) : pool_(pool) {}
+
+  absl::StatusOr<RunTierTotals> TierTotals(int64_t run_id) override {
+    RunTierTotals totals;
+    absl::Status status = common::WithConnection(*pool_, "summing ratings", [&](SqlConnection& c) {
+      auto rs = c.Query(
+          "SELECT tier, COUNT(*), SUM(value_minor), SUM(clv_minor) FROM account_ratings "
+          "WHERE run_id = ? GROUP BY tier",
+          run_id);
+      while (rs->next()) {
+        const int tier = rs->getInt(1);
+        if (tier < 1 || tier > kTierCount) return BadTier(tier);
+        const std::string name(TierName(static_cast<Tier>(tier)));
+        TierTotal& t = totals.value[tier - 1];
+        t.count = rs->getInt64(2);
+        absl::StatusOr<int64_t> value =
+            ReadSum(*rs, 3, absl::StrCat("the total value of tier ", name));
+        if (!value.ok()) return value.status();
+        t.total_value = *value;
+        absl::StatusOr<int64_t> clv =
+            ReadSum(*rs, 4, absl::StrCat("the customer equity of tier ", name));
+        if (!clv.ok()) return clv.status();
+        totals.clv[tier - 1] = *clv;
+      }
+      rs.reset();
+      auto currencies = c.Query(
+          "SELECT COUNT(DISTINCT currency), MIN(currency) FROM account_ratings "
+          "WHERE run_id = ? AND currency <> ''",
+          run_id);
+      if (currencies->next() && currencies->getInt64(1) == 1) {
+        totals.currency = currencies->getString(2);
+      }
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    return totals;
+  }
+
+  absl::StatusOr<std::vector<int64_t>> TopValueSums(int64_t run_id,
+                                                    const std::vector<int64_t>& counts) override {
+    std::vector<int64_t> wanted;
+    for (int64_t count : counts) {
+      if (count > 0) wanted.push_back(count);
+    }
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+    absl::flat_hash_map<int64_t, int64_t> sum_at;
+    if (!wanted.empty()) {
+      // Ties in value are broken by account id only to make the row numbers
+      // definite; equal values give equal sums whichever comes first.
+      std::string in = "?";
+      for (size_t i = 1; i < wanted.size(); ++i) in.append(", ?");
+      std::vector<SqlValue> params = {run_id};
+      for (int64_t count : wanted) params.emplace_back(count);
+      absl::Status status =
+          common::WithConnection(*pool_, "summing top values", [&](SqlConnection& c) {
+            auto rs = c.Query(
+                absl::StrCat(
+                    "SELECT rn, cum FROM (SELECT ROW_NUMBER() OVER (ORDER BY value_minor "
+                    "DESC, account_id) AS rn, SUM(value_minor) OVER (ORDER BY value_minor DESC, "
+                    "account_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum "
+                    "FROM account_ratings WHERE run_id = ?) ranked WHERE rn IN (",
+                    in, ")"),
+                params);
+            while (rs->next()) {
+              const int64_t rn = rs->getInt64(1);
+              absl::StatusOr<int64_t> sum =
+                  ReadSum(*rs, 2, absl::StrCat("the value of the best ", rn, " accounts"));
+              if (!sum.ok()) return sum.status();
+              sum_at[rn] = *sum;
+            }
+            return absl::OkStatus();
+          });
+      if (!status.ok()) return status;
+    }
+    std::vector<int64_t> sums;
+    sums.reserve(counts.size());
+    for (int64_t count : counts) {
+      auto it = sum_at.find(count);
+      if (count > 0 && it == sum_at.end()) {
+        return absl::InternalError(absl::StrCat("the run has fewer than ", count, " ratings"));
+      }
+      sums.push_back(count > 0 ? it->second : 0);
+    }
+    return sums;
+  }
+
+  absl::StatusOr<MovementMatrix> MovementBetween(int64_t from_run, int64_t to_run) override {
+    MovementMatrix matrix{};
+    // Adds rows (from tier, to tier, count); a tier below its lowest or
+    // beyond D is an error.
+    auto add = [&](sql::ResultSet& rs, int lowest_from, int lowest_to) -> absl::Status {
+      while (rs.next()) {
+        const int from = rs.getInt(1);
+        const int to = rs.getInt(2);
+        if (from < lowest_from || from > kTierCount) return BadTier(from);
+        if (to < lowest_to || to > kTierCount) return BadTier(to);
+        matrix[from][to] = rs.getInt64(3);
+      }
+      return absl::OkStatus();
+    };
+    absl::Status status = common::WithConnection(*pool_, "comparing runs", [&](SqlConnection& c) {
+      // MariaDB has no FULL OUTER JOIN: accounts of the earlier run (with
+      // their later tier or 0), then those only the later run rated.
+      auto rs = c.Query(
+          "SELECT f.tier, COALESCE(t.tier, 0), COUNT(*) FROM account_ratings f "
+          "LEFT JOIN account_ratings t ON t.run_id = ? AND t.account_id = f.account_id "
+          "WHERE f.run_id = ? GROUP BY f.tier, COALESCE(t.tier, 0)",
+          to_run, from_run);
+      if (absl::Status s = add(*rs, 1, 0); !s.ok()) return s;
+      rs.reset();
+      auto only_later = c.Query(
+          "SELECT 0, t.tier, COUNT(*) FROM account_ratings t WHERE t.run_id = ? AND NOT EXISTS "
+          "(SELECT 1 FROM account_ratings f WHERE f.run_id = ? AND f.account_id = t.account_id) "
+          "GROUP BY t.tier",
+          to_run, from_run);
+      return add(*only_later, 0, 1);
+    });
+    if (!status.ok()) return status;
+    return matrix;
+  }
+
+ private:
+  common::ConnectionPool* pool_;
+};
+
+}  // namespace
+
+}  // namespace reports
+
+std::unique_ptr<reports::ReportStore> NewMySqlReportStore(common::ConnectionPool* pool) {
+  return std::make_unique<reports::MySqlReportStore>(pool);
+}
+
+}  // namespace kam::scoring

@@ -1,0 +1,51 @@
+// kam.scoring.v1.ReportService: the pyramid, the Pareto curve (data, words
+// and an SVG chart), customer equity and tier movement over finished rating
+// runs. The figures come from rules/reports.h over SQL aggregates
+// (report_store.h).
+#ifndef KAM_SERVICES_SCORING_REPORTS_REPORT_SERVICE_H_
+#define KAM_SERVICES_SCORING_REPORTS_REPORT_SERVICE_H_
+
+#include "absl/status/status.h"
+#include "common/server/grpc_server.h"
+#include "kam/scoring/v1/report.grpc.pb.h"
+#include "services/scoring/rating/rating_store.h"
+#include "services/scoring/reports/report_store.h"
+
+namespace kam::scoring::reports {
+
+class ReportService final {
+ public:
+  ReportService(rating::RatingStore* runs, ReportStore* reports) : runs_(runs), reports_(reports) {}
+
+  void Register(common::GrpcServer& server);
+
+  using Ctx = common::CallContext;
+  absl::Status GetPyramidReport(const Ctx&, const v1::GetPyramidReportRequest&, v1::PyramidReport*);
+  absl::Status GetParetoReport(const Ctx&, const v1::GetParetoReportRequest&, v1::ParetoReport*);
+  absl::Status GetCustomerEquity(const Ctx&, const v1::GetCustomerEquityRequest&,
+                                 v1::CustomerEquity*);
+  absl::Status CompareRatingRuns(const Ctx&, const v1::CompareRatingRunsRequest&,
+                                 v1::TierMovementReport*);
+
+ private:
+  // The id of the run named in `field`, which must exist (NOT_FOUND) and
+  // have SUCCEEDED (FAILED_PRECONDITION naming the run and its state: a
+  // report over a run still rating, publishing, failed or cancelled would
+  // describe tiers that never took effect).
+  absl::StatusOr<int64_t> SucceededRun(absl::string_view field, const std::string& name);
+  // The per-tier totals of that run.
+  absl::StatusOr<RunTierTotals> SucceededRunTotals(absl::string_view field,
+                                                   const std::string& name);
+
+  v1::ReportService::Service service_;
+  rating::RatingStore* runs_;
+  ReportStore* reports_;
+};
+
+// At most this many top shares per GetParetoReport (the curve is bounded:
+// one window query returns one row per point).
+inline constexpr int kMaxParetoShares = 100;
+
+}  // namespace kam::scoring::reports
+
+#endif  // KAM_SERVICES_SCORING_REPORTS_REPORT_SERVICE_H_

@@ -1,0 +1,320 @@
+#include "services/scoring/rules/account_rating.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/base/proto_time.h"
+#include "services/scoring/rules/clv.h"
+#include "services/scoring/rules/evidence_text.h"
+
+namespace kam::scoring::rules {
+namespace {
+
+using account::v1::AccountSnapshot;
+using interaction::v1::AccountFacts;
+// kam::scoring has a Tier of its own (tiering.h); here Tier is the API's.
+using ApiTier = account::v1::Tier;
+
+int64_t Profit(const AccountFacts& facts) {
+  return facts.gross_profit_minor() - facts.cost_to_serve_minor();
+}
+
+// high = 1, medium = 1/2, low = 0, anything else = nullopt.
+std::optional<double> Level(const AccountSnapshot& account, const char* label) {
+  auto it = account.labels().find(label);
+  if (it == account.labels().end()) return std::nullopt;
+  const std::string level = absl::AsciiStrToLower(it->second);
+  if (level == "high") return 1.0;
+  if (level == "medium") return 0.5;
+  if (level == "low") return 0.0;
+  return std::nullopt;
+}
+
+// Influence (docs/domain.md §1: "important influence ... on our business or
+// brand"): the label, else an industry leader counts as high.
+double Influence(const AccountSnapshot& account) {
+  if (std::optional<double> level = Level(account, "influence")) return *level;
+  switch (account.category()) {
+    case account::v1::ACCOUNT_CATEGORY_INDUSTRY: return 1.0;
+    case account::v1::ACCOUNT_CATEGORY_REGIONAL: return 0.5;
+    default: return 0.0;
+  }
+}
+
+// Reputation: the label, else finance's credit rating (§8).
+double Reputation(const AccountSnapshot& account) {
+  if (std::optional<double> level = Level(account, "reputation")) return *level;
+  switch (account.credit_risk_level()) {
+    case account::v1::CREDIT_RISK_LEVEL_LOW: return 1.0;
+    case account::v1::CREDIT_RISK_LEVEL_MEDIUM: return 0.5;
+    case account::v1::CREDIT_RISK_LEVEL_HIGH: return 0.0;
+    default: return 0.5;
+  }
+}
+
+// One criterion's figure and the share (0..1) of its weight it earns.
+struct CriterionResult {
+  double figure = 0;
+  double earned = 0;
+  std::string evidence;
+};
+
+CriterionResult Evaluate(const v1::CriterionWeight& c, const AccountSnapshot& account,
+                         const AccountFacts& facts) {
+  const double full = static_cast<double>(c.full_marks_at());
+  auto linear = [full](double figure) { return std::clamp(figure / full, 0.0, 1.0); };
+  CriterionResult r;
+  // An amount against the amount that earns full marks.
+  auto amount = [&](absl::string_view what, int64_t minor) {
+    r.figure = static_cast<double>(minor);
+    r.earned = linear(r.figure);
+    r.evidence = absl::StrCat(what, " ", GroupThousands(minor), " of full marks at ",
+                              GroupThousands(c.full_marks_at()));
+  };
+  switch (c.criterion()) {
+    case v1::CRITERION_CONTRACT_VOLUME: amount("orders", facts.order_amount_minor()); break;
+    case v1::CRITERION_UNIT_PRICE:
+      amount("average order",
+             facts.order_count() > 0 ? facts.order_amount_minor() / facts.order_count() : 0);
+      break;
+    case v1::CRITERION_REVENUE: amount("revenue", facts.revenue_minor()); break;
+    case v1::CRITERION_COLLECTION_RATE:
+      if (facts.collectible_minor() > 0) {
+        r.figure = 10000.0 * static_cast<double>(facts.collected_minor()) /
+                   static_cast<double>(facts.collectible_minor());
+        r.earned = linear(r.figure);
+        r.evidence = absl::StrCat("collected ", GroupThousands(facts.collected_minor()), " of ",
+                                  GroupThousands(facts.collectible_minor()), " due");
+      } else {
+        r.evidence = "nothing fell due in the period";
+      }
+      break;
+    case v1::CRITERION_PROFIT: amount("profit after cost to serve", Profit(facts)); break;
+    case v1::CRITERION_QUALITY_LOSSES: {
+      const int64_t losses = int64_t{facts.complaint_count()} + facts.sla_breach_count();
+      r.figure = static_cast<double>(losses);
+      r.earned = 1.0 - linear(r.figure);
+      r.evidence =
+          absl::StrCat(facts.complaint_count(), " complaints and ", facts.sla_breach_count(),
+                       " SLA breaches; all points lost at ", c.full_marks_at());
+      break;
+    }
+    case v1::CRITERION_INFLUENCE:
+      r.earned = r.figure = Influence(account);
+      r.evidence = "industry influence (label \"influence\", else the category)";
+      break;
+    case v1::CRITERION_REPUTATION:
+      r.earned = r.figure = Reputation(account);
+      r.evidence = "business reputation (label \"reputation\", else the credit rating)";
+      break;
+    default: break;
+  }
+  return r;
+}
+
+int32_t DaysBetween(const google::protobuf::Timestamp& earlier, absl::Time later) {
+  const absl::Duration gap = later - common::FromProtoTimestamp(earlier);
+  return static_cast<int32_t>(std::max<int64_t>(0, absl::ToInt64Hours(gap) / 24));
+}
+
+// Average on the 1-5 scale in hundredths (the risk rules' unit).
+CsatFigure Csat(int32_t count, int64_t sum) {
+  CsatFigure csat;
+  if (count <= 0) return csat;
+  csat.survey_count = count;
+  csat.average_hundredths =
+      static_cast<int32_t>(std::clamp<int64_t>((sum * 100 + count / 2) / count, 100, 500));
+  return csat;
+}
+
+int TierIndex(ApiTier tier) {
+  return tier >= account::v1::TIER_A && tier <= account::v1::TIER_D ? static_cast<int>(tier) : 0;
+}
+
+}  // namespace
+
+const AccountFacts& NoFacts() {
+  static const AccountFacts* none = new AccountFacts();
+  return *none;
+}
+
+int64_t ValueOf(const RatingSettings& settings, const AccountFacts& facts) {
+  return settings.value_measure == v1::VALUE_MEASURE_REVENUE ? facts.revenue_minor()
+                                                             : Profit(facts);
+}
+
+ValueScore ScoreOf(const RatingSettings& settings, const AccountSnapshot& account,
+                   const AccountFacts& facts) {
+  ValueScore out;
+  double total = 0;
+  for (const v1::CriterionWeight& c : settings.criteria) {
+    CriterionResult r = Evaluate(c, account, facts);
+    const double points = c.weight() * r.earned;
+    total += points;
+    v1::ScoreFactor& factor = out.factors.emplace_back();
+    factor.set_id(std::string(absl::string_view(v1::Criterion_Name(c.criterion())).substr(10)));
+    factor.set_points(points);
+    factor.set_figure(r.figure);
+    factor.set_threshold(static_cast<double>(c.full_marks_at()));
+    factor.set_evidence(std::move(r.evidence));
+  }
+  std::stable_sort(
+      out.factors.begin(), out.factors.end(),
+      [](const v1::ScoreFactor& a, const v1::ScoreFactor& b) { return a.points() > b.points(); });
+  out.score = static_cast<int32_t>(std::lround(std::clamp(total, 0.0, 100.0) * 100));
+  return out;
+}
+
+int64_t RankingKey(const RatingSettings& settings, int64_t value, int32_t score) {
+  return settings.rank_by == v1::RANK_BY_SCORE ? score : value;
+}
+
+std::string SegmentOf(const RatingSettings& settings, const AccountSnapshot& account) {
+  switch (settings.segment_by) {
+    case v1::SEGMENT_BY_INDUSTRY: return account.industry();
+    case v1::SEGMENT_BY_REGION: return account.region();
+    default: return "";
+  }
+}
+
+AccountSignals SignalsOf(const RatingSettings& settings, const AccountSnapshot& account,
+                         const AccountFacts& facts, ApiTier tier, absl::Time as_of) {
+  AccountSignals s;
+  s.revenue_minor = facts.revenue_minor();
+  if (facts.previous_revenue_minor() > 0) s.previous_revenue_minor = facts.previous_revenue_minor();
+  s.product_lines_lost = std::max(0, account.business_churn_events_in_window());
+  s.complaint_count = std::max(0, facts.complaint_count());
+  s.sla_breach_count = std::max(0, facts.sla_breach_count());
+  s.receivables_minor = std::max<int64_t>(0, facts.receivables_minor());
+  s.overdue_minor = std::clamp<int64_t>(facts.overdue_minor(), 0, s.receivables_minor);
+  s.overdue_90_minor = std::clamp<int64_t>(facts.overdue_90_plus_minor(), 0, s.overdue_minor);
+  s.csat = Csat(facts.csat_count(), facts.csat_score_sum());
+  s.previous_csat = Csat(facts.previous_csat_count(), facts.previous_csat_score_sum());
+  if (facts.nps_count() > 0) {
+    s.nps = static_cast<int32_t>(std::clamp<int64_t>(
+        (int64_t{facts.nps_promoters()} - facts.nps_detractors()) * 100 / facts.nps_count(), -100,
+        100));
+  }
+  if (facts.has_last_account_manager_contact_time()) {
+    s.days_since_manager_contact = DaysBetween(facts.last_account_manager_contact_time(), as_of);
+  }
+  if (facts.has_last_executive_contact_time()) {
+    s.days_since_executive_contact = DaysBetween(facts.last_executive_contact_time(), as_of);
+  }
+  const int index = TierIndex(tier);
+  s.manager_cadence_days = settings.manager_cadence_days[index];
+  s.executive_cadence_days = settings.executive_cadence_days[index];
+  s.manager_handovers_12m = std::max(0, account.handovers_in_window());
+  s.live_contact_count = std::max(0, account.contact_count());
+  s.stage = account.stage();
+  s.lifecycle = account.state() == account::v1::LIFECYCLE_STATE_UNSPECIFIED
+                    ? account::v1::LIFECYCLE_STATE_ACTIVE
+                    : account.state();
+  return s;
+}
+
+int64_t ClvOf(const RatingSettings& settings, const AccountFacts& facts, ApiTier tier) {
+  ClvInput input;
+  // The period's profit made yearly (docs/domain.md §3 counts profit a year).
+  const __int128 yearly = static_cast<__int128>(Profit(facts)) * 365 / settings.period_days;
+  input.yearly_profit_minor = static_cast<int64_t>(std::clamp<__int128>(
+      yearly, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max()));
+  input.yearly_churn_rate_bp = settings.churn_rate_bp[TierIndex(tier)];
+  input.acquisition_cost_minor = settings.acquisition_cost_minor;
+  input.yearly_retention_cost_minor = settings.yearly_retention_cost_minor;
+  input.yearly_discount_rate_bp = settings.discount_rate_bp;
+  absl::StatusOr<int64_t> clv = ComputeClv(input);
+  if (clv.ok()) return *clv;
+  return input.yearly_profit_minor >= 0 ? std::numeric_limits<int64_t>::max()
+                                        : std::numeric_limits<int64_t>::min();
+}
+
+v1::Movement MovementOf(ApiTier previous, ApiTier current) {
+  if (TierIndex(previous) == 0) return v1::MOVEMENT_NEW;
+  // A is 1: a smaller number is a better tier.
+  if (current < previous) return v1::MOVEMENT_PROMOTED;
+  if (current > previous) return v1::MOVEMENT_DEMOTED;
+  return v1::MOVEMENT_UNCHANGED;
+}
+
+v1::ExplainedScore ToExplainedScore(const ExplainedScore& score) {
+  v1::ExplainedScore out;
+  out.set_score(score.value);
+  for (const Factor& factor : score.Top(3)) {
+    v1::ScoreFactor* f = out.add_top_factors();
+    f->set_id(std::string(FactorName(factor.id)));
+    f->set_points(factor.points);
+    f->set_figure(static_cast<double>(factor.figure));
+    f->set_threshold(static_cast<double>(factor.threshold));
+    f->set_evidence(factor.evidence);
+  }
+  return out;
+}
+
+AccountRunResult RunResultOf(const RatingRow& rating) {
+  AccountRunResult result;
+  result.account_id = rating.account_id;
+  result.tier = rating.tier;
+  result.churn_risk = rating.churn_risk;
+  result.sla_breach_count = rating.sla_breaches;
+  result.receivables_minor = rating.receivables_minor;
+  // A stored rating is clamped already; one read back is checked again.
+  result.overdue_minor = std::min(rating.overdue_minor, rating.receivables_minor);
+  return result;
+}
+
+absl::StatusOr<AccountRater> AccountRater::Create(const v1::ScoringPolicy& policy) {
+  absl::StatusOr<RatingSettings> settings = ToRatingSettings(policy);
+  if (!settings.ok()) return settings.status();
+  absl::StatusOr<RiskScorer> scorer = RiskScorer::Create(settings->risk);
+  if (!scorer.ok()) return scorer.status();
+  absl::StatusOr<AlertDetector> detector = AlertDetector::Create(settings->alerts);
+  if (!detector.ok()) return detector.status();
+  return AccountRater(*std::move(settings), *std::move(scorer), *std::move(detector));
+}
+
+AccountValue AccountRater::RankingEntry(int64_t account_id, const AccountSnapshot& account,
+                                        const AccountFacts& facts) const {
+  const int64_t value = ValueOf(settings_, facts);
+  const int32_t score =
+      settings_.rank_by == v1::RANK_BY_SCORE ? ScoreOf(settings_, account, facts).score : 0;
+  return {account_id, RankingKey(settings_, value, score), SegmentOf(settings_, account)};
+}
+
+absl::Status AccountRater::Rate(const AccountSnapshot& account, const AccountFacts& facts,
+                                const TierAssignment& assignment, absl::Time as_of,
+                                RatingRow* out) const {
+  const ApiTier tier = static_cast<ApiTier>(assignment.tier);
+  RatingRow& row = *out;
+  row.account_id = assignment.account_id;
+  row.currency = facts.currency_code().empty() ? account.currency_code() : facts.currency_code();
+  row.value_minor = ValueOf(settings_, facts);
+  ValueScore score = ScoreOf(settings_, account, facts);
+  row.value_score = score.score;
+  row.segment = SegmentOf(settings_, account);
+  row.rank = assignment.rank;
+  row.tier = tier;
+  row.previous_tier = account.tier();
+  row.movement = MovementOf(account.tier(), tier);
+  row.key_account = detector_.IsKeyTier(tier);
+  row.clv_minor = ClvOf(settings_, facts, tier);
+  const AccountSignals signals = SignalsOf(settings_, account, facts, tier, as_of);
+  AccountRiskHealth risk_health;
+  if (absl::Status s = scorer_.Evaluate(signals, &risk_health); !s.ok()) return s;
+  row.churn_risk = risk_health.risk.value;
+  row.health = risk_health.health.value;
+  row.sla_breaches = signals.sla_breach_count;
+  row.receivables_minor = signals.receivables_minor;
+  row.overdue_minor = signals.overdue_minor;
+  v1::AccountRating details;
+  for (v1::ScoreFactor& factor : score.factors) *details.add_value_factors() = std::move(factor);
+  *details.mutable_churn_risk() = ToExplainedScore(risk_health.risk);
+  *details.mutable_health() = ToExplainedScore(risk_health.health);
+  row.details = details.SerializeAsString();
+  return absl::OkStatus();
+}
+
+}  // namespace kam::scoring::rules

@@ -1,0 +1,139 @@
+// One account's rating from what the other services know about it: the
+// account service's snapshot and the interaction service's facts for the
+// period. Pure: no I/O. A run builds one AccountRater from its policy
+// version and calls it once per account per pass; the pieces it is made of
+// (value, score, segment, signals, CLV, movement) are below it.
+#ifndef KAM_SERVICES_SCORING_RULES_ACCOUNT_RATING_H_
+#define KAM_SERVICES_SCORING_RULES_ACCOUNT_RATING_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "kam/account/v1/account.pb.h"
+#include "kam/interaction/v1/facts.pb.h"
+#include "kam/scoring/v1/rating.pb.h"
+#include "services/scoring/rules/alerts.h"
+#include "services/scoring/rules/policy_settings.h"
+#include "services/scoring/rules/risk.h"
+#include "services/scoring/rules/tiering.h"
+
+namespace kam::scoring::rules {
+
+// The facts of an account with no record in the interaction service.
+const interaction::v1::AccountFacts& NoFacts();
+
+// One account's rating in a run: what a run stores per account (the rating
+// store's row) and what GetAccountRating shows.
+struct RatingRow {
+  int64_t account_id = 0;
+  // Value: the measure (in the account's currency), the weighted score
+  // (0..10000) and the customer lifetime value.
+  std::string currency;
+  int64_t value_minor = 0;
+  int32_t value_score = 0;
+  int64_t clv_minor = 0;
+  // Tier: the rank in its ranking (all accounts, or its segment), the tier
+  // given, the tier held before and the movement between them.
+  std::string segment;
+  int64_t rank = 0;
+  account::v1::Tier tier = account::v1::TIER_UNSPECIFIED;
+  account::v1::Tier previous_tier = account::v1::TIER_UNSPECIFIED;
+  v1::Movement movement = v1::MOVEMENT_UNSPECIFIED;
+  bool key_account = false;
+  // Risk: churn risk and health (0..100) and the figures the alert rules
+  // compare between runs.
+  int churn_risk = 0;
+  int health = 0;
+  int32_t sla_breaches = 0;
+  int64_t receivables_minor = 0;
+  int64_t overdue_minor = 0;
+  // The explanations: an AccountRating with value_factors, churn_risk and
+  // health filled in, serialized.
+  std::string details;
+};
+
+// What the alert rules compare between two runs (alerts.h) of a rating.
+AccountRunResult RunResultOf(const RatingRow& rating);
+
+// Rates the accounts of one run under one policy version. Immutable once
+// made: cheap to share between calls, thread-safe.
+class AccountRater {
+ public:
+  // INVALID_ARGUMENT when the policy's settings are not valid (the error of
+  // ToRatingSettings, RiskScorer::Create or AlertDetector::Create).
+  static absl::StatusOr<AccountRater> Create(const v1::ScoringPolicy& policy);
+
+  const RatingSettings& settings() const { return settings_; }
+  // The policy's alert rules (key tiers included).
+  const AlertDetector& alerts() const { return detector_; }
+
+  // Pass 1: what tiering ranks account `account_id` by (its value, or its
+  // score when the policy ranks by score) and its segment.
+  AccountValue RankingEntry(int64_t account_id, const account::v1::AccountSnapshot& account,
+                            const interaction::v1::AccountFacts& facts) const;
+
+  // Pass 2: the full rating of the account tiering gave `assignment` (value
+  // and score with their factors, CLV, churn risk and health with theirs,
+  // movement from the tier it holds, key-account flag), into `*out`.
+  // INVALID_ARGUMENT as RiskScorer::Evaluate; `*out` is then unspecified.
+  absl::Status Rate(const account::v1::AccountSnapshot& account,
+                    const interaction::v1::AccountFacts& facts, const TierAssignment& assignment,
+                    absl::Time as_of, RatingRow* out) const;
+
+ private:
+  AccountRater(RatingSettings settings, RiskScorer scorer, AlertDetector detector)
+      : settings_(std::move(settings)),
+        scorer_(std::move(scorer)),
+        detector_(std::move(detector)) {}
+
+  RatingSettings settings_;
+  RiskScorer scorer_;
+  AlertDetector detector_;
+};
+
+// The value measure (minor units): revenue, or gross profit minus cost to
+// serve (docs/domain.md §1).
+int64_t ValueOf(const RatingSettings& settings, const interaction::v1::AccountFacts& facts);
+
+// The weighted value score, 0..10000 (hundredths of a point), and the
+// criteria that made it, largest first.
+struct ValueScore {
+  int32_t score = 0;
+  std::vector<v1::ScoreFactor> factors;
+};
+ValueScore ScoreOf(const RatingSettings& settings, const account::v1::AccountSnapshot& account,
+                   const interaction::v1::AccountFacts& facts);
+
+// What tiering ranks: the value or the score.
+int64_t RankingKey(const RatingSettings& settings, int64_t value, int32_t score);
+
+// The segment an account is ranked in ("" when the policy does not segment).
+std::string SegmentOf(const RatingSettings& settings, const account::v1::AccountSnapshot& account);
+
+// The churn-risk signals of an account: facts, snapshot and the cadence of
+// the tier it is getting. Inconsistent figures are clamped into the ranges
+// the risk rules require (a rating run never fails on one account's data).
+AccountSignals SignalsOf(const RatingSettings& settings,
+                         const account::v1::AccountSnapshot& account,
+                         const interaction::v1::AccountFacts& facts, account::v1::Tier tier,
+                         absl::Time as_of);
+
+// Customer lifetime value (docs/domain.md §3) from the period's profit made yearly
+// and the tier's churn rate; saturates at the int64 range.
+int64_t ClvOf(const RatingSettings& settings, const interaction::v1::AccountFacts& facts,
+              account::v1::Tier tier);
+
+// NEW / PROMOTED / DEMOTED / UNCHANGED from the tier held before to the new.
+v1::Movement MovementOf(account::v1::Tier previous, account::v1::Tier current);
+
+// A risk or health score as the API reports it: the score and its top three
+// factors.
+v1::ExplainedScore ToExplainedScore(const ExplainedScore& score);
+
+}  // namespace kam::scoring::rules
+
+#endif  // KAM_SERVICES_SCORING_RULES_ACCOUNT_RATING_H_

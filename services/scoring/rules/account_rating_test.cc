@@ -1,0 +1,207 @@
+// account_rating.h: the value measure, the weighted value score and its
+// factors, the ranking key, segments, movement and the key-account flag of
+// a policy's key tiers (alerts.h decides key tiers; here through a policy).
+#include "services/scoring/rules/account_rating.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+#include "services/scoring/rules/alerts.h"
+
+namespace kam::scoring::rules {
+namespace {
+
+using account::v1::AccountSnapshot;
+using interaction::v1::AccountFacts;
+
+RatingSettings SettingsOf(const v1::ScoringPolicy& policy) {
+  absl::StatusOr<RatingSettings> settings = ToRatingSettings(policy);
+  EXPECT_TRUE(settings.ok()) << settings.status();
+  return settings.ok() ? *settings : RatingSettings{};
+}
+
+v1::ScoringPolicy Policy() {
+  v1::ScoringPolicy policy;
+  policy.set_display_name("test");
+  return policy;
+}
+
+void AddCriterion(v1::ScoringPolicy* policy, v1::Criterion criterion, int32_t weight,
+                  int64_t full = 0) {
+  v1::CriterionWeight* c = policy->add_criteria();
+  c->set_criterion(criterion);
+  c->set_weight(weight);
+  c->set_full_marks_at(full);
+}
+
+AccountFacts Facts(int64_t revenue, int64_t gross_profit, int64_t cost_to_serve) {
+  AccountFacts facts;
+  facts.set_revenue_minor(revenue);
+  facts.set_gross_profit_minor(gross_profit);
+  facts.set_cost_to_serve_minor(cost_to_serve);
+  return facts;
+}
+
+TEST(ValueOf, ProfitAfterTheCostToServeByDefault) {
+  const AccountFacts facts = Facts(10000, 4000, 1500);
+  EXPECT_EQ(ValueOf(SettingsOf(Policy()), facts), 2500);
+  v1::ScoringPolicy revenue = Policy();
+  revenue.set_value_measure(v1::VALUE_MEASURE_REVENUE);
+  EXPECT_EQ(ValueOf(SettingsOf(revenue), facts), 10000);
+  // Serving it costs more than it earns: a negative value.
+  EXPECT_EQ(ValueOf(SettingsOf(Policy()), Facts(100, 50, 80)), -30);
+  EXPECT_EQ(ValueOf(SettingsOf(Policy()), NoFacts()), 0);
+}
+
+TEST(ScoreOf, NoCriteriaScoresZero) {
+  const ValueScore score = ScoreOf(SettingsOf(Policy()), AccountSnapshot(), Facts(1, 1, 0));
+  EXPECT_EQ(score.score, 0);
+  EXPECT_TRUE(score.factors.empty());
+}
+
+TEST(ScoreOf, WeightedCriteriaWithFactorsLargestFirst) {
+  v1::ScoringPolicy policy = Policy();
+  AddCriterion(&policy, v1::CRITERION_REVENUE, 40, 10000);     // 5000 of 10000: 20 points
+  AddCriterion(&policy, v1::CRITERION_PROFIT, 30, 1000);       // 2500 >= 1000: 30 points
+  AddCriterion(&policy, v1::CRITERION_QUALITY_LOSSES, 10, 4);  // 1 of 4 lost: 7.5 points
+  AddCriterion(&policy, v1::CRITERION_INFLUENCE, 20);          // medium: 10 points
+  const RatingSettings settings = SettingsOf(policy);
+  AccountFacts facts = Facts(5000, 4000, 1500);
+  facts.set_complaint_count(1);
+  AccountSnapshot account;
+  (*account.mutable_labels())["influence"] = "Medium";
+
+  const ValueScore score = ScoreOf(settings, account, facts);
+  EXPECT_EQ(score.score, 6750);  // 20 + 30 + 7.5 + 10 = 67.50 points
+  ASSERT_EQ(score.factors.size(), 4u);
+  EXPECT_EQ(score.factors[0].id(), "PROFIT");
+  EXPECT_DOUBLE_EQ(score.factors[0].points(), 30);
+  EXPECT_DOUBLE_EQ(score.factors[0].figure(), 2500);
+  EXPECT_DOUBLE_EQ(score.factors[0].threshold(), 1000);
+  EXPECT_EQ(score.factors[1].id(), "REVENUE");
+  EXPECT_DOUBLE_EQ(score.factors[1].points(), 20);
+  EXPECT_EQ(score.factors[1].evidence(), "revenue 5,000 of full marks at 10,000");
+  EXPECT_EQ(score.factors[2].id(), "INFLUENCE");
+  EXPECT_DOUBLE_EQ(score.factors[2].points(), 10);
+  EXPECT_EQ(score.factors[3].id(), "QUALITY_LOSSES");
+  EXPECT_DOUBLE_EQ(score.factors[3].points(), 7.5);
+  EXPECT_DOUBLE_EQ(score.factors[3].figure(), 1);
+}
+
+TEST(ScoreOf, FiguresAreClampedToTheirWeight) {
+  v1::ScoringPolicy policy = Policy();
+  AddCriterion(&policy, v1::CRITERION_PROFIT, 50, 1000);
+  AddCriterion(&policy, v1::CRITERION_QUALITY_LOSSES, 50, 2);
+  AccountFacts facts = Facts(0, 0, 500);  // profit -500: no points, never negative
+  facts.set_sla_breach_count(9);          // beyond full_marks_at: all points lost, no more
+  const ValueScore score = ScoreOf(SettingsOf(policy), AccountSnapshot(), facts);
+  EXPECT_EQ(score.score, 0);
+  AccountFacts rich = Facts(0, 1000000, 0);
+  EXPECT_EQ(ScoreOf(SettingsOf(policy), AccountSnapshot(), rich).score, 10000);
+}
+
+TEST(ScoreOf, UnitPriceAndCollectionRate) {
+  v1::ScoringPolicy policy = Policy();
+  AddCriterion(&policy, v1::CRITERION_UNIT_PRICE, 50, 1000);
+  AddCriterion(&policy, v1::CRITERION_COLLECTION_RATE, 50, 10000);
+  AccountFacts facts;
+  facts.set_order_count(4);
+  facts.set_order_amount_minor(2000);  // average 500: 25 points
+  facts.set_collectible_minor(1000);
+  facts.set_collected_minor(800);  // 8000 bp: 40 points
+  const ValueScore score = ScoreOf(SettingsOf(policy), AccountSnapshot(), facts);
+  EXPECT_EQ(score.score, 6500);
+  // Nothing fell due: no points for collection, and it says why.
+  const ValueScore none = ScoreOf(SettingsOf(policy), AccountSnapshot(), AccountFacts());
+  EXPECT_EQ(none.score, 0);
+  EXPECT_EQ(none.factors[1].evidence(), "nothing fell due in the period");
+}
+
+TEST(ScoreOf, InfluenceAndReputationWithoutLabels) {
+  v1::ScoringPolicy policy = Policy();
+  AddCriterion(&policy, v1::CRITERION_INFLUENCE, 50);
+  AddCriterion(&policy, v1::CRITERION_REPUTATION, 50);
+  const RatingSettings settings = SettingsOf(policy);
+  AccountSnapshot account;
+  account.set_category(account::v1::ACCOUNT_CATEGORY_INDUSTRY);
+  account.set_credit_risk_level(account::v1::CREDIT_RISK_LEVEL_HIGH);
+  EXPECT_EQ(ScoreOf(settings, account, AccountFacts()).score, 5000);
+  account.set_category(account::v1::ACCOUNT_CATEGORY_REGIONAL);
+  account.set_credit_risk_level(account::v1::CREDIT_RISK_LEVEL_LOW);
+  EXPECT_EQ(ScoreOf(settings, account, AccountFacts()).score, 7500);
+  // No credit rating: reputation counts as medium.
+  account.set_credit_risk_level(account::v1::CREDIT_RISK_LEVEL_UNSPECIFIED);
+  EXPECT_EQ(ScoreOf(settings, account, AccountFacts()).score, 5000);
+  // Labels win over the category and the credit rating.
+  (*account.mutable_labels())["influence"] = "low";
+  (*account.mutable_labels())["reputation"] = "HIGH";
+  EXPECT_EQ(ScoreOf(settings, account, AccountFacts()).score, 5000);
+}
+
+TEST(RankingKey, ValueOrScore) {
+  v1::ScoringPolicy policy = Policy();
+  EXPECT_EQ(RankingKey(SettingsOf(policy), 12345, 6700), 12345);
+  AddCriterion(&policy, v1::CRITERION_INFLUENCE, 100);
+  policy.set_rank_by(v1::RANK_BY_SCORE);
+  EXPECT_EQ(RankingKey(SettingsOf(policy), 12345, 6700), 6700);
+}
+
+TEST(SegmentOf, IndustryRegionOrNone) {
+  AccountSnapshot account;
+  account.set_industry("retail");
+  account.set_region("north");
+  v1::ScoringPolicy policy = Policy();
+  EXPECT_EQ(SegmentOf(SettingsOf(policy), account), "");
+  policy.mutable_tiering()->set_segment_by(v1::SEGMENT_BY_INDUSTRY);
+  EXPECT_EQ(SegmentOf(SettingsOf(policy), account), "retail");
+  policy.mutable_tiering()->set_segment_by(v1::SEGMENT_BY_REGION);
+  EXPECT_EQ(SegmentOf(SettingsOf(policy), account), "north");
+}
+
+TEST(MovementOf, NewPromotedDemotedUnchanged) {
+  using account::v1::TIER_A;
+  using account::v1::TIER_B;
+  using account::v1::TIER_D;
+  using account::v1::TIER_UNSPECIFIED;
+  EXPECT_EQ(MovementOf(TIER_UNSPECIFIED, TIER_A), v1::MOVEMENT_NEW);
+  EXPECT_EQ(MovementOf(TIER_UNSPECIFIED, TIER_D), v1::MOVEMENT_NEW);
+  EXPECT_EQ(MovementOf(static_cast<account::v1::Tier>(9), TIER_B), v1::MOVEMENT_NEW);
+  EXPECT_EQ(MovementOf(TIER_B, TIER_A), v1::MOVEMENT_PROMOTED);
+  EXPECT_EQ(MovementOf(TIER_D, TIER_B), v1::MOVEMENT_PROMOTED);
+  EXPECT_EQ(MovementOf(TIER_A, TIER_B), v1::MOVEMENT_DEMOTED);
+  EXPECT_EQ(MovementOf(TIER_B, TIER_D), v1::MOVEMENT_DEMOTED);
+  EXPECT_EQ(MovementOf(TIER_B, TIER_B), v1::MOVEMENT_UNCHANGED);
+}
+
+TEST(KeyAccount, ThePolicysKeyTiers) {
+  auto key = [](const v1::ScoringPolicy& policy, account::v1::Tier tier) {
+    absl::StatusOr<AlertDetector> detector = AlertDetector::Create(SettingsOf(policy).alerts);
+    EXPECT_TRUE(detector.ok()) << detector.status();
+    return detector.ok() && detector->IsKeyTier(tier);
+  };
+  v1::ScoringPolicy policy = Policy();  // empty: A and B
+  EXPECT_TRUE(key(policy, account::v1::TIER_A));
+  EXPECT_TRUE(key(policy, account::v1::TIER_B));
+  EXPECT_FALSE(key(policy, account::v1::TIER_C));
+  policy.add_key_tiers(account::v1::TIER_A);
+  policy.add_key_tiers(account::v1::TIER_C);
+  EXPECT_TRUE(key(policy, account::v1::TIER_A));
+  EXPECT_FALSE(key(policy, account::v1::TIER_B));
+  EXPECT_TRUE(key(policy, account::v1::TIER_C));
+  EXPECT_FALSE(key(policy, account::v1::TIER_D));
+}
+
+TEST(ClvOf, ProfitMadeYearlyAndTheTiersChurn) {
+  v1::ScoringPolicy policy = Policy();
+  policy.set_period_days(73);  // a fifth of a year
+  (*policy.mutable_clv()->mutable_churn_rate_bp_by_tier())["A"] = 2000;
+  const RatingSettings settings = SettingsOf(policy);
+  const AccountFacts facts = Facts(0, 1200, 200);  // 1000 in 73 days: 5000 a year
+  // Undiscounted, no costs: yearly profit / churn = 5000 / 0.2 (A), / 0.1 (default).
+  EXPECT_EQ(ClvOf(settings, facts, account::v1::TIER_A), 25000);
+  EXPECT_EQ(ClvOf(settings, facts, account::v1::TIER_B), 50000);
+  EXPECT_EQ(ClvOf(settings, facts, account::v1::TIER_UNSPECIFIED), 50000);
+}
+
+}  // namespace
+}  // namespace kam::scoring::rules

@@ -1,0 +1,297 @@
+#include "services/scoring/rules/tiering.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "common/api/validation.h"
+
+namespace kam::scoring::rules {
+namespace {
+
+constexpr int32_t kWholeBp = 10000;
+
+// --- Policy validation -----------------------------------------------------
+
+absl::Status CheckShareBp(const std::string& rule_field, absl::string_view name, int32_t value) {
+  if (value < 0 || value > kWholeBp) {
+    return common::InvalidField(
+        absl::StrCat(rule_field, ".", name),
+        absl::StrCat("must be from 0 to 10000 basis points (got ", value, ")"));
+  }
+  return absl::OkStatus();
+}
+
+// `later` must not be below `earlier`: the shares are cumulative.
+absl::Status CheckNotBelow(const std::string& rule_field, absl::string_view later_name,
+                           int32_t later, absl::string_view earlier_name, int32_t earlier) {
+  if (later < earlier) {
+    return common::InvalidField(
+        absl::StrCat(rule_field, ".", later_name),
+        absl::StrCat("must be at least ", earlier_name, " (", later, " < ", earlier, ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckPyramid(const std::string& field, const PyramidRule& rule) {
+  if (absl::Status s = CheckShareBp(field, "a_cumulative_bp", rule.a_cumulative_bp); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckShareBp(field, "b_cumulative_bp", rule.b_cumulative_bp); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckShareBp(field, "c_cumulative_bp", rule.c_cumulative_bp); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckNotBelow(field, "b_cumulative_bp", rule.b_cumulative_bp,
+                                     "a_cumulative_bp", rule.a_cumulative_bp);
+      !s.ok()) {
+    return s;
+  }
+  return CheckNotBelow(field, "c_cumulative_bp", rule.c_cumulative_bp, "b_cumulative_bp",
+                       rule.b_cumulative_bp);
+}
+
+// `lower` must not be above `higher`: a better tier needs at least as much.
+absl::Status CheckNotAbove(const std::string& rule_field, absl::string_view lower_name,
+                           int64_t lower, absl::string_view higher_name, int64_t higher) {
+  if (lower > higher) {
+    return common::InvalidField(
+        absl::StrCat(rule_field, ".", lower_name),
+        absl::StrCat("must be at most ", higher_name, " (", lower, " > ", higher, ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckThresholds(const std::string& field, const ThresholdRule& rule) {
+  if (absl::Status s =
+          CheckNotAbove(field, "b_min_value", rule.b_min_value, "a_min_value", rule.a_min_value);
+      !s.ok()) {
+    return s;
+  }
+  return CheckNotAbove(field, "c_min_value", rule.c_min_value, "b_min_value", rule.b_min_value);
+}
+
+absl::Status CheckRule(const std::string& field, const TierRule& rule) {
+  if (const auto* pyramid = std::get_if<PyramidRule>(&rule)) return CheckPyramid(field, *pyramid);
+  return CheckThresholds(field, std::get<ThresholdRule>(rule));
+}
+
+// --- Ranking ---------------------------------------------------------------
+
+// What the sort moves: the ranking keys and the input position. 24 bytes, so
+// a million accounts sort in well under a second without touching the
+// (larger, string-holding) input.
+struct Entry {
+  int64_t value;
+  int64_t account_id;
+  uint32_t segment;  // dense segment number; 0 for all when not by segment
+  uint32_t index;    // position in the input
+};
+
+// Segment first (to make each segment a contiguous run), then value
+// descending, then account id ascending (only for deterministic ranks).
+bool RanksBefore(const Entry& x, const Entry& y) {
+  if (x.segment != y.segment) return x.segment < y.segment;
+  if (x.value != y.value) return x.value > y.value;
+  return x.account_id < y.account_id;
+}
+
+// INVALID_ARGUMENT naming the first duplicated id. The common case (no
+// duplicate) costs one sort of the ids; positions are looked up only on error.
+absl::Status CheckUniqueIds(absl::Span<const AccountValue> accounts) {
+  std::vector<int64_t> ids;
+  ids.reserve(accounts.size());
+  for (const AccountValue& account : accounts) ids.push_back(account.account_id);
+  std::sort(ids.begin(), ids.end());
+  const auto duplicate = std::adjacent_find(ids.begin(), ids.end());
+  if (duplicate == ids.end()) return absl::OkStatus();
+
+  const int64_t id = *duplicate;
+  size_t first = accounts.size();
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    if (accounts[i].account_id != id) continue;
+    if (first == accounts.size()) {
+      first = i;
+      continue;
+    }
+    return common::InvalidField(
+        absl::StrCat("accounts[", i, "].account_id"),
+        absl::StrCat("duplicates accounts[", first, "].account_id (", id, ")"));
+  }
+  return absl::InternalError("duplicate account id not found again");  // unreachable
+}
+
+// Dense segment numbers and the rule for each number.
+struct Segments {
+  std::vector<uint32_t> of_account;      // segment number per input position
+  std::vector<const TierRule*> rule_of;  // rule per segment number
+};
+
+Segments NumberSegments(absl::Span<const AccountValue> accounts, const TieringPolicy& policy) {
+  Segments segments;
+  segments.of_account.resize(accounts.size(), 0);
+  if (!policy.by_segment) {
+    segments.rule_of.push_back(&policy.default_rule);
+    return segments;
+  }
+  // std::string_view: Debian's absl::string_view is its own type, with no
+  // std::hash.
+  std::unordered_map<std::string_view, uint32_t> number;
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    const std::string_view name = accounts[i].segment;
+    auto [it, inserted] = number.try_emplace(name, static_cast<uint32_t>(number.size()));
+    if (inserted) {
+      const auto listed = policy.segment_rules.find(name);
+      segments.rule_of.push_back(listed == policy.segment_rules.end() ? &policy.default_rule
+                                                                      : &listed->second);
+    }
+    segments.of_account[i] = it->second;
+  }
+  return segments;
+}
+
+// --- Tiers within one ranking ----------------------------------------------
+
+int64_t RoundHalfUpShare(int64_t n, int32_t share_bp) {
+  // n * 10000 fits int64 for any n a vector can hold.
+  return (n * share_bp + kWholeBp / 2) / kWholeBp;
+}
+
+// Moves a cut (the number of accounts in tiers up to X) up to the start of
+// the group of equal values it would split, so ties take the worse tier.
+int64_t CutBeforeTies(absl::Span<const Entry> ranked, int64_t cut) {
+  const int64_t n = static_cast<int64_t>(ranked.size());
+  if (cut <= 0 || cut >= n) return cut;
+  const int64_t split_value = ranked[cut].value;
+  while (cut > 0 && ranked[cut - 1].value == split_value) --cut;
+  return cut;
+}
+
+Tier TierAtPosition(int64_t position, const PyramidTargets& cuts) {
+  if (position < cuts.through_a) return Tier::kA;
+  if (position < cuts.through_b) return Tier::kB;
+  if (position < cuts.through_c) return Tier::kC;
+  return Tier::kD;
+}
+
+// The cuts actually applied to one ranking: the targets, moved before ties,
+// and (with positive_values_only) no further than the last positive value.
+PyramidTargets PyramidCuts(absl::Span<const Entry> ranked, const PyramidRule& rule) {
+  const int64_t n = static_cast<int64_t>(ranked.size());
+  PyramidTargets cuts = PyramidTargetCounts(n, rule);
+  cuts.through_a = CutBeforeTies(ranked, cuts.through_a);
+  cuts.through_b = CutBeforeTies(ranked, cuts.through_b);
+  cuts.through_c = CutBeforeTies(ranked, cuts.through_c);
+  if (rule.positive_values_only) {
+    // Values descend, so the positive ones are a prefix.
+    const int64_t positive = std::partition_point(ranked.begin(), ranked.end(),
+                                                  [](const Entry& e) { return e.value > 0; }) -
+                             ranked.begin();
+    cuts.through_a = std::min(cuts.through_a, positive);
+    cuts.through_b = std::min(cuts.through_b, positive);
+    cuts.through_c = std::min(cuts.through_c, positive);
+  }
+  return cuts;
+}
+
+Tier TierByThresholds(int64_t value, const ThresholdRule& rule) {
+  if (value >= rule.a_min_value) return Tier::kA;
+  if (value >= rule.b_min_value) return Tier::kB;
+  if (value >= rule.c_min_value) return Tier::kC;
+  return Tier::kD;
+}
+
+// Fills the output for one ranking (one segment, or everyone).
+void TierRanking(absl::Span<const Entry> ranked, const TierRule& rule,
+                 std::vector<TierAssignment>& out) {
+  const int64_t n = static_cast<int64_t>(ranked.size());
+  const auto* pyramid = std::get_if<PyramidRule>(&rule);
+  const PyramidTargets cuts = pyramid != nullptr ? PyramidCuts(ranked, *pyramid) : PyramidTargets{};
+  for (int64_t position = 0; position < n; ++position) {
+    const Entry& entry = ranked[position];
+    TierAssignment& result = out[entry.index];
+    result.account_id = entry.account_id;
+    result.rank = position + 1;
+    result.percentile_bp = static_cast<int32_t>(position * kWholeBp / n);
+    result.tier = pyramid != nullptr ? TierAtPosition(position, cuts)
+                                     : TierByThresholds(entry.value, std::get<ThresholdRule>(rule));
+  }
+}
+
+std::string RuleField(absl::string_view segment) {
+  return absl::StrCat("policy.segment_rules[\"", absl::CEscape(segment), "\"]");
+}
+
+}  // namespace
+
+absl::string_view TierName(Tier tier) {
+  switch (tier) {
+    case Tier::kA: return "A";
+    case Tier::kB: return "B";
+    case Tier::kC: return "C";
+    case Tier::kD: return "D";
+  }
+  return "?";
+}
+
+bool IsValidTier(Tier tier) {
+  const int number = static_cast<int>(tier);
+  return number >= static_cast<int>(Tier::kA) && number <= static_cast<int>(Tier::kD);
+}
+
+absl::Status ValidatePolicy(const TieringPolicy& policy) {
+  if (absl::Status s = CheckRule("policy.default_rule", policy.default_rule); !s.ok()) return s;
+  if (!policy.by_segment && !policy.segment_rules.empty()) {
+    return common::InvalidField("policy.segment_rules",
+                                "must be empty unless policy.by_segment is true");
+  }
+  for (const auto& [segment, rule] : policy.segment_rules) {
+    if (absl::Status s = CheckRule(RuleField(segment), rule); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+PyramidTargets PyramidTargetCounts(int64_t n, const PyramidRule& rule) {
+  return {RoundHalfUpShare(n, rule.a_cumulative_bp), RoundHalfUpShare(n, rule.b_cumulative_bp),
+          RoundHalfUpShare(n, rule.c_cumulative_bp)};
+}
+
+absl::StatusOr<std::vector<TierAssignment>> AssignTiers(absl::Span<const AccountValue> accounts,
+                                                        const TieringPolicy& policy) {
+  if (absl::Status s = ValidatePolicy(policy); !s.ok()) return s;
+  if (accounts.size() > UINT32_MAX) {
+    return common::InvalidField("accounts", "must hold at most 4294967295 entries");
+  }
+  if (absl::Status s = CheckUniqueIds(accounts); !s.ok()) return s;
+
+  const Segments segments = NumberSegments(accounts, policy);
+  std::vector<Entry> ranked(accounts.size());
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    ranked[i] = {accounts[i].value, accounts[i].account_id, segments.of_account[i],
+                 static_cast<uint32_t>(i)};
+  }
+  std::sort(ranked.begin(), ranked.end(), RanksBefore);
+
+  std::vector<TierAssignment> out(accounts.size());
+  const absl::Span<const Entry> all(ranked);
+  for (size_t begin = 0; begin < ranked.size();) {
+    size_t end = begin + 1;
+    while (end < ranked.size() && ranked[end].segment == ranked[begin].segment) ++end;
+    TierRanking(all.subspan(begin, end - begin), *segments.rule_of[ranked[begin].segment], out);
+    begin = end;
+  }
+  return out;
+}
+
+}  // namespace kam::scoring::rules

@@ -1,0 +1,603 @@
+#include "services/scoring/rules/tiering.h"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <iostream>
+#include <iterator>
+#include <limits>
+#include <numeric>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "gtest/gtest.h"
+
+namespace kam::scoring::rules {
+namespace {
+
+using Counts = std::array<int64_t, 4>;  // A, B, C, D
+
+Counts CountTiers(const std::vector<TierAssignment>& assignments) {
+  Counts counts{};
+  for (const TierAssignment& a : assignments) ++counts[static_cast<int>(a.tier) - 1];
+  return counts;
+}
+
+// Accounts with ids 1..values.size() and the given values, one segment.
+std::vector<AccountValue> Accounts(const std::vector<int64_t>& values,
+                                   const std::string& segment = "") {
+  std::vector<AccountValue> accounts;
+  for (size_t i = 0; i < values.size(); ++i) {
+    accounts.push_back({static_cast<int64_t>(i + 1), values[i], segment});
+  }
+  return accounts;
+}
+
+// Values 1..n, shuffled (a fixed seed), so the input order says nothing.
+std::vector<int64_t> ShuffledDistinct(int64_t n, uint64_t seed = 7) {
+  std::vector<int64_t> values(n);
+  std::iota(values.begin(), values.end(), 1);
+  std::shuffle(values.begin(), values.end(), std::mt19937_64(seed));
+  return values;
+}
+
+std::vector<TierAssignment> Rate(const std::vector<AccountValue>& accounts,
+                                 const TieringPolicy& policy = {}) {
+  absl::StatusOr<std::vector<TierAssignment>> result = AssignTiers(accounts, policy);
+  EXPECT_TRUE(result.ok()) << result.status();
+  return result.ok() ? *std::move(result) : std::vector<TierAssignment>{};
+}
+
+void ExpectInvalid(const absl::Status& status, absl::string_view field, absl::string_view also) {
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  EXPECT_TRUE(absl::StartsWith(status.message(), absl::StrCat(field, " ")))
+      << status << " (want field " << field << ")";
+  EXPECT_TRUE(absl::StrContains(status.message(), also)) << status << " (want " << also << ")";
+}
+
+// --- Names --------------------------------------------------------------------
+
+TEST(TierNameTest, LettersAndUnknown) {
+  EXPECT_EQ(TierName(Tier::kA), "A");
+  EXPECT_EQ(TierName(Tier::kB), "B");
+  EXPECT_EQ(TierName(Tier::kC), "C");
+  EXPECT_EQ(TierName(Tier::kD), "D");
+  EXPECT_EQ(TierName(static_cast<Tier>(9)), "?");
+  EXPECT_TRUE(IsValidTier(Tier::kA));
+  EXPECT_TRUE(IsValidTier(Tier::kD));
+  EXPECT_FALSE(IsValidTier(static_cast<Tier>(0)));
+  EXPECT_FALSE(IsValidTier(static_cast<Tier>(5)));
+}
+
+// --- Pyramid counts and rounding ---------------------------------------------
+
+TEST(PyramidTargetCountsTest, RoundHalfUpOfTheCumulativeShare) {
+  struct Case {
+    int64_t n;
+    PyramidTargets want;
+  };
+  const Case cases[] = {
+      {0, {0, 0, 0}},
+      {1, {0, 0, 0}},
+      {2, {0, 0, 0}},
+      {3, {0, 0, 1}},
+      {7, {0, 0, 1}},
+      {8, {0, 0, 2}},
+      {9, {0, 0, 2}},
+      {10, {0, 1, 2}},
+      {49, {0, 2, 10}},
+      {50, {1, 3, 10}},
+      {99, {1, 5, 20}},
+      {100, {1, 5, 20}},
+      {101, {1, 5, 20}},
+      {149, {1, 7, 30}},
+      {150, {2, 8, 30}},
+      {1000, {10, 50, 200}},
+      {1000000, {10000, 50000, 200000}},
+  };
+  for (const Case& c : cases) {
+    const PyramidTargets got = PyramidTargetCounts(c.n, PyramidRule{});
+    EXPECT_EQ(got.through_a, c.want.through_a) << "n=" << c.n;
+    EXPECT_EQ(got.through_b, c.want.through_b) << "n=" << c.n;
+    EXPECT_EQ(got.through_c, c.want.through_c) << "n=" << c.n;
+  }
+}
+
+TEST(PyramidTest, ThousandDistinctValuesGiveTheDomainExample) {
+  // docs/domain.md §2: 1,000 customers give A = 10, B = 40, C = 150, D = 800.
+  const std::vector<AccountValue> accounts = Accounts(ShuffledDistinct(1000));
+  const std::vector<TierAssignment> got = Rate(accounts);
+  EXPECT_EQ(CountTiers(got), (Counts{10, 40, 150, 800}));
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    const int64_t v = accounts[i].value;  // value v has rank 1001 - v
+    EXPECT_EQ(got[i].account_id, accounts[i].account_id);
+    EXPECT_EQ(got[i].rank, 1001 - v);
+    const Tier want = v > 990 ? Tier::kA : v > 950 ? Tier::kB : v > 800 ? Tier::kC : Tier::kD;
+    EXPECT_EQ(got[i].tier, want) << "value " << v;
+  }
+}
+
+TEST(PyramidTest, SmallAndBoundaryPopulations) {
+  struct Case {
+    int64_t n;
+    Counts want;
+  };
+  const Case cases[] = {
+      {1, {0, 0, 0, 1}},      {2, {0, 0, 0, 2}},          {3, {0, 0, 1, 2}},
+      {7, {0, 0, 1, 6}},      {10, {0, 1, 1, 8}},         {50, {1, 2, 7, 40}},
+      {99, {1, 4, 15, 79}},   {100, {1, 4, 15, 80}},      {101, {1, 4, 15, 81}},
+      {150, {2, 6, 22, 120}}, {1000, {10, 40, 150, 800}},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(CountTiers(Rate(Accounts(ShuffledDistinct(c.n)))), c.want) << "n=" << c.n;
+  }
+}
+
+TEST(PyramidTest, EmptyInputGivesEmptyOutput) {
+  EXPECT_TRUE(Rate({}).empty());
+  TieringPolicy by_segment;
+  by_segment.by_segment = true;
+  EXPECT_TRUE(Rate({}, by_segment).empty());
+}
+
+TEST(PyramidTest, OneAccountIsDRankOnePercentileZero) {
+  // round-half-up(1 x 1%) = 0: there is no top 1% of a single customer.
+  const std::vector<TierAssignment> got = Rate({{42, 1'000'000, ""}});
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].account_id, 42);
+  EXPECT_EQ(got[0].tier, Tier::kD);
+  EXPECT_EQ(got[0].rank, 1);
+  EXPECT_EQ(got[0].percentile_bp, 0);
+}
+
+TEST(PyramidTest, CustomSharesAndTheThreeLevelScheme) {
+  PyramidRule rule;  // A 10%, B 30%, C the rest: nobody is D
+  rule.a_cumulative_bp = 1000;
+  rule.b_cumulative_bp = 4000;
+  rule.c_cumulative_bp = 10000;
+  TieringPolicy policy;
+  policy.default_rule = rule;
+  EXPECT_EQ(CountTiers(Rate(Accounts(ShuffledDistinct(20)), policy)), (Counts{2, 6, 12, 0}));
+
+  rule = {0, 0, 0, true};  // everyone D
+  policy.default_rule = rule;
+  EXPECT_EQ(CountTiers(Rate(Accounts(ShuffledDistinct(20)), policy)), (Counts{0, 0, 0, 20}));
+}
+
+// --- Ordering, rank and percentile --------------------------------------------
+
+TEST(OrderingTest, ValueDescendingThenIdAscendingOutputInInputOrder) {
+  const std::vector<AccountValue> accounts = {
+      {30, 5, ""}, {10, 9, ""}, {20, 5, ""}, {40, -3, ""}, {5, 0, ""}};
+  const std::vector<TierAssignment> got = Rate(accounts);
+  ASSERT_EQ(got.size(), 5u);
+  // Ranking: 10 (9), 20 (5), 30 (5), 5 (0), 40 (-3).
+  const int64_t want_ids[] = {30, 10, 20, 40, 5};
+  const int64_t want_ranks[] = {3, 1, 2, 5, 4};
+  const int32_t want_percentiles[] = {4000, 0, 2000, 8000, 6000};
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].account_id, want_ids[i]) << i;
+    EXPECT_EQ(got[i].rank, want_ranks[i]) << i;
+    EXPECT_EQ(got[i].percentile_bp, want_percentiles[i]) << i;
+  }
+}
+
+TEST(OrderingTest, PercentileRoundsDown) {
+  const std::vector<TierAssignment> got = Rate(Accounts({3, 2, 1}));
+  EXPECT_EQ(got[0].percentile_bp, 0);
+  EXPECT_EQ(got[1].percentile_bp, 3333);  // 1/3 = 3333.33
+  EXPECT_EQ(got[2].percentile_bp, 6666);  // 2/3 = 6666.67
+}
+
+TEST(OrderingTest, InputOrderDoesNotChangeTheResultPerAccount) {
+  std::vector<AccountValue> accounts = Accounts(ShuffledDistinct(500, 1));
+  for (size_t i = 0; i < accounts.size(); i += 3) accounts[i].value = 17;  // many ties
+  const std::vector<TierAssignment> first = Rate(accounts);
+  std::vector<size_t> order(accounts.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::shuffle(order.begin(), order.end(), std::mt19937_64(99));
+  std::vector<AccountValue> shuffled;
+  for (size_t i : order) shuffled.push_back(accounts[i]);
+  const std::vector<TierAssignment> second = Rate(shuffled);
+  for (size_t j = 0; j < order.size(); ++j) {
+    EXPECT_EQ(second[j].account_id, first[order[j]].account_id);
+    EXPECT_EQ(second[j].rank, first[order[j]].rank);
+    EXPECT_EQ(second[j].tier, first[order[j]].tier);
+  }
+}
+
+// --- Ties ---------------------------------------------------------------------
+
+TEST(TiesTest, TieAtTheABoundaryTakesTheWorseTier) {
+  // 100 accounts: A's target is 1, but the two best are equal, so neither
+  // is A; both are B and B keeps its target of 5 through B.
+  std::vector<int64_t> values = ShuffledDistinct(100);
+  for (int64_t& v : values) {
+    if (v == 99) v = 100;
+  }
+  const std::vector<AccountValue> accounts = Accounts(values);
+  const std::vector<TierAssignment> got = Rate(accounts);
+  EXPECT_EQ(CountTiers(got), (Counts{0, 5, 15, 80}));
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    if (accounts[i].value == 100) {
+      EXPECT_EQ(got[i].tier, Tier::kB);
+    }
+  }
+}
+
+TEST(TiesTest, TieAcrossTheCBoundaryAllGoToD) {
+  // 1,000 accounts; ranks 199..202 share one value: the C cut (200) falls
+  // inside the group, which starts at rank 199, so C ends at rank 198.
+  std::vector<int64_t> values(1000);
+  std::iota(values.begin(), values.end(), 1);  // value v has rank 1001 - v
+  for (int64_t& v : values) {
+    if (v >= 799 && v <= 802) v = 800;
+  }
+  const std::vector<AccountValue> accounts = Accounts(values);
+  const std::vector<TierAssignment> got = Rate(accounts);
+  EXPECT_EQ(CountTiers(got), (Counts{10, 40, 148, 802}));
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    if (accounts[i].value == 800) {
+      EXPECT_EQ(got[i].tier, Tier::kD) << accounts[i].account_id;
+    }
+  }
+  // Ranks stay distinct inside the tie, by id ascending.
+  std::vector<int64_t> tie_ranks;
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    if (accounts[i].value == 800) tie_ranks.push_back(got[i].rank);
+  }
+  EXPECT_EQ(tie_ranks, (std::vector<int64_t>{199, 200, 201, 202}));
+}
+
+TEST(TiesTest, TieInsideATierChangesNothing) {
+  std::vector<int64_t> values(1000);
+  std::iota(values.begin(), values.end(), 1);
+  for (int64_t& v : values) {
+    if (v >= 400 && v <= 500) v = 450;  // inside D
+  }
+  EXPECT_EQ(CountTiers(Rate(Accounts(values))), (Counts{10, 40, 150, 800}));
+}
+
+TEST(TiesTest, AllEqualValuesAreAllD) {
+  EXPECT_EQ(CountTiers(Rate(Accounts(std::vector<int64_t>(1000, 5)))), (Counts{0, 0, 0, 1000}));
+}
+
+TEST(TiesTest, CountsNeverExceedTargetsAndTiesNeverStraddle) {
+  // Random values with many ties: every cut is at or below its target and
+  // never between two equal values.
+  std::mt19937_64 random(3);
+  for (int round = 0; round < 50; ++round) {
+    const int64_t n = 1 + static_cast<int64_t>(random() % 3000);
+    std::vector<int64_t> values(n);
+    for (int64_t& v : values) v = 1 + static_cast<int64_t>(random() % 40);
+    const std::vector<AccountValue> accounts = Accounts(values);
+    const std::vector<TierAssignment> got = Rate(accounts);
+    const Counts counts = CountTiers(got);
+    const PyramidTargets targets = PyramidTargetCounts(n, PyramidRule{});
+    EXPECT_LE(counts[0], targets.through_a);
+    EXPECT_LE(counts[0] + counts[1], targets.through_b);
+    EXPECT_LE(counts[0] + counts[1] + counts[2], targets.through_c);
+    // Equal values, equal tier.
+    std::vector<int> tier_of_value(41, 0);
+    for (size_t i = 0; i < accounts.size(); ++i) {
+      int& seen = tier_of_value[accounts[i].value];
+      if (seen == 0) seen = static_cast<int>(got[i].tier);
+      EXPECT_EQ(seen, static_cast<int>(got[i].tier)) << "value " << accounts[i].value;
+    }
+  }
+}
+
+// --- Zero and negative values ------------------------------------------------
+
+TEST(NonPositiveTest, ZeroAndNegativeStayDByDefault) {
+  // 100 accounts, only 3 with positive value: targets are 1 / 5 / 20, but
+  // only the positive ones can be above D.
+  std::vector<int64_t> values(100, 0);
+  values[0] = 30;
+  values[1] = 20;
+  values[2] = 10;
+  for (size_t i = 50; i < 100; ++i) values[i] = -static_cast<int64_t>(i);
+  const std::vector<TierAssignment> got = Rate(Accounts(values));
+  EXPECT_EQ(CountTiers(got), (Counts{1, 2, 0, 97}));
+  EXPECT_EQ(got[0].tier, Tier::kA);
+  EXPECT_EQ(got[1].tier, Tier::kB);
+  EXPECT_EQ(got[2].tier, Tier::kB);
+  EXPECT_EQ(got[99].rank, 100);  // the most negative is last
+}
+
+TEST(NonPositiveTest, AllNegativeAreRankedButAllD) {
+  std::vector<int64_t> values = ShuffledDistinct(100);
+  for (int64_t& v : values) v = -v;
+  const std::vector<TierAssignment> got = Rate(Accounts(values));
+  EXPECT_EQ(CountTiers(got), (Counts{0, 0, 0, 100}));
+  for (size_t i = 0; i < values.size(); ++i) EXPECT_EQ(got[i].rank, -values[i]);
+}
+
+TEST(NonPositiveTest, WithoutPositiveOnlyTheyAreRankedLikeAnyValue) {
+  std::vector<int64_t> values = ShuffledDistinct(100);
+  for (int64_t& v : values) v = -v;
+  TieringPolicy policy;
+  PyramidRule rule;
+  rule.positive_values_only = false;
+  policy.default_rule = rule;
+  const std::vector<TierAssignment> got = Rate(Accounts(values), policy);
+  EXPECT_EQ(CountTiers(got), (Counts{1, 4, 15, 80}));
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (values[i] == -1) {
+      EXPECT_EQ(got[i].tier, Tier::kA);
+    }
+  }
+}
+
+TEST(NonPositiveTest, ExtremeValues) {
+  const int64_t kMax = std::numeric_limits<int64_t>::max();
+  const int64_t kMin = std::numeric_limits<int64_t>::min();
+  const std::vector<TierAssignment> got = Rate(Accounts({kMin, kMax, 0}));
+  EXPECT_EQ(got[0].rank, 3);
+  EXPECT_EQ(got[1].rank, 1);
+  EXPECT_EQ(got[2].rank, 2);
+  EXPECT_EQ(CountTiers(got), (Counts{0, 0, 1, 2}));  // n = 3: C gets 1
+  EXPECT_EQ(got[1].tier, Tier::kC);
+}
+
+// --- Thresholds ---------------------------------------------------------------
+
+TieringPolicy BankPolicy() {
+  // docs/domain.md §2: 50k gold card (C), 500k premier (B), 10M private banking
+  // (A), in minor units.
+  TieringPolicy policy;
+  policy.default_rule = ThresholdRule{1'000'000'000, 50'000'000, 5'000'000};
+  return policy;
+}
+
+TEST(ThresholdTest, BankBoundaries) {
+  struct Case {
+    int64_t value;
+    Tier want;
+  };
+  const Case cases[] = {
+      {std::numeric_limits<int64_t>::min(), Tier::kD},
+      {-1, Tier::kD},
+      {0, Tier::kD},
+      {4'999'999, Tier::kD},
+      {5'000'000, Tier::kC},
+      {5'000'001, Tier::kC},
+      {49'999'999, Tier::kC},
+      {50'000'000, Tier::kB},
+      {50'000'001, Tier::kB},
+      {999'999'999, Tier::kB},
+      {1'000'000'000, Tier::kA},
+      {1'000'000'001, Tier::kA},
+      {std::numeric_limits<int64_t>::max(), Tier::kA},
+  };
+  std::vector<int64_t> values;
+  for (const Case& c : cases) values.push_back(c.value);
+  const std::vector<TierAssignment> got = Rate(Accounts(values), BankPolicy());
+  ASSERT_EQ(got.size(), std::size(cases));
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].tier, cases[i].want) << "value " << cases[i].value;
+    EXPECT_EQ(got[i].rank, static_cast<int64_t>(got.size() - i));  // ascending input
+  }
+}
+
+TEST(ThresholdTest, TiesAndSmallInputsNeedNoSpecialCase) {
+  EXPECT_EQ(CountTiers(Rate(Accounts({50'000'000}), BankPolicy())), (Counts{0, 1, 0, 0}));
+  EXPECT_EQ(CountTiers(Rate(Accounts(std::vector<int64_t>(7, 5'000'000)), BankPolicy())),
+            (Counts{0, 0, 7, 0}));
+  EXPECT_TRUE(Rate({}, BankPolicy()).empty());
+}
+
+TEST(ThresholdTest, EqualMinimumsLeaveTheTierBetweenEmpty) {
+  TieringPolicy policy;
+  policy.default_rule = ThresholdRule{100, 100, 10};  // no B
+  EXPECT_EQ(CountTiers(Rate(Accounts({100, 99, 10, 9}), policy)), (Counts{1, 0, 2, 1}));
+}
+
+TEST(ThresholdTest, NegativeThresholds) {
+  TieringPolicy policy;
+  policy.default_rule = ThresholdRule{0, -100, -1000};
+  EXPECT_EQ(CountTiers(Rate(Accounts({0, -1, -100, -101, -1000, -1001}), policy)),
+            (Counts{1, 2, 2, 1}));
+}
+
+// --- Per segment --------------------------------------------------------------
+
+TEST(SegmentTest, TwoSegmentsOfDifferentSizesRankOnTheirOwn) {
+  // "retail" has 1,000 accounts, "energy" 100 with larger values; with one
+  // ranking energy would take all of A and B.
+  std::vector<AccountValue> accounts = Accounts(ShuffledDistinct(1000, 11), "retail");
+  for (int64_t v : ShuffledDistinct(100, 12)) {
+    accounts.push_back({static_cast<int64_t>(accounts.size() + 1), 1'000'000 + v, "energy"});
+  }
+  TieringPolicy policy;
+  policy.by_segment = true;
+  const std::vector<TierAssignment> got = Rate(accounts, policy);
+  const std::vector<TierAssignment> retail(got.begin(), got.begin() + 1000);
+  const std::vector<TierAssignment> energy(got.begin() + 1000, got.end());
+  EXPECT_EQ(CountTiers(retail), (Counts{10, 40, 150, 800}));
+  EXPECT_EQ(CountTiers(energy), (Counts{1, 4, 15, 80}));
+  for (size_t i = 1000; i < accounts.size(); ++i) {
+    EXPECT_EQ(got[i].rank, 1'000'101 - accounts[i].value);  // within energy
+  }
+  for (size_t i = 0; i < 1000; ++i) EXPECT_EQ(got[i].rank, 1001 - accounts[i].value);
+
+  // Segments ignored: one ranking of 1,100 (11 / 44 / 165 / 880).
+  policy.by_segment = false;
+  const std::vector<TierAssignment> together = Rate(accounts, policy);
+  EXPECT_EQ(CountTiers(together), (Counts{11, 44, 165, 880}));
+}
+
+TEST(SegmentTest, ListedSegmentsUseTheirRuleOthersTheDefault) {
+  std::vector<AccountValue> accounts;
+  int64_t id = 0;
+  for (int64_t v : ShuffledDistinct(200, 1)) accounts.push_back({++id, v, "retail"});
+  for (int64_t v : {5, 50, 500, 5000}) accounts.push_back({++id, v, "bank"});
+  for (int64_t v : ShuffledDistinct(10, 2)) accounts.push_back({++id, v, ""});
+  TieringPolicy policy;
+  policy.by_segment = true;
+  PyramidRule three_levels{1000, 4000, 10000, true};
+  policy.segment_rules["retail"] = three_levels;
+  policy.segment_rules["bank"] = ThresholdRule{5000, 500, 50};
+  const std::vector<TierAssignment> got = Rate(accounts, policy);
+  EXPECT_EQ(CountTiers({got.begin(), got.begin() + 200}), (Counts{20, 60, 120, 0}));
+  EXPECT_EQ(CountTiers({got.begin() + 200, got.begin() + 204}), (Counts{1, 1, 1, 1}));
+  EXPECT_EQ(got[200].rank, 4);
+  EXPECT_EQ(got[203].rank, 1);
+  // The empty segment is a segment of its own, under the default pyramid.
+  EXPECT_EQ(CountTiers({got.begin() + 204, got.end()}), (Counts{0, 1, 1, 8}));
+}
+
+TEST(SegmentTest, OneAccountSegments) {
+  TieringPolicy policy;
+  policy.by_segment = true;
+  const std::vector<TierAssignment> got =
+      Rate({{1, 100, "a"}, {2, 200, "b"}, {3, 300, "c"}}, policy);
+  for (const TierAssignment& a : got) {
+    EXPECT_EQ(a.rank, 1);
+    EXPECT_EQ(a.percentile_bp, 0);
+    EXPECT_EQ(a.tier, Tier::kD);
+  }
+}
+
+// --- Validation ---------------------------------------------------------------
+
+TEST(ValidationTest, DefaultPolicyIsValid) { EXPECT_TRUE(ValidatePolicy({}).ok()); }
+
+TEST(ValidationTest, PyramidSharesInRangeAndNonDecreasing) {
+  TieringPolicy policy;
+  policy.default_rule = PyramidRule{-1, 500, 2000, true};
+  ExpectInvalid(ValidatePolicy(policy), "policy.default_rule.a_cumulative_bp",
+                "must be from 0 to 10000 basis points (got -1)");
+  policy.default_rule = PyramidRule{100, 10001, 20000, true};
+  ExpectInvalid(ValidatePolicy(policy), "policy.default_rule.b_cumulative_bp", "(got 10001)");
+  policy.default_rule = PyramidRule{100, 500, 10001, true};
+  ExpectInvalid(ValidatePolicy(policy), "policy.default_rule.c_cumulative_bp", "(got 10001)");
+  policy.default_rule = PyramidRule{500, 400, 2000, true};
+  ExpectInvalid(ValidatePolicy(policy), "policy.default_rule.b_cumulative_bp",
+                "must be at least a_cumulative_bp (400 < 500)");
+  policy.default_rule = PyramidRule{100, 500, 499, true};
+  ExpectInvalid(ValidatePolicy(policy), "policy.default_rule.c_cumulative_bp",
+                "must be at least b_cumulative_bp (499 < 500)");
+  policy.default_rule = PyramidRule{0, 0, 0, true};
+  EXPECT_TRUE(ValidatePolicy(policy).ok());
+  policy.default_rule = PyramidRule{10000, 10000, 10000, true};
+  EXPECT_TRUE(ValidatePolicy(policy).ok());
+}
+
+TEST(ValidationTest, ThresholdsDescend) {
+  TieringPolicy policy;
+  policy.default_rule = ThresholdRule{100, 200, 10};
+  ExpectInvalid(ValidatePolicy(policy), "policy.default_rule.b_min_value",
+                "must be at most a_min_value (200 > 100)");
+  policy.default_rule = ThresholdRule{100, 50, 60};
+  ExpectInvalid(ValidatePolicy(policy), "policy.default_rule.c_min_value",
+                "must be at most b_min_value (60 > 50)");
+  policy.default_rule = ThresholdRule{7, 7, 7};
+  EXPECT_TRUE(ValidatePolicy(policy).ok());
+}
+
+TEST(ValidationTest, SegmentRulesNameTheSegment) {
+  TieringPolicy policy;
+  policy.segment_rules["retail"] = PyramidRule{};
+  ExpectInvalid(ValidatePolicy(policy), "policy.segment_rules",
+                "must be empty unless policy.by_segment is true");
+  policy.by_segment = true;
+  EXPECT_TRUE(ValidatePolicy(policy).ok());
+  policy.segment_rules["retail"] = ThresholdRule{5, 9, 1};
+  ExpectInvalid(ValidatePolicy(policy), "policy.segment_rules[\"retail\"].b_min_value", "(9 > 5)");
+  policy.segment_rules["retail"] = PyramidRule{};
+  policy.segment_rules["a \"quoted\"\n"] = PyramidRule{1, 0, 0, true};
+  ExpectInvalid(ValidatePolicy(policy),
+                "policy.segment_rules[\"a \\\"quoted\\\"\\n\"].b_cumulative_bp", "(0 < 1)");
+}
+
+TEST(ValidationTest, AssignTiersRefusesAnInvalidPolicy) {
+  TieringPolicy policy;
+  policy.default_rule = ThresholdRule{1, 2, 3};
+  const absl::StatusOr<std::vector<TierAssignment>> got = AssignTiers(Accounts({1}), policy);
+  ExpectInvalid(got.status(), "policy.default_rule.b_min_value", "(2 > 1)");
+}
+
+TEST(ValidationTest, DuplicateAccountIdsAreRefused) {
+  const std::vector<AccountValue> accounts = {{7, 1, ""}, {42, 2, ""}, {9, 3, ""}, {42, 4, ""}};
+  const absl::StatusOr<std::vector<TierAssignment>> got = AssignTiers(accounts, {});
+  ExpectInvalid(got.status(), "accounts[3].account_id", "duplicates accounts[1].account_id (42)");
+  // Even across segments: an account is rated once.
+  TieringPolicy policy;
+  policy.by_segment = true;
+  const std::vector<AccountValue> across = {{1, 1, "x"}, {1, 1, "y"}};
+  ExpectInvalid(AssignTiers(across, policy).status(), "accounts[1].account_id",
+                "duplicates accounts[0].account_id (1)");
+}
+
+// --- Scale --------------------------------------------------------------------
+
+TEST(ScaleTest, MillionRandomDistinctValues) {
+  constexpr int64_t kN = 1'000'000;
+  std::vector<AccountValue> accounts;
+  accounts.reserve(kN);
+  std::mt19937_64 random(2024);
+  // Distinct values: a random permutation of a spread-out sequence.
+  std::vector<int64_t> values(kN);
+  for (int64_t i = 0; i < kN; ++i) values[i] = i * 1'000'003 + 17;
+  std::shuffle(values.begin(), values.end(), random);
+  for (int64_t i = 0; i < kN; ++i) accounts.push_back({i * 7 + 3, values[i], ""});
+  std::shuffle(accounts.begin(), accounts.end(), random);  // ids in scattered order
+
+  const auto start = std::chrono::steady_clock::now();
+  absl::StatusOr<std::vector<TierAssignment>> got = AssignTiers(accounts, {});
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - start);
+  ASSERT_TRUE(got.ok()) << got.status();
+  std::cout << "AssignTiers of " << kN << " accounts: " << elapsed.count() << " ms\n";
+  EXPECT_EQ(CountTiers(*got), (Counts{10'000, 40'000, 150'000, 800'000}));
+  // Ranks are a permutation of 1..n.
+  std::vector<bool> seen(kN + 1, false);
+  for (const TierAssignment& a : *got) {
+    ASSERT_GE(a.rank, 1);
+    ASSERT_LE(a.rank, kN);
+    ASSERT_FALSE(seen[a.rank]);
+    seen[a.rank] = true;
+  }
+#ifdef NDEBUG
+  EXPECT_LT(elapsed.count(), 1000) << "an optimised build should tier 1M accounts in < 1 s";
+#endif
+}
+
+TEST(ScaleTest, MillionRandomValuesInManySegments) {
+  constexpr int64_t kN = 1'000'000;
+  std::vector<AccountValue> accounts;
+  accounts.reserve(kN);
+  std::mt19937_64 random(5);
+  for (int64_t i = 0; i < kN; ++i) {
+    accounts.push_back({i + 1, static_cast<int64_t>(random() % 2'000'000) - 100'000,
+                        absl::StrCat("industry-", random() % 9)});
+  }
+  TieringPolicy policy;
+  policy.by_segment = true;
+  const auto start = std::chrono::steady_clock::now();
+  absl::StatusOr<std::vector<TierAssignment>> got = AssignTiers(accounts, policy);
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - start);
+  ASSERT_TRUE(got.ok()) << got.status();
+  std::cout << "AssignTiers of " << kN << " accounts in 9 segments: " << elapsed.count() << " ms\n";
+  const Counts counts = CountTiers(*got);
+  // Ties (values repeat) and rounding per segment keep each count within a
+  // few accounts of its share.
+  EXPECT_NEAR(counts[0], 10'000, 200);
+  EXPECT_NEAR(counts[1], 40'000, 200);
+  EXPECT_NEAR(counts[2], 150'000, 200);
+#ifdef NDEBUG
+  EXPECT_LT(elapsed.count(), 1500);
+#endif
+}
+
+}  // namespace
+}  // namespace kam::scoring::rules
