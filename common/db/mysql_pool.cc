@@ -57,6 +57,15 @@ sql::PreparedStatement& SqlConnection::Prepare(const std::string& sql) {
   return *it->second;
 }
 
+bool SqlConnection::Ping() {
+  try {
+    Query("SELECT 1");
+    return true;
+  } catch (const sql::SQLException&) {
+    return false;
+  }
+}
+
 void SqlConnection::Execute(const std::string& sql) { plain_->execute(sql); }
 
 void SqlConnection::Bind(sql::PreparedStatement& s, int& i, const std::string& v) {

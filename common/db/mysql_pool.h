@@ -101,6 +101,11 @@ class SqlConnection {
   // (transaction control, DDL in migrations).
   void Execute(const std::string& sql);
 
+  // One round trip ("SELECT 1"): whether the database answered. Never throws
+  // (a health check asks this every half second; a failure is expected then,
+  // not an error to log).
+  bool Ping();
+
   sql::Connection& raw() { return *connection_; }
 
   // Pool bookkeeping: the pool's health epoch when this connection was last

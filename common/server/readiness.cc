@@ -1,7 +1,5 @@
 #include "common/server/readiness.h"
 
-#include <cppconn/exception.h>
-
 #include "common/base/log.h"
 
 namespace kam::common {
@@ -41,13 +39,9 @@ bool ReadinessMonitor::CheckDatabase() {
     if (!opened.ok()) return false;
     connection_ = *std::move(opened);
   }
-  try {
-    connection_->Query("SELECT 1");
-    return true;
-  } catch (const sql::SQLException&) {
-    connection_.reset();
-    return false;
-  }
+  if (connection_->Ping()) return true;
+  connection_.reset();
+  return false;
 }
 
 void ReadinessMonitor::Run() {
