@@ -43,7 +43,7 @@
 #include "common/server/service_methods.h"
 #include "grpcpp/grpcpp.h"
 #include "kam/account/v1/account.grpc.pb.h"
-#include "services/account/accounts/mysql_account_store.h"
+#include "services/account/accounts/mysql_account_sql.h"
 #include "bench/bench_loop.h"
 #include "bench/bench_rates.h"
 #include "tests/harness/service_process.h"

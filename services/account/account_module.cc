@@ -4,7 +4,6 @@
 
 #include "kam/account/v1/account.grpc.pb.h"
 #include "services/account/accounts/account_service.h"
-#include "services/account/accounts/hierarchy_service.h"
 #include "services/account/contacts/contact_service.h"
 #include "services/account/exports/export_service.h"
 #include "services/account/lifecycle/lifecycle_service.h"
@@ -19,17 +18,15 @@ class AccountModule final : public common::ServiceModule {
  public:
   explicit AccountModule(common::ConnectionPool* pool)
       : db_(pool),
-        accounts_(&db_.accounts(), &db_),
-        hierarchy_(&db_.accounts()),
-        contacts_(&db_.contacts(), &db_),
-        team_(&db_.team(), &db_),
-        lifecycle_(&db_.lifecycle(), &db_),
-        tiers_(&db_.tiers(), &db_),
-        export_(&db_.exports()) {}
+        accounts_(&db_, &db_),
+        contacts_(&db_, &db_),
+        team_(&db_, &db_),
+        lifecycle_(&db_, &db_),
+        tiers_(&db_, &db_),
+        export_(&db_) {}
 
   void Register(common::GrpcServer& server) override {
     accounts_.Register(server, &service_);
-    hierarchy_.Register(server, &service_);
     contacts_.Register(server, &service_);
     team_.Register(server, &service_);
     lifecycle_.Register(server, &service_);
@@ -41,7 +38,6 @@ class AccountModule final : public common::ServiceModule {
   MySqlAccountDatabase db_;
   v1::AccountService::Service service_;
   accounts::AccountService accounts_;
-  accounts::HierarchyService hierarchy_;
   contacts::ContactService contacts_;
   team::TeamService team_;
   lifecycle::LifecycleService lifecycle_;

@@ -281,21 +281,20 @@ class FakeAccountDatabase::Impl final : public accounts::AccountStore,
   absl::StatusOr<bool> HasActiveMembership(int64_t account_id, const std::string& user,
                                            v1::TeamRole role) override {
     return std::any_of(rows.memberships.begin(), rows.memberships.end(), [&](const auto& entry) {
-      return entry.second.account_id == account_id && entry.second.membership.user() == user &&
+      return entry.second.account_id == account_id && entry.second.resource.user() == user &&
              IsActive(entry.second, role);
     });
   }
 
   absl::StatusOr<InsertOutcome> InsertMembership(StoredMembership* row,
                                                  const common::RequestKey& key) override {
-    row->id = ++rows.last_id;
-    row->membership.set_name(ChildName(row->account_id, "teamMemberships", row->id));
+    SetRecordId(*row, ++rows.last_id, "teamMemberships");
     return InsertOnce(rows.membership_requests, rows.memberships, *row, key);
   }
 
   absl::Status EndMembership(int64_t membership_id, absl::Time end_time, const std::string& reason,
                              bool) override {
-    v1::TeamMembership& membership = rows.memberships.at(membership_id).membership;
+    v1::TeamMembership& membership = rows.memberships.at(membership_id).resource;
     *membership.mutable_end_time() = common::ToProtoTimestamp(end_time);
     membership.set_end_reason(reason);
     return absl::OkStatus();
@@ -316,15 +315,13 @@ class FakeAccountDatabase::Impl final : public accounts::AccountStore,
   }
 
   absl::Status InsertStageChange(lifecycle::StageChangeRow* row) override {
-    row->id = ++rows.last_id;
-    row->change.set_name(ChildName(row->account_id, "stageChanges", row->id));
+    SetRecordId(*row, ++rows.last_id, "stageChanges");
     rows.stage_changes[row->id] = *row;
     return absl::OkStatus();
   }
 
   absl::Status InsertChurnEvent(lifecycle::ChurnEventRow* row) override {
-    row->id = ++rows.last_id;
-    row->event.set_name(ChildName(row->account_id, "churnEvents", row->id));
+    SetRecordId(*row, ++rows.last_id, "churnEvents");
     rows.churn_events[row->id] = *row;
     return absl::OkStatus();
   }
@@ -360,15 +357,14 @@ class FakeAccountDatabase::Impl final : public accounts::AccountStore,
       common::StampWrite(&row.version, &row.account, now);
       if (update.from == update.to) continue;
       tiers::TierChangeRow change;
-      change.id = ++rows.last_id;
       change.account_id = update.account_id;
-      change.change.set_name(ChildName(update.account_id, "tierChanges", change.id));
-      change.change.set_from_tier(update.from);
-      change.change.set_to_tier(update.to);
-      change.change.set_rating_run(rating_run);
-      change.change.set_policy_version(policy_version);
-      change.change.set_reason(*update.reason);
-      *change.change.mutable_change_time() = common::ToProtoTimestamp(now);
+      SetRecordId(change, ++rows.last_id, "tierChanges");
+      change.resource.set_from_tier(update.from);
+      change.resource.set_to_tier(update.to);
+      change.resource.set_rating_run(rating_run);
+      change.resource.set_policy_version(policy_version);
+      change.resource.set_reason(*update.reason);
+      *change.resource.mutable_change_time() = common::ToProtoTimestamp(now);
       rows.tier_changes[change.id] = change;
     }
     return absl::OkStatus();
@@ -397,7 +393,7 @@ class FakeAccountDatabase::Impl final : public accounts::AccountStore,
 
  private:
   static bool IsActive(const StoredMembership& row, v1::TeamRole role) {
-    return row.membership.role() == role && !row.membership.has_end_time();
+    return row.resource.role() == role && !row.resource.has_end_time();
   }
 
   // ALREADY_EXISTS when another live account has the row's external id.
@@ -435,17 +431,13 @@ std::string FakeAccountDatabase::Dump() {
     }
   };
   add(
-      rows.accounts, [&](const StoredAccount& row) -> const auto& { return row.account; });
-  add(
-      rows.contacts, [&](const StoredContact& row) -> const auto& { return row.contact; });
-  add(
-      rows.memberships, [&](const StoredMembership& row) -> const auto& { return row.membership; });
-  add(
-      rows.stage_changes, [&](const auto& row) -> const auto& { return row.change; });
-  add(
-      rows.churn_events, [&](const auto& row) -> const auto& { return row.event; });
-  add(
-      rows.tier_changes, [&](const auto& row) -> const auto& { return row.change; });
+      rows.accounts, [](const StoredAccount& row) -> const auto& { return row.account; });
+  const auto resource = [](const auto& row) -> const auto& { return row.resource; };
+  add(rows.contacts, resource);
+  add(rows.memberships, resource);
+  add(rows.stage_changes, resource);
+  add(rows.churn_events, resource);
+  add(rows.tier_changes, resource);
   for (const Requests* requests :
        {&rows.account_requests, &rows.contact_requests, &rows.membership_requests}) {
     for (const auto& [request_id, row] : *requests) {

@@ -106,7 +106,9 @@ void AccountService::Register(common::GrpcServer& server, v1::AccountService::Se
   common::ServeMethods(server, service, this, &AccountService::CreateAccount,
                        &AccountService::GetAccount, &AccountService::BatchGetAccounts,
                        &AccountService::ListAccounts, &AccountService::UpdateAccount,
-                       &AccountService::DeleteAccount, &AccountService::UndeleteAccount);
+                       &AccountService::DeleteAccount, &AccountService::UndeleteAccount,
+                       &AccountService::ListAccountAncestors,
+                       &AccountService::ListAccountDescendants, &AccountService::GetGroupSummary);
 }
 
 absl::Status AccountService::CreateAccount(const Ctx& ctx, const v1::CreateAccountRequest& request,

@@ -1,7 +1,9 @@
 // The account handlers of kam.account.v1.AccountService: create, read, list,
-// update, delete and undelete accounts. Thin: validate (account_fields),
-// apply the rules (hierarchy, stage_machine, team/handover) and the store's
-// steps, map the results.
+// update, delete and undelete accounts (account_service.cc), and the group
+// reads (hierarchy_service.cc: an account's ancestors and descendants, and
+// the summary of the group it heads; docs/domain.md §1). Thin: validate
+// (account_fields), apply the rules (hierarchy, stage_machine,
+// team/handover) and the store's steps, map the results.
 #ifndef KAM_SERVICES_ACCOUNT_ACCOUNTS_ACCOUNT_SERVICE_H_
 #define KAM_SERVICES_ACCOUNT_ACCOUNTS_ACCOUNT_SERVICE_H_
 
@@ -42,6 +44,15 @@ class AccountService final {
                              v1::Account* response);
   absl::Status UndeleteAccount(const Ctx& ctx, const v1::UndeleteAccountRequest& request,
                                v1::Account* response);
+
+  // Reads only.
+  absl::Status ListAccountAncestors(const Ctx& ctx, const v1::ListAccountAncestorsRequest& request,
+                                    v1::ListAccountAncestorsResponse* response);
+  absl::Status ListAccountDescendants(const Ctx& ctx,
+                                      const v1::ListAccountDescendantsRequest& request,
+                                      v1::ListAccountDescendantsResponse* response);
+  absl::Status GetGroupSummary(const Ctx& ctx, const v1::GetGroupSummaryRequest& request,
+                               v1::GroupSummary* response);
 
  private:
   AccountStore* store_;

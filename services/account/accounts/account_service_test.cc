@@ -58,7 +58,7 @@ TEST_F(AccountServiceTest, CreateWithOwnerIsIdempotentAndStartsTheManager) {
   other.mutable_account()->set_owner("bob");
   testing::ExpectIdempotentCreate(create_, request, other, accounts_);
   ASSERT_EQ(db_.rows().memberships.size(), 1u);
-  const v1::TeamMembership& manager = db_.rows().memberships.begin()->second.membership;
+  const v1::TeamMembership& manager = db_.rows().memberships.begin()->second.resource;
   EXPECT_EQ(manager.user(), "alice");
   EXPECT_EQ(manager.role(), v1::TEAM_ROLE_ACCOUNT_MANAGER);
   EXPECT_EQ(manager.actor(), "tester");
@@ -92,9 +92,9 @@ TEST_F(AccountServiceTest, UpdateOfTheOwnerHandsTheAccountOver) {
   EXPECT_EQ(updated.owner(), "bob");
   EXPECT_EQ(updated.account_manager_handover_count(), 1);
   ASSERT_EQ(db_.rows().memberships.size(), 2u);
-  const v1::TeamMembership& alice = db_.rows().memberships.begin()->second.membership;
+  const v1::TeamMembership& alice = db_.rows().memberships.begin()->second.resource;
   EXPECT_EQ(alice.end_reason(), "handover to bob");
-  EXPECT_FALSE(db_.rows().memberships.rbegin()->second.membership.has_end_time());
+  EXPECT_FALSE(db_.rows().memberships.rbegin()->second.resource.has_end_time());
 }
 
 TEST_F(AccountServiceTest, DatabaseDownAnswersUnavailableAndWritesNothing) {

@@ -1,5 +1,4 @@
-#include "services/account/accounts/hierarchy_service.h"
-
+// AccountService: the group reads.
 #include <algorithm>
 #include <map>
 #include <vector>
@@ -7,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/list_request.h"
 #include "common/api/validation.h"
-#include "common/server/service_methods.h"
+#include "services/account/accounts/account_service.h"
 #include "services/account/accounts/hierarchy.h"
 #include "services/account/shared/account_names.h"
 
@@ -26,15 +25,9 @@ void AddCounts(const std::map<int, int>& counts, int first, int last, AddCount a
 
 }  // namespace
 
-void HierarchyService::Register(common::GrpcServer& server, v1::AccountService::Service* service) {
-  common::ServeMethods(server, service, this, &HierarchyService::ListAccountAncestors,
-                       &HierarchyService::ListAccountDescendants,
-                       &HierarchyService::GetGroupSummary);
-}
-
-absl::Status HierarchyService::ListAccountAncestors(const Ctx&,
-                                                    const v1::ListAccountAncestorsRequest& request,
-                                                    v1::ListAccountAncestorsResponse* response) {
+absl::Status AccountService::ListAccountAncestors(const Ctx&,
+                                                  const v1::ListAccountAncestorsRequest& request,
+                                                  v1::ListAccountAncestorsResponse* response) {
   absl::StatusOr<int64_t> id = ParseAccountName("name", request.name());
   if (!id.ok()) return id.status();
   absl::StatusOr<std::vector<StoredAccount>> rows = store_->ListAncestors(*id);
@@ -43,7 +36,7 @@ absl::Status HierarchyService::ListAccountAncestors(const Ctx&,
   return absl::OkStatus();
 }
 
-absl::Status HierarchyService::ListAccountDescendants(
+absl::Status AccountService::ListAccountDescendants(
     const Ctx&, const v1::ListAccountDescendantsRequest& request,
     v1::ListAccountDescendantsResponse* response) {
   absl::StatusOr<int64_t> id = ParseAccountName("name", request.name());
@@ -73,9 +66,8 @@ absl::Status HierarchyService::ListAccountDescendants(
   return absl::OkStatus();
 }
 
-absl::Status HierarchyService::GetGroupSummary(const Ctx&,
-                                               const v1::GetGroupSummaryRequest& request,
-                                               v1::GroupSummary* response) {
+absl::Status AccountService::GetGroupSummary(const Ctx&, const v1::GetGroupSummaryRequest& request,
+                                             v1::GroupSummary* response) {
   absl::StatusOr<int64_t> id = ParseAccountName("name", request.name());
   if (!id.ok()) return id.status();
   absl::StatusOr<StoredAccount> root = store_->GetAccount(*id);

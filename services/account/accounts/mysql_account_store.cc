@@ -1,7 +1,6 @@
-// MySqlAccountStore: account reads, the coalesced GetAccount and
-// CreateAccount, and ListAccounts. Group reads are in mysql_hierarchy.cc.
-#include "services/account/accounts/mysql_account_store.h"
-
+// The accounts area on MySQL (mysql_account_database.h), the store's part:
+// account reads, the coalesced GetAccount and CreateAccount, and
+// ListAccounts. Group reads are in mysql_hierarchy.cc.
 #include <cppconn/exception.h>
 
 #include <algorithm>
@@ -12,32 +11,26 @@
 #include "common/db/filter_sql.h"
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
-#include "services/account/accounts/mysql_account_rows.h"
+#include "services/account/accounts/mysql_account_sql.h"
+#include "services/account/mysql_account_database.h"
 #include "services/account/shared/account_names.h"
 #include "services/account/shared/mysql_rows.h"
 
-namespace kam::account::accounts {
+namespace kam::account {
 namespace {
+
+using accounts::AccountOrder;
+using accounts::StoredAccount;
 
 using common::InsertOutcome;
 using common::SqlConnection;
 using common::SqlValue;
 
-// Largest GetAccount batch: beyond this, batches stop saving much and a
-// caller waits for a long result set.
-constexpr int kMaxReadBatch = 64;
-// Largest CreateAccount batch (one multi-row INSERT).
-constexpr int kMaxInsertBatch = 32;
-// Batches running at once: two let the database overlap a query with the
-// other core's work, and two commits share one log flush.
-constexpr int kReadLanes = 1;
-constexpr int kInsertLanes = 1;
-
-// InsertAccountSql with `rows` rows of values.
+// accounts::InsertAccountSql with `rows` rows of values.
 std::string MultiRowInsertSql(size_t rows) {
   static constexpr char kRow[] =
       ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  std::string sql = InsertAccountSql();
+  std::string sql = accounts::InsertAccountSql();
   for (size_t i = 1; i < rows; ++i) sql.append(kRow);
   return sql;
 }
@@ -55,46 +48,20 @@ const char* OrderColumn(AccountOrder::Key key) {
 
 }  // namespace
 
-const std::string& GetAccountSql() {
-  static const std::string* sql =
-      new std::string(absl::StrCat("SELECT ", kAccountColumns, " FROM accounts a WHERE a.id = ?"));
-  return *sql;
-}
-
-const std::string& InsertAccountSql() {
-  static const std::string* sql = new std::string(
-      "INSERT INTO accounts (id, display_name, external_id, industry, region, category, "
-      "parent_id, owner, stage, share_of_wallet, stage_update_time, credit_limit_minor, "
-      "credit_currency, payment_terms_days, credit_risk, state, labels_text, version, "
-      "create_time, update_time, create_request_id, create_request_hash) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  return *sql;
-}
-
-MySqlAccountStore::MySqlAccountStore(common::ConnectionPool* pool)
-    : pool_(pool),
-      account_reads_([this](const std::vector<const int64_t*>& ids) { return ReadBatch(ids); },
-                     kMaxReadBatch, kReadLanes),
-      account_inserts_(
-          [this](const std::vector<const PendingInsert*>& inserts) { return InsertBatch(inserts); },
-          kMaxInsertBatch, kInsertLanes),
-      account_ids_(pool, "accounts") {}
-
 // --- CreateAccount -------------------------------------------------------
 
-absl::StatusOr<InsertOutcome> MySqlAccountStore::InsertAccount(const StoredAccount& row,
-                                                               const common::RequestKey& key) {
+absl::StatusOr<InsertOutcome> MySqlAccountDatabase::InsertAccount(const StoredAccount& row,
+                                                                  const common::RequestKey& key) {
   return account_inserts_.Call(PendingInsert{&row, &key});
 }
 
-std::vector<absl::StatusOr<InsertOutcome>> MySqlAccountStore::InsertBatch(
+std::vector<absl::StatusOr<InsertOutcome>> MySqlAccountDatabase::InsertBatch(
     const std::vector<const PendingInsert*>& inserts) {
   std::vector<absl::StatusOr<InsertOutcome>> outcomes(inserts.size(), InsertOutcome::kInserted);
   // Each row on its own (autocommit), so each gets its own outcome.
   auto one_by_one = [&](SqlConnection& connection) {
-    MySqlAccountTx tx(connection, "creating accounts");
     for (size_t i = 0; i < inserts.size(); ++i) {
-      outcomes[i] = tx.InsertAccount(*inserts[i]->row, *inserts[i]->key);
+      outcomes[i] = accounts::InsertAccountRow(connection, *inserts[i]->row, *inserts[i]->key);
     }
     return absl::OkStatus();
   };
@@ -106,7 +73,7 @@ std::vector<absl::StatusOr<InsertOutcome>> MySqlAccountStore::InsertBatch(
         // external id) sends the batch row by row to find whose it is.
         std::vector<SqlValue> values;
         for (const PendingInsert* insert : inserts) {
-          std::vector<SqlValue> row = InsertValues(*insert->row, *insert->key);
+          std::vector<SqlValue> row = accounts::InsertValues(*insert->row, *insert->key);
           values.insert(values.end(), std::make_move_iterator(row.begin()),
                         std::make_move_iterator(row.end()));
         }
@@ -124,14 +91,14 @@ std::vector<absl::StatusOr<InsertOutcome>> MySqlAccountStore::InsertBatch(
 
 // --- GetAccount ----------------------------------------------------------
 
-absl::StatusOr<StoredAccount> MySqlAccountStore::GetAccount(int64_t id) {
+absl::StatusOr<StoredAccount> MySqlAccountDatabase::GetAccount(int64_t id) {
   ReadResult row = account_reads_.Call(id);
   if (!row.ok()) return row.status();
   if (!row->has_value()) return AccountNotFound(id);
   return **std::move(row);
 }
 
-std::vector<MySqlAccountStore::ReadResult> MySqlAccountStore::ReadBatch(
+std::vector<MySqlAccountDatabase::ReadResult> MySqlAccountDatabase::ReadBatch(
     const std::vector<const int64_t*>& ids) {
   std::vector<int64_t> distinct;
   for (const int64_t* id : ids) {
@@ -153,21 +120,21 @@ std::vector<MySqlAccountStore::ReadResult> MySqlAccountStore::ReadBatch(
   return results;
 }
 
-absl::Status MySqlAccountStore::FetchAccounts(const std::vector<int64_t>& ids,
-                                              std::map<int64_t, StoredAccount>* rows) {
+absl::Status MySqlAccountDatabase::FetchAccounts(const std::vector<int64_t>& ids,
+                                                 std::map<int64_t, StoredAccount>* rows) {
   return common::WithConnection(*pool_, "reading accounts", [&](SqlConnection& connection) {
     std::unique_ptr<sql::ResultSet> rs;
     if (ids.size() == 1) {
-      rs = connection.Query(GetAccountSql(), ids[0]);
+      rs = connection.Query(accounts::GetAccountSql(), ids[0]);
     } else {
       std::string placeholders;
       std::vector<SqlValue> values = PaddedIds(ids, &placeholders);
-      rs = connection.Query(absl::StrCat("SELECT ", kAccountColumns,
+      rs = connection.Query(absl::StrCat("SELECT ", accounts::kAccountColumns,
                                          " FROM accounts a WHERE a.id IN (", placeholders, ")"),
                             values);
     }
     while (rs->next()) {
-      StoredAccount row = ReadAccount(*rs);
+      StoredAccount row = accounts::ReadAccount(*rs);
       const int64_t id = row.id;
       rows->emplace(id, std::move(row));
     }
@@ -175,7 +142,7 @@ absl::Status MySqlAccountStore::FetchAccounts(const std::vector<int64_t>& ids,
   });
 }
 
-absl::StatusOr<std::vector<StoredAccount>> MySqlAccountStore::GetAccounts(
+absl::StatusOr<std::vector<StoredAccount>> MySqlAccountDatabase::GetAccounts(
     const std::vector<int64_t>& ids) {
   std::vector<StoredAccount> ordered;
   if (ids.empty()) return ordered;
@@ -191,28 +158,30 @@ absl::StatusOr<std::vector<StoredAccount>> MySqlAccountStore::GetAccounts(
 }
 
 absl::StatusOr<std::optional<common::CreatedByRequest<StoredAccount>>>
-MySqlAccountStore::FindAccountByRequest(const std::string& request_id) {
+MySqlAccountDatabase::FindAccountByRequest(const std::string& request_id) {
   using Found = std::optional<common::CreatedByRequest<StoredAccount>>;
   return common::ReadWithConnection<Found>(
       *pool_, "reading account", [&](SqlConnection& connection) -> absl::StatusOr<Found> {
         return common::ReadCreatedByRequest(
             connection,
-            absl::StrCat("SELECT ", kAccountColumns,
+            absl::StrCat("SELECT ", accounts::kAccountColumns,
                          ", a.create_request_hash FROM accounts a WHERE a.create_request_id = ?"),
-            request_id, ReadAccount);
+            request_id, accounts::ReadAccount);
       });
 }
 
 // --- ListAccounts --------------------------------------------------------
 
-absl::StatusOr<common::Page<StoredAccount>> MySqlAccountStore::ListAccounts(
+absl::StatusOr<common::Page<StoredAccount>> MySqlAccountDatabase::ListAccounts(
     const common::FilterNode& filter, const AccountOrder& order, bool show_deleted,
     const std::optional<common::PageCursor>& cursor, int limit) {
   common::SqlFragment where;
-  if (absl::Status s = common::FilterToSql(filter, AccountComparisonToSql, &where); !s.ok()) {
+  if (absl::Status s = common::FilterToSql(filter, accounts::AccountComparisonToSql, &where);
+      !s.ok()) {
     return s;
   }
-  std::string sql = absl::StrCat("SELECT ", kAccountColumns, " FROM accounts a WHERE ", where.sql);
+  std::string sql =
+      absl::StrCat("SELECT ", accounts::kAccountColumns, " FROM accounts a WHERE ", where.sql);
   if (!show_deleted) sql.append(" AND a.delete_time IS NULL");
   std::vector<SqlValue> params = std::move(where.params);
   const char* column = OrderColumn(order.key);
@@ -244,11 +213,11 @@ absl::StatusOr<common::Page<StoredAccount>> MySqlAccountStore::ListAccounts(
   absl::Status status =
       common::WithConnection(*pool_, "listing accounts", [&](SqlConnection& connection) {
         auto rs = connection.Query(sql, params);
-        while (rs->next()) rows.push_back(ReadAccount(*rs));
+        while (rs->next()) rows.push_back(accounts::ReadAccount(*rs));
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
   return common::TrimPage(std::move(rows), limit);
 }
 
-}  // namespace kam::account::accounts
+}  // namespace kam::account

@@ -1,28 +1,31 @@
-// The account steps of a transaction (MySqlAccountTx), except the hierarchy
-// ones (mysql_hierarchy.cc).
+// MySqlTransaction: the account steps, except the hierarchy ones
+// (mysql_hierarchy.cc).
 #include <cppconn/exception.h>
 
 #include "absl/strings/str_cat.h"
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
 #include "services/account/accounts/account_fields.h"
-#include "services/account/accounts/mysql_account_rows.h"
-#include "services/account/accounts/mysql_account_store.h"
+#include "services/account/accounts/mysql_account_sql.h"
+#include "services/account/mysql_account_database.h"
 #include "services/account/shared/account_names.h"
 #include "services/account/shared/mysql_rows.h"
 
-namespace kam::account::accounts {
+namespace kam::account {
 
-absl::StatusOr<StoredAccount> MySqlAccountTx::LockAccount(int64_t id) {
+using accounts::StoredAccount;
+
+absl::StatusOr<StoredAccount> MySqlTransaction::LockAccount(int64_t id) {
   return Step([&]() -> absl::StatusOr<StoredAccount> {
-    auto rs = connection_.Query(
-        absl::StrCat("SELECT ", kAccountColumns, " FROM accounts a WHERE a.id = ? FOR UPDATE"), id);
+    auto rs = connection_.Query(absl::StrCat("SELECT ", accounts::kAccountColumns,
+                                             " FROM accounts a WHERE a.id = ? FOR UPDATE"),
+                                id);
     if (!rs->next()) return AccountNotFound(id);
-    return ReadAccount(*rs);
+    return accounts::ReadAccount(*rs);
   });
 }
 
-absl::Status MySqlAccountTx::WriteAccount(const StoredAccount& row) {
+absl::Status MySqlTransaction::WriteAccount(const StoredAccount& row) {
   const v1::Account& a = row.account;
   const v1::CreditProfile& credit = a.credit();
   std::optional<int64_t> limit;
@@ -51,36 +54,16 @@ absl::Status MySqlAccountTx::WriteAccount(const StoredAccount& row) {
           common::SqlTimeIf(a.has_delete_time(), a.delete_time()), row.id);
     } catch (const sql::SQLException& e) {
       if (e.getErrorCode() != common::kErDupEntry) throw;
-      return ExternalIdTaken(a);
+      return accounts::ExternalIdTaken(a);
     }
     return absl::OkStatus();
   });
 }
 
-absl::StatusOr<common::InsertOutcome> MySqlAccountTx::InsertAccount(const StoredAccount& row,
-                                                                    const common::RequestKey& key) {
+absl::StatusOr<common::InsertOutcome> MySqlTransaction::InsertAccount(
+    const StoredAccount& row, const common::RequestKey& key) {
   absl::StatusOr<common::InsertOutcome> outcome =
-      Step([&]() -> absl::StatusOr<common::InsertOutcome> {
-        try {
-          connection_.Update(InsertAccountSql(), InsertValues(row, key));
-        } catch (const sql::SQLException& e) {
-          if (e.getErrorCode() != common::kErDupEntry) throw;
-          if (common::DuplicateKeyName(e.what()) == "uk_accounts_create_request") {
-            return common::InsertOutcome::kDuplicateRequest;
-          }
-          // The server names only the first unique key that collided. A retry
-          // of a create with an external id collides on that key first, so ask
-          // whether the request id is taken too (a failed statement leaves the
-          // transaction usable).
-          if (!key.id.empty() &&
-              connection_.Query("SELECT 1 FROM accounts WHERE create_request_id = ?", key.id)
-                  ->next()) {
-            return common::InsertOutcome::kDuplicateRequest;
-          }
-          return ExternalIdTaken(row.account);
-        }
-        return common::InsertOutcome::kInserted;
-      });
+      Step([&] { return accounts::InsertAccountRow(connection_, row, key); });
   if (!outcome.ok() || *outcome != common::InsertOutcome::kInserted ||
       row.account.labels().empty()) {
     return outcome;
@@ -89,7 +72,7 @@ absl::StatusOr<common::InsertOutcome> MySqlAccountTx::InsertAccount(const Stored
   return outcome;
 }
 
-absl::Status MySqlAccountTx::ReplaceLabels(
+absl::Status MySqlTransaction::ReplaceLabels(
     int64_t account_id, const google::protobuf::Map<std::string, std::string>& labels) {
   return Step([&] {
     connection_.Update("DELETE FROM account_labels WHERE account_id = ?", account_id);
@@ -102,4 +85,4 @@ absl::Status MySqlAccountTx::ReplaceLabels(
   });
 }
 
-}  // namespace kam::account::accounts
+}  // namespace kam::account

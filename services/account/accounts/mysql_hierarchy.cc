@@ -1,5 +1,6 @@
-// The group hierarchy over accounts.parent_id: the hierarchy steps of a
-// transaction (MySqlAccountTx) and the group reads (MySqlAccountStore).
+// The group hierarchy over accounts.parent_id on MySQL
+// (mysql_account_database.h): the hierarchy steps of a transaction and the
+// group reads.
 // Recursive queries stop at twice the depth limit, so a (corrupt) cycle
 // cannot make them run for ever.
 #include <algorithm>
@@ -8,12 +9,20 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/account/accounts/hierarchy.h"
-#include "services/account/accounts/mysql_account_rows.h"
-#include "services/account/accounts/mysql_account_store.h"
+#include "services/account/accounts/mysql_account_sql.h"
+#include "services/account/mysql_account_database.h"
 #include "services/account/shared/mysql_rows.h"
 
-namespace kam::account::accounts {
+namespace kam::account {
 namespace {
+
+using accounts::DescendantRow;
+using accounts::GroupCounts;
+using accounts::kAccountColumnCount;
+using accounts::kAccountColumns;
+using accounts::kMaxHierarchyDepth;
+using accounts::ReadAccount;
+using accounts::StoredAccount;
 
 using common::SqlConnection;
 
@@ -44,14 +53,14 @@ int CountOf(std::unique_ptr<sql::ResultSet> rs) { return rs->next() ? rs->getInt
 
 // --- transaction steps ---------------------------------------------------
 
-absl::Status MySqlAccountTx::LockHierarchy() {
+absl::Status MySqlTransaction::LockHierarchy() {
   return Step([&] {
     connection_.Query("SELECT name FROM kam_locks WHERE name = 'hierarchy' FOR UPDATE");
     return absl::OkStatus();
   });
 }
 
-absl::StatusOr<std::vector<int64_t>> MySqlAccountTx::AncestorChain(int64_t id) {
+absl::StatusOr<std::vector<int64_t>> MySqlTransaction::AncestorChain(int64_t id) {
   return Step([&]() -> absl::StatusOr<std::vector<int64_t>> {
     auto rs = connection_.Query(absl::StrCat(kAncestorsCte, "SELECT id FROM up ORDER BY lvl"), id,
                                 kRecursionLimit);
@@ -61,7 +70,7 @@ absl::StatusOr<std::vector<int64_t>> MySqlAccountTx::AncestorChain(int64_t id) {
   });
 }
 
-absl::StatusOr<int> MySqlAccountTx::SubtreeHeight(int64_t id) {
+absl::StatusOr<int> MySqlTransaction::SubtreeHeight(int64_t id) {
   return Step([&]() -> absl::StatusOr<int> {
     return CountOf(
         connection_.Query(absl::StrCat(kDescendantsCte, "SELECT COALESCE(MAX(depth), 0) FROM sub"),
@@ -69,7 +78,7 @@ absl::StatusOr<int> MySqlAccountTx::SubtreeHeight(int64_t id) {
   });
 }
 
-absl::StatusOr<int> MySqlAccountTx::CountLiveChildren(int64_t id) {
+absl::StatusOr<int> MySqlTransaction::CountLiveChildren(int64_t id) {
   return Step([&]() -> absl::StatusOr<int> {
     return CountOf(connection_.Query(
         "SELECT COUNT(*) FROM accounts WHERE parent_id = ? AND delete_time IS NULL", id));
@@ -78,7 +87,7 @@ absl::StatusOr<int> MySqlAccountTx::CountLiveChildren(int64_t id) {
 
 // --- group reads ---------------------------------------------------------
 
-absl::StatusOr<std::vector<StoredAccount>> MySqlAccountStore::ListAncestors(int64_t id) {
+absl::StatusOr<std::vector<StoredAccount>> MySqlAccountDatabase::ListAncestors(int64_t id) {
   return common::ReadWithConnection<std::vector<StoredAccount>>(
       *pool_, "reading ancestors",
       [&](SqlConnection& connection) -> absl::StatusOr<std::vector<StoredAccount>> {
@@ -94,7 +103,7 @@ absl::StatusOr<std::vector<StoredAccount>> MySqlAccountStore::ListAncestors(int6
       });
 }
 
-absl::StatusOr<common::Page<DescendantRow>> MySqlAccountStore::ListDescendants(
+absl::StatusOr<common::Page<DescendantRow>> MySqlAccountDatabase::ListDescendants(
     int64_t id, int max_depth, const std::optional<common::PageCursor>& cursor, int limit) {
   return common::ReadWithConnection<common::Page<DescendantRow>>(
       *pool_, "reading descendants",
@@ -121,7 +130,7 @@ absl::StatusOr<common::Page<DescendantRow>> MySqlAccountStore::ListDescendants(
       });
 }
 
-absl::StatusOr<GroupCounts> MySqlAccountStore::CountGroup(int64_t root_id) {
+absl::StatusOr<GroupCounts> MySqlAccountDatabase::CountGroup(int64_t root_id) {
   return common::ReadWithConnection<GroupCounts>(
       *pool_, "summarising group", [&](SqlConnection& connection) -> absl::StatusOr<GroupCounts> {
         // The root is depth 0; the CTE adds its live descendants. A deleted
@@ -148,4 +157,4 @@ absl::StatusOr<GroupCounts> MySqlAccountStore::CountGroup(int64_t root_id) {
       });
 }
 
-}  // namespace kam::account::accounts
+}  // namespace kam::account

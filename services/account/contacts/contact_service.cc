@@ -26,7 +26,7 @@ absl::StatusOr<StoredContact> LockForWrite(ContactTx& tx, std::pair<int64_t, int
                                            absl::string_view etag) {
   absl::StatusOr<StoredContact> row = tx.LockContact(ids.first, ids.second);
   if (!row.ok()) return row.status();
-  if (absl::Status s = common::CheckEtag(row->contact.name(), row->version, etag); !s.ok()) {
+  if (absl::Status s = common::CheckEtag(row->resource.name(), row->version, etag); !s.ok()) {
     return s;
   }
   return row;
@@ -53,12 +53,11 @@ absl::Status ContactService::CreateContact(const Ctx&, const v1::CreateContactRe
   if (!id.ok()) return id.status();
 
   StoredContact row;
-  row.id = *id;
   row.account_id = *account_id;
-  row.contact = request.contact();
-  row.contact.set_name(ChildName(row.account_id, "contacts", row.id));
-  row.contact.clear_delete_time();
-  common::StampCreate(&row.version, &row.contact, common::NowMicros());
+  row.resource = request.contact();
+  row.resource.clear_delete_time();
+  SetRecordId(row, *id, "contacts");
+  common::StampCreate(&row.version, &row.resource, common::NowMicros());
 
   InsertOutcome outcome = InsertOutcome::kInserted;
   absl::Status status = transactions_->Transact("creating contact", [&](Transaction& tx) {
@@ -87,10 +86,10 @@ absl::Status ContactService::CreateContact(const Ctx&, const v1::CreateContactRe
     absl::StatusOr<StoredContact> first =
         common::AnswerRetry(*key, store_->FindContactByRequest(key->id));
     if (!first.ok()) return first.status();
-    *response = std::move(first->contact);
+    *response = std::move(first->resource);
     return absl::OkStatus();
   }
-  *response = std::move(row.contact);
+  *response = std::move(row.resource);
   return absl::OkStatus();
 }
 
@@ -101,7 +100,7 @@ absl::Status ContactService::GetContact(const Ctx&, const v1::GetContactRequest&
   if (!ids.ok()) return ids.status();
   absl::StatusOr<StoredContact> row = store_->GetContact(ids->first, ids->second);
   if (!row.ok()) return row.status();
-  *response = std::move(row->contact);
+  *response = std::move(row->resource);
   return absl::OkStatus();
 }
 
@@ -113,7 +112,7 @@ absl::Status ContactService::ListContacts(const Ctx&, const v1::ListContactsRequ
         return store_->ListContacts(account_id, request.show_deleted(), list.cursor, list.limit);
       },
       response->mutable_next_page_token(),
-      [&](StoredContact& row) { *response->add_contacts() = std::move(row.contact); });
+      [&](StoredContact& row) { *response->add_contacts() = std::move(row.resource); });
 }
 
 absl::Status ContactService::UpdateContact(const Ctx&, const v1::UpdateContactRequest& request,
@@ -130,15 +129,15 @@ absl::Status ContactService::UpdateContact(const Ctx&, const v1::UpdateContactRe
   return transactions_->Transact("updating contact", [&](Transaction& tx) -> absl::Status {
     absl::StatusOr<StoredContact> row = LockForWrite(tx.contacts(), *ids, patch.etag());
     if (!row.ok()) return row.status();
-    if (row->contact.has_delete_time()) {
+    if (row->resource.has_delete_time()) {
       return absl::FailedPreconditionError(
-          absl::StrCat("contact ", row->contact.name(), " is deleted; undelete it first"));
+          absl::StrCat("contact ", row->resource.name(), " is deleted; undelete it first"));
     }
-    common::ApplyUpdateMask(*paths, patch, &row->contact);
-    if (absl::Status s = ValidateContactFields(row->contact); !s.ok()) return s;
-    common::StampWrite(&row->version, &row->contact, now);
+    common::ApplyUpdateMask(*paths, patch, &row->resource);
+    if (absl::Status s = ValidateContactFields(row->resource); !s.ok()) return s;
+    common::StampWrite(&row->version, &row->resource, now);
     if (absl::Status s = tx.contacts().WriteContact(*row); !s.ok()) return s;
-    *response = std::move(row->contact);
+    *response = std::move(row->resource);
     return absl::OkStatus();
   });
 }
@@ -168,24 +167,24 @@ absl::Status ContactService::SetDeleted(absl::string_view name, absl::string_vie
         }
         absl::StatusOr<StoredContact> row = LockForWrite(tx.contacts(), *ids, etag);
         if (!row.ok()) return row.status();
-        if (row->contact.has_delete_time() == deleted) {
+        if (row->resource.has_delete_time() == deleted) {
           return absl::FailedPreconditionError(
-              absl::StrCat("contact ", row->contact.name(),
+              absl::StrCat("contact ", row->resource.name(),
                            deleted ? " is already deleted" : " is not deleted"));
         }
         if (deleted) {
-          *row->contact.mutable_delete_time() = common::ToProtoTimestamp(now);
+          *row->resource.mutable_delete_time() = common::ToProtoTimestamp(now);
         } else {
           if (account->account.has_delete_time()) return DeletedAccount(account->account);
-          row->contact.clear_delete_time();
+          row->resource.clear_delete_time();
         }
-        common::StampWrite(&row->version, &row->contact, now);
+        common::StampWrite(&row->version, &row->resource, now);
         if (absl::Status s = tx.contacts().WriteContact(*row); !s.ok()) return s;
         if (absl::Status s = tx.contacts().AddToContactCount(ids->first, deleted ? -1 : 1);
             !s.ok()) {
           return s;
         }
-        *response = std::move(row->contact);
+        *response = std::move(row->resource);
         return absl::OkStatus();
       });
 }

@@ -14,15 +14,11 @@
 #include "common/api/list_request.h"
 #include "common/api/page_token.h"
 #include "kam/account/v1/account.pb.h"
+#include "services/account/shared/record.h"
 
 namespace kam::account::contacts {
 
-struct StoredContact {
-  int64_t id = 0;
-  int64_t account_id = 0;
-  int64_t version = 0;
-  v1::Contact contact;
-};
+using StoredContact = Record<v1::Contact>;
 
 // The contact steps of a transaction (shared/transaction.h).
 class ContactTx {

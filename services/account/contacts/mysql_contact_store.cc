@@ -1,5 +1,5 @@
-#include "services/account/contacts/mysql_contact_store.h"
-
+// The contacts area on MySQL (mysql_account_database.h): table contacts, and
+// accounts.contact_count.
 #include <cppconn/exception.h>
 
 #include <string>
@@ -8,11 +8,14 @@
 #include "common/api/etag.h"
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
+#include "services/account/mysql_account_database.h"
 #include "services/account/shared/account_names.h"
 #include "services/account/shared/mysql_rows.h"
 
-namespace kam::account::contacts {
+namespace kam::account {
 namespace {
+
+using contacts::StoredContact;
 
 using common::ReadText;
 using common::ReadTimestamp;
@@ -25,11 +28,8 @@ constexpr char kContactColumns[] =
     "c.version, c.create_time, c.update_time, c.delete_time";
 
 StoredContact ReadContact(sql::ResultSet& rs) {
-  StoredContact row;
-  v1::Contact& c = row.contact;
-  row.id = rs.getInt64(1);
-  row.account_id = rs.getInt64(2);
-  c.set_name(ChildName(row.account_id, "contacts", row.id));
+  StoredContact row = ReadRecordKey<v1::Contact>(rs, "contacts");
+  v1::Contact& c = row.resource;
   c.set_display_name(ReadText(rs, 3));
   c.set_title(ReadText(rs, 4));
   c.set_department(ReadText(rs, 5));
@@ -62,11 +62,12 @@ Found ContactByRequest(SqlConnection& connection, const std::string& request_id)
 
 // --- transaction steps ---------------------------------------------------
 
-absl::StatusOr<Found> MySqlContactTx::FindContactByRequest(const std::string& request_id) {
+absl::StatusOr<Found> MySqlTransaction::FindContactByRequest(const std::string& request_id) {
   return Step([&]() -> absl::StatusOr<Found> { return ContactByRequest(connection_, request_id); });
 }
 
-absl::StatusOr<StoredContact> MySqlContactTx::LockContact(int64_t account_id, int64_t contact_id) {
+absl::StatusOr<StoredContact> MySqlTransaction::LockContact(int64_t account_id,
+                                                            int64_t contact_id) {
   return Step([&]() -> absl::StatusOr<StoredContact> {
     auto rs = connection_.Query(
         absl::StrCat("SELECT ", kContactColumns,
@@ -77,9 +78,9 @@ absl::StatusOr<StoredContact> MySqlContactTx::LockContact(int64_t account_id, in
   });
 }
 
-absl::StatusOr<common::InsertOutcome> MySqlContactTx::InsertContact(const StoredContact& row,
-                                                                    const common::RequestKey& key) {
-  const v1::Contact& c = row.contact;
+absl::StatusOr<common::InsertOutcome> MySqlTransaction::InsertContact(
+    const StoredContact& row, const common::RequestKey& key) {
+  const v1::Contact& c = row.resource;
   return Step([&]() -> absl::StatusOr<common::InsertOutcome> {
     try {
       connection_.Update(
@@ -101,8 +102,8 @@ absl::StatusOr<common::InsertOutcome> MySqlContactTx::InsertContact(const Stored
   });
 }
 
-absl::Status MySqlContactTx::WriteContact(const StoredContact& row) {
-  const v1::Contact& c = row.contact;
+absl::Status MySqlTransaction::WriteContact(const StoredContact& row) {
+  const v1::Contact& c = row.resource;
   return Step([&] {
     connection_.Update(
         "UPDATE contacts SET display_name = ?, title = ?, department = ?, buying_role = ?, "
@@ -116,7 +117,7 @@ absl::Status MySqlContactTx::WriteContact(const StoredContact& row) {
   });
 }
 
-absl::Status MySqlContactTx::AddToContactCount(int64_t account_id, int delta) {
+absl::Status MySqlTransaction::AddToContactCount(int64_t account_id, int delta) {
   return Step([&] {
     connection_.Update("UPDATE accounts SET contact_count = contact_count + ? WHERE id = ?", delta,
                        account_id);
@@ -126,8 +127,8 @@ absl::Status MySqlContactTx::AddToContactCount(int64_t account_id, int delta) {
 
 // --- reads ---------------------------------------------------------------
 
-absl::StatusOr<StoredContact> MySqlContactStore::GetContact(int64_t account_id,
-                                                            int64_t contact_id) {
+absl::StatusOr<StoredContact> MySqlAccountDatabase::GetContact(int64_t account_id,
+                                                               int64_t contact_id) {
   return common::ReadWithConnection<StoredContact>(
       *pool_, "reading contact", [&](SqlConnection& connection) -> absl::StatusOr<StoredContact> {
         auto rs =
@@ -139,14 +140,14 @@ absl::StatusOr<StoredContact> MySqlContactStore::GetContact(int64_t account_id,
       });
 }
 
-absl::StatusOr<Found> MySqlContactStore::FindContactByRequest(const std::string& request_id) {
+absl::StatusOr<Found> MySqlAccountDatabase::FindContactByRequest(const std::string& request_id) {
   return common::ReadWithConnection<Found>(*pool_, "reading contact",
                                            [&](SqlConnection& connection) -> absl::StatusOr<Found> {
                                              return ContactByRequest(connection, request_id);
                                            });
 }
 
-absl::StatusOr<common::Page<StoredContact>> MySqlContactStore::ListContacts(
+absl::StatusOr<common::Page<StoredContact>> MySqlAccountDatabase::ListContacts(
     int64_t account_id, bool show_deleted, const std::optional<common::PageCursor>& cursor,
     int limit) {
   return SelectPageUnderAccount(
@@ -157,4 +158,4 @@ absl::StatusOr<common::Page<StoredContact>> MySqlContactStore::ListContacts(
       account_id, cursor, limit, ReadContact);
 }
 
-}  // namespace kam::account::contacts
+}  // namespace kam::account

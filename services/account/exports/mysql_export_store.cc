@@ -1,5 +1,5 @@
-#include "services/account/exports/mysql_export_store.h"
-
+// The export on MySQL (mysql_account_database.h): accounts, with counts over
+// team_memberships and churn_events.
 #include <map>
 #include <memory>
 #include <string>
@@ -7,10 +7,11 @@
 #include "absl/strings/str_cat.h"
 #include "common/db/row_reader.h"
 #include "common/db/transaction.h"
+#include "services/account/mysql_account_database.h"
 #include "services/account/shared/account_names.h"
 #include "services/account/shared/mysql_rows.h"
 
-namespace kam::account::exports {
+namespace kam::account {
 namespace {
 
 using common::ReadText;
@@ -39,7 +40,7 @@ v1::AccountSnapshot ReadSnapshot(sql::ResultSet& rs) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<v1::AccountSnapshot>> MySqlExportStore::ExportPage(
+absl::StatusOr<std::vector<v1::AccountSnapshot>> MySqlAccountDatabase::ExportPage(
     int64_t after_id, int limit, bool include_deleted, absl::Time window_start,
     absl::Time window_end) {
   std::vector<v1::AccountSnapshot> page;
@@ -93,4 +94,4 @@ absl::StatusOr<std::vector<v1::AccountSnapshot>> MySqlExportStore::ExportPage(
   return page;
 }
 
-}  // namespace kam::account::exports
+}  // namespace kam::account

@@ -83,7 +83,7 @@ absl::Status LifecycleService::TransitionStage(const Ctx& ctx,
 
         StageChangeRow change;
         change.account_id = row->id;
-        v1::StageChange& c = change.change;
+        v1::StageChange& c = change.resource;
         c.set_from_stage(move.from);
         c.set_to_stage(move.to);
         c.set_share_of_wallet_percent(*share);
@@ -115,7 +115,7 @@ absl::Status LifecycleService::ListStageHistory(const Ctx&,
         return store_->ListStageChanges(account_id, list.cursor, list.limit);
       },
       response->mutable_next_page_token(),
-      [&](StageChangeRow& row) { *response->add_changes() = std::move(row.change); });
+      [&](StageChangeRow& row) { *response->add_changes() = std::move(row.resource); });
 }
 
 absl::Status LifecycleService::GetStagePlaybook(const Ctx&,
@@ -147,7 +147,7 @@ absl::Status LifecycleService::MarkChurned(const Ctx& ctx, const v1::MarkChurned
     }
     ChurnEventRow event;
     event.account_id = row->id;
-    v1::ChurnEvent& e = event.event;
+    v1::ChurnEvent& e = event.resource;
     e.set_kind(request.kind());
     e.set_reason(request.reason());
     *e.mutable_lost_product_lines() = request.lost_product_lines();
@@ -184,7 +184,7 @@ absl::Status LifecycleService::RecordWinBack(const Ctx& ctx,
     const google::protobuf::Timestamp when = common::ToProtoTimestamp(now);
     ChurnEventRow event;
     event.account_id = row->id;
-    v1::ChurnEvent& e = event.event;
+    v1::ChurnEvent& e = event.resource;
     e.set_kind(v1::CHURN_EVENT_KIND_WIN_BACK);
     e.set_note(request.note());
     e.set_actor(ctx.actor);
@@ -193,12 +193,12 @@ absl::Status LifecycleService::RecordWinBack(const Ctx& ctx,
     // docs/domain.md §5: churned customers re-enter at incubation.
     StageChangeRow change;
     change.account_id = row->id;
-    change.change.set_from_stage(row->account.stage());
-    change.change.set_to_stage(v1::RELATIONSHIP_STAGE_DEVELOPMENT);
-    change.change.set_reason(request.note().empty() ? "win-back"
-                                                    : absl::StrCat("win-back: ", request.note()));
-    change.change.set_actor(ctx.actor);
-    *change.change.mutable_change_time() = when;
+    change.resource.set_from_stage(row->account.stage());
+    change.resource.set_to_stage(v1::RELATIONSHIP_STAGE_DEVELOPMENT);
+    change.resource.set_reason(request.note().empty() ? "win-back"
+                                                      : absl::StrCat("win-back: ", request.note()));
+    change.resource.set_actor(ctx.actor);
+    *change.resource.mutable_change_time() = when;
     if (absl::Status s = tx.lifecycle().InsertStageChange(&change); !s.ok()) return s;
     row->account.set_state(v1::LIFECYCLE_STATE_ACTIVE);
     row->account.set_stage(v1::RELATIONSHIP_STAGE_DEVELOPMENT);
@@ -220,7 +220,7 @@ absl::Status LifecycleService::ListChurnHistory(const Ctx&,
         return store_->ListChurnEvents(account_id, list.cursor, list.limit);
       },
       response->mutable_next_page_token(),
-      [&](ChurnEventRow& row) { *response->add_events() = std::move(row.event); });
+      [&](ChurnEventRow& row) { *response->add_events() = std::move(row.resource); });
 }
 
 }  // namespace kam::account::lifecycle

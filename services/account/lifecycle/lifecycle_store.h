@@ -13,20 +13,12 @@
 #include "common/api/list_request.h"
 #include "common/api/page_token.h"
 #include "kam/account/v1/account.pb.h"
+#include "services/account/shared/record.h"
 
 namespace kam::account::lifecycle {
 
-struct StageChangeRow {
-  int64_t id = 0;
-  int64_t account_id = 0;
-  v1::StageChange change;
-};
-
-struct ChurnEventRow {
-  int64_t id = 0;
-  int64_t account_id = 0;
-  v1::ChurnEvent event;
-};
+using StageChangeRow = Record<v1::StageChange>;
+using ChurnEventRow = Record<v1::ChurnEvent>;
 
 // The lifecycle steps of a transaction (shared/transaction.h).
 class LifecycleTx {

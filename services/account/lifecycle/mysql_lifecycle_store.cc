@@ -1,25 +1,26 @@
-#include "services/account/lifecycle/mysql_lifecycle_store.h"
-
+// The lifecycle area on MySQL (mysql_account_database.h): tables
+// stage_changes and churn_events.
 #include <string>
 
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/db/row_reader.h"
+#include "services/account/mysql_account_database.h"
 #include "services/account/shared/account_names.h"
 #include "services/account/shared/mysql_rows.h"
 
-namespace kam::account::lifecycle {
+namespace kam::account {
 namespace {
+
+using lifecycle::ChurnEventRow;
+using lifecycle::StageChangeRow;
 
 using common::ReadText;
 using common::ReadTimestamp;
 
 StageChangeRow ReadStageChange(sql::ResultSet& rs) {
-  StageChangeRow row;
-  v1::StageChange& c = row.change;
-  row.id = rs.getInt64(1);
-  row.account_id = rs.getInt64(2);
-  c.set_name(ChildName(row.account_id, "stageChanges", row.id));
+  StageChangeRow row = ReadRecordKey<v1::StageChange>(rs, "stageChanges");
+  v1::StageChange& c = row.resource;
   c.set_from_stage(static_cast<v1::RelationshipStage>(rs.getInt(3)));
   c.set_to_stage(static_cast<v1::RelationshipStage>(rs.getInt(4)));
   c.set_share_of_wallet_percent(rs.getInt(5));
@@ -31,11 +32,8 @@ StageChangeRow ReadStageChange(sql::ResultSet& rs) {
 }
 
 ChurnEventRow ReadChurnEvent(sql::ResultSet& rs) {
-  ChurnEventRow row;
-  v1::ChurnEvent& e = row.event;
-  row.id = rs.getInt64(1);
-  row.account_id = rs.getInt64(2);
-  e.set_name(ChildName(row.account_id, "churnEvents", row.id));
+  ChurnEventRow row = ReadRecordKey<v1::ChurnEvent>(rs, "churnEvents");
+  v1::ChurnEvent& e = row.resource;
   e.set_kind(static_cast<v1::ChurnEventKind>(rs.getInt(3)));
   e.set_reason(static_cast<v1::ChurnReason>(rs.getInt(4)));
   for (absl::string_view line : absl::StrSplit(ReadText(rs, 5), '\n', absl::SkipEmpty())) {
@@ -49,12 +47,11 @@ ChurnEventRow ReadChurnEvent(sql::ResultSet& rs) {
 
 }  // namespace
 
-absl::Status MySqlLifecycleTx::InsertStageChange(StageChangeRow* row) {
-  absl::StatusOr<int64_t> id = stage_change_ids_->Next();
+absl::Status MySqlTransaction::InsertStageChange(StageChangeRow* row) {
+  absl::StatusOr<int64_t> id = ids_->stage_changes.Next();
   if (!id.ok()) return id.status();
-  row->id = *id;
-  v1::StageChange& c = row->change;
-  c.set_name(ChildName(row->account_id, "stageChanges", row->id));
+  SetRecordId(*row, *id, "stageChanges");
+  const v1::StageChange& c = row->resource;
   return Step([&] {
     connection_.Update(
         "INSERT INTO stage_changes (id, account_id, from_stage, to_stage, share_of_wallet, "
@@ -66,12 +63,11 @@ absl::Status MySqlLifecycleTx::InsertStageChange(StageChangeRow* row) {
   });
 }
 
-absl::Status MySqlLifecycleTx::InsertChurnEvent(ChurnEventRow* row) {
-  absl::StatusOr<int64_t> id = churn_event_ids_->Next();
+absl::Status MySqlTransaction::InsertChurnEvent(ChurnEventRow* row) {
+  absl::StatusOr<int64_t> id = ids_->churn_events.Next();
   if (!id.ok()) return id.status();
-  row->id = *id;
-  v1::ChurnEvent& e = row->event;
-  e.set_name(ChildName(row->account_id, "churnEvents", row->id));
+  SetRecordId(*row, *id, "churnEvents");
+  const v1::ChurnEvent& e = row->resource;
   std::optional<std::string> lines;
   if (e.lost_product_lines_size() > 0) lines = absl::StrJoin(e.lost_product_lines(), "\n");
   return Step([&] {
@@ -84,7 +80,7 @@ absl::Status MySqlLifecycleTx::InsertChurnEvent(ChurnEventRow* row) {
   });
 }
 
-absl::StatusOr<common::Page<StageChangeRow>> MySqlLifecycleStore::ListStageChanges(
+absl::StatusOr<common::Page<StageChangeRow>> MySqlAccountDatabase::ListStageChanges(
     int64_t account_id, const std::optional<common::PageCursor>& cursor, int limit) {
   return SelectPageUnderAccount(
       *pool_, "listing stage history",
@@ -94,7 +90,7 @@ absl::StatusOr<common::Page<StageChangeRow>> MySqlLifecycleStore::ListStageChang
       account_id, cursor, limit, ReadStageChange);
 }
 
-absl::StatusOr<common::Page<ChurnEventRow>> MySqlLifecycleStore::ListChurnEvents(
+absl::StatusOr<common::Page<ChurnEventRow>> MySqlAccountDatabase::ListChurnEvents(
     int64_t account_id, const std::optional<common::PageCursor>& cursor, int limit) {
   return SelectPageUnderAccount(
       *pool_, "listing churn history",
@@ -103,4 +99,4 @@ absl::StatusOr<common::Page<ChurnEventRow>> MySqlLifecycleStore::ListChurnEvents
       account_id, cursor, limit, ReadChurnEvent);
 }
 
-}  // namespace kam::account::lifecycle
+}  // namespace kam::account

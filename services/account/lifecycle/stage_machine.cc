@@ -144,6 +144,14 @@ v1::StagePlaybook PlaybookFor(RelationshipStage stage) {
   v1::StagePlaybook playbook;
   playbook.set_stage(stage);
   auto add = [&playbook](const char* action) { playbook.add_actions(action); };
+  // What a main supplier does, and a strategic one too.
+  auto add_deep_service = [&add] {
+    add("Personalised service.");
+    add("Tailored solutions: annual plans and backup plans.");
+    add("Regular service meetings.");
+    add("Invite the customer to the key-account club.");
+    add("Train the customer's staff.");
+  };
   switch (stage) {
     case v1::RELATIONSHIP_STAGE_DEVELOPMENT:
       playbook.set_summary("Not yet a supplier: find an opening and the people who decide.");
@@ -168,21 +176,13 @@ v1::StagePlaybook PlaybookFor(RelationshipStage stage) {
       break;
     case v1::RELATIONSHIP_STAGE_STABLE:
       playbook.set_summary("Main supplier: deepen the service so the customer stays.");
-      add("Personalised service.");
-      add("Tailored solutions: annual plans and backup plans.");
-      add("Regular service meetings.");
-      add("Invite the customer to the key-account club.");
-      add("Train the customer's staff.");
+      add_deep_service();
       break;
     case v1::RELATIONSHIP_STAGE_STRATEGIC:
       playbook.set_summary("Strategic supplier: grow together.");
       add("Joint business: think from the customer's side.");
       add("VIP treatment.");
-      add("Personalised service.");
-      add("Tailored solutions: annual plans and backup plans.");
-      add("Regular service meetings.");
-      add("Invite the customer to the key-account club.");
-      add("Train the customer's staff.");
+      add_deep_service();
       break;
     case v1::RELATIONSHIP_STAGE_INTERRUPTED:
       playbook.set_summary(

@@ -20,6 +20,7 @@
 #include "common/db/mysql_pool.h"
 #include "common/db/transaction.h"
 #include "google/protobuf/map.h"
+#include "services/account/shared/record.h"
 
 namespace kam::account {
 
@@ -36,6 +37,16 @@ std::optional<std::string> EncodeLabels(
 // Reads such a column (NULL: no labels) into `labels`.
 void ReadLabels(sql::ResultSet& rs, int column,
                 google::protobuf::Map<std::string, std::string>* labels);
+
+// The first columns of a record below an account, id and account_id, as a
+// record with its name.
+template <typename Resource>
+Record<Resource> ReadRecordKey(sql::ResultSet& rs, absl::string_view collection) {
+  Record<Resource> row;
+  row.account_id = rs.getInt64(2);
+  SetRecordId(row, rs.getInt64(1), collection);
+  return row;
+}
 
 // OK when account `id` exists (deleted or not); NOT_FOUND otherwise. Its
 // database errors say "reading account".

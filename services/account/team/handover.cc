@@ -16,10 +16,10 @@ absl::StatusOr<StoredMembership> StartAccountManager(TeamTx& tx, int64_t account
                                                      const common::RequestKey& key) {
   StoredMembership membership;
   membership.account_id = account_id;
-  membership.membership.set_user(user);
-  membership.membership.set_role(v1::TEAM_ROLE_ACCOUNT_MANAGER);
-  *membership.membership.mutable_start_time() = common::ToProtoTimestamp(start);
-  membership.membership.set_actor(actor);
+  membership.resource.set_user(user);
+  membership.resource.set_role(v1::TEAM_ROLE_ACCOUNT_MANAGER);
+  *membership.resource.mutable_start_time() = common::ToProtoTimestamp(start);
+  membership.resource.set_actor(actor);
   absl::StatusOr<common::InsertOutcome> inserted = tx.InsertMembership(&membership, key);
   if (!inserted.ok()) return inserted.status();
   if (*inserted == common::InsertOutcome::kDuplicateRequest) return ConcurrentRequest();
@@ -35,11 +35,11 @@ absl::StatusOr<std::optional<StoredMembership>> HandOver(TeamTx& tx,
   if (!current.ok()) return current.status();
   if (current->has_value()) {
     const StoredMembership& manager = **current;
-    if (manager.membership.user() == user) {
+    if (manager.resource.user() == user) {
       return absl::AlreadyExistsError(absl::StrCat(
           "user \"", user, "\" is already the account manager of ", account.account.name()));
     }
-    const absl::Time current_start = common::FromProtoTimestamp(manager.membership.start_time());
+    const absl::Time current_start = common::FromProtoTimestamp(manager.resource.start_time());
     if (start < current_start) {
       return common::InvalidField(
           "membership.start_time",

@@ -1,5 +1,4 @@
-#include "services/account/team/mysql_team_store.h"
-
+// The team area on MySQL (mysql_account_database.h): table team_memberships.
 #include <cppconn/exception.h>
 
 #include <string>
@@ -8,11 +7,14 @@
 #include "absl/strings/str_cat.h"
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
+#include "services/account/mysql_account_database.h"
 #include "services/account/shared/account_names.h"
 #include "services/account/shared/mysql_rows.h"
 
-namespace kam::account::team {
+namespace kam::account {
 namespace {
+
+using team::StoredMembership;
 
 using common::ReadText;
 using common::ReadTimestamp;
@@ -22,11 +24,8 @@ constexpr char kMembershipColumns[] =
     "m.id, m.account_id, m.user_id, m.role, m.start_time, m.end_time, m.end_reason, m.actor";
 
 StoredMembership ReadMembership(sql::ResultSet& rs) {
-  StoredMembership row;
-  v1::TeamMembership& m = row.membership;
-  row.id = rs.getInt64(1);
-  row.account_id = rs.getInt64(2);
-  m.set_name(ChildName(row.account_id, "teamMemberships", row.id));
+  StoredMembership row = ReadRecordKey<v1::TeamMembership>(rs, "teamMemberships");
+  v1::TeamMembership& m = row.resource;
   m.set_user(ReadText(rs, 3));
   m.set_role(static_cast<v1::TeamRole>(rs.getInt(4)));
   if (auto t = ReadTimestamp(rs, 5)) *m.mutable_start_time() = *t;
@@ -41,7 +40,7 @@ StoredMembership ReadMembership(sql::ResultSet& rs) {
 // --- transaction steps ---------------------------------------------------
 
 absl::StatusOr<std::optional<common::CreatedByRequest<StoredMembership>>>
-MySqlTeamTx::FindMembershipByRequest(const std::string& request_id) {
+MySqlTransaction::FindMembershipByRequest(const std::string& request_id) {
   return Step([&]() -> absl::StatusOr<std::optional<common::CreatedByRequest<StoredMembership>>> {
     return common::ReadCreatedByRequest(
         connection_,
@@ -52,7 +51,7 @@ MySqlTeamTx::FindMembershipByRequest(const std::string& request_id) {
   });
 }
 
-absl::StatusOr<std::optional<StoredMembership>> MySqlTeamTx::LockActiveAccountManager(
+absl::StatusOr<std::optional<StoredMembership>> MySqlTransaction::LockActiveAccountManager(
     int64_t account_id) {
   return Step([&]() -> absl::StatusOr<std::optional<StoredMembership>> {
     auto rs = connection_.Query(
@@ -65,8 +64,8 @@ absl::StatusOr<std::optional<StoredMembership>> MySqlTeamTx::LockActiveAccountMa
   });
 }
 
-absl::StatusOr<StoredMembership> MySqlTeamTx::LockMembership(int64_t account_id,
-                                                             int64_t membership_id) {
+absl::StatusOr<StoredMembership> MySqlTransaction::LockMembership(int64_t account_id,
+                                                                  int64_t membership_id) {
   return Step([&]() -> absl::StatusOr<StoredMembership> {
     auto rs = connection_.Query(
         absl::StrCat("SELECT ", kMembershipColumns,
@@ -79,8 +78,9 @@ absl::StatusOr<StoredMembership> MySqlTeamTx::LockMembership(int64_t account_id,
   });
 }
 
-absl::StatusOr<bool> MySqlTeamTx::HasActiveMembership(int64_t account_id, const std::string& user,
-                                                      v1::TeamRole role) {
+absl::StatusOr<bool> MySqlTransaction::HasActiveMembership(int64_t account_id,
+                                                           const std::string& user,
+                                                           v1::TeamRole role) {
   return Step([&]() -> absl::StatusOr<bool> {
     return connection_
         .Query(
@@ -91,13 +91,12 @@ absl::StatusOr<bool> MySqlTeamTx::HasActiveMembership(int64_t account_id, const 
   });
 }
 
-absl::StatusOr<common::InsertOutcome> MySqlTeamTx::InsertMembership(StoredMembership* row,
-                                                                    const common::RequestKey& key) {
-  absl::StatusOr<int64_t> id = membership_ids_->Next();
+absl::StatusOr<common::InsertOutcome> MySqlTransaction::InsertMembership(
+    StoredMembership* row, const common::RequestKey& key) {
+  absl::StatusOr<int64_t> id = ids_->memberships.Next();
   if (!id.ok()) return id.status();
-  row->id = *id;
-  v1::TeamMembership& m = row->membership;
-  m.set_name(ChildName(row->account_id, "teamMemberships", row->id));
+  SetRecordId(*row, *id, "teamMemberships");
+  const v1::TeamMembership& m = row->resource;
   return Step([&]() -> absl::StatusOr<common::InsertOutcome> {
     try {
       connection_.Update(
@@ -114,8 +113,8 @@ absl::StatusOr<common::InsertOutcome> MySqlTeamTx::InsertMembership(StoredMember
   });
 }
 
-absl::Status MySqlTeamTx::EndMembership(int64_t membership_id, absl::Time end_time,
-                                        const std::string& reason, bool handover) {
+absl::Status MySqlTransaction::EndMembership(int64_t membership_id, absl::Time end_time,
+                                             const std::string& reason, bool handover) {
   return Step([&] {
     connection_.Update(
         "UPDATE team_memberships SET end_time = ?, end_reason = ?, ended_by_handover = ? "
@@ -127,7 +126,7 @@ absl::Status MySqlTeamTx::EndMembership(int64_t membership_id, absl::Time end_ti
 
 // --- reads ---------------------------------------------------------------
 
-absl::StatusOr<common::Page<StoredMembership>> MySqlTeamStore::ListMemberships(
+absl::StatusOr<common::Page<StoredMembership>> MySqlAccountDatabase::ListMemberships(
     int64_t account_id, v1::TeamRole role, bool include_ended,
     const std::optional<common::PageCursor>& cursor, int limit) {
   return common::ReadWithConnection<common::Page<StoredMembership>>(
@@ -156,4 +155,4 @@ absl::StatusOr<common::Page<StoredMembership>> MySqlTeamStore::ListMemberships(
       });
 }
 
-}  // namespace kam::account::team
+}  // namespace kam::account

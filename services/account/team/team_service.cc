@@ -64,7 +64,7 @@ absl::Status TeamService::AddTeamMember(const Ctx& ctx, const v1::AddTeamMemberR
           common::EarlierResult(*key, tx.team().FindMembershipByRequest(key->id));
       if (!first.ok()) return first.status();
       if (first->has_value()) {
-        *response = std::move((*first)->membership);
+        *response = std::move((*first)->resource);
         return absl::OkStatus();
       }
     }
@@ -73,7 +73,7 @@ absl::Status TeamService::AddTeamMember(const Ctx& ctx, const v1::AddTeamMemberR
       absl::StatusOr<std::optional<StoredMembership>> added =
           HandOver(tx.team(), *account, in.user(), *start, ctx.actor, *key);
       if (!added.ok()) return added.status();
-      *response = std::move((*added)->membership);
+      *response = std::move((*added)->resource);
       return accounts::WriteStamped(tx.accounts(), *account, now);
     }
     absl::StatusOr<bool> member = tx.team().HasActiveMembership(*account_id, in.user(), in.role());
@@ -85,14 +85,14 @@ absl::Status TeamService::AddTeamMember(const Ctx& ctx, const v1::AddTeamMemberR
     }
     StoredMembership row;
     row.account_id = *account_id;
-    row.membership.set_user(in.user());
-    row.membership.set_role(in.role());
-    *row.membership.mutable_start_time() = common::ToProtoTimestamp(*start);
-    row.membership.set_actor(ctx.actor);
+    row.resource.set_user(in.user());
+    row.resource.set_role(in.role());
+    *row.resource.mutable_start_time() = common::ToProtoTimestamp(*start);
+    row.resource.set_actor(ctx.actor);
     absl::StatusOr<common::InsertOutcome> inserted = tx.team().InsertMembership(&row, *key);
     if (!inserted.ok()) return inserted.status();
     if (*inserted == common::InsertOutcome::kDuplicateRequest) return ConcurrentRequest();
-    *response = std::move(row.membership);
+    *response = std::move(row.resource);
     return absl::OkStatus();
   });
 }
@@ -115,11 +115,11 @@ absl::Status TeamService::EndTeamMembership(const Ctx&, const v1::EndTeamMembers
     }
     absl::StatusOr<StoredMembership> row = tx.team().LockMembership(ids->first, ids->second);
     if (!row.ok()) return row.status();
-    if (row->membership.has_end_time()) {
+    if (row->resource.has_end_time()) {
       return absl::FailedPreconditionError(
           absl::StrCat("team membership ", request.name(), " has already ended"));
     }
-    if (*end < common::FromProtoTimestamp(row->membership.start_time())) {
+    if (*end < common::FromProtoTimestamp(row->resource.start_time())) {
       return common::InvalidField("end_time", "must not be before the membership's start_time");
     }
     if (absl::Status s = tx.team().EndMembership(row->id, *end, request.reason(),
@@ -127,16 +127,16 @@ absl::Status TeamService::EndTeamMembership(const Ctx&, const v1::EndTeamMembers
         !s.ok()) {
       return s;
     }
-    *row->membership.mutable_end_time() = common::ToProtoTimestamp(*end);
-    row->membership.set_end_reason(request.reason());
-    if (row->membership.role() == v1::TEAM_ROLE_ACCOUNT_MANAGER &&
-        account->account.owner() == row->membership.user()) {
+    *row->resource.mutable_end_time() = common::ToProtoTimestamp(*end);
+    row->resource.set_end_reason(request.reason());
+    if (row->resource.role() == v1::TEAM_ROLE_ACCOUNT_MANAGER &&
+        account->account.owner() == row->resource.user()) {
       account->account.set_owner("");
       if (absl::Status s = accounts::WriteStamped(tx.accounts(), *account, now); !s.ok()) {
         return s;
       }
     }
-    *response = std::move(row->membership);
+    *response = std::move(row->resource);
     return absl::OkStatus();
   });
 }
@@ -158,11 +158,10 @@ absl::Status TeamService::ListTeamMemberships(const Ctx&,
   if (!page.ok()) return page.status();
   common::WritePage(
       *list, *std::move(page), response->mutable_next_page_token(),
-      [&](StoredMembership& row) { *response->add_memberships() = std::move(row.membership); },
+      [&](StoredMembership& row) { *response->add_memberships() = std::move(row.resource); },
       [](const StoredMembership& row) {
         return common::PageCursor{
-            {common::ToSqlDateTime(common::FromProtoTimestamp(row.membership.start_time()))},
-            row.id};
+            {common::ToSqlDateTime(common::FromProtoTimestamp(row.resource.start_time()))}, row.id};
       });
   return absl::OkStatus();
 }

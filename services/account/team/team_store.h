@@ -15,14 +15,11 @@
 #include "common/api/list_request.h"
 #include "common/api/page_token.h"
 #include "kam/account/v1/account.pb.h"
+#include "services/account/shared/record.h"
 
 namespace kam::account::team {
 
-struct StoredMembership {
-  int64_t id = 0;
-  int64_t account_id = 0;
-  v1::TeamMembership membership;
-};
+using StoredMembership = Record<v1::TeamMembership>;
 
 // The team steps of a transaction (shared/transaction.h).
 class TeamTx {

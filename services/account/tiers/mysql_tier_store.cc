@@ -1,25 +1,27 @@
-#include "services/account/tiers/mysql_tier_store.h"
-
+// The tiers area on MySQL (mysql_account_database.h): the tier columns of
+// accounts, and table tier_changes.
 #include <algorithm>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "common/db/row_reader.h"
+#include "services/account/mysql_account_database.h"
 #include "services/account/shared/account_names.h"
 #include "services/account/shared/mysql_rows.h"
 
-namespace kam::account::tiers {
+namespace kam::account {
 namespace {
+
+using tiers::TierChangeRow;
+using tiers::TierState;
+using tiers::TierUpdate;
 
 using common::ReadText;
 using common::SqlValue;
 
 TierChangeRow ReadTierChange(sql::ResultSet& rs) {
-  TierChangeRow row;
-  v1::TierChange& c = row.change;
-  row.id = rs.getInt64(1);
-  row.account_id = rs.getInt64(2);
-  c.set_name(ChildName(row.account_id, "tierChanges", row.id));
+  TierChangeRow row = ReadRecordKey<v1::TierChange>(rs, "tierChanges");
+  v1::TierChange& c = row.resource;
   c.set_from_tier(static_cast<v1::Tier>(rs.getInt(3)));
   c.set_to_tier(static_cast<v1::Tier>(rs.getInt(4)));
   c.set_rating_run(ReadText(rs, 5));
@@ -31,7 +33,7 @@ TierChangeRow ReadTierChange(sql::ResultSet& rs) {
 
 }  // namespace
 
-absl::StatusOr<std::map<int64_t, TierState>> MySqlTierTx::LockTierStates(
+absl::StatusOr<std::map<int64_t, TierState>> MySqlTransaction::LockTierStates(
     const std::vector<int64_t>& ids) {
   return Step([&]() -> absl::StatusOr<std::map<int64_t, TierState>> {
     std::string placeholders;
@@ -53,9 +55,9 @@ absl::StatusOr<std::map<int64_t, TierState>> MySqlTierTx::LockTierStates(
   });
 }
 
-absl::Status MySqlTierTx::SetTiers(const std::vector<TierUpdate>& updates,
-                                   const std::string& rating_run, const std::string& policy_version,
-                                   absl::Time now) {
+absl::Status MySqlTransaction::SetTiers(const std::vector<TierUpdate>& updates,
+                                        const std::string& rating_run,
+                                        const std::string& policy_version, absl::Time now) {
   if (updates.empty()) return absl::OkStatus();
   const std::string time = common::SqlTime(now);
   // One UPDATE for the whole batch: tier = CASE id WHEN ... END. The lists
@@ -97,7 +99,7 @@ absl::Status MySqlTierTx::SetTiers(const std::vector<TierUpdate>& updates,
         std::vector<SqlValue> values;
         for (size_t i = 0; i < chunk; ++i) {
           const TierUpdate& u = *changes[done + i];
-          absl::StatusOr<int64_t> id = tier_change_ids_->Next();
+          absl::StatusOr<int64_t> id = ids_->tier_changes.Next();
           if (!id.ok()) return id.status();
           sql.append(i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?)");
           for (SqlValue v : {SqlValue(*id), SqlValue(u.account_id), SqlValue(int64_t{u.from}),
@@ -114,7 +116,7 @@ absl::Status MySqlTierTx::SetTiers(const std::vector<TierUpdate>& updates,
   });
 }
 
-absl::StatusOr<common::Page<TierChangeRow>> MySqlTierStore::ListTierChanges(
+absl::StatusOr<common::Page<TierChangeRow>> MySqlAccountDatabase::ListTierChanges(
     int64_t account_id, const std::optional<common::PageCursor>& cursor, int limit) {
   return SelectPageUnderAccount(
       *pool_, "listing tier history",
@@ -123,4 +125,4 @@ absl::StatusOr<common::Page<TierChangeRow>> MySqlTierStore::ListTierChanges(
       account_id, cursor, limit, ReadTierChange);
 }
 
-}  // namespace kam::account::tiers
+}  // namespace kam::account

@@ -106,7 +106,7 @@ absl::Status TierService::ListTierHistory(const Ctx&, const v1::ListTierHistoryR
         return store_->ListTierChanges(account_id, list.cursor, list.limit);
       },
       response->mutable_next_page_token(),
-      [&](TierChangeRow& row) { *response->add_changes() = std::move(row.change); });
+      [&](TierChangeRow& row) { *response->add_changes() = std::move(row.resource); });
 }
 
 }  // namespace kam::account::tiers

@@ -16,6 +16,7 @@
 #include "common/api/list_request.h"
 #include "common/api/page_token.h"
 #include "kam/account/v1/account.pb.h"
+#include "services/account/shared/record.h"
 
 namespace kam::account::tiers {
 
@@ -33,11 +34,7 @@ struct TierState {
   std::string rating_run;
 };
 
-struct TierChangeRow {
-  int64_t id = 0;
-  int64_t account_id = 0;
-  v1::TierChange change;
-};
+using TierChangeRow = Record<v1::TierChange>;
 
 // The tier steps of a transaction (shared/transaction.h).
 class TierTx {

@@ -1,4 +1,6 @@
-#include "services/account/accounts/mysql_account_rows.h"
+#include "services/account/accounts/mysql_account_sql.h"
+
+#include <cppconn/exception.h>
 
 #include <optional>
 #include <string>
@@ -9,6 +11,7 @@
 #include "common/api/etag.h"
 #include "common/api/resource_name.h"
 #include "common/db/row_reader.h"
+#include "common/db/sql_error.h"
 #include "services/account/accounts/account_fields.h"
 #include "services/account/shared/account_names.h"
 #include "services/account/shared/mysql_rows.h"
@@ -72,6 +75,22 @@ absl::Status ParentToSql(const common::FilterComparison& c, common::SqlFragment*
 }
 
 }  // namespace
+
+const std::string& GetAccountSql() {
+  static const std::string* sql =
+      new std::string(absl::StrCat("SELECT ", kAccountColumns, " FROM accounts a WHERE a.id = ?"));
+  return *sql;
+}
+
+const std::string& InsertAccountSql() {
+  static const std::string* sql = new std::string(
+      "INSERT INTO accounts (id, display_name, external_id, industry, region, category, "
+      "parent_id, owner, stage, share_of_wallet, stage_update_time, credit_limit_minor, "
+      "credit_currency, payment_terms_days, credit_risk, state, labels_text, version, "
+      "create_time, update_time, create_request_id, create_request_hash) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  return *sql;
+}
 
 StoredAccount ReadAccount(sql::ResultSet& rs) {
   StoredAccount row;
@@ -144,6 +163,29 @@ std::vector<SqlValue> InsertValues(const StoredAccount& row, const common::Reque
           common::SqlTime(a.update_time()),
           TextOrNull(key.id),
           key.id.empty() ? SqlValue(nullptr) : SqlValue(key.hash)};
+}
+
+absl::StatusOr<common::InsertOutcome> InsertAccountRow(common::SqlConnection& connection,
+                                                       const StoredAccount& row,
+                                                       const common::RequestKey& key) {
+  try {
+    connection.Update(InsertAccountSql(), InsertValues(row, key));
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() != common::kErDupEntry) throw;
+    if (common::DuplicateKeyName(e.what()) == "uk_accounts_create_request") {
+      return common::InsertOutcome::kDuplicateRequest;
+    }
+    // The server names only the first unique key that collided. A retry of a
+    // create with an external id collides on that key first, so ask whether
+    // the request id is taken too (a failed statement leaves the transaction
+    // usable).
+    if (!key.id.empty() &&
+        connection.Query("SELECT 1 FROM accounts WHERE create_request_id = ?", key.id)->next()) {
+      return common::InsertOutcome::kDuplicateRequest;
+    }
+    return ExternalIdTaken(row.account);
+  }
+  return common::InsertOutcome::kInserted;
 }
 
 absl::Status AccountComparisonToSql(const common::FilterComparison& c, common::SqlFragment* out) {
