@@ -74,9 +74,21 @@ absl::Status CheckNewParent(AccountTx& tx, int64_t account_id, int64_t parent_id
   return CheckParentMove(account_id, parent_id, *chain, subtree_height);
 }
 
-// Undeleting puts the account back under its parent: the parent must be
-// live, and the tree must still fit the depth limit.
+// A deleted account may not leave live children behind.
+absl::Status CheckNoLiveChildren(AccountTx& tx, const StoredAccount& row) {
+  absl::StatusOr<int> children = tx.CountLiveChildren(row.id);
+  if (!children.ok()) return children.status();
+  if (*children == 0) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat("account ", row.account.name(), " has ",
+                                                    *children,
+                                                    " live child account(s); move or delete them "
+                                                    "first"));
+}
+
+// Undeleting puts the account back under its parent (if it has one): the
+// parent must be live, and the tree must still fit the depth limit.
 absl::Status CheckUndeleteUnderParent(AccountTx& tx, const StoredAccount& row) {
+  if (row.parent_id == 0) return absl::OkStatus();
   absl::StatusOr<StoredAccount> parent = tx.LockAccount(row.parent_id);
   if (!parent.ok() && parent.status().code() != absl::StatusCode::kNotFound) {
     return parent.status();
@@ -290,55 +302,42 @@ absl::Status AccountService::UpdateAccount(const Ctx& ctx, const v1::UpdateAccou
 
 absl::Status AccountService::DeleteAccount(const Ctx&, const v1::DeleteAccountRequest& request,
                                            v1::Account* response) {
-  absl::StatusOr<int64_t> id = ParseAccountName("name", request.name());
-  if (!id.ok()) return id.status();
-  const absl::Time now = common::NowMicros();
-  return transactions_->Transact("deleting account", [&](Transaction& tx) -> absl::Status {
-    AccountTx& accounts = tx.accounts();
-    // No child may be created under it meanwhile.
-    if (absl::Status s = accounts.LockHierarchy(); !s.ok()) return s;
-    absl::StatusOr<StoredAccount> row = LockForWrite(accounts, *id, request.etag());
-    if (!row.ok()) return row.status();
-    if (row->account.has_delete_time()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("account ", row->account.name(), " is already deleted"));
-    }
-    absl::StatusOr<int> children = accounts.CountLiveChildren(*id);
-    if (!children.ok()) return children.status();
-    if (*children > 0) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("account ", row->account.name(), " has ", *children,
-                       " live child account(s); move or delete them first"));
-    }
-    *row->account.mutable_delete_time() = common::ToProtoTimestamp(now);
-    if (absl::Status s = WriteStamped(accounts, *row, now); !s.ok()) return s;
-    *response = std::move(row->account);
-    return absl::OkStatus();
-  });
+  return SetDeleted(request.name(), request.etag(), /*deleted=*/true, response);
 }
 
 absl::Status AccountService::UndeleteAccount(const Ctx&, const v1::UndeleteAccountRequest& request,
                                              v1::Account* response) {
-  absl::StatusOr<int64_t> id = ParseAccountName("name", request.name());
+  return SetDeleted(request.name(), request.etag(), /*deleted=*/false, response);
+}
+
+absl::Status AccountService::SetDeleted(absl::string_view name, absl::string_view etag,
+                                        bool deleted, v1::Account* response) {
+  absl::StatusOr<int64_t> id = ParseAccountName("name", name);
   if (!id.ok()) return id.status();
   const absl::Time now = common::NowMicros();
-  return transactions_->Transact("undeleting account", [&](Transaction& tx) -> absl::Status {
-    AccountTx& accounts = tx.accounts();
-    if (absl::Status s = accounts.LockHierarchy(); !s.ok()) return s;
-    absl::StatusOr<StoredAccount> row = LockForWrite(accounts, *id, request.etag());
-    if (!row.ok()) return row.status();
-    if (!row->account.has_delete_time()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("account ", row->account.name(), " is not deleted"));
-    }
-    if (row->parent_id != 0) {
-      if (absl::Status s = CheckUndeleteUnderParent(accounts, *row); !s.ok()) return s;
-    }
-    row->account.clear_delete_time();
-    if (absl::Status s = WriteStamped(accounts, *row, now); !s.ok()) return s;
-    *response = std::move(row->account);
-    return absl::OkStatus();
-  });
+  return transactions_->Transact(
+      deleted ? "deleting account" : "undeleting account", [&](Transaction& tx) -> absl::Status {
+        AccountTx& accounts = tx.accounts();
+        // Both change the group: no child may be created under an account
+        // being deleted, nor may its parent move meanwhile.
+        if (absl::Status s = accounts.LockHierarchy(); !s.ok()) return s;
+        absl::StatusOr<StoredAccount> row = LockForWrite(accounts, *id, etag);
+        if (!row.ok()) return row.status();
+        if (row->account.has_delete_time() == deleted) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "account ", row->account.name(), deleted ? " is already deleted" : " is not deleted"));
+        }
+        if (deleted) {
+          if (absl::Status s = CheckNoLiveChildren(accounts, *row); !s.ok()) return s;
+          *row->account.mutable_delete_time() = common::ToProtoTimestamp(now);
+        } else {
+          if (absl::Status s = CheckUndeleteUnderParent(accounts, *row); !s.ok()) return s;
+          row->account.clear_delete_time();
+        }
+        if (absl::Status s = WriteStamped(accounts, *row, now); !s.ok()) return s;
+        *response = std::move(row->account);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace kam::account::accounts

@@ -8,6 +8,7 @@
 #define KAM_SERVICES_ACCOUNT_ACCOUNTS_ACCOUNT_SERVICE_H_
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "common/server/grpc_server.h"
 #include "kam/account/v1/account.grpc.pb.h"
 #include "services/account/accounts/account_store.h"
@@ -55,6 +56,10 @@ class AccountService final {
                                v1::GroupSummary* response);
 
  private:
+  // DeleteAccount (`deleted`) and UndeleteAccount of account `name`.
+  absl::Status SetDeleted(absl::string_view name, absl::string_view etag, bool deleted,
+                          v1::Account* response);
+
   AccountStore* store_;
   Transactions* transactions_;
 };

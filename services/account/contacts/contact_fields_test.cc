@@ -15,12 +15,6 @@
 namespace kam::account::contacts {
 namespace {
 
-using testing::Case;
-using testing::kHan;
-using testing::Mask;
-using testing::Repeat;
-using testing::RunCases;
-
 v1::Contact ValidContact() {
   v1::Contact c;
   c.set_display_name("Zhang Wei");
@@ -43,7 +37,7 @@ TEST(ValidateContactFieldsTest, MinimalAndFullContactsAreValid) {
 }
 
 TEST(ValidateContactFieldsTest, EachRule) {
-  RunCases<v1::Contact>(
+  testing::RunCases<v1::Contact>(
       {
           {"name 200", [](v1::Contact* c) { c->set_display_name(std::string(200, 'n')); }, "", ""},
           {"name empty", [](v1::Contact* c) { c->clear_display_name(); }, "contact.display_name",
@@ -57,8 +51,8 @@ TEST(ValidateContactFieldsTest, EachRule) {
            "contact.title", "must be at most 200 characters (got 201)"},
           {"title control", [](v1::Contact* c) { c->set_title("C\x1bO"); }, "contact.title",
            "control characters"},
-          {"department 200", [](v1::Contact* c) { c->set_department(Repeat(kHan, 200)); }, "", ""},
-          {"department 201", [](v1::Contact* c) { c->set_department(Repeat(kHan, 201)); },
+          {"department 200", [](v1::Contact* c) { c->set_department(testing::Repeat(testing::kHan, 200)); }, "", ""},
+          {"department 201", [](v1::Contact* c) { c->set_department(testing::Repeat(testing::kHan, 201)); },
            "contact.department", "must be at most 200 characters (got 201)"},
           {"influence 0", [](v1::Contact* c) { c->set_influence_weight(0); }, "", ""},
           {"influence 100", [](v1::Contact* c) { c->set_influence_weight(100); }, "", ""},
@@ -108,18 +102,18 @@ TEST(ContactMaskRulesTest, UpdatableOutputOnlyAndUnknown) {
   for (const char* path : {"display_name", "title", "department", "buying_role", "influence_weight",
                            "preferred_channel", "phone", "email", "do_not_call", "time_zone"}) {
     const absl::StatusOr<std::vector<std::string>> paths =
-        common::ResolveUpdateMask(Mask({path}), patch, ContactMaskRules());
+        common::ResolveUpdateMask(testing::Mask({path}), patch, ContactMaskRules());
     ASSERT_TRUE(paths.ok()) << path << ": " << paths.status();
     EXPECT_EQ(*paths, std::vector<std::string>{path});
   }
   for (const char* path : {"name", "create_time", "update_time", "delete_time", "etag"}) {
     const absl::Status status =
-        common::ResolveUpdateMask(Mask({path}), patch, ContactMaskRules()).status();
+        common::ResolveUpdateMask(testing::Mask({path}), patch, ContactMaskRules()).status();
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << path;
     EXPECT_TRUE(absl::StrContains(status.message(), "output-only")) << status;
   }
   const absl::Status unknown =
-      common::ResolveUpdateMask(Mask({"stage"}), patch, ContactMaskRules()).status();
+      common::ResolveUpdateMask(testing::Mask({"stage"}), patch, ContactMaskRules()).status();
   EXPECT_EQ(unknown.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(absl::StrContains(unknown.message(), "is not an updatable field")) << unknown;
 }
@@ -130,12 +124,12 @@ TEST(ContactMaskRulesTest, EmptyMaskAndStar) {
   patch.set_email("a@example.com");
   patch.set_do_not_call(true);
   const absl::StatusOr<std::vector<std::string>> set =
-      common::ResolveUpdateMask(Mask({}), patch, ContactMaskRules());
+      common::ResolveUpdateMask(testing::Mask({}), patch, ContactMaskRules());
   ASSERT_TRUE(set.ok()) << set.status();
   EXPECT_EQ(*set, (std::vector<std::string>{"email", "do_not_call"}));
 
   const absl::StatusOr<std::vector<std::string>> all =
-      common::ResolveUpdateMask(Mask({"*"}), patch, ContactMaskRules());
+      common::ResolveUpdateMask(testing::Mask({"*"}), patch, ContactMaskRules());
   ASSERT_TRUE(all.ok()) << all.status();
   EXPECT_EQ(all->size(), 10u);
 }

@@ -109,13 +109,8 @@ absl::Status LifecycleService::TransitionStage(const Ctx& ctx,
 absl::Status LifecycleService::ListStageHistory(const Ctx&,
                                                 const v1::ListStageHistoryRequest& request,
                                                 v1::ListStageHistoryResponse* response) {
-  return ListUnderAccount(
-      request, {"ListStageHistory", request.parent()},
-      [&](int64_t account_id, const common::ListRequest& list) {
-        return store_->ListStageChanges(account_id, list.cursor, list.limit);
-      },
-      response->mutable_next_page_token(),
-      [&](StageChangeRow& row) { *response->add_changes() = std::move(row.resource); });
+  return ListHistory(request, "ListStageHistory", store_, &LifecycleStore::ListStageChanges,
+                     response, &v1::ListStageHistoryResponse::add_changes);
 }
 
 absl::Status LifecycleService::GetStagePlaybook(const Ctx&,
@@ -214,13 +209,8 @@ absl::Status LifecycleService::RecordWinBack(const Ctx& ctx,
 absl::Status LifecycleService::ListChurnHistory(const Ctx&,
                                                 const v1::ListChurnHistoryRequest& request,
                                                 v1::ListChurnHistoryResponse* response) {
-  return ListUnderAccount(
-      request, {"ListChurnHistory", request.parent()},
-      [&](int64_t account_id, const common::ListRequest& list) {
-        return store_->ListChurnEvents(account_id, list.cursor, list.limit);
-      },
-      response->mutable_next_page_token(),
-      [&](ChurnEventRow& row) { *response->add_events() = std::move(row.resource); });
+  return ListHistory(request, "ListChurnHistory", store_, &LifecycleStore::ListChurnEvents,
+                     response, &v1::ListChurnHistoryResponse::add_events);
 }
 
 }  // namespace kam::account::lifecycle

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -17,6 +18,7 @@
 #include "common/api/list_request.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "services/account/shared/account_names.h"
+#include "services/account/shared/record.h"
 
 namespace kam::account {
 
@@ -57,6 +59,23 @@ absl::Status ListUnderAccount(const Request& request,
   if (!page.ok()) return page.status();
   common::WritePage(*list_request, *std::move(page), next_page_token, add);
   return absl::OkStatus();
+}
+
+// A history list (stage, churn, tier changes): ListUnderAccount with the
+// query parts {method, parent}, the page of `(store->*list)(account_id,
+// cursor, limit)`, each record's resource added by `(response->*add)()`.
+template <typename Request, typename Response, typename Store, typename Resource>
+absl::Status ListHistory(const Request& request, absl::string_view method, Store* store,
+                         absl::StatusOr<common::Page<Record<Resource>>> (Store::*list)(
+                             int64_t, const std::optional<common::PageCursor>&, int),
+                         Response* response, Resource* (Response::*add)()) {
+  return ListUnderAccount(
+      request, {method, request.parent()},
+      [&](int64_t account_id, const common::ListRequest& page) {
+        return (store->*list)(account_id, page.cursor, page.limit);
+      },
+      response->mutable_next_page_token(),
+      [&](Record<Resource>& row) { *(response->*add)() = std::move(row.resource); });
 }
 
 }  // namespace kam::account

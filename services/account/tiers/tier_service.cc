@@ -100,13 +100,8 @@ absl::Status TierService::SetAccountTiers(const Ctx&, const v1::SetAccountTiersR
 
 absl::Status TierService::ListTierHistory(const Ctx&, const v1::ListTierHistoryRequest& request,
                                           v1::ListTierHistoryResponse* response) {
-  return ListUnderAccount(
-      request, {"ListTierHistory", request.parent()},
-      [&](int64_t account_id, const common::ListRequest& list) {
-        return store_->ListTierChanges(account_id, list.cursor, list.limit);
-      },
-      response->mutable_next_page_token(),
-      [&](TierChangeRow& row) { *response->add_changes() = std::move(row.resource); });
+  return ListHistory(request, "ListTierHistory", store_, &TierStore::ListTierChanges, response,
+                     &v1::ListTierHistoryResponse::add_changes);
 }
 
 }  // namespace kam::account::tiers
