@@ -96,14 +96,9 @@ absl::StatusOr<AccountOrder> ParseAccountOrder(absl::string_view order_by) {
   } else {
     return invalid();
   }
-  if (words.size() == 2) {
-    const std::string direction = absl::AsciiStrToLower(words[1]);
-    if (direction == "desc") {
-      order.descending = true;
-    } else if (direction != "asc") {
-      return invalid();
-    }
-  }
+  const std::string direction = words.size() == 2 ? absl::AsciiStrToLower(words[1]) : "asc";
+  if (direction != "asc" && direction != "desc") return invalid();
+  order.descending = direction == "desc";
   return order;
 }
 

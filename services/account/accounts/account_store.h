@@ -1,7 +1,8 @@
 // The accounts area's records: the account row (every field of the
 // resource, its parent and version) and the group hierarchy over
-// parent_id. No SQL here (mysql_account_store.h has it), so handlers and
-// the fake compile without MySQL.
+// parent_id. No SQL here (the mysql_*.cc files of this folder have it; see
+// mysql_account_database.h), so handlers and the fake compile without
+// MySQL.
 //
 // Reads and the single-row create go through AccountStore; work that must
 // be atomic runs in Transactions::Transact (shared/transaction.h), whose

@@ -27,6 +27,13 @@ constexpr char kContactColumns[] =
     "c.influence_weight, c.preferred_channel, c.phone, c.email, c.do_not_call, c.time_zone, "
     "c.version, c.create_time, c.update_time, c.delete_time";
 
+// One contact (locked: `lock`); binds its id, then its account's.
+std::string SelectContactSql(bool lock) {
+  return absl::StrCat("SELECT ", kContactColumns,
+                      " FROM contacts c WHERE c.id = ? AND c.account_id = ?",
+                      lock ? " FOR UPDATE" : "");
+}
+
 StoredContact ReadContact(sql::ResultSet& rs) {
   StoredContact row = ReadRecordKey<v1::Contact>(rs, "contacts");
   v1::Contact& c = row.resource;
@@ -68,13 +75,9 @@ absl::StatusOr<Found> MySqlTransaction::FindContactByRequest(const std::string& 
 
 absl::StatusOr<StoredContact> MySqlTransaction::LockContact(int64_t account_id,
                                                             int64_t contact_id) {
-  return Step([&]() -> absl::StatusOr<StoredContact> {
-    auto rs = connection_.Query(
-        absl::StrCat("SELECT ", kContactColumns,
-                     " FROM contacts c WHERE c.id = ? AND c.account_id = ? FOR UPDATE"),
-        contact_id, account_id);
-    if (!rs->next()) return NotFoundUnder("contact", account_id, "contacts", contact_id);
-    return ReadContact(*rs);
+  return Step([&] {
+    return SelectRecord(connection_, SelectContactSql(/*lock=*/true), account_id,
+                        contact_id, "contact", "contacts", ReadContact);
   });
 }
 
@@ -131,12 +134,8 @@ absl::StatusOr<StoredContact> MySqlAccountDatabase::GetContact(int64_t account_i
                                                                int64_t contact_id) {
   return common::ReadWithConnection<StoredContact>(
       *pool_, "reading contact", [&](SqlConnection& connection) -> absl::StatusOr<StoredContact> {
-        auto rs =
-            connection.Query(absl::StrCat("SELECT ", kContactColumns,
-                                          " FROM contacts c WHERE c.id = ? AND c.account_id = ?"),
-                             contact_id, account_id);
-        if (!rs->next()) return NotFoundUnder("contact", account_id, "contacts", contact_id);
-        return ReadContact(*rs);
+        return SelectRecord(connection, SelectContactSql(/*lock=*/false), account_id, contact_id, "contact",
+                            "contacts", ReadContact);
       });
 }
 

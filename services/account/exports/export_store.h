@@ -1,7 +1,7 @@
 // What the export reads: account snapshots in id order, each with the
 // handovers and business-churn events of a time window (the scoring
-// service's inputs, docs/domain.md §5). No SQL here (mysql_export_store.h
-// has it).
+// service's inputs, docs/domain.md §5). No SQL here: mysql_export_store.cc
+// has it (mysql_account_database.h).
 #ifndef KAM_SERVICES_ACCOUNT_EXPORTS_EXPORT_STORE_H_
 #define KAM_SERVICES_ACCOUNT_EXPORTS_EXPORT_STORE_H_
 

@@ -1,7 +1,7 @@
 // The lifecycle area's records: the history of an account's relationship
 // stage (docs/domain.md §4) and its churn and win-back events (§5). The
 // account row itself (stage, state) is written through accounts::AccountTx.
-// No SQL here (mysql_lifecycle_store.h has it).
+// No SQL here: mysql_lifecycle_store.cc has it (mysql_account_database.h).
 #ifndef KAM_SERVICES_ACCOUNT_LIFECYCLE_LIFECYCLE_STORE_H_
 #define KAM_SERVICES_ACCOUNT_LIFECYCLE_LIFECYCLE_STORE_H_
 

@@ -20,6 +20,7 @@
 #include "common/db/mysql_pool.h"
 #include "common/db/transaction.h"
 #include "google/protobuf/map.h"
+#include "services/account/shared/account_names.h"
 #include "services/account/shared/record.h"
 
 namespace kam::account {
@@ -46,6 +47,19 @@ Record<Resource> ReadRecordKey(sql::ResultSet& rs, absl::string_view collection)
   row.account_id = rs.getInt64(2);
   SetRecordId(row, rs.getInt64(1), collection);
   return row;
+}
+
+// Record `id` of account `account_id`, found by `select` (which binds the
+// record's id, then the account's) and read by `read(rs)`; NOT_FOUND
+// (NotFoundUnder(what, account_id, collection, id)) when there is none.
+template <typename Read>
+auto SelectRecord(common::SqlConnection& connection, const std::string& select,
+                  int64_t account_id, int64_t id, absl::string_view what,
+                  absl::string_view collection, Read read)
+    -> absl::StatusOr<decltype(read(std::declval<sql::ResultSet&>()))> {
+  auto rs = connection.Query(select, id, account_id);
+  if (!rs->next()) return NotFoundUnder(what, account_id, collection, id);
+  return read(*rs);
 }
 
 // OK when account `id` exists (deleted or not); NOT_FOUND otherwise. Its

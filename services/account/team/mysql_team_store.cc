@@ -66,15 +66,13 @@ absl::StatusOr<std::optional<StoredMembership>> MySqlTransaction::LockActiveAcco
 
 absl::StatusOr<StoredMembership> MySqlTransaction::LockMembership(int64_t account_id,
                                                                   int64_t membership_id) {
-  return Step([&]() -> absl::StatusOr<StoredMembership> {
-    auto rs = connection_.Query(
-        absl::StrCat("SELECT ", kMembershipColumns,
-                     " FROM team_memberships m WHERE m.id = ? AND m.account_id = ? FOR UPDATE"),
-        membership_id, account_id);
-    if (!rs->next()) {
-      return NotFoundUnder("team membership", account_id, "teamMemberships", membership_id);
-    }
-    return ReadMembership(*rs);
+  return Step([&] {
+    return SelectRecord(connection_,
+                        absl::StrCat("SELECT ", kMembershipColumns,
+                                     " FROM team_memberships m WHERE m.id = ? AND m.account_id = ? "
+                                     "FOR UPDATE"),
+                        account_id, membership_id, "team membership", "teamMemberships",
+                        ReadMembership);
   });
 }
 

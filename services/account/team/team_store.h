@@ -1,6 +1,6 @@
 // The team area's records: memberships of people in an account's team
 // (account manager, sales, technical, service), current and ended. No SQL
-// here (mysql_team_store.h has it).
+// here: mysql_team_store.cc has it (mysql_account_database.h).
 #ifndef KAM_SERVICES_ACCOUNT_TEAM_TEAM_STORE_H_
 #define KAM_SERVICES_ACCOUNT_TEAM_TEAM_STORE_H_
 

@@ -1,6 +1,6 @@
 // The tiers area's records: the value tier the scoring service publishes
 // onto each account (docs/domain.md §2) and the history of its changes. No
-// SQL here (mysql_tier_store.h has it).
+// SQL here: mysql_tier_store.cc has it (mysql_account_database.h).
 #ifndef KAM_SERVICES_ACCOUNT_TIERS_TIER_STORE_H_
 #define KAM_SERVICES_ACCOUNT_TIERS_TIER_STORE_H_
 
