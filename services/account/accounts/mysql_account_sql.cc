@@ -125,11 +125,7 @@ StoredAccount ReadAccount(sql::ResultSet& rs) {
   a.set_contact_count(rs.getInt(22));
   a.set_single_contact_risk(a.contact_count() == 1);
   a.set_account_manager_handover_count(rs.getInt(23));
-  row.version = rs.getInt64(24);
-  if (auto t = ReadTimestamp(rs, 25)) *a.mutable_create_time() = *t;
-  if (auto t = ReadTimestamp(rs, 26)) *a.mutable_update_time() = *t;
-  if (auto t = ReadTimestamp(rs, 27)) *a.mutable_delete_time() = *t;
-  a.set_etag(common::MakeEtag(a.name(), row.version));
+  row.version = ReadVersionAndTimes(rs, 24, a);
   return row;
 }
 

@@ -47,11 +47,7 @@ StoredContact ReadContact(sql::ResultSet& rs) {
   c.set_email(ReadText(rs, 10));
   c.set_do_not_call(rs.getInt(11) != 0);
   c.set_time_zone(ReadText(rs, 12));
-  row.version = rs.getInt64(13);
-  if (auto t = ReadTimestamp(rs, 14)) *c.mutable_create_time() = *t;
-  if (auto t = ReadTimestamp(rs, 15)) *c.mutable_update_time() = *t;
-  if (auto t = ReadTimestamp(rs, 16)) *c.mutable_delete_time() = *t;
-  c.set_etag(common::MakeEtag(c.name(), row.version));
+  row.version = ReadVersionAndTimes(rs, 13, c);
   return row;
 }
 

@@ -180,6 +180,16 @@ struct LegalCase {
   int want_share;
 };
 
+// Each move is allowed and leaves the share of wallet it names.
+template <size_t N>
+void ExpectLegal(const LegalCase (&cases)[N]) {
+  for (const LegalCase& c : cases) {
+    const absl::StatusOr<int> got = CheckStageMove(c.move);
+    ASSERT_TRUE(got.ok()) << Describe(c.move) << ": " << got.status();
+    EXPECT_EQ(*got, c.want_share) << Describe(c.move);
+  }
+}
+
 TEST(CheckStageMoveTest, ForwardOneStepWithShareInTheBand) {
   const LegalCase cases[] = {
       {Move(kDev, kInit, 0), 0},         {Move(kDev, kInit, 1), 1},
@@ -187,11 +197,7 @@ TEST(CheckStageMoveTest, ForwardOneStepWithShareInTheBand) {
       {Move(kInit, kStable, 79), 79},    {Move(kStable, kStrat, 80), 80},
       {Move(kStable, kStrat, 100), 100},
   };
-  for (const LegalCase& c : cases) {
-    const absl::StatusOr<int> got = CheckStageMove(c.move);
-    ASSERT_TRUE(got.ok()) << Describe(c.move) << ": " << got.status();
-    EXPECT_EQ(*got, c.want_share) << Describe(c.move);
-  }
+  ExpectLegal(cases);
 }
 
 TEST(CheckStageMoveTest, BackOneStepWithReasonAndShareInTheBand) {
@@ -205,11 +211,7 @@ TEST(CheckStageMoveTest, BackOneStepWithReasonAndShareInTheBand) {
       {Back(kInit, kDev, 0, 20), 0},
       {Back(kInit, kDev, 30, 20), 0},
   };
-  for (const LegalCase& c : cases) {
-    const absl::StatusOr<int> got = CheckStageMove(c.move);
-    ASSERT_TRUE(got.ok()) << Describe(c.move) << ": " << got.status();
-    EXPECT_EQ(*got, c.want_share) << Describe(c.move);
-  }
+  ExpectLegal(cases);
 }
 
 TEST(CheckStageMoveTest, AnyStageToInterruptedWithACauseKeepsTheShare) {
@@ -219,11 +221,7 @@ TEST(CheckStageMoveTest, AnyStageToInterruptedWithACauseKeepsTheShare) {
       {Interrupt(kStable, 65), 65},
       {Interrupt(kStrat, 90), 90},
   };
-  for (const LegalCase& c : cases) {
-    const absl::StatusOr<int> got = CheckStageMove(c.move);
-    ASSERT_TRUE(got.ok()) << Describe(c.move) << ": " << got.status();
-    EXPECT_EQ(*got, c.want_share) << Describe(c.move);
-  }
+  ExpectLegal(cases);
 }
 
 TEST(CheckStageMoveTest, InterruptedKeepsTheShareEvenWhenOneIsSent) {

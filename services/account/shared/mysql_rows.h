@@ -17,7 +17,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "common/api/list_request.h"
+#include "common/api/etag.h"
 #include "common/db/mysql_pool.h"
+#include "common/db/row_reader.h"
 #include "common/db/transaction.h"
 #include "google/protobuf/map.h"
 #include "services/account/shared/account_names.h"
@@ -47,6 +49,19 @@ Record<Resource> ReadRecordKey(sql::ResultSet& rs, absl::string_view collection)
   row.account_id = rs.getInt64(2);
   SetRecordId(row, rs.getInt64(1), collection);
   return row;
+}
+
+// The four columns a resource with an etag ends with, from `column` on:
+// version, create_time, update_time, delete_time. Sets the times and the
+// etag (the name must be set) and returns the version.
+template <typename Resource>
+int64_t ReadVersionAndTimes(sql::ResultSet& rs, int column, Resource& resource) {
+  const int64_t version = rs.getInt64(column);
+  if (auto t = common::ReadTimestamp(rs, column + 1)) *resource.mutable_create_time() = *t;
+  if (auto t = common::ReadTimestamp(rs, column + 2)) *resource.mutable_update_time() = *t;
+  if (auto t = common::ReadTimestamp(rs, column + 3)) *resource.mutable_delete_time() = *t;
+  resource.set_etag(common::MakeEtag(resource.name(), version));
+  return version;
 }
 
 // Record `id` of account `account_id`, found by `select` (which binds the
