@@ -8,8 +8,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/api/etag.h"
-#include "common/api/resource_name.h"
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
 #include "services/account/accounts/account_fields.h"

@@ -5,7 +5,6 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "common/api/etag.h"
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
 #include "services/account/mysql_account_database.h"
@@ -18,7 +17,6 @@ namespace {
 using contacts::StoredContact;
 
 using common::ReadText;
-using common::ReadTimestamp;
 using common::SqlConnection;
 using Found = std::optional<common::CreatedByRequest<StoredContact>>;
 

@@ -14,11 +14,13 @@
 //     row first (accounts) and writes it back when the account changes.
 //
 // Why per-area interfaces behind one object rather than one AccountTx with
-// every step: each area's header lists only its own steps, the fakes and
-// MySQL classes are split the same way, and a handler says whose step it
-// takes (tx.team().EndMembership(...)). Transactions (below) runs them: the
-// MySQL implementation is mysql_account_database.h, the in-memory one
-// fake_account_database.h.
+// every step: each area's header lists only its own steps (what its handlers
+// may take, what a fake must do for its tests), and a handler says whose
+// step it takes (tx.team().EndMembership(...)). Transactions (below) runs
+// them. On MySQL one class implements every area's steps
+// (MySqlTransaction, mysql_account_database.h), each area's SQL in the
+// mysql_*.cc of its folder; in memory, FakeAccountDatabase
+// (fake_account_database.h).
 #ifndef KAM_SERVICES_ACCOUNT_SHARED_TRANSACTION_H_
 #define KAM_SERVICES_ACCOUNT_SHARED_TRANSACTION_H_
 
