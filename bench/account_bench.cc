@@ -43,7 +43,7 @@
 #include "common/server/service_methods.h"
 #include "grpcpp/grpcpp.h"
 #include "kam/account/v1/account.grpc.pb.h"
-#include "services/account/account_store.h"
+#include "services/account/accounts/mysql_account_sql.h"
 #include "bench/bench_loop.h"
 #include "bench/bench_rates.h"
 #include "tests/harness/service_process.h"
@@ -296,7 +296,7 @@ int main(int argc, char** argv) {
     raw_select_r.push_back(RunRawSql(raw_target, concurrency, phase,
                                   [&](sql::Connection& c, int64_t call) {
                                     sql::PreparedStatement& s =
-                                        Prepared(c, kam::account::GetAccountSql());
+                                        Prepared(c, kam::account::accounts::GetAccountSql());
                                     s.setInt64(1, ids[(call * 7919) % ids.size()]);
                                     std::unique_ptr<sql::ResultSet> rs(s.executeQuery());
                                     if (!rs->next()) throw sql::SQLException("no row");
@@ -304,7 +304,7 @@ int main(int argc, char** argv) {
     get_r.push_back(RunGets(service, concurrency, phase, names));
     raw_insert_r.push_back(RunRawSql(
         raw_target, concurrency, phase, [&](sql::Connection& c, int64_t call) {
-          sql::PreparedStatement& s = Prepared(c, kam::account::InsertAccountSql());
+          sql::PreparedStatement& s = Prepared(c, kam::account::accounts::InsertAccountSql());
           const int64_t id = raw_insert_id.fetch_add(1);
           const std::string key = absl::StrCat("raw-", round, "-", call);
           int i = 1;

@@ -1,40 +1,7 @@
-// kam-account: the account service process. Wiring only: the store and the
-// two gRPC services (account_service.h, account_export_service.h);
-// common::RunService does the rest.
-#include <memory>
-
+// kam-account: the account service process. Wiring only: its parts are in
+// account_module.h; common::RunService does the rest.
 #include "common/server/run_service.h"
-#include "services/account/account_export_service.h"
-#include "services/account/account_service.h"
-#include "services/account/account_store.h"
-
-namespace kam::account {
-namespace {
-
-class AccountModule final : public common::ServiceModule {
- public:
-  explicit AccountModule(common::ConnectionPool* pool)
-      : store_(pool), accounts_(&store_), export_(&store_) {}
-
-  void Register(common::GrpcServer& server) override {
-    accounts_.Register(server);
-    export_.Register(server);
-  }
-
- private:
-  AccountStore store_;
-  AccountService accounts_;
-  AccountExportService export_;
-};
-
-absl::StatusOr<common::ServiceModules> Build(common::ConnectionPool& pool) {
-  common::ServiceModules modules;
-  modules.push_back(std::make_unique<AccountModule>(&pool));
-  return modules;
-}
-
-}  // namespace
-}  // namespace kam::account
+#include "services/account/account_module.h"
 
 int main(int argc, char** argv) {
   return kam::common::RunService(argc, argv,
@@ -45,5 +12,5 @@ int main(int argc, char** argv) {
                                                .db_user = "kam_account"},
                                   .extra_flags = {},
                                   .migrations = &kam::account::Migrations(),
-                                  .build = kam::account::Build});
+                                  .build = kam::account::BuildModules});
 }

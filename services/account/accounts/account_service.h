@@ -1,0 +1,69 @@
+// The account handlers of kam.account.v1.AccountService: create, read, list,
+// update, delete and undelete accounts (account_service.cc), and the group
+// reads (hierarchy_service.cc: an account's ancestors and descendants, and
+// the summary of the group it heads; docs/domain.md §1). Thin: validate
+// (account_fields), apply the rules (hierarchy, stage_machine,
+// team/handover) and the store's steps, map the results.
+#ifndef KAM_SERVICES_ACCOUNT_ACCOUNTS_ACCOUNT_SERVICE_H_
+#define KAM_SERVICES_ACCOUNT_ACCOUNTS_ACCOUNT_SERVICE_H_
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "common/server/grpc_server.h"
+#include "kam/account/v1/account.grpc.pb.h"
+#include "services/account/accounts/account_store.h"
+#include "services/account/shared/transaction.h"
+
+namespace kam::account::accounts {
+
+class AccountService final {
+ public:
+  using Ctx = common::CallContext;
+
+  AccountService(AccountStore* store, Transactions* transactions)
+      : store_(store), transactions_(transactions) {}
+
+  // Serves these methods of `service` (shared with the other areas).
+  void Register(common::GrpcServer& server, v1::AccountService::Service* service);
+
+  // Without a parent, owner or labels, one coalesced INSERT
+  // (AccountStore::InsertAccount); otherwise one transaction that also
+  // checks the parent and starts the owner's account-manager membership.
+  absl::Status CreateAccount(const Ctx& ctx, const v1::CreateAccountRequest& request,
+                             v1::Account* response);
+  absl::Status GetAccount(const Ctx& ctx, const v1::GetAccountRequest& request,
+                          v1::Account* response);
+  absl::Status BatchGetAccounts(const Ctx& ctx, const v1::BatchGetAccountsRequest& request,
+                                v1::BatchGetAccountsResponse* response);
+  absl::Status ListAccounts(const Ctx& ctx, const v1::ListAccountsRequest& request,
+                            v1::ListAccountsResponse* response);
+  // A new parent is checked against the hierarchy rules; a new owner is a
+  // handover (team/handover.h), in the same transaction.
+  absl::Status UpdateAccount(const Ctx& ctx, const v1::UpdateAccountRequest& request,
+                             v1::Account* response);
+  absl::Status DeleteAccount(const Ctx& ctx, const v1::DeleteAccountRequest& request,
+                             v1::Account* response);
+  absl::Status UndeleteAccount(const Ctx& ctx, const v1::UndeleteAccountRequest& request,
+                               v1::Account* response);
+
+  // Reads only.
+  absl::Status ListAccountAncestors(const Ctx& ctx, const v1::ListAccountAncestorsRequest& request,
+                                    v1::ListAccountAncestorsResponse* response);
+  absl::Status ListAccountDescendants(const Ctx& ctx,
+                                      const v1::ListAccountDescendantsRequest& request,
+                                      v1::ListAccountDescendantsResponse* response);
+  absl::Status GetGroupSummary(const Ctx& ctx, const v1::GetGroupSummaryRequest& request,
+                               v1::GroupSummary* response);
+
+ private:
+  // DeleteAccount (`deleted`) and UndeleteAccount of account `name`.
+  absl::Status SetDeleted(absl::string_view name, absl::string_view etag, bool deleted,
+                          v1::Account* response);
+
+  AccountStore* store_;
+  Transactions* transactions_;
+};
+
+}  // namespace kam::account::accounts
+
+#endif  // KAM_SERVICES_ACCOUNT_ACCOUNTS_ACCOUNT_SERVICE_H_

@@ -1,0 +1,24 @@
+// What a caller may write into a contact: field rules and the update-mask
+// rules. Pure: no I/O.
+#ifndef KAM_SERVICES_ACCOUNT_CONTACTS_CONTACT_FIELDS_H_
+#define KAM_SERVICES_ACCOUNT_CONTACTS_CONTACT_FIELDS_H_
+
+#include <cstddef>
+
+#include "absl/status/status.h"
+#include "common/api/field_mask.h"
+#include "kam/account/v1/account.pb.h"
+
+namespace kam::account::contacts {
+
+inline constexpr size_t kMaxContactText = 200;
+
+// The caller-writable fields of `contact` (prefix "contact.").
+absl::Status ValidateContactFields(const v1::Contact& contact);
+
+// Update-mask rules of UpdateContact.
+const common::UpdateMaskRules& ContactMaskRules();
+
+}  // namespace kam::account::contacts
+
+#endif  // KAM_SERVICES_ACCOUNT_CONTACTS_CONTACT_FIELDS_H_

@@ -1,0 +1,51 @@
+// The contact handlers of kam.account.v1.AccountService: the standard
+// methods on accounts/{account}/contacts/{contact}. Thin: validate
+// (contact_fields), lock the account and the contact, write, keep the
+// account's contact_count.
+#ifndef KAM_SERVICES_ACCOUNT_CONTACTS_CONTACT_SERVICE_H_
+#define KAM_SERVICES_ACCOUNT_CONTACTS_CONTACT_SERVICE_H_
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "common/server/grpc_server.h"
+#include "kam/account/v1/account.grpc.pb.h"
+#include "services/account/contacts/contact_store.h"
+#include "services/account/shared/transaction.h"
+
+namespace kam::account::contacts {
+
+class ContactService final {
+ public:
+  using Ctx = common::CallContext;
+
+  ContactService(ContactStore* store, Transactions* transactions)
+      : store_(store), transactions_(transactions) {}
+
+  // Serves these methods of `service` (shared with the other areas).
+  void Register(common::GrpcServer& server, v1::AccountService::Service* service);
+
+  absl::Status CreateContact(const Ctx& ctx, const v1::CreateContactRequest& request,
+                             v1::Contact* response);
+  absl::Status GetContact(const Ctx& ctx, const v1::GetContactRequest& request,
+                          v1::Contact* response);
+  absl::Status ListContacts(const Ctx& ctx, const v1::ListContactsRequest& request,
+                            v1::ListContactsResponse* response);
+  absl::Status UpdateContact(const Ctx& ctx, const v1::UpdateContactRequest& request,
+                             v1::Contact* response);
+  absl::Status DeleteContact(const Ctx& ctx, const v1::DeleteContactRequest& request,
+                             v1::Contact* response);
+  absl::Status UndeleteContact(const Ctx& ctx, const v1::UndeleteContactRequest& request,
+                               v1::Contact* response);
+
+ private:
+  // DeleteContact (`deleted`) and UndeleteContact of contact `name`.
+  absl::Status SetDeleted(absl::string_view name, absl::string_view etag, bool deleted,
+                          v1::Contact* response);
+
+  ContactStore* store_;
+  Transactions* transactions_;
+};
+
+}  // namespace kam::account::contacts
+
+#endif  // KAM_SERVICES_ACCOUNT_CONTACTS_CONTACT_SERVICE_H_

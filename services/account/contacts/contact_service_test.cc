@@ -1,0 +1,92 @@
+// The contact handlers against the in-memory database: idempotent creates
+// that keep the account's contact count, stale etags, deleted accounts and
+// a database that is down.
+#include "services/account/contacts/contact_service.h"
+
+#include "gtest/gtest.h"
+#include "services/account/fake_account_database.h"
+#include "services/account/handler_test_checks.h"
+
+namespace kam::account::contacts {
+namespace {
+
+using testing::Bind;
+
+class ContactServiceTest : public ::testing::Test {
+ protected:
+  v1::CreateContactRequest Create(const std::string& request_id, const std::string& name) {
+    v1::CreateContactRequest request;
+    request.set_parent(account_.account.name());
+    request.set_request_id(request_id);
+    request.mutable_contact()->set_display_name(name);
+    return request;
+  }
+
+  v1::UpdateContactRequest Retitle(const v1::Contact& contact, const std::string& title) {
+    v1::UpdateContactRequest request;
+    *request.mutable_contact() = contact;
+    request.mutable_contact()->set_title(title);
+    request.mutable_update_mask()->add_paths("title");
+    return request;
+  }
+
+  int ContactCount() { return db_.rows().accounts.at(account_.id).account.contact_count(); }
+
+  FakeAccountDatabase db_;
+  const accounts::StoredAccount account_ = db_.PutAccount("Acme");
+  ContactService service_{&db_.contacts(), &db_};
+  testing::Call<v1::CreateContactRequest, v1::Contact> create_ =
+      Bind(&service_, &ContactService::CreateContact);
+  testing::Call<v1::UpdateContactRequest, v1::Contact> update_ =
+      Bind(&service_, &ContactService::UpdateContact);
+};
+
+TEST_F(ContactServiceTest, CreateIsIdempotentAndCountsTheContactOnce) {
+  const v1::Contact first =
+      testing::ExpectIdempotentCreate(create_, Create("c-1", "Zhang Wei"), Create("c-1", "Li Na"),
+                                      [this] { return db_.rows().contacts.size(); });
+  EXPECT_EQ(first.display_name(), "Zhang Wei");
+  EXPECT_EQ(ContactCount(), 1);
+  EXPECT_TRUE(db_.rows().accounts.at(account_.id).account.single_contact_risk());
+}
+
+TEST_F(ContactServiceTest, UpdateWithAStaleEtagChangesNothing) {
+  const v1::Contact contact = testing::Answer(create_, Create("c-2", "Zhang Wei"));
+  EXPECT_EQ(testing::Answer(update_, Retitle(contact, "CIO")).title(), "CIO");
+  testing::ExpectRefused(db_, update_, Retitle(contact, "CFO"), absl::StatusCode::kAborted);
+}
+
+// After the account is deleted, a new contact is refused but a retry of one
+// created before still gets its first result.
+TEST_F(ContactServiceTest, DeletedAccountRefusesNewContactsButAnswersRetries) {
+  const v1::Contact first = testing::Answer(create_, Create("c-3", "Zhang Wei"));
+  *db_.rows().accounts.at(account_.id).account.mutable_delete_time() = first.create_time();
+  testing::ExpectRefused(db_, create_, Create("c-4", "Li Na"),
+                         absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(testing::Answer(create_, Create("c-3", "Zhang Wei")).name(), first.name());
+}
+
+TEST_F(ContactServiceTest, DeleteAndUndeleteKeepTheContactCount) {
+  const v1::Contact contact = testing::Answer(create_, Create("c-5", "Zhang Wei"));
+  v1::DeleteContactRequest remove;
+  remove.set_name(contact.name());
+  const v1::Contact deleted =
+      testing::Answer(Bind(&service_, &ContactService::DeleteContact), remove);
+  EXPECT_EQ(ContactCount(), 0);
+  testing::ExpectRefused(db_, Bind(&service_, &ContactService::DeleteContact), remove,
+                         absl::StatusCode::kFailedPrecondition);
+  v1::UndeleteContactRequest restore;
+  restore.set_name(contact.name());
+  restore.set_etag(deleted.etag());
+  testing::Answer(Bind(&service_, &ContactService::UndeleteContact), restore);
+  EXPECT_EQ(ContactCount(), 1);
+}
+
+TEST_F(ContactServiceTest, DatabaseDownAnswersUnavailableAndWritesNothing) {
+  const v1::Contact contact = testing::Answer(create_, Create("c-6", "Zhang Wei"));
+  testing::ExpectUnavailable(db_, create_, Create("c-7", "Li Na"));
+  testing::ExpectUnavailable(db_, update_, Retitle(contact, "CIO"));
+}
+
+}  // namespace
+}  // namespace kam::account::contacts

@@ -1,0 +1,63 @@
+// The contacts area's records: the people at an account (buying-centre
+// roles, channels), each counted in its account's contact_count while live.
+// No SQL here: mysql_contact_store.cc has it (mysql_account_database.h).
+#ifndef KAM_SERVICES_ACCOUNT_CONTACTS_CONTACT_STORE_H_
+#define KAM_SERVICES_ACCOUNT_CONTACTS_CONTACT_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "common/api/idempotency.h"
+#include "common/api/list_request.h"
+#include "common/api/page_token.h"
+#include "kam/account/v1/account.pb.h"
+#include "services/account/shared/record.h"
+
+namespace kam::account::contacts {
+
+using StoredContact = Record<v1::Contact>;
+
+// The contact steps of a transaction (shared/transaction.h).
+class ContactTx {
+ public:
+  virtual ~ContactTx() = default;
+
+  // The contact a create with this request id made, with that request's
+  // hash; nullopt when none did.
+  virtual absl::StatusOr<std::optional<common::CreatedByRequest<StoredContact>>>
+  FindContactByRequest(const std::string& request_id) = 0;
+  // The contact, locked. NOT_FOUND ("contact accounts/1/contacts/2 not found").
+  virtual absl::StatusOr<StoredContact> LockContact(int64_t account_id, int64_t contact_id) = 0;
+  // kDuplicateRequest (nothing written) when key.id was used.
+  virtual absl::StatusOr<common::InsertOutcome> InsertContact(const StoredContact& row,
+                                                              const common::RequestKey& key) = 0;
+  // Writes every mutable column of `row` with its version as given.
+  virtual absl::Status WriteContact(const StoredContact& row) = 0;
+  // Adds `delta` to the account's count of live contacts.
+  virtual absl::Status AddToContactCount(int64_t account_id, int delta) = 0;
+};
+
+class ContactStore {
+ public:
+  virtual ~ContactStore() = default;
+
+  // A fresh contact id (common/db/id_allocator.h).
+  virtual absl::StatusOr<int64_t> NewContactId() = 0;
+  // NOT_FOUND as LockContact.
+  virtual absl::StatusOr<StoredContact> GetContact(int64_t account_id, int64_t contact_id) = 0;
+  // As ContactTx::FindContactByRequest, outside a transaction.
+  virtual absl::StatusOr<std::optional<common::CreatedByRequest<StoredContact>>>
+  FindContactByRequest(const std::string& request_id) = 0;
+  // The account's contacts in id order after `cursor`, deleted ones only
+  // with `show_deleted`. NOT_FOUND when the account does not exist.
+  virtual absl::StatusOr<common::Page<StoredContact>> ListContacts(
+      int64_t account_id, bool show_deleted, const std::optional<common::PageCursor>& cursor,
+      int limit) = 0;
+};
+
+}  // namespace kam::account::contacts
+
+#endif  // KAM_SERVICES_ACCOUNT_CONTACTS_CONTACT_STORE_H_

@@ -1,0 +1,154 @@
+// The contacts area on MySQL (mysql_account_database.h): table contacts, and
+// accounts.contact_count.
+#include <cppconn/exception.h>
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/db/row_reader.h"
+#include "common/db/sql_error.h"
+#include "services/account/mysql_account_database.h"
+#include "services/account/shared/account_names.h"
+#include "services/account/shared/mysql_rows.h"
+
+namespace kam::account {
+namespace {
+
+using contacts::StoredContact;
+
+using common::ReadText;
+using common::SqlConnection;
+using Found = std::optional<common::CreatedByRequest<StoredContact>>;
+
+constexpr char kContactColumns[] =
+    "c.id, c.account_id, c.display_name, c.title, c.department, c.buying_role, "
+    "c.influence_weight, c.preferred_channel, c.phone, c.email, c.do_not_call, c.time_zone, "
+    "c.version, c.create_time, c.update_time, c.delete_time";
+
+// One contact (locked: `lock`); binds its id, then its account's.
+std::string SelectContactSql(bool lock) {
+  return absl::StrCat("SELECT ", kContactColumns,
+                      " FROM contacts c WHERE c.id = ? AND c.account_id = ?",
+                      lock ? " FOR UPDATE" : "");
+}
+
+StoredContact ReadContact(sql::ResultSet& rs) {
+  StoredContact row = ReadRecordKey<v1::Contact>(rs, "contacts");
+  v1::Contact& c = row.resource;
+  c.set_display_name(ReadText(rs, 3));
+  c.set_title(ReadText(rs, 4));
+  c.set_department(ReadText(rs, 5));
+  c.set_buying_role(static_cast<v1::BuyingRole>(rs.getInt(6)));
+  c.set_influence_weight(rs.getInt(7));
+  c.set_preferred_channel(static_cast<v1::ContactChannel>(rs.getInt(8)));
+  c.set_phone(ReadText(rs, 9));
+  c.set_email(ReadText(rs, 10));
+  c.set_do_not_call(rs.getInt(11) != 0);
+  c.set_time_zone(ReadText(rs, 12));
+  row.version = ReadVersionAndTimes(rs, 13, c);
+  return row;
+}
+
+// On the caller's connection, so a transaction that holds a lock never
+// waits for a second pooled connection.
+Found ContactByRequest(SqlConnection& connection, const std::string& request_id) {
+  return common::ReadCreatedByRequest(
+      connection,
+      absl::StrCat("SELECT ", kContactColumns,
+                   ", c.create_request_hash FROM contacts c WHERE c.create_request_id = ?"),
+      request_id, ReadContact);
+}
+
+}  // namespace
+
+// --- transaction steps ---------------------------------------------------
+
+absl::StatusOr<Found> MySqlTransaction::FindContactByRequest(const std::string& request_id) {
+  return Step([&]() -> absl::StatusOr<Found> { return ContactByRequest(connection_, request_id); });
+}
+
+absl::StatusOr<StoredContact> MySqlTransaction::LockContact(int64_t account_id,
+                                                            int64_t contact_id) {
+  return Step([&] {
+    return SelectRecord(connection_, SelectContactSql(/*lock=*/true), account_id,
+                        contact_id, "contact", "contacts", ReadContact);
+  });
+}
+
+absl::StatusOr<common::InsertOutcome> MySqlTransaction::InsertContact(
+    const StoredContact& row, const common::RequestKey& key) {
+  const v1::Contact& c = row.resource;
+  return Step([&]() -> absl::StatusOr<common::InsertOutcome> {
+    try {
+      connection_.Update(
+          "INSERT INTO contacts (id, account_id, display_name, title, department, buying_role, "
+          "influence_weight, preferred_channel, phone, email, do_not_call, time_zone, version, "
+          "create_time, update_time, create_request_id, create_request_hash) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          row.id, row.account_id, c.display_name(), c.title(), c.department(),
+          static_cast<int>(c.buying_role()), c.influence_weight(),
+          static_cast<int>(c.preferred_channel()), c.phone(), c.email(), c.do_not_call(),
+          c.time_zone(), row.version, common::SqlTime(c.create_time()),
+          common::SqlTime(c.update_time()), common::TextOrNull(key.id),
+          key.id.empty() ? std::nullopt : std::optional<std::string>(key.hash));
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() != common::kErDupEntry) throw;
+      return common::InsertOutcome::kDuplicateRequest;
+    }
+    return common::InsertOutcome::kInserted;
+  });
+}
+
+absl::Status MySqlTransaction::WriteContact(const StoredContact& row) {
+  const v1::Contact& c = row.resource;
+  return Step([&] {
+    connection_.Update(
+        "UPDATE contacts SET display_name = ?, title = ?, department = ?, buying_role = ?, "
+        "influence_weight = ?, preferred_channel = ?, phone = ?, email = ?, do_not_call = ?, "
+        "time_zone = ?, version = ?, update_time = ?, delete_time = ? WHERE id = ?",
+        c.display_name(), c.title(), c.department(), static_cast<int>(c.buying_role()),
+        c.influence_weight(), static_cast<int>(c.preferred_channel()), c.phone(), c.email(),
+        c.do_not_call(), c.time_zone(), row.version, common::SqlTime(c.update_time()),
+        common::SqlTimeIf(c.has_delete_time(), c.delete_time()), row.id);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status MySqlTransaction::AddToContactCount(int64_t account_id, int delta) {
+  return Step([&] {
+    connection_.Update("UPDATE accounts SET contact_count = contact_count + ? WHERE id = ?", delta,
+                       account_id);
+    return absl::OkStatus();
+  });
+}
+
+// --- reads ---------------------------------------------------------------
+
+absl::StatusOr<StoredContact> MySqlAccountDatabase::GetContact(int64_t account_id,
+                                                               int64_t contact_id) {
+  return common::ReadWithConnection<StoredContact>(
+      *pool_, "reading contact", [&](SqlConnection& connection) -> absl::StatusOr<StoredContact> {
+        return SelectRecord(connection, SelectContactSql(/*lock=*/false), account_id, contact_id, "contact",
+                            "contacts", ReadContact);
+      });
+}
+
+absl::StatusOr<Found> MySqlAccountDatabase::FindContactByRequest(const std::string& request_id) {
+  return common::ReadWithConnection<Found>(*pool_, "reading contact",
+                                           [&](SqlConnection& connection) -> absl::StatusOr<Found> {
+                                             return ContactByRequest(connection, request_id);
+                                           });
+}
+
+absl::StatusOr<common::Page<StoredContact>> MySqlAccountDatabase::ListContacts(
+    int64_t account_id, bool show_deleted, const std::optional<common::PageCursor>& cursor,
+    int limit) {
+  return SelectPageUnderAccount(
+      *pool_, "listing contacts",
+      absl::StrCat("SELECT ", kContactColumns,
+                   " FROM contacts c WHERE c.account_id = ? AND c.id > ?",
+                   show_deleted ? "" : " AND c.delete_time IS NULL", " ORDER BY c.id LIMIT ?"),
+      account_id, cursor, limit, ReadContact);
+}
+
+}  // namespace kam::account

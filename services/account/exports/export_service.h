@@ -1,0 +1,35 @@
+// kam.account.v1.AccountExportService: the bulk export the scoring service
+// reads every account through (a server stream, on one of gRPC's threads;
+// see common/server/service_methods.h).
+#ifndef KAM_SERVICES_ACCOUNT_EXPORTS_EXPORT_SERVICE_H_
+#define KAM_SERVICES_ACCOUNT_EXPORTS_EXPORT_SERVICE_H_
+
+#include "absl/status/status.h"
+#include "common/server/grpc_server.h"
+#include "common/server/service_methods.h"
+#include "kam/account/v1/account.grpc.pb.h"
+#include "services/account/exports/export_store.h"
+
+namespace kam::account::exports {
+
+class ExportService final {
+ public:
+  explicit ExportService(ExportStore* store) : store_(store) {}
+
+  // Registers the service (its own generated service) with `server`.
+  void Register(common::GrpcServer& server);
+
+  // Pages of at most page_size accounts in id order, each written as it is
+  // read; CANCELLED when the caller stops reading.
+  absl::Status ExportAccounts(const common::CallContext& ctx,
+                              const v1::ExportAccountsRequest& request,
+                              common::ResponseWriter<v1::ExportAccountsResponse>& writer);
+
+ private:
+  v1::AccountExportService::Service service_;
+  ExportStore* store_;
+};
+
+}  // namespace kam::account::exports
+
+#endif  // KAM_SERVICES_ACCOUNT_EXPORTS_EXPORT_SERVICE_H_

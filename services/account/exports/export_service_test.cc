@@ -1,0 +1,64 @@
+// ExportAccounts against the in-memory database: pages in id order, a
+// caller that stops reading, and a database that is down.
+#include "services/account/exports/export_service.h"
+
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "services/account/fake_account_database.h"
+
+namespace kam::account::exports {
+namespace {
+
+// Keeps what the handler writes; refuses writes after `accept` of them.
+class Collector final : public common::ResponseWriter<v1::ExportAccountsResponse> {
+ public:
+  explicit Collector(size_t accept = 1000) : accept_(accept) {}
+  bool Write(const v1::ExportAccountsResponse& response) override {
+    if (pages.size() == accept_) return false;
+    pages.push_back(response);
+    return true;
+  }
+  std::vector<v1::ExportAccountsResponse> pages;
+
+ private:
+  size_t accept_;
+};
+
+class ExportServiceTest : public ::testing::Test {
+ protected:
+  absl::Status Export(int page_size, Collector& collector) {
+    v1::ExportAccountsRequest request;
+    request.set_page_size(page_size);
+    return service_.ExportAccounts(common::CallContext(), request, collector);
+  }
+
+  FakeAccountDatabase db_;
+  ExportService service_{&db_.exports()};
+};
+
+TEST_F(ExportServiceTest, PagesInIdOrder) {
+  for (const char* name : {"A", "B", "C", "D", "E"}) db_.PutAccount(name);
+  Collector collector;
+  ASSERT_TRUE(Export(2, collector).ok());
+  ASSERT_EQ(collector.pages.size(), 3u);
+  EXPECT_EQ(collector.pages[1].accounts(0).display_name(), "C");
+  EXPECT_EQ(collector.pages[2].accounts_size(), 1);
+}
+
+TEST_F(ExportServiceTest, ACallerThatStopsReadingCancels) {
+  for (const char* name : {"A", "B", "C"}) db_.PutAccount(name);
+  Collector collector(/*accept=*/1);
+  EXPECT_EQ(Export(1, collector).code(), absl::StatusCode::kCancelled);
+}
+
+TEST_F(ExportServiceTest, DatabaseDownAnswersUnavailable) {
+  db_.PutAccount("A");
+  db_.SetDown(true);
+  Collector collector;
+  EXPECT_EQ(Export(10, collector).code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(collector.pages.empty());
+}
+
+}  // namespace
+}  // namespace kam::account::exports

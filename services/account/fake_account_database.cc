@@ -1,0 +1,473 @@
+#include "services/account/fake_account_database.h"
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/api/etag.h"
+#include "common/base/proto_time.h"
+#include "services/account/accounts/account_fields.h"
+#include "services/account/shared/account_names.h"
+
+namespace kam::account {
+namespace {
+
+using accounts::StoredAccount;
+using common::InsertOutcome;
+using contacts::StoredContact;
+using team::StoredMembership;
+using Requests = std::map<std::string, std::pair<int64_t, std::string>>;
+
+absl::Status Unimplemented() { return absl::UnimplementedError("not in the fake"); }
+
+// The row of `table` with key `id`, or `missing`.
+template <typename Row>
+absl::StatusOr<Row> Lookup(const std::map<int64_t, Row>& table, int64_t id, absl::Status missing) {
+  auto it = table.find(id);
+  if (it == table.end()) return missing;
+  return it->second;
+}
+
+// The row a create with `request_id` made, with its request's hash.
+template <typename Row>
+std::optional<common::CreatedByRequest<Row>> ByRequest(const Requests& requests,
+                                                       const std::map<int64_t, Row>& table,
+                                                       const std::string& request_id) {
+  auto it = requests.find(request_id);
+  if (it == requests.end()) return std::nullopt;
+  return common::CreatedByRequest<Row>{table.at(it->second.first), it->second.second};
+}
+
+// Inserts `row` unless `key` was used: the unique create request id.
+template <typename Row>
+InsertOutcome InsertOnce(Requests& requests, std::map<int64_t, Row>& table, const Row& row,
+                         const common::RequestKey& key) {
+  if (!key.id.empty() && !requests.emplace(key.id, std::make_pair(row.id, key.hash)).second) {
+    return InsertOutcome::kDuplicateRequest;
+  }
+  table[row.id] = row;
+  return InsertOutcome::kInserted;
+}
+
+// The rows of `table` below account `account_id` after `cursor`, in id order.
+template <typename Row>
+absl::StatusOr<common::Page<Row>> PageUnder(const FakeRows& rows,
+                                            const std::map<int64_t, Row>& table, int64_t account_id,
+                                            const std::optional<common::PageCursor>& cursor,
+                                            int limit) {
+  if (rows.accounts.count(account_id) == 0) return AccountNotFound(account_id);
+  std::vector<Row> found;
+  for (auto it = table.upper_bound(common::CursorId(cursor)); it != table.end(); ++it) {
+    if (it->second.account_id == account_id) found.push_back(it->second);
+  }
+  return common::TrimPage(std::move(found), limit);
+}
+
+}  // namespace
+
+// Every area's store and transaction steps over one FakeRows.
+class FakeAccountDatabase::Impl final : public accounts::AccountStore,
+                                        public accounts::AccountTx,
+                                        public contacts::ContactStore,
+                                        public contacts::ContactTx,
+                                        public team::TeamStore,
+                                        public team::TeamTx,
+                                        public lifecycle::LifecycleStore,
+                                        public lifecycle::LifecycleTx,
+                                        public tiers::TierStore,
+                                        public tiers::TierTx,
+                                        public exports::ExportStore,
+                                        public Transaction {
+ public:
+  FakeRows rows;
+  bool down = false;
+
+  // A fresh id, or UNAVAILABLE while down (ids come from the database).
+  absl::StatusOr<int64_t> NextId() {
+    if (down) return Down();
+    return ++rows.last_id;
+  }
+
+  static absl::Status Down() {
+    return absl::UnavailableError("database unavailable (the fake is down)");
+  }
+
+  // --- the transaction: every area's steps are this object's ---------------
+
+  accounts::AccountTx& accounts() override { return *this; }
+  contacts::ContactTx& contacts() override { return *this; }
+  team::TeamTx& team() override { return *this; }
+  lifecycle::LifecycleTx& lifecycle() override { return *this; }
+  tiers::TierTx& tiers() override { return *this; }
+
+  // --- accounts ----------------------------------------------------------------
+
+  absl::StatusOr<int64_t> NewAccountId() override { return NextId(); }
+
+  absl::StatusOr<InsertOutcome> InsertAccount(const StoredAccount& row,
+                                              const common::RequestKey& key) override {
+    if (down) return Down();
+    if (!key.id.empty() && rows.account_requests.count(key.id) > 0) {
+      return InsertOutcome::kDuplicateRequest;
+    }
+    if (absl::Status s = CheckExternalId(row); !s.ok()) return s;
+    return InsertOnce(rows.account_requests, rows.accounts, row, key);
+  }
+
+  absl::StatusOr<StoredAccount> GetAccount(int64_t id) override {
+    if (down) return Down();
+    return LockAccount(id);
+  }
+
+  absl::StatusOr<std::vector<StoredAccount>> GetAccounts(const std::vector<int64_t>& ids) override {
+    if (down) return Down();
+    std::vector<StoredAccount> found;
+    for (int64_t id : ids) {
+      absl::StatusOr<StoredAccount> row = LockAccount(id);
+      if (!row.ok()) return row.status();
+      found.push_back(*std::move(row));
+    }
+    return found;
+  }
+
+  absl::StatusOr<std::optional<common::CreatedByRequest<StoredAccount>>> FindAccountByRequest(
+      const std::string& request_id) override {
+    if (down) return Down();
+    return ByRequest(rows.account_requests, rows.accounts, request_id);
+  }
+
+  absl::StatusOr<common::Page<StoredAccount>> ListAccounts(const common::FilterNode&,
+                                                           const accounts::AccountOrder&, bool,
+                                                           const std::optional<common::PageCursor>&,
+                                                           int) override {
+    return Unimplemented();
+  }
+  absl::StatusOr<std::vector<StoredAccount>> ListAncestors(int64_t) override {
+    return Unimplemented();
+  }
+  absl::StatusOr<common::Page<accounts::DescendantRow>> ListDescendants(
+      int64_t, int, const std::optional<common::PageCursor>&, int) override {
+    return Unimplemented();
+  }
+  absl::StatusOr<accounts::GroupCounts> CountGroup(int64_t) override { return Unimplemented(); }
+
+  absl::StatusOr<StoredAccount> LockAccount(int64_t id) override {
+    return Lookup(rows.accounts, id, AccountNotFound(id));
+  }
+
+  absl::Status WriteAccount(const StoredAccount& row) override {
+    if (absl::Status s = CheckExternalId(row); !s.ok()) return s;
+    rows.accounts[row.id] = row;
+    return absl::OkStatus();
+  }
+
+  // Labels live in the account row here; nothing else reads label rows.
+  absl::Status ReplaceLabels(int64_t,
+                             const google::protobuf::Map<std::string, std::string>&) override {
+    return absl::OkStatus();
+  }
+
+  absl::Status LockHierarchy() override { return absl::OkStatus(); }
+
+  absl::StatusOr<std::vector<int64_t>> AncestorChain(int64_t id) override {
+    std::vector<int64_t> chain;
+    for (auto it = rows.accounts.find(id); it != rows.accounts.end();
+         it = rows.accounts.find(it->second.parent_id)) {
+      chain.push_back(it->first);
+    }
+    return chain;
+  }
+
+  absl::StatusOr<int> SubtreeHeight(int64_t id) override {
+    int height = 0;
+    for (const auto& [child, row] : rows.accounts) {
+      if (row.parent_id == id && !row.account.has_delete_time()) {
+        height = std::max(height, 1 + *SubtreeHeight(child));
+      }
+    }
+    return height;
+  }
+
+  absl::StatusOr<int> CountLiveChildren(int64_t id) override {
+    return static_cast<int>(
+        std::count_if(rows.accounts.begin(), rows.accounts.end(), [&](const auto& entry) {
+          return entry.second.parent_id == id && !entry.second.account.has_delete_time();
+        }));
+  }
+
+  // --- contacts ----------------------------------------------------------------
+
+  absl::StatusOr<int64_t> NewContactId() override { return NextId(); }
+
+  absl::StatusOr<StoredContact> GetContact(int64_t account_id, int64_t contact_id) override {
+    if (down) return Down();
+    return LockContact(account_id, contact_id);
+  }
+
+  absl::StatusOr<std::optional<common::CreatedByRequest<StoredContact>>> FindContactByRequest(
+      const std::string& request_id) override {
+    if (down) return Down();
+    return ByRequest(rows.contact_requests, rows.contacts, request_id);
+  }
+
+  absl::StatusOr<common::Page<StoredContact>> ListContacts(
+      int64_t account_id, bool, const std::optional<common::PageCursor>& cursor,
+      int limit) override {
+    if (down) return Down();
+    return PageUnder(rows, rows.contacts, account_id, cursor, limit);
+  }
+
+  absl::StatusOr<StoredContact> LockContact(int64_t account_id, int64_t contact_id) override {
+    absl::StatusOr<StoredContact> row = Lookup(
+        rows.contacts, contact_id, NotFoundUnder("contact", account_id, "contacts", contact_id));
+    if (row.ok() && row->account_id != account_id) {
+      return NotFoundUnder("contact", account_id, "contacts", contact_id);
+    }
+    return row;
+  }
+
+  absl::StatusOr<InsertOutcome> InsertContact(const StoredContact& row,
+                                              const common::RequestKey& key) override {
+    return InsertOnce(rows.contact_requests, rows.contacts, row, key);
+  }
+
+  absl::Status WriteContact(const StoredContact& row) override {
+    rows.contacts[row.id] = row;
+    return absl::OkStatus();
+  }
+
+  absl::Status AddToContactCount(int64_t account_id, int delta) override {
+    v1::Account& account = rows.accounts.at(account_id).account;
+    account.set_contact_count(account.contact_count() + delta);
+    account.set_single_contact_risk(account.contact_count() == 1);
+    return absl::OkStatus();
+  }
+
+  // --- team --------------------------------------------------------------------
+
+  absl::StatusOr<common::Page<StoredMembership>> ListMemberships(
+      int64_t, v1::TeamRole, bool, const std::optional<common::PageCursor>&, int) override {
+    return Unimplemented();
+  }
+
+  absl::StatusOr<std::optional<common::CreatedByRequest<StoredMembership>>> FindMembershipByRequest(
+      const std::string& request_id) override {
+    return ByRequest(rows.membership_requests, rows.memberships, request_id);
+  }
+
+  absl::StatusOr<std::optional<StoredMembership>> LockActiveAccountManager(
+      int64_t account_id) override {
+    std::optional<StoredMembership> manager;
+    for (const auto& [id, row] : rows.memberships) {
+      if (row.account_id == account_id && IsActive(row, v1::TEAM_ROLE_ACCOUNT_MANAGER)) {
+        manager = row;
+      }
+    }
+    return manager;
+  }
+
+  absl::StatusOr<StoredMembership> LockMembership(int64_t account_id,
+                                                  int64_t membership_id) override {
+    absl::StatusOr<StoredMembership> row =
+        Lookup(rows.memberships, membership_id,
+               NotFoundUnder("team membership", account_id, "teamMemberships", membership_id));
+    if (row.ok() && row->account_id != account_id) {
+      return NotFoundUnder("team membership", account_id, "teamMemberships", membership_id);
+    }
+    return row;
+  }
+
+  absl::StatusOr<bool> HasActiveMembership(int64_t account_id, const std::string& user,
+                                           v1::TeamRole role) override {
+    return std::any_of(rows.memberships.begin(), rows.memberships.end(), [&](const auto& entry) {
+      return entry.second.account_id == account_id && entry.second.resource.user() == user &&
+             IsActive(entry.second, role);
+    });
+  }
+
+  absl::StatusOr<InsertOutcome> InsertMembership(StoredMembership* row,
+                                                 const common::RequestKey& key) override {
+    SetRecordId(*row, ++rows.last_id, "teamMemberships");
+    return InsertOnce(rows.membership_requests, rows.memberships, *row, key);
+  }
+
+  absl::Status EndMembership(int64_t membership_id, absl::Time end_time, const std::string& reason,
+                             bool) override {
+    v1::TeamMembership& membership = rows.memberships.at(membership_id).resource;
+    *membership.mutable_end_time() = common::ToProtoTimestamp(end_time);
+    membership.set_end_reason(reason);
+    return absl::OkStatus();
+  }
+
+  // --- lifecycle ---------------------------------------------------------------
+
+  absl::StatusOr<common::Page<lifecycle::StageChangeRow>> ListStageChanges(
+      int64_t account_id, const std::optional<common::PageCursor>& cursor, int limit) override {
+    if (down) return Down();
+    return PageUnder(rows, rows.stage_changes, account_id, cursor, limit);
+  }
+
+  absl::StatusOr<common::Page<lifecycle::ChurnEventRow>> ListChurnEvents(
+      int64_t account_id, const std::optional<common::PageCursor>& cursor, int limit) override {
+    if (down) return Down();
+    return PageUnder(rows, rows.churn_events, account_id, cursor, limit);
+  }
+
+  absl::Status InsertStageChange(lifecycle::StageChangeRow* row) override {
+    SetRecordId(*row, ++rows.last_id, "stageChanges");
+    rows.stage_changes[row->id] = *row;
+    return absl::OkStatus();
+  }
+
+  absl::Status InsertChurnEvent(lifecycle::ChurnEventRow* row) override {
+    SetRecordId(*row, ++rows.last_id, "churnEvents");
+    rows.churn_events[row->id] = *row;
+    return absl::OkStatus();
+  }
+
+  // --- tiers -------------------------------------------------------------------
+
+  absl::StatusOr<common::Page<tiers::TierChangeRow>> ListTierChanges(
+      int64_t account_id, const std::optional<common::PageCursor>& cursor, int limit) override {
+    if (down) return Down();
+    return PageUnder(rows, rows.tier_changes, account_id, cursor, limit);
+  }
+
+  absl::StatusOr<std::map<int64_t, tiers::TierState>> LockTierStates(
+      const std::vector<int64_t>& ids) override {
+    std::map<int64_t, tiers::TierState> states;
+    for (int64_t id : ids) {
+      absl::StatusOr<StoredAccount> row = LockAccount(id);
+      if (!row.ok()) return row.status();
+      states[id] = {row->account.tier(), row->account.tier_rating_run()};
+    }
+    return states;
+  }
+
+  absl::Status SetTiers(const std::vector<tiers::TierUpdate>& updates,
+                        const std::string& rating_run, const std::string& policy_version,
+                        absl::Time now) override {
+    for (const tiers::TierUpdate& update : updates) {
+      StoredAccount& row = rows.accounts.at(update.account_id);
+      row.account.set_tier(update.to);
+      row.account.set_tier_rating_run(rating_run);
+      row.account.set_tier_policy_version(policy_version);
+      *row.account.mutable_tier_update_time() = common::ToProtoTimestamp(now);
+      common::StampWrite(&row.version, &row.account, now);
+      if (update.from == update.to) continue;
+      tiers::TierChangeRow change;
+      change.account_id = update.account_id;
+      SetRecordId(change, ++rows.last_id, "tierChanges");
+      change.resource.set_from_tier(update.from);
+      change.resource.set_to_tier(update.to);
+      change.resource.set_rating_run(rating_run);
+      change.resource.set_policy_version(policy_version);
+      change.resource.set_reason(*update.reason);
+      *change.resource.mutable_change_time() = common::ToProtoTimestamp(now);
+      rows.tier_changes[change.id] = change;
+    }
+    return absl::OkStatus();
+  }
+
+  // --- exports -----------------------------------------------------------------
+
+  // Snapshots of the account fields only; the window counts stay 0.
+  absl::StatusOr<std::vector<v1::AccountSnapshot>> ExportPage(int64_t after_id, int limit,
+                                                              bool include_deleted, absl::Time,
+                                                              absl::Time) override {
+    if (down) return Down();
+    std::vector<v1::AccountSnapshot> page;
+    for (auto it = rows.accounts.upper_bound(after_id);
+         it != rows.accounts.end() && static_cast<int>(page.size()) < limit; ++it) {
+      const v1::Account& a = it->second.account;
+      if (a.has_delete_time() && !include_deleted) continue;
+      v1::AccountSnapshot& snapshot = page.emplace_back();
+      snapshot.set_name(a.name());
+      snapshot.set_display_name(a.display_name());
+      snapshot.set_tier(a.tier());
+      snapshot.set_state(a.state());
+    }
+    return page;
+  }
+
+ private:
+  static bool IsActive(const StoredMembership& row, v1::TeamRole role) {
+    return row.resource.role() == role && !row.resource.has_end_time();
+  }
+
+  // ALREADY_EXISTS when another live account has the row's external id.
+  absl::Status CheckExternalId(const StoredAccount& row) const {
+    const std::string& external_id = row.account.external_id();
+    if (external_id.empty() || row.account.has_delete_time()) return absl::OkStatus();
+    for (const auto& [id, other] : rows.accounts) {
+      if (id != row.id && other.account.external_id() == external_id &&
+          !other.account.has_delete_time()) {
+        return accounts::ExternalIdTaken(row.account);
+      }
+    }
+    return absl::OkStatus();
+  }
+};
+
+FakeAccountDatabase::FakeAccountDatabase() : impl_(std::make_unique<Impl>()) {}
+FakeAccountDatabase::~FakeAccountDatabase() = default;
+
+accounts::AccountStore& FakeAccountDatabase::accounts() { return *impl_; }
+contacts::ContactStore& FakeAccountDatabase::contacts() { return *impl_; }
+team::TeamStore& FakeAccountDatabase::team() { return *impl_; }
+lifecycle::LifecycleStore& FakeAccountDatabase::lifecycle() { return *impl_; }
+tiers::TierStore& FakeAccountDatabase::tiers() { return *impl_; }
+exports::ExportStore& FakeAccountDatabase::exports() { return *impl_; }
+void FakeAccountDatabase::SetDown(bool down) { impl_->down = down; }
+FakeRows& FakeAccountDatabase::rows() { return impl_->rows; }
+
+std::string FakeAccountDatabase::Dump() {
+  const FakeRows& rows = impl_->rows;
+  std::string text;
+  auto add = [&](const auto& table, auto message_of) {
+    for (const auto& [id, row] : table) {
+      absl::StrAppend(&text, id, " ", message_of(row).ShortDebugString(), "\n");
+    }
+  };
+  add(
+      rows.accounts, [](const StoredAccount& row) -> const auto& { return row.account; });
+  const auto resource = [](const auto& row) -> const auto& { return row.resource; };
+  add(rows.contacts, resource);
+  add(rows.memberships, resource);
+  add(rows.stage_changes, resource);
+  add(rows.churn_events, resource);
+  add(rows.tier_changes, resource);
+  for (const Requests* requests :
+       {&rows.account_requests, &rows.contact_requests, &rows.membership_requests}) {
+    for (const auto& [request_id, row] : *requests) {
+      absl::StrAppend(&text, request_id, " -> ", row.first, "\n");
+    }
+  }
+  return text;
+}
+
+absl::Status FakeAccountDatabase::Transact(absl::string_view,
+                                           absl::FunctionRef<absl::Status(Transaction& tx)> fn) {
+  if (impl_->down) return Impl::Down();
+  FakeRows before = impl_->rows;
+  absl::Status status = fn(*impl_);
+  if (!status.ok()) impl_->rows = std::move(before);
+  return status;
+}
+
+accounts::StoredAccount FakeAccountDatabase::PutAccount(const std::string& display_name) {
+  const absl::Time now = common::NowMicros();
+  StoredAccount row;
+  row.id = ++impl_->rows.last_id;
+  row.account.set_name(AccountName(row.id));
+  row.account.set_display_name(display_name);
+  row.account.set_stage(v1::RELATIONSHIP_STAGE_DEVELOPMENT);
+  *row.account.mutable_stage_update_time() = common::ToProtoTimestamp(now);
+  row.account.set_state(v1::LIFECYCLE_STATE_ACTIVE);
+  common::StampCreate(&row.version, &row.account, now);
+  impl_->rows.accounts[row.id] = row;
+  return row;
+}
+
+}  // namespace kam::account

@@ -1,0 +1,216 @@
+#include "services/account/lifecycle/lifecycle_service.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/api/list_request.h"
+#include "common/api/validation.h"
+#include "common/base/proto_time.h"
+#include "common/server/service_methods.h"
+#include "services/account/accounts/account_steps.h"
+#include "services/account/accounts/account_store.h"
+#include "services/account/lifecycle/stage_machine.h"
+#include "services/account/shared/account_names.h"
+#include "services/account/shared/requests.h"
+
+namespace kam::account::lifecycle {
+namespace {
+
+constexpr int kMaxLostProductLines = 50;
+constexpr size_t kMaxProductLine = 100;
+
+// The checks of a MarkChurned request, in the order callers see them.
+absl::Status CheckChurnRequest(const v1::MarkChurnedRequest& request) {
+  const bool customer = request.kind() == v1::CHURN_EVENT_KIND_CUSTOMER_CHURN;
+  if (!customer && request.kind() != v1::CHURN_EVENT_KIND_BUSINESS_CHURN) {
+    return common::InvalidField("kind", "must be CUSTOMER_CHURN or BUSINESS_CHURN");
+  }
+  if (request.reason() == v1::CHURN_REASON_UNSPECIFIED ||
+      !v1::ChurnReason_IsValid(request.reason())) {
+    return common::InvalidField("reason", "is required: one of the seven ChurnReason values");
+  }
+  const int lines = request.lost_product_lines_size();
+  if (!customer && lines == 0) {
+    return common::InvalidField("lost_product_lines",
+                                "must name at least one product line for business churn");
+  }
+  if (lines > kMaxLostProductLines) {
+    return common::InvalidField(
+        "lost_product_lines", absl::StrCat("must hold at most ", kMaxLostProductLines, " entries"));
+  }
+  for (int i = 0; i < lines; ++i) {
+    if (absl::Status s = common::CheckRequiredText(absl::StrCat("lost_product_lines[", i, "]"),
+                                                   request.lost_product_lines(i), kMaxProductLine);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return CheckNote("note", request.note());
+}
+
+}  // namespace
+
+void LifecycleService::Register(common::GrpcServer& server, v1::AccountService::Service* service) {
+  common::ServeMethods(server, service, this, &LifecycleService::TransitionStage,
+                       &LifecycleService::ListStageHistory, &LifecycleService::GetStagePlaybook,
+                       &LifecycleService::MarkChurned, &LifecycleService::RecordWinBack,
+                       &LifecycleService::ListChurnHistory);
+}
+
+// --- relationship stage ---------------------------------------------------
+
+absl::Status LifecycleService::TransitionStage(const Ctx& ctx,
+                                               const v1::TransitionStageRequest& request,
+                                               v1::TransitionStageResponse* response) {
+  absl::StatusOr<int64_t> id = ParseAccountName("name", request.name());
+  if (!id.ok()) return id.status();
+  if (absl::Status s = CheckNote("reason", request.reason()); !s.ok()) return s;
+  const absl::Time now = common::NowMicros();
+  absl::Status status =
+      transactions_->Transact("changing stage", [&](Transaction& tx) -> absl::Status {
+        absl::StatusOr<accounts::StoredAccount> row =
+            accounts::LockLiveAccount(tx.accounts(), *id, request.etag());
+        if (!row.ok()) return row.status();
+        StageMove move;
+        move.from = row->account.stage();
+        move.current_share = row->account.share_of_wallet_percent();
+        move.state = row->account.state();
+        move.to = request.to_stage();
+        if (request.has_share_of_wallet_percent()) move.share = request.share_of_wallet_percent();
+        move.cause = request.interruption_cause();
+        move.has_reason = !absl::StripAsciiWhitespace(request.reason()).empty();
+        absl::StatusOr<int> share = CheckStageMove(move);
+        if (!share.ok()) return share.status();
+
+        StageChangeRow change;
+        change.account_id = row->id;
+        v1::StageChange& c = change.resource;
+        c.set_from_stage(move.from);
+        c.set_to_stage(move.to);
+        c.set_share_of_wallet_percent(*share);
+        c.set_interruption_cause(move.cause);
+        c.set_reason(request.reason());
+        c.set_actor(ctx.actor);
+        *c.mutable_change_time() = common::ToProtoTimestamp(now);
+        if (absl::Status s = tx.lifecycle().InsertStageChange(&change); !s.ok()) return s;
+
+        row->account.set_stage(move.to);
+        row->account.set_share_of_wallet_percent(*share);
+        *row->account.mutable_stage_update_time() = c.change_time();
+        if (absl::Status s = accounts::WriteStamped(tx.accounts(), *row, now); !s.ok()) return s;
+        *response->mutable_account() = std::move(row->account);
+        *response->mutable_change() = std::move(c);
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  *response->mutable_playbook() = PlaybookFor(response->account().stage());
+  return absl::OkStatus();
+}
+
+absl::Status LifecycleService::ListStageHistory(const Ctx&,
+                                                const v1::ListStageHistoryRequest& request,
+                                                v1::ListStageHistoryResponse* response) {
+  return ListHistory(request, "ListStageHistory", store_, &LifecycleStore::ListStageChanges,
+                     response, &v1::ListStageHistoryResponse::add_changes);
+}
+
+absl::Status LifecycleService::GetStagePlaybook(const Ctx&,
+                                                const v1::GetStagePlaybookRequest& request,
+                                                v1::StagePlaybook* response) {
+  if (request.stage() == v1::RELATIONSHIP_STAGE_UNSPECIFIED ||
+      !v1::RelationshipStage_IsValid(request.stage())) {
+    return common::InvalidField("stage", "must be a known RelationshipStage");
+  }
+  *response = PlaybookFor(request.stage());
+  return absl::OkStatus();
+}
+
+// --- churn ------------------------------------------------------------------
+
+absl::Status LifecycleService::MarkChurned(const Ctx& ctx, const v1::MarkChurnedRequest& request,
+                                           v1::MarkChurnedResponse* response) {
+  absl::StatusOr<int64_t> id = ParseAccountName("name", request.name());
+  if (!id.ok()) return id.status();
+  if (absl::Status s = CheckChurnRequest(request); !s.ok()) return s;
+  const absl::Time now = common::NowMicros();
+  return transactions_->Transact("recording churn", [&](Transaction& tx) -> absl::Status {
+    absl::StatusOr<accounts::StoredAccount> row =
+        accounts::LockLiveAccount(tx.accounts(), *id, request.etag());
+    if (!row.ok()) return row.status();
+    if (row->account.state() == v1::LIFECYCLE_STATE_CHURNED) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "account ", row->account.name(), " has already churned; record a win-back first"));
+    }
+    ChurnEventRow event;
+    event.account_id = row->id;
+    v1::ChurnEvent& e = event.resource;
+    e.set_kind(request.kind());
+    e.set_reason(request.reason());
+    *e.mutable_lost_product_lines() = request.lost_product_lines();
+    e.set_note(request.note());
+    e.set_actor(ctx.actor);
+    *e.mutable_event_time() = common::ToProtoTimestamp(now);
+    if (absl::Status s = tx.lifecycle().InsertChurnEvent(&event); !s.ok()) return s;
+    // Business churn (product lines lost) leaves the account active.
+    if (request.kind() == v1::CHURN_EVENT_KIND_CUSTOMER_CHURN) {
+      row->account.set_state(v1::LIFECYCLE_STATE_CHURNED);
+      if (absl::Status s = accounts::WriteStamped(tx.accounts(), *row, now); !s.ok()) return s;
+    }
+    *response->mutable_account() = std::move(row->account);
+    *response->mutable_event() = std::move(e);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status LifecycleService::RecordWinBack(const Ctx& ctx,
+                                             const v1::RecordWinBackRequest& request,
+                                             v1::RecordWinBackResponse* response) {
+  absl::StatusOr<int64_t> id = ParseAccountName("name", request.name());
+  if (!id.ok()) return id.status();
+  if (absl::Status s = CheckNote("note", request.note()); !s.ok()) return s;
+  const absl::Time now = common::NowMicros();
+  return transactions_->Transact("recording win-back", [&](Transaction& tx) -> absl::Status {
+    absl::StatusOr<accounts::StoredAccount> row =
+        accounts::LockLiveAccount(tx.accounts(), *id, request.etag());
+    if (!row.ok()) return row.status();
+    if (row->account.state() != v1::LIFECYCLE_STATE_CHURNED) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("account ", row->account.name(), " has not churned; nothing to win back"));
+    }
+    const google::protobuf::Timestamp when = common::ToProtoTimestamp(now);
+    ChurnEventRow event;
+    event.account_id = row->id;
+    v1::ChurnEvent& e = event.resource;
+    e.set_kind(v1::CHURN_EVENT_KIND_WIN_BACK);
+    e.set_note(request.note());
+    e.set_actor(ctx.actor);
+    *e.mutable_event_time() = when;
+    if (absl::Status s = tx.lifecycle().InsertChurnEvent(&event); !s.ok()) return s;
+    // docs/domain.md §5: churned customers re-enter at incubation.
+    StageChangeRow change;
+    change.account_id = row->id;
+    change.resource.set_from_stage(row->account.stage());
+    change.resource.set_to_stage(v1::RELATIONSHIP_STAGE_DEVELOPMENT);
+    change.resource.set_reason(request.note().empty() ? "win-back"
+                                                      : absl::StrCat("win-back: ", request.note()));
+    change.resource.set_actor(ctx.actor);
+    *change.resource.mutable_change_time() = when;
+    if (absl::Status s = tx.lifecycle().InsertStageChange(&change); !s.ok()) return s;
+    row->account.set_state(v1::LIFECYCLE_STATE_ACTIVE);
+    row->account.set_stage(v1::RELATIONSHIP_STAGE_DEVELOPMENT);
+    row->account.set_share_of_wallet_percent(0);
+    *row->account.mutable_stage_update_time() = when;
+    if (absl::Status s = accounts::WriteStamped(tx.accounts(), *row, now); !s.ok()) return s;
+    *response->mutable_account() = std::move(row->account);
+    *response->mutable_event() = std::move(e);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status LifecycleService::ListChurnHistory(const Ctx&,
+                                                const v1::ListChurnHistoryRequest& request,
+                                                v1::ListChurnHistoryResponse* response) {
+  return ListHistory(request, "ListChurnHistory", store_, &LifecycleStore::ListChurnEvents,
+                     response, &v1::ListChurnHistoryResponse::add_events);
+}
+
+}  // namespace kam::account::lifecycle

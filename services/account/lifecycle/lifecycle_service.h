@@ -1,0 +1,49 @@
+// The lifecycle handlers of kam.account.v1.AccountService: the relationship
+// stage (docs/domain.md §4: moves by the stage machine, their history and
+// the playbook of each stage) and churn (§5: churn events, win-back, their
+// history). Each move or event and the account row it changes are written
+// in one transaction.
+#ifndef KAM_SERVICES_ACCOUNT_LIFECYCLE_LIFECYCLE_SERVICE_H_
+#define KAM_SERVICES_ACCOUNT_LIFECYCLE_LIFECYCLE_SERVICE_H_
+
+#include "absl/status/status.h"
+#include "common/server/grpc_server.h"
+#include "kam/account/v1/account.grpc.pb.h"
+#include "services/account/lifecycle/lifecycle_store.h"
+#include "services/account/shared/transaction.h"
+
+namespace kam::account::lifecycle {
+
+class LifecycleService final {
+ public:
+  using Ctx = common::CallContext;
+
+  LifecycleService(LifecycleStore* store, Transactions* transactions)
+      : store_(store), transactions_(transactions) {}
+
+  // Serves these methods of `service` (shared with the other areas).
+  void Register(common::GrpcServer& server, v1::AccountService::Service* service);
+
+  absl::Status TransitionStage(const Ctx& ctx, const v1::TransitionStageRequest& request,
+                               v1::TransitionStageResponse* response);
+  absl::Status ListStageHistory(const Ctx& ctx, const v1::ListStageHistoryRequest& request,
+                                v1::ListStageHistoryResponse* response);
+  absl::Status GetStagePlaybook(const Ctx& ctx, const v1::GetStagePlaybookRequest& request,
+                                v1::StagePlaybook* response);
+
+  absl::Status MarkChurned(const Ctx& ctx, const v1::MarkChurnedRequest& request,
+                           v1::MarkChurnedResponse* response);
+  // A churned account comes back at DEVELOPMENT (docs/domain.md §5).
+  absl::Status RecordWinBack(const Ctx& ctx, const v1::RecordWinBackRequest& request,
+                             v1::RecordWinBackResponse* response);
+  absl::Status ListChurnHistory(const Ctx& ctx, const v1::ListChurnHistoryRequest& request,
+                                v1::ListChurnHistoryResponse* response);
+
+ private:
+  LifecycleStore* store_;
+  Transactions* transactions_;
+};
+
+}  // namespace kam::account::lifecycle
+
+#endif  // KAM_SERVICES_ACCOUNT_LIFECYCLE_LIFECYCLE_SERVICE_H_

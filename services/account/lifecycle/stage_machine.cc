@@ -1,0 +1,205 @@
+#include "services/account/lifecycle/stage_machine.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/api/validation.h"
+
+namespace kam::account::lifecycle {
+namespace {
+
+using v1::RelationshipStage;
+
+// Position on the ladder; INTERRUPTED and UNSPECIFIED are off it.
+int Rung(RelationshipStage stage) {
+  switch (stage) {
+    case v1::RELATIONSHIP_STAGE_DEVELOPMENT: return 0;
+    case v1::RELATIONSHIP_STAGE_INITIAL: return 1;
+    case v1::RELATIONSHIP_STAGE_STABLE: return 2;
+    case v1::RELATIONSHIP_STAGE_STRATEGIC: return 3;
+    default: return -1;
+  }
+}
+
+struct Band {
+  int low;
+  int high;
+};
+
+Band BandOf(RelationshipStage stage) {
+  switch (stage) {
+    case v1::RELATIONSHIP_STAGE_INITIAL: return {0, 49};
+    case v1::RELATIONSHIP_STAGE_STABLE: return {50, 79};
+    case v1::RELATIONSHIP_STAGE_STRATEGIC: return {80, 100};
+    default: return {0, 0};
+  }
+}
+
+absl::Status Illegal(RelationshipStage from, RelationshipStage to, absl::string_view why) {
+  return absl::FailedPreconditionError(
+      absl::StrCat("cannot move from ", StageName(from), " to ", StageName(to), ": ", why));
+}
+
+}  // namespace
+
+std::string StageName(RelationshipStage stage) {
+  const std::string& full = v1::RelationshipStage_Name(stage);
+  constexpr absl::string_view kPrefix = "RELATIONSHIP_STAGE_";
+  if (full.size() > kPrefix.size()) return full.substr(kPrefix.size());
+  return absl::StrCat("stage ", static_cast<int>(stage));
+}
+
+absl::Status CheckShareOfWallet(absl::string_view field, RelationshipStage stage, int share) {
+  if (share < 0 || share > 100) {
+    return common::InvalidField(field, absl::StrCat("must be from 0 to 100 (got ", share, ")"));
+  }
+  const Band band = BandOf(stage);
+  if (share < band.low || share > band.high) {
+    return common::InvalidField(
+        field, absl::StrCat("must be from ", band.low, " to ", band.high, " for stage ",
+                            StageName(stage), " (got ", share, ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckInitialStage(RelationshipStage stage, int share) {
+  if (stage == v1::RELATIONSHIP_STAGE_UNSPECIFIED) {
+    return CheckShareOfWallet("account.share_of_wallet_percent", v1::RELATIONSHIP_STAGE_DEVELOPMENT,
+                              share);
+  }
+  if (!v1::RelationshipStage_IsValid(stage)) {
+    return common::InvalidField("account.stage", "must be a known RelationshipStage");
+  }
+  if (stage == v1::RELATIONSHIP_STAGE_INTERRUPTED) {
+    return common::InvalidField("account.stage",
+                                "cannot be INTERRUPTED on create: there is no trade to "
+                                "interrupt yet");
+  }
+  return CheckShareOfWallet("account.share_of_wallet_percent", stage, share);
+}
+
+absl::StatusOr<int> CheckStageMove(const StageMove& move) {
+  const RelationshipStage from = move.from;
+  const RelationshipStage to = move.to;
+  if (to == v1::RELATIONSHIP_STAGE_UNSPECIFIED) {
+    return common::InvalidField("to_stage", "is required");
+  }
+  if (!v1::RelationshipStage_IsValid(to)) {
+    return common::InvalidField("to_stage", "must be a known RelationshipStage");
+  }
+  if (to != v1::RELATIONSHIP_STAGE_INTERRUPTED &&
+      move.cause != v1::INTERRUPTION_CAUSE_UNSPECIFIED) {
+    return common::InvalidField("interruption_cause",
+                                "must be unset unless to_stage is INTERRUPTED");
+  }
+  if (!v1::InterruptionCause_IsValid(move.cause)) {
+    return common::InvalidField("interruption_cause", "must be a known InterruptionCause");
+  }
+  if (move.share.has_value() && (*move.share < 0 || *move.share > 100)) {
+    return common::InvalidField("share_of_wallet_percent",
+                                absl::StrCat("must be from 0 to 100 (got ", *move.share, ")"));
+  }
+  if (move.state == v1::LIFECYCLE_STATE_CHURNED) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot move from ", StageName(from), " to ", StageName(to),
+        ": the account is churned; record a win-back first (it re-enters at DEVELOPMENT)"));
+  }
+  if (from == to) {
+    return Illegal(from, to, "the account is already in that stage");
+  }
+
+  if (to == v1::RELATIONSHIP_STAGE_INTERRUPTED) {
+    if (move.cause == v1::INTERRUPTION_CAUSE_UNSPECIFIED) {
+      return common::InvalidField("interruption_cause", "is required when to_stage is INTERRUPTED");
+    }
+    return move.current_share;  // trade stopped; the last known share is kept
+  }
+  if (from == v1::RELATIONSHIP_STAGE_INTERRUPTED) {
+    if (to != v1::RELATIONSHIP_STAGE_DEVELOPMENT) {
+      return Illegal(from, to, "an interrupted relationship restarts at DEVELOPMENT (incubation)");
+    }
+    return 0;
+  }
+
+  const int step = Rung(to) - Rung(from);
+  if (step > 1 || step < -1) {
+    return Illegal(from, to,
+                   "stages move one step at a time (DEVELOPMENT -> INITIAL -> STABLE -> "
+                   "STRATEGIC)");
+  }
+  if (step < 0 && !move.has_reason) {
+    return common::InvalidField("reason", absl::StrCat("is required for a move back from ",
+                                                       StageName(from), " to ", StageName(to)));
+  }
+  if (to == v1::RELATIONSHIP_STAGE_DEVELOPMENT) return 0;
+  if (!move.share.has_value()) {
+    return common::InvalidField("share_of_wallet_percent",
+                                absl::StrCat("is required for a move to ", StageName(to)));
+  }
+  if (absl::Status s = CheckShareOfWallet("share_of_wallet_percent", to, *move.share); !s.ok()) {
+    return s;
+  }
+  return *move.share;
+}
+
+v1::StagePlaybook PlaybookFor(RelationshipStage stage) {
+  v1::StagePlaybook playbook;
+  playbook.set_stage(stage);
+  auto add = [&playbook](const char* action) { playbook.add_actions(action); };
+  // What a main supplier does, and a strategic one too.
+  auto add_deep_service = [&add] {
+    add("Personalised service.");
+    add("Tailored solutions: annual plans and backup plans.");
+    add("Regular service meetings.");
+    add("Invite the customer to the key-account club.");
+    add("Train the customer's staff.");
+  };
+  switch (stage) {
+    case v1::RELATIONSHIP_STAGE_DEVELOPMENT:
+      playbook.set_summary("Not yet a supplier: find an opening and the people who decide.");
+      add("Watch for an opening: a new product launch, the customer's annual supplier "
+          "review, staff changes at the customer, the incumbent's quality or service "
+          "problems, a souring with the incumbent, cost-cutting needs.");
+      add("Map the key people: the organisation chart, each person's role and weight in "
+          "the buying decision.");
+      add("Build trust.");
+      add("Win on technical value and shape the evaluation criteria.");
+      add("Arrange executive meetings where needed.");
+      add("Assign a senior account manager.");
+      break;
+    case v1::RELATIONSHIP_STAGE_INITIAL:
+      playbook.set_summary("Secondary or candidate supplier: persist and widen the ties.");
+      add("Persist, and communicate more.");
+      add("Study competitors' offers to this customer.");
+      add("Avoid changing the account manager.");
+      add("Widen the relationship from one person to many levels, and from personal to "
+          "organisational ties.");
+      add("Improve product quality and ease of maintenance.");
+      break;
+    case v1::RELATIONSHIP_STAGE_STABLE:
+      playbook.set_summary("Main supplier: deepen the service so the customer stays.");
+      add_deep_service();
+      break;
+    case v1::RELATIONSHIP_STAGE_STRATEGIC:
+      playbook.set_summary("Strategic supplier: grow together.");
+      add("Joint business: think from the customer's side.");
+      add("VIP treatment.");
+      add_deep_service();
+      break;
+    case v1::RELATIONSHIP_STAGE_INTERRUPTED:
+      playbook.set_summary(
+          "Trade has stopped and contact is broken: find out why and "
+          "rebuild from incubation.");
+      add("Name the cause: a key person changed, lack of trust, product quality, personal "
+          "relationships, frequent account-manager changes, the customer's finances, or a "
+          "shift in market position.");
+      add("Re-establish contact at several levels, executives included; a relationship "
+          "that lives in one person is a major risk.");
+      add("Fix what broke (quality problems, broken promises) before asking for business.");
+      add("Keep one account manager on the account.");
+      add("Restart at DEVELOPMENT once contact is back, and watch for an opening.");
+      break;
+    default: playbook.set_summary("Unknown stage."); break;
+  }
+  return playbook;
+}
+
+}  // namespace kam::account::lifecycle

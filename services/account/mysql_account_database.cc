@@ -1,0 +1,32 @@
+#include "services/account/mysql_account_database.h"
+
+#include "services/account/accounts/mysql_account_sql.h"
+
+namespace kam::account {
+
+AccountIds::AccountIds(common::ConnectionPool* pool)
+    : accounts(pool, "accounts"),
+      contacts(pool, "contacts"),
+      memberships(pool, "team_memberships"),
+      stage_changes(pool, "stage_changes"),
+      churn_events(pool, "churn_events"),
+      tier_changes(pool, "tier_changes") {}
+
+MySqlAccountDatabase::MySqlAccountDatabase(common::ConnectionPool* pool)
+    : pool_(pool),
+      ids_(pool),
+      account_reads_([this](const std::vector<const int64_t*>& ids) { return ReadBatch(ids); },
+                     accounts::kMaxReadBatch, accounts::kReadLanes),
+      account_inserts_(
+          [this](const std::vector<const PendingInsert*>& inserts) { return InsertBatch(inserts); },
+          accounts::kMaxInsertBatch, accounts::kInsertLanes) {}
+
+absl::Status MySqlAccountDatabase::Transact(absl::string_view context,
+                                            absl::FunctionRef<absl::Status(Transaction& tx)> fn) {
+  return common::RunInTransaction(*pool_, context, [&](common::SqlConnection& connection) {
+    MySqlTransaction tx(connection, context, &ids_);
+    return fn(tx);
+  });
+}
+
+}  // namespace kam::account

@@ -1,0 +1,70 @@
+#include "services/account/team/handover.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/api/validation.h"
+#include "common/base/proto_time.h"
+
+namespace kam::account::team {
+
+absl::Status ConcurrentRequest() {
+  return absl::AbortedError("concurrent request with the same request_id; retry");
+}
+
+absl::StatusOr<StoredMembership> StartAccountManager(TeamTx& tx, int64_t account_id,
+                                                     const std::string& user, absl::Time start,
+                                                     const std::string& actor,
+                                                     const common::RequestKey& key) {
+  StoredMembership membership;
+  membership.account_id = account_id;
+  membership.resource.set_user(user);
+  membership.resource.set_role(v1::TEAM_ROLE_ACCOUNT_MANAGER);
+  *membership.resource.mutable_start_time() = common::ToProtoTimestamp(start);
+  membership.resource.set_actor(actor);
+  absl::StatusOr<common::InsertOutcome> inserted = tx.InsertMembership(&membership, key);
+  if (!inserted.ok()) return inserted.status();
+  if (*inserted == common::InsertOutcome::kDuplicateRequest) return ConcurrentRequest();
+  return membership;
+}
+
+absl::StatusOr<std::optional<StoredMembership>> HandOver(TeamTx& tx,
+                                                         accounts::StoredAccount& account,
+                                                         const std::string& user, absl::Time start,
+                                                         const std::string& actor,
+                                                         const common::RequestKey& key) {
+  absl::StatusOr<std::optional<StoredMembership>> current = tx.LockActiveAccountManager(account.id);
+  if (!current.ok()) return current.status();
+  if (current->has_value()) {
+    const StoredMembership& manager = **current;
+    if (manager.resource.user() == user) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "user \"", user, "\" is already the account manager of ", account.account.name()));
+    }
+    const absl::Time current_start = common::FromProtoTimestamp(manager.resource.start_time());
+    if (start < current_start) {
+      return common::InvalidField(
+          "membership.start_time",
+          absl::StrCat("must not be before the current account manager's start (",
+                       absl::FormatTime(absl::RFC3339_full, current_start, absl::UTCTimeZone()),
+                       ")"));
+    }
+    if (absl::Status s = tx.EndMembership(
+            manager.id, start,
+            user.empty() ? "account manager removed" : absl::StrCat("handover to ", user),
+            /*handover=*/!user.empty());
+        !s.ok()) {
+      return s;
+    }
+    if (!user.empty()) {
+      account.account.set_account_manager_handover_count(
+          account.account.account_manager_handover_count() + 1);
+    }
+  }
+  account.account.set_owner(user);
+  if (user.empty()) return std::optional<StoredMembership>();
+  absl::StatusOr<StoredMembership> started =
+      StartAccountManager(tx, account.id, user, start, actor, key);
+  if (!started.ok()) return started.status();
+  return std::optional<StoredMembership>(*std::move(started));
+}
+
+}  // namespace kam::account::team

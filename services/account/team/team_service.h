@@ -1,0 +1,40 @@
+// The team handlers of kam.account.v1.AccountService (docs/domain.md §9):
+// add a member, end a membership, list the team. A new account manager is
+// a handover (handover.h); ending the account manager's membership clears
+// the account's owner.
+#ifndef KAM_SERVICES_ACCOUNT_TEAM_TEAM_SERVICE_H_
+#define KAM_SERVICES_ACCOUNT_TEAM_TEAM_SERVICE_H_
+
+#include "absl/status/status.h"
+#include "common/server/grpc_server.h"
+#include "kam/account/v1/account.grpc.pb.h"
+#include "services/account/shared/transaction.h"
+#include "services/account/team/team_store.h"
+
+namespace kam::account::team {
+
+class TeamService final {
+ public:
+  using Ctx = common::CallContext;
+
+  TeamService(TeamStore* store, Transactions* transactions)
+      : store_(store), transactions_(transactions) {}
+
+  // Serves these methods of `service` (shared with the other areas).
+  void Register(common::GrpcServer& server, v1::AccountService::Service* service);
+
+  absl::Status AddTeamMember(const Ctx& ctx, const v1::AddTeamMemberRequest& request,
+                             v1::TeamMembership* response);
+  absl::Status EndTeamMembership(const Ctx& ctx, const v1::EndTeamMembershipRequest& request,
+                                 v1::TeamMembership* response);
+  absl::Status ListTeamMemberships(const Ctx& ctx, const v1::ListTeamMembershipsRequest& request,
+                                   v1::ListTeamMembershipsResponse* response);
+
+ private:
+  TeamStore* store_;
+  Transactions* transactions_;
+};
+
+}  // namespace kam::account::team
+
+#endif  // KAM_SERVICES_ACCOUNT_TEAM_TEAM_SERVICE_H_
