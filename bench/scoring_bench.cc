@@ -122,7 +122,7 @@ struct Step {
 };
 
 // The baseline, one statement per step. Its facts are the facts stream's
-// queries (services/interaction/facts/facts_store.cc) over all accounts at once;
+// queries (services/interaction/facts/mysql_facts_store.cc) over all accounts at once;
 // its rating is the policy's: value = gross profit - cost to serve, the
 // default pyramid by row number (round half up of N x share; values <= 0
 // are D), movement against the account's current tier, a CLV at the

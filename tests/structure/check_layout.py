@@ -8,7 +8,8 @@
   a service never includes another service's code; only MySQL store files
   (mysql_*), common/db, the test harness and the benchmarks include
   Connector/C++; production code never includes a fake or a test;
-- nothing in the repository points at files outside it.
+- nothing in the repository points at files outside it, and every path of
+  the repository that a document or a comment names exists.
 
 Usage: check_layout.py <repository root>. Exit 0 when every rule holds,
 1 with one line per violation otherwise.
@@ -77,6 +78,9 @@ def check(root):
                 problems.append(f"{path} includes {include}: {problem}")
 
     outside = re.compile(r"\.\./shared/|/work/|shared/domain\.md|shared/architecture\.md")
+    named = re.compile(r"(?<![\w/.])((?:bench|cmake|common|deploy|docs|protos|services|tests)/"
+                       r"[\w./-]+\.(?:cc|h|md|proto|py|sh|sql|txt|yaml|cmake))\b")
+    existing = set(files)
     for path in files:
         if path.startswith("tests/structure/"):
             continue
@@ -85,6 +89,9 @@ def check(root):
                 for number, line in enumerate(f, 1):
                     if outside.search(line):
                         problems.append(f"{path}:{number} points outside the repository")
+                    for name in named.findall(line):
+                        if name not in existing:
+                            problems.append(f"{path}:{number} names {name}, which does not exist")
         except UnicodeDecodeError:
             continue
     return problems

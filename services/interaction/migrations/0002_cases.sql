@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS cases (
   -- the targets the case was created (or last re-prioritised) with
   first_response_minutes INT NOT NULL,
   resolution_minutes INT NOT NULL,
-  -- the SLA clock (services/interaction/sla_clock.h); due times are
+  -- the SLA clock (services/interaction/cases/case_sla_clock.h); due times are
   -- create_time + target + paused_micros, kept here for filters and the sweep
   first_response_due_time DATETIME(6) NOT NULL,
   resolution_due_time DATETIME(6) NOT NULL,
@@ -63,7 +63,7 @@ CREATE TABLE IF NOT EXISTS case_events (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;
 
 -- One row per (priority, tier); tier 0 is the fallback for unrated accounts.
--- The seeded values are the defaults documented in sla_policy.h.
+-- The seeded values are the defaults documented in cases/case_sla_policy.h.
 CREATE TABLE IF NOT EXISTS sla_policies (
   priority TINYINT NOT NULL,
   tier TINYINT NOT NULL,
