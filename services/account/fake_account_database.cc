@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/etag.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "services/account/accounts/account_fields.h"
 #include "services/account/shared/account_names.h"
 
@@ -111,7 +112,7 @@ class FakeAccountDatabase::Impl final : public accounts::AccountStore,
     if (!key.id.empty() && rows.account_requests.count(key.id) > 0) {
       return InsertOutcome::kDuplicateRequest;
     }
-    if (absl::Status s = CheckExternalId(row); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(CheckExternalId(row));
     return InsertOnce(rows.account_requests, rows.accounts, row, key);
   }
 
@@ -124,9 +125,8 @@ class FakeAccountDatabase::Impl final : public accounts::AccountStore,
     if (down) return Down();
     std::vector<StoredAccount> found;
     for (int64_t id : ids) {
-      absl::StatusOr<StoredAccount> row = LockAccount(id);
-      if (!row.ok()) return row.status();
-      found.push_back(*std::move(row));
+      KAM_ASSIGN_OR_RETURN(StoredAccount row, LockAccount(id));
+      found.push_back(std::move(row));
     }
     return found;
   }
@@ -157,7 +157,7 @@ class FakeAccountDatabase::Impl final : public accounts::AccountStore,
   }
 
   absl::Status WriteAccount(const StoredAccount& row) override {
-    if (absl::Status s = CheckExternalId(row); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(CheckExternalId(row));
     rows.accounts[row.id] = row;
     return absl::OkStatus();
   }
@@ -338,9 +338,8 @@ class FakeAccountDatabase::Impl final : public accounts::AccountStore,
       const std::vector<int64_t>& ids) override {
     std::map<int64_t, tiers::TierState> states;
     for (int64_t id : ids) {
-      absl::StatusOr<StoredAccount> row = LockAccount(id);
-      if (!row.ok()) return row.status();
-      states[id] = {row->account.tier(), row->account.tier_rating_run()};
+      KAM_ASSIGN_OR_RETURN(StoredAccount row, LockAccount(id));
+      states[id] = {row.account.tier(), row.account.tier_rating_run()};
     }
     return states;
   }

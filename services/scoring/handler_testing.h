@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "common/base/status_macros.h"
 #include "common/server/grpc_server.h"
 
 namespace kam::scoring {
@@ -20,7 +21,7 @@ absl::StatusOr<Response> Answer(Service& service,
                                 const Request& request, std::string actor = "tester") {
   const common::CallContext caller{nullptr, std::move(actor), ""};
   Response response;
-  if (absl::Status s = (service.*method)(caller, request, &response); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR((service.*method)(caller, request, &response));
   return response;
 }
 

@@ -9,6 +9,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/db/migrator.h"
 #include "common/server/run_service.h"
 #include "services/scoring/alerts/alert_service.h"
@@ -133,7 +134,7 @@ class ScoringModule final : public common::ServiceModule {
 };
 
 absl::StatusOr<common::ServiceModules> Build(common::ConnectionPool& pool) {
-  if (absl::Status s = CheckFlags(); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(CheckFlags());
   common::ServiceModules modules;
   modules.push_back(std::make_unique<ScoringModule>(&pool));
   return modules;

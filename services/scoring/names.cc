@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_name.h"
 #include "common/api/validation.h"
+#include "common/base/status_macros.h"
 
 namespace kam::scoring {
 namespace {
@@ -14,9 +15,9 @@ namespace {
 // One id of a single-collection name.
 absl::StatusOr<int64_t> ParseId(absl::string_view field, absl::string_view name,
                                 absl::string_view collection) {
-  absl::StatusOr<std::vector<int64_t>> ids = common::ParseResourceName(field, name, {collection});
-  if (!ids.ok()) return ids.status();
-  return (*ids)[0];
+  KAM_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                       common::ParseResourceName(field, name, {collection}));
+  return (ids)[0];
 }
 
 }  // namespace
@@ -39,15 +40,13 @@ std::string AccountName(int64_t account) { return absl::StrCat("accounts/", acco
 
 absl::StatusOr<PolicyRef> ParsePolicyName(absl::string_view field, absl::string_view name) {
   if (absl::StrContains(name, "/versions/")) {
-    absl::StatusOr<std::vector<int64_t>> ids =
-        common::ParseResourceName(field, name, {"policies", "versions"});
-    if (!ids.ok()) return ids.status();
-    if ((*ids)[1] > INT32_MAX) return common::InvalidField(field, "has a version out of range");
-    return PolicyRef{(*ids)[0], static_cast<int>((*ids)[1])};
+    KAM_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                         common::ParseResourceName(field, name, {"policies", "versions"}));
+    if ((ids)[1] > INT32_MAX) return common::InvalidField(field, "has a version out of range");
+    return PolicyRef{(ids)[0], static_cast<int>((ids)[1])};
   }
-  absl::StatusOr<int64_t> id = ParsePolicyId(field, name);
-  if (!id.ok()) return id.status();
-  return PolicyRef{*id, 0};
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParsePolicyId(field, name));
+  return PolicyRef{id, 0};
 }
 
 absl::StatusOr<int64_t> ParsePolicyId(absl::string_view field, absl::string_view name) {
@@ -59,10 +58,9 @@ absl::StatusOr<int64_t> ParseRunName(absl::string_view field, absl::string_view 
 }
 
 absl::StatusOr<RatingRef> ParseRatingName(absl::string_view field, absl::string_view name) {
-  absl::StatusOr<std::vector<int64_t>> ids =
-      common::ParseResourceName(field, name, {"ratingRuns", "ratings"});
-  if (!ids.ok()) return ids.status();
-  return RatingRef{(*ids)[0], (*ids)[1]};
+  KAM_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                       common::ParseResourceName(field, name, {"ratingRuns", "ratings"}));
+  return RatingRef{(ids)[0], (ids)[1]};
 }
 
 absl::StatusOr<int64_t> ParseAlertName(absl::string_view field, absl::string_view name) {

@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "services/account/shared/requests.h"
 
 namespace kam::account::accounts {
@@ -15,22 +16,16 @@ namespace {
 absl::Status ValidateCredit(const v1::CreditProfile& credit) {
   if (credit.has_credit_limit()) {
     const kam::type::Money& limit = credit.credit_limit();
-    if (absl::Status s = common::CheckCurrencyCode("account.credit.credit_limit.currency_code",
-                                                   limit.currency_code());
-        !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(common::CheckCurrencyCode("account.credit.credit_limit.currency_code",
+                                                  limit.currency_code()));
     if (limit.minor_units() < 0) {
       return common::InvalidField(
           "account.credit.credit_limit.minor_units",
           absl::StrCat("must not be negative (got ", limit.minor_units(), ")"));
     }
   }
-  if (absl::Status s = common::CheckRange("account.credit.payment_terms_days",
-                                          credit.payment_terms_days(), 0, kMaxPaymentTermsDays);
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(common::CheckRange("account.credit.payment_terms_days",
+                                         credit.payment_terms_days(), 0, kMaxPaymentTermsDays));
   if (!v1::CreditRiskLevel_IsValid(credit.risk_level())) {
     return common::InvalidField("account.credit.risk_level", "must be a known CreditRiskLevel");
   }
@@ -40,20 +35,15 @@ absl::Status ValidateCredit(const v1::CreditProfile& credit) {
 }  // namespace
 
 absl::Status ValidateAccountFields(const v1::Account& account) {
-  if (absl::Status s = FirstError({
-          common::CheckRequiredText("account.display_name", account.display_name(),
-                                    kMaxDisplayName),
-          common::CheckIdentifier("account.external_id", account.external_id(), kMaxExternalId,
-                                  /*required=*/false),
-          common::CheckText("account.industry", account.industry(), kMaxIndustryOrRegion),
-          common::CheckText("account.region", account.region(), kMaxIndustryOrRegion),
-          common::CheckIdentifier("account.owner", account.owner(), kMaxUserId,
-                                  /*required=*/false),
-          common::CheckLabels("account.labels", account.labels()),
-      });
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(FirstError({
+      common::CheckRequiredText("account.display_name", account.display_name(), kMaxDisplayName),
+      common::CheckIdentifier("account.external_id", account.external_id(), kMaxExternalId,
+                              /*required=*/false),
+      common::CheckText("account.industry", account.industry(), kMaxIndustryOrRegion),
+      common::CheckText("account.region", account.region(), kMaxIndustryOrRegion),
+      common::CheckIdentifier("account.owner", account.owner(), kMaxUserId, /*required=*/false),
+      common::CheckLabels("account.labels", account.labels()),
+  }));
   if (!v1::AccountCategory_IsValid(account.category())) {
     return common::InvalidField("account.category", "must be a known AccountCategory");
   }

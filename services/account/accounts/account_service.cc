@@ -12,6 +12,7 @@
 #include "common/api/list_request.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/server/service_methods.h"
 #include "services/account/accounts/account_fields.h"
 #include "services/account/accounts/account_steps.h"
@@ -69,18 +70,16 @@ absl::Status CheckNewParent(AccountTx& tx, int64_t account_id, int64_t parent_id
     return absl::FailedPreconditionError(
         absl::StrCat("account.parent_account ", AccountName(parent_id), " is deleted"));
   }
-  absl::StatusOr<std::vector<int64_t>> chain = tx.AncestorChain(parent_id);
-  if (!chain.ok()) return chain.status();
-  return CheckParentMove(account_id, parent_id, *chain, subtree_height);
+  KAM_ASSIGN_OR_RETURN(std::vector<int64_t> chain, tx.AncestorChain(parent_id));
+  return CheckParentMove(account_id, parent_id, chain, subtree_height);
 }
 
 // A deleted account may not leave live children behind.
 absl::Status CheckNoLiveChildren(AccountTx& tx, const StoredAccount& row) {
-  absl::StatusOr<int> children = tx.CountLiveChildren(row.id);
-  if (!children.ok()) return children.status();
-  if (*children == 0) return absl::OkStatus();
+  KAM_ASSIGN_OR_RETURN(int children, tx.CountLiveChildren(row.id));
+  if (children == 0) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrCat("account ", row.account.name(), " has ",
-                                                    *children,
+                                                    children,
                                                     " live child account(s); move or delete them "
                                                     "first"));
 }
@@ -99,11 +98,9 @@ absl::Status CheckUndeleteUnderParent(AccountTx& tx, const StoredAccount& row) {
   }
   // A move checks only the live subtree, so the parent may have moved
   // deeper while this account was deleted: check the depth limit again.
-  absl::StatusOr<std::vector<int64_t>> chain = tx.AncestorChain(row.parent_id);
-  if (!chain.ok()) return chain.status();
-  absl::StatusOr<int> height = tx.SubtreeHeight(row.id);
-  if (!height.ok()) return height.status();
-  const int levels = static_cast<int>(chain->size()) + 1 + *height;
+  KAM_ASSIGN_OR_RETURN(std::vector<int64_t> chain, tx.AncestorChain(row.parent_id));
+  KAM_ASSIGN_OR_RETURN(int height, tx.SubtreeHeight(row.id));
+  const int levels = static_cast<int>(chain.size()) + 1 + height;
   if (levels > kMaxHierarchyDepth) {
     return absl::FailedPreconditionError(absl::StrCat(
         "undeleting ", row.account.name(), " would make the hierarchy ", levels,
@@ -127,41 +124,33 @@ absl::Status AccountService::CreateAccount(const Ctx& ctx, const v1::CreateAccou
                                            v1::Account* response) {
   if (!request.has_account()) return common::InvalidField("account", "is required");
   const v1::Account& in = request.account();
-  absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "CreateAccount");
-  if (!key.ok()) return key.status();
-  if (absl::Status s = ValidateAccountFields(in); !s.ok()) return s;
-  if (absl::Status s = lifecycle::CheckInitialStage(in.stage(), in.share_of_wallet_percent());
-      !s.ok()) {
-    return s;
-  }
+  KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "CreateAccount"));
+  KAM_RETURN_IF_ERROR(ValidateAccountFields(in));
+  KAM_RETURN_IF_ERROR(lifecycle::CheckInitialStage(in.stage(), in.share_of_wallet_percent()));
   int64_t parent_id = 0;
   if (!in.parent_account().empty()) {
-    absl::StatusOr<int64_t> parsed =
-        ParseAccountName("account.parent_account", in.parent_account());
-    if (!parsed.ok()) return parsed.status();
-    parent_id = *parsed;
+    KAM_ASSIGN_OR_RETURN(int64_t parsed,
+                         ParseAccountName("account.parent_account", in.parent_account()));
+    parent_id = parsed;
   }
-  absl::StatusOr<int64_t> id = store_->NewAccountId();
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(int64_t id, store_->NewAccountId());
   const absl::Time now = common::NowMicros();
-  StoredAccount row = NewAccount(*id, parent_id, in, now);
+  StoredAccount row = NewAccount(id, parent_id, in, now);
 
   InsertOutcome outcome = InsertOutcome::kInserted;
   if (parent_id == 0 && in.owner().empty() && in.labels().empty()) {
     // The common case is one INSERT: no transaction round trips.
-    absl::StatusOr<InsertOutcome> inserted = store_->InsertAccount(row, *key);
-    if (!inserted.ok()) return inserted.status();
-    outcome = *inserted;
+    KAM_ASSIGN_OR_RETURN(InsertOutcome inserted, store_->InsertAccount(row, key));
+    outcome = inserted;
   } else {
     absl::Status status = transactions_->Transact("creating account", [&](Transaction& tx) {
       AccountTx& accounts = tx.accounts();
       if (parent_id != 0) {
-        if (absl::Status s = accounts.LockHierarchy(); !s.ok()) return s;
-        if (absl::Status s = CheckNewParent(accounts, row.id, parent_id, 0); !s.ok()) return s;
+        KAM_RETURN_IF_ERROR(accounts.LockHierarchy());
+        KAM_RETURN_IF_ERROR(CheckNewParent(accounts, row.id, parent_id, 0));
       }
-      absl::StatusOr<InsertOutcome> inserted = accounts.InsertAccount(row, *key);
-      if (!inserted.ok()) return inserted.status();
-      outcome = *inserted;
+      KAM_ASSIGN_OR_RETURN(InsertOutcome inserted, accounts.InsertAccount(row, key));
+      outcome = inserted;
       if (outcome == InsertOutcome::kDuplicateRequest || in.owner().empty()) {
         return absl::OkStatus();
       }
@@ -172,17 +161,16 @@ absl::Status AccountService::CreateAccount(const Ctx& ctx, const v1::CreateAccou
     if (!status.ok()) {
       // The parent may have been deleted or moved since a first, successful
       // call with this request id: a retry still gets that call's result.
-      if (key->id.empty()) return status;
-      auto first = store_->FindAccountByRequest(key->id);
+      if (key.id.empty()) return status;
+      auto first = store_->FindAccountByRequest(key.id);
       if (!first.ok() || !first->has_value()) return status;
       outcome = InsertOutcome::kDuplicateRequest;
     }
   }
   if (outcome == InsertOutcome::kDuplicateRequest) {
-    absl::StatusOr<StoredAccount> first =
-        common::AnswerRetry(*key, store_->FindAccountByRequest(key->id));
-    if (!first.ok()) return first.status();
-    *response = std::move(first->account);
+    KAM_ASSIGN_OR_RETURN(StoredAccount first,
+                         common::AnswerRetry(key, store_->FindAccountByRequest(key.id)));
+    *response = std::move(first.account);
     return absl::OkStatus();
   }
   *response = std::move(row.account);
@@ -191,11 +179,9 @@ absl::Status AccountService::CreateAccount(const Ctx& ctx, const v1::CreateAccou
 
 absl::Status AccountService::GetAccount(const Ctx&, const v1::GetAccountRequest& request,
                                         v1::Account* response) {
-  absl::StatusOr<int64_t> id = ParseAccountName("name", request.name());
-  if (!id.ok()) return id.status();
-  absl::StatusOr<StoredAccount> row = store_->GetAccount(*id);
-  if (!row.ok()) return row.status();
-  *response = std::move(row->account);
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", request.name()));
+  KAM_ASSIGN_OR_RETURN(StoredAccount row, store_->GetAccount(id));
+  *response = std::move(row.account);
   return absl::OkStatus();
 }
 
@@ -210,31 +196,29 @@ absl::Status AccountService::BatchGetAccounts(const Ctx&,
   std::vector<int64_t> ids;
   ids.reserve(request.names_size());
   for (int i = 0; i < request.names_size(); ++i) {
-    absl::StatusOr<int64_t> id = ParseAccountName(absl::StrCat("names[", i, "]"), request.names(i));
-    if (!id.ok()) return id.status();
-    ids.push_back(*id);
+    KAM_ASSIGN_OR_RETURN(int64_t id,
+                         ParseAccountName(absl::StrCat("names[", i, "]"), request.names(i)));
+    ids.push_back(id);
   }
-  absl::StatusOr<std::vector<StoredAccount>> rows = store_->GetAccounts(ids);
-  if (!rows.ok()) return rows.status();
-  for (StoredAccount& row : *rows) *response->add_accounts() = std::move(row.account);
+  KAM_ASSIGN_OR_RETURN(std::vector<StoredAccount> rows, store_->GetAccounts(ids));
+  for (StoredAccount& row : rows) *response->add_accounts() = std::move(row.account);
   return absl::OkStatus();
 }
 
 absl::Status AccountService::ListAccounts(const Ctx&, const v1::ListAccountsRequest& request,
                                           v1::ListAccountsResponse* response) {
-  absl::StatusOr<common::ListRequest> list = common::ReadListRequest(
-      request,
-      {"ListAccounts", request.filter(), request.order_by(), request.show_deleted() ? "1" : "0"});
-  if (!list.ok()) return list.status();
-  absl::StatusOr<AccountOrder> order = ParseAccountOrder(request.order_by());
-  if (!order.ok()) return order.status();
-  absl::StatusOr<common::Page<StoredAccount>> page =
-      store_->ListAccounts(list->filter, *order, request.show_deleted(), list->cursor, list->limit);
-  if (!page.ok()) return page.status();
+  KAM_ASSIGN_OR_RETURN(
+      common::ListRequest list,
+      common::ReadListRequest(request, {"ListAccounts", request.filter(), request.order_by(),
+                                        request.show_deleted() ? "1" : "0"}));
+  KAM_ASSIGN_OR_RETURN(AccountOrder order, ParseAccountOrder(request.order_by()));
+  KAM_ASSIGN_OR_RETURN(
+      common::Page<StoredAccount> page,
+      store_->ListAccounts(list.filter, order, request.show_deleted(), list.cursor, list.limit));
   common::WritePage(
-      *list, *std::move(page), response->mutable_next_page_token(),
+      list, std::move(page), response->mutable_next_page_token(),
       [&](StoredAccount& row) { *response->add_accounts() = std::move(row.account); },
-      [&](const StoredAccount& row) { return AccountCursor(row, *order); });
+      [&](const StoredAccount& row) { return AccountCursor(row, order); });
   return absl::OkStatus();
 }
 
@@ -242,60 +226,51 @@ absl::Status AccountService::UpdateAccount(const Ctx& ctx, const v1::UpdateAccou
                                            v1::Account* response) {
   if (!request.has_account()) return common::InvalidField("account", "is required");
   const v1::Account& patch = request.account();
-  absl::StatusOr<int64_t> id = ParseAccountName("account.name", patch.name());
-  if (!id.ok()) return id.status();
-  absl::StatusOr<std::vector<std::string>> paths =
-      common::ResolveUpdateMask(request.update_mask(), patch, AccountMaskRules());
-  if (!paths.ok()) return paths.status();
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("account.name", patch.name()));
+  KAM_ASSIGN_OR_RETURN(std::vector<std::string> paths,
+                       common::ResolveUpdateMask(request.update_mask(), patch, AccountMaskRules()));
   auto masked = [&](absl::string_view path) {
-    return std::find(paths->begin(), paths->end(), path) != paths->end();
+    return std::find(paths.begin(), paths.end(), path) != paths.end();
   };
   const bool moves = masked("parent_account");
   int64_t new_parent_id = 0;
   if (moves && !patch.parent_account().empty()) {
-    absl::StatusOr<int64_t> parsed =
-        ParseAccountName("account.parent_account", patch.parent_account());
-    if (!parsed.ok()) return parsed.status();
-    new_parent_id = *parsed;
+    KAM_ASSIGN_OR_RETURN(int64_t parsed,
+                         ParseAccountName("account.parent_account", patch.parent_account()));
+    new_parent_id = parsed;
   }
   const absl::Time now = common::NowMicros();
   return transactions_->Transact("updating account", [&](Transaction& tx) -> absl::Status {
     AccountTx& accounts = tx.accounts();
     // Hierarchy before account rows, the order every hierarchy change uses.
     if (moves) {
-      if (absl::Status s = accounts.LockHierarchy(); !s.ok()) return s;
+      KAM_RETURN_IF_ERROR(accounts.LockHierarchy());
     }
-    absl::StatusOr<StoredAccount> row = LockLiveAccount(accounts, *id, patch.etag());
-    if (!row.ok()) return row.status();
-    const std::string old_owner = row->account.owner();
-    common::ApplyUpdateMask(*paths, patch, &row->account);
-    DropEmptyCredit(row->account);
-    if (absl::Status s = ValidateAccountFields(row->account); !s.ok()) return s;
-    if (moves && new_parent_id != row->parent_id) {
+    KAM_ASSIGN_OR_RETURN(StoredAccount row, LockLiveAccount(accounts, id, patch.etag()));
+    const std::string old_owner = row.account.owner();
+    common::ApplyUpdateMask(paths, patch, &row.account);
+    DropEmptyCredit(row.account);
+    KAM_RETURN_IF_ERROR(ValidateAccountFields(row.account));
+    if (moves && new_parent_id != row.parent_id) {
       if (new_parent_id != 0) {
-        absl::StatusOr<int> height = accounts.SubtreeHeight(row->id);
-        if (!height.ok()) return height.status();
-        if (absl::Status s = CheckNewParent(accounts, row->id, new_parent_id, *height); !s.ok()) {
-          return s;
-        }
-        row->account.set_parent_account(AccountName(new_parent_id));
+        KAM_ASSIGN_OR_RETURN(int height, accounts.SubtreeHeight(row.id));
+        KAM_RETURN_IF_ERROR(CheckNewParent(accounts, row.id, new_parent_id, height));
+        row.account.set_parent_account(AccountName(new_parent_id));
       }
-      row->parent_id = new_parent_id;
+      row.parent_id = new_parent_id;
     }
-    if (row->account.owner() != old_owner) {
-      const std::string new_owner = row->account.owner();
-      row->account.set_owner(old_owner);
+    if (row.account.owner() != old_owner) {
+      const std::string new_owner = row.account.owner();
+      row.account.set_owner(old_owner);
       absl::StatusOr<std::optional<team::StoredMembership>> handed =
-          team::HandOver(tx.team(), *row, new_owner, now, ctx.actor, common::RequestKey{});
+          team::HandOver(tx.team(), row, new_owner, now, ctx.actor, common::RequestKey{});
       if (!handed.ok()) return handed.status();
     }
-    if (absl::Status s = WriteStamped(accounts, *row, now); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(WriteStamped(accounts, row, now));
     if (masked("labels")) {
-      if (absl::Status s = accounts.ReplaceLabels(row->id, row->account.labels()); !s.ok()) {
-        return s;
-      }
+      KAM_RETURN_IF_ERROR(accounts.ReplaceLabels(row.id, row.account.labels()));
     }
-    *response = std::move(row->account);
+    *response = std::move(row.account);
     return absl::OkStatus();
   });
 }
@@ -312,30 +287,28 @@ absl::Status AccountService::UndeleteAccount(const Ctx&, const v1::UndeleteAccou
 
 absl::Status AccountService::SetDeleted(absl::string_view name, absl::string_view etag,
                                         bool deleted, v1::Account* response) {
-  absl::StatusOr<int64_t> id = ParseAccountName("name", name);
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", name));
   const absl::Time now = common::NowMicros();
   return transactions_->Transact(
       deleted ? "deleting account" : "undeleting account", [&](Transaction& tx) -> absl::Status {
         AccountTx& accounts = tx.accounts();
         // Both change the group: no child may be created under an account
         // being deleted, nor may its parent move meanwhile.
-        if (absl::Status s = accounts.LockHierarchy(); !s.ok()) return s;
-        absl::StatusOr<StoredAccount> row = LockForWrite(accounts, *id, etag);
-        if (!row.ok()) return row.status();
-        if (row->account.has_delete_time() == deleted) {
+        KAM_RETURN_IF_ERROR(accounts.LockHierarchy());
+        KAM_ASSIGN_OR_RETURN(StoredAccount row, LockForWrite(accounts, id, etag));
+        if (row.account.has_delete_time() == deleted) {
           return absl::FailedPreconditionError(absl::StrCat(
-              "account ", row->account.name(), deleted ? " is already deleted" : " is not deleted"));
+              "account ", row.account.name(), deleted ? " is already deleted" : " is not deleted"));
         }
         if (deleted) {
-          if (absl::Status s = CheckNoLiveChildren(accounts, *row); !s.ok()) return s;
-          *row->account.mutable_delete_time() = common::ToProtoTimestamp(now);
+          KAM_RETURN_IF_ERROR(CheckNoLiveChildren(accounts, row));
+          *row.account.mutable_delete_time() = common::ToProtoTimestamp(now);
         } else {
-          if (absl::Status s = CheckUndeleteUnderParent(accounts, *row); !s.ok()) return s;
-          row->account.clear_delete_time();
+          KAM_RETURN_IF_ERROR(CheckUndeleteUnderParent(accounts, row));
+          row.account.clear_delete_time();
         }
-        if (absl::Status s = WriteStamped(accounts, *row, now); !s.ok()) return s;
-        *response = std::move(row->account);
+        KAM_RETURN_IF_ERROR(WriteStamped(accounts, row, now));
+        *response = std::move(row.account);
         return absl::OkStatus();
       });
 }

@@ -1,16 +1,14 @@
 #include "services/account/accounts/account_steps.h"
 
 #include "common/api/etag.h"
+#include "common/base/status_macros.h"
 #include "services/account/shared/account_names.h"
 
 namespace kam::account::accounts {
 
 absl::StatusOr<StoredAccount> LockForWrite(AccountTx& tx, int64_t id, absl::string_view etag) {
-  absl::StatusOr<StoredAccount> row = tx.LockAccount(id);
-  if (!row.ok()) return row.status();
-  if (absl::Status s = common::CheckEtag(row->account.name(), row->version, etag); !s.ok()) {
-    return s;
-  }
+  KAM_ASSIGN_OR_RETURN(StoredAccount row, tx.LockAccount(id));
+  KAM_RETURN_IF_ERROR(common::CheckEtag(row.account.name(), row.version, etag));
   return row;
 }
 

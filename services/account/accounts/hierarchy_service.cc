@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/list_request.h"
 #include "common/api/validation.h"
+#include "common/base/status_macros.h"
 #include "services/account/accounts/account_service.h"
 #include "services/account/accounts/hierarchy.h"
 #include "services/account/shared/account_names.h"
@@ -28,33 +29,29 @@ void AddCounts(const std::map<int, int>& counts, int first, int last, AddCount a
 absl::Status AccountService::ListAccountAncestors(const Ctx&,
                                                   const v1::ListAccountAncestorsRequest& request,
                                                   v1::ListAccountAncestorsResponse* response) {
-  absl::StatusOr<int64_t> id = ParseAccountName("name", request.name());
-  if (!id.ok()) return id.status();
-  absl::StatusOr<std::vector<StoredAccount>> rows = store_->ListAncestors(*id);
-  if (!rows.ok()) return rows.status();
-  for (StoredAccount& row : *rows) *response->add_ancestors() = std::move(row.account);
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", request.name()));
+  KAM_ASSIGN_OR_RETURN(std::vector<StoredAccount> rows, store_->ListAncestors(id));
+  for (StoredAccount& row : rows) *response->add_ancestors() = std::move(row.account);
   return absl::OkStatus();
 }
 
 absl::Status AccountService::ListAccountDescendants(
     const Ctx&, const v1::ListAccountDescendantsRequest& request,
     v1::ListAccountDescendantsResponse* response) {
-  absl::StatusOr<int64_t> id = ParseAccountName("name", request.name());
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", request.name()));
   if (request.max_depth() < 0) {
     return common::InvalidField("max_depth", "must not be negative (0 means all levels)");
   }
   const int max_depth = request.max_depth() == 0
                             ? kMaxHierarchyDepth
                             : std::min(request.max_depth(), kMaxHierarchyDepth);
-  absl::StatusOr<common::ListRequest> list = common::ReadListRequest(
-      request, {"ListAccountDescendants", request.name(), absl::StrCat(max_depth)});
-  if (!list.ok()) return list.status();
-  absl::StatusOr<common::Page<DescendantRow>> page =
-      store_->ListDescendants(*id, max_depth, list->cursor, list->limit);
-  if (!page.ok()) return page.status();
+  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
+                       common::ReadListRequest(request, {"ListAccountDescendants", request.name(),
+                                                         absl::StrCat(max_depth)}));
+  KAM_ASSIGN_OR_RETURN(common::Page<DescendantRow> page,
+                       store_->ListDescendants(id, max_depth, list.cursor, list.limit));
   common::WritePage(
-      *list, *std::move(page), response->mutable_next_page_token(),
+      list, std::move(page), response->mutable_next_page_token(),
       [&](DescendantRow& row) {
         v1::AccountNode* node = response->add_nodes();
         *node->mutable_account() = std::move(row.account.account);
@@ -68,29 +65,26 @@ absl::Status AccountService::ListAccountDescendants(
 
 absl::Status AccountService::GetGroupSummary(const Ctx&, const v1::GetGroupSummaryRequest& request,
                                              v1::GroupSummary* response) {
-  absl::StatusOr<int64_t> id = ParseAccountName("name", request.name());
-  if (!id.ok()) return id.status();
-  absl::StatusOr<StoredAccount> root = store_->GetAccount(*id);
-  if (!root.ok()) return root.status();
-  absl::StatusOr<GroupCounts> counts = store_->CountGroup(*id);
-  if (!counts.ok()) return counts.status();
-  *response->mutable_root() = std::move(root->account);
-  response->set_account_count(counts->accounts);
-  response->set_depth(counts->depth);
-  AddCounts<v1::Tier>(counts->by_tier, v1::Tier_MIN, v1::Tier_MAX, [&](v1::Tier tier, int n) {
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", request.name()));
+  KAM_ASSIGN_OR_RETURN(StoredAccount root, store_->GetAccount(id));
+  KAM_ASSIGN_OR_RETURN(GroupCounts counts, store_->CountGroup(id));
+  *response->mutable_root() = std::move(root.account);
+  response->set_account_count(counts.accounts);
+  response->set_depth(counts.depth);
+  AddCounts<v1::Tier>(counts.by_tier, v1::Tier_MIN, v1::Tier_MAX, [&](v1::Tier tier, int n) {
     v1::TierCount* c = response->add_tier_counts();
     c->set_tier(tier);
     c->set_count(n);
   });
-  AddCounts<v1::RelationshipStage>(counts->by_stage, v1::RELATIONSHIP_STAGE_DEVELOPMENT,
+  AddCounts<v1::RelationshipStage>(counts.by_stage, v1::RELATIONSHIP_STAGE_DEVELOPMENT,
                                    v1::RelationshipStage_MAX,
                                    [&](v1::RelationshipStage stage, int n) {
                                      v1::StageCount* c = response->add_stage_counts();
                                      c->set_stage(stage);
                                      c->set_count(n);
                                    });
-  AddCounts<v1::LifecycleState>(counts->by_state, v1::LIFECYCLE_STATE_ACTIVE,
-                                v1::LifecycleState_MAX, [&](v1::LifecycleState state, int n) {
+  AddCounts<v1::LifecycleState>(counts.by_state, v1::LIFECYCLE_STATE_ACTIVE, v1::LifecycleState_MAX,
+                                [&](v1::LifecycleState state, int n) {
                                   v1::StateCount* c = response->add_state_counts();
                                   c->set_state(state);
                                   c->set_count(n);

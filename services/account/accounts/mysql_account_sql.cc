@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
 #include "services/account/accounts/account_fields.h"
@@ -41,7 +42,7 @@ absl::StatusOr<int64_t> FilterEnumOrUnspecified(const common::FilterComparison& 
 // `column` = / != `value` for a comparison that allows only those.
 absl::Status Equality(const common::FilterComparison& c, const char* column,
                       absl::StatusOr<SqlValue> value, common::SqlFragment* out) {
-  if (absl::Status s = common::OnlyEquality(c); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(common::OnlyEquality(c));
   if (!value.ok()) return value.status();
   absl::StrAppend(&out->sql, column, common::SqlOp(c.op), "?");
   out->params.push_back(*std::move(value));
@@ -52,7 +53,7 @@ absl::Status Equality(const common::FilterComparison& c, const char* column,
 // every value (`!=` must list it, so it reads NOT (column <=> ?)).
 absl::Status NullableEquality(const common::FilterComparison& c, const char* column, SqlValue value,
                               common::SqlFragment* out) {
-  if (absl::Status s = common::OnlyEquality(c); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(common::OnlyEquality(c));
   absl::StrAppend(&out->sql, c.op == common::FilterOp::kEq ? "" : "NOT (", column,
                   c.op == common::FilterOp::kEq ? " = ?" : " <=> ?)");
   out->params.push_back(std::move(value));
@@ -60,16 +61,15 @@ absl::Status NullableEquality(const common::FilterComparison& c, const char* col
 }
 
 absl::Status ParentToSql(const common::FilterComparison& c, common::SqlFragment* out) {
-  if (absl::Status s = common::OnlyEquality(c); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(common::OnlyEquality(c));
   if (c.value.empty()) {
     out->sql.append(c.op == common::FilterOp::kEq ? "a.parent_id IS NULL"
                                                   : "a.parent_id IS NOT NULL");
     return absl::OkStatus();
   }
-  absl::StatusOr<int64_t> id =
-      ParseAccountName(absl::StrCat("filter value for ", c.field), c.value);
-  if (!id.ok()) return id.status();
-  return NullableEquality(c, "a.parent_id", *id, out);
+  KAM_ASSIGN_OR_RETURN(int64_t id,
+                       ParseAccountName(absl::StrCat("filter value for ", c.field), c.value));
+  return NullableEquality(c, "a.parent_id", id, out);
 }
 
 }  // namespace
@@ -207,20 +207,18 @@ absl::Status AccountComparisonToSql(const common::FilterComparison& c, common::S
   if (f == "external_id") return NullableEquality(c, "a.external_id", c.value, out);
   if (f == "parent_account" || f == "parent") return ParentToSql(c, out);
   if (f == "single_contact_risk") {
-    absl::StatusOr<bool> want = common::FilterWantsTrue(c);
-    if (!want.ok()) return want.status();
-    out->sql.append(*want ? "a.contact_count = 1" : "a.contact_count <> 1");
+    KAM_ASSIGN_OR_RETURN(bool want, common::FilterWantsTrue(c));
+    out->sql.append(want ? "a.contact_count = 1" : "a.contact_count <> 1");
     return absl::OkStatus();
   }
   if (f == "create_time" || f == "update_time") {
-    absl::StatusOr<std::string> time = common::FilterTime(c);
-    if (!time.ok()) return time.status();
+    KAM_ASSIGN_OR_RETURN(std::string time, common::FilterTime(c));
     absl::StrAppend(&out->sql, "a.", f, common::SqlOp(c.op), "?");
-    out->params.emplace_back(*std::move(time));
+    out->params.emplace_back(std::move(time));
     return absl::OkStatus();
   }
   if (absl::StartsWith(f, "labels.")) {
-    if (absl::Status s = common::OnlyEquality(c); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(common::OnlyEquality(c));
     absl::StrAppend(&out->sql, c.op == common::FilterOp::kEq ? "" : "NOT ",
                     "EXISTS (SELECT 1 FROM account_labels l WHERE l.account_id = a.id "
                     "AND l.label_key = ? AND l.label_value = ?)");

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
 #include "common/db/filter_sql.h"
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
@@ -147,7 +148,7 @@ absl::StatusOr<std::vector<StoredAccount>> MySqlAccountDatabase::GetAccounts(
   std::vector<StoredAccount> ordered;
   if (ids.empty()) return ordered;
   std::map<int64_t, StoredAccount> found;
-  if (absl::Status s = FetchAccounts(ids, &found); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(FetchAccounts(ids, &found));
   ordered.reserve(ids.size());
   for (int64_t id : ids) {
     auto it = found.find(id);
@@ -176,10 +177,7 @@ absl::StatusOr<common::Page<StoredAccount>> MySqlAccountDatabase::ListAccounts(
     const common::FilterNode& filter, const AccountOrder& order, bool show_deleted,
     const std::optional<common::PageCursor>& cursor, int limit) {
   common::SqlFragment where;
-  if (absl::Status s = common::FilterToSql(filter, accounts::AccountComparisonToSql, &where);
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(common::FilterToSql(filter, accounts::AccountComparisonToSql, &where));
   std::string sql =
       absl::StrCat("SELECT ", accounts::kAccountColumns, " FROM accounts a WHERE ", where.sql);
   if (!show_deleted) sql.append(" AND a.delete_time IS NULL");

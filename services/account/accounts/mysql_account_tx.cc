@@ -3,6 +3,7 @@
 #include <cppconn/exception.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
 #include "services/account/accounts/account_fields.h"
@@ -68,7 +69,7 @@ absl::StatusOr<common::InsertOutcome> MySqlTransaction::InsertAccount(
       row.account.labels().empty()) {
     return outcome;
   }
-  if (absl::Status s = ReplaceLabels(row.id, row.account.labels()); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(ReplaceLabels(row.id, row.account.labels()));
   return outcome;
 }
 

@@ -8,6 +8,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
 #include "services/account/accounts/hierarchy.h"
 #include "services/account/accounts/mysql_account_sql.h"
 #include "services/account/mysql_account_database.h"
@@ -91,7 +92,7 @@ absl::StatusOr<std::vector<StoredAccount>> MySqlAccountDatabase::ListAncestors(i
   return common::ReadWithConnection<std::vector<StoredAccount>>(
       *pool_, "reading ancestors",
       [&](SqlConnection& connection) -> absl::StatusOr<std::vector<StoredAccount>> {
-        if (absl::Status s = RequireAccount(connection, id); !s.ok()) return s;
+        KAM_RETURN_IF_ERROR(RequireAccount(connection, id));
         auto rs = connection.Query(
             absl::StrCat(kAncestorsCte, "SELECT ", kAccountColumns,
                          " FROM up JOIN accounts a ON a.id = up.id WHERE up.lvl > 0 "
@@ -108,7 +109,7 @@ absl::StatusOr<common::Page<DescendantRow>> MySqlAccountDatabase::ListDescendant
   return common::ReadWithConnection<common::Page<DescendantRow>>(
       *pool_, "reading descendants",
       [&](SqlConnection& connection) -> absl::StatusOr<common::Page<DescendantRow>> {
-        if (absl::Status s = RequireAccount(connection, id); !s.ok()) return s;
+        KAM_RETURN_IF_ERROR(RequireAccount(connection, id));
         int64_t after_depth = 0;
         if (cursor.has_value() && (cursor->key_values.size() != 1 ||
                                    !absl::SimpleAtoi(cursor->key_values[0], &after_depth))) {

@@ -1,24 +1,21 @@
 #include "services/account/contacts/contact_fields.h"
 
 #include "common/api/validation.h"
+#include "common/base/status_macros.h"
 #include "services/account/shared/requests.h"
 
 namespace kam::account::contacts {
 
 absl::Status ValidateContactFields(const v1::Contact& contact) {
-  if (absl::Status s = FirstError({
-          common::CheckRequiredText("contact.display_name", contact.display_name(),
-                                    kMaxContactText),
-          common::CheckText("contact.title", contact.title(), kMaxContactText),
-          common::CheckText("contact.department", contact.department(), kMaxContactText),
-          common::CheckRange("contact.influence_weight", contact.influence_weight(), 0, 100),
-          common::CheckPhoneE164("contact.phone", contact.phone()),
-          common::CheckEmail("contact.email", contact.email()),
-          common::CheckTimeZone("contact.time_zone", contact.time_zone()),
-      });
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(FirstError({
+      common::CheckRequiredText("contact.display_name", contact.display_name(), kMaxContactText),
+      common::CheckText("contact.title", contact.title(), kMaxContactText),
+      common::CheckText("contact.department", contact.department(), kMaxContactText),
+      common::CheckRange("contact.influence_weight", contact.influence_weight(), 0, 100),
+      common::CheckPhoneE164("contact.phone", contact.phone()),
+      common::CheckEmail("contact.email", contact.email()),
+      common::CheckTimeZone("contact.time_zone", contact.time_zone()),
+  }));
   if (!v1::BuyingRole_IsValid(contact.buying_role())) {
     return common::InvalidField("contact.buying_role", "must be a known BuyingRole");
   }

@@ -10,6 +10,7 @@
 #include "common/api/idempotency.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/server/service_methods.h"
 #include "services/account/accounts/account_store.h"
 #include "services/account/contacts/contact_fields.h"
@@ -24,11 +25,8 @@ using common::InsertOutcome;
 // Locks the contact and checks `etag` against it (ABORTED when stale).
 absl::StatusOr<StoredContact> LockForWrite(ContactTx& tx, std::pair<int64_t, int64_t> ids,
                                            absl::string_view etag) {
-  absl::StatusOr<StoredContact> row = tx.LockContact(ids.first, ids.second);
-  if (!row.ok()) return row.status();
-  if (absl::Status s = common::CheckEtag(row->resource.name(), row->version, etag); !s.ok()) {
-    return s;
-  }
+  KAM_ASSIGN_OR_RETURN(StoredContact row, tx.LockContact(ids.first, ids.second));
+  KAM_RETURN_IF_ERROR(common::CheckEtag(row.resource.name(), row.version, etag));
   return row;
 }
 
@@ -46,47 +44,43 @@ absl::Status ContactService::CreateContact(const Ctx&, const v1::CreateContactRe
   absl::StatusOr<int64_t> account_id = ParseAccountName("parent", request.parent());
   if (!account_id.ok()) return account_id.status();
   if (!request.has_contact()) return common::InvalidField("contact", "is required");
-  absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "CreateContact");
-  if (!key.ok()) return key.status();
-  if (absl::Status s = ValidateContactFields(request.contact()); !s.ok()) return s;
-  absl::StatusOr<int64_t> id = store_->NewContactId();
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "CreateContact"));
+  KAM_RETURN_IF_ERROR(ValidateContactFields(request.contact()));
+  KAM_ASSIGN_OR_RETURN(int64_t id, store_->NewContactId());
 
   StoredContact row;
   row.account_id = *account_id;
   row.resource = request.contact();
   row.resource.clear_delete_time();
-  SetRecordId(row, *id, "contacts");
+  SetRecordId(row, id, "contacts");
   common::StampCreate(&row.version, &row.resource, common::NowMicros());
 
   InsertOutcome outcome = InsertOutcome::kInserted;
   absl::Status status = transactions_->Transact("creating contact", [&](Transaction& tx) {
-    absl::StatusOr<accounts::StoredAccount> account = tx.accounts().LockAccount(row.account_id);
-    if (!account.ok()) return account.status();
-    if (account->account.has_delete_time()) {
+    KAM_ASSIGN_OR_RETURN(accounts::StoredAccount account,
+                         tx.accounts().LockAccount(row.account_id));
+    if (account.account.has_delete_time()) {
       // A retry of a create that succeeded before the account was deleted
       // still gets its first result.
-      if (!key->id.empty()) {
-        auto first = tx.contacts().FindContactByRequest(key->id);
+      if (!key.id.empty()) {
+        auto first = tx.contacts().FindContactByRequest(key.id);
         if (first.ok() && first->has_value()) {
           outcome = InsertOutcome::kDuplicateRequest;
           return absl::OkStatus();
         }
       }
-      return DeletedAccount(account->account);
+      return DeletedAccount(account.account);
     }
-    absl::StatusOr<InsertOutcome> inserted = tx.contacts().InsertContact(row, *key);
-    if (!inserted.ok()) return inserted.status();
-    outcome = *inserted;
+    KAM_ASSIGN_OR_RETURN(InsertOutcome inserted, tx.contacts().InsertContact(row, key));
+    outcome = inserted;
     if (outcome != InsertOutcome::kInserted) return absl::OkStatus();
     return tx.contacts().AddToContactCount(row.account_id, 1);
   });
   if (!status.ok()) return status;
   if (outcome == InsertOutcome::kDuplicateRequest) {
-    absl::StatusOr<StoredContact> first =
-        common::AnswerRetry(*key, store_->FindContactByRequest(key->id));
-    if (!first.ok()) return first.status();
-    *response = std::move(first->resource);
+    KAM_ASSIGN_OR_RETURN(StoredContact first,
+                         common::AnswerRetry(key, store_->FindContactByRequest(key.id)));
+    *response = std::move(first.resource);
     return absl::OkStatus();
   }
   *response = std::move(row.resource);
@@ -98,9 +92,8 @@ absl::Status ContactService::GetContact(const Ctx&, const v1::GetContactRequest&
   absl::StatusOr<std::pair<int64_t, int64_t>> ids =
       ParseChildName("name", request.name(), "contacts");
   if (!ids.ok()) return ids.status();
-  absl::StatusOr<StoredContact> row = store_->GetContact(ids->first, ids->second);
-  if (!row.ok()) return row.status();
-  *response = std::move(row->resource);
+  KAM_ASSIGN_OR_RETURN(StoredContact row, store_->GetContact(ids->first, ids->second));
+  *response = std::move(row.resource);
   return absl::OkStatus();
 }
 
@@ -122,22 +115,20 @@ absl::Status ContactService::UpdateContact(const Ctx&, const v1::UpdateContactRe
   absl::StatusOr<std::pair<int64_t, int64_t>> ids =
       ParseChildName("contact.name", patch.name(), "contacts");
   if (!ids.ok()) return ids.status();
-  absl::StatusOr<std::vector<std::string>> paths =
-      common::ResolveUpdateMask(request.update_mask(), patch, ContactMaskRules());
-  if (!paths.ok()) return paths.status();
+  KAM_ASSIGN_OR_RETURN(std::vector<std::string> paths,
+                       common::ResolveUpdateMask(request.update_mask(), patch, ContactMaskRules()));
   const absl::Time now = common::NowMicros();
   return transactions_->Transact("updating contact", [&](Transaction& tx) -> absl::Status {
-    absl::StatusOr<StoredContact> row = LockForWrite(tx.contacts(), *ids, patch.etag());
-    if (!row.ok()) return row.status();
-    if (row->resource.has_delete_time()) {
+    KAM_ASSIGN_OR_RETURN(StoredContact row, LockForWrite(tx.contacts(), *ids, patch.etag()));
+    if (row.resource.has_delete_time()) {
       return absl::FailedPreconditionError(
-          absl::StrCat("contact ", row->resource.name(), " is deleted; undelete it first"));
+          absl::StrCat("contact ", row.resource.name(), " is deleted; undelete it first"));
     }
-    common::ApplyUpdateMask(*paths, patch, &row->resource);
-    if (absl::Status s = ValidateContactFields(row->resource); !s.ok()) return s;
-    common::StampWrite(&row->version, &row->resource, now);
-    if (absl::Status s = tx.contacts().WriteContact(*row); !s.ok()) return s;
-    *response = std::move(row->resource);
+    common::ApplyUpdateMask(paths, patch, &row.resource);
+    KAM_RETURN_IF_ERROR(ValidateContactFields(row.resource));
+    common::StampWrite(&row.version, &row.resource, now);
+    KAM_RETURN_IF_ERROR(tx.contacts().WriteContact(row));
+    *response = std::move(row.resource);
     return absl::OkStatus();
   });
 }
@@ -165,26 +156,22 @@ absl::Status ContactService::SetDeleted(absl::string_view name, absl::string_vie
           if (account.status().code() != absl::StatusCode::kNotFound) return account.status();
           return absl::NotFoundError(absl::StrCat("contact ", name, " not found"));
         }
-        absl::StatusOr<StoredContact> row = LockForWrite(tx.contacts(), *ids, etag);
-        if (!row.ok()) return row.status();
-        if (row->resource.has_delete_time() == deleted) {
+        KAM_ASSIGN_OR_RETURN(StoredContact row, LockForWrite(tx.contacts(), *ids, etag));
+        if (row.resource.has_delete_time() == deleted) {
           return absl::FailedPreconditionError(
-              absl::StrCat("contact ", row->resource.name(),
+              absl::StrCat("contact ", row.resource.name(),
                            deleted ? " is already deleted" : " is not deleted"));
         }
         if (deleted) {
-          *row->resource.mutable_delete_time() = common::ToProtoTimestamp(now);
+          *row.resource.mutable_delete_time() = common::ToProtoTimestamp(now);
         } else {
           if (account->account.has_delete_time()) return DeletedAccount(account->account);
-          row->resource.clear_delete_time();
+          row.resource.clear_delete_time();
         }
-        common::StampWrite(&row->version, &row->resource, now);
-        if (absl::Status s = tx.contacts().WriteContact(*row); !s.ok()) return s;
-        if (absl::Status s = tx.contacts().AddToContactCount(ids->first, deleted ? -1 : 1);
-            !s.ok()) {
-          return s;
-        }
-        *response = std::move(row->resource);
+        common::StampWrite(&row.version, &row.resource, now);
+        KAM_RETURN_IF_ERROR(tx.contacts().WriteContact(row));
+        KAM_RETURN_IF_ERROR(tx.contacts().AddToContactCount(ids->first, deleted ? -1 : 1));
+        *response = std::move(row.resource);
         return absl::OkStatus();
       });
 }

@@ -5,6 +5,7 @@
 #include "common/api/list_request.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/server/service_methods.h"
 #include "services/account/accounts/account_steps.h"
 #include "services/account/accounts/account_store.h"
@@ -38,11 +39,8 @@ absl::Status CheckChurnRequest(const v1::MarkChurnedRequest& request) {
         "lost_product_lines", absl::StrCat("must hold at most ", kMaxLostProductLines, " entries"));
   }
   for (int i = 0; i < lines; ++i) {
-    if (absl::Status s = common::CheckRequiredText(absl::StrCat("lost_product_lines[", i, "]"),
-                                                   request.lost_product_lines(i), kMaxProductLine);
-        !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(common::CheckRequiredText(absl::StrCat("lost_product_lines[", i, "]"),
+                                                  request.lost_product_lines(i), kMaxProductLine));
   }
   return CheckNote("note", request.note());
 }
@@ -61,43 +59,40 @@ void LifecycleService::Register(common::GrpcServer& server, v1::AccountService::
 absl::Status LifecycleService::TransitionStage(const Ctx& ctx,
                                                const v1::TransitionStageRequest& request,
                                                v1::TransitionStageResponse* response) {
-  absl::StatusOr<int64_t> id = ParseAccountName("name", request.name());
-  if (!id.ok()) return id.status();
-  if (absl::Status s = CheckNote("reason", request.reason()); !s.ok()) return s;
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", request.name()));
+  KAM_RETURN_IF_ERROR(CheckNote("reason", request.reason()));
   const absl::Time now = common::NowMicros();
   absl::Status status =
       transactions_->Transact("changing stage", [&](Transaction& tx) -> absl::Status {
-        absl::StatusOr<accounts::StoredAccount> row =
-            accounts::LockLiveAccount(tx.accounts(), *id, request.etag());
-        if (!row.ok()) return row.status();
+        KAM_ASSIGN_OR_RETURN(accounts::StoredAccount row,
+                             accounts::LockLiveAccount(tx.accounts(), id, request.etag()));
         StageMove move;
-        move.from = row->account.stage();
-        move.current_share = row->account.share_of_wallet_percent();
-        move.state = row->account.state();
+        move.from = row.account.stage();
+        move.current_share = row.account.share_of_wallet_percent();
+        move.state = row.account.state();
         move.to = request.to_stage();
         if (request.has_share_of_wallet_percent()) move.share = request.share_of_wallet_percent();
         move.cause = request.interruption_cause();
         move.has_reason = !absl::StripAsciiWhitespace(request.reason()).empty();
-        absl::StatusOr<int> share = CheckStageMove(move);
-        if (!share.ok()) return share.status();
+        KAM_ASSIGN_OR_RETURN(int share, CheckStageMove(move));
 
         StageChangeRow change;
-        change.account_id = row->id;
+        change.account_id = row.id;
         v1::StageChange& c = change.resource;
         c.set_from_stage(move.from);
         c.set_to_stage(move.to);
-        c.set_share_of_wallet_percent(*share);
+        c.set_share_of_wallet_percent(share);
         c.set_interruption_cause(move.cause);
         c.set_reason(request.reason());
         c.set_actor(ctx.actor);
         *c.mutable_change_time() = common::ToProtoTimestamp(now);
-        if (absl::Status s = tx.lifecycle().InsertStageChange(&change); !s.ok()) return s;
+        KAM_RETURN_IF_ERROR(tx.lifecycle().InsertStageChange(&change));
 
-        row->account.set_stage(move.to);
-        row->account.set_share_of_wallet_percent(*share);
-        *row->account.mutable_stage_update_time() = c.change_time();
-        if (absl::Status s = accounts::WriteStamped(tx.accounts(), *row, now); !s.ok()) return s;
-        *response->mutable_account() = std::move(row->account);
+        row.account.set_stage(move.to);
+        row.account.set_share_of_wallet_percent(share);
+        *row.account.mutable_stage_update_time() = c.change_time();
+        KAM_RETURN_IF_ERROR(accounts::WriteStamped(tx.accounts(), row, now));
+        *response->mutable_account() = std::move(row.account);
         *response->mutable_change() = std::move(c);
         return absl::OkStatus();
       });
@@ -128,20 +123,18 @@ absl::Status LifecycleService::GetStagePlaybook(const Ctx&,
 
 absl::Status LifecycleService::MarkChurned(const Ctx& ctx, const v1::MarkChurnedRequest& request,
                                            v1::MarkChurnedResponse* response) {
-  absl::StatusOr<int64_t> id = ParseAccountName("name", request.name());
-  if (!id.ok()) return id.status();
-  if (absl::Status s = CheckChurnRequest(request); !s.ok()) return s;
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", request.name()));
+  KAM_RETURN_IF_ERROR(CheckChurnRequest(request));
   const absl::Time now = common::NowMicros();
   return transactions_->Transact("recording churn", [&](Transaction& tx) -> absl::Status {
-    absl::StatusOr<accounts::StoredAccount> row =
-        accounts::LockLiveAccount(tx.accounts(), *id, request.etag());
-    if (!row.ok()) return row.status();
-    if (row->account.state() == v1::LIFECYCLE_STATE_CHURNED) {
+    KAM_ASSIGN_OR_RETURN(accounts::StoredAccount row,
+                         accounts::LockLiveAccount(tx.accounts(), id, request.etag()));
+    if (row.account.state() == v1::LIFECYCLE_STATE_CHURNED) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "account ", row->account.name(), " has already churned; record a win-back first"));
+          "account ", row.account.name(), " has already churned; record a win-back first"));
     }
     ChurnEventRow event;
-    event.account_id = row->id;
+    event.account_id = row.id;
     v1::ChurnEvent& e = event.resource;
     e.set_kind(request.kind());
     e.set_reason(request.reason());
@@ -149,13 +142,13 @@ absl::Status LifecycleService::MarkChurned(const Ctx& ctx, const v1::MarkChurned
     e.set_note(request.note());
     e.set_actor(ctx.actor);
     *e.mutable_event_time() = common::ToProtoTimestamp(now);
-    if (absl::Status s = tx.lifecycle().InsertChurnEvent(&event); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(tx.lifecycle().InsertChurnEvent(&event));
     // Business churn (product lines lost) leaves the account active.
     if (request.kind() == v1::CHURN_EVENT_KIND_CUSTOMER_CHURN) {
-      row->account.set_state(v1::LIFECYCLE_STATE_CHURNED);
-      if (absl::Status s = accounts::WriteStamped(tx.accounts(), *row, now); !s.ok()) return s;
+      row.account.set_state(v1::LIFECYCLE_STATE_CHURNED);
+      KAM_RETURN_IF_ERROR(accounts::WriteStamped(tx.accounts(), row, now));
     }
-    *response->mutable_account() = std::move(row->account);
+    *response->mutable_account() = std::move(row.account);
     *response->mutable_event() = std::move(e);
     return absl::OkStatus();
   });
@@ -164,43 +157,41 @@ absl::Status LifecycleService::MarkChurned(const Ctx& ctx, const v1::MarkChurned
 absl::Status LifecycleService::RecordWinBack(const Ctx& ctx,
                                              const v1::RecordWinBackRequest& request,
                                              v1::RecordWinBackResponse* response) {
-  absl::StatusOr<int64_t> id = ParseAccountName("name", request.name());
-  if (!id.ok()) return id.status();
-  if (absl::Status s = CheckNote("note", request.note()); !s.ok()) return s;
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", request.name()));
+  KAM_RETURN_IF_ERROR(CheckNote("note", request.note()));
   const absl::Time now = common::NowMicros();
   return transactions_->Transact("recording win-back", [&](Transaction& tx) -> absl::Status {
-    absl::StatusOr<accounts::StoredAccount> row =
-        accounts::LockLiveAccount(tx.accounts(), *id, request.etag());
-    if (!row.ok()) return row.status();
-    if (row->account.state() != v1::LIFECYCLE_STATE_CHURNED) {
+    KAM_ASSIGN_OR_RETURN(accounts::StoredAccount row,
+                         accounts::LockLiveAccount(tx.accounts(), id, request.etag()));
+    if (row.account.state() != v1::LIFECYCLE_STATE_CHURNED) {
       return absl::FailedPreconditionError(
-          absl::StrCat("account ", row->account.name(), " has not churned; nothing to win back"));
+          absl::StrCat("account ", row.account.name(), " has not churned; nothing to win back"));
     }
     const google::protobuf::Timestamp when = common::ToProtoTimestamp(now);
     ChurnEventRow event;
-    event.account_id = row->id;
+    event.account_id = row.id;
     v1::ChurnEvent& e = event.resource;
     e.set_kind(v1::CHURN_EVENT_KIND_WIN_BACK);
     e.set_note(request.note());
     e.set_actor(ctx.actor);
     *e.mutable_event_time() = when;
-    if (absl::Status s = tx.lifecycle().InsertChurnEvent(&event); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(tx.lifecycle().InsertChurnEvent(&event));
     // docs/domain.md §5: churned customers re-enter at incubation.
     StageChangeRow change;
-    change.account_id = row->id;
-    change.resource.set_from_stage(row->account.stage());
+    change.account_id = row.id;
+    change.resource.set_from_stage(row.account.stage());
     change.resource.set_to_stage(v1::RELATIONSHIP_STAGE_DEVELOPMENT);
     change.resource.set_reason(request.note().empty() ? "win-back"
                                                       : absl::StrCat("win-back: ", request.note()));
     change.resource.set_actor(ctx.actor);
     *change.resource.mutable_change_time() = when;
-    if (absl::Status s = tx.lifecycle().InsertStageChange(&change); !s.ok()) return s;
-    row->account.set_state(v1::LIFECYCLE_STATE_ACTIVE);
-    row->account.set_stage(v1::RELATIONSHIP_STAGE_DEVELOPMENT);
-    row->account.set_share_of_wallet_percent(0);
-    *row->account.mutable_stage_update_time() = when;
-    if (absl::Status s = accounts::WriteStamped(tx.accounts(), *row, now); !s.ok()) return s;
-    *response->mutable_account() = std::move(row->account);
+    KAM_RETURN_IF_ERROR(tx.lifecycle().InsertStageChange(&change));
+    row.account.set_state(v1::LIFECYCLE_STATE_ACTIVE);
+    row.account.set_stage(v1::RELATIONSHIP_STAGE_DEVELOPMENT);
+    row.account.set_share_of_wallet_percent(0);
+    *row.account.mutable_stage_update_time() = when;
+    KAM_RETURN_IF_ERROR(accounts::WriteStamped(tx.accounts(), row, now));
+    *response->mutable_account() = std::move(row.account);
     *response->mutable_event() = std::move(e);
     return absl::OkStatus();
   });

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/base/status_macros.h"
 #include "common/db/row_reader.h"
 #include "services/account/mysql_account_database.h"
 #include "services/account/shared/account_names.h"
@@ -48,9 +49,8 @@ ChurnEventRow ReadChurnEvent(sql::ResultSet& rs) {
 }  // namespace
 
 absl::Status MySqlTransaction::InsertStageChange(StageChangeRow* row) {
-  absl::StatusOr<int64_t> id = ids_->stage_changes.Next();
-  if (!id.ok()) return id.status();
-  SetRecordId(*row, *id, "stageChanges");
+  KAM_ASSIGN_OR_RETURN(int64_t id, ids_->stage_changes.Next());
+  SetRecordId(*row, id, "stageChanges");
   const v1::StageChange& c = row->resource;
   return Step([&] {
     connection_.Update(
@@ -64,9 +64,8 @@ absl::Status MySqlTransaction::InsertStageChange(StageChangeRow* row) {
 }
 
 absl::Status MySqlTransaction::InsertChurnEvent(ChurnEventRow* row) {
-  absl::StatusOr<int64_t> id = ids_->churn_events.Next();
-  if (!id.ok()) return id.status();
-  SetRecordId(*row, *id, "churnEvents");
+  KAM_ASSIGN_OR_RETURN(int64_t id, ids_->churn_events.Next());
+  SetRecordId(*row, id, "churnEvents");
   const v1::ChurnEvent& e = row->resource;
   std::optional<std::string> lines;
   if (e.lost_product_lines_size() > 0) lines = absl::StrJoin(e.lost_product_lines(), "\n");

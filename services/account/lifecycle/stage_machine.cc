@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api/validation.h"
+#include "common/base/status_macros.h"
 
 namespace kam::account::lifecycle {
 namespace {
@@ -134,9 +135,7 @@ absl::StatusOr<int> CheckStageMove(const StageMove& move) {
     return common::InvalidField("share_of_wallet_percent",
                                 absl::StrCat("is required for a move to ", StageName(to)));
   }
-  if (absl::Status s = CheckShareOfWallet("share_of_wallet_percent", to, *move.share); !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(CheckShareOfWallet("share_of_wallet_percent", to, *move.share));
   return *move.share;
 }
 

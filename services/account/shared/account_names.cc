@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_name.h"
+#include "common/base/status_macros.h"
 
 namespace kam::account {
 
@@ -14,18 +15,17 @@ std::string ChildName(int64_t account_id, absl::string_view collection, int64_t 
 }
 
 absl::StatusOr<int64_t> ParseAccountName(absl::string_view field, absl::string_view name) {
-  absl::StatusOr<std::vector<int64_t>> ids = common::ParseResourceName(field, name, {"accounts"});
-  if (!ids.ok()) return ids.status();
-  return (*ids)[0];
+  KAM_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                       common::ParseResourceName(field, name, {"accounts"}));
+  return (ids)[0];
 }
 
 absl::StatusOr<std::pair<int64_t, int64_t>> ParseChildName(absl::string_view field,
                                                            absl::string_view name,
                                                            absl::string_view collection) {
-  absl::StatusOr<std::vector<int64_t>> ids =
-      common::ParseResourceName(field, name, {"accounts", collection});
-  if (!ids.ok()) return ids.status();
-  return std::make_pair((*ids)[0], (*ids)[1]);
+  KAM_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                       common::ParseResourceName(field, name, {"accounts", collection}));
+  return std::make_pair((ids)[0], (ids)[1]);
 }
 
 absl::Status AccountNotFound(int64_t id) {

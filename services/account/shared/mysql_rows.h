@@ -16,8 +16,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "common/api/list_request.h"
 #include "common/api/etag.h"
+#include "common/api/list_request.h"
+#include "common/base/status_macros.h"
 #include "common/db/mysql_pool.h"
 #include "common/db/row_reader.h"
 #include "common/db/transaction.h"
@@ -91,7 +92,7 @@ auto SelectPageUnderAccount(common::ConnectionPool& pool, absl::string_view cont
     -> absl::StatusOr<common::Page<decltype(read(std::declval<sql::ResultSet&>()))>> {
   std::vector<decltype(read(std::declval<sql::ResultSet&>()))> rows;
   absl::Status status = common::WithConnection(pool, context, [&](common::SqlConnection& c) {
-    if (absl::Status s = RequireAccount(c, account_id); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(RequireAccount(c, account_id));
     auto rs = c.Query(select, account_id, common::CursorId(cursor), int64_t{limit} + 1);
     while (rs->next()) rows.push_back(read(*rs));
     return absl::OkStatus();

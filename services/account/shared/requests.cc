@@ -2,6 +2,7 @@
 
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 
 namespace kam::account {
 namespace {
@@ -25,7 +26,7 @@ absl::Status CheckNote(absl::string_view field, absl::string_view text) {
 absl::StatusOr<absl::Time> PastOrNow(absl::string_view field, bool present,
                                      const google::protobuf::Timestamp& time, absl::Time now) {
   if (!present) return now;
-  if (absl::Status s = common::CheckTimestamp(field, time); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(common::CheckTimestamp(field, time));
   const absl::Time t = absl::FromUnixMicros(absl::ToUnixMicros(common::FromProtoTimestamp(time)));
   if (t > now + kFutureSlack) return common::InvalidField(field, "must not be in the future");
   return t;

@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/api/list_request.h"
+#include "common/base/status_macros.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "services/account/shared/account_names.h"
 #include "services/account/shared/record.h"
@@ -51,13 +52,12 @@ template <typename Request, typename List, typename Add>
 absl::Status ListUnderAccount(const Request& request,
                               std::initializer_list<absl::string_view> query_parts, List list,
                               std::string* next_page_token, Add add) {
-  absl::StatusOr<int64_t> account_id = ParseAccountName("parent", request.parent());
-  if (!account_id.ok()) return account_id.status();
-  absl::StatusOr<common::ListRequest> list_request = common::ReadListRequest(request, query_parts);
-  if (!list_request.ok()) return list_request.status();
-  auto page = list(*account_id, *list_request);
+  KAM_ASSIGN_OR_RETURN(int64_t account_id, ParseAccountName("parent", request.parent()));
+  KAM_ASSIGN_OR_RETURN(common::ListRequest list_request,
+                       common::ReadListRequest(request, query_parts));
+  auto page = list(account_id, list_request);
   if (!page.ok()) return page.status();
-  common::WritePage(*list_request, *std::move(page), next_page_token, add);
+  common::WritePage(list_request, *std::move(page), next_page_token, add);
   return absl::OkStatus();
 }
 

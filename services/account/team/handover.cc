@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 
 namespace kam::account::team {
 
@@ -20,9 +21,8 @@ absl::StatusOr<StoredMembership> StartAccountManager(TeamTx& tx, int64_t account
   membership.resource.set_role(v1::TEAM_ROLE_ACCOUNT_MANAGER);
   *membership.resource.mutable_start_time() = common::ToProtoTimestamp(start);
   membership.resource.set_actor(actor);
-  absl::StatusOr<common::InsertOutcome> inserted = tx.InsertMembership(&membership, key);
-  if (!inserted.ok()) return inserted.status();
-  if (*inserted == common::InsertOutcome::kDuplicateRequest) return ConcurrentRequest();
+  KAM_ASSIGN_OR_RETURN(common::InsertOutcome inserted, tx.InsertMembership(&membership, key));
+  if (inserted == common::InsertOutcome::kDuplicateRequest) return ConcurrentRequest();
   return membership;
 }
 
@@ -47,13 +47,10 @@ absl::StatusOr<std::optional<StoredMembership>> HandOver(TeamTx& tx,
                        absl::FormatTime(absl::RFC3339_full, current_start, absl::UTCTimeZone()),
                        ")"));
     }
-    if (absl::Status s = tx.EndMembership(
-            manager.id, start,
-            user.empty() ? "account manager removed" : absl::StrCat("handover to ", user),
-            /*handover=*/!user.empty());
-        !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(tx.EndMembership(
+        manager.id, start,
+        user.empty() ? "account manager removed" : absl::StrCat("handover to ", user),
+        /*handover=*/!user.empty()));
     if (!user.empty()) {
       account.account.set_account_manager_handover_count(
           account.account.account_manager_handover_count() + 1);
@@ -61,10 +58,9 @@ absl::StatusOr<std::optional<StoredMembership>> HandOver(TeamTx& tx,
   }
   account.account.set_owner(user);
   if (user.empty()) return std::optional<StoredMembership>();
-  absl::StatusOr<StoredMembership> started =
-      StartAccountManager(tx, account.id, user, start, actor, key);
-  if (!started.ok()) return started.status();
-  return std::optional<StoredMembership>(*std::move(started));
+  KAM_ASSIGN_OR_RETURN(StoredMembership started,
+                       StartAccountManager(tx, account.id, user, start, actor, key));
+  return std::optional<StoredMembership>(std::move(started));
 }
 
 }  // namespace kam::account::team

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
 #include "services/account/mysql_account_database.h"
@@ -91,9 +92,8 @@ absl::StatusOr<bool> MySqlTransaction::HasActiveMembership(int64_t account_id,
 
 absl::StatusOr<common::InsertOutcome> MySqlTransaction::InsertMembership(
     StoredMembership* row, const common::RequestKey& key) {
-  absl::StatusOr<int64_t> id = ids_->memberships.Next();
-  if (!id.ok()) return id.status();
-  SetRecordId(*row, *id, "teamMemberships");
+  KAM_ASSIGN_OR_RETURN(int64_t id, ids_->memberships.Next());
+  SetRecordId(*row, id, "teamMemberships");
   const v1::TeamMembership& m = row->resource;
   return Step([&]() -> absl::StatusOr<common::InsertOutcome> {
     try {
@@ -130,7 +130,7 @@ absl::StatusOr<common::Page<StoredMembership>> MySqlAccountDatabase::ListMembers
   return common::ReadWithConnection<common::Page<StoredMembership>>(
       *pool_, "listing team",
       [&](SqlConnection& connection) -> absl::StatusOr<common::Page<StoredMembership>> {
-        if (absl::Status s = RequireAccount(connection, account_id); !s.ok()) return s;
+        KAM_RETURN_IF_ERROR(RequireAccount(connection, account_id));
         std::string after_start = "0001-01-01 00:00:00";
         if (cursor.has_value()) {
           if (cursor->key_values.size() != 1) {

@@ -8,6 +8,7 @@
 #include "common/api/list_request.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/server/service_methods.h"
 #include "services/account/accounts/account_steps.h"
 #include "services/account/accounts/account_store.h"
@@ -20,11 +21,8 @@ namespace {
 
 // The checks of an AddTeamMember request, in the order callers see them.
 absl::Status CheckNewMember(const v1::TeamMembership& in) {
-  if (absl::Status s = common::CheckIdentifier("membership.user", in.user(), kMaxUserId,
-                                               /*required=*/true);
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(
+      common::CheckIdentifier("membership.user", in.user(), kMaxUserId, /*required=*/true));
   if (in.role() == v1::TEAM_ROLE_UNSPECIFIED || !v1::TeamRole_IsValid(in.role())) {
     return common::InvalidField("membership.role",
                                 "is required: ACCOUNT_MANAGER, SALES, TECHNICAL or SERVICE");
@@ -45,53 +43,49 @@ absl::Status TeamService::AddTeamMember(const Ctx& ctx, const v1::AddTeamMemberR
   if (!account_id.ok()) return account_id.status();
   if (!request.has_membership()) return common::InvalidField("membership", "is required");
   const v1::TeamMembership& in = request.membership();
-  absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "AddTeamMember");
-  if (!key.ok()) return key.status();
-  if (absl::Status s = CheckNewMember(in); !s.ok()) return s;
+  KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "AddTeamMember"));
+  KAM_RETURN_IF_ERROR(CheckNewMember(in));
   const absl::Time now = common::NowMicros();
-  absl::StatusOr<absl::Time> start =
-      PastOrNow("membership.start_time", in.has_start_time(), in.start_time(), now);
-  if (!start.ok()) return start.status();
+  KAM_ASSIGN_OR_RETURN(absl::Time start, PastOrNow("membership.start_time", in.has_start_time(),
+                                                   in.start_time(), now));
 
   return transactions_->Transact("adding team member", [&](Transaction& tx) -> absl::Status {
-    absl::StatusOr<accounts::StoredAccount> account = tx.accounts().LockAccount(*account_id);
-    if (!account.ok()) return account.status();
+    KAM_ASSIGN_OR_RETURN(accounts::StoredAccount account, tx.accounts().LockAccount(*account_id));
     // The account row lock serialises requests for this account, so a
     // concurrent retry sees the first one's membership here. A retry is
     // answered even if the account was deleted since.
-    if (!key->id.empty()) {
+    if (!key.id.empty()) {
       absl::StatusOr<std::optional<StoredMembership>> first =
-          common::EarlierResult(*key, tx.team().FindMembershipByRequest(key->id));
+          common::EarlierResult(key, tx.team().FindMembershipByRequest(key.id));
       if (!first.ok()) return first.status();
       if (first->has_value()) {
         *response = std::move((*first)->resource);
         return absl::OkStatus();
       }
     }
-    if (account->account.has_delete_time()) return DeletedAccount(account->account);
+    if (account.account.has_delete_time()) return DeletedAccount(account.account);
     if (in.role() == v1::TEAM_ROLE_ACCOUNT_MANAGER) {
       absl::StatusOr<std::optional<StoredMembership>> added =
-          HandOver(tx.team(), *account, in.user(), *start, ctx.actor, *key);
+          HandOver(tx.team(), account, in.user(), start, ctx.actor, key);
       if (!added.ok()) return added.status();
       *response = std::move((*added)->resource);
-      return accounts::WriteStamped(tx.accounts(), *account, now);
+      return accounts::WriteStamped(tx.accounts(), account, now);
     }
-    absl::StatusOr<bool> member = tx.team().HasActiveMembership(*account_id, in.user(), in.role());
-    if (!member.ok()) return member.status();
-    if (*member) {
+    KAM_ASSIGN_OR_RETURN(bool member,
+                         tx.team().HasActiveMembership(*account_id, in.user(), in.role()));
+    if (member) {
       return absl::AlreadyExistsError(absl::StrCat("user \"", in.user(), "\" is already an active ",
                                                    v1::TeamRole_Name(in.role()), " member of ",
-                                                   account->account.name()));
+                                                   account.account.name()));
     }
     StoredMembership row;
     row.account_id = *account_id;
     row.resource.set_user(in.user());
     row.resource.set_role(in.role());
-    *row.resource.mutable_start_time() = common::ToProtoTimestamp(*start);
+    *row.resource.mutable_start_time() = common::ToProtoTimestamp(start);
     row.resource.set_actor(ctx.actor);
-    absl::StatusOr<common::InsertOutcome> inserted = tx.team().InsertMembership(&row, *key);
-    if (!inserted.ok()) return inserted.status();
-    if (*inserted == common::InsertOutcome::kDuplicateRequest) return ConcurrentRequest();
+    KAM_ASSIGN_OR_RETURN(common::InsertOutcome inserted, tx.team().InsertMembership(&row, key));
+    if (inserted == common::InsertOutcome::kDuplicateRequest) return ConcurrentRequest();
     *response = std::move(row.resource);
     return absl::OkStatus();
   });
@@ -102,41 +96,33 @@ absl::Status TeamService::EndTeamMembership(const Ctx&, const v1::EndTeamMembers
   absl::StatusOr<std::pair<int64_t, int64_t>> ids =
       ParseChildName("name", request.name(), "teamMemberships");
   if (!ids.ok()) return ids.status();
-  if (absl::Status s = CheckNote("reason", request.reason()); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(CheckNote("reason", request.reason()));
   const absl::Time now = common::NowMicros();
-  absl::StatusOr<absl::Time> end =
-      PastOrNow("end_time", request.has_end_time(), request.end_time(), now);
-  if (!end.ok()) return end.status();
+  KAM_ASSIGN_OR_RETURN(absl::Time end,
+                       PastOrNow("end_time", request.has_end_time(), request.end_time(), now));
   return transactions_->Transact("ending team membership", [&](Transaction& tx) -> absl::Status {
     absl::StatusOr<accounts::StoredAccount> account = tx.accounts().LockAccount(ids->first);
     if (!account.ok()) {
       if (account.status().code() != absl::StatusCode::kNotFound) return account.status();
       return absl::NotFoundError(absl::StrCat("team membership ", request.name(), " not found"));
     }
-    absl::StatusOr<StoredMembership> row = tx.team().LockMembership(ids->first, ids->second);
-    if (!row.ok()) return row.status();
-    if (row->resource.has_end_time()) {
+    KAM_ASSIGN_OR_RETURN(StoredMembership row, tx.team().LockMembership(ids->first, ids->second));
+    if (row.resource.has_end_time()) {
       return absl::FailedPreconditionError(
           absl::StrCat("team membership ", request.name(), " has already ended"));
     }
-    if (*end < common::FromProtoTimestamp(row->resource.start_time())) {
+    if (end < common::FromProtoTimestamp(row.resource.start_time())) {
       return common::InvalidField("end_time", "must not be before the membership's start_time");
     }
-    if (absl::Status s = tx.team().EndMembership(row->id, *end, request.reason(),
-                                                 /*handover=*/false);
-        !s.ok()) {
-      return s;
-    }
-    *row->resource.mutable_end_time() = common::ToProtoTimestamp(*end);
-    row->resource.set_end_reason(request.reason());
-    if (row->resource.role() == v1::TEAM_ROLE_ACCOUNT_MANAGER &&
-        account->account.owner() == row->resource.user()) {
+    KAM_RETURN_IF_ERROR(tx.team().EndMembership(row.id, end, request.reason(), /*handover=*/false));
+    *row.resource.mutable_end_time() = common::ToProtoTimestamp(end);
+    row.resource.set_end_reason(request.reason());
+    if (row.resource.role() == v1::TEAM_ROLE_ACCOUNT_MANAGER &&
+        account->account.owner() == row.resource.user()) {
       account->account.set_owner("");
-      if (absl::Status s = accounts::WriteStamped(tx.accounts(), *account, now); !s.ok()) {
-        return s;
-      }
+      KAM_RETURN_IF_ERROR(accounts::WriteStamped(tx.accounts(), *account, now));
     }
-    *response = std::move(row->resource);
+    *response = std::move(row.resource);
     return absl::OkStatus();
   });
 }
@@ -144,20 +130,19 @@ absl::Status TeamService::EndTeamMembership(const Ctx&, const v1::EndTeamMembers
 absl::Status TeamService::ListTeamMemberships(const Ctx&,
                                               const v1::ListTeamMembershipsRequest& request,
                                               v1::ListTeamMembershipsResponse* response) {
-  absl::StatusOr<int64_t> account_id = ParseAccountName("parent", request.parent());
-  if (!account_id.ok()) return account_id.status();
+  KAM_ASSIGN_OR_RETURN(int64_t account_id, ParseAccountName("parent", request.parent()));
   if (!v1::TeamRole_IsValid(request.role())) {
     return common::InvalidField("role", "must be a known TeamRole");
   }
-  absl::StatusOr<common::ListRequest> list = common::ReadListRequest(
-      request, {"ListTeamMemberships", request.parent(), absl::StrCat(request.role()),
-                request.include_ended() ? "1" : "0"});
-  if (!list.ok()) return list.status();
-  absl::StatusOr<common::Page<StoredMembership>> page = store_->ListMemberships(
-      *account_id, request.role(), request.include_ended(), list->cursor, list->limit);
-  if (!page.ok()) return page.status();
+  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
+                       common::ReadListRequest(request, {"ListTeamMemberships", request.parent(),
+                                                         absl::StrCat(request.role()),
+                                                         request.include_ended() ? "1" : "0"}));
+  KAM_ASSIGN_OR_RETURN(common::Page<StoredMembership> page,
+                       store_->ListMemberships(account_id, request.role(), request.include_ended(),
+                                               list.cursor, list.limit));
   common::WritePage(
-      *list, *std::move(page), response->mutable_next_page_token(),
+      list, std::move(page), response->mutable_next_page_token(),
       [&](StoredMembership& row) { *response->add_memberships() = std::move(row.resource); },
       [](const StoredMembership& row) {
         return common::PageCursor{

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
 #include "common/db/row_reader.h"
 #include "services/account/mysql_account_database.h"
 #include "services/account/shared/account_names.h"
@@ -99,10 +100,9 @@ absl::Status MySqlTransaction::SetTiers(const std::vector<TierUpdate>& updates,
         std::vector<SqlValue> values;
         for (size_t i = 0; i < chunk; ++i) {
           const TierUpdate& u = *changes[done + i];
-          absl::StatusOr<int64_t> id = ids_->tier_changes.Next();
-          if (!id.ok()) return id.status();
+          KAM_ASSIGN_OR_RETURN(int64_t id, ids_->tier_changes.Next());
           sql.append(i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?)");
-          for (SqlValue v : {SqlValue(*id), SqlValue(u.account_id), SqlValue(int64_t{u.from}),
+          for (SqlValue v : {SqlValue(id), SqlValue(u.account_id), SqlValue(int64_t{u.from}),
                              SqlValue(int64_t{u.to}), SqlValue(rating_run),
                              SqlValue(policy_version), SqlValue(*u.reason), SqlValue(time)}) {
             values.push_back(std::move(v));

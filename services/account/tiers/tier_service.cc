@@ -9,6 +9,7 @@
 #include "common/api/list_request.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/server/service_methods.h"
 #include "services/account/shared/account_names.h"
 #include "services/account/shared/requests.h"
@@ -19,15 +20,9 @@ namespace {
 // The accounts of a SetAccountTiers request, in its order, after checking
 // every field.
 absl::StatusOr<std::vector<int64_t>> ReadAssignments(const v1::SetAccountTiersRequest& request) {
-  if (absl::Status s = common::CheckIdentifier("rating_run", request.rating_run(), 128, true);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s =
-          common::CheckIdentifier("policy_version", request.policy_version(), 128, true);
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(common::CheckIdentifier("rating_run", request.rating_run(), 128, true));
+  KAM_RETURN_IF_ERROR(
+      common::CheckIdentifier("policy_version", request.policy_version(), 128, true));
   const int n = request.assignments_size();
   if (n == 0 || n > kMaxBatch) {
     return common::InvalidField(
@@ -39,10 +34,9 @@ absl::StatusOr<std::vector<int64_t>> ReadAssignments(const v1::SetAccountTiersRe
   for (int i = 0; i < n; ++i) {
     const v1::TierAssignment& assignment = request.assignments(i);
     const std::string field = absl::StrCat("assignments[", i, "]");
-    absl::StatusOr<int64_t> id =
-        ParseAccountName(absl::StrCat(field, ".account"), assignment.account());
-    if (!id.ok()) return id.status();
-    if (!seen.insert(*id).second) {
+    KAM_ASSIGN_OR_RETURN(int64_t id,
+                         ParseAccountName(absl::StrCat(field, ".account"), assignment.account()));
+    if (!seen.insert(id).second) {
       return common::InvalidField(absl::StrCat(field, ".account"),
                                   absl::StrCat("repeats ", assignment.account(),
                                                "; each account may appear once per batch"));
@@ -50,10 +44,8 @@ absl::StatusOr<std::vector<int64_t>> ReadAssignments(const v1::SetAccountTiersRe
     if (assignment.tier() == v1::TIER_UNSPECIFIED || !v1::Tier_IsValid(assignment.tier())) {
       return common::InvalidField(absl::StrCat(field, ".tier"), "must be A, B, C or D");
     }
-    if (absl::Status s = CheckNote(absl::StrCat(field, ".reason"), assignment.reason()); !s.ok()) {
-      return s;
-    }
-    ids.push_back(*id);
+    KAM_RETURN_IF_ERROR(CheckNote(absl::StrCat(field, ".reason"), assignment.reason()));
+    ids.push_back(id);
   }
   return ids;
 }
@@ -67,30 +59,26 @@ void TierService::Register(common::GrpcServer& server, v1::AccountService::Servi
 
 absl::Status TierService::SetAccountTiers(const Ctx&, const v1::SetAccountTiersRequest& request,
                                           v1::SetAccountTiersResponse* response) {
-  absl::StatusOr<std::vector<int64_t>> ids = ReadAssignments(request);
-  if (!ids.ok()) return ids.status();
+  KAM_ASSIGN_OR_RETURN(std::vector<int64_t> ids, ReadAssignments(request));
   const absl::Time now = common::NowMicros();
   return transactions_->Transact("publishing tiers", [&](Transaction& tx) -> absl::Status {
-    absl::StatusOr<std::map<int64_t, TierState>> states = tx.tiers().LockTierStates(*ids);
+    absl::StatusOr<std::map<int64_t, TierState>> states = tx.tiers().LockTierStates(ids);
     if (!states.ok()) return states.status();
     int changed = 0, unchanged = 0, applied = 0;
     std::vector<TierUpdate> updates;
-    updates.reserve(ids->size());
+    updates.reserve(ids.size());
     for (int i = 0; i < request.assignments_size(); ++i) {
       const v1::TierAssignment& assignment = request.assignments(i);
-      const TierState& state = states->at((*ids)[i]);
+      const TierState& state = states->at((ids)[i]);
       if (state.rating_run == request.rating_run()) {
         ++applied;  // this run already published it: idempotent
         continue;
       }
       ++(state.tier != assignment.tier() ? changed : unchanged);
-      updates.push_back({(*ids)[i], state.tier, assignment.tier(), &assignment.reason()});
+      updates.push_back({(ids)[i], state.tier, assignment.tier(), &assignment.reason()});
     }
-    if (absl::Status s =
-            tx.tiers().SetTiers(updates, request.rating_run(), request.policy_version(), now);
-        !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(
+        tx.tiers().SetTiers(updates, request.rating_run(), request.policy_version(), now));
     response->set_changed_count(changed);
     response->set_unchanged_count(unchanged);
     response->set_already_applied_count(applied);

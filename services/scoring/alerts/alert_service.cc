@@ -11,6 +11,7 @@
 #include "common/api/list_request.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/server/service_methods.h"
 #include "services/scoring/names.h"
 
@@ -40,22 +41,20 @@ bool AlertService::WaitForPoll() {
 
 absl::Status AlertService::ListAlerts(const Ctx&, const v1::ListAlertsRequest& request,
                                       v1::ListAlertsResponse* response) {
-  absl::StatusOr<common::ListRequest> list =
-      common::ReadListRequest(request, {"ListAlerts", request.filter()});
-  if (!list.ok()) return list.status();
-  if (absl::Status s = store_->CheckFilter(list->filter); !s.ok()) return s;
+  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
+                       common::ReadListRequest(request, {"ListAlerts", request.filter()}));
+  KAM_RETURN_IF_ERROR(store_->CheckFilter(list.filter));
   std::optional<AlertStore::Cursor> after;
-  if (list->cursor.has_value()) {
-    if (list->cursor->key_values.size() != 1) {
+  if (list.cursor.has_value()) {
+    if (list.cursor->key_values.size() != 1) {
       return common::InvalidField("page_token", "is not valid");
     }
-    after = AlertStore::Cursor{list->cursor->key_values[0], list->cursor->last_id};
+    after = AlertStore::Cursor{list.cursor->key_values[0], list.cursor->last_id};
   }
-  absl::StatusOr<std::vector<StoredAlert>> rows =
-      store_->ListAlerts(list->filter, after, list->limit);
-  if (!rows.ok()) return rows.status();
+  KAM_ASSIGN_OR_RETURN(std::vector<StoredAlert> rows,
+                       store_->ListAlerts(list.filter, after, list.limit));
   common::WritePage(
-      *list, common::TrimPage(*std::move(rows), list->limit), response->mutable_next_page_token(),
+      list, common::TrimPage(std::move(rows), list.limit), response->mutable_next_page_token(),
       [&](StoredAlert& row) { *response->add_alerts() = std::move(row.alert); },
       [](const StoredAlert& row) {
         return common::PageCursor{{row.create_time}, row.id};
@@ -66,8 +65,7 @@ absl::Status AlertService::ListAlerts(const Ctx&, const v1::ListAlertsRequest& r
 absl::Status AlertService::AcknowledgeAlert(const Ctx& ctx,
                                             const v1::AcknowledgeAlertRequest& request,
                                             v1::Alert* response) {
-  absl::StatusOr<int64_t> id = ParseAlertName("name", request.name());
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseAlertName("name", request.name()));
   // The framework names a caller without x-kam-actor "anonymous"; an
   // acknowledgement must say who took responsibility.
   if (ctx.actor.empty() || ctx.actor == "anonymous") {
@@ -78,19 +76,15 @@ absl::Status AlertService::AcknowledgeAlert(const Ctx& ctx,
   const std::string who = ctx.actor.substr(0, 256);
   v1::Alert result;
   absl::Status status = store_->Transact("acknowledging alert", [&](AlertTx& tx) {
-    absl::StatusOr<StoredAlert> stored = tx.LockAlert(*id);
-    if (!stored.ok()) return stored.status();
-    if (absl::Status s = common::CheckEtag(stored->alert.name(), stored->version, request.etag());
-        !s.ok()) {
-      return s;
-    }
-    result = std::move(stored->alert);
+    KAM_ASSIGN_OR_RETURN(StoredAlert stored, tx.LockAlert(id));
+    KAM_RETURN_IF_ERROR(common::CheckEtag(stored.alert.name(), stored.version, request.etag()));
+    result = std::move(stored.alert);
     // The first acknowledgement stands: a retried call gets it back.
     if (result.has_acknowledge_time()) return absl::OkStatus();
-    if (absl::Status s = tx.Acknowledge(*id, time, who); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(tx.Acknowledge(id, time, who));
     common::SqlDateTimeToProto(time, result.mutable_acknowledge_time());
     result.set_acknowledged_by(who);
-    result.set_etag(common::MakeEtag(result.name(), stored->version + 1));
+    result.set_etag(common::MakeEtag(result.name(), stored.version + 1));
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -115,21 +109,17 @@ absl::Status AlertService::WatchAlerts(const Ctx&, const v1::WatchAlertsRequest&
       --service->watches_;
     }
   } release{this};
-  absl::StatusOr<common::FilterNode> filter = common::ParseFilter(request.filter());
-  if (!filter.ok()) return filter.status();
-  if (absl::Status s = store_->CheckFilter(*filter); !s.ok()) return s;
+  KAM_ASSIGN_OR_RETURN(common::FilterNode filter, common::ParseFilter(request.filter()));
+  KAM_RETURN_IF_ERROR(store_->CheckFilter(filter));
   std::optional<absl::Time> created_after;
   int64_t last_id = 0;
   if (request.has_after()) {
-    if (absl::Status s = common::CheckTimestamp("after", request.after()); !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(common::CheckTimestamp("after", request.after()));
     created_after = common::FromProtoTimestamp(request.after());
   } else {
     // Only new alerts: start after the newest one stored now.
-    absl::StatusOr<int64_t> max_id = store_->MaxAlertId();
-    if (!max_id.ok()) return max_id.status();
-    last_id = *max_id;
+    KAM_ASSIGN_OR_RETURN(int64_t max_id, store_->MaxAlertId());
+    last_id = max_id;
   }
   // Send the initial metadata now, so the caller knows the watch is
   // established before the first alert (or before the first poll).
@@ -138,16 +128,15 @@ absl::Status AlertService::WatchAlerts(const Ctx&, const v1::WatchAlertsRequest&
     if (writer.Cancelled()) {
       return absl::CancelledError("the caller cancelled the watch");
     }
-    absl::StatusOr<std::vector<StoredAlert>> batch =
-        store_->AlertsSince(*filter, last_id, created_after, kWatchBatch);
-    if (!batch.ok()) return batch.status();
-    for (const StoredAlert& alert : *batch) {
+    KAM_ASSIGN_OR_RETURN(std::vector<StoredAlert> batch,
+                         store_->AlertsSince(filter, last_id, created_after, kWatchBatch));
+    for (const StoredAlert& alert : batch) {
       if (!writer.Write(alert.alert)) {
         return absl::CancelledError("the caller stopped reading the watch");
       }
       last_id = alert.id;
     }
-    if (static_cast<int>(batch->size()) == kWatchBatch) continue;  // catching up
+    if (static_cast<int>(batch.size()) == kWatchBatch) continue;  // catching up
     if (!WaitForPoll()) return absl::UnavailableError("the server is shutting down");
   }
 }

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/etag.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/db/filter_sql.h"
 #include "common/db/id_allocator.h"
 #include "common/db/row_reader.h"
@@ -46,7 +47,7 @@ StoredAlert ReadAlert(sql::ResultSet& rs) {
 }
 
 absl::Status AlertComparison(const common::FilterComparison& c, common::SqlFragment* out) {
-  if (absl::Status s = common::OnlyEquality(c); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(common::OnlyEquality(c));
   const char* op = common::SqlOp(c.op);
   auto column = [&](const char* name, absl::StatusOr<int64_t> value) -> absl::Status {
     if (!value.ok()) return value.status();
@@ -65,9 +66,8 @@ absl::Status AlertComparison(const common::FilterComparison& c, common::SqlFragm
   }
   if (c.field == "acknowledged") {
     // acknowledged = true <=> acknowledge_time is set; != flips it.
-    absl::StatusOr<bool> want = common::FilterWantsTrue(c);
-    if (!want.ok()) return want.status();
-    out->sql.append(*want ? "acknowledge_time IS NOT NULL" : "acknowledge_time IS NULL");
+    KAM_ASSIGN_OR_RETURN(bool want, common::FilterWantsTrue(c));
+    out->sql.append(want ? "acknowledge_time IS NOT NULL" : "acknowledge_time IS NULL");
     return absl::OkStatus();
   }
   return absl::InvalidArgumentError(
@@ -127,10 +127,9 @@ class MySqlAlertStore final : public AlertStore, private MySqlStoreBase {
         std::vector<SqlValue> values;
         for (size_t i = 0; i < chunk; ++i) {
           const rules::Alert& alert = alerts[done + i];
-          absl::StatusOr<int64_t> id = ids_.Next();
-          if (!id.ok()) return id.status();
+          KAM_ASSIGN_OR_RETURN(int64_t id, ids_.Next());
           sql.append(i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?)");
-          values.emplace_back(*id);
+          values.emplace_back(id);
           values.emplace_back(run_id);
           values.emplace_back(alert.account_id);
           values.emplace_back(int64_t{static_cast<int>(alert.kind)});
@@ -155,7 +154,7 @@ class MySqlAlertStore final : public AlertStore, private MySqlStoreBase {
                                                       const std::optional<Cursor>& after,
                                                       int limit) override {
     common::SqlFragment where;
-    if (absl::Status s = common::FilterToSql(filter, AlertComparison, &where); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(common::FilterToSql(filter, AlertComparison, &where));
     if (after.has_value()) {
       // Row-value comparison: strictly older than the last row returned.
       where.sql.append(" AND (create_time, id) < (?, ?)");
@@ -174,7 +173,7 @@ class MySqlAlertStore final : public AlertStore, private MySqlStoreBase {
                                                        std::optional<absl::Time> created_after,
                                                        int limit) override {
     common::SqlFragment where;
-    if (absl::Status s = common::FilterToSql(filter, AlertComparison, &where); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(common::FilterToSql(filter, AlertComparison, &where));
     std::vector<SqlValue> params = {after_id};
     for (SqlValue& v : where.params) params.push_back(std::move(v));
     if (created_after.has_value()) {

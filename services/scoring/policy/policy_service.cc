@@ -10,6 +10,7 @@
 #include "common/api/list_request.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/server/service_methods.h"
 #include "services/scoring/names.h"
 #include "services/scoring/rules/policy_settings.h"
@@ -46,44 +47,40 @@ absl::Status PolicyService::CreateScoringPolicy(const Ctx&,
                                                 const v1::CreateScoringPolicyRequest& request,
                                                 v1::ScoringPolicy* response) {
   if (!request.has_policy()) return common::InvalidField("policy", "is required");
-  absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "CreateScoringPolicy");
-  if (!key.ok()) return key.status();
-  if (absl::Status s = rules::ValidateScoringPolicy(request.policy()); !s.ok()) return s;
-  absl::StatusOr<int64_t> id = store_->NewPolicyId();
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(common::RequestKey key,
+                       common::RequestKeyOf(request, "CreateScoringPolicy"));
+  KAM_RETURN_IF_ERROR(rules::ValidateScoringPolicy(request.policy()));
+  KAM_ASSIGN_OR_RETURN(int64_t id, store_->NewPolicyId());
   const absl::Time now = common::NowMicros();
   common::InsertOutcome outcome = common::InsertOutcome::kInserted;
   absl::Status created = store_->Transact("creating policy", [&](PolicyTx& tx) -> absl::Status {
-    absl::StatusOr<common::InsertOutcome> inserted = tx.InsertPolicy(*id, now, *key);
-    if (!inserted.ok()) return inserted.status();
-    outcome = *inserted;
+    KAM_ASSIGN_OR_RETURN(common::InsertOutcome inserted, tx.InsertPolicy(id, now, key));
+    outcome = inserted;
     if (outcome == common::InsertOutcome::kDuplicateRequest) return absl::OkStatus();
-    return tx.InsertVersion(*id, 1, request.policy(), now);
+    return tx.InsertVersion(id, 1, request.policy(), now);
   });
   if (!created.ok()) return created;
   if (outcome == common::InsertOutcome::kDuplicateRequest) {
-    return AnswerPolicy(common::AnswerRetry(*key, store_->FindPolicyByRequest(key->id)), response);
+    return AnswerPolicy(common::AnswerRetry(key, store_->FindPolicyByRequest(key.id)), response);
   }
-  return AnswerPolicy(store_->GetPolicy(*id, 1), response);
+  return AnswerPolicy(store_->GetPolicy(id, 1), response);
 }
 
 absl::Status PolicyService::GetScoringPolicy(const Ctx&, const v1::GetScoringPolicyRequest& request,
                                              v1::ScoringPolicy* response) {
-  absl::StatusOr<PolicyRef> name = ParsePolicyName("name", request.name());
-  if (!name.ok()) return name.status();
-  return AnswerPolicy(store_->GetPolicy(name->id, name->version), response);
+  KAM_ASSIGN_OR_RETURN(PolicyRef name, ParsePolicyName("name", request.name()));
+  return AnswerPolicy(store_->GetPolicy(name.id, name.version), response);
 }
 
 absl::Status PolicyService::ListScoringPolicies(const Ctx&,
                                                 const v1::ListScoringPoliciesRequest& request,
                                                 v1::ListScoringPoliciesResponse* response) {
-  absl::StatusOr<common::ListRequest> list = common::ReadListRequest(
-      request.page_size(), request.page_token(), "", {"ListScoringPolicies"});
-  if (!list.ok()) return list.status();
-  absl::StatusOr<std::vector<StoredPolicy>> rows =
-      store_->ListPolicies(common::CursorId(list->cursor), list->limit);
-  if (!rows.ok()) return rows.status();
-  common::WritePage(*list, common::TrimPage(*std::move(rows), list->limit),
+  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
+                       common::ReadListRequest(request.page_size(), request.page_token(), "",
+                                               {"ListScoringPolicies"}));
+  KAM_ASSIGN_OR_RETURN(std::vector<StoredPolicy> rows,
+                       store_->ListPolicies(common::CursorId(list.cursor), list.limit));
+  common::WritePage(list, common::TrimPage(std::move(rows), list.limit),
                     response->mutable_next_page_token(),
                     [&](StoredPolicy& row) { *response->add_policies() = std::move(row.policy); });
   return absl::OkStatus();
@@ -94,34 +91,29 @@ absl::Status PolicyService::UpdateScoringPolicy(const Ctx&,
                                                 v1::ScoringPolicy* response) {
   if (!request.has_policy()) return common::InvalidField("policy", "is required");
   const v1::ScoringPolicy& patch = request.policy();
-  absl::StatusOr<int64_t> id = ParsePolicyId("policy.name", patch.name());
-  if (!id.ok()) return id.status();
-  absl::StatusOr<std::vector<std::string>> paths =
-      common::ResolveUpdateMask(request.update_mask(), patch, PolicyMaskRules());
-  if (!paths.ok()) return paths.status();
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParsePolicyId("policy.name", patch.name()));
+  KAM_ASSIGN_OR_RETURN(std::vector<std::string> paths,
+                       common::ResolveUpdateMask(request.update_mask(), patch, PolicyMaskRules()));
   const absl::Time now = common::NowMicros();
   StoredPolicy updated;
   absl::Status status = store_->Transact("updating policy", [&](PolicyTx& tx) -> absl::Status {
-    absl::StatusOr<StoredPolicy> current = tx.LockLatest(*id);
-    if (!current.ok()) return current.status();
-    if (!patch.etag().empty() && patch.etag() != current->policy.etag()) {
+    KAM_ASSIGN_OR_RETURN(StoredPolicy current, tx.LockLatest(id));
+    if (!patch.etag().empty() && patch.etag() != current.policy.etag()) {
       return absl::AbortedError(absl::StrCat("etag does not match the current version of ",
-                                             current->policy.name(), "; read it again and retry"));
+                                             current.policy.name(), "; read it again and retry"));
     }
-    v1::ScoringPolicy next = current->policy;
-    common::ApplyUpdateMask(*paths, patch, &next);
-    if (absl::Status s = rules::ValidateScoringPolicy(next); !s.ok()) return s;
-    const int version = current->policy.version();
-    if (current->policy.used()) {
+    v1::ScoringPolicy next = current.policy;
+    common::ApplyUpdateMask(paths, patch, &next);
+    KAM_RETURN_IF_ERROR(rules::ValidateScoringPolicy(next));
+    const int version = current.policy.version();
+    if (current.policy.used()) {
       // A used version is history: the update becomes the next version.
-      if (absl::Status s = tx.InsertVersion(*id, version + 1, next, now); !s.ok()) return s;
-      if (absl::Status s = tx.SetLatest(*id, version + 1); !s.ok()) return s;
-    } else if (absl::Status s = tx.RewriteVersion(*id, version, next, now); !s.ok()) {
-      return s;
-    }
-    absl::StatusOr<StoredPolicy> read = tx.ReadLatest(*id);
-    if (!read.ok()) return read.status();
-    updated = *std::move(read);
+      KAM_RETURN_IF_ERROR(tx.InsertVersion(id, version + 1, next, now));
+      KAM_RETURN_IF_ERROR(tx.SetLatest(id, version + 1));
+    } else
+      KAM_RETURN_IF_ERROR(tx.RewriteVersion(id, version, next, now));
+    KAM_ASSIGN_OR_RETURN(StoredPolicy read, tx.ReadLatest(id));
+    updated = std::move(read);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -132,17 +124,16 @@ absl::Status PolicyService::UpdateScoringPolicy(const Ctx&,
 absl::Status PolicyService::ListScoringPolicyVersions(
     const Ctx&, const v1::ListScoringPolicyVersionsRequest& request,
     v1::ListScoringPolicyVersionsResponse* response) {
-  absl::StatusOr<int64_t> id = ParsePolicyId("name", request.name());
-  if (!id.ok()) return id.status();
-  absl::StatusOr<common::ListRequest> list = common::ReadListRequest(
-      request.page_size(), request.page_token(), "", {"ListScoringPolicyVersions", request.name()});
-  if (!list.ok()) return list.status();
-  absl::StatusOr<std::vector<StoredPolicy>> rows =
-      store_->ListVersions(*id, static_cast<int>(common::CursorId(list->cursor)), list->limit);
-  if (!rows.ok()) return rows.status();
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParsePolicyId("name", request.name()));
+  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
+                       common::ReadListRequest(request.page_size(), request.page_token(), "",
+                                               {"ListScoringPolicyVersions", request.name()}));
+  KAM_ASSIGN_OR_RETURN(
+      std::vector<StoredPolicy> rows,
+      store_->ListVersions(id, static_cast<int>(common::CursorId(list.cursor)), list.limit));
   // Newest first: a page resumes below the last version it showed.
   common::WritePage(
-      *list, common::TrimPage(*std::move(rows), list->limit), response->mutable_next_page_token(),
+      list, common::TrimPage(std::move(rows), list.limit), response->mutable_next_page_token(),
       [&](StoredPolicy& row) { *response->add_versions() = std::move(row.policy); },
       [](const StoredPolicy& row) {
         return common::PageCursor{{}, row.policy.version()};

@@ -12,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/db/filter_sql.h"
 #include "common/db/id_allocator.h"
 #include "common/db/row_reader.h"
@@ -160,7 +161,7 @@ absl::Status RatingComparison(const common::FilterComparison& c, common::SqlFrag
   };
   if (c.field == "tier" || c.field == "movement" || c.field == "key_account" ||
       c.field == "segment") {
-    if (absl::Status s = common::OnlyEquality(c); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(common::OnlyEquality(c));
   }
   if (c.field == "tier") {
     return column("tier", RatingEnum(c, "TIER_", account::v1::Tier_Parse));
@@ -459,23 +460,23 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
   }
 
   absl::StatusOr<RatingRow> GetRating(int64_t run_id, int64_t account_id) override {
-    absl::StatusOr<std::vector<RatingRow>> rows =
+    KAM_ASSIGN_OR_RETURN(
+        std::vector<RatingRow> rows,
         ReadRows(*pool_, "reading rating",
                  absl::StrCat("SELECT ", kRatingColumns,
                               " FROM account_ratings WHERE run_id = ? AND account_id = ?"),
-                 {run_id, account_id}, ReadRating);
-    if (!rows.ok()) return rows.status();
-    if (rows->empty()) {
+                 {run_id, account_id}, ReadRating));
+    if (rows.empty()) {
       return RatingNotFound(run_id, account_id);
     }
-    return std::move(rows->front());
+    return std::move(rows.front());
   }
 
   absl::StatusOr<std::vector<RatingRow>> ListRatings(int64_t run_id,
                                                      const common::FilterNode& filter,
                                                      int64_t after_account, int limit) override {
     common::SqlFragment where;
-    if (absl::Status s = common::FilterToSql(filter, RatingComparison, &where); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(common::FilterToSql(filter, RatingComparison, &where));
     std::vector<SqlValue> params = {run_id, after_account};
     for (SqlValue& v : where.params) params.push_back(std::move(v));
     params.emplace_back(static_cast<int64_t>(limit) + 1);

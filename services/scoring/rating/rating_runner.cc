@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "common/base/log.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/db/mysql_pool.h"
 #include "services/scoring/names.h"
 #include "services/scoring/rules/account_rating.h"
@@ -50,16 +51,15 @@ class PreviousResults {
         return page_[index_].account_id == account_id ? &page_[index_] : nullptr;
       }
       if (done_) return nullptr;
-      absl::StatusOr<std::vector<RatingRow>> rows = store_->RatingsPage(run_id_, after_, 5000);
-      if (!rows.ok()) return rows.status();
+      KAM_ASSIGN_OR_RETURN(std::vector<RatingRow> rows, store_->RatingsPage(run_id_, after_, 5000));
       page_.clear();
       index_ = 0;
-      if (rows->empty()) {
+      if (rows.empty()) {
         done_ = true;
         return nullptr;
       }
-      for (const RatingRow& row : *rows) page_.push_back(rules::RunResultOf(row));
-      after_ = rows->back().account_id;
+      for (const RatingRow& row : rows) page_.push_back(rules::RunResultOf(row));
+      after_ = rows.back().account_id;
     }
   }
 
@@ -244,17 +244,12 @@ void RatingRunner::Record(StoredRun& run, Halt stop, const absl::Status& status)
 }
 
 absl::Status RatingRunner::Rate(StoredRun& run, Halt* stop) {
-  absl::StatusOr<policy::StoredPolicy> policy =
-      policies_->GetPolicy(run.policy_id, run.run.policy_version());
-  if (!policy.ok()) return policy.status();
-  absl::StatusOr<rules::AccountRater> rater = rules::AccountRater::Create(policy->policy);
-  if (!rater.ok()) return rater.status();
-  if (absl::Status s = policies_->MarkVersionUsed(run.policy_id, run.run.policy_version());
-      !s.ok()) {
-    return s;
-  }
+  KAM_ASSIGN_OR_RETURN(policy::StoredPolicy policy,
+                       policies_->GetPolicy(run.policy_id, run.run.policy_version()));
+  KAM_ASSIGN_OR_RETURN(rules::AccountRater rater, rules::AccountRater::Create(policy.policy));
+  KAM_RETURN_IF_ERROR(policies_->MarkVersionUsed(run.policy_id, run.run.policy_version()));
   // A resumed run starts clean.
-  if (absl::Status s = store_->DeleteRatings(run.id); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(store_->DeleteRatings(run.id));
   const absl::Time as_of = common::FromProtoTimestamp(run.run.as_of());
   const absl::Time period_start = common::FromProtoTimestamp(run.run.period_start());
   run.run.set_accounts_total(0);
@@ -269,7 +264,7 @@ absl::Status RatingRunner::Rate(StoredRun& run, Halt* stop) {
     const interaction::v1::AccountFacts* facts = nullptr;
     while (cursor->Next(&account, &facts)) {
       if (common::FromProtoTimestamp(account->create_time()) > as_of) continue;
-      values.push_back(rater->RankingEntry(AccountIdOf(account->name()), *account, *facts));
+      values.push_back(rater.RankingEntry(AccountIdOf(account->name()), *account, *facts));
       if (values.size() % kPassOneCheckEvery == 0 && !KeepGoing(run, stop)) {
         cursor->Cancel();
         return absl::OkStatus();
@@ -277,9 +272,8 @@ absl::Status RatingRunner::Rate(StoredRun& run, Halt* stop) {
     }
     if (!cursor->status().ok()) return cursor->status();
   }
-  absl::StatusOr<std::vector<rules::TierAssignment>> tiers =
-      rules::AssignTiers(values, rater->settings().tiering);
-  if (!tiers.ok()) return tiers.status();
+  KAM_ASSIGN_OR_RETURN(std::vector<rules::TierAssignment> tiers,
+                       rules::AssignTiers(values, rater.settings().tiering));
   // Pass 2 needs only the ids (in the order of `tiers`), not the values.
   std::vector<int64_t> ids;
   ids.reserve(values.size());
@@ -290,9 +284,8 @@ absl::Status RatingRunner::Rate(StoredRun& run, Halt* stop) {
   if (!KeepGoing(run, stop)) return absl::OkStatus();
 
   // Pass 2: every account's full rating, and the alerts.
-  absl::StatusOr<int64_t> previous_run = store_->PreviousSucceededRun(run.id);
-  if (!previous_run.ok()) return previous_run.status();
-  PreviousResults previous(store_, *previous_run);
+  KAM_ASSIGN_OR_RETURN(int64_t previous_run, store_->PreviousSucceededRun(run.id));
+  PreviousResults previous(store_, previous_run);
   std::vector<RatingRow> rows;
   rows.reserve(kRatingBatch);
   std::vector<rules::Alert> alerts;
@@ -300,7 +293,7 @@ absl::Status RatingRunner::Rate(StoredRun& run, Halt* stop) {
   int64_t processed = 0;
   auto flush = [&]() -> absl::Status {
     if (rows.empty()) return absl::OkStatus();
-    if (absl::Status s = store_->InsertRatings(run.id, rows); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(store_->InsertRatings(run.id, rows));
     processed += static_cast<int64_t>(rows.size());
     rows.clear();
     run.run.set_accounts_processed(processed);
@@ -317,18 +310,13 @@ absl::Status RatingRunner::Rate(StoredRun& run, Halt* stop) {
       while (i < ids.size() && ids[i] < id) ++i;
       if (i == ids.size() || ids[i] != id) continue;  // created after pass 1
       RatingRow& row = rows.emplace_back();
-      if (absl::Status s = rater->Rate(*account, *facts, (*tiers)[i], as_of, &row); !s.ok()) {
-        return s;
-      }
+      KAM_RETURN_IF_ERROR(rater.Rate(*account, *facts, (tiers)[i], as_of, &row));
       CountTier(row.tier, &counts);
       absl::StatusOr<const rules::AccountRunResult*> before = previous.Find(id);
       if (!before.ok()) return before.status();
-      if (absl::Status s = rater->alerts().DetectAccount(*before, rules::RunResultOf(row), &alerts);
-          !s.ok()) {
-        return s;
-      }
+      KAM_RETURN_IF_ERROR(rater.alerts().DetectAccount(*before, rules::RunResultOf(row), &alerts));
       if (rows.size() == kRatingBatch) {
-        if (absl::Status s = flush(); !s.ok()) return s;
+        KAM_RETURN_IF_ERROR(flush());
         if (!KeepGoing(run, stop)) {
           cursor->Cancel();
           return absl::OkStatus();
@@ -337,11 +325,11 @@ absl::Status RatingRunner::Rate(StoredRun& run, Halt* stop) {
     }
     if (!cursor->status().ok()) return cursor->status();
   }
-  if (absl::Status s = flush(); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(flush());
   run.run.set_accounts_total(processed);  // accounts deleted between the passes drop out
   if (!KeepGoing(run, stop)) return absl::OkStatus();
   if (alerts_ && !alerts.empty()) {
-    if (absl::Status s = alerts_(run.id, alerts); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(alerts_(run.id, alerts));
   }
   if (absl::Status s = store_->StartPublishing(run.id, options_.owner, run.run); !s.ok()) {
     if (s.code() != absl::StatusCode::kCancelled) return s;
@@ -358,11 +346,10 @@ absl::Status RatingRunner::Publish(StoredRun& run, Halt* stop) {
   absl::Duration backoff = absl::Milliseconds(200);
   int64_t published = run.run.accounts_published();
   for (;;) {
-    absl::StatusOr<std::vector<RatingRow>> page =
-        store_->RatingsPage(run.id, run.publish_cursor, options_.publish_batch);
-    if (!page.ok()) return page.status();
-    if (page->empty()) return absl::OkStatus();
-    const account::v1::SetAccountTiersRequest request = TiersRequest(run.run, *page);
+    KAM_ASSIGN_OR_RETURN(std::vector<RatingRow> page,
+                         store_->RatingsPage(run.id, run.publish_cursor, options_.publish_batch));
+    if (page.empty()) return absl::OkStatus();
+    const account::v1::SetAccountTiersRequest request = TiersRequest(run.run, page);
     for (;;) {
       absl::Status sent = client_->PublishTiers(request);
       if (sent.ok()) break;
@@ -378,8 +365,8 @@ absl::Status RatingRunner::Publish(StoredRun& run, Halt* stop) {
       if (!KeepGoing(run, stop)) return absl::OkStatus();
     }
     backoff = absl::Milliseconds(200);
-    published += static_cast<int64_t>(page->size());
-    run.publish_cursor = page->back().account_id;
+    published += static_cast<int64_t>(page.size());
+    run.publish_cursor = page.back().account_id;
     run.run.set_accounts_published(published);
     if (absl::Status s =
             store_->AdvancePublishing(run.id, options_.owner, run.publish_cursor, published);

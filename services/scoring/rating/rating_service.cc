@@ -12,6 +12,7 @@
 #include "common/api/list_request.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/server/service_methods.h"
 #include "services/scoring/names.h"
 #include "services/scoring/rules/policy_settings.h"
@@ -66,9 +67,8 @@ absl::Status ReadRunFilter(const common::FilterNode& filter, int64_t* policy_id,
             absl::StrCat("filter value \"", c.value.substr(0, 64), "\" is not a valid state"));
       }
     } else if (c.field == "policy") {
-      absl::StatusOr<int64_t> id = ParsePolicyId("filter value for policy", c.value);
-      if (!id.ok()) return id.status();
-      *policy_id = *id;
+      KAM_ASSIGN_OR_RETURN(int64_t id, ParsePolicyId("filter value for policy", c.value));
+      *policy_id = id;
     } else {
       return absl::InvalidArgumentError(absl::StrCat("filter field \"", c.field.substr(0, 64),
                                                      "\" is not supported; use state or policy"));
@@ -87,12 +87,11 @@ absl::Status AnswerRun(absl::StatusOr<StoredRun> run, v1::RatingRun* response) {
 }  // namespace
 
 absl::StatusOr<StoredRun> RatingService::GetRatedRun(int64_t run_id) {
-  absl::StatusOr<StoredRun> run = store_->GetRun(run_id);
-  if (!run.ok()) return run.status();
-  const v1::RunState state = run->run.state();
+  KAM_ASSIGN_OR_RETURN(StoredRun run, store_->GetRun(run_id));
+  const v1::RunState state = run.run.state();
   if (state != v1::RUN_STATE_PUBLISHING && state != v1::RUN_STATE_SUCCEEDED) {
     return absl::FailedPreconditionError(
-        absl::StrCat(run->run.name(), " has not finished rating (", v1::RunState_Name(state), ")"));
+        absl::StrCat(run.run.name(), " has not finished rating (", v1::RunState_Name(state), ")"));
   }
   return run;
 }
@@ -106,14 +105,12 @@ void RatingService::Register(common::GrpcServer& server) {
 
 absl::Status RatingService::StartRatingRun(const Ctx& ctx, const v1::StartRatingRunRequest& request,
                                            v1::RatingRun* response) {
-  absl::StatusOr<PolicyRef> policy_name = ParsePolicyName("policy", request.policy());
-  if (!policy_name.ok()) return policy_name.status();
-  absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "StartRatingRun");
-  if (!key.ok()) return key.status();
+  KAM_ASSIGN_OR_RETURN(PolicyRef policy_name, ParsePolicyName("policy", request.policy()));
+  KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "StartRatingRun"));
   const absl::Time now = common::NowMicros();
   absl::Time as_of = now;
   if (request.has_as_of()) {
-    if (absl::Status s = common::CheckTimestamp("as_of", request.as_of()); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(common::CheckTimestamp("as_of", request.as_of()));
     as_of = absl::FromUnixMicros(absl::ToUnixMicros(common::FromProtoTimestamp(request.as_of())));
     if (as_of > now + kFutureSlack)
       return common::InvalidField("as_of", "must not be in the future");
@@ -121,43 +118,38 @@ absl::Status RatingService::StartRatingRun(const Ctx& ctx, const v1::StartRating
   // A retry answers with the first run before anything else: the policy's
   // latest version may have changed since, and marking it used would freeze
   // a version no run uses. (Concurrent duplicates are caught by CreateRun.)
-  if (!key->id.empty()) {
+  if (!key.id.empty()) {
     absl::StatusOr<std::optional<StoredRun>> first =
-        common::EarlierResult(*key, store_->FindRunByRequest(key->id));
+        common::EarlierResult(key, store_->FindRunByRequest(key.id));
     if (!first.ok()) return first.status();
     if (first->has_value()) return AnswerRun(**std::move(first), response);
   }
-  absl::StatusOr<policy::StoredPolicy> policy =
-      policies_->GetPolicy(policy_name->id, policy_name->version);
-  if (!policy.ok()) return policy.status();
-  absl::StatusOr<rules::RatingSettings> settings = rules::ToRatingSettings(policy->policy);
-  if (!settings.ok()) return settings.status();
+  KAM_ASSIGN_OR_RETURN(policy::StoredPolicy policy,
+                       policies_->GetPolicy(policy_name.id, policy_name.version));
+  KAM_ASSIGN_OR_RETURN(rules::RatingSettings settings, rules::ToRatingSettings(policy.policy));
   // The version is frozen now, not when the runner picks the run up: an
   // update in between would otherwise change in place the settings this
   // queued run is to use (policy.proto: a version a run used never changes).
-  if (absl::Status s = policies_->MarkVersionUsed(policy->id, policy->policy.version()); !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(policies_->MarkVersionUsed(policy.id, policy.policy.version()));
 
   absl::StatusOr<int64_t> id = store_->NewRunId();
   if (!id.ok()) return id.status();
   StoredRun run;
   run.id = *id;
-  run.policy_id = policy->id;
+  run.policy_id = policy.id;
   v1::RatingRun& r = run.run;
   r.set_name(RunName(run.id));
-  r.set_policy(policy->policy.name());
-  r.set_policy_version(policy->policy.version());
+  r.set_policy(policy.policy.name());
+  r.set_policy_version(policy.policy.version());
   *r.mutable_as_of() = common::ToProtoTimestamp(as_of);
   *r.mutable_period_start() =
-      common::ToProtoTimestamp(as_of - absl::Hours(24) * settings->period_days);
+      common::ToProtoTimestamp(as_of - absl::Hours(24) * settings.period_days);
   r.set_state(v1::RUN_STATE_QUEUED);
   r.set_actor(ctx.actor);
   *r.mutable_create_time() = common::ToProtoTimestamp(now);
-  absl::StatusOr<common::InsertOutcome> outcome = store_->CreateRun(run, *key);
-  if (!outcome.ok()) return outcome.status();
-  if (*outcome == common::InsertOutcome::kDuplicateRequest) {
-    return AnswerRun(common::AnswerRetry(*key, store_->FindRunByRequest(key->id)), response);
+  KAM_ASSIGN_OR_RETURN(common::InsertOutcome outcome, store_->CreateRun(run, key));
+  if (outcome == common::InsertOutcome::kDuplicateRequest) {
+    return AnswerRun(common::AnswerRetry(key, store_->FindRunByRequest(key.id)), response);
   }
   if (wake_) wake_();
   *response = std::move(r);
@@ -166,23 +158,20 @@ absl::Status RatingService::StartRatingRun(const Ctx& ctx, const v1::StartRating
 
 absl::Status RatingService::GetRatingRun(const Ctx&, const v1::GetRatingRunRequest& request,
                                          v1::RatingRun* response) {
-  absl::StatusOr<int64_t> id = ParseRunName("name", request.name());
-  if (!id.ok()) return id.status();
-  return AnswerRun(store_->GetRun(*id), response);
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseRunName("name", request.name()));
+  return AnswerRun(store_->GetRun(id), response);
 }
 
 absl::Status RatingService::ListRatingRuns(const Ctx&, const v1::ListRatingRunsRequest& request,
                                            v1::ListRatingRunsResponse* response) {
-  absl::StatusOr<common::ListRequest> list =
-      common::ReadListRequest(request, {"ListRatingRuns", request.filter()});
-  if (!list.ok()) return list.status();
+  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
+                       common::ReadListRequest(request, {"ListRatingRuns", request.filter()}));
   int64_t policy_id = 0;
   v1::RunState state = v1::RUN_STATE_UNSPECIFIED;
-  if (absl::Status s = ReadRunFilter(list->filter, &policy_id, &state); !s.ok()) return s;
-  absl::StatusOr<std::vector<StoredRun>> rows =
-      store_->ListRuns(common::CursorId(list->cursor), policy_id, state, list->limit);
-  if (!rows.ok()) return rows.status();
-  common::WritePage(*list, common::TrimPage(*std::move(rows), list->limit),
+  KAM_RETURN_IF_ERROR(ReadRunFilter(list.filter, &policy_id, &state));
+  KAM_ASSIGN_OR_RETURN(std::vector<StoredRun> rows, store_->ListRuns(common::CursorId(list.cursor),
+                                                                     policy_id, state, list.limit));
+  common::WritePage(list, common::TrimPage(std::move(rows), list.limit),
                     response->mutable_next_page_token(),
                     [&](StoredRun& row) { *response->add_runs() = std::move(row.run); });
   return absl::OkStatus();
@@ -190,37 +179,33 @@ absl::Status RatingService::ListRatingRuns(const Ctx&, const v1::ListRatingRunsR
 
 absl::Status RatingService::CancelRatingRun(const Ctx&, const v1::CancelRatingRunRequest& request,
                                             v1::RatingRun* response) {
-  absl::StatusOr<int64_t> id = ParseRunName("name", request.name());
-  if (!id.ok()) return id.status();
-  return AnswerRun(store_->CancelRun(*id, common::NowMicros()), response);
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseRunName("name", request.name()));
+  return AnswerRun(store_->CancelRun(id, common::NowMicros()), response);
 }
 
 absl::Status RatingService::GetAccountRating(const Ctx&, const v1::GetAccountRatingRequest& request,
                                              v1::AccountRating* response) {
-  absl::StatusOr<RatingRef> name = ParseRatingName("name", request.name());
-  if (!name.ok()) return name.status();
-  if (absl::Status s = GetRatedRun(name->run).status(); !s.ok()) return s;
-  absl::StatusOr<RatingRow> row = store_->GetRating(name->run, name->account);
-  if (!row.ok()) return row.status();
-  *response = ToAccountRating(name->run, *row);
+  KAM_ASSIGN_OR_RETURN(RatingRef name, ParseRatingName("name", request.name()));
+  KAM_RETURN_IF_ERROR(GetRatedRun(name.run).status());
+  KAM_ASSIGN_OR_RETURN(RatingRow row, store_->GetRating(name.run, name.account));
+  *response = ToAccountRating(name.run, row);
   return absl::OkStatus();
 }
 
 absl::Status RatingService::ListAccountRatings(const Ctx&,
                                                const v1::ListAccountRatingsRequest& request,
                                                v1::ListAccountRatingsResponse* response) {
-  absl::StatusOr<int64_t> id = ParseRunName("parent", request.parent());
-  if (!id.ok()) return id.status();
-  absl::StatusOr<common::ListRequest> list =
-      common::ReadListRequest(request, {"ListAccountRatings", request.parent(), request.filter()});
-  if (!list.ok()) return list.status();
-  if (absl::Status s = GetRatedRun(*id).status(); !s.ok()) return s;
-  absl::StatusOr<std::vector<RatingRow>> rows =
-      store_->ListRatings(*id, list->filter, common::CursorId(list->cursor), list->limit);
-  if (!rows.ok()) return rows.status();
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseRunName("parent", request.parent()));
+  KAM_ASSIGN_OR_RETURN(
+      common::ListRequest list,
+      common::ReadListRequest(request, {"ListAccountRatings", request.parent(), request.filter()}));
+  KAM_RETURN_IF_ERROR(GetRatedRun(id).status());
+  KAM_ASSIGN_OR_RETURN(
+      std::vector<RatingRow> rows,
+      store_->ListRatings(id, list.filter, common::CursorId(list.cursor), list.limit));
   common::WritePage(
-      *list, common::TrimPage(*std::move(rows), list->limit), response->mutable_next_page_token(),
-      [&](const RatingRow& row) { *response->add_ratings() = ToAccountRating(*id, row); },
+      list, common::TrimPage(std::move(rows), list.limit), response->mutable_next_page_token(),
+      [&](const RatingRow& row) { *response->add_ratings() = ToAccountRating(id, row); },
       [](const RatingRow& row) {
         return common::PageCursor{{}, row.account_id};
       });
@@ -230,51 +215,43 @@ absl::Status RatingService::ListAccountRatings(const Ctx&,
 absl::Status RatingService::ListKeyAccountChanges(const Ctx&,
                                                   const v1::ListKeyAccountChangesRequest& request,
                                                   v1::ListKeyAccountChangesResponse* response) {
-  absl::StatusOr<int64_t> id = ParseRunName("run", request.run());
-  if (!id.ok()) return id.status();
-  absl::StatusOr<common::ListRequest> list =
-      common::ReadListRequest(request, {"ListKeyAccountChanges", request.run()});
-  if (!list.ok()) return list.status();
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseRunName("run", request.run()));
+  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
+                       common::ReadListRequest(request, {"ListKeyAccountChanges", request.run()}));
   // One token carries both lists' positions: key_values[0] is where
   // "came on" stopped, last_id where "dropped off" did (-1: list done).
   int64_t on_after = 0, off_after = 0;
-  if (list->cursor.has_value()) {
-    if (list->cursor->key_values.size() != 1 ||
-        !absl::SimpleAtoi(list->cursor->key_values[0], &on_after)) {
+  if (list.cursor.has_value()) {
+    if (list.cursor->key_values.size() != 1 ||
+        !absl::SimpleAtoi(list.cursor->key_values[0], &on_after)) {
       return common::InvalidField("page_token", "is not valid");
     }
-    off_after = list->cursor->last_id;
+    off_after = list.cursor->last_id;
   }
-  absl::StatusOr<StoredRun> run = GetRatedRun(*id);
-  if (!run.ok()) return run.status();
-  absl::StatusOr<policy::StoredPolicy> policy =
-      policies_->GetPolicy(run->policy_id, run->run.policy_version());
-  if (!policy.ok()) return policy.status();
-  absl::StatusOr<rules::RatingSettings> settings = rules::ToRatingSettings(policy->policy);
-  if (!settings.ok()) return settings.status();
+  KAM_ASSIGN_OR_RETURN(StoredRun run, GetRatedRun(id));
+  KAM_ASSIGN_OR_RETURN(policy::StoredPolicy policy,
+                       policies_->GetPolicy(run.policy_id, run.run.policy_version()));
+  KAM_ASSIGN_OR_RETURN(rules::RatingSettings settings, rules::ToRatingSettings(policy.policy));
   std::vector<int> key_tiers;
-  for (account::v1::Tier tier : settings->alerts.key_tiers) key_tiers.push_back(tier);
+  for (account::v1::Tier tier : settings.alerts.key_tiers) key_tiers.push_back(tier);
 
   bool more = false;
   auto changes = [&](bool came_on, int64_t* after,
                      google::protobuf::RepeatedPtrField<v1::KeyAccountChange>* out) {
     if (*after < 0) return absl::OkStatus();
-    absl::StatusOr<std::vector<RatingRow>> rows =
-        store_->KeyChanges(*id, key_tiers, came_on, *after, list->limit);
-    if (!rows.ok()) return rows.status();
-    common::Page<RatingRow> page = common::TrimPage(*std::move(rows), list->limit);
+    KAM_ASSIGN_OR_RETURN(std::vector<RatingRow> rows,
+                         store_->KeyChanges(id, key_tiers, came_on, *after, list.limit));
+    common::Page<RatingRow> page = common::TrimPage(std::move(rows), list.limit);
     for (const RatingRow& row : page.rows) *out->Add() = ToChange(row);
     *after = page.more ? page.rows.back().account_id : -1;
     more = more || page.more;
     return absl::OkStatus();
   };
-  if (absl::Status s = changes(true, &on_after, response->mutable_came_on()); !s.ok()) return s;
-  if (absl::Status s = changes(false, &off_after, response->mutable_dropped_off()); !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(changes(true, &on_after, response->mutable_came_on()));
+  KAM_RETURN_IF_ERROR(changes(false, &off_after, response->mutable_dropped_off()));
   if (more) {
     response->set_next_page_token(common::EncodePageToken(
-        list->query, common::PageCursor{{absl::StrCat(on_after)}, off_after}));
+        list.query, common::PageCursor{{absl::StrCat(on_after)}, off_after}));
   }
   return absl::OkStatus();
 }

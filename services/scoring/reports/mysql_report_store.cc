@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
 #include "common/db/transaction.h"
 #include "services/scoring/mysql_stores.h"
 
@@ -54,14 +55,12 @@ class MySqlReportStore final : public ReportStore {
         const std::string name(TierName(static_cast<Tier>(tier)));
         TierTotal& t = totals.value[tier - 1];
         t.count = rs->getInt64(2);
-        absl::StatusOr<int64_t> value =
-            ReadSum(*rs, 3, absl::StrCat("the total value of tier ", name));
-        if (!value.ok()) return value.status();
-        t.total_value = *value;
-        absl::StatusOr<int64_t> clv =
-            ReadSum(*rs, 4, absl::StrCat("the customer equity of tier ", name));
-        if (!clv.ok()) return clv.status();
-        totals.clv[tier - 1] = *clv;
+        KAM_ASSIGN_OR_RETURN(int64_t value,
+                             ReadSum(*rs, 3, absl::StrCat("the total value of tier ", name)));
+        t.total_value = value;
+        KAM_ASSIGN_OR_RETURN(int64_t clv,
+                             ReadSum(*rs, 4, absl::StrCat("the customer equity of tier ", name)));
+        totals.clv[tier - 1] = clv;
       }
       rs.reset();
       auto currencies = c.Query(
@@ -105,10 +104,10 @@ class MySqlReportStore final : public ReportStore {
                 params);
             while (rs->next()) {
               const int64_t rn = rs->getInt64(1);
-              absl::StatusOr<int64_t> sum =
-                  ReadSum(*rs, 2, absl::StrCat("the value of the best ", rn, " accounts"));
-              if (!sum.ok()) return sum.status();
-              sum_at[rn] = *sum;
+              KAM_ASSIGN_OR_RETURN(
+                  int64_t sum,
+                  ReadSum(*rs, 2, absl::StrCat("the value of the best ", rn, " accounts")));
+              sum_at[rn] = sum;
             }
             return absl::OkStatus();
           });
@@ -148,7 +147,7 @@ class MySqlReportStore final : public ReportStore {
           "LEFT JOIN account_ratings t ON t.run_id = ? AND t.account_id = f.account_id "
           "WHERE f.run_id = ? GROUP BY f.tier, COALESCE(t.tier, 0)",
           to_run, from_run);
-      if (absl::Status s = add(*rs, 1, 0); !s.ok()) return s;
+      KAM_RETURN_IF_ERROR(add(*rs, 1, 0));
       rs.reset();
       auto only_later = c.Query(
           "SELECT 0, t.tier, COUNT(*) FROM account_ratings t WHERE t.run_id = ? AND NOT EXISTS "

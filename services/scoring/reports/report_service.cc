@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api/validation.h"
+#include "common/base/status_macros.h"
 #include "common/server/service_methods.h"
 #include "services/scoring/names.h"
 #include "services/scoring/rules/reports.h"
@@ -34,34 +35,29 @@ void ReportService::Register(common::GrpcServer& server) {
 
 absl::StatusOr<int64_t> ReportService::SucceededRun(absl::string_view field,
                                                     const std::string& name) {
-  absl::StatusOr<int64_t> id = ParseRunName(field, name);
-  if (!id.ok()) return id.status();
-  absl::StatusOr<rating::StoredRun> run = runs_->GetRun(*id);
-  if (!run.ok()) return run.status();
-  const v1::RunState state = run->run.state();
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseRunName(field, name));
+  KAM_ASSIGN_OR_RETURN(rating::StoredRun run, runs_->GetRun(id));
+  const v1::RunState state = run.run.state();
   if (state != v1::RUN_STATE_SUCCEEDED) {
-    return absl::FailedPreconditionError(absl::StrCat(field, ": ", run->run.name(), " is ",
+    return absl::FailedPreconditionError(absl::StrCat(field, ": ", run.run.name(), " is ",
                                                       v1::RunState_Name(state),
                                                       "; reports need a run that has SUCCEEDED"));
   }
-  return *id;
+  return id;
 }
 
 absl::StatusOr<RunTierTotals> ReportService::SucceededRunTotals(absl::string_view field,
                                                                 const std::string& name) {
-  absl::StatusOr<int64_t> run = SucceededRun(field, name);
-  if (!run.ok()) return run.status();
-  return reports_->TierTotals(*run);
+  KAM_ASSIGN_OR_RETURN(int64_t run, SucceededRun(field, name));
+  return reports_->TierTotals(run);
 }
 
 absl::Status ReportService::GetPyramidReport(const Ctx&, const v1::GetPyramidReportRequest& request,
                                              v1::PyramidReport* response) {
-  absl::StatusOr<RunTierTotals> totals = SucceededRunTotals("run", request.run());
-  if (!totals.ok()) return totals.status();
-  absl::StatusOr<PyramidSummary> summary = rules::SummarizeTierTotals(totals->value);
-  if (!summary.ok()) return summary.status();
+  KAM_ASSIGN_OR_RETURN(RunTierTotals totals, SucceededRunTotals("run", request.run()));
+  KAM_ASSIGN_OR_RETURN(PyramidSummary summary, rules::SummarizeTierTotals(totals.value));
   response->set_run(request.run());
-  for (const TierSummary& tier : summary->tiers) {
+  for (const TierSummary& tier : summary.tiers) {
     v1::PyramidTier* out = response->add_tiers();
     out->set_tier(static_cast<account::v1::Tier>(tier.tier));
     out->set_account_count(tier.count);
@@ -69,9 +65,9 @@ absl::Status ReportService::GetPyramidReport(const Ctx&, const v1::GetPyramidRep
     out->set_account_share_bp(tier.account_share_bp);
     out->set_value_share_bp(tier.value_share_bp);
   }
-  response->set_account_count(summary->account_count);
-  response->set_total_value_minor(summary->total_value);
-  response->set_currency_code(totals->currency);
+  response->set_account_count(summary.account_count);
+  response->set_total_value_minor(summary.total_value);
+  response->set_currency_code(totals.currency);
   return absl::OkStatus();
 }
 
@@ -83,14 +79,10 @@ absl::Status ReportService::GetParetoReport(const Ctx&, const v1::GetParetoRepor
                                       request.top_shares_bp_size(), ")"));
   }
   for (int i = 0; i < request.top_shares_bp_size(); ++i) {
-    if (absl::Status s = common::CheckRange(absl::StrCat("top_shares_bp[", i, "]"),
-                                            request.top_shares_bp(i), 1, 10000);
-        !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(common::CheckRange(absl::StrCat("top_shares_bp[", i, "]"),
+                                           request.top_shares_bp(i), 1, 10000));
   }
-  absl::StatusOr<int64_t> run = SucceededRun("run", request.run());
-  if (!run.ok()) return run.status();
+  KAM_ASSIGN_OR_RETURN(int64_t run, SucceededRun("run", request.run()));
   std::vector<int32_t> asked(request.top_shares_bp().begin(), request.top_shares_bp().end());
   if (asked.empty()) {
     asked.assign(std::begin(rules::kDefaultParetoTopSharesBp),
@@ -105,24 +97,21 @@ absl::Status ReportService::GetParetoReport(const Ctx&, const v1::GetParetoRepor
   std::vector<int32_t> all = asked;
   all.insert(all.end(), chart.begin(), chart.end());
 
-  absl::StatusOr<RunTierTotals> totals = reports_->TierTotals(*run);
-  if (!totals.ok()) return totals.status();
-  absl::StatusOr<PyramidSummary> summary = rules::SummarizeTierTotals(totals->value);
-  if (!summary.ok()) return summary.status();
-  absl::StatusOr<std::vector<int64_t>> counts = rules::ParetoTopCounts(summary->account_count, all);
-  if (!counts.ok()) return counts.status();
-  absl::StatusOr<std::vector<int64_t>> sums = reports_->TopValueSums(*run, *counts);
-  if (!sums.ok()) return sums.status();
-  absl::StatusOr<ParetoCurve> curve =
-      rules::ParetoCurveFromTopSums(summary->account_count, summary->total_value, all, *sums);
-  if (!curve.ok()) return curve.status();
+  KAM_ASSIGN_OR_RETURN(RunTierTotals totals, reports_->TierTotals(run));
+  KAM_ASSIGN_OR_RETURN(PyramidSummary summary, rules::SummarizeTierTotals(totals.value));
+  KAM_ASSIGN_OR_RETURN(std::vector<int64_t> counts,
+                       rules::ParetoTopCounts(summary.account_count, all));
+  KAM_ASSIGN_OR_RETURN(std::vector<int64_t> sums, reports_->TopValueSums(run, counts));
+  KAM_ASSIGN_OR_RETURN(
+      ParetoCurve curve,
+      rules::ParetoCurveFromTopSums(summary.account_count, summary.total_value, all, sums));
 
-  ParetoCurve chart_curve = *curve;
+  ParetoCurve chart_curve = curve;
   chart_curve.points.erase(chart_curve.points.begin(),
                            chart_curve.points.begin() + static_cast<ptrdiff_t>(asked.size()));
   response->set_run(request.run());
   for (size_t i = 0; i < asked.size(); ++i) {
-    const ParetoPoint& point = curve->points[i];
+    const ParetoPoint& point = curve.points[i];
     v1::ParetoPoint* out = response->add_points();
     out->set_top_share_bp(point.top_share_bp);
     out->set_account_count(point.account_count);
@@ -130,54 +119,49 @@ absl::Status ReportService::GetParetoReport(const Ctx&, const v1::GetParetoRepor
   }
   for (const ParetoPoint& point : chart_curve.points) {
     if (point.top_share_bp == 2000) {
-      response->set_summary(rules::DescribeParetoPoint(point, curve->defined));
+      response->set_summary(rules::DescribeParetoPoint(point, curve.defined));
     }
   }
   rules::ParetoChartOptions options;
   options.title = absl::StrCat("Pareto curve of ", request.run());
   response->set_svg(rules::ParetoChartSvg(chart_curve, options));
-  response->set_defined(curve->defined);
+  response->set_defined(curve.defined);
   return absl::OkStatus();
 }
 
 absl::Status ReportService::GetCustomerEquity(const Ctx&,
                                               const v1::GetCustomerEquityRequest& request,
                                               v1::CustomerEquity* response) {
-  absl::StatusOr<RunTierTotals> totals = SucceededRunTotals("run", request.run());
-  if (!totals.ok()) return totals.status();
-  absl::StatusOr<int64_t> equity = rules::CustomerEquity(totals->clv);
-  if (!equity.ok()) return equity.status();
+  KAM_ASSIGN_OR_RETURN(RunTierTotals totals, SucceededRunTotals("run", request.run()));
+  KAM_ASSIGN_OR_RETURN(int64_t equity, rules::CustomerEquity(totals.clv));
   int64_t count = 0;
-  for (const TierTotal& t : totals->value) count += t.count;
+  for (const TierTotal& t : totals.value) count += t.count;
   response->set_run(request.run());
-  response->set_equity_minor(*equity);
+  response->set_equity_minor(equity);
   response->set_account_count(count);
-  response->set_currency_code(totals->currency);
-  for (int64_t clv : totals->clv) response->add_equity_minor_by_tier(clv);
+  response->set_currency_code(totals.currency);
+  for (int64_t clv : totals.clv) response->add_equity_minor_by_tier(clv);
   return absl::OkStatus();
 }
 
 absl::Status ReportService::CompareRatingRuns(const Ctx&,
                                               const v1::CompareRatingRunsRequest& request,
                                               v1::TierMovementReport* response) {
-  absl::StatusOr<int64_t> from = SucceededRun("from_run", request.from_run());
-  if (!from.ok()) return from.status();
-  absl::StatusOr<int64_t> to = SucceededRun("to_run", request.to_run());
-  if (!to.ok()) return to.status();
-  absl::StatusOr<MovementMatrix> matrix = reports_->MovementBetween(*from, *to);
-  if (!matrix.ok()) return matrix.status();
+  KAM_ASSIGN_OR_RETURN(int64_t from, SucceededRun("from_run", request.from_run()));
+  KAM_ASSIGN_OR_RETURN(int64_t to, SucceededRun("to_run", request.to_run()));
+  KAM_ASSIGN_OR_RETURN(MovementMatrix matrix, reports_->MovementBetween(from, to));
   response->set_from_run(request.from_run());
   response->set_to_run(request.to_run());
   for (int f = 0; f <= kTierCount; ++f) {
     for (int t = 0; t <= kTierCount; ++t) {
-      if ((*matrix)[f][t] == 0) continue;
+      if ((matrix)[f][t] == 0) continue;
       v1::TierMove* move = response->add_moves();
       move->set_from_tier(ApiTier(f));
       move->set_to_tier(ApiTier(t));
-      move->set_count((*matrix)[f][t]);
+      move->set_count((matrix)[f][t]);
     }
   }
-  const std::array<int64_t, rules::kMovementCount> counts = rules::CountMovements(*matrix);
+  const std::array<int64_t, rules::kMovementCount> counts = rules::CountMovements(matrix);
   response->set_promoted(counts[static_cast<int>(rules::Movement::kPromoted)]);
   response->set_demoted(counts[static_cast<int>(rules::Movement::kDemoted)]);
   response->set_unchanged(counts[static_cast<int>(rules::Movement::kUnchanged)]);

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "services/scoring/rules/clv.h"
 #include "services/scoring/rules/evidence_text.h"
 
@@ -267,13 +268,10 @@ AccountRunResult RunResultOf(const RatingRow& rating) {
 }
 
 absl::StatusOr<AccountRater> AccountRater::Create(const v1::ScoringPolicy& policy) {
-  absl::StatusOr<RatingSettings> settings = ToRatingSettings(policy);
-  if (!settings.ok()) return settings.status();
-  absl::StatusOr<RiskScorer> scorer = RiskScorer::Create(settings->risk);
-  if (!scorer.ok()) return scorer.status();
-  absl::StatusOr<AlertDetector> detector = AlertDetector::Create(settings->alerts);
-  if (!detector.ok()) return detector.status();
-  return AccountRater(*std::move(settings), *std::move(scorer), *std::move(detector));
+  KAM_ASSIGN_OR_RETURN(RatingSettings settings, ToRatingSettings(policy));
+  KAM_ASSIGN_OR_RETURN(RiskScorer scorer, RiskScorer::Create(settings.risk));
+  KAM_ASSIGN_OR_RETURN(AlertDetector detector, AlertDetector::Create(settings.alerts));
+  return AccountRater(std::move(settings), std::move(scorer), std::move(detector));
 }
 
 AccountValue AccountRater::RankingEntry(int64_t account_id, const AccountSnapshot& account,
@@ -303,7 +301,7 @@ absl::Status AccountRater::Rate(const AccountSnapshot& account, const AccountFac
   row.clv_minor = ClvOf(settings_, facts, tier);
   const AccountSignals signals = SignalsOf(settings_, account, facts, tier, as_of);
   AccountRiskHealth risk_health;
-  if (absl::Status s = scorer_.Evaluate(signals, &risk_health); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(scorer_.Evaluate(signals, &risk_health));
   row.churn_risk = risk_health.risk.value;
   row.health = risk_health.health.value;
   row.sla_breaches = signals.sla_breach_count;

@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "common/api/validation.h"
+#include "common/base/status_macros.h"
 #include "services/scoring/rules/checks.h"
 #include "services/scoring/rules/evidence_text.h"
 
@@ -67,10 +68,7 @@ absl::Status CheckResult(absl::string_view prefix, const AccountRunResult& resul
     return common::InvalidField(field("tier"), absl::StrCat("must be a known Tier (got ",
                                                             static_cast<int>(result.tier), ")"));
   }
-  if (absl::Status s = common::CheckRange(field("churn_risk"), result.churn_risk, 0, 100);
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(common::CheckRange(field("churn_risk"), result.churn_risk, 0, 100));
   if (result.sla_breach_count < 0) {
     return common::InvalidField(field("sla_breach_count"),
                                 absl::StrCat("must be >= 0 (got ", result.sla_breach_count, ")"));
@@ -139,7 +137,7 @@ AlertDetector::AlertDetector(const AlertPolicy& policy) : policy_(policy) {
 }
 
 absl::StatusOr<AlertDetector> AlertDetector::Create(const AlertPolicy& policy) {
-  if (absl::Status s = ValidateAlertPolicy(policy); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(ValidateAlertPolicy(policy));
   return AlertDetector(policy);
 }
 
@@ -305,9 +303,7 @@ absl::StatusOr<std::vector<std::pair<int64_t, size_t>>> SortedIds(
   std::vector<std::pair<int64_t, size_t>> ids;
   ids.reserve(results.size());
   for (size_t i = 0; i < results.size(); ++i) {
-    if (absl::Status s = CheckResult(absl::StrCat(run, "[", i, "]"), results[i]); !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(CheckResult(absl::StrCat(run, "[", i, "]"), results[i]));
     ids.emplace_back(results[i].account_id, i);
   }
   std::sort(ids.begin(), ids.end());
@@ -327,9 +323,9 @@ absl::StatusOr<std::vector<std::pair<int64_t, size_t>>> SortedIds(
 absl::Status AlertDetector::DetectAccount(const AccountRunResult* previous,
                                           const AccountRunResult& current,
                                           std::vector<Alert>* out) const {
-  if (absl::Status s = CheckResult("current", current); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(CheckResult("current", current));
   if (previous != nullptr) {
-    if (absl::Status s = CheckResult("previous", *previous); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(CheckResult("previous", *previous));
     if (previous->account_id != current.account_id) {
       return common::InvalidField(
           "previous.account_id", absl::StrCat("must equal current.account_id (", current.account_id,

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "common/api/validation.h"
+#include "common/base/status_macros.h"
 #include "services/scoring/rules/checks.h"
 
 namespace kam::scoring::rules {
@@ -49,7 +50,7 @@ absl::Status ValidateClvInput(const ClvInput& input) {
 }
 
 absl::StatusOr<int64_t> ComputeClv(const ClvInput& input) {
-  if (absl::Status s = ValidateClvInput(input); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(ValidateClvInput(input));
   // Everything in basis points so the whole formula is one exact fraction:
   //   m (1 + d) / (d + c) - A  =  (m (10000 + d_bp) - A (d_bp + c_bp)) / (d_bp + c_bp)
   const absl::int128 margin =

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/api/validation.h"
+#include "common/base/status_macros.h"
 
 namespace kam::scoring::rules {
 namespace {
@@ -36,10 +37,7 @@ absl::StatusOr<TierRule> ToTierRule(const std::string& field, const v1::TierRule
           {"b_cumulative_bp", shares.b_cumulative_bp()},
           {"c_cumulative_bp", shares.c_cumulative_bp()}};
       for (const auto& [name, value] : fields) {
-        if (absl::Status s = common::CheckRange(absl::StrCat(base, name), value, 0, 10000);
-            !s.ok()) {
-          return s;
-        }
+        KAM_RETURN_IF_ERROR(common::CheckRange(absl::StrCat(base, name), value, 0, 10000));
       }
       // Cumulative shares: each tier's share includes the better tiers'.
       for (int i = 1; i < 3; ++i) {
@@ -163,7 +161,7 @@ absl::Status ApplyTierDays(const std::string& field,
     const int index = TierIndex(letter);
     const std::string entry = absl::StrCat(field, "[\"", letter.substr(0, 16), "\"]");
     if (index == 0) return common::InvalidField(entry, "must be keyed by a tier: A, B, C or D");
-    if (absl::Status s = common::CheckRange(entry, value, low, high); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(common::CheckRange(entry, value, low, high));
     (*out)[index] = value;
   }
   return absl::OkStatus();
@@ -181,10 +179,7 @@ absl::Status CheckCriteria(const v1::ScoringPolicy& policy) {
     if (!seen.insert(c.criterion()).second) {
       return common::InvalidField(absl::StrCat(field, ".criterion"), "appears twice");
     }
-    if (absl::Status s = common::CheckRange(absl::StrCat(field, ".weight"), c.weight(), 0, 100);
-        !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(common::CheckRange(absl::StrCat(field, ".weight"), c.weight(), 0, 100));
     const bool qualitative =
         c.criterion() == v1::CRITERION_INFLUENCE || c.criterion() == v1::CRITERION_REPUTATION;
     if (!qualitative && c.full_marks_at() <= 0) {
@@ -202,24 +197,18 @@ absl::Status CheckCriteria(const v1::ScoringPolicy& policy) {
 }  // namespace
 
 absl::StatusOr<RatingSettings> ToRatingSettings(const v1::ScoringPolicy& policy) {
-  if (absl::Status s = common::CheckRequiredText("policy.display_name", policy.display_name(), 200);
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(common::CheckRequiredText("policy.display_name", policy.display_name(), 200));
   RatingSettings settings;
   settings.period_days = policy.period_days() == 0 ? kDefaultPeriodDays : policy.period_days();
-  if (absl::Status s =
-          common::CheckRange("policy.period_days", settings.period_days, 1, kMaxPeriodDays);
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(
+      common::CheckRange("policy.period_days", settings.period_days, 1, kMaxPeriodDays));
   if (!v1::ValueMeasure_IsValid(policy.value_measure())) {
     return common::InvalidField("policy.value_measure", "must be a known ValueMeasure");
   }
   if (policy.value_measure() != v1::VALUE_MEASURE_UNSPECIFIED) {
     settings.value_measure = policy.value_measure();
   }
-  if (absl::Status s = CheckCriteria(policy); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(CheckCriteria(policy));
   settings.criteria.assign(policy.criteria().begin(), policy.criteria().end());
   if (!v1::RankBy_IsValid(policy.rank_by())) {
     return common::InvalidField("policy.rank_by", "must be a known RankBy");
@@ -236,20 +225,20 @@ absl::StatusOr<RatingSettings> ToRatingSettings(const v1::ScoringPolicy& policy)
   }
   settings.segment_by = tiering.segment_by();
   if (tiering.has_default_rule()) {
-    absl::StatusOr<TierRule> rule =
-        ToTierRule("policy.tiering.default_rule", tiering.default_rule());
-    if (!rule.ok()) return rule.status();
-    settings.tiering.default_rule = *rule;
+    KAM_ASSIGN_OR_RETURN(TierRule rule,
+                         ToTierRule("policy.tiering.default_rule", tiering.default_rule()));
+    settings.tiering.default_rule = rule;
   }
   settings.tiering.by_segment = tiering.segment_by() != v1::SEGMENT_BY_UNSPECIFIED;
   if (!settings.tiering.by_segment && !tiering.segment_rules().empty()) {
     return common::InvalidField("policy.tiering.segment_rules", "needs segment_by to be set");
   }
   for (const auto& [segment, rule] : tiering.segment_rules()) {
-    absl::StatusOr<TierRule> converted = ToTierRule(
-        absl::StrCat("policy.tiering.segment_rules[\"", segment.substr(0, 64), "\"]"), rule);
-    if (!converted.ok()) return converted.status();
-    settings.tiering.segment_rules.emplace(segment, *converted);
+    KAM_ASSIGN_OR_RETURN(
+        TierRule converted,
+        ToTierRule(absl::StrCat("policy.tiering.segment_rules[\"", segment.substr(0, 64), "\"]"),
+                   rule));
+    settings.tiering.segment_rules.emplace(segment, converted);
   }
   // Every rule was checked above under its API name; this cannot fail.
   if (absl::Status s = ValidatePolicy(settings.tiering); !s.ok()) {
@@ -285,55 +274,35 @@ absl::StatusOr<RatingSettings> ToRatingSettings(const v1::ScoringPolicy& policy)
   const v1::ClvSettings& clv = policy.clv();
   const int32_t default_churn =
       clv.default_churn_rate_bp() == 0 ? kDefaultChurnRateBp : clv.default_churn_rate_bp();
-  if (absl::Status s =
-          common::CheckRange("policy.clv.default_churn_rate_bp", default_churn, 1, 10000);
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(
+      common::CheckRange("policy.clv.default_churn_rate_bp", default_churn, 1, 10000));
   settings.churn_rate_bp.fill(default_churn);
-  if (absl::Status s =
-          ApplyTierDays("policy.clv.churn_rate_bp_by_tier", clv.churn_rate_bp_by_tier(), 1, 10000,
-                        &settings.churn_rate_bp);
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(ApplyTierDays("policy.clv.churn_rate_bp_by_tier", clv.churn_rate_bp_by_tier(),
+                                    1, 10000, &settings.churn_rate_bp));
   if (clv.acquisition_cost_minor() < 0) {
     return common::InvalidField("policy.clv.acquisition_cost_minor", "must not be negative");
   }
   if (clv.yearly_retention_cost_minor() < 0) {
     return common::InvalidField("policy.clv.yearly_retention_cost_minor", "must not be negative");
   }
-  if (absl::Status s =
-          common::CheckRange("policy.clv.discount_rate_bp", clv.discount_rate_bp(), 0, 10000);
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(
+      common::CheckRange("policy.clv.discount_rate_bp", clv.discount_rate_bp(), 0, 10000));
   settings.acquisition_cost_minor = clv.acquisition_cost_minor();
   settings.yearly_retention_cost_minor = clv.yearly_retention_cost_minor();
   settings.discount_rate_bp = clv.discount_rate_bp();
 
   // Risk and health.
   const v1::RiskSettings& risk = policy.risk();
-  if (absl::Status s = ApplyRules(risk.risk_rules(), /*health=*/false, &settings.risk); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = ApplyRules(risk.health_rules(), /*health=*/true, &settings.risk); !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(ApplyRules(risk.risk_rules(), /*health=*/false, &settings.risk));
+  KAM_RETURN_IF_ERROR(ApplyRules(risk.health_rules(), /*health=*/true, &settings.risk));
   settings.manager_cadence_days = {0, 30, 60, 90, 0};
   settings.executive_cadence_days = {0, 180, 365, 0, 0};
-  if (absl::Status s = ApplyTierDays("policy.risk.manager_cadence_days_by_tier",
-                                     risk.manager_cadence_days_by_tier(), 0, kMaxPeriodDays,
-                                     &settings.manager_cadence_days);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = ApplyTierDays("policy.risk.executive_cadence_days_by_tier",
-                                     risk.executive_cadence_days_by_tier(), 0, kMaxPeriodDays,
-                                     &settings.executive_cadence_days);
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(ApplyTierDays("policy.risk.manager_cadence_days_by_tier",
+                                    risk.manager_cadence_days_by_tier(), 0, kMaxPeriodDays,
+                                    &settings.manager_cadence_days));
+  KAM_RETURN_IF_ERROR(ApplyTierDays("policy.risk.executive_cadence_days_by_tier",
+                                    risk.executive_cadence_days_by_tier(), 0, kMaxPeriodDays,
+                                    &settings.executive_cadence_days));
   return settings;
 }
 

@@ -17,6 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "common/api/validation.h"
+#include "common/base/status_macros.h"
 #include "common/base/utf8.h"
 #include "services/scoring/rules/evidence_text.h"
 #include "services/scoring/rules/tiering.h"
@@ -99,9 +100,7 @@ absl::StatusOr<std::vector<std::pair<int64_t, size_t>>> SortedRun(
   std::vector<std::pair<int64_t, size_t>> sorted;
   sorted.reserve(run.size());
   for (size_t i = 0; i < run.size(); ++i) {
-    if (absl::Status s = CheckTier(absl::StrCat(name, "[", i, "].tier"), run[i].tier); !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(CheckTier(absl::StrCat(name, "[", i, "].tier"), run[i].tier));
     sorted.emplace_back(run[i].account_id, i);
   }
   std::sort(sorted.begin(), sorted.end());
@@ -308,9 +307,7 @@ absl::StatusOr<PyramidSummary> SummarizePyramid(absl::Span<const AccountValue> a
           absl::StrCat("must equal accounts[", i, "].account_id (got ", a.account_id, ", want ",
                        accounts[i].account_id, ")"));
     }
-    if (absl::Status s = CheckTier(absl::StrCat("assignments[", i, "].tier"), a.tier); !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(CheckTier(absl::StrCat("assignments[", i, "].tier"), a.tier));
     const int t = static_cast<int>(a.tier) - 1;
     ++counts[t];
     totals[t] += accounts[i].value;
@@ -450,8 +447,7 @@ absl::StatusOr<std::vector<int64_t>> ParetoTopCounts(int64_t account_count,
 absl::StatusOr<ParetoCurve> ParetoCurveFromTopSums(int64_t account_count, int64_t total_value,
                                                    absl::Span<const int32_t> top_shares_bp,
                                                    absl::Span<const int64_t> top_sums) {
-  absl::StatusOr<std::vector<int64_t>> counts = ParetoTopCounts(account_count, top_shares_bp);
-  if (!counts.ok()) return counts.status();
+  KAM_ASSIGN_OR_RETURN(std::vector<int64_t> counts, ParetoTopCounts(account_count, top_shares_bp));
   if (top_sums.size() != top_shares_bp.size()) {
     return common::InvalidField(
         "top_sums", absl::StrCat("must have one entry per share (got ", top_sums.size(), " for ",
@@ -465,7 +461,7 @@ absl::StatusOr<ParetoCurve> ParetoCurveFromTopSums(int64_t account_count, int64_
   for (size_t i = 0; i < top_shares_bp.size(); ++i) {
     ParetoPoint& point = curve.points[i];
     point.top_share_bp = top_shares_bp[i];
-    point.account_count = (*counts)[i];
+    point.account_count = (counts)[i];
     if (curve.defined) {
       point.value_share_bp =
           SaturateToInt64(RoundHalfUpDiv(Int128(top_sums[i]) * kWholeBp, total_value));
@@ -484,9 +480,8 @@ std::string DescribeParetoPoint(const ParetoPoint& point, bool defined) {
 absl::StatusOr<std::string> TopShareSentence(absl::Span<const int64_t> values,
                                              int32_t top_share_bp) {
   const int32_t shares[] = {top_share_bp};
-  absl::StatusOr<ParetoCurve> curve = ComputeParetoCurve(values, shares);
-  if (!curve.ok()) return curve.status();
-  return DescribeParetoPoint(curve->points[0], curve->defined);
+  KAM_ASSIGN_OR_RETURN(ParetoCurve curve, ComputeParetoCurve(values, shares));
+  return DescribeParetoPoint(curve.points[0], curve.defined);
 }
 
 std::string ParetoChartSvg(const ParetoCurve& curve, const ParetoChartOptions& options) {
@@ -592,9 +587,7 @@ absl::StatusOr<KeyListChanges> KeyAccountListChanges(const TierMovement& movemen
                                                      absl::Span<const Tier> key_tiers) {
   std::array<bool, kTierCount + 1> is_key{};  // by MatrixIndex; [0] (unrated) stays false
   for (size_t i = 0; i < key_tiers.size(); ++i) {
-    if (absl::Status s = CheckTier(absl::StrCat("key_tiers[", i, "]"), key_tiers[i]); !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(CheckTier(absl::StrCat("key_tiers[", i, "]"), key_tiers[i]));
     is_key[MatrixIndex(key_tiers[i])] = true;
   }
   KeyListChanges changes;
@@ -603,10 +596,7 @@ absl::StatusOr<KeyListChanges> KeyAccountListChanges(const TierMovement& movemen
     // CompareRuns never builds a bad tier; a hand-built movement might.
     for (const auto& [side, tier] : {std::pair{"from", move.from}, std::pair{"to", move.to}}) {
       if (!tier.has_value()) continue;
-      if (absl::Status s = CheckTier(absl::StrCat("movement.moves[", k, "].", side), *tier);
-          !s.ok()) {
-        return s;
-      }
+      KAM_RETURN_IF_ERROR(CheckTier(absl::StrCat("movement.moves[", k, "].", side), *tier));
     }
     const bool was_key = is_key[MatrixIndex(move.from)];
     const bool is_key_now = is_key[MatrixIndex(move.to)];

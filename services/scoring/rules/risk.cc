@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/api/validation.h"
+#include "common/base/status_macros.h"
 #include "services/scoring/rules/checks.h"
 #include "services/scoring/rules/evidence_text.h"
 
@@ -398,19 +399,11 @@ struct RampCheck {
 
 absl::Status CheckRampRule(const RampCheck& check) {
   const RampRule& rule = *check.rule;
-  if (absl::Status s = CheckWeight(absl::StrCat(check.field, ".weight"), rule.weight); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = common::CheckRange(absl::StrCat(check.field, ".ramp.start"), rule.ramp.start,
-                                          check.low, check.high);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = common::CheckRange(absl::StrCat(check.field, ".ramp.full"), rule.ramp.full,
-                                          check.low, check.high);
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(CheckWeight(absl::StrCat(check.field, ".weight"), rule.weight));
+  KAM_RETURN_IF_ERROR(common::CheckRange(absl::StrCat(check.field, ".ramp.start"), rule.ramp.start,
+                                         check.low, check.high));
+  KAM_RETURN_IF_ERROR(common::CheckRange(absl::StrCat(check.field, ".ramp.full"), rule.ramp.full,
+                                         check.low, check.high));
   const bool rising = check.direction == Direction::kRising;
   if (rising ? rule.ramp.full <= rule.ramp.start : rule.ramp.full >= rule.ramp.start) {
     return common::InvalidField(
@@ -422,10 +415,7 @@ absl::Status CheckRampRule(const RampCheck& check) {
 }
 
 absl::Status CheckCsat(absl::string_view field, const CsatFigure& csat) {
-  if (absl::Status s = CheckNonNegative(absl::StrCat(field, ".survey_count"), csat.survey_count);
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(CheckNonNegative(absl::StrCat(field, ".survey_count"), csat.survey_count));
   if (csat.survey_count == 0) return absl::OkStatus();
   return common::CheckRange(absl::StrCat(field, ".average_hundredths"), csat.average_hundredths,
                             100, 500);
@@ -496,7 +486,7 @@ absl::Status ValidatePolicy(const RiskHealthPolicy& policy) {
       {"health.multi_level_contacts", &h.multi_level_contacts, 0, 1000, Direction::kRising},
   };
   for (const RampCheck& check : ramps) {
-    if (absl::Status s = CheckRampRule(check); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(CheckRampRule(check));
   }
   const std::pair<absl::string_view, const FlagRule*> flags[] = {
       {"risk.interrupted.weight", &r.interrupted},
@@ -505,7 +495,7 @@ absl::Status ValidatePolicy(const RiskHealthPolicy& policy) {
       {"health.strategic_stage.weight", &h.strategic_stage},
   };
   for (const auto& [field, rule] : flags) {
-    if (absl::Status s = CheckWeight(field, rule->weight); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(CheckWeight(field, rule->weight));
   }
   return CheckWeight("health.base", h.base);
 }
@@ -526,24 +516,16 @@ absl::Status ValidateSignals(const AccountSignals& s) {
       {"signals.live_contact_count", s.live_contact_count},
   };
   for (const auto& [field, value] : non_negative) {
-    if (absl::Status st = CheckNonNegative(field, value); !st.ok()) return st;
+    KAM_RETURN_IF_ERROR(CheckNonNegative(field, value));
   }
-  if (absl::Status st = CheckAtMost("signals.overdue_minor", s.overdue_minor,
-                                    "signals.receivables_minor", s.receivables_minor);
-      !st.ok()) {
-    return st;
-  }
-  if (absl::Status st = CheckAtMost("signals.overdue_90_minor", s.overdue_90_minor,
-                                    "signals.overdue_minor", s.overdue_minor);
-      !st.ok()) {
-    return st;
-  }
-  if (absl::Status st = CheckCsat("signals.csat", s.csat); !st.ok()) return st;
-  if (absl::Status st = CheckCsat("signals.previous_csat", s.previous_csat); !st.ok()) return st;
+  KAM_RETURN_IF_ERROR(CheckAtMost("signals.overdue_minor", s.overdue_minor,
+                                  "signals.receivables_minor", s.receivables_minor));
+  KAM_RETURN_IF_ERROR(CheckAtMost("signals.overdue_90_minor", s.overdue_90_minor,
+                                  "signals.overdue_minor", s.overdue_minor));
+  KAM_RETURN_IF_ERROR(CheckCsat("signals.csat", s.csat));
+  KAM_RETURN_IF_ERROR(CheckCsat("signals.previous_csat", s.previous_csat));
   if (s.nps.has_value()) {
-    if (absl::Status st = common::CheckRange("signals.nps", *s.nps, -100, 100); !st.ok()) {
-      return st;
-    }
+    KAM_RETURN_IF_ERROR(common::CheckRange("signals.nps", *s.nps, -100, 100));
   }
   if (!v1::RelationshipStage_IsValid(s.stage)) {
     return common::InvalidField(
@@ -559,12 +541,12 @@ absl::Status ValidateSignals(const AccountSignals& s) {
 }
 
 absl::StatusOr<RiskScorer> RiskScorer::Create(const RiskHealthPolicy& policy) {
-  if (absl::Status s = ValidatePolicy(policy); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(ValidatePolicy(policy));
   return RiskScorer(policy);
 }
 
 absl::Status RiskScorer::Evaluate(const AccountSignals& signals, AccountRiskHealth* out) const {
-  if (absl::Status s = ValidateSignals(signals); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(ValidateSignals(signals));
   const RiskRules& risk = policy_.risk;
   const HealthRules& health = policy_.health;
   out->risk.factors.clear();
@@ -595,7 +577,7 @@ absl::Status RiskScorer::Evaluate(const AccountSignals& signals, AccountRiskHeal
 
 absl::StatusOr<AccountRiskHealth> RiskScorer::Evaluate(const AccountSignals& signals) const {
   AccountRiskHealth result;
-  if (absl::Status s = Evaluate(signals, &result); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Evaluate(signals, &result));
   return result;
 }
 

@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "common/api/validation.h"
+#include "common/base/status_macros.h"
 
 namespace kam::scoring::rules {
 namespace {
@@ -44,20 +45,11 @@ absl::Status CheckNotBelow(const std::string& rule_field, absl::string_view late
 }
 
 absl::Status CheckPyramid(const std::string& field, const PyramidRule& rule) {
-  if (absl::Status s = CheckShareBp(field, "a_cumulative_bp", rule.a_cumulative_bp); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckShareBp(field, "b_cumulative_bp", rule.b_cumulative_bp); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckShareBp(field, "c_cumulative_bp", rule.c_cumulative_bp); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckNotBelow(field, "b_cumulative_bp", rule.b_cumulative_bp,
-                                     "a_cumulative_bp", rule.a_cumulative_bp);
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(CheckShareBp(field, "a_cumulative_bp", rule.a_cumulative_bp));
+  KAM_RETURN_IF_ERROR(CheckShareBp(field, "b_cumulative_bp", rule.b_cumulative_bp));
+  KAM_RETURN_IF_ERROR(CheckShareBp(field, "c_cumulative_bp", rule.c_cumulative_bp));
+  KAM_RETURN_IF_ERROR(CheckNotBelow(field, "b_cumulative_bp", rule.b_cumulative_bp,
+                                    "a_cumulative_bp", rule.a_cumulative_bp));
   return CheckNotBelow(field, "c_cumulative_bp", rule.c_cumulative_bp, "b_cumulative_bp",
                        rule.b_cumulative_bp);
 }
@@ -74,11 +66,8 @@ absl::Status CheckNotAbove(const std::string& rule_field, absl::string_view lowe
 }
 
 absl::Status CheckThresholds(const std::string& field, const ThresholdRule& rule) {
-  if (absl::Status s =
-          CheckNotAbove(field, "b_min_value", rule.b_min_value, "a_min_value", rule.a_min_value);
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(
+      CheckNotAbove(field, "b_min_value", rule.b_min_value, "a_min_value", rule.a_min_value));
   return CheckNotAbove(field, "c_min_value", rule.c_min_value, "b_min_value", rule.b_min_value);
 }
 
@@ -251,13 +240,13 @@ bool IsValidTier(Tier tier) {
 }
 
 absl::Status ValidatePolicy(const TieringPolicy& policy) {
-  if (absl::Status s = CheckRule("policy.default_rule", policy.default_rule); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(CheckRule("policy.default_rule", policy.default_rule));
   if (!policy.by_segment && !policy.segment_rules.empty()) {
     return common::InvalidField("policy.segment_rules",
                                 "must be empty unless policy.by_segment is true");
   }
   for (const auto& [segment, rule] : policy.segment_rules) {
-    if (absl::Status s = CheckRule(RuleField(segment), rule); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(CheckRule(RuleField(segment), rule));
   }
   return absl::OkStatus();
 }
@@ -269,11 +258,11 @@ PyramidTargets PyramidTargetCounts(int64_t n, const PyramidRule& rule) {
 
 absl::StatusOr<std::vector<TierAssignment>> AssignTiers(absl::Span<const AccountValue> accounts,
                                                         const TieringPolicy& policy) {
-  if (absl::Status s = ValidatePolicy(policy); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(ValidatePolicy(policy));
   if (accounts.size() > UINT32_MAX) {
     return common::InvalidField("accounts", "must hold at most 4294967295 entries");
   }
-  if (absl::Status s = CheckUniqueIds(accounts); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(CheckUniqueIds(accounts));
 
   const Segments segments = NumberSegments(accounts, policy);
   std::vector<Entry> ranked(accounts.size());
