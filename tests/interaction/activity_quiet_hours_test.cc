@@ -2,6 +2,7 @@
 // with the rule and the exact next allowed time in the contact's own zone,
 // do-not-call contacts, re-checks on update, CheckCallTime, and policy
 // updates taking effect on the next call.
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,8 @@ struct QuietCase {
   std::string next;              // the same in UTC
 };
 
+void PrintTo(const QuietCase& c, std::ostream* os) { *os << c.name; }
+
 class QuietHoursRefusal : public ::testing::TestWithParam<QuietCase> {};
 
 // The call is refused with the local time, the contact, the zone, the rule
@@ -81,12 +84,13 @@ INSTANTIATE_TEST_SUITE_P(
     QuietHours, QuietHoursRefusal,
     ::testing::Values(
         // Monday 7 July 2031, 12:30 CEST.
-        QuietCase{"BerlinInTheSummerMiddayRest", &People::berlin, "2031-07-07T10:30:00Z",
-                  "2031-07-07T12:30:00+02:00", "Europe/Berlin", "midday rest in summer until 14:30",
-                  "2031-07-07T14:30:00+02:00", "2031-07-07T12:30:00Z"},
+        QuietCase{"ABerlinCallInTheSummerMiddayRestIsRefusedWithTheNextAllowedTime",
+                  &People::berlin, "2031-07-07T10:30:00Z", "2031-07-07T12:30:00+02:00",
+                  "Europe/Berlin", "midday rest in summer until 14:30", "2031-07-07T14:30:00+02:00",
+                  "2031-07-07T12:30:00Z"},
         // Wednesday 8 January 2031, 07:30 in Shanghai = 7 January 23:30 UTC:
         // moves to 08:00 local, the next UTC day.
-        QuietCase{"ShanghaiWinterMorningMovesToTheNextUtcDay", &People::shanghai,
+        QuietCase{"AShanghaiWinterMorningCallMovesToEightLocalTheNextUtcDay", &People::shanghai,
                   "2031-01-07T23:30:00Z", "2031-01-08T07:30:00+08:00", "Asia/Shanghai",
                   "before 08:00 in winter", "2031-01-08T08:00:00+08:00", "2031-01-08T00:00:00Z"},
         // Sunday 9 March 2031, 01:30 EST; the clocks go to EDT at 02:00, and

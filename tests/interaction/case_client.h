@@ -116,12 +116,7 @@ inline iv1::Case NewCase(const std::string& account, iv1::CaseType type,
 }
 
 inline iv1::Case GetCase(const std::string& name) {
-  iv1::GetCaseRequest request;
-  request.set_name(name);
-  iv1::Case c;
-  grpc::Status status = Cases().GetCase(Context().get(), request, &c);
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  return c;
+  return OkValue(Call(Cases(), &CaseStub::GetCase, ByName<iv1::GetCaseRequest>(name)));
 }
 
 // Every event of a case, oldest first, read `page_size` at a time.
