@@ -1,48 +1,41 @@
-// Shared set-up for the account service's integration tests: one suite
-// (MariaDB + kam-account as processes) per test binary, and helpers to call
-// it the way any client would.
+// Shared set-up for the account service's integration tests, and for the
+// interaction and scoring tests, which make their accounts through it: the
+// harness's suite and API helpers (tests/harness), the account stub, one-line
+// calls of the account API and accounts made through it.
 #ifndef KAM_TESTS_ACCOUNT_ACCOUNT_CLIENT_H_
 #define KAM_TESTS_ACCOUNT_ACCOUNT_CLIENT_H_
 
 #include <memory>
 #include <string>
 
-#include "absl/strings/str_cat.h"
-#include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
-#include "gtest/gtest.h"
 #include "kam/account/v1/account.grpc.pb.h"
-#include "tests/harness/suite.h"
+#include "tests/harness/api_test_util.h"
+#include "tests/harness/suite_environment.h"
 
 namespace kam::testing {
 
 namespace v1 = ::kam::account::v1;
+using AccountApi = v1::AccountService::Stub;
 
-// The suite shared by every test of a binary; started by SuiteEnvironment.
-LocalSuite& Suite();
+// A new stub for the suite's account service.
+std::unique_ptr<AccountApi> AccountStub();
 
-class SuiteEnvironment : public ::testing::Environment {
- public:
-  explicit SuiteEnvironment(LocalSuite::Options options = {}) : options_(std::move(options)) {}
-  void SetUp() override;
-  void TearDown() override;
+// One stub shared by every test of the binary.
+AccountApi& Accounts();
 
- private:
-  LocalSuite::Options options_;
-};
+// One AccountService call on Accounts() with a fresh context, e.g.
+// Call(&AccountApi::GetAccount, request).
+template <typename Request, typename Response>
+Reply<Response> Call(grpc::Status (AccountApi::*method)(grpc::ClientContext*, const Request&,
+                                                        Response*),
+                     const Request& request, const std::string& actor = "test") {
+  return Call(Accounts(), method, request, actor);
+}
 
-std::unique_ptr<v1::AccountService::Stub> AccountStub();
-
-// A client context with a deadline and the caller's name.
-std::unique_ptr<grpc::ClientContext> Context(const std::string& actor = "test",
-                                             absl::Duration deadline = absl::Seconds(20));
-
-// A short unique string for names and request ids within one test run.
-std::string Unique(const std::string& prefix);
-
-// Creates an account with `display_name` (and the given fields); fails the
-// test when the call fails.
-v1::Account CreateAccount(v1::AccountService::Stub& stub, const std::string& display_name,
+// Creates an account with `display_name` (under `parent` when given); fails
+// the test when the call fails.
+v1::Account CreateAccount(AccountApi& stub, const std::string& display_name,
                           const std::string& parent = "");
 
 }  // namespace kam::testing

@@ -5,85 +5,16 @@
 #include <cctype>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
-#include "google/protobuf/util/message_differencer.h"
 #include "tests/account/account_client.h"
 
 namespace kam::testing {
 namespace {
 
-using google::protobuf::util::MessageDifferencer;
-using Stub = v1::AccountService::Stub;
-
 // --- helpers ----------------------------------------------------------------
-
-Stub& Api() {
-  static Stub* stub = AccountStub().release();
-  return *stub;
-}
-
-template <typename Response>
-struct Reply {
-  grpc::Status status;
-  Response value;
-};
-
-// One unary call on the shared stub with a fresh context.
-template <typename Request, typename Response>
-Reply<Response> Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                     const Request& request, const std::string& actor = "test") {
-  Reply<Response> reply;
-  reply.status = (Api().*method)(Context(actor).get(), request, &reply.value);
-  return reply;
-}
-
-std::string CodeName(grpc::StatusCode code) {
-  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
-}
-
-// No error message may leak SQL.
-::testing::AssertionResult NoSqlText(const grpc::Status& status) {
-  for (const char* word : {"SQL", "INSERT", "SELECT", "syntax"}) {
-    if (absl::StrContains(status.error_message(), word)) {
-      return ::testing::AssertionFailure() << "message leaks SQL (" << word
-                                           << "): " << status.error_message();
-    }
-  }
-  return ::testing::AssertionSuccess();
-}
-
-::testing::AssertionResult HasCode(const grpc::Status& status, grpc::StatusCode code) {
-  if (status.error_code() != code) {
-    return ::testing::AssertionFailure() << "expected " << CodeName(code) << ", got "
-                                         << CodeName(status.error_code()) << ": "
-                                         << status.error_message();
-  }
-  return NoSqlText(status);
-}
-
-// INVALID_ARGUMENT whose message starts with the field path.
-::testing::AssertionResult IsInvalidField(const grpc::Status& status, const std::string& field) {
-  ::testing::AssertionResult code = HasCode(status, grpc::StatusCode::INVALID_ARGUMENT);
-  if (!code) return code;
-  if (!absl::StartsWith(status.error_message(), field)) {
-    return ::testing::AssertionFailure() << "message does not start with \"" << field
-                                         << "\": " << status.error_message();
-  }
-  return ::testing::AssertionSuccess();
-}
-
-#define ASSERT_OK(status) ASSERT_TRUE(HasCode((status), grpc::StatusCode::OK))
-#define EXPECT_OK(status) EXPECT_TRUE(HasCode((status), grpc::StatusCode::OK))
-
-bool Same(const google::protobuf::Message& a, const google::protobuf::Message& b) {
-  return MessageDifferencer::Equals(a, b);
-}
 
 // A label value unique to this run, for finding a test's own rows.
 std::string Tag(const std::string& prefix) { return Unique(prefix); }
@@ -99,79 +30,36 @@ Reply<v1::Account> Create(const v1::Account& account, const std::string& request
   v1::CreateAccountRequest request;
   *request.mutable_account() = account;
   request.set_request_id(request_id);
-  return Call(&Stub::CreateAccount, request, actor);
+  return Call(&AccountApi::CreateAccount, request, actor);
 }
 
-v1::Account MustCreate(const v1::Account& account) {
-  Reply<v1::Account> reply = Create(account);
-  EXPECT_OK(reply.status);
-  return reply.value;
-}
+v1::Account MustCreate(const v1::Account& account) { return OkValue(Create(account)); }
 
 Reply<v1::Account> Get(const std::string& name) {
-  v1::GetAccountRequest request;
-  request.set_name(name);
-  return Call(&Stub::GetAccount, request);
+  return Call(&AccountApi::GetAccount, ByName<v1::GetAccountRequest>(name));
 }
 
-v1::Account MustGet(const std::string& name) {
-  Reply<v1::Account> reply = Get(name);
-  EXPECT_OK(reply.status);
-  return reply.value;
-}
+v1::Account MustGet(const std::string& name) { return OkValue(Get(name)); }
 
 Reply<v1::Account> Update(const v1::Account& patch, const std::vector<std::string>& paths) {
-  v1::UpdateAccountRequest request;
-  *request.mutable_account() = patch;
-  for (const std::string& path : paths) request.mutable_update_mask()->add_paths(path);
-  return Call(&Stub::UpdateAccount, request);
+  return Call(&AccountApi::UpdateAccount, UpdateRequest<v1::UpdateAccountRequest>(patch, paths));
 }
 
 Reply<v1::Account> Delete(const std::string& name, const std::string& etag = "") {
-  v1::DeleteAccountRequest request;
-  request.set_name(name);
-  request.set_etag(etag);
-  return Call(&Stub::DeleteAccount, request);
+  return Call(&AccountApi::DeleteAccount, ByNameAndEtag<v1::DeleteAccountRequest>(name, etag));
 }
 
 Reply<v1::Account> Undelete(const std::string& name, const std::string& etag = "") {
-  v1::UndeleteAccountRequest request;
-  request.set_name(name);
-  request.set_etag(etag);
-  return Call(&Stub::UndeleteAccount, request);
+  return Call(&AccountApi::UndeleteAccount, ByNameAndEtag<v1::UndeleteAccountRequest>(name, etag));
 }
 
 // Every account matching `filter`, all pages.
 std::vector<v1::Account> ListAll(const std::string& filter, bool show_deleted = false) {
-  std::vector<v1::Account> all;
   v1::ListAccountsRequest request;
   request.set_filter(filter);
   request.set_show_deleted(show_deleted);
   request.set_page_size(200);
-  for (int page = 0; page < 100; ++page) {
-    Reply<v1::ListAccountsResponse> reply = Call(&Stub::ListAccounts, request);
-    EXPECT_OK(reply.status);
-    if (!reply.status.ok()) break;
-    for (const v1::Account& account : reply.value.accounts()) all.push_back(account);
-    if (reply.value.next_page_token().empty()) break;
-    request.set_page_token(reply.value.next_page_token());
-  }
-  return all;
-}
-
-// Runs `fn(i)` on `n` threads released together; returns when all are done.
-template <typename Fn>
-void RunTogether(int n, Fn fn) {
-  absl::Notification start;
-  std::vector<std::thread> threads;
-  for (int i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      start.WaitForNotification();
-      fn(i);
-    });
-  }
-  start.Notify();
-  for (std::thread& t : threads) t.join();
+  return AllPages<v1::Account>(Accounts(), &AccountApi::ListAccounts, request);
 }
 
 // --- create and get -----------------------------------------------------------
@@ -253,12 +141,12 @@ TEST(CreateAccount, AnEmptyCreditProfileReadsBackTheSameAsNone) {
   *request.mutable_account() = Named("EmptyCredit");
   request.mutable_account()->mutable_credit();  // present but empty
   request.set_request_id(Unique("req"));
-  Reply<v1::Account> created = Call(&Stub::CreateAccount, request);
+  Reply<v1::Account> created = Call(&AccountApi::CreateAccount, request);
   ASSERT_OK(created.status);
   const v1::Account read = MustGet(created.value.name());
   EXPECT_TRUE(Same(read, created.value)) << "created:\n" << created.value.DebugString()
                                          << "read:\n" << read.DebugString();
-  Reply<v1::Account> retry = Call(&Stub::CreateAccount, request);
+  Reply<v1::Account> retry = Call(&AccountApi::CreateAccount, request);
   ASSERT_OK(retry.status);
   EXPECT_TRUE(Same(retry.value, created.value));
 
@@ -319,7 +207,7 @@ TEST(CreateAccount, OwnerBecomesAnActiveAccountManagerMembership) {
 
   v1::ListTeamMembershipsRequest request;
   request.set_parent(created.value.name());
-  Reply<v1::ListTeamMembershipsResponse> team = Call(&Stub::ListTeamMemberships, request);
+  Reply<v1::ListTeamMembershipsResponse> team = Call(&AccountApi::ListTeamMemberships, request);
   ASSERT_OK(team.status);
   ASSERT_EQ(team.value.memberships_size(), 1);
   const v1::TeamMembership& m = team.value.memberships(0);
@@ -340,7 +228,7 @@ TEST(GetAccount, MissingAccountIsNotFound) {
 Reply<v1::BatchGetAccountsResponse> BatchGet(const std::vector<std::string>& names) {
   v1::BatchGetAccountsRequest request;
   for (const std::string& name : names) request.add_names(name);
-  return Call(&Stub::BatchGetAccounts, request);
+  return Call(&AccountApi::BatchGetAccounts, request);
 }
 
 TEST(BatchGetAccounts, ReturnsAccountsInTheOrderAsked) {
@@ -800,9 +688,9 @@ class IdempotentCreate : public ::testing::TestWithParam<Body> {
 };
 
 TEST_P(IdempotentCreate, RetryReturnsTheFirstResultAndWritesOneRow) {
-  Reply<v1::Account> first = Call(&Stub::CreateAccount, request_);
+  Reply<v1::Account> first = Call(&AccountApi::CreateAccount, request_);
   ASSERT_OK(first.status);
-  Reply<v1::Account> retry = Call(&Stub::CreateAccount, request_);
+  Reply<v1::Account> retry = Call(&AccountApi::CreateAccount, request_);
   ASSERT_OK(retry.status);
   EXPECT_TRUE(Same(retry.value, first.value)) << "first:\n" << first.value.DebugString()
                                               << "retry:\n" << retry.value.DebugString();
@@ -814,18 +702,18 @@ TEST_P(IdempotentCreate, RetryReturnsTheFirstResultAndWritesOneRow) {
     v1::ListTeamMembershipsRequest team;
     team.set_parent(first.value.name());
     team.set_include_ended(true);
-    Reply<v1::ListTeamMembershipsResponse> members = Call(&Stub::ListTeamMemberships, team);
+    Reply<v1::ListTeamMembershipsResponse> members = Call(&AccountApi::ListTeamMemberships, team);
     ASSERT_OK(members.status);
     EXPECT_EQ(members.value.memberships_size(), 1);
   }
 }
 
 TEST_P(IdempotentCreate, SameRequestIdWithADifferentBodyIsAlreadyExists) {
-  Reply<v1::Account> first = Call(&Stub::CreateAccount, request_);
+  Reply<v1::Account> first = Call(&AccountApi::CreateAccount, request_);
   ASSERT_OK(first.status);
   v1::CreateAccountRequest changed = request_;
   changed.mutable_account()->set_display_name("A different customer");
-  Reply<v1::Account> reused = Call(&Stub::CreateAccount, changed);
+  Reply<v1::Account> reused = Call(&AccountApi::CreateAccount, changed);
   EXPECT_TRUE(HasCode(reused.status, grpc::StatusCode::ALREADY_EXISTS));
   EXPECT_TRUE(absl::StrContains(reused.status.error_message(), "request_id"))
       << reused.status.error_message();
@@ -836,7 +724,7 @@ TEST_P(IdempotentCreate, SameRequestIdWithADifferentBodyIsAlreadyExists) {
 TEST_P(IdempotentCreate, SixteenConcurrentRetriesAllSucceedWithOneRow) {
   constexpr int kThreads = 16;
   std::vector<Reply<v1::Account>> replies(kThreads);
-  RunTogether(kThreads, [&](int i) { replies[i] = Call(&Stub::CreateAccount, request_); });
+  RunTogether(kThreads, [&](int i) { replies[i] = Call(&AccountApi::CreateAccount, request_); });
   std::set<std::string> names;
   for (int i = 0; i < kThreads; ++i) {
     EXPECT_OK(replies[i].status) << "thread " << i;
@@ -868,17 +756,14 @@ TEST(CreateAccount, FailedCreateDoesNotConsumeTheRequestId) {
   v1::CreateAccountRequest request;
   *request.mutable_account() = WithExternalId(ext);
   request.set_request_id(Unique("req"));
-  EXPECT_TRUE(HasCode(Call(&Stub::CreateAccount, request).status, grpc::StatusCode::ALREADY_EXISTS));
+  EXPECT_TRUE(
+      HasCode(Call(&AccountApi::CreateAccount, request).status, grpc::StatusCode::ALREADY_EXISTS));
   // After the conflict is resolved, the same request succeeds.
   request.mutable_account()->set_external_id(Unique("Free"));
-  EXPECT_TRUE(HasCode(Call(&Stub::CreateAccount, request).status, grpc::StatusCode::OK));
+  EXPECT_TRUE(HasCode(Call(&AccountApi::CreateAccount, request).status, grpc::StatusCode::OK));
 }
 
 }  // namespace
 }  // namespace kam::testing
 
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(new kam::testing::SuiteEnvironment());
-  return RUN_ALL_TESTS();
-}
+int main(int argc, char** argv) { return kam::testing::RunTestsOnSuite(argc, argv); }

@@ -122,8 +122,7 @@ TEST(Export, CountsHandoversAndBusinessChurnInsideTheWindowOnly) {
   churn.set_kind(v1::CHURN_EVENT_KIND_BUSINESS_CHURN);
   churn.set_reason(v1::CHURN_REASON_PRICE);
   churn.add_lost_product_lines("cables");
-  v1::MarkChurnedResponse churned;
-  ASSERT_TRUE(stub->MarkChurned(Context().get(), churn, &churned).ok());
+  ASSERT_TRUE(Call(*stub, &AccountApi::MarkChurned, churn).status.ok());
   for (int i = 0; i < 2; ++i) {
     v1::CreateContactRequest contact;
     contact.set_parent(account.name());
@@ -172,8 +171,4 @@ TEST(Export, BadRequestsAreInvalidArgument) {
 }  // namespace
 }  // namespace kam::testing
 
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(new kam::testing::SuiteEnvironment());
-  return RUN_ALL_TESTS();
-}
+int main(int argc, char** argv) { return kam::testing::RunTestsOnSuite(argc, argv); }

@@ -7,70 +7,15 @@
 #include <thread>
 #include <vector>
 
-#include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "tests/account/account_client.h"
 
 namespace kam::testing {
 namespace {
 
-using Stub = v1::AccountService::Stub;
-
 // --- helpers ----------------------------------------------------------------
-
-Stub& Api() {
-  static Stub* stub = AccountStub().release();
-  return *stub;
-}
-
-template <typename Response>
-struct Reply {
-  grpc::Status status;
-  Response value;
-};
-
-template <typename Request, typename Response>
-Reply<Response> Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                     const Request& request) {
-  Reply<Response> reply;
-  reply.status = (Api().*method)(Context().get(), request, &reply.value);
-  return reply;
-}
-
-std::string CodeName(grpc::StatusCode code) {
-  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
-}
-
-::testing::AssertionResult HasCode(const grpc::Status& status, grpc::StatusCode code) {
-  if (status.error_code() != code) {
-    return ::testing::AssertionFailure() << "expected " << CodeName(code) << ", got "
-                                         << CodeName(status.error_code()) << ": "
-                                         << status.error_message();
-  }
-  for (const char* word : {"SQL", "INSERT", "SELECT", "syntax"}) {
-    if (absl::StrContains(status.error_message(), word)) {
-      return ::testing::AssertionFailure() << "message leaks SQL: " << status.error_message();
-    }
-  }
-  return ::testing::AssertionSuccess();
-}
-
-::testing::AssertionResult IsInvalidField(const grpc::Status& status, const std::string& field) {
-  ::testing::AssertionResult code = HasCode(status, grpc::StatusCode::INVALID_ARGUMENT);
-  if (!code) return code;
-  if (!absl::StartsWith(status.error_message(), field)) {
-    return ::testing::AssertionFailure() << "message does not start with \"" << field
-                                         << "\": " << status.error_message();
-  }
-  return ::testing::AssertionSuccess();
-}
-
-#define ASSERT_OK(status) ASSERT_TRUE(HasCode((status), grpc::StatusCode::OK))
-#define EXPECT_OK(status) EXPECT_TRUE(HasCode((status), grpc::StatusCode::OK))
-#define EXPECT_CODE(status, code) EXPECT_TRUE(HasCode((status), grpc::StatusCode::code))
 
 constexpr char kMissing[] = "accounts/9000000000000000005";
 
@@ -78,7 +23,7 @@ Reply<v1::Account> Create(const std::string& display_name, const std::string& pa
   v1::CreateAccountRequest request;
   request.mutable_account()->set_display_name(display_name);
   request.mutable_account()->set_parent_account(parent);
-  return Call(&Stub::CreateAccount, request);
+  return Call(&AccountApi::CreateAccount, request);
 }
 
 // Creates an account (under `parent`) and returns its name.
@@ -89,11 +34,7 @@ std::string Make(const std::string& display_name, const std::string& parent = ""
 }
 
 v1::Account Get(const std::string& name) {
-  v1::GetAccountRequest request;
-  request.set_name(name);
-  Reply<v1::Account> reply = Call(&Stub::GetAccount, request);
-  EXPECT_OK(reply.status);
-  return reply.value;
+  return OkValue(Call(&AccountApi::GetAccount, ByName<v1::GetAccountRequest>(name)));
 }
 
 std::string ParentOf(const std::string& name) { return Get(name).parent_account(); }
@@ -103,25 +44,21 @@ Reply<v1::Account> Move(const std::string& name, const std::string& new_parent) 
   request.mutable_account()->set_name(name);
   request.mutable_account()->set_parent_account(new_parent);
   request.mutable_update_mask()->add_paths("parent_account");
-  return Call(&Stub::UpdateAccount, request);
+  return Call(&AccountApi::UpdateAccount, request);
 }
 
 grpc::Status Delete(const std::string& name) {
-  v1::DeleteAccountRequest request;
-  request.set_name(name);
-  return Call(&Stub::DeleteAccount, request).status;
+  return Call(&AccountApi::DeleteAccount, ByName<v1::DeleteAccountRequest>(name)).status;
 }
 
 grpc::Status Undelete(const std::string& name) {
-  v1::UndeleteAccountRequest request;
-  request.set_name(name);
-  return Call(&Stub::UndeleteAccount, request).status;
+  return Call(&AccountApi::UndeleteAccount, ByName<v1::UndeleteAccountRequest>(name)).status;
 }
 
 std::vector<std::string> Ancestors(const std::string& name) {
   v1::ListAccountAncestorsRequest request;
   request.set_name(name);
-  Reply<v1::ListAccountAncestorsResponse> reply = Call(&Stub::ListAccountAncestors, request);
+  Reply<v1::ListAccountAncestorsResponse> reply = Call(&AccountApi::ListAccountAncestors, request);
   EXPECT_OK(reply.status);
   std::vector<std::string> names;
   for (const v1::Account& a : reply.value.ancestors()) names.push_back(a.name());
@@ -136,7 +73,7 @@ Reply<v1::ListAccountDescendantsResponse> DescendantsPage(const std::string& nam
   request.set_max_depth(max_depth);
   request.set_page_size(page_size);
   request.set_page_token(token);
-  return Call(&Stub::ListAccountDescendants, request);
+  return Call(&AccountApi::ListAccountDescendants, request);
 }
 
 // {name, depth} of every descendant, in listing order, over all pages.
@@ -170,20 +107,6 @@ std::vector<std::string> Chain(const std::string& prefix, int levels) {
   return chain;
 }
 
-template <typename Fn>
-void RunTogether(int n, Fn fn) {
-  absl::Notification start;
-  std::vector<std::thread> threads;
-  for (int i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      start.WaitForNotification();
-      fn(i);
-    });
-  }
-  start.Notify();
-  for (std::thread& t : threads) t.join();
-}
-
 // --- parents, moves, ancestors ---------------------------------------------------------------
 
 TEST(Hierarchy, CreateUnderAParentAndListAncestorsNearestFirst) {
@@ -201,7 +124,7 @@ TEST(Hierarchy, CreateUnderAParentAndListAncestorsNearestFirst) {
 TEST(Hierarchy, AncestorsOfAMissingAccountIsNotFound) {
   v1::ListAccountAncestorsRequest request;
   request.set_name(kMissing);
-  EXPECT_CODE(Call(&Stub::ListAccountAncestors, request).status, NOT_FOUND);
+  EXPECT_CODE(Call(&AccountApi::ListAccountAncestors, request).status, NOT_FOUND);
 }
 
 TEST(Hierarchy, UpdateParentMovesTheWholeSubtree) {
@@ -417,7 +340,7 @@ void SetTier(const std::string& name, v1::Tier tier) {
   request.set_policy_version("p1");
   request.add_assignments()->set_account(name);
   request.mutable_assignments(0)->set_tier(tier);
-  ASSERT_OK(Call(&Stub::SetAccountTiers, request).status);
+  ASSERT_OK(Call(&AccountApi::SetAccountTiers, request).status);
 }
 
 void Transition(const std::string& name, v1::RelationshipStage to, int share = -1,
@@ -427,7 +350,7 @@ void Transition(const std::string& name, v1::RelationshipStage to, int share = -
   request.set_to_stage(to);
   if (share >= 0) request.set_share_of_wallet_percent(share);
   request.set_interruption_cause(cause);
-  ASSERT_OK(Call(&Stub::TransitionStage, request).status);
+  ASSERT_OK(Call(&AccountApi::TransitionStage, request).status);
 }
 
 std::map<int, int> TierCounts(const v1::GroupSummary& s) {
@@ -437,11 +360,7 @@ std::map<int, int> TierCounts(const v1::GroupSummary& s) {
 }
 
 v1::GroupSummary Summary(const std::string& name) {
-  v1::GetGroupSummaryRequest request;
-  request.set_name(name);
-  Reply<v1::GroupSummary> reply = Call(&Stub::GetGroupSummary, request);
-  EXPECT_OK(reply.status);
-  return reply.value;
+  return OkValue(Call(&AccountApi::GetGroupSummary, ByName<v1::GetGroupSummaryRequest>(name)));
 }
 
 TEST(GroupSummary, CountsTiersStagesAndStatesOverTheLiveSubtree) {
@@ -476,7 +395,7 @@ TEST(GroupSummary, CountsTiersStagesAndStatesOverTheLiveSubtree) {
   churn.set_name(g3);
   churn.set_kind(v1::CHURN_EVENT_KIND_CUSTOMER_CHURN);
   churn.set_reason(v1::CHURN_REASON_PRICE);
-  ASSERT_OK(Call(&Stub::MarkChurned, churn).status);
+  ASSERT_OK(Call(&AccountApi::MarkChurned, churn).status);
   ASSERT_OK(Delete(g4));
 
   const v1::GroupSummary s = Summary(root);
@@ -534,13 +453,13 @@ TEST(Hierarchy, ARetriedCreateUnderADeletedParentReturnsTheFirstResult) {
   request.set_request_id(Unique("retry-under-parent"));
   request.mutable_account()->set_display_name("Child");
   request.mutable_account()->set_parent_account(parent);
-  Reply<v1::Account> first = Call(&Stub::CreateAccount, request);
+  Reply<v1::Account> first = Call(&AccountApi::CreateAccount, request);
   ASSERT_OK(first.status);
   // The child goes first (a parent with live children cannot be deleted),
   // then the parent; the client never saw the first answer and retries.
   ASSERT_OK(Delete(first.value.name()));
   ASSERT_OK(Delete(parent));
-  Reply<v1::Account> retry = Call(&Stub::CreateAccount, request);
+  Reply<v1::Account> retry = Call(&AccountApi::CreateAccount, request);
   ASSERT_OK(retry.status);
   EXPECT_EQ(retry.value.name(), first.value.name());
 }
@@ -548,13 +467,13 @@ TEST(Hierarchy, ARetriedCreateUnderADeletedParentReturnsTheFirstResult) {
 TEST(Hierarchy, ParentFilterValuesMustBeCanonicalNames) {
   v1::ListAccountsRequest request;
   request.set_filter("parent_account = \"accounts/01\"");
-  EXPECT_CODE(Call(&Stub::ListAccounts, request).status, INVALID_ARGUMENT);
+  EXPECT_CODE(Call(&AccountApi::ListAccounts, request).status, INVALID_ARGUMENT);
 }
 
 TEST(GroupSummary, MissingRootIsNotFound) {
   v1::GetGroupSummaryRequest request;
   request.set_name(kMissing);
-  EXPECT_CODE(Call(&Stub::GetGroupSummary, request).status, NOT_FOUND);
+  EXPECT_CODE(Call(&AccountApi::GetGroupSummary, request).status, NOT_FOUND);
 }
 
 // --- concurrency -----------------------------------------------------------------------------
@@ -609,8 +528,4 @@ TEST(Hierarchy, ConcurrentThreeWayRotationNeverMakesACycle) {
 }  // namespace
 }  // namespace kam::testing
 
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(new kam::testing::SuiteEnvironment());
-  return RUN_ALL_TESTS();
-}
+int main(int argc, char** argv) { return kam::testing::RunTestsOnSuite(argc, argv); }

@@ -8,18 +8,15 @@
 // public API.
 #include <sys/wait.h>
 
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -27,32 +24,18 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "tests/account/account_client.h"
+#include "tests/account/account_process.h"
+#include "tests/harness/child_process.h"
 
 namespace kam::testing {
 namespace {
 
 // --- helpers ----------------------------------------------------------------
 
-std::string KamAccountBinary() { return absl::StrCat(BuildDir(), "/services/account/kam-account"); }
-
-std::string ReadWholeFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 // A fresh log file name in the suite's folder.
 std::string NewLogPath(const std::string& what) {
   static int counter = 0;
   return absl::StrCat(Suite().data_dir(), "/lifecycle-", what, "-", ++counter, ".log");
-}
-
-std::string DescribeExit(int wait_status) {
-  if (WIFEXITED(wait_status)) return absl::StrCat("exit code ", WEXITSTATUS(wait_status));
-  if (WIFSIGNALED(wait_status)) return absl::StrCat("signal ", WTERMSIG(wait_status));
-  return absl::StrCat("wait status ", wait_status);
 }
 
 struct Finished {
@@ -91,23 +74,6 @@ absl::StatusOr<Finished> RunToExit(const std::string& binary, std::vector<std::s
   return finished;
 }
 
-// Runs SQL as root through the mariadb client; returns its tab-separated
-// output without column names.
-absl::StatusOr<std::string> RootQuery(const std::string& sql) {
-  absl::StatusOr<Finished> run = RunToExit(
-      "mariadb",
-      {"--no-defaults", "--host=localhost", absl::StrCat("--socket=", Suite().db().socket_path()),
-       "-uroot", "--batch", "--skip-column-names", "-e", sql},
-      {}, absl::Seconds(30));
-  if (!run.ok()) return run.status();
-  if (!WIFEXITED(run->wait_status) || WEXITSTATUS(run->wait_status) != 0) {
-    return absl::InternalError(
-        absl::StrCat("mariadb -e \"", sql, "\" ended with ", DescribeExit(run->wait_status),
-                     ": ", run->output));
-  }
-  return run->output;
-}
-
 // The rows of kam_schema_migrations of `schema`: version -> "name checksum
 // applied_at".
 absl::StatusOr<std::map<int, std::string>> MigrationRows(const std::string& schema) {
@@ -128,24 +94,6 @@ absl::StatusOr<std::map<int, std::string>> MigrationRows(const std::string& sche
     rows[version] = absl::StrCat(fields[1], " ", fields[2], " ", fields[3]);
   }
   return rows;
-}
-
-// Polls a root query returning one number until it is > 0.
-absl::Status WaitForRootCount(const std::string& sql, absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  for (;;) {
-    absl::StatusOr<std::string> out = RootQuery(sql);
-    if (!out.ok()) return out.status();
-    int count = 0;
-    if (absl::SimpleAtoi(absl::StripAsciiWhitespace(*out), &count) && count > 0) {
-      return absl::OkStatus();
-    }
-    if (absl::Now() >= deadline) {
-      return absl::DeadlineExceededError(absl::StrCat("still 0 after ",
-                                                      absl::FormatDuration(timeout), ": ", sql));
-    }
-    absl::SleepFor(absl::Milliseconds(20));
-  }
 }
 
 // One row per migration, versions 1..N with no gap.
@@ -191,13 +139,6 @@ absl::StatusOr<Replica> StartReplica(const std::string& schema, const std::strin
   if (!process.ok()) return process.status();
   replica.process = *std::move(process);
   return replica;
-}
-
-std::unique_ptr<v1::AccountService::Stub> StubFor(const std::string& address) {
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return v1::AccountService::NewStub(
-      grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
 }
 
 // --- 4. migrations ------------------------------------------------------------
@@ -265,7 +206,7 @@ TEST(Lifecycle, ReplicasStartingTogetherOnAFreshSchemaMigrateOnce) {
     absl::StatusOr<int> exit_status = replica->process->Stop(absl::Seconds(15));
     ASSERT_TRUE(exit_status.ok()) << exit_status.status();
     EXPECT_TRUE(WIFEXITED(*exit_status) && WEXITSTATUS(*exit_status) == 0)
-        << DescribeExit(*exit_status);
+        << DescribeWaitStatus(*exit_status);
   }
   // Read once both have exited: the log is flushed every 200 ms and at exit.
   const std::string logs = ReadWholeFile(a->log_path) + ReadWholeFile(b->log_path);
@@ -281,7 +222,7 @@ TEST(Lifecycle, ReplicasStartingTogetherOnAFreshSchemaMigrateOnce) {
       }(), {{"KAM_ACCOUNT_DB_PASSWORD", password}});
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_TRUE(WIFEXITED(again->wait_status) && WEXITSTATUS(again->wait_status) == 0)
-      << DescribeExit(again->wait_status) << ": " << again->output;
+      << DescribeWaitStatus(again->wait_status) << ": " << again->output;
   absl::StatusOr<std::map<int, std::string>> rows_after = MigrationRows(schema);
   ASSERT_TRUE(rows_after.ok()) << rows_after.status();
   EXPECT_EQ(*rows_after, *rows);
@@ -301,7 +242,7 @@ TEST(Lifecycle, MigrateOnlyExitsZeroAndIsIdempotent) {
   absl::StatusOr<Finished> first = RunToExit(KamAccountBinary(), args, env);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_TRUE(WIFEXITED(first->wait_status) && WEXITSTATUS(first->wait_status) == 0)
-      << DescribeExit(first->wait_status) << ": " << first->output;
+      << DescribeWaitStatus(first->wait_status) << ": " << first->output;
   absl::StatusOr<std::map<int, std::string>> rows = MigrationRows(schema);
   ASSERT_TRUE(rows.ok()) << rows.status();
   ExpectCompleteMigrations(*rows);
@@ -313,7 +254,7 @@ TEST(Lifecycle, MigrateOnlyExitsZeroAndIsIdempotent) {
     absl::StatusOr<Finished> again = RunToExit(KamAccountBinary(), args, env);
     ASSERT_TRUE(again.ok()) << again.status();
     EXPECT_TRUE(WIFEXITED(again->wait_status) && WEXITSTATUS(again->wait_status) == 0)
-        << DescribeExit(again->wait_status) << ": " << again->output;
+        << DescribeWaitStatus(again->wait_status) << ": " << again->output;
     EXPECT_EQ(CountOccurrences(again->output, "\"migration applied\""), 0) << again->output;
     absl::StatusOr<std::map<int, std::string>> rows_again = MigrationRows(schema);
     ASSERT_TRUE(rows_again.ok()) << rows_again.status();
@@ -340,7 +281,7 @@ TEST(Lifecycle, MigrateOnlyExitsZeroAndIsIdempotent) {
   absl::StatusOr<int> exit_status = replica->process->Stop(absl::Seconds(15));
   ASSERT_TRUE(exit_status.ok()) << exit_status.status();
   EXPECT_TRUE(WIFEXITED(*exit_status) && WEXITSTATUS(*exit_status) == 0)
-      << DescribeExit(*exit_status);
+      << DescribeWaitStatus(*exit_status);
 }
 
 // --migrate_only when the database refuses the user: a non-zero exit, fast,
@@ -353,7 +294,7 @@ TEST(Lifecycle, MigrateOnlyWithAWrongPasswordExitsNonZero) {
                 absl::Seconds(20));
   ASSERT_TRUE(run.ok()) << run.status();
   EXPECT_TRUE(WIFEXITED(run->wait_status) && WEXITSTATUS(run->wait_status) != 0)
-      << DescribeExit(run->wait_status) << ": " << run->output;
+      << DescribeWaitStatus(run->wait_status) << ": " << run->output;
   EXPECT_TRUE(absl::StrContains(run->output, "migrations failed")) << run->output;
   EXPECT_FALSE(absl::StrContains(run->output, "wrong")) << "the password was logged";
 }
@@ -398,7 +339,8 @@ TEST(Lifecycle, BadConfigurationExitsNonZeroNamingTheFlagOrVariable) {
     absl::StatusOr<Finished> run = RunToExit(KamAccountBinary(), args, env, absl::Seconds(10));
     ASSERT_TRUE(run.ok()) << what << ": " << run.status();
     EXPECT_TRUE(WIFEXITED(run->wait_status) && WEXITSTATUS(run->wait_status) != 0)
-        << what << ": " << DescribeExit(run->wait_status) << "\n" << run->output;
+        << what << ": " << DescribeWaitStatus(run->wait_status) << "\n"
+        << run->output;
     EXPECT_TRUE(absl::StrContains(run->output, bad.must_name))
         << what << ": the message does not name " << bad.must_name << ":\n" << run->output;
     EXPECT_LT(run->took, absl::Seconds(5)) << what;
@@ -427,9 +369,9 @@ TEST(Lifecycle, SigtermWhileWaitingForTheMigrationLockExitsPromptly) {
       if (thread.joinable()) thread.join();
     }
   } joiner{holder};
-  absl::Status held = WaitForRootCount(
-      absl::StrCat("SELECT IS_USED_LOCK('kam_migrate.", schema, "') IS NOT NULL"),
-      absl::Seconds(5));
+  absl::Status held =
+      WaitForRootCount(absl::StrCat("SELECT IS_USED_LOCK('kam_migrate.", schema, "') IS NOT NULL"),
+                       absl::Seconds(5), absl::Milliseconds(20));
   ASSERT_TRUE(held.ok()) << held;
   const absl::Time lock_taken = absl::Now();
   absl::StatusOr<Replica> replica = StartReplica(schema, password);
@@ -462,7 +404,7 @@ TEST(Lifecycle, SigtermWhileWaitingForTheMigrationLockExitsPromptly) {
             << " into a " << kHoldSeconds << " s lock hold: exit after "
             << absl::FormatDuration(took) << "\n";
   EXPECT_TRUE(WIFEXITED(*exit_status) && WEXITSTATUS(*exit_status) == 0)
-      << DescribeExit(*exit_status);
+      << DescribeWaitStatus(*exit_status);
   const std::string log = ReadWholeFile(replica->log_path);
   EXPECT_LT(took, absl::Seconds(2)) << "SIGTERM waited for the migration lock:\n" << log;
   const size_t signal_at = log.find("shutdown signal received");
@@ -474,8 +416,4 @@ TEST(Lifecycle, SigtermWhileWaitingForTheMigrationLockExitsPromptly) {
 }  // namespace
 }  // namespace kam::testing
 
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(new kam::testing::SuiteEnvironment());
-  return RUN_ALL_TESTS();
-}
+int main(int argc, char** argv) { return kam::testing::RunTestsOnSuite(argc, argv); }

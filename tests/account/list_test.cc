@@ -11,7 +11,6 @@
 #include <tuple>
 #include <vector>
 
-#include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -23,66 +22,12 @@
 namespace kam::testing {
 namespace {
 
-using Stub = v1::AccountService::Stub;
-
 // --- helpers ----------------------------------------------------------------
-
-Stub& Api() {
-  static Stub* stub = AccountStub().release();
-  return *stub;
-}
-
-template <typename Response>
-struct Reply {
-  grpc::Status status;
-  Response value;
-};
-
-template <typename Request, typename Response>
-Reply<Response> Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                     const Request& request) {
-  Reply<Response> reply;
-  reply.status = (Api().*method)(Context().get(), request, &reply.value);
-  return reply;
-}
-
-std::string CodeName(grpc::StatusCode code) {
-  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
-}
-
-::testing::AssertionResult HasCode(const grpc::Status& status, grpc::StatusCode code) {
-  if (status.error_code() != code) {
-    return ::testing::AssertionFailure() << "expected " << CodeName(code) << ", got "
-                                         << CodeName(status.error_code()) << ": "
-                                         << status.error_message();
-  }
-  for (const char* word : {"SQL", "INSERT", "SELECT", "syntax"}) {
-    if (absl::StrContains(status.error_message(), word)) {
-      return ::testing::AssertionFailure() << "message leaks SQL: " << status.error_message();
-    }
-  }
-  return ::testing::AssertionSuccess();
-}
-
-::testing::AssertionResult IsInvalidField(const grpc::Status& status, const std::string& field) {
-  ::testing::AssertionResult code = HasCode(status, grpc::StatusCode::INVALID_ARGUMENT);
-  if (!code) return code;
-  if (!absl::StartsWith(status.error_message(), field)) {
-    return ::testing::AssertionFailure() << "message does not start with \"" << field
-                                         << "\": " << status.error_message();
-  }
-  return ::testing::AssertionSuccess();
-}
-
-#define ASSERT_OK(status) ASSERT_TRUE(HasCode((status), grpc::StatusCode::OK))
-#define EXPECT_OK(status) EXPECT_TRUE(HasCode((status), grpc::StatusCode::OK))
 
 v1::Account MustCreate(const v1::Account& account) {
   v1::CreateAccountRequest request;
   *request.mutable_account() = account;
-  Reply<v1::Account> reply = Call(&Stub::CreateAccount, request);
-  EXPECT_OK(reply.status);
-  return reply.value;
+  return OkValue(Call(&AccountApi::CreateAccount, request));
 }
 
 Reply<v1::ListAccountsResponse> List(const std::string& filter, const std::string& order_by = "",
@@ -92,7 +37,7 @@ Reply<v1::ListAccountsResponse> List(const std::string& filter, const std::strin
   request.set_order_by(order_by);
   request.set_page_size(page_size);
   request.set_page_token(token);
-  return Call(&Stub::ListAccounts, request);
+  return Call(&AccountApi::ListAccounts, request);
 }
 
 std::string Quoted(const std::string& value) {
@@ -101,15 +46,14 @@ std::string Quoted(const std::string& value) {
 
 // The names of every account matching `filter`, in listing order.
 std::vector<std::string> ListNames(const std::string& filter) {
+  SCOPED_TRACE(filter);
+  v1::ListAccountsRequest request;
+  request.set_filter(filter);
+  request.set_page_size(1000);
   std::vector<std::string> names;
-  std::string token;
-  for (int page = 0; page < 100; ++page) {
-    Reply<v1::ListAccountsResponse> reply = List(filter, "", 1000, token);
-    EXPECT_OK(reply.status) << filter;
-    if (!reply.status.ok()) break;
-    for (const v1::Account& a : reply.value.accounts()) names.push_back(a.name());
-    token = reply.value.next_page_token();
-    if (token.empty()) break;
+  for (const v1::Account& a :
+       AllPages<v1::Account>(Accounts(), &AccountApi::ListAccounts, request)) {
+    names.push_back(a.name());
   }
   return names;
 }
@@ -161,7 +105,7 @@ class Pagination : public ::testing::Test {
       a->set_account(originals_[i].name());
       a->set_tier(static_cast<v1::Tier>(1 + i % 4));
     }
-    Reply<v1::SetAccountTiersResponse> set = Call(&Stub::SetAccountTiers, tiers);
+    Reply<v1::SetAccountTiersResponse> set = Call(&AccountApi::SetAccountTiers, tiers);
     ASSERT_OK(set.status);
     ASSERT_EQ(set.value.changed_count(), 800);
     for (int i = 0; i < kAccounts; ++i) {
@@ -335,7 +279,7 @@ TEST_F(Pagination, TokenIsBoundToTheQueryThatMadeIt) {
   deleted.set_order_by("display_name");
   deleted.set_page_token(token);
   deleted.set_show_deleted(true);
-  EXPECT_TRUE(IsInvalidField(Call(&Stub::ListAccounts, deleted).status, "page_token"));
+  EXPECT_TRUE(IsInvalidField(Call(&AccountApi::ListAccounts, deleted).status, "page_token"));
 }
 
 TEST_F(Pagination, GarbageTokensAreInvalid) {
@@ -361,17 +305,22 @@ class Filters : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     label_ = Unique("flt");
-    auto make = [](const std::string& key, v1::RelationshipStage stage, int share,
+    // `stage` and `category` are the enum value names without their prefix.
+    auto make = [](const std::string& key, const std::string& stage, int share,
                    const std::string& industry, const std::string& region,
-                   v1::AccountCategory category, const std::string& owner,
-                   const std::string& color, const std::string& parent) {
+                   const std::string& category, const std::string& owner, const std::string& color,
+                   const std::string& parent) {
+      v1::RelationshipStage stage_value = v1::RELATIONSHIP_STAGE_UNSPECIFIED;
+      ASSERT_TRUE(v1::RelationshipStage_Parse("RELATIONSHIP_STAGE_" + stage, &stage_value));
+      v1::AccountCategory category_value = v1::ACCOUNT_CATEGORY_UNSPECIFIED;
+      ASSERT_TRUE(v1::AccountCategory_Parse("ACCOUNT_CATEGORY_" + category, &category_value));
       v1::Account a;
       a.set_display_name(absl::StrCat("Filter ", key));
-      a.set_stage(stage);
+      a.set_stage(stage_value);
       a.set_share_of_wallet_percent(share);
       a.set_industry(industry);
       a.set_region(region);
-      a.set_category(category);
+      a.set_category(category_value);
       a.set_owner(owner);
       a.set_external_id(absl::StrCat(label_, "-", key));
       a.set_parent_account(parent.empty() ? "" : names_.at(parent));
@@ -379,19 +328,15 @@ class Filters : public ::testing::Test {
       if (!color.empty()) (*a.mutable_labels())["color"] = color;
       names_[key] = MustCreate(a).name();
     };
-    using S = v1::RelationshipStage;
-    make("a1", S::RELATIONSHIP_STAGE_STABLE, 60, "steel", "north",
-         v1::ACCOUNT_CATEGORY_INDUSTRY, "u-ann", "red", "");
-    make("a2", S::RELATIONSHIP_STAGE_STRATEGIC, 90, "steel", "south",
-         v1::ACCOUNT_CATEGORY_REGIONAL, "u-bob", "blue", "");
-    make("a3", S::RELATIONSHIP_STAGE_DEVELOPMENT, 0, "retail", "north",
-         v1::ACCOUNT_CATEGORY_POTENTIAL, "", "red", "a1");
-    make("a4", S::RELATIONSHIP_STAGE_INITIAL, 20, "retail", "west",
-         v1::ACCOUNT_CATEGORY_UNSPECIFIED, "u-ann", "", "a1");
-    make("a5", S::RELATIONSHIP_STAGE_STABLE, 55, "Steel", "north",
-         v1::ACCOUNT_CATEGORY_INDUSTRY, "", "green", "a2");
-    make("a6", S::RELATIONSHIP_STAGE_DEVELOPMENT, 0, "energy", "east",
-         v1::ACCOUNT_CATEGORY_REGIONAL, "u-cid", "", "");
+    // clang-format off
+    //   key   stage          share industry  region   category       owner    color    parent
+    make("a1", "STABLE",      60,   "steel",  "north", "INDUSTRY",    "u-ann", "red",   "");
+    make("a2", "STRATEGIC",   90,   "steel",  "south", "REGIONAL",    "u-bob", "blue",  "");
+    make("a3", "DEVELOPMENT", 0,    "retail", "north", "POTENTIAL",   "",      "red",   "a1");
+    make("a4", "INITIAL",     20,   "retail", "west",  "UNSPECIFIED", "u-ann", "",      "a1");
+    make("a5", "STABLE",      55,   "Steel",  "north", "INDUSTRY",    "",      "green", "a2");
+    make("a6", "DEVELOPMENT", 0,    "energy", "east",  "REGIONAL",    "u-cid", "",      "");
+    // clang-format on
 
     // Tiers: a1 A, a2 B, a3 A, a5 D, a6 C; a4 unrated.
     v1::SetAccountTiersRequest tiers;
@@ -404,19 +349,19 @@ class Filters : public ::testing::Test {
       t->set_account(names_.at(key));
       t->set_tier(tier);
     }
-    ASSERT_OK(Call(&Stub::SetAccountTiers, tiers).status);
+    ASSERT_OK(Call(&AccountApi::SetAccountTiers, tiers).status);
 
     // a4 churned; a5 rests on one contact, a6 on two.
     v1::MarkChurnedRequest churn;
     churn.set_name(names_.at("a4"));
     churn.set_kind(v1::CHURN_EVENT_KIND_CUSTOMER_CHURN);
     churn.set_reason(v1::CHURN_REASON_PRICE);
-    ASSERT_OK(Call(&Stub::MarkChurned, churn).status);
+    ASSERT_OK(Call(&AccountApi::MarkChurned, churn).status);
     for (const std::string key : {"a5", "a6", "a6"}) {
       v1::CreateContactRequest contact;
       contact.set_parent(names_.at(key));
       contact.mutable_contact()->set_display_name("Someone");
-      ASSERT_OK(Call(&Stub::CreateContact, contact).status);
+      ASSERT_OK(Call(&AccountApi::CreateContact, contact).status);
     }
   }
 
@@ -548,8 +493,4 @@ TEST(ListAccounts, AcceptsEveryDocumentedOrdering) {
 }  // namespace
 }  // namespace kam::testing
 
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(new kam::testing::SuiteEnvironment());
-  return RUN_ALL_TESTS();
-}
+int main(int argc, char** argv) { return kam::testing::RunTestsOnSuite(argc, argv); }

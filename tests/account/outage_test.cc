@@ -18,68 +18,28 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "tests/account/account_client.h"
+#include "tests/account/account_process.h"
+#include "tests/harness/child_process.h"
 
 namespace kam::testing {
 namespace {
 
 // --- helpers ----------------------------------------------------------------
-
-// A stub on a channel of its own: no subchannel (and no reconnect back-off)
-// shared with other channels, and short back-off so that a restarted server
-// is found again quickly.
-std::unique_ptr<v1::AccountService::Stub> StubFor(const std::string& address) {
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 300);
-  return v1::AccountService::NewStub(
-      grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
-}
-
-std::string CodeName(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK: return "OK";
-    case grpc::StatusCode::CANCELLED: return "CANCELLED";
-    case grpc::StatusCode::UNKNOWN: return "UNKNOWN";
-    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
-    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
-    case grpc::StatusCode::ABORTED: return "ABORTED";
-    case grpc::StatusCode::OUT_OF_RANGE: return "OUT_OF_RANGE";
-    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
-    case grpc::StatusCode::INTERNAL: return "INTERNAL";
-    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
-    case grpc::StatusCode::DATA_LOSS: return "DATA_LOSS";
-    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
-    default: return absl::StrCat("code ", static_cast<int>(code));
-  }
-}
 
 // Text that only SQL, the server or the MySQL client library would put in a
 // message. A caller must never see any of it.
@@ -109,67 +69,48 @@ std::optional<absl::Time> WaitForHealth(const std::string& address, const std::s
   }
 }
 
-std::string ReadFileTail(const std::string& path, size_t max_chars = 4000) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = buffer.str();
-  if (text.size() > max_chars) text = text.substr(text.size() - max_chars);
-  return text;
-}
-
-// Polls `done` every 10 ms until it holds or `timeout` passes.
-template <typename Predicate>
-bool PollUntil(Predicate done, absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (!done()) {
-    if (absl::Now() >= deadline) return false;
-    absl::SleepFor(absl::Milliseconds(10));
+// Every item of a List method (all pages), or the status of the first failed
+// page, its message prefixed with `what`.
+template <typename Request, typename Response, typename Item>
+absl::StatusOr<std::vector<Item>> ListEveryPage(
+    AccountApi& stub,
+    grpc::Status (AccountApi::*method)(grpc::ClientContext*, const Request&, Response*),
+    Request request, const google::protobuf::RepeatedPtrField<Item>& (Response::*items)() const,
+    const std::string& what) {
+  std::vector<Item> all;
+  for (int page = 0; page < 1000; ++page) {
+    Reply<Response> reply = Call(stub, method, request);
+    if (!reply.status.ok()) {
+      return absl::Status(static_cast<absl::StatusCode>(reply.status.error_code()),
+                          absl::StrCat(what, ": ", reply.status.error_message()));
+    }
+    for (const Item& item : (reply.value.*items)()) all.push_back(item);
+    if (reply.value.next_page_token().empty()) return all;
+    request.set_page_token(reply.value.next_page_token());
   }
-  return true;
+  return absl::InternalError(absl::StrCat(what, " never reached the last page"));
 }
 
-// Every account of the service (all pages, deleted ones included), or the
-// status of the first failed page.
-absl::StatusOr<std::vector<v1::Account>> ListAllAccounts(v1::AccountService::Stub& stub,
-                                                        const std::string& filter) {
-  std::vector<v1::Account> all;
+// Every account of the service matching `filter`, deleted ones included.
+absl::StatusOr<std::vector<v1::Account>> ListAllAccounts(AccountApi& stub,
+                                                         const std::string& filter) {
   v1::ListAccountsRequest request;
   request.set_page_size(1000);
   request.set_filter(filter);
   request.set_show_deleted(true);
-  for (int page = 0; page < 1000; ++page) {
-    v1::ListAccountsResponse response;
-    grpc::Status status = stub.ListAccounts(Context().get(), request, &response);
-    if (!status.ok()) {
-      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                          absl::StrCat("ListAccounts(", filter, "): ", status.error_message()));
-    }
-    for (v1::Account& account : *response.mutable_accounts()) all.push_back(std::move(account));
-    if (response.next_page_token().empty()) return all;
-    request.set_page_token(response.next_page_token());
-  }
-  return absl::InternalError("ListAccounts never reached the last page");
+  return ListEveryPage(stub, &AccountApi::ListAccounts, request,
+                       &v1::ListAccountsResponse::accounts,
+                       absl::StrCat("ListAccounts(", filter, ")"));
 }
 
-absl::StatusOr<std::vector<v1::Contact>> ListAllContacts(v1::AccountService::Stub& stub,
-                                                        const std::string& parent) {
-  std::vector<v1::Contact> all;
+absl::StatusOr<std::vector<v1::Contact>> ListAllContacts(AccountApi& stub,
+                                                         const std::string& parent) {
   v1::ListContactsRequest request;
   request.set_parent(parent);
   request.set_page_size(1000);
-  for (int page = 0; page < 1000; ++page) {
-    v1::ListContactsResponse response;
-    grpc::Status status = stub.ListContacts(Context().get(), request, &response);
-    if (!status.ok()) {
-      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                          absl::StrCat("ListContacts(", parent, "): ", status.error_message()));
-    }
-    for (v1::Contact& contact : *response.mutable_contacts()) all.push_back(std::move(contact));
-    if (response.next_page_token().empty()) return all;
-    request.set_page_token(response.next_page_token());
-  }
-  return absl::InternalError("ListContacts never reached the last page");
+  return ListEveryPage(stub, &AccountApi::ListContacts, request,
+                       &v1::ListContactsResponse::contacts,
+                       absl::StrCat("ListContacts(", parent, ")"));
 }
 
 // --- the write workload -------------------------------------------------------
@@ -717,7 +658,7 @@ absl::StatusOr<OwnService> StartOwnService(int port, std::vector<std::string> ex
   service.address = absl::StrCat("127.0.0.1:", port);
   service.log_path = absl::StrCat(Suite().data_dir(), "/", log_name);
   ServiceProcess::Options options;
-  options.binary = absl::StrCat(BuildDir(), "/services/account/kam-account");
+  options.binary = KamAccountBinary();
   options.args = {absl::StrCat("--listen=", service.address),
                   absl::StrCat("--db_port=", Suite().db().port()), "--db_host=127.0.0.1"};
   for (std::string& arg : extra_args) options.args.push_back(std::move(arg));
@@ -731,60 +672,6 @@ absl::StatusOr<OwnService> StartOwnService(int port, std::vector<std::string> ex
     return absl::Status(s.code(), absl::StrCat(s.message(), "\n", ReadFileTail(service.log_path)));
   }
   return service;
-}
-
-std::string DescribeExit(int wait_status) {
-  if (WIFEXITED(wait_status)) return absl::StrCat("exit code ", WEXITSTATUS(wait_status));
-  if (WIFSIGNALED(wait_status)) return absl::StrCat("signal ", WTERMSIG(wait_status));
-  return absl::StrCat("wait status ", wait_status);
-}
-
-// Runs SQL as root through the mariadb client over the suite's socket;
-// returns its output without column names.
-absl::StatusOr<std::string> RootQuery(const std::string& sql) {
-  static std::atomic<int> counter{0};
-  ServiceProcess::Options options;
-  options.binary = "mariadb";
-  options.args = {"--no-defaults", "--host=localhost",
-                  absl::StrCat("--socket=", Suite().db().socket_path()), "-uroot", "--batch",
-                  "--skip-column-names", "-e", sql};
-  options.log_path = absl::StrCat(Suite().data_dir(), "/root-query-", counter.fetch_add(1), ".out");
-  absl::StatusOr<std::unique_ptr<ServiceProcess>> process = ServiceProcess::Start(options);
-  if (!process.ok()) return process.status();
-  const absl::Time deadline = absl::Now() + absl::Seconds(20);
-  while ((*process)->Running() && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(5));
-  absl::StatusOr<int> status = (*process)->Stop(absl::Seconds(1));
-  std::ifstream in(options.log_path);
-  std::stringstream out;
-  out << in.rdbuf();
-  std::remove(options.log_path.c_str());
-  if (!status.ok()) return status.status();
-  if (!WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
-    return absl::InternalError(absl::StrCat("mariadb -e \"", sql, "\" failed: ", out.str()));
-  }
-  return out.str();
-}
-
-// Polls a root query returning one number until it is > 0. Polls are 150 ms
-// apart: InnoDB refreshes what information_schema.INNODB_TRX shows only when
-// it has not been read for 100 ms, so faster polling keeps reading a stale
-// snapshot.
-absl::Status WaitForRootCount(const std::string& sql, absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  for (;;) {
-    absl::StatusOr<std::string> out = RootQuery(sql);
-    if (!out.ok()) return out.status();
-    int count = 0;
-    if (absl::SimpleAtoi(absl::StripAsciiWhitespace(*out), &count) && count > 0) {
-      return absl::OkStatus();
-    }
-    if (absl::Now() >= deadline) {
-      return absl::DeadlineExceededError(absl::StrCat("still 0 after ",
-                                                      absl::FormatDuration(timeout), ": ", sql,
-                                                      "\nlast output: ", *out));
-    }
-    absl::SleepFor(absl::Milliseconds(150));
-  }
 }
 
 // A call that stays in flight for as long as we like: a root session locks
@@ -811,10 +698,12 @@ class StuckCall {
   // second later (it takes milliseconds otherwise). information_schema shows
   // the root transaction reliably but not always the waiting one.
   absl::Status Start(absl::Duration timeout) {
-    if (absl::Status s = WaitForRootCount(
-            "SELECT COUNT(*) FROM information_schema.INNODB_TRX "
-            "WHERE trx_query LIKE 'SELECT SLEEP%'",
-            timeout);
+    // Polls 150 ms apart: InnoDB refreshes what information_schema.INNODB_TRX
+    // shows only when it has not been read for 100 ms, so faster polling
+    // keeps reading a stale snapshot.
+    if (absl::Status s = WaitForRootCount("SELECT COUNT(*) FROM information_schema.INNODB_TRX "
+                                          "WHERE trx_query LIKE 'SELECT SLEEP%'",
+                                          timeout, absl::Milliseconds(150));
         !s.ok()) {
       absl::StatusOr<std::string> sessions = RootQuery(
           "SELECT 'PL', ID, USER, COMMAND, TIME, STATE, LEFT(INFO, 100) "
@@ -861,6 +750,28 @@ class StuckCall {
   std::atomic<bool> done_{false};
 };
 
+// What a SIGTERM during a stuck call came to.
+struct Shutdown {
+  absl::Time sigterm;               // when the signal was sent
+  absl::StatusOr<int> exit_status;  // the process's wait status
+  absl::Time exited;                // when it had exited
+  grpc::Status call_status;         // how the stuck call ended
+  absl::Time call_end;              // and when
+};
+
+// Sends SIGTERM to `process` (SIGKILL after 15 s) while `stuck` is in
+// flight, then waits for the stuck call to end.
+Shutdown SigtermWhileStuck(ServiceProcess& process, StuckCall& stuck) {
+  Shutdown s;
+  s.sigterm = absl::Now();
+  s.exit_status = process.Stop(absl::Seconds(15));
+  s.exited = absl::Now();
+  stuck.Join();
+  s.call_status = stuck.status();
+  s.call_end = stuck.end();
+  return s;
+}
+
 TEST_F(OutageTest, GracefulShutdownUnderLoadFinishesInFlightCallsAndExitsZero) {
   const int port = PickFreePort();
   absl::StatusOr<OwnService> service =
@@ -881,27 +792,22 @@ TEST_F(OutageTest, GracefulShutdownUnderLoadFinishesInFlightCallsAndExitsZero) {
   absl::Status stuck_started = stuck.Start(absl::Seconds(10));
   ASSERT_TRUE(stuck_started.ok()) << stuck_started << "\n" << ReadFileTail(service->log_path);
 
-  const absl::Time sigterm = absl::Now();
-  absl::StatusOr<int> exit_status = service->process->Stop(absl::Seconds(15));
-  const absl::Time exited = absl::Now();
-  stuck.Join();
-  const grpc::Status& slow_status = stuck.status();
-  const absl::Time slow_end = stuck.end();
+  const Shutdown s = SigtermWhileStuck(*service->process, stuck);
   absl::SleepFor(absl::Milliseconds(200));  // calls meet the stopped server
   workload.Stop();
 
-  ASSERT_TRUE(exit_status.ok()) << exit_status.status();
-  EXPECT_TRUE(WIFEXITED(*exit_status) && WEXITSTATUS(*exit_status) == 0)
-      << "kam-account ended with " << DescribeExit(*exit_status) << "\n"
+  ASSERT_TRUE(s.exit_status.ok()) << s.exit_status.status();
+  EXPECT_TRUE(WIFEXITED(*s.exit_status) && WEXITSTATUS(*s.exit_status) == 0)
+      << "kam-account ended with " << DescribeWaitStatus(*s.exit_status) << "\n"
       << ReadFileTail(service->log_path);
-  EXPECT_LT(exited - sigterm, absl::Seconds(10)) << "exit took longer than the grace period";
-  EXPECT_TRUE(slow_status.ok()) << "the call in flight at SIGTERM was not allowed to finish: "
-                                << CodeName(slow_status.error_code()) << " "
-                                << slow_status.error_message();
-  EXPECT_GT(slow_end, sigterm) << "the slow call was not in flight at SIGTERM";
+  EXPECT_LT(s.exited - s.sigterm, absl::Seconds(10)) << "exit took longer than the grace period";
+  EXPECT_TRUE(s.call_status.ok()) << "the call in flight at SIGTERM was not allowed to finish: "
+                                  << CodeName(s.call_status.error_code()) << " "
+                                  << s.call_status.error_message();
+  EXPECT_GT(s.call_end, s.sigterm) << "the slow call was not in flight at SIGTERM";
   EXPECT_TRUE(absl::StrContains(ReadFileTail(service->log_path), "server stopped"));
-  std::cout << "[ timing   ] SIGTERM to exit: " << absl::FormatDuration(exited - sigterm)
-            << "; slow call ended " << absl::FormatDuration(slow_end - sigterm)
+  std::cout << "[ timing   ] SIGTERM to exit: " << absl::FormatDuration(s.exited - s.sigterm)
+            << "; slow call ended " << absl::FormatDuration(s.call_end - s.sigterm)
             << " after SIGTERM\n";
 
   // Nothing hung (DEADLINE_EXCEEDED) and nothing failed otherwise.
@@ -918,7 +824,7 @@ TEST_F(OutageTest, GracefulShutdownUnderLoadFinishesInFlightCallsAndExitsZero) {
   absl::StatusOr<int> second_exit = again->process->Stop(absl::Seconds(15));
   ASSERT_TRUE(second_exit.ok()) << second_exit.status();
   EXPECT_TRUE(WIFEXITED(*second_exit) && WEXITSTATUS(*second_exit) == 0)
-      << DescribeExit(*second_exit);
+      << DescribeWaitStatus(*second_exit);
 }
 
 // The grace period bounds the shutdown: a call still running when it ends is
@@ -939,35 +845,31 @@ TEST_F(OutageTest, GracefulShutdownIsBoundedByTheGracePeriod) {
   absl::Status stuck_started = stuck.Start(absl::Seconds(10));
   ASSERT_TRUE(stuck_started.ok()) << stuck_started << "\n" << ReadFileTail(service->log_path);
 
-  const absl::Time sigterm = absl::Now();
-  absl::StatusOr<int> exit_status = service->process->Stop(absl::Seconds(15));
-  const absl::Time exited = absl::Now();
-  stuck.Join();
-  const grpc::Status& slow_status = stuck.status();
-  const absl::Time slow_end = stuck.end();
+  const Shutdown s = SigtermWhileStuck(*service->process, stuck);
 
-  ASSERT_TRUE(exit_status.ok()) << exit_status.status();
-  EXPECT_TRUE(WIFEXITED(*exit_status) && WEXITSTATUS(*exit_status) == 0)
-      << DescribeExit(*exit_status);
-  std::cout << "[ timing   ] grace 1s: SIGTERM to exit " << absl::FormatDuration(exited - sigterm)
-            << "; stuck call ended " << absl::FormatDuration(slow_end - sigterm)
-            << " after SIGTERM with " << CodeName(slow_status.error_code()) << "\n";
-  EXPECT_TRUE(slow_status.error_code() == grpc::StatusCode::CANCELLED ||
-              slow_status.error_code() == grpc::StatusCode::UNAVAILABLE)
-      << CodeName(slow_status.error_code()) << " " << slow_status.error_message();
-  EXPECT_LT(slow_end - sigterm, absl::Seconds(3))
+  ASSERT_TRUE(s.exit_status.ok()) << s.exit_status.status();
+  EXPECT_TRUE(WIFEXITED(*s.exit_status) && WEXITSTATUS(*s.exit_status) == 0)
+      << DescribeWaitStatus(*s.exit_status);
+  std::cout << "[ timing   ] grace 1s: SIGTERM to exit "
+            << absl::FormatDuration(s.exited - s.sigterm) << "; stuck call ended "
+            << absl::FormatDuration(s.call_end - s.sigterm) << " after SIGTERM with "
+            << CodeName(s.call_status.error_code()) << "\n";
+  EXPECT_TRUE(s.call_status.error_code() == grpc::StatusCode::CANCELLED ||
+              s.call_status.error_code() == grpc::StatusCode::UNAVAILABLE)
+      << CodeName(s.call_status.error_code()) << " " << s.call_status.error_message();
+  EXPECT_LT(s.call_end - s.sigterm, absl::Seconds(3))
       << "the stuck call was not cancelled when the 1 s grace period ended";
   {
     // The caller was told the call failed; was the contact written anyway?
     auto suite_stub = StubFor(Suite().account_address());
     absl::StatusOr<std::vector<v1::Contact>> contacts = ListAllContacts(*suite_stub, locked.name());
     ASSERT_TRUE(contacts.ok()) << contacts.status();
-    std::cout << "[ outcome  ] the call reported " << CodeName(slow_status.error_code())
+    std::cout << "[ outcome  ] the call reported " << CodeName(s.call_status.error_code())
               << "; contacts written under the locked account: " << contacts->size() << "\n";
   }
-  EXPECT_LT(exited - sigterm, absl::Seconds(3))
+  EXPECT_LT(s.exited - s.sigterm, absl::Seconds(3))
       << "the process outlived its 1 s grace period by "
-      << absl::FormatDuration(exited - sigterm - absl::Seconds(1)) << ":\n"
+      << absl::FormatDuration(s.exited - s.sigterm - absl::Seconds(1)) << ":\n"
       << ReadFileTail(service->log_path, 1500);
 }
 
@@ -977,7 +879,7 @@ TEST_F(OutageTest, SigtermWhileTheDatabaseIsDownExitsPromptly) {
   ASSERT_TRUE(Suite().db().Stop().ok());
   const int port = PickFreePort();
   ServiceProcess::Options options;
-  options.binary = absl::StrCat(BuildDir(), "/services/account/kam-account");
+  options.binary = KamAccountBinary();
   const std::string address = absl::StrCat("127.0.0.1:", port);
   options.args = {absl::StrCat("--listen=", address),
                   absl::StrCat("--db_port=", Suite().db().port()), "--db_host=127.0.0.1"};
@@ -993,7 +895,8 @@ TEST_F(OutageTest, SigtermWhileTheDatabaseIsDownExitsPromptly) {
   const absl::Duration took = absl::Now() - sigterm;
   ASSERT_TRUE(exit_status.ok()) << exit_status.status();
   EXPECT_TRUE(WIFEXITED(*exit_status) && WEXITSTATUS(*exit_status) == 0)
-      << DescribeExit(*exit_status) << "\n" << ReadFileTail(options.log_path);
+      << DescribeWaitStatus(*exit_status) << "\n"
+      << ReadFileTail(options.log_path);
   EXPECT_LT(took, absl::Seconds(3)) << ReadFileTail(options.log_path);
   std::cout << "[ timing   ] SIGTERM to exit with the database down: "
             << absl::FormatDuration(took) << "\n";
@@ -1003,8 +906,4 @@ TEST_F(OutageTest, SigtermWhileTheDatabaseIsDownExitsPromptly) {
 }  // namespace
 }  // namespace kam::testing
 
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(new kam::testing::SuiteEnvironment());
-  return RUN_ALL_TESTS();
-}
+int main(int argc, char** argv) { return kam::testing::RunTestsOnSuite(argc, argv); }

@@ -9,78 +9,18 @@
 #include <tuple>
 #include <vector>
 
-#include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
-#include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "tests/account/account_client.h"
 
 namespace kam::testing {
 namespace {
 
-using google::protobuf::util::MessageDifferencer;
 using google::protobuf::util::TimeUtil;
-using Stub = v1::AccountService::Stub;
 
 // --- helpers ----------------------------------------------------------------
-
-Stub& Api() {
-  static Stub* stub = AccountStub().release();
-  return *stub;
-}
-
-template <typename Response>
-struct Reply {
-  grpc::Status status;
-  Response value;
-};
-
-template <typename Request, typename Response>
-Reply<Response> Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                     const Request& request, const std::string& actor = "test") {
-  Reply<Response> reply;
-  reply.status = (Api().*method)(Context(actor).get(), request, &reply.value);
-  return reply;
-}
-
-std::string CodeName(grpc::StatusCode code) {
-  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
-}
-
-::testing::AssertionResult HasCode(const grpc::Status& status, grpc::StatusCode code) {
-  if (status.error_code() != code) {
-    return ::testing::AssertionFailure() << "expected " << CodeName(code) << ", got "
-                                         << CodeName(status.error_code()) << ": "
-                                         << status.error_message();
-  }
-  for (const char* word : {"SQL", "INSERT", "SELECT", "syntax"}) {
-    if (absl::StrContains(status.error_message(), word)) {
-      return ::testing::AssertionFailure() << "message leaks SQL: " << status.error_message();
-    }
-  }
-  return ::testing::AssertionSuccess();
-}
-
-::testing::AssertionResult IsInvalidField(const grpc::Status& status, const std::string& field) {
-  ::testing::AssertionResult code = HasCode(status, grpc::StatusCode::INVALID_ARGUMENT);
-  if (!code) return code;
-  if (!absl::StartsWith(status.error_message(), field)) {
-    return ::testing::AssertionFailure() << "message does not start with \"" << field
-                                         << "\": " << status.error_message();
-  }
-  return ::testing::AssertionSuccess();
-}
-
-#define ASSERT_OK(status) ASSERT_TRUE(HasCode((status), grpc::StatusCode::OK))
-#define EXPECT_OK(status) EXPECT_TRUE(HasCode((status), grpc::StatusCode::OK))
-#define EXPECT_CODE(status, code) EXPECT_TRUE(HasCode((status), grpc::StatusCode::code))
-
-bool Same(const google::protobuf::Message& a, const google::protobuf::Message& b) {
-  return MessageDifferencer::Equals(a, b);
-}
 
 constexpr char kMissing[] = "accounts/9000000000000000006";
 
@@ -106,37 +46,15 @@ v1::Account MakeAccount(v1::RelationshipStage stage = v1::RELATIONSHIP_STAGE_UNS
   request.mutable_account()->set_stage(stage);
   request.mutable_account()->set_share_of_wallet_percent(share);
   request.mutable_account()->set_owner(owner);
-  Reply<v1::Account> reply = Call(&Stub::CreateAccount, request);
-  EXPECT_OK(reply.status);
-  return reply.value;
+  return OkValue(Call(&AccountApi::CreateAccount, request));
 }
 
 v1::Account GetAccount(const std::string& name) {
-  v1::GetAccountRequest request;
-  request.set_name(name);
-  Reply<v1::Account> reply = Call(&Stub::GetAccount, request);
-  EXPECT_OK(reply.status);
-  return reply.value;
+  return OkValue(Call(&AccountApi::GetAccount, ByName<v1::GetAccountRequest>(name)));
 }
 
 grpc::Status DeleteAccount(const std::string& name) {
-  v1::DeleteAccountRequest request;
-  request.set_name(name);
-  return Call(&Stub::DeleteAccount, request).status;
-}
-
-template <typename Fn>
-void RunTogether(int n, Fn fn) {
-  absl::Notification start;
-  std::vector<std::thread> threads;
-  for (int i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      start.WaitForNotification();
-      fn(i);
-    });
-  }
-  start.Notify();
-  for (std::thread& t : threads) t.join();
+  return Call(&AccountApi::DeleteAccount, ByName<v1::DeleteAccountRequest>(name)).status;
 }
 
 // --- contacts -------------------------------------------------------------------
@@ -162,58 +80,41 @@ Reply<v1::Contact> CreateContact(const std::string& parent, const v1::Contact& c
   request.set_parent(parent);
   *request.mutable_contact() = contact;
   request.set_request_id(request_id);
-  return Call(&Stub::CreateContact, request);
+  return Call(&AccountApi::CreateContact, request);
 }
 
 v1::Contact MustCreateContact(const std::string& parent, const std::string& display_name) {
   v1::Contact c = ValidContact();
   c.set_display_name(display_name);
-  Reply<v1::Contact> reply = CreateContact(parent, c);
-  EXPECT_OK(reply.status);
-  return reply.value;
+  return OkValue(CreateContact(parent, c));
 }
 
 Reply<v1::Contact> GetContact(const std::string& name) {
-  v1::GetContactRequest request;
-  request.set_name(name);
-  return Call(&Stub::GetContact, request);
+  return Call(&AccountApi::GetContact, ByName<v1::GetContactRequest>(name));
 }
 
 Reply<v1::Contact> UpdateContact(const v1::Contact& patch, const std::vector<std::string>& paths) {
-  v1::UpdateContactRequest request;
-  *request.mutable_contact() = patch;
-  for (const std::string& p : paths) request.mutable_update_mask()->add_paths(p);
-  return Call(&Stub::UpdateContact, request);
+  return Call(&AccountApi::UpdateContact, UpdateRequest<v1::UpdateContactRequest>(patch, paths));
 }
 
 Reply<v1::Contact> DeleteContact(const std::string& name, const std::string& etag = "") {
-  v1::DeleteContactRequest request;
-  request.set_name(name);
-  request.set_etag(etag);
-  return Call(&Stub::DeleteContact, request);
+  return Call(&AccountApi::DeleteContact, ByNameAndEtag<v1::DeleteContactRequest>(name, etag));
 }
 
 Reply<v1::Contact> UndeleteContact(const std::string& name, const std::string& etag = "") {
-  v1::UndeleteContactRequest request;
-  request.set_name(name);
-  request.set_etag(etag);
-  return Call(&Stub::UndeleteContact, request);
+  return Call(&AccountApi::UndeleteContact, ByNameAndEtag<v1::UndeleteContactRequest>(name, etag));
 }
 
 std::vector<std::string> ContactNames(const std::string& parent, bool show_deleted = false,
                                       int page_size = 0) {
-  std::vector<std::string> names;
   v1::ListContactsRequest request;
   request.set_parent(parent);
   request.set_show_deleted(show_deleted);
   request.set_page_size(page_size);
-  for (int page = 0; page < 100; ++page) {
-    Reply<v1::ListContactsResponse> reply = Call(&Stub::ListContacts, request);
-    EXPECT_OK(reply.status);
-    if (!reply.status.ok()) break;
-    for (const v1::Contact& c : reply.value.contacts()) names.push_back(c.name());
-    if (reply.value.next_page_token().empty()) break;
-    request.set_page_token(reply.value.next_page_token());
+  std::vector<std::string> names;
+  for (const v1::Contact& c :
+       AllPages<v1::Contact>(Accounts(), &AccountApi::ListContacts, request)) {
+    names.push_back(c.name());
   }
   return names;
 }
@@ -433,15 +334,15 @@ TEST(Contacts, ListPagesInCreationOrder) {
   v1::ListContactsRequest request;
   request.set_parent(account.name());
   request.set_page_size(2);
-  Reply<v1::ListContactsResponse> first = Call(&Stub::ListContacts, request);
+  Reply<v1::ListContactsResponse> first = Call(&AccountApi::ListContacts, request);
   ASSERT_OK(first.status);
   ASSERT_FALSE(first.value.next_page_token().empty());
   request.set_page_token(first.value.next_page_token());
   request.set_parent(MakeAccount().name());
-  EXPECT_TRUE(IsInvalidField(Call(&Stub::ListContacts, request).status, "page_token"));
+  EXPECT_TRUE(IsInvalidField(Call(&AccountApi::ListContacts, request).status, "page_token"));
   request.set_parent(kMissing);
   request.clear_page_token();
-  EXPECT_CODE(Call(&Stub::ListContacts, request).status, NOT_FOUND);
+  EXPECT_CODE(Call(&AccountApi::ListContacts, request).status, NOT_FOUND);
 }
 
 struct FieldCase {
@@ -540,14 +441,14 @@ Reply<v1::TeamMembership> AddMember(const std::string& account, const std::strin
   request.mutable_membership()->set_user(user);
   request.mutable_membership()->set_role(role);
   request.set_request_id(request_id);
-  return Call(&Stub::AddTeamMember, request, actor);
+  return Call(&AccountApi::AddTeamMember, request, actor);
 }
 
 Reply<v1::TeamMembership> EndMembership(const std::string& name, const std::string& reason = "") {
   v1::EndTeamMembershipRequest request;
   request.set_name(name);
   request.set_reason(reason);
-  return Call(&Stub::EndTeamMembership, request);
+  return Call(&AccountApi::EndTeamMembership, request);
 }
 
 std::vector<v1::TeamMembership> Team(const std::string& account, bool include_ended,
@@ -556,7 +457,7 @@ std::vector<v1::TeamMembership> Team(const std::string& account, bool include_en
   request.set_parent(account);
   request.set_include_ended(include_ended);
   request.set_role(role);
-  Reply<v1::ListTeamMembershipsResponse> reply = Call(&Stub::ListTeamMemberships, request);
+  Reply<v1::ListTeamMembershipsResponse> reply = Call(&AccountApi::ListTeamMemberships, request);
   EXPECT_OK(reply.status);
   return {reply.value.memberships().begin(), reply.value.memberships().end()};
 }
@@ -566,7 +467,7 @@ Reply<v1::Account> SetOwner(const std::string& account, const std::string& owner
   request.mutable_account()->set_name(account);
   request.mutable_account()->set_owner(owner);
   request.mutable_update_mask()->add_paths("owner");
-  return Call(&Stub::UpdateAccount, request, "owner-changer");
+  return Call(&AccountApi::UpdateAccount, request, "owner-changer");
 }
 
 TEST(Team, FirstAccountManagerBecomesTheOwner) {
@@ -749,7 +650,7 @@ TEST(Team, HistoryPagesOldestFirst) {
   request.set_include_ended(true);
   request.set_page_size(1);
   for (int page = 0; page < 20; ++page) {
-    Reply<v1::ListTeamMembershipsResponse> reply = Call(&Stub::ListTeamMemberships, request);
+    Reply<v1::ListTeamMembershipsResponse> reply = Call(&AccountApi::ListTeamMemberships, request);
     ASSERT_OK(reply.status);
     for (const v1::TeamMembership& m : reply.value.memberships()) paged.push_back(m.name());
     if (reply.value.next_page_token().empty()) break;
@@ -770,25 +671,26 @@ TEST(Team, MembershipTimesMustBeOrderedAndNotInTheFuture) {
   early.mutable_membership()->set_role(v1::TEAM_ROLE_ACCOUNT_MANAGER);
   *early.mutable_membership()->mutable_start_time() =
       account.create_time() - TimeUtil::HoursToDuration(24);
-  EXPECT_TRUE(IsInvalidField(Call(&Stub::AddTeamMember, early).status, "membership.start_time"));
+  EXPECT_TRUE(
+      IsInvalidField(Call(&AccountApi::AddTeamMember, early).status, "membership.start_time"));
   EXPECT_EQ(GetAccount(account.name()).owner(), "u-now");
 
   // A past start is fine for other roles; the end may not precede it.
   v1::AddTeamMemberRequest past = early;
   past.mutable_membership()->set_user("u-past");
   past.mutable_membership()->set_role(v1::TEAM_ROLE_TECHNICAL);
-  Reply<v1::TeamMembership> added = Call(&Stub::AddTeamMember, past);
+  Reply<v1::TeamMembership> added = Call(&AccountApi::AddTeamMember, past);
   ASSERT_OK(added.status);
   EXPECT_TRUE(Same(added.value.start_time(), past.membership().start_time()));
   v1::EndTeamMembershipRequest end;
   end.set_name(added.value.name());
   *end.mutable_end_time() = past.membership().start_time() - TimeUtil::HoursToDuration(1);
-  EXPECT_TRUE(IsInvalidField(Call(&Stub::EndTeamMembership, end).status, "end_time"));
+  EXPECT_TRUE(IsInvalidField(Call(&AccountApi::EndTeamMembership, end).status, "end_time"));
   *end.mutable_end_time() = TimeUtil::GetCurrentTime() + TimeUtil::HoursToDuration(1);
-  EXPECT_TRUE(IsInvalidField(Call(&Stub::EndTeamMembership, end).status, "end_time"));
+  EXPECT_TRUE(IsInvalidField(Call(&AccountApi::EndTeamMembership, end).status, "end_time"));
   end.set_reason(std::string(1001, 'r'));
   end.clear_end_time();
-  EXPECT_TRUE(IsInvalidField(Call(&Stub::EndTeamMembership, end).status, "reason"));
+  EXPECT_TRUE(IsInvalidField(Call(&AccountApi::EndTeamMembership, end).status, "reason"));
   EXPECT_EQ(Team(account.name(), false).size(), 2u);
 }
 
@@ -808,7 +710,8 @@ TEST(Team, BadMembershipsAreRefused) {
   future.mutable_membership()->set_role(v1::TEAM_ROLE_SALES);
   *future.mutable_membership()->mutable_start_time() =
       TimeUtil::GetCurrentTime() + TimeUtil::HoursToDuration(2);
-  EXPECT_TRUE(IsInvalidField(Call(&Stub::AddTeamMember, future).status, "membership.start_time"));
+  EXPECT_TRUE(
+      IsInvalidField(Call(&AccountApi::AddTeamMember, future).status, "membership.start_time"));
   EXPECT_CODE(AddMember(kMissing, "u-1", v1::TEAM_ROLE_SALES).status, NOT_FOUND);
   const v1::Account gone = MakeAccount();
   ASSERT_OK(DeleteAccount(gone.name()));
@@ -849,7 +752,7 @@ Reply<v1::TransitionStageResponse> Transition(const std::string& name, const Mov
   request.set_interruption_cause(move.cause);
   request.set_reason(move.reason);
   request.set_etag(move.etag);
-  return Call(&Stub::TransitionStage, request, actor);
+  return Call(&AccountApi::TransitionStage, request, actor);
 }
 
 // The share an account in `stage` is created with (INTERRUPTED is reached
@@ -876,19 +779,10 @@ v1::Account AccountIn(Stage stage) {
 }
 
 std::vector<v1::StageChange> StageHistory(const std::string& name, int page_size = 0) {
-  std::vector<v1::StageChange> changes;
   v1::ListStageHistoryRequest request;
   request.set_parent(name);
   request.set_page_size(page_size);
-  for (int page = 0; page < 100; ++page) {
-    Reply<v1::ListStageHistoryResponse> reply = Call(&Stub::ListStageHistory, request);
-    EXPECT_OK(reply.status);
-    if (!reply.status.ok()) break;
-    for (const v1::StageChange& c : reply.value.changes()) changes.push_back(c);
-    if (reply.value.next_page_token().empty()) break;
-    request.set_page_token(reply.value.next_page_token());
-  }
-  return changes;
+  return AllPages<v1::StageChange>(Accounts(), &AccountApi::ListStageHistory, request);
 }
 
 struct LegalCase {
@@ -1073,7 +967,7 @@ TEST(Stage, HistoryRecordsActorReasonShareCauseAndTime) {
   }
   v1::ListStageHistoryRequest missing;
   missing.set_parent(kMissing);
-  EXPECT_CODE(Call(&Stub::ListStageHistory, missing).status, NOT_FOUND);
+  EXPECT_CODE(Call(&AccountApi::ListStageHistory, missing).status, NOT_FOUND);
 }
 
 TEST(Stage, ResponseCarriesTheNewStagesPlaybook) {
@@ -1087,7 +981,7 @@ TEST(Stage, ResponseCarriesTheNewStagesPlaybook) {
     ASSERT_OK(reply.status);
     v1::GetStagePlaybookRequest request;
     request.set_stage(m.to);
-    Reply<v1::StagePlaybook> playbook = Call(&Stub::GetStagePlaybook, request);
+    Reply<v1::StagePlaybook> playbook = Call(&AccountApi::GetStagePlaybook, request);
     ASSERT_OK(playbook.status);
     EXPECT_TRUE(Same(reply.value.playbook(), playbook.value));
     EXPECT_EQ(reply.value.playbook().stage(), m.to);
@@ -1099,7 +993,7 @@ TEST(Stage, EveryStageHasItsOwnPlaybook) {
   for (Stage stage : {kDev, kInitial, kStable, kStrategic, kInterrupted}) {
     v1::GetStagePlaybookRequest request;
     request.set_stage(stage);
-    Reply<v1::StagePlaybook> playbook = Call(&Stub::GetStagePlaybook, request);
+    Reply<v1::StagePlaybook> playbook = Call(&AccountApi::GetStagePlaybook, request);
     ASSERT_OK(playbook.status);
     EXPECT_EQ(playbook.value.stage(), stage);
     EXPECT_FALSE(playbook.value.summary().empty());
@@ -1110,7 +1004,7 @@ TEST(Stage, EveryStageHasItsOwnPlaybook) {
   for (Stage bad : {v1::RELATIONSHIP_STAGE_UNSPECIFIED, static_cast<Stage>(6)}) {
     v1::GetStagePlaybookRequest request;
     request.set_stage(bad);
-    EXPECT_TRUE(IsInvalidField(Call(&Stub::GetStagePlaybook, request).status, "stage"));
+    EXPECT_TRUE(IsInvalidField(Call(&AccountApi::GetStagePlaybook, request).status, "stage"));
   }
 }
 
@@ -1129,7 +1023,7 @@ Reply<v1::MarkChurnedResponse> MarkChurned(const std::string& name, v1::ChurnEve
   for (const std::string& line : lines) request.add_lost_product_lines(line);
   request.set_note(note);
   request.set_etag(etag);
-  return Call(&Stub::MarkChurned, request, actor);
+  return Call(&AccountApi::MarkChurned, request, actor);
 }
 
 Reply<v1::RecordWinBackResponse> WinBack(const std::string& name, const std::string& note = "",
@@ -1137,13 +1031,13 @@ Reply<v1::RecordWinBackResponse> WinBack(const std::string& name, const std::str
   v1::RecordWinBackRequest request;
   request.set_name(name);
   request.set_note(note);
-  return Call(&Stub::RecordWinBack, request, actor);
+  return Call(&AccountApi::RecordWinBack, request, actor);
 }
 
 std::vector<v1::ChurnEvent> ChurnHistory(const std::string& name) {
   v1::ListChurnHistoryRequest request;
   request.set_parent(name);
-  Reply<v1::ListChurnHistoryResponse> reply = Call(&Stub::ListChurnHistory, request);
+  Reply<v1::ListChurnHistoryResponse> reply = Call(&AccountApi::ListChurnHistory, request);
   EXPECT_OK(reply.status);
   return {reply.value.events().begin(), reply.value.events().end()};
 }
@@ -1282,13 +1176,13 @@ Reply<v1::SetAccountTiersResponse> SetTiers(const std::string& run, const std::s
     t->set_tier(a.tier);
     t->set_reason(a.reason);
   }
-  return Call(&Stub::SetAccountTiers, request);
+  return Call(&AccountApi::SetAccountTiers, request);
 }
 
 std::vector<v1::TierChange> TierHistory(const std::string& name) {
   v1::ListTierHistoryRequest request;
   request.set_parent(name);
-  Reply<v1::ListTierHistoryResponse> reply = Call(&Stub::ListTierHistory, request);
+  Reply<v1::ListTierHistoryResponse> reply = Call(&AccountApi::ListTierHistory, request);
   EXPECT_OK(reply.status);
   return {reply.value.changes().begin(), reply.value.changes().end()};
 }
@@ -1462,13 +1356,11 @@ TEST(Tiers, BadBatchesAreInvalidArgument) {
 }  // namespace kam::testing
 
 int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
   // Fewer database connections than handler threads, as under load: a
   // handler that took a second pooled connection while its transaction
   // holds a row lock others wait on would starve (the concurrent-retry
   // tests race on one account).
   kam::testing::LocalSuite::Options options;
   options.account_args = {"--threads=8", "--db_pool_size=2"};
-  ::testing::AddGlobalTestEnvironment(new kam::testing::SuiteEnvironment(options));
-  return RUN_ALL_TESTS();
+  return kam::testing::RunTestsOnSuite(argc, argv, options);
 }

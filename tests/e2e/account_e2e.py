@@ -19,31 +19,19 @@ Exit code: 0 when every test passes, non-zero otherwise (a failed test, no
 stubs, no KAM_ACCOUNT_ADDRESS).
 """
 
-import argparse
 import os
 import re
 import sys
 import unittest
 import uuid
 
+import e2e_stubs
+
 TIMEOUT = 10  # seconds, on every RPC
 ACTOR = "account-e2e-py"
 
-
-def _parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--stubs", required=True,
-                        help="folder holding the generated Python stubs (kam/, grpc_health/, ...)")
-    return parser.parse_known_args()
-
-
-_ARGS, _UNITTEST_ARGV = _parse_args()
-if not os.path.isfile(os.path.join(_ARGS.stubs, "kam", "account", "v1", "account_pb2.py")):
-    print(f"account_e2e.py: no generated stubs in {_ARGS.stubs} (build target kam_python_stubs)",
-          file=sys.stderr)
-    sys.exit(2)
-# The generated stubs come first: nothing installed may shadow them.
-sys.path.insert(0, os.path.abspath(_ARGS.stubs))
+_UNITTEST_ARGV = e2e_stubs.load_stubs("account_e2e.py", __doc__.split("\n\n")[0],
+                                      ("kam", "account", "v1", "account_pb2.py"))
 
 import grpc  # noqa: E402
 from google.protobuf import descriptor_pb2, field_mask_pb2  # noqa: E402

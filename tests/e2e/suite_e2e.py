@@ -15,29 +15,19 @@ start, so the rating run below rates exactly the accounts made here.
 Exit code: 0 when every test passes, non-zero otherwise.
 """
 
-import argparse
 import os
 import sys
 import time
 import unittest
 import uuid
 
+import e2e_stubs
+
 TIMEOUT = 10  # seconds, on every unary RPC
 ACTOR = "suite-e2e-py"
 
-
-def _parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--stubs", required=True, help="folder holding the generated Python stubs")
-    return parser.parse_known_args()
-
-
-_ARGS, _UNITTEST_ARGV = _parse_args()
-if not os.path.isfile(os.path.join(_ARGS.stubs, "kam", "scoring", "v1", "rating_pb2.py")):
-    print(f"suite_e2e.py: no generated stubs in {_ARGS.stubs} (build target kam_python_stubs)",
-          file=sys.stderr)
-    sys.exit(2)
-sys.path.insert(0, os.path.abspath(_ARGS.stubs))
+_UNITTEST_ARGV = e2e_stubs.load_stubs("suite_e2e.py", __doc__.split("\n\n")[0],
+                                      ("kam", "scoring", "v1", "rating_pb2.py"))
 
 import grpc  # noqa: E402
 from google.protobuf import timestamp_pb2  # noqa: E402

@@ -19,6 +19,7 @@
 #include "kam/interaction/v1/service_case.grpc.pb.h"
 #include "kam/scoring/v1/policy.grpc.pb.h"
 #include "kam/scoring/v1/rating.grpc.pb.h"
+#include "tests/harness/api_test_util.h"
 #include "tests/harness/suite.h"
 
 namespace kam::testing {
@@ -42,13 +43,30 @@ struct Book {
   std::vector<sv1::RatingRun> runs;
 };
 
-template <typename Stub, typename Request, typename Response>
-void Read(Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-          const Request& request, Response* response) {
+// The items of the first page of a List method (`page_size` of them at most;
+// 0: the service's default page); fails the test when the call fails.
+template <typename Item, typename Stub, typename Request, typename Response>
+std::vector<Item> FirstPage(const std::shared_ptr<grpc::Channel>& channel,
+                            grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                         Response*),
+                            int page_size = 1000) {
+  Stub stub(channel);
+  Request request;
+  request.set_page_size(page_size);
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-  const grpc::Status status = (stub.*method)(&context, request, response);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  Response response;
+  const grpc::Status status = (stub.*method)(&context, request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  const google::protobuf::FieldDescriptor* items =
+      ItemsField(*Response::descriptor(), *Item::descriptor());
+  if (items == nullptr) return {};
+  std::vector<Item> page;
+  for (const Item& item :
+       response.GetReflection()->template GetRepeatedFieldRef<Item>(response, items)) {
+    page.push_back(item);
+  }
+  return page;
 }
 
 Book ReadBook(LocalSuite& suite) {
@@ -57,76 +75,27 @@ Book ReadBook(LocalSuite& suite) {
       grpc::CreateChannel(suite.interaction_address(), grpc::InsecureChannelCredentials());
   auto scoring = grpc::CreateChannel(suite.scoring_address(), grpc::InsecureChannelCredentials());
   Book book;
-  {
-    auto stub = av1::AccountService::NewStub(account);
-    av1::ListAccountsRequest request;
-    request.set_page_size(1000);
-    av1::ListAccountsResponse response;
-    Read(*stub, &av1::AccountService::Stub::ListAccounts, request, &response);
-    book.accounts.assign(response.accounts().begin(), response.accounts().end());
-  }
-  {
-    auto stub = iv1::ActivityService::NewStub(interaction);
-    iv1::ListActivitiesRequest request;
-    request.set_page_size(1000);
-    iv1::ListActivitiesResponse response;
-    Read(*stub, &iv1::ActivityService::Stub::ListActivities, request, &response);
-    book.activities = response.activities_size();
-  }
-  {
-    auto stub = iv1::ServiceCaseService::NewStub(interaction);
-    iv1::ListCasesRequest request;
-    request.set_page_size(1000);
-    iv1::ListCasesResponse response;
-    Read(*stub, &iv1::ServiceCaseService::Stub::ListCases, request, &response);
-    book.cases.assign(response.cases().begin(), response.cases().end());
-  }
-  {
-    auto stub = iv1::SatisfactionService::NewStub(interaction);
-    iv1::ListSurveyResponsesRequest request;
-    request.set_page_size(1000);
-    iv1::ListSurveyResponsesResponse response;
-    Read(*stub, &iv1::SatisfactionService::Stub::ListSurveyResponses, request, &response);
-    book.surveys = response.survey_responses_size();
-  }
-  {
-    auto stub = iv1::BillingService::NewStub(interaction);
-    iv1::ListOrdersRequest orders;
-    orders.set_page_size(1000);
-    iv1::ListOrdersResponse order_page;
-    Read(*stub, &iv1::BillingService::Stub::ListOrders, orders, &order_page);
-    book.orders = order_page.orders_size();
-    iv1::ListInvoicesRequest invoices;
-    invoices.set_page_size(1000);
-    iv1::ListInvoicesResponse invoice_page;
-    Read(*stub, &iv1::BillingService::Stub::ListInvoices, invoices, &invoice_page);
-    book.invoices.assign(invoice_page.invoices().begin(), invoice_page.invoices().end());
-    iv1::ListPaymentsRequest payments;
-    payments.set_page_size(1000);
-    iv1::ListPaymentsResponse payment_page;
-    Read(*stub, &iv1::BillingService::Stub::ListPayments, payments, &payment_page);
-    book.payments = payment_page.payments_size();
-  }
-  {
-    auto stub = iv1::OpportunityService::NewStub(interaction);
-    iv1::ListOpportunitiesRequest request;
-    request.set_page_size(1000);
-    iv1::ListOpportunitiesResponse response;
-    Read(*stub, &iv1::OpportunityService::Stub::ListOpportunities, request, &response);
-    book.opportunities.assign(response.opportunities().begin(), response.opportunities().end());
-  }
-  {
-    auto stub = sv1::ScoringPolicyService::NewStub(scoring);
-    sv1::ListScoringPoliciesRequest request;
-    sv1::ListScoringPoliciesResponse response;
-    Read(*stub, &sv1::ScoringPolicyService::Stub::ListScoringPolicies, request, &response);
-    book.policies = response.policies_size();
-    auto ratings = sv1::RatingService::NewStub(scoring);
-    sv1::ListRatingRunsRequest runs;
-    sv1::ListRatingRunsResponse run_page;
-    Read(*ratings, &sv1::RatingService::Stub::ListRatingRuns, runs, &run_page);
-    book.runs.assign(run_page.runs().begin(), run_page.runs().end());
-  }
+  book.accounts = FirstPage<av1::Account>(account, &av1::AccountService::Stub::ListAccounts);
+  book.activities = static_cast<int>(
+      FirstPage<iv1::Activity>(interaction, &iv1::ActivityService::Stub::ListActivities).size());
+  book.cases = FirstPage<iv1::Case>(interaction, &iv1::ServiceCaseService::Stub::ListCases);
+  book.surveys =
+      static_cast<int>(FirstPage<iv1::SurveyResponse>(
+                           interaction, &iv1::SatisfactionService::Stub::ListSurveyResponses)
+                           .size());
+  book.orders = static_cast<int>(
+      FirstPage<iv1::Order>(interaction, &iv1::BillingService::Stub::ListOrders).size());
+  book.invoices = FirstPage<iv1::Invoice>(interaction, &iv1::BillingService::Stub::ListInvoices);
+  book.payments = static_cast<int>(
+      FirstPage<iv1::Payment>(interaction, &iv1::BillingService::Stub::ListPayments).size());
+  book.opportunities =
+      FirstPage<iv1::Opportunity>(interaction, &iv1::OpportunityService::Stub::ListOpportunities);
+  book.policies = static_cast<int>(
+      FirstPage<sv1::ScoringPolicy>(scoring, &sv1::ScoringPolicyService::Stub::ListScoringPolicies,
+                                    /*page_size=*/0)
+          .size());
+  book.runs = FirstPage<sv1::RatingRun>(scoring, &sv1::RatingService::Stub::ListRatingRuns,
+                                        /*page_size=*/0);
   return book;
 }
 

@@ -30,6 +30,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "tests/harness/child_process.h"
 
 extern char** environ;
 
@@ -51,16 +52,6 @@ constexpr char kPidFileName[] = "mariadbd.pid";
 // SQL run through the command-line client (set-up statements) may not take
 // longer than this.
 constexpr absl::Duration kClientTimeout = absl::Minutes(5);
-
-std::string ErrnoText(int err) {
-  char buffer[256];
-  // GNU strerror_r: returns a pointer that may or may not be `buffer`.
-  return strerror_r(err, buffer, sizeof(buffer));
-}
-
-absl::Status ErrnoStatus(int err, absl::string_view what) {
-  return absl::Status(absl::ErrnoToStatusCode(err), absl::StrCat(what, ": ", ErrnoText(err)));
-}
 
 // Owns a file descriptor.
 class Fd {
@@ -132,16 +123,6 @@ std::vector<std::string> CleanEnvironment() {
     env.emplace_back(var);
   }
   return env;
-}
-
-std::string DescribeWaitStatus(int status) {
-  if (WIFEXITED(status)) return absl::StrCat("exit code ", WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) {
-    const char* name = sigabbrev_np(WTERMSIG(status));
-    return absl::StrCat("signal ", WTERMSIG(status), name != nullptr ? " (SIG" : "",
-                        name != nullptr ? name : "", name != nullptr ? ")" : "");
-  }
-  return absl::StrCat("wait status ", status);
 }
 
 // fork + exec of `path` (a full path) with stdin/stdout/stderr connected to
@@ -219,31 +200,6 @@ absl::StatusOr<pid_t> Spawn(const std::string& path, const std::vector<std::stri
   return pid;
 }
 
-// Waits up to `timeout` for `pid` to exit; returns its wait status, or
-// nullopt if it is still running.
-std::optional<int> WaitFor(pid_t pid, absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  absl::Duration pause = absl::Milliseconds(1);
-  for (;;) {
-    int status = 0;
-    const pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) return status;
-    if (r < 0 && errno != EINTR) return -1;  // not our child (any more)
-    const absl::Time now = absl::Now();
-    if (now >= deadline) return std::nullopt;
-    absl::SleepFor(std::min(pause, deadline - now));
-    pause = std::min(pause * 2, absl::Milliseconds(20));
-  }
-}
-
-int WaitBlocking(pid_t pid) {
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return -1;
-  }
-  return status;
-}
-
 absl::StatusOr<std::string> ReadAll(int fd) {
   if (lseek(fd, 0, SEEK_SET) < 0) return ErrnoStatus(errno, "lseek");
   std::string out;
@@ -298,11 +254,11 @@ absl::StatusOr<CommandResult> RunCommand(const std::string& path,
   absl::StatusOr<pid_t> pid = Spawn(path, args, in->get(), out->get(), err->get());
   if (!pid.ok()) return pid.status();
   CommandResult result;
-  if (std::optional<int> status = WaitFor(*pid, timeout); status.has_value()) {
+  if (std::optional<int> status = WaitForChild(*pid, timeout); status.has_value()) {
     result.status = *status;
   } else {
     kill(*pid, SIGKILL);
-    WaitBlocking(*pid);
+    WaitForChildBlocking(*pid);
     return absl::DeadlineExceededError(absl::StrCat(
         absl::StrJoin(args, " "), " did not finish within ", absl::FormatDuration(timeout)));
   }
@@ -681,7 +637,7 @@ absl::Status MariaDbServer::Launch(absl::Duration timeout) {
     absl::SleepFor(absl::Milliseconds(20));
   }
   kill(pid_, SIGKILL);
-  WaitBlocking(pid_);
+  WaitForChildBlocking(pid_);
   pid_ = -1;
   return absl::DeadlineExceededError(absl::StrCat(
       "mariadbd did not accept connections within ", absl::FormatDuration(timeout),
@@ -705,11 +661,11 @@ absl::Status MariaDbServer::Stop(absl::Duration grace) {
   kill(pid, SIGTERM);
   int status;
   bool killed = false;
-  if (std::optional<int> exited = WaitFor(pid, grace); exited.has_value()) {
+  if (std::optional<int> exited = WaitForChild(pid, grace); exited.has_value()) {
     status = *exited;
   } else {
     kill(pid, SIGKILL);
-    status = WaitBlocking(pid);
+    status = WaitForChildBlocking(pid);
     killed = true;
   }
   // A clean shutdown, or the SIGKILL we sent after the grace period: the
@@ -733,13 +689,17 @@ absl::Status MariaDbServer::Restart() {
 }
 
 absl::Status MariaDbServer::ExecuteAsRoot(absl::string_view sql) {
+  return QueryAsRoot(sql).status();
+}
+
+absl::StatusOr<std::string> MariaDbServer::QueryAsRoot(absl::string_view sql) {
   if (pid_ <= 0) return absl::FailedPreconditionError("the MariaDB server is not running");
   absl::StatusOr<std::string> client = FindBinary("mariadb");
   if (!client.ok()) return client.status();
   absl::StatusOr<CommandResult> result =
       RunCommand(*client,
                  {*client, "--no-defaults", absl::StrCat("--socket=", socket_path_), "-uroot",
-                  "--batch", "--default-character-set=utf8mb4"},
+                  "--batch", "--skip-column-names", "--default-character-set=utf8mb4"},
                  sql, kClientTimeout);
   if (!result.ok()) return result.status();
   if (!result->ok()) {
@@ -747,7 +707,7 @@ absl::Status MariaDbServer::ExecuteAsRoot(absl::string_view sql) {
                                             DescribeWaitStatus(result->status),
                                             "): ", absl::StripAsciiWhitespace(result->err)));
   }
-  return absl::OkStatus();
+  return std::move(result->out);
 }
 
 absl::Status MariaDbServer::CreateServiceDatabase(absl::string_view schema,

@@ -58,6 +58,10 @@ class MariaDbServer {
   // command-line client over the socket. For set-up only (schemas, users).
   absl::Status ExecuteAsRoot(absl::string_view sql);
 
+  // The same for a query: its rows as the client prints them in batch mode
+  // (one line per row, columns separated by tabs, no column names).
+  absl::StatusOr<std::string> QueryAsRoot(absl::string_view sql);
+
   // Creates `schema` (utf8mb4) and a user `user`@'127.0.0.1' and
   // `user`@'localhost' identified by `password` with ALL PRIVILEGES on that
   // schema only. Idempotent.

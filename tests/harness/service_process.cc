@@ -20,26 +20,12 @@
 #include "absl/strings/str_split.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
+#include "tests/harness/child_process.h"
 
 extern char** environ;
 
 namespace kam::testing {
 namespace {
-
-std::string ErrnoText(int err) {
-  char buffer[256];
-  return strerror_r(err, buffer, sizeof(buffer));  // GNU variant
-}
-
-absl::Status ErrnoStatus(int err, absl::string_view what) {
-  return absl::Status(absl::ErrnoToStatusCode(err), absl::StrCat(what, ": ", ErrnoText(err)));
-}
-
-std::string DescribeWaitStatus(int status) {
-  if (WIFEXITED(status)) return absl::StrCat("exit code ", WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return absl::StrCat("signal ", WTERMSIG(status));
-  return absl::StrCat("wait status ", status);
-}
 
 // Like execvp's search: a name without '/' is looked up on the parent's PATH.
 absl::StatusOr<std::string> ResolveBinary(const std::string& binary) {
@@ -69,31 +55,6 @@ std::vector<std::string> ChildEnvironment(const std::map<std::string, std::strin
   }
   for (const auto& [name, value] : extra) env.push_back(absl::StrCat(name, "=", value));
   return env;
-}
-
-// Waits up to `timeout` for `pid`; its wait status, -1 if it is not our
-// child, or nullopt if it is still running.
-std::optional<int> WaitFor(pid_t pid, absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  absl::Duration pause = absl::Milliseconds(1);
-  for (;;) {
-    int status = 0;
-    const pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) return status;
-    if (r < 0 && errno != EINTR) return -1;
-    const absl::Time now = absl::Now();
-    if (now >= deadline) return std::nullopt;
-    absl::SleepFor(std::min(pause, deadline - now));
-    pause = std::min(pause * 2, absl::Milliseconds(20));
-  }
-}
-
-int WaitBlocking(pid_t pid) {
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return -1;
-  }
-  return status;
 }
 
 }  // namespace
@@ -179,7 +140,7 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(Options op
   } while (n < 0 && errno == EINTR);
   close(exec_pipe[0]);
   if (n > 0) {
-    WaitBlocking(pid);
+    WaitForChildBlocking(pid);
     return ErrnoStatus(child_errno, absl::StrCat("cannot execute ", *path));
   }
 
@@ -233,10 +194,10 @@ absl::StatusOr<int> ServiceProcess::Stop(absl::Duration grace) {
   if (pid_ <= 0) return absl::FailedPreconditionError("no process");
   if (Running()) {
     kill(pid_, SIGTERM);
-    std::optional<int> status = WaitFor(pid_, grace);
+    std::optional<int> status = WaitForChild(pid_, grace);
     if (!status.has_value()) {
       kill(pid_, SIGKILL);
-      status = WaitBlocking(pid_);
+      status = WaitForChildBlocking(pid_);
     }
     exited_ = true;
     wait_status_ = *status;
@@ -252,7 +213,7 @@ absl::Status ServiceProcess::Kill() {
   if (!Running()) return absl::OkStatus();
   if (kill(pid_, SIGKILL) != 0) return ErrnoStatus(errno, absl::StrCat("kill ", pid_));
   exited_ = true;
-  wait_status_ = WaitBlocking(pid_);
+  wait_status_ = WaitForChildBlocking(pid_);
   return absl::OkStatus();
 }
 

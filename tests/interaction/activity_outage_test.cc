@@ -86,16 +86,6 @@ class CreateLoad {
   std::vector<grpc::Status> failures_;
 };
 
-template <typename Predicate>
-bool PollUntil(Predicate done, absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (!done()) {
-    if (absl::Now() >= deadline) return false;
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return true;
-}
-
 TEST(AccountServiceDown, WritesThatNeedItFailUnavailableAndWriteNothing) {
   const v1::Account account = MakeAccount("Outage");
   const v1::Contact contact = MakeContact(account.name(), "Europe/Berlin");
@@ -110,7 +100,8 @@ TEST(AccountServiceDown, WritesThatNeedItFailUnavailableAndWriteNothing) {
   ASSERT_OK(Append(account.name(), "Opened before the outage").status);
 
   CreateLoad load(account.name(), 2);
-  ASSERT_TRUE(PollUntil([&] { return load.acknowledged() >= 5; }, absl::Seconds(20)));
+  ASSERT_TRUE(PollUntil([&] { return load.acknowledged() >= 5; }, absl::Seconds(20),
+                        absl::Milliseconds(50)));
   ASSERT_TRUE(Suite().StopAccount().ok());
   absl::SleepFor(absl::Milliseconds(300));  // the load meets the stopped service
 
@@ -167,11 +158,11 @@ TEST(AccountServiceDown, WritesThatNeedItFailUnavailableAndWriteNothing) {
         status = Create(call, Unique("after")).status;
         return status.ok();
       },
-      absl::Seconds(20)))
+      absl::Seconds(20), absl::Milliseconds(50)))
       << CodeName(status.error_code()) << " " << status.error_message();
   const size_t acknowledged_before = load.acknowledged();
-  ASSERT_TRUE(
-      PollUntil([&] { return load.acknowledged() >= acknowledged_before + 5; }, absl::Seconds(20)));
+  ASSERT_TRUE(PollUntil([&] { return load.acknowledged() >= acknowledged_before + 5; },
+                        absl::Seconds(20), absl::Milliseconds(50)));
   load.Stop();
   EXPECT_OK(Append(account.name(), "After the outage").status);
   EXPECT_EQ(EntryCount(account.name()), 2);
@@ -204,8 +195,5 @@ TEST(AccountServiceDown, WritesThatNeedItFailUnavailableAndWriteNothing) {
 }  // namespace kam::testing
 
 int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(
-      new kam::testing::SuiteEnvironment(kam::testing::InteractionSuiteOptions()));
-  return RUN_ALL_TESTS();
+  return kam::testing::RunTestsOnSuite(argc, argv, kam::testing::InteractionSuiteOptions());
 }

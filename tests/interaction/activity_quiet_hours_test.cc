@@ -2,6 +2,7 @@
 // with the rule and the exact next allowed time in the contact's own zone,
 // do-not-call contacts, re-checks on update, CheckCallTime, and policy
 // updates taking effect on the next call.
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -44,53 +45,65 @@ void ExpectRefused(const iv1::Activity& call, const std::string& message) {
   EXPECT_EQ(ListAll(Mine(call.account())).size(), before);
 }
 
-TEST(QuietHours, ABerlinCallInTheSummerMiddayRestIsRefusedWithTheNextAllowedTime) {
-  const People p = MakePeople("Berlin");
-  // Monday 7 July 2031, 12:30 CEST.
+// A call to one contact planned in that contact's quiet hours.
+struct QuietCase {
+  std::string name;              // of the test case
+  v1::Contact People::*contact;  // who is called
+  std::string planned;           // UTC
+  std::string local;             // the planned time where the contact is
+  std::string zone;              // the contact's zone as the message names it
+  std::string rule;              // the rule that holds the call back
+  std::string next_local;        // the next allowed time, local
+  std::string next;              // the same in UTC
+};
+
+void PrintTo(const QuietCase& c, std::ostream* os) { *os << c.name; }
+
+class QuietHoursRefusal : public ::testing::TestWithParam<QuietCase> {};
+
+// The call is refused with the local time, the contact, the zone, the rule
+// and the next allowed time (local and UTC); a call at that next time is
+// fine, and so is a visit at the refused time (only calls are held to the
+// quiet hours).
+TEST_P(QuietHoursRefusal, NamesTheRuleAndTheNextAllowedTime) {
+  const QuietCase& c = GetParam();
+  const People p = MakePeople(c.name);
+  const std::string contact = (p.*c.contact).name();
   ExpectRefused(
-      PlannedCall(p.account.name(), {p.berlin.name()}, "2031-07-07T10:30:00Z"),
-      absl::StrCat("activity.planned_time 2031-07-07T12:30:00+02:00 is in the quiet hours "
-                   "of contact ",
-                   p.berlin.name(),
-                   " (Europe/Berlin): midday rest in summer until 14:30; the next "
-                   "allowed time is 2031-07-07T14:30:00+02:00 (2031-07-07T12:30:00Z)"));
-  // The next allowed time itself is fine.
-  EXPECT_OK(
-      Create(PlannedCall(p.account.name(), {p.berlin.name()}, "2031-07-07T12:30:00Z")).status);
-  // Only calls are held to the quiet hours: a visit then is fine.
-  iv1::Activity visit = Visit(p.account.name(), "2031-07-07T10:30:00Z");
-  visit.add_contacts(p.berlin.name());
+      PlannedCall(p.account.name(), {contact}, c.planned),
+      absl::StrCat("activity.planned_time ", c.local, " is in the quiet hours of contact ", contact,
+                   " (", c.zone, "): ", c.rule, "; the next allowed time is ", c.next_local, " (",
+                   c.next, ")"));
+  EXPECT_OK(Create(PlannedCall(p.account.name(), {contact}, c.next)).status);
+  iv1::Activity visit = Visit(p.account.name(), c.planned);
+  visit.add_contacts(contact);
   EXPECT_OK(Create(visit).status);
 }
 
-TEST(QuietHours, AShanghaiWinterMorningCallMovesToEightLocalTheNextUtcDay) {
-  const People p = MakePeople("Shanghai");
-  // Wednesday 8 January 2031, 07:30 in Shanghai = 7 January 23:30 UTC.
-  ExpectRefused(
-      PlannedCall(p.account.name(), {p.shanghai.name()}, "2031-01-07T23:30:00Z"),
-      absl::StrCat("activity.planned_time 2031-01-08T07:30:00+08:00 is in the quiet hours "
-                   "of contact ",
-                   p.shanghai.name(),
-                   " (Asia/Shanghai): before 08:00 in winter; the next allowed time is "
-                   "2031-01-08T08:00:00+08:00 (2031-01-08T00:00:00Z)"));
-  EXPECT_OK(
-      Create(PlannedCall(p.account.name(), {p.shanghai.name()}, "2031-01-08T00:00:00Z")).status);
-}
-
-TEST(QuietHours, NewYorkSpringForwardSundayUsesTheNewOffset) {
-  const People p = MakePeople("NewYork");
-  // Sunday 9 March 2031, 01:30 EST; the clocks go to EDT at 02:00.
-  ExpectRefused(
-      PlannedCall(p.account.name(), {p.new_york.name()}, "2031-03-09T06:30:00Z"),
-      absl::StrCat("activity.planned_time 2031-03-09T01:30:00-05:00 is in the quiet hours "
-                   "of contact ",
-                   p.new_york.name(),
-                   " (America/New_York): before 08:00 in winter, before 09:00 at weekends "
-                   "and holidays; the next allowed time is 2031-03-09T09:00:00-04:00 "
-                   "(2031-03-09T13:00:00Z)"));
-  EXPECT_OK(
-      Create(PlannedCall(p.account.name(), {p.new_york.name()}, "2031-03-09T13:00:00Z")).status);
-}
+INSTANTIATE_TEST_SUITE_P(
+    QuietHours, QuietHoursRefusal,
+    ::testing::Values(
+        // Monday 7 July 2031, 12:30 CEST.
+        QuietCase{"ABerlinCallInTheSummerMiddayRestIsRefusedWithTheNextAllowedTime",
+                  &People::berlin, "2031-07-07T10:30:00Z", "2031-07-07T12:30:00+02:00",
+                  "Europe/Berlin", "midday rest in summer until 14:30", "2031-07-07T14:30:00+02:00",
+                  "2031-07-07T12:30:00Z"},
+        // Wednesday 8 January 2031, 07:30 in Shanghai = 7 January 23:30 UTC:
+        // moves to 08:00 local, the next UTC day.
+        QuietCase{"AShanghaiWinterMorningCallMovesToEightLocalTheNextUtcDay", &People::shanghai,
+                  "2031-01-07T23:30:00Z", "2031-01-08T07:30:00+08:00", "Asia/Shanghai",
+                  "before 08:00 in winter", "2031-01-08T08:00:00+08:00", "2031-01-08T00:00:00Z"},
+        // Sunday 9 March 2031, 01:30 EST; the clocks go to EDT at 02:00, and
+        // the next allowed time has the new offset.
+        QuietCase{"NewYorkSpringForwardSundayUsesTheNewOffset", &People::new_york,
+                  "2031-03-09T06:30:00Z", "2031-03-09T01:30:00-05:00", "America/New_York",
+                  "before 08:00 in winter, before 09:00 at weekends and holidays",
+                  "2031-03-09T09:00:00-04:00", "2031-03-09T13:00:00Z"},
+        // A contact without a zone is judged in UTC (Saturday 5 July 2031).
+        QuietCase{"AContactWithoutAZoneIsJudgedInUtc", &People::no_zone, "2031-07-05T08:15:00Z",
+                  "2031-07-05T08:15:00+00:00", "UTC", "before 09:00 at weekends and holidays",
+                  "2031-07-05T09:00:00+00:00", "2031-07-05T09:00:00Z"}),
+    [](const ::testing::TestParamInfo<QuietCase>& info) { return info.param.name; });
 
 TEST(QuietHours, ACallToTwoTimeZonesNamesTheFirstTimeThatSuitsBoth) {
   const People p = MakePeople("TwoZones");
@@ -117,17 +130,6 @@ TEST(QuietHours, ACallToTwoTimeZonesNamesTheFirstTimeThatSuitsBoth) {
                    "(2031-01-12T01:00:00Z); the first time allowed for all 2 contacts is "
                    "2031-01-12T01:00:00Z"));
   EXPECT_OK(Create(PlannedCall(p.account.name(), both, "2031-01-12T01:00:00Z")).status);
-}
-
-TEST(QuietHours, AContactWithoutAZoneIsJudgedInUtc) {
-  const People p = MakePeople("NoZone");
-  ExpectRefused(
-      PlannedCall(p.account.name(), {p.no_zone.name()}, "2031-07-05T08:15:00Z"),
-      absl::StrCat("activity.planned_time 2031-07-05T08:15:00+00:00 is in the quiet hours "
-                   "of contact ",
-                   p.no_zone.name(),
-                   " (UTC): before 09:00 at weekends and holidays; the next allowed time "
-                   "is 2031-07-05T09:00:00+00:00 (2031-07-05T09:00:00Z)"));
 }
 
 TEST(QuietHours, DoNotCallContactsCannotBeCalledAtAll) {
@@ -284,10 +286,8 @@ Reply<iv1::QuietHoursPolicy> GetPolicy() {
 Reply<iv1::QuietHoursPolicy> UpdatePolicy(const iv1::QuietHoursPolicy& policy,
                                           const std::vector<std::string>& paths,
                                           const std::string& actor = "policy-admin") {
-  iv1::UpdateQuietHoursPolicyRequest request;
-  *request.mutable_policy() = policy;
-  for (const std::string& path : paths) request.mutable_update_mask()->add_paths(path);
-  return Call(Activities(), &ActivityStub::UpdateQuietHoursPolicy, request, actor);
+  return Call(Activities(), &ActivityStub::UpdateQuietHoursPolicy,
+              UpdateRequest<iv1::UpdateQuietHoursPolicyRequest>(policy, paths), actor);
 }
 
 iv1::QuietHoursPolicy Defaults() {
@@ -430,8 +430,5 @@ TEST(QuietHoursPolicy, EveryFieldIsValidated) {
 }  // namespace kam::testing
 
 int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(
-      new kam::testing::SuiteEnvironment(kam::testing::InteractionSuiteOptions()));
-  return RUN_ALL_TESTS();
+  return kam::testing::RunTestsOnSuite(argc, argv, kam::testing::InteractionSuiteOptions());
 }

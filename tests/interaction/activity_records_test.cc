@@ -29,20 +29,11 @@ Reply<iv1::ContactRecord> RecordOf(const std::string& account) {
 }
 
 std::vector<iv1::ContactRecordEntry> Entries(const std::string& account, int page_size = 100) {
-  std::vector<iv1::ContactRecordEntry> all;
   iv1::ListContactRecordEntriesRequest request;
   request.set_account(account);
   request.set_page_size(page_size);
-  for (int page = 0; page < 100; ++page) {
-    Reply<iv1::ListContactRecordEntriesResponse> reply =
-        Call(Activities(), &ActivityStub::ListContactRecordEntries, request);
-    EXPECT_OK(reply.status);
-    if (!reply.status.ok()) break;
-    for (const iv1::ContactRecordEntry& e : reply.value.entries()) all.push_back(e);
-    if (reply.value.next_page_token().empty()) break;
-    request.set_page_token(reply.value.next_page_token());
-  }
-  return all;
+  return AllPages<iv1::ContactRecordEntry>(Activities(), &ActivityStub::ListContactRecordEntries,
+                                           request);
 }
 
 TEST(ContactRecord, TheFirstAppendOpensItAndLaterOnesAddToIt) {
@@ -242,8 +233,5 @@ TEST(ContactRecord, EntriesPageOldestFirstByParentName) {
 }  // namespace kam::testing
 
 int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(
-      new kam::testing::SuiteEnvironment(kam::testing::InteractionSuiteOptions()));
-  return RUN_ALL_TESTS();
+  return kam::testing::RunTestsOnSuite(argc, argv, kam::testing::InteractionSuiteOptions());
 }

@@ -105,7 +105,7 @@ TEST(Credit, CancellingAnOrderReleasesItsCredit) {
   cancel.set_name(order.name());
   cancel.set_etag(order.etag());
   cancel.set_reason("customer withdrew");
-  Reply<bv1::Order> cancelled = Call(&BillingStub::CancelOrder, cancel);
+  Reply<bv1::Order> cancelled = Call(Billing(), &BillingStub::CancelOrder, cancel);
   ASSERT_OK(cancelled.status);
   EXPECT_EQ(cancelled.value.status(), bv1::ORDER_STATUS_CANCELLED);
   EXPECT_EQ(cancelled.value.cancel_reason(), "customer withdrew");
@@ -113,10 +113,11 @@ TEST(Credit, CancellingAnOrderReleasesItsCredit) {
   ASSERT_OK(PlaceOrder(account, 1000).status);
   // Cancelling again, or with the old etag, changes nothing.
   cancel.set_etag("");
-  EXPECT_TRUE(HasCode(Call(&BillingStub::CancelOrder, cancel).status,
+  EXPECT_TRUE(HasCode(Call(Billing(), &BillingStub::CancelOrder, cancel).status,
                       grpc::StatusCode::FAILED_PRECONDITION));
   cancel.set_etag(order.etag());
-  EXPECT_TRUE(HasCode(Call(&BillingStub::CancelOrder, cancel).status, grpc::StatusCode::ABORTED));
+  EXPECT_TRUE(HasCode(Call(Billing(), &BillingStub::CancelOrder, cancel).status,
+                      grpc::StatusCode::ABORTED));
 }
 
 TEST(Credit, ZeroLimitMeansNoCredit) {
@@ -142,14 +143,14 @@ TEST(Credit, AnAccountWithoutACreditLimitTakesNoMoney) {
 TEST(Credit, MoneyInAnotherCurrencyIsRefused) {
   const std::string account = CreditAccount(100000, 30, "CNY");
   bv1::CreateOrderRequest request = OrderRequest(account, 100);  // EUR
-  EXPECT_TRUE(IsInvalidField(Call(&BillingStub::CreateOrder, request).status,
+  EXPECT_TRUE(IsInvalidField(Call(Billing(), &BillingStub::CreateOrder, request).status,
                              "order.amount.currency_code"));
   *request.mutable_order()->mutable_amount() = Money(100, "CNY");
   *request.mutable_order()->mutable_cost() = Money(50, "USD");
-  EXPECT_TRUE(IsInvalidField(Call(&BillingStub::CreateOrder, request).status,
+  EXPECT_TRUE(IsInvalidField(Call(Billing(), &BillingStub::CreateOrder, request).status,
                              "order.cost.currency_code"));
   *request.mutable_order()->mutable_cost() = Money(50, "CNY");
-  Reply<bv1::Order> ok = Call(&BillingStub::CreateOrder, request);
+  Reply<bv1::Order> ok = Call(Billing(), &BillingStub::CreateOrder, request);
   ASSERT_OK(ok.status);
   EXPECT_EQ(ok.value.amount().currency_code(), "CNY");
   EXPECT_TRUE(IsInvalidField(Pay(account, 10).status, "payment.amount.currency_code"));
@@ -159,18 +160,22 @@ TEST(Credit, MoneyInAnotherCurrencyIsRefused) {
 TEST(Credit, InvalidOrdersAndUnknownAccounts) {
   const std::string account = CreditAccount(1000);
   bv1::CreateOrderRequest request = OrderRequest(account, 0);
-  EXPECT_TRUE(IsInvalidField(Call(&BillingStub::CreateOrder, request).status,
+  EXPECT_TRUE(IsInvalidField(Call(Billing(), &BillingStub::CreateOrder, request).status,
                              "order.amount.minor_units"));
   request = OrderRequest("", 10);
-  EXPECT_TRUE(IsInvalidField(Call(&BillingStub::CreateOrder, request).status, "order.account"));
+  EXPECT_TRUE(
+      IsInvalidField(Call(Billing(), &BillingStub::CreateOrder, request).status, "order.account"));
   request = OrderRequest("accounts/abc", 10);
-  EXPECT_TRUE(IsInvalidField(Call(&BillingStub::CreateOrder, request).status, "order.account"));
+  EXPECT_TRUE(
+      IsInvalidField(Call(Billing(), &BillingStub::CreateOrder, request).status, "order.account"));
   request = OrderRequest(account, 10);
   *request.mutable_order()->mutable_order_time() = Ts(absl::Now() + absl::Hours(1));
-  EXPECT_TRUE(IsInvalidField(Call(&BillingStub::CreateOrder, request).status, "order.order_time"));
+  EXPECT_TRUE(IsInvalidField(Call(Billing(), &BillingStub::CreateOrder, request).status,
+                             "order.order_time"));
   request = OrderRequest(account, 10);
   request.mutable_order()->clear_amount();
-  EXPECT_TRUE(IsInvalidField(Call(&BillingStub::CreateOrder, request).status, "order.amount"));
+  EXPECT_TRUE(
+      IsInvalidField(Call(Billing(), &BillingStub::CreateOrder, request).status, "order.amount"));
   EXPECT_TRUE(HasCode(PlaceOrder("accounts/999999999", 10).status, grpc::StatusCode::NOT_FOUND));
   EXPECT_TRUE(OrdersOf(account).empty());
 
@@ -265,7 +270,7 @@ TEST(Idempotency, SameRequestIdSameRequestReturnsTheFirstOrder) {
   EXPECT_EQ(OrdersOf(account).size(), 1u);
 
   bv1::CreateOrderRequest bad = OrderRequest(account, 1, "has space");
-  EXPECT_TRUE(IsInvalidField(Call(&BillingStub::CreateOrder, bad).status, "request_id"));
+  EXPECT_TRUE(IsInvalidField(Call(Billing(), &BillingStub::CreateOrder, bad).status, "request_id"));
 }
 
 TEST(Idempotency, ConcurrentRetriesCreateOneOrder) {
@@ -323,48 +328,51 @@ TEST(Orders, UpdateWithEtagsAndTheCreditCheck) {
   update.mutable_order()->set_description("revised");
   update.mutable_order()->set_etag(order.etag());
   update.mutable_update_mask()->add_paths("description");
-  Reply<bv1::Order> described = Call(&BillingStub::UpdateOrder, update);
+  Reply<bv1::Order> described = Call(Billing(), &BillingStub::UpdateOrder, update);
   ASSERT_OK(described.status);
   EXPECT_EQ(described.value.description(), "revised");
   EXPECT_EQ(described.value.amount().minor_units(), 600);
   EXPECT_NE(described.value.etag(), order.etag());
 
   // The old etag is stale now.
-  EXPECT_TRUE(HasCode(Call(&BillingStub::UpdateOrder, update).status, grpc::StatusCode::ABORTED));
+  EXPECT_TRUE(HasCode(Call(Billing(), &BillingStub::UpdateOrder, update).status,
+                      grpc::StatusCode::ABORTED));
 
   // Raising the amount is checked for the increase: 600 -> 700 fits (1000),
   // 700 -> 701 does not.
   update.mutable_order()->set_etag("");
   update.mutable_update_mask()->set_paths(0, "amount");
   *update.mutable_order()->mutable_amount() = Money(700);
-  Reply<bv1::Order> raised = Call(&BillingStub::UpdateOrder, update);
+  Reply<bv1::Order> raised = Call(Billing(), &BillingStub::UpdateOrder, update);
   ASSERT_OK(raised.status);
   EXPECT_EQ(raised.value.amount().minor_units(), 700);
   *update.mutable_order()->mutable_amount() = Money(701);
-  Reply<bv1::Order> too_much = Call(&BillingStub::UpdateOrder, update);
+  Reply<bv1::Order> too_much = Call(Billing(), &BillingStub::UpdateOrder, update);
   EXPECT_TRUE(HasCode(too_much.status, grpc::StatusCode::FAILED_PRECONDITION));
   EXPECT_TRUE(absl::StrContains(too_much.status.error_message(), "order increase 1,"))
       << too_much.status.error_message();
   EXPECT_EQ(GetOrder(order.name()).amount().minor_units(), 700);
   // Lowering always passes.
   *update.mutable_order()->mutable_amount() = Money(100);
-  ASSERT_OK(Call(&BillingStub::UpdateOrder, update).status);
+  ASSERT_OK(Call(Billing(), &BillingStub::UpdateOrder, update).status);
   EXPECT_EQ(Exposure(account).exposure().minor_units(), 400);
 
   // Output-only and immutable fields cannot be updated.
   update.mutable_update_mask()->set_paths(0, "status");
-  EXPECT_TRUE(IsInvalidField(Call(&BillingStub::UpdateOrder, update).status, "update_mask"));
+  EXPECT_TRUE(
+      IsInvalidField(Call(Billing(), &BillingStub::UpdateOrder, update).status, "update_mask"));
   update.mutable_update_mask()->set_paths(0, "account");
-  EXPECT_TRUE(IsInvalidField(Call(&BillingStub::UpdateOrder, update).status, "update_mask"));
+  EXPECT_TRUE(
+      IsInvalidField(Call(Billing(), &BillingStub::UpdateOrder, update).status, "update_mask"));
 
   // An invoiced order is fixed.
   ASSERT_OK(InvoiceOrder(order.name()).status);
   update.mutable_update_mask()->set_paths(0, "description");
-  EXPECT_TRUE(HasCode(Call(&BillingStub::UpdateOrder, update).status,
+  EXPECT_TRUE(HasCode(Call(Billing(), &BillingStub::UpdateOrder, update).status,
                       grpc::StatusCode::FAILED_PRECONDITION));
   bv1::CancelOrderRequest cancel;
   cancel.set_name(order.name());
-  Reply<bv1::Order> cancel_invoiced = Call(&BillingStub::CancelOrder, cancel);
+  Reply<bv1::Order> cancel_invoiced = Call(Billing(), &BillingStub::CancelOrder, cancel);
   EXPECT_TRUE(HasCode(cancel_invoiced.status, grpc::StatusCode::FAILED_PRECONDITION));
   EXPECT_TRUE(absl::StrContains(cancel_invoiced.status.error_message(), "void the invoice"))
       << cancel_invoiced.status.error_message();
@@ -376,7 +384,7 @@ TEST(Orders, ListFiltersAndPages) {
   for (int i = 0; i < 5; ++i) names.push_back(MustOrder(account, 100 + i).name());
   bv1::CancelOrderRequest cancel;
   cancel.set_name(names[1]);
-  ASSERT_OK(Call(&BillingStub::CancelOrder, cancel).status);
+  ASSERT_OK(Call(Billing(), &BillingStub::CancelOrder, cancel).status);
 
   const std::vector<bv1::Order> paged = AllOrders(AccountFilter(account), 2);
   ASSERT_EQ(paged.size(), 5u);
@@ -391,15 +399,16 @@ TEST(Orders, ListFiltersAndPages) {
 
   bv1::ListOrdersRequest request;
   request.set_filter("colour = \"red\"");
-  EXPECT_TRUE(HasCode(Call(&BillingStub::ListOrders, request).status,
+  EXPECT_TRUE(HasCode(Call(Billing(), &BillingStub::ListOrders, request).status,
                       grpc::StatusCode::INVALID_ARGUMENT));
   request.set_filter(AccountFilter(account));
   request.set_page_size(2);
-  Reply<bv1::ListOrdersResponse> page = Call(&BillingStub::ListOrders, request);
+  Reply<bv1::ListOrdersResponse> page = Call(Billing(), &BillingStub::ListOrders, request);
   ASSERT_OK(page.status);
   request.set_page_token(page.value.next_page_token());
   request.set_filter("status = OPEN");  // a token of another query
-  EXPECT_TRUE(IsInvalidField(Call(&BillingStub::ListOrders, request).status, "page_token"));
+  EXPECT_TRUE(
+      IsInvalidField(Call(Billing(), &BillingStub::ListOrders, request).status, "page_token"));
 }
 
 // Runs last: it stops the account service, then starts it again.
@@ -421,7 +430,7 @@ TEST(Outage, AccountServiceStoppedMidRun) {
   bv1::UpdateOrderRequest update;
   update.mutable_order()->set_name(before.name());
   *update.mutable_order()->mutable_amount() = Money(250);
-  EXPECT_TRUE(HasCode(Call(&BillingStub::UpdateOrder, update).status,
+  EXPECT_TRUE(HasCode(Call(Billing(), &BillingStub::UpdateOrder, update).status,
                       grpc::StatusCode::UNAVAILABLE));
   // Nothing was written.
   EXPECT_EQ(OrdersOf(account).size(), 1u);
@@ -433,7 +442,8 @@ TEST(Outage, AccountServiceStoppedMidRun) {
   // create that succeeded before.
   bv1::GetReceivablesAgingRequest aging;
   aging.set_account(account);
-  Reply<bv1::GetReceivablesAgingResponse> aged = Call(&BillingStub::GetReceivablesAging, aging);
+  Reply<bv1::GetReceivablesAgingResponse> aged =
+      Call(Billing(), &BillingStub::GetReceivablesAging, aging);
   ASSERT_OK(aged.status);
   ASSERT_EQ(aged.value.rows_size(), 1);
   EXPECT_EQ(aged.value.rows(0).total().minor_units(), 100);
@@ -458,8 +468,5 @@ TEST(Outage, AccountServiceStoppedMidRun) {
 }  // namespace kam::testing
 
 int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(
-      new kam::testing::SuiteEnvironment(kam::testing::InteractionSuiteOptions()));
-  return RUN_ALL_TESTS();
+  return kam::testing::RunTestsOnSuite(argc, argv, kam::testing::InteractionSuiteOptions());
 }

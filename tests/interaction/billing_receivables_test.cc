@@ -70,30 +70,34 @@ TEST(Invoices, InvalidInvoices) {
   bv1::CreateInvoiceRequest request;
   request.mutable_invoice()->set_order(order.name());
   *request.mutable_invoice()->mutable_amount() = Money(400);
-  EXPECT_TRUE(IsInvalidField(Call(&BillingStub::CreateInvoice, request).status, "invoice.amount"));
+  EXPECT_TRUE(IsInvalidField(Call(Billing(), &BillingStub::CreateInvoice, request).status,
+                             "invoice.amount"));
   *request.mutable_invoice()->mutable_amount() = Money(500);
   request.mutable_invoice()->set_account(other);
-  EXPECT_TRUE(
-      IsInvalidField(Call(&BillingStub::CreateInvoice, request).status, "invoice.account"));
+  EXPECT_TRUE(IsInvalidField(Call(Billing(), &BillingStub::CreateInvoice, request).status,
+                             "invoice.account"));
   request.mutable_invoice()->clear_account();
   *request.mutable_invoice()->mutable_cost() = Money(10);
-  EXPECT_TRUE(IsInvalidField(Call(&BillingStub::CreateInvoice, request).status, "invoice.cost"));
+  EXPECT_TRUE(
+      IsInvalidField(Call(Billing(), &BillingStub::CreateInvoice, request).status, "invoice.cost"));
   request.mutable_invoice()->clear_cost();
   *request.mutable_invoice()->mutable_issue_time() = Ts(absl::Now() + absl::Hours(2));
-  EXPECT_TRUE(
-      IsInvalidField(Call(&BillingStub::CreateInvoice, request).status, "invoice.issue_time"));
+  EXPECT_TRUE(IsInvalidField(Call(Billing(), &BillingStub::CreateInvoice, request).status,
+                             "invoice.issue_time"));
 
   bv1::CreateInvoiceRequest alone;
   *alone.mutable_invoice()->mutable_amount() = Money(10);
-  EXPECT_TRUE(IsInvalidField(Call(&BillingStub::CreateInvoice, alone).status, "invoice.account"));
+  EXPECT_TRUE(IsInvalidField(Call(Billing(), &BillingStub::CreateInvoice, alone).status,
+                             "invoice.account"));
   alone.mutable_invoice()->set_account(account);
   alone.mutable_invoice()->clear_amount();
-  EXPECT_TRUE(IsInvalidField(Call(&BillingStub::CreateInvoice, alone).status, "invoice.amount"));
+  EXPECT_TRUE(
+      IsInvalidField(Call(Billing(), &BillingStub::CreateInvoice, alone).status, "invoice.amount"));
 
   EXPECT_TRUE(HasCode(InvoiceOrder("orders/999999999").status, grpc::StatusCode::NOT_FOUND));
   bv1::CancelOrderRequest cancel;
   cancel.set_name(MustOrder(account, 5).name());
-  ASSERT_OK(Call(&BillingStub::CancelOrder, cancel).status);
+  ASSERT_OK(Call(Billing(), &BillingStub::CancelOrder, cancel).status);
   EXPECT_TRUE(
       HasCode(InvoiceOrder(cancel.name()).status, grpc::StatusCode::FAILED_PRECONDITION));
 
@@ -110,11 +114,11 @@ TEST(Invoices, VoidOnlyUnpaidAndTheOrderCanBeInvoicedAgain) {
   bv1::VoidInvoiceRequest void_request;
   void_request.set_name(invoice.name());
   void_request.set_etag("stale");
-  EXPECT_TRUE(HasCode(Call(&BillingStub::VoidInvoice, void_request).status,
+  EXPECT_TRUE(HasCode(Call(Billing(), &BillingStub::VoidInvoice, void_request).status,
                       grpc::StatusCode::ABORTED));
   void_request.set_etag(invoice.etag());
   void_request.set_reason("wrong address");
-  Reply<bv1::Invoice> voided = Call(&BillingStub::VoidInvoice, void_request);
+  Reply<bv1::Invoice> voided = Call(Billing(), &BillingStub::VoidInvoice, void_request);
   ASSERT_OK(voided.status);
   EXPECT_EQ(voided.value.status(), bv1::INVOICE_STATUS_VOID);
   EXPECT_EQ(voided.value.void_reason(), "wrong address");
@@ -129,7 +133,7 @@ TEST(Invoices, VoidOnlyUnpaidAndTheOrderCanBeInvoicedAgain) {
   EXPECT_EQ(e.open_orders().minor_units(), 600);
   EXPECT_EQ(e.open_invoices().minor_units(), 0);
   void_request.set_etag("");
-  EXPECT_TRUE(HasCode(Call(&BillingStub::VoidInvoice, void_request).status,
+  EXPECT_TRUE(HasCode(Call(Billing(), &BillingStub::VoidInvoice, void_request).status,
                       grpc::StatusCode::FAILED_PRECONDITION));
 
   const bv1::Invoice again = InvoiceOrder(order.name()).value;
@@ -139,7 +143,7 @@ TEST(Invoices, VoidOnlyUnpaidAndTheOrderCanBeInvoicedAgain) {
   // Once something is paid the invoice cannot be voided.
   ASSERT_OK(Pay(account, 1).status);
   void_request.set_name(again.name());
-  Reply<bv1::Invoice> paid = Call(&BillingStub::VoidInvoice, void_request);
+  Reply<bv1::Invoice> paid = Call(Billing(), &BillingStub::VoidInvoice, void_request);
   EXPECT_TRUE(HasCode(paid.status, grpc::StatusCode::FAILED_PRECONDITION));
   EXPECT_TRUE(absl::StrContains(paid.status.error_message(), "paid"))
       << paid.status.error_message();
@@ -179,11 +183,11 @@ TEST(Invoices, ListFilters) {
 
   bv1::ListInvoicesRequest bad;
   bad.set_filter("overdue = maybe");
-  EXPECT_TRUE(
-      HasCode(Call(&BillingStub::ListInvoices, bad).status, grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_TRUE(HasCode(Call(Billing(), &BillingStub::ListInvoices, bad).status,
+                      grpc::StatusCode::INVALID_ARGUMENT));
   bad.set_filter("due_time > \"yesterday\"");
-  EXPECT_TRUE(
-      HasCode(Call(&BillingStub::ListInvoices, bad).status, grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_TRUE(HasCode(Call(Billing(), &BillingStub::ListInvoices, bad).status,
+                      grpc::StatusCode::INVALID_ARGUMENT));
 }
 
 // --- payments -----------------------------------------------------------
@@ -211,7 +215,7 @@ TEST(Payments, WithoutAllocationsOldestDueFirst) {
   EXPECT_EQ(p.allocations(2).amount().minor_units(), 150);
   bv1::GetPaymentRequest get;
   get.set_name(p.name());
-  Reply<bv1::Payment> read = Call(&BillingStub::GetPayment, get);
+  Reply<bv1::Payment> read = Call(Billing(), &BillingStub::GetPayment, get);
   ASSERT_OK(read.status);
   EXPECT_EQ(read.value.SerializeAsString(), p.SerializeAsString());
 
@@ -287,7 +291,8 @@ bv1::ReceivablesAgingRow AgingOf(const std::string& account, absl::Time as_of) {
   bv1::GetReceivablesAgingRequest request;
   request.set_account(account);
   *request.mutable_as_of() = Ts(as_of);
-  Reply<bv1::GetReceivablesAgingResponse> reply = Call(&BillingStub::GetReceivablesAging, request);
+  Reply<bv1::GetReceivablesAgingResponse> reply =
+      Call(Billing(), &BillingStub::GetReceivablesAging, request);
   EXPECT_OK(reply.status);
   EXPECT_EQ(FromTs(reply.value.as_of()), as_of);
   EXPECT_LE(reply.value.rows_size(), 1);
@@ -368,7 +373,7 @@ TEST(Aging, WholeBookPageByPage) {
   std::set<std::string> seen;
   for (int pages = 0; pages < 1000; ++pages) {
     Reply<bv1::GetReceivablesAgingResponse> reply =
-        Call(&BillingStub::GetReceivablesAging, request);
+        Call(Billing(), &BillingStub::GetReceivablesAging, request);
     ASSERT_OK(reply.status);
     EXPECT_LE(reply.value.rows_size(), 1);  // one account per page, one currency each
     for (const bv1::ReceivablesAgingRow& row : reply.value.rows()) {
@@ -390,12 +395,13 @@ TEST(Aging, WholeBookPageByPage) {
   // A token belongs to its as_of.
   request.set_page_size(1);
   request.clear_page_token();
-  Reply<bv1::GetReceivablesAgingResponse> one = Call(&BillingStub::GetReceivablesAging, request);
+  Reply<bv1::GetReceivablesAgingResponse> one =
+      Call(Billing(), &BillingStub::GetReceivablesAging, request);
   ASSERT_OK(one.status);
   ASSERT_FALSE(one.value.next_page_token().empty());
   request.set_page_token(one.value.next_page_token());
   *request.mutable_as_of() = Ts(Day(8, 2));
-  EXPECT_TRUE(IsInvalidField(Call(&BillingStub::GetReceivablesAging, request).status,
+  EXPECT_TRUE(IsInvalidField(Call(Billing(), &BillingStub::GetReceivablesAging, request).status,
                              "page_token"));
 }
 
@@ -408,9 +414,7 @@ bv1::CollectionStats Stats(const std::string& account, absl::Time start, absl::T
   *request.mutable_start_time() = Ts(start);
   *request.mutable_end_time() = Ts(end);
   request.set_currency_code(currency);
-  Reply<bv1::CollectionStats> reply = Call(&BillingStub::GetCollectionStats, request);
-  EXPECT_OK(reply.status);
-  return reply.value;
+  return OkValue(Call(Billing(), &BillingStub::GetCollectionStats, request));
 }
 
 // The worked example on CollectionStats in billing.proto, March 2026.
@@ -420,7 +424,7 @@ TEST(Collection, WorkedExampleOfTheProto) {
   const bv1::Invoice b = MustInvoice(account, 500, Day(2, 13));   // due Mar 15
   bv1::CreateOrderRequest order = OrderRequest(account, 800, "", 500);
   *order.mutable_order()->mutable_order_time() = Ts(Day(3, 10));
-  Reply<bv1::Order> placed = Call(&BillingStub::CreateOrder, order);
+  Reply<bv1::Order> placed = Call(Billing(), &BillingStub::CreateOrder, order);
   ASSERT_OK(placed.status);
   const bv1::Invoice c = InvoiceOrder(placed.value.name(), Day(3, 11)).value;  // due Apr 10
   ASSERT_EQ(FromTs(c.due_time()), Day(4, 10));
@@ -497,20 +501,19 @@ TEST(Collection, AnAccountWithoutInvoicesAndBadPeriods) {
   request.set_account(account);
   *request.mutable_start_time() = Ts(Day(4, 1));
   *request.mutable_end_time() = Ts(Day(4, 1));
-  EXPECT_TRUE(IsInvalidField(Call(&BillingStub::GetCollectionStats, request).status, "end_time"));
+  EXPECT_TRUE(IsInvalidField(Call(Billing(), &BillingStub::GetCollectionStats, request).status,
+                             "end_time"));
   request.clear_start_time();
-  EXPECT_TRUE(
-      IsInvalidField(Call(&BillingStub::GetCollectionStats, request).status, "start_time"));
+  EXPECT_TRUE(IsInvalidField(Call(Billing(), &BillingStub::GetCollectionStats, request).status,
+                             "start_time"));
   request.set_account("accounts/x");
-  EXPECT_TRUE(IsInvalidField(Call(&BillingStub::GetCollectionStats, request).status, "account"));
+  EXPECT_TRUE(
+      IsInvalidField(Call(Billing(), &BillingStub::GetCollectionStats, request).status, "account"));
 }
 
 }  // namespace
 }  // namespace kam::testing
 
 int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(
-      new kam::testing::SuiteEnvironment(kam::testing::InteractionSuiteOptions()));
-  return RUN_ALL_TESTS();
+  return kam::testing::RunTestsOnSuite(argc, argv, kam::testing::InteractionSuiteOptions());
 }

@@ -27,55 +27,9 @@ namespace iv1 = ::kam::interaction::v1;
 using CaseStub = iv1::ServiceCaseService::Stub;
 using SurveyStub = iv1::SatisfactionService::Stub;
 
-inline CaseStub& Cases() {
-  static CaseStub* stub = InteractionStub<iv1::ServiceCaseService>().release();
-  return *stub;
-}
+inline CaseStub& Cases() { return InteractionApi<iv1::ServiceCaseService>(); }
 
-inline SurveyStub& Surveys() {
-  static SurveyStub* stub = InteractionStub<iv1::SatisfactionService>().release();
-  return *stub;
-}
-
-inline av1::AccountService::Stub& Accounts() {
-  static av1::AccountService::Stub* stub = AccountStub().release();
-  return *stub;
-}
-
-inline std::string CodeName(grpc::StatusCode code) {
-  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
-}
-
-// `status` has `code`, and its message leaks no SQL.
-inline ::testing::AssertionResult HasCode(const grpc::Status& status, grpc::StatusCode code) {
-  if (status.error_code() != code) {
-    return ::testing::AssertionFailure()
-           << "expected " << CodeName(code) << ", got " << CodeName(status.error_code()) << ": "
-           << status.error_message();
-  }
-  for (const char* word : {"SQL", "INSERT", "SELECT", "UPDATE ", "syntax", "MariaDB"}) {
-    if (absl::StrContains(status.error_message(), word)) {
-      return ::testing::AssertionFailure() << "message leaks SQL: " << status.error_message();
-    }
-  }
-  return ::testing::AssertionSuccess();
-}
-
-// INVALID_ARGUMENT whose message starts with `field`.
-inline ::testing::AssertionResult IsInvalidField(const grpc::Status& status,
-                                                 const std::string& field) {
-  ::testing::AssertionResult code = HasCode(status, grpc::StatusCode::INVALID_ARGUMENT);
-  if (!code) return code;
-  if (!absl::StartsWith(status.error_message(), field)) {
-    return ::testing::AssertionFailure()
-           << "message does not start with \"" << field << "\": " << status.error_message();
-  }
-  return ::testing::AssertionSuccess();
-}
-
-#define ASSERT_OK(status) ASSERT_TRUE(HasCode((status), grpc::StatusCode::OK))
-#define EXPECT_OK(status) EXPECT_TRUE(HasCode((status), grpc::StatusCode::OK))
-#define EXPECT_CODE(status, code) EXPECT_TRUE(HasCode((status), grpc::StatusCode::code))
+inline SurveyStub& Surveys() { return InteractionApi<iv1::SatisfactionService>(); }
 
 inline int64_t Micros(const google::protobuf::Timestamp& ts) {
   return ts.seconds() * 1000000 + ts.nanos() / 1000;
@@ -86,6 +40,27 @@ inline int64_t Micros(const google::protobuf::Duration& d) {
 }
 
 inline constexpr int64_t kMicrosPerMinute = 60 * 1000000LL;
+
+// The SLA a case runs under: its policy, both targets, and the due times
+// they give counted from the case's creation.
+inline ::testing::AssertionResult SlaIs(const iv1::Case& c, const std::string& policy,
+                                        int first_response_minutes, int resolution_minutes) {
+  const int64_t created = Micros(c.create_time());
+  if (c.sla_policy() != policy || c.first_response_target_minutes() != first_response_minutes ||
+      c.resolution_target_minutes() != resolution_minutes ||
+      Micros(c.first_response_due_time()) != created + first_response_minutes * kMicrosPerMinute ||
+      Micros(c.resolution_due_time()) != created + resolution_minutes * kMicrosPerMinute) {
+    return ::testing::AssertionFailure()
+           << "expected " << policy << " (" << first_response_minutes << " / " << resolution_minutes
+           << " minutes from creation), got " << c.sla_policy() << " ("
+           << c.first_response_target_minutes() << " / " << c.resolution_target_minutes()
+           << " minutes), due "
+           << (Micros(c.first_response_due_time()) - created) / kMicrosPerMinute << " / "
+           << (Micros(c.resolution_due_time()) - created) / kMicrosPerMinute
+           << " minutes after creation";
+  }
+  return ::testing::AssertionSuccess();
+}
 
 // A new live account; `tier` published through SetAccountTiers unless
 // TIER_UNSPECIFIED.
@@ -141,30 +116,15 @@ inline iv1::Case NewCase(const std::string& account, iv1::CaseType type,
 }
 
 inline iv1::Case GetCase(const std::string& name) {
-  iv1::GetCaseRequest request;
-  request.set_name(name);
-  iv1::Case c;
-  grpc::Status status = Cases().GetCase(Context().get(), request, &c);
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  return c;
+  return OkValue(Call(Cases(), &CaseStub::GetCase, ByName<iv1::GetCaseRequest>(name)));
 }
 
 // Every event of a case, oldest first, read `page_size` at a time.
 inline std::vector<iv1::CaseEvent> Events(const std::string& name, int page_size = 100) {
-  std::vector<iv1::CaseEvent> events;
   iv1::ListCaseEventsRequest request;
   request.set_parent(name);
   request.set_page_size(page_size);
-  for (int page = 0; page < 100; ++page) {
-    iv1::ListCaseEventsResponse response;
-    grpc::Status status = Cases().ListCaseEvents(Context().get(), request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    if (!status.ok()) break;
-    for (const iv1::CaseEvent& e : response.events()) events.push_back(e);
-    if (response.next_page_token().empty()) break;
-    request.set_page_token(response.next_page_token());
-  }
-  return events;
+  return AllPages<iv1::CaseEvent>(Cases(), &CaseStub::ListCaseEvents, request);
 }
 
 // "KIND from->to" lines of a case's audit trail, for readable comparisons.
@@ -183,21 +143,11 @@ inline std::vector<std::string> EventLines(const std::string& name) {
 // Every case matching `filter`, all pages.
 inline std::vector<iv1::Case> ListAllCases(const std::string& filter,
                                            const std::string& order_by = "", int page_size = 1000) {
-  std::vector<iv1::Case> all;
   iv1::ListCasesRequest request;
   request.set_filter(filter);
   request.set_order_by(order_by);
   request.set_page_size(page_size);
-  for (int page = 0; page < 1000; ++page) {
-    iv1::ListCasesResponse response;
-    grpc::Status status = Cases().ListCases(Context().get(), request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    if (!status.ok()) break;
-    for (const iv1::Case& c : response.cases()) all.push_back(c);
-    if (response.next_page_token().empty()) break;
-    request.set_page_token(response.next_page_token());
-  }
-  return all;
+  return AllPages<iv1::Case>(Cases(), &CaseStub::ListCases, request, /*max_pages=*/1000);
 }
 
 // Sets an SLA policy's targets; returns the policy after the change.
@@ -235,17 +185,6 @@ inline grpc::Status Escalate(const std::string& name, const std::string& reason,
   request.set_reason(reason);
   iv1::Case ignored;
   return Cases().EscalateCase(Context(actor).get(), request, out != nullptr ? out : &ignored);
-}
-
-// Polls `done` every 20 ms until it holds or `timeout` passes.
-template <typename Predicate>
-bool PollUntil(Predicate done, absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (!done()) {
-    if (absl::Now() >= deadline) return false;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
-  return true;
 }
 
 }  // namespace kam::testing

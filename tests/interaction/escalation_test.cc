@@ -40,7 +40,7 @@ TEST(EscalationTest, FirstResponseBreachEscalatesOnce) {
   EXPECT_EQ(c.level(), iv1::CASE_LEVEL_SERVICE_CENTRE);
   EXPECT_EQ(c.first_response_target_minutes(), 0);
   ASSERT_TRUE(PollUntil([&] { return GetCase(c.name()).level() != iv1::CASE_LEVEL_SERVICE_CENTRE; },
-                        absl::Seconds(10)));
+                        absl::Seconds(10), absl::Milliseconds(20)));
   absl::SleepFor(absl::Seconds(1));  // five more sweeps
   const iv1::Case after = GetCase(c.name());
   EXPECT_EQ(after.level(), iv1::CASE_LEVEL_ACCOUNT_MANAGER);
@@ -81,7 +81,7 @@ TEST(EscalationTest, EachBreachEscalatesOneLevel) {
   const iv1::Case c =
       NewCase(account.name(), iv1::CASE_TYPE_FAULT_REPAIR, iv1::CASE_PRIORITY_CRITICAL);
   ASSERT_TRUE(PollUntil([&] { return GetCase(c.name()).level() == iv1::CASE_LEVEL_SENIOR_MANAGER; },
-                        absl::Seconds(10)));
+                        absl::Seconds(10), absl::Milliseconds(20)));
   absl::SleepFor(absl::Seconds(1));
   const iv1::Case after = GetCase(c.name());
   EXPECT_EQ(after.level(), iv1::CASE_LEVEL_SENIOR_MANAGER);
@@ -121,7 +121,7 @@ TEST(EscalationTest, BreachAtTheTopIsRecordedNotEscalated) {
         const iv1::Case now = GetCase(c.name());
         return now.first_response_breach_escalated() && now.resolution_breach_escalated();
       },
-      absl::Seconds(10)));
+      absl::Seconds(10), absl::Milliseconds(20)));
   absl::SleepFor(absl::Milliseconds(600));
   EXPECT_EQ(GetCase(c.name()).level(), iv1::CASE_LEVEL_EXECUTIVE);
   const std::vector<iv1::CaseEvent> events = Events(c.name());
@@ -205,7 +205,7 @@ TEST(EscalationTest, TwoReplicasEscalateEachBreachExactlyOnce) {
         return ListAllCases(absl::StrCat(mine, " AND level = ACCOUNT_MANAGER")).size() ==
                static_cast<size_t>(kCases);
       },
-      absl::Seconds(15));
+      absl::Seconds(15), absl::Milliseconds(20));
   absl::SleepFor(absl::Milliseconds(500));  // many more sweeps on both sides
   done.store(true);
   for (std::thread& t : sweepers) t.join();
@@ -241,9 +241,7 @@ TEST(EscalationTest, RunSlaSweepOnDemand) {
 }  // namespace kam::testing
 
 int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
   kam::testing::LocalSuite::Options options = kam::testing::InteractionSuiteOptions();
   options.args["interaction"] = {"--sweep_interval=200ms"};
-  ::testing::AddGlobalTestEnvironment(new kam::testing::SuiteEnvironment(options));
-  return RUN_ALL_TESTS();
+  return kam::testing::RunTestsOnSuite(argc, argv, options);
 }

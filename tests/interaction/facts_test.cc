@@ -36,12 +36,6 @@ absl::Time End() {
 }
 absl::Time Start() { return End() - 30 * kDay; }
 
-template <typename Service>
-typename Service::Stub& Stub() {
-  static typename Service::Stub* stub = InteractionStub<Service>().release();
-  return *stub;
-}
-
 // ---------------------------------------------------------------- stream
 
 struct Streamed {
@@ -61,7 +55,7 @@ Streamed Stream(const iv1::StreamAccountFactsRequest& request) {
   Streamed out;
   auto context = Context();
   context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
-  auto reader = Stub<iv1::FactsService>().StreamAccountFacts(context.get(), request);
+  auto reader = InteractionApi<iv1::FactsService>().StreamAccountFacts(context.get(), request);
   iv1::StreamAccountFactsResponse page;
   while (reader->Read(&page)) {
     out.page_sizes.push_back(page.facts_size());
@@ -88,15 +82,11 @@ int64_t Id(const std::string& account) { return std::stoll(account.substr(9)); }
 bv1::Order OrderAt(const std::string& account, int64_t amount, int64_t cost, absl::Time when) {
   bv1::CreateOrderRequest request = OrderRequest(account, amount, "", cost);
   *request.mutable_order()->mutable_order_time() = Ts(when);
-  Reply<bv1::Order> reply = Call(&BillingStub::CreateOrder, request);
-  EXPECT_OK(reply.status);
-  return reply.value;
+  return OkValue(Call(Billing(), &BillingStub::CreateOrder, request));
 }
 
 bv1::Invoice InvoiceOf(const bv1::Order& order, absl::Time issue) {
-  Reply<bv1::Invoice> reply = InvoiceOrder(order.name(), issue);
-  EXPECT_OK(reply.status);
-  return reply.value;
+  return OkValue(InvoiceOrder(order.name(), issue));
 }
 
 void MustPay(const std::string& account, const bv1::Invoice& invoice, int64_t amount,
@@ -121,7 +111,8 @@ iv1::Activity NewActivity(const std::string& account, iv1::ActivityKind kind,
   }
   if (cost >= 0) *a->mutable_cost() = Money(cost, currency);
   iv1::Activity out;
-  grpc::Status result = Stub<iv1::ActivityService>().CreateActivity(Context().get(), request, &out);
+  grpc::Status result =
+      InteractionApi<iv1::ActivityService>().CreateActivity(Context().get(), request, &out);
   EXPECT_OK(result);
   return out;
 }
@@ -134,7 +125,8 @@ void NewSurvey(const std::string& account, iv1::SurveyKind kind, int score, absl
   s->set_score(score);
   *s->mutable_response_time() = Ts(when);
   iv1::SurveyResponse out;
-  EXPECT_OK(Stub<iv1::SatisfactionService>().CreateSurveyResponse(Context().get(), request, &out));
+  EXPECT_OK(InteractionApi<iv1::SatisfactionService>().CreateSurveyResponse(Context().get(),
+                                                                            request, &out));
 }
 
 iv1::Case NewCase(const std::string& account, iv1::CaseType type, iv1::CasePriority priority) {
@@ -144,7 +136,7 @@ iv1::Case NewCase(const std::string& account, iv1::CaseType type, iv1::CasePrior
   request.mutable_case_()->set_priority(priority);
   request.mutable_case_()->set_title(Unique("case"));
   iv1::Case out;
-  EXPECT_OK(Stub<iv1::ServiceCaseService>().CreateCase(Context().get(), request, &out));
+  EXPECT_OK(InteractionApi<iv1::ServiceCaseService>().CreateCase(Context().get(), request, &out));
   return out;
 }
 
@@ -156,7 +148,8 @@ iv1::Opportunity NewOpportunity(const std::string& account, int64_t amount) {
   o->set_owner("am-facts");
   if (amount >= 0) *o->mutable_amount() = Money(amount);
   iv1::Opportunity out;
-  EXPECT_OK(Stub<iv1::OpportunityService>().CreateOpportunity(Context().get(), request, &out));
+  EXPECT_OK(
+      InteractionApi<iv1::OpportunityService>().CreateOpportunity(Context().get(), request, &out));
   return out;
 }
 
@@ -184,12 +177,12 @@ TEST(FactsTest, ExactFiguresOfEveryField) {
   bv1::CancelOrderRequest cancel;
   cancel.set_name(cancelled.name());
   cancel.set_reason("changed their mind");
-  ASSERT_OK(Call(&BillingStub::CancelOrder, cancel).status);
+  ASSERT_OK(Call(Billing(), &BillingStub::CancelOrder, cancel).status);
   const bv1::Invoice voided = MustInvoice(a, 999, s + 6 * kDay, 100);
   bv1::VoidInvoiceRequest void_request;
   void_request.set_name(voided.name());
   void_request.set_reason("issued in error");
-  ASSERT_OK(Call(&BillingStub::VoidInvoice, void_request).status);
+  ASSERT_OK(Call(Billing(), &BillingStub::VoidInvoice, void_request).status);
   // Previous period [S-30d, S): an order 300 (cost 100) invoiced at S-4d,
   // due E-4d and unpaid (overdue 300); an invoice 600 issued at S-20d and
   // paid in full at S+10d (collected in the period).
@@ -216,18 +209,19 @@ TEST(FactsTest, ExactFiguresOfEveryField) {
   policy.mutable_update_mask()->add_paths("*");
   policy.set_reason("facts test");
   iv1::SlaPolicy updated;
-  ASSERT_OK(Stub<iv1::ServiceCaseService>().UpdateSlaPolicy(Context().get(), policy, &updated));
+  ASSERT_OK(
+      InteractionApi<iv1::ServiceCaseService>().UpdateSlaPolicy(Context().get(), policy, &updated));
   NewCase(a, iv1::CASE_TYPE_COMPLAINT, iv1::CASE_PRIORITY_CRITICAL);
   const iv1::Case breach1 = NewCase(a, iv1::CASE_TYPE_ROUTINE_REQUEST, iv1::CASE_PRIORITY_LOW);
   const iv1::Case breach2 = NewCase(a, iv1::CASE_TYPE_COMPLAINT, iv1::CASE_PRIORITY_LOW);
   iv1::RunSlaSweepResponse swept;
-  ASSERT_OK(Stub<iv1::ServiceCaseService>().RunSlaSweep(Context().get(), iv1::RunSlaSweepRequest(),
-                                                        &swept));
+  ASSERT_OK(InteractionApi<iv1::ServiceCaseService>().RunSlaSweep(
+      Context().get(), iv1::RunSlaSweepRequest(), &swept));
   for (const iv1::Case& c : {breach1, breach2}) {
     iv1::GetCaseRequest get;
     get.set_name(c.name());
     iv1::Case now;
-    ASSERT_OK(Stub<iv1::ServiceCaseService>().GetCase(Context().get(), get, &now));
+    ASSERT_OK(InteractionApi<iv1::ServiceCaseService>().GetCase(Context().get(), get, &now));
     ASSERT_TRUE(now.first_response_breached()) << c.name();
     ASSERT_FALSE(now.resolution_breached()) << c.name();
   }
@@ -261,8 +255,8 @@ TEST(FactsTest, ExactFiguresOfEveryField) {
   iv1::DeleteActivityRequest delete_activity;
   delete_activity.set_name(deleted.name());
   iv1::Activity deleted_out;
-  ASSERT_OK(
-      Stub<iv1::ActivityService>().DeleteActivity(Context().get(), delete_activity, &deleted_out));
+  ASSERT_OK(InteractionApi<iv1::ActivityService>().DeleteActivity(Context().get(), delete_activity,
+                                                                  &deleted_out));
 
   // Opportunities (open, at CUSTOMER_DEVELOPMENT: 10%): 1000 and 2500
   // weigh 100 and 250; one without an amount and a deleted one (5000) do
@@ -274,8 +268,8 @@ TEST(FactsTest, ExactFiguresOfEveryField) {
   iv1::DeleteOpportunityRequest delete_opportunity;
   delete_opportunity.set_name(gone.name());
   iv1::Opportunity gone_out;
-  ASSERT_OK(Stub<iv1::OpportunityService>().DeleteOpportunity(Context().get(), delete_opportunity,
-                                                              &gone_out));
+  ASSERT_OK(InteractionApi<iv1::OpportunityService>().DeleteOpportunity(
+      Context().get(), delete_opportunity, &gone_out));
 
   std::map<std::string, iv1::AccountFacts> by = FactsByAccount();
   ASSERT_EQ(by.count(a), 1u);
@@ -320,7 +314,8 @@ TEST(FactsTest, ExactFiguresOfEveryField) {
   stats_request.set_account(a);
   *stats_request.mutable_start_time() = Ts(s);
   *stats_request.mutable_end_time() = Ts(e);
-  Reply<bv1::CollectionStats> stats = Call(&BillingStub::GetCollectionStats, stats_request);
+  Reply<bv1::CollectionStats> stats =
+      Call(Billing(), &BillingStub::GetCollectionStats, stats_request);
   ASSERT_OK(stats.status);
   EXPECT_EQ(stats.value.collection_due().minor_units(), f.collectible_minor());
   EXPECT_EQ(stats.value.collection_collected().minor_units(), f.collected_minor());
@@ -448,8 +443,8 @@ TEST(FactsTest, WeightedPipelineAsTheOpportunityServiceWeighsIt) {
   iv1::GetWeightedPipelineRequest request;
   request.set_account(a);
   iv1::WeightedPipeline pipeline;
-  ASSERT_OK(
-      Stub<iv1::OpportunityService>().GetWeightedPipeline(Context().get(), request, &pipeline));
+  ASSERT_OK(InteractionApi<iv1::OpportunityService>().GetWeightedPipeline(Context().get(), request,
+                                                                          &pipeline));
   ASSERT_EQ(pipeline.currencies_size(), 1);
   EXPECT_EQ(pipeline.currencies(0).weighted_amount().minor_units(), 101);  // 10% of 1006
   std::map<std::string, iv1::AccountFacts> by = FactsByAccount();
@@ -503,8 +498,5 @@ TEST(FactsTest, InvalidRequests) {
 }  // namespace kam::testing
 
 int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(
-      new kam::testing::SuiteEnvironment(kam::testing::InteractionSuiteOptions()));
-  return RUN_ALL_TESTS();
+  return kam::testing::RunTestsOnSuite(argc, argv, kam::testing::InteractionSuiteOptions());
 }

@@ -3,8 +3,7 @@
 // service as processes; stubs for any interaction gRPC service.
 //
 // Each test binary's main():
-//   ::testing::AddGlobalTestEnvironment(new kam::testing::SuiteEnvironment(
-//       kam::testing::InteractionSuiteOptions()));
+//   return kam::testing::RunTestsOnSuite(argc, argv, kam::testing::InteractionSuiteOptions());
 #ifndef KAM_TESTS_INTERACTION_INTERACTION_CLIENT_H_
 #define KAM_TESTS_INTERACTION_INTERACTION_CLIENT_H_
 
@@ -30,6 +29,14 @@ inline std::shared_ptr<grpc::Channel> InteractionChannel() {
 template <typename GrpcService>
 std::unique_ptr<typename GrpcService::Stub> InteractionStub() {
   return GrpcService::NewStub(InteractionChannel());
+}
+
+// One stub for an interaction gRPC service, shared by every test of the
+// binary, e.g. InteractionApi<kam::interaction::v1::BillingService>().
+template <typename GrpcService>
+typename GrpcService::Stub& InteractionApi() {
+  static typename GrpcService::Stub* stub = InteractionStub<GrpcService>().release();
+  return *stub;
 }
 
 }  // namespace kam::testing

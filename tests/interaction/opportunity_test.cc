@@ -12,12 +12,10 @@
 #include <thread>
 #include <vector>
 
-#include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "google/protobuf/util/message_differencer.h"
 #include "kam/interaction/v1/opportunity.grpc.pb.h"
 #include "tests/interaction/interaction_client.h"
 
@@ -38,48 +36,7 @@ constexpr OpportunityStage kImpl = ov1::OPPORTUNITY_STAGE_IMPLEMENTATION;
 
 // --- calls ------------------------------------------------------------------------
 
-OppStub& Opps() {
-  static OppStub* stub = InteractionStub<ov1::OpportunityService>().release();
-  return *stub;
-}
-
-v1::AccountService::Stub& Accounts() {
-  static v1::AccountService::Stub* stub = AccountStub().release();
-  return *stub;
-}
-
-template <typename Response>
-struct Reply {
-  grpc::Status status;
-  Response value;
-};
-
-template <typename Request, typename Response>
-Reply<Response> Call(grpc::Status (OppStub::*method)(grpc::ClientContext*, const Request&,
-                                                      Response*),
-                     const Request& request, const std::string& actor = "test") {
-  Reply<Response> reply;
-  reply.status = (Opps().*method)(Context(actor).get(), request, &reply.value);
-  return reply;
-}
-
-std::string CodeName(grpc::StatusCode code) {
-  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
-}
-
-::testing::AssertionResult HasCode(const grpc::Status& status, grpc::StatusCode code) {
-  if (status.error_code() != code) {
-    return ::testing::AssertionFailure() << "expected " << CodeName(code) << ", got "
-                                         << CodeName(status.error_code()) << ": "
-                                         << status.error_message();
-  }
-  for (const char* word : {"SQL", "SELECT", "INSERT", "UPDATE ", "syntax"}) {
-    if (absl::StrContains(status.error_message(), word)) {
-      return ::testing::AssertionFailure() << "message leaks SQL: " << status.error_message();
-    }
-  }
-  return ::testing::AssertionSuccess();
-}
+OppStub& Opps() { return InteractionApi<ov1::OpportunityService>(); }
 
 // `code` and a message containing every needle.
 ::testing::AssertionResult Refused(const grpc::Status& status, grpc::StatusCode code,
@@ -94,20 +51,6 @@ std::string CodeName(grpc::StatusCode code) {
   }
   return ::testing::AssertionSuccess();
 }
-
-// INVALID_ARGUMENT whose message starts with the field path.
-::testing::AssertionResult IsInvalidField(const grpc::Status& status, const std::string& field) {
-  ::testing::AssertionResult result = HasCode(status, grpc::StatusCode::INVALID_ARGUMENT);
-  if (!result) return result;
-  if (!absl::StartsWith(status.error_message(), field + " ")) {
-    return ::testing::AssertionFailure() << "message does not start with \"" << field
-                                         << "\": " << status.error_message();
-  }
-  return ::testing::AssertionSuccess();
-}
-
-#define ASSERT_OK(status) ASSERT_TRUE(HasCode((status), grpc::StatusCode::OK))
-#define EXPECT_OK(status) EXPECT_TRUE(HasCode((status), grpc::StatusCode::OK))
 
 constexpr auto kInvalid = grpc::StatusCode::INVALID_ARGUMENT;
 constexpr auto kPrecondition = grpc::StatusCode::FAILED_PRECONDITION;
@@ -153,33 +96,23 @@ Reply<ov1::Opportunity> Create(const ov1::Opportunity& opportunity,
   ov1::CreateOpportunityRequest request;
   *request.mutable_opportunity() = opportunity;
   request.set_request_id(request_id);
-  return Call(&OppStub::CreateOpportunity, request, actor);
+  return Call(Opps(), &OppStub::CreateOpportunity, request, actor);
 }
 
 ov1::Opportunity MustCreate(const ov1::Opportunity& opportunity) {
-  Reply<ov1::Opportunity> reply = Create(opportunity);
-  EXPECT_OK(reply.status);
-  return reply.value;
+  return OkValue(Create(opportunity));
 }
 
 Reply<ov1::Opportunity> Get(const std::string& name) {
-  ov1::GetOpportunityRequest request;
-  request.set_name(name);
-  return Call(&OppStub::GetOpportunity, request);
+  return Call(Opps(), &OppStub::GetOpportunity, ByName<ov1::GetOpportunityRequest>(name));
 }
 
-ov1::Opportunity MustGet(const std::string& name) {
-  Reply<ov1::Opportunity> reply = Get(name);
-  EXPECT_OK(reply.status);
-  return reply.value;
-}
+ov1::Opportunity MustGet(const std::string& name) { return OkValue(Get(name)); }
 
 Reply<ov1::Opportunity> Update(const ov1::Opportunity& patch, const std::vector<std::string>& paths,
                                const std::string& actor = "test") {
-  ov1::UpdateOpportunityRequest request;
-  *request.mutable_opportunity() = patch;
-  for (const std::string& path : paths) request.mutable_update_mask()->add_paths(path);
-  return Call(&OppStub::UpdateOpportunity, request, actor);
+  return Call(Opps(), &OppStub::UpdateOpportunity,
+              UpdateRequest<ov1::UpdateOpportunityRequest>(patch, paths), actor);
 }
 
 // Marks the milestone of `field` ("proposal", ...) achieved.
@@ -206,7 +139,7 @@ Reply<ov1::MoveOpportunityStageResponse> Move(const std::string& name, Opportuni
   request.set_to_stage(to);
   request.set_reason(reason);
   request.set_etag(etag);
-  return Call(&OppStub::MoveOpportunityStage, request, actor);
+  return Call(Opps(), &OppStub::MoveOpportunityStage, request, actor);
 }
 
 Reply<ov1::CloseOpportunityResponse> CloseWon(const std::string& name, const std::string& reason,
@@ -215,7 +148,7 @@ Reply<ov1::CloseOpportunityResponse> CloseWon(const std::string& name, const std
   request.set_name(name);
   request.set_outcome(ov1::OPPORTUNITY_STATE_WON);
   request.set_reason(reason);
-  return Call(&OppStub::CloseOpportunity, request, actor);
+  return Call(Opps(), &OppStub::CloseOpportunity, request, actor);
 }
 
 Reply<ov1::CloseOpportunityResponse> CloseLost(const std::string& name,
@@ -228,42 +161,32 @@ Reply<ov1::CloseOpportunityResponse> CloseLost(const std::string& name,
   request.set_reason(reason);
   request.set_lost_reason(why);
   request.set_lost_to(lost_to);
-  return Call(&OppStub::CloseOpportunity, request);
+  return Call(Opps(), &OppStub::CloseOpportunity, request);
 }
 
 Reply<ov1::ReopenOpportunityResponse> Reopen(const std::string& name, const std::string& reason) {
   ov1::ReopenOpportunityRequest request;
   request.set_name(name);
   request.set_reason(reason);
-  return Call(&OppStub::ReopenOpportunity, request);
+  return Call(Opps(), &OppStub::ReopenOpportunity, request);
 }
 
 std::vector<ov1::OpportunityStageMove> History(const std::string& name) {
   ov1::ListOpportunityStageHistoryRequest request;
   request.set_parent(name);
   request.set_page_size(1000);
-  Reply<ov1::ListOpportunityStageHistoryResponse> reply =
-      Call(&OppStub::ListOpportunityStageHistory, request);
-  EXPECT_OK(reply.status);
-  return {reply.value.moves().begin(), reply.value.moves().end()};
+  return AllPages<ov1::OpportunityStageMove>(Opps(), &OppStub::ListOpportunityStageHistory,
+                                             request);
 }
 
 // Every opportunity matching `filter`, following the pages.
 std::vector<ov1::Opportunity> ListAll(const std::string& filter, bool show_deleted = false,
                                       int page_size = 1000) {
-  std::vector<ov1::Opportunity> all;
   ov1::ListOpportunitiesRequest request;
   request.set_filter(filter);
   request.set_show_deleted(show_deleted);
   request.set_page_size(page_size);
-  for (int page = 0; page < 100; ++page) {
-    Reply<ov1::ListOpportunitiesResponse> reply = Call(&OppStub::ListOpportunities, request);
-    EXPECT_OK(reply.status);
-    for (const ov1::Opportunity& o : reply.value.opportunities()) all.push_back(o);
-    if (reply.value.next_page_token().empty()) break;
-    request.set_page_token(reply.value.next_page_token());
-  }
-  return all;
+  return AllPages<ov1::Opportunity>(Opps(), &OppStub::ListOpportunities, request);
 }
 
 std::string AccountFilter(const v1::Account& account) {
@@ -287,10 +210,6 @@ ov1::Opportunity OpenAt(const v1::Account& account, OpportunityStage stage,
       Move(created.name(), stage, "set up by the test");
   EXPECT_OK(moved.status);
   return moved.value.opportunity();
-}
-
-bool Same(const google::protobuf::Message& a, const google::protobuf::Message& b) {
-  return MessageDifferencer::Equals(a, b);
 }
 
 // --- the pipeline to WON --------------------------------------------------------------
@@ -478,7 +397,8 @@ TEST(OpportunityTest, LostWithTheCompetitorAndRefusalsAfterClose) {
   ov1::CloseOpportunityRequest no_outcome;
   no_outcome.set_name(o.name());
   no_outcome.set_reason("x");
-  EXPECT_TRUE(IsInvalidField(Call(&OppStub::CloseOpportunity, no_outcome).status, "outcome"));
+  EXPECT_TRUE(
+      IsInvalidField(Call(Opps(), &OppStub::CloseOpportunity, no_outcome).status, "outcome"));
   EXPECT_EQ(MustGet(o.name()).state(), ov1::OPPORTUNITY_STATE_OPEN);
 
   Reply<ov1::CloseOpportunityResponse> lost =
@@ -539,12 +459,14 @@ TEST(OpportunityTest, CloseTimeIsCheckedAndKept) {
   request.set_reason("budget cut");
   request.set_lost_reason(ov1::OPPORTUNITY_LOST_REASON_NO_DECISION);
   request.mutable_close_time()->set_seconds(absl::ToUnixSeconds(absl::Now() + absl::Hours(2)));
-  EXPECT_TRUE(IsInvalidField(Call(&OppStub::CloseOpportunity, request).status, "close_time"));
+  EXPECT_TRUE(
+      IsInvalidField(Call(Opps(), &OppStub::CloseOpportunity, request).status, "close_time"));
   request.mutable_close_time()->set_seconds(o.create_time().seconds() - 86400);
-  EXPECT_TRUE(IsInvalidField(Call(&OppStub::CloseOpportunity, request).status, "close_time"));
+  EXPECT_TRUE(
+      IsInvalidField(Call(Opps(), &OppStub::CloseOpportunity, request).status, "close_time"));
   request.mutable_close_time()->set_seconds(o.create_time().seconds() + 1);
   request.mutable_close_time()->set_nanos(123456789);
-  Reply<ov1::CloseOpportunityResponse> closed = Call(&OppStub::CloseOpportunity, request);
+  Reply<ov1::CloseOpportunityResponse> closed = Call(Opps(), &OppStub::CloseOpportunity, request);
   ASSERT_OK(closed.status);
   EXPECT_EQ(closed.value.opportunity().close_time().seconds(), o.create_time().seconds() + 1);
   EXPECT_EQ(closed.value.opportunity().close_time().nanos(), 123456000);
@@ -632,10 +554,8 @@ TEST(OpportunityTest, JudgementsGiveTheClassAndAnOverrideWins) {
 // --- the weighted pipeline ----------------------------------------------------------------
 
 ov1::OpportunityStageProbabilities Probabilities() {
-  Reply<ov1::OpportunityStageProbabilities> reply =
-      Call(&OppStub::GetStageProbabilities, ov1::GetStageProbabilitiesRequest());
-  EXPECT_OK(reply.status);
-  return reply.value;
+  return OkValue(
+      Call(Opps(), &OppStub::GetStageProbabilities, ov1::GetStageProbabilitiesRequest()));
 }
 
 Reply<ov1::OpportunityStageProbabilities> SetProbabilities(const std::vector<int>& percents,
@@ -649,7 +569,7 @@ Reply<ov1::OpportunityStageProbabilities> SetProbabilities(const std::vector<int
     entry->set_probability_percent(percents[i]);
   }
   table->set_etag(etag);
-  return Call(&OppStub::UpdateStageProbabilities, request, actor);
+  return Call(Opps(), &OppStub::UpdateStageProbabilities, request, actor);
 }
 
 ov1::WeightedPipeline Pipeline(const std::string& account, const std::string& owner,
@@ -659,9 +579,7 @@ ov1::WeightedPipeline Pipeline(const std::string& account, const std::string& ow
   request.set_account(account);
   request.set_owner(owner);
   request.set_opportunity_class(opportunity_class);
-  Reply<ov1::WeightedPipeline> reply = Call(&OppStub::GetWeightedPipeline, request);
-  EXPECT_OK(reply.status);
-  return reply.value;
+  return OkValue(Call(Opps(), &OppStub::GetWeightedPipeline, request));
 }
 
 // One currency block's figures: per stage {count, amount, weighted} in stage
@@ -716,7 +634,7 @@ TEST(OpportunityTest, WeightedPipelinePerAccountAndPerOwner) {
   ov1::Opportunity deleted = OpenAt(a, kNego, 777'777);
   ov1::DeleteOpportunityRequest del;
   del.set_name(deleted.name());
-  ASSERT_OK(Call(&OppStub::DeleteOpportunity, del).status);
+  ASSERT_OK(Call(Opps(), &OppStub::DeleteOpportunity, del).status);
   OpenAt(a, kDev, 10'000, o2);                // another owner in the same account
   // Account b (EUR, owner o1).
   OpenAt(b, kBid, 50'001);                    // 60%: 30,000.6 -> 30,001
@@ -815,10 +733,10 @@ TEST(OpportunityTest, WeightedPipelinePerAccountAndPerOwner) {
   // Bad scopes.
   ov1::GetWeightedPipelineRequest bad;
   bad.set_account("accounts/x");
-  EXPECT_TRUE(IsInvalidField(Call(&OppStub::GetWeightedPipeline, bad).status, "account"));
+  EXPECT_TRUE(IsInvalidField(Call(Opps(), &OppStub::GetWeightedPipeline, bad).status, "account"));
   bad.Clear();
   bad.set_owner("two words");
-  EXPECT_TRUE(IsInvalidField(Call(&OppStub::GetWeightedPipeline, bad).status, "owner"));
+  EXPECT_TRUE(IsInvalidField(Call(Opps(), &OppStub::GetWeightedPipeline, bad).status, "owner"));
 }
 
 TEST(OpportunityTest, StageProbabilityTable) {
@@ -834,10 +752,10 @@ TEST(OpportunityTest, StageProbabilityTable) {
                              "stage_probabilities.probabilities[3].probability_percent"));
   EXPECT_TRUE(IsInvalidField(SetProbabilities({10, 20, 40, 60, 80, 101}, "").status,
                              "stage_probabilities.probabilities[5].probability_percent"));
-  EXPECT_TRUE(IsInvalidField(Call(&OppStub::UpdateStageProbabilities,
-                                  ov1::UpdateStageProbabilitiesRequest())
-                                 .status,
-                             "stage_probabilities"));
+  EXPECT_TRUE(IsInvalidField(
+      Call(Opps(), &OppStub::UpdateStageProbabilities, ov1::UpdateStageProbabilitiesRequest())
+          .status,
+      "stage_probabilities"));
   EXPECT_TRUE(Same(Probabilities(), table));  // nothing changed
 }
 
@@ -932,7 +850,8 @@ TEST(OpportunityTest, EtagsAndMasks) {
   ov1::DeleteOpportunityRequest del;
   del.set_name(o.name());
   del.set_etag(o.etag());
-  EXPECT_TRUE(HasCode(Call(&OppStub::DeleteOpportunity, del).status, grpc::StatusCode::ABORTED));
+  EXPECT_TRUE(
+      HasCode(Call(Opps(), &OppStub::DeleteOpportunity, del).status, grpc::StatusCode::ABORTED));
   EXPECT_TRUE(Same(MustGet(o.name()), updated.value));
 
   // Mask rules.
@@ -1007,7 +926,8 @@ TEST(OpportunityTest, FiltersAndPagination) {
   std::vector<std::string> seen;
   std::vector<int> sizes;
   for (int page = 0; page < 10; ++page) {
-    Reply<ov1::ListOpportunitiesResponse> reply = Call(&OppStub::ListOpportunities, request);
+    Reply<ov1::ListOpportunitiesResponse> reply =
+        Call(Opps(), &OppStub::ListOpportunities, request);
     ASSERT_OK(reply.status);
     sizes.push_back(reply.value.opportunities_size());
     for (const ov1::Opportunity& o : reply.value.opportunities()) seen.push_back(o.name());
@@ -1017,7 +937,8 @@ TEST(OpportunityTest, FiltersAndPagination) {
       // A token works only with the query that made it.
       ov1::ListOpportunitiesRequest other = request;
       other.set_filter(absl::StrCat(AccountFilter(account), " AND state = OPEN"));
-      EXPECT_TRUE(IsInvalidField(Call(&OppStub::ListOpportunities, other).status, "page_token"));
+      EXPECT_TRUE(
+          IsInvalidField(Call(Opps(), &OppStub::ListOpportunities, other).status, "page_token"));
     }
   }
   EXPECT_EQ(sizes, (std::vector<int>{3, 3, 1}));
@@ -1040,13 +961,13 @@ TEST(OpportunityTest, FiltersAndPagination) {
             2u);
   ov1::ListOpportunitiesRequest bad;
   bad.set_filter("amount > 5");
-  EXPECT_TRUE(Refused(Call(&OppStub::ListOpportunities, bad).status, kInvalid, {"filter"}));
+  EXPECT_TRUE(Refused(Call(Opps(), &OppStub::ListOpportunities, bad).status, kInvalid, {"filter"}));
   bad.set_filter("stage = NOWHERE");
-  EXPECT_TRUE(Refused(Call(&OppStub::ListOpportunities, bad).status, kInvalid, {"filter"}));
+  EXPECT_TRUE(Refused(Call(Opps(), &OppStub::ListOpportunities, bad).status, kInvalid, {"filter"}));
   bad.set_filter("account = \"accounts/abc\"");
-  EXPECT_TRUE(Refused(Call(&OppStub::ListOpportunities, bad).status, kInvalid, {"filter"}));
+  EXPECT_TRUE(Refused(Call(Opps(), &OppStub::ListOpportunities, bad).status, kInvalid, {"filter"}));
   bad.set_filter("owner > \"a\"");
-  EXPECT_TRUE(Refused(Call(&OppStub::ListOpportunities, bad).status, kInvalid, {"filter"}));
+  EXPECT_TRUE(Refused(Call(Opps(), &OppStub::ListOpportunities, bad).status, kInvalid, {"filter"}));
 }
 
 TEST(OpportunityTest, SoftDeleteAndUndelete) {
@@ -1055,21 +976,21 @@ TEST(OpportunityTest, SoftDeleteAndUndelete) {
   ov1::DeleteOpportunityRequest del;
   del.set_name(o.name());
   del.set_etag(o.etag());
-  Reply<ov1::Opportunity> deleted = Call(&OppStub::DeleteOpportunity, del);
+  Reply<ov1::Opportunity> deleted = Call(Opps(), &OppStub::DeleteOpportunity, del);
   ASSERT_OK(deleted.status);
   EXPECT_TRUE(deleted.value.has_delete_time());
   EXPECT_TRUE(Same(MustGet(o.name()), deleted.value));
   EXPECT_EQ(ListAll(AccountFilter(account)).size(), 0u);
   EXPECT_EQ(ListAll(AccountFilter(account), /*show_deleted=*/true).size(), 1u);
   EXPECT_TRUE(Refused(Move(o.name(), kInit).status, kPrecondition, {"is deleted"}));
-  EXPECT_TRUE(
-      Refused(Call(&OppStub::DeleteOpportunity, del).status, grpc::StatusCode::ABORTED, {}));
+  EXPECT_TRUE(Refused(Call(Opps(), &OppStub::DeleteOpportunity, del).status,
+                      grpc::StatusCode::ABORTED, {}));
   del.clear_etag();
-  EXPECT_TRUE(Refused(Call(&OppStub::DeleteOpportunity, del).status, kPrecondition,
+  EXPECT_TRUE(Refused(Call(Opps(), &OppStub::DeleteOpportunity, del).status, kPrecondition,
                       {"already deleted"}));
   ov1::UndeleteOpportunityRequest undelete;
   undelete.set_name(o.name());
-  Reply<ov1::Opportunity> restored = Call(&OppStub::UndeleteOpportunity, undelete);
+  Reply<ov1::Opportunity> restored = Call(Opps(), &OppStub::UndeleteOpportunity, undelete);
   ASSERT_OK(restored.status);
   EXPECT_FALSE(restored.value.has_delete_time());
   EXPECT_EQ(ListAll(AccountFilter(account)).size(), 1u);
@@ -1078,7 +999,7 @@ TEST(OpportunityTest, SoftDeleteAndUndelete) {
   EXPECT_TRUE(IsInvalidField(Get("accounts/1").status, "name"));
   ov1::ListOpportunityStageHistoryRequest history;
   history.set_parent("opportunities/999999999");
-  EXPECT_TRUE(HasCode(Call(&OppStub::ListOpportunityStageHistory, history).status,
+  EXPECT_TRUE(HasCode(Call(Opps(), &OppStub::ListOpportunityStageHistory, history).status,
                       grpc::StatusCode::NOT_FOUND));
 }
 
@@ -1093,7 +1014,8 @@ TEST(OpportunityTest, AccountChecks) {
   draft.set_account("");
   EXPECT_TRUE(IsInvalidField(Create(draft).status, "opportunity.account"));
   EXPECT_TRUE(IsInvalidField(
-      Call(&OppStub::CreateOpportunity, ov1::CreateOpportunityRequest()).status, "opportunity"));
+      Call(Opps(), &OppStub::CreateOpportunity, ov1::CreateOpportunityRequest()).status,
+      "opportunity"));
 
   // A deleted account takes no new opportunities.
   const v1::Account gone = NewAccount("CNY", Unique("am"));
@@ -1176,8 +1098,5 @@ TEST(OpportunityTest, AccountServiceStoppedMidRun) {
 }  // namespace kam::testing
 
 int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(
-      new kam::testing::SuiteEnvironment(kam::testing::InteractionSuiteOptions()));
-  return RUN_ALL_TESTS();
+  return kam::testing::RunTestsOnSuite(argc, argv, kam::testing::InteractionSuiteOptions());
 }

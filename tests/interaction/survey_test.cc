@@ -43,20 +43,10 @@ grpc::Status Record(const iv1::CreateSurveyResponseRequest& request,
 }
 
 std::vector<iv1::SurveyResponse> ListAll(const std::string& filter, int page_size = 1000) {
-  std::vector<iv1::SurveyResponse> all;
   iv1::ListSurveyResponsesRequest request;
   request.set_filter(filter);
   request.set_page_size(page_size);
-  for (int page = 0; page < 100; ++page) {
-    iv1::ListSurveyResponsesResponse response;
-    const grpc::Status status = Surveys().ListSurveyResponses(Context().get(), request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    if (!status.ok()) break;
-    for (const iv1::SurveyResponse& s : response.survey_responses()) all.push_back(s);
-    if (response.next_page_token().empty()) break;
-    request.set_page_token(response.next_page_token());
-  }
-  return all;
+  return AllPages<iv1::SurveyResponse>(Surveys(), &SurveyStub::ListSurveyResponses, request);
 }
 
 iv1::SatisfactionSummary Summary(const std::string& account, const std::string& case_name,
@@ -331,7 +321,8 @@ TEST(SurveyOutageTest, AccountServiceDownRefusesResponsesAndWritesNothing) {
   EXPECT_EQ(Summary(account.name(), "").csat_count(), 1);
 
   ASSERT_TRUE(Suite().StartAccount().ok());
-  ASSERT_TRUE(PollUntil([&] { return Record(request).ok(); }, absl::Seconds(15)));
+  ASSERT_TRUE(
+      PollUntil([&] { return Record(request).ok(); }, absl::Seconds(15), absl::Milliseconds(20)));
   ASSERT_OK(Record(request));  // the retry returns the first result
   EXPECT_EQ(ListAll(mine).size(), 2u);
   EXPECT_EQ(Summary(account.name(), "").nps_count(), 1);
@@ -341,8 +332,5 @@ TEST(SurveyOutageTest, AccountServiceDownRefusesResponsesAndWritesNothing) {
 }  // namespace kam::testing
 
 int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(
-      new kam::testing::SuiteEnvironment(kam::testing::InteractionSuiteOptions()));
-  return RUN_ALL_TESTS();
+  return kam::testing::RunTestsOnSuite(argc, argv, kam::testing::InteractionSuiteOptions());
 }

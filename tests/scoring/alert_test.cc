@@ -95,7 +95,7 @@ Reply<sv1::ListAlertsResponse> List(const std::string& filter, int page_size = 0
   request.set_filter(filter);
   request.set_page_size(page_size);
   request.set_page_token(token);
-  return Rpc(Alerts(), &Stub::ListAlerts, request);
+  return Call(Alerts(), &Stub::ListAlerts, request);
 }
 
 std::vector<std::string> Accounts(const sv1::ListAlertsResponse& response) {
@@ -106,10 +106,8 @@ std::vector<std::string> Accounts(const sv1::ListAlertsResponse& response) {
 
 Reply<sv1::Alert> Acknowledge(const std::string& name, const std::string& etag,
                               const std::string& actor) {
-  sv1::AcknowledgeAlertRequest request;
-  request.set_name(name);
-  request.set_etag(etag);
-  return Rpc(Alerts(), &Stub::AcknowledgeAlert, request, actor);
+  return Call(Alerts(), &Stub::AcknowledgeAlert,
+              ByNameAndEtag<sv1::AcknowledgeAlertRequest>(name, etag), actor);
 }
 
 TEST(ListAlerts, TierDropsOfTheSecondRun) {
@@ -356,9 +354,6 @@ TEST(WatchAlerts, ServerShutdownEndsTheWatch) {
 }  // namespace kam::testing
 
 int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(
-      new kam::testing::SuiteEnvironment(kam::testing::ScoringSuiteOptions(
-          {"--max_alert_watches=3"})));
-  return RUN_ALL_TESTS();
+  return kam::testing::RunTestsOnSuite(
+      argc, argv, kam::testing::ScoringSuiteOptions({"--max_alert_watches=3"}));
 }

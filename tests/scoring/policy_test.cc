@@ -16,33 +16,22 @@ namespace {
 using google::protobuf::util::MessageDifferencer;
 
 Reply<sv1::ScoringPolicy> GetPolicy(const std::string& name) {
-  sv1::GetScoringPolicyRequest request;
-  request.set_name(name);
-  return Rpc(Policies(), &PolicyStub::GetScoringPolicy, request);
+  return Call(Policies(), &PolicyStub::GetScoringPolicy,
+              ByName<sv1::GetScoringPolicyRequest>(name));
 }
 
 Reply<sv1::ScoringPolicy> UpdatePolicy(const sv1::ScoringPolicy& policy,
                                        const std::vector<std::string>& paths) {
-  sv1::UpdateScoringPolicyRequest request;
-  *request.mutable_policy() = policy;
-  for (const std::string& path : paths) request.mutable_update_mask()->add_paths(path);
-  return Rpc(Policies(), &PolicyStub::UpdateScoringPolicy, request);
+  return Call(Policies(), &PolicyStub::UpdateScoringPolicy,
+              UpdateRequest<sv1::UpdateScoringPolicyRequest>(policy, paths));
 }
 
 std::vector<sv1::ScoringPolicy> Versions(const std::string& name, int page_size = 0) {
-  std::vector<sv1::ScoringPolicy> all;
   sv1::ListScoringPolicyVersionsRequest request;
   request.set_name(name);
   request.set_page_size(page_size);
-  for (int page = 0; page < 20; ++page) {
-    Reply<sv1::ListScoringPolicyVersionsResponse> reply =
-        Rpc(Policies(), &PolicyStub::ListScoringPolicyVersions, request);
-    EXPECT_OK(reply.status);
-    all.insert(all.end(), reply.value.versions().begin(), reply.value.versions().end());
-    if (reply.value.next_page_token().empty()) break;
-    request.set_page_token(reply.value.next_page_token());
-  }
-  return all;
+  return AllPages<sv1::ScoringPolicy>(Policies(), &PolicyStub::ListScoringPolicyVersions, request,
+                                      /*max_pages=*/20);
 }
 
 TEST(Policies, CreateAndGet) {
@@ -88,7 +77,7 @@ TEST(Policies, ListInCreationOrderWithPages) {
   int pages = 0;
   for (; pages < 100; ++pages) {
     Reply<sv1::ListScoringPoliciesResponse> reply =
-        Rpc(Policies(), &PolicyStub::ListScoringPolicies, request);
+        Call(Policies(), &PolicyStub::ListScoringPolicies, request);
     ASSERT_OK(reply.status);
     EXPECT_LE(reply.value.policies_size(), 2);
     for (const sv1::ScoringPolicy& p : reply.value.policies()) listed.push_back(p.name());
@@ -104,11 +93,11 @@ TEST(Policies, ListInCreationOrderWithPages) {
   EXPECT_EQ(seen, mine);
 
   request.set_page_token("not a token");
-  EXPECT_TRUE(IsInvalidField(Rpc(Policies(), &PolicyStub::ListScoringPolicies, request).status,
+  EXPECT_TRUE(IsInvalidField(Call(Policies(), &PolicyStub::ListScoringPolicies, request).status,
                              "page_token"));
   request.clear_page_token();
   request.set_page_size(-1);  // above 1000 is clamped (account.proto's convention)
-  EXPECT_TRUE(IsInvalidField(Rpc(Policies(), &PolicyStub::ListScoringPolicies, request).status,
+  EXPECT_TRUE(IsInvalidField(Call(Policies(), &PolicyStub::ListScoringPolicies, request).status,
                              "page_size"));
 }
 
@@ -251,7 +240,7 @@ TEST(Policies, ValidationErrorsNameTheApiField) {
   EXPECT_TRUE(IsInvalidField(CreatePolicy(policy).status, "policy.display_name"));
   sv1::CreateScoringPolicyRequest empty;
   EXPECT_TRUE(
-      IsInvalidField(Rpc(Policies(), &PolicyStub::CreateScoringPolicy, empty).status, "policy"));
+      IsInvalidField(Call(Policies(), &PolicyStub::CreateScoringPolicy, empty).status, "policy"));
 
   // An update that would make the policy invalid changes nothing.
   const sv1::ScoringPolicy created = MustCreatePolicy(RevenuePolicy());
@@ -298,7 +287,7 @@ TEST(Policies, CreateIsIdempotentByRequestId) {
   sv1::ListScoringPoliciesRequest request;
   request.set_page_size(1000);
   Reply<sv1::ListScoringPoliciesResponse> list =
-      Rpc(Policies(), &PolicyStub::ListScoringPolicies, request);
+      Call(Policies(), &PolicyStub::ListScoringPolicies, request);
   ASSERT_OK(list.status);
   for (const sv1::ScoringPolicy& p : list.value.policies()) {
     if (p.display_name() == policy.display_name() || p.name() == first.value.name()) ++count;
@@ -310,8 +299,5 @@ TEST(Policies, CreateIsIdempotentByRequestId) {
 }  // namespace kam::testing
 
 int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(
-      new kam::testing::SuiteEnvironment(kam::testing::ScoringSuiteOptions()));
-  return RUN_ALL_TESTS();
+  return kam::testing::RunTestsOnSuite(argc, argv, kam::testing::ScoringSuiteOptions());
 }

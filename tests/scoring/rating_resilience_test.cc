@@ -122,7 +122,7 @@ TEST(RatingResilience, KilledWhilePublishingResumesWhereItStopped) {
     a->set_reason("again");
   }
   Reply<v1::SetAccountTiersResponse> reply =
-      Rpc(Accounts(), &v1::AccountService::Stub::SetAccountTiers, again);
+      Call(Accounts(), &v1::AccountService::Stub::SetAccountTiers, again);
   ASSERT_OK(reply.status);
   EXPECT_EQ(reply.value.changed_count(), 0);
   EXPECT_EQ(reply.value.already_applied_count(), 5);
@@ -218,7 +218,7 @@ TEST(RatingResilience, KilledMoreThanMaxResumesFailsAndPublishesNothing) {
   // A failed run has no ratings to show.
   sv1::ListAccountRatingsRequest list;
   list.set_parent(run);
-  EXPECT_TRUE(HasCode(Rpc(Ratings(), &RatingStub::ListAccountRatings, list).status,
+  EXPECT_TRUE(HasCode(Call(Ratings(), &RatingStub::ListAccountRatings, list).status,
                       grpc::StatusCode::FAILED_PRECONDITION));
   // The next run is not held up by it.
   EXPECT_EQ(RunToEnd(DefaultPolicy()).state(), sv1::RUN_STATE_SUCCEEDED);
@@ -258,10 +258,9 @@ TEST(RatingResilience, APublicationIsFinishedHoweverOftenItIsResumed) {
 }  // namespace kam::testing
 
 int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(new kam::testing::SuiteEnvironment(
-      kam::testing::ScoringSuiteOptions({"--run_lease=2s", "--publish_batch=1",
-                                         "--publish_max_backoff=500ms",
-                                         absl::StrCat("--max_resumes=", kam::testing::kMaxResumes)})));
-  return RUN_ALL_TESTS();
+  return kam::testing::RunTestsOnSuite(
+      argc, argv,
+      kam::testing::ScoringSuiteOptions(
+          {"--run_lease=2s", "--publish_batch=1", "--publish_max_backoff=500ms",
+           absl::StrCat("--max_resumes=", kam::testing::kMaxResumes)}));
 }

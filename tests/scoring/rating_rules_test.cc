@@ -35,7 +35,7 @@ TEST(RatingRules, AnEmptyBook) {
   sv1::ListKeyAccountChangesRequest request;
   request.set_run(run.name());
   Reply<sv1::ListKeyAccountChangesResponse> changes =
-      Rpc(Ratings(), &RatingStub::ListKeyAccountChanges, request);
+      Call(Ratings(), &RatingStub::ListKeyAccountChanges, request);
   ASSERT_OK(changes.status);
   EXPECT_EQ(changes.value.came_on_size() + changes.value.dropped_off_size(), 0);
 }
@@ -145,8 +145,5 @@ TEST(RatingRules, TiesNeverStraddleABoundary) {
 }  // namespace kam::testing
 
 int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(
-      new kam::testing::SuiteEnvironment(kam::testing::ScoringSuiteOptions()));
-  return RUN_ALL_TESTS();
+  return kam::testing::RunTestsOnSuite(argc, argv, kam::testing::ScoringSuiteOptions());
 }

@@ -58,7 +58,7 @@ sv1::ListKeyAccountChangesResponse KeyChanges(const std::string& run) {
   request.set_run(run);
   request.set_page_size(1000);
   Reply<sv1::ListKeyAccountChangesResponse> reply =
-      Rpc(Ratings(), &RatingStub::ListKeyAccountChanges, request);
+      Call(Ratings(), &RatingStub::ListKeyAccountChanges, request);
   EXPECT_OK(reply.status);
   EXPECT_TRUE(reply.value.next_page_token().empty());
   return reply.value;
@@ -128,14 +128,14 @@ TEST(RatingRun, PyramidOfAThousand) {
   sv1::GetAccountRatingRequest get;
   const std::string id = AtRank(1).substr(std::string("accounts/").size());
   get.set_name(absl::StrCat(run.name(), "/ratings/", id));
-  Reply<sv1::AccountRating> one = Rpc(Ratings(), &RatingStub::GetAccountRating, get);
+  Reply<sv1::AccountRating> one = Call(Ratings(), &RatingStub::GetAccountRating, get);
   ASSERT_OK(one.status);
   EXPECT_EQ(one.value.account(), AtRank(1));
   EXPECT_EQ(one.value.name(), get.name());
   EXPECT_EQ(one.value.tier(), account::v1::TIER_A);
   EXPECT_EQ(one.value.value_minor(), 100000);
   get.set_name(absl::StrCat(run.name(), "/ratings/999999999"));
-  EXPECT_TRUE(HasCode(Rpc(Ratings(), &RatingStub::GetAccountRating, get).status,
+  EXPECT_TRUE(HasCode(Call(Ratings(), &RatingStub::GetAccountRating, get).status,
                       grpc::StatusCode::NOT_FOUND));
 }
 
@@ -169,7 +169,7 @@ TEST(RatingRun, TiersArePublishedToTheAccountService) {
     request.set_page_size(1000);
     for (int page = 0; page < 10; ++page) {
       Reply<v1::ListAccountsResponse> reply =
-          Rpc(Accounts(), &v1::AccountService::Stub::ListAccounts, request);
+          Call(Accounts(), &v1::AccountService::Stub::ListAccounts, request);
       ASSERT_OK(reply.status);
       per_tier[tier] += reply.value.accounts_size();
       if (reply.value.next_page_token().empty()) break;
@@ -249,7 +249,7 @@ TEST(RatingRun, ASecondRunShowsMovementsAndKeyAccountChanges) {
   std::set<std::string> paged_on, paged_off;
   for (int page = 0; page < 10; ++page) {
     Reply<sv1::ListKeyAccountChangesResponse> reply =
-        Rpc(Ratings(), &RatingStub::ListKeyAccountChanges, request);
+        Call(Ratings(), &RatingStub::ListKeyAccountChanges, request);
     ASSERT_OK(reply.status);
     for (const auto& c : reply.value.came_on()) paged_on.insert(c.account());
     for (const auto& c : reply.value.dropped_off()) paged_off.insert(c.account());
@@ -294,7 +294,7 @@ TEST(RatingRun, StartIsIdempotentByRequestId) {
   // One run was made: it is the newest, and the one before is another.
   sv1::ListRatingRunsRequest list;
   list.set_filter(absl::StrCat("policy = \"", book.policy, "\""));
-  Reply<sv1::ListRatingRunsResponse> runs = Rpc(Ratings(), &RatingStub::ListRatingRuns, list);
+  Reply<sv1::ListRatingRunsResponse> runs = Call(Ratings(), &RatingStub::ListRatingRuns, list);
   ASSERT_OK(runs.status);
   int with_this_run = 0;
   for (const sv1::RatingRun& r : runs.value.runs()) with_this_run += r.name() == run.name();
@@ -319,7 +319,7 @@ TEST(RatingRun, ACancelledRunPublishesNothing) {
 
   sv1::CancelRatingRunRequest cancel;
   cancel.set_name(started.value.name());
-  Reply<sv1::RatingRun> cancelled = Rpc(Ratings(), &RatingStub::CancelRatingRun, cancel);
+  Reply<sv1::RatingRun> cancelled = Call(Ratings(), &RatingStub::CancelRatingRun, cancel);
   ASSERT_OK(cancelled.status);
   ASSERT_TRUE(Suite().StartService("interaction").ok());
   const sv1::RatingRun run = WaitForRun(started.value.name());
@@ -333,9 +333,9 @@ TEST(RatingRun, ACancelledRunPublishesNothing) {
   // A cancelled run has no ratings to show, and cannot be cancelled again.
   sv1::ListAccountRatingsRequest list;
   list.set_parent(run.name());
-  EXPECT_TRUE(HasCode(Rpc(Ratings(), &RatingStub::ListAccountRatings, list).status,
+  EXPECT_TRUE(HasCode(Call(Ratings(), &RatingStub::ListAccountRatings, list).status,
                       grpc::StatusCode::FAILED_PRECONDITION));
-  EXPECT_TRUE(HasCode(Rpc(Ratings(), &RatingStub::CancelRatingRun, cancel).status,
+  EXPECT_TRUE(HasCode(Call(Ratings(), &RatingStub::CancelRatingRun, cancel).status,
                       grpc::StatusCode::FAILED_PRECONDITION));
 }
 
@@ -344,10 +344,10 @@ TEST(RatingRun, CancelAFinishedRunIsRefused) {
   ASSERT_FALSE(book.first_run.empty()) << "needs PyramidOfAThousand";
   sv1::CancelRatingRunRequest cancel;
   cancel.set_name(book.first_run);
-  EXPECT_TRUE(HasCode(Rpc(Ratings(), &RatingStub::CancelRatingRun, cancel).status,
+  EXPECT_TRUE(HasCode(Call(Ratings(), &RatingStub::CancelRatingRun, cancel).status,
                       grpc::StatusCode::FAILED_PRECONDITION));
   cancel.set_name("ratingRuns/999999");
-  EXPECT_TRUE(HasCode(Rpc(Ratings(), &RatingStub::CancelRatingRun, cancel).status,
+  EXPECT_TRUE(HasCode(Call(Ratings(), &RatingStub::CancelRatingRun, cancel).status,
                       grpc::StatusCode::NOT_FOUND));
   EXPECT_EQ(GetRun(book.first_run).value.state(), sv1::RUN_STATE_SUCCEEDED);
 }
@@ -359,7 +359,8 @@ TEST(RatingRun, ListRunsNewestFirstWithFilters) {
   request.set_page_size(2);
   std::vector<std::string> names;
   for (int page = 0; page < 20; ++page) {
-    Reply<sv1::ListRatingRunsResponse> reply = Rpc(Ratings(), &RatingStub::ListRatingRuns, request);
+    Reply<sv1::ListRatingRunsResponse> reply =
+        Call(Ratings(), &RatingStub::ListRatingRuns, request);
     ASSERT_OK(reply.status);
     for (const sv1::RatingRun& r : reply.value.runs()) names.push_back(r.name());
     if (reply.value.next_page_token().empty()) break;
@@ -374,36 +375,33 @@ TEST(RatingRun, ListRunsNewestFirstWithFilters) {
   request.set_page_size(0);
   request.set_filter("state = CANCELLED");
   Reply<sv1::ListRatingRunsResponse> cancelled =
-      Rpc(Ratings(), &RatingStub::ListRatingRuns, request);
+      Call(Ratings(), &RatingStub::ListRatingRuns, request);
   ASSERT_OK(cancelled.status);
   ASSERT_EQ(cancelled.value.runs_size(), 1);
   EXPECT_EQ(cancelled.value.runs(0).name(), names.front());
   request.set_filter(absl::StrCat("state = SUCCEEDED AND policy = \"", book.policy, "\""));
   Reply<sv1::ListRatingRunsResponse> succeeded =
-      Rpc(Ratings(), &RatingStub::ListRatingRuns, request);
+      Call(Ratings(), &RatingStub::ListRatingRuns, request);
   ASSERT_OK(succeeded.status);
   EXPECT_EQ(succeeded.value.runs_size(), 3);
 
   request.set_filter("state = DONE");
-  EXPECT_TRUE(HasCode(Rpc(Ratings(), &RatingStub::ListRatingRuns, request).status,
+  EXPECT_TRUE(HasCode(Call(Ratings(), &RatingStub::ListRatingRuns, request).status,
                       grpc::StatusCode::INVALID_ARGUMENT));
   request.set_filter("actor = \"test\"");
-  EXPECT_TRUE(HasCode(Rpc(Ratings(), &RatingStub::ListRatingRuns, request).status,
+  EXPECT_TRUE(HasCode(Call(Ratings(), &RatingStub::ListRatingRuns, request).status,
                       grpc::StatusCode::INVALID_ARGUMENT));
 
   // A run cannot rate as of the future.
   sv1::StartRatingRunRequest start;
   start.set_policy(book.policy);
   *start.mutable_as_of() = Ts(absl::Now() + absl::Hours(1));
-  EXPECT_TRUE(IsInvalidField(Rpc(Ratings(), &RatingStub::StartRatingRun, start).status, "as_of"));
+  EXPECT_TRUE(IsInvalidField(Call(Ratings(), &RatingStub::StartRatingRun, start).status, "as_of"));
 }
 
 }  // namespace
 }  // namespace kam::testing
 
 int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(
-      new kam::testing::SuiteEnvironment(kam::testing::ScoringSuiteOptions()));
-  return RUN_ALL_TESTS();
+  return kam::testing::RunTestsOnSuite(argc, argv, kam::testing::ScoringSuiteOptions());
 }

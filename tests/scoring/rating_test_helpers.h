@@ -5,12 +5,10 @@
 // for; ratings, tiers and tier history read back through the public APIs.
 //
 // Each test binary's main():
-//   ::testing::AddGlobalTestEnvironment(new kam::testing::SuiteEnvironment(
-//       kam::testing::ScoringSuiteOptions()));
+//   return kam::testing::RunTestsOnSuite(argc, argv, kam::testing::ScoringSuiteOptions());
 #ifndef KAM_TESTS_SCORING_RATING_TEST_HELPERS_H_
 #define KAM_TESTS_SCORING_RATING_TEST_HELPERS_H_
 
-#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <map>
@@ -49,25 +47,15 @@ inline std::shared_ptr<grpc::Channel> ScoringChannel() {
   return *channel;
 }
 
-inline PolicyStub& Policies() {
-  static PolicyStub* stub = sv1::ScoringPolicyService::NewStub(ScoringChannel()).release();
+// One stub for a scoring gRPC service, shared by every test of the binary.
+template <typename GrpcService>
+typename GrpcService::Stub& ScoringApi() {
+  static typename GrpcService::Stub* stub = GrpcService::NewStub(ScoringChannel()).release();
   return *stub;
 }
 
-inline RatingStub& Ratings() {
-  static RatingStub* stub = sv1::RatingService::NewStub(ScoringChannel()).release();
-  return *stub;
-}
-
-// One unary call of any stub with a fresh context.
-template <typename Stub, typename Request, typename Response>
-Reply<Response> Rpc(Stub& stub,
-                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    const Request& request, const std::string& actor = "test") {
-  Reply<Response> reply;
-  reply.status = (stub.*method)(Context(actor).get(), request, &reply.value);
-  return reply;
-}
+inline PolicyStub& Policies() { return ScoringApi<sv1::ScoringPolicyService>(); }
+inline RatingStub& Ratings() { return ScoringApi<sv1::RatingService>(); }
 
 // --- policies --------------------------------------------------------------
 
@@ -102,13 +90,11 @@ inline Reply<sv1::ScoringPolicy> CreatePolicy(const sv1::ScoringPolicy& policy,
   sv1::CreateScoringPolicyRequest request;
   *request.mutable_policy() = policy;
   request.set_request_id(request_id);
-  return Rpc(Policies(), &PolicyStub::CreateScoringPolicy, request);
+  return Call(Policies(), &PolicyStub::CreateScoringPolicy, request);
 }
 
 inline sv1::ScoringPolicy MustCreatePolicy(const sv1::ScoringPolicy& policy) {
-  Reply<sv1::ScoringPolicy> reply = CreatePolicy(policy);
-  EXPECT_OK(reply.status);
-  return reply.value;
+  return OkValue(CreatePolicy(policy));
 }
 
 // --- accounts with values ----------------------------------------------------
@@ -152,11 +138,8 @@ inline std::vector<std::string> CreateBook(const std::vector<int64_t>& values,
 }
 
 inline v1::Account GetAccount(const std::string& name) {
-  v1::GetAccountRequest request;
-  request.set_name(name);
-  Reply<v1::Account> reply = Rpc(Accounts(), &v1::AccountService::Stub::GetAccount, request);
-  EXPECT_OK(reply.status);
-  return reply.value;
+  return OkValue(
+      Call(Accounts(), &v1::AccountService::Stub::GetAccount, ByName<v1::GetAccountRequest>(name)));
 }
 
 inline std::vector<v1::TierChange> TierHistory(const std::string& account) {
@@ -164,7 +147,7 @@ inline std::vector<v1::TierChange> TierHistory(const std::string& account) {
   request.set_parent(account);
   request.set_page_size(1000);
   Reply<v1::ListTierHistoryResponse> reply =
-      Rpc(Accounts(), &v1::AccountService::Stub::ListTierHistory, request);
+      Call(Accounts(), &v1::AccountService::Stub::ListTierHistory, request);
   EXPECT_OK(reply.status);
   return {reply.value.changes().begin(), reply.value.changes().end()};
 }
@@ -174,7 +157,7 @@ inline void DeleteBook(const std::vector<std::string>& names) {
   for (const std::string& name : names) {
     v1::DeleteAccountRequest request;
     request.set_name(name);
-    EXPECT_OK(Rpc(Accounts(), &v1::AccountService::Stub::DeleteAccount, request).status);
+    EXPECT_OK(Call(Accounts(), &v1::AccountService::Stub::DeleteAccount, request).status);
   }
 }
 
@@ -185,13 +168,11 @@ inline Reply<sv1::RatingRun> StartRun(const std::string& policy,
   sv1::StartRatingRunRequest request;
   request.set_policy(policy);
   request.set_request_id(request_id);
-  return Rpc(Ratings(), &RatingStub::StartRatingRun, request);
+  return Call(Ratings(), &RatingStub::StartRatingRun, request);
 }
 
 inline Reply<sv1::RatingRun> GetRun(const std::string& run) {
-  sv1::GetRatingRunRequest request;
-  request.set_name(run);
-  return Rpc(Ratings(), &RatingStub::GetRatingRun, request);
+  return Call(Ratings(), &RatingStub::GetRatingRun, ByName<sv1::GetRatingRunRequest>(run));
 }
 
 inline bool Ended(const sv1::RatingRun& run) {
@@ -235,18 +216,14 @@ inline sv1::RatingRun RunToEnd(const std::string& policy) {
 // Every rating of a run, by account name.
 inline std::map<std::string, sv1::AccountRating> AllRatings(const std::string& run,
                                                             const std::string& filter = "") {
-  std::map<std::string, sv1::AccountRating> all;
   sv1::ListAccountRatingsRequest request;
   request.set_parent(run);
   request.set_page_size(1000);
   request.set_filter(filter);
-  for (int page = 0; page < 100; ++page) {
-    Reply<sv1::ListAccountRatingsResponse> reply =
-        Rpc(Ratings(), &RatingStub::ListAccountRatings, request);
-    EXPECT_OK(reply.status);
-    for (const sv1::AccountRating& r : reply.value.ratings()) all[r.account()] = r;
-    if (reply.value.next_page_token().empty()) break;
-    request.set_page_token(reply.value.next_page_token());
+  std::map<std::string, sv1::AccountRating> all;
+  for (const sv1::AccountRating& r :
+       AllPages<sv1::AccountRating>(Ratings(), &RatingStub::ListAccountRatings, request)) {
+    all[r.account()] = r;
   }
   return all;
 }

@@ -48,16 +48,14 @@ const World& TheWorld() {
 sv1::PyramidReport Pyramid(const std::string& run) {
   sv1::GetPyramidReportRequest request;
   request.set_run(run);
-  Reply<sv1::PyramidReport> reply = Rpc(Reports(), &Stub::GetPyramidReport, request);
-  EXPECT_OK(reply.status);
-  return reply.value;
+  return OkValue(Call(Reports(), &Stub::GetPyramidReport, request));
 }
 
 Reply<sv1::ParetoReport> Pareto(const std::string& run, const std::vector<int32_t>& shares = {}) {
   sv1::GetParetoReportRequest request;
   request.set_run(run);
   for (int32_t s : shares) request.add_top_shares_bp(s);
-  return Rpc(Reports(), &Stub::GetParetoReport, request);
+  return Call(Reports(), &Stub::GetParetoReport, request);
 }
 
 struct TierRow {
@@ -172,7 +170,7 @@ TEST(CustomerEquity, SumOfTheRatingsClv) {
   list.set_page_size(5);
   for (int page = 0; page < 10; ++page) {
     Reply<sv1::ListAccountRatingsResponse> reply =
-        Rpc(Ratings(), &sv1::RatingService::Stub::ListAccountRatings, list);
+        Call(Ratings(), &sv1::RatingService::Stub::ListAccountRatings, list);
     ASSERT_OK(reply.status);
     for (const sv1::AccountRating& rating : reply.value.ratings()) {
       by_tier[rating.tier() - 1] += rating.clv_minor();
@@ -186,7 +184,7 @@ TEST(CustomerEquity, SumOfTheRatingsClv) {
   EXPECT_NE(total, 0);
   sv1::GetCustomerEquityRequest request;
   request.set_run(w.run1);
-  Reply<sv1::CustomerEquity> reply = Rpc(Reports(), &Stub::GetCustomerEquity, request);
+  Reply<sv1::CustomerEquity> reply = Call(Reports(), &Stub::GetCustomerEquity, request);
   ASSERT_OK(reply.status);
   EXPECT_EQ(reply.value.run(), w.run1);
   EXPECT_EQ(reply.value.account_count(), 11);
@@ -202,7 +200,7 @@ TEST(Movement, MatrixBetweenTheTwoRuns) {
   sv1::CompareRatingRunsRequest request;
   request.set_from_run(w.run1);
   request.set_to_run(w.run2);
-  Reply<sv1::TierMovementReport> reply = Rpc(Reports(), &Stub::CompareRatingRuns, request);
+  Reply<sv1::TierMovementReport> reply = Call(Reports(), &Stub::CompareRatingRuns, request);
   ASSERT_OK(reply.status);
   const sv1::TierMovementReport& r = reply.value;
   EXPECT_EQ(r.from_run(), w.run1);
@@ -227,7 +225,7 @@ TEST(Movement, MatrixBetweenTheTwoRuns) {
   // Backwards, a12 is dropped and the moves mirror.
   request.set_from_run(w.run2);
   request.set_to_run(w.run1);
-  Reply<sv1::TierMovementReport> back = Rpc(Reports(), &Stub::CompareRatingRuns, request);
+  Reply<sv1::TierMovementReport> back = Call(Reports(), &Stub::CompareRatingRuns, request);
   ASSERT_OK(back.status);
   EXPECT_EQ(back.value.promoted(), 5);
   EXPECT_EQ(back.value.demoted(), 1);
@@ -239,17 +237,17 @@ TEST(Errors, UnknownAndMalformedRuns) {
   const World& w = TheWorld();
   sv1::GetPyramidReportRequest request;
   request.set_run("ratingRuns/987654321");
-  Reply<sv1::PyramidReport> missing = Rpc(Reports(), &Stub::GetPyramidReport, request);
+  Reply<sv1::PyramidReport> missing = Call(Reports(), &Stub::GetPyramidReport, request);
   EXPECT_TRUE(HasCode(missing.status, grpc::StatusCode::NOT_FOUND));
   EXPECT_TRUE(absl::StrContains(missing.status.error_message(), "ratingRuns/987654321"))
       << missing.status.error_message();
   request.set_run("runs/1");
-  EXPECT_TRUE(IsInvalidField(Rpc(Reports(), &Stub::GetPyramidReport, request).status, "run"));
+  EXPECT_TRUE(IsInvalidField(Call(Reports(), &Stub::GetPyramidReport, request).status, "run"));
 
   sv1::CompareRatingRunsRequest compare;
   compare.set_from_run(w.run1);
   compare.set_to_run("");
-  EXPECT_TRUE(IsInvalidField(Rpc(Reports(), &Stub::CompareRatingRuns, compare).status, "to_run"));
+  EXPECT_TRUE(IsInvalidField(Call(Reports(), &Stub::CompareRatingRuns, compare).status, "to_run"));
 }
 
 // Every report of a run that has not SUCCEEDED is FAILED_PRECONDITION naming
@@ -264,7 +262,7 @@ TEST(Errors, OnlySucceededRunsAreReported) {
   auto expect_refused = [&](const std::string& state) {
     sv1::GetPyramidReportRequest pyramid;
     pyramid.set_run(run.name());
-    Reply<sv1::PyramidReport> p = Rpc(Reports(), &Stub::GetPyramidReport, pyramid);
+    Reply<sv1::PyramidReport> p = Call(Reports(), &Stub::GetPyramidReport, pyramid);
     EXPECT_TRUE(HasCode(p.status, grpc::StatusCode::FAILED_PRECONDITION));
     EXPECT_EQ(p.status.error_message(),
               absl::StrCat("run: ", run.name(), " is ", state,
@@ -272,12 +270,12 @@ TEST(Errors, OnlySucceededRunsAreReported) {
     EXPECT_TRUE(HasCode(Pareto(run.name()).status, grpc::StatusCode::FAILED_PRECONDITION));
     sv1::GetCustomerEquityRequest equity;
     equity.set_run(run.name());
-    EXPECT_TRUE(HasCode(Rpc(Reports(), &Stub::GetCustomerEquity, equity).status,
+    EXPECT_TRUE(HasCode(Call(Reports(), &Stub::GetCustomerEquity, equity).status,
                         grpc::StatusCode::FAILED_PRECONDITION));
     sv1::CompareRatingRunsRequest compare;
     compare.set_from_run(w.run1);
     compare.set_to_run(run.name());
-    Reply<sv1::TierMovementReport> c = Rpc(Reports(), &Stub::CompareRatingRuns, compare);
+    Reply<sv1::TierMovementReport> c = Call(Reports(), &Stub::CompareRatingRuns, compare);
     EXPECT_TRUE(HasCode(c.status, grpc::StatusCode::FAILED_PRECONDITION));
     EXPECT_TRUE(absl::StartsWith(c.status.error_message(), "to_run: " + run.name()))
         << c.status.error_message();
@@ -286,7 +284,7 @@ TEST(Errors, OnlySucceededRunsAreReported) {
 
   sv1::CancelRatingRunRequest cancel;
   cancel.set_name(run.name());
-  EXPECT_OK(Rpc(Ratings(), &sv1::RatingService::Stub::CancelRatingRun, cancel).status);
+  EXPECT_OK(Call(Ratings(), &sv1::RatingService::Stub::CancelRatingRun, cancel).status);
   AwaitRun(run.name(), sv1::RUN_STATE_CANCELLED);
   expect_refused("RUN_STATE_CANCELLED");
   ASSERT_TRUE(Suite().StartService("interaction").ok());
@@ -296,8 +294,5 @@ TEST(Errors, OnlySucceededRunsAreReported) {
 }  // namespace kam::testing
 
 int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(
-      new kam::testing::SuiteEnvironment(kam::testing::ScoringSuiteOptions()));
-  return RUN_ALL_TESTS();
+  return kam::testing::RunTestsOnSuite(argc, argv, kam::testing::ScoringSuiteOptions());
 }

@@ -22,14 +22,8 @@
 
 namespace kam::testing {
 
-inline sv1::ReportService::Stub& Reports() {
-  static sv1::ReportService::Stub* stub = sv1::ReportService::NewStub(ScoringChannel()).release();
-  return *stub;
-}
-inline sv1::AlertService::Stub& Alerts() {
-  static sv1::AlertService::Stub* stub = sv1::AlertService::NewStub(ScoringChannel()).release();
-  return *stub;
-}
+inline sv1::ReportService::Stub& Reports() { return ScoringApi<sv1::ReportService>(); }
+inline sv1::AlertService::Stub& Alerts() { return ScoringApi<sv1::AlertService>(); }
 
 // An account (EUR) whose revenue in the rated period is `revenue` minor
 // units: one invoice issued now (none for 0).
@@ -63,7 +57,7 @@ inline void SetThresholds(const std::string& policy, int64_t a_min, int64_t b_mi
   request.mutable_policy()->set_name(policy);
   request.mutable_update_mask()->add_paths("tiering");
   Reply<sv1::ScoringPolicy> reply =
-      Rpc(Policies(), &sv1::ScoringPolicyService::Stub::UpdateScoringPolicy, request);
+      Call(Policies(), &sv1::ScoringPolicyService::Stub::UpdateScoringPolicy, request);
   EXPECT_OK(reply.status);
 }
 

@@ -1,0 +1,194 @@
+// What the integration tests of every service use to call the suite's gRPC
+// APIs and check the answers: a client context, unique names, one-line unary
+// calls, status matchers (which also hold every error message free of SQL
+// and database text), a List method read to its last page, and code run on
+// threads released together.
+#ifndef KAM_TESTS_HARNESS_API_TEST_UTIL_H_
+#define KAM_TESTS_HARNESS_API_TEST_UTIL_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "google/protobuf/reflection.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+
+namespace kam::testing {
+
+// A client context with a deadline and the caller's name (x-kam-actor).
+std::unique_ptr<grpc::ClientContext> Context(const std::string& actor = "test",
+                                             absl::Duration deadline = absl::Seconds(20));
+
+// A short string unique within one test run, for names and request ids.
+std::string Unique(const std::string& prefix);
+
+// What a unary call answered.
+template <typename Response>
+struct Reply {
+  grpc::Status status;
+  Response value;
+};
+
+// One unary call of any stub with a fresh Context(actor), e.g.
+// Call(Billing(), &BillingStub::GetOrder, request).
+template <typename Stub, typename Request, typename Response>
+Reply<Response> Call(Stub& stub,
+                     grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                     const Request& request, const std::string& actor = "test") {
+  Reply<Response> reply;
+  reply.status = (stub.*method)(Context(actor).get(), request, &reply.value);
+  return reply;
+}
+
+// Requests of the standard methods, built the same way for every resource:
+//   ByName<GetAccountRequest>(name)
+//   ByNameAndEtag<DeleteAccountRequest>(name, etag)   (etag "": no check)
+//   UpdateRequest<UpdateAccountRequest>(patch, {"display_name"})
+// UpdateRequest puts `patch` into the request's field of its type and
+// `paths` into the update mask.
+template <typename Request>
+Request ByName(const std::string& name) {
+  Request request;
+  request.set_name(name);
+  return request;
+}
+
+template <typename Request>
+Request ByNameAndEtag(const std::string& name, const std::string& etag) {
+  Request request = ByName<Request>(name);
+  request.set_etag(etag);
+  return request;
+}
+
+// The field of `request`'s type that holds a `resource` message; fails the
+// test and returns nullptr unless there is exactly one.
+const google::protobuf::FieldDescriptor* ResourceField(
+    const google::protobuf::Descriptor& request, const google::protobuf::Descriptor& resource);
+
+template <typename Request, typename Resource>
+Request UpdateRequest(const Resource& patch, const std::vector<std::string>& paths) {
+  Request request;
+  const google::protobuf::FieldDescriptor* field =
+      ResourceField(*Request::descriptor(), *Resource::descriptor());
+  if (field != nullptr) request.GetReflection()->MutableMessage(&request, field)->CopyFrom(patch);
+  for (const std::string& path : paths) request.mutable_update_mask()->add_paths(path);
+  return request;
+}
+
+// "NOT_FOUND" and so on.
+std::string CodeName(grpc::StatusCode code);
+
+// What every error message of the suite is held to: no SQL and no database
+// text (statements, table names, the server's own messages); and no longer
+// than the limit below.
+::testing::AssertionResult CleanMessage(const grpc::Status& status);
+
+// The longest error message CleanMessage accepts from now on (no limit by
+// default). A binary that sends huge values sets one in main(), so that no
+// answer may echo them back.
+void SetMessageLimit(size_t bytes);
+
+// `status` has `code`, and its message is clean.
+::testing::AssertionResult HasCode(const grpc::Status& status, grpc::StatusCode code);
+
+// INVALID_ARGUMENT (clean) whose message names the field first, then the
+// rule: "<field> <what is wrong>".
+::testing::AssertionResult IsInvalidField(const grpc::Status& status, const std::string& field);
+
+// INVALID_ARGUMENT (clean) whose message starts with `prefix` and goes on to
+// a rule, for a field whose full path the test does not spell out (e.g. a
+// label key a megabyte long).
+::testing::AssertionResult IsInvalidStartingWith(const grpc::Status& status,
+                                                 const std::string& prefix);
+
+#define ASSERT_OK(status) ASSERT_TRUE(::kam::testing::HasCode((status), ::grpc::StatusCode::OK))
+#define EXPECT_OK(status) EXPECT_TRUE(::kam::testing::HasCode((status), ::grpc::StatusCode::OK))
+#define EXPECT_CODE(status, code) \
+  EXPECT_TRUE(::kam::testing::HasCode((status), ::grpc::StatusCode::code))
+
+// The answer of a call that must succeed (with a clean message); the test
+// fails otherwise and gets the empty answer.
+template <typename Response>
+Response OkValue(const Reply<Response>& reply) {
+  EXPECT_OK(reply.status);
+  return reply.value;
+}
+
+// Field-by-field equality of two messages of the same type.
+bool Same(const google::protobuf::Message& a, const google::protobuf::Message& b);
+
+// The repeated field of `response` that holds `item` messages (the items of
+// a List response); fails the test and returns nullptr unless there is
+// exactly one.
+const google::protobuf::FieldDescriptor* ItemsField(const google::protobuf::Descriptor& response,
+                                                    const google::protobuf::Descriptor& item);
+
+// Every `Item` of a List method, read page after page (at most `max_pages`)
+// from `request` (filter, page size and so on set by the caller), e.g.
+//   AllPages<bv1::Order>(Billing(), &BillingStub::ListOrders, request)
+// The items are the response's repeated field of Items. A page that fails
+// fails the test and ends the list.
+template <typename Item, typename Stub, typename Request, typename Response>
+std::vector<Item> AllPages(Stub& stub,
+                           grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                        Response*),
+                           Request request, int max_pages = 100) {
+  std::vector<Item> all;
+  const google::protobuf::FieldDescriptor* items =
+      ItemsField(*Response::descriptor(), *Item::descriptor());
+  if (items == nullptr) return all;
+  for (int page = 0; page < max_pages; ++page) {
+    Reply<Response> reply = Call(stub, method, request);
+    EXPECT_OK(reply.status);
+    if (!reply.status.ok()) break;
+    for (const Item& item :
+         reply.value.GetReflection()->template GetRepeatedFieldRef<Item>(reply.value, items)) {
+      all.push_back(item);
+    }
+    if (reply.value.next_page_token().empty()) break;
+    request.set_page_token(reply.value.next_page_token());
+  }
+  return all;
+}
+
+// Runs `fn(i)` for i in [0, n) on n threads released together; returns when
+// all are done.
+template <typename Fn>
+void RunTogether(int n, Fn fn) {
+  absl::Notification start;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      start.WaitForNotification();
+      fn(i);
+    });
+  }
+  start.Notify();
+  for (std::thread& t : threads) t.join();
+}
+
+// Polls `done` every `every` until it holds (true) or `timeout` passes
+// (false).
+template <typename Predicate>
+bool PollUntil(Predicate done, absl::Duration timeout,
+               absl::Duration every = absl::Milliseconds(10)) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (!done()) {
+    if (absl::Now() >= deadline) return false;
+    absl::SleepFor(every);
+  }
+  return true;
+}
+
+}  // namespace kam::testing
+
+#endif  // KAM_TESTS_HARNESS_API_TEST_UTIL_H_
