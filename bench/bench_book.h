@@ -20,8 +20,7 @@
 //   book_options.accounts = 1000000;
 //   auto book = FillBenchBook(**suite, book_options);
 //   // request facts for [book->period_start, book->period_end)
-#ifndef KAM_BENCH_BENCH_BOOK_H_
-#define KAM_BENCH_BENCH_BOOK_H_
+#pragma once
 
 #include <cstdint>
 
@@ -95,5 +94,3 @@ struct BenchBook {
 absl::StatusOr<BenchBook> FillBenchBook(LocalSuite& suite, const BenchBookOptions& options = {});
 
 }  // namespace kam::testing
-
-#endif  // KAM_BENCH_BENCH_BOOK_H_

@@ -4,8 +4,7 @@
 // `max_calls` have started). Cheaper per call than the callback API (no
 // hand-off to gRPC's internal threads), so the client takes less of the
 // shared CPU in every phase. Only calls that return OK count.
-#ifndef KAM_BENCH_BENCH_LOOP_H_
-#define KAM_BENCH_BENCH_LOOP_H_
+#pragma once
 
 #include <atomic>
 #include <cstdint>
@@ -97,5 +96,3 @@ class AsyncCallLoop {
 };
 
 }  // namespace kam::testing
-
-#endif  // KAM_BENCH_BENCH_LOOP_H_

@@ -2,8 +2,7 @@
 // failures, latencies), the median of interleaved rounds, the table row
 // they print, and the raw Connector/C++ baseline (a statement run in a loop
 // on a pool of connections, one per client slot, as a service's pool).
-#ifndef KAM_BENCH_BENCH_RATES_H_
-#define KAM_BENCH_BENCH_RATES_H_
+#pragma once
 
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
@@ -58,5 +57,3 @@ BenchResult RunRawSql(const RawSqlTarget& target, int concurrency, absl::Duratio
 sql::PreparedStatement& Prepared(sql::Connection& connection, const std::string& sql);
 
 }  // namespace kam::testing
-
-#endif  // KAM_BENCH_BENCH_RATES_H_

@@ -2,8 +2,7 @@
 // counter that every write increments; the etag is a fingerprint of the
 // resource name and that version, so it is opaque to callers, differs between
 // resources and changes on every write.
-#ifndef KAM_COMMON_API_ETAG_H_
-#define KAM_COMMON_API_ETAG_H_
+#pragma once
 
 #include <cstdint>
 #include <string>
@@ -44,5 +43,3 @@ void StampCreate(int64_t* version, Resource* resource, absl::Time now) {
 }
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_API_ETAG_H_

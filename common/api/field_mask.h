@@ -1,6 +1,5 @@
 // FieldMask handling for Update methods (AIP-134), shared by every resource.
-#ifndef KAM_COMMON_API_FIELD_MASK_H_
-#define KAM_COMMON_API_FIELD_MASK_H_
+#pragma once
 
 #include <map>
 #include <string>
@@ -40,5 +39,3 @@ void ApplyUpdateMask(const std::vector<std::string>& paths, const google::protob
                      google::protobuf::Message* target);
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_API_FIELD_MASK_H_

@@ -19,8 +19,7 @@
 // Limits: 4096 bytes of text, 64 comparisons, 8 levels of parentheses.
 // The parser knows nothing of fields; each service maps comparisons onto its
 // columns and rejects fields and operators it does not support.
-#ifndef KAM_COMMON_API_FILTER_H_
-#define KAM_COMMON_API_FILTER_H_
+#pragma once
 
 #include <memory>
 #include <string>
@@ -58,5 +57,3 @@ struct FilterNode {
 absl::StatusOr<FilterNode> ParseFilter(absl::string_view text);
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_API_FILTER_H_

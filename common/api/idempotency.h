@@ -14,8 +14,7 @@
 //      AnswerRetry(key, found) is the caller's answer. A handler that must
 //      answer a retry before doing anything else (say, before asking
 //      another service) calls EarlierResult(key, found) first.
-#ifndef KAM_COMMON_API_IDEMPOTENCY_H_
-#define KAM_COMMON_API_IDEMPOTENCY_H_
+#pragma once
 
 #include <optional>
 #include <string>
@@ -96,5 +95,3 @@ absl::StatusOr<Row> AnswerRetry(const RequestKey& key,
 }
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_API_IDEMPOTENCY_H_

@@ -12,8 +12,7 @@
 //
 // Stores read `limit + 1` rows after the cursor and TrimPage() them: the
 // extra row only says that another page follows.
-#ifndef KAM_COMMON_API_LIST_REQUEST_H_
-#define KAM_COMMON_API_LIST_REQUEST_H_
+#pragma once
 
 #include <cstdint>
 #include <initializer_list>
@@ -108,5 +107,3 @@ void WritePage(const ListRequest& list, Page<Row> page, std::string* next_page_t
 }
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_API_LIST_REQUEST_H_

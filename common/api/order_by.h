@@ -1,7 +1,6 @@
 // order_by of a List request (AIP-132), one field: "<field>", "<field> asc"
 // or "<field> desc". Listings always break ties by id, so pages are stable.
-#ifndef KAM_COMMON_API_ORDER_BY_H_
-#define KAM_COMMON_API_ORDER_BY_H_
+#pragma once
 
 #include <initializer_list>
 #include <string>
@@ -23,5 +22,3 @@ absl::StatusOr<OrderBy> ParseOrderBy(absl::string_view order_by,
                                      std::initializer_list<absl::string_view> fields);
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_API_ORDER_BY_H_

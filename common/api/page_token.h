@@ -5,8 +5,7 @@
 // calls never make a page repeat or skip a row that existed when listing
 // began. The token also carries a fingerprint of the query that produced it;
 // a token sent with a different filter, order or parent is refused.
-#ifndef KAM_COMMON_API_PAGE_TOKEN_H_
-#define KAM_COMMON_API_PAGE_TOKEN_H_
+#pragma once
 
 #include <cstdint>
 #include <string>
@@ -42,5 +41,3 @@ absl::StatusOr<PageCursor> DecodePageToken(absl::string_view token, uint64_t que
 absl::StatusOr<int> ResolvePageSize(int32_t page_size, int default_size = 50, int max_size = 1000);
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_API_PAGE_TOKEN_H_

@@ -1,7 +1,6 @@
 // Resource names (AIP-122): "accounts/42", "accounts/42/contacts/7". Ids are
 // positive decimal integers assigned by the service.
-#ifndef KAM_COMMON_API_RESOURCE_NAME_H_
-#define KAM_COMMON_API_RESOURCE_NAME_H_
+#pragma once
 
 #include <cstdint>
 #include <initializer_list>
@@ -34,5 +33,3 @@ std::string FormatResourceName(std::initializer_list<absl::string_view> collecti
                                std::initializer_list<int64_t> ids);
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_API_RESOURCE_NAME_H_

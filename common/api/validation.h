@@ -2,8 +2,7 @@
 // or INVALID_ARGUMENT whose message starts with the field path it was given
 // and states the rule, e.g. "account.display_name must be at most 200
 // characters (got 1048576)". Lengths count Unicode code points.
-#ifndef KAM_COMMON_API_VALIDATION_H_
-#define KAM_COMMON_API_VALIDATION_H_
+#pragma once
 
 #include <cstddef>
 #include <cstdint>
@@ -67,5 +66,3 @@ absl::Status CheckLabels(absl::string_view field,
                          const google::protobuf::Map<std::string, std::string>& labels);
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_API_VALIDATION_H_

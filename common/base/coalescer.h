@@ -13,8 +13,7 @@
 //
 // A call only joins a batch that has not started yet, so a read sees every
 // write committed before it was asked for (read-your-writes holds).
-#ifndef KAM_COMMON_BASE_COALESCER_H_
-#define KAM_COMMON_BASE_COALESCER_H_
+#pragma once
 
 #include <algorithm>
 #include <deque>
@@ -106,5 +105,3 @@ class Coalescer {
 };
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_BASE_COALESCER_H_

@@ -1,8 +1,7 @@
 // Stable 64-bit fingerprints: the same bytes give the same value in every
 // process, on every machine and across releases (absl::Hash is salted per
 // process, so it cannot be stored or sent to callers).
-#ifndef KAM_COMMON_BASE_FINGERPRINT_H_
-#define KAM_COMMON_BASE_FINGERPRINT_H_
+#pragma once
 
 #include <cstdint>
 #include <initializer_list>
@@ -28,5 +27,3 @@ uint64_t MessageFingerprint(const google::protobuf::Message& message);
 std::string FingerprintHex(uint64_t fingerprint);
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_BASE_FINGERPRINT_H_

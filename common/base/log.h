@@ -4,8 +4,7 @@
 // Lines go through stdio's buffer and a background thread flushes it every
 // 200 ms: a request log line costs a formatted string and one fwrite, not a
 // system call. Warnings and errors are flushed at once.
-#ifndef KAM_COMMON_BASE_LOG_H_
-#define KAM_COMMON_BASE_LOG_H_
+#pragma once
 
 #include <cstdint>
 #include <initializer_list>
@@ -46,5 +45,3 @@ void StartLogFlusher();
 void FlushLogs();
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_BASE_LOG_H_

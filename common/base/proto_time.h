@@ -1,7 +1,6 @@
 // Time in the API is google.protobuf.Timestamp; in the database it is
 // DATETIME(6) holding UTC (every connection sets time_zone = '+00:00').
-#ifndef KAM_COMMON_BASE_PROTO_TIME_H_
-#define KAM_COMMON_BASE_PROTO_TIME_H_
+#pragma once
 
 #include <string>
 
@@ -36,5 +35,3 @@ bool SqlDateTimeToProto(absl::string_view text, google::protobuf::Timestamp* out
 absl::Time NowMicros();
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_BASE_PROTO_TIME_H_

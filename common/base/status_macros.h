@@ -8,8 +8,7 @@
 //
 // Both return the failed absl::Status from the enclosing function, which
 // returns absl::Status or absl::StatusOr<T>.
-#ifndef KAM_COMMON_BASE_STATUS_MACROS_H_
-#define KAM_COMMON_BASE_STATUS_MACROS_H_
+#pragma once
 
 #include <utility>
 
@@ -35,5 +34,3 @@
 
 #define KAM_STATUS_MACROS_CONCAT_(a, b) KAM_STATUS_MACROS_CONCAT_IMPL_(a, b)
 #define KAM_STATUS_MACROS_CONCAT_IMPL_(a, b) a##b
-
-#endif  // KAM_COMMON_BASE_STATUS_MACROS_H_

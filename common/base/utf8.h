@@ -7,8 +7,7 @@
 // surrogates and values above U+10FFFF are all invalid. MySQL's utf8mb4
 // columns refuse such bytes too, so letting them through would only move the
 // error to the database.
-#ifndef KAM_COMMON_BASE_UTF8_H_
-#define KAM_COMMON_BASE_UTF8_H_
+#pragma once
 
 #include <cstddef>
 
@@ -41,5 +40,3 @@ bool IsWhiteSpaceCharacter(char32_t c);
 inline constexpr absl::string_view kUtf8Replacement = "\xEF\xBF\xBD";
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_BASE_UTF8_H_

@@ -3,8 +3,7 @@
 // does the part every store shares: AND and OR groups in parentheses, TRUE
 // for an empty filter, the operators' SQL and the value forms many fields
 // share (equality only, true/false, times, enums). Builds text only: no I/O.
-#ifndef KAM_COMMON_DB_FILTER_SQL_H_
-#define KAM_COMMON_DB_FILTER_SQL_H_
+#pragma once
 
 #include <cstdint>
 #include <functional>
@@ -76,5 +75,3 @@ absl::Status FilterToSql(const FilterNode& node, const ComparisonToSql& comparis
                          SqlFragment* out);
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_DB_FILTER_SQL_H_

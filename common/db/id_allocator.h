@@ -7,8 +7,7 @@
 // it runs; one round trip per `block_size` creates reserves the next block.
 // Replicas reserve disjoint blocks, so ids never collide; ids of a block
 // unused when a process stops are skipped, never reused.
-#ifndef KAM_COMMON_DB_ID_ALLOCATOR_H_
-#define KAM_COMMON_DB_ID_ALLOCATOR_H_
+#pragma once
 
 #include <cstdint>
 #include <memory>
@@ -44,5 +43,3 @@ class IdAllocator {
 };
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_DB_ID_ALLOCATOR_H_

@@ -9,8 +9,7 @@
 // DDL commits implicitly in MySQL, so a migration is not atomic: write each
 // statement so it can run again (IF NOT EXISTS), and a failed migration is
 // retried from its first statement on the next start.
-#ifndef KAM_COMMON_DB_MIGRATOR_H_
-#define KAM_COMMON_DB_MIGRATOR_H_
+#pragma once
 
 #include <functional>
 #include <string>
@@ -56,5 +55,3 @@ std::string MigrationChecksum(absl::string_view sql);
 std::vector<std::string> PreviousChecksums(absl::string_view sql);
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_DB_MIGRATOR_H_

@@ -8,8 +8,7 @@
 // Connector/C++ 1.1 needs InitMySqlDriver() once before any thread starts,
 // and MySqlThreadInit()/MySqlThreadEnd() around the life of every thread that
 // touches a connection (ScopedMySqlThread does both).
-#ifndef KAM_COMMON_DB_MYSQL_POOL_H_
-#define KAM_COMMON_DB_MYSQL_POOL_H_
+#pragma once
 
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
@@ -212,5 +211,3 @@ class ConnectionPool {
 };
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_DB_MYSQL_POOL_H_

@@ -1,8 +1,7 @@
 // Reading rows on a connection of the pool, the way every store does it.
 // The `read(rs)` functions are a store's row readers (common/db/row_reader.h
 // has the column readers they use).
-#ifndef KAM_COMMON_DB_QUERIES_H_
-#define KAM_COMMON_DB_QUERIES_H_
+#pragma once
 
 #include <cppconn/resultset.h>
 
@@ -83,5 +82,3 @@ absl::StatusOr<std::optional<CreatedByRequest<RowOf<Read>>>> FindCreatedByReques
 std::vector<SqlValue> PaddedIds(const std::vector<int64_t>& ids, std::string* placeholders);
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_DB_QUERIES_H_

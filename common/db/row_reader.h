@@ -1,8 +1,7 @@
 // Moving values between result rows or bound parameters and the API's
 // types, the same way in every store. Columns count from 1, as Connector/C++
 // counts them. Times are DATETIME(6) in UTC (common/base/proto_time.h).
-#ifndef KAM_COMMON_DB_ROW_READER_H_
-#define KAM_COMMON_DB_ROW_READER_H_
+#pragma once
 
 #include <cppconn/resultset.h>
 
@@ -70,5 +69,3 @@ auto ReadCreatedByRequest(SqlConnection& connection, const std::string& select,
 }
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_DB_ROW_READER_H_

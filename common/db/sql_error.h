@@ -1,8 +1,7 @@
 // Connector/C++ reports failures as sql::SQLException. This maps them onto the
 // canonical codes a caller can act on; the SQL text and the server's message
 // go to the service log only, never to a caller.
-#ifndef KAM_COMMON_DB_SQL_ERROR_H_
-#define KAM_COMMON_DB_SQL_ERROR_H_
+#pragma once
 
 #include <string>
 
@@ -42,5 +41,3 @@ bool IsRetryableTransactionError(int error_code);
 std::string DuplicateKeyName(absl::string_view server_message);
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_DB_SQL_ERROR_H_

@@ -4,8 +4,7 @@
 // a store transaction returns absl::Status or absl::StatusOr and nothing
 // throws past a store. Transactions either commit whole or leave nothing
 // behind.
-#ifndef KAM_COMMON_DB_TRANSACTION_H_
-#define KAM_COMMON_DB_TRANSACTION_H_
+#pragma once
 
 #include <cppconn/exception.h>
 
@@ -99,5 +98,3 @@ absl::Status RunInTransaction(ConnectionPool& pool, absl::string_view context,
                               absl::FunctionRef<absl::Status(SqlConnection&)> fn);
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_DB_TRANSACTION_H_

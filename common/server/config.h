@@ -5,8 +5,7 @@
 // KAM_ACCOUNT_DB_PORT. A flag given on the command line wins over the
 // environment, which wins over the built-in default. Kubernetes sets the
 // environment; people at a shell use flags.
-#ifndef KAM_COMMON_SERVER_CONFIG_H_
-#define KAM_COMMON_SERVER_CONFIG_H_
+#pragma once
 
 #include <string>
 #include <vector>
@@ -45,5 +44,3 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(const ServiceDefaults& defaults,
                                                 const std::vector<std::string>& extra_flags = {});
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_SERVER_CONFIG_H_

@@ -11,8 +11,7 @@
 //
 // A handler is a plain function of (context, request, response*) returning
 // absl::Status; this file converts it to a grpc::Status in one place.
-#ifndef KAM_COMMON_SERVER_GRPC_SERVER_H_
-#define KAM_COMMON_SERVER_GRPC_SERVER_H_
+#pragma once
 
 #include <atomic>
 #include <functional>
@@ -288,5 +287,3 @@ void GrpcServer::AddUnary(grpc::Service* service, int index, std::string full_na
 }
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_SERVER_GRPC_SERVER_H_

@@ -1,8 +1,7 @@
 // Keeps a server's health honest: NOT_SERVING until the schema is migrated
 // and the database answers, SERVING while it does, NOT_SERVING again while it
 // does not. Runs on its own thread.
-#ifndef KAM_COMMON_SERVER_READINESS_H_
-#define KAM_COMMON_SERVER_READINESS_H_
+#pragma once
 
 #include <functional>
 #include <memory>
@@ -50,5 +49,3 @@ class ReadinessMonitor {
 };
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_SERVER_READINESS_H_

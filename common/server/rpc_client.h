@@ -2,8 +2,7 @@
 // caller's identity, and maps the answer onto what the calling service tells
 // its own caller. A dependency that is down or too slow is UNAVAILABLE (the
 // caller may retry; nothing was written), never a hang.
-#ifndef KAM_COMMON_SERVER_RPC_CLIENT_H_
-#define KAM_COMMON_SERVER_RPC_CLIENT_H_
+#pragma once
 
 #include <memory>
 #include <string>
@@ -52,5 +51,3 @@ absl::StatusOr<Response> CallDependency(Stub& stub,
 }
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_SERVER_RPC_CLIENT_H_

@@ -11,8 +11,7 @@
 //         .migrations = &kam::account::Migrations(),
 //         .build = [](kam::common::ConnectionPool& pool) { ... modules ... }});
 //   }
-#ifndef KAM_COMMON_SERVER_RUN_SERVICE_H_
-#define KAM_COMMON_SERVER_RUN_SERVICE_H_
+#pragma once
 
 #include <functional>
 #include <memory>
@@ -66,5 +65,3 @@ struct ServiceDefinition {
 int RunService(int argc, char** argv, const ServiceDefinition& definition);
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_SERVER_RUN_SERVICE_H_

@@ -18,8 +18,7 @@
 // types in the service's descriptor, so its name ("/kam.x.v1.S/Method", in
 // the request log) is never spelled by hand; start-up stops if no method or
 // several methods of the request's .proto file take those types.
-#ifndef KAM_COMMON_SERVER_SERVICE_METHODS_H_
-#define KAM_COMMON_SERVER_SERVICE_METHODS_H_
+#pragma once
 
 #include <string>
 
@@ -121,5 +120,3 @@ void ServeMethods(GrpcServer& server, grpc::Service* service, Handler* handler,
 }
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_SERVER_SERVICE_METHODS_H_

@@ -1,6 +1,5 @@
 // absl::Status inside, grpc::Status at the edge: the one place they meet.
-#ifndef KAM_COMMON_SERVER_STATUS_H_
-#define KAM_COMMON_SERVER_STATUS_H_
+#pragma once
 
 #include "absl/status/status.h"
 #include "grpcpp/support/status.h"
@@ -15,5 +14,3 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
 }  // namespace kam::common
-
-#endif  // KAM_COMMON_SERVER_STATUS_H_

@@ -2,8 +2,7 @@
 // embedded schema migrations and the modules that serve
 // kam.account.v1.AccountService (one generated service, its handlers in
 // one group per area) and kam.account.v1.AccountExportService.
-#ifndef KAM_SERVICES_ACCOUNT_ACCOUNT_MODULE_H_
-#define KAM_SERVICES_ACCOUNT_ACCOUNT_MODULE_H_
+#pragma once
 
 #include <vector>
 
@@ -21,5 +20,3 @@ const std::vector<common::Migration>& Migrations();
 absl::StatusOr<common::ServiceModules> BuildModules(common::ConnectionPool& pool);
 
 }  // namespace kam::account
-
-#endif  // KAM_SERVICES_ACCOUNT_ACCOUNT_MODULE_H_

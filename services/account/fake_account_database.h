@@ -6,8 +6,7 @@
 // makes every call UNAVAILABLE, as a database that is down does. Listings
 // other than the history lists answer UNIMPLEMENTED. Not thread-safe: one
 // call at a time. Built into kam_account_fakes, never into the service.
-#ifndef KAM_SERVICES_ACCOUNT_FAKE_ACCOUNT_DATABASE_H_
-#define KAM_SERVICES_ACCOUNT_FAKE_ACCOUNT_DATABASE_H_
+#pragma once
 
 #include <cstdint>
 #include <map>
@@ -79,5 +78,3 @@ class FakeAccountDatabase final : public Transactions {
 };
 
 }  // namespace kam::account
-
-#endif  // KAM_SERVICES_ACCOUNT_FAKE_ACCOUNT_DATABASE_H_

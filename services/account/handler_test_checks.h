@@ -8,8 +8,7 @@
 //     body is ALREADY_EXISTS and writes nothing.
 //   ExpectRefused: a call fails with the given code and changes no row
 //     (a stale etag: ABORTED; the database down: UNAVAILABLE).
-#ifndef KAM_SERVICES_ACCOUNT_HANDLER_TEST_CHECKS_H_
-#define KAM_SERVICES_ACCOUNT_HANDLER_TEST_CHECKS_H_
+#pragma once
 
 #include <cstddef>
 #include <functional>
@@ -91,5 +90,3 @@ void ExpectUnavailable(FakeAccountDatabase& db, const Call<Request, Response>& c
 }
 
 }  // namespace kam::account::testing
-
-#endif  // KAM_SERVICES_ACCOUNT_HANDLER_TEST_CHECKS_H_

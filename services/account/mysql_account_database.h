@@ -11,8 +11,7 @@
 // text. Every method returns a status: statements run inside
 // common::StoreTx::Step or common::WithConnection, where a Connector/C++
 // exception becomes a status.
-#ifndef KAM_SERVICES_ACCOUNT_MYSQL_ACCOUNT_DATABASE_H_
-#define KAM_SERVICES_ACCOUNT_MYSQL_ACCOUNT_DATABASE_H_
+#pragma once
 
 #include <cstdint>
 #include <map>
@@ -209,5 +208,3 @@ class MySqlAccountDatabase final : public Transactions,
 };
 
 }  // namespace kam::account
-
-#endif  // KAM_SERVICES_ACCOUNT_MYSQL_ACCOUNT_DATABASE_H_

@@ -2,8 +2,7 @@
 // fake_<area>_store.h): their data behind one mutex, a switch that makes the
 // "database" unavailable, and writes that commit whole or not at all.
 // Test-only: nothing in the service includes it.
-#ifndef KAM_SERVICES_SCORING_FAKE_DATABASE_H_
-#define KAM_SERVICES_SCORING_FAKE_DATABASE_H_
+#pragma once
 
 #include <utility>
 
@@ -85,5 +84,3 @@ class FakeDatabase {
 };
 
 }  // namespace kam::scoring
-
-#endif  // KAM_SERVICES_SCORING_FAKE_DATABASE_H_

@@ -1,7 +1,6 @@
 // For the handler unit tests (<area>/<area>_service_test.cc): a handler's
 // answer as one value. Test-only: nothing in the service includes it.
-#ifndef KAM_SERVICES_SCORING_HANDLER_TESTING_H_
-#define KAM_SERVICES_SCORING_HANDLER_TESTING_H_
+#pragma once
 
 #include <string>
 #include <utility>
@@ -26,5 +25,3 @@ absl::StatusOr<Response> Answer(Service& service,
 }
 
 }  // namespace kam::scoring
-
-#endif  // KAM_SERVICES_SCORING_HANDLER_TESTING_H_

@@ -6,8 +6,7 @@
 // prepared statements only, defined beside its statements and made by the
 // New*Store functions below for main.cc. The rest of this header is what
 // those implementations share.
-#ifndef KAM_SERVICES_SCORING_MYSQL_STORES_H_
-#define KAM_SERVICES_SCORING_MYSQL_STORES_H_
+#pragma once
 
 #include <memory>
 #include <optional>
@@ -95,5 +94,3 @@ auto ReadRows(common::ConnectionPool& pool, absl::string_view context, const std
 }
 
 }  // namespace kam::scoring
-
-#endif  // KAM_SERVICES_SCORING_MYSQL_STORES_H_

@@ -11,8 +11,7 @@
 //
 // The parsers answer INVALID_ARGUMENT naming `field` (the request field the
 // name came in) for anything but a canonical name of that pattern.
-#ifndef KAM_SERVICES_SCORING_NAMES_H_
-#define KAM_SERVICES_SCORING_NAMES_H_
+#pragma once
 
 #include <cstdint>
 #include <string>
@@ -57,5 +56,3 @@ absl::StatusOr<int64_t> ParseAccountName(absl::string_view field, absl::string_v
 int64_t AccountIdOf(const std::string& name);
 
 }  // namespace kam::scoring
-
-#endif  // KAM_SERVICES_SCORING_NAMES_H_

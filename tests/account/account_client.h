@@ -2,8 +2,7 @@
 // interaction and scoring tests, which make their accounts through it: the
 // harness's suite and API helpers (tests/harness), the account stub, one-line
 // calls of the account API and accounts made through it.
-#ifndef KAM_TESTS_ACCOUNT_ACCOUNT_CLIENT_H_
-#define KAM_TESTS_ACCOUNT_ACCOUNT_CLIENT_H_
+#pragma once
 
 #include <memory>
 #include <string>
@@ -39,5 +38,3 @@ v1::Account CreateAccount(AccountApi& stub, const std::string& display_name,
                           const std::string& parent = "");
 
 }  // namespace kam::testing
-
-#endif  // KAM_TESTS_ACCOUNT_ACCOUNT_CLIENT_H_

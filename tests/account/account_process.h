@@ -1,8 +1,7 @@
 // For the account tests that run kam-account processes themselves beside
 // the suite's (lifecycle_test, outage_test): the binary, stubs on channels of
 // their own, log files read back, and the suite's database read as root.
-#ifndef KAM_TESTS_ACCOUNT_ACCOUNT_PROCESS_H_
-#define KAM_TESTS_ACCOUNT_ACCOUNT_PROCESS_H_
+#pragma once
 
 #include <fstream>
 #include <memory>
@@ -79,5 +78,3 @@ inline absl::Status WaitForRootCount(const std::string& sql, absl::Duration time
 }
 
 }  // namespace kam::testing
-
-#endif  // KAM_TESTS_ACCOUNT_ACCOUNT_PROCESS_H_

@@ -3,8 +3,7 @@
 // calls, status matchers (which also hold every error message free of SQL
 // and database text), a List method read to its last page, and code run on
 // threads released together.
-#ifndef KAM_TESTS_HARNESS_API_TEST_UTIL_H_
-#define KAM_TESTS_HARNESS_API_TEST_UTIL_H_
+#pragma once
 
 #include <cstddef>
 #include <memory>
@@ -190,5 +189,3 @@ bool PollUntil(Predicate done, absl::Duration timeout,
 }
 
 }  // namespace kam::testing
-
-#endif  // KAM_TESTS_HARNESS_API_TEST_UTIL_H_

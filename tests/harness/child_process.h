@@ -1,8 +1,7 @@
 // Child-process plumbing shared by the harness (the MariaDB server, service
 // processes) and the tests that run programs themselves: errno as a status,
 // wait statuses in words, and waiting for a child to exit.
-#ifndef KAM_TESTS_HARNESS_CHILD_PROCESS_H_
-#define KAM_TESTS_HARNESS_CHILD_PROCESS_H_
+#pragma once
 
 #include <sys/types.h>
 
@@ -32,5 +31,3 @@ std::optional<int> WaitForChild(pid_t pid, absl::Duration timeout);
 int WaitForChildBlocking(pid_t pid);
 
 }  // namespace kam::testing
-
-#endif  // KAM_TESTS_HARNESS_CHILD_PROCESS_H_

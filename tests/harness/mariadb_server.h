@@ -1,8 +1,7 @@
 // A private MariaDB server for tests, benchmarks and the local suite: its own
 // data folder, its own socket, a TCP port on 127.0.0.1, started and stopped by
 // process id. Nothing system-wide is read or touched (--no-defaults).
-#ifndef KAM_TESTS_HARNESS_MARIADB_SERVER_H_
-#define KAM_TESTS_HARNESS_MARIADB_SERVER_H_
+#pragma once
 
 #include <sys/types.h>
 
@@ -92,5 +91,3 @@ class MariaDbServer {
 int PickFreePort();
 
 }  // namespace kam::testing
-
-#endif  // KAM_TESTS_HARNESS_MARIADB_SERVER_H_

@@ -1,7 +1,6 @@
 // A service binary run as a child process for tests and the local suite,
 // stopped by process id.
-#ifndef KAM_TESTS_HARNESS_SERVICE_PROCESS_H_
-#define KAM_TESTS_HARNESS_SERVICE_PROCESS_H_
+#pragma once
 
 #include <sys/types.h>
 
@@ -70,5 +69,3 @@ absl::StatusOr<std::string> CheckHealth(const std::string& address,
                                         absl::Duration timeout = absl::Seconds(2));
 
 }  // namespace kam::testing
-
-#endif  // KAM_TESTS_HARNESS_SERVICE_PROCESS_H_

@@ -1,8 +1,7 @@
 // The KAM suite on one machine: a private MariaDB plus the service processes
 // on loopback. Used by the integration and end-to-end tests, the benchmarks
 // and `./kam up` (kam-local), so all of them run the suite the same way.
-#ifndef KAM_TESTS_HARNESS_SUITE_H_
-#define KAM_TESTS_HARNESS_SUITE_H_
+#pragma once
 
 #include <map>
 #include <memory>
@@ -102,5 +101,3 @@ class LocalSuite {
 };
 
 }  // namespace kam::testing
-
-#endif  // KAM_TESTS_HARNESS_SUITE_H_

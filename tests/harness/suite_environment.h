@@ -6,8 +6,7 @@
 //
 // with the suite's options as a third argument when the binary needs other
 // services or flags (e.g. InteractionSuiteOptions()).
-#ifndef KAM_TESTS_HARNESS_SUITE_ENVIRONMENT_H_
-#define KAM_TESTS_HARNESS_SUITE_ENVIRONMENT_H_
+#pragma once
 
 #include <utility>
 
@@ -36,5 +35,3 @@ class SuiteEnvironment : public ::testing::Environment {
 int RunTestsOnSuite(int argc, char** argv, LocalSuite::Options options = {});
 
 }  // namespace kam::testing
-
-#endif  // KAM_TESTS_HARNESS_SUITE_ENVIRONMENT_H_

@@ -2,8 +2,7 @@
 // the activity stub, times, set-up through the account service's public API
 // (accounts with a credit currency, contacts in a time zone) and short calls
 // of the activity API.
-#ifndef KAM_TESTS_INTERACTION_ACTIVITY_TEST_HELPERS_H_
-#define KAM_TESTS_INTERACTION_ACTIVITY_TEST_HELPERS_H_
+#pragma once
 
 #include <string>
 #include <vector>
@@ -150,5 +149,3 @@ inline std::vector<std::string> Names(const std::vector<iv1::Activity>& activiti
 }
 
 }  // namespace kam::testing
-
-#endif  // KAM_TESTS_INTERACTION_ACTIVITY_TEST_HELPERS_H_

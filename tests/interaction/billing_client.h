@@ -2,8 +2,7 @@
 // scoring tests, whose accounts are worth their invoices): the billing stub,
 // money and times, accounts with a credit profile created through the
 // account service, and short calls of the billing API.
-#ifndef KAM_TESTS_INTERACTION_BILLING_CLIENT_H_
-#define KAM_TESTS_INTERACTION_BILLING_CLIENT_H_
+#pragma once
 
 #include <optional>
 #include <string>
@@ -183,5 +182,3 @@ inline std::string AccountFilter(const std::string& account) {
 }
 
 }  // namespace kam::testing
-
-#endif  // KAM_TESTS_INTERACTION_BILLING_CLIENT_H_

@@ -1,8 +1,7 @@
 // Helpers shared by the service-case and survey integration tests
 // (case_test, escalation_test, survey_test): stubs, status assertions, and
 // accounts, contacts and cases made through the public APIs.
-#ifndef KAM_TESTS_INTERACTION_CASE_CLIENT_H_
-#define KAM_TESTS_INTERACTION_CASE_CLIENT_H_
+#pragma once
 
 #include <memory>
 #include <string>
@@ -188,5 +187,3 @@ inline grpc::Status Escalate(const std::string& name, const std::string& reason,
 }
 
 }  // namespace kam::testing
-
-#endif  // KAM_TESTS_INTERACTION_CASE_CLIENT_H_

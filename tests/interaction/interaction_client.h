@@ -4,8 +4,7 @@
 //
 // Each test binary's main():
 //   return kam::testing::RunTestsOnSuite(argc, argv, kam::testing::InteractionSuiteOptions());
-#ifndef KAM_TESTS_INTERACTION_INTERACTION_CLIENT_H_
-#define KAM_TESTS_INTERACTION_INTERACTION_CLIENT_H_
+#pragma once
 
 #include <memory>
 
@@ -40,5 +39,3 @@ typename GrpcService::Stub& InteractionApi() {
 }
 
 }  // namespace kam::testing
-
-#endif  // KAM_TESTS_INTERACTION_INTERACTION_CLIENT_H_

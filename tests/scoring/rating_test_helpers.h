@@ -6,8 +6,7 @@
 //
 // Each test binary's main():
 //   return kam::testing::RunTestsOnSuite(argc, argv, kam::testing::ScoringSuiteOptions());
-#ifndef KAM_TESTS_SCORING_RATING_TEST_HELPERS_H_
-#define KAM_TESTS_SCORING_RATING_TEST_HELPERS_H_
+#pragma once
 
 #include <atomic>
 #include <functional>
@@ -233,5 +232,3 @@ inline std::string TierCountsText(const sv1::TierCounts& c) {
 }
 
 }  // namespace kam::testing
-
-#endif  // KAM_TESTS_SCORING_RATING_TEST_HELPERS_H_

@@ -5,8 +5,7 @@
 // threshold policy (so each account's tier follows from its own revenue and
 // the expected figures can be worked out by hand); and runs driven to their
 // end through RatingService.
-#ifndef KAM_TESTS_SCORING_REPORT_TEST_HELPERS_H_
-#define KAM_TESTS_SCORING_REPORT_TEST_HELPERS_H_
+#pragma once
 
 #include <string>
 
@@ -90,5 +89,3 @@ inline std::string RunToSuccess(const std::string& policy) {
 }
 
 }  // namespace kam::testing
-
-#endif  // KAM_TESTS_SCORING_REPORT_TEST_HELPERS_H_

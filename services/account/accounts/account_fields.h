@@ -1,7 +1,6 @@
 // What a caller may write into an account: field rules, the update-mask
 // rules, and the orders ListAccounts takes. Pure: no I/O.
-#ifndef KAM_SERVICES_ACCOUNT_ACCOUNTS_ACCOUNT_FIELDS_H_
-#define KAM_SERVICES_ACCOUNT_ACCOUNTS_ACCOUNT_FIELDS_H_
+#pragma once
 
 #include <cstddef>
 
@@ -47,5 +46,3 @@ common::PageCursor AccountCursor(const StoredAccount& row, const AccountOrder& o
 const common::UpdateMaskRules& AccountMaskRules();
 
 }  // namespace kam::account::accounts
-
-#endif  // KAM_SERVICES_ACCOUNT_ACCOUNTS_ACCOUNT_FIELDS_H_

@@ -4,8 +4,7 @@
 // the summary of the group it heads; docs/domain.md §1). Thin: validate
 // (account_fields), apply the rules (hierarchy, stage_machine,
 // team/handover) and the store's steps, map the results.
-#ifndef KAM_SERVICES_ACCOUNT_ACCOUNTS_ACCOUNT_SERVICE_H_
-#define KAM_SERVICES_ACCOUNT_ACCOUNTS_ACCOUNT_SERVICE_H_
+#pragma once
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -65,5 +64,3 @@ class AccountService final {
 };
 
 }  // namespace kam::account::accounts
-
-#endif  // KAM_SERVICES_ACCOUNT_ACCOUNTS_ACCOUNT_SERVICE_H_

@@ -1,8 +1,7 @@
 // What every area does to the account row inside its transactions: lock it
 // for a write that the caller's etag allows, and write it back with the
 // next version. Pure over AccountTx: no SQL.
-#ifndef KAM_SERVICES_ACCOUNT_ACCOUNTS_ACCOUNT_STEPS_H_
-#define KAM_SERVICES_ACCOUNT_ACCOUNTS_ACCOUNT_STEPS_H_
+#pragma once
 
 #include <cstdint>
 
@@ -26,5 +25,3 @@ absl::StatusOr<StoredAccount> LockLiveAccount(AccountTx& tx, int64_t id, absl::s
 absl::Status WriteStamped(AccountTx& tx, StoredAccount& row, absl::Time now);
 
 }  // namespace kam::account::accounts
-
-#endif  // KAM_SERVICES_ACCOUNT_ACCOUNTS_ACCOUNT_STEPS_H_

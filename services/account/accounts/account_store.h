@@ -8,8 +8,7 @@
 // be atomic runs in Transactions::Transact (shared/transaction.h), whose
 // accounts() steps are AccountTx. Every method returns a status; none
 // throws.
-#ifndef KAM_SERVICES_ACCOUNT_ACCOUNTS_ACCOUNT_STORE_H_
-#define KAM_SERVICES_ACCOUNT_ACCOUNTS_ACCOUNT_STORE_H_
+#pragma once
 
 #include <cstdint>
 #include <map>
@@ -133,5 +132,3 @@ class AccountStore {
 };
 
 }  // namespace kam::account::accounts
-
-#endif  // KAM_SERVICES_ACCOUNT_ACCOUNTS_ACCOUNT_STORE_H_

@@ -1,7 +1,6 @@
 // The group-customer hierarchy rules (docs/domain.md §1: group customers have
 // subsidiaries that roll up). Pure: the store reads the chains, this decides.
-#ifndef KAM_SERVICES_ACCOUNT_ACCOUNTS_HIERARCHY_H_
-#define KAM_SERVICES_ACCOUNT_ACCOUNTS_HIERARCHY_H_
+#pragma once
 
 #include <cstdint>
 #include <vector>
@@ -23,5 +22,3 @@ absl::Status CheckParentMove(int64_t account_id, int64_t new_parent_id,
                              const std::vector<int64_t>& new_parent_chain, int subtree_height);
 
 }  // namespace kam::account::accounts
-
-#endif  // KAM_SERVICES_ACCOUNT_ACCOUNTS_HIERARCHY_H_

@@ -2,8 +2,7 @@
 // files of this folder; mysql_account_database.h): the column list every
 // account read selects, the row reader, the insert and the ListAccounts
 // filter.
-#ifndef KAM_SERVICES_ACCOUNT_ACCOUNTS_MYSQL_ACCOUNT_SQL_H_
-#define KAM_SERVICES_ACCOUNT_ACCOUNTS_MYSQL_ACCOUNT_SQL_H_
+#pragma once
 
 #include <cppconn/resultset.h>
 
@@ -69,5 +68,3 @@ absl::StatusOr<common::InsertOutcome> InsertAccountRow(common::SqlConnection& co
 absl::Status AccountComparisonToSql(const common::FilterComparison& c, common::SqlFragment* out);
 
 }  // namespace kam::account::accounts
-
-#endif  // KAM_SERVICES_ACCOUNT_ACCOUNTS_MYSQL_ACCOUNT_SQL_H_

@@ -1,7 +1,6 @@
 // What a caller may write into a contact: field rules and the update-mask
 // rules. Pure: no I/O.
-#ifndef KAM_SERVICES_ACCOUNT_CONTACTS_CONTACT_FIELDS_H_
-#define KAM_SERVICES_ACCOUNT_CONTACTS_CONTACT_FIELDS_H_
+#pragma once
 
 #include <cstddef>
 
@@ -20,5 +19,3 @@ absl::Status ValidateContactFields(const v1::Contact& contact);
 const common::UpdateMaskRules& ContactMaskRules();
 
 }  // namespace kam::account::contacts
-
-#endif  // KAM_SERVICES_ACCOUNT_CONTACTS_CONTACT_FIELDS_H_

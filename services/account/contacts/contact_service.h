@@ -2,8 +2,7 @@
 // methods on accounts/{account}/contacts/{contact}. Thin: validate
 // (contact_fields), lock the account and the contact, write, keep the
 // account's contact_count.
-#ifndef KAM_SERVICES_ACCOUNT_CONTACTS_CONTACT_SERVICE_H_
-#define KAM_SERVICES_ACCOUNT_CONTACTS_CONTACT_SERVICE_H_
+#pragma once
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -47,5 +46,3 @@ class ContactService final {
 };
 
 }  // namespace kam::account::contacts
-
-#endif  // KAM_SERVICES_ACCOUNT_CONTACTS_CONTACT_SERVICE_H_

@@ -1,8 +1,7 @@
 // The contacts area's records: the people at an account (buying-centre
 // roles, channels), each counted in its account's contact_count while live.
 // No SQL here: mysql_contact_store.cc has it (mysql_account_database.h).
-#ifndef KAM_SERVICES_ACCOUNT_CONTACTS_CONTACT_STORE_H_
-#define KAM_SERVICES_ACCOUNT_CONTACTS_CONTACT_STORE_H_
+#pragma once
 
 #include <cstdint>
 #include <optional>
@@ -59,5 +58,3 @@ class ContactStore {
 };
 
 }  // namespace kam::account::contacts
-
-#endif  // KAM_SERVICES_ACCOUNT_CONTACTS_CONTACT_STORE_H_

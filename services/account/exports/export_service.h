@@ -1,8 +1,7 @@
 // kam.account.v1.AccountExportService: the bulk export the scoring service
 // reads every account through (a server stream, on one of gRPC's threads;
 // see common/server/service_methods.h).
-#ifndef KAM_SERVICES_ACCOUNT_EXPORTS_EXPORT_SERVICE_H_
-#define KAM_SERVICES_ACCOUNT_EXPORTS_EXPORT_SERVICE_H_
+#pragma once
 
 #include "absl/status/status.h"
 #include "common/server/grpc_server.h"
@@ -31,5 +30,3 @@ class ExportService final {
 };
 
 }  // namespace kam::account::exports
-
-#endif  // KAM_SERVICES_ACCOUNT_EXPORTS_EXPORT_SERVICE_H_

@@ -2,8 +2,7 @@
 // handovers and business-churn events of a time window (the scoring
 // service's inputs, docs/domain.md §5). No SQL here: mysql_export_store.cc
 // has it (mysql_account_database.h).
-#ifndef KAM_SERVICES_ACCOUNT_EXPORTS_EXPORT_STORE_H_
-#define KAM_SERVICES_ACCOUNT_EXPORTS_EXPORT_STORE_H_
+#pragma once
 
 #include <cstdint>
 #include <vector>
@@ -28,5 +27,3 @@ class ExportStore {
 };
 
 }  // namespace kam::account::exports
-
-#endif  // KAM_SERVICES_ACCOUNT_EXPORTS_EXPORT_STORE_H_

@@ -3,8 +3,7 @@
 // the playbook of each stage) and churn (§5: churn events, win-back, their
 // history). Each move or event and the account row it changes are written
 // in one transaction.
-#ifndef KAM_SERVICES_ACCOUNT_LIFECYCLE_LIFECYCLE_SERVICE_H_
-#define KAM_SERVICES_ACCOUNT_LIFECYCLE_LIFECYCLE_SERVICE_H_
+#pragma once
 
 #include "absl/status/status.h"
 #include "common/server/grpc_server.h"
@@ -45,5 +44,3 @@ class LifecycleService final {
 };
 
 }  // namespace kam::account::lifecycle
-
-#endif  // KAM_SERVICES_ACCOUNT_LIFECYCLE_LIFECYCLE_SERVICE_H_

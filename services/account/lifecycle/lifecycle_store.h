@@ -2,8 +2,7 @@
 // stage (docs/domain.md §4) and its churn and win-back events (§5). The
 // account row itself (stage, state) is written through accounts::AccountTx.
 // No SQL here: mysql_lifecycle_store.cc has it (mysql_account_database.h).
-#ifndef KAM_SERVICES_ACCOUNT_LIFECYCLE_LIFECYCLE_STORE_H_
-#define KAM_SERVICES_ACCOUNT_LIFECYCLE_LIFECYCLE_STORE_H_
+#pragma once
 
 #include <cstdint>
 #include <optional>
@@ -43,5 +42,3 @@ class LifecycleStore {
 };
 
 }  // namespace kam::account::lifecycle
-
-#endif  // KAM_SERVICES_ACCOUNT_LIFECYCLE_LIFECYCLE_STORE_H_

@@ -13,8 +13,7 @@
 // Share-of-wallet bands (version 1 of §4; its "50-80%" and "80-100%" share
 // 80, which belongs to STRATEGIC here):
 //   DEVELOPMENT 0, INITIAL 0-49, STABLE 50-79, STRATEGIC 80-100.
-#ifndef KAM_SERVICES_ACCOUNT_LIFECYCLE_STAGE_MACHINE_H_
-#define KAM_SERVICES_ACCOUNT_LIFECYCLE_STAGE_MACHINE_H_
+#pragma once
 
 #include <optional>
 #include <string>
@@ -60,5 +59,3 @@ absl::StatusOr<int> CheckStageMove(const StageMove& move);
 v1::StagePlaybook PlaybookFor(v1::RelationshipStage stage);
 
 }  // namespace kam::account::lifecycle
-
-#endif  // KAM_SERVICES_ACCOUNT_LIFECYCLE_STAGE_MACHINE_H_

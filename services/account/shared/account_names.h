@@ -2,8 +2,7 @@
 // "accounts/42/contacts/7"), and the errors every area gives about an
 // account that is missing or deleted, so each message reads the same
 // wherever it comes from. Pure: no I/O.
-#ifndef KAM_SERVICES_ACCOUNT_SHARED_ACCOUNT_NAMES_H_
-#define KAM_SERVICES_ACCOUNT_SHARED_ACCOUNT_NAMES_H_
+#pragma once
 
 #include <cstdint>
 #include <string>
@@ -42,5 +41,3 @@ absl::Status NotFoundUnder(absl::string_view what, int64_t account_id, absl::str
 absl::Status DeletedAccount(const v1::Account& account);
 
 }  // namespace kam::account
-
-#endif  // KAM_SERVICES_ACCOUNT_SHARED_ACCOUNT_NAMES_H_

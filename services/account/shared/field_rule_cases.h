@@ -2,8 +2,7 @@
 // (accounts/account_fields_test.cc, contacts/contact_fields_test.cc): a
 // table of rule cases, each a change to a valid resource and the field the
 // error must name, and the masks and texts those tables use.
-#ifndef KAM_SERVICES_ACCOUNT_SHARED_FIELD_RULE_CASES_H_
-#define KAM_SERVICES_ACCOUNT_SHARED_FIELD_RULE_CASES_H_
+#pragma once
 
 #include <functional>
 #include <string>
@@ -64,5 +63,3 @@ inline google::protobuf::FieldMask Mask(std::vector<std::string> paths) {
 }
 
 }  // namespace kam::account::testing
-
-#endif  // KAM_SERVICES_ACCOUNT_SHARED_FIELD_RULE_CASES_H_

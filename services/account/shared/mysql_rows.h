@@ -2,8 +2,7 @@
 // for IN (...), the labels_text column, and the existence check and keyset
 // page of the records below one account. Statements run inside the
 // caller's common::WithConnection or Step.
-#ifndef KAM_SERVICES_ACCOUNT_SHARED_MYSQL_ROWS_H_
-#define KAM_SERVICES_ACCOUNT_SHARED_MYSQL_ROWS_H_
+#pragma once
 
 #include <cppconn/resultset.h>
 
@@ -102,5 +101,3 @@ auto SelectPageUnderAccount(common::ConnectionPool& pool, absl::string_view cont
 }
 
 }  // namespace kam::account
-
-#endif  // KAM_SERVICES_ACCOUNT_SHARED_MYSQL_ROWS_H_

@@ -2,8 +2,7 @@
 // memberships, stage changes, churn events, tier changes): its id, its
 // account's id and the API resource, its name filled
 // ("accounts/{account}/<collection>/{id}").
-#ifndef KAM_SERVICES_ACCOUNT_SHARED_RECORD_H_
-#define KAM_SERVICES_ACCOUNT_SHARED_RECORD_H_
+#pragma once
 
 #include <cstdint>
 
@@ -31,5 +30,3 @@ void SetRecordId(Record<Resource>& row, int64_t id, absl::string_view collection
 }
 
 }  // namespace kam::account
-
-#endif  // KAM_SERVICES_ACCOUNT_SHARED_RECORD_H_

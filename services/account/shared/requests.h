@@ -1,8 +1,7 @@
 // What the handlers of several areas check and answer alike: the limits
 // they share, free-text notes, times a caller may give, and listings of the
 // records below one account. Pure: no I/O.
-#ifndef KAM_SERVICES_ACCOUNT_SHARED_REQUESTS_H_
-#define KAM_SERVICES_ACCOUNT_SHARED_REQUESTS_H_
+#pragma once
 
 #include <cstddef>
 #include <cstdint>
@@ -79,5 +78,3 @@ absl::Status ListHistory(const Request& request, absl::string_view method, Store
 }
 
 }  // namespace kam::account
-
-#endif  // KAM_SERVICES_ACCOUNT_SHARED_REQUESTS_H_

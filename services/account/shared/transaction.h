@@ -21,8 +21,7 @@
 // (MySqlTransaction, mysql_account_database.h), each area's SQL in the
 // mysql_*.cc of its folder; in memory, FakeAccountDatabase
 // (fake_account_database.h).
-#ifndef KAM_SERVICES_ACCOUNT_SHARED_TRANSACTION_H_
-#define KAM_SERVICES_ACCOUNT_SHARED_TRANSACTION_H_
+#pragma once
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
@@ -73,5 +72,3 @@ class Transactions {
 };
 
 }  // namespace kam::account
-
-#endif  // KAM_SERVICES_ACCOUNT_SHARED_TRANSACTION_H_

@@ -3,8 +3,7 @@
 // account's `owner`, and a change of account manager is a handover. These
 // run inside the caller's transaction; the account row is the caller's to
 // lock and write.
-#ifndef KAM_SERVICES_ACCOUNT_TEAM_HANDOVER_H_
-#define KAM_SERVICES_ACCOUNT_TEAM_HANDOVER_H_
+#pragma once
 
 #include <optional>
 #include <string>
@@ -44,5 +43,3 @@ absl::StatusOr<std::optional<StoredMembership>> HandOver(TeamTx& tx,
 absl::Status ConcurrentRequest();
 
 }  // namespace kam::account::team
-
-#endif  // KAM_SERVICES_ACCOUNT_TEAM_HANDOVER_H_

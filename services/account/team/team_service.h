@@ -2,8 +2,7 @@
 // add a member, end a membership, list the team. A new account manager is
 // a handover (handover.h); ending the account manager's membership clears
 // the account's owner.
-#ifndef KAM_SERVICES_ACCOUNT_TEAM_TEAM_SERVICE_H_
-#define KAM_SERVICES_ACCOUNT_TEAM_TEAM_SERVICE_H_
+#pragma once
 
 #include "absl/status/status.h"
 #include "common/server/grpc_server.h"
@@ -36,5 +35,3 @@ class TeamService final {
 };
 
 }  // namespace kam::account::team
-
-#endif  // KAM_SERVICES_ACCOUNT_TEAM_TEAM_SERVICE_H_

@@ -1,8 +1,7 @@
 // The team area's records: memberships of people in an account's team
 // (account manager, sales, technical, service), current and ended. No SQL
 // here: mysql_team_store.cc has it (mysql_account_database.h).
-#ifndef KAM_SERVICES_ACCOUNT_TEAM_TEAM_STORE_H_
-#define KAM_SERVICES_ACCOUNT_TEAM_TEAM_STORE_H_
+#pragma once
 
 #include <cstdint>
 #include <optional>
@@ -62,5 +61,3 @@ class TeamStore {
 };
 
 }  // namespace kam::account::team
-
-#endif  // KAM_SERVICES_ACCOUNT_TEAM_TEAM_STORE_H_

@@ -1,8 +1,7 @@
 // The tier handlers of kam.account.v1.AccountService: SetAccountTiers, by
 // which the scoring service publishes a rating run's tiers (docs/domain.md
 // §2), and the tier history of an account.
-#ifndef KAM_SERVICES_ACCOUNT_TIERS_TIER_SERVICE_H_
-#define KAM_SERVICES_ACCOUNT_TIERS_TIER_SERVICE_H_
+#pragma once
 
 #include "absl/status/status.h"
 #include "common/server/grpc_server.h"
@@ -35,5 +34,3 @@ class TierService final {
 };
 
 }  // namespace kam::account::tiers
-
-#endif  // KAM_SERVICES_ACCOUNT_TIERS_TIER_SERVICE_H_

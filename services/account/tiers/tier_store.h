@@ -1,8 +1,7 @@
 // The tiers area's records: the value tier the scoring service publishes
 // onto each account (docs/domain.md §2) and the history of its changes. No
 // SQL here: mysql_tier_store.cc has it (mysql_account_database.h).
-#ifndef KAM_SERVICES_ACCOUNT_TIERS_TIER_STORE_H_
-#define KAM_SERVICES_ACCOUNT_TIERS_TIER_STORE_H_
+#pragma once
 
 #include <cstdint>
 #include <map>
@@ -64,5 +63,3 @@ class TierStore {
 };
 
 }  // namespace kam::account::tiers
-
-#endif  // KAM_SERVICES_ACCOUNT_TIERS_TIER_STORE_H_

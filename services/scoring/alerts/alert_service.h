@@ -1,8 +1,7 @@
 // kam.scoring.v1.AlertService: listing and acknowledging the alerts rating
 // runs raise, and a server stream of new ones (WatchAlerts holds one of
 // gRPC's threads per watcher; see common/server/service_methods.h).
-#ifndef KAM_SERVICES_SCORING_ALERTS_ALERT_SERVICE_H_
-#define KAM_SERVICES_SCORING_ALERTS_ALERT_SERVICE_H_
+#pragma once
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
@@ -56,5 +55,3 @@ class AlertService final {
 };
 
 }  // namespace kam::scoring::alerts
-
-#endif  // KAM_SERVICES_SCORING_ALERTS_ALERT_SERVICE_H_

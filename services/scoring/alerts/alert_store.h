@@ -3,8 +3,7 @@
 // (mysql_alert_store.h) is the real store, FakeAlertStore
 // (fake_alert_store.h) stands in for it in unit tests. Every method answers
 // UNAVAILABLE while the database is down.
-#ifndef KAM_SERVICES_SCORING_ALERTS_ALERT_STORE_H_
-#define KAM_SERVICES_SCORING_ALERTS_ALERT_STORE_H_
+#pragma once
 
 #include <cstdint>
 #include <optional>
@@ -90,5 +89,3 @@ class AlertStore {
 absl::Status AlertNotFound(int64_t id);
 
 }  // namespace kam::scoring::alerts
-
-#endif  // KAM_SERVICES_SCORING_ALERTS_ALERT_STORE_H_

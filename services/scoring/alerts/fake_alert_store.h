@@ -2,8 +2,7 @@
 // id with their versions and etags as MySqlAlertStore keeps them, and
 // SetDown() for a database that is down. Filters are not applied (a test
 // uses none); ListAlerts answers UNIMPLEMENTED.
-#ifndef KAM_SERVICES_SCORING_ALERTS_FAKE_ALERT_STORE_H_
-#define KAM_SERVICES_SCORING_ALERTS_FAKE_ALERT_STORE_H_
+#pragma once
 
 #include <map>
 #include <vector>
@@ -42,5 +41,3 @@ class FakeAlertStore final : public AlertStore {
 };
 
 }  // namespace kam::scoring::alerts
-
-#endif  // KAM_SERVICES_SCORING_ALERTS_FAKE_ALERT_STORE_H_

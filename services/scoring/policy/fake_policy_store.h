@@ -2,8 +2,7 @@
 // unique create request ids, versions frozen once used, revisions and etags
 // as MySqlPolicyStore keeps them, and SetDown() for a database that is down.
 // Methods no test needs answer UNIMPLEMENTED.
-#ifndef KAM_SERVICES_SCORING_POLICY_FAKE_POLICY_STORE_H_
-#define KAM_SERVICES_SCORING_POLICY_FAKE_POLICY_STORE_H_
+#pragma once
 
 #include <map>
 #include <string>
@@ -47,5 +46,3 @@ class FakePolicyStore final : public PolicyStore {
 };
 
 }  // namespace kam::scoring::policy
-
-#endif  // KAM_SERVICES_SCORING_POLICY_FAKE_POLICY_STORE_H_

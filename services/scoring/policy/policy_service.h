@@ -1,6 +1,5 @@
 // kam.scoring.v1.ScoringPolicyService: versioned scoring policies.
-#ifndef KAM_SERVICES_SCORING_POLICY_POLICY_SERVICE_H_
-#define KAM_SERVICES_SCORING_POLICY_POLICY_SERVICE_H_
+#pragma once
 
 #include "absl/status/status.h"
 #include "common/server/grpc_server.h"
@@ -35,5 +34,3 @@ class PolicyService final {
 };
 
 }  // namespace kam::scoring::policy
-
-#endif  // KAM_SERVICES_SCORING_POLICY_POLICY_SERVICE_H_

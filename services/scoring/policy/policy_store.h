@@ -3,8 +3,7 @@
 // MySqlPolicyStore (mysql_policy_store.h) is the real store,
 // FakePolicyStore (fake_policy_store.h) stands in for it in unit tests.
 // Every method answers UNAVAILABLE while the database is down.
-#ifndef KAM_SERVICES_SCORING_POLICY_POLICY_STORE_H_
-#define KAM_SERVICES_SCORING_POLICY_POLICY_STORE_H_
+#pragma once
 
 #include <cstdint>
 #include <optional>
@@ -94,5 +93,3 @@ StoredPolicy MakeStoredPolicy(int64_t id, int version, int64_t revision, bool us
                               v1::ScoringPolicy settings);
 
 }  // namespace kam::scoring::policy
-
-#endif  // KAM_SERVICES_SCORING_POLICY_POLICY_STORE_H_

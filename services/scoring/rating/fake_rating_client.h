@@ -2,8 +2,7 @@
 // their facts) a test puts in, passed in id order, and the SetAccountTiers
 // calls it accepted. While the account service is "down" every publishing
 // call answers UNAVAILABLE, as GrpcRatingClient does when it cannot reach it.
-#ifndef KAM_SERVICES_SCORING_RATING_FAKE_RATING_CLIENT_H_
-#define KAM_SERVICES_SCORING_RATING_FAKE_RATING_CLIENT_H_
+#pragma once
 
 #include <cstdint>
 #include <map>
@@ -41,5 +40,3 @@ class FakeRatingClient final : public RatingClient {
 };
 
 }  // namespace kam::scoring::rating
-
-#endif  // KAM_SERVICES_SCORING_RATING_FAKE_RATING_CLIENT_H_

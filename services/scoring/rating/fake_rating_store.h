@@ -3,8 +3,7 @@
 // MySqlRatingStore moves them, the ratings of each run, and SetDown() for a
 // database that is down. ListRuns, ListRatings and KeyChanges answer
 // UNIMPLEMENTED.
-#ifndef KAM_SERVICES_SCORING_RATING_FAKE_RATING_STORE_H_
-#define KAM_SERVICES_SCORING_RATING_FAKE_RATING_STORE_H_
+#pragma once
 
 #include <map>
 #include <string>
@@ -76,5 +75,3 @@ class FakeRatingStore final : public RatingStore {
 };
 
 }  // namespace kam::scoring::rating
-
-#endif  // KAM_SERVICES_SCORING_RATING_FAKE_RATING_STORE_H_

@@ -1,7 +1,6 @@
 // RatingClient over gRPC: ExportAccounts (account service) merged with
 // StreamAccountFacts (interaction service), and SetAccountTiers.
-#ifndef KAM_SERVICES_SCORING_RATING_GRPC_RATING_CLIENT_H_
-#define KAM_SERVICES_SCORING_RATING_GRPC_RATING_CLIENT_H_
+#pragma once
 
 #include <memory>
 #include <string>
@@ -30,5 +29,3 @@ class GrpcRatingClient final : public RatingClient {
 };
 
 }  // namespace kam::scoring::rating
-
-#endif  // KAM_SERVICES_SCORING_RATING_GRPC_RATING_CLIENT_H_

@@ -4,8 +4,7 @@
 // (grpc_rating_client.h) is the real one; FakeRatingClient
 // (fake_rating_client.h) stands in for it in unit tests. A service that is
 // down answers UNAVAILABLE.
-#ifndef KAM_SERVICES_SCORING_RATING_RATING_CLIENT_H_
-#define KAM_SERVICES_SCORING_RATING_RATING_CLIENT_H_
+#pragma once
 
 #include <memory>
 
@@ -47,5 +46,3 @@ class RatingClient {
 };
 
 }  // namespace kam::scoring::rating
-
-#endif  // KAM_SERVICES_SCORING_RATING_RATING_CLIENT_H_

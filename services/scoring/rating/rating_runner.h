@@ -21,8 +21,7 @@
 // accounts this run already stamped, so publishing twice changes nothing.
 // Nothing is published before rating has finished, and a cancelled or
 // failed run publishes nothing.
-#ifndef KAM_SERVICES_SCORING_RATING_RATING_RUNNER_H_
-#define KAM_SERVICES_SCORING_RATING_RATING_RUNNER_H_
+#pragma once
 
 #include <functional>
 #include <string>
@@ -98,5 +97,3 @@ class RatingRunner {
 };
 
 }  // namespace kam::scoring::rating
-
-#endif  // KAM_SERVICES_SCORING_RATING_RATING_RUNNER_H_

@@ -1,7 +1,6 @@
 // kam.scoring.v1.RatingService: starting, watching and cancelling rating
 // runs, and reading their ratings. The work itself is RatingRunner's.
-#ifndef KAM_SERVICES_SCORING_RATING_RATING_SERVICE_H_
-#define KAM_SERVICES_SCORING_RATING_RATING_SERVICE_H_
+#pragma once
 
 #include <functional>
 #include <utility>
@@ -48,5 +47,3 @@ class RatingService final {
 };
 
 }  // namespace kam::scoring::rating
-
-#endif  // KAM_SERVICES_SCORING_RATING_RATING_SERVICE_H_

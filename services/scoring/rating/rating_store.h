@@ -9,8 +9,7 @@
 // CANCELLED) is kept by single atomic operations (CancelRun, ClaimRun,
 // StartPublishing, ...), each one statement or one transaction of the
 // store, because every one of them races with another replica's.
-#ifndef KAM_SERVICES_SCORING_RATING_RATING_STORE_H_
-#define KAM_SERVICES_SCORING_RATING_RATING_STORE_H_
+#pragma once
 
 #include <cstdint>
 #include <optional>
@@ -133,5 +132,3 @@ absl::Status RatingNotFound(int64_t run, int64_t account);
 absl::Status LeaseLost(int64_t id);
 
 }  // namespace kam::scoring::rating
-
-#endif  // KAM_SERVICES_SCORING_RATING_RATING_STORE_H_

@@ -1,8 +1,7 @@
 // An in-memory ReportStore for unit tests of the report handlers: the
 // figures a test puts in for a run, and SetDown() for a database that is
 // down.
-#ifndef KAM_SERVICES_SCORING_REPORTS_FAKE_REPORT_STORE_H_
-#define KAM_SERVICES_SCORING_REPORTS_FAKE_REPORT_STORE_H_
+#pragma once
 
 #include <map>
 #include <vector>
@@ -33,5 +32,3 @@ class FakeReportStore final : public ReportStore {
 };
 
 }  // namespace kam::scoring::reports
-
-#endif  // KAM_SERVICES_SCORING_REPORTS_FAKE_REPORT_STORE_H_

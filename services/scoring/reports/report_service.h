@@ -2,8 +2,7 @@
 // and an SVG chart), customer equity and tier movement over finished rating
 // runs. The figures come from rules/reports.h over SQL aggregates
 // (report_store.h).
-#ifndef KAM_SERVICES_SCORING_REPORTS_REPORT_SERVICE_H_
-#define KAM_SERVICES_SCORING_REPORTS_REPORT_SERVICE_H_
+#pragma once
 
 #include "absl/status/status.h"
 #include "common/server/grpc_server.h"
@@ -47,5 +46,3 @@ class ReportService final {
 inline constexpr int kMaxParetoShares = 100;
 
 }  // namespace kam::scoring::reports
-
-#endif  // KAM_SERVICES_SCORING_REPORTS_REPORT_SERVICE_H_

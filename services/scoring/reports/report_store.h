@@ -5,8 +5,7 @@
 // (mysql_report_store.h) is the real store, FakeReportStore
 // (fake_report_store.h) stands in for it in unit tests. Every method answers
 // UNAVAILABLE while the database is down.
-#ifndef KAM_SERVICES_SCORING_REPORTS_REPORT_STORE_H_
-#define KAM_SERVICES_SCORING_REPORTS_REPORT_STORE_H_
+#pragma once
 
 #include <array>
 #include <cstdint>
@@ -49,5 +48,3 @@ class ReportStore {
 };
 
 }  // namespace kam::scoring::reports
-
-#endif  // KAM_SERVICES_SCORING_REPORTS_REPORT_STORE_H_

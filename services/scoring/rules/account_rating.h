@@ -3,8 +3,7 @@
 // period. Pure: no I/O. A run builds one AccountRater from its policy
 // version and calls it once per account per pass; the pieces it is made of
 // (value, score, segment, signals, CLV, movement) are below it.
-#ifndef KAM_SERVICES_SCORING_RULES_ACCOUNT_RATING_H_
-#define KAM_SERVICES_SCORING_RULES_ACCOUNT_RATING_H_
+#pragma once
 
 #include <cstdint>
 #include <string>
@@ -135,5 +134,3 @@ v1::Movement MovementOf(account::v1::Tier previous, account::v1::Tier current);
 v1::ExplainedScore ToExplainedScore(const ExplainedScore& score);
 
 }  // namespace kam::scoring::rules
-
-#endif  // KAM_SERVICES_SCORING_RULES_ACCOUNT_RATING_H_

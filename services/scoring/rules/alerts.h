@@ -35,8 +35,7 @@
 //     from the current run.
 //
 // Order: by account id, then by kind in the order above.
-#ifndef KAM_SERVICES_SCORING_RULES_ALERTS_H_
-#define KAM_SERVICES_SCORING_RULES_ALERTS_H_
+#pragma once
 
 #include <cstdint>
 #include <string>
@@ -166,5 +165,3 @@ class AlertDetector {
 };
 
 }  // namespace kam::scoring::rules
-
-#endif  // KAM_SERVICES_SCORING_RULES_ALERTS_H_

@@ -1,6 +1,5 @@
 // Checks the rule modules share, with the messages the API returns.
-#ifndef KAM_SERVICES_SCORING_RULES_CHECKS_H_
-#define KAM_SERVICES_SCORING_RULES_CHECKS_H_
+#pragma once
 
 #include <cstdint>
 #include <initializer_list>
@@ -29,5 +28,3 @@ inline absl::Status FirstError(std::initializer_list<absl::Status> checks) {
 }
 
 }  // namespace kam::scoring::rules
-
-#endif  // KAM_SERVICES_SCORING_RULES_CHECKS_H_

@@ -28,8 +28,7 @@
 // intermediate can overflow) and rounded once, half away from zero, to minor
 // units. A result outside int64 is OUT_OF_RANGE rather than a wrapped value:
 // at 0.01% churn that takes a margin above about 9.2e14 minor units a year.
-#ifndef KAM_SERVICES_SCORING_RULES_CLV_H_
-#define KAM_SERVICES_SCORING_RULES_CLV_H_
+#pragma once
 
 #include <cstdint>
 
@@ -88,5 +87,3 @@ class CustomerEquity {
 absl::StatusOr<int64_t> SumCustomerEquity(absl::Span<const int64_t> clv_minor);
 
 }  // namespace kam::scoring::rules
-
-#endif  // KAM_SERVICES_SCORING_RULES_CLV_H_

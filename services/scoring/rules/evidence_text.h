@@ -1,8 +1,7 @@
 // Number formatting for the evidence texts of scores and alerts: plain ASCII,
 // locale-independent, so a text reads the same on every machine and in every
 // test. Short results stay within std::string's small-string buffer.
-#ifndef KAM_SERVICES_SCORING_RULES_EVIDENCE_TEXT_H_
-#define KAM_SERVICES_SCORING_RULES_EVIDENCE_TEXT_H_
+#pragma once
 
 #include <cstdint>
 #include <string>
@@ -20,5 +19,3 @@ std::string PercentFromBasisPoints(int64_t basis_points);
 std::string Hundredths(int64_t hundredths);
 
 }  // namespace kam::scoring::rules
-
-#endif  // KAM_SERVICES_SCORING_RULES_EVIDENCE_TEXT_H_

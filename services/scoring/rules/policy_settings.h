@@ -1,8 +1,7 @@
 // A scoring policy (kam.scoring.v1.ScoringPolicy) checked and turned into
 // the settings the rule modules take: tiering.h, risk.h, clv.h, alerts.h.
 // Pure: no I/O.
-#ifndef KAM_SERVICES_SCORING_RULES_POLICY_SETTINGS_H_
-#define KAM_SERVICES_SCORING_RULES_POLICY_SETTINGS_H_
+#pragma once
 
 #include <array>
 #include <cstdint>
@@ -50,5 +49,3 @@ absl::StatusOr<RatingSettings> ToRatingSettings(const v1::ScoringPolicy& policy)
 absl::Status ValidateScoringPolicy(const v1::ScoringPolicy& policy);
 
 }  // namespace kam::scoring::rules
-
-#endif  // KAM_SERVICES_SCORING_RULES_POLICY_SETTINGS_H_

@@ -19,8 +19,7 @@
 //   classic Pareto curve. When the total is zero or negative (no accounts,
 //   all zero, losses overall) there is no meaningful share: `defined` is
 //   false and every value share is 0.
-#ifndef KAM_SERVICES_SCORING_RULES_REPORTS_H_
-#define KAM_SERVICES_SCORING_RULES_REPORTS_H_
+#pragma once
 
 #include <array>
 #include <cstdint>
@@ -244,5 +243,3 @@ absl::StatusOr<KeyListChanges> KeyAccountListChanges(const TierMovement& movemen
 std::string DescribeChange(std::optional<Tier> from, std::optional<Tier> to);
 
 }  // namespace kam::scoring::rules
-
-#endif  // KAM_SERVICES_SCORING_RULES_REPORTS_H_

@@ -40,8 +40,7 @@
 // Cost: an evaluation allocates only the factor vectors and the evidence
 // strings of the rules that fire; reuse an AccountRiskHealth across calls
 // (Evaluate(signals, &out)) to keep the vectors' capacity.
-#ifndef KAM_SERVICES_SCORING_RULES_RISK_H_
-#define KAM_SERVICES_SCORING_RULES_RISK_H_
+#pragma once
 
 #include <cstddef>
 #include <cstdint>
@@ -320,5 +319,3 @@ class RiskScorer {
 };
 
 }  // namespace kam::scoring::rules
-
-#endif  // KAM_SERVICES_SCORING_RULES_RISK_H_

@@ -2,8 +2,7 @@
 // rules (risk_test.cc, risk_policy_test.cc) a neutral account, accounts with
 // one kind of signal, evaluating them and finding a factor; for the reports
 // (reports_test.cc, report_chart_test.cc) values 1..n and their Pareto curve.
-#ifndef KAM_SERVICES_SCORING_RULES_RULES_TESTING_H_
-#define KAM_SERVICES_SCORING_RULES_RULES_TESTING_H_
+#pragma once
 
 #include <algorithm>
 #include <cstdint>
@@ -153,5 +152,3 @@ class Mixer {
 };
 
 }  // namespace kam::scoring::rules
-
-#endif  // KAM_SERVICES_SCORING_RULES_RULES_TESTING_H_

@@ -59,8 +59,7 @@
 //   floor((rank - 1) * 10000 / n). The best account has 0.
 //
 // Empty input gives empty output. Account ids must be unique.
-#ifndef KAM_SERVICES_SCORING_RULES_TIERING_H_
-#define KAM_SERVICES_SCORING_RULES_TIERING_H_
+#pragma once
 
 #include <cstdint>
 #include <functional>
@@ -172,5 +171,3 @@ absl::StatusOr<std::vector<TierAssignment>> AssignTiers(absl::Span<const Account
                                                         const TieringPolicy& policy);
 
 }  // namespace kam::scoring::rules
-
-#endif  // KAM_SERVICES_SCORING_RULES_TIERING_H_

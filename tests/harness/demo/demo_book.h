@@ -1,8 +1,7 @@
 // The parts of the demo data, one per service area, and the book of accounts
 // they share. Each part stops at the first failed call (DemoClient keeps the
 // error) and can be run again: see demo_data.h.
-#ifndef KAM_TESTS_HARNESS_DEMO_DEMO_BOOK_H_
-#define KAM_TESTS_HARNESS_DEMO_DEMO_BOOK_H_
+#pragma once
 
 #include <map>
 #include <string>
@@ -50,5 +49,3 @@ void LoadOpportunities(DemoClient& client, const DemoBook& book, const DemoClock
 void LoadScoring(DemoClient& client);
 
 }  // namespace kam::testing::demo
-
-#endif  // KAM_TESTS_HARNESS_DEMO_DEMO_BOOK_H_

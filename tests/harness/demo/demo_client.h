@@ -1,8 +1,7 @@
 // The demo loader's client of the three services: one stub per gRPC service,
 // calls with a deadline and the demo's actor, and the first error kept (the
 // loader stops at it).
-#ifndef KAM_TESTS_HARNESS_DEMO_DEMO_CLIENT_H_
-#define KAM_TESTS_HARNESS_DEMO_DEMO_CLIENT_H_
+#pragma once
 
 #include <memory>
 #include <string>
@@ -110,5 +109,3 @@ absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp);
 kam::type::Money Yuan(int64_t yuan);
 
 }  // namespace kam::testing::demo
-
-#endif  // KAM_TESTS_HARNESS_DEMO_DEMO_CLIENT_H_

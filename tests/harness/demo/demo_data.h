@@ -18,8 +18,7 @@
 // not there yet, and every time in the data is a fixed offset from the
 // creation time of the demo accounts, so a second load sends the very same
 // requests. A load that was interrupted is completed by the next one.
-#ifndef KAM_TESTS_HARNESS_DEMO_DEMO_DATA_H_
-#define KAM_TESTS_HARNESS_DEMO_DEMO_DATA_H_
+#pragma once
 
 #include <string>
 
@@ -39,5 +38,3 @@ struct DemoAddresses {
 absl::Status LoadDemoData(const DemoAddresses& addresses);
 
 }  // namespace kam::testing
-
-#endif  // KAM_TESTS_HARNESS_DEMO_DEMO_DATA_H_
