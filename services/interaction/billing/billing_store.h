@@ -1,10 +1,11 @@
 // What the billing handlers need from storage (tables of
-// migrations/0003_billing.sql in the kam_interaction schema), as two
-// interfaces: BillingStore (reads on their own, ids, Transact) and BillingTx
-// (the steps of one write transaction, composed by the handlers with the
-// pure rules: credit_check, payment_allocation). MySqlBillingStore
-// (mysql_billing_store.h) is the real one; FakeBillingStore
-// (fake_billing_store.h) stands in for it in handler unit tests. No SQL here.
+// migrations/0003_billing.sql in the kam_interaction schema), as three
+// interfaces: BillingStore (reads of rows on their own, ids, Transact),
+// BillingTx (the steps of one write transaction, composed by the handlers
+// with the pure rules: credit_check, payment_allocation) and BillingFigures
+// (the aggregate reads of the figures). mysql_billing_store.h makes the real
+// ones; FakeBillingStore (fake_billing_store.h) stands in for them in
+// handler unit tests. No SQL here.
 //
 // Every method returns a status: UNAVAILABLE when the database cannot be
 // reached, NOT_FOUND where a row is missing (messages name the resource,
@@ -152,9 +153,20 @@ class BillingStore {
       const common::FilterNode& filter, const std::optional<common::PageCursor>& cursor,
       int limit) = 0;
 
-  // OpenTotals per currency, and the overdue part (balances of OPEN
-  // invoices in `currency_code` with due_time < now).
+  // The account's open amounts per currency, as BillingTx::OpenTotalsOf
+  // reads them but outside a transaction.
   virtual absl::StatusOr<std::vector<OpenTotals>> OpenTotalsOf(int64_t account_id) = 0;
+};
+
+// The reads behind the figures (GetCreditExposure's overdue part,
+// receivables ageing, collection figures): read-only aggregates, kept apart
+// from the rows and their transactions.
+class BillingFigures {
+ public:
+  virtual ~BillingFigures() = default;
+
+  // The balances of the account's OPEN invoices in `currency_code` with
+  // due_time < now.
   virtual absl::StatusOr<int64_t> OverdueBalance(int64_t account_id,
                                                  const std::string& currency_code,
                                                  absl::Time now) = 0;
