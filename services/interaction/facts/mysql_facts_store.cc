@@ -199,8 +199,9 @@ void ReadRange(SqlConnection& c, int64_t first, int64_t last, const FactsPeriod&
     v1::AccountFacts& f = Entry(facts, rs->getInt64(1), currency);
     const int stage = rs->getInt(3);
     if (!SameCurrency(f, currency) || stage < 1 || stage > 6) continue;
-    f.set_weighted_pipeline_minor(f.weighted_pipeline_minor() +
-                                  WeightedMinorUnits(rs->getInt64(4), percents[stage - 1]));
+    f.set_weighted_pipeline_minor(
+        f.weighted_pipeline_minor() +
+        opportunity::WeightedMinorUnits(rs->getInt64(4), percents[stage - 1]));
   }
 }
 

@@ -60,10 +60,6 @@ class OpportunityService final {
                                    v1::WeightedPipeline*);
 
  private:
-  // The account named `name`, live: NOT_FOUND, FAILED_PRECONDITION when
-  // soft-deleted, UNAVAILABLE when the account service cannot be reached.
-  absl::StatusOr<kam::account::v1::Account> LiveAccount(const std::string& name, const Ctx& ctx);
-
   // Changes opportunity `id` in one transaction: locks it, checks `etag`
   // (ABORTED when stale), lets `change` edit it (its error rolls back), then
   // writes it at its next version (StampWrite) and returns it as written.

@@ -30,6 +30,13 @@ absl::Status UnsupportedFilterField(const common::FilterComparison& c, absl::str
       absl::StrCat("filter field \"", c.field.substr(0, 64), "\" is not supported; use ", fields));
 }
 
+absl::Status AccountTerm(const common::FilterComparison& c, absl::string_view column,
+                         common::SqlFragment* out) {
+  absl::StatusOr<int64_t> id = ParseAccountName("filter value for account", c.value);
+  if (!id.ok()) return common::EqualityTerm(c, column, id.status(), out);
+  return common::EqualityTerm(c, column, common::SqlValue(*id), out);
+}
+
 absl::Status ReferenceTerm(const common::FilterComparison& c, absl::string_view column,
                            absl::string_view collection, common::SqlFragment* out) {
   if (absl::Status s = common::OnlyEquality(c); !s.ok()) return s;

@@ -62,6 +62,11 @@ common::InsertOutcome InsertWithRequestId(common::SqlConnection& connection,
 // INVALID_ARGUMENT `filter field "<field>" is not supported; use <fields>`.
 absl::Status UnsupportedFilterField(const common::FilterComparison& c, absl::string_view fields);
 
+// `<column> = ?` or `<column> <> ?` for an account ("accounts/{account}",
+// parsed as "filter value for account").
+absl::Status AccountTerm(const common::FilterComparison& c, absl::string_view column,
+                         common::SqlFragment* out);
+
 // `<column> = ?` or `<column> <> ?` for an enum field, given short or in
 // full (common::FilterEnum: its values and errors, UNSPECIFIED only when
 // `accept_unspecified`, then it matches no row).
