@@ -1,3 +1,4 @@
+// The facts store over MySQL (NewMySqlFactsStore).
 #include "services/interaction/facts/mysql_facts_store.h"
 
 #include <cppconn/exception.h>
@@ -9,6 +10,7 @@
 #include "common/db/row_reader.h"
 #include "common/db/transaction.h"
 #include "services/interaction/opportunity/opportunity_pipeline.h"
+#include "services/interaction/shared/names.h"
 
 namespace kam::interaction::facts {
 namespace {
@@ -35,7 +37,7 @@ using common::SqlTime;
 v1::AccountFacts& Entry(std::map<int64_t, v1::AccountFacts>& facts, int64_t id,
                         const std::string& currency = "") {
   v1::AccountFacts& f = facts[id];
-  if (f.account().empty()) f.set_account(absl::StrCat("accounts/", id));
+  if (f.account().empty()) f.set_account(AccountName(id));
   if (f.currency_code().empty() && !currency.empty()) f.set_currency_code(currency);
   return f;
 }
@@ -205,50 +207,62 @@ void ReadRange(SqlConnection& c, int64_t first, int64_t last, const FactsPeriod&
   }
 }
 
+class MySqlFactsStore final : public FactsStore {
+ public:
+  explicit MySqlFactsStore(common::ConnectionPool* pool) : pool_(pool) {}
+
+  absl::StatusOr<int64_t> MaxAccountId() override {
+    int64_t max_id = 0;
+    absl::Status status = common::WithConnection(*pool_, "reading facts", [&](SqlConnection& c) {
+      auto rs = c.Query(
+          "SELECT GREATEST("
+          "COALESCE((SELECT MAX(account_id) FROM invoices), 0), "
+          "COALESCE((SELECT MAX(account_id) FROM orders), 0), "
+          "COALESCE((SELECT MAX(account_id) FROM cases), 0), "
+          "COALESCE((SELECT MAX(account_id) FROM survey_responses), 0), "
+          "COALESCE((SELECT MAX(account_id) FROM activities), 0), "
+          "COALESCE((SELECT MAX(account_id) FROM opportunities), 0))");
+      if (rs->next()) max_id = rs->getInt64(1);
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    return max_id;
+  }
+
+  absl::StatusOr<std::map<int64_t, v1::AccountFacts>> Range(int64_t first, int64_t last,
+                                                            const FactsPeriod& period) override {
+    std::map<int64_t, v1::AccountFacts> facts;
+    absl::Status status = common::WithConnection(*pool_, "reading facts", [&](SqlConnection& c) {
+      // One snapshot for all the statements (the pool's sessions are READ
+      // COMMITTED, where each statement sees its own), so an account's figures
+      // agree with each other while payments and invoices are being written.
+      c.Execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+      c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+      try {
+        ReadRange(c, first, last, period, facts);
+      } catch (const sql::SQLException&) {
+        // Never hand the connection back inside a transaction.
+        try {
+          c.Execute("ROLLBACK");
+        } catch (const sql::SQLException&) {
+        }
+        throw;
+      }
+      c.Execute("COMMIT");
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    return facts;
+  }
+
+ private:
+  common::ConnectionPool* pool_;
+};
+
 }  // namespace
 
-absl::StatusOr<int64_t> MySqlFactsStore::MaxAccountId() {
-  int64_t max_id = 0;
-  absl::Status status = common::WithConnection(*pool_, "reading facts", [&](SqlConnection& c) {
-    auto rs = c.Query(
-        "SELECT GREATEST("
-        "COALESCE((SELECT MAX(account_id) FROM invoices), 0), "
-        "COALESCE((SELECT MAX(account_id) FROM orders), 0), "
-        "COALESCE((SELECT MAX(account_id) FROM cases), 0), "
-        "COALESCE((SELECT MAX(account_id) FROM survey_responses), 0), "
-        "COALESCE((SELECT MAX(account_id) FROM activities), 0), "
-        "COALESCE((SELECT MAX(account_id) FROM opportunities), 0))");
-    if (rs->next()) max_id = rs->getInt64(1);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return max_id;
-}
-
-absl::StatusOr<std::map<int64_t, v1::AccountFacts>> MySqlFactsStore::Range(
-    int64_t first, int64_t last, const FactsPeriod& period) {
-  std::map<int64_t, v1::AccountFacts> facts;
-  absl::Status status = common::WithConnection(*pool_, "reading facts", [&](SqlConnection& c) {
-    // One snapshot for all the statements (the pool's sessions are READ
-    // COMMITTED, where each statement sees its own), so an account's figures
-    // agree with each other while payments and invoices are being written.
-    c.Execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-    c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
-    try {
-      ReadRange(c, first, last, period, facts);
-    } catch (const sql::SQLException&) {
-      // Never hand the connection back inside a transaction.
-      try {
-        c.Execute("ROLLBACK");
-      } catch (const sql::SQLException&) {
-      }
-      throw;
-    }
-    c.Execute("COMMIT");
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return facts;
+std::unique_ptr<FactsStore> NewMySqlFactsStore(common::ConnectionPool* pool) {
+  return std::make_unique<MySqlFactsStore>(pool);
 }
 
 }  // namespace kam::interaction::facts

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_name.h"
+#include "common/base/log.h"
 #include "services/interaction/shared/money_math.h"
 #include "services/interaction/shared/names.h"
 
@@ -23,6 +24,12 @@ int64_t ReadSum(sql::ResultSet& rs, int column) {
   const sql::SQLString text = rs.getString(column);
   if (rs.wasNull()) return 0;
   return SaturatingParse(absl::string_view(text.c_str(), text.length()));
+}
+
+absl::Status UnreadablePolicy(absl::string_view what, const absl::Status& why) {
+  common::Log(common::LogLevel::kError, "stored policy is unreadable",
+              {{"policy", what}, {"error", why.message()}});
+  return absl::InternalError(absl::StrCat("the stored ", what, " cannot be read"));
 }
 
 absl::Status UnsupportedFilterField(const common::FilterComparison& c, absl::string_view fields) {

@@ -33,6 +33,12 @@ inline std::optional<int64_t> IdOrNull(int64_t id) {
   return id;
 }
 
+// INTERNAL "the stored <what> cannot be read", after logging `why` for
+// operators: the answer for a policy row (one row, seeded by the migration)
+// that is missing or holds what the rules cannot read, which only a hand
+// edit can cause.
+absl::Status UnreadablePolicy(absl::string_view what, const absl::Status& why);
+
 // Runs `insert`, an INSERT of a new row whose last two columns are the
 // create request id and its hash (both NULL when key.id is empty), binding
 // `values` and then those two. kDuplicateRequest, and nothing written, when
