@@ -7,13 +7,13 @@
 
 #include "kam/interaction/v1/activity.grpc.pb.h"
 #include "services/interaction/activity/activity_service.h"
-#include "services/interaction/activity/mysql_activity_store.h"
+#include "services/interaction/activity/activity_store.h"
 #include "services/interaction/activity/quiet_hours_service.h"
 #include "services/interaction/contact_records/contact_record_service.h"
-#include "services/interaction/contact_records/mysql_contact_record_store.h"
+#include "services/interaction/contact_records/contact_record_store.h"
 #include "services/interaction/shared/area.h"
-#include "services/interaction/visit_cadence/mysql_visit_cadence_store.h"
 #include "services/interaction/visit_cadence/visit_cadence_service.h"
+#include "services/interaction/visit_cadence/visit_cadence_store.h"
 
 namespace kam::interaction {
 namespace {

@@ -1,8 +1,10 @@
-// The activity store over MySQL (NewMySqlActivityStore): activities with
-// their participants, their filters, the batched insert CreateActivity
-// goes through, and the quiet-hours policy row (one row, id 1).
-#include "services/interaction/activity/mysql_activity_store.h"
-
+// ActivityStore on MariaDB (NewMySqlActivityStore): all SQL on the
+// activities tables (activities, activity_contacts, activity_team_members)
+// and the quiet_hours_policy row (one row, id 1; both in
+// migrations/0001_activities.sql): activities with their participants, their
+// filters, the batched insert CreateActivity goes through, and the policy.
+// Prepared statements only; every value is bound, never spliced into the
+// text.
 #include <cppconn/exception.h>
 
 #include <algorithm>
@@ -17,11 +19,13 @@
 #include "common/base/proto_time.h"
 #include "common/db/filter_sql.h"
 #include "common/db/id_allocator.h"
+#include "common/db/mysql_pool.h"
 #include "common/db/queries.h"
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
 #include "common/db/transaction.h"
 #include "services/interaction/activity/activity_fields.h"
+#include "services/interaction/activity/activity_store.h"
 #include "services/interaction/shared/names.h"
 #include "services/interaction/shared/store_sql.h"
 

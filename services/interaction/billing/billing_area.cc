@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "services/interaction/billing/billing_service.h"
-#include "services/interaction/billing/mysql_billing_store.h"
+#include "services/interaction/billing/billing_store.h"
 #include "services/interaction/shared/area.h"
 
 namespace kam::interaction {

@@ -3,9 +3,10 @@
 // interfaces: BillingStore (reads of rows on their own, ids, Transact),
 // BillingTx (the steps of one write transaction, composed by the handlers
 // with the pure rules: credit_check, payment_allocation) and BillingFigures
-// (the aggregate reads of the figures). mysql_billing_store.h makes the real
-// ones; FakeBillingStore (fake_billing_store.h) stands in for them in
-// handler unit tests. No SQL here.
+// (the aggregate reads of the figures). NewMySqlBillingStore and
+// NewMySqlBillingFigures (below) make the real ones; FakeBillingStore
+// (fake_billing_store.h) stands in for them in handler unit tests. No SQL
+// here.
 //
 // Every method returns a status: UNAVAILABLE when the database cannot be
 // reached, NOT_FOUND where a row is missing (messages name the resource,
@@ -13,13 +14,14 @@
 //
 // Concurrency: every write transaction of an account starts with
 // LockAccount(account_id), which serialises them, and every read after the
-// lock sees what the previous holder committed. That is what makes the
-// credit check hold under concurrent orders: exposure is read and the order
-// written under one lock.
+// lock sees what the previous holder committed. That is what makes the credit
+// check hold under concurrent orders: exposure is read and the order written
+// under one lock.
 #ifndef KAM_SERVICES_INTERACTION_BILLING_BILLING_STORE_H_
 #define KAM_SERVICES_INTERACTION_BILLING_BILLING_STORE_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +38,7 @@
 #include "kam/interaction/v1/billing.pb.h"
 #include "services/interaction/billing/credit_check.h"
 #include "services/interaction/billing/invoice_history.h"
+#include "services/interaction/shared/connection_pool_fwd.h"
 
 namespace kam::interaction::billing {
 
@@ -191,6 +194,11 @@ class BillingFigures {
                                                    const std::string& currency_code,
                                                    absl::Time start, absl::Time end) = 0;
 };
+
+// The real ones, over MySQL (mysql_billing_store.cc and
+// mysql_billing_figures.cc). `pool` outlives them.
+std::unique_ptr<BillingStore> NewMySqlBillingStore(common::ConnectionPool* pool);
+std::unique_ptr<BillingFigures> NewMySqlBillingFigures(common::ConnectionPool* pool);
 
 }  // namespace kam::interaction::billing
 

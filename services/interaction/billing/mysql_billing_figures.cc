@@ -1,13 +1,15 @@
 // The figures' reads over MySQL (NewMySqlBillingFigures): the overdue part
-// of the exposure, receivables ageing, collection figures. Reads only.
+// of the exposure, receivables ageing, collection figures. Reads only,
+// prepared statements only.
 #include <map>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/db/mysql_pool.h"
 #include "common/db/queries.h"
 #include "common/db/row_reader.h"
 #include "common/db/transaction.h"
-#include "services/interaction/billing/mysql_billing_store.h"
+#include "services/interaction/billing/billing_store.h"
 #include "services/interaction/shared/store_sql.h"
 
 namespace kam::interaction::billing {

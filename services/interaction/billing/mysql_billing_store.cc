@@ -1,8 +1,12 @@
-// The billing store over MySQL (NewMySqlBillingStore): orders, invoices and
-// payments as rows, their filters, and the write transaction
-// (MySqlBillingTx). The figures are in mysql_billing_figures.cc.
-#include "services/interaction/billing/mysql_billing_store.h"
-
+// The billing store over MySQL (NewMySqlBillingStore): all SQL of orders,
+// invoices and payments (tables of migrations/0003_billing.sql) as rows,
+// their filters, and the write transaction (MySqlBillingTx); the figures'
+// reads are in mysql_billing_figures.cc. Prepared statements only; every
+// value is bound, never spliced into the text. Reads run on their own
+// (autocommit); Transact runs common::RunInTransaction (READ COMMITTED
+// connections, so a read after LockAccount sees what the previous lock
+// holder committed). Database errors become statuses
+// (common/db/transaction.h): nothing throws out of the store.
 #include <map>
 #include <utility>
 
@@ -11,10 +15,12 @@
 #include "common/api/resource_name.h"
 #include "common/db/filter_sql.h"
 #include "common/db/id_allocator.h"
+#include "common/db/mysql_pool.h"
 #include "common/db/queries.h"
 #include "common/db/row_reader.h"
 #include "common/db/transaction.h"
 #include "services/interaction/billing/billing_fields.h"
+#include "services/interaction/billing/billing_store.h"
 #include "services/interaction/shared/money_math.h"
 #include "services/interaction/shared/names.h"
 #include "services/interaction/shared/store_sql.h"

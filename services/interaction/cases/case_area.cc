@@ -5,7 +5,7 @@
 
 #include "services/interaction/cases/case_service.h"
 #include "services/interaction/cases/case_sla_sweeper.h"
-#include "services/interaction/cases/mysql_case_store.h"
+#include "services/interaction/cases/case_store.h"
 #include "services/interaction/shared/area.h"
 
 namespace kam::interaction {

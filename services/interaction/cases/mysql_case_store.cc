@@ -1,15 +1,17 @@
-// The service-case store on MySQL (NewMySqlCaseStore): cases and their
-// audit trail, SLA policies and their change history, the routing table;
-// their filters and the write transaction (MySqlCaseTx).
-#include "services/interaction/cases/mysql_case_store.h"
-
+// The service-case store on MySQL (NewMySqlCaseStore; schema
+// kam_interaction, migration 0002_cases.sql): the only SQL of cases and
+// their audit trail, SLA policies and their change history, and the routing
+// table; their filters and the write transaction (MySqlCaseTx). Prepared
+// statements only; every value is bound.
 #include "absl/strings/str_cat.h"
 #include "common/base/proto_time.h"
 #include "common/db/filter_sql.h"
 #include "common/db/id_allocator.h"
+#include "common/db/mysql_pool.h"
 #include "common/db/queries.h"
 #include "common/db/row_reader.h"
 #include "common/db/transaction.h"
+#include "services/interaction/cases/case_store.h"
 #include "services/interaction/shared/store_sql.h"
 
 namespace kam::interaction::cases {

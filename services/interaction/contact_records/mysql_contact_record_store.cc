@@ -7,17 +7,17 @@
 // (SELECT ... FOR UPDATE) and writes entry n = entry_count + 1. Two first
 // appends at once both find the one row and queue on its lock; the first to
 // get it becomes `opened_by`. A placeholder with no entries is not a record.
-#include "services/interaction/contact_records/mysql_contact_record_store.h"
-
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/base/proto_time.h"
 #include "common/db/id_allocator.h"
+#include "common/db/mysql_pool.h"
 #include "common/db/queries.h"
 #include "common/db/row_reader.h"
 #include "common/db/transaction.h"
+#include "services/interaction/contact_records/contact_record_store.h"
 #include "services/interaction/shared/names.h"
 #include "services/interaction/shared/store_sql.h"
 

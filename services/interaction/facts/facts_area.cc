@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "services/interaction/facts/facts_service.h"
-#include "services/interaction/facts/mysql_facts_store.h"
+#include "services/interaction/facts/facts_store.h"
 #include "services/interaction/shared/area.h"
 
 namespace kam::interaction {

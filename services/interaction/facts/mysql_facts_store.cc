@@ -1,14 +1,18 @@
-// The facts store over MySQL (NewMySqlFactsStore).
-#include "services/interaction/facts/mysql_facts_store.h"
-
+// FactsStore on MariaDB (NewMySqlFactsStore). It reads other areas' tables
+// (the migrations document what may be relied on: status numbers, how
+// balances and costs are kept); it never writes. Prepared statements only.
+// Range runs every statement of a range on one connection, in one
+// consistent snapshot.
 #include <cppconn/exception.h>
 
 #include <array>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "common/db/mysql_pool.h"
 #include "common/db/row_reader.h"
 #include "common/db/transaction.h"
+#include "services/interaction/facts/facts_store.h"
 #include "services/interaction/opportunity/opportunity_pipeline.h"
 #include "services/interaction/shared/names.h"
 

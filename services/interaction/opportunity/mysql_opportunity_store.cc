@@ -1,8 +1,11 @@
-// The opportunity store over MySQL (NewMySqlOpportunityStore): the
-// opportunity row, its stage history, the probability table, their filters
-// and the write transaction.
-#include "services/interaction/opportunity/mysql_opportunity_store.h"
-
+// The opportunity store over MySQL (NewMySqlOpportunityStore): all SQL of
+// the sales pipeline (tables opportunities, opportunity_stage_moves and
+// opportunity_stage_probabilities in kam_interaction): the opportunity row,
+// its stage history, the probability table, their filters and the write
+// transaction. Prepared statements only; every value is bound, never spliced
+// into the text. Reads run on their own (autocommit); Transact runs
+// common::RunInTransaction. Database errors become statuses here
+// (common/db/transaction.h): nothing throws out of the store.
 #include <utility>
 #include <vector>
 
@@ -14,12 +17,14 @@
 #include "common/base/proto_time.h"
 #include "common/db/filter_sql.h"
 #include "common/db/id_allocator.h"
+#include "common/db/mysql_pool.h"
 #include "common/db/queries.h"
 #include "common/db/row_reader.h"
 #include "common/db/transaction.h"
 #include "services/interaction/opportunity/opportunity_fields.h"
 #include "services/interaction/opportunity/opportunity_qualification.h"
 #include "services/interaction/opportunity/opportunity_stages.h"
+#include "services/interaction/opportunity/opportunity_store.h"
 #include "services/interaction/shared/names.h"
 #include "services/interaction/shared/store_sql.h"
 

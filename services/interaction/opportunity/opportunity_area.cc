@@ -2,8 +2,8 @@
 // (kam.interaction.v1.OpportunityService). No background work.
 #include <memory>
 
-#include "services/interaction/opportunity/mysql_opportunity_store.h"
 #include "services/interaction/opportunity/opportunity_service.h"
+#include "services/interaction/opportunity/opportunity_store.h"
 #include "services/interaction/shared/area.h"
 
 namespace kam::interaction {

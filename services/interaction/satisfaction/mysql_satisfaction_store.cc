@@ -1,14 +1,16 @@
-// The satisfaction store on MySQL (NewMySqlSatisfactionStore): survey
-// responses, their filters and the score counts of the summaries.
-#include "services/interaction/satisfaction/mysql_satisfaction_store.h"
-
+// The satisfaction store on MySQL (NewMySqlSatisfactionStore; table
+// survey_responses of schema kam_interaction): the only SQL of survey
+// responses, their filters and the score counts of the summaries. Prepared
+// statements only; every value is bound.
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/db/filter_sql.h"
 #include "common/db/id_allocator.h"
+#include "common/db/mysql_pool.h"
 #include "common/db/queries.h"
 #include "common/db/row_reader.h"
 #include "common/db/transaction.h"
+#include "services/interaction/satisfaction/satisfaction_store.h"
 #include "services/interaction/shared/store_sql.h"
 
 namespace kam::interaction::satisfaction {

@@ -2,10 +2,10 @@
 // responses and their summaries).
 #include <memory>
 
-#include "services/interaction/cases/mysql_case_store.h"
-#include "services/interaction/satisfaction/mysql_satisfaction_store.h"
+#include "services/interaction/cases/case_store.h"
 #include "services/interaction/satisfaction/satisfaction_cases.h"
 #include "services/interaction/satisfaction/satisfaction_service.h"
+#include "services/interaction/satisfaction/satisfaction_store.h"
 #include "services/interaction/shared/area.h"
 
 namespace kam::interaction {

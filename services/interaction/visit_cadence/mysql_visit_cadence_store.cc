@@ -1,12 +1,14 @@
-// The visit-cadence store over MySQL (NewMySqlVisitCadenceStore).
-#include "services/interaction/visit_cadence/mysql_visit_cadence_store.h"
-
+// VisitCadenceStore on MariaDB (NewMySqlVisitCadenceStore): the
+// visit_cadence_policy row and grouped reads of the activities table
+// (migrations/0001_activities.sql). Prepared statements only.
 #include "absl/strings/str_cat.h"
+#include "common/db/mysql_pool.h"
 #include "common/db/queries.h"
 #include "common/db/row_reader.h"
 #include "common/db/transaction.h"
 #include "kam/interaction/v1/activity.pb.h"
 #include "services/interaction/shared/store_sql.h"
+#include "services/interaction/visit_cadence/visit_cadence_store.h"
 
 namespace kam::interaction::visit_cadence {
 namespace {
