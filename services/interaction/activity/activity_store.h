@@ -30,8 +30,6 @@
 
 namespace kam::interaction::activity {
 
-namespace v1 = ::kam::interaction::v1;
-
 // An activity row. `activity` has every field filled, name and etag
 // included.
 struct StoredActivity {

@@ -113,7 +113,7 @@ absl::Status QuietHoursService::CheckCallTime(const Ctx& ctx,
   if (!contact.ok()) return contact.status();
   absl::StatusOr<CallContact> call = ToCallContact(*contact, "contact");
   if (!call.ok()) return call.status();
-  absl::StatusOr<StoredQuietHoursPolicy> policy = policies_->GetQuietHoursPolicy();
+  absl::StatusOr<StoredQuietHoursPolicy> policy = store_->GetQuietHoursPolicy();
   if (!policy.ok()) return policy.status();
   absl::StatusOr<CallVerdict> verdict = JudgeCall(policy->policy, *call, time, "time");
   if (!verdict.ok()) return verdict.status();
@@ -139,7 +139,7 @@ absl::Status QuietHoursService::GetQuietHoursPolicy(const Ctx&,
                                                     const v1::GetQuietHoursPolicyRequest& request,
                                                     v1::QuietHoursPolicy* response) {
   if (absl::Status s = CheckPolicyName("name", request.name()); !s.ok()) return s;
-  absl::StatusOr<StoredQuietHoursPolicy> stored = policies_->GetQuietHoursPolicy();
+  absl::StatusOr<StoredQuietHoursPolicy> stored = store_->GetQuietHoursPolicy();
   if (!stored.ok()) return stored.status();
   *response = PolicyToProto(*stored);
   return absl::OkStatus();
@@ -155,7 +155,7 @@ absl::Status QuietHoursService::UpdateQuietHoursPolicy(
       common::ResolveUpdateMask(request.update_mask(), patch, PolicyMaskRules());
   if (!paths.ok()) return paths.status();
   return WriteOptimistically("the quiet-hours policy", [&]() -> absl::StatusOr<bool> {
-    absl::StatusOr<StoredQuietHoursPolicy> stored = policies_->GetQuietHoursPolicy();
+    absl::StatusOr<StoredQuietHoursPolicy> stored = store_->GetQuietHoursPolicy();
     if (!stored.ok()) return stored.status();
     if (absl::Status s = common::CheckEtag(kPolicyName, stored->version, patch.etag()); !s.ok()) {
       return s;
@@ -166,7 +166,7 @@ absl::Status QuietHoursService::UpdateQuietHoursPolicy(
     if (!policy.ok()) return policy.status();
     const absl::Time now = common::NowMicros();
     absl::StatusOr<bool> written =
-        policies_->WriteQuietHoursPolicyIfVersion(*policy, stored->version, now, ctx.actor);
+        store_->WriteQuietHoursPolicyIfVersion(*policy, stored->version, now, ctx.actor);
     if (written.ok() && *written) {
       *response = PolicyToProto(
           StoredQuietHoursPolicy{*std::move(policy), stored->version + 1, now, ctx.actor});

@@ -13,7 +13,7 @@ std::unique_ptr<Area> MakeBillingArea(const AreaDeps& deps) {
   auto store = billing::NewMySqlBillingStore(deps.pool);
   auto figures = billing::NewMySqlBillingFigures(deps.pool);
   auto service =
-      std::make_unique<billing::BillingService>(store.get(), figures.get(), deps.accounts);
+      std::make_unique<billing::BillingService>(store.get(), deps.accounts, figures.get());
   return AreaOf(std::move(service), std::move(store), std::move(figures));
 }
 

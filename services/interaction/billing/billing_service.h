@@ -24,8 +24,8 @@
 #include "kam/interaction/v1/billing.grpc.pb.h"
 #include "services/interaction/billing/billing_fields.h"
 #include "services/interaction/billing/billing_store.h"
-#include "services/interaction/shared/account_client.h"
 #include "services/interaction/shared/create_retry.h"
+#include "services/interaction/shared/handlers.h"
 #include "services/interaction/shared/names.h"
 
 namespace kam::interaction::billing {
@@ -40,16 +40,15 @@ struct CreateKind {
   Resource Row::*resource;
 };
 
-class BillingService final {
+class BillingService final : public Handlers<BillingStore> {
  public:
-  // `store`, `figures` and `accounts` outlive the service.
-  BillingService(BillingStore* store, BillingFigures* figures, AccountClient* accounts)
-      : store_(store), figures_(figures), accounts_(accounts) {}
+  // `store`, `accounts` and `figures` outlive the service.
+  BillingService(BillingStore* store, AccountClient* accounts, BillingFigures* figures)
+      : Handlers(store, accounts), figures_(figures) {}
 
   // Registers the service and every method with `server` (before Start).
   void Register(common::GrpcServer& server);
 
-  using Ctx = common::CallContext;
   absl::Status CreateOrder(const Ctx&, const v1::CreateOrderRequest&, v1::Order*);
   absl::Status GetOrder(const Ctx&, const v1::GetOrderRequest&, v1::Order*);
   absl::Status ListOrders(const Ctx&, const v1::ListOrdersRequest&, v1::ListOrdersResponse*);
@@ -121,9 +120,7 @@ class BillingService final {
                            v1::Order* response);
 
   v1::BillingService::Service service_;
-  BillingStore* store_;
-  BillingFigures* figures_;
-  AccountClient* accounts_;
+  BillingFigures* const figures_;
 };
 
 // --- templates ----------------------------------------------------------------

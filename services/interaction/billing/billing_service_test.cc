@@ -64,7 +64,7 @@ class FakeBilling {
 
   FakeBillingStore store_;
   FakeAccountClient accounts_;
-  BillingService service_{&store_, &store_, &accounts_};
+  BillingService service_{&store_, &accounts_, &store_};
   const common::CallContext ctx_{nullptr, "tester", ""};
 };
 

@@ -31,8 +31,6 @@
 
 namespace kam::interaction::cases {
 
-namespace v1 = ::kam::interaction::v1;
-
 inline constexpr size_t kMaxCaseTitle = 200;
 inline constexpr size_t kMaxCaseDescription = 4000;
 inline constexpr size_t kMaxUserId = 128;

@@ -22,8 +22,6 @@
 
 namespace kam::interaction::contact_records {
 
-namespace v1 = ::kam::interaction::v1;
-
 struct StoredContactRecord {
   int64_t id = 0;
   int64_t account_id = 0;

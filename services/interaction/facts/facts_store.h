@@ -19,8 +19,6 @@
 
 namespace kam::interaction::facts {
 
-namespace v1 = ::kam::interaction::v1;
-
 // The period facts are counted over, and the previous one of equal length.
 struct FactsPeriod {
   absl::Time start;

@@ -16,7 +16,7 @@ std::unique_ptr<Area> MakeSatisfactionArea(const AreaDeps& deps) {
   auto case_store = cases::NewMySqlCaseStore(deps.pool);
   auto cases = std::make_unique<satisfaction::CaseStoreLookup>(case_store.get());
   auto service =
-      std::make_unique<satisfaction::SatisfactionService>(store.get(), cases.get(), deps.accounts);
+      std::make_unique<satisfaction::SatisfactionService>(store.get(), deps.accounts, cases.get());
   return AreaOf(std::move(service), std::move(store), std::move(case_store), std::move(cases));
 }
 

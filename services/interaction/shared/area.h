@@ -1,9 +1,12 @@
 // The interaction service is six gRPC services in one process (package
-// kam.interaction.v1, port 50052): activities (with contact records, visit
-// cadence and quiet hours), service cases, satisfaction surveys, billing,
-// opportunities and the facts stream for scoring. Each is an area, a folder
-// of its own: its proto, handlers, store, pure rules, migration and tests.
-// main.cc wires them through this interface.
+// kam.interaction.v1, port 50052), one per area: activities, service cases,
+// satisfaction surveys, billing, opportunities and the facts stream for
+// scoring. Each area has a folder of its own (activity/, cases/,
+// satisfaction/, billing/, opportunity/, facts/; the activity area's contact
+// records and visit cadence have theirs too) with its handlers, store, pure
+// rules and tests; the protos are in protos/kam/interaction/v1/, the tables
+// in migrations/ (the facts stream owns none: it reads the others'). main.cc
+// wires the areas through this interface.
 #ifndef KAM_SERVICES_INTERACTION_SHARED_AREA_H_
 #define KAM_SERVICES_INTERACTION_SHARED_AREA_H_
 

@@ -13,8 +13,6 @@
 namespace kam::interaction::visit_cadence {
 namespace {
 
-namespace v1 = ::kam::interaction::v1;
-
 using common::ReadOptionalTime;
 using common::SqlConnection;
 using common::SqlValue;
