@@ -83,11 +83,6 @@ const common::UpdateMaskRules& PolicyMaskRules() {
   return *rules;
 }
 
-absl::Status CheckPolicyName(absl::string_view field, absl::string_view name) {
-  if (name.empty() || name == kPolicyName) return absl::OkStatus();
-  return common::InvalidField(field, "must be \"quietHoursPolicy\" or empty");
-}
-
 }  // namespace
 
 void QuietHoursService::Register(common::GrpcServer& server,
@@ -138,7 +133,7 @@ absl::Status QuietHoursService::CheckCallTime(const Ctx& ctx,
 absl::Status QuietHoursService::GetQuietHoursPolicy(const Ctx&,
                                                     const v1::GetQuietHoursPolicyRequest& request,
                                                     v1::QuietHoursPolicy* response) {
-  if (absl::Status s = CheckPolicyName("name", request.name()); !s.ok()) return s;
+  if (absl::Status s = CheckSingletonName("name", request.name(), kPolicyName); !s.ok()) return s;
   absl::StatusOr<StoredQuietHoursPolicy> stored = store_->GetQuietHoursPolicy();
   if (!stored.ok()) return stored.status();
   *response = PolicyToProto(*stored);
@@ -150,7 +145,8 @@ absl::Status QuietHoursService::UpdateQuietHoursPolicy(
     v1::QuietHoursPolicy* response) {
   if (!request.has_policy()) return common::InvalidField("policy", "is required");
   const v1::QuietHoursPolicy& patch = request.policy();
-  if (absl::Status s = CheckPolicyName("policy.name", patch.name()); !s.ok()) return s;
+  if (absl::Status s = CheckSingletonName("policy.name", patch.name(), kPolicyName); !s.ok())
+    return s;
   absl::StatusOr<std::vector<std::string>> paths =
       common::ResolveUpdateMask(request.update_mask(), patch, PolicyMaskRules());
   if (!paths.ok()) return paths.status();

@@ -108,7 +108,7 @@ absl::Status BillingService::CreateOrder(const Ctx& ctx, const v1::CreateOrderRe
   const v1::Order& in = request.order();
   absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "CreateOrder");
   if (!key.ok()) return key.status();
-  absl::StatusOr<int64_t> account_id = common::ParseId("order.account", in.account(), "accounts");
+  absl::StatusOr<int64_t> account_id = ParseAccountName("order.account", in.account());
   if (!account_id.ok()) return account_id.status();
   if (absl::Status s = ValidateOrderFields(in); !s.ok()) return s;
   const absl::Time now = common::NowMicros();
@@ -291,7 +291,7 @@ absl::Status BillingService::CreateInvoice(const Ctx& ctx, const v1::CreateInvoi
   }
   int64_t account_id = 0;
   if (!in.account().empty()) {
-    absl::StatusOr<int64_t> parsed = common::ParseId("invoice.account", in.account(), "accounts");
+    absl::StatusOr<int64_t> parsed = ParseAccountName("invoice.account", in.account());
     if (!parsed.ok()) return parsed.status();
     account_id = *parsed;
   } else if (order_id == 0) {

@@ -42,7 +42,7 @@ absl::Status BillingService::RecordPayment(const Ctx& ctx, const v1::RecordPayme
   const v1::Payment& in = request.payment();
   absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "RecordPayment");
   if (!key.ok()) return key.status();
-  absl::StatusOr<int64_t> account_id = common::ParseId("payment.account", in.account(), "accounts");
+  absl::StatusOr<int64_t> account_id = ParseAccountName("payment.account", in.account());
   if (!account_id.ok()) return account_id.status();
   if (absl::Status s = ValidatePaymentFields(in); !s.ok()) return s;
   const absl::Time now = common::NowMicros();

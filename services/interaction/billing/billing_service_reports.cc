@@ -48,7 +48,7 @@ void FillAgingRow(const AgingRow& in, v1::ReceivablesAgingRow* out) {
 absl::Status BillingService::GetCreditExposure(const Ctx& ctx,
                                                const v1::GetCreditExposureRequest& request,
                                                v1::CreditExposure* response) {
-  absl::StatusOr<int64_t> account_id = common::ParseId("account", request.account(), "accounts");
+  absl::StatusOr<int64_t> account_id = ParseAccountName("account", request.account());
   if (!account_id.ok()) return account_id.status();
   absl::StatusOr<account::v1::Account> account = accounts_->GetAccount(request.account(), &ctx);
   if (!account.ok()) return account.status();
@@ -84,7 +84,7 @@ absl::Status BillingService::GetReceivablesAging(const Ctx&,
   common::Page<int64_t> accounts;
   uint64_t query = 0;
   if (!request.account().empty()) {
-    absl::StatusOr<int64_t> id = common::ParseId("account", request.account(), "accounts");
+    absl::StatusOr<int64_t> id = ParseAccountName("account", request.account());
     if (!id.ok()) return id.status();
     accounts.rows.push_back(*id);
   } else {
@@ -114,7 +114,7 @@ absl::Status BillingService::GetReceivablesAging(const Ctx&,
 absl::Status BillingService::GetCollectionStats(const Ctx&,
                                                 const v1::GetCollectionStatsRequest& request,
                                                 v1::CollectionStats* response) {
-  absl::StatusOr<int64_t> account_id = common::ParseId("account", request.account(), "accounts");
+  absl::StatusOr<int64_t> account_id = ParseAccountName("account", request.account());
   if (!account_id.ok()) return account_id.status();
   absl::StatusOr<absl::Time> start =
       RequiredTime("start_time", request.has_start_time(), request.start_time());

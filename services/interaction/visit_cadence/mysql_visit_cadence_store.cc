@@ -68,15 +68,16 @@ class MySqlVisitCadenceStore final : public VisitCadenceStore {
   // Two statements for the whole list (one grouped), whatever its length.
   absl::StatusOr<std::map<int64_t, OverdueFacts>> LoadOverdueFacts(
       const std::vector<int64_t>& account_ids, absl::Time as_of) override {
-    std::map<int64_t, OverdueFacts> facts;
-    if (account_ids.empty()) return facts;
+    using Facts = std::map<int64_t, OverdueFacts>;
+    if (account_ids.empty()) return Facts();
     std::string in;
     const std::vector<SqlValue> ids = common::PaddedIds(account_ids, &in);
     const std::string as_of_text = common::SqlTime(as_of);
     const int64_t done = v1::ACTIVITY_STATUS_DONE;
     const int64_t planned = v1::ACTIVITY_STATUS_PLANNED;
-    absl::Status status =
-        common::WithConnection(*pool_, "reading overdue facts", [&](SqlConnection& connection) {
+    return common::ReadWithConnection<Facts>(
+        *pool_, "reading overdue facts", [&](SqlConnection& connection) -> absl::StatusOr<Facts> {
+          Facts facts;
           // The latest DONE times per account, in one grouped query.
           auto latest = connection.Query(
               absl::StrCat("SELECT account_id, MAX(CASE WHEN kind = ? THEN actual_time END), "
@@ -117,10 +118,8 @@ class MySqlVisitCadenceStore final : public VisitCadenceStore {
             facts[due->getInt64(2)].follow_ups.push_back(
                 {due->getInt64(1), is_done, *when, *follow_up});
           }
-          return absl::OkStatus();
+          return facts;
         });
-    if (!status.ok()) return status;
-    return facts;
   }
 
  private:
