@@ -30,16 +30,17 @@ constexpr char kProbabilitiesName[] = "opportunityStageProbabilities";
 // Clock skew allowed for a caller's close_time.
 constexpr absl::Duration kFutureSlack = absl::Minutes(1);
 
-// What a caller is told about a deleted account, and about a deleted
-// opportunity.
+// The area's words: "account accounts/7 is deleted; its opportunities
+// cannot change" (GetLiveAccount's remedy), and ABORTED for a create whose
+// request id a concurrent call took but has not committed.
 constexpr absl::string_view kAccountDeleted = "its opportunities cannot change";
+constexpr absl::string_view kConcurrentCreateUnfinished =
+    "a concurrent request with the same request_id did not finish; retry";
+
+// FAILED_PRECONDITION "opportunity <name> is deleted; undelete it first".
 absl::Status Deleted(const v1::Opportunity& o) {
   return DeletedError("opportunity", o.name(), kUndeleteFirst);
 }
-// The ABORTED words for a concurrent create with the same request id that
-// has not committed.
-constexpr absl::string_view kConcurrentCreateUnfinished =
-    "a concurrent request with the same request_id did not finish; retry";
 
 // The derived class from the judgements and the class in effect.
 void Reclassify(v1::Opportunity& o) {

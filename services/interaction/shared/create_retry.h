@@ -15,8 +15,9 @@ namespace kam::interaction {
 
 // What an area says (ABORTED) when the insert found the request id taken
 // but the row of the call that took it is not there to answer with (that
-// call has not committed, or rolled back): the activity area's words for
-// common::ConcurrentRetryRolledBack.
+// call has not committed, or rolled back): the words of the activity and
+// contact-record handlers for common::ConcurrentRetryRolledBack (the
+// opportunity area passes its own to AnswerUnfinishedRetry).
 inline constexpr absl::string_view kConcurrentRequestUnfinished =
     "a concurrent request with the same request_id has not finished; retry";
 
