@@ -7,7 +7,7 @@
 //   facts     FactsService.StreamAccountFacts over the whole book for the
 //             book's period, read to the end by a client (accounts/s), next
 //             to the raw baseline: the same statements the store runs
-//             (MySqlFactsStore::Range over the same id ranges, prepared, through
+//             (the MySQL facts store's Range over the same id ranges, prepared, through
 //             a connection pool in this process), every row read. The two
 //             must agree (account count and a checksum); ratio target >= 0.5.
 //   create    CreateActivity through kam-interaction (which asks kam-account
@@ -44,16 +44,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bench/bench_book.h"
+#include "bench/bench_loop.h"
+#include "bench/bench_rates.h"
 #include "common/base/proto_time.h"
 #include "common/db/mysql_pool.h"
 #include "grpcpp/grpcpp.h"
 #include "kam/interaction/v1/activity.grpc.pb.h"
 #include "kam/interaction/v1/facts.grpc.pb.h"
-#include "services/interaction/activity/mysql_activity_store.h"
-#include "services/interaction/facts/mysql_facts_store.h"
-#include "bench/bench_book.h"
-#include "bench/bench_loop.h"
-#include "bench/bench_rates.h"
+#include "services/interaction/activity/activity_store.h"
+#include "services/interaction/facts/facts_store.h"
 #include "tests/harness/suite.h"
 
 ABSL_FLAG(int64_t, accounts, 1000000, "accounts in the book (with their interaction records)");
@@ -148,11 +148,12 @@ FactsRun RawFacts(kam::testing::LocalSuite& suite, const kam::testing::BenchBook
   db.pool_size = 1;
   db.io_timeout = absl::Minutes(5);
   kam::common::ConnectionPool pool(db);
-  kam::interaction::facts::MySqlFactsStore store(&pool);
+  std::unique_ptr<kam::interaction::facts::FactsStore> store =
+      kam::interaction::facts::NewMySqlFactsStore(&pool);
   const kam::interaction::facts::FactsPeriod period{book.period_start, book.period_end};
   FactsRun run;
   const absl::Time begin = absl::Now();
-  absl::StatusOr<int64_t> max_id = store.MaxAccountId();
+  absl::StatusOr<int64_t> max_id = store->MaxAccountId();
   if (!max_id.ok()) {
     run.error = std::string(max_id.status().message());
     return run;
@@ -160,7 +161,7 @@ FactsRun RawFacts(kam::testing::LocalSuite& suite, const kam::testing::BenchBook
   const int64_t width = 2 * static_cast<int64_t>(page_size);
   for (int64_t first = 1; first <= *max_id; first += width) {
     absl::StatusOr<std::map<int64_t, v1::AccountFacts>> range =
-        store.Range(first, std::min(*max_id, first + width - 1), period);
+        store->Range(first, std::min(*max_id, first + width - 1), period);
     if (!range.ok()) {
       run.error = std::string(range.status().message());
       break;

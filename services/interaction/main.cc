@@ -1,13 +1,13 @@
 // kam-interaction: the interaction service process. Wiring only: its flags,
-// the account client and the five areas (area.h); common::RunService does
-// the rest.
+// the account client and the six areas (shared/area.h); common::RunService
+// does the rest.
 #include <memory>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "common/db/migrator.h"
 #include "common/server/run_service.h"
-#include "services/interaction/shared/grpc_account_client.h"
+#include "services/interaction/shared/account_client.h"
 #include "services/interaction/shared/area.h"
 
 ABSL_FLAG(std::string, account_service, "127.0.0.1:50051", "the account service's address");
@@ -26,15 +26,16 @@ namespace {
 class AccountClientModule final : public common::ServiceModule {
  public:
   AccountClientModule()
-      : client(absl::GetFlag(FLAGS_account_service), absl::GetFlag(FLAGS_account_deadline)) {}
+      : client(NewGrpcAccountClient(absl::GetFlag(FLAGS_account_service),
+                                    absl::GetFlag(FLAGS_account_deadline))) {}
   void Register(common::GrpcServer&) override {}
-  GrpcAccountClient client;
+  std::unique_ptr<AccountClient> client;
 };
 
 absl::StatusOr<common::ServiceModules> Build(common::ConnectionPool& pool) {
   common::ServiceModules modules;
   auto accounts = std::make_unique<AccountClientModule>();
-  const AreaDeps deps{&pool, &accounts->client, absl::GetFlag(FLAGS_sweep_interval)};
+  const AreaDeps deps{&pool, accounts->client.get(), absl::GetFlag(FLAGS_sweep_interval)};
   modules.push_back(std::move(accounts));
   modules.push_back(MakeActivityArea(deps));
   modules.push_back(MakeCaseArea(deps));

@@ -7,13 +7,13 @@
 
 #include "kam/interaction/v1/activity.grpc.pb.h"
 #include "services/interaction/activity/activity_service.h"
-#include "services/interaction/activity/mysql_activity_store.h"
+#include "services/interaction/activity/activity_store.h"
 #include "services/interaction/activity/quiet_hours_service.h"
 #include "services/interaction/contact_records/contact_record_service.h"
-#include "services/interaction/contact_records/mysql_contact_record_store.h"
+#include "services/interaction/contact_records/contact_record_store.h"
 #include "services/interaction/shared/area.h"
-#include "services/interaction/visit_cadence/mysql_visit_cadence_store.h"
 #include "services/interaction/visit_cadence/visit_cadence_service.h"
+#include "services/interaction/visit_cadence/visit_cadence_store.h"
 
 namespace kam::interaction {
 namespace {
@@ -21,13 +21,13 @@ namespace {
 class ActivityArea final : public Area {
  public:
   explicit ActivityArea(const AreaDeps& deps)
-      : activity_store_(deps.pool),
-        record_store_(deps.pool),
-        cadence_store_(deps.pool),
-        activities_(&activity_store_, deps.accounts),
-        quiet_hours_(&activity_store_, deps.accounts),
-        contact_records_(&record_store_, deps.accounts),
-        cadence_(&cadence_store_, deps.accounts) {}
+      : activity_store_(activity::NewMySqlActivityStore(deps.pool)),
+        record_store_(contact_records::NewMySqlContactRecordStore(deps.pool)),
+        cadence_store_(visit_cadence::NewMySqlVisitCadenceStore(deps.pool)),
+        activities_(activity_store_.get(), deps.accounts),
+        quiet_hours_(activity_store_.get(), deps.accounts),
+        contact_records_(record_store_.get(), deps.accounts),
+        cadence_(cadence_store_.get(), deps.accounts) {}
 
   void Register(common::GrpcServer& server) override {
     activities_.Register(server, &service_);
@@ -38,9 +38,9 @@ class ActivityArea final : public Area {
 
  private:
   v1::ActivityService::Service service_;
-  activity::MySqlActivityStore activity_store_;
-  contact_records::MySqlContactRecordStore record_store_;
-  visit_cadence::MySqlVisitCadenceStore cadence_store_;
+  std::unique_ptr<activity::ActivityStore> activity_store_;
+  std::unique_ptr<contact_records::ContactRecordStore> record_store_;
+  std::unique_ptr<visit_cadence::VisitCadenceStore> cadence_store_;
   activity::ActivityService activities_;
   activity::QuietHoursService quiet_hours_;
   contact_records::ContactRecordService contact_records_;

@@ -17,8 +17,6 @@
 
 namespace kam::interaction::activity {
 
-namespace v1 = ::kam::interaction::v1;
-
 inline constexpr size_t kMaxSubject = 200;
 inline constexpr size_t kMaxOutcome = 4000;
 inline constexpr size_t kMaxUserId = 128;

@@ -13,16 +13,13 @@
 #include "kam/account/v1/account.pb.h"
 #include "kam/interaction/v1/activity.grpc.pb.h"
 #include "services/interaction/activity/activity_store.h"
-#include "services/interaction/shared/account_client.h"
+#include "services/interaction/shared/handlers.h"
 
 namespace kam::interaction::activity {
 
-class ActivityService {
+class ActivityService final : public Handlers<ActivityStore> {
  public:
-  using Ctx = common::CallContext;
-
-  ActivityService(ActivityStore* store, AccountClient* accounts)
-      : store_(store), accounts_(accounts) {}
+  using Handlers::Handlers;
 
   void Register(common::GrpcServer& server, v1::ActivityService::Service* service);
 
@@ -68,9 +65,6 @@ class ActivityService {
                                                 bool& participants_changed)>;
   absl::Status WriteActivity(int64_t id, const std::string& name, const std::string& etag,
                              Change change, v1::Activity* response);
-
-  ActivityStore* store_;
-  AccountClient* accounts_;
 };
 
 }  // namespace kam::interaction::activity

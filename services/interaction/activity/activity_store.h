@@ -1,19 +1,20 @@
 // The activity area's records (migrations/0001_activities.sql): activities
 // with their participants, and the quiet-hours policy (one row). Handlers
-// depend on this interface; MySqlActivityStore (mysql_activity_store.h) holds
-// the SQL and FakeActivityStore (fake_activity_store.h) stands in for it in
-// unit tests.
+// depend on this interface; the MySQL store (NewMySqlActivityStore below,
+// mysql_activity_store.cc) holds the SQL and FakeActivityStore
+// (fake_activity_store.h) stands in for it in unit tests.
 //
 // Writes are optimistic (shared/optimistic_write.h): the service reads a row,
 // asks the account service what it needs (never inside a transaction), then
 // writes only if the row's version is still the one it read
 // (Write...IfVersion). Every method is one statement or one transaction of
-// its own, so there is no Transact(). While the database is down every
-// method is UNAVAILABLE.
+// its own, so there is no Transact(). While the database is down every method
+// is UNAVAILABLE.
 #ifndef KAM_SERVICES_INTERACTION_ACTIVITY_ACTIVITY_STORE_H_
 #define KAM_SERVICES_INTERACTION_ACTIVITY_ACTIVITY_STORE_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -25,10 +26,9 @@
 #include "common/api/page_token.h"
 #include "kam/interaction/v1/activity.pb.h"
 #include "services/interaction/activity/quiet_hours.h"
+#include "services/interaction/shared/connection_pool_fwd.h"
 
 namespace kam::interaction::activity {
-
-namespace v1 = ::kam::interaction::v1;
 
 // An activity row. `activity` has every field filled, name and etag
 // included.
@@ -92,6 +92,19 @@ class ActivityStore {
                                                               absl::Time now,
                                                               const std::string& actor) = 0;
 };
+
+// The real store, over MySQL (mysql_activity_store.cc): concurrent
+// InsertActivity calls share multi-row INSERT statements
+// (common/base/coalescer.h). `pool` outlives it.
+std::unique_ptr<ActivityStore> NewMySqlActivityStore(common::ConnectionPool* pool);
+
+// The statement the real store inserts an activity row with, for the
+// benchmark's raw-database baseline (interaction_bench). It binds, in order:
+// id, account_id, kind, subject, level, status, planned_time, actual_time,
+// outcome, next_follow_up_time, cost_minor, cost_currency, contact_ids_text,
+// team_members_text, version, update_time, delete_time, creator,
+// create_time, create_request_id, create_request_hash.
+const std::string& InsertActivitySql();
 
 }  // namespace kam::interaction::activity
 

@@ -3,9 +3,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
-#include "services/interaction/activity/activity_fields.h"
-
 namespace kam::interaction::activity {
 
 int FakeActivityStore::writes() const {
@@ -15,7 +12,7 @@ int FakeActivityStore::writes() const {
 
 std::map<int64_t, StoredActivity> FakeActivityStore::activities() const {
   absl::MutexLock lock(&mu_);
-  return activities_;
+  return activities_.rows;
 }
 
 absl::StatusOr<int64_t> FakeActivityStore::NewActivityId() {
@@ -28,41 +25,30 @@ absl::StatusOr<common::InsertOutcome> FakeActivityStore::InsertActivity(
     const StoredActivity& row, const common::RequestKey& key) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = Reachable("database"); !s.ok()) return s;
-  if (!key.id.empty()) {
-    if (requests_.count(key.id) > 0) return common::InsertOutcome::kDuplicateRequest;
-    requests_[key.id] = {row.id, key.hash};
-  }
-  activities_[row.id] = row;
-  ++writes_;
-  return common::InsertOutcome::kInserted;
+  const common::InsertOutcome outcome = activities_.Insert(row, key);
+  if (outcome == common::InsertOutcome::kInserted) ++writes_;
+  return outcome;
 }
 
 absl::StatusOr<StoredActivity> FakeActivityStore::GetActivity(int64_t id) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = Reachable("database"); !s.ok()) return s;
-  auto it = activities_.find(id);
-  if (it == activities_.end()) {
-    return absl::NotFoundError(absl::StrCat("activity ", ActivityName(id), " not found"));
-  }
-  return it->second;
+  return activities_.Get(id);
 }
 
 absl::StatusOr<std::optional<common::CreatedByRequest<StoredActivity>>>
 FakeActivityStore::FindActivityByRequest(const std::string& request_id) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = Reachable("database"); !s.ok()) return s;
-  auto it = requests_.find(request_id);
-  if (it == requests_.end()) return std::nullopt;
-  return common::CreatedByRequest<StoredActivity>{activities_.at(it->second.first),
-                                                  it->second.second};
+  return activities_.FindByRequest(request_id);
 }
 
 absl::StatusOr<bool> FakeActivityStore::WriteActivityIfVersion(const StoredActivity& row,
                                                                int64_t expected_version, bool) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = Reachable("database"); !s.ok()) return s;
-  auto it = activities_.find(row.id);
-  if (it == activities_.end() || it->second.version != expected_version) return false;
+  auto it = activities_.rows.find(row.id);
+  if (it == activities_.rows.end() || it->second.version != expected_version) return false;
   it->second = row;
   ++writes_;
   return true;
@@ -77,8 +63,8 @@ absl::StatusOr<common::Page<StoredActivity>> FakeActivityStore::ListActivities(
     return absl::UnimplementedError("not in the fake");
   }
   std::vector<StoredActivity> rows;
-  for (auto it = activities_.upper_bound(common::CursorId(cursor));
-       it != activities_.end() && static_cast<int>(rows.size()) <= limit; ++it) {
+  for (auto it = activities_.rows.upper_bound(common::CursorId(cursor));
+       it != activities_.rows.end() && static_cast<int>(rows.size()) <= limit; ++it) {
     if (show_deleted || !it->second.activity.has_delete_time()) rows.push_back(it->second);
   }
   return common::TrimPage(std::move(rows), limit);

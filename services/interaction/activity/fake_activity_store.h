@@ -10,6 +10,7 @@
 #include "absl/synchronization/mutex.h"
 #include "services/interaction/activity/activity_store.h"
 #include "services/interaction/shared/fake_outage.h"
+#include "services/interaction/shared/fake_table.h"
 
 namespace kam::interaction::activity {
 
@@ -46,9 +47,7 @@ class FakeActivityStore final : public ActivityStore, public FakeOutage {
   mutable absl::Mutex mu_;
   int writes_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t last_id_ ABSL_GUARDED_BY(mu_) = 0;
-  std::map<int64_t, StoredActivity> activities_ ABSL_GUARDED_BY(mu_);
-  // request id -> (activity id, request hash)
-  std::map<std::string, std::pair<int64_t, std::string>> requests_ ABSL_GUARDED_BY(mu_);
+  FakeTable<StoredActivity> activities_ ABSL_GUARDED_BY(mu_){"activity activities/"};
   StoredQuietHoursPolicy policy_ ABSL_GUARDED_BY(mu_) = {QuietHoursPolicy{}, 1, absl::UnixEpoch(),
                                                          "migration"};
 };

@@ -1,22 +1,33 @@
-#include "services/interaction/activity/mysql_activity_store.h"
-
+// ActivityStore on MariaDB (NewMySqlActivityStore): all SQL on the
+// activities tables (activities, activity_contacts, activity_team_members)
+// and the quiet_hours_policy row (one row, id 1; both in
+// migrations/0001_activities.sql): activities with their participants, their
+// filters, the batched insert CreateActivity goes through, and the policy.
+// Prepared statements only; every value is bound, never spliced into the
+// text.
 #include <cppconn/exception.h>
 
 #include <algorithm>
 #include <iterator>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/api/etag.h"
+#include "common/base/coalescer.h"
 #include "common/base/proto_time.h"
 #include "common/db/filter_sql.h"
+#include "common/db/id_allocator.h"
+#include "common/db/mysql_pool.h"
 #include "common/db/queries.h"
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
 #include "common/db/transaction.h"
 #include "services/interaction/activity/activity_fields.h"
+#include "services/interaction/activity/activity_store.h"
 #include "services/interaction/shared/names.h"
+#include "services/interaction/shared/store_sql.h"
 
 namespace kam::interaction::activity {
 namespace {
@@ -168,40 +179,23 @@ void InsertParticipants(SqlConnection& connection, const StoredActivity& row) {
 using common::OnlyEquality;
 using common::SqlFragment;
 
-// An enum value given short ("CALL") or in full ("ACTIVITY_KIND_CALL");
-// UNSPECIFIED too, which matches no activity.
-template <typename Enum>
-absl::StatusOr<SqlValue> EnumValue(const common::FilterComparison& c, absl::string_view prefix,
-                                   bool (*parse)(const std::string&, Enum*)) {
-  absl::StatusOr<int64_t> number =
-      common::FilterEnum(c, prefix, parse, /*accept_unspecified=*/true);
-  if (!number.ok()) return number.status();
-  return SqlValue(*number);
-}
-
-absl::StatusOr<SqlValue> AccountIdValue(absl::string_view value) {
-  absl::StatusOr<int64_t> id = ParseAccountName("filter value for account", value);
-  if (!id.ok()) return id.status();
-  return SqlValue(*id);
-}
-
 absl::Status ComparisonToSql(const common::FilterComparison& c, SqlFragment* out) {
   const std::string& f = c.field;
   const bool equal = c.op == common::FilterOp::kEq;
-  if (f == "account") return common::EqualityTerm(c, "a.account_id", AccountIdValue(c.value), out);
+  // Enums are given short ("CALL") or in full ("ACTIVITY_KIND_CALL");
+  // UNSPECIFIED too, which matches no activity.
+  if (f == "account") return AccountTerm(c, "a.account_id", out);
   if (f == "kind") {
-    return common::EqualityTerm(
-        c, "a.kind", EnumValue<v1::ActivityKind>(c, "ACTIVITY_KIND_", v1::ActivityKind_Parse), out);
+    return EnumTerm(c, "a.kind", "ACTIVITY_KIND_", v1::ActivityKind_Parse,
+                    /*accept_unspecified=*/true, out);
   }
   if (f == "level") {
-    return common::EqualityTerm(
-        c, "a.level", EnumValue<v1::ActivityLevel>(c, "ACTIVITY_LEVEL_", v1::ActivityLevel_Parse),
-        out);
+    return EnumTerm(c, "a.level", "ACTIVITY_LEVEL_", v1::ActivityLevel_Parse,
+                    /*accept_unspecified=*/true, out);
   }
   if (f == "status") {
-    return common::EqualityTerm(
-        c, "a.status",
-        EnumValue<v1::ActivityStatus>(c, "ACTIVITY_STATUS_", v1::ActivityStatus_Parse), out);
+    return EnumTerm(c, "a.status", "ACTIVITY_STATUS_", v1::ActivityStatus_Parse,
+                    /*accept_unspecified=*/true, out);
   }
   if (f == "team_member") {
     if (absl::Status s = OnlyEquality(c); !s.ok()) return s;
@@ -226,95 +220,233 @@ absl::Status ComparisonToSql(const common::FilterComparison& c, SqlFragment* out
       f == "create_time" || f == "update_time") {
     return common::TimeTerm(c, absl::StrCat("a.", f), out);
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("filter field \"", f.substr(0, 64),
-                   "\" is not supported; use account, kind, level, status, team_member, contact, "
-                   "planned_time, actual_time, next_follow_up_time, create_time or update_time"));
+  return UnsupportedFilterField(
+      c,
+      "account, kind, level, status, team_member, contact, planned_time, actual_time, "
+      "next_follow_up_time, create_time or update_time");
 }
 
-}  // namespace
+// --- the quiet-hours policy -----------------------------------------------
+
+absl::Status Corrupt(const absl::Status& why) {
+  return UnreadablePolicy("quiet-hours policy", why);
+}
+
+std::string HolidaysText(const QuietHoursPolicy& policy) {
+  std::vector<std::string> days;
+  days.reserve(policy.holidays.size());
+  for (absl::CivilDay day : policy.holidays) days.push_back(FormatLocalDate(day));
+  return absl::StrJoin(days, ",");
+}
+
+// The policy's columns, in the order of GetQuietHoursPolicy's SELECT.
+absl::StatusOr<StoredQuietHoursPolicy> ReadPolicy(sql::ResultSet& rs) {
+  StoredQuietHoursPolicy stored;
+  QuietHoursPolicy& p = stored.policy;
+  std::string times[6];
+  for (int i = 0; i < 6; ++i) times[i] = ReadText(rs, i + 1);
+  if (absl::Status s = ParseQuietHoursTimes(
+          {times[0], times[1], times[2], times[3], times[4], times[5]}, "", &p);
+      !s.ok()) {
+    return Corrupt(s);
+  }
+  for (absl::string_view text : absl::StrSplit(ReadText(rs, 7), ',', absl::SkipEmpty())) {
+    absl::StatusOr<absl::CivilDay> day = ParseLocalDate("holidays", text);
+    if (!day.ok()) return Corrupt(day.status());
+    p.holidays.insert(*day);
+  }
+  stored.version = rs.getInt64(8);
+  stored.update_time = common::ReadTime(rs, 9);
+  stored.updated_by = ReadText(rs, 10);
+  return stored;
+}
+
+// --- the store --------------------------------------------------------------
 
 // Largest CreateActivity batch (one multi-row INSERT).
 constexpr int kMaxInsertBatch = 32;
 
-MySqlActivityStore::MySqlActivityStore(common::ConnectionPool* pool)
-    : pool_(pool),
-      inserts_(
-          [this](const std::vector<const PendingInsert*>& inserts) { return InsertBatch(inserts); },
-          kMaxInsertBatch),
-      ids_(pool, "activities") {}
+class MySqlActivityStore final : public ActivityStore {
+ public:
+  explicit MySqlActivityStore(common::ConnectionPool* pool)
+      : pool_(pool),
+        inserts_(
+            [this](const std::vector<const PendingInsert*>& inserts) {
+              return InsertBatch(inserts);
+            },
+            kMaxInsertBatch),
+        ids_(pool, "activities") {}
 
-absl::StatusOr<InsertOutcome> MySqlActivityStore::InsertActivity(const StoredActivity& row,
-                                                                 const RequestKey& key) {
-  return inserts_.Call(PendingInsert{&row, &key});
-}
+  absl::StatusOr<int64_t> NewActivityId() override { return ids_.Next(); }
 
-std::vector<MySqlActivityStore::InsertResult> MySqlActivityStore::InsertBatch(
-    const std::vector<const PendingInsert*>& inserts) {
-  // One INSERT for every activity of the batch, then the participants. A
-  // batch without participants is that one statement, which needs no
-  // transaction to be all or nothing.
-  const bool participants =
-      std::any_of(inserts.begin(), inserts.end(), [](const PendingInsert* insert) {
-        const v1::Activity& a = insert->row->activity;
-        return a.contacts_size() > 0 || a.team_members_size() > 0;
-      });
-  bool duplicate = false;
-  auto insert_all = [&](SqlConnection& connection) {
-    duplicate = false;
-    std::vector<SqlValue> values;
-    for (const PendingInsert* insert : inserts) {
-      std::vector<SqlValue> row = InsertValues(*insert->row, *insert->key);
-      values.insert(values.end(), std::make_move_iterator(row.begin()),
-                    std::make_move_iterator(row.end()));
-    }
-    try {
-      connection.Update(MultiRowInsertSql(inserts.size()), values);
-      for (const PendingInsert* insert : inserts) InsertParticipants(connection, *insert->row);
-    } catch (const sql::SQLException& e) {
-      if (e.getErrorCode() != common::kErDupEntry) throw;
-      duplicate = true;
-      return absl::AbortedError("duplicate key in an activity batch");  // rolls back
-    }
-    return absl::OkStatus();
-  };
-  const absl::Status status =
-      participants ? common::RunInTransaction(*pool_, "creating activities", insert_all)
-                   : common::WithConnection(*pool_, "creating activities", insert_all);
-  std::vector<InsertResult> outcomes;
-  if (duplicate) {
-    // A retried request id fails the whole batch and wrote nothing: insert
-    // row by row, so only that call learns of it.
-    for (const PendingInsert* insert : inserts) {
-      outcomes.push_back(InsertOne(*insert->row, *insert->key));
-    }
-  } else if (status.ok()) {
-    outcomes.assign(inserts.size(), InsertOutcome::kInserted);
-  } else {
-    outcomes.assign(inserts.size(), status);
+  // Concurrent calls share multi-row INSERT statements
+  // (common/base/coalescer.h).
+  absl::StatusOr<InsertOutcome> InsertActivity(const StoredActivity& row,
+                                               const RequestKey& key) override {
+    return inserts_.Call(PendingInsert{&row, &key});
   }
-  return outcomes;
-}
 
-MySqlActivityStore::InsertResult MySqlActivityStore::InsertOne(const StoredActivity& row,
-                                                               const RequestKey& key) {
-  InsertOutcome outcome = InsertOutcome::kInserted;
-  absl::Status status =
-      common::RunInTransaction(*pool_, "creating activity", [&](SqlConnection& connection) {
-        outcome = InsertOutcome::kInserted;
-        try {
-          connection.Update(InsertActivitySql(), InsertValues(row, key));
-        } catch (const sql::SQLException& e) {
-          if (e.getErrorCode() != common::kErDupEntry) throw;
-          outcome = InsertOutcome::kDuplicateRequest;
+  absl::StatusOr<StoredActivity> GetActivity(int64_t id) override {
+    return common::QueryOne(
+        *pool_, "reading activity",
+        absl::NotFoundError(absl::StrCat("activity ", ActivityName(id), " not found")),
+        ReadActivity,
+        absl::StrCat("SELECT ", kActivityColumns, " FROM activities a WHERE a.id = ?"), id);
+  }
+
+  absl::StatusOr<std::optional<common::CreatedByRequest<StoredActivity>>> FindActivityByRequest(
+      const std::string& request_id) override {
+    return common::FindCreatedByRequest(
+        *pool_, "reading activity",
+        absl::StrCat("SELECT ", kActivityColumns,
+                     ", a.create_request_hash FROM activities a WHERE a.create_request_id = ?"),
+        request_id, ReadActivity);
+  }
+
+  absl::StatusOr<bool> WriteActivityIfVersion(const StoredActivity& row, int64_t expected_version,
+                                              bool participants_changed) override {
+    bool written = false;
+    absl::Status status =
+        common::RunInTransaction(*pool_, "updating activity", [&](SqlConnection& connection) {
+          written = connection.Update(absl::StrCat("UPDATE activities SET ", kMutableAssignments,
+                                                   " WHERE id = ? AND version = ?"),
+                                      MutableValues(row), row.id, expected_version) == 1;
+          if (!written || !participants_changed) return absl::OkStatus();
+          connection.Update("DELETE FROM activity_contacts WHERE activity_id = ?", row.id);
+          connection.Update("DELETE FROM activity_team_members WHERE activity_id = ?", row.id);
+          InsertParticipants(connection, row);
           return absl::OkStatus();
-        }
-        InsertParticipants(connection, row);
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
-  return outcome;
-}
+        });
+    if (!status.ok()) return status;
+    return written;
+  }
+
+  absl::StatusOr<common::Page<StoredActivity>> ListActivities(
+      const common::FilterNode& filter, bool show_deleted,
+      const std::optional<common::PageCursor>& cursor, int limit) override {
+    SqlFragment where;
+    if (absl::Status s = common::FilterToSql(filter, ComparisonToSql, &where); !s.ok()) return s;
+    return common::QueryPage(
+        *pool_, "listing activities", limit, ReadActivity,
+        absl::StrCat("SELECT ", kActivityColumns, " FROM activities a WHERE ", where.sql,
+                     show_deleted ? "" : " AND a.delete_time IS NULL", " AND a.id > ?",
+                     " ORDER BY a.id LIMIT ?"),
+        where.params, common::CursorId(cursor), static_cast<int64_t>(limit) + 1);
+  }
+
+  absl::StatusOr<StoredQuietHoursPolicy> GetQuietHoursPolicy() override {
+    return common::ReadWithConnection<StoredQuietHoursPolicy>(
+        *pool_, "reading the quiet-hours policy",
+        [&](SqlConnection& connection) -> absl::StatusOr<StoredQuietHoursPolicy> {
+          auto rs = connection.Query(
+              "SELECT summer_start, summer_end, midday_rest_start, midday_rest_end, "
+              "winter_earliest_call_time, weekend_earliest_call_time, holidays, version, "
+              "update_time, updated_by FROM quiet_hours_policy WHERE id = 1");
+          if (!rs->next()) return Corrupt(absl::NotFoundError("no row"));
+          return ReadPolicy(*rs);
+        });
+  }
+
+  absl::StatusOr<bool> WriteQuietHoursPolicyIfVersion(const QuietHoursPolicy& policy,
+                                                      int64_t expected_version, absl::Time now,
+                                                      const std::string& actor) override {
+    return common::ReadWithConnection<bool>(
+        *pool_, "updating the quiet-hours policy",
+        [&](SqlConnection& connection) -> absl::StatusOr<bool> {
+          return connection.Update(
+                     "UPDATE quiet_hours_policy SET summer_start = ?, summer_end = ?, "
+                     "midday_rest_start = ?, midday_rest_end = ?, winter_earliest_call_time = ?, "
+                     "weekend_earliest_call_time = ?, holidays = ?, version = ?, update_time = ?, "
+                     "updated_by = ? WHERE id = 1 AND version = ?",
+                     FormatMonthDay(policy.summer_start), FormatMonthDay(policy.summer_end),
+                     FormatTimeOfDay(policy.midday_rest_start_minute),
+                     FormatTimeOfDay(policy.midday_rest_end_minute),
+                     FormatTimeOfDay(policy.winter_earliest_minute),
+                     FormatTimeOfDay(policy.weekend_earliest_minute),
+                     common::TextOrNull(HolidaysText(policy)), expected_version + 1,
+                     common::SqlTime(now), actor, expected_version) == 1;
+        });
+  }
+
+ private:
+  struct PendingInsert {
+    const StoredActivity* row;
+    const RequestKey* key;
+  };
+  using InsertResult = absl::StatusOr<InsertOutcome>;
+
+  std::vector<InsertResult> InsertBatch(const std::vector<const PendingInsert*>& inserts) {
+    // One INSERT for every activity of the batch, then the participants. A
+    // batch without participants is that one statement, which needs no
+    // transaction to be all or nothing.
+    const bool participants =
+        std::any_of(inserts.begin(), inserts.end(), [](const PendingInsert* insert) {
+          const v1::Activity& a = insert->row->activity;
+          return a.contacts_size() > 0 || a.team_members_size() > 0;
+        });
+    bool duplicate = false;
+    auto insert_all = [&](SqlConnection& connection) {
+      duplicate = false;
+      std::vector<SqlValue> values;
+      for (const PendingInsert* insert : inserts) {
+        std::vector<SqlValue> row = InsertValues(*insert->row, *insert->key);
+        values.insert(values.end(), std::make_move_iterator(row.begin()),
+                      std::make_move_iterator(row.end()));
+      }
+      try {
+        connection.Update(MultiRowInsertSql(inserts.size()), values);
+        for (const PendingInsert* insert : inserts) InsertParticipants(connection, *insert->row);
+      } catch (const sql::SQLException& e) {
+        if (e.getErrorCode() != common::kErDupEntry) throw;
+        duplicate = true;
+        return absl::AbortedError("duplicate key in an activity batch");  // rolls back
+      }
+      return absl::OkStatus();
+    };
+    const absl::Status status =
+        participants ? common::RunInTransaction(*pool_, "creating activities", insert_all)
+                     : common::WithConnection(*pool_, "creating activities", insert_all);
+    std::vector<InsertResult> outcomes;
+    if (duplicate) {
+      // A retried request id fails the whole batch and wrote nothing: insert
+      // row by row, so only that call learns of it.
+      for (const PendingInsert* insert : inserts) {
+        outcomes.push_back(InsertOne(*insert->row, *insert->key));
+      }
+    } else if (status.ok()) {
+      outcomes.assign(inserts.size(), InsertOutcome::kInserted);
+    } else {
+      outcomes.assign(inserts.size(), status);
+    }
+    return outcomes;
+  }
+
+  // One activity in its own transaction.
+  InsertResult InsertOne(const StoredActivity& row, const RequestKey& key) {
+    InsertOutcome outcome = InsertOutcome::kInserted;
+    absl::Status status =
+        common::RunInTransaction(*pool_, "creating activity", [&](SqlConnection& connection) {
+          outcome = InsertOutcome::kInserted;
+          try {
+            connection.Update(InsertActivitySql(), InsertValues(row, key));
+          } catch (const sql::SQLException& e) {
+            if (e.getErrorCode() != common::kErDupEntry) throw;
+            outcome = InsertOutcome::kDuplicateRequest;
+            return absl::OkStatus();
+          }
+          InsertParticipants(connection, row);
+          return absl::OkStatus();
+        });
+    if (!status.ok()) return status;
+    return outcome;
+  }
+
+  common::ConnectionPool* pool_;
+  common::Coalescer<PendingInsert, InsertResult> inserts_;
+  common::IdAllocator ids_;
+};
+
+}  // namespace
 
 const std::string& InsertActivitySql() {
   static const std::string sql =
@@ -326,75 +458,8 @@ const std::string& InsertActivitySql() {
   return sql;
 }
 
-absl::StatusOr<StoredActivity> MySqlActivityStore::GetActivity(int64_t id) {
-  absl::StatusOr<std::optional<StoredActivity>> row =
-      common::ReadWithConnection<std::optional<StoredActivity>>(
-          *pool_, "reading activity", [&](SqlConnection& connection) {
-            auto rs = connection.Query(
-                absl::StrCat("SELECT ", kActivityColumns, " FROM activities a WHERE a.id = ?"), id);
-            if (!rs->next()) return std::optional<StoredActivity>();
-            return std::optional<StoredActivity>(ReadActivity(*rs));
-          });
-  if (!row.ok()) return row.status();
-  if (!row->has_value()) {
-    return absl::NotFoundError(absl::StrCat("activity ", ActivityName(id), " not found"));
-  }
-  return **std::move(row);
-}
-
-absl::StatusOr<std::optional<common::CreatedByRequest<StoredActivity>>>
-MySqlActivityStore::FindActivityByRequest(const std::string& request_id) {
-  return common::FindCreatedByRequest(
-      *pool_, "reading activity",
-      absl::StrCat("SELECT ", kActivityColumns,
-                   ", a.create_request_hash FROM activities a WHERE a.create_request_id = ?"),
-      request_id, ReadActivity);
-}
-
-absl::StatusOr<bool> MySqlActivityStore::WriteActivityIfVersion(const StoredActivity& row,
-                                                                int64_t expected_version,
-                                                                bool participants_changed) {
-  bool written = false;
-  absl::Status status =
-      common::RunInTransaction(*pool_, "updating activity", [&](SqlConnection& connection) {
-        std::vector<SqlValue> values = MutableValues(row);
-        values.emplace_back(row.id);
-        values.emplace_back(expected_version);
-        written = connection.Update(absl::StrCat("UPDATE activities SET ", kMutableAssignments,
-                                                 " WHERE id = ? AND version = ?"),
-                                    values) == 1;
-        if (!written || !participants_changed) return absl::OkStatus();
-        connection.Update("DELETE FROM activity_contacts WHERE activity_id = ?", row.id);
-        connection.Update("DELETE FROM activity_team_members WHERE activity_id = ?", row.id);
-        InsertParticipants(connection, row);
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
-  return written;
-}
-
-absl::StatusOr<common::Page<StoredActivity>> MySqlActivityStore::ListActivities(
-    const common::FilterNode& filter, bool show_deleted,
-    const std::optional<common::PageCursor>& cursor, int limit) {
-  SqlFragment where;
-  if (absl::Status s = common::FilterToSql(filter, ComparisonToSql, &where); !s.ok()) {
-    return s;
-  }
-  std::string sql = absl::StrCat("SELECT ", kActivityColumns, " FROM activities a WHERE ",
-                                 where.sql, show_deleted ? "" : " AND a.delete_time IS NULL",
-                                 " AND a.id > ?", " ORDER BY a.id LIMIT ?");
-  std::vector<SqlValue> params = std::move(where.params);
-  params.emplace_back(common::CursorId(cursor));
-  params.emplace_back(static_cast<int64_t>(limit) + 1);
-  std::vector<StoredActivity> rows;
-  absl::Status status =
-      common::WithConnection(*pool_, "listing activities", [&](SqlConnection& connection) {
-        auto rs = connection.Query(sql, params);
-        while (rs->next()) rows.push_back(ReadActivity(*rs));
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
-  return common::TrimPage(std::move(rows), limit);
+std::unique_ptr<ActivityStore> NewMySqlActivityStore(common::ConnectionPool* pool) {
+  return std::make_unique<MySqlActivityStore>(pool);
 }
 
 }  // namespace kam::interaction::activity

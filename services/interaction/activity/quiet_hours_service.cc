@@ -83,11 +83,6 @@ const common::UpdateMaskRules& PolicyMaskRules() {
   return *rules;
 }
 
-absl::Status CheckPolicyName(absl::string_view field, absl::string_view name) {
-  if (name.empty() || name == kPolicyName) return absl::OkStatus();
-  return common::InvalidField(field, "must be \"quietHoursPolicy\" or empty");
-}
-
 }  // namespace
 
 void QuietHoursService::Register(common::GrpcServer& server,
@@ -113,7 +108,7 @@ absl::Status QuietHoursService::CheckCallTime(const Ctx& ctx,
   if (!contact.ok()) return contact.status();
   absl::StatusOr<CallContact> call = ToCallContact(*contact, "contact");
   if (!call.ok()) return call.status();
-  absl::StatusOr<StoredQuietHoursPolicy> policy = policies_->GetQuietHoursPolicy();
+  absl::StatusOr<StoredQuietHoursPolicy> policy = store_->GetQuietHoursPolicy();
   if (!policy.ok()) return policy.status();
   absl::StatusOr<CallVerdict> verdict = JudgeCall(policy->policy, *call, time, "time");
   if (!verdict.ok()) return verdict.status();
@@ -138,8 +133,8 @@ absl::Status QuietHoursService::CheckCallTime(const Ctx& ctx,
 absl::Status QuietHoursService::GetQuietHoursPolicy(const Ctx&,
                                                     const v1::GetQuietHoursPolicyRequest& request,
                                                     v1::QuietHoursPolicy* response) {
-  if (absl::Status s = CheckPolicyName("name", request.name()); !s.ok()) return s;
-  absl::StatusOr<StoredQuietHoursPolicy> stored = policies_->GetQuietHoursPolicy();
+  if (absl::Status s = CheckSingletonName("name", request.name(), kPolicyName); !s.ok()) return s;
+  absl::StatusOr<StoredQuietHoursPolicy> stored = store_->GetQuietHoursPolicy();
   if (!stored.ok()) return stored.status();
   *response = PolicyToProto(*stored);
   return absl::OkStatus();
@@ -150,12 +145,13 @@ absl::Status QuietHoursService::UpdateQuietHoursPolicy(
     v1::QuietHoursPolicy* response) {
   if (!request.has_policy()) return common::InvalidField("policy", "is required");
   const v1::QuietHoursPolicy& patch = request.policy();
-  if (absl::Status s = CheckPolicyName("policy.name", patch.name()); !s.ok()) return s;
+  if (absl::Status s = CheckSingletonName("policy.name", patch.name(), kPolicyName); !s.ok())
+    return s;
   absl::StatusOr<std::vector<std::string>> paths =
       common::ResolveUpdateMask(request.update_mask(), patch, PolicyMaskRules());
   if (!paths.ok()) return paths.status();
   return WriteOptimistically("the quiet-hours policy", [&]() -> absl::StatusOr<bool> {
-    absl::StatusOr<StoredQuietHoursPolicy> stored = policies_->GetQuietHoursPolicy();
+    absl::StatusOr<StoredQuietHoursPolicy> stored = store_->GetQuietHoursPolicy();
     if (!stored.ok()) return stored.status();
     if (absl::Status s = common::CheckEtag(kPolicyName, stored->version, patch.etag()); !s.ok()) {
       return s;
@@ -166,7 +162,7 @@ absl::Status QuietHoursService::UpdateQuietHoursPolicy(
     if (!policy.ok()) return policy.status();
     const absl::Time now = common::NowMicros();
     absl::StatusOr<bool> written =
-        policies_->WriteQuietHoursPolicyIfVersion(*policy, stored->version, now, ctx.actor);
+        store_->WriteQuietHoursPolicyIfVersion(*policy, stored->version, now, ctx.actor);
     if (written.ok() && *written) {
       *response = PolicyToProto(
           StoredQuietHoursPolicy{*std::move(policy), stored->version + 1, now, ctx.actor});

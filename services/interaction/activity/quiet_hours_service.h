@@ -8,16 +8,14 @@
 #include "common/server/grpc_server.h"
 #include "kam/interaction/v1/activity.grpc.pb.h"
 #include "services/interaction/activity/activity_store.h"
-#include "services/interaction/shared/account_client.h"
+#include "services/interaction/shared/handlers.h"
 
 namespace kam::interaction::activity {
 
-class QuietHoursService {
+// The policy row is kept by the activity store.
+class QuietHoursService final : public Handlers<ActivityStore> {
  public:
-  using Ctx = common::CallContext;
-
-  QuietHoursService(ActivityStore* policies, AccountClient* accounts)
-      : policies_(policies), accounts_(accounts) {}
+  using Handlers::Handlers;
 
   void Register(common::GrpcServer& server, v1::ActivityService::Service* service);
 
@@ -28,10 +26,6 @@ class QuietHoursService {
   absl::Status UpdateQuietHoursPolicy(const Ctx& ctx,
                                       const v1::UpdateQuietHoursPolicyRequest& request,
                                       v1::QuietHoursPolicy* response);
-
- private:
-  ActivityStore* policies_;
-  AccountClient* accounts_;
 };
 
 }  // namespace kam::interaction::activity

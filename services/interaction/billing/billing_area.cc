@@ -4,28 +4,17 @@
 #include <memory>
 
 #include "services/interaction/billing/billing_service.h"
-#include "services/interaction/billing/mysql_billing_store.h"
+#include "services/interaction/billing/billing_store.h"
 #include "services/interaction/shared/area.h"
 
 namespace kam::interaction {
-namespace {
-
-class BillingArea final : public Area {
- public:
-  explicit BillingArea(const AreaDeps& deps)
-      : store_(deps.pool), service_(&store_, deps.accounts) {}
-
-  void Register(common::GrpcServer& server) override { service_.Register(server); }
-
- private:
-  billing::MySqlBillingStore store_;
-  billing::BillingService service_;
-};
-
-}  // namespace
 
 std::unique_ptr<Area> MakeBillingArea(const AreaDeps& deps) {
-  return std::make_unique<BillingArea>(deps);
+  auto store = billing::NewMySqlBillingStore(deps.pool);
+  auto figures = billing::NewMySqlBillingFigures(deps.pool);
+  auto service =
+      std::make_unique<billing::BillingService>(store.get(), deps.accounts, figures.get());
+  return AreaOf(std::move(service), std::move(store), std::move(figures));
 }
 
 }  // namespace kam::interaction

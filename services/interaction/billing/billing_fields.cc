@@ -10,12 +10,6 @@
 
 namespace kam::interaction::billing {
 
-absl::Status CheckAccountLive(const account::v1::Account& account) {
-  if (!account.has_delete_time()) return absl::OkStatus();
-  return absl::FailedPreconditionError(
-      absl::StrCat("account ", account.name(), " is deleted; undelete it first"));
-}
-
 absl::StatusOr<AccountTerms> TermsOf(const account::v1::Account& account) {
   const account::v1::CreditProfile& credit = account.credit();
   if (!credit.has_credit_limit() || credit.credit_limit().currency_code().empty()) {
@@ -32,20 +26,11 @@ absl::StatusOr<AccountTerms> TermsOf(const account::v1::Account& account) {
   return terms;
 }
 
-std::string AccountName(int64_t id) { return absl::StrCat("accounts/", id); }
-
 type::Money MoneyOf(const std::string& currency_code, int64_t minor_units) {
   type::Money money;
   money.set_currency_code(currency_code);
   money.set_minor_units(minor_units);
   return money;
-}
-
-absl::StatusOr<int64_t> ParseId(absl::string_view field, absl::string_view name,
-                                absl::string_view collection) {
-  absl::StatusOr<std::vector<int64_t>> ids = common::ParseResourceName(field, name, {collection});
-  if (!ids.ok()) return ids.status();
-  return (*ids)[0];
 }
 
 absl::Status CheckMoneyShape(absl::string_view field, const type::Money& money,
@@ -104,7 +89,7 @@ absl::Status CheckDescription(absl::string_view resource, const std::string& des
 
 absl::StatusOr<int64_t> ParseStatusChange(absl::string_view name, absl::string_view collection,
                                           absl::string_view reason) {
-  absl::StatusOr<int64_t> id = ParseId("name", name, collection);
+  absl::StatusOr<int64_t> id = common::ParseId("name", name, collection);
   if (!id.ok()) return id.status();
   if (absl::Status s = common::CheckText("reason", reason, kMaxBillingText, /*multiline=*/true);
       !s.ok()) {
@@ -160,7 +145,8 @@ absl::Status ValidatePaymentFields(const v1::Payment& payment) {
   for (int i = 0; i < payment.allocations_size(); ++i) {
     const v1::PaymentAllocation& a = payment.allocations(i);
     const std::string field = absl::StrCat("payment.allocations[", i, "]");
-    absl::StatusOr<int64_t> id = ParseId(absl::StrCat(field, ".invoice"), a.invoice(), "invoices");
+    absl::StatusOr<int64_t> id =
+        common::ParseId(absl::StrCat(field, ".invoice"), a.invoice(), "invoices");
     if (!id.ok()) return id.status();
     if (!seen.insert(*id).second) {
       return common::InvalidField(absl::StrCat(field, ".invoice"),
@@ -191,7 +177,7 @@ std::vector<Allocation> RequestedAllocations(const v1::Payment& payment) {
   std::vector<Allocation> out;
   out.reserve(payment.allocations_size());
   for (const v1::PaymentAllocation& a : payment.allocations()) {
-    absl::StatusOr<int64_t> id = ParseId("invoice", a.invoice(), "invoices");
+    absl::StatusOr<int64_t> id = common::ParseId("invoice", a.invoice(), "invoices");
     out.push_back({id.ok() ? *id : 0, a.amount().minor_units()});
   }
   return out;

@@ -42,18 +42,8 @@ struct AccountTerms {
 // and so no credit currency: such an account takes no money writes.
 absl::StatusOr<AccountTerms> TermsOf(const account::v1::Account& account);
 
-// FAILED_PRECONDITION when `account` is soft-deleted: it takes no writes.
-absl::Status CheckAccountLive(const account::v1::Account& account);
-
-// "accounts/{id}".
-std::string AccountName(int64_t id);
-
 // `minor_units` of `currency_code`.
 type::Money MoneyOf(const std::string& currency_code, int64_t minor_units);
-
-// The id in "<collection>/{id}"; INVALID_ARGUMENT naming `field`.
-absl::StatusOr<int64_t> ParseId(absl::string_view field, absl::string_view name,
-                                absl::string_view collection);
 
 // `money` has an ISO 4217 code and minor_units >= `min_units` (1: "more than
 // 0"; 0: "0 or more"). Messages name "<field>.currency_code" or

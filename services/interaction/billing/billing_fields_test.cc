@@ -51,15 +51,6 @@ TEST(TermsOf, NoCreditLimitMeansNoMoneyWrites) {
   EXPECT_TRUE(absl::StrContains(t.status().message(), "no credit currency")) << t.status();
 }
 
-TEST(CheckAccountLive, DeletedAccountIsRefused) {
-  account::v1::Account a = Account(true);
-  EXPECT_TRUE(CheckAccountLive(a).ok());
-  *a.mutable_delete_time() = common::ToProtoTimestamp(absl::Now());
-  const absl::Status s = CheckAccountLive(a);
-  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(absl::StrContains(s.message(), "accounts/7 is deleted")) << s;
-}
-
 TEST(CheckMoneyShape, CurrencyAndSign) {
   EXPECT_TRUE(CheckMoneyShape("order.amount", Money("EUR", 1), 1).ok());
   EXPECT_TRUE(InvalidField(CheckMoneyShape("order.amount", Money("EUR", 0), 1),

@@ -15,6 +15,7 @@
 #include "common/server/service_methods.h"
 #include "services/interaction/billing/credit_check.h"
 #include "services/interaction/billing/receivables_aging.h"
+#include "services/interaction/shared/account_checks.h"
 
 namespace kam::interaction::billing {
 namespace {
@@ -76,9 +77,8 @@ void BillingService::Register(common::GrpcServer& server) {
 
 absl::StatusOr<AccountTerms> BillingService::TermsForWrite(const Ctx& ctx, int64_t account_id) {
   absl::StatusOr<account::v1::Account> account =
-      accounts_->GetAccount(AccountName(account_id), &ctx);
+      GetLiveAccount(*accounts_, ctx, AccountName(account_id));
   if (!account.ok()) return account.status();
-  if (absl::Status s = CheckAccountLive(*account); !s.ok()) return s;
   return TermsOf(*account);
 }
 
@@ -108,14 +108,14 @@ absl::Status BillingService::CreateOrder(const Ctx& ctx, const v1::CreateOrderRe
   const v1::Order& in = request.order();
   absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "CreateOrder");
   if (!key.ok()) return key.status();
-  absl::StatusOr<int64_t> account_id = ParseId("order.account", in.account(), "accounts");
+  absl::StatusOr<int64_t> account_id = ParseAccountName("order.account", in.account());
   if (!account_id.ok()) return account_id.status();
   if (absl::Status s = ValidateOrderFields(in); !s.ok()) return s;
   const absl::Time now = common::NowMicros();
   absl::StatusOr<absl::Time> order_time =
       TimeOrNow("order.order_time", in.has_order_time(), in.order_time(), now);
   if (!order_time.ok()) return order_time.status();
-  absl::StatusOr<bool> answered = AnsweredBefore(*key, kOrders, response);
+  absl::StatusOr<bool> answered = AnsweredEarlier(*key, kOrders, response);
   if (!answered.ok() || *answered) return answered.status();
 
   absl::StatusOr<AccountTerms> terms = TermsForWrite(ctx, *account_id);
@@ -178,7 +178,7 @@ absl::Status BillingService::UpdateOrder(const Ctx& ctx, const v1::UpdateOrderRe
                                          v1::Order* response) {
   if (!request.has_order()) return common::InvalidField("order", "is required");
   const v1::Order& patch = request.order();
-  absl::StatusOr<int64_t> id = ParseId("order.name", patch.name(), "orders");
+  absl::StatusOr<int64_t> id = common::ParseId("order.name", patch.name(), "orders");
   if (!id.ok()) return id.status();
   absl::StatusOr<std::vector<std::string>> paths =
       common::ResolveUpdateMask(request.update_mask(), patch, OrderMaskRules());
@@ -285,13 +285,13 @@ absl::Status BillingService::CreateInvoice(const Ctx& ctx, const v1::CreateInvoi
   if (!key.ok()) return key.status();
   int64_t order_id = 0;
   if (!in.order().empty()) {
-    absl::StatusOr<int64_t> parsed = ParseId("invoice.order", in.order(), "orders");
+    absl::StatusOr<int64_t> parsed = common::ParseId("invoice.order", in.order(), "orders");
     if (!parsed.ok()) return parsed.status();
     order_id = *parsed;
   }
   int64_t account_id = 0;
   if (!in.account().empty()) {
-    absl::StatusOr<int64_t> parsed = ParseId("invoice.account", in.account(), "accounts");
+    absl::StatusOr<int64_t> parsed = ParseAccountName("invoice.account", in.account());
     if (!parsed.ok()) return parsed.status();
     account_id = *parsed;
   } else if (order_id == 0) {
@@ -302,7 +302,7 @@ absl::Status BillingService::CreateInvoice(const Ctx& ctx, const v1::CreateInvoi
   absl::StatusOr<absl::Time> issue_time =
       TimeOrNow("invoice.issue_time", in.has_issue_time(), in.issue_time(), now);
   if (!issue_time.ok()) return issue_time.status();
-  absl::StatusOr<bool> answered = AnsweredBefore(*key, kInvoices, response);
+  absl::StatusOr<bool> answered = AnsweredEarlier(*key, kInvoices, response);
   if (!answered.ok() || *answered) return answered.status();
 
   if (order_id != 0) {

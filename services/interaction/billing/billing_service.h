@@ -19,11 +19,14 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "common/api/idempotency.h"
+#include "common/api/resource_name.h"
 #include "common/server/grpc_server.h"
 #include "kam/interaction/v1/billing.grpc.pb.h"
 #include "services/interaction/billing/billing_fields.h"
 #include "services/interaction/billing/billing_store.h"
-#include "services/interaction/shared/account_client.h"
+#include "services/interaction/shared/create_retry.h"
+#include "services/interaction/shared/handlers.h"
+#include "services/interaction/shared/names.h"
 
 namespace kam::interaction::billing {
 
@@ -37,16 +40,15 @@ struct CreateKind {
   Resource Row::*resource;
 };
 
-class BillingService final {
+class BillingService final : public Handlers<BillingStore> {
  public:
-  // `store` and `accounts` outlive the service.
-  BillingService(BillingStore* store, AccountClient* accounts)
-      : store_(store), accounts_(accounts) {}
+  // `store`, `accounts` and `figures` outlive the service.
+  BillingService(BillingStore* store, AccountClient* accounts, BillingFigures* figures)
+      : Handlers(store, accounts), figures_(figures) {}
 
   // Registers the service and every method with `server` (before Start).
   void Register(common::GrpcServer& server);
 
-  using Ctx = common::CallContext;
   absl::Status CreateOrder(const Ctx&, const v1::CreateOrderRequest&, v1::Order*);
   absl::Status GetOrder(const Ctx&, const v1::GetOrderRequest&, v1::Order*);
   absl::Status ListOrders(const Ctx&, const v1::ListOrdersRequest&, v1::ListOrdersResponse*);
@@ -73,18 +75,20 @@ class BillingService final {
 
  private:
   // The account's terms for a write: asks the account service (NOT_FOUND,
-  // UNAVAILABLE as it answers), then refuses a deleted account or one with
-  // no credit currency.
+  // UNAVAILABLE as it answers), then refuses a deleted account
+  // (shared/account_checks.h) or one with no credit currency.
   absl::StatusOr<AccountTerms> TermsForWrite(const Ctx& ctx, int64_t account_id);
 
-  // Whether `*response` holds the first result of a create retried with
-  // key.id: false when there is no id or it is unused, ALREADY_EXISTS when
-  // a different request used it. A retry gets its answer before anything
-  // else is asked: even with the account service down or the credit used
-  // up since.
+  // Answers a retried create of `kind` with its first result before
+  // anything else is asked (shared/create_retry.h: AnsweredEarlier), even
+  // with the account service down or the credit used up since.
   template <typename Row, typename Resource>
-  absl::StatusOr<bool> AnsweredBefore(const common::RequestKey& key,
-                                      const CreateKind<Row, Resource>& kind, Resource* response);
+  absl::StatusOr<bool> AnsweredEarlier(const common::RequestKey& key,
+                                       const CreateKind<Row, Resource>& kind, Resource* response) {
+    return interaction::AnsweredEarlier(
+        key, [&](const std::string& id) { return (store_->*kind.find)(id); },
+        [&](Row& row) { return std::move(row.*kind.resource); }, response);
+  }
 
   // Get<Resource>: the row named `name` ("<collection>/{id}"), NOT_FOUND
   // when there is none.
@@ -116,30 +120,16 @@ class BillingService final {
                            v1::Order* response);
 
   v1::BillingService::Service service_;
-  BillingStore* store_;
-  AccountClient* accounts_;
+  BillingFigures* const figures_;
 };
 
 // --- templates ----------------------------------------------------------------
 
 template <typename Row, typename Resource>
-absl::StatusOr<bool> BillingService::AnsweredBefore(const common::RequestKey& key,
-                                                    const CreateKind<Row, Resource>& kind,
-                                                    Resource* response) {
-  if (key.id.empty()) return false;
-  absl::StatusOr<std::optional<Row>> first =
-      common::EarlierResult(key, (store_->*kind.find)(key.id));
-  if (!first.ok()) return first.status();
-  if (!first->has_value()) return false;
-  *response = std::move((**first).*kind.resource);
-  return true;
-}
-
-template <typename Row, typename Resource>
 absl::Status BillingService::GetRow(absl::string_view name, absl::string_view collection,
                                     absl::StatusOr<Row> (BillingStore::*get)(int64_t),
                                     Resource Row::*resource, Resource* response) {
-  absl::StatusOr<int64_t> id = ParseId("name", name, collection);
+  absl::StatusOr<int64_t> id = common::ParseId("name", name, collection);
   if (!id.ok()) return id.status();
   absl::StatusOr<Row> row = (store_->*get)(*id);
   if (!row.ok()) return row.status();

@@ -42,14 +42,14 @@ absl::Status BillingService::RecordPayment(const Ctx& ctx, const v1::RecordPayme
   const v1::Payment& in = request.payment();
   absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "RecordPayment");
   if (!key.ok()) return key.status();
-  absl::StatusOr<int64_t> account_id = ParseId("payment.account", in.account(), "accounts");
+  absl::StatusOr<int64_t> account_id = ParseAccountName("payment.account", in.account());
   if (!account_id.ok()) return account_id.status();
   if (absl::Status s = ValidatePaymentFields(in); !s.ok()) return s;
   const absl::Time now = common::NowMicros();
   absl::StatusOr<absl::Time> received_time =
       TimeOrNow("payment.received_time", in.has_received_time(), in.received_time(), now);
   if (!received_time.ok()) return received_time.status();
-  absl::StatusOr<bool> answered = AnsweredBefore(*key, kPayments, response);
+  absl::StatusOr<bool> answered = AnsweredEarlier(*key, kPayments, response);
   if (!answered.ok() || *answered) return answered.status();
 
   absl::StatusOr<AccountTerms> terms = TermsForWrite(ctx, *account_id);

@@ -48,7 +48,7 @@ void FillAgingRow(const AgingRow& in, v1::ReceivablesAgingRow* out) {
 absl::Status BillingService::GetCreditExposure(const Ctx& ctx,
                                                const v1::GetCreditExposureRequest& request,
                                                v1::CreditExposure* response) {
-  absl::StatusOr<int64_t> account_id = ParseId("account", request.account(), "accounts");
+  absl::StatusOr<int64_t> account_id = ParseAccountName("account", request.account());
   if (!account_id.ok()) return account_id.status();
   absl::StatusOr<account::v1::Account> account = accounts_->GetAccount(request.account(), &ctx);
   if (!account.ok()) return account.status();
@@ -57,7 +57,7 @@ absl::Status BillingService::GetCreditExposure(const Ctx& ctx,
   absl::StatusOr<std::vector<OpenTotals>> totals = store_->OpenTotalsOf(*account_id);
   if (!totals.ok()) return totals.status();
   const std::string& c = terms->currency_code;
-  absl::StatusOr<int64_t> overdue = store_->OverdueBalance(*account_id, c, common::NowMicros());
+  absl::StatusOr<int64_t> overdue = figures_->OverdueBalance(*account_id, c, common::NowMicros());
   if (!overdue.ok()) return overdue.status();
   const CreditPosition position = PositionOf(c, terms->credit_limit, *totals);
   response->set_account(request.account());
@@ -84,7 +84,7 @@ absl::Status BillingService::GetReceivablesAging(const Ctx&,
   common::Page<int64_t> accounts;
   uint64_t query = 0;
   if (!request.account().empty()) {
-    absl::StatusOr<int64_t> id = ParseId("account", request.account(), "accounts");
+    absl::StatusOr<int64_t> id = ParseAccountName("account", request.account());
     if (!id.ok()) return id.status();
     accounts.rows.push_back(*id);
   } else {
@@ -93,12 +93,12 @@ absl::Status BillingService::GetReceivablesAging(const Ctx&,
     if (!list.ok()) return list.status();
     query = list->query;
     absl::StatusOr<std::vector<int64_t>> ids =
-        store_->AccountsOwingAt(as_of, common::CursorId(list->cursor), list->limit);
+        figures_->AccountsOwingAt(as_of, common::CursorId(list->cursor), list->limit);
     if (!ids.ok()) return ids.status();
     accounts = common::TrimPage(*std::move(ids), list->limit);
   }
   absl::StatusOr<std::vector<InvoiceHistory>> histories =
-      store_->HistoriesOwingAt(accounts.rows, as_of);
+      figures_->HistoriesOwingAt(accounts.rows, as_of);
   if (!histories.ok()) return histories.status();
   for (const AgingRow& row : AgeReceivables(*histories, as_of)) {
     FillAgingRow(row, response->add_rows());
@@ -114,7 +114,7 @@ absl::Status BillingService::GetReceivablesAging(const Ctx&,
 absl::Status BillingService::GetCollectionStats(const Ctx&,
                                                 const v1::GetCollectionStatsRequest& request,
                                                 v1::CollectionStats* response) {
-  absl::StatusOr<int64_t> account_id = ParseId("account", request.account(), "accounts");
+  absl::StatusOr<int64_t> account_id = ParseAccountName("account", request.account());
   if (!account_id.ok()) return account_id.status();
   absl::StatusOr<absl::Time> start =
       RequiredTime("start_time", request.has_start_time(), request.start_time());
@@ -127,7 +127,7 @@ absl::Status BillingService::GetCollectionStats(const Ctx&,
   if (!currency.empty()) {
     if (absl::Status s = common::CheckCurrencyCode("currency_code", currency); !s.ok()) return s;
   } else {
-    absl::StatusOr<std::vector<std::string>> currencies = store_->InvoiceCurrencies(*account_id);
+    absl::StatusOr<std::vector<std::string>> currencies = figures_->InvoiceCurrencies(*account_id);
     if (!currencies.ok()) return currencies.status();
     if (currencies->size() > 1) {
       return common::InvalidField(
@@ -140,10 +140,11 @@ absl::Status BillingService::GetCollectionStats(const Ctx&,
   int64_t received = 0;
   if (!currency.empty()) {
     absl::StatusOr<std::vector<InvoiceHistory>> histories =
-        store_->HistoriesForPeriod(*account_id, currency, *start, *end);
+        figures_->HistoriesForPeriod(*account_id, currency, *start, *end);
     if (!histories.ok()) return histories.status();
     f = ComputeCollectionFigures(*histories, *start, *end);
-    absl::StatusOr<int64_t> payments = store_->PaymentsReceived(*account_id, currency, *start, *end);
+    absl::StatusOr<int64_t> payments =
+        figures_->PaymentsReceived(*account_id, currency, *start, *end);
     if (!payments.ok()) return payments.status();
     received = *payments;
   }

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/base/proto_time.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
@@ -62,7 +64,7 @@ class FakeBilling {
 
   FakeBillingStore store_;
   FakeAccountClient accounts_;
-  BillingService service_{&store_, &accounts_};
+  BillingService service_{&store_, &accounts_, &store_};
   const common::CallContext ctx_{nullptr, "tester", ""};
 };
 
@@ -194,6 +196,18 @@ TEST(BillingCreates, ADependencyThatIsDownIsUnavailableAndWritesNothing) {
       EXPECT_TRUE(c.Call("new-1", 1'000).ok());
     });
   }
+}
+
+TEST(BillingCreates, ADeletedAccountIsRefusedAndNothingIsWritten) {
+  ForEachCreate([](CreateCase& c) {
+    account::v1::Account account = c.accounts_.PutAccount(kAccount, "EUR");
+    *account.mutable_delete_time() = common::ToProtoTimestamp(absl::Now());
+    c.accounts_.Put(account);
+    absl::StatusOr<std::string> created = c.Call("deleted-1", 1'000);
+    EXPECT_EQ(created.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(created.status().message(), "account accounts/7 is deleted; undelete it first");
+    EXPECT_EQ(c.Rows(), 0u);
+  });
 }
 
 // --- orders -------------------------------------------------------------------

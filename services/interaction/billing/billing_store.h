@@ -1,10 +1,12 @@
 // What the billing handlers need from storage (tables of
-// migrations/0003_billing.sql in the kam_interaction schema), as two
-// interfaces: BillingStore (reads on their own, ids, Transact) and BillingTx
-// (the steps of one write transaction, composed by the handlers with the
-// pure rules: credit_check, payment_allocation). MySqlBillingStore
-// (mysql_billing_store.h) is the real one; FakeBillingStore
-// (fake_billing_store.h) stands in for it in handler unit tests. No SQL here.
+// migrations/0003_billing.sql in the kam_interaction schema), as three
+// interfaces: BillingStore (reads of rows on their own, ids, Transact),
+// BillingTx (the steps of one write transaction, composed by the handlers
+// with the pure rules: credit_check, payment_allocation) and BillingFigures
+// (the aggregate reads of the figures). NewMySqlBillingStore and
+// NewMySqlBillingFigures (below) make the real ones; FakeBillingStore
+// (fake_billing_store.h) stands in for them in handler unit tests. No SQL
+// here.
 //
 // Every method returns a status: UNAVAILABLE when the database cannot be
 // reached, NOT_FOUND where a row is missing (messages name the resource,
@@ -12,13 +14,14 @@
 //
 // Concurrency: every write transaction of an account starts with
 // LockAccount(account_id), which serialises them, and every read after the
-// lock sees what the previous holder committed. That is what makes the
-// credit check hold under concurrent orders: exposure is read and the order
-// written under one lock.
+// lock sees what the previous holder committed. That is what makes the credit
+// check hold under concurrent orders: exposure is read and the order written
+// under one lock.
 #ifndef KAM_SERVICES_INTERACTION_BILLING_BILLING_STORE_H_
 #define KAM_SERVICES_INTERACTION_BILLING_BILLING_STORE_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +38,7 @@
 #include "kam/interaction/v1/billing.pb.h"
 #include "services/interaction/billing/credit_check.h"
 #include "services/interaction/billing/invoice_history.h"
+#include "services/interaction/shared/connection_pool_fwd.h"
 
 namespace kam::interaction::billing {
 
@@ -152,9 +156,20 @@ class BillingStore {
       const common::FilterNode& filter, const std::optional<common::PageCursor>& cursor,
       int limit) = 0;
 
-  // OpenTotals per currency, and the overdue part (balances of OPEN
-  // invoices in `currency_code` with due_time < now).
+  // The account's open amounts per currency, as BillingTx::OpenTotalsOf
+  // reads them but outside a transaction.
   virtual absl::StatusOr<std::vector<OpenTotals>> OpenTotalsOf(int64_t account_id) = 0;
+};
+
+// The reads behind the figures (GetCreditExposure's overdue part,
+// receivables ageing, collection figures): read-only aggregates, kept apart
+// from the rows and their transactions.
+class BillingFigures {
+ public:
+  virtual ~BillingFigures() = default;
+
+  // The balances of the account's OPEN invoices in `currency_code` with
+  // due_time < now.
   virtual absl::StatusOr<int64_t> OverdueBalance(int64_t account_id,
                                                  const std::string& currency_code,
                                                  absl::Time now) = 0;
@@ -179,6 +194,11 @@ class BillingStore {
                                                    const std::string& currency_code,
                                                    absl::Time start, absl::Time end) = 0;
 };
+
+// The real ones, over MySQL (mysql_billing_store.cc and
+// mysql_billing_figures.cc). `pool` outlives them.
+std::unique_ptr<BillingStore> NewMySqlBillingStore(common::ConnectionPool* pool);
+std::unique_ptr<BillingFigures> NewMySqlBillingFigures(common::ConnectionPool* pool);
 
 }  // namespace kam::interaction::billing
 

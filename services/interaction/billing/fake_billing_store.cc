@@ -12,12 +12,6 @@ namespace {
 
 using Tables = FakeBillingStore::Tables;
 
-// UNAVAILABLE while the fake database is down.
-absl::Status Reachable(const std::atomic<bool>& down) {
-  if (down) return FakeBillingStore::Unavailable();
-  return absl::OkStatus();
-}
-
 // What a read of a row returns besides its columns: the etag of its version,
 // the invoice an order names, an invoice's balance.
 void Derive(StoredOrder& row) {
@@ -60,9 +54,9 @@ std::vector<OpenTotals> OpenTotalsIn(const Tables& t, int64_t account_id) {
 
 class FakeBillingTx final : public BillingTx {
  public:
-  FakeBillingTx(Tables& tables, const std::atomic<bool>& down) : t_(tables), down_(down) {}
+  FakeBillingTx(Tables& tables, const FakeOutage& outage) : t_(tables), outage_(outage) {}
 
-  absl::Status LockAccount(int64_t) override { return Reachable(down_); }
+  absl::Status LockAccount(int64_t) override { return Reachable(); }
 
   absl::StatusOr<bool> OrderRequestUsed(const std::string& request_id) override {
     return Used(t_.orders, request_id);
@@ -75,38 +69,38 @@ class FakeBillingTx final : public BillingTx {
   }
 
   absl::StatusOr<std::vector<OpenTotals>> OpenTotalsOf(int64_t account_id) override {
-    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    if (absl::Status s = Reachable(); !s.ok()) return s;
     return OpenTotalsIn(t_, account_id);
   }
 
   absl::StatusOr<StoredOrder> LockOrder(int64_t id) override {
-    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    if (absl::Status s = Reachable(); !s.ok()) return s;
     return t_.orders.Get(id);
   }
   absl::StatusOr<StoredInvoice> LockInvoice(int64_t id) override {
-    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    if (absl::Status s = Reachable(); !s.ok()) return s;
     return t_.invoices.Get(id);
   }
 
   absl::StatusOr<common::InsertOutcome> InsertOrder(const StoredOrder& row,
                                                     const common::RequestKey& key) override {
-    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    if (absl::Status s = Reachable(); !s.ok()) return s;
     return t_.orders.Insert(row, key);
   }
   absl::StatusOr<common::InsertOutcome> InsertInvoice(const StoredInvoice& row,
                                                       const common::RequestKey& key) override {
-    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    if (absl::Status s = Reachable(); !s.ok()) return s;
     return t_.invoices.Insert(row, key);
   }
   absl::StatusOr<common::InsertOutcome> InsertPayment(const StoredPayment& row,
                                                       const common::RequestKey& key) override {
-    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    if (absl::Status s = Reachable(); !s.ok()) return s;
     return t_.payments.Insert(row, key);
   }
 
   // Only the columns MySqlBillingStore writes.
   absl::Status WriteOrder(const StoredOrder& row) override {
-    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    if (absl::Status s = Reachable(); !s.ok()) return s;
     auto it = t_.orders.rows.find(row.id);
     if (it == t_.orders.rows.end()) return absl::OkStatus();  // an UPDATE of no row
     StoredOrder& stored = it->second;
@@ -124,7 +118,7 @@ class FakeBillingTx final : public BillingTx {
   }
 
   absl::Status WriteInvoiceStatus(const StoredInvoice& row) override {
-    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    if (absl::Status s = Reachable(); !s.ok()) return s;
     auto it = t_.invoices.rows.find(row.id);
     if (it == t_.invoices.rows.end()) return absl::OkStatus();
     StoredInvoice& stored = it->second;
@@ -138,7 +132,7 @@ class FakeBillingTx final : public BillingTx {
 
   absl::StatusOr<std::vector<StoredInvoice>> LockOpenInvoices(
       int64_t account_id, const std::string& currency_code) override {
-    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    if (absl::Status s = Reachable(); !s.ok()) return s;
     std::vector<StoredInvoice> open;
     for (const auto& [id, row] : t_.invoices.rows) {
       const v1::Invoice& i = row.invoice;
@@ -158,7 +152,7 @@ class FakeBillingTx final : public BillingTx {
 
   absl::Status ApplyPaymentToInvoice(int64_t invoice_id, int64_t paid, bool paid_in_full,
                                      int64_t version, absl::Time now) override {
-    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    if (absl::Status s = Reachable(); !s.ok()) return s;
     auto it = t_.invoices.rows.find(invoice_id);
     if (it == t_.invoices.rows.end()) return absl::OkStatus();
     StoredInvoice& stored = it->second;
@@ -186,37 +180,39 @@ class FakeBillingTx final : public BillingTx {
  private:
   template <typename Row>
   absl::StatusOr<bool> Used(const FakeTable<Row>& table, const std::string& request_id) {
-    if (absl::Status s = Reachable(down_); !s.ok()) return s;
-    return table.requests.count(request_id) > 0;
+    if (absl::Status s = Reachable(); !s.ok()) return s;
+    return table.RequestUsed(request_id);
   }
 
+  absl::Status Reachable() const { return outage_.Reachable("database"); }
+
   Tables& t_;
-  const std::atomic<bool>& down_;
+  const FakeOutage& outage_;
 };
 
 }  // namespace
 
 absl::StatusOr<int64_t> FakeBillingStore::NewId() {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable(down_); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   return next_id_++;
 }
 
 absl::Status FakeBillingStore::Transact(absl::string_view,
                                         absl::FunctionRef<absl::Status(BillingTx&)> fn) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable(down_); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   Tables working = tables_;
-  FakeBillingTx tx(working, down_);
+  FakeBillingTx tx(working, *this);
   if (absl::Status s = fn(tx); !s.ok()) return s;
-  if (absl::Status s = Reachable(down_); !s.ok()) return s;  // the commit
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;  // the commit
   tables_ = std::move(working);
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<OpenTotals>> FakeBillingStore::OpenTotalsOf(int64_t account_id) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable(down_); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   return OpenTotalsIn(tables_, account_id);
 }
 

@@ -1,79 +1,36 @@
-// An in-memory BillingStore for the handler unit tests (built into
-// kam_interaction_fakes, never into the service). It keeps orders, invoices
-// and payments as MySqlBillingStore reads them back (etags from versions,
-// invoice balances from status and paid amount), refuses a request id used
-// before (kDuplicateRequest), runs Transact all or nothing (a failed
-// transaction leaves nothing behind) one at a time, and answers every call
-// UNAVAILABLE while "down", like a database that cannot be reached. The
-// listings and the figures other than OpenTotalsOf are not in the fake
-// (UNIMPLEMENTED).
+// An in-memory BillingStore (and BillingFigures) for the handler unit tests
+// (built into kam_interaction_fakes, never into the service). It keeps
+// orders, invoices and payments as the MySQL store reads them back (etags
+// from versions, invoice balances from status and paid amount), refuses a
+// request id used before (kDuplicateRequest), runs Transact all or nothing
+// (a failed transaction leaves nothing behind) one at a time, and answers
+// every call UNAVAILABLE while "down", like a database that cannot be
+// reached. The listings and the figures other than OpenTotalsOf are not in
+// the fake (UNIMPLEMENTED).
 #ifndef KAM_SERVICES_INTERACTION_BILLING_FAKE_BILLING_STORE_H_
 #define KAM_SERVICES_INTERACTION_BILLING_FAKE_BILLING_STORE_H_
 
-#include <atomic>
 #include <cstdint>
-#include <map>
 #include <string>
-#include <utility>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "services/interaction/billing/billing_store.h"
+#include "services/interaction/shared/fake_outage.h"
+#include "services/interaction/shared/fake_table.h"
 
 namespace kam::interaction::billing {
 
-// One table of the fake: its rows by id, and per create request id the row
-// it made and the request's fingerprint.
-template <typename Row>
-struct FakeTable {
-  explicit FakeTable(const char* what) : what(what) {}
-
-  const char* what;  // NOT_FOUND says "<what><id> not found"
-  std::map<int64_t, Row> rows;
-  std::map<std::string, std::pair<int64_t, std::string>> requests;
-
-  absl::StatusOr<Row> Get(int64_t id) const {
-    auto it = rows.find(id);
-    if (it == rows.end()) return absl::NotFoundError(absl::StrCat(what, id, " not found"));
-    return it->second;
-  }
-
-  FoundByRequest<Row> Find(const std::string& request_id) const {
-    auto it = requests.find(request_id);
-    if (it == requests.end()) return std::optional<common::CreatedByRequest<Row>>();
-    return std::optional<common::CreatedByRequest<Row>>(
-        common::CreatedByRequest<Row>{rows.at(it->second.first), it->second.second});
-  }
-
-  // kDuplicateRequest (nothing written) when key.id was used before.
-  common::InsertOutcome Insert(const Row& row, const common::RequestKey& key) {
-    if (!key.id.empty()) {
-      if (requests.count(key.id) > 0) return common::InsertOutcome::kDuplicateRequest;
-      requests[key.id] = {row.id, key.hash};
-    }
-    rows[row.id] = row;
-    return common::InsertOutcome::kInserted;
-  }
-};
-
+// What the fake stores; a transaction works on a copy.
 struct FakeBillingTables {
   FakeTable<StoredOrder> orders{"order orders/"};
   FakeTable<StoredInvoice> invoices{"invoice invoices/"};
   FakeTable<StoredPayment> payments{"payment payments/"};
 };
 
-class FakeBillingStore final : public BillingStore {
+class FakeBillingStore final : public BillingStore, public BillingFigures, public FakeOutage {
  public:
-  // UNAVAILABLE while the store is down.
-  static absl::Status Unavailable() {
-    return absl::UnavailableError("database unavailable (the fake is down)");
-  }
-
   using Tables = FakeBillingTables;
-
-  // While down, every call (and every step of a transaction) is UNAVAILABLE.
-  void SetDown(bool down) { down_ = down; }
 
   // Every row stored, in id order: what tests check was (not) written.
   std::vector<StoredOrder> Orders() const { return All(&Tables::orders); }
@@ -85,6 +42,7 @@ class FakeBillingStore final : public BillingStore {
   absl::Status Transact(absl::string_view context,
                         absl::FunctionRef<absl::Status(BillingTx&)> fn) override;
 
+  // One sequence of ids for every kind of row.
   absl::StatusOr<int64_t> NewOrderId() override { return NewId(); }
   absl::StatusOr<int64_t> NewInvoiceId() override { return NewId(); }
   absl::StatusOr<int64_t> NewPaymentId() override { return NewId(); }
@@ -125,6 +83,9 @@ class FakeBillingStore final : public BillingStore {
                                                            int) override {
     return NotInFake();
   }
+
+  // --- BillingFigures: not in the fake ---
+
   absl::StatusOr<int64_t> OverdueBalance(int64_t, const std::string&, absl::Time) override {
     return NotInFake();
   }
@@ -155,24 +116,21 @@ class FakeBillingStore final : public BillingStore {
   template <typename Row>
   std::vector<Row> All(FakeTable<Row> Tables::*table) const {
     absl::MutexLock lock(&mu_);
-    std::vector<Row> all;
-    for (const auto& [id, row] : (tables_.*table).rows) all.push_back(row);
-    return all;
+    return (tables_.*table).All();
   }
   template <typename Row>
   absl::StatusOr<Row> Get(FakeTable<Row> Tables::*table, int64_t id) {
     absl::MutexLock lock(&mu_);
-    if (down_) return Unavailable();
+    if (absl::Status s = Reachable("database"); !s.ok()) return s;
     return (tables_.*table).Get(id);
   }
   template <typename Row>
   FoundByRequest<Row> Find(FakeTable<Row> Tables::*table, const std::string& request_id) {
     absl::MutexLock lock(&mu_);
-    if (down_) return Unavailable();
-    return (tables_.*table).Find(request_id);
+    if (absl::Status s = Reachable("database"); !s.ok()) return s;
+    return (tables_.*table).FindByRequest(request_id);
   }
 
-  std::atomic<bool> down_{false};
   mutable absl::Mutex mu_;  // held for the whole of a transaction
   Tables tables_ ABSL_GUARDED_BY(mu_);
   int64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;

@@ -1,25 +1,29 @@
-// MySqlBillingStore: orders, invoices and payments as rows, their filters,
-// and the write transaction (MySqlBillingTx). The figures are in
-// mysql_billing_reports.cc.
-#include "services/interaction/billing/mysql_billing_store.h"
-
-#include <cppconn/exception.h>
-
+// The billing store over MySQL (NewMySqlBillingStore): all SQL of orders,
+// invoices and payments (tables of migrations/0003_billing.sql) as rows,
+// their filters, and the write transaction (MySqlBillingTx); the figures'
+// reads are in mysql_billing_figures.cc. Prepared statements only; every
+// value is bound, never spliced into the text. Reads run on their own
+// (autocommit); Transact runs common::RunInTransaction (READ COMMITTED
+// connections, so a read after LockAccount sees what the previous lock
+// holder committed). Database errors become statuses
+// (common/db/transaction.h): nothing throws out of the store.
 #include <map>
 #include <utility>
 
-#include "absl/numeric/bits.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "common/api/etag.h"
 #include "common/api/resource_name.h"
 #include "common/db/filter_sql.h"
+#include "common/db/id_allocator.h"
+#include "common/db/mysql_pool.h"
+#include "common/db/queries.h"
 #include "common/db/row_reader.h"
-#include "common/db/sql_error.h"
 #include "common/db/transaction.h"
 #include "services/interaction/billing/billing_fields.h"
+#include "services/interaction/billing/billing_store.h"
 #include "services/interaction/shared/money_math.h"
+#include "services/interaction/shared/names.h"
+#include "services/interaction/shared/store_sql.h"
 
 namespace kam::interaction::billing {
 namespace {
@@ -153,7 +157,7 @@ void LoadAllocations(SqlConnection& connection, std::vector<StoredPayment>& paym
     by_id[p.id] = &p;
   }
   std::string placeholders;
-  std::vector<SqlValue> values = MySqlBillingStore::PaddedIds(ids, &placeholders);
+  std::vector<SqlValue> values = common::PaddedIds(ids, &placeholders);
   const std::string sql = absl::StrCat(
       "SELECT payment_id, invoice_id, amount_minor FROM payment_allocations "
       "WHERE payment_id IN (",
@@ -244,7 +248,7 @@ std::vector<OpenTotals> ReadOpenTotals(SqlConnection& connection, int64_t accoun
     while (rs->next()) {
       OpenTotals& t = totals[ReadText(*rs, 1)];
       t.currency_code = ReadText(*rs, 1);
-      t.*field = MySqlBillingStore::ReadSum(*rs, 2);
+      t.*field = ReadSum(*rs, 2);
     }
   };
   add("SELECT currency, SUM(amount_minor) FROM orders WHERE account_id = ? AND status = ? "
@@ -260,92 +264,48 @@ std::vector<OpenTotals> ReadOpenTotals(SqlConnection& connection, int64_t accoun
 
 // --- filters ------------------------------------------------------------
 
-// `column <op> ?` with `value` bound (or the value's error).
-absl::Status ColumnComparison(const FilterComparison& c, const char* column,
-                              absl::StatusOr<SqlValue> value, SqlFragment* out) {
-  if (!value.ok()) return value.status();
-  absl::StrAppend(&out->sql, column, common::SqlOp(c.op), "?");
-  out->params.push_back(*std::move(value));
-  return absl::OkStatus();
-}
-
-absl::Status TimeComparison(const FilterComparison& c, const char* column, SqlFragment* out) {
-  absl::StatusOr<std::string> time = common::FilterTime(c);
-  if (!time.ok()) return time.status();
-  return ColumnComparison(c, column, SqlValue(*std::move(time)), out);
-}
-
-template <typename Enum>
-absl::Status EnumComparison(const FilterComparison& c, const char* column, absl::string_view prefix,
-                            bool (*parse)(const std::string&, Enum*), SqlFragment* out) {
-  if (absl::Status s = common::OnlyEquality(c); !s.ok()) return s;
-  absl::StatusOr<int64_t> value = common::FilterEnum(c, prefix, parse);
-  if (!value.ok()) {
-    // FilterEnum refuses the unspecified value; billing filters take it (it
-    // matches no row), as they always have.
-    const std::string upper = absl::AsciiStrToUpper(c.value);
-    Enum parsed{};
-    if (!parse(upper, &parsed) && !parse(absl::StrCat(prefix, upper), &parsed))
-      return value.status();
-    value = int64_t{0};
-  }
-  return ColumnComparison(c, column, SqlValue(*value), out);
-}
-
-// `column` holds the id of "<collection>/{id}"; an empty value matches NULL
-// (no such reference).
-absl::Status NameComparison(const FilterComparison& c, const char* column,
-                            absl::string_view collection, SqlFragment* out) {
-  if (absl::Status s = common::OnlyEquality(c); !s.ok()) return s;
-  const bool eq = c.op == common::FilterOp::kEq;
-  if (c.value.empty()) {
-    absl::StrAppend(&out->sql, column, eq ? " IS NULL" : " IS NOT NULL");
-    return absl::OkStatus();
-  }
-  absl::StatusOr<std::vector<int64_t>> ids =
-      common::ParseResourceName(absl::StrCat("filter value for ", c.field), c.value, {collection});
-  if (!ids.ok()) return ids.status();
-  if (eq) {
-    absl::StrAppend(&out->sql, column, " = ?");
-  } else {
-    absl::StrAppend(&out->sql, "NOT (", column, " <=> ?)");
-  }
-  out->params.emplace_back((*ids)[0]);
-  return absl::OkStatus();
-}
-
-absl::Status Unsupported(const FilterComparison& c, absl::string_view fields) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("filter field \"", c.field.substr(0, 64), "\" is not supported; use ", fields));
-}
-
 absl::Status OrderComparison(const FilterComparison& c, SqlFragment* out) {
-  if (c.field == "account") return NameComparison(c, "o.account_id", "accounts", out);
+  if (c.field == "account") return ReferenceTerm(c, "o.account_id", "accounts", out);
   if (c.field == "status") {
-    return EnumComparison<v1::OrderStatus>(c, "o.status", "ORDER_STATUS_", v1::OrderStatus_Parse,
-                                           out);
+    return EnumTerm(c, "o.status", "ORDER_STATUS_", v1::OrderStatus_Parse,
+                    /*accept_unspecified=*/true, out);
   }
-  if (c.field == "order_time") return TimeComparison(c, "o.order_time", out);
-  if (c.field == "create_time") return TimeComparison(c, "o.create_time", out);
-  return Unsupported(c, "account, status, order_time or create_time");
+  if (c.field == "order_time") return common::TimeTerm(c, "o.order_time", out);
+  if (c.field == "create_time") return common::TimeTerm(c, "o.create_time", out);
+  return UnsupportedFilterField(c, "account, status, order_time or create_time");
+}
+
+// Every invoice field but `overdue`, which compares with the time of the
+// listing (MySqlBillingStore::ListInvoices).
+absl::Status InvoiceComparison(const FilterComparison& c, SqlFragment* out) {
+  if (c.field == "account") return ReferenceTerm(c, "i.account_id", "accounts", out);
+  if (c.field == "order") return ReferenceTerm(c, "i.order_id", "orders", out);
+  if (c.field == "status") {
+    return EnumTerm(c, "i.status", "INVOICE_STATUS_", v1::InvoiceStatus_Parse,
+                    /*accept_unspecified=*/true, out);
+  }
+  if (c.field == "due_time") return common::TimeTerm(c, "i.due_time", out);
+  if (c.field == "issue_time") return common::TimeTerm(c, "i.issue_time", out);
+  if (c.field == "create_time") return common::TimeTerm(c, "i.create_time", out);
+  return UnsupportedFilterField(
+      c, "account, order, status, overdue, due_time, issue_time or create_time");
 }
 
 absl::Status PaymentComparison(const FilterComparison& c, SqlFragment* out) {
-  if (c.field == "account") return NameComparison(c, "p.account_id", "accounts", out);
+  if (c.field == "account") return ReferenceTerm(c, "p.account_id", "accounts", out);
   if (c.field == "invoice") {
     if (absl::Status s = common::OnlyEquality(c); !s.ok()) return s;
-    absl::StatusOr<std::vector<int64_t>> ids =
-        common::ParseResourceName("filter value for invoice", c.value, {"invoices"});
-    if (!ids.ok()) return ids.status();
+    absl::StatusOr<int64_t> id = common::ParseId("filter value for invoice", c.value, "invoices");
+    if (!id.ok()) return id.status();
     absl::StrAppend(&out->sql, c.op == common::FilterOp::kEq ? "" : "NOT ",
                     "EXISTS (SELECT 1 FROM payment_allocations pa WHERE pa.payment_id = p.id "
                     "AND pa.invoice_id = ?)");
-    out->params.emplace_back((*ids)[0]);
+    out->params.emplace_back(*id);
     return absl::OkStatus();
   }
-  if (c.field == "received_time") return TimeComparison(c, "p.received_time", out);
-  if (c.field == "create_time") return TimeComparison(c, "p.create_time", out);
-  return Unsupported(c, "account, invoice, received_time or create_time");
+  if (c.field == "received_time") return common::TimeTerm(c, "p.received_time", out);
+  if (c.field == "create_time") return common::TimeTerm(c, "p.create_time", out);
+  return UnsupportedFilterField(c, "account, invoice, received_time or create_time");
 }
 
 // One page of `kind` matching `filter` after `cursor` in id order.
@@ -375,16 +335,6 @@ absl::StatusOr<common::Page<Row>> ListRows(common::ConnectionPool& pool, absl::s
       });
 }
 
-// The create_request_id and create_request_hash of a new row: NULL
-// without a request id.
-std::optional<std::string> RequestIdColumn(const common::RequestKey& key) {
-  return common::TextOrNull(key.id);
-}
-std::optional<std::string> RequestHashColumn(const common::RequestKey& key) {
-  if (key.id.empty()) return std::nullopt;
-  return key.hash;
-}
-
 // --- the write transaction ------------------------------------------------
 
 class MySqlBillingTx final : public common::StoreTx, public BillingTx {
@@ -396,7 +346,7 @@ class MySqlBillingTx final : public common::StoreTx, public BillingTx {
     // ON DUPLICATE KEY UPDATE takes the existing row's exclusive lock; a
     // first insert holds the new row's lock. Either way concurrent writers
     // of the account queue here.
-    return Update(
+    return Exec(
         "INSERT INTO billing_account_locks (account_id, lock_count) VALUES (?, 1) "
         "ON DUPLICATE KEY UPDATE lock_count = lock_count + 1",
         account_id);
@@ -429,39 +379,35 @@ class MySqlBillingTx final : public common::StoreTx, public BillingTx {
   absl::StatusOr<common::InsertOutcome> InsertOrder(const StoredOrder& row,
                                                     const common::RequestKey& key) override {
     const v1::Order& o = row.order;
-    return InsertWithRequestId("uk_orders_create_request", kInsertOrder, row.id, row.account_id,
-                               o.amount().currency_code(), o.amount().minor_units(),
-                               o.cost().minor_units(), o.description(),
-                               static_cast<int>(o.status()), SqlTime(o.order_time()), o.actor(),
-                               row.version, SqlTime(o.create_time()), SqlTime(o.update_time()),
-                               RequestIdColumn(key), RequestHashColumn(key));
+    return Insert("uk_orders_create_request", kInsertOrder, key, row.id, row.account_id,
+                  o.amount().currency_code(), o.amount().minor_units(), o.cost().minor_units(),
+                  o.description(), static_cast<int>(o.status()), SqlTime(o.order_time()), o.actor(),
+                  row.version, SqlTime(o.create_time()), SqlTime(o.update_time()));
   }
 
   absl::StatusOr<common::InsertOutcome> InsertInvoice(const StoredInvoice& row,
                                                       const common::RequestKey& key) override {
     const v1::Invoice& i = row.invoice;
-    return InsertWithRequestId(
-        "uk_invoices_create_request", kInsertInvoice, row.id, row.account_id,
-        row.order_id == 0 ? std::nullopt : std::optional<int64_t>(row.order_id),
-        i.amount().currency_code(), i.amount().minor_units(), i.cost().minor_units(),
-        static_cast<int>(i.status()), SqlTime(i.issue_time()), SqlTime(i.due_time()),
-        i.payment_terms_days(), i.description(), i.actor(), row.version, SqlTime(i.create_time()),
-        SqlTime(i.update_time()), RequestIdColumn(key), RequestHashColumn(key));
+    return Insert("uk_invoices_create_request", kInsertInvoice, key, row.id, row.account_id,
+                  IdOrNull(row.order_id), i.amount().currency_code(), i.amount().minor_units(),
+                  i.cost().minor_units(), static_cast<int>(i.status()), SqlTime(i.issue_time()),
+                  SqlTime(i.due_time()), i.payment_terms_days(), i.description(), i.actor(),
+                  row.version, SqlTime(i.create_time()), SqlTime(i.update_time()));
   }
 
   absl::StatusOr<common::InsertOutcome> InsertPayment(const StoredPayment& row,
                                                       const common::RequestKey& key) override {
     const v1::Payment& p = row.payment;
     const std::string received = SqlTime(p.received_time());
-    absl::StatusOr<common::InsertOutcome> outcome = InsertWithRequestId(
-        "uk_payments_create_request", kInsertPayment, row.id, row.account_id,
-        p.amount().currency_code(), p.amount().minor_units(), received, p.reference(), p.actor(),
-        SqlTime(p.create_time()), RequestIdColumn(key), RequestHashColumn(key));
+    absl::StatusOr<common::InsertOutcome> outcome =
+        Insert("uk_payments_create_request", kInsertPayment, key, row.id, row.account_id,
+               p.amount().currency_code(), p.amount().minor_units(), received, p.reference(),
+               p.actor(), SqlTime(p.create_time()));
     if (!outcome.ok() || *outcome == common::InsertOutcome::kDuplicateRequest) return outcome;
     absl::Status status = Step([&] {
       for (int n = 0; n < p.allocations_size(); ++n) {
         const v1::PaymentAllocation& a = p.allocations(n);
-        absl::StatusOr<int64_t> invoice = ParseId("invoice", a.invoice(), "invoices");
+        absl::StatusOr<int64_t> invoice = common::ParseId("invoice", a.invoice(), "invoices");
         connection_.Update(
             "INSERT INTO payment_allocations (payment_id, invoice_id, seq, account_id, "
             "amount_minor, received_time) VALUES (?, ?, ?, ?, ?, ?)",
@@ -476,18 +422,17 @@ class MySqlBillingTx final : public common::StoreTx, public BillingTx {
 
   absl::Status WriteOrder(const StoredOrder& row) override {
     const v1::Order& o = row.order;
-    return Update(
+    return Exec(
         "UPDATE orders SET amount_minor = ?, cost_minor = ?, description = ?, status = ?, "
         "invoice_id = ?, cancel_reason = ?, version = ?, update_time = ? WHERE id = ?",
         o.amount().minor_units(), o.cost().minor_units(), o.description(),
-        static_cast<int>(o.status()),
-        row.invoice_id == 0 ? std::nullopt : std::optional<int64_t>(row.invoice_id),
-        o.cancel_reason(), row.version, SqlTime(o.update_time()), row.id);
+        static_cast<int>(o.status()), IdOrNull(row.invoice_id), o.cancel_reason(), row.version,
+        SqlTime(o.update_time()), row.id);
   }
 
   absl::Status WriteInvoiceStatus(const StoredInvoice& row) override {
     const v1::Invoice& i = row.invoice;
-    return Update(
+    return Exec(
         "UPDATE invoices SET status = ?, void_reason = ?, version = ?, update_time = ? "
         "WHERE id = ?",
         static_cast<int>(i.status()), i.void_reason(), row.version, SqlTime(i.update_time()),
@@ -507,7 +452,7 @@ class MySqlBillingTx final : public common::StoreTx, public BillingTx {
 
   absl::Status ApplyPaymentToInvoice(int64_t invoice_id, int64_t paid, bool paid_in_full,
                                      int64_t version, absl::Time now) override {
-    return Update(
+    return Exec(
         "UPDATE invoices SET paid_minor = ?, status = ?, settle_time = IF(? = 1, "
         "(SELECT MAX(a.received_time) FROM payment_allocations a WHERE a.invoice_id = ?), "
         "NULL), version = ?, update_time = ? WHERE id = ?",
@@ -516,15 +461,6 @@ class MySqlBillingTx final : public common::StoreTx, public BillingTx {
   }
 
  private:
-  // Runs `sql` (an INSERT or UPDATE) with `values`.
-  template <typename... Args>
-  absl::Status Update(const std::string& sql, const Args&... values) {
-    return Step([&] {
-      connection_.Update(sql, values...);
-      return absl::OkStatus();
-    });
-  }
-
   absl::StatusOr<bool> RequestUsed(absl::string_view table, const std::string& request_id) {
     return Step([&]() -> absl::StatusOr<bool> {
       return connection_
@@ -533,134 +469,116 @@ class MySqlBillingTx final : public common::StoreTx, public BillingTx {
     });
   }
 
-  // Runs `insert` (an INSERT of a row with a request id) with `values`:
-  // kDuplicateRequest when the unique key `request_key` refuses it because
-  // the id is taken; any other error is the step's.
+  // shared/store_sql.h: InsertWithRequestId, as a step.
   template <typename... Args>
-  absl::StatusOr<common::InsertOutcome> InsertWithRequestId(absl::string_view request_key,
-                                                            const std::string& insert,
-                                                            const Args&... values) {
+  absl::StatusOr<common::InsertOutcome> Insert(absl::string_view request_key,
+                                               const std::string& insert,
+                                               const common::RequestKey& key,
+                                               const Args&... values) {
     return Step([&]() -> absl::StatusOr<common::InsertOutcome> {
-      try {
-        connection_.Update(insert, values...);
-      } catch (const sql::SQLException& e) {
-        if (e.getErrorCode() != common::kErDupEntry ||
-            common::DuplicateKeyName(e.what()) != request_key) {
-          throw;
-        }
-        return common::InsertOutcome::kDuplicateRequest;
-      }
-      return common::InsertOutcome::kInserted;
+      return InsertWithRequestId(connection_, request_key, insert, key, values...);
     });
   }
 };
 
+// --- the store --------------------------------------------------------------
+
+class MySqlBillingStore final : public BillingStore {
+ public:
+  explicit MySqlBillingStore(common::ConnectionPool* pool)
+      : pool_(pool),
+        order_ids_(pool, "orders"),
+        invoice_ids_(pool, "invoices"),
+        payment_ids_(pool, "payments") {}
+
+  absl::Status Transact(absl::string_view context,
+                        absl::FunctionRef<absl::Status(BillingTx&)> fn) override {
+    return common::RunInTransaction(*pool_, context, [&](SqlConnection& connection) {
+      MySqlBillingTx tx(connection, context);
+      return fn(tx);
+    });
+  }
+
+  absl::StatusOr<int64_t> NewOrderId() override { return order_ids_.Next(); }
+  absl::StatusOr<int64_t> NewInvoiceId() override { return invoice_ids_.Next(); }
+  absl::StatusOr<int64_t> NewPaymentId() override { return payment_ids_.Next(); }
+
+  absl::StatusOr<StoredOrder> GetOrder(int64_t id) override {
+    return Get(kOrders, "reading order", id);
+  }
+  absl::StatusOr<StoredInvoice> GetInvoice(int64_t id) override {
+    return Get(kInvoices, "reading invoice", id);
+  }
+  absl::StatusOr<StoredPayment> GetPayment(int64_t id) override {
+    return Get(kPayments, "reading payment", id);
+  }
+
+  FoundByRequest<StoredOrder> FindOrderByRequest(const std::string& request_id) override {
+    return FindByRequest(*pool_, "reading order", kOrders, request_id);
+  }
+  FoundByRequest<StoredInvoice> FindInvoiceByRequest(const std::string& request_id) override {
+    return FindByRequest(*pool_, "reading invoice", kInvoices, request_id);
+  }
+  FoundByRequest<StoredPayment> FindPaymentByRequest(const std::string& request_id) override {
+    return FindByRequest(*pool_, "reading payment", kPayments, request_id);
+  }
+
+  absl::StatusOr<common::Page<StoredOrder>> ListOrders(
+      const common::FilterNode& filter, const std::optional<common::PageCursor>& cursor,
+      int limit) override {
+    return ListRows(*pool_, "listing orders", kOrders, filter, OrderComparison, cursor, limit);
+  }
+
+  absl::StatusOr<common::Page<StoredInvoice>> ListInvoices(
+      const common::FilterNode& filter, absl::Time now,
+      const std::optional<common::PageCursor>& cursor, int limit) override {
+    const std::string now_sql = SqlTime(now);
+    auto map = [&](const FilterComparison& c, SqlFragment* out) -> absl::Status {
+      if (c.field == "overdue") {
+        absl::StatusOr<bool> want = common::FilterWantsTrue(c);
+        if (!want.ok()) return want.status();
+        absl::StrAppend(&out->sql, *want ? "" : "NOT ", "(i.status = ? AND i.due_time < ?)");
+        out->params.emplace_back(int64_t{kInvoiceOpen});
+        out->params.emplace_back(now_sql);
+        return absl::OkStatus();
+      }
+      return InvoiceComparison(c, out);
+    };
+    return ListRows(*pool_, "listing invoices", kInvoices, filter, map, cursor, limit);
+  }
+
+  absl::StatusOr<common::Page<StoredPayment>> ListPayments(
+      const common::FilterNode& filter, const std::optional<common::PageCursor>& cursor,
+      int limit) override {
+    return ListRows(*pool_, "listing payments", kPayments, filter, PaymentComparison, cursor,
+                    limit);
+  }
+
+  absl::StatusOr<std::vector<OpenTotals>> OpenTotalsOf(int64_t account_id) override {
+    return common::ReadWithConnection<std::vector<OpenTotals>>(
+        *pool_, "reading exposure",
+        [&](SqlConnection& c) -> absl::StatusOr<std::vector<OpenTotals>> {
+          return ReadOpenTotals(c, account_id);
+        });
+  }
+
+ private:
+  template <typename Row>
+  absl::StatusOr<Row> Get(const RowKind<Row>& kind, absl::string_view context, int64_t id) {
+    return common::ReadWithConnection<Row>(
+        *pool_, context, [&](SqlConnection& c) { return ReadById(c, kind, id, /*lock=*/false); });
+  }
+
+  common::ConnectionPool* pool_;
+  common::IdAllocator order_ids_;
+  common::IdAllocator invoice_ids_;
+  common::IdAllocator payment_ids_;
+};
+
 }  // namespace
 
-// --- MySqlBillingStore ----------------------------------------------------
-
-MySqlBillingStore::MySqlBillingStore(common::ConnectionPool* pool)
-    : pool_(pool),
-      order_ids_(pool, "orders"),
-      invoice_ids_(pool, "invoices"),
-      payment_ids_(pool, "payments") {}
-
-std::vector<SqlValue> MySqlBillingStore::PaddedIds(const std::vector<int64_t>& ids,
-                                                   std::string* placeholders) {
-  std::vector<SqlValue> values(ids.begin(), ids.end());
-  values.resize(absl::bit_ceil(ids.size()), SqlValue(ids.back()));
-  *placeholders = absl::StrJoin(std::vector<absl::string_view>(values.size(), "?"), ",");
-  return values;
-}
-
-int64_t MySqlBillingStore::ReadSum(sql::ResultSet& rs, int column) {
-  const std::string text = ReadText(rs, column);
-  if (rs.wasNull()) return 0;
-  return SaturatingParse(text);
-}
-
-absl::Status MySqlBillingStore::Transact(absl::string_view context,
-                                         absl::FunctionRef<absl::Status(BillingTx&)> fn) {
-  return common::RunInTransaction(*pool_, context, [&](SqlConnection& connection) {
-    MySqlBillingTx tx(connection, context);
-    return fn(tx);
-  });
-}
-
-absl::StatusOr<StoredOrder> MySqlBillingStore::GetOrder(int64_t id) {
-  return common::ReadWithConnection<StoredOrder>(*pool_, "reading order", [&](SqlConnection& c) {
-    return ReadById(c, kOrders, id, /*lock=*/false);
-  });
-}
-
-absl::StatusOr<StoredInvoice> MySqlBillingStore::GetInvoice(int64_t id) {
-  return common::ReadWithConnection<StoredInvoice>(
-      *pool_, "reading invoice",
-      [&](SqlConnection& c) { return ReadById(c, kInvoices, id, /*lock=*/false); });
-}
-
-absl::StatusOr<StoredPayment> MySqlBillingStore::GetPayment(int64_t id) {
-  return common::ReadWithConnection<StoredPayment>(
-      *pool_, "reading payment",
-      [&](SqlConnection& c) { return ReadById(c, kPayments, id, /*lock=*/false); });
-}
-
-FoundByRequest<StoredOrder> MySqlBillingStore::FindOrderByRequest(const std::string& request_id) {
-  return FindByRequest(*pool_, "reading order", kOrders, request_id);
-}
-
-FoundByRequest<StoredInvoice> MySqlBillingStore::FindInvoiceByRequest(
-    const std::string& request_id) {
-  return FindByRequest(*pool_, "reading invoice", kInvoices, request_id);
-}
-
-FoundByRequest<StoredPayment> MySqlBillingStore::FindPaymentByRequest(
-    const std::string& request_id) {
-  return FindByRequest(*pool_, "reading payment", kPayments, request_id);
-}
-
-absl::StatusOr<common::Page<StoredOrder>> MySqlBillingStore::ListOrders(
-    const common::FilterNode& filter, const std::optional<common::PageCursor>& cursor, int limit) {
-  return ListRows(*pool_, "listing orders", kOrders, filter, OrderComparison, cursor, limit);
-}
-
-absl::StatusOr<common::Page<StoredInvoice>> MySqlBillingStore::ListInvoices(
-    const common::FilterNode& filter, absl::Time now,
-    const std::optional<common::PageCursor>& cursor, int limit) {
-  const std::string now_sql = SqlTime(now);
-  auto map = [&](const FilterComparison& c, SqlFragment* out) -> absl::Status {
-    if (c.field == "account") return NameComparison(c, "i.account_id", "accounts", out);
-    if (c.field == "order") return NameComparison(c, "i.order_id", "orders", out);
-    if (c.field == "status") {
-      return EnumComparison<v1::InvoiceStatus>(c, "i.status", "INVOICE_STATUS_",
-                                               v1::InvoiceStatus_Parse, out);
-    }
-    if (c.field == "overdue") {
-      absl::StatusOr<bool> want = common::FilterWantsTrue(c);
-      if (!want.ok()) return want.status();
-      absl::StrAppend(&out->sql, *want ? "" : "NOT ", "(i.status = ? AND i.due_time < ?)");
-      out->params.emplace_back(int64_t{kInvoiceOpen});
-      out->params.emplace_back(now_sql);
-      return absl::OkStatus();
-    }
-    if (c.field == "due_time") return TimeComparison(c, "i.due_time", out);
-    if (c.field == "issue_time") return TimeComparison(c, "i.issue_time", out);
-    if (c.field == "create_time") return TimeComparison(c, "i.create_time", out);
-    return Unsupported(c, "account, order, status, overdue, due_time, issue_time or create_time");
-  };
-  return ListRows(*pool_, "listing invoices", kInvoices, filter, map, cursor, limit);
-}
-
-absl::StatusOr<common::Page<StoredPayment>> MySqlBillingStore::ListPayments(
-    const common::FilterNode& filter, const std::optional<common::PageCursor>& cursor, int limit) {
-  return ListRows(*pool_, "listing payments", kPayments, filter, PaymentComparison, cursor, limit);
-}
-
-absl::StatusOr<std::vector<OpenTotals>> MySqlBillingStore::OpenTotalsOf(int64_t account_id) {
-  return common::ReadWithConnection<std::vector<OpenTotals>>(
-      *pool_, "reading exposure", [&](SqlConnection& c) -> absl::StatusOr<std::vector<OpenTotals>> {
-        return ReadOpenTotals(c, account_id);
-      });
+std::unique_ptr<BillingStore> NewMySqlBillingStore(common::ConnectionPool* pool) {
+  return std::make_unique<MySqlBillingStore>(pool);
 }
 
 }  // namespace kam::interaction::billing

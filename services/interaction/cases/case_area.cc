@@ -5,7 +5,7 @@
 
 #include "services/interaction/cases/case_service.h"
 #include "services/interaction/cases/case_sla_sweeper.h"
-#include "services/interaction/cases/mysql_case_store.h"
+#include "services/interaction/cases/case_store.h"
 #include "services/interaction/shared/area.h"
 
 namespace kam::interaction {
@@ -14,16 +14,16 @@ namespace {
 class CaseArea final : public Area {
  public:
   explicit CaseArea(const AreaDeps& deps)
-      : store_(deps.pool),
-        sweeper_(&store_, deps.sweep_interval),
-        service_(&store_, deps.accounts, &sweeper_) {}
+      : store_(cases::NewMySqlCaseStore(deps.pool)),
+        sweeper_(store_.get(), deps.sweep_interval),
+        service_(store_.get(), deps.accounts, &sweeper_) {}
 
   void Register(common::GrpcServer& server) override { service_.Register(server); }
   void StartBackground() override { sweeper_.Start(); }
   void StopBackground() override { sweeper_.Stop(); }
 
  private:
-  cases::MySqlCaseStore store_;
+  std::unique_ptr<cases::CaseStore> store_;
   cases::SlaSweeper sweeper_;
   cases::CaseService service_;
 };

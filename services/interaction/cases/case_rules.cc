@@ -2,11 +2,9 @@
 
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/api/resource_name.h"
 #include "common/api/validation.h"
@@ -180,32 +178,8 @@ const common::UpdateMaskRules& CaseMaskRules() {
 }
 
 absl::StatusOr<CaseOrder> ParseCaseOrder(absl::string_view order_by) {
-  CaseOrder order;
-  std::vector<absl::string_view> words =
-      absl::StrSplit(order_by, absl::ByAnyChar(" \t"), absl::SkipEmpty());
-  if (words.empty()) return order;
-  auto invalid = [&] {
-    return common::InvalidField(
-        "order_by", absl::StrCat("must be one of create_time, update_time, "
-                                 "first_response_due_time, resolution_due_time, optionally "
-                                 "followed by \" desc\" (got \"",
-                                 order_by.substr(0, 64), "\")"));
-  };
-  if (words.size() > 2) return invalid();
-  for (absl::string_view column :
-       {"create_time", "update_time", "first_response_due_time", "resolution_due_time"}) {
-    if (words[0] == column) order.column = std::string(column);
-  }
-  if (order.column.empty()) return invalid();
-  if (words.size() == 2) {
-    const std::string direction = absl::AsciiStrToLower(words[1]);
-    if (direction == "desc") {
-      order.descending = true;
-    } else if (direction != "asc") {
-      return invalid();
-    }
-  }
-  return order;
+  return common::ParseOrderBy(
+      order_by, {"create_time", "update_time", "first_response_due_time", "resolution_due_time"});
 }
 
 }  // namespace kam::interaction::cases

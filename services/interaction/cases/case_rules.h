@@ -26,11 +26,10 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "common/api/field_mask.h"
+#include "common/api/order_by.h"
 #include "kam/interaction/v1/service_case.pb.h"
 
 namespace kam::interaction::cases {
-
-namespace v1 = ::kam::interaction::v1;
 
 inline constexpr size_t kMaxCaseTitle = 200;
 inline constexpr size_t kMaxCaseDescription = 4000;
@@ -90,12 +89,9 @@ const common::UpdateMaskRules& CaseMaskRules();
 
 // ListCases order_by: "" (creation order) or one of create_time,
 // update_time, first_response_due_time, resolution_due_time with an optional
-// " desc"/" asc". Returns the column name ("" for creation order) and
-// whether it is descending.
-struct CaseOrder {
-  std::string column;  // empty: by id
-  bool descending = false;
-};
+// " desc"/" asc" (common::ParseOrderBy). The field is the case column ("" for
+// creation order).
+using CaseOrder = common::OrderBy;
 absl::StatusOr<CaseOrder> ParseCaseOrder(absl::string_view order_by);
 
 }  // namespace kam::interaction::cases

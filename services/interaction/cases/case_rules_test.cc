@@ -165,8 +165,8 @@ TEST(CaseFieldsTest, ReasonRules) {
 }
 
 TEST(CaseOrderTest, ParsesTheSupportedColumns) {
-  EXPECT_EQ(ParseCaseOrder("")->column, "");
-  EXPECT_EQ(ParseCaseOrder("resolution_due_time")->column, "resolution_due_time");
+  EXPECT_EQ(ParseCaseOrder("")->field, "");
+  EXPECT_EQ(ParseCaseOrder("resolution_due_time")->field, "resolution_due_time");
   EXPECT_FALSE(ParseCaseOrder("resolution_due_time")->descending);
   EXPECT_TRUE(ParseCaseOrder("create_time desc")->descending);
   EXPECT_FALSE(ParseCaseOrder("update_time ASC")->descending);

@@ -23,20 +23,18 @@
 #include "kam/interaction/v1/service_case.grpc.pb.h"
 #include "services/interaction/cases/case_sla_sweeper.h"
 #include "services/interaction/cases/case_store.h"
-#include "services/interaction/shared/account_client.h"
+#include "services/interaction/shared/handlers.h"
 
 namespace kam::interaction::cases {
 
-class CaseService final {
+class CaseService final : public Handlers<CaseStore> {
  public:
   // The store, the account client and the sweeper must outlive the service.
   CaseService(CaseStore* store, AccountClient* accounts, SlaSweeper* sweeper)
-      : store_(store), accounts_(accounts), sweeper_(sweeper) {}
+      : Handlers(store, accounts), sweeper_(sweeper) {}
 
   // Registers the service and every method with `server` (before Start).
   void Register(common::GrpcServer& server);
-
-  using Ctx = common::CallContext;
 
   // Cases. Writes of one case check its etag (ABORTED when stale) and add to
   // its audit trail in the same transaction; NOT_FOUND for a missing case.
@@ -79,9 +77,7 @@ class CaseService final {
       v1::Case* response);
 
   v1::ServiceCaseService::Service service_;
-  CaseStore* store_;
-  AccountClient* accounts_;
-  SlaSweeper* sweeper_;
+  SlaSweeper* const sweeper_;
 };
 
 }  // namespace kam::interaction::cases

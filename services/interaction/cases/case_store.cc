@@ -7,11 +7,11 @@
 namespace kam::interaction::cases {
 
 std::vector<std::string> CaseCursorKeys(const StoredCase& row, const CaseOrder& order) {
-  if (order.column.empty()) return {};
+  if (order.field.empty()) return {};
   absl::Time value = row.clock.start;
-  if (order.column == "update_time") value = row.update_time;
-  if (order.column == "first_response_due_time") value = FirstResponseDue(row.clock);
-  if (order.column == "resolution_due_time") value = ResolutionDue(row.clock);
+  if (order.field == "update_time") value = row.update_time;
+  if (order.field == "first_response_due_time") value = FirstResponseDue(row.clock);
+  if (order.field == "resolution_due_time") value = ResolutionDue(row.clock);
   return {common::ToSqlDateTime(value)};
 }
 

@@ -2,7 +2,7 @@
 // and their change history, the routing table. The rows, and two interfaces:
 // CaseStore (reads on their own, and Transact) and CaseTx (the row-level
 // steps of one transaction, which the handlers and the sweeper compose with
-// the pure rules). MySqlCaseStore (mysql_case_store.h) is the real one,
+// the pure rules). NewMySqlCaseStore (below) makes the real one,
 // FakeCaseStore (fake_case_store.h) stands in for it in unit tests.
 //
 // Every method returns a status: UNAVAILABLE when the database cannot be
@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,7 @@
 #include "services/interaction/cases/case_rules.h"
 #include "services/interaction/cases/case_sla_clock.h"
 #include "services/interaction/cases/case_sla_policy.h"
+#include "services/interaction/shared/connection_pool_fwd.h"
 
 namespace kam::interaction::cases {
 
@@ -167,6 +169,9 @@ class CaseStore {
   // All routes, case type order.
   virtual absl::StatusOr<std::vector<StoredRoute>> ListRoutes() = 0;
 };
+
+// The real store, over MySQL (mysql_case_store.cc). `pool` outlives it.
+std::unique_ptr<CaseStore> NewMySqlCaseStore(common::ConnectionPool* pool);
 
 }  // namespace kam::interaction::cases
 

@@ -13,10 +13,6 @@ std::pair<int, int> PolicyIndex(const SlaPolicyKey& key) {
   return {static_cast<int>(key.priority), static_cast<int>(key.tier)};
 }
 
-absl::Status CaseNotFound(int64_t id) {
-  return absl::NotFoundError(absl::StrCat("case ", CaseName(id), " not found"));
-}
-
 // The rows of `rows` (keyed by id) after the cursor that `keep`, as a page.
 template <typename Row, typename Keep>
 common::Page<Row> PageOf(const std::map<int64_t, Row>& rows,
@@ -42,23 +38,14 @@ class FakeCaseTx final : public CaseTx {
  public:
   explicit FakeCaseTx(Data& data) : data_(data) {}
 
-  absl::StatusOr<StoredCase> LockCase(int64_t id) override {
-    auto it = data_.cases.find(id);
-    if (it == data_.cases.end()) return CaseNotFound(id);
-    return it->second;
-  }
+  absl::StatusOr<StoredCase> LockCase(int64_t id) override { return data_.cases.Get(id); }
   absl::StatusOr<common::InsertOutcome> InsertCase(const StoredCase& row,
                                                    const common::RequestKey& key) override {
-    if (!key.id.empty()) {
-      if (data_.requests.count(key.id) > 0) return common::InsertOutcome::kDuplicateRequest;
-      data_.requests[key.id] = {row.id, key.hash};
-    }
-    data_.cases[row.id] = row;
-    return common::InsertOutcome::kInserted;
+    return data_.cases.Insert(row, key);
   }
   absl::Status WriteCase(const StoredCase& row) override {
-    if (data_.cases.count(row.id) == 0) return CaseNotFound(row.id);
-    data_.cases[row.id] = row;
+    if (absl::Status s = data_.cases.Get(row.id).status(); !s.ok()) return s;
+    data_.cases.rows[row.id] = row;
     return absl::OkStatus();
   }
   absl::Status InsertEvent(CaseEventRow* row) override {
@@ -70,7 +57,7 @@ class FakeCaseTx final : public CaseTx {
   absl::StatusOr<std::vector<StoredCase>> LockBreachedCases(SlaTarget target, absl::Time now,
                                                             int limit) override {
     std::vector<StoredCase> rows;
-    for (const auto& [id, row] : data_.cases) {
+    for (const auto& [id, row] : data_.cases.rows) {
       if (static_cast<int>(rows.size()) < limit && AwaitsBreachEscalation(row, target, now)) {
         rows.push_back(row);
       }
@@ -143,20 +130,15 @@ FakeCaseStore::FakeCaseStore() {
   }
 }
 
-void FakeCaseStore::SetDown(bool down) {
-  absl::MutexLock lock(&mu_);
-  down_ = down;
-}
-
 void FakeCaseStore::PutCase(const StoredCase& row) {
   absl::MutexLock lock(&mu_);
-  data_.cases[row.id] = row;
+  data_.cases.rows[row.id] = row;
   data_.next_id = std::max(data_.next_id, row.id + 1);
 }
 
 int FakeCaseStore::case_count() const {
   absl::MutexLock lock(&mu_);
-  return static_cast<int>(data_.cases.size());
+  return static_cast<int>(data_.cases.rows.size());
 }
 
 int FakeCaseStore::event_count() const {
@@ -164,15 +146,10 @@ int FakeCaseStore::event_count() const {
   return static_cast<int>(data_.events.size());
 }
 
-absl::Status FakeCaseStore::Answer() const {
-  if (down_) return absl::UnavailableError("database unavailable (fake is down)");
-  return absl::OkStatus();
-}
-
 absl::Status FakeCaseStore::Transact(absl::string_view,
                                      const std::function<absl::Status(CaseTx&)>& fn) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   Data copy = data_;
   FakeCaseTx tx(copy);
   if (absl::Status s = fn(tx); !s.ok()) return s;
@@ -182,31 +159,27 @@ absl::Status FakeCaseStore::Transact(absl::string_view,
 
 absl::StatusOr<int64_t> FakeCaseStore::NewCaseId() {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   return data_.next_id++;
 }
 
 absl::StatusOr<StoredCase> FakeCaseStore::GetCase(int64_t id) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
-  auto it = data_.cases.find(id);
-  if (it == data_.cases.end()) return CaseNotFound(id);
-  return it->second;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  return data_.cases.Get(id);
 }
 
 absl::StatusOr<std::optional<common::CreatedByRequest<StoredCase>>>
 FakeCaseStore::FindCaseByRequest(const std::string& request_id) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
-  auto it = data_.requests.find(request_id);
-  if (it == data_.requests.end()) return std::nullopt;
-  return common::CreatedByRequest<StoredCase>{data_.cases.at(it->second.first), it->second.second};
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  return data_.cases.FindByRequest(request_id);
 }
 
 absl::StatusOr<common::Page<v1::CaseEvent>> FakeCaseStore::ListEvents(
     int64_t case_id, const std::optional<common::PageCursor>& cursor, int limit) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   common::Page<CaseEventRow> rows = PageOf(
       data_.events, cursor, limit, [&](const CaseEventRow& e) { return e.case_id == case_id; });
   common::Page<v1::CaseEvent> page;
@@ -217,13 +190,13 @@ absl::StatusOr<common::Page<v1::CaseEvent>> FakeCaseStore::ListEvents(
 
 absl::StatusOr<std::vector<StoredPolicy>> FakeCaseStore::ListPolicies() {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   return ValuesOf(data_.policies);
 }
 
 absl::StatusOr<StoredPolicy> FakeCaseStore::GetPolicy(const SlaPolicyKey& key) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   return FakeCaseTx(data_).ReadPolicy(key, /*lock=*/false);
 }
 
@@ -231,7 +204,7 @@ absl::StatusOr<common::Page<v1::SlaPolicyChange>> FakeCaseStore::ListPolicyChang
     const std::optional<SlaPolicyKey>& key, const std::optional<common::PageCursor>& cursor,
     int limit) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   return PageOf(data_.policy_changes, cursor, limit, [&](const v1::SlaPolicyChange& change) {
     return !key.has_value() || change.policy() == SlaPolicyName(*key);
   });
@@ -239,7 +212,7 @@ absl::StatusOr<common::Page<v1::SlaPolicyChange>> FakeCaseStore::ListPolicyChang
 
 absl::StatusOr<std::vector<StoredRoute>> FakeCaseStore::ListRoutes() {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   return ValuesOf(data_.routes);
 }
 

@@ -14,15 +14,15 @@
 
 #include "absl/synchronization/mutex.h"
 #include "services/interaction/cases/case_store.h"
+#include "services/interaction/shared/fake_outage.h"
+#include "services/interaction/shared/fake_table.h"
 
 namespace kam::interaction::cases {
 
-class FakeCaseStore final : public CaseStore {
+class FakeCaseStore final : public CaseStore, public FakeOutage {
  public:
   FakeCaseStore();
 
-  // While down, every call is UNAVAILABLE and nothing is written.
-  void SetDown(bool down);
   // Adds or replaces a case as it is (tests that need one in a given state).
   void PutCase(const StoredCase& row);
   // How many cases and audit rows there are.
@@ -52,9 +52,7 @@ class FakeCaseStore final : public CaseStore {
 
   // Everything the store holds; a transaction works on a copy.
   struct Data {
-    std::map<int64_t, StoredCase> cases;
-    // create request id -> {case id, request hash}
-    std::map<std::string, std::pair<int64_t, std::string>> requests;
+    FakeTable<StoredCase> cases{"case cases/"};
     std::map<int64_t, CaseEventRow> events;  // by event id
     std::map<std::pair<int, int>, StoredPolicy> policies;
     std::map<int64_t, v1::SlaPolicyChange> policy_changes;  // by change id
@@ -63,11 +61,8 @@ class FakeCaseStore final : public CaseStore {
   };
 
  private:
-  absl::Status Answer() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
-
   mutable absl::Mutex mu_;
   Data data_ ABSL_GUARDED_BY(mu_);
-  bool down_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace kam::interaction::cases

@@ -9,16 +9,13 @@
 #include "common/server/grpc_server.h"
 #include "kam/interaction/v1/activity.grpc.pb.h"
 #include "services/interaction/contact_records/contact_record_store.h"
-#include "services/interaction/shared/account_client.h"
+#include "services/interaction/shared/handlers.h"
 
 namespace kam::interaction::contact_records {
 
-class ContactRecordService {
+class ContactRecordService final : public Handlers<ContactRecordStore> {
  public:
-  using Ctx = common::CallContext;
-
-  ContactRecordService(ContactRecordStore* store, AccountClient* accounts)
-      : store_(store), accounts_(accounts) {}
+  using Handlers::Handlers;
 
   void Register(common::GrpcServer& server, v1::ActivityService::Service* service);
 
@@ -37,9 +34,6 @@ class ContactRecordService {
                                                  const std::string& name,
                                                  absl::string_view account_field,
                                                  const std::string& account);
-
-  ContactRecordStore* store_;
-  AccountClient* accounts_;
 };
 
 }  // namespace kam::interaction::contact_records

@@ -1,13 +1,15 @@
 // Contact records (contact_records, contact_record_entries;
 // migrations/0001_activities.sql): one record per account, entries appended
-// in time order and never changed. Handlers depend on this interface;
-// MySqlContactRecordStore (mysql_contact_record_store.h) holds the SQL and
-// FakeContactRecordStore (fake_contact_record_store.h) stands in for it in
-// unit tests. While the database is down every method is UNAVAILABLE.
+// in time order and never changed. Handlers depend on this interface; the
+// MySQL store (NewMySqlContactRecordStore below,
+// mysql_contact_record_store.cc) holds the SQL and FakeContactRecordStore
+// (fake_contact_record_store.h) stands in for it in unit tests. While the
+// database is down every method is UNAVAILABLE.
 #ifndef KAM_SERVICES_INTERACTION_CONTACT_RECORDS_CONTACT_RECORD_STORE_H_
 #define KAM_SERVICES_INTERACTION_CONTACT_RECORDS_CONTACT_RECORD_STORE_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -16,10 +18,9 @@
 #include "common/api/idempotency.h"
 #include "common/api/list_request.h"
 #include "kam/interaction/v1/activity.pb.h"
+#include "services/interaction/shared/connection_pool_fwd.h"
 
 namespace kam::interaction::contact_records {
-
-namespace v1 = ::kam::interaction::v1;
 
 struct StoredContactRecord {
   int64_t id = 0;
@@ -80,6 +81,10 @@ class ContactRecordStore {
                                                                       int64_t after_seq,
                                                                       int limit) = 0;
 };
+
+// The real store, over MySQL (mysql_contact_record_store.cc). `pool`
+// outlives it.
+std::unique_ptr<ContactRecordStore> NewMySqlContactRecordStore(common::ConnectionPool* pool);
 
 }  // namespace kam::interaction::contact_records
 

@@ -1,23 +1,23 @@
-// What FactsService.StreamAccountFacts reads: set-based aggregates over
-// every area's records (billing, cases, surveys, activities, opportunities)
-// for one range of account ids at a time, so a stream over a million
-// accounts holds only one range in memory. Read-only. The handler depends on
-// this interface; MySqlFactsStore (mysql_facts_store.h) holds the SQL and
-// FakeFactsStore (fake_facts_store.h) stands in for it in unit tests. While
-// the database is down every method is UNAVAILABLE.
+// What FactsService.StreamAccountFacts reads: set-based aggregates over every
+// area's records (billing, cases, surveys, activities, opportunities) for one
+// range of account ids at a time, so a stream over a million accounts holds
+// only one range in memory. Read-only. The handler depends on this interface;
+// the MySQL store (NewMySqlFactsStore below) holds the SQL and FakeFactsStore
+// (fake_facts_store.h) stands in for it in unit tests. While the database is
+// down every method is UNAVAILABLE.
 #ifndef KAM_SERVICES_INTERACTION_FACTS_FACTS_STORE_H_
 #define KAM_SERVICES_INTERACTION_FACTS_FACTS_STORE_H_
 
 #include <cstdint>
 #include <map>
+#include <memory>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "kam/interaction/v1/facts.pb.h"
+#include "services/interaction/shared/connection_pool_fwd.h"
 
 namespace kam::interaction::facts {
-
-namespace v1 = ::kam::interaction::v1;
 
 // The period facts are counted over, and the previous one of equal length.
 struct FactsPeriod {
@@ -37,6 +37,9 @@ class FactsStore {
   virtual absl::StatusOr<std::map<int64_t, v1::AccountFacts>> Range(int64_t first, int64_t last,
                                                                     const FactsPeriod& period) = 0;
 };
+
+// The real store, over MySQL (mysql_facts_store.cc). `pool` outlives it.
+std::unique_ptr<FactsStore> NewMySqlFactsStore(common::ConnectionPool* pool);
 
 }  // namespace kam::interaction::facts
 

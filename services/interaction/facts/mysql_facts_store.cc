@@ -1,14 +1,20 @@
-#include "services/interaction/facts/mysql_facts_store.h"
-
+// FactsStore on MariaDB (NewMySqlFactsStore). It reads other areas' tables
+// (the migrations document what may be relied on: status numbers, how
+// balances and costs are kept); it never writes. Prepared statements only.
+// Range runs every statement of a range on one connection, in one
+// consistent snapshot.
 #include <cppconn/exception.h>
 
 #include <array>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "common/db/mysql_pool.h"
 #include "common/db/row_reader.h"
 #include "common/db/transaction.h"
+#include "services/interaction/facts/facts_store.h"
 #include "services/interaction/opportunity/opportunity_pipeline.h"
+#include "services/interaction/shared/names.h"
 
 namespace kam::interaction::facts {
 namespace {
@@ -35,7 +41,7 @@ using common::SqlTime;
 v1::AccountFacts& Entry(std::map<int64_t, v1::AccountFacts>& facts, int64_t id,
                         const std::string& currency = "") {
   v1::AccountFacts& f = facts[id];
-  if (f.account().empty()) f.set_account(absl::StrCat("accounts/", id));
+  if (f.account().empty()) f.set_account(AccountName(id));
   if (f.currency_code().empty() && !currency.empty()) f.set_currency_code(currency);
   return f;
 }
@@ -199,55 +205,68 @@ void ReadRange(SqlConnection& c, int64_t first, int64_t last, const FactsPeriod&
     v1::AccountFacts& f = Entry(facts, rs->getInt64(1), currency);
     const int stage = rs->getInt(3);
     if (!SameCurrency(f, currency) || stage < 1 || stage > 6) continue;
-    f.set_weighted_pipeline_minor(f.weighted_pipeline_minor() +
-                                  WeightedMinorUnits(rs->getInt64(4), percents[stage - 1]));
+    f.set_weighted_pipeline_minor(
+        f.weighted_pipeline_minor() +
+        opportunity::WeightedMinorUnits(rs->getInt64(4), percents[stage - 1]));
   }
 }
 
+class MySqlFactsStore final : public FactsStore {
+ public:
+  explicit MySqlFactsStore(common::ConnectionPool* pool) : pool_(pool) {}
+
+  absl::StatusOr<int64_t> MaxAccountId() override {
+    int64_t max_id = 0;
+    absl::Status status = common::WithConnection(*pool_, "reading facts", [&](SqlConnection& c) {
+      auto rs = c.Query(
+          "SELECT GREATEST("
+          "COALESCE((SELECT MAX(account_id) FROM invoices), 0), "
+          "COALESCE((SELECT MAX(account_id) FROM orders), 0), "
+          "COALESCE((SELECT MAX(account_id) FROM cases), 0), "
+          "COALESCE((SELECT MAX(account_id) FROM survey_responses), 0), "
+          "COALESCE((SELECT MAX(account_id) FROM activities), 0), "
+          "COALESCE((SELECT MAX(account_id) FROM opportunities), 0))");
+      if (rs->next()) max_id = rs->getInt64(1);
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    return max_id;
+  }
+
+  absl::StatusOr<std::map<int64_t, v1::AccountFacts>> Range(int64_t first, int64_t last,
+                                                            const FactsPeriod& period) override {
+    std::map<int64_t, v1::AccountFacts> facts;
+    absl::Status status = common::WithConnection(*pool_, "reading facts", [&](SqlConnection& c) {
+      // One snapshot for all the statements (the pool's sessions are READ
+      // COMMITTED, where each statement sees its own), so an account's figures
+      // agree with each other while payments and invoices are being written.
+      c.Execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+      c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+      try {
+        ReadRange(c, first, last, period, facts);
+      } catch (const sql::SQLException&) {
+        // Never hand the connection back inside a transaction.
+        try {
+          c.Execute("ROLLBACK");
+        } catch (const sql::SQLException&) {
+        }
+        throw;
+      }
+      c.Execute("COMMIT");
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    return facts;
+  }
+
+ private:
+  common::ConnectionPool* pool_;
+};
+
 }  // namespace
 
-absl::StatusOr<int64_t> MySqlFactsStore::MaxAccountId() {
-  int64_t max_id = 0;
-  absl::Status status = common::WithConnection(*pool_, "reading facts", [&](SqlConnection& c) {
-    auto rs = c.Query(
-        "SELECT GREATEST("
-        "COALESCE((SELECT MAX(account_id) FROM invoices), 0), "
-        "COALESCE((SELECT MAX(account_id) FROM orders), 0), "
-        "COALESCE((SELECT MAX(account_id) FROM cases), 0), "
-        "COALESCE((SELECT MAX(account_id) FROM survey_responses), 0), "
-        "COALESCE((SELECT MAX(account_id) FROM activities), 0), "
-        "COALESCE((SELECT MAX(account_id) FROM opportunities), 0))");
-    if (rs->next()) max_id = rs->getInt64(1);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return max_id;
-}
-
-absl::StatusOr<std::map<int64_t, v1::AccountFacts>> MySqlFactsStore::Range(
-    int64_t first, int64_t last, const FactsPeriod& period) {
-  std::map<int64_t, v1::AccountFacts> facts;
-  absl::Status status = common::WithConnection(*pool_, "reading facts", [&](SqlConnection& c) {
-    // One snapshot for all the statements (the pool's sessions are READ
-    // COMMITTED, where each statement sees its own), so an account's figures
-    // agree with each other while payments and invoices are being written.
-    c.Execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-    c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
-    try {
-      ReadRange(c, first, last, period, facts);
-    } catch (const sql::SQLException&) {
-      // Never hand the connection back inside a transaction.
-      try {
-        c.Execute("ROLLBACK");
-      } catch (const sql::SQLException&) {
-      }
-      throw;
-    }
-    c.Execute("COMMIT");
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return facts;
+std::unique_ptr<FactsStore> NewMySqlFactsStore(common::ConnectionPool* pool) {
+  return std::make_unique<MySqlFactsStore>(pool);
 }
 
 }  // namespace kam::interaction::facts

@@ -9,45 +9,27 @@ namespace {
 
 using Data = FakeOpportunityData;
 
-// UNAVAILABLE while the fake database is down.
-absl::Status Reachable(const std::atomic<bool>& down) {
-  if (down) return absl::UnavailableError("database unavailable (the fake is down)");
-  return absl::OkStatus();
-}
-
-absl::StatusOr<StoredOpportunity> Find(const Data& data, int64_t id) {
-  auto it = data.opportunities.find(id);
-  if (it == data.opportunities.end()) {
-    return absl::NotFoundError(absl::StrCat("opportunity ", OpportunityName(id), " not found"));
-  }
-  return it->second;
-}
-
 class FakeOpportunityTx final : public OpportunityTx {
  public:
-  FakeOpportunityTx(Data& data, const std::atomic<bool>& down) : data_(data), down_(down) {}
+  FakeOpportunityTx(Data& data, const FakeOutage& outage) : data_(data), outage_(outage) {}
 
   absl::StatusOr<StoredOpportunity> Lock(int64_t id) override {
-    if (absl::Status s = Reachable(down_); !s.ok()) return s;
-    return Find(data_, id);
+    if (absl::Status s = Reachable(); !s.ok()) return s;
+    return data_.opportunities.Get(id);
   }
 
   absl::StatusOr<common::InsertOutcome> Insert(const StoredOpportunity& row,
                                                const common::RequestKey& key) override {
-    if (absl::Status s = Reachable(down_); !s.ok()) return s;
-    if (!key.id.empty() && !data_.requests.emplace(key.id, std::pair(row.id, key.hash)).second) {
-      return common::InsertOutcome::kDuplicateRequest;
-    }
-    data_.opportunities[row.id] = row;
-    return common::InsertOutcome::kInserted;
+    if (absl::Status s = Reachable(); !s.ok()) return s;
+    return data_.opportunities.Insert(row, key);
   }
 
   // Everything but the id, the account and the create time, as the real
   // store's UPDATE; the etag is the one of the version written.
   absl::Status Write(const StoredOpportunity& row) override {
-    if (absl::Status s = Reachable(down_); !s.ok()) return s;
-    auto it = data_.opportunities.find(row.id);
-    if (it == data_.opportunities.end()) return absl::OkStatus();  // an UPDATE of no row
+    if (absl::Status s = Reachable(); !s.ok()) return s;
+    auto it = data_.opportunities.rows.find(row.id);
+    if (it == data_.opportunities.rows.end()) return absl::OkStatus();  // an UPDATE of no row
     StoredOpportunity& stored = it->second;
     const google::protobuf::Timestamp create_time = stored.opportunity.create_time();
     stored.version = row.version;
@@ -58,7 +40,7 @@ class FakeOpportunityTx final : public OpportunityTx {
   }
 
   absl::Status InsertMove(int64_t opportunity_id, v1::OpportunityStageMove* move) override {
-    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    if (absl::Status s = Reachable(); !s.ok()) return s;
     const int64_t id = data_.next_move_id++;
     move->set_name(absl::StrCat(OpportunityName(opportunity_id), "/stageMoves/", id));
     data_.moves[id] = StoredStageMove{id, *move};
@@ -67,19 +49,21 @@ class FakeOpportunityTx final : public OpportunityTx {
   }
 
   absl::StatusOr<StoredStageProbabilities> LockProbabilities() override {
-    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    if (absl::Status s = Reachable(); !s.ok()) return s;
     return data_.probabilities;
   }
 
   absl::Status WriteProbabilities(const StoredStageProbabilities& table) override {
-    if (absl::Status s = Reachable(down_); !s.ok()) return s;
+    if (absl::Status s = Reachable(); !s.ok()) return s;
     data_.probabilities = table;
     return absl::OkStatus();
   }
 
  private:
+  absl::Status Reachable() const { return outage_.Reachable("database"); }
+
   Data& data_;
-  const std::atomic<bool>& down_;
+  const FakeOutage& outage_;
 };
 
 }  // namespace
@@ -89,13 +73,9 @@ FakeOpportunityStore::FakeOpportunityStore() {
   data_.probabilities.percents = DefaultStageProbabilities();
 }
 
-absl::Status FakeOpportunityStore::Answer() const { return Reachable(down_); }
-
 std::vector<StoredOpportunity> FakeOpportunityStore::Opportunities() const {
   absl::MutexLock lock(&mu_);
-  std::vector<StoredOpportunity> all;
-  for (const auto& [id, row] : data_.opportunities) all.push_back(row);
-  return all;
+  return data_.opportunities.All();
 }
 
 std::vector<v1::OpportunityStageMove> FakeOpportunityStore::MovesOf(int64_t opportunity_id) const {
@@ -110,48 +90,44 @@ std::vector<v1::OpportunityStageMove> FakeOpportunityStore::MovesOf(int64_t oppo
 absl::Status FakeOpportunityStore::Transact(absl::string_view,
                                             absl::FunctionRef<absl::Status(OpportunityTx&)> fn) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   Data working = data_;
-  FakeOpportunityTx tx(working, down_);
+  FakeOpportunityTx tx(working, *this);
   if (absl::Status s = fn(tx); !s.ok()) return s;
-  if (absl::Status s = Answer(); !s.ok()) return s;  // the commit
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;  // the commit
   data_ = std::move(working);
   return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> FakeOpportunityStore::NewOpportunityId() {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   return next_id_++;
 }
 
 absl::StatusOr<StoredOpportunity> FakeOpportunityStore::Get(int64_t id) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
-  return Find(data_, id);
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  return data_.opportunities.Get(id);
 }
 
 absl::StatusOr<std::optional<common::CreatedByRequest<StoredOpportunity>>>
 FakeOpportunityStore::FindByRequest(const std::string& request_id) {
-  using Found = std::optional<common::CreatedByRequest<StoredOpportunity>>;
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
-  auto it = data_.requests.find(request_id);
-  if (it == data_.requests.end()) return Found();
-  const auto& [id, hash] = it->second;
-  return Found(common::CreatedByRequest<StoredOpportunity>{data_.opportunities.at(id), hash});
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  return data_.opportunities.FindByRequest(request_id);
 }
 
 absl::StatusOr<bool> FakeOpportunityStore::Exists(int64_t id) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
-  return data_.opportunities.count(id) > 0;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  return data_.opportunities.rows.count(id) > 0;
 }
 
 absl::StatusOr<common::Page<StoredStageMove>> FakeOpportunityStore::ListMoves(
     int64_t opportunity_id, const std::optional<common::PageCursor>& cursor, int limit) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   std::vector<StoredStageMove> rows;
   for (auto it = data_.moves.upper_bound(common::CursorId(cursor));
        it != data_.moves.end() && static_cast<int>(rows.size()) <= limit; ++it) {
@@ -162,7 +138,7 @@ absl::StatusOr<common::Page<StoredStageMove>> FakeOpportunityStore::ListMoves(
 
 absl::StatusOr<StoredStageProbabilities> FakeOpportunityStore::GetProbabilities() {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  if (absl::Status s = Reachable("database"); !s.ok()) return s;
   return data_.probabilities;
 }
 

@@ -10,7 +10,6 @@
 #ifndef KAM_SERVICES_INTERACTION_OPPORTUNITY_FAKE_OPPORTUNITY_STORE_H_
 #define KAM_SERVICES_INTERACTION_OPPORTUNITY_FAKE_OPPORTUNITY_STORE_H_
 
-#include <atomic>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -19,26 +18,23 @@
 
 #include "absl/synchronization/mutex.h"
 #include "services/interaction/opportunity/opportunity_store.h"
+#include "services/interaction/shared/fake_outage.h"
+#include "services/interaction/shared/fake_table.h"
 
 namespace kam::interaction::opportunity {
 
 // What the fake stores.
 struct FakeOpportunityData {
-  std::map<int64_t, StoredOpportunity> opportunities;
-  // Per create request id: the opportunity it made, the request's fingerprint.
-  std::map<std::string, std::pair<int64_t, std::string>> requests;
+  FakeTable<StoredOpportunity> opportunities{"opportunity opportunities/"};
   std::map<int64_t, StoredStageMove> moves;  // by move id
   std::map<int64_t, int64_t> move_owner;     // move id -> opportunity id
   StoredStageProbabilities probabilities;    // the defaults at version 0 at first
   int64_t next_move_id = 1;
 };
 
-class FakeOpportunityStore final : public OpportunityStore {
+class FakeOpportunityStore final : public OpportunityStore, public FakeOutage {
  public:
   FakeOpportunityStore();
-
-  // While down, every call (and every step of a transaction) is UNAVAILABLE.
-  void SetDown(bool down) { down_ = down; }
 
   // Every opportunity stored, in id order, and the stage history of one:
   // what tests check was (not) written.
@@ -68,9 +64,6 @@ class FakeOpportunityStore final : public OpportunityStore {
   }
 
  private:
-  absl::Status Answer() const;
-
-  std::atomic<bool> down_{false};
   mutable absl::Mutex mu_;  // held for the whole of a transaction
   FakeOpportunityData data_ ABSL_GUARDED_BY(mu_);
   int64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;

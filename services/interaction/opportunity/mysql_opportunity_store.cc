@@ -1,7 +1,11 @@
-#include "services/interaction/opportunity/mysql_opportunity_store.h"
-
-#include <cppconn/exception.h>
-
+// The opportunity store over MySQL (NewMySqlOpportunityStore): all SQL of
+// the sales pipeline (tables opportunities, opportunity_stage_moves and
+// opportunity_stage_probabilities in kam_interaction): the opportunity row,
+// its stage history, the probability table, their filters and the write
+// transaction. Prepared statements only; every value is bound, never spliced
+// into the text. Reads run on their own (autocommit); Transact runs
+// common::RunInTransaction. Database errors become statuses here
+// (common/db/transaction.h): nothing throws out of the store.
 #include <utility>
 #include <vector>
 
@@ -12,12 +16,17 @@
 #include "common/api/etag.h"
 #include "common/base/proto_time.h"
 #include "common/db/filter_sql.h"
+#include "common/db/id_allocator.h"
+#include "common/db/mysql_pool.h"
+#include "common/db/queries.h"
 #include "common/db/row_reader.h"
-#include "common/db/sql_error.h"
 #include "common/db/transaction.h"
 #include "services/interaction/opportunity/opportunity_fields.h"
 #include "services/interaction/opportunity/opportunity_qualification.h"
 #include "services/interaction/opportunity/opportunity_stages.h"
+#include "services/interaction/opportunity/opportunity_store.h"
+#include "services/interaction/shared/names.h"
+#include "services/interaction/shared/store_sql.h"
 
 namespace kam::interaction::opportunity {
 namespace {
@@ -63,6 +72,11 @@ const std::string& SelectColumns() {
         all, ", ", [](std::string* out, const std::string& c) { absl::StrAppend(out, "o.", c); }));
   }();
   return *text;
+}
+
+// "SELECT <SelectColumns()> FROM opportunities o WHERE <condition>".
+std::string SelectOpportunities(absl::string_view condition) {
+  return absl::StrCat("SELECT ", SelectColumns(), " FROM opportunities o WHERE ", condition);
 }
 
 using common::SqlTime;
@@ -143,7 +157,7 @@ StoredOpportunity ReadOpportunity(sql::ResultSet& rs) {
   row.id = c.Int();
   row.account_id = c.Int();
   o.set_name(OpportunityName(row.id));
-  o.set_account(absl::StrCat("accounts/", row.account_id));
+  o.set_account(AccountName(row.account_id));
   o.set_title(c.Text());
   o.set_owner(c.Text());
   if (c.IsNullNext()) {
@@ -256,68 +270,34 @@ StoredStageProbabilities ReadProbabilities(SqlConnection& connection, bool lock)
 using common::FilterComparison;
 using common::SqlFragment;
 
-// `o.<column> <op> ?` with `value` bound, for = and != only.
-absl::Status EqualityComparison(const FilterComparison& c, absl::string_view column,
-                                const absl::StatusOr<SqlValue>& value, SqlFragment* out) {
-  if (absl::Status s = common::OnlyEquality(c); !s.ok()) return s;
-  if (!value.ok()) return value.status();
-  absl::StrAppend(&out->sql, "o.", column, common::SqlOp(c.op), "?");
-  out->params.push_back(*value);
-  return absl::OkStatus();
-}
-
-absl::StatusOr<SqlValue> AsValue(absl::StatusOr<int64_t> value) {
-  if (!value.ok()) return value.status();
-  return SqlValue(*value);
-}
-
-// An enum value given short ("PROPOSAL", "a") or in full
-// ("OPPORTUNITY_STAGE_PROPOSAL"), never UNSPECIFIED; messages name `field`.
-template <typename Enum>
-absl::StatusOr<SqlValue> EnumValue(const FilterComparison& c, absl::string_view field,
-                                   absl::string_view prefix,
-                                   bool (*parse)(const std::string&, Enum*)) {
-  FilterComparison named = c;
-  named.field = std::string(field);
-  return AsValue(common::FilterEnum(named, prefix, parse));
-}
-
 absl::Status ComparisonToSql(const FilterComparison& c, SqlFragment* out) {
   const std::string& f = c.field;
-  if (f == "account") {
-    absl::StatusOr<int64_t> id = ParseOpportunityAccountName("filter value for account", c.value);
-    return EqualityComparison(c, "account_id", AsValue(std::move(id)), out);
-  }
-  if (f == "owner") return EqualityComparison(c, "owner", SqlValue(c.value), out);
+  if (f == "account") return AccountTerm(c, "o.account_id", out);
+  if (f == "owner") return common::EqualityTerm(c, "o.owner", SqlValue(c.value), out);
   if (f == "stage") {
-    return EqualityComparison(c, "stage",
-                              EnumValue<v1::OpportunityStage>(c, "stage", "OPPORTUNITY_STAGE_",
-                                                              v1::OpportunityStage_Parse),
-                              out);
+    return EnumTerm(c, "o.stage", "OPPORTUNITY_STAGE_", v1::OpportunityStage_Parse,
+                    /*accept_unspecified=*/false, out);
   }
   if (f == "state") {
-    return EqualityComparison(c, "state",
-                              EnumValue<v1::OpportunityState>(c, "state", "OPPORTUNITY_STATE_",
-                                                              v1::OpportunityState_Parse),
-                              out);
+    return EnumTerm(c, "o.state", "OPPORTUNITY_STATE_", v1::OpportunityState_Parse,
+                    /*accept_unspecified=*/false, out);
   }
   if (f == "class" || f == "opportunity_class") {
-    return EqualityComparison(c, "opportunity_class",
-                              EnumValue<v1::OpportunityClass>(c, "class", "OPPORTUNITY_CLASS_",
-                                                              v1::OpportunityClass_Parse),
-                              out);
+    // A value the filter cannot take is "not a valid class" whichever
+    // spelling named the field.
+    FilterComparison named = c;
+    named.field = "class";
+    absl::StatusOr<int64_t> value =
+        common::FilterEnum(named, "OPPORTUNITY_CLASS_", v1::OpportunityClass_Parse);
+    if (!value.ok()) return common::EqualityTerm(c, "o.opportunity_class", value.status(), out);
+    return common::EqualityTerm(c, "o.opportunity_class", SqlValue(*value), out);
   }
   if (f == "expected_close_time" || f == "create_time" || f == "update_time") {
-    absl::StatusOr<std::string> time = common::FilterTime(c);
-    if (!time.ok()) return time.status();
-    absl::StrAppend(&out->sql, "o.", f, common::SqlOp(c.op), "?");
-    out->params.emplace_back(*std::move(time));
-    return absl::OkStatus();
+    return common::TimeTerm(c, absl::StrCat("o.", f), out);
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "filter field \"", f.substr(0, 64),
-      "\" is not supported; use account, owner, stage, state, class, expected_close_time, "
-      "create_time or update_time"));
+  return UnsupportedFilterField(c,
+                                "account, owner, stage, state, class, expected_close_time, "
+                                "create_time or update_time");
 }
 
 // --- the write transaction --------------------------------------------------------
@@ -330,9 +310,7 @@ class MySqlOpportunityTx final : public common::StoreTx, public OpportunityTx {
 
   absl::StatusOr<StoredOpportunity> Lock(int64_t id) override {
     return Step([&]() -> absl::StatusOr<StoredOpportunity> {
-      auto rs = connection_.Query(absl::StrCat("SELECT ", SelectColumns(),
-                                               " FROM opportunities o WHERE o.id = ? FOR UPDATE"),
-                                  id);
+      auto rs = connection_.Query(SelectOpportunities("o.id = ? FOR UPDATE"), id);
       if (!rs->next()) return OpportunityNotFound(id);
       return ReadOpportunity(*rs);
     });
@@ -348,20 +326,10 @@ class MySqlOpportunityTx final : public common::StoreTx, public OpportunityTx {
           "INSERT INTO opportunities (id, account_id, ", absl::StrJoin(DataColumns(), ", "),
           ", create_time, create_request_id, create_request_hash) VALUES (", placeholders, ")"));
     }();
-    std::vector<SqlValue> values = {row.id, row.account_id};
-    for (SqlValue& value : DataValues(row)) values.push_back(std::move(value));
-    values.emplace_back(SqlTime(row.opportunity.create_time()));
-    values.push_back(key.id.empty() ? SqlValue(nullptr) : SqlValue(key.id));
-    values.push_back(key.id.empty() ? SqlValue(nullptr) : SqlValue(key.hash));
     return Step([&]() -> absl::StatusOr<common::InsertOutcome> {
-      try {
-        connection_.Update(*sql, values);
-      } catch (const sql::SQLException& e) {
-        if (e.getErrorCode() != common::kErDupEntry) throw;
-        // The only unique key besides the id is the request id.
-        return common::InsertOutcome::kDuplicateRequest;
-      }
-      return common::InsertOutcome::kInserted;
+      // The only unique key besides the id is the request id.
+      return InsertWithRequestId(connection_, /*request_key=*/"", *sql, key, row.id, row.account_id,
+                                 DataValues(row), SqlTime(row.opportunity.create_time()));
     });
   }
 
@@ -372,30 +340,22 @@ class MySqlOpportunityTx final : public common::StoreTx, public OpportunityTx {
                                           absl::StrJoin(DataColumns(), ", ", assign),
                                           " WHERE id = ?"));
     }();
-    std::vector<SqlValue> values = DataValues(row);
-    values.emplace_back(row.id);
-    return Step([&] {
-      connection_.Update(*sql, values);
-      return absl::OkStatus();
-    });
+    return Exec(*sql, DataValues(row), row.id);
   }
 
   absl::Status InsertMove(int64_t opportunity_id, v1::OpportunityStageMove* move) override {
     absl::StatusOr<int64_t> id = move_ids_.Next();
     if (!id.ok()) return id.status();
     move->set_name(MoveName(opportunity_id, *id));
-    return Step([&] {
-      connection_.Update(
-          "INSERT INTO opportunity_stage_moves (id, opportunity_id, kind, from_stage, to_stage, "
-          "skipped_stages, from_state, to_state, reason, lost_reason, lost_to, actor, move_time) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          *id, opportunity_id, static_cast<int>(move->kind()), static_cast<int>(move->from_stage()),
-          static_cast<int>(move->to_stage()), SkippedText(*move),
-          static_cast<int>(move->from_state()), static_cast<int>(move->to_state()), move->reason(),
-          static_cast<int>(move->lost_reason()), move->lost_to(), move->actor(),
-          SqlTime(move->move_time()));
-      return absl::OkStatus();
-    });
+    return Exec(
+        "INSERT INTO opportunity_stage_moves (id, opportunity_id, kind, from_stage, to_stage, "
+        "skipped_stages, from_state, to_state, reason, lost_reason, lost_to, actor, move_time) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        *id, opportunity_id, static_cast<int>(move->kind()), static_cast<int>(move->from_stage()),
+        static_cast<int>(move->to_stage()), SkippedText(*move),
+        static_cast<int>(move->from_state()), static_cast<int>(move->to_state()), move->reason(),
+        static_cast<int>(move->lost_reason()), move->lost_to(), move->actor(),
+        SqlTime(move->move_time()));
   }
 
   absl::StatusOr<StoredStageProbabilities> LockProbabilities() override {
@@ -408,116 +368,102 @@ class MySqlOpportunityTx final : public common::StoreTx, public OpportunityTx {
     const auto& p = table.percents;
     // An upsert: the migration inserts the row, but a missing one (read as
     // the defaults at version 0) is written back whole.
-    return Step([&] {
-      connection_.Update(
-          "INSERT INTO opportunity_stage_probabilities (id, p1_percent, p2_percent, p3_percent, "
-          "p4_percent, p5_percent, p6_percent, version, update_actor, update_time) "
-          "VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
-          "p1_percent = VALUES(p1_percent), p2_percent = VALUES(p2_percent), "
-          "p3_percent = VALUES(p3_percent), "
-          "p4_percent = VALUES(p4_percent), p5_percent = VALUES(p5_percent), "
-          "p6_percent = VALUES(p6_percent), version = VALUES(version), "
-          "update_actor = VALUES(update_actor), update_time = VALUES(update_time)",
-          p[0], p[1], p[2], p[3], p[4], p[5], table.version, table.update_actor,
-          common::SqlTime(table.update_time));
-      return absl::OkStatus();
-    });
+    return Exec(
+        "INSERT INTO opportunity_stage_probabilities (id, p1_percent, p2_percent, p3_percent, "
+        "p4_percent, p5_percent, p6_percent, version, update_actor, update_time) "
+        "VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+        "p1_percent = VALUES(p1_percent), p2_percent = VALUES(p2_percent), "
+        "p3_percent = VALUES(p3_percent), "
+        "p4_percent = VALUES(p4_percent), p5_percent = VALUES(p5_percent), "
+        "p6_percent = VALUES(p6_percent), version = VALUES(version), "
+        "update_actor = VALUES(update_actor), update_time = VALUES(update_time)",
+        p[0], p[1], p[2], p[3], p[4], p[5], table.version, table.update_actor,
+        common::SqlTime(table.update_time));
   }
 
  private:
   common::IdAllocator& move_ids_;
 };
 
-}  // namespace
+// --- the store --------------------------------------------------------------------
 
-// --- MySqlOpportunityStore --------------------------------------------------------
+class MySqlOpportunityStore final : public OpportunityStore {
+ public:
+  explicit MySqlOpportunityStore(common::ConnectionPool* pool)
+      : pool_(pool),
+        opportunity_ids_(pool, "opportunities"),
+        move_ids_(pool, "opportunity_stage_moves") {}
 
-MySqlOpportunityStore::MySqlOpportunityStore(common::ConnectionPool* pool)
-    : pool_(pool),
-      opportunity_ids_(pool, "opportunities"),
-      move_ids_(pool, "opportunity_stage_moves") {}
+  absl::Status Transact(absl::string_view context,
+                        absl::FunctionRef<absl::Status(OpportunityTx&)> fn) override {
+    return common::RunInTransaction(*pool_, context, [&](SqlConnection& connection) {
+      MySqlOpportunityTx tx(connection, context, move_ids_);
+      return fn(tx);
+    });
+  }
 
-absl::Status MySqlOpportunityStore::Transact(absl::string_view context,
-                                             absl::FunctionRef<absl::Status(OpportunityTx&)> fn) {
-  return common::RunInTransaction(*pool_, context, [&](SqlConnection& connection) {
-    MySqlOpportunityTx tx(connection, context, move_ids_);
-    return fn(tx);
-  });
-}
+  absl::StatusOr<int64_t> NewOpportunityId() override { return opportunity_ids_.Next(); }
 
-absl::StatusOr<StoredOpportunity> MySqlOpportunityStore::Get(int64_t id) {
-  return common::ReadWithConnection<StoredOpportunity>(
-      *pool_, "reading opportunity", [&](SqlConnection& c) -> absl::StatusOr<StoredOpportunity> {
-        auto rs = c.Query(
-            absl::StrCat("SELECT ", SelectColumns(), " FROM opportunities o WHERE o.id = ?"), id);
-        if (!rs->next()) return OpportunityNotFound(id);
-        return ReadOpportunity(*rs);
-      });
-}
+  absl::StatusOr<StoredOpportunity> Get(int64_t id) override {
+    return common::QueryOne(*pool_, "reading opportunity", OpportunityNotFound(id), ReadOpportunity,
+                            SelectOpportunities("o.id = ?"), id);
+  }
 
-absl::StatusOr<std::optional<common::CreatedByRequest<StoredOpportunity>>>
-MySqlOpportunityStore::FindByRequest(const std::string& request_id) {
-  using Found = std::optional<common::CreatedByRequest<StoredOpportunity>>;
-  return common::ReadWithConnection<Found>(*pool_, "reading opportunity", [&](SqlConnection& c) {
-    return common::ReadCreatedByRequest(
-        c,
+  absl::StatusOr<std::optional<common::CreatedByRequest<StoredOpportunity>>> FindByRequest(
+      const std::string& request_id) override {
+    return common::FindCreatedByRequest(
+        *pool_, "reading opportunity",
         absl::StrCat("SELECT ", SelectColumns(),
                      ", o.create_request_hash FROM opportunities o WHERE o.create_request_id = ?"),
         request_id, ReadOpportunity);
-  });
-}
+  }
 
-absl::StatusOr<bool> MySqlOpportunityStore::Exists(int64_t id) {
-  return common::ReadWithConnection<bool>(
-      *pool_, "reading opportunity", [&](SqlConnection& c) -> absl::StatusOr<bool> {
-        return c.Query("SELECT 1 FROM opportunities WHERE id = ?", id)->next();
-      });
-}
+  absl::StatusOr<bool> Exists(int64_t id) override {
+    return common::ReadWithConnection<bool>(
+        *pool_, "reading opportunity", [&](SqlConnection& c) -> absl::StatusOr<bool> {
+          return c.Query("SELECT 1 FROM opportunities WHERE id = ?", id)->next();
+        });
+  }
 
-absl::StatusOr<common::Page<StoredOpportunity>> MySqlOpportunityStore::List(
-    const common::FilterNode& filter, bool show_deleted,
-    const std::optional<common::PageCursor>& cursor, int limit) {
-  SqlFragment where;
-  if (absl::Status s = common::FilterToSql(filter, ComparisonToSql, &where); !s.ok()) return s;
-  std::string sql = absl::StrCat("SELECT ", SelectColumns(), " FROM opportunities o WHERE ",
-                                 where.sql, " AND o.id > ?");
-  if (!show_deleted) sql.append(" AND o.delete_time IS NULL");
-  sql.append(" ORDER BY o.id LIMIT ?");
-  where.params.emplace_back(common::CursorId(cursor));
-  where.params.emplace_back(static_cast<int64_t>(limit) + 1);
-  return common::ReadWithConnection<common::Page<StoredOpportunity>>(
-      *pool_, "listing opportunities",
-      [&](SqlConnection& c) -> absl::StatusOr<common::Page<StoredOpportunity>> {
-        std::vector<StoredOpportunity> rows;
-        auto rs = c.Query(sql, where.params);
-        while (rs->next()) rows.push_back(ReadOpportunity(*rs));
-        return common::TrimPage(std::move(rows), limit);
-      });
-}
+  absl::StatusOr<common::Page<StoredOpportunity>> List(
+      const common::FilterNode& filter, bool show_deleted,
+      const std::optional<common::PageCursor>& cursor, int limit) override {
+    SqlFragment where;
+    if (absl::Status s = common::FilterToSql(filter, ComparisonToSql, &where); !s.ok()) return s;
+    return common::QueryPage(
+        *pool_, "listing opportunities", limit, ReadOpportunity,
+        SelectOpportunities(absl::StrCat(where.sql, " AND o.id > ?",
+                                         show_deleted ? "" : " AND o.delete_time IS NULL",
+                                         " ORDER BY o.id LIMIT ?")),
+        where.params, common::CursorId(cursor), static_cast<int64_t>(limit) + 1);
+  }
 
-absl::StatusOr<common::Page<StoredStageMove>> MySqlOpportunityStore::ListMoves(
-    int64_t opportunity_id, const std::optional<common::PageCursor>& cursor, int limit) {
-  return common::ReadWithConnection<common::Page<StoredStageMove>>(
-      *pool_, "listing stage history",
-      [&](SqlConnection& c) -> absl::StatusOr<common::Page<StoredStageMove>> {
-        auto rs = c.Query(
-            "SELECT id, kind, from_stage, to_stage, skipped_stages, from_state, to_state, "
-            "reason, lost_reason, lost_to, actor, move_time FROM opportunity_stage_moves "
-            "WHERE opportunity_id = ? AND id > ? ORDER BY id LIMIT ?",
-            opportunity_id, common::CursorId(cursor), static_cast<int64_t>(limit) + 1);
-        std::vector<StoredStageMove> rows;
-        while (rs->next()) rows.push_back(ReadMove(*rs, opportunity_id));
-        return common::TrimPage(std::move(rows), limit);
-      });
-}
+  absl::StatusOr<common::Page<StoredStageMove>> ListMoves(
+      int64_t opportunity_id, const std::optional<common::PageCursor>& cursor, int limit) override {
+    return common::QueryPage(
+        *pool_, "listing stage history", limit,
+        [&](sql::ResultSet& rs) { return ReadMove(rs, opportunity_id); },
+        "SELECT id, kind, from_stage, to_stage, skipped_stages, from_state, to_state, "
+        "reason, lost_reason, lost_to, actor, move_time FROM opportunity_stage_moves "
+        "WHERE opportunity_id = ? AND id > ? ORDER BY id LIMIT ?",
+        opportunity_id, common::CursorId(cursor), static_cast<int64_t>(limit) + 1);
+  }
 
-absl::StatusOr<StoredStageProbabilities> MySqlOpportunityStore::GetProbabilities() {
-  return common::ReadWithConnection<StoredStageProbabilities>(
-      *pool_, "reading stage probabilities",
-      [&](SqlConnection& c) -> absl::StatusOr<StoredStageProbabilities> {
-        return ReadProbabilities(c, /*lock=*/false);
-      });
-}
+  absl::StatusOr<StoredStageProbabilities> GetProbabilities() override {
+    return common::ReadWithConnection<StoredStageProbabilities>(
+        *pool_, "reading stage probabilities",
+        [&](SqlConnection& c) -> absl::StatusOr<StoredStageProbabilities> {
+          return ReadProbabilities(c, /*lock=*/false);
+        });
+  }
+
+  absl::StatusOr<PipelineSums> ReadPipeline(const PipelineScope& scope) override;
+
+ private:
+  common::ConnectionPool* pool_;
+  common::IdAllocator opportunity_ids_;
+  common::IdAllocator move_ids_;
+};
 
 absl::StatusOr<PipelineSums> MySqlOpportunityStore::ReadPipeline(const PipelineScope& scope) {
   // Only the conditions in scope are in the text, so each of the few
@@ -562,6 +508,12 @@ absl::StatusOr<PipelineSums> MySqlOpportunityStore::ReadPipeline(const PipelineS
       });
   if (!status.ok()) return status;
   return sums;
+}
+
+}  // namespace
+
+std::unique_ptr<OpportunityStore> NewMySqlOpportunityStore(common::ConnectionPool* pool) {
+  return std::make_unique<MySqlOpportunityStore>(pool);
 }
 
 }  // namespace kam::interaction::opportunity

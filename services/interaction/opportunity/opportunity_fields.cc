@@ -1,7 +1,5 @@
 #include "services/interaction/opportunity/opportunity_fields.h"
 
-#include <vector>
-
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_name.h"
 #include "common/api/validation.h"
@@ -12,20 +10,10 @@
 namespace kam::interaction::opportunity {
 
 absl::StatusOr<int64_t> ParseOpportunityName(absl::string_view field, absl::string_view name) {
-  absl::StatusOr<std::vector<int64_t>> ids =
-      common::ParseResourceName(field, name, {"opportunities"});
-  if (!ids.ok()) return ids.status();
-  return (*ids)[0];
+  return common::ParseId(field, name, "opportunities");
 }
 
 std::string OpportunityName(int64_t id) { return absl::StrCat("opportunities/", id); }
-
-absl::StatusOr<int64_t> ParseOpportunityAccountName(absl::string_view field,
-                                                    absl::string_view name) {
-  absl::StatusOr<std::vector<int64_t>> ids = common::ParseResourceName(field, name, {"accounts"});
-  if (!ids.ok()) return ids.status();
-  return (*ids)[0];
-}
 
 absl::Status ValidateOpportunityFields(const v1::Opportunity& o) {
   if (absl::Status s = common::CheckRequiredText("opportunity.title", o.title(),

@@ -21,12 +21,10 @@ inline constexpr size_t kMaxOpportunityOwner = 128;
 // two-decimal currency) keeps sums of thousands of opportunities in int64.
 inline constexpr int64_t kMaxOpportunityAmountMinor = 1'000'000'000'000'000;
 
-// "opportunities/{opportunity}" -> id; INVALID_ARGUMENT naming `field`.
+// "opportunities/{opportunity}" -> id; INVALID_ARGUMENT naming `field`
+// (common::ParseId). Accounts are named as in shared/names.h.
 absl::StatusOr<int64_t> ParseOpportunityName(absl::string_view field, absl::string_view name);
 std::string OpportunityName(int64_t id);
-// "accounts/{account}" -> id; INVALID_ARGUMENT naming `field`.
-absl::StatusOr<int64_t> ParseOpportunityAccountName(absl::string_view field,
-                                                    absl::string_view name);
 
 // The caller-writable fields of `opportunity` (messages name
 // "opportunity.<field>"): title (required, 1 to 200 characters, one line),

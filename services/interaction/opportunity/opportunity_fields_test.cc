@@ -36,10 +36,6 @@ TEST(OpportunityFieldsTest, Names) {
   EXPECT_EQ(OpportunityName(12), "opportunities/12");
   EXPECT_TRUE(RefusedNaming(ParseOpportunityName("name", "accounts/12").status(), "name"));
   EXPECT_TRUE(RefusedNaming(ParseOpportunityName("name", "").status(), "name"));
-  EXPECT_EQ(*ParseOpportunityAccountName("opportunity.account", "accounts/3"), 3);
-  EXPECT_TRUE(
-      RefusedNaming(ParseOpportunityAccountName("opportunity.account", "accounts/x").status(),
-                    "opportunity.account"));
 }
 
 TEST(OpportunityFieldsTest, ValidOpportunity) {

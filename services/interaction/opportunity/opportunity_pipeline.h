@@ -73,11 +73,4 @@ absl::StatusOr<v1::WeightedPipeline> ComputeWeightedPipeline(
 
 }  // namespace kam::interaction::opportunity
 
-namespace kam::interaction {
-// facts/facts_store.cc weighs each account's pipeline as GetWeightedPipeline
-// does and names this function from kam::interaction::facts; this keeps it
-// compiling until it says opportunity::WeightedMinorUnits.
-using opportunity::WeightedMinorUnits;
-}  // namespace kam::interaction
-
 #endif  // KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_PIPELINE_H_

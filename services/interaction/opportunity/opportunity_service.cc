@@ -17,6 +17,9 @@
 #include "services/interaction/opportunity/opportunity_pipeline.h"
 #include "services/interaction/opportunity/opportunity_qualification.h"
 #include "services/interaction/opportunity/opportunity_stages.h"
+#include "services/interaction/shared/account_checks.h"
+#include "services/interaction/shared/create_retry.h"
+#include "services/interaction/shared/names.h"
 
 namespace kam::interaction::opportunity {
 namespace {
@@ -27,9 +30,16 @@ constexpr char kProbabilitiesName[] = "opportunityStageProbabilities";
 // Clock skew allowed for a caller's close_time.
 constexpr absl::Duration kFutureSlack = absl::Minutes(1);
 
+// The area's words: "account accounts/7 is deleted; its opportunities
+// cannot change" (GetLiveAccount's remedy), and ABORTED for a create whose
+// request id a concurrent call took but has not committed.
+constexpr absl::string_view kAccountDeleted = "its opportunities cannot change";
+constexpr absl::string_view kConcurrentCreateUnfinished =
+    "a concurrent request with the same request_id did not finish; retry";
+
+// FAILED_PRECONDITION "opportunity <name> is deleted; undelete it first".
 absl::Status Deleted(const v1::Opportunity& o) {
-  return absl::FailedPreconditionError(
-      absl::StrCat("opportunity ", o.name(), " is deleted; undelete it first"));
+  return DeletedError("opportunity", o.name(), kUndeleteFirst);
 }
 
 // The derived class from the judgements and the class in effect.
@@ -88,17 +98,6 @@ void OpportunityService::Register(common::GrpcServer& server) {
       &OpportunityService::UpdateStageProbabilities, &OpportunityService::GetWeightedPipeline);
 }
 
-absl::StatusOr<kam::account::v1::Account> OpportunityService::LiveAccount(
-    const std::string& name, const Ctx& ctx) {
-  absl::StatusOr<kam::account::v1::Account> account = accounts_->GetAccount(name, &ctx);
-  if (!account.ok()) return account.status();
-  if (account->has_delete_time()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("account ", name, " is deleted; its opportunities cannot change"));
-  }
-  return account;
-}
-
 absl::StatusOr<StoredOpportunity> OpportunityService::ChangeOpportunity(
     absl::string_view context, int64_t id, absl::string_view etag, absl::Time now,
     absl::FunctionRef<absl::Status(OpportunityTx&, StoredOpportunity&)> change) {
@@ -145,24 +144,19 @@ absl::Status OpportunityService::CreateOpportunity(const Ctx& ctx,
   const v1::Opportunity& in = request.opportunity();
   absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "CreateOpportunity");
   if (!key.ok()) return key.status();
-  absl::StatusOr<int64_t> account_id =
-      ParseOpportunityAccountName("opportunity.account", in.account());
+  absl::StatusOr<int64_t> account_id = ParseAccountName("opportunity.account", in.account());
   if (!account_id.ok()) return account_id.status();
   if (absl::Status s = ValidateOpportunityFields(in); !s.ok()) return s;
   if (absl::Status s = ValidateNewOpportunityStage(in); !s.ok()) return s;
   // A retry of a create that succeeded gets its result without asking the
   // account service again (so it works while that service is down).
-  if (!key->id.empty()) {
-    absl::StatusOr<std::optional<StoredOpportunity>> first =
-        common::EarlierResult(*key, store_->FindByRequest(key->id));
-    if (!first.ok()) return first.status();
-    if (first->has_value()) {
-      *response = std::move((*first)->opportunity);
-      return absl::OkStatus();
-    }
-  }
-  const std::string account_name = absl::StrCat("accounts/", *account_id);
-  absl::StatusOr<kam::account::v1::Account> account = LiveAccount(account_name, ctx);
+  absl::StatusOr<bool> answered = AnsweredEarlier(
+      *key, [&](const std::string& id) { return store_->FindByRequest(id); },
+      [](StoredOpportunity& row) { return std::move(row.opportunity); }, response);
+  if (!answered.ok() || *answered) return answered.status();
+  const std::string account_name = AccountName(*account_id);
+  absl::StatusOr<kam::account::v1::Account> account =
+      GetLiveAccount(*accounts_, ctx, account_name, kAccountDeleted);
   if (!account.ok()) return account.status();
   if (in.has_amount()) {
     if (absl::Status s = CheckAmountCurrency(in.amount(), *account); !s.ok()) return s;
@@ -215,14 +209,10 @@ absl::Status OpportunityService::CreateOpportunity(const Ctx& ctx,
   });
   if (!status.ok()) return status;
   if (outcome == common::InsertOutcome::kDuplicateRequest) {
-    absl::StatusOr<std::optional<StoredOpportunity>> first =
-        common::EarlierResult(*key, store_->FindByRequest(key->id));
+    absl::StatusOr<StoredOpportunity> first =
+        AnswerUnfinishedRetry(*key, store_->FindByRequest(key->id), kConcurrentCreateUnfinished);
     if (!first.ok()) return first.status();
-    if (!first->has_value()) {
-      return absl::AbortedError(
-          "a concurrent request with the same request_id did not finish; retry");
-    }
-    o = std::move((*first)->opportunity);
+    o = std::move(first->opportunity);
   }
   *response = std::move(o);
   return absl::OkStatus();
@@ -270,7 +260,7 @@ absl::Status OpportunityService::UpdateOpportunity(const Ctx& ctx,
     absl::StatusOr<StoredOpportunity> current = store_->Get(*id);
     if (!current.ok()) return current.status();
     absl::StatusOr<kam::account::v1::Account> live =
-        LiveAccount(current->opportunity.account(), ctx);
+        GetLiveAccount(*accounts_, ctx, current->opportunity.account(), kAccountDeleted);
     if (!live.ok()) return live.status();
     account = *std::move(live);
   }
@@ -512,7 +502,7 @@ absl::Status OpportunityService::GetWeightedPipeline(const Ctx&,
                                                      v1::WeightedPipeline* response) {
   PipelineScope scope;
   if (!request.account().empty()) {
-    absl::StatusOr<int64_t> account_id = ParseOpportunityAccountName("account", request.account());
+    absl::StatusOr<int64_t> account_id = ParseAccountName("account", request.account());
     if (!account_id.ok()) return account_id.status();
     scope.account_id = *account_id;
   }
@@ -533,7 +523,7 @@ absl::Status OpportunityService::GetWeightedPipeline(const Ctx&,
       ComputeWeightedPipeline(sums->groups, sums->table.percents);
   if (!pipeline.ok()) return pipeline.status();
   *response = *std::move(pipeline);
-  if (scope.account_id != 0) response->set_account(absl::StrCat("accounts/", scope.account_id));
+  if (scope.account_id != 0) response->set_account(AccountName(scope.account_id));
   response->set_owner(scope.owner);
   response->set_opportunity_class(scope.opportunity_class);
   response->set_probabilities_etag(common::MakeEtag(kProbabilitiesName, sums->table.version));

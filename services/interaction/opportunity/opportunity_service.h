@@ -18,20 +18,17 @@
 #include "common/server/grpc_server.h"
 #include "kam/interaction/v1/opportunity.grpc.pb.h"
 #include "services/interaction/opportunity/opportunity_store.h"
-#include "services/interaction/shared/account_client.h"
+#include "services/interaction/shared/handlers.h"
 
 namespace kam::interaction::opportunity {
 
-class OpportunityService final {
+class OpportunityService final : public Handlers<OpportunityStore> {
  public:
-  // `store` and `accounts` outlive the service.
-  OpportunityService(OpportunityStore* store, AccountClient* accounts)
-      : store_(store), accounts_(accounts) {}
+  using Handlers::Handlers;
 
   // Registers the service and every method with `server` (before Start).
   void Register(common::GrpcServer& server);
 
-  using Ctx = common::CallContext;
   absl::Status CreateOpportunity(const Ctx&, const v1::CreateOpportunityRequest&,
                                  v1::Opportunity*);
   absl::Status GetOpportunity(const Ctx&, const v1::GetOpportunityRequest&, v1::Opportunity*);
@@ -60,10 +57,6 @@ class OpportunityService final {
                                    v1::WeightedPipeline*);
 
  private:
-  // The account named `name`, live: NOT_FOUND, FAILED_PRECONDITION when
-  // soft-deleted, UNAVAILABLE when the account service cannot be reached.
-  absl::StatusOr<kam::account::v1::Account> LiveAccount(const std::string& name, const Ctx& ctx);
-
   // Changes opportunity `id` in one transaction: locks it, checks `etag`
   // (ABORTED when stale), lets `change` edit it (its error rolls back), then
   // writes it at its next version (StampWrite) and returns it as written.
@@ -89,8 +82,6 @@ class OpportunityService final {
       v1::Opportunity* opportunity, v1::OpportunityStageMove* move);
 
   v1::OpportunityService::Service service_;
-  OpportunityStore* store_;
-  AccountClient* accounts_;
 };
 
 }  // namespace kam::interaction::opportunity

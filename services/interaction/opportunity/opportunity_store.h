@@ -3,10 +3,9 @@
 // migrations/0004_opportunities.sql), as two interfaces: OpportunityStore
 // (reads on their own, ids, Transact) and OpportunityTx (the steps of one
 // write transaction, composed by the handlers with the pure rules:
-// opportunity_stages, opportunity_qualification). MySqlOpportunityStore
-// (mysql_opportunity_store.h) is the real one; FakeOpportunityStore
-// (fake_opportunity_store.h) stands in for it in handler unit tests. No SQL
-// here.
+// opportunity_stages, opportunity_qualification). NewMySqlOpportunityStore
+// (below) makes the real one; FakeOpportunityStore (fake_opportunity_store.h)
+// stands in for it in handler unit tests. No SQL here.
 //
 // Every method returns a status: UNAVAILABLE when the database cannot be
 // reached, NOT_FOUND "opportunity opportunities/7 not found" where the
@@ -15,6 +14,7 @@
 #define KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_STORE_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +30,7 @@
 #include "common/api/page_token.h"
 #include "kam/interaction/v1/opportunity.pb.h"
 #include "services/interaction/opportunity/opportunity_pipeline.h"
+#include "services/interaction/shared/connection_pool_fwd.h"
 
 namespace kam::interaction::opportunity {
 
@@ -128,6 +129,10 @@ class OpportunityStore {
   // OUT_OF_RANGE when a sum does not fit in int64.
   virtual absl::StatusOr<PipelineSums> ReadPipeline(const PipelineScope& scope) = 0;
 };
+
+// The real store, over MySQL (mysql_opportunity_store.cc). `pool`
+// outlives it.
+std::unique_ptr<OpportunityStore> NewMySqlOpportunityStore(common::ConnectionPool* pool);
 
 }  // namespace kam::interaction::opportunity
 

@@ -12,13 +12,13 @@
 
 #include "absl/synchronization/mutex.h"
 #include "services/interaction/satisfaction/satisfaction_store.h"
+#include "services/interaction/shared/fake_outage.h"
+#include "services/interaction/shared/fake_table.h"
 
 namespace kam::interaction::satisfaction {
 
-class FakeSatisfactionStore final : public SatisfactionStore {
+class FakeSatisfactionStore final : public SatisfactionStore, public FakeOutage {
  public:
-  // While down, every call is UNAVAILABLE and nothing is written.
-  void SetDown(bool down);
   // How many responses are stored.
   int survey_count() const;
 
@@ -36,14 +36,9 @@ class FakeSatisfactionStore final : public SatisfactionStore {
   }
 
  private:
-  absl::Status Answer() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
-
   mutable absl::Mutex mu_;
-  std::map<int64_t, StoredSurvey> surveys_ ABSL_GUARDED_BY(mu_);
-  // create request id -> {survey id, request hash}
-  std::map<std::string, std::pair<int64_t, std::string>> requests_ ABSL_GUARDED_BY(mu_);
+  FakeTable<StoredSurvey> surveys_ ABSL_GUARDED_BY(mu_){"survey response surveys/"};
   int64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
-  bool down_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace kam::interaction::satisfaction

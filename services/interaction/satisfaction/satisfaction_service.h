@@ -10,18 +10,17 @@
 #include "kam/interaction/v1/satisfaction.grpc.pb.h"
 #include "services/interaction/satisfaction/satisfaction_cases.h"
 #include "services/interaction/satisfaction/satisfaction_store.h"
-#include "services/interaction/shared/account_client.h"
+#include "services/interaction/shared/handlers.h"
 
 namespace kam::interaction::satisfaction {
 
-class SatisfactionService final {
+class SatisfactionService final : public Handlers<SatisfactionStore> {
  public:
-  // The store, the case lookup and the account client must outlive the
+  // The store, the account client and the case lookup must outlive the
   // service.
-  SatisfactionService(SatisfactionStore* store, CaseLookup* cases, AccountClient* accounts)
-      : store_(store), cases_(cases), accounts_(accounts) {}
+  SatisfactionService(SatisfactionStore* store, AccountClient* accounts, CaseLookup* cases)
+      : Handlers(store, accounts), cases_(cases) {}
 
-  using Ctx = common::CallContext;
   // Idempotent by request_id; the account (and contact) must be live.
   absl::Status CreateSurveyResponse(const Ctx&, const v1::CreateSurveyResponseRequest&,
                                     v1::SurveyResponse*);
@@ -38,9 +37,7 @@ class SatisfactionService final {
 
  private:
   v1::SatisfactionService::Service service_;
-  SatisfactionStore* store_;
-  CaseLookup* cases_;
-  AccountClient* accounts_;
+  CaseLookup* const cases_;
 };
 
 }  // namespace kam::interaction::satisfaction

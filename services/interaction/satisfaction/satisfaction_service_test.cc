@@ -44,7 +44,7 @@ class SatisfactionServiceTest : public ::testing::Test {
   cases::FakeCaseStore case_store_;
   CaseStoreLookup cases_{&case_store_};
   FakeAccountClient accounts_;
-  SatisfactionService service_{&store_, &cases_, &accounts_};
+  SatisfactionService service_{&store_, &accounts_, &cases_};
   common::CallContext ctx_;
 };
 

@@ -1,13 +1,14 @@
 // What the satisfaction area stores: survey responses (table
 // survey_responses, migration 0002_cases.sql). The row and the interface
-// SatisfactionStore; MySqlSatisfactionStore (mysql_satisfaction_store.h) is
-// the real one, FakeSatisfactionStore (fake_satisfaction_store.h) stands in
-// for it in unit tests. Every method returns a status: UNAVAILABLE when the
-// database cannot be reached, NOT_FOUND as each says.
+// SatisfactionStore; NewMySqlSatisfactionStore (below) makes the real one,
+// FakeSatisfactionStore (fake_satisfaction_store.h) stands in for it in unit
+// tests. Every method returns a status: UNAVAILABLE when the database cannot
+// be reached, NOT_FOUND as each says.
 #ifndef KAM_SERVICES_INTERACTION_SATISFACTION_SATISFACTION_STORE_H_
 #define KAM_SERVICES_INTERACTION_SATISFACTION_SATISFACTION_STORE_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "common/api/page_token.h"
 #include "kam/interaction/v1/satisfaction.pb.h"
 #include "services/interaction/satisfaction/satisfaction_scores.h"
+#include "services/interaction/shared/connection_pool_fwd.h"
 
 namespace kam::interaction::satisfaction {
 
@@ -75,6 +77,10 @@ class SatisfactionStore {
   // How many responses of each kind gave each score, within `scope`.
   virtual absl::StatusOr<std::vector<ScoreCount>> CountScores(const SurveyScope& scope) = 0;
 };
+
+// The real store, over MySQL (mysql_satisfaction_store.cc). `pool`
+// outlives it.
+std::unique_ptr<SatisfactionStore> NewMySqlSatisfactionStore(common::ConnectionPool* pool);
 
 }  // namespace kam::interaction::satisfaction
 

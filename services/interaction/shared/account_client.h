@@ -1,16 +1,18 @@
 // The interaction service's view of the account service: the calls it needs.
 // The interaction service never reads the account schema; when the account
 // service is down these return UNAVAILABLE, and a write that needs one fails
-// before writing anything. GrpcAccountClient (grpc_account_client.h) is the
-// real one; FakeAccountClient (fake_account_client.h) stands in for it in
-// unit tests.
+// before writing anything. NewGrpcAccountClient (below,
+// grpc_account_client.cc) makes the real one; FakeAccountClient
+// (fake_account_client.h) stands in for it in unit tests.
 #ifndef KAM_SERVICES_INTERACTION_SHARED_ACCOUNT_CLIENT_H_
 #define KAM_SERVICES_INTERACTION_SHARED_ACCOUNT_CLIENT_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/server/grpc_server.h"
 #include "kam/account/v1/account.pb.h"
 
@@ -32,6 +34,12 @@ class AccountClient {
   virtual absl::StatusOr<account::v1::ListAccountsResponse> ListAccounts(
       const account::v1::ListAccountsRequest& request, const common::CallContext* caller) = 0;
 };
+
+// The account service at `address` over gRPC, each call with `deadline`.
+// Concurrent GetAccount calls share one BatchGetAccounts call
+// (common/base/coalescer.h), which forwards the first caller's identity.
+std::unique_ptr<AccountClient> NewGrpcAccountClient(const std::string& address,
+                                                    absl::Duration deadline);
 
 }  // namespace kam::interaction
 

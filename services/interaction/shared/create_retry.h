@@ -8,29 +8,30 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/api/idempotency.h"
 
 namespace kam::interaction {
 
-// ABORTED: the insert found the request id taken, but the row of the call
-// that took it is not there to answer with (that call has not committed, or
-// rolled back). The activity area's words for
-// common::ConcurrentRetryRolledBack.
-inline absl::Status ConcurrentRequestUnfinished() {
-  return absl::AbortedError(
-      "a concurrent request with the same request_id has not finished; retry");
-}
+// What an area says (ABORTED) when the insert found the request id taken
+// but the row of the call that took it is not there to answer with (that
+// call has not committed, or rolled back): the words of the activity and
+// contact-record handlers for common::ConcurrentRetryRolledBack (the
+// opportunity area passes its own to AnswerUnfinishedRetry).
+inline constexpr absl::string_view kConcurrentRequestUnfinished =
+    "a concurrent request with the same request_id has not finished; retry";
 
 // The answer to a create whose insert found key.id taken, as
-// common::AnswerRetry gives it but ConcurrentRequestUnfinished when the first
-// call's row is not there.
+// common::AnswerRetry gives it but ABORTED `unfinished` (the area's words)
+// when the first call's row is not there.
 template <typename Row>
 absl::StatusOr<Row> AnswerUnfinishedRetry(
     const common::RequestKey& key,
-    absl::StatusOr<std::optional<common::CreatedByRequest<Row>>> found) {
+    absl::StatusOr<std::optional<common::CreatedByRequest<Row>>> found,
+    absl::string_view unfinished = kConcurrentRequestUnfinished) {
   absl::StatusOr<std::optional<Row>> earlier = common::EarlierResult(key, std::move(found));
   if (!earlier.ok()) return earlier.status();
-  if (!earlier->has_value()) return ConcurrentRequestUnfinished();
+  if (!earlier->has_value()) return absl::AbortedError(unfinished);
   return std::move(**earlier);
 }
 

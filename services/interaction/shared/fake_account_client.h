@@ -1,7 +1,7 @@
 // An in-memory AccountClient for unit tests of the interaction handlers:
 // holds the accounts and contacts a test puts in, answers NOT_FOUND for the
 // others, and answers every call UNAVAILABLE while the "account service" is
-// down, as GrpcAccountClient does when it cannot reach it.
+// down, as the gRPC client does when it cannot reach it.
 #ifndef KAM_SERVICES_INTERACTION_SHARED_FAKE_ACCOUNT_CLIENT_H_
 #define KAM_SERVICES_INTERACTION_SHARED_FAKE_ACCOUNT_CLIENT_H_
 

@@ -18,8 +18,8 @@ class FakeOutage {
   // While down, every call is UNAVAILABLE.
   void SetDown(bool down) { down_.store(down); }
 
- protected:
-  // UNAVAILABLE "<what> unavailable (fake is down)" while down.
+  // UNAVAILABLE "<what> unavailable (fake is down)" while down: what every
+  // call of the fake (and every step of its transactions) answers first.
   absl::Status Reachable(absl::string_view what) const {
     if (!down_.load()) return absl::OkStatus();
     return absl::UnavailableError(absl::StrCat(what, " unavailable (fake is down)"));

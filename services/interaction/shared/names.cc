@@ -32,4 +32,10 @@ absl::Status CheckContactOf(absl::string_view field, absl::string_view contact,
                               absl::StrCat("must be a contact of ", owner, " (got ", contact, ")"));
 }
 
+absl::Status CheckSingletonName(absl::string_view field, absl::string_view name,
+                                absl::string_view singleton) {
+  if (name.empty() || name == singleton) return absl::OkStatus();
+  return common::InvalidField(field, absl::StrCat("must be \"", singleton, "\" or empty"));
+}
+
 }  // namespace kam::interaction

@@ -31,6 +31,12 @@ std::string ContactName(int64_t account_id, int64_t contact_id);
 absl::Status CheckContactOf(absl::string_view field, absl::string_view contact,
                             const ContactRef& ref, int64_t account_id, absl::string_view owner);
 
+// OK when `name` is empty or `singleton`, the one name of a resource that
+// exists once ("quietHoursPolicy"); otherwise INVALID_ARGUMENT "<field> must
+// be "<singleton>" or empty".
+absl::Status CheckSingletonName(absl::string_view field, absl::string_view name,
+                                absl::string_view singleton);
+
 }  // namespace kam::interaction
 
 #endif  // KAM_SERVICES_INTERACTION_SHARED_NAMES_H_

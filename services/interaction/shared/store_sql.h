@@ -4,17 +4,98 @@
 #ifndef KAM_SERVICES_INTERACTION_SHARED_STORE_SQL_H_
 #define KAM_SERVICES_INTERACTION_SHARED_STORE_SQL_H_
 
+#include <cppconn/exception.h>
 #include <cppconn/resultset.h>
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "common/api/filter.h"
+#include "common/api/idempotency.h"
+#include "common/db/filter_sql.h"
+#include "common/db/mysql_pool.h"
+#include "common/db/row_reader.h"
+#include "common/db/sql_error.h"
 
 namespace kam::interaction {
 
 // A SUM(...) of BIGINT minor units: DECIMAL text, possibly beyond int64,
 // clamped to int64 (shared/money_math.h: SaturatingParse); NULL is 0.
 int64_t ReadSum(sql::ResultSet& rs, int column);
+
+// A reference column's value: NULL for 0 (no such reference).
+inline std::optional<int64_t> IdOrNull(int64_t id) {
+  if (id == 0) return std::nullopt;
+  return id;
+}
+
+// INTERNAL "the stored <what> cannot be read", after logging `why` for
+// operators: the answer for a policy row (one row, seeded by the migration)
+// that is missing or holds what the rules cannot read, which only a hand
+// edit can cause.
+absl::Status UnreadablePolicy(absl::string_view what, const absl::Status& why);
+
+// Runs `insert`, an INSERT of a new row whose last two columns are the
+// create request id and its hash (both NULL when key.id is empty), binding
+// `values` and then those two. kDuplicateRequest, and nothing written, when
+// a unique key refuses it: the key named `request_key`, or any when
+// `request_key` is empty (a table whose only unique key besides its id,
+// which is allocated, is the request id). Any other error is thrown, for
+// the caller's Step or ReadWithConnection to turn into a status.
+template <typename... Args>
+common::InsertOutcome InsertWithRequestId(common::SqlConnection& connection,
+                                          absl::string_view request_key, const std::string& insert,
+                                          const common::RequestKey& key, const Args&... values) {
+  try {
+    connection.Update(insert, values..., common::TextOrNull(key.id),
+                      key.id.empty() ? std::nullopt : std::optional<std::string>(key.hash));
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() != common::kErDupEntry ||
+        (!request_key.empty() && common::DuplicateKeyName(e.what()) != request_key)) {
+      throw;
+    }
+    return common::InsertOutcome::kDuplicateRequest;
+  }
+  return common::InsertOutcome::kInserted;
+}
+
+// --- filters ----------------------------------------------------------------
+
+// INVALID_ARGUMENT `filter field "<field>" is not supported; use <fields>`.
+absl::Status UnsupportedFilterField(const common::FilterComparison& c, absl::string_view fields);
+
+// `<column> = ?` or `<column> <> ?` for an account ("accounts/{account}",
+// parsed as "filter value for account").
+absl::Status AccountTerm(const common::FilterComparison& c, absl::string_view column,
+                         common::SqlFragment* out);
+
+// `<column> = ?` or `<column> <> ?` for an enum field, given short or in
+// full (common::FilterEnum: its values and errors, UNSPECIFIED only when
+// `accept_unspecified`, then it matches no row).
+template <typename Enum>
+absl::Status EnumTerm(const common::FilterComparison& c, absl::string_view column,
+                      absl::string_view prefix, bool (*parse)(const std::string&, Enum*),
+                      bool accept_unspecified, common::SqlFragment* out) {
+  absl::StatusOr<int64_t> value = common::FilterEnum(c, prefix, parse, accept_unspecified);
+  if (!value.ok()) return common::EqualityTerm(c, column, value.status(), out);
+  return common::EqualityTerm(c, column, common::SqlValue(*value), out);
+}
+
+// A nullable reference column (`column` holds the id of
+// "<collection>/{id}"), = or != only: an empty value matches no reference
+// (IS NULL); a name is parsed as "filter value for <field>".
+absl::Status ReferenceTerm(const common::FilterComparison& c, absl::string_view column,
+                           absl::string_view collection, common::SqlFragment* out);
+
+// A contact ("accounts/{account}/contacts/{contact}") in `contact_column`
+// of a row of the account in `account_column`, = or != only: an empty value
+// matches no contact (IS NULL).
+absl::Status ContactTerm(const common::FilterComparison& c, absl::string_view contact_column,
+                         absl::string_view account_column, common::SqlFragment* out);
 
 }  // namespace kam::interaction
 

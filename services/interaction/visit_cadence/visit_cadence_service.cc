@@ -40,11 +40,6 @@ v1::VisitCadencePolicy CadenceToProto(const StoredVisitCadence& stored) {
   return out;
 }
 
-absl::Status CheckPolicyName(absl::string_view field, absl::string_view name) {
-  if (name.empty() || name == kPolicyName) return absl::OkStatus();
-  return common::InvalidField(field, "must be \"visitCadencePolicy\" or empty");
-}
-
 absl::Status CheckTiers(const v1::VisitCadencePolicy& policy) {
   if (policy.tiers_size() < 1 || policy.tiers_size() > kLastTier) {
     return common::InvalidField(
@@ -108,7 +103,7 @@ void VisitCadenceService::Register(common::GrpcServer& server,
 
 absl::Status VisitCadenceService::GetVisitCadencePolicy(
     const Ctx&, const v1::GetVisitCadencePolicyRequest& request, v1::VisitCadencePolicy* response) {
-  if (absl::Status s = CheckPolicyName("name", request.name()); !s.ok()) return s;
+  if (absl::Status s = CheckSingletonName("name", request.name(), kPolicyName); !s.ok()) return s;
   absl::StatusOr<StoredVisitCadence> stored = store_->GetVisitCadence();
   if (!stored.ok()) return stored.status();
   *response = CadenceToProto(*stored);
@@ -120,7 +115,8 @@ absl::Status VisitCadenceService::UpdateVisitCadencePolicy(
     v1::VisitCadencePolicy* response) {
   if (!request.has_policy()) return common::InvalidField("policy", "is required");
   const v1::VisitCadencePolicy& patch = request.policy();
-  if (absl::Status s = CheckPolicyName("policy.name", patch.name()); !s.ok()) return s;
+  if (absl::Status s = CheckSingletonName("policy.name", patch.name(), kPolicyName); !s.ok())
+    return s;
   if (absl::Status s = CheckTiers(patch); !s.ok()) return s;
   return WriteOptimistically("the visit cadence", [&]() -> absl::StatusOr<bool> {
     absl::StatusOr<StoredVisitCadence> stored = store_->GetVisitCadence();

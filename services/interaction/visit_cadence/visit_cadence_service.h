@@ -8,19 +8,14 @@
 #include "absl/status/status.h"
 #include "common/server/grpc_server.h"
 #include "kam/interaction/v1/activity.grpc.pb.h"
-#include "services/interaction/shared/account_client.h"
+#include "services/interaction/shared/handlers.h"
 #include "services/interaction/visit_cadence/visit_cadence_store.h"
 
 namespace kam::interaction::visit_cadence {
 
-namespace v1 = ::kam::interaction::v1;
-
-class VisitCadenceService {
+class VisitCadenceService final : public Handlers<VisitCadenceStore> {
  public:
-  using Ctx = common::CallContext;
-
-  VisitCadenceService(VisitCadenceStore* store, AccountClient* accounts)
-      : store_(store), accounts_(accounts) {}
+  using Handlers::Handlers;
 
   void Register(common::GrpcServer& server, v1::ActivityService::Service* service);
 
@@ -32,10 +27,6 @@ class VisitCadenceService {
                                         v1::VisitCadencePolicy* response);
   absl::Status ListOverdueFollowUps(const Ctx& ctx, const v1::ListOverdueFollowUpsRequest& request,
                                     v1::ListOverdueFollowUpsResponse* response);
-
- private:
-  VisitCadenceStore* store_;
-  AccountClient* accounts_;
 };
 
 }  // namespace kam::interaction::visit_cadence

@@ -1,8 +1,8 @@
 // What the visit-cadence handlers read and write
 // (migrations/0001_activities.sql): the visit_cadence_policy row, and the
 // facts about accounts' activities that the overdue report judges. Handlers
-// depend on this interface; MySqlVisitCadenceStore
-// (mysql_visit_cadence_store.h) holds the SQL. No SQL here.
+// depend on this interface; the MySQL store (NewMySqlVisitCadenceStore below,
+// mysql_visit_cadence_store.cc) holds the SQL. No SQL here.
 //
 // The policy is read fresh by every call that needs it (no cache: an update
 // takes effect on the next call, on every replica) and updated optimistically
@@ -13,12 +13,14 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/interaction/shared/connection_pool_fwd.h"
 #include "services/interaction/visit_cadence/visit_cadence.h"
 
 namespace kam::interaction::visit_cadence {
@@ -60,6 +62,10 @@ class VisitCadenceStore {
   virtual absl::StatusOr<std::map<int64_t, OverdueFacts>> LoadOverdueFacts(
       const std::vector<int64_t>& account_ids, absl::Time as_of) = 0;
 };
+
+// The real store, over MySQL (mysql_visit_cadence_store.cc). `pool`
+// outlives it.
+std::unique_ptr<VisitCadenceStore> NewMySqlVisitCadenceStore(common::ConnectionPool* pool);
 
 }  // namespace kam::interaction::visit_cadence
 
