@@ -10,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/base/status_macros.h"
 #include "common/base/utf8.h"
 
 namespace kam::common {
@@ -97,8 +98,7 @@ class Parser {
       node.kind = FilterNode::Kind::kAnd;
       return node;
     }
-    absl::StatusOr<FilterNode> node = ParseAnd(/*depth=*/0);
-    if (!node.ok()) return node.status();
+    KAM_ASSIGN_OR_RETURN(FilterNode node, ParseAnd(/*depth=*/0));
     SkipSpace();
     if (!AtEnd()) {
       if (Peek() == ')') {
@@ -167,13 +167,11 @@ class Parser {
                                        absl::StatusOr<FilterNode> (Parser::*parse_item)(int)) {
     std::vector<FilterNode> children;
     while (true) {
-      absl::StatusOr<FilterNode> child = (this->*parse_item)(depth);
-      if (!child.ok()) return child.status();
-      children.push_back(*std::move(child));
+      KAM_ASSIGN_OR_RETURN(FilterNode child, (this->*parse_item)(depth));
+      children.push_back(std::move(child));
       SkipSpace();
-      absl::StatusOr<bool> more = ConsumeKeyword(keyword);
-      if (!more.ok()) return more.status();
-      if (!*more) break;
+      KAM_ASSIGN_OR_RETURN(bool more, ConsumeKeyword(keyword));
+      if (!more) break;
     }
     return Combine(kind, std::move(children));
   }
@@ -194,8 +192,7 @@ class Parser {
                                 open, ")"));
     }
     ++pos_;
-    absl::StatusOr<FilterNode> node = ParseAnd(depth + 1);
-    if (!node.ok()) return node.status();
+    KAM_ASSIGN_OR_RETURN(FilterNode node, ParseAnd(depth + 1));
     SkipSpace();
     if (AtEnd()) {
       return Error(

@@ -25,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "common/api/validation.h"
 #include "common/base/fingerprint.h"
+#include "common/base/status_macros.h"
 
 namespace kam::common {
 
@@ -59,7 +60,7 @@ std::string RequestHash(const Request& request) {
 // CheckRequestId).
 template <typename Request>
 absl::StatusOr<RequestKey> RequestKeyOf(const Request& request, absl::string_view method) {
-  if (absl::Status s = CheckRequestId("request_id", request.request_id()); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(CheckRequestId("request_id", request.request_id()));
   return RequestKey{request.request_id(), RequestHash(request), std::string(method)};
 }
 

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/validation.h"
 #include "common/base/fingerprint.h"
+#include "common/base/status_macros.h"
 
 namespace kam::common {
 
@@ -24,9 +25,8 @@ absl::StatusOr<ListRequest> ReadListRequest(int32_t page_size, absl::string_view
   absl::StatusOr<int> limit = ResolvePageSize(page_size);
   if (!limit.ok()) return limit.status();
   list.limit = *limit;
-  absl::StatusOr<FilterNode> parsed = ParseFilter(filter);
-  if (!parsed.ok()) return parsed.status();
-  list.filter = *std::move(parsed);
+  KAM_ASSIGN_OR_RETURN(FilterNode parsed, ParseFilter(filter));
+  list.filter = std::move(parsed);
   list.query = Fingerprint64(query_parts);
   if (!page_token.empty()) {
     absl::StatusOr<PageCursor> cursor = DecodePageToken(page_token, list.query);

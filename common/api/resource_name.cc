@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "common/base/status_macros.h"
 
 namespace kam::common {
 namespace {
@@ -116,9 +117,8 @@ std::string FormatResourceName(std::initializer_list<absl::string_view> collecti
 
 absl::StatusOr<int64_t> ParseId(absl::string_view field, absl::string_view name,
                                 absl::string_view collection) {
-  absl::StatusOr<std::vector<int64_t>> ids = ParseResourceName(field, name, {collection});
-  if (!ids.ok()) return ids.status();
-  return (*ids)[0];
+  KAM_ASSIGN_OR_RETURN(std::vector<int64_t> ids, ParseResourceName(field, name, {collection}));
+  return (ids)[0];
 }
 
 }  // namespace kam::common

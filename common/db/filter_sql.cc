@@ -2,6 +2,7 @@
 
 #include "absl/time/time.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 
 namespace kam::common {
 
@@ -28,7 +29,7 @@ absl::Status FilterToSql(const FilterNode& node, const ComparisonToSql& comparis
   out->sql.push_back('(');
   for (size_t i = 0; i < node.children.size(); ++i) {
     if (i > 0) out->sql.append(joiner);
-    if (absl::Status s = FilterToSql(node.children[i], comparison, out); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(FilterToSql(node.children[i], comparison, out));
   }
   out->sql.push_back(')');
   return absl::OkStatus();
@@ -41,7 +42,7 @@ absl::Status OnlyEquality(const FilterComparison& c) {
 }
 
 absl::StatusOr<bool> FilterWantsTrue(const FilterComparison& c) {
-  if (absl::Status s = OnlyEquality(c); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(OnlyEquality(c));
   const std::string v = absl::AsciiStrToLower(c.value);
   if (v != "true" && v != "false") {
     return absl::InvalidArgumentError(
@@ -62,7 +63,7 @@ absl::StatusOr<std::string> FilterTime(const FilterComparison& c) {
 
 absl::Status EqualityTerm(const FilterComparison& c, absl::string_view column,
                           const absl::StatusOr<SqlValue>& value, SqlFragment* out) {
-  if (absl::Status s = OnlyEquality(c); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(OnlyEquality(c));
   if (!value.ok()) return value.status();
   absl::StrAppend(&out->sql, column, SqlOp(c.op), "?");
   out->params.push_back(*value);
@@ -70,10 +71,9 @@ absl::Status EqualityTerm(const FilterComparison& c, absl::string_view column,
 }
 
 absl::Status TimeTerm(const FilterComparison& c, absl::string_view column, SqlFragment* out) {
-  absl::StatusOr<std::string> time = FilterTime(c);
-  if (!time.ok()) return time.status();
+  KAM_ASSIGN_OR_RETURN(std::string time, FilterTime(c));
   absl::StrAppend(&out->sql, column, SqlOp(c.op), "?");
-  out->params.emplace_back(*std::move(time));
+  out->params.emplace_back(std::move(time));
   return absl::OkStatus();
 }
 

@@ -3,6 +3,7 @@
 #include <cppconn/exception.h>
 
 #include "common/base/log.h"
+#include "common/base/status_macros.h"
 #include "common/db/sql_error.h"
 
 namespace kam::common {
@@ -13,7 +14,7 @@ IdAllocator::IdAllocator(ConnectionPool* pool, std::string sequence, int64_t blo
 absl::StatusOr<int64_t> IdAllocator::Next() {
   absl::MutexLock lock(&mu_);
   if (next_ >= end_) {
-    if (absl::Status s = ReserveBlock(); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(ReserveBlock());
   }
   return next_++;
 }

@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "common/api/idempotency.h"
 #include "common/api/list_request.h"
+#include "common/base/status_macros.h"
 #include "common/db/mysql_pool.h"
 #include "common/db/row_reader.h"
 #include "common/db/transaction.h"
@@ -45,9 +46,9 @@ template <typename Read, typename... Args>
 absl::StatusOr<Page<RowOf<Read>>> QueryPage(ConnectionPool& pool, absl::string_view context,
                                             int limit, Read read, const std::string& select,
                                             const Args&... args) {
-  absl::StatusOr<std::vector<RowOf<Read>>> rows = QueryRows(pool, context, read, select, args...);
-  if (!rows.ok()) return rows.status();
-  return TrimPage(*std::move(rows), limit);
+  KAM_ASSIGN_OR_RETURN(std::vector<RowOf<Read>> rows,
+                       QueryRows(pool, context, read, select, args...));
+  return TrimPage(std::move(rows), limit);
 }
 
 // The one row `select` (binding `args`) finds, read with `read(rs)`;

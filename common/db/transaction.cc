@@ -4,6 +4,7 @@
 
 #include "absl/time/clock.h"
 #include "common/base/log.h"
+#include "common/base/status_macros.h"
 #include "common/db/sql_error.h"
 
 namespace kam::common {
@@ -53,21 +54,19 @@ absl::Status SqlFailure(SqlConnection& connection, const sql::SQLException& e,
 
 absl::Status WithConnection(ConnectionPool& pool, absl::string_view context,
                             absl::FunctionRef<absl::Status(SqlConnection&)> fn) {
-  absl::StatusOr<PooledConnection> connection = pool.Acquire();
-  if (!connection.ok()) return connection.status();
-  SqlConnection& c = **connection;
+  KAM_ASSIGN_OR_RETURN(PooledConnection connection, pool.Acquire());
+  SqlConnection& c = *connection;
   c.TakeFailure();
   absl::Status status = CatchSqlErrors(c, context, [&] { return fn(c); });
-  if (IsConnectionError(c.TakeFailure())) connection->MarkBroken();
+  if (IsConnectionError(c.TakeFailure())) connection.MarkBroken();
   return status;
 }
 
 absl::Status RunInTransaction(ConnectionPool& pool, absl::string_view context,
                               absl::FunctionRef<absl::Status(SqlConnection&)> fn) {
   for (int attempt = 1;; ++attempt) {
-    absl::StatusOr<PooledConnection> connection = pool.Acquire();
-    if (!connection.ok()) return connection.status();
-    SqlConnection& c = **connection;
+    KAM_ASSIGN_OR_RETURN(PooledConnection connection, pool.Acquire());
+    SqlConnection& c = *connection;
     c.TakeFailure();
     absl::Status status = CatchSqlErrors(c, context, [&] {
       c.Execute("START TRANSACTION");
@@ -78,10 +77,10 @@ absl::Status RunInTransaction(ConnectionPool& pool, absl::string_view context,
     if (status.ok()) return status;
     const int failure = c.TakeFailure();
     if (IsConnectionError(failure)) {
-      connection->MarkBroken();  // the server rolls back as it closes
+      connection.MarkBroken();  // the server rolls back as it closes
       return status;
     }
-    if (!RollbackQuietly(*connection)) return status;
+    if (!RollbackQuietly(connection)) return status;
     if (IsRetryableTransactionError(failure) && attempt < kMaxAttempts) {
       Backoff(attempt);
       continue;

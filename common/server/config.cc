@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/base/status_macros.h"
 
 ABSL_FLAG(std::string, listen, "", "host:port to serve gRPC on (127.0.0.1 keeps it local)");
 ABSL_FLAG(int, threads, 8, "request worker threads (each holds at most one DB connection)");
@@ -76,10 +77,10 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(const ServiceDefaults& defaults,
   absl::SetFlag(&FLAGS_db_user, defaults.db_user);
   absl::ParseCommandLine(argc, argv);
   for (const char* name : kCommonFlags) {
-    if (absl::Status s = ApplyOne(defaults.env_prefix, name); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(ApplyOne(defaults.env_prefix, name));
   }
   for (const std::string& name : extra_flags) {
-    if (absl::Status s = ApplyOne(defaults.env_prefix, name); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(ApplyOne(defaults.env_prefix, name));
   }
 
   ServiceConfig config;
@@ -96,7 +97,7 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(const ServiceDefaults& defaults,
   const int pool_size = absl::GetFlag(FLAGS_db_pool_size);
   config.db.pool_size = pool_size == 0 ? config.threads : pool_size;
 
-  if (absl::Status s = CheckListenAddress(config.listen); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(CheckListenAddress(config.listen));
   if (config.threads < 1 || config.threads > 256) {
     return absl::InvalidArgumentError(
         absl::StrCat("--threads must be from 1 to 256 (got ", config.threads, ")"));

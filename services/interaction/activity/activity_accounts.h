@@ -1,8 +1,7 @@
 // What the activity area reads from the account service's answers beyond
 // "exists and is live" (shared/account_checks.h): a contact's time zone for
 // the quiet hours, and an account's credit currency for costs.
-#ifndef KAM_SERVICES_INTERACTION_ACTIVITY_ACTIVITY_ACCOUNTS_H_
-#define KAM_SERVICES_INTERACTION_ACTIVITY_ACTIVITY_ACCOUNTS_H_
+#pragma once
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -25,5 +24,3 @@ absl::Status CheckAccountCurrency(const account::v1::Account& account,
                                   const kam::type::Money& money, absl::string_view field);
 
 }  // namespace kam::interaction::activity
-
-#endif  // KAM_SERVICES_INTERACTION_ACTIVITY_ACTIVITY_ACCOUNTS_H_

@@ -6,6 +6,7 @@
 #include "common/api/resource_name.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "services/interaction/shared/names.h"
 
@@ -31,14 +32,13 @@ absl::Status ValidateContacts(const v1::Activity& activity, int64_t account_id) 
   std::set<int64_t> seen;
   for (int i = 0; i < activity.contacts_size(); ++i) {
     const std::string field = absl::StrCat("activity.contacts[", i, "]");
-    absl::StatusOr<ContactRef> ref = ParseContactName(field, activity.contacts(i));
-    if (!ref.ok()) return ref.status();
-    if (ref->account_id != account_id) {
+    KAM_ASSIGN_OR_RETURN(ContactRef ref, ParseContactName(field, activity.contacts(i)));
+    if (ref.account_id != account_id) {
       return common::InvalidField(
           field, absl::StrCat("must be a contact of ", AccountName(account_id), " (got ",
                               activity.contacts(i).substr(0, 64), ")"));
     }
-    if (!seen.insert(ref->contact_id).second) {
+    if (!seen.insert(ref.contact_id).second) {
       return common::InvalidField(field, absl::StrCat("repeats ", activity.contacts(i)));
     }
   }
@@ -54,11 +54,8 @@ absl::Status ValidateTeamMembers(const v1::Activity& activity) {
   std::set<std::string> seen;
   for (int i = 0; i < activity.team_members_size(); ++i) {
     const std::string field = absl::StrCat("activity.team_members[", i, "]");
-    if (absl::Status s = common::CheckIdentifier(field, activity.team_members(i), kMaxUserId,
-                                                 /*required=*/true);
-        !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(
+        common::CheckIdentifier(field, activity.team_members(i), kMaxUserId, /*required=*/true));
     if (!seen.insert(activity.team_members(i)).second) {
       return common::InvalidField(field,
                                   absl::StrCat("repeats \"", activity.team_members(i), "\""));
@@ -74,9 +71,9 @@ void TruncateToMicros(google::protobuf::Timestamp* time) {
 }  // namespace
 
 absl::StatusOr<int64_t> ParseActivityName(absl::string_view field, absl::string_view name) {
-  absl::StatusOr<std::vector<int64_t>> ids = common::ParseResourceName(field, name, {"activities"});
-  if (!ids.ok()) return ids.status();
-  return (*ids)[0];
+  KAM_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                       common::ParseResourceName(field, name, {"activities"}));
+  return (ids)[0];
 }
 
 std::string ActivityName(int64_t id) { return absl::StrCat("activities/", id); }
@@ -117,31 +114,19 @@ absl::Status ValidateActivityFields(const v1::Activity& a, int64_t account_id, a
     return common::InvalidField(
         "activity.kind", "is required: VISIT, CALL, MEETING, TRAINING, FORUM, CARE or EMAIL");
   }
-  if (absl::Status s = common::CheckRequiredText("activity.subject", a.subject(), kMaxSubject);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = ValidateContacts(a, account_id); !s.ok()) return s;
-  if (absl::Status s = ValidateTeamMembers(a); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(common::CheckRequiredText("activity.subject", a.subject(), kMaxSubject));
+  KAM_RETURN_IF_ERROR(ValidateContacts(a, account_id));
+  KAM_RETURN_IF_ERROR(ValidateTeamMembers(a));
   if (a.level() == v1::ACTIVITY_LEVEL_UNSPECIFIED || !v1::ActivityLevel_IsValid(a.level())) {
     return common::InvalidField("activity.level", "must be ACCOUNT_MANAGER or EXECUTIVE");
   }
   if (a.status() == v1::ACTIVITY_STATUS_UNSPECIFIED || !v1::ActivityStatus_IsValid(a.status())) {
     return common::InvalidField("activity.status", "must be PLANNED, DONE or CANCELLED");
   }
-  if (absl::Status s = CheckTime("activity.planned_time", a.has_planned_time(), a.planned_time());
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckTime("activity.actual_time", a.has_actual_time(), a.actual_time());
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckTime("activity.next_follow_up_time", a.has_next_follow_up_time(),
-                                 a.next_follow_up_time());
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(CheckTime("activity.planned_time", a.has_planned_time(), a.planned_time()));
+  KAM_RETURN_IF_ERROR(CheckTime("activity.actual_time", a.has_actual_time(), a.actual_time()));
+  KAM_RETURN_IF_ERROR(CheckTime("activity.next_follow_up_time", a.has_next_follow_up_time(),
+                                a.next_follow_up_time()));
   if (a.status() == v1::ACTIVITY_STATUS_PLANNED && !a.has_planned_time()) {
     return common::InvalidField("activity.planned_time", "is required while status is PLANNED");
   }
@@ -155,11 +140,8 @@ absl::Status ValidateActivityFields(const v1::Activity& a, int64_t account_id, a
   } else if (a.has_actual_time()) {
     return common::InvalidField("activity.actual_time", "must be empty unless status is DONE");
   }
-  if (absl::Status s = common::CheckText("activity.outcome", a.outcome(), kMaxOutcome,
-                                         /*multiline=*/true);
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(
+      common::CheckText("activity.outcome", a.outcome(), kMaxOutcome, /*multiline=*/true));
   if (a.has_next_follow_up_time()) {
     const std::optional<absl::Time> own = ActivityTime(a);
     if (own.has_value() && TimeOf(a.next_follow_up_time()) < *own) {
@@ -170,11 +152,8 @@ absl::Status ValidateActivityFields(const v1::Activity& a, int64_t account_id, a
     }
   }
   if (a.has_cost()) {
-    if (absl::Status s =
-            common::CheckCurrencyCode("activity.cost.currency_code", a.cost().currency_code());
-        !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(
+        common::CheckCurrencyCode("activity.cost.currency_code", a.cost().currency_code()));
     if (a.cost().minor_units() < 0) {
       return common::InvalidField(
           "activity.cost.minor_units",

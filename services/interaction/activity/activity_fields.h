@@ -1,8 +1,7 @@
 // What a caller may write into an activity: its name, field rules, status moves
 // and the update-mask rules. Pure: no I/O (the account service's checks are
 // in activity_accounts.h).
-#ifndef KAM_SERVICES_INTERACTION_ACTIVITY_ACTIVITY_FIELDS_H_
-#define KAM_SERVICES_INTERACTION_ACTIVITY_ACTIVITY_FIELDS_H_
+#pragma once
 
 #include <cstdint>
 #include <optional>
@@ -68,5 +67,3 @@ bool NeedsCallCheck(const v1::Activity* before, const v1::Activity& after);
 const common::UpdateMaskRules& ActivityMaskRules();
 
 }  // namespace kam::interaction::activity
-
-#endif  // KAM_SERVICES_INTERACTION_ACTIVITY_ACTIVITY_FIELDS_H_

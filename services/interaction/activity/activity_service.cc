@@ -10,6 +10,7 @@
 #include "common/api/list_request.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/server/service_methods.h"
 #include "services/interaction/activity/activity_accounts.h"
 #include "services/interaction/activity/activity_fields.h"
@@ -51,42 +52,34 @@ absl::Status ActivityService::CheckPlannedCall(const Ctx& ctx, const v1::Activit
     if (it == cache.end()) {
       // Already on the activity: it may have been deleted since, which does
       // not stop the call being judged.
-      absl::StatusOr<account::v1::Contact> contact =
-          GetContactOfField(*accounts_, ctx, field, name, /*must_be_live=*/false);
-      if (!contact.ok()) return contact.status();
-      it = cache.emplace(name, *std::move(contact)).first;
+      KAM_ASSIGN_OR_RETURN(account::v1::Contact contact,
+                           GetContactOfField(*accounts_, ctx, field, name, /*must_be_live=*/false));
+      it = cache.emplace(name, std::move(contact)).first;
     }
-    absl::StatusOr<CallContact> call = ToCallContact(it->second, field);
-    if (!call.ok()) return call.status();
-    contacts.push_back(*std::move(call));
+    KAM_ASSIGN_OR_RETURN(CallContact call, ToCallContact(it->second, field));
+    contacts.push_back(std::move(call));
   }
-  absl::StatusOr<StoredQuietHoursPolicy> policy = store_->GetQuietHoursPolicy();
-  if (!policy.ok()) return policy.status();
-  return CheckCallable(policy->policy, contacts,
-                       common::FromProtoTimestamp(activity.planned_time()),
+  KAM_ASSIGN_OR_RETURN(StoredQuietHoursPolicy policy, store_->GetQuietHoursPolicy());
+  return CheckCallable(policy.policy, contacts, common::FromProtoTimestamp(activity.planned_time()),
                        "activity.planned_time");
 }
 
 absl::Status ActivityService::CheckWithAccounts(const Ctx& ctx, const v1::Activity* before,
                                                 const v1::Activity& after, bool cost_changed) {
-  absl::StatusOr<account::v1::Account> account =
-      GetLiveAccountOfField(*accounts_, ctx, "activity.account", after.account());
-  if (!account.ok()) return account.status();
+  KAM_ASSIGN_OR_RETURN(account::v1::Account account,
+                       GetLiveAccountOfField(*accounts_, ctx, "activity.account", after.account()));
   if (cost_changed && after.has_cost()) {
-    if (absl::Status s =
-            CheckAccountCurrency(*account, after.cost(), "activity.cost.currency_code");
-        !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(CheckAccountCurrency(account, after.cost(), "activity.cost.currency_code"));
   }
   ContactCache cache;
   for (int i = 0; i < after.contacts_size(); ++i) {
     const std::string& name = after.contacts(i);
     if (before != nullptr && Contains(before->contacts(), name)) continue;
-    absl::StatusOr<account::v1::Contact> contact = GetContactOfField(
-        *accounts_, ctx, absl::StrCat("activity.contacts[", i, "]"), name, /*must_be_live=*/true);
-    if (!contact.ok()) return contact.status();
-    cache.emplace(name, *std::move(contact));
+    KAM_ASSIGN_OR_RETURN(
+        account::v1::Contact contact,
+        GetContactOfField(*accounts_, ctx, absl::StrCat("activity.contacts[", i, "]"), name,
+                          /*must_be_live=*/true));
+    cache.emplace(name, std::move(contact));
   }
   if (NeedsCallCheck(before, after)) return CheckPlannedCall(ctx, after, cache);
   return absl::OkStatus();
@@ -96,15 +89,14 @@ absl::Status ActivityService::CreateActivity(const Ctx& ctx,
                                              const v1::CreateActivityRequest& request,
                                              v1::Activity* response) {
   if (!request.has_activity()) return common::InvalidField("activity", "is required");
-  absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "CreateActivity");
-  if (!key.ok()) return key.status();
+  KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "CreateActivity"));
   v1::Activity a = request.activity();
   absl::StatusOr<int64_t> account_id = ParseAccountName("activity.account", a.account());
   if (!account_id.ok()) return account_id.status();
   ApplyCreateDefaults(&a);
-  if (absl::Status s = CheckCreateStatus(a.status()); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(CheckCreateStatus(a.status()));
   const absl::Time now = common::NowMicros();
-  if (absl::Status s = ValidateActivityFields(a, *account_id, now); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(ValidateActivityFields(a, *account_id, now));
   TruncateTimesToMicros(&a);
 
   // A retry is answered from the first call's result (or rejected if its
@@ -112,13 +104,12 @@ absl::Status ActivityService::CreateActivity(const Ctx& ctx,
   // it taken or the account service says no (a retry is answered even while
   // that service is down or the account has gone since), so a first call
   // costs no lookup.
-  auto find_first = [&] { return store_->FindActivityByRequest(key->id); };
+  auto find_first = [&] { return store_->FindActivityByRequest(key.id); };
   a.set_account(AccountName(*account_id));
   if (absl::Status s = CheckWithAccounts(ctx, nullptr, a, /*cost_changed=*/true); !s.ok()) {
-    absl::StatusOr<StoredActivity> first =
-        EarlierResultOrRefusal<StoredActivity>(*key, s, find_first);
-    if (!first.ok()) return first.status();
-    *response = std::move(first->activity);
+    KAM_ASSIGN_OR_RETURN(StoredActivity first,
+                         EarlierResultOrRefusal<StoredActivity>(key, s, find_first));
+    *response = std::move(first.activity);
     return absl::OkStatus();
   }
 
@@ -133,14 +124,12 @@ absl::Status ActivityService::CreateActivity(const Ctx& ctx,
   common::StampCreate(&row.version, &a, now);
   row.activity = std::move(a);
 
-  absl::StatusOr<common::InsertOutcome> outcome = store_->InsertActivity(row, *key);
-  if (!outcome.ok()) return outcome.status();
-  if (*outcome == common::InsertOutcome::kDuplicateRequest) {
+  KAM_ASSIGN_OR_RETURN(common::InsertOutcome outcome, store_->InsertActivity(row, key));
+  if (outcome == common::InsertOutcome::kDuplicateRequest) {
     // A retry, or a concurrent call with the same request id that won the
     // insert.
-    absl::StatusOr<StoredActivity> first = AnswerUnfinishedRetry(*key, find_first());
-    if (!first.ok()) return first.status();
-    *response = std::move(first->activity);
+    KAM_ASSIGN_OR_RETURN(StoredActivity first, AnswerUnfinishedRetry(key, find_first()));
+    *response = std::move(first.activity);
     return absl::OkStatus();
   }
   *response = std::move(row.activity);
@@ -149,24 +138,22 @@ absl::Status ActivityService::CreateActivity(const Ctx& ctx,
 
 absl::Status ActivityService::GetActivity(const Ctx&, const v1::GetActivityRequest& request,
                                           v1::Activity* response) {
-  absl::StatusOr<int64_t> id = ParseActivityName("name", request.name());
-  if (!id.ok()) return id.status();
-  absl::StatusOr<StoredActivity> row = store_->GetActivity(*id);
-  if (!row.ok()) return row.status();
-  *response = std::move(row->activity);
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseActivityName("name", request.name()));
+  KAM_ASSIGN_OR_RETURN(StoredActivity row, store_->GetActivity(id));
+  *response = std::move(row.activity);
   return absl::OkStatus();
 }
 
 absl::Status ActivityService::ListActivities(const Ctx&, const v1::ListActivitiesRequest& request,
                                              v1::ListActivitiesResponse* response) {
-  absl::StatusOr<common::ListRequest> list = common::ReadListRequest(
-      request, {"ListActivities", request.filter(), request.show_deleted() ? "1" : "0"});
-  if (!list.ok()) return list.status();
-  absl::StatusOr<common::Page<StoredActivity>> page =
-      store_->ListActivities(list->filter, request.show_deleted(), list->cursor, list->limit);
-  if (!page.ok()) return page.status();
+  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
+                       common::ReadListRequest(request, {"ListActivities", request.filter(),
+                                                         request.show_deleted() ? "1" : "0"}));
+  KAM_ASSIGN_OR_RETURN(
+      common::Page<StoredActivity> page,
+      store_->ListActivities(list.filter, request.show_deleted(), list.cursor, list.limit));
   common::WritePage(
-      *list, *std::move(page), response->mutable_next_page_token(),
+      list, std::move(page), response->mutable_next_page_token(),
       [&](StoredActivity& row) { *response->add_activities() = std::move(row.activity); });
   return absl::OkStatus();
 }
@@ -175,17 +162,13 @@ absl::Status ActivityService::WriteActivity(int64_t id, const std::string& name,
                                             const std::string& etag, Change change,
                                             v1::Activity* response) {
   return WriteOptimistically(absl::StrCat("activity ", name), [&]() -> absl::StatusOr<bool> {
-    absl::StatusOr<StoredActivity> stored = store_->GetActivity(id);
-    if (!stored.ok()) return stored.status();
-    if (absl::Status s = common::CheckEtag(stored->activity.name(), stored->version, etag);
-        !s.ok()) {
-      return s;
-    }
-    StoredActivity row = *stored;
+    KAM_ASSIGN_OR_RETURN(StoredActivity stored, store_->GetActivity(id));
+    KAM_RETURN_IF_ERROR(common::CheckEtag(stored.activity.name(), stored.version, etag));
+    StoredActivity row = stored;
     bool participants_changed = false;
-    if (absl::Status s = change(*stored, row, participants_changed); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(change(stored, row, participants_changed));
     absl::StatusOr<bool> written =
-        store_->WriteActivityIfVersion(row, stored->version, participants_changed);
+        store_->WriteActivityIfVersion(row, stored.version, participants_changed);
     if (written.ok() && *written) *response = std::move(row.activity);
     // False: changed since it was read; read again (an etag, if given, now
     // fails).
@@ -198,28 +181,25 @@ absl::Status ActivityService::UpdateActivity(const Ctx& ctx,
                                              v1::Activity* response) {
   if (!request.has_activity()) return common::InvalidField("activity", "is required");
   const v1::Activity& patch = request.activity();
-  absl::StatusOr<int64_t> id = ParseActivityName("activity.name", patch.name());
-  if (!id.ok()) return id.status();
-  absl::StatusOr<std::vector<std::string>> paths =
-      common::ResolveUpdateMask(request.update_mask(), patch, ActivityMaskRules());
-  if (!paths.ok()) return paths.status();
-  const bool cost_in_mask = std::find(paths->begin(), paths->end(), "cost") != paths->end();
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseActivityName("activity.name", patch.name()));
+  KAM_ASSIGN_OR_RETURN(
+      std::vector<std::string> paths,
+      common::ResolveUpdateMask(request.update_mask(), patch, ActivityMaskRules()));
+  const bool cost_in_mask = std::find(paths.begin(), paths.end(), "cost") != paths.end();
   return WriteActivity(
-      *id, patch.name(), patch.etag(),
+      id, patch.name(), patch.etag(),
       [&](const StoredActivity& stored, StoredActivity& row, bool& participants_changed) {
         const v1::Activity& before = stored.activity;
         if (before.has_delete_time()) {
           return DeletedError("activity", before.name(), "undelete it first");
         }
         v1::Activity& after = row.activity;
-        common::ApplyUpdateMask(*paths, patch, &after);
-        if (absl::Status s = CheckStatusMove(before.status(), after.status()); !s.ok()) return s;
+        common::ApplyUpdateMask(paths, patch, &after);
+        KAM_RETURN_IF_ERROR(CheckStatusMove(before.status(), after.status()));
         const absl::Time now = common::NowMicros();
-        if (absl::Status s = ValidateActivityFields(after, row.account_id, now); !s.ok()) return s;
+        KAM_RETURN_IF_ERROR(ValidateActivityFields(after, row.account_id, now));
         TruncateTimesToMicros(&after);
-        if (absl::Status s = CheckWithAccounts(ctx, &before, after, cost_in_mask); !s.ok()) {
-          return s;
-        }
+        KAM_RETURN_IF_ERROR(CheckWithAccounts(ctx, &before, after, cost_in_mask));
         participants_changed = !SameList(before.contacts(), after.contacts()) ||
                                !SameList(before.team_members(), after.team_members());
         common::StampWrite(&row.version, &after, now);
@@ -230,10 +210,9 @@ absl::Status ActivityService::UpdateActivity(const Ctx& ctx,
 
 absl::Status ActivityService::DeleteActivity(const Ctx&, const v1::DeleteActivityRequest& request,
                                              v1::Activity* response) {
-  absl::StatusOr<int64_t> id = ParseActivityName("name", request.name());
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseActivityName("name", request.name()));
   return WriteActivity(
-      *id, request.name(), request.etag(),
+      id, request.name(), request.etag(),
       [&](const StoredActivity& stored, StoredActivity& row, bool&) {
         if (stored.activity.has_delete_time()) {
           return absl::FailedPreconditionError(
@@ -250,19 +229,18 @@ absl::Status ActivityService::DeleteActivity(const Ctx&, const v1::DeleteActivit
 absl::Status ActivityService::UndeleteActivity(const Ctx& ctx,
                                                const v1::UndeleteActivityRequest& request,
                                                v1::Activity* response) {
-  absl::StatusOr<int64_t> id = ParseActivityName("name", request.name());
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseActivityName("name", request.name()));
   return WriteActivity(
-      *id, request.name(), request.etag(),
+      id, request.name(), request.etag(),
       [&](const StoredActivity& stored, StoredActivity& row, bool&) {
         if (!stored.activity.has_delete_time()) {
           return absl::FailedPreconditionError(
               absl::StrCat("activity ", stored.activity.name(), " is not deleted"));
         }
         // Back into a live account only.
-        absl::StatusOr<account::v1::Account> account =
-            GetLiveAccountOfField(*accounts_, ctx, "activity.account", stored.activity.account());
-        if (!account.ok()) return account.status();
+        KAM_ASSIGN_OR_RETURN(
+            account::v1::Account account,
+            GetLiveAccountOfField(*accounts_, ctx, "activity.account", stored.activity.account()));
         row.activity.clear_delete_time();
         common::StampWrite(&row.version, &row.activity, common::NowMicros());
         return absl::OkStatus();

@@ -2,8 +2,7 @@
 // methods on activities/{activity}. Thin: validate (activity_fields), ask
 // the account service (activity_accounts), judge planned calls
 // (quiet_hours), store (activity_store).
-#ifndef KAM_SERVICES_INTERACTION_ACTIVITY_ACTIVITY_SERVICE_H_
-#define KAM_SERVICES_INTERACTION_ACTIVITY_ACTIVITY_SERVICE_H_
+#pragma once
 
 #include <map>
 #include <string>
@@ -68,5 +67,3 @@ class ActivityService final : public Handlers<ActivityStore> {
 };
 
 }  // namespace kam::interaction::activity
-
-#endif  // KAM_SERVICES_INTERACTION_ACTIVITY_ACTIVITY_SERVICE_H_

@@ -10,8 +10,7 @@
 // (Write...IfVersion). Every method is one statement or one transaction of
 // its own, so there is no Transact(). While the database is down every method
 // is UNAVAILABLE.
-#ifndef KAM_SERVICES_INTERACTION_ACTIVITY_ACTIVITY_STORE_H_
-#define KAM_SERVICES_INTERACTION_ACTIVITY_ACTIVITY_STORE_H_
+#pragma once
 
 #include <cstdint>
 #include <memory>
@@ -107,5 +106,3 @@ std::unique_ptr<ActivityStore> NewMySqlActivityStore(common::ConnectionPool* poo
 const std::string& InsertActivitySql();
 
 }  // namespace kam::interaction::activity
-
-#endif  // KAM_SERVICES_INTERACTION_ACTIVITY_ACTIVITY_STORE_H_

@@ -1,8 +1,7 @@
 // An in-memory ActivityStore for unit tests of the activity handlers: keeps
 // activities by id and the quiet-hours policy. While the "database" is down
 // every call is UNAVAILABLE.
-#ifndef KAM_SERVICES_INTERACTION_ACTIVITY_FAKE_ACTIVITY_STORE_H_
-#define KAM_SERVICES_INTERACTION_ACTIVITY_FAKE_ACTIVITY_STORE_H_
+#pragma once
 
 #include <map>
 #include <string>
@@ -53,5 +52,3 @@ class FakeActivityStore final : public ActivityStore, public FakeOutage {
 };
 
 }  // namespace kam::interaction::activity
-
-#endif  // KAM_SERVICES_INTERACTION_ACTIVITY_FAKE_ACTIVITY_STORE_H_

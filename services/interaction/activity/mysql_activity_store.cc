@@ -17,6 +17,7 @@
 #include "common/api/etag.h"
 #include "common/base/coalescer.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/db/filter_sql.h"
 #include "common/db/id_allocator.h"
 #include "common/db/mysql_pool.h"
@@ -198,7 +199,7 @@ absl::Status ComparisonToSql(const common::FilterComparison& c, SqlFragment* out
                     /*accept_unspecified=*/true, out);
   }
   if (f == "team_member") {
-    if (absl::Status s = OnlyEquality(c); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(OnlyEquality(c));
     absl::StrAppend(&out->sql, equal ? "" : "NOT ",
                     "EXISTS (SELECT 1 FROM activity_team_members t "
                     "WHERE t.activity_id = a.id AND t.user_id = ?)");
@@ -206,14 +207,13 @@ absl::Status ComparisonToSql(const common::FilterComparison& c, SqlFragment* out
     return absl::OkStatus();
   }
   if (f == "contact") {
-    if (absl::Status s = OnlyEquality(c); !s.ok()) return s;
-    absl::StatusOr<ContactRef> ref = ParseContactName("filter value for contact", c.value);
-    if (!ref.ok()) return ref.status();
+    KAM_RETURN_IF_ERROR(OnlyEquality(c));
+    KAM_ASSIGN_OR_RETURN(ContactRef ref, ParseContactName("filter value for contact", c.value));
     absl::StrAppend(&out->sql, equal ? "" : "NOT ",
                     "(a.account_id = ? AND EXISTS (SELECT 1 FROM activity_contacts k "
                     "WHERE k.activity_id = a.id AND k.contact_id = ?))");
-    out->params.emplace_back(ref->account_id);
-    out->params.emplace_back(ref->contact_id);
+    out->params.emplace_back(ref.account_id);
+    out->params.emplace_back(ref.contact_id);
     return absl::OkStatus();
   }
   if (f == "planned_time" || f == "actual_time" || f == "next_follow_up_time" ||
@@ -325,7 +325,7 @@ class MySqlActivityStore final : public ActivityStore {
       const common::FilterNode& filter, bool show_deleted,
       const std::optional<common::PageCursor>& cursor, int limit) override {
     SqlFragment where;
-    if (absl::Status s = common::FilterToSql(filter, ComparisonToSql, &where); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(common::FilterToSql(filter, ComparisonToSql, &where));
     return common::QueryPage(
         *pool_, "listing activities", limit, ReadActivity,
         absl::StrCat("SELECT ", kActivityColumns, " FROM activities a WHERE ", where.sql,

@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/api/validation.h"
+#include "common/base/status_macros.h"
 
 namespace kam::interaction::activity {
 namespace {
@@ -191,16 +192,14 @@ absl::StatusOr<CallVerdict> JudgeCall(const QuietHoursPolicy& policy, const Call
     return verdict;
   }
   verdict.violations = ViolatedRules(policy, contact.zone, time);
-  absl::StatusOr<absl::Time> next = NextAllowedTime(policy, contact.zone, time);
-  if (!next.ok()) return next.status();
-  verdict.next_allowed = *next;
+  KAM_ASSIGN_OR_RETURN(absl::Time next, NextAllowedTime(policy, contact.zone, time));
+  verdict.next_allowed = next;
   verdict.allowed = verdict.violations.empty();
   if (!verdict.allowed) {
     verdict.message = absl::StrCat(
         time_field, " ", FormatLocal(time, contact.zone), " is in the quiet hours of contact ",
         contact.name, " (", ZoneLabel(contact), "): ", DescribeRules(policy, verdict.violations),
-        "; the next allowed time is ", FormatLocal(*next, contact.zone), " (", FormatUtc(*next),
-        ")");
+        "; the next allowed time is ", FormatLocal(next, contact.zone), " (", FormatUtc(next), ")");
   }
   return verdict;
 }
@@ -209,16 +208,14 @@ absl::Status CheckCallable(const QuietHoursPolicy& policy, const std::vector<Cal
                            absl::Time time, absl::string_view time_field) {
   for (const CallContact& contact : contacts) {
     if (contact.do_not_call) {
-      absl::StatusOr<CallVerdict> verdict = JudgeCall(policy, contact, time, time_field);
-      if (!verdict.ok()) return verdict.status();
-      return absl::FailedPreconditionError(verdict->message);
+      KAM_ASSIGN_OR_RETURN(CallVerdict verdict, JudgeCall(policy, contact, time, time_field));
+      return absl::FailedPreconditionError(verdict.message);
     }
   }
   for (const CallContact& contact : contacts) {
-    absl::StatusOr<CallVerdict> verdict = JudgeCall(policy, contact, time, time_field);
-    if (!verdict.ok()) return verdict.status();
-    if (verdict->allowed) continue;
-    std::string message = verdict->message;
+    KAM_ASSIGN_OR_RETURN(CallVerdict verdict, JudgeCall(policy, contact, time, time_field));
+    if (verdict.allowed) continue;
+    std::string message = verdict.message;
     if (contacts.size() > 1) {
       // The first moment every contact may be called: move to each one's next
       // allowed time until none of them moves it further.
@@ -226,10 +223,9 @@ absl::Status CheckCallable(const QuietHoursPolicy& policy, const std::vector<Cal
       for (bool moved = true; moved;) {
         moved = false;
         for (const CallContact& other : contacts) {
-          absl::StatusOr<absl::Time> next = NextAllowedTime(policy, other.zone, common);
-          if (!next.ok()) return next.status();
-          if (*next > common) {
-            common = *next;
+          KAM_ASSIGN_OR_RETURN(absl::Time next, NextAllowedTime(policy, other.zone, common));
+          if (next > common) {
+            common = next;
             moved = true;
           }
         }
@@ -323,9 +319,8 @@ absl::Status ParseQuietHoursTimes(const QuietHoursTimesText& text, absl::string_
   for (auto [name, value, day] :
        {std::tuple{"summer_start", text.summer_start, &policy->summer_start},
         std::tuple{"summer_end", text.summer_end, &policy->summer_end}}) {
-    absl::StatusOr<MonthDay> parsed = ParseMonthDay(absl::StrCat(prefix, name), value);
-    if (!parsed.ok()) return parsed.status();
-    *day = *parsed;
+    KAM_ASSIGN_OR_RETURN(MonthDay parsed, ParseMonthDay(absl::StrCat(prefix, name), value));
+    *day = parsed;
   }
   struct TimeOfDay {
     const char* name;
@@ -343,10 +338,9 @@ absl::Status ParseQuietHoursTimes(const QuietHoursTimesText& text, absl::string_
            TimeOfDay{"weekend_earliest_call_time", text.weekend_earliest_call_time, false,
                      &policy->weekend_earliest_minute},
        }) {
-    absl::StatusOr<int> parsed =
-        ParseTimeOfDay(absl::StrCat(prefix, t.name), t.value, t.allow_end_of_day);
-    if (!parsed.ok()) return parsed.status();
-    *t.minute = *parsed;
+    KAM_ASSIGN_OR_RETURN(int parsed,
+                         ParseTimeOfDay(absl::StrCat(prefix, t.name), t.value, t.allow_end_of_day));
+    *t.minute = parsed;
   }
   return absl::OkStatus();
 }

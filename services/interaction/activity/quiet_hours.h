@@ -7,8 +7,7 @@
 // Every rule is judged on the contact's LOCAL date and time of day. All rules
 // apply together; a time may fall under several (a winter Sunday at 07:00 is
 // both before 08:00 in winter and before 09:00 at weekends).
-#ifndef KAM_SERVICES_INTERACTION_ACTIVITY_QUIET_HOURS_H_
-#define KAM_SERVICES_INTERACTION_ACTIVITY_QUIET_HOURS_H_
+#pragma once
 
 #include <optional>
 #include <set>
@@ -145,5 +144,3 @@ absl::Status ParseQuietHoursTimes(const QuietHoursTimesText& text, absl::string_
                                   QuietHoursPolicy* policy);
 
 }  // namespace kam::interaction::activity
-
-#endif  // KAM_SERVICES_INTERACTION_ACTIVITY_QUIET_HOURS_H_

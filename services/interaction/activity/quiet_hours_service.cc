@@ -8,6 +8,7 @@
 #include "common/api/field_mask.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/server/service_methods.h"
 #include "services/interaction/activity/activity_accounts.h"
 #include "services/interaction/activity/quiet_hours.h"
@@ -50,13 +51,10 @@ v1::QuietHoursPolicy PolicyToProto(const StoredQuietHoursPolicy& stored) {
 // with "policy.").
 absl::StatusOr<QuietHoursPolicy> PolicyFromProto(const v1::QuietHoursPolicy& in) {
   QuietHoursPolicy p;
-  if (absl::Status s = ParseQuietHoursTimes(
-          {in.summer_start(), in.summer_end(), in.midday_rest_start(), in.midday_rest_end(),
-           in.winter_earliest_call_time(), in.weekend_earliest_call_time()},
-          "policy.", &p);
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(ParseQuietHoursTimes(
+      {in.summer_start(), in.summer_end(), in.midday_rest_start(), in.midday_rest_end(),
+       in.winter_earliest_call_time(), in.weekend_earliest_call_time()},
+      "policy.", &p));
   if (in.holidays_size() > kMaxHolidays) {
     return common::InvalidField(
         "policy.holidays",
@@ -64,13 +62,12 @@ absl::StatusOr<QuietHoursPolicy> PolicyFromProto(const v1::QuietHoursPolicy& in)
   }
   for (int i = 0; i < in.holidays_size(); ++i) {
     const std::string field = absl::StrCat("policy.holidays[", i, "]");
-    absl::StatusOr<absl::CivilDay> day = ParseLocalDate(field, in.holidays(i));
-    if (!day.ok()) return day.status();
-    if (!p.holidays.insert(*day).second) {
+    KAM_ASSIGN_OR_RETURN(absl::CivilDay day, ParseLocalDate(field, in.holidays(i)));
+    if (!p.holidays.insert(day).second) {
       return common::InvalidField(field, absl::StrCat("repeats ", in.holidays(i)));
     }
   }
-  if (absl::Status s = ValidateQuietHoursPolicy(p, "policy."); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(ValidateQuietHoursPolicy(p, "policy."));
   return p;
 }
 
@@ -95,48 +92,43 @@ void QuietHoursService::Register(common::GrpcServer& server,
 absl::Status QuietHoursService::CheckCallTime(const Ctx& ctx,
                                               const v1::CheckCallTimeRequest& request,
                                               v1::CheckCallTimeResponse* response) {
-  absl::StatusOr<ContactRef> ref = ParseContactName("contact", request.contact());
-  if (!ref.ok()) return ref.status();
+  KAM_ASSIGN_OR_RETURN(ContactRef ref, ParseContactName("contact", request.contact()));
   absl::Time time = common::NowMicros();
   if (request.has_time()) {
-    if (absl::Status s = common::CheckTimestamp("time", request.time()); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(common::CheckTimestamp("time", request.time()));
     time = common::FromProtoTimestamp(request.time());
   }
-  absl::StatusOr<account::v1::Contact> contact =
-      GetContactOfField(*accounts_, ctx, "contact", ContactName(ref->account_id, ref->contact_id),
-                        /*must_be_live=*/true);
-  if (!contact.ok()) return contact.status();
-  absl::StatusOr<CallContact> call = ToCallContact(*contact, "contact");
-  if (!call.ok()) return call.status();
-  absl::StatusOr<StoredQuietHoursPolicy> policy = store_->GetQuietHoursPolicy();
-  if (!policy.ok()) return policy.status();
-  absl::StatusOr<CallVerdict> verdict = JudgeCall(policy->policy, *call, time, "time");
-  if (!verdict.ok()) return verdict.status();
+  KAM_ASSIGN_OR_RETURN(
+      account::v1::Contact contact,
+      GetContactOfField(*accounts_, ctx, "contact", ContactName(ref.account_id, ref.contact_id),
+                        /*must_be_live=*/true));
+  KAM_ASSIGN_OR_RETURN(CallContact call, ToCallContact(contact, "contact"));
+  KAM_ASSIGN_OR_RETURN(StoredQuietHoursPolicy policy, store_->GetQuietHoursPolicy());
+  KAM_ASSIGN_OR_RETURN(CallVerdict verdict, JudgeCall(policy.policy, call, time, "time"));
 
-  response->set_allowed(verdict->allowed);
-  response->set_do_not_call(verdict->do_not_call);
-  for (QuietRule rule : verdict->violations) {
+  response->set_allowed(verdict.allowed);
+  response->set_do_not_call(verdict.do_not_call);
+  for (QuietRule rule : verdict.violations) {
     v1::QuietHoursViolation* violation = response->add_violations();
     violation->set_rule(RuleToProto(rule));
-    violation->set_description(DescribeRule(policy->policy, rule));
+    violation->set_description(DescribeRule(policy.policy, rule));
   }
-  response->set_time_zone(call->zone_name.empty() ? "UTC" : call->zone_name);
-  response->set_local_time(FormatLocal(time, call->zone));
-  if (verdict->next_allowed.has_value()) {
-    *response->mutable_next_allowed_time() = common::ToProtoTimestamp(*verdict->next_allowed);
-    response->set_next_allowed_local_time(FormatLocal(*verdict->next_allowed, call->zone));
+  response->set_time_zone(call.zone_name.empty() ? "UTC" : call.zone_name);
+  response->set_local_time(FormatLocal(time, call.zone));
+  if (verdict.next_allowed.has_value()) {
+    *response->mutable_next_allowed_time() = common::ToProtoTimestamp(*verdict.next_allowed);
+    response->set_next_allowed_local_time(FormatLocal(*verdict.next_allowed, call.zone));
   }
-  response->set_message(verdict->message);
+  response->set_message(verdict.message);
   return absl::OkStatus();
 }
 
 absl::Status QuietHoursService::GetQuietHoursPolicy(const Ctx&,
                                                     const v1::GetQuietHoursPolicyRequest& request,
                                                     v1::QuietHoursPolicy* response) {
-  if (absl::Status s = CheckSingletonName("name", request.name(), kPolicyName); !s.ok()) return s;
-  absl::StatusOr<StoredQuietHoursPolicy> stored = store_->GetQuietHoursPolicy();
-  if (!stored.ok()) return stored.status();
-  *response = PolicyToProto(*stored);
+  KAM_RETURN_IF_ERROR(CheckSingletonName("name", request.name(), kPolicyName));
+  KAM_ASSIGN_OR_RETURN(StoredQuietHoursPolicy stored, store_->GetQuietHoursPolicy());
+  *response = PolicyToProto(stored);
   return absl::OkStatus();
 }
 
@@ -145,27 +137,21 @@ absl::Status QuietHoursService::UpdateQuietHoursPolicy(
     v1::QuietHoursPolicy* response) {
   if (!request.has_policy()) return common::InvalidField("policy", "is required");
   const v1::QuietHoursPolicy& patch = request.policy();
-  if (absl::Status s = CheckSingletonName("policy.name", patch.name(), kPolicyName); !s.ok())
-    return s;
-  absl::StatusOr<std::vector<std::string>> paths =
-      common::ResolveUpdateMask(request.update_mask(), patch, PolicyMaskRules());
-  if (!paths.ok()) return paths.status();
+  KAM_RETURN_IF_ERROR(CheckSingletonName("policy.name", patch.name(), kPolicyName));
+  KAM_ASSIGN_OR_RETURN(std::vector<std::string> paths,
+                       common::ResolveUpdateMask(request.update_mask(), patch, PolicyMaskRules()));
   return WriteOptimistically("the quiet-hours policy", [&]() -> absl::StatusOr<bool> {
-    absl::StatusOr<StoredQuietHoursPolicy> stored = store_->GetQuietHoursPolicy();
-    if (!stored.ok()) return stored.status();
-    if (absl::Status s = common::CheckEtag(kPolicyName, stored->version, patch.etag()); !s.ok()) {
-      return s;
-    }
-    v1::QuietHoursPolicy merged = PolicyToProto(*stored);
-    common::ApplyUpdateMask(*paths, patch, &merged);
-    absl::StatusOr<QuietHoursPolicy> policy = PolicyFromProto(merged);
-    if (!policy.ok()) return policy.status();
+    KAM_ASSIGN_OR_RETURN(StoredQuietHoursPolicy stored, store_->GetQuietHoursPolicy());
+    KAM_RETURN_IF_ERROR(common::CheckEtag(kPolicyName, stored.version, patch.etag()));
+    v1::QuietHoursPolicy merged = PolicyToProto(stored);
+    common::ApplyUpdateMask(paths, patch, &merged);
+    KAM_ASSIGN_OR_RETURN(QuietHoursPolicy policy, PolicyFromProto(merged));
     const absl::Time now = common::NowMicros();
     absl::StatusOr<bool> written =
-        store_->WriteQuietHoursPolicyIfVersion(*policy, stored->version, now, ctx.actor);
+        store_->WriteQuietHoursPolicyIfVersion(policy, stored.version, now, ctx.actor);
     if (written.ok() && *written) {
       *response = PolicyToProto(
-          StoredQuietHoursPolicy{*std::move(policy), stored->version + 1, now, ctx.actor});
+          StoredQuietHoursPolicy{std::move(policy), stored.version + 1, now, ctx.actor});
     }
     return written;
   });

@@ -1,8 +1,7 @@
 // The quiet-hours handlers of kam.interaction.v1.ActivityService:
 // CheckCallTime and the policy (docs/domain.md §7). The rules are in
 // quiet_hours.h; the policy row is kept by the activity store.
-#ifndef KAM_SERVICES_INTERACTION_ACTIVITY_QUIET_HOURS_SERVICE_H_
-#define KAM_SERVICES_INTERACTION_ACTIVITY_QUIET_HOURS_SERVICE_H_
+#pragma once
 
 #include "absl/status/status.h"
 #include "common/server/grpc_server.h"
@@ -29,5 +28,3 @@ class QuietHoursService final : public Handlers<ActivityStore> {
 };
 
 }  // namespace kam::interaction::activity
-
-#endif  // KAM_SERVICES_INTERACTION_ACTIVITY_QUIET_HOURS_SERVICE_H_

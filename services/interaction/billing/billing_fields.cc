@@ -6,6 +6,7 @@
 #include "common/api/resource_name.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "services/interaction/shared/money_math.h"
 
 namespace kam::interaction::billing {
@@ -35,11 +36,8 @@ type::Money MoneyOf(const std::string& currency_code, int64_t minor_units) {
 
 absl::Status CheckMoneyShape(absl::string_view field, const type::Money& money,
                              int64_t min_units) {
-  if (absl::Status s =
-          common::CheckCurrencyCode(absl::StrCat(field, ".currency_code"), money.currency_code());
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(
+      common::CheckCurrencyCode(absl::StrCat(field, ".currency_code"), money.currency_code()));
   if (money.minor_units() < min_units) {
     return common::InvalidField(
         absl::StrCat(field, ".minor_units"),
@@ -61,7 +59,7 @@ absl::Status CheckCurrency(absl::string_view field, const type::Money& money,
 absl::StatusOr<absl::Time> TimeOrNow(absl::string_view field, bool present,
                                      const google::protobuf::Timestamp& time, absl::Time now) {
   if (!present) return now;
-  if (absl::Status s = common::CheckTimestamp(field, time); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(common::CheckTimestamp(field, time));
   const absl::Time t =
       absl::FromUnixMicros(absl::ToUnixMicros(common::FromProtoTimestamp(time)));
   if (t > now + kFutureSlack) return common::InvalidField(field, "must not be in the future");
@@ -74,7 +72,7 @@ namespace {
 absl::Status CheckCost(absl::string_view resource, const type::Money& cost,
                        const type::Money& amount) {
   const std::string field = absl::StrCat(resource, ".cost");
-  if (absl::Status s = CheckMoneyShape(field, cost, 0); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(CheckMoneyShape(field, cost, 0));
   if (cost.currency_code() == amount.currency_code()) return absl::OkStatus();
   return common::InvalidField(absl::StrCat(field, ".currency_code"),
                               absl::StrCat("must be the currency of ", resource, ".amount"));
@@ -89,20 +87,16 @@ absl::Status CheckDescription(absl::string_view resource, const std::string& des
 
 absl::StatusOr<int64_t> ParseStatusChange(absl::string_view name, absl::string_view collection,
                                           absl::string_view reason) {
-  absl::StatusOr<int64_t> id = common::ParseId("name", name, collection);
-  if (!id.ok()) return id.status();
-  if (absl::Status s = common::CheckText("reason", reason, kMaxBillingText, /*multiline=*/true);
-      !s.ok()) {
-    return s;
-  }
+  KAM_ASSIGN_OR_RETURN(int64_t id, common::ParseId("name", name, collection));
+  KAM_RETURN_IF_ERROR(common::CheckText("reason", reason, kMaxBillingText, /*multiline=*/true));
   return id;
 }
 
 absl::Status ValidateOrderFields(const v1::Order& order) {
   if (!order.has_amount()) return common::InvalidField("order.amount", "is required");
-  if (absl::Status s = CheckMoneyShape("order.amount", order.amount(), 1); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(CheckMoneyShape("order.amount", order.amount(), 1));
   if (order.has_cost()) {
-    if (absl::Status s = CheckCost("order", order.cost(), order.amount()); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(CheckCost("order", order.cost(), order.amount()));
   }
   return CheckDescription("order", order.description());
 }
@@ -110,7 +104,7 @@ absl::Status ValidateOrderFields(const v1::Order& order) {
 absl::Status ValidateInvoiceFields(const v1::Invoice& invoice) {
   const bool for_order = !invoice.order().empty();
   if (invoice.has_amount()) {
-    if (absl::Status s = CheckMoneyShape("invoice.amount", invoice.amount(), 1); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(CheckMoneyShape("invoice.amount", invoice.amount(), 1));
   } else if (!for_order) {
     return common::InvalidField("invoice.amount", "is required for an invoice without an order");
   }
@@ -120,21 +114,16 @@ absl::Status ValidateInvoiceFields(const v1::Invoice& invoice) {
                                   "must not be set when invoicing an order (the order's cost "
                                   "is used)");
     }
-    if (absl::Status s = CheckCost("invoice", invoice.cost(), invoice.amount()); !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(CheckCost("invoice", invoice.cost(), invoice.amount()));
   }
   return CheckDescription("invoice", invoice.description());
 }
 
 absl::Status ValidatePaymentFields(const v1::Payment& payment) {
   if (!payment.has_amount()) return common::InvalidField("payment.amount", "is required");
-  if (absl::Status s = CheckMoneyShape("payment.amount", payment.amount(), 1); !s.ok()) return s;
-  if (absl::Status s = common::CheckText("payment.reference", payment.reference(),
-                                         kMaxPaymentReference);
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(CheckMoneyShape("payment.amount", payment.amount(), 1));
+  KAM_RETURN_IF_ERROR(
+      common::CheckText("payment.reference", payment.reference(), kMaxPaymentReference));
   if (payment.allocations_size() > kMaxAllocations) {
     return common::InvalidField("payment.allocations",
                                 absl::StrCat("must hold at most ", kMaxAllocations,
@@ -145,17 +134,14 @@ absl::Status ValidatePaymentFields(const v1::Payment& payment) {
   for (int i = 0; i < payment.allocations_size(); ++i) {
     const v1::PaymentAllocation& a = payment.allocations(i);
     const std::string field = absl::StrCat("payment.allocations[", i, "]");
-    absl::StatusOr<int64_t> id =
-        common::ParseId(absl::StrCat(field, ".invoice"), a.invoice(), "invoices");
-    if (!id.ok()) return id.status();
-    if (!seen.insert(*id).second) {
+    KAM_ASSIGN_OR_RETURN(int64_t id,
+                         common::ParseId(absl::StrCat(field, ".invoice"), a.invoice(), "invoices"));
+    if (!seen.insert(id).second) {
       return common::InvalidField(absl::StrCat(field, ".invoice"),
                                   absl::StrCat("names ", a.invoice(), " a second time"));
     }
     if (!a.has_amount()) return common::InvalidField(absl::StrCat(field, ".amount"), "is required");
-    if (absl::Status s = CheckMoneyShape(absl::StrCat(field, ".amount"), a.amount(), 1); !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(CheckMoneyShape(absl::StrCat(field, ".amount"), a.amount(), 1));
     if (a.amount().currency_code() != payment.amount().currency_code()) {
       return common::InvalidField(absl::StrCat(field, ".amount.currency_code"),
                                   "must be the currency of payment.amount");

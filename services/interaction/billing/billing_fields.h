@@ -2,8 +2,7 @@
 // the billing area needs from the account service's account. Field rules
 // only: pure, no I/O. Every INVALID_ARGUMENT message starts with the field
 // path (common::InvalidField).
-#ifndef KAM_SERVICES_INTERACTION_BILLING_BILLING_FIELDS_H_
-#define KAM_SERVICES_INTERACTION_BILLING_BILLING_FIELDS_H_
+#pragma once
 
 #include <cstddef>
 #include <cstdint>
@@ -91,5 +90,3 @@ std::vector<Allocation> RequestedAllocations(const v1::Payment& payment);
 const common::UpdateMaskRules& OrderMaskRules();
 
 }  // namespace kam::interaction::billing
-
-#endif  // KAM_SERVICES_INTERACTION_BILLING_BILLING_FIELDS_H_

@@ -12,6 +12,7 @@
 #include "common/api/list_request.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/server/service_methods.h"
 #include "services/interaction/billing/credit_check.h"
 #include "services/interaction/billing/receivables_aging.h"
@@ -26,10 +27,9 @@ const std::string& OrderStatusName(v1::OrderStatus status) { return v1::OrderSta
 // on the open totals read under the account's lock.
 absl::Status CheckCreditInTx(BillingTx& tx, int64_t account_id, const AccountTerms& terms,
                              absl::string_view what, int64_t amount) {
-  absl::StatusOr<std::vector<OpenTotals>> totals = tx.OpenTotalsOf(account_id);
-  if (!totals.ok()) return totals.status();
-  return CheckCredit(AccountName(account_id), what, terms.currency_code, terms.credit_limit,
-                     *totals, amount);
+  KAM_ASSIGN_OR_RETURN(std::vector<OpenTotals> totals, tx.OpenTotalsOf(account_id));
+  return CheckCredit(AccountName(account_id), what, terms.currency_code, terms.credit_limit, totals,
+                     amount);
 }
 
 // Writes a changed order at its next version (update time and etag with it).
@@ -76,10 +76,9 @@ void BillingService::Register(common::GrpcServer& server) {
 }
 
 absl::StatusOr<AccountTerms> BillingService::TermsForWrite(const Ctx& ctx, int64_t account_id) {
-  absl::StatusOr<account::v1::Account> account =
-      GetLiveAccount(*accounts_, ctx, AccountName(account_id));
-  if (!account.ok()) return account.status();
-  return TermsOf(*account);
+  KAM_ASSIGN_OR_RETURN(account::v1::Account account,
+                       GetLiveAccount(*accounts_, ctx, AccountName(account_id)));
+  return TermsOf(account);
 }
 
 absl::Status BillingService::ChangeOrder(
@@ -87,15 +86,12 @@ absl::Status BillingService::ChangeOrder(
     absl::FunctionRef<absl::Status(BillingTx&, StoredOrder&)> change, v1::Order* response) {
   const absl::Time now = common::NowMicros();
   return store_->Transact(context, [&](BillingTx& tx) -> absl::Status {
-    if (absl::Status s = tx.LockAccount(account_id); !s.ok()) return s;
-    absl::StatusOr<StoredOrder> row = tx.LockOrder(id);
-    if (!row.ok()) return row.status();
-    if (absl::Status s = common::CheckEtag(row->order.name(), row->version, etag); !s.ok()) {
-      return s;
-    }
-    if (absl::Status s = change(tx, *row); !s.ok()) return s;
-    if (absl::Status s = WriteOrderAt(tx, *row, now); !s.ok()) return s;
-    *response = std::move(row->order);
+    KAM_RETURN_IF_ERROR(tx.LockAccount(account_id));
+    KAM_ASSIGN_OR_RETURN(StoredOrder row, tx.LockOrder(id));
+    KAM_RETURN_IF_ERROR(common::CheckEtag(row.order.name(), row.version, etag));
+    KAM_RETURN_IF_ERROR(change(tx, row));
+    KAM_RETURN_IF_ERROR(WriteOrderAt(tx, row, now));
+    *response = std::move(row.order);
     return absl::OkStatus();
   });
 }
@@ -106,27 +102,20 @@ absl::Status BillingService::CreateOrder(const Ctx& ctx, const v1::CreateOrderRe
                                          v1::Order* response) {
   if (!request.has_order()) return common::InvalidField("order", "is required");
   const v1::Order& in = request.order();
-  absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "CreateOrder");
-  if (!key.ok()) return key.status();
+  KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "CreateOrder"));
   absl::StatusOr<int64_t> account_id = ParseAccountName("order.account", in.account());
   if (!account_id.ok()) return account_id.status();
-  if (absl::Status s = ValidateOrderFields(in); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(ValidateOrderFields(in));
   const absl::Time now = common::NowMicros();
-  absl::StatusOr<absl::Time> order_time =
-      TimeOrNow("order.order_time", in.has_order_time(), in.order_time(), now);
-  if (!order_time.ok()) return order_time.status();
-  absl::StatusOr<bool> answered = AnsweredEarlier(*key, kOrders, response);
+  KAM_ASSIGN_OR_RETURN(absl::Time order_time,
+                       TimeOrNow("order.order_time", in.has_order_time(), in.order_time(), now));
+  absl::StatusOr<bool> answered = AnsweredEarlier(key, kOrders, response);
   if (!answered.ok() || *answered) return answered.status();
 
-  absl::StatusOr<AccountTerms> terms = TermsForWrite(ctx, *account_id);
-  if (!terms.ok()) return terms.status();
-  if (absl::Status s = CheckCurrency("order.amount", in.amount(), terms->currency_code); !s.ok()) {
-    return s;
-  }
+  KAM_ASSIGN_OR_RETURN(AccountTerms terms, TermsForWrite(ctx, *account_id));
+  KAM_RETURN_IF_ERROR(CheckCurrency("order.amount", in.amount(), terms.currency_code));
   if (in.has_cost()) {
-    if (absl::Status s = CheckCurrency("order.cost", in.cost(), terms->currency_code); !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(CheckCurrency("order.cost", in.cost(), terms.currency_code));
   }
   absl::StatusOr<int64_t> id = store_->NewOrderId();
   if (!id.ok()) return id.status();
@@ -138,22 +127,19 @@ absl::Status BillingService::CreateOrder(const Ctx& ctx, const v1::CreateOrderRe
   o.set_name(absl::StrCat("orders/", row.id));
   o.set_account(AccountName(row.account_id));
   *o.mutable_amount() = in.amount();
-  *o.mutable_cost() = MoneyOf(terms->currency_code, in.cost().minor_units());
+  *o.mutable_cost() = MoneyOf(terms.currency_code, in.cost().minor_units());
   o.set_description(in.description());
   o.set_status(v1::ORDER_STATUS_OPEN);
-  *o.mutable_order_time() = common::ToProtoTimestamp(*order_time);
+  *o.mutable_order_time() = common::ToProtoTimestamp(order_time);
   o.set_actor(ctx.actor);
   common::StampCreate(&row.version, &o, now);
 
   auto insert = [&](BillingTx& tx) -> absl::StatusOr<common::InsertOutcome> {
-    if (absl::Status s =
-            CheckCreditInTx(tx, row.account_id, *terms, "order", o.amount().minor_units());
-        !s.ok()) {
-      return s;
-    }
-    return tx.InsertOrder(row, *key);
+    KAM_RETURN_IF_ERROR(
+        CheckCreditInTx(tx, row.account_id, terms, "order", o.amount().minor_units()));
+    return tx.InsertOrder(row, key);
   };
-  return InsertOnce("creating order", *key, row.account_id, kOrders, insert, row, response);
+  return InsertOnce("creating order", key, row.account_id, kOrders, insert, row, response);
 }
 
 absl::Status BillingService::GetOrder(const Ctx&, const v1::GetOrderRequest& request,
@@ -163,13 +149,11 @@ absl::Status BillingService::GetOrder(const Ctx&, const v1::GetOrderRequest& req
 
 absl::Status BillingService::ListOrders(const Ctx&, const v1::ListOrdersRequest& request,
                                         v1::ListOrdersResponse* response) {
-  absl::StatusOr<common::ListRequest> list =
-      common::ReadListRequest(request, {"ListOrders", request.filter()});
-  if (!list.ok()) return list.status();
-  absl::StatusOr<common::Page<StoredOrder>> page =
-      store_->ListOrders(list->filter, list->cursor, list->limit);
-  if (!page.ok()) return page.status();
-  common::WritePage(*list, *std::move(page), response->mutable_next_page_token(),
+  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
+                       common::ReadListRequest(request, {"ListOrders", request.filter()}));
+  KAM_ASSIGN_OR_RETURN(common::Page<StoredOrder> page,
+                       store_->ListOrders(list.filter, list.cursor, list.limit));
+  common::WritePage(list, std::move(page), response->mutable_next_page_token(),
                     [&](StoredOrder& row) { *response->add_orders() = std::move(row.order); });
   return absl::OkStatus();
 }
@@ -178,50 +162,38 @@ absl::Status BillingService::UpdateOrder(const Ctx& ctx, const v1::UpdateOrderRe
                                          v1::Order* response) {
   if (!request.has_order()) return common::InvalidField("order", "is required");
   const v1::Order& patch = request.order();
-  absl::StatusOr<int64_t> id = common::ParseId("order.name", patch.name(), "orders");
-  if (!id.ok()) return id.status();
-  absl::StatusOr<std::vector<std::string>> paths =
-      common::ResolveUpdateMask(request.update_mask(), patch, OrderMaskRules());
-  if (!paths.ok()) return paths.status();
+  KAM_ASSIGN_OR_RETURN(int64_t id, common::ParseId("order.name", patch.name(), "orders"));
+  KAM_ASSIGN_OR_RETURN(std::vector<std::string> paths,
+                       common::ResolveUpdateMask(request.update_mask(), patch, OrderMaskRules()));
   auto updates = [&](const char* path) {
-    return std::find(paths->begin(), paths->end(), path) != paths->end();
+    return std::find(paths.begin(), paths.end(), path) != paths.end();
   };
   const bool amount = updates("amount");
   const bool cost = updates("cost");
   if (amount) {
     if (!patch.has_amount()) return common::InvalidField("order.amount", "is required");
-    if (absl::Status s = CheckMoneyShape("order.amount", patch.amount(), 1); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(CheckMoneyShape("order.amount", patch.amount(), 1));
   }
   if (cost && patch.has_cost()) {
-    if (absl::Status s = CheckMoneyShape("order.cost", patch.cost(), 0); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(CheckMoneyShape("order.cost", patch.cost(), 0));
   }
   if (updates("description")) {
-    if (absl::Status s = common::CheckText("order.description", patch.description(),
-                                           kMaxBillingText, /*multiline=*/true);
-        !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(common::CheckText("order.description", patch.description(), kMaxBillingText,
+                                          /*multiline=*/true));
   }
-  absl::StatusOr<StoredOrder> current = store_->GetOrder(*id);
-  if (!current.ok()) return current.status();
+  KAM_ASSIGN_OR_RETURN(StoredOrder current, store_->GetOrder(id));
   // Money changes need the account's currency and limit; a description
   // change does not ask the account service.
   std::optional<AccountTerms> terms;
   if (amount || cost) {
-    absl::StatusOr<AccountTerms> t = TermsForWrite(ctx, current->account_id);
-    if (!t.ok()) return t.status();
+    KAM_ASSIGN_OR_RETURN(AccountTerms t, TermsForWrite(ctx, current.account_id));
     if (amount) {
-      if (absl::Status s = CheckCurrency("order.amount", patch.amount(), t->currency_code);
-          !s.ok()) {
-        return s;
-      }
+      KAM_RETURN_IF_ERROR(CheckCurrency("order.amount", patch.amount(), t.currency_code));
     }
     if (cost && patch.has_cost()) {
-      if (absl::Status s = CheckCurrency("order.cost", patch.cost(), t->currency_code); !s.ok()) {
-        return s;
-      }
+      KAM_RETURN_IF_ERROR(CheckCurrency("order.cost", patch.cost(), t.currency_code));
     }
-    terms = *std::move(t);
+    terms = std::move(t);
   }
   auto change = [&](BillingTx& tx, StoredOrder& row) -> absl::Status {
     v1::Order& o = row.order;
@@ -248,15 +220,13 @@ absl::Status BillingService::UpdateOrder(const Ctx& ctx, const v1::UpdateOrderRe
     if (increase <= 0) return absl::OkStatus();
     return CheckCreditInTx(tx, row.account_id, *terms, "order increase", increase);
   };
-  return ChangeOrder("updating order", current->account_id, *id, patch.etag(), change, response);
+  return ChangeOrder("updating order", current.account_id, id, patch.etag(), change, response);
 }
 
 absl::Status BillingService::CancelOrder(const Ctx&, const v1::CancelOrderRequest& request,
                                          v1::Order* response) {
-  absl::StatusOr<int64_t> id = ParseStatusChange(request.name(), "orders", request.reason());
-  if (!id.ok()) return id.status();
-  absl::StatusOr<StoredOrder> current = store_->GetOrder(*id);
-  if (!current.ok()) return current.status();
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseStatusChange(request.name(), "orders", request.reason()));
+  KAM_ASSIGN_OR_RETURN(StoredOrder current, store_->GetOrder(id));
   auto change = [&](BillingTx&, StoredOrder& row) -> absl::Status {
     v1::Order& o = row.order;
     if (o.status() == v1::ORDER_STATUS_INVOICED) {
@@ -271,8 +241,7 @@ absl::Status BillingService::CancelOrder(const Ctx&, const v1::CancelOrderReques
     o.set_cancel_reason(request.reason());
     return absl::OkStatus();
   };
-  return ChangeOrder("cancelling order", current->account_id, *id, request.etag(), change,
-                     response);
+  return ChangeOrder("cancelling order", current.account_id, id, request.etag(), change, response);
 }
 
 // --- invoices -------------------------------------------------------------
@@ -281,49 +250,43 @@ absl::Status BillingService::CreateInvoice(const Ctx& ctx, const v1::CreateInvoi
                                            v1::Invoice* response) {
   if (!request.has_invoice()) return common::InvalidField("invoice", "is required");
   const v1::Invoice& in = request.invoice();
-  absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "CreateInvoice");
-  if (!key.ok()) return key.status();
+  KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "CreateInvoice"));
   int64_t order_id = 0;
   if (!in.order().empty()) {
-    absl::StatusOr<int64_t> parsed = common::ParseId("invoice.order", in.order(), "orders");
-    if (!parsed.ok()) return parsed.status();
-    order_id = *parsed;
+    KAM_ASSIGN_OR_RETURN(int64_t parsed, common::ParseId("invoice.order", in.order(), "orders"));
+    order_id = parsed;
   }
   int64_t account_id = 0;
   if (!in.account().empty()) {
-    absl::StatusOr<int64_t> parsed = ParseAccountName("invoice.account", in.account());
-    if (!parsed.ok()) return parsed.status();
-    account_id = *parsed;
+    KAM_ASSIGN_OR_RETURN(int64_t parsed, ParseAccountName("invoice.account", in.account()));
+    account_id = parsed;
   } else if (order_id == 0) {
     return common::InvalidField("invoice.account", "is required for an invoice without an order");
   }
-  if (absl::Status s = ValidateInvoiceFields(in); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(ValidateInvoiceFields(in));
   const absl::Time now = common::NowMicros();
-  absl::StatusOr<absl::Time> issue_time =
-      TimeOrNow("invoice.issue_time", in.has_issue_time(), in.issue_time(), now);
-  if (!issue_time.ok()) return issue_time.status();
-  absl::StatusOr<bool> answered = AnsweredEarlier(*key, kInvoices, response);
+  KAM_ASSIGN_OR_RETURN(absl::Time issue_time,
+                       TimeOrNow("invoice.issue_time", in.has_issue_time(), in.issue_time(), now));
+  absl::StatusOr<bool> answered = AnsweredEarlier(key, kInvoices, response);
   if (!answered.ok() || *answered) return answered.status();
 
   if (order_id != 0) {
     // The order names the account (an order never changes account).
-    absl::StatusOr<StoredOrder> order = store_->GetOrder(order_id);
-    if (!order.ok()) return order.status();
-    if (account_id != 0 && account_id != order->account_id) {
+    KAM_ASSIGN_OR_RETURN(StoredOrder order, store_->GetOrder(order_id));
+    if (account_id != 0 && account_id != order.account_id) {
       return common::InvalidField(
-          "invoice.account", absl::StrCat("must be the order's account ", order->order.account(),
+          "invoice.account", absl::StrCat("must be the order's account ", order.order.account(),
                                           " (got ", in.account(), ")"));
     }
-    account_id = order->account_id;
+    account_id = order.account_id;
   }
-  absl::StatusOr<AccountTerms> terms = TermsForWrite(ctx, account_id);
-  if (!terms.ok()) return terms.status();
-  const std::string& currency = terms->currency_code;
+  KAM_ASSIGN_OR_RETURN(AccountTerms terms, TermsForWrite(ctx, account_id));
+  const std::string& currency = terms.currency_code;
   if (in.has_amount()) {
-    if (absl::Status s = CheckCurrency("invoice.amount", in.amount(), currency); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(CheckCurrency("invoice.amount", in.amount(), currency));
   }
   if (in.has_cost()) {
-    if (absl::Status s = CheckCurrency("invoice.cost", in.cost(), currency); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(CheckCurrency("invoice.cost", in.cost(), currency));
   }
   absl::StatusOr<int64_t> id = store_->NewInvoiceId();
   if (!id.ok()) return id.status();
@@ -337,10 +300,9 @@ absl::Status BillingService::CreateInvoice(const Ctx& ctx, const v1::CreateInvoi
   i.set_account(AccountName(account_id));
   if (order_id != 0) i.set_order(absl::StrCat("orders/", order_id));
   i.set_status(v1::INVOICE_STATUS_OPEN);
-  *i.mutable_issue_time() = common::ToProtoTimestamp(*issue_time);
-  *i.mutable_due_time() =
-      common::ToProtoTimestamp(DueTime(*issue_time, terms->payment_terms_days));
-  i.set_payment_terms_days(terms->payment_terms_days);
+  *i.mutable_issue_time() = common::ToProtoTimestamp(issue_time);
+  *i.mutable_due_time() = common::ToProtoTimestamp(DueTime(issue_time, terms.payment_terms_days));
+  i.set_payment_terms_days(terms.payment_terms_days);
   i.set_description(in.description());
   i.set_actor(ctx.actor);
   common::StampCreate(&row.version, &i, now);
@@ -350,10 +312,9 @@ absl::Status BillingService::CreateInvoice(const Ctx& ctx, const v1::CreateInvoi
     int64_t amount = in.amount().minor_units();
     int64_t cost = in.cost().minor_units();
     if (order_id != 0) {
-      absl::StatusOr<StoredOrder> locked = tx.LockOrder(order_id);
-      if (!locked.ok()) return locked.status();
-      const v1::Order& o = locked->order;
-      if (absl::Status s = CheckInvoiceable(o, currency); !s.ok()) return s;
+      KAM_ASSIGN_OR_RETURN(StoredOrder locked, tx.LockOrder(order_id));
+      const v1::Order& o = locked.order;
+      KAM_RETURN_IF_ERROR(CheckInvoiceable(o, currency));
       if (in.has_amount() && in.amount().minor_units() != o.amount().minor_units()) {
         return common::InvalidField(
             "invoice.amount",
@@ -362,8 +323,8 @@ absl::Status BillingService::CreateInvoice(const Ctx& ctx, const v1::CreateInvoi
       }
       amount = o.amount().minor_units();
       cost = o.cost().minor_units();
-      order = *std::move(locked);
-    } else if (absl::Status s = CheckCreditInTx(tx, account_id, *terms, "invoice", amount);
+      order = std::move(locked);
+    } else if (absl::Status s = CheckCreditInTx(tx, account_id, terms, "invoice", amount);
                !s.ok()) {
       return s;  // an invoice on its own adds its whole amount to the exposure
     }
@@ -371,7 +332,7 @@ absl::Status BillingService::CreateInvoice(const Ctx& ctx, const v1::CreateInvoi
     *i.mutable_cost() = MoneyOf(currency, cost);
     *i.mutable_paid_amount() = MoneyOf(currency, 0);
     *i.mutable_balance() = i.amount();
-    absl::StatusOr<common::InsertOutcome> outcome = tx.InsertInvoice(row, *key);
+    absl::StatusOr<common::InsertOutcome> outcome = tx.InsertInvoice(row, key);
     if (!outcome.ok() || *outcome == common::InsertOutcome::kDuplicateRequest ||
         !order.has_value()) {
       return outcome;
@@ -379,10 +340,10 @@ absl::Status BillingService::CreateInvoice(const Ctx& ctx, const v1::CreateInvoi
     order->order.set_status(v1::ORDER_STATUS_INVOICED);
     order->invoice_id = row.id;
     order->order.set_invoice(i.name());
-    if (absl::Status s = WriteOrderAt(tx, *order, now); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(WriteOrderAt(tx, *order, now));
     return outcome;
   };
-  return InsertOnce("creating invoice", *key, account_id, kInvoices, insert, row, response);
+  return InsertOnce("creating invoice", key, account_id, kInvoices, insert, row, response);
 }
 
 absl::Status BillingService::GetInvoice(const Ctx&, const v1::GetInvoiceRequest& request,
@@ -393,34 +354,28 @@ absl::Status BillingService::GetInvoice(const Ctx&, const v1::GetInvoiceRequest&
 
 absl::Status BillingService::ListInvoices(const Ctx&, const v1::ListInvoicesRequest& request,
                                           v1::ListInvoicesResponse* response) {
-  absl::StatusOr<common::ListRequest> list =
-      common::ReadListRequest(request, {"ListInvoices", request.filter()});
-  if (!list.ok()) return list.status();
-  absl::StatusOr<common::Page<StoredInvoice>> page =
-      store_->ListInvoices(list->filter, common::NowMicros(), list->cursor, list->limit);
-  if (!page.ok()) return page.status();
+  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
+                       common::ReadListRequest(request, {"ListInvoices", request.filter()}));
+  KAM_ASSIGN_OR_RETURN(
+      common::Page<StoredInvoice> page,
+      store_->ListInvoices(list.filter, common::NowMicros(), list.cursor, list.limit));
   common::WritePage(
-      *list, *std::move(page), response->mutable_next_page_token(),
+      list, std::move(page), response->mutable_next_page_token(),
       [&](StoredInvoice& row) { *response->add_invoices() = std::move(row.invoice); });
   return absl::OkStatus();
 }
 
 absl::Status BillingService::VoidInvoice(const Ctx&, const v1::VoidInvoiceRequest& request,
                                          v1::Invoice* response) {
-  absl::StatusOr<int64_t> id = ParseStatusChange(request.name(), "invoices", request.reason());
-  if (!id.ok()) return id.status();
-  absl::StatusOr<StoredInvoice> current = store_->GetInvoice(*id);
-  if (!current.ok()) return current.status();
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseStatusChange(request.name(), "invoices", request.reason()));
+  KAM_ASSIGN_OR_RETURN(StoredInvoice current, store_->GetInvoice(id));
   const absl::Time now = common::NowMicros();
   StoredInvoice result;
   absl::Status status = store_->Transact("voiding invoice", [&](BillingTx& tx) -> absl::Status {
-    if (absl::Status s = tx.LockAccount(current->account_id); !s.ok()) return s;
-    absl::StatusOr<StoredInvoice> row = tx.LockInvoice(*id);
-    if (!row.ok()) return row.status();
-    v1::Invoice& i = row->invoice;
-    if (absl::Status s = common::CheckEtag(i.name(), row->version, request.etag()); !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(tx.LockAccount(current.account_id));
+    KAM_ASSIGN_OR_RETURN(StoredInvoice row, tx.LockInvoice(id));
+    v1::Invoice& i = row.invoice;
+    KAM_RETURN_IF_ERROR(common::CheckEtag(i.name(), row.version, request.etag()));
     if (i.status() != v1::INVOICE_STATUS_OPEN) {
       return absl::FailedPreconditionError(absl::StrCat(
           "invoice ", i.name(), " is ", v1::InvoiceStatus_Name(i.status()),
@@ -435,19 +390,18 @@ absl::Status BillingService::VoidInvoice(const Ctx&, const v1::VoidInvoiceReques
     i.set_status(v1::INVOICE_STATUS_VOID);
     i.set_void_reason(request.reason());
     i.mutable_balance()->set_minor_units(0);
-    common::StampWrite(&row->version, &i, now);
-    if (absl::Status s = tx.WriteInvoiceStatus(*row); !s.ok()) return s;
-    if (row->order_id != 0) {
+    common::StampWrite(&row.version, &i, now);
+    KAM_RETURN_IF_ERROR(tx.WriteInvoiceStatus(row));
+    if (row.order_id != 0) {
       // The order goes back to OPEN and can be invoiced again; its amount
       // counts as an open order again instead of the invoice's balance.
-      absl::StatusOr<StoredOrder> order = tx.LockOrder(row->order_id);
-      if (!order.ok()) return order.status();
-      order->order.set_status(v1::ORDER_STATUS_OPEN);
-      order->order.clear_invoice();
-      order->invoice_id = 0;
-      if (absl::Status s = WriteOrderAt(tx, *order, now); !s.ok()) return s;
+      KAM_ASSIGN_OR_RETURN(StoredOrder order, tx.LockOrder(row.order_id));
+      order.order.set_status(v1::ORDER_STATUS_OPEN);
+      order.order.clear_invoice();
+      order.invoice_id = 0;
+      KAM_RETURN_IF_ERROR(WriteOrderAt(tx, order, now));
     }
-    result = *std::move(row);
+    result = std::move(row);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

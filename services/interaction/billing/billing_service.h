@@ -7,8 +7,7 @@
 //
 // billing_service.cc holds orders and invoices, billing_service_payments.cc
 // payments, billing_service_reports.cc the figures.
-#ifndef KAM_SERVICES_INTERACTION_BILLING_BILLING_SERVICE_H_
-#define KAM_SERVICES_INTERACTION_BILLING_BILLING_SERVICE_H_
+#pragma once
 
 #include <optional>
 #include <string>
@@ -20,6 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "common/api/idempotency.h"
 #include "common/api/resource_name.h"
+#include "common/base/status_macros.h"
 #include "common/server/grpc_server.h"
 #include "kam/interaction/v1/billing.grpc.pb.h"
 #include "services/interaction/billing/billing_fields.h"
@@ -129,11 +129,9 @@ template <typename Row, typename Resource>
 absl::Status BillingService::GetRow(absl::string_view name, absl::string_view collection,
                                     absl::StatusOr<Row> (BillingStore::*get)(int64_t),
                                     Resource Row::*resource, Resource* response) {
-  absl::StatusOr<int64_t> id = common::ParseId("name", name, collection);
-  if (!id.ok()) return id.status();
-  absl::StatusOr<Row> row = (store_->*get)(*id);
-  if (!row.ok()) return row.status();
-  *response = std::move((*row).*resource);
+  KAM_ASSIGN_OR_RETURN(int64_t id, common::ParseId("name", name, collection));
+  KAM_ASSIGN_OR_RETURN(Row row, (store_->*get)(id));
+  *response = std::move((row).*resource);
   return absl::OkStatus();
 }
 
@@ -145,16 +143,14 @@ absl::Status BillingService::InsertOnce(
     Resource* response) {
   common::InsertOutcome outcome = common::InsertOutcome::kInserted;
   absl::Status status = store_->Transact(context, [&](BillingTx& tx) -> absl::Status {
-    if (absl::Status s = tx.LockAccount(account_id); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(tx.LockAccount(account_id));
     outcome = common::InsertOutcome::kDuplicateRequest;
     if (!key.id.empty()) {
-      absl::StatusOr<bool> taken = (tx.*kind.used)(key.id);
-      if (!taken.ok()) return taken.status();
-      if (*taken) return absl::OkStatus();
+      KAM_ASSIGN_OR_RETURN(bool taken, (tx.*kind.used)(key.id));
+      if (taken) return absl::OkStatus();
     }
-    absl::StatusOr<common::InsertOutcome> written = insert(tx);
-    if (!written.ok()) return written.status();
-    outcome = *written;
+    KAM_ASSIGN_OR_RETURN(common::InsertOutcome written, insert(tx));
+    outcome = written;
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -162,12 +158,9 @@ absl::Status BillingService::InsertOnce(
     *response = std::move(row.*kind.resource);
     return absl::OkStatus();
   }
-  absl::StatusOr<Row> first = common::AnswerRetry(key, (store_->*kind.find)(key.id));
-  if (!first.ok()) return first.status();
-  *response = std::move((*first).*kind.resource);
+  KAM_ASSIGN_OR_RETURN(Row first, common::AnswerRetry(key, (store_->*kind.find)(key.id)));
+  *response = std::move((first).*kind.resource);
   return absl::OkStatus();
 }
 
 }  // namespace kam::interaction::billing
-
-#endif  // KAM_SERVICES_INTERACTION_BILLING_BILLING_SERVICE_H_

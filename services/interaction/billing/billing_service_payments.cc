@@ -6,6 +6,7 @@
 #include "common/api/list_request.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "services/interaction/billing/billing_service.h"
 #include "services/interaction/billing/payment_allocation.h"
 
@@ -40,22 +41,20 @@ absl::Status BillingService::RecordPayment(const Ctx& ctx, const v1::RecordPayme
                                            v1::Payment* response) {
   if (!request.has_payment()) return common::InvalidField("payment", "is required");
   const v1::Payment& in = request.payment();
-  absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "RecordPayment");
-  if (!key.ok()) return key.status();
+  KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "RecordPayment"));
   absl::StatusOr<int64_t> account_id = ParseAccountName("payment.account", in.account());
   if (!account_id.ok()) return account_id.status();
-  if (absl::Status s = ValidatePaymentFields(in); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(ValidatePaymentFields(in));
   const absl::Time now = common::NowMicros();
-  absl::StatusOr<absl::Time> received_time =
-      TimeOrNow("payment.received_time", in.has_received_time(), in.received_time(), now);
-  if (!received_time.ok()) return received_time.status();
-  absl::StatusOr<bool> answered = AnsweredEarlier(*key, kPayments, response);
+  KAM_ASSIGN_OR_RETURN(
+      absl::Time received_time,
+      TimeOrNow("payment.received_time", in.has_received_time(), in.received_time(), now));
+  absl::StatusOr<bool> answered = AnsweredEarlier(key, kPayments, response);
   if (!answered.ok() || *answered) return answered.status();
 
-  absl::StatusOr<AccountTerms> terms = TermsForWrite(ctx, *account_id);
-  if (!terms.ok()) return terms.status();
-  const std::string& currency = terms->currency_code;
-  if (absl::Status s = CheckCurrency("payment.amount", in.amount(), currency); !s.ok()) return s;
+  KAM_ASSIGN_OR_RETURN(AccountTerms terms, TermsForWrite(ctx, *account_id));
+  const std::string& currency = terms.currency_code;
+  KAM_RETURN_IF_ERROR(CheckCurrency("payment.amount", in.amount(), currency));
   absl::StatusOr<int64_t> id = store_->NewPaymentId();
   if (!id.ok()) return id.status();
   const std::vector<Allocation> requested = RequestedAllocations(in);
@@ -67,19 +66,18 @@ absl::Status BillingService::RecordPayment(const Ctx& ctx, const v1::RecordPayme
   p.set_name(absl::StrCat("payments/", row.id));
   p.set_account(AccountName(row.account_id));
   *p.mutable_amount() = in.amount();
-  *p.mutable_received_time() = common::ToProtoTimestamp(*received_time);
+  *p.mutable_received_time() = common::ToProtoTimestamp(received_time);
   p.set_reference(in.reference());
   p.set_actor(ctx.actor);
   *p.mutable_create_time() = common::ToProtoTimestamp(now);
 
   auto insert = [&](BillingTx& tx) -> absl::StatusOr<common::InsertOutcome> {
     p.clear_allocations();
-    absl::StatusOr<std::vector<StoredInvoice>> locked =
-        tx.LockOpenInvoices(row.account_id, currency);
-    if (!locked.ok()) return locked.status();
+    KAM_ASSIGN_OR_RETURN(std::vector<StoredInvoice> locked,
+                         tx.LockOpenInvoices(row.account_id, currency));
     std::map<int64_t, StoredInvoice> open;
     std::vector<OpenBalance> balances;
-    for (StoredInvoice& invoice : *locked) {
+    for (StoredInvoice& invoice : locked) {
       const v1::Invoice& i = invoice.invoice;
       balances.push_back(OpenBalance{invoice.id,
                                      i.amount().minor_units() - i.paid_amount().minor_units(),
@@ -89,10 +87,9 @@ absl::Status BillingService::RecordPayment(const Ctx& ctx, const v1::RecordPayme
     }
     std::vector<Allocation> allocations;
     if (requested.empty()) {
-      absl::StatusOr<std::vector<Allocation>> chosen =
-          AllocateOldestDueFirst(in.amount().minor_units(), balances);
-      if (!chosen.ok()) return chosen.status();
-      allocations = *std::move(chosen);
+      KAM_ASSIGN_OR_RETURN(std::vector<Allocation> chosen,
+                           AllocateOldestDueFirst(in.amount().minor_units(), balances));
+      allocations = std::move(chosen);
     } else {
       for (size_t n = 0; n < requested.size(); ++n) {
         if (open.count(requested[n].invoice_id) > 0) continue;
@@ -103,7 +100,7 @@ absl::Status BillingService::RecordPayment(const Ctx& ctx, const v1::RecordPayme
         }
         return NotPayable(static_cast<int>(n), *invoice, row.account_id, currency);
       }
-      if (absl::Status s = CheckAllocationsAgainstBalances(requested, balances); !s.ok()) return s;
+      KAM_RETURN_IF_ERROR(CheckAllocationsAgainstBalances(requested, balances));
       allocations = requested;
     }
     for (const Allocation& a : allocations) {
@@ -111,21 +108,18 @@ absl::Status BillingService::RecordPayment(const Ctx& ctx, const v1::RecordPayme
       out->set_invoice(absl::StrCat("invoices/", a.invoice_id));
       *out->mutable_amount() = MoneyOf(currency, a.amount);
     }
-    absl::StatusOr<common::InsertOutcome> outcome = tx.InsertPayment(row, *key);
+    absl::StatusOr<common::InsertOutcome> outcome = tx.InsertPayment(row, key);
     if (!outcome.ok() || *outcome == common::InsertOutcome::kDuplicateRequest) return outcome;
     for (const Allocation& a : allocations) {
       const StoredInvoice& invoice = open.at(a.invoice_id);
       const int64_t paid = invoice.invoice.paid_amount().minor_units() + a.amount;
-      if (absl::Status s = tx.ApplyPaymentToInvoice(a.invoice_id, paid,
-                                                    paid == invoice.invoice.amount().minor_units(),
-                                                    invoice.version + 1, now);
-          !s.ok()) {
-        return s;
-      }
+      KAM_RETURN_IF_ERROR(tx.ApplyPaymentToInvoice(a.invoice_id, paid,
+                                                   paid == invoice.invoice.amount().minor_units(),
+                                                   invoice.version + 1, now));
     }
     return outcome;
   };
-  return InsertOnce("recording payment", *key, row.account_id, kPayments, insert, row, response);
+  return InsertOnce("recording payment", key, row.account_id, kPayments, insert, row, response);
 }
 
 absl::Status BillingService::GetPayment(const Ctx&, const v1::GetPaymentRequest& request,
@@ -136,14 +130,12 @@ absl::Status BillingService::GetPayment(const Ctx&, const v1::GetPaymentRequest&
 
 absl::Status BillingService::ListPayments(const Ctx&, const v1::ListPaymentsRequest& request,
                                           v1::ListPaymentsResponse* response) {
-  absl::StatusOr<common::ListRequest> list =
-      common::ReadListRequest(request, {"ListPayments", request.filter()});
-  if (!list.ok()) return list.status();
-  absl::StatusOr<common::Page<StoredPayment>> page =
-      store_->ListPayments(list->filter, list->cursor, list->limit);
-  if (!page.ok()) return page.status();
+  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
+                       common::ReadListRequest(request, {"ListPayments", request.filter()}));
+  KAM_ASSIGN_OR_RETURN(common::Page<StoredPayment> page,
+                       store_->ListPayments(list.filter, list.cursor, list.limit));
   common::WritePage(
-      *list, *std::move(page), response->mutable_next_page_token(),
+      list, std::move(page), response->mutable_next_page_token(),
       [&](StoredPayment& row) { *response->add_payments() = std::move(row.payment); });
   return absl::OkStatus();
 }

@@ -9,6 +9,7 @@
 #include "common/api/page_token.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "services/interaction/billing/billing_service.h"
 #include "services/interaction/billing/collection_stats.h"
 #include "services/interaction/billing/credit_check.h"
@@ -22,7 +23,7 @@ namespace {
 absl::StatusOr<absl::Time> RequiredTime(absl::string_view field, bool present,
                                         const google::protobuf::Timestamp& ts) {
   if (!present) return common::InvalidField(field, "is required");
-  if (absl::Status s = common::CheckTimestamp(field, ts); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(common::CheckTimestamp(field, ts));
   return absl::FromUnixMicros(absl::ToUnixMicros(common::FromProtoTimestamp(ts)));
 }
 
@@ -48,25 +49,23 @@ void FillAgingRow(const AgingRow& in, v1::ReceivablesAgingRow* out) {
 absl::Status BillingService::GetCreditExposure(const Ctx& ctx,
                                                const v1::GetCreditExposureRequest& request,
                                                v1::CreditExposure* response) {
-  absl::StatusOr<int64_t> account_id = ParseAccountName("account", request.account());
-  if (!account_id.ok()) return account_id.status();
-  absl::StatusOr<account::v1::Account> account = accounts_->GetAccount(request.account(), &ctx);
-  if (!account.ok()) return account.status();
-  absl::StatusOr<AccountTerms> terms = TermsOf(*account);  // a deleted account may be read
+  KAM_ASSIGN_OR_RETURN(int64_t account_id, ParseAccountName("account", request.account()));
+  KAM_ASSIGN_OR_RETURN(account::v1::Account account,
+                       accounts_->GetAccount(request.account(), &ctx));
+  absl::StatusOr<AccountTerms> terms = TermsOf(account);  // a deleted account may be read
   if (!terms.ok()) return terms.status();
-  absl::StatusOr<std::vector<OpenTotals>> totals = store_->OpenTotalsOf(*account_id);
-  if (!totals.ok()) return totals.status();
+  KAM_ASSIGN_OR_RETURN(std::vector<OpenTotals> totals, store_->OpenTotalsOf(account_id));
   const std::string& c = terms->currency_code;
-  absl::StatusOr<int64_t> overdue = figures_->OverdueBalance(*account_id, c, common::NowMicros());
-  if (!overdue.ok()) return overdue.status();
-  const CreditPosition position = PositionOf(c, terms->credit_limit, *totals);
+  KAM_ASSIGN_OR_RETURN(int64_t overdue,
+                       figures_->OverdueBalance(account_id, c, common::NowMicros()));
+  const CreditPosition position = PositionOf(c, terms->credit_limit, totals);
   response->set_account(request.account());
   *response->mutable_credit_limit() = MoneyOf(c, position.credit_limit);
   *response->mutable_open_orders() = MoneyOf(c, position.open_orders);
   *response->mutable_open_invoices() = MoneyOf(c, position.open_invoices);
   *response->mutable_exposure() = MoneyOf(c, position.exposure);
   *response->mutable_available() = MoneyOf(c, AvailableCredit(position));
-  *response->mutable_overdue() = MoneyOf(c, *overdue);
+  *response->mutable_overdue() = MoneyOf(c, overdue);
   response->set_payment_terms_days(terms->payment_terms_days);
   return absl::OkStatus();
 }
@@ -76,31 +75,28 @@ absl::Status BillingService::GetReceivablesAging(const Ctx&,
                                                  v1::GetReceivablesAgingResponse* response) {
   absl::Time as_of = common::NowMicros();
   if (request.has_as_of()) {
-    absl::StatusOr<absl::Time> t = RequiredTime("as_of", true, request.as_of());
-    if (!t.ok()) return t.status();
-    as_of = *t;
+    KAM_ASSIGN_OR_RETURN(absl::Time t, RequiredTime("as_of", true, request.as_of()));
+    as_of = t;
   }
   // One account, or a page of the accounts that owed anything at as_of.
   common::Page<int64_t> accounts;
   uint64_t query = 0;
   if (!request.account().empty()) {
-    absl::StatusOr<int64_t> id = ParseAccountName("account", request.account());
-    if (!id.ok()) return id.status();
-    accounts.rows.push_back(*id);
+    KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("account", request.account()));
+    accounts.rows.push_back(id);
   } else {
-    absl::StatusOr<common::ListRequest> list =
-        common::ReadListRequest(request, {"GetReceivablesAging", common::ToSqlDateTime(as_of)});
-    if (!list.ok()) return list.status();
-    query = list->query;
-    absl::StatusOr<std::vector<int64_t>> ids =
-        figures_->AccountsOwingAt(as_of, common::CursorId(list->cursor), list->limit);
-    if (!ids.ok()) return ids.status();
-    accounts = common::TrimPage(*std::move(ids), list->limit);
+    KAM_ASSIGN_OR_RETURN(
+        common::ListRequest list,
+        common::ReadListRequest(request, {"GetReceivablesAging", common::ToSqlDateTime(as_of)}));
+    query = list.query;
+    KAM_ASSIGN_OR_RETURN(
+        std::vector<int64_t> ids,
+        figures_->AccountsOwingAt(as_of, common::CursorId(list.cursor), list.limit));
+    accounts = common::TrimPage(std::move(ids), list.limit);
   }
-  absl::StatusOr<std::vector<InvoiceHistory>> histories =
-      figures_->HistoriesOwingAt(accounts.rows, as_of);
-  if (!histories.ok()) return histories.status();
-  for (const AgingRow& row : AgeReceivables(*histories, as_of)) {
+  KAM_ASSIGN_OR_RETURN(std::vector<InvoiceHistory> histories,
+                       figures_->HistoriesOwingAt(accounts.rows, as_of));
+  for (const AgingRow& row : AgeReceivables(histories, as_of)) {
     FillAgingRow(row, response->add_rows());
   }
   *response->mutable_as_of() = common::ToProtoTimestamp(as_of);
@@ -114,44 +110,39 @@ absl::Status BillingService::GetReceivablesAging(const Ctx&,
 absl::Status BillingService::GetCollectionStats(const Ctx&,
                                                 const v1::GetCollectionStatsRequest& request,
                                                 v1::CollectionStats* response) {
-  absl::StatusOr<int64_t> account_id = ParseAccountName("account", request.account());
-  if (!account_id.ok()) return account_id.status();
-  absl::StatusOr<absl::Time> start =
-      RequiredTime("start_time", request.has_start_time(), request.start_time());
-  if (!start.ok()) return start.status();
-  absl::StatusOr<absl::Time> end =
-      RequiredTime("end_time", request.has_end_time(), request.end_time());
-  if (!end.ok()) return end.status();
-  if (*end <= *start) return common::InvalidField("end_time", "must be after start_time");
+  KAM_ASSIGN_OR_RETURN(int64_t account_id, ParseAccountName("account", request.account()));
+  KAM_ASSIGN_OR_RETURN(absl::Time start,
+                       RequiredTime("start_time", request.has_start_time(), request.start_time()));
+  KAM_ASSIGN_OR_RETURN(absl::Time end,
+                       RequiredTime("end_time", request.has_end_time(), request.end_time()));
+  if (end <= start) return common::InvalidField("end_time", "must be after start_time");
   std::string currency = request.currency_code();
   if (!currency.empty()) {
-    if (absl::Status s = common::CheckCurrencyCode("currency_code", currency); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(common::CheckCurrencyCode("currency_code", currency));
   } else {
-    absl::StatusOr<std::vector<std::string>> currencies = figures_->InvoiceCurrencies(*account_id);
-    if (!currencies.ok()) return currencies.status();
-    if (currencies->size() > 1) {
+    KAM_ASSIGN_OR_RETURN(std::vector<std::string> currencies,
+                         figures_->InvoiceCurrencies(account_id));
+    if (currencies.size() > 1) {
       return common::InvalidField(
           "currency_code", absl::StrCat("is required: ", request.account(), " has invoices in ",
-                                        absl::StrJoin(*currencies, " and ")));
+                                        absl::StrJoin(currencies, " and ")));
     }
-    if (!currencies->empty()) currency = currencies->front();
+    if (!currencies.empty()) currency = currencies.front();
   }
-  CollectionFigures f = ComputeCollectionFigures({}, *start, *end);
+  CollectionFigures f = ComputeCollectionFigures({}, start, end);
   int64_t received = 0;
   if (!currency.empty()) {
-    absl::StatusOr<std::vector<InvoiceHistory>> histories =
-        figures_->HistoriesForPeriod(*account_id, currency, *start, *end);
-    if (!histories.ok()) return histories.status();
-    f = ComputeCollectionFigures(*histories, *start, *end);
-    absl::StatusOr<int64_t> payments =
-        figures_->PaymentsReceived(*account_id, currency, *start, *end);
-    if (!payments.ok()) return payments.status();
-    received = *payments;
+    KAM_ASSIGN_OR_RETURN(std::vector<InvoiceHistory> histories,
+                         figures_->HistoriesForPeriod(account_id, currency, start, end));
+    f = ComputeCollectionFigures(histories, start, end);
+    KAM_ASSIGN_OR_RETURN(int64_t payments,
+                         figures_->PaymentsReceived(account_id, currency, start, end));
+    received = payments;
   }
   const std::string& c = currency;
   response->set_account(request.account());
-  *response->mutable_start_time() = common::ToProtoTimestamp(*start);
-  *response->mutable_end_time() = common::ToProtoTimestamp(*end);
+  *response->mutable_start_time() = common::ToProtoTimestamp(start);
+  *response->mutable_end_time() = common::ToProtoTimestamp(end);
   response->set_currency_code(c);
   *response->mutable_invoiced_revenue() = MoneyOf(c, f.invoiced_revenue);
   *response->mutable_invoiced_cost() = MoneyOf(c, f.invoiced_cost);

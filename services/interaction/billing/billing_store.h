@@ -17,8 +17,7 @@
 // lock sees what the previous holder committed. That is what makes the credit
 // check hold under concurrent orders: exposure is read and the order written
 // under one lock.
-#ifndef KAM_SERVICES_INTERACTION_BILLING_BILLING_STORE_H_
-#define KAM_SERVICES_INTERACTION_BILLING_BILLING_STORE_H_
+#pragma once
 
 #include <cstdint>
 #include <memory>
@@ -201,5 +200,3 @@ std::unique_ptr<BillingStore> NewMySqlBillingStore(common::ConnectionPool* pool)
 std::unique_ptr<BillingFigures> NewMySqlBillingFigures(common::ConnectionPool* pool);
 
 }  // namespace kam::interaction::billing
-
-#endif  // KAM_SERVICES_INTERACTION_BILLING_BILLING_STORE_H_

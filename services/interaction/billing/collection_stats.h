@@ -13,8 +13,7 @@
 //   receivables_at_end   = sum over invoices issued before end of (amount -
 //                          paid before end)
 //   DSO                  = receivables_at_end / revenue x period days
-#ifndef KAM_SERVICES_INTERACTION_BILLING_COLLECTION_STATS_H_
-#define KAM_SERVICES_INTERACTION_BILLING_COLLECTION_STATS_H_
+#pragma once
 
 #include <cstdint>
 #include <optional>
@@ -55,5 +54,3 @@ CollectionFigures ComputeCollectionFigures(const std::vector<InvoiceHistory>& in
                                            absl::Time start, absl::Time end);
 
 }  // namespace kam::interaction::billing
-
-#endif  // KAM_SERVICES_INTERACTION_BILLING_COLLECTION_STATS_H_

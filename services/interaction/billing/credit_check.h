@@ -5,8 +5,7 @@
 // write that adds `amount` to the exposure passes when exposure + amount <=
 // credit limit: reaching the limit exactly is allowed, a limit of 0 refuses
 // every such write (no credit). The arithmetic is exact for every int64.
-#ifndef KAM_SERVICES_INTERACTION_BILLING_CREDIT_CHECK_H_
-#define KAM_SERVICES_INTERACTION_BILLING_CREDIT_CHECK_H_
+#pragma once
 
 #include <cstdint>
 #include <string>
@@ -59,5 +58,3 @@ absl::Status CheckCredit(absl::string_view account, absl::string_view what,
                          const std::vector<OpenTotals>& totals, int64_t amount);
 
 }  // namespace kam::interaction::billing
-
-#endif  // KAM_SERVICES_INTERACTION_BILLING_CREDIT_CHECK_H_

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/etag.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 
 namespace kam::interaction::billing {
 namespace {
@@ -69,38 +70,38 @@ class FakeBillingTx final : public BillingTx {
   }
 
   absl::StatusOr<std::vector<OpenTotals>> OpenTotalsOf(int64_t account_id) override {
-    if (absl::Status s = Reachable(); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(Reachable());
     return OpenTotalsIn(t_, account_id);
   }
 
   absl::StatusOr<StoredOrder> LockOrder(int64_t id) override {
-    if (absl::Status s = Reachable(); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(Reachable());
     return t_.orders.Get(id);
   }
   absl::StatusOr<StoredInvoice> LockInvoice(int64_t id) override {
-    if (absl::Status s = Reachable(); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(Reachable());
     return t_.invoices.Get(id);
   }
 
   absl::StatusOr<common::InsertOutcome> InsertOrder(const StoredOrder& row,
                                                     const common::RequestKey& key) override {
-    if (absl::Status s = Reachable(); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(Reachable());
     return t_.orders.Insert(row, key);
   }
   absl::StatusOr<common::InsertOutcome> InsertInvoice(const StoredInvoice& row,
                                                       const common::RequestKey& key) override {
-    if (absl::Status s = Reachable(); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(Reachable());
     return t_.invoices.Insert(row, key);
   }
   absl::StatusOr<common::InsertOutcome> InsertPayment(const StoredPayment& row,
                                                       const common::RequestKey& key) override {
-    if (absl::Status s = Reachable(); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(Reachable());
     return t_.payments.Insert(row, key);
   }
 
   // Only the columns MySqlBillingStore writes.
   absl::Status WriteOrder(const StoredOrder& row) override {
-    if (absl::Status s = Reachable(); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(Reachable());
     auto it = t_.orders.rows.find(row.id);
     if (it == t_.orders.rows.end()) return absl::OkStatus();  // an UPDATE of no row
     StoredOrder& stored = it->second;
@@ -118,7 +119,7 @@ class FakeBillingTx final : public BillingTx {
   }
 
   absl::Status WriteInvoiceStatus(const StoredInvoice& row) override {
-    if (absl::Status s = Reachable(); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(Reachable());
     auto it = t_.invoices.rows.find(row.id);
     if (it == t_.invoices.rows.end()) return absl::OkStatus();
     StoredInvoice& stored = it->second;
@@ -132,7 +133,7 @@ class FakeBillingTx final : public BillingTx {
 
   absl::StatusOr<std::vector<StoredInvoice>> LockOpenInvoices(
       int64_t account_id, const std::string& currency_code) override {
-    if (absl::Status s = Reachable(); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(Reachable());
     std::vector<StoredInvoice> open;
     for (const auto& [id, row] : t_.invoices.rows) {
       const v1::Invoice& i = row.invoice;
@@ -152,7 +153,7 @@ class FakeBillingTx final : public BillingTx {
 
   absl::Status ApplyPaymentToInvoice(int64_t invoice_id, int64_t paid, bool paid_in_full,
                                      int64_t version, absl::Time now) override {
-    if (absl::Status s = Reachable(); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(Reachable());
     auto it = t_.invoices.rows.find(invoice_id);
     if (it == t_.invoices.rows.end()) return absl::OkStatus();
     StoredInvoice& stored = it->second;
@@ -180,7 +181,7 @@ class FakeBillingTx final : public BillingTx {
  private:
   template <typename Row>
   absl::StatusOr<bool> Used(const FakeTable<Row>& table, const std::string& request_id) {
-    if (absl::Status s = Reachable(); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(Reachable());
     return table.RequestUsed(request_id);
   }
 
@@ -194,25 +195,25 @@ class FakeBillingTx final : public BillingTx {
 
 absl::StatusOr<int64_t> FakeBillingStore::NewId() {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   return next_id_++;
 }
 
 absl::Status FakeBillingStore::Transact(absl::string_view,
                                         absl::FunctionRef<absl::Status(BillingTx&)> fn) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   Tables working = tables_;
   FakeBillingTx tx(working, *this);
-  if (absl::Status s = fn(tx); !s.ok()) return s;
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;  // the commit
+  KAM_RETURN_IF_ERROR(fn(tx));
+  KAM_RETURN_IF_ERROR(Reachable("database"));  // the commit
   tables_ = std::move(working);
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<OpenTotals>> FakeBillingStore::OpenTotalsOf(int64_t account_id) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   return OpenTotalsIn(tables_, account_id);
 }
 

@@ -7,14 +7,14 @@
 // every call UNAVAILABLE while "down", like a database that cannot be
 // reached. The listings and the figures other than OpenTotalsOf are not in
 // the fake (UNIMPLEMENTED).
-#ifndef KAM_SERVICES_INTERACTION_BILLING_FAKE_BILLING_STORE_H_
-#define KAM_SERVICES_INTERACTION_BILLING_FAKE_BILLING_STORE_H_
+#pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "common/base/status_macros.h"
 #include "services/interaction/billing/billing_store.h"
 #include "services/interaction/shared/fake_outage.h"
 #include "services/interaction/shared/fake_table.h"
@@ -121,13 +121,13 @@ class FakeBillingStore final : public BillingStore, public BillingFigures, publi
   template <typename Row>
   absl::StatusOr<Row> Get(FakeTable<Row> Tables::*table, int64_t id) {
     absl::MutexLock lock(&mu_);
-    if (absl::Status s = Reachable("database"); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(Reachable("database"));
     return (tables_.*table).Get(id);
   }
   template <typename Row>
   FoundByRequest<Row> Find(FakeTable<Row> Tables::*table, const std::string& request_id) {
     absl::MutexLock lock(&mu_);
-    if (absl::Status s = Reachable("database"); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(Reachable("database"));
     return (tables_.*table).FindByRequest(request_id);
   }
 
@@ -137,5 +137,3 @@ class FakeBillingStore final : public BillingStore, public BillingFigures, publi
 };
 
 }  // namespace kam::interaction::billing
-
-#endif  // KAM_SERVICES_INTERACTION_BILLING_FAKE_BILLING_STORE_H_

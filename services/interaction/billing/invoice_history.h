@@ -2,8 +2,7 @@
 // was invoiced, when it fell due, and each payment applied to it with the
 // time the money arrived. Balances at a past time come from this history,
 // not from the invoice's current status.
-#ifndef KAM_SERVICES_INTERACTION_BILLING_INVOICE_HISTORY_H_
-#define KAM_SERVICES_INTERACTION_BILLING_INVOICE_HISTORY_H_
+#pragma once
 
 #include <cstdint>
 #include <string>
@@ -38,5 +37,3 @@ int64_t PaidBefore(const InvoiceHistory& invoice, absl::Time t);
 int64_t PaidThrough(const InvoiceHistory& invoice, absl::Time t);
 
 }  // namespace kam::interaction::billing
-
-#endif  // KAM_SERVICES_INTERACTION_BILLING_INVOICE_HISTORY_H_

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/etag.h"
 #include "common/api/resource_name.h"
+#include "common/base/status_macros.h"
 #include "common/db/filter_sql.h"
 #include "common/db/id_allocator.h"
 #include "common/db/mysql_pool.h"
@@ -294,13 +295,13 @@ absl::Status InvoiceComparison(const FilterComparison& c, SqlFragment* out) {
 absl::Status PaymentComparison(const FilterComparison& c, SqlFragment* out) {
   if (c.field == "account") return ReferenceTerm(c, "p.account_id", "accounts", out);
   if (c.field == "invoice") {
-    if (absl::Status s = common::OnlyEquality(c); !s.ok()) return s;
-    absl::StatusOr<int64_t> id = common::ParseId("filter value for invoice", c.value, "invoices");
-    if (!id.ok()) return id.status();
+    KAM_RETURN_IF_ERROR(common::OnlyEquality(c));
+    KAM_ASSIGN_OR_RETURN(int64_t id,
+                         common::ParseId("filter value for invoice", c.value, "invoices"));
     absl::StrAppend(&out->sql, c.op == common::FilterOp::kEq ? "" : "NOT ",
                     "EXISTS (SELECT 1 FROM payment_allocations pa WHERE pa.payment_id = p.id "
                     "AND pa.invoice_id = ?)");
-    out->params.emplace_back(*id);
+    out->params.emplace_back(id);
     return absl::OkStatus();
   }
   if (c.field == "received_time") return common::TimeTerm(c, "p.received_time", out);
@@ -317,7 +318,7 @@ absl::StatusOr<common::Page<Row>> ListRows(common::ConnectionPool& pool, absl::s
                                            const std::optional<common::PageCursor>& cursor,
                                            int limit) {
   SqlFragment where;
-  if (absl::Status s = common::FilterToSql(filter, comparison, &where); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(common::FilterToSql(filter, comparison, &where));
   where.params.emplace_back(common::CursorId(cursor));
   where.params.emplace_back(static_cast<int64_t>(limit) + 1);
   const std::string sql = Select(
@@ -535,9 +536,8 @@ class MySqlBillingStore final : public BillingStore {
     const std::string now_sql = SqlTime(now);
     auto map = [&](const FilterComparison& c, SqlFragment* out) -> absl::Status {
       if (c.field == "overdue") {
-        absl::StatusOr<bool> want = common::FilterWantsTrue(c);
-        if (!want.ok()) return want.status();
-        absl::StrAppend(&out->sql, *want ? "" : "NOT ", "(i.status = ? AND i.due_time < ?)");
+        KAM_ASSIGN_OR_RETURN(bool want, common::FilterWantsTrue(c));
+        absl::StrAppend(&out->sql, want ? "" : "NOT ", "(i.status = ? AND i.due_time < ?)");
         out->params.emplace_back(int64_t{kInvoiceOpen});
         out->params.emplace_back(now_sql);
         return absl::OkStatus();

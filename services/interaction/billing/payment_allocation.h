@@ -2,8 +2,7 @@
 // last order when placing the next, so what each payment settled must be
 // recorded). Either the caller says which invoices a payment pays, or it
 // goes to the account's open invoices oldest due first.
-#ifndef KAM_SERVICES_INTERACTION_BILLING_PAYMENT_ALLOCATION_H_
-#define KAM_SERVICES_INTERACTION_BILLING_PAYMENT_ALLOCATION_H_
+#pragma once
 
 #include <cstdint>
 #include <vector>
@@ -44,5 +43,3 @@ absl::Status CheckAllocationsAgainstBalances(const std::vector<Allocation>& requ
                                              const std::vector<OpenBalance>& open);
 
 }  // namespace kam::interaction::billing
-
-#endif  // KAM_SERVICES_INTERACTION_BILLING_PAYMENT_ALLOCATION_H_

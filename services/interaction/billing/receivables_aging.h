@@ -6,8 +6,7 @@
 // hours late is 1 day; 30 days late exactly is 30 (1-30), a moment more is
 // 31 (31-60). So "overdue" means as_of > due_time, the same test the
 // invoice listing's `overdue` filter uses.
-#ifndef KAM_SERVICES_INTERACTION_BILLING_RECEIVABLES_AGING_H_
-#define KAM_SERVICES_INTERACTION_BILLING_RECEIVABLES_AGING_H_
+#pragma once
 
 #include <array>
 #include <cstdint>
@@ -50,5 +49,3 @@ struct AgingRow {
 std::vector<AgingRow> AgeReceivables(const std::vector<InvoiceHistory>& invoices, absl::Time as_of);
 
 }  // namespace kam::interaction::billing
-
-#endif  // KAM_SERVICES_INTERACTION_BILLING_RECEIVABLES_AGING_H_

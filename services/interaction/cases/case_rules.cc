@@ -8,6 +8,7 @@
 #include "absl/strings/strip.h"
 #include "common/api/resource_name.h"
 #include "common/api/validation.h"
+#include "common/base/status_macros.h"
 
 namespace kam::interaction::cases {
 namespace {
@@ -152,9 +153,9 @@ absl::Status ValidateCaseFields(const v1::Case& c, bool check_type) {
     return common::InvalidField("case.priority", "must be a known CasePriority");
   }
   if (!c.contact().empty()) {
-    absl::StatusOr<std::vector<int64_t>> ids =
-        common::ParseResourceName("case.contact", c.contact(), {"accounts", "contacts"});
-    if (!ids.ok()) return ids.status();
+    KAM_ASSIGN_OR_RETURN(
+        std::vector<int64_t> ids,
+        common::ParseResourceName("case.contact", c.contact(), {"accounts", "contacts"}));
   }
   return absl::OkStatus();
 }

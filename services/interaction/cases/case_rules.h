@@ -15,8 +15,7 @@
 //
 // Escalation ladder (docs/domain.md §7): SERVICE_CENTRE -> ACCOUNT_MANAGER ->
 // SENIOR_MANAGER -> EXECUTIVE, one level at a time.
-#ifndef KAM_SERVICES_INTERACTION_CASES_CASE_RULES_H_
-#define KAM_SERVICES_INTERACTION_CASES_CASE_RULES_H_
+#pragma once
 
 #include <map>
 #include <optional>
@@ -95,5 +94,3 @@ using CaseOrder = common::OrderBy;
 absl::StatusOr<CaseOrder> ParseCaseOrder(absl::string_view order_by);
 
 }  // namespace kam::interaction::cases
-
-#endif  // KAM_SERVICES_INTERACTION_CASES_CASE_RULES_H_

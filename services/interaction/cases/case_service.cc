@@ -11,6 +11,7 @@
 #include "common/api/list_request.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/server/service_methods.h"
 #include "google/protobuf/duration.pb.h"
 #include "services/interaction/cases/case_rules.h"
@@ -136,35 +137,29 @@ absl::Status CaseService::CreateCase(const Ctx& ctx, const v1::CreateCaseRequest
                                      v1::Case* response) {
   if (!request.has_case_()) return common::InvalidField("case", "is required");
   const v1::Case& in = request.case_();
-  absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "CreateCase");
-  if (!key.ok()) return key.status();
+  KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "CreateCase"));
   absl::StatusOr<int64_t> account_id = ParseAccountName("case.account", in.account());
   if (!account_id.ok()) return account_id.status();
-  if (absl::Status s = ValidateCaseFields(in, /*check_type=*/true); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(ValidateCaseFields(in, /*check_type=*/true));
   int64_t contact_id = 0;
   if (!in.contact().empty()) {
-    absl::StatusOr<ContactRef> contact = ParseContactName("case.contact", in.contact());
-    if (!contact.ok()) return contact.status();
-    if (absl::Status s = CheckContactOf("case.contact", in.contact(), *contact, *account_id,
-                                        absl::StrCat("case.account ", in.account()));
-        !s.ok()) {
-      return s;
-    }
-    contact_id = contact->contact_id;
+    KAM_ASSIGN_OR_RETURN(ContactRef contact, ParseContactName("case.contact", in.contact()));
+    KAM_RETURN_IF_ERROR(CheckContactOf("case.contact", in.contact(), contact, *account_id,
+                                       absl::StrCat("case.account ", in.account())));
+    contact_id = contact.contact_id;
   }
   // A retry of a create that went through gets its first result without
   // asking the account service again.
   absl::StatusOr<bool> answered = AnsweredEarlier(
-      *key, [&](const std::string& id) { return store_->FindCaseByRequest(id); },
+      key, [&](const std::string& id) { return store_->FindCaseByRequest(id); },
       [](const StoredCase& row) { return CaseToProto(row, common::NowMicros()); }, response);
   if (!answered.ok() || *answered) return answered.status();
 
   // The account service, before anything is written (and no transaction
   // waits on it).
-  absl::StatusOr<account::v1::Account> account = GetLiveAccount(*accounts_, ctx, in.account());
-  if (!account.ok()) return account.status();
+  KAM_ASSIGN_OR_RETURN(account::v1::Account account, GetLiveAccount(*accounts_, ctx, in.account()));
   if (!in.contact().empty()) {
-    if (absl::Status s = GetLiveContact(*accounts_, ctx, in.contact()).status(); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(GetLiveContact(*accounts_, ctx, in.contact()).status());
   }
 
   absl::StatusOr<int64_t> id = store_->NewCaseId();
@@ -181,7 +176,7 @@ absl::Status CaseService::CreateCase(const Ctx& ctx, const v1::CreateCaseRequest
   row.description = in.description();
   row.status = v1::CASE_STATUS_OPEN;
   row.assignee = in.assignee();
-  row.tier = account->tier();
+  row.tier = account.tier();
   row.version = 1;
   row.update_time = now;
   row.clock.start = now;
@@ -197,9 +192,8 @@ absl::Status CaseService::CreateCase(const Ctx& ctx, const v1::CreateCaseRequest
     row.first_response_minutes = targets->first;
     row.resolution_minutes = targets->second;
     row.clock.targets = {absl::Minutes(targets->first), absl::Minutes(targets->second)};
-    absl::StatusOr<common::InsertOutcome> inserted = tx.InsertCase(row, *key);
-    if (!inserted.ok()) return inserted.status();
-    outcome = *inserted;
+    KAM_ASSIGN_OR_RETURN(common::InsertOutcome inserted, tx.InsertCase(row, key));
+    outcome = inserted;
     if (outcome == common::InsertOutcome::kDuplicateRequest) return absl::OkStatus();
     CaseEventRow created{
         row.id, Event(v1::CASE_EVENT_KIND_CREATED, "", StatusName(row.status),
@@ -212,10 +206,9 @@ absl::Status CaseService::CreateCase(const Ctx& ctx, const v1::CreateCaseRequest
   if (!status.ok()) return status;
   if (outcome == common::InsertOutcome::kDuplicateRequest) {
     // A concurrent call with the same request id won the race.
-    absl::StatusOr<StoredCase> first =
-        common::AnswerRetry(*key, store_->FindCaseByRequest(key->id));
-    if (!first.ok()) return first.status();
-    *response = CaseToProto(*first, common::NowMicros());
+    KAM_ASSIGN_OR_RETURN(StoredCase first,
+                         common::AnswerRetry(key, store_->FindCaseByRequest(key.id)));
+    *response = CaseToProto(first, common::NowMicros());
     return absl::OkStatus();
   }
   *response = CaseToProto(row, now);
@@ -224,30 +217,26 @@ absl::Status CaseService::CreateCase(const Ctx& ctx, const v1::CreateCaseRequest
 
 absl::Status CaseService::GetCase(const Ctx&, const v1::GetCaseRequest& request,
                                   v1::Case* response) {
-  absl::StatusOr<int64_t> id = ParseCaseName("name", request.name());
-  if (!id.ok()) return id.status();
-  absl::StatusOr<StoredCase> row = store_->GetCase(*id);
-  if (!row.ok()) return row.status();
-  *response = CaseToProto(*row, common::NowMicros());
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseCaseName("name", request.name()));
+  KAM_ASSIGN_OR_RETURN(StoredCase row, store_->GetCase(id));
+  *response = CaseToProto(row, common::NowMicros());
   return absl::OkStatus();
 }
 
 absl::Status CaseService::ListCases(const Ctx&, const v1::ListCasesRequest& request,
                                     v1::ListCasesResponse* response) {
-  absl::StatusOr<common::ListRequest> list =
-      common::ReadListRequest(request, {"ListCases", request.filter(), request.order_by()});
-  if (!list.ok()) return list.status();
-  absl::StatusOr<CaseOrder> order = ParseCaseOrder(request.order_by());
-  if (!order.ok()) return order.status();
+  KAM_ASSIGN_OR_RETURN(
+      common::ListRequest list,
+      common::ReadListRequest(request, {"ListCases", request.filter(), request.order_by()}));
+  KAM_ASSIGN_OR_RETURN(CaseOrder order, ParseCaseOrder(request.order_by()));
   const absl::Time now = common::NowMicros();
-  absl::StatusOr<common::Page<StoredCase>> page =
-      store_->ListCases(list->filter, *order, now, list->cursor, list->limit);
-  if (!page.ok()) return page.status();
+  KAM_ASSIGN_OR_RETURN(common::Page<StoredCase> page,
+                       store_->ListCases(list.filter, order, now, list.cursor, list.limit));
   common::WritePage(
-      *list, *std::move(page), response->mutable_next_page_token(),
+      list, std::move(page), response->mutable_next_page_token(),
       [&](const StoredCase& row) { *response->add_cases() = CaseToProto(row, now); },
       [&](const StoredCase& row) {
-        return common::PageCursor{CaseCursorKeys(row, *order), row.id};
+        return common::PageCursor{CaseCursorKeys(row, order), row.id};
       });
   return absl::OkStatus();
 }
@@ -258,28 +247,26 @@ absl::Status CaseService::ChangeCase(
     const std::function<absl::Status(CaseTx&, StoredCase&, absl::Time,
                                      std::vector<v1::CaseEvent>&)>& change,
     v1::Case* response) {
-  absl::StatusOr<int64_t> id = ParseCaseName(name_field, name);
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseCaseName(name_field, name));
   StoredCase result;
   absl::Time now;
   absl::Status status = store_->Transact(context, [&](CaseTx& tx) {
-    absl::StatusOr<StoredCase> row = tx.LockCase(*id);
-    if (!row.ok()) return row.status();
+    KAM_ASSIGN_OR_RETURN(StoredCase row, tx.LockCase(id));
     // The time is read once the row is locked, so the writes of one case
     // carry increasing times in the order they commit.
-    now = std::max(common::NowMicros(), row->update_time);
-    if (absl::Status s = common::CheckEtag(CaseName(*id), row->version, etag); !s.ok()) return s;
+    now = std::max(common::NowMicros(), row.update_time);
+    KAM_RETURN_IF_ERROR(common::CheckEtag(CaseName(id), row.version, etag));
     std::vector<v1::CaseEvent> events;
-    if (absl::Status s = change(tx, *row, now, events); !s.ok()) return s;
-    Refresh(row->clock, now);
-    ++row->version;
-    row->update_time = now;
-    if (absl::Status s = tx.WriteCase(*row); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(change(tx, row, now, events));
+    Refresh(row.clock, now);
+    ++row.version;
+    row.update_time = now;
+    KAM_RETURN_IF_ERROR(tx.WriteCase(row));
     for (v1::CaseEvent& event : events) {
-      CaseEventRow event_row{row->id, std::move(event)};
-      if (absl::Status s = tx.InsertEvent(&event_row); !s.ok()) return s;
+      CaseEventRow event_row{row.id, std::move(event)};
+      KAM_RETURN_IF_ERROR(tx.InsertEvent(&event_row));
     }
-    result = *std::move(row);
+    result = std::move(row);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -291,13 +278,11 @@ absl::Status CaseService::UpdateCase(const Ctx& ctx, const v1::UpdateCaseRequest
                                      v1::Case* response) {
   if (!request.has_case_()) return common::InvalidField("case", "is required");
   const v1::Case& patch = request.case_();
-  absl::StatusOr<int64_t> id = ParseCaseName("case.name", patch.name());
-  if (!id.ok()) return id.status();
-  absl::StatusOr<std::vector<std::string>> paths =
-      common::ResolveUpdateMask(request.update_mask(), patch, CaseMaskRules());
-  if (!paths.ok()) return paths.status();
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseCaseName("case.name", patch.name()));
+  KAM_ASSIGN_OR_RETURN(std::vector<std::string> paths,
+                       common::ResolveUpdateMask(request.update_mask(), patch, CaseMaskRules()));
   auto in_mask = [&](absl::string_view path) {
-    return std::find(paths->begin(), paths->end(), path) != paths->end();
+    return std::find(paths.begin(), paths.end(), path) != paths.end();
   };
   if (in_mask("priority") && (patch.priority() == v1::CASE_PRIORITY_UNSPECIFIED ||
                               !v1::CasePriority_IsValid(patch.priority()))) {
@@ -305,21 +290,15 @@ absl::Status CaseService::UpdateCase(const Ctx& ctx, const v1::UpdateCaseRequest
   }
   int64_t new_contact_id = 0;
   if (in_mask("contact") && !patch.contact().empty()) {
-    absl::StatusOr<ContactRef> contact = ParseContactName("case.contact", patch.contact());
-    if (!contact.ok()) return contact.status();
+    KAM_ASSIGN_OR_RETURN(ContactRef contact, ParseContactName("case.contact", patch.contact()));
     // The account of a case never changes, so reading it before the
     // transaction is safe.
-    absl::StatusOr<StoredCase> current = store_->GetCase(*id);
-    if (!current.ok()) return current.status();
-    if (absl::Status s =
-            CheckContactOf("case.contact", patch.contact(), *contact, current->account_id,
-                           absl::StrCat("the case's account ", AccountName(current->account_id)));
-        !s.ok()) {
-      return s;
-    }
-    if (absl::Status s = GetLiveContact(*accounts_, ctx, patch.contact()).status(); !s.ok())
-      return s;
-    new_contact_id = contact->contact_id;
+    KAM_ASSIGN_OR_RETURN(StoredCase current, store_->GetCase(id));
+    KAM_RETURN_IF_ERROR(
+        CheckContactOf("case.contact", patch.contact(), contact, current.account_id,
+                       absl::StrCat("the case's account ", AccountName(current.account_id))));
+    KAM_RETURN_IF_ERROR(GetLiveContact(*accounts_, ctx, patch.contact()).status());
+    new_contact_id = contact.contact_id;
   }
   return ChangeCase(
       ctx, "case.name", patch.name(), patch.etag(), "updating case",
@@ -329,8 +308,8 @@ absl::Status CaseService::UpdateCase(const Ctx& ctx, const v1::UpdateCaseRequest
               absl::StrCat("case ", CaseName(row.id), " is CLOSED and cannot change"));
         }
         v1::Case edited = CaseToProto(row, now);
-        common::ApplyUpdateMask(*paths, patch, &edited);
-        if (absl::Status s = ValidateCaseFields(edited, /*check_type=*/false); !s.ok()) return s;
+        common::ApplyUpdateMask(paths, patch, &edited);
+        KAM_RETURN_IF_ERROR(ValidateCaseFields(edited, /*check_type=*/false));
         row.title = edited.title();
         row.description = edited.description();
         if (in_mask("contact")) row.contact_id = new_contact_id;
@@ -367,19 +346,14 @@ absl::Status CaseService::UpdateCase(const Ctx& ctx, const v1::UpdateCaseRequest
 absl::Status CaseService::ChangeCaseStatus(const Ctx& ctx,
                                            const v1::ChangeCaseStatusRequest& request,
                                            v1::Case* response) {
-  if (absl::Status s = CheckReason("reason", request.reason(), /*required=*/false); !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(CheckReason("reason", request.reason(), /*required=*/false));
   const v1::CaseStatus to = request.status();
   return ChangeCase(
       ctx, "name", request.name(), request.etag(), "changing case status",
       [&](CaseTx&, StoredCase& row, absl::Time now, std::vector<v1::CaseEvent>& events) {
         const v1::CaseStatus from = row.status;
-        if (absl::Status s =
-                CheckStatusChange(CaseName(row.id), from, to, !request.reason().empty());
-            !s.ok()) {
-          return s;
-        }
+        KAM_RETURN_IF_ERROR(
+            CheckStatusChange(CaseName(row.id), from, to, !request.reason().empty()));
         events.push_back(Event(v1::CASE_EVENT_KIND_STATUS_CHANGE, StatusName(from), StatusName(to),
                                request.reason(), ctx.actor, now));
         SlaClock& clock = row.clock;
@@ -418,7 +392,7 @@ absl::Status CaseService::ChangeCaseStatus(const Ctx& ctx,
 absl::Status CaseService::RecordFirstResponse(const Ctx& ctx,
                                               const v1::RecordFirstResponseRequest& request,
                                               v1::Case* response) {
-  if (absl::Status s = CheckReason("note", request.note(), /*required=*/false); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(CheckReason("note", request.note(), /*required=*/false));
   return ChangeCase(
       ctx, "name", request.name(), request.etag(), "recording first response",
       [&](CaseTx&, StoredCase& row, absl::Time now, std::vector<v1::CaseEvent>& events) {
@@ -442,9 +416,7 @@ absl::Status CaseService::RecordFirstResponse(const Ctx& ctx,
 
 absl::Status CaseService::EscalateCase(const Ctx& ctx, const v1::EscalateCaseRequest& request,
                                        v1::Case* response) {
-  if (absl::Status s = CheckReason("reason", request.reason(), /*required=*/true); !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(CheckReason("reason", request.reason(), /*required=*/true));
   return ChangeCase(
       ctx, "name", request.name(), request.etag(), "escalating case",
       [&](CaseTx&, StoredCase& row, absl::Time now, std::vector<v1::CaseEvent>& events) {
@@ -469,17 +441,14 @@ absl::Status CaseService::EscalateCase(const Ctx& ctx, const v1::EscalateCaseReq
 
 absl::Status CaseService::ListCaseEvents(const Ctx&, const v1::ListCaseEventsRequest& request,
                                          v1::ListCaseEventsResponse* response) {
-  absl::StatusOr<int64_t> id = ParseCaseName("parent", request.parent());
-  if (!id.ok()) return id.status();
-  absl::StatusOr<common::ListRequest> list =
-      common::ReadListRequest(request, {"ListCaseEvents", request.parent()});
-  if (!list.ok()) return list.status();
-  if (absl::StatusOr<StoredCase> row = store_->GetCase(*id); !row.ok()) return row.status();
-  absl::StatusOr<common::Page<v1::CaseEvent>> page =
-      store_->ListEvents(*id, list->cursor, list->limit);
-  if (!page.ok()) return page.status();
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseCaseName("parent", request.parent()));
+  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
+                       common::ReadListRequest(request, {"ListCaseEvents", request.parent()}));
+  if (absl::StatusOr<StoredCase> row = store_->GetCase(id); !row.ok()) return row.status();
+  KAM_ASSIGN_OR_RETURN(common::Page<v1::CaseEvent> page,
+                       store_->ListEvents(id, list.cursor, list.limit));
   common::WritePage(
-      *list, *std::move(page), response->mutable_next_page_token(),
+      list, std::move(page), response->mutable_next_page_token(),
       [&](v1::CaseEvent& event) { *response->add_events() = std::move(event); },
       CursorAfter<v1::CaseEvent>);
   return absl::OkStatus();

@@ -11,8 +11,7 @@
 // and the contact) and UpdateCase when it sets a contact. Status changes,
 // escalations, first responses and the sweeper work on the case alone, so a
 // case can be worked and escalated while the account service is down.
-#ifndef KAM_SERVICES_INTERACTION_CASES_CASE_SERVICE_H_
-#define KAM_SERVICES_INTERACTION_CASES_CASE_SERVICE_H_
+#pragma once
 
 #include <functional>
 #include <string>
@@ -81,5 +80,3 @@ class CaseService final : public Handlers<CaseStore> {
 };
 
 }  // namespace kam::interaction::cases
-
-#endif  // KAM_SERVICES_INTERACTION_CASES_CASE_SERVICE_H_

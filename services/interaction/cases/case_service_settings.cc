@@ -10,6 +10,7 @@
 #include "common/api/list_request.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "services/interaction/cases/case_rules.h"
 #include "services/interaction/cases/case_service.h"
 #include "services/interaction/cases/case_sla_policy.h"
@@ -58,50 +59,38 @@ absl::Status CaseService::ListSlaPolicies(const Ctx&, const v1::ListSlaPoliciesR
 
 absl::Status CaseService::GetSlaPolicy(const Ctx&, const v1::GetSlaPolicyRequest& request,
                                        v1::SlaPolicy* response) {
-  absl::StatusOr<SlaPolicyKey> key = ParseSlaPolicyName("name", request.name());
-  if (!key.ok()) return key.status();
-  return SetView(store_->GetPolicy(*key), &StoredPolicy::policy, response);
+  KAM_ASSIGN_OR_RETURN(SlaPolicyKey key, ParseSlaPolicyName("name", request.name()));
+  return SetView(store_->GetPolicy(key), &StoredPolicy::policy, response);
 }
 
 absl::Status CaseService::UpdateSlaPolicy(const Ctx& ctx, const v1::UpdateSlaPolicyRequest& request,
                                           v1::SlaPolicy* response) {
   if (!request.has_policy()) return common::InvalidField("policy", "is required");
-  absl::StatusOr<SlaPolicyKey> key = ParseSlaPolicyName("policy.name", request.policy().name());
-  if (!key.ok()) return key.status();
+  KAM_ASSIGN_OR_RETURN(SlaPolicyKey key,
+                       ParseSlaPolicyName("policy.name", request.policy().name()));
   const v1::SlaPolicy& patch = request.policy();
-  absl::StatusOr<std::vector<std::string>> paths =
-      common::ResolveUpdateMask(request.update_mask(), patch, PolicyMaskRules());
-  if (!paths.ok()) return paths.status();
-  if (absl::Status s = CheckReason("reason", request.reason(), /*required=*/false); !s.ok()) {
-    return s;
-  }
+  KAM_ASSIGN_OR_RETURN(std::vector<std::string> paths,
+                       common::ResolveUpdateMask(request.update_mask(), patch, PolicyMaskRules()));
+  KAM_RETURN_IF_ERROR(CheckReason("reason", request.reason(), /*required=*/false));
   StoredPolicy result;
   absl::Status status = store_->Transact("updating SLA policy", [&](CaseTx& tx) {
-    absl::StatusOr<StoredPolicy> before = tx.ReadPolicy(*key, /*lock=*/true);
-    if (!before.ok()) return before.status();
-    const absl::Time now = WriteTime(before->policy.update_time());
-    if (absl::Status s = common::CheckEtag(before->policy.name(), before->version, patch.etag());
-        !s.ok()) {
-      return s;
-    }
-    StoredPolicy after = *before;
-    common::ApplyUpdateMask(*paths, patch, &after.policy);
+    KAM_ASSIGN_OR_RETURN(StoredPolicy before, tx.ReadPolicy(key, /*lock=*/true));
+    const absl::Time now = WriteTime(before.policy.update_time());
+    KAM_RETURN_IF_ERROR(common::CheckEtag(before.policy.name(), before.version, patch.etag()));
+    StoredPolicy after = before;
+    common::ApplyUpdateMask(paths, patch, &after.policy);
     const v1::SlaPolicy& p = after.policy;
-    if (absl::Status s = ValidateSlaTargets(p.first_response_minutes(), p.resolution_minutes());
-        !s.ok()) {
-      return s;
-    }
-    if (p.first_response_minutes() == before->policy.first_response_minutes() &&
-        p.resolution_minutes() == before->policy.resolution_minutes()) {
-      result = *std::move(before);  // nothing changes: no version, no history row
+    KAM_RETURN_IF_ERROR(ValidateSlaTargets(p.first_response_minutes(), p.resolution_minutes()));
+    if (p.first_response_minutes() == before.policy.first_response_minutes() &&
+        p.resolution_minutes() == before.policy.resolution_minutes()) {
+      result = std::move(before);  // nothing changes: no version, no history row
       return absl::OkStatus();
     }
     after.policy.set_update_actor(ctx.actor);
     common::StampWrite(&after.version, &after.policy, now);
-    if (absl::Status s = tx.WritePolicy(after); !s.ok()) return s;
-    absl::StatusOr<v1::SlaPolicyChange> change =
-        tx.InsertPolicyChange(*before, after, request.reason());
-    if (!change.ok()) return change.status();
+    KAM_RETURN_IF_ERROR(tx.WritePolicy(after));
+    KAM_ASSIGN_OR_RETURN(v1::SlaPolicyChange change,
+                         tx.InsertPolicyChange(before, after, request.reason()));
     result = std::move(after);
     return absl::OkStatus();
   });
@@ -115,18 +104,16 @@ absl::Status CaseService::ListSlaPolicyChanges(const Ctx&,
                                                v1::ListSlaPolicyChangesResponse* response) {
   std::optional<SlaPolicyKey> key;
   if (!request.policy().empty()) {
-    absl::StatusOr<SlaPolicyKey> parsed = ParseSlaPolicyName("policy", request.policy());
-    if (!parsed.ok()) return parsed.status();
-    key = *parsed;
+    KAM_ASSIGN_OR_RETURN(SlaPolicyKey parsed, ParseSlaPolicyName("policy", request.policy()));
+    key = parsed;
   }
-  absl::StatusOr<common::ListRequest> list =
-      common::ReadListRequest(request, {"ListSlaPolicyChanges", request.policy()});
-  if (!list.ok()) return list.status();
-  absl::StatusOr<common::Page<v1::SlaPolicyChange>> page =
-      store_->ListPolicyChanges(key, list->cursor, list->limit);
-  if (!page.ok()) return page.status();
+  KAM_ASSIGN_OR_RETURN(
+      common::ListRequest list,
+      common::ReadListRequest(request, {"ListSlaPolicyChanges", request.policy()}));
+  KAM_ASSIGN_OR_RETURN(common::Page<v1::SlaPolicyChange> page,
+                       store_->ListPolicyChanges(key, list.cursor, list.limit));
   common::WritePage(
-      *list, *std::move(page), response->mutable_next_page_token(),
+      list, std::move(page), response->mutable_next_page_token(),
       [&](v1::SlaPolicyChange& change) { *response->add_changes() = std::move(change); },
       CursorAfter<v1::SlaPolicyChange>);
   return absl::OkStatus();
@@ -141,25 +128,21 @@ absl::Status CaseService::UpdateCaseRoute(const Ctx& ctx, const v1::UpdateCaseRo
                                           v1::CaseRoute* response) {
   if (!request.has_route()) return common::InvalidField("route", "is required");
   const v1::CaseRoute& in = request.route();
-  if (absl::Status s = ValidateRoute(in.case_type(), in.level()); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(ValidateRoute(in.case_type(), in.level()));
   StoredRoute result;
   absl::Status status = store_->Transact("updating case route", [&](CaseTx& tx) {
-    absl::StatusOr<StoredRoute> row = tx.ReadRoute(in.case_type(), /*lock=*/true);
-    if (!row.ok()) return row.status();
-    const absl::Time now = WriteTime(row->route.update_time());
-    if (absl::Status s = common::CheckEtag(CaseRouteName(in.case_type()), row->version, in.etag());
-        !s.ok()) {
-      return s;
+    KAM_ASSIGN_OR_RETURN(StoredRoute row, tx.ReadRoute(in.case_type(), /*lock=*/true));
+    const absl::Time now = WriteTime(row.route.update_time());
+    KAM_RETURN_IF_ERROR(common::CheckEtag(CaseRouteName(in.case_type()), row.version, in.etag()));
+    if (row.route.level() != in.level()) {
+      row.route.set_level(in.level());
+      row.route.set_update_actor(ctx.actor);
+      *row.route.mutable_update_time() = common::ToProtoTimestamp(now);
+      ++row.version;
+      SetEtag(row);
+      KAM_RETURN_IF_ERROR(tx.WriteRoute(row));
     }
-    if (row->route.level() != in.level()) {
-      row->route.set_level(in.level());
-      row->route.set_update_actor(ctx.actor);
-      *row->route.mutable_update_time() = common::ToProtoTimestamp(now);
-      ++row->version;
-      SetEtag(*row);
-      if (absl::Status s = tx.WriteRoute(*row); !s.ok()) return s;
-    }
-    result = *std::move(row);
+    result = std::move(row);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -169,10 +152,9 @@ absl::Status CaseService::UpdateCaseRoute(const Ctx& ctx, const v1::UpdateCaseRo
 
 absl::Status CaseService::RunSlaSweep(const Ctx&, const v1::RunSlaSweepRequest&,
                                       v1::RunSlaSweepResponse* response) {
-  absl::StatusOr<SweepResult> swept = sweeper_->SweepOnce();
-  if (!swept.ok()) return swept.status();
-  response->set_breaches(swept->breaches);
-  response->set_escalations(swept->escalations);
+  KAM_ASSIGN_OR_RETURN(SweepResult swept, sweeper_->SweepOnce());
+  response->set_breaches(swept.breaches);
+  response->set_escalations(swept.escalations);
   return absl::OkStatus();
 }
 

@@ -7,8 +7,7 @@
 // Each breach is escalated once: one level up (actor "sla-sweeper", reason
 // "SLA breach: first response" / "SLA breach: resolution"); a case already at
 // EXECUTIVE gets an SLA_BREACH audit row instead.
-#ifndef KAM_SERVICES_INTERACTION_CASES_CASE_SLA_BREACH_H_
-#define KAM_SERVICES_INTERACTION_CASES_CASE_SLA_BREACH_H_
+#pragma once
 
 #include "absl/time/time.h"
 #include "kam/interaction/v1/service_case.pb.h"
@@ -38,5 +37,3 @@ struct BreachEscalation {
 BreachEscalation EscalateBreach(StoredCase& row, SlaTarget target, absl::Time locked);
 
 }  // namespace kam::interaction::cases
-
-#endif  // KAM_SERVICES_INTERACTION_CASES_CASE_SLA_BREACH_H_

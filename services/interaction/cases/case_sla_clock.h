@@ -17,8 +17,7 @@
 //   the time spent resolved as paused.
 // - Breach flags are sticky: once an event or an evaluation found a breach,
 //   it stays found.
-#ifndef KAM_SERVICES_INTERACTION_CASES_SLA_CLOCK_H_
-#define KAM_SERVICES_INTERACTION_CASES_SLA_CLOCK_H_
+#pragma once
 
 #include <optional>
 
@@ -87,5 +86,3 @@ void Retarget(SlaClock& clock, const SlaTargets& targets, absl::Time at);
 void Refresh(SlaClock& clock, absl::Time at);
 
 }  // namespace kam::interaction::cases
-
-#endif  // KAM_SERVICES_INTERACTION_CASES_SLA_CLOCK_H_

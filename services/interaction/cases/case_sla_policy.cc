@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/api/validation.h"
+#include "common/base/status_macros.h"
 
 namespace kam::interaction::cases {
 namespace {
@@ -104,16 +105,10 @@ const std::vector<DefaultSlaPolicy>& DefaultSlaPolicies() {
 }
 
 absl::Status ValidateSlaTargets(int first_response_minutes, int resolution_minutes) {
-  if (absl::Status s = common::CheckRange("policy.first_response_minutes", first_response_minutes,
-                                          0, kMaxSlaMinutes);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s =
-          common::CheckRange("policy.resolution_minutes", resolution_minutes, 0, kMaxSlaMinutes);
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(common::CheckRange("policy.first_response_minutes", first_response_minutes, 0,
+                                         kMaxSlaMinutes));
+  KAM_RETURN_IF_ERROR(
+      common::CheckRange("policy.resolution_minutes", resolution_minutes, 0, kMaxSlaMinutes));
   if (resolution_minutes < first_response_minutes) {
     return common::InvalidField(
         "policy.resolution_minutes",

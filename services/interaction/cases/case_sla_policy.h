@@ -16,8 +16,7 @@
 // rated. CRITICAL A is 15 minutes / 4 hours, LOW D 1 day / 10 days. The
 // migration (0002_cases.sql) seeds the same values; a unit test holds them
 // equal.
-#ifndef KAM_SERVICES_INTERACTION_CASES_SLA_POLICY_H_
-#define KAM_SERVICES_INTERACTION_CASES_SLA_POLICY_H_
+#pragma once
 
 #include <string>
 #include <vector>
@@ -58,5 +57,3 @@ const std::vector<DefaultSlaPolicy>& DefaultSlaPolicies();
 absl::Status ValidateSlaTargets(int first_response_minutes, int resolution_minutes);
 
 }  // namespace kam::interaction::cases
-
-#endif  // KAM_SERVICES_INTERACTION_CASES_SLA_POLICY_H_

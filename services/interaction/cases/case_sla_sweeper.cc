@@ -4,6 +4,7 @@
 
 #include "common/base/log.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/db/mysql_pool.h"
 #include "services/interaction/cases/case_sla_breach.h"
 
@@ -19,18 +20,17 @@ absl::StatusOr<int> SlaSweeper::SweepBatch(SlaTarget target, absl::Time now, Swe
   SweepResult batch;
   absl::Status status = store_->Transact("sweeping SLA breaches", [&](CaseTx& tx) {
     batch = SweepResult();  // a retried transaction starts over
-    absl::StatusOr<std::vector<StoredCase>> rows = tx.LockBreachedCases(target, now, kBatch);
-    if (!rows.ok()) return rows.status();
-    found = static_cast<int>(rows->size());
+    KAM_ASSIGN_OR_RETURN(std::vector<StoredCase> rows, tx.LockBreachedCases(target, now, kBatch));
+    found = static_cast<int>(rows.size());
     // Rows are written with the time they were locked at (not `now`, which
     // may be older than a write that committed while this sweep waited).
     const absl::Time locked = common::NowMicros();
-    for (StoredCase& row : *rows) {
+    for (StoredCase& row : rows) {
       BreachEscalation escalation = EscalateBreach(row, target, locked);
       ++batch.breaches;
       if (escalation.raised_level) ++batch.escalations;
-      if (absl::Status s = tx.WriteCase(row); !s.ok()) return s;
-      if (absl::Status s = tx.InsertEvent(&escalation.event); !s.ok()) return s;
+      KAM_RETURN_IF_ERROR(tx.WriteCase(row));
+      KAM_RETURN_IF_ERROR(tx.InsertEvent(&escalation.event));
     }
     return absl::OkStatus();
   });
@@ -45,9 +45,8 @@ absl::StatusOr<SweepResult> SlaSweeper::SweepOnce() {
   SweepResult result;
   for (SlaTarget target : {SlaTarget::kFirstResponse, SlaTarget::kResolution}) {
     for (;;) {
-      absl::StatusOr<int> found = SweepBatch(target, now, &result);
-      if (!found.ok()) return found.status();
-      if (*found < kBatch || stop_requested_.load()) break;
+      KAM_ASSIGN_OR_RETURN(int found, SweepBatch(target, now, &result));
+      if (found < kBatch || stop_requested_.load()) break;
     }
     if (stop_requested_.load()) break;
   }

@@ -7,8 +7,7 @@
 // SELECT ... FOR UPDATE SKIP LOCKED inside one transaction and marks the
 // breach escalated in the same transaction, so a second sweeper either skips
 // the locked rows or, once they are committed, no longer finds them.
-#ifndef KAM_SERVICES_INTERACTION_CASES_SLA_SWEEPER_H_
-#define KAM_SERVICES_INTERACTION_CASES_SLA_SWEEPER_H_
+#pragma once
 
 #include <atomic>
 #include <thread>
@@ -63,5 +62,3 @@ class SlaSweeper {
 };
 
 }  // namespace kam::interaction::cases
-
-#endif  // KAM_SERVICES_INTERACTION_CASES_SLA_SWEEPER_H_

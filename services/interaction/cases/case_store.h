@@ -7,8 +7,7 @@
 //
 // Every method returns a status: UNAVAILABLE when the database cannot be
 // reached, NOT_FOUND as each says.
-#ifndef KAM_SERVICES_INTERACTION_CASES_CASE_STORE_H_
-#define KAM_SERVICES_INTERACTION_CASES_CASE_STORE_H_
+#pragma once
 
 #include <cstdint>
 #include <functional>
@@ -174,5 +173,3 @@ class CaseStore {
 std::unique_ptr<CaseStore> NewMySqlCaseStore(common::ConnectionPool* pool);
 
 }  // namespace kam::interaction::cases
-
-#endif  // KAM_SERVICES_INTERACTION_CASES_CASE_STORE_H_

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "services/interaction/cases/case_sla_breach.h"
 
 namespace kam::interaction::cases {
@@ -44,7 +45,7 @@ class FakeCaseTx final : public CaseTx {
     return data_.cases.Insert(row, key);
   }
   absl::Status WriteCase(const StoredCase& row) override {
-    if (absl::Status s = data_.cases.Get(row.id).status(); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(data_.cases.Get(row.id).status());
     data_.cases.rows[row.id] = row;
     return absl::OkStatus();
   }
@@ -149,37 +150,37 @@ int FakeCaseStore::event_count() const {
 absl::Status FakeCaseStore::Transact(absl::string_view,
                                      const std::function<absl::Status(CaseTx&)>& fn) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   Data copy = data_;
   FakeCaseTx tx(copy);
-  if (absl::Status s = fn(tx); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(fn(tx));
   data_ = std::move(copy);
   return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> FakeCaseStore::NewCaseId() {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   return data_.next_id++;
 }
 
 absl::StatusOr<StoredCase> FakeCaseStore::GetCase(int64_t id) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   return data_.cases.Get(id);
 }
 
 absl::StatusOr<std::optional<common::CreatedByRequest<StoredCase>>>
 FakeCaseStore::FindCaseByRequest(const std::string& request_id) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   return data_.cases.FindByRequest(request_id);
 }
 
 absl::StatusOr<common::Page<v1::CaseEvent>> FakeCaseStore::ListEvents(
     int64_t case_id, const std::optional<common::PageCursor>& cursor, int limit) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   common::Page<CaseEventRow> rows = PageOf(
       data_.events, cursor, limit, [&](const CaseEventRow& e) { return e.case_id == case_id; });
   common::Page<v1::CaseEvent> page;
@@ -190,13 +191,13 @@ absl::StatusOr<common::Page<v1::CaseEvent>> FakeCaseStore::ListEvents(
 
 absl::StatusOr<std::vector<StoredPolicy>> FakeCaseStore::ListPolicies() {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   return ValuesOf(data_.policies);
 }
 
 absl::StatusOr<StoredPolicy> FakeCaseStore::GetPolicy(const SlaPolicyKey& key) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   return FakeCaseTx(data_).ReadPolicy(key, /*lock=*/false);
 }
 
@@ -204,7 +205,7 @@ absl::StatusOr<common::Page<v1::SlaPolicyChange>> FakeCaseStore::ListPolicyChang
     const std::optional<SlaPolicyKey>& key, const std::optional<common::PageCursor>& cursor,
     int limit) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   return PageOf(data_.policy_changes, cursor, limit, [&](const v1::SlaPolicyChange& change) {
     return !key.has_value() || change.policy() == SlaPolicyName(*key);
   });
@@ -212,7 +213,7 @@ absl::StatusOr<common::Page<v1::SlaPolicyChange>> FakeCaseStore::ListPolicyChang
 
 absl::StatusOr<std::vector<StoredRoute>> FakeCaseStore::ListRoutes() {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   return ValuesOf(data_.routes);
 }
 

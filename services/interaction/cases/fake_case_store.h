@@ -4,8 +4,7 @@
 // NOT_FOUND as the real store says it, transactions that keep nothing when
 // they fail, and a switch that makes every call UNAVAILABLE like a database
 // that is down. ListCases is not in the fake.
-#ifndef KAM_SERVICES_INTERACTION_CASES_FAKE_CASE_STORE_H_
-#define KAM_SERVICES_INTERACTION_CASES_FAKE_CASE_STORE_H_
+#pragma once
 
 #include <map>
 #include <string>
@@ -66,5 +65,3 @@ class FakeCaseStore final : public CaseStore, public FakeOutage {
 };
 
 }  // namespace kam::interaction::cases
-
-#endif  // KAM_SERVICES_INTERACTION_CASES_FAKE_CASE_STORE_H_

@@ -5,6 +5,7 @@
 // statements only; every value is bound.
 #include "absl/strings/str_cat.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/db/filter_sql.h"
 #include "common/db/id_allocator.h"
 #include "common/db/mysql_pool.h"
@@ -149,9 +150,8 @@ absl::Status CaseComparisonToSql(const common::FilterComparison& c, const std::s
       "(c.resolution_breached = 1 OR (c.resolve_time IS NULL AND "
       "COALESCE(c.paused_since, CAST(? AS DATETIME(6))) > c.resolution_due_time))";
   auto breach = [&](const std::string& condition, int now_params) -> absl::Status {
-    absl::StatusOr<bool> want = FilterWantsTrue(c);
-    if (!want.ok()) return want.status();
-    absl::StrAppend(&out->sql, *want ? "" : "NOT ", condition);
+    KAM_ASSIGN_OR_RETURN(bool want, FilterWantsTrue(c));
+    absl::StrAppend(&out->sql, want ? "" : "NOT ", condition);
     for (int i = 0; i < now_params; ++i) out->params.emplace_back(now);
     return absl::OkStatus();
   };
@@ -181,10 +181,9 @@ absl::Status CaseComparisonToSql(const common::FilterComparison& c, const std::s
   if (f == "resolution_breached") return breach(kResolutionBreached, 1);
   if (f == "create_time" || f == "update_time" || f == "first_response_due_time" ||
       f == "resolution_due_time") {
-    absl::StatusOr<std::string> time = common::FilterTime(c);
-    if (!time.ok()) return time.status();
+    KAM_ASSIGN_OR_RETURN(std::string time, common::FilterTime(c));
     absl::StrAppend(&out->sql, "c.", f, SqlOp(c.op), "CAST(? AS DATETIME(6))");
-    out->params.emplace_back(*time);
+    out->params.emplace_back(time);
     return absl::OkStatus();
   }
   return UnsupportedFilterField(
@@ -254,14 +253,13 @@ class MySqlCaseTx final : public common::StoreTx, public CaseTx {
   }
 
   absl::Status InsertEvent(CaseEventRow* row) override {
-    absl::StatusOr<int64_t> id = event_ids_.Next();
-    if (!id.ok()) return id.status();
+    KAM_ASSIGN_OR_RETURN(int64_t id, event_ids_.Next());
     v1::CaseEvent& e = row->event;
-    e.set_name(absl::StrCat(CaseName(row->case_id), "/events/", *id));
+    e.set_name(absl::StrCat(CaseName(row->case_id), "/events/", id));
     return Exec(
         "INSERT INTO case_events (id, case_id, kind, from_value, to_value, reason, actor, "
         "event_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        *id, row->case_id, static_cast<int>(e.kind()), e.from_value(), e.to_value(), e.reason(),
+        id, row->case_id, static_cast<int>(e.kind()), e.from_value(), e.to_value(), e.reason(),
         e.actor(), SqlTime(e.event_time()));
   }
 
@@ -305,21 +303,17 @@ class MySqlCaseTx final : public common::StoreTx, public CaseTx {
   absl::StatusOr<v1::SlaPolicyChange> InsertPolicyChange(const StoredPolicy& before,
                                                          const StoredPolicy& after,
                                                          const std::string& reason) override {
-    absl::StatusOr<int64_t> id = policy_change_ids_.Next();
-    if (!id.ok()) return id.status();
+    KAM_ASSIGN_OR_RETURN(int64_t id, policy_change_ids_.Next());
     v1::SlaPolicyChange change = PolicyChange(before, after, reason);
-    change.set_name(absl::StrCat(change.policy(), "/changes/", *id));
-    if (absl::Status s = Exec(
-            "INSERT INTO sla_policy_changes (id, priority, tier, from_first_response_minutes, "
-            "to_first_response_minutes, from_resolution_minutes, to_resolution_minutes, reason, "
-            "actor, change_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            *id, static_cast<int>(after.policy.priority()), static_cast<int>(after.policy.tier()),
-            change.from_first_response_minutes(), change.to_first_response_minutes(),
-            change.from_resolution_minutes(), change.to_resolution_minutes(), change.reason(),
-            change.actor(), SqlTime(change.change_time()));
-        !s.ok()) {
-      return s;
-    }
+    change.set_name(absl::StrCat(change.policy(), "/changes/", id));
+    KAM_RETURN_IF_ERROR(
+        Exec("INSERT INTO sla_policy_changes (id, priority, tier, from_first_response_minutes, "
+             "to_first_response_minutes, from_resolution_minutes, to_resolution_minutes, reason, "
+             "actor, change_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             id, static_cast<int>(after.policy.priority()), static_cast<int>(after.policy.tier()),
+             change.from_first_response_minutes(), change.to_first_response_minutes(),
+             change.from_resolution_minutes(), change.to_resolution_minutes(), change.reason(),
+             change.actor(), SqlTime(change.change_time())));
     return change;
   }
 

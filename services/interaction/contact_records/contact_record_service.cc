@@ -8,6 +8,7 @@
 #include "common/api/list_request.h"
 #include "common/api/resource_name.h"
 #include "common/api/validation.h"
+#include "common/base/status_macros.h"
 #include "common/server/service_methods.h"
 #include "services/interaction/shared/account_checks.h"
 #include "services/interaction/shared/create_retry.h"
@@ -36,24 +37,19 @@ void ContactRecordService::Register(common::GrpcServer& server,
 absl::Status ContactRecordService::AppendContactRecordEntry(
     const Ctx& ctx, const v1::AppendContactRecordEntryRequest& request,
     v1::AppendContactRecordEntryResponse* response) {
-  absl::StatusOr<int64_t> account_id = ParseAccountName("account", request.account());
-  if (!account_id.ok()) return account_id.status();
-  if (absl::Status s = common::CheckText("text", request.text(), kMaxEntryText, /*multiline=*/true);
-      !s.ok()) {
-    return s;
-  }
+  KAM_ASSIGN_OR_RETURN(int64_t account_id, ParseAccountName("account", request.account()));
+  KAM_RETURN_IF_ERROR(common::CheckText("text", request.text(), kMaxEntryText, /*multiline=*/true));
   if (absl::StripAsciiWhitespace(request.text()).empty()) {
     return common::InvalidField("text", "is required");
   }
-  absl::StatusOr<common::RequestKey> key =
-      common::RequestKeyOf(request, "AppendContactRecordEntry");
-  if (!key.ok()) return key.status();
+  KAM_ASSIGN_OR_RETURN(common::RequestKey key,
+                       common::RequestKeyOf(request, "AppendContactRecordEntry"));
   // A retry is answered before the account service is asked: the record
   // belongs to the company and its entries stand even once the account has
   // gone.
   auto earlier = [&]() -> absl::StatusOr<std::optional<AppendedEntry>> {
-    if (key->id.empty()) return std::nullopt;
-    return common::EarlierResult(*key, store_->FindByRequest(key->id));
+    if (key.id.empty()) return std::nullopt;
+    return common::EarlierResult(key, store_->FindByRequest(key.id));
   };
   absl::StatusOr<std::optional<AppendedEntry>> first = earlier();
   if (!first.ok()) return first.status();
@@ -62,20 +58,17 @@ absl::Status ContactRecordService::AppendContactRecordEntry(
     return absl::OkStatus();
   }
 
-  absl::StatusOr<account::v1::Account> account =
-      GetLiveAccountOfField(*accounts_, ctx, "account", AccountName(*account_id));
-  if (!account.ok()) return account.status();
+  KAM_ASSIGN_OR_RETURN(account::v1::Account account,
+                       GetLiveAccountOfField(*accounts_, ctx, "account", AccountName(account_id)));
 
   AppendedEntry appended;
-  absl::StatusOr<common::InsertOutcome> outcome =
-      store_->Append(*account_id, request.text(), ctx.actor, *key, &appended);
-  if (!outcome.ok()) return outcome.status();
-  if (*outcome == common::InsertOutcome::kDuplicateRequest) {
+  KAM_ASSIGN_OR_RETURN(common::InsertOutcome outcome,
+                       store_->Append(account_id, request.text(), ctx.actor, key, &appended));
+  if (outcome == common::InsertOutcome::kDuplicateRequest) {
     // A concurrent call with the same request id appended first.
-    absl::StatusOr<AppendedEntry> retry =
-        AnswerUnfinishedRetry(*key, store_->FindByRequest(key->id));
-    if (!retry.ok()) return retry.status();
-    appended = *std::move(retry);
+    KAM_ASSIGN_OR_RETURN(AppendedEntry retry,
+                         AnswerUnfinishedRetry(key, store_->FindByRequest(key.id)));
+    appended = std::move(retry);
   }
   Fill(std::move(appended), response);
   return absl::OkStatus();
@@ -89,39 +82,34 @@ absl::StatusOr<StoredContactRecord> ContactRecordService::FindRecord(
         account_field, absl::StrCat("or ", name_field, " is required (exactly one of them)"));
   }
   if (!account.empty()) {
-    absl::StatusOr<int64_t> account_id = ParseAccountName(account_field, account);
-    if (!account_id.ok()) return account_id.status();
-    return store_->GetByAccount(*account_id);
+    KAM_ASSIGN_OR_RETURN(int64_t account_id, ParseAccountName(account_field, account));
+    return store_->GetByAccount(account_id);
   }
-  absl::StatusOr<int64_t> id = common::ParseId(name_field, name, "contactRecords");
-  if (!id.ok()) return id.status();
-  return store_->GetById(*id);
+  KAM_ASSIGN_OR_RETURN(int64_t id, common::ParseId(name_field, name, "contactRecords"));
+  return store_->GetById(id);
 }
 
 absl::Status ContactRecordService::GetContactRecord(const Ctx&,
                                                     const v1::GetContactRecordRequest& request,
                                                     v1::ContactRecord* response) {
-  absl::StatusOr<StoredContactRecord> record =
-      FindRecord("name", request.name(), "account", request.account());
-  if (!record.ok()) return record.status();
-  *response = std::move(record->record);
+  KAM_ASSIGN_OR_RETURN(StoredContactRecord record,
+                       FindRecord("name", request.name(), "account", request.account()));
+  *response = std::move(record.record);
   return absl::OkStatus();
 }
 
 absl::Status ContactRecordService::ListContactRecordEntries(
     const Ctx&, const v1::ListContactRecordEntriesRequest& request,
     v1::ListContactRecordEntriesResponse* response) {
-  absl::StatusOr<common::ListRequest> list = common::ReadListRequest(
-      request, {"ListContactRecordEntries", request.parent(), request.account()});
-  if (!list.ok()) return list.status();
-  absl::StatusOr<StoredContactRecord> record =
-      FindRecord("parent", request.parent(), "account", request.account());
-  if (!record.ok()) return record.status();
-  absl::StatusOr<common::Page<StoredRecordEntry>> page =
-      store_->ListEntries(record->id, common::CursorId(list->cursor), list->limit);
-  if (!page.ok()) return page.status();
+  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
+                       common::ReadListRequest(request, {"ListContactRecordEntries",
+                                                         request.parent(), request.account()}));
+  KAM_ASSIGN_OR_RETURN(StoredContactRecord record,
+                       FindRecord("parent", request.parent(), "account", request.account()));
+  KAM_ASSIGN_OR_RETURN(common::Page<StoredRecordEntry> page,
+                       store_->ListEntries(record.id, common::CursorId(list.cursor), list.limit));
   common::WritePage(
-      *list, *std::move(page), response->mutable_next_page_token(),
+      list, std::move(page), response->mutable_next_page_token(),
       [&](StoredRecordEntry& row) { *response->add_entries() = std::move(row.entry); },
       [](const StoredRecordEntry& row) {
         return common::PageCursor{{}, row.seq};

@@ -2,8 +2,7 @@
 // (docs/domain.md §7: whoever first contacts a customer opens a contact record;
 // later staff update it; customer files belong to the company, so entries
 // are never changed or removed).
-#ifndef KAM_SERVICES_INTERACTION_CONTACT_RECORDS_CONTACT_RECORD_SERVICE_H_
-#define KAM_SERVICES_INTERACTION_CONTACT_RECORDS_CONTACT_RECORD_SERVICE_H_
+#pragma once
 
 #include "absl/status/status.h"
 #include "common/server/grpc_server.h"
@@ -37,5 +36,3 @@ class ContactRecordService final : public Handlers<ContactRecordStore> {
 };
 
 }  // namespace kam::interaction::contact_records
-
-#endif  // KAM_SERVICES_INTERACTION_CONTACT_RECORDS_CONTACT_RECORD_SERVICE_H_

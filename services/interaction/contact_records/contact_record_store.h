@@ -5,8 +5,7 @@
 // mysql_contact_record_store.cc) holds the SQL and FakeContactRecordStore
 // (fake_contact_record_store.h) stands in for it in unit tests. While the
 // database is down every method is UNAVAILABLE.
-#ifndef KAM_SERVICES_INTERACTION_CONTACT_RECORDS_CONTACT_RECORD_STORE_H_
-#define KAM_SERVICES_INTERACTION_CONTACT_RECORDS_CONTACT_RECORD_STORE_H_
+#pragma once
 
 #include <cstdint>
 #include <memory>
@@ -87,5 +86,3 @@ class ContactRecordStore {
 std::unique_ptr<ContactRecordStore> NewMySqlContactRecordStore(common::ConnectionPool* pool);
 
 }  // namespace kam::interaction::contact_records
-
-#endif  // KAM_SERVICES_INTERACTION_CONTACT_RECORDS_CONTACT_RECORD_STORE_H_

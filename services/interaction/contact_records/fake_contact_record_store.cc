@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "services/interaction/shared/names.h"
 
 namespace kam::interaction::contact_records {
@@ -17,7 +18,7 @@ absl::StatusOr<common::InsertOutcome> FakeContactRecordStore::Append(int64_t acc
                                                                      const common::RequestKey& key,
                                                                      AppendedEntry* appended) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   if (!key.id.empty() && requests_.count(key.id) > 0) {
     return common::InsertOutcome::kDuplicateRequest;
   }
@@ -39,7 +40,7 @@ absl::StatusOr<common::InsertOutcome> FakeContactRecordStore::Append(int64_t acc
 absl::StatusOr<std::optional<common::CreatedByRequest<AppendedEntry>>>
 FakeContactRecordStore::FindByRequest(const std::string& request_id) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   auto it = requests_.find(request_id);
   if (it == requests_.end()) return std::nullopt;
   AppendedEntry found;
@@ -53,7 +54,7 @@ FakeContactRecordStore::FindByRequest(const std::string& request_id) {
 
 absl::StatusOr<StoredContactRecord> FakeContactRecordStore::GetByAccount(int64_t account_id) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   auto it = records_.find(account_id);
   if (it == records_.end()) {
     return absl::NotFoundError(
@@ -64,7 +65,7 @@ absl::StatusOr<StoredContactRecord> FakeContactRecordStore::GetByAccount(int64_t
 
 absl::StatusOr<StoredContactRecord> FakeContactRecordStore::GetById(int64_t record_id) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   for (const auto& [account_id, record] : records_) {
     if (record.id == record_id) return record;
   }
@@ -75,7 +76,7 @@ absl::StatusOr<StoredContactRecord> FakeContactRecordStore::GetById(int64_t reco
 absl::StatusOr<common::Page<StoredRecordEntry>> FakeContactRecordStore::ListEntries(
     int64_t record_id, int64_t after_seq, int limit) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   std::vector<StoredRecordEntry> rows;
   for (const StoredRecordEntry& entry : entries_) {
     if (entry.record_id == record_id && entry.seq > after_seq &&

@@ -2,8 +2,7 @@
 // handlers: one record per account, entries numbered from 1, request ids
 // unique, NOT_FOUND as the real store words it. While the "database" is
 // down every call is UNAVAILABLE.
-#ifndef KAM_SERVICES_INTERACTION_CONTACT_RECORDS_FAKE_CONTACT_RECORD_STORE_H_
-#define KAM_SERVICES_INTERACTION_CONTACT_RECORDS_FAKE_CONTACT_RECORD_STORE_H_
+#pragma once
 
 #include <map>
 #include <string>
@@ -41,5 +40,3 @@ class FakeContactRecordStore final : public ContactRecordStore, public FakeOutag
 };
 
 }  // namespace kam::interaction::contact_records
-
-#endif  // KAM_SERVICES_INTERACTION_CONTACT_RECORDS_FAKE_CONTACT_RECORD_STORE_H_

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/db/id_allocator.h"
 #include "common/db/mysql_pool.h"
 #include "common/db/queries.h"
@@ -86,14 +87,13 @@ class MySqlContactRecordStore final : public ContactRecordStore {
         });
     if (!exists.ok()) return exists.status();
     if (!*exists) {
-      absl::StatusOr<int64_t> id = ids_.Next();
-      if (!id.ok()) return id.status();
+      KAM_ASSIGN_OR_RETURN(int64_t id, ids_.Next());
       absl::Status status =
           common::WithConnection(*pool_, "opening contact record", [&](SqlConnection& connection) {
             // IGNORE: another first append may have made it meanwhile; the
             // unique account_id keeps one.
             connection.Update("INSERT IGNORE INTO contact_records (id, account_id) VALUES (?, ?)",
-                              *id, account_id);
+                              id, account_id);
             return absl::OkStatus();
           });
       if (!status.ok()) return status;

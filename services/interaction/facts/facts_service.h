@@ -1,7 +1,6 @@
 // kam.interaction.v1.FactsService: the facts the scoring service rates
 // accounts on, streamed in account order (see facts.proto).
-#ifndef KAM_SERVICES_INTERACTION_FACTS_FACTS_SERVICE_H_
-#define KAM_SERVICES_INTERACTION_FACTS_FACTS_SERVICE_H_
+#pragma once
 
 #include "common/server/grpc_server.h"
 #include "common/server/service_methods.h"
@@ -26,5 +25,3 @@ class FactsService final {
 };
 
 }  // namespace kam::interaction::facts
-
-#endif  // KAM_SERVICES_INTERACTION_FACTS_FACTS_SERVICE_H_

@@ -5,8 +5,7 @@
 // the MySQL store (NewMySqlFactsStore below) holds the SQL and FakeFactsStore
 // (fake_facts_store.h) stands in for it in unit tests. While the database is
 // down every method is UNAVAILABLE.
-#ifndef KAM_SERVICES_INTERACTION_FACTS_FACTS_STORE_H_
-#define KAM_SERVICES_INTERACTION_FACTS_FACTS_STORE_H_
+#pragma once
 
 #include <cstdint>
 #include <map>
@@ -42,5 +41,3 @@ class FactsStore {
 std::unique_ptr<FactsStore> NewMySqlFactsStore(common::ConnectionPool* pool);
 
 }  // namespace kam::interaction::facts
-
-#endif  // KAM_SERVICES_INTERACTION_FACTS_FACTS_STORE_H_

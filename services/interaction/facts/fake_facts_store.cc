@@ -1,6 +1,7 @@
 #include "services/interaction/facts/fake_facts_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
 
 namespace kam::interaction::facts {
 
@@ -18,7 +19,7 @@ int FakeFactsStore::ranges() const {
 
 absl::StatusOr<int64_t> FakeFactsStore::MaxAccountId() {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   return facts_.empty() ? 0 : facts_.rbegin()->first;
 }
 
@@ -27,7 +28,7 @@ absl::StatusOr<std::map<int64_t, v1::AccountFacts>> FakeFactsStore::Range(int64_
                                                                           const FactsPeriod&) {
   absl::MutexLock lock(&mu_);
   ++ranges_;
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   return std::map<int64_t, v1::AccountFacts>(facts_.lower_bound(first), facts_.upper_bound(last));
 }
 

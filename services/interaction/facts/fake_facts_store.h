@@ -1,8 +1,7 @@
 // An in-memory FactsStore for unit tests of the facts stream: the facts a
 // test puts in, by account id, whatever the period. While the "database" is
 // down every call is UNAVAILABLE.
-#ifndef KAM_SERVICES_INTERACTION_FACTS_FAKE_FACTS_STORE_H_
-#define KAM_SERVICES_INTERACTION_FACTS_FAKE_FACTS_STORE_H_
+#pragma once
 
 #include <map>
 
@@ -31,5 +30,3 @@ class FakeFactsStore final : public FactsStore, public FakeOutage {
 };
 
 }  // namespace kam::interaction::facts
-
-#endif  // KAM_SERVICES_INTERACTION_FACTS_FAKE_FACTS_STORE_H_

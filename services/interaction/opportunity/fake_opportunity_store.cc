@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api/etag.h"
+#include "common/base/status_macros.h"
 #include "services/interaction/opportunity/opportunity_fields.h"
 
 namespace kam::interaction::opportunity {
@@ -14,20 +15,20 @@ class FakeOpportunityTx final : public OpportunityTx {
   FakeOpportunityTx(Data& data, const FakeOutage& outage) : data_(data), outage_(outage) {}
 
   absl::StatusOr<StoredOpportunity> Lock(int64_t id) override {
-    if (absl::Status s = Reachable(); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(Reachable());
     return data_.opportunities.Get(id);
   }
 
   absl::StatusOr<common::InsertOutcome> Insert(const StoredOpportunity& row,
                                                const common::RequestKey& key) override {
-    if (absl::Status s = Reachable(); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(Reachable());
     return data_.opportunities.Insert(row, key);
   }
 
   // Everything but the id, the account and the create time, as the real
   // store's UPDATE; the etag is the one of the version written.
   absl::Status Write(const StoredOpportunity& row) override {
-    if (absl::Status s = Reachable(); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(Reachable());
     auto it = data_.opportunities.rows.find(row.id);
     if (it == data_.opportunities.rows.end()) return absl::OkStatus();  // an UPDATE of no row
     StoredOpportunity& stored = it->second;
@@ -40,7 +41,7 @@ class FakeOpportunityTx final : public OpportunityTx {
   }
 
   absl::Status InsertMove(int64_t opportunity_id, v1::OpportunityStageMove* move) override {
-    if (absl::Status s = Reachable(); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(Reachable());
     const int64_t id = data_.next_move_id++;
     move->set_name(absl::StrCat(OpportunityName(opportunity_id), "/stageMoves/", id));
     data_.moves[id] = StoredStageMove{id, *move};
@@ -49,12 +50,12 @@ class FakeOpportunityTx final : public OpportunityTx {
   }
 
   absl::StatusOr<StoredStageProbabilities> LockProbabilities() override {
-    if (absl::Status s = Reachable(); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(Reachable());
     return data_.probabilities;
   }
 
   absl::Status WriteProbabilities(const StoredStageProbabilities& table) override {
-    if (absl::Status s = Reachable(); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(Reachable());
     data_.probabilities = table;
     return absl::OkStatus();
   }
@@ -90,44 +91,44 @@ std::vector<v1::OpportunityStageMove> FakeOpportunityStore::MovesOf(int64_t oppo
 absl::Status FakeOpportunityStore::Transact(absl::string_view,
                                             absl::FunctionRef<absl::Status(OpportunityTx&)> fn) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   Data working = data_;
   FakeOpportunityTx tx(working, *this);
-  if (absl::Status s = fn(tx); !s.ok()) return s;
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;  // the commit
+  KAM_RETURN_IF_ERROR(fn(tx));
+  KAM_RETURN_IF_ERROR(Reachable("database"));  // the commit
   data_ = std::move(working);
   return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> FakeOpportunityStore::NewOpportunityId() {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   return next_id_++;
 }
 
 absl::StatusOr<StoredOpportunity> FakeOpportunityStore::Get(int64_t id) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   return data_.opportunities.Get(id);
 }
 
 absl::StatusOr<std::optional<common::CreatedByRequest<StoredOpportunity>>>
 FakeOpportunityStore::FindByRequest(const std::string& request_id) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   return data_.opportunities.FindByRequest(request_id);
 }
 
 absl::StatusOr<bool> FakeOpportunityStore::Exists(int64_t id) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   return data_.opportunities.rows.count(id) > 0;
 }
 
 absl::StatusOr<common::Page<StoredStageMove>> FakeOpportunityStore::ListMoves(
     int64_t opportunity_id, const std::optional<common::PageCursor>& cursor, int limit) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   std::vector<StoredStageMove> rows;
   for (auto it = data_.moves.upper_bound(common::CursorId(cursor));
        it != data_.moves.end() && static_cast<int>(rows.size()) <= limit; ++it) {
@@ -138,7 +139,7 @@ absl::StatusOr<common::Page<StoredStageMove>> FakeOpportunityStore::ListMoves(
 
 absl::StatusOr<StoredStageProbabilities> FakeOpportunityStore::GetProbabilities() {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   return data_.probabilities;
 }
 

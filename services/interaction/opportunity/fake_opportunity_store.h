@@ -7,8 +7,7 @@
 // at a time, and answers every call UNAVAILABLE while "down", like a
 // database that cannot be reached. Listing opportunities and the weighted
 // pipeline are not in the fake (UNIMPLEMENTED).
-#ifndef KAM_SERVICES_INTERACTION_OPPORTUNITY_FAKE_OPPORTUNITY_STORE_H_
-#define KAM_SERVICES_INTERACTION_OPPORTUNITY_FAKE_OPPORTUNITY_STORE_H_
+#pragma once
 
 #include <cstdint>
 #include <map>
@@ -70,5 +69,3 @@ class FakeOpportunityStore final : public OpportunityStore, public FakeOutage {
 };
 
 }  // namespace kam::interaction::opportunity
-
-#endif  // KAM_SERVICES_INTERACTION_OPPORTUNITY_FAKE_OPPORTUNITY_STORE_H_

@@ -15,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "common/api/etag.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/db/filter_sql.h"
 #include "common/db/id_allocator.h"
 #include "common/db/mysql_pool.h"
@@ -344,14 +345,13 @@ class MySqlOpportunityTx final : public common::StoreTx, public OpportunityTx {
   }
 
   absl::Status InsertMove(int64_t opportunity_id, v1::OpportunityStageMove* move) override {
-    absl::StatusOr<int64_t> id = move_ids_.Next();
-    if (!id.ok()) return id.status();
-    move->set_name(MoveName(opportunity_id, *id));
+    KAM_ASSIGN_OR_RETURN(int64_t id, move_ids_.Next());
+    move->set_name(MoveName(opportunity_id, id));
     return Exec(
         "INSERT INTO opportunity_stage_moves (id, opportunity_id, kind, from_stage, to_stage, "
         "skipped_stages, from_state, to_state, reason, lost_reason, lost_to, actor, move_time) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        *id, opportunity_id, static_cast<int>(move->kind()), static_cast<int>(move->from_stage()),
+        id, opportunity_id, static_cast<int>(move->kind()), static_cast<int>(move->from_stage()),
         static_cast<int>(move->to_stage()), SkippedText(*move),
         static_cast<int>(move->from_state()), static_cast<int>(move->to_state()), move->reason(),
         static_cast<int>(move->lost_reason()), move->lost_to(), move->actor(),
@@ -429,7 +429,7 @@ class MySqlOpportunityStore final : public OpportunityStore {
       const common::FilterNode& filter, bool show_deleted,
       const std::optional<common::PageCursor>& cursor, int limit) override {
     SqlFragment where;
-    if (absl::Status s = common::FilterToSql(filter, ComparisonToSql, &where); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(common::FilterToSql(filter, ComparisonToSql, &where));
     return common::QueryPage(
         *pool_, "listing opportunities", limit, ReadOpportunity,
         SelectOpportunities(absl::StrCat(where.sql, " AND o.id > ?",

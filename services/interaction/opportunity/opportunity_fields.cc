@@ -4,6 +4,7 @@
 #include "common/api/resource_name.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "services/interaction/opportunity/opportunity_qualification.h"
 #include "services/interaction/opportunity/opportunity_stages.h"
 
@@ -16,35 +17,19 @@ absl::StatusOr<int64_t> ParseOpportunityName(absl::string_view field, absl::stri
 std::string OpportunityName(int64_t id) { return absl::StrCat("opportunities/", id); }
 
 absl::Status ValidateOpportunityFields(const v1::Opportunity& o) {
-  if (absl::Status s = common::CheckRequiredText("opportunity.title", o.title(),
-                                                 kMaxOpportunityTitle);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = common::CheckIdentifier("opportunity.owner", o.owner(),
-                                               kMaxOpportunityOwner, /*required=*/false);
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(
+      common::CheckRequiredText("opportunity.title", o.title(), kMaxOpportunityTitle));
+  KAM_RETURN_IF_ERROR(common::CheckIdentifier("opportunity.owner", o.owner(), kMaxOpportunityOwner,
+                                              /*required=*/false));
   if (o.has_amount()) {
-    if (absl::Status s = common::CheckCurrencyCode("opportunity.amount.currency_code",
-                                                   o.amount().currency_code());
-        !s.ok()) {
-      return s;
-    }
-    if (absl::Status s = common::CheckRange("opportunity.amount.minor_units",
-                                            o.amount().minor_units(), 0,
-                                            kMaxOpportunityAmountMinor);
-        !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(
+        common::CheckCurrencyCode("opportunity.amount.currency_code", o.amount().currency_code()));
+    KAM_RETURN_IF_ERROR(common::CheckRange(
+        "opportunity.amount.minor_units", o.amount().minor_units(), 0, kMaxOpportunityAmountMinor));
   }
   if (o.has_expected_close_time()) {
-    if (absl::Status s =
-            common::CheckTimestamp("opportunity.expected_close_time", o.expected_close_time());
-        !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(
+        common::CheckTimestamp("opportunity.expected_close_time", o.expected_close_time()));
   }
   if (!v1::OpportunityClass_IsValid(o.class_override())) {
     return common::InvalidField(
@@ -52,16 +37,11 @@ absl::Status ValidateOpportunityFields(const v1::Opportunity& o) {
         absl::StrCat("must be A, B, C, D or UNSPECIFIED to follow the judgements (got ",
                      static_cast<int>(o.class_override()), ")"));
   }
-  if (absl::Status s = ValidateJudgements("opportunity.judgements", o.judgements()); !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(ValidateJudgements("opportunity.judgements", o.judgements()));
   for (v1::OpportunityStage stage : OpportunityStagesInOrder()) {
-    if (absl::Status s = common::CheckText(
-            absl::StrCat("opportunity.milestones.", MilestoneField(stage), ".note"),
-            MilestoneOf(o.milestones(), stage).note(), kMaxOpportunityNote, /*multiline=*/true);
-        !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(common::CheckText(
+        absl::StrCat("opportunity.milestones.", MilestoneField(stage), ".note"),
+        MilestoneOf(o.milestones(), stage).note(), kMaxOpportunityNote, /*multiline=*/true));
   }
   return absl::OkStatus();
 }

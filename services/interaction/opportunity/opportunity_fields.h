@@ -1,7 +1,6 @@
 // What a caller may write into an opportunity: field rules, the update-mask
 // rules and the money rule against the account. Pure: no I/O.
-#ifndef KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_FIELDS_H_
-#define KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_FIELDS_H_
+#pragma once
 
 #include <cstdint>
 #include <string>
@@ -53,5 +52,3 @@ const common::UpdateMaskRules& OpportunityMaskRules();
 void FillOpportunityShape(v1::Opportunity* opportunity);
 
 }  // namespace kam::interaction::opportunity
-
-#endif  // KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_FIELDS_H_

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api/validation.h"
+#include "common/base/status_macros.h"
 
 namespace kam::interaction::opportunity {
 namespace {
@@ -68,11 +69,8 @@ absl::StatusOr<StageProbabilityPercents> ParseStageProbabilities(
                                                "; each stage must appear once"));
     }
     seen[Index(entry.stage())] = true;
-    if (absl::Status s = common::CheckRange(absl::StrCat(path, ".probability_percent"),
-                                            entry.probability_percent(), 0, 100);
-        !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(common::CheckRange(absl::StrCat(path, ".probability_percent"),
+                                           entry.probability_percent(), 0, 100));
     percents[Index(entry.stage())] = entry.probability_percent();
   }
   for (int i = 1; i < kOpportunityStageCount; ++i) {

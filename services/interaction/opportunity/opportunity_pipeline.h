@@ -13,8 +13,7 @@
 // the exact value as an integer can be; a currency's weighted total is the
 // sum of its stages' weighted amounts, so the rows add up to the total
 // exactly.
-#ifndef KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_PIPELINE_H_
-#define KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_PIPELINE_H_
+#pragma once
 
 #include <array>
 #include <cstdint>
@@ -72,5 +71,3 @@ absl::StatusOr<v1::WeightedPipeline> ComputeWeightedPipeline(
     const std::vector<PipelineGroup>& groups, const StageProbabilityPercents& percents);
 
 }  // namespace kam::interaction::opportunity
-
-#endif  // KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_PIPELINE_H_

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api/validation.h"
+#include "common/base/status_macros.h"
 
 namespace kam::interaction::opportunity {
 
@@ -44,11 +45,8 @@ absl::Status ValidateJudgements(absl::string_view prefix,
           absl::StrCat("must be UNSPECIFIED (not assessed), WEAK, FAIR or STRONG (got ",
                        static_cast<int>(judgement.assessment()), ")"));
     }
-    if (absl::Status s = common::CheckText(absl::StrCat(path, ".note"), judgement.note(),
-                                           kMaxOpportunityNote, /*multiline=*/true);
-        !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(common::CheckText(absl::StrCat(path, ".note"), judgement.note(),
+                                          kMaxOpportunityNote, /*multiline=*/true));
   }
   return absl::OkStatus();
 }

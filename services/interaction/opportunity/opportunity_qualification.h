@@ -15,8 +15,7 @@
 // understood; D has not been qualified.
 // A caller may override the class (class_override); the class in effect is
 // the override when set, else the derived class.
-#ifndef KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_QUALIFICATION_H_
-#define KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_QUALIFICATION_H_
+#pragma once
 
 #include <string>
 #include <vector>
@@ -59,5 +58,3 @@ v1::OpportunityClass EffectiveOpportunityClass(v1::OpportunityClass derived,
 std::string OpportunityClassName(v1::OpportunityClass opportunity_class);
 
 }  // namespace kam::interaction::opportunity
-
-#endif  // KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_QUALIFICATION_H_

@@ -12,6 +12,7 @@
 #include "common/api/list_request.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/server/service_methods.h"
 #include "services/interaction/opportunity/opportunity_fields.h"
 #include "services/interaction/opportunity/opportunity_pipeline.h"
@@ -103,15 +104,12 @@ absl::StatusOr<StoredOpportunity> OpportunityService::ChangeOpportunity(
     absl::FunctionRef<absl::Status(OpportunityTx&, StoredOpportunity&)> change) {
   StoredOpportunity result;
   absl::Status status = store_->Transact(context, [&](OpportunityTx& tx) -> absl::Status {
-    absl::StatusOr<StoredOpportunity> row = tx.Lock(id);
-    if (!row.ok()) return row.status();
-    if (absl::Status s = common::CheckEtag(row->opportunity.name(), row->version, etag); !s.ok()) {
-      return s;
-    }
-    if (absl::Status s = change(tx, *row); !s.ok()) return s;
-    common::StampWrite(&row->version, &row->opportunity, now);
-    if (absl::Status s = tx.Write(*row); !s.ok()) return s;
-    result = *std::move(row);
+    KAM_ASSIGN_OR_RETURN(StoredOpportunity row, tx.Lock(id));
+    KAM_RETURN_IF_ERROR(common::CheckEtag(row.opportunity.name(), row.version, etag));
+    KAM_RETURN_IF_ERROR(change(tx, row));
+    common::StampWrite(&row.version, &row.opportunity, now);
+    KAM_RETURN_IF_ERROR(tx.Write(row));
+    result = std::move(row);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -127,8 +125,8 @@ absl::Status OpportunityService::RecordStageMove(
     v1::Opportunity& o = row.opportunity;
     if (o.has_delete_time()) return Deleted(o);
     *move = MoveFrom(o, v1::OPPORTUNITY_STAGE_MOVE_KIND_UNSPECIFIED, ctx, now);
-    if (absl::Status s = plan(o, move); !s.ok()) return s;
-    if (absl::Status s = tx.InsertMove(row.id, move); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(plan(o, move));
+    KAM_RETURN_IF_ERROR(tx.InsertMove(row.id, move));
     apply(o, *move);
     return absl::OkStatus();
   };
@@ -142,31 +140,26 @@ absl::Status OpportunityService::CreateOpportunity(const Ctx& ctx,
                                                    v1::Opportunity* response) {
   if (!request.has_opportunity()) return common::InvalidField("opportunity", "is required");
   const v1::Opportunity& in = request.opportunity();
-  absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "CreateOpportunity");
-  if (!key.ok()) return key.status();
+  KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "CreateOpportunity"));
   absl::StatusOr<int64_t> account_id = ParseAccountName("opportunity.account", in.account());
   if (!account_id.ok()) return account_id.status();
-  if (absl::Status s = ValidateOpportunityFields(in); !s.ok()) return s;
-  if (absl::Status s = ValidateNewOpportunityStage(in); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(ValidateOpportunityFields(in));
+  KAM_RETURN_IF_ERROR(ValidateNewOpportunityStage(in));
   // A retry of a create that succeeded gets its result without asking the
   // account service again (so it works while that service is down).
   absl::StatusOr<bool> answered = AnsweredEarlier(
-      *key, [&](const std::string& id) { return store_->FindByRequest(id); },
+      key, [&](const std::string& id) { return store_->FindByRequest(id); },
       [](StoredOpportunity& row) { return std::move(row.opportunity); }, response);
   if (!answered.ok() || *answered) return answered.status();
   const std::string account_name = AccountName(*account_id);
-  absl::StatusOr<kam::account::v1::Account> account =
-      GetLiveAccount(*accounts_, ctx, account_name, kAccountDeleted);
-  if (!account.ok()) return account.status();
+  KAM_ASSIGN_OR_RETURN(kam::account::v1::Account account,
+                       GetLiveAccount(*accounts_, ctx, account_name, kAccountDeleted));
   if (in.has_amount()) {
-    if (absl::Status s = CheckAmountCurrency(in.amount(), *account); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(CheckAmountCurrency(in.amount(), account));
   }
-  const std::string owner = in.owner().empty() ? account->owner() : in.owner();
-  if (absl::Status s = CheckOwnerPresent(
-          owner, absl::StrCat(": account ", account_name, " has no owner to default to"));
-      !s.ok()) {
-    return s;
-  }
+  const std::string owner = in.owner().empty() ? account.owner() : in.owner();
+  KAM_RETURN_IF_ERROR(CheckOwnerPresent(
+      owner, absl::StrCat(": account ", account_name, " has no owner to default to")));
   absl::StatusOr<int64_t> id = store_->NewOpportunityId();
   if (!id.ok()) return id.status();
   const absl::Time now = common::NowMicros();
@@ -184,10 +177,7 @@ absl::Status OpportunityService::CreateOpportunity(const Ctx& ctx,
   *o.mutable_stage_update_time() = common::ToProtoTimestamp(now);
   o.set_state(v1::OPPORTUNITY_STATE_OPEN);
   *o.mutable_milestones() = in.milestones();
-  if (absl::Status s = SettleMilestones(nullptr, o.mutable_milestones(), kFirstStage, now);
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(SettleMilestones(nullptr, o.mutable_milestones(), kFirstStage, now));
   *o.mutable_judgements() = in.judgements();
   o.set_class_override(in.class_override());
   Reclassify(o);
@@ -197,9 +187,8 @@ absl::Status OpportunityService::CreateOpportunity(const Ctx& ctx,
 
   common::InsertOutcome outcome = common::InsertOutcome::kInserted;
   absl::Status status = store_->Transact("creating opportunity", [&](OpportunityTx& tx) {
-    absl::StatusOr<common::InsertOutcome> inserted = tx.Insert(row, *key);
-    if (!inserted.ok()) return inserted.status();
-    outcome = *inserted;
+    KAM_ASSIGN_OR_RETURN(common::InsertOutcome inserted, tx.Insert(row, key));
+    outcome = inserted;
     if (outcome == common::InsertOutcome::kDuplicateRequest) return absl::OkStatus();
     v1::OpportunityStageMove created =
         MoveFrom(o, v1::OPPORTUNITY_STAGE_MOVE_KIND_CREATED, ctx, now);
@@ -209,10 +198,10 @@ absl::Status OpportunityService::CreateOpportunity(const Ctx& ctx,
   });
   if (!status.ok()) return status;
   if (outcome == common::InsertOutcome::kDuplicateRequest) {
-    absl::StatusOr<StoredOpportunity> first =
-        AnswerUnfinishedRetry(*key, store_->FindByRequest(key->id), kConcurrentCreateUnfinished);
-    if (!first.ok()) return first.status();
-    o = std::move(first->opportunity);
+    KAM_ASSIGN_OR_RETURN(
+        StoredOpportunity first,
+        AnswerUnfinishedRetry(key, store_->FindByRequest(key.id), kConcurrentCreateUnfinished));
+    o = std::move(first.opportunity);
   }
   *response = std::move(o);
   return absl::OkStatus();
@@ -221,22 +210,20 @@ absl::Status OpportunityService::CreateOpportunity(const Ctx& ctx,
 absl::Status OpportunityService::GetOpportunity(const Ctx&,
                                                 const v1::GetOpportunityRequest& request,
                                                 v1::Opportunity* response) {
-  absl::StatusOr<int64_t> id = ParseOpportunityName("name", request.name());
-  if (!id.ok()) return id.status();
-  return Answer(store_->Get(*id), response);
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseOpportunityName("name", request.name()));
+  return Answer(store_->Get(id), response);
 }
 
 absl::Status OpportunityService::ListOpportunities(const Ctx&,
                                                    const v1::ListOpportunitiesRequest& request,
                                                    v1::ListOpportunitiesResponse* response) {
-  absl::StatusOr<common::ListRequest> list = common::ReadListRequest(
-      request, {"ListOpportunities", request.filter(), request.show_deleted() ? "1" : "0"});
-  if (!list.ok()) return list.status();
-  absl::StatusOr<common::Page<StoredOpportunity>> page =
-      store_->List(list->filter, request.show_deleted(), list->cursor, list->limit);
-  if (!page.ok()) return page.status();
+  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
+                       common::ReadListRequest(request, {"ListOpportunities", request.filter(),
+                                                         request.show_deleted() ? "1" : "0"}));
+  KAM_ASSIGN_OR_RETURN(common::Page<StoredOpportunity> page,
+                       store_->List(list.filter, request.show_deleted(), list.cursor, list.limit));
   common::WritePage(
-      *list, *std::move(page), response->mutable_next_page_token(),
+      list, std::move(page), response->mutable_next_page_token(),
       [&](StoredOpportunity& row) { *response->add_opportunities() = std::move(row.opportunity); });
   return absl::OkStatus();
 }
@@ -246,23 +233,21 @@ absl::Status OpportunityService::UpdateOpportunity(const Ctx& ctx,
                                                    v1::Opportunity* response) {
   if (!request.has_opportunity()) return common::InvalidField("opportunity", "is required");
   const v1::Opportunity& patch = request.opportunity();
-  absl::StatusOr<int64_t> id = ParseOpportunityName("opportunity.name", patch.name());
-  if (!id.ok()) return id.status();
-  absl::StatusOr<std::vector<std::string>> paths =
-      common::ResolveUpdateMask(request.update_mask(), patch, OpportunityMaskRules());
-  if (!paths.ok()) return paths.status();
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseOpportunityName("opportunity.name", patch.name()));
+  KAM_ASSIGN_OR_RETURN(
+      std::vector<std::string> paths,
+      common::ResolveUpdateMask(request.update_mask(), patch, OpportunityMaskRules()));
   // A new amount must be in the account's credit currency: ask the account
   // service before the transaction (the account of an opportunity never
   // changes, so reading it first is safe).
-  const bool sets_amount = Contains(*paths, "amount") && patch.has_amount();
+  const bool sets_amount = Contains(paths, "amount") && patch.has_amount();
   std::optional<kam::account::v1::Account> account;
   if (sets_amount) {
-    absl::StatusOr<StoredOpportunity> current = store_->Get(*id);
-    if (!current.ok()) return current.status();
-    absl::StatusOr<kam::account::v1::Account> live =
-        GetLiveAccount(*accounts_, ctx, current->opportunity.account(), kAccountDeleted);
-    if (!live.ok()) return live.status();
-    account = *std::move(live);
+    KAM_ASSIGN_OR_RETURN(StoredOpportunity current, store_->Get(id));
+    KAM_ASSIGN_OR_RETURN(
+        kam::account::v1::Account live,
+        GetLiveAccount(*accounts_, ctx, current.opportunity.account(), kAccountDeleted));
+    account = std::move(live);
   }
   const absl::Time now = common::NowMicros();
   auto change = [&](OpportunityTx&, StoredOpportunity& row) -> absl::Status {
@@ -274,12 +259,9 @@ absl::Status OpportunityService::UpdateOpportunity(const Ctx& ctx,
           OpportunityStageName(o.stage()), "); reopen it to change it"));
     }
     const v1::OpportunityMilestones before = o.milestones();
-    common::ApplyUpdateMask(*paths, patch, &o);
-    if (absl::Status s = ValidateOpportunityFields(o); !s.ok()) return s;
-    if (absl::Status s = CheckOwnerPresent(o.owner(), ": an opportunity always has an owner");
-        !s.ok()) {
-      return s;
-    }
+    common::ApplyUpdateMask(paths, patch, &o);
+    KAM_RETURN_IF_ERROR(ValidateOpportunityFields(o));
+    KAM_RETURN_IF_ERROR(CheckOwnerPresent(o.owner(), ": an opportunity always has an owner"));
     if (StageNeedsAmount(o.stage()) && !o.has_amount()) {
       return absl::FailedPreconditionError(absl::StrCat(
           "opportunity.amount cannot be cleared at ", OpportunityStageName(o.stage()),
@@ -287,18 +269,14 @@ absl::Status OpportunityService::UpdateOpportunity(const Ctx& ctx,
           " on"));
     }
     if (sets_amount) {
-      if (absl::Status s = CheckAmountCurrency(o.amount(), *account); !s.ok()) return s;
+      KAM_RETURN_IF_ERROR(CheckAmountCurrency(o.amount(), *account));
     }
-    if (absl::Status s = SettleMilestones(&before, o.mutable_milestones(), o.stage(), now);
-        !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(SettleMilestones(&before, o.mutable_milestones(), o.stage(), now));
     Reclassify(o);
     FillOpportunityShape(&o);
     return absl::OkStatus();
   };
-  return Answer(ChangeOpportunity("updating opportunity", *id, patch.etag(), now, change),
-                response);
+  return Answer(ChangeOpportunity("updating opportunity", id, patch.etag(), now, change), response);
 }
 
 absl::Status OpportunityService::DeleteOpportunity(const Ctx&,
@@ -315,8 +293,7 @@ absl::Status OpportunityService::UndeleteOpportunity(const Ctx&,
 
 absl::Status OpportunityService::SetDeleted(absl::string_view name, absl::string_view etag,
                                             bool deleted, v1::Opportunity* response) {
-  absl::StatusOr<int64_t> id = ParseOpportunityName("name", name);
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseOpportunityName("name", name));
   const absl::Time now = common::NowMicros();
   auto change = [&](OpportunityTx&, StoredOpportunity& row) -> absl::Status {
     v1::Opportunity& o = row.opportunity;
@@ -331,7 +308,7 @@ absl::Status OpportunityService::SetDeleted(absl::string_view name, absl::string
     }
     return absl::OkStatus();
   };
-  return Answer(ChangeOpportunity(deleted ? "deleting opportunity" : "undeleting opportunity", *id,
+  return Answer(ChangeOpportunity(deleted ? "deleting opportunity" : "undeleting opportunity", id,
                                   etag, now, change),
                 response);
 }
@@ -341,18 +318,14 @@ absl::Status OpportunityService::SetDeleted(absl::string_view name, absl::string
 absl::Status OpportunityService::MoveOpportunityStage(
     const Ctx& ctx, const v1::MoveOpportunityStageRequest& request,
     v1::MoveOpportunityStageResponse* response) {
-  absl::StatusOr<int64_t> id = ParseOpportunityName("name", request.name());
-  if (!id.ok()) return id.status();
-  if (absl::Status s = ValidateStageMoveRequest(request.to_stage(), request.reason()); !s.ok()) {
-    return s;
-  }
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseOpportunityName("name", request.name()));
+  KAM_RETURN_IF_ERROR(ValidateStageMoveRequest(request.to_stage(), request.reason()));
   auto plan = [&](const v1::Opportunity& o, v1::OpportunityStageMove* move) -> absl::Status {
-    absl::StatusOr<OpportunityStagePlan> plan =
-        CheckOpportunityStageMove(o, request.to_stage(), request.reason());
-    if (!plan.ok()) return plan.status();
-    move->set_kind(plan->kind);
+    KAM_ASSIGN_OR_RETURN(OpportunityStagePlan plan,
+                         CheckOpportunityStageMove(o, request.to_stage(), request.reason()));
+    move->set_kind(plan.kind);
     move->set_to_stage(request.to_stage());
-    for (v1::OpportunityStage stage : plan->skipped) move->add_skipped_stages(stage);
+    for (v1::OpportunityStage stage : plan.skipped) move->add_skipped_stages(stage);
     move->set_reason(request.reason());
     return absl::OkStatus();
   };
@@ -360,22 +333,19 @@ absl::Status OpportunityService::MoveOpportunityStage(
     o.set_stage(request.to_stage());
     *o.mutable_stage_update_time() = move.move_time();
   };
-  return RecordStageMove(ctx, "moving opportunity stage", *id, request.etag(), common::NowMicros(),
+  return RecordStageMove(ctx, "moving opportunity stage", id, request.etag(), common::NowMicros(),
                          plan, apply, response->mutable_opportunity(), response->mutable_move());
 }
 
 absl::Status OpportunityService::CloseOpportunity(const Ctx& ctx,
                                                   const v1::CloseOpportunityRequest& request,
                                                   v1::CloseOpportunityResponse* response) {
-  absl::StatusOr<int64_t> id = ParseOpportunityName("name", request.name());
-  if (!id.ok()) return id.status();
-  if (absl::Status s = ValidateCloseRequest(request); !s.ok()) return s;
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseOpportunityName("name", request.name()));
+  KAM_RETURN_IF_ERROR(ValidateCloseRequest(request));
   const absl::Time now = common::NowMicros();
   absl::Time close_time = now;
   if (request.has_close_time()) {
-    if (absl::Status s = common::CheckTimestamp("close_time", request.close_time()); !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(common::CheckTimestamp("close_time", request.close_time()));
     // The database keeps microseconds: drop the rest so the answer equals a
     // later read.
     close_time = absl::FromUnixMicros(
@@ -386,7 +356,7 @@ absl::Status OpportunityService::CloseOpportunity(const Ctx& ctx,
   }
   const bool won = request.outcome() == v1::OPPORTUNITY_STATE_WON;
   auto plan = [&](const v1::Opportunity& o, v1::OpportunityStageMove* move) -> absl::Status {
-    if (absl::Status s = CheckOpportunityClose(o, request); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(CheckOpportunityClose(o, request));
     if (close_time < common::FromProtoTimestamp(o.create_time())) {
       return common::InvalidField("close_time",
                                   "must not be before the opportunity was created");
@@ -410,17 +380,16 @@ absl::Status OpportunityService::CloseOpportunity(const Ctx& ctx,
     }
     *o.mutable_close_time() = common::ToProtoTimestamp(close_time);
   };
-  return RecordStageMove(ctx, "closing opportunity", *id, request.etag(), now, plan, apply,
+  return RecordStageMove(ctx, "closing opportunity", id, request.etag(), now, plan, apply,
                          response->mutable_opportunity(), response->mutable_move());
 }
 
 absl::Status OpportunityService::ReopenOpportunity(const Ctx& ctx,
                                                    const v1::ReopenOpportunityRequest& request,
                                                    v1::ReopenOpportunityResponse* response) {
-  absl::StatusOr<int64_t> id = ParseOpportunityName("name", request.name());
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseOpportunityName("name", request.name()));
   auto plan = [&](const v1::Opportunity& o, v1::OpportunityStageMove* move) -> absl::Status {
-    if (absl::Status s = CheckOpportunityReopen(o, request.reason()); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(CheckOpportunityReopen(o, request.reason()));
     move->set_kind(v1::OPPORTUNITY_STAGE_MOVE_KIND_REOPENED);
     move->set_to_state(v1::OPPORTUNITY_STATE_OPEN);
     move->set_reason(request.reason());
@@ -434,27 +403,24 @@ absl::Status OpportunityService::ReopenOpportunity(const Ctx& ctx,
     o.clear_lost_to();
     o.clear_close_time();
   };
-  return RecordStageMove(ctx, "reopening opportunity", *id, request.etag(), common::NowMicros(),
+  return RecordStageMove(ctx, "reopening opportunity", id, request.etag(), common::NowMicros(),
                          plan, apply, response->mutable_opportunity(), response->mutable_move());
 }
 
 absl::Status OpportunityService::ListOpportunityStageHistory(
     const Ctx&, const v1::ListOpportunityStageHistoryRequest& request,
     v1::ListOpportunityStageHistoryResponse* response) {
-  absl::StatusOr<int64_t> id = ParseOpportunityName("parent", request.parent());
-  if (!id.ok()) return id.status();
-  absl::StatusOr<common::ListRequest> list =
-      common::ReadListRequest(request, {"ListOpportunityStageHistory", request.parent()});
-  if (!list.ok()) return list.status();
-  absl::StatusOr<bool> exists = store_->Exists(*id);
-  if (!exists.ok()) return exists.status();
-  if (!*exists) {
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseOpportunityName("parent", request.parent()));
+  KAM_ASSIGN_OR_RETURN(
+      common::ListRequest list,
+      common::ReadListRequest(request, {"ListOpportunityStageHistory", request.parent()}));
+  KAM_ASSIGN_OR_RETURN(bool exists, store_->Exists(id));
+  if (!exists) {
     return absl::NotFoundError(absl::StrCat("opportunity ", request.parent(), " not found"));
   }
-  absl::StatusOr<common::Page<StoredStageMove>> page =
-      store_->ListMoves(*id, list->cursor, list->limit);
-  if (!page.ok()) return page.status();
-  common::WritePage(*list, *std::move(page), response->mutable_next_page_token(),
+  KAM_ASSIGN_OR_RETURN(common::Page<StoredStageMove> page,
+                       store_->ListMoves(id, list.cursor, list.limit));
+  common::WritePage(list, std::move(page), response->mutable_next_page_token(),
                     [&](StoredStageMove& row) { *response->add_moves() = std::move(row.move); });
   return absl::OkStatus();
 }
@@ -464,9 +430,8 @@ absl::Status OpportunityService::ListOpportunityStageHistory(
 absl::Status OpportunityService::GetStageProbabilities(
     const Ctx&, const v1::GetStageProbabilitiesRequest&,
     v1::OpportunityStageProbabilities* response) {
-  absl::StatusOr<StoredStageProbabilities> table = store_->GetProbabilities();
-  if (!table.ok()) return table.status();
-  *response = ProbabilitiesResource(*table);
+  KAM_ASSIGN_OR_RETURN(StoredStageProbabilities table, store_->GetProbabilities());
+  *response = ProbabilitiesResource(table);
   return absl::OkStatus();
 }
 
@@ -481,18 +446,14 @@ absl::Status OpportunityService::UpdateStageProbabilities(
   if (!percents.ok()) return percents.status();
   const absl::Time now = common::NowMicros();
   return store_->Transact("updating stage probabilities", [&](OpportunityTx& tx) -> absl::Status {
-    absl::StatusOr<StoredStageProbabilities> table = tx.LockProbabilities();
-    if (!table.ok()) return table.status();
-    if (absl::Status s = common::CheckEtag(kProbabilitiesName, table->version, in.etag());
-        !s.ok()) {
-      return s;
-    }
-    table->percents = *percents;
-    ++table->version;
-    table->update_actor = ctx.actor;
-    table->update_time = now;
-    if (absl::Status s = tx.WriteProbabilities(*table); !s.ok()) return s;
-    *response = ProbabilitiesResource(*table);
+    KAM_ASSIGN_OR_RETURN(StoredStageProbabilities table, tx.LockProbabilities());
+    KAM_RETURN_IF_ERROR(common::CheckEtag(kProbabilitiesName, table.version, in.etag()));
+    table.percents = *percents;
+    ++table.version;
+    table.update_actor = ctx.actor;
+    table.update_time = now;
+    KAM_RETURN_IF_ERROR(tx.WriteProbabilities(table));
+    *response = ProbabilitiesResource(table);
     return absl::OkStatus();
   });
 }
@@ -506,27 +467,22 @@ absl::Status OpportunityService::GetWeightedPipeline(const Ctx&,
     if (!account_id.ok()) return account_id.status();
     scope.account_id = *account_id;
   }
-  if (absl::Status s = common::CheckIdentifier("owner", request.owner(), kMaxOpportunityOwner,
-                                               /*required=*/false);
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(
+      common::CheckIdentifier("owner", request.owner(), kMaxOpportunityOwner, /*required=*/false));
   scope.owner = request.owner();
   if (!v1::OpportunityClass_IsValid(request.opportunity_class())) {
     return common::InvalidField("opportunity_class",
                                 "must be A, B, C, D or UNSPECIFIED for every class");
   }
   scope.opportunity_class = request.opportunity_class();
-  absl::StatusOr<PipelineSums> sums = store_->ReadPipeline(scope);
-  if (!sums.ok()) return sums.status();
-  absl::StatusOr<v1::WeightedPipeline> pipeline =
-      ComputeWeightedPipeline(sums->groups, sums->table.percents);
-  if (!pipeline.ok()) return pipeline.status();
-  *response = *std::move(pipeline);
+  KAM_ASSIGN_OR_RETURN(PipelineSums sums, store_->ReadPipeline(scope));
+  KAM_ASSIGN_OR_RETURN(v1::WeightedPipeline pipeline,
+                       ComputeWeightedPipeline(sums.groups, sums.table.percents));
+  *response = std::move(pipeline);
   if (scope.account_id != 0) response->set_account(AccountName(scope.account_id));
   response->set_owner(scope.owner);
   response->set_opportunity_class(scope.opportunity_class);
-  response->set_probabilities_etag(common::MakeEtag(kProbabilitiesName, sums->table.version));
+  response->set_probabilities_etag(common::MakeEtag(kProbabilitiesName, sums.table.version));
   return absl::OkStatus();
 }
 

@@ -6,8 +6,7 @@
 // that common/grpc_server turns into the gRPC status.
 //
 // Everything of the area lives in kam::interaction::opportunity.
-#ifndef KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_SERVICE_H_
-#define KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_SERVICE_H_
+#pragma once
 
 #include <string>
 
@@ -85,5 +84,3 @@ class OpportunityService final : public Handlers<OpportunityStore> {
 };
 
 }  // namespace kam::interaction::opportunity
-
-#endif  // KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_SERVICE_H_

@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 
 namespace kam::interaction::opportunity {
 namespace {
@@ -209,7 +210,7 @@ absl::Status ValidateStageMoveRequest(OpportunityStage to_stage, absl::string_vi
 absl::StatusOr<OpportunityStagePlan> CheckOpportunityStageMove(const v1::Opportunity& opportunity,
                                                                OpportunityStage to_stage,
                                                                absl::string_view reason) {
-  if (absl::Status s = ValidateStageMoveRequest(to_stage, reason); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(ValidateStageMoveRequest(to_stage, reason));
   const OpportunityStage from = opportunity.stage();
   const std::string move =
       absl::StrCat("cannot move from ", OpportunityStageName(from), " to ",
@@ -267,12 +268,9 @@ absl::Status ValidateCloseRequest(const v1::CloseOpportunityRequest& request) {
                                                         OpportunityStateName(request.outcome()),
                                                         ")"));
   }
-  if (absl::Status s = CheckRequiredReason(
-          request.reason(), absl::StrCat("to close an opportunity as ",
-                                         OpportunityStateName(request.outcome())));
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(CheckRequiredReason(
+      request.reason(),
+      absl::StrCat("to close an opportunity as ", OpportunityStateName(request.outcome()))));
   if (won) {
     if (request.lost_reason() != v1::OPPORTUNITY_LOST_REASON_UNSPECIFIED) {
       return common::InvalidField("lost_reason", "must be unset when the outcome is WON");
@@ -307,7 +305,7 @@ absl::Status ValidateCloseRequest(const v1::CloseOpportunityRequest& request) {
 
 absl::Status CheckOpportunityClose(const v1::Opportunity& opportunity,
                                    const v1::CloseOpportunityRequest& request) {
-  if (absl::Status s = ValidateCloseRequest(request); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(ValidateCloseRequest(request));
   const std::string outcome = OpportunityStateName(request.outcome());
   if (opportunity.state() != v1::OPPORTUNITY_STATE_OPEN) {
     return NotOpen(opportunity, absl::StrCat("cannot close it as ", outcome, "; reopen it first"));
@@ -334,7 +332,7 @@ absl::Status CheckOpportunityClose(const v1::Opportunity& opportunity,
 }
 
 absl::Status CheckOpportunityReopen(const v1::Opportunity& opportunity, absl::string_view reason) {
-  if (absl::Status s = CheckRequiredReason(reason, "to reopen an opportunity"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(CheckRequiredReason(reason, "to reopen an opportunity"));
   if (opportunity.state() != v1::OPPORTUNITY_STATE_WON &&
       opportunity.state() != v1::OPPORTUNITY_STATE_LOST) {
     return absl::FailedPreconditionError(absl::StrCat(

@@ -22,8 +22,7 @@
 // - LOST: from any stage, with a lost_reason and the competitor who won,
 //   unless the customer bought from no one (NO_DECISION).
 // - Reopen: WON or LOST back to OPEN at the same stage, with a reason.
-#ifndef KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_STAGES_H_
-#define KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_STAGES_H_
+#pragma once
 
 #include <string>
 #include <vector>
@@ -131,5 +130,3 @@ absl::Status CheckOpportunityClose(const v1::Opportunity& opportunity,
 absl::Status CheckOpportunityReopen(const v1::Opportunity& opportunity, absl::string_view reason);
 
 }  // namespace kam::interaction::opportunity
-
-#endif  // KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_STAGES_H_

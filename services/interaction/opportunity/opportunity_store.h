@@ -10,8 +10,7 @@
 // Every method returns a status: UNAVAILABLE when the database cannot be
 // reached, NOT_FOUND "opportunity opportunities/7 not found" where the
 // opportunity is missing.
-#ifndef KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_STORE_H_
-#define KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_STORE_H_
+#pragma once
 
 #include <cstdint>
 #include <memory>
@@ -135,5 +134,3 @@ class OpportunityStore {
 std::unique_ptr<OpportunityStore> NewMySqlOpportunityStore(common::ConnectionPool* pool);
 
 }  // namespace kam::interaction::opportunity
-
-#endif  // KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_STORE_H_

@@ -1,7 +1,6 @@
 // Short names of the six pipeline stages, in order, for the opportunity
 // area's unit tests (a table of stage rules reads better with them).
-#ifndef KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_TEST_STAGES_H_
-#define KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_TEST_STAGES_H_
+#pragma once
 
 #include "kam/interaction/v1/opportunity.pb.h"
 
@@ -17,5 +16,3 @@ inline constexpr OpportunityStage kNego = v1::OPPORTUNITY_STAGE_COMMERCIAL_NEGOT
 inline constexpr OpportunityStage kImpl = v1::OPPORTUNITY_STAGE_IMPLEMENTATION;
 
 }  // namespace kam::interaction::opportunity
-
-#endif  // KAM_SERVICES_INTERACTION_OPPORTUNITY_OPPORTUNITY_TEST_STAGES_H_

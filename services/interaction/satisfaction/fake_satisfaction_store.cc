@@ -1,5 +1,7 @@
 #include "services/interaction/satisfaction/fake_satisfaction_store.h"
 
+#include "common/base/status_macros.h"
+
 namespace kam::interaction::satisfaction {
 
 int FakeSatisfactionStore::survey_count() const {
@@ -9,34 +11,34 @@ int FakeSatisfactionStore::survey_count() const {
 
 absl::StatusOr<int64_t> FakeSatisfactionStore::NewSurveyId() {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   return next_id_++;
 }
 
 absl::StatusOr<common::InsertOutcome> FakeSatisfactionStore::InsertSurvey(
     const StoredSurvey& row, const common::RequestKey& key) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   return surveys_.Insert(row, key);
 }
 
 absl::StatusOr<StoredSurvey> FakeSatisfactionStore::GetSurvey(int64_t id) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   return surveys_.Get(id);
 }
 
 absl::StatusOr<std::optional<common::CreatedByRequest<StoredSurvey>>>
 FakeSatisfactionStore::FindSurveyByRequest(const std::string& request_id) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   return surveys_.FindByRequest(request_id);
 }
 
 absl::StatusOr<std::vector<ScoreCount>> FakeSatisfactionStore::CountScores(
     const SurveyScope& scope) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   std::vector<ScoreCount> counts;
   for (const auto& [id, row] : surveys_.rows) {
     const bool in_scope =

@@ -2,8 +2,7 @@
 // handlers: unique create request ids, NOT_FOUND as the real store says it,
 // and a switch that makes every call UNAVAILABLE like a database that is
 // down. ListSurveys (filters) is not in the fake.
-#ifndef KAM_SERVICES_INTERACTION_SATISFACTION_FAKE_SATISFACTION_STORE_H_
-#define KAM_SERVICES_INTERACTION_SATISFACTION_FAKE_SATISFACTION_STORE_H_
+#pragma once
 
 #include <map>
 #include <string>
@@ -42,5 +41,3 @@ class FakeSatisfactionStore final : public SatisfactionStore, public FakeOutage 
 };
 
 }  // namespace kam::interaction::satisfaction
-
-#endif  // KAM_SERVICES_INTERACTION_SATISFACTION_FAKE_SATISFACTION_STORE_H_

@@ -4,6 +4,7 @@
 // statements only; every value is bound.
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
 #include "common/db/filter_sql.h"
 #include "common/db/id_allocator.h"
 #include "common/db/mysql_pool.h"
@@ -63,10 +64,9 @@ absl::Status SurveyComparisonToSql(const common::FilterComparison& c, SqlFragmen
     return absl::OkStatus();
   }
   if (f == "response_time" || f == "create_time") {
-    absl::StatusOr<std::string> time = FilterTime(c);
-    if (!time.ok()) return time.status();
+    KAM_ASSIGN_OR_RETURN(std::string time, FilterTime(c));
     absl::StrAppend(&out->sql, "s.", f, SqlOp(c.op), "CAST(? AS DATETIME(6))");
-    out->params.emplace_back(*time);
+    out->params.emplace_back(time);
     return absl::OkStatus();
   }
   return UnsupportedFilterField(
@@ -118,7 +118,7 @@ class MySqlSatisfactionStore final : public SatisfactionStore {
       const common::FilterNode& filter, const std::optional<common::PageCursor>& cursor,
       int limit) override {
     SqlFragment where;
-    if (absl::Status s = FilterToSql(filter, SurveyComparisonToSql, &where); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(FilterToSql(filter, SurveyComparisonToSql, &where));
     std::vector<SqlValue> params = std::move(where.params);
     params.emplace_back(common::CursorId(cursor));
     params.emplace_back(static_cast<int64_t>(limit) + 1);

@@ -1,8 +1,7 @@
 // What the satisfaction area needs to know of service cases (the cases area
 // owns them): a response may follow a case of its account, and a summary may
 // cover one case.
-#ifndef KAM_SERVICES_INTERACTION_SATISFACTION_SATISFACTION_CASES_H_
-#define KAM_SERVICES_INTERACTION_SATISFACTION_SATISFACTION_CASES_H_
+#pragma once
 
 #include <cstdint>
 
@@ -31,5 +30,3 @@ class CaseStoreLookup final : public CaseLookup {
 };
 
 }  // namespace kam::interaction::satisfaction
-
-#endif  // KAM_SERVICES_INTERACTION_SATISFACTION_SATISFACTION_CASES_H_

@@ -7,8 +7,7 @@
 //   (-10000..10000).
 // - Integer hundredths, rounded half away from zero, so every client gets
 //   the same figure; unset when there is no response of the kind.
-#ifndef KAM_SERVICES_INTERACTION_SATISFACTION_SATISFACTION_H_
-#define KAM_SERVICES_INTERACTION_SATISFACTION_SATISFACTION_H_
+#pragma once
 
 #include <cstdint>
 #include <vector>
@@ -37,5 +36,3 @@ interaction::v1::SatisfactionSummary Summarise(const std::vector<ScoreCount>& co
 int64_t DivideRounded(int64_t numerator, int64_t denominator);
 
 }  // namespace kam::interaction::satisfaction
-
-#endif  // KAM_SERVICES_INTERACTION_SATISFACTION_SATISFACTION_H_

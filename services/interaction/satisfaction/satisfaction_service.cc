@@ -10,6 +10,7 @@
 #include "common/api/resource_name.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/server/service_methods.h"
 #include "services/interaction/cases/case_rules.h"
 #include "services/interaction/satisfaction/satisfaction_scores.h"
@@ -45,7 +46,7 @@ v1::SurveyResponse SurveyToProto(const StoredSurvey& row) {
 absl::StatusOr<std::optional<absl::Time>> OptionalTime(absl::string_view field, bool present,
                                                        const google::protobuf::Timestamp& ts) {
   if (!present) return std::optional<absl::Time>();
-  if (absl::Status s = common::CheckTimestamp(field, ts); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(common::CheckTimestamp(field, ts));
   return std::optional<absl::Time>(
       absl::FromUnixMicros(absl::ToUnixMicros(common::FromProtoTimestamp(ts))));
 }
@@ -65,33 +66,26 @@ absl::Status SatisfactionService::CreateSurveyResponse(
     return common::InvalidField("survey_response", "is required");
   }
   const v1::SurveyResponse& in = request.survey_response();
-  absl::StatusOr<common::RequestKey> key = common::RequestKeyOf(request, "CreateSurveyResponse");
-  if (!key.ok()) return key.status();
+  KAM_ASSIGN_OR_RETURN(common::RequestKey key,
+                       common::RequestKeyOf(request, "CreateSurveyResponse"));
   absl::StatusOr<int64_t> account_id = ParseAccountName("survey_response.account", in.account());
   if (!account_id.ok()) return account_id.status();
-  if (absl::Status s = CheckSurveyScore(in.kind(), in.score()); !s.ok()) return s;
-  if (absl::Status s = common::CheckText("survey_response.comment", in.comment(), kMaxComment,
-                                         /*multiline=*/true);
-      !s.ok()) {
-    return s;
-  }
+  KAM_RETURN_IF_ERROR(CheckSurveyScore(in.kind(), in.score()));
+  KAM_RETURN_IF_ERROR(
+      common::CheckText("survey_response.comment", in.comment(), kMaxComment, /*multiline=*/true));
   int64_t case_id = 0;
   if (!in.case_().empty()) {
-    absl::StatusOr<int64_t> parsed = cases::ParseCaseName("survey_response.case", in.case_());
-    if (!parsed.ok()) return parsed.status();
-    case_id = *parsed;
+    KAM_ASSIGN_OR_RETURN(int64_t parsed, cases::ParseCaseName("survey_response.case", in.case_()));
+    case_id = parsed;
   }
   int64_t contact_id = 0;
   if (!in.contact().empty()) {
-    absl::StatusOr<ContactRef> contact = ParseContactName("survey_response.contact", in.contact());
-    if (!contact.ok()) return contact.status();
-    if (absl::Status s =
-            CheckContactOf("survey_response.contact", in.contact(), *contact, *account_id,
-                           absl::StrCat("survey_response.account ", in.account()));
-        !s.ok()) {
-      return s;
-    }
-    contact_id = contact->contact_id;
+    KAM_ASSIGN_OR_RETURN(ContactRef contact,
+                         ParseContactName("survey_response.contact", in.contact()));
+    KAM_RETURN_IF_ERROR(CheckContactOf("survey_response.contact", in.contact(), contact,
+                                       *account_id,
+                                       absl::StrCat("survey_response.account ", in.account())));
+    contact_id = contact.contact_id;
   }
   const absl::Time now = common::NowMicros();
   absl::StatusOr<std::optional<absl::Time>> response_time =
@@ -101,26 +95,22 @@ absl::Status SatisfactionService::CreateSurveyResponse(
     return common::InvalidField("survey_response.response_time", "must not be in the future");
   }
   absl::StatusOr<bool> answered = AnsweredEarlier(
-      *key, [&](const std::string& id) { return store_->FindSurveyByRequest(id); }, SurveyToProto,
+      key, [&](const std::string& id) { return store_->FindSurveyByRequest(id); }, SurveyToProto,
       response);
   if (!answered.ok() || *answered) return answered.status();
 
   // The case is ours: check it before asking the account service.
   if (case_id != 0) {
-    absl::StatusOr<int64_t> case_account = cases_->CaseAccount(case_id);
-    if (!case_account.ok()) return case_account.status();
-    if (*case_account != *account_id) {
+    KAM_ASSIGN_OR_RETURN(int64_t case_account, cases_->CaseAccount(case_id));
+    if (case_account != *account_id) {
       return common::InvalidField("survey_response.case", absl::StrCat(in.case_(), " belongs to ",
-                                                                       AccountName(*case_account),
+                                                                       AccountName(case_account),
                                                                        ", not to ", in.account()));
     }
   }
-  absl::StatusOr<account::v1::Account> account = GetLiveAccount(*accounts_, ctx, in.account());
-  if (!account.ok()) return account.status();
+  KAM_ASSIGN_OR_RETURN(account::v1::Account account, GetLiveAccount(*accounts_, ctx, in.account()));
   if (contact_id != 0) {
-    if (absl::Status s = GetLiveContact(*accounts_, ctx, in.contact()).status(); !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(GetLiveContact(*accounts_, ctx, in.contact()).status());
   }
 
   StoredSurvey row;
@@ -135,14 +125,12 @@ absl::Status SatisfactionService::CreateSurveyResponse(
   absl::StatusOr<int64_t> id = store_->NewSurveyId();
   if (!id.ok()) return id.status();
   row.id = *id;
-  absl::StatusOr<common::InsertOutcome> outcome = store_->InsertSurvey(row, *key);
-  if (!outcome.ok()) return outcome.status();
-  if (*outcome == common::InsertOutcome::kDuplicateRequest) {
+  KAM_ASSIGN_OR_RETURN(common::InsertOutcome outcome, store_->InsertSurvey(row, key));
+  if (outcome == common::InsertOutcome::kDuplicateRequest) {
     // A concurrent call with the same request id won the race.
-    absl::StatusOr<StoredSurvey> first =
-        common::AnswerRetry(*key, store_->FindSurveyByRequest(key->id));
-    if (!first.ok()) return first.status();
-    *response = SurveyToProto(*first);
+    KAM_ASSIGN_OR_RETURN(StoredSurvey first,
+                         common::AnswerRetry(key, store_->FindSurveyByRequest(key.id)));
+    *response = SurveyToProto(first);
     return absl::OkStatus();
   }
   *response = SurveyToProto(row);
@@ -153,23 +141,20 @@ absl::Status SatisfactionService::GetSurveyResponse(const Ctx&,
                                                     const v1::GetSurveyResponseRequest& request,
                                                     v1::SurveyResponse* response) {
   absl::StatusOr<int64_t> id = ParseSurveyName("name", request.name());
-  absl::StatusOr<StoredSurvey> row = id.ok() ? store_->GetSurvey(*id) : id.status();
-  if (!row.ok()) return row.status();
-  *response = SurveyToProto(*row);
+  KAM_ASSIGN_OR_RETURN(StoredSurvey row, id.ok() ? store_->GetSurvey(*id) : id.status());
+  *response = SurveyToProto(row);
   return absl::OkStatus();
 }
 
 absl::Status SatisfactionService::ListSurveyResponses(const Ctx&,
                                                       const v1::ListSurveyResponsesRequest& request,
                                                       v1::ListSurveyResponsesResponse* response) {
-  absl::StatusOr<common::ListRequest> list =
-      common::ReadListRequest(request, {"ListSurveyResponses", request.filter()});
-  if (!list.ok()) return list.status();
-  absl::StatusOr<common::Page<StoredSurvey>> page =
-      store_->ListSurveys(list->filter, list->cursor, list->limit);
-  if (!page.ok()) return page.status();
+  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
+                       common::ReadListRequest(request, {"ListSurveyResponses", request.filter()}));
+  KAM_ASSIGN_OR_RETURN(common::Page<StoredSurvey> page,
+                       store_->ListSurveys(list.filter, list.cursor, list.limit));
   common::WritePage(
-      *list, *std::move(page), response->mutable_next_page_token(),
+      list, std::move(page), response->mutable_next_page_token(),
       [&](const StoredSurvey& row) { *response->add_survey_responses() = SurveyToProto(row); });
   return absl::OkStatus();
 }
@@ -182,9 +167,8 @@ absl::Status SatisfactionService::GetSatisfactionSummary(
     return common::InvalidField("case", "must be empty when account is given (one scope)");
   }
   if (!request.case_().empty()) {
-    absl::StatusOr<int64_t> id = cases::ParseCaseName("case", request.case_());
-    if (!id.ok()) return id.status();
-    scope.case_id = *id;
+    KAM_ASSIGN_OR_RETURN(int64_t id, cases::ParseCaseName("case", request.case_()));
+    scope.case_id = id;
   } else {
     absl::StatusOr<int64_t> id = ParseAccountName("account", request.account());
     if (!id.ok()) {
@@ -209,9 +193,8 @@ absl::Status SatisfactionService::GetSatisfactionSummary(
   if (scope.case_id != 0) {
     if (absl::StatusOr<int64_t> c = cases_->CaseAccount(scope.case_id); !c.ok()) return c.status();
   }
-  absl::StatusOr<std::vector<ScoreCount>> counts = store_->CountScores(scope);
-  if (!counts.ok()) return counts.status();
-  *response = Summarise(*counts);
+  KAM_ASSIGN_OR_RETURN(std::vector<ScoreCount> counts, store_->CountScores(scope));
+  *response = Summarise(counts);
   response->set_scope(scope.case_id != 0 ? request.case_() : request.account());
   if (request.has_start_time()) *response->mutable_start_time() = request.start_time();
   if (request.has_end_time()) *response->mutable_end_time() = request.end_time();

@@ -2,8 +2,7 @@
 // responses and their summaries. A response references an account (and
 // optionally a contact), so recording one asks the account service first;
 // the case it follows is checked locally (CaseLookup: same account).
-#ifndef KAM_SERVICES_INTERACTION_SATISFACTION_SATISFACTION_SERVICE_H_
-#define KAM_SERVICES_INTERACTION_SATISFACTION_SATISFACTION_SERVICE_H_
+#pragma once
 
 #include "absl/status/status.h"
 #include "common/server/grpc_server.h"
@@ -41,5 +40,3 @@ class SatisfactionService final : public Handlers<SatisfactionStore> {
 };
 
 }  // namespace kam::interaction::satisfaction
-
-#endif  // KAM_SERVICES_INTERACTION_SATISFACTION_SATISFACTION_SERVICE_H_

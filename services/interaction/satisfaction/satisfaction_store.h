@@ -4,8 +4,7 @@
 // FakeSatisfactionStore (fake_satisfaction_store.h) stands in for it in unit
 // tests. Every method returns a status: UNAVAILABLE when the database cannot
 // be reached, NOT_FOUND as each says.
-#ifndef KAM_SERVICES_INTERACTION_SATISFACTION_SATISFACTION_STORE_H_
-#define KAM_SERVICES_INTERACTION_SATISFACTION_SATISFACTION_STORE_H_
+#pragma once
 
 #include <cstdint>
 #include <memory>
@@ -83,5 +82,3 @@ class SatisfactionStore {
 std::unique_ptr<SatisfactionStore> NewMySqlSatisfactionStore(common::ConnectionPool* pool);
 
 }  // namespace kam::interaction::satisfaction
-
-#endif  // KAM_SERVICES_INTERACTION_SATISFACTION_SATISFACTION_STORE_H_

@@ -3,8 +3,7 @@
 // and never cached across calls (the account service owns these facts).
 // Whatever else the account service answers (NOT_FOUND in its own words,
 // UNAVAILABLE while it is down) is returned as it is, and nothing is written.
-#ifndef KAM_SERVICES_INTERACTION_SHARED_ACCOUNT_CHECKS_H_
-#define KAM_SERVICES_INTERACTION_SHARED_ACCOUNT_CHECKS_H_
+#pragma once
 
 #include <string>
 
@@ -54,5 +53,3 @@ absl::StatusOr<account::v1::Contact> GetContactOfField(AccountClient& accounts,
                                                        const std::string& name, bool must_be_live);
 
 }  // namespace kam::interaction
-
-#endif  // KAM_SERVICES_INTERACTION_SHARED_ACCOUNT_CHECKS_H_

@@ -4,8 +4,7 @@
 // before writing anything. NewGrpcAccountClient (below,
 // grpc_account_client.cc) makes the real one; FakeAccountClient
 // (fake_account_client.h) stands in for it in unit tests.
-#ifndef KAM_SERVICES_INTERACTION_SHARED_ACCOUNT_CLIENT_H_
-#define KAM_SERVICES_INTERACTION_SHARED_ACCOUNT_CLIENT_H_
+#pragma once
 
 #include <memory>
 #include <string>
@@ -42,5 +41,3 @@ std::unique_ptr<AccountClient> NewGrpcAccountClient(const std::string& address,
                                                     absl::Duration deadline);
 
 }  // namespace kam::interaction
-
-#endif  // KAM_SERVICES_INTERACTION_SHARED_ACCOUNT_CLIENT_H_

@@ -7,8 +7,7 @@
 // rules and tests; the protos are in protos/kam/interaction/v1/, the tables
 // in migrations/ (the facts stream owns none: it reads the others'). main.cc
 // wires the areas through this interface.
-#ifndef KAM_SERVICES_INTERACTION_SHARED_AREA_H_
-#define KAM_SERVICES_INTERACTION_SHARED_AREA_H_
+#pragma once
 
 #include <memory>
 #include <tuple>
@@ -68,5 +67,3 @@ std::unique_ptr<Area> AreaOf(std::unique_ptr<Handlers> handlers, std::unique_ptr
 }
 
 }  // namespace kam::interaction
-
-#endif  // KAM_SERVICES_INTERACTION_SHARED_AREA_H_

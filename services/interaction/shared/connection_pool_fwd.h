@@ -2,11 +2,8 @@
 // <area>_store.h needs to declare the function that makes its MySQL store
 // (NewMySql<Area>Store). The definition (common/db/mysql_pool.h) pulls in
 // Connector/C++, which store interfaces, handlers and fakes do without.
-#ifndef KAM_SERVICES_INTERACTION_SHARED_CONNECTION_POOL_FWD_H_
-#define KAM_SERVICES_INTERACTION_SHARED_CONNECTION_POOL_FWD_H_
+#pragma once
 
 namespace kam::common {
 class ConnectionPool;
 }  // namespace kam::common
-
-#endif  // KAM_SERVICES_INTERACTION_SHARED_CONNECTION_POOL_FWD_H_

@@ -1,7 +1,6 @@
 // Answering a retried create in the interaction areas, beyond what
 // common/api/idempotency.h does for every service.
-#ifndef KAM_SERVICES_INTERACTION_SHARED_CREATE_RETRY_H_
-#define KAM_SERVICES_INTERACTION_SHARED_CREATE_RETRY_H_
+#pragma once
 
 #include <optional>
 #include <utility>
@@ -70,5 +69,3 @@ absl::StatusOr<bool> AnsweredEarlier(const common::RequestKey& key, Find find, V
 }
 
 }  // namespace kam::interaction
-
-#endif  // KAM_SERVICES_INTERACTION_SHARED_CREATE_RETRY_H_

@@ -1,6 +1,7 @@
 #include "services/interaction/shared/fake_account_client.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
 
 namespace kam::interaction {
 
@@ -40,7 +41,7 @@ absl::Status FakeAccountClient::Answer() {
 absl::StatusOr<account::v1::Account> FakeAccountClient::GetAccount(const std::string& name,
                                                                    const common::CallContext*) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Answer());
   auto it = accounts_.find(name);
   if (it == accounts_.end())
     return absl::NotFoundError(absl::StrCat("account ", name, " not found"));
@@ -50,7 +51,7 @@ absl::StatusOr<account::v1::Account> FakeAccountClient::GetAccount(const std::st
 absl::StatusOr<account::v1::Contact> FakeAccountClient::GetContact(const std::string& name,
                                                                    const common::CallContext*) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Answer());
   auto it = contacts_.find(name);
   if (it == contacts_.end())
     return absl::NotFoundError(absl::StrCat("contact ", name, " not found"));
@@ -60,7 +61,7 @@ absl::StatusOr<account::v1::Contact> FakeAccountClient::GetContact(const std::st
 absl::StatusOr<std::vector<account::v1::Account>> FakeAccountClient::BatchGetAccounts(
     const std::vector<std::string>& names, const common::CallContext*) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Answer());
   std::vector<account::v1::Account> found;
   for (const std::string& name : names) {
     auto it = accounts_.find(name);
@@ -75,7 +76,7 @@ absl::StatusOr<std::vector<account::v1::Account>> FakeAccountClient::BatchGetAcc
 absl::StatusOr<account::v1::ListAccountsResponse> FakeAccountClient::ListAccounts(
     const account::v1::ListAccountsRequest&, const common::CallContext*) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Answer(); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Answer());
   account::v1::ListAccountsResponse response;
   for (const auto& [name, account] : accounts_) *response.add_accounts() = account;
   return response;

@@ -2,8 +2,7 @@
 // holds the accounts and contacts a test puts in, answers NOT_FOUND for the
 // others, and answers every call UNAVAILABLE while the "account service" is
 // down, as the gRPC client does when it cannot reach it.
-#ifndef KAM_SERVICES_INTERACTION_SHARED_FAKE_ACCOUNT_CLIENT_H_
-#define KAM_SERVICES_INTERACTION_SHARED_FAKE_ACCOUNT_CLIENT_H_
+#pragma once
 
 #include <map>
 #include <string>
@@ -47,5 +46,3 @@ class FakeAccountClient final : public AccountClient, public FakeOutage {
 };
 
 }  // namespace kam::interaction
-
-#endif  // KAM_SERVICES_INTERACTION_SHARED_FAKE_ACCOUNT_CLIENT_H_

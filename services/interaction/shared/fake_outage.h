@@ -2,8 +2,7 @@
 // stores, FakeAccountClient): while it is down, every call answers
 // UNAVAILABLE, as the real one does when the database or the other service
 // cannot be reached. For unit tests only.
-#ifndef KAM_SERVICES_INTERACTION_SHARED_FAKE_OUTAGE_H_
-#define KAM_SERVICES_INTERACTION_SHARED_FAKE_OUTAGE_H_
+#pragma once
 
 #include <atomic>
 
@@ -30,5 +29,3 @@ class FakeOutage {
 };
 
 }  // namespace kam::interaction
-
-#endif  // KAM_SERVICES_INTERACTION_SHARED_FAKE_OUTAGE_H_

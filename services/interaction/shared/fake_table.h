@@ -2,8 +2,7 @@
 // create request id, the row it made and that request's fingerprint, as the
 // unique key on the request id keeps them in the real tables. For unit tests
 // only; not thread-safe (the fake's mutex guards it).
-#ifndef KAM_SERVICES_INTERACTION_SHARED_FAKE_TABLE_H_
-#define KAM_SERVICES_INTERACTION_SHARED_FAKE_TABLE_H_
+#pragma once
 
 #include <cstdint>
 #include <map>
@@ -69,5 +68,3 @@ class FakeTable {
 };
 
 }  // namespace kam::interaction
-
-#endif  // KAM_SERVICES_INTERACTION_SHARED_FAKE_TABLE_H_

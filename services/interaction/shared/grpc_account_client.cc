@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/base/coalescer.h"
+#include "common/base/status_macros.h"
 #include "common/server/rpc_client.h"
 #include "kam/account/v1/account.grpc.pb.h"
 #include "services/interaction/shared/account_client.h"
@@ -50,11 +51,10 @@ class GrpcAccountClient final : public AccountClient {
       const std::vector<std::string>& names, const common::CallContext* caller) override {
     v1::BatchGetAccountsRequest request;
     for (const std::string& name : names) request.add_names(name);
-    absl::StatusOr<v1::BatchGetAccountsResponse> response =
-        common::CallDependency(*stub_, &v1::AccountService::Stub::BatchGetAccounts, request, caller,
-                               deadline_, kAccountService);
-    if (!response.ok()) return response.status();
-    return std::vector<v1::Account>(response->accounts().begin(), response->accounts().end());
+    KAM_ASSIGN_OR_RETURN(v1::BatchGetAccountsResponse response,
+                         common::CallDependency(*stub_, &v1::AccountService::Stub::BatchGetAccounts,
+                                                request, caller, deadline_, kAccountService));
+    return std::vector<v1::Account>(response.accounts().begin(), response.accounts().end());
   }
 
   absl::StatusOr<v1::ListAccountsResponse> ListAccounts(

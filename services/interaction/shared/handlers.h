@@ -4,8 +4,7 @@
 // reads and writes through and the account client, given to its
 // constructor, and the call context its methods take. The handler classes
 // depend on these interfaces only, so their unit tests run them over fakes.
-#ifndef KAM_SERVICES_INTERACTION_SHARED_HANDLERS_H_
-#define KAM_SERVICES_INTERACTION_SHARED_HANDLERS_H_
+#pragma once
 
 #include "common/server/grpc_server.h"
 #include "services/interaction/shared/account_client.h"
@@ -26,5 +25,3 @@ class Handlers {
 };
 
 }  // namespace kam::interaction
-
-#endif  // KAM_SERVICES_INTERACTION_SHARED_HANDLERS_H_

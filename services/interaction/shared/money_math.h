@@ -1,8 +1,7 @@
 // Integer arithmetic on minor units that cannot overflow: money is int64
 // minor units everywhere (never floats), and a sum that does not fit must
 // fail or saturate, never wrap.
-#ifndef KAM_SERVICES_INTERACTION_SHARED_MONEY_MATH_H_
-#define KAM_SERVICES_INTERACTION_SHARED_MONEY_MATH_H_
+#pragma once
 
 #include <cstdint>
 
@@ -25,5 +24,3 @@ int64_t SaturatingSub(int64_t a, int64_t b);
 int64_t SaturatingParse(absl::string_view text);
 
 }  // namespace kam::interaction
-
-#endif  // KAM_SERVICES_INTERACTION_SHARED_MONEY_MATH_H_

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_name.h"
 #include "common/api/validation.h"
+#include "common/base/status_macros.h"
 
 namespace kam::interaction {
 
@@ -15,10 +16,9 @@ absl::StatusOr<int64_t> ParseAccountName(absl::string_view field, absl::string_v
 std::string AccountName(int64_t id) { return absl::StrCat("accounts/", id); }
 
 absl::StatusOr<ContactRef> ParseContactName(absl::string_view field, absl::string_view name) {
-  absl::StatusOr<std::vector<int64_t>> ids =
-      common::ParseResourceName(field, name, {"accounts", "contacts"});
-  if (!ids.ok()) return ids.status();
-  return ContactRef{(*ids)[0], (*ids)[1]};
+  KAM_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                       common::ParseResourceName(field, name, {"accounts", "contacts"}));
+  return ContactRef{(ids)[0], (ids)[1]};
 }
 
 std::string ContactName(int64_t account_id, int64_t contact_id) {

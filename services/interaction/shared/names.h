@@ -2,8 +2,7 @@
 // ("accounts/7", "accounts/7/contacts/3") and for their own ids, parsed and
 // formatted one way everywhere. Errors are INVALID_ARGUMENT naming the
 // request field (common/api/resource_name.h).
-#ifndef KAM_SERVICES_INTERACTION_SHARED_NAMES_H_
-#define KAM_SERVICES_INTERACTION_SHARED_NAMES_H_
+#pragma once
 
 #include <cstdint>
 #include <string>
@@ -38,5 +37,3 @@ absl::Status CheckSingletonName(absl::string_view field, absl::string_view name,
                                 absl::string_view singleton);
 
 }  // namespace kam::interaction
-
-#endif  // KAM_SERVICES_INTERACTION_SHARED_NAMES_H_

@@ -3,14 +3,14 @@
 // if its version is still the one read; when it changed meanwhile, start
 // over. With an etag in the request the next read then fails ABORTED at once
 // (common::CheckEtag); without one the write is tried again a few times.
-#ifndef KAM_SERVICES_INTERACTION_SHARED_OPTIMISTIC_WRITE_H_
-#define KAM_SERVICES_INTERACTION_SHARED_OPTIMISTIC_WRITE_H_
+#pragma once
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/base/status_macros.h"
 
 namespace kam::interaction {
 
@@ -25,13 +25,10 @@ inline constexpr int kMaxWriteAttempts = 5;
 inline absl::Status WriteOptimistically(absl::string_view what,
                                         absl::FunctionRef<absl::StatusOr<bool>()> attempt) {
   for (int i = 0; i < kMaxWriteAttempts; ++i) {
-    absl::StatusOr<bool> written = attempt();
-    if (!written.ok()) return written.status();
-    if (*written) return absl::OkStatus();
+    KAM_ASSIGN_OR_RETURN(bool written, attempt());
+    if (written) return absl::OkStatus();
   }
   return absl::AbortedError(absl::StrCat(what, " kept changing while it was being written; retry"));
 }
 
 }  // namespace kam::interaction
-
-#endif  // KAM_SERVICES_INTERACTION_SHARED_OPTIMISTIC_WRITE_H_

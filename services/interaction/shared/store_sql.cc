@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_name.h"
 #include "common/base/log.h"
+#include "common/base/status_macros.h"
 #include "services/interaction/shared/money_math.h"
 #include "services/interaction/shared/names.h"
 
@@ -46,33 +47,31 @@ absl::Status AccountTerm(const common::FilterComparison& c, absl::string_view co
 
 absl::Status ReferenceTerm(const common::FilterComparison& c, absl::string_view column,
                            absl::string_view collection, common::SqlFragment* out) {
-  if (absl::Status s = common::OnlyEquality(c); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(common::OnlyEquality(c));
   if (c.value.empty()) return NoReference(c, column, out);
-  absl::StatusOr<int64_t> id =
-      common::ParseId(absl::StrCat("filter value for ", c.field), c.value, collection);
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(
+      int64_t id, common::ParseId(absl::StrCat("filter value for ", c.field), c.value, collection));
   if (c.op == common::FilterOp::kEq) {
     absl::StrAppend(&out->sql, column, " = ?");
   } else {
     absl::StrAppend(&out->sql, "NOT (", column, " <=> ?)");
   }
-  out->params.emplace_back(*id);
+  out->params.emplace_back(id);
   return absl::OkStatus();
 }
 
 absl::Status ContactTerm(const common::FilterComparison& c, absl::string_view contact_column,
                          absl::string_view account_column, common::SqlFragment* out) {
-  if (absl::Status s = common::OnlyEquality(c); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(common::OnlyEquality(c));
   if (c.value.empty()) return NoReference(c, contact_column, out);
-  absl::StatusOr<ContactRef> ref = ParseContactName("filter value for contact", c.value);
-  if (!ref.ok()) return ref.status();
+  KAM_ASSIGN_OR_RETURN(ContactRef ref, ParseContactName("filter value for contact", c.value));
   if (c.op == common::FilterOp::kEq) {
     absl::StrAppend(&out->sql, "(", contact_column, " = ? AND ", account_column, " = ?)");
   } else {
     absl::StrAppend(&out->sql, "NOT (", contact_column, " <=> ? AND ", account_column, " = ?)");
   }
-  out->params.emplace_back(ref->contact_id);
-  out->params.emplace_back(ref->account_id);
+  out->params.emplace_back(ref.contact_id);
+  out->params.emplace_back(ref.account_id);
   return absl::OkStatus();
 }
 

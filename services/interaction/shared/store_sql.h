@@ -1,8 +1,7 @@
 // SQL helpers the interaction areas' MySQL stores share (and only they: this
 // header pulls in Connector/C++); what every service's stores share is in
 // common/db (row_reader.h, queries.h, filter_sql.h).
-#ifndef KAM_SERVICES_INTERACTION_SHARED_STORE_SQL_H_
-#define KAM_SERVICES_INTERACTION_SHARED_STORE_SQL_H_
+#pragma once
 
 #include <cppconn/exception.h>
 #include <cppconn/resultset.h>
@@ -98,5 +97,3 @@ absl::Status ContactTerm(const common::FilterComparison& c, absl::string_view co
                          absl::string_view account_column, common::SqlFragment* out);
 
 }  // namespace kam::interaction
-
-#endif  // KAM_SERVICES_INTERACTION_SHARED_STORE_SQL_H_

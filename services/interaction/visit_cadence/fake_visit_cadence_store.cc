@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "common/base/status_macros.h"
+
 namespace kam::interaction::visit_cadence {
 void FakeVisitCadenceStore::PutFacts(int64_t account_id, OverdueFacts facts) {
   absl::MutexLock lock(&mu_);
@@ -15,7 +17,7 @@ StoredVisitCadence FakeVisitCadenceStore::cadence() const {
 
 absl::StatusOr<StoredVisitCadence> FakeVisitCadenceStore::GetVisitCadence() {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   return cadence_;
 }
 
@@ -24,7 +26,7 @@ absl::StatusOr<bool> FakeVisitCadenceStore::WriteVisitCadenceIfVersion(const Vis
                                                                        absl::Time now,
                                                                        const std::string& actor) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   if (cadence_.version != expected_version) return false;
   cadence_ = {cadence, expected_version + 1, now, actor};
   return true;
@@ -33,7 +35,7 @@ absl::StatusOr<bool> FakeVisitCadenceStore::WriteVisitCadenceIfVersion(const Vis
 absl::StatusOr<std::map<int64_t, OverdueFacts>> FakeVisitCadenceStore::LoadOverdueFacts(
     const std::vector<int64_t>& account_ids, absl::Time) {
   absl::MutexLock lock(&mu_);
-  if (absl::Status s = Reachable("database"); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(Reachable("database"));
   std::map<int64_t, OverdueFacts> found;
   for (int64_t id : account_ids) {
     if (auto it = facts_.find(id); it != facts_.end()) found.insert(*it);

@@ -2,8 +2,7 @@
 // handlers: the default cadence (version 1) until written, versions checked
 // on write, and the overdue facts a test puts in. While the "database" is
 // down every call is UNAVAILABLE.
-#ifndef KAM_SERVICES_INTERACTION_VISIT_CADENCE_FAKE_VISIT_CADENCE_STORE_H_
-#define KAM_SERVICES_INTERACTION_VISIT_CADENCE_FAKE_VISIT_CADENCE_STORE_H_
+#pragma once
 
 #include "absl/synchronization/mutex.h"
 #include "services/interaction/shared/fake_outage.h"
@@ -31,5 +30,3 @@ class FakeVisitCadenceStore final : public VisitCadenceStore, public FakeOutage 
 };
 
 }  // namespace kam::interaction::visit_cadence
-
-#endif  // KAM_SERVICES_INTERACTION_VISIT_CADENCE_FAKE_VISIT_CADENCE_STORE_H_

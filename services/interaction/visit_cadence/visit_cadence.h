@@ -2,8 +2,7 @@
 // visits included; §2: effort goes where the value is, so the cadence
 // depends on the account's tier) and the overdue report built on it. Pure:
 // the store gathers the facts, this file judges them.
-#ifndef KAM_SERVICES_INTERACTION_VISIT_CADENCE_VISIT_CADENCE_H_
-#define KAM_SERVICES_INTERACTION_VISIT_CADENCE_VISIT_CADENCE_H_
+#pragma once
 
 #include <array>
 #include <cstdint>
@@ -91,5 +90,3 @@ std::vector<OverdueItem> FindOverdue(const VisitCadence& cadence, const AccountA
                                      absl::Time as_of);
 
 }  // namespace kam::interaction::visit_cadence
-
-#endif  // KAM_SERVICES_INTERACTION_VISIT_CADENCE_VISIT_CADENCE_H_

@@ -12,6 +12,7 @@
 #include "common/api/validation.h"
 #include "common/base/fingerprint.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "common/server/service_methods.h"
 #include "services/interaction/activity/activity_fields.h"
 #include "services/interaction/shared/names.h"
@@ -58,16 +59,10 @@ absl::Status CheckTiers(const v1::VisitCadencePolicy& policy) {
       return common::InvalidField(absl::StrCat(kTiersField, "[", i, "].tier"),
                                   absl::StrCat("repeats ", account::v1::Tier_Name(entry.tier())));
     }
-    if (absl::Status s =
-            CheckIntervalDays(kTiersField, i, "visit_interval_days", entry.visit_interval_days());
-        !s.ok()) {
-      return s;
-    }
-    if (absl::Status s = CheckIntervalDays(kTiersField, i, "executive_visit_interval_days",
-                                           entry.executive_visit_interval_days());
-        !s.ok()) {
-      return s;
-    }
+    KAM_RETURN_IF_ERROR(
+        CheckIntervalDays(kTiersField, i, "visit_interval_days", entry.visit_interval_days()));
+    KAM_RETURN_IF_ERROR(CheckIntervalDays(kTiersField, i, "executive_visit_interval_days",
+                                          entry.executive_visit_interval_days()));
   }
   return absl::OkStatus();
 }
@@ -103,10 +98,9 @@ void VisitCadenceService::Register(common::GrpcServer& server,
 
 absl::Status VisitCadenceService::GetVisitCadencePolicy(
     const Ctx&, const v1::GetVisitCadencePolicyRequest& request, v1::VisitCadencePolicy* response) {
-  if (absl::Status s = CheckSingletonName("name", request.name(), kPolicyName); !s.ok()) return s;
-  absl::StatusOr<StoredVisitCadence> stored = store_->GetVisitCadence();
-  if (!stored.ok()) return stored.status();
-  *response = CadenceToProto(*stored);
+  KAM_RETURN_IF_ERROR(CheckSingletonName("name", request.name(), kPolicyName));
+  KAM_ASSIGN_OR_RETURN(StoredVisitCadence stored, store_->GetVisitCadence());
+  *response = CadenceToProto(stored);
   return absl::OkStatus();
 }
 
@@ -115,25 +109,21 @@ absl::Status VisitCadenceService::UpdateVisitCadencePolicy(
     v1::VisitCadencePolicy* response) {
   if (!request.has_policy()) return common::InvalidField("policy", "is required");
   const v1::VisitCadencePolicy& patch = request.policy();
-  if (absl::Status s = CheckSingletonName("policy.name", patch.name(), kPolicyName); !s.ok())
-    return s;
-  if (absl::Status s = CheckTiers(patch); !s.ok()) return s;
+  KAM_RETURN_IF_ERROR(CheckSingletonName("policy.name", patch.name(), kPolicyName));
+  KAM_RETURN_IF_ERROR(CheckTiers(patch));
   return WriteOptimistically("the visit cadence", [&]() -> absl::StatusOr<bool> {
-    absl::StatusOr<StoredVisitCadence> stored = store_->GetVisitCadence();
-    if (!stored.ok()) return stored.status();
-    if (absl::Status s = common::CheckEtag(kPolicyName, stored->version, patch.etag()); !s.ok()) {
-      return s;
-    }
-    StoredVisitCadence updated = *stored;
+    KAM_ASSIGN_OR_RETURN(StoredVisitCadence stored, store_->GetVisitCadence());
+    KAM_RETURN_IF_ERROR(common::CheckEtag(kPolicyName, stored.version, patch.etag()));
+    StoredVisitCadence updated = stored;
     for (const v1::TierVisitCadence& entry : patch.tiers()) {
       updated.cadence.by_tier[entry.tier()] = {entry.visit_interval_days(),
                                                entry.executive_visit_interval_days()};
     }
-    updated.version = stored->version + 1;
+    updated.version = stored.version + 1;
     updated.update_time = common::NowMicros();
     updated.updated_by = ctx.actor;
     absl::StatusOr<bool> written = store_->WriteVisitCadenceIfVersion(
-        updated.cadence, stored->version, updated.update_time, ctx.actor);
+        updated.cadence, stored.version, updated.update_time, ctx.actor);
     if (written.ok() && *written) *response = CadenceToProto(updated);
     return written;
   });
@@ -142,17 +132,13 @@ absl::Status VisitCadenceService::UpdateVisitCadencePolicy(
 absl::Status VisitCadenceService::ListOverdueFollowUps(
     const Ctx& ctx, const v1::ListOverdueFollowUpsRequest& request,
     v1::ListOverdueFollowUpsResponse* response) {
-  if (absl::Status s = common::CheckIdentifier("owner", request.owner(), activity::kMaxUserId,
-                                               /*required=*/false);
-      !s.ok()) {
-    return s;
-  }
-  absl::StatusOr<int> limit = common::ResolvePageSize(request.page_size());
-  if (!limit.ok()) return limit.status();
+  KAM_RETURN_IF_ERROR(
+      common::CheckIdentifier("owner", request.owner(), activity::kMaxUserId, /*required=*/false));
+  KAM_ASSIGN_OR_RETURN(int limit, common::ResolvePageSize(request.page_size()));
   absl::Time as_of = common::NowMicros();
   std::string as_of_key;
   if (request.has_as_of()) {
-    if (absl::Status s = common::CheckTimestamp("as_of", request.as_of()); !s.ok()) return s;
+    KAM_RETURN_IF_ERROR(common::CheckTimestamp("as_of", request.as_of()));
     as_of = absl::FromUnixMicros(absl::ToUnixMicros(common::FromProtoTimestamp(request.as_of())));
     as_of_key = absl::StrCat(absl::ToUnixMicros(as_of));
   }
@@ -162,30 +148,27 @@ absl::Status VisitCadenceService::ListOverdueFollowUps(
   // first page, so every page of one listing judges at the same moment.
   account::v1::ListAccountsRequest accounts_request;
   if (!request.page_token().empty()) {
-    absl::StatusOr<common::PageCursor> cursor =
-        common::DecodePageToken(request.page_token(), query);
-    if (!cursor.ok()) return cursor.status();
+    KAM_ASSIGN_OR_RETURN(common::PageCursor cursor,
+                         common::DecodePageToken(request.page_token(), query));
     int64_t micros = 0;
-    if (cursor->key_values.size() != 2 || !absl::SimpleAtoi(cursor->key_values[1], &micros)) {
+    if (cursor.key_values.size() != 2 || !absl::SimpleAtoi(cursor.key_values[1], &micros)) {
       return common::InvalidField("page_token", "is not a token this method issued");
     }
-    accounts_request.set_page_token(cursor->key_values[0]);
+    accounts_request.set_page_token(cursor.key_values[0]);
     as_of = absl::FromUnixMicros(micros);
   }
-  accounts_request.set_page_size(*limit);
+  accounts_request.set_page_size(limit);
   accounts_request.set_filter(
       request.owner().empty()
           ? std::string("state = ACTIVE")
           : absl::StrCat("owner = ", Quoted(request.owner()), " AND state = ACTIVE"));
-  absl::StatusOr<account::v1::ListAccountsResponse> accounts =
-      accounts_->ListAccounts(accounts_request, &ctx);
-  if (!accounts.ok()) return accounts.status();
-  absl::StatusOr<StoredVisitCadence> cadence = store_->GetVisitCadence();
-  if (!cadence.ok()) return cadence.status();
+  KAM_ASSIGN_OR_RETURN(account::v1::ListAccountsResponse accounts,
+                       accounts_->ListAccounts(accounts_request, &ctx));
+  KAM_ASSIGN_OR_RETURN(StoredVisitCadence cadence, store_->GetVisitCadence());
 
   std::vector<int64_t> ids;
-  ids.reserve(accounts->accounts_size());
-  for (const account::v1::Account& account : accounts->accounts()) {
+  ids.reserve(accounts.accounts_size());
+  for (const account::v1::Account& account : accounts.accounts()) {
     absl::StatusOr<int64_t> id = ParseAccountName("account", account.name());
     if (!id.ok()) return absl::InternalError("the account service returned a malformed name");
     ids.push_back(*id);
@@ -193,8 +176,8 @@ absl::Status VisitCadenceService::ListOverdueFollowUps(
   absl::StatusOr<std::map<int64_t, OverdueFacts>> facts = store_->LoadOverdueFacts(ids, as_of);
   if (!facts.ok()) return facts.status();
 
-  for (int i = 0; i < accounts->accounts_size(); ++i) {
-    const account::v1::Account& account = accounts->accounts(i);
+  for (int i = 0; i < accounts.accounts_size(); ++i) {
+    const account::v1::Account& account = accounts.accounts(i);
     AccountActivityFacts judged;
     judged.account_create_time = common::FromProtoTimestamp(account.create_time());
     judged.tier = account.tier();
@@ -204,7 +187,7 @@ absl::Status VisitCadenceService::ListOverdueFollowUps(
       judged.last_done = it->second.last_done;
       judged.follow_ups = std::move(it->second.follow_ups);
     }
-    for (const OverdueItem& item : FindOverdue(cadence->cadence, judged, as_of)) {
+    for (const OverdueItem& item : FindOverdue(cadence.cadence, judged, as_of)) {
       v1::OverdueFollowUp* out = response->add_items();
       out->set_account(account.name());
       out->set_account_display_name(account.display_name());
@@ -219,13 +202,13 @@ absl::Status VisitCadenceService::ListOverdueFollowUps(
       out->set_interval_days(item.interval_days);
     }
   }
-  if (!accounts->next_page_token().empty()) {
+  if (!accounts.next_page_token().empty()) {
     response->set_next_page_token(common::EncodePageToken(
         query, common::PageCursor{
-                   {accounts->next_page_token(), absl::StrCat(absl::ToUnixMicros(as_of))}, 0}));
+                   {accounts.next_page_token(), absl::StrCat(absl::ToUnixMicros(as_of))}, 0}));
   }
   *response->mutable_as_of() = common::ToProtoTimestamp(as_of);
-  response->set_accounts_checked(accounts->accounts_size());
+  response->set_accounts_checked(accounts.accounts_size());
   return absl::OkStatus();
 }
 

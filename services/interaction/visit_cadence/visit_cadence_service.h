@@ -2,8 +2,7 @@
 // policy per tier and ListOverdueFollowUps. The judgement is in
 // visit_cadence.h; the accounts come from the account service, one page at a
 // time, and the activity facts of a page from one grouped query.
-#ifndef KAM_SERVICES_INTERACTION_VISIT_CADENCE_VISIT_CADENCE_SERVICE_H_
-#define KAM_SERVICES_INTERACTION_VISIT_CADENCE_VISIT_CADENCE_SERVICE_H_
+#pragma once
 
 #include "absl/status/status.h"
 #include "common/server/grpc_server.h"
@@ -30,5 +29,3 @@ class VisitCadenceService final : public Handlers<VisitCadenceStore> {
 };
 
 }  // namespace kam::interaction::visit_cadence
-
-#endif  // KAM_SERVICES_INTERACTION_VISIT_CADENCE_VISIT_CADENCE_SERVICE_H_

@@ -8,8 +8,7 @@
 // takes effect on the next call, on every replica) and updated optimistically
 // (shared/optimistic_write.h): written only if the version read is still
 // current. While the database is down every method is UNAVAILABLE.
-#ifndef KAM_SERVICES_INTERACTION_VISIT_CADENCE_VISIT_CADENCE_STORE_H_
-#define KAM_SERVICES_INTERACTION_VISIT_CADENCE_VISIT_CADENCE_STORE_H_
+#pragma once
 
 #include <cstdint>
 #include <map>
@@ -68,5 +67,3 @@ class VisitCadenceStore {
 std::unique_ptr<VisitCadenceStore> NewMySqlVisitCadenceStore(common::ConnectionPool* pool);
 
 }  // namespace kam::interaction::visit_cadence
-
-#endif  // KAM_SERVICES_INTERACTION_VISIT_CADENCE_VISIT_CADENCE_STORE_H_
