@@ -28,12 +28,10 @@ CREATE TABLE IF NOT EXISTS accounts (
   labels_text TEXT NULL,
   contact_count INT NOT NULL DEFAULT 0,
   handover_count INT NOT NULL DEFAULT 0,
-  version BIGINT NOT NULL DEFAULT 1,
-  create_time DATETIME(6) NOT NULL,
+  version BIGINT NOT NULL DEFAULT 1, create_time DATETIME(6) NOT NULL,
   update_time DATETIME(6) NOT NULL,
   delete_time DATETIME(6) NULL,
-  create_request_id VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL,
-  create_request_hash CHAR(16) CHARACTER SET ascii NULL,
+  create_request_id VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL, create_request_hash CHAR(16) CHARACTER SET ascii NULL,
   -- external_id is unique among live accounts only: a deleted account's id
   -- can be reused. NULL (deleted, or no external id) never collides.
   external_id_live VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin
@@ -73,12 +71,10 @@ CREATE TABLE IF NOT EXISTS contacts (
   email VARCHAR(254) NOT NULL DEFAULT '',
   do_not_call TINYINT NOT NULL DEFAULT 0,
   time_zone VARCHAR(64) CHARACTER SET ascii NOT NULL DEFAULT '',
-  version BIGINT NOT NULL DEFAULT 1,
-  create_time DATETIME(6) NOT NULL,
+  version BIGINT NOT NULL DEFAULT 1, create_time DATETIME(6) NOT NULL,
   update_time DATETIME(6) NOT NULL,
   delete_time DATETIME(6) NULL,
-  create_request_id VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL,
-  create_request_hash CHAR(16) CHARACTER SET ascii NULL,
+  create_request_id VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL, create_request_hash CHAR(16) CHARACTER SET ascii NULL,
   UNIQUE KEY uk_contacts_create_request (create_request_id),
   KEY ix_contacts_account (account_id, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;
@@ -92,8 +88,7 @@ CREATE TABLE IF NOT EXISTS team_memberships (
   end_time DATETIME(6) NULL,
   end_reason VARCHAR(1000) NOT NULL DEFAULT '',
   actor VARCHAR(256) NOT NULL DEFAULT '',
-  create_request_id VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL,
-  create_request_hash CHAR(16) CHARACTER SET ascii NULL,
+  create_request_id VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL, create_request_hash CHAR(16) CHARACTER SET ascii NULL,
   UNIQUE KEY uk_team_create_request (create_request_id),
   KEY ix_team_account (account_id, start_time, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;
@@ -101,13 +96,11 @@ CREATE TABLE IF NOT EXISTS team_memberships (
 CREATE TABLE IF NOT EXISTS stage_changes (
   id BIGINT NOT NULL PRIMARY KEY,
   account_id BIGINT NOT NULL,
-  from_stage TINYINT NOT NULL,
-  to_stage TINYINT NOT NULL,
+  from_stage TINYINT NOT NULL, to_stage TINYINT NOT NULL,
   share_of_wallet TINYINT NOT NULL,
   interruption_cause TINYINT NOT NULL DEFAULT 0,
   reason VARCHAR(1000) NOT NULL DEFAULT '',
-  actor VARCHAR(256) NOT NULL DEFAULT '',
-  change_time DATETIME(6) NOT NULL,
+  actor VARCHAR(256) NOT NULL DEFAULT '', change_time DATETIME(6) NOT NULL,
   KEY ix_stage_changes_account (account_id, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;
 
@@ -119,16 +112,14 @@ CREATE TABLE IF NOT EXISTS churn_events (
   -- one product line per line (validated to hold no newline)
   lost_product_lines TEXT NULL,
   note VARCHAR(1000) NOT NULL DEFAULT '',
-  actor VARCHAR(256) NOT NULL DEFAULT '',
-  event_time DATETIME(6) NOT NULL,
+  actor VARCHAR(256) NOT NULL DEFAULT '', event_time DATETIME(6) NOT NULL,
   KEY ix_churn_events_account (account_id, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;
 
 CREATE TABLE IF NOT EXISTS tier_changes (
   id BIGINT NOT NULL PRIMARY KEY,
   account_id BIGINT NOT NULL,
-  from_tier TINYINT NOT NULL,
-  to_tier TINYINT NOT NULL,
+  from_tier TINYINT NOT NULL, to_tier TINYINT NOT NULL,
   rating_run VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
   policy_version VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
   reason VARCHAR(1000) NOT NULL DEFAULT '',

@@ -28,11 +28,9 @@ CREATE TABLE IF NOT EXISTS activities (
   contact_ids_text TEXT CHARACTER SET ascii NULL,
   team_members_text TEXT NULL,
   creator VARCHAR(256) NOT NULL DEFAULT '',
-  version BIGINT NOT NULL DEFAULT 1,
-  create_time DATETIME(6) NOT NULL, update_time DATETIME(6) NOT NULL,
+  version BIGINT NOT NULL DEFAULT 1, create_time DATETIME(6) NOT NULL, update_time DATETIME(6) NOT NULL,
   delete_time DATETIME(6) NULL,
-  create_request_id VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL,
-  create_request_hash CHAR(16) CHARACTER SET ascii NULL,
+  create_request_id VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL, create_request_hash CHAR(16) CHARACTER SET ascii NULL,
   UNIQUE KEY uk_activities_create_request (create_request_id),
   KEY ix_activities_account (account_id, id),
   -- the overdue report: latest DONE times per account, follow-ups due
@@ -77,8 +75,7 @@ CREATE TABLE IF NOT EXISTS contact_record_entries (
   author VARCHAR(256) NOT NULL,
   entry_time DATETIME(6) NOT NULL,
   text TEXT NOT NULL,
-  create_request_id VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL,
-  create_request_hash CHAR(16) CHARACTER SET ascii NULL,
+  create_request_id VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL, create_request_hash CHAR(16) CHARACTER SET ascii NULL,
   PRIMARY KEY (record_id, seq),
   UNIQUE KEY uk_contact_record_entries_request (create_request_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;
@@ -94,9 +91,7 @@ CREATE TABLE IF NOT EXISTS quiet_hours_policy (
   winter_earliest_call_time CHAR(5) CHARACTER SET ascii NOT NULL,
   weekend_earliest_call_time CHAR(5) CHARACTER SET ascii NOT NULL,
   holidays TEXT CHARACTER SET ascii NULL,
-  version BIGINT NOT NULL DEFAULT 1,
-  update_time DATETIME(6) NOT NULL,
-  updated_by VARCHAR(256) NOT NULL DEFAULT ''
+  version BIGINT NOT NULL DEFAULT 1, update_time DATETIME(6) NOT NULL, updated_by VARCHAR(256) NOT NULL DEFAULT ''
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;
 INSERT IGNORE INTO quiet_hours_policy
   (id, summer_start, summer_end, midday_rest_start, midday_rest_end,
@@ -106,17 +101,11 @@ INSERT IGNORE INTO quiet_hours_policy
 -- The visit cadence per tier, in days (0 = no requirement): one row, id 1.
 CREATE TABLE IF NOT EXISTS visit_cadence_policy (
   id TINYINT NOT NULL PRIMARY KEY,
-  tier_a_visit_days INT NOT NULL,
-  tier_a_executive_days INT NOT NULL,
-  tier_b_visit_days INT NOT NULL,
-  tier_b_executive_days INT NOT NULL,
-  tier_c_visit_days INT NOT NULL,
-  tier_c_executive_days INT NOT NULL,
-  tier_d_visit_days INT NOT NULL,
-  tier_d_executive_days INT NOT NULL,
-  version BIGINT NOT NULL DEFAULT 1,
-  update_time DATETIME(6) NOT NULL,
-  updated_by VARCHAR(256) NOT NULL DEFAULT ''
+  tier_a_visit_days INT NOT NULL, tier_a_executive_days INT NOT NULL,
+  tier_b_visit_days INT NOT NULL, tier_b_executive_days INT NOT NULL,
+  tier_c_visit_days INT NOT NULL, tier_c_executive_days INT NOT NULL,
+  tier_d_visit_days INT NOT NULL, tier_d_executive_days INT NOT NULL,
+  version BIGINT NOT NULL DEFAULT 1, update_time DATETIME(6) NOT NULL, updated_by VARCHAR(256) NOT NULL DEFAULT ''
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;
 INSERT IGNORE INTO visit_cadence_policy
   (id, tier_a_visit_days, tier_a_executive_days, tier_b_visit_days, tier_b_executive_days,

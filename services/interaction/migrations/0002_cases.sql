@@ -33,10 +33,8 @@ CREATE TABLE IF NOT EXISTS cases (
   resolution_breached TINYINT NOT NULL DEFAULT 0,
   first_response_escalated TINYINT NOT NULL DEFAULT 0,
   resolution_escalated TINYINT NOT NULL DEFAULT 0,
-  version BIGINT NOT NULL DEFAULT 1,
-  create_time DATETIME(6) NOT NULL, update_time DATETIME(6) NOT NULL,
-  create_request_id VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL,
-  create_request_hash CHAR(16) CHARACTER SET ascii NULL,
+  version BIGINT NOT NULL DEFAULT 1, create_time DATETIME(6) NOT NULL, update_time DATETIME(6) NOT NULL,
+  create_request_id VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL, create_request_hash CHAR(16) CHARACTER SET ascii NULL,
   UNIQUE KEY uk_cases_create_request (create_request_id),
   KEY ix_cases_account (account_id),
   KEY ix_cases_contact (contact_id),
@@ -54,11 +52,9 @@ CREATE TABLE IF NOT EXISTS case_events (
   id BIGINT NOT NULL PRIMARY KEY,
   case_id BIGINT NOT NULL,
   kind TINYINT NOT NULL,
-  from_value VARCHAR(200) NOT NULL DEFAULT '',
-  to_value VARCHAR(200) NOT NULL DEFAULT '',
+  from_value VARCHAR(200) NOT NULL DEFAULT '', to_value VARCHAR(200) NOT NULL DEFAULT '',
   reason TEXT NOT NULL,
-  actor VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
-  event_time DATETIME(6) NOT NULL,
+  actor VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, event_time DATETIME(6) NOT NULL,
   KEY ix_case_events_case (case_id, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;
 
@@ -104,13 +100,10 @@ CREATE TABLE IF NOT EXISTS sla_policy_changes (
   id BIGINT NOT NULL PRIMARY KEY,
   priority TINYINT NOT NULL,
   tier TINYINT NOT NULL,
-  from_first_response_minutes INT NOT NULL,
-  to_first_response_minutes INT NOT NULL,
-  from_resolution_minutes INT NOT NULL,
-  to_resolution_minutes INT NOT NULL,
+  from_first_response_minutes INT NOT NULL, to_first_response_minutes INT NOT NULL,
+  from_resolution_minutes INT NOT NULL, to_resolution_minutes INT NOT NULL,
   reason TEXT NOT NULL,
-  actor VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
-  change_time DATETIME(6) NOT NULL,
+  actor VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, change_time DATETIME(6) NOT NULL,
   KEY ix_sla_policy_changes_policy (priority, tier, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;
 
@@ -143,8 +136,7 @@ CREATE TABLE IF NOT EXISTS survey_responses (
   comment TEXT NOT NULL,
   response_time DATETIME(6) NOT NULL,
   create_time DATETIME(6) NOT NULL,
-  create_request_id VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL,
-  create_request_hash CHAR(16) CHARACTER SET ascii NULL,
+  create_request_id VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL, create_request_hash CHAR(16) CHARACTER SET ascii NULL,
   UNIQUE KEY uk_survey_responses_create_request (create_request_id),
   -- the summary per account and period, and the list filters
   KEY ix_survey_responses_account (account_id, response_time),

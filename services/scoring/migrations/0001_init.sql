@@ -4,8 +4,7 @@ CREATE TABLE IF NOT EXISTS policies (
   id BIGINT NOT NULL PRIMARY KEY,
   latest_version INT NOT NULL,
   create_time DATETIME(6) NOT NULL,
-  create_request_id VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL,
-  create_request_hash CHAR(16) CHARACTER SET ascii NULL,
+  create_request_id VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL, create_request_hash CHAR(16) CHARACTER SET ascii NULL,
   UNIQUE KEY uk_policies_create_request (create_request_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;
 
@@ -44,12 +43,10 @@ CREATE TABLE IF NOT EXISTS rating_runs (
   -- The replica working on it and until when (extended while it works).
   lease_owner VARCHAR(128) CHARACTER SET ascii NOT NULL DEFAULT '',
   lease_until DATETIME(6) NULL,
-  actor VARCHAR(256) NOT NULL DEFAULT '',
-  create_time DATETIME(6) NOT NULL,
+  actor VARCHAR(256) NOT NULL DEFAULT '', create_time DATETIME(6) NOT NULL,
   start_time DATETIME(6) NULL,
   end_time DATETIME(6) NULL,
-  create_request_id VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL,
-  create_request_hash CHAR(16) CHARACTER SET ascii NULL,
+  create_request_id VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NULL, create_request_hash CHAR(16) CHARACTER SET ascii NULL,
   UNIQUE KEY uk_runs_create_request (create_request_id),
   KEY ix_runs_state (state, lease_until),
   KEY ix_runs_policy (policy_id, id)
