@@ -81,7 +81,8 @@ absl::StatusOr<Grant> AccessPolicy::Authorize(absl::string_view method,
     return absl::PermissionDeniedError(
         absl::StrCat(method, " is not in the access table, so nobody may call it"));
   }
-  const RoleSet allowed = RolesOf(principal.roles) & (entry->roles | kAdmin);
+  const RoleSet allowed =
+      RolesOf(principal.roles) & (entry->admin ? entry->roles | kAdmin : entry->roles & ~kAdmin);
   for (Role role : kRolePrecedence) {
     if ((allowed & role) == 0) continue;
     Grant grant;

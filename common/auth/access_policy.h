@@ -5,7 +5,9 @@
 //   - deny by default: a method missing from the table is refused to every
 //     caller, admin included, so a new method is unreachable until someone
 //     decides who may call it;
-//   - `admin` may call every method of the table;
+//   - `admin` may call every method of the table, except those whose entry
+//     says otherwise (SetAccountTiers: only the scoring service publishes
+//     tiers, so a forged rating run cannot be recorded by hand);
 //   - any other role may call a method whose entry lists it;
 //   - an account-scoped method (one that reads or writes data of accounts:
 //     the accounts themselves, their contacts, activities, cases, orders,
@@ -66,6 +68,8 @@ struct MethodAccess {
   // The roles that may call it besides admin (0: admin only).
   RoleSet roles = 0;
   Scope scope = Scope::kSuiteWide;
+  // Whether admin may call it too (true for all but a few machine-only calls).
+  bool admin = true;
 };
 
 // What a call is allowed to do once authorised.
