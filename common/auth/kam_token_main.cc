@@ -21,7 +21,8 @@
 
 ABSL_FLAG(std::string, key, "", "PEM private key to sign with (required)");
 ABSL_FLAG(std::string, kid, "",
-          "key id written in the token's header; default: the key file's name without .pem");
+          "key id written in the token's header; default: the key file's name without its "
+          "folder and extension (signing.key -> signing)");
 ABSL_FLAG(std::string, issuer, "", "iss claim (required unless --jwks)");
 ABSL_FLAG(std::vector<std::string>, audience, {},
           "aud claim: the services the token is for, comma-separated (required unless --jwks)");
