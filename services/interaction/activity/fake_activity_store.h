@@ -6,15 +6,15 @@
 #include <map>
 #include <string>
 
-#include "absl/synchronization/mutex.h"
+#include "common/testing/fake_database.h"
 #include "services/interaction/activity/activity_store.h"
-#include "services/interaction/shared/fake_outage.h"
-#include "services/interaction/shared/fake_table.h"
 
 namespace kam::interaction::activity {
 
-class FakeActivityStore final : public ActivityStore, public FakeOutage {
+class FakeActivityStore final : public ActivityStore {
  public:
+  // While down, every call is UNAVAILABLE.
+  void SetDown(bool down) { db_.SetDown(down); }
   // How many activity rows were written (inserted or updated).
   int writes() const;
   // Every activity stored, by id.
@@ -43,12 +43,12 @@ class FakeActivityStore final : public ActivityStore, public FakeOutage {
                                                       const std::string& actor) override;
 
  private:
-  mutable absl::Mutex mu_;
-  int writes_ ABSL_GUARDED_BY(mu_) = 0;
-  int64_t last_id_ ABSL_GUARDED_BY(mu_) = 0;
-  FakeTable<StoredActivity> activities_ ABSL_GUARDED_BY(mu_){"activity activities/"};
-  StoredQuietHoursPolicy policy_ ABSL_GUARDED_BY(mu_) = {QuietHoursPolicy{}, 1, absl::UnixEpoch(),
-                                                         "migration"};
+  struct Data {
+    int writes = 0;
+    common::testing::FakeTable<StoredActivity> activities{"activity activities/"};
+    StoredQuietHoursPolicy policy = {QuietHoursPolicy{}, 1, absl::UnixEpoch(), "migration"};
+  };
+  common::testing::FakeDatabase<Data> db_;
 };
 
 }  // namespace kam::interaction::activity

@@ -9,15 +9,15 @@
 #include <utility>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
+#include "common/testing/fake_database.h"
 #include "services/interaction/satisfaction/satisfaction_store.h"
-#include "services/interaction/shared/fake_outage.h"
-#include "services/interaction/shared/fake_table.h"
 
 namespace kam::interaction::satisfaction {
 
-class FakeSatisfactionStore final : public SatisfactionStore, public FakeOutage {
+class FakeSatisfactionStore final : public SatisfactionStore {
  public:
+  // While down, every call is UNAVAILABLE.
+  void SetDown(bool down) { db_.SetDown(down); }
   // How many responses are stored.
   int survey_count() const;
 
@@ -35,9 +35,10 @@ class FakeSatisfactionStore final : public SatisfactionStore, public FakeOutage 
   }
 
  private:
-  mutable absl::Mutex mu_;
-  FakeTable<StoredSurvey> surveys_ ABSL_GUARDED_BY(mu_){"survey response surveys/"};
-  int64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
+  struct Data {
+    common::testing::FakeTable<StoredSurvey> surveys{"survey response surveys/"};
+  };
+  common::testing::FakeDatabase<Data> db_;
 };
 
 }  // namespace kam::interaction::satisfaction
