@@ -25,18 +25,6 @@ absl::StatusOr<common::InsertOutcome> FakeActivityStore::InsertActivity(
       });
 }
 
-absl::StatusOr<StoredActivity> FakeActivityStore::GetActivity(int64_t id) {
-  return db_.Read<StoredActivity>("reading an activity",
-                                  [&](const Data& data) { return data.activities.Get(id); });
-}
-
-absl::StatusOr<std::optional<common::CreatedByRequest<StoredActivity>>>
-FakeActivityStore::FindActivityByRequest(const std::string& request_id) {
-  return db_.Read<std::optional<common::CreatedByRequest<StoredActivity>>>(
-      "finding an activity by request id",
-      [&](const Data& data) { return data.activities.FindByRequest(request_id); });
-}
-
 absl::StatusOr<bool> FakeActivityStore::WriteActivityIfVersion(const StoredActivity& row,
                                                                int64_t expected_version, bool) {
   return db_.Change<bool>("writing an activity", [&](Data& data) -> absl::StatusOr<bool> {

@@ -8,6 +8,7 @@
 
 #include "common/testing/fake_database.h"
 #include "services/interaction/activity/activity_store.h"
+#include "services/interaction/shared/fake_rows.h"
 
 namespace kam::interaction::activity {
 
@@ -26,9 +27,13 @@ class FakeActivityStore final : public ActivityStore {
   absl::StatusOr<common::InsertOutcome> InsertActivity(const StoredActivity& row,
                                                        const common::RequestKey& key) override;
   // NOT_FOUND in the real store's words.
-  absl::StatusOr<StoredActivity> GetActivity(int64_t id) override;
+  absl::StatusOr<StoredActivity> GetActivity(int64_t id) override {
+    return ReadRow(db_, &Data::activities, id);
+  }
   absl::StatusOr<std::optional<common::CreatedByRequest<StoredActivity>>> FindActivityByRequest(
-      const std::string& request_id) override;
+      const std::string& request_id) override {
+    return ReadRowByRequest(db_, &Data::activities, request_id);
+  }
   // The participants live on the row, so `participants_changed` is moot.
   absl::StatusOr<bool> WriteActivityIfVersion(const StoredActivity& row, int64_t expected_version,
                                               bool participants_changed) override;

@@ -16,6 +16,7 @@
 #include "common/base/status_macros.h"
 #include "common/testing/fake_database.h"
 #include "services/interaction/billing/billing_store.h"
+#include "services/interaction/shared/fake_rows.h"
 
 namespace kam::interaction::billing {
 
@@ -48,22 +49,24 @@ class FakeBillingStore final : public BillingStore, public BillingFigures {
   absl::StatusOr<int64_t> NewInvoiceId() override { return db_.NewId("allocating an invoice id"); }
   absl::StatusOr<int64_t> NewPaymentId() override { return db_.NewId("allocating a payment id"); }
 
-  absl::StatusOr<StoredOrder> GetOrder(int64_t id) override { return Get(&Tables::orders, id); }
+  absl::StatusOr<StoredOrder> GetOrder(int64_t id) override {
+    return ReadRow(db_, &Tables::orders, id);
+  }
   absl::StatusOr<StoredInvoice> GetInvoice(int64_t id) override {
-    return Get(&Tables::invoices, id);
+    return ReadRow(db_, &Tables::invoices, id);
   }
   absl::StatusOr<StoredPayment> GetPayment(int64_t id) override {
-    return Get(&Tables::payments, id);
+    return ReadRow(db_, &Tables::payments, id);
   }
 
   FoundByRequest<StoredOrder> FindOrderByRequest(const std::string& id) override {
-    return Find(&Tables::orders, id);
+    return ReadRowByRequest(db_, &Tables::orders, id);
   }
   FoundByRequest<StoredInvoice> FindInvoiceByRequest(const std::string& id) override {
-    return Find(&Tables::invoices, id);
+    return ReadRowByRequest(db_, &Tables::invoices, id);
   }
   FoundByRequest<StoredPayment> FindPaymentByRequest(const std::string& id) override {
-    return Find(&Tables::payments, id);
+    return ReadRowByRequest(db_, &Tables::payments, id);
   }
 
   absl::StatusOr<std::vector<OpenTotals>> OpenTotalsOf(int64_t account_id) override;
@@ -115,18 +118,6 @@ class FakeBillingStore final : public BillingStore, public BillingFigures {
   template <typename Row>
   std::vector<Row> All(common::testing::FakeTable<Row> Tables::*table) const {
     return (db_.Snapshot().*table).All();
-  }
-  template <typename Row>
-  absl::StatusOr<Row> Get(common::testing::FakeTable<Row> Tables::*table, int64_t id) {
-    return db_.Read<Row>("reading a row",
-                         [&](const Tables& tables) { return (tables.*table).Get(id); });
-  }
-  template <typename Row>
-  FoundByRequest<Row> Find(common::testing::FakeTable<Row> Tables::*table,
-                           const std::string& request_id) {
-    return db_.Read<std::optional<common::CreatedByRequest<Row>>>(
-        "finding a row by request id",
-        [&](const Tables& tables) { return (tables.*table).FindByRequest(request_id); });
   }
 
   common::testing::FakeDatabase<Tables> db_;  // locked for a whole transaction

@@ -166,18 +166,6 @@ absl::StatusOr<int64_t> FakeCaseStore::NewCaseId() {
                              [](Data& data) -> absl::StatusOr<int64_t> { return data.next_id++; });
 }
 
-absl::StatusOr<StoredCase> FakeCaseStore::GetCase(int64_t id) {
-  return db_.Read<StoredCase>("reading a case",
-                              [&](const Data& data) { return data.cases.Get(id); });
-}
-
-absl::StatusOr<std::optional<common::CreatedByRequest<StoredCase>>>
-FakeCaseStore::FindCaseByRequest(const std::string& request_id) {
-  return db_.Read<std::optional<common::CreatedByRequest<StoredCase>>>(
-      "finding a case by request id",
-      [&](const Data& data) { return data.cases.FindByRequest(request_id); });
-}
-
 absl::StatusOr<common::Page<v1::CaseEvent>> FakeCaseStore::ListEvents(
     int64_t case_id, const std::optional<common::PageCursor>& cursor, int limit) {
   return db_.Read<common::Page<v1::CaseEvent>>("listing case events", [&](const Data& data) {

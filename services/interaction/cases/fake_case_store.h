@@ -14,6 +14,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/testing/fake_database.h"
 #include "services/interaction/cases/case_store.h"
+#include "services/interaction/shared/fake_rows.h"
 
 namespace kam::interaction::cases {
 
@@ -32,10 +33,12 @@ class FakeCaseStore final : public CaseStore {
 
   absl::Status Transact(absl::string_view context,
                         const std::function<absl::Status(CaseTx&)>& fn) override;
-  absl::StatusOr<StoredCase> GetCase(int64_t id) override;
+  absl::StatusOr<StoredCase> GetCase(int64_t id) override { return ReadRow(db_, &Data::cases, id); }
   absl::StatusOr<int64_t> NewCaseId() override;
   absl::StatusOr<std::optional<common::CreatedByRequest<StoredCase>>> FindCaseByRequest(
-      const std::string& request_id) override;
+      const std::string& request_id) override {
+    return ReadRowByRequest(db_, &Data::cases, request_id);
+  }
   absl::StatusOr<common::Page<v1::CaseEvent>> ListEvents(
       int64_t case_id, const std::optional<common::PageCursor>& cursor, int limit) override;
   absl::StatusOr<common::Page<v1::SlaPolicyChange>> ListPolicyChanges(

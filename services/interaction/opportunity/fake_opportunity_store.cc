@@ -93,18 +93,6 @@ absl::StatusOr<int64_t> FakeOpportunityStore::NewOpportunityId() {
   return db_.NewId("allocating an opportunity id");
 }
 
-absl::StatusOr<StoredOpportunity> FakeOpportunityStore::Get(int64_t id) {
-  return db_.Read<StoredOpportunity>("reading an opportunity",
-                                     [&](const Data& data) { return data.opportunities.Get(id); });
-}
-
-absl::StatusOr<std::optional<common::CreatedByRequest<StoredOpportunity>>>
-FakeOpportunityStore::FindByRequest(const std::string& request_id) {
-  return db_.Read<std::optional<common::CreatedByRequest<StoredOpportunity>>>(
-      "finding an opportunity by request id",
-      [&](const Data& data) { return data.opportunities.FindByRequest(request_id); });
-}
-
 absl::StatusOr<bool> FakeOpportunityStore::Exists(int64_t id) {
   return db_.Read<bool>("reading an opportunity",
                         [&](const Data& data) { return data.opportunities.rows.count(id) > 0; });

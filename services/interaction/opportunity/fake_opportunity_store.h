@@ -18,6 +18,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/testing/fake_database.h"
 #include "services/interaction/opportunity/opportunity_store.h"
+#include "services/interaction/shared/fake_rows.h"
 
 namespace kam::interaction::opportunity {
 
@@ -46,9 +47,13 @@ class FakeOpportunityStore final : public OpportunityStore {
                         absl::FunctionRef<absl::Status(OpportunityTx&)> fn) override;
   absl::StatusOr<int64_t> NewOpportunityId() override;
 
-  absl::StatusOr<StoredOpportunity> Get(int64_t id) override;
+  absl::StatusOr<StoredOpportunity> Get(int64_t id) override {
+    return ReadRow(db_, &FakeOpportunityData::opportunities, id);
+  }
   absl::StatusOr<std::optional<common::CreatedByRequest<StoredOpportunity>>> FindByRequest(
-      const std::string& request_id) override;
+      const std::string& request_id) override {
+    return ReadRowByRequest(db_, &FakeOpportunityData::opportunities, request_id);
+  }
   absl::StatusOr<bool> Exists(int64_t id) override;
   absl::StatusOr<common::Page<StoredStageMove>> ListMoves(
       int64_t opportunity_id, const std::optional<common::PageCursor>& cursor, int limit) override;

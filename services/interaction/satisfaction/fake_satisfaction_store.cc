@@ -18,18 +18,6 @@ absl::StatusOr<common::InsertOutcome> FakeSatisfactionStore::InsertSurvey(
       });
 }
 
-absl::StatusOr<StoredSurvey> FakeSatisfactionStore::GetSurvey(int64_t id) {
-  return db_.Read<StoredSurvey>("reading a survey response",
-                                [&](const Data& data) { return data.surveys.Get(id); });
-}
-
-absl::StatusOr<std::optional<common::CreatedByRequest<StoredSurvey>>>
-FakeSatisfactionStore::FindSurveyByRequest(const std::string& request_id) {
-  return db_.Read<std::optional<common::CreatedByRequest<StoredSurvey>>>(
-      "finding a survey response by request id",
-      [&](const Data& data) { return data.surveys.FindByRequest(request_id); });
-}
-
 absl::StatusOr<std::vector<ScoreCount>> FakeSatisfactionStore::CountScores(
     const SurveyScope& scope) {
   return db_.Read<std::vector<ScoreCount>>("counting survey scores", [&](const Data& data) {

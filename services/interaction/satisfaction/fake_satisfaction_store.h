@@ -11,6 +11,7 @@
 
 #include "common/testing/fake_database.h"
 #include "services/interaction/satisfaction/satisfaction_store.h"
+#include "services/interaction/shared/fake_rows.h"
 
 namespace kam::interaction::satisfaction {
 
@@ -23,10 +24,14 @@ class FakeSatisfactionStore final : public SatisfactionStore {
 
   absl::StatusOr<int64_t> NewSurveyId() override;
   absl::StatusOr<std::optional<common::CreatedByRequest<StoredSurvey>>> FindSurveyByRequest(
-      const std::string& request_id) override;
+      const std::string& request_id) override {
+    return ReadRowByRequest(db_, &Data::surveys, request_id);
+  }
   absl::StatusOr<common::InsertOutcome> InsertSurvey(const StoredSurvey& row,
                                                      const common::RequestKey& key) override;
-  absl::StatusOr<StoredSurvey> GetSurvey(int64_t id) override;
+  absl::StatusOr<StoredSurvey> GetSurvey(int64_t id) override {
+    return ReadRow(db_, &Data::surveys, id);
+  }
   absl::StatusOr<std::vector<ScoreCount>> CountScores(const SurveyScope& scope) override;
   absl::StatusOr<common::Page<StoredSurvey>> ListSurveys(const common::FilterNode&,
                                                          const std::optional<common::PageCursor>&,
