@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "common/base/proto_time.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "common/testing/handler_checks.h"
 #include "gtest/gtest.h"
 #include "services/interaction/activity/fake_activity_store.h"
 #include "services/interaction/shared/fake_account_client.h"
@@ -40,10 +41,7 @@ class ActivityServiceTest : public ::testing::Test {
   }
 
   absl::StatusOr<v1::Activity> Create(const v1::CreateActivityRequest& request) {
-    v1::Activity response;
-    absl::Status status = service_.CreateActivity(ctx_, request, &response);
-    if (!status.ok()) return status;
-    return response;
+    return common::testing::Answer(service_, &ActivityService::CreateActivity, request, "alice");
   }
 
   absl::StatusOr<v1::Activity> UpdateSubject(const v1::Activity& activity,
@@ -53,10 +51,7 @@ class ActivityServiceTest : public ::testing::Test {
     request.mutable_activity()->set_subject(subject);
     request.mutable_activity()->set_etag(etag);
     request.mutable_update_mask()->add_paths("subject");
-    v1::Activity response;
-    absl::Status status = service_.UpdateActivity(ctx_, request, &response);
-    if (!status.ok()) return status;
-    return response;
+    return common::testing::Answer(service_, &ActivityService::UpdateActivity, request, "alice");
   }
 
   common::CallContext ctx_;

@@ -3,6 +3,7 @@
 #include "services/interaction/contact_records/contact_record_service.h"
 
 #include "google/protobuf/util/message_differencer.h"
+#include "common/testing/handler_checks.h"
 #include "gtest/gtest.h"
 #include "services/interaction/contact_records/fake_contact_record_store.h"
 #include "services/interaction/shared/fake_account_client.h"
@@ -25,10 +26,8 @@ class ContactRecordServiceTest : public ::testing::Test {
     request.set_account("accounts/7");
     request.set_text(text);
     request.set_request_id(request_id);
-    v1::AppendContactRecordEntryResponse response;
-    absl::Status status = service_.AppendContactRecordEntry(ctx_, request, &response);
-    if (!status.ok()) return status;
-    return response;
+    return common::testing::Answer(service_, &ContactRecordService::AppendContactRecordEntry,
+                                   request, "alice");
   }
 
   common::CallContext ctx_;
