@@ -116,10 +116,9 @@ absl::Status ActivityService::CreateActivity(const Ctx& ctx,
     return absl::OkStatus();
   }
 
-  absl::StatusOr<int64_t> id = store_->NewActivityId();
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(const int64_t id, store_->NewActivityId());
   StoredActivity row;
-  row.id = *id;
+  row.id = id;
   row.account_id = target.account_id;
   a.set_name(ActivityName(row.id));
   a.set_creator(ctx.actor);

@@ -117,11 +117,10 @@ absl::Status BillingService::CreateOrder(const Ctx& ctx, const v1::CreateOrderRe
   if (in.has_cost()) {
     KAM_RETURN_IF_ERROR(CheckCurrency("order.cost", in.cost(), terms.currency_code));
   }
-  absl::StatusOr<int64_t> id = store_->NewOrderId();
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(const int64_t id, store_->NewOrderId());
 
   StoredOrder row;
-  row.id = *id;
+  row.id = id;
   row.account_id = target.account_id;
   v1::Order& o = row.order;
   o.set_name(absl::StrCat("orders/", row.id));
@@ -285,11 +284,10 @@ absl::Status BillingService::CreateInvoice(const Ctx& ctx, const v1::CreateInvoi
   if (in.has_cost()) {
     KAM_RETURN_IF_ERROR(CheckCurrency("invoice.cost", in.cost(), currency));
   }
-  absl::StatusOr<int64_t> id = store_->NewInvoiceId();
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(const int64_t id, store_->NewInvoiceId());
 
   StoredInvoice row;
-  row.id = *id;
+  row.id = id;
   row.account_id = account_id;
   row.order_id = order_id;
   v1::Invoice& i = row.invoice;

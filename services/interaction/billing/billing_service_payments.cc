@@ -54,12 +54,11 @@ absl::Status BillingService::RecordPayment(const Ctx& ctx, const v1::RecordPayme
   KAM_ASSIGN_OR_RETURN(AccountTerms terms, TermsForWrite(ctx, target.account_id));
   const std::string& currency = terms.currency_code;
   KAM_RETURN_IF_ERROR(CheckCurrency("payment.amount", in.amount(), currency));
-  absl::StatusOr<int64_t> id = store_->NewPaymentId();
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(const int64_t id, store_->NewPaymentId());
   const std::vector<Allocation> requested = RequestedAllocations(in);
 
   StoredPayment row;
-  row.id = *id;
+  row.id = id;
   row.account_id = target.account_id;
   v1::Payment& p = row.payment;
   p.set_name(absl::StrCat("payments/", row.id));

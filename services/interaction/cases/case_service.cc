@@ -162,11 +162,10 @@ absl::Status CaseService::CreateCase(const Ctx& ctx, const v1::CreateCaseRequest
     KAM_RETURN_IF_ERROR(GetLiveContact(*accounts_, ctx, in.contact()).status());
   }
 
-  absl::StatusOr<int64_t> id = store_->NewCaseId();
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(const int64_t id, store_->NewCaseId());
   const absl::Time now = common::NowMicros();
   StoredCase row;
-  row.id = *id;
+  row.id = id;
   row.account_id = target.account_id;
   row.contact_id = contact_id;
   row.type = in.type();

@@ -161,12 +161,11 @@ absl::Status OpportunityService::CreateOpportunity(const Ctx& ctx,
   const std::string owner = in.owner().empty() ? account.owner() : in.owner();
   KAM_RETURN_IF_ERROR(CheckOwnerPresent(
       owner, absl::StrCat(": account ", account_name, " has no owner to default to")));
-  absl::StatusOr<int64_t> id = store_->NewOpportunityId();
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(const int64_t id, store_->NewOpportunityId());
   const absl::Time now = common::NowMicros();
 
   StoredOpportunity row;
-  row.id = *id;
+  row.id = id;
   row.account_id = target.account_id;
   v1::Opportunity& o = row.opportunity;
   o.set_name(OpportunityName(row.id));

@@ -122,9 +122,8 @@ absl::Status SatisfactionService::CreateSurveyResponse(
   row.contact_id = contact_id;
   row.response_time = response_time->value_or(now);
   row.create_time = now;
-  absl::StatusOr<int64_t> id = store_->NewSurveyId();
-  if (!id.ok()) return id.status();
-  row.id = *id;
+  KAM_ASSIGN_OR_RETURN(const int64_t id, store_->NewSurveyId());
+  row.id = id;
   KAM_ASSIGN_OR_RETURN(common::InsertOutcome outcome, store_->InsertSurvey(row, target.key));
   if (outcome == common::InsertOutcome::kDuplicateRequest) {
     // A concurrent call with the same request id won the race.
