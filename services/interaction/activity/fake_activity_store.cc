@@ -5,14 +5,8 @@
 
 namespace kam::interaction::activity {
 
-int FakeActivityStore::writes() const { return db_.Snapshot().writes; }
-
 std::map<int64_t, StoredActivity> FakeActivityStore::activities() const {
   return db_.Snapshot().activities.rows;
-}
-
-absl::StatusOr<int64_t> FakeActivityStore::NewActivityId() {
-  return db_.NewId("allocating an activity id");
 }
 
 absl::StatusOr<common::InsertOutcome> FakeActivityStore::InsertActivity(

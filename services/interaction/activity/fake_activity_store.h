@@ -17,12 +17,14 @@ class FakeActivityStore final : public ActivityStore {
   // While down, every call is UNAVAILABLE.
   void SetDown(bool down) { db_.SetDown(down); }
   // How many activity rows were written (inserted or updated).
-  int writes() const;
+  int writes() const { return db_.Snapshot().writes; }
   // Every activity stored, by id.
   std::map<int64_t, StoredActivity> activities() const;
 
   // Ids 1, 2, 3, ...
-  absl::StatusOr<int64_t> NewActivityId() override;
+  absl::StatusOr<int64_t> NewActivityId() override {
+    return db_.NewId("allocating an activity id");
+  }
   // Request ids are unique, as the real store's unique key makes them.
   absl::StatusOr<common::InsertOutcome> InsertActivity(const StoredActivity& row,
                                                        const common::RequestKey& key) override;

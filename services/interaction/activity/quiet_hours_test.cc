@@ -1,6 +1,8 @@
 #include "services/interaction/activity/quiet_hours.h"
 
+#include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -39,6 +41,12 @@ absl::Time Next(const QuietHoursPolicy& policy, const absl::TimeZone& zone, absl
 }
 
 const QuietHoursPolicy kDefault;
+
+// IsSummer(policy, day) for each day: whether it is summer.
+void ExpectSummer(const QuietHoursPolicy& policy,
+                  std::initializer_list<std::pair<absl::CivilDay, bool>> days) {
+  for (const auto& [day, summer] : days) EXPECT_EQ(IsSummer(policy, day), summer) << day;
+}
 
 // --- each rule --------------------------------------------------------------
 
@@ -125,12 +133,13 @@ TEST(QuietHours, HolidaysAreLocalDates) {
 // --- season boundaries ------------------------------------------------------
 
 TEST(QuietHours, SummerRunsFromMayFirstToSeptemberThirtiethInclusive) {
-  EXPECT_FALSE(IsSummer(kDefault, absl::CivilDay(2026, 4, 30)));
-  EXPECT_TRUE(IsSummer(kDefault, absl::CivilDay(2026, 5, 1)));
-  EXPECT_TRUE(IsSummer(kDefault, absl::CivilDay(2026, 9, 30)));
-  EXPECT_FALSE(IsSummer(kDefault, absl::CivilDay(2026, 10, 1)));
-  EXPECT_FALSE(IsSummer(kDefault, absl::CivilDay(2026, 12, 31)));
-  EXPECT_FALSE(IsSummer(kDefault, absl::CivilDay(2027, 1, 1)));
+  using D = absl::CivilDay;
+  ExpectSummer(kDefault, {{D(2026, 4, 30), false},
+                          {D(2026, 5, 1), true},
+                          {D(2026, 9, 30), true},
+                          {D(2026, 10, 1), false},
+                          {D(2026, 12, 31), false},
+                          {D(2027, 1, 1), false}});
 
   const absl::TimeZone utc = absl::UTCTimeZone();
   // Thursday 30 April (winter) and Friday 1 May (summer).
@@ -166,12 +175,13 @@ TEST(QuietHours, SummerMayWrapOverTheNewYear) {
   QuietHoursPolicy southern;
   southern.summer_start = {11, 1};
   southern.summer_end = {3, 31};
-  EXPECT_TRUE(IsSummer(southern, absl::CivilDay(2026, 11, 1)));
-  EXPECT_TRUE(IsSummer(southern, absl::CivilDay(2026, 12, 31)));
-  EXPECT_TRUE(IsSummer(southern, absl::CivilDay(2027, 1, 15)));
-  EXPECT_TRUE(IsSummer(southern, absl::CivilDay(2027, 3, 31)));
-  EXPECT_FALSE(IsSummer(southern, absl::CivilDay(2027, 4, 1)));
-  EXPECT_FALSE(IsSummer(southern, absl::CivilDay(2026, 10, 31)));
+  using D = absl::CivilDay;
+  ExpectSummer(southern, {{D(2026, 11, 1), true},
+                          {D(2026, 12, 31), true},
+                          {D(2027, 1, 15), true},
+                          {D(2027, 3, 31), true},
+                          {D(2027, 4, 1), false},
+                          {D(2026, 10, 31), false}});
   const absl::TimeZone auckland = Zone("Pacific/Auckland");
   // Wednesday 7 January 2026, 12:30 in Auckland: the southern midday rest.
   EXPECT_THAT(ViolatedRules(southern, auckland, Local(auckland, 2026, 1, 7, 12, 30)),

@@ -2,14 +2,6 @@
 
 namespace kam::interaction::satisfaction {
 
-int FakeSatisfactionStore::survey_count() const {
-  return static_cast<int>(db_.Snapshot().surveys.rows.size());
-}
-
-absl::StatusOr<int64_t> FakeSatisfactionStore::NewSurveyId() {
-  return db_.NewId("allocating a survey response id");
-}
-
 absl::StatusOr<common::InsertOutcome> FakeSatisfactionStore::InsertSurvey(
     const StoredSurvey& row, const common::RequestKey& key) {
   return db_.Change<common::InsertOutcome>(

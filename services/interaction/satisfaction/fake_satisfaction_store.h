@@ -20,9 +20,11 @@ class FakeSatisfactionStore final : public SatisfactionStore {
   // While down, every call is UNAVAILABLE.
   void SetDown(bool down) { db_.SetDown(down); }
   // How many responses are stored.
-  int survey_count() const;
+  int survey_count() const { return static_cast<int>(db_.Snapshot().surveys.rows.size()); }
 
-  absl::StatusOr<int64_t> NewSurveyId() override;
+  absl::StatusOr<int64_t> NewSurveyId() override {
+    return db_.NewId("allocating a survey response id");
+  }
   absl::StatusOr<std::optional<common::CreatedByRequest<StoredSurvey>>> FindSurveyByRequest(
       const std::string& request_id) override {
     return ReadRowByRequest(db_, &Data::surveys, request_id);
