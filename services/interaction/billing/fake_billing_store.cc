@@ -177,10 +177,7 @@ class FakeBillingTx final : public BillingTx {
 
 absl::Status FakeBillingStore::Transact(absl::string_view context,
                                         absl::FunctionRef<absl::Status(BillingTx&)> fn) {
-  return db_.Write(context, [&](Tables& tables) {
-    FakeBillingTx tx(tables);
-    return fn(tx);
-  });
+  return TransactOn<FakeBillingTx>(db_, context, fn);
 }
 
 absl::StatusOr<std::vector<OpenTotals>> FakeBillingStore::OpenTotalsOf(int64_t account_id) {

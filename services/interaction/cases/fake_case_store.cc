@@ -155,10 +155,7 @@ int FakeCaseStore::event_count() const { return static_cast<int>(db_.Snapshot().
 
 absl::Status FakeCaseStore::Transact(absl::string_view context,
                                      const std::function<absl::Status(CaseTx&)>& fn) {
-  return db_.Write(context, [&](Data& data) {
-    FakeCaseTx tx(data);
-    return fn(tx);
-  });
+  return TransactOn<FakeCaseTx>(db_, context, fn);
 }
 
 absl::StatusOr<int64_t> FakeCaseStore::NewCaseId() {

@@ -83,10 +83,7 @@ std::vector<v1::OpportunityStageMove> FakeOpportunityStore::MovesOf(int64_t oppo
 
 absl::Status FakeOpportunityStore::Transact(absl::string_view context,
                                             absl::FunctionRef<absl::Status(OpportunityTx&)> fn) {
-  return db_.Write(context, [&](Data& data) {
-    FakeOpportunityTx tx(data);
-    return fn(tx);
-  });
+  return TransactOn<FakeOpportunityTx>(db_, context, fn);
 }
 
 absl::StatusOr<int64_t> FakeOpportunityStore::NewOpportunityId() {

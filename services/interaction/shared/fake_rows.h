@@ -1,17 +1,32 @@
-// The two reads every fake store of the interaction areas makes of a table
-// (common::testing::FakeTable) it keeps in its common::testing::FakeDatabase:
-// a row by id, and the row a create request made. Test-only.
+// What the fake stores of the interaction areas do the same way with the
+// data they keep in a common::testing::FakeDatabase: run a transaction, and
+// read a table (common::testing::FakeTable) by row id or by create request.
+// Test-only.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/api/idempotency.h"
 #include "common/testing/fake_database.h"
 
 namespace kam::interaction {
+
+// A fake store's Transact: `fn` runs its steps on a `Tx` over a copy of the
+// data, which replaces the data only when `fn` succeeds (a rolled-back
+// transaction leaves nothing behind); UNAVAILABLE while the fake is down.
+template <typename Tx, typename Data, typename Fn>
+absl::Status TransactOn(common::testing::FakeDatabase<Data>& db, absl::string_view context,
+                        const Fn& fn) {
+  return db.Write(context, [&](Data& data) {
+    Tx tx(data);
+    return fn(tx);
+  });
+}
 
 // Row `id` of `table`: NOT_FOUND in the real store's words when there is
 // none, UNAVAILABLE while the fake is down.
