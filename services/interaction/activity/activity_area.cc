@@ -1,14 +1,13 @@
 // The activity area: kam.interaction.v1.ActivityService
-// (protos/kam/interaction/v1/activity.proto). One generated service, four
-// groups of handlers: activities (activity_service) and quiet hours
-// (quiet_hours_service) here, contact records (contact_records/) and visit
-// cadence (visit_cadence/) in folders of their own. No background work.
+// (protos/kam/interaction/v1/activity.proto). One generated service, three
+// groups of handlers: activities and quiet hours (activity_service) here,
+// contact records (contact_records/) and visit cadence (visit_cadence/) in
+// folders of their own. No background work.
 #include <memory>
 
 #include "kam/interaction/v1/activity.grpc.pb.h"
 #include "services/interaction/activity/activity_service.h"
 #include "services/interaction/activity/activity_store.h"
-#include "services/interaction/activity/quiet_hours_service.h"
 #include "services/interaction/contact_records/contact_record_service.h"
 #include "services/interaction/contact_records/contact_record_store.h"
 #include "services/interaction/shared/area.h"
@@ -25,13 +24,11 @@ class ActivityArea final : public Area {
         record_store_(contact_records::NewMySqlContactRecordStore(deps.pool)),
         cadence_store_(visit_cadence::NewMySqlVisitCadenceStore(deps.pool)),
         activities_(activity_store_.get(), deps.accounts),
-        quiet_hours_(activity_store_.get(), deps.accounts),
         contact_records_(record_store_.get(), deps.accounts),
         cadence_(cadence_store_.get(), deps.accounts) {}
 
   void Register(common::GrpcServer& server) override {
     activities_.Register(server, &service_);
-    quiet_hours_.Register(server, &service_);
     contact_records_.Register(server, &service_);
     cadence_.Register(server, &service_);
   }
@@ -42,7 +39,6 @@ class ActivityArea final : public Area {
   std::unique_ptr<contact_records::ContactRecordStore> record_store_;
   std::unique_ptr<visit_cadence::VisitCadenceStore> cadence_store_;
   activity::ActivityService activities_;
-  activity::QuietHoursService quiet_hours_;
   contact_records::ContactRecordService contact_records_;
   visit_cadence::VisitCadenceService cadence_;
 };

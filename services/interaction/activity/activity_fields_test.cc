@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/proto_time.h"
 #include "gtest/gtest.h"
+#include "services/interaction/shared/mask_testing.h"
 #include "services/interaction/shared/names.h"
 
 namespace kam::interaction::activity {
@@ -230,25 +231,20 @@ TEST(ActivityFields, ActivityTimeIsActualForDoneElsePlanned) {
 }
 
 TEST(ActivityMask, RefusesOutputOnlyAndTheAccount) {
-  v1::Activity patch;
-  google::protobuf::FieldMask mask;
-  mask.add_paths("create_time");
-  EXPECT_EQ(common::ResolveUpdateMask(mask, patch, ActivityMaskRules()).status().code(),
+  EXPECT_EQ(ResolvePaths<v1::Activity>(ActivityMaskRules(), {"create_time"}).status().code(),
             absl::StatusCode::kInvalidArgument);
-  mask.set_paths(0, "account");
-  absl::Status status = common::ResolveUpdateMask(mask, patch, ActivityMaskRules()).status();
+  absl::Status status = ResolvePaths<v1::Activity>(ActivityMaskRules(), {"account"}).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(absl::StrContains(status.message(), "account")) << status.message();
-  mask.set_paths(0, "*");
   absl::StatusOr<std::vector<std::string>> all =
-      common::ResolveUpdateMask(mask, patch, ActivityMaskRules());
+      ResolvePaths<v1::Activity>(ActivityMaskRules(), {"*"});
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all->size(), 11u);
   // Empty mask: the fields set in the patch.
+  v1::Activity patch;
   patch.set_outcome("done");
   patch.mutable_cost()->set_minor_units(0);
-  absl::StatusOr<std::vector<std::string>> set =
-      common::ResolveUpdateMask(google::protobuf::FieldMask(), patch, ActivityMaskRules());
+  absl::StatusOr<std::vector<std::string>> set = ResolvePaths(ActivityMaskRules(), {}, patch);
   ASSERT_TRUE(set.ok());
   EXPECT_EQ(*set, (std::vector<std::string>{"outcome", "cost"}));
 }

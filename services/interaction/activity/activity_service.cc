@@ -17,6 +17,7 @@
 #include "services/interaction/activity/quiet_hours.h"
 #include "services/interaction/shared/account_checks.h"
 #include "services/interaction/shared/create_retry.h"
+#include "services/interaction/shared/list_page.h"
 #include "services/interaction/shared/names.h"
 #include "services/interaction/shared/optimistic_write.h"
 
@@ -39,7 +40,9 @@ void ActivityService::Register(common::GrpcServer& server, v1::ActivityService::
   common::ServeMethods(server, service, this, &ActivityService::CreateActivity,
                        &ActivityService::GetActivity, &ActivityService::ListActivities,
                        &ActivityService::UpdateActivity, &ActivityService::DeleteActivity,
-                       &ActivityService::UndeleteActivity);
+                       &ActivityService::UndeleteActivity, &ActivityService::CheckCallTime,
+                       &ActivityService::GetQuietHoursPolicy,
+                       &ActivityService::UpdateQuietHoursPolicy);
 }
 
 absl::Status ActivityService::CheckPlannedCall(const Ctx& ctx, const v1::Activity& activity,
@@ -89,14 +92,14 @@ absl::Status ActivityService::CreateActivity(const Ctx& ctx,
                                              const v1::CreateActivityRequest& request,
                                              v1::Activity* response) {
   if (!request.has_activity()) return common::InvalidField("activity", "is required");
-  KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "CreateActivity"));
   v1::Activity a = request.activity();
-  absl::StatusOr<int64_t> account_id = ParseAccountName("activity.account", a.account());
-  if (!account_id.ok()) return account_id.status();
+  KAM_ASSIGN_OR_RETURN(
+      const CreateTarget target,
+      ReadCreateTarget(request, "CreateActivity", "activity.account", a.account()));
   ApplyCreateDefaults(&a);
   KAM_RETURN_IF_ERROR(CheckCreateStatus(a.status()));
   const absl::Time now = common::NowMicros();
-  KAM_RETURN_IF_ERROR(ValidateActivityFields(a, *account_id, now));
+  KAM_RETURN_IF_ERROR(ValidateActivityFields(a, target.account_id, now));
   TruncateTimesToMicros(&a);
 
   // A retry is answered from the first call's result (or rejected if its
@@ -104,31 +107,30 @@ absl::Status ActivityService::CreateActivity(const Ctx& ctx,
   // it taken or the account service says no (a retry is answered even while
   // that service is down or the account has gone since), so a first call
   // costs no lookup.
-  auto find_first = [&] { return store_->FindActivityByRequest(key.id); };
-  a.set_account(AccountName(*account_id));
+  auto find_first = [&] { return store_->FindActivityByRequest(target.key.id); };
+  a.set_account(AccountName(target.account_id));
   if (absl::Status s = CheckWithAccounts(ctx, nullptr, a, /*cost_changed=*/true); !s.ok()) {
     KAM_ASSIGN_OR_RETURN(StoredActivity first,
-                         EarlierResultOrRefusal<StoredActivity>(key, s, find_first));
+                         EarlierResultOrRefusal<StoredActivity>(target.key, s, find_first));
     *response = std::move(first.activity);
     return absl::OkStatus();
   }
 
-  absl::StatusOr<int64_t> id = store_->NewActivityId();
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(const int64_t id, store_->NewActivityId());
   StoredActivity row;
-  row.id = *id;
-  row.account_id = *account_id;
+  row.id = id;
+  row.account_id = target.account_id;
   a.set_name(ActivityName(row.id));
   a.set_creator(ctx.actor);
   a.clear_delete_time();
   common::StampCreate(&row.version, &a, now);
   row.activity = std::move(a);
 
-  KAM_ASSIGN_OR_RETURN(common::InsertOutcome outcome, store_->InsertActivity(row, key));
+  KAM_ASSIGN_OR_RETURN(common::InsertOutcome outcome, store_->InsertActivity(row, target.key));
   if (outcome == common::InsertOutcome::kDuplicateRequest) {
     // A retry, or a concurrent call with the same request id that won the
     // insert.
-    KAM_ASSIGN_OR_RETURN(StoredActivity first, AnswerUnfinishedRetry(key, find_first()));
+    KAM_ASSIGN_OR_RETURN(StoredActivity first, AnswerUnfinishedRetry(target.key, find_first()));
     *response = std::move(first.activity);
     return absl::OkStatus();
   }
@@ -149,13 +151,10 @@ absl::Status ActivityService::ListActivities(const Ctx&, const v1::ListActivitie
   KAM_ASSIGN_OR_RETURN(common::ListRequest list,
                        common::ReadListRequest(request, {"ListActivities", request.filter(),
                                                          request.show_deleted() ? "1" : "0"}));
-  KAM_ASSIGN_OR_RETURN(
-      common::Page<StoredActivity> page,
-      store_->ListActivities(list.filter, request.show_deleted(), list.cursor, list.limit));
-  common::WritePage(
-      list, std::move(page), response->mutable_next_page_token(),
+  return AnswerPage(
+      list, store_->ListActivities(list.filter, request.show_deleted(), list.cursor, list.limit),
+      response,
       [&](StoredActivity& row) { *response->add_activities() = std::move(row.activity); });
-  return absl::OkStatus();
 }
 
 absl::Status ActivityService::WriteActivity(int64_t id, const std::string& name,

@@ -1,4 +1,5 @@
-// The activity handlers of kam.interaction.v1.ActivityService: the standard
+// The activity and quiet-hours handlers of kam.interaction.v1.ActivityService:
+// CheckCallTime and the quiet-hours policy (quiet_hours_service.cc), and the standard
 // methods on activities/{activity}. Thin: validate (activity_fields), ask
 // the account service (activity_accounts), judge planned calls
 // (quiet_hours), store (activity_store).
@@ -26,22 +27,26 @@ class ActivityService final : public Handlers<ActivityStore> {
   // even while the account service is down. The account must be live, new
   // contacts live, a cost in the account's credit currency and a planned
   // call outside its contacts' quiet hours; nothing is written otherwise.
-  absl::Status CreateActivity(const Ctx& ctx, const v1::CreateActivityRequest& request,
-                              v1::Activity* response);
-  absl::Status GetActivity(const Ctx& ctx, const v1::GetActivityRequest& request,
-                           v1::Activity* response);
+  absl::Status CreateActivity(const Ctx&, const v1::CreateActivityRequest&, v1::Activity*);
+  absl::Status GetActivity(const Ctx&, const v1::GetActivityRequest&, v1::Activity*);
   // In id order; filter fields as in ListActivitiesRequest.filter.
-  absl::Status ListActivities(const Ctx& ctx, const v1::ListActivitiesRequest& request,
-                              v1::ListActivitiesResponse* response);
+  absl::Status ListActivities(const Ctx&, const v1::ListActivitiesRequest&,
+                              v1::ListActivitiesResponse*);
   // The update, delete and undelete are optimistic writes: ABORTED for a
   // stale etag, FAILED_PRECONDITION for a deleted activity (an undelete:
   // for a live one, or a deleted account).
-  absl::Status UpdateActivity(const Ctx& ctx, const v1::UpdateActivityRequest& request,
-                              v1::Activity* response);
-  absl::Status DeleteActivity(const Ctx& ctx, const v1::DeleteActivityRequest& request,
-                              v1::Activity* response);
-  absl::Status UndeleteActivity(const Ctx& ctx, const v1::UndeleteActivityRequest& request,
-                                v1::Activity* response);
+  absl::Status UpdateActivity(const Ctx&, const v1::UpdateActivityRequest&, v1::Activity*);
+  absl::Status DeleteActivity(const Ctx&, const v1::DeleteActivityRequest&, v1::Activity*);
+  absl::Status UndeleteActivity(const Ctx&, const v1::UndeleteActivityRequest&, v1::Activity*);
+
+  // Quiet hours (quiet_hours_service.cc): CheckCallTime and the policy
+  // (docs/domain.md §7), kept by the activity store too.
+  absl::Status CheckCallTime(const Ctx&, const v1::CheckCallTimeRequest&,
+                             v1::CheckCallTimeResponse*);
+  absl::Status GetQuietHoursPolicy(const Ctx&, const v1::GetQuietHoursPolicyRequest&,
+                                   v1::QuietHoursPolicy*);
+  absl::Status UpdateQuietHoursPolicy(const Ctx&, const v1::UpdateQuietHoursPolicyRequest&,
+                                      v1::QuietHoursPolicy*);
 
  private:
   // Contacts fetched from the account service during one call, by name.

@@ -4,10 +4,12 @@
 
 #include "absl/strings/match.h"
 #include "common/base/proto_time.h"
+#include "common/testing/handler_checks.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "services/interaction/activity/fake_activity_store.h"
 #include "services/interaction/shared/fake_account_client.h"
+#include "services/interaction/shared/list_testing.h"
 
 namespace kam::interaction::activity {
 namespace {
@@ -40,10 +42,7 @@ class ActivityServiceTest : public ::testing::Test {
   }
 
   absl::StatusOr<v1::Activity> Create(const v1::CreateActivityRequest& request) {
-    v1::Activity response;
-    absl::Status status = service_.CreateActivity(ctx_, request, &response);
-    if (!status.ok()) return status;
-    return response;
+    return common::testing::Answer(service_, &ActivityService::CreateActivity, request, "alice");
   }
 
   absl::StatusOr<v1::Activity> UpdateSubject(const v1::Activity& activity,
@@ -53,10 +52,7 @@ class ActivityServiceTest : public ::testing::Test {
     request.mutable_activity()->set_subject(subject);
     request.mutable_activity()->set_etag(etag);
     request.mutable_update_mask()->add_paths("subject");
-    v1::Activity response;
-    absl::Status status = service_.UpdateActivity(ctx_, request, &response);
-    if (!status.ok()) return status;
-    return response;
+    return common::testing::Answer(service_, &ActivityService::UpdateActivity, request, "alice");
   }
 
   common::CallContext ctx_;
@@ -176,16 +172,13 @@ TEST_F(ActivityServiceTest, ListPagesInIdOrder) {
   for (const char* id : {"r-1", "r-2", "r-3"}) ASSERT_TRUE(Create(CreateRequest(id)).ok());
   v1::ListActivitiesRequest request;
   request.set_page_size(2);
-  v1::ListActivitiesResponse first;
-  ASSERT_TRUE(service_.ListActivities(ctx_, request, &first).ok());
-  ASSERT_EQ(first.activities_size(), 2);
-  EXPECT_FALSE(first.next_page_token().empty());
-  request.set_page_token(first.next_page_token());
-  v1::ListActivitiesResponse second;
-  ASSERT_TRUE(service_.ListActivities(ctx_, request, &second).ok());
-  ASSERT_EQ(second.activities_size(), 1);
-  EXPECT_EQ(second.activities(0).name(), "activities/3");
-  EXPECT_TRUE(second.next_page_token().empty());
+  absl::StatusOr<std::vector<v1::ListActivitiesResponse>> pages =
+      AllPages(common::testing::Bind(&service_, &ActivityService::ListActivities), request);
+  ASSERT_TRUE(pages.ok()) << pages.status();
+  ASSERT_EQ(pages->size(), 2u);
+  EXPECT_EQ(pages->at(0).activities_size(), 2);
+  ASSERT_EQ(pages->at(1).activities_size(), 1);
+  EXPECT_EQ(pages->at(1).activities(0).name(), "activities/3");
 }
 
 }  // namespace

@@ -6,29 +6,36 @@
 #include <map>
 #include <string>
 
-#include "absl/synchronization/mutex.h"
+#include "common/testing/fake_database.h"
 #include "services/interaction/activity/activity_store.h"
-#include "services/interaction/shared/fake_outage.h"
-#include "services/interaction/shared/fake_table.h"
+#include "services/interaction/shared/fake_rows.h"
 
 namespace kam::interaction::activity {
 
-class FakeActivityStore final : public ActivityStore, public FakeOutage {
+class FakeActivityStore final : public ActivityStore {
  public:
+  // While down, every call is UNAVAILABLE.
+  void SetDown(bool down) { db_.SetDown(down); }
   // How many activity rows were written (inserted or updated).
-  int writes() const;
+  int writes() const { return db_.Snapshot().writes; }
   // Every activity stored, by id.
   std::map<int64_t, StoredActivity> activities() const;
 
   // Ids 1, 2, 3, ...
-  absl::StatusOr<int64_t> NewActivityId() override;
+  absl::StatusOr<int64_t> NewActivityId() override {
+    return db_.NewId("allocating an activity id");
+  }
   // Request ids are unique, as the real store's unique key makes them.
   absl::StatusOr<common::InsertOutcome> InsertActivity(const StoredActivity& row,
                                                        const common::RequestKey& key) override;
   // NOT_FOUND in the real store's words.
-  absl::StatusOr<StoredActivity> GetActivity(int64_t id) override;
+  absl::StatusOr<StoredActivity> GetActivity(int64_t id) override {
+    return ReadRow(db_, &Data::activities, id);
+  }
   absl::StatusOr<std::optional<common::CreatedByRequest<StoredActivity>>> FindActivityByRequest(
-      const std::string& request_id) override;
+      const std::string& request_id) override {
+    return ReadRowByRequest(db_, &Data::activities, request_id);
+  }
   // The participants live on the row, so `participants_changed` is moot.
   absl::StatusOr<bool> WriteActivityIfVersion(const StoredActivity& row, int64_t expected_version,
                                               bool participants_changed) override;
@@ -43,12 +50,12 @@ class FakeActivityStore final : public ActivityStore, public FakeOutage {
                                                       const std::string& actor) override;
 
  private:
-  mutable absl::Mutex mu_;
-  int writes_ ABSL_GUARDED_BY(mu_) = 0;
-  int64_t last_id_ ABSL_GUARDED_BY(mu_) = 0;
-  FakeTable<StoredActivity> activities_ ABSL_GUARDED_BY(mu_){"activity activities/"};
-  StoredQuietHoursPolicy policy_ ABSL_GUARDED_BY(mu_) = {QuietHoursPolicy{}, 1, absl::UnixEpoch(),
-                                                         "migration"};
+  struct Data {
+    int writes = 0;
+    common::testing::FakeTable<StoredActivity> activities{"activity activities/"};
+    StoredQuietHoursPolicy policy = {QuietHoursPolicy{}, 1, absl::UnixEpoch(), "migration"};
+  };
+  common::testing::FakeDatabase<Data> db_;
 };
 
 }  // namespace kam::interaction::activity

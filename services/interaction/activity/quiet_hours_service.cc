@@ -1,5 +1,6 @@
-#include "services/interaction/activity/quiet_hours_service.h"
-
+// The quiet-hours handlers of ActivityService: CheckCallTime and the policy
+// (docs/domain.md §7). The rules are in quiet_hours.h; the policy row is kept
+// by the activity store.
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "common/base/status_macros.h"
 #include "common/server/service_methods.h"
 #include "services/interaction/activity/activity_accounts.h"
+#include "services/interaction/activity/activity_service.h"
 #include "services/interaction/activity/quiet_hours.h"
 #include "services/interaction/shared/account_checks.h"
 #include "services/interaction/shared/names.h"
@@ -82,16 +84,8 @@ const common::UpdateMaskRules& PolicyMaskRules() {
 
 }  // namespace
 
-void QuietHoursService::Register(common::GrpcServer& server,
-                                 v1::ActivityService::Service* service) {
-  common::ServeMethods(server, service, this, &QuietHoursService::CheckCallTime,
-                       &QuietHoursService::GetQuietHoursPolicy,
-                       &QuietHoursService::UpdateQuietHoursPolicy);
-}
-
-absl::Status QuietHoursService::CheckCallTime(const Ctx& ctx,
-                                              const v1::CheckCallTimeRequest& request,
-                                              v1::CheckCallTimeResponse* response) {
+absl::Status ActivityService::CheckCallTime(const Ctx& ctx, const v1::CheckCallTimeRequest& request,
+                                            v1::CheckCallTimeResponse* response) {
   KAM_ASSIGN_OR_RETURN(ContactRef ref, ParseContactName("contact", request.contact()));
   absl::Time time = common::NowMicros();
   if (request.has_time()) {
@@ -123,16 +117,16 @@ absl::Status QuietHoursService::CheckCallTime(const Ctx& ctx,
   return absl::OkStatus();
 }
 
-absl::Status QuietHoursService::GetQuietHoursPolicy(const Ctx&,
-                                                    const v1::GetQuietHoursPolicyRequest& request,
-                                                    v1::QuietHoursPolicy* response) {
+absl::Status ActivityService::GetQuietHoursPolicy(const Ctx&,
+                                                  const v1::GetQuietHoursPolicyRequest& request,
+                                                  v1::QuietHoursPolicy* response) {
   KAM_RETURN_IF_ERROR(CheckSingletonName("name", request.name(), kPolicyName));
   KAM_ASSIGN_OR_RETURN(StoredQuietHoursPolicy stored, store_->GetQuietHoursPolicy());
   *response = PolicyToProto(stored);
   return absl::OkStatus();
 }
 
-absl::Status QuietHoursService::UpdateQuietHoursPolicy(
+absl::Status ActivityService::UpdateQuietHoursPolicy(
     const Ctx& ctx, const v1::UpdateQuietHoursPolicyRequest& request,
     v1::QuietHoursPolicy* response) {
   if (!request.has_policy()) return common::InvalidField("policy", "is required");

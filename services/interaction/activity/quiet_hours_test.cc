@@ -1,5 +1,6 @@
 #include "services/interaction/activity/quiet_hours.h"
 
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -40,63 +41,63 @@ absl::Time Next(const QuietHoursPolicy& policy, const absl::TimeZone& zone, absl
 
 const QuietHoursPolicy kDefault;
 
+// IsSummer(policy, day) is true for the `summer` days, false for the
+// `winter` ones.
+void ExpectSummer(const QuietHoursPolicy& policy, std::initializer_list<absl::CivilDay> summer,
+                  std::initializer_list<absl::CivilDay> winter) {
+  for (absl::CivilDay day : summer) EXPECT_TRUE(IsSummer(policy, day)) << day;
+  for (absl::CivilDay day : winter) EXPECT_FALSE(IsSummer(policy, day)) << day;
+}
+
 // --- each rule --------------------------------------------------------------
 
-TEST(QuietHours, SummerMiddayRestRunsFromTwelveUntilHalfPastTwo) {
-  const absl::TimeZone utc = absl::UTCTimeZone();
-  // Monday 6 July 2026.
-  EXPECT_THAT(ViolatedRules(kDefault, utc, Local(utc, 2026, 7, 6, 11, 59, 59)), IsEmpty());
-  EXPECT_THAT(ViolatedRules(kDefault, utc, Local(utc, 2026, 7, 6, 12, 0)),
-              ElementsAre(QuietRule::kSummerMiddayRest));
-  EXPECT_THAT(ViolatedRules(kDefault, utc, Local(utc, 2026, 7, 6, 14, 29, 59)),
-              ElementsAre(QuietRule::kSummerMiddayRest));
-  EXPECT_THAT(ViolatedRules(kDefault, utc, Local(utc, 2026, 7, 6, 14, 30)), IsEmpty());
-  EXPECT_EQ(Next(kDefault, utc, Local(utc, 2026, 7, 6, 12, 0)), Local(utc, 2026, 7, 6, 14, 30));
-  EXPECT_EQ(Next(kDefault, utc, Local(utc, 2026, 7, 6, 13, 17, 5)), Local(utc, 2026, 7, 6, 14, 30));
-}
+// A moment in UTC under the default policy: the rules it breaks and the
+// first moment a call is allowed from then on.
+struct RuleCase {
+  absl::CivilSecond local;
+  std::vector<QuietRule> violated;
+  absl::CivilSecond next_allowed;
+};
 
-TEST(QuietHours, SummerHasNoMorningLimitOnWeekdays) {
+TEST(QuietHours, EachRuleOfTheDefaultPolicy) {
+  using S = absl::CivilSecond;
+  constexpr QuietRule kMidday = QuietRule::kSummerMiddayRest;
+  constexpr QuietRule kWinter = QuietRule::kWinterMorning;
+  constexpr QuietRule kWeekend = QuietRule::kWeekendHolidayMorning;
+  const RuleCase kCases[] = {
+      // The summer midday rest runs from 12:00 until 14:30 (Monday 6 July
+      // 2026); summer weekdays have no morning limit.
+      {S(2026, 7, 6, 11, 59, 59), {}, S(2026, 7, 6, 11, 59, 59)},
+      {S(2026, 7, 6, 12, 0, 0), {kMidday}, S(2026, 7, 6, 14, 30, 0)},
+      {S(2026, 7, 6, 13, 17, 5), {kMidday}, S(2026, 7, 6, 14, 30, 0)},
+      {S(2026, 7, 6, 14, 29, 59), {kMidday}, S(2026, 7, 6, 14, 30, 0)},
+      {S(2026, 7, 6, 14, 30, 0), {}, S(2026, 7, 6, 14, 30, 0)},
+      {S(2026, 7, 6, 6, 0, 0), {}, S(2026, 7, 6, 6, 0, 0)},
+      // Winter forbids calls before 08:00 and has no midday rest (Wednesday
+      // 7 January 2026).
+      {S(2026, 1, 7, 0, 0, 0), {kWinter}, S(2026, 1, 7, 8, 0, 0)},
+      {S(2026, 1, 7, 7, 15, 0), {kWinter}, S(2026, 1, 7, 8, 0, 0)},
+      {S(2026, 1, 7, 7, 59, 59), {kWinter}, S(2026, 1, 7, 8, 0, 0)},
+      {S(2026, 1, 7, 8, 0, 0), {}, S(2026, 1, 7, 8, 0, 0)},
+      {S(2026, 1, 7, 12, 30, 0), {}, S(2026, 1, 7, 12, 30, 0)},
+      // Weekends forbid calls before 09:00 (Saturday 4 and Sunday 5 July
+      // 2026, summer: the midday rest applies at weekends too).
+      {S(2026, 7, 4, 8, 0, 0), {kWeekend}, S(2026, 7, 4, 9, 0, 0)},
+      {S(2026, 7, 4, 8, 59, 0), {kWeekend}, S(2026, 7, 4, 9, 0, 0)},
+      {S(2026, 7, 5, 0, 0, 0), {kWeekend}, S(2026, 7, 5, 9, 0, 0)},
+      {S(2026, 7, 4, 9, 0, 0), {}, S(2026, 7, 4, 9, 0, 0)},
+      {S(2026, 7, 4, 12, 30, 0), {kMidday}, S(2026, 7, 4, 14, 30, 0)},
+      // A winter Saturday morning falls under both morning rules until
+      // 08:00, then under the weekend one (Saturday 10 January 2026).
+      {S(2026, 1, 10, 7, 0, 0), {kWinter, kWeekend}, S(2026, 1, 10, 9, 0, 0)},
+      {S(2026, 1, 10, 8, 30, 0), {kWeekend}, S(2026, 1, 10, 9, 0, 0)},
+  };
   const absl::TimeZone utc = absl::UTCTimeZone();
-  EXPECT_THAT(ViolatedRules(kDefault, utc, Local(utc, 2026, 7, 6, 6, 0)), IsEmpty());
-  EXPECT_EQ(Next(kDefault, utc, Local(utc, 2026, 7, 6, 6, 0)), Local(utc, 2026, 7, 6, 6, 0));
-}
-
-TEST(QuietHours, WinterForbidsCallsBeforeEight) {
-  const absl::TimeZone utc = absl::UTCTimeZone();
-  // Wednesday 7 January 2026.
-  EXPECT_THAT(ViolatedRules(kDefault, utc, Local(utc, 2026, 1, 7, 0, 0)),
-              ElementsAre(QuietRule::kWinterMorning));
-  EXPECT_THAT(ViolatedRules(kDefault, utc, Local(utc, 2026, 1, 7, 7, 59, 59)),
-              ElementsAre(QuietRule::kWinterMorning));
-  EXPECT_THAT(ViolatedRules(kDefault, utc, Local(utc, 2026, 1, 7, 8, 0)), IsEmpty());
-  // No midday rest in winter.
-  EXPECT_THAT(ViolatedRules(kDefault, utc, Local(utc, 2026, 1, 7, 12, 30)), IsEmpty());
-  EXPECT_EQ(Next(kDefault, utc, Local(utc, 2026, 1, 7, 7, 15)), Local(utc, 2026, 1, 7, 8, 0));
-}
-
-TEST(QuietHours, WeekendsForbidCallsBeforeNine) {
-  const absl::TimeZone utc = absl::UTCTimeZone();
-  // Saturday 4 July and Sunday 5 July 2026 (summer).
-  EXPECT_THAT(ViolatedRules(kDefault, utc, Local(utc, 2026, 7, 4, 8, 59)),
-              ElementsAre(QuietRule::kWeekendHolidayMorning));
-  EXPECT_THAT(ViolatedRules(kDefault, utc, Local(utc, 2026, 7, 5, 0, 0)),
-              ElementsAre(QuietRule::kWeekendHolidayMorning));
-  EXPECT_THAT(ViolatedRules(kDefault, utc, Local(utc, 2026, 7, 4, 9, 0)), IsEmpty());
-  EXPECT_EQ(Next(kDefault, utc, Local(utc, 2026, 7, 4, 8, 0)), Local(utc, 2026, 7, 4, 9, 0));
-  // The midday rest applies at weekends too.
-  EXPECT_EQ(Next(kDefault, utc, Local(utc, 2026, 7, 4, 12, 30)), Local(utc, 2026, 7, 4, 14, 30));
-}
-
-TEST(QuietHours, AWinterSaturdayMorningFallsUnderBothMorningRules) {
-  const absl::TimeZone utc = absl::UTCTimeZone();
-  // Saturday 10 January 2026, 07:00.
-  const absl::Time time = Local(utc, 2026, 1, 10, 7, 0);
-  EXPECT_THAT(ViolatedRules(kDefault, utc, time),
-              ElementsAre(QuietRule::kWinterMorning, QuietRule::kWeekendHolidayMorning));
-  EXPECT_EQ(Next(kDefault, utc, time), Local(utc, 2026, 1, 10, 9, 0));
-  // 08:30 is past the winter limit but not the weekend one.
-  EXPECT_THAT(ViolatedRules(kDefault, utc, Local(utc, 2026, 1, 10, 8, 30)),
-              ElementsAre(QuietRule::kWeekendHolidayMorning));
+  for (const RuleCase& c : kCases) {
+    const absl::Time time = absl::FromCivil(c.local, utc);
+    EXPECT_EQ(ViolatedRules(kDefault, utc, time), c.violated) << c.local;
+    EXPECT_EQ(Next(kDefault, utc, time), absl::FromCivil(c.next_allowed, utc)) << c.local;
+  }
 }
 
 TEST(QuietHours, HolidaysCountAsWeekends) {
@@ -133,12 +134,9 @@ TEST(QuietHours, HolidaysAreLocalDates) {
 // --- season boundaries ------------------------------------------------------
 
 TEST(QuietHours, SummerRunsFromMayFirstToSeptemberThirtiethInclusive) {
-  EXPECT_FALSE(IsSummer(kDefault, absl::CivilDay(2026, 4, 30)));
-  EXPECT_TRUE(IsSummer(kDefault, absl::CivilDay(2026, 5, 1)));
-  EXPECT_TRUE(IsSummer(kDefault, absl::CivilDay(2026, 9, 30)));
-  EXPECT_FALSE(IsSummer(kDefault, absl::CivilDay(2026, 10, 1)));
-  EXPECT_FALSE(IsSummer(kDefault, absl::CivilDay(2026, 12, 31)));
-  EXPECT_FALSE(IsSummer(kDefault, absl::CivilDay(2027, 1, 1)));
+  using D = absl::CivilDay;
+  ExpectSummer(kDefault, /*summer=*/{D(2026, 5, 1), D(2026, 9, 30)},
+               /*winter=*/{D(2026, 4, 30), D(2026, 10, 1), D(2026, 12, 31), D(2027, 1, 1)});
 
   const absl::TimeZone utc = absl::UTCTimeZone();
   // Thursday 30 April (winter) and Friday 1 May (summer).
@@ -174,12 +172,10 @@ TEST(QuietHours, SummerMayWrapOverTheNewYear) {
   QuietHoursPolicy southern;
   southern.summer_start = {11, 1};
   southern.summer_end = {3, 31};
-  EXPECT_TRUE(IsSummer(southern, absl::CivilDay(2026, 11, 1)));
-  EXPECT_TRUE(IsSummer(southern, absl::CivilDay(2026, 12, 31)));
-  EXPECT_TRUE(IsSummer(southern, absl::CivilDay(2027, 1, 15)));
-  EXPECT_TRUE(IsSummer(southern, absl::CivilDay(2027, 3, 31)));
-  EXPECT_FALSE(IsSummer(southern, absl::CivilDay(2027, 4, 1)));
-  EXPECT_FALSE(IsSummer(southern, absl::CivilDay(2026, 10, 31)));
+  using D = absl::CivilDay;
+  ExpectSummer(southern,
+               /*summer=*/{D(2026, 11, 1), D(2026, 12, 31), D(2027, 1, 15), D(2027, 3, 31)},
+               /*winter=*/{D(2027, 4, 1), D(2026, 10, 31)});
   const absl::TimeZone auckland = Zone("Pacific/Auckland");
   // Wednesday 7 January 2026, 12:30 in Auckland: the southern midday rest.
   EXPECT_THAT(ViolatedRules(southern, auckland, Local(auckland, 2026, 1, 7, 12, 30)),

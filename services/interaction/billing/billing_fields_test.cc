@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "common/base/proto_time.h"
 #include "gtest/gtest.h"
+#include "services/interaction/shared/mask_testing.h"
 
 namespace kam::interaction::billing {
 namespace {
@@ -56,12 +57,12 @@ TEST(CheckMoneyShape, CurrencyAndSign) {
   EXPECT_TRUE(InvalidField(CheckMoneyShape("order.amount", Money("EUR", 0), 1),
                            "order.amount.minor_units"));
   EXPECT_TRUE(CheckMoneyShape("order.cost", Money("EUR", 0), 0).ok());
-  EXPECT_TRUE(InvalidField(CheckMoneyShape("order.cost", Money("EUR", -1), 0),
-                           "order.cost.minor_units"));
+  EXPECT_TRUE(
+      InvalidField(CheckMoneyShape("order.cost", Money("EUR", -1), 0), "order.cost.minor_units"));
   EXPECT_TRUE(InvalidField(CheckMoneyShape("order.amount", Money("eur", 5), 1),
                            "order.amount.currency_code"));
-  EXPECT_TRUE(InvalidField(CheckMoneyShape("order.amount", Money("", 5), 1),
-                           "order.amount.currency_code"));
+  EXPECT_TRUE(
+      InvalidField(CheckMoneyShape("order.amount", Money("", 5), 1), "order.amount.currency_code"));
 }
 
 TEST(CheckCurrency, MustBeTheAccountsCurrency) {
@@ -79,11 +80,11 @@ TEST(TimeOrNow, DefaultsToNowAndRefusesTheFuture) {
   ts = common::ToProtoTimestamp(now - absl::Hours(24) + absl::Nanoseconds(1500));
   EXPECT_EQ(*TimeOrNow("order.order_time", true, ts, now),
             now - absl::Hours(24) + absl::Microseconds(1));  // truncated to µs
-  ts = common::ToProtoTimestamp(now + absl::Seconds(30));  // within the slack
+  ts = common::ToProtoTimestamp(now + absl::Seconds(30));    // within the slack
   EXPECT_TRUE(TimeOrNow("order.order_time", true, ts, now).ok());
   ts = common::ToProtoTimestamp(now + absl::Minutes(2));
-  EXPECT_TRUE(InvalidField(TimeOrNow("order.order_time", true, ts, now).status(),
-                           "order.order_time"));
+  EXPECT_TRUE(
+      InvalidField(TimeOrNow("order.order_time", true, ts, now).status(), "order.order_time"));
 }
 
 TEST(ValidateOrderFields, AmountCostDescription) {
@@ -169,8 +170,8 @@ TEST(ValidatePaymentFields, AllocationShape) {
 
   v1::Payment currency = PaymentOf(10);
   Allocate(currency, "invoices/1", 10, "USD");
-  EXPECT_TRUE(InvalidField(ValidatePaymentFields(currency),
-                           "payment.allocations[0].amount.currency_code"));
+  EXPECT_TRUE(
+      InvalidField(ValidatePaymentFields(currency), "payment.allocations[0].amount.currency_code"));
 
   v1::Payment overflow = PaymentOf(10);
   Allocate(overflow, "invoices/1", std::numeric_limits<int64_t>::max());
@@ -179,20 +180,12 @@ TEST(ValidatePaymentFields, AllocationShape) {
 }
 
 TEST(OrderMaskRules, OnlyDescriptionAmountAndCost) {
-  v1::Order patch;
-  google::protobuf::FieldMask mask;
-  mask.add_paths("status");
-  EXPECT_EQ(common::ResolveUpdateMask(mask, patch, OrderMaskRules()).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  mask.set_paths(0, "etag");
-  EXPECT_EQ(common::ResolveUpdateMask(mask, patch, OrderMaskRules()).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  mask.set_paths(0, "account");
-  EXPECT_EQ(common::ResolveUpdateMask(mask, patch, OrderMaskRules()).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  mask.set_paths(0, "*");
-  absl::StatusOr<std::vector<std::string>> all =
-      common::ResolveUpdateMask(mask, patch, OrderMaskRules());
+  for (const char* path : {"status", "etag", "account"}) {
+    EXPECT_EQ(ResolvePaths<v1::Order>(OrderMaskRules(), {path}).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << path;
+  }
+  absl::StatusOr<std::vector<std::string>> all = ResolvePaths<v1::Order>(OrderMaskRules(), {"*"});
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(*all, (std::vector<std::string>{"description", "amount", "cost"}));
 }

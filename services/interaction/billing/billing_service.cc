@@ -17,6 +17,7 @@
 #include "services/interaction/billing/credit_check.h"
 #include "services/interaction/billing/receivables_aging.h"
 #include "services/interaction/shared/account_checks.h"
+#include "services/interaction/shared/list_page.h"
 
 namespace kam::interaction::billing {
 namespace {
@@ -102,27 +103,25 @@ absl::Status BillingService::CreateOrder(const Ctx& ctx, const v1::CreateOrderRe
                                          v1::Order* response) {
   if (!request.has_order()) return common::InvalidField("order", "is required");
   const v1::Order& in = request.order();
-  KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "CreateOrder"));
-  absl::StatusOr<int64_t> account_id = ParseAccountName("order.account", in.account());
-  if (!account_id.ok()) return account_id.status();
+  KAM_ASSIGN_OR_RETURN(const CreateTarget target,
+                       ReadCreateTarget(request, "CreateOrder", "order.account", in.account()));
   KAM_RETURN_IF_ERROR(ValidateOrderFields(in));
   const absl::Time now = common::NowMicros();
   KAM_ASSIGN_OR_RETURN(absl::Time order_time,
                        TimeOrNow("order.order_time", in.has_order_time(), in.order_time(), now));
-  absl::StatusOr<bool> answered = AnsweredEarlier(key, kOrders, response);
+  absl::StatusOr<bool> answered = AnsweredEarlier(target.key, kOrders, response);
   if (!answered.ok() || *answered) return answered.status();
 
-  KAM_ASSIGN_OR_RETURN(AccountTerms terms, TermsForWrite(ctx, *account_id));
+  KAM_ASSIGN_OR_RETURN(AccountTerms terms, TermsForWrite(ctx, target.account_id));
   KAM_RETURN_IF_ERROR(CheckCurrency("order.amount", in.amount(), terms.currency_code));
   if (in.has_cost()) {
     KAM_RETURN_IF_ERROR(CheckCurrency("order.cost", in.cost(), terms.currency_code));
   }
-  absl::StatusOr<int64_t> id = store_->NewOrderId();
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(const int64_t id, store_->NewOrderId());
 
   StoredOrder row;
-  row.id = *id;
-  row.account_id = *account_id;
+  row.id = id;
+  row.account_id = target.account_id;
   v1::Order& o = row.order;
   o.set_name(absl::StrCat("orders/", row.id));
   o.set_account(AccountName(row.account_id));
@@ -137,9 +136,9 @@ absl::Status BillingService::CreateOrder(const Ctx& ctx, const v1::CreateOrderRe
   auto insert = [&](BillingTx& tx) -> absl::StatusOr<common::InsertOutcome> {
     KAM_RETURN_IF_ERROR(
         CheckCreditInTx(tx, row.account_id, terms, "order", o.amount().minor_units()));
-    return tx.InsertOrder(row, key);
+    return tx.InsertOrder(row, target.key);
   };
-  return InsertOnce("creating order", key, row.account_id, kOrders, insert, row, response);
+  return InsertOnce("creating order", target.key, row.account_id, kOrders, insert, row, response);
 }
 
 absl::Status BillingService::GetOrder(const Ctx&, const v1::GetOrderRequest& request,
@@ -151,11 +150,8 @@ absl::Status BillingService::ListOrders(const Ctx&, const v1::ListOrdersRequest&
                                         v1::ListOrdersResponse* response) {
   KAM_ASSIGN_OR_RETURN(common::ListRequest list,
                        common::ReadListRequest(request, {"ListOrders", request.filter()}));
-  KAM_ASSIGN_OR_RETURN(common::Page<StoredOrder> page,
-                       store_->ListOrders(list.filter, list.cursor, list.limit));
-  common::WritePage(list, std::move(page), response->mutable_next_page_token(),
+  return AnswerPage(list, store_->ListOrders(list.filter, list.cursor, list.limit), response,
                     [&](StoredOrder& row) { *response->add_orders() = std::move(row.order); });
-  return absl::OkStatus();
 }
 
 absl::Status BillingService::UpdateOrder(const Ctx& ctx, const v1::UpdateOrderRequest& request,
@@ -230,8 +226,8 @@ absl::Status BillingService::CancelOrder(const Ctx&, const v1::CancelOrderReques
   auto change = [&](BillingTx&, StoredOrder& row) -> absl::Status {
     v1::Order& o = row.order;
     if (o.status() == v1::ORDER_STATUS_INVOICED) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "order ", o.name(), " is INVOICED (", o.invoice(), "); void the invoice first"));
+      return absl::FailedPreconditionError(absl::StrCat("order ", o.name(), " is INVOICED (",
+                                                        o.invoice(), "); void the invoice first"));
     }
     if (o.status() != v1::ORDER_STATUS_OPEN) {
       return absl::FailedPreconditionError(
@@ -288,11 +284,10 @@ absl::Status BillingService::CreateInvoice(const Ctx& ctx, const v1::CreateInvoi
   if (in.has_cost()) {
     KAM_RETURN_IF_ERROR(CheckCurrency("invoice.cost", in.cost(), currency));
   }
-  absl::StatusOr<int64_t> id = store_->NewInvoiceId();
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(const int64_t id, store_->NewInvoiceId());
 
   StoredInvoice row;
-  row.id = *id;
+  row.id = id;
   row.account_id = account_id;
   row.order_id = order_id;
   v1::Invoice& i = row.invoice;
@@ -356,13 +351,9 @@ absl::Status BillingService::ListInvoices(const Ctx&, const v1::ListInvoicesRequ
                                           v1::ListInvoicesResponse* response) {
   KAM_ASSIGN_OR_RETURN(common::ListRequest list,
                        common::ReadListRequest(request, {"ListInvoices", request.filter()}));
-  KAM_ASSIGN_OR_RETURN(
-      common::Page<StoredInvoice> page,
-      store_->ListInvoices(list.filter, common::NowMicros(), list.cursor, list.limit));
-  common::WritePage(
-      list, std::move(page), response->mutable_next_page_token(),
-      [&](StoredInvoice& row) { *response->add_invoices() = std::move(row.invoice); });
-  return absl::OkStatus();
+  return AnswerPage(
+      list, store_->ListInvoices(list.filter, common::NowMicros(), list.cursor, list.limit),
+      response, [&](StoredInvoice& row) { *response->add_invoices() = std::move(row.invoice); });
 }
 
 absl::Status BillingService::VoidInvoice(const Ctx&, const v1::VoidInvoiceRequest& request,
@@ -377,15 +368,15 @@ absl::Status BillingService::VoidInvoice(const Ctx&, const v1::VoidInvoiceReques
     v1::Invoice& i = row.invoice;
     KAM_RETURN_IF_ERROR(common::CheckEtag(i.name(), row.version, request.etag()));
     if (i.status() != v1::INVOICE_STATUS_OPEN) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "invoice ", i.name(), " is ", v1::InvoiceStatus_Name(i.status()),
-          "; only an OPEN invoice with nothing paid can be voided"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("invoice ", i.name(), " is ", v1::InvoiceStatus_Name(i.status()),
+                       "; only an OPEN invoice with nothing paid can be voided"));
     }
     if (i.paid_amount().minor_units() != 0) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "invoice ", i.name(), " has ", i.paid_amount().minor_units(), " ",
-          i.paid_amount().currency_code(),
-          " minor units paid; only an invoice with nothing paid can be voided"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("invoice ", i.name(), " has ", i.paid_amount().minor_units(), " ",
+                       i.paid_amount().currency_code(),
+                       " minor units paid; only an invoice with nothing paid can be voided"));
     }
     i.set_status(v1::INVOICE_STATUS_VOID);
     i.set_void_reason(request.reason());

@@ -57,14 +57,12 @@ class BillingService final : public Handlers<BillingStore> {
 
   absl::Status CreateInvoice(const Ctx&, const v1::CreateInvoiceRequest&, v1::Invoice*);
   absl::Status GetInvoice(const Ctx&, const v1::GetInvoiceRequest&, v1::Invoice*);
-  absl::Status ListInvoices(const Ctx&, const v1::ListInvoicesRequest&,
-                            v1::ListInvoicesResponse*);
+  absl::Status ListInvoices(const Ctx&, const v1::ListInvoicesRequest&, v1::ListInvoicesResponse*);
   absl::Status VoidInvoice(const Ctx&, const v1::VoidInvoiceRequest&, v1::Invoice*);
 
   absl::Status RecordPayment(const Ctx&, const v1::RecordPaymentRequest&, v1::Payment*);
   absl::Status GetPayment(const Ctx&, const v1::GetPaymentRequest&, v1::Payment*);
-  absl::Status ListPayments(const Ctx&, const v1::ListPaymentsRequest&,
-                            v1::ListPaymentsResponse*);
+  absl::Status ListPayments(const Ctx&, const v1::ListPaymentsRequest&, v1::ListPaymentsResponse*);
 
   absl::Status GetCreditExposure(const Ctx&, const v1::GetCreditExposureRequest&,
                                  v1::CreditExposure*);

@@ -9,6 +9,7 @@
 #include "common/base/status_macros.h"
 #include "services/interaction/billing/billing_service.h"
 #include "services/interaction/billing/payment_allocation.h"
+#include "services/interaction/shared/list_page.h"
 
 namespace kam::interaction::billing {
 namespace {
@@ -27,9 +28,8 @@ absl::Status NotPayable(int index, const StoredInvoice& invoice, int64_t account
     return absl::FailedPreconditionError(absl::StrCat(
         field, " ", i.name(), " is ", v1::InvoiceStatus_Name(i.status()), "; it is not open"));
   }
-  return absl::FailedPreconditionError(absl::StrCat(field, " ", i.name(), " is in ",
-                                                    i.amount().currency_code(), ", not ",
-                                                    currency_code));
+  return absl::FailedPreconditionError(absl::StrCat(
+      field, " ", i.name(), " is in ", i.amount().currency_code(), ", not ", currency_code));
 }
 
 constexpr CreateKind<StoredPayment, v1::Payment> kPayments{
@@ -41,27 +41,25 @@ absl::Status BillingService::RecordPayment(const Ctx& ctx, const v1::RecordPayme
                                            v1::Payment* response) {
   if (!request.has_payment()) return common::InvalidField("payment", "is required");
   const v1::Payment& in = request.payment();
-  KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "RecordPayment"));
-  absl::StatusOr<int64_t> account_id = ParseAccountName("payment.account", in.account());
-  if (!account_id.ok()) return account_id.status();
+  KAM_ASSIGN_OR_RETURN(const CreateTarget target,
+                       ReadCreateTarget(request, "RecordPayment", "payment.account", in.account()));
   KAM_RETURN_IF_ERROR(ValidatePaymentFields(in));
   const absl::Time now = common::NowMicros();
   KAM_ASSIGN_OR_RETURN(
       absl::Time received_time,
       TimeOrNow("payment.received_time", in.has_received_time(), in.received_time(), now));
-  absl::StatusOr<bool> answered = AnsweredEarlier(key, kPayments, response);
+  absl::StatusOr<bool> answered = AnsweredEarlier(target.key, kPayments, response);
   if (!answered.ok() || *answered) return answered.status();
 
-  KAM_ASSIGN_OR_RETURN(AccountTerms terms, TermsForWrite(ctx, *account_id));
+  KAM_ASSIGN_OR_RETURN(AccountTerms terms, TermsForWrite(ctx, target.account_id));
   const std::string& currency = terms.currency_code;
   KAM_RETURN_IF_ERROR(CheckCurrency("payment.amount", in.amount(), currency));
-  absl::StatusOr<int64_t> id = store_->NewPaymentId();
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(const int64_t id, store_->NewPaymentId());
   const std::vector<Allocation> requested = RequestedAllocations(in);
 
   StoredPayment row;
-  row.id = *id;
-  row.account_id = *account_id;
+  row.id = id;
+  row.account_id = target.account_id;
   v1::Payment& p = row.payment;
   p.set_name(absl::StrCat("payments/", row.id));
   p.set_account(AccountName(row.account_id));
@@ -79,10 +77,9 @@ absl::Status BillingService::RecordPayment(const Ctx& ctx, const v1::RecordPayme
     std::vector<OpenBalance> balances;
     for (StoredInvoice& invoice : locked) {
       const v1::Invoice& i = invoice.invoice;
-      balances.push_back(OpenBalance{invoice.id,
-                                     i.amount().minor_units() - i.paid_amount().minor_units(),
-                                     common::FromProtoTimestamp(i.due_time()),
-                                     common::FromProtoTimestamp(i.issue_time())});
+      balances.push_back(OpenBalance{
+          invoice.id, i.amount().minor_units() - i.paid_amount().minor_units(),
+          common::FromProtoTimestamp(i.due_time()), common::FromProtoTimestamp(i.issue_time())});
       open.emplace(invoice.id, std::move(invoice));
     }
     std::vector<Allocation> allocations;
@@ -108,7 +105,7 @@ absl::Status BillingService::RecordPayment(const Ctx& ctx, const v1::RecordPayme
       out->set_invoice(absl::StrCat("invoices/", a.invoice_id));
       *out->mutable_amount() = MoneyOf(currency, a.amount);
     }
-    absl::StatusOr<common::InsertOutcome> outcome = tx.InsertPayment(row, key);
+    absl::StatusOr<common::InsertOutcome> outcome = tx.InsertPayment(row, target.key);
     if (!outcome.ok() || *outcome == common::InsertOutcome::kDuplicateRequest) return outcome;
     for (const Allocation& a : allocations) {
       const StoredInvoice& invoice = open.at(a.invoice_id);
@@ -119,7 +116,8 @@ absl::Status BillingService::RecordPayment(const Ctx& ctx, const v1::RecordPayme
     }
     return outcome;
   };
-  return InsertOnce("recording payment", key, row.account_id, kPayments, insert, row, response);
+  return InsertOnce("recording payment", target.key, row.account_id, kPayments, insert, row,
+                    response);
 }
 
 absl::Status BillingService::GetPayment(const Ctx&, const v1::GetPaymentRequest& request,
@@ -132,12 +130,9 @@ absl::Status BillingService::ListPayments(const Ctx&, const v1::ListPaymentsRequ
                                           v1::ListPaymentsResponse* response) {
   KAM_ASSIGN_OR_RETURN(common::ListRequest list,
                        common::ReadListRequest(request, {"ListPayments", request.filter()}));
-  KAM_ASSIGN_OR_RETURN(common::Page<StoredPayment> page,
-                       store_->ListPayments(list.filter, list.cursor, list.limit));
-  common::WritePage(
-      list, std::move(page), response->mutable_next_page_token(),
+  return AnswerPage(
+      list, store_->ListPayments(list.filter, list.cursor, list.limit), response,
       [&](StoredPayment& row) { *response->add_payments() = std::move(row.payment); });
-  return absl::OkStatus();
 }
 
 }  // namespace kam::interaction::billing

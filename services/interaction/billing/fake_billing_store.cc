@@ -6,7 +6,6 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/etag.h"
 #include "common/base/proto_time.h"
-#include "common/base/status_macros.h"
 
 namespace kam::interaction::billing {
 namespace {
@@ -55,9 +54,9 @@ std::vector<OpenTotals> OpenTotalsIn(const Tables& t, int64_t account_id) {
 
 class FakeBillingTx final : public BillingTx {
  public:
-  FakeBillingTx(Tables& tables, const FakeOutage& outage) : t_(tables), outage_(outage) {}
+  explicit FakeBillingTx(Tables& tables) : t_(tables) {}
 
-  absl::Status LockAccount(int64_t) override { return Reachable(); }
+  absl::Status LockAccount(int64_t) override { return absl::OkStatus(); }
 
   absl::StatusOr<bool> OrderRequestUsed(const std::string& request_id) override {
     return Used(t_.orders, request_id);
@@ -70,38 +69,27 @@ class FakeBillingTx final : public BillingTx {
   }
 
   absl::StatusOr<std::vector<OpenTotals>> OpenTotalsOf(int64_t account_id) override {
-    KAM_RETURN_IF_ERROR(Reachable());
     return OpenTotalsIn(t_, account_id);
   }
 
-  absl::StatusOr<StoredOrder> LockOrder(int64_t id) override {
-    KAM_RETURN_IF_ERROR(Reachable());
-    return t_.orders.Get(id);
-  }
-  absl::StatusOr<StoredInvoice> LockInvoice(int64_t id) override {
-    KAM_RETURN_IF_ERROR(Reachable());
-    return t_.invoices.Get(id);
-  }
+  absl::StatusOr<StoredOrder> LockOrder(int64_t id) override { return t_.orders.Get(id); }
+  absl::StatusOr<StoredInvoice> LockInvoice(int64_t id) override { return t_.invoices.Get(id); }
 
   absl::StatusOr<common::InsertOutcome> InsertOrder(const StoredOrder& row,
                                                     const common::RequestKey& key) override {
-    KAM_RETURN_IF_ERROR(Reachable());
     return t_.orders.Insert(row, key);
   }
   absl::StatusOr<common::InsertOutcome> InsertInvoice(const StoredInvoice& row,
                                                       const common::RequestKey& key) override {
-    KAM_RETURN_IF_ERROR(Reachable());
     return t_.invoices.Insert(row, key);
   }
   absl::StatusOr<common::InsertOutcome> InsertPayment(const StoredPayment& row,
                                                       const common::RequestKey& key) override {
-    KAM_RETURN_IF_ERROR(Reachable());
     return t_.payments.Insert(row, key);
   }
 
   // Only the columns MySqlBillingStore writes.
   absl::Status WriteOrder(const StoredOrder& row) override {
-    KAM_RETURN_IF_ERROR(Reachable());
     auto it = t_.orders.rows.find(row.id);
     if (it == t_.orders.rows.end()) return absl::OkStatus();  // an UPDATE of no row
     StoredOrder& stored = it->second;
@@ -119,7 +107,6 @@ class FakeBillingTx final : public BillingTx {
   }
 
   absl::Status WriteInvoiceStatus(const StoredInvoice& row) override {
-    KAM_RETURN_IF_ERROR(Reachable());
     auto it = t_.invoices.rows.find(row.id);
     if (it == t_.invoices.rows.end()) return absl::OkStatus();
     StoredInvoice& stored = it->second;
@@ -133,7 +120,6 @@ class FakeBillingTx final : public BillingTx {
 
   absl::StatusOr<std::vector<StoredInvoice>> LockOpenInvoices(
       int64_t account_id, const std::string& currency_code) override {
-    KAM_RETURN_IF_ERROR(Reachable());
     std::vector<StoredInvoice> open;
     for (const auto& [id, row] : t_.invoices.rows) {
       const v1::Invoice& i = row.invoice;
@@ -153,7 +139,6 @@ class FakeBillingTx final : public BillingTx {
 
   absl::Status ApplyPaymentToInvoice(int64_t invoice_id, int64_t paid, bool paid_in_full,
                                      int64_t version, absl::Time now) override {
-    KAM_RETURN_IF_ERROR(Reachable());
     auto it = t_.invoices.rows.find(invoice_id);
     if (it == t_.invoices.rows.end()) return absl::OkStatus();
     StoredInvoice& stored = it->second;
@@ -180,41 +165,25 @@ class FakeBillingTx final : public BillingTx {
 
  private:
   template <typename Row>
-  absl::StatusOr<bool> Used(const FakeTable<Row>& table, const std::string& request_id) {
-    KAM_RETURN_IF_ERROR(Reachable());
+  absl::StatusOr<bool> Used(const common::testing::FakeTable<Row>& table,
+                            const std::string& request_id) {
     return table.RequestUsed(request_id);
   }
 
-  absl::Status Reachable() const { return outage_.Reachable("database"); }
-
   Tables& t_;
-  const FakeOutage& outage_;
 };
 
 }  // namespace
 
-absl::StatusOr<int64_t> FakeBillingStore::NewId() {
-  absl::MutexLock lock(&mu_);
-  KAM_RETURN_IF_ERROR(Reachable("database"));
-  return next_id_++;
-}
-
-absl::Status FakeBillingStore::Transact(absl::string_view,
+absl::Status FakeBillingStore::Transact(absl::string_view context,
                                         absl::FunctionRef<absl::Status(BillingTx&)> fn) {
-  absl::MutexLock lock(&mu_);
-  KAM_RETURN_IF_ERROR(Reachable("database"));
-  Tables working = tables_;
-  FakeBillingTx tx(working, *this);
-  KAM_RETURN_IF_ERROR(fn(tx));
-  KAM_RETURN_IF_ERROR(Reachable("database"));  // the commit
-  tables_ = std::move(working);
-  return absl::OkStatus();
+  return TransactOn<FakeBillingTx>(db_, context, fn);
 }
 
 absl::StatusOr<std::vector<OpenTotals>> FakeBillingStore::OpenTotalsOf(int64_t account_id) {
-  absl::MutexLock lock(&mu_);
-  KAM_RETURN_IF_ERROR(Reachable("database"));
-  return OpenTotalsIn(tables_, account_id);
+  return db_.Read<std::vector<OpenTotals>>("reading open totals", [&](const Tables& tables) {
+    return OpenTotalsIn(tables, account_id);
+  });
 }
 
 }  // namespace kam::interaction::billing

@@ -13,24 +13,26 @@
 #include <string>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
 #include "common/base/status_macros.h"
+#include "common/testing/fake_database.h"
 #include "services/interaction/billing/billing_store.h"
-#include "services/interaction/shared/fake_outage.h"
-#include "services/interaction/shared/fake_table.h"
+#include "services/interaction/shared/fake_rows.h"
 
 namespace kam::interaction::billing {
 
 // What the fake stores; a transaction works on a copy.
 struct FakeBillingTables {
-  FakeTable<StoredOrder> orders{"order orders/"};
-  FakeTable<StoredInvoice> invoices{"invoice invoices/"};
-  FakeTable<StoredPayment> payments{"payment payments/"};
+  common::testing::FakeTable<StoredOrder> orders{"order orders/"};
+  common::testing::FakeTable<StoredInvoice> invoices{"invoice invoices/"};
+  common::testing::FakeTable<StoredPayment> payments{"payment payments/"};
 };
 
-class FakeBillingStore final : public BillingStore, public BillingFigures, public FakeOutage {
+class FakeBillingStore final : public BillingStore, public BillingFigures {
  public:
   using Tables = FakeBillingTables;
+
+  // While down, every call is UNAVAILABLE.
+  void SetDown(bool down) { db_.SetDown(down); }
 
   // Every row stored, in id order: what tests check was (not) written.
   std::vector<StoredOrder> Orders() const { return All(&Tables::orders); }
@@ -43,26 +45,28 @@ class FakeBillingStore final : public BillingStore, public BillingFigures, publi
                         absl::FunctionRef<absl::Status(BillingTx&)> fn) override;
 
   // One sequence of ids for every kind of row.
-  absl::StatusOr<int64_t> NewOrderId() override { return NewId(); }
-  absl::StatusOr<int64_t> NewInvoiceId() override { return NewId(); }
-  absl::StatusOr<int64_t> NewPaymentId() override { return NewId(); }
+  absl::StatusOr<int64_t> NewOrderId() override { return db_.NewId("allocating an order id"); }
+  absl::StatusOr<int64_t> NewInvoiceId() override { return db_.NewId("allocating an invoice id"); }
+  absl::StatusOr<int64_t> NewPaymentId() override { return db_.NewId("allocating a payment id"); }
 
-  absl::StatusOr<StoredOrder> GetOrder(int64_t id) override { return Get(&Tables::orders, id); }
+  absl::StatusOr<StoredOrder> GetOrder(int64_t id) override {
+    return ReadRow(db_, &Tables::orders, id);
+  }
   absl::StatusOr<StoredInvoice> GetInvoice(int64_t id) override {
-    return Get(&Tables::invoices, id);
+    return ReadRow(db_, &Tables::invoices, id);
   }
   absl::StatusOr<StoredPayment> GetPayment(int64_t id) override {
-    return Get(&Tables::payments, id);
+    return ReadRow(db_, &Tables::payments, id);
   }
 
   FoundByRequest<StoredOrder> FindOrderByRequest(const std::string& id) override {
-    return Find(&Tables::orders, id);
+    return ReadRowByRequest(db_, &Tables::orders, id);
   }
   FoundByRequest<StoredInvoice> FindInvoiceByRequest(const std::string& id) override {
-    return Find(&Tables::invoices, id);
+    return ReadRowByRequest(db_, &Tables::invoices, id);
   }
   FoundByRequest<StoredPayment> FindPaymentByRequest(const std::string& id) override {
-    return Find(&Tables::payments, id);
+    return ReadRowByRequest(db_, &Tables::payments, id);
   }
 
   absl::StatusOr<std::vector<OpenTotals>> OpenTotalsOf(int64_t account_id) override;
@@ -111,29 +115,12 @@ class FakeBillingStore final : public BillingStore, public BillingFigures, publi
  private:
   static absl::Status NotInFake() { return absl::UnimplementedError("not in the fake"); }
 
-  absl::StatusOr<int64_t> NewId();
-
   template <typename Row>
-  std::vector<Row> All(FakeTable<Row> Tables::*table) const {
-    absl::MutexLock lock(&mu_);
-    return (tables_.*table).All();
-  }
-  template <typename Row>
-  absl::StatusOr<Row> Get(FakeTable<Row> Tables::*table, int64_t id) {
-    absl::MutexLock lock(&mu_);
-    KAM_RETURN_IF_ERROR(Reachable("database"));
-    return (tables_.*table).Get(id);
-  }
-  template <typename Row>
-  FoundByRequest<Row> Find(FakeTable<Row> Tables::*table, const std::string& request_id) {
-    absl::MutexLock lock(&mu_);
-    KAM_RETURN_IF_ERROR(Reachable("database"));
-    return (tables_.*table).FindByRequest(request_id);
+  std::vector<Row> All(common::testing::FakeTable<Row> Tables::*table) const {
+    return (db_.Snapshot().*table).All();
   }
 
-  mutable absl::Mutex mu_;  // held for the whole of a transaction
-  Tables tables_ ABSL_GUARDED_BY(mu_);
-  int64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
+  common::testing::FakeDatabase<Tables> db_;  // locked for a whole transaction
 };
 
 }  // namespace kam::interaction::billing

@@ -64,11 +64,11 @@ TEST(CaseStatusMachineTest, TargetStatusMustBeKnown) {
 }
 
 TEST(CaseStatusTest, OpenStatuses) {
-  EXPECT_TRUE(IsOpenStatus(kOpen));
-  EXPECT_TRUE(IsOpenStatus(kInProgress));
-  EXPECT_TRUE(IsOpenStatus(kWaiting));
-  EXPECT_FALSE(IsOpenStatus(kResolved));
-  EXPECT_FALSE(IsOpenStatus(kClosed));
+  const std::pair<v1::CaseStatus, bool> kOpenness[] = {
+      {kOpen, true}, {kInProgress, true}, {kWaiting, true}, {kResolved, false}, {kClosed, false}};
+  for (const auto& [status, open] : kOpenness) {
+    EXPECT_EQ(IsOpenStatus(status), open) << StatusName(status);
+  }
 }
 
 TEST(CaseLevelTest, LadderGoesOneStepUpToTheExecutive) {

@@ -19,6 +19,7 @@
 #include "services/interaction/cases/case_sla_policy.h"
 #include "services/interaction/shared/account_checks.h"
 #include "services/interaction/shared/create_retry.h"
+#include "services/interaction/shared/list_page.h"
 #include "services/interaction/shared/names.h"
 
 namespace kam::interaction::cases {
@@ -137,21 +138,20 @@ absl::Status CaseService::CreateCase(const Ctx& ctx, const v1::CreateCaseRequest
                                      v1::Case* response) {
   if (!request.has_case_()) return common::InvalidField("case", "is required");
   const v1::Case& in = request.case_();
-  KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "CreateCase"));
-  absl::StatusOr<int64_t> account_id = ParseAccountName("case.account", in.account());
-  if (!account_id.ok()) return account_id.status();
+  KAM_ASSIGN_OR_RETURN(const CreateTarget target,
+                       ReadCreateTarget(request, "CreateCase", "case.account", in.account()));
   KAM_RETURN_IF_ERROR(ValidateCaseFields(in, /*check_type=*/true));
   int64_t contact_id = 0;
   if (!in.contact().empty()) {
     KAM_ASSIGN_OR_RETURN(ContactRef contact, ParseContactName("case.contact", in.contact()));
-    KAM_RETURN_IF_ERROR(CheckContactOf("case.contact", in.contact(), contact, *account_id,
+    KAM_RETURN_IF_ERROR(CheckContactOf("case.contact", in.contact(), contact, target.account_id,
                                        absl::StrCat("case.account ", in.account())));
     contact_id = contact.contact_id;
   }
   // A retry of a create that went through gets its first result without
   // asking the account service again.
   absl::StatusOr<bool> answered = AnsweredEarlier(
-      key, [&](const std::string& id) { return store_->FindCaseByRequest(id); },
+      target.key, [&](const std::string& id) { return store_->FindCaseByRequest(id); },
       [](const StoredCase& row) { return CaseToProto(row, common::NowMicros()); }, response);
   if (!answered.ok() || *answered) return answered.status();
 
@@ -162,12 +162,11 @@ absl::Status CaseService::CreateCase(const Ctx& ctx, const v1::CreateCaseRequest
     KAM_RETURN_IF_ERROR(GetLiveContact(*accounts_, ctx, in.contact()).status());
   }
 
-  absl::StatusOr<int64_t> id = store_->NewCaseId();
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(const int64_t id, store_->NewCaseId());
   const absl::Time now = common::NowMicros();
   StoredCase row;
-  row.id = *id;
-  row.account_id = *account_id;
+  row.id = id;
+  row.account_id = target.account_id;
   row.contact_id = contact_id;
   row.type = in.type();
   row.priority =
@@ -192,7 +191,7 @@ absl::Status CaseService::CreateCase(const Ctx& ctx, const v1::CreateCaseRequest
     row.first_response_minutes = targets->first;
     row.resolution_minutes = targets->second;
     row.clock.targets = {absl::Minutes(targets->first), absl::Minutes(targets->second)};
-    KAM_ASSIGN_OR_RETURN(common::InsertOutcome inserted, tx.InsertCase(row, key));
+    KAM_ASSIGN_OR_RETURN(common::InsertOutcome inserted, tx.InsertCase(row, target.key));
     outcome = inserted;
     if (outcome == common::InsertOutcome::kDuplicateRequest) return absl::OkStatus();
     CaseEventRow created{
@@ -207,7 +206,7 @@ absl::Status CaseService::CreateCase(const Ctx& ctx, const v1::CreateCaseRequest
   if (outcome == common::InsertOutcome::kDuplicateRequest) {
     // A concurrent call with the same request id won the race.
     KAM_ASSIGN_OR_RETURN(StoredCase first,
-                         common::AnswerRetry(key, store_->FindCaseByRequest(key.id)));
+                         common::AnswerRetry(target.key, store_->FindCaseByRequest(target.key.id)));
     *response = CaseToProto(first, common::NowMicros());
     return absl::OkStatus();
   }
@@ -230,15 +229,12 @@ absl::Status CaseService::ListCases(const Ctx&, const v1::ListCasesRequest& requ
       common::ReadListRequest(request, {"ListCases", request.filter(), request.order_by()}));
   KAM_ASSIGN_OR_RETURN(CaseOrder order, ParseCaseOrder(request.order_by()));
   const absl::Time now = common::NowMicros();
-  KAM_ASSIGN_OR_RETURN(common::Page<StoredCase> page,
-                       store_->ListCases(list.filter, order, now, list.cursor, list.limit));
-  common::WritePage(
-      list, std::move(page), response->mutable_next_page_token(),
+  return AnswerPage(
+      list, store_->ListCases(list.filter, order, now, list.cursor, list.limit), response,
       [&](const StoredCase& row) { *response->add_cases() = CaseToProto(row, now); },
       [&](const StoredCase& row) {
         return common::PageCursor{CaseCursorKeys(row, order), row.id};
       });
-  return absl::OkStatus();
 }
 
 absl::Status CaseService::ChangeCase(
@@ -445,13 +441,10 @@ absl::Status CaseService::ListCaseEvents(const Ctx&, const v1::ListCaseEventsReq
   KAM_ASSIGN_OR_RETURN(common::ListRequest list,
                        common::ReadListRequest(request, {"ListCaseEvents", request.parent()}));
   if (absl::StatusOr<StoredCase> row = store_->GetCase(id); !row.ok()) return row.status();
-  KAM_ASSIGN_OR_RETURN(common::Page<v1::CaseEvent> page,
-                       store_->ListEvents(id, list.cursor, list.limit));
-  common::WritePage(
-      list, std::move(page), response->mutable_next_page_token(),
+  return AnswerPage(
+      list, store_->ListEvents(id, list.cursor, list.limit), response,
       [&](v1::CaseEvent& event) { *response->add_events() = std::move(event); },
       CursorAfter<v1::CaseEvent>);
-  return absl::OkStatus();
 }
 
 }  // namespace kam::interaction::cases

@@ -14,6 +14,7 @@
 #include "services/interaction/cases/case_rules.h"
 #include "services/interaction/cases/case_service.h"
 #include "services/interaction/cases/case_sla_policy.h"
+#include "services/interaction/shared/list_page.h"
 
 namespace kam::interaction::cases {
 namespace {
@@ -110,13 +111,10 @@ absl::Status CaseService::ListSlaPolicyChanges(const Ctx&,
   KAM_ASSIGN_OR_RETURN(
       common::ListRequest list,
       common::ReadListRequest(request, {"ListSlaPolicyChanges", request.policy()}));
-  KAM_ASSIGN_OR_RETURN(common::Page<v1::SlaPolicyChange> page,
-                       store_->ListPolicyChanges(key, list.cursor, list.limit));
-  common::WritePage(
-      list, std::move(page), response->mutable_next_page_token(),
+  return AnswerPage(
+      list, store_->ListPolicyChanges(key, list.cursor, list.limit), response,
       [&](v1::SlaPolicyChange& change) { *response->add_changes() = std::move(change); },
       CursorAfter<v1::SlaPolicyChange>);
-  return absl::OkStatus();
 }
 
 absl::Status CaseService::ListCaseRoutes(const Ctx&, const v1::ListCaseRoutesRequest&,

@@ -21,6 +21,40 @@ SlaClock NewClock() {
 
 absl::Time At(absl::Duration since_start) { return kStart + since_start; }
 
+// What happens to a case, as the clock sees it.
+enum class Step { kRespond, kPause, kResume, kResolve, kReopen };
+
+// A new clock (NewClock) after `steps`, each at its time since the start.
+SlaClock After(std::initializer_list<std::pair<Step, absl::Duration>> steps) {
+  SlaClock clock = NewClock();
+  for (const auto& [step, since_start] : steps) {
+    const absl::Time at = At(since_start);
+    switch (step) {
+      case Step::kRespond: RecordFirstResponse(clock, at); break;
+      case Step::kPause: Pause(clock, at); break;
+      case Step::kResume: Resume(clock, at); break;
+      case Step::kResolve: Resolve(clock, at); break;
+      case Step::kReopen: Reopen(clock, at); break;
+    }
+  }
+  return clock;
+}
+
+// The first response is due at `due`: not breached then, breached a moment
+// later.
+void ExpectFirstResponseDueAt(const SlaClock& clock, absl::Time due) {
+  EXPECT_EQ(FirstResponseDue(clock), due);
+  EXPECT_FALSE(Evaluate(clock, due).first_response_breached);
+  EXPECT_TRUE(Evaluate(clock, due + absl::Microseconds(1)).first_response_breached);
+}
+
+// The same for the resolution.
+void ExpectResolutionDueAt(const SlaClock& clock, absl::Time due) {
+  EXPECT_EQ(ResolutionDue(clock), due);
+  EXPECT_FALSE(Evaluate(clock, due).resolution_breached);
+  EXPECT_TRUE(Evaluate(clock, due + absl::Microseconds(1)).resolution_breached);
+}
+
 TEST(SlaClockTest, FreshClockDueTimesAreStartPlusTargets) {
   const SlaClock clock = NewClock();
   EXPECT_EQ(FirstResponseDue(clock), At(Hours(1)));
@@ -33,10 +67,8 @@ TEST(SlaClockTest, FreshClockDueTimesAreStartPlusTargets) {
 
 TEST(SlaClockTest, ExactBoundaryIsNotABreachOneMicrosecondLaterIs) {
   const SlaClock clock = NewClock();
-  EXPECT_FALSE(Evaluate(clock, At(Hours(1))).first_response_breached);
-  EXPECT_TRUE(Evaluate(clock, At(Hours(1)) + absl::Microseconds(1)).first_response_breached);
-  EXPECT_FALSE(Evaluate(clock, At(Hours(8))).resolution_breached);
-  EXPECT_TRUE(Evaluate(clock, At(Hours(8)) + absl::Microseconds(1)).resolution_breached);
+  ExpectFirstResponseDueAt(clock, At(Hours(1)));
+  ExpectResolutionDueAt(clock, At(Hours(8)));
 }
 
 TEST(SlaClockTest, FirstResponseExactlyAtDueIsOnTime) {
@@ -77,34 +109,27 @@ TEST(SlaClockTest, PauseBeforeFirstResponseMovesBothDueTimes) {
   Resume(clock, At(Hours(2) + Minutes(30)));  // paused for 2 h
   EXPECT_EQ(clock.paused, Hours(2));
   EXPECT_FALSE(clock.paused_since.has_value());
-  EXPECT_EQ(FirstResponseDue(clock), At(Hours(3)));
+  ExpectFirstResponseDueAt(clock, At(Hours(3)));
   EXPECT_EQ(ResolutionDue(clock), At(Hours(10)));
-  EXPECT_FALSE(Evaluate(clock, At(Hours(3))).first_response_breached);
-  EXPECT_TRUE(Evaluate(clock, At(Hours(3) + Seconds(1))).first_response_breached);
   RecordFirstResponse(clock, At(Hours(2) + Minutes(50)));
   EXPECT_FALSE(clock.first_response_breached);
 }
 
 TEST(SlaClockTest, PauseAfterFirstResponseMovesTheResolutionDueTime) {
-  SlaClock clock = NewClock();
-  RecordFirstResponse(clock, At(Minutes(5)));
-  Pause(clock, At(Hours(1)));
-  Resume(clock, At(Hours(4)));
+  const SlaClock clock =
+      After({{Step::kRespond, Minutes(5)}, {Step::kPause, Hours(1)}, {Step::kResume, Hours(4)}});
   EXPECT_EQ(clock.paused, Hours(3));
-  EXPECT_EQ(ResolutionDue(clock), At(Hours(11)));
-  EXPECT_FALSE(Evaluate(clock, At(Hours(11))).resolution_breached);
-  EXPECT_TRUE(Evaluate(clock, At(Hours(11) + Seconds(1))).resolution_breached);
+  ExpectResolutionDueAt(clock, At(Hours(11)));
   EXPECT_FALSE(Evaluate(clock, At(Hours(11) + Seconds(1))).first_response_breached);
 }
 
 TEST(SlaClockTest, SeveralPausesAddUp) {
-  SlaClock clock = NewClock();
-  Pause(clock, At(Minutes(10)));
-  Resume(clock, At(Minutes(40)));  // 30 min
-  Pause(clock, At(Hours(1)));
-  Resume(clock, At(Hours(2)));  // 60 min
-  Pause(clock, At(Hours(3)));
-  Resume(clock, At(Hours(3) + Minutes(15)));  // 15 min
+  const SlaClock clock = After({{Step::kPause, Minutes(10)},
+                                {Step::kResume, Minutes(40)},  // 30 min
+                                {Step::kPause, Hours(1)},
+                                {Step::kResume, Hours(2)},  // 60 min
+                                {Step::kPause, Hours(3)},
+                                {Step::kResume, Hours(3) + Minutes(15)}});  // 15 min
   EXPECT_EQ(clock.paused, Minutes(105));
   EXPECT_EQ(FirstResponseDue(clock), At(Hours(1) + Minutes(105)));
   EXPECT_EQ(ResolutionDue(clock), At(Hours(8) + Minutes(105)));
@@ -121,9 +146,7 @@ TEST(SlaClockTest, PauseSpanningTheDueTimeIsNoBreach) {
   EXPECT_FALSE(Evaluate(clock, At(Hours(5))).first_response_breached);
   Resume(clock, At(Hours(5)));  // paused 4 h 10 min
   EXPECT_FALSE(clock.first_response_breached);
-  EXPECT_EQ(FirstResponseDue(clock), At(Hours(5) + Minutes(10)));
-  EXPECT_FALSE(Evaluate(clock, At(Hours(5) + Minutes(10))).first_response_breached);
-  EXPECT_TRUE(Evaluate(clock, At(Hours(5) + Minutes(11))).first_response_breached);
+  ExpectFirstResponseDueAt(clock, At(Hours(5) + Minutes(10)));
 }
 
 TEST(SlaClockTest, PauseStartedAfterTheBreachKeepsIt) {
@@ -137,10 +160,8 @@ TEST(SlaClockTest, PauseStartedAfterTheBreachKeepsIt) {
 }
 
 TEST(SlaClockTest, ResolveWhilePausedEndsThePauseAtTheResolution) {
-  SlaClock clock = NewClock();
-  RecordFirstResponse(clock, At(Minutes(20)));
-  Pause(clock, At(Hours(7)));
-  Resolve(clock, At(Hours(30)));
+  const SlaClock clock =
+      After({{Step::kRespond, Minutes(20)}, {Step::kPause, Hours(7)}, {Step::kResolve, Hours(30)}});
   EXPECT_FALSE(clock.paused_since.has_value());
   EXPECT_EQ(clock.paused, Hours(23));
   EXPECT_EQ(clock.resolve_time, At(Hours(30)));
@@ -151,9 +172,7 @@ TEST(SlaClockTest, ResolveWhilePausedEndsThePauseAtTheResolution) {
 }
 
 TEST(SlaClockTest, LateResolutionIsBreachedAndStaysSo) {
-  SlaClock clock = NewClock();
-  RecordFirstResponse(clock, At(Minutes(20)));
-  Resolve(clock, At(Hours(9)));
+  const SlaClock clock = After({{Step::kRespond, Minutes(20)}, {Step::kResolve, Hours(9)}});
   EXPECT_TRUE(clock.resolution_breached);
   EXPECT_TRUE(Evaluate(clock, At(Hours(50))).resolution_breached);
 }
@@ -172,22 +191,16 @@ TEST(SlaClockTest, ResolvingAnswersTheCustomer) {
 }
 
 TEST(SlaClockTest, ReopenCountsTheResolvedTimeAsPaused) {
-  SlaClock clock = NewClock();
-  RecordFirstResponse(clock, At(Minutes(5)));
-  Resolve(clock, At(Hours(2)));
-  Reopen(clock, At(Hours(26)));
+  const SlaClock clock =
+      After({{Step::kRespond, Minutes(5)}, {Step::kResolve, Hours(2)}, {Step::kReopen, Hours(26)}});
   EXPECT_FALSE(clock.resolve_time.has_value());
   EXPECT_EQ(clock.paused, Hours(24));
-  EXPECT_EQ(ResolutionDue(clock), At(Hours(32)));
   EXPECT_EQ(RunningTime(clock, At(Hours(27))), Hours(3));
-  EXPECT_FALSE(Evaluate(clock, At(Hours(32))).resolution_breached);
-  EXPECT_TRUE(Evaluate(clock, At(Hours(33))).resolution_breached);
+  ExpectResolutionDueAt(clock, At(Hours(32)));
 }
 
 TEST(SlaClockTest, RetargetMovesDueTimesFromTheStart) {
-  SlaClock clock = NewClock();
-  Pause(clock, At(Minutes(10)));
-  Resume(clock, At(Minutes(40)));
+  SlaClock clock = After({{Step::kPause, Minutes(10)}, {Step::kResume, Minutes(40)}});
   Retarget(clock, {Minutes(15), Hours(4)}, At(Hours(1)));
   EXPECT_EQ(FirstResponseDue(clock), At(Minutes(45)));
   EXPECT_EQ(ResolutionDue(clock), At(Hours(4) + Minutes(30)));
@@ -208,9 +221,8 @@ TEST(SlaClockTest, ZeroTargetsAreDueAtOnce) {
 }
 
 TEST(SlaClockTest, TimesBeforeTheLastEventDoNotRunTheClockBackwards) {
-  SlaClock clock = NewClock();
-  Pause(clock, At(Hours(1)));
-  Resume(clock, At(Minutes(30)));  // another replica's clock is behind
+  // The resume comes from a replica whose clock is behind.
+  const SlaClock clock = After({{Step::kPause, Hours(1)}, {Step::kResume, Minutes(30)}});
   EXPECT_EQ(clock.paused, absl::ZeroDuration());
   EXPECT_EQ(RunningTime(clock, At(-Hours(1))), absl::ZeroDuration());
 }

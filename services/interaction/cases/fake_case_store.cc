@@ -33,6 +33,15 @@ std::vector<Row> ValuesOf(const std::map<Key, Row>& rows) {
   return values;
 }
 
+// NOT_FOUND in the real store's words when there is no such policy.
+absl::StatusOr<StoredPolicy> PolicyOf(const Data& data, const SlaPolicyKey& key) {
+  auto it = data.policies.find(PolicyIndex(key));
+  if (it == data.policies.end()) {
+    return absl::NotFoundError(absl::StrCat("SLA policy ", SlaPolicyName(key), " not found"));
+  }
+  return it->second;
+}
+
 // A transaction's steps on a copy of the store's data (no locks: the fake
 // runs one transaction at a time).
 class FakeCaseTx final : public CaseTx {
@@ -66,11 +75,7 @@ class FakeCaseTx final : public CaseTx {
     return rows;
   }
   absl::StatusOr<StoredPolicy> ReadPolicy(const SlaPolicyKey& key, bool) override {
-    auto it = data_.policies.find(PolicyIndex(key));
-    if (it == data_.policies.end()) {
-      return absl::NotFoundError(absl::StrCat("SLA policy ", SlaPolicyName(key), " not found"));
-    }
-    return it->second;
+    return PolicyOf(data_, key);
   }
   absl::Status WritePolicy(const StoredPolicy& row) override {
     data_.policies[PolicyIndex(KeyOf(row.policy))] = row;
@@ -104,117 +109,96 @@ class FakeCaseTx final : public CaseTx {
 }  // namespace
 
 FakeCaseStore::FakeCaseStore() {
-  absl::MutexLock lock(&mu_);
   const google::protobuf::Timestamp seeded = common::ToProtoTimestamp(common::NowMicros());
-  for (const DefaultSlaPolicy& d : DefaultSlaPolicies()) {
-    StoredPolicy row;
-    row.version = 1;
-    row.policy.set_name(SlaPolicyName(d.key));
-    row.policy.set_priority(d.key.priority);
-    row.policy.set_tier(d.key.tier);
-    row.policy.set_first_response_minutes(d.first_response_minutes);
-    row.policy.set_resolution_minutes(d.resolution_minutes);
-    row.policy.set_update_actor("default");
-    *row.policy.mutable_update_time() = seeded;
-    SetEtag(row);
-    data_.policies[PolicyIndex(d.key)] = row;
-  }
-  for (const auto& [type, level] : DefaultRoutingTable()) {
-    StoredRoute row;
-    row.version = 1;
-    row.route.set_case_type(type);
-    row.route.set_level(level);
-    row.route.set_update_actor("default");
-    *row.route.mutable_update_time() = seeded;
-    SetEtag(row);
-    data_.routes[type] = row;
-  }
+  absl::Status seeding = db_.Write("seeding the defaults", [&](Data& data) {
+    for (const DefaultSlaPolicy& d : DefaultSlaPolicies()) {
+      StoredPolicy row;
+      row.version = 1;
+      row.policy.set_name(SlaPolicyName(d.key));
+      row.policy.set_priority(d.key.priority);
+      row.policy.set_tier(d.key.tier);
+      row.policy.set_first_response_minutes(d.first_response_minutes);
+      row.policy.set_resolution_minutes(d.resolution_minutes);
+      row.policy.set_update_actor("default");
+      *row.policy.mutable_update_time() = seeded;
+      SetEtag(row);
+      data.policies[PolicyIndex(d.key)] = row;
+    }
+    for (const auto& [type, level] : DefaultRoutingTable()) {
+      StoredRoute row;
+      row.version = 1;
+      row.route.set_case_type(type);
+      row.route.set_level(level);
+      row.route.set_update_actor("default");
+      *row.route.mutable_update_time() = seeded;
+      SetEtag(row);
+      data.routes[type] = row;
+    }
+    return absl::OkStatus();
+  });
+  seeding.IgnoreError();  // a new fake is never down
 }
 
 void FakeCaseStore::PutCase(const StoredCase& row) {
-  absl::MutexLock lock(&mu_);
-  data_.cases.rows[row.id] = row;
-  data_.next_id = std::max(data_.next_id, row.id + 1);
+  db_.Write("putting a case",
+            [&](Data& data) {
+              data.cases.rows[row.id] = row;
+              data.next_id = std::max(data.next_id, row.id + 1);
+              return absl::OkStatus();
+            })
+      .IgnoreError();  // tests put cases while the fake is up
 }
 
-int FakeCaseStore::case_count() const {
-  absl::MutexLock lock(&mu_);
-  return static_cast<int>(data_.cases.rows.size());
-}
+int FakeCaseStore::case_count() const { return static_cast<int>(db_.Snapshot().cases.rows.size()); }
 
-int FakeCaseStore::event_count() const {
-  absl::MutexLock lock(&mu_);
-  return static_cast<int>(data_.events.size());
-}
+int FakeCaseStore::event_count() const { return static_cast<int>(db_.Snapshot().events.size()); }
 
-absl::Status FakeCaseStore::Transact(absl::string_view,
+absl::Status FakeCaseStore::Transact(absl::string_view context,
                                      const std::function<absl::Status(CaseTx&)>& fn) {
-  absl::MutexLock lock(&mu_);
-  KAM_RETURN_IF_ERROR(Reachable("database"));
-  Data copy = data_;
-  FakeCaseTx tx(copy);
-  KAM_RETURN_IF_ERROR(fn(tx));
-  data_ = std::move(copy);
-  return absl::OkStatus();
+  return TransactOn<FakeCaseTx>(db_, context, fn);
 }
 
 absl::StatusOr<int64_t> FakeCaseStore::NewCaseId() {
-  absl::MutexLock lock(&mu_);
-  KAM_RETURN_IF_ERROR(Reachable("database"));
-  return data_.next_id++;
-}
-
-absl::StatusOr<StoredCase> FakeCaseStore::GetCase(int64_t id) {
-  absl::MutexLock lock(&mu_);
-  KAM_RETURN_IF_ERROR(Reachable("database"));
-  return data_.cases.Get(id);
-}
-
-absl::StatusOr<std::optional<common::CreatedByRequest<StoredCase>>>
-FakeCaseStore::FindCaseByRequest(const std::string& request_id) {
-  absl::MutexLock lock(&mu_);
-  KAM_RETURN_IF_ERROR(Reachable("database"));
-  return data_.cases.FindByRequest(request_id);
+  return db_.Change<int64_t>("allocating a case id",
+                             [](Data& data) -> absl::StatusOr<int64_t> { return data.next_id++; });
 }
 
 absl::StatusOr<common::Page<v1::CaseEvent>> FakeCaseStore::ListEvents(
     int64_t case_id, const std::optional<common::PageCursor>& cursor, int limit) {
-  absl::MutexLock lock(&mu_);
-  KAM_RETURN_IF_ERROR(Reachable("database"));
-  common::Page<CaseEventRow> rows = PageOf(
-      data_.events, cursor, limit, [&](const CaseEventRow& e) { return e.case_id == case_id; });
-  common::Page<v1::CaseEvent> page;
-  page.more = rows.more;
-  for (CaseEventRow& row : rows.rows) page.rows.push_back(std::move(row.event));
-  return page;
+  return db_.Read<common::Page<v1::CaseEvent>>("listing case events", [&](const Data& data) {
+    common::Page<CaseEventRow> rows = PageOf(
+        data.events, cursor, limit, [&](const CaseEventRow& e) { return e.case_id == case_id; });
+    common::Page<v1::CaseEvent> page;
+    page.more = rows.more;
+    for (CaseEventRow& row : rows.rows) page.rows.push_back(std::move(row.event));
+    return page;
+  });
 }
 
 absl::StatusOr<std::vector<StoredPolicy>> FakeCaseStore::ListPolicies() {
-  absl::MutexLock lock(&mu_);
-  KAM_RETURN_IF_ERROR(Reachable("database"));
-  return ValuesOf(data_.policies);
+  return db_.Read<std::vector<StoredPolicy>>(
+      "listing SLA policies", [](const Data& data) { return ValuesOf(data.policies); });
 }
 
 absl::StatusOr<StoredPolicy> FakeCaseStore::GetPolicy(const SlaPolicyKey& key) {
-  absl::MutexLock lock(&mu_);
-  KAM_RETURN_IF_ERROR(Reachable("database"));
-  return FakeCaseTx(data_).ReadPolicy(key, /*lock=*/false);
+  return db_.Read<StoredPolicy>("reading an SLA policy",
+                                [&](const Data& data) { return PolicyOf(data, key); });
 }
 
 absl::StatusOr<common::Page<v1::SlaPolicyChange>> FakeCaseStore::ListPolicyChanges(
     const std::optional<SlaPolicyKey>& key, const std::optional<common::PageCursor>& cursor,
     int limit) {
-  absl::MutexLock lock(&mu_);
-  KAM_RETURN_IF_ERROR(Reachable("database"));
-  return PageOf(data_.policy_changes, cursor, limit, [&](const v1::SlaPolicyChange& change) {
-    return !key.has_value() || change.policy() == SlaPolicyName(*key);
-  });
+  return db_.Read<common::Page<v1::SlaPolicyChange>>(
+      "listing SLA policy changes", [&](const Data& data) {
+        return PageOf(data.policy_changes, cursor, limit, [&](const v1::SlaPolicyChange& change) {
+          return !key.has_value() || change.policy() == SlaPolicyName(*key);
+        });
+      });
 }
 
 absl::StatusOr<std::vector<StoredRoute>> FakeCaseStore::ListRoutes() {
-  absl::MutexLock lock(&mu_);
-  KAM_RETURN_IF_ERROR(Reachable("database"));
-  return ValuesOf(data_.routes);
+  return db_.Read<std::vector<StoredRoute>>("listing case routes",
+                                            [](const Data& data) { return ValuesOf(data.routes); });
 }
 
 }  // namespace kam::interaction::cases

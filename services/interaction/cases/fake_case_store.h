@@ -12,15 +12,18 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "common/testing/fake_database.h"
 #include "services/interaction/cases/case_store.h"
-#include "services/interaction/shared/fake_outage.h"
-#include "services/interaction/shared/fake_table.h"
+#include "services/interaction/shared/fake_rows.h"
 
 namespace kam::interaction::cases {
 
-class FakeCaseStore final : public CaseStore, public FakeOutage {
+class FakeCaseStore final : public CaseStore {
  public:
   FakeCaseStore();
+
+  // While down, every call is UNAVAILABLE.
+  void SetDown(bool down) { db_.SetDown(down); }
 
   // Adds or replaces a case as it is (tests that need one in a given state).
   void PutCase(const StoredCase& row);
@@ -30,10 +33,12 @@ class FakeCaseStore final : public CaseStore, public FakeOutage {
 
   absl::Status Transact(absl::string_view context,
                         const std::function<absl::Status(CaseTx&)>& fn) override;
-  absl::StatusOr<StoredCase> GetCase(int64_t id) override;
+  absl::StatusOr<StoredCase> GetCase(int64_t id) override { return ReadRow(db_, &Data::cases, id); }
   absl::StatusOr<int64_t> NewCaseId() override;
   absl::StatusOr<std::optional<common::CreatedByRequest<StoredCase>>> FindCaseByRequest(
-      const std::string& request_id) override;
+      const std::string& request_id) override {
+    return ReadRowByRequest(db_, &Data::cases, request_id);
+  }
   absl::StatusOr<common::Page<v1::CaseEvent>> ListEvents(
       int64_t case_id, const std::optional<common::PageCursor>& cursor, int limit) override;
   absl::StatusOr<common::Page<v1::SlaPolicyChange>> ListPolicyChanges(
@@ -51,7 +56,7 @@ class FakeCaseStore final : public CaseStore, public FakeOutage {
 
   // Everything the store holds; a transaction works on a copy.
   struct Data {
-    FakeTable<StoredCase> cases{"case cases/"};
+    common::testing::FakeTable<StoredCase> cases{"case cases/"};
     std::map<int64_t, CaseEventRow> events;  // by event id
     std::map<std::pair<int, int>, StoredPolicy> policies;
     std::map<int64_t, v1::SlaPolicyChange> policy_changes;  // by change id
@@ -60,8 +65,7 @@ class FakeCaseStore final : public CaseStore, public FakeOutage {
   };
 
  private:
-  mutable absl::Mutex mu_;
-  Data data_ ABSL_GUARDED_BY(mu_);
+  common::testing::FakeDatabase<Data> db_;
 };
 
 }  // namespace kam::interaction::cases

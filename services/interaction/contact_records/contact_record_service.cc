@@ -12,6 +12,7 @@
 #include "common/server/service_methods.h"
 #include "services/interaction/shared/account_checks.h"
 #include "services/interaction/shared/create_retry.h"
+#include "services/interaction/shared/list_page.h"
 #include "services/interaction/shared/names.h"
 
 namespace kam::interaction::contact_records {
@@ -106,15 +107,12 @@ absl::Status ContactRecordService::ListContactRecordEntries(
                                                          request.parent(), request.account()}));
   KAM_ASSIGN_OR_RETURN(StoredContactRecord record,
                        FindRecord("parent", request.parent(), "account", request.account()));
-  KAM_ASSIGN_OR_RETURN(common::Page<StoredRecordEntry> page,
-                       store_->ListEntries(record.id, common::CursorId(list.cursor), list.limit));
-  common::WritePage(
-      list, std::move(page), response->mutable_next_page_token(),
+  return AnswerPage(
+      list, store_->ListEntries(record.id, common::CursorId(list.cursor), list.limit), response,
       [&](StoredRecordEntry& row) { *response->add_entries() = std::move(row.entry); },
       [](const StoredRecordEntry& row) {
         return common::PageCursor{{}, row.seq};
       });
-  return absl::OkStatus();
 }
 
 }  // namespace kam::interaction::contact_records

@@ -18,14 +18,11 @@ class ContactRecordService final : public Handlers<ContactRecordStore> {
 
   void Register(common::GrpcServer& server, v1::ActivityService::Service* service);
 
-  absl::Status AppendContactRecordEntry(const Ctx& ctx,
-                                        const v1::AppendContactRecordEntryRequest& request,
-                                        v1::AppendContactRecordEntryResponse* response);
-  absl::Status GetContactRecord(const Ctx& ctx, const v1::GetContactRecordRequest& request,
-                                v1::ContactRecord* response);
-  absl::Status ListContactRecordEntries(const Ctx& ctx,
-                                        const v1::ListContactRecordEntriesRequest& request,
-                                        v1::ListContactRecordEntriesResponse* response);
+  absl::Status AppendContactRecordEntry(const Ctx&, const v1::AppendContactRecordEntryRequest&,
+                                        v1::AppendContactRecordEntryResponse*);
+  absl::Status GetContactRecord(const Ctx&, const v1::GetContactRecordRequest&, v1::ContactRecord*);
+  absl::Status ListContactRecordEntries(const Ctx&, const v1::ListContactRecordEntriesRequest&,
+                                        v1::ListContactRecordEntriesResponse*);
 
  private:
   // The record named by exactly one of `name_field`/`account_field`.

@@ -2,10 +2,12 @@
 // FakeAccountClient: idempotent appends and dependencies that are down.
 #include "services/interaction/contact_records/contact_record_service.h"
 
+#include "common/testing/handler_checks.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "services/interaction/contact_records/fake_contact_record_store.h"
 #include "services/interaction/shared/fake_account_client.h"
+#include "services/interaction/shared/list_testing.h"
 
 namespace kam::interaction::contact_records {
 namespace {
@@ -14,10 +16,7 @@ using ::google::protobuf::util::MessageDifferencer;
 
 class ContactRecordServiceTest : public ::testing::Test {
  protected:
-  ContactRecordServiceTest() {
-    ctx_.actor = "alice";
-    accounts_.PutAccount(7);
-  }
+  ContactRecordServiceTest() { accounts_.PutAccount(7); }
 
   absl::StatusOr<v1::AppendContactRecordEntryResponse> Append(const std::string& text,
                                                               const std::string& request_id) {
@@ -25,13 +24,10 @@ class ContactRecordServiceTest : public ::testing::Test {
     request.set_account("accounts/7");
     request.set_text(text);
     request.set_request_id(request_id);
-    v1::AppendContactRecordEntryResponse response;
-    absl::Status status = service_.AppendContactRecordEntry(ctx_, request, &response);
-    if (!status.ok()) return status;
-    return response;
+    return common::testing::Answer(service_, &ContactRecordService::AppendContactRecordEntry,
+                                   request, "alice");
   }
 
-  common::CallContext ctx_;
   FakeContactRecordStore store_;
   FakeAccountClient accounts_;
   ContactRecordService service_{&store_, &accounts_};
@@ -91,16 +87,14 @@ TEST_F(ContactRecordServiceTest, ListPagesTheEntriesOldestFirst) {
   v1::ListContactRecordEntriesRequest request;
   request.set_account("accounts/7");
   request.set_page_size(2);
-  v1::ListContactRecordEntriesResponse first;
-  ASSERT_TRUE(service_.ListContactRecordEntries(ctx_, request, &first).ok());
-  ASSERT_EQ(first.entries_size(), 2);
-  EXPECT_EQ(first.entries(0).text(), "one");
-  request.set_page_token(first.next_page_token());
-  v1::ListContactRecordEntriesResponse second;
-  ASSERT_TRUE(service_.ListContactRecordEntries(ctx_, request, &second).ok());
-  ASSERT_EQ(second.entries_size(), 1);
-  EXPECT_EQ(second.entries(0).text(), "three");
-  EXPECT_TRUE(second.next_page_token().empty());
+  absl::StatusOr<std::vector<v1::ListContactRecordEntriesResponse>> pages = AllPages(
+      common::testing::Bind(&service_, &ContactRecordService::ListContactRecordEntries), request);
+  ASSERT_TRUE(pages.ok()) << pages.status();
+  ASSERT_EQ(pages->size(), 2u);
+  ASSERT_EQ(pages->at(0).entries_size(), 2);
+  EXPECT_EQ(pages->at(0).entries(0).text(), "one");
+  ASSERT_EQ(pages->at(1).entries_size(), 1);
+  EXPECT_EQ(pages->at(1).entries(0).text(), "three");
 }
 
 }  // namespace

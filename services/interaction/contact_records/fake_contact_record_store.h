@@ -10,12 +10,12 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "common/testing/fake_database.h"
 #include "services/interaction/contact_records/contact_record_store.h"
-#include "services/interaction/shared/fake_outage.h"
 
 namespace kam::interaction::contact_records {
 
-class FakeContactRecordStore final : public ContactRecordStore, public FakeOutage {
+class FakeContactRecordStore final : public ContactRecordStore, public common::testing::FakeOutage {
  public:
   // Every entry appended, in order.
   std::vector<StoredRecordEntry> entries() const;

@@ -15,9 +15,8 @@ class FactsService final {
 
   void Register(common::GrpcServer& server);
 
-  absl::Status StreamAccountFacts(const common::CallContext&,
-                                  const v1::StreamAccountFactsRequest& request,
-                                  common::ResponseWriter<v1::StreamAccountFactsResponse>& writer);
+  absl::Status StreamAccountFacts(const common::CallContext&, const v1::StreamAccountFactsRequest&,
+                                  common::ResponseWriter<v1::StreamAccountFactsResponse>&);
 
  private:
   v1::FactsService::Service service_;

@@ -6,12 +6,12 @@
 #include <map>
 
 #include "absl/synchronization/mutex.h"
+#include "common/testing/fake_database.h"
 #include "services/interaction/facts/facts_store.h"
-#include "services/interaction/shared/fake_outage.h"
 
 namespace kam::interaction::facts {
 
-class FakeFactsStore final : public FactsStore, public FakeOutage {
+class FakeFactsStore final : public FactsStore, public common::testing::FakeOutage {
  public:
   // The facts of account `id` ("accounts/<id>"), with `activity_count` set
   // so tests can tell accounts apart.

@@ -16,24 +16,27 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "common/testing/fake_database.h"
 #include "services/interaction/opportunity/opportunity_store.h"
-#include "services/interaction/shared/fake_outage.h"
-#include "services/interaction/shared/fake_table.h"
+#include "services/interaction/shared/fake_rows.h"
 
 namespace kam::interaction::opportunity {
 
 // What the fake stores.
 struct FakeOpportunityData {
-  FakeTable<StoredOpportunity> opportunities{"opportunity opportunities/"};
+  common::testing::FakeTable<StoredOpportunity> opportunities{"opportunity opportunities/"};
   std::map<int64_t, StoredStageMove> moves;  // by move id
   std::map<int64_t, int64_t> move_owner;     // move id -> opportunity id
   StoredStageProbabilities probabilities;    // the defaults at version 0 at first
   int64_t next_move_id = 1;
 };
 
-class FakeOpportunityStore final : public OpportunityStore, public FakeOutage {
+class FakeOpportunityStore final : public OpportunityStore {
  public:
   FakeOpportunityStore();
+
+  // While down, every call is UNAVAILABLE.
+  void SetDown(bool down) { db_.SetDown(down); }
 
   // Every opportunity stored, in id order, and the stage history of one:
   // what tests check was (not) written.
@@ -44,9 +47,13 @@ class FakeOpportunityStore final : public OpportunityStore, public FakeOutage {
                         absl::FunctionRef<absl::Status(OpportunityTx&)> fn) override;
   absl::StatusOr<int64_t> NewOpportunityId() override;
 
-  absl::StatusOr<StoredOpportunity> Get(int64_t id) override;
+  absl::StatusOr<StoredOpportunity> Get(int64_t id) override {
+    return ReadRow(db_, &FakeOpportunityData::opportunities, id);
+  }
   absl::StatusOr<std::optional<common::CreatedByRequest<StoredOpportunity>>> FindByRequest(
-      const std::string& request_id) override;
+      const std::string& request_id) override {
+    return ReadRowByRequest(db_, &FakeOpportunityData::opportunities, request_id);
+  }
   absl::StatusOr<bool> Exists(int64_t id) override;
   absl::StatusOr<common::Page<StoredStageMove>> ListMoves(
       int64_t opportunity_id, const std::optional<common::PageCursor>& cursor, int limit) override;
@@ -63,9 +70,7 @@ class FakeOpportunityStore final : public OpportunityStore, public FakeOutage {
   }
 
  private:
-  mutable absl::Mutex mu_;  // held for the whole of a transaction
-  FakeOpportunityData data_ ABSL_GUARDED_BY(mu_);
-  int64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
+  common::testing::FakeDatabase<FakeOpportunityData> db_;  // locked for a whole transaction
 };
 
 }  // namespace kam::interaction::opportunity

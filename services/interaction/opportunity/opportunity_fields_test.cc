@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "common/api/field_mask.h"
 #include "gtest/gtest.h"
+#include "services/interaction/shared/mask_testing.h"
 
 namespace kam::interaction::opportunity {
 namespace {
@@ -25,8 +26,8 @@ v1::Opportunity Valid() {
     return ::testing::AssertionFailure() << "expected INVALID_ARGUMENT, got " << status;
   }
   if (!absl::StartsWith(status.message(), field + " ")) {
-    return ::testing::AssertionFailure() << "message does not start with " << field << ": "
-                                         << status;
+    return ::testing::AssertionFailure()
+           << "message does not start with " << field << ": " << status;
   }
   return ::testing::AssertionSuccess();
 }
@@ -103,34 +104,27 @@ TEST(OpportunityFieldsTest, AmountMustBeInTheAccountsCreditCurrency) {
 }
 
 TEST(OpportunityFieldsTest, MaskRules) {
-  v1::Opportunity patch;
-  google::protobuf::FieldMask mask;
-  for (const char* path : {"title", "judgements.budget", "milestones.proposal.achieved",
-                           "milestones.bidding.note", "class_override", "amount"}) {
-    mask.add_paths(path);
-  }
-  EXPECT_TRUE(common::ResolveUpdateMask(mask, patch, OpportunityMaskRules()).ok());
+  using Opportunity = v1::Opportunity;
+  EXPECT_TRUE(
+      ResolvePaths<Opportunity>(OpportunityMaskRules(),
+                                {"title", "judgements.budget", "milestones.proposal.achieved",
+                                 "milestones.bidding.note", "class_override", "amount"})
+          .ok());
   for (const char* path : {"stage", "state", "lost_to", "close_time"}) {
-    google::protobuf::FieldMask bad;
-    bad.add_paths(path);
     absl::StatusOr<std::vector<std::string>> r =
-        common::ResolveUpdateMask(bad, patch, OpportunityMaskRules());
+        ResolvePaths<Opportunity>(OpportunityMaskRules(), {path});
     EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << path;
     EXPECT_TRUE(absl::StrContains(r.status().message(), "Opportunity")) << r.status();
   }
   for (const char* path : {"name", "account", "etag", "opportunity_class", "derived_class",
                            "milestones.proposal.achieve_time", "milestones.proposal.description"}) {
-    google::protobuf::FieldMask bad;
-    bad.add_paths(path);
     absl::StatusOr<std::vector<std::string>> r =
-        common::ResolveUpdateMask(bad, patch, OpportunityMaskRules());
+        ResolvePaths<Opportunity>(OpportunityMaskRules(), {path});
     EXPECT_TRUE(absl::StrContains(r.status().message(), "output-only")) << path << r.status();
   }
   // "*" is every top-level updatable field.
-  google::protobuf::FieldMask all;
-  all.add_paths("*");
   absl::StatusOr<std::vector<std::string>> r =
-      common::ResolveUpdateMask(all, patch, OpportunityMaskRules());
+      ResolvePaths<Opportunity>(OpportunityMaskRules(), {"*"});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(*r, (std::vector<std::string>{"title", "owner", "amount", "expected_close_time",
                                           "class_override", "judgements", "milestones"}));
@@ -142,8 +136,7 @@ TEST(OpportunityFieldsTest, NestedMaskPathsApplyToOneStageOnly) {
   target.mutable_judgements()->mutable_need()->set_assessment(v1::QUALIFICATION_ASSESSMENT_WEAK);
   v1::Opportunity patch;
   patch.mutable_milestones()->mutable_proposal()->set_achieved(true);
-  patch.mutable_judgements()->mutable_budget()->set_assessment(
-      v1::QUALIFICATION_ASSESSMENT_STRONG);
+  patch.mutable_judgements()->mutable_budget()->set_assessment(v1::QUALIFICATION_ASSESSMENT_STRONG);
   common::ApplyUpdateMask({"milestones.proposal.achieved", "judgements.budget"}, patch, &target);
   EXPECT_TRUE(target.milestones().proposal().achieved());
   EXPECT_EQ(target.milestones().bidding().note(), "keep");

@@ -20,6 +20,7 @@
 #include "services/interaction/opportunity/opportunity_stages.h"
 #include "services/interaction/shared/account_checks.h"
 #include "services/interaction/shared/create_retry.h"
+#include "services/interaction/shared/list_page.h"
 #include "services/interaction/shared/names.h"
 
 namespace kam::interaction::opportunity {
@@ -140,18 +141,18 @@ absl::Status OpportunityService::CreateOpportunity(const Ctx& ctx,
                                                    v1::Opportunity* response) {
   if (!request.has_opportunity()) return common::InvalidField("opportunity", "is required");
   const v1::Opportunity& in = request.opportunity();
-  KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "CreateOpportunity"));
-  absl::StatusOr<int64_t> account_id = ParseAccountName("opportunity.account", in.account());
-  if (!account_id.ok()) return account_id.status();
+  KAM_ASSIGN_OR_RETURN(
+      const CreateTarget target,
+      ReadCreateTarget(request, "CreateOpportunity", "opportunity.account", in.account()));
   KAM_RETURN_IF_ERROR(ValidateOpportunityFields(in));
   KAM_RETURN_IF_ERROR(ValidateNewOpportunityStage(in));
   // A retry of a create that succeeded gets its result without asking the
   // account service again (so it works while that service is down).
   absl::StatusOr<bool> answered = AnsweredEarlier(
-      key, [&](const std::string& id) { return store_->FindByRequest(id); },
+      target.key, [&](const std::string& id) { return store_->FindByRequest(id); },
       [](StoredOpportunity& row) { return std::move(row.opportunity); }, response);
   if (!answered.ok() || *answered) return answered.status();
-  const std::string account_name = AccountName(*account_id);
+  const std::string account_name = AccountName(target.account_id);
   KAM_ASSIGN_OR_RETURN(kam::account::v1::Account account,
                        GetLiveAccount(*accounts_, ctx, account_name, kAccountDeleted));
   if (in.has_amount()) {
@@ -160,13 +161,12 @@ absl::Status OpportunityService::CreateOpportunity(const Ctx& ctx,
   const std::string owner = in.owner().empty() ? account.owner() : in.owner();
   KAM_RETURN_IF_ERROR(CheckOwnerPresent(
       owner, absl::StrCat(": account ", account_name, " has no owner to default to")));
-  absl::StatusOr<int64_t> id = store_->NewOpportunityId();
-  if (!id.ok()) return id.status();
+  KAM_ASSIGN_OR_RETURN(const int64_t id, store_->NewOpportunityId());
   const absl::Time now = common::NowMicros();
 
   StoredOpportunity row;
-  row.id = *id;
-  row.account_id = *account_id;
+  row.id = id;
+  row.account_id = target.account_id;
   v1::Opportunity& o = row.opportunity;
   o.set_name(OpportunityName(row.id));
   o.set_account(account_name);
@@ -187,7 +187,7 @@ absl::Status OpportunityService::CreateOpportunity(const Ctx& ctx,
 
   common::InsertOutcome outcome = common::InsertOutcome::kInserted;
   absl::Status status = store_->Transact("creating opportunity", [&](OpportunityTx& tx) {
-    KAM_ASSIGN_OR_RETURN(common::InsertOutcome inserted, tx.Insert(row, key));
+    KAM_ASSIGN_OR_RETURN(common::InsertOutcome inserted, tx.Insert(row, target.key));
     outcome = inserted;
     if (outcome == common::InsertOutcome::kDuplicateRequest) return absl::OkStatus();
     v1::OpportunityStageMove created =
@@ -198,9 +198,9 @@ absl::Status OpportunityService::CreateOpportunity(const Ctx& ctx,
   });
   if (!status.ok()) return status;
   if (outcome == common::InsertOutcome::kDuplicateRequest) {
-    KAM_ASSIGN_OR_RETURN(
-        StoredOpportunity first,
-        AnswerUnfinishedRetry(key, store_->FindByRequest(key.id), kConcurrentCreateUnfinished));
+    KAM_ASSIGN_OR_RETURN(StoredOpportunity first,
+                         AnswerUnfinishedRetry(target.key, store_->FindByRequest(target.key.id),
+                                               kConcurrentCreateUnfinished));
     o = std::move(first.opportunity);
   }
   *response = std::move(o);
@@ -220,12 +220,9 @@ absl::Status OpportunityService::ListOpportunities(const Ctx&,
   KAM_ASSIGN_OR_RETURN(common::ListRequest list,
                        common::ReadListRequest(request, {"ListOpportunities", request.filter(),
                                                          request.show_deleted() ? "1" : "0"}));
-  KAM_ASSIGN_OR_RETURN(common::Page<StoredOpportunity> page,
-                       store_->List(list.filter, request.show_deleted(), list.cursor, list.limit));
-  common::WritePage(
-      list, std::move(page), response->mutable_next_page_token(),
+  return AnswerPage(
+      list, store_->List(list.filter, request.show_deleted(), list.cursor, list.limit), response,
       [&](StoredOpportunity& row) { *response->add_opportunities() = std::move(row.opportunity); });
-  return absl::OkStatus();
 }
 
 absl::Status OpportunityService::UpdateOpportunity(const Ctx& ctx,
@@ -263,10 +260,10 @@ absl::Status OpportunityService::UpdateOpportunity(const Ctx& ctx,
     KAM_RETURN_IF_ERROR(ValidateOpportunityFields(o));
     KAM_RETURN_IF_ERROR(CheckOwnerPresent(o.owner(), ": an opportunity always has an owner"));
     if (StageNeedsAmount(o.stage()) && !o.has_amount()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "opportunity.amount cannot be cleared at ", OpportunityStageName(o.stage()),
-          ": an opportunity needs an amount from ", OpportunityStageName(kFirstPricedStage),
-          " on"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("opportunity.amount cannot be cleared at ", OpportunityStageName(o.stage()),
+                       ": an opportunity needs an amount from ",
+                       OpportunityStageName(kFirstPricedStage), " on"));
     }
     if (sets_amount) {
       KAM_RETURN_IF_ERROR(CheckAmountCurrency(o.amount(), *account));
@@ -348,8 +345,8 @@ absl::Status OpportunityService::CloseOpportunity(const Ctx& ctx,
     KAM_RETURN_IF_ERROR(common::CheckTimestamp("close_time", request.close_time()));
     // The database keeps microseconds: drop the rest so the answer equals a
     // later read.
-    close_time = absl::FromUnixMicros(
-        absl::ToUnixMicros(common::FromProtoTimestamp(request.close_time())));
+    close_time =
+        absl::FromUnixMicros(absl::ToUnixMicros(common::FromProtoTimestamp(request.close_time())));
     if (close_time > now + kFutureSlack) {
       return common::InvalidField("close_time", "must not be in the future");
     }
@@ -358,8 +355,7 @@ absl::Status OpportunityService::CloseOpportunity(const Ctx& ctx,
   auto plan = [&](const v1::Opportunity& o, v1::OpportunityStageMove* move) -> absl::Status {
     KAM_RETURN_IF_ERROR(CheckOpportunityClose(o, request));
     if (close_time < common::FromProtoTimestamp(o.create_time())) {
-      return common::InvalidField("close_time",
-                                  "must not be before the opportunity was created");
+      return common::InvalidField("close_time", "must not be before the opportunity was created");
     }
     move->set_kind(won ? v1::OPPORTUNITY_STAGE_MOVE_KIND_WON
                        : v1::OPPORTUNITY_STAGE_MOVE_KIND_LOST);
@@ -418,11 +414,8 @@ absl::Status OpportunityService::ListOpportunityStageHistory(
   if (!exists) {
     return absl::NotFoundError(absl::StrCat("opportunity ", request.parent(), " not found"));
   }
-  KAM_ASSIGN_OR_RETURN(common::Page<StoredStageMove> page,
-                       store_->ListMoves(id, list.cursor, list.limit));
-  common::WritePage(list, std::move(page), response->mutable_next_page_token(),
+  return AnswerPage(list, store_->ListMoves(id, list.cursor, list.limit), response,
                     [&](StoredStageMove& row) { *response->add_moves() = std::move(row.move); });
-  return absl::OkStatus();
 }
 
 // --- the weighted pipeline ----------------------------------------------------------

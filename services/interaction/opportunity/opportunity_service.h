@@ -28,15 +28,12 @@ class OpportunityService final : public Handlers<OpportunityStore> {
   // Registers the service and every method with `server` (before Start).
   void Register(common::GrpcServer& server);
 
-  absl::Status CreateOpportunity(const Ctx&, const v1::CreateOpportunityRequest&,
-                                 v1::Opportunity*);
+  absl::Status CreateOpportunity(const Ctx&, const v1::CreateOpportunityRequest&, v1::Opportunity*);
   absl::Status GetOpportunity(const Ctx&, const v1::GetOpportunityRequest&, v1::Opportunity*);
   absl::Status ListOpportunities(const Ctx&, const v1::ListOpportunitiesRequest&,
                                  v1::ListOpportunitiesResponse*);
-  absl::Status UpdateOpportunity(const Ctx&, const v1::UpdateOpportunityRequest&,
-                                 v1::Opportunity*);
-  absl::Status DeleteOpportunity(const Ctx&, const v1::DeleteOpportunityRequest&,
-                                 v1::Opportunity*);
+  absl::Status UpdateOpportunity(const Ctx&, const v1::UpdateOpportunityRequest&, v1::Opportunity*);
+  absl::Status DeleteOpportunity(const Ctx&, const v1::DeleteOpportunityRequest&, v1::Opportunity*);
   absl::Status UndeleteOpportunity(const Ctx&, const v1::UndeleteOpportunityRequest&,
                                    v1::Opportunity*);
   absl::Status MoveOpportunityStage(const Ctx&, const v1::MoveOpportunityStageRequest&,

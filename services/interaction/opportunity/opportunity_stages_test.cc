@@ -1,6 +1,7 @@
 #include "services/interaction/opportunity/opportunity_stages.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -82,12 +83,9 @@ TEST(OpportunityStagesTest, MilestonesFollowDomainSection6) {
 }
 
 TEST(OpportunityStagesTest, AmountIsNeededFromProposalOn) {
-  EXPECT_FALSE(StageNeedsAmount(kDev));
-  EXPECT_FALSE(StageNeedsAmount(kInit));
-  EXPECT_TRUE(StageNeedsAmount(kProposal));
-  EXPECT_TRUE(StageNeedsAmount(kBid));
-  EXPECT_TRUE(StageNeedsAmount(kNego));
-  EXPECT_TRUE(StageNeedsAmount(kImpl));
+  const std::pair<v1::OpportunityStage, bool> kNeeds[] = {
+      {kDev, false}, {kInit, false}, {kProposal, true}, {kBid, true}, {kNego, true}, {kImpl, true}};
+  for (const auto& [stage, needs] : kNeeds) EXPECT_EQ(StageNeedsAmount(stage), needs) << stage;
 }
 
 TEST(OpportunityStagesTest, SettleMilestonesStampsAndClearsTimes) {
@@ -212,15 +210,14 @@ TEST(OpportunityStagesTest, AmountIsNeededToReachProposal) {
 TEST(OpportunityStagesTest, SameStageAndBadTargetsAreRefused) {
   EXPECT_TRUE(Fails(CheckOpportunityStageMove(At(kBid), kBid, "").status(),
                     absl::StatusCode::kFailedPrecondition, {"already at BIDDING"}));
-  EXPECT_TRUE(Fails(CheckOpportunityStageMove(At(kBid), v1::OPPORTUNITY_STAGE_UNSPECIFIED, "")
-                        .status(),
-                    absl::StatusCode::kInvalidArgument, {"to_stage must be one of the six"}));
-  EXPECT_TRUE(Fails(CheckOpportunityStageMove(At(kBid), static_cast<OpportunityStage>(9), "")
-                        .status(),
-                    absl::StatusCode::kInvalidArgument, {"to_stage", "stage 9"}));
-  EXPECT_TRUE(Fails(
-      CheckOpportunityStageMove(At(kDev), kInit, std::string(1001, 'x')).status(),
-      absl::StatusCode::kInvalidArgument, {"reason must be at most 1000"}));
+  EXPECT_TRUE(
+      Fails(CheckOpportunityStageMove(At(kBid), v1::OPPORTUNITY_STAGE_UNSPECIFIED, "").status(),
+            absl::StatusCode::kInvalidArgument, {"to_stage must be one of the six"}));
+  EXPECT_TRUE(
+      Fails(CheckOpportunityStageMove(At(kBid), static_cast<OpportunityStage>(9), "").status(),
+            absl::StatusCode::kInvalidArgument, {"to_stage", "stage 9"}));
+  EXPECT_TRUE(Fails(CheckOpportunityStageMove(At(kDev), kInit, std::string(1001, 'x')).status(),
+                    absl::StatusCode::kInvalidArgument, {"reason must be at most 1000"}));
 }
 
 TEST(OpportunityStagesTest, ClosedOpportunitiesDoNotMove) {
@@ -228,12 +225,12 @@ TEST(OpportunityStagesTest, ClosedOpportunitiesDoNotMove) {
     v1::Opportunity o = At(kNego);
     o.set_state(state);
     for (OpportunityStage to : {kImpl, kBid, kDev}) {
-      EXPECT_TRUE(Fails(CheckOpportunityStageMove(o, to, "a reason").status(),
-                        absl::StatusCode::kFailedPrecondition,
-                        {OpportunityStateName(state), "closed at COMMERCIAL_NEGOTIATION",
-                         absl::StrCat("cannot move from COMMERCIAL_NEGOTIATION to ",
-                                      OpportunityStageName(to)),
-                         "reopen"}));
+      EXPECT_TRUE(Fails(
+          CheckOpportunityStageMove(o, to, "a reason").status(),
+          absl::StatusCode::kFailedPrecondition,
+          {OpportunityStateName(state), "closed at COMMERCIAL_NEGOTIATION",
+           absl::StrCat("cannot move from COMMERCIAL_NEGOTIATION to ", OpportunityStageName(to)),
+           "reopen"}));
     }
   }
 }
@@ -281,16 +278,16 @@ TEST(OpportunityStagesTest, WonOnlyFromTheLaterStagesWithTheContract) {
 TEST(OpportunityStagesTest, WonNeedsAReasonAndNoLossFields) {
   EXPECT_TRUE(Fails(CheckOpportunityClose(At(kNego), Won("")), absl::StatusCode::kInvalidArgument,
                     {"reason is required to close an opportunity as WON"}));
-  EXPECT_TRUE(Fails(CheckOpportunityClose(At(kNego), Won("  ")),
-                    absl::StatusCode::kInvalidArgument, {"reason is required"}));
+  EXPECT_TRUE(Fails(CheckOpportunityClose(At(kNego), Won("  ")), absl::StatusCode::kInvalidArgument,
+                    {"reason is required"}));
   v1::CloseOpportunityRequest with_loss = Won();
   with_loss.set_lost_to("Rival Co");
-  EXPECT_TRUE(Fails(CheckOpportunityClose(At(kNego), with_loss),
-                    absl::StatusCode::kInvalidArgument, {"lost_to must be empty"}));
+  EXPECT_TRUE(Fails(CheckOpportunityClose(At(kNego), with_loss), absl::StatusCode::kInvalidArgument,
+                    {"lost_to must be empty"}));
   with_loss = Won();
   with_loss.set_lost_reason(v1::OPPORTUNITY_LOST_REASON_PRICE);
-  EXPECT_TRUE(Fails(CheckOpportunityClose(At(kNego), with_loss),
-                    absl::StatusCode::kInvalidArgument, {"lost_reason must be unset"}));
+  EXPECT_TRUE(Fails(CheckOpportunityClose(At(kNego), with_loss), absl::StatusCode::kInvalidArgument,
+                    {"lost_reason must be unset"}));
   v1::CloseOpportunityRequest multiline = Won("line one\nline two");
   EXPECT_TRUE(CheckOpportunityClose(At(kNego), multiline).ok());
 }
@@ -298,9 +295,9 @@ TEST(OpportunityStagesTest, WonNeedsAReasonAndNoLossFields) {
 TEST(OpportunityStagesTest, LostNeedsAReasonKindAndTheCompetitor) {
   EXPECT_TRUE(
       CheckOpportunityClose(At(kDev), Lost(v1::OPPORTUNITY_LOST_REASON_PRICE, "Rival")).ok());
-  EXPECT_TRUE(CheckOpportunityClose(At(kImpl, false),
-                                    Lost(v1::OPPORTUNITY_LOST_REASON_NO_DECISION, ""))
-                  .ok());
+  EXPECT_TRUE(
+      CheckOpportunityClose(At(kImpl, false), Lost(v1::OPPORTUNITY_LOST_REASON_NO_DECISION, ""))
+          .ok());
   EXPECT_TRUE(Fails(CheckOpportunityClose(At(kBid), Lost(v1::OPPORTUNITY_LOST_REASON_PRICE, "")),
                     absl::StatusCode::kInvalidArgument,
                     {"lost_to is required when lost_reason is PRICE", "NO_DECISION"}));
@@ -308,22 +305,21 @@ TEST(OpportunityStagesTest, LostNeedsAReasonKindAndTheCompetitor) {
       Fails(CheckOpportunityClose(At(kBid), Lost(v1::OPPORTUNITY_LOST_REASON_NO_DECISION, "Rival")),
             absl::StatusCode::kInvalidArgument,
             {"lost_to must be empty when lost_reason is NO_DECISION"}));
+  EXPECT_TRUE(
+      Fails(CheckOpportunityClose(At(kBid), Lost(v1::OPPORTUNITY_LOST_REASON_UNSPECIFIED, "Rival")),
+            absl::StatusCode::kInvalidArgument, {"lost_reason is required"}));
   EXPECT_TRUE(Fails(
-      CheckOpportunityClose(At(kBid), Lost(v1::OPPORTUNITY_LOST_REASON_UNSPECIFIED, "Rival")),
-      absl::StatusCode::kInvalidArgument, {"lost_reason is required"}));
-  EXPECT_TRUE(Fails(
-      CheckOpportunityClose(At(kBid),
-                            Lost(static_cast<v1::OpportunityLostReason>(99), "Rival")),
+      CheckOpportunityClose(At(kBid), Lost(static_cast<v1::OpportunityLostReason>(99), "Rival")),
       absl::StatusCode::kInvalidArgument, {"lost_reason is required"}));
   EXPECT_TRUE(Fails(
       CheckOpportunityClose(At(kBid), Lost(v1::OPPORTUNITY_LOST_REASON_PRICE, "Rival", "")),
       absl::StatusCode::kInvalidArgument, {"reason is required to close an opportunity as LOST"}));
-  EXPECT_TRUE(Fails(CheckOpportunityClose(At(kBid), Lost(v1::OPPORTUNITY_LOST_REASON_OTHER,
-                                                         std::string(201, 'r'))),
+  EXPECT_TRUE(Fails(CheckOpportunityClose(
+                        At(kBid), Lost(v1::OPPORTUNITY_LOST_REASON_OTHER, std::string(201, 'r'))),
                     absl::StatusCode::kInvalidArgument, {"lost_to must be at most 200"}));
-  EXPECT_TRUE(Fails(CheckOpportunityClose(At(kBid), Lost(v1::OPPORTUNITY_LOST_REASON_OTHER,
-                                                         "two\nlines")),
-                    absl::StatusCode::kInvalidArgument, {"lost_to"}));
+  EXPECT_TRUE(
+      Fails(CheckOpportunityClose(At(kBid), Lost(v1::OPPORTUNITY_LOST_REASON_OTHER, "two\nlines")),
+            absl::StatusCode::kInvalidArgument, {"lost_to"}));
 }
 
 TEST(OpportunityStagesTest, OutcomeMustBeWonOrLost) {
@@ -331,8 +327,8 @@ TEST(OpportunityStagesTest, OutcomeMustBeWonOrLost) {
   for (v1::OpportunityState outcome :
        {v1::OPPORTUNITY_STATE_UNSPECIFIED, v1::OPPORTUNITY_STATE_OPEN}) {
     request.set_outcome(outcome);
-    EXPECT_TRUE(Fails(CheckOpportunityClose(At(kNego), request),
-                      absl::StatusCode::kInvalidArgument, {"outcome must be WON or LOST"}));
+    EXPECT_TRUE(Fails(CheckOpportunityClose(At(kNego), request), absl::StatusCode::kInvalidArgument,
+                      {"outcome must be WON or LOST"}));
   }
 }
 

@@ -9,24 +9,31 @@
 #include <utility>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
+#include "common/testing/fake_database.h"
 #include "services/interaction/satisfaction/satisfaction_store.h"
-#include "services/interaction/shared/fake_outage.h"
-#include "services/interaction/shared/fake_table.h"
+#include "services/interaction/shared/fake_rows.h"
 
 namespace kam::interaction::satisfaction {
 
-class FakeSatisfactionStore final : public SatisfactionStore, public FakeOutage {
+class FakeSatisfactionStore final : public SatisfactionStore {
  public:
+  // While down, every call is UNAVAILABLE.
+  void SetDown(bool down) { db_.SetDown(down); }
   // How many responses are stored.
-  int survey_count() const;
+  int survey_count() const { return static_cast<int>(db_.Snapshot().surveys.rows.size()); }
 
-  absl::StatusOr<int64_t> NewSurveyId() override;
+  absl::StatusOr<int64_t> NewSurveyId() override {
+    return db_.NewId("allocating a survey response id");
+  }
   absl::StatusOr<std::optional<common::CreatedByRequest<StoredSurvey>>> FindSurveyByRequest(
-      const std::string& request_id) override;
+      const std::string& request_id) override {
+    return ReadRowByRequest(db_, &Data::surveys, request_id);
+  }
   absl::StatusOr<common::InsertOutcome> InsertSurvey(const StoredSurvey& row,
                                                      const common::RequestKey& key) override;
-  absl::StatusOr<StoredSurvey> GetSurvey(int64_t id) override;
+  absl::StatusOr<StoredSurvey> GetSurvey(int64_t id) override {
+    return ReadRow(db_, &Data::surveys, id);
+  }
   absl::StatusOr<std::vector<ScoreCount>> CountScores(const SurveyScope& scope) override;
   absl::StatusOr<common::Page<StoredSurvey>> ListSurveys(const common::FilterNode&,
                                                          const std::optional<common::PageCursor>&,
@@ -35,9 +42,10 @@ class FakeSatisfactionStore final : public SatisfactionStore, public FakeOutage 
   }
 
  private:
-  mutable absl::Mutex mu_;
-  FakeTable<StoredSurvey> surveys_ ABSL_GUARDED_BY(mu_){"survey response surveys/"};
-  int64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
+  struct Data {
+    common::testing::FakeTable<StoredSurvey> surveys{"survey response surveys/"};
+  };
+  common::testing::FakeDatabase<Data> db_;
 };
 
 }  // namespace kam::interaction::satisfaction

@@ -16,6 +16,7 @@
 #include "services/interaction/satisfaction/satisfaction_scores.h"
 #include "services/interaction/shared/account_checks.h"
 #include "services/interaction/shared/create_retry.h"
+#include "services/interaction/shared/list_page.h"
 #include "services/interaction/shared/names.h"
 
 namespace kam::interaction::satisfaction {
@@ -66,10 +67,9 @@ absl::Status SatisfactionService::CreateSurveyResponse(
     return common::InvalidField("survey_response", "is required");
   }
   const v1::SurveyResponse& in = request.survey_response();
-  KAM_ASSIGN_OR_RETURN(common::RequestKey key,
-                       common::RequestKeyOf(request, "CreateSurveyResponse"));
-  absl::StatusOr<int64_t> account_id = ParseAccountName("survey_response.account", in.account());
-  if (!account_id.ok()) return account_id.status();
+  KAM_ASSIGN_OR_RETURN(
+      const CreateTarget target,
+      ReadCreateTarget(request, "CreateSurveyResponse", "survey_response.account", in.account()));
   KAM_RETURN_IF_ERROR(CheckSurveyScore(in.kind(), in.score()));
   KAM_RETURN_IF_ERROR(
       common::CheckText("survey_response.comment", in.comment(), kMaxComment, /*multiline=*/true));
@@ -83,7 +83,7 @@ absl::Status SatisfactionService::CreateSurveyResponse(
     KAM_ASSIGN_OR_RETURN(ContactRef contact,
                          ParseContactName("survey_response.contact", in.contact()));
     KAM_RETURN_IF_ERROR(CheckContactOf("survey_response.contact", in.contact(), contact,
-                                       *account_id,
+                                       target.account_id,
                                        absl::StrCat("survey_response.account ", in.account())));
     contact_id = contact.contact_id;
   }
@@ -95,14 +95,14 @@ absl::Status SatisfactionService::CreateSurveyResponse(
     return common::InvalidField("survey_response.response_time", "must not be in the future");
   }
   absl::StatusOr<bool> answered = AnsweredEarlier(
-      key, [&](const std::string& id) { return store_->FindSurveyByRequest(id); }, SurveyToProto,
-      response);
+      target.key, [&](const std::string& id) { return store_->FindSurveyByRequest(id); },
+      SurveyToProto, response);
   if (!answered.ok() || *answered) return answered.status();
 
   // The case is ours: check it before asking the account service.
   if (case_id != 0) {
     KAM_ASSIGN_OR_RETURN(int64_t case_account, cases_->CaseAccount(case_id));
-    if (case_account != *account_id) {
+    if (case_account != target.account_id) {
       return common::InvalidField("survey_response.case", absl::StrCat(in.case_(), " belongs to ",
                                                                        AccountName(case_account),
                                                                        ", not to ", in.account()));
@@ -117,19 +117,19 @@ absl::Status SatisfactionService::CreateSurveyResponse(
   row.kind = in.kind();
   row.score = in.score();
   row.comment = in.comment();
-  row.account_id = *account_id;
+  row.account_id = target.account_id;
   row.case_id = case_id;
   row.contact_id = contact_id;
   row.response_time = response_time->value_or(now);
   row.create_time = now;
-  absl::StatusOr<int64_t> id = store_->NewSurveyId();
-  if (!id.ok()) return id.status();
-  row.id = *id;
-  KAM_ASSIGN_OR_RETURN(common::InsertOutcome outcome, store_->InsertSurvey(row, key));
+  KAM_ASSIGN_OR_RETURN(const int64_t id, store_->NewSurveyId());
+  row.id = id;
+  KAM_ASSIGN_OR_RETURN(common::InsertOutcome outcome, store_->InsertSurvey(row, target.key));
   if (outcome == common::InsertOutcome::kDuplicateRequest) {
     // A concurrent call with the same request id won the race.
-    KAM_ASSIGN_OR_RETURN(StoredSurvey first,
-                         common::AnswerRetry(key, store_->FindSurveyByRequest(key.id)));
+    KAM_ASSIGN_OR_RETURN(
+        StoredSurvey first,
+        common::AnswerRetry(target.key, store_->FindSurveyByRequest(target.key.id)));
     *response = SurveyToProto(first);
     return absl::OkStatus();
   }
@@ -151,12 +151,9 @@ absl::Status SatisfactionService::ListSurveyResponses(const Ctx&,
                                                       v1::ListSurveyResponsesResponse* response) {
   KAM_ASSIGN_OR_RETURN(common::ListRequest list,
                        common::ReadListRequest(request, {"ListSurveyResponses", request.filter()}));
-  KAM_ASSIGN_OR_RETURN(common::Page<StoredSurvey> page,
-                       store_->ListSurveys(list.filter, list.cursor, list.limit));
-  common::WritePage(
-      list, std::move(page), response->mutable_next_page_token(),
+  return AnswerPage(
+      list, store_->ListSurveys(list.filter, list.cursor, list.limit), response,
       [&](const StoredSurvey& row) { *response->add_survey_responses() = SurveyToProto(row); });
-  return absl::OkStatus();
 }
 
 absl::Status SatisfactionService::GetSatisfactionSummary(

@@ -9,8 +9,29 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "common/api/idempotency.h"
+#include "common/base/status_macros.h"
+#include "services/interaction/shared/names.h"
 
 namespace kam::interaction {
+
+// What a create of a resource of one account reads before anything else:
+// its request key and the account the resource names.
+struct CreateTarget {
+  common::RequestKey key;
+  int64_t account_id = 0;
+};
+
+// The request key (common::RequestKeyOf(request, method)), then the account
+// (ParseAccountName(account_field, account)): the order in which every
+// create of an area reports a bad request id or account name.
+template <typename Request>
+absl::StatusOr<CreateTarget> ReadCreateTarget(const Request& request, absl::string_view method,
+                                              absl::string_view account_field,
+                                              absl::string_view account) {
+  KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, method));
+  KAM_ASSIGN_OR_RETURN(int64_t account_id, ParseAccountName(account_field, account));
+  return CreateTarget{std::move(key), account_id};
+}
 
 // What an area says (ABORTED) when the insert found the request id taken
 // but the row of the call that took it is not there to answer with (that

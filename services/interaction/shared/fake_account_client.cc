@@ -4,6 +4,19 @@
 #include "common/base/status_macros.h"
 
 namespace kam::interaction {
+namespace {
+
+// `what` `name` from `found`; NOT_FOUND "<what> <name> not found" as the
+// account service words it.
+template <typename Resource>
+absl::StatusOr<Resource> Find(const std::map<std::string, Resource>& found, absl::string_view what,
+                              const std::string& name) {
+  auto it = found.find(name);
+  if (it == found.end()) return absl::NotFoundError(absl::StrCat(what, " ", name, " not found"));
+  return it->second;
+}
+
+}  // namespace
 
 void FakeAccountClient::Put(account::v1::Account account) {
   absl::MutexLock lock(&mu_);
@@ -42,20 +55,14 @@ absl::StatusOr<account::v1::Account> FakeAccountClient::GetAccount(const std::st
                                                                    const common::CallContext*) {
   absl::MutexLock lock(&mu_);
   KAM_RETURN_IF_ERROR(Answer());
-  auto it = accounts_.find(name);
-  if (it == accounts_.end())
-    return absl::NotFoundError(absl::StrCat("account ", name, " not found"));
-  return it->second;
+  return Find(accounts_, "account", name);
 }
 
 absl::StatusOr<account::v1::Contact> FakeAccountClient::GetContact(const std::string& name,
                                                                    const common::CallContext*) {
   absl::MutexLock lock(&mu_);
   KAM_RETURN_IF_ERROR(Answer());
-  auto it = contacts_.find(name);
-  if (it == contacts_.end())
-    return absl::NotFoundError(absl::StrCat("contact ", name, " not found"));
-  return it->second;
+  return Find(contacts_, "contact", name);
 }
 
 absl::StatusOr<std::vector<account::v1::Account>> FakeAccountClient::BatchGetAccounts(
@@ -64,11 +71,8 @@ absl::StatusOr<std::vector<account::v1::Account>> FakeAccountClient::BatchGetAcc
   KAM_RETURN_IF_ERROR(Answer());
   std::vector<account::v1::Account> found;
   for (const std::string& name : names) {
-    auto it = accounts_.find(name);
-    if (it == accounts_.end()) {
-      return absl::NotFoundError(absl::StrCat("account ", name, " not found"));
-    }
-    found.push_back(it->second);
+    KAM_ASSIGN_OR_RETURN(account::v1::Account account, Find(accounts_, "account", name));
+    found.push_back(std::move(account));
   }
   return found;
 }

@@ -9,12 +9,12 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "common/testing/fake_database.h"
 #include "services/interaction/shared/account_client.h"
-#include "services/interaction/shared/fake_outage.h"
 
 namespace kam::interaction {
 
-class FakeAccountClient final : public AccountClient, public FakeOutage {
+class FakeAccountClient final : public AccountClient, public common::testing::FakeOutage {
  public:
   // Adds or replaces an account (by its name) or a contact.
   void Put(account::v1::Account account);

@@ -4,14 +4,15 @@
 // down every call is UNAVAILABLE.
 #pragma once
 
-#include "absl/synchronization/mutex.h"
-#include "services/interaction/shared/fake_outage.h"
+#include "common/testing/fake_database.h"
 #include "services/interaction/visit_cadence/visit_cadence_store.h"
 
 namespace kam::interaction::visit_cadence {
 
-class FakeVisitCadenceStore final : public VisitCadenceStore, public FakeOutage {
+class FakeVisitCadenceStore final : public VisitCadenceStore {
  public:
+  // While down, every call is UNAVAILABLE.
+  void SetDown(bool down) { db_.SetDown(down); }
   void PutFacts(int64_t account_id, OverdueFacts facts);
   StoredVisitCadence cadence() const;
 
@@ -23,10 +24,11 @@ class FakeVisitCadenceStore final : public VisitCadenceStore, public FakeOutage 
       const std::vector<int64_t>& account_ids, absl::Time as_of) override;
 
  private:
-  mutable absl::Mutex mu_;
-  StoredVisitCadence cadence_ ABSL_GUARDED_BY(mu_) = {DefaultVisitCadence(), 1, absl::UnixEpoch(),
-                                                      "migration"};
-  std::map<int64_t, OverdueFacts> facts_ ABSL_GUARDED_BY(mu_);
+  struct Data {
+    StoredVisitCadence cadence = {DefaultVisitCadence(), 1, absl::UnixEpoch(), "migration"};
+    std::map<int64_t, OverdueFacts> facts;
+  };
+  common::testing::FakeDatabase<Data> db_;
 };
 
 }  // namespace kam::interaction::visit_cadence

@@ -18,14 +18,12 @@ class VisitCadenceService final : public Handlers<VisitCadenceStore> {
 
   void Register(common::GrpcServer& server, v1::ActivityService::Service* service);
 
-  absl::Status GetVisitCadencePolicy(const Ctx& ctx,
-                                     const v1::GetVisitCadencePolicyRequest& request,
-                                     v1::VisitCadencePolicy* response);
-  absl::Status UpdateVisitCadencePolicy(const Ctx& ctx,
-                                        const v1::UpdateVisitCadencePolicyRequest& request,
-                                        v1::VisitCadencePolicy* response);
-  absl::Status ListOverdueFollowUps(const Ctx& ctx, const v1::ListOverdueFollowUpsRequest& request,
-                                    v1::ListOverdueFollowUpsResponse* response);
+  absl::Status GetVisitCadencePolicy(const Ctx&, const v1::GetVisitCadencePolicyRequest&,
+                                     v1::VisitCadencePolicy*);
+  absl::Status UpdateVisitCadencePolicy(const Ctx&, const v1::UpdateVisitCadencePolicyRequest&,
+                                        v1::VisitCadencePolicy*);
+  absl::Status ListOverdueFollowUps(const Ctx&, const v1::ListOverdueFollowUpsRequest&,
+                                    v1::ListOverdueFollowUpsResponse*);
 };
 
 }  // namespace kam::interaction::visit_cadence

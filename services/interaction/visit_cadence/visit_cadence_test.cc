@@ -19,6 +19,33 @@ AccountActivityFacts Account(int tier, double created_days_ago = 1000) {
   return facts;
 }
 
+// An account of `tier` last visited, visited by an executive and with a
+// DONE activity that many days ago.
+AccountActivityFacts Visited(int tier, double visit, double executive, double done) {
+  AccountActivityFacts facts = Account(tier);
+  facts.last_visit = DaysAgo(visit);
+  facts.last_executive = DaysAgo(executive);
+  facts.last_done = DaysAgo(done);
+  return facts;
+}
+
+// The overdue items of `facts` now, by the default cadence.
+std::vector<OverdueItem> Overdue(const AccountActivityFacts& facts) {
+  return FindOverdue(DefaultVisitCadence(), facts, kNow);
+}
+
+// `items` are `want`, every field of every item.
+void ExpectItems(const std::vector<OverdueItem>& items, const std::vector<OverdueItem>& want) {
+  ASSERT_EQ(items.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(items[i].kind, want[i].kind) << i;
+    EXPECT_EQ(items[i].due_time, want[i].due_time) << i;
+    EXPECT_EQ(items[i].last_time, want[i].last_time) << i;
+    EXPECT_EQ(items[i].activity_id, want[i].activity_id) << i;
+    EXPECT_EQ(items[i].interval_days, want[i].interval_days) << i;
+  }
+}
+
 FollowUpCandidate FollowUp(int64_t id, bool done, double activity_days_ago,
                            double follow_up_days_ago) {
   return {id, done, DaysAgo(activity_days_ago), DaysAgo(follow_up_days_ago)};
@@ -49,58 +76,29 @@ TEST(VisitCadence, CheckIntervalDaysNamesTheField) {
 }
 
 TEST(FindOverdue, AVisitWithinTheIntervalIsNotOverdue) {
-  AccountActivityFacts facts = Account(kA);
-  facts.last_visit = DaysAgo(29);
-  facts.last_executive = DaysAgo(100);
-  facts.last_done = DaysAgo(29);
-  EXPECT_TRUE(FindOverdue(DefaultVisitCadence(), facts, kNow).empty());
+  EXPECT_TRUE(Overdue(Visited(kA, 29, 100, 29)).empty());
   // Exactly at the end of the interval it is due, not yet overdue.
-  facts.last_visit = DaysAgo(30);
-  EXPECT_TRUE(FindOverdue(DefaultVisitCadence(), facts, kNow).empty());
+  EXPECT_TRUE(Overdue(Visited(kA, 30, 100, 29)).empty());
 }
 
 TEST(FindOverdue, AVisitOlderThanTheIntervalIsOverdue) {
-  AccountActivityFacts facts = Account(kA);
-  facts.last_visit = DaysAgo(31);
-  facts.last_executive = DaysAgo(10);
-  facts.last_done = DaysAgo(10);
-  const std::vector<OverdueItem> items = FindOverdue(DefaultVisitCadence(), facts, kNow);
-  ASSERT_EQ(items.size(), 1u);
-  EXPECT_EQ(items[0].kind, OverdueKind::kVisit);
-  EXPECT_EQ(items[0].due_time, DaysAgo(1));
-  EXPECT_EQ(items[0].last_time, DaysAgo(31));
-  EXPECT_EQ(items[0].interval_days, 30);
-  EXPECT_EQ(items[0].activity_id, 0);
+  ExpectItems(Overdue(Visited(kA, 31, 10, 10)),
+              {{OverdueKind::kVisit, DaysAgo(1), DaysAgo(31), 0, 30}});
 }
 
 TEST(FindOverdue, ExecutiveVisitsHaveTheirOwnInterval) {
-  AccountActivityFacts facts = Account(kB);
-  facts.last_visit = DaysAgo(5);
-  facts.last_executive = DaysAgo(366);
-  facts.last_done = DaysAgo(5);
-  std::vector<OverdueItem> items = FindOverdue(DefaultVisitCadence(), facts, kNow);
-  ASSERT_EQ(items.size(), 1u);
-  EXPECT_EQ(items[0].kind, OverdueKind::kExecutiveVisit);
-  EXPECT_EQ(items[0].due_time, DaysAgo(1));
-  EXPECT_EQ(items[0].last_time, DaysAgo(366));
-  EXPECT_EQ(items[0].interval_days, 365);
+  AccountActivityFacts facts = Visited(kB, 5, 366, 5);
+  ExpectItems(Overdue(facts), {{OverdueKind::kExecutiveVisit, DaysAgo(1), DaysAgo(366), 0, 365}});
   // Tier C asks for no executive visits at all.
   facts.tier = kC;
-  EXPECT_TRUE(FindOverdue(DefaultVisitCadence(), facts, kNow).empty());
+  EXPECT_TRUE(Overdue(facts).empty());
 }
 
 TEST(FindOverdue, AnAccountNeverVisitedIsDueOneIntervalAfterItsCreation) {
-  AccountActivityFacts young = Account(kA, /*created_days_ago=*/29);
-  EXPECT_TRUE(FindOverdue(DefaultVisitCadence(), young, kNow).empty());
-  AccountActivityFacts old = Account(kA, /*created_days_ago=*/200);
-  const std::vector<OverdueItem> items = FindOverdue(DefaultVisitCadence(), old, kNow);
-  ASSERT_EQ(items.size(), 2u);
-  EXPECT_EQ(items[0].kind, OverdueKind::kVisit);
-  EXPECT_EQ(items[0].due_time, DaysAgo(170));
-  EXPECT_FALSE(items[0].last_time.has_value());
-  EXPECT_EQ(items[1].kind, OverdueKind::kExecutiveVisit);
-  EXPECT_EQ(items[1].due_time, DaysAgo(20));
-  EXPECT_FALSE(items[1].last_time.has_value());
+  EXPECT_TRUE(Overdue(Account(kA, /*created_days_ago=*/29)).empty());
+  ExpectItems(Overdue(Account(kA, /*created_days_ago=*/200)),
+              {{OverdueKind::kVisit, DaysAgo(170), std::nullopt, 0, 30},
+               {OverdueKind::kExecutiveVisit, DaysAgo(20), std::nullopt, 0, 180}});
 }
 
 TEST(FindOverdue, TierDAndUnratedAccountsHaveNoCadenceButFollowUpsStillCount) {
@@ -119,13 +117,7 @@ TEST(FindOverdue, AFollowUpIsDueOnceItsTimeHasPassedWithNoLaterDoneActivity) {
   AccountActivityFacts facts = Account(kD);
   facts.last_done = DaysAgo(10);
   facts.follow_ups = {FollowUp(41, true, 10, 1)};
-  std::vector<OverdueItem> items = FindOverdue(DefaultVisitCadence(), facts, kNow);
-  ASSERT_EQ(items.size(), 1u);
-  EXPECT_EQ(items[0].kind, OverdueKind::kFollowUp);
-  EXPECT_EQ(items[0].due_time, DaysAgo(1));
-  EXPECT_EQ(items[0].last_time, DaysAgo(10));
-  EXPECT_EQ(items[0].activity_id, 41);
-  EXPECT_EQ(items[0].interval_days, 0);
+  ExpectItems(Overdue(facts), {{OverdueKind::kFollowUp, DaysAgo(1), DaysAgo(10), 41, 0}});
 
   // Not yet due: the follow-up time is still ahead (or exactly now).
   facts.follow_ups = {FollowUp(41, true, 10, -1)};
@@ -170,10 +162,7 @@ TEST(FindOverdue, OnlyWhatHadHappenedByAsOfCounts) {
 }
 
 TEST(FindOverdue, ItemsComeVisitExecutiveThenFollowUpsByDueTime) {
-  AccountActivityFacts facts = Account(kA);
-  facts.last_visit = DaysAgo(40);
-  facts.last_executive = DaysAgo(400);
-  facts.last_done = DaysAgo(40);
+  AccountActivityFacts facts = Visited(kA, 40, 400, 40);
   facts.follow_ups = {FollowUp(9, false, 35, 2), FollowUp(3, true, 40, 5),
                       FollowUp(8, false, 38, 2), FollowUp(4, true, 60, 50)};
   const std::vector<OverdueItem> items = FindOverdue(DefaultVisitCadence(), facts, kNow);
@@ -191,13 +180,8 @@ TEST(FindOverdue, ItemsComeVisitExecutiveThenFollowUpsByDueTime) {
 TEST(FindOverdue, ACustomCadenceApplies) {
   VisitCadence cadence = DefaultVisitCadence();
   cadence.by_tier[kD] = {7, 0};
-  AccountActivityFacts facts = Account(kD);
-  facts.last_visit = DaysAgo(8);
-  facts.last_done = DaysAgo(8);
-  const std::vector<OverdueItem> items = FindOverdue(cadence, facts, kNow);
-  ASSERT_EQ(items.size(), 1u);
-  EXPECT_EQ(items[0].interval_days, 7);
-  EXPECT_EQ(items[0].due_time, DaysAgo(1));
+  ExpectItems(FindOverdue(cadence, Visited(kD, 8, 1000, 8), kNow),
+              {{OverdueKind::kVisit, DaysAgo(1), DaysAgo(8), 0, 7}});
 }
 
 }  // namespace
