@@ -50,11 +50,9 @@ TEST(EscalationTest, FirstResponseBreachEscalatesOnce) {
   EXPECT_FALSE(after.resolution_breach_escalated());
   const std::vector<iv1::CaseEvent> events = Events(c.name());
   ASSERT_EQ(events.size(), 2u);
-  EXPECT_EQ(events[1].kind(), iv1::CASE_EVENT_KIND_LEVEL_CHANGE);
-  EXPECT_EQ(events[1].from_value(), "SERVICE_CENTRE");
-  EXPECT_EQ(events[1].to_value(), "ACCOUNT_MANAGER");
-  EXPECT_EQ(events[1].reason(), "SLA breach: first response");
-  EXPECT_EQ(events[1].actor(), "sla-sweeper");
+  EXPECT_EQ(Described(events[1]),
+            "LEVEL_CHANGE SERVICE_CENTRE->ACCOUNT_MANAGER by sla-sweeper: SLA breach: first "
+            "response");
 
   const std::string mine = absl::StrCat("account = \"", account.name(), "\"");
   EXPECT_EQ(Names(ListAllCases(absl::StrCat(mine, " AND breached = true"))),
@@ -65,8 +63,7 @@ TEST(EscalationTest, FirstResponseBreachEscalatesOnce) {
   EXPECT_TRUE(ListAllCases(absl::StrCat(mine, " AND breached = false")).empty());
 
   // Answering late keeps the breach recorded and escalates nothing more.
-  iv1::RecordFirstResponseRequest answer;
-  answer.set_name(c.name());
+  iv1::RecordFirstResponseRequest answer = ByName<iv1::RecordFirstResponseRequest>(c.name());
   iv1::Case answered;
   ASSERT_OK(Cases().RecordFirstResponse(Context().get(), answer, &answered));
   EXPECT_TRUE(answered.first_response_breached());
