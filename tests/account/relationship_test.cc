@@ -60,7 +60,7 @@ grpc::Status DeleteAccount(const std::string& name) {
 // --- contacts -------------------------------------------------------------------
 
 v1::Contact ValidContact() {
-  return TextProto<v1::Contact>(R"pb(
+  return ParseTextProto<v1::Contact>(R"pb(
     display_name: "Zhang Wei"
     title: "CTO"
     department: "Information Technology"

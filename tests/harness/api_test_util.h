@@ -18,10 +18,10 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/testing/text_proto.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/reflection.h"
-#include "google/protobuf/text_format.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 
@@ -140,14 +140,8 @@ Response OkValue(const Reply<Response>& reply) {
   return reply.value;
 }
 
-// A message from its text notation (the proto's own, which spells the fields
-// as the API does); the test fails on a text that does not parse.
-template <typename Message>
-Message TextProto(const std::string& text) {
-  Message message;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message)) << text;
-  return message;
-}
+// A message from its text notation (common/testing/text_proto.h).
+using common::testing::ParseTextProto;
 
 // Field-by-field equality of two messages of the same type.
 bool Same(const google::protobuf::Message& a, const google::protobuf::Message& b);

@@ -403,7 +403,7 @@ TEST(QuietHoursPolicy, EveryFieldIsValidated) {
     EXPECT_TRUE(IsInvalidField(UpdatePolicy(patch, paths).status, field)) << field;
   };
   for (const BadValue& c : cases) {
-    field_refused(TextProto<iv1::QuietHoursPolicy>(c.patch), c.paths, c.field);
+    field_refused(ParseTextProto<iv1::QuietHoursPolicy>(c.patch), c.paths, c.field);
   }
   iv1::QuietHoursPolicy p = Defaults();
   p.set_name("otherPolicy");

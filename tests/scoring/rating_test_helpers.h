@@ -62,11 +62,11 @@ inline RatingStub& Ratings() { return ScoringApi<sv1::RatingService>(); }
 // Tier rules by cumulative shares of accounts (basis points) and by value
 // thresholds.
 inline sv1::TierRule PyramidRule(int32_t a_bp, int32_t b_bp, int32_t c_bp) {
-  return TextProto<sv1::TierRule>(absl::Substitute(
+  return ParseTextProto<sv1::TierRule>(absl::Substitute(
       "pyramid { a_cumulative_bp: $0 b_cumulative_bp: $1 c_cumulative_bp: $2 }", a_bp, b_bp, c_bp));
 }
 inline sv1::TierRule ThresholdRule(int64_t a_min, int64_t b_min, int64_t c_min) {
-  return TextProto<sv1::TierRule>(
+  return ParseTextProto<sv1::TierRule>(
       absl::Substitute("thresholds { a_min: $0 b_min: $1 c_min: $2 }", a_min, b_min, c_min));
 }
 

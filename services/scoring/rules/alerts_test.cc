@@ -26,17 +26,17 @@ AccountRunResult Result(int64_t id, v1::Tier tier, int32_t risk = 0, int32_t sla
   return {id, tier, risk, sla, receivables, overdue};
 }
 
-// Every field of `got` as `want` has it.
-void ExpectAlert(const Alert& got, const Alert& want) {
-  EXPECT_EQ(got.account_id, want.account_id);
-  EXPECT_EQ(got.kind, want.kind);
-  EXPECT_EQ(got.severity, want.severity);
-  EXPECT_EQ(got.message, want.message);
-  EXPECT_EQ(got.evidence, want.evidence);
-  EXPECT_EQ(got.unit, want.unit);
-  EXPECT_EQ(got.figure, want.figure);
-  EXPECT_EQ(got.threshold, want.threshold);
+// Every field of an alert, one per line, so that a failure shows which
+// differ.
+std::string Fields(const Alert& a) {
+  return absl::StrCat("account ", a.account_id, "\nkind ", AlertKindName(a.kind), "\nseverity ",
+                      AlertSeverityName(a.severity), "\nmessage ", a.message, "\nevidence ",
+                      a.evidence, "\nunit ", static_cast<int>(a.unit), "\nfigure ", a.figure,
+                      "\nthreshold ", a.threshold);
 }
+
+// Every field of `got` as `want` has it.
+void ExpectAlert(const Alert& got, const Alert& want) { EXPECT_EQ(Fields(got), Fields(want)); }
 
 AlertDetector Detector(const AlertPolicy& policy = AlertPolicy()) {
   absl::StatusOr<AlertDetector> detector = AlertDetector::Create(policy);

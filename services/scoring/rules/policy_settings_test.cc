@@ -11,16 +11,16 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/substitute.h"
-#include "google/protobuf/text_format.h"
+#include "common/testing/text_proto.h"
 #include "gtest/gtest.h"
 
 namespace kam::scoring::rules {
 namespace {
 
+using common::testing::ParseTextProto;
+
 v1::ScoringPolicy Minimal() {
-  v1::ScoringPolicy policy;
-  policy.set_display_name("Yearly");
-  return policy;
+  return ParseTextProto<v1::ScoringPolicy>(R"pb(display_name: "Yearly")pb");
 }
 
 // INVALID_ARGUMENT whose message starts with "<field> ".
@@ -46,21 +46,14 @@ RatingSettings Settings(const v1::ScoringPolicy& policy) {
   return settings.ok() ? *settings : RatingSettings{};
 }
 
-// A tier rule in the proto's text notation, which spells the fields as the
-// API does.
-v1::TierRule Rule(const std::string& text) {
-  v1::TierRule rule;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &rule)) << text;
-  return rule;
-}
-
 v1::TierRule Pyramid(int32_t a, int32_t b, int32_t c) {
-  return Rule(absl::Substitute(
+  return ParseTextProto<v1::TierRule>(absl::Substitute(
       "pyramid { a_cumulative_bp: $0 b_cumulative_bp: $1 c_cumulative_bp: $2 }", a, b, c));
 }
 
 v1::TierRule Thresholds(int64_t a, int64_t b, int64_t c) {
-  return Rule(absl::Substitute("thresholds { a_min: $0 b_min: $1 c_min: $2 }", a, b, c));
+  return ParseTextProto<v1::TierRule>(
+      absl::Substitute("thresholds { a_min: $0 b_min: $1 c_min: $2 }", a, b, c));
 }
 
 v1::CriterionWeight Criterion(v1::Criterion criterion, int32_t weight, int64_t full = 1000) {

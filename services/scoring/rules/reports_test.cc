@@ -338,12 +338,12 @@ TEST(CustomerEquityTest, ExactAcrossTheLimits) {
 // --- Tier movement --------------------------------------------------------------
 
 TEST(MovementNameTest, Names) {
-  EXPECT_EQ(MovementName(Movement::kNew), "NEW");
-  EXPECT_EQ(MovementName(Movement::kPromoted), "PROMOTED");
-  EXPECT_EQ(MovementName(Movement::kDemoted), "DEMOTED");
-  EXPECT_EQ(MovementName(Movement::kUnchanged), "UNCHANGED");
-  EXPECT_EQ(MovementName(Movement::kDropped), "DROPPED");
-  EXPECT_EQ(MovementName(static_cast<Movement>(9)), "?");
+  const std::pair<Movement, absl::string_view> names[] = {
+      {Movement::kNew, "NEW"},         {Movement::kPromoted, "PROMOTED"},
+      {Movement::kDemoted, "DEMOTED"}, {Movement::kUnchanged, "UNCHANGED"},
+      {Movement::kDropped, "DROPPED"}, {static_cast<Movement>(9), "?"},
+  };
+  for (const auto& [movement, name] : names) EXPECT_EQ(MovementName(movement), name);
 }
 
 TierMovement Compare(const std::vector<RatedAccount>& previous,
