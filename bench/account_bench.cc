@@ -38,22 +38,19 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bench/bench_loop.h"
+#include "bench/bench_rates.h"
 #include "common/base/proto_time.h"
 #include "common/server/grpc_server.h"
 #include "common/server/service_methods.h"
+#include "google/protobuf/text_format.h"
 #include "grpcpp/grpcpp.h"
 #include "kam/account/v1/account.grpc.pb.h"
 #include "services/account/accounts/mysql_account_sql.h"
-#include "bench/bench_loop.h"
-#include "bench/bench_rates.h"
 #include "tests/harness/service_process.h"
 #include "tests/harness/suite.h"
 
 ABSL_FLAG(int, accounts, 100000, "accounts to load (through CreateAccount) before reading");
-ABSL_FLAG(int, concurrency, 16, "calls in flight (client slots), the same for every phase");
-ABSL_FLAG(int, seconds, 5, "length of each measured phase");
-ABSL_FLAG(int, rounds, 3, "interleaved rounds; the median is reported");
-ABSL_FLAG(int, service_threads, 8, "--threads of kam-account and of the echo server");
 ABSL_FLAG(int, serve_echo, 0, "internal: run as the echo server on this port");
 ABSL_FLAG(std::string, echo_server, "framework",
           "echo server: framework (common/grpc_server, as kam-account) or callback (gRPC's "
@@ -164,20 +161,26 @@ struct CannedAccounts {
   const v1::Account& canned;
 };
 
+// What the echo server answers to every GetAccount (its times are set at
+// start): a typical account.
+constexpr char kCannedAccount[] = R"pb(
+  name: "accounts/123456"
+  display_name: "Bench Account canned 123456"
+  industry: "manufacturing"
+  region: "east"
+  stage: RELATIONSHIP_STAGE_DEVELOPMENT
+  state: LIFECYCLE_STATE_ACTIVE
+  etag: "0123456789abcdef"
+)pb";
+
 int ServeEcho(int port) {
   kam::common::BlockShutdownSignals();
   v1::AccountService::Service service;
   v1::Account canned;
-  canned.set_name("accounts/123456");
-  canned.set_display_name("Bench Account canned 123456");
-  canned.set_industry("manufacturing");
-  canned.set_region("east");
-  canned.set_stage(v1::RELATIONSHIP_STAGE_DEVELOPMENT);
-  canned.set_state(v1::LIFECYCLE_STATE_ACTIVE);
+  if (!google::protobuf::TextFormat::ParseFromString(kCannedAccount, &canned)) return 1;
   *canned.mutable_create_time() = kam::common::ToProtoTimestamp(absl::Now());
   *canned.mutable_update_time() = canned.create_time();
   *canned.mutable_stage_update_time() = canned.create_time();
-  canned.set_etag("0123456789abcdef");
   if (absl::GetFlag(FLAGS_echo_server) == "callback") {
     grpc::EnableDefaultHealthCheckService(true);
     CallbackEcho echo(canned);

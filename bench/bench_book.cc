@@ -8,12 +8,15 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "common/db/mysql_pool.h"
 
@@ -31,10 +34,30 @@ constexpr int64_t kChunk = 100000;
 //   {S:x}   the size factor of account index x: u^-0.8, u in (0, 1] from a
 //           hash, capped at 1000 (Pareto, alpha 1.25: P(s >= t) = t^-1.25)
 //   {CUR:x} the credit currency of account index x (85% EUR, 10% USD, 5% GBP)
+//   {SLOTS:salt,percent,t2,...,tn}
+//           the records of one kind: the chunk's accounts that have any
+//           (`percent`% of them, picked by a hash salted with `salt`) joined
+//           with their slots 1..n as `k.seq`; slot 1 for each of them, slot
+//           k >= 2 for those whose size factor is at least t_k
 // User variables: @lo/@n the chunk (indexes @lo+1 .. @lo+@n), @acc, @ord,
 // @inv, @pay, @case, @srv, @act, @opp the id bases of each table (a row's id
 // is base + (i - 1) * slots + k, so ids are stable and never collide).
+std::string Slots(absl::string_view spec) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(spec, ',');
+  std::string sql = absl::StrCat("{A} JOIN seq_1_to_", parts.size() - 1, " k WHERE CRC32(CONCAT('",
+                                 parts[0], "', a.i)) % 100 < ", parts[1], " AND (k.seq = 1");
+  for (size_t k = 2; k < parts.size(); ++k) {
+    absl::StrAppend(&sql, " OR (k.seq = ", k, " AND {S:a.i} >= ", parts[k], ")");
+  }
+  return sql + ")";
+}
+
 std::string Expand(std::string sql) {
+  for (size_t at = sql.find("{SLOTS:"); at != std::string::npos; at = sql.find("{SLOTS:")) {
+    const size_t end = sql.find('}', at);
+    const size_t spec = at + std::string_view("{SLOTS:").size();
+    sql.replace(at, end + 1 - at, Slots(absl::string_view(sql).substr(spec, end - spec)));
+  }
   for (const char* x : {"a.i", "x.i", "y.i"}) {
     absl::StrReplaceAll(
         {{absl::StrCat("{S:", x, "}"),
@@ -165,10 +188,7 @@ FROM (SELECT x.i, x.k, x.created,
       FROM (SELECT a.i, k.seq AS k, CRC32(CONCAT('c', a.i, '-', k.seq)) AS h,
               TIMESTAMP'2024-07-01 00:00:00'
                 + INTERVAL CRC32(CONCAT('z', a.i, '-', k.seq)) % 13128 HOUR AS created
-            FROM {A} JOIN seq_1_to_4 k
-            WHERE CRC32(CONCAT('c', a.i)) % 100 < 30 AND (k.seq = 1
-              OR (k.seq = 2 AND {S:a.i} >= 2) OR (k.seq = 3 AND {S:a.i} >= 6)
-              OR (k.seq = 4 AND {S:a.i} >= 25))) x) y
+            FROM {SLOTS:c,30,2,6,25}) x) y
 JOIN sla_policies p ON p.priority = y.priority AND p.tier = 0)sql";
 
 // Surveys (25% of accounts, 1-3 by size) over both periods: CSAT and NPS
@@ -182,9 +202,7 @@ SELECT @srv + (x.i - 1) * 3 + x.k, @acc + x.i, NULL, NULL, 1 + x.h % 2,
   '', TIMESTAMP'2024-01-02 00:00:00' + INTERVAL x.h DIV 100 % 17520 HOUR,
   TIMESTAMP'2024-01-02 00:00:00' + INTERVAL x.h DIV 100 % 17520 HOUR
 FROM (SELECT a.i, k.seq AS k, CRC32(CONCAT('f', a.i, '-', k.seq)) AS h
-      FROM {A} JOIN seq_1_to_3 k
-      WHERE CRC32(CONCAT('u', a.i)) % 100 < 25 AND (k.seq = 1
-        OR (k.seq = 2 AND {S:a.i} >= 3) OR (k.seq = 3 AND {S:a.i} >= 12))) x)sql";
+      FROM {SLOTS:u,25,3,12}) x)sql";
 
 // Activities (60% of accounts, 1-6 by size) planned from 2024-06-01 to
 // 2026-01-22: done (with a cost, visits and executive ones dearer), 5%
@@ -208,11 +226,7 @@ FROM (SELECT x.i, x.k, x.h, x.planned,
       FROM (SELECT a.i, k.seq AS k, CRC32(CONCAT('v', a.i, '-', k.seq)) AS h,
               TIMESTAMP'2024-06-01 00:00:00'
                 + INTERVAL CRC32(CONCAT('y', a.i, '-', k.seq)) % 14400 HOUR AS planned
-            FROM {A} JOIN seq_1_to_6 k
-            WHERE CRC32(CONCAT('a', a.i)) % 100 < 60 AND (k.seq = 1
-              OR (k.seq = 2 AND {S:a.i} >= 1.5) OR (k.seq = 3 AND {S:a.i} >= 3)
-              OR (k.seq = 4 AND {S:a.i} >= 8) OR (k.seq = 5 AND {S:a.i} >= 20)
-              OR (k.seq = 6 AND {S:a.i} >= 60))) x) y)sql";
+            FROM {SLOTS:a,60,1.5,3,8,20,60}) x) y)sql";
 
 // Opportunities (20% of accounts, a second one for larger accounts): 60%
 // open at every stage, 20% won (at implementation), 20% lost on price; an
@@ -237,8 +251,7 @@ FROM (SELECT x.i, x.k, x.h, x.s, x.created, x.state,
                   3) AS state,
               TIMESTAMP'2024-09-01 00:00:00'
                 + INTERVAL CRC32(CONCAT('o', a.i, '-', k.seq)) DIV 60 % 10000 HOUR AS created
-            FROM {A} JOIN seq_1_to_2 k
-            WHERE CRC32(CONCAT('o', a.i)) % 100 < 20 AND (k.seq = 1 OR {S:a.i} >= 4)) x) y)sql";
+            FROM {SLOTS:o,20,4}) x) y)sql";
 
 struct Table {
   const char* label;

@@ -12,8 +12,15 @@
 #include <thread>
 #include <utility>
 
+#include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+
+ABSL_FLAG(int, concurrency, 16, "calls in flight (client slots), the same for every phase");
+ABSL_FLAG(int, seconds, 5, "length of each measured phase");
+ABSL_FLAG(int, rounds, 3, "interleaved rounds; the median is reported");
+ABSL_FLAG(int, service_threads, 8,
+          "--threads of the services under test (and of account_bench's echo server)");
 
 namespace kam::testing {
 

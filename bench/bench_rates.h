@@ -1,7 +1,8 @@
-// What the benchmark programs share: the result of a timed phase (OK calls,
-// failures, latencies), the median of interleaved rounds, the table row
-// they print, and the raw Connector/C++ baseline (a statement run in a loop
-// on a pool of connections, one per client slot, as a service's pool).
+// What the benchmark programs share: the flags of the timed phases, the
+// result of a timed phase (OK calls, failures, latencies), the median of
+// interleaved rounds, the table row they print, and the raw Connector/C++
+// baseline (a statement run in a loop on a pool of connections, one per
+// client slot, as a service's pool).
 #pragma once
 
 #include <cppconn/connection.h>
@@ -12,7 +13,18 @@
 #include <string>
 #include <vector>
 
+#include "absl/flags/declare.h"
 #include "absl/time/time.h"
+
+// The flags of the timed phases, the same in every benchmark that measures
+// call rates (account_bench, interaction_bench): --concurrency (calls in
+// flight), --seconds (length of each measured phase), --rounds (interleaved
+// rounds; the median is reported) and --service_threads (--threads of the
+// services under test).
+ABSL_DECLARE_FLAG(int, concurrency);
+ABSL_DECLARE_FLAG(int, seconds);
+ABSL_DECLARE_FLAG(int, rounds);
+ABSL_DECLARE_FLAG(int, service_threads);
 
 namespace kam::testing {
 

@@ -57,11 +57,7 @@
 #include "tests/harness/suite.h"
 
 ABSL_FLAG(int64_t, accounts, 1000000, "accounts in the book (with their interaction records)");
-ABSL_FLAG(int, seconds, 5, "length of each measured create phase");
-ABSL_FLAG(int, concurrency, 16, "create calls in flight (client slots), the same for both phases");
-ABSL_FLAG(int, rounds, 3, "interleaved create rounds; the median is reported");
 ABSL_FLAG(int, page_size, 1000, "facts per stream message (the service's default)");
-ABSL_FLAG(int, service_threads, 8, "--threads of kam-account and kam-interaction");
 ABSL_FLAG(int, book_connections, 2, "connections writing the book side by side");
 ABSL_FLAG(bool, book_only, false, "write the book, print its figures and stop");
 

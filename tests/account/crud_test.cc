@@ -151,8 +151,7 @@ TEST(CreateAccount, AnEmptyCreditProfileReadsBackTheSameAsNone) {
   EXPECT_TRUE(Same(retry.value, created.value));
 
   // The same through an update of the credit profile.
-  v1::Account patch;
-  patch.set_name(created.value.name());
+  v1::Account patch = Patch<v1::Account>(created.value.name());
   patch.mutable_credit();
   Reply<v1::Account> updated = Update(patch, {"credit"});
   ASSERT_OK(updated.status);
@@ -277,8 +276,7 @@ TEST(BatchGetAccounts, IncludesSoftDeletedAccountsLikeGet) {
 
 TEST(UpdateAccount, ChangesOnlyTheFieldsInTheMask) {
   const v1::Account before = MustCreate(FullAccount(Tag("mask")));
-  v1::Account patch;
-  patch.set_name(before.name());
+  v1::Account patch = Patch<v1::Account>(before.name());
   patch.set_display_name("Renamed Co");
   patch.set_industry("Should not change");
   patch.set_region("Should not change");
@@ -298,8 +296,7 @@ TEST(UpdateAccount, ChangesOnlyTheFieldsInTheMask) {
 
 TEST(UpdateAccount, EmptyMaskUpdatesTheFieldsSetInTheRequest) {
   const v1::Account before = MustCreate(FullAccount(Tag("empty-mask")));
-  v1::Account patch;
-  patch.set_name(before.name());
+  v1::Account patch = Patch<v1::Account>(before.name());
   patch.set_industry("Chemicals");
   patch.set_category(v1::ACCOUNT_CATEGORY_POTENTIAL);
   Reply<v1::Account> updated = Update(patch, {});
@@ -317,16 +314,14 @@ TEST(UpdateAccount, EmptyMaskUpdatesTheFieldsSetInTheRequest) {
 
 TEST(UpdateAccount, EmptyMaskWithNothingToUpdateIsInvalid) {
   const v1::Account before = MustCreate(Named("NothingToDo"));
-  v1::Account patch;
-  patch.set_name(before.name());
+  v1::Account patch = Patch<v1::Account>(before.name());
   EXPECT_TRUE(IsInvalidField(Update(patch, {}).status, "update_mask"));
   EXPECT_EQ(MustGet(before.name()).etag(), before.etag());
 }
 
 TEST(UpdateAccount, StarReplacesEveryUpdatableField) {
   const v1::Account before = MustCreate(FullAccount(Tag("star")));
-  v1::Account patch;
-  patch.set_name(before.name());
+  v1::Account patch = Patch<v1::Account>(before.name());
   patch.set_display_name("Star Co");
   Reply<v1::Account> updated = Update(patch, {"*"});
   ASSERT_OK(updated.status);
@@ -347,8 +342,7 @@ TEST(UpdateAccount, StarReplacesEveryUpdatableField) {
 
 TEST(UpdateAccount, CreditSubPathChangesOnlyThatPartOfTheProfile) {
   const v1::Account before = MustCreate(FullAccount(Tag("credit-path")));
-  v1::Account patch;
-  patch.set_name(before.name());
+  v1::Account patch = Patch<v1::Account>(before.name());
   patch.mutable_credit()->set_payment_terms_days(30);
   patch.mutable_credit()->set_risk_level(v1::CREDIT_RISK_LEVEL_HIGH);
   ASSERT_OK(Update(patch, {"credit.payment_terms_days"}).status);
@@ -361,8 +355,7 @@ TEST(UpdateAccount, CreditSubPathChangesOnlyThatPartOfTheProfile) {
 TEST(UpdateAccount, LabelsInTheMaskReplaceTheWholeMap) {
   const std::string tag = Tag("labels-replace");
   const v1::Account before = MustCreate(FullAccount(tag));
-  v1::Account patch;
-  patch.set_name(before.name());
+  v1::Account patch = Patch<v1::Account>(before.name());
   (*patch.mutable_labels())["crud"] = tag;
   (*patch.mutable_labels())["fresh"] = "yes";
   ASSERT_OK(Update(patch, {"labels"}).status);
@@ -382,8 +375,7 @@ TEST(UpdateAccount, OutputOnlyPathsAreInvalidAndChangeNothing) {
         "contact_count", "single_contact_risk", "account_manager_handover_count",
         "tier_rating_run", "stage_update_time"}) {
     SCOPED_TRACE(path);
-    v1::Account patch;
-    patch.set_name(before.name());
+    v1::Account patch = Patch<v1::Account>(before.name());
     patch.set_tier(v1::TIER_A);
     patch.set_display_name("Changed");
     Reply<v1::Account> reply = Update(patch, {"display_name", path});
@@ -398,8 +390,7 @@ TEST(UpdateAccount, StagePathPointsToTransitionStage) {
   const v1::Account before = MustCreate(Named("StageMask"));
   for (const std::string path : {"stage", "share_of_wallet_percent"}) {
     SCOPED_TRACE(path);
-    v1::Account patch;
-    patch.set_name(before.name());
+    v1::Account patch = Patch<v1::Account>(before.name());
     patch.set_stage(v1::RELATIONSHIP_STAGE_INITIAL);
     patch.set_share_of_wallet_percent(10);
     Reply<v1::Account> reply = Update(patch, {path});
@@ -420,8 +411,7 @@ TEST(UpdateAccount, UnknownOrMalformedPathsAreInvalid) {
                                              {"display_name", "*"},
                                              {"*", "display_name"}}) {
     SCOPED_TRACE(paths.front() + (paths.size() > 1 ? "," + paths.back() : ""));
-    v1::Account patch;
-    patch.set_name(before.name());
+    v1::Account patch = Patch<v1::Account>(before.name());
     patch.set_display_name("Changed");
     EXPECT_TRUE(IsInvalidField(Update(patch, paths).status, "update_mask"));
   }
@@ -429,16 +419,14 @@ TEST(UpdateAccount, UnknownOrMalformedPathsAreInvalid) {
 }
 
 TEST(UpdateAccount, MissingAccountIsNotFound) {
-  v1::Account patch;
-  patch.set_name("accounts/9000000000000000003");
+  v1::Account patch = Patch<v1::Account>("accounts/9000000000000000003");
   patch.set_display_name("x");
   EXPECT_TRUE(HasCode(Update(patch, {"display_name"}).status, grpc::StatusCode::NOT_FOUND));
 }
 
 TEST(UpdateAccount, ValidatesTheMergedAccount) {
   const v1::Account before = MustCreate(Named("ValidateOnUpdate"));
-  v1::Account patch;
-  patch.set_name(before.name());
+  v1::Account patch = Patch<v1::Account>(before.name());
   EXPECT_TRUE(IsInvalidField(Update(patch, {"display_name"}).status, "account.display_name"));
   patch.set_industry(std::string(101, 'i'));
   EXPECT_TRUE(IsInvalidField(Update(patch, {"industry"}).status, "account.industry"));
@@ -449,10 +437,8 @@ TEST(UpdateAccount, ValidatesTheMergedAccount) {
 
 TEST(Etag, StaleEtagIsAbortedAndChangesNothing) {
   const v1::Account v1_ = MustCreate(FullAccount(Tag("etag")));
-  v1::Account patch;
-  patch.set_name(v1_.name());
+  v1::Account patch = Patch<v1::Account>(v1_.name(), v1_.etag());
   patch.set_display_name("First");
-  patch.set_etag(v1_.etag());
   Reply<v1::Account> first = Update(patch, {"display_name"});
   ASSERT_OK(first.status);
   ASSERT_NE(first.value.etag(), v1_.etag());
@@ -479,8 +465,7 @@ TEST(Etag, EtagsDifferBetweenAccounts) {
   const v1::Account a = MustCreate(Named("EtagA"));
   const v1::Account b = MustCreate(Named("EtagB"));
   EXPECT_NE(a.etag(), b.etag());
-  v1::Account patch;
-  patch.set_name(b.name());
+  v1::Account patch = Patch<v1::Account>(b.name());
   patch.set_display_name("x");
   patch.set_etag(a.etag());
   EXPECT_TRUE(HasCode(Update(patch, {"display_name"}).status, grpc::StatusCode::ABORTED));
@@ -494,9 +479,7 @@ TEST(Etag, TwoRacingUpdatesWithTheSameEtagExactlyOneWins) {
     grpc::Status statuses[2];
     v1::Account results[2];
     RunTogether(2, [&](int i) {
-      v1::Account patch;
-      patch.set_name(current.name());
-      patch.set_etag(current.etag());
+      v1::Account patch = Patch<v1::Account>(current.name(), current.etag());
       patch.set_display_name(absl::StrCat("round ", round, " writer ", i));
       Reply<v1::Account> reply = Update(patch, {"display_name"});
       statuses[i] = reply.status;
@@ -541,8 +524,7 @@ TEST(DeleteAccount, DeletingADeletedAccountIsFailedPrecondition) {
 
 TEST(DeleteAccount, StaleEtagIsAbortedAndTheAccountStaysLive) {
   const v1::Account live = MustCreate(Named("DeleteStale"));
-  v1::Account patch;
-  patch.set_name(live.name());
+  v1::Account patch = Patch<v1::Account>(live.name());
   patch.set_display_name("moved on");
   ASSERT_OK(Update(patch, {"display_name"}).status);
   EXPECT_TRUE(HasCode(Delete(live.name(), live.etag()).status, grpc::StatusCode::ABORTED));
@@ -558,8 +540,7 @@ TEST(DeleteAccount, MissingAccountIsNotFound) {
 TEST(DeleteAccount, DeletedAccountCannotBeUpdated) {
   const v1::Account live = MustCreate(Named("UpdateDeleted"));
   ASSERT_OK(Delete(live.name()).status);
-  v1::Account patch;
-  patch.set_name(live.name());
+  v1::Account patch = Patch<v1::Account>(live.name());
   patch.set_display_name("zombie");
   EXPECT_TRUE(HasCode(Update(patch, {"display_name"}).status, grpc::StatusCode::FAILED_PRECONDITION));
   EXPECT_EQ(MustGet(live.name()).display_name(), live.display_name());
@@ -600,8 +581,7 @@ TEST(ExternalId, IsUniqueAmongLiveAccounts) {
 
   // Another account cannot take it by update either.
   const v1::Account other = MustCreate(Named("ExtOther"));
-  v1::Account patch;
-  patch.set_name(other.name());
+  v1::Account patch = Patch<v1::Account>(other.name());
   patch.set_external_id(ext);
   EXPECT_TRUE(HasCode(Update(patch, {"external_id"}).status, grpc::StatusCode::ALREADY_EXISTS));
   EXPECT_EQ(MustGet(other.name()).external_id(), "");

@@ -86,8 +86,7 @@ TEST(Export, StreamsEveryLiveAccountInOrderInPagesAndResumes) {
 TEST(Export, DeletedAccountsOnlyOnRequest) {
   auto stub = AccountStub();
   const v1::Account account = CreateAccount(*stub, Unique("Export deleted"));
-  v1::DeleteAccountRequest remove;
-  remove.set_name(account.name());
+  v1::DeleteAccountRequest remove = ByName<v1::DeleteAccountRequest>(account.name());
   v1::Account deleted;
   ASSERT_TRUE(stub->DeleteAccount(Context().get(), remove, &deleted).ok());
   v1::ExportAccountsRequest request;
@@ -117,8 +116,7 @@ TEST(Export, CountsHandoversAndBusinessChurnInsideTheWindowOnly) {
   AddManager(*stub, account.name(), "am-2", now - absl::Hours(24 * 300));
   AddManager(*stub, account.name(), "am-3", now - absl::Hours(24 * 50));
   AddManager(*stub, account.name(), "am-4", now - absl::Hours(24 * 10));
-  v1::MarkChurnedRequest churn;
-  churn.set_name(account.name());
+  v1::MarkChurnedRequest churn = ByName<v1::MarkChurnedRequest>(account.name());
   churn.set_kind(v1::CHURN_EVENT_KIND_BUSINESS_CHURN);
   churn.set_reason(v1::CHURN_REASON_PRICE);
   churn.add_lost_product_lines("cables");

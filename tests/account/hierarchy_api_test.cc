@@ -56,8 +56,7 @@ grpc::Status Undelete(const std::string& name) {
 }
 
 std::vector<std::string> Ancestors(const std::string& name) {
-  v1::ListAccountAncestorsRequest request;
-  request.set_name(name);
+  v1::ListAccountAncestorsRequest request = ByName<v1::ListAccountAncestorsRequest>(name);
   Reply<v1::ListAccountAncestorsResponse> reply = Call(&AccountApi::ListAccountAncestors, request);
   EXPECT_OK(reply.status);
   std::vector<std::string> names;
@@ -68,8 +67,7 @@ std::vector<std::string> Ancestors(const std::string& name) {
 Reply<v1::ListAccountDescendantsResponse> DescendantsPage(const std::string& name, int max_depth,
                                                           int page_size = 0,
                                                           const std::string& token = "") {
-  v1::ListAccountDescendantsRequest request;
-  request.set_name(name);
+  v1::ListAccountDescendantsRequest request = ByName<v1::ListAccountDescendantsRequest>(name);
   request.set_max_depth(max_depth);
   request.set_page_size(page_size);
   request.set_page_token(token);
@@ -122,8 +120,7 @@ TEST(Hierarchy, CreateUnderAParentAndListAncestorsNearestFirst) {
 }
 
 TEST(Hierarchy, AncestorsOfAMissingAccountIsNotFound) {
-  v1::ListAccountAncestorsRequest request;
-  request.set_name(kMissing);
+  v1::ListAccountAncestorsRequest request = ByName<v1::ListAccountAncestorsRequest>(kMissing);
   EXPECT_CODE(Call(&AccountApi::ListAccountAncestors, request).status, NOT_FOUND);
 }
 
@@ -345,8 +342,7 @@ void SetTier(const std::string& name, v1::Tier tier) {
 
 void Transition(const std::string& name, v1::RelationshipStage to, int share = -1,
                 v1::InterruptionCause cause = v1::INTERRUPTION_CAUSE_UNSPECIFIED) {
-  v1::TransitionStageRequest request;
-  request.set_name(name);
+  v1::TransitionStageRequest request = ByName<v1::TransitionStageRequest>(name);
   request.set_to_stage(to);
   if (share >= 0) request.set_share_of_wallet_percent(share);
   request.set_interruption_cause(cause);
@@ -391,8 +387,7 @@ TEST(GroupSummary, CountsTiersStagesAndStatesOverTheLiveSubtree) {
   Transition(g3, v1::RELATIONSHIP_STAGE_INITIAL, 10);
   Transition(g4, v1::RELATIONSHIP_STAGE_INITIAL, 10);
 
-  v1::MarkChurnedRequest churn;
-  churn.set_name(g3);
+  v1::MarkChurnedRequest churn = ByName<v1::MarkChurnedRequest>(g3);
   churn.set_kind(v1::CHURN_EVENT_KIND_CUSTOMER_CHURN);
   churn.set_reason(v1::CHURN_REASON_PRICE);
   ASSERT_OK(Call(&AccountApi::MarkChurned, churn).status);
@@ -471,8 +466,7 @@ TEST(Hierarchy, ParentFilterValuesMustBeCanonicalNames) {
 }
 
 TEST(GroupSummary, MissingRootIsNotFound) {
-  v1::GetGroupSummaryRequest request;
-  request.set_name(kMissing);
+  v1::GetGroupSummaryRequest request = ByName<v1::GetGroupSummaryRequest>(kMissing);
   EXPECT_CODE(Call(&AccountApi::GetGroupSummary, request).status, NOT_FOUND);
 }
 

@@ -188,8 +188,7 @@ TEST(Lifecycle, ReplicasStartingTogetherOnAFreshSchemaMigrateOnce) {
   {
     // Written through A, read through B, and listed by label on B.
     auto stub_b = StubFor(b->address);
-    v1::GetAccountRequest get;
-    get.set_name(names[0].front());
+    v1::GetAccountRequest get = ByName<v1::GetAccountRequest>(names[0].front());
     v1::Account read;
     grpc::Status status = stub_b->GetAccount(Context().get(), get, &read);
     EXPECT_TRUE(status.ok()) << status.error_message();
@@ -270,8 +269,7 @@ TEST(Lifecycle, MigrateOnlyExitsZeroAndIsIdempotent) {
   EXPECT_EQ(CountOccurrences(ReadWholeFile(replica->log_path), "\"migration applied\""), 0);
   auto stub = StubFor(replica->address);
   v1::Account created = CreateAccount(*stub, "On a schema migrated by --migrate_only");
-  v1::GetAccountRequest get;
-  get.set_name(created.name());
+  v1::GetAccountRequest get = ByName<v1::GetAccountRequest>(created.name());
   v1::Account read;
   grpc::Status status = stub->GetAccount(Context().get(), get, &read);
   EXPECT_TRUE(status.ok()) << status.error_message();
@@ -389,8 +387,7 @@ TEST(Lifecycle, SigtermWhileWaitingForTheMigrationLockExitsPromptly) {
   absl::SleepFor(absl::Milliseconds(500));
   {
     auto stub = StubFor(replica->address);
-    v1::GetAccountRequest get;
-    get.set_name("accounts/1");
+    v1::GetAccountRequest get = ByName<v1::GetAccountRequest>("accounts/1");
     v1::Account read;
     grpc::Status status = stub->GetAccount(Context().get(), get, &read);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();

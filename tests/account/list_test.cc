@@ -352,8 +352,7 @@ class Filters : public ::testing::Test {
     ASSERT_OK(Call(&AccountApi::SetAccountTiers, tiers).status);
 
     // a4 churned; a5 rests on one contact, a6 on two.
-    v1::MarkChurnedRequest churn;
-    churn.set_name(names_.at("a4"));
+    v1::MarkChurnedRequest churn = ByName<v1::MarkChurnedRequest>(names_.at("a4"));
     churn.set_kind(v1::CHURN_EVENT_KIND_CUSTOMER_CHURN);
     churn.set_reason(v1::CHURN_REASON_PRICE);
     ASSERT_OK(Call(&AccountApi::MarkChurned, churn).status);

@@ -284,8 +284,7 @@ void VerifyNothingHalfWritten(v1::AccountService::Stub& stub, const Workload& wo
     auto it = mine.find(acked.name);
     ASSERT_NE(it, mine.end()) << "acknowledged account " << acked.name
                               << " is missing from ListAccounts";
-    v1::GetAccountRequest get;
-    get.set_name(acked.name);
+    v1::GetAccountRequest get = ByName<v1::GetAccountRequest>(acked.name);
     v1::Account read;
     grpc::Status status = stub.GetAccount(Context().get(), get, &read);
     ASSERT_TRUE(status.ok()) << "acknowledged account " << acked.name
@@ -571,8 +570,7 @@ TEST_F(OutageTest, ServiceStartedWhileDatabaseIsDownServesOnceItComesUp) {
     EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
         << CodeName(status.error_code()) << " " << status.error_message();
     EXPECT_FALSE(LeaksSql(status.error_message())) << status.error_message();
-    v1::GetAccountRequest get;
-    get.set_name("accounts/1");
+    v1::GetAccountRequest get = ByName<v1::GetAccountRequest>("accounts/1");
     grpc::Status get_status = stub->GetAccount(Context().get(), get, &account);
     EXPECT_EQ(get_status.error_code(), grpc::StatusCode::UNAVAILABLE)
         << CodeName(get_status.error_code()) << " " << get_status.error_message();
@@ -597,8 +595,7 @@ TEST_F(OutageTest, ServiceStartedWhileDatabaseIsDownServesOnceItComesUp) {
             << absl::FormatDuration(*serving - restart_end) << "\n";
   v1::Account created = CreateAccount(*stub, "After the database came up");
   EXPECT_FALSE(created.name().empty());
-  v1::GetAccountRequest get;
-  get.set_name(created.name());
+  v1::GetAccountRequest get = ByName<v1::GetAccountRequest>(created.name());
   v1::Account read;
   grpc::Status status = stub->GetAccount(Context().get(), get, &read);
   EXPECT_TRUE(status.ok()) << status.error_message();

@@ -60,18 +60,18 @@ grpc::Status DeleteAccount(const std::string& name) {
 // --- contacts -------------------------------------------------------------------
 
 v1::Contact ValidContact() {
-  v1::Contact c;
-  c.set_display_name("Zhang Wei");
-  c.set_title("CTO");
-  c.set_department("Information Technology");
-  c.set_buying_role(v1::BUYING_ROLE_DECISION_MAKER);
-  c.set_influence_weight(70);
-  c.set_preferred_channel(v1::CONTACT_CHANNEL_PHONE);
-  c.set_phone("+8613800138000");
-  c.set_email("zhang.wei@example.com");
-  c.set_do_not_call(false);
-  c.set_time_zone("Asia/Shanghai");
-  return c;
+  return ParseTextProto<v1::Contact>(R"pb(
+    display_name: "Zhang Wei"
+    title: "CTO"
+    department: "Information Technology"
+    buying_role: BUYING_ROLE_DECISION_MAKER
+    influence_weight: 70
+    preferred_channel: CONTACT_CHANNEL_PHONE
+    phone: "+8613800138000"
+    email: "zhang.wei@example.com"
+    do_not_call: false
+    time_zone: "Asia/Shanghai"
+  )pb");
 }
 
 Reply<v1::Contact> CreateContact(const std::string& parent, const v1::Contact& contact,
@@ -193,17 +193,12 @@ TEST(Contacts, ARetryAfterTheAccountWasDeletedReturnsTheFirstContact) {
 TEST(Contacts, ConcurrentRetriesCreateOneContact) {
   const v1::Account account = MakeAccount();
   const std::string request_id = Unique("contact-race");
-  constexpr int kThreads = 8;
-  std::vector<Reply<v1::Contact>> replies(kThreads);
-  RunTogether(kThreads, [&](int i) {
-    replies[i] = CreateContact(account.name(), ValidContact(), request_id);
-  });
-  std::set<std::string> names;
-  for (const Reply<v1::Contact>& r : replies) {
-    EXPECT_OK(r.status);
-    names.insert(r.value.name());
-  }
-  EXPECT_EQ(names.size(), 1u);
+  EXPECT_EQ(
+      CreatedNames(
+          CallTogether(
+              8, [&](int) { return CreateContact(account.name(), ValidContact(), request_id); }))
+          .size(),
+      1u);
   EXPECT_EQ(ContactNames(account.name()).size(), 1u);
   EXPECT_EQ(GetAccount(account.name()).contact_count(), 1);
 }
@@ -235,8 +230,7 @@ TEST(Contacts, ContactCountAndSingleContactRiskFollowLiveContacts) {
 TEST(Contacts, UpdateChangesOnlyTheMaskedFields) {
   const v1::Account account = MakeAccount();
   const v1::Contact before = MustCreateContact(account.name(), "Before");
-  v1::Contact patch;
-  patch.set_name(before.name());
+  v1::Contact patch = Patch<v1::Contact>(before.name());
   patch.set_title("CEO");
   patch.set_phone("+14155552671");
   Reply<v1::Contact> updated = UpdateContact(patch, {"title"});
@@ -250,8 +244,7 @@ TEST(Contacts, UpdateChangesOnlyTheMaskedFields) {
   EXPECT_NE(updated.value.etag(), before.etag());
 
   // Empty mask: the fields set in the request.
-  v1::Contact patch2;
-  patch2.set_name(before.name());
+  v1::Contact patch2 = Patch<v1::Contact>(before.name());
   patch2.set_do_not_call(true);
   ASSERT_OK(UpdateContact(patch2, {}).status);
   const v1::Contact after = GetContact(before.name()).value;
@@ -263,8 +256,7 @@ TEST(Contacts, UpdateChangesOnlyTheMaskedFields) {
 TEST(Contacts, UpdateRefusesBadMasksStaleEtagsAndBadValues) {
   const v1::Account account = MakeAccount();
   const v1::Contact before = MustCreateContact(account.name(), "Guarded");
-  v1::Contact patch;
-  patch.set_name(before.name());
+  v1::Contact patch = Patch<v1::Contact>(before.name());
   patch.set_title("Changed");
   for (const std::string path : {"create_time", "name", "etag", "delete_time", "nickname"}) {
     SCOPED_TRACE(path);
@@ -289,8 +281,7 @@ TEST(Contacts, SoftDeleteAndUndelete) {
   const v1::Contact c = MustCreateContact(account.name(), "Leaving");
 
   EXPECT_CODE(UndeleteContact(c.name()).status, FAILED_PRECONDITION);
-  v1::Contact patch;
-  patch.set_name(c.name());
+  v1::Contact patch = Patch<v1::Contact>(c.name());
   patch.set_title("moved on");
   ASSERT_OK(UpdateContact(patch, {"title"}).status);
   EXPECT_CODE(DeleteContact(c.name(), c.etag()).status, ABORTED);  // stale
@@ -445,8 +436,7 @@ Reply<v1::TeamMembership> AddMember(const std::string& account, const std::strin
 }
 
 Reply<v1::TeamMembership> EndMembership(const std::string& name, const std::string& reason = "") {
-  v1::EndTeamMembershipRequest request;
-  request.set_name(name);
+  v1::EndTeamMembershipRequest request = ByName<v1::EndTeamMembershipRequest>(name);
   request.set_reason(reason);
   return Call(&AccountApi::EndTeamMembership, request);
 }
@@ -587,13 +577,9 @@ TEST(Team, OwnerChangeThroughUpdateAccountIsAHandover) {
 TEST(Team, AddTeamMemberIsIdempotentByRequestId) {
   const v1::Account account = MakeAccount();
   const std::string request_id = Unique("team-req");
-  Reply<v1::TeamMembership> first =
-      AddMember(account.name(), "u-idem", v1::TEAM_ROLE_ACCOUNT_MANAGER, request_id);
-  ASSERT_OK(first.status);
-  Reply<v1::TeamMembership> retry =
-      AddMember(account.name(), "u-idem", v1::TEAM_ROLE_ACCOUNT_MANAGER, request_id);
-  ASSERT_OK(retry.status);
-  EXPECT_TRUE(Same(retry.value, first.value));
+  ExpectRetryAnswersTheFirst([&] {
+    return AddMember(account.name(), "u-idem", v1::TEAM_ROLE_ACCOUNT_MANAGER, request_id);
+  });
   EXPECT_EQ(Team(account.name(), true).size(), 1u);
   EXPECT_CODE(AddMember(account.name(), "u-other", v1::TEAM_ROLE_ACCOUNT_MANAGER, request_id)
                   .status,
@@ -604,14 +590,9 @@ TEST(Team, AddTeamMemberIsIdempotentByRequestId) {
 TEST(Team, ARetryAfterTheAccountWasDeletedReturnsTheFirstMembership) {
   const v1::Account account = MakeAccount();
   const std::string request_id = Unique("team-retry-deleted");
-  Reply<v1::TeamMembership> first =
-      AddMember(account.name(), "u-before-delete", v1::TEAM_ROLE_SALES, request_id);
-  ASSERT_OK(first.status);
-  ASSERT_OK(DeleteAccount(account.name()));
-  Reply<v1::TeamMembership> retry =
-      AddMember(account.name(), "u-before-delete", v1::TEAM_ROLE_SALES, request_id);
-  ASSERT_OK(retry.status);
-  EXPECT_TRUE(Same(retry.value, first.value));
+  ExpectRetryAnswersTheFirst(
+      [&] { return AddMember(account.name(), "u-before-delete", v1::TEAM_ROLE_SALES, request_id); },
+      [&] { ASSERT_OK(DeleteAccount(account.name())); });
   // A new request on the deleted account is still refused.
   EXPECT_CODE(AddMember(account.name(), "u-after-delete", v1::TEAM_ROLE_SALES).status,
               FAILED_PRECONDITION);
@@ -620,17 +601,13 @@ TEST(Team, ARetryAfterTheAccountWasDeletedReturnsTheFirstMembership) {
 TEST(Team, ConcurrentRetriesOfOneAddTeamMemberAddOneMembership) {
   const v1::Account account = MakeAccount();
   const std::string request_id = Unique("team-race");
-  constexpr int kThreads = 8;
-  std::vector<Reply<v1::TeamMembership>> replies(kThreads);
-  RunTogether(kThreads, [&](int i) {
-    replies[i] = AddMember(account.name(), "u-race", v1::TEAM_ROLE_ACCOUNT_MANAGER, request_id);
-  });
-  std::set<std::string> names;
-  for (const Reply<v1::TeamMembership>& r : replies) {
-    EXPECT_OK(r.status);
-    names.insert(r.value.name());
-  }
-  EXPECT_EQ(names.size(), 1u);
+  EXPECT_EQ(CreatedNames(CallTogether(8,
+                                      [&](int) {
+                                        return AddMember(account.name(), "u-race",
+                                                         v1::TEAM_ROLE_ACCOUNT_MANAGER, request_id);
+                                      }))
+                .size(),
+            1u);
   EXPECT_EQ(Team(account.name(), true).size(), 1u);
   const v1::Account after = GetAccount(account.name());
   EXPECT_EQ(after.owner(), "u-race");
@@ -682,8 +659,7 @@ TEST(Team, MembershipTimesMustBeOrderedAndNotInTheFuture) {
   Reply<v1::TeamMembership> added = Call(&AccountApi::AddTeamMember, past);
   ASSERT_OK(added.status);
   EXPECT_TRUE(Same(added.value.start_time(), past.membership().start_time()));
-  v1::EndTeamMembershipRequest end;
-  end.set_name(added.value.name());
+  v1::EndTeamMembershipRequest end = ByName<v1::EndTeamMembershipRequest>(added.value.name());
   *end.mutable_end_time() = past.membership().start_time() - TimeUtil::HoursToDuration(1);
   EXPECT_TRUE(IsInvalidField(Call(&AccountApi::EndTeamMembership, end).status, "end_time"));
   *end.mutable_end_time() = TimeUtil::GetCurrentTime() + TimeUtil::HoursToDuration(1);
@@ -745,8 +721,7 @@ struct Move {
 
 Reply<v1::TransitionStageResponse> Transition(const std::string& name, const Move& move,
                                               const std::string& actor = "test") {
-  v1::TransitionStageRequest request;
-  request.set_name(name);
+  v1::TransitionStageRequest request = ByName<v1::TransitionStageRequest>(name);
   request.set_to_stage(move.to);
   if (move.share >= 0) request.set_share_of_wallet_percent(move.share);
   request.set_interruption_cause(move.cause);
@@ -1016,8 +991,7 @@ Reply<v1::MarkChurnedResponse> MarkChurned(const std::string& name, v1::ChurnEve
                                            const std::string& note = "",
                                            const std::string& actor = "test",
                                            const std::string& etag = "") {
-  v1::MarkChurnedRequest request;
-  request.set_name(name);
+  v1::MarkChurnedRequest request = ByName<v1::MarkChurnedRequest>(name);
   request.set_kind(kind);
   request.set_reason(reason);
   for (const std::string& line : lines) request.add_lost_product_lines(line);
@@ -1028,8 +1002,7 @@ Reply<v1::MarkChurnedResponse> MarkChurned(const std::string& name, v1::ChurnEve
 
 Reply<v1::RecordWinBackResponse> WinBack(const std::string& name, const std::string& note = "",
                                          const std::string& actor = "test") {
-  v1::RecordWinBackRequest request;
-  request.set_name(name);
+  v1::RecordWinBackRequest request = ByName<v1::RecordWinBackRequest>(name);
   request.set_note(note);
   return Call(&AccountApi::RecordWinBack, request, actor);
 }
@@ -1037,9 +1010,7 @@ Reply<v1::RecordWinBackResponse> WinBack(const std::string& name, const std::str
 std::vector<v1::ChurnEvent> ChurnHistory(const std::string& name) {
   v1::ListChurnHistoryRequest request;
   request.set_parent(name);
-  Reply<v1::ListChurnHistoryResponse> reply = Call(&AccountApi::ListChurnHistory, request);
-  EXPECT_OK(reply.status);
-  return {reply.value.events().begin(), reply.value.events().end()};
+  return AllPages<v1::ChurnEvent>(Accounts(), &AccountApi::ListChurnHistory, request);
 }
 
 constexpr auto kCustomerChurn = v1::CHURN_EVENT_KIND_CUSTOMER_CHURN;
@@ -1182,9 +1153,7 @@ Reply<v1::SetAccountTiersResponse> SetTiers(const std::string& run, const std::s
 std::vector<v1::TierChange> TierHistory(const std::string& name) {
   v1::ListTierHistoryRequest request;
   request.set_parent(name);
-  Reply<v1::ListTierHistoryResponse> reply = Call(&AccountApi::ListTierHistory, request);
-  EXPECT_OK(reply.status);
-  return {reply.value.changes().begin(), reply.value.changes().end()};
+  return AllPages<v1::TierChange>(Accounts(), &AccountApi::ListTierHistory, request);
 }
 
 void ExpectCounts(const Reply<v1::SetAccountTiersResponse>& reply, int changed, int unchanged,

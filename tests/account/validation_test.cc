@@ -420,8 +420,7 @@ std::vector<NameMethod> AccountNameMethods() {
   methods.push_back(
       {"ListTeamMemberships", "parent", NameOnly(&AccountApi::ListTeamMemberships, "parent")});
   methods.push_back({"TransitionStage", "name", [](const std::string& n) {
-                       v1::TransitionStageRequest r;
-                       r.set_name(n);
+                       v1::TransitionStageRequest r = ByName<v1::TransitionStageRequest>(n);
                        r.set_to_stage(v1::RELATIONSHIP_STAGE_INITIAL);
                        r.set_share_of_wallet_percent(10);
                        return Call(&AccountApi::TransitionStage, r).status;
@@ -429,8 +428,7 @@ std::vector<NameMethod> AccountNameMethods() {
   methods.push_back(
       {"ListStageHistory", "parent", NameOnly(&AccountApi::ListStageHistory, "parent")});
   methods.push_back({"MarkChurned", "name", [](const std::string& n) {
-                       v1::MarkChurnedRequest r;
-                       r.set_name(n);
+                       v1::MarkChurnedRequest r = ByName<v1::MarkChurnedRequest>(n);
                        r.set_kind(v1::CHURN_EVENT_KIND_CUSTOMER_CHURN);
                        r.set_reason(v1::CHURN_REASON_PRICE);
                        return Call(&AccountApi::MarkChurned, r).status;
@@ -664,8 +662,7 @@ TEST(HostileText, ContactAndHistoryTextIsStoredVerbatim) {
     contact.mutable_contact()->set_department(text);
     Reply<v1::Contact> created = Call(&AccountApi::CreateContact, contact);
     ASSERT_OK(created.status);
-    v1::GetContactRequest get;
-    get.set_name(created.value.name());
+    v1::GetContactRequest get = ByName<v1::GetContactRequest>(created.value.name());
     Reply<v1::Contact> read = Call(&AccountApi::GetContact, get);
     ASSERT_OK(read.status);
     EXPECT_EQ(read.value.display_name(), text);
@@ -675,14 +672,12 @@ TEST(HostileText, ContactAndHistoryTextIsStoredVerbatim) {
   // Multi-line notes and reasons, and an actor, in history rows.
   const std::string note = "line one\n'; DROP TABLE stage_changes; --\n\ttabbed 😀 𠀀";
   const std::string actor = "Robert'); DROP TABLE accounts;--";
-  v1::TransitionStageRequest move;
-  move.set_name(name);
+  v1::TransitionStageRequest move = ByName<v1::TransitionStageRequest>(name);
   move.set_to_stage(v1::RELATIONSHIP_STAGE_INITIAL);
   move.set_share_of_wallet_percent(10);
   move.set_reason(note);
   ASSERT_OK(Call(&AccountApi::TransitionStage, move, actor).status);
-  v1::MarkChurnedRequest churn;
-  churn.set_name(name);
+  v1::MarkChurnedRequest churn = ByName<v1::MarkChurnedRequest>(name);
   churn.set_kind(v1::CHURN_EVENT_KIND_BUSINESS_CHURN);
   churn.set_reason(v1::CHURN_REASON_PRICE);
   churn.add_lost_product_lines("'; DROP TABLE churn_events; --");
@@ -728,8 +723,7 @@ TEST(HostileText, ContactAndHistoryTextIsStoredVerbatim) {
 TEST(HostileText, AnOverlongActorIsCutNotAnError) {
   Reply<v1::Account> account = CreateAccount(ValidAccount());
   ASSERT_OK(account.status);
-  v1::TransitionStageRequest move;
-  move.set_name(account.value.name());
+  v1::TransitionStageRequest move = ByName<v1::TransitionStageRequest>(account.value.name());
   move.set_to_stage(v1::RELATIONSHIP_STAGE_INITIAL);
   move.set_share_of_wallet_percent(10);
   Reply<v1::TransitionStageResponse> moved =
@@ -783,8 +777,7 @@ TEST(HugeValues, AreInvalidArgumentWithShortMessagesAndTheServiceKeepsServing) {
     EXPECT_TRUE(IsInvalidField(Call(&AccountApi::ListAccounts, list).status, "order_by"));
   }
   {
-    v1::TransitionStageRequest move;
-    move.set_name(Existing().name());
+    v1::TransitionStageRequest move = ByName<v1::TransitionStageRequest>(Existing().name());
     move.set_to_stage(v1::RELATIONSHIP_STAGE_INITIAL);
     move.set_share_of_wallet_percent(10);
     move.set_reason(mb);

@@ -58,6 +58,29 @@ void SetMessageLimit(size_t bytes) { message_limit.store(bytes); }
   return CleanMessage(status);
 }
 
+::testing::AssertionResult HasCodeMentioning(const grpc::Status& status, grpc::StatusCode code,
+                                             const std::string& text) {
+  ::testing::AssertionResult has_code = HasCode(status, code);
+  if (!has_code) return has_code;
+  if (!absl::StrContains(status.error_message(), text)) {
+    return ::testing::AssertionFailure() << "message does not mention \"" << text
+                                         << "\": " << status.error_message().substr(0, 300);
+  }
+  return ::testing::AssertionSuccess();
+}
+
+int CountOk(const std::vector<grpc::Status>& statuses, grpc::StatusCode refused) {
+  int ok = 0;
+  for (const grpc::Status& status : statuses) {
+    if (status.ok()) {
+      ++ok;
+    } else {
+      EXPECT_TRUE(HasCode(status, refused));
+    }
+  }
+  return ok;
+}
+
 ::testing::AssertionResult IsInvalidField(const grpc::Status& status, const std::string& field) {
   ::testing::AssertionResult code = HasCode(status, grpc::StatusCode::INVALID_ARGUMENT);
   if (!code) return code;

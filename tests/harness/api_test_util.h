@@ -6,15 +6,19 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/testing/text_proto.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/reflection.h"
@@ -73,6 +77,16 @@ Request ByNameAndEtag(const std::string& name, const std::string& etag) {
 const google::protobuf::FieldDescriptor* ResourceField(
     const google::protobuf::Descriptor& request, const google::protobuf::Descriptor& resource);
 
+// A patch of resource `name` at `etag` ("": no check); the test sets the
+// fields it changes and names them in UpdateRequest's paths.
+template <typename Resource>
+Resource Patch(const std::string& name, const std::string& etag = "") {
+  Resource patch;
+  patch.set_name(name);
+  patch.set_etag(etag);
+  return patch;
+}
+
 template <typename Request, typename Resource>
 Request UpdateRequest(const Resource& patch, const std::vector<std::string>& paths) {
   Request request;
@@ -99,6 +113,10 @@ void SetMessageLimit(size_t bytes);
 // `status` has `code`, and its message is clean.
 ::testing::AssertionResult HasCode(const grpc::Status& status, grpc::StatusCode code);
 
+// `status` has `code` (clean) and its message mentions `text`.
+::testing::AssertionResult HasCodeMentioning(const grpc::Status& status, grpc::StatusCode code,
+                                             const std::string& text);
+
 // INVALID_ARGUMENT (clean) whose message names the field first, then the
 // rule: "<field> <what is wrong>".
 ::testing::AssertionResult IsInvalidField(const grpc::Status& status, const std::string& field);
@@ -122,6 +140,9 @@ Response OkValue(const Reply<Response>& reply) {
   return reply.value;
 }
 
+// A message from its text notation (common/testing/text_proto.h).
+using common::testing::ParseTextProto;
+
 // Field-by-field equality of two messages of the same type.
 bool Same(const google::protobuf::Message& a, const google::protobuf::Message& b);
 
@@ -131,11 +152,31 @@ bool Same(const google::protobuf::Message& a, const google::protobuf::Message& b
 const google::protobuf::FieldDescriptor* ItemsField(const google::protobuf::Descriptor& response,
                                                     const google::protobuf::Descriptor& item);
 
-// Every `Item` of a List method, read page after page (at most `max_pages`)
-// from `request` (filter, page size and so on set by the caller), e.g.
+// Reads a List method page after page (at most `max_pages`) from `request`
+// (filter, page size and so on set by the caller), calling
+// `each(response, page)` with every page's answer, page 0 first (`each` may
+// check a page, or write between pages: the next page is asked for after it
+// returns). Returns how many pages were read. A page that fails fails the
+// test and ends the list.
+template <typename Stub, typename Request, typename Response, typename Each>
+int ForEachPage(Stub& stub,
+                grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                Request request, Each each, int max_pages = 100) {
+  int pages = 0;
+  while (pages < max_pages) {
+    Reply<Response> reply = Call(stub, method, request);
+    EXPECT_OK(reply.status);
+    if (!reply.status.ok()) break;
+    each(reply.value, pages++);
+    if (reply.value.next_page_token().empty()) break;
+    request.set_page_token(reply.value.next_page_token());
+  }
+  return pages;
+}
+
+// Every `Item` of a List method, read with ForEachPage, e.g.
 //   AllPages<bv1::Order>(Billing(), &BillingStub::ListOrders, request)
-// The items are the response's repeated field of Items. A page that fails
-// fails the test and ends the list.
+// The items are the response's repeated field of Items.
 template <typename Item, typename Stub, typename Request, typename Response>
 std::vector<Item> AllPages(Stub& stub,
                            grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
@@ -145,18 +186,31 @@ std::vector<Item> AllPages(Stub& stub,
   const google::protobuf::FieldDescriptor* items =
       ItemsField(*Response::descriptor(), *Item::descriptor());
   if (items == nullptr) return all;
-  for (int page = 0; page < max_pages; ++page) {
-    Reply<Response> reply = Call(stub, method, request);
-    EXPECT_OK(reply.status);
-    if (!reply.status.ok()) break;
-    for (const Item& item :
-         reply.value.GetReflection()->template GetRepeatedFieldRef<Item>(reply.value, items)) {
-      all.push_back(item);
-    }
-    if (reply.value.next_page_token().empty()) break;
-    request.set_page_token(reply.value.next_page_token());
-  }
+  ForEachPage(
+      stub, method, std::move(request),
+      [&](const Response& page, int) {
+        for (const Item& item :
+             page.GetReflection()->template GetRepeatedFieldRef<Item>(page, items)) {
+          all.push_back(item);
+        }
+      },
+      max_pages);
   return all;
+}
+
+// A create and its retry with the same request_id, both sent by `create()`
+// (`between()` runs in between: a change the retry must not see): both
+// succeed and the retry answers the first call's resource, which it returns.
+template <typename Create>
+auto ExpectRetryAnswersTheFirst(
+    Create create, const std::function<void()>& between = [] {}) -> decltype(create().value) {
+  const auto first = create();
+  EXPECT_OK(first.status);
+  between();
+  const auto retry = create();
+  EXPECT_OK(retry.status);
+  EXPECT_TRUE(Same(retry.value, first.value));
+  return first.value;
 }
 
 // Runs `fn(i)` for i in [0, n) on n threads released together; returns when
@@ -174,6 +228,34 @@ void RunTogether(int n, Fn fn) {
   start.Notify();
   for (std::thread& t : threads) t.join();
 }
+
+// What `call(i)` answers for i in [0, n), called on n threads released
+// together (RunTogether).
+template <typename Fn>
+auto CallTogether(int n, Fn call) -> std::vector<decltype(call(0))> {
+  std::vector<decltype(call(0))> replies(n);
+  RunTogether(n, [&](int i) { replies[i] = call(i); });
+  return replies;
+}
+
+// The names of the resources that concurrent retries of one create answered
+// (one name when the create is idempotent). Each reply is OK, or has the
+// code `skipped` (say ABORTED, where a caller that raced the first insert
+// may be told to retry while it commits): nothing else.
+template <typename Resource>
+std::set<std::string> CreatedNames(const std::vector<Reply<Resource>>& replies,
+                                   grpc::StatusCode skipped = grpc::StatusCode::OK) {
+  std::set<std::string> names;
+  for (const Reply<Resource>& reply : replies) {
+    if (!reply.status.ok() && reply.status.error_code() == skipped) continue;
+    EXPECT_OK(reply.status);
+    names.insert(reply.value.name());
+  }
+  return names;
+}
+
+// How many of `statuses` are OK; every other one has `refused` (clean).
+int CountOk(const std::vector<grpc::Status>& statuses, grpc::StatusCode refused);
 
 // Polls `done` every `every` until it holds (true) or `timeout` passes
 // (false).

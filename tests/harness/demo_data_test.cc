@@ -128,12 +128,10 @@ LocalSuite* DemoDataTest::suite_ = nullptr;
 
 TEST_F(DemoDataTest, LoadsTheWholeBookOnceAndRatesIt) {
   ASSERT_NE(suite_, nullptr);
-  const absl::Time start = absl::Now();
+  // How fast it loads is not this test's business (benchmarks measure speed);
+  // a load that hangs fails on the calls' own deadlines.
   const absl::Status first = LoadDemoData(Addresses());
-  const absl::Duration first_load = absl::Now() - start;
   ASSERT_TRUE(first.ok()) << first;
-  // "Quick": ./kam up loads it on every start.
-  EXPECT_LT(first_load, absl::Seconds(20)) << first_load;
 
   const Book book = ReadBook(*suite_);
   ASSERT_EQ(book.accounts.size(), 8u);

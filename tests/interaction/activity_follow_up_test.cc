@@ -158,8 +158,7 @@ const Book& TheBook() {
     // was deleted does not count.
     const iv1::Activity c1_visit = MustCreate(Done(b->c1.name(), iv1::ACTIVITY_KIND_VISIT, 100));
     const iv1::Activity c1_gone = MustCreate(Done(b->c1.name(), iv1::ACTIVITY_KIND_VISIT, 1));
-    iv1::DeleteActivityRequest del;
-    del.set_name(c1_gone.name());
+    iv1::DeleteActivityRequest del = ByName<iv1::DeleteActivityRequest>(c1_gone.name());
     EXPECT_OK(Call(Activities(), &ActivityStub::DeleteActivity, del).status);
     // D1: no cadence; a meeting planned 2 days ago (never done) asked for a
     // follow-up yesterday -> due.
@@ -174,8 +173,7 @@ const Book& TheBook() {
     for (const std::string& name : {others.name(), churned.name(), deleted.name()}) {
       MustCreate(Done(name, iv1::ACTIVITY_KIND_VISIT, 300));
     }
-    v1::MarkChurnedRequest churn;
-    churn.set_name(churned.name());
+    v1::MarkChurnedRequest churn = ByName<v1::MarkChurnedRequest>(churned.name());
     churn.set_kind(v1::CHURN_EVENT_KIND_CUSTOMER_CHURN);
     churn.set_reason(v1::CHURN_REASON_PRICE);
     EXPECT_OK(Call(Accounts(), &AccountApi::MarkChurned, churn).status);
@@ -228,27 +226,25 @@ TEST(ListOverdueFollowUps, PagesOfAccountsGiveTheSameReportAtTheSameMoment) {
   std::vector<std::string> lines;
   std::string as_of;
   int accounts = 0;
-  int pages = 0;
-  for (; pages < 10; ++pages) {
-    Reply<iv1::ListOverdueFollowUpsResponse> reply =
-        Call(Activities(), &ActivityStub::ListOverdueFollowUps, request);
-    ASSERT_OK(reply.status);
-    EXPECT_LE(reply.value.accounts_checked(), 2);
-    accounts += reply.value.accounts_checked();
-    if (as_of.empty()) as_of = Rfc3339(reply.value.as_of());
-    EXPECT_EQ(Rfc3339(reply.value.as_of()), as_of);
-    for (const std::string& line : Lines(reply.value)) lines.push_back(line);
-    if (reply.value.next_page_token().empty()) break;
-    request.set_page_token(reply.value.next_page_token());
-    if (pages == 0) {
-      // A token is bound to its owner and as_of.
-      iv1::ListOverdueFollowUpsRequest other = request;
-      other.set_owner("someone-else");
-      EXPECT_TRUE(IsInvalidField(
-          Call(Activities(), &ActivityStub::ListOverdueFollowUps, other).status, "page_token"));
-    }
-  }
-  EXPECT_EQ(pages, 3);  // 7 accounts, 2 per page
+  const int pages = ForEachPage(
+      Activities(), &ActivityStub::ListOverdueFollowUps, request,
+      [&](const iv1::ListOverdueFollowUpsResponse& page, int index) {
+        EXPECT_LE(page.accounts_checked(), 2);
+        accounts += page.accounts_checked();
+        if (as_of.empty()) as_of = Rfc3339(page.as_of());
+        EXPECT_EQ(Rfc3339(page.as_of()), as_of);
+        for (const std::string& line : Lines(page)) lines.push_back(line);
+        if (index == 0) {
+          // A token is bound to its owner and as_of.
+          iv1::ListOverdueFollowUpsRequest other = request;
+          other.set_page_token(page.next_page_token());
+          other.set_owner("someone-else");
+          EXPECT_TRUE(IsInvalidField(
+              Call(Activities(), &ActivityStub::ListOverdueFollowUps, other).status, "page_token"));
+        }
+      },
+      10);
+  EXPECT_EQ(pages, 4);  // 7 accounts, 2 per page
   EXPECT_EQ(accounts, 7);
   EXPECT_EQ(lines, book.expected);
   EXPECT_LT(absl::AbsDuration(TimeOf(Ts(as_of)) - absl::Now()), absl::Minutes(5));

@@ -93,8 +93,7 @@ TEST(AccountServiceDown, WritesThatNeedItFailUnavailableAndWriteNothing) {
   Reply<iv1::Activity> first = Create(Visit(account.name()), request_id);
   ASSERT_OK(first.status);
   const iv1::Activity doomed = MustCreate(Visit(account.name()));
-  iv1::DeleteActivityRequest del;
-  del.set_name(doomed.name());
+  iv1::DeleteActivityRequest del = ByName<iv1::DeleteActivityRequest>(doomed.name());
   const Reply<iv1::Activity> deleted = Call(Activities(), &ActivityStub::DeleteActivity, del);
   ASSERT_OK(deleted.status);
   ASSERT_OK(Append(account.name(), "Opened before the outage").status);
@@ -115,13 +114,11 @@ TEST(AccountServiceDown, WritesThatNeedItFailUnavailableAndWriteNothing) {
   ASSERT_OK(retry.status);
   EXPECT_TRUE(Same(retry.value, first.value));
   // Update and undelete need the account service; nothing changes.
-  iv1::Activity patch;
-  patch.set_name(first.value.name());
+  iv1::Activity patch = Patch<iv1::Activity>(first.value.name());
   patch.set_outcome("written while the account service is down");
   EXPECT_TRUE(IsUnavailable(Update(patch, {"outcome"}).status));
   EXPECT_TRUE(Same(Get(first.value.name()).value, first.value));
-  iv1::UndeleteActivityRequest undel;
-  undel.set_name(doomed.name());
+  iv1::UndeleteActivityRequest undel = ByName<iv1::UndeleteActivityRequest>(doomed.name());
   EXPECT_TRUE(IsUnavailable(Call(Activities(), &ActivityStub::UndeleteActivity, undel).status));
   EXPECT_TRUE(Same(Get(doomed.name()).value, deleted.value));
   // Contact records, call checks and the overdue report need it too.
@@ -145,8 +142,7 @@ TEST(AccountServiceDown, WritesThatNeedItFailUnavailableAndWriteNothing) {
   entries.set_account(account.name());
   EXPECT_OK(Call(Activities(), &ActivityStub::ListContactRecordEntries, entries).status);
   const iv1::Activity removable = first.value;
-  iv1::DeleteActivityRequest del_now;
-  del_now.set_name(removable.name());
+  iv1::DeleteActivityRequest del_now = ByName<iv1::DeleteActivityRequest>(removable.name());
   EXPECT_OK(Call(Activities(), &ActivityStub::DeleteActivity, del_now).status);
   EXPECT_EQ(ListAll(Mine(account.name()), true).size(), listed_before);
 

@@ -45,6 +45,17 @@ void ExpectRefused(const iv1::Activity& call, const std::string& message) {
   EXPECT_EQ(ListAll(Mine(call.account())).size(), before);
 }
 
+// What a call planned at `local` (the time in the contact's `zone`) is
+// refused with: the rule that holds it back and the next allowed time, local
+// and UTC.
+std::string QuietHoursMessage(const std::string& local, const std::string& contact,
+                              const std::string& zone, const std::string& rule,
+                              const std::string& next_local, const std::string& next) {
+  return absl::StrCat("activity.planned_time ", local, " is in the quiet hours of contact ",
+                      contact, " (", zone, "): ", rule, "; the next allowed time is ", next_local,
+                      " (", next, ")");
+}
+
 // A call to one contact planned in that contact's quiet hours.
 struct QuietCase {
   std::string name;              // of the test case
@@ -69,11 +80,8 @@ TEST_P(QuietHoursRefusal, NamesTheRuleAndTheNextAllowedTime) {
   const QuietCase& c = GetParam();
   const People p = MakePeople(c.name);
   const std::string contact = (p.*c.contact).name();
-  ExpectRefused(
-      PlannedCall(p.account.name(), {contact}, c.planned),
-      absl::StrCat("activity.planned_time ", c.local, " is in the quiet hours of contact ", contact,
-                   " (", c.zone, "): ", c.rule, "; the next allowed time is ", c.next_local, " (",
-                   c.next, ")"));
+  ExpectRefused(PlannedCall(p.account.name(), {contact}, c.planned),
+                QuietHoursMessage(c.local, contact, c.zone, c.rule, c.next_local, c.next));
   EXPECT_OK(Create(PlannedCall(p.account.name(), {contact}, c.next)).status);
   iv1::Activity visit = Visit(p.account.name(), c.planned);
   visit.add_contacts(contact);
@@ -111,24 +119,18 @@ TEST(QuietHours, ACallToTwoTimeZonesNamesTheFirstTimeThatSuitsBoth) {
   // Saturday 11 January 2031 15:00 UTC: 07:00 in Los Angeles (refused until
   // 09:00 PST = 17:00 UTC), 23:00 in Shanghai (fine). But 17:00 UTC is Sunday
   // 01:00 in Shanghai, refused until 09:00 there = 01:00 UTC on the 12th.
+  const std::string rule = "before 08:00 in winter, before 09:00 at weekends and holidays";
+  const std::string for_both =
+      "; the first time allowed for all 2 contacts is 2031-01-12T01:00:00Z";
   ExpectRefused(
       PlannedCall(p.account.name(), both, "2031-01-11T15:00:00Z"),
-      absl::StrCat("activity.planned_time 2031-01-11T07:00:00-08:00 is in the quiet hours of "
-                   "contact ",
-                   p.los_angeles.name(),
-                   " (America/Los_Angeles): before 08:00 in winter, before 09:00 at weekends and "
-                   "holidays; the next allowed time is 2031-01-11T09:00:00-08:00 "
-                   "(2031-01-11T17:00:00Z); the first time allowed for all 2 contacts is "
-                   "2031-01-12T01:00:00Z"));
-  ExpectRefused(
-      PlannedCall(p.account.name(), both, "2031-01-11T17:00:00Z"),
-      absl::StrCat("activity.planned_time 2031-01-12T01:00:00+08:00 is in the quiet hours of "
-                   "contact ",
-                   p.shanghai.name(),
-                   " (Asia/Shanghai): before 08:00 in winter, before 09:00 at weekends and "
-                   "holidays; the next allowed time is 2031-01-12T09:00:00+08:00 "
-                   "(2031-01-12T01:00:00Z); the first time allowed for all 2 contacts is "
-                   "2031-01-12T01:00:00Z"));
+      QuietHoursMessage("2031-01-11T07:00:00-08:00", p.los_angeles.name(), "America/Los_Angeles",
+                        rule, "2031-01-11T09:00:00-08:00", "2031-01-11T17:00:00Z") +
+          for_both);
+  ExpectRefused(PlannedCall(p.account.name(), both, "2031-01-11T17:00:00Z"),
+                QuietHoursMessage("2031-01-12T01:00:00+08:00", p.shanghai.name(), "Asia/Shanghai",
+                                  rule, "2031-01-12T09:00:00+08:00", "2031-01-12T01:00:00Z") +
+                    for_both);
   EXPECT_OK(Create(PlannedCall(p.account.name(), both, "2031-01-12T01:00:00Z")).status);
 }
 
@@ -160,22 +162,18 @@ TEST(QuietHours, UpdatesThatMoveACallIntoQuietHoursAreRefusedAndChangeNothing) {
   // Monday 7 July 2031 15:00 CEST: allowed.
   const iv1::Activity call =
       MustCreate(PlannedCall(p.account.name(), {p.berlin.name()}, "2031-07-07T13:00:00Z"));
-  iv1::Activity patch;
-  patch.set_name(call.name());
+  iv1::Activity patch = Patch<iv1::Activity>(call.name());
   *patch.mutable_planned_time() = Ts("2031-07-07T11:00:00Z");  // 13:00 CEST
   Reply<iv1::Activity> moved = Update(patch, {"planned_time"});
   EXPECT_TRUE(HasCode(moved.status, grpc::StatusCode::FAILED_PRECONDITION));
   EXPECT_EQ(moved.status.error_message(),
-            absl::StrCat("activity.planned_time 2031-07-07T13:00:00+02:00 is in the quiet hours of "
-                         "contact ",
-                         p.berlin.name(),
-                         " (Europe/Berlin): midday rest in summer until 14:30; the next allowed "
-                         "time is 2031-07-07T14:30:00+02:00 (2031-07-07T12:30:00Z)"));
+            QuietHoursMessage("2031-07-07T13:00:00+02:00", p.berlin.name(), "Europe/Berlin",
+                              "midday rest in summer until 14:30", "2031-07-07T14:30:00+02:00",
+                              "2031-07-07T12:30:00Z"));
   EXPECT_TRUE(Same(Get(call.name()).value, call));
 
   // Adding a do-not-call contact.
-  iv1::Activity people;
-  people.set_name(call.name());
+  iv1::Activity people = Patch<iv1::Activity>(call.name());
   people.add_contacts(p.berlin.name());
   people.add_contacts(p.never.name());
   Reply<iv1::Activity> added = Update(people, {"contacts"});
@@ -184,8 +182,7 @@ TEST(QuietHours, UpdatesThatMoveACallIntoQuietHoursAreRefusedAndChangeNothing) {
   EXPECT_TRUE(Same(Get(call.name()).value, call));
 
   // Other fields do not re-judge the time.
-  iv1::Activity subject;
-  subject.set_name(call.name());
+  iv1::Activity subject = Patch<iv1::Activity>(call.name());
   subject.set_subject("Renewal call");
   EXPECT_OK(Update(subject, {"subject"}).status);
 
@@ -193,18 +190,15 @@ TEST(QuietHours, UpdatesThatMoveACallIntoQuietHoursAreRefusedAndChangeNothing) {
   iv1::Activity visit_in = Visit(p.account.name(), "2031-07-07T10:30:00Z");
   visit_in.add_contacts(p.berlin.name());
   const iv1::Activity visit = MustCreate(visit_in);
-  iv1::Activity to_call;
-  to_call.set_name(visit.name());
+  iv1::Activity to_call = Patch<iv1::Activity>(visit.name());
   to_call.set_kind(iv1::ACTIVITY_KIND_CALL);
   EXPECT_TRUE(HasCode(Update(to_call, {"kind"}).status, grpc::StatusCode::FAILED_PRECONDITION));
 
   // So is a cancelled call planned again.
-  iv1::Activity cancel;
-  cancel.set_name(call.name());
+  iv1::Activity cancel = Patch<iv1::Activity>(call.name());
   cancel.set_status(iv1::ACTIVITY_STATUS_CANCELLED);
   ASSERT_OK(Update(cancel, {"status"}).status);
-  iv1::Activity replan;
-  replan.set_name(call.name());
+  iv1::Activity replan = Patch<iv1::Activity>(call.name());
   replan.set_status(iv1::ACTIVITY_STATUS_PLANNED);
   *replan.mutable_planned_time() = Ts("2031-07-07T10:45:00Z");
   EXPECT_TRUE(HasCode(Update(replan, {"status", "planned_time"}).status,
@@ -377,43 +371,41 @@ TEST(QuietHoursPolicy, UpdatesTakeEffectOnTheNextCall) {
 
 TEST(QuietHoursPolicy, EveryFieldIsValidated) {
   const iv1::QuietHoursPolicy before = GetPolicy().value;
-  auto field_refused = [](iv1::QuietHoursPolicy patch, const std::vector<std::string>& paths,
+  // One bad value (in the policy's text notation), the paths updated and the
+  // field the refusal names.
+  struct BadValue {
+    const char* patch;
+    std::vector<std::string> paths;
+    std::string field;
+  };
+  const BadValue cases[] = {
+      {R"pb(summer_start: "02-29")pb", {"summer_start"}, "policy.summer_start"},
+      {R"pb(summer_start: "5-1")pb", {"summer_start"}, "policy.summer_start"},
+      {R"pb(summer_end: "09-31")pb", {"summer_end"}, "policy.summer_end"},
+      {R"pb(midday_rest_start: "25:00")pb", {"midday_rest_start"}, "policy.midday_rest_start"},
+      // Before the start (12:00).
+      {R"pb(midday_rest_end: "11:00")pb", {"midday_rest_end"}, "policy.midday_rest_end"},
+      // The whole day.
+      {R"pb(midday_rest_start: "00:00" midday_rest_end: "24:00")pb",
+       {"midday_rest_start", "midday_rest_end"},
+       "policy.midday_rest_end"},
+      {R"pb(winter_earliest_call_time: "8:00")pb",
+       {"winter_earliest_call_time"},
+       "policy.winter_earliest_call_time"},
+      {R"pb(weekend_earliest_call_time: "24:00")pb",
+       {"weekend_earliest_call_time"},
+       "policy.weekend_earliest_call_time"},
+      {R"pb(holidays: "2031-10-01" holidays: "2031-02-30")pb", {"holidays"}, "policy.holidays[1]"},
+      {R"pb(holidays: "2031-10-01" holidays: "2031-10-01")pb", {"holidays"}, "policy.holidays[1]"},
+  };
+  auto field_refused = [](const iv1::QuietHoursPolicy& patch, const std::vector<std::string>& paths,
                           const std::string& field) {
     EXPECT_TRUE(IsInvalidField(UpdatePolicy(patch, paths).status, field)) << field;
   };
-  iv1::QuietHoursPolicy p;
-  p.set_summer_start("02-29");
-  field_refused(p, {"summer_start"}, "policy.summer_start");
-  p.set_summer_start("5-1");
-  field_refused(p, {"summer_start"}, "policy.summer_start");
-  p = iv1::QuietHoursPolicy();
-  p.set_summer_end("09-31");
-  field_refused(p, {"summer_end"}, "policy.summer_end");
-  p = iv1::QuietHoursPolicy();
-  p.set_midday_rest_start("25:00");
-  field_refused(p, {"midday_rest_start"}, "policy.midday_rest_start");
-  p = iv1::QuietHoursPolicy();
-  p.set_midday_rest_end("11:00");  // before the start (12:00)
-  field_refused(p, {"midday_rest_end"}, "policy.midday_rest_end");
-  p = iv1::QuietHoursPolicy();
-  p.set_midday_rest_start("00:00");
-  p.set_midday_rest_end("24:00");  // the whole day
-  field_refused(p, {"midday_rest_start", "midday_rest_end"}, "policy.midday_rest_end");
-  p = iv1::QuietHoursPolicy();
-  p.set_winter_earliest_call_time("8:00");
-  field_refused(p, {"winter_earliest_call_time"}, "policy.winter_earliest_call_time");
-  p = iv1::QuietHoursPolicy();
-  p.set_weekend_earliest_call_time("24:00");
-  field_refused(p, {"weekend_earliest_call_time"}, "policy.weekend_earliest_call_time");
-  p = iv1::QuietHoursPolicy();
-  p.add_holidays("2031-10-01");
-  p.add_holidays("2031-02-30");
-  field_refused(p, {"holidays"}, "policy.holidays[1]");
-  p = iv1::QuietHoursPolicy();
-  p.add_holidays("2031-10-01");
-  p.add_holidays("2031-10-01");
-  field_refused(p, {"holidays"}, "policy.holidays[1]");
-  p = Defaults();
+  for (const BadValue& c : cases) {
+    field_refused(ParseTextProto<iv1::QuietHoursPolicy>(c.patch), c.paths, c.field);
+  }
+  iv1::QuietHoursPolicy p = Defaults();
   p.set_name("otherPolicy");
   field_refused(p, {"summer_start"}, "policy.name");
   EXPECT_TRUE(

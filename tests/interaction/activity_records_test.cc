@@ -74,8 +74,7 @@ TEST(ContactRecord, TheFirstAppendOpensItAndLaterOnesAddToIt) {
   Reply<iv1::ContactRecord> by_account = RecordOf(account.name());
   ASSERT_OK(by_account.status);
   EXPECT_TRUE(Same(by_account.value, second.value.record()));
-  iv1::GetContactRecordRequest by_name;
-  by_name.set_name(record.name());
+  iv1::GetContactRecordRequest by_name = ByName<iv1::GetContactRecordRequest>(record.name());
   Reply<iv1::ContactRecord> named = Call(Activities(), &ActivityStub::GetContactRecord, by_name);
   ASSERT_OK(named.status);
   EXPECT_TRUE(Same(named.value, by_account.value));
@@ -181,8 +180,8 @@ TEST(ContactRecord, RefusesBadRequestsAndAccountsThatAreNotLive) {
   EXPECT_TRUE(IsInvalidField(
       Call(Activities(), &ActivityStub::GetContactRecord, iv1::GetContactRecordRequest()).status,
       "account"));
-  iv1::GetContactRecordRequest unknown;
-  unknown.set_name("contactRecords/999999999");
+  iv1::GetContactRecordRequest unknown =
+      ByName<iv1::GetContactRecordRequest>("contactRecords/999999999");
   EXPECT_TRUE(HasCode(Call(Activities(), &ActivityStub::GetContactRecord, unknown).status,
                       grpc::StatusCode::NOT_FOUND));
   iv1::ListContactRecordEntriesRequest list;
@@ -204,17 +203,16 @@ TEST(ContactRecord, EntriesPageOldestFirstByParentName) {
   request.set_parent(record);
   request.set_page_size(2);
   std::vector<std::string> texts;
-  for (int page = 0; page < 10; ++page) {
-    Reply<iv1::ListContactRecordEntriesResponse> reply =
-        Call(Activities(), &ActivityStub::ListContactRecordEntries, request);
-    ASSERT_OK(reply.status);
-    for (const iv1::ContactRecordEntry& e : reply.value.entries()) texts.push_back(e.text());
-    if (reply.value.next_page_token().empty()) break;
-    if (page == 0) {
-      ASSERT_OK(Append(account.name(), "entry 6", "frank").status);
-    }
-    request.set_page_token(reply.value.next_page_token());
-  }
+  ForEachPage(
+      Activities(), &ActivityStub::ListContactRecordEntries, request,
+      [&](const iv1::ListContactRecordEntriesResponse& page, int index) {
+        for (const iv1::ContactRecordEntry& e : page.entries()) texts.push_back(e.text());
+        // An entry appended after the first page comes on a later one.
+        if (index == 0) {
+          EXPECT_OK(Append(account.name(), "entry 6", "frank").status);
+        }
+      },
+      10);
   EXPECT_EQ(texts, (std::vector<std::string>{"entry 1", "entry 2", "entry 3", "entry 4", "entry 5",
                                              "entry 6"}));
   // The token is bound to the query.

@@ -212,18 +212,9 @@ TEST(CreateActivity, ConcurrentRetriesCreateOneActivity) {
   in.add_contacts(contact.name());
   in.add_team_members("alice");
   const std::string request_id = Unique("together");
-  constexpr int kCallers = 8;
-  std::vector<Reply<iv1::Activity>> replies(kCallers);
-  RunTogether(kCallers, [&](int i) { replies[i] = Create(in, request_id); });
-  std::set<std::string> names;
-  for (const Reply<iv1::Activity>& reply : replies) {
-    // A caller that raced the first insert may be told to retry; none fails
-    // otherwise.
-    if (reply.status.error_code() == grpc::StatusCode::ABORTED) continue;
-    ASSERT_OK(reply.status);
-    names.insert(reply.value.name());
-  }
-  EXPECT_EQ(names.size(), 1u);
+  const std::set<std::string> names = CreatedNames(
+      CallTogether(8, [&](int) { return Create(in, request_id); }), grpc::StatusCode::ABORTED);
+  ASSERT_EQ(names.size(), 1u);
   const std::vector<iv1::Activity> listed =
       ListAll(absl::StrCat("account = \"", account.name(), "\""));
   ASSERT_EQ(listed.size(), 1u);
@@ -292,8 +283,7 @@ TEST(UpdateActivity, ChangesOnlyTheFieldsInTheMask) {
   const v1::Contact c2 = MakeContact(account.name());
   const iv1::Activity created = MustCreate(Full(account, {c1}));
 
-  iv1::Activity patch;
-  patch.set_name(created.name());
+  iv1::Activity patch = Patch<iv1::Activity>(created.name());
   patch.set_subject("New subject");
   patch.set_outcome("ignored: not in the mask");
   patch.add_contacts(c2.name());
@@ -313,16 +303,14 @@ TEST(UpdateActivity, ChangesOnlyTheFieldsInTheMask) {
             std::vector<std::string>{created.name()});
 
   // An empty mask means every field set in the request.
-  iv1::Activity set_only;
-  set_only.set_name(created.name());
+  iv1::Activity set_only = Patch<iv1::Activity>(created.name());
   set_only.set_outcome("Went well");
   updated = Update(set_only, {});
   ASSERT_OK(updated.status);
   EXPECT_EQ(updated.value.outcome(), "Went well");
   EXPECT_EQ(updated.value.subject(), "New subject");
   // Clearing a field needs it in the mask.
-  iv1::Activity clear;
-  clear.set_name(created.name());
+  iv1::Activity clear = Patch<iv1::Activity>(created.name());
   updated = Update(clear, {"cost", "team_members"});
   ASSERT_OK(updated.status);
   EXPECT_FALSE(updated.value.has_cost());
@@ -334,8 +322,7 @@ TEST(UpdateActivity, ChangesOnlyTheFieldsInTheMask) {
 TEST(UpdateActivity, RefusesOutputOnlyPathsTheAccountAndBadValues) {
   const v1::Account account = MakeAccount("UpdateBad");
   const iv1::Activity created = MustCreate(Visit(account.name()));
-  iv1::Activity patch;
-  patch.set_name(created.name());
+  iv1::Activity patch = Patch<iv1::Activity>(created.name());
   EXPECT_TRUE(HasCode(Update(patch, {"create_time"}).status, grpc::StatusCode::INVALID_ARGUMENT));
   EXPECT_TRUE(HasCode(Update(patch, {"creator"}).status, grpc::StatusCode::INVALID_ARGUMENT));
   EXPECT_TRUE(HasCode(Update(patch, {"account"}).status, grpc::StatusCode::INVALID_ARGUMENT));
@@ -354,10 +341,8 @@ TEST(UpdateActivity, RefusesOutputOnlyPathsTheAccountAndBadValues) {
 TEST(UpdateActivity, AStaleEtagIsAbortedAndChangesNothing) {
   const v1::Account account = MakeAccount("Etag");
   const iv1::Activity created = MustCreate(Visit(account.name()));
-  iv1::Activity patch;
-  patch.set_name(created.name());
+  iv1::Activity patch = Patch<iv1::Activity>(created.name(), created.etag());
   patch.set_subject("First");
-  patch.set_etag(created.etag());
   Reply<iv1::Activity> first = Update(patch, {"subject"});
   ASSERT_OK(first.status);
   patch.set_subject("Second, from a stale read");
@@ -371,13 +356,10 @@ TEST(UpdateActivity, OfConcurrentUpdatesWithTheSameEtagExactlyOneWins) {
   const v1::Account account = MakeAccount("EtagRace");
   const iv1::Activity created = MustCreate(Visit(account.name()));
   constexpr int kWriters = 6;
-  std::vector<Reply<iv1::Activity>> replies(kWriters);
-  RunTogether(kWriters, [&](int i) {
-    iv1::Activity patch;
-    patch.set_name(created.name());
+  const std::vector<Reply<iv1::Activity>> replies = CallTogether(kWriters, [&](int i) {
+    iv1::Activity patch = Patch<iv1::Activity>(created.name(), created.etag());
     patch.set_subject(absl::StrCat("writer ", i));
-    patch.set_etag(created.etag());
-    replies[i] = Update(patch, {"subject"});
+    return Update(patch, {"subject"});
   });
   int won = -1;
   for (int i = 0; i < kWriters; ++i) {
@@ -396,12 +378,10 @@ TEST(UpdateActivity, ConcurrentUpdatesWithoutEtagsAllLand) {
   const v1::Account account = MakeAccount("NoEtagRace");
   const iv1::Activity created = MustCreate(Visit(account.name()));
   constexpr int kWriters = 4;
-  std::vector<Reply<iv1::Activity>> replies(kWriters);
-  RunTogether(kWriters, [&](int i) {
-    iv1::Activity patch;
-    patch.set_name(created.name());
+  const std::vector<Reply<iv1::Activity>> replies = CallTogether(kWriters, [&](int i) {
+    iv1::Activity patch = Patch<iv1::Activity>(created.name());
     patch.set_outcome(absl::StrCat("writer ", i));
-    replies[i] = Update(patch, {"outcome"});
+    return Update(patch, {"outcome"});
   });
   std::set<std::string> etags;
   for (const Reply<iv1::Activity>& reply : replies) {
@@ -414,8 +394,7 @@ TEST(UpdateActivity, ConcurrentUpdatesWithoutEtagsAllLand) {
 TEST(UpdateActivity, FollowsTheStatusMoves) {
   const v1::Account account = MakeAccount("Status");
   const iv1::Activity created = MustCreate(Visit(account.name()));
-  iv1::Activity patch;
-  patch.set_name(created.name());
+  iv1::Activity patch = Patch<iv1::Activity>(created.name());
   patch.set_status(iv1::ACTIVITY_STATUS_DONE);
   EXPECT_TRUE(IsInvalidField(Update(patch, {"status"}).status, "activity.actual_time"));
   *patch.mutable_actual_time() = TsAt(absl::Now() - absl::Minutes(30));
@@ -424,22 +403,19 @@ TEST(UpdateActivity, FollowsTheStatusMoves) {
   ASSERT_OK(done.status);
   EXPECT_EQ(done.value.status(), iv1::ACTIVITY_STATUS_DONE);
   // DONE is final.
-  iv1::Activity back;
-  back.set_name(created.name());
+  iv1::Activity back = Patch<iv1::Activity>(created.name());
   back.set_status(iv1::ACTIVITY_STATUS_PLANNED);
   Reply<iv1::Activity> refused = Update(back, {"status", "actual_time"});
   EXPECT_TRUE(HasCode(refused.status, grpc::StatusCode::FAILED_PRECONDITION));
   EXPECT_TRUE(absl::StrContains(refused.status.error_message(), "ACTIVITY_STATUS_DONE"));
   // Its outcome can still be edited.
-  iv1::Activity notes;
-  notes.set_name(created.name());
+  iv1::Activity notes = Patch<iv1::Activity>(created.name());
   notes.set_outcome("Signed; pilot starts in May");
   EXPECT_OK(Update(notes, {"outcome"}).status);
 
   // PLANNED -> CANCELLED -> PLANNED.
   const iv1::Activity other = MustCreate(Visit(account.name()));
-  iv1::Activity cancel;
-  cancel.set_name(other.name());
+  iv1::Activity cancel = Patch<iv1::Activity>(other.name());
   cancel.set_status(iv1::ACTIVITY_STATUS_CANCELLED);
   EXPECT_OK(Update(cancel, {"status"}).status);
   cancel.set_status(iv1::ACTIVITY_STATUS_DONE);
@@ -456,9 +432,8 @@ TEST(DeleteActivity, IsSoftAndCanBeUndone) {
   const v1::Account account = MakeAccount("Delete");
   const std::string filter = absl::StrCat("account = \"", account.name(), "\"");
   const iv1::Activity created = MustCreate(Visit(account.name()));
-  iv1::DeleteActivityRequest del;
-  del.set_name(created.name());
-  del.set_etag("0000000000000000");
+  iv1::DeleteActivityRequest del =
+      ByNameAndEtag<iv1::DeleteActivityRequest>(created.name(), "0000000000000000");
   EXPECT_TRUE(HasCode(Call(Activities(), &ActivityStub::DeleteActivity, del).status,
                       grpc::StatusCode::ABORTED));
   del.set_etag(created.etag());
@@ -472,14 +447,12 @@ TEST(DeleteActivity, IsSoftAndCanBeUndone) {
   del.clear_etag();
   EXPECT_TRUE(HasCode(Call(Activities(), &ActivityStub::DeleteActivity, del).status,
                       grpc::StatusCode::FAILED_PRECONDITION));
-  iv1::Activity patch;
-  patch.set_name(created.name());
+  iv1::Activity patch = Patch<iv1::Activity>(created.name());
   patch.set_subject("too late");
   EXPECT_TRUE(HasCode(Update(patch, {"subject"}).status, grpc::StatusCode::FAILED_PRECONDITION));
 
-  iv1::UndeleteActivityRequest undel;
-  undel.set_name(created.name());
-  undel.set_etag(deleted.value.etag());
+  iv1::UndeleteActivityRequest undel =
+      ByNameAndEtag<iv1::UndeleteActivityRequest>(created.name(), deleted.value.etag());
   Reply<iv1::Activity> restored = Call(Activities(), &ActivityStub::UndeleteActivity, undel);
   ASSERT_OK(restored.status);
   EXPECT_FALSE(restored.value.has_delete_time());
@@ -566,17 +539,15 @@ TEST(ListActivities, PagesStayStableWhileActivitiesAreAdded) {
   request.set_page_size(3);
   std::vector<std::string> seen;
   std::vector<std::string> added;
-  for (int page = 0; page < 20; ++page) {
-    Reply<iv1::ListActivitiesResponse> reply =
-        Call(Activities(), &ActivityStub::ListActivities, request);
-    ASSERT_OK(reply.status);
-    EXPECT_LE(reply.value.activities_size(), 3);
-    for (const iv1::Activity& a : reply.value.activities()) seen.push_back(a.name());
-    if (reply.value.next_page_token().empty()) break;
-    // A write between pages.
-    if (page < 2) added.push_back(MustCreate(Visit(account.name())).name());
-    request.set_page_token(reply.value.next_page_token());
-  }
+  ForEachPage(
+      Activities(), &ActivityStub::ListActivities, request,
+      [&](const iv1::ListActivitiesResponse& page, int index) {
+        EXPECT_LE(page.activities_size(), 3);
+        for (const iv1::Activity& a : page.activities()) seen.push_back(a.name());
+        // A write between pages.
+        if (index < 2) added.push_back(MustCreate(Visit(account.name())).name());
+      },
+      20);
   std::vector<std::string> want = before;
   want.insert(want.end(), added.begin(), added.end());
   EXPECT_EQ(seen, want);  // each once, in creation order, the new ones at the end

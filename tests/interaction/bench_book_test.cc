@@ -60,8 +60,8 @@ TEST(BenchBookTest, ServicesReadItAndNeverCollide) {
   EXPECT_EQ(book->period_end, absl::FromCivil(absl::CivilDay(2026, 1, 1), absl::UTCTimeZone()));
 
   // The account service reads a book account like its own.
-  v1::GetAccountRequest get;
-  get.set_name(absl::StrCat("accounts/", book->first_account_id));
+  v1::GetAccountRequest get =
+      ByName<v1::GetAccountRequest>(absl::StrCat("accounts/", book->first_account_id));
   v1::Account account;
   ASSERT_OK(Accounts().GetAccount(Context().get(), get, &account));
   EXPECT_EQ(account.state(), v1::LIFECYCLE_STATE_ACTIVE);

@@ -95,8 +95,7 @@ TEST(Invoices, InvalidInvoices) {
       IsInvalidField(Call(Billing(), &BillingStub::CreateInvoice, alone).status, "invoice.amount"));
 
   EXPECT_TRUE(HasCode(InvoiceOrder("orders/999999999").status, grpc::StatusCode::NOT_FOUND));
-  bv1::CancelOrderRequest cancel;
-  cancel.set_name(MustOrder(account, 5).name());
+  bv1::CancelOrderRequest cancel = ByName<bv1::CancelOrderRequest>(MustOrder(account, 5).name());
   ASSERT_OK(Call(Billing(), &BillingStub::CancelOrder, cancel).status);
   EXPECT_TRUE(
       HasCode(InvoiceOrder(cancel.name()).status, grpc::StatusCode::FAILED_PRECONDITION));
@@ -111,9 +110,8 @@ TEST(Invoices, VoidOnlyUnpaidAndTheOrderCanBeInvoicedAgain) {
   const bv1::Invoice invoice = InvoiceOrder(order.name()).value;
   ASSERT_FALSE(invoice.name().empty());
 
-  bv1::VoidInvoiceRequest void_request;
-  void_request.set_name(invoice.name());
-  void_request.set_etag("stale");
+  bv1::VoidInvoiceRequest void_request =
+      ByNameAndEtag<bv1::VoidInvoiceRequest>(invoice.name(), "stale");
   EXPECT_TRUE(HasCode(Call(Billing(), &BillingStub::VoidInvoice, void_request).status,
                       grpc::StatusCode::ABORTED));
   void_request.set_etag(invoice.etag());
@@ -181,13 +179,12 @@ TEST(Invoices, ListFilters) {
   EXPECT_EQ(names(AllInvoices(Filter(account, "(status = OPEN OR status = VOID) AND issue_time < \"2026-02-01T00:00:00Z\""))),
             (Names{late.name()}));
 
-  bv1::ListInvoicesRequest bad;
-  bad.set_filter("overdue = maybe");
-  EXPECT_TRUE(HasCode(Call(Billing(), &BillingStub::ListInvoices, bad).status,
-                      grpc::StatusCode::INVALID_ARGUMENT));
-  bad.set_filter("due_time > \"yesterday\"");
-  EXPECT_TRUE(HasCode(Call(Billing(), &BillingStub::ListInvoices, bad).status,
-                      grpc::StatusCode::INVALID_ARGUMENT));
+  for (const char* filter : {"overdue = maybe", "due_time > \"yesterday\""}) {
+    bv1::ListInvoicesRequest bad;
+    bad.set_filter(filter);
+    EXPECT_CODE(Call(Billing(), &BillingStub::ListInvoices, bad).status, INVALID_ARGUMENT)
+        << filter;
+  }
 }
 
 // --- payments -----------------------------------------------------------
@@ -213,8 +210,7 @@ TEST(Payments, WithoutAllocationsOldestDueFirst) {
   EXPECT_EQ(p.allocations(1).amount().minor_units(), 300);
   EXPECT_EQ(p.allocations(2).invoice(), c.name());
   EXPECT_EQ(p.allocations(2).amount().minor_units(), 150);
-  bv1::GetPaymentRequest get;
-  get.set_name(p.name());
+  bv1::GetPaymentRequest get = ByName<bv1::GetPaymentRequest>(p.name());
   Reply<bv1::Payment> read = Call(Billing(), &BillingStub::GetPayment, get);
   ASSERT_OK(read.status);
   EXPECT_EQ(read.value.SerializeAsString(), p.SerializeAsString());
@@ -371,20 +367,18 @@ TEST(Aging, WholeBookPageByPage) {
   request.set_page_size(1);
   std::vector<bv1::ReceivablesAgingRow> mine;
   std::set<std::string> seen;
-  for (int pages = 0; pages < 1000; ++pages) {
-    Reply<bv1::GetReceivablesAgingResponse> reply =
-        Call(Billing(), &BillingStub::GetReceivablesAging, request);
-    ASSERT_OK(reply.status);
-    EXPECT_LE(reply.value.rows_size(), 1);  // one account per page, one currency each
-    for (const bv1::ReceivablesAgingRow& row : reply.value.rows()) {
-      EXPECT_TRUE(seen.insert(row.account()).second) << row.account() << " came twice";
-      if (row.account() == first || row.account() == second || row.account() == settled) {
-        mine.push_back(row);
-      }
-    }
-    if (reply.value.next_page_token().empty()) break;
-    request.set_page_token(reply.value.next_page_token());
-  }
+  ForEachPage(
+      Billing(), &BillingStub::GetReceivablesAging, request,
+      [&](const bv1::GetReceivablesAgingResponse& page, int) {
+        EXPECT_LE(page.rows_size(), 1);  // one account per page, one currency each
+        for (const bv1::ReceivablesAgingRow& row : page.rows()) {
+          EXPECT_TRUE(seen.insert(row.account()).second) << row.account() << " came twice";
+          if (row.account() == first || row.account() == second || row.account() == settled) {
+            mine.push_back(row);
+          }
+        }
+      },
+      1000);
   ASSERT_EQ(mine.size(), 2u);  // the settled account owes nothing on Aug 1
   EXPECT_EQ(mine[0].account(), first);
   EXPECT_EQ(Buckets(mine[0]), (B{0, 10, 0, 0, 0}));  // due Jul 31: 1 day late

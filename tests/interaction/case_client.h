@@ -126,17 +126,26 @@ inline std::vector<iv1::CaseEvent> Events(const std::string& name, int page_size
   return AllPages<iv1::CaseEvent>(Cases(), &CaseStub::ListCaseEvents, request);
 }
 
-// "KIND from->to" lines of a case's audit trail, for readable comparisons.
+// "KIND from->to" (or "KIND" alone when it has neither), for readable
+// comparisons.
+inline std::string EventLine(const iv1::CaseEvent& e) {
+  const std::string kind(absl::StripPrefix(iv1::CaseEventKind_Name(e.kind()), "CASE_EVENT_KIND_"));
+  return e.from_value().empty() && e.to_value().empty()
+             ? kind
+             : absl::StrCat(kind, " ", e.from_value(), "->", e.to_value());
+}
+
+// The EventLine of every event of a case's audit trail.
 inline std::vector<std::string> EventLines(const std::string& name) {
   std::vector<std::string> lines;
-  for (const iv1::CaseEvent& e : Events(name)) {
-    const std::string kind(
-        absl::StripPrefix(iv1::CaseEventKind_Name(e.kind()), "CASE_EVENT_KIND_"));
-    lines.push_back(e.from_value().empty() && e.to_value().empty()
-                        ? kind
-                        : absl::StrCat(kind, " ", e.from_value(), "->", e.to_value()));
-  }
+  for (const iv1::CaseEvent& e : Events(name)) lines.push_back(EventLine(e));
   return lines;
+}
+
+// One event in full, "KIND from->to by actor: reason", for comparisons that
+// also check who made a change and why.
+inline std::string Described(const iv1::CaseEvent& e) {
+  return absl::StrCat(EventLine(e), " by ", e.actor(), ": ", e.reason());
 }
 
 // Every case matching `filter`, all pages.

@@ -158,16 +158,14 @@ TEST(CreateCaseTest, Validation) {
   EXPECT_CODE(create(request), NOT_FOUND);
   // A deleted account or contact: FAILED_PRECONDITION.
   const av1::Contact contact = NewContact(account.name());
-  av1::DeleteContactRequest delete_contact;
-  delete_contact.set_name(contact.name());
+  av1::DeleteContactRequest delete_contact = ByName<av1::DeleteContactRequest>(contact.name());
   av1::Contact deleted_contact;
   ASSERT_OK(Accounts().DeleteContact(Context().get(), delete_contact, &deleted_contact));
   request = CaseRequest(account.name(), iv1::CASE_TYPE_COMPLAINT);
   request.mutable_case_()->set_contact(contact.name());
   EXPECT_CODE(create(request), FAILED_PRECONDITION);
   const av1::Account gone = NewAccount("deleted");
-  av1::DeleteAccountRequest delete_account;
-  delete_account.set_name(gone.name());
+  av1::DeleteAccountRequest delete_account = ByName<av1::DeleteAccountRequest>(gone.name());
   av1::Account deleted;
   ASSERT_OK(Accounts().DeleteAccount(Context().get(), delete_account, &deleted));
   EXPECT_CODE(create(CaseRequest(gone.name(), iv1::CASE_TYPE_COMPLAINT)), FAILED_PRECONDITION);
@@ -347,8 +345,7 @@ TEST(CaseLifecycleTest, StaleEtagAndUnknownCasesChangeNothing) {
   ASSERT_OK(ChangeStatus(c.name(), iv1::CASE_STATUS_IN_PROGRESS, "", &moved, c.etag()));
   EXPECT_NE(moved.etag(), c.etag());
   EXPECT_CODE(ChangeStatus(c.name(), iv1::CASE_STATUS_RESOLVED, "", nullptr, c.etag()), ABORTED);
-  iv1::EscalateCaseRequest escalate;
-  escalate.set_name(c.name());
+  iv1::EscalateCaseRequest escalate = ByName<iv1::EscalateCaseRequest>(c.name());
   escalate.set_reason("customer angry");
   escalate.set_etag(c.etag());
   iv1::Case ignored;
@@ -360,8 +357,7 @@ TEST(CaseLifecycleTest, StaleEtagAndUnknownCasesChangeNothing) {
   EXPECT_EQ(Events(c.name()).size(), 3u);  // created, status, first response
   EXPECT_CODE(ChangeStatus("cases/999999999", iv1::CASE_STATUS_IN_PROGRESS), NOT_FOUND);
   EXPECT_TRUE(IsInvalidField(ChangeStatus("case/1", iv1::CASE_STATUS_IN_PROGRESS), "name"));
-  iv1::GetCaseRequest get;
-  get.set_name("cases/999999999");
+  iv1::GetCaseRequest get = ByName<iv1::GetCaseRequest>("cases/999999999");
   EXPECT_CODE(Cases().GetCase(Context().get(), get, &ignored), NOT_FOUND);
   iv1::ListCaseEventsRequest events;
   events.set_parent("cases/999999999");
@@ -372,8 +368,7 @@ TEST(CaseLifecycleTest, StaleEtagAndUnknownCasesChangeNothing) {
 TEST(CaseLifecycleTest, RecordFirstResponse) {
   const av1::Account account = NewAccount("first-response");
   const iv1::Case c = NewCase(account.name(), iv1::CASE_TYPE_COMPLAINT);
-  iv1::RecordFirstResponseRequest request;
-  request.set_name(c.name());
+  iv1::RecordFirstResponseRequest request = ByName<iv1::RecordFirstResponseRequest>(c.name());
   request.set_note("called the customer back");
   iv1::Case answered;
   ASSERT_OK(Cases().RecordFirstResponse(Context("agent").get(), request, &answered));
@@ -415,14 +410,10 @@ TEST(CaseLifecycleTest, ManualEscalationUpToTheExecutive) {
   EXPECT_EQ(GetCase(c.name()).level(), iv1::CASE_LEVEL_EXECUTIVE);
   const std::vector<iv1::CaseEvent> events = Events(c.name());
   ASSERT_EQ(events.size(), 3u);
-  EXPECT_EQ(events[1].kind(), iv1::CASE_EVENT_KIND_LEVEL_CHANGE);
-  EXPECT_EQ(events[1].from_value(), "ACCOUNT_MANAGER");
-  EXPECT_EQ(events[1].to_value(), "SENIOR_MANAGER");
-  EXPECT_EQ(events[1].reason(), "payment 90 days overdue");
-  EXPECT_EQ(events[1].actor(), "am-1");
-  EXPECT_EQ(events[2].from_value(), "SENIOR_MANAGER");
-  EXPECT_EQ(events[2].to_value(), "EXECUTIVE");
-  EXPECT_EQ(events[2].actor(), "sm-1");
+  EXPECT_EQ(Described(events[1]),
+            "LEVEL_CHANGE ACCOUNT_MANAGER->SENIOR_MANAGER by am-1: payment 90 days overdue");
+  EXPECT_EQ(Described(events[2]),
+            "LEVEL_CHANGE SENIOR_MANAGER->EXECUTIVE by sm-1: no answer from finance");
   // Resolved cases are not escalated.
   const iv1::Case done = NewCase(account.name(), iv1::CASE_TYPE_COMPLAINT);
   ASSERT_OK(ChangeStatus(done.name(), iv1::CASE_STATUS_RESOLVED));
@@ -613,8 +604,7 @@ TEST(SlaPolicyTest, ListsTheShippedDefaults) {
   EXPECT_EQ(response.policies(19).name(), "slaPolicies/low-d");
   EXPECT_EQ(response.policies(19).first_response_minutes(), 1440);
   EXPECT_EQ(response.policies(19).resolution_minutes(), 14400);
-  iv1::GetSlaPolicyRequest get;
-  get.set_name("slaPolicies/medium-b");
+  iv1::GetSlaPolicyRequest get = ByName<iv1::GetSlaPolicyRequest>("slaPolicies/medium-b");
   iv1::SlaPolicy policy;
   ASSERT_OK(Cases().GetSlaPolicy(Context().get(), get, &policy));
   EXPECT_EQ(policy.priority(), iv1::CASE_PRIORITY_MEDIUM);
@@ -631,8 +621,7 @@ TEST(SlaPolicyTest, ChangesAreValidatedRecordedAndApplyToNewCasesOnly) {
       NewCase(account.name(), iv1::CASE_TYPE_COMPLAINT, iv1::CASE_PRIORITY_HIGH);
   EXPECT_EQ(old_case.first_response_target_minutes(), 240);
 
-  iv1::GetSlaPolicyRequest get;
-  get.set_name(name);
+  iv1::GetSlaPolicyRequest get = ByName<iv1::GetSlaPolicyRequest>(name);
   iv1::SlaPolicy before;
   ASSERT_OK(Cases().GetSlaPolicy(Context().get(), get, &before));
   auto update = [&](int first_response, int resolution, const std::string& etag,

@@ -50,11 +50,9 @@ TEST(EscalationTest, FirstResponseBreachEscalatesOnce) {
   EXPECT_FALSE(after.resolution_breach_escalated());
   const std::vector<iv1::CaseEvent> events = Events(c.name());
   ASSERT_EQ(events.size(), 2u);
-  EXPECT_EQ(events[1].kind(), iv1::CASE_EVENT_KIND_LEVEL_CHANGE);
-  EXPECT_EQ(events[1].from_value(), "SERVICE_CENTRE");
-  EXPECT_EQ(events[1].to_value(), "ACCOUNT_MANAGER");
-  EXPECT_EQ(events[1].reason(), "SLA breach: first response");
-  EXPECT_EQ(events[1].actor(), "sla-sweeper");
+  EXPECT_EQ(Described(events[1]),
+            "LEVEL_CHANGE SERVICE_CENTRE->ACCOUNT_MANAGER by sla-sweeper: SLA breach: first "
+            "response");
 
   const std::string mine = absl::StrCat("account = \"", account.name(), "\"");
   EXPECT_EQ(Names(ListAllCases(absl::StrCat(mine, " AND breached = true"))),
@@ -65,8 +63,7 @@ TEST(EscalationTest, FirstResponseBreachEscalatesOnce) {
   EXPECT_TRUE(ListAllCases(absl::StrCat(mine, " AND breached = false")).empty());
 
   // Answering late keeps the breach recorded and escalates nothing more.
-  iv1::RecordFirstResponseRequest answer;
-  answer.set_name(c.name());
+  iv1::RecordFirstResponseRequest answer = ByName<iv1::RecordFirstResponseRequest>(c.name());
   iv1::Case answered;
   ASSERT_OK(Cases().RecordFirstResponse(Context().get(), answer, &answered));
   EXPECT_TRUE(answered.first_response_breached());
@@ -222,13 +219,12 @@ TEST(EscalationTest, TwoReplicasEscalateEachBreachExactlyOnce) {
     EXPECT_EQ(events.size(), 2u);
   }
 
-  // The replica stops promptly on SIGTERM, sweeper and all.
-  const absl::Time stop_start = absl::Now();
-  absl::StatusOr<int> exit_status = replica.process().Stop(absl::Seconds(20));
-  const absl::Duration stop_took = absl::Now() - stop_start;
+  // The replica stops on SIGTERM by itself, sweeper and all: it exits 0.
+  // One that hangs is killed after the grace (60 s, only to catch a hang; how
+  // fast it stops is not timed here) and then has no exit code.
+  absl::StatusOr<int> exit_status = replica.process().Stop(absl::Seconds(60));
   ASSERT_TRUE(exit_status.ok()) << exit_status.status();
   EXPECT_TRUE(WIFEXITED(*exit_status) && WEXITSTATUS(*exit_status) == 0) << *exit_status;
-  EXPECT_LT(stop_took, absl::Seconds(5));
 }
 
 TEST(EscalationTest, RunSlaSweepOnDemand) {

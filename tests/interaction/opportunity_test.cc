@@ -90,6 +90,14 @@ ov1::Opportunity Draft(const v1::Account& account, const std::string& title = "N
   return o;
 }
 
+// A draft with an amount of `minor_units` in `currency`.
+ov1::Opportunity Priced(const v1::Account& account, const std::string& currency,
+                        int64_t minor_units) {
+  ov1::Opportunity draft = Draft(account);
+  *draft.mutable_amount() = Money(currency, minor_units);
+  return draft;
+}
+
 Reply<ov1::Opportunity> Create(const ov1::Opportunity& opportunity,
                                const std::string& request_id = "",
                                const std::string& actor = "test") {
@@ -118,8 +126,7 @@ Reply<ov1::Opportunity> Update(const ov1::Opportunity& patch, const std::vector<
 // Marks the milestone of `field` ("proposal", ...) achieved.
 Reply<ov1::Opportunity> Achieve(const std::string& name, const std::string& field,
                                 const std::string& note = "") {
-  ov1::Opportunity patch;
-  patch.set_name(name);
+  ov1::Opportunity patch = Patch<ov1::Opportunity>(name);
   ov1::OpportunityMilestones* m = patch.mutable_milestones();
   const google::protobuf::FieldDescriptor* descriptor =
       m->GetDescriptor()->FindFieldByName(field);
@@ -134,8 +141,7 @@ Reply<ov1::MoveOpportunityStageResponse> Move(const std::string& name, Opportuni
                                               const std::string& reason = "",
                                               const std::string& etag = "",
                                               const std::string& actor = "test") {
-  ov1::MoveOpportunityStageRequest request;
-  request.set_name(name);
+  ov1::MoveOpportunityStageRequest request = ByName<ov1::MoveOpportunityStageRequest>(name);
   request.set_to_stage(to);
   request.set_reason(reason);
   request.set_etag(etag);
@@ -144,8 +150,7 @@ Reply<ov1::MoveOpportunityStageResponse> Move(const std::string& name, Opportuni
 
 Reply<ov1::CloseOpportunityResponse> CloseWon(const std::string& name, const std::string& reason,
                                               const std::string& actor = "test") {
-  ov1::CloseOpportunityRequest request;
-  request.set_name(name);
+  ov1::CloseOpportunityRequest request = ByName<ov1::CloseOpportunityRequest>(name);
   request.set_outcome(ov1::OPPORTUNITY_STATE_WON);
   request.set_reason(reason);
   return Call(Opps(), &OppStub::CloseOpportunity, request, actor);
@@ -155,8 +160,7 @@ Reply<ov1::CloseOpportunityResponse> CloseLost(const std::string& name,
                                                ov1::OpportunityLostReason why,
                                                const std::string& lost_to,
                                                const std::string& reason = "lost the tender") {
-  ov1::CloseOpportunityRequest request;
-  request.set_name(name);
+  ov1::CloseOpportunityRequest request = ByName<ov1::CloseOpportunityRequest>(name);
   request.set_outcome(ov1::OPPORTUNITY_STATE_LOST);
   request.set_reason(reason);
   request.set_lost_reason(why);
@@ -165,8 +169,7 @@ Reply<ov1::CloseOpportunityResponse> CloseLost(const std::string& name,
 }
 
 Reply<ov1::ReopenOpportunityResponse> Reopen(const std::string& name, const std::string& reason) {
-  ov1::ReopenOpportunityRequest request;
-  request.set_name(name);
+  ov1::ReopenOpportunityRequest request = ByName<ov1::ReopenOpportunityRequest>(name);
   request.set_reason(reason);
   return Call(Opps(), &OppStub::ReopenOpportunity, request);
 }
@@ -255,8 +258,7 @@ TEST(OpportunityTest, FullPipelineToWon) {
   ASSERT_OK(Achieve(o.name(), "project_initiation").status);
   EXPECT_TRUE(Refused(Move(o.name(), kProposal).status, kPrecondition,
                       {"PROJECT_INITIATION to PROPOSAL", "amount"}));
-  ov1::Opportunity patch;
-  patch.set_name(o.name());
+  ov1::Opportunity patch = Patch<ov1::Opportunity>(o.name());
   *patch.mutable_amount() = Money("CNY", 12'345'600);
   ASSERT_OK(Update(patch, {"amount"}).status);
   ASSERT_OK(Move(o.name(), kProposal).status);
@@ -394,8 +396,7 @@ TEST(OpportunityTest, LostWithTheCompetitorAndRefusalsAfterClose) {
       "lost_reason"));
   EXPECT_TRUE(IsInvalidField(
       CloseLost(o.name(), ov1::OPPORTUNITY_LOST_REASON_PRICE, "Rival AG", "").status, "reason"));
-  ov1::CloseOpportunityRequest no_outcome;
-  no_outcome.set_name(o.name());
+  ov1::CloseOpportunityRequest no_outcome = ByName<ov1::CloseOpportunityRequest>(o.name());
   no_outcome.set_reason("x");
   EXPECT_TRUE(
       IsInvalidField(Call(Opps(), &OppStub::CloseOpportunity, no_outcome).status, "outcome"));
@@ -423,8 +424,7 @@ TEST(OpportunityTest, LostWithTheCompetitorAndRefusalsAfterClose) {
   }
   EXPECT_TRUE(Refused(CloseLost(o.name(), ov1::OPPORTUNITY_LOST_REASON_PRICE, "X").status,
                       kPrecondition, {"is LOST"}));
-  ov1::Opportunity patch;
-  patch.set_name(o.name());
+  ov1::Opportunity patch = Patch<ov1::Opportunity>(o.name());
   patch.set_title("changed");
   EXPECT_TRUE(Refused(Update(patch, {"title"}).status, kPrecondition, {"is LOST"}));
   EXPECT_TRUE(Same(MustGet(o.name()), o));
@@ -453,8 +453,7 @@ TEST(OpportunityTest, LostWithTheCompetitorAndRefusalsAfterClose) {
 TEST(OpportunityTest, CloseTimeIsCheckedAndKept) {
   const v1::Account account = NewAccount("CNY", Unique("am"));
   ov1::Opportunity o = OpenAt(account, kProposal, 1000);
-  ov1::CloseOpportunityRequest request;
-  request.set_name(o.name());
+  ov1::CloseOpportunityRequest request = ByName<ov1::CloseOpportunityRequest>(o.name());
   request.set_outcome(ov1::OPPORTUNITY_STATE_LOST);
   request.set_reason("budget cut");
   request.set_lost_reason(ov1::OPPORTUNITY_LOST_REASON_NO_DECISION);
@@ -492,8 +491,7 @@ TEST(OpportunityTest, JudgementsGiveTheClassAndAnOverrideWins) {
   EXPECT_EQ(o.judgements().budget().note(), "not in this year's plan");
 
   // The budget is confirmed: all FAIR or better but 14: still B.
-  ov1::Opportunity patch;
-  patch.set_name(o.name());
+  ov1::Opportunity patch = Patch<ov1::Opportunity>(o.name());
   patch.mutable_judgements()->mutable_budget()->set_assessment(
       ov1::QUALIFICATION_ASSESSMENT_FAIR);
   patch.mutable_judgements()->mutable_budget()->set_note("approved");
@@ -612,6 +610,23 @@ void ExpectBlock(const ov1::WeightedPipelineCurrency& block, const Expected& wan
   EXPECT_EQ(block.weighted_amount().currency_code(), want.currency);
 }
 
+// The pipeline's currency blocks are `want`, in that order.
+void ExpectBlocks(const ov1::WeightedPipeline& pipeline, const std::vector<Expected>& want,
+                  const std::vector<int>& percents) {
+  ASSERT_EQ(pipeline.currencies_size(), static_cast<int>(want.size()));
+  for (size_t i = 0; i < want.size(); ++i) {
+    ExpectBlock(pipeline.currencies(static_cast<int>(i)), want[i], percents);
+  }
+}
+
+// `block` with the same counts and amounts, weighted by other probabilities:
+// per stage and in total.
+Expected Reweighted(Expected block, const std::vector<int64_t>& stages, int64_t total) {
+  for (size_t i = 0; i < stages.size(); ++i) block.stages[i][2] = stages[i];
+  block.weighted = total;
+  return block;
+}
+
 TEST(OpportunityTest, WeightedPipelinePerAccountAndPerOwner) {
   // The defaults, whatever an earlier run left.
   const std::vector<int> defaults = {10, 20, 40, 60, 80, 95};
@@ -632,15 +647,13 @@ TEST(OpportunityTest, WeightedPipelinePerAccountAndPerOwner) {
   ov1::Opportunity lost = OpenAt(a, kBid, 500'000);
   ASSERT_OK(CloseLost(lost.name(), ov1::OPPORTUNITY_LOST_REASON_PRICE, "Rival").status);
   ov1::Opportunity deleted = OpenAt(a, kNego, 777'777);
-  ov1::DeleteOpportunityRequest del;
-  del.set_name(deleted.name());
+  ov1::DeleteOpportunityRequest del = ByName<ov1::DeleteOpportunityRequest>(deleted.name());
   ASSERT_OK(Call(Opps(), &OppStub::DeleteOpportunity, del).status);
   OpenAt(a, kDev, 10'000, o2);                // another owner in the same account
   // Account b (EUR, owner o1).
   OpenAt(b, kBid, 50'001);                    // 60%: 30,000.6 -> 30,001
   ov1::Opportunity b2 = OpenAt(b, kNego, 200'000);  // 80%: 160,000
-  ov1::Opportunity patch;
-  patch.set_name(b2.name());
+  ov1::Opportunity patch = Patch<ov1::Opportunity>(b2.name());
   patch.set_class_override(ov1::OPPORTUNITY_CLASS_A);
   ASSERT_OK(Update(patch, {"class_override"}).status);
   // Account c (CNY, owner o2).
@@ -665,21 +678,25 @@ TEST(OpportunityTest, WeightedPipelinePerAccountAndPerOwner) {
   EXPECT_EQ(p.probabilities_etag(), Probabilities().etag());
 
   // Owner o1 spans two currencies: one block each, never added together.
+  const Expected o1_cny = {"CNY",
+                           {{1, 1'000'000, 100'000},
+                            {0, 0, 0},
+                            {2, 350'005, 140'002},
+                            {0, 0, 0},
+                            {0, 0, 0},
+                            {1, 999, 949}},
+                           4,
+                           1'351'004,
+                           240'951};
+  const Expected o1_eur = {
+      "EUR",
+      {{0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {1, 50'001, 30'001}, {1, 200'000, 160'000}, {0, 0, 0}},
+      2,
+      250'001,
+      190'001};
   p = Pipeline("", o1);
   EXPECT_EQ(p.owner(), o1);
-  ASSERT_EQ(p.currencies_size(), 2);
-  ExpectBlock(p.currencies(0),
-              {"CNY",
-               {{1, 1'000'000, 100'000}, {0, 0, 0}, {2, 350'005, 140'002}, {0, 0, 0}, {0, 0, 0},
-                {1, 999, 949}},
-               4, 1'351'004, 240'951},
-              defaults);
-  ExpectBlock(p.currencies(1),
-              {"EUR",
-               {{0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {1, 50'001, 30'001}, {1, 200'000, 160'000},
-                {0, 0, 0}},
-               2, 250'001, 190'001},
-              defaults);
+  ExpectBlocks(p, {o1_cny, o1_eur}, defaults);
   EXPECT_EQ(p.open_count(), 7);
   EXPECT_EQ(p.unpriced_count(), 1);
 
@@ -715,18 +732,10 @@ TEST(OpportunityTest, WeightedPipelinePerAccountAndPerOwner) {
   EXPECT_EQ(set.value.update_actor(), "dave");
   EXPECT_NE(set.value.etag(), before.etag());
   p = Pipeline("", o1);
-  ExpectBlock(p.currencies(0),
-              {"CNY",
-               {{1, 1'000'000, 50'000}, {0, 0, 0}, {2, 350'005, 105'002}, {0, 0, 0}, {0, 0, 0},
-                {1, 999, 999}},
-               4, 1'351'004, 156'001},
-              changed);
-  ExpectBlock(p.currencies(1),
-              {"EUR",
-               {{0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {1, 50'001, 25'001}, {1, 200'000, 140'000},
-                {0, 0, 0}},
-               2, 250'001, 165'001},
-              changed);
+  ExpectBlocks(p,
+               {Reweighted(o1_cny, {50'000, 0, 105'002, 0, 0, 999}, 156'001),
+                Reweighted(o1_eur, {0, 0, 0, 25'001, 140'000, 0}, 165'001)},
+               changed);
   EXPECT_EQ(p.probabilities_etag(), set.value.etag());
   ASSERT_OK(SetProbabilities(defaults, set.value.etag()).status);
 
@@ -763,8 +772,7 @@ TEST(OpportunityTest, StageProbabilityTable) {
 
 TEST(OpportunityTest, CreateIsIdempotentByRequestId) {
   const v1::Account account = NewAccount("CNY", Unique("am"));
-  ov1::Opportunity draft = Draft(account);
-  *draft.mutable_amount() = Money("CNY", 42);
+  const ov1::Opportunity draft = Priced(account, "CNY", 42);
   const std::string request_id = Unique("req");
   Reply<ov1::Opportunity> first = Create(draft, request_id);
   ASSERT_OK(first.status);
@@ -784,21 +792,11 @@ TEST(OpportunityTest, ConcurrentRetriesCreateOneOpportunity) {
   const v1::Account account = NewAccount("CNY", Unique("am"));
   const ov1::Opportunity draft = Draft(account);
   const std::string request_id = Unique("req");
-  constexpr int kThreads = 8;
-  std::vector<Reply<ov1::Opportunity>> replies(kThreads);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kThreads; ++i) {
-    threads.emplace_back([&, i] { replies[i] = Create(draft, request_id); });
-  }
-  for (std::thread& thread : threads) thread.join();
-  std::set<std::string> names;
-  for (const Reply<ov1::Opportunity>& reply : replies) {
-    // A loser may be told to retry while the winner commits; nothing else.
-    if (reply.status.error_code() == grpc::StatusCode::ABORTED) continue;
-    EXPECT_OK(reply.status);
-    names.insert(reply.value.name());
-  }
-  EXPECT_EQ(names.size(), 1u);
+  // A loser may be told to retry while the winner commits; nothing else.
+  EXPECT_EQ(CreatedNames(CallTogether(8, [&](int) { return Create(draft, request_id); }),
+                         grpc::StatusCode::ABORTED)
+                .size(),
+            1u);
   ASSERT_EQ(ListAll(AccountFilter(account)).size(), 1u);
   EXPECT_EQ(History(ListAll(AccountFilter(account))[0].name()).size(), 1u);
 }
@@ -806,22 +804,9 @@ TEST(OpportunityTest, ConcurrentRetriesCreateOneOpportunity) {
 TEST(OpportunityTest, ConcurrentMovesWithOneEtagMoveOnce) {
   const v1::Account account = NewAccount("CNY", Unique("am"));
   const ov1::Opportunity o = OpenAt(account, kDev, 100);
-  constexpr int kThreads = 6;
-  std::vector<grpc::Status> statuses(kThreads);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kThreads; ++i) {
-    threads.emplace_back([&, i] { statuses[i] = Move(o.name(), kInit, "", o.etag()).status; });
-  }
-  for (std::thread& thread : threads) thread.join();
-  int ok = 0;
-  for (const grpc::Status& status : statuses) {
-    if (status.ok()) {
-      ++ok;
-    } else {
-      EXPECT_TRUE(HasCode(status, grpc::StatusCode::ABORTED));
-    }
-  }
-  EXPECT_EQ(ok, 1);
+  const std::vector<grpc::Status> statuses =
+      CallTogether(6, [&](int) { return Move(o.name(), kInit, "", o.etag()).status; });
+  EXPECT_EQ(CountOk(statuses, grpc::StatusCode::ABORTED), 1);
   EXPECT_EQ(History(o.name()).size(), 2u);
   EXPECT_EQ(MustGet(o.name()).stage(), kInit);
 }
@@ -831,8 +816,7 @@ TEST(OpportunityTest, EtagsAndMasks) {
   const v1::Account account = NewAccount("CNY", owner);
   ov1::Opportunity o = OpenAt(account, kInit, std::nullopt);
 
-  ov1::Opportunity patch;
-  patch.set_name(o.name());
+  ov1::Opportunity patch = Patch<ov1::Opportunity>(o.name());
   patch.set_title("Renamed deal");
   patch.set_owner("someone-else");
   patch.set_etag(o.etag());
@@ -847,9 +831,8 @@ TEST(OpportunityTest, EtagsAndMasks) {
   patch.set_title("Stale write");
   EXPECT_TRUE(HasCode(Update(patch, {"title"}).status, grpc::StatusCode::ABORTED));
   EXPECT_TRUE(HasCode(Move(o.name(), kDev, "back", o.etag()).status, grpc::StatusCode::ABORTED));
-  ov1::DeleteOpportunityRequest del;
-  del.set_name(o.name());
-  del.set_etag(o.etag());
+  ov1::DeleteOpportunityRequest del =
+      ByNameAndEtag<ov1::DeleteOpportunityRequest>(o.name(), o.etag());
   EXPECT_TRUE(
       HasCode(Call(Opps(), &OppStub::DeleteOpportunity, del).status, grpc::StatusCode::ABORTED));
   EXPECT_TRUE(Same(MustGet(o.name()), updated.value));
@@ -862,8 +845,7 @@ TEST(OpportunityTest, EtagsAndMasks) {
   EXPECT_TRUE(Refused(Update(patch, {"milestones.proposal.achieve_time"}).status, kInvalid,
                       {"output-only"}));
   EXPECT_TRUE(IsInvalidField(Update(patch, {"no_such_field"}).status, "update_mask"));
-  ov1::Opportunity empty;
-  empty.set_name(o.name());
+  ov1::Opportunity empty = Patch<ov1::Opportunity>(o.name());
   EXPECT_TRUE(IsInvalidField(Update(empty, {}).status, "update_mask"));
   // An empty mask updates the fields set; "*" replaces them all.
   patch.set_owner("new-owner");
@@ -973,9 +955,8 @@ TEST(OpportunityTest, FiltersAndPagination) {
 TEST(OpportunityTest, SoftDeleteAndUndelete) {
   const v1::Account account = NewAccount("CNY", Unique("am"));
   ov1::Opportunity o = OpenAt(account, kDev, 100);
-  ov1::DeleteOpportunityRequest del;
-  del.set_name(o.name());
-  del.set_etag(o.etag());
+  ov1::DeleteOpportunityRequest del =
+      ByNameAndEtag<ov1::DeleteOpportunityRequest>(o.name(), o.etag());
   Reply<ov1::Opportunity> deleted = Call(Opps(), &OppStub::DeleteOpportunity, del);
   ASSERT_OK(deleted.status);
   EXPECT_TRUE(deleted.value.has_delete_time());
@@ -988,8 +969,7 @@ TEST(OpportunityTest, SoftDeleteAndUndelete) {
   del.clear_etag();
   EXPECT_TRUE(Refused(Call(Opps(), &OppStub::DeleteOpportunity, del).status, kPrecondition,
                       {"already deleted"}));
-  ov1::UndeleteOpportunityRequest undelete;
-  undelete.set_name(o.name());
+  ov1::UndeleteOpportunityRequest undelete = ByName<ov1::UndeleteOpportunityRequest>(o.name());
   Reply<ov1::Opportunity> restored = Call(Opps(), &OppStub::UndeleteOpportunity, undelete);
   ASSERT_OK(restored.status);
   EXPECT_FALSE(restored.value.has_delete_time());
@@ -1019,22 +999,19 @@ TEST(OpportunityTest, AccountChecks) {
 
   // A deleted account takes no new opportunities.
   const v1::Account gone = NewAccount("CNY", Unique("am"));
-  v1::DeleteAccountRequest del;
-  del.set_name(gone.name());
+  v1::DeleteAccountRequest del = ByName<v1::DeleteAccountRequest>(gone.name());
   v1::Account ignored;
   ASSERT_OK(Accounts().DeleteAccount(Context().get(), del, &ignored));
   EXPECT_TRUE(Refused(Create(Draft(gone)).status, kPrecondition, {gone.name(), "deleted"}));
 
   // Money needs the account's credit currency.
   const v1::Account no_credit = NewAccount("", Unique("am"));
-  ov1::Opportunity priced = Draft(no_credit);
-  *priced.mutable_amount() = Money("CNY", 100);
-  EXPECT_TRUE(Refused(Create(priced).status, kPrecondition, {"no credit currency"}));
+  EXPECT_TRUE(
+      Refused(Create(Priced(no_credit, "CNY", 100)).status, kPrecondition, {"no credit currency"}));
   EXPECT_OK(Create(Draft(no_credit)).status);  // no amount: fine
   const v1::Account cny = NewAccount("CNY", Unique("am"));
-  priced = Draft(cny);
-  *priced.mutable_amount() = Money("EUR", 100);
-  EXPECT_TRUE(IsInvalidField(Create(priced).status, "opportunity.amount.currency_code"));
+  EXPECT_TRUE(
+      IsInvalidField(Create(Priced(cny, "EUR", 100)).status, "opportunity.amount.currency_code"));
   EXPECT_EQ(ListAll(AccountFilter(cny)).size(), 0u);
 
   // No owner given and none on the account.
@@ -1050,8 +1027,7 @@ TEST(OpportunityTest, AccountChecks) {
 // Runs last: stops and restarts the account service.
 TEST(OpportunityTest, AccountServiceStoppedMidRun) {
   const v1::Account account = NewAccount("CNY", Unique("am"));
-  ov1::Opportunity draft = Draft(account);
-  *draft.mutable_amount() = Money("CNY", 7'000);
+  const ov1::Opportunity draft = Priced(account, "CNY", 7'000);
   const std::string done_id = Unique("req");
   Reply<ov1::Opportunity> done = Create(draft, done_id);
   ASSERT_OK(done.status);
@@ -1064,8 +1040,7 @@ TEST(OpportunityTest, AccountServiceStoppedMidRun) {
                       {"account service"}));
   EXPECT_TRUE(Refused(Create(fresh).status, grpc::StatusCode::UNAVAILABLE, {"account service"}));
   // Setting an amount needs the account's currency: refused, nothing written.
-  ov1::Opportunity patch;
-  patch.set_name(o.name());
+  ov1::Opportunity patch = Patch<ov1::Opportunity>(o.name());
   *patch.mutable_amount() = Money("CNY", 1);
   const ov1::Opportunity before = MustGet(o.name());
   EXPECT_TRUE(HasCode(Update(patch, {"amount"}).status, grpc::StatusCode::UNAVAILABLE));

@@ -81,8 +81,7 @@ TEST(SurveyTest, RecordsAResponse) {
   EXPECT_EQ(s.comment(), "Fixed quickly.\nThanks.");
   EXPECT_EQ(s.response_time().seconds(), Ts("2026-01-15T10:00:00Z").seconds());
   EXPECT_TRUE(s.has_create_time());
-  iv1::GetSurveyResponseRequest get;
-  get.set_name(s.name());
+  iv1::GetSurveyResponseRequest get = ByName<iv1::GetSurveyResponseRequest>(s.name());
   iv1::SurveyResponse read;
   ASSERT_OK(Surveys().GetSurveyResponse(Context().get(), get, &read));
   EXPECT_EQ(read.SerializeAsString(), s.SerializeAsString());
@@ -147,8 +146,7 @@ TEST(SurveyTest, Validation) {
   // Unknown and deleted accounts.
   EXPECT_CODE(Record(SurveyRequest("accounts/999999999", iv1::SURVEY_KIND_CSAT, 3)), NOT_FOUND);
   const av1::Account gone = NewAccount("survey-deleted");
-  av1::DeleteAccountRequest remove;
-  remove.set_name(gone.name());
+  av1::DeleteAccountRequest remove = ByName<av1::DeleteAccountRequest>(gone.name());
   av1::Account deleted;
   ASSERT_OK(Accounts().DeleteAccount(Context().get(), remove, &deleted));
   EXPECT_CODE(Record(SurveyRequest(gone.name(), iv1::SURVEY_KIND_CSAT, 3)), FAILED_PRECONDITION);

@@ -27,8 +27,8 @@ Reply<sv1::ScoringPolicy> UpdatePolicy(const sv1::ScoringPolicy& policy,
 }
 
 std::vector<sv1::ScoringPolicy> Versions(const std::string& name, int page_size = 0) {
-  sv1::ListScoringPolicyVersionsRequest request;
-  request.set_name(name);
+  sv1::ListScoringPolicyVersionsRequest request =
+      ByName<sv1::ListScoringPolicyVersionsRequest>(name);
   request.set_page_size(page_size);
   return AllPages<sv1::ScoringPolicy>(Policies(), &PolicyStub::ListScoringPolicyVersions, request,
                                       /*max_pages=*/20);
@@ -74,17 +74,14 @@ TEST(Policies, ListInCreationOrderWithPages) {
   std::vector<std::string> listed;
   sv1::ListScoringPoliciesRequest request;
   request.set_page_size(2);
-  int pages = 0;
-  for (; pages < 100; ++pages) {
-    Reply<sv1::ListScoringPoliciesResponse> reply =
-        Call(Policies(), &PolicyStub::ListScoringPolicies, request);
-    ASSERT_OK(reply.status);
-    EXPECT_LE(reply.value.policies_size(), 2);
-    for (const sv1::ScoringPolicy& p : reply.value.policies()) listed.push_back(p.name());
-    if (reply.value.next_page_token().empty()) break;
-    request.set_page_token(reply.value.next_page_token());
-  }
-  EXPECT_GE(pages, 1);
+  const int pages = ForEachPage(Policies(), &PolicyStub::ListScoringPolicies, request,
+                                [&](const sv1::ListScoringPoliciesResponse& page, int) {
+                                  EXPECT_LE(page.policies_size(), 2);
+                                  for (const sv1::ScoringPolicy& p : page.policies()) {
+                                    listed.push_back(p.name());
+                                  }
+                                });
+  EXPECT_GE(pages, 2);
   // Mine appear once each, in creation order.
   std::vector<std::string> seen;
   for (const std::string& name : listed) {
@@ -103,8 +100,7 @@ TEST(Policies, ListInCreationOrderWithPages) {
 
 TEST(Policies, AnUnusedVersionChangesInPlace) {
   const sv1::ScoringPolicy created = MustCreatePolicy(RevenuePolicy());
-  sv1::ScoringPolicy patch;
-  patch.set_name(created.name());
+  sv1::ScoringPolicy patch = Patch<sv1::ScoringPolicy>(created.name());
   patch.set_display_name("renamed");
   patch.set_period_days(30);  // not in the mask: unchanged
   Reply<sv1::ScoringPolicy> updated = UpdatePolicy(patch, {"display_name"});
@@ -144,8 +140,7 @@ TEST(Policies, AVersionUsedByARunNeverChanges) {
   EXPECT_TRUE(used.value.used());
 
   // The update becomes version 2; version 1 stays as the run used it.
-  sv1::ScoringPolicy patch;
-  patch.set_name(created.name());
+  sv1::ScoringPolicy patch = Patch<sv1::ScoringPolicy>(created.name());
   *patch.mutable_tiering()->mutable_default_rule() = ThresholdRule(300, 200, 100);
   Reply<sv1::ScoringPolicy> v2 = UpdatePolicy(patch, {"tiering"});
   ASSERT_OK(v2.status);
@@ -185,8 +180,7 @@ TEST(Policies, ARetriedStartLeavesNewerVersionsUnused) {
   const std::string request_id = Unique("start");
   Reply<sv1::RatingRun> run = StartRun(created.name(), request_id);
   ASSERT_OK(run.status);
-  sv1::ScoringPolicy patch;
-  patch.set_name(created.name());
+  sv1::ScoringPolicy patch = Patch<sv1::ScoringPolicy>(created.name());
   patch.set_period_days(30);
   Reply<sv1::ScoringPolicy> v2 = UpdatePolicy(patch, {"period_days"});
   ASSERT_OK(v2.status);
@@ -244,8 +238,7 @@ TEST(Policies, ValidationErrorsNameTheApiField) {
 
   // An update that would make the policy invalid changes nothing.
   const sv1::ScoringPolicy created = MustCreatePolicy(RevenuePolicy());
-  sv1::ScoringPolicy patch;
-  patch.set_name(created.name());
+  sv1::ScoringPolicy patch = Patch<sv1::ScoringPolicy>(created.name());
   patch.set_period_days(5000);
   EXPECT_TRUE(IsInvalidField(UpdatePolicy(patch, {"period_days"}).status, "policy.period_days"));
   Reply<sv1::ScoringPolicy> unchanged = GetPolicy(created.name());
@@ -266,8 +259,7 @@ TEST(Policies, CreateIsIdempotentByRequestId) {
   EXPECT_EQ(again.value.version(), 1);
 
   // The first result stays the answer after the policy changed.
-  sv1::ScoringPolicy patch;
-  patch.set_name(first.value.name());
+  sv1::ScoringPolicy patch = Patch<sv1::ScoringPolicy>(first.value.name());
   patch.set_display_name("changed since");
   ASSERT_OK(UpdatePolicy(patch, {"display_name"}).status);
   Reply<sv1::ScoringPolicy> later = CreatePolicy(policy, request_id);

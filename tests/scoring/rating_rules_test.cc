@@ -13,11 +13,7 @@
 namespace kam::testing {
 namespace {
 
-using account::v1::Tier;
-using account::v1::TIER_A;
-using account::v1::TIER_B;
-using account::v1::TIER_C;
-using account::v1::TIER_D;
+namespace av1 = ::kam::account::v1;
 
 sv1::RatingRun MustSucceed(const sv1::ScoringPolicy& policy) {
   const sv1::RatingRun run = RunToEnd(MustCreatePolicy(policy).name());
@@ -43,7 +39,8 @@ TEST(RatingRules, AnEmptyBook) {
 TEST(RatingRules, Thresholds) {
   // A >= 300, B >= 200, C >= 100; equal to a minimum is in.
   const std::vector<int64_t> values = {300, 299, 200, 150, 100, 99, 0, 1000};
-  const std::vector<Tier> want = {TIER_A, TIER_B, TIER_B, TIER_C, TIER_C, TIER_D, TIER_D, TIER_A};
+  const std::vector<av1::Tier> want = {av1::TIER_A, av1::TIER_B, av1::TIER_B, av1::TIER_C,
+                                       av1::TIER_C, av1::TIER_D, av1::TIER_D, av1::TIER_A};
   const std::vector<std::string> book = CreateBook(values);
   const sv1::TierRule rule = ThresholdRule(300, 200, 100);
   const sv1::RatingRun run = MustSucceed(RevenuePolicy(&rule));
@@ -80,23 +77,24 @@ TEST(RatingRules, PerSegment) {
   EXPECT_EQ(TierCountsText(run.tier_counts()), "2/3/4/7");
 
   const std::map<std::string, sv1::AccountRating> ratings = AllRatings(run.name());
-  const std::vector<Tier> energy_want = {TIER_D, TIER_D, TIER_D, TIER_D, TIER_C,
-                                         TIER_C, TIER_C, TIER_B, TIER_B, TIER_A};
+  const std::vector<av1::Tier> energy_want = {av1::TIER_D, av1::TIER_D, av1::TIER_D, av1::TIER_D,
+                                              av1::TIER_C, av1::TIER_C, av1::TIER_C, av1::TIER_B,
+                                              av1::TIER_B, av1::TIER_A};
   for (int i = 0; i < 10; ++i) {
     const sv1::AccountRating& r = ratings.at(energy[i]);
     EXPECT_EQ(r.segment(), "energy");
     EXPECT_EQ(r.rank(), 10 - i);  // rank within the segment
     EXPECT_EQ(r.tier(), energy_want[i]) << "energy value " << energy_values[i];
   }
-  EXPECT_EQ(ratings.at(retail[0]).tier(), TIER_D);
-  EXPECT_EQ(ratings.at(retail[1]).tier(), TIER_B);
-  EXPECT_EQ(ratings.at(retail[2]).tier(), TIER_A);
+  EXPECT_EQ(ratings.at(retail[0]).tier(), av1::TIER_D);
+  EXPECT_EQ(ratings.at(retail[1]).tier(), av1::TIER_B);
+  EXPECT_EQ(ratings.at(retail[2]).tier(), av1::TIER_A);
   EXPECT_EQ(ratings.at(retail[2]).rank(), 1);
   EXPECT_EQ(ratings.at(retail[2]).segment(), "retail");
-  EXPECT_EQ(ratings.at(mining[2]).tier(), TIER_C);
+  EXPECT_EQ(ratings.at(mining[2]).tier(), av1::TIER_C);
   EXPECT_EQ(ratings.at(mining[2]).rank(), 1);
-  EXPECT_EQ(ratings.at(mining[1]).tier(), TIER_D);
-  EXPECT_EQ(ratings.at(mining[0]).tier(), TIER_D);
+  EXPECT_EQ(ratings.at(mining[1]).tier(), av1::TIER_D);
+  EXPECT_EQ(ratings.at(mining[0]).tier(), av1::TIER_D);
   EXPECT_EQ(AllRatings(run.name(), "segment = \"retail\"").size(), 3u);
   DeleteBook(energy);
   DeleteBook(retail);
@@ -113,11 +111,11 @@ TEST(RatingRules, TiesNeverStraddleABoundary) {
   const sv1::RatingRun run = MustSucceed(RevenuePolicy());
   EXPECT_EQ(TierCountsText(run.tier_counts()), "0/1/0/9");
   const std::map<std::string, sv1::AccountRating> ratings = AllRatings(run.name());
-  EXPECT_EQ(ratings.at(book[0]).tier(), TIER_B);
+  EXPECT_EQ(ratings.at(book[0]).tier(), av1::TIER_B);
   EXPECT_EQ(ratings.at(book[0]).rank(), 1);
   std::vector<int64_t> tied_ranks;
   for (int i = 1; i <= 3; ++i) {
-    EXPECT_EQ(ratings.at(book[i]).tier(), TIER_D);
+    EXPECT_EQ(ratings.at(book[i]).tier(), av1::TIER_D);
     tied_ranks.push_back(ratings.at(book[i]).rank());
   }
   std::sort(tied_ranks.begin(), tied_ranks.end());
@@ -134,10 +132,10 @@ TEST(RatingRules, TiesNeverStraddleABoundary) {
   // zero value stays D.
   EXPECT_EQ(TierCountsText(second.tier_counts()), "1/0/2/1");
   const std::map<std::string, sv1::AccountRating> r2 = AllRatings(second.name());
-  EXPECT_EQ(r2.at(small[0]).tier(), TIER_A);
-  EXPECT_EQ(r2.at(small[1]).tier(), TIER_C);
-  EXPECT_EQ(r2.at(small[2]).tier(), TIER_C);
-  EXPECT_EQ(r2.at(small[3]).tier(), TIER_D);
+  EXPECT_EQ(r2.at(small[0]).tier(), av1::TIER_A);
+  EXPECT_EQ(r2.at(small[1]).tier(), av1::TIER_C);
+  EXPECT_EQ(r2.at(small[2]).tier(), av1::TIER_C);
+  EXPECT_EQ(r2.at(small[3]).tier(), av1::TIER_D);
   DeleteBook(small);
 }
 

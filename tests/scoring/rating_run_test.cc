@@ -317,8 +317,7 @@ TEST(RatingRun, ACancelledRunPublishesNothing) {
       started.value.name(), [](const sv1::RatingRun& r) { return r.state() != sv1::RUN_STATE_QUEUED; });
   EXPECT_EQ(running.state(), sv1::RUN_STATE_RUNNING);
 
-  sv1::CancelRatingRunRequest cancel;
-  cancel.set_name(started.value.name());
+  sv1::CancelRatingRunRequest cancel = ByName<sv1::CancelRatingRunRequest>(started.value.name());
   Reply<sv1::RatingRun> cancelled = Call(Ratings(), &RatingStub::CancelRatingRun, cancel);
   ASSERT_OK(cancelled.status);
   ASSERT_TRUE(Suite().StartService("interaction").ok());
@@ -342,8 +341,7 @@ TEST(RatingRun, ACancelledRunPublishesNothing) {
 TEST(RatingRun, CancelAFinishedRunIsRefused) {
   const Book& book = TheBook();
   ASSERT_FALSE(book.first_run.empty()) << "needs PyramidOfAThousand";
-  sv1::CancelRatingRunRequest cancel;
-  cancel.set_name(book.first_run);
+  sv1::CancelRatingRunRequest cancel = ByName<sv1::CancelRatingRunRequest>(book.first_run);
   EXPECT_TRUE(HasCode(Call(Ratings(), &RatingStub::CancelRatingRun, cancel).status,
                       grpc::StatusCode::FAILED_PRECONDITION));
   cancel.set_name("ratingRuns/999999");
@@ -358,13 +356,9 @@ TEST(RatingRun, ListRunsNewestFirstWithFilters) {
   sv1::ListRatingRunsRequest request;
   request.set_page_size(2);
   std::vector<std::string> names;
-  for (int page = 0; page < 20; ++page) {
-    Reply<sv1::ListRatingRunsResponse> reply =
-        Call(Ratings(), &RatingStub::ListRatingRuns, request);
-    ASSERT_OK(reply.status);
-    for (const sv1::RatingRun& r : reply.value.runs()) names.push_back(r.name());
-    if (reply.value.next_page_token().empty()) break;
-    request.set_page_token(reply.value.next_page_token());
+  for (const sv1::RatingRun& run :
+       AllPages<sv1::RatingRun>(Ratings(), &RatingStub::ListRatingRuns, request, 20)) {
+    names.push_back(run.name());
   }
   // Runs 1..4 of this binary: the first, the second, the idempotent one and
   // the cancelled one, newest first.
@@ -385,12 +379,11 @@ TEST(RatingRun, ListRunsNewestFirstWithFilters) {
   ASSERT_OK(succeeded.status);
   EXPECT_EQ(succeeded.value.runs_size(), 3);
 
-  request.set_filter("state = DONE");
-  EXPECT_TRUE(HasCode(Call(Ratings(), &RatingStub::ListRatingRuns, request).status,
-                      grpc::StatusCode::INVALID_ARGUMENT));
-  request.set_filter("actor = \"test\"");
-  EXPECT_TRUE(HasCode(Call(Ratings(), &RatingStub::ListRatingRuns, request).status,
-                      grpc::StatusCode::INVALID_ARGUMENT));
+  for (const char* filter : {"state = DONE", "actor = \"test\""}) {
+    request.set_filter(filter);
+    EXPECT_CODE(Call(Ratings(), &RatingStub::ListRatingRuns, request).status, INVALID_ARGUMENT)
+        << filter;
+  }
 
   // A run cannot rate as of the future.
   sv1::StartRatingRunRequest start;

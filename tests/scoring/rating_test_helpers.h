@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/substitute.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "kam/scoring/v1/policy.grpc.pb.h"
@@ -58,20 +59,15 @@ inline RatingStub& Ratings() { return ScoringApi<sv1::RatingService>(); }
 
 // --- policies --------------------------------------------------------------
 
+// Tier rules by cumulative shares of accounts (basis points) and by value
+// thresholds.
 inline sv1::TierRule PyramidRule(int32_t a_bp, int32_t b_bp, int32_t c_bp) {
-  sv1::TierRule rule;
-  rule.mutable_pyramid()->set_a_cumulative_bp(a_bp);
-  rule.mutable_pyramid()->set_b_cumulative_bp(b_bp);
-  rule.mutable_pyramid()->set_c_cumulative_bp(c_bp);
-  return rule;
+  return ParseTextProto<sv1::TierRule>(absl::Substitute(
+      "pyramid { a_cumulative_bp: $0 b_cumulative_bp: $1 c_cumulative_bp: $2 }", a_bp, b_bp, c_bp));
 }
-
 inline sv1::TierRule ThresholdRule(int64_t a_min, int64_t b_min, int64_t c_min) {
-  sv1::TierRule rule;
-  rule.mutable_thresholds()->set_a_min(a_min);
-  rule.mutable_thresholds()->set_b_min(b_min);
-  rule.mutable_thresholds()->set_c_min(c_min);
-  return rule;
+  return ParseTextProto<sv1::TierRule>(
+      absl::Substitute("thresholds { a_min: $0 b_min: $1 c_min: $2 }", a_min, b_min, c_min));
 }
 
 // A policy ranking by revenue (an account's invoices in the last year)

@@ -9,6 +9,7 @@
 //   a6  20000 C   a7  10000 C   a8  5000 D   a9  5000 D   a10 0 D   a11 0 D
 // Run 2 raises the thresholds (A >= 150000, B >= 100000, C >= 25000), gives
 // a11 100000 of revenue and rates a new account a12 (no revenue).
+#include <array>
 #include <string>
 #include <vector>
 
@@ -58,23 +59,20 @@ Reply<sv1::ParetoReport> Pareto(const std::string& run, const std::vector<int32_
   return Call(Reports(), &Stub::GetParetoReport, request);
 }
 
-struct TierRow {
-  account::v1::Tier tier;
-  int64_t count;
-  int64_t value;
-  int32_t account_share;
-  int64_t value_share;
-};
+using Four = std::array<int64_t, 4>;
 
-void ExpectTiers(const sv1::PyramidReport& report, const std::vector<TierRow>& want) {
+// The report's tiers are A, B, C and D, in that order, with these account
+// counts, total values, and shares of accounts and of value (basis points).
+void ExpectTiers(const sv1::PyramidReport& report, const Four& counts, const Four& values,
+                 const Four& account_shares, const Four& value_shares) {
   ASSERT_EQ(report.tiers_size(), 4);
   for (int i = 0; i < 4; ++i) {
     const sv1::PyramidTier& t = report.tiers(i);
-    EXPECT_EQ(t.tier(), want[i].tier) << i;
-    EXPECT_EQ(t.account_count(), want[i].count) << i;
-    EXPECT_EQ(t.total_value_minor(), want[i].value) << i;
-    EXPECT_EQ(t.account_share_bp(), want[i].account_share) << i;
-    EXPECT_EQ(t.value_share_bp(), want[i].value_share) << i;
+    EXPECT_EQ(t.tier(), static_cast<account::v1::Tier>(account::v1::TIER_A + i)) << i;
+    EXPECT_EQ(t.account_count(), counts[i]) << i;
+    EXPECT_EQ(t.total_value_minor(), values[i]) << i;
+    EXPECT_EQ(t.account_share_bp(), account_shares[i]) << i;
+    EXPECT_EQ(t.value_share_bp(), value_shares[i]) << i;
   }
 }
 
@@ -89,10 +87,8 @@ TEST(Pyramid, CountAndValueSharePerTier) {
   // basis point the floors miss goes to D (largest remainder).
   // Value 320000, 140000, 60000, 10000 of 530000 = 60.377, 26.415, 11.321,
   // 1.887%: floors 9998, the two missing to A (.735) and D (.679).
-  ExpectTiers(report, {{account::v1::TIER_A, 2, 320000, 1818, 6038},
-                       {account::v1::TIER_B, 2, 140000, 1818, 2641},
-                       {account::v1::TIER_C, 3, 60000, 2727, 1132},
-                       {account::v1::TIER_D, 4, 10000, 3637, 189}});
+  ExpectTiers(report, {2, 2, 3, 4}, {320000, 140000, 60000, 10000}, {1818, 1818, 2727, 3637},
+              {6038, 2641, 1132, 189});
 }
 
 TEST(Pyramid, SecondRunWithHigherThresholds) {
@@ -101,10 +97,8 @@ TEST(Pyramid, SecondRunWithHigherThresholds) {
   EXPECT_EQ(report.account_count(), 12);
   EXPECT_EQ(report.total_value_minor(), 630000);
   // A: a1; B: a2, a11; C: a3, a4, a5; D: a6..a10, a12.
-  ExpectTiers(report, {{account::v1::TIER_A, 1, 200000, 833, 3175},
-                       {account::v1::TIER_B, 2, 220000, 1667, 3492},
-                       {account::v1::TIER_C, 3, 170000, 2500, 2698},
-                       {account::v1::TIER_D, 6, 40000, 5000, 635}});
+  ExpectTiers(report, {1, 2, 3, 6}, {200000, 220000, 170000, 40000}, {833, 1667, 2500, 5000},
+              {3175, 3492, 2698, 635});
 }
 
 TEST(Pareto, DefaultPointsSummaryAndChart) {
@@ -282,8 +276,7 @@ TEST(Errors, OnlySucceededRunsAreReported) {
   };
   expect_refused("RUN_STATE_RUNNING");
 
-  sv1::CancelRatingRunRequest cancel;
-  cancel.set_name(run.name());
+  sv1::CancelRatingRunRequest cancel = ByName<sv1::CancelRatingRunRequest>(run.name());
   EXPECT_OK(Call(Ratings(), &sv1::RatingService::Stub::CancelRatingRun, cancel).status);
   AwaitRun(run.name(), sv1::RUN_STATE_CANCELLED);
   expect_refused("RUN_STATE_CANCELLED");

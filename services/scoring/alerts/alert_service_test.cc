@@ -7,9 +7,9 @@
 #include <thread>
 #include <vector>
 
+#include "common/testing/handler_checks.h"
 #include "gtest/gtest.h"
 #include "services/scoring/alerts/fake_alert_store.h"
-#include "services/scoring/handler_testing.h"
 
 namespace kam::scoring::alerts {
 namespace {
@@ -29,7 +29,7 @@ class AlertServiceTest : public ::testing::Test {
     v1::AcknowledgeAlertRequest request;
     request.set_name("alerts/1");
     request.set_etag(etag);
-    return Answer(service_, &AlertService::AcknowledgeAlert, request, actor);
+    return common::testing::Answer(service_, &AlertService::AcknowledgeAlert, request, actor);
   }
 
   StoredAlert Stored() const { return store_.Snapshot().alerts.at(1); }
@@ -74,7 +74,7 @@ TEST_F(AlertServiceTest, AnAcknowledgementSaysWhoMadeIt) {
   v1::AcknowledgeAlertRequest request;
   request.set_name("alerts/2");
   absl::StatusOr<v1::Alert> missing =
-      Answer(service_, &AlertService::AcknowledgeAlert, request, "ana");
+      common::testing::Answer(service_, &AlertService::AcknowledgeAlert, request, "ana");
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(missing.status().message(), "alert alerts/2 not found");
 }

@@ -7,8 +7,8 @@
 #include <map>
 #include <vector>
 
+#include "common/testing/fake_database.h"
 #include "services/scoring/alerts/alert_store.h"
-#include "services/scoring/fake_database.h"
 
 namespace kam::scoring::alerts {
 
@@ -37,7 +37,7 @@ class FakeAlertStore final : public AlertStore {
   absl::StatusOr<int64_t> MaxAlertId() override;
 
  private:
-  FakeDatabase<Data> db_;
+  common::testing::FakeDatabase<Data> db_;
 };
 
 }  // namespace kam::scoring::alerts

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "services/scoring/fake_database.h"
+#include "common/testing/fake_database.h"
 #include "services/scoring/policy/policy_store.h"
 
 namespace kam::scoring::policy {
@@ -42,7 +42,7 @@ class FakePolicyStore final : public PolicyStore {
   absl::Status MarkVersionUsed(int64_t id, int version) override;
 
  private:
-  FakeDatabase<Data> db_;
+  common::testing::FakeDatabase<Data> db_;
 };
 
 }  // namespace kam::scoring::policy

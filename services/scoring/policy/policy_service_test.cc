@@ -4,12 +4,18 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "common/testing/handler_checks.h"
 #include "gtest/gtest.h"
-#include "services/scoring/handler_testing.h"
 #include "services/scoring/policy/fake_policy_store.h"
 
 namespace kam::scoring::policy {
 namespace {
+
+using common::testing::Answer;
+using common::testing::Bind;
+using common::testing::ExpectIdempotentCreate;
+using common::testing::ExpectRefused;
 
 class PolicyServiceTest : public ::testing::Test {
  protected:
@@ -22,44 +28,53 @@ class PolicyServiceTest : public ::testing::Test {
   }
 
   absl::StatusOr<v1::ScoringPolicy> Call(const v1::CreateScoringPolicyRequest& request) {
-    return Answer(service_, &PolicyService::CreateScoringPolicy, request);
+    return Answer(create_, request);
   }
 
-  absl::StatusOr<v1::ScoringPolicy> Rename(const std::string& etag, const std::string& name) {
+  static v1::UpdateScoringPolicyRequest RenameRequest(const std::string& etag,
+                                                      const std::string& name) {
     v1::UpdateScoringPolicyRequest request;
     request.mutable_policy()->set_name("policies/1");
     request.mutable_policy()->set_etag(etag);
     request.mutable_policy()->set_display_name(name);
     request.mutable_update_mask()->add_paths("display_name");
-    return Answer(service_, &PolicyService::UpdateScoringPolicy, request);
+    return request;
+  }
+
+  absl::StatusOr<v1::ScoringPolicy> Rename(const std::string& etag, const std::string& name) {
+    return Answer(update_, RenameRequest(etag, name));
   }
 
   size_t StoredPolicies() const { return store_.Snapshot().policies.size(); }
 
+  // Every stored version with its revision: what a refused call must leave.
+  std::string Stored() const {
+    std::string stored;
+    for (const auto& [id, policy] : store_.Snapshot().policies) {
+      absl::StrAppend(&stored, id, ":", policy.latest, "\n");
+      for (const StoredPolicy& version : policy.versions) {
+        absl::StrAppend(&stored, version.revision, " ", version.policy.ShortDebugString(), "\n");
+      }
+    }
+    return stored;
+  }
+
   FakePolicyStore store_;
   PolicyService service_{&store_};
+  const common::testing::Call<v1::CreateScoringPolicyRequest, v1::ScoringPolicy> create_ =
+      Bind(&service_, &PolicyService::CreateScoringPolicy);
+  const common::testing::Call<v1::UpdateScoringPolicyRequest, v1::ScoringPolicy> update_ =
+      Bind(&service_, &PolicyService::UpdateScoringPolicy);
 };
 
 TEST_F(PolicyServiceTest, CreateThenRetryThenReuseTheRequestId) {
-  absl::StatusOr<v1::ScoringPolicy> first = Call(Create("req-1", "Yearly"));
-  ASSERT_TRUE(first.ok()) << first.status();
-  EXPECT_EQ(first->name(), "policies/1");
-  EXPECT_EQ(first->version(), 1);
-  EXPECT_FALSE(first->used());
-  EXPECT_FALSE(first->etag().empty());
-
-  // The same request again: the first result, nothing written twice.
-  absl::StatusOr<v1::ScoringPolicy> retry = Call(Create("req-1", "Yearly"));
-  ASSERT_TRUE(retry.ok()) << retry.status();
-  EXPECT_EQ(retry->SerializeAsString(), first->SerializeAsString());
-  EXPECT_EQ(StoredPolicies(), 1u);
-
-  // The same request id for another policy.
-  absl::StatusOr<v1::ScoringPolicy> reused = Call(Create("req-1", "Quarterly"));
-  EXPECT_EQ(reused.status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(reused.status().message(),
-            "request_id \"req-1\" was already used by a different CreateScoringPolicy request");
-  EXPECT_EQ(StoredPolicies(), 1u);
+  const v1::ScoringPolicy first =
+      ExpectIdempotentCreate(create_, Create("req-1", "Yearly"), Create("req-1", "Quarterly"),
+                             [this] { return StoredPolicies(); });
+  EXPECT_EQ(first.name(), "policies/1");
+  EXPECT_EQ(first.version(), 1);
+  EXPECT_FALSE(first.used());
+  EXPECT_FALSE(first.etag().empty());
 
   // Without a request id every call creates.
   ASSERT_TRUE(Call(Create("", "Yearly")).ok());
@@ -76,16 +91,11 @@ TEST_F(PolicyServiceTest, AStaleEtagChangesNothing) {
   EXPECT_EQ(renamed->version(), 1);  // unused: changed in place
   EXPECT_NE(renamed->etag(), created->etag());
 
-  const FakePolicyStore::Data before = store_.Snapshot();
-  absl::StatusOr<v1::ScoringPolicy> stale = Rename(created->etag(), "Something else");
-  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
-  EXPECT_EQ(stale.status().message(),
+  ExpectRefused(update_, RenameRequest(created->etag(), "Something else"),
+                absl::StatusCode::kAborted, [this] { return Stored(); });
+  EXPECT_EQ(Rename(created->etag(), "Something else").status().message(),
             "etag does not match the current version of policies/1; read it again and retry");
-  const FakePolicyStore::Data now = store_.Snapshot();
-  const StoredPolicy& after = now.policies.at(1).versions.at(0);
-  EXPECT_EQ(after.policy.SerializeAsString(),
-            before.policies.at(1).versions.at(0).policy.SerializeAsString());
-  EXPECT_EQ(after.revision, 2);
+  EXPECT_EQ(store_.Snapshot().policies.at(1).versions.at(0).revision, 2);
 }
 
 TEST_F(PolicyServiceTest, AnUpdateOfAUsedVersionMakesTheNextVersion) {
@@ -103,8 +113,8 @@ TEST_F(PolicyServiceTest, AnUpdateOfAUsedVersionMakesTheNextVersion) {
 
 TEST_F(PolicyServiceTest, ADatabaseThatIsDownIsUnavailableAndWritesNothing) {
   store_.SetDown(true);
-  absl::StatusOr<v1::ScoringPolicy> created = Call(Create("req-1", "Yearly"));
-  EXPECT_EQ(created.status().code(), absl::StatusCode::kUnavailable);
+  ExpectRefused(create_, Create("req-1", "Yearly"), absl::StatusCode::kUnavailable,
+                [this] { return Stored(); });
   store_.SetDown(false);
   EXPECT_EQ(StoredPolicies(), 0u);
   // Back up: the retry creates it.

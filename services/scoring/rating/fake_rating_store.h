@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "services/scoring/fake_database.h"
+#include "common/testing/fake_database.h"
 #include "services/scoring/rating/rating_store.h"
 
 namespace kam::scoring::rating {
@@ -71,7 +71,7 @@ class FakeRatingStore final : public RatingStore {
   absl::Status Leased(absl::string_view context, int64_t id, const std::string& owner,
                       absl::FunctionRef<absl::Status(Run&)> change);
 
-  FakeDatabase<Data> db_;
+  common::testing::FakeDatabase<Data> db_;
 };
 
 }  // namespace kam::scoring::rating

@@ -6,7 +6,7 @@
 #include <map>
 #include <vector>
 
-#include "services/scoring/fake_database.h"
+#include "common/testing/fake_database.h"
 #include "services/scoring/reports/report_store.h"
 
 namespace kam::scoring::reports {
@@ -28,7 +28,7 @@ class FakeReportStore final : public ReportStore {
   absl::StatusOr<rules::MovementMatrix> MovementBetween(int64_t from_run, int64_t to_run) override;
 
  private:
-  FakeDatabase<Data> db_;
+  common::testing::FakeDatabase<Data> db_;
 };
 
 }  // namespace kam::scoring::reports

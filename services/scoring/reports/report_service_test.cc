@@ -6,8 +6,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/testing/handler_checks.h"
 #include "gtest/gtest.h"
-#include "services/scoring/handler_testing.h"
 #include "services/scoring/rating/fake_rating_store.h"
 #include "services/scoring/reports/fake_report_store.h"
 
@@ -39,7 +39,7 @@ class ReportServiceTest : public ::testing::Test {
   absl::StatusOr<v1::PyramidReport> Pyramid(const std::string& run) {
     v1::GetPyramidReportRequest request;
     request.set_run(run);
-    return Answer(service_, &ReportService::GetPyramidReport, request);
+    return common::testing::Answer(service_, &ReportService::GetPyramidReport, request);
   }
 
   rating::FakeRatingStore runs_;
@@ -61,7 +61,7 @@ TEST_F(ReportServiceTest, ThePyramidOfASucceededRun) {
   v1::GetCustomerEquityRequest request;
   request.set_run("ratingRuns/1");
   absl::StatusOr<v1::CustomerEquity> equity =
-      Answer(service_, &ReportService::GetCustomerEquity, request);
+      common::testing::Answer(service_, &ReportService::GetCustomerEquity, request);
   ASSERT_TRUE(equity.ok()) << equity.status();
   EXPECT_EQ(equity->equity_minor(), 74000);
   EXPECT_EQ(equity->account_count(), 10);

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,17 +26,17 @@ AccountRunResult Result(int64_t id, v1::Tier tier, int32_t risk = 0, int32_t sla
   return {id, tier, risk, sla, receivables, overdue};
 }
 
-// Every field of `got` as `want` has it.
-void ExpectAlert(const Alert& got, const Alert& want) {
-  EXPECT_EQ(got.account_id, want.account_id);
-  EXPECT_EQ(got.kind, want.kind);
-  EXPECT_EQ(got.severity, want.severity);
-  EXPECT_EQ(got.message, want.message);
-  EXPECT_EQ(got.evidence, want.evidence);
-  EXPECT_EQ(got.unit, want.unit);
-  EXPECT_EQ(got.figure, want.figure);
-  EXPECT_EQ(got.threshold, want.threshold);
+// Every field of an alert, one per line, so that a failure shows which
+// differ.
+std::string Fields(const Alert& a) {
+  return absl::StrCat("account ", a.account_id, "\nkind ", AlertKindName(a.kind), "\nseverity ",
+                      AlertSeverityName(a.severity), "\nmessage ", a.message, "\nevidence ",
+                      a.evidence, "\nunit ", static_cast<int>(a.unit), "\nfigure ", a.figure,
+                      "\nthreshold ", a.threshold);
 }
+
+// Every field of `got` as `want` has it.
+void ExpectAlert(const Alert& got, const Alert& want) { EXPECT_EQ(Fields(got), Fields(want)); }
 
 AlertDetector Detector(const AlertPolicy& policy = AlertPolicy()) {
   absl::StatusOr<AlertDetector> detector = AlertDetector::Create(policy);
@@ -54,6 +55,31 @@ std::vector<Alert> Detect(const AccountRunResult* previous, const AccountRunResu
 std::vector<Alert> Detect(const AccountRunResult& previous, const AccountRunResult& current,
                           const AlertPolicy& policy = AlertPolicy()) {
   return Detect(&previous, current, policy);
+}
+
+// `alerts` is `want` alone.
+void ExpectOnlyAlert(const std::vector<Alert>& alerts, const Alert& want) {
+  ASSERT_EQ(alerts.size(), 1u);
+  ExpectAlert(alerts[0], want);
+}
+
+// A rule with a threshold on one figure of a first result (made by
+// `result`): nothing below `warning`, a warning from there, critical from
+// `critical` on.
+void ExpectSeverities(const std::function<AccountRunResult(int64_t)>& result, int64_t warning,
+                      int64_t critical, const AlertPolicy& policy = AlertPolicy()) {
+  const auto severities = [&](int64_t figure) {
+    std::vector<AlertSeverity> found;
+    for (const Alert& alert : Detect(nullptr, result(figure), policy)) {
+      found.push_back(alert.severity);
+    }
+    return found;
+  };
+  using Severities = std::vector<AlertSeverity>;
+  EXPECT_EQ(severities(warning - 1), Severities{});
+  EXPECT_EQ(severities(warning), Severities{AlertSeverity::kWarning});
+  EXPECT_EQ(severities(critical - 1), Severities{AlertSeverity::kWarning});
+  EXPECT_EQ(severities(critical), Severities{AlertSeverity::kCritical});
 }
 
 std::vector<AlertKind> Kinds(const std::vector<Alert>& alerts) {
@@ -128,12 +154,11 @@ TEST(AlertNamesTest, StableNames) {
 // ---------------------------------------------------------------- tier drop
 
 TEST(TierDropTest, OffTheKeyListIsCritical) {
-  const std::vector<Alert> alerts = Detect(Result(7, kA), Result(7, kC));
-  ASSERT_EQ(alerts.size(), 1u);
-  ExpectAlert(alerts[0], {7, Kind::kTierDrop, AlertSeverity::kCritical,
-                          "accounts/7 dropped from tier A to tier C, off the key-account list",
-                          "tier A in the previous run, C in this run; key tiers A, B",
-                          AlertUnit::kTier, 3, 1});
+  ExpectOnlyAlert(
+      Detect(Result(7, kA), Result(7, kC)),
+      {7, Kind::kTierDrop, AlertSeverity::kCritical,
+       "accounts/7 dropped from tier A to tier C, off the key-account list",
+       "tier A in the previous run, C in this run; key tiers A, B", AlertUnit::kTier, 3, 1});
 }
 
 TEST(TierDropTest, WithinTheKeyTiersIsAWarning) {
@@ -192,12 +217,11 @@ TEST(ChurnRiskHighTest, FirstResultAboveAlerts) {
 }
 
 TEST(ChurnRiskHighTest, CriticalOnAKeyAccountWarningElsewhere) {
-  const std::vector<Alert> key = Detect(Result(7, kA, 30), Result(7, kA, 82));
-  ASSERT_EQ(key.size(), 1u);
-  ExpectAlert(key[0], {7, Kind::kChurnRiskHigh, AlertSeverity::kCritical,
-                       "accounts/7 churn risk reached 82 (threshold 70)",
-                       "churn risk 82 in this run, 30 in the previous run; threshold 70; tier A",
-                       AlertUnit::kScore, 82, 70});
+  ExpectOnlyAlert(Detect(Result(7, kA, 30), Result(7, kA, 82)),
+                  {7, Kind::kChurnRiskHigh, AlertSeverity::kCritical,
+                   "accounts/7 churn risk reached 82 (threshold 70)",
+                   "churn risk 82 in this run, 30 in the previous run; threshold 70; tier A",
+                   AlertUnit::kScore, 82, 70});
   const std::vector<Alert> other = Detect(Result(8, kD, 30), Result(8, kD, 82));
   ASSERT_EQ(other.size(), 1u);
   EXPECT_EQ(other[0].severity, AlertSeverity::kWarning);
@@ -213,19 +237,14 @@ TEST(ChurnRiskHighTest, ThresholdFromThePolicy) {
 // ---------------------------------------------------------------- SLA breaches
 
 TEST(SlaBreachesTest, AtBelowAndAboveThresholdOnAKeyAccount) {
-  // Default threshold 3.
-  const std::vector<Alert> at = Detect(nullptr, Result(7, kA, 0, 3));
-  ASSERT_EQ(at.size(), 1u);
-  ExpectAlert(at[0], {7, Kind::kSlaBreaches, AlertSeverity::kWarning,
-                      "accounts/7 had 3 SLA breaches in the period (threshold 3)",
-                      "3 SLA breaches in this run's period, no previous result; threshold 3; "
-                      "tier A",
-                      AlertUnit::kCount, 3, 3});
-  EXPECT_TRUE(Detect(nullptr, Result(7, kA, 0, 2)).empty());
-  EXPECT_EQ(Detect(nullptr, Result(7, kA, 0, 4)).size(), 1u);
-  // Twice the threshold is critical.
-  EXPECT_EQ(Detect(nullptr, Result(7, kA, 0, 5))[0].severity, AlertSeverity::kWarning);
-  EXPECT_EQ(Detect(nullptr, Result(7, kA, 0, 6))[0].severity, AlertSeverity::kCritical);
+  // Default threshold 3; twice the threshold is critical.
+  ExpectOnlyAlert(Detect(nullptr, Result(7, kA, 0, 3)),
+                  {7, Kind::kSlaBreaches, AlertSeverity::kWarning,
+                   "accounts/7 had 3 SLA breaches in the period (threshold 3)",
+                   "3 SLA breaches in this run's period, no previous result; threshold 3; tier A",
+                   AlertUnit::kCount, 3, 3});
+  ExpectSeverities(
+      [](int64_t breaches) { return Result(7, kA, 0, static_cast<int32_t>(breaches)); }, 3, 6);
 }
 
 TEST(SlaBreachesTest, OnlyKeyAccounts) {
@@ -252,18 +271,16 @@ TEST(SlaBreachesTest, NewOrPilingUpButNotRepeated) {
 // ---------------------------------------------------------------- overdue
 
 TEST(OverdueReceivablesTest, ShareAtBelowAndAboveThreshold) {
-  // Default: 20% of receivables; the amount rule is off.
-  const std::vector<Alert> at = Detect(nullptr, Result(7, kB, 0, 0, 1000000, 200000));
-  ASSERT_EQ(at.size(), 1u);
-  ExpectAlert(at[0], {7, Kind::kOverdueReceivables, AlertSeverity::kWarning,
-                      "accounts/7 has 200,000 minor units overdue (20% of receivables)",
-                      "overdue 200,000 of 1,000,000 minor units receivable (20%), no previous "
-                      "result; thresholds: amount off, share 20%; tier B",
-                      AlertUnit::kBasisPoints, 2000, 2000});
-  EXPECT_TRUE(Detect(nullptr, Result(7, kB, 0, 0, 1000000, 199999)).empty());
-  EXPECT_EQ(Detect(nullptr, Result(7, kB, 0, 0, 1000000, 300000)).size(), 1u);
-  EXPECT_EQ(Detect(nullptr, Result(7, kB, 0, 0, 1000000, 400000))[0].severity,
-            AlertSeverity::kCritical);
+  // Default: 20% of receivables (critical from twice that); the amount rule
+  // is off.
+  ExpectOnlyAlert(Detect(nullptr, Result(7, kB, 0, 0, 1000000, 200000)),
+                  {7, Kind::kOverdueReceivables, AlertSeverity::kWarning,
+                   "accounts/7 has 200,000 minor units overdue (20% of receivables)",
+                   "overdue 200,000 of 1,000,000 minor units receivable (20%), no previous "
+                   "result; thresholds: amount off, share 20%; tier B",
+                   AlertUnit::kBasisPoints, 2000, 2000});
+  ExpectSeverities([](int64_t overdue) { return Result(7, kB, 0, 0, 1000000, overdue); }, 200000,
+                   400000);
   EXPECT_TRUE(Detect(nullptr, Result(7, kB, 0, 0, 0, 0)).empty());
 }
 
@@ -279,11 +296,8 @@ TEST(OverdueReceivablesTest, AmountAtBelowAndAboveThreshold) {
   EXPECT_EQ(at[0].evidence,
             "overdue 500,000 of 10,000,000 minor units receivable (5%), no previous result; "
             "thresholds: amount 500,000 minor units, share off; tier A");
-  EXPECT_TRUE(Detect(nullptr, Result(7, kA, 0, 0, 10000000, 499999), policy).empty());
-  EXPECT_EQ(Detect(nullptr, Result(7, kA, 0, 0, 10000000, 999999), policy)[0].severity,
-            AlertSeverity::kWarning);
-  EXPECT_EQ(Detect(nullptr, Result(7, kA, 0, 0, 10000000, 1000000), policy)[0].severity,
-            AlertSeverity::kCritical);
+  ExpectSeverities([](int64_t overdue) { return Result(7, kA, 0, 0, 10000000, overdue); }, 500000,
+                   1000000, policy);
 }
 
 TEST(OverdueReceivablesTest, EitherRuleAndBothOff) {

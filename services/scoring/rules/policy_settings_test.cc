@@ -4,20 +4,23 @@
 // "policy.default_rule.b_cumulative_bp" or "risk.revenue_drop.ramp.full").
 #include "services/scoring/rules/policy_settings.h"
 
+#include <functional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/substitute.h"
+#include "common/testing/text_proto.h"
 #include "gtest/gtest.h"
 
 namespace kam::scoring::rules {
 namespace {
 
+using common::testing::ParseTextProto;
+
 v1::ScoringPolicy Minimal() {
-  v1::ScoringPolicy policy;
-  policy.set_display_name("Yearly");
-  return policy;
+  return ParseTextProto<v1::ScoringPolicy>(R"pb(display_name: "Yearly")pb");
 }
 
 // INVALID_ARGUMENT whose message starts with "<field> ".
@@ -44,19 +47,13 @@ RatingSettings Settings(const v1::ScoringPolicy& policy) {
 }
 
 v1::TierRule Pyramid(int32_t a, int32_t b, int32_t c) {
-  v1::TierRule rule;
-  rule.mutable_pyramid()->set_a_cumulative_bp(a);
-  rule.mutable_pyramid()->set_b_cumulative_bp(b);
-  rule.mutable_pyramid()->set_c_cumulative_bp(c);
-  return rule;
+  return ParseTextProto<v1::TierRule>(absl::Substitute(
+      "pyramid { a_cumulative_bp: $0 b_cumulative_bp: $1 c_cumulative_bp: $2 }", a, b, c));
 }
 
 v1::TierRule Thresholds(int64_t a, int64_t b, int64_t c) {
-  v1::TierRule rule;
-  rule.mutable_thresholds()->set_a_min(a);
-  rule.mutable_thresholds()->set_b_min(b);
-  rule.mutable_thresholds()->set_c_min(c);
-  return rule;
+  return ParseTextProto<v1::TierRule>(
+      absl::Substitute("thresholds { a_min: $0 b_min: $1 c_min: $2 }", a, b, c));
 }
 
 v1::CriterionWeight Criterion(v1::Criterion criterion, int32_t weight, int64_t full = 1000) {
@@ -148,16 +145,6 @@ TEST(PolicySettings, NameAndPeriod) {
   EXPECT_TRUE(RejectsField(policy, "policy.period_days"));
   policy.set_period_days(3660);
   EXPECT_EQ(Settings(policy).period_days, 3660);
-
-  policy = Minimal();
-  policy.set_value_measure(static_cast<v1::ValueMeasure>(9));
-  EXPECT_TRUE(RejectsField(policy, "policy.value_measure"));
-  policy = Minimal();
-  policy.set_rank_by(static_cast<v1::RankBy>(9));
-  EXPECT_TRUE(RejectsField(policy, "policy.rank_by"));
-  policy = Minimal();
-  policy.set_rank_by(v1::RANK_BY_SCORE);
-  EXPECT_TRUE(RejectsField(policy, "policy.rank_by"));  // no criteria to score on
 }
 
 TEST(PolicySettings, Criteria) {
@@ -249,7 +236,7 @@ TEST(PolicySettings, SegmentRules) {
   EXPECT_TRUE(RejectsField(policy, "policy.tiering.segment_by"));
 }
 
-TEST(PolicySettings, KeyTiersAndAlerts) {
+TEST(PolicySettings, KeyTiers) {
   v1::ScoringPolicy policy = Minimal();
   policy.add_key_tiers(account::v1::TIER_A);
   policy.add_key_tiers(account::v1::TIER_A);
@@ -257,52 +244,10 @@ TEST(PolicySettings, KeyTiersAndAlerts) {
   policy.clear_key_tiers();
   policy.add_key_tiers(account::v1::TIER_UNSPECIFIED);
   EXPECT_TRUE(RejectsField(policy, "policy.key_tiers[0]"));
-
-  policy = Minimal();
-  policy.mutable_alerts()->set_churn_risk_threshold(101);
-  EXPECT_TRUE(RejectsField(policy, "policy.alerts.churn_risk_threshold"));
-  policy = Minimal();
-  policy.mutable_alerts()->set_sla_breach_threshold(-1);
-  EXPECT_TRUE(RejectsField(policy, "policy.alerts.sla_breach_threshold"));
-  policy = Minimal();
-  policy.mutable_alerts()->set_overdue_share_threshold_bp(10001);
-  EXPECT_TRUE(RejectsField(policy, "policy.alerts.overdue_share_threshold_bp"));
-  policy = Minimal();
-  policy.mutable_alerts()->set_overdue_amount_threshold_minor(-1);
-  EXPECT_TRUE(RejectsField(policy, "policy.alerts.overdue_amount_threshold_minor"));
-}
-
-TEST(PolicySettings, LifetimeValue) {
-  v1::ScoringPolicy policy = Minimal();
-  policy.mutable_clv()->set_default_churn_rate_bp(10001);
-  EXPECT_TRUE(RejectsField(policy, "policy.clv.default_churn_rate_bp"));
-  policy = Minimal();
-  (*policy.mutable_clv()->mutable_churn_rate_bp_by_tier())["E"] = 100;
-  EXPECT_TRUE(RejectsField(policy, "policy.clv.churn_rate_bp_by_tier[\"E\"]"));
-  policy = Minimal();
-  (*policy.mutable_clv()->mutable_churn_rate_bp_by_tier())["A"] = 0;
-  EXPECT_TRUE(RejectsField(policy, "policy.clv.churn_rate_bp_by_tier[\"A\"]"));
-  policy = Minimal();
-  policy.mutable_clv()->set_acquisition_cost_minor(-1);
-  EXPECT_TRUE(RejectsField(policy, "policy.clv.acquisition_cost_minor"));
-  policy = Minimal();
-  policy.mutable_clv()->set_yearly_retention_cost_minor(-1);
-  EXPECT_TRUE(RejectsField(policy, "policy.clv.yearly_retention_cost_minor"));
-  policy = Minimal();
-  policy.mutable_clv()->set_discount_rate_bp(10001);
-  EXPECT_TRUE(RejectsField(policy, "policy.clv.discount_rate_bp"));
 }
 
 TEST(PolicySettings, RiskRulesUnderTheApiFieldNames) {
   v1::ScoringPolicy policy = Minimal();
-  (*policy.mutable_risk()->mutable_risk_rules())["NO_SUCH_RULE"].set_weight(1);
-  EXPECT_TRUE(RejectsField(policy, "policy.risk.risk_rules[\"NO_SUCH_RULE\"]"));
-  // A health rule is not a risk rule.
-  policy = Minimal();
-  (*policy.mutable_risk()->mutable_risk_rules())["CSAT_HIGH"].set_weight(1);
-  EXPECT_TRUE(RejectsField(policy, "policy.risk.risk_rules[\"CSAT_HIGH\"]"));
-
-  policy = Minimal();
   v1::RuleSetting& drop = (*policy.mutable_risk()->mutable_risk_rules())["REVENUE_DROP"];
   drop.set_weight(101);
   drop.set_start(500);
@@ -314,16 +259,6 @@ TEST(PolicySettings, RiskRulesUnderTheApiFieldNames) {
   drop.set_start(-5);
   drop.set_full(3000);
   EXPECT_TRUE(RejectsField(policy, "policy.risk.risk_rules[\"REVENUE_DROP\"].start"));
-
-  policy = Minimal();
-  (*policy.mutable_risk()->mutable_risk_rules())["INTERRUPTED"].set_weight(-1);
-  EXPECT_TRUE(RejectsField(policy, "policy.risk.risk_rules[\"INTERRUPTED\"].weight"));
-  policy = Minimal();
-  (*policy.mutable_risk()->mutable_health_rules())["BASE"].set_weight(101);
-  EXPECT_TRUE(RejectsField(policy, "policy.risk.health_rules[\"BASE\"].weight"));
-  policy = Minimal();
-  (*policy.mutable_risk()->mutable_health_rules())["REVENUE_DROP"].set_weight(1);
-  EXPECT_TRUE(RejectsField(policy, "policy.risk.health_rules[\"REVENUE_DROP\"]"));
 
   // No internal name reaches the caller.
   policy = Minimal();
@@ -337,16 +272,66 @@ TEST(PolicySettings, RiskRulesUnderTheApiFieldNames) {
 
 TEST(PolicySettings, Cadences) {
   v1::ScoringPolicy policy = Minimal();
-  (*policy.mutable_risk()->mutable_manager_cadence_days_by_tier())["X"] = 10;
-  EXPECT_TRUE(RejectsField(policy, "policy.risk.manager_cadence_days_by_tier[\"X\"]"));
-  policy = Minimal();
-  (*policy.mutable_risk()->mutable_manager_cadence_days_by_tier())["A"] = -1;
-  EXPECT_TRUE(RejectsField(policy, "policy.risk.manager_cadence_days_by_tier[\"A\"]"));
-  policy = Minimal();
-  (*policy.mutable_risk()->mutable_executive_cadence_days_by_tier())["B"] = 3661;
-  EXPECT_TRUE(RejectsField(policy, "policy.risk.executive_cadence_days_by_tier[\"B\"]"));
   (*policy.mutable_risk()->mutable_executive_cadence_days_by_tier())["B"] = 0;
   EXPECT_EQ(Settings(policy).executive_cadence_days[2], 0);
+}
+
+// One setting out of range on an otherwise minimal policy, and the field the
+// refusal names.
+struct BadSetting {
+  std::string field;
+  std::function<void(v1::ScoringPolicy&)> set;
+};
+
+TEST(PolicySettings, OneBadSettingIsRefusedNamingItsField) {
+  using P = v1::ScoringPolicy;
+  const BadSetting cases[] = {
+      {"policy.value_measure", [](P& p) { p.set_value_measure(static_cast<v1::ValueMeasure>(9)); }},
+      {"policy.rank_by", [](P& p) { p.set_rank_by(static_cast<v1::RankBy>(9)); }},
+      // No criteria to score on.
+      {"policy.rank_by", [](P& p) { p.set_rank_by(v1::RANK_BY_SCORE); }},
+      {"policy.alerts.churn_risk_threshold",
+       [](P& p) { p.mutable_alerts()->set_churn_risk_threshold(101); }},
+      {"policy.alerts.sla_breach_threshold",
+       [](P& p) { p.mutable_alerts()->set_sla_breach_threshold(-1); }},
+      {"policy.alerts.overdue_share_threshold_bp",
+       [](P& p) { p.mutable_alerts()->set_overdue_share_threshold_bp(10001); }},
+      {"policy.alerts.overdue_amount_threshold_minor",
+       [](P& p) { p.mutable_alerts()->set_overdue_amount_threshold_minor(-1); }},
+      {"policy.clv.default_churn_rate_bp",
+       [](P& p) { p.mutable_clv()->set_default_churn_rate_bp(10001); }},
+      {"policy.clv.churn_rate_bp_by_tier[\"E\"]",
+       [](P& p) { (*p.mutable_clv()->mutable_churn_rate_bp_by_tier())["E"] = 100; }},
+      {"policy.clv.churn_rate_bp_by_tier[\"A\"]",
+       [](P& p) { (*p.mutable_clv()->mutable_churn_rate_bp_by_tier())["A"] = 0; }},
+      {"policy.clv.acquisition_cost_minor",
+       [](P& p) { p.mutable_clv()->set_acquisition_cost_minor(-1); }},
+      {"policy.clv.yearly_retention_cost_minor",
+       [](P& p) { p.mutable_clv()->set_yearly_retention_cost_minor(-1); }},
+      {"policy.clv.discount_rate_bp", [](P& p) { p.mutable_clv()->set_discount_rate_bp(10001); }},
+      {"policy.risk.risk_rules[\"NO_SUCH_RULE\"]",
+       [](P& p) { (*p.mutable_risk()->mutable_risk_rules())["NO_SUCH_RULE"].set_weight(1); }},
+      // A health rule is not a risk rule, nor the other way round.
+      {"policy.risk.risk_rules[\"CSAT_HIGH\"]",
+       [](P& p) { (*p.mutable_risk()->mutable_risk_rules())["CSAT_HIGH"].set_weight(1); }},
+      {"policy.risk.health_rules[\"REVENUE_DROP\"]",
+       [](P& p) { (*p.mutable_risk()->mutable_health_rules())["REVENUE_DROP"].set_weight(1); }},
+      {"policy.risk.risk_rules[\"INTERRUPTED\"].weight",
+       [](P& p) { (*p.mutable_risk()->mutable_risk_rules())["INTERRUPTED"].set_weight(-1); }},
+      {"policy.risk.health_rules[\"BASE\"].weight",
+       [](P& p) { (*p.mutable_risk()->mutable_health_rules())["BASE"].set_weight(101); }},
+      {"policy.risk.manager_cadence_days_by_tier[\"X\"]",
+       [](P& p) { (*p.mutable_risk()->mutable_manager_cadence_days_by_tier())["X"] = 10; }},
+      {"policy.risk.manager_cadence_days_by_tier[\"A\"]",
+       [](P& p) { (*p.mutable_risk()->mutable_manager_cadence_days_by_tier())["A"] = -1; }},
+      {"policy.risk.executive_cadence_days_by_tier[\"B\"]",
+       [](P& p) { (*p.mutable_risk()->mutable_executive_cadence_days_by_tier())["B"] = 3661; }},
+  };
+  for (const BadSetting& c : cases) {
+    v1::ScoringPolicy policy = Minimal();
+    c.set(policy);
+    EXPECT_TRUE(RejectsField(policy, c.field));
+  }
 }
 
 }  // namespace

@@ -197,19 +197,26 @@ void ExpectCurve(const ParetoCurve& curve, const std::vector<Point>& want) {
   }
 }
 
+// A curve at the default top shares (kDefaultParetoTopSharesBp: 1%, 5%, 10%,
+// 20%, 50%, 80%, 100%): the account counts and value shares, in that order.
+void ExpectDefaultCurve(const ParetoCurve& curve, const std::vector<int64_t>& counts,
+                        const std::vector<int64_t>& shares) {
+  const size_t n = std::size(kDefaultParetoTopSharesBp);
+  ASSERT_EQ(counts.size(), n);
+  ASSERT_EQ(shares.size(), n);
+  std::vector<Point> want;
+  for (size_t i = 0; i < n; ++i)
+    want.push_back({kDefaultParetoTopSharesBp[i], counts[i], shares[i]});
+  ExpectCurve(curve, want);
+}
+
 TEST(ParetoTest, OneToHundred) {
   // Top 20% = 81..100 = 1810 of 5050 = 35.84%.
   const ParetoCurve curve = Curve(OneTo(100));
   EXPECT_TRUE(curve.defined);
   EXPECT_EQ(curve.account_count, 100);
   EXPECT_EQ(curve.total_value, 5050);
-  ExpectCurve(curve, {{100, 1, 198},
-                      {500, 5, 970},
-                      {1000, 10, 1891},
-                      {2000, 20, 3584},
-                      {5000, 50, 7475},
-                      {8000, 80, 9584},
-                      {10000, 100, 10000}});
+  ExpectDefaultCurve(curve, {1, 5, 10, 20, 50, 80, 100}, {198, 970, 1891, 3584, 7475, 9584, 10000});
   EXPECT_EQ(TopShareSentence(OneTo(100)).value(), "top 20% hold 35.84%");
 }
 
@@ -232,13 +239,8 @@ TEST(ParetoTest, LossMakingAccountsLiftTheTopAbove100Percent) {
   std::vector<int64_t> values(10, 100);
   values.resize(100, -5);
   std::shuffle(values.begin(), values.end(), std::mt19937_64(4));
-  ExpectCurve(Curve(values), {{100, 1, 1818},
-                              {500, 5, 9091},
-                              {1000, 10, 18182},
-                              {2000, 20, 17273},
-                              {5000, 50, 14545},
-                              {8000, 80, 11818},
-                              {10000, 100, 10000}});
+  ExpectDefaultCurve(Curve(values), {1, 5, 10, 20, 50, 80, 100},
+                     {1818, 9091, 18182, 17273, 14545, 11818, 10000});
 }
 
 TEST(ParetoTest, ZeroOrNegativeTotalIsUndefined) {
@@ -266,13 +268,8 @@ TEST(ParetoTest, EmptyAndOneValue) {
 }
 
 TEST(ParetoTest, TiesDoNotMatterToShares) {
-  ExpectCurve(Curve(std::vector<int64_t>(10, 3)), {{100, 0, 0},
-                                                   {500, 1, 1000},
-                                                   {1000, 1, 1000},
-                                                   {2000, 2, 2000},
-                                                   {5000, 5, 5000},
-                                                   {8000, 8, 8000},
-                                                   {10000, 10, 10000}});
+  ExpectDefaultCurve(Curve(std::vector<int64_t>(10, 3)), {0, 1, 1, 2, 5, 8, 10},
+                     {0, 1000, 1000, 2000, 5000, 8000, 10000});
 }
 
 TEST(ParetoTest, ExactBeyondInt64WhenTheTotalFits) {
@@ -341,12 +338,12 @@ TEST(CustomerEquityTest, ExactAcrossTheLimits) {
 // --- Tier movement --------------------------------------------------------------
 
 TEST(MovementNameTest, Names) {
-  EXPECT_EQ(MovementName(Movement::kNew), "NEW");
-  EXPECT_EQ(MovementName(Movement::kPromoted), "PROMOTED");
-  EXPECT_EQ(MovementName(Movement::kDemoted), "DEMOTED");
-  EXPECT_EQ(MovementName(Movement::kUnchanged), "UNCHANGED");
-  EXPECT_EQ(MovementName(Movement::kDropped), "DROPPED");
-  EXPECT_EQ(MovementName(static_cast<Movement>(9)), "?");
+  const std::pair<Movement, absl::string_view> names[] = {
+      {Movement::kNew, "NEW"},         {Movement::kPromoted, "PROMOTED"},
+      {Movement::kDemoted, "DEMOTED"}, {Movement::kUnchanged, "UNCHANGED"},
+      {Movement::kDropped, "DROPPED"}, {static_cast<Movement>(9), "?"},
+  };
+  for (const auto& [movement, name] : names) EXPECT_EQ(MovementName(movement), name);
 }
 
 TierMovement Compare(const std::vector<RatedAccount>& previous,
@@ -407,15 +404,25 @@ TEST(CompareRunsTest, EmptyRuns) {
   EXPECT_EQ(m.matrix[4][0], 1);
 }
 
-TEST(CompareRunsTest, MatrixAddsUpOnALargeRandomPair) {
-  std::mt19937_64 random(12);
+// Two runs over accounts 1..n in id order with random tiers: a tenth of the
+// accounts only in `current` (new), a tenth only in `previous` (dropped).
+struct RunPair {
   std::vector<RatedAccount> previous;
   std::vector<RatedAccount> current;
-  for (int64_t id = 1; id <= 100'000; ++id) {
+};
+RunPair RandomRuns(std::mt19937_64& random, int64_t n) {
+  RunPair runs;
+  for (int64_t id = 1; id <= n; ++id) {
     const uint64_t r = random();
-    if (r % 10 != 0) previous.push_back({id, static_cast<Tier>(1 + (r >> 8) % 4)});
-    if (r % 10 != 1) current.push_back({id, static_cast<Tier>(1 + (r >> 16) % 4)});
+    if (r % 10 != 0) runs.previous.push_back({id, static_cast<Tier>(1 + (r >> 8) % 4)});
+    if (r % 10 != 1) runs.current.push_back({id, static_cast<Tier>(1 + (r >> 16) % 4)});
   }
+  return runs;
+}
+
+TEST(CompareRunsTest, MatrixAddsUpOnALargeRandomPair) {
+  std::mt19937_64 random(12);
+  auto [previous, current] = RandomRuns(random, 100'000);
   std::shuffle(previous.begin(), previous.end(), random);
   std::shuffle(current.begin(), current.end(), random);
   const TierMovement m = Compare(previous, current);
@@ -583,13 +590,8 @@ void ExpectSameCurve(const ParetoCurve& a, const ParetoCurve& b) {
 TEST(ParetoFromSumsTest, ThousandAccountsGolden) {
   // Values 1..1000: the top 20% (801..1000) hold 180100 of 500500 = 35.98%.
   const ParetoCurve curve = FromSums(OneTo(1000), kDefaultParetoTopSharesBp);
-  ExpectCurve(curve, {{100, 10, 199},
-                      {500, 50, 975},
-                      {1000, 100, 1899},
-                      {2000, 200, 3598},
-                      {5000, 500, 7498},
-                      {8000, 800, 9598},
-                      {10000, 1000, 10000}});
+  ExpectDefaultCurve(curve, {10, 50, 100, 200, 500, 800, 1000},
+                     {199, 975, 1899, 3598, 7498, 9598, 10000});
   EXPECT_EQ(DescribeParetoPoint(curve.points[3]), "top 20% hold 35.98%");
   ExpectSameCurve(curve, Curve(OneTo(1000)));
 }
@@ -618,14 +620,8 @@ TEST(ParetoFromSumsTest, BadInputsAreRefused) {
 
 TEST(CountMovementsTest, SameAsCompareRuns) {
   std::mt19937_64 random(7);
-  std::vector<RatedAccount> previous;
-  std::vector<RatedAccount> current;
-  for (int64_t id = 1; id <= 10'000; ++id) {
-    const uint64_t r = random();
-    if (r % 10 != 0) previous.push_back({id, static_cast<Tier>(1 + (r >> 8) % 4)});
-    if (r % 10 != 1) current.push_back({id, static_cast<Tier>(1 + (r >> 16) % 4)});
-  }
-  const TierMovement m = Compare(previous, current);
+  const RunPair runs = RandomRuns(random, 10'000);
+  const TierMovement m = Compare(runs.previous, runs.current);
   EXPECT_EQ(CountMovements(m.matrix), m.count_by_movement);
 
   MovementMatrix hand{};
