@@ -13,7 +13,6 @@
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
 #include "common/base/status_macros.h"
-#include "common/server/service_methods.h"
 #include "services/account/accounts/account_fields.h"
 #include "services/account/accounts/account_steps.h"
 #include "services/account/accounts/hierarchy.h"
@@ -110,15 +109,6 @@ absl::Status CheckUndeleteUnderParent(AccountTx& tx, const StoredAccount& row) {
 }
 
 }  // namespace
-
-void AccountService::Register(common::GrpcServer& server, v1::AccountService::Service* service) {
-  common::ServeMethods(server, service, this, &AccountService::CreateAccount,
-                       &AccountService::GetAccount, &AccountService::BatchGetAccounts,
-                       &AccountService::ListAccounts, &AccountService::UpdateAccount,
-                       &AccountService::DeleteAccount, &AccountService::UndeleteAccount,
-                       &AccountService::ListAccountAncestors,
-                       &AccountService::ListAccountDescendants, &AccountService::GetGroupSummary);
-}
 
 absl::Status AccountService::CreateAccount(const Ctx& ctx, const v1::CreateAccountRequest& request,
                                            v1::Account* response) {

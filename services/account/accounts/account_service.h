@@ -11,19 +11,13 @@
 #include "common/server/grpc_server.h"
 #include "kam/account/v1/account.grpc.pb.h"
 #include "services/account/accounts/account_store.h"
-#include "services/account/shared/transaction.h"
+#include "services/account/shared/handlers.h"
 
 namespace kam::account::accounts {
 
-class AccountService final {
+class AccountService final : public Handlers<AccountStore> {
  public:
-  using Ctx = common::CallContext;
-
-  AccountService(AccountStore* store, Transactions* transactions)
-      : store_(store), transactions_(transactions) {}
-
-  // Serves these methods of `service` (shared with the other areas).
-  void Register(common::GrpcServer& server, v1::AccountService::Service* service);
+  using Handlers::Handlers;
 
   // Without a parent, owner or labels, one coalesced INSERT
   // (AccountStore::InsertAccount); otherwise one transaction that also
@@ -58,9 +52,6 @@ class AccountService final {
   // DeleteAccount (`deleted`) and UndeleteAccount of account `name`.
   absl::Status SetDeleted(absl::string_view name, absl::string_view etag, bool deleted,
                           v1::Account* response);
-
-  AccountStore* store_;
-  Transactions* transactions_;
 };
 
 }  // namespace kam::account::accounts

@@ -11,7 +11,6 @@
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
 #include "common/base/status_macros.h"
-#include "common/server/service_methods.h"
 #include "services/account/accounts/account_store.h"
 #include "services/account/contacts/contact_fields.h"
 #include "services/account/shared/account_names.h"
@@ -31,13 +30,6 @@ absl::StatusOr<StoredContact> LockForWrite(ContactTx& tx, std::pair<int64_t, int
 }
 
 }  // namespace
-
-void ContactService::Register(common::GrpcServer& server, v1::AccountService::Service* service) {
-  common::ServeMethods(server, service, this, &ContactService::CreateContact,
-                       &ContactService::GetContact, &ContactService::ListContacts,
-                       &ContactService::UpdateContact, &ContactService::DeleteContact,
-                       &ContactService::UndeleteContact);
-}
 
 absl::Status ContactService::CreateContact(const Ctx&, const v1::CreateContactRequest& request,
                                            v1::Contact* response) {

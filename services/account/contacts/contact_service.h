@@ -9,19 +9,13 @@
 #include "common/server/grpc_server.h"
 #include "kam/account/v1/account.grpc.pb.h"
 #include "services/account/contacts/contact_store.h"
-#include "services/account/shared/transaction.h"
+#include "services/account/shared/handlers.h"
 
 namespace kam::account::contacts {
 
-class ContactService final {
+class ContactService final : public Handlers<ContactStore> {
  public:
-  using Ctx = common::CallContext;
-
-  ContactService(ContactStore* store, Transactions* transactions)
-      : store_(store), transactions_(transactions) {}
-
-  // Serves these methods of `service` (shared with the other areas).
-  void Register(common::GrpcServer& server, v1::AccountService::Service* service);
+  using Handlers::Handlers;
 
   absl::Status CreateContact(const Ctx& ctx, const v1::CreateContactRequest& request,
                              v1::Contact* response);
@@ -40,9 +34,6 @@ class ContactService final {
   // DeleteContact (`deleted`) and UndeleteContact of contact `name`.
   absl::Status SetDeleted(absl::string_view name, absl::string_view etag, bool deleted,
                           v1::Contact* response);
-
-  ContactStore* store_;
-  Transactions* transactions_;
 };
 
 }  // namespace kam::account::contacts

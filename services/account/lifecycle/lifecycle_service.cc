@@ -6,7 +6,6 @@
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
 #include "common/base/status_macros.h"
-#include "common/server/service_methods.h"
 #include "services/account/accounts/account_steps.h"
 #include "services/account/accounts/account_store.h"
 #include "services/account/lifecycle/stage_machine.h"
@@ -46,13 +45,6 @@ absl::Status CheckChurnRequest(const v1::MarkChurnedRequest& request) {
 }
 
 }  // namespace
-
-void LifecycleService::Register(common::GrpcServer& server, v1::AccountService::Service* service) {
-  common::ServeMethods(server, service, this, &LifecycleService::TransitionStage,
-                       &LifecycleService::ListStageHistory, &LifecycleService::GetStagePlaybook,
-                       &LifecycleService::MarkChurned, &LifecycleService::RecordWinBack,
-                       &LifecycleService::ListChurnHistory);
-}
 
 // --- relationship stage ---------------------------------------------------
 

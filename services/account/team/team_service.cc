@@ -9,7 +9,6 @@
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
 #include "common/base/status_macros.h"
-#include "common/server/service_methods.h"
 #include "services/account/accounts/account_steps.h"
 #include "services/account/accounts/account_store.h"
 #include "services/account/shared/account_names.h"
@@ -31,11 +30,6 @@ absl::Status CheckNewMember(const v1::TeamMembership& in) {
 }
 
 }  // namespace
-
-void TeamService::Register(common::GrpcServer& server, v1::AccountService::Service* service) {
-  common::ServeMethods(server, service, this, &TeamService::AddTeamMember,
-                       &TeamService::EndTeamMembership, &TeamService::ListTeamMemberships);
-}
 
 absl::Status TeamService::AddTeamMember(const Ctx& ctx, const v1::AddTeamMemberRequest& request,
                                         v1::TeamMembership* response) {
