@@ -1,10 +1,10 @@
 #include "services/account/accounts/account_service.h"
 
-#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/etag.h"
 #include "common/api/field_mask.h"
@@ -158,10 +158,7 @@ absl::Status AccountService::CreateAccount(const Ctx& ctx, const v1::CreateAccou
     }
   }
   if (outcome == InsertOutcome::kDuplicateRequest) {
-    KAM_ASSIGN_OR_RETURN(StoredAccount first,
-                         common::AnswerRetry(key, store_->FindAccountByRequest(key.id)));
-    *response = std::move(first.account);
-    return absl::OkStatus();
+    KAM_ASSIGN_OR_RETURN(row, common::AnswerRetry(key, store_->FindAccountByRequest(key.id)));
   }
   *response = std::move(row.account);
   return absl::OkStatus();
@@ -219,10 +216,7 @@ absl::Status AccountService::UpdateAccount(const Ctx& ctx, const v1::UpdateAccou
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("account.name", patch.name()));
   KAM_ASSIGN_OR_RETURN(std::vector<std::string> paths,
                        common::ResolveUpdateMask(request.update_mask(), patch, AccountMaskRules()));
-  auto masked = [&](absl::string_view path) {
-    return std::find(paths.begin(), paths.end(), path) != paths.end();
-  };
-  const bool moves = masked("parent_account");
+  const bool moves = absl::c_linear_search(paths, "parent_account");
   int64_t new_parent_id = 0;
   if (moves && !patch.parent_account().empty()) {
     KAM_ASSIGN_OR_RETURN(int64_t parsed,
@@ -257,7 +251,7 @@ absl::Status AccountService::UpdateAccount(const Ctx& ctx, const v1::UpdateAccou
       if (!handed.ok()) return handed.status();
     }
     KAM_RETURN_IF_ERROR(WriteStamped(accounts, row, now));
-    if (masked("labels")) {
+    if (absl::c_linear_search(paths, "labels")) {
       KAM_RETURN_IF_ERROR(accounts.ReplaceLabels(row.id, row.account.labels()));
     }
     *response = std::move(row.account);

@@ -70,10 +70,7 @@ absl::Status ContactService::CreateContact(const Ctx&, const v1::CreateContactRe
   });
   if (!status.ok()) return status;
   if (outcome == InsertOutcome::kDuplicateRequest) {
-    KAM_ASSIGN_OR_RETURN(StoredContact first,
-                         common::AnswerRetry(key, store_->FindContactByRequest(key.id)));
-    *response = std::move(first.resource);
-    return absl::OkStatus();
+    KAM_ASSIGN_OR_RETURN(row, common::AnswerRetry(key, store_->FindContactByRequest(key.id)));
   }
   *response = std::move(row.resource);
   return absl::OkStatus();
