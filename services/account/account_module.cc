@@ -37,24 +37,25 @@ class AccountModule final : public common::ServiceModule {
         export_(&db_) {}
 
   void Register(common::GrpcServer& server) override {
-    common::ServeMethods(server, &service_, &accounts_, &AccountService::CreateAccount,
-                         &AccountService::GetAccount, &AccountService::BatchGetAccounts,
-                         &AccountService::ListAccounts, &AccountService::UpdateAccount,
-                         &AccountService::DeleteAccount, &AccountService::UndeleteAccount,
-                         &AccountService::ListAccountAncestors,
-                         &AccountService::ListAccountDescendants, &AccountService::GetGroupSummary);
-    common::ServeMethods(server, &service_, &contacts_, &ContactService::CreateContact,
-                         &ContactService::GetContact, &ContactService::ListContacts,
-                         &ContactService::UpdateContact, &ContactService::DeleteContact,
-                         &ContactService::UndeleteContact);
-    common::ServeMethods(server, &service_, &team_, &TeamService::AddTeamMember,
-                         &TeamService::EndTeamMembership, &TeamService::ListTeamMemberships);
-    common::ServeMethods(server, &service_, &lifecycle_, &LifecycleService::TransitionStage,
-                         &LifecycleService::ListStageHistory, &LifecycleService::GetStagePlaybook,
-                         &LifecycleService::MarkChurned, &LifecycleService::RecordWinBack,
-                         &LifecycleService::ListChurnHistory);
-    common::ServeMethods(server, &service_, &tiers_, &TierService::SetAccountTiers,
-                         &TierService::ListTierHistory);
+    // The methods of kam.account.v1.AccountService, area by area.
+    auto serve = [&](auto* handlers, auto... methods) {
+      common::ServeMethods(server, &service_, handlers, methods...);
+    };
+    serve(&accounts_, &AccountService::CreateAccount, &AccountService::GetAccount,
+          &AccountService::BatchGetAccounts, &AccountService::ListAccounts,
+          &AccountService::UpdateAccount, &AccountService::DeleteAccount,
+          &AccountService::UndeleteAccount, &AccountService::ListAccountAncestors,
+          &AccountService::ListAccountDescendants, &AccountService::GetGroupSummary);
+    serve(&contacts_, &ContactService::CreateContact, &ContactService::GetContact,
+          &ContactService::ListContacts, &ContactService::UpdateContact,
+          &ContactService::DeleteContact, &ContactService::UndeleteContact);
+    serve(&team_, &TeamService::AddTeamMember, &TeamService::EndTeamMembership,
+          &TeamService::ListTeamMemberships);
+    serve(&lifecycle_, &LifecycleService::TransitionStage, &LifecycleService::ListStageHistory,
+          &LifecycleService::GetStagePlaybook, &LifecycleService::MarkChurned,
+          &LifecycleService::RecordWinBack, &LifecycleService::ListChurnHistory);
+    serve(&tiers_, &TierService::SetAccountTiers, &TierService::ListTierHistory);
+    // Its own generated service: kam.account.v1.AccountExportService.
     common::ServeMethods(server, &export_service_, &export_, &ExportService::ExportAccounts);
   }
 
