@@ -259,16 +259,6 @@ absl::Status AccountService::UpdateAccount(const Ctx& ctx, const v1::UpdateAccou
   });
 }
 
-absl::Status AccountService::DeleteAccount(const Ctx&, const v1::DeleteAccountRequest& request,
-                                           v1::Account* response) {
-  return SetDeleted(request.name(), request.etag(), /*deleted=*/true, response);
-}
-
-absl::Status AccountService::UndeleteAccount(const Ctx&, const v1::UndeleteAccountRequest& request,
-                                             v1::Account* response) {
-  return SetDeleted(request.name(), request.etag(), /*deleted=*/false, response);
-}
-
 absl::Status AccountService::SetDeleted(absl::string_view name, absl::string_view etag,
                                         bool deleted, v1::Account* response) {
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", name));

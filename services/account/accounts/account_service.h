@@ -34,10 +34,14 @@ class AccountService final : public Handlers<AccountStore> {
   // handover (team/handover.h), in the same transaction.
   absl::Status UpdateAccount(const Ctx& ctx, const v1::UpdateAccountRequest& request,
                              v1::Account* response);
-  absl::Status DeleteAccount(const Ctx& ctx, const v1::DeleteAccountRequest& request,
-                             v1::Account* response);
-  absl::Status UndeleteAccount(const Ctx& ctx, const v1::UndeleteAccountRequest& request,
-                               v1::Account* response);
+  absl::Status DeleteAccount(const Ctx&, const v1::DeleteAccountRequest& request,
+                             v1::Account* response) {
+    return SetDeleted(request.name(), request.etag(), /*deleted=*/true, response);
+  }
+  absl::Status UndeleteAccount(const Ctx&, const v1::UndeleteAccountRequest& request,
+                               v1::Account* response) {
+    return SetDeleted(request.name(), request.etag(), /*deleted=*/false, response);
+  }
 
   // Reads only.
   absl::Status ListAccountAncestors(const Ctx& ctx, const v1::ListAccountAncestorsRequest& request,

@@ -122,16 +122,6 @@ absl::Status ContactService::UpdateContact(const Ctx&, const v1::UpdateContactRe
   });
 }
 
-absl::Status ContactService::DeleteContact(const Ctx&, const v1::DeleteContactRequest& request,
-                                           v1::Contact* response) {
-  return SetDeleted(request.name(), request.etag(), /*deleted=*/true, response);
-}
-
-absl::Status ContactService::UndeleteContact(const Ctx&, const v1::UndeleteContactRequest& request,
-                                             v1::Contact* response) {
-  return SetDeleted(request.name(), request.etag(), /*deleted=*/false, response);
-}
-
 absl::Status ContactService::SetDeleted(absl::string_view name, absl::string_view etag,
                                         bool deleted, v1::Contact* response) {
   absl::StatusOr<std::pair<int64_t, int64_t>> ids = ParseChildName("name", name, "contacts");

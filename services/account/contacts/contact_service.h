@@ -25,10 +25,14 @@ class ContactService final : public Handlers<ContactStore> {
                             v1::ListContactsResponse* response);
   absl::Status UpdateContact(const Ctx& ctx, const v1::UpdateContactRequest& request,
                              v1::Contact* response);
-  absl::Status DeleteContact(const Ctx& ctx, const v1::DeleteContactRequest& request,
-                             v1::Contact* response);
-  absl::Status UndeleteContact(const Ctx& ctx, const v1::UndeleteContactRequest& request,
-                               v1::Contact* response);
+  absl::Status DeleteContact(const Ctx&, const v1::DeleteContactRequest& request,
+                             v1::Contact* response) {
+    return SetDeleted(request.name(), request.etag(), /*deleted=*/true, response);
+  }
+  absl::Status UndeleteContact(const Ctx&, const v1::UndeleteContactRequest& request,
+                               v1::Contact* response) {
+    return SetDeleted(request.name(), request.etag(), /*deleted=*/false, response);
+  }
 
  private:
   // DeleteContact (`deleted`) and UndeleteContact of contact `name`.
