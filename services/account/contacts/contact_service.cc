@@ -22,7 +22,7 @@ namespace {
 using common::InsertOutcome;
 
 // Locks the contact and checks `etag` against it (ABORTED when stale).
-absl::StatusOr<StoredContact> LockForWrite(ContactTx& tx, std::pair<int64_t, int64_t> ids,
+absl::StatusOr<StoredContact> LockForWrite(ContactTx& tx, const ChildIds& ids,
                                            absl::string_view etag) {
   KAM_ASSIGN_OR_RETURN(StoredContact row, tx.LockContact(ids.first, ids.second));
   KAM_RETURN_IF_ERROR(common::CheckEtag(row.resource.name(), row.version, etag));
@@ -78,10 +78,8 @@ absl::Status ContactService::CreateContact(const Ctx&, const v1::CreateContactRe
 
 absl::Status ContactService::GetContact(const Ctx&, const v1::GetContactRequest& request,
                                         v1::Contact* response) {
-  absl::StatusOr<std::pair<int64_t, int64_t>> ids =
-      ParseChildName("name", request.name(), "contacts");
-  if (!ids.ok()) return ids.status();
-  KAM_ASSIGN_OR_RETURN(StoredContact row, store_->GetContact(ids->first, ids->second));
+  KAM_ASSIGN_OR_RETURN(const ChildIds ids, ParseChildName("name", request.name(), "contacts"));
+  KAM_ASSIGN_OR_RETURN(StoredContact row, store_->GetContact(ids.first, ids.second));
   *response = std::move(row.resource);
   return absl::OkStatus();
 }
@@ -101,14 +99,13 @@ absl::Status ContactService::UpdateContact(const Ctx&, const v1::UpdateContactRe
                                            v1::Contact* response) {
   if (!request.has_contact()) return common::InvalidField("contact", "is required");
   const v1::Contact& patch = request.contact();
-  absl::StatusOr<std::pair<int64_t, int64_t>> ids =
-      ParseChildName("contact.name", patch.name(), "contacts");
-  if (!ids.ok()) return ids.status();
+  KAM_ASSIGN_OR_RETURN(const ChildIds ids,
+                       ParseChildName("contact.name", patch.name(), "contacts"));
   KAM_ASSIGN_OR_RETURN(std::vector<std::string> paths,
                        common::ResolveUpdateMask(request.update_mask(), patch, ContactMaskRules()));
   const absl::Time now = common::NowMicros();
   return transactions_->Transact("updating contact", [&](Transaction& tx) -> absl::Status {
-    KAM_ASSIGN_OR_RETURN(StoredContact row, LockForWrite(tx.contacts(), *ids, patch.etag()));
+    KAM_ASSIGN_OR_RETURN(StoredContact row, LockForWrite(tx.contacts(), ids, patch.etag()));
     if (row.resource.has_delete_time()) {
       return absl::FailedPreconditionError(
           absl::StrCat("contact ", row.resource.name(), " is deleted; undelete it first"));
@@ -124,18 +121,17 @@ absl::Status ContactService::UpdateContact(const Ctx&, const v1::UpdateContactRe
 
 absl::Status ContactService::SetDeleted(absl::string_view name, absl::string_view etag,
                                         bool deleted, v1::Contact* response) {
-  absl::StatusOr<std::pair<int64_t, int64_t>> ids = ParseChildName("name", name, "contacts");
-  if (!ids.ok()) return ids.status();
+  KAM_ASSIGN_OR_RETURN(const ChildIds ids, ParseChildName("name", name, "contacts"));
   const absl::Time now = common::NowMicros();
   return transactions_->Transact(
       deleted ? "deleting contact" : "undeleting contact", [&](Transaction& tx) -> absl::Status {
         // The account row first: it serialises the changes of its contact count.
-        absl::StatusOr<accounts::StoredAccount> account = tx.accounts().LockAccount(ids->first);
+        absl::StatusOr<accounts::StoredAccount> account = tx.accounts().LockAccount(ids.first);
         if (!account.ok()) {
           if (account.status().code() != absl::StatusCode::kNotFound) return account.status();
           return absl::NotFoundError(absl::StrCat("contact ", name, " not found"));
         }
-        KAM_ASSIGN_OR_RETURN(StoredContact row, LockForWrite(tx.contacts(), *ids, etag));
+        KAM_ASSIGN_OR_RETURN(StoredContact row, LockForWrite(tx.contacts(), ids, etag));
         if (row.resource.has_delete_time() == deleted) {
           return absl::FailedPreconditionError(
               absl::StrCat("contact ", row.resource.name(),
@@ -149,7 +145,7 @@ absl::Status ContactService::SetDeleted(absl::string_view name, absl::string_vie
         }
         common::StampWrite(&row.version, &row.resource, now);
         KAM_RETURN_IF_ERROR(tx.contacts().WriteContact(row));
-        KAM_RETURN_IF_ERROR(tx.contacts().AddToContactCount(ids->first, deleted ? -1 : 1));
+        KAM_RETURN_IF_ERROR(tx.contacts().AddToContactCount(ids.first, deleted ? -1 : 1));
         *response = std::move(row.resource);
         return absl::OkStatus();
       });

@@ -87,20 +87,19 @@ absl::Status TeamService::AddTeamMember(const Ctx& ctx, const v1::AddTeamMemberR
 
 absl::Status TeamService::EndTeamMembership(const Ctx&, const v1::EndTeamMembershipRequest& request,
                                             v1::TeamMembership* response) {
-  absl::StatusOr<std::pair<int64_t, int64_t>> ids =
-      ParseChildName("name", request.name(), "teamMemberships");
-  if (!ids.ok()) return ids.status();
+  KAM_ASSIGN_OR_RETURN(const ChildIds ids,
+                       ParseChildName("name", request.name(), "teamMemberships"));
   KAM_RETURN_IF_ERROR(CheckNote("reason", request.reason()));
   const absl::Time now = common::NowMicros();
   KAM_ASSIGN_OR_RETURN(absl::Time end,
                        PastOrNow("end_time", request.has_end_time(), request.end_time(), now));
   return transactions_->Transact("ending team membership", [&](Transaction& tx) -> absl::Status {
-    absl::StatusOr<accounts::StoredAccount> account = tx.accounts().LockAccount(ids->first);
+    absl::StatusOr<accounts::StoredAccount> account = tx.accounts().LockAccount(ids.first);
     if (!account.ok()) {
       if (account.status().code() != absl::StatusCode::kNotFound) return account.status();
       return absl::NotFoundError(absl::StrCat("team membership ", request.name(), " not found"));
     }
-    KAM_ASSIGN_OR_RETURN(StoredMembership row, tx.team().LockMembership(ids->first, ids->second));
+    KAM_ASSIGN_OR_RETURN(StoredMembership row, tx.team().LockMembership(ids.first, ids.second));
     if (row.resource.has_end_time()) {
       return absl::FailedPreconditionError(
           absl::StrCat("team membership ", request.name(), " has already ended"));
