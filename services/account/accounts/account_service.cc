@@ -112,7 +112,7 @@ absl::Status CheckUndeleteUnderParent(AccountTx& tx, const StoredAccount& row) {
 
 absl::Status AccountService::CreateAccount(const Ctx& ctx, const v1::CreateAccountRequest& request,
                                            v1::Account* response) {
-  if (!request.has_account()) return common::InvalidField("account", "is required");
+  KAM_RETURN_IF_ERROR(common::CheckPresent("account", request.has_account()));
   const v1::Account& in = request.account();
   KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "CreateAccount"));
   KAM_RETURN_IF_ERROR(ValidateAccountFields(in));
@@ -211,7 +211,7 @@ absl::Status AccountService::ListAccounts(const Ctx&, const v1::ListAccountsRequ
 
 absl::Status AccountService::UpdateAccount(const Ctx& ctx, const v1::UpdateAccountRequest& request,
                                            v1::Account* response) {
-  if (!request.has_account()) return common::InvalidField("account", "is required");
+  KAM_RETURN_IF_ERROR(common::CheckPresent("account", request.has_account()));
   const v1::Account& patch = request.account();
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("account.name", patch.name()));
   KAM_ASSIGN_OR_RETURN(std::vector<std::string> paths,

@@ -33,15 +33,14 @@ absl::StatusOr<StoredContact> LockForWrite(ContactTx& tx, const ChildIds& ids,
 
 absl::Status ContactService::CreateContact(const Ctx&, const v1::CreateContactRequest& request,
                                            v1::Contact* response) {
-  absl::StatusOr<int64_t> account_id = ParseAccountName("parent", request.parent());
-  if (!account_id.ok()) return account_id.status();
-  if (!request.has_contact()) return common::InvalidField("contact", "is required");
+  KAM_ASSIGN_OR_RETURN(const int64_t account_id, ParseAccountName("parent", request.parent()));
+  KAM_RETURN_IF_ERROR(common::CheckPresent("contact", request.has_contact()));
   KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "CreateContact"));
   KAM_RETURN_IF_ERROR(ValidateContactFields(request.contact()));
   KAM_ASSIGN_OR_RETURN(int64_t id, store_->NewContactId());
 
   StoredContact row;
-  row.account_id = *account_id;
+  row.account_id = account_id;
   row.resource = request.contact();
   row.resource.clear_delete_time();
   SetRecordId(row, id, "contacts");
@@ -97,7 +96,7 @@ absl::Status ContactService::ListContacts(const Ctx&, const v1::ListContactsRequ
 
 absl::Status ContactService::UpdateContact(const Ctx&, const v1::UpdateContactRequest& request,
                                            v1::Contact* response) {
-  if (!request.has_contact()) return common::InvalidField("contact", "is required");
+  KAM_RETURN_IF_ERROR(common::CheckPresent("contact", request.has_contact()));
   const v1::Contact& patch = request.contact();
   KAM_ASSIGN_OR_RETURN(const ChildIds ids,
                        ParseChildName("contact.name", patch.name(), "contacts"));

@@ -33,9 +33,8 @@ absl::Status CheckNewMember(const v1::TeamMembership& in) {
 
 absl::Status TeamService::AddTeamMember(const Ctx& ctx, const v1::AddTeamMemberRequest& request,
                                         v1::TeamMembership* response) {
-  absl::StatusOr<int64_t> account_id = ParseAccountName("parent", request.parent());
-  if (!account_id.ok()) return account_id.status();
-  if (!request.has_membership()) return common::InvalidField("membership", "is required");
+  KAM_ASSIGN_OR_RETURN(const int64_t account_id, ParseAccountName("parent", request.parent()));
+  KAM_RETURN_IF_ERROR(common::CheckPresent("membership", request.has_membership()));
   const v1::TeamMembership& in = request.membership();
   KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "AddTeamMember"));
   KAM_RETURN_IF_ERROR(CheckNewMember(in));
@@ -44,7 +43,7 @@ absl::Status TeamService::AddTeamMember(const Ctx& ctx, const v1::AddTeamMemberR
                                                    in.start_time(), now));
 
   return transactions_->Transact("adding team member", [&](Transaction& tx) -> absl::Status {
-    KAM_ASSIGN_OR_RETURN(accounts::StoredAccount account, tx.accounts().LockAccount(*account_id));
+    KAM_ASSIGN_OR_RETURN(accounts::StoredAccount account, tx.accounts().LockAccount(account_id));
     // The account row lock serialises requests for this account, so a
     // concurrent retry sees the first one's membership here. A retry is
     // answered even if the account was deleted since.
@@ -66,14 +65,14 @@ absl::Status TeamService::AddTeamMember(const Ctx& ctx, const v1::AddTeamMemberR
       return accounts::WriteStamped(tx.accounts(), account, now);
     }
     KAM_ASSIGN_OR_RETURN(bool member,
-                         tx.team().HasActiveMembership(*account_id, in.user(), in.role()));
+                         tx.team().HasActiveMembership(account_id, in.user(), in.role()));
     if (member) {
       return absl::AlreadyExistsError(absl::StrCat("user \"", in.user(), "\" is already an active ",
                                                    v1::TeamRole_Name(in.role()), " member of ",
                                                    account.account.name()));
     }
     StoredMembership row;
-    row.account_id = *account_id;
+    row.account_id = account_id;
     row.resource.set_user(in.user());
     row.resource.set_role(in.role());
     *row.resource.mutable_start_time() = common::ToProtoTimestamp(start);
