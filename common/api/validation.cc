@@ -316,4 +316,8 @@ absl::Status CheckLabels(absl::string_view field,
   return absl::OkStatus();
 }
 
+absl::Status CheckPresent(absl::string_view field, bool present) {
+  return present ? absl::OkStatus() : InvalidField(field, "is required");
+}
+
 }  // namespace kam::common

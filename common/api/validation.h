@@ -65,4 +65,8 @@ absl::Status CheckRange(absl::string_view field, int64_t value, int64_t lo, int6
 absl::Status CheckLabels(absl::string_view field,
                          const google::protobuf::Map<std::string, std::string>& labels);
 
+// A message field the request must carry (`present`: request.has_<field>()):
+// INVALID_ARGUMENT "<field> is required" when it does not.
+absl::Status CheckPresent(absl::string_view field, bool present);
+
 }  // namespace kam::common

@@ -465,5 +465,12 @@ TEST(CheckLabelsTest, KeyWithQuotesAndControlsIsEscapedInTheMessage) {
   EXPECT_TRUE(absl::StartsWith(status.message(), "account.labels[\"a\\\"b\\n\"]")) << status;
 }
 
+TEST(CheckPresentTest, AnAbsentMessageIsRequired) {
+  EXPECT_TRUE(CheckPresent("account", true).ok());
+  const absl::Status status = CheckPresent("account", false);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(), "account is required");
+}
+
 }  // namespace
 }  // namespace kam::common

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "common/server/service_methods.h"
 #include "kam/account/v1/account.grpc.pb.h"
 #include "services/account/accounts/account_service.h"
 #include "services/account/contacts/contact_service.h"
@@ -14,6 +15,16 @@
 namespace kam::account {
 namespace {
 
+using accounts::AccountService;
+using contacts::ContactService;
+using exports::ExportService;
+using lifecycle::LifecycleService;
+using team::TeamService;
+using tiers::TierService;
+
+// Every area's handlers on one MySqlAccountDatabase. The areas share one
+// generated kam.account.v1.AccountService, so the list of what it serves,
+// area by area, is here, in one place.
 class AccountModule final : public common::ServiceModule {
  public:
   explicit AccountModule(common::ConnectionPool* pool)
@@ -26,23 +37,38 @@ class AccountModule final : public common::ServiceModule {
         export_(&db_) {}
 
   void Register(common::GrpcServer& server) override {
-    accounts_.Register(server, &service_);
-    contacts_.Register(server, &service_);
-    team_.Register(server, &service_);
-    lifecycle_.Register(server, &service_);
-    tiers_.Register(server, &service_);
-    export_.Register(server);
+    // The methods of kam.account.v1.AccountService, area by area.
+    auto serve = [&](auto* handlers, auto... methods) {
+      common::ServeMethods(server, &service_, handlers, methods...);
+    };
+    serve(&accounts_, &AccountService::CreateAccount, &AccountService::GetAccount,
+          &AccountService::BatchGetAccounts, &AccountService::ListAccounts,
+          &AccountService::UpdateAccount, &AccountService::DeleteAccount,
+          &AccountService::UndeleteAccount, &AccountService::ListAccountAncestors,
+          &AccountService::ListAccountDescendants, &AccountService::GetGroupSummary);
+    serve(&contacts_, &ContactService::CreateContact, &ContactService::GetContact,
+          &ContactService::ListContacts, &ContactService::UpdateContact,
+          &ContactService::DeleteContact, &ContactService::UndeleteContact);
+    serve(&team_, &TeamService::AddTeamMember, &TeamService::EndTeamMembership,
+          &TeamService::ListTeamMemberships);
+    serve(&lifecycle_, &LifecycleService::TransitionStage, &LifecycleService::ListStageHistory,
+          &LifecycleService::GetStagePlaybook, &LifecycleService::MarkChurned,
+          &LifecycleService::RecordWinBack, &LifecycleService::ListChurnHistory);
+    serve(&tiers_, &TierService::SetAccountTiers, &TierService::ListTierHistory);
+    // Its own generated service: kam.account.v1.AccountExportService.
+    common::ServeMethods(server, &export_service_, &export_, &ExportService::ExportAccounts);
   }
 
  private:
   MySqlAccountDatabase db_;
   v1::AccountService::Service service_;
-  accounts::AccountService accounts_;
-  contacts::ContactService contacts_;
-  team::TeamService team_;
-  lifecycle::LifecycleService lifecycle_;
-  tiers::TierService tiers_;
-  exports::ExportService export_;
+  v1::AccountExportService::Service export_service_;
+  AccountService accounts_;
+  ContactService contacts_;
+  TeamService team_;
+  LifecycleService lifecycle_;
+  TierService tiers_;
+  ExportService export_;
 };
 
 }  // namespace

@@ -1,92 +1,68 @@
-// Test-only: the checks every area's handler unit tests make against
-// FakeAccountDatabase, written once. A handler is called as
-// `call(request, &response)` (bind the handler object and a CallContext).
+// Test-only: what the area handler tests add to the checks every service
+// makes (common/testing/handler_checks.h: Bind, ExpectIdempotentCreate,
+// ExpectRefused) for FakeAccountDatabase.
 //
-//   ExpectIdempotentCreate: a create (common/api/idempotency.h) writes one
-//     row on the first call; a retry with the same request_id answers the
-//     same resource and writes nothing; the same request_id with another
-//     body is ALREADY_EXISTS and writes nothing.
-//   ExpectRefused: a call fails with the given code and changes no row
-//     (a stale etag: ABORTED; the database down: UNAVAILABLE).
+//   Answer             the response of a call that must succeed;
+//   ExpectRefused      a call fails with the given code and changes no row
+//                      of the fake (a stale etag: ABORTED);
+//   ExpectUnavailable  ExpectRefused with the database down: UNAVAILABLE;
+//   UpdateOf           an Update request that sets one field of a resource.
 #pragma once
 
-#include <cstddef>
-#include <functional>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
-#include "common/server/grpc_server.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "common/testing/handler_checks.h"
+#include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
 #include "services/account/fake_account_database.h"
+#include "services/account/shared/field_rule_cases.h"
 
 namespace kam::account::testing {
 
-template <typename Request, typename Response>
-using Call = std::function<absl::Status(const Request&, Response*)>;
+using common::testing::Bind;
+using common::testing::Call;
+using common::testing::ExpectIdempotentCreate;
 
-// `handler` of `object` called with a fixed context (actor "tester").
-template <typename Object, typename Request, typename Response>
-Call<Request, Response> Bind(Object* object,
-                             absl::Status (Object::*handler)(const common::CallContext&,
-                                                             const Request&, Response*)) {
-  return [object, handler](const Request& request, Response* response) {
-    common::CallContext context;
-    context.actor = "tester";
-    return (object->*handler)(context, request, response);
-  };
-}
-
-// The response of a call that must succeed.
 template <typename Request, typename Response>
 Response Answer(const Call<Request, Response>& call, const Request& request) {
-  Response response;
-  const absl::Status status = call(request, &response);
-  EXPECT_TRUE(status.ok()) << status;
-  return response;
-}
-
-// `rows()` counts the rows the create writes.
-template <typename Request, typename Response>
-Response ExpectIdempotentCreate(const Call<Request, Response>& create, const Request& request,
-                                const Request& other_body, const std::function<size_t()>& rows) {
-  const size_t before = rows();
-  const Response first = Answer(create, request);
-  EXPECT_EQ(rows(), before + 1) << "the first call writes one row";
-
-  EXPECT_EQ(Answer(create, request).SerializeAsString(), first.SerializeAsString())
-      << "a retry answers the first call's resource";
-  EXPECT_EQ(rows(), before + 1) << "a retry writes nothing";
-
-  Response ignored;
-  const absl::Status reused = create(other_body, &ignored);
-  EXPECT_EQ(reused.code(), absl::StatusCode::kAlreadyExists) << reused;
-  const absl::string_view method = absl::StripSuffix(Request::descriptor()->name(), "Request");
-  EXPECT_EQ(reused.message(),
-            absl::StrCat("request_id \"", request.request_id(),
-                         "\" was already used by a different ", method, " request"));
-  EXPECT_EQ(rows(), before + 1) << "a reused request_id writes nothing";
-  return first;
+  absl::StatusOr<Response> answer = common::testing::Answer(call, request);
+  EXPECT_TRUE(answer.ok()) << answer.status();
+  return answer.ok() ? *std::move(answer) : Response();
 }
 
 template <typename Request, typename Response>
 void ExpectRefused(FakeAccountDatabase& db, const Call<Request, Response>& call,
                    const Request& request, absl::StatusCode code) {
-  const std::string before = db.Dump();
-  Response ignored;
-  const absl::Status status = call(request, &ignored);
-  EXPECT_EQ(status.code(), code) << status;
-  EXPECT_EQ(db.Dump(), before) << "a refused call changes nothing";
+  common::testing::ExpectRefused(call, request, code, [&db] { return db.Dump(); });
 }
 
-// ExpectRefused with the database down: UNAVAILABLE.
 template <typename Request, typename Response>
 void ExpectUnavailable(FakeAccountDatabase& db, const Call<Request, Response>& call,
                        const Request& request) {
   db.SetDown(true);
   ExpectRefused(db, call, request, absl::StatusCode::kUnavailable);
   db.SetDown(false);
+}
+
+// An `UpdateRequest` of `resource` (its name and etag as given) with `path`
+// set to `value` and in the update mask.
+template <typename UpdateRequest, typename Resource>
+UpdateRequest UpdateOf(const Resource& resource, absl::string_view path, FieldValue value) {
+  UpdateRequest request;
+  const google::protobuf::Descriptor* descriptor = UpdateRequest::descriptor();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* field = descriptor->field(i);
+    if (field->message_type() != Resource::descriptor()) continue;
+    google::protobuf::Message* patch = request.GetReflection()->MutableMessage(&request, field);
+    patch->CopyFrom(resource);
+    SetField(*patch, path, value);
+  }
+  request.mutable_update_mask()->add_paths(std::string(path));
+  return request;
 }
 
 }  // namespace kam::account::testing

@@ -1,5 +1,6 @@
 #include "services/account/accounts/account_fields.h"
 
+#include <cstddef>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -12,6 +13,11 @@
 
 namespace kam::account::accounts {
 namespace {
+
+constexpr size_t kMaxDisplayName = 200;
+constexpr size_t kMaxExternalId = 128;
+constexpr size_t kMaxIndustryOrRegion = 100;
+constexpr int kMaxPaymentTermsDays = 365;
 
 absl::Status ValidateCredit(const v1::CreditProfile& credit) {
   if (credit.has_credit_limit()) {

@@ -2,8 +2,6 @@
 // rules, and the orders ListAccounts takes. Pure: no I/O.
 #pragma once
 
-#include <cstddef>
-
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -14,13 +12,10 @@
 
 namespace kam::account::accounts {
 
-inline constexpr size_t kMaxDisplayName = 200;
-inline constexpr size_t kMaxExternalId = 128;
-inline constexpr size_t kMaxIndustryOrRegion = 100;
-inline constexpr int kMaxPaymentTermsDays = 365;
-
-// The caller-writable fields of `account` (prefix "account."): display name,
-// external id, industry, region, category, owner, labels, credit profile.
+// The caller-writable fields of `account` (prefix "account."): display name
+// (at most 200 characters), external id (128), industry and region (100
+// each), category, owner, labels, credit profile (payment terms of 0 to 365
+// days).
 // The parent, stage and share of wallet are checked where they are used.
 absl::Status ValidateAccountFields(const v1::Account& account);
 

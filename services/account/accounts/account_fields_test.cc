@@ -15,21 +15,12 @@
 namespace kam::account::accounts {
 namespace {
 
-using testing::Case;
 using testing::kHan;
 using testing::Mask;
-using testing::Repeat;
-using testing::RunCases;
 
-v1::Account ValidAccount() {
-  v1::Account a;
-  a.set_display_name("Acme Group");
-  return a;
-}
+v1::Account ValidAccount() { return testing::Named<v1::Account>("Acme Group"); }
 
 // ---------------------------------------------------------------- accounts
-
-using AccountCase = Case<v1::Account>;
 
 TEST(ValidateAccountFieldsTest, MinimalAccountIsValid) {
   EXPECT_TRUE(ValidateAccountFields(ValidAccount()).ok());
@@ -51,80 +42,45 @@ TEST(ValidateAccountFieldsTest, FullyPopulatedAccountIsValid) {
   EXPECT_TRUE(ValidateAccountFields(a).ok()) << ValidateAccountFields(a);
 }
 
-TEST(ValidateAccountFieldsTest, DisplayName) {
-  RunCases<v1::Account>(
-      {
-          {"200 chars", [](v1::Account* a) { a->set_display_name(std::string(200, 'a')); }, "", ""},
-          {"200 CJK chars", [](v1::Account* a) { a->set_display_name(Repeat(kHan, 200)); }, "", ""},
-          {"empty", [](v1::Account* a) { a->clear_display_name(); }, "account.display_name",
-           "is required"},
-          {"blank", [](v1::Account* a) { a->set_display_name("   "); }, "account.display_name",
-           "must not be only white space"},
-          {"ideographic spaces",
-           [](v1::Account* a) { a->set_display_name("\xe3\x80\x80\xe3\x80\x80"); },
-           "account.display_name", "must not be only white space"},
-          {"201 chars", [](v1::Account* a) { a->set_display_name(std::string(201, 'a')); },
-           "account.display_name", "must be at most 200 characters (got 201)"},
-          {"201 CJK chars", [](v1::Account* a) { a->set_display_name(Repeat(kHan, 201)); },
-           "account.display_name", "must be at most 200 characters (got 201)"},
-          {"control char", [](v1::Account* a) { a->set_display_name("Acme\nGroup"); },
-           "account.display_name", "control characters"},
-          {"invalid utf8", [](v1::Account* a) { a->set_display_name("Acme\xff"); },
-           "account.display_name", "valid UTF-8"},
-      },
-      ValidAccount, ValidateAccountFields);
+// Each rule on one field: the value, and what the error must say ("": valid).
+TEST(ValidateAccountFieldsTest, EachFieldRule) {
+  std::vector<testing::FieldCase> cases = {
+      {"display_name", "", "is required"},
+      {"display_name", "   ", "must not be only white space"},
+      {"display_name", "\xe3\x80\x80\xe3\x80\x80", "must not be only white space"},
+      {"display_name", "Acme\nGroup", "control characters"},
+      {"display_name", "Acme\xff", "valid UTF-8"},
+      {"external_id", "", ""},
+      {"external_id", "CRM 1", "must not contain white space"},
+      {"external_id", "CRM\x01", "control characters"},
+      {"owner", "", ""},
+      {"owner", "li na", "must not contain white space"},
+      {"owner", "li\tna", "must not contain white space"},
+      {"industry", "Oil and gas", ""},
+      {"industry", "Oil\x7f", "control characters"},
+      {"region", "\xc0\xaf", "valid UTF-8"},
+      {"category", v1::ACCOUNT_CATEGORY_POTENTIAL, ""},
+      {"category", 9, "must be a known AccountCategory"},
+      {"credit.credit_limit.currency_code", "USD", ""},
+      {"credit.credit_limit.currency_code", "cny", "ISO 4217"},
+      {"credit.credit_limit.minor_units", 100, "ISO 4217", "credit.credit_limit.currency_code"},
+      {"credit.risk_level", v1::CREDIT_RISK_LEVEL_HIGH, ""},
+      {"credit.risk_level", 7, "must be a known CreditRiskLevel"},
+  };
+  testing::AddLengthCases(cases, "display_name", 200, "a");
+  testing::AddLengthCases(cases, "display_name", 200, kHan);
+  testing::AddLengthCases(cases, "external_id", 128, "x");
+  testing::AddLengthCases(cases, "owner", 128, "u");
+  testing::AddLengthCases(cases, "industry", 100, "i");
+  testing::AddLengthCases(cases, "region", 100, kHan);
+  testing::AddRangeCases(cases, "credit.payment_terms_days", 0, 365);
+  testing::RunFieldCases(cases, ValidAccount(), "account.", ValidateAccountFields);
 }
 
-TEST(ValidateAccountFieldsTest, ExternalIdAndOwner) {
-  RunCases<v1::Account>(
+// The rules on labels (a map) and on a credit limit's amount.
+TEST(ValidateAccountFieldsTest, LabelAndCreditLimitRules) {
+  testing::RunCases<v1::Account>(
       {
-          {"external id empty", [](v1::Account* a) { a->clear_external_id(); }, "", ""},
-          {"external id 128", [](v1::Account* a) { a->set_external_id(std::string(128, 'x')); }, "",
-           ""},
-          {"external id 129", [](v1::Account* a) { a->set_external_id(std::string(129, 'x')); },
-           "account.external_id", "must be at most 128 characters (got 129)"},
-          {"external id space", [](v1::Account* a) { a->set_external_id("CRM 1"); },
-           "account.external_id", "must not contain white space"},
-          {"external id control", [](v1::Account* a) { a->set_external_id("CRM\x01"); },
-           "account.external_id", "control characters"},
-          {"owner empty", [](v1::Account* a) { a->clear_owner(); }, "", ""},
-          {"owner 128", [](v1::Account* a) { a->set_owner(std::string(128, 'u')); }, "", ""},
-          {"owner 129", [](v1::Account* a) { a->set_owner(std::string(129, 'u')); },
-           "account.owner", "must be at most 128 characters (got 129)"},
-          {"owner space", [](v1::Account* a) { a->set_owner("li na"); }, "account.owner",
-           "must not contain white space"},
-          {"owner tab", [](v1::Account* a) { a->set_owner("li\tna"); }, "account.owner",
-           "must not contain white space"},
-      },
-      ValidAccount, ValidateAccountFields);
-}
-
-TEST(ValidateAccountFieldsTest, IndustryAndRegion) {
-  RunCases<v1::Account>(
-      {
-          {"industry 100", [](v1::Account* a) { a->set_industry(std::string(100, 'i')); }, "", ""},
-          {"industry with spaces", [](v1::Account* a) { a->set_industry("Oil and gas"); }, "", ""},
-          {"industry 101", [](v1::Account* a) { a->set_industry(std::string(101, 'i')); },
-           "account.industry", "must be at most 100 characters (got 101)"},
-          {"industry control", [](v1::Account* a) { a->set_industry("Oil\x7f"); },
-           "account.industry", "control characters"},
-          {"region 100", [](v1::Account* a) { a->set_region(Repeat(kHan, 100)); }, "", ""},
-          {"region 101", [](v1::Account* a) { a->set_region(std::string(101, 'r')); },
-           "account.region", "must be at most 100 characters (got 101)"},
-          {"region invalid utf8", [](v1::Account* a) { a->set_region("\xc0\xaf"); },
-           "account.region", "valid UTF-8"},
-      },
-      ValidAccount, ValidateAccountFields);
-}
-
-TEST(ValidateAccountFieldsTest, CategoryAndLabels) {
-  RunCases<v1::Account>(
-      {
-          {"category potential",
-           [](v1::Account* a) { a->set_category(v1::ACCOUNT_CATEGORY_POTENTIAL); }, "", ""},
-          {"category unknown",
-           [](v1::Account* a) { a->set_category(static_cast<v1::AccountCategory>(9)); },
-           "account.category", "must be a known AccountCategory"},
           {"label ok", [](v1::Account* a) { (*a->mutable_labels())["tier-2_x"] = "a-b_1"; }, "",
            ""},
           {"label key upper", [](v1::Account* a) { (*a->mutable_labels())["Bad"] = "x"; },
@@ -136,29 +92,6 @@ TEST(ValidateAccountFieldsTest, CategoryAndLabels) {
              for (int i = 0; i < 65; ++i) (*a->mutable_labels())[absl::StrCat("k", i)] = "v";
            },
            "account.labels", "at most 64 entries (got 65)"},
-      },
-      ValidAccount, ValidateAccountFields);
-}
-
-TEST(ValidateAccountFieldsTest, Credit) {
-  RunCases<v1::Account>(
-      {
-          {"no limit, terms 0", [](v1::Account* a) { a->mutable_credit(); }, "", ""},
-          {"limit zero",
-           [](v1::Account* a) {
-             a->mutable_credit()->mutable_credit_limit()->set_currency_code("USD");
-           },
-           "", ""},
-          {"limit without currency",
-           [](v1::Account* a) {
-             a->mutable_credit()->mutable_credit_limit()->set_minor_units(100);
-           },
-           "account.credit.credit_limit.currency_code", "ISO 4217"},
-          {"limit lower-case currency",
-           [](v1::Account* a) {
-             a->mutable_credit()->mutable_credit_limit()->set_currency_code("cny");
-           },
-           "account.credit.credit_limit.currency_code", "ISO 4217"},
           {"limit negative",
            [](v1::Account* a) {
              auto* limit = a->mutable_credit()->mutable_credit_limit();
@@ -166,22 +99,8 @@ TEST(ValidateAccountFieldsTest, Credit) {
              limit->set_minor_units(-1);
            },
            "account.credit.credit_limit.minor_units", "must not be negative (got -1)"},
-          {"terms 365", [](v1::Account* a) { a->mutable_credit()->set_payment_terms_days(365); },
-           "", ""},
-          {"terms 366", [](v1::Account* a) { a->mutable_credit()->set_payment_terms_days(366); },
-           "account.credit.payment_terms_days", "must be between 0 and 365 (got 366)"},
-          {"terms -1", [](v1::Account* a) { a->mutable_credit()->set_payment_terms_days(-1); },
-           "account.credit.payment_terms_days", "must be between 0 and 365 (got -1)"},
-          {"risk high",
-           [](v1::Account* a) { a->mutable_credit()->set_risk_level(v1::CREDIT_RISK_LEVEL_HIGH); },
-           "", ""},
-          {"risk unknown",
-           [](v1::Account* a) {
-             a->mutable_credit()->set_risk_level(static_cast<v1::CreditRiskLevel>(7));
-           },
-           "account.credit.risk_level", "must be a known CreditRiskLevel"},
       },
-      ValidAccount, ValidateAccountFields);
+      ValidAccount(), ValidateAccountFields);
 }
 
 TEST(ValidateAccountFieldsTest, StageParentAndShareAreCheckedElsewhere) {
@@ -205,32 +124,30 @@ TEST(ValidateAccountFieldsTest, FirstBrokenFieldIsReported) {
 
 // ---------------------------------------------------------------- order_by
 
-struct OrderCase {
-  std::string order_by;
-  AccountOrder::Key key;
-  bool descending;
-};
-
+// Each order with the spellings that ask for it.
 TEST(ParseAccountOrderTest, AcceptedForms) {
-  const OrderCase cases[] = {
-      {"", AccountOrder::Key::kId, false},
-      {"   ", AccountOrder::Key::kId, false},
-      {"display_name", AccountOrder::Key::kDisplayName, false},
-      {"create_time", AccountOrder::Key::kCreateTime, false},
-      {"update_time", AccountOrder::Key::kUpdateTime, false},
-      {"tier", AccountOrder::Key::kTier, false},
-      {"display_name desc", AccountOrder::Key::kDisplayName, true},
-      {"create_time asc", AccountOrder::Key::kCreateTime, false},
-      {"update_time DESC", AccountOrder::Key::kUpdateTime, true},
-      {"tier Asc", AccountOrder::Key::kTier, false},
-      {"  tier   desc  ", AccountOrder::Key::kTier, true},
-      {"tier\tdesc", AccountOrder::Key::kTier, true},
+  struct Form {
+    AccountOrder::Key key;
+    bool descending;
+    std::vector<std::string> spellings;
   };
-  for (const OrderCase& c : cases) {
-    const absl::StatusOr<AccountOrder> order = ParseAccountOrder(c.order_by);
-    ASSERT_TRUE(order.ok()) << "\"" << c.order_by << "\": " << order.status();
-    EXPECT_EQ(order->key, c.key) << "\"" << c.order_by << "\"";
-    EXPECT_EQ(order->descending, c.descending) << "\"" << c.order_by << "\"";
+  const Form forms[] = {
+      {AccountOrder::Key::kId, false, {"", "   "}},
+      {AccountOrder::Key::kDisplayName, false, {"display_name"}},
+      {AccountOrder::Key::kDisplayName, true, {"display_name desc"}},
+      {AccountOrder::Key::kCreateTime, false, {"create_time", "create_time asc"}},
+      {AccountOrder::Key::kUpdateTime, false, {"update_time"}},
+      {AccountOrder::Key::kUpdateTime, true, {"update_time DESC"}},
+      {AccountOrder::Key::kTier, false, {"tier", "tier Asc"}},
+      {AccountOrder::Key::kTier, true, {"  tier   desc  ", "tier\tdesc"}},
+  };
+  for (const Form& form : forms) {
+    for (const std::string& order_by : form.spellings) {
+      const absl::StatusOr<AccountOrder> order = ParseAccountOrder(order_by);
+      ASSERT_TRUE(order.ok()) << "\"" << order_by << "\": " << order.status();
+      EXPECT_EQ(order->key, form.key) << "\"" << order_by << "\"";
+      EXPECT_EQ(order->descending, form.descending) << "\"" << order_by << "\"";
+    }
   }
 }
 

@@ -1,10 +1,10 @@
 #include "services/account/accounts/account_service.h"
 
-#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/etag.h"
 #include "common/api/field_mask.h"
@@ -13,7 +13,6 @@
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
 #include "common/base/status_macros.h"
-#include "common/server/service_methods.h"
 #include "services/account/accounts/account_fields.h"
 #include "services/account/accounts/account_steps.h"
 #include "services/account/accounts/hierarchy.h"
@@ -111,18 +110,9 @@ absl::Status CheckUndeleteUnderParent(AccountTx& tx, const StoredAccount& row) {
 
 }  // namespace
 
-void AccountService::Register(common::GrpcServer& server, v1::AccountService::Service* service) {
-  common::ServeMethods(server, service, this, &AccountService::CreateAccount,
-                       &AccountService::GetAccount, &AccountService::BatchGetAccounts,
-                       &AccountService::ListAccounts, &AccountService::UpdateAccount,
-                       &AccountService::DeleteAccount, &AccountService::UndeleteAccount,
-                       &AccountService::ListAccountAncestors,
-                       &AccountService::ListAccountDescendants, &AccountService::GetGroupSummary);
-}
-
 absl::Status AccountService::CreateAccount(const Ctx& ctx, const v1::CreateAccountRequest& request,
                                            v1::Account* response) {
-  if (!request.has_account()) return common::InvalidField("account", "is required");
+  KAM_RETURN_IF_ERROR(common::CheckPresent("account", request.has_account()));
   const v1::Account& in = request.account();
   KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "CreateAccount"));
   KAM_RETURN_IF_ERROR(ValidateAccountFields(in));
@@ -168,10 +158,7 @@ absl::Status AccountService::CreateAccount(const Ctx& ctx, const v1::CreateAccou
     }
   }
   if (outcome == InsertOutcome::kDuplicateRequest) {
-    KAM_ASSIGN_OR_RETURN(StoredAccount first,
-                         common::AnswerRetry(key, store_->FindAccountByRequest(key.id)));
-    *response = std::move(first.account);
-    return absl::OkStatus();
+    KAM_ASSIGN_OR_RETURN(row, common::AnswerRetry(key, store_->FindAccountByRequest(key.id)));
   }
   *response = std::move(row.account);
   return absl::OkStatus();
@@ -224,15 +211,12 @@ absl::Status AccountService::ListAccounts(const Ctx&, const v1::ListAccountsRequ
 
 absl::Status AccountService::UpdateAccount(const Ctx& ctx, const v1::UpdateAccountRequest& request,
                                            v1::Account* response) {
-  if (!request.has_account()) return common::InvalidField("account", "is required");
+  KAM_RETURN_IF_ERROR(common::CheckPresent("account", request.has_account()));
   const v1::Account& patch = request.account();
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("account.name", patch.name()));
   KAM_ASSIGN_OR_RETURN(std::vector<std::string> paths,
                        common::ResolveUpdateMask(request.update_mask(), patch, AccountMaskRules()));
-  auto masked = [&](absl::string_view path) {
-    return std::find(paths.begin(), paths.end(), path) != paths.end();
-  };
-  const bool moves = masked("parent_account");
+  const bool moves = absl::c_linear_search(paths, "parent_account");
   int64_t new_parent_id = 0;
   if (moves && !patch.parent_account().empty()) {
     KAM_ASSIGN_OR_RETURN(int64_t parsed,
@@ -267,22 +251,12 @@ absl::Status AccountService::UpdateAccount(const Ctx& ctx, const v1::UpdateAccou
       if (!handed.ok()) return handed.status();
     }
     KAM_RETURN_IF_ERROR(WriteStamped(accounts, row, now));
-    if (masked("labels")) {
+    if (absl::c_linear_search(paths, "labels")) {
       KAM_RETURN_IF_ERROR(accounts.ReplaceLabels(row.id, row.account.labels()));
     }
     *response = std::move(row.account);
     return absl::OkStatus();
   });
-}
-
-absl::Status AccountService::DeleteAccount(const Ctx&, const v1::DeleteAccountRequest& request,
-                                           v1::Account* response) {
-  return SetDeleted(request.name(), request.etag(), /*deleted=*/true, response);
-}
-
-absl::Status AccountService::UndeleteAccount(const Ctx&, const v1::UndeleteAccountRequest& request,
-                                             v1::Account* response) {
-  return SetDeleted(request.name(), request.etag(), /*deleted=*/false, response);
 }
 
 absl::Status AccountService::SetDeleted(absl::string_view name, absl::string_view etag,

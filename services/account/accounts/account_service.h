@@ -11,19 +11,13 @@
 #include "common/server/grpc_server.h"
 #include "kam/account/v1/account.grpc.pb.h"
 #include "services/account/accounts/account_store.h"
-#include "services/account/shared/transaction.h"
+#include "services/account/shared/handlers.h"
 
 namespace kam::account::accounts {
 
-class AccountService final {
+class AccountService final : public Handlers<AccountStore> {
  public:
-  using Ctx = common::CallContext;
-
-  AccountService(AccountStore* store, Transactions* transactions)
-      : store_(store), transactions_(transactions) {}
-
-  // Serves these methods of `service` (shared with the other areas).
-  void Register(common::GrpcServer& server, v1::AccountService::Service* service);
+  using Handlers::Handlers;
 
   // Without a parent, owner or labels, one coalesced INSERT
   // (AccountStore::InsertAccount); otherwise one transaction that also
@@ -40,10 +34,14 @@ class AccountService final {
   // handover (team/handover.h), in the same transaction.
   absl::Status UpdateAccount(const Ctx& ctx, const v1::UpdateAccountRequest& request,
                              v1::Account* response);
-  absl::Status DeleteAccount(const Ctx& ctx, const v1::DeleteAccountRequest& request,
-                             v1::Account* response);
-  absl::Status UndeleteAccount(const Ctx& ctx, const v1::UndeleteAccountRequest& request,
-                               v1::Account* response);
+  absl::Status DeleteAccount(const Ctx&, const v1::DeleteAccountRequest& request,
+                             v1::Account* response) {
+    return SetDeleted(request.name(), request.etag(), /*deleted=*/true, response);
+  }
+  absl::Status UndeleteAccount(const Ctx&, const v1::UndeleteAccountRequest& request,
+                               v1::Account* response) {
+    return SetDeleted(request.name(), request.etag(), /*deleted=*/false, response);
+  }
 
   // Reads only.
   absl::Status ListAccountAncestors(const Ctx& ctx, const v1::ListAccountAncestorsRequest& request,
@@ -58,9 +56,6 @@ class AccountService final {
   // DeleteAccount (`deleted`) and UndeleteAccount of account `name`.
   absl::Status SetDeleted(absl::string_view name, absl::string_view etag, bool deleted,
                           v1::Account* response);
-
-  AccountStore* store_;
-  Transactions* transactions_;
 };
 
 }  // namespace kam::account::accounts

@@ -24,12 +24,8 @@ class AccountServiceTest : public ::testing::Test {
     return request;
   }
 
-  v1::UpdateAccountRequest Rename(const v1::Account& account, const std::string& name) {
-    v1::UpdateAccountRequest request;
-    *request.mutable_account() = account;
-    request.mutable_account()->set_display_name(name);
-    request.mutable_update_mask()->add_paths("display_name");
-    return request;
+  static v1::UpdateAccountRequest Rename(const v1::Account& account, const std::string& name) {
+    return testing::UpdateOf<v1::UpdateAccountRequest>(account, "display_name", name);
   }
 
   FakeAccountDatabase db_;
@@ -84,11 +80,8 @@ TEST_F(AccountServiceTest, UpdateOfTheOwnerHandsTheAccountOver) {
   v1::CreateAccountRequest request = Create("r-5", "Acme");
   request.mutable_account()->set_owner("alice");
   const v1::Account account = testing::Answer(create_, request);
-  v1::UpdateAccountRequest update;
-  *update.mutable_account() = account;
-  update.mutable_account()->set_owner("bob");
-  update.mutable_update_mask()->add_paths("owner");
-  const v1::Account updated = testing::Answer(update_, update);
+  const v1::Account updated = testing::Answer(
+      update_, testing::UpdateOf<v1::UpdateAccountRequest>(account, "owner", "bob"));
   EXPECT_EQ(updated.owner(), "bob");
   EXPECT_EQ(updated.account_manager_handover_count(), 1);
   ASSERT_EQ(db_.rows().memberships.size(), 2u);

@@ -11,7 +11,6 @@
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
 #include "common/base/status_macros.h"
-#include "common/server/service_methods.h"
 #include "services/account/accounts/account_store.h"
 #include "services/account/contacts/contact_fields.h"
 #include "services/account/shared/account_names.h"
@@ -23,7 +22,7 @@ namespace {
 using common::InsertOutcome;
 
 // Locks the contact and checks `etag` against it (ABORTED when stale).
-absl::StatusOr<StoredContact> LockForWrite(ContactTx& tx, std::pair<int64_t, int64_t> ids,
+absl::StatusOr<StoredContact> LockForWrite(ContactTx& tx, const ChildIds& ids,
                                            absl::string_view etag) {
   KAM_ASSIGN_OR_RETURN(StoredContact row, tx.LockContact(ids.first, ids.second));
   KAM_RETURN_IF_ERROR(common::CheckEtag(row.resource.name(), row.version, etag));
@@ -32,24 +31,16 @@ absl::StatusOr<StoredContact> LockForWrite(ContactTx& tx, std::pair<int64_t, int
 
 }  // namespace
 
-void ContactService::Register(common::GrpcServer& server, v1::AccountService::Service* service) {
-  common::ServeMethods(server, service, this, &ContactService::CreateContact,
-                       &ContactService::GetContact, &ContactService::ListContacts,
-                       &ContactService::UpdateContact, &ContactService::DeleteContact,
-                       &ContactService::UndeleteContact);
-}
-
 absl::Status ContactService::CreateContact(const Ctx&, const v1::CreateContactRequest& request,
                                            v1::Contact* response) {
-  absl::StatusOr<int64_t> account_id = ParseAccountName("parent", request.parent());
-  if (!account_id.ok()) return account_id.status();
-  if (!request.has_contact()) return common::InvalidField("contact", "is required");
+  KAM_ASSIGN_OR_RETURN(const int64_t account_id, ParseAccountName("parent", request.parent()));
+  KAM_RETURN_IF_ERROR(common::CheckPresent("contact", request.has_contact()));
   KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "CreateContact"));
   KAM_RETURN_IF_ERROR(ValidateContactFields(request.contact()));
   KAM_ASSIGN_OR_RETURN(int64_t id, store_->NewContactId());
 
   StoredContact row;
-  row.account_id = *account_id;
+  row.account_id = account_id;
   row.resource = request.contact();
   row.resource.clear_delete_time();
   SetRecordId(row, id, "contacts");
@@ -78,10 +69,7 @@ absl::Status ContactService::CreateContact(const Ctx&, const v1::CreateContactRe
   });
   if (!status.ok()) return status;
   if (outcome == InsertOutcome::kDuplicateRequest) {
-    KAM_ASSIGN_OR_RETURN(StoredContact first,
-                         common::AnswerRetry(key, store_->FindContactByRequest(key.id)));
-    *response = std::move(first.resource);
-    return absl::OkStatus();
+    KAM_ASSIGN_OR_RETURN(row, common::AnswerRetry(key, store_->FindContactByRequest(key.id)));
   }
   *response = std::move(row.resource);
   return absl::OkStatus();
@@ -89,10 +77,8 @@ absl::Status ContactService::CreateContact(const Ctx&, const v1::CreateContactRe
 
 absl::Status ContactService::GetContact(const Ctx&, const v1::GetContactRequest& request,
                                         v1::Contact* response) {
-  absl::StatusOr<std::pair<int64_t, int64_t>> ids =
-      ParseChildName("name", request.name(), "contacts");
-  if (!ids.ok()) return ids.status();
-  KAM_ASSIGN_OR_RETURN(StoredContact row, store_->GetContact(ids->first, ids->second));
+  KAM_ASSIGN_OR_RETURN(const ChildIds ids, ParseChildName("name", request.name(), "contacts"));
+  KAM_ASSIGN_OR_RETURN(StoredContact row, store_->GetContact(ids.first, ids.second));
   *response = std::move(row.resource);
   return absl::OkStatus();
 }
@@ -110,16 +96,15 @@ absl::Status ContactService::ListContacts(const Ctx&, const v1::ListContactsRequ
 
 absl::Status ContactService::UpdateContact(const Ctx&, const v1::UpdateContactRequest& request,
                                            v1::Contact* response) {
-  if (!request.has_contact()) return common::InvalidField("contact", "is required");
+  KAM_RETURN_IF_ERROR(common::CheckPresent("contact", request.has_contact()));
   const v1::Contact& patch = request.contact();
-  absl::StatusOr<std::pair<int64_t, int64_t>> ids =
-      ParseChildName("contact.name", patch.name(), "contacts");
-  if (!ids.ok()) return ids.status();
+  KAM_ASSIGN_OR_RETURN(const ChildIds ids,
+                       ParseChildName("contact.name", patch.name(), "contacts"));
   KAM_ASSIGN_OR_RETURN(std::vector<std::string> paths,
                        common::ResolveUpdateMask(request.update_mask(), patch, ContactMaskRules()));
   const absl::Time now = common::NowMicros();
   return transactions_->Transact("updating contact", [&](Transaction& tx) -> absl::Status {
-    KAM_ASSIGN_OR_RETURN(StoredContact row, LockForWrite(tx.contacts(), *ids, patch.etag()));
+    KAM_ASSIGN_OR_RETURN(StoredContact row, LockForWrite(tx.contacts(), ids, patch.etag()));
     if (row.resource.has_delete_time()) {
       return absl::FailedPreconditionError(
           absl::StrCat("contact ", row.resource.name(), " is deleted; undelete it first"));
@@ -133,30 +118,19 @@ absl::Status ContactService::UpdateContact(const Ctx&, const v1::UpdateContactRe
   });
 }
 
-absl::Status ContactService::DeleteContact(const Ctx&, const v1::DeleteContactRequest& request,
-                                           v1::Contact* response) {
-  return SetDeleted(request.name(), request.etag(), /*deleted=*/true, response);
-}
-
-absl::Status ContactService::UndeleteContact(const Ctx&, const v1::UndeleteContactRequest& request,
-                                             v1::Contact* response) {
-  return SetDeleted(request.name(), request.etag(), /*deleted=*/false, response);
-}
-
 absl::Status ContactService::SetDeleted(absl::string_view name, absl::string_view etag,
                                         bool deleted, v1::Contact* response) {
-  absl::StatusOr<std::pair<int64_t, int64_t>> ids = ParseChildName("name", name, "contacts");
-  if (!ids.ok()) return ids.status();
+  KAM_ASSIGN_OR_RETURN(const ChildIds ids, ParseChildName("name", name, "contacts"));
   const absl::Time now = common::NowMicros();
   return transactions_->Transact(
       deleted ? "deleting contact" : "undeleting contact", [&](Transaction& tx) -> absl::Status {
         // The account row first: it serialises the changes of its contact count.
-        absl::StatusOr<accounts::StoredAccount> account = tx.accounts().LockAccount(ids->first);
+        absl::StatusOr<accounts::StoredAccount> account = tx.accounts().LockAccount(ids.first);
         if (!account.ok()) {
           if (account.status().code() != absl::StatusCode::kNotFound) return account.status();
           return absl::NotFoundError(absl::StrCat("contact ", name, " not found"));
         }
-        KAM_ASSIGN_OR_RETURN(StoredContact row, LockForWrite(tx.contacts(), *ids, etag));
+        KAM_ASSIGN_OR_RETURN(StoredContact row, LockForWrite(tx.contacts(), ids, etag));
         if (row.resource.has_delete_time() == deleted) {
           return absl::FailedPreconditionError(
               absl::StrCat("contact ", row.resource.name(),
@@ -170,7 +144,7 @@ absl::Status ContactService::SetDeleted(absl::string_view name, absl::string_vie
         }
         common::StampWrite(&row.version, &row.resource, now);
         KAM_RETURN_IF_ERROR(tx.contacts().WriteContact(row));
-        KAM_RETURN_IF_ERROR(tx.contacts().AddToContactCount(ids->first, deleted ? -1 : 1));
+        KAM_RETURN_IF_ERROR(tx.contacts().AddToContactCount(ids.first, deleted ? -1 : 1));
         *response = std::move(row.resource);
         return absl::OkStatus();
       });

@@ -9,19 +9,13 @@
 #include "common/server/grpc_server.h"
 #include "kam/account/v1/account.grpc.pb.h"
 #include "services/account/contacts/contact_store.h"
-#include "services/account/shared/transaction.h"
+#include "services/account/shared/handlers.h"
 
 namespace kam::account::contacts {
 
-class ContactService final {
+class ContactService final : public Handlers<ContactStore> {
  public:
-  using Ctx = common::CallContext;
-
-  ContactService(ContactStore* store, Transactions* transactions)
-      : store_(store), transactions_(transactions) {}
-
-  // Serves these methods of `service` (shared with the other areas).
-  void Register(common::GrpcServer& server, v1::AccountService::Service* service);
+  using Handlers::Handlers;
 
   absl::Status CreateContact(const Ctx& ctx, const v1::CreateContactRequest& request,
                              v1::Contact* response);
@@ -31,18 +25,19 @@ class ContactService final {
                             v1::ListContactsResponse* response);
   absl::Status UpdateContact(const Ctx& ctx, const v1::UpdateContactRequest& request,
                              v1::Contact* response);
-  absl::Status DeleteContact(const Ctx& ctx, const v1::DeleteContactRequest& request,
-                             v1::Contact* response);
-  absl::Status UndeleteContact(const Ctx& ctx, const v1::UndeleteContactRequest& request,
-                               v1::Contact* response);
+  absl::Status DeleteContact(const Ctx&, const v1::DeleteContactRequest& request,
+                             v1::Contact* response) {
+    return SetDeleted(request.name(), request.etag(), /*deleted=*/true, response);
+  }
+  absl::Status UndeleteContact(const Ctx&, const v1::UndeleteContactRequest& request,
+                               v1::Contact* response) {
+    return SetDeleted(request.name(), request.etag(), /*deleted=*/false, response);
+  }
 
  private:
   // DeleteContact (`deleted`) and UndeleteContact of contact `name`.
   absl::Status SetDeleted(absl::string_view name, absl::string_view etag, bool deleted,
                           v1::Contact* response);
-
-  ContactStore* store_;
-  Transactions* transactions_;
 };
 
 }  // namespace kam::account::contacts

@@ -22,12 +22,8 @@ class ContactServiceTest : public ::testing::Test {
     return request;
   }
 
-  v1::UpdateContactRequest Retitle(const v1::Contact& contact, const std::string& title) {
-    v1::UpdateContactRequest request;
-    *request.mutable_contact() = contact;
-    request.mutable_contact()->set_title(title);
-    request.mutable_update_mask()->add_paths("title");
-    return request;
+  static v1::UpdateContactRequest Retitle(const v1::Contact& contact, const std::string& title) {
+    return testing::UpdateOf<v1::UpdateContactRequest>(contact, "title", title);
   }
 
   int ContactCount() { return db_.rows().accounts.at(account_.id).account.contact_count(); }

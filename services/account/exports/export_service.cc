@@ -17,10 +17,6 @@ constexpr int kMaxExportPage = 5000;
 
 }  // namespace
 
-void ExportService::Register(common::GrpcServer& server) {
-  common::ServeMethods(server, &service_, this, &ExportService::ExportAccounts);
-}
-
 absl::Status ExportService::ExportAccounts(
     const common::CallContext&, const v1::ExportAccountsRequest& request,
     common::ResponseWriter<v1::ExportAccountsResponse>& writer) {

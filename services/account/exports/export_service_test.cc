@@ -4,26 +4,14 @@
 
 #include <vector>
 
+#include "common/testing/collector.h"
 #include "gtest/gtest.h"
 #include "services/account/fake_account_database.h"
 
 namespace kam::account::exports {
 namespace {
 
-// Keeps what the handler writes; refuses writes after `accept` of them.
-class Collector final : public common::ResponseWriter<v1::ExportAccountsResponse> {
- public:
-  explicit Collector(size_t accept = 1000) : accept_(accept) {}
-  bool Write(const v1::ExportAccountsResponse& response) override {
-    if (pages.size() == accept_) return false;
-    pages.push_back(response);
-    return true;
-  }
-  std::vector<v1::ExportAccountsResponse> pages;
-
- private:
-  size_t accept_;
-};
+using Collector = common::testing::Collector<v1::ExportAccountsResponse>;
 
 class ExportServiceTest : public ::testing::Test {
  protected:
@@ -41,9 +29,9 @@ TEST_F(ExportServiceTest, PagesInIdOrder) {
   for (const char* name : {"A", "B", "C", "D", "E"}) db_.PutAccount(name);
   Collector collector;
   ASSERT_TRUE(Export(2, collector).ok());
-  ASSERT_EQ(collector.pages.size(), 3u);
-  EXPECT_EQ(collector.pages[1].accounts(0).display_name(), "C");
-  EXPECT_EQ(collector.pages[2].accounts_size(), 1);
+  ASSERT_EQ(collector.messages.size(), 3u);
+  EXPECT_EQ(collector.messages[1].accounts(0).display_name(), "C");
+  EXPECT_EQ(collector.messages[2].accounts_size(), 1);
 }
 
 TEST_F(ExportServiceTest, ACallerThatStopsReadingCancels) {
@@ -57,7 +45,7 @@ TEST_F(ExportServiceTest, DatabaseDownAnswersUnavailable) {
   db_.SetDown(true);
   Collector collector;
   EXPECT_EQ(Export(10, collector).code(), absl::StatusCode::kUnavailable);
-  EXPECT_TRUE(collector.pages.empty());
+  EXPECT_TRUE(collector.messages.empty());
 }
 
 }  // namespace

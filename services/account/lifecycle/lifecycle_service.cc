@@ -1,12 +1,12 @@
 #include "services/account/lifecycle/lifecycle_service.h"
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/list_request.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
 #include "common/base/status_macros.h"
-#include "common/server/service_methods.h"
 #include "services/account/accounts/account_steps.h"
 #include "services/account/accounts/account_store.h"
 #include "services/account/lifecycle/stage_machine.h"
@@ -45,58 +45,71 @@ absl::Status CheckChurnRequest(const v1::MarkChurnedRequest& request) {
   return CheckNote("note", request.note());
 }
 
-}  // namespace
+using ChangeFn =
+    absl::FunctionRef<absl::Status(Transaction&, accounts::StoredAccount&, absl::Time)>;
 
-void LifecycleService::Register(common::GrpcServer& server, v1::AccountService::Service* service) {
-  common::ServeMethods(server, service, this, &LifecycleService::TransitionStage,
-                       &LifecycleService::ListStageHistory, &LifecycleService::GetStagePlaybook,
-                       &LifecycleService::MarkChurned, &LifecycleService::RecordWinBack,
-                       &LifecycleService::ListChurnHistory);
+// A stage move, a churn event or a win-back of account `name`: `checked` is
+// the request's other checks, answered after the name's; then, in one
+// transaction named `context`, `change(tx, row, now)` gets the live account
+// locked (ABORTED when `etag` is stale) and writes what the move writes. The
+// response's account is the row as `change` leaves it.
+template <typename Response>
+absl::Status ChangeAccount(Transactions& transactions, absl::string_view name,
+                           absl::string_view etag, const absl::Status& checked,
+                           absl::string_view context, Response* response, ChangeFn change) {
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", name));
+  KAM_RETURN_IF_ERROR(checked);
+  const absl::Time now = common::NowMicros();
+  return transactions.Transact(context, [&](Transaction& tx) -> absl::Status {
+    KAM_ASSIGN_OR_RETURN(accounts::StoredAccount row,
+                         accounts::LockLiveAccount(tx.accounts(), id, etag));
+    KAM_RETURN_IF_ERROR(change(tx, row, now));
+    *response->mutable_account() = std::move(row.account);
+    return absl::OkStatus();
+  });
 }
+
+}  // namespace
 
 // --- relationship stage ---------------------------------------------------
 
 absl::Status LifecycleService::TransitionStage(const Ctx& ctx,
                                                const v1::TransitionStageRequest& request,
                                                v1::TransitionStageResponse* response) {
-  KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", request.name()));
-  KAM_RETURN_IF_ERROR(CheckNote("reason", request.reason()));
-  const absl::Time now = common::NowMicros();
-  absl::Status status =
-      transactions_->Transact("changing stage", [&](Transaction& tx) -> absl::Status {
-        KAM_ASSIGN_OR_RETURN(accounts::StoredAccount row,
-                             accounts::LockLiveAccount(tx.accounts(), id, request.etag()));
-        StageMove move;
-        move.from = row.account.stage();
-        move.current_share = row.account.share_of_wallet_percent();
-        move.state = row.account.state();
-        move.to = request.to_stage();
-        if (request.has_share_of_wallet_percent()) move.share = request.share_of_wallet_percent();
-        move.cause = request.interruption_cause();
-        move.has_reason = !absl::StripAsciiWhitespace(request.reason()).empty();
-        KAM_ASSIGN_OR_RETURN(int share, CheckStageMove(move));
+  // The move the stage machine allows, and its history row.
+  auto move_stage = [&](Transaction& tx, accounts::StoredAccount& row,
+                        absl::Time now) -> absl::Status {
+    StageMove move;
+    move.from = row.account.stage();
+    move.current_share = row.account.share_of_wallet_percent();
+    move.state = row.account.state();
+    move.to = request.to_stage();
+    if (request.has_share_of_wallet_percent()) move.share = request.share_of_wallet_percent();
+    move.cause = request.interruption_cause();
+    move.has_reason = !absl::StripAsciiWhitespace(request.reason()).empty();
+    KAM_ASSIGN_OR_RETURN(int share, CheckStageMove(move));
 
-        StageChangeRow change;
-        change.account_id = row.id;
-        v1::StageChange& c = change.resource;
-        c.set_from_stage(move.from);
-        c.set_to_stage(move.to);
-        c.set_share_of_wallet_percent(share);
-        c.set_interruption_cause(move.cause);
-        c.set_reason(request.reason());
-        c.set_actor(ctx.actor);
-        *c.mutable_change_time() = common::ToProtoTimestamp(now);
-        KAM_RETURN_IF_ERROR(tx.lifecycle().InsertStageChange(&change));
+    StageChangeRow change;
+    change.account_id = row.id;
+    v1::StageChange& c = change.resource;
+    c.set_from_stage(move.from);
+    c.set_to_stage(move.to);
+    c.set_share_of_wallet_percent(share);
+    c.set_interruption_cause(move.cause);
+    c.set_reason(request.reason());
+    c.set_actor(ctx.actor);
+    *c.mutable_change_time() = common::ToProtoTimestamp(now);
+    KAM_RETURN_IF_ERROR(tx.lifecycle().InsertStageChange(&change));
 
-        row.account.set_stage(move.to);
-        row.account.set_share_of_wallet_percent(share);
-        *row.account.mutable_stage_update_time() = c.change_time();
-        KAM_RETURN_IF_ERROR(accounts::WriteStamped(tx.accounts(), row, now));
-        *response->mutable_account() = std::move(row.account);
-        *response->mutable_change() = std::move(c);
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
+    row.account.set_stage(move.to);
+    row.account.set_share_of_wallet_percent(share);
+    *row.account.mutable_stage_update_time() = c.change_time();
+    *response->mutable_change() = std::move(c);
+    return accounts::WriteStamped(tx.accounts(), row, now);
+  };
+  KAM_RETURN_IF_ERROR(ChangeAccount(*transactions_, request.name(), request.etag(),
+                                    CheckNote("reason", request.reason()), "changing stage",
+                                    response, move_stage));
   *response->mutable_playbook() = PlaybookFor(response->account().stage());
   return absl::OkStatus();
 }
@@ -123,78 +136,68 @@ absl::Status LifecycleService::GetStagePlaybook(const Ctx&,
 
 absl::Status LifecycleService::MarkChurned(const Ctx& ctx, const v1::MarkChurnedRequest& request,
                                            v1::MarkChurnedResponse* response) {
-  KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", request.name()));
-  KAM_RETURN_IF_ERROR(CheckChurnRequest(request));
-  const absl::Time now = common::NowMicros();
-  return transactions_->Transact("recording churn", [&](Transaction& tx) -> absl::Status {
-    KAM_ASSIGN_OR_RETURN(accounts::StoredAccount row,
-                         accounts::LockLiveAccount(tx.accounts(), id, request.etag()));
-    if (row.account.state() == v1::LIFECYCLE_STATE_CHURNED) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "account ", row.account.name(), " has already churned; record a win-back first"));
-    }
-    ChurnEventRow event;
-    event.account_id = row.id;
-    v1::ChurnEvent& e = event.resource;
-    e.set_kind(request.kind());
-    e.set_reason(request.reason());
-    *e.mutable_lost_product_lines() = request.lost_product_lines();
-    e.set_note(request.note());
-    e.set_actor(ctx.actor);
-    *e.mutable_event_time() = common::ToProtoTimestamp(now);
-    KAM_RETURN_IF_ERROR(tx.lifecycle().InsertChurnEvent(&event));
-    // Business churn (product lines lost) leaves the account active.
-    if (request.kind() == v1::CHURN_EVENT_KIND_CUSTOMER_CHURN) {
-      row.account.set_state(v1::LIFECYCLE_STATE_CHURNED);
-      KAM_RETURN_IF_ERROR(accounts::WriteStamped(tx.accounts(), row, now));
-    }
-    *response->mutable_account() = std::move(row.account);
-    *response->mutable_event() = std::move(e);
-    return absl::OkStatus();
-  });
+  return ChangeAccount(
+      *transactions_, request.name(), request.etag(), CheckChurnRequest(request), "recording churn",
+      response, [&](Transaction& tx, accounts::StoredAccount& row, absl::Time now) {
+        if (row.account.state() == v1::LIFECYCLE_STATE_CHURNED) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "account ", row.account.name(), " has already churned; record a win-back first"));
+        }
+        ChurnEventRow event;
+        event.account_id = row.id;
+        v1::ChurnEvent& e = event.resource;
+        e.set_kind(request.kind());
+        e.set_reason(request.reason());
+        *e.mutable_lost_product_lines() = request.lost_product_lines();
+        e.set_note(request.note());
+        e.set_actor(ctx.actor);
+        *e.mutable_event_time() = common::ToProtoTimestamp(now);
+        KAM_RETURN_IF_ERROR(tx.lifecycle().InsertChurnEvent(&event));
+        *response->mutable_event() = std::move(e);
+        // Business churn (product lines lost) leaves the account active.
+        if (request.kind() != v1::CHURN_EVENT_KIND_CUSTOMER_CHURN) return absl::OkStatus();
+        row.account.set_state(v1::LIFECYCLE_STATE_CHURNED);
+        return accounts::WriteStamped(tx.accounts(), row, now);
+      });
 }
 
 absl::Status LifecycleService::RecordWinBack(const Ctx& ctx,
                                              const v1::RecordWinBackRequest& request,
                                              v1::RecordWinBackResponse* response) {
-  KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", request.name()));
-  KAM_RETURN_IF_ERROR(CheckNote("note", request.note()));
-  const absl::Time now = common::NowMicros();
-  return transactions_->Transact("recording win-back", [&](Transaction& tx) -> absl::Status {
-    KAM_ASSIGN_OR_RETURN(accounts::StoredAccount row,
-                         accounts::LockLiveAccount(tx.accounts(), id, request.etag()));
-    if (row.account.state() != v1::LIFECYCLE_STATE_CHURNED) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("account ", row.account.name(), " has not churned; nothing to win back"));
-    }
-    const google::protobuf::Timestamp when = common::ToProtoTimestamp(now);
-    ChurnEventRow event;
-    event.account_id = row.id;
-    v1::ChurnEvent& e = event.resource;
-    e.set_kind(v1::CHURN_EVENT_KIND_WIN_BACK);
-    e.set_note(request.note());
-    e.set_actor(ctx.actor);
-    *e.mutable_event_time() = when;
-    KAM_RETURN_IF_ERROR(tx.lifecycle().InsertChurnEvent(&event));
-    // docs/domain.md §5: churned customers re-enter at incubation.
-    StageChangeRow change;
-    change.account_id = row.id;
-    change.resource.set_from_stage(row.account.stage());
-    change.resource.set_to_stage(v1::RELATIONSHIP_STAGE_DEVELOPMENT);
-    change.resource.set_reason(request.note().empty() ? "win-back"
-                                                      : absl::StrCat("win-back: ", request.note()));
-    change.resource.set_actor(ctx.actor);
-    *change.resource.mutable_change_time() = when;
-    KAM_RETURN_IF_ERROR(tx.lifecycle().InsertStageChange(&change));
-    row.account.set_state(v1::LIFECYCLE_STATE_ACTIVE);
-    row.account.set_stage(v1::RELATIONSHIP_STAGE_DEVELOPMENT);
-    row.account.set_share_of_wallet_percent(0);
-    *row.account.mutable_stage_update_time() = when;
-    KAM_RETURN_IF_ERROR(accounts::WriteStamped(tx.accounts(), row, now));
-    *response->mutable_account() = std::move(row.account);
-    *response->mutable_event() = std::move(e);
-    return absl::OkStatus();
-  });
+  return ChangeAccount(
+      *transactions_, request.name(), request.etag(), CheckNote("note", request.note()),
+      "recording win-back", response,
+      [&](Transaction& tx, accounts::StoredAccount& row, absl::Time now) {
+        if (row.account.state() != v1::LIFECYCLE_STATE_CHURNED) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "account ", row.account.name(), " has not churned; nothing to win back"));
+        }
+        const google::protobuf::Timestamp when = common::ToProtoTimestamp(now);
+        ChurnEventRow event;
+        event.account_id = row.id;
+        v1::ChurnEvent& e = event.resource;
+        e.set_kind(v1::CHURN_EVENT_KIND_WIN_BACK);
+        e.set_note(request.note());
+        e.set_actor(ctx.actor);
+        *e.mutable_event_time() = when;
+        KAM_RETURN_IF_ERROR(tx.lifecycle().InsertChurnEvent(&event));
+        // docs/domain.md §5: churned customers re-enter at incubation.
+        StageChangeRow change;
+        change.account_id = row.id;
+        change.resource.set_from_stage(row.account.stage());
+        change.resource.set_to_stage(v1::RELATIONSHIP_STAGE_DEVELOPMENT);
+        change.resource.set_reason(
+            request.note().empty() ? "win-back" : absl::StrCat("win-back: ", request.note()));
+        change.resource.set_actor(ctx.actor);
+        *change.resource.mutable_change_time() = when;
+        KAM_RETURN_IF_ERROR(tx.lifecycle().InsertStageChange(&change));
+        row.account.set_state(v1::LIFECYCLE_STATE_ACTIVE);
+        row.account.set_stage(v1::RELATIONSHIP_STAGE_DEVELOPMENT);
+        row.account.set_share_of_wallet_percent(0);
+        *row.account.mutable_stage_update_time() = when;
+        *response->mutable_event() = std::move(e);
+        return accounts::WriteStamped(tx.accounts(), row, now);
+      });
 }
 
 absl::Status LifecycleService::ListChurnHistory(const Ctx&,

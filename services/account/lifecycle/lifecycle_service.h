@@ -9,19 +9,13 @@
 #include "common/server/grpc_server.h"
 #include "kam/account/v1/account.grpc.pb.h"
 #include "services/account/lifecycle/lifecycle_store.h"
-#include "services/account/shared/transaction.h"
+#include "services/account/shared/handlers.h"
 
 namespace kam::account::lifecycle {
 
-class LifecycleService final {
+class LifecycleService final : public Handlers<LifecycleStore> {
  public:
-  using Ctx = common::CallContext;
-
-  LifecycleService(LifecycleStore* store, Transactions* transactions)
-      : store_(store), transactions_(transactions) {}
-
-  // Serves these methods of `service` (shared with the other areas).
-  void Register(common::GrpcServer& server, v1::AccountService::Service* service);
+  using Handlers::Handlers;
 
   absl::Status TransitionStage(const Ctx& ctx, const v1::TransitionStageRequest& request,
                                v1::TransitionStageResponse* response);
@@ -37,10 +31,6 @@ class LifecycleService final {
                              v1::RecordWinBackResponse* response);
   absl::Status ListChurnHistory(const Ctx& ctx, const v1::ListChurnHistoryRequest& request,
                                 v1::ListChurnHistoryResponse* response);
-
- private:
-  LifecycleStore* store_;
-  Transactions* transactions_;
 };
 
 }  // namespace kam::account::lifecycle

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -84,12 +85,12 @@ void ExpectInvalid(const absl::Status& status, absl::string_view field, const st
 // ---------------------------------------------------------------- StageName
 
 TEST(StageNameTest, DropsThePrefix) {
-  EXPECT_EQ(StageName(kDev), "DEVELOPMENT");
-  EXPECT_EQ(StageName(kInit), "INITIAL");
-  EXPECT_EQ(StageName(kStable), "STABLE");
-  EXPECT_EQ(StageName(kStrat), "STRATEGIC");
-  EXPECT_EQ(StageName(kInterrupted), "INTERRUPTED");
-  EXPECT_EQ(StageName(kUnspecified), "UNSPECIFIED");
+  const std::pair<v1::RelationshipStage, absl::string_view> names[] = {
+      {kDev, "DEVELOPMENT"},         {kInit, "INITIAL"},
+      {kStable, "STABLE"},           {kStrat, "STRATEGIC"},
+      {kInterrupted, "INTERRUPTED"}, {kUnspecified, "UNSPECIFIED"},
+  };
+  for (const auto& [stage, name] : names) EXPECT_EQ(StageName(stage), name);
 }
 
 TEST(StageNameTest, UnknownValueIsNumbered) {

@@ -20,9 +20,8 @@ absl::StatusOr<int64_t> ParseAccountName(absl::string_view field, absl::string_v
   return (ids)[0];
 }
 
-absl::StatusOr<std::pair<int64_t, int64_t>> ParseChildName(absl::string_view field,
-                                                           absl::string_view name,
-                                                           absl::string_view collection) {
+absl::StatusOr<ChildIds> ParseChildName(absl::string_view field, absl::string_view name,
+                                        absl::string_view collection) {
   KAM_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
                        common::ParseResourceName(field, name, {"accounts", collection}));
   return std::make_pair((ids)[0], (ids)[1]);

@@ -24,10 +24,12 @@ std::string ChildName(int64_t account_id, absl::string_view collection, int64_t 
 // (common/api/resource_name.h).
 absl::StatusOr<int64_t> ParseAccountName(absl::string_view field, absl::string_view name);
 
+// A record's account id and its own id, as a child name carries them.
+using ChildIds = std::pair<int64_t, int64_t>;
+
 // {account id, child id} of "accounts/{account}/<collection>/{child}".
-absl::StatusOr<std::pair<int64_t, int64_t>> ParseChildName(absl::string_view field,
-                                                           absl::string_view name,
-                                                           absl::string_view collection);
+absl::StatusOr<ChildIds> ParseChildName(absl::string_view field, absl::string_view name,
+                                        absl::string_view collection);
 
 // NOT_FOUND: "account accounts/42 not found".
 absl::Status AccountNotFound(int64_t id);

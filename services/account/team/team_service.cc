@@ -9,7 +9,6 @@
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
 #include "common/base/status_macros.h"
-#include "common/server/service_methods.h"
 #include "services/account/accounts/account_steps.h"
 #include "services/account/accounts/account_store.h"
 #include "services/account/shared/account_names.h"
@@ -32,16 +31,10 @@ absl::Status CheckNewMember(const v1::TeamMembership& in) {
 
 }  // namespace
 
-void TeamService::Register(common::GrpcServer& server, v1::AccountService::Service* service) {
-  common::ServeMethods(server, service, this, &TeamService::AddTeamMember,
-                       &TeamService::EndTeamMembership, &TeamService::ListTeamMemberships);
-}
-
 absl::Status TeamService::AddTeamMember(const Ctx& ctx, const v1::AddTeamMemberRequest& request,
                                         v1::TeamMembership* response) {
-  absl::StatusOr<int64_t> account_id = ParseAccountName("parent", request.parent());
-  if (!account_id.ok()) return account_id.status();
-  if (!request.has_membership()) return common::InvalidField("membership", "is required");
+  KAM_ASSIGN_OR_RETURN(const int64_t account_id, ParseAccountName("parent", request.parent()));
+  KAM_RETURN_IF_ERROR(common::CheckPresent("membership", request.has_membership()));
   const v1::TeamMembership& in = request.membership();
   KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "AddTeamMember"));
   KAM_RETURN_IF_ERROR(CheckNewMember(in));
@@ -50,7 +43,7 @@ absl::Status TeamService::AddTeamMember(const Ctx& ctx, const v1::AddTeamMemberR
                                                    in.start_time(), now));
 
   return transactions_->Transact("adding team member", [&](Transaction& tx) -> absl::Status {
-    KAM_ASSIGN_OR_RETURN(accounts::StoredAccount account, tx.accounts().LockAccount(*account_id));
+    KAM_ASSIGN_OR_RETURN(accounts::StoredAccount account, tx.accounts().LockAccount(account_id));
     // The account row lock serialises requests for this account, so a
     // concurrent retry sees the first one's membership here. A retry is
     // answered even if the account was deleted since.
@@ -72,14 +65,14 @@ absl::Status TeamService::AddTeamMember(const Ctx& ctx, const v1::AddTeamMemberR
       return accounts::WriteStamped(tx.accounts(), account, now);
     }
     KAM_ASSIGN_OR_RETURN(bool member,
-                         tx.team().HasActiveMembership(*account_id, in.user(), in.role()));
+                         tx.team().HasActiveMembership(account_id, in.user(), in.role()));
     if (member) {
       return absl::AlreadyExistsError(absl::StrCat("user \"", in.user(), "\" is already an active ",
                                                    v1::TeamRole_Name(in.role()), " member of ",
                                                    account.account.name()));
     }
     StoredMembership row;
-    row.account_id = *account_id;
+    row.account_id = account_id;
     row.resource.set_user(in.user());
     row.resource.set_role(in.role());
     *row.resource.mutable_start_time() = common::ToProtoTimestamp(start);
@@ -93,20 +86,19 @@ absl::Status TeamService::AddTeamMember(const Ctx& ctx, const v1::AddTeamMemberR
 
 absl::Status TeamService::EndTeamMembership(const Ctx&, const v1::EndTeamMembershipRequest& request,
                                             v1::TeamMembership* response) {
-  absl::StatusOr<std::pair<int64_t, int64_t>> ids =
-      ParseChildName("name", request.name(), "teamMemberships");
-  if (!ids.ok()) return ids.status();
+  KAM_ASSIGN_OR_RETURN(const ChildIds ids,
+                       ParseChildName("name", request.name(), "teamMemberships"));
   KAM_RETURN_IF_ERROR(CheckNote("reason", request.reason()));
   const absl::Time now = common::NowMicros();
   KAM_ASSIGN_OR_RETURN(absl::Time end,
                        PastOrNow("end_time", request.has_end_time(), request.end_time(), now));
   return transactions_->Transact("ending team membership", [&](Transaction& tx) -> absl::Status {
-    absl::StatusOr<accounts::StoredAccount> account = tx.accounts().LockAccount(ids->first);
+    absl::StatusOr<accounts::StoredAccount> account = tx.accounts().LockAccount(ids.first);
     if (!account.ok()) {
       if (account.status().code() != absl::StatusCode::kNotFound) return account.status();
       return absl::NotFoundError(absl::StrCat("team membership ", request.name(), " not found"));
     }
-    KAM_ASSIGN_OR_RETURN(StoredMembership row, tx.team().LockMembership(ids->first, ids->second));
+    KAM_ASSIGN_OR_RETURN(StoredMembership row, tx.team().LockMembership(ids.first, ids.second));
     if (row.resource.has_end_time()) {
       return absl::FailedPreconditionError(
           absl::StrCat("team membership ", request.name(), " has already ended"));

@@ -7,20 +7,14 @@
 #include "absl/status/status.h"
 #include "common/server/grpc_server.h"
 #include "kam/account/v1/account.grpc.pb.h"
-#include "services/account/shared/transaction.h"
+#include "services/account/shared/handlers.h"
 #include "services/account/team/team_store.h"
 
 namespace kam::account::team {
 
-class TeamService final {
+class TeamService final : public Handlers<TeamStore> {
  public:
-  using Ctx = common::CallContext;
-
-  TeamService(TeamStore* store, Transactions* transactions)
-      : store_(store), transactions_(transactions) {}
-
-  // Serves these methods of `service` (shared with the other areas).
-  void Register(common::GrpcServer& server, v1::AccountService::Service* service);
+  using Handlers::Handlers;
 
   absl::Status AddTeamMember(const Ctx& ctx, const v1::AddTeamMemberRequest& request,
                              v1::TeamMembership* response);
@@ -28,10 +22,6 @@ class TeamService final {
                                  v1::TeamMembership* response);
   absl::Status ListTeamMemberships(const Ctx& ctx, const v1::ListTeamMembershipsRequest& request,
                                    v1::ListTeamMembershipsResponse* response);
-
- private:
-  TeamStore* store_;
-  Transactions* transactions_;
 };
 
 }  // namespace kam::account::team

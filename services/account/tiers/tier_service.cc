@@ -10,7 +10,6 @@
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
 #include "common/base/status_macros.h"
-#include "common/server/service_methods.h"
 #include "services/account/shared/account_names.h"
 #include "services/account/shared/requests.h"
 
@@ -51,11 +50,6 @@ absl::StatusOr<std::vector<int64_t>> ReadAssignments(const v1::SetAccountTiersRe
 }
 
 }  // namespace
-
-void TierService::Register(common::GrpcServer& server, v1::AccountService::Service* service) {
-  common::ServeMethods(server, service, this, &TierService::SetAccountTiers,
-                       &TierService::ListTierHistory);
-}
 
 absl::Status TierService::SetAccountTiers(const Ctx&, const v1::SetAccountTiersRequest& request,
                                           v1::SetAccountTiersResponse* response) {

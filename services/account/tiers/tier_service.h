@@ -6,20 +6,14 @@
 #include "absl/status/status.h"
 #include "common/server/grpc_server.h"
 #include "kam/account/v1/account.grpc.pb.h"
-#include "services/account/shared/transaction.h"
+#include "services/account/shared/handlers.h"
 #include "services/account/tiers/tier_store.h"
 
 namespace kam::account::tiers {
 
-class TierService final {
+class TierService final : public Handlers<TierStore> {
  public:
-  using Ctx = common::CallContext;
-
-  TierService(TierStore* store, Transactions* transactions)
-      : store_(store), transactions_(transactions) {}
-
-  // Serves these methods of `service` (shared with the other areas).
-  void Register(common::GrpcServer& server, v1::AccountService::Service* service);
+  using Handlers::Handlers;
 
   // One transaction per batch. Idempotent per rating run: an account the
   // run already tiered is counted as already applied and not written again.
@@ -27,10 +21,6 @@ class TierService final {
                                v1::SetAccountTiersResponse* response);
   absl::Status ListTierHistory(const Ctx& ctx, const v1::ListTierHistoryRequest& request,
                                v1::ListTierHistoryResponse* response);
-
- private:
-  TierStore* store_;
-  Transactions* transactions_;
 };
 
 }  // namespace kam::account::tiers
