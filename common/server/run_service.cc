@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "common/base/log.h"
 #include "common/server/readiness.h"
 
@@ -65,6 +67,16 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   if (!server.Shutdown()) std::_Exit(0);
   while (!modules->empty()) modules->pop_back();  // later modules may use earlier ones
   return 0;
+}
+
+ServiceDefinition StandardService(absl::string_view name, int port) {
+  ServiceDefinition definition;
+  definition.program = absl::StrCat("kam-", name);
+  definition.defaults = {.env_prefix = absl::AsciiStrToUpper(absl::StrCat("KAM_", name)),
+                         .listen = absl::StrCat("127.0.0.1:", port),
+                         .db_name = absl::StrCat("kam_", name),
+                         .db_user = absl::StrCat("kam_", name)};
+  return definition;
 }
 
 }  // namespace kam::common

@@ -5,11 +5,10 @@
 // shutdown on SIGTERM or SIGINT. A service's main.cc only names its parts:
 //
 //   int main(int argc, char** argv) {
-//     return kam::common::RunService(argc, argv, {
-//         .program = "kam-account",
-//         .defaults = {...},
-//         .migrations = &kam::account::Migrations(),
-//         .build = [](kam::common::ConnectionPool& pool) { ... modules ... }});
+//     kam::common::ServiceDefinition service = kam::common::StandardService("account", 50051);
+//     service.migrations = &kam::account::Migrations();
+//     service.build = [](kam::common::ConnectionPool& pool) { ... modules ... };
+//     return kam::common::RunService(argc, argv, service);
 //   }
 #pragma once
 
@@ -19,6 +18,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/db/migrator.h"
 #include "common/db/mysql_pool.h"
 #include "common/server/config.h"
@@ -63,5 +63,11 @@ struct ServiceDefinition {
 // after a clean shutdown (or applied migrations), 1 when the server or the
 // migrations failed, 2 for a bad flag or environment variable.
 int RunService(int argc, char** argv, const ServiceDefinition& definition);
+
+// The suite's naming convention for service `name` ("account") on `port`:
+// program kam-<name>, environment prefix KAM_<NAME>, listening on
+// 127.0.0.1:<port>, schema and database user kam_<name>. The caller adds
+// its own flags, migrations and build.
+ServiceDefinition StandardService(absl::string_view name, int port);
 
 }  // namespace kam::common

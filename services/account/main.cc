@@ -4,13 +4,8 @@
 #include "services/account/account_module.h"
 
 int main(int argc, char** argv) {
-  return kam::common::RunService(argc, argv,
-                                 {.program = "kam-account",
-                                  .defaults = {.env_prefix = "KAM_ACCOUNT",
-                                               .listen = "127.0.0.1:50051",
-                                               .db_name = "kam_account",
-                                               .db_user = "kam_account"},
-                                  .extra_flags = {},
-                                  .migrations = &kam::account::Migrations(),
-                                  .build = kam::account::BuildModules});
+  kam::common::ServiceDefinition service = kam::common::StandardService("account", 50051);
+  service.migrations = &kam::account::Migrations();
+  service.build = kam::account::BuildModules;
+  return kam::common::RunService(argc, argv, service);
 }

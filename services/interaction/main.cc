@@ -50,14 +50,9 @@ absl::StatusOr<common::ServiceModules> Build(common::ConnectionPool& pool) {
 }  // namespace kam::interaction
 
 int main(int argc, char** argv) {
-  return kam::common::RunService(
-      argc, argv,
-      {.program = "kam-interaction",
-       .defaults = {.env_prefix = "KAM_INTERACTION",
-                    .listen = "127.0.0.1:50052",
-                    .db_name = "kam_interaction",
-                    .db_user = "kam_interaction"},
-       .extra_flags = {"account_service", "account_deadline", "sweep_interval"},
-       .migrations = &kam::interaction::Migrations(),
-       .build = kam::interaction::Build});
+  kam::common::ServiceDefinition service = kam::common::StandardService("interaction", 50052);
+  service.extra_flags = {"account_service", "account_deadline", "sweep_interval"};
+  service.migrations = &kam::interaction::Migrations();
+  service.build = kam::interaction::Build;
+  return kam::common::RunService(argc, argv, service);
 }

@@ -144,16 +144,12 @@ absl::StatusOr<common::ServiceModules> Build(common::ConnectionPool& pool) {
 }  // namespace kam::scoring
 
 int main(int argc, char** argv) {
-  return kam::common::RunService(
-      argc, argv,
-      {.program = "kam-scoring",
-       .defaults = {.env_prefix = "KAM_SCORING",
-                    .listen = "127.0.0.1:50053",
-                    .db_name = "kam_scoring",
-                    .db_user = "kam_scoring"},
-       .extra_flags = {"account_service", "interaction_service", "call_deadline", "stream_deadline",
-                       "run_lease", "max_resumes", "publish_batch", "run_poll_interval",
-                       "publish_max_backoff", "alert_poll", "max_alert_watches"},
-       .migrations = &kam::scoring::Migrations(),
-       .build = kam::scoring::Build});
+  kam::common::ServiceDefinition service = kam::common::StandardService("scoring", 50053);
+  service.extra_flags = {"account_service", "interaction_service", "call_deadline",
+                         "stream_deadline", "run_lease", "max_resumes", "publish_batch",
+                         "run_poll_interval", "publish_max_backoff", "alert_poll",
+                         "max_alert_watches"};
+  service.migrations = &kam::scoring::Migrations();
+  service.build = kam::scoring::Build;
+  return kam::common::RunService(argc, argv, service);
 }
