@@ -99,9 +99,8 @@ void AuditLog::Write(const AuditRecord& record) {
   static std::atomic<int64_t> next_report_ns{0};
   const int64_t now_ns = absl::GetCurrentTimeNanos();
   int64_t next = next_report_ns.load(std::memory_order_relaxed);
-  if (now_ns >= next &&
-      next_report_ns.compare_exchange_strong(next, now_ns + absl::ToInt64Nanoseconds(
-                                                               absl::Minutes(1)))) {
+  if (now_ns >= next && next_report_ns.compare_exchange_strong(
+                            next, now_ns + absl::ToInt64Nanoseconds(absl::Minutes(1)))) {
     Log(LogLevel::kError, "cannot write the audit log",
         {{"path", path_}, {"error", std::strerror(errno)}});
   }

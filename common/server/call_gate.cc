@@ -45,8 +45,8 @@ const RateLimit& LimitOf(const RoleRateLimits& limits, const auth::Principal& pr
 
 absl::Status Exhausted(grpc::ServerContextBase* server_context, absl::Duration wait,
                        absl::string_view what) {
-  const int64_t ms = std::max<int64_t>(1, absl::ToInt64Milliseconds(absl::Ceil(
-                                              wait, absl::Milliseconds(1))));
+  const int64_t ms =
+      std::max<int64_t>(1, absl::ToInt64Milliseconds(absl::Ceil(wait, absl::Milliseconds(1))));
   server_context->AddTrailingMetadata(kRetryPushbackTrailer, std::to_string(ms));
   return absl::ResourceExhaustedError(absl::StrCat(what, "; retry after ", ms, " ms"));
 }
@@ -91,10 +91,10 @@ absl::Status RoleRateLimits::Apply(absl::string_view spec) {
     } else if (std::optional<auth::Role> role = auth::RoleOfName(name)) {
       Of(*role) = *limit;
     } else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--rate_limits: unknown role \"", name,
-          "\" (admin, account_manager, service_agent, analyst, service:scoring, "
-          "service:interaction, other)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--rate_limits: unknown role \"", name,
+                       "\" (admin, account_manager, service_agent, analyst, service:scoring, "
+                       "service:interaction, other)"));
     }
   }
   return absl::OkStatus();
@@ -118,8 +118,7 @@ absl::Status CallGate::Admit(absl::string_view method, grpc::ServerContextBase* 
 }
 
 absl::Status CallGate::Authenticate(absl::string_view method,
-                                    grpc::ServerContextBase* server_context,
-                                    CallContext* context) {
+                                    grpc::ServerContextBase* server_context, CallContext* context) {
   absl::string_view authorization = Metadata(server_context, "authorization");
   if (authorization.empty()) {
     return absl::UnauthenticatedError(

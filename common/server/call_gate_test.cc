@@ -54,8 +54,8 @@ class RecordingAccounts {
     response->set_owner(context.actor);
     response->set_display_name(context.via);
     if (context.grant.has_value()) {
-      response->set_region(absl::StrCat(auth::RoleName(context.grant->role), "/",
-                                        context.grant->own_accounts_of));
+      response->set_region(
+          absl::StrCat(auth::RoleName(context.grant->role), "/", context.grant->own_accounts_of));
     }
     return absl::OkStatus();
   }
@@ -98,8 +98,8 @@ class TestClock {
   void Advance(absl::Duration by) { ns_ += absl::ToInt64Nanoseconds(by); }
 
  private:
-  std::atomic<int64_t> ns_{absl::ToUnixNanos(absl::FromCivil(absl::CivilSecond(2026, 12, 7),
-                                                              absl::UTCTimeZone()))};
+  std::atomic<int64_t> ns_{
+      absl::ToUnixNanos(absl::FromCivil(absl::CivilSecond(2026, 12, 7), absl::UTCTimeZone()))};
 };
 
 class CallGateTest : public testing::Test {
@@ -261,8 +261,8 @@ TEST_F(CallGateTest, RefusesARoleTheTableDoesNotAllowAndNeverRunsTheHandler) {
   {
     SetAccountTiersRequest request;
     SetAccountTiersResponse response;
-    const grpc::Status admin_tiers = accounts_->SetAccountTiers(
-        Context(Token("root", {"admin"})).get(), request, &response);
+    const grpc::Status admin_tiers =
+        accounts_->SetAccountTiers(Context(Token("root", {"admin"})).get(), request, &response);
     EXPECT_EQ(admin_tiers.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   }
   auto context = Context(Token("mia", {"account_manager"}));
@@ -295,8 +295,8 @@ TEST_F(CallGateTest, HonoursOnBehalfOfOnlyFromAServiceIdentity) {
   EXPECT_EQ(account.owner(), "alice");
   EXPECT_EQ(account.display_name(), "service:interaction");
 
-  ASSERT_TRUE(Get(Token("bob", {"admin"}), &account, {{std::string(kOnBehalfOfHeader), "alice"}})
-                  .ok());
+  ASSERT_TRUE(
+      Get(Token("bob", {"admin"}), &account, {{std::string(kOnBehalfOfHeader), "alice"}}).ok());
   EXPECT_EQ(account.owner(), "bob");
   EXPECT_EQ(account.display_name(), "");
 }
@@ -308,10 +308,11 @@ TEST_F(CallGateTest, AuditsEveryWriteOfAnAuthenticatedCallerAndNoRead) {
     UpdateAccountRequest request;
     request.mutable_account()->set_name("accounts/8");
     Account response;
-    EXPECT_EQ(accounts_->UpdateAccount(Context(Token("mia", {"account_manager"})).get(), request,
-                                       &response)
-                  .error_code(),
-              grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(
+        accounts_
+            ->UpdateAccount(Context(Token("mia", {"account_manager"})).get(), request, &response)
+            .error_code(),
+        grpc::StatusCode::NOT_FOUND);
   }
   EXPECT_EQ(Delete(Token("ann", {"analyst"})).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   {
@@ -397,7 +398,8 @@ TEST_F(CallGateTest, DependencyCallsCarryTheServiceTokenAndTheCaller) {
   DependencyOptions options;
   options.token_file = token_file;
   ASSERT_TRUE(ConfigureDependencies(options).ok());
-  auto stub = AccountService::NewStub(DependencyChannel(absl::StrCat("127.0.0.1:", server_->port())));
+  auto stub =
+      AccountService::NewStub(DependencyChannel(absl::StrCat("127.0.0.1:", server_->port())));
   CallContext caller;
   caller.actor = "carol";
   caller.request_id = "req-9";

@@ -45,8 +45,7 @@ void GrpcServer::WaitForShutdownSignal() {
 }
 
 GrpcServer::GrpcServer(Options options)
-    : options_(std::move(options)),
-      gate_(options_.gate != nullptr ? options_.gate : OpenGate()) {
+    : options_(std::move(options)), gate_(options_.gate != nullptr ? options_.gate : OpenGate()) {
   // Abseil's mutex deadlock detection builds a lock graph on every
   // acquisition (a measurable share of each call); our lock order is simple
   // and covered by tests, so production servers run without it.
@@ -66,10 +65,10 @@ absl::Status GrpcServer::Start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options_.listen,
-                           options_.credentials != nullptr ? options_.credentials
-                                                           : grpc::InsecureServerCredentials(),
-                           &port_);
+  builder.AddListeningPort(
+      options_.listen,
+      options_.credentials != nullptr ? options_.credentials : grpc::InsecureServerCredentials(),
+      &port_);
   for (grpc::Service* service : services_) builder.RegisterService(service);
   // One queue shared by every worker thread: a call waits only while all of
   // them are busy, and the thread that polled an event usually handles it

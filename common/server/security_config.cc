@@ -51,11 +51,14 @@ namespace kam::common {
 
 const std::vector<std::string>& SecurityFlagNames() {
   static const auto* names = new std::vector<std::string>{
-      "tls_cert_file",      "tls_key_file",          "tls_client_ca_file",
-      "tls_refresh_interval", "plaintext_behind_mesh", "auth_key_files",
-      "auth_issuer",        "auth_audience",         "auth_leeway",
-      "rate_limits",        "max_streams_per_subject", "audit_log",
-      "dependency_ca_file", "dependency_cert_file",  "dependency_key_file",
+      // The server's transport.
+      "tls_cert_file", "tls_key_file", "tls_client_ca_file", "tls_refresh_interval",
+      "plaintext_behind_mesh",
+      // Tokens, limits, audit.
+      "auth_key_files", "auth_issuer", "auth_audience", "auth_leeway", "rate_limits",
+      "max_streams_per_subject", "audit_log",
+      // Calls to other services.
+      "dependency_ca_file", "dependency_cert_file", "dependency_key_file",
       "dependency_token_file"};
   return *names;
 }

@@ -65,15 +65,13 @@ TEST_F(SecurityConfigTest, KeyFilesTurnTokensAndTheAuditOn) {
   absl::SetFlag(&FLAGS_audit_log, "off");
   EXPECT_EQ(ReadSecurityFlags("KAM_SCORING")->audit_log, "");
   absl::SetFlag(&FLAGS_audit_log, dir_.path() + "/no/such/folder/audit.log");
-  EXPECT_THAT(MakeServerSecurity(*ReadSecurityFlags("KAM_SCORING"), "127.0.0.1:0")
-                  .status()
-                  .message(),
-              HasSubstr("--audit_log"));
+  EXPECT_THAT(
+      MakeServerSecurity(*ReadSecurityFlags("KAM_SCORING"), "127.0.0.1:0").status().message(),
+      HasSubstr("--audit_log"));
   absl::SetFlag(&FLAGS_auth_key_files, dir_.path() + "/missing.pem");
-  EXPECT_THAT(MakeServerSecurity(*ReadSecurityFlags("KAM_SCORING"), "127.0.0.1:0")
-                  .status()
-                  .message(),
-              HasSubstr("--auth_key_files"));
+  EXPECT_THAT(
+      MakeServerSecurity(*ReadSecurityFlags("KAM_SCORING"), "127.0.0.1:0").status().message(),
+      HasSubstr("--auth_key_files"));
 }
 
 TEST_F(SecurityConfigTest, KeyFilesAreJwksByTheirEnding) {

@@ -32,8 +32,7 @@ using ::testing::HasSubstr;
 
 class Accounts {
  public:
-  absl::Status GetAccount(const CallContext&, const GetAccountRequest& request,
-                          Account* response) {
+  absl::Status GetAccount(const CallContext&, const GetAccountRequest& request, Account* response) {
     response->set_name(request.name());
     return absl::OkStatus();
   }
@@ -48,8 +47,8 @@ std::string ReadText(const std::string& path) {
 
 // Runs the dev PKI script into `folder`; 0 on success.
 int MakeDevPki(const std::string& folder) {
-  const std::string command = std::string("bash " KAM_SOURCE_DIR "/deploy/pki/make-dev-pki.sh ") +
-                              folder + " 2>/dev/null";
+  const std::string command =
+      std::string("bash " KAM_SOURCE_DIR "/deploy/pki/make-dev-pki.sh ") + folder + " 2>/dev/null";
   return std::system(command.c_str());
 }
 
@@ -131,8 +130,8 @@ class TlsTest : public testing::Test {
                     std::string* peer_cert = nullptr) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    auto channel = grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                             credentials, args);
+    auto channel =
+        grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", server_->port()), credentials, args);
     return CallOn(*channel, peer_cert);
   }
   grpc::Status CallOn(grpc::Channel& channel, std::string* peer_cert = nullptr) {
