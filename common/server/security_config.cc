@@ -58,8 +58,7 @@ const std::vector<std::string>& SecurityFlagNames() {
       "auth_key_files", "auth_issuer", "auth_audience", "auth_leeway", "rate_limits",
       "max_streams_per_subject", "audit_log",
       // Calls to other services.
-      "dependency_ca_file", "dependency_cert_file", "dependency_key_file",
-      "dependency_token_file"};
+      "dependency_ca_file", "dependency_cert_file", "dependency_key_file", "dependency_token_file"};
   return *names;
 }
 
