@@ -35,7 +35,7 @@ int RoleIndex(auth::Role role) {
 
 // The role whose rate applies to `principal`: its first known role in the
 // order of kRolePrecedence.
-const RateLimit& LimitOf(const RoleRateLimits& limits, const auth::Principal& principal) {
+const auth::RateLimit& LimitOf(const RoleRateLimits& limits, const auth::Principal& principal) {
   const auth::RoleSet roles = auth::RolesOf(principal.roles);
   for (auth::Role role : auth::kRolePrecedence) {
     if ((roles & role) != 0) return limits.Of(role);
@@ -51,14 +51,16 @@ absl::Status Exhausted(grpc::ServerContextBase* server_context, absl::Duration w
   return absl::ResourceExhaustedError(absl::StrCat(what, "; retry after ", ms, " ms"));
 }
 
-std::string DescribeLimit(const RateLimit& limit) {
+std::string DescribeLimit(const auth::RateLimit& limit) {
   return absl::StrCat(limit.per_second, " calls/s, bursts of ", limit.burst);
 }
 
 }  // namespace
 
-RateLimit& RoleRateLimits::Of(auth::Role role) { return by_role[RoleIndex(role)]; }
-const RateLimit& RoleRateLimits::Of(auth::Role role) const { return by_role[RoleIndex(role)]; }
+auth::RateLimit& RoleRateLimits::Of(auth::Role role) { return by_role[RoleIndex(role)]; }
+const auth::RateLimit& RoleRateLimits::Of(auth::Role role) const {
+  return by_role[RoleIndex(role)];
+}
 
 RoleRateLimits RoleRateLimits::Defaults() {
   RoleRateLimits limits;
@@ -81,7 +83,7 @@ absl::Status RoleRateLimits::Apply(absl::string_view spec) {
           absl::StrCat("--rate_limits: \"", entry, "\" is not role=rate/burst"));
     }
     const absl::string_view name = entry.substr(0, equals);
-    absl::StatusOr<RateLimit> limit = ParseRateLimit(entry.substr(equals + 1));
+    absl::StatusOr<auth::RateLimit> limit = auth::ParseRateLimit(entry.substr(equals + 1));
     if (!limit.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("--rate_limits: ", name, ": ", limit.status().message()));
@@ -136,7 +138,7 @@ absl::Status CallGate::Authenticate(absl::string_view method,
   // From here on the call has a subject: refusals below are audited.
   context->actor = principal->subject;
 
-  const RateLimit& limit = LimitOf(options_.rate_limits, *principal);
+  const auth::RateLimit& limit = LimitOf(options_.rate_limits, *principal);
   if (const absl::Duration wait = limiter_.TryAcquire(principal->subject, limit);
       wait > absl::ZeroDuration()) {
     return Exhausted(server_context, wait,

@@ -35,10 +35,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "common/auth/access_policy.h"
+#include "common/auth/rate_limiter.h"
 #include "common/auth/token_verifier.h"
 #include "common/server/audit_log.h"
 #include "common/server/grpc_server.h"
-#include "common/server/rate_limiter.h"
 #include "google/protobuf/message.h"
 
 namespace kam::common {
@@ -50,11 +50,11 @@ inline constexpr char kRetryPushbackTrailer[] = "grpc-retry-pushback-ms";
 // refused by the table anyway, but their calls still cost a verification).
 struct RoleRateLimits {
   // Indexed by the role's bit (kAdmin = 0, ...); see Of().
-  std::array<RateLimit, 6> by_role;
-  RateLimit other;
+  std::array<auth::RateLimit, 6> by_role;
+  auth::RateLimit other;
 
-  RateLimit& Of(auth::Role role);
-  const RateLimit& Of(auth::Role role) const;
+  auth::RateLimit& Of(auth::Role role);
+  const auth::RateLimit& Of(auth::Role role) const;
 
   // The defaults of --rate_limits (docs/security.md): people get room for a
   // busy screen and scripts, the services none (they are limited where their
@@ -71,7 +71,7 @@ struct CallGateOptions {
   // Required: who may call what, and which methods write (for the audit).
   std::shared_ptr<const auth::AccessPolicy> policy;
   RoleRateLimits rate_limits = RoleRateLimits::Defaults();
-  RateLimiter::Options limiter;
+  auth::RateLimiter::Options limiter;
   // Open server streams per subject.
   int max_streams_per_subject = 16;
   // Null: no audit log.
@@ -95,7 +95,7 @@ class CallGate {
   class StreamSlot {
    public:
     StreamSlot() = default;
-    StreamSlot(StreamLimiter* limiter, std::string subject)
+    StreamSlot(auth::StreamLimiter* limiter, std::string subject)
         : limiter_(limiter), subject_(std::move(subject)) {}
     StreamSlot(StreamSlot&& other) noexcept
         : limiter_(other.limiter_), subject_(std::move(other.subject_)) {
@@ -118,7 +118,7 @@ class CallGate {
       limiter_ = nullptr;
     }
 
-    StreamLimiter* limiter_ = nullptr;
+    auth::StreamLimiter* limiter_ = nullptr;
     std::string subject_;
   };
 
@@ -136,8 +136,8 @@ class CallGate {
                             CallContext* context);
 
   CallGateOptions options_;
-  RateLimiter limiter_;
-  StreamLimiter streams_;
+  auth::RateLimiter limiter_;
+  auth::StreamLimiter streams_;
 };
 
 // The subject the call's credentials belong to: `via` when a service relays

@@ -1,8 +1,8 @@
 #include "common/server/rpc_client.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/auth/token_file.h"
 #include "common/server/call_gate.h"
-#include "common/server/token_file.h"
 
 namespace kam::common {
 namespace {
@@ -10,7 +10,7 @@ namespace {
 // Set once at start-up, before any call, and read without a lock after.
 struct Dependencies {
   std::shared_ptr<grpc::ChannelCredentials> credentials;
-  std::unique_ptr<TokenFile> token;
+  std::unique_ptr<auth::TokenFile> token;
 };
 
 Dependencies& Configured() {
@@ -24,10 +24,14 @@ absl::Status ConfigureDependencies(const DependencyOptions& options) {
   absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
       MakeChannelCredentials(options.tls);
   if (!credentials.ok()) return credentials.status();
-  std::unique_ptr<TokenFile> token;
+  std::unique_ptr<auth::TokenFile> token;
   if (!options.token_file.empty()) {
-    absl::StatusOr<std::unique_ptr<TokenFile>> opened = TokenFile::Open(options.token_file);
-    if (!opened.ok()) return opened.status();
+    absl::StatusOr<std::unique_ptr<auth::TokenFile>> opened =
+        auth::TokenFile::Open(options.token_file);
+    if (!opened.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--dependency_token_file=", opened.status().message()));
+    }
     token = *std::move(opened);
   }
   Configured().credentials = *std::move(credentials);
@@ -38,7 +42,7 @@ absl::Status ConfigureDependencies(const DependencyOptions& options) {
 void PrepareDependencyCall(grpc::ClientContext* context, const CallContext* caller,
                            absl::Duration deadline) {
   context->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
-  if (TokenFile* token = Configured().token.get(); token != nullptr) {
+  if (auth::TokenFile* token = Configured().token.get(); token != nullptr) {
     context->AddMetadata("authorization", absl::StrCat("Bearer ", token->Get()));
     if (caller != nullptr) context->AddMetadata(kOnBehalfOfHeader, caller->actor);
   }

@@ -91,5 +91,21 @@ TEST_F(SecurityConfigTest, RateLimitsNameTheFlag) {
   EXPECT_EQ(ReadSecurityFlags("KAM_ACCOUNT")->rate_limits.Of(auth::kAnalyst).burst, 10);
 }
 
+TEST(RoleRateLimitsTest, EntriesReplaceTheirRolesDefaultsOnly) {
+  RoleRateLimits limits = RoleRateLimits::Defaults();
+  ASSERT_TRUE(limits.Apply("analyst=5/10, service:scoring=100/200,other=1").ok());
+  EXPECT_EQ(limits.Of(auth::kAnalyst).per_second, 5);
+  EXPECT_EQ(limits.Of(auth::kScoringService).burst, 200);
+  EXPECT_EQ(limits.other.burst, 1);
+  EXPECT_EQ(limits.Of(auth::kAdmin).per_second,
+            RoleRateLimits::Defaults().Of(auth::kAdmin).per_second);
+  EXPECT_TRUE(RoleRateLimits::Defaults().Of(auth::kInteractionService).unlimited());
+  const absl::Status unknown = limits.Apply("root=1/1");
+  EXPECT_EQ(unknown.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(unknown.message().find("unknown role \"root\""), absl::string_view::npos);
+  EXPECT_FALSE(limits.Apply("admin").ok());
+  EXPECT_FALSE(limits.Apply("admin=fast").ok());
+}
+
 }  // namespace
 }  // namespace kam::common

@@ -1,4 +1,4 @@
-#include "common/server/rate_limiter.h"
+#include "common/auth/rate_limiter.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
-namespace kam::common {
+namespace kam::auth {
 
 absl::StatusOr<RateLimit> ParseRateLimit(absl::string_view text) {
   const size_t slash = text.find('/');
@@ -101,4 +101,4 @@ void StreamLimiter::Close(absl::string_view subject) {
   if (--it->second <= 0) open_.erase(it);
 }
 
-}  // namespace kam::common
+}  // namespace kam::auth

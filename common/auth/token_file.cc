@@ -1,4 +1,4 @@
-#include "common/server/token_file.h"
+#include "common/auth/token_file.h"
 
 #include <sys/stat.h>
 
@@ -9,14 +9,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
-namespace kam::common {
+namespace kam::auth {
 
 absl::StatusOr<std::unique_ptr<TokenFile>> TokenFile::Open(std::string path,
                                                            absl::Duration check_interval) {
   std::unique_ptr<TokenFile> file(new TokenFile(std::move(path), check_interval));
   if (!file->Refresh()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--dependency_token_file=", file->path_, ": cannot be read or is empty"));
+    return absl::InvalidArgumentError(absl::StrCat(file->path_, ": cannot be read or is empty"));
   }
   return file;
 }
@@ -54,4 +53,4 @@ std::string TokenFile::Get() {
   return token_;
 }
 
-}  // namespace kam::common
+}  // namespace kam::auth

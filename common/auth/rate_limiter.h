@@ -27,7 +27,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
-namespace kam::common {
+namespace kam::auth {
 
 // A sustained rate and the burst allowed above it. A rate of 0 means no
 // limit.
@@ -96,4 +96,4 @@ class StreamLimiter {
   absl::flat_hash_map<std::string, int> open_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace kam::common
+}  // namespace kam::auth

@@ -13,7 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
-namespace kam::common {
+namespace kam::auth {
 
 class TokenFile {
  public:
@@ -50,4 +50,4 @@ class TokenFile {
   std::string token_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace kam::common
+}  // namespace kam::auth

@@ -1,15 +1,14 @@
-#include "common/server/rate_limiter.h"
+#include "common/auth/rate_limiter.h"
 
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "common/server/call_gate.h"
 #include "gtest/gtest.h"
 
-namespace kam::common {
+namespace kam::auth {
 namespace {
 
-class RateLimiterTest : public testing::Test {
+class RateLimiterTest : public ::testing::Test {
  protected:
   RateLimiter::Options Options(size_t max_subjects = 1000) {
     RateLimiter::Options options;
@@ -76,21 +75,5 @@ TEST(ParseRateLimitTest, ReadsRateAndBurst) {
   }
 }
 
-TEST(RoleRateLimitsTest, EntriesReplaceTheirRolesDefaultsOnly) {
-  RoleRateLimits limits = RoleRateLimits::Defaults();
-  ASSERT_TRUE(limits.Apply("analyst=5/10, service:scoring=100/200,other=1").ok());
-  EXPECT_EQ(limits.Of(auth::kAnalyst).per_second, 5);
-  EXPECT_EQ(limits.Of(auth::kScoringService).burst, 200);
-  EXPECT_EQ(limits.other.burst, 1);
-  EXPECT_EQ(limits.Of(auth::kAdmin).per_second,
-            RoleRateLimits::Defaults().Of(auth::kAdmin).per_second);
-  EXPECT_TRUE(RoleRateLimits::Defaults().Of(auth::kInteractionService).unlimited());
-  const absl::Status unknown = limits.Apply("root=1/1");
-  EXPECT_EQ(unknown.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(unknown.message().find("unknown role \"root\""), absl::string_view::npos);
-  EXPECT_FALSE(limits.Apply("admin").ok());
-  EXPECT_FALSE(limits.Apply("admin=fast").ok());
-}
-
 }  // namespace
-}  // namespace kam::common
+}  // namespace kam::auth
