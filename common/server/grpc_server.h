@@ -48,16 +48,19 @@ struct CallContext {
   // off: the `x-kam-actor` metadata as given ("anonymous" if none).
   // Calls to other services forward it (rpc_client.h).
   std::string actor;
-  // The service identity ("service:interaction") that relayed the call on
-  // behalf of `actor`; empty for a direct call. In the request log.
-  std::string via;
   // The `x-request-id` metadata, or empty; appears in the request log and is
   // forwarded.
   std::string request_id;
+  // The members below come last and have initialisers, so contexts written
+  // as {server_context, actor, request_id} (handler tests) stay complete.
+  //
+  // The service identity ("service:interaction") that relayed the call on
+  // behalf of `actor`; empty for a direct call. In the request log.
+  std::string via = {};
   // With tokens on, what the access table granted: the role the call runs
   // under and, for an account manager on an account-scoped method, whose
   // accounts it is narrowed to. Empty with tokens off.
-  std::optional<auth::Grant> grant;
+  std::optional<auth::Grant> grant = std::nullopt;
 };
 
 class CallGate;
