@@ -325,23 +325,35 @@ TEST_F(CallGateTest, AuditsEveryWriteOfAnAuthenticatedCallerAndNoRead) {
                                       request, &response)
                     .ok());
   }
+  struct Line {
+    const char* subject;
+    const char* on_behalf_of;
+    const char* method;  // within AccountService
+    const char* resource;
+    const char* request_id;
+    const char* code;
+  };
+  const Line expected[] = {
+      {"alice", "", "DeleteAccount", "accounts/7", "req-1", "OK"},
+      // An update's resource is the name of the resource it carries.
+      {"mia", "", "UpdateAccount", "accounts/8", "", "NOT_FOUND"},
+      {"ann", "", "DeleteAccount", "accounts/7", "", "PERMISSION_DENIED"},
+      {"service:scoring", "dave", "SetAccountTiers", "", "", "OK"},
+  };
   const std::vector<nlohmann::json> lines = AuditLines();
-  ASSERT_EQ(lines.size(), 4u);
-  EXPECT_EQ(lines[0]["subject"], "alice");
-  EXPECT_EQ(lines[0]["on_behalf_of"], "");
-  EXPECT_EQ(lines[0]["method"], "/kam.account.v1.AccountService/DeleteAccount");
-  EXPECT_EQ(lines[0]["resource"], "accounts/7");
-  EXPECT_EQ(lines[0]["request_id"], "req-1");
-  EXPECT_EQ(lines[0]["code"], "OK");
-  EXPECT_THAT(lines[0]["time"].get<std::string>(), testing::MatchesRegex("20..-..-..T.*Z"));
-  EXPECT_EQ(lines[1]["subject"], "mia");
-  EXPECT_EQ(lines[1]["resource"], "accounts/8");  // the updated resource's name
-  EXPECT_EQ(lines[1]["code"], "NOT_FOUND");
-  EXPECT_EQ(lines[2]["subject"], "ann");
-  EXPECT_EQ(lines[2]["code"], "PERMISSION_DENIED");
-  EXPECT_EQ(lines[3]["subject"], "service:scoring");
-  EXPECT_EQ(lines[3]["on_behalf_of"], "dave");
-  EXPECT_EQ(lines[3]["method"], "/kam.account.v1.AccountService/SetAccountTiers");
+  ASSERT_EQ(lines.size(), std::size(expected));
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const nlohmann::json want = {
+        {"subject", expected[i].subject},
+        {"on_behalf_of", expected[i].on_behalf_of},
+        {"method", absl::StrCat("/kam.account.v1.AccountService/", expected[i].method)},
+        {"resource", expected[i].resource},
+        {"request_id", expected[i].request_id},
+        {"code", expected[i].code},
+        {"time", lines[i]["time"]}};
+    EXPECT_EQ(lines[i], want) << i;
+    EXPECT_THAT(lines[i]["time"].get<std::string>(), testing::MatchesRegex("20..-..-..T.*Z"));
+  }
 }
 
 TEST_F(CallGateTest, RateLimitsEachSubjectWithARetryHint) {
