@@ -61,6 +61,11 @@ RoleSet RolesOf(const std::vector<std::string>& names);
 // Whether a method's data belongs to accounts (see the rules above).
 enum class Scope { kSuiteWide, kAccountScoped };
 
+// Whether a method changes stored data (a create, update, delete or custom
+// verb that writes) or only reads it. The server writes one audit line per
+// call of a method that writes.
+enum class Effect { kReads, kWrites };
+
 // One entry of the table.
 struct MethodAccess {
   // The full gRPC method name: "/kam.account.v1.AccountService/GetAccount".
@@ -70,6 +75,7 @@ struct MethodAccess {
   Scope scope = Scope::kSuiteWide;
   // Whether admin may call it too (true for all but a few machine-only calls).
   bool admin = true;
+  Effect effect = Effect::kReads;
 };
 
 // What a call is allowed to do once authorised.

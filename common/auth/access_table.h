@@ -1,6 +1,7 @@
 // The access table of the KAM suite: for every method of every service in
-// protos/, who besides admin may call it and whether it is account-scoped
-// (access_policy.h states what that means). access_table_test checks that the
+// protos/, who besides admin may call it, whether it is account-scoped and
+// whether it writes (the audit log records the calls that write;
+// access_policy.h states what that means). access_table_test checks that the
 // table names every method of the protos and nothing else, so a new method
 // cannot be added without deciding who may call it.
 //

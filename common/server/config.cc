@@ -79,6 +79,9 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(const ServiceDefaults& defaults,
   for (const char* name : kCommonFlags) {
     KAM_RETURN_IF_ERROR(ApplyOne(defaults.env_prefix, name));
   }
+  for (const std::string& name : SecurityFlagNames()) {
+    KAM_RETURN_IF_ERROR(ApplyOne(defaults.env_prefix, name));
+  }
   for (const std::string& name : extra_flags) {
     KAM_RETURN_IF_ERROR(ApplyOne(defaults.env_prefix, name));
   }
@@ -116,6 +119,7 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(const ServiceDefaults& defaults,
   if (config.db.schema.empty() || config.db.user.empty()) {
     return absl::InvalidArgumentError("--db_name and --db_user must not be empty");
   }
+  KAM_ASSIGN_OR_RETURN(config.security, ReadSecurityFlags(defaults.env_prefix));
   return config;
 }
 

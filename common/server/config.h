@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/db/mysql_pool.h"
+#include "common/server/security_config.h"
 
 namespace kam::common {
 
@@ -33,6 +34,8 @@ struct ServiceConfig {
   absl::Duration shutdown_grace;  // how long in-flight calls get on SIGTERM
   bool migrate_only = false;      // apply migrations and exit (a Kubernetes Job)
   DbOptions db;
+  // TLS, tokens, limits, audit (security_config.h); all off by default.
+  SecurityConfig security;
 };
 
 // Parses the command line (absl flags; --help lists every flag), applies the

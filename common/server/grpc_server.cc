@@ -6,55 +6,25 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/base/log.h"
+#include "common/server/call_gate.h"
+#include "common/server/status.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 
 namespace kam::common {
 namespace {
 
-constexpr size_t kMaxMetadataValue = 256;
-
-const char* CodeName(absl::StatusCode code) {
-  switch (code) {
-    case absl::StatusCode::kOk: return "OK";
-    case absl::StatusCode::kCancelled: return "CANCELLED";
-    case absl::StatusCode::kUnknown: return "UNKNOWN";
-    case absl::StatusCode::kInvalidArgument: return "INVALID_ARGUMENT";
-    case absl::StatusCode::kDeadlineExceeded: return "DEADLINE_EXCEEDED";
-    case absl::StatusCode::kNotFound: return "NOT_FOUND";
-    case absl::StatusCode::kAlreadyExists: return "ALREADY_EXISTS";
-    case absl::StatusCode::kPermissionDenied: return "PERMISSION_DENIED";
-    case absl::StatusCode::kResourceExhausted: return "RESOURCE_EXHAUSTED";
-    case absl::StatusCode::kFailedPrecondition: return "FAILED_PRECONDITION";
-    case absl::StatusCode::kAborted: return "ABORTED";
-    case absl::StatusCode::kOutOfRange: return "OUT_OF_RANGE";
-    case absl::StatusCode::kUnimplemented: return "UNIMPLEMENTED";
-    case absl::StatusCode::kInternal: return "INTERNAL";
-    case absl::StatusCode::kUnavailable: return "UNAVAILABLE";
-    case absl::StatusCode::kDataLoss: return "DATA_LOSS";
-    case absl::StatusCode::kUnauthenticated: return "UNAUTHENTICATED";
-    default: return "UNKNOWN";
-  }
+// The gate of a server given none: tokens off, no audit.
+std::shared_ptr<CallGate> OpenGate() {
+  CallGateOptions options;
+  return std::make_shared<CallGate>(std::move(options));
 }
 
-std::string MetadataValue(grpc::ServerContextBase* context, const char* key) {
-  const auto& metadata = context->client_metadata();
-  auto it = metadata.find(key);
-  if (it == metadata.end()) return "";
-  return std::string(it->second.data(), std::min(it->second.size(), kMaxMetadataValue));
+absl::Status NotReady() {
+  return absl::UnavailableError("the service is starting: its database is not ready yet");
 }
 
 }  // namespace
-
-namespace internal {
-
-void ReadCallMetadata(grpc::ServerContextBase* server_context, CallContext* context) {
-  context->actor = MetadataValue(server_context, "x-kam-actor");
-  if (context->actor.empty()) context->actor = "anonymous";
-  context->request_id = MetadataValue(server_context, "x-request-id");
-}
-
-}  // namespace internal
 
 void BlockShutdownSignals() {
   sigset_t signals;
@@ -74,7 +44,8 @@ void GrpcServer::WaitForShutdownSignal() {
   Log(LogLevel::kInfo, "shutdown signal received", {{"signal", received}});
 }
 
-GrpcServer::GrpcServer(Options options) : options_(std::move(options)) {
+GrpcServer::GrpcServer(Options options)
+    : options_(std::move(options)), gate_(options_.gate != nullptr ? options_.gate : OpenGate()) {
   // Abseil's mutex deadlock detection builds a lock graph on every
   // acquisition (a measurable share of each call); our lock order is simple
   // and covered by tests, so production servers run without it.
@@ -94,7 +65,10 @@ absl::Status GrpcServer::Start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port_);
+  builder.AddListeningPort(
+      options_.listen,
+      options_.credentials != nullptr ? options_.credentials : grpc::InsecureServerCredentials(),
+      &port_);
   for (grpc::Service* service : services_) builder.RegisterService(service);
   // One queue shared by every worker thread: a call waits only while all of
   // them are busy, and the thread that polled an event usually handles it
@@ -127,7 +101,12 @@ absl::Status GrpcServer::Start() {
     for (int i = 0; i < options_.threads; ++i) threads_.emplace_back([this, cq] { Work(cq); });
   }
   Log(LogLevel::kInfo, "serving",
-      {{"listen", options_.listen}, {"port", port_}, {"threads", options_.threads}});
+      {{"listen", options_.listen},
+       {"port", port_},
+       {"threads", options_.threads},
+       {"transport", options_.transport_mode},
+       {"tokens", gate_->tokens_required() ? "required" : "off"},
+       {"audit", gate_->audits()}});
   return absl::OkStatus();
 }
 
@@ -164,22 +143,36 @@ class ThreadSetup {
 }  // namespace
 
 grpc::Status GrpcServer::RunSync(const std::string& full_name, grpc::ServerContext* server_context,
+                                 const google::protobuf::Message& request,
                                  absl::FunctionRef<absl::Status(const CallContext&)> handler) {
   thread_local ThreadSetup setup;
   setup.Ensure(options_.thread_init, options_.thread_end);
   CallStarted();
   const absl::Time start = absl::Now();
   CallContext context;
-  context.server_context = server_context;
-  internal::ReadCallMetadata(server_context, &context);
-  const absl::Status status =
-      ready() ? handler(context)
-              : absl::UnavailableError("the service is starting: its database is not ready yet");
-  if (options_.log_requests) LogRequest(full_name, context, status, absl::Now() - start);
+  CallGate::StreamSlot slot;
+  absl::Status status = Admit(full_name, server_context, &context);
+  if (status.ok()) status = gate_->OpenStream(context, server_context, &slot);
+  if (status.ok()) status = handler(context);
+  Complete(full_name, context, request, status, start);
   CallFinished();
   return status.ok() ? grpc::Status::OK
                      : grpc::Status(static_cast<grpc::StatusCode>(status.code()),
                                     std::string(status.message()));
+}
+
+absl::Status GrpcServer::Admit(const std::string& method, grpc::ServerContextBase* server_context,
+                               CallContext* context) {
+  absl::Status admitted = gate_->Admit(method, server_context, context);
+  if (!admitted.ok()) return admitted;
+  return ready() ? absl::OkStatus() : NotReady();
+}
+
+void GrpcServer::Complete(const std::string& method, const CallContext& context,
+                          const google::protobuf::Message& request, const absl::Status& status,
+                          absl::Time start) {
+  gate_->Audit(method, context, request, status);
+  if (options_.log_requests) LogRequest(method, context, status, absl::Now() - start);
 }
 
 void GrpcServer::RegisterService(grpc::Service* service, const std::string& health_name) {
@@ -212,6 +205,18 @@ void GrpcServer::SetServing(bool serving) {
 void GrpcServer::LogRequest(const std::string& method, const CallContext& context,
                             const absl::Status& status, absl::Duration latency) {
   const std::string peer = context.server_context->peer();
+  if (!context.via.empty()) {
+    Log(LogLevel::kInfo, "request",
+        {{"method", method},
+         {"code", StatusCodeName(status.code())},
+         {"latency_us", absl::ToInt64Microseconds(latency)},
+         {"request_id", context.request_id},
+         {"peer", peer},
+         {"actor", context.actor},
+         {"via", context.via},
+         {"error", status.message()}});
+    return;
+  }
   if (status.ok()) {
     Log(LogLevel::kInfo, "request",
         {{"method", method},
@@ -223,7 +228,7 @@ void GrpcServer::LogRequest(const std::string& method, const CallContext& contex
   } else {
     Log(LogLevel::kInfo, "request",
         {{"method", method},
-         {"code", CodeName(status.code())},
+         {"code", StatusCodeName(status.code())},
          {"latency_us", absl::ToInt64Microseconds(latency)},
          {"request_id", context.request_id},
          {"peer", peer},

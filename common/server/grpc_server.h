@@ -11,11 +11,16 @@
 //
 // A handler is a plain function of (context, request, response*) returning
 // absl::Status; this file converts it to a grpc::Status in one place.
+//
+// Before any handler runs, the server's CallGate (call_gate.h) reads the
+// call's metadata and, with tokens on, authenticates, rate-limits and
+// authorises it; a refused call never reaches its handler.
 #pragma once
 
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,20 +31,39 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/auth/access_policy.h"
+#include "google/protobuf/message.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/impl/service_type.h"
 
 namespace kam::common {
 
-// What a handler knows about its call besides the request.
+// What a handler knows about its call besides the request, filled by the
+// CallGate before the handler runs. Made for every call, so kept small.
 struct CallContext {
   grpc::ServerContextBase* server_context = nullptr;
-  // The caller's name from the `x-kam-actor` metadata ("anonymous" if none),
-  // recorded in history rows.
+  // Who the call is for, recorded as the actor of history rows. With tokens
+  // on: the verified token's subject, or, when a service identity relays a
+  // call, the original caller it names in `x-kam-on-behalf-of`. With tokens
+  // off: the `x-kam-actor` metadata as given ("anonymous" if none).
+  // Calls to other services forward it (rpc_client.h).
   std::string actor;
-  // The `x-request-id` metadata, or empty; appears in the request log.
+  // The `x-request-id` metadata, or empty; appears in the request log and is
+  // forwarded.
   std::string request_id;
+  // The members below come last and have initialisers, so contexts written
+  // as {server_context, actor, request_id} (handler tests) stay complete.
+  //
+  // The service identity ("service:interaction") that relayed the call on
+  // behalf of `actor`; empty for a direct call. In the request log.
+  std::string via = {};
+  // With tokens on, what the access table granted: the role the call runs
+  // under and, for an account manager on an account-scoped method, whose
+  // accounts it is narrowed to. Empty with tokens off.
+  std::optional<auth::Grant> grant = std::nullopt;
 };
+
+class CallGate;
 
 template <typename Request, typename Response>
 using UnaryHandler = std::function<absl::Status(const CallContext&, const Request&, Response*)>;
@@ -65,6 +89,12 @@ class GrpcServer {
     std::function<void()> thread_end;
     // One log line per request (off only for the transport benchmark's echo).
     bool log_requests = true;
+    // How to listen (transport.h: MakeServerTransport); null: plaintext.
+    std::shared_ptr<grpc::ServerCredentials> credentials;
+    // The transport's mode, for the start-up log line.
+    std::string transport_mode = "plaintext loopback";
+    // Who may call what (call_gate.h); null: a gate with tokens off.
+    std::shared_ptr<CallGate> gate;
   };
 
   explicit GrpcServer(Options options);
@@ -114,18 +144,25 @@ class GrpcServer {
 
   // Runs the handler of a call on one of gRPC's own threads (a server
   // stream, see ServeMethods) with the same per-call machinery as unary
-  // calls: per-thread set-up, the readiness check, one request log line and
-  // the status mapping. A long stream must stop when a Write fails (the
-  // caller went away or the server is stopping).
+  // calls: per-thread set-up, the gate (and a stream slot of the caller's),
+  // the readiness check, one request log line and the status mapping. A
+  // long stream must stop when a Write fails (the caller went away or the
+  // server is stopping).
   grpc::Status RunSync(const std::string& full_name, grpc::ServerContext* server_context,
+                       const google::protobuf::Message& request,
                        absl::FunctionRef<absl::Status(const CallContext&)> handler);
 
   // --- used by the per-call machinery ---
   class Method;
   bool Arm(Method* method, grpc::ServerCompletionQueue* cq);
-  void LogRequest(const std::string& method, const CallContext& context, const absl::Status& status,
-                  absl::Duration latency);
-  bool log_requests() const { return options_.log_requests; }
+  // The gate's decision (call_gate.h), then readiness: OK when the handler
+  // may run.
+  absl::Status Admit(const std::string& method, grpc::ServerContextBase* server_context,
+                     CallContext* context);
+  // After the call: its audit line (for a write) and its request log line.
+  void Complete(const std::string& method, const CallContext& context,
+                const google::protobuf::Message& request, const absl::Status& status,
+                absl::Time start);
   void CallStarted() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
   void CallFinished() { in_flight_.fetch_sub(1, std::memory_order_release); }
 
@@ -145,8 +182,11 @@ class GrpcServer {
 
  private:
   void Work(grpc::ServerCompletionQueue* cq);
+  void LogRequest(const std::string& method, const CallContext& context, const absl::Status& status,
+                  absl::Duration latency);
 
   Options options_;
+  std::shared_ptr<CallGate> gate_;
   std::vector<grpc::Service*> services_;
   // Reported by the health service besides "" (the whole server).
   std::vector<std::string> health_service_names_;
@@ -167,9 +207,6 @@ class GrpcServer {
 };
 
 namespace internal {
-
-// Fills the actor and request id from the call's metadata.
-void ReadCallMetadata(grpc::ServerContextBase* server_context, CallContext* context);
 
 // Reaches the protected members of grpc::Service that the generated
 // WithAsyncMethod_X and WithSplitStreamingMethod_X classes call, so a method
@@ -242,15 +279,9 @@ class UnaryCall final : public GrpcServer::Tag {
     server_->Arm(method_, cq_);  // keep a call waiting for the next request
     const absl::Time start = absl::Now();
     CallContext context;
-    context.server_context = &server_context_;
-    internal::ReadCallMetadata(&server_context_, &context);
-    absl::Status status =
-        server->ready()
-            ? method_->handler_(context, request_, &response_)
-            : absl::UnavailableError("the service is starting: its database is not ready yet");
-    if (server_->log_requests()) {
-      server_->LogRequest(method_->full_name_, context, status, absl::Now() - start);
-    }
+    absl::Status status = server->Admit(method_->full_name_, &server_context_, &context);
+    if (status.ok()) status = method_->handler_(context, request_, &response_);
+    server->Complete(method_->full_name_, context, request_, status, start);
     if (status.ok()) {
       responder_.Finish(response_, grpc::Status::OK, this);
     } else {

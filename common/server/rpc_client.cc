@@ -1,8 +1,56 @@
 #include "common/server/rpc_client.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/auth/token_file.h"
+#include "common/server/call_gate.h"
 
 namespace kam::common {
+namespace {
+
+// Set once at start-up, before any call, and read without a lock after.
+struct Dependencies {
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  std::unique_ptr<auth::TokenFile> token;
+};
+
+Dependencies& Configured() {
+  static Dependencies* dependencies = new Dependencies();
+  return *dependencies;
+}
+
+}  // namespace
+
+absl::Status ConfigureDependencies(const DependencyOptions& options) {
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      MakeChannelCredentials(options.tls);
+  if (!credentials.ok()) return credentials.status();
+  std::unique_ptr<auth::TokenFile> token;
+  if (!options.token_file.empty()) {
+    absl::StatusOr<std::unique_ptr<auth::TokenFile>> opened =
+        auth::TokenFile::Open(options.token_file);
+    if (!opened.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--dependency_token_file=", opened.status().message()));
+    }
+    token = *std::move(opened);
+  }
+  Configured().credentials = *std::move(credentials);
+  Configured().token = std::move(token);
+  return absl::OkStatus();
+}
+
+void PrepareDependencyCall(grpc::ClientContext* context, const CallContext* caller,
+                           absl::Duration deadline) {
+  context->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+  if (auth::TokenFile* token = Configured().token.get(); token != nullptr) {
+    context->AddMetadata("authorization", absl::StrCat("Bearer ", token->Get()));
+    if (caller != nullptr) context->AddMetadata(kOnBehalfOfHeader, caller->actor);
+  }
+  if (caller != nullptr) {
+    context->AddMetadata("x-kam-actor", caller->actor);
+    if (!caller->request_id.empty()) context->AddMetadata("x-request-id", caller->request_id);
+  }
+}
 
 std::shared_ptr<grpc::Channel> DependencyChannel(const std::string& address) {
   grpc::ChannelArguments args;
@@ -10,7 +58,9 @@ std::shared_ptr<grpc::Channel> DependencyChannel(const std::string& address) {
   // until their deadline, and reconnect quickly when it is back.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  std::shared_ptr<grpc::ChannelCredentials> credentials = Configured().credentials;
+  if (credentials == nullptr) credentials = grpc::InsecureChannelCredentials();
+  return grpc::CreateCustomChannel(address, credentials, args);
 }
 
 absl::Status DependencyError(absl::string_view dependency, const grpc::Status& status) {

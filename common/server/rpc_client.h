@@ -2,6 +2,15 @@
 // caller's identity, and maps the answer onto what the calling service tells
 // its own caller. A dependency that is down or too slow is UNAVAILABLE (the
 // caller may retry; nothing was written), never a hang.
+//
+// Identity on the wire (configured once at start-up by RunService from the
+// --dependency_* flags, see ConfigureDependencies): channels use TLS when a
+// CA is given (checking the server's certificate and name, and presenting
+// the service's own client certificate for mutual TLS); every call carries
+// the service's own token (`authorization: Bearer`, from a file re-read when
+// it changes) and the original caller's subject in `x-kam-on-behalf-of`,
+// which a server honours only from a service identity (call_gate.h). The
+// caller is also sent as `x-kam-actor`, which servers with tokens off use.
 #pragma once
 
 #include <memory>
@@ -13,13 +22,32 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/server/grpc_server.h"
+#include "common/server/transport.h"
 #include "grpcpp/grpcpp.h"
 
 namespace kam::common {
 
-// A channel to `address` ("host:port"), plaintext (the services talk inside
-// one cluster; TLS is the mesh's job).
+struct DependencyOptions {
+  ClientTlsOptions tls;    // off (plaintext) unless a CA file is given
+  std::string token_file;  // the service's own bearer token; empty: none sent
+};
+
+// Sets how DependencyChannel and PrepareDependencyCall reach other services.
+// Call once, before any channel is made (RunService does). INVALID_ARGUMENT
+// naming the flag when a file cannot be read or parsed. Without a call:
+// plaintext, no token.
+absl::Status ConfigureDependencies(const DependencyOptions& options);
+
+// A channel to `address` ("host:port") with the configured credentials.
 std::shared_ptr<grpc::Channel> DependencyChannel(const std::string& address);
+
+// Sets `context`'s deadline and metadata for a call made while serving
+// `caller` (may be null: background work, which acts as the service
+// itself): the service's token, `x-kam-on-behalf-of` and `x-kam-actor` with
+// the caller's actor, and its `x-request-id`. For calls that do not go
+// through CallDependency (server streams).
+void PrepareDependencyCall(grpc::ClientContext* context, const CallContext* caller,
+                           absl::Duration deadline);
 
 // The status a service returns when a call to `dependency` ("account
 // service") failed with `status`:
@@ -30,8 +58,8 @@ std::shared_ptr<grpc::Channel> DependencyChannel(const std::string& address);
 //   anything else -> INTERNAL "<dependency> failed"
 absl::Status DependencyError(absl::string_view dependency, const grpc::Status& status);
 
-// Calls `method` on `stub` with `deadline`, forwarding the caller's
-// x-kam-actor and x-request-id (when `caller` is given).
+// Calls `method` on `stub` with `deadline`, with the metadata of
+// PrepareDependencyCall.
 template <typename Stub, typename Request, typename Response>
 absl::StatusOr<Response> CallDependency(Stub& stub,
                                         grpc::Status (Stub::*method)(grpc::ClientContext*,
@@ -39,11 +67,7 @@ absl::StatusOr<Response> CallDependency(Stub& stub,
                                         const Request& request, const CallContext* caller,
                                         absl::Duration deadline, absl::string_view dependency) {
   grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
-  if (caller != nullptr) {
-    context.AddMetadata("x-kam-actor", caller->actor);
-    if (!caller->request_id.empty()) context.AddMetadata("x-request-id", caller->request_id);
-  }
+  PrepareDependencyCall(&context, caller, deadline);
   Response response;
   grpc::Status status = (stub.*method)(&context, request, &response);
   if (!status.ok()) return DependencyError(dependency, status);

@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/log.h"
 #include "common/server/readiness.h"
+#include "common/server/rpc_client.h"
+#include "common/server/security_config.h"
 
 namespace kam::common {
 namespace {
@@ -39,6 +41,13 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
 
   ConnectionPool pool(config->db);
   if (config->migrate_only) return MigrateOnly(pool, *definition.migrations);
+  // Before the modules are built: they make the channels to other services.
+  if (absl::Status dependencies = ConfigureDependencies(config->security.dependencies);
+      !dependencies.ok()) {
+    return Fail(definition, dependencies);
+  }
+  absl::StatusOr<ServerSecurity> security = MakeServerSecurity(config->security, config->listen);
+  if (!security.ok()) return Fail(definition, security.status());
   absl::StatusOr<ServiceModules> modules = definition.build(pool);
   if (!modules.ok()) return Fail(definition, modules.status());
 
@@ -48,6 +57,9 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   options.shutdown_grace = config->shutdown_grace;
   options.thread_init = MySqlThreadInit;
   options.thread_end = MySqlThreadEnd;
+  options.credentials = security->transport.credentials;
+  options.transport_mode = security->transport.mode;
+  options.gate = security->gate;
   GrpcServer server(options);
   for (const auto& module : *modules) module->Register(server);
   if (absl::Status started = server.Start(); !started.ok()) {

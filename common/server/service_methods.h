@@ -103,7 +103,7 @@ void ServeMethod(GrpcServer& server, grpc::Service* service, Handler* handler,
               return grpc::Status(grpc::StatusCode::CANCELLED, "the request did not arrive");
             }
             SplitStreamWriter<Request, Response> writer(context, stream);
-            return server.RunSync(name, context, [&](const CallContext& call) {
+            return server.RunSync(name, context, request, [&](const CallContext& call) {
               return (handler->*method)(call, request, writer);
             });
           }));

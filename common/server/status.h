@@ -13,4 +13,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 // The inverse, for statuses returned by calls to other services.
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
+// "OK", "NOT_FOUND", ...: the code's name in google.rpc.Code, as logs show it.
+const char* StatusCodeName(absl::StatusCode code);
+
 }  // namespace kam::common
