@@ -78,6 +78,10 @@ void AppendJsonString(std::string* out, absl::string_view text) {
 }
 
 void Log(LogLevel level, absl::string_view message, std::initializer_list<LogField> fields) {
+  Log(level, message, absl::Span<const LogField>(fields.begin(), fields.size()));
+}
+
+void Log(LogLevel level, absl::string_view message, absl::Span<const LogField> fields) {
   std::string line;
   line.reserve(256);
   // RFC 3339 from the SQL form ("2026-11-25 18:11:08.123456"): one fast

@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 
 namespace kam::common {
 
@@ -33,6 +34,8 @@ struct LogField {
 
 // Writes {"ts":..., "level":..., "msg":..., <fields>} as one line.
 void Log(LogLevel level, absl::string_view message, std::initializer_list<LogField> fields = {});
+// The same, for fields gathered at run time (some present only sometimes).
+void Log(LogLevel level, absl::string_view message, absl::Span<const LogField> fields);
 
 // Appends `text` to `out` as a JSON string literal (quotes included), escaping
 // what JSON requires; invalid UTF-8 bytes become U+FFFD.

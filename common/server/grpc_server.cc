@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/log.h"
 #include "common/server/call_gate.h"
@@ -205,36 +206,18 @@ void GrpcServer::SetServing(bool serving) {
 void GrpcServer::LogRequest(const std::string& method, const CallContext& context,
                             const absl::Status& status, absl::Duration latency) {
   const std::string peer = context.server_context->peer();
-  if (!context.via.empty()) {
-    Log(LogLevel::kInfo, "request",
-        {{"method", method},
-         {"code", StatusCodeName(status.code())},
-         {"latency_us", absl::ToInt64Microseconds(latency)},
-         {"request_id", context.request_id},
-         {"peer", peer},
-         {"actor", context.actor},
-         {"via", context.via},
-         {"error", status.message()}});
-    return;
-  }
-  if (status.ok()) {
-    Log(LogLevel::kInfo, "request",
-        {{"method", method},
-         {"code", "OK"},
-         {"latency_us", absl::ToInt64Microseconds(latency)},
-         {"request_id", context.request_id},
-         {"peer", peer},
-         {"actor", context.actor}});
-  } else {
-    Log(LogLevel::kInfo, "request",
-        {{"method", method},
-         {"code", StatusCodeName(status.code())},
-         {"latency_us", absl::ToInt64Microseconds(latency)},
-         {"request_id", context.request_id},
-         {"peer", peer},
-         {"actor", context.actor},
-         {"error", status.message()}});
-  }
+  absl::InlinedVector<LogField, 8> fields = {
+      {"method", method},
+      {"code", StatusCodeName(status.code())},
+      {"latency_us", absl::ToInt64Microseconds(latency)},
+      {"request_id", context.request_id},
+      {"peer", peer},
+      {"actor", context.actor}};
+  // "via" only on calls a service made for someone else, "error" only on
+  // failures: most lines stay short.
+  if (!context.via.empty()) fields.emplace_back("via", context.via);
+  if (!status.ok()) fields.emplace_back("error", status.message());
+  Log(LogLevel::kInfo, "request", fields);
 }
 
 bool GrpcServer::Shutdown() {
