@@ -5,6 +5,7 @@
 // folders of their own. No background work.
 #include <memory>
 
+#include "common/server/service_methods.h"
 #include "kam/interaction/v1/activity.grpc.pb.h"
 #include "services/interaction/activity/activity_service.h"
 #include "services/interaction/activity/activity_store.h"
@@ -17,6 +18,10 @@
 namespace kam::interaction {
 namespace {
 
+using activity::ActivityService;
+using contact_records::ContactRecordService;
+using visit_cadence::VisitCadenceService;
+
 class ActivityArea final : public Area {
  public:
   explicit ActivityArea(const AreaDeps& deps)
@@ -27,10 +32,22 @@ class ActivityArea final : public Area {
         contact_records_(record_store_.get(), deps.accounts),
         cadence_(cadence_store_.get(), deps.accounts) {}
 
+  // The three groups of handlers share one generated
+  // kam.interaction.v1.ActivityService, so the list of what it serves, group
+  // by group, is here, in one place.
   void Register(common::GrpcServer& server) override {
-    activities_.Register(server, &service_);
-    contact_records_.Register(server, &service_);
-    cadence_.Register(server, &service_);
+    common::ServeMethods(server, &service_, &activities_, &ActivityService::CreateActivity,
+                         &ActivityService::GetActivity, &ActivityService::ListActivities,
+                         &ActivityService::UpdateActivity, &ActivityService::DeleteActivity,
+                         &ActivityService::UndeleteActivity, &ActivityService::CheckCallTime,
+                         &ActivityService::GetQuietHoursPolicy,
+                         &ActivityService::UpdateQuietHoursPolicy);
+    common::ServeMethods(
+        server, &service_, &contact_records_, &ContactRecordService::AppendContactRecordEntry,
+        &ContactRecordService::GetContactRecord, &ContactRecordService::ListContactRecordEntries);
+    common::ServeMethods(server, &service_, &cadence_, &VisitCadenceService::GetVisitCadencePolicy,
+                         &VisitCadenceService::UpdateVisitCadencePolicy,
+                         &VisitCadenceService::ListOverdueFollowUps);
   }
 
  private:
@@ -38,9 +55,9 @@ class ActivityArea final : public Area {
   std::unique_ptr<activity::ActivityStore> activity_store_;
   std::unique_ptr<contact_records::ContactRecordStore> record_store_;
   std::unique_ptr<visit_cadence::VisitCadenceStore> cadence_store_;
-  activity::ActivityService activities_;
-  contact_records::ContactRecordService contact_records_;
-  visit_cadence::VisitCadenceService cadence_;
+  ActivityService activities_;
+  ContactRecordService contact_records_;
+  VisitCadenceService cadence_;
 };
 
 }  // namespace

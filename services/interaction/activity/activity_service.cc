@@ -11,7 +11,6 @@
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
 #include "common/base/status_macros.h"
-#include "common/server/service_methods.h"
 #include "services/interaction/activity/activity_accounts.h"
 #include "services/interaction/activity/activity_fields.h"
 #include "services/interaction/activity/quiet_hours.h"
@@ -35,15 +34,6 @@ bool SameList(const google::protobuf::RepeatedPtrField<std::string>& a,
 }
 
 }  // namespace
-
-void ActivityService::Register(common::GrpcServer& server, v1::ActivityService::Service* service) {
-  common::ServeMethods(server, service, this, &ActivityService::CreateActivity,
-                       &ActivityService::GetActivity, &ActivityService::ListActivities,
-                       &ActivityService::UpdateActivity, &ActivityService::DeleteActivity,
-                       &ActivityService::UndeleteActivity, &ActivityService::CheckCallTime,
-                       &ActivityService::GetQuietHoursPolicy,
-                       &ActivityService::UpdateQuietHoursPolicy);
-}
 
 absl::Status ActivityService::CheckPlannedCall(const Ctx& ctx, const v1::Activity& activity,
                                                ContactCache& cache) {

@@ -21,8 +21,6 @@ class ActivityService final : public Handlers<ActivityStore> {
  public:
   using Handlers::Handlers;
 
-  void Register(common::GrpcServer& server, v1::ActivityService::Service* service);
-
   // Idempotent by request_id (common/api/idempotency.h), a retry answered
   // even while the account service is down. The account must be live, new
   // contacts live, a cost in the account's credit currency and a planned

@@ -99,6 +99,9 @@ StoredActivity ReadActivity(sql::ResultSet& rs) {
   return row;
 }
 
+constexpr ResourceRows<StoredActivity> kActivities{kActivityColumns, "activities", "a",
+                                                   ReadActivity};
+
 // The values of the mutable columns, in the order of kMutableAssignments.
 constexpr char kMutableAssignments[] =
     "kind = ?, subject = ?, level = ?, status = ?, planned_time = ?, actual_time = ?, "
@@ -287,20 +290,14 @@ class MySqlActivityStore final : public ActivityStore {
   }
 
   absl::StatusOr<StoredActivity> GetActivity(int64_t id) override {
-    return common::QueryOne(
-        *pool_, "reading activity",
-        absl::NotFoundError(absl::StrCat("activity ", ActivityName(id), " not found")),
-        ReadActivity,
-        absl::StrCat("SELECT ", kActivityColumns, " FROM activities a WHERE a.id = ?"), id);
+    return QueryById(*pool_, "reading activity", kActivities,
+                     absl::NotFoundError(absl::StrCat("activity ", ActivityName(id), " not found")),
+                     id);
   }
 
   absl::StatusOr<std::optional<common::CreatedByRequest<StoredActivity>>> FindActivityByRequest(
       const std::string& request_id) override {
-    return common::FindCreatedByRequest(
-        *pool_, "reading activity",
-        absl::StrCat("SELECT ", kActivityColumns,
-                     ", a.create_request_hash FROM activities a WHERE a.create_request_id = ?"),
-        request_id, ReadActivity);
+    return QueryByCreateRequest(*pool_, "reading activity", kActivities, request_id);
   }
 
   absl::StatusOr<bool> WriteActivityIfVersion(const StoredActivity& row, int64_t expected_version,

@@ -10,13 +10,12 @@
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
 #include "common/base/status_macros.h"
-#include "common/server/service_methods.h"
 #include "services/interaction/activity/activity_accounts.h"
 #include "services/interaction/activity/activity_service.h"
 #include "services/interaction/activity/quiet_hours.h"
 #include "services/interaction/shared/account_checks.h"
 #include "services/interaction/shared/names.h"
-#include "services/interaction/shared/optimistic_write.h"
+#include "services/interaction/shared/singleton_policy.h"
 
 namespace kam::interaction::activity {
 namespace {
@@ -120,25 +119,22 @@ absl::Status ActivityService::CheckCallTime(const Ctx& ctx, const v1::CheckCallT
 absl::Status ActivityService::GetQuietHoursPolicy(const Ctx&,
                                                   const v1::GetQuietHoursPolicyRequest& request,
                                                   v1::QuietHoursPolicy* response) {
-  KAM_RETURN_IF_ERROR(CheckSingletonName("name", request.name(), kPolicyName));
-  KAM_ASSIGN_OR_RETURN(StoredQuietHoursPolicy stored, store_->GetQuietHoursPolicy());
-  *response = PolicyToProto(stored);
-  return absl::OkStatus();
+  return GetSingletonPolicy(
+      request, kPolicyName, [&] { return store_->GetQuietHoursPolicy(); }, PolicyToProto, response);
 }
 
 absl::Status ActivityService::UpdateQuietHoursPolicy(
     const Ctx& ctx, const v1::UpdateQuietHoursPolicyRequest& request,
     v1::QuietHoursPolicy* response) {
-  if (!request.has_policy()) return common::InvalidField("policy", "is required");
-  const v1::QuietHoursPolicy& patch = request.policy();
-  KAM_RETURN_IF_ERROR(CheckSingletonName("policy.name", patch.name(), kPolicyName));
-  KAM_ASSIGN_OR_RETURN(std::vector<std::string> paths,
-                       common::ResolveUpdateMask(request.update_mask(), patch, PolicyMaskRules()));
-  return WriteOptimistically("the quiet-hours policy", [&]() -> absl::StatusOr<bool> {
-    KAM_ASSIGN_OR_RETURN(StoredQuietHoursPolicy stored, store_->GetQuietHoursPolicy());
-    KAM_RETURN_IF_ERROR(common::CheckEtag(kPolicyName, stored.version, patch.etag()));
+  std::vector<std::string> paths;
+  auto resolve_mask = [&](const v1::QuietHoursPolicy& patch) -> absl::Status {
+    KAM_ASSIGN_OR_RETURN(
+        paths, common::ResolveUpdateMask(request.update_mask(), patch, PolicyMaskRules()));
+    return absl::OkStatus();
+  };
+  auto write = [&](const StoredQuietHoursPolicy& stored) -> absl::StatusOr<bool> {
     v1::QuietHoursPolicy merged = PolicyToProto(stored);
-    common::ApplyUpdateMask(paths, patch, &merged);
+    common::ApplyUpdateMask(paths, request.policy(), &merged);
     KAM_ASSIGN_OR_RETURN(QuietHoursPolicy policy, PolicyFromProto(merged));
     const absl::Time now = common::NowMicros();
     absl::StatusOr<bool> written =
@@ -148,7 +144,10 @@ absl::Status ActivityService::UpdateQuietHoursPolicy(
           StoredQuietHoursPolicy{std::move(policy), stored.version + 1, now, ctx.actor});
     }
     return written;
-  });
+  };
+  return UpdateSingletonPolicy(
+      request, kPolicyName, "the quiet-hours policy", resolve_mask,
+      [&] { return store_->GetQuietHoursPolicy(); }, write);
 }
 
 }  // namespace kam::interaction::activity

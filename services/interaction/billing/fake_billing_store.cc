@@ -90,32 +90,28 @@ class FakeBillingTx final : public BillingTx {
 
   // Only the columns MySqlBillingStore writes.
   absl::Status WriteOrder(const StoredOrder& row) override {
-    auto it = t_.orders.rows.find(row.id);
-    if (it == t_.orders.rows.end()) return absl::OkStatus();  // an UPDATE of no row
-    StoredOrder& stored = it->second;
-    v1::Order& o = stored.order;
-    o.mutable_amount()->set_minor_units(row.order.amount().minor_units());
-    o.mutable_cost()->set_minor_units(row.order.cost().minor_units());
-    o.set_description(row.order.description());
-    o.set_status(row.order.status());
-    o.set_cancel_reason(row.order.cancel_reason());
-    *o.mutable_update_time() = row.order.update_time();
-    stored.invoice_id = row.invoice_id;
-    stored.version = row.version;
-    Derive(stored);
-    return absl::OkStatus();
+    return UpdateRow(t_.orders, row.id, [&](StoredOrder& stored) {
+      v1::Order& o = stored.order;
+      o.mutable_amount()->set_minor_units(row.order.amount().minor_units());
+      o.mutable_cost()->set_minor_units(row.order.cost().minor_units());
+      o.set_description(row.order.description());
+      o.set_status(row.order.status());
+      o.set_cancel_reason(row.order.cancel_reason());
+      *o.mutable_update_time() = row.order.update_time();
+      stored.invoice_id = row.invoice_id;
+      stored.version = row.version;
+      Derive(stored);
+    });
   }
 
   absl::Status WriteInvoiceStatus(const StoredInvoice& row) override {
-    auto it = t_.invoices.rows.find(row.id);
-    if (it == t_.invoices.rows.end()) return absl::OkStatus();
-    StoredInvoice& stored = it->second;
-    stored.invoice.set_status(row.invoice.status());
-    stored.invoice.set_void_reason(row.invoice.void_reason());
-    *stored.invoice.mutable_update_time() = row.invoice.update_time();
-    stored.version = row.version;
-    Derive(stored);
-    return absl::OkStatus();
+    return UpdateRow(t_.invoices, row.id, [&](StoredInvoice& stored) {
+      stored.invoice.set_status(row.invoice.status());
+      stored.invoice.set_void_reason(row.invoice.void_reason());
+      *stored.invoice.mutable_update_time() = row.invoice.update_time();
+      stored.version = row.version;
+      Derive(stored);
+    });
   }
 
   absl::StatusOr<std::vector<StoredInvoice>> LockOpenInvoices(
@@ -139,28 +135,27 @@ class FakeBillingTx final : public BillingTx {
 
   absl::Status ApplyPaymentToInvoice(int64_t invoice_id, int64_t paid, bool paid_in_full,
                                      int64_t version, absl::Time now) override {
-    auto it = t_.invoices.rows.find(invoice_id);
-    if (it == t_.invoices.rows.end()) return absl::OkStatus();
-    StoredInvoice& stored = it->second;
-    v1::Invoice& i = stored.invoice;
-    i.mutable_paid_amount()->set_minor_units(paid);
-    i.set_status(paid_in_full ? v1::INVOICE_STATUS_PAID : v1::INVOICE_STATUS_OPEN);
-    i.clear_settle_time();
-    if (paid_in_full) {
-      // The latest received_time of the payments applied to it.
-      absl::Time settled = absl::InfinitePast();
-      for (const auto& [id, payment] : t_.payments.rows) {
-        for (const v1::PaymentAllocation& a : payment.payment.allocations()) {
-          if (a.invoice() != i.name()) continue;
-          settled = std::max(settled, common::FromProtoTimestamp(payment.payment.received_time()));
+    return UpdateRow(t_.invoices, invoice_id, [&](StoredInvoice& stored) {
+      v1::Invoice& i = stored.invoice;
+      i.mutable_paid_amount()->set_minor_units(paid);
+      i.set_status(paid_in_full ? v1::INVOICE_STATUS_PAID : v1::INVOICE_STATUS_OPEN);
+      i.clear_settle_time();
+      if (paid_in_full) {
+        // The latest received_time of the payments applied to it.
+        absl::Time settled = absl::InfinitePast();
+        for (const auto& [id, payment] : t_.payments.rows) {
+          for (const v1::PaymentAllocation& a : payment.payment.allocations()) {
+            if (a.invoice() != i.name()) continue;
+            settled =
+                std::max(settled, common::FromProtoTimestamp(payment.payment.received_time()));
+          }
         }
+        *i.mutable_settle_time() = common::ToProtoTimestamp(settled);
       }
-      *i.mutable_settle_time() = common::ToProtoTimestamp(settled);
-    }
-    stored.version = version;
-    *i.mutable_update_time() = common::ToProtoTimestamp(now);
-    Derive(stored);
-    return absl::OkStatus();
+      stored.version = version;
+      *i.mutable_update_time() = common::ToProtoTimestamp(now);
+      Derive(stored);
+    });
   }
 
  private:

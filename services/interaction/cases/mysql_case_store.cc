@@ -79,6 +79,8 @@ StoredCase ReadCase(sql::ResultSet& rs) {
   return row;
 }
 
+constexpr ResourceRows<StoredCase> kCases{kCaseColumns, "cases", "c", ReadCase};
+
 // The case `id` (locked until the transaction ends when `lock`). NOT_FOUND.
 absl::StatusOr<StoredCase> QueryCase(SqlConnection& connection, int64_t id, bool lock) {
   auto rs = connection.Query(absl::StrCat("SELECT ", kCaseColumns, " FROM cases c WHERE c.id = ?",
@@ -371,11 +373,7 @@ class MySqlCaseStore final : public CaseStore {
 
   absl::StatusOr<std::optional<common::CreatedByRequest<StoredCase>>> FindCaseByRequest(
       const std::string& request_id) override {
-    return common::FindCreatedByRequest(
-        *pool_, "reading case",
-        absl::StrCat("SELECT ", kCaseColumns,
-                     ", c.create_request_hash FROM cases c WHERE c.create_request_id = ?"),
-        request_id, ReadCase);
+    return QueryByCreateRequest(*pool_, "reading case", kCases, request_id);
   }
 
   absl::StatusOr<common::Page<StoredCase>> ListCases(

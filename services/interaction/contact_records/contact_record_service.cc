@@ -9,7 +9,6 @@
 #include "common/api/resource_name.h"
 #include "common/api/validation.h"
 #include "common/base/status_macros.h"
-#include "common/server/service_methods.h"
 #include "services/interaction/shared/account_checks.h"
 #include "services/interaction/shared/create_retry.h"
 #include "services/interaction/shared/list_page.h"
@@ -27,13 +26,6 @@ void Fill(AppendedEntry appended, v1::AppendContactRecordEntryResponse* response
 }
 
 }  // namespace
-
-void ContactRecordService::Register(common::GrpcServer& server,
-                                    v1::ActivityService::Service* service) {
-  common::ServeMethods(server, service, this, &ContactRecordService::AppendContactRecordEntry,
-                       &ContactRecordService::GetContactRecord,
-                       &ContactRecordService::ListContactRecordEntries);
-}
 
 absl::Status ContactRecordService::AppendContactRecordEntry(
     const Ctx& ctx, const v1::AppendContactRecordEntryRequest& request,

@@ -16,8 +16,6 @@ class ContactRecordService final : public Handlers<ContactRecordStore> {
  public:
   using Handlers::Handlers;
 
-  void Register(common::GrpcServer& server, v1::ActivityService::Service* service);
-
   absl::Status AppendContactRecordEntry(const Ctx&, const v1::AppendContactRecordEntryRequest&,
                                         v1::AppendContactRecordEntryResponse*);
   absl::Status GetContactRecord(const Ctx&, const v1::GetContactRecordRequest&, v1::ContactRecord*);

@@ -25,15 +25,13 @@ class FakeOpportunityTx final : public OpportunityTx {
   // Everything but the id, the account and the create time, as the real
   // store's UPDATE; the etag is the one of the version written.
   absl::Status Write(const StoredOpportunity& row) override {
-    auto it = data_.opportunities.rows.find(row.id);
-    if (it == data_.opportunities.rows.end()) return absl::OkStatus();  // an UPDATE of no row
-    StoredOpportunity& stored = it->second;
-    const google::protobuf::Timestamp create_time = stored.opportunity.create_time();
-    stored.version = row.version;
-    stored.opportunity = row.opportunity;
-    *stored.opportunity.mutable_create_time() = create_time;
-    stored.opportunity.set_etag(common::MakeEtag(stored.opportunity.name(), stored.version));
-    return absl::OkStatus();
+    return UpdateRow(data_.opportunities, row.id, [&](StoredOpportunity& stored) {
+      const google::protobuf::Timestamp create_time = stored.opportunity.create_time();
+      stored.version = row.version;
+      stored.opportunity = row.opportunity;
+      *stored.opportunity.mutable_create_time() = create_time;
+      stored.opportunity.set_etag(common::MakeEtag(stored.opportunity.name(), stored.version));
+    });
   }
 
   absl::Status InsertMove(int64_t opportunity_id, v1::OpportunityStageMove* move) override {

@@ -411,11 +411,9 @@ class MySqlOpportunityStore final : public OpportunityStore {
 
   absl::StatusOr<std::optional<common::CreatedByRequest<StoredOpportunity>>> FindByRequest(
       const std::string& request_id) override {
-    return common::FindCreatedByRequest(
-        *pool_, "reading opportunity",
-        absl::StrCat("SELECT ", SelectColumns(),
-                     ", o.create_request_hash FROM opportunities o WHERE o.create_request_id = ?"),
-        request_id, ReadOpportunity);
+    const ResourceRows<StoredOpportunity> opportunities{SelectColumns(), "opportunities", "o",
+                                                        ReadOpportunity};
+    return QueryByCreateRequest(*pool_, "reading opportunity", opportunities, request_id);
   }
 
   absl::StatusOr<bool> Exists(int64_t id) override {

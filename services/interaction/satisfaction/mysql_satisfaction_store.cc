@@ -45,6 +45,8 @@ StoredSurvey ReadSurvey(sql::ResultSet& rs) {
   return row;
 }
 
+constexpr ResourceRows<StoredSurvey> kSurveys{kSurveyColumns, "survey_responses", "s", ReadSurvey};
+
 absl::Status SurveyComparisonToSql(const common::FilterComparison& c, SqlFragment* out) {
   const std::string& f = c.field;
   if (f == "account") return AccountTerm(c, "s.account_id", out);
@@ -97,21 +99,14 @@ class MySqlSatisfactionStore final : public SatisfactionStore {
   }
 
   absl::StatusOr<StoredSurvey> GetSurvey(int64_t id) override {
-    return common::QueryOne(
-        *pool_, "reading survey response",
-        absl::NotFoundError(absl::StrCat("survey response ", SurveyName(id), " not found")),
-        ReadSurvey,
-        absl::StrCat("SELECT ", kSurveyColumns, " FROM survey_responses s WHERE s.id = ?"), id);
+    return QueryById(
+        *pool_, "reading survey response", kSurveys,
+        absl::NotFoundError(absl::StrCat("survey response ", SurveyName(id), " not found")), id);
   }
 
   absl::StatusOr<std::optional<common::CreatedByRequest<StoredSurvey>>> FindSurveyByRequest(
       const std::string& request_id) override {
-    return common::FindCreatedByRequest(
-        *pool_, "reading survey response",
-        absl::StrCat("SELECT ", kSurveyColumns,
-                     ", s.create_request_hash FROM survey_responses "
-                     "s WHERE s.create_request_id = ?"),
-        request_id, ReadSurvey);
+    return QueryByCreateRequest(*pool_, "reading survey response", kSurveys, request_id);
   }
 
   absl::StatusOr<common::Page<StoredSurvey>> ListSurveys(

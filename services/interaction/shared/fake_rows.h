@@ -48,4 +48,15 @@ absl::StatusOr<std::optional<common::CreatedByRequest<Row>>> ReadRowByRequest(
       [&](const Data& data) { return (data.*table).FindByRequest(request_id); });
 }
 
+// A fake's UPDATE of row `id` of `table`: `change(row)` edits the stored row
+// in place when there is one; when there is none nothing happens and the
+// answer is OK, as for an UPDATE that matches no row.
+template <typename Row, typename Change>
+absl::Status UpdateRow(common::testing::FakeTable<Row>& table, int64_t id, Change change) {
+  auto it = table.rows.find(id);
+  if (it == table.rows.end()) return absl::OkStatus();
+  change(it->second);
+  return absl::OkStatus();
+}
+
 }  // namespace kam::interaction

@@ -12,11 +12,13 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/api/filter.h"
 #include "common/api/idempotency.h"
 #include "common/db/filter_sql.h"
 #include "common/db/mysql_pool.h"
+#include "common/db/queries.h"
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
 
@@ -60,6 +62,44 @@ common::InsertOutcome InsertWithRequestId(common::SqlConnection& connection,
     return common::InsertOutcome::kDuplicateRequest;
   }
   return common::InsertOutcome::kInserted;
+}
+
+// --- a resource's rows --------------------------------------------------------
+
+// A resource's table as its store reads it: `columns` of `alias` (what `read`
+// reads, by position) FROM `table` `alias`, with an `id` column and the
+// create_request_id and create_request_hash of the create that made a row.
+template <typename Row>
+struct ResourceRows {
+  absl::string_view columns;
+  absl::string_view table;
+  absl::string_view alias;
+  Row (*read)(sql::ResultSet& rs);
+};
+
+// The row with `id`; `not_found` when there is none. `context` names the
+// work for errors ("reading activity").
+template <typename Row>
+absl::StatusOr<Row> QueryById(common::ConnectionPool& pool, absl::string_view context,
+                              const ResourceRows<Row>& rows, const absl::Status& not_found,
+                              int64_t id) {
+  return common::QueryOne(pool, context, not_found, rows.read,
+                          absl::StrCat("SELECT ", rows.columns, " FROM ", rows.table, " ",
+                                       rows.alias, " WHERE ", rows.alias, ".id = ?"),
+                          id);
+}
+
+// The row the create with `request_id` made and that request's hash; nullopt
+// when none did (common::FindCreatedByRequest).
+template <typename Row>
+absl::StatusOr<std::optional<common::CreatedByRequest<Row>>> QueryByCreateRequest(
+    common::ConnectionPool& pool, absl::string_view context, const ResourceRows<Row>& rows,
+    const std::string& request_id) {
+  return common::FindCreatedByRequest(
+      pool, context,
+      absl::StrCat("SELECT ", rows.columns, ", ", rows.alias, ".create_request_hash FROM ",
+                   rows.table, " ", rows.alias, " WHERE ", rows.alias, ".create_request_id = ?"),
+      request_id, rows.read);
 }
 
 // --- filters ----------------------------------------------------------------

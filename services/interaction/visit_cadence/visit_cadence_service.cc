@@ -13,10 +13,9 @@
 #include "common/base/fingerprint.h"
 #include "common/base/proto_time.h"
 #include "common/base/status_macros.h"
-#include "common/server/service_methods.h"
 #include "services/interaction/activity/activity_fields.h"
 #include "services/interaction/shared/names.h"
-#include "services/interaction/shared/optimistic_write.h"
+#include "services/interaction/shared/singleton_policy.h"
 #include "services/interaction/visit_cadence/visit_cadence.h"
 
 namespace kam::interaction::visit_cadence {
@@ -89,33 +88,18 @@ std::string Quoted(absl::string_view value) {
 
 }  // namespace
 
-void VisitCadenceService::Register(common::GrpcServer& server,
-                                   v1::ActivityService::Service* service) {
-  common::ServeMethods(server, service, this, &VisitCadenceService::GetVisitCadencePolicy,
-                       &VisitCadenceService::UpdateVisitCadencePolicy,
-                       &VisitCadenceService::ListOverdueFollowUps);
-}
-
 absl::Status VisitCadenceService::GetVisitCadencePolicy(
     const Ctx&, const v1::GetVisitCadencePolicyRequest& request, v1::VisitCadencePolicy* response) {
-  KAM_RETURN_IF_ERROR(CheckSingletonName("name", request.name(), kPolicyName));
-  KAM_ASSIGN_OR_RETURN(StoredVisitCadence stored, store_->GetVisitCadence());
-  *response = CadenceToProto(stored);
-  return absl::OkStatus();
+  return GetSingletonPolicy(
+      request, kPolicyName, [&] { return store_->GetVisitCadence(); }, CadenceToProto, response);
 }
 
 absl::Status VisitCadenceService::UpdateVisitCadencePolicy(
     const Ctx& ctx, const v1::UpdateVisitCadencePolicyRequest& request,
     v1::VisitCadencePolicy* response) {
-  if (!request.has_policy()) return common::InvalidField("policy", "is required");
-  const v1::VisitCadencePolicy& patch = request.policy();
-  KAM_RETURN_IF_ERROR(CheckSingletonName("policy.name", patch.name(), kPolicyName));
-  KAM_RETURN_IF_ERROR(CheckTiers(patch));
-  return WriteOptimistically("the visit cadence", [&]() -> absl::StatusOr<bool> {
-    KAM_ASSIGN_OR_RETURN(StoredVisitCadence stored, store_->GetVisitCadence());
-    KAM_RETURN_IF_ERROR(common::CheckEtag(kPolicyName, stored.version, patch.etag()));
+  auto write = [&](const StoredVisitCadence& stored) -> absl::StatusOr<bool> {
     StoredVisitCadence updated = stored;
-    for (const v1::TierVisitCadence& entry : patch.tiers()) {
+    for (const v1::TierVisitCadence& entry : request.policy().tiers()) {
       updated.cadence.by_tier[entry.tier()] = {entry.visit_interval_days(),
                                                entry.executive_visit_interval_days()};
     }
@@ -126,7 +110,10 @@ absl::Status VisitCadenceService::UpdateVisitCadencePolicy(
         updated.cadence, stored.version, updated.update_time, ctx.actor);
     if (written.ok() && *written) *response = CadenceToProto(updated);
     return written;
-  });
+  };
+  return UpdateSingletonPolicy(
+      request, kPolicyName, "the visit cadence", CheckTiers,
+      [&] { return store_->GetVisitCadence(); }, write);
 }
 
 absl::Status VisitCadenceService::ListOverdueFollowUps(

@@ -16,8 +16,6 @@ class VisitCadenceService final : public Handlers<VisitCadenceStore> {
  public:
   using Handlers::Handlers;
 
-  void Register(common::GrpcServer& server, v1::ActivityService::Service* service);
-
   absl::Status GetVisitCadencePolicy(const Ctx&, const v1::GetVisitCadencePolicyRequest&,
                                      v1::VisitCadencePolicy*);
   absl::Status UpdateVisitCadencePolicy(const Ctx&, const v1::UpdateVisitCadencePolicyRequest&,
