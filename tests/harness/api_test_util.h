@@ -97,6 +97,19 @@ Request UpdateRequest(const Resource& patch, const std::vector<std::string>& pat
   return request;
 }
 
+// A create request of `resource` (put into the request's field of its type)
+// with a fresh request_id Unique(`request_id_prefix`).
+template <typename Request, typename Resource>
+Request CreateRequest(const Resource& resource, const std::string& request_id_prefix) {
+  Request request;
+  const google::protobuf::FieldDescriptor* field =
+      ResourceField(*Request::descriptor(), *Resource::descriptor());
+  if (field != nullptr)
+    request.GetReflection()->MutableMessage(&request, field)->CopyFrom(resource);
+  request.set_request_id(Unique(request_id_prefix));
+  return request;
+}
+
 // "NOT_FOUND" and so on.
 std::string CodeName(grpc::StatusCode code);
 
