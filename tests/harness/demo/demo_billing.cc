@@ -44,6 +44,15 @@ const std::vector<DemoOrder>& Orders() {
   return orders;
 }
 
+// What an order, and an invoice on its own (no order), say of the sale.
+template <typename Sale>
+void SetSale(const DemoOrder& demo, const std::string& account, Sale* sale) {
+  sale->set_account(account);
+  *sale->mutable_amount() = Yuan(demo.amount_yuan);
+  *sale->mutable_cost() = Yuan(demo.cost_yuan);
+  sale->set_description(demo.description);
+}
+
 }  // namespace
 
 void LoadBilling(DemoClient& client, const DemoBook& book, const DemoClock& clock) {
@@ -53,10 +62,7 @@ void LoadBilling(DemoClient& client, const DemoBook& book, const DemoClock& cloc
     if (demo.order_days_ago > 0) {
       iv1::CreateOrderRequest request;
       iv1::Order* o = request.mutable_order();
-      o->set_account(account);
-      *o->mutable_amount() = Yuan(demo.amount_yuan);
-      *o->mutable_cost() = Yuan(demo.cost_yuan);
-      o->set_description(demo.description);
+      SetSale(demo, account, o);
       *o->mutable_order_time() = clock.DaysAgo(demo.order_days_ago);
       if (!client.Create(client.billing(), &iv1::BillingService::Stub::CreateOrder, "order",
                          demo.id, request, &order)) {
@@ -67,10 +73,7 @@ void LoadBilling(DemoClient& client, const DemoBook& book, const DemoClock& cloc
     iv1::CreateInvoiceRequest request;
     iv1::Invoice* i = request.mutable_invoice();
     if (order.name().empty()) {
-      i->set_account(account);
-      *i->mutable_amount() = Yuan(demo.amount_yuan);
-      *i->mutable_cost() = Yuan(demo.cost_yuan);
-      i->set_description(demo.description);
+      SetSale(demo, account, i);
     } else {
       i->set_order(order.name());
     }
