@@ -35,31 +35,15 @@ Reply<v1::Account> Create(const v1::Account& account, const std::string& request
 
 v1::Account MustCreate(const v1::Account& account) { return OkValue(Create(account)); }
 
-Reply<v1::Account> Get(const std::string& name) {
-  return Call(&AccountApi::GetAccount, ByName<v1::GetAccountRequest>(name));
-}
+const StandardMethods kAccounts(Accounts, &AccountApi::GetAccount, &AccountApi::UpdateAccount,
+                                &AccountApi::DeleteAccount, &AccountApi::UndeleteAccount);
 
-v1::Account MustGet(const std::string& name) { return OkValue(Get(name)); }
-
-Reply<v1::Account> Update(const v1::Account& patch, const std::vector<std::string>& paths) {
-  return Call(&AccountApi::UpdateAccount, UpdateRequest<v1::UpdateAccountRequest>(patch, paths));
-}
-
-Reply<v1::Account> Delete(const std::string& name, const std::string& etag = "") {
-  return Call(&AccountApi::DeleteAccount, ByNameAndEtag<v1::DeleteAccountRequest>(name, etag));
-}
-
-Reply<v1::Account> Undelete(const std::string& name, const std::string& etag = "") {
-  return Call(&AccountApi::UndeleteAccount, ByNameAndEtag<v1::UndeleteAccountRequest>(name, etag));
-}
+v1::Account MustGet(const std::string& name) { return OkValue(kAccounts.Get(name)); }
 
 // Every account matching `filter`, all pages.
 std::vector<v1::Account> ListAll(const std::string& filter, bool show_deleted = false) {
-  v1::ListAccountsRequest request;
-  request.set_filter(filter);
-  request.set_show_deleted(show_deleted);
-  request.set_page_size(200);
-  return AllPages<v1::Account>(Accounts(), &AccountApi::ListAccounts, request);
+  return ListMatching<v1::Account>(Accounts(), &AccountApi::ListAccounts, filter, show_deleted,
+                                   200);
 }
 
 // --- create and get -----------------------------------------------------------
@@ -109,7 +93,7 @@ TEST(CreateAccount, AssignsNameAndDefaultsAndGetReturnsTheSameAccount) {
   EXPECT_EQ(a.labels().size(), 3u);
   EXPECT_EQ(a.labels().at("empty"), "");
 
-  Reply<v1::Account> read = Get(a.name());
+  Reply<v1::Account> read = kAccounts.Get(a.name());
   ASSERT_OK(read.status);
   EXPECT_TRUE(Same(read.value, a)) << "created:\n" << a.DebugString() << "read:\n"
                                    << read.value.DebugString();
@@ -153,7 +137,7 @@ TEST(CreateAccount, AnEmptyCreditProfileReadsBackTheSameAsNone) {
   // The same through an update of the credit profile.
   v1::Account patch = Patch<v1::Account>(created.value.name());
   patch.mutable_credit();
-  Reply<v1::Account> updated = Update(patch, {"credit"});
+  Reply<v1::Account> updated = kAccounts.Update(patch, {"credit"});
   ASSERT_OK(updated.status);
   EXPECT_TRUE(Same(MustGet(created.value.name()), updated.value));
 }
@@ -219,7 +203,8 @@ TEST(CreateAccount, OwnerBecomesAnActiveAccountManagerMembership) {
 }
 
 TEST(GetAccount, MissingAccountIsNotFound) {
-  EXPECT_TRUE(HasCode(Get("accounts/9000000000000000001").status, grpc::StatusCode::NOT_FOUND));
+  EXPECT_TRUE(
+      HasCode(kAccounts.Get("accounts/9000000000000000001").status, grpc::StatusCode::NOT_FOUND));
 }
 
 // --- batch get ------------------------------------------------------------------
@@ -265,7 +250,7 @@ TEST(BatchGetAccounts, AcceptsUpTo1000NamesAndRefusesMoreOrNone) {
 
 TEST(BatchGetAccounts, IncludesSoftDeletedAccountsLikeGet) {
   const v1::Account a = MustCreate(Named("BatchDeleted"));
-  ASSERT_OK(Delete(a.name()).status);
+  ASSERT_OK(kAccounts.Delete(a.name()).status);
   Reply<v1::BatchGetAccountsResponse> reply = BatchGet({a.name()});
   ASSERT_OK(reply.status);
   ASSERT_EQ(reply.value.accounts_size(), 1);
@@ -281,17 +266,11 @@ TEST(UpdateAccount, ChangesOnlyTheFieldsInTheMask) {
   patch.set_industry("Should not change");
   patch.set_region("Should not change");
   (*patch.mutable_labels())["other"] = "x";
-  Reply<v1::Account> updated = Update(patch, {"display_name"});
-  ASSERT_OK(updated.status);
-
   v1::Account expected = before;
   expected.set_display_name("Renamed Co");
-  *expected.mutable_update_time() = updated.value.update_time();
-  expected.set_etag(updated.value.etag());
-  EXPECT_TRUE(Same(updated.value, expected)) << updated.value.DebugString();
-  EXPECT_TRUE(Same(MustGet(before.name()), expected));
-  EXPECT_NE(updated.value.etag(), before.etag());
-  EXPECT_GE(updated.value.update_time().seconds(), before.update_time().seconds());
+  const v1::Account updated =
+      kAccounts.ExpectUpdateGives(before, expected, patch, {"display_name"});
+  EXPECT_GE(updated.update_time().seconds(), before.update_time().seconds());
 }
 
 TEST(UpdateAccount, EmptyMaskUpdatesTheFieldsSetInTheRequest) {
@@ -299,7 +278,7 @@ TEST(UpdateAccount, EmptyMaskUpdatesTheFieldsSetInTheRequest) {
   v1::Account patch = Patch<v1::Account>(before.name());
   patch.set_industry("Chemicals");
   patch.set_category(v1::ACCOUNT_CATEGORY_POTENTIAL);
-  Reply<v1::Account> updated = Update(patch, {});
+  Reply<v1::Account> updated = kAccounts.Update(patch, {});
   ASSERT_OK(updated.status);
   const v1::Account after = MustGet(before.name());
   EXPECT_EQ(after.industry(), "Chemicals");
@@ -315,7 +294,7 @@ TEST(UpdateAccount, EmptyMaskUpdatesTheFieldsSetInTheRequest) {
 TEST(UpdateAccount, EmptyMaskWithNothingToUpdateIsInvalid) {
   const v1::Account before = MustCreate(Named("NothingToDo"));
   v1::Account patch = Patch<v1::Account>(before.name());
-  EXPECT_TRUE(IsInvalidField(Update(patch, {}).status, "update_mask"));
+  EXPECT_TRUE(IsInvalidField(kAccounts.Update(patch, {}).status, "update_mask"));
   EXPECT_EQ(MustGet(before.name()).etag(), before.etag());
 }
 
@@ -323,7 +302,7 @@ TEST(UpdateAccount, StarReplacesEveryUpdatableField) {
   const v1::Account before = MustCreate(FullAccount(Tag("star")));
   v1::Account patch = Patch<v1::Account>(before.name());
   patch.set_display_name("Star Co");
-  Reply<v1::Account> updated = Update(patch, {"*"});
+  Reply<v1::Account> updated = kAccounts.Update(patch, {"*"});
   ASSERT_OK(updated.status);
   const v1::Account after = MustGet(before.name());
   EXPECT_EQ(after.display_name(), "Star Co");
@@ -345,7 +324,7 @@ TEST(UpdateAccount, CreditSubPathChangesOnlyThatPartOfTheProfile) {
   v1::Account patch = Patch<v1::Account>(before.name());
   patch.mutable_credit()->set_payment_terms_days(30);
   patch.mutable_credit()->set_risk_level(v1::CREDIT_RISK_LEVEL_HIGH);
-  ASSERT_OK(Update(patch, {"credit.payment_terms_days"}).status);
+  ASSERT_OK(kAccounts.Update(patch, {"credit.payment_terms_days"}).status);
   v1::Account after = MustGet(before.name());
   EXPECT_EQ(after.credit().payment_terms_days(), 30);
   EXPECT_EQ(after.credit().risk_level(), v1::CREDIT_RISK_LEVEL_MEDIUM);
@@ -358,7 +337,7 @@ TEST(UpdateAccount, LabelsInTheMaskReplaceTheWholeMap) {
   v1::Account patch = Patch<v1::Account>(before.name());
   (*patch.mutable_labels())["crud"] = tag;
   (*patch.mutable_labels())["fresh"] = "yes";
-  ASSERT_OK(Update(patch, {"labels"}).status);
+  ASSERT_OK(kAccounts.Update(patch, {"labels"}).status);
   const v1::Account after = MustGet(before.name());
   EXPECT_EQ(after.labels().size(), 2u);
   EXPECT_EQ(after.labels().at("fresh"), "yes");
@@ -378,7 +357,7 @@ TEST(UpdateAccount, OutputOnlyPathsAreInvalidAndChangeNothing) {
     v1::Account patch = Patch<v1::Account>(before.name());
     patch.set_tier(v1::TIER_A);
     patch.set_display_name("Changed");
-    Reply<v1::Account> reply = Update(patch, {"display_name", path});
+    Reply<v1::Account> reply = kAccounts.Update(patch, {"display_name", path});
     EXPECT_TRUE(IsInvalidField(reply.status, "update_mask"));
     EXPECT_TRUE(absl::StrContains(reply.status.error_message(), path))
         << reply.status.error_message();
@@ -393,7 +372,7 @@ TEST(UpdateAccount, StagePathPointsToTransitionStage) {
     v1::Account patch = Patch<v1::Account>(before.name());
     patch.set_stage(v1::RELATIONSHIP_STAGE_INITIAL);
     patch.set_share_of_wallet_percent(10);
-    Reply<v1::Account> reply = Update(patch, {path});
+    Reply<v1::Account> reply = kAccounts.Update(patch, {path});
     EXPECT_TRUE(IsInvalidField(reply.status, "update_mask"));
     EXPECT_TRUE(absl::StrContains(reply.status.error_message(), "TransitionStage"))
         << reply.status.error_message();
@@ -413,7 +392,7 @@ TEST(UpdateAccount, UnknownOrMalformedPathsAreInvalid) {
     SCOPED_TRACE(paths.front() + (paths.size() > 1 ? "," + paths.back() : ""));
     v1::Account patch = Patch<v1::Account>(before.name());
     patch.set_display_name("Changed");
-    EXPECT_TRUE(IsInvalidField(Update(patch, paths).status, "update_mask"));
+    EXPECT_TRUE(IsInvalidField(kAccounts.Update(patch, paths).status, "update_mask"));
   }
   EXPECT_TRUE(Same(MustGet(before.name()), before));
 }
@@ -421,15 +400,17 @@ TEST(UpdateAccount, UnknownOrMalformedPathsAreInvalid) {
 TEST(UpdateAccount, MissingAccountIsNotFound) {
   v1::Account patch = Patch<v1::Account>("accounts/9000000000000000003");
   patch.set_display_name("x");
-  EXPECT_TRUE(HasCode(Update(patch, {"display_name"}).status, grpc::StatusCode::NOT_FOUND));
+  EXPECT_TRUE(
+      HasCode(kAccounts.Update(patch, {"display_name"}).status, grpc::StatusCode::NOT_FOUND));
 }
 
 TEST(UpdateAccount, ValidatesTheMergedAccount) {
   const v1::Account before = MustCreate(Named("ValidateOnUpdate"));
   v1::Account patch = Patch<v1::Account>(before.name());
-  EXPECT_TRUE(IsInvalidField(Update(patch, {"display_name"}).status, "account.display_name"));
+  EXPECT_TRUE(
+      IsInvalidField(kAccounts.Update(patch, {"display_name"}).status, "account.display_name"));
   patch.set_industry(std::string(101, 'i'));
-  EXPECT_TRUE(IsInvalidField(Update(patch, {"industry"}).status, "account.industry"));
+  EXPECT_TRUE(IsInvalidField(kAccounts.Update(patch, {"industry"}).status, "account.industry"));
   EXPECT_TRUE(Same(MustGet(before.name()), before));
 }
 
@@ -439,26 +420,26 @@ TEST(Etag, StaleEtagIsAbortedAndChangesNothing) {
   const v1::Account v1_ = MustCreate(FullAccount(Tag("etag")));
   v1::Account patch = Patch<v1::Account>(v1_.name(), v1_.etag());
   patch.set_display_name("First");
-  Reply<v1::Account> first = Update(patch, {"display_name"});
+  Reply<v1::Account> first = kAccounts.Update(patch, {"display_name"});
   ASSERT_OK(first.status);
   ASSERT_NE(first.value.etag(), v1_.etag());
 
   // The old etag is now stale: update and delete both refuse it.
   patch.set_display_name("Second");
-  EXPECT_TRUE(HasCode(Update(patch, {"display_name"}).status, grpc::StatusCode::ABORTED));
-  EXPECT_TRUE(HasCode(Delete(v1_.name(), v1_.etag()).status, grpc::StatusCode::ABORTED));
+  EXPECT_TRUE(HasCode(kAccounts.Update(patch, {"display_name"}).status, grpc::StatusCode::ABORTED));
+  EXPECT_TRUE(HasCode(kAccounts.Delete(v1_.name(), v1_.etag()).status, grpc::StatusCode::ABORTED));
   patch.set_etag("not-an-etag");
-  EXPECT_TRUE(HasCode(Update(patch, {"display_name"}).status, grpc::StatusCode::ABORTED));
+  EXPECT_TRUE(HasCode(kAccounts.Update(patch, {"display_name"}).status, grpc::StatusCode::ABORTED));
   EXPECT_TRUE(Same(MustGet(v1_.name()), first.value));
 
   // The current etag works; an empty one skips the check.
   patch.set_etag(first.value.etag());
-  Reply<v1::Account> second = Update(patch, {"display_name"});
+  Reply<v1::Account> second = kAccounts.Update(patch, {"display_name"});
   ASSERT_OK(second.status);
   EXPECT_EQ(second.value.display_name(), "Second");
   patch.set_etag("");
   patch.set_display_name("Third");
-  EXPECT_OK(Update(patch, {"display_name"}).status);
+  EXPECT_OK(kAccounts.Update(patch, {"display_name"}).status);
 }
 
 TEST(Etag, EtagsDifferBetweenAccounts) {
@@ -468,7 +449,7 @@ TEST(Etag, EtagsDifferBetweenAccounts) {
   v1::Account patch = Patch<v1::Account>(b.name());
   patch.set_display_name("x");
   patch.set_etag(a.etag());
-  EXPECT_TRUE(HasCode(Update(patch, {"display_name"}).status, grpc::StatusCode::ABORTED));
+  EXPECT_TRUE(HasCode(kAccounts.Update(patch, {"display_name"}).status, grpc::StatusCode::ABORTED));
 }
 
 TEST(Etag, TwoRacingUpdatesWithTheSameEtagExactlyOneWins) {
@@ -481,7 +462,7 @@ TEST(Etag, TwoRacingUpdatesWithTheSameEtagExactlyOneWins) {
     RunTogether(2, [&](int i) {
       v1::Account patch = Patch<v1::Account>(current.name(), current.etag());
       patch.set_display_name(absl::StrCat("round ", round, " writer ", i));
-      Reply<v1::Account> reply = Update(patch, {"display_name"});
+      Reply<v1::Account> reply = kAccounts.Update(patch, {"display_name"});
       statuses[i] = reply.status;
       results[i] = reply.value;
     });
@@ -498,7 +479,7 @@ TEST(Etag, TwoRacingUpdatesWithTheSameEtagExactlyOneWins) {
 TEST(DeleteAccount, IsSoftAndGetStillReturnsTheAccount) {
   const std::string tag = Tag("delete");
   const v1::Account live = MustCreate(FullAccount(tag));
-  Reply<v1::Account> deleted = Delete(live.name(), live.etag());
+  Reply<v1::Account> deleted = kAccounts.Delete(live.name(), live.etag());
   ASSERT_OK(deleted.status);
   EXPECT_TRUE(deleted.value.has_delete_time());
   EXPECT_NE(deleted.value.etag(), live.etag());
@@ -516,9 +497,9 @@ TEST(DeleteAccount, IsSoftAndGetStillReturnsTheAccount) {
 
 TEST(DeleteAccount, DeletingADeletedAccountIsFailedPrecondition) {
   const v1::Account live = MustCreate(Named("DeleteTwice"));
-  ASSERT_OK(Delete(live.name()).status);
+  ASSERT_OK(kAccounts.Delete(live.name()).status);
   const v1::Account deleted = MustGet(live.name());
-  EXPECT_TRUE(HasCode(Delete(live.name()).status, grpc::StatusCode::FAILED_PRECONDITION));
+  EXPECT_TRUE(HasCode(kAccounts.Delete(live.name()).status, grpc::StatusCode::FAILED_PRECONDITION));
   EXPECT_TRUE(Same(MustGet(live.name()), deleted));
 }
 
@@ -526,40 +507,45 @@ TEST(DeleteAccount, StaleEtagIsAbortedAndTheAccountStaysLive) {
   const v1::Account live = MustCreate(Named("DeleteStale"));
   v1::Account patch = Patch<v1::Account>(live.name());
   patch.set_display_name("moved on");
-  ASSERT_OK(Update(patch, {"display_name"}).status);
-  EXPECT_TRUE(HasCode(Delete(live.name(), live.etag()).status, grpc::StatusCode::ABORTED));
+  ASSERT_OK(kAccounts.Update(patch, {"display_name"}).status);
+  EXPECT_TRUE(
+      HasCode(kAccounts.Delete(live.name(), live.etag()).status, grpc::StatusCode::ABORTED));
   EXPECT_FALSE(MustGet(live.name()).has_delete_time());
 }
 
 TEST(DeleteAccount, MissingAccountIsNotFound) {
-  EXPECT_TRUE(HasCode(Delete("accounts/9000000000000000004").status, grpc::StatusCode::NOT_FOUND));
-  EXPECT_TRUE(
-      HasCode(Undelete("accounts/9000000000000000004").status, grpc::StatusCode::NOT_FOUND));
+  EXPECT_TRUE(HasCode(kAccounts.Delete("accounts/9000000000000000004").status,
+                      grpc::StatusCode::NOT_FOUND));
+  EXPECT_TRUE(HasCode(kAccounts.Undelete("accounts/9000000000000000004").status,
+                      grpc::StatusCode::NOT_FOUND));
 }
 
 TEST(DeleteAccount, DeletedAccountCannotBeUpdated) {
   const v1::Account live = MustCreate(Named("UpdateDeleted"));
-  ASSERT_OK(Delete(live.name()).status);
+  ASSERT_OK(kAccounts.Delete(live.name()).status);
   v1::Account patch = Patch<v1::Account>(live.name());
   patch.set_display_name("zombie");
-  EXPECT_TRUE(HasCode(Update(patch, {"display_name"}).status, grpc::StatusCode::FAILED_PRECONDITION));
+  EXPECT_TRUE(HasCode(kAccounts.Update(patch, {"display_name"}).status,
+                      grpc::StatusCode::FAILED_PRECONDITION));
   EXPECT_EQ(MustGet(live.name()).display_name(), live.display_name());
 }
 
 TEST(UndeleteAccount, RestoresTheAccount) {
   const std::string tag = Tag("undelete");
   const v1::Account live = MustCreate(FullAccount(tag));
-  Reply<v1::Account> deleted = Delete(live.name());
+  Reply<v1::Account> deleted = kAccounts.Delete(live.name());
   ASSERT_OK(deleted.status);
   // A stale etag is refused here too.
-  EXPECT_TRUE(HasCode(Undelete(live.name(), live.etag()).status, grpc::StatusCode::ABORTED));
-  Reply<v1::Account> restored = Undelete(live.name(), deleted.value.etag());
+  EXPECT_TRUE(
+      HasCode(kAccounts.Undelete(live.name(), live.etag()).status, grpc::StatusCode::ABORTED));
+  Reply<v1::Account> restored = kAccounts.Undelete(live.name(), deleted.value.etag());
   ASSERT_OK(restored.status);
   EXPECT_FALSE(restored.value.has_delete_time());
   EXPECT_NE(restored.value.etag(), deleted.value.etag());
   EXPECT_TRUE(Same(MustGet(live.name()), restored.value));
   EXPECT_EQ(ListAll(absl::StrCat("labels.crud = \"", tag, "\"")).size(), 1u);
-  EXPECT_TRUE(HasCode(Undelete(live.name()).status, grpc::StatusCode::FAILED_PRECONDITION));
+  EXPECT_TRUE(
+      HasCode(kAccounts.Undelete(live.name()).status, grpc::StatusCode::FAILED_PRECONDITION));
 }
 
 // --- external_id ------------------------------------------------------------------------
@@ -583,11 +569,12 @@ TEST(ExternalId, IsUniqueAmongLiveAccounts) {
   const v1::Account other = MustCreate(Named("ExtOther"));
   v1::Account patch = Patch<v1::Account>(other.name());
   patch.set_external_id(ext);
-  EXPECT_TRUE(HasCode(Update(patch, {"external_id"}).status, grpc::StatusCode::ALREADY_EXISTS));
+  EXPECT_TRUE(
+      HasCode(kAccounts.Update(patch, {"external_id"}).status, grpc::StatusCode::ALREADY_EXISTS));
   EXPECT_EQ(MustGet(other.name()).external_id(), "");
   // Keeping one's own external id in an update is not a conflict.
   patch.set_name(first.name());
-  EXPECT_OK(Update(patch, {"external_id"}).status);
+  EXPECT_OK(kAccounts.Update(patch, {"external_id"}).status);
 }
 
 TEST(ExternalId, IsCaseSensitive) {
@@ -604,19 +591,19 @@ TEST(ExternalId, IsCaseSensitive) {
 TEST(ExternalId, IsFreedByDeleteAndUndeleteConflictIsAlreadyExists) {
   const std::string ext = Unique("Freed");
   const v1::Account first = MustCreate(WithExternalId(ext));
-  ASSERT_OK(Delete(first.name()).status);
+  ASSERT_OK(kAccounts.Delete(first.name()).status);
   const v1::Account second = MustCreate(WithExternalId(ext));
   EXPECT_NE(second.name(), first.name());
 
-  Reply<v1::Account> undeleted = Undelete(first.name());
+  Reply<v1::Account> undeleted = kAccounts.Undelete(first.name());
   EXPECT_TRUE(HasCode(undeleted.status, grpc::StatusCode::ALREADY_EXISTS));
   EXPECT_TRUE(absl::StrContains(undeleted.status.error_message(), "external_id"))
       << undeleted.status.error_message();
   EXPECT_TRUE(MustGet(first.name()).has_delete_time());
 
   // Once the new holder gives it up, the old account can come back.
-  ASSERT_OK(Delete(second.name()).status);
-  EXPECT_OK(Undelete(first.name()).status);
+  ASSERT_OK(kAccounts.Delete(second.name()).status);
+  EXPECT_OK(kAccounts.Undelete(first.name()).status);
   std::vector<v1::Account> holders = ListAll(absl::StrCat("external_id = \"", ext, "\""));
   ASSERT_EQ(holders.size(), 1u);
   EXPECT_EQ(holders[0].name(), first.name());

@@ -671,6 +671,30 @@ absl::StatusOr<OwnService> StartOwnService(int port, std::vector<std::string> ex
   return service;
 }
 
+// An own service on a free port that stops with `--shutdown_grace=<grace>`,
+// and an account made on it for a StuckCall to lock.
+struct GraceService : OwnService {
+  int port = 0;
+  v1::Account locked;
+};
+
+absl::StatusOr<GraceService> StartWithAnAccountToLock(const std::string& grace,
+                                                      const std::string& log_name,
+                                                      const std::string& display_name) {
+  GraceService service;
+  service.port = PickFreePort();
+  absl::StatusOr<OwnService> own =
+      StartOwnService(service.port, {absl::StrCat("--shutdown_grace=", grace)}, log_name);
+  if (!own.ok()) return own.status();
+  static_cast<OwnService&>(service) = *std::move(own);
+  service.locked = CreateAccount(*StubFor(service.address), display_name);
+  if (service.locked.name().empty()) {
+    return absl::UnavailableError(
+        absl::StrCat("no account to lock:\n", ReadFileTail(service.log_path)));
+  }
+  return service;
+}
+
 // A call that stays in flight for as long as we like: a root session locks
 // an account row (SELECT ... FOR UPDATE) and holds the lock for `hold`, and
 // a CreateContact under that account waits for the lock.
@@ -770,13 +794,9 @@ Shutdown SigtermWhileStuck(ServiceProcess& process, StuckCall& stuck) {
 }
 
 TEST_F(OutageTest, GracefulShutdownUnderLoadFinishesInFlightCallsAndExitsZero) {
-  const int port = PickFreePort();
-  absl::StatusOr<OwnService> service =
-      StartOwnService(port, {"--shutdown_grace=10s"}, "kam-account-graceful.log");
+  absl::StatusOr<GraceService> service =
+      StartWithAnAccountToLock("10s", "kam-account-graceful.log", "Locked while the service stops");
   ASSERT_TRUE(service.ok()) << service.status();
-  auto stub = StubFor(service->address);
-  v1::Account locked = CreateAccount(*stub, "Locked while the service stops");
-  ASSERT_FALSE(locked.name().empty());
 
   Workload workload({.address = service->address, .tag = Unique("sigterm")});
   const absl::Time origin = absl::Now();
@@ -785,7 +805,7 @@ TEST_F(OutageTest, GracefulShutdownUnderLoadFinishesInFlightCallsAndExitsZero) {
 
   // One call that stays in flight across the SIGTERM: it waits for a row
   // lock held for 2.5 s.
-  StuckCall stuck(service->address, locked.name(), absl::Milliseconds(2500));
+  StuckCall stuck(service->address, service->locked.name(), absl::Milliseconds(2500));
   absl::Status stuck_started = stuck.Start(absl::Seconds(10));
   ASSERT_TRUE(stuck_started.ok()) << stuck_started << "\n" << ReadFileTail(service->log_path);
 
@@ -812,7 +832,7 @@ TEST_F(OutageTest, GracefulShutdownUnderLoadFinishesInFlightCallsAndExitsZero) {
                      origin);
 
   // Restarted, it serves again, and nothing acknowledged was lost.
-  absl::StatusOr<OwnService> again = StartOwnService(port, {}, "kam-account-graceful.log");
+  absl::StatusOr<OwnService> again = StartOwnService(service->port, {}, "kam-account-graceful.log");
   ASSERT_TRUE(again.ok()) << again.status();
   auto again_stub = StubFor(again->address);
   v1::Account after = CreateAccount(*again_stub, "After the restart");
@@ -830,15 +850,11 @@ TEST_F(OutageTest, GracefulShutdownUnderLoadFinishesInFlightCallsAndExitsZero) {
 // grace period: the process exits and its connection closes, so the
 // uncommitted transaction rolls back.
 TEST_F(OutageTest, GracefulShutdownIsBoundedByTheGracePeriod) {
-  const int port = PickFreePort();
-  absl::StatusOr<OwnService> service =
-      StartOwnService(port, {"--shutdown_grace=1s"}, "kam-account-grace-bound.log");
+  absl::StatusOr<GraceService> service = StartWithAnAccountToLock(
+      "1s", "kam-account-grace-bound.log", "Locked for longer than the grace");
   ASSERT_TRUE(service.ok()) << service.status();
-  auto stub = StubFor(service->address);
-  v1::Account locked = CreateAccount(*stub, "Locked for longer than the grace");
-  ASSERT_FALSE(locked.name().empty());
 
-  StuckCall stuck(service->address, locked.name(), absl::Seconds(8));
+  StuckCall stuck(service->address, service->locked.name(), absl::Seconds(8));
   absl::Status stuck_started = stuck.Start(absl::Seconds(10));
   ASSERT_TRUE(stuck_started.ok()) << stuck_started << "\n" << ReadFileTail(service->log_path);
 
@@ -859,7 +875,8 @@ TEST_F(OutageTest, GracefulShutdownIsBoundedByTheGracePeriod) {
   {
     // The caller was told the call failed; was the contact written anyway?
     auto suite_stub = StubFor(Suite().account_address());
-    absl::StatusOr<std::vector<v1::Contact>> contacts = ListAllContacts(*suite_stub, locked.name());
+    absl::StatusOr<std::vector<v1::Contact>> contacts =
+        ListAllContacts(*suite_stub, service->locked.name());
     ASSERT_TRUE(contacts.ok()) << contacts.status();
     std::cout << "[ outcome  ] the call reported " << CodeName(s.call_status.error_code())
               << "; contacts written under the locked account: " << contacts->size() << "\n";

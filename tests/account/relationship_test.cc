@@ -89,21 +89,8 @@ v1::Contact MustCreateContact(const std::string& parent, const std::string& disp
   return OkValue(CreateContact(parent, c));
 }
 
-Reply<v1::Contact> GetContact(const std::string& name) {
-  return Call(&AccountApi::GetContact, ByName<v1::GetContactRequest>(name));
-}
-
-Reply<v1::Contact> UpdateContact(const v1::Contact& patch, const std::vector<std::string>& paths) {
-  return Call(&AccountApi::UpdateContact, UpdateRequest<v1::UpdateContactRequest>(patch, paths));
-}
-
-Reply<v1::Contact> DeleteContact(const std::string& name, const std::string& etag = "") {
-  return Call(&AccountApi::DeleteContact, ByNameAndEtag<v1::DeleteContactRequest>(name, etag));
-}
-
-Reply<v1::Contact> UndeleteContact(const std::string& name, const std::string& etag = "") {
-  return Call(&AccountApi::UndeleteContact, ByNameAndEtag<v1::UndeleteContactRequest>(name, etag));
-}
+const StandardMethods kContacts(Accounts, &AccountApi::GetContact, &AccountApi::UpdateContact,
+                                &AccountApi::DeleteContact, &AccountApi::UndeleteContact);
 
 std::vector<std::string> ContactNames(const std::string& parent, bool show_deleted = false,
                                       int page_size = 0) {
@@ -134,7 +121,7 @@ TEST(Contacts, CreateReturnsTheContactAndGetReadsItBack) {
   EXPECT_TRUE(c.has_create_time());
   EXPECT_TRUE(Same(c.create_time(), c.update_time()));
   EXPECT_FALSE(c.etag().empty());
-  Reply<v1::Contact> read = GetContact(c.name());
+  Reply<v1::Contact> read = kContacts.Get(c.name());
   ASSERT_OK(read.status);
   EXPECT_TRUE(Same(read.value, c)) << read.value.DebugString();
 }
@@ -144,13 +131,13 @@ TEST(Contacts, MissingOrDeletedAccountRefusesContacts) {
   const v1::Account account = MakeAccount();
   ASSERT_OK(DeleteAccount(account.name()));
   EXPECT_CODE(CreateContact(account.name(), ValidContact()).status, FAILED_PRECONDITION);
-  EXPECT_CODE(GetContact(absl::StrCat(account.name(), "/contacts/9000000000000000001")).status,
+  EXPECT_CODE(kContacts.Get(absl::StrCat(account.name(), "/contacts/9000000000000000001")).status,
               NOT_FOUND);
   // A contact is only found under its own account.
   const v1::Account other = MakeAccount();
   const v1::Contact c = MustCreateContact(other.name(), "Li Na");
   const std::string id = c.name().substr(c.name().rfind('/') + 1);
-  EXPECT_CODE(GetContact(absl::StrCat(account.name(), "/contacts/", id)).status, NOT_FOUND);
+  EXPECT_CODE(kContacts.Get(absl::StrCat(account.name(), "/contacts/", id)).status, NOT_FOUND);
 }
 
 TEST(Contacts, RetryWithTheSameRequestIdReturnsTheFirstContact) {
@@ -215,15 +202,15 @@ TEST(Contacts, ContactCountAndSingleContactRiskFollowLiveContacts) {
   expect(1, true);
   const v1::Contact second = MustCreateContact(account.name(), "Second");
   expect(2, false);
-  ASSERT_OK(DeleteContact(second.name()).status);
+  ASSERT_OK(kContacts.Delete(second.name()).status);
   expect(1, true);
-  ASSERT_OK(UndeleteContact(second.name()).status);
+  ASSERT_OK(kContacts.Undelete(second.name()).status);
   expect(2, false);
-  ASSERT_OK(DeleteContact(first.name()).status);
-  ASSERT_OK(DeleteContact(second.name()).status);
+  ASSERT_OK(kContacts.Delete(first.name()).status);
+  ASSERT_OK(kContacts.Delete(second.name()).status);
   expect(0, false);
   // A failed delete does not move the count.
-  EXPECT_CODE(DeleteContact(first.name()).status, FAILED_PRECONDITION);
+  EXPECT_CODE(kContacts.Delete(first.name()).status, FAILED_PRECONDITION);
   expect(0, false);
 }
 
@@ -233,21 +220,15 @@ TEST(Contacts, UpdateChangesOnlyTheMaskedFields) {
   v1::Contact patch = Patch<v1::Contact>(before.name());
   patch.set_title("CEO");
   patch.set_phone("+14155552671");
-  Reply<v1::Contact> updated = UpdateContact(patch, {"title"});
-  ASSERT_OK(updated.status);
   v1::Contact expected = before;
   expected.set_title("CEO");
-  *expected.mutable_update_time() = updated.value.update_time();
-  expected.set_etag(updated.value.etag());
-  EXPECT_TRUE(Same(updated.value, expected)) << updated.value.DebugString();
-  EXPECT_TRUE(Same(GetContact(before.name()).value, expected));
-  EXPECT_NE(updated.value.etag(), before.etag());
+  kContacts.ExpectUpdateGives(before, expected, patch, {"title"});
 
   // Empty mask: the fields set in the request.
   v1::Contact patch2 = Patch<v1::Contact>(before.name());
   patch2.set_do_not_call(true);
-  ASSERT_OK(UpdateContact(patch2, {}).status);
-  const v1::Contact after = GetContact(before.name()).value;
+  ASSERT_OK(kContacts.Update(patch2, {}).status);
+  const v1::Contact after = kContacts.Get(before.name()).value;
   EXPECT_TRUE(after.do_not_call());
   EXPECT_EQ(after.title(), "CEO");
   EXPECT_EQ(after.phone(), before.phone());
@@ -260,19 +241,19 @@ TEST(Contacts, UpdateRefusesBadMasksStaleEtagsAndBadValues) {
   patch.set_title("Changed");
   for (const std::string path : {"create_time", "name", "etag", "delete_time", "nickname"}) {
     SCOPED_TRACE(path);
-    EXPECT_TRUE(IsInvalidField(UpdateContact(patch, {path}).status, "update_mask"));
+    EXPECT_TRUE(IsInvalidField(kContacts.Update(patch, {path}).status, "update_mask"));
   }
   patch.set_etag("0000000000000000");
-  EXPECT_CODE(UpdateContact(patch, {"title"}).status, ABORTED);
+  EXPECT_CODE(kContacts.Update(patch, {"title"}).status, ABORTED);
   patch.set_etag("");
   patch.set_phone("12345");
-  EXPECT_TRUE(IsInvalidField(UpdateContact(patch, {"phone"}).status, "contact.phone"));
+  EXPECT_TRUE(IsInvalidField(kContacts.Update(patch, {"phone"}).status, "contact.phone"));
   patch.set_influence_weight(101);
-  EXPECT_TRUE(
-      IsInvalidField(UpdateContact(patch, {"influence_weight"}).status, "contact.influence_weight"));
-  EXPECT_TRUE(Same(GetContact(before.name()).value, before));
+  EXPECT_TRUE(IsInvalidField(kContacts.Update(patch, {"influence_weight"}).status,
+                             "contact.influence_weight"));
+  EXPECT_TRUE(Same(kContacts.Get(before.name()).value, before));
   patch.set_name(absl::StrCat(account.name(), "/contacts/9000000000000000002"));
-  EXPECT_CODE(UpdateContact(patch, {"title"}).status, NOT_FOUND);
+  EXPECT_CODE(kContacts.Update(patch, {"title"}).status, NOT_FOUND);
 }
 
 TEST(Contacts, SoftDeleteAndUndelete) {
@@ -280,25 +261,25 @@ TEST(Contacts, SoftDeleteAndUndelete) {
   const v1::Contact kept = MustCreateContact(account.name(), "Kept");
   const v1::Contact c = MustCreateContact(account.name(), "Leaving");
 
-  EXPECT_CODE(UndeleteContact(c.name()).status, FAILED_PRECONDITION);
+  EXPECT_CODE(kContacts.Undelete(c.name()).status, FAILED_PRECONDITION);
   v1::Contact patch = Patch<v1::Contact>(c.name());
   patch.set_title("moved on");
-  ASSERT_OK(UpdateContact(patch, {"title"}).status);
-  EXPECT_CODE(DeleteContact(c.name(), c.etag()).status, ABORTED);  // stale
-  EXPECT_FALSE(GetContact(c.name()).value.has_delete_time());
+  ASSERT_OK(kContacts.Update(patch, {"title"}).status);
+  EXPECT_CODE(kContacts.Delete(c.name(), c.etag()).status, ABORTED);  // stale
+  EXPECT_FALSE(kContacts.Get(c.name()).value.has_delete_time());
 
-  Reply<v1::Contact> deleted = DeleteContact(c.name(), GetContact(c.name()).value.etag());
+  Reply<v1::Contact> deleted = kContacts.Delete(c.name(), kContacts.Get(c.name()).value.etag());
   ASSERT_OK(deleted.status);
   EXPECT_TRUE(deleted.value.has_delete_time());
-  EXPECT_TRUE(Same(GetContact(c.name()).value, deleted.value));
+  EXPECT_TRUE(Same(kContacts.Get(c.name()).value, deleted.value));
   EXPECT_EQ(ContactNames(account.name()), (std::vector<std::string>{kept.name()}));
   EXPECT_EQ(ContactNames(account.name(), /*show_deleted=*/true),
             (std::vector<std::string>{kept.name(), c.name()}));
-  EXPECT_CODE(DeleteContact(c.name()).status, FAILED_PRECONDITION);
-  EXPECT_CODE(UpdateContact(patch, {"title"}).status, FAILED_PRECONDITION);
+  EXPECT_CODE(kContacts.Delete(c.name()).status, FAILED_PRECONDITION);
+  EXPECT_CODE(kContacts.Update(patch, {"title"}).status, FAILED_PRECONDITION);
 
-  EXPECT_CODE(UndeleteContact(c.name(), c.etag()).status, ABORTED);
-  Reply<v1::Contact> restored = UndeleteContact(c.name(), deleted.value.etag());
+  EXPECT_CODE(kContacts.Undelete(c.name(), c.etag()).status, ABORTED);
+  Reply<v1::Contact> restored = kContacts.Undelete(c.name(), deleted.value.etag());
   ASSERT_OK(restored.status);
   EXPECT_FALSE(restored.value.has_delete_time());
   EXPECT_EQ(ContactNames(account.name()), (std::vector<std::string>{kept.name(), c.name()}));
@@ -307,10 +288,10 @@ TEST(Contacts, SoftDeleteAndUndelete) {
 TEST(Contacts, ContactOfADeletedAccountCannotBeUndeleted) {
   const v1::Account account = MakeAccount();
   const v1::Contact c = MustCreateContact(account.name(), "Stranded");
-  ASSERT_OK(DeleteContact(c.name()).status);
+  ASSERT_OK(kContacts.Delete(c.name()).status);
   ASSERT_OK(DeleteAccount(account.name()));
-  EXPECT_CODE(UndeleteContact(c.name()).status, FAILED_PRECONDITION);
-  EXPECT_TRUE(GetContact(c.name()).value.has_delete_time());
+  EXPECT_CODE(kContacts.Undelete(c.name()).status, FAILED_PRECONDITION);
+  EXPECT_TRUE(kContacts.Get(c.name()).value.has_delete_time());
 }
 
 TEST(Contacts, ListPagesInCreationOrder) {
@@ -355,7 +336,7 @@ void CheckContactField(const std::string& field, const std::vector<FieldCase>& c
     Reply<v1::Contact> reply = CreateContact(account.name(), contact);
     if (c.valid) {
       ASSERT_OK(reply.status);
-      const v1::Contact read = GetContact(reply.value.name()).value;
+      const v1::Contact read = kContacts.Get(reply.value.name()).value;
       EXPECT_EQ(read.GetReflection()->GetString(read, descriptor), c.value);
     } else {
       EXPECT_TRUE(IsInvalidField(reply.status, "contact." + field));

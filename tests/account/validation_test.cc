@@ -93,6 +93,24 @@ std::vector<FieldCase> AccountCases() {
   auto label = [](const std::string& key, const std::string& value) {
     return [key, value](A* a) { (*a->mutable_labels())[key] = value; };
   };
+  auto label_count = [](int count) {
+    return [count](A* a) {
+      a->clear_labels();
+      for (int i = 0; i < count; ++i) (*a->mutable_labels())[absl::StrCat("k", i)] = "v";
+    };
+  };
+  auto currency = [](const std::string& code) {
+    return [code](A* a) { a->mutable_credit()->mutable_credit_limit()->set_currency_code(code); };
+  };
+  auto payment_terms = [](int days) {
+    return [days](A* a) { a->mutable_credit()->set_payment_terms_days(days); };
+  };
+  auto stage_and_share = [](v1::RelationshipStage stage, int percent) {
+    return [stage, percent](A* a) {
+      a->set_stage(stage);
+      a->set_share_of_wallet_percent(percent);
+    };
+  };
   return {
       // display_name: required, 1..200 characters, no control characters.
       {"display_name empty", [](A* a) { a->set_display_name(""); }, "account.display_name"},
@@ -160,38 +178,19 @@ std::vector<FieldCase> AccountCases() {
       {"label value quote", label("team", "x'--"), "account.labels[\"team\"]"},
       {"label key 63 and value 63", label(std::string(63, 'k'), std::string(63, 'v')), ""},
       {"label value empty", label("team", ""), ""},
-      {"65 labels",
-       [](A* a) {
-         for (int i = 0; i < 65; ++i) (*a->mutable_labels())[absl::StrCat("k", i)] = "v";
-       },
-       "account.labels"},
-      {"64 labels",
-       [](A* a) {
-         a->clear_labels();
-         for (int i = 0; i < 64; ++i) (*a->mutable_labels())[absl::StrCat("k", i)] = "v";
-       },
-       ""},
+      {"65 labels", label_count(65), "account.labels"},
+      {"64 labels", label_count(64), ""},
       // credit: currency code, non-negative limit, 0..365 days, known risk.
-      {"currency lower case",
-       [](A* a) { a->mutable_credit()->mutable_credit_limit()->set_currency_code("cny"); },
-       "account.credit.credit_limit.currency_code"},
-      {"currency two letters",
-       [](A* a) { a->mutable_credit()->mutable_credit_limit()->set_currency_code("CN"); },
-       "account.credit.credit_limit.currency_code"},
-      {"currency missing with a limit",
-       [](A* a) { a->mutable_credit()->mutable_credit_limit()->set_currency_code(""); },
-       "account.credit.credit_limit.currency_code"},
-      {"currency with digits",
-       [](A* a) { a->mutable_credit()->mutable_credit_limit()->set_currency_code("US1"); },
-       "account.credit.credit_limit.currency_code"},
+      {"currency lower case", currency("cny"), "account.credit.credit_limit.currency_code"},
+      {"currency two letters", currency("CN"), "account.credit.credit_limit.currency_code"},
+      {"currency missing with a limit", currency(""), "account.credit.credit_limit.currency_code"},
+      {"currency with digits", currency("US1"), "account.credit.credit_limit.currency_code"},
       {"negative limit",
        [](A* a) { a->mutable_credit()->mutable_credit_limit()->set_minor_units(-1); },
        "account.credit.credit_limit.minor_units"},
-      {"payment terms 366", [](A* a) { a->mutable_credit()->set_payment_terms_days(366); },
-       "account.credit.payment_terms_days"},
-      {"payment terms negative", [](A* a) { a->mutable_credit()->set_payment_terms_days(-1); },
-       "account.credit.payment_terms_days"},
-      {"payment terms 365", [](A* a) { a->mutable_credit()->set_payment_terms_days(365); }, ""},
+      {"payment terms 366", payment_terms(366), "account.credit.payment_terms_days"},
+      {"payment terms negative", payment_terms(-1), "account.credit.payment_terms_days"},
+      {"payment terms 365", payment_terms(365), ""},
       {"risk level 4",
        [](A* a) { a->mutable_credit()->set_risk_level(static_cast<v1::CreditRiskLevel>(4)); },
        "account.credit.risk_level"},
@@ -204,24 +203,11 @@ std::vector<FieldCase> AccountCases() {
        "account.stage", true},
       {"share for DEVELOPMENT", [](A* a) { a->set_share_of_wallet_percent(10); },
        "account.share_of_wallet_percent", true},
-      {"share below STABLE band",
-       [](A* a) {
-         a->set_stage(v1::RELATIONSHIP_STAGE_STABLE);
-         a->set_share_of_wallet_percent(49);
-       },
+      {"share below STABLE band", stage_and_share(v1::RELATIONSHIP_STAGE_STABLE, 49),
        "account.share_of_wallet_percent", true},
-      {"share 101",
-       [](A* a) {
-         a->set_stage(v1::RELATIONSHIP_STAGE_STRATEGIC);
-         a->set_share_of_wallet_percent(101);
-       },
+      {"share 101", stage_and_share(v1::RELATIONSHIP_STAGE_STRATEGIC, 101),
        "account.share_of_wallet_percent", true},
-      {"share at STRATEGIC floor",
-       [](A* a) {
-         a->set_stage(v1::RELATIONSHIP_STAGE_STRATEGIC);
-         a->set_share_of_wallet_percent(80);
-       },
-       "", true},
+      {"share at STRATEGIC floor", stage_and_share(v1::RELATIONSHIP_STAGE_STRATEGIC, 80), "", true},
       {"parent malformed", [](A* a) { a->set_parent_account("accounts/abc"); },
        "account.parent_account", true},
   };
@@ -366,18 +352,27 @@ struct NameMethod {
   std::function<grpc::Status(const std::string&)> call;
 };
 
-// A call of `method` with only the string field `field` of its request set
-// to the name under test, for the methods that need nothing else.
+// A call of `method` with the string field `field` of its request set to the
+// name under test and `fill` setting the rest of an otherwise valid request.
+template <typename Request, typename Response, typename Fill>
+std::function<grpc::Status(const std::string&)> NameAnd(
+    grpc::Status (AccountApi::*method)(grpc::ClientContext*, const Request&, Response*),
+    const std::string& field, Fill fill) {
+  return [method, field, fill](const std::string& name) {
+    Request request;
+    request.GetReflection()->SetString(&request, Request::descriptor()->FindFieldByName(field),
+                                       name);
+    fill(&request);
+    return Call(method, request).status;
+  };
+}
+
+// NameAnd for the methods that need nothing but the name.
 template <typename Request, typename Response>
 std::function<grpc::Status(const std::string&)> NameOnly(
     grpc::Status (AccountApi::*method)(grpc::ClientContext*, const Request&, Response*),
     const std::string& field) {
-  return [method, field](const std::string& name) {
-    Request request;
-    request.GetReflection()->SetString(&request, Request::descriptor()->FindFieldByName(field),
-                                       name);
-    return Call(method, request).status;
-  };
+  return NameAnd(method, field, [](Request*) {});
 }
 
 std::vector<NameMethod> AccountNameMethods() {
@@ -403,36 +398,31 @@ std::vector<NameMethod> AccountNameMethods() {
   methods.push_back(
       {"ListAccountDescendants", "name", NameOnly(&AccountApi::ListAccountDescendants, "name")});
   methods.push_back({"GetGroupSummary", "name", NameOnly(&AccountApi::GetGroupSummary, "name")});
-  methods.push_back({"CreateContact", "parent", [](const std::string& n) {
-                       v1::CreateContactRequest r;
-                       r.set_parent(n);
-                       r.mutable_contact()->set_display_name("x");
-                       return Call(&AccountApi::CreateContact, r).status;
-                     }});
+  methods.push_back({"CreateContact", "parent",
+                     NameAnd(&AccountApi::CreateContact, "parent", [](v1::CreateContactRequest* r) {
+                       r->mutable_contact()->set_display_name("x");
+                     })});
   methods.push_back({"ListContacts", "parent", NameOnly(&AccountApi::ListContacts, "parent")});
-  methods.push_back({"AddTeamMember", "parent", [](const std::string& n) {
-                       v1::AddTeamMemberRequest r;
-                       r.set_parent(n);
-                       r.mutable_membership()->set_user("u-1");
-                       r.mutable_membership()->set_role(v1::TEAM_ROLE_SALES);
-                       return Call(&AccountApi::AddTeamMember, r).status;
-                     }});
+  methods.push_back({"AddTeamMember", "parent",
+                     NameAnd(&AccountApi::AddTeamMember, "parent", [](v1::AddTeamMemberRequest* r) {
+                       r->mutable_membership()->set_user("u-1");
+                       r->mutable_membership()->set_role(v1::TEAM_ROLE_SALES);
+                     })});
   methods.push_back(
       {"ListTeamMemberships", "parent", NameOnly(&AccountApi::ListTeamMemberships, "parent")});
-  methods.push_back({"TransitionStage", "name", [](const std::string& n) {
-                       v1::TransitionStageRequest r = ByName<v1::TransitionStageRequest>(n);
-                       r.set_to_stage(v1::RELATIONSHIP_STAGE_INITIAL);
-                       r.set_share_of_wallet_percent(10);
-                       return Call(&AccountApi::TransitionStage, r).status;
-                     }});
+  methods.push_back(
+      {"TransitionStage", "name",
+       NameAnd(&AccountApi::TransitionStage, "name", [](v1::TransitionStageRequest* r) {
+         r->set_to_stage(v1::RELATIONSHIP_STAGE_INITIAL);
+         r->set_share_of_wallet_percent(10);
+       })});
   methods.push_back(
       {"ListStageHistory", "parent", NameOnly(&AccountApi::ListStageHistory, "parent")});
-  methods.push_back({"MarkChurned", "name", [](const std::string& n) {
-                       v1::MarkChurnedRequest r = ByName<v1::MarkChurnedRequest>(n);
-                       r.set_kind(v1::CHURN_EVENT_KIND_CUSTOMER_CHURN);
-                       r.set_reason(v1::CHURN_REASON_PRICE);
-                       return Call(&AccountApi::MarkChurned, r).status;
-                     }});
+  methods.push_back({"MarkChurned", "name",
+                     NameAnd(&AccountApi::MarkChurned, "name", [](v1::MarkChurnedRequest* r) {
+                       r->set_kind(v1::CHURN_EVENT_KIND_CUSTOMER_CHURN);
+                       r->set_reason(v1::CHURN_REASON_PRICE);
+                     })});
   methods.push_back({"RecordWinBack", "name", NameOnly(&AccountApi::RecordWinBack, "name")});
   methods.push_back(
       {"ListChurnHistory", "parent", NameOnly(&AccountApi::ListChurnHistory, "parent")});
@@ -649,6 +639,17 @@ TEST(HostileText, TwoHundredFourByteCharactersAreStoredByteIdentical) {
   EXPECT_EQ(GetAccount(created.value.name()).value.display_name(), combining);
 }
 
+// Every entry of the history `list` of account `parent`, all pages (a page
+// that fails fails the test).
+template <typename Entry, typename Request, typename Response>
+std::vector<Entry> HistoryOf(grpc::Status (AccountApi::*list)(grpc::ClientContext*, const Request&,
+                                                              Response*),
+                             const std::string& parent) {
+  Request request;
+  request.set_parent(parent);
+  return AllPages<Entry>(Accounts(), list, request);
+}
+
 TEST(HostileText, ContactAndHistoryTextIsStoredVerbatim) {
   Reply<v1::Account> account = CreateAccount(ValidAccount());
   ASSERT_OK(account.status);
@@ -692,32 +693,25 @@ TEST(HostileText, ContactAndHistoryTextIsStoredVerbatim) {
   tiers.mutable_assignments(0)->set_reason(note);
   ASSERT_OK(Call(&AccountApi::SetAccountTiers, tiers).status);
 
-  v1::ListStageHistoryRequest stages;
-  stages.set_parent(name);
-  Reply<v1::ListStageHistoryResponse> stage_history = Call(&AccountApi::ListStageHistory, stages);
-  ASSERT_OK(stage_history.status);
-  ASSERT_EQ(stage_history.value.changes_size(), 1);
-  EXPECT_EQ(stage_history.value.changes(0).reason(), note);
-  EXPECT_EQ(stage_history.value.changes(0).actor(), actor);
-  v1::ListChurnHistoryRequest churns;
-  churns.set_parent(name);
-  Reply<v1::ListChurnHistoryResponse> churn_history = Call(&AccountApi::ListChurnHistory, churns);
-  ASSERT_OK(churn_history.status);
-  ASSERT_EQ(churn_history.value.events_size(), 1);
-  EXPECT_EQ(churn_history.value.events(0).note(), note);
-  EXPECT_EQ(churn_history.value.events(0).actor(), actor);
-  ASSERT_EQ(churn_history.value.events(0).lost_product_lines_size(), 2);
-  EXPECT_EQ(churn_history.value.events(0).lost_product_lines(0), "'; DROP TABLE churn_events; --");
-  EXPECT_EQ(churn_history.value.events(0).lost_product_lines(1), "宽带 😀");
-  v1::ListTierHistoryRequest tier_history_request;
-  tier_history_request.set_parent(name);
-  Reply<v1::ListTierHistoryResponse> tier_history =
-      Call(&AccountApi::ListTierHistory, tier_history_request);
-  ASSERT_OK(tier_history.status);
-  ASSERT_EQ(tier_history.value.changes_size(), 1);
-  EXPECT_EQ(tier_history.value.changes(0).reason(), note);
-  EXPECT_EQ(tier_history.value.changes(0).rating_run(), tiers.rating_run());
-  EXPECT_EQ(tier_history.value.changes(0).policy_version(), "v1\");--");
+  const std::vector<v1::StageChange> stage_history =
+      HistoryOf<v1::StageChange>(&AccountApi::ListStageHistory, name);
+  ASSERT_EQ(stage_history.size(), 1u);
+  EXPECT_EQ(stage_history[0].reason(), note);
+  EXPECT_EQ(stage_history[0].actor(), actor);
+  const std::vector<v1::ChurnEvent> churn_history =
+      HistoryOf<v1::ChurnEvent>(&AccountApi::ListChurnHistory, name);
+  ASSERT_EQ(churn_history.size(), 1u);
+  EXPECT_EQ(churn_history[0].note(), note);
+  EXPECT_EQ(churn_history[0].actor(), actor);
+  ASSERT_EQ(churn_history[0].lost_product_lines_size(), 2);
+  EXPECT_EQ(churn_history[0].lost_product_lines(0), "'; DROP TABLE churn_events; --");
+  EXPECT_EQ(churn_history[0].lost_product_lines(1), "宽带 😀");
+  const std::vector<v1::TierChange> tier_history =
+      HistoryOf<v1::TierChange>(&AccountApi::ListTierHistory, name);
+  ASSERT_EQ(tier_history.size(), 1u);
+  EXPECT_EQ(tier_history[0].reason(), note);
+  EXPECT_EQ(tier_history[0].rating_run(), tiers.rating_run());
+  EXPECT_EQ(tier_history[0].policy_version(), "v1\");--");
 }
 
 TEST(HostileText, AnOverlongActorIsCutNotAnError) {

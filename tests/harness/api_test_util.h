@@ -97,6 +97,19 @@ Request UpdateRequest(const Resource& patch, const std::vector<std::string>& pat
   return request;
 }
 
+// A create request of `resource` (put into the request's field of its type)
+// with a fresh request_id Unique(`request_id_prefix`).
+template <typename Request, typename Resource>
+Request CreateRequest(const Resource& resource, const std::string& request_id_prefix) {
+  Request request;
+  const google::protobuf::FieldDescriptor* field =
+      ResourceField(*Request::descriptor(), *Resource::descriptor());
+  if (field != nullptr)
+    request.GetReflection()->MutableMessage(&request, field)->CopyFrom(resource);
+  request.set_request_id(Unique(request_id_prefix));
+  return request;
+}
+
 // "NOT_FOUND" and so on.
 std::string CodeName(grpc::StatusCode code);
 
@@ -145,6 +158,62 @@ using common::testing::ParseTextProto;
 
 // Field-by-field equality of two messages of the same type.
 bool Same(const google::protobuf::Message& a, const google::protobuf::Message& b);
+
+// A unary method of `Stub`.
+template <typename Stub, typename Request, typename Response>
+using UnaryMethod = grpc::Status (Stub::*)(grpc::ClientContext*, const Request&, Response*);
+
+// The standard methods of one resource (Get, Update, Delete, Undelete) as
+// one-line calls with a fresh Context() on the stub that `stub()` returns, e.g.
+//   const StandardMethods kContacts(Accounts, &AccountApi::GetContact, &AccountApi::UpdateContact,
+//                                   &AccountApi::DeleteContact, &AccountApi::UndeleteContact);
+//   kContacts.Delete(name, etag)   (etag "": no check)
+template <typename Stub, typename Resource, typename GetReq, typename UpdateReq, typename DeleteReq,
+          typename UndeleteReq>
+class StandardMethods {
+ public:
+  StandardMethods(Stub& (*stub)(), UnaryMethod<Stub, GetReq, Resource> get,
+                  UnaryMethod<Stub, UpdateReq, Resource> update,
+                  UnaryMethod<Stub, DeleteReq, Resource> del,
+                  UnaryMethod<Stub, UndeleteReq, Resource> undelete)
+      : stub_(stub), get_(get), update_(update), delete_(del), undelete_(undelete) {}
+
+  Reply<Resource> Get(const std::string& name) const {
+    return Call(stub_(), get_, ByName<GetReq>(name));
+  }
+  Reply<Resource> Update(const Resource& patch, const std::vector<std::string>& paths) const {
+    return Call(stub_(), update_, UpdateRequest<UpdateReq>(patch, paths));
+  }
+  Reply<Resource> Delete(const std::string& name, const std::string& etag = "") const {
+    return Call(stub_(), delete_, ByNameAndEtag<DeleteReq>(name, etag));
+  }
+  Reply<Resource> Undelete(const std::string& name, const std::string& etag = "") const {
+    return Call(stub_(), undelete_, ByNameAndEtag<UndeleteReq>(name, etag));
+  }
+
+  // Sends Update(patch, paths) and checks that it changed `before` into
+  // `expected` (what the masked fields should now hold) and nothing else: the
+  // answer and a later Get are `expected` with the answer's update_time and a
+  // new etag. Returns the answer.
+  Resource ExpectUpdateGives(const Resource& before, Resource expected, const Resource& patch,
+                             const std::vector<std::string>& paths) const {
+    Reply<Resource> updated = Update(patch, paths);
+    EXPECT_OK(updated.status);
+    *expected.mutable_update_time() = updated.value.update_time();
+    expected.set_etag(updated.value.etag());
+    EXPECT_TRUE(Same(updated.value, expected)) << updated.value.DebugString();
+    EXPECT_TRUE(Same(Get(before.name()).value, expected));
+    EXPECT_NE(updated.value.etag(), before.etag());
+    return updated.value;
+  }
+
+ private:
+  Stub& (*stub_)();
+  UnaryMethod<Stub, GetReq, Resource> get_;
+  UnaryMethod<Stub, UpdateReq, Resource> update_;
+  UnaryMethod<Stub, DeleteReq, Resource> delete_;
+  UnaryMethod<Stub, UndeleteReq, Resource> undelete_;
+};
 
 // The repeated field of `response` that holds `item` messages (the items of
 // a List response); fails the test and returns nullptr unless there is
@@ -196,6 +265,20 @@ std::vector<Item> AllPages(Stub& stub,
       },
       max_pages);
   return all;
+}
+
+// Every `Item` of a List method that takes a filter and shows deleted items
+// when asked, read in pages of `page_size`, e.g.
+//   ListMatching<bv1::Order>(Billing(), &BillingStub::ListOrders, "state = OPEN")
+template <typename Item, typename Stub, typename Request, typename Response>
+std::vector<Item> ListMatching(Stub& stub, UnaryMethod<Stub, Request, Response> list,
+                               const std::string& filter, bool show_deleted = false,
+                               int page_size = 1000) {
+  Request request;
+  request.set_filter(filter);
+  request.set_show_deleted(show_deleted);
+  request.set_page_size(page_size);
+  return AllPages<Item>(stub, list, request);
 }
 
 // A create and its retry with the same request_id, both sent by `create()`

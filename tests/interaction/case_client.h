@@ -93,14 +93,12 @@ inline av1::Contact NewContact(const std::string& account) {
 inline iv1::CreateCaseRequest CaseRequest(const std::string& account, iv1::CaseType type,
                                           iv1::CasePriority priority = iv1::CASE_PRIORITY_MEDIUM,
                                           const std::string& title = "") {
-  iv1::CreateCaseRequest request;
-  iv1::Case* c = request.mutable_case_();
-  c->set_account(account);
-  c->set_type(type);
-  c->set_priority(priority);
-  c->set_title(title.empty() ? Unique("case") : title);
-  request.set_request_id(Unique("req"));
-  return request;
+  iv1::Case c;
+  c.set_account(account);
+  c.set_type(type);
+  c.set_priority(priority);
+  c.set_title(title.empty() ? Unique("case") : title);
+  return CreateRequest<iv1::CreateCaseRequest>(c, "req");
 }
 
 // Creates a case; fails the test when the call fails.

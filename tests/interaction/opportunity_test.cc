@@ -185,11 +185,8 @@ std::vector<ov1::OpportunityStageMove> History(const std::string& name) {
 // Every opportunity matching `filter`, following the pages.
 std::vector<ov1::Opportunity> ListAll(const std::string& filter, bool show_deleted = false,
                                       int page_size = 1000) {
-  ov1::ListOpportunitiesRequest request;
-  request.set_filter(filter);
-  request.set_show_deleted(show_deleted);
-  request.set_page_size(page_size);
-  return AllPages<ov1::Opportunity>(Opps(), &OppStub::ListOpportunities, request);
+  return ListMatching<ov1::Opportunity>(Opps(), &OppStub::ListOpportunities, filter, show_deleted,
+                                        page_size);
 }
 
 std::string AccountFilter(const v1::Account& account) {

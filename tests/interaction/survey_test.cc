@@ -25,15 +25,13 @@ google::protobuf::Timestamp Ts(const char* rfc3339) {
 iv1::CreateSurveyResponseRequest SurveyRequest(const std::string& account, iv1::SurveyKind kind,
                                                int score, const char* response_time = nullptr,
                                                const std::string& case_name = "") {
-  iv1::CreateSurveyResponseRequest request;
-  iv1::SurveyResponse* s = request.mutable_survey_response();
-  s->set_account(account);
-  s->set_kind(kind);
-  s->set_score(score);
-  s->set_case_(case_name);
-  if (response_time != nullptr) *s->mutable_response_time() = Ts(response_time);
-  request.set_request_id(Unique("survey"));
-  return request;
+  iv1::SurveyResponse s;
+  s.set_account(account);
+  s.set_kind(kind);
+  s.set_score(score);
+  s.set_case_(case_name);
+  if (response_time != nullptr) *s.mutable_response_time() = Ts(response_time);
+  return CreateRequest<iv1::CreateSurveyResponseRequest>(s, "survey");
 }
 
 grpc::Status Record(const iv1::CreateSurveyResponseRequest& request,

@@ -159,34 +159,41 @@ const std::vector<DemoRecordEntry>& RecordEntries() {
   return entries;
 }
 
+// The create request of `demo`: done `days_ago` days ago, or planned when
+// that is not in the past.
+iv1::CreateActivityRequest ActivityRequest(const DemoActivity& demo, const DemoBook& book,
+                                           const DemoClock& clock) {
+  iv1::CreateActivityRequest request;
+  iv1::Activity* a = request.mutable_activity();
+  a->set_account(book.Account(demo.account));
+  a->set_kind(demo.kind);
+  a->set_level(demo.level);
+  a->set_subject(demo.subject);
+  for (const char* contact : demo.contacts) a->add_contacts(book.Contact(contact));
+  for (const char* member : demo.team) a->add_team_members(member);
+  if (demo.days_ago > 0) {
+    a->set_status(iv1::ACTIVITY_STATUS_DONE);
+    *a->mutable_actual_time() = clock.DaysAgo(demo.days_ago);
+  } else {
+    a->set_status(iv1::ACTIVITY_STATUS_PLANNED);
+    *a->mutable_planned_time() = clock.DaysAgo(demo.days_ago);
+  }
+  a->set_outcome(demo.outcome);
+  if (demo.follow_up_days_ago != 0) {
+    *a->mutable_next_follow_up_time() = clock.DaysAgo(demo.follow_up_days_ago);
+  }
+  if (demo.cost_yuan > 0) *a->mutable_cost() = Yuan(demo.cost_yuan);
+  return request;
+}
+
 }  // namespace
 
 void LoadActivities(DemoClient& client, const DemoBook& book, const DemoClock& clock) {
   for (const DemoActivity& demo : Activities()) {
-    iv1::CreateActivityRequest request;
-    request.set_request_id(absl::StrCat("demo-activity-", demo.id));
-    iv1::Activity* a = request.mutable_activity();
-    a->set_account(book.Account(demo.account));
-    a->set_kind(demo.kind);
-    a->set_level(demo.level);
-    a->set_subject(demo.subject);
-    for (const char* contact : demo.contacts) a->add_contacts(book.Contact(contact));
-    for (const char* member : demo.team) a->add_team_members(member);
-    if (demo.days_ago > 0) {
-      a->set_status(iv1::ACTIVITY_STATUS_DONE);
-      *a->mutable_actual_time() = clock.DaysAgo(demo.days_ago);
-    } else {
-      a->set_status(iv1::ACTIVITY_STATUS_PLANNED);
-      *a->mutable_planned_time() = clock.DaysAgo(demo.days_ago);
-    }
-    a->set_outcome(demo.outcome);
-    if (demo.follow_up_days_ago != 0) {
-      *a->mutable_next_follow_up_time() = clock.DaysAgo(demo.follow_up_days_ago);
-    }
-    if (demo.cost_yuan > 0) *a->mutable_cost() = Yuan(demo.cost_yuan);
+    iv1::CreateActivityRequest request = ActivityRequest(demo, book, clock);
     iv1::Activity created;
-    client.Call(client.activities(), &iv1::ActivityService::Stub::CreateActivity, request, &created,
-                absl::StrCat("create activity ", demo.id));
+    client.Create(client.activities(), &iv1::ActivityService::Stub::CreateActivity, "activity",
+                  demo.id, request, &created);
   }
   for (const DemoRecordEntry& demo : RecordEntries()) {
     iv1::AppendContactRecordEntryRequest request;

@@ -44,6 +44,15 @@ const std::vector<DemoOrder>& Orders() {
   return orders;
 }
 
+// What an order, and an invoice on its own (no order), say of the sale.
+template <typename Sale>
+void SetSale(const DemoOrder& demo, const std::string& account, Sale* sale) {
+  sale->set_account(account);
+  *sale->mutable_amount() = Yuan(demo.amount_yuan);
+  *sale->mutable_cost() = Yuan(demo.cost_yuan);
+  sale->set_description(demo.description);
+}
+
 }  // namespace
 
 void LoadBilling(DemoClient& client, const DemoBook& book, const DemoClock& clock) {
@@ -52,39 +61,30 @@ void LoadBilling(DemoClient& client, const DemoBook& book, const DemoClock& cloc
     iv1::Order order;
     if (demo.order_days_ago > 0) {
       iv1::CreateOrderRequest request;
-      request.set_request_id(absl::StrCat("demo-order-", demo.id));
       iv1::Order* o = request.mutable_order();
-      o->set_account(account);
-      *o->mutable_amount() = Yuan(demo.amount_yuan);
-      *o->mutable_cost() = Yuan(demo.cost_yuan);
-      o->set_description(demo.description);
+      SetSale(demo, account, o);
       *o->mutable_order_time() = clock.DaysAgo(demo.order_days_ago);
-      if (!client.Call(client.billing(), &iv1::BillingService::Stub::CreateOrder, request, &order,
-                       absl::StrCat("create order ", demo.id))) {
+      if (!client.Create(client.billing(), &iv1::BillingService::Stub::CreateOrder, "order",
+                         demo.id, request, &order)) {
         return;
       }
     }
     if (demo.invoice_days_ago == 0) continue;
     iv1::CreateInvoiceRequest request;
-    request.set_request_id(absl::StrCat("demo-invoice-", demo.id));
     iv1::Invoice* i = request.mutable_invoice();
     if (order.name().empty()) {
-      i->set_account(account);
-      *i->mutable_amount() = Yuan(demo.amount_yuan);
-      *i->mutable_cost() = Yuan(demo.cost_yuan);
-      i->set_description(demo.description);
+      SetSale(demo, account, i);
     } else {
       i->set_order(order.name());
     }
     *i->mutable_issue_time() = clock.DaysAgo(demo.invoice_days_ago);
     iv1::Invoice invoice;
-    if (!client.Call(client.billing(), &iv1::BillingService::Stub::CreateInvoice, request, &invoice,
-                     absl::StrCat("create invoice ", demo.id))) {
+    if (!client.Create(client.billing(), &iv1::BillingService::Stub::CreateInvoice, "invoice",
+                       demo.id, request, &invoice)) {
       return;
     }
     if (demo.paid_yuan == 0) continue;
     iv1::RecordPaymentRequest pay;
-    pay.set_request_id(absl::StrCat("demo-payment-", demo.id));
     iv1::Payment* p = pay.mutable_payment();
     p->set_account(account);
     *p->mutable_amount() = Yuan(demo.paid_yuan);
@@ -94,8 +94,8 @@ void LoadBilling(DemoClient& client, const DemoBook& book, const DemoClock& cloc
     allocation->set_invoice(invoice.name());
     *allocation->mutable_amount() = Yuan(demo.paid_yuan);
     iv1::Payment payment;
-    client.Call(client.billing(), &iv1::BillingService::Stub::RecordPayment, pay, &payment,
-                absl::StrCat("record payment ", demo.id));
+    client.Create(client.billing(), &iv1::BillingService::Stub::RecordPayment, "payment", demo.id,
+                  pay, &payment, "record");
   }
 }
 

@@ -121,7 +121,6 @@ void LoadCasesAndSurveys(DemoClient& client, const DemoBook& book, const DemoClo
   std::map<std::string, std::string> case_names;  // by DemoCase id
   for (const DemoCase& demo : Cases()) {
     iv1::CreateCaseRequest request;
-    request.set_request_id(absl::StrCat("demo-case-", demo.id));
     iv1::Case* c = request.mutable_case_();
     c->set_account(book.Account(demo.account));
     if (demo.contact[0] != '\0') c->set_contact(book.Contact(demo.contact));
@@ -130,21 +129,16 @@ void LoadCasesAndSurveys(DemoClient& client, const DemoBook& book, const DemoClo
     c->set_title(demo.title);
     c->set_assignee(demo.assignee);
     iv1::Case created;
-    if (!client.Call(client.cases(), &iv1::ServiceCaseService::Stub::CreateCase, request, &created,
-                     absl::StrCat("create case ", demo.id))) {
+    if (!client.CreateAndRead(client.cases(), &iv1::ServiceCaseService::Stub::CreateCase,
+                              &iv1::ServiceCaseService::Stub::GetCase, "case", demo.id, request,
+                              &created)) {
       return;
     }
-    // A retried create may return the case as first created: read it.
-    iv1::GetCaseRequest get;
-    get.set_name(created.name());
-    client.Call(client.cases(), &iv1::ServiceCaseService::Stub::GetCase, get, &created,
-                absl::StrCat("read case ", demo.id));
     Advance(client, demo, &created);
     case_names[demo.id] = created.name();
   }
   for (const DemoSurvey& demo : Surveys()) {
     iv1::CreateSurveyResponseRequest request;
-    request.set_request_id(absl::StrCat("demo-survey-", demo.id));
     iv1::SurveyResponse* s = request.mutable_survey_response();
     s->set_account(book.Account(demo.account));
     if (demo.contact[0] != '\0') s->set_contact(book.Contact(demo.contact));
@@ -154,8 +148,8 @@ void LoadCasesAndSurveys(DemoClient& client, const DemoBook& book, const DemoClo
     s->set_comment(demo.comment);
     if (demo.days_ago > 0) *s->mutable_response_time() = clock.DaysAgo(demo.days_ago);
     iv1::SurveyResponse created;
-    client.Call(client.surveys(), &iv1::SatisfactionService::Stub::CreateSurveyResponse, request,
-                &created, absl::StrCat("record survey ", demo.id));
+    client.Create(client.surveys(), &iv1::SatisfactionService::Stub::CreateSurveyResponse, "survey",
+                  demo.id, request, &created, "record");
   }
 }
 

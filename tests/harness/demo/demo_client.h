@@ -66,6 +66,33 @@ class DemoClient {
     return true;
   }
 
+  // Creates the demo's `kind` (e.g. "case") `id` with `method`: sets the
+  // request_id to "demo-<kind>-<id>", the same on every load (so a second load
+  // creates nothing twice), and calls it as the step "<verb> <kind> <id>".
+  template <typename Stub, typename Request, typename Response>
+  bool Create(Stub& stub,
+              grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+              absl::string_view kind, absl::string_view id, Request& request, Response* created,
+              absl::string_view verb = "create") {
+    request.set_request_id(absl::StrCat("demo-", kind, "-", id));
+    return Call(stub, method, request, created, absl::StrCat(verb, " ", kind, " ", id));
+  }
+
+  // Create, then reads the resource back with `get` (step "read <kind> <id>"):
+  // a retried create answers with the resource as it was first created, and a
+  // second load must go on from the resource as it is now.
+  template <typename Stub, typename Request, typename GetRequest, typename Resource>
+  bool CreateAndRead(Stub& stub,
+                     grpc::Status (Stub::*create)(grpc::ClientContext*, const Request&, Resource*),
+                     grpc::Status (Stub::*get)(grpc::ClientContext*, const GetRequest&, Resource*),
+                     absl::string_view kind, absl::string_view id, Request& request,
+                     Resource* created) {
+    if (!Create(stub, create, kind, id, request, created)) return false;
+    GetRequest read;
+    read.set_name(created->name());
+    return Call(stub, get, read, created, absl::StrCat("read ", kind, " ", id));
+  }
+
   // OK, or the first error.
   const absl::Status& status() const { return status_; }
   bool ok() const { return status_.ok(); }

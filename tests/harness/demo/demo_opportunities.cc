@@ -185,7 +185,6 @@ void Advance(DemoClient& client, const DemoOpportunity& demo, iv1::Opportunity* 
 void LoadOpportunities(DemoClient& client, const DemoBook& book, const DemoClock& clock) {
   for (const DemoOpportunity& demo : Opportunities()) {
     iv1::CreateOpportunityRequest request;
-    request.set_request_id(absl::StrCat("demo-opportunity-", demo.id));
     iv1::Opportunity* o = request.mutable_opportunity();
     o->set_account(book.Account(demo.account));
     o->set_owner(demo.owner);
@@ -196,15 +195,12 @@ void LoadOpportunities(DemoClient& client, const DemoBook& book, const DemoClock
     o->mutable_milestones()->mutable_customer_development()->set_achieved(true);
     *o->mutable_expected_close_time() = clock.DaysAgo(-demo.close_in_days);
     iv1::Opportunity created;
-    if (!client.Call(client.opportunities(), &iv1::OpportunityService::Stub::CreateOpportunity,
-                     request, &created, absl::StrCat("create opportunity ", demo.id))) {
+    if (!client.CreateAndRead(client.opportunities(),
+                              &iv1::OpportunityService::Stub::CreateOpportunity,
+                              &iv1::OpportunityService::Stub::GetOpportunity, "opportunity",
+                              demo.id, request, &created)) {
       return;
     }
-    // A retried create may return the opportunity as first created: read it.
-    iv1::GetOpportunityRequest get;
-    get.set_name(created.name());
-    client.Call(client.opportunities(), &iv1::OpportunityService::Stub::GetOpportunity, get,
-                &created, absl::StrCat("read opportunity ", demo.id));
     Advance(client, demo, &created);
   }
 }
