@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -137,20 +138,73 @@ class FakeAccountDatabase::Impl final : public accounts::AccountStore,
     return ByRequest(rows.account_requests, rows.accounts, request_id);
   }
 
-  absl::StatusOr<common::Page<StoredAccount>> ListAccounts(const common::FilterNode&,
-                                                           const accounts::AccountOrder&, bool,
-                                                           const std::optional<common::PageCursor>&,
-                                                           int) override {
-    return Unimplemented();
+  // In id order without a filter only (other orders and filters are the
+  // MySQL store's, tested through the service).
+  absl::StatusOr<common::Page<StoredAccount>> ListAccounts(
+      const common::FilterNode& filter, const accounts::AccountOrder& order, bool show_deleted,
+      const std::string& team_of, const std::optional<common::PageCursor>& cursor,
+      int limit) override {
+    if (down) return Down();
+    if (!filter.children.empty() || filter.kind != common::FilterNode::Kind::kAnd ||
+        order.key != accounts::AccountOrder::Key::kId || order.descending) {
+      return Unimplemented();
+    }
+    std::vector<StoredAccount> found;
+    for (auto it = rows.accounts.upper_bound(common::CursorId(cursor)); it != rows.accounts.end();
+         ++it) {
+      const StoredAccount& row = it->second;
+      if (!show_deleted && row.account.has_delete_time()) continue;
+      if (!team_of.empty() && !OnTeam(row.id, team_of)) continue;
+      found.push_back(row);
+    }
+    return common::TrimPage(std::move(found), limit);
   }
-  absl::StatusOr<std::vector<StoredAccount>> ListAncestors(int64_t) override {
-    return Unimplemented();
+  absl::StatusOr<std::vector<StoredAccount>> ListAncestors(int64_t id) override {
+    if (down) return Down();
+    KAM_RETURN_IF_ERROR(LockAccount(id).status());
+    KAM_ASSIGN_OR_RETURN(std::vector<int64_t> chain, AncestorChain(id));
+    std::vector<StoredAccount> found;
+    for (size_t i = 1; i < chain.size(); ++i) found.push_back(rows.accounts.at(chain[i]));
+    return found;
   }
+  // By depth, then id; the cursor's key is the depth.
   absl::StatusOr<common::Page<accounts::DescendantRow>> ListDescendants(
-      int64_t, int, const std::optional<common::PageCursor>&, int) override {
+      int64_t id, int max_depth, const std::string& team_of,
+      const std::optional<common::PageCursor>& cursor, int limit) override {
+    if (down) return Down();
+    KAM_RETURN_IF_ERROR(LockAccount(id).status());
+    const int after_depth = cursor.has_value() ? std::stoi(cursor->key_values.at(0)) : 0;
+    std::vector<accounts::DescendantRow> found;
+    std::vector<int64_t> level = {id};
+    for (int depth = 1; depth <= max_depth && !level.empty(); ++depth) {
+      std::vector<int64_t> next;
+      for (const auto& [child_id, child] : rows.accounts) {
+        if (child.account.has_delete_time() ||
+            std::find(level.begin(), level.end(), child.parent_id) == level.end()) {
+          continue;
+        }
+        next.push_back(child_id);
+        const bool after =
+            depth > after_depth || (depth == after_depth && child_id > common::CursorId(cursor));
+        if (after && (team_of.empty() || OnTeam(child_id, team_of))) {
+          found.push_back({child, depth});
+        }
+      }
+      level = std::move(next);
+    }
+    return common::TrimPage(std::move(found), limit);
+  }
+  absl::StatusOr<accounts::GroupCounts> CountGroup(int64_t, const std::string&) override {
     return Unimplemented();
   }
-  absl::StatusOr<accounts::GroupCounts> CountGroup(int64_t) override { return Unimplemented(); }
+
+  // Whether `user` is on the current team of account `account_id`.
+  bool OnTeam(int64_t account_id, const std::string& user) const {
+    return std::any_of(rows.memberships.begin(), rows.memberships.end(), [&](const auto& entry) {
+      return entry.second.account_id == account_id && entry.second.resource.user() == user &&
+             !entry.second.resource.has_end_time();
+    });
+  }
 
   absl::StatusOr<StoredAccount> LockAccount(int64_t id) override {
     return Lookup(rows.accounts, id, AccountNotFound(id));
@@ -247,7 +301,9 @@ class FakeAccountDatabase::Impl final : public accounts::AccountStore,
   // --- team --------------------------------------------------------------------
 
   absl::StatusOr<common::Page<StoredMembership>> ListMemberships(
-      int64_t, v1::TeamRole, bool, const std::optional<common::PageCursor>&, int) override {
+      int64_t account_id, v1::TeamRole, bool, const std::optional<common::PageCursor>&,
+      int) override {
+    if (rows.accounts.count(account_id) == 0) return AccountNotFound(account_id);
     return Unimplemented();
   }
 
@@ -276,6 +332,16 @@ class FakeAccountDatabase::Impl final : public accounts::AccountStore,
       return NotFoundUnder("team membership", account_id, "teamMemberships", membership_id);
     }
     return row;
+  }
+
+  absl::StatusOr<absl::flat_hash_set<int64_t>> AccountsOnTeam(const std::string& user,
+                                                              const std::vector<int64_t>& ids) {
+    if (down) return Down();
+    absl::flat_hash_set<int64_t> theirs;
+    for (int64_t id : ids) {
+      if (OnTeam(id, user)) theirs.insert(id);
+    }
+    return theirs;
   }
 
   absl::StatusOr<bool> HasActiveMembership(int64_t account_id, const std::string& user,
@@ -453,6 +519,11 @@ absl::Status FakeAccountDatabase::Transact(absl::string_view,
   absl::Status status = fn(*impl_);
   if (!status.ok()) impl_->rows = std::move(before);
   return status;
+}
+
+absl::StatusOr<absl::flat_hash_set<int64_t>> FakeAccountDatabase::AccountsOnTeam(
+    const std::string& user, const std::vector<int64_t>& ids) {
+  return impl_->AccountsOnTeam(user, ids);
 }
 
 accounts::StoredAccount FakeAccountDatabase::PutAccount(const std::string& display_name) {

@@ -4,8 +4,9 @@
 // versions and etags, NOT_FOUND, unique external ids among live accounts,
 // a transaction that leaves nothing behind when it fails, and a switch that
 // makes every call UNAVAILABLE, as a database that is down does. Listings
-// other than the history lists answer UNIMPLEMENTED. Not thread-safe: one
-// call at a time. Built into kam_account_fakes, never into the service.
+// other than the history lists, contacts, ancestors, descendants and accounts
+// (in id order, no filter) answer UNIMPLEMENTED. Not thread-safe: one call at a time. Built into
+// kam_account_fakes, never into the service.
 #pragma once
 
 #include <cstdint>
@@ -57,6 +58,8 @@ class FakeAccountDatabase final : public Transactions {
   // Runs `fn` on the rows; when it fails, the rows are as they were before.
   absl::Status Transact(absl::string_view context,
                         absl::FunctionRef<absl::Status(Transaction& tx)> fn) override;
+  absl::StatusOr<absl::flat_hash_set<int64_t>> AccountsOnTeam(
+      const std::string& user, const std::vector<int64_t>& ids) override;
 
   // While down, every store call and transaction answers UNAVAILABLE and
   // writes nothing.

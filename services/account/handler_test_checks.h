@@ -6,7 +6,9 @@
 //   ExpectRefused      a call fails with the given code and changes no row
 //                      of the fake (a stale etag: ABORTED);
 //   ExpectUnavailable  ExpectRefused with the database down: UNAVAILABLE;
-//   UpdateOf           an Update request that sets one field of a resource.
+//   UpdateOf           an Update request that sets one field of a resource;
+//   Granted, BindAs    a caller with tokens on: the role the gate granted
+//                      and, for an account manager, whose accounts.
 #pragma once
 
 #include <string>
@@ -26,6 +28,25 @@ namespace kam::account::testing {
 using common::testing::Bind;
 using common::testing::Call;
 using common::testing::ExpectIdempotentCreate;
+
+// A caller the gate authorised as `role`; an account manager (`user`
+// non-empty) is narrowed to the accounts whose team `user` is on.
+inline common::CallContext Granted(auth::Role role, std::string user = "") {
+  common::CallContext caller = common::testing::Caller(user.empty() ? "tester" : user);
+  caller.grant = auth::Grant{role, std::move(user)};
+  return caller;
+}
+
+// `handler` of `object`, called as `caller`.
+template <typename Object, typename Request, typename Response>
+Call<Request, Response> BindAs(Object* object,
+                               absl::Status (Object::*handler)(const common::CallContext&,
+                                                               const Request&, Response*),
+                               common::CallContext caller) {
+  return [object, handler, caller = std::move(caller)](const Request& request, Response* response) {
+    return (object->*handler)(caller, request, response);
+  };
+}
 
 template <typename Request, typename Response>
 Response Answer(const Call<Request, Response>& call, const Request& request) {

@@ -146,13 +146,15 @@ class MySqlAccountDatabase final : public Transactions,
   FindAccountByRequest(const std::string& request_id) override;
   absl::StatusOr<common::Page<accounts::StoredAccount>> ListAccounts(
       const common::FilterNode& filter, const accounts::AccountOrder& order, bool show_deleted,
-      const std::optional<common::PageCursor>& cursor, int limit) override;
+      const std::string& team_of, const std::optional<common::PageCursor>& cursor,
+      int limit) override;
   // accounts/mysql_hierarchy.cc
   absl::StatusOr<std::vector<accounts::StoredAccount>> ListAncestors(int64_t id) override;
   absl::StatusOr<common::Page<accounts::DescendantRow>> ListDescendants(
-      int64_t id, int max_depth, const std::optional<common::PageCursor>& cursor,
-      int limit) override;
-  absl::StatusOr<accounts::GroupCounts> CountGroup(int64_t root_id) override;
+      int64_t id, int max_depth, const std::string& team_of,
+      const std::optional<common::PageCursor>& cursor, int limit) override;
+  absl::StatusOr<accounts::GroupCounts> CountGroup(int64_t root_id,
+                                                   const std::string& team_of) override;
 
   // contacts/mysql_contact_store.cc
   absl::StatusOr<int64_t> NewContactId() override { return ids_.contacts.Next(); }
@@ -165,6 +167,8 @@ class MySqlAccountDatabase final : public Transactions,
       int limit) override;
 
   // team/mysql_team_store.cc
+  absl::StatusOr<absl::flat_hash_set<int64_t>> AccountsOnTeam(
+      const std::string& user, const std::vector<int64_t>& ids) override;
   absl::StatusOr<common::Page<team::StoredMembership>> ListMemberships(
       int64_t account_id, v1::TeamRole role, bool include_ended,
       const std::optional<common::PageCursor>& cursor, int limit) override;

@@ -18,6 +18,7 @@
 #include "services/account/accounts/hierarchy.h"
 #include "services/account/lifecycle/stage_machine.h"
 #include "services/account/shared/account_names.h"
+#include "services/account/shared/narrowing.h"
 #include "services/account/shared/requests.h"
 #include "services/account/team/handover.h"
 
@@ -164,15 +165,16 @@ absl::Status AccountService::CreateAccount(const Ctx& ctx, const v1::CreateAccou
   return absl::OkStatus();
 }
 
-absl::Status AccountService::GetAccount(const Ctx&, const v1::GetAccountRequest& request,
+absl::Status AccountService::GetAccount(const Ctx& ctx, const v1::GetAccountRequest& request,
                                         v1::Account* response) {
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", request.name()));
+  KAM_RETURN_IF_ERROR(CheckOnTeam(*transactions_, ctx, id));
   KAM_ASSIGN_OR_RETURN(StoredAccount row, store_->GetAccount(id));
   *response = std::move(row.account);
   return absl::OkStatus();
 }
 
-absl::Status AccountService::BatchGetAccounts(const Ctx&,
+absl::Status AccountService::BatchGetAccounts(const Ctx& ctx,
                                               const v1::BatchGetAccountsRequest& request,
                                               v1::BatchGetAccountsResponse* response) {
   if (request.names_size() == 0) return common::InvalidField("names", "must not be empty");
@@ -187,21 +189,29 @@ absl::Status AccountService::BatchGetAccounts(const Ctx&,
                          ParseAccountName(absl::StrCat("names[", i, "]"), request.names(i)));
     ids.push_back(id);
   }
+  KAM_RETURN_IF_ERROR(CheckOnTeam(*transactions_, ctx, ids));
   KAM_ASSIGN_OR_RETURN(std::vector<StoredAccount> rows, store_->GetAccounts(ids));
   for (StoredAccount& row : rows) *response->add_accounts() = std::move(row.account);
   return absl::OkStatus();
 }
 
-absl::Status AccountService::ListAccounts(const Ctx&, const v1::ListAccountsRequest& request,
+absl::Status AccountService::ListAccounts(const Ctx& ctx, const v1::ListAccountsRequest& request,
                                           v1::ListAccountsResponse* response) {
+  // A narrowed listing's page tokens also name its user, so they are not
+  // valid in another caller's listing (nor theirs in it); without narrowing,
+  // the query parts are what they always were.
+  const std::string& team_of = NarrowedTo(ctx);
+  const absl::string_view deleted = request.show_deleted() ? "1" : "0";
   KAM_ASSIGN_OR_RETURN(
       common::ListRequest list,
-      common::ReadListRequest(request, {"ListAccounts", request.filter(), request.order_by(),
-                                        request.show_deleted() ? "1" : "0"}));
+      team_of.empty() ? common::ReadListRequest(request, {"ListAccounts", request.filter(),
+                                                          request.order_by(), deleted})
+                      : common::ReadListRequest(request, {"ListAccounts", request.filter(),
+                                                          request.order_by(), deleted, team_of}));
   KAM_ASSIGN_OR_RETURN(AccountOrder order, ParseAccountOrder(request.order_by()));
-  KAM_ASSIGN_OR_RETURN(
-      common::Page<StoredAccount> page,
-      store_->ListAccounts(list.filter, order, request.show_deleted(), list.cursor, list.limit));
+  KAM_ASSIGN_OR_RETURN(common::Page<StoredAccount> page,
+                       store_->ListAccounts(list.filter, order, request.show_deleted(), team_of,
+                                            list.cursor, list.limit));
   common::WritePage(
       list, std::move(page), response->mutable_next_page_token(),
       [&](StoredAccount& row) { *response->add_accounts() = std::move(row.account); },
@@ -214,6 +224,7 @@ absl::Status AccountService::UpdateAccount(const Ctx& ctx, const v1::UpdateAccou
   KAM_RETURN_IF_ERROR(common::CheckPresent("account", request.has_account()));
   const v1::Account& patch = request.account();
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("account.name", patch.name()));
+  KAM_RETURN_IF_ERROR(CheckOnTeam(*transactions_, ctx, id));
   KAM_ASSIGN_OR_RETURN(std::vector<std::string> paths,
                        common::ResolveUpdateMask(request.update_mask(), patch, AccountMaskRules()));
   const bool moves = absl::c_linear_search(paths, "parent_account");
@@ -259,9 +270,11 @@ absl::Status AccountService::UpdateAccount(const Ctx& ctx, const v1::UpdateAccou
   });
 }
 
-absl::Status AccountService::SetDeleted(absl::string_view name, absl::string_view etag,
-                                        bool deleted, v1::Account* response) {
+absl::Status AccountService::SetDeleted(const Ctx& ctx, absl::string_view name,
+                                        absl::string_view etag, bool deleted,
+                                        v1::Account* response) {
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", name));
+  KAM_RETURN_IF_ERROR(CheckOnTeam(*transactions_, ctx, id));
   const absl::Time now = common::NowMicros();
   return transactions_->Transact(
       deleted ? "deleting account" : "undeleting account", [&](Transaction& tx) -> absl::Status {

@@ -3,7 +3,8 @@
 // reads (hierarchy_service.cc: an account's ancestors and descendants, and
 // the summary of the group it heads; docs/domain.md §1). Thin: validate
 // (account_fields), apply the rules (hierarchy, stage_machine,
-// team/handover) and the store's steps, map the results.
+// team/handover) and the store's steps, map the results. An account
+// manager's calls are narrowed to their accounts (shared/narrowing.h).
 #pragma once
 
 #include "absl/status/status.h"
@@ -34,13 +35,13 @@ class AccountService final : public Handlers<AccountStore> {
   // handover (team/handover.h), in the same transaction.
   absl::Status UpdateAccount(const Ctx& ctx, const v1::UpdateAccountRequest& request,
                              v1::Account* response);
-  absl::Status DeleteAccount(const Ctx&, const v1::DeleteAccountRequest& request,
+  absl::Status DeleteAccount(const Ctx& ctx, const v1::DeleteAccountRequest& request,
                              v1::Account* response) {
-    return SetDeleted(request.name(), request.etag(), /*deleted=*/true, response);
+    return SetDeleted(ctx, request.name(), request.etag(), /*deleted=*/true, response);
   }
-  absl::Status UndeleteAccount(const Ctx&, const v1::UndeleteAccountRequest& request,
+  absl::Status UndeleteAccount(const Ctx& ctx, const v1::UndeleteAccountRequest& request,
                                v1::Account* response) {
-    return SetDeleted(request.name(), request.etag(), /*deleted=*/false, response);
+    return SetDeleted(ctx, request.name(), request.etag(), /*deleted=*/false, response);
   }
 
   // Reads only.
@@ -54,8 +55,8 @@ class AccountService final : public Handlers<AccountStore> {
 
  private:
   // DeleteAccount (`deleted`) and UndeleteAccount of account `name`.
-  absl::Status SetDeleted(absl::string_view name, absl::string_view etag, bool deleted,
-                          v1::Account* response);
+  absl::Status SetDeleted(const Ctx& ctx, absl::string_view name, absl::string_view etag,
+                          bool deleted, v1::Account* response);
 };
 
 }  // namespace kam::account::accounts

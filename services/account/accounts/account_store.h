@@ -111,24 +111,29 @@ class AccountStore {
   virtual absl::StatusOr<std::optional<common::CreatedByRequest<StoredAccount>>>
   FindAccountByRequest(const std::string& request_id) = 0;
 
-  // Accounts matching `filter` after `cursor` in `order`, at most `limit`.
+  // Accounts matching `filter` after `cursor` in `order`, at most `limit`;
+  // with a non-empty `team_of`, only the accounts whose current team has that
+  // user (filtered in the query, so pages stay full and cursors hold).
   // INVALID_ARGUMENT for filter fields, operators or values it cannot map,
   // and for a cursor that does not fit the order.
   virtual absl::StatusOr<common::Page<StoredAccount>> ListAccounts(
       const common::FilterNode& filter, const AccountOrder& order, bool show_deleted,
-      const std::optional<common::PageCursor>& cursor, int limit) = 0;
+      const std::string& team_of, const std::optional<common::PageCursor>& cursor, int limit) = 0;
 
   // The ancestors of account `id`, parent first, up to the root. NOT_FOUND
   // when the account does not exist.
   virtual absl::StatusOr<std::vector<StoredAccount>> ListAncestors(int64_t id) = 0;
   // The live accounts below `id` at most `max_depth` levels down, by depth
-  // then id, after `cursor` (whose key is the depth). NOT_FOUND when the
-  // account does not exist.
+  // then id, after `cursor` (whose key is the depth); with a non-empty
+  // `team_of`, only those whose current team has that user. NOT_FOUND when
+  // the account does not exist.
   virtual absl::StatusOr<common::Page<DescendantRow>> ListDescendants(
-      int64_t id, int max_depth, const std::optional<common::PageCursor>& cursor, int limit) = 0;
+      int64_t id, int max_depth, const std::string& team_of,
+      const std::optional<common::PageCursor>& cursor, int limit) = 0;
   // Counts over the live subtree of `root_id`, itself included (all 0 when
-  // it is deleted).
-  virtual absl::StatusOr<GroupCounts> CountGroup(int64_t root_id) = 0;
+  // it is deleted); with a non-empty `team_of`, over the accounts of that
+  // subtree whose current team has that user.
+  virtual absl::StatusOr<GroupCounts> CountGroup(int64_t root_id, const std::string& team_of) = 0;
 };
 
 }  // namespace kam::account::accounts

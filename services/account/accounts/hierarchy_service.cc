@@ -10,6 +10,7 @@
 #include "services/account/accounts/account_service.h"
 #include "services/account/accounts/hierarchy.h"
 #include "services/account/shared/account_names.h"
+#include "services/account/shared/narrowing.h"
 
 namespace kam::account::accounts {
 namespace {
@@ -26,19 +27,32 @@ void AddCounts(const std::map<int, int>& counts, int first, int last, AddCount a
 
 }  // namespace
 
-absl::Status AccountService::ListAccountAncestors(const Ctx&,
+absl::Status AccountService::ListAccountAncestors(const Ctx& ctx,
                                                   const v1::ListAccountAncestorsRequest& request,
                                                   v1::ListAccountAncestorsResponse* response) {
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", request.name()));
+  KAM_RETURN_IF_ERROR(CheckOnTeam(*transactions_, ctx, id));
   KAM_ASSIGN_OR_RETURN(std::vector<StoredAccount> rows, store_->ListAncestors(id));
-  for (StoredAccount& row : rows) *response->add_ancestors() = std::move(row.account);
+  // At most kMaxHierarchyDepth rows, not paged: narrowed here, in one read.
+  absl::flat_hash_set<int64_t> theirs;
+  if (!NarrowedTo(ctx).empty() && !rows.empty()) {
+    std::vector<int64_t> ids;
+    for (const StoredAccount& row : rows) ids.push_back(row.id);
+    KAM_ASSIGN_OR_RETURN(theirs, transactions_->AccountsOnTeam(NarrowedTo(ctx), ids));
+  }
+  for (StoredAccount& row : rows) {
+    if (NarrowedTo(ctx).empty() || theirs.contains(row.id)) {
+      *response->add_ancestors() = std::move(row.account);
+    }
+  }
   return absl::OkStatus();
 }
 
 absl::Status AccountService::ListAccountDescendants(
-    const Ctx&, const v1::ListAccountDescendantsRequest& request,
+    const Ctx& ctx, const v1::ListAccountDescendantsRequest& request,
     v1::ListAccountDescendantsResponse* response) {
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", request.name()));
+  KAM_RETURN_IF_ERROR(CheckOnTeam(*transactions_, ctx, id));
   if (request.max_depth() < 0) {
     return common::InvalidField("max_depth", "must not be negative (0 means all levels)");
   }
@@ -48,8 +62,9 @@ absl::Status AccountService::ListAccountDescendants(
   KAM_ASSIGN_OR_RETURN(common::ListRequest list,
                        common::ReadListRequest(request, {"ListAccountDescendants", request.name(),
                                                          absl::StrCat(max_depth)}));
-  KAM_ASSIGN_OR_RETURN(common::Page<DescendantRow> page,
-                       store_->ListDescendants(id, max_depth, list.cursor, list.limit));
+  KAM_ASSIGN_OR_RETURN(
+      common::Page<DescendantRow> page,
+      store_->ListDescendants(id, max_depth, NarrowedTo(ctx), list.cursor, list.limit));
   common::WritePage(
       list, std::move(page), response->mutable_next_page_token(),
       [&](DescendantRow& row) {
@@ -63,11 +78,14 @@ absl::Status AccountService::ListAccountDescendants(
   return absl::OkStatus();
 }
 
-absl::Status AccountService::GetGroupSummary(const Ctx&, const v1::GetGroupSummaryRequest& request,
+absl::Status AccountService::GetGroupSummary(const Ctx& ctx,
+                                             const v1::GetGroupSummaryRequest& request,
                                              v1::GroupSummary* response) {
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", request.name()));
+  KAM_RETURN_IF_ERROR(CheckOnTeam(*transactions_, ctx, id));
   KAM_ASSIGN_OR_RETURN(StoredAccount root, store_->GetAccount(id));
-  KAM_ASSIGN_OR_RETURN(GroupCounts counts, store_->CountGroup(id));
+  // Narrowed: counts over the manager's accounts of the group only.
+  KAM_ASSIGN_OR_RETURN(GroupCounts counts, store_->CountGroup(id, NarrowedTo(ctx)));
   *response->mutable_root() = std::move(root.account);
   response->set_account_count(counts.accounts);
   response->set_depth(counts.depth);

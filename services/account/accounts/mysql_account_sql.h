@@ -30,6 +30,12 @@ inline constexpr char kAccountColumns[] =
     "a.handover_count, a.version, a.create_time, a.update_time, a.delete_time";
 inline constexpr int kAccountColumnCount = 27;
 
+// The condition that narrows a read of accounts `a` to those whose current
+// team has the user it binds (an account manager's calls: shared/narrowing.h).
+inline constexpr char kOnTeamOf[] =
+    " AND EXISTS (SELECT 1 FROM team_memberships m WHERE m.account_id = a.id"
+    " AND m.user_id = ? AND m.end_time IS NULL)";
+
 // The statements behind GetAccount and the single-row CreateAccount, public so
 // the benchmark's raw Connector/C++ baseline runs exactly the same SQL.
 // GetAccountSql binds the id; InsertAccountSql binds, in order: id,

@@ -175,13 +175,17 @@ MySqlAccountDatabase::FindAccountByRequest(const std::string& request_id) {
 
 absl::StatusOr<common::Page<StoredAccount>> MySqlAccountDatabase::ListAccounts(
     const common::FilterNode& filter, const AccountOrder& order, bool show_deleted,
-    const std::optional<common::PageCursor>& cursor, int limit) {
+    const std::string& team_of, const std::optional<common::PageCursor>& cursor, int limit) {
   common::SqlFragment where;
   KAM_RETURN_IF_ERROR(common::FilterToSql(filter, accounts::AccountComparisonToSql, &where));
   std::string sql =
       absl::StrCat("SELECT ", accounts::kAccountColumns, " FROM accounts a WHERE ", where.sql);
   if (!show_deleted) sql.append(" AND a.delete_time IS NULL");
   std::vector<SqlValue> params = std::move(where.params);
+  if (!team_of.empty()) {
+    sql.append(accounts::kOnTeamOf);
+    params.emplace_back(team_of);
+  }
   const char* column = OrderColumn(order.key);
   const char* after = order.descending ? " < " : " > ";
   const char* direction = order.descending ? " DESC" : "";

@@ -22,10 +22,12 @@ using accounts::GroupCounts;
 using accounts::kAccountColumnCount;
 using accounts::kAccountColumns;
 using accounts::kMaxHierarchyDepth;
+using accounts::kOnTeamOf;
 using accounts::ReadAccount;
 using accounts::StoredAccount;
 
 using common::SqlConnection;
+using common::SqlValue;
 
 constexpr int kRecursionLimit = kMaxHierarchyDepth * 2;
 
@@ -105,7 +107,8 @@ absl::StatusOr<std::vector<StoredAccount>> MySqlAccountDatabase::ListAncestors(i
 }
 
 absl::StatusOr<common::Page<DescendantRow>> MySqlAccountDatabase::ListDescendants(
-    int64_t id, int max_depth, const std::optional<common::PageCursor>& cursor, int limit) {
+    int64_t id, int max_depth, const std::string& team_of,
+    const std::optional<common::PageCursor>& cursor, int limit) {
   return common::ReadWithConnection<common::Page<DescendantRow>>(
       *pool_, "reading descendants",
       [&](SqlConnection& connection) -> absl::StatusOr<common::Page<DescendantRow>> {
@@ -115,12 +118,16 @@ absl::StatusOr<common::Page<DescendantRow>> MySqlAccountDatabase::ListDescendant
                                    !absl::SimpleAtoi(cursor->key_values[0], &after_depth))) {
           return absl::InvalidArgumentError("page_token is not valid");
         }
+        std::vector<SqlValue> params = {id, int64_t{max_depth}, after_depth, after_depth,
+                                        common::CursorId(cursor)};
+        if (!team_of.empty()) params.emplace_back(team_of);
+        params.emplace_back(int64_t{limit} + 1);
         auto rs = connection.Query(
             absl::StrCat(kDescendantsCte, "SELECT ", kAccountColumns,
                          ", sub.depth FROM sub JOIN accounts a ON a.id = sub.id "
-                         "WHERE (sub.depth > ? OR (sub.depth = ? AND a.id > ?)) "
-                         "ORDER BY sub.depth, a.id LIMIT ?"),
-            id, max_depth, after_depth, after_depth, common::CursorId(cursor), int64_t{limit} + 1);
+                         "WHERE (sub.depth > ? OR (sub.depth = ? AND a.id > ?))",
+                         team_of.empty() ? "" : kOnTeamOf, " ORDER BY sub.depth, a.id LIMIT ?"),
+            params);
         std::vector<DescendantRow> rows;
         while (rs->next()) {
           DescendantRow& row = rows.emplace_back();
@@ -131,20 +138,24 @@ absl::StatusOr<common::Page<DescendantRow>> MySqlAccountDatabase::ListDescendant
       });
 }
 
-absl::StatusOr<GroupCounts> MySqlAccountDatabase::CountGroup(int64_t root_id) {
+absl::StatusOr<GroupCounts> MySqlAccountDatabase::CountGroup(int64_t root_id,
+                                                             const std::string& team_of) {
   return common::ReadWithConnection<GroupCounts>(
       *pool_, "summarising group", [&](SqlConnection& connection) -> absl::StatusOr<GroupCounts> {
         // The root is depth 0; the CTE adds its live descendants. A deleted
         // root heads no group: every count is 0.
+        std::vector<SqlValue> params = {root_id, int64_t{kRecursionLimit}};
+        if (!team_of.empty()) params.emplace_back(team_of);
         auto rs = connection.Query(
-            "WITH RECURSIVE sub (id, depth) AS ("
-            " SELECT id, 0 FROM accounts WHERE id = ? AND delete_time IS NULL"
-            " UNION ALL"
-            " SELECT a.id, sub.depth + 1 FROM accounts a JOIN sub ON a.parent_id = sub.id"
-            " WHERE a.delete_time IS NULL AND sub.depth < ?) "
-            "SELECT a.tier, a.stage, a.state, COUNT(*), MAX(sub.depth) "
-            "FROM sub JOIN accounts a ON a.id = sub.id GROUP BY a.tier, a.stage, a.state",
-            root_id, kRecursionLimit);
+            absl::StrCat("WITH RECURSIVE sub (id, depth) AS ("
+                         " SELECT id, 0 FROM accounts WHERE id = ? AND delete_time IS NULL"
+                         " UNION ALL"
+                         " SELECT a.id, sub.depth + 1 FROM accounts a JOIN sub ON a.parent_id = "
+                         "sub.id WHERE a.delete_time IS NULL AND sub.depth < ?) "
+                         "SELECT a.tier, a.stage, a.state, COUNT(*), MAX(sub.depth) "
+                         "FROM sub JOIN accounts a ON a.id = sub.id WHERE TRUE",
+                         team_of.empty() ? "" : kOnTeamOf, " GROUP BY a.tier, a.stage, a.state"),
+            params);
         GroupCounts counts;
         while (rs->next()) {
           const int n = rs->getInt(4);

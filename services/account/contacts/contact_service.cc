@@ -14,6 +14,7 @@
 #include "services/account/accounts/account_store.h"
 #include "services/account/contacts/contact_fields.h"
 #include "services/account/shared/account_names.h"
+#include "services/account/shared/narrowing.h"
 #include "services/account/shared/requests.h"
 
 namespace kam::account::contacts {
@@ -29,11 +30,21 @@ absl::StatusOr<StoredContact> LockForWrite(ContactTx& tx, const ChildIds& ids,
   return row;
 }
 
+// What a contact of a missing account answers: as the contact store (get,
+// update), or naming the contact as the request did (delete, undelete).
+absl::Status ContactNotFound(const ChildIds& ids) {
+  return NotFoundUnder("contact", ids.first, "contacts", ids.second);
+}
+absl::Status NamedContactNotFound(absl::string_view name) {
+  return absl::NotFoundError(absl::StrCat("contact ", name, " not found"));
+}
+
 }  // namespace
 
-absl::Status ContactService::CreateContact(const Ctx&, const v1::CreateContactRequest& request,
+absl::Status ContactService::CreateContact(const Ctx& ctx, const v1::CreateContactRequest& request,
                                            v1::Contact* response) {
   KAM_ASSIGN_OR_RETURN(const int64_t account_id, ParseAccountName("parent", request.parent()));
+  KAM_RETURN_IF_ERROR(CheckOnTeam(*transactions_, ctx, account_id));
   KAM_RETURN_IF_ERROR(common::CheckPresent("contact", request.has_contact()));
   KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "CreateContact"));
   KAM_RETURN_IF_ERROR(ValidateContactFields(request.contact()));
@@ -75,31 +86,41 @@ absl::Status ContactService::CreateContact(const Ctx&, const v1::CreateContactRe
   return absl::OkStatus();
 }
 
-absl::Status ContactService::GetContact(const Ctx&, const v1::GetContactRequest& request,
+absl::Status ContactService::GetContact(const Ctx& ctx, const v1::GetContactRequest& request,
                                         v1::Contact* response) {
   KAM_ASSIGN_OR_RETURN(const ChildIds ids, ParseChildName("name", request.name(), "contacts"));
+  KAM_RETURN_IF_ERROR(
+      CheckOnTeam(*transactions_, ctx, ids.first, [&] { return ContactNotFound(ids); }));
   KAM_ASSIGN_OR_RETURN(StoredContact row, store_->GetContact(ids.first, ids.second));
   *response = std::move(row.resource);
+  MaskContactDetails(ctx, response);
   return absl::OkStatus();
 }
 
-absl::Status ContactService::ListContacts(const Ctx&, const v1::ListContactsRequest& request,
+absl::Status ContactService::ListContacts(const Ctx& ctx, const v1::ListContactsRequest& request,
                                           v1::ListContactsResponse* response) {
   return ListUnderAccount(
-      request, {"ListContacts", request.parent(), request.show_deleted() ? "1" : "0"},
+      ctx, *transactions_, request,
+      {"ListContacts", request.parent(), request.show_deleted() ? "1" : "0"},
       [&](int64_t account_id, const common::ListRequest& list) {
         return store_->ListContacts(account_id, request.show_deleted(), list.cursor, list.limit);
       },
       response->mutable_next_page_token(),
-      [&](StoredContact& row) { *response->add_contacts() = std::move(row.resource); });
+      [&](StoredContact& row) {
+        v1::Contact* contact = response->add_contacts();
+        *contact = std::move(row.resource);
+        MaskContactDetails(ctx, contact);
+      });
 }
 
-absl::Status ContactService::UpdateContact(const Ctx&, const v1::UpdateContactRequest& request,
+absl::Status ContactService::UpdateContact(const Ctx& ctx, const v1::UpdateContactRequest& request,
                                            v1::Contact* response) {
   KAM_RETURN_IF_ERROR(common::CheckPresent("contact", request.has_contact()));
   const v1::Contact& patch = request.contact();
   KAM_ASSIGN_OR_RETURN(const ChildIds ids,
                        ParseChildName("contact.name", patch.name(), "contacts"));
+  KAM_RETURN_IF_ERROR(
+      CheckOnTeam(*transactions_, ctx, ids.first, [&] { return ContactNotFound(ids); }));
   KAM_ASSIGN_OR_RETURN(std::vector<std::string> paths,
                        common::ResolveUpdateMask(request.update_mask(), patch, ContactMaskRules()));
   const absl::Time now = common::NowMicros();
@@ -118,9 +139,12 @@ absl::Status ContactService::UpdateContact(const Ctx&, const v1::UpdateContactRe
   });
 }
 
-absl::Status ContactService::SetDeleted(absl::string_view name, absl::string_view etag,
-                                        bool deleted, v1::Contact* response) {
+absl::Status ContactService::SetDeleted(const Ctx& ctx, absl::string_view name,
+                                        absl::string_view etag, bool deleted,
+                                        v1::Contact* response) {
   KAM_ASSIGN_OR_RETURN(const ChildIds ids, ParseChildName("name", name, "contacts"));
+  KAM_RETURN_IF_ERROR(
+      CheckOnTeam(*transactions_, ctx, ids.first, [&] { return NamedContactNotFound(name); }));
   const absl::Time now = common::NowMicros();
   return transactions_->Transact(
       deleted ? "deleting contact" : "undeleting contact", [&](Transaction& tx) -> absl::Status {
@@ -128,7 +152,7 @@ absl::Status ContactService::SetDeleted(absl::string_view name, absl::string_vie
         absl::StatusOr<accounts::StoredAccount> account = tx.accounts().LockAccount(ids.first);
         if (!account.ok()) {
           if (account.status().code() != absl::StatusCode::kNotFound) return account.status();
-          return absl::NotFoundError(absl::StrCat("contact ", name, " not found"));
+          return NamedContactNotFound(name);
         }
         KAM_ASSIGN_OR_RETURN(StoredContact row, LockForWrite(tx.contacts(), ids, etag));
         if (row.resource.has_delete_time() == deleted) {

@@ -25,19 +25,19 @@ class ContactService final : public Handlers<ContactStore> {
                             v1::ListContactsResponse* response);
   absl::Status UpdateContact(const Ctx& ctx, const v1::UpdateContactRequest& request,
                              v1::Contact* response);
-  absl::Status DeleteContact(const Ctx&, const v1::DeleteContactRequest& request,
+  absl::Status DeleteContact(const Ctx& ctx, const v1::DeleteContactRequest& request,
                              v1::Contact* response) {
-    return SetDeleted(request.name(), request.etag(), /*deleted=*/true, response);
+    return SetDeleted(ctx, request.name(), request.etag(), /*deleted=*/true, response);
   }
-  absl::Status UndeleteContact(const Ctx&, const v1::UndeleteContactRequest& request,
+  absl::Status UndeleteContact(const Ctx& ctx, const v1::UndeleteContactRequest& request,
                                v1::Contact* response) {
-    return SetDeleted(request.name(), request.etag(), /*deleted=*/false, response);
+    return SetDeleted(ctx, request.name(), request.etag(), /*deleted=*/false, response);
   }
 
  private:
   // DeleteContact (`deleted`) and UndeleteContact of contact `name`.
-  absl::Status SetDeleted(absl::string_view name, absl::string_view etag, bool deleted,
-                          v1::Contact* response);
+  absl::Status SetDeleted(const Ctx& ctx, absl::string_view name, absl::string_view etag,
+                          bool deleted, v1::Contact* response);
 };
 
 }  // namespace kam::account::contacts

@@ -11,6 +11,7 @@
 #include "services/account/accounts/account_store.h"
 #include "services/account/lifecycle/stage_machine.h"
 #include "services/account/shared/account_names.h"
+#include "services/account/shared/narrowing.h"
 #include "services/account/shared/requests.h"
 
 namespace kam::account::lifecycle {
@@ -49,15 +50,18 @@ using ChangeFn =
     absl::FunctionRef<absl::Status(Transaction&, accounts::StoredAccount&, absl::Time)>;
 
 // A stage move, a churn event or a win-back of account `name`: `checked` is
-// the request's other checks, answered after the name's; then, in one
+// the request's other checks, answered after the name's and the narrowing
+// of an account manager's call (`ctx`); then, in one
 // transaction named `context`, `change(tx, row, now)` gets the live account
 // locked (ABORTED when `etag` is stale) and writes what the move writes. The
 // response's account is the row as `change` leaves it.
 template <typename Response>
-absl::Status ChangeAccount(Transactions& transactions, absl::string_view name,
-                           absl::string_view etag, const absl::Status& checked,
-                           absl::string_view context, Response* response, ChangeFn change) {
+absl::Status ChangeAccount(Transactions& transactions, const common::CallContext& ctx,
+                           absl::string_view name, absl::string_view etag,
+                           const absl::Status& checked, absl::string_view context,
+                           Response* response, ChangeFn change) {
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", name));
+  KAM_RETURN_IF_ERROR(CheckOnTeam(transactions, ctx, id));
   KAM_RETURN_IF_ERROR(checked);
   const absl::Time now = common::NowMicros();
   return transactions.Transact(context, [&](Transaction& tx) -> absl::Status {
@@ -107,18 +111,19 @@ absl::Status LifecycleService::TransitionStage(const Ctx& ctx,
     *response->mutable_change() = std::move(c);
     return accounts::WriteStamped(tx.accounts(), row, now);
   };
-  KAM_RETURN_IF_ERROR(ChangeAccount(*transactions_, request.name(), request.etag(),
+  KAM_RETURN_IF_ERROR(ChangeAccount(*transactions_, ctx, request.name(), request.etag(),
                                     CheckNote("reason", request.reason()), "changing stage",
                                     response, move_stage));
   *response->mutable_playbook() = PlaybookFor(response->account().stage());
   return absl::OkStatus();
 }
 
-absl::Status LifecycleService::ListStageHistory(const Ctx&,
+absl::Status LifecycleService::ListStageHistory(const Ctx& ctx,
                                                 const v1::ListStageHistoryRequest& request,
                                                 v1::ListStageHistoryResponse* response) {
-  return ListHistory(request, "ListStageHistory", store_, &LifecycleStore::ListStageChanges,
-                     response, &v1::ListStageHistoryResponse::add_changes);
+  return ListHistory(ctx, *transactions_, request, "ListStageHistory", store_,
+                     &LifecycleStore::ListStageChanges, response,
+                     &v1::ListStageHistoryResponse::add_changes);
 }
 
 absl::Status LifecycleService::GetStagePlaybook(const Ctx&,
@@ -137,8 +142,9 @@ absl::Status LifecycleService::GetStagePlaybook(const Ctx&,
 absl::Status LifecycleService::MarkChurned(const Ctx& ctx, const v1::MarkChurnedRequest& request,
                                            v1::MarkChurnedResponse* response) {
   return ChangeAccount(
-      *transactions_, request.name(), request.etag(), CheckChurnRequest(request), "recording churn",
-      response, [&](Transaction& tx, accounts::StoredAccount& row, absl::Time now) {
+      *transactions_, ctx, request.name(), request.etag(), CheckChurnRequest(request),
+      "recording churn", response,
+      [&](Transaction& tx, accounts::StoredAccount& row, absl::Time now) {
         if (row.account.state() == v1::LIFECYCLE_STATE_CHURNED) {
           return absl::FailedPreconditionError(absl::StrCat(
               "account ", row.account.name(), " has already churned; record a win-back first"));
@@ -165,7 +171,7 @@ absl::Status LifecycleService::RecordWinBack(const Ctx& ctx,
                                              const v1::RecordWinBackRequest& request,
                                              v1::RecordWinBackResponse* response) {
   return ChangeAccount(
-      *transactions_, request.name(), request.etag(), CheckNote("note", request.note()),
+      *transactions_, ctx, request.name(), request.etag(), CheckNote("note", request.note()),
       "recording win-back", response,
       [&](Transaction& tx, accounts::StoredAccount& row, absl::Time now) {
         if (row.account.state() != v1::LIFECYCLE_STATE_CHURNED) {
@@ -200,11 +206,12 @@ absl::Status LifecycleService::RecordWinBack(const Ctx& ctx,
       });
 }
 
-absl::Status LifecycleService::ListChurnHistory(const Ctx&,
+absl::Status LifecycleService::ListChurnHistory(const Ctx& ctx,
                                                 const v1::ListChurnHistoryRequest& request,
                                                 v1::ListChurnHistoryResponse* response) {
-  return ListHistory(request, "ListChurnHistory", store_, &LifecycleStore::ListChurnEvents,
-                     response, &v1::ListChurnHistoryResponse::add_events);
+  return ListHistory(ctx, *transactions_, request, "ListChurnHistory", store_,
+                     &LifecycleStore::ListChurnEvents, response,
+                     &v1::ListChurnHistoryResponse::add_events);
 }
 
 }  // namespace kam::account::lifecycle

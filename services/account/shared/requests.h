@@ -1,6 +1,7 @@
 // What the handlers of several areas check and answer alike: the limits
 // they share, free-text notes, times a caller may give, and listings of the
-// records below one account. Pure: no I/O.
+// records below one account. Pure but for the listings (their store, and
+// the narrowing check of an account manager's call: narrowing.h).
 #pragma once
 
 #include <cstddef>
@@ -18,6 +19,7 @@
 #include "common/base/status_macros.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "services/account/shared/account_names.h"
+#include "services/account/shared/narrowing.h"
 #include "services/account/shared/record.h"
 
 namespace kam::account {
@@ -46,12 +48,15 @@ absl::StatusOr<absl::Time> PastOrNow(absl::string_view field, bool present,
 // stage, churn and tier history): reads `request.parent()` and the page
 // request (`query_parts`: the method's name and every field that shapes the
 // result), asks `list(account_id, list_request)` for a page and writes it
-// with `add(row)` and `*next_page_token`.
+// with `add(row)` and `*next_page_token`. An account manager's call (`ctx`)
+// on an account not theirs answers NOT_FOUND as for a missing account.
 template <typename Request, typename List, typename Add>
-absl::Status ListUnderAccount(const Request& request,
+absl::Status ListUnderAccount(const common::CallContext& ctx, Transactions& transactions,
+                              const Request& request,
                               std::initializer_list<absl::string_view> query_parts, List list,
                               std::string* next_page_token, Add add) {
   KAM_ASSIGN_OR_RETURN(int64_t account_id, ParseAccountName("parent", request.parent()));
+  KAM_RETURN_IF_ERROR(CheckOnTeam(transactions, ctx, account_id));
   KAM_ASSIGN_OR_RETURN(common::ListRequest list_request,
                        common::ReadListRequest(request, query_parts));
   auto page = list(account_id, list_request);
@@ -64,12 +69,13 @@ absl::Status ListUnderAccount(const Request& request,
 // query parts {method, parent}, the page of `(store->*list)(account_id,
 // cursor, limit)`, each record's resource added by `(response->*add)()`.
 template <typename Request, typename Response, typename Store, typename Resource>
-absl::Status ListHistory(const Request& request, absl::string_view method, Store* store,
+absl::Status ListHistory(const common::CallContext& ctx, Transactions& transactions,
+                         const Request& request, absl::string_view method, Store* store,
                          absl::StatusOr<common::Page<Record<Resource>>> (Store::*list)(
                              int64_t, const std::optional<common::PageCursor>&, int),
                          Response* response, Resource* (Response::*add)()) {
   return ListUnderAccount(
-      request, {method, request.parent()},
+      ctx, transactions, request, {method, request.parent()},
       [&](int64_t account_id, const common::ListRequest& page) {
         return (store->*list)(account_id, page.cursor, page.limit);
       },

@@ -23,8 +23,14 @@
 // (fake_account_database.h).
 #pragma once
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace kam::account {
@@ -69,6 +75,13 @@ class Transactions {
   // this one holds locks can wait for ever.
   virtual absl::Status Transact(absl::string_view context,
                                 absl::FunctionRef<absl::Status(Transaction& tx)> fn) = 0;
+
+  // Of `ids`, the accounts whose current team (memberships not ended) has
+  // `user`: one read on its own connection, outside any transaction. Here
+  // rather than in a store because every area's handlers narrow an account
+  // manager's calls with it (narrowing.h) before anything else.
+  virtual absl::StatusOr<absl::flat_hash_set<int64_t>> AccountsOnTeam(
+      const std::string& user, const std::vector<int64_t>& ids) = 0;
 };
 
 }  // namespace kam::account

@@ -124,6 +124,30 @@ absl::Status MySqlTransaction::EndMembership(int64_t membership_id, absl::Time e
 
 // --- reads ---------------------------------------------------------------
 
+absl::StatusOr<absl::flat_hash_set<int64_t>> MySqlAccountDatabase::AccountsOnTeam(
+    const std::string& user, const std::vector<int64_t>& ids) {
+  return common::ReadWithConnection<absl::flat_hash_set<int64_t>>(
+      *pool_, "reading team", [&](SqlConnection& connection) {
+        // One placeholder per id: GetAccount's check prepares the one-id text
+        // once per connection; a batch prepares its own size.
+        std::vector<common::SqlValue> params = {user};
+        std::string in = "?";
+        params.emplace_back(ids.empty() ? 0 : ids[0]);
+        for (size_t i = 1; i < ids.size(); ++i) {
+          in.append(", ?");
+          params.emplace_back(ids[i]);
+        }
+        auto rs = connection.Query(
+            absl::StrCat("SELECT DISTINCT account_id FROM team_memberships WHERE user_id = ? "
+                         "AND end_time IS NULL AND account_id IN (",
+                         in, ")"),
+            params);
+        absl::flat_hash_set<int64_t> theirs;
+        while (rs->next()) theirs.insert(rs->getInt64(1));
+        return absl::StatusOr<absl::flat_hash_set<int64_t>>(std::move(theirs));
+      });
+}
+
 absl::StatusOr<common::Page<StoredMembership>> MySqlAccountDatabase::ListMemberships(
     int64_t account_id, v1::TeamRole role, bool include_ended,
     const std::optional<common::PageCursor>& cursor, int limit) {

@@ -12,6 +12,7 @@
 #include "services/account/accounts/account_steps.h"
 #include "services/account/accounts/account_store.h"
 #include "services/account/shared/account_names.h"
+#include "services/account/shared/narrowing.h"
 #include "services/account/shared/requests.h"
 #include "services/account/team/handover.h"
 
@@ -34,6 +35,7 @@ absl::Status CheckNewMember(const v1::TeamMembership& in) {
 absl::Status TeamService::AddTeamMember(const Ctx& ctx, const v1::AddTeamMemberRequest& request,
                                         v1::TeamMembership* response) {
   KAM_ASSIGN_OR_RETURN(const int64_t account_id, ParseAccountName("parent", request.parent()));
+  KAM_RETURN_IF_ERROR(CheckOnTeam(*transactions_, ctx, account_id));
   KAM_RETURN_IF_ERROR(common::CheckPresent("membership", request.has_membership()));
   const v1::TeamMembership& in = request.membership();
   KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "AddTeamMember"));
@@ -84,10 +86,15 @@ absl::Status TeamService::AddTeamMember(const Ctx& ctx, const v1::AddTeamMemberR
   });
 }
 
-absl::Status TeamService::EndTeamMembership(const Ctx&, const v1::EndTeamMembershipRequest& request,
+absl::Status TeamService::EndTeamMembership(const Ctx& ctx,
+                                            const v1::EndTeamMembershipRequest& request,
                                             v1::TeamMembership* response) {
   KAM_ASSIGN_OR_RETURN(const ChildIds ids,
                        ParseChildName("name", request.name(), "teamMemberships"));
+  auto not_found = [&] {
+    return absl::NotFoundError(absl::StrCat("team membership ", request.name(), " not found"));
+  };
+  KAM_RETURN_IF_ERROR(CheckOnTeam(*transactions_, ctx, ids.first, not_found));
   KAM_RETURN_IF_ERROR(CheckNote("reason", request.reason()));
   const absl::Time now = common::NowMicros();
   KAM_ASSIGN_OR_RETURN(absl::Time end,
@@ -96,7 +103,7 @@ absl::Status TeamService::EndTeamMembership(const Ctx&, const v1::EndTeamMembers
     absl::StatusOr<accounts::StoredAccount> account = tx.accounts().LockAccount(ids.first);
     if (!account.ok()) {
       if (account.status().code() != absl::StatusCode::kNotFound) return account.status();
-      return absl::NotFoundError(absl::StrCat("team membership ", request.name(), " not found"));
+      return not_found();
     }
     KAM_ASSIGN_OR_RETURN(StoredMembership row, tx.team().LockMembership(ids.first, ids.second));
     if (row.resource.has_end_time()) {
@@ -119,10 +126,11 @@ absl::Status TeamService::EndTeamMembership(const Ctx&, const v1::EndTeamMembers
   });
 }
 
-absl::Status TeamService::ListTeamMemberships(const Ctx&,
+absl::Status TeamService::ListTeamMemberships(const Ctx& ctx,
                                               const v1::ListTeamMembershipsRequest& request,
                                               v1::ListTeamMembershipsResponse* response) {
   KAM_ASSIGN_OR_RETURN(int64_t account_id, ParseAccountName("parent", request.parent()));
+  KAM_RETURN_IF_ERROR(CheckOnTeam(*transactions_, ctx, account_id));
   if (!v1::TeamRole_IsValid(request.role())) {
     return common::InvalidField("role", "must be a known TeamRole");
   }

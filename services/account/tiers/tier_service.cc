@@ -80,9 +80,10 @@ absl::Status TierService::SetAccountTiers(const Ctx&, const v1::SetAccountTiersR
   });
 }
 
-absl::Status TierService::ListTierHistory(const Ctx&, const v1::ListTierHistoryRequest& request,
+absl::Status TierService::ListTierHistory(const Ctx& ctx, const v1::ListTierHistoryRequest& request,
                                           v1::ListTierHistoryResponse* response) {
-  return ListHistory(request, "ListTierHistory", store_, &TierStore::ListTierChanges, response,
+  return ListHistory(ctx, *transactions_, request, "ListTierHistory", store_,
+                     &TierStore::ListTierChanges, response,
                      &v1::ListTierHistoryResponse::add_changes);
 }
 
