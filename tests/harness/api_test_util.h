@@ -18,6 +18,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/testing/requests.h"
 #include "common/testing/text_proto.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
@@ -58,19 +59,8 @@ Reply<Response> Call(Stub& stub,
 //   UpdateRequest<UpdateAccountRequest>(patch, {"display_name"})
 // UpdateRequest puts `patch` into the request's field of its type and
 // `paths` into the update mask.
-template <typename Request>
-Request ByName(const std::string& name) {
-  Request request;
-  request.set_name(name);
-  return request;
-}
-
-template <typename Request>
-Request ByNameAndEtag(const std::string& name, const std::string& etag) {
-  Request request = ByName<Request>(name);
-  request.set_etag(etag);
-  return request;
-}
+using common::testing::ByName;
+using common::testing::ByNameAndEtag;
 
 // The field of `request`'s type that holds a `resource` message; fails the
 // test and returns nullptr unless there is exactly one.

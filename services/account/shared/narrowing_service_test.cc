@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/testing/requests.h"
 #include "gtest/gtest.h"
 #include "services/account/accounts/account_service.h"
 #include "services/account/contacts/contact_service.h"
@@ -22,6 +23,10 @@
 
 namespace kam::account {
 namespace {
+
+using common::testing::ByName;
+using common::testing::ByNameAndEtag;
+using common::testing::ByParent;
 
 using accounts::AccountService;
 using common::CallContext;
@@ -47,27 +52,6 @@ absl::Status Run(Object& object,
   return (object.*handler)(caller, request, &response);
 }
 
-template <typename Request>
-Request Named(const std::string& name) {
-  Request request;
-  request.set_name(name);
-  return request;
-}
-
-// Named, at version `etag`.
-template <typename Request>
-Request Versioned(const std::string& name, const std::string& etag) {
-  Request request = Named<Request>(name);
-  request.set_etag(etag);
-  return request;
-}
-
-template <typename Request>
-Request Under(const std::string& parent) {
-  Request request;
-  request.set_parent(parent);
-  return request;
-}
 
 // What a case calls a method on: an account, one of its contacts and one of
 // its team memberships.
@@ -97,13 +81,13 @@ struct World {
   Target Prepare(const accounts::StoredAccount& row, const std::string& user) {
     Target target;
     target.id = row.id;
-    v1::AddTeamMemberRequest add = Under<v1::AddTeamMemberRequest>(row.account.name());
+    v1::AddTeamMemberRequest add = ByParent<v1::AddTeamMemberRequest>(row.account.name());
     add.mutable_membership()->set_user(user);
     add.mutable_membership()->set_role(v1::TEAM_ROLE_ACCOUNT_MANAGER);
     v1::TeamMembership membership;
     EXPECT_TRUE(team.AddTeamMember(kAdmin, add, &membership).ok());
     target.membership = membership.name();
-    v1::CreateContactRequest contact = Under<v1::CreateContactRequest>(row.account.name());
+    v1::CreateContactRequest contact = ByParent<v1::CreateContactRequest>(row.account.name());
     contact.mutable_contact()->set_display_name("Zhang Wei");
     contact.mutable_contact()->set_phone("+8613800138000");
     contact.mutable_contact()->set_email("zhang.wei@example.com");
@@ -149,7 +133,7 @@ std::vector<Case> AccountScopedMethods() {
       {"GetAccount",
        [](World& w, const CallContext& c, const Target& t) {
          return Run(w.accounts, &AccountService::GetAccount, c,
-                    Named<v1::GetAccountRequest>(t.account.name()));
+                    ByName<v1::GetAccountRequest>(t.account.name()));
        }},
       {"BatchGetAccounts",
        [](World& w, const CallContext& c, const Target& t) {
@@ -165,12 +149,12 @@ std::vector<Case> AccountScopedMethods() {
       {"DeleteAccount",
        [](World& w, const CallContext& c, const Target& t) {
          return Run(w.accounts, &AccountService::DeleteAccount, c,
-                    Versioned<v1::DeleteAccountRequest>(t.account.name(), t.account.etag()));
+                    ByNameAndEtag<v1::DeleteAccountRequest>(t.account.name(), t.account.etag()));
        }},
       {"UndeleteAccount",
        [](World& w, const CallContext& c, const Target& t) {
          return Run(w.accounts, &AccountService::UndeleteAccount, c,
-                    Versioned<v1::UndeleteAccountRequest>(t.account.name(), t.account.etag()));
+                    ByNameAndEtag<v1::UndeleteAccountRequest>(t.account.name(), t.account.etag()));
        }},
       {"ListAccountAncestors",
        [](World& w, const CallContext& c, const Target& t) {
@@ -192,7 +176,7 @@ std::vector<Case> AccountScopedMethods() {
        }},
       {"CreateContact",
        [](World& w, const CallContext& c, const Target& t) {
-         v1::CreateContactRequest request = Under<v1::CreateContactRequest>(t.account.name());
+         v1::CreateContactRequest request = ByParent<v1::CreateContactRequest>(t.account.name());
          request.mutable_contact()->set_display_name("Li Na");
          return Run(w.contacts, &ContactService::CreateContact, c, request);
        }},
@@ -205,7 +189,7 @@ std::vector<Case> AccountScopedMethods() {
       {"ListContacts",
        [](World& w, const CallContext& c, const Target& t) {
          return Run(w.contacts, &ContactService::ListContacts, c,
-                    Under<v1::ListContactsRequest>(t.account.name()));
+                    ByParent<v1::ListContactsRequest>(t.account.name()));
        }},
       {"UpdateContact",
        [](World& w, const CallContext& c, const Target& t) {
@@ -215,16 +199,16 @@ std::vector<Case> AccountScopedMethods() {
       {"DeleteContact",
        [](World& w, const CallContext& c, const Target& t) {
          return Run(w.contacts, &ContactService::DeleteContact, c,
-                    Versioned<v1::DeleteContactRequest>(t.contact.name(), t.contact.etag()));
+                    ByNameAndEtag<v1::DeleteContactRequest>(t.contact.name(), t.contact.etag()));
        }},
       {"UndeleteContact",
        [](World& w, const CallContext& c, const Target& t) {
          return Run(w.contacts, &ContactService::UndeleteContact, c,
-                    Versioned<v1::UndeleteContactRequest>(t.contact.name(), t.contact.etag()));
+                    ByNameAndEtag<v1::UndeleteContactRequest>(t.contact.name(), t.contact.etag()));
        }},
       {"AddTeamMember",
        [](World& w, const CallContext& c, const Target& t) {
-         v1::AddTeamMemberRequest request = Under<v1::AddTeamMemberRequest>(t.account.name());
+         v1::AddTeamMemberRequest request = ByParent<v1::AddTeamMemberRequest>(t.account.name());
          request.mutable_membership()->set_user("carol");
          request.mutable_membership()->set_role(v1::TEAM_ROLE_SALES);
          return Run(w.team, &TeamService::AddTeamMember, c, request);
@@ -238,19 +222,19 @@ std::vector<Case> AccountScopedMethods() {
       {"ListTeamMemberships",
        [](World& w, const CallContext& c, const Target& t) {
          return Run(w.team, &TeamService::ListTeamMemberships, c,
-                    Under<v1::ListTeamMembershipsRequest>(t.account.name()));
+                    ByParent<v1::ListTeamMembershipsRequest>(t.account.name()));
        }},
       {"TransitionStage",
        [](World& w, const CallContext& c, const Target& t) {
          v1::TransitionStageRequest request =
-             Versioned<v1::TransitionStageRequest>(t.account.name(), t.account.etag());
+             ByNameAndEtag<v1::TransitionStageRequest>(t.account.name(), t.account.etag());
          request.set_to_stage(v1::RELATIONSHIP_STAGE_STRATEGIC);
          return Run(w.lifecycle, &LifecycleService::TransitionStage, c, request);
        }},
       {"MarkChurned",
        [](World& w, const CallContext& c, const Target& t) {
          v1::MarkChurnedRequest request =
-             Versioned<v1::MarkChurnedRequest>(t.account.name(), t.account.etag());
+             ByNameAndEtag<v1::MarkChurnedRequest>(t.account.name(), t.account.etag());
          request.set_kind(v1::CHURN_EVENT_KIND_CUSTOMER_CHURN);
          request.set_reason(v1::CHURN_REASON_CUSTOMER_SERVICE);
          return Run(w.lifecycle, &LifecycleService::MarkChurned, c, request);
@@ -258,22 +242,22 @@ std::vector<Case> AccountScopedMethods() {
       {"RecordWinBack",
        [](World& w, const CallContext& c, const Target& t) {
          return Run(w.lifecycle, &LifecycleService::RecordWinBack, c,
-                    Versioned<v1::RecordWinBackRequest>(t.account.name(), t.account.etag()));
+                    ByNameAndEtag<v1::RecordWinBackRequest>(t.account.name(), t.account.etag()));
        }},
       {"ListStageHistory",
        [](World& w, const CallContext& c, const Target& t) {
          return Run(w.lifecycle, &LifecycleService::ListStageHistory, c,
-                    Under<v1::ListStageHistoryRequest>(t.account.name()));
+                    ByParent<v1::ListStageHistoryRequest>(t.account.name()));
        }},
       {"ListChurnHistory",
        [](World& w, const CallContext& c, const Target& t) {
          return Run(w.lifecycle, &LifecycleService::ListChurnHistory, c,
-                    Under<v1::ListChurnHistoryRequest>(t.account.name()));
+                    ByParent<v1::ListChurnHistoryRequest>(t.account.name()));
        }},
       {"ListTierHistory",
        [](World& w, const CallContext& c, const Target& t) {
          return Run(w.tiers, &TierService::ListTierHistory, c,
-                    Under<v1::ListTierHistoryRequest>(t.account.name()));
+                    ByParent<v1::ListTierHistoryRequest>(t.account.name()));
        }},
   };
 }
@@ -361,7 +345,7 @@ TEST(NarrowingTest, AnEndedMembershipNoLongerCounts) {
   v1::Account account;
   EXPECT_EQ(
       world.accounts
-          .GetAccount(kManager, Named<v1::GetAccountRequest>(world.mine.account.name()), &account)
+          .GetAccount(kManager, ByName<v1::GetAccountRequest>(world.mine.account.name()), &account)
           .code(),
       absl::StatusCode::kNotFound);
 }
@@ -415,7 +399,7 @@ TEST(NarrowingTest, GroupReadsHoldOnlyTheManagersAccounts) {
 TEST(NarrowingTest, AnalystsReadContactsWithDetailsMasked) {
   World world;
   v1::Contact quiet = world.mine.contact;
-  v1::CreateContactRequest create = Under<v1::CreateContactRequest>(world.mine.account.name());
+  v1::CreateContactRequest create = ByParent<v1::CreateContactRequest>(world.mine.account.name());
   create.mutable_contact()->set_display_name("Li Na");
   ASSERT_TRUE(world.contacts.CreateContact(kAdmin, create, &quiet).ok());
 
@@ -432,7 +416,7 @@ TEST(NarrowingTest, AnalystsReadContactsWithDetailsMasked) {
     v1::ListContactsResponse list;
     ASSERT_TRUE(
         world.contacts
-            .ListContacts(caller, Under<v1::ListContactsRequest>(world.mine.account.name()), &list)
+            .ListContacts(caller, ByParent<v1::ListContactsRequest>(world.mine.account.name()), &list)
             .ok());
     ASSERT_EQ(list.contacts_size(), 2);
     EXPECT_EQ(list.contacts(0).phone(), contact.phone());
