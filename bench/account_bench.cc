@@ -412,7 +412,7 @@ int main(int argc, char** argv) {
               create_m.rate(), create_m.rate() / create_limit, create_limit);
   if (secured) {
     const double secured_rate = MedianRound(secured_get_r).rate();
-    std::printf("  GetAccount with TLS and tokens %6.0f/s = %.2f of %6.0f/s without (target >= 0.9)\n",
+    std::printf("  GetAccount, TLS + token %6.0f/s = %.2f of %6.0f/s without (target >= 0.9)\n",
                 secured_rate, secured_rate / get_m.rate(), get_m.rate());
   }
   std::printf("  combined limit = 1 / (1/echo + 1/raw), echo = the faster echo; client, server and\n"

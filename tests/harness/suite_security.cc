@@ -17,6 +17,8 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::vector<std::string> kAllServices = {"kam-account", "kam-interaction", "kam-scoring"};
+// The services the scoring service calls (its token is for them only).
+const std::vector<std::string> kScoringCalls = {"kam-account", "kam-interaction"};
 
 // Writes `text` to `path` through a file renamed into place, so a service
 // re-reading its token file never sees half a token.
@@ -44,11 +46,7 @@ const std::vector<TokenSpec>& LocalTokens() {
       {"service_agent", "svc.xu", {"service_agent"}, "", kAllServices},
       {"analyst", "analyst.ma", {"analyst"}, "", kAllServices},
       {"service_interaction", "service:interaction", {"service:interaction"}, "", {"kam-account"}},
-      {"service_scoring",
-       "service:scoring",
-       {"service:scoring"},
-       "",
-       {"kam-account", "kam-interaction"}},
+      {"service_scoring", "service:scoring", {"service:scoring"}, "", kScoringCalls},
   };
   return *kTokens;
 }
