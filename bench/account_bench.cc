@@ -8,6 +8,11 @@
 //               Connector/C++ on a pool of connections (one per client slot):
 //               the database's limit.
 //   service     GetAccount / CreateAccount through kam-account.
+//   secured     GetAccount through a second kam-account with TLS and bearer
+//               tokens on (its own suite, loaded the same way; an admin
+//               token, rate limit off): what security costs a read, as a
+//               ratio to the plaintext GetAccount of the same rounds
+//               (target >= 0.9). --secured=false skips it.
 //
 // Client, server and database share the machine's cores, so their costs add:
 // the limit a service call can reach is 1 / (1/echo + 1/raw). The ratio
@@ -16,7 +21,7 @@
 // because the machine is shared and noisy.
 //
 //   account_bench [--accounts=100000] [--concurrency=16] [--seconds=5]
-//                 [--rounds=3] [--service_threads=8]
+//                 [--rounds=3] [--service_threads=8] [--secured=true]
 #include <cppconn/exception.h>
 #include <mysql_connection.h>
 #include <mysql_driver.h>
@@ -60,6 +65,9 @@ ABSL_FLAG(std::string, target, "",
           "the rate, e.g. to profile a server started by hand; nothing else runs");
 ABSL_FLAG(std::string, target_method, "GetAccount", "with --target: GetAccount or CreateAccount");
 ABSL_FLAG(int, channels, 2, "client channels (HTTP/2 connections) per target");
+ABSL_FLAG(bool, secured, true,
+          "also measure GetAccount with TLS and tokens on (a second suite), beside the same "
+          "without");
 
 namespace {
 
@@ -75,20 +83,28 @@ using kam::testing::RunRawSql;
 
 using QueueLoop = kam::testing::AsyncCallLoop<v1::Account>;
 
-// Channels (HTTP/2 connections), calls spread over them.
+// Channels (HTTP/2 connections), calls spread over them. Over TLS trusting
+// `ca_file` and with `token` as every call's bearer token when given.
 class Client {
  public:
-  explicit Client(const std::string& address, int channels = 2) {
+  explicit Client(const std::string& address, int channels = 2, const std::string& ca_file = "",
+                  const std::string& token = "")
+      : authorization_(token.empty() ? "" : absl::StrCat("Bearer ", token)) {
     for (int i = 0; i < channels; ++i) {
       grpc::ChannelArguments args;
       args.SetInt("kam.channel", i);  // distinct args: distinct connections
-      stubs_.push_back(v1::AccountService::NewStub(
-          grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args)));
+      stubs_.push_back(v1::AccountService::NewStub(grpc::CreateCustomChannel(
+          address, kam::testing::ClientCredentials(ca_file), args)));
     }
   }
-  v1::AccountService::Stub& stub(int64_t call) { return *stubs_[call % stubs_.size()]; }
+  // The stub for call number `call`, with `context` made ready for it.
+  v1::AccountService::Stub& stub(int64_t call, grpc::ClientContext* context) {
+    if (!authorization_.empty()) context->AddMetadata("authorization", authorization_);
+    return *stubs_[call % stubs_.size()];
+  }
 
  private:
+  std::string authorization_;
   std::vector<std::unique_ptr<v1::AccountService::Stub>> stubs_;
 };
 
@@ -101,7 +117,7 @@ Result RunGets(Client& client, int concurrency, absl::Duration duration,
                           thread_local std::minstd_rand random(std::random_device{}());
                           v1::GetAccountRequest request;
                           request.set_name(names[random() % names.size()]);
-                          return client.stub(call).AsyncGetAccount(context, request, cq);
+                          return client.stub(call, context).AsyncGetAccount(context, request, cq);
                         });
 }
 
@@ -125,7 +141,7 @@ Result RunCreates(Client& client, int concurrency, absl::Duration duration, int6
         a->set_display_name(absl::StrCat("Bench Account ", prefix, " ", call));
         a->set_industry("manufacturing");
         a->set_region("east");
-        return client.stub(call).AsyncCreateAccount(context, request, cq);
+        return client.stub(call, context).AsyncCreateAccount(context, request, cq);
       });
 }
 
@@ -271,6 +287,27 @@ int main(int argc, char** argv) {
   }
 
   Client service((*suite)->account_address(), absl::GetFlag(FLAGS_channels));
+  // The secured twin: its own suite, so both services read the same kind of
+  // book from an equally warm database.
+  const bool secured = absl::GetFlag(FLAGS_secured);
+  std::unique_ptr<kam::testing::LocalSuite> secured_suite;
+  std::unique_ptr<Client> secured_service;
+  if (secured) {
+    kam::testing::LocalSuite::Options secured_options = options;
+    secured_options.secured = true;
+    secured_options.account_args.push_back("--rate_limits=admin=0");
+    auto started = kam::testing::LocalSuite::Start(secured_options);
+    if (!started.ok()) {
+      std::fprintf(stderr, "cannot start the secured suite: %s\n",
+                   std::string(started.status().message()).c_str());
+      return 1;
+    }
+    secured_suite = *std::move(started);
+    secured_service = std::make_unique<Client>(secured_suite->account_address(),
+                                               absl::GetFlag(FLAGS_channels),
+                                               secured_suite->ca_file(),
+                                               secured_suite->token("admin"));
+  }
   const std::string password = (*suite)->account_db_password();
   const int db_port = (*suite)->db().port();
 
@@ -285,11 +322,20 @@ int main(int argc, char** argv) {
               static_cast<long long>(load.ok), load.seconds, load.rate(),
               static_cast<long long>(load.failed));
   if (names.empty()) return 1;
+  std::vector<std::string> secured_names;
+  if (secured) {
+    const Result secured_load = RunCreates(*secured_service, concurrency, absl::Hours(1),
+                                           absl::GetFlag(FLAGS_accounts), "load", &secured_names);
+    std::printf("loaded %lld accounts into the secured suite in %.1f s (%lld failed)\n\n",
+                static_cast<long long>(secured_load.ok), secured_load.seconds,
+                static_cast<long long>(secured_load.failed));
+    if (secured_names.empty()) return 1;
+  }
   std::vector<int64_t> ids;
   for (const std::string& name : names) ids.push_back(std::stoll(name.substr(9)));
 
-  std::vector<Result> echo_callback_r, echo_framework_r, raw_select_r, get_r, raw_insert_r,
-      create_r;
+  std::vector<Result> echo_callback_r, echo_framework_r, raw_select_r, get_r, secured_get_r,
+      raw_insert_r, create_r;
   std::atomic<int64_t> raw_insert_id{int64_t{1} << 40};  // far from service ids
   const kam::testing::RawSqlTarget raw_target{db_port, "kam_account", password, "kam_account"};
   const std::string now = kam::common::ToSqlDateTime(kam::common::NowMicros());
@@ -305,6 +351,9 @@ int main(int argc, char** argv) {
                                     if (!rs->next()) throw sql::SQLException("no row");
                                   }));
     get_r.push_back(RunGets(service, concurrency, phase, names));
+    if (secured) {
+      secured_get_r.push_back(RunGets(*secured_service, concurrency, phase, secured_names));
+    }
     raw_insert_r.push_back(RunRawSql(
         raw_target, concurrency, phase, [&](sql::Connection& c, int64_t call) {
           sql::PreparedStatement& s = Prepared(c, kam::account::accounts::InsertAccountSql());
@@ -351,6 +400,7 @@ int main(int argc, char** argv) {
   PrintRow("echo, kam server framework", echo_framework_m);
   PrintRow("raw point select", raw_select_m);
   PrintRow("GetAccount", get_m);
+  if (secured) PrintRow("GetAccount, TLS + token", MedianRound(secured_get_r));
   PrintRow("raw insert", raw_insert_m);
   PrintRow("CreateAccount", create_m);
   const double echo = std::max(echo_callback_m.rate(), echo_framework_m.rate());
@@ -360,6 +410,11 @@ int main(int argc, char** argv) {
               get_m.rate(), get_m.rate() / get_limit, get_limit);
   std::printf("  CreateAccount %6.0f/s = %.2f of the combined limit %6.0f/s (target >= 0.60)\n",
               create_m.rate(), create_m.rate() / create_limit, create_limit);
+  if (secured) {
+    const double secured_rate = MedianRound(secured_get_r).rate();
+    std::printf("  GetAccount, TLS + token %6.0f/s = %.2f of %6.0f/s without (target >= 0.9)\n",
+                secured_rate, secured_rate / get_m.rate(), get_m.rate());
+  }
   std::printf("  combined limit = 1 / (1/echo + 1/raw), echo = the faster echo; client, server and\n"
               "  database share this machine's %u cores, so their costs add\n",
               std::thread::hardware_concurrency());

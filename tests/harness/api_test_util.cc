@@ -18,6 +18,14 @@ std::unique_ptr<grpc::ClientContext> Context(const std::string& actor, absl::Dur
   return context;
 }
 
+std::unique_ptr<grpc::ClientContext> TokenContext(const std::string& token,
+                                                  const std::string& actor,
+                                                  absl::Duration deadline) {
+  std::unique_ptr<grpc::ClientContext> context = Context(actor, deadline);
+  if (!token.empty()) context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
+  return context;
+}
+
 std::string Unique(const std::string& prefix) {
   static std::atomic<int> counter{0};
   static const int64_t run = absl::ToUnixMicros(absl::Now());

@@ -32,6 +32,12 @@ namespace kam::testing {
 std::unique_ptr<grpc::ClientContext> Context(const std::string& actor = "test",
                                              absl::Duration deadline = absl::Seconds(20));
 
+// Context(actor, deadline) that also carries `token` as its bearer token
+// (a secured suite's LocalSuite::token(role); "": none).
+std::unique_ptr<grpc::ClientContext> TokenContext(const std::string& token,
+                                                  const std::string& actor = "test",
+                                                  absl::Duration deadline = absl::Seconds(20));
+
 // A short string unique within one test run, for names and request ids.
 std::string Unique(const std::string& prefix);
 

@@ -12,6 +12,12 @@
 // KAM_DATA_DIR) set, stops everything and exits with the
 // command's exit code; ports default to free ones and data to a temporary
 // folder.
+//
+// Secured by default (--secure=false for plaintext while debugging): TLS,
+// bearer tokens and audit logs on every service (docs/security.md), the dev
+// PKI in <data_dir>/pki and a token per role in <data_dir>/tokens/<role>.jwt,
+// minted afresh at every start. --exec also exports KAM_CA_FILE and
+// KAM_TOKEN_<ROLE> (KAM_TOKEN_ADMIN, KAM_TOKEN_ACCOUNT_MANAGER, ...).
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,6 +42,8 @@ ABSL_FLAG(int, interaction_port, -1,
           "interaction service port (default 50052; with --exec a free one)");
 ABSL_FLAG(bool, demo_data, true,
           "load the demo book into all three services (idempotent: completes, never duplicates)");
+ABSL_FLAG(bool, secure, true,
+          "TLS, bearer tokens and audit logs on (false: plaintext on loopback, for debugging)");
 ABSL_FLAG(bool, exec, false, "run the command after -- against the suite, then stop");
 
 namespace {
@@ -89,6 +97,13 @@ int main(int argc, char** argv) {
   options.ports["account"] = Port(absl::GetFlag(FLAGS_account_port), 50051, exec);
   options.ports["interaction"] = Port(absl::GetFlag(FLAGS_interaction_port), 50052, exec);
   options.ports["scoring"] = Port(absl::GetFlag(FLAGS_scoring_port), 50053, exec);
+  options.secured = absl::GetFlag(FLAGS_secure);
+  if (options.secured) {
+    // The demo loader calls as admin, faster than admin's default limit.
+    for (const std::string& service : kam::testing::AllServices()) {
+      options.args[service].push_back("--rate_limits=admin=0");
+    }
+  }
   absl::StatusOr<std::unique_ptr<kam::testing::LocalSuite>> suite =
       kam::testing::LocalSuite::Start(options);
   if (!suite.ok()) {
@@ -98,9 +113,10 @@ int main(int argc, char** argv) {
   }
   absl::Status demo_loaded = absl::OkStatus();
   if (absl::GetFlag(FLAGS_demo_data)) {
-    const kam::testing::DemoAddresses addresses{(*suite)->account_address(),
-                                                (*suite)->interaction_address(),
-                                                (*suite)->scoring_address()};
+    const kam::testing::DemoAddresses addresses{
+        (*suite)->account_address(), (*suite)->interaction_address(),
+        (*suite)->scoring_address(), (*suite)->ca_file(),
+        (*suite)->token("admin"),    (*suite)->token("service_scoring")};
     demo_loaded = kam::testing::LoadDemoData(addresses);
     if (!demo_loaded.ok()) {
       std::fprintf(stderr, "kam-local: %s\n", std::string(demo_loaded.message()).c_str());
@@ -117,7 +133,24 @@ int main(int argc, char** argv) {
   setenv("KAM_SCORING_ADDRESS", (*suite)->scoring_address().c_str(), 1);
   setenv("KAM_DB_PORT", absl::StrCat((*suite)->db().port()).c_str(), 1);
   setenv("KAM_DATA_DIR", (*suite)->data_dir().c_str(), 1);
+  std::string credentials;
+  if (const kam::testing::SuiteSecurity* security = (*suite)->security(); security != nullptr) {
+    setenv("KAM_CA_FILE", security->ca_file.c_str(), 1);
+    for (const auto& [role, token] : security->tokens) {
+      setenv(kam::testing::TokenVariable(role).c_str(), token.c_str(), 1);
+    }
+    credentials = absl::StrCat("  TLS CA               ", security->ca_file, "\n",
+                               "  tokens               ", security->tokens_dir,
+                               "/<role>.jwt (admin, account_manager, service_agent, analyst)\n");
+  }
   if (exec) return RunCommand(command);
+  const std::string try_line =
+      (*suite)->security() != nullptr
+          ? absl::StrCat("grpcurl -cacert ", (*suite)->ca_file(),
+                         " -H \"authorization: Bearer $(cat ",
+                         (*suite)->security()->TokenPath("admin"), ")\" ",
+                         (*suite)->account_address(), " list")
+          : absl::StrCat("grpcurl -plaintext ", (*suite)->account_address(), " list");
 
   std::printf(
       "KAM suite is up (Ctrl-C stops it):\n"
@@ -126,16 +159,16 @@ int main(int argc, char** argv) {
       "  scoring service      %s   (kam.scoring.v1; health and reflection on)\n"
       "  MariaDB              127.0.0.1:%d (socket %s)\n"
       "  data and logs        %s\n"
-      "%s"
-      "Try: grpcurl -plaintext %s list    or see README.md for a Python client.\n",
+      "%s%s"
+      "Try: %s\n     or see README.md for a Python client.\n",
       (*suite)->account_address().c_str(), (*suite)->interaction_address().c_str(),
-      (*suite)->scoring_address().c_str(), (*suite)->db().port(), (*suite)->db().socket_path().c_str(),
-      (*suite)->data_dir().c_str(),
+      (*suite)->scoring_address().c_str(), (*suite)->db().port(),
+      (*suite)->db().socket_path().c_str(), (*suite)->data_dir().c_str(), credentials.c_str(),
       !absl::GetFlag(FLAGS_demo_data) ? ""
       : demo_loaded.ok()
           ? "  demo data            loaded: 8 accounts, a year of activity, one rating run\n"
           : "  demo data            INCOMPLETE (see the message above)\n",
-      (*suite)->account_address().c_str());
+      try_line.c_str());
   std::fflush(stdout);
   int received = 0;
   sigwait(&signals, &received);

@@ -11,7 +11,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -166,7 +168,8 @@ bool ServiceProcess::Running() {
   return false;
 }
 
-absl::Status ServiceProcess::WaitForServing(const std::string& address, absl::Duration timeout) {
+absl::Status ServiceProcess::WaitForServing(const std::string& address, absl::Duration timeout,
+                                            const std::string& ca_file) {
   const absl::Time deadline = absl::Now() + timeout;
   absl::Status last = absl::DeadlineExceededError("no health check answered");
   for (;;) {
@@ -176,8 +179,8 @@ absl::Status ServiceProcess::WaitForServing(const std::string& address, absl::Du
                        ") before serving on ", address));
     }
     const absl::Duration left = deadline - absl::Now();
-    absl::StatusOr<std::string> health =
-        CheckHealth(address, "", std::clamp(left, absl::Milliseconds(100), absl::Seconds(2)));
+    absl::StatusOr<std::string> health = CheckHealth(
+        address, "", std::clamp(left, absl::Milliseconds(100), absl::Seconds(2)), ca_file);
     if (health.ok() && *health == "SERVING") return absl::OkStatus();
     last = health.ok() ? absl::UnavailableError(absl::StrCat("health status ", *health))
                        : health.status();
@@ -217,14 +220,24 @@ absl::Status ServiceProcess::Kill() {
   return absl::OkStatus();
 }
 
+std::shared_ptr<grpc::ChannelCredentials> ClientCredentials(const std::string& ca_file) {
+  if (ca_file.empty()) return grpc::InsecureChannelCredentials();
+  std::ifstream in(ca_file, std::ios::binary);
+  std::stringstream pem;
+  pem << in.rdbuf();
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = pem.str();
+  return grpc::SslCredentials(options);
+}
+
 absl::StatusOr<std::string> CheckHealth(const std::string& address, const std::string& service,
-                                        absl::Duration timeout) {
+                                        absl::Duration timeout, const std::string& ca_file) {
   grpc::ChannelArguments channel_args;
   // A private subchannel: no connection (or reconnect back-off) is shared
   // with other channels to the same address.
   channel_args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   std::shared_ptr<grpc::Channel> channel =
-      grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), channel_args);
+      grpc::CreateCustomChannel(address, ClientCredentials(ca_file), channel_args);
   std::unique_ptr<grpc::health::v1::Health::Stub> stub =
       grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext context;

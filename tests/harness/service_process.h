@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "grpcpp/security/credentials.h"
 
 namespace kam::testing {
 
@@ -36,9 +37,11 @@ class ServiceProcess {
   ServiceProcess& operator=(const ServiceProcess&) = delete;
 
   // Polls grpc.health.v1.Health/Check on `address` (service "") until it
-  // answers SERVING, the process exits, or `timeout` passes.
+  // answers SERVING, the process exits, or `timeout` passes. Over TLS when
+  // `ca_file` (the CA the server's certificate chains to) is given.
   absl::Status WaitForServing(const std::string& address,
-                              absl::Duration timeout = absl::Seconds(60));
+                              absl::Duration timeout = absl::Seconds(60),
+                              const std::string& ca_file = "");
 
   // SIGTERM, wait up to `grace`, then SIGKILL. Returns the exit status as
   // waitpid reports it (or an error).
@@ -63,9 +66,15 @@ class ServiceProcess {
 
 // The health status of `address` for `service` ("" = the whole server):
 // "SERVING", "NOT_SERVING", "SERVICE_UNKNOWN", "UNKNOWN", or an error when
-// the call itself fails (e.g. UNAVAILABLE when nothing listens).
-absl::StatusOr<std::string> CheckHealth(const std::string& address,
-                                        const std::string& service = "",
-                                        absl::Duration timeout = absl::Seconds(2));
+// the call itself fails (e.g. UNAVAILABLE when nothing listens). Over TLS
+// when `ca_file` is given.
+absl::StatusOr<std::string> CheckHealth(const std::string& address, const std::string& service = "",
+                                        absl::Duration timeout = absl::Seconds(2),
+                                        const std::string& ca_file = "");
+
+// Credentials of a client of the suite: plaintext when `ca_file` is empty,
+// else TLS trusting the PEM CA bundle in `ca_file` (an unreadable file gives
+// credentials no server certificate satisfies).
+std::shared_ptr<grpc::ChannelCredentials> ClientCredentials(const std::string& ca_file);
 
 }  // namespace kam::testing

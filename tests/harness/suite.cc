@@ -97,6 +97,11 @@ absl::StatusOr<std::unique_ptr<LocalSuite>> LocalSuite::Start(Options options) {
     std::error_code error;
     fs::create_directories(suite->data_dir_, error);
   }
+  if (options.secured) {
+    absl::StatusOr<SuiteSecurity> security = PrepareSuiteSecurity(suite->data_dir_);
+    if (!security.ok()) return security.status();
+    suite->security_ = *std::move(security);
+  }
   MariaDbServer::Options db_options;
   db_options.data_dir = absl::StrCat(suite->data_dir_, "/mariadb");
   db_options.port = options.db_port;
@@ -131,7 +136,9 @@ absl::StatusOr<std::unique_ptr<LocalSuite>> LocalSuite::Start(Options options) {
     service.password = *password;
     auto port = options.ports.find(name);
     service.port = port != options.ports.end() && port->second != 0 ? port->second : PickFreePort();
-    service.args = options.args[name];
+    if (suite->security_) service.args = suite->security_->ServiceFlags(name, suite->data_dir_);
+    const std::vector<std::string>& extra = options.args[name];
+    service.args.insert(service.args.end(), extra.begin(), extra.end());
     suite->order_.push_back(name);
   }
   for (const std::string& name : suite->order_) {
@@ -207,7 +214,8 @@ absl::Status LocalSuite::StartService(const std::string& name, bool wait_for_ser
   if (!started.ok()) return started.status();
   service.process = *std::move(started);
   if (!wait_for_serving) return absl::OkStatus();
-  absl::Status serving = service.process->WaitForServing(address(name));
+  absl::Status serving =
+      service.process->WaitForServing(address(name), absl::Seconds(60), ca_file());
   if (!serving.ok()) {
     return absl::Status(serving.code(), absl::StrCat(serving.message(), "\nkam-", name,
                                                      " log:\n", LogTail(name)));
@@ -229,6 +237,18 @@ absl::Status LocalSuite::KillService(const std::string& name) {
   absl::Status status = it->second.process->Kill();
   it->second.process.reset();
   return status;
+}
+
+std::string LocalSuite::ca_file() const { return security_ ? security_->ca_file : ""; }
+
+std::string LocalSuite::token(const std::string& role) const {
+  if (!security_) return "";
+  auto it = security_->tokens.find(role);
+  return it == security_->tokens.end() ? "" : it->second;
+}
+
+std::shared_ptr<grpc::Channel> LocalSuite::Channel(const std::string& name) const {
+  return grpc::CreateChannel(address(name), ClientCredentials(ca_file()));
 }
 
 std::string LocalSuite::LogTail(const std::string& name, int lines) const {

@@ -5,13 +5,16 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "grpcpp/grpcpp.h"
 #include "tests/harness/mariadb_server.h"
 #include "tests/harness/service_process.h"
+#include "tests/harness/suite_security.h"
 
 namespace kam::testing {
 
@@ -39,6 +42,10 @@ class LocalSuite {
     std::map<std::string, std::vector<std::string>> args;
     // Extra mariadbd options (MariaDbServer::Options::extra_args).
     std::vector<std::string> db_args;
+    // Run secured (docs/security.md): TLS, bearer tokens and an audit log on
+    // every service, with the PKI and a token per role in <data_dir>
+    // (suite_security.h). Off: plaintext on loopback, x-kam-actor trusted.
+    bool secured = false;
     // Deprecated spellings kept for the account tests.
     int account_port = 0;
     std::vector<std::string> account_args;
@@ -82,6 +89,15 @@ class LocalSuite {
   std::string interaction_address() const { return address("interaction"); }
   std::string scoring_address() const { return address("scoring"); }
 
+  // A secured suite's credentials; nullptr when it runs unsecured.
+  const SuiteSecurity* security() const { return security_ ? &*security_ : nullptr; }
+  // The CA clients trust ("" unsecured) and the token of `role` (a
+  // TokenSpec::role of LocalTokens(); "" unsecured or unknown).
+  std::string ca_file() const;
+  std::string token(const std::string& role) const;
+  // A new channel to a service: TLS trusting the suite's CA when secured.
+  std::shared_ptr<grpc::Channel> Channel(const std::string& service) const;
+
  private:
   struct Service {
     std::string password;
@@ -95,6 +111,7 @@ class LocalSuite {
 
   std::string data_dir_;
   bool temporary_ = false;
+  std::optional<SuiteSecurity> security_;
   std::unique_ptr<MariaDbServer> db_;
   std::map<std::string, Service> services_;
   std::vector<std::string> order_;  // start order

@@ -14,6 +14,15 @@ namespace {
 
 constexpr int kPageSize = 2000;
 
+// Who the rating runner's calls are made for: the runner itself, a background
+// job with no caller of its own. With tokens on, the calls carry the scoring
+// service's token (and this actor on behalf of it); with tokens off the other
+// services read the actor from x-kam-actor, as they always did.
+const common::CallContext& RunnerCaller() {
+  static const common::CallContext* const kRunner = new common::CallContext{nullptr, "scoring", ""};
+  return *kRunner;
+}
+
 // Both server streams read page by page, merged by account id.
 class GrpcFactsCursor final : public AccountFactsCursor {
  public:
@@ -52,11 +61,8 @@ GrpcFactsCursor::GrpcFactsCursor(account::v1::AccountExportService::Stub& accoun
                                  const account::v1::ExportAccountsRequest& account_request,
                                  const interaction::v1::StreamAccountFactsRequest& facts_request,
                                  absl::Duration deadline) {
-  const auto until = absl::ToChronoTime(absl::Now() + deadline);
-  account_context_.set_deadline(until);
-  facts_context_.set_deadline(until);
-  account_context_.AddMetadata("x-kam-actor", "scoring");
-  facts_context_.AddMetadata("x-kam-actor", "scoring");
+  common::PrepareDependencyCall(&account_context_, &RunnerCaller(), deadline);
+  common::PrepareDependencyCall(&facts_context_, &RunnerCaller(), deadline);
   account_reader_ = accounts.ExportAccounts(&account_context_, account_request);
   facts_reader_ = facts.StreamAccountFacts(&facts_context_, facts_request);
 }
@@ -150,11 +156,9 @@ std::unique_ptr<AccountFactsCursor> GrpcRatingClient::OpenPass(absl::Time as_of,
 }
 
 absl::Status GrpcRatingClient::PublishTiers(const account::v1::SetAccountTiersRequest& request) {
-  common::CallContext caller;
-  caller.actor = "scoring";
   absl::StatusOr<account::v1::SetAccountTiersResponse> response =
       common::CallDependency(*account_stub_, &account::v1::AccountService::Stub::SetAccountTiers,
-                             request, &caller, call_deadline_, "account service");
+                             request, &RunnerCaller(), call_deadline_, "account service");
   return response.status();
 }
 

@@ -142,8 +142,7 @@ class AccountLoader {
       assignment->set_reason("demo rating");
     }
     av1::SetAccountTiersResponse response;
-    client_.Call(client_.accounts(), &av1::AccountService::Stub::SetAccountTiers, request,
-                 &response, "publish last year's tiers");
+    client_.PublishTiers(request, &response, "publish last year's tiers");
   }
 
  private:

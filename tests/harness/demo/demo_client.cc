@@ -1,18 +1,22 @@
 #include "tests/harness/demo/demo_client.h"
 
+#include "tests/harness/service_process.h"
+
 namespace kam::testing::demo {
 namespace {
 
-std::shared_ptr<grpc::Channel> Channel(const std::string& address) {
-  return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+std::shared_ptr<grpc::Channel> Channel(const std::string& address, const std::string& ca_file) {
+  return grpc::CreateChannel(address, ClientCredentials(ca_file));
 }
 
 }  // namespace
 
-DemoClient::DemoClient(const DemoAddresses& addresses) {
-  const std::shared_ptr<grpc::Channel> account = Channel(addresses.account);
-  const std::shared_ptr<grpc::Channel> interaction = Channel(addresses.interaction);
-  const std::shared_ptr<grpc::Channel> scoring = Channel(addresses.scoring);
+DemoClient::DemoClient(const DemoAddresses& addresses)
+    : token_(addresses.token), publisher_token_(addresses.publisher_token) {
+  const std::shared_ptr<grpc::Channel> account = Channel(addresses.account, addresses.ca_file);
+  const std::shared_ptr<grpc::Channel> interaction =
+      Channel(addresses.interaction, addresses.ca_file);
+  const std::shared_ptr<grpc::Channel> scoring = Channel(addresses.scoring, addresses.ca_file);
   accounts_ = av1::AccountService::NewStub(account);
   activities_ = iv1::ActivityService::NewStub(interaction);
   cases_ = iv1::ServiceCaseService::NewStub(interaction);

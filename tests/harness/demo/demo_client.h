@@ -53,17 +53,15 @@ class DemoClient {
   bool Call(Stub& stub,
             grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
             const Request& request, Response* response, absl::string_view step) {
-    if (!status_.ok()) return false;
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-    context.AddMetadata("x-kam-actor", std::string(kDemoActor));
-    const grpc::Status status = (stub.*method)(&context, request, response);
-    if (!status.ok()) {
-      status_ = absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                             absl::StrCat("demo data: ", step, ": ", status.error_message()));
-      return false;
-    }
-    return true;
+    return CallWith(token_, stub, method, request, response, step);
+  }
+
+  // Publishes tiers as the scoring service (on a secured suite nobody else
+  // may), with Call's error handling.
+  bool PublishTiers(const av1::SetAccountTiersRequest& request,
+                    av1::SetAccountTiersResponse* response, absl::string_view step) {
+    return CallWith(publisher_token_, *accounts_, &av1::AccountService::Stub::SetAccountTiers,
+                    request, response, step);
   }
 
   // Creates the demo's `kind` (e.g. "case") `id` with `method`: sets the
@@ -100,6 +98,24 @@ class DemoClient {
   void Fail(absl::string_view message);
 
  private:
+  template <typename Stub, typename Request, typename Response>
+  bool CallWith(const std::string& token, Stub& stub,
+                grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                const Request& request, Response* response, absl::string_view step) {
+    if (!status_.ok()) return false;
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    context.AddMetadata("x-kam-actor", std::string(kDemoActor));
+    if (!token.empty()) context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+    const grpc::Status status = (stub.*method)(&context, request, response);
+    if (!status.ok()) {
+      status_ = absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                             absl::StrCat("demo data: ", step, ": ", status.error_message()));
+      return false;
+    }
+    return true;
+  }
+
   std::unique_ptr<av1::AccountService::Stub> accounts_;
   std::unique_ptr<iv1::ActivityService::Stub> activities_;
   std::unique_ptr<iv1::ServiceCaseService::Stub> cases_;
@@ -108,6 +124,8 @@ class DemoClient {
   std::unique_ptr<iv1::OpportunityService::Stub> opportunities_;
   std::unique_ptr<sv1::ScoringPolicyService::Stub> policies_;
   std::unique_ptr<sv1::RatingService::Stub> ratings_;
+  std::string token_;            // empty: none sent
+  std::string publisher_token_;  // for PublishTiers; empty: none sent
   absl::Status status_;
 };
 

@@ -31,6 +31,13 @@ struct DemoAddresses {
   std::string account;
   std::string interaction;
   std::string scoring;
+  // A secured suite: the CA the services' certificates chain to, the bearer
+  // token the loader calls with (an admin's), and the one it publishes last
+  // year's tiers with (the scoring service's: nobody else may). Empty:
+  // plaintext, no token.
+  std::string ca_file = {};
+  std::string token = {};
+  std::string publisher_token = {};
 };
 
 // Loads (or completes) the demo data. Waits for the rating run to finish

@@ -1,0 +1,303 @@
+// Who may call what, through the real services (docs/security.md): every
+// method of every service, called by every role of the suite and with no
+// token, an expired token, a token for another audience and a token signed by
+// a key the services do not trust. What each call must answer comes from the
+// access table (common/auth/access_table.h): allowed, the answer is neither
+// UNAUTHENTICATED nor PERMISSION_DENIED (an empty request is usually
+// INVALID_ARGUMENT); refused, PERMISSION_DENIED; a bad token, UNAUTHENTICATED
+// naming the reason. A refused call writes nothing.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "common/auth/access_table.h"
+#include "common/auth/auth_testing.h"
+#include "common/auth/token_signer.h"
+#include "google/protobuf/descriptor.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "kam/account/v1/account.grpc.pb.h"
+#include "tests/harness/api_test_util.h"
+#include "tests/harness/suite_environment.h"
+
+namespace kam::testing {
+namespace {
+
+namespace av1 = ::kam::account::v1;
+using google::protobuf::MethodDescriptor;
+
+// A caller of the walk: its token and, for a token the services accept, who
+// holds it and which services it is for; for a bad token, what the refusal
+// says.
+struct Caller {
+  std::string name;
+  std::string token;
+  std::optional<auth::Principal> principal;
+  std::vector<std::string> audiences;
+  std::string refusal;
+};
+
+std::string Mint(const auth::TokenSigner& signer, std::vector<std::string> audiences,
+                 absl::Time issued, absl::Time expires) {
+  absl::StatusOr<std::string> token =
+      signer.Sign({kLocalIssuer, std::move(audiences), "admin", {"admin"}, "", issued, expires});
+  EXPECT_TRUE(token.ok()) << token.status();
+  return token.value_or("");
+}
+
+std::vector<Caller> Callers() {
+  std::vector<Caller> callers;
+  for (const TokenSpec& spec : LocalTokens()) {
+    callers.push_back({spec.role, Suite().token(spec.role),
+                       auth::Principal{spec.subject, spec.roles, spec.account_manager},
+                       spec.audiences, ""});
+  }
+  const std::vector<std::string> all = {"kam-account", "kam-interaction", "kam-scoring"};
+  absl::StatusOr<auth::TokenSigner> ours =
+      auth::TokenSigner::FromPemFile(Suite().security()->signing_key_file, "signing");
+  absl::StatusOr<auth::TokenSigner> stranger =
+      auth::TokenSigner::Create(auth::testing::NewEcKey(), "stranger");
+  EXPECT_TRUE(ours.ok() && stranger.ok());
+  const absl::Time now = absl::Now();
+  callers.push_back({"no token", "", std::nullopt, {}, "missing bearer token"});
+  callers.push_back({"expired token",
+                     Mint(*ours, all, now - absl::Hours(2), now - absl::Hours(1)),
+                     std::nullopt,
+                     {},
+                     "token expired"});
+  callers.push_back({"another audience",
+                     Mint(*ours, {"kam-billing"}, now, now + absl::Hours(1)),
+                     std::nullopt,
+                     {},
+                     "wrong audience"});
+  callers.push_back({"unknown key",
+                     Mint(*stranger, all, now, now + absl::Hours(1)),
+                     std::nullopt,
+                     {},
+                     "unknown key id"});
+  return callers;
+}
+
+// "account" for a method of kam.account.v1.
+std::string ServiceOf(const MethodDescriptor& method) {
+  const std::vector<std::string> parts = absl::StrSplit(method.service()->full_name(), '.');
+  return parts.size() > 1 ? parts[1] : "";
+}
+
+std::string PathOf(const MethodDescriptor& method) {
+  return absl::StrCat("/", method.service()->full_name(), "/", method.name());
+}
+
+// A server stream read to its end (a generic call carries one request and
+// half-closes, which is what a server-streaming method expects).
+class StreamDrain : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+ public:
+  grpc::Status Run(grpc::GenericStub& stub, grpc::ClientContext* context, const std::string& path,
+                   const grpc::ByteBuffer& request) {
+    stub.PrepareBidiStreamingCall(context, path, grpc::StubOptions(), this);
+    StartWrite(&request);
+    StartWritesDone();
+    StartRead(&response_);
+    StartCall();
+    done_.WaitForNotification();
+    return status_;
+  }
+  void OnReadDone(bool ok) override {
+    if (ok) StartRead(&response_);
+  }
+  void OnDone(const grpc::Status& status) override {
+    status_ = status;
+    done_.Notify();
+  }
+
+ private:
+  grpc::ByteBuffer response_;
+  grpc::Status status_;
+  absl::Notification done_;
+};
+
+// `method` called with an empty request by `token`, which also claims to be
+// "mallory" in x-kam-actor.
+grpc::Status CallEmpty(const MethodDescriptor& method, const std::string& token) {
+  // One channel per service for the whole walk: a TLS handshake per call
+  // would make the walk minutes long.
+  static std::map<std::string, std::shared_ptr<grpc::Channel>>* const channels =
+      new std::map<std::string, std::shared_ptr<grpc::Channel>>();
+  std::shared_ptr<grpc::Channel>& channel = (*channels)[ServiceOf(method)];
+  if (channel == nullptr) channel = Suite().Channel(ServiceOf(method));
+  grpc::GenericStub stub(channel);
+  // A stream that is let through may stay open (WatchAlerts waits for alerts):
+  // a refusal would come at once, so a short deadline tells them apart.
+  std::unique_ptr<grpc::ClientContext> context = TokenContext(
+      token, "mallory", method.server_streaming() ? absl::Seconds(2) : absl::Seconds(20));
+  grpc::Slice empty("");
+  const grpc::ByteBuffer request(&empty, 1);
+  if (method.server_streaming())
+    return StreamDrain().Run(stub, context.get(), PathOf(method), request);
+  grpc::ByteBuffer response;
+  grpc::Status status;
+  absl::Notification done;
+  stub.UnaryCall(context.get(), PathOf(method), grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status s) {
+                   status = std::move(s);
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  return status;
+}
+
+// Every method of the suite: the access table's (access_table_test proves
+// they are exactly the methods of protos/), each found in the generated
+// descriptors.
+std::vector<const MethodDescriptor*> AllMethods() {
+  std::vector<const MethodDescriptor*> methods;
+  for (const auth::MethodAccess& entry : auth::KamAccessTable()) {
+    std::string name = entry.method.substr(1);
+    name[name.find('/')] = '.';
+    const MethodDescriptor* method =
+        google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(name);
+    EXPECT_NE(method, nullptr) << entry.method;
+    if (method != nullptr) methods.push_back(method);
+  }
+  return methods;
+}
+
+// The rows of every table of the three schemas, one "schema.table count" line
+// each.
+std::string RowCounts() {
+  absl::StatusOr<std::string> query = Suite().db().QueryAsRoot(
+      "SELECT GROUP_CONCAT(CONCAT('SELECT ''', table_schema, '.', table_name, ''', COUNT(*) "
+      "FROM `', table_schema, '`.`', table_name, '`') SEPARATOR ' UNION ALL ') "
+      "FROM information_schema.tables WHERE table_schema LIKE 'kam\\_%' "
+      "AND table_type = 'BASE TABLE'");
+  EXPECT_TRUE(query.ok()) << query.status();
+  absl::StatusOr<std::string> counts = Suite().db().QueryAsRoot(query.value_or("SELECT 1"));
+  EXPECT_TRUE(counts.ok()) << counts.status();
+  return counts.value_or("");
+}
+
+// What `caller` calling `method` must get: nullopt when allowed (anything but
+// UNAUTHENTICATED and PERMISSION_DENIED), else the code and a text of its
+// message.
+std::optional<std::pair<grpc::StatusCode, std::string>> Refusal(const Caller& caller,
+                                                                const MethodDescriptor& method,
+                                                                const auth::AccessPolicy& policy) {
+  if (!caller.principal.has_value()) {
+    return std::make_pair(grpc::StatusCode::UNAUTHENTICATED, caller.refusal);
+  }
+  const std::string audience = absl::StrCat("kam-", ServiceOf(method));
+  if (std::find(caller.audiences.begin(), caller.audiences.end(), audience) ==
+      caller.audiences.end()) {
+    return std::make_pair(grpc::StatusCode::UNAUTHENTICATED, std::string("wrong audience"));
+  }
+  if (policy.Authorize(PathOf(method), *caller.principal).ok()) return std::nullopt;
+  return std::make_pair(grpc::StatusCode::PERMISSION_DENIED, std::string("may not call"));
+}
+
+TEST(AccessTest, EveryMethodAgainstEveryCaller) {
+  const absl::StatusOr<auth::AccessPolicy> policy = auth::KamAccessPolicy();
+  ASSERT_TRUE(policy.ok());
+  const std::vector<const MethodDescriptor*> methods = AllMethods();
+  ASSERT_GT(methods.size(), 100u);
+  const std::vector<Caller> callers = Callers();
+  // The refused calls first, all of them: then nothing may have been written.
+  const std::string before = RowCounts();
+  int refused = 0;
+  for (const Caller& caller : callers) {
+    for (const MethodDescriptor* method : methods) {
+      const auto refusal = Refusal(caller, *method, *policy);
+      if (!refusal.has_value()) continue;
+      ++refused;
+      EXPECT_TRUE(
+          HasCodeMentioning(CallEmpty(*method, caller.token), refusal->first, refusal->second))
+          << caller.name << " calling " << PathOf(*method);
+    }
+  }
+  EXPECT_EQ(RowCounts(), before) << "a refused call wrote";
+  int allowed = 0;
+  for (const Caller& caller : callers) {
+    for (const MethodDescriptor* method : methods) {
+      if (Refusal(caller, *method, *policy).has_value()) continue;
+      ++allowed;
+      const grpc::Status status = CallEmpty(*method, caller.token);
+      EXPECT_NE(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+          << caller.name << " calling " << PathOf(*method) << ": " << status.error_message();
+      EXPECT_NE(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+          << caller.name << " calling " << PathOf(*method) << ": " << status.error_message();
+    }
+  }
+  // Every role is refused something and allowed something.
+  EXPECT_GT(refused, 0);
+  EXPECT_GT(allowed, 0);
+}
+
+std::unique_ptr<av1::AccountService::Stub> AccountsAs() {
+  return av1::AccountService::NewStub(Suite().Channel("account"));
+}
+
+TEST(AccessTest, TheActorOfAHistoryRowIsTheTokenSubjectNotXKamActor) {
+  auto accounts = AccountsAs();
+  av1::CreateAccountRequest create;
+  create.mutable_account()->set_display_name(Unique("actor"));
+  av1::Account account;
+  ASSERT_OK(accounts->CreateAccount(TokenContext(Suite().token("admin"), "mallory").get(), create,
+                                    &account));
+  av1::AddTeamMemberRequest add;
+  add.set_parent(account.name());
+  add.set_request_id(Unique("member"));
+  add.mutable_membership()->set_user("am.zhou");
+  add.mutable_membership()->set_role(av1::TEAM_ROLE_ACCOUNT_MANAGER);
+  av1::TeamMembership member;
+  ASSERT_OK(
+      accounts->AddTeamMember(TokenContext(Suite().token("admin"), "mallory").get(), add, &member));
+  EXPECT_EQ(member.actor(), "admin");
+}
+
+TEST(AccessTest, OnlyTheScoringServicePublishesTiers) {
+  auto accounts = AccountsAs();
+  av1::CreateAccountRequest create;
+  create.mutable_account()->set_display_name(Unique("tiers"));
+  av1::Account account;
+  ASSERT_OK(accounts->CreateAccount(TokenContext(Suite().token("admin")).get(), create, &account));
+  av1::SetAccountTiersRequest publish;
+  publish.set_rating_run(Unique("forged-run"));
+  publish.set_policy_version("p1");
+  av1::TierAssignment* assignment = publish.add_assignments();
+  assignment->set_account(account.name());
+  assignment->set_tier(av1::TIER_A);
+  const std::string before = RowCounts();
+  for (const TokenSpec& spec : LocalTokens()) {
+    if (spec.role == "service_scoring") continue;
+    av1::SetAccountTiersResponse response;
+    const grpc::Status status =
+        accounts->SetAccountTiers(TokenContext(Suite().token(spec.role)).get(), publish, &response);
+    EXPECT_TRUE(HasCode(status, grpc::StatusCode::PERMISSION_DENIED)) << spec.role;
+  }
+  EXPECT_EQ(RowCounts(), before) << "a refused SetAccountTiers wrote";
+  av1::SetAccountTiersResponse response;
+  ASSERT_OK(accounts->SetAccountTiers(TokenContext(Suite().token("service_scoring")).get(), publish,
+                                      &response));
+  EXPECT_EQ(response.changed_count(), 1);
+}
+
+}  // namespace
+}  // namespace kam::testing
+
+int main(int argc, char** argv) {
+  kam::testing::LocalSuite::Options options;
+  options.services = kam::testing::AllServices();
+  options.secured = true;
+  // The walk calls every method as each role in quick succession: no limits.
+  for (const std::string& service : options.services) {
+    options.args[service] = {"--rate_limits=admin=0,account_manager=0,service_agent=0,analyst=0"};
+  }
+  return kam::testing::RunTestsOnSuite(argc, argv, options);
+}
