@@ -37,6 +37,10 @@ void AppendField(std::string* line, const char* key, absl::string_view value) {
 
 }  // namespace
 
+std::string NameOf(const Message& message) { return StringField(message, "name"); }
+
+std::string RequestIdOf(const Message& request) { return StringField(request, "request_id"); }
+
 std::string ResourceOf(const Message& request) {
   for (const char* name : {"name", "parent", "account"}) {
     std::string value = StringField(request, name);

@@ -7,10 +7,12 @@
 //
 // `subject` is the verified token's subject (who holds the credentials);
 // `on_behalf_of` is the original caller a service identity relayed the call
-// for (empty for a direct call); `resource` is the request's `name`,
-// `parent` or `account` field, or the `name` of the resource it carries (an
-// update's `account.name`), empty when it has none (a create before its name
-// exists); `code` is the outcome, refusals included.
+// for (empty for a direct call); `resource` is the `name` of what the call
+// answered (a create's new resource), else the request's `name`, `parent` or
+// `account` field, or the `name` of the resource it carries (an update's
+// `account.name`), empty when it has none; `request_id` is the caller's
+// x-request-id, else the request's `request_id` (a create's idempotency key);
+// `code` is the outcome, refusals included.
 //
 // Why apart from the request log: the request log is for operations (every
 // call, sampled or shipped with the rest of stderr); the audit log answers
@@ -42,6 +44,10 @@ struct AuditRecord {
 
 // The resource a request names (see the top of this file).
 std::string ResourceOf(const google::protobuf::Message& request);
+// The message's `name` field, or empty.
+std::string NameOf(const google::protobuf::Message& message);
+// The request's `request_id` field, or empty.
+std::string RequestIdOf(const google::protobuf::Message& request);
 
 // {"time":...,...} and a newline.
 std::string FormatAuditLine(const AuditRecord& record);

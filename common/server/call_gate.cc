@@ -173,7 +173,8 @@ absl::Status CallGate::OpenStream(const CallContext& context,
 }
 
 void CallGate::Audit(absl::string_view method, const CallContext& context,
-                     const google::protobuf::Message& request, const absl::Status& outcome) const {
+                     const google::protobuf::Message& request,
+                     const google::protobuf::Message* response, const absl::Status& outcome) const {
   if (options_.audit == nullptr) return;
   if (options_.verifier != nullptr && context.actor.empty()) return;  // unauthenticated
   const auth::MethodAccess* entry = options_.policy->Find(method);
@@ -183,9 +184,15 @@ void CallGate::Audit(absl::string_view method, const CallContext& context,
   record.subject = CredentialSubject(context);
   if (!context.via.empty()) record.on_behalf_of = context.actor;
   record.method = method;
-  const std::string resource = ResourceOf(request);
+  // The answer names exactly what was written (a create's new resource, not
+  // its parent); a refusal or a stream has only the request.
+  std::string resource = response != nullptr ? NameOf(*response) : "";
+  if (resource.empty()) resource = ResourceOf(request);
   record.resource = resource;
-  record.request_id = context.request_id;
+  // The caller's x-request-id, else the body's request_id (a create's
+  // idempotency key): either lets the write be traced back to its caller.
+  const std::string body_request_id = RequestIdOf(request);
+  record.request_id = context.request_id.empty() ? body_request_id : context.request_id;
   record.code = outcome.code();
   options_.audit->Write(record);
 }

@@ -128,8 +128,10 @@ class CallGate {
                           StreamSlot* slot);
 
   // After the handler (or a refusal): the audit line when `method` writes.
+  // `response` (null when there is none) names what a create made.
   void Audit(absl::string_view method, const CallContext& context,
-             const google::protobuf::Message& request, const absl::Status& outcome) const;
+             const google::protobuf::Message& request, const google::protobuf::Message* response,
+             const absl::Status& outcome) const;
 
  private:
   absl::Status Authenticate(absl::string_view method, grpc::ServerContextBase* server_context,

@@ -31,6 +31,7 @@ namespace {
 using account::v1::Account;
 using account::v1::AccountExportService;
 using account::v1::AccountService;
+using account::v1::CreateAccountRequest;
 using account::v1::DeleteAccountRequest;
 using account::v1::ExportAccountsRequest;
 using account::v1::ExportAccountsResponse;
@@ -57,6 +58,11 @@ class RecordingAccounts {
       response->set_region(
           absl::StrCat(auth::RoleName(context.grant->role), "/", context.grant->own_accounts_of));
     }
+    return absl::OkStatus();
+  }
+  absl::Status CreateAccount(const CallContext&, const CreateAccountRequest&, Account* response) {
+    ++calls;
+    response->set_name("accounts/99");
     return absl::OkStatus();
   }
   absl::Status DeleteAccount(const CallContext&, const DeleteAccountRequest&, Account*) {
@@ -129,7 +135,7 @@ class CallGateTest : public testing::Test {
     options.gate = std::make_shared<CallGate>(std::move(gate));
     server_ = std::make_unique<GrpcServer>(options);
     ServeMethods(*server_, &accounts_service_, &handler_, &RecordingAccounts::GetAccount,
-                 &RecordingAccounts::DeleteAccount, &RecordingAccounts::UpdateAccount,
+                 &RecordingAccounts::CreateAccount, &RecordingAccounts::DeleteAccount, &RecordingAccounts::UpdateAccount,
                  &RecordingAccounts::SetAccountTiers);
     ServeMethods(*server_, &export_service_, &handler_, &RecordingAccounts::ExportAccounts);
     ASSERT_TRUE(server_->Start().ok());
@@ -316,6 +322,14 @@ TEST_F(CallGateTest, AuditsEveryWriteOfAnAuthenticatedCallerAndNoRead) {
   }
   EXPECT_EQ(Delete(Token("ann", {"analyst"})).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   {
+    CreateAccountRequest request;
+    request.set_request_id("create-1");
+    Account response;
+    ASSERT_TRUE(
+        accounts_->CreateAccount(Context(Token("alice", {"admin"})).get(), request, &response)
+            .ok());
+  }
+  {
     SetAccountTiersRequest request;
     SetAccountTiersResponse response;
     ASSERT_TRUE(accounts_
@@ -338,6 +352,9 @@ TEST_F(CallGateTest, AuditsEveryWriteOfAnAuthenticatedCallerAndNoRead) {
       // An update's resource is the name of the resource it carries.
       {"mia", "", "UpdateAccount", "accounts/8", "", "NOT_FOUND"},
       {"ann", "", "DeleteAccount", "accounts/7", "", "PERMISSION_DENIED"},
+      // A create: the resource it made, and its request_id when the caller
+      // sent no x-request-id.
+      {"alice", "", "CreateAccount", "accounts/99", "create-1", "OK"},
       {"service:scoring", "dave", "SetAccountTiers", "", "", "OK"},
   };
   const std::vector<nlohmann::json> lines = AuditLines();

@@ -155,7 +155,7 @@ grpc::Status GrpcServer::RunSync(const std::string& full_name, grpc::ServerConte
   absl::Status status = Admit(full_name, server_context, &context);
   if (status.ok()) status = gate_->OpenStream(context, server_context, &slot);
   if (status.ok()) status = handler(context);
-  Complete(full_name, context, request, status, start);
+  Complete(full_name, context, request, /*response=*/nullptr, status, start);
   CallFinished();
   return status.ok() ? grpc::Status::OK
                      : grpc::Status(static_cast<grpc::StatusCode>(status.code()),
@@ -170,9 +170,10 @@ absl::Status GrpcServer::Admit(const std::string& method, grpc::ServerContextBas
 }
 
 void GrpcServer::Complete(const std::string& method, const CallContext& context,
-                          const google::protobuf::Message& request, const absl::Status& status,
+                          const google::protobuf::Message& request,
+                          const google::protobuf::Message* response, const absl::Status& status,
                           absl::Time start) {
-  gate_->Audit(method, context, request, status);
+  gate_->Audit(method, context, request, response, status);
   if (options_.log_requests) LogRequest(method, context, status, absl::Now() - start);
 }
 

@@ -160,8 +160,10 @@ class GrpcServer {
   absl::Status Admit(const std::string& method, grpc::ServerContextBase* server_context,
                      CallContext* context);
   // After the call: its audit line (for a write) and its request log line.
+  // `response`: what a unary call answers (null for a stream or a failure).
   void Complete(const std::string& method, const CallContext& context,
-                const google::protobuf::Message& request, const absl::Status& status,
+                const google::protobuf::Message& request,
+                const google::protobuf::Message* response, const absl::Status& status,
                 absl::Time start);
   void CallStarted() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
   void CallFinished() { in_flight_.fetch_sub(1, std::memory_order_release); }
@@ -281,7 +283,8 @@ class UnaryCall final : public GrpcServer::Tag {
     CallContext context;
     absl::Status status = server->Admit(method_->full_name_, &server_context_, &context);
     if (status.ok()) status = method_->handler_(context, request_, &response_);
-    server->Complete(method_->full_name_, context, request_, status, start);
+    server->Complete(method_->full_name_, context, request_, status.ok() ? &response_ : nullptr,
+                     status, start);
     if (status.ok()) {
       responder_.Finish(response_, grpc::Status::OK, this);
     } else {
