@@ -13,6 +13,11 @@
 //
 // A call only joins a batch that has not started yet, so a read sees every
 // write committed before it was asked for (read-your-writes holds).
+//
+// Deadlines (call_scope.h): a batch runs under the latest deadline of its
+// callers, so it is abandoned only when all of them have gone; a queued call
+// whose own deadline passed before its batch started is answered
+// DEADLINE_EXCEEDED and left out (when Output can hold a status).
 #pragma once
 
 #include <algorithm>
@@ -21,7 +26,10 @@
 #include <optional>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "common/base/call_scope.h"
 
 namespace kam::common {
 
@@ -37,6 +45,7 @@ class Coalescer {
   Output Call(const Input& input) {
     Waiter self;
     self.input = &input;
+    self.deadline = CallScope::Deadline();
     absl::MutexLock lock(&mu_);
     queue_.push_back(&self);
     if (leaders_ < max_in_flight_) {
@@ -52,18 +61,32 @@ class Coalescer {
     queue_.erase(std::find(queue_.begin(), queue_.end(), &self));
     std::vector<Waiter*> batch = {&self};
     std::vector<const Input*> inputs = {self.input};
+    absl::Time batch_deadline = self.deadline;
+    const absl::Time now = absl::Now();
     for (auto it = queue_.begin();
          it != queue_.end() && static_cast<int>(batch.size()) < max_batch_;) {
       if ((*it)->lead) {
         ++it;
         continue;
       }
+      if constexpr (std::is_constructible_v<Output, absl::Status>) {
+        if ((*it)->deadline <= now) {
+          (*it)->output.emplace(CallScope::CallerWaiting("the call"));
+          it = queue_.erase(it);
+          continue;
+        }
+      }
+      batch_deadline = std::max(batch_deadline, (*it)->deadline);
       batch.push_back(*it);
       inputs.push_back((*it)->input);
       it = queue_.erase(it);
     }
     mu_.Unlock();
-    std::vector<Output> outputs = run_(inputs);
+    std::vector<Output> outputs;
+    {
+      CallScope scope(batch_deadline);
+      outputs = run_(inputs);
+    }
     mu_.Lock();
     for (size_t i = 0; i < batch.size(); ++i) batch[i]->output = std::move(outputs[i]);
     // Hand the lead to the oldest waiting call without one, or stand down.
@@ -92,6 +115,7 @@ class Coalescer {
  private:
   struct Waiter {
     const Input* input = nullptr;
+    absl::Time deadline;  // the caller's (CallScope::Deadline)
     bool lead = false;
     std::optional<Output> output;
   };

@@ -3,6 +3,7 @@
 #include <random>
 
 #include "absl/time/clock.h"
+#include "common/base/call_scope.h"
 #include "common/base/log.h"
 #include "common/base/status_macros.h"
 #include "common/db/sql_error.h"
@@ -54,6 +55,7 @@ absl::Status SqlFailure(SqlConnection& connection, const sql::SQLException& e,
 
 absl::Status WithConnection(ConnectionPool& pool, absl::string_view context,
                             absl::FunctionRef<absl::Status(SqlConnection&)> fn) {
+  KAM_RETURN_IF_ERROR(CallScope::CallerWaiting(context));
   KAM_ASSIGN_OR_RETURN(PooledConnection connection, pool.Acquire());
   SqlConnection& c = *connection;
   c.TakeFailure();
@@ -65,12 +67,15 @@ absl::Status WithConnection(ConnectionPool& pool, absl::string_view context,
 absl::Status RunInTransaction(ConnectionPool& pool, absl::string_view context,
                               absl::FunctionRef<absl::Status(SqlConnection&)> fn) {
   for (int attempt = 1;; ++attempt) {
+    KAM_RETURN_IF_ERROR(CallScope::CallerWaiting(context));
     KAM_ASSIGN_OR_RETURN(PooledConnection connection, pool.Acquire());
     SqlConnection& c = *connection;
     c.TakeFailure();
     absl::Status status = CatchSqlErrors(c, context, [&] {
       c.Execute("START TRANSACTION");
       absl::Status result = fn(c);
+      // Nothing is written for a caller that has stopped waiting.
+      if (result.ok()) result = CallScope::CallerWaiting(context);
       if (result.ok()) c.Execute("COMMIT");
       return result;
     });

@@ -70,7 +70,8 @@ class StoreTx {
 
 // Leases a connection and runs `fn` on it in autocommit mode. Database
 // errors become statuses (CatchSqlErrors); after a connection error the
-// connection is closed, not reused.
+// connection is closed, not reused. DEADLINE_EXCEEDED without running `fn`
+// when the caller's deadline has passed (base/call_scope.h).
 absl::Status WithConnection(ConnectionPool& pool, absl::string_view context,
                             absl::FunctionRef<absl::Status(SqlConnection&)> fn);
 
@@ -93,7 +94,10 @@ absl::StatusOr<T> ReadWithConnection(ConnectionPool& pool, absl::string_view con
 // step that caught it) the whole of `fn` runs again (at most 4 attempts,
 // with jittered backoff), so `fn` must not keep state between attempts
 // other than what it recomputes. If the connection is lost, the server
-// rolls the transaction back: nothing is half written.
+// rolls the transaction back: nothing is half written. When the caller's
+// deadline passes (base/call_scope.h) before COMMIT, the transaction is
+// rolled back and DEADLINE_EXCEEDED returned: nothing is written for a
+// caller that has gone.
 absl::Status RunInTransaction(ConnectionPool& pool, absl::string_view context,
                               absl::FunctionRef<absl::Status(SqlConnection&)> fn);
 

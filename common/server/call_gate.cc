@@ -191,8 +191,7 @@ void CallGate::Audit(absl::string_view method, const CallContext& context,
   record.resource = resource;
   // The caller's x-request-id, else the body's request_id (a create's
   // idempotency key): either lets the write be traced back to its caller.
-  const std::string body_request_id = RequestIdOf(request);
-  record.request_id = context.request_id.empty() ? body_request_id : context.request_id;
+  record.request_id = context.request_id.empty() ? RequestIdOf(request) : context.request_id;
   record.code = outcome.code();
   options_.audit->Write(record);
 }

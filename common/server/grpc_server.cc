@@ -45,6 +45,13 @@ void GrpcServer::WaitForShutdownSignal() {
   Log(LogLevel::kInfo, "shutdown signal received", {{"signal", received}});
 }
 
+absl::Time CallerDeadline(const grpc::ServerContextBase& server_context) {
+  const std::chrono::system_clock::time_point deadline = server_context.deadline();
+  // gRPC's "no deadline" is the clock's largest time; a year past 2262.
+  if (deadline == std::chrono::system_clock::time_point::max()) return absl::InfiniteFuture();
+  return absl::FromChrono(deadline);
+}
+
 GrpcServer::GrpcServer(Options options)
     : options_(std::move(options)), gate_(options_.gate != nullptr ? options_.gate : OpenGate()) {
   // Abseil's mutex deadlock detection builds a lock graph on every
@@ -150,6 +157,7 @@ grpc::Status GrpcServer::RunSync(const std::string& full_name, grpc::ServerConte
   setup.Ensure(options_.thread_init, options_.thread_end);
   CallStarted();
   const absl::Time start = absl::Now();
+  const CallScope scope(CallerDeadline(*server_context));
   CallContext context;
   CallGate::StreamSlot slot;
   absl::Status status = Admit(full_name, server_context, &context);

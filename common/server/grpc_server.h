@@ -32,6 +32,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/auth/access_policy.h"
+#include "common/base/call_scope.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/impl/service_type.h"
@@ -71,6 +72,9 @@ using UnaryHandler = std::function<absl::Status(const CallContext&, const Reques
 // Health service name that reports SERVING for as long as the process runs
 // (for liveness probes); "" and the service names follow the database.
 inline constexpr absl::string_view kLivenessHealthName = "liveness";
+
+// The deadline the caller gave the call; InfiniteFuture when it gave none.
+absl::Time CallerDeadline(const grpc::ServerContextBase& server_context);
 
 // Blocks SIGTERM and SIGINT in the calling thread and every thread it
 // creates later, so WaitForShutdownSignal() receives them. Call first thing
@@ -280,6 +284,7 @@ class UnaryCall final : public GrpcServer::Tag {
     server->CallStarted();
     server_->Arm(method_, cq_);  // keep a call waiting for the next request
     const absl::Time start = absl::Now();
+    const CallScope scope(CallerDeadline(server_context_));
     CallContext context;
     absl::Status status = server->Admit(method_->full_name_, &server_context_, &context);
     if (status.ok()) status = method_->handler_(context, request_, &response_);

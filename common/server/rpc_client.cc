@@ -1,5 +1,7 @@
 #include "common/server/rpc_client.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/auth/token_file.h"
 #include "common/server/call_gate.h"
@@ -19,6 +21,24 @@ Dependencies& Configured() {
 }
 
 }  // namespace
+
+DependencyLimit::DependencyLimit(std::string dependency, int max_in_flight)
+    : dependency_(std::move(dependency)), max_in_flight_(std::max(1, max_in_flight)) {}
+
+absl::StatusOr<DependencyLimit::Slot> DependencyLimit::Enter() {
+  int in_flight = in_flight_.load(std::memory_order_relaxed);
+  do {
+    if (in_flight >= max_in_flight_) {
+      return absl::UnavailableError(absl::StrCat(dependency_, " unavailable (", max_in_flight_,
+                                                 " calls already waiting for it); retry later"));
+    }
+  } while (!in_flight_.compare_exchange_weak(in_flight, in_flight + 1));
+  return Slot(this);
+}
+
+DependencyLimit::Slot::~Slot() {
+  if (limit_ != nullptr) limit_->in_flight_.fetch_sub(1, std::memory_order_relaxed);
+}
 
 absl::Status ConfigureDependencies(const DependencyOptions& options) {
   absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
@@ -41,7 +61,9 @@ absl::Status ConfigureDependencies(const DependencyOptions& options) {
 
 void PrepareDependencyCall(grpc::ClientContext* context, const CallContext* caller,
                            absl::Duration deadline) {
-  context->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+  // The caller's own deadline travels: no call waits longer than its caller.
+  context->set_deadline(
+      absl::ToChronoTime(std::min(absl::Now() + deadline, CallScope::Deadline())));
   if (auth::TokenFile* token = Configured().token.get(); token != nullptr) {
     context->AddMetadata("authorization", absl::StrCat("Bearer ", token->Get()));
     if (caller != nullptr) context->AddMetadata(kOnBehalfOfHeader, caller->actor);
@@ -54,6 +76,7 @@ void PrepareDependencyCall(grpc::ClientContext* context, const CallContext* call
 
 std::shared_ptr<grpc::Channel> DependencyChannel(const std::string& address) {
   grpc::ChannelArguments args;
+  args.SetServiceConfigJSON(kDependencyServiceConfig);
   // Fail calls fast while the dependency is down instead of queueing them
   // until their deadline, and reconnect quickly when it is back.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
@@ -64,6 +87,12 @@ std::shared_ptr<grpc::Channel> DependencyChannel(const std::string& address) {
 }
 
 absl::Status DependencyError(absl::string_view dependency, const grpc::Status& status) {
+  if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED &&
+      CallScope::Deadline() <= absl::Now()) {
+    // The caller's deadline, not the dependency's cap: the caller has gone.
+    return absl::DeadlineExceededError(
+        absl::StrCat("deadline exceeded while waiting for the ", dependency));
+  }
   switch (status.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
     case grpc::StatusCode::DEADLINE_EXCEEDED:

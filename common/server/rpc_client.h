@@ -13,19 +13,73 @@
 // caller is also sent as `x-kam-actor`, which servers with tokens off use.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/base/call_scope.h"
 #include "common/server/grpc_server.h"
 #include "common/server/transport.h"
 #include "grpcpp/grpcpp.h"
 
 namespace kam::common {
+
+// The service config of every channel to another service: gRPC retries a
+// call the server did not act on (UNAVAILABLE: every service answers it only
+// when nothing was written) up to 5 attempts in all, with backoff, within the
+// call's deadline; the metadata, and so the request id, stay the same.
+inline constexpr char kDependencyServiceConfig[] = R"json({
+  "methodConfig": [{
+    "name": [{}],
+    "retryPolicy": {
+      "maxAttempts": 5,
+      "initialBackoff": "0.05s",
+      "maxBackoff": "0.5s",
+      "backoffMultiplier": 2,
+      "retryableStatusCodes": ["UNAVAILABLE"]
+    }
+  }]
+})json";
+
+// Isolation per dependency: at most `max_in_flight` calls wait on one other
+// service at once; one more fails at once with UNAVAILABLE rather than
+// holding another of the server's threads, so calls that do not need that
+// service keep their threads (and their latency) while it is slow.
+class DependencyLimit {
+ public:
+  // Held while a call is in flight; leaves on destruction.
+  class Slot {
+   public:
+    Slot(Slot&& other) noexcept : limit_(std::exchange(other.limit_, nullptr)) {}
+    Slot(const Slot&) = delete;
+    Slot& operator=(const Slot&) = delete;
+    ~Slot();
+
+   private:
+    friend class DependencyLimit;
+    explicit Slot(DependencyLimit* limit) : limit_(limit) {}
+    DependencyLimit* limit_;
+  };
+
+  // `dependency` names it in errors ("account service").
+  DependencyLimit(std::string dependency, int max_in_flight);
+
+  // A slot, or UNAVAILABLE "<dependency> unavailable (N calls already
+  // waiting for it); retry later" when all are taken.
+  absl::StatusOr<Slot> Enter();
+  int max_in_flight() const { return max_in_flight_; }
+
+ private:
+  const std::string dependency_;
+  const int max_in_flight_;
+  std::atomic<int> in_flight_{0};
+};
 
 struct DependencyOptions {
   ClientTlsOptions tls;    // off (plaintext) unless a CA file is given
@@ -41,7 +95,8 @@ absl::Status ConfigureDependencies(const DependencyOptions& options);
 // A channel to `address` ("host:port") with the configured credentials.
 std::shared_ptr<grpc::Channel> DependencyChannel(const std::string& address);
 
-// Sets `context`'s deadline and metadata for a call made while serving
+// Sets `context`'s deadline (`deadline` from now, or the caller's own when
+// sooner: base/call_scope.h) and metadata for a call made while serving
 // `caller` (may be null: background work, which acts as the service
 // itself): the service's token, `x-kam-on-behalf-of` and `x-kam-actor` with
 // the caller's actor, and its `x-request-id`. For calls that do not go
@@ -51,6 +106,7 @@ void PrepareDependencyCall(grpc::ClientContext* context, const CallContext* call
 
 // The status a service returns when a call to `dependency` ("account
 // service") failed with `status`:
+//   DEADLINE_EXCEEDED after the caller's own deadline -> DEADLINE_EXCEEDED
 //   UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED, RESOURCE_EXHAUSTED, UNKNOWN
 //     -> UNAVAILABLE "<dependency> unavailable ..."
 //   NOT_FOUND, INVALID_ARGUMENT, FAILED_PRECONDITION, ALREADY_EXISTS,
@@ -66,6 +122,10 @@ absl::StatusOr<Response> CallDependency(Stub& stub,
                                                                      const Request&, Response*),
                                         const Request& request, const CallContext* caller,
                                         absl::Duration deadline, absl::string_view dependency) {
+  if (absl::Status waiting = CallScope::CallerWaiting("the call to another service");
+      !waiting.ok()) {
+    return waiting;
+  }
   grpc::ClientContext context;
   PrepareDependencyCall(&context, caller, deadline);
   Response response;

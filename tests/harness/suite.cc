@@ -101,6 +101,7 @@ absl::StatusOr<std::unique_ptr<LocalSuite>> LocalSuite::Start(Options options) {
     absl::StatusOr<SuiteSecurity> security = PrepareSuiteSecurity(suite->data_dir_);
     if (!security.ok()) return security.status();
     suite->security_ = *std::move(security);
+    suite->security_->tls = options.tls;
   }
   MariaDbServer::Options db_options;
   db_options.data_dir = absl::StrCat(suite->data_dir_, "/mariadb");
@@ -239,7 +240,9 @@ absl::Status LocalSuite::KillService(const std::string& name) {
   return status;
 }
 
-std::string LocalSuite::ca_file() const { return security_ ? security_->ca_file : ""; }
+std::string LocalSuite::ca_file() const {
+  return security_ && security_->tls ? security_->ca_file : "";
+}
 
 std::string LocalSuite::token(const std::string& role) const {
   if (!security_) return "";

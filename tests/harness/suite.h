@@ -46,6 +46,10 @@ class LocalSuite {
     // every service, with the PKI and a token per role in <data_dir>
     // (suite_security.h). Off: plaintext on loopback, x-kam-actor trusted.
     bool secured = false;
+    // With `secured`: false keeps the tokens and the audit log but serves
+    // plaintext on loopback, as a service behind a mesh that gives mTLS
+    // runs (--plaintext_behind_mesh); clients then need no CA.
+    bool tls = true;
     // Deprecated spellings kept for the account tests.
     int account_port = 0;
     std::vector<std::string> account_args;

@@ -58,14 +58,16 @@ std::string SuiteSecurity::TokenPath(const std::string& role) const {
 std::vector<std::string> SuiteSecurity::ServiceFlags(const std::string& name,
                                                      const std::string& data_dir) const {
   std::vector<std::string> flags = {
-      absl::StrCat("--tls_cert_file=", pki_dir, "/server/", name, ".pem"),
-      absl::StrCat("--tls_key_file=", pki_dir, "/server/", name, ".key"),
       absl::StrCat("--auth_key_files=", jwks_file),
       absl::StrCat("--auth_issuer=", kLocalIssuer),
       absl::StrCat("--audit_log=", data_dir, "/kam-", name, "-audit.log"),
   };
+  if (tls) {
+    flags.push_back(absl::StrCat("--tls_cert_file=", pki_dir, "/server/", name, ".pem"));
+    flags.push_back(absl::StrCat("--tls_key_file=", pki_dir, "/server/", name, ".key"));
+  }
   if (name != "account") {
-    flags.push_back(absl::StrCat("--dependency_ca_file=", ca_file));
+    if (tls) flags.push_back(absl::StrCat("--dependency_ca_file=", ca_file));
     flags.push_back(absl::StrCat("--dependency_token_file=", TokenPath("service_" + name)));
   }
   return flags;

@@ -40,6 +40,7 @@ struct SuiteSecurity {
   std::string signing_key_file;               // pki/tokens/signing.key (kid "signing")
   std::string jwks_file;                      // pki/tokens/jwks.json: what the services trust
   std::map<std::string, std::string> tokens;  // by TokenSpec::role
+  bool tls = true;                            // false: tokens over plaintext loopback
 
   // tokens/<role>.jwt.
   std::string TokenPath(const std::string& role) const;

@@ -34,10 +34,12 @@ class AccountClient {
       const account::v1::ListAccountsRequest& request, const common::CallContext* caller) = 0;
 };
 
-// The account service at `address` over gRPC, each call with `deadline`.
-// Concurrent GetAccount calls share one BatchGetAccounts call
-// (common/base/coalescer.h), which forwards the first caller's identity.
+// The account service at `address` over gRPC, each call with `deadline` (or
+// its caller's, when sooner), at most `max_in_flight` at once (one more is
+// UNAVAILABLE at once: common::DependencyLimit). Concurrent GetAccount calls
+// share one BatchGetAccounts call (common/base/coalescer.h), which forwards
+// the first caller's identity.
 std::unique_ptr<AccountClient> NewGrpcAccountClient(const std::string& address,
-                                                    absl::Duration deadline);
+                                                    absl::Duration deadline, int max_in_flight);
 
 }  // namespace kam::interaction

@@ -27,15 +27,17 @@ constexpr int kReadLanes = 2;
 
 class GrpcAccountClient final : public AccountClient {
  public:
-  GrpcAccountClient(const std::string& address, absl::Duration deadline)
+  GrpcAccountClient(const std::string& address, absl::Duration deadline, int max_in_flight)
       : stub_(v1::AccountService::NewStub(common::DependencyChannel(address))),
         deadline_(deadline),
+        limit_(kAccountService, max_in_flight),
         account_reads_(
             [this](const std::vector<const AccountRead*>& reads) { return ReadBatch(reads); },
             kMaxReadBatch, kReadLanes) {}
 
   absl::StatusOr<v1::Account> GetAccount(const std::string& name,
                                          const common::CallContext* caller) override {
+    KAM_ASSIGN_OR_RETURN(common::DependencyLimit::Slot slot, limit_.Enter());
     return account_reads_.Call(AccountRead{&name, caller});
   }
 
@@ -43,12 +45,29 @@ class GrpcAccountClient final : public AccountClient {
                                          const common::CallContext* caller) override {
     v1::GetContactRequest request;
     request.set_name(name);
+    KAM_ASSIGN_OR_RETURN(common::DependencyLimit::Slot slot, limit_.Enter());
     return common::CallDependency(*stub_, &v1::AccountService::Stub::GetContact, request, caller,
                                   deadline_, kAccountService);
   }
 
   absl::StatusOr<std::vector<v1::Account>> BatchGetAccounts(
       const std::vector<std::string>& names, const common::CallContext* caller) override {
+    KAM_ASSIGN_OR_RETURN(common::DependencyLimit::Slot slot, limit_.Enter());
+    return BatchGet(names, caller);
+  }
+
+  absl::StatusOr<v1::ListAccountsResponse> ListAccounts(
+      const v1::ListAccountsRequest& request, const common::CallContext* caller) override {
+    KAM_ASSIGN_OR_RETURN(common::DependencyLimit::Slot slot, limit_.Enter());
+    return common::CallDependency(*stub_, &v1::AccountService::Stub::ListAccounts, request, caller,
+                                  deadline_, kAccountService);
+  }
+
+ private:
+  // BatchGetAccounts without a slot of its own (a coalesced batch runs on
+  // the slots of its callers).
+  absl::StatusOr<std::vector<v1::Account>> BatchGet(const std::vector<std::string>& names,
+                                                    const common::CallContext* caller) {
     v1::BatchGetAccountsRequest request;
     for (const std::string& name : names) request.add_names(name);
     KAM_ASSIGN_OR_RETURN(v1::BatchGetAccountsResponse response,
@@ -57,13 +76,6 @@ class GrpcAccountClient final : public AccountClient {
     return std::vector<v1::Account>(response.accounts().begin(), response.accounts().end());
   }
 
-  absl::StatusOr<v1::ListAccountsResponse> ListAccounts(
-      const v1::ListAccountsRequest& request, const common::CallContext* caller) override {
-    return common::CallDependency(*stub_, &v1::AccountService::Stub::ListAccounts, request, caller,
-                                  deadline_, kAccountService);
-  }
-
- private:
   struct AccountRead {
     const std::string* name;
     const common::CallContext* caller;
@@ -80,7 +92,7 @@ class GrpcAccountClient final : public AccountClient {
           names.push_back(*read->name);
         }
       }
-      absl::StatusOr<std::vector<v1::Account>> accounts = BatchGetAccounts(names, reads[0]->caller);
+      absl::StatusOr<std::vector<v1::Account>> accounts = BatchGet(names, reads[0]->caller);
       if (accounts.ok() && accounts->size() == names.size()) {
         for (const AccountRead* read : reads) {
           const size_t i = std::find(names.begin(), names.end(), *read->name) - names.begin();
@@ -115,14 +127,15 @@ class GrpcAccountClient final : public AccountClient {
 
   std::unique_ptr<v1::AccountService::Stub> stub_;
   const absl::Duration deadline_;
+  common::DependencyLimit limit_;
   common::Coalescer<AccountRead, ReadResult> account_reads_;
 };
 
 }  // namespace
 
 std::unique_ptr<AccountClient> NewGrpcAccountClient(const std::string& address,
-                                                    absl::Duration deadline) {
-  return std::make_unique<GrpcAccountClient>(address, deadline);
+                                                    absl::Duration deadline, int max_in_flight) {
+  return std::make_unique<GrpcAccountClient>(address, deadline, max_in_flight);
 }
 
 }  // namespace kam::interaction
