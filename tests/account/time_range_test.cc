@@ -9,22 +9,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "tests/account/account_client.h"
+#include "tests/harness/time_range_util.h"
 
 namespace kam::testing {
 namespace {
 
-constexpr int64_t kYear1 = -62135596800;     // 0001-01-01T00:00:00Z
-constexpr int64_t kYear9999 = 253402300799;  // 9999-12-31T23:59:59Z
-
-// Timestamps past 9999, before year 1, or with nanos outside 0..999999999.
-std::vector<google::protobuf::Timestamp> OutOfRange() {
-  std::vector<google::protobuf::Timestamp> all(4);
-  all[0].set_seconds(kYear9999 + 1);
-  all[1].set_seconds(kYear1 - 1);
-  all[2].set_nanos(-1);
-  all[3].set_nanos(1000000000);
-  return all;
-}
+constexpr int64_t kYear1 = -62135596800;  // 0001-01-01T00:00:00Z
 
 grpc::Status ListAccounts(const std::string& filter) {
   v1::ListAccountsRequest request;
@@ -60,7 +50,7 @@ TEST(TimeRange, TeamTimesOutsideTheRangeAreRefusedAndNothingWritten) {
   add.set_parent(account.name());
   add.mutable_membership()->set_user("range.user");
   add.mutable_membership()->set_role(v1::TEAM_ROLE_SERVICE);
-  for (const google::protobuf::Timestamp& t : OutOfRange()) {
+  for (const google::protobuf::Timestamp& t : OutOfRangeTimestamps()) {
     v1::AddTeamMemberRequest bad = add;
     *bad.mutable_membership()->mutable_start_time() = t;
     EXPECT_TRUE(
@@ -70,7 +60,7 @@ TEST(TimeRange, TeamTimesOutsideTheRangeAreRefusedAndNothingWritten) {
   EXPECT_EQ(Team(account.name()).memberships_size(), 0);
 
   const v1::TeamMembership member = OkValue(Call(&AccountApi::AddTeamMember, add));
-  for (const google::protobuf::Timestamp& t : OutOfRange()) {
+  for (const google::protobuf::Timestamp& t : OutOfRangeTimestamps()) {
     v1::EndTeamMembershipRequest end = ByName<v1::EndTeamMembershipRequest>(member.name());
     *end.mutable_end_time() = t;
     EXPECT_TRUE(IsInvalidField(Call(&AccountApi::EndTeamMembership, end).status, "end_time"))
@@ -85,11 +75,7 @@ grpc::Status Export(const v1::ExportAccountsRequest& request) {
   auto stub = v1::AccountExportService::NewStub(
       grpc::CreateChannel(Suite().account_address(), grpc::InsecureChannelCredentials()));
   auto context = Context();
-  auto reader = stub->ExportAccounts(context.get(), request);
-  v1::ExportAccountsResponse page;
-  while (reader->Read(&page)) {
-  }
-  return reader->Finish();
+  return ReadToEnd(*stub->ExportAccounts(context.get(), request));
 }
 
 // as_of out of range is refused naming it; as_of in year 1 with a ten-year
@@ -97,7 +83,7 @@ grpc::Status Export(const v1::ExportAccountsRequest& request) {
 // 1 rather than sent to the database as a garbled date.
 TEST(TimeRange, ExportAsOfOutOfRangeIsRefusedAndAWindowBeforeYearOneIsCut) {
   CreateAccount(Accounts(), Unique("range-export"));
-  for (const google::protobuf::Timestamp& t : OutOfRange()) {
+  for (const google::protobuf::Timestamp& t : OutOfRangeTimestamps()) {
     v1::ExportAccountsRequest request;
     *request.mutable_as_of() = t;
     EXPECT_TRUE(IsInvalidField(Export(request), "as_of")) << t.ShortDebugString();

@@ -5,11 +5,15 @@
 // every Timestamp a caller sends is refused naming its field, with nothing
 // written.
 #include <functional>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/str_split.h"
 #include "kam/interaction/v1/facts.grpc.pb.h"
 #include "kam/interaction/v1/opportunity.grpc.pb.h"
+#include "tests/harness/time_range_util.h"
 #include "tests/interaction/activity_test_helpers.h"
 #include "tests/interaction/billing_client.h"
 #include "tests/interaction/case_client.h"
@@ -20,7 +24,6 @@ namespace {
 using OppStub = iv1::OpportunityService::Stub;
 using Time = google::protobuf::Timestamp;
 
-constexpr int64_t kYear1 = -62135596800;     // 0001-01-01T00:00:00Z
 constexpr int64_t kYear9999 = 253402300799;  // 9999-12-31T23:59:59Z
 
 // Sends one List method `filter`, one row a page.
@@ -99,12 +102,16 @@ TEST(TimeRange, FilterTimesOutsideTheRangeAreRefusedNamingTheField) {
 TEST(TimeRange, TheEndsOfTheRangeSelectTheRightRows) {
   const v1::Account account = MakeAccount("range-rows");
   const iv1::Activity visit = MustCreate(Visit(account.name()));
-  const std::string mine = absl::StrCat("account = \"", account.name(), "\"");
-  EXPECT_EQ(Names(ListAll(absl::StrCat(mine, " AND create_time < \"9999-12-31T23:59:59Z\""))),
-            std::vector<std::string>{visit.name()});
-  EXPECT_EQ(Names(ListAll(absl::StrCat(mine, " AND create_time > \"0001-01-01T00:00:00Z\""))),
-            std::vector<std::string>{visit.name()});
-  EXPECT_TRUE(ListAll(absl::StrCat(mine, " AND create_time > \"9999-12-31T00:00:00Z\"")).empty());
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {"create_time < \"9999-12-31T23:59:59Z\"", {visit.name()}},
+      {"create_time > \"0001-01-01T00:00:00Z\"", {visit.name()}},
+      {"create_time > \"9999-12-31T00:00:00Z\"", {}},
+  };
+  for (const auto& [condition, want] : cases) {
+    EXPECT_EQ(Names(ListAll(absl::StrCat("account = \"", account.name(), "\" AND ", condition))),
+              want)
+        << condition;
+  }
 }
 
 iv1::CheckCallTimeRequest CheckAt(const v1::Contact& contact, const std::string& time) {
@@ -148,33 +155,44 @@ TEST(TimeRange, ANextAllowedTimePastYear9999RefusesTheTime) {
   EXPECT_TRUE(ListAll(absl::StrCat("account = \"", account.name(), "\"")).empty());
 }
 
-// Timestamps past 9999, before year 1, or with nanos outside 0..999999999.
-std::vector<google::protobuf::Timestamp> OutOfRange() {
-  std::vector<google::protobuf::Timestamp> all(4);
-  all[0].set_seconds(kYear9999 + 1);
-  all[1].set_seconds(kYear1 - 1);
-  all[2].set_seconds(0);
-  all[2].set_nanos(-1);
-  all[3].set_seconds(0);
-  all[3].set_nanos(1000000000);
-  return all;
+// Sends a request (a message of the method's request type).
+using Send = std::function<grpc::Status(const google::protobuf::Message& request)>;
+
+template <typename Stub, typename Request, typename Response>
+Send Sends(Stub& stub, UnaryMethod<Stub, Request, Response> method) {
+  return [&stub, method](const google::protobuf::Message& request) {
+    return Call(stub, method, static_cast<const Request&>(request)).status;
+  };
 }
 
-// A request carrying `time` in the field the case names.
+// A request that is fine but for the Timestamp at `field`, the path the
+// error must name ("order.order_time").
 struct TimeFieldCase {
   std::string field;
-  std::function<grpc::Status(const google::protobuf::Timestamp& time)> send;
+  std::shared_ptr<const google::protobuf::Message> request;
+  Send send;
 };
 
-// Reads a server stream to its end.
-grpc::Status Drain(const iv1::StreamAccountFactsRequest& request) {
-  auto stub = InteractionStub<iv1::FactsService>();
-  auto context = Context();
-  auto reader = stub->StreamAccountFacts(context.get(), request);
-  iv1::StreamAccountFactsResponse page;
-  while (reader->Read(&page)) {
+template <typename Request>
+std::shared_ptr<const google::protobuf::Message> Owned(Request request) {
+  return std::make_shared<Request>(std::move(request));
+}
+
+// A copy of `request` with `time` at `path`, set through reflection.
+std::unique_ptr<google::protobuf::Message> WithTime(const google::protobuf::Message& request,
+                                                    const std::string& path, const Time& time) {
+  std::unique_ptr<google::protobuf::Message> copy(request.New());
+  copy->CopyFrom(request);
+  google::protobuf::Message* message = copy.get();
+  for (absl::string_view part : absl::StrSplit(path, '.')) {
+    const google::protobuf::FieldDescriptor* field =
+        message->GetDescriptor()->FindFieldByName(std::string(part));
+    EXPECT_NE(field, nullptr) << path;
+    if (field == nullptr) break;
+    message = message->GetReflection()->MutableMessage(message, field);
   }
-  return reader->Finish();
+  message->CopyFrom(time);
+  return copy;
 }
 
 // Every request Timestamp of the interaction API: each out-of-range value is
@@ -184,121 +202,72 @@ TEST(TimeRange, RequestTimesOutsideTheRangeAreRefusedNamingTheField) {
   const std::string account = CreditAccount(1'000'000'000);
   const v1::Contact contact = MakeContact(account, "Europe/Berlin");
   const bv1::Order order = MustOrder(account, 1000);
+  auto& opportunities = InteractionApi<iv1::OpportunityService>();
   iv1::Opportunity open;
   open.set_account(account);
   open.set_title(Unique("range"));
   open.set_owner("range.owner");
   const iv1::Opportunity opportunity =
-      OkValue(Call(InteractionApi<iv1::OpportunityService>(), &OppStub::CreateOpportunity,
+      OkValue(Call(opportunities, &OppStub::CreateOpportunity,
                    CreateRequest<iv1::CreateOpportunityRequest>(open, "opp")));
-  const google::protobuf::Timestamp now = Ts(absl::Now());
+  const Time now = Ts(absl::Now());
+
+  iv1::CreateActivityRequest activity;
+  *activity.mutable_activity() = Visit(account);
+  bv1::CreateInvoiceRequest invoice;
+  invoice.mutable_invoice()->set_order(order.name());
+  bv1::GetCollectionStatsRequest stats;
+  stats.set_account(account);
+  *stats.mutable_end_time() = now;
+  iv1::SurveyResponse survey;
+  survey.set_account(account);
+  survey.set_kind(iv1::SURVEY_KIND_NPS);
+  survey.set_score(9);
+  iv1::GetSatisfactionSummaryRequest summary;
+  summary.set_account(account);
+  iv1::CloseOpportunityRequest close = ByName<iv1::CloseOpportunityRequest>(opportunity.name());
+  close.set_outcome(iv1::OPPORTUNITY_STATE_LOST);
+  close.set_reason("range");
+  close.set_lost_reason(iv1::OPPORTUNITY_LOST_REASON_NO_DECISION);
+  open.set_title(Unique("range"));
+  iv1::StreamAccountFactsRequest facts;
+  *facts.mutable_end_time() = now;
+  const Send read_facts = [](const google::protobuf::Message& request) {
+    auto stub = InteractionStub<iv1::FactsService>();
+    auto context = Context();
+    return ReadToEnd(*stub->StreamAccountFacts(
+        context.get(), static_cast<const iv1::StreamAccountFactsRequest&>(request)));
+  };
+
+  const Send create_activity = Sends(Activities(), &ActivityStub::CreateActivity);
   const std::vector<TimeFieldCase> cases = {
-      {"activity.planned_time",
-       [&](const Time& t) {
-         iv1::Activity a = Visit(account);
-         *a.mutable_planned_time() = t;
-         return Create(a).status;
-       }},
-      {"activity.next_follow_up_time",
-       [&](const Time& t) {
-         iv1::Activity a = Visit(account);
-         *a.mutable_next_follow_up_time() = t;
-         return Create(a).status;
-       }},
-      {"time",
-       [&](const Time& t) {
-         iv1::CheckCallTimeRequest request = CheckAt(contact, "2031-03-04T10:00:00Z");
-         *request.mutable_time() = t;
-         return Call(Activities(), &ActivityStub::CheckCallTime, request).status;
-       }},
-      {"as_of",
-       [&](const Time& t) {
-         iv1::ListOverdueFollowUpsRequest request;
-         *request.mutable_as_of() = t;
-         return Call(Activities(), &ActivityStub::ListOverdueFollowUps, request).status;
-       }},
-      {"order.order_time",
-       [&](const Time& t) {
-         bv1::CreateOrderRequest request = OrderRequest(account, 100);
-         *request.mutable_order()->mutable_order_time() = t;
-         return Call(Billing(), &BillingStub::CreateOrder, request).status;
-       }},
-      {"invoice.issue_time",
-       [&](const Time& t) {
-         bv1::CreateInvoiceRequest request;
-         request.mutable_invoice()->set_order(order.name());
-         *request.mutable_invoice()->mutable_issue_time() = t;
-         return Call(Billing(), &BillingStub::CreateInvoice, request).status;
-       }},
-      {"payment.received_time",
-       [&](const Time& t) {
-         bv1::RecordPaymentRequest request = PaymentRequest(account, 100);
-         *request.mutable_payment()->mutable_received_time() = t;
-         return Call(Billing(), &BillingStub::RecordPayment, request).status;
-       }},
-      {"as_of",
-       [&](const Time& t) {
-         bv1::GetReceivablesAgingRequest request;
-         *request.mutable_as_of() = t;
-         return Call(Billing(), &BillingStub::GetReceivablesAging, request).status;
-       }},
-      {"start_time",
-       [&](const Time& t) {
-         bv1::GetCollectionStatsRequest request;
-         request.set_account(account);
-         *request.mutable_start_time() = t;
-         *request.mutable_end_time() = now;
-         return Call(Billing(), &BillingStub::GetCollectionStats, request).status;
-       }},
+      {"activity.planned_time", Owned(activity), create_activity},
+      {"activity.next_follow_up_time", Owned(activity), create_activity},
+      {"time", Owned(CheckAt(contact, "2031-03-04T10:00:00Z")),
+       Sends(Activities(), &ActivityStub::CheckCallTime)},
+      {"as_of", Owned(iv1::ListOverdueFollowUpsRequest()),
+       Sends(Activities(), &ActivityStub::ListOverdueFollowUps)},
+      {"order.order_time", Owned(OrderRequest(account, 100)),
+       Sends(Billing(), &BillingStub::CreateOrder)},
+      {"invoice.issue_time", Owned(invoice), Sends(Billing(), &BillingStub::CreateInvoice)},
+      {"payment.received_time", Owned(PaymentRequest(account, 100)),
+       Sends(Billing(), &BillingStub::RecordPayment)},
+      {"as_of", Owned(bv1::GetReceivablesAgingRequest()),
+       Sends(Billing(), &BillingStub::GetReceivablesAging)},
+      {"start_time", Owned(stats), Sends(Billing(), &BillingStub::GetCollectionStats)},
       {"survey_response.response_time",
-       [&](const Time& t) {
-         iv1::SurveyResponse s;
-         s.set_account(account);
-         s.set_kind(iv1::SURVEY_KIND_NPS);
-         s.set_score(9);
-         *s.mutable_response_time() = t;
-         return Call(Surveys(), &SurveyStub::CreateSurveyResponse,
-                     CreateRequest<iv1::CreateSurveyResponseRequest>(s, "survey"))
-             .status;
-       }},
-      {"end_time",
-       [&](const Time& t) {
-         iv1::GetSatisfactionSummaryRequest request;
-         request.set_account(account);
-         *request.mutable_end_time() = t;
-         return Call(Surveys(), &SurveyStub::GetSatisfactionSummary, request).status;
-       }},
+       Owned(CreateRequest<iv1::CreateSurveyResponseRequest>(survey, "survey")),
+       Sends(Surveys(), &SurveyStub::CreateSurveyResponse)},
+      {"end_time", Owned(summary), Sends(Surveys(), &SurveyStub::GetSatisfactionSummary)},
       {"opportunity.expected_close_time",
-       [&](const Time& t) {
-         iv1::Opportunity o = open;
-         o.set_title(Unique("range"));
-         *o.mutable_expected_close_time() = t;
-         return Call(InteractionApi<iv1::OpportunityService>(), &OppStub::CreateOpportunity,
-                     CreateRequest<iv1::CreateOpportunityRequest>(o, "opp"))
-             .status;
-       }},
-      {"close_time",
-       [&](const Time& t) {
-         iv1::CloseOpportunityRequest request =
-             ByName<iv1::CloseOpportunityRequest>(opportunity.name());
-         request.set_outcome(iv1::OPPORTUNITY_STATE_LOST);
-         request.set_reason("range");
-         request.set_lost_reason(iv1::OPPORTUNITY_LOST_REASON_NO_DECISION);
-         *request.mutable_close_time() = t;
-         return Call(InteractionApi<iv1::OpportunityService>(), &OppStub::CloseOpportunity, request)
-             .status;
-       }},
-      {"start_time",
-       [&](const Time& t) {
-         iv1::StreamAccountFactsRequest request;
-         *request.mutable_start_time() = t;
-         *request.mutable_end_time() = now;
-         return Drain(request);
-       }},
+       Owned(CreateRequest<iv1::CreateOpportunityRequest>(open, "opp")),
+       Sends(opportunities, &OppStub::CreateOpportunity)},
+      {"close_time", Owned(close), Sends(opportunities, &OppStub::CloseOpportunity)},
+      {"start_time", Owned(facts), read_facts},
   };
   for (const TimeFieldCase& c : cases) {
-    for (const google::protobuf::Timestamp& t : OutOfRange()) {
-      const grpc::Status status = c.send(t);
+    for (const Time& t : OutOfRangeTimestamps()) {
+      const grpc::Status status = c.send(*WithTime(*c.request, c.field, t));
       EXPECT_TRUE(IsInvalidField(status, c.field)) << c.field << " " << t.ShortDebugString();
       EXPECT_TRUE(absl::StrContains(status.error_message(), "year 1 to 9999"))
           << status.error_message();
@@ -314,10 +283,10 @@ TEST(TimeRange, RequestTimesOutsideTheRangeAreRefusedNamingTheField) {
   surveys.set_filter(mine);
   EXPECT_TRUE(
       AllPages<iv1::SurveyResponse>(Surveys(), &SurveyStub::ListSurveyResponses, surveys).empty());
-  iv1::ListOpportunitiesRequest opportunities;
-  opportunities.set_filter(mine);
-  const std::vector<iv1::Opportunity> left = AllPages<iv1::Opportunity>(
-      InteractionApi<iv1::OpportunityService>(), &OppStub::ListOpportunities, opportunities);
+  iv1::ListOpportunitiesRequest listed;
+  listed.set_filter(mine);
+  const std::vector<iv1::Opportunity> left =
+      AllPages<iv1::Opportunity>(opportunities, &OppStub::ListOpportunities, listed);
   ASSERT_EQ(left.size(), 1u);
   EXPECT_FALSE(left[0].has_close_time());
 }

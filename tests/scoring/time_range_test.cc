@@ -11,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "google/protobuf/util/json_util.h"
 #include "kam/scoring/v1/alert.grpc.pb.h"
+#include "tests/harness/time_range_util.h"
 #include "tests/scoring/rating_test_helpers.h"
 
 namespace kam::testing {
@@ -82,11 +83,8 @@ TEST(TimeRange, WatchAlertsAfterOutOfRangeIsRefused) {
     sv1::WatchAlertsRequest request;
     request.mutable_after()->set_seconds(seconds);
     auto context = Context();
-    auto reader = stub->WatchAlerts(context.get(), request);
-    sv1::Alert alert;
-    while (reader->Read(&alert)) {
-    }
-    EXPECT_TRUE(IsInvalidField(reader->Finish(), "after")) << seconds;
+    EXPECT_TRUE(IsInvalidField(ReadToEnd(*stub->WatchAlerts(context.get(), request)), "after"))
+        << seconds;
   }
 }
 
