@@ -10,7 +10,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "common/base/status_macros.h"
+#include "common/base/time_range.h"
 #include "common/base/utf8.h"
 
 namespace kam::common {
@@ -370,6 +372,19 @@ absl::StatusOr<FilterNode> ParseFilter(absl::string_view text) {
   absl::Status status = CheckCharacters(text);
   if (!status.ok()) return status;
   return Parser(text).Parse();
+}
+
+absl::StatusOr<absl::Time> ParseFilterTime(const FilterComparison& comparison) {
+  absl::Time time;
+  std::string error;
+  // ParseTime also takes years past 9999, negative years and the names
+  // "infinite-future" and "infinite-past": CheckTime refuses them all.
+  if (!absl::ParseTime(absl::RFC3339_full, comparison.value, &time, &error)) {
+    return Error(absl::StrCat("value for ", comparison.field,
+                              " must be an RFC 3339 time like 2026-01-31T00:00:00Z"));
+  }
+  KAM_RETURN_IF_ERROR(CheckTime(absl::StrCat("filter value for ", comparison.field), time));
+  return time;
 }
 
 }  // namespace kam::common

@@ -27,6 +27,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace kam::common {
 
@@ -55,5 +56,14 @@ struct FilterNode {
 // condition). Errors are INVALID_ARGUMENT starting with "filter " and saying
 // what was expected and at which character offset.
 absl::StatusOr<FilterNode> ParseFilter(absl::string_view text);
+
+// The value of a comparison on a time field: an RFC 3339 time
+// ("2026-01-31T00:00:00Z", any offset, any fraction) from year 1 to 9999
+// (time_range.h). INVALID_ARGUMENT "filter value for <field> must be an RFC
+// 3339 time like 2026-01-31T00:00:00Z" when it is not one, "filter value for
+// <field> must be a time from year 1 to 9999 (got ...)" when it is out of
+// range: such a bound would otherwise be stored as another year and select
+// the wrong rows.
+absl::StatusOr<absl::Time> ParseFilterTime(const FilterComparison& comparison);
 
 }  // namespace kam::common

@@ -8,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
 
 namespace kam::common {
@@ -315,6 +317,48 @@ TEST(ParseFilterTest, RejectsControlCharactersButNotWhiteSpace) {
   EXPECT_EQ(ErrorOf("name = \"a\x1b\""), "filter has a control character at offset 9");
   EXPECT_EQ(ErrorOf("name = \xc2\x85"), "filter has a control character at offset 7");
   EXPECT_EQ(Parsed("a = 1\r\nAND\tb = 2\f"), "AND(a=[1], b=[2])");
+}
+
+// Time values: RFC 3339 with any offset, from year 1 to 9999. A year past
+// 9999 used to be stored as another year and select the wrong rows.
+TEST(ParseFilterTimeTest, RangeAndForm) {
+  const auto utc = [](int64_t y, int m, int d, int hh = 0) {
+    return absl::FromCivil(absl::CivilSecond(y, m, d, hh, 0, 0), absl::UTCTimeZone());
+  };
+  struct Case {
+    const char* value;
+    absl::StatusOr<absl::Time> want;
+  };
+  const std::string bad_form =
+      "filter value for create_time must be an RFC 3339 time like 2026-01-31T00:00:00Z";
+  const std::string out_of_range =
+      "filter value for create_time must be a time from year 1 to 9999";
+  const Case cases[] = {
+      {"2026-01-31T00:00:00Z", utc(2026, 1, 31)},
+      {"0001-01-01T00:00:00Z", utc(1, 1, 1)},
+      {"9999-12-31T23:59:59.999999999Z", utc(10000, 1, 1) - absl::Nanoseconds(1)},
+      {"10000-01-01T05:00:00+08:00", utc(9999, 12, 31, 21)},  // in range once in UTC
+      {"10000-01-01T00:00:00Z", absl::InvalidArgumentError(out_of_range)},
+      {"9999-12-31T23:00:00-02:00", absl::InvalidArgumentError(out_of_range)},
+      {"0001-01-01T00:00:00+00:01", absl::InvalidArgumentError(out_of_range)},
+      {"-0001-01-01T00:00:00Z", absl::InvalidArgumentError(out_of_range)},
+      {"infinite-future", absl::InvalidArgumentError(out_of_range)},
+      {"infinite-past", absl::InvalidArgumentError(out_of_range)},
+      {"yesterday", absl::InvalidArgumentError(bad_form)},
+  };
+  for (const Case& c : cases) {
+    const absl::StatusOr<absl::Time> got =
+        ParseFilterTime(FilterComparison{"create_time", FilterOp::kLt, c.value});
+    if (c.want.ok()) {
+      ASSERT_TRUE(got.ok()) << c.value << ": " << got.status();
+      EXPECT_EQ(*got, *c.want) << c.value;
+      continue;
+    }
+    ASSERT_FALSE(got.ok()) << c.value;
+    EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument) << c.value;
+    EXPECT_TRUE(absl::StartsWith(got.status().message(), c.want.status().message()))
+        << c.value << ": " << got.status();
+  }
 }
 
 }  // namespace

@@ -76,11 +76,13 @@ bool ParseSql(absl::string_view text, int64_t* seconds, int32_t* micros) {
   }
   *seconds = DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
   *micros = fraction;
+  // Four digits cannot pass 9999; year 0 is the one way below the range.
+  if (*seconds < kMinTimestampSeconds) {
+    *seconds = kMinTimestampSeconds;
+    *micros = 0;
+  }
   return true;
 }
-
-constexpr int64_t kMinSeconds = -62135596800;  // 0001-01-01T00:00:00Z
-constexpr int64_t kMaxSeconds = 253402300799;  // 9999-12-31T23:59:59Z
 
 }  // namespace
 
@@ -99,19 +101,10 @@ absl::Time FromProtoTimestamp(const google::protobuf::Timestamp& timestamp) {
   return absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
 }
 
-absl::Status CheckTimestamp(absl::string_view field, const google::protobuf::Timestamp& timestamp) {
-  if (timestamp.seconds() < kMinSeconds || timestamp.seconds() > kMaxSeconds ||
-      timestamp.nanos() < 0 || timestamp.nanos() > 999999999) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " must be a time from year 1 to 9999 with nanos 0..999999999"));
-  }
-  return absl::OkStatus();
-}
-
 std::string ToSqlDateTime(absl::Time time) {
   // Hand-rolled: this runs several times per write, and absl::FormatTime
   // costs thousands of instructions a call.
-  const int64_t micros = absl::ToUnixMicros(time);
+  const int64_t micros = absl::ToUnixMicros(ClampToTimestampRange(time));
   int64_t seconds = micros / 1000000;
   int64_t fraction = micros % 1000000;
   if (fraction < 0) {

@@ -107,26 +107,6 @@ TEST(ProtoTimestampTest, FractionSurvivesOutsideTheNanosecondRange) {
   }
 }
 
-// ---------------------------------------------------------------- CheckTimestamp
-
-TEST(CheckTimestampTest, AcceptsTheDatetimeRange) {
-  for (const google::protobuf::Timestamp& ts :
-       {Ts(0, 0), Ts(kYear1, 0), Ts(kYear9999, 999999999), Ts(-1, 0), Ts(1709210096, 1)}) {
-    EXPECT_TRUE(CheckTimestamp("t", ts).ok()) << ts.DebugString();
-  }
-}
-
-TEST(CheckTimestampTest, RefusesOutsideTheRangeAndBadNanos) {
-  for (const google::protobuf::Timestamp& ts :
-       {Ts(kYear1 - 1, 0), Ts(kYear9999 + 1, 0), Ts(0, -1), Ts(0, 1000000000), Ts(INT64_MIN, 0),
-        Ts(INT64_MAX, 0)}) {
-    const absl::Status status = CheckTimestamp("event.occur_time", ts);
-    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << ts.DebugString();
-    EXPECT_TRUE(absl::StartsWith(status.message(), "event.occur_time ")) << status;
-    EXPECT_TRUE(absl::StrContains(status.message(), "year 1 to 9999")) << status;
-  }
-}
-
 // ---------------------------------------------------------------- ToSqlDateTime
 
 TEST(ToSqlDateTimeTest, FormatsWithMicroseconds) {
@@ -204,6 +184,31 @@ TEST(FromSqlDateTimeTest, CalendarEdgesAgreeWithAbsl) {
   }
   EXPECT_EQ(absl::ToUnixSeconds(*FromSqlDateTime("0001-01-01 00:00:00")), kYear1);
   EXPECT_EQ(absl::ToUnixSeconds(*FromSqlDateTime("9999-12-31 23:59:59")), kYear9999);
+}
+
+// Out of the Timestamp range: a query bound before year 1 or after 9999 is
+// written as the nearest end (the same rows match), never as garbage digits.
+TEST(ToSqlDateTimeTest, ClampsToTheTimestampRange) {
+  EXPECT_EQ(ToSqlDateTime(Utc(10000, 1, 1)), "9999-12-31 23:59:59.999999");
+  EXPECT_EQ(ToSqlDateTime(absl::InfiniteFuture()), "9999-12-31 23:59:59.999999");
+  EXPECT_EQ(ToSqlDateTime(Utc(0, 12, 31, 23)), "0001-01-01 00:00:00.000000");
+  EXPECT_EQ(ToSqlDateTime(Utc(-5000, 1, 1)), "0001-01-01 00:00:00.000000");
+  EXPECT_EQ(ToSqlDateTime(absl::InfinitePast()), "0001-01-01 00:00:00.000000");
+}
+
+// A stored year 0 (DATETIME takes it) reads as the first time in range, so
+// the row can still be answered to a JSON-converting client.
+TEST(FromSqlDateTimeTest, YearZeroReadsAsYearOne) {
+  for (const char* text : {"0000-01-02 00:00:00", "0000-12-31 23:59:59.999999"}) {
+    const absl::StatusOr<absl::Time> t = FromSqlDateTime(text);
+    ASSERT_TRUE(t.ok()) << text << ": " << t.status();
+    EXPECT_EQ(absl::ToUnixSeconds(*t), kYear1) << text;
+    EXPECT_EQ(*t, absl::FromUnixSeconds(kYear1)) << text;
+    google::protobuf::Timestamp ts;
+    ASSERT_TRUE(SqlDateTimeToProto(text, &ts)) << text;
+    EXPECT_EQ(ts.seconds(), kYear1) << text;
+    EXPECT_EQ(ts.nanos(), 0) << text;
+  }
 }
 
 TEST(FromSqlDateTimeTest, PreEpochWithFraction) {

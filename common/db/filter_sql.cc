@@ -52,12 +52,7 @@ absl::StatusOr<bool> FilterWantsTrue(const FilterComparison& c) {
 }
 
 absl::StatusOr<std::string> FilterTime(const FilterComparison& c) {
-  absl::Time t;
-  std::string error;
-  if (!absl::ParseTime(absl::RFC3339_full, c.value, &t, &error)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "filter value for ", c.field, " must be an RFC 3339 time like 2026-01-31T00:00:00Z"));
-  }
+  KAM_ASSIGN_OR_RETURN(absl::Time t, ParseFilterTime(c));
   return ToSqlDateTime(t);
 }
 

@@ -37,7 +37,8 @@ absl::Status OnlyEquality(const FilterComparison& c);
 // operators.
 absl::StatusOr<bool> FilterWantsTrue(const FilterComparison& c);
 
-// An RFC 3339 value as a DATETIME(6) literal for a bound parameter.
+// An RFC 3339 value from year 1 to 9999 (ParseFilterTime) as a DATETIME(6)
+// literal for a bound parameter.
 absl::StatusOr<std::string> FilterTime(const FilterComparison& c);
 
 // An enum value given short ("OPEN") or in full ("CASE_STATUS_OPEN"), in any

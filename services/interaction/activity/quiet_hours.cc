@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "common/api/validation.h"
 #include "common/base/status_macros.h"
+#include "common/base/time_range.h"
 
 namespace kam::interaction::activity {
 namespace {
@@ -89,6 +90,20 @@ int Digits(absl::string_view text) {
   int value = 0;
   for (char c : text) value = value * 10 + (c - '0');
   return value;
+}
+
+// NextAllowedTime, which near the end of year 9999 can fall after the last
+// time a Timestamp holds: no call can then be scheduled, and the caller's
+// time is what put it there.
+absl::StatusOr<absl::Time> NextAllowedInRange(const QuietHoursPolicy& policy,
+                                              const absl::TimeZone& zone, absl::Time time,
+                                              absl::string_view time_field) {
+  KAM_ASSIGN_OR_RETURN(absl::Time next, NextAllowedTime(policy, zone, time));
+  if (common::InTimestampRange(next)) return next;
+  return common::InvalidField(
+      time_field, absl::StrCat("leaves no allowed call time before the end of year 9999 (the "
+                               "quiet hours end at ",
+                               FormatUtc(next), ")"));
 }
 
 }  // namespace
@@ -192,7 +207,7 @@ absl::StatusOr<CallVerdict> JudgeCall(const QuietHoursPolicy& policy, const Call
     return verdict;
   }
   verdict.violations = ViolatedRules(policy, contact.zone, time);
-  KAM_ASSIGN_OR_RETURN(absl::Time next, NextAllowedTime(policy, contact.zone, time));
+  KAM_ASSIGN_OR_RETURN(absl::Time next, NextAllowedInRange(policy, contact.zone, time, time_field));
   verdict.next_allowed = next;
   verdict.allowed = verdict.violations.empty();
   if (!verdict.allowed) {
@@ -223,7 +238,8 @@ absl::Status CheckCallable(const QuietHoursPolicy& policy, const std::vector<Cal
       for (bool moved = true; moved;) {
         moved = false;
         for (const CallContact& other : contacts) {
-          KAM_ASSIGN_OR_RETURN(absl::Time next, NextAllowedTime(policy, other.zone, common));
+          KAM_ASSIGN_OR_RETURN(absl::Time next,
+                               NextAllowedInRange(policy, other.zone, common, time_field));
           if (next > common) {
             common = next;
             moved = true;

@@ -99,14 +99,17 @@ struct CallVerdict {
 // contact's offset and in UTC, e.g. "activity.planned_time: a call to
 // accounts/1/contacts/2 (Europe/Berlin) at 2026-07-06T12:30:00+02:00 falls in
 // the quiet hours (midday rest in summer until 14:30); the next allowed time
-// is 2026-07-06T14:30:00+02:00 (2026-07-06T12:30:00Z)".
+// is 2026-07-06T14:30:00+02:00 (2026-07-06T12:30:00Z)". INVALID_ARGUMENT
+// naming `time_field` when the next allowed time would fall after year 9999
+// (past what a Timestamp holds).
 absl::StatusOr<CallVerdict> JudgeCall(const QuietHoursPolicy& policy, const CallContact& contact,
                                       absl::Time time, absl::string_view time_field);
 
 // OK when every contact may be called at `time`; otherwise
 // FAILED_PRECONDITION with the message of the first contact refused (a
 // do-not-call contact first), followed, when several contacts take part, by
-// the first time allowed for all of them.
+// the first time allowed for all of them. INVALID_ARGUMENT naming `time_field`
+// as JudgeCall when a next allowed time falls after year 9999.
 absl::Status CheckCallable(const QuietHoursPolicy& policy, const std::vector<CallContact>& contacts,
                            absl::Time time, absl::string_view time_field);
 

@@ -469,6 +469,31 @@ TEST(CheckCallable, TheCommonTimeSuitsEveryContact) {
               HasSubstr("the first time allowed for all 2 contacts is 2026-01-11T01:00:00Z"));
 }
 
+// Friday 31 December 9999 20:00 UTC is Saturday 1 January 10000 04:00 in
+// Shanghai: the weekend morning ends at 01:00 UTC in year 10000, past the
+// last time a Timestamp holds, so the caller's time is refused (naming its
+// field) rather than answered with a time no client can read. The same
+// moment is allowed in UTC, and for a contact alone it is its own answer.
+TEST(JudgeCall, ANextAllowedTimePastYear9999RefusesTheTime) {
+  const CallContact shanghai = Contact("contact", "accounts/1/contacts/4", "Asia/Shanghai");
+  const CallContact london = Contact("contact", "accounts/1/contacts/5", "Europe/London");
+  const absl::Time late = Utc("9999-12-31T20:00:00Z");
+  absl::StatusOr<CallVerdict> verdict = JudgeCall(kDefault, shanghai, late, "time");
+  EXPECT_EQ(verdict.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(verdict.status().message(),
+            "time leaves no allowed call time before the end of year 9999 (the quiet hours end "
+            "at 10000-01-01T01:00:00Z)");
+  verdict = JudgeCall(kDefault, london, late, "time");
+  ASSERT_TRUE(verdict.ok()) << verdict.status();
+  EXPECT_EQ(verdict->next_allowed, late);
+
+  const absl::Status status =
+      CheckCallable(kDefault, {london, shanghai}, late, "activity.planned_time");
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StartsWith(status.message(), "activity.planned_time leaves no allowed call"))
+      << status;
+}
+
 // --- policy text and validation ---------------------------------------------------
 
 TEST(QuietHoursText, ParsesAndFormatsTheApiForms) {

@@ -13,6 +13,7 @@
 #include "common/base/fingerprint.h"
 #include "common/base/proto_time.h"
 #include "common/base/status_macros.h"
+#include "common/base/time_range.h"
 #include "services/interaction/activity/activity_fields.h"
 #include "services/interaction/shared/names.h"
 #include "services/interaction/shared/singleton_policy.h"
@@ -138,7 +139,10 @@ absl::Status VisitCadenceService::ListOverdueFollowUps(
     KAM_ASSIGN_OR_RETURN(common::PageCursor cursor,
                          common::DecodePageToken(request.page_token(), query));
     int64_t micros = 0;
-    if (cursor.key_values.size() != 2 || !absl::SimpleAtoi(cursor.key_values[1], &micros)) {
+    // The as_of carried is echoed in the answer: one outside the Timestamp
+    // range can only come from a token this method did not issue.
+    if (cursor.key_values.size() != 2 || !absl::SimpleAtoi(cursor.key_values[1], &micros) ||
+        !common::InTimestampRange(absl::FromUnixMicros(micros))) {
       return common::InvalidField("page_token", "is not a token this method issued");
     }
     accounts_request.set_page_token(cursor.key_values[0]);

@@ -2,6 +2,9 @@
 // the policy's etag, and the overdue report while a dependency is down.
 #include "services/interaction/visit_cadence/visit_cadence_service.h"
 
+#include "absl/strings/str_cat.h"
+#include "common/api/page_token.h"
+#include "common/base/fingerprint.h"
 #include "common/base/proto_time.h"
 #include "gtest/gtest.h"
 #include "services/interaction/shared/fake_account_client.h"
@@ -76,6 +79,22 @@ TEST_F(VisitCadenceServiceTest, TheReportNeedsTheAccountService) {
   accounts_.PutAccount(7);
   accounts_.SetDown(true);
   EXPECT_EQ(ListOverdue().status().code(), absl::StatusCode::kUnavailable);
+}
+
+// The token carries the first page's as_of, which the answer echoes: one
+// outside year 1..9999 (made by hand, with a valid checksum) is refused as
+// a token this method did not issue rather than answered out of range.
+TEST_F(VisitCadenceServiceTest, ATokenWithAnAsOfOutOfRangeIsRefused) {
+  accounts_.PutAccount(7);
+  const uint64_t query = common::Fingerprint64({"ListOverdueFollowUps", "", ""});
+  for (int64_t micros : {int64_t{253402300800} * 1000000, int64_t{-62135596801} * 1000000}) {
+    v1::ListOverdueFollowUpsRequest request;
+    request.set_page_token(common::EncodePageToken(query, {{"", absl::StrCat(micros)}, 0}));
+    v1::ListOverdueFollowUpsResponse response;
+    const absl::Status status = service_.ListOverdueFollowUps(ctx_, request, &response);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << micros;
+    EXPECT_EQ(status.message(), "page_token is not a token this method issued");
+  }
 }
 
 }  // namespace

@@ -127,6 +127,7 @@ absl::Status RatingService::StartRatingRun(const Ctx& ctx, const v1::StartRating
   KAM_ASSIGN_OR_RETURN(policy::StoredPolicy policy,
                        policies_->GetPolicy(policy_name.id, policy_name.version));
   KAM_ASSIGN_OR_RETURN(rules::RatingSettings settings, rules::ToRatingSettings(policy.policy));
+  KAM_ASSIGN_OR_RETURN(absl::Time period_start, rules::PeriodStart(settings, as_of, "as_of"));
   // The version is frozen now, not when the runner picks the run up: an
   // update in between would otherwise change in place the settings this
   // queued run is to use (policy.proto: a version a run used never changes).
@@ -142,8 +143,7 @@ absl::Status RatingService::StartRatingRun(const Ctx& ctx, const v1::StartRating
   r.set_policy(policy.policy.name());
   r.set_policy_version(policy.policy.version());
   *r.mutable_as_of() = common::ToProtoTimestamp(as_of);
-  *r.mutable_period_start() =
-      common::ToProtoTimestamp(as_of - absl::Hours(24) * settings.period_days);
+  *r.mutable_period_start() = common::ToProtoTimestamp(period_start);
   r.set_state(v1::RUN_STATE_QUEUED);
   r.set_actor(ctx.actor);
   *r.mutable_create_time() = common::ToProtoTimestamp(now);

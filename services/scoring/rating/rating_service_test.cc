@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "absl/strings/match.h"
 #include "common/testing/handler_checks.h"
 #include "gtest/gtest.h"
 #include "services/scoring/policy/fake_policy_store.h"
@@ -90,6 +91,24 @@ TEST_F(RatingServiceTest, ADatabaseThatIsDownIsUnavailableAndWritesNothing) {
   policies_.SetDown(false);
   EXPECT_EQ(StoredRuns(), 0u);
   EXPECT_EQ(wakes_, 0);
+}
+
+// as_of in year 1 would start the run's year-long period before year 1: it
+// is refused naming as_of before anything is written (not even the policy
+// version marked used), as is an as_of outside the Timestamp range.
+TEST_F(RatingServiceTest, APeriodStartingBeforeYearOneIsRefused) {
+  constexpr int64_t kYear1 = -62135596800;  // 0001-01-01T00:00:00Z
+  for (int64_t as_of : {kYear1, kYear1 + 364 * 86400, kYear1 - 1}) {
+    const absl::Status status = Start("run-1", as_of).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << as_of;
+    EXPECT_TRUE(absl::StartsWith(status.message(), "as_of must be")) << status;
+  }
+  EXPECT_EQ(StoredRuns(), 0u);
+  EXPECT_EQ(wakes_, 0);
+  EXPECT_FALSE(policies_.Snapshot().policies.at(1).versions.at(0).policy.used());
+  const absl::StatusOr<v1::RatingRun> first = Start("run-1", kYear1 + 365 * 86400);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->period_start().seconds(), kYear1);
 }
 
 TEST_F(RatingServiceTest, CancelAQueuedRunAndReadOnlyRatedRuns) {

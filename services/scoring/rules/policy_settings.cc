@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "common/api/validation.h"
 #include "common/base/status_macros.h"
+#include "common/base/time_range.h"
 
 namespace kam::scoring::rules {
 namespace {
@@ -308,6 +309,16 @@ absl::StatusOr<RatingSettings> ToRatingSettings(const v1::ScoringPolicy& policy)
 
 absl::Status ValidateScoringPolicy(const v1::ScoringPolicy& policy) {
   return ToRatingSettings(policy).status();
+}
+
+absl::StatusOr<absl::Time> PeriodStart(const RatingSettings& settings, absl::Time as_of,
+                                       absl::string_view as_of_field) {
+  const absl::Time start = as_of - absl::Hours(24) * settings.period_days;
+  if (common::InTimestampRange(start)) return start;
+  return common::InvalidField(
+      as_of_field, absl::StrCat("must be at least the policy's period (", settings.period_days,
+                                " days) after 0001-01-01T00:00:00Z: a run's period cannot "
+                                "start before year 1"));
 }
 
 }  // namespace kam::scoring::rules

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "kam/scoring/v1/policy.pb.h"
 #include "services/scoring/rules/alerts.h"
 #include "services/scoring/rules/risk.h"
@@ -47,5 +49,11 @@ absl::StatusOr<RatingSettings> ToRatingSettings(const v1::ScoringPolicy& policy)
 
 // Validation only (CreateScoringPolicy, UpdateScoringPolicy).
 absl::Status ValidateScoringPolicy(const v1::ScoringPolicy& policy);
+
+// Where a run as of `as_of` starts its period: `settings.period_days` days
+// earlier. A period cannot start before year 1 (no Timestamp can say when
+// it starts): INVALID_ARGUMENT naming `as_of_field` and the period then.
+absl::StatusOr<absl::Time> PeriodStart(const RatingSettings& settings, absl::Time as_of,
+                                       absl::string_view as_of_field);
 
 }  // namespace kam::scoring::rules

@@ -334,5 +334,31 @@ TEST(PolicySettings, OneBadSettingIsRefusedNamingItsField) {
   }
 }
 
+// A run's period is the policy's days before as_of, and cannot start before
+// year 1: as_of in year 1 with a year's period is refused naming as_of.
+TEST(PolicySettings, PeriodStartIsRefusedBeforeYearOne) {
+  const absl::Time year1 = absl::FromUnixSeconds(-62135596800);  // 0001-01-01T00:00:00Z
+  RatingSettings settings;
+  settings.period_days = 365;
+  struct Case {
+    absl::Time as_of;
+    bool ok;
+  };
+  for (const Case& c : {Case{year1 + absl::Hours(24 * 365), true},
+                        Case{year1 + absl::Hours(24 * 365) - absl::Seconds(1), false},
+                        Case{year1 + absl::Hours(24 * 30), false}, Case{year1, false}}) {
+    const absl::StatusOr<absl::Time> start = PeriodStart(settings, c.as_of, "as_of");
+    if (c.ok) {
+      ASSERT_TRUE(start.ok()) << start.status();
+      EXPECT_EQ(*start, c.as_of - absl::Hours(24 * 365));
+      continue;
+    }
+    EXPECT_EQ(start.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(start.status().message(),
+              "as_of must be at least the policy's period (365 days) after "
+              "0001-01-01T00:00:00Z: a run's period cannot start before year 1");
+  }
+}
+
 }  // namespace
 }  // namespace kam::scoring::rules
