@@ -35,6 +35,23 @@ class Connection;
 
 namespace kam::common {
 
+// TLS of the database connections (--db_tls_* in common/server/config.h;
+// docs/security.md, "Database connections"). Off when `ca_file` is empty.
+struct DbTlsOptions {
+  // PEM CA bundle the server's certificate must chain to. Set: every
+  // connection is TLS, and a server that does not offer TLS is refused.
+  std::string ca_file;
+  // The client's own certificate and key, for a user created REQUIRE X509
+  // (or REQUIRE SUBJECT/ISSUER); both or neither.
+  std::string cert_file;
+  std::string key_file;
+  // Whether the certificate must also name the host dialled (`host`, or
+  // "localhost" over a socket). Off: any certificate the CA signed.
+  bool verify_host = true;
+
+  bool enabled() const { return !ca_file.empty(); }
+};
+
 struct DbOptions {
   std::string host = "127.0.0.1";
   int port = 33061;
@@ -48,6 +65,7 @@ struct DbOptions {
   absl::Duration io_timeout = absl::Seconds(30);
   // How long a call waits for a free connection before RESOURCE_EXHAUSTED.
   absl::Duration acquire_timeout = absl::Seconds(10);
+  DbTlsOptions tls;
 };
 
 void InitMySqlDriver();
@@ -192,6 +210,16 @@ class ConnectionPool {
   absl::StatusOr<std::unique_ptr<SqlConnection>> OpenDedicated();
   absl::StatusOr<std::unique_ptr<SqlConnection>> OpenDedicated(absl::Duration io_timeout);
 
+  // At start-up, with TLS on: opens one connection to find out whether TLS
+  // works. FAILED_PRECONDITION naming the --db_tls_* flags when the server
+  // does not offer TLS or the handshake fails (an untrusted certificate, a
+  // name it does not carry, a client key the server rejects): the service
+  // cannot work until someone fixes the configuration, so it should not
+  // start. OK when TLS is off or works (logged with the cipher), and also
+  // when the database cannot be reached at all: readiness then waits for it
+  // as it does without TLS.
+  absl::Status CheckTls();
+
   // After a connection error: every idle connection is pinged before its
   // next use, so calls after the database comes back do not fail on stale
   // connections.
@@ -202,6 +230,10 @@ class ConnectionPool {
  private:
   friend class PooledConnection;
   void Release(std::unique_ptr<SqlConnection> connection, bool broken);
+  // OpenDedicated with the reason a TLS connection failed kept:
+  // FAILED_PRECONDITION (TlsFailure) for TLS, else as OpenDedicated.
+  absl::StatusOr<std::unique_ptr<SqlConnection>> Connect(absl::Duration io_timeout);
+  std::string TlsFailure(absl::string_view reason) const;
 
   const DbOptions options_;
   absl::Mutex mu_;

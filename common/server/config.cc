@@ -1,6 +1,7 @@
 #include "common/server/config.h"
 
 #include <cstdlib>
+#include <fstream>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -27,13 +28,25 @@ ABSL_FLAG(std::string, db_name, "", "schema this service owns");
 ABSL_FLAG(std::string, db_user, "", "database user (rights on this service's schema only)");
 ABSL_FLAG(std::string, db_password, "", "database password (prefer the environment variable)");
 ABSL_FLAG(int, db_pool_size, 0, "connections in the pool; 0 means one per worker thread");
+ABSL_FLAG(std::string, db_tls_ca_file, "",
+          "PEM CA bundle the database server's certificate must chain to; turns TLS on for every "
+          "database connection (a server without TLS or with another CA's certificate stops the "
+          "service at start-up)");
+ABSL_FLAG(std::string, db_tls_cert_file, "",
+          "PEM client certificate presented to the database (for a user created REQUIRE X509); "
+          "with --db_tls_key_file and --db_tls_ca_file");
+ABSL_FLAG(std::string, db_tls_key_file, "", "PEM private key of --db_tls_cert_file");
+ABSL_FLAG(bool, db_tls_verify_host, true,
+          "with --db_tls_ca_file: the server's certificate must also name --db_host (localhost "
+          "over --db_socket); false accepts any certificate the CA signed");
 
 namespace kam::common {
 namespace {
 
-const char* const kCommonFlags[] = {"listen",  "threads",     "shutdown_grace", "migrate_only",
-                                    "db_host", "db_port",     "db_socket",      "db_name",
-                                    "db_user", "db_password", "db_pool_size"};
+const char* const kCommonFlags[] = {
+    "listen",       "threads",        "shutdown_grace",   "migrate_only",    "db_host",
+    "db_port",      "db_socket",      "db_name",          "db_user",         "db_password",
+    "db_pool_size", "db_tls_ca_file", "db_tls_cert_file", "db_tls_key_file", "db_tls_verify_host"};
 
 absl::Status ApplyOne(absl::string_view env_prefix, absl::string_view flag_name) {
   absl::CommandLineFlag* flag = absl::FindCommandLineFlag(flag_name);
@@ -63,6 +76,26 @@ absl::Status CheckListenAddress(absl::string_view listen) {
         "--listen must be host:port with a port from 0 to 65535 (got \"", listen, "\")"));
   }
   return absl::OkStatus();
+}
+
+absl::Status CheckReadable(absl::string_view flag, const std::string& path) {
+  if (path.empty() || std::ifstream(path).good()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("--", flag, "=", path, ": cannot be read"));
+}
+
+// The --db_tls_* flags that can be checked without the server: INVALID_ARGUMENT
+// naming the flag. Whether the server accepts them is found by connecting
+// (ConnectionPool::CheckTls, at start-up).
+absl::Status CheckDbTlsOptions(const DbTlsOptions& tls) {
+  if (tls.cert_file.empty() != tls.key_file.empty()) {
+    return absl::InvalidArgumentError("--db_tls_cert_file and --db_tls_key_file go together");
+  }
+  if (!tls.cert_file.empty() && !tls.enabled()) {
+    return absl::InvalidArgumentError("--db_tls_cert_file needs --db_tls_ca_file");
+  }
+  KAM_RETURN_IF_ERROR(CheckReadable("db_tls_ca_file", tls.ca_file));
+  KAM_RETURN_IF_ERROR(CheckReadable("db_tls_cert_file", tls.cert_file));
+  return CheckReadable("db_tls_key_file", tls.key_file);
 }
 
 }  // namespace
@@ -99,6 +132,10 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(const ServiceDefaults& defaults,
   config.db.password = absl::GetFlag(FLAGS_db_password);
   const int pool_size = absl::GetFlag(FLAGS_db_pool_size);
   config.db.pool_size = pool_size == 0 ? config.threads : pool_size;
+  config.db.tls.ca_file = absl::GetFlag(FLAGS_db_tls_ca_file);
+  config.db.tls.cert_file = absl::GetFlag(FLAGS_db_tls_cert_file);
+  config.db.tls.key_file = absl::GetFlag(FLAGS_db_tls_key_file);
+  config.db.tls.verify_host = absl::GetFlag(FLAGS_db_tls_verify_host);
 
   KAM_RETURN_IF_ERROR(CheckListenAddress(config.listen));
   if (config.threads < 1 || config.threads > 256) {
@@ -119,6 +156,7 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(const ServiceDefaults& defaults,
   if (config.db.schema.empty() || config.db.user.empty()) {
     return absl::InvalidArgumentError("--db_name and --db_user must not be empty");
   }
+  KAM_RETURN_IF_ERROR(CheckDbTlsOptions(config.db.tls));
   KAM_ASSIGN_OR_RETURN(config.security, ReadSecurityFlags(defaults.env_prefix));
   return config;
 }

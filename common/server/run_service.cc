@@ -40,6 +40,9 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   InitMySqlDriver();
 
   ConnectionPool pool(config->db);
+  // A database that refuses our TLS settings stops the service and the
+  // migration Job alike, naming the flags (a server that is down does not).
+  if (absl::Status tls = pool.CheckTls(); !tls.ok()) return Fail(definition, tls);
   if (config->migrate_only) return MigrateOnly(pool, *definition.migrations);
   // Before the modules are built: they make the channels to other services.
   if (absl::Status dependencies = ConfigureDependencies(config->security.dependencies);

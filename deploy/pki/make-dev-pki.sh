@@ -14,6 +14,9 @@
 #                                       names kam-<svc>, kam-<svc>.<ns>,
 #                                       kam-<svc>.<ns>.svc, kam-<svc>.<ns>.svc.cluster.local
 #                                       (<ns> from $KAM_PKI_NAMESPACE, default "kam")
+#   server/mariadb.pem, .key            the local MariaDB's certificate (127.0.0.1,
+#                                       ::1, localhost), for the services'
+#                                       --db_tls_ca_file=ca.pem in a secured local run
 #   client/<svc>.pem, client/<svc>.key  a client certificate per service, for the
 #                                       mutual TLS of its calls to the others;
 #                                       CN and SAN URI name it: spiffe://kam/service/<svc>
@@ -91,6 +94,13 @@ keyUsage=critical,digitalSignature
 extendedKeyUsage=clientAuth
 subjectAltName=URI:spiffe://kam/service/$svc"
 done
+
+# The local MariaDB (tests/harness/mariadb_server.h, Options::tls) presents
+# this one; the services reach it on loopback only.
+issue "server/mariadb.pem" "server/mariadb.key" "kam-mariadb" "basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature
+extendedKeyUsage=serverAuth
+subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost"
 
 # The token signing key and its JWKS: the public point is the last 64 bytes of
 # the key's DER SubjectPublicKeyInfo (x then y, 32 bytes each, big-endian).

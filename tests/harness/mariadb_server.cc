@@ -483,6 +483,14 @@ std::string QuoteString(absl::string_view text) {
   return quoted + "'";
 }
 
+std::vector<std::string> TlsArgs(const MariaDbServer::Options::Tls& tls) {
+  if (tls.cert_file.empty()) return {};
+  std::vector<std::string> args = {absl::StrCat("--ssl-cert=", tls.cert_file),
+                                   absl::StrCat("--ssl-key=", tls.key_file)};
+  if (!tls.ca_file.empty()) args.push_back(absl::StrCat("--ssl-ca=", tls.ca_file));
+  return args;
+}
+
 bool IsSocketPathUsable(const std::string& path) {
   return path.size() < sizeof(sockaddr_un{}.sun_path);
 }
@@ -537,7 +545,9 @@ absl::StatusOr<std::unique_ptr<MariaDbServer>> MariaDbServer::Start(Options opti
   absl::Status launched;
   for (int attempt = 0; attempt < 5; ++attempt) {
     server->port_ = options.port != 0 ? options.port : PickFreePort();
-    server->extra_args_ = options.extra_args;
+    server->extra_args_ = TlsArgs(options.tls);
+    server->extra_args_.insert(server->extra_args_.end(), options.extra_args.begin(),
+                               options.extra_args.end());
     if (server->port_ <= 0) return absl::UnavailableError("cannot find a free TCP port");
     server->socket_path_ = server->data_dir_ + "/" + kSocketName;
     if (!IsSocketPathUsable(server->socket_path_)) {

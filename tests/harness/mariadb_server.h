@@ -32,6 +32,13 @@ class MariaDbServer {
     // More mariadbd options, after the suite's own (a later option wins),
     // e.g. a larger buffer pool for a benchmark.
     std::vector<std::string> extra_args;
+    // TLS for clients (mariadbd --ssl-cert, --ssl-key, --ssl-ca; PEM files).
+    // No cert_file: the server offers no TLS (MariaDB 10.11's default).
+    struct Tls {
+      std::string cert_file;
+      std::string key_file;
+      std::string ca_file;  // client certificates must chain to it (REQUIRE X509)
+    } tls;
   };
 
   // Initialises the data folder if needed (mariadb-install-db; a template

@@ -106,6 +106,7 @@ absl::StatusOr<std::unique_ptr<LocalSuite>> LocalSuite::Start(Options options) {
   MariaDbServer::Options db_options;
   db_options.data_dir = absl::StrCat(suite->data_dir_, "/mariadb");
   db_options.port = options.db_port;
+  if (suite->security_) db_options.tls = suite->security_->DatabaseTls();
   // MariaDB's on-disk temporary tables go to a folder of the suite's own:
   // their names (from mariadbd's pid) can collide with another server's in
   // a shared /tmp, and a large GROUP BY then fails.

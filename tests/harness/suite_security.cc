@@ -61,6 +61,7 @@ std::vector<std::string> SuiteSecurity::ServiceFlags(const std::string& name,
       absl::StrCat("--auth_key_files=", jwks_file),
       absl::StrCat("--auth_issuer=", kLocalIssuer),
       absl::StrCat("--audit_log=", data_dir, "/kam-", name, "-audit.log"),
+      absl::StrCat("--db_tls_ca_file=", ca_file),
   };
   if (tls) {
     flags.push_back(absl::StrCat("--tls_cert_file=", pki_dir, "/server/", name, ".pem"));
@@ -71,6 +72,11 @@ std::vector<std::string> SuiteSecurity::ServiceFlags(const std::string& name,
     flags.push_back(absl::StrCat("--dependency_token_file=", TokenPath("service_" + name)));
   }
   return flags;
+}
+
+MariaDbServer::Options::Tls SuiteSecurity::DatabaseTls() const {
+  return {absl::StrCat(pki_dir, "/server/mariadb.pem"),
+          absl::StrCat(pki_dir, "/server/mariadb.key"), ca_file};
 }
 
 absl::StatusOr<SuiteSecurity> PrepareSuiteSecurity(const std::string& data_dir,

@@ -1,8 +1,8 @@
 // The credentials of a secured local suite (LocalSuite::Options::secured):
 // the dev PKI of deploy/pki/make-dev-pki.sh in <data_dir>/pki and a bearer
 // token per role minted in-process in <data_dir>/tokens/<role>.jwt, and the
-// flags each service then runs with (TLS, tokens, audit log, and for the
-// services that call others their dependency credentials). docs/security.md
+// flags each service then runs with (TLS, tokens, audit log, TLS to MariaDB,
+// and for the services that call others their dependency credentials). docs/security.md
 // says what the pieces do.
 #pragma once
 
@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "tests/harness/mariadb_server.h"
 
 namespace kam::testing {
 
@@ -45,8 +46,12 @@ struct SuiteSecurity {
   // tokens/<role>.jwt.
   std::string TokenPath(const std::string& role) const;
   // The flags that secure service `name` (account, interaction or scoring)
-  // whose logs go to `data_dir`.
+  // whose logs go to `data_dir`; its database connections too
+  // (--db_tls_ca_file).
   std::vector<std::string> ServiceFlags(const std::string& name, const std::string& data_dir) const;
+  // The local MariaDB's TLS: pki/server/mariadb.{pem,key}, client
+  // certificates checked against the CA.
+  MariaDbServer::Options::Tls DatabaseTls() const;
 };
 
 // Runs make-dev-pki.sh into <data_dir>/pki (idempotent) and mints
