@@ -152,12 +152,12 @@ class GrpcServer {
   // period (counted from BeginShutdown) ends. A call still running then is
   // answered UNAVAILABLE at once ("the server is shutting down"), never
   // CANCELLED: a client may retry it (with its request id). Then closes the
-  // connections (GOAWAY), stops listening and stops the threads. Returns as soon as nothing is in
-  // flight: an idle server returns at once whatever connections are open.
-  // Idempotent. Returns false when a handler was still blocked (in the
-  // database) a moment after the grace period: its caller has been
-  // answered, and the process should exit now (std::_Exit) rather than wait
-  // for it.
+  // connections (GOAWAY), stops listening and stops the threads. Returns as
+  // soon as nothing is in flight: an idle server returns at once whatever
+  // connections are open. Idempotent. Returns false when a handler was
+  // still blocked (in the database) a moment after the grace period: its
+  // caller has been answered, and the process should exit now (std::_Exit)
+  // rather than wait for it.
   bool Shutdown();
 
   // True from BeginShutdown on.
@@ -202,7 +202,7 @@ class GrpcServer {
     virtual void AnswerShuttingDown() = 0;
   };
   // Before a handler runs: false when the server is stopping (answer
-  // ShuttingDown() instead of running it).
+  // ShuttingDownError() instead of running it).
   bool Enter(Running* call);
   // After the handler: true when the caller answers the call, false when
   // the server has answered it already (AnswerShuttingDown).
