@@ -9,6 +9,7 @@
 #include "common/base/log.h"
 #include "common/server/call_gate.h"
 #include "common/server/status.h"
+#include "grpc/grpc.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 
@@ -26,6 +27,8 @@ absl::Status NotReady() {
 }
 
 }  // namespace
+
+absl::Status ShuttingDownError() { return absl::UnavailableError("the server is shutting down"); }
 
 void BlockShutdownSignals() {
   sigset_t signals;
@@ -161,8 +164,12 @@ grpc::Status GrpcServer::RunSync(const std::string& full_name, grpc::ServerConte
   CallContext context;
   CallGate::StreamSlot slot;
   absl::Status status = Admit(full_name, server_context, &context);
+  if (status.ok() && stopping()) status = ShuttingDownError();
   if (status.ok()) status = gate_->OpenStream(context, server_context, &slot);
   if (status.ok()) status = handler(context);
+  // A stream cut by the end of the grace period (its writes fail) is
+  // answered UNAVAILABLE like the unary calls still running then.
+  if (!status.ok() && past_grace()) status = ShuttingDownError();
   Complete(full_name, context, request, /*response=*/nullptr, status, start);
   CallFinished();
   return status.ok() ? grpc::Status::OK
@@ -204,6 +211,10 @@ bool GrpcServer::Arm(Method* method, grpc::ServerCompletionQueue* cq) {
 
 void GrpcServer::SetServing(bool serving) {
   if (server_ == nullptr) return;
+  // Serialised with BeginShutdown: once stopping, health stays NOT_SERVING
+  // whatever the readiness monitor saw last.
+  absl::MutexLock lock(&health_mu_);
+  if (serving && stopping()) return;
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
   if (health == nullptr) return;
   health->SetServingStatus("", serving);
@@ -229,25 +240,75 @@ void GrpcServer::LogRequest(const std::string& method, const CallContext& contex
   Log(LogLevel::kInfo, "request", fields);
 }
 
+bool GrpcServer::Enter(Running* call) {
+  absl::MutexLock lock(&running_mu_);
+  if (stopping()) return false;
+  running_.insert(call);
+  return true;
+}
+
+bool GrpcServer::Leave(Running* call) {
+  absl::MutexLock lock(&running_mu_);
+  return running_.erase(call) > 0;
+}
+
+void GrpcServer::BeginShutdown() {
+  if (server_ == nullptr || stopping()) return;
+  grace_end_ = absl::Now() + options_.shutdown_grace;
+  {
+    absl::MutexLock lock(&running_mu_);  // no handler enters after this
+    stopping_.store(true, std::memory_order_release);
+  }
+  SetServing(false);
+  // The core server is not told yet: gRPC 1.51 marks itself shut down when it
+  // sends the GOAWAY and from then on cancels (CANCELLED, which clients do
+  // not retry) every call that reaches it before its client has read the
+  // GOAWAY. Until Shutdown() closes the connections, calls keep being taken
+  // off them and answered UNAVAILABLE here instead.
+  Log(LogLevel::kInfo, "shutting down: no new calls",
+      {{"in_flight", in_flight_.load(std::memory_order_acquire)},
+       {"grace_ms", absl::ToInt64Milliseconds(options_.shutdown_grace)}});
+}
+
+bool GrpcServer::WaitForCalls(absl::Time until) {
+  for (;;) {
+    if (in_flight_.load(std::memory_order_acquire) == 0) return true;
+    if (absl::Now() >= until) return false;
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+}
+
+void GrpcServer::EndGrace() {
+  absl::MutexLock lock(&running_mu_);
+  past_grace_.store(true, std::memory_order_release);
+  Log(LogLevel::kWarning, "grace period over: answering calls still running UNAVAILABLE",
+      {{"unary", static_cast<int>(running_.size())},
+       {"in_flight", in_flight_.load(std::memory_order_acquire)}});
+  for (Running* call : running_) call->AnswerShuttingDown();
+  running_.clear();
+}
+
 bool GrpcServer::Shutdown() {
   if (shut_down_ || server_ == nullptr) return !abandoned_;
   shut_down_ = true;
-  SetServing(false);
+  BeginShutdown();
+  if (!WaitForCalls(grace_end_)) {
+    EndGrace();
+    // A handler may still be blocked in the database (a lock wait); its
+    // caller has its answer now. It gets a moment to return, then it is
+    // abandoned: the process exits, the database connection closes and its
+    // uncommitted transaction rolls back.
+    WaitForCalls(absl::Now() + kHandlerDrain);
+  }
+  // Every caller has its answer: close the connections now (with a GOAWAY),
+  // before the core server is shut down, so that a call racing with the
+  // close fails UNAVAILABLE on its client rather than CANCELLED. Left to
+  // themselves idle connections close only when their clients do (5 s or
+  // more each).
+  grpc_server_cancel_all_calls(server_->c_server());
   {
     absl::MutexLock lock(&arm_mu_);
     accepting_ = false;
-  }
-  // Stops accepting; in-flight calls get the grace period, then are
-  // cancelled towards their callers.
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
-  // A handler may still be blocked in the database (a lock wait) and will
-  // call Finish on its queue when it returns: the queues stay open until
-  // then, but not for long. After that the caller has its answer
-  // (CANCELLED) and the handler is abandoned: the process exits, the
-  // database connection closes and its uncommitted transaction rolls back.
-  const absl::Time limit = absl::Now() + kHandlerDrain;
-  while (in_flight_.load(std::memory_order_acquire) > 0 && absl::Now() < limit) {
-    absl::SleepFor(absl::Milliseconds(5));
   }
   if (const int running = in_flight_.load(std::memory_order_acquire); running > 0) {
     Log(LogLevel::kWarning, "abandoning handlers still running after the grace period",
@@ -256,6 +317,9 @@ bool GrpcServer::Shutdown() {
     abandoned_ = true;
     return false;
   }
+  // Stops listening and fails the calls still armed; nothing is in flight,
+  // so the deadline (now) cuts nothing.
+  server_->Shutdown(absl::ToChronoTime(absl::Now()));
   for (auto& queue : queues_) queue->Shutdown();
   for (std::thread& thread : threads_) thread.join();
   threads_.clear();

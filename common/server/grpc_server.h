@@ -1,6 +1,7 @@
 // The gRPC server every service runs on: unary handlers executed by a fixed
 // set of worker threads, health (grpc.health.v1) and reflection, one JSON log
-// line per request, and graceful shutdown on SIGTERM/SIGINT.
+// line per request, and graceful shutdown on SIGTERM/SIGINT (BeginShutdown,
+// Shutdown; docs/operations.md).
 //
 // Why the async API with our own threads: handlers block on the database, so
 // they need threads of their own; the sync server's thread pool grows and
@@ -25,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -65,6 +67,11 @@ struct CallContext {
 };
 
 class CallGate;
+
+// What a call answers that a stopping server will not run, or that was still
+// running when the shutdown's grace period ended: UNAVAILABLE, so that
+// clients retry it elsewhere (with the same request id).
+absl::Status ShuttingDownError();
 
 template <typename Request, typename Response>
 using UnaryHandler = std::function<absl::Status(const CallContext&, const Request&, Response*)>;
@@ -139,12 +146,29 @@ class GrpcServer {
   // Blocks until SIGTERM or SIGINT (see BlockShutdownSignals).
   static void WaitForShutdownSignal();
 
-  // Stops accepting calls, lets in-flight calls finish within the grace
-  // period, cancels the rest, and stops the threads. Idempotent. Returns
-  // false when a handler was still blocked (in the database) a moment after
-  // the grace period: its caller has been answered, and the process should
-  // exit now (std::_Exit) rather than wait for it.
+  // The first step of a shutdown, at once and without waiting: health turns
+  // NOT_SERVING (and stays so) and no handler starts any more (a call that
+  // arrives answers UNAVAILABLE "the server is shutting down", nothing
+  // done). Handlers already running go on. Idempotent.
+  void BeginShutdown();
+
+  // BeginShutdown(), then waits until no call is in flight or the grace
+  // period (counted from BeginShutdown) ends. A call still running then is
+  // answered UNAVAILABLE at once ("the server is shutting down"), never
+  // CANCELLED: a client may retry it (with its request id). Then closes the
+  // connections (GOAWAY), stops listening and stops the threads. Returns as
+  // soon as nothing is in flight: an idle server returns at once whatever
+  // connections are open. Idempotent. Returns false when a handler was
+  // still blocked (in the database) a moment after the grace period: its
+  // caller has been answered, and the process should exit now (std::_Exit)
+  // rather than wait for it.
   bool Shutdown();
+
+  // True from BeginShutdown on.
+  bool stopping() const { return stopping_.load(std::memory_order_acquire); }
+  // True once the grace period has ended: a stream still open should stop
+  // writing and return (RunSync answers it UNAVAILABLE).
+  bool past_grace() const { return past_grace_.load(std::memory_order_acquire); }
 
   // Runs the handler of a call on one of gRPC's own threads (a server
   // stream, see ServeMethods) with the same per-call machinery as unary
@@ -172,6 +196,22 @@ class GrpcServer {
   void CallStarted() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
   void CallFinished() { in_flight_.fetch_sub(1, std::memory_order_release); }
 
+  // A unary call whose handler runs, which the server can answer itself
+  // when the grace period ends.
+  class Running {
+   public:
+    virtual ~Running() = default;
+    // Sends UNAVAILABLE "the server is shutting down" to the caller; called
+    // at most once, instead of the handler's answer.
+    virtual void AnswerShuttingDown() = 0;
+  };
+  // Before a handler runs: false when the server is stopping (answer
+  // ShuttingDownError() instead of running it).
+  bool Enter(Running* call);
+  // After the handler: true when the caller answers the call, false when
+  // the server has answered it already (AnswerShuttingDown).
+  bool Leave(Running* call);
+
   // A tag on a completion queue.
   class Tag {
    public:
@@ -188,6 +228,11 @@ class GrpcServer {
 
  private:
   void Work(grpc::ServerCompletionQueue* cq);
+  // Waits until nothing is in flight or `until`; true when nothing is.
+  bool WaitForCalls(absl::Time until);
+  // The grace period is over: answers every running unary call UNAVAILABLE
+  // and tells streams to stop.
+  void EndGrace();
   void LogRequest(const std::string& method, const CallContext& context, const absl::Status& status,
                   absl::Duration latency);
 
@@ -201,10 +246,18 @@ class GrpcServer {
   std::unique_ptr<grpc::Server> server_;
   std::vector<std::thread> threads_;
   int port_ = 0;
+  // Calls from the request's arrival until their answer is sent (unary) or
+  // their handler returns (stream).
   std::atomic<int> in_flight_{0};
   std::atomic<bool> ready_{false};
-  absl::Mutex arm_mu_;  // held shared while arming; exclusively to stop arming
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> past_grace_{false};
+  absl::Time grace_end_;  // set by BeginShutdown
+  absl::Mutex arm_mu_;    // held shared while arming; exclusively to stop arming
   bool accepting_ ABSL_GUARDED_BY(arm_mu_) = false;
+  absl::Mutex health_mu_;  // orders SetServing with BeginShutdown
+  absl::Mutex running_mu_;
+  absl::flat_hash_set<Running*> running_ ABSL_GUARDED_BY(running_mu_);
   bool shut_down_ = false;
   bool abandoned_ = false;
   // How long handlers may run on after the grace period before they are
@@ -261,9 +314,12 @@ class UnaryMethod final : public GrpcServer::Method {
 };
 
 // One call: waits for a request, runs the handler, sends the answer, and
-// deletes itself when the answer is sent (or the server shuts down).
+// deletes itself when the answer is sent and the handler has returned (or
+// when no call comes: the server shuts down). At the end of a shutdown's
+// grace period the server may answer it (UNAVAILABLE) while its handler
+// still runs: the handler's answer is then dropped.
 template <typename Request, typename Response>
-class UnaryCall final : public GrpcServer::Tag {
+class UnaryCall final : public GrpcServer::Tag, public GrpcServer::Running {
  public:
   UnaryCall(GrpcServer* server, UnaryMethod<Request, Response>* method,
             grpc::ServerCompletionQueue* cq)
@@ -273,34 +329,60 @@ class UnaryCall final : public GrpcServer::Tag {
   }
 
   void Proceed(bool ok) override {
-    if (finishing_ || !ok) {  // answer sent, or no call will come (shutdown)
+    if (started_) {  // an answer was sent
+      Release();
+      return;
+    }
+    if (!ok) {  // no call will come (shutdown)
       delete this;
       return;
     }
-    finishing_ = true;
-    // Once Finish is called another thread may delete this call, so nothing
-    // below it may touch a member.
-    GrpcServer* const server = server_;
-    server->CallStarted();
+    started_ = true;
+    server_->CallStarted();
     server_->Arm(method_, cq_);  // keep a call waiting for the next request
     const absl::Time start = absl::Now();
     const CallScope scope(CallerDeadline(server_context_));
     CallContext context;
-    absl::Status status = server->Admit(method_->full_name_, &server_context_, &context);
-    if (status.ok()) status = method_->handler_(context, request_, &response_);
-    server->Complete(method_->full_name_, context, request_, status.ok() ? &response_ : nullptr,
-                     status, start);
+    absl::Status status = server_->Admit(method_->full_name_, &server_context_, &context);
+    bool entered = false;
     if (status.ok()) {
-      responder_.Finish(response_, grpc::Status::OK, this);
-    } else {
-      responder_.FinishWithError(
-          grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message())),
-          this);
+      entered = server_->Enter(this);
+      if (!entered) status = ShuttingDownError();
     }
-    server->CallFinished();
+    if (status.ok()) status = method_->handler_(context, request_, &response_);
+    // The audit and request log record what the handler did, also when the
+    // server has answered for it.
+    server_->Complete(method_->full_name_, context, request_, status.ok() ? &response_ : nullptr,
+                      status, start);
+    if (!entered || server_->Leave(this)) {
+      if (status.ok()) {
+        responder_.Finish(response_, grpc::Status::OK, this);
+      } else {
+        responder_.FinishWithError(ToGrpcStatus(status), this);
+      }
+    }
+    Release();
+  }
+
+  void AnswerShuttingDown() override {
+    responder_.FinishWithError(ToGrpcStatus(ShuttingDownError()), this);
   }
 
  private:
+  static grpc::Status ToGrpcStatus(const absl::Status& status) {
+    return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                        std::string(status.message()));
+  }
+
+  // Two holds once the call has come: the handler's and the answer's (its
+  // completion on the queue); the last one released deletes the call.
+  void Release() {
+    GrpcServer* const server = server_;
+    if (holds_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    delete this;
+    server->CallFinished();
+  }
+
   GrpcServer* server_;
   UnaryMethod<Request, Response>* method_;
   grpc::ServerCompletionQueue* cq_;
@@ -308,7 +390,8 @@ class UnaryCall final : public GrpcServer::Tag {
   Request request_;
   Response response_;
   grpc::ServerAsyncResponseWriter<Response> responder_;
-  bool finishing_ = false;
+  bool started_ = false;
+  std::atomic<int> holds_{2};
 };
 
 template <typename Request, typename Response>

@@ -75,6 +75,11 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   });
   readiness.Start();
   GrpcServer::WaitForShutdownSignal();
+  // At once: NOT_SERVING and no new calls (docs/operations.md). Then,
+  // while the calls in flight finish, the readiness monitor (which starts
+  // the background work) and the background work stop; long streams such
+  // as watches end there. Shutdown() waits for the rest.
+  server.BeginShutdown();
   readiness.Stop();
   for (auto it = modules->rbegin(); it != modules->rend(); ++it) (*it)->StopBackground();
   // A handler still blocked in the database after the grace period: its

@@ -35,13 +35,15 @@ template <typename Response>
 class ResponseWriter {
  public:
   virtual ~ResponseWriter() = default;
-  // False when the caller has gone away or the server is stopping: the
-  // handler should stop writing and return.
+  // False when the caller has gone away or the server's shutdown grace
+  // period is over: the handler should stop writing and return (the caller
+  // gets UNAVAILABLE in the second case, whatever the handler returns).
   virtual bool Write(const Response& response) = 0;
   // Tells the caller the stream is established before the first response
   // (a watch that may wait long for it).
   virtual void SendInitialMetadata() {}
-  // True once the caller has cancelled the call (or its deadline passed).
+  // True once the caller has cancelled the call (or its deadline passed), or
+  // the server's shutdown grace period is over.
   virtual bool Cancelled() const { return false; }
 };
 
@@ -60,14 +62,17 @@ MethodInfo FindMethod(const google::protobuf::Descriptor* request,
 template <typename Request, typename Response>
 class SplitStreamWriter final : public ResponseWriter<Response> {
  public:
-  SplitStreamWriter(grpc::ServerContext* context,
+  SplitStreamWriter(const GrpcServer& server, grpc::ServerContext* context,
                     grpc::ServerSplitStreamer<Request, Response>* stream)
-      : context_(context), stream_(stream) {}
-  bool Write(const Response& response) override { return stream_->Write(response); }
+      : server_(server), context_(context), stream_(stream) {}
+  bool Write(const Response& response) override {
+    return !server_.past_grace() && stream_->Write(response);
+  }
   void SendInitialMetadata() override { stream_->SendInitialMetadata(); }
-  bool Cancelled() const override { return context_->IsCancelled(); }
+  bool Cancelled() const override { return server_.past_grace() || context_->IsCancelled(); }
 
  private:
+  const GrpcServer& server_;
   grpc::ServerContext* context_;
   grpc::ServerSplitStreamer<Request, Response>* stream_;
 };
@@ -102,7 +107,7 @@ void ServeMethod(GrpcServer& server, grpc::Service* service, Handler* handler,
             if (!stream->Read(&request)) {
               return grpc::Status(grpc::StatusCode::CANCELLED, "the request did not arrive");
             }
-            SplitStreamWriter<Request, Response> writer(context, stream);
+            SplitStreamWriter<Request, Response> writer(server, context, stream);
             return server.RunSync(name, context, request, [&](const CallContext& call) {
               return (handler->*method)(call, request, writer);
             });

@@ -4,8 +4,10 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "kam/account/v1/account.grpc.pb.h"
@@ -42,10 +44,16 @@ class FakeAccounts {
   absl::Status GetAccount(const CallContext& context, const GetAccountRequest& request,
                           Account* response) {
     if (request.name() == "accounts/0") return absl::NotFoundError("account accounts/0 not found");
+    if (request.name() == "accounts/slow") {  // runs until the test releases it
+      slow_started.Notify();
+      slow_release.WaitForNotification();
+    }
     response->set_name(request.name());
     response->set_owner(context.actor);
     return absl::OkStatus();
   }
+  absl::Notification slow_started;
+  absl::Notification slow_release;
 
   absl::Status ExportAccounts(const CallContext&, const ExportAccountsRequest& request,
                               ResponseWriter<ExportAccountsResponse>& writer) {
@@ -63,6 +71,7 @@ class ServiceMethodsTest : public testing::Test {
   void SetUp() override {
     GrpcServer::Options options;
     options.threads = 2;
+    options.shutdown_grace = absl::Milliseconds(200);
     server_ = std::make_unique<GrpcServer>(options);
     ServeMethods(*server_, &accounts_service_, &handler_, &FakeAccounts::GetAccount);
     ServeMethods(*server_, &export_service_, &handler_, &FakeAccounts::ExportAccounts);
@@ -125,6 +134,49 @@ TEST_F(ServiceMethodsTest, ServesUnaryAndStreamingHandlersOnceReady) {
   while (reader->Read(&page)) absl::StrAppend(&names, page.accounts(0).name(), " ");
   EXPECT_TRUE(reader->Finish().ok());
   EXPECT_EQ(names, "accounts/1 accounts/2 accounts/3 ");
+}
+
+grpc::Status GetAccount(grpc::Channel& channel, const std::string& name) {
+  auto accounts = AccountService::NewStub(std::shared_ptr<grpc::Channel>(&channel, [](auto*) {}));
+  grpc::ClientContext context;
+  GetAccountRequest request;
+  request.set_name(name);
+  Account account;
+  return accounts->GetAccount(&context, request, &account);
+}
+
+TEST_F(ServiceMethodsTest, AStoppingServerRunsNoNewCall) {
+  server_->MarkReady();
+  ASSERT_TRUE(GetAccount(*channel_, "accounts/42").ok());
+  server_->BeginShutdown();
+  const grpc::Status unary = GetAccount(*channel_, "accounts/42");
+  EXPECT_EQ(unary.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(unary.error_message(), "the server is shutting down");
+  grpc::ClientContext context;
+  ExportAccountsRequest stream_request;
+  stream_request.set_page_size(3);
+  auto reader = AccountExportService::NewStub(channel_)->ExportAccounts(&context, stream_request);
+  ExportAccountsResponse page;
+  EXPECT_FALSE(reader->Read(&page));
+  const grpc::Status stream = reader->Finish();
+  EXPECT_EQ(stream.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(stream.error_message(), "the server is shutting down");
+}
+
+TEST_F(ServiceMethodsTest, ACallRunningPastTheGraceAnswersUnavailableNotCancelled) {
+  server_->MarkReady();
+  grpc::Status slow;
+  std::thread caller([&] {
+    slow = GetAccount(*channel_, "accounts/slow");
+    // Answered while its handler still runs; now let the handler return,
+    // within the moment the server waits for it.
+    handler_.slow_release.Notify();
+  });
+  handler_.slow_started.WaitForNotification();
+  EXPECT_TRUE(server_->Shutdown()) << "the handler returned in time and was not abandoned";
+  caller.join();
+  EXPECT_EQ(slow.error_code(), grpc::StatusCode::UNAVAILABLE) << slow.error_message();
+  EXPECT_EQ(slow.error_message(), "the server is shutting down");
 }
 
 }  // namespace

@@ -116,8 +116,10 @@ class ScoringModule final : public common::ServiceModule {
   }
   void StartBackground() override { runner_.Start(); }
   void StopBackground() override {
+    // Watchers first: they end at once (UNAVAILABLE) rather than wait for a
+    // rating step to stop, and the server exits once they have.
+    alerts_.Stop();
     runner_.Stop();
-    alerts_.Stop();  // watchers end now rather than hold the shutdown's grace period
   }
 
  private:
