@@ -11,7 +11,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/api/filter.h"
 #include "common/server/team_narrowing.h"
 #include "common/testing/fake_database.h"
 
@@ -45,6 +48,25 @@ class FakeTeamAccounts final : public TeamAccountsSource, public FakeOutage {
   std::map<std::string, std::vector<int64_t>> teams_ ABSL_GUARDED_BY(mu_);
   int calls_ ABSL_GUARDED_BY(mu_) = 0;
 };
+
+// Whether a row of account `account_id` passes `filter`, for the List of a
+// fake store that takes only the filters NarrowList makes: the empty filter
+// (every row) and `account = "accounts/<id>"` comparisons under AND and OR.
+// UNIMPLEMENTED for anything else.
+inline absl::StatusOr<bool> MatchesAccountFilter(const FilterNode& filter, int64_t account_id) {
+  if (filter.kind == FilterNode::Kind::kComparison) {
+    if (filter.comparison.field != "account" || filter.comparison.op != FilterOp::kEq) {
+      return absl::UnimplementedError("not in the fake");
+    }
+    return filter.comparison.value == absl::StrCat("accounts/", account_id);
+  }
+  const bool all = filter.kind == FilterNode::Kind::kAnd;
+  for (const FilterNode& child : filter.children) {
+    absl::StatusOr<bool> matches = MatchesAccountFilter(child, account_id);
+    if (!matches.ok() || *matches != all) return matches;
+  }
+  return all;
+}
 
 // A caller with tokens on: `role`, narrowed to `manager`'s accounts when
 // given (an account manager on an account-scoped method).

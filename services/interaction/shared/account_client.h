@@ -13,13 +13,16 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/server/grpc_server.h"
+#include "common/server/team_narrowing.h"
 #include "kam/account/v1/account.pb.h"
 
 namespace kam::interaction {
 
-class AccountClient {
+// Also where a manager's accounts come from (common::TeamAccountsSource:
+// ListTeamAccounts, kept a few seconds per user), to narrow their calls
+// (shared/narrowing.h).
+class AccountClient : public common::TeamAccountsSource {
  public:
-  virtual ~AccountClient() = default;
 
   // `caller` (may be null) is forwarded as x-kam-actor / x-request-id.
   virtual absl::StatusOr<account::v1::Account> GetAccount(const std::string& name,
@@ -35,6 +38,7 @@ class AccountClient {
 };
 
 // The account service at `address` over gRPC, each call with `deadline`.
+// A manager's accounts come from common::NewGrpcTeamAccounts.
 // Concurrent GetAccount calls share one BatchGetAccounts call
 // (common/base/coalescer.h), which forwards the first caller's identity.
 std::unique_ptr<AccountClient> NewGrpcAccountClient(const std::string& address,

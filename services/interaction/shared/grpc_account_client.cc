@@ -30,6 +30,7 @@ class GrpcAccountClient final : public AccountClient {
   GrpcAccountClient(const std::string& address, absl::Duration deadline)
       : stub_(v1::AccountService::NewStub(common::DependencyChannel(address))),
         deadline_(deadline),
+        teams_(common::NewGrpcTeamAccounts(address, deadline)),
         account_reads_(
             [this](const std::vector<const AccountRead*>& reads) { return ReadBatch(reads); },
             kMaxReadBatch, kReadLanes) {}
@@ -61,6 +62,11 @@ class GrpcAccountClient final : public AccountClient {
       const v1::ListAccountsRequest& request, const common::CallContext* caller) override {
     return common::CallDependency(*stub_, &v1::AccountService::Stub::ListAccounts, request, caller,
                                   deadline_, kAccountService);
+  }
+
+  absl::StatusOr<std::shared_ptr<const common::TeamAccounts>> TeamAccountsOf(
+      const std::string& user, const common::CallContext* caller) override {
+    return teams_->TeamAccountsOf(user, caller);
   }
 
  private:
@@ -115,6 +121,7 @@ class GrpcAccountClient final : public AccountClient {
 
   std::unique_ptr<v1::AccountService::Stub> stub_;
   const absl::Duration deadline_;
+  const std::unique_ptr<common::TeamAccountsSource> teams_;
   common::Coalescer<AccountRead, ReadResult> account_reads_;
 };
 
