@@ -52,8 +52,8 @@ TeamAccountsCache::TeamAccountsCache() : TeamAccountsCache(Options()) {}
 
 TeamAccountsCache::TeamAccountsCache(Options options) : options_(std::move(options)) {}
 
-absl::StatusOr<std::shared_ptr<const TeamAccounts>> TeamAccountsCache::Get(
-    const std::string& user, const FetchPage& fetch) {
+absl::StatusOr<std::shared_ptr<const TeamAccounts>> TeamAccountsCache::Get(const std::string& user,
+                                                                           const FetchPage& fetch) {
   {
     absl::MutexLock lock(&mu_);
     auto it = entries_.find(user);
@@ -82,7 +82,8 @@ absl::StatusOr<std::shared_ptr<const TeamAccounts>> TeamAccountsCache::FetchAll(
     for (const std::string& name : page.accounts) {
       absl::StatusOr<int64_t> id = ParseId("accounts", name, "accounts");
       if (!id.ok()) {
-        return absl::InternalError(absl::StrCat("ListTeamAccounts answered ", id.status().message()));
+        return absl::InternalError(
+            absl::StrCat("ListTeamAccounts answered ", id.status().message()));
       }
       ids.push_back(*id);
     }

@@ -21,18 +21,19 @@ class GrpcTeamAccounts final : public TeamAccountsSource {
 
   absl::StatusOr<std::shared_ptr<const TeamAccounts>> TeamAccountsOf(
       const std::string& user, const CallContext* caller) override {
-    return cache_.Get(user, [&](const std::string& of, const std::string& token)
-                                -> absl::StatusOr<TeamAccountsPage> {
-      v1::ListTeamAccountsRequest request;
-      request.set_user(of);
-      request.set_page_size(kTeamAccountsPage);
-      request.set_page_token(token);
-      KAM_ASSIGN_OR_RETURN(v1::ListTeamAccountsResponse response,
-                           CallDependency(*stub_, &v1::AccountService::Stub::ListTeamAccounts,
-                                          request, caller, deadline_, "account service"));
-      return TeamAccountsPage{{response.accounts().begin(), response.accounts().end()},
-                              response.next_page_token()};
-    });
+    return cache_.Get(
+        user,
+        [&](const std::string& of, const std::string& token) -> absl::StatusOr<TeamAccountsPage> {
+          v1::ListTeamAccountsRequest request;
+          request.set_user(of);
+          request.set_page_size(kTeamAccountsPage);
+          request.set_page_token(token);
+          KAM_ASSIGN_OR_RETURN(v1::ListTeamAccountsResponse response,
+                               CallDependency(*stub_, &v1::AccountService::Stub::ListTeamAccounts,
+                                              request, caller, deadline_, "account service"));
+          return TeamAccountsPage{{response.accounts().begin(), response.accounts().end()},
+                                  response.next_page_token()};
+        });
   }
 
  private:
@@ -60,8 +61,8 @@ absl::StatusOr<std::shared_ptr<const TeamAccounts>> NarrowedAccounts(TeamAccount
   return source.TeamAccountsOf(user, &ctx);
 }
 
-absl::Status CheckOwnAccount(TeamAccountsSource& source, const CallContext& ctx,
-                             int64_t account_id, absl::FunctionRef<absl::Status()> not_found) {
+absl::Status CheckOwnAccount(TeamAccountsSource& source, const CallContext& ctx, int64_t account_id,
+                             absl::FunctionRef<absl::Status()> not_found) {
   if (NarrowedUser(ctx).empty()) return absl::OkStatus();  // the hot paths: nothing more
   KAM_ASSIGN_OR_RETURN(std::shared_ptr<const TeamAccounts> theirs, NarrowedAccounts(source, ctx));
   return theirs->Contains(account_id) ? absl::OkStatus() : not_found();

@@ -54,8 +54,8 @@ absl::StatusOr<std::shared_ptr<const TeamAccounts>> NarrowedAccounts(TeamAccount
 // accounts; otherwise `not_found()`: what the method answers when the account
 // (or the resource under it) does not exist. Errors of the source (the
 // account service down) are returned as they are.
-absl::Status CheckOwnAccount(TeamAccountsSource& source, const CallContext& ctx,
-                             int64_t account_id, absl::FunctionRef<absl::Status()> not_found);
+absl::Status CheckOwnAccount(TeamAccountsSource& source, const CallContext& ctx, int64_t account_id,
+                             absl::FunctionRef<absl::Status()> not_found);
 
 // For a List whose store maps the filter field `account` onto its account
 // column: narrows `list->filter` to the user's accounts when `ctx` is

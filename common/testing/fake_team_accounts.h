@@ -33,8 +33,8 @@ class FakeTeamAccounts final : public TeamAccountsSource, public FakeOutage {
     return calls_;
   }
 
-  absl::StatusOr<std::shared_ptr<const TeamAccounts>> TeamAccountsOf(
-      const std::string& user, const CallContext*) override {
+  absl::StatusOr<std::shared_ptr<const TeamAccounts>> TeamAccountsOf(const std::string& user,
+                                                                     const CallContext*) override {
     absl::MutexLock lock(&mu_);
     ++calls_;
     if (absl::Status reachable = Reachable("account service"); !reachable.ok()) return reachable;

@@ -308,9 +308,9 @@ class FakeAccountDatabase::Impl final : public accounts::AccountStore,
     return Unimplemented();
   }
 
-  absl::StatusOr<common::Page<int64_t>> ListTeamAccounts(const std::string& user,
-                                                         const std::optional<common::PageCursor>& cursor,
-                                                         int limit) override {
+  absl::StatusOr<common::Page<int64_t>> ListTeamAccounts(
+      const std::string& user, const std::optional<common::PageCursor>& cursor,
+      int limit) override {
     if (down) return Down();
     std::set<int64_t> theirs;  // in id order, each once
     for (const auto& [id, row] : rows.memberships) {

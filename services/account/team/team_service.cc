@@ -162,7 +162,9 @@ absl::Status TeamService::ListTeamAccounts(const Ctx&, const v1::ListTeamAccount
   common::WritePage(
       list, std::move(page), response->mutable_next_page_token(),
       [&](int64_t id) { response->add_accounts(AccountName(id)); },
-      [](int64_t id) { return common::PageCursor{{}, id}; });
+      [](int64_t id) {
+        return common::PageCursor{{}, id};
+      });
   return absl::OkStatus();
 }
 

@@ -41,8 +41,8 @@ absl::StatusOr<common::Page<StoredActivity>> FakeActivityStore::ListActivities(
         std::vector<StoredActivity> rows;
         for (auto it = data.activities.rows.upper_bound(common::CursorId(cursor));
              it != data.activities.rows.end() && static_cast<int>(rows.size()) <= limit; ++it) {
-          KAM_ASSIGN_OR_RETURN(bool matches,
-                               common::testing::MatchesAccountFilter(filter, it->second.account_id));
+          KAM_ASSIGN_OR_RETURN(
+              bool matches, common::testing::MatchesAccountFilter(filter, it->second.account_id));
           if (matches && (show_deleted || !it->second.activity.has_delete_time())) {
             rows.push_back(it->second);
           }

@@ -156,8 +156,8 @@ absl::Status BillingService::ListOrders(const Ctx& ctx, const v1::ListOrdersRequ
                                         v1::ListOrdersResponse* response) {
   KAM_ASSIGN_OR_RETURN(
       common::ListRequest list,
-      common::ReadListRequest(
-          request, {ListQueryName("ListOrders", NarrowedUser(ctx)), request.filter()}));
+      common::ReadListRequest(request,
+                              {ListQueryName("ListOrders", NarrowedUser(ctx)), request.filter()}));
   KAM_ASSIGN_OR_RETURN(const bool any, NarrowList(*accounts_, ctx, &list));
   if (!any) return absl::OkStatus();
   return AnswerPage(list, store_->ListOrders(list.filter, list.cursor, list.limit), response,

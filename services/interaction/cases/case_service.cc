@@ -20,8 +20,8 @@
 #include "services/interaction/shared/account_checks.h"
 #include "services/interaction/shared/create_retry.h"
 #include "services/interaction/shared/list_page.h"
-#include "services/interaction/shared/narrowing.h"
 #include "services/interaction/shared/names.h"
+#include "services/interaction/shared/narrowing.h"
 
 namespace kam::interaction::cases {
 namespace {
@@ -229,9 +229,10 @@ absl::Status CaseService::GetCase(const Ctx& ctx, const v1::GetCaseRequest& requ
 
 absl::Status CaseService::ListCases(const Ctx& ctx, const v1::ListCasesRequest& request,
                                     v1::ListCasesResponse* response) {
-  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
-                       common::ReadListRequest(request, {ListQueryName("ListCases", NarrowedUser(ctx)),
-                                                         request.filter(), request.order_by()}));
+  KAM_ASSIGN_OR_RETURN(
+      common::ListRequest list,
+      common::ReadListRequest(request, {ListQueryName("ListCases", NarrowedUser(ctx)),
+                                        request.filter(), request.order_by()}));
   KAM_ASSIGN_OR_RETURN(CaseOrder order, ParseCaseOrder(request.order_by()));
   KAM_ASSIGN_OR_RETURN(const bool any, NarrowList(*accounts_, ctx, &list));
   if (!any) return absl::OkStatus();

@@ -69,18 +69,18 @@ absl::Status ContactRecordService::AppendContactRecordEntry(
 }
 
 absl::StatusOr<StoredContactRecord> ContactRecordService::FindRecord(
-    const Ctx& ctx, absl::string_view name_field, const std::string& name, absl::string_view account_field,
-    const std::string& account) {
+    const Ctx& ctx, absl::string_view name_field, const std::string& name,
+    absl::string_view account_field, const std::string& account) {
   if (name.empty() == account.empty()) {
     return common::InvalidField(
         account_field, absl::StrCat("or ", name_field, " is required (exactly one of them)"));
   }
   if (!account.empty()) {
     KAM_ASSIGN_OR_RETURN(int64_t account_id, ParseAccountName(account_field, account));
-    KAM_RETURN_IF_ERROR(CheckOwnAccount(
-        *accounts_, ctx, account_id,
-        absl::NotFoundError(
-            absl::StrCat("account ", AccountName(account_id), " has no contact record yet"))));
+    KAM_RETURN_IF_ERROR(
+        CheckOwnAccount(*accounts_, ctx, account_id,
+                        absl::NotFoundError(absl::StrCat("account ", AccountName(account_id),
+                                                         " has no contact record yet"))));
     return store_->GetByAccount(account_id);
   }
   KAM_ASSIGN_OR_RETURN(int64_t id, common::ParseId(name_field, name, "contactRecords"));

@@ -101,8 +101,7 @@ void OpportunityService::Register(common::GrpcServer& server) {
       &OpportunityService::UpdateStageProbabilities, &OpportunityService::GetWeightedPipeline);
 }
 
-absl::StatusOr<StoredOpportunity> OpportunityService::ReadOpportunity(const Ctx& ctx,
-                                                                       int64_t id) {
+absl::StatusOr<StoredOpportunity> OpportunityService::ReadOpportunity(const Ctx& ctx, int64_t id) {
   return OwnRow(*accounts_, ctx, store_->Get(id), "opportunity", OpportunityName(id));
 }
 
@@ -429,8 +428,8 @@ absl::Status OpportunityService::ListOpportunityStageHistory(
     return absl::NotFoundError(absl::StrCat("opportunity ", request.parent(), " not found"));
   }
   if (!NarrowedUser(ctx).empty()) {
-    KAM_RETURN_IF_ERROR(OwnRow(*accounts_, ctx, store_->Get(id), "opportunity", request.parent())
-                            .status());
+    KAM_RETURN_IF_ERROR(
+        OwnRow(*accounts_, ctx, store_->Get(id), "opportunity", request.parent()).status());
   }
   return AnswerPage(list, store_->ListMoves(id, list.cursor, list.limit), response,
                     [&](StoredStageMove& row) { *response->add_moves() = std::move(row.move); });

@@ -62,8 +62,8 @@ class OpportunityService final : public Handlers<OpportunityStore> {
   // writes it at its next version (StampWrite) and returns it as written.
   // Another's, for a narrowed call, answers as a missing one.
   absl::StatusOr<StoredOpportunity> ChangeOpportunity(
-      const Ctx& ctx, absl::string_view context, int64_t id, absl::string_view etag,
-      absl::Time now, absl::FunctionRef<absl::Status(OpportunityTx&, StoredOpportunity&)> change);
+      const Ctx& ctx, absl::string_view context, int64_t id, absl::string_view etag, absl::Time now,
+      absl::FunctionRef<absl::Status(OpportunityTx&, StoredOpportunity&)> change);
 
   // DeleteOpportunity (`deleted`) and UndeleteOpportunity: sets or clears
   // delete_time; FAILED_PRECONDITION when it is so already.

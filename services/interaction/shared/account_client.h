@@ -23,7 +23,6 @@ namespace kam::interaction {
 // (shared/narrowing.h).
 class AccountClient : public common::TeamAccountsSource {
  public:
-
   // `caller` (may be null) is forwarded as x-kam-actor / x-request-id.
   virtual absl::StatusOr<account::v1::Account> GetAccount(const std::string& name,
                                                           const common::CallContext* caller) = 0;

@@ -205,9 +205,8 @@ TEST_F(NarrowingTest, AManagerWithNoAccountListsNothing) {
 // Admin, analysts and calls with tokens off see every account and cost no
 // call for a manager's accounts.
 TEST_F(NarrowingTest, CallsThatAreNotNarrowedAskNothingMore) {
-  for (const CallContext& ctx :
-       {common::testing::Caller("alice"), GrantedCaller(auth::kAdmin),
-        GrantedCaller(auth::kAnalyst)}) {
+  for (const CallContext& ctx : {common::testing::Caller("alice"), GrantedCaller(auth::kAdmin),
+                                 GrantedCaller(auth::kAnalyst)}) {
     const bool writes = !ctx.grant.has_value() || ctx.grant->role == auth::kAdmin;
     if (writes) {
       ASSERT_TRUE(Create(ctx, kOthers, absl::StrCat("r-", store_.activities().size())).ok());

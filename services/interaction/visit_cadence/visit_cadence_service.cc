@@ -92,9 +92,11 @@ std::string Quoted(absl::string_view value) {
 // after account `after`, in id order, read in one BatchGetAccounts and kept
 // as the ListAccounts filter keeps them (live, ACTIVE, of `owner` when
 // given); `next_page_token` is the last account read while more follow.
-absl::StatusOr<account::v1::ListAccountsResponse> TheirAccounts(
-    AccountClient& accounts, const common::CallContext& ctx, const common::TeamAccounts& theirs,
-    const std::string& owner, int64_t after, int limit) {
+absl::StatusOr<account::v1::ListAccountsResponse> TheirAccounts(AccountClient& accounts,
+                                                                const common::CallContext& ctx,
+                                                                const common::TeamAccounts& theirs,
+                                                                const std::string& owner,
+                                                                int64_t after, int limit) {
   const std::vector<int64_t>& all = theirs.ids();
   std::vector<std::string> names;
   auto it = std::upper_bound(all.begin(), all.end(), after);
@@ -190,9 +192,8 @@ absl::Status VisitCadenceService::ListOverdueFollowUps(
   }
   KAM_ASSIGN_OR_RETURN(
       account::v1::ListAccountsResponse accounts,
-      theirs == nullptr
-          ? accounts_->ListAccounts(accounts_request, &ctx)
-          : TheirAccounts(*accounts_, ctx, *theirs, request.owner(), after, limit));
+      theirs == nullptr ? accounts_->ListAccounts(accounts_request, &ctx)
+                        : TheirAccounts(*accounts_, ctx, *theirs, request.owner(), after, limit));
   KAM_ASSIGN_OR_RETURN(StoredVisitCadence cadence, store_->GetVisitCadence());
 
   std::vector<int64_t> ids;

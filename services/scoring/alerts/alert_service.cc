@@ -41,11 +41,10 @@ bool AlertService::WaitForPoll() {
 
 absl::Status AlertService::ListAlerts(const Ctx& ctx, const v1::ListAlertsRequest& request,
                                       v1::ListAlertsResponse* response) {
-  KAM_ASSIGN_OR_RETURN(
-      common::ListRequest list,
-      common::ReadListRequest(
-          request, {common::ListQueryName("ListAlerts", common::NarrowedUser(ctx)),
-                    request.filter()}));
+  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
+                       common::ReadListRequest(
+                           request, {common::ListQueryName("ListAlerts", common::NarrowedUser(ctx)),
+                                     request.filter()}));
   KAM_RETURN_IF_ERROR(store_->CheckFilter(list.filter));
   KAM_ASSIGN_OR_RETURN(const bool any, common::NarrowList(*teams_, ctx, &list));
   if (!any) return absl::OkStatus();

@@ -7,8 +7,8 @@
 #include <thread>
 #include <vector>
 
-#include "common/testing/handler_checks.h"
 #include "common/testing/fake_team_accounts.h"
+#include "common/testing/handler_checks.h"
 #include "gtest/gtest.h"
 #include "services/scoring/alerts/fake_alert_store.h"
 
@@ -126,8 +126,7 @@ TEST_F(AlertServiceTest, AWatchSendsOnlyAlertsRaisedAfterItStarted) {
 // another's answers exactly as a missing alert, and nothing is written.
 TEST_F(AlertServiceTest, AManagerAcknowledgesOnlyTheirAccountsAlerts) {
   teams_.Put("am.liu", {8});
-  const common::CallContext liu =
-      common::testing::GrantedCaller(auth::kAccountManager, "am.liu");
+  const common::CallContext liu = common::testing::GrantedCaller(auth::kAccountManager, "am.liu");
   v1::AcknowledgeAlertRequest request;
   v1::Alert out;
   request.set_name("alerts/2");

@@ -189,9 +189,8 @@ absl::Status RatingService::GetAccountRating(const Ctx& ctx,
   KAM_ASSIGN_OR_RETURN(RatingRef name, ParseRatingName("name", request.name()));
   KAM_RETURN_IF_ERROR(GetRatedRun(name.run).status());
   // Another's account reads as one the run did not rate.
-  KAM_RETURN_IF_ERROR(common::CheckOwnAccount(*teams_, ctx, name.account, [&] {
-    return RatingNotFound(name.run, name.account);
-  }));
+  KAM_RETURN_IF_ERROR(common::CheckOwnAccount(
+      *teams_, ctx, name.account, [&] { return RatingNotFound(name.run, name.account); }));
   KAM_ASSIGN_OR_RETURN(RatingRow row, store_->GetRating(name.run, name.account));
   *response = ToAccountRating(name.run, row);
   return absl::OkStatus();
@@ -203,9 +202,9 @@ absl::Status RatingService::ListAccountRatings(const Ctx& ctx,
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseRunName("parent", request.parent()));
   KAM_ASSIGN_OR_RETURN(
       common::ListRequest list,
-      common::ReadListRequest(request, {common::ListQueryName("ListAccountRatings",
-                                                              common::NarrowedUser(ctx)),
-                                        request.parent(), request.filter()}));
+      common::ReadListRequest(
+          request, {common::ListQueryName("ListAccountRatings", common::NarrowedUser(ctx)),
+                    request.parent(), request.filter()}));
   KAM_RETURN_IF_ERROR(GetRatedRun(id).status());
   KAM_ASSIGN_OR_RETURN(const bool any, common::NarrowList(*teams_, ctx, &list));
   if (!any) return absl::OkStatus();
@@ -227,9 +226,9 @@ absl::Status RatingService::ListKeyAccountChanges(const Ctx& ctx,
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseRunName("run", request.run()));
   KAM_ASSIGN_OR_RETURN(
       common::ListRequest list,
-      common::ReadListRequest(request, {common::ListQueryName("ListKeyAccountChanges",
-                                                              common::NarrowedUser(ctx)),
-                                        request.run()}));
+      common::ReadListRequest(
+          request, {common::ListQueryName("ListKeyAccountChanges", common::NarrowedUser(ctx)),
+                    request.run()}));
   // One token carries both lists' positions: key_values[0] is where
   // "came on" stopped, last_id where "dropped off" did (-1: list done).
   int64_t on_after = 0, off_after = 0;
@@ -255,8 +254,9 @@ absl::Status RatingService::ListKeyAccountChanges(const Ctx& ctx,
   auto changes = [&](bool came_on, int64_t* after,
                      google::protobuf::RepeatedPtrField<v1::KeyAccountChange>* out) {
     if (*after < 0) return absl::OkStatus();
-    KAM_ASSIGN_OR_RETURN(std::vector<RatingRow> rows,
-                         store_->KeyChanges(id, key_tiers, came_on, list.filter, *after, list.limit));
+    KAM_ASSIGN_OR_RETURN(
+        std::vector<RatingRow> rows,
+        store_->KeyChanges(id, key_tiers, came_on, list.filter, *after, list.limit));
     common::Page<RatingRow> page = common::TrimPage(std::move(rows), list.limit);
     for (const RatingRow& row : page.rows) *out->Add() = ToChange(row);
     *after = page.more ? page.rows.back().account_id : -1;

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "common/testing/handler_checks.h"
 #include "common/testing/fake_team_accounts.h"
+#include "common/testing/handler_checks.h"
 #include "gtest/gtest.h"
 #include "services/scoring/policy/fake_policy_store.h"
 #include "services/scoring/rating/fake_rating_store.h"

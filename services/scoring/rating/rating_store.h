@@ -123,8 +123,7 @@ class RatingStore {
                                                             const std::vector<int>& key_tiers,
                                                             bool came_on,
                                                             const common::FilterNode& filter,
-                                                            int64_t after_account,
-                                                            int limit) = 0;
+                                                            int64_t after_account, int limit) = 0;
 };
 
 // NOT_FOUND for run `id`.
