@@ -14,7 +14,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
@@ -64,5 +66,25 @@ absl::Status CheckOwnAccount(TeamAccountsSource& source, const CallContext& ctx,
 // with ListQueryName(method, NarrowedUser(ctx)) as its first query part.)
 absl::StatusOr<bool> NarrowList(TeamAccountsSource& source, const CallContext& ctx,
                                 ListRequest* list);
+
+// ReadListRequest(request, {method, parts...}) and NarrowList in one, for a
+// List whose store maps the filter field `account`: its page token bound to
+// the user of a narrowed call, its filter narrowed to their accounts. nullopt
+// when the user has no account at all (answer an empty page).
+template <typename Request, typename... Parts>
+absl::StatusOr<std::optional<ListRequest>> ReadNarrowedList(TeamAccountsSource& source,
+                                                            const CallContext& ctx,
+                                                            const Request& request,
+                                                            absl::string_view method,
+                                                            const Parts&... parts) {
+  absl::StatusOr<ListRequest> list = ReadListRequest(
+      request,
+      {absl::string_view(ListQueryName(method, NarrowedUser(ctx))), absl::string_view(parts)...});
+  if (!list.ok()) return list.status();
+  absl::StatusOr<bool> any = NarrowList(source, ctx, &*list);
+  if (!any.ok()) return any.status();
+  if (!*any) return std::nullopt;
+  return *std::move(list);
+}
 
 }  // namespace kam::common

@@ -1,6 +1,7 @@
 #include "services/interaction/activity/activity_service.h"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -141,14 +142,13 @@ absl::Status ActivityService::GetActivity(const Ctx& ctx, const v1::GetActivityR
 absl::Status ActivityService::ListActivities(const Ctx& ctx,
                                              const v1::ListActivitiesRequest& request,
                                              v1::ListActivitiesResponse* response) {
-  KAM_ASSIGN_OR_RETURN(
-      common::ListRequest list,
-      common::ReadListRequest(request, {ListQueryName("ListActivities", NarrowedUser(ctx)),
-                                        request.filter(), request.show_deleted() ? "1" : "0"}));
-  KAM_ASSIGN_OR_RETURN(const bool any, NarrowList(*accounts_, ctx, &list));
-  if (!any) return absl::OkStatus();
+  KAM_ASSIGN_OR_RETURN(std::optional<common::ListRequest> list,
+                       ReadNarrowedList(*accounts_, ctx, request, "ListActivities",
+                                        request.filter(), request.show_deleted() ? "1" : "0"));
+  if (!list.has_value()) return absl::OkStatus();
   return AnswerPage(
-      list, store_->ListActivities(list.filter, request.show_deleted(), list.cursor, list.limit),
+      *list,
+      store_->ListActivities(list->filter, request.show_deleted(), list->cursor, list->limit),
       response,
       [&](StoredActivity& row) { *response->add_activities() = std::move(row.activity); });
 }

@@ -154,13 +154,10 @@ absl::StatusOr<StoredOrder> BillingService::OrderToChange(const Ctx& ctx, int64_
 
 absl::Status BillingService::ListOrders(const Ctx& ctx, const v1::ListOrdersRequest& request,
                                         v1::ListOrdersResponse* response) {
-  KAM_ASSIGN_OR_RETURN(
-      common::ListRequest list,
-      common::ReadListRequest(request,
-                              {ListQueryName("ListOrders", NarrowedUser(ctx)), request.filter()}));
-  KAM_ASSIGN_OR_RETURN(const bool any, NarrowList(*accounts_, ctx, &list));
-  if (!any) return absl::OkStatus();
-  return AnswerPage(list, store_->ListOrders(list.filter, list.cursor, list.limit), response,
+  KAM_ASSIGN_OR_RETURN(std::optional<common::ListRequest> list,
+                       ReadNarrowedList(*accounts_, ctx, request, "ListOrders", request.filter()));
+  if (!list.has_value()) return absl::OkStatus();
+  return AnswerPage(*list, store_->ListOrders(list->filter, list->cursor, list->limit), response,
                     [&](StoredOrder& row) { *response->add_orders() = std::move(row.order); });
 }
 
@@ -360,13 +357,11 @@ absl::Status BillingService::GetInvoice(const Ctx& ctx, const v1::GetInvoiceRequ
 absl::Status BillingService::ListInvoices(const Ctx& ctx, const v1::ListInvoicesRequest& request,
                                           v1::ListInvoicesResponse* response) {
   KAM_ASSIGN_OR_RETURN(
-      common::ListRequest list,
-      common::ReadListRequest(
-          request, {ListQueryName("ListInvoices", NarrowedUser(ctx)), request.filter()}));
-  KAM_ASSIGN_OR_RETURN(const bool any, NarrowList(*accounts_, ctx, &list));
-  if (!any) return absl::OkStatus();
+      std::optional<common::ListRequest> list,
+      ReadNarrowedList(*accounts_, ctx, request, "ListInvoices", request.filter()));
+  if (!list.has_value()) return absl::OkStatus();
   return AnswerPage(
-      list, store_->ListInvoices(list.filter, common::NowMicros(), list.cursor, list.limit),
+      *list, store_->ListInvoices(list->filter, common::NowMicros(), list->cursor, list->limit),
       response, [&](StoredInvoice& row) { *response->add_invoices() = std::move(row.invoice); });
 }
 

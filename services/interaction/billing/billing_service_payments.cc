@@ -129,13 +129,11 @@ absl::Status BillingService::GetPayment(const Ctx& ctx, const v1::GetPaymentRequ
 absl::Status BillingService::ListPayments(const Ctx& ctx, const v1::ListPaymentsRequest& request,
                                           v1::ListPaymentsResponse* response) {
   KAM_ASSIGN_OR_RETURN(
-      common::ListRequest list,
-      common::ReadListRequest(
-          request, {ListQueryName("ListPayments", NarrowedUser(ctx)), request.filter()}));
-  KAM_ASSIGN_OR_RETURN(const bool any, NarrowList(*accounts_, ctx, &list));
-  if (!any) return absl::OkStatus();
+      std::optional<common::ListRequest> list,
+      ReadNarrowedList(*accounts_, ctx, request, "ListPayments", request.filter()));
+  if (!list.has_value()) return absl::OkStatus();
   return AnswerPage(
-      list, store_->ListPayments(list.filter, list.cursor, list.limit), response,
+      *list, store_->ListPayments(list->filter, list->cursor, list->limit), response,
       [&](StoredPayment& row) { *response->add_payments() = std::move(row.payment); });
 }
 

@@ -229,16 +229,14 @@ absl::Status CaseService::GetCase(const Ctx& ctx, const v1::GetCaseRequest& requ
 
 absl::Status CaseService::ListCases(const Ctx& ctx, const v1::ListCasesRequest& request,
                                     v1::ListCasesResponse* response) {
-  KAM_ASSIGN_OR_RETURN(
-      common::ListRequest list,
-      common::ReadListRequest(request, {ListQueryName("ListCases", NarrowedUser(ctx)),
-                                        request.filter(), request.order_by()}));
+  KAM_ASSIGN_OR_RETURN(std::optional<common::ListRequest> list,
+                       ReadNarrowedList(*accounts_, ctx, request, "ListCases", request.filter(),
+                                        request.order_by()));
   KAM_ASSIGN_OR_RETURN(CaseOrder order, ParseCaseOrder(request.order_by()));
-  KAM_ASSIGN_OR_RETURN(const bool any, NarrowList(*accounts_, ctx, &list));
-  if (!any) return absl::OkStatus();
+  if (!list.has_value()) return absl::OkStatus();
   const absl::Time now = common::NowMicros();
   return AnswerPage(
-      list, store_->ListCases(list.filter, order, now, list.cursor, list.limit), response,
+      *list, store_->ListCases(list->filter, order, now, list->cursor, list->limit), response,
       [&](const StoredCase& row) { *response->add_cases() = CaseToProto(row, now); },
       [&](const StoredCase& row) {
         return common::PageCursor{CaseCursorKeys(row, order), row.id};

@@ -225,14 +225,13 @@ absl::Status OpportunityService::GetOpportunity(const Ctx& ctx,
 absl::Status OpportunityService::ListOpportunities(const Ctx& ctx,
                                                    const v1::ListOpportunitiesRequest& request,
                                                    v1::ListOpportunitiesResponse* response) {
-  KAM_ASSIGN_OR_RETURN(
-      common::ListRequest list,
-      common::ReadListRequest(request, {ListQueryName("ListOpportunities", NarrowedUser(ctx)),
-                                        request.filter(), request.show_deleted() ? "1" : "0"}));
-  KAM_ASSIGN_OR_RETURN(const bool any, NarrowList(*accounts_, ctx, &list));
-  if (!any) return absl::OkStatus();
+  KAM_ASSIGN_OR_RETURN(std::optional<common::ListRequest> list,
+                       ReadNarrowedList(*accounts_, ctx, request, "ListOpportunities",
+                                        request.filter(), request.show_deleted() ? "1" : "0"));
+  if (!list.has_value()) return absl::OkStatus();
   return AnswerPage(
-      list, store_->List(list.filter, request.show_deleted(), list.cursor, list.limit), response,
+      *list, store_->List(list->filter, request.show_deleted(), list->cursor, list->limit),
+      response,
       [&](StoredOpportunity& row) { *response->add_opportunities() = std::move(row.opportunity); });
 }
 

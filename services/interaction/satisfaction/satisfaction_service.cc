@@ -155,13 +155,11 @@ absl::Status SatisfactionService::ListSurveyResponses(const Ctx& ctx,
                                                       const v1::ListSurveyResponsesRequest& request,
                                                       v1::ListSurveyResponsesResponse* response) {
   KAM_ASSIGN_OR_RETURN(
-      common::ListRequest list,
-      common::ReadListRequest(
-          request, {ListQueryName("ListSurveyResponses", NarrowedUser(ctx)), request.filter()}));
-  KAM_ASSIGN_OR_RETURN(const bool any, NarrowList(*accounts_, ctx, &list));
-  if (!any) return absl::OkStatus();
+      std::optional<common::ListRequest> list,
+      ReadNarrowedList(*accounts_, ctx, request, "ListSurveyResponses", request.filter()));
+  if (!list.has_value()) return absl::OkStatus();
   return AnswerPage(
-      list, store_->ListSurveys(list.filter, list.cursor, list.limit), response,
+      *list, store_->ListSurveys(list->filter, list->cursor, list->limit), response,
       [&](const StoredSurvey& row) { *response->add_survey_responses() = SurveyToProto(row); });
 }
 

@@ -9,9 +9,9 @@
 //   - a method on one stored resource reads it, then OwnRow answers what the
 //     store answers for a missing one when its account is not theirs (before
 //     any other check of the request against the row, nothing written);
-//   - a List reads its request with ListQueryName (page tokens bound to the
-//     user) and narrows its filter with NarrowList (`account = ...` terms
-//     the store binds as parameters, so pages stay full).
+//   - a List reads its request with ReadNarrowedList: page tokens bound to
+//     the user (ListQueryName), its filter narrowed (NarrowList: `account =
+//     ...` terms the store binds as parameters, so pages stay full).
 #pragma once
 
 #include <utility>
@@ -29,6 +29,7 @@ namespace kam::interaction {
 using common::ListQueryName;
 using common::NarrowedUser;
 using common::NarrowList;
+using common::ReadNarrowedList;
 
 // NOT_FOUND "<what> <name> not found": what the stores answer for a
 // resource that does not exist ("activity activities/7 not found").
