@@ -295,6 +295,29 @@ TEST(AccessTest, OnlyTheScoringServicePublishesTiers) {
   EXPECT_EQ(response.changed_count(), 1);
 }
 
+// As `token`, `get` of `own` answers and `get` of `other` answers exactly as
+// `get` of `missing` (a resource that does not exist), name for name.
+template <typename Stub, typename Request, typename Response>
+void ExpectOthersReadAsMissing(Stub& stub,
+                               grpc::Status (Stub::*get)(grpc::ClientContext*, const Request&,
+                                                         Response*),
+                               const std::string& token, const std::string& own,
+                               const std::string& other, const std::string& missing) {
+  auto read = [&](const std::string& name) {
+    Request request;
+    request.set_name(name);
+    Response response;
+    return (stub.*get)(TokenContext(token).get(), request, &response);
+  };
+  EXPECT_OK(read(own));
+  const grpc::Status theirs = read(other);
+  const grpc::Status absent = read(missing);
+  EXPECT_EQ(theirs.error_code(), grpc::StatusCode::NOT_FOUND) << theirs.error_message();
+  EXPECT_EQ(theirs.error_code(), absent.error_code());
+  EXPECT_EQ(absl::StrReplaceAll(theirs.error_message(), {{other, missing}}),
+            absent.error_message());
+}
+
 // An account manager through the interaction and scoring services
 // (docs/security.md, "Narrowing and masking"): their listing holds only the
 // accounts they are on the team of, and another's activity or invoice
@@ -372,36 +395,10 @@ TEST(AccessTest, AManagerSeesOnlyTheirAccountsInInteractionAndScoring) {
   EXPECT_EQ(std::find(seen.begin(), seen.end(), activity[1]), seen.end());
 
   // Another's activity and invoice read as missing ones; theirs read.
-  auto expect_missing = [](const grpc::Status& other, const std::string& other_name,
-                           const grpc::Status& missing, const std::string& missing_name) {
-    EXPECT_EQ(other.error_code(), grpc::StatusCode::NOT_FOUND) << other.error_message();
-    EXPECT_EQ(other.error_code(), missing.error_code());
-    EXPECT_EQ(absl::StrReplaceAll(other.error_message(), {{other_name, missing_name}}),
-              missing.error_message());
-  };
-  iv1::Activity a;
-  iv1::GetActivityRequest get_activity;
-  get_activity.set_name(activity[1]);
-  const grpc::Status other_activity =
-      activities->GetActivity(TokenContext(manager).get(), get_activity, &a);
-  get_activity.set_name("activities/999999999");
-  expect_missing(other_activity, activity[1],
-                 activities->GetActivity(TokenContext(manager).get(), get_activity, &a),
-                 "activities/999999999");
-  get_activity.set_name(activity[0]);
-  EXPECT_OK(activities->GetActivity(TokenContext(manager).get(), get_activity, &a));
-
-  iv1::Invoice i;
-  iv1::GetInvoiceRequest get_invoice;
-  get_invoice.set_name(invoice[1]);
-  const grpc::Status other_invoice =
-      billing->GetInvoice(TokenContext(manager).get(), get_invoice, &i);
-  get_invoice.set_name("invoices/999999999");
-  expect_missing(other_invoice, invoice[1],
-                 billing->GetInvoice(TokenContext(manager).get(), get_invoice, &i),
-                 "invoices/999999999");
-  get_invoice.set_name(invoice[0]);
-  EXPECT_OK(billing->GetInvoice(TokenContext(manager).get(), get_invoice, &i));
+  ExpectOthersReadAsMissing(*activities, &iv1::ActivityService::Stub::GetActivity, manager,
+                            activity[0], activity[1], "activities/999999999");
+  ExpectOthersReadAsMissing(*billing, &iv1::BillingService::Stub::GetInvoice, manager, invoice[0],
+                            invoice[1], "invoices/999999999");
 
   // Scoring: their alerts only (the scoring service asks the account
   // service with its own token).

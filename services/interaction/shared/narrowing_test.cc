@@ -78,15 +78,21 @@ struct OnOne {
   std::function<absl::Status(ActivityService&, const CallContext&, const std::string& name)> call;
 };
 
+// `handler` called with a request that names the activity and nothing else.
+template <typename Request>
+std::function<absl::Status(ActivityService&, const CallContext&, const std::string&)> ByName(
+    absl::Status (ActivityService::*handler)(const CallContext&, const Request&, v1::Activity*)) {
+  return [handler](ActivityService& s, const CallContext& ctx, const std::string& name) {
+    Request request;
+    request.set_name(name);
+    v1::Activity out;
+    return (s.*handler)(ctx, request, &out);
+  };
+}
+
 std::vector<OnOne> MethodsOnOne() {
   return {
-      {"GetActivity",
-       [](ActivityService& s, const CallContext& ctx, const std::string& name) {
-         v1::GetActivityRequest request;
-         request.set_name(name);
-         v1::Activity out;
-         return s.GetActivity(ctx, request, &out);
-       }},
+      {"GetActivity", ByName(&ActivityService::GetActivity)},
       {"UpdateActivity",
        [](ActivityService& s, const CallContext& ctx, const std::string& name) {
          v1::UpdateActivityRequest request;
@@ -96,20 +102,8 @@ std::vector<OnOne> MethodsOnOne() {
          v1::Activity out;
          return s.UpdateActivity(ctx, request, &out);
        }},
-      {"DeleteActivity",
-       [](ActivityService& s, const CallContext& ctx, const std::string& name) {
-         v1::DeleteActivityRequest request;
-         request.set_name(name);
-         v1::Activity out;
-         return s.DeleteActivity(ctx, request, &out);
-       }},
-      {"UndeleteActivity",
-       [](ActivityService& s, const CallContext& ctx, const std::string& name) {
-         v1::UndeleteActivityRequest request;
-         request.set_name(name);
-         v1::Activity out;
-         return s.UndeleteActivity(ctx, request, &out);
-       }},
+      {"DeleteActivity", ByName(&ActivityService::DeleteActivity)},
+      {"UndeleteActivity", ByName(&ActivityService::UndeleteActivity)},
   };
 }
 
