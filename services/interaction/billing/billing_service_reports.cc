@@ -150,11 +150,9 @@ absl::Status BillingService::GetCollectionStats(const Ctx& ctx,
   // An account that does not exist has no invoices and no payments: its
   // figures are zeros. A manager gets the same for another's account
   // (account 0, which no row has, reads nothing).
-  if (absl::Status own = CheckOwnAccount(*accounts_, ctx, account_id, absl::NotFoundError(""));
-      !own.ok()) {
-    if (own.code() != absl::StatusCode::kNotFound) return own;
-    account_id = 0;
-  }
+  KAM_ASSIGN_OR_RETURN(std::shared_ptr<const common::TeamAccounts> theirs,
+                       common::NarrowedAccounts(*accounts_, ctx));
+  if (theirs != nullptr && !theirs->Contains(account_id)) account_id = 0;
   KAM_ASSIGN_OR_RETURN(absl::Time start,
                        RequiredTime("start_time", request.has_start_time(), request.start_time()));
   KAM_ASSIGN_OR_RETURN(absl::Time end,
