@@ -324,12 +324,27 @@ void ExpectOthersReadAsMissing(Stub& stub,
 // answers exactly as one that does not exist.
 TEST(AccessTest, AManagerSeesOnlyTheirAccountsInInteractionAndScoring) {
   const std::string admin = Suite().token("admin");
-  const std::string manager = Suite().token("account_manager");
+  // A manager of their own, minted here: the services keep a manager's
+  // accounts a few seconds, and the suite's account_manager token may have
+  // been used (by the walk) before their team changes below.
+  const std::string user = Unique("am.narrow");
+  absl::StatusOr<auth::TokenSigner> signer =
+      auth::TokenSigner::FromPemFile(Suite().security()->signing_key_file, "signing");
+  ASSERT_TRUE(signer.ok()) << signer.status();
+  absl::StatusOr<std::string> minted =
+      signer->Sign({kLocalIssuer,
+                    {"kam-account", "kam-interaction", "kam-scoring"},
+                    user,
+                    {"account_manager"},
+                    user,
+                    absl::Now(),
+                    absl::Now() + absl::Hours(1)});
+  ASSERT_TRUE(minted.ok()) << minted.status();
+  const std::string manager = *minted;
   auto accounts = AccountsAs();
   auto activities = iv1::ActivityService::NewStub(Suite().Channel("interaction"));
   auto billing = iv1::BillingService::NewStub(Suite().Channel("interaction"));
-  // Two accounts billed in EUR; the manager token's user is on the first's
-  // team only.
+  // Two accounts billed in EUR; the manager is on the first's team only.
   std::vector<std::string> names;
   for (const char* which : {"theirs", "another's"}) {
     av1::CreateAccountRequest create;
@@ -344,7 +359,7 @@ TEST(AccessTest, AManagerSeesOnlyTheirAccountsInInteractionAndScoring) {
   }
   av1::AddTeamMemberRequest add;
   add.set_parent(names[0]);
-  add.mutable_membership()->set_user("am.liu");
+  add.mutable_membership()->set_user(user);
   add.mutable_membership()->set_role(av1::TEAM_ROLE_SALES);
   av1::TeamMembership member;
   ASSERT_OK(accounts->AddTeamMember(TokenContext(admin).get(), add, &member));
@@ -373,7 +388,7 @@ TEST(AccessTest, AManagerSeesOnlyTheirAccountsInInteractionAndScoring) {
   // The manager's accounts, as the interaction and scoring services learn
   // them (admin may call ListTeamAccounts too).
   av1::ListTeamAccountsRequest team;
-  team.set_user("am.liu");
+  team.set_user(user);
   team.set_page_size(1000);
   av1::ListTeamAccountsResponse theirs;
   ASSERT_OK(accounts->ListTeamAccounts(TokenContext(admin).get(), team, &theirs));
