@@ -61,6 +61,8 @@ std::vector<Service> Services() {
            {"ListChurnHistory", kReaders, kOwn},
            {"SetAccountTiers", kScoringService, kWide, kWrite, /*admin=*/false},
            {"ListTierHistory", kReaders, kOwn},
+           // A manager's account set, for the services that narrow their calls.
+           {"ListTeamAccounts", kInteractionService | kScoringService, kWide},
        }},
       {"kam.account.v1.AccountExportService",
        {

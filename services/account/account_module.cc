@@ -50,7 +50,7 @@ class AccountModule final : public common::ServiceModule {
           &ContactService::ListContacts, &ContactService::UpdateContact,
           &ContactService::DeleteContact, &ContactService::UndeleteContact);
     serve(&team_, &TeamService::AddTeamMember, &TeamService::EndTeamMembership,
-          &TeamService::ListTeamMemberships);
+          &TeamService::ListTeamMemberships, &TeamService::ListTeamAccounts);
     serve(&lifecycle_, &LifecycleService::TransitionStage, &LifecycleService::ListStageHistory,
           &LifecycleService::GetStagePlaybook, &LifecycleService::MarkChurned,
           &LifecycleService::RecordWinBack, &LifecycleService::ListChurnHistory);

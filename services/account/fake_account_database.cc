@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -305,6 +306,19 @@ class FakeAccountDatabase::Impl final : public accounts::AccountStore,
       int) override {
     if (rows.accounts.count(account_id) == 0) return AccountNotFound(account_id);
     return Unimplemented();
+  }
+
+  absl::StatusOr<common::Page<int64_t>> ListTeamAccounts(
+      const std::string& user, const std::optional<common::PageCursor>& cursor,
+      int limit) override {
+    if (down) return Down();
+    std::set<int64_t> theirs;  // in id order, each once
+    for (const auto& [id, row] : rows.memberships) {
+      if (row.account_id > common::CursorId(cursor) && OnTeam(row.account_id, user)) {
+        theirs.insert(row.account_id);
+      }
+    }
+    return common::TrimPage(std::vector<int64_t>(theirs.begin(), theirs.end()), limit);
   }
 
   absl::StatusOr<std::optional<common::CreatedByRequest<StoredMembership>>> FindMembershipByRequest(

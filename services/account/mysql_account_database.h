@@ -169,6 +169,8 @@ class MySqlAccountDatabase final : public Transactions,
   // team/mysql_team_store.cc
   absl::StatusOr<absl::flat_hash_set<int64_t>> AccountsOnTeam(
       const std::string& user, const std::vector<int64_t>& ids) override;
+  absl::StatusOr<common::Page<int64_t>> ListTeamAccounts(
+      const std::string& user, const std::optional<common::PageCursor>& cursor, int limit) override;
   absl::StatusOr<common::Page<team::StoredMembership>> ListMemberships(
       int64_t account_id, v1::TeamRole role, bool include_ended,
       const std::optional<common::PageCursor>& cursor, int limit) override;

@@ -12,6 +12,7 @@
 #include "common/base/status_macros.h"
 #include "common/db/migrator.h"
 #include "common/server/run_service.h"
+#include "common/server/team_narrowing.h"
 #include "services/scoring/alerts/alert_service.h"
 #include "services/scoring/mysql_stores.h"
 #include "services/scoring/policy/policy_service.h"
@@ -96,6 +97,8 @@ class ScoringModule final : public common::ServiceModule {
         report_store_(NewMySqlReportStore(pool)),
         client_(absl::GetFlag(FLAGS_account_service), absl::GetFlag(FLAGS_interaction_service),
                 absl::GetFlag(FLAGS_call_deadline), absl::GetFlag(FLAGS_stream_deadline)),
+        teams_(common::NewGrpcTeamAccounts(absl::GetFlag(FLAGS_account_service),
+                                           absl::GetFlag(FLAGS_call_deadline))),
         runner_(
             rating_store_.get(), policy_store_.get(), &client_,
             [this](int64_t run_id, const std::vector<rules::Alert>& alerts) {
@@ -103,9 +106,10 @@ class ScoringModule final : public common::ServiceModule {
             },
             RunnerOptions()),
         policies_(policy_store_.get()),
-        ratings_(rating_store_.get(), policy_store_.get(), [this] { runner_.Wake(); }),
+        ratings_(
+            rating_store_.get(), policy_store_.get(), [this] { runner_.Wake(); }, teams_.get()),
         reports_(rating_store_.get(), report_store_.get()),
-        alerts_(alert_store_.get(), absl::GetFlag(FLAGS_alert_poll),
+        alerts_(alert_store_.get(), teams_.get(), absl::GetFlag(FLAGS_alert_poll),
                 absl::GetFlag(FLAGS_max_alert_watches)) {}
 
   void Register(common::GrpcServer& server) override {
@@ -128,6 +132,8 @@ class ScoringModule final : public common::ServiceModule {
   const std::unique_ptr<alerts::AlertStore> alert_store_;
   const std::unique_ptr<reports::ReportStore> report_store_;
   rating::GrpcRatingClient client_;
+  // A manager's accounts, to narrow their calls (common/server/team_narrowing.h).
+  const std::unique_ptr<common::TeamAccountsSource> teams_;
   RatingRunner runner_;
   policy::PolicyService policies_;
   rating::RatingService ratings_;

@@ -6,6 +6,7 @@
 // UNAUTHENTICATED nor PERMISSION_DENIED (an empty request is usually
 // INVALID_ARGUMENT); refused, PERMISSION_DENIED; a bad token, UNAUTHENTICATED
 // naming the reason. A refused call writes nothing.
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -14,6 +15,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
@@ -25,6 +27,9 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "kam/account/v1/account.grpc.pb.h"
+#include "kam/interaction/v1/activity.grpc.pb.h"
+#include "kam/interaction/v1/billing.grpc.pb.h"
+#include "kam/scoring/v1/alert.grpc.pb.h"
 #include "tests/harness/api_test_util.h"
 #include "tests/harness/suite_environment.h"
 
@@ -32,6 +37,8 @@ namespace kam::testing {
 namespace {
 
 namespace av1 = ::kam::account::v1;
+namespace iv1 = ::kam::interaction::v1;
+namespace sv1 = ::kam::scoring::v1;
 using google::protobuf::MethodDescriptor;
 
 // A caller of the walk: its token and, for a token the services accept, who
@@ -286,6 +293,137 @@ TEST(AccessTest, OnlyTheScoringServicePublishesTiers) {
   ASSERT_OK(accounts->SetAccountTiers(TokenContext(Suite().token("service_scoring")).get(), publish,
                                       &response));
   EXPECT_EQ(response.changed_count(), 1);
+}
+
+// As `token`, `get` of `own` answers and `get` of `other` answers exactly as
+// `get` of `missing` (a resource that does not exist), name for name.
+template <typename Stub, typename Request, typename Response>
+void ExpectOthersReadAsMissing(Stub& stub,
+                               grpc::Status (Stub::*get)(grpc::ClientContext*, const Request&,
+                                                         Response*),
+                               const std::string& token, const std::string& own,
+                               const std::string& other, const std::string& missing) {
+  auto read = [&](const std::string& name) {
+    Request request;
+    request.set_name(name);
+    Response response;
+    return (stub.*get)(TokenContext(token).get(), request, &response);
+  };
+  EXPECT_OK(read(own));
+  const grpc::Status theirs = read(other);
+  const grpc::Status absent = read(missing);
+  EXPECT_EQ(theirs.error_code(), grpc::StatusCode::NOT_FOUND) << theirs.error_message();
+  EXPECT_EQ(theirs.error_code(), absent.error_code());
+  EXPECT_EQ(absl::StrReplaceAll(theirs.error_message(), {{other, missing}}),
+            absent.error_message());
+}
+
+// An account manager through the interaction and scoring services
+// (docs/security.md, "Narrowing and masking"): their listing holds only the
+// accounts they are on the team of, and another's activity or invoice
+// answers exactly as one that does not exist.
+TEST(AccessTest, AManagerSeesOnlyTheirAccountsInInteractionAndScoring) {
+  const std::string admin = Suite().token("admin");
+  // A manager of their own, minted here: the services keep a manager's
+  // accounts a few seconds, and the suite's account_manager token may have
+  // been used (by the walk) before their team changes below.
+  const std::string user = Unique("am.narrow");
+  absl::StatusOr<auth::TokenSigner> signer =
+      auth::TokenSigner::FromPemFile(Suite().security()->signing_key_file, "signing");
+  ASSERT_TRUE(signer.ok()) << signer.status();
+  absl::StatusOr<std::string> minted =
+      signer->Sign({kLocalIssuer,
+                    {"kam-account", "kam-interaction", "kam-scoring"},
+                    user,
+                    {"account_manager"},
+                    user,
+                    absl::Now(),
+                    absl::Now() + absl::Hours(1)});
+  ASSERT_TRUE(minted.ok()) << minted.status();
+  const std::string manager = *minted;
+  auto accounts = AccountsAs();
+  auto activities = iv1::ActivityService::NewStub(Suite().Channel("interaction"));
+  auto billing = iv1::BillingService::NewStub(Suite().Channel("interaction"));
+  // Two accounts billed in EUR; the manager is on the first's team only.
+  std::vector<std::string> names;
+  for (const char* which : {"theirs", "another's"}) {
+    av1::CreateAccountRequest create;
+    create.mutable_account()->set_display_name(Unique(which));
+    av1::CreditProfile* credit = create.mutable_account()->mutable_credit();
+    credit->mutable_credit_limit()->set_currency_code("EUR");
+    credit->mutable_credit_limit()->set_minor_units(1'000'000);
+    credit->set_payment_terms_days(30);
+    av1::Account account;
+    ASSERT_OK(accounts->CreateAccount(TokenContext(admin).get(), create, &account));
+    names.push_back(account.name());
+  }
+  av1::AddTeamMemberRequest add;
+  add.set_parent(names[0]);
+  add.mutable_membership()->set_user(user);
+  add.mutable_membership()->set_role(av1::TEAM_ROLE_SALES);
+  av1::TeamMembership member;
+  ASSERT_OK(accounts->AddTeamMember(TokenContext(admin).get(), add, &member));
+
+  // An activity and an invoice on each.
+  std::vector<std::string> activity, invoice;
+  for (const std::string& account : names) {
+    iv1::CreateActivityRequest create;
+    create.mutable_activity()->set_account(account);
+    create.mutable_activity()->set_kind(iv1::ACTIVITY_KIND_VISIT);
+    create.mutable_activity()->set_subject("Quarterly review");
+    create.mutable_activity()->mutable_planned_time()->set_seconds(
+        absl::ToUnixSeconds(absl::Now() + absl::Hours(24)));
+    iv1::Activity a;
+    ASSERT_OK(activities->CreateActivity(TokenContext(admin).get(), create, &a));
+    activity.push_back(a.name());
+    iv1::CreateInvoiceRequest bill;
+    bill.mutable_invoice()->set_account(account);
+    bill.mutable_invoice()->mutable_amount()->set_currency_code("EUR");
+    bill.mutable_invoice()->mutable_amount()->set_minor_units(10'000);
+    iv1::Invoice i;
+    ASSERT_OK(billing->CreateInvoice(TokenContext(admin).get(), bill, &i));
+    invoice.push_back(i.name());
+  }
+
+  // The manager's accounts, as the interaction and scoring services learn
+  // them (admin may call ListTeamAccounts too).
+  av1::ListTeamAccountsRequest team;
+  team.set_user(user);
+  team.set_page_size(1000);
+  av1::ListTeamAccountsResponse theirs;
+  ASSERT_OK(accounts->ListTeamAccounts(TokenContext(admin).get(), team, &theirs));
+  const std::vector<std::string> own(theirs.accounts().begin(), theirs.accounts().end());
+  EXPECT_NE(std::find(own.begin(), own.end(), names[0]), own.end());
+  EXPECT_EQ(std::find(own.begin(), own.end(), names[1]), own.end());
+
+  // Their listing: theirs only, in full pages.
+  iv1::ListActivitiesRequest list;
+  list.set_page_size(1000);
+  iv1::ListActivitiesResponse listed;
+  ASSERT_OK(activities->ListActivities(TokenContext(manager).get(), list, &listed));
+  std::vector<std::string> seen;
+  for (const iv1::Activity& a : listed.activities()) {
+    EXPECT_NE(std::find(own.begin(), own.end(), a.account()), own.end()) << a.name();
+    seen.push_back(a.name());
+  }
+  EXPECT_NE(std::find(seen.begin(), seen.end(), activity[0]), seen.end());
+  EXPECT_EQ(std::find(seen.begin(), seen.end(), activity[1]), seen.end());
+
+  // Another's activity and invoice read as missing ones; theirs read.
+  ExpectOthersReadAsMissing(*activities, &iv1::ActivityService::Stub::GetActivity, manager,
+                            activity[0], activity[1], "activities/999999999");
+  ExpectOthersReadAsMissing(*billing, &iv1::BillingService::Stub::GetInvoice, manager, invoice[0],
+                            invoice[1], "invoices/999999999");
+
+  // Scoring: their alerts only (the scoring service asks the account
+  // service with its own token).
+  auto alerts = sv1::AlertService::NewStub(Suite().Channel("scoring"));
+  sv1::ListAlertsRequest list_alerts;
+  sv1::ListAlertsResponse listed_alerts;
+  ASSERT_OK(alerts->ListAlerts(TokenContext(manager).get(), list_alerts, &listed_alerts));
+  for (const sv1::Alert& alert : listed_alerts.alerts()) {
+    EXPECT_NE(std::find(own.begin(), own.end(), alert.account()), own.end()) << alert.name();
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/base/status_macros.h"
+#include "common/db/queries.h"
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
 #include "services/account/mysql_account_database.h"
@@ -146,6 +147,16 @@ absl::StatusOr<absl::flat_hash_set<int64_t>> MySqlAccountDatabase::AccountsOnTea
         while (rs->next()) theirs.insert(rs->getInt64(1));
         return absl::StatusOr<absl::flat_hash_set<int64_t>>(std::move(theirs));
       });
+}
+
+absl::StatusOr<common::Page<int64_t>> MySqlAccountDatabase::ListTeamAccounts(
+    const std::string& user, const std::optional<common::PageCursor>& cursor, int limit) {
+  // ix_team_user_accounts (migration 0003) answers this from the index alone.
+  return common::QueryPage(
+      *pool_, "listing team accounts", limit, [](sql::ResultSet& rs) { return rs.getInt64(1); },
+      "SELECT DISTINCT account_id FROM team_memberships WHERE user_id = ? AND end_time IS NULL "
+      "AND account_id > ? ORDER BY account_id LIMIT ?",
+      user, common::CursorId(cursor), limit + 1);
 }
 
 absl::StatusOr<common::Page<StoredMembership>> MySqlAccountDatabase::ListMemberships(

@@ -151,4 +151,21 @@ absl::Status TeamService::ListTeamMemberships(const Ctx& ctx,
   return absl::OkStatus();
 }
 
+absl::Status TeamService::ListTeamAccounts(const Ctx&, const v1::ListTeamAccountsRequest& request,
+                                           v1::ListTeamAccountsResponse* response) {
+  KAM_RETURN_IF_ERROR(
+      common::CheckIdentifier("user", request.user(), kMaxUserId, /*required=*/true));
+  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
+                       common::ReadListRequest(request, {"ListTeamAccounts", request.user()}));
+  KAM_ASSIGN_OR_RETURN(common::Page<int64_t> page,
+                       store_->ListTeamAccounts(request.user(), list.cursor, list.limit));
+  common::WritePage(
+      list, std::move(page), response->mutable_next_page_token(),
+      [&](int64_t id) { response->add_accounts(AccountName(id)); },
+      [](int64_t id) {
+        return common::PageCursor{{}, id};
+      });
+  return absl::OkStatus();
+}
+
 }  // namespace kam::account::team

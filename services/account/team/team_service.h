@@ -22,6 +22,9 @@ class TeamService final : public Handlers<TeamStore> {
                                  v1::TeamMembership* response);
   absl::Status ListTeamMemberships(const Ctx& ctx, const v1::ListTeamMembershipsRequest& request,
                                    v1::ListTeamMembershipsResponse* response);
+  // For the interaction and scoring services (access table): not narrowed.
+  absl::Status ListTeamAccounts(const Ctx& ctx, const v1::ListTeamAccountsRequest& request,
+                                v1::ListTeamAccountsResponse* response);
 };
 
 }  // namespace kam::account::team

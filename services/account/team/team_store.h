@@ -58,6 +58,11 @@ class TeamStore {
   virtual absl::StatusOr<common::Page<StoredMembership>> ListMemberships(
       int64_t account_id, v1::TeamRole role, bool include_ended,
       const std::optional<common::PageCursor>& cursor, int limit) = 0;
+  // The ids of the accounts whose current team (memberships not ended, any
+  // role) has `user`, in id order, after the cursor's id: the same
+  // memberships as Transactions::AccountsOnTeam reads.
+  virtual absl::StatusOr<common::Page<int64_t>> ListTeamAccounts(
+      const std::string& user, const std::optional<common::PageCursor>& cursor, int limit) = 0;
 };
 
 }  // namespace kam::account::team

@@ -1,6 +1,7 @@
 #include "services/interaction/activity/activity_service.h"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -18,6 +19,7 @@
 #include "services/interaction/shared/create_retry.h"
 #include "services/interaction/shared/list_page.h"
 #include "services/interaction/shared/names.h"
+#include "services/interaction/shared/narrowing.h"
 #include "services/interaction/shared/optimistic_write.h"
 
 namespace kam::interaction::activity {
@@ -128,30 +130,35 @@ absl::Status ActivityService::CreateActivity(const Ctx& ctx,
   return absl::OkStatus();
 }
 
-absl::Status ActivityService::GetActivity(const Ctx&, const v1::GetActivityRequest& request,
+absl::Status ActivityService::GetActivity(const Ctx& ctx, const v1::GetActivityRequest& request,
                                           v1::Activity* response) {
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseActivityName("name", request.name()));
-  KAM_ASSIGN_OR_RETURN(StoredActivity row, store_->GetActivity(id));
+  KAM_ASSIGN_OR_RETURN(StoredActivity row, OwnRow(*accounts_, ctx, store_->GetActivity(id),
+                                                  "activity", ActivityName(id)));
   *response = std::move(row.activity);
   return absl::OkStatus();
 }
 
-absl::Status ActivityService::ListActivities(const Ctx&, const v1::ListActivitiesRequest& request,
+absl::Status ActivityService::ListActivities(const Ctx& ctx,
+                                             const v1::ListActivitiesRequest& request,
                                              v1::ListActivitiesResponse* response) {
-  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
-                       common::ReadListRequest(request, {"ListActivities", request.filter(),
-                                                         request.show_deleted() ? "1" : "0"}));
+  KAM_ASSIGN_OR_RETURN(std::optional<common::ListRequest> list,
+                       ReadNarrowedList(*accounts_, ctx, request, "ListActivities",
+                                        request.filter(), request.show_deleted() ? "1" : "0"));
+  if (!list.has_value()) return absl::OkStatus();
   return AnswerPage(
-      list, store_->ListActivities(list.filter, request.show_deleted(), list.cursor, list.limit),
+      *list,
+      store_->ListActivities(list->filter, request.show_deleted(), list->cursor, list->limit),
       response,
       [&](StoredActivity& row) { *response->add_activities() = std::move(row.activity); });
 }
 
-absl::Status ActivityService::WriteActivity(int64_t id, const std::string& name,
+absl::Status ActivityService::WriteActivity(const Ctx& ctx, int64_t id, const std::string& name,
                                             const std::string& etag, Change change,
                                             v1::Activity* response) {
   return WriteOptimistically(absl::StrCat("activity ", name), [&]() -> absl::StatusOr<bool> {
-    KAM_ASSIGN_OR_RETURN(StoredActivity stored, store_->GetActivity(id));
+    KAM_ASSIGN_OR_RETURN(StoredActivity stored, OwnRow(*accounts_, ctx, store_->GetActivity(id),
+                                                       "activity", ActivityName(id)));
     KAM_RETURN_IF_ERROR(common::CheckEtag(stored.activity.name(), stored.version, etag));
     StoredActivity row = stored;
     bool participants_changed = false;
@@ -176,7 +183,7 @@ absl::Status ActivityService::UpdateActivity(const Ctx& ctx,
       common::ResolveUpdateMask(request.update_mask(), patch, ActivityMaskRules()));
   const bool cost_in_mask = std::find(paths.begin(), paths.end(), "cost") != paths.end();
   return WriteActivity(
-      id, patch.name(), patch.etag(),
+      ctx, id, patch.name(), patch.etag(),
       [&](const StoredActivity& stored, StoredActivity& row, bool& participants_changed) {
         const v1::Activity& before = stored.activity;
         if (before.has_delete_time()) {
@@ -197,11 +204,12 @@ absl::Status ActivityService::UpdateActivity(const Ctx& ctx,
       response);
 }
 
-absl::Status ActivityService::DeleteActivity(const Ctx&, const v1::DeleteActivityRequest& request,
+absl::Status ActivityService::DeleteActivity(const Ctx& ctx,
+                                             const v1::DeleteActivityRequest& request,
                                              v1::Activity* response) {
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseActivityName("name", request.name()));
   return WriteActivity(
-      id, request.name(), request.etag(),
+      ctx, id, request.name(), request.etag(),
       [&](const StoredActivity& stored, StoredActivity& row, bool&) {
         if (stored.activity.has_delete_time()) {
           return absl::FailedPreconditionError(
@@ -220,7 +228,7 @@ absl::Status ActivityService::UndeleteActivity(const Ctx& ctx,
                                                v1::Activity* response) {
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseActivityName("name", request.name()));
   return WriteActivity(
-      id, request.name(), request.etag(),
+      ctx, id, request.name(), request.etag(),
       [&](const StoredActivity& stored, StoredActivity& row, bool&) {
         if (!stored.activity.has_delete_time()) {
           return absl::FailedPreconditionError(

@@ -30,6 +30,8 @@ class ActivityService final : public Handlers<ActivityStore> {
   // In id order; filter fields as in ListActivitiesRequest.filter.
   absl::Status ListActivities(const Ctx&, const v1::ListActivitiesRequest&,
                               v1::ListActivitiesResponse*);
+  // A manager (shared/narrowing.h) sees and writes only their accounts'
+  // activities: another's answers as a missing one, and lists hold theirs.
   // The update, delete and undelete are optimistic writes: ABORTED for a
   // stale etag, FAILED_PRECONDITION for a deleted activity (an undelete:
   // for a live one, or a deleted account).
@@ -65,8 +67,10 @@ class ActivityService final : public Handlers<ActivityStore> {
   // otherwise, shared/optimistic_write.h). `*response` is what was written.
   using Change = absl::FunctionRef<absl::Status(const StoredActivity& stored, StoredActivity& row,
                                                 bool& participants_changed)>;
-  absl::Status WriteActivity(int64_t id, const std::string& name, const std::string& etag,
-                             Change change, v1::Activity* response);
+  // A narrowed call (shared/narrowing.h) on another's activity answers what
+  // a missing one answers.
+  absl::Status WriteActivity(const Ctx& ctx, int64_t id, const std::string& name,
+                             const std::string& etag, Change change, v1::Activity* response);
 };
 
 }  // namespace kam::interaction::activity

@@ -3,6 +3,9 @@
 #include <utility>
 #include <vector>
 
+#include "common/base/status_macros.h"
+#include "common/testing/fake_team_accounts.h"
+
 namespace kam::interaction::activity {
 
 std::map<int64_t, StoredActivity> FakeActivityStore::activities() const {
@@ -35,13 +38,14 @@ absl::StatusOr<common::Page<StoredActivity>> FakeActivityStore::ListActivities(
     const std::optional<common::PageCursor>& cursor, int limit) {
   return db_.Read<common::Page<StoredActivity>>(
       "listing activities", [&](const Data& data) -> absl::StatusOr<common::Page<StoredActivity>> {
-        if (filter.kind != common::FilterNode::Kind::kAnd || !filter.children.empty()) {
-          return absl::UnimplementedError("not in the fake");
-        }
         std::vector<StoredActivity> rows;
         for (auto it = data.activities.rows.upper_bound(common::CursorId(cursor));
              it != data.activities.rows.end() && static_cast<int>(rows.size()) <= limit; ++it) {
-          if (show_deleted || !it->second.activity.has_delete_time()) rows.push_back(it->second);
+          KAM_ASSIGN_OR_RETURN(
+              bool matches, common::testing::MatchesAccountFilter(filter, it->second.account_id));
+          if (matches && (show_deleted || !it->second.activity.has_delete_time())) {
+            rows.push_back(it->second);
+          }
         }
         return common::TrimPage(std::move(rows), limit);
       });

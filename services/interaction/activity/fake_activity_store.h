@@ -39,7 +39,8 @@ class FakeActivityStore final : public ActivityStore {
   // The participants live on the row, so `participants_changed` is moot.
   absl::StatusOr<bool> WriteActivityIfVersion(const StoredActivity& row, int64_t expected_version,
                                               bool participants_changed) override;
-  // Only an empty filter (UNIMPLEMENTED otherwise).
+  // The empty filter, or the account terms of a narrowed listing
+  // (common::testing::MatchesAccountFilter; UNIMPLEMENTED otherwise).
   absl::StatusOr<common::Page<StoredActivity>> ListActivities(
       const common::FilterNode& filter, bool show_deleted,
       const std::optional<common::PageCursor>& cursor, int limit) override;

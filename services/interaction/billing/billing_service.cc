@@ -141,16 +141,23 @@ absl::Status BillingService::CreateOrder(const Ctx& ctx, const v1::CreateOrderRe
   return InsertOnce("creating order", target.key, row.account_id, kOrders, insert, row, response);
 }
 
-absl::Status BillingService::GetOrder(const Ctx&, const v1::GetOrderRequest& request,
+absl::Status BillingService::GetOrder(const Ctx& ctx, const v1::GetOrderRequest& request,
                                       v1::Order* response) {
-  return GetRow(request.name(), "orders", &BillingStore::GetOrder, &StoredOrder::order, response);
+  return GetRow(ctx, request.name(), "orders", "order", &BillingStore::GetOrder,
+                &StoredOrder::order, response);
 }
 
-absl::Status BillingService::ListOrders(const Ctx&, const v1::ListOrdersRequest& request,
+absl::StatusOr<StoredOrder> BillingService::OrderToChange(const Ctx& ctx, int64_t id) {
+  return OwnRow(*accounts_, ctx, store_->GetOrder(id), "order",
+                common::FormatResourceName({"orders"}, {id}));
+}
+
+absl::Status BillingService::ListOrders(const Ctx& ctx, const v1::ListOrdersRequest& request,
                                         v1::ListOrdersResponse* response) {
-  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
-                       common::ReadListRequest(request, {"ListOrders", request.filter()}));
-  return AnswerPage(list, store_->ListOrders(list.filter, list.cursor, list.limit), response,
+  KAM_ASSIGN_OR_RETURN(std::optional<common::ListRequest> list,
+                       ReadNarrowedList(*accounts_, ctx, request, "ListOrders", request.filter()));
+  if (!list.has_value()) return absl::OkStatus();
+  return AnswerPage(*list, store_->ListOrders(list->filter, list->cursor, list->limit), response,
                     [&](StoredOrder& row) { *response->add_orders() = std::move(row.order); });
 }
 
@@ -177,7 +184,7 @@ absl::Status BillingService::UpdateOrder(const Ctx& ctx, const v1::UpdateOrderRe
     KAM_RETURN_IF_ERROR(common::CheckText("order.description", patch.description(), kMaxBillingText,
                                           /*multiline=*/true));
   }
-  KAM_ASSIGN_OR_RETURN(StoredOrder current, store_->GetOrder(id));
+  KAM_ASSIGN_OR_RETURN(StoredOrder current, OrderToChange(ctx, id));
   // Money changes need the account's currency and limit; a description
   // change does not ask the account service.
   std::optional<AccountTerms> terms;
@@ -219,10 +226,10 @@ absl::Status BillingService::UpdateOrder(const Ctx& ctx, const v1::UpdateOrderRe
   return ChangeOrder("updating order", current.account_id, id, patch.etag(), change, response);
 }
 
-absl::Status BillingService::CancelOrder(const Ctx&, const v1::CancelOrderRequest& request,
+absl::Status BillingService::CancelOrder(const Ctx& ctx, const v1::CancelOrderRequest& request,
                                          v1::Order* response) {
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseStatusChange(request.name(), "orders", request.reason()));
-  KAM_ASSIGN_OR_RETURN(StoredOrder current, store_->GetOrder(id));
+  KAM_ASSIGN_OR_RETURN(StoredOrder current, OrderToChange(ctx, id));
   auto change = [&](BillingTx&, StoredOrder& row) -> absl::Status {
     v1::Order& o = row.order;
     if (o.status() == v1::ORDER_STATUS_INVOICED) {
@@ -341,18 +348,20 @@ absl::Status BillingService::CreateInvoice(const Ctx& ctx, const v1::CreateInvoi
   return InsertOnce("creating invoice", key, account_id, kInvoices, insert, row, response);
 }
 
-absl::Status BillingService::GetInvoice(const Ctx&, const v1::GetInvoiceRequest& request,
+absl::Status BillingService::GetInvoice(const Ctx& ctx, const v1::GetInvoiceRequest& request,
                                         v1::Invoice* response) {
-  return GetRow(request.name(), "invoices", &BillingStore::GetInvoice, &StoredInvoice::invoice,
-                response);
+  return GetRow(ctx, request.name(), "invoices", "invoice", &BillingStore::GetInvoice,
+                &StoredInvoice::invoice, response);
 }
 
-absl::Status BillingService::ListInvoices(const Ctx&, const v1::ListInvoicesRequest& request,
+absl::Status BillingService::ListInvoices(const Ctx& ctx, const v1::ListInvoicesRequest& request,
                                           v1::ListInvoicesResponse* response) {
-  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
-                       common::ReadListRequest(request, {"ListInvoices", request.filter()}));
+  KAM_ASSIGN_OR_RETURN(
+      std::optional<common::ListRequest> list,
+      ReadNarrowedList(*accounts_, ctx, request, "ListInvoices", request.filter()));
+  if (!list.has_value()) return absl::OkStatus();
   return AnswerPage(
-      list, store_->ListInvoices(list.filter, common::NowMicros(), list.cursor, list.limit),
+      *list, store_->ListInvoices(list->filter, common::NowMicros(), list->cursor, list->limit),
       response, [&](StoredInvoice& row) { *response->add_invoices() = std::move(row.invoice); });
 }
 

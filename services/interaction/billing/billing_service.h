@@ -27,6 +27,7 @@
 #include "services/interaction/shared/create_retry.h"
 #include "services/interaction/shared/handlers.h"
 #include "services/interaction/shared/names.h"
+#include "services/interaction/shared/narrowing.h"
 
 namespace kam::interaction::billing {
 
@@ -89,11 +90,14 @@ class BillingService final : public Handlers<BillingStore> {
   }
 
   // Get<Resource>: the row named `name` ("<collection>/{id}"), NOT_FOUND
-  // when there is none.
+  // "<what> <name> not found" when there is none, or when the call is
+  // narrowed (shared/narrowing.h) and it is of another's account.
   template <typename Row, typename Resource>
-  absl::Status GetRow(absl::string_view name, absl::string_view collection,
-                      absl::StatusOr<Row> (BillingStore::*get)(int64_t), Resource Row::*resource,
-                      Resource* response);
+  absl::Status GetRow(const Ctx& ctx, absl::string_view name, absl::string_view collection,
+                      absl::string_view what, absl::StatusOr<Row> (BillingStore::*get)(int64_t),
+                      Resource Row::*resource, Resource* response);
+  // The order `id` to change, as GetRow reads it.
+  absl::StatusOr<StoredOrder> OrderToChange(const Ctx& ctx, int64_t id);
 
   // Writes `row`, a new row of account `account_id`, in one transaction
   // under the account's lock: `insert` writes it unless a call with key.id
@@ -124,11 +128,13 @@ class BillingService final : public Handlers<BillingStore> {
 // --- templates ----------------------------------------------------------------
 
 template <typename Row, typename Resource>
-absl::Status BillingService::GetRow(absl::string_view name, absl::string_view collection,
+absl::Status BillingService::GetRow(const Ctx& ctx, absl::string_view name,
+                                    absl::string_view collection, absl::string_view what,
                                     absl::StatusOr<Row> (BillingStore::*get)(int64_t),
                                     Resource Row::*resource, Resource* response) {
   KAM_ASSIGN_OR_RETURN(int64_t id, common::ParseId("name", name, collection));
-  KAM_ASSIGN_OR_RETURN(Row row, (store_->*get)(id));
+  KAM_ASSIGN_OR_RETURN(Row row, OwnRow(*accounts_, ctx, (store_->*get)(id), what,
+                                       common::FormatResourceName({collection}, {id})));
   *response = std::move((row).*resource);
   return absl::OkStatus();
 }

@@ -120,18 +120,20 @@ absl::Status BillingService::RecordPayment(const Ctx& ctx, const v1::RecordPayme
                     response);
 }
 
-absl::Status BillingService::GetPayment(const Ctx&, const v1::GetPaymentRequest& request,
+absl::Status BillingService::GetPayment(const Ctx& ctx, const v1::GetPaymentRequest& request,
                                         v1::Payment* response) {
-  return GetRow(request.name(), "payments", &BillingStore::GetPayment, &StoredPayment::payment,
-                response);
+  return GetRow(ctx, request.name(), "payments", "payment", &BillingStore::GetPayment,
+                &StoredPayment::payment, response);
 }
 
-absl::Status BillingService::ListPayments(const Ctx&, const v1::ListPaymentsRequest& request,
+absl::Status BillingService::ListPayments(const Ctx& ctx, const v1::ListPaymentsRequest& request,
                                           v1::ListPaymentsResponse* response) {
-  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
-                       common::ReadListRequest(request, {"ListPayments", request.filter()}));
+  KAM_ASSIGN_OR_RETURN(
+      std::optional<common::ListRequest> list,
+      ReadNarrowedList(*accounts_, ctx, request, "ListPayments", request.filter()));
+  if (!list.has_value()) return absl::OkStatus();
   return AnswerPage(
-      list, store_->ListPayments(list.filter, list.cursor, list.limit), response,
+      *list, store_->ListPayments(list->filter, list->cursor, list->limit), response,
       [&](StoredPayment& row) { *response->add_payments() = std::move(row.payment); });
 }
 

@@ -1,7 +1,10 @@
 // BillingService: the figures (GetCreditExposure, GetReceivablesAging,
 // GetCollectionStats). Reads only; GetCreditExposure asks the account
-// service for the limit, the others do not call it.
+// service for the limit, the others do not call it (except for a manager's
+// accounts, shared/narrowing.h).
+#include <algorithm>
 #include <optional>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -14,6 +17,8 @@
 #include "services/interaction/billing/collection_stats.h"
 #include "services/interaction/billing/credit_check.h"
 #include "services/interaction/billing/receivables_aging.h"
+#include "services/interaction/shared/account_checks.h"
+#include "services/interaction/shared/narrowing.h"
 
 namespace kam::interaction::billing {
 namespace {
@@ -44,6 +49,22 @@ void FillAgingRow(const AgingRow& in, v1::ReceivablesAgingRow* out) {
   out->set_max_days_past_due(in.max_days_past_due);
 }
 
+// The first `limit` accounts of `histories` (in account id order) and only
+// their histories; `more` when other accounts follow.
+common::Page<int64_t> FirstAccounts(std::vector<InvoiceHistory>& histories, int limit) {
+  std::set<int64_t> owing;
+  for (const InvoiceHistory& h : histories) owing.insert(h.account_id);
+  common::Page<int64_t> page =
+      common::TrimPage(std::vector<int64_t>(owing.begin(), owing.end()), limit);
+  if (page.more) {
+    const int64_t last = page.rows.back();
+    histories.erase(std::remove_if(histories.begin(), histories.end(),
+                                   [&](const InvoiceHistory& h) { return h.account_id > last; }),
+                    histories.end());
+  }
+  return page;
+}
+
 }  // namespace
 
 absl::Status BillingService::GetCreditExposure(const Ctx& ctx,
@@ -51,7 +72,7 @@ absl::Status BillingService::GetCreditExposure(const Ctx& ctx,
                                                v1::CreditExposure* response) {
   KAM_ASSIGN_OR_RETURN(int64_t account_id, ParseAccountName("account", request.account()));
   KAM_ASSIGN_OR_RETURN(account::v1::Account account,
-                       accounts_->GetAccount(request.account(), &ctx));
+                       ReadAccount(*accounts_, ctx, request.account()));
   absl::StatusOr<AccountTerms> terms = TermsOf(account);  // a deleted account may be read
   if (!terms.ok()) return terms.status();
   KAM_ASSIGN_OR_RETURN(std::vector<OpenTotals> totals, store_->OpenTotalsOf(account_id));
@@ -70,7 +91,7 @@ absl::Status BillingService::GetCreditExposure(const Ctx& ctx,
   return absl::OkStatus();
 }
 
-absl::Status BillingService::GetReceivablesAging(const Ctx&,
+absl::Status BillingService::GetReceivablesAging(const Ctx& ctx,
                                                  const v1::GetReceivablesAgingRequest& request,
                                                  v1::GetReceivablesAgingResponse* response) {
   absl::Time as_of = common::NowMicros();
@@ -78,24 +99,39 @@ absl::Status BillingService::GetReceivablesAging(const Ctx&,
     KAM_ASSIGN_OR_RETURN(absl::Time t, RequiredTime("as_of", true, request.as_of()));
     as_of = t;
   }
+  // A manager's: only their accounts (another's reads as one that owes
+  // nothing, as an account that does not exist).
+  KAM_ASSIGN_OR_RETURN(std::shared_ptr<const common::TeamAccounts> theirs,
+                       common::NarrowedAccounts(*accounts_, ctx));
   // One account, or a page of the accounts that owed anything at as_of.
   common::Page<int64_t> accounts;
+  std::vector<InvoiceHistory> histories;
   uint64_t query = 0;
   if (!request.account().empty()) {
     KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("account", request.account()));
-    accounts.rows.push_back(id);
+    if (theirs == nullptr || theirs->Contains(id)) accounts.rows.push_back(id);
+    KAM_ASSIGN_OR_RETURN(histories, figures_->HistoriesOwingAt(accounts.rows, as_of));
   } else {
     KAM_ASSIGN_OR_RETURN(
         common::ListRequest list,
-        common::ReadListRequest(request, {"GetReceivablesAging", common::ToSqlDateTime(as_of)}));
+        common::ReadListRequest(request, {ListQueryName("GetReceivablesAging", NarrowedUser(ctx)),
+                                          common::ToSqlDateTime(as_of)}));
     query = list.query;
-    KAM_ASSIGN_OR_RETURN(
-        std::vector<int64_t> ids,
-        figures_->AccountsOwingAt(as_of, common::CursorId(list.cursor), list.limit));
-    accounts = common::TrimPage(std::move(ids), list.limit);
+    const int64_t after = common::CursorId(list.cursor);
+    if (theirs == nullptr) {
+      KAM_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                           figures_->AccountsOwingAt(as_of, after, list.limit));
+      accounts = common::TrimPage(std::move(ids), list.limit);
+      KAM_ASSIGN_OR_RETURN(histories, figures_->HistoriesOwingAt(accounts.rows, as_of));
+    } else {
+      // A manager's accounts are few: the histories of all of them after the
+      // cursor in one read, then a full page of those that owe.
+      const std::vector<int64_t>& all = theirs->ids();
+      std::vector<int64_t> ids(std::upper_bound(all.begin(), all.end(), after), all.end());
+      KAM_ASSIGN_OR_RETURN(histories, figures_->HistoriesOwingAt(ids, as_of));
+      accounts = FirstAccounts(histories, list.limit);
+    }
   }
-  KAM_ASSIGN_OR_RETURN(std::vector<InvoiceHistory> histories,
-                       figures_->HistoriesOwingAt(accounts.rows, as_of));
   for (const AgingRow& row : AgeReceivables(histories, as_of)) {
     FillAgingRow(row, response->add_rows());
   }
@@ -107,10 +143,16 @@ absl::Status BillingService::GetReceivablesAging(const Ctx&,
   return absl::OkStatus();
 }
 
-absl::Status BillingService::GetCollectionStats(const Ctx&,
+absl::Status BillingService::GetCollectionStats(const Ctx& ctx,
                                                 const v1::GetCollectionStatsRequest& request,
                                                 v1::CollectionStats* response) {
   KAM_ASSIGN_OR_RETURN(int64_t account_id, ParseAccountName("account", request.account()));
+  // An account that does not exist has no invoices and no payments: its
+  // figures are zeros. A manager gets the same for another's account
+  // (account 0, which no row has, reads nothing).
+  KAM_ASSIGN_OR_RETURN(std::shared_ptr<const common::TeamAccounts> theirs,
+                       common::NarrowedAccounts(*accounts_, ctx));
+  if (theirs != nullptr && !theirs->Contains(account_id)) account_id = 0;
   KAM_ASSIGN_OR_RETURN(absl::Time start,
                        RequiredTime("start_time", request.has_start_time(), request.start_time()));
   KAM_ASSIGN_OR_RETURN(absl::Time end,

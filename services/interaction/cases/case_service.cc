@@ -21,6 +21,7 @@
 #include "services/interaction/shared/create_retry.h"
 #include "services/interaction/shared/list_page.h"
 #include "services/interaction/shared/names.h"
+#include "services/interaction/shared/narrowing.h"
 
 namespace kam::interaction::cases {
 namespace {
@@ -214,23 +215,28 @@ absl::Status CaseService::CreateCase(const Ctx& ctx, const v1::CreateCaseRequest
   return absl::OkStatus();
 }
 
-absl::Status CaseService::GetCase(const Ctx&, const v1::GetCaseRequest& request,
+absl::StatusOr<StoredCase> CaseService::ReadCase(const Ctx& ctx, int64_t id) {
+  return OwnRow(*accounts_, ctx, store_->GetCase(id), "case", CaseName(id));
+}
+
+absl::Status CaseService::GetCase(const Ctx& ctx, const v1::GetCaseRequest& request,
                                   v1::Case* response) {
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseCaseName("name", request.name()));
-  KAM_ASSIGN_OR_RETURN(StoredCase row, store_->GetCase(id));
+  KAM_ASSIGN_OR_RETURN(StoredCase row, ReadCase(ctx, id));
   *response = CaseToProto(row, common::NowMicros());
   return absl::OkStatus();
 }
 
-absl::Status CaseService::ListCases(const Ctx&, const v1::ListCasesRequest& request,
+absl::Status CaseService::ListCases(const Ctx& ctx, const v1::ListCasesRequest& request,
                                     v1::ListCasesResponse* response) {
-  KAM_ASSIGN_OR_RETURN(
-      common::ListRequest list,
-      common::ReadListRequest(request, {"ListCases", request.filter(), request.order_by()}));
+  KAM_ASSIGN_OR_RETURN(std::optional<common::ListRequest> list,
+                       ReadNarrowedList(*accounts_, ctx, request, "ListCases", request.filter(),
+                                        request.order_by()));
   KAM_ASSIGN_OR_RETURN(CaseOrder order, ParseCaseOrder(request.order_by()));
+  if (!list.has_value()) return absl::OkStatus();
   const absl::Time now = common::NowMicros();
   return AnswerPage(
-      list, store_->ListCases(list.filter, order, now, list.cursor, list.limit), response,
+      *list, store_->ListCases(list->filter, order, now, list->cursor, list->limit), response,
       [&](const StoredCase& row) { *response->add_cases() = CaseToProto(row, now); },
       [&](const StoredCase& row) {
         return common::PageCursor{CaseCursorKeys(row, order), row.id};
@@ -244,6 +250,9 @@ absl::Status CaseService::ChangeCase(
                                      std::vector<v1::CaseEvent>&)>& change,
     v1::Case* response) {
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseCaseName(name_field, name));
+  // A case's account never changes: a narrowed call checks it before the
+  // transaction (no call to the account service while the row is locked).
+  if (!NarrowedUser(ctx).empty()) KAM_RETURN_IF_ERROR(ReadCase(ctx, id).status());
   StoredCase result;
   absl::Time now;
   absl::Status status = store_->Transact(context, [&](CaseTx& tx) {
@@ -289,7 +298,7 @@ absl::Status CaseService::UpdateCase(const Ctx& ctx, const v1::UpdateCaseRequest
     KAM_ASSIGN_OR_RETURN(ContactRef contact, ParseContactName("case.contact", patch.contact()));
     // The account of a case never changes, so reading it before the
     // transaction is safe.
-    KAM_ASSIGN_OR_RETURN(StoredCase current, store_->GetCase(id));
+    KAM_ASSIGN_OR_RETURN(StoredCase current, ReadCase(ctx, id));
     KAM_RETURN_IF_ERROR(
         CheckContactOf("case.contact", patch.contact(), contact, current.account_id,
                        absl::StrCat("the case's account ", AccountName(current.account_id))));
@@ -435,12 +444,12 @@ absl::Status CaseService::EscalateCase(const Ctx& ctx, const v1::EscalateCaseReq
       response);
 }
 
-absl::Status CaseService::ListCaseEvents(const Ctx&, const v1::ListCaseEventsRequest& request,
+absl::Status CaseService::ListCaseEvents(const Ctx& ctx, const v1::ListCaseEventsRequest& request,
                                          v1::ListCaseEventsResponse* response) {
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseCaseName("parent", request.parent()));
   KAM_ASSIGN_OR_RETURN(common::ListRequest list,
                        common::ReadListRequest(request, {"ListCaseEvents", request.parent()}));
-  if (absl::StatusOr<StoredCase> row = store_->GetCase(id); !row.ok()) return row.status();
+  if (absl::StatusOr<StoredCase> row = ReadCase(ctx, id); !row.ok()) return row.status();
   return AnswerPage(
       list, store_->ListEvents(id, list.cursor, list.limit), response,
       [&](v1::CaseEvent& event) { *response->add_events() = std::move(event); },

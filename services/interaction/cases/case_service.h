@@ -68,6 +68,10 @@ class CaseService final : public Handlers<CaseStore> {
   // Runs `change` on the locked case `name` after the etag check, then
   // records its events, bumps the version and writes it: the frame shared by
   // the case's write methods.
+  // The case `id` as the store reads it; NOT_FOUND as for a missing one
+  // when the call is narrowed (shared/narrowing.h) and it is another's.
+  absl::StatusOr<StoredCase> ReadCase(const Ctx& ctx, int64_t id);
+
   absl::Status ChangeCase(
       const Ctx& ctx, absl::string_view name_field, const std::string& name,
       const std::string& etag, absl::string_view context,

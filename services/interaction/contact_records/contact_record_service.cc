@@ -13,6 +13,7 @@
 #include "services/interaction/shared/create_retry.h"
 #include "services/interaction/shared/list_page.h"
 #include "services/interaction/shared/names.h"
+#include "services/interaction/shared/narrowing.h"
 
 namespace kam::interaction::contact_records {
 namespace {
@@ -68,37 +69,41 @@ absl::Status ContactRecordService::AppendContactRecordEntry(
 }
 
 absl::StatusOr<StoredContactRecord> ContactRecordService::FindRecord(
-    absl::string_view name_field, const std::string& name, absl::string_view account_field,
-    const std::string& account) {
+    const Ctx& ctx, absl::string_view name_field, const std::string& name,
+    absl::string_view account_field, const std::string& account) {
   if (name.empty() == account.empty()) {
     return common::InvalidField(
         account_field, absl::StrCat("or ", name_field, " is required (exactly one of them)"));
   }
   if (!account.empty()) {
     KAM_ASSIGN_OR_RETURN(int64_t account_id, ParseAccountName(account_field, account));
+    KAM_RETURN_IF_ERROR(
+        CheckOwnAccount(*accounts_, ctx, account_id,
+                        absl::NotFoundError(absl::StrCat("account ", AccountName(account_id),
+                                                         " has no contact record yet"))));
     return store_->GetByAccount(account_id);
   }
   KAM_ASSIGN_OR_RETURN(int64_t id, common::ParseId(name_field, name, "contactRecords"));
-  return store_->GetById(id);
+  return OwnRow(*accounts_, ctx, store_->GetById(id), "contact record", ContactRecordName(id));
 }
 
-absl::Status ContactRecordService::GetContactRecord(const Ctx&,
+absl::Status ContactRecordService::GetContactRecord(const Ctx& ctx,
                                                     const v1::GetContactRecordRequest& request,
                                                     v1::ContactRecord* response) {
   KAM_ASSIGN_OR_RETURN(StoredContactRecord record,
-                       FindRecord("name", request.name(), "account", request.account()));
+                       FindRecord(ctx, "name", request.name(), "account", request.account()));
   *response = std::move(record.record);
   return absl::OkStatus();
 }
 
 absl::Status ContactRecordService::ListContactRecordEntries(
-    const Ctx&, const v1::ListContactRecordEntriesRequest& request,
+    const Ctx& ctx, const v1::ListContactRecordEntriesRequest& request,
     v1::ListContactRecordEntriesResponse* response) {
   KAM_ASSIGN_OR_RETURN(common::ListRequest list,
                        common::ReadListRequest(request, {"ListContactRecordEntries",
                                                          request.parent(), request.account()}));
   KAM_ASSIGN_OR_RETURN(StoredContactRecord record,
-                       FindRecord("parent", request.parent(), "account", request.account()));
+                       FindRecord(ctx, "parent", request.parent(), "account", request.account()));
   return AnswerPage(
       list, store_->ListEntries(record.id, common::CursorId(list.cursor), list.limit), response,
       [&](StoredRecordEntry& row) { *response->add_entries() = std::move(row.entry); },

@@ -23,8 +23,10 @@ class ContactRecordService final : public Handlers<ContactRecordStore> {
                                         v1::ListContactRecordEntriesResponse*);
 
  private:
-  // The record named by exactly one of `name_field`/`account_field`.
-  absl::StatusOr<StoredContactRecord> FindRecord(absl::string_view name_field,
+  // The record named by exactly one of `name_field`/`account_field`. A
+  // narrowed call (shared/narrowing.h) gets, for another's account, what an
+  // account with no record (or a missing record) answers.
+  absl::StatusOr<StoredContactRecord> FindRecord(const Ctx& ctx, absl::string_view name_field,
                                                  const std::string& name,
                                                  absl::string_view account_field,
                                                  const std::string& account);

@@ -476,6 +476,15 @@ absl::StatusOr<PipelineSums> MySqlOpportunityStore::ReadPipeline(const PipelineS
     sql.append(" AND o.account_id = ?");
     params.emplace_back(scope.account_id);
   }
+  if (scope.account_ids.has_value()) {
+    // One placeholder per account: a manager's accounts are few.
+    if (scope.account_ids->empty()) sql.append(" AND FALSE");
+    for (size_t i = 0; i < scope.account_ids->size(); ++i) {
+      sql.append(i == 0 ? " AND o.account_id IN (?" : ", ?");
+      params.emplace_back((*scope.account_ids)[i]);
+      if (i + 1 == scope.account_ids->size()) sql.append(")");
+    }
+  }
   if (!scope.owner.empty()) {
     sql.append(" AND o.owner = ?");
     params.emplace_back(scope.owner);

@@ -22,6 +22,7 @@
 #include "services/interaction/shared/create_retry.h"
 #include "services/interaction/shared/list_page.h"
 #include "services/interaction/shared/names.h"
+#include "services/interaction/shared/narrowing.h"
 
 namespace kam::interaction::opportunity {
 namespace {
@@ -100,9 +101,16 @@ void OpportunityService::Register(common::GrpcServer& server) {
       &OpportunityService::UpdateStageProbabilities, &OpportunityService::GetWeightedPipeline);
 }
 
+absl::StatusOr<StoredOpportunity> OpportunityService::ReadOpportunity(const Ctx& ctx, int64_t id) {
+  return OwnRow(*accounts_, ctx, store_->Get(id), "opportunity", OpportunityName(id));
+}
+
 absl::StatusOr<StoredOpportunity> OpportunityService::ChangeOpportunity(
-    absl::string_view context, int64_t id, absl::string_view etag, absl::Time now,
+    const Ctx& ctx, absl::string_view context, int64_t id, absl::string_view etag, absl::Time now,
     absl::FunctionRef<absl::Status(OpportunityTx&, StoredOpportunity&)> change) {
+  // An opportunity's account never changes: a narrowed call checks it before
+  // the transaction (no call to the account service while the row is locked).
+  if (!NarrowedUser(ctx).empty()) KAM_RETURN_IF_ERROR(ReadOpportunity(ctx, id).status());
   StoredOpportunity result;
   absl::Status status = store_->Transact(context, [&](OpportunityTx& tx) -> absl::Status {
     KAM_ASSIGN_OR_RETURN(StoredOpportunity row, tx.Lock(id));
@@ -131,7 +139,7 @@ absl::Status OpportunityService::RecordStageMove(
     apply(o, *move);
     return absl::OkStatus();
   };
-  return Answer(ChangeOpportunity(context, id, etag, now, change), opportunity);
+  return Answer(ChangeOpportunity(ctx, context, id, etag, now, change), opportunity);
 }
 
 // --- standard methods ---------------------------------------------------------------
@@ -207,21 +215,23 @@ absl::Status OpportunityService::CreateOpportunity(const Ctx& ctx,
   return absl::OkStatus();
 }
 
-absl::Status OpportunityService::GetOpportunity(const Ctx&,
+absl::Status OpportunityService::GetOpportunity(const Ctx& ctx,
                                                 const v1::GetOpportunityRequest& request,
                                                 v1::Opportunity* response) {
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseOpportunityName("name", request.name()));
-  return Answer(store_->Get(id), response);
+  return Answer(ReadOpportunity(ctx, id), response);
 }
 
-absl::Status OpportunityService::ListOpportunities(const Ctx&,
+absl::Status OpportunityService::ListOpportunities(const Ctx& ctx,
                                                    const v1::ListOpportunitiesRequest& request,
                                                    v1::ListOpportunitiesResponse* response) {
-  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
-                       common::ReadListRequest(request, {"ListOpportunities", request.filter(),
-                                                         request.show_deleted() ? "1" : "0"}));
+  KAM_ASSIGN_OR_RETURN(std::optional<common::ListRequest> list,
+                       ReadNarrowedList(*accounts_, ctx, request, "ListOpportunities",
+                                        request.filter(), request.show_deleted() ? "1" : "0"));
+  if (!list.has_value()) return absl::OkStatus();
   return AnswerPage(
-      list, store_->List(list.filter, request.show_deleted(), list.cursor, list.limit), response,
+      *list, store_->List(list->filter, request.show_deleted(), list->cursor, list->limit),
+      response,
       [&](StoredOpportunity& row) { *response->add_opportunities() = std::move(row.opportunity); });
 }
 
@@ -240,7 +250,7 @@ absl::Status OpportunityService::UpdateOpportunity(const Ctx& ctx,
   const bool sets_amount = Contains(paths, "amount") && patch.has_amount();
   std::optional<kam::account::v1::Account> account;
   if (sets_amount) {
-    KAM_ASSIGN_OR_RETURN(StoredOpportunity current, store_->Get(id));
+    KAM_ASSIGN_OR_RETURN(StoredOpportunity current, ReadOpportunity(ctx, id));
     KAM_ASSIGN_OR_RETURN(
         kam::account::v1::Account live,
         GetLiveAccount(*accounts_, ctx, current.opportunity.account(), kAccountDeleted));
@@ -273,23 +283,25 @@ absl::Status OpportunityService::UpdateOpportunity(const Ctx& ctx,
     FillOpportunityShape(&o);
     return absl::OkStatus();
   };
-  return Answer(ChangeOpportunity("updating opportunity", id, patch.etag(), now, change), response);
+  return Answer(ChangeOpportunity(ctx, "updating opportunity", id, patch.etag(), now, change),
+                response);
 }
 
-absl::Status OpportunityService::DeleteOpportunity(const Ctx&,
+absl::Status OpportunityService::DeleteOpportunity(const Ctx& ctx,
                                                    const v1::DeleteOpportunityRequest& request,
                                                    v1::Opportunity* response) {
-  return SetDeleted(request.name(), request.etag(), /*deleted=*/true, response);
+  return SetDeleted(ctx, request.name(), request.etag(), /*deleted=*/true, response);
 }
 
-absl::Status OpportunityService::UndeleteOpportunity(const Ctx&,
+absl::Status OpportunityService::UndeleteOpportunity(const Ctx& ctx,
                                                      const v1::UndeleteOpportunityRequest& request,
                                                      v1::Opportunity* response) {
-  return SetDeleted(request.name(), request.etag(), /*deleted=*/false, response);
+  return SetDeleted(ctx, request.name(), request.etag(), /*deleted=*/false, response);
 }
 
-absl::Status OpportunityService::SetDeleted(absl::string_view name, absl::string_view etag,
-                                            bool deleted, v1::Opportunity* response) {
+absl::Status OpportunityService::SetDeleted(const Ctx& ctx, absl::string_view name,
+                                            absl::string_view etag, bool deleted,
+                                            v1::Opportunity* response) {
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseOpportunityName("name", name));
   const absl::Time now = common::NowMicros();
   auto change = [&](OpportunityTx&, StoredOpportunity& row) -> absl::Status {
@@ -305,8 +317,8 @@ absl::Status OpportunityService::SetDeleted(absl::string_view name, absl::string
     }
     return absl::OkStatus();
   };
-  return Answer(ChangeOpportunity(deleted ? "deleting opportunity" : "undeleting opportunity", id,
-                                  etag, now, change),
+  return Answer(ChangeOpportunity(ctx, deleted ? "deleting opportunity" : "undeleting opportunity",
+                                  id, etag, now, change),
                 response);
 }
 
@@ -404,7 +416,7 @@ absl::Status OpportunityService::ReopenOpportunity(const Ctx& ctx,
 }
 
 absl::Status OpportunityService::ListOpportunityStageHistory(
-    const Ctx&, const v1::ListOpportunityStageHistoryRequest& request,
+    const Ctx& ctx, const v1::ListOpportunityStageHistoryRequest& request,
     v1::ListOpportunityStageHistoryResponse* response) {
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseOpportunityName("parent", request.parent()));
   KAM_ASSIGN_OR_RETURN(
@@ -413,6 +425,10 @@ absl::Status OpportunityService::ListOpportunityStageHistory(
   KAM_ASSIGN_OR_RETURN(bool exists, store_->Exists(id));
   if (!exists) {
     return absl::NotFoundError(absl::StrCat("opportunity ", request.parent(), " not found"));
+  }
+  if (!NarrowedUser(ctx).empty()) {
+    KAM_RETURN_IF_ERROR(
+        OwnRow(*accounts_, ctx, store_->Get(id), "opportunity", request.parent()).status());
   }
   return AnswerPage(list, store_->ListMoves(id, list.cursor, list.limit), response,
                     [&](StoredStageMove& row) { *response->add_moves() = std::move(row.move); });
@@ -451,7 +467,7 @@ absl::Status OpportunityService::UpdateStageProbabilities(
   });
 }
 
-absl::Status OpportunityService::GetWeightedPipeline(const Ctx&,
+absl::Status OpportunityService::GetWeightedPipeline(const Ctx& ctx,
                                                      const v1::GetWeightedPipelineRequest& request,
                                                      v1::WeightedPipeline* response) {
   PipelineScope scope;
@@ -468,6 +484,15 @@ absl::Status OpportunityService::GetWeightedPipeline(const Ctx&,
                                 "must be A, B, C, D or UNSPECIFIED for every class");
   }
   scope.opportunity_class = request.opportunity_class();
+  // A manager's: their accounts only; another's account reads as one that
+  // does not exist (no open opportunities).
+  KAM_ASSIGN_OR_RETURN(std::shared_ptr<const common::TeamAccounts> theirs,
+                       common::NarrowedAccounts(*accounts_, ctx));
+  if (theirs != nullptr && scope.account_id == 0) {
+    scope.account_ids = theirs->ids();
+  } else if (theirs != nullptr && !theirs->Contains(scope.account_id)) {
+    scope.account_ids.emplace();
+  }
   KAM_ASSIGN_OR_RETURN(PipelineSums sums, store_->ReadPipeline(scope));
   KAM_ASSIGN_OR_RETURN(v1::WeightedPipeline pipeline,
                        ComputeWeightedPipeline(sums.groups, sums.table.percents));

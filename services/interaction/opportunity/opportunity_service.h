@@ -53,17 +53,22 @@ class OpportunityService final : public Handlers<OpportunityStore> {
                                    v1::WeightedPipeline*);
 
  private:
+  // The opportunity `id` as the store reads it; NOT_FOUND as for a missing
+  // one when the call is narrowed (shared/narrowing.h) and it is another's.
+  absl::StatusOr<StoredOpportunity> ReadOpportunity(const Ctx& ctx, int64_t id);
+
   // Changes opportunity `id` in one transaction: locks it, checks `etag`
   // (ABORTED when stale), lets `change` edit it (its error rolls back), then
   // writes it at its next version (StampWrite) and returns it as written.
+  // Another's, for a narrowed call, answers as a missing one.
   absl::StatusOr<StoredOpportunity> ChangeOpportunity(
-      absl::string_view context, int64_t id, absl::string_view etag, absl::Time now,
+      const Ctx& ctx, absl::string_view context, int64_t id, absl::string_view etag, absl::Time now,
       absl::FunctionRef<absl::Status(OpportunityTx&, StoredOpportunity&)> change);
 
   // DeleteOpportunity (`deleted`) and UndeleteOpportunity: sets or clears
   // delete_time; FAILED_PRECONDITION when it is so already.
-  absl::Status SetDeleted(absl::string_view name, absl::string_view etag, bool deleted,
-                          v1::Opportunity* response);
+  absl::Status SetDeleted(const Ctx& ctx, absl::string_view name, absl::string_view etag,
+                          bool deleted, v1::Opportunity* response);
 
   // A change of stage or state (MoveOpportunityStage, CloseOpportunity,
   // ReopenOpportunity) and its history row, in one ChangeOpportunity: a

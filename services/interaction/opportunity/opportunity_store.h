@@ -44,6 +44,8 @@ struct StoredStageProbabilities {
 // Which open opportunities GetWeightedPipeline sums.
 struct PipelineScope {
   int64_t account_id = 0;  // 0: every account
+  // Set: only these accounts (a manager's, shared/narrowing.h); empty: none.
+  std::optional<std::vector<int64_t>> account_ids;
   std::string owner;       // empty: every owner
   v1::OpportunityClass opportunity_class = v1::OPPORTUNITY_CLASS_UNSPECIFIED;  // all
 };

@@ -18,6 +18,7 @@
 #include "services/interaction/shared/create_retry.h"
 #include "services/interaction/shared/list_page.h"
 #include "services/interaction/shared/names.h"
+#include "services/interaction/shared/narrowing.h"
 
 namespace kam::interaction::satisfaction {
 namespace {
@@ -102,6 +103,9 @@ absl::Status SatisfactionService::CreateSurveyResponse(
   // The case is ours: check it before asking the account service.
   if (case_id != 0) {
     KAM_ASSIGN_OR_RETURN(int64_t case_account, cases_->CaseAccount(case_id));
+    // Another's case reads as a missing one to a manager.
+    KAM_RETURN_IF_ERROR(CheckOwnAccount(*accounts_, ctx, case_account,
+                                        ResourceNotFound("case", cases::CaseName(case_id))));
     if (case_account != target.account_id) {
       return common::InvalidField("survey_response.case", absl::StrCat(in.case_(), " belongs to ",
                                                                        AccountName(case_account),
@@ -137,27 +141,30 @@ absl::Status SatisfactionService::CreateSurveyResponse(
   return absl::OkStatus();
 }
 
-absl::Status SatisfactionService::GetSurveyResponse(const Ctx&,
+absl::Status SatisfactionService::GetSurveyResponse(const Ctx& ctx,
                                                     const v1::GetSurveyResponseRequest& request,
                                                     v1::SurveyResponse* response) {
-  absl::StatusOr<int64_t> id = ParseSurveyName("name", request.name());
-  KAM_ASSIGN_OR_RETURN(StoredSurvey row, id.ok() ? store_->GetSurvey(*id) : id.status());
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseSurveyName("name", request.name()));
+  KAM_ASSIGN_OR_RETURN(StoredSurvey row, OwnRow(*accounts_, ctx, store_->GetSurvey(id),
+                                                "survey response", SurveyName(id)));
   *response = SurveyToProto(row);
   return absl::OkStatus();
 }
 
-absl::Status SatisfactionService::ListSurveyResponses(const Ctx&,
+absl::Status SatisfactionService::ListSurveyResponses(const Ctx& ctx,
                                                       const v1::ListSurveyResponsesRequest& request,
                                                       v1::ListSurveyResponsesResponse* response) {
-  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
-                       common::ReadListRequest(request, {"ListSurveyResponses", request.filter()}));
+  KAM_ASSIGN_OR_RETURN(
+      std::optional<common::ListRequest> list,
+      ReadNarrowedList(*accounts_, ctx, request, "ListSurveyResponses", request.filter()));
+  if (!list.has_value()) return absl::OkStatus();
   return AnswerPage(
-      list, store_->ListSurveys(list.filter, list.cursor, list.limit), response,
+      *list, store_->ListSurveys(list->filter, list->cursor, list->limit), response,
       [&](const StoredSurvey& row) { *response->add_survey_responses() = SurveyToProto(row); });
 }
 
 absl::Status SatisfactionService::GetSatisfactionSummary(
-    const Ctx&, const v1::GetSatisfactionSummaryRequest& request,
+    const Ctx& ctx, const v1::GetSatisfactionSummaryRequest& request,
     v1::SatisfactionSummary* response) {
   SurveyScope scope;
   if (!request.account().empty() && !request.case_().empty()) {
@@ -187,10 +194,21 @@ absl::Status SatisfactionService::GetSatisfactionSummary(
   }
   scope.start = *start;
   scope.end = *end;
+  int64_t scope_account = scope.account_id;
   if (scope.case_id != 0) {
-    if (absl::StatusOr<int64_t> c = cases_->CaseAccount(scope.case_id); !c.ok()) return c.status();
+    KAM_ASSIGN_OR_RETURN(scope_account, cases_->CaseAccount(scope.case_id));
+    // Another's case reads as a missing one to a manager.
+    KAM_RETURN_IF_ERROR(CheckOwnAccount(*accounts_, ctx, scope_account,
+                                        ResourceNotFound("case", cases::CaseName(scope.case_id))));
   }
-  KAM_ASSIGN_OR_RETURN(std::vector<ScoreCount> counts, store_->CountScores(scope));
+  // An account that does not exist has no responses: a manager reads the
+  // same, no counts, for another's account.
+  KAM_ASSIGN_OR_RETURN(std::shared_ptr<const common::TeamAccounts> theirs,
+                       common::NarrowedAccounts(*accounts_, ctx));
+  std::vector<ScoreCount> counts;
+  if (theirs == nullptr || theirs->Contains(scope_account)) {
+    KAM_ASSIGN_OR_RETURN(counts, store_->CountScores(scope));
+  }
   *response = Summarise(counts);
   response->set_scope(scope.case_id != 0 ? request.case_() : request.account());
   if (request.has_start_time()) *response->mutable_start_time() = request.start_time();

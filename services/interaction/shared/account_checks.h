@@ -16,6 +16,18 @@
 
 namespace kam::interaction {
 
+// The account (or contact) `name` as the account service answers it, except
+// that a call narrowed to an account manager (shared/narrowing.h) gets, for
+// one of another's accounts, what the account service answers for one that
+// does not exist: NOT_FOUND "account <name> not found" ("contact <name> not
+// found"), without asking it. The checks below read through these.
+absl::StatusOr<account::v1::Account> ReadAccount(AccountClient& accounts,
+                                                 const common::CallContext& caller,
+                                                 const std::string& name);
+absl::StatusOr<account::v1::Contact> ReadContact(AccountClient& accounts,
+                                                 const common::CallContext& caller,
+                                                 const std::string& name);
+
 // What most areas tell a caller to do about a deleted account.
 inline constexpr absl::string_view kUndeleteFirst = "undelete it first";
 

@@ -13,14 +13,16 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/server/grpc_server.h"
+#include "common/server/team_narrowing.h"
 #include "kam/account/v1/account.pb.h"
 
 namespace kam::interaction {
 
-class AccountClient {
+// Also where a manager's accounts come from (common::TeamAccountsSource:
+// ListTeamAccounts, kept a few seconds per user), to narrow their calls
+// (shared/narrowing.h).
+class AccountClient : public common::TeamAccountsSource {
  public:
-  virtual ~AccountClient() = default;
-
   // `caller` (may be null) is forwarded as x-kam-actor / x-request-id.
   virtual absl::StatusOr<account::v1::Account> GetAccount(const std::string& name,
                                                           const common::CallContext* caller) = 0;
@@ -36,9 +38,10 @@ class AccountClient {
 
 // The account service at `address` over gRPC, each call with `deadline` (or
 // its caller's, when sooner), at most `max_in_flight` at once (one more is
-// UNAVAILABLE at once: common::DependencyLimit). Concurrent GetAccount calls
-// share one BatchGetAccounts call (common/base/coalescer.h), which forwards
-// the first caller's identity.
+// UNAVAILABLE at once: common::DependencyLimit). A manager's accounts come
+// from common::NewGrpcTeamAccounts. Concurrent GetAccount calls share one
+// BatchGetAccounts call (common/base/coalescer.h), which forwards the first
+// caller's identity.
 std::unique_ptr<AccountClient> NewGrpcAccountClient(const std::string& address,
                                                     absl::Duration deadline, int max_in_flight);
 

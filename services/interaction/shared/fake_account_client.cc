@@ -86,4 +86,17 @@ absl::StatusOr<account::v1::ListAccountsResponse> FakeAccountClient::ListAccount
   return response;
 }
 
+void FakeAccountClient::PutTeam(const std::string& user, std::vector<int64_t> account_ids) {
+  teams_.Put(user, std::move(account_ids));
+}
+
+int FakeAccountClient::team_calls() const { return teams_.calls(); }
+
+absl::StatusOr<std::shared_ptr<const common::TeamAccounts>> FakeAccountClient::TeamAccountsOf(
+    const std::string& user, const common::CallContext* caller) {
+  // Down with the rest of the "account service".
+  KAM_RETURN_IF_ERROR(Reachable("account service"));
+  return teams_.TeamAccountsOf(user, caller);
+}
+
 }  // namespace kam::interaction

@@ -10,6 +10,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "common/testing/fake_database.h"
+#include "common/testing/fake_team_accounts.h"
 #include "services/interaction/shared/account_client.h"
 
 namespace kam::interaction {
@@ -23,8 +24,14 @@ class FakeAccountClient final : public AccountClient, public common::testing::Fa
   // that need any account at all.
   account::v1::Account PutAccount(int64_t id, const std::string& currency = "EUR");
 
-  // How many calls were made (whatever their answer).
+  // `user` is on the current team of exactly `account_ids` (ListTeamAccounts).
+  void PutTeam(const std::string& user, std::vector<int64_t> account_ids);
+
+  // How many calls were made (whatever their answer), not counting
+  // TeamAccountsOf.
   int calls() const;
+  // How many times a manager's accounts were asked for.
+  int team_calls() const;
 
   absl::StatusOr<account::v1::Account> GetAccount(const std::string& name,
                                                   const common::CallContext* caller) override;
@@ -35,6 +42,8 @@ class FakeAccountClient final : public AccountClient, public common::testing::Fa
   // Every account, in name order, one page; the filter is not applied.
   absl::StatusOr<account::v1::ListAccountsResponse> ListAccounts(
       const account::v1::ListAccountsRequest& request, const common::CallContext* caller) override;
+  absl::StatusOr<std::shared_ptr<const common::TeamAccounts>> TeamAccountsOf(
+      const std::string& user, const common::CallContext* caller) override;
 
  private:
   absl::Status Answer() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -43,6 +52,7 @@ class FakeAccountClient final : public AccountClient, public common::testing::Fa
   std::map<std::string, account::v1::Account> accounts_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, account::v1::Contact> contacts_ ABSL_GUARDED_BY(mu_);
   int calls_ ABSL_GUARDED_BY(mu_) = 0;
+  common::testing::FakeTeamAccounts teams_;
 };
 
 }  // namespace kam::interaction

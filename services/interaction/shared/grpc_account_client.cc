@@ -31,6 +31,7 @@ class GrpcAccountClient final : public AccountClient {
       : stub_(v1::AccountService::NewStub(common::DependencyChannel(address))),
         deadline_(deadline),
         limit_(kAccountService, max_in_flight),
+        teams_(common::NewGrpcTeamAccounts(address, deadline)),
         account_reads_(
             [this](const std::vector<const AccountRead*>& reads) { return ReadBatch(reads); },
             kMaxReadBatch, kReadLanes) {}
@@ -61,6 +62,11 @@ class GrpcAccountClient final : public AccountClient {
     KAM_ASSIGN_OR_RETURN(common::DependencyLimit::Slot slot, limit_.Enter());
     return common::CallDependency(*stub_, &v1::AccountService::Stub::ListAccounts, request, caller,
                                   deadline_, kAccountService);
+  }
+
+  absl::StatusOr<std::shared_ptr<const common::TeamAccounts>> TeamAccountsOf(
+      const std::string& user, const common::CallContext* caller) override {
+    return teams_->TeamAccountsOf(user, caller);
   }
 
  private:
@@ -128,6 +134,7 @@ class GrpcAccountClient final : public AccountClient {
   std::unique_ptr<v1::AccountService::Stub> stub_;
   const absl::Duration deadline_;
   common::DependencyLimit limit_;
+  const std::unique_ptr<common::TeamAccountsSource> teams_;
   common::Coalescer<AccountRead, ReadResult> account_reads_;
 };
 

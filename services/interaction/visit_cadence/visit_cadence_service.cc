@@ -1,5 +1,6 @@
 #include "services/interaction/visit_cadence/visit_cadence_service.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -16,6 +17,7 @@
 #include "common/base/time_range.h"
 #include "services/interaction/activity/activity_fields.h"
 #include "services/interaction/shared/names.h"
+#include "services/interaction/shared/narrowing.h"
 #include "services/interaction/shared/singleton_policy.h"
 #include "services/interaction/visit_cadence/visit_cadence.h"
 
@@ -87,6 +89,36 @@ std::string Quoted(absl::string_view value) {
   return out;
 }
 
+// A manager's page (shared/narrowing.h): the next `limit` of their accounts
+// after account `after`, in id order, read in one BatchGetAccounts and kept
+// as the ListAccounts filter keeps them (live, ACTIVE, of `owner` when
+// given); `next_page_token` is the last account read while more follow.
+absl::StatusOr<account::v1::ListAccountsResponse> TheirAccounts(AccountClient& accounts,
+                                                                const common::CallContext& ctx,
+                                                                const common::TeamAccounts& theirs,
+                                                                const std::string& owner,
+                                                                int64_t after, int limit) {
+  const std::vector<int64_t>& all = theirs.ids();
+  std::vector<std::string> names;
+  auto it = std::upper_bound(all.begin(), all.end(), after);
+  for (; it != all.end() && static_cast<int>(names.size()) < limit; ++it) {
+    names.push_back(AccountName(*it));
+  }
+  account::v1::ListAccountsResponse page;
+  if (names.empty()) return page;
+  KAM_ASSIGN_OR_RETURN(std::vector<account::v1::Account> read,
+                       accounts.BatchGetAccounts(names, &ctx));
+  for (account::v1::Account& account : read) {
+    if (account.has_delete_time() || account.state() != account::v1::LIFECYCLE_STATE_ACTIVE ||
+        (!owner.empty() && account.owner() != owner)) {
+      continue;
+    }
+    *page.add_accounts() = std::move(account);
+  }
+  if (it != all.end()) page.set_next_page_token(absl::StrCat(*std::prev(it)));
+  return page;
+}
+
 }  // namespace
 
 absl::Status VisitCadenceService::GetVisitCadencePolicy(
@@ -130,8 +162,8 @@ absl::Status VisitCadenceService::ListOverdueFollowUps(
     as_of = absl::FromUnixMicros(absl::ToUnixMicros(common::FromProtoTimestamp(request.as_of())));
     as_of_key = absl::StrCat(absl::ToUnixMicros(as_of));
   }
-  const uint64_t query =
-      common::Fingerprint64({"ListOverdueFollowUps", request.owner(), as_of_key});
+  const uint64_t query = common::Fingerprint64(
+      {ListQueryName("ListOverdueFollowUps", NarrowedUser(ctx)), request.owner(), as_of_key});
   // The token holds the account service's page token and the as_of of the
   // first page, so every page of one listing judges at the same moment.
   account::v1::ListAccountsRequest accounts_request;
@@ -153,8 +185,19 @@ absl::Status VisitCadenceService::ListOverdueFollowUps(
       request.owner().empty()
           ? std::string("state = ACTIVE")
           : absl::StrCat("owner = ", Quoted(request.owner()), " AND state = ACTIVE"));
-  KAM_ASSIGN_OR_RETURN(account::v1::ListAccountsResponse accounts,
-                       accounts_->ListAccounts(accounts_request, &ctx));
+  // A manager's listing pages through their accounts (the token holds the
+  // last one read) rather than the account service's book.
+  KAM_ASSIGN_OR_RETURN(std::shared_ptr<const common::TeamAccounts> theirs,
+                       common::NarrowedAccounts(*accounts_, ctx));
+  int64_t after = 0;
+  if (theirs != nullptr && !accounts_request.page_token().empty() &&
+      !absl::SimpleAtoi(accounts_request.page_token(), &after)) {
+    return common::InvalidField("page_token", "is not a token this method issued");
+  }
+  KAM_ASSIGN_OR_RETURN(
+      account::v1::ListAccountsResponse accounts,
+      theirs == nullptr ? accounts_->ListAccounts(accounts_request, &ctx)
+                        : TheirAccounts(*accounts_, ctx, *theirs, request.owner(), after, limit));
   KAM_ASSIGN_OR_RETURN(StoredVisitCadence cadence, store_->GetVisitCadence());
 
   std::vector<int64_t> ids;

@@ -39,11 +39,15 @@ bool AlertService::WaitForPoll() {
   return !stopped_;
 }
 
-absl::Status AlertService::ListAlerts(const Ctx&, const v1::ListAlertsRequest& request,
+absl::Status AlertService::ListAlerts(const Ctx& ctx, const v1::ListAlertsRequest& request,
                                       v1::ListAlertsResponse* response) {
   KAM_ASSIGN_OR_RETURN(common::ListRequest list,
-                       common::ReadListRequest(request, {"ListAlerts", request.filter()}));
+                       common::ReadListRequest(
+                           request, {common::ListQueryName("ListAlerts", common::NarrowedUser(ctx)),
+                                     request.filter()}));
   KAM_RETURN_IF_ERROR(store_->CheckFilter(list.filter));
+  KAM_ASSIGN_OR_RETURN(const bool any, common::NarrowList(*teams_, ctx, &list));
+  if (!any) return absl::OkStatus();
   std::optional<AlertStore::Cursor> after;
   if (list.cursor.has_value()) {
     if (list.cursor->key_values.size() != 1) {
@@ -74,9 +78,18 @@ absl::Status AlertService::AcknowledgeAlert(const Ctx& ctx,
   }
   const std::string time = common::ToSqlDateTime(common::NowMicros());
   const std::string who = ctx.actor.substr(0, 256);
+  // A manager's accounts are read before the transaction (no call to the
+  // account service while the row is locked); another's alert answers as a
+  // missing one.
+  KAM_ASSIGN_OR_RETURN(std::shared_ptr<const common::TeamAccounts> theirs,
+                       common::NarrowedAccounts(*teams_, ctx));
   v1::Alert result;
   absl::Status status = store_->Transact("acknowledging alert", [&](AlertTx& tx) {
     KAM_ASSIGN_OR_RETURN(StoredAlert stored, tx.LockAlert(id));
+    if (theirs != nullptr) {
+      absl::StatusOr<int64_t> account = ParseAccountName("account", stored.alert.account());
+      if (!account.ok() || !theirs->Contains(*account)) return AlertNotFound(id);
+    }
     KAM_RETURN_IF_ERROR(common::CheckEtag(stored.alert.name(), stored.version, request.etag()));
     result = std::move(stored.alert);
     // The first acknowledgement stands: a retried call gets it back.
@@ -92,7 +105,7 @@ absl::Status AlertService::AcknowledgeAlert(const Ctx& ctx,
   return absl::OkStatus();
 }
 
-absl::Status AlertService::WatchAlerts(const Ctx&, const v1::WatchAlertsRequest& request,
+absl::Status AlertService::WatchAlerts(const Ctx& ctx, const v1::WatchAlertsRequest& request,
                                        common::ResponseWriter<v1::Alert>& writer) {
   {
     absl::MutexLock lock(&mu_);
@@ -111,6 +124,11 @@ absl::Status AlertService::WatchAlerts(const Ctx&, const v1::WatchAlertsRequest&
   } release{this};
   KAM_ASSIGN_OR_RETURN(common::FilterNode filter, common::ParseFilter(request.filter()));
   KAM_RETURN_IF_ERROR(store_->CheckFilter(filter));
+  KAM_ASSIGN_OR_RETURN(std::shared_ptr<const common::TeamAccounts> theirs,
+                       common::NarrowedAccounts(*teams_, ctx));
+  // A manager with no account watches and is sent nothing.
+  const bool sends_nothing = theirs != nullptr && theirs->empty();
+  if (theirs != nullptr && !sends_nothing) filter = theirs->Narrow(std::move(filter));
   std::optional<absl::Time> created_after;
   int64_t last_id = 0;
   if (request.has_after()) {
@@ -128,8 +146,10 @@ absl::Status AlertService::WatchAlerts(const Ctx&, const v1::WatchAlertsRequest&
     if (writer.Cancelled()) {
       return absl::CancelledError("the caller cancelled the watch");
     }
-    KAM_ASSIGN_OR_RETURN(std::vector<StoredAlert> batch,
-                         store_->AlertsSince(filter, last_id, created_after, kWatchBatch));
+    std::vector<StoredAlert> batch;
+    if (!sends_nothing) {
+      KAM_ASSIGN_OR_RETURN(batch, store_->AlertsSince(filter, last_id, created_after, kWatchBatch));
+    }
     for (const StoredAlert& alert : batch) {
       if (!writer.Write(alert.alert)) {
         return absl::CancelledError("the caller stopped reading the watch");

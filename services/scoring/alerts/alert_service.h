@@ -8,6 +8,7 @@
 #include "absl/time/time.h"
 #include "common/server/grpc_server.h"
 #include "common/server/service_methods.h"
+#include "common/server/team_narrowing.h"
 #include "kam/scoring/v1/alert.grpc.pb.h"
 #include "services/scoring/alerts/alert_store.h"
 
@@ -19,10 +20,14 @@ class AlertService final {
   // from rating runs (minutes apart at the least), so a short poll of one
   // indexed query is cheaper than a notification channel between replicas.
   // `max_watches`: watches open at once; one more is RESOURCE_EXHAUSTED
-  // (each holds a thread and polls the database).
-  AlertService(AlertStore* store, absl::Duration poll_interval = absl::Milliseconds(250),
-               int max_watches = 100)
-      : store_(store), poll_interval_(poll_interval), max_watches_(max_watches) {}
+  // (each holds a thread and polls the database). `teams` (the account
+  // service's ListTeamAccounts) narrows an account manager to the alerts of
+  // their accounts (common/server/team_narrowing.h): another's alert answers
+  // as a missing one, lists and watches hold only theirs (a watch: the
+  // accounts they had when it opened).
+  AlertService(AlertStore* store, common::TeamAccountsSource* teams,
+               absl::Duration poll_interval = absl::Milliseconds(250), int max_watches = 100)
+      : store_(store), teams_(teams), poll_interval_(poll_interval), max_watches_(max_watches) {}
 
   void Register(common::GrpcServer& server);
 
@@ -47,6 +52,7 @@ class AlertService final {
 
   v1::AlertService::Service service_;
   AlertStore* store_;
+  common::TeamAccountsSource* teams_;
   const absl::Duration poll_interval_;
   const int max_watches_;
   absl::Mutex mu_;

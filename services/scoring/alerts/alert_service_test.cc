@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/testing/fake_team_accounts.h"
 #include "common/testing/handler_checks.h"
 #include "gtest/gtest.h"
 #include "services/scoring/alerts/fake_alert_store.h"
@@ -35,7 +36,8 @@ class AlertServiceTest : public ::testing::Test {
   StoredAlert Stored() const { return store_.Snapshot().alerts.at(1); }
 
   FakeAlertStore store_;
-  AlertService service_{&store_, absl::Milliseconds(1)};
+  common::testing::FakeTeamAccounts teams_;
+  AlertService service_{&store_, &teams_, absl::Milliseconds(1)};
 };
 
 TEST_F(AlertServiceTest, TheFirstAcknowledgementStands) {
@@ -118,6 +120,28 @@ TEST_F(AlertServiceTest, AWatchSendsOnlyAlertsRaisedAfterItStarted) {
   ASSERT_EQ(collector.alerts.size(), 1u);
   EXPECT_EQ(collector.alerts[0].name(), "alerts/2");
   EXPECT_EQ(collector.alerts[0].account(), "accounts/8");
+}
+
+// An account manager acknowledges only the alerts of their accounts:
+// another's answers exactly as a missing alert, and nothing is written.
+TEST_F(AlertServiceTest, AManagerAcknowledgesOnlyTheirAccountsAlerts) {
+  teams_.Put("am.liu", {8});
+  const common::CallContext liu = common::testing::GrantedCaller(auth::kAccountManager, "am.liu");
+  v1::AcknowledgeAlertRequest request;
+  v1::Alert out;
+  request.set_name("alerts/2");
+  const absl::Status missing = service_.AcknowledgeAlert(liu, request, &out);
+  request.set_name("alerts/1");
+  const absl::Status other = service_.AcknowledgeAlert(liu, request, &out);
+  EXPECT_EQ(missing.message(), "alert alerts/2 not found");
+  EXPECT_EQ(other.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(other.message(), "alert alerts/1 not found");
+  EXPECT_FALSE(Stored().alert.has_acknowledge_time());
+  EXPECT_EQ(Stored().version, 1);
+
+  teams_.Put("am.liu", {7, 8});
+  ASSERT_TRUE(service_.AcknowledgeAlert(liu, request, &out).ok());
+  EXPECT_EQ(out.acknowledged_by(), "am.liu");
 }
 
 }  // namespace

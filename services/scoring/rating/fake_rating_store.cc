@@ -245,7 +245,8 @@ absl::StatusOr<std::vector<RatingRow>> FakeRatingStore::ListRatings(int64_t,
 }
 
 absl::StatusOr<std::vector<RatingRow>> FakeRatingStore::KeyChanges(int64_t, const std::vector<int>&,
-                                                                   bool, int64_t, int) {
+                                                                   bool, const common::FilterNode&,
+                                                                   int64_t, int) {
   return NotInTheFake();
 }
 

@@ -64,6 +64,7 @@ class FakeRatingStore final : public RatingStore {
                                                      int64_t after_account, int limit) override;
   absl::StatusOr<std::vector<RatingRow>> KeyChanges(int64_t run_id,
                                                     const std::vector<int>& key_tiers, bool came_on,
+                                                    const common::FilterNode& filter,
                                                     int64_t after_account, int limit) override;
 
  private:

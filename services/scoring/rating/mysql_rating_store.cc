@@ -181,6 +181,12 @@ absl::Status RatingComparison(const common::FilterComparison& c, common::SqlFrag
     out->params.emplace_back(c.value);
     return absl::OkStatus();
   }
+  // Not in the listed fields: what narrows a manager's listing to their
+  // accounts (common/server/team_narrowing.h), equality only.
+  if (c.field == "account") {
+    KAM_RETURN_IF_ERROR(common::OnlyEquality(c));
+    return column("account_id", ParseAccountName("filter", c.value));
+  }
   if (c.field == "churn_risk" || c.field == "health") {
     int64_t value = 0;
     if (!absl::SimpleAtoi(c.value, &value)) {
@@ -489,20 +495,25 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
 
   absl::StatusOr<std::vector<RatingRow>> KeyChanges(int64_t run_id,
                                                     const std::vector<int>& key_tiers, bool came_on,
+                                                    const common::FilterNode& filter,
                                                     int64_t after_account, int limit) override {
+    common::SqlFragment where;
+    KAM_RETURN_IF_ERROR(common::FilterToSql(filter, RatingComparison, &where));
     // The key tiers as a bit mask: previous_tier in the list <=> its bit set.
     int64_t mask = 0;
     for (int tier : key_tiers) mask |= int64_t{1} << tier;
     std::vector<SqlValue> params;
-    for (int64_t value : {run_id, after_account, int64_t{came_on ? 1 : 0}, mask,
-                          int64_t{came_on ? 0 : 1}, static_cast<int64_t>(limit) + 1}) {
+    for (int64_t value :
+         {run_id, after_account, int64_t{came_on ? 1 : 0}, mask, int64_t{came_on ? 0 : 1}}) {
       params.emplace_back(value);
     }
+    for (SqlValue& v : where.params) params.push_back(std::move(v));
+    params.emplace_back(static_cast<int64_t>(limit) + 1);
     return ReadRows(*pool_, "listing changes",
                     absl::StrCat("SELECT ", kRatingColumns,
                                  " FROM account_ratings WHERE run_id = ? AND account_id > ? AND "
-                                 "key_account = ? AND ((? >> previous_tier) & 1) = ? "
-                                 "ORDER BY account_id LIMIT ?"),
+                                 "key_account = ? AND ((? >> previous_tier) & 1) = ? AND ",
+                                 where.sql, " ORDER BY account_id LIMIT ?"),
                     params, ReadRating);
   }
 };

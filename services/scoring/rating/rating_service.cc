@@ -183,23 +183,31 @@ absl::Status RatingService::CancelRatingRun(const Ctx&, const v1::CancelRatingRu
   return AnswerRun(store_->CancelRun(id, common::NowMicros()), response);
 }
 
-absl::Status RatingService::GetAccountRating(const Ctx&, const v1::GetAccountRatingRequest& request,
+absl::Status RatingService::GetAccountRating(const Ctx& ctx,
+                                             const v1::GetAccountRatingRequest& request,
                                              v1::AccountRating* response) {
   KAM_ASSIGN_OR_RETURN(RatingRef name, ParseRatingName("name", request.name()));
   KAM_RETURN_IF_ERROR(GetRatedRun(name.run).status());
+  // Another's account reads as one the run did not rate.
+  KAM_RETURN_IF_ERROR(common::CheckOwnAccount(
+      *teams_, ctx, name.account, [&] { return RatingNotFound(name.run, name.account); }));
   KAM_ASSIGN_OR_RETURN(RatingRow row, store_->GetRating(name.run, name.account));
   *response = ToAccountRating(name.run, row);
   return absl::OkStatus();
 }
 
-absl::Status RatingService::ListAccountRatings(const Ctx&,
+absl::Status RatingService::ListAccountRatings(const Ctx& ctx,
                                                const v1::ListAccountRatingsRequest& request,
                                                v1::ListAccountRatingsResponse* response) {
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseRunName("parent", request.parent()));
   KAM_ASSIGN_OR_RETURN(
       common::ListRequest list,
-      common::ReadListRequest(request, {"ListAccountRatings", request.parent(), request.filter()}));
+      common::ReadListRequest(
+          request, {common::ListQueryName("ListAccountRatings", common::NarrowedUser(ctx)),
+                    request.parent(), request.filter()}));
   KAM_RETURN_IF_ERROR(GetRatedRun(id).status());
+  KAM_ASSIGN_OR_RETURN(const bool any, common::NarrowList(*teams_, ctx, &list));
+  if (!any) return absl::OkStatus();
   KAM_ASSIGN_OR_RETURN(
       std::vector<RatingRow> rows,
       store_->ListRatings(id, list.filter, common::CursorId(list.cursor), list.limit));
@@ -212,12 +220,15 @@ absl::Status RatingService::ListAccountRatings(const Ctx&,
   return absl::OkStatus();
 }
 
-absl::Status RatingService::ListKeyAccountChanges(const Ctx&,
+absl::Status RatingService::ListKeyAccountChanges(const Ctx& ctx,
                                                   const v1::ListKeyAccountChangesRequest& request,
                                                   v1::ListKeyAccountChangesResponse* response) {
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseRunName("run", request.run()));
-  KAM_ASSIGN_OR_RETURN(common::ListRequest list,
-                       common::ReadListRequest(request, {"ListKeyAccountChanges", request.run()}));
+  KAM_ASSIGN_OR_RETURN(
+      common::ListRequest list,
+      common::ReadListRequest(
+          request, {common::ListQueryName("ListKeyAccountChanges", common::NarrowedUser(ctx)),
+                    request.run()}));
   // One token carries both lists' positions: key_values[0] is where
   // "came on" stopped, last_id where "dropped off" did (-1: list done).
   int64_t on_after = 0, off_after = 0;
@@ -229,6 +240,10 @@ absl::Status RatingService::ListKeyAccountChanges(const Ctx&,
     off_after = list.cursor->last_id;
   }
   KAM_ASSIGN_OR_RETURN(StoredRun run, GetRatedRun(id));
+  // A manager's: the changes of their accounts only (the request has no
+  // filter of its own: `list.filter` is empty, or theirs).
+  KAM_ASSIGN_OR_RETURN(const bool any, common::NarrowList(*teams_, ctx, &list));
+  if (!any) return absl::OkStatus();
   KAM_ASSIGN_OR_RETURN(policy::StoredPolicy policy,
                        policies_->GetPolicy(run.policy_id, run.run.policy_version()));
   KAM_ASSIGN_OR_RETURN(rules::RatingSettings settings, rules::ToRatingSettings(policy.policy));
@@ -239,8 +254,9 @@ absl::Status RatingService::ListKeyAccountChanges(const Ctx&,
   auto changes = [&](bool came_on, int64_t* after,
                      google::protobuf::RepeatedPtrField<v1::KeyAccountChange>* out) {
     if (*after < 0) return absl::OkStatus();
-    KAM_ASSIGN_OR_RETURN(std::vector<RatingRow> rows,
-                         store_->KeyChanges(id, key_tiers, came_on, *after, list.limit));
+    KAM_ASSIGN_OR_RETURN(
+        std::vector<RatingRow> rows,
+        store_->KeyChanges(id, key_tiers, came_on, list.filter, *after, list.limit));
     common::Page<RatingRow> page = common::TrimPage(std::move(rows), list.limit);
     for (const RatingRow& row : page.rows) *out->Add() = ToChange(row);
     *after = page.more ? page.rows.back().account_id : -1;

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "common/server/grpc_server.h"
+#include "common/server/team_narrowing.h"
 #include "kam/scoring/v1/rating.grpc.pb.h"
 #include "services/scoring/policy/policy_store.h"
 #include "services/scoring/rating/rating_store.h"
@@ -15,9 +16,13 @@ namespace kam::scoring::rating {
 
 class RatingService final {
  public:
-  // `wake` tells the runner a run was queued.
-  RatingService(RatingStore* store, policy::PolicyStore* policies, std::function<void()> wake)
-      : store_(store), policies_(policies), wake_(std::move(wake)) {}
+  // `wake` tells the runner a run was queued. `teams` (the account
+  // service's ListTeamAccounts) narrows an account manager's reads of
+  // ratings to their accounts (common/server/team_narrowing.h): another's
+  // rating answers as a missing one, lists hold only theirs.
+  RatingService(RatingStore* store, policy::PolicyStore* policies, std::function<void()> wake,
+                common::TeamAccountsSource* teams)
+      : store_(store), policies_(policies), wake_(std::move(wake)), teams_(teams) {}
 
   void Register(common::GrpcServer& server);
 
@@ -44,6 +49,7 @@ class RatingService final {
   RatingStore* store_;
   policy::PolicyStore* policies_;
   std::function<void()> wake_;
+  common::TeamAccountsSource* teams_;
 };
 
 }  // namespace kam::scoring::rating

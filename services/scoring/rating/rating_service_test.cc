@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "common/testing/fake_team_accounts.h"
 #include "common/testing/handler_checks.h"
 #include "gtest/gtest.h"
 #include "services/scoring/policy/fake_policy_store.h"
@@ -45,7 +46,8 @@ class RatingServiceTest : public ::testing::Test {
   policy::FakePolicyStore policies_;
   FakeRatingStore store_;
   int wakes_ = 0;
-  RatingService service_{&store_, &policies_, [this] { ++wakes_; }};
+  common::testing::FakeTeamAccounts teams_;
+  RatingService service_{&store_, &policies_, [this] { ++wakes_; }, &teams_};
 };
 
 constexpr int64_t kNewYear = 1767225600;  // 2026-01-01T00:00:00Z
@@ -72,7 +74,7 @@ TEST_F(RatingServiceTest, TheRetryAnswersEvenWhenThePolicyIsGone) {
   ASSERT_TRUE(Start("run-1", kNewYear).ok());
   // A retry is answered from the run alone: it does not read the policy.
   policy::FakePolicyStore empty;
-  RatingService service(&store_, &empty, nullptr);
+  RatingService service(&store_, &empty, nullptr, &teams_);
   v1::StartRatingRunRequest request = StartRequest("run-1", kNewYear);
   absl::StatusOr<v1::RatingRun> retry = Answer(service, &RatingService::StartRatingRun, request);
   ASSERT_TRUE(retry.ok()) << retry.status();
@@ -132,6 +134,36 @@ TEST_F(RatingServiceTest, CancelAQueuedRunAndReadOnlyRatedRuns) {
   bad.set_name("ratingRuns/x");
   EXPECT_EQ(Answer(service_, &RatingService::GetRatingRun, bad).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// A manager reads the ratings of their accounts only: another's answers as
+// an account the run did not rate.
+TEST_F(RatingServiceTest, AManagerReadsOnlyTheirAccountsRatings) {
+  StoredRun run;
+  run.id = 1;
+  run.run.set_name("ratingRuns/1");
+  run.run.set_state(v1::RUN_STATE_SUCCEEDED);
+  store_.PutRun(run);
+  RatingRow seven;
+  seven.account_id = 7;
+  RatingRow eight;
+  eight.account_id = 8;
+  ASSERT_TRUE(store_.InsertRatings(1, {seven, eight}).ok());
+  teams_.Put("am.liu", {7});
+  const common::CallContext liu = common::testing::GrantedCaller(auth::kAccountManager, "am.liu");
+  v1::GetAccountRatingRequest get;
+  v1::AccountRating out;
+  get.set_name("ratingRuns/1/ratings/7");
+  EXPECT_TRUE(service_.GetAccountRating(liu, get, &out).ok());
+  get.set_name("ratingRuns/1/ratings/8");
+  const absl::Status other = service_.GetAccountRating(liu, get, &out);
+  EXPECT_EQ(other, RatingNotFound(1, 8));
+  EXPECT_EQ(other.code(), absl::StatusCode::kNotFound);
+  // Admin is not narrowed and asks nothing.
+  const int calls = teams_.calls();
+  EXPECT_TRUE(
+      service_.GetAccountRating(common::testing::GrantedCaller(auth::kAdmin), get, &out).ok());
+  EXPECT_EQ(teams_.calls(), calls);
 }
 
 }  // namespace

@@ -117,11 +117,13 @@ class RatingStore {
                                                              int64_t after_account, int limit) = 0;
   // Key-account list changes (ListKeyAccountChanges): accounts now in a key
   // tier that were not before (`came_on`), or the reverse; after
-  // `after_account`, at most limit + 1.
+  // `after_account`, at most limit + 1, of the ratings `filter` (as
+  // ListRatings') keeps.
   virtual absl::StatusOr<std::vector<RatingRow>> KeyChanges(int64_t run_id,
                                                             const std::vector<int>& key_tiers,
-                                                            bool came_on, int64_t after_account,
-                                                            int limit) = 0;
+                                                            bool came_on,
+                                                            const common::FilterNode& filter,
+                                                            int64_t after_account, int limit) = 0;
 };
 
 // NOT_FOUND for run `id`.
