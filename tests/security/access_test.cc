@@ -32,6 +32,7 @@
 #include "kam/scoring/v1/alert.grpc.pb.h"
 #include "tests/harness/api_test_util.h"
 #include "tests/harness/suite_environment.h"
+#include "tests/security/method_walk.h"
 
 namespace kam::testing {
 namespace {
@@ -93,104 +94,6 @@ std::vector<Caller> Callers() {
   return callers;
 }
 
-// "account" for a method of kam.account.v1.
-std::string ServiceOf(const MethodDescriptor& method) {
-  const std::vector<std::string> parts = absl::StrSplit(method.service()->full_name(), '.');
-  return parts.size() > 1 ? parts[1] : "";
-}
-
-std::string PathOf(const MethodDescriptor& method) {
-  return absl::StrCat("/", method.service()->full_name(), "/", method.name());
-}
-
-// A server stream read to its end (a generic call carries one request and
-// half-closes, which is what a server-streaming method expects).
-class StreamDrain : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
- public:
-  grpc::Status Run(grpc::GenericStub& stub, grpc::ClientContext* context, const std::string& path,
-                   const grpc::ByteBuffer& request) {
-    stub.PrepareBidiStreamingCall(context, path, grpc::StubOptions(), this);
-    StartWrite(&request);
-    StartWritesDone();
-    StartRead(&response_);
-    StartCall();
-    done_.WaitForNotification();
-    return status_;
-  }
-  void OnReadDone(bool ok) override {
-    if (ok) StartRead(&response_);
-  }
-  void OnDone(const grpc::Status& status) override {
-    status_ = status;
-    done_.Notify();
-  }
-
- private:
-  grpc::ByteBuffer response_;
-  grpc::Status status_;
-  absl::Notification done_;
-};
-
-// `method` called with an empty request by `token`, which also claims to be
-// "mallory" in x-kam-actor.
-grpc::Status CallEmpty(const MethodDescriptor& method, const std::string& token) {
-  // One channel per service for the whole walk: a TLS handshake per call
-  // would make the walk minutes long.
-  static std::map<std::string, std::shared_ptr<grpc::Channel>>* const channels =
-      new std::map<std::string, std::shared_ptr<grpc::Channel>>();
-  std::shared_ptr<grpc::Channel>& channel = (*channels)[ServiceOf(method)];
-  if (channel == nullptr) channel = Suite().Channel(ServiceOf(method));
-  grpc::GenericStub stub(channel);
-  // A stream that is let through may stay open (WatchAlerts waits for alerts):
-  // a refusal would come at once, so a short deadline tells them apart.
-  std::unique_ptr<grpc::ClientContext> context = TokenContext(
-      token, "mallory", method.server_streaming() ? absl::Seconds(2) : absl::Seconds(20));
-  grpc::Slice empty("");
-  const grpc::ByteBuffer request(&empty, 1);
-  if (method.server_streaming())
-    return StreamDrain().Run(stub, context.get(), PathOf(method), request);
-  grpc::ByteBuffer response;
-  grpc::Status status;
-  absl::Notification done;
-  stub.UnaryCall(context.get(), PathOf(method), grpc::StubOptions(), &request, &response,
-                 [&](grpc::Status s) {
-                   status = std::move(s);
-                   done.Notify();
-                 });
-  done.WaitForNotification();
-  return status;
-}
-
-// Every method of the suite: the access table's (access_table_test proves
-// they are exactly the methods of protos/), each found in the generated
-// descriptors.
-std::vector<const MethodDescriptor*> AllMethods() {
-  std::vector<const MethodDescriptor*> methods;
-  for (const auth::MethodAccess& entry : auth::KamAccessTable()) {
-    std::string name = entry.method.substr(1);
-    name[name.find('/')] = '.';
-    const MethodDescriptor* method =
-        google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(name);
-    EXPECT_NE(method, nullptr) << entry.method;
-    if (method != nullptr) methods.push_back(method);
-  }
-  return methods;
-}
-
-// The rows of every table of the three schemas, one "schema.table count" line
-// each.
-std::string RowCounts() {
-  absl::StatusOr<std::string> query = Suite().db().QueryAsRoot(
-      "SELECT GROUP_CONCAT(CONCAT('SELECT ''', table_schema, '.', table_name, ''', COUNT(*) "
-      "FROM `', table_schema, '`.`', table_name, '`') SEPARATOR ' UNION ALL ') "
-      "FROM information_schema.tables WHERE table_schema LIKE 'kam\\_%' "
-      "AND table_type = 'BASE TABLE'");
-  EXPECT_TRUE(query.ok()) << query.status();
-  absl::StatusOr<std::string> counts = Suite().db().QueryAsRoot(query.value_or("SELECT 1"));
-  EXPECT_TRUE(counts.ok()) << counts.status();
-  return counts.value_or("");
-}
-
 // What `caller` calling `method` must get: nullopt when allowed (anything but
 // UNAUTHENTICATED and PERMISSION_DENIED), else the code and a text of its
 // message.
@@ -224,7 +127,7 @@ TEST(AccessTest, EveryMethodAgainstEveryCaller) {
       if (!refusal.has_value()) continue;
       ++refused;
       EXPECT_TRUE(
-          HasCodeMentioning(CallEmpty(*method, caller.token), refusal->first, refusal->second))
+          HasCodeMentioning(CallGeneric(*method, "", caller.token), refusal->first, refusal->second))
           << caller.name << " calling " << PathOf(*method);
     }
   }
@@ -234,7 +137,7 @@ TEST(AccessTest, EveryMethodAgainstEveryCaller) {
     for (const MethodDescriptor* method : methods) {
       if (Refusal(caller, *method, *policy).has_value()) continue;
       ++allowed;
-      const grpc::Status status = CallEmpty(*method, caller.token);
+      const grpc::Status status = CallGeneric(*method, "", caller.token);
       EXPECT_NE(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
           << caller.name << " calling " << PathOf(*method) << ": " << status.error_message();
       EXPECT_NE(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
