@@ -41,7 +41,7 @@ namespace kam::scoring::rating {
 class RatingRunner {
  public:
   struct Options {
-    // This replica's name in leases (host and process id by default).
+    // This replica's name in leases (--replica_id: the same after a restart).
     std::string owner;
     absl::Duration lease = absl::Seconds(30);
     // How often an idle runner looks for work (StartRatingRun wakes it too).
