@@ -6,10 +6,10 @@
 //     the other one, make one resource per request id;
 //   - updates racing with the same etag on both replicas: exactly one wins;
 //   - both interaction replicas sweep SLA breaches: each breach escalates once;
-//   - two rating runs at once, one on each scoring replica: every account
-//     ends up with the tiers of the later run, whichever finished last, and
-//     alert watchers on both replicas get every alert of both runs exactly
-//     once;
+//   - two rounds of two rating runs at once, one on each scoring replica:
+//     every account ends up with the tiers of the later run, whichever
+//     finished last, and alert watchers on both replicas get every alert of
+//     the four runs exactly once;
 //   - the scoring replica running a run is SIGKILLed while publishing and
 //     restarted: it takes its own run back at once (the lease is 10 minutes
 //     and replica 2 only looks for work when asked to start a run) and the
@@ -266,38 +266,53 @@ TEST_F(MultiReplica, RunsOnBothReplicasLeaveTheLaterRunsTiersAndEveryAlertOnceTo
                                          On<sv1::AlertService>(2, "scoring")};
   std::unique_ptr<RatingStub> ratings[] = {On<sv1::RatingService>(1, "scoring"),
                                            On<sv1::RatingService>(2, "scoring")};
-  // Every dropping account loses a tier: A -> B or B -> C.
-  SetThresholds(world.policy, 1'000'000'000, 100000, 50000);
   Watch watch1(*alerts[0]);
   Watch watch2(*alerts[1]);
 
-  // Two runs at once, one started on each replica (each wakes the replica
-  // it reaches, which takes the oldest run no other replica holds).
-  std::vector<std::string> runs;
-  for (auto& stub : ratings) {
-    sv1::StartRatingRunRequest request;
-    request.set_policy(world.policy);
-    const Reply<sv1::RatingRun> started = Call(*stub, &RatingStub::StartRatingRun, request);
-    ASSERT_OK(started.status);
-    runs.push_back(started.value.name());
+  // Two rounds of two runs at once, one started on each replica (each wakes
+  // the replica it reaches, which takes the oldest run no other replica
+  // holds), first replica 1's then replica 2's and then the other way round:
+  // each replica numbers alert ids from its own block, so in one of the
+  // rounds a replica whose ids are lower stores its alerts last.
+  struct Round {
+    int64_t a_min, b_min, c_min;
+  };
+  // Round 1: every dropping account loses a tier (A -> B or B -> C); round
+  // 2: those in B fall off the key tiers.
+  const Round rounds[] = {{1'000'000'000, 100000, 50000}, {1'000'000'000, 1'000'000'000, 100000}};
+  std::vector<std::string> all_runs;
+  for (int round = 0; round < 2; ++round) {
+    SetThresholds(world.policy, rounds[round].a_min, rounds[round].b_min, rounds[round].c_min);
+    std::vector<std::string> runs;
+    for (int i = 0; i < 2; ++i) {
+      sv1::StartRatingRunRequest request;
+      request.set_policy(world.policy);
+      const Reply<sv1::RatingRun> started =
+          Call(*ratings[(round + i) % 2], &RatingStub::StartRatingRun, request);
+      ASSERT_OK(started.status);
+      runs.push_back(started.value.name());
+    }
+    ASSERT_LT(RunNumber(runs[0]), RunNumber(runs[1])) << "runs are numbered in the order started";
+    for (const std::string& run : runs) {
+      const sv1::RatingRun done = WaitForRun(run);
+      ASSERT_EQ(done.state(), sv1::RUN_STATE_SUCCEEDED) << done.ShortDebugString();
+      all_runs.push_back(run);
+    }
+    // Whichever finished last, the later run's tiers stand.
+    ExpectTiersOf(runs[1]);
   }
-  ASSERT_LT(RunNumber(runs[0]), RunNumber(runs[1])) << "runs are numbered in the order started";
-  for (const std::string& run : runs) {
-    const sv1::RatingRun done = WaitForRun(run);
-    ASSERT_EQ(done.state(), sv1::RUN_STATE_SUCCEEDED) << done.ShortDebugString();
-  }
-  // Whichever finished last, the later run's tiers stand.
-  ExpectTiersOf(runs[1]);
 
+  std::vector<std::string> filter;
+  for (const std::string& run : all_runs) filter.push_back(absl::StrCat("run = \"", run, "\""));
   sv1::ListAlertsRequest list;
-  list.set_filter(absl::StrCat("run = \"", runs[0], "\" OR run = \"", runs[1], "\""));
+  list.set_filter(absl::StrJoin(filter, " OR "));
   list.set_page_size(1000);
   std::set<std::string> raised;
   for (const sv1::Alert& alert : AllPages<sv1::Alert>(Alerts(), &AlertStub::ListAlerts, list)) {
     raised.insert(alert.name());
   }
-  // The first of the two compares with the first run, where every dropping
-  // account stood higher.
+  // The first run of round 1 compares with the world's first run, where
+  // every dropping account stood higher.
   ASSERT_GE(raised.size(), static_cast<size_t>(kDropping));
   for (Watch* watch : {&watch1, &watch2}) {
     EXPECT_TRUE(PollUntil([&] { return watch->count() >= raised.size(); }, absl::Seconds(30)));
