@@ -80,8 +80,8 @@ absl::Status CheckFlags() {
         "--run_lease, --run_poll_interval and --publish_max_backoff must be positive");
   }
   const std::string replica_id = absl::GetFlag(FLAGS_replica_id);
-  if (replica_id.size() > 128 ||
-      !std::all_of(replica_id.begin(), replica_id.end(), [](char c) { return c > ' ' && c < 127; })) {
+  if (replica_id.size() > 128 || !std::all_of(replica_id.begin(), replica_id.end(),
+                                              [](char c) { return c > ' ' && c < 127; })) {
     return absl::InvalidArgumentError(
         "--replica_id must be at most 128 printable ASCII characters without spaces");
   }
@@ -170,9 +170,10 @@ absl::StatusOr<common::ServiceModules> Build(common::ConnectionPool& pool) {
 int main(int argc, char** argv) {
   kam::common::ServiceDefinition service = kam::common::StandardService("scoring", 50053);
   service.extra_flags = {"account_service", "interaction_service", "call_deadline",
-                         "stream_deadline", "replica_id", "run_lease", "max_resumes", "publish_batch",
+                         "stream_deadline", "run_lease", "max_resumes", "publish_batch",
                          "run_poll_interval", "publish_max_backoff", "alert_poll",
                          "max_alert_watches"};
+  service.extra_flags.push_back("replica_id");  // KAM_SCORING_REPLICA_ID
   service.migrations = &kam::scoring::Migrations();
   service.build = kam::scoring::Build;
   return kam::common::RunService(argc, argv, service);

@@ -181,8 +181,8 @@ const std::string& LocalSuite::db_password(const std::string& name) const {
 }
 
 ServiceProcess::Options LocalSuite::ProcessOptions(const std::string& name,
-                                                  const std::string& address,
-                                                  const std::string& log) const {
+                                                   const std::string& address,
+                                                   const std::string& log) const {
   const Service& service = this->service(name);
   ServiceProcess::Options process;
   process.binary = absl::StrCat(BuildDir(), "/services/", name, "/kam-", name);

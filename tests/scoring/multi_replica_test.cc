@@ -103,9 +103,9 @@ TEST_F(MultiReplica, ARequestIdMakesOneResourceWhicheverReplicasItReaches) {
     return Call(*accounts[i % 2], &AccountStub::CreateAccount, requests[i / 2]);
   });
   for (int k = 0; k < kCreates; ++k) {
-    const std::set<std::string> names = CreatedNames(
-        std::vector<Reply<v1::Account>>{replies[2 * k], replies[2 * k + 1]},
-        grpc::StatusCode::ABORTED);
+    const std::set<std::string> names =
+        CreatedNames(std::vector<Reply<v1::Account>>{replies[2 * k], replies[2 * k + 1]},
+                     grpc::StatusCode::ABORTED);
     ASSERT_EQ(names.size(), 1u) << requests[k].request_id();
     // A retry on either replica answers the same account.
     for (auto& stub : accounts) {
@@ -120,8 +120,8 @@ TEST_F(MultiReplica, ARequestIdMakesOneResourceWhicheverReplicasItReaches) {
                                        On<iv1::ServiceCaseService>(2, "interaction")};
   const iv1::CreateCaseRequest create =
       CaseRequest(NewAccount("cases").name(), iv1::CASE_TYPE_COMPLAINT);
-  const std::vector<Reply<iv1::Case>> created = CallTogether(
-      8, [&](int i) { return Call(*cases[i % 2], &CaseStub::CreateCase, create); });
+  const std::vector<Reply<iv1::Case>> created =
+      CallTogether(8, [&](int i) { return Call(*cases[i % 2], &CaseStub::CreateCase, create); });
   EXPECT_EQ(CreatedNames(created, grpc::StatusCode::ABORTED).size(), 1u);
 }
 
@@ -327,7 +327,7 @@ TEST_F(MultiReplica, RunsOnBothReplicasLeaveTheLaterRunsTiersAndEveryAlertOnceTo
 
 TEST_F(MultiReplica, AReplicaKilledWhilePublishingTakesItsRunBackWhenRestarted) {
   const World& world = TheWorld();
-  SetThresholds(world.policy, 150000, 80000, 1000);  // most of the book changes tier
+  SetThresholds(world.policy, 150000, 80000, 1000);              // most of the book changes tier
   const Reply<sv1::RatingRun> started = StartRun(world.policy);  // on replica 1
   ASSERT_OK(started.status);
   const std::string run = started.value.name();
