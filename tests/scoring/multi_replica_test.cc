@@ -331,9 +331,7 @@ TEST_F(MultiReplica, AReplicaKilledWhilePublishingTakesItsRunBackWhenRestarted) 
   const Reply<sv1::RatingRun> started = StartRun(world.policy);  // on replica 1
   ASSERT_OK(started.status);
   const std::string run = started.value.name();
-  const sv1::RatingRun publishing = WaitForRun(run, [](const sv1::RatingRun& r) {
-    return Ended(r) || (r.state() == sv1::RUN_STATE_PUBLISHING && r.accounts_published() >= 30);
-  });
+  const sv1::RatingRun publishing = WaitForPublished(run, 30);
   ASSERT_EQ(publishing.state(), sv1::RUN_STATE_PUBLISHING)
       << "publishing ended before the kill; make the book larger";
   ASSERT_TRUE(Suite().KillService("scoring").ok());
