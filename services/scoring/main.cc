@@ -3,9 +3,11 @@
 // four gRPC services; common::RunService does the rest.
 #include <unistd.h>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
+#include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/proto_time.h"
@@ -31,6 +33,11 @@ ABSL_FLAG(absl::Duration, stream_deadline, absl::Hours(2),
 ABSL_FLAG(absl::Duration, run_lease, absl::Seconds(30),
           "how long a replica's claim on a rating run lasts without a heartbeat; a run of a "
           "replica that died is resumed after it");
+ABSL_FLAG(std::string, replica_id, "",
+          "this replica's name in rating run leases, 1 to 128 printable ASCII characters, "
+          "unique among the replicas and the same after a restart (empty: <hostname>:<port of "
+          "--listen>, which a restarted container of the same pod keeps): a restarted replica "
+          "resumes its own run at once instead of waiting --run_lease out");
 ABSL_FLAG(int, max_resumes, 3, "restarts a rating run survives before it is failed");
 ABSL_FLAG(int, publish_batch, 1000, "accounts per SetAccountTiers call, 1 to 1000");
 ABSL_FLAG(absl::Duration, run_poll_interval, absl::Seconds(2),
@@ -44,6 +51,8 @@ ABSL_FLAG(int, max_alert_watches, 100,
           "one more is RESOURCE_EXHAUSTED");
 ABSL_FLAG(absl::Duration, alert_poll, absl::Milliseconds(250),
           "how often a WatchAlerts stream looks for new alerts");
+
+ABSL_DECLARE_FLAG(std::string, listen);  // common/server/config.cc
 
 namespace kam::scoring {
 
@@ -71,14 +80,29 @@ absl::Status CheckFlags() {
     return absl::InvalidArgumentError(
         "--run_lease, --run_poll_interval and --publish_max_backoff must be positive");
   }
+  const std::string replica_id = absl::GetFlag(FLAGS_replica_id);
+  if (replica_id.size() > 128 || !std::all_of(replica_id.begin(), replica_id.end(),
+                                              [](char c) { return c > ' ' && c < 127; })) {
+    return absl::InvalidArgumentError(
+        "--replica_id must be at most 128 printable ASCII characters without spaces");
+  }
   return absl::OkStatus();
 }
 
-RatingRunner::Options RunnerOptions() {
+// The lease owner: stable across restarts of the same replica (not the
+// process id), so that ClaimRun hands a restarted replica its own run back.
+std::string ReplicaId() {
+  std::string id = absl::GetFlag(FLAGS_replica_id);
+  if (!id.empty()) return id;
   char host[256] = {};
   gethostname(host, sizeof(host) - 1);
+  const std::string listen = absl::GetFlag(FLAGS_listen);
+  return absl::StrCat(host, ":", listen.substr(listen.rfind(':') + 1)).substr(0, 128);
+}
+
+RatingRunner::Options RunnerOptions() {
   RatingRunner::Options options;
-  options.owner = absl::StrCat(host, ":", getpid());
+  options.owner = ReplicaId();
   options.lease = absl::GetFlag(FLAGS_run_lease);
   options.max_resumes = absl::GetFlag(FLAGS_max_resumes);
   options.publish_batch = absl::GetFlag(FLAGS_publish_batch);
@@ -157,6 +181,7 @@ int main(int argc, char** argv) {
                          "stream_deadline", "run_lease", "max_resumes", "publish_batch",
                          "run_poll_interval", "publish_max_backoff", "alert_poll",
                          "max_alert_watches"};
+  service.extra_flags.push_back("replica_id");  // KAM_SCORING_REPLICA_ID
   service.migrations = &kam::scoring::Migrations();
   service.build = kam::scoring::Build;
   return kam::common::RunService(argc, argv, service);

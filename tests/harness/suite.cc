@@ -182,12 +182,10 @@ const std::string& LocalSuite::db_password(const std::string& name) const {
   return service(name).password;
 }
 
-absl::Status LocalSuite::StartService(const std::string& name, bool wait_for_serving) {
-  auto it = services_.find(name);
-  if (it == services_.end()) {
-    return absl::InvalidArgumentError(absl::StrCat("service ", name, " is not in this suite"));
-  }
-  Service& service = it->second;
+ServiceProcess::Options LocalSuite::ProcessOptions(const std::string& name,
+                                                   const std::string& address,
+                                                   const std::string& log) const {
+  const Service& service = this->service(name);
   ServiceProcess::Options process;
   process.binary = absl::StrCat(BuildDir(), "/services/", name, "/kam-", name);
   // KAM_<SERVICE>_WRAPPER runs the service under a tool, e.g.
@@ -200,29 +198,56 @@ absl::Status LocalSuite::StartService(const std::string& name, bool wait_for_ser
     process.args.push_back(process.binary);
     process.binary = words[0];
   }
-  process.args.push_back(absl::StrCat("--listen=", address(name)));
+  process.args.push_back(absl::StrCat("--listen=", address));
   process.args.push_back(absl::StrCat("--db_port=", db_->port()));
   process.args.push_back("--db_host=127.0.0.1");
   if (name != "account") {
-    process.args.push_back(absl::StrCat("--account_service=", address("account")));
+    process.args.push_back(absl::StrCat("--account_service=", this->address("account")));
   }
   if (name == "scoring") {
-    process.args.push_back(absl::StrCat("--interaction_service=", address("interaction")));
+    process.args.push_back(absl::StrCat("--interaction_service=", this->address("interaction")));
   }
   for (const std::string& arg : service.args) process.args.push_back(arg);
   process.env[absl::StrCat(prefix, "_DB_PASSWORD")] = service.password;
-  process.log_path = log_path(name);
-  absl::StatusOr<std::unique_ptr<ServiceProcess>> started = ServiceProcess::Start(process);
-  if (!started.ok()) return started.status();
-  service.process = *std::move(started);
-  if (!wait_for_serving) return absl::OkStatus();
-  absl::Status serving =
-      service.process->WaitForServing(address(name), absl::Seconds(60), ca_file());
-  if (!serving.ok()) {
-    return absl::Status(serving.code(), absl::StrCat(serving.message(), "\nkam-", name,
-                                                     " log:\n", LogTail(name)));
+  process.log_path = log;
+  return process;
+}
+
+absl::Status LocalSuite::WaitForServing(ServiceProcess& process, const std::string& name,
+                                        const std::string& address, const std::string& log) const {
+  absl::Status serving = process.WaitForServing(address, absl::Seconds(60), ca_file());
+  if (serving.ok()) return serving;
+  return absl::Status(serving.code(),
+                      absl::StrCat(serving.message(), "\nkam-", name, " log:\n", Tail(log, 30)));
+}
+
+absl::Status LocalSuite::StartService(const std::string& name, bool wait_for_serving) {
+  auto it = services_.find(name);
+  if (it == services_.end()) {
+    return absl::InvalidArgumentError(absl::StrCat("service ", name, " is not in this suite"));
   }
-  return absl::OkStatus();
+  absl::StatusOr<std::unique_ptr<ServiceProcess>> started =
+      ServiceProcess::Start(ProcessOptions(name, address(name), log_path(name)));
+  if (!started.ok()) return started.status();
+  it->second.process = *std::move(started);
+  if (!wait_for_serving) return absl::OkStatus();
+  return WaitForServing(*it->second.process, name, address(name), log_path(name));
+}
+
+absl::StatusOr<std::unique_ptr<ServiceProcess>> LocalSuite::StartReplica(
+    const std::string& name, int port, const std::vector<std::string>& extra_args) {
+  if (services_.count(name) == 0) {
+    return absl::InvalidArgumentError(absl::StrCat("service ", name, " is not in this suite"));
+  }
+  const std::string address = absl::StrCat("127.0.0.1:", port);
+  const std::string log = absl::StrCat(data_dir_, "/kam-", name, "-", port, ".log");
+  ServiceProcess::Options options = ProcessOptions(name, address, log);
+  options.args.insert(options.args.end(), extra_args.begin(), extra_args.end());
+  absl::StatusOr<std::unique_ptr<ServiceProcess>> started = ServiceProcess::Start(options);
+  if (!started.ok()) return started.status();
+  absl::Status serving = WaitForServing(**started, name, address, log);
+  if (!serving.ok()) return serving;
+  return started;
 }
 
 absl::Status LocalSuite::StopService(const std::string& name) {

@@ -79,6 +79,14 @@ class LocalSuite {
   absl::Status KillService(const std::string& service);
   absl::Status StartService(const std::string& service, bool wait_for_serving = true);
 
+  // Another replica of a running service on `port`: the same binary, flags,
+  // database user and password, pointed at the suite's other services, with
+  // `extra_args` after the suite's own (a later flag wins); its log is
+  // <data_dir>/kam-<service>-<port>.log. Returns once it is SERVING. The
+  // caller owns the process (its destructor stops it).
+  absl::StatusOr<std::unique_ptr<ServiceProcess>> StartReplica(
+      const std::string& service, int port, const std::vector<std::string>& extra_args = {});
+
   // The account service, by its old names.
   std::string account_address() const { return address("account"); }
   std::string account_log_path() const { return log_path("account"); }
@@ -112,6 +120,12 @@ class LocalSuite {
 
   LocalSuite() = default;
   const Service& service(const std::string& name) const;
+  // How to run `name` listening on `address`, logging to `log`.
+  ServiceProcess::Options ProcessOptions(const std::string& name, const std::string& address,
+                                         const std::string& log) const;
+  // Waits for `process` (of `name`, logging to `log`) to serve on `address`.
+  absl::Status WaitForServing(ServiceProcess& process, const std::string& name,
+                              const std::string& address, const std::string& log) const;
 
   std::string data_dir_;
   bool temporary_ = false;

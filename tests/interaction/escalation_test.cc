@@ -132,42 +132,15 @@ TEST(EscalationTest, BreachAtTheTopIsRecordedNotEscalated) {
   EXPECT_EQ(events[5].to_value(), "RESOLUTION");
 }
 
-// A second kam-interaction process on the same database, sweeping every
-// 20 ms.
-class Replica {
- public:
-  Replica() {
-    port_ = PickFreePort();
-    ServiceProcess::Options options;
-    options.binary = absl::StrCat(BuildDir(), "/services/interaction/kam-interaction");
-    options.args = {absl::StrCat("--listen=", address()),
-                    absl::StrCat("--db_port=", Suite().db().port()), "--db_host=127.0.0.1",
-                    absl::StrCat("--account_service=", Suite().account_address()),
-                    "--sweep_interval=20ms"};
-    options.env["KAM_INTERACTION_DB_PASSWORD"] = Suite().db_password("interaction");
-    options.log_path = absl::StrCat(Suite().data_dir(), "/kam-interaction-replica.log");
-    absl::StatusOr<std::unique_ptr<ServiceProcess>> started = ServiceProcess::Start(options);
-    EXPECT_TRUE(started.ok()) << started.status();
-    if (started.ok()) process_ = *std::move(started);
-  }
-
-  absl::Status WaitForServing() {
-    if (process_ == nullptr) return absl::InternalError("not started");
-    return process_->WaitForServing(address(), absl::Seconds(30));
-  }
-  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
-  ServiceProcess& process() { return *process_; }
-
- private:
-  int port_ = 0;
-  std::unique_ptr<ServiceProcess> process_;
-};
-
 TEST(EscalationTest, TwoReplicasEscalateEachBreachExactlyOnce) {
-  Replica replica;
-  ASSERT_TRUE(replica.WaitForServing().ok());
+  // A second kam-interaction process on the same database, sweeping every
+  // 20 ms.
+  const int port = PickFreePort();
+  absl::StatusOr<std::unique_ptr<ServiceProcess>> replica =
+      Suite().StartReplica("interaction", port, {"--sweep_interval=20ms"});
+  ASSERT_TRUE(replica.ok()) << replica.status();
   std::unique_ptr<CaseStub> replica_stub = iv1::ServiceCaseService::NewStub(
-      grpc::CreateChannel(replica.address(), grpc::InsecureChannelCredentials()));
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
 
   SetPolicy("slaPolicies/high-d", 0, 600);
   const av1::Account account = NewAccount("replicas", av1::TIER_D);
@@ -222,7 +195,7 @@ TEST(EscalationTest, TwoReplicasEscalateEachBreachExactlyOnce) {
   // The replica stops on SIGTERM by itself, sweeper and all: it exits 0.
   // One that hangs is killed after the grace (60 s, only to catch a hang; how
   // fast it stops is not timed here) and then has no exit code.
-  absl::StatusOr<int> exit_status = replica.process().Stop(absl::Seconds(60));
+  absl::StatusOr<int> exit_status = (*replica)->Stop(absl::Seconds(60));
   ASSERT_TRUE(exit_status.ok()) << exit_status.status();
   EXPECT_TRUE(WIFEXITED(*exit_status) && WEXITSTATUS(*exit_status) == 0) << *exit_status;
 }

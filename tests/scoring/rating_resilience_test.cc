@@ -82,9 +82,7 @@ TEST(RatingResilience, KilledWhilePublishingResumesWhereItStopped) {
   Reply<sv1::RatingRun> started = StartRun(DefaultPolicy());
   ASSERT_OK(started.status);
   const std::string run = started.value.name();
-  const sv1::RatingRun publishing = WaitForRun(run, [](const sv1::RatingRun& r) {
-    return Ended(r) || (r.state() == sv1::RUN_STATE_PUBLISHING && r.accounts_published() >= 30);
-  });
+  const sv1::RatingRun publishing = WaitForPublished(run, 30);
   ASSERT_EQ(publishing.state(), sv1::RUN_STATE_PUBLISHING)
       << "publishing ended before the kill; make --publish_batch smaller";
   // Mid-publication, GetRatingRun shows rating complete and publication in
@@ -161,9 +159,7 @@ TEST(RatingResilience, AccountServiceDownWhilePublishingIsWaitedFor) {
   Reply<sv1::RatingRun> started = StartRun(policy);
   ASSERT_OK(started.status);
   const std::string run = started.value.name();
-  const sv1::RatingRun publishing = WaitForRun(run, [](const sv1::RatingRun& r) {
-    return Ended(r) || (r.state() == sv1::RUN_STATE_PUBLISHING && r.accounts_published() >= 30);
-  });
+  const sv1::RatingRun publishing = WaitForPublished(run, 30);
   ASSERT_EQ(publishing.state(), sv1::RUN_STATE_PUBLISHING);
   ASSERT_TRUE(Suite().StopService("account").ok());
 

@@ -201,6 +201,15 @@ inline sv1::RatingRun WaitForRun(
   }
 }
 
+// Waits until `run` is PUBLISHING with at least `accounts` published (or has
+// ended); returns the state last seen.
+inline sv1::RatingRun WaitForPublished(const std::string& run, int64_t accounts) {
+  return WaitForRun(run, [accounts](const sv1::RatingRun& r) {
+    return Ended(r) ||
+           (r.state() == sv1::RUN_STATE_PUBLISHING && r.accounts_published() >= accounts);
+  });
+}
+
 // Starts a run of `policy` and waits for it to end.
 inline sv1::RatingRun RunToEnd(const std::string& policy) {
   Reply<sv1::RatingRun> started = StartRun(policy);

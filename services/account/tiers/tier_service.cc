@@ -3,8 +3,10 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/list_request.h"
 #include "common/api/validation.h"
@@ -49,7 +51,28 @@ absl::StatusOr<std::vector<int64_t>> ReadAssignments(const v1::SetAccountTiersRe
   return ids;
 }
 
+// `name` split into what precedes its trailing digits and those digits
+// without leading zeros.
+std::pair<absl::string_view, absl::string_view> SplitRunNumber(absl::string_view name) {
+  size_t digits = name.size();
+  while (digits > 0 && absl::ascii_isdigit(name[digits - 1])) --digits;
+  absl::string_view number = name.substr(digits);
+  while (number.size() > 1 && number.front() == '0') number.remove_prefix(1);
+  return {name.substr(0, digits), number};
+}
+
 }  // namespace
+
+bool IsLaterRun(absl::string_view stamped, absl::string_view run) {
+  const auto [stamped_prefix, stamped_number] = SplitRunNumber(stamped);
+  const auto [run_prefix, run_number] = SplitRunNumber(run);
+  if (stamped_number.empty() || run_number.empty() || stamped_prefix != run_prefix) return false;
+  // Compared as decimal strings: no overflow, whatever the length.
+  if (stamped_number.size() != run_number.size()) {
+    return stamped_number.size() > run_number.size();
+  }
+  return stamped_number > run_number;
+}
 
 absl::Status TierService::SetAccountTiers(const Ctx&, const v1::SetAccountTiersRequest& request,
                                           v1::SetAccountTiersResponse* response) {
@@ -64,8 +87,9 @@ absl::Status TierService::SetAccountTiers(const Ctx&, const v1::SetAccountTiersR
     for (int i = 0; i < request.assignments_size(); ++i) {
       const v1::TierAssignment& assignment = request.assignments(i);
       const TierState& state = states->at((ids)[i]);
-      if (state.rating_run == request.rating_run()) {
-        ++applied;  // this run already published it: idempotent
+      if (state.rating_run == request.rating_run() ||
+          IsLaterRun(state.rating_run, request.rating_run())) {
+        ++applied;  // this run (or a later one) already published it
         continue;
       }
       ++(state.tier != assignment.tier() ? changed : unchanged);

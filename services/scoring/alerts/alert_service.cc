@@ -130,14 +130,14 @@ absl::Status AlertService::WatchAlerts(const Ctx& ctx, const v1::WatchAlertsRequ
   const bool sends_nothing = theirs != nullptr && theirs->empty();
   if (theirs != nullptr && !sends_nothing) filter = theirs->Narrow(std::move(filter));
   std::optional<absl::Time> created_after;
-  int64_t last_id = 0;
+  int64_t last_seq = 0;  // commit order (alert_store.h), not ids
   if (request.has_after()) {
     KAM_RETURN_IF_ERROR(common::CheckTimestamp("after", request.after()));
     created_after = common::FromProtoTimestamp(request.after());
   } else {
     // Only new alerts: start after the newest one stored now.
-    KAM_ASSIGN_OR_RETURN(int64_t max_id, store_->MaxAlertId());
-    last_id = max_id;
+    KAM_ASSIGN_OR_RETURN(int64_t max_seq, store_->MaxAlertSeq());
+    last_seq = max_seq;
   }
   // Send the initial metadata now, so the caller knows the watch is
   // established before the first alert (or before the first poll).
@@ -148,13 +148,13 @@ absl::Status AlertService::WatchAlerts(const Ctx& ctx, const v1::WatchAlertsRequ
     }
     std::vector<StoredAlert> batch;
     if (!sends_nothing) {
-      KAM_ASSIGN_OR_RETURN(batch, store_->AlertsSince(filter, last_id, created_after, kWatchBatch));
+      KAM_ASSIGN_OR_RETURN(batch, store_->AlertsSince(filter, last_seq, created_after, kWatchBatch));
     }
     for (const StoredAlert& alert : batch) {
       if (!writer.Write(alert.alert)) {
         return absl::CancelledError("the caller stopped reading the watch");
       }
-      last_id = alert.id;
+      last_seq = alert.seq;
     }
     if (static_cast<int>(batch.size()) == kWatchBatch) continue;  // catching up
     if (!WaitForPoll()) return absl::UnavailableError("the server is shutting down");

@@ -25,6 +25,9 @@ namespace kam::scoring::alerts {
 struct StoredAlert {
   int64_t id = 0;
   int64_t version = 0;      // bumped by every write (the etag's)
+  // Its place in commit order (what a watcher follows; ids are not in
+  // commit order across replicas). 0 for an alert no watcher follows.
+  int64_t seq = 0;
   std::string create_time;  // as stored ("YYYY-MM-DD HH:MM:SS.ffffff"): the page key
   v1::Alert alert;
 };
@@ -53,7 +56,9 @@ class AlertStore {
 
   // Stores a run's alerts, raised at `now`, many per statement, all in one
   // transaction; does nothing when the run has alerts stored already (a
-  // resumed run stores them again).
+  // resumed run stores them again). Numbers them (StoredAlert::seq) after
+  // every alert committed before and before every alert committed after,
+  // whichever replica writes them.
   virtual absl::Status InsertAlerts(int64_t run_id, const std::vector<rules::Alert>& alerts,
                                     absl::Time now) = 0;
 
@@ -74,15 +79,17 @@ class AlertStore {
                                                               const std::optional<Cursor>& after,
                                                               int limit) = 0;
 
-  // Alerts matching `filter` with id > after_id (and created after
-  // `created_after` when given), by id ascending, at most `limit`: what a
-  // watcher has not seen yet.
+  // Alerts matching `filter` with seq > after_seq (and created after
+  // `created_after` when given), by seq ascending, at most `limit`: what a
+  // watcher has not seen yet. Seq order is commit order, so an alert
+  // committed later never has a smaller seq than one already returned.
   virtual absl::StatusOr<std::vector<StoredAlert>> AlertsSince(
-      const common::FilterNode& filter, int64_t after_id, std::optional<absl::Time> created_after,
+      const common::FilterNode& filter, int64_t after_seq, std::optional<absl::Time> created_after,
       int limit) = 0;
 
-  // The highest alert id so far (0 when none): where a new watcher starts.
-  virtual absl::StatusOr<int64_t> MaxAlertId() = 0;
+  // The highest committed alert seq (0 when none): where a new watcher
+  // starts.
+  virtual absl::StatusOr<int64_t> MaxAlertSeq() = 0;
 };
 
 // NOT_FOUND for alert `id`.

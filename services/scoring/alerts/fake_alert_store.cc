@@ -55,6 +55,7 @@ absl::Status FakeAlertStore::InsertAlerts(int64_t run_id, const std::vector<rule
     for (const rules::Alert& alert : alerts) {
       StoredAlert& stored = data.alerts[data.next_id];
       stored.id = data.next_id++;
+      stored.seq = stored.id;  // one process: ids are in commit order here
       stored.version = 1;
       stored.create_time = common::ToSqlDateTime(now);
       v1::Alert& a = stored.alert;
@@ -83,13 +84,13 @@ absl::StatusOr<std::vector<StoredAlert>> FakeAlertStore::ListAlerts(const common
 }
 
 absl::StatusOr<std::vector<StoredAlert>> FakeAlertStore::AlertsSince(const common::FilterNode&,
-                                                                     int64_t after_id,
+                                                                     int64_t after_seq,
                                                                      std::optional<absl::Time>,
                                                                      int limit) {
   return db_.Read<std::vector<StoredAlert>>(
       "watching alerts", [&](const Data& data) -> absl::StatusOr<std::vector<StoredAlert>> {
         std::vector<StoredAlert> rows;
-        for (auto it = data.alerts.upper_bound(after_id);
+        for (auto it = data.alerts.upper_bound(after_seq);
              it != data.alerts.end() && static_cast<int>(rows.size()) < limit; ++it) {
           rows.push_back(it->second);
         }
@@ -97,7 +98,7 @@ absl::StatusOr<std::vector<StoredAlert>> FakeAlertStore::AlertsSince(const commo
       });
 }
 
-absl::StatusOr<int64_t> FakeAlertStore::MaxAlertId() {
+absl::StatusOr<int64_t> FakeAlertStore::MaxAlertSeq() {
   return db_.Read<int64_t>("reading alerts", [&](const Data& data) -> absl::StatusOr<int64_t> {
     return data.alerts.empty() ? 0 : data.alerts.rbegin()->first;
   });

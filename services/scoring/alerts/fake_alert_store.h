@@ -31,10 +31,10 @@ class FakeAlertStore final : public AlertStore {
                                                       const std::optional<Cursor>& after,
                                                       int limit) override;
   absl::StatusOr<std::vector<StoredAlert>> AlertsSince(const common::FilterNode& filter,
-                                                       int64_t after_id,
+                                                       int64_t after_seq,
                                                        std::optional<absl::Time> created_after,
                                                        int limit) override;
-  absl::StatusOr<int64_t> MaxAlertId() override;
+  absl::StatusOr<int64_t> MaxAlertSeq() override;
 
  private:
   common::testing::FakeDatabase<Data> db_;

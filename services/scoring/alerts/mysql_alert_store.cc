@@ -24,7 +24,7 @@ using common::SqlValue;
 
 constexpr char kAlertColumns[] =
     "id, run_id, account_id, kind, severity, message, evidence, create_time, acknowledge_time, "
-    "acknowledged_by, version";
+    "acknowledged_by, version, seq";
 
 StoredAlert ReadAlert(sql::ResultSet& rs) {
   StoredAlert stored;
@@ -42,6 +42,7 @@ StoredAlert ReadAlert(sql::ResultSet& rs) {
   if (auto t = common::ReadTimestamp(rs, 9)) *a.mutable_acknowledge_time() = *t;
   a.set_acknowledged_by(common::ReadText(rs, 10));
   stored.version = rs.getInt64(11);
+  stored.seq = common::ReadOptionalInt(rs, 12).value_or(0);
   a.set_etag(common::MakeEtag(a.name(), stored.version));
   return stored;
 }
@@ -116,20 +117,30 @@ class MySqlAlertStore final : public AlertStore, private MySqlStoreBase {
     // resumed after a crash between storing its alerts and publishing stores
     // them again, and must not raise them twice.
     return common::RunInTransaction(*pool_, "storing alerts", [&](SqlConnection& c) {
+      // The sequence row stays locked until this transaction commits, so
+      // the next writer's numbers are larger and become visible after ours:
+      // seq order is commit order (what WatchAlerts relies on). Taken first,
+      // so that the check below reads what the last holder committed.
+      auto sequence = c.Query("SELECT last_seq FROM alert_sequence WHERE id = 1 FOR UPDATE");
+      if (!sequence->next()) {
+        return absl::FailedPreconditionError("alert_sequence has no row: migration 2 missing");
+      }
+      int64_t seq = sequence->getInt64(1);
       auto existing = c.Query("SELECT 1 FROM alerts WHERE run_id = ? LIMIT 1", run_id);
       if (existing->next()) return absl::OkStatus();
       size_t done = 0;
       while (done < alerts.size()) {
         const size_t chunk = alerts.size() - done >= kPerStatement ? kPerStatement : 1;
         std::string sql =
-            "INSERT INTO alerts (id, run_id, account_id, kind, severity, message, evidence, "
+            "INSERT INTO alerts (id, seq, run_id, account_id, kind, severity, message, evidence, "
             "create_time) VALUES ";
         std::vector<SqlValue> values;
         for (size_t i = 0; i < chunk; ++i) {
           const rules::Alert& alert = alerts[done + i];
           KAM_ASSIGN_OR_RETURN(int64_t id, ids_.Next());
-          sql.append(i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?)");
+          sql.append(i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?)");
           values.emplace_back(id);
+          values.emplace_back(++seq);
           values.emplace_back(run_id);
           values.emplace_back(alert.account_id);
           values.emplace_back(int64_t{static_cast<int>(alert.kind)});
@@ -141,6 +152,7 @@ class MySqlAlertStore final : public AlertStore, private MySqlStoreBase {
         c.Update(sql, values);
         done += chunk;
       }
+      c.Update("UPDATE alert_sequence SET last_seq = ? WHERE id = 1", seq);
       return absl::OkStatus();
     });
   }
@@ -169,12 +181,12 @@ class MySqlAlertStore final : public AlertStore, private MySqlStoreBase {
   }
 
   absl::StatusOr<std::vector<StoredAlert>> AlertsSince(const common::FilterNode& filter,
-                                                       int64_t after_id,
+                                                       int64_t after_seq,
                                                        std::optional<absl::Time> created_after,
                                                        int limit) override {
     common::SqlFragment where;
     KAM_RETURN_IF_ERROR(common::FilterToSql(filter, AlertComparison, &where));
-    std::vector<SqlValue> params = {after_id};
+    std::vector<SqlValue> params = {after_seq};
     for (SqlValue& v : where.params) params.push_back(std::move(v));
     if (created_after.has_value()) {
       where.sql.append(" AND create_time > ?");
@@ -182,14 +194,16 @@ class MySqlAlertStore final : public AlertStore, private MySqlStoreBase {
     }
     params.emplace_back(static_cast<int64_t>(limit));
     return ReadRows(*pool_, "watching alerts",
-                    absl::StrCat("SELECT ", kAlertColumns, " FROM alerts WHERE id > ? AND ",
-                                 where.sql, " ORDER BY id LIMIT ?"),
+                    absl::StrCat("SELECT ", kAlertColumns, " FROM alerts WHERE seq > ? AND ",
+                                 where.sql, " ORDER BY seq LIMIT ?"),
                     params, ReadAlert);
   }
 
-  absl::StatusOr<int64_t> MaxAlertId() override {
+  absl::StatusOr<int64_t> MaxAlertSeq() override {
+    // The committed counter: a transaction numbering alerts now commits
+    // numbers above it, which the watcher then reads.
     return common::ReadWithConnection<int64_t>(*pool_, "reading alerts", [&](SqlConnection& c) {
-      auto rs = c.Query("SELECT COALESCE(MAX(id), 0) FROM alerts");
+      auto rs = c.Query("SELECT last_seq FROM alert_sequence WHERE id = 1");
       return rs->next() ? rs->getInt64(1) : int64_t{0};
     });
   }

@@ -90,7 +90,7 @@ absl::StatusOr<std::optional<StoredRun>> FakeRatingStore::ClaimRun(const std::st
       const bool queued = run.state() == v1::RUN_STATE_QUEUED;
       const bool abandoned =
           (run.state() == v1::RUN_STATE_RUNNING || run.state() == v1::RUN_STATE_PUBLISHING) &&
-          entry.lease_until < now;
+          (entry.lease_until < now || entry.stored.lease_owner == owner);
       if (!queued && !abandoned) continue;
       if (abandoned && run.state() == v1::RUN_STATE_RUNNING && run.resumes() >= max_resumes) {
         run.set_state(v1::RUN_STATE_FAILED);

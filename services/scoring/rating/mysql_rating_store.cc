@@ -203,7 +203,11 @@ absl::Status RatingComparison(const common::FilterComparison& c, common::SqlFrag
 class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
  public:
   explicit MySqlRatingStore(common::ConnectionPool* pool)
-      : MySqlStoreBase(pool, "rating_runs", 100) {}
+      // One id at a time (a round trip per StartRatingRun, which is rare):
+      // run ids then follow the order runs were started in across replicas,
+      // and the account service keeps the tiers of the latest run by them
+      // (services/account/tiers/tier_service.h, IsLaterRun).
+      : MySqlStoreBase(pool, "rating_runs", 1) {}
 
   absl::StatusOr<int64_t> NewRunId() override { return ids_.Next(); }
 
@@ -304,9 +308,10 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
         auto rs =
             c.Query(absl::StrCat("SELECT ", kRunColumns,
                                  " FROM rating_runs r WHERE r.state = ? OR (r.state IN (?, ?) AND "
-                                 "r.lease_until < ?) ORDER BY r.id LIMIT 1 FOR UPDATE SKIP LOCKED"),
+                                 "(r.lease_until < ? OR r.lease_owner = ?)) ORDER BY r.id LIMIT 1 "
+                                 "FOR UPDATE SKIP LOCKED"),
                     static_cast<int>(v1::RUN_STATE_QUEUED), static_cast<int>(v1::RUN_STATE_RUNNING),
-                    static_cast<int>(v1::RUN_STATE_PUBLISHING), SqlTime(now));
+                    static_cast<int>(v1::RUN_STATE_PUBLISHING), SqlTime(now), owner);
         if (!rs->next()) return absl::OkStatus();
         StoredRun run = ReadRun(*rs);
         rs.reset();

@@ -2,8 +2,9 @@
 //
 // A run is claimed with a lease in the database (RatingStore::ClaimRun):
 // the replica extends the lease while it works; if it dies, the lease runs
-// out and the next replica to look (or this one after a restart) resumes the
-// run. Resuming a RUNNING run rates again from the start (its ratings are
+// out and the next replica to look resumes the run, or this one takes it back
+// at once after a restart (the lease names Options::owner, the same after a
+// restart). Resuming a RUNNING run rates again from the start (its ratings are
 // rewritten); resuming a PUBLISHING run continues from the last published
 // account. After too many restarts a run that is still rating fails,
 // explicitly; a publication once started is always completed.
@@ -41,7 +42,7 @@ namespace kam::scoring::rating {
 class RatingRunner {
  public:
   struct Options {
-    // This replica's name in leases (host and process id by default).
+    // This replica's name in leases (--replica_id: the same after a restart).
     std::string owner;
     absl::Duration lease = absl::Seconds(30);
     // How often an idle runner looks for work (StartRatingRun wakes it too).

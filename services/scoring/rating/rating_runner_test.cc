@@ -5,6 +5,7 @@
 #include "services/scoring/rating/rating_runner.h"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -117,6 +118,22 @@ TEST_F(RatingRunnerTest, RatesEveryAccountAndPublishesItsTier) {
   EXPECT_TRUE(policies_.Snapshot().policies.at(1).versions.at(0).policy.used());
   const std::map<std::string, int> published = PublishedAccounts();
   EXPECT_EQ(published.size(), static_cast<size_t>(kAccounts));
+}
+
+TEST_F(RatingRunnerTest, ARestartedReplicaResumesItsOwnRunWithoutWaitingTheLeaseOut) {
+  Queue();
+  // The replica's previous process claimed the run for an hour and died.
+  ASSERT_TRUE(store_.ClaimRun("test", common::NowMicros(), absl::Hours(1), 3).ok());
+  // Another replica leaves it alone while the lease lasts...
+  absl::StatusOr<std::optional<StoredRun>> other =
+      store_.ClaimRun("other", common::NowMicros(), absl::Seconds(30), 3);
+  ASSERT_TRUE(other.ok());
+  EXPECT_FALSE(other->has_value());
+  // ...but the same replica, started again, takes it back at once.
+  runner_.Start();
+  ASSERT_TRUE(WaitFor([&] { return State() == v1::RUN_STATE_SUCCEEDED; })) << State();
+  EXPECT_EQ(store_.Snapshot().runs.at(1).stored.run.resumes(), 1);
+  EXPECT_EQ(PublishedAccounts().size(), static_cast<size_t>(kAccounts));
 }
 
 TEST_F(RatingRunnerTest, PublishingWaitsForTheAccountServiceAndPublishesEachTierOnce) {

@@ -67,7 +67,10 @@ class RatingStore {
   virtual absl::StatusOr<StoredRun> CancelRun(int64_t id, absl::Time now) = 0;
 
   // Takes the oldest run that is QUEUED, or RUNNING/PUBLISHING with an
-  // expired lease (its replica died), for `owner` until now + lease. A
+  // expired lease (its replica died) or leased to `owner` itself (this
+  // replica restarted: its runner holds one run at a time, so a run leased
+  // to it while it looks for work was left by its previous process), for
+  // `owner` until now + lease. A
   // resumed run counts a resume; a RUNNING run past `max_resumes` is failed
   // instead (a PUBLISHING one is always resumed: a publication is finished,
   // never left half done). nullopt when there is nothing to do.
