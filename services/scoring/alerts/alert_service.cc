@@ -148,7 +148,8 @@ absl::Status AlertService::WatchAlerts(const Ctx& ctx, const v1::WatchAlertsRequ
     }
     std::vector<StoredAlert> batch;
     if (!sends_nothing) {
-      KAM_ASSIGN_OR_RETURN(batch, store_->AlertsSince(filter, last_seq, created_after, kWatchBatch));
+      KAM_ASSIGN_OR_RETURN(batch,
+                           store_->AlertsSince(filter, last_seq, created_after, kWatchBatch));
     }
     for (const StoredAlert& alert : batch) {
       if (!writer.Write(alert.alert)) {
