@@ -22,22 +22,32 @@ Dependencies& Configured() {
 
 }  // namespace
 
-DependencyLimit::DependencyLimit(std::string dependency, int max_in_flight)
-    : dependency_(std::move(dependency)), max_in_flight_(std::max(1, max_in_flight)) {}
+DependencyLimit::DependencyLimit(std::string dependency, int max_in_flight,
+                                 absl::Duration max_wait)
+    : dependency_(std::move(dependency)),
+      max_in_flight_(std::max(1, max_in_flight)),
+      max_wait_(max_wait) {}
 
 absl::StatusOr<DependencyLimit::Slot> DependencyLimit::Enter() {
-  int in_flight = in_flight_.load(std::memory_order_relaxed);
-  do {
-    if (in_flight >= max_in_flight_) {
-      return absl::UnavailableError(absl::StrCat(dependency_, " unavailable (", max_in_flight_,
-                                                 " calls already waiting for it); retry later"));
-    }
-  } while (!in_flight_.compare_exchange_weak(in_flight, in_flight + 1));
+  absl::MutexLock lock(&mu_);
+  const auto has_room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return in_flight_ < max_in_flight_;
+  };
+  if (!mu_.AwaitWithTimeout(absl::Condition(&has_room), max_wait_)) {
+    return absl::UnavailableError(absl::StrCat(dependency_, " unavailable (", max_in_flight_,
+                                               " calls already waiting for it); retry later"));
+  }
+  ++in_flight_;
   return Slot(this);
 }
 
+void DependencyLimit::Leave() {
+  absl::MutexLock lock(&mu_);
+  --in_flight_;
+}
+
 DependencyLimit::Slot::~Slot() {
-  if (limit_ != nullptr) limit_->in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  if (limit_ != nullptr) limit_->Leave();
 }
 
 absl::Status ConfigureDependencies(const DependencyOptions& options) {

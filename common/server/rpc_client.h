@@ -13,7 +13,6 @@
 // caller is also sent as `x-kam-actor`, which servers with tokens off use.
 #pragma once
 
-#include <atomic>
 #include <memory>
 #include <string>
 #include <utility>
@@ -21,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/base/call_scope.h"
@@ -48,9 +48,11 @@ inline constexpr char kDependencyServiceConfig[] = R"json({
 })json";
 
 // Isolation per dependency: at most `max_in_flight` calls wait on one other
-// service at once; one more fails at once with UNAVAILABLE rather than
-// holding another of the server's threads, so calls that do not need that
-// service keep their threads (and their latency) while it is slow.
+// service at once. One more waits a moment (`max_wait`: a healthy service
+// frees a slot within milliseconds, so a burst is served) and then fails
+// with UNAVAILABLE rather than holding another of the server's threads, so
+// calls that do not need that service keep their threads (and their
+// latency) while it is slow.
 class DependencyLimit {
  public:
   // Held while a call is in flight; leaves on destruction.
@@ -68,17 +70,22 @@ class DependencyLimit {
   };
 
   // `dependency` names it in errors ("account service").
-  DependencyLimit(std::string dependency, int max_in_flight);
+  DependencyLimit(std::string dependency, int max_in_flight,
+                  absl::Duration max_wait = absl::Milliseconds(50));
 
   // A slot, or UNAVAILABLE "<dependency> unavailable (N calls already
-  // waiting for it); retry later" when all are taken.
+  // waiting for it); retry later" when none came free within max_wait.
   absl::StatusOr<Slot> Enter();
   int max_in_flight() const { return max_in_flight_; }
 
  private:
+  void Leave();
+
   const std::string dependency_;
   const int max_in_flight_;
-  std::atomic<int> in_flight_{0};
+  const absl::Duration max_wait_;
+  absl::Mutex mu_;
+  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 struct DependencyOptions {

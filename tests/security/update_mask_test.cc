@@ -33,10 +33,35 @@ using google::protobuf::MethodDescriptor;
 struct ProtoFacts {
   // Output-only field names by message full name ("kam.account.v1.Account").
   std::map<std::string, std::vector<std::string>> output_only;
-  // The name pattern documented on a resource's `name` field
-  // ("accounts/{account}/contacts/{contact}").
-  std::map<std::string, std::string> name_pattern;
+  // A name of the kind documented on a resource's `name` field
+  // ("accounts/1/contacts/1"); "" when none is.
+  std::map<std::string, std::string> name_example;
 };
+
+// A name the comment of a `name` field documents: its first concrete example
+// of the pattern's collection ("slaPolicies/critical-a" for
+// "slaPolicies/{priority}-{tier}"), else the pattern with every
+// {placeholder} set to 1 ("accounts/1/contacts/1"), else the one name given
+// ("quietHoursPolicy", a singleton).
+std::string NameExample(const std::string& comment, const std::regex& quoted) {
+  std::vector<std::string> texts;
+  for (std::sregex_iterator it(comment.begin(), comment.end(), quoted), end; it != end; ++it) {
+    texts.push_back((*it)[1]);
+  }
+  std::string pattern;
+  for (const std::string& text : texts) {
+    if (text.find('{') != std::string::npos) {
+      pattern = text;
+      break;
+    }
+  }
+  if (pattern.empty()) return texts.empty() ? "" : texts.front();
+  const std::string collection = pattern.substr(0, pattern.find('/') + 1);
+  for (const std::string& text : texts) {
+    if (text.find('{') == std::string::npos && absl::StartsWith(text, collection)) return text;
+  }
+  return std::regex_replace(pattern, std::regex(R"(\{\w+\})"), "1");
+}
 
 // Reads every .proto under protos/: the package, nested message names (by
 // braces), and for each field the comment block just above it.
@@ -72,9 +97,7 @@ ProtoFacts ReadProtoFacts() {
         if (absl::StrContains(comment, "Output only.")) {
           facts.output_only[message].push_back(field);
         }
-        if (field == "name" && std::regex_search(comment, match, quoted_name)) {
-          facts.name_pattern[message] = match[1];
-        }
+        if (field == "name") facts.name_example[message] = NameExample(comment, quoted_name);
       }
       comment.clear();
       for (char c : line) {
@@ -88,11 +111,6 @@ ProtoFacts ReadProtoFacts() {
   return facts;
 }
 
-// "accounts/1/contacts/1" for "accounts/{account}/contacts/{contact}".
-std::string ExampleName(const std::string& pattern) {
-  return std::regex_replace(pattern, std::regex(R"(\{\w+\})"), "1");
-}
-
 struct UpdateMethod {
   const MethodDescriptor* method;
   const FieldDescriptor* resource;  // the request's field holding the patch
@@ -104,6 +122,7 @@ std::vector<UpdateMethod> UpdateMethods(const ProtoFacts& facts) {
     const Descriptor* input = method->input_type();
     const FieldDescriptor* mask = input->FindFieldByName("update_mask");
     if (mask == nullptr) continue;
+    const size_t found = updates.size();
     for (int i = 0; i < input->field_count(); ++i) {
       const FieldDescriptor* field = input->field(i);
       if (field->message_type() != nullptr &&
@@ -112,6 +131,9 @@ std::vector<UpdateMethod> UpdateMethods(const ProtoFacts& facts) {
         break;
       }
     }
+    // Every resource has output-only fields (at least its times and etag):
+    // a method left out means the comments were not read.
+    EXPECT_EQ(updates.size(), found + 1) << PathOf(*method) << ": no output-only field found";
   }
   return updates;
 }
@@ -120,7 +142,7 @@ TEST(UpdateMaskTest, NoRoleReachesAnOutputOnlyField) {
   const ProtoFacts facts = ReadProtoFacts();
   const std::vector<UpdateMethod> updates = UpdateMethods(facts);
   // Every service has updates: a parser that found none would pass vacuously.
-  ASSERT_GE(updates.size(), 10u);
+  ASSERT_GE(updates.size(), 9u);
   const absl::StatusOr<auth::AccessPolicy> policy = auth::KamAccessPolicy();
   ASSERT_TRUE(policy.ok());
   google::protobuf::DynamicMessageFactory factory;
@@ -138,9 +160,9 @@ TEST(UpdateMaskTest, NoRoleReachesAnOutputOnlyField) {
         google::protobuf::Message* patch =
             request->GetReflection()->MutableMessage(request.get(), update.resource, &factory);
         const FieldDescriptor* name = resource->FindFieldByName("name");
-        auto pattern = facts.name_pattern.find(resource->full_name());
-        if (name != nullptr && pattern != facts.name_pattern.end()) {
-          patch->GetReflection()->SetString(patch, name, ExampleName(pattern->second));
+        auto example = facts.name_example.find(resource->full_name());
+        if (name != nullptr && example != facts.name_example.end()) {
+          patch->GetReflection()->SetString(patch, name, example->second);
         }
         google::protobuf::FieldMask mask;
         mask.add_paths(field);
