@@ -4,7 +4,7 @@
 // The server opens a CallScope around each handler (grpc_server.cc) with the
 // caller's deadline. A transaction asks CallerWaiting() just before it
 // commits (db/transaction.cc), and a call to another service bounds its own
-// deadline by Deadline() (server/rpc_client.cc): a caller whose deadline has
+// deadline by Deadline() (client/rpc_client.cc): a caller whose deadline has
 // passed gets nothing written on its behalf, and no thread waits for it
 // longer than it waits itself. Work outside any call (background jobs, and
 // batches run for several callers at once: base/coalescer.h) runs with no

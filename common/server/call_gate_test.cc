@@ -17,7 +17,7 @@
 #include "common/auth/access_table.h"
 #include "common/auth/auth_testing.h"
 #include "common/auth/token_signer.h"
-#include "common/server/rpc_client.h"
+#include "common/client/rpc_client.h"
 #include "common/server/service_methods.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"

@@ -13,7 +13,7 @@
 #include "absl/time/time.h"
 #include "common/auth/keys.h"
 #include "common/server/call_gate.h"
-#include "common/server/rpc_client.h"
+#include "common/client/rpc_client.h"
 #include "common/server/transport.h"
 
 namespace kam::common {

@@ -1,4 +1,4 @@
-// An in-memory TeamAccountsSource (common/server/team_narrowing.h) for
+// An in-memory TeamAccountsSource (common/client/team_narrowing.h) for
 // handler unit tests of the services that narrow account managers: the
 // accounts each user is on the team of, as a test puts them; UNAVAILABLE
 // while down, as the account service that cannot be reached. Test-only.
@@ -15,7 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/api/filter.h"
-#include "common/server/team_narrowing.h"
+#include "common/client/team_narrowing.h"
 #include "common/testing/fake_database.h"
 
 namespace kam::common::testing {

@@ -14,7 +14,7 @@
 #include "common/base/status_macros.h"
 #include "common/db/migrator.h"
 #include "common/server/run_service.h"
-#include "common/server/team_narrowing.h"
+#include "common/client/team_narrowing.h"
 #include "services/scoring/alerts/alert_service.h"
 #include "services/scoring/mysql_stores.h"
 #include "services/scoring/policy/policy_service.h"
@@ -156,7 +156,7 @@ class ScoringModule final : public common::ServiceModule {
   const std::unique_ptr<alerts::AlertStore> alert_store_;
   const std::unique_ptr<reports::ReportStore> report_store_;
   rating::GrpcRatingClient client_;
-  // A manager's accounts, to narrow their calls (common/server/team_narrowing.h).
+  // A manager's accounts, to narrow their calls (common/client/team_narrowing.h).
   const std::unique_ptr<common::TeamAccountsSource> teams_;
   RatingRunner runner_;
   policy::PolicyService policies_;

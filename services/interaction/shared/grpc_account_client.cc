@@ -8,7 +8,7 @@
 
 #include "common/base/coalescer.h"
 #include "common/base/status_macros.h"
-#include "common/server/rpc_client.h"
+#include "common/client/rpc_client.h"
 #include "kam/account/v1/account.grpc.pb.h"
 #include "services/interaction/shared/account_client.h"
 

@@ -1,5 +1,5 @@
 // How the interaction areas narrow an account manager's calls to the
-// accounts they are on the team of (common/server/team_narrowing.h;
+// accounts they are on the team of (common/client/team_narrowing.h;
 // docs/security.md, "Narrowing and masking"). A call that is not narrowed
 // costs nothing here: no call to the account service, answers as before.
 //
@@ -21,7 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/base/status_macros.h"
-#include "common/server/team_narrowing.h"
+#include "common/client/team_narrowing.h"
 #include "services/interaction/shared/account_client.h"
 
 namespace kam::interaction {

@@ -8,7 +8,7 @@
 #include "absl/time/time.h"
 #include "common/server/grpc_server.h"
 #include "common/server/service_methods.h"
-#include "common/server/team_narrowing.h"
+#include "common/client/team_narrowing.h"
 #include "kam/scoring/v1/alert.grpc.pb.h"
 #include "services/scoring/alerts/alert_store.h"
 
@@ -22,7 +22,7 @@ class AlertService final {
   // `max_watches`: watches open at once; one more is RESOURCE_EXHAUSTED
   // (each holds a thread and polls the database). `teams` (the account
   // service's ListTeamAccounts) narrows an account manager to the alerts of
-  // their accounts (common/server/team_narrowing.h): another's alert answers
+  // their accounts (common/client/team_narrowing.h): another's alert answers
   // as a missing one, lists and watches hold only theirs (a watch: the
   // accounts they had when it opened).
   AlertService(AlertStore* store, common::TeamAccountsSource* teams,

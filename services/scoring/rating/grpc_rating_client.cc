@@ -4,7 +4,7 @@
 
 #include "absl/time/clock.h"
 #include "common/base/proto_time.h"
-#include "common/server/rpc_client.h"
+#include "common/client/rpc_client.h"
 #include "grpcpp/grpcpp.h"
 #include "services/scoring/names.h"
 #include "services/scoring/rules/account_rating.h"

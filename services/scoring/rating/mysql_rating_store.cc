@@ -182,7 +182,7 @@ absl::Status RatingComparison(const common::FilterComparison& c, common::SqlFrag
     return absl::OkStatus();
   }
   // Not in the listed fields: what narrows a manager's listing to their
-  // accounts (common/server/team_narrowing.h), equality only.
+  // accounts (common/client/team_narrowing.h), equality only.
   if (c.field == "account") {
     KAM_RETURN_IF_ERROR(common::OnlyEquality(c));
     return column("account_id", ParseAccountName("filter", c.value));

@@ -7,7 +7,7 @@
 
 #include "absl/status/status.h"
 #include "common/server/grpc_server.h"
-#include "common/server/team_narrowing.h"
+#include "common/client/team_narrowing.h"
 #include "kam/scoring/v1/rating.grpc.pb.h"
 #include "services/scoring/policy/policy_store.h"
 #include "services/scoring/rating/rating_store.h"
@@ -18,7 +18,7 @@ class RatingService final {
  public:
   // `wake` tells the runner a run was queued. `teams` (the account
   // service's ListTeamAccounts) narrows an account manager's reads of
-  // ratings to their accounts (common/server/team_narrowing.h): another's
+  // ratings to their accounts (common/client/team_narrowing.h): another's
   // rating answers as a missing one, lists hold only theirs.
   RatingService(RatingStore* store, policy::PolicyStore* policies, std::function<void()> wake,
                 common::TeamAccountsSource* teams)

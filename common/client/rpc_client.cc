@@ -1,4 +1,4 @@
-#include "common/server/rpc_client.h"
+#include "common/client/rpc_client.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "common/server/team_narrowing.h"
+#include "common/client/team_narrowing.h"
 
 #include <string>
 

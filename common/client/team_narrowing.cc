@@ -1,9 +1,9 @@
-#include "common/server/team_narrowing.h"
+#include "common/client/team_narrowing.h"
 
 #include <utility>
 
 #include "common/base/status_macros.h"
-#include "common/server/rpc_client.h"
+#include "common/client/rpc_client.h"
 #include "kam/account/v1/account.grpc.pb.h"
 
 namespace kam::common {
