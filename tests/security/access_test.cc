@@ -333,12 +333,5 @@ TEST(AccessTest, AManagerSeesOnlyTheirAccountsInInteractionAndScoring) {
 }  // namespace kam::testing
 
 int main(int argc, char** argv) {
-  kam::testing::LocalSuite::Options options;
-  options.services = kam::testing::AllServices();
-  options.secured = true;
-  // The walk calls every method as each role in quick succession: no limits.
-  for (const std::string& service : options.services) {
-    options.args[service] = {"--rate_limits=admin=0,account_manager=0,service_agent=0,analyst=0"};
-  }
-  return kam::testing::RunTestsOnSuite(argc, argv, options);
+  return kam::testing::RunTestsOnSuite(argc, argv, kam::testing::WalkSuiteOptions());
 }

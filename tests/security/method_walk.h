@@ -123,4 +123,16 @@ inline std::string RowCounts() {
   return counts.value_or("");
 }
 
+// A secured suite of all three services with no rate limits: a walk calls
+// every method as each role in quick succession.
+inline LocalSuite::Options WalkSuiteOptions() {
+  LocalSuite::Options options;
+  options.services = AllServices();
+  options.secured = true;
+  for (const std::string& service : options.services) {
+    options.args[service] = {"--rate_limits=admin=0,account_manager=0,service_agent=0,analyst=0"};
+  }
+  return options;
+}
+
 }  // namespace kam::testing
