@@ -329,9 +329,9 @@ int main(int argc, char** argv) {
       return 1;
     }
     mode.suite = *std::move(started);
-    mode.client = std::make_unique<Client>(mode.suite->account_address(),
-                                           absl::GetFlag(FLAGS_channels), mode.suite->ca_file(),
-                                           mode.suite->token("admin"));
+    mode.client =
+        std::make_unique<Client>(mode.suite->account_address(), absl::GetFlag(FLAGS_channels),
+                                 mode.suite->ca_file(), mode.suite->token("admin"));
   }
   const std::string password = (*suite)->account_db_password();
   const int db_port = (*suite)->db().port();

@@ -22,8 +22,7 @@ Dependencies& Configured() {
 
 }  // namespace
 
-DependencyLimit::DependencyLimit(std::string dependency, int max_in_flight,
-                                 absl::Duration max_wait)
+DependencyLimit::DependencyLimit(std::string dependency, int max_in_flight, absl::Duration max_wait)
     : dependency_(std::move(dependency)),
       max_in_flight_(std::max(1, max_in_flight)),
       max_wait_(max_wait) {}

@@ -6,8 +6,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/log.h"
-#include "common/server/readiness.h"
 #include "common/client/rpc_client.h"
+#include "common/server/readiness.h"
 #include "common/server/security_config.h"
 
 namespace kam::common {

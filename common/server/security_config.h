@@ -12,8 +12,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/auth/keys.h"
-#include "common/server/call_gate.h"
 #include "common/client/rpc_client.h"
+#include "common/server/call_gate.h"
 #include "common/server/transport.h"
 
 namespace kam::common {

@@ -63,8 +63,7 @@ absl::Duration ListP99(const std::string& account) {
     request.set_filter(absl::StrCat("account = \"", account, "\""));
     iv1::ListActivitiesResponse response;
     const absl::Time start = absl::Now();
-    const grpc::Status status =
-        Activities().ListActivities(Context().get(), request, &response);
+    const grpc::Status status = Activities().ListActivities(Context().get(), request, &response);
     took.push_back(absl::Now() - start);
     EXPECT_TRUE(status.ok()) << status.error_message();
   }
@@ -100,14 +99,13 @@ TEST(AccountServiceFrozen, CallsBeyondTheBoundFailFastAndOtherCallsKeepTheirLate
   // kMaxInFlight creates take the slots and wait; the rest must not.
   std::vector<std::future<Timed>> waiting;
   for (int i = 0; i < kMaxInFlight; ++i) {
-    waiting.push_back(std::async(std::launch::async, CreateWithDeadline, account,
-                                 absl::Seconds(3)));
+    waiting.push_back(
+        std::async(std::launch::async, CreateWithDeadline, account, absl::Seconds(3)));
   }
   absl::SleepFor(absl::Milliseconds(300));  // let them take their slots
   std::vector<std::future<Timed>> beyond;
   for (int i = 0; i < 4; ++i) {
-    beyond.push_back(std::async(std::launch::async, CreateWithDeadline, account,
-                                absl::Seconds(3)));
+    beyond.push_back(std::async(std::launch::async, CreateWithDeadline, account, absl::Seconds(3)));
   }
   for (std::future<Timed>& call : beyond) {
     const Timed refused = call.get();
@@ -137,6 +135,7 @@ TEST(AccountServiceFrozen, CallsBeyondTheBoundFailFastAndOtherCallsKeepTheirLate
 
 int main(int argc, char** argv) {
   kam::testing::LocalSuite::Options options = kam::testing::InteractionSuiteOptions();
-  options.args["interaction"] = {absl::StrCat("--account_max_in_flight=", kam::testing::kMaxInFlight)};
+  options.args["interaction"] = {
+      absl::StrCat("--account_max_in_flight=", kam::testing::kMaxInFlight)};
   return kam::testing::RunTestsOnSuite(argc, argv, options);
 }

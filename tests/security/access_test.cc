@@ -126,8 +126,8 @@ TEST(AccessTest, EveryMethodAgainstEveryCaller) {
       const auto refusal = Refusal(caller, *method, *policy);
       if (!refusal.has_value()) continue;
       ++refused;
-      EXPECT_TRUE(
-          HasCodeMentioning(CallGeneric(*method, "", caller.token), refusal->first, refusal->second))
+      EXPECT_TRUE(HasCodeMentioning(CallGeneric(*method, "", caller.token), refusal->first,
+                                    refusal->second))
           << caller.name << " calling " << PathOf(*method);
     }
   }

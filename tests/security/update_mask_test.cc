@@ -172,8 +172,8 @@ TEST(UpdateMaskTest, NoRoleReachesAnOutputOnlyField) {
             ->ParseFromString(mask.SerializeAsString());
         const grpc::Status status =
             CallGeneric(*update.method, request->SerializeAsString(), Suite().token(spec.role));
-        const bool narrowed = spec.role == "account_manager" &&
-                              status.error_code() == grpc::StatusCode::NOT_FOUND;
+        const bool narrowed =
+            spec.role == "account_manager" && status.error_code() == grpc::StatusCode::NOT_FOUND;
         if (!narrowed) {
           EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
               << spec.role << " " << PathOf(*update.method) << " update_mask " << field << ": "

@@ -12,8 +12,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/server/grpc_server.h"
 #include "common/client/team_narrowing.h"
+#include "common/server/grpc_server.h"
 #include "kam/account/v1/account.pb.h"
 
 namespace kam::interaction {

@@ -6,9 +6,9 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/client/team_narrowing.h"
 #include "common/server/grpc_server.h"
 #include "common/server/service_methods.h"
-#include "common/client/team_narrowing.h"
 #include "kam/scoring/v1/alert.grpc.pb.h"
 #include "services/scoring/alerts/alert_store.h"
 

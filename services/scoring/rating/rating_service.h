@@ -6,8 +6,8 @@
 #include <utility>
 
 #include "absl/status/status.h"
-#include "common/server/grpc_server.h"
 #include "common/client/team_narrowing.h"
+#include "common/server/grpc_server.h"
 #include "kam/scoring/v1/rating.grpc.pb.h"
 #include "services/scoring/policy/policy_store.h"
 #include "services/scoring/rating/rating_store.h"
