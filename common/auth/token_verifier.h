@@ -97,6 +97,9 @@ class TokenVerifier {
   const TokenVerifierOptions options_;
   const std::unique_ptr<KeyRing> keys_;
   TokenCache cache_;
+  // Tells this verifier's entries of the per-thread memo (Verify) from those
+  // of another verifier, even one later made at the same address.
+  const uint64_t instance_;
   // When MaybeCheckKeyFiles() next looks at the files (absl::ToUnixNanos).
   std::atomic<int64_t> next_key_check_ns_;
 };
