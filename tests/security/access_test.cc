@@ -207,10 +207,8 @@ void ExpectOthersReadAsMissing(Stub& stub,
                                const std::string& token, const std::string& own,
                                const std::string& other, const std::string& missing) {
   auto read = [&](const std::string& name) {
-    Request request;
-    request.set_name(name);
     Response response;
-    return (stub.*get)(TokenContext(token).get(), request, &response);
+    return (stub.*get)(TokenContext(token).get(), ByName<Request>(name), &response);
   };
   EXPECT_OK(read(own));
   const grpc::Status theirs = read(other);

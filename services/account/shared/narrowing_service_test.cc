@@ -158,21 +158,18 @@ std::vector<Case> AccountScopedMethods() {
        }},
       {"ListAccountAncestors",
        [](World& w, const CallContext& c, const Target& t) {
-         v1::ListAccountAncestorsRequest request;
-         request.set_name(t.account.name());
-         return Run(w.accounts, &AccountService::ListAccountAncestors, c, request);
+         return Run(w.accounts, &AccountService::ListAccountAncestors, c,
+                    ByName<v1::ListAccountAncestorsRequest>(t.account.name()));
        }},
       {"ListAccountDescendants",
        [](World& w, const CallContext& c, const Target& t) {
-         v1::ListAccountDescendantsRequest request;
-         request.set_name(t.account.name());
-         return Run(w.accounts, &AccountService::ListAccountDescendants, c, request);
+         return Run(w.accounts, &AccountService::ListAccountDescendants, c,
+                    ByName<v1::ListAccountDescendantsRequest>(t.account.name()));
        }},
       {"GetGroupSummary",
        [](World& w, const CallContext& c, const Target& t) {
-         v1::GetGroupSummaryRequest request;
-         request.set_name(t.account.name());
-         return Run(w.accounts, &AccountService::GetGroupSummary, c, request);
+         return Run(w.accounts, &AccountService::GetGroupSummary, c,
+                    ByName<v1::GetGroupSummaryRequest>(t.account.name()));
        }},
       {"CreateContact",
        [](World& w, const CallContext& c, const Target& t) {
@@ -182,9 +179,8 @@ std::vector<Case> AccountScopedMethods() {
        }},
       {"GetContact",
        [](World& w, const CallContext& c, const Target& t) {
-         v1::GetContactRequest request;
-         request.set_name(t.contact.name());
-         return Run(w.contacts, &ContactService::GetContact, c, request);
+         return Run(w.contacts, &ContactService::GetContact, c,
+                    ByName<v1::GetContactRequest>(t.contact.name()));
        }},
       {"ListContacts",
        [](World& w, const CallContext& c, const Target& t) {
