@@ -32,12 +32,21 @@ absl::StatusOr<DependencyLimit::Slot> DependencyLimit::Enter() {
   const auto has_room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return in_flight_ < max_in_flight_;
   };
-  if (!mu_.AwaitWithTimeout(absl::Condition(&has_room), max_wait_)) {
-    return absl::UnavailableError(absl::StrCat(dependency_, " unavailable (", max_in_flight_,
-                                               " calls already waiting for it); retry later"));
-  }
+  if (!mu_.AwaitWithTimeout(absl::Condition(&has_room), max_wait_)) return Full();
   ++in_flight_;
   return Slot(this);
+}
+
+absl::StatusOr<DependencyLimit::Slot> DependencyLimit::TryEnter() {
+  absl::MutexLock lock(&mu_);
+  if (in_flight_ >= max_in_flight_) return Full();
+  ++in_flight_;
+  return Slot(this);
+}
+
+absl::Status DependencyLimit::Full() const {
+  return absl::UnavailableError(absl::StrCat(dependency_, " unavailable (", max_in_flight_,
+                                             " calls already waiting for it); retry later"));
 }
 
 void DependencyLimit::Leave() {

@@ -76,10 +76,14 @@ class DependencyLimit {
   // A slot, or UNAVAILABLE "<dependency> unavailable (N calls already
   // waiting for it); retry later" when none came free within max_wait.
   absl::StatusOr<Slot> Enter();
+  // A slot if one is free now, without waiting (for a thread that must not
+  // block); else the error Enter would give.
+  absl::StatusOr<Slot> TryEnter();
   int max_in_flight() const { return max_in_flight_; }
 
  private:
   void Leave();
+  absl::Status Full() const;
 
   const std::string dependency_;
   const int max_in_flight_;

@@ -81,6 +81,11 @@ absl::Status GrpcServer::Start() {
       options_.credentials != nullptr ? options_.credentials : grpc::InsecureServerCredentials(),
       &port_);
   for (grpc::Service* service : services_) builder.RegisterService(service);
+  for (auto& method : methods_) {
+    for (const auto& [request_type, prefetch] : prefetches_) {
+      if (request_type == method->request_type()) method->prefetch = &prefetch;
+    }
+  }
   // One queue shared by every worker thread: a call waits only while all of
   // them are busy, and the thread that polled an event usually handles it
   // itself (measured: fewer wake-ups than a queue per core).

@@ -13,6 +13,13 @@
 // A handler is a plain function of (context, request, response*) returning
 // absl::Status; this file converts it to a grpc::Status in one place.
 //
+// A handler blocks while it waits on the database (Connector/C++ has no
+// other way), which is what the threads are for. It does not block on other
+// services where it matters: a method given a prefetch (SetPrefetch,
+// prefetch.h) has its look-ups started when the call arrives, and the
+// handler runs only once their answers are in, so no thread waits on
+// another service, however slow it is.
+//
 // Before any handler runs, the server's CallGate (call_gate.h) reads the
 // call's metadata and, with tokens on, authenticates, rate-limits and
 // authorises it; a refused call never reaches its handler.
@@ -35,7 +42,9 @@
 #include "absl/time/time.h"
 #include "common/auth/access_policy.h"
 #include "common/base/call_scope.h"
+#include "common/server/prefetch.h"
 #include "google/protobuf/message.h"
+#include "grpcpp/alarm.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/impl/service_type.h"
 
@@ -64,6 +73,9 @@ struct CallContext {
   // under and, for an account manager on an account-scoped method, whose
   // accounts it is narrowed to. Empty with tokens off.
   std::optional<auth::Grant> grant = std::nullopt;
+  // What the method's prefetch fetched before the handler ran (prefetch.h);
+  // null when it has none.
+  const Prefetched* prefetched = nullptr;
 };
 
 class CallGate;
@@ -75,6 +87,15 @@ absl::Status ShuttingDownError();
 
 template <typename Request, typename Response>
 using UnaryHandler = std::function<absl::Status(const CallContext&, const Request&, Response*)>;
+
+// Starts, without blocking, the look-ups the handler of a call will need
+// (prefetch.h), writes their answers to `into`, and calls `done` once, from
+// any thread, when they are in (or failed: the handler then sees the
+// failure, or asks again).
+template <typename Request>
+using PrefetchFor = std::function<void(const CallContext&, const Request&, Prefetched* into,
+                                       std::function<void()> done)>;
+using Prefetch = PrefetchFor<google::protobuf::Message>;
 
 // Health service name that reports SERVING for as long as the process runs
 // (for liveness probes); "" and the service names follow the database.
@@ -126,6 +147,19 @@ class GrpcServer {
   template <typename Request, typename Response>
   void AddUnary(grpc::Service* service, int index, std::string full_name,
                 UnaryHandler<Request, Response> handler);
+
+  // Gives every unary method whose request is a `Request` the prefetch
+  // `prefetch`; before Start().
+  template <typename Request>
+  void SetPrefetch(PrefetchFor<Request> prefetch) {
+    prefetches_.emplace_back(
+        Request::descriptor(),
+        [prefetch = std::move(prefetch)](const CallContext& context,
+                                         const google::protobuf::Message& request, Prefetched* into,
+                                         std::function<void()> done) {
+          prefetch(context, static_cast<const Request&>(request), into, std::move(done));
+        });
+  }
 
   // Binds and starts the worker threads. Health starts NOT_SERVING; the
   // service calls SetServing(true) once its schema is migrated and the
@@ -213,17 +247,16 @@ class GrpcServer {
   bool Leave(Running* call);
 
   // A tag on a completion queue.
-  class Tag {
-   public:
-    virtual ~Tag() = default;
-    virtual void Proceed(bool ok) = 0;
-  };
+  using Tag = CompletionTag;
 
   // A registered method: arms calls waiting for requests on a queue.
   class Method {
    public:
     virtual ~Method() = default;
     virtual void Arm(GrpcServer* server, grpc::ServerCompletionQueue* cq) = 0;
+    virtual const google::protobuf::Descriptor* request_type() const = 0;
+    // Set by Start() from SetPrefetch; null: the handler runs at once.
+    const Prefetch* prefetch = nullptr;
   };
 
  private:
@@ -242,6 +275,7 @@ class GrpcServer {
   // Reported by the health service besides "" (the whole server).
   std::vector<std::string> health_service_names_;
   std::vector<std::unique_ptr<Method>> methods_;
+  std::vector<std::pair<const google::protobuf::Descriptor*, Prefetch>> prefetches_;
   std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;
   std::unique_ptr<grpc::Server> server_;
   std::vector<std::thread> threads_;
@@ -306,6 +340,9 @@ class UnaryMethod final : public GrpcServer::Method {
         handler_(std::move(handler)) {}
 
   void Arm(GrpcServer* server, grpc::ServerCompletionQueue* cq) override;
+  const google::protobuf::Descriptor* request_type() const override {
+    return Request::descriptor();
+  }
 
   grpc::Service* service_;
   int index_;
@@ -313,17 +350,18 @@ class UnaryMethod final : public GrpcServer::Method {
   UnaryHandler<Request, Response> handler_;
 };
 
-// One call: waits for a request, runs the handler, sends the answer, and
-// deletes itself when the answer is sent and the handler has returned (or
-// when no call comes: the server shuts down). At the end of a shutdown's
-// grace period the server may answer it (UNAVAILABLE) while its handler
-// still runs: the handler's answer is then dropped.
+// One call: waits for a request, runs the handler (after the method's
+// prefetch, if it has one), sends the answer, and deletes itself when the
+// answer is sent and the handler has returned (or when no call comes: the
+// server shuts down). At the end of a shutdown's grace period the server may
+// answer it (UNAVAILABLE) while its handler still runs or its prefetch still
+// waits: the handler's answer is then dropped, or the handler never runs.
 template <typename Request, typename Response>
 class UnaryCall final : public GrpcServer::Tag, public GrpcServer::Running {
  public:
   UnaryCall(GrpcServer* server, UnaryMethod<Request, Response>* method,
             grpc::ServerCompletionQueue* cq)
-      : server_(server), method_(method), cq_(cq), responder_(&server_context_) {
+      : server_(server), method_(method), cq_(cq), responder_(&server_context_), prefetched_(cq) {
     ServiceAccess::RequestUnary(method->service_, method->index_, &server_context_, &request_,
                                 &responder_, cq, this);
   }
@@ -340,21 +378,40 @@ class UnaryCall final : public GrpcServer::Tag, public GrpcServer::Running {
     started_ = true;
     server_->CallStarted();
     server_->Arm(method_, cq_);  // keep a call waiting for the next request
-    const absl::Time start = absl::Now();
+    start_ = absl::Now();
     const CallScope scope(CallerDeadline(server_context_));
-    CallContext context;
-    absl::Status status = server_->Admit(method_->full_name_, &server_context_, &context);
-    bool entered = false;
+    absl::Status status = server_->Admit(method_->full_name_, &server_context_, &context_);
     if (status.ok()) {
-      entered = server_->Enter(this);
-      if (!entered) status = ShuttingDownError();
+      entered_ = server_->Enter(this);
+      if (!entered_) status = ShuttingDownError();
     }
-    if (status.ok()) status = method_->handler_(context, request_, &response_);
+    if (status.ok() && method_->prefetch != nullptr) {
+      // The thread goes back to the queue; the answers' arrival puts the
+      // call back on it (Resume). Nothing of this call may be touched after
+      // the prefetch starts: another thread may already run it.
+      context_.prefetched = &prefetched_;
+      resume_.call = this;
+      alarm_.emplace();
+      (*method_->prefetch)(context_, request_, &prefetched_,
+                           [this] { alarm_->Set(cq_, gpr_now(GPR_CLOCK_MONOTONIC), &resume_); });
+      return;
+    }
+    Run(status);
+  }
+
+  void AnswerShuttingDown() override {
+    responder_.FinishWithError(ToGrpcStatus(ShuttingDownError()), this);
+  }
+
+ private:
+  // Runs the handler (when `status` is OK) and answers.
+  void Run(absl::Status status) {
+    if (status.ok()) status = method_->handler_(context_, request_, &response_);
     // The audit and request log record what the handler did, also when the
     // server has answered for it.
-    server_->Complete(method_->full_name_, context, request_, status.ok() ? &response_ : nullptr,
-                      status, start);
-    if (!entered || server_->Leave(this)) {
+    server_->Complete(method_->full_name_, context_, request_, status.ok() ? &response_ : nullptr,
+                      status, start_);
+    if (!entered_ || server_->Leave(this)) {
       if (status.ok()) {
         responder_.Finish(response_, grpc::Status::OK, this);
       } else {
@@ -364,11 +421,18 @@ class UnaryCall final : public GrpcServer::Tag, public GrpcServer::Running {
     Release();
   }
 
-  void AnswerShuttingDown() override {
-    responder_.FinishWithError(ToGrpcStatus(ShuttingDownError()), this);
+  // The prefetch is done: run the handler, unless the shutdown's grace
+  // period ended meanwhile (the caller has its UNAVAILABLE: do nothing).
+  void Resume() {
+    const CallScope scope(CallerDeadline(server_context_));
+    Run(server_->past_grace() ? ShuttingDownError() : absl::OkStatus());
   }
 
- private:
+  struct ResumeTag final : GrpcServer::Tag {
+    void Proceed(bool) override { call->Resume(); }
+    UnaryCall* call = nullptr;
+  };
+
   static grpc::Status ToGrpcStatus(const absl::Status& status) {
     return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
                         std::string(status.message()));
@@ -390,8 +454,15 @@ class UnaryCall final : public GrpcServer::Tag, public GrpcServer::Running {
   Request request_;
   Response response_;
   grpc::ServerAsyncResponseWriter<Response> responder_;
+  CallContext context_;
+  absl::Time start_;
   bool started_ = false;
+  bool entered_ = false;
   std::atomic<int> holds_{2};
+  // Only for a method with a prefetch.
+  Prefetched prefetched_;
+  ResumeTag resume_;
+  std::optional<grpc::Alarm> alarm_;
 };
 
 template <typename Request, typename Response>

@@ -14,9 +14,13 @@ ABSL_FLAG(std::string, account_service, "127.0.0.1:50051", "the account service'
 ABSL_FLAG(absl::Duration, account_deadline, absl::Seconds(2),
           "deadline of each call to the account service");
 ABSL_FLAG(int, account_max_in_flight, 6,
-          "calls that may wait on the account service at once; more fail at once with "
-          "UNAVAILABLE. Keep it below --threads, so calls that need no account keep threads "
-          "while the account service is slow");
+          "calls that may wait on the account service at once holding a thread (look-ups not "
+          "fetched ahead of the handler); more fail at once with UNAVAILABLE. Keep it below "
+          "--threads, so calls that need no account keep threads while the account service is "
+          "slow");
+ABSL_FLAG(int, account_max_prefetching, 256,
+          "creates whose account is being fetched from the account service at once (they "
+          "hold no thread while they wait); more fail at once with UNAVAILABLE");
 ABSL_FLAG(absl::Duration, sweep_interval, absl::Seconds(10),
           "how often background work (SLA breach escalation) runs");
 
@@ -32,8 +36,11 @@ class AccountClientModule final : public common::ServiceModule {
   AccountClientModule()
       : client(NewGrpcAccountClient(absl::GetFlag(FLAGS_account_service),
                                     absl::GetFlag(FLAGS_account_deadline),
-                                    absl::GetFlag(FLAGS_account_max_in_flight))) {}
-  void Register(common::GrpcServer&) override {}
+                                    absl::GetFlag(FLAGS_account_max_in_flight),
+                                    absl::GetFlag(FLAGS_account_max_prefetching))) {}
+  void Register(common::GrpcServer& server) override {
+    PrefetchAccountsOfCreates(server, client.get());
+  }
   std::unique_ptr<AccountClient> client;
 };
 
@@ -57,7 +64,7 @@ absl::StatusOr<common::ServiceModules> Build(common::ConnectionPool& pool) {
 int main(int argc, char** argv) {
   kam::common::ServiceDefinition service = kam::common::StandardService("interaction", 50052);
   service.extra_flags = {"account_service", "account_deadline", "account_max_in_flight",
-                         "sweep_interval"};
+                         "account_max_prefetching", "sweep_interval"};
   service.migrations = &kam::interaction::Migrations();
   service.build = kam::interaction::Build;
   return kam::common::RunService(argc, argv, service);

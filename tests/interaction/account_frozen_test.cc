@@ -3,9 +3,12 @@
 //   - a caller's deadline travels to the account service, and nothing is
 //     written for a caller whose deadline has passed (not even once the
 //     account service wakes up);
-//   - at most --account_max_in_flight calls wait on it; one more is refused
-//     UNAVAILABLE at once instead of holding a thread;
-//   - calls that need no account keep their latency meanwhile.
+//   - a create waiting for its account holds no thread (its look-up is
+//     fetched ahead of the handler: common/server/prefetch.h), so more
+//     creates than the service has threads can wait while calls that need
+//     no account keep their latency;
+//   - at most --account_max_prefetching creates wait on it; one more is
+//     refused UNAVAILABLE at once.
 #include <signal.h>
 
 #include <algorithm>
@@ -19,7 +22,10 @@
 namespace kam::testing {
 namespace {
 
-constexpr int kMaxInFlight = 2;
+// More creates may wait on the frozen service than the interaction service
+// has threads.
+constexpr int kThreads = 4;
+constexpr int kMaxWaiting = 3 * kThreads;
 
 // Freezes the account service for the life of the object.
 class FrozenAccountService {
@@ -96,9 +102,9 @@ TEST(AccountServiceFrozen, CallsBeyondTheBoundFailFastAndOtherCallsKeepTheirLate
   const absl::Duration normal = ListP99(account);
 
   FrozenAccountService frozen;
-  // kMaxInFlight creates take the slots and wait; the rest must not.
+  // kMaxWaiting creates take the slots and wait; the rest must not.
   std::vector<std::future<Timed>> waiting;
-  for (int i = 0; i < kMaxInFlight; ++i) {
+  for (int i = 0; i < kMaxWaiting; ++i) {
     waiting.push_back(
         std::async(std::launch::async, CreateWithDeadline, account, absl::Seconds(3)));
   }
@@ -115,7 +121,8 @@ TEST(AccountServiceFrozen, CallsBeyondTheBoundFailFastAndOtherCallsKeepTheirLate
         << refused.status.error_message();
     EXPECT_LT(refused.took, absl::Milliseconds(500)) << "refused only after waiting";
   }
-  // Reads that need no account, while two calls still wait on it.
+  // Reads that need no account, while three times as many creates as there
+  // are threads still wait on it.
   const absl::Duration during = ListP99(account);
   EXPECT_LE(during, 2 * normal + absl::Milliseconds(10))
       << "ListActivities p99 " << during << " while the account service is frozen, " << normal
@@ -136,6 +143,7 @@ TEST(AccountServiceFrozen, CallsBeyondTheBoundFailFastAndOtherCallsKeepTheirLate
 int main(int argc, char** argv) {
   kam::testing::LocalSuite::Options options = kam::testing::InteractionSuiteOptions();
   options.args["interaction"] = {
-      absl::StrCat("--account_max_in_flight=", kam::testing::kMaxInFlight)};
+      absl::StrCat("--threads=", kam::testing::kThreads),
+      absl::StrCat("--account_max_prefetching=", kam::testing::kMaxWaiting)};
   return kam::testing::RunTestsOnSuite(argc, argv, options);
 }

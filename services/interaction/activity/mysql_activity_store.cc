@@ -268,6 +268,9 @@ absl::StatusOr<StoredQuietHoursPolicy> ReadPolicy(sql::ResultSet& rs) {
 
 // Largest CreateActivity batch (one multi-row INSERT).
 constexpr int kMaxInsertBatch = 32;
+// INSERT batches in flight at once: two commits share the database's log
+// flush, and a batch gathers while the other commits.
+constexpr int kInsertLanes = 2;
 
 class MySqlActivityStore final : public ActivityStore {
  public:
@@ -277,7 +280,7 @@ class MySqlActivityStore final : public ActivityStore {
             [this](const std::vector<const PendingInsert*>& inserts) {
               return InsertBatch(inserts);
             },
-            kMaxInsertBatch),
+            kMaxInsertBatch, kInsertLanes),
         ids_(pool, "activities") {}
 
   absl::StatusOr<int64_t> NewActivityId() override { return ids_.Next(); }

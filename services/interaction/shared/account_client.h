@@ -6,6 +6,7 @@
 // (fake_account_client.h) stands in for it in unit tests.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,15 +35,35 @@ class AccountClient : public common::TeamAccountsSource {
   // One page of ListAccounts (filter as in account.proto).
   virtual absl::StatusOr<account::v1::ListAccountsResponse> ListAccounts(
       const account::v1::ListAccountsRequest& request, const common::CallContext* caller) = 0;
+
+  // Starts fetching account `name` for `caller`'s call without blocking
+  // (common/server/prefetch.h): its answer goes to `into`, then `done` runs,
+  // and GetAccount(name, &caller) answers from it. This one fetches nothing
+  // (GetAccount then asks).
+  virtual void PrefetchAccount(const std::string& name, const common::CallContext& caller,
+                               common::Prefetched* into, std::function<void()> done) {
+    done();
+  }
 };
 
+// Makes `server` fetch the account a create names (CreateActivity,
+// CreateCase, CreateOrder, CreateInvoice, RecordPayment, CreateOpportunity,
+// CreateSurveyResponse) before its handler runs (common/server/prefetch.h):
+// the handler's look-up of that account then holds no thread while the
+// account service answers. account_prefetch.cc.
+void PrefetchAccountsOfCreates(common::GrpcServer& server, AccountClient* accounts);
+
 // The account service at `address` over gRPC, each call with `deadline` (or
-// its caller's, when sooner), at most `max_in_flight` at once (one more is
-// UNAVAILABLE at once: common::DependencyLimit). A manager's accounts come
-// from common::NewGrpcTeamAccounts. Concurrent GetAccount calls share one
-// BatchGetAccounts call (common/base/coalescer.h), which forwards the first
+// its caller's, when sooner). At most `max_in_flight` calls wait on it
+// holding a thread (one more is UNAVAILABLE at once: common::DependencyLimit),
+// and at most `max_prefetching` prefetched look-ups, which hold none (one
+// more is answered UNAVAILABLE at once). A manager's accounts come from
+// common::NewGrpcTeamAccounts. Concurrent GetAccount calls share one
+// BatchGetAccounts call (common/base/coalescer.h), and so do concurrent
+// prefetches (common/client/async_batcher.h); a batch forwards the first
 // caller's identity.
 std::unique_ptr<AccountClient> NewGrpcAccountClient(const std::string& address,
-                                                    absl::Duration deadline, int max_in_flight);
+                                                    absl::Duration deadline, int max_in_flight,
+                                                    int max_prefetching);
 
 }  // namespace kam::interaction
