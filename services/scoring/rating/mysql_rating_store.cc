@@ -4,6 +4,7 @@
 
 #include <cppconn/exception.h>
 
+#include <algorithm>
 #include <memory>
 #include <type_traits>
 #include <utility>
@@ -504,21 +505,25 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
                                                     int64_t after_account, int limit) override {
     common::SqlFragment where;
     KAM_RETURN_IF_ERROR(common::FilterToSql(filter, RatingComparison, &where));
-    // The key tiers as a bit mask: previous_tier in the list <=> its bit set.
-    int64_t mask = 0;
-    for (int tier : key_tiers) mask |= int64_t{1} << tier;
-    std::vector<SqlValue> params;
-    for (int64_t value :
-         {run_id, after_account, int64_t{came_on ? 1 : 0}, mask, int64_t{came_on ? 0 : 1}}) {
-      params.emplace_back(value);
+    // The previous tiers wanted, listed (came on: the tiers outside the key
+    // list; came off: those in it), so ix_ratings_key_changes finds the
+    // changes without reading the run's other ratings.
+    std::vector<SqlValue> params = {run_id, after_account, int64_t{came_on ? 1 : 0}};
+    std::string previous_in;
+    for (int tier = account::v1::Tier_MIN; tier <= account::v1::Tier_MAX; ++tier) {
+      const bool key = std::find(key_tiers.begin(), key_tiers.end(), tier) != key_tiers.end();
+      if (key == came_on) continue;
+      absl::StrAppend(&previous_in, previous_in.empty() ? "?" : ", ?");
+      params.emplace_back(int64_t{tier});
     }
+    if (previous_in.empty()) previous_in = "NULL";  // no tier: nothing changed
     for (SqlValue& v : where.params) params.push_back(std::move(v));
     params.emplace_back(static_cast<int64_t>(limit) + 1);
     return ReadRows(*pool_, "listing changes",
                     absl::StrCat("SELECT ", kRatingColumns,
                                  " FROM account_ratings WHERE run_id = ? AND account_id > ? AND "
-                                 "key_account = ? AND ((? >> previous_tier) & 1) = ? AND ",
-                                 where.sql, " ORDER BY account_id LIMIT ?"),
+                                 "key_account = ? AND previous_tier IN (",
+                                 previous_in, ") AND ", where.sql, " ORDER BY account_id LIMIT ?"),
                     params, ReadRating);
   }
 };
