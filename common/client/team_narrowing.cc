@@ -13,11 +13,18 @@ namespace v1 = account::v1;
 
 // ListTeamAccounts' largest page: a manager's accounts in one call.
 constexpr int kTeamAccountsPage = 1000;
+// Look-ups of a user's accounts waiting on the account service at once. Each
+// holds a worker thread (a cache miss, once per user every few seconds), so
+// half the default 8 at most: a frozen account service leaves the other
+// threads to calls that are not narrowed; one more is UNAVAILABLE at once.
+constexpr int kMaxTeamLookups = 4;
 
 class GrpcTeamAccounts final : public TeamAccountsSource {
  public:
   GrpcTeamAccounts(const std::string& address, absl::Duration deadline)
-      : stub_(v1::AccountService::NewStub(DependencyChannel(address))), deadline_(deadline) {}
+      : stub_(v1::AccountService::NewStub(DependencyChannel(address))),
+        deadline_(deadline),
+        limit_("account service", kMaxTeamLookups) {}
 
   absl::StatusOr<std::shared_ptr<const TeamAccounts>> TeamAccountsOf(
       const std::string& user, const CallContext* caller) override {
@@ -28,6 +35,7 @@ class GrpcTeamAccounts final : public TeamAccountsSource {
           request.set_user(of);
           request.set_page_size(kTeamAccountsPage);
           request.set_page_token(token);
+          KAM_ASSIGN_OR_RETURN(DependencyLimit::Slot slot, limit_.Enter());
           KAM_ASSIGN_OR_RETURN(v1::ListTeamAccountsResponse response,
                                CallDependency(*stub_, &v1::AccountService::Stub::ListTeamAccounts,
                                               request, caller, deadline_, "account service"));
@@ -39,6 +47,7 @@ class GrpcTeamAccounts final : public TeamAccountsSource {
  private:
   std::unique_ptr<v1::AccountService::Stub> stub_;
   const absl::Duration deadline_;
+  DependencyLimit limit_;
   TeamAccountsCache cache_;
 };
 

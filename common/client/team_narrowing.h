@@ -41,7 +41,8 @@ class TeamAccountsSource {
 };
 
 // The account service at `address` (ListTeamAccounts, each call with
-// `deadline`), kept per user as TeamAccountsCache's defaults say.
+// `deadline`, at most 4 waiting at once: one more is UNAVAILABLE at once),
+// kept per user as TeamAccountsCache's defaults say.
 std::unique_ptr<TeamAccountsSource> NewGrpcTeamAccounts(const std::string& address,
                                                         absl::Duration deadline);
 
