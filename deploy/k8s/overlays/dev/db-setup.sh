@@ -9,7 +9,7 @@ set -euo pipefail
 
 # The server may still be starting (its first start initialises the volume).
 for attempt in $(seq 1 90); do
-  if mariadb-admin --host="$DB_HOST" --user=root --connect-timeout=2 ping >/dev/null 2>&1; then
+  if mariadb --host="$DB_HOST" --user=root --connect-timeout=2 --execute="SELECT 1" >/dev/null 2>&1; then
     break
   fi
   if ((attempt == 90)); then
