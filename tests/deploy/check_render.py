@@ -94,7 +94,8 @@ def main():
         spec = pod_spec(d)
         sa = spec.get("serviceAccountName", "default")
         if sa == "default" or ("ServiceAccount", sa) not in names:
-            fail(f"Deployment {name}: serviceAccountName {sa!r} is not a ServiceAccount of the render")
+            fail(f"Deployment {name}: serviceAccountName {sa!r} is not a ServiceAccount "
+                 "of the render")
         if sa in accounts_used:
             fail(f"Deployment {name} shares ServiceAccount {sa} with {accounts_used[sa]}")
         accounts_used[sa] = name
@@ -269,7 +270,8 @@ def main():
                 for arg in c.get("args", []):
                     if arg.startswith("--max-connections="):
                         max_connections = int(arg.split("=", 1)[1])
-        hpas = {h["spec"]["scaleTargetRef"]["name"]: h for h in by_kind.get("HorizontalPodAutoscaler", [])}
+        hpas = {h["spec"]["scaleTargetRef"]["name"]: h
+                for h in by_kind.get("HorizontalPodAutoscaler", [])}
         total = RESERVE + MIGRATION_JOB_CONNECTIONS * len(by_kind.get("Job", []))
         for d in deployments:
             s = server_name(d)
