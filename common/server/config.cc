@@ -49,23 +49,12 @@ ABSL_FLAG(bool, db_tls_verify_host, true,
 namespace kam::common {
 namespace {
 
-const char* const kCommonFlags[] = {"listen",
-                                    "threads",
-                                    "shutdown_grace",
-                                    "max_connection_age",
-                                    "max_connection_age_grace",
-                                    "migrate_only",
-                                    "db_host",
-                                    "db_port",
-                                    "db_socket",
-                                    "db_name",
-                                    "db_user",
-                                    "db_password",
-                                    "db_pool_size",
-                                    "db_tls_ca_file",
-                                    "db_tls_cert_file",
-                                    "db_tls_key_file",
-                                    "db_tls_verify_host"};
+const char* const kCommonFlags[] = {
+    "listen",       "threads",        "shutdown_grace",   "migrate_only",    "db_host",
+    "db_port",      "db_socket",      "db_name",          "db_user",         "db_password",
+    "db_pool_size", "db_tls_ca_file", "db_tls_cert_file", "db_tls_key_file", "db_tls_verify_host"};
+// The server's connection lifetime (load spread), applied the same way.
+const char* const kConnectionAgeFlags[] = {"max_connection_age", "max_connection_age_grace"};
 
 absl::Status ApplyOne(absl::string_view env_prefix, absl::string_view flag_name) {
   absl::CommandLineFlag* flag = absl::FindCommandLineFlag(flag_name);
@@ -129,6 +118,9 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(const ServiceDefaults& defaults,
   absl::SetFlag(&FLAGS_db_user, defaults.db_user);
   absl::ParseCommandLine(argc, argv);
   for (const char* name : kCommonFlags) {
+    KAM_RETURN_IF_ERROR(ApplyOne(defaults.env_prefix, name));
+  }
+  for (const char* name : kConnectionAgeFlags) {
     KAM_RETURN_IF_ERROR(ApplyOne(defaults.env_prefix, name));
   }
   for (const std::string& name : SecurityFlagNames()) {
