@@ -34,7 +34,12 @@ namespace kam::common {
 // call the server did not act on (UNAVAILABLE: every service answers it only
 // when nothing was written) up to 5 attempts in all, with backoff, within the
 // call's deadline; the metadata, and so the request id, stay the same.
+// Calls are spread round_robin over every address the name resolves to: an
+// address `dns:///kam-account-headless:50051` (a headless Service) yields
+// one per ready pod, re-resolved when a server's max connection age sends
+// GOAWAY (deploy/README.md, "Load spread"); a plain host:port is one address.
 inline constexpr char kDependencyServiceConfig[] = R"json({
+  "loadBalancingConfig": [{"round_robin": {}}],
   "methodConfig": [{
     "name": [{}],
     "retryPolicy": {

@@ -18,6 +18,12 @@ ABSL_FLAG(std::string, listen, "", "host:port to serve gRPC on (127.0.0.1 keeps 
 ABSL_FLAG(int, threads, 8, "request worker threads (each holds at most one DB connection)");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
           "on SIGTERM/SIGINT, how long in-flight calls may run before they are cancelled");
+ABSL_FLAG(absl::Duration, max_connection_age, absl::ZeroDuration(),
+          "after this long (+/-10% jitter) a client connection is asked to go away (GOAWAY), so "
+          "clients re-resolve the service's name and spread onto pods added since; 0: never");
+ABSL_FLAG(absl::Duration, max_connection_age_grace, absl::InfiniteDuration(),
+          "how long calls still in flight on a connection past --max_connection_age may run "
+          "before it is closed under them; inf: until they end");
 ABSL_FLAG(bool, migrate_only, false,
           "apply the schema migrations, then exit (0 on success); for a pre-rollout Job");
 ABSL_FLAG(std::string, db_host, "127.0.0.1", "MySQL/MariaDB host");
@@ -47,6 +53,8 @@ const char* const kCommonFlags[] = {
     "listen",       "threads",        "shutdown_grace",   "migrate_only",    "db_host",
     "db_port",      "db_socket",      "db_name",          "db_user",         "db_password",
     "db_pool_size", "db_tls_ca_file", "db_tls_cert_file", "db_tls_key_file", "db_tls_verify_host"};
+// The server's connection lifetime (load spread), applied the same way.
+const char* const kConnectionAgeFlags[] = {"max_connection_age", "max_connection_age_grace"};
 
 absl::Status ApplyOne(absl::string_view env_prefix, absl::string_view flag_name) {
   absl::CommandLineFlag* flag = absl::FindCommandLineFlag(flag_name);
@@ -112,6 +120,9 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(const ServiceDefaults& defaults,
   for (const char* name : kCommonFlags) {
     KAM_RETURN_IF_ERROR(ApplyOne(defaults.env_prefix, name));
   }
+  for (const char* name : kConnectionAgeFlags) {
+    KAM_RETURN_IF_ERROR(ApplyOne(defaults.env_prefix, name));
+  }
   for (const std::string& name : SecurityFlagNames()) {
     KAM_RETURN_IF_ERROR(ApplyOne(defaults.env_prefix, name));
   }
@@ -123,6 +134,8 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(const ServiceDefaults& defaults,
   config.listen = absl::GetFlag(FLAGS_listen);
   config.threads = absl::GetFlag(FLAGS_threads);
   config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  config.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
+  config.max_connection_age_grace = absl::GetFlag(FLAGS_max_connection_age_grace);
   config.migrate_only = absl::GetFlag(FLAGS_migrate_only);
   config.db.host = absl::GetFlag(FLAGS_db_host);
   config.db.port = absl::GetFlag(FLAGS_db_port);
@@ -144,6 +157,12 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(const ServiceDefaults& defaults,
   }
   if (config.shutdown_grace < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--shutdown_grace must not be negative");
+  }
+  if (config.max_connection_age < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--max_connection_age must not be negative (0: never)");
+  }
+  if (config.max_connection_age_grace < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--max_connection_age_grace must not be negative");
   }
   if (config.db.port < 1 || config.db.port > 65535) {
     return absl::InvalidArgumentError(

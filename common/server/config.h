@@ -32,6 +32,10 @@ struct ServiceConfig {
   std::string listen;             // host:port to serve gRPC on
   int threads = 8;                // request worker threads
   absl::Duration shutdown_grace;  // how long in-flight calls get on SIGTERM
+  // GOAWAY to a client connection this old (0: never), and how long calls in
+  // flight on it may still run (GrpcServer::Options).
+  absl::Duration max_connection_age;
+  absl::Duration max_connection_age_grace;
   bool migrate_only = false;      // apply migrations and exit (a Kubernetes Job)
   DbOptions db;
   // TLS, tokens, limits, audit (security_config.h); all off by default.

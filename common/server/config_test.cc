@@ -1,6 +1,7 @@
-// The database TLS settings as a deployment gives them: environment
-// variables (KAM_<SERVICE>_DB_TLS_*) read by LoadServiceConfig, and the
-// start-up errors that name the flag.
+// Settings as a deployment gives them: environment variables
+// (KAM_<SERVICE>_DB_TLS_*, KAM_<SERVICE>_MAX_CONNECTION_AGE*) read by
+// LoadServiceConfig, and the start-up errors that name the flag; and what the
+// connection age does to a server's clients.
 #include "common/server/config.h"
 
 #include <cctype>
@@ -12,6 +13,8 @@
 #include "absl/flags/reflection.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/server/grpc_server.h"
+#include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 
 namespace kam::common {
@@ -113,6 +116,57 @@ TEST_F(DbTlsConfigTest, MistakesNameTheFlag) {
     EXPECT_TRUE(absl::StrContains(config.status().message(), c.error)) << config.status();
     ClearEnv();
   }
+}
+
+// The connection age that makes clients re-resolve (deploy/README.md, "Load
+// spread"): off unless set, set from the environment like every flag.
+using ConnectionAgeConfigTest = DbTlsConfigTest;
+
+TEST_F(ConnectionAgeConfigTest, OffUnlessSet) {
+  absl::StatusOr<ServiceConfig> config = Load();
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->max_connection_age, absl::ZeroDuration());
+  EXPECT_EQ(config->max_connection_age_grace, absl::InfiniteDuration());
+
+  Env("max_connection_age", "5m");
+  Env("max_connection_age_grace", "2h15m");
+  config = Load();
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->max_connection_age, absl::Minutes(5));
+  EXPECT_EQ(config->max_connection_age_grace, absl::Minutes(135));
+}
+
+TEST_F(ConnectionAgeConfigTest, NegativeAgesAreRefused) {
+  for (const std::string flag : {"max_connection_age", "max_connection_age_grace"}) {
+    SCOPED_TRACE(flag);
+    absl::FlagSaver saver;
+    Env(flag, "-1s");
+    absl::StatusOr<ServiceConfig> config = Load();
+    EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(absl::StrContains(config.status().message(), "--" + flag + " must not be negative"))
+        << config.status();
+    ClearEnv();
+  }
+}
+
+// A server with a max connection age sends its client GOAWAY: the channel
+// leaves READY (to IDLE) by itself, and its next call dials again. The wait
+// has a generous bound; it ends as soon as the state changes.
+TEST(MaxConnectionAgeTest, TheServerClosesAnAgedConnection) {
+  GrpcServer::Options options;
+  options.threads = 1;
+  options.max_connection_age = absl::Milliseconds(300);
+  options.max_connection_age_grace = absl::Milliseconds(300);
+  GrpcServer server(options);
+  ASSERT_TRUE(server.Start().ok());
+  std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", server.port()), grpc::InsecureChannelCredentials());
+  ASSERT_TRUE(channel->WaitForConnected(absl::ToChronoTime(absl::Now() + absl::Seconds(10))));
+  ASSERT_EQ(channel->GetState(false), GRPC_CHANNEL_READY);
+  EXPECT_TRUE(channel->WaitForStateChange(GRPC_CHANNEL_READY,
+                                          absl::ToChronoTime(absl::Now() + absl::Seconds(30))));
+  EXPECT_NE(channel->GetState(false), GRPC_CHANNEL_READY);
+  server.Shutdown();
 }
 
 }  // namespace

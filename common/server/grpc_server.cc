@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <climits>
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
@@ -80,6 +81,16 @@ absl::Status GrpcServer::Start() {
       options_.listen,
       options_.credentials != nullptr ? options_.credentials : grpc::InsecureServerCredentials(),
       &port_);
+  if (options_.max_connection_age > absl::ZeroDuration()) {
+    // Milliseconds as an int; INT_MAX (what an infinite duration becomes) is
+    // gRPC's "no limit".
+    const auto ms = [](absl::Duration d) {
+      return static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(d), INT_MAX));
+    };
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, ms(options_.max_connection_age));
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                               ms(options_.max_connection_age_grace));
+  }
   for (grpc::Service* service : services_) builder.RegisterService(service);
   for (auto& method : methods_) {
     for (const auto& [request_type, prefetch] : prefetches_) {

@@ -115,6 +115,13 @@ class GrpcServer {
     std::string listen = "127.0.0.1:0";
     int threads = 8;
     absl::Duration shutdown_grace = absl::Seconds(20);
+    // A connection this old (gRPC adds +/-10% jitter) is sent GOAWAY: its
+    // client dials again, re-resolving the name, so a caller balancing
+    // round_robin over a headless Service reaches pods added since. Calls in
+    // flight keep running for up to `max_connection_age_grace` (infinite: as
+    // long as they take). Zero: connections live as long as their client.
+    absl::Duration max_connection_age = absl::ZeroDuration();
+    absl::Duration max_connection_age_grace = absl::InfiniteDuration();
     // Run at the start and end of every worker thread (the MySQL driver's
     // per-thread set-up).
     std::function<void()> thread_init;

@@ -58,6 +58,8 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   options.listen = config->listen;
   options.threads = config->threads;
   options.shutdown_grace = config->shutdown_grace;
+  options.max_connection_age = config->max_connection_age;
+  options.max_connection_age_grace = config->max_connection_age_grace;
   options.thread_init = MySqlThreadInit;
   options.thread_end = MySqlThreadEnd;
   options.credentials = security->transport.credentials;

@@ -1,15 +1,26 @@
 #!/usr/bin/env bash
 # Renders every Kubernetes overlay with `kubectl kustomize` (offline: no
-# cluster is contacted) and checks that each one yields the objects the
-# rollout needs. Usage: kustomize_check.sh <deploy/k8s folder>
-# Exit 0: all render; 1: an overlay failed; 77: kubectl is not installed
-# (ctest reports the test as skipped).
+# cluster is contacted), checks that each one yields the objects the rollout
+# needs, then hands the render to check_render.py (beside this script) for
+# the rules deploy/README.md promises: service accounts, probes, policies,
+# generated configuration, load spread, the connection budget...
+# Usage: kustomize_check.sh <deploy/k8s folder>
+# Exit 0: all render and pass; 1: an overlay failed; 77: kubectl, or Python's
+# yaml module (Debian: python3-yaml), is not installed (ctest reports the
+# test as skipped).
 set -euo pipefail
 
 k8s_dir="${1:?usage: kustomize_check.sh <deploy/k8s folder>}"
 
 if ! command -v kubectl >/dev/null 2>&1; then
   echo "SKIP: kubectl is not installed; the manifests were not rendered"
+  exit 77
+fi
+
+readonly python=/usr/bin/python3.11  # Debian's, which sees python3-yaml
+checker="$(dirname "${BASH_SOURCE[0]}")/check_render.py"
+if ! "$python" -c 'import yaml' 2>/dev/null; then
+  echo "SKIP: $python with the yaml module (python3-yaml) is not installed"
   exit 77
 fi
 
@@ -20,8 +31,10 @@ readonly services=(account interaction scoring)
 expected=()
 for service in "${services[@]}"; do
   expected+=(
-    "ConfigMap/kam-$service"
+    "ServiceAccount/kam-$service"
     "Service/kam-$service"
+    "Service/kam-$service-headless"
+    "NetworkPolicy/kam-$service"
     "Deployment/kam-$service"
     "PodDisruptionBudget/kam-$service"
     "HorizontalPodAutoscaler/kam-$service"
@@ -29,12 +42,15 @@ for service in "${services[@]}"; do
   )
 done
 
-# The in-cluster addresses the dependent services are configured with must be
-# Services this kustomization renders (and their ports).
+expected+=("NetworkPolicy/kam-default-deny")
+
+# The in-cluster addresses the dependent services are configured with: their
+# headless Services, balanced round_robin (check_render.py checks that the
+# Services exist with these ports).
 readonly upstreams=(
-  "KAM_INTERACTION_ACCOUNT_SERVICE: kam-account:50051"
-  "KAM_SCORING_ACCOUNT_SERVICE: kam-account:50051"
-  "KAM_SCORING_INTERACTION_SERVICE: kam-interaction:50052"
+  "KAM_INTERACTION_ACCOUNT_SERVICE: dns:///kam-account-headless:50051"
+  "KAM_SCORING_ACCOUNT_SERVICE: dns:///kam-account-headless:50051"
+  "KAM_SCORING_INTERACTION_SERVICE: dns:///kam-interaction-headless:50052"
 )
 
 failed=0
@@ -79,9 +95,9 @@ for dir in "$k8s_dir"/base "$k8s_dir"/overlays/*/; do
       dir_failed=1
     fi
   done
-  # The overlays must pin an image tag of their own.
-  if [[ "$dir" == */overlays/* ]] && grep -qE 'image: kam/[a-z]+:latest$' <<<"$rendered"; then
-    echo "FAIL: $dir still uses a placeholder image kam/<service>:latest"
+  # The rules on the objects themselves (images pinned in the overlays among
+  # them).
+  if ! "$python" "$checker" "$(basename "$dir")" <<<"$rendered"; then
     dir_failed=1
   fi
   if ((dir_failed)); then
