@@ -34,7 +34,31 @@ const char* ShortEscape(unsigned char c) {
   }
 }
 
+thread_local const LogScope* current_scope = nullptr;
+
+void AppendStringField(std::string* line, absl::string_view key, absl::string_view value) {
+  line->push_back(',');
+  AppendJsonString(line, key);
+  line->push_back(':');
+  AppendJsonString(line, value);
+}
+
 }  // namespace
+
+LogScope::LogScope(absl::string_view request_id, absl::string_view traceparent)
+    : request_id_(request_id), traceparent_(traceparent), outer_(current_scope) {
+  current_scope = this;
+}
+
+LogScope::~LogScope() { current_scope = outer_; }
+
+absl::string_view LogScope::RequestId() {
+  return current_scope != nullptr ? current_scope->request_id_ : absl::string_view();
+}
+
+absl::string_view LogScope::Traceparent() {
+  return current_scope != nullptr ? current_scope->traceparent_ : absl::string_view();
+}
 
 void AppendJsonString(std::string* out, absl::string_view text) {
   out->push_back('"');
@@ -93,6 +117,12 @@ void Log(LogLevel level, absl::string_view message, absl::Span<const LogField> f
   line.push_back('Z');
   absl::StrAppend(&line, "\",\"level\":\"", LevelName(level), "\",\"msg\":");
   AppendJsonString(&line, message);
+  if (const absl::string_view id = LogScope::RequestId(); !id.empty()) {
+    AppendStringField(&line, "request_id", id);
+  }
+  if (const absl::string_view trace = LogScope::Traceparent(); !trace.empty()) {
+    AppendStringField(&line, "traceparent", trace);
+  }
   for (const LogField& field : fields) {
     line.push_back(',');
     AppendJsonString(&line, field.key);

@@ -4,6 +4,12 @@
 // Lines go through stdio's buffer and a background thread flushes it every
 // 200 ms: a request log line costs a formatted string and one fwrite, not a
 // system call. Warnings and errors are flushed at once.
+//
+// Every line written while a LogScope is open on the thread carries the
+// scope's "request_id" (and "traceparent" when there is one) right after
+// "msg": the server opens one around each handler (server/grpc_server.h), a
+// background job around its work (the rating runner, per run), so any
+// line a call leads to can be found with the call's id.
 #pragma once
 
 #include <cstdint>
@@ -32,7 +38,29 @@ struct LogField {
   std::variant<absl::string_view, int64_t, double, bool> value;
 };
 
-// Writes {"ts":..., "level":..., "msg":..., <fields>} as one line.
+// The request the current thread works for, in its log lines. The strings
+// must outlive the scope (the server's CallContext does). Scopes nest; an
+// inner one replaces the outer's values for its lifetime. No lock, no
+// allocation: a thread-local pointer.
+class LogScope {
+ public:
+  explicit LogScope(absl::string_view request_id, absl::string_view traceparent = {});
+  ~LogScope();
+  LogScope(const LogScope&) = delete;
+  LogScope& operator=(const LogScope&) = delete;
+
+  // The innermost scope's values; empty outside any scope.
+  static absl::string_view RequestId();
+  static absl::string_view Traceparent();
+
+ private:
+  absl::string_view request_id_;
+  absl::string_view traceparent_;
+  const LogScope* outer_;
+};
+
+// Writes {"ts":..., "level":..., "msg":..., ["request_id":..., ["traceparent":...,]]
+// <fields>} as one line (see LogScope).
 void Log(LogLevel level, absl::string_view message, std::initializer_list<LogField> fields = {});
 // The same, for fields gathered at run time (some present only sometimes).
 void Log(LogLevel level, absl::string_view message, absl::Span<const LogField> fields);

@@ -1,10 +1,15 @@
 #include "common/base/log.h"
 
+#include <unistd.h>
+
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
 #include "common/base/utf8.h"
 #include "gtest/gtest.h"
@@ -228,6 +233,44 @@ TEST(AppendJsonStringTest, ValidTextRoundTrips) {
   const std::optional<std::string> back = ParseJsonString(Json(in));
   ASSERT_TRUE(back.has_value());
   EXPECT_EQ(*back, in);
+}
+
+// The line Log() writes for `message` (stderr captured in a temporary file).
+std::string LoggedLine(absl::string_view message) {
+  std::fflush(stderr);
+  std::FILE* file = std::tmpfile();
+  const int saved = dup(fileno(stderr));
+  dup2(fileno(file), fileno(stderr));
+  Log(LogLevel::kWarning, message, {{"k", "v"}});  // a warning is flushed at once
+  dup2(saved, fileno(stderr));
+  close(saved);
+  std::rewind(file);
+  std::string line;
+  for (int c = std::fgetc(file); c != EOF && c != '\n'; c = std::fgetc(file)) line.push_back(c);
+  std::fclose(file);
+  return line;
+}
+
+TEST(LogScopeTest, LinesCarryTheRequestOfTheInnermostScope) {
+  EXPECT_TRUE(absl::EndsWith(LoggedLine("none"), R"("msg":"none","k":"v"})"));
+  {
+    const LogScope call("req-1", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    EXPECT_TRUE(absl::EndsWith(LoggedLine("call"),
+                               R"("msg":"call","request_id":"req-1",)"
+                               R"("traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-)"
+                               R"(00f067aa0ba902b7-01","k":"v"})"));
+    {
+      const LogScope run("run-7");
+      EXPECT_EQ(LogScope::RequestId(), "run-7");
+      EXPECT_TRUE(
+          absl::EndsWith(LoggedLine("run"), R"("msg":"run","request_id":"run-7","k":"v"})"));
+    }
+    EXPECT_EQ(LogScope::RequestId(), "req-1");
+    // Another thread serves another call.
+    std::thread([] { EXPECT_EQ(LogScope::RequestId(), ""); }).join();
+  }
+  EXPECT_EQ(LogScope::RequestId(), "");
+  EXPECT_EQ(LogScope::Traceparent(), "");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/auth/token_file.h"
+#include "common/base/log.h"
 #include "common/server/call_gate.h"
 
 namespace kam::common {
@@ -86,9 +87,25 @@ void PrepareDependencyCall(grpc::ClientContext* context, const CallContext* call
     context->AddMetadata("authorization", absl::StrCat("Bearer ", token->Get()));
     if (caller != nullptr) context->AddMetadata(kOnBehalfOfHeader, caller->actor);
   }
+  // Every call carries a request id: the caller's, else that of the work
+  // the thread does (a background job's LogScope), else a new one, so the
+  // call can be found in the other service's log.
+  absl::string_view request_id;
+  absl::string_view traceparent;
   if (caller != nullptr) {
     context->AddMetadata("x-kam-actor", caller->actor);
-    if (!caller->request_id.empty()) context->AddMetadata("x-request-id", caller->request_id);
+    request_id = caller->request_id;
+    traceparent = caller->traceparent;
+  }
+  if (request_id.empty()) request_id = LogScope::RequestId();
+  context->AddMetadata(kRequestIdHeader,
+                       request_id.empty() ? NewRequestId() : std::string(request_id));
+  // The trace context passes through unchanged (no child span of our own).
+  if (traceparent.empty()) traceparent = LogScope::Traceparent();
+  if (traceparent.empty()) return;
+  context->AddMetadata(kTraceparentHeader, std::string(traceparent));
+  if (caller != nullptr && !caller->tracestate.empty()) {
+    context->AddMetadata(kTracestateHeader, caller->tracestate);
   }
 }
 

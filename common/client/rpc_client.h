@@ -115,8 +115,10 @@ std::shared_ptr<grpc::Channel> DependencyChannel(const std::string& address);
 // sooner: base/call_scope.h) and metadata for a call made while serving
 // `caller` (may be null: background work, which acts as the service
 // itself): the service's token, `x-kam-on-behalf-of` and `x-kam-actor` with
-// the caller's actor, and its `x-request-id`. For calls that do not go
-// through CallDependency (server streams).
+// the caller's actor, its `x-request-id` (without a caller or an id: the
+// thread's LogScope's, base/log.h, else a new one) and its `traceparent`
+// and `tracestate` (unchanged). For calls that do not go through
+// CallDependency (server streams).
 void PrepareDependencyCall(grpc::ClientContext* context, const CallContext* caller,
                            absl::Duration deadline);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -25,6 +26,35 @@ absl::string_view Metadata(grpc::ServerContextBase* context, const char* key) {
 std::string ShortMetadata(grpc::ServerContextBase* context, const char* key) {
   const absl::string_view value = Metadata(context, key);
   return std::string(value.substr(0, kMaxMetadataValue));
+}
+
+bool IsLowerHex(absl::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+bool AllZeros(absl::string_view text) {
+  return text.find_first_not_of('0') == absl::string_view::npos;
+}
+
+// The request id, trace context and whether the id was made here.
+void ReadRequestIds(grpc::ServerContextBase* server_context, CallContext* context) {
+  const absl::string_view given = Metadata(server_context, kRequestIdHeader);
+  if (IsValidRequestId(given)) {
+    context->request_id.assign(given.data(), given.size());
+  } else {
+    context->request_id = NewRequestId();
+    context->request_id_generated = true;
+  }
+  const absl::string_view traceparent = Metadata(server_context, kTraceparentHeader);
+  if (traceparent.empty() || !IsValidTraceparent(traceparent)) return;
+  context->traceparent.assign(traceparent.data(), traceparent.size());
+  const absl::string_view tracestate = Metadata(server_context, kTracestateHeader);
+  if (tracestate.size() <= kMaxTracestateLength &&
+      std::all_of(tracestate.begin(), tracestate.end(),
+                  [](char c) { return c >= 0x20 && c <= 0x7e; })) {
+    context->tracestate.assign(tracestate.data(), tracestate.size());
+  }
 }
 
 int RoleIndex(auth::Role role) {
@@ -56,6 +86,51 @@ std::string DescribeLimit(const auth::RateLimit& limit) {
 }
 
 }  // namespace
+
+bool IsValidRequestId(absl::string_view id) {
+  if (id.empty() || id.size() > kMaxRequestIdLength) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
+           absl::string_view("-_.:/+=@").find(c) != absl::string_view::npos;
+  });
+}
+
+std::string NewRequestId() {
+  // splitmix64 over a per-thread counter: a bijection, so one thread never
+  // repeats an id, and threads (and replicas) start at random points.
+  thread_local uint64_t state = [] {
+    std::random_device device;
+    return (static_cast<uint64_t>(device()) << 32) ^ device();
+  }();
+  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  static const char kHex[] = "0123456789abcdef";
+  std::string id(16, '0');
+  for (int i = 15; i >= 0; --i, z >>= 4) id[i] = kHex[z & 0xF];
+  return id;
+}
+
+bool IsValidTraceparent(absl::string_view value) {
+  // version "-" trace-id (32) "-" parent-id (16) "-" flags (2): 55 characters.
+  constexpr size_t kLength = 55;
+  if (value.size() < kLength || value.size() > kMaxMetadataValue) return false;
+  const absl::string_view version = value.substr(0, 2);
+  const absl::string_view trace_id = value.substr(3, 32);
+  const absl::string_view parent_id = value.substr(36, 16);
+  const absl::string_view flags = value.substr(53, 2);
+  if (value[2] != '-' || value[35] != '-' || value[52] != '-') return false;
+  if (!IsLowerHex(version) || !IsLowerHex(trace_id) || !IsLowerHex(parent_id) ||
+      !IsLowerHex(flags)) {
+    return false;
+  }
+  if (version == "ff" || AllZeros(trace_id) || AllZeros(parent_id)) return false;
+  // Version 00 is exactly 55 characters; a later version may add fields
+  // after another "-".
+  if (version == "00") return value.size() == kLength;
+  return value.size() == kLength || value[kLength] == '-';
+}
 
 auth::RateLimit& RoleRateLimits::Of(auth::Role role) { return by_role[RoleIndex(role)]; }
 const auth::RateLimit& RoleRateLimits::Of(auth::Role role) const {
@@ -110,7 +185,7 @@ CallGate::CallGate(CallGateOptions options)
 absl::Status CallGate::Admit(absl::string_view method, grpc::ServerContextBase* server_context,
                              CallContext* context) {
   context->server_context = server_context;
-  context->request_id = ShortMetadata(server_context, "x-request-id");
+  ReadRequestIds(server_context, context);
   if (options_.verifier == nullptr) {
     context->actor = ShortMetadata(server_context, "x-kam-actor");
     if (context->actor.empty()) context->actor = "anonymous";
@@ -191,7 +266,9 @@ void CallGate::Audit(absl::string_view method, const CallContext& context,
   record.resource = resource;
   // The caller's x-request-id, else the body's request_id (a create's
   // idempotency key): either lets the write be traced back to its caller.
-  record.request_id = context.request_id.empty() ? RequestIdOf(request) : context.request_id;
+  // An id made here is in the request log, not the audit (as before ids
+  // were made).
+  record.request_id = context.request_id_generated ? RequestIdOf(request) : context.request_id;
   record.code = outcome.code();
   options_.audit->Write(record);
 }

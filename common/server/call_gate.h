@@ -22,10 +22,22 @@
 // With tokens off the actor is `x-kam-actor` as given ("anonymous" when
 // absent), as before issue 11, and there are no limits.
 //
-// Either way `x-request-id` is read, and calls of methods the table marks as
+// Either way the call's request id and trace context are read (below), and
+// calls of methods the table marks as
 // writes get an audit line (audit_log.h) when an audit log is given: every
 // outcome of an authenticated call, refusals included (an unauthenticated
 // call has no subject to record and stays in the request log only).
+//
+// Request ids (docs/operations.md, "Following a request"): `x-request-id`
+// is used as given when it is 1 to 128 characters, each a letter, a digit
+// or one of "-_.:/+=@" (UUIDs, hex, base64 and "run-42-facts" all are);
+// otherwise (absent, too long, other characters) the call gets a new id and
+// is served as usual: an id only helps to find a call, so a bad one is no
+// reason to refuse it. The id is returned to the caller (grpc_server.cc),
+// refusals included. W3C `traceparent` is kept when well formed (version
+// 00 exactly, or a later one whose first 55 characters have its form;
+// lowercase hex, ids not all zeros), with its `tracestate`; a malformed one is dropped with its
+// tracestate, never an error.
 #pragma once
 
 #include <array>
@@ -45,6 +57,19 @@ namespace kam::common {
 
 inline constexpr char kOnBehalfOfHeader[] = "x-kam-on-behalf-of";
 inline constexpr char kRetryPushbackTrailer[] = "grpc-retry-pushback-ms";
+inline constexpr char kRequestIdHeader[] = "x-request-id";
+inline constexpr char kTraceparentHeader[] = "traceparent";
+inline constexpr char kTracestateHeader[] = "tracestate";
+inline constexpr size_t kMaxRequestIdLength = 128;
+inline constexpr size_t kMaxTracestateLength = 512;
+
+// Whether a caller's `x-request-id` is used as given (see the top of this file).
+bool IsValidRequestId(absl::string_view id);
+// A new request id: 16 lowercase hex characters (64 bits) from a generator
+// of the calling thread's own (no lock), seeded from std::random_device.
+std::string NewRequestId();
+// Whether `value` is a W3C traceparent this suite passes on (see the top).
+bool IsValidTraceparent(absl::string_view value);
 
 // A rate per role, and one for callers with none the suite knows (they are
 // refused by the table anyway, but their calls still cost a verification).

@@ -1,13 +1,15 @@
 // The call gate on a real in-process gRPC server (127.0.0.1, plaintext): every
 // refusal with its code and reason and the handler never run, the actor and
 // grant a handler sees, on-behalf-of from services only, the audit log of
-// writes, rate limits with their retry hint, stream caps, and the
-// inter-service client's token and forwarding.
+// writes, rate limits with their retry hint, stream caps, the inter-service
+// client's token and forwarding, and request ids and trace context: read,
+// made when absent, returned and forwarded.
 #include "common/server/call_gate.h"
 
 #include <atomic>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,7 @@
 #include "common/auth/access_table.h"
 #include "common/auth/auth_testing.h"
 #include "common/auth/token_signer.h"
+#include "common/base/log.h"
 #include "common/client/rpc_client.h"
 #include "common/server/service_methods.h"
 #include "gmock/gmock.h"
@@ -54,6 +57,9 @@ class RecordingAccounts {
     response->set_name(request.name());
     response->set_owner(context.actor);
     response->set_display_name(context.via);
+    response->set_external_id(context.request_id);
+    response->set_industry(context.traceparent);
+    response->set_tier_rating_run(context.tracestate);
     if (context.grant.has_value()) {
       response->set_region(
           absl::StrCat(auth::RoleName(context.grant->role), "/", context.grant->own_accounts_of));
@@ -446,6 +452,159 @@ TEST_F(CallGateTest, DependencyCallsCarryTheServiceTokenAndTheCaller) {
   ASSERT_TRUE(account.ok()) << account.status();
   EXPECT_EQ(account->owner(), "carol");
   EXPECT_EQ(account->display_name(), "service:interaction");
+  ASSERT_TRUE(ConfigureDependencies({}).ok());
+}
+
+constexpr char kTraceparent[] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+TEST(RequestIdTest, UsesACallersIdOnlyWhenShortAndPlain) {
+  const struct {
+    std::string id;
+    bool valid;
+  } cases[] = {
+      {"req-1", true},
+      {"3f2a9c1e-8b7d-4e6f-a1b2-c3d4e5f60718", true},
+      {"run-42-facts", true},
+      {"a.b_c:d/e+f=g@h", true},
+      {std::string(kMaxRequestIdLength, 'x'), true},
+      {"", false},
+      {std::string(kMaxRequestIdLength + 1, 'x'), false},
+      {"has space", false},
+      {"quote\"", false},
+      {"new\nline", false},
+      {"caf\xC3\xA9", false},
+  };
+  for (const auto& c : cases) EXPECT_EQ(IsValidRequestId(c.id), c.valid) << c.id;
+}
+
+TEST(RequestIdTest, NewIdsAreSixteenHexCharactersAndDiffer) {
+  std::set<std::string> ids;
+  for (int i = 0; i < 1000; ++i) {
+    const std::string id = NewRequestId();
+    EXPECT_THAT(id, testing::MatchesRegex("[0-9a-f]{16}"));
+    EXPECT_TRUE(IsValidRequestId(id));
+    ids.insert(id);
+  }
+  EXPECT_EQ(ids.size(), 1000u);
+}
+
+TEST(RequestIdTest, KeepsOnlyWellFormedTraceparents) {
+  const struct {
+    std::string value;
+    bool valid;
+  } cases[] = {
+      {kTraceparent, true},
+      {"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00", true},
+      // A later version may carry more after the flags.
+      {"01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra", true},
+      {"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra", false},
+      {"01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01extra", false},
+      {"ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", false},
+      {"00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01", false},
+      {"00-00000000000000000000000000000000-00f067aa0ba902b7-01", false},
+      {"00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01", false},
+      {"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7", false},
+      {"00_4bf92f3577b34da6a3ce929d0e0e4736_00f067aa0ba902b7_01", false},
+      {"00-4bf92f3577b34da6a3ce929d0e0e473g-00f067aa0ba902b7-01", false},
+      {"", false},
+  };
+  for (const auto& c : cases) EXPECT_EQ(IsValidTraceparent(c.value), c.valid) << c.value;
+}
+
+// The x-request-id the server answered with.
+std::string AnsweredRequestId(const grpc::ClientContext& context) {
+  const auto& metadata = context.GetServerInitialMetadata();
+  auto it = metadata.find(kRequestIdHeader);
+  if (it == metadata.end()) return "(none)";
+  return std::string(it->second.data(), it->second.size());
+}
+
+TEST_F(CallGateTest, EveryAnswerCarriesTheCallsRequestIdAndTheHandlerItsTraceContext) {
+  const std::string admin = Token("alice", {"admin"});
+  const struct {
+    std::string token;
+    std::vector<std::pair<std::string, std::string>> metadata;
+    grpc::StatusCode code;
+    std::string id;  // empty: a new one is expected
+    std::string traceparent;
+    std::string tracestate;
+  } cases[] = {
+      {admin, {}, grpc::StatusCode::OK, "", "", ""},
+      {admin, {{kRequestIdHeader, "req-7"}}, grpc::StatusCode::OK, "req-7", "", ""},
+      {admin, {{kRequestIdHeader, "has space"}}, grpc::StatusCode::OK, "", "", ""},
+      {admin,
+       {{kTraceparentHeader, kTraceparent}, {kTracestateHeader, "kam=1"}},
+       grpc::StatusCode::OK,
+       "",
+       kTraceparent,
+       "kam=1"},
+      // A malformed traceparent is dropped with its tracestate.
+      {admin,
+       {{kTraceparentHeader, "00-zz"}, {kTracestateHeader, "kam=1"}},
+       grpc::StatusCode::OK,
+       "",
+       "",
+       ""},
+      // Refusals name their call too.
+      {"", {{kRequestIdHeader, "req-8"}}, grpc::StatusCode::UNAUTHENTICATED, "req-8", "", ""},
+      {"", {}, grpc::StatusCode::UNAUTHENTICATED, "", "", ""},
+  };
+  for (const auto& c : cases) {
+    auto context = Context(c.token, c.metadata);
+    GetAccountRequest request;
+    Account account;
+    EXPECT_EQ(accounts_->GetAccount(context.get(), request, &account).error_code(), c.code);
+    const std::string answered = AnsweredRequestId(*context);
+    if (c.id.empty()) {
+      EXPECT_THAT(answered, testing::MatchesRegex("[0-9a-f]{16}"));
+    } else {
+      EXPECT_EQ(answered, c.id);
+    }
+    if (c.code != grpc::StatusCode::OK) continue;
+    EXPECT_EQ(account.external_id(), answered);
+    EXPECT_EQ(account.industry(), c.traceparent);
+    EXPECT_EQ(account.tier_rating_run(), c.tracestate);
+  }
+}
+
+TEST_F(CallGateTest, ServerStreamsAnswerTheirRequestId) {
+  auto context = Context(Token("ann", {"analyst"}), {{kRequestIdHeader, "stream-1"}});
+  auto stream = exports_->ExportAccounts(context.get(), ExportAccountsRequest());
+  stream->WaitForInitialMetadata();
+  EXPECT_EQ(AnsweredRequestId(*context), "stream-1");
+  handler_.release.Notify();
+  ExportAccountsResponse page;
+  EXPECT_FALSE(stream->Read(&page));
+  EXPECT_TRUE(stream->Finish().ok());
+}
+
+TEST_F(CallGateTest, DependencyCallsForwardTheRequestIdAndTraceContext) {
+  DependencyOptions options;
+  options.token_file =
+      dir_.Write("interaction.jwt", Token("service:interaction", {"service:interaction"}));
+  ASSERT_TRUE(ConfigureDependencies(options).ok());
+  auto stub =
+      AccountService::NewStub(DependencyChannel(absl::StrCat("127.0.0.1:", server_->port())));
+  GetAccountRequest request;
+  const auto call = [&](const CallContext* caller) {
+    return *CallDependency(*stub, &AccountService::Stub::GetAccount, request, caller,
+                           absl::Seconds(5), "account");
+  };
+  CallContext caller;
+  caller.actor = "carol";
+  caller.request_id = "req-10";
+  caller.traceparent = kTraceparent;
+  caller.tracestate = "kam=2";
+  Account account = call(&caller);
+  EXPECT_EQ(account.external_id(), "req-10");
+  EXPECT_EQ(account.industry(), kTraceparent);
+  EXPECT_EQ(account.tier_rating_run(), "kam=2");
+  {
+    // Background work: the id of the work in scope, else a new one.
+    const LogScope scope("run-5-tiers");
+    EXPECT_EQ(call(nullptr).external_id(), "run-5-tiers");
+  }
+  EXPECT_THAT(call(nullptr).external_id(), testing::MatchesRegex("[0-9a-f]{16}"));
   ASSERT_TRUE(ConfigureDependencies({}).ok());
 }
 

@@ -180,6 +180,7 @@ grpc::Status GrpcServer::RunSync(const std::string& full_name, grpc::ServerConte
   CallContext context;
   CallGate::StreamSlot slot;
   absl::Status status = Admit(full_name, server_context, &context);
+  const LogScope log_scope(context.request_id, context.traceparent);
   if (status.ok() && stopping()) status = ShuttingDownError();
   if (status.ok()) status = gate_->OpenStream(context, server_context, &slot);
   if (status.ok()) status = handler(context);
@@ -196,6 +197,9 @@ grpc::Status GrpcServer::RunSync(const std::string& full_name, grpc::ServerConte
 absl::Status GrpcServer::Admit(const std::string& method, grpc::ServerContextBase* server_context,
                                CallContext* context) {
   absl::Status admitted = gate_->Admit(method, server_context, context);
+  // Every answer names its call, refusals too, so a caller can quote it
+  // (sent with the first message, or with the status of a failure).
+  server_context->AddInitialMetadata(kRequestIdHeader, context->request_id);
   if (!admitted.ok()) return admitted;
   return ready() ? absl::OkStatus() : NotReady();
 }
@@ -242,13 +246,12 @@ void GrpcServer::SetServing(bool serving) {
 void GrpcServer::LogRequest(const std::string& method, const CallContext& context,
                             const absl::Status& status, absl::Duration latency) {
   const std::string peer = context.server_context->peer();
-  absl::InlinedVector<LogField, 8> fields = {
-      {"method", method},
-      {"code", StatusCodeName(status.code())},
-      {"latency_us", absl::ToInt64Microseconds(latency)},
-      {"request_id", context.request_id},
-      {"peer", peer},
-      {"actor", context.actor}};
+  // "request_id" and "traceparent" come from the LogScope the call runs in.
+  absl::InlinedVector<LogField, 8> fields = {{"method", method},
+                                             {"code", StatusCodeName(status.code())},
+                                             {"latency_us", absl::ToInt64Microseconds(latency)},
+                                             {"peer", peer},
+                                             {"actor", context.actor}};
   // "via" only on calls a service made for someone else, "error" only on
   // failures: most lines stay short.
   if (!context.via.empty()) fields.emplace_back("via", context.via);

@@ -42,6 +42,7 @@
 #include "absl/time/time.h"
 #include "common/auth/access_policy.h"
 #include "common/base/call_scope.h"
+#include "common/base/log.h"
 #include "common/server/prefetch.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/alarm.h"
@@ -60,8 +61,10 @@ struct CallContext {
   // off: the `x-kam-actor` metadata as given ("anonymous" if none).
   // Calls to other services forward it (rpc_client.h).
   std::string actor;
-  // The `x-request-id` metadata, or empty; appears in the request log and is
-  // forwarded.
+  // The caller's `x-request-id`, or one made for the call when it sent none
+  // or a bad one (call_gate.h); returned to the caller, in every log line
+  // written while the handler runs, and forwarded. Empty only in contexts
+  // made outside the server (tests, background work).
   std::string request_id;
   // The members below come last and have initialisers, so contexts written
   // as {server_context, actor, request_id} (handler tests) stay complete.
@@ -76,6 +79,12 @@ struct CallContext {
   // What the method's prefetch fetched before the handler ran (prefetch.h);
   // null when it has none.
   const Prefetched* prefetched = nullptr;
+  // True when request_id was made here (the audit then records the body's).
+  bool request_id_generated = false;
+  // The caller's W3C trace context when well formed (call_gate.h), else
+  // empty; logged and forwarded unchanged.
+  std::string traceparent = {};
+  std::string tracestate = {};
 };
 
 class CallGate;
@@ -413,6 +422,10 @@ class UnaryCall final : public GrpcServer::Tag, public GrpcServer::Running {
  private:
   // Runs the handler (when `status` is OK) and answers.
   void Run(absl::Status status) {
+    // Here rather than around Proceed: with a prefetch the handler runs on
+    // whichever thread takes the answers (Resume). The scope outlives the
+    // call when Release deletes it, but reads nothing after.
+    const LogScope log_scope(context_.request_id, context_.traceparent);
     if (status.ok()) status = method_->handler_(context_, request_, &response_);
     // The audit and request log record what the handler did, also when the
     // server has answered for it.

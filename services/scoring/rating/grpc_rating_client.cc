@@ -2,9 +2,12 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/base/log.h"
 #include "common/base/proto_time.h"
 #include "common/client/rpc_client.h"
+#include "common/server/call_gate.h"
 #include "grpcpp/grpcpp.h"
 #include "services/scoring/names.h"
 #include "services/scoring/rules/account_rating.h"
@@ -17,10 +20,14 @@ constexpr int kPageSize = 2000;
 // Who the rating runner's calls are made for: the runner itself, a background
 // job with no caller of its own. With tokens on, the calls carry the scoring
 // service's token (and this actor on behalf of it); with tokens off the other
-// services read the actor from x-kam-actor, as they always did.
-const common::CallContext& RunnerCaller() {
-  static const common::CallContext* const kRunner = new common::CallContext{nullptr, "scoring", ""};
-  return *kRunner;
+// services read the actor from x-kam-actor, as they always did. Each call's
+// request id is the run's (the runner's LogScope: "run-<id>") and `what` it
+// does, e.g. "run-42-facts", so the run's calls can be found in the other
+// services' logs by the run's id; without a run in scope, a new id.
+common::CallContext RunnerCaller(absl::string_view what) {
+  absl::string_view run = common::LogScope::RequestId();
+  return common::CallContext{nullptr, "scoring",
+                             absl::StrCat(run.empty() ? common::NewRequestId() : run, "-", what)};
 }
 
 // Both server streams read page by page, merged by account id.
@@ -61,8 +68,10 @@ GrpcFactsCursor::GrpcFactsCursor(account::v1::AccountExportService::Stub& accoun
                                  const account::v1::ExportAccountsRequest& account_request,
                                  const interaction::v1::StreamAccountFactsRequest& facts_request,
                                  absl::Duration deadline) {
-  common::PrepareDependencyCall(&account_context_, &RunnerCaller(), deadline);
-  common::PrepareDependencyCall(&facts_context_, &RunnerCaller(), deadline);
+  const common::CallContext account_caller = RunnerCaller("accounts");
+  const common::CallContext facts_caller = RunnerCaller("facts");
+  common::PrepareDependencyCall(&account_context_, &account_caller, deadline);
+  common::PrepareDependencyCall(&facts_context_, &facts_caller, deadline);
   account_reader_ = accounts.ExportAccounts(&account_context_, account_request);
   facts_reader_ = facts.StreamAccountFacts(&facts_context_, facts_request);
 }
@@ -156,9 +165,10 @@ std::unique_ptr<AccountFactsCursor> GrpcRatingClient::OpenPass(absl::Time as_of,
 }
 
 absl::Status GrpcRatingClient::PublishTiers(const account::v1::SetAccountTiersRequest& request) {
+  const common::CallContext caller = RunnerCaller("tiers");
   absl::StatusOr<account::v1::SetAccountTiersResponse> response =
       common::CallDependency(*account_stub_, &account::v1::AccountService::Stub::SetAccountTiers,
-                             request, &RunnerCaller(), call_deadline_, "account service");
+                             request, &caller, call_deadline_, "account service");
   return response.status();
 }
 

@@ -179,6 +179,10 @@ bool RatingRunner::KeepGoing(StoredRun& run, Halt* stop) {
 }
 
 void RatingRunner::Execute(StoredRun& run) {
+  // The run's lines and its calls to the other services carry its id
+  // (grpc_rating_client.cc), so they can be found in every service's log.
+  const std::string request_id = absl::StrCat("run-", run.id);
+  const common::LogScope log_scope(request_id);
   Log(LogLevel::kInfo, "rating run claimed",
       {{"run", run.run.name()},
        {"state", v1::RunState_Name(run.run.state())},
