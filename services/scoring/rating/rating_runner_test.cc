@@ -32,15 +32,20 @@ class RatingRunnerTest : public ::testing::Test {
     settings.set_display_name("Yearly");
     ASSERT_EQ(policies_.PutPolicy(settings), 1);
     for (int id = 1; id <= kAccounts; ++id) {
-      account::v1::AccountSnapshot account;
-      account.set_name(absl::StrCat("accounts/", id));
-      account.set_currency_code("EUR");
       interaction::v1::AccountFacts facts;
-      facts.set_account(account.name());
       facts.set_revenue_minor(id * 1000);
       facts.set_gross_profit_minor(id * 400);
-      client_.Put(account, facts);
+      PutAccount(id, facts);
     }
+  }
+
+  // Account `id` (in EUR) with `facts` in the account export.
+  void PutAccount(int id, interaction::v1::AccountFacts facts) {
+    account::v1::AccountSnapshot account;
+    account.set_name(absl::StrCat("accounts/", id));
+    account.set_currency_code("EUR");
+    facts.set_account(account.name());
+    client_.Put(account, facts);
   }
 
   void TearDown() override { runner_.Stop(); }
@@ -174,15 +179,11 @@ std::vector<std::vector<rules::Alert>> ReadBatches(alerts::AlertBatches& alerts)
 TEST_F(RatingRunnerTest, AlertsAreDetectedFromTheStoredResultsAndHandedOverInBatches) {
   // Enough accounts for several pages of results and batches of alerts.
   for (int id = kAccounts + 1; id <= 7000; ++id) {
-    account::v1::AccountSnapshot account;
-    account.set_name(absl::StrCat("accounts/", id));
-    account.set_currency_code("EUR");
     interaction::v1::AccountFacts facts;
-    facts.set_account(account.name());
     facts.set_gross_profit_minor(id * 10);
     facts.set_overdue_minor(id % 3 == 0 ? 50000 : 0);
     facts.set_receivables_minor(100000);
-    client_.Put(account, facts);
+    PutAccount(id, facts);
   }
   // Every tier a key tier: each account a third of whose receivables are
   // overdue raises an alert.
