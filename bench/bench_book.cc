@@ -277,6 +277,11 @@ int64_t ReserveIds(SqlConnection& c, const std::string& schema, const std::strin
   return rs->getInt64(1) - count - 1;
 }
 
+int64_t RowsPerSecond(int64_t rows, absl::Duration elapsed) {
+  const double seconds = absl::ToDoubleSeconds(elapsed);
+  return seconds > 0 ? static_cast<int64_t>(rows / seconds) : 0;
+}
+
 absl::Time Utc(int year, int month, int day) {
   return absl::FromCivil(absl::CivilDay(year, month, day), absl::UTCTimeZone());
 }
@@ -377,14 +382,21 @@ absl::StatusOr<BenchBook> FillBenchBook(LocalSuite& suite, const BenchBookOption
           const Table& table = tables[t];
           const std::string sql =
               Expand(absl::StrReplaceAll(table.sql, {{"{BILLING}", kBillingSlots}}));
+          const absl::Time table_start = absl::Now();
           int64_t written = 0;
           for (int64_t lo = 0; lo < n; lo += kChunk) {
             wc.Update("SET @lo = ?, @n = ?", lo, std::min(kChunk, n - lo));
             written += wc.Update(sql);
+            // Large books take a while: a line every ten chunks.
+            if (lo / kChunk % 10 == 9 && lo + kChunk < n) {
+              say(absl::StrCat(table.label, ": ", written, " rows, ",
+                               RowsPerSecond(written, absl::Now() - table_start), " rows/s"));
+            }
           }
           std::lock_guard<std::mutex> lock(mu);
           if (table.rows != nullptr) book.rows.*table.rows = written;
-          say(absl::StrCat(table.label, ": ", written, " rows"));
+          say(absl::StrCat(table.label, ": ", written, " rows, ",
+                           RowsPerSecond(written, absl::Now() - table_start), " rows/s"));
         }
       } catch (const sql::SQLException& e) {
         std::lock_guard<std::mutex> lock(mu);
@@ -397,7 +409,8 @@ absl::StatusOr<BenchBook> FillBenchBook(LocalSuite& suite, const BenchBookOption
   for (std::thread& worker : workers) worker.join();
   if (!failed.ok()) return failed;
   book.elapsed = absl::Now() - begin;
-  say(absl::StrCat("done: ", book.rows.total(), " rows"));
+  say(absl::StrCat("done: ", book.rows.total(), " rows, ",
+                   RowsPerSecond(book.rows.total(), book.elapsed), " rows/s"));
   return book;
 }
 

@@ -125,8 +125,8 @@ class ScoringModule final : public common::ServiceModule {
                                            absl::GetFlag(FLAGS_call_deadline))),
         runner_(
             rating_store_.get(), policy_store_.get(), &client_,
-            [this](int64_t run_id, const std::vector<rules::Alert>& alerts) {
-              return alert_store_->InsertAlerts(run_id, alerts, common::NowMicros());
+            [this](int64_t run_id, alerts::AlertBatches& alerts) {
+              return alert_store_->InsertAlertBatches(run_id, alerts, common::NowMicros());
             },
             RunnerOptions()),
         policies_(policy_store_.get()),

@@ -32,6 +32,18 @@ struct StoredAlert {
   v1::Alert alert;
 };
 
+// A run's alerts in batches, so that a run over a large book never holds
+// them all in memory (the rating runner detects them page by page).
+class AlertBatches {
+ public:
+  virtual ~AlertBatches() = default;
+  // Back to the first batch: a retried transaction reads them again.
+  virtual absl::Status Rewind() = 0;
+  // Replaces *batch with the next batch; false, with *batch empty, after the
+  // last.
+  virtual absl::StatusOr<bool> Next(std::vector<rules::Alert>* batch) = 0;
+};
+
 // The steps of one transaction over the alerts.
 class AlertTx {
  public:
@@ -58,9 +70,12 @@ class AlertStore {
   // transaction; does nothing when the run has alerts stored already (a
   // resumed run stores them again). Numbers them (StoredAlert::seq) after
   // every alert committed before and before every alert committed after,
-  // whichever replica writes them.
-  virtual absl::Status InsertAlerts(int64_t run_id, const std::vector<rules::Alert>& alerts,
-                                    absl::Time now) = 0;
+  // whichever replica writes them. The batches are read inside the
+  // transaction (from the first again if it is retried).
+  virtual absl::Status InsertAlertBatches(int64_t run_id, AlertBatches& alerts, absl::Time now) = 0;
+  // The same, for alerts all in memory.
+  absl::Status InsertAlerts(int64_t run_id, const std::vector<rules::Alert>& alerts,
+                            absl::Time now);
 
   // Checks a ListAlertsRequest.filter (account, kind, severity, run,
   // acknowledged; = and !=; AND, OR, parentheses) before it is used, so a

@@ -1,9 +1,11 @@
 #include "services/scoring/alerts/fake_alert_store.h"
 
 #include <string>
+#include <vector>
 
 #include "common/api/etag.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 #include "services/scoring/names.h"
 
 namespace kam::scoring::alerts {
@@ -46,30 +48,35 @@ absl::Status FakeAlertStore::Transact(absl::string_view context,
   });
 }
 
-absl::Status FakeAlertStore::InsertAlerts(int64_t run_id, const std::vector<rules::Alert>& alerts,
-                                          absl::Time now) {
-  return db_.Write("storing alerts", [&](Data& data) {
+absl::Status FakeAlertStore::InsertAlertBatches(int64_t run_id, AlertBatches& alerts,
+                                                absl::Time now) {
+  return db_.Write("storing alerts", [&](Data& data) -> absl::Status {
     for (const auto& [id, stored] : data.alerts) {
       if (stored.alert.run() == RunName(run_id)) return absl::OkStatus();
     }
-    for (const rules::Alert& alert : alerts) {
-      StoredAlert& stored = data.alerts[data.next_id];
-      stored.id = data.next_id++;
-      stored.seq = stored.id;  // one process: ids are in commit order here
-      stored.version = 1;
-      stored.create_time = common::ToSqlDateTime(now);
-      v1::Alert& a = stored.alert;
-      a.set_name(AlertName(stored.id));
-      a.set_run(RunName(run_id));
-      a.set_account(AccountName(alert.account_id));
-      a.set_kind(static_cast<v1::AlertKind>(alert.kind));
-      a.set_severity(static_cast<v1::AlertSeverity>(alert.severity));
-      a.set_message(alert.message);
-      a.set_evidence(alert.evidence);
-      *a.mutable_create_time() = common::ToProtoTimestamp(now);
-      a.set_etag(common::MakeEtag(a.name(), stored.version));
+    KAM_RETURN_IF_ERROR(alerts.Rewind());
+    std::vector<rules::Alert> batch;
+    for (;;) {
+      KAM_ASSIGN_OR_RETURN(bool more, alerts.Next(&batch));
+      if (!more) return absl::OkStatus();
+      for (const rules::Alert& alert : batch) {
+        StoredAlert& stored = data.alerts[data.next_id];
+        stored.id = data.next_id++;
+        stored.seq = stored.id;  // one process: ids are in commit order here
+        stored.version = 1;
+        stored.create_time = common::ToSqlDateTime(now);
+        v1::Alert& a = stored.alert;
+        a.set_name(AlertName(stored.id));
+        a.set_run(RunName(run_id));
+        a.set_account(AccountName(alert.account_id));
+        a.set_kind(static_cast<v1::AlertKind>(alert.kind));
+        a.set_severity(static_cast<v1::AlertSeverity>(alert.severity));
+        a.set_message(alert.message);
+        a.set_evidence(alert.evidence);
+        *a.mutable_create_time() = common::ToProtoTimestamp(now);
+        a.set_etag(common::MakeEtag(a.name(), stored.version));
+      }
     }
-    return absl::OkStatus();
   });
 }
 

@@ -24,8 +24,7 @@ class FakeAlertStore final : public AlertStore {
 
   absl::Status Transact(absl::string_view context,
                         absl::FunctionRef<absl::Status(AlertTx&)> fn) override;
-  absl::Status InsertAlerts(int64_t run_id, const std::vector<rules::Alert>& alerts,
-                            absl::Time now) override;
+  absl::Status InsertAlertBatches(int64_t run_id, AlertBatches& alerts, absl::Time now) override;
   absl::Status CheckFilter(const common::FilterNode& filter) const override;
   absl::StatusOr<std::vector<StoredAlert>> ListAlerts(const common::FilterNode& filter,
                                                       const std::optional<Cursor>& after,

@@ -109,9 +109,7 @@ class MySqlAlertStore final : public AlertStore, private MySqlStoreBase {
     });
   }
 
-  absl::Status InsertAlerts(int64_t run_id, const std::vector<rules::Alert>& alerts,
-                            absl::Time now) override {
-    constexpr size_t kPerStatement = 100;
+  absl::Status InsertAlertBatches(int64_t run_id, AlertBatches& alerts, absl::Time now) override {
     const std::string time = common::SqlTime(now);
     // One transaction, and nothing if the run has alerts already: a run
     // resumed after a crash between storing its alerts and publishing stores
@@ -128,33 +126,48 @@ class MySqlAlertStore final : public AlertStore, private MySqlStoreBase {
       int64_t seq = sequence->getInt64(1);
       auto existing = c.Query("SELECT 1 FROM alerts WHERE run_id = ? LIMIT 1", run_id);
       if (existing->next()) return absl::OkStatus();
-      size_t done = 0;
-      while (done < alerts.size()) {
-        const size_t chunk = alerts.size() - done >= kPerStatement ? kPerStatement : 1;
-        std::string sql =
-            "INSERT INTO alerts (id, seq, run_id, account_id, kind, severity, message, evidence, "
-            "create_time) VALUES ";
-        std::vector<SqlValue> values;
-        for (size_t i = 0; i < chunk; ++i) {
-          const rules::Alert& alert = alerts[done + i];
-          KAM_ASSIGN_OR_RETURN(int64_t id, ids_.Next());
-          sql.append(i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-          values.emplace_back(id);
-          values.emplace_back(++seq);
-          values.emplace_back(run_id);
-          values.emplace_back(alert.account_id);
-          values.emplace_back(int64_t{static_cast<int>(alert.kind)});
-          values.emplace_back(int64_t{static_cast<int>(alert.severity)});
-          values.emplace_back(alert.message.substr(0, 1000));
-          values.emplace_back(alert.evidence.substr(0, 1000));
-          values.emplace_back(time);
-        }
-        c.Update(sql, values);
-        done += chunk;
+      KAM_RETURN_IF_ERROR(alerts.Rewind());
+      std::vector<rules::Alert> batch;
+      for (;;) {
+        KAM_ASSIGN_OR_RETURN(bool more, alerts.Next(&batch));
+        if (!more) break;
+        KAM_RETURN_IF_ERROR(InsertBatch(c, run_id, batch, time, &seq));
       }
       c.Update("UPDATE alert_sequence SET last_seq = ? WHERE id = 1", seq);
       return absl::OkStatus();
     });
+  }
+
+  // One batch of a run's alerts, many per statement, numbered *seq + 1 on.
+  absl::Status InsertBatch(SqlConnection& c, int64_t run_id,
+                           const std::vector<rules::Alert>& alerts, const std::string& time,
+                           int64_t* seq) {
+    constexpr size_t kPerStatement = 100;
+    size_t done = 0;
+    while (done < alerts.size()) {
+      const size_t chunk = alerts.size() - done >= kPerStatement ? kPerStatement : 1;
+      std::string sql =
+          "INSERT INTO alerts (id, seq, run_id, account_id, kind, severity, message, evidence, "
+          "create_time) VALUES ";
+      std::vector<SqlValue> values;
+      for (size_t i = 0; i < chunk; ++i) {
+        const rules::Alert& alert = alerts[done + i];
+        KAM_ASSIGN_OR_RETURN(int64_t id, ids_.Next());
+        sql.append(i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        values.emplace_back(id);
+        values.emplace_back(++*seq);
+        values.emplace_back(run_id);
+        values.emplace_back(alert.account_id);
+        values.emplace_back(int64_t{static_cast<int>(alert.kind)});
+        values.emplace_back(int64_t{static_cast<int>(alert.severity)});
+        values.emplace_back(alert.message.substr(0, 1000));
+        values.emplace_back(alert.evidence.substr(0, 1000));
+        values.emplace_back(time);
+      }
+      c.Update(sql, values);
+      done += chunk;
+    }
+    return absl::OkStatus();
   }
 
   absl::Status CheckFilter(const common::FilterNode& filter) const override {

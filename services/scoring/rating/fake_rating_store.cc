@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
 
 namespace kam::scoring::rating {
 namespace {
@@ -225,6 +226,14 @@ absl::StatusOr<std::vector<RatingRow>> FakeRatingStore::RatingsPage(int64_t run_
         }
         return rows;
       });
+}
+
+absl::StatusOr<std::vector<rules::AccountRunResult>> FakeRatingStore::RunResultsPage(
+    int64_t run_id, int64_t after_account, int limit) {
+  KAM_ASSIGN_OR_RETURN(std::vector<RatingRow> rows, RatingsPage(run_id, after_account, limit));
+  std::vector<rules::AccountRunResult> results;
+  for (const RatingRow& row : rows) results.push_back(rules::RunResultOf(row));
+  return results;
 }
 
 absl::StatusOr<RatingRow> FakeRatingStore::GetRating(int64_t run_id, int64_t account_id) {

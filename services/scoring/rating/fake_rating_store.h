@@ -56,6 +56,9 @@ class FakeRatingStore final : public RatingStore {
 
   absl::Status DeleteRatings(int64_t run_id) override;
   absl::Status InsertRatings(int64_t run_id, const std::vector<RatingRow>& rows) override;
+  absl::StatusOr<std::vector<rules::AccountRunResult>> RunResultsPage(int64_t run_id,
+                                                                      int64_t after_account,
+                                                                      int limit) override;
   absl::StatusOr<std::vector<RatingRow>> RatingsPage(int64_t run_id, int64_t after_account,
                                                      int limit) override;
   absl::StatusOr<RatingRow> GetRating(int64_t run_id, int64_t account_id) override;

@@ -130,6 +130,18 @@ RatingRow ReadRating(sql::ResultSet& rs) {
   return row;
 }
 
+// A row of RunResultsPage's columns.
+rules::AccountRunResult ReadRunResult(sql::ResultSet& rs) {
+  RatingRow row;
+  ReadColumn(rs, 1, &row.account_id);
+  ReadColumn(rs, 2, &row.tier);
+  ReadColumn(rs, 3, &row.churn_risk);
+  ReadColumn(rs, 4, &row.sla_breaches);
+  ReadColumn(rs, 5, &row.receivables_minor);
+  ReadColumn(rs, 6, &row.overdue_minor);
+  return rules::RunResultOf(row);
+}
+
 // The parameters of one row of an INSERT of (run_id, kRatingColumns).
 void AppendRow(int64_t run_id, const RatingRow& row, std::vector<SqlValue>* values) {
   values->emplace_back(run_id);
@@ -469,6 +481,16 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
                                  " FROM account_ratings WHERE run_id = ? AND account_id > ? "
                                  "ORDER BY account_id LIMIT ?"),
                     {run_id, after_account, static_cast<int64_t>(limit)}, ReadRating);
+  }
+
+  absl::StatusOr<std::vector<rules::AccountRunResult>> RunResultsPage(int64_t run_id,
+                                                                      int64_t after_account,
+                                                                      int limit) override {
+    return ReadRows(*pool_, "reading ratings",
+                    "SELECT account_id, tier, churn_risk, sla_breaches, receivables_minor, "
+                    "overdue_minor FROM account_ratings WHERE run_id = ? AND account_id > ? "
+                    "ORDER BY account_id LIMIT ?",
+                    {run_id, after_account, static_cast<int64_t>(limit)}, ReadRunResult);
   }
 
   absl::StatusOr<RatingRow> GetRating(int64_t run_id, int64_t account_id) override {

@@ -1,6 +1,8 @@
 #include "services/scoring/rating/rating_runner.h"
 
 #include <algorithm>
+#include <functional>
+#include <iterator>
 #include <memory>
 #include <utility>
 
@@ -22,6 +24,7 @@ using common::Log;
 using common::LogLevel;
 
 constexpr int kRatingBatch = 1000;
+constexpr int kResultsPage = 5000;
 constexpr int kPassOneCheckEvery = 20000;
 // Rating attempts while a service it reads is unavailable.
 constexpr int kRateAttempts = 6;
@@ -36,40 +39,109 @@ void CountTier(account::v1::Tier tier, v1::TierCounts* counts) {
   }
 }
 
-// The previous run's results, read in account order alongside pass 2.
-class PreviousResults {
+// One run's results (what alerts compare) in account order, read a page at
+// a time; none when the run id is 0.
+class ResultPages {
  public:
-  PreviousResults(RatingStore* store, int64_t run_id) : store_(store), run_id_(run_id) {}
+  ResultPages(RatingStore* store, int64_t run_id) : store_(store), run_id_(run_id) {}
 
-  // The previous result of `account_id` (ids must be asked in increasing
-  // order), or nullptr.
+  // The next result, or nullptr after the last.
+  absl::StatusOr<const rules::AccountRunResult*> Next() {
+    if (index_ == page_.size()) KAM_RETURN_IF_ERROR(Load());
+    return index_ < page_.size() ? &page_[index_++] : nullptr;
+  }
+
+  // The result of `account_id` (ids must be asked in increasing order), or
+  // nullptr.
   absl::StatusOr<const rules::AccountRunResult*> Find(int64_t account_id) {
-    if (run_id_ == 0) return nullptr;
     for (;;) {
       while (index_ < page_.size() && page_[index_].account_id < account_id) ++index_;
       if (index_ < page_.size()) {
         return page_[index_].account_id == account_id ? &page_[index_] : nullptr;
       }
       if (done_) return nullptr;
-      KAM_ASSIGN_OR_RETURN(std::vector<RatingRow> rows, store_->RatingsPage(run_id_, after_, 5000));
-      page_.clear();
-      index_ = 0;
-      if (rows.empty()) {
-        done_ = true;
-        return nullptr;
-      }
-      for (const RatingRow& row : rows) page_.push_back(rules::RunResultOf(row));
-      after_ = rows.back().account_id;
+      KAM_RETURN_IF_ERROR(Load());
     }
   }
 
  private:
+  absl::Status Load() {
+    page_.clear();
+    index_ = 0;
+    if (run_id_ == 0 || done_) {
+      done_ = true;
+      return absl::OkStatus();
+    }
+    KAM_ASSIGN_OR_RETURN(page_, store_->RunResultsPage(run_id_, after_, kResultsPage));
+    if (page_.empty()) done_ = true;
+    if (!page_.empty()) after_ = page_.back().account_id;
+    return absl::OkStatus();
+  }
+
   RatingStore* store_;
   int64_t run_id_;
   std::vector<rules::AccountRunResult> page_;
   size_t index_ = 0;
   int64_t after_ = 0;
   bool done_ = false;
+};
+
+// A run's alerts against the previous run's results, detected from the
+// results rows both runs wrote, page by page, and handed to the alert store
+// in batches: a run over a large book never holds its alerts (the first
+// run of a book raises one for about one account in thirteen) in memory.
+// `keep_going` is asked after each page (the lease is extended meanwhile);
+// when it says no, Next is CANCELLED.
+class RunAlerts final : public alerts::AlertBatches {
+ public:
+  RunAlerts(RatingStore* store, const rules::AlertDetector& detector, int64_t run_id,
+            int64_t previous_run, std::function<bool()> keep_going)
+      : store_(store),
+        detector_(detector),
+        run_id_(run_id),
+        previous_run_(previous_run),
+        keep_going_(std::move(keep_going)),
+        current_(store, run_id),
+        previous_(store, previous_run) {}
+
+  absl::Status Rewind() override {
+    current_ = ResultPages(store_, run_id_);
+    previous_ = ResultPages(store_, previous_run_);
+    pending_.clear();
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<bool> Next(std::vector<rules::Alert>* batch) override {
+    batch->clear();
+    int64_t seen = 0;
+    while (pending_.size() < kAlertBatch) {
+      KAM_ASSIGN_OR_RETURN(const rules::AccountRunResult* result, current_.Next());
+      if (result == nullptr) break;
+      KAM_ASSIGN_OR_RETURN(const rules::AccountRunResult* before,
+                           previous_.Find(result->account_id));
+      KAM_RETURN_IF_ERROR(detector_.DetectAccount(before, *result, &pending_));
+      if (++seen % kResultsPage == 0 && !keep_going_()) {
+        return absl::CancelledError("the rating run stopped while its alerts were stored");
+      }
+    }
+    // Full batches (the store writes 100 per statement), the rest last.
+    const auto end = pending_.begin() + std::min(pending_.size(), kAlertBatch);
+    batch->assign(std::make_move_iterator(pending_.begin()), std::make_move_iterator(end));
+    pending_.erase(pending_.begin(), end);
+    return !batch->empty();
+  }
+
+ private:
+  static constexpr size_t kAlertBatch = 1000;
+
+  RatingStore* const store_;
+  const rules::AlertDetector& detector_;
+  const int64_t run_id_;
+  const int64_t previous_run_;
+  const std::function<bool()> keep_going_;
+  ResultPages current_;
+  ResultPages previous_;
+  std::vector<rules::Alert> pending_;
 };
 
 // Why an account has its tier, for the tier history.
@@ -260,39 +332,31 @@ absl::Status RatingRunner::Rate(StoredRun& run, Halt* stop) {
   run.run.set_accounts_processed(0);
   run.run.clear_tier_counts();
 
-  // Pass 1: the ranking key of every account.
-  std::vector<rules::AccountValue> values;
+  // Pass 1: the ranking key of every account, ranked in bounded memory (24
+  // bytes per account, rules::BookRanking), then in id order for pass 2.
+  KAM_ASSIGN_OR_RETURN(rules::BookRanking ranking,
+                       rules::BookRanking::Create(rater.settings().tiering));
   {
     std::unique_ptr<AccountFactsCursor> cursor = client_->OpenPass(as_of, period_start);
     const account::v1::AccountSnapshot* account = nullptr;
     const interaction::v1::AccountFacts* facts = nullptr;
     while (cursor->Next(&account, &facts)) {
       if (common::FromProtoTimestamp(account->create_time()) > as_of) continue;
-      values.push_back(rater.RankingEntry(AccountIdOf(account->name()), *account, *facts));
-      if (values.size() % kPassOneCheckEvery == 0 && !KeepGoing(run, stop)) {
+      ranking.Add(rater.RankingEntry(AccountIdOf(account->name()), *account, *facts));
+      if (ranking.size() % kPassOneCheckEvery == 0 && !KeepGoing(run, stop)) {
         cursor->Cancel();
         return absl::OkStatus();
       }
     }
     if (!cursor->status().ok()) return cursor->status();
   }
-  KAM_ASSIGN_OR_RETURN(std::vector<rules::TierAssignment> tiers,
-                       rules::AssignTiers(values, rater.settings().tiering));
-  // Pass 2 needs only the ids (in the order of `tiers`), not the values.
-  std::vector<int64_t> ids;
-  ids.reserve(values.size());
-  for (const rules::AccountValue& v : values) ids.push_back(v.account_id);
-  values.clear();
-  values.shrink_to_fit();
-  run.run.set_accounts_total(static_cast<int64_t>(ids.size()));
+  KAM_RETURN_IF_ERROR(ranking.Rank());
+  run.run.set_accounts_total(static_cast<int64_t>(ranking.size()));
   if (!KeepGoing(run, stop)) return absl::OkStatus();
 
   // Pass 2: every account's full rating, and the alerts.
-  KAM_ASSIGN_OR_RETURN(int64_t previous_run, store_->PreviousSucceededRun(run.id));
-  PreviousResults previous(store_, previous_run);
   std::vector<RatingRow> rows;
   rows.reserve(kRatingBatch);
-  std::vector<rules::Alert> alerts;
   v1::TierCounts counts;
   int64_t processed = 0;
   auto flush = [&]() -> absl::Status {
@@ -311,14 +375,11 @@ absl::Status RatingRunner::Rate(StoredRun& run, Halt* stop) {
     size_t i = 0;
     while (cursor->Next(&account, &facts)) {
       const int64_t id = AccountIdOf(account->name());
-      while (i < ids.size() && ids[i] < id) ++i;
-      if (i == ids.size() || ids[i] != id) continue;  // created after pass 1
+      while (i < ranking.size() && ranking.AccountIdAt(i) < id) ++i;
+      if (i == ranking.size() || ranking.AccountIdAt(i) != id) continue;  // created after pass 1
       RatingRow& row = rows.emplace_back();
-      KAM_RETURN_IF_ERROR(rater.Rate(*account, *facts, (tiers)[i], as_of, &row));
+      KAM_RETURN_IF_ERROR(rater.Rate(*account, *facts, ranking.At(i), as_of, &row));
       CountTier(row.tier, &counts);
-      absl::StatusOr<const rules::AccountRunResult*> before = previous.Find(id);
-      if (!before.ok()) return before.status();
-      KAM_RETURN_IF_ERROR(rater.alerts().DetectAccount(*before, rules::RunResultOf(row), &alerts));
       if (rows.size() == kRatingBatch) {
         KAM_RETURN_IF_ERROR(flush());
         if (!KeepGoing(run, stop)) {
@@ -332,8 +393,14 @@ absl::Status RatingRunner::Rate(StoredRun& run, Halt* stop) {
   KAM_RETURN_IF_ERROR(flush());
   run.run.set_accounts_total(processed);  // accounts deleted between the passes drop out
   if (!KeepGoing(run, stop)) return absl::OkStatus();
-  if (alerts_ && !alerts.empty()) {
-    KAM_RETURN_IF_ERROR(alerts_(run.id, alerts));
+  if (alerts_) {
+    // The alerts against the previous run, from both runs' results rows.
+    KAM_ASSIGN_OR_RETURN(int64_t previous_run, store_->PreviousSucceededRun(run.id));
+    RunAlerts alerts(store_, rater.alerts(), run.id, previous_run,
+                     [&] { return KeepGoing(run, stop); });
+    const absl::Status stored = alerts_(run.id, alerts);
+    if (*stop != Halt::kNone) return absl::OkStatus();  // stopped: nothing stored
+    KAM_RETURN_IF_ERROR(stored);
   }
   if (absl::Status s = store_->StartPublishing(run.id, options_.owner, run.run); !s.ok()) {
     if (s.code() != absl::StatusCode::kCancelled) return s;

@@ -1,12 +1,14 @@
 // RatingRunner against the fakes: a run rated and published end to end,
 // publishing while the account service is down (it waits with backoff and
 // finishes once it is back, publishing each tier change once), and a run
-// whose policy cannot rate failing without publishing.
+// whose policy cannot rate failing without publishing, and the alerts
+// handed to the alert store in batches.
 #include "services/scoring/rating/rating_runner.h"
 
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -16,6 +18,7 @@
 #include "services/scoring/policy/fake_policy_store.h"
 #include "services/scoring/rating/fake_rating_client.h"
 #include "services/scoring/rating/fake_rating_store.h"
+#include "services/scoring/rules/account_rating.h"
 
 namespace kam::scoring::rating {
 namespace {
@@ -29,15 +32,20 @@ class RatingRunnerTest : public ::testing::Test {
     settings.set_display_name("Yearly");
     ASSERT_EQ(policies_.PutPolicy(settings), 1);
     for (int id = 1; id <= kAccounts; ++id) {
-      account::v1::AccountSnapshot account;
-      account.set_name(absl::StrCat("accounts/", id));
-      account.set_currency_code("EUR");
       interaction::v1::AccountFacts facts;
-      facts.set_account(account.name());
       facts.set_revenue_minor(id * 1000);
       facts.set_gross_profit_minor(id * 400);
-      client_.Put(account, facts);
+      PutAccount(id, facts);
     }
+  }
+
+  // Account `id` (in EUR) with `facts` in the account export.
+  void PutAccount(int id, interaction::v1::AccountFacts facts) {
+    account::v1::AccountSnapshot account;
+    account.set_name(absl::StrCat("accounts/", id));
+    account.set_currency_code("EUR");
+    facts.set_account(account.name());
+    client_.Put(account, facts);
   }
 
   void TearDown() override { runner_.Stop(); }
@@ -153,6 +161,88 @@ TEST_F(RatingRunnerTest, PublishingWaitsForTheAccountServiceAndPublishesEachTier
   for (const auto& [account, times] : published) EXPECT_EQ(times, 1) << account;
   EXPECT_EQ(client_.published().size(), 3u);  // batches of 10
   EXPECT_EQ(store_.Snapshot().runs.at(1).stored.run.accounts_published(), kAccounts);
+}
+
+// Reads every batch of `alerts` from the first, as the alert store does.
+std::vector<std::vector<rules::Alert>> ReadBatches(alerts::AlertBatches& alerts) {
+  std::vector<std::vector<rules::Alert>> batches;
+  EXPECT_TRUE(alerts.Rewind().ok());
+  for (;;) {
+    std::vector<rules::Alert> batch;
+    absl::StatusOr<bool> more = alerts.Next(&batch);
+    EXPECT_TRUE(more.ok()) << more.status();
+    if (!more.ok() || !*more) return batches;
+    batches.push_back(std::move(batch));
+  }
+}
+
+TEST_F(RatingRunnerTest, AlertsAreDetectedFromTheStoredResultsAndHandedOverInBatches) {
+  // Enough accounts for several pages of results and batches of alerts.
+  for (int id = kAccounts + 1; id <= 7000; ++id) {
+    interaction::v1::AccountFacts facts;
+    facts.set_gross_profit_minor(id * 10);
+    facts.set_overdue_minor(id % 3 == 0 ? 50000 : 0);
+    facts.set_receivables_minor(100000);
+    PutAccount(id, facts);
+  }
+  // Every tier a key tier: each account a third of whose receivables are
+  // overdue raises an alert.
+  v1::ScoringPolicy every_tier_key;
+  every_tier_key.set_display_name("Yearly");
+  for (account::v1::Tier tier :
+       {account::v1::TIER_A, account::v1::TIER_B, account::v1::TIER_C, account::v1::TIER_D}) {
+    every_tier_key.add_key_tiers(tier);
+  }
+  ASSERT_TRUE(policies_
+                  .Transact("every tier key",
+                            [&](policy::PolicyTx& tx) {
+                              return tx.RewriteVersion(1, 1, every_tier_key, absl::UnixEpoch());
+                            })
+                  .ok());
+  std::vector<std::vector<rules::Alert>> batches;
+  std::vector<std::vector<rules::Alert>> again;
+  RatingRunner runner(
+      &store_, &policies_, &client_,
+      [&](int64_t, alerts::AlertBatches& alerts) {
+        batches = ReadBatches(alerts);
+        again = ReadBatches(alerts);  // a retried transaction
+        return absl::OkStatus();
+      },
+      Options());
+  Queue();
+  runner.Start();
+  ASSERT_TRUE(WaitFor([&] { return State() == v1::RUN_STATE_SUCCEEDED; })) << State();
+  runner.Stop();
+
+  // The alerts of the whole run at once, from its results.
+  absl::StatusOr<policy::StoredPolicy> policy = policies_.GetPolicy(1, 1);
+  ASSERT_TRUE(policy.ok());
+  absl::StatusOr<rules::AccountRater> rater = rules::AccountRater::Create(policy->policy);
+  ASSERT_TRUE(rater.ok());
+  std::vector<rules::AccountRunResult> results;
+  const FakeRatingStore::Data data = store_.Snapshot();
+  for (const auto& [id, row] : data.ratings.at(1)) results.push_back(rules::RunResultOf(row));
+  absl::StatusOr<std::vector<rules::Alert>> want = rater->alerts().DetectRun({}, results);
+  ASSERT_TRUE(want.ok());
+  ASSERT_GT(want->size(), 2000u);
+
+  std::vector<rules::Alert> got;
+  for (size_t i = 0; i < batches.size(); ++i) {
+    // Full batches (the store writes 100 per statement), the rest last.
+    if (i + 1 < batches.size()) {
+      EXPECT_EQ(batches[i].size(), 1000u) << i;
+    }
+    got.insert(got.end(), batches[i].begin(), batches[i].end());
+  }
+  ASSERT_EQ(got.size(), want->size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].account_id, (*want)[i].account_id) << i;
+    EXPECT_EQ(got[i].kind, (*want)[i].kind) << i;
+    EXPECT_EQ(got[i].message, (*want)[i].message) << i;
+    EXPECT_EQ(got[i].evidence, (*want)[i].evidence) << i;
+  }
+  ASSERT_EQ(again.size(), batches.size());
+  EXPECT_EQ(again.back().back().message, batches.back().back().message);
 }
 
 TEST_F(RatingRunnerTest, APolicyThatCannotRateFailsTheRunWithoutPublishing) {

@@ -110,6 +110,12 @@ class RatingStore {
   // `limit`.
   virtual absl::StatusOr<std::vector<RatingRow>> RatingsPage(int64_t run_id, int64_t after_account,
                                                              int limit) = 0;
+  // What alerts compare (rules::RunResultOf) of the ratings of accounts
+  // with id > after_account, in account order, at most `limit`: the same
+  // page as RatingsPage, reading six columns rather than every one.
+  virtual absl::StatusOr<std::vector<rules::AccountRunResult>> RunResultsPage(int64_t run_id,
+                                                                              int64_t after_account,
+                                                                              int limit) = 0;
   // NOT_FOUND.
   virtual absl::StatusOr<RatingRow> GetRating(int64_t run_id, int64_t account_id) = 0;
   // Ratings matching `filter` (ListAccountRatingsRequest.filter) after

@@ -90,10 +90,24 @@ struct Entry {
 
 // Segment first (to make each segment a contiguous run), then value
 // descending, then account id ascending (only for deterministic ranks).
-bool RanksBefore(const Entry& x, const Entry& y) {
+// For AssignTiers' entries and BookRanking's alike.
+template <typename Ranked>
+bool RanksBefore(const Ranked& x, const Ranked& y) {
   if (x.segment != y.segment) return x.segment < y.segment;
   if (x.value != y.value) return x.value > y.value;
   return x.account_id < y.account_id;
+}
+
+// Calls fn(begin, end) for each run of one segment in `ranked` (sorted by
+// RanksBefore).
+template <typename Container, typename Fn>
+void ForEachSegment(const Container& ranked, Fn fn) {
+  for (size_t begin = 0; begin < ranked.size();) {
+    size_t end = begin + 1;
+    while (end < ranked.size() && ranked[end].segment == ranked[begin].segment) ++end;
+    fn(begin, end);
+    begin = end;
+  }
 }
 
 // INVALID_ARGUMENT naming the first duplicated id. The common case (no
@@ -159,11 +173,12 @@ int64_t RoundHalfUpShare(int64_t n, int32_t share_bp) {
 
 // Moves a cut (the number of accounts in tiers up to X) up to the start of
 // the group of equal values it would split, so ties take the worse tier.
-int64_t CutBeforeTies(absl::Span<const Entry> ranked, int64_t cut) {
-  const int64_t n = static_cast<int64_t>(ranked.size());
+// `first` is the best of a ranking of n.
+template <typename It>
+int64_t CutBeforeTies(It first, int64_t n, int64_t cut) {
   if (cut <= 0 || cut >= n) return cut;
-  const int64_t split_value = ranked[cut].value;
-  while (cut > 0 && ranked[cut - 1].value == split_value) --cut;
+  const int64_t split_value = first[cut].value;
+  while (cut > 0 && first[cut - 1].value == split_value) --cut;
   return cut;
 }
 
@@ -174,24 +189,31 @@ Tier TierAtPosition(int64_t position, const PyramidTargets& cuts) {
   return Tier::kD;
 }
 
-// The cuts actually applied to one ranking: the targets, moved before ties,
-// and (with positive_values_only) no further than the last positive value.
-PyramidTargets PyramidCuts(absl::Span<const Entry> ranked, const PyramidRule& rule) {
-  const int64_t n = static_cast<int64_t>(ranked.size());
+// The cuts actually applied to one ranking of n (`first` its best): the
+// targets, moved before ties, and (with positive_values_only) no further
+// than the last positive value.
+template <typename It>
+PyramidTargets PyramidCuts(It first, int64_t n, const PyramidRule& rule) {
   PyramidTargets cuts = PyramidTargetCounts(n, rule);
-  cuts.through_a = CutBeforeTies(ranked, cuts.through_a);
-  cuts.through_b = CutBeforeTies(ranked, cuts.through_b);
-  cuts.through_c = CutBeforeTies(ranked, cuts.through_c);
+  cuts.through_a = CutBeforeTies(first, n, cuts.through_a);
+  cuts.through_b = CutBeforeTies(first, n, cuts.through_b);
+  cuts.through_c = CutBeforeTies(first, n, cuts.through_c);
   if (rule.positive_values_only) {
     // Values descend, so the positive ones are a prefix.
-    const int64_t positive = std::partition_point(ranked.begin(), ranked.end(),
-                                                  [](const Entry& e) { return e.value > 0; }) -
-                             ranked.begin();
+    const int64_t positive =
+        std::partition_point(first, first + n, [](const auto& e) { return e.value > 0; }) - first;
     cuts.through_a = std::min(cuts.through_a, positive);
     cuts.through_b = std::min(cuts.through_b, positive);
     cuts.through_c = std::min(cuts.through_c, positive);
   }
   return cuts;
+}
+
+// The cuts of a ranking under `rule` (none for thresholds).
+template <typename It>
+PyramidTargets CutsOf(It first, int64_t n, const TierRule& rule) {
+  const auto* pyramid = std::get_if<PyramidRule>(&rule);
+  return pyramid != nullptr ? PyramidCuts(first, n, *pyramid) : PyramidTargets{};
 }
 
 Tier TierByThresholds(int64_t value, const ThresholdRule& rule) {
@@ -201,21 +223,18 @@ Tier TierByThresholds(int64_t value, const ThresholdRule& rule) {
   return Tier::kD;
 }
 
-// Fills the output for one ranking (one segment, or everyone).
-void TierRanking(absl::Span<const Entry> ranked, const TierRule& rule,
-                 std::vector<TierAssignment>& out) {
-  const int64_t n = static_cast<int64_t>(ranked.size());
-  const auto* pyramid = std::get_if<PyramidRule>(&rule);
-  const PyramidTargets cuts = pyramid != nullptr ? PyramidCuts(ranked, *pyramid) : PyramidTargets{};
-  for (int64_t position = 0; position < n; ++position) {
-    const Entry& entry = ranked[position];
-    TierAssignment& result = out[entry.index];
-    result.account_id = entry.account_id;
-    result.rank = position + 1;
-    result.percentile_bp = static_cast<int32_t>(position * kWholeBp / n);
-    result.tier = pyramid != nullptr ? TierAtPosition(position, cuts)
-                                     : TierByThresholds(entry.value, std::get<ThresholdRule>(rule));
-  }
+// The result for the account at `position` (0 = best) of a ranking of n
+// under `rule`, whose cuts (for a pyramid) are `cuts`.
+TierAssignment PlaceAt(int64_t account_id, int64_t value, int64_t position, int64_t n,
+                       const TierRule& rule, const PyramidTargets& cuts) {
+  TierAssignment result;
+  result.account_id = account_id;
+  result.rank = position + 1;
+  result.percentile_bp = static_cast<int32_t>(position * kWholeBp / n);
+  const auto* thresholds = std::get_if<ThresholdRule>(&rule);
+  result.tier =
+      thresholds != nullptr ? TierByThresholds(value, *thresholds) : TierAtPosition(position, cuts);
+  return result;
 }
 
 std::string RuleField(absl::string_view segment) {
@@ -270,17 +289,77 @@ absl::StatusOr<std::vector<TierAssignment>> AssignTiers(absl::Span<const Account
     ranked[i] = {accounts[i].value, accounts[i].account_id, segments.of_account[i],
                  static_cast<uint32_t>(i)};
   }
-  std::sort(ranked.begin(), ranked.end(), RanksBefore);
+  std::sort(ranked.begin(), ranked.end(), RanksBefore<Entry>);
 
   std::vector<TierAssignment> out(accounts.size());
-  const absl::Span<const Entry> all(ranked);
-  for (size_t begin = 0; begin < ranked.size();) {
-    size_t end = begin + 1;
-    while (end < ranked.size() && ranked[end].segment == ranked[begin].segment) ++end;
-    TierRanking(all.subspan(begin, end - begin), *segments.rule_of[ranked[begin].segment], out);
-    begin = end;
-  }
+  ForEachSegment(ranked, [&](size_t begin, size_t end) {
+    const auto first = ranked.cbegin() + begin;
+    const int64_t n = static_cast<int64_t>(end - begin);
+    const TierRule& rule = *segments.rule_of[first->segment];
+    const PyramidTargets cuts = CutsOf(first, n, rule);
+    for (int64_t position = 0; position < n; ++position) {
+      out[first[position].index] =
+          PlaceAt(first[position].account_id, first[position].value, position, n, rule, cuts);
+    }
+  });
   return out;
+}
+
+absl::StatusOr<BookRanking> BookRanking::Create(TieringPolicy policy) {
+  KAM_RETURN_IF_ERROR(ValidatePolicy(policy));
+  BookRanking ranking(std::move(policy));
+  if (!ranking.policy_.by_segment)
+    ranking.segments_.push_back({ranking.policy_.default_rule, 0, {}});
+  return ranking;
+}
+
+void BookRanking::Add(const AccountValue& account) {
+  uint32_t segment = 0;
+  if (policy_.by_segment) {
+    // The name is copied once per distinct segment, not per account.
+    const auto [it, inserted] =
+        segment_numbers_.try_emplace(account.segment, static_cast<uint32_t>(segments_.size()));
+    if (inserted) {
+      const auto listed = policy_.segment_rules.find(account.segment);
+      segments_.push_back(
+          {listed == policy_.segment_rules.end() ? policy_.default_rule : listed->second, 0, {}});
+    }
+    segment = it->second;
+  }
+  accounts_.push_back({account.account_id, account.value, segment, 0});
+}
+
+absl::Status BookRanking::Rank() {
+  if (accounts_.size() > UINT32_MAX) {
+    return common::InvalidField("accounts", "must hold at most 4294967295 entries");
+  }
+  std::sort(accounts_.begin(), accounts_.end(), RanksBefore<Ranked>);
+  ForEachSegment(accounts_, [&](size_t begin, size_t end) {
+    const auto first = accounts_.begin() + static_cast<std::ptrdiff_t>(begin);
+    Segment& segment = segments_[first->segment];
+    segment.size = static_cast<int64_t>(end - begin);
+    segment.cuts = CutsOf(first, segment.size, segment.rule);
+    for (int64_t position = 0; position < segment.size; ++position) {
+      first[position].rank = static_cast<uint32_t>(position + 1);
+    }
+  });
+  std::sort(accounts_.begin(), accounts_.end(),
+            [](const Ranked& x, const Ranked& y) { return x.account_id < y.account_id; });
+  const auto duplicate = std::adjacent_find(
+      accounts_.begin(), accounts_.end(),
+      [](const Ranked& x, const Ranked& y) { return x.account_id == y.account_id; });
+  if (duplicate != accounts_.end()) {
+    return common::InvalidField(
+        "accounts", absl::StrCat("account id ", duplicate->account_id, " was added twice"));
+  }
+  return absl::OkStatus();
+}
+
+TierAssignment BookRanking::At(size_t i) const {
+  const Ranked& account = accounts_[i];
+  const Segment& segment = segments_[account.segment];
+  return PlaceAt(account.account_id, account.value, int64_t{account.rank} - 1, segment.size,
+                 segment.rule, segment.cuts);
 }
 
 }  // namespace kam::scoring::rules

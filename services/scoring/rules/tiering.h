@@ -62,9 +62,12 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -169,5 +172,61 @@ struct TierAssignment {
 // O(n log n) time (one sort of n 24-byte entries), O(n) extra memory.
 absl::StatusOr<std::vector<TierAssignment>> AssignTiers(absl::Span<const AccountValue> accounts,
                                                         const TieringPolicy& policy);
+
+// The same ranking as AssignTiers (the same tiers, ranks and percentiles,
+// by the rules above) over a whole book, in bounded memory: what the rating
+// runner keeps between its two passes. Per account it holds 24 bytes (id,
+// value, segment number, rank) in the blocks of a deque, which grows
+// without ever copying what it holds; per distinct segment, its name, rule,
+// size and cuts. AssignTiers holds about four times as much at its peak (its
+// input with a string per account, the sort entries and the output), which
+// at ten million accounts is over 1 GiB.
+//
+//   BookRanking ranking = *BookRanking::Create(policy);
+//   for (...) ranking.Add(account_value);      // any order
+//   KAM_RETURN_IF_ERROR(ranking.Rank());
+//   for (size_t i = 0; i < ranking.size(); ++i) use(ranking.At(i));  // by id
+class BookRanking {
+ public:
+  // INVALID_ARGUMENT as ValidatePolicy.
+  static absl::StatusOr<BookRanking> Create(TieringPolicy policy);
+
+  // Adds one account (its segment is read only when the policy ranks by
+  // segment). Before Rank only.
+  void Add(const AccountValue& account);
+
+  // Ranks the accounts added and puts them in increasing id order. Once.
+  //   INVALID_ARGUMENT: two accounts share an id ("accounts: account id 42
+  //     was added twice"), or there are more than 4294967295 accounts.
+  // O(n log n) time (two sorts), no memory beyond what Add took.
+  absl::Status Rank();
+
+  size_t size() const { return accounts_.size(); }
+  // After Rank: the id of the account with the i-th lowest id (cheap: for
+  // walking the book in id order alongside another stream).
+  int64_t AccountIdAt(size_t i) const { return accounts_[i].account_id; }
+  // After Rank: the tier, rank and percentile of that account.
+  TierAssignment At(size_t i) const;
+
+ private:
+  struct Ranked {
+    int64_t account_id;
+    int64_t value;
+    uint32_t segment;  // index in segments_
+    uint32_t rank;     // 1-based within the segment, set by Rank
+  };
+  struct Segment {
+    TierRule rule;
+    int64_t size = 0;
+    PyramidTargets cuts;  // the cuts applied (pyramid rules only)
+  };
+
+  explicit BookRanking(TieringPolicy policy) : policy_(std::move(policy)) {}
+
+  TieringPolicy policy_;
+  std::deque<Ranked> accounts_;
+  std::vector<Segment> segments_;
+  std::unordered_map<std::string, uint32_t> segment_numbers_;
+};
 
 }  // namespace kam::scoring::rules

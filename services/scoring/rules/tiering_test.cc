@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <iterator>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <random>
 #include <string>
@@ -46,11 +47,48 @@ std::vector<int64_t> ShuffledDistinct(int64_t n, uint64_t seed = 7) {
   return values;
 }
 
+// BookRanking's results, in the order of `accounts`.
+std::vector<TierAssignment> RankBook(const std::vector<AccountValue>& accounts,
+                                     const TieringPolicy& policy) {
+  absl::StatusOr<BookRanking> ranking = BookRanking::Create(policy);
+  EXPECT_TRUE(ranking.ok()) << ranking.status();
+  if (!ranking.ok()) return {};
+  for (const AccountValue& account : accounts) ranking->Add(account);
+  const absl::Status ranked = ranking->Rank();
+  EXPECT_TRUE(ranked.ok()) << ranked;
+  std::map<int64_t, TierAssignment> by_id;
+  for (size_t i = 0; i < ranking->size(); ++i) {
+    if (i > 0) {
+      EXPECT_LT(ranking->AccountIdAt(i - 1), ranking->AccountIdAt(i));
+    }
+    EXPECT_EQ(ranking->At(i).account_id, ranking->AccountIdAt(i));
+    by_id[ranking->AccountIdAt(i)] = ranking->At(i);
+  }
+  std::vector<TierAssignment> out;
+  for (const AccountValue& account : accounts) out.push_back(by_id[account.account_id]);
+  return out;
+}
+
+void ExpectSamePlaces(const std::vector<TierAssignment>& got,
+                      const std::vector<TierAssignment>& want) {
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].account_id, want[i].account_id) << i;
+    EXPECT_EQ(got[i].tier, want[i].tier) << "account " << want[i].account_id;
+    EXPECT_EQ(got[i].rank, want[i].rank) << "account " << want[i].account_id;
+    EXPECT_EQ(got[i].percentile_bp, want[i].percentile_bp) << "account " << want[i].account_id;
+  }
+}
+
+// AssignTiers' results, checked against BookRanking's (the rating runner's
+// ranking), so every rule tested below holds for both.
 std::vector<TierAssignment> Rate(const std::vector<AccountValue>& accounts,
                                  const TieringPolicy& policy = {}) {
   absl::StatusOr<std::vector<TierAssignment>> result = AssignTiers(accounts, policy);
   EXPECT_TRUE(result.ok()) << result.status();
-  return result.ok() ? *std::move(result) : std::vector<TierAssignment>{};
+  if (!result.ok()) return {};
+  ExpectSamePlaces(RankBook(accounts, policy), *result);
+  return *std::move(result);
 }
 
 void ExpectInvalid(const absl::Status& status, absl::string_view field, absl::string_view also) {
@@ -533,6 +571,56 @@ TEST(ValidationTest, DuplicateAccountIdsAreRefused) {
   const std::vector<AccountValue> across = {{1, 1, "x"}, {1, 1, "y"}};
   ExpectInvalid(AssignTiers(across, policy).status(), "accounts[1].account_id",
                 "duplicates accounts[0].account_id (1)");
+}
+
+// --- BookRanking (the rating runner's compact ranking) -----------------------
+
+TEST(BookRankingTest, SameAsAssignTiersOnTiesSegmentsAndEveryRule) {
+  // Few distinct values (many ties at every cut), zero and negative ones,
+  // segments of very different sizes (one of a single account), ids in
+  // scattered order, each segment rule kind.
+  std::mt19937_64 random(11);
+  std::vector<AccountValue> accounts;
+  for (int64_t i = 0; i < 20'000; ++i) {
+    const uint64_t r = random();
+    const char* segment = r % 100 < 70 ? "retail" : r % 100 < 95 ? "energy" : "public sector";
+    accounts.push_back({static_cast<int64_t>(r >> 20), static_cast<int64_t>(r % 41) - 5,
+                        i == 0 ? "only one" : segment});
+  }
+  std::sort(accounts.begin(), accounts.end(), [](const AccountValue& x, const AccountValue& y) {
+    return x.account_id < y.account_id;
+  });
+  accounts.erase(std::unique(accounts.begin(), accounts.end(),
+                             [](const AccountValue& x, const AccountValue& y) {
+                               return x.account_id == y.account_id;
+                             }),
+                 accounts.end());
+  std::shuffle(accounts.begin(), accounts.end(), random);
+
+  TieringPolicy by_segment;
+  by_segment.by_segment = true;
+  by_segment.segment_rules["energy"] = ThresholdRule{30, 20, 0};
+  by_segment.segment_rules["public sector"] = PyramidRule{1000, 3000, 6000, false};
+  TieringPolicy thresholds;
+  thresholds.default_rule = ThresholdRule{30, 10, 1};
+  for (const TieringPolicy& policy : {TieringPolicy{}, by_segment, thresholds}) {
+    const absl::StatusOr<std::vector<TierAssignment>> want = AssignTiers(accounts, policy);
+    ASSERT_TRUE(want.ok()) << want.status();
+    ExpectSamePlaces(RankBook(accounts, policy), *want);
+  }
+}
+
+TEST(BookRankingTest, RefusesAnInvalidPolicyAndDuplicateIds) {
+  TieringPolicy invalid;
+  invalid.default_rule = ThresholdRule{1, 2, 3};
+  ExpectInvalid(BookRanking::Create(invalid).status(), "policy.default_rule.b_min_value",
+                "(2 > 1)");
+
+  absl::StatusOr<BookRanking> ranking = BookRanking::Create({});
+  ASSERT_TRUE(ranking.ok());
+  for (const AccountValue& account : Accounts({5, 6, 7})) ranking->Add(account);
+  ranking->Add({2, 9, ""});
+  ExpectInvalid(ranking->Rank(), "accounts", "account id 2 was added twice");
 }
 
 // --- Scale --------------------------------------------------------------------
