@@ -188,6 +188,7 @@ grpc::Status GrpcServer::RunSync(const std::string& full_name, grpc::ServerConte
   // answered UNAVAILABLE like the unary calls still running then.
   if (!status.ok() && past_grace()) status = ShuttingDownError();
   Complete(full_name, context, request, /*response=*/nullptr, status, start);
+  last_stream_return_ns_.store(absl::ToUnixNanos(absl::Now()), std::memory_order_release);
   CallFinished();
   return status.ok() ? grpc::Status::OK
                      : grpc::Status(static_cast<grpc::StatusCode>(status.code()),
@@ -319,6 +320,12 @@ bool GrpcServer::Shutdown() {
     // uncommitted transaction rolls back.
     WaitForCalls(absl::Now() + kHandlerDrain);
   }
+  // A stream's handler has returned but gRPC's thread may not have sent its
+  // status yet; cancelling now would replace it with "Cancelling all calls".
+  const absl::Time streams_sent =
+      absl::FromUnixNanos(last_stream_return_ns_.load(std::memory_order_acquire)) +
+      kStatusSendDrain;
+  if (const absl::Time now = absl::Now(); streams_sent > now) absl::SleepFor(streams_sent - now);
   // Every caller has its answer: close the connections now (with a GOAWAY),
   // before the core server is shut down, so that a call racing with the
   // close fails UNAVAILABLE on its client rather than CANCELLED. Left to

@@ -299,6 +299,10 @@ class GrpcServer {
   // Calls from the request's arrival until their answer is sent (unary) or
   // their handler returns (stream).
   std::atomic<int> in_flight_{0};
+  // When the last stream handler returned (absl::ToUnixNanos). gRPC's sync
+  // thread sends the stream's status after that; Shutdown waits
+  // kStatusSendDrain past it before cancelling what is left.
+  std::atomic<int64_t> last_stream_return_ns_{0};
   std::atomic<bool> ready_{false};
   std::atomic<bool> stopping_{false};
   std::atomic<bool> past_grace_{false};
@@ -313,6 +317,9 @@ class GrpcServer {
   // How long handlers may run on after the grace period before they are
   // abandoned.
   static constexpr absl::Duration kHandlerDrain = absl::Milliseconds(500);
+  // Ample for a status already handed to gRPC to reach the wire, also on a
+  // loaded machine; a shutdown pays it only right after a stream ended.
+  static constexpr absl::Duration kStatusSendDrain = absl::Milliseconds(200);
 };
 
 namespace internal {
