@@ -12,7 +12,6 @@
 #include "common/server/status.h"
 #include "grpc/grpc.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
-#include "grpcpp/health_check_service_interface.h"
 
 namespace kam::common {
 namespace {
@@ -74,7 +73,6 @@ GrpcServer::~GrpcServer() {
 }
 
 absl::Status GrpcServer::Start() {
-  grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(
@@ -91,6 +89,7 @@ absl::Status GrpcServer::Start() {
     builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
                                ms(options_.max_connection_age_grace));
   }
+  builder.RegisterService(&health_);
   for (grpc::Service* service : services_) builder.RegisterService(service);
   for (auto& method : methods_) {
     for (const auto& [request_type, prefetch] : prefetches_) {
@@ -111,9 +110,7 @@ absl::Status GrpcServer::Start() {
   // "liveness" answers SERVING while the process works, whatever the
   // database does: a liveness probe on it restarts a wedged process, not
   // every replica during a database outage.
-  if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) {
-    health->SetServingStatus(std::string(kLivenessHealthName), true);
-  }
+  health_.SetStatus(std::string(kLivenessHealthName), true);
   {
     absl::MutexLock lock(&arm_mu_);
     accepting_ = true;
@@ -236,12 +233,8 @@ void GrpcServer::SetServing(bool serving) {
   // whatever the readiness monitor saw last.
   absl::MutexLock lock(&health_mu_);
   if (serving && stopping()) return;
-  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
-  if (health == nullptr) return;
-  health->SetServingStatus("", serving);
-  for (const std::string& name : health_service_names_) {
-    health->SetServingStatus(name, serving);
-  }
+  health_.SetStatus("", serving);
+  for (const std::string& name : health_service_names_) health_.SetStatus(name, serving);
 }
 
 void GrpcServer::LogRequest(const std::string& method, const CallContext& context,
@@ -320,6 +313,8 @@ bool GrpcServer::Shutdown() {
     // uncommitted transaction rolls back.
     WaitForCalls(absl::Now() + kHandlerDrain);
   }
+  // Health watches end now (they are not counted in flight).
+  health_.Shutdown();
   // A stream's handler has returned but gRPC's thread may not have sent its
   // status yet; cancelling now would replace it with "Cancelling all calls".
   const absl::Time streams_sent =

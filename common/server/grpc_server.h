@@ -43,6 +43,7 @@
 #include "common/auth/access_policy.h"
 #include "common/base/call_scope.h"
 #include "common/base/log.h"
+#include "common/server/health_service.h"
 #include "common/server/prefetch.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/alarm.h"
@@ -288,6 +289,7 @@ class GrpcServer {
   Options options_;
   std::shared_ptr<CallGate> gate_;
   std::vector<grpc::Service*> services_;
+  HealthService health_;
   // Reported by the health service besides "" (the whole server).
   std::vector<std::string> health_service_names_;
   std::vector<std::unique_ptr<Method>> methods_;
