@@ -63,6 +63,10 @@ class Service:
     """A generated stub whose unary calls get a deadline, a request id on
     creates, retries of RETRYABLE codes with backoff, and KamError.
 
+    The request id is written into the request given, so sending that
+    request object again later is a retry of the same create. Each attempt
+    has the whole `timeout`.
+
     Server-streaming methods are passed through with the deadline only: a
     stream is resumed by the caller (e.g. `start_after`), not re-sent."""
 
