@@ -2,7 +2,8 @@
 # The API contract of protos/, checked with buf (buf.yaml at the repository
 # root says which rules; docs/api.md says why).
 #
-#   buf_contract.sh lint     [root]  buf lint: style of every .proto
+#   buf_contract.sh lint     [root]  buf lint: style of every .proto, and the
+#                                    language options every file sets
 #   buf_contract.sh breaking [root]  buf breaking against the released API,
 #                                    the committed image protos/released/kam-v1.binpb
 #   buf_contract.sh detects          the breaking check run on copies of the
@@ -29,6 +30,28 @@ if [[ ! -x "$BUF" ]]; then
   [[ -n "${CI:-}" ]] && exit 1
   exit 77
 fi
+
+# buf's rules do not ask for language options; docs/api.md lists the ones
+# every file sets, and go_package must name the file's own folder.
+check_options() {
+  local root="$1" file option dir status=0
+  while IFS= read -r file; do
+    for option in csharp_namespace go_package java_multiple_files java_outer_classname \
+      java_package objc_class_prefix php_namespace ruby_package; do
+      if ! grep -q "^option ${option} = " "${root}/protos/${file}"; then
+        echo "protos/${file}: no option ${option} (docs/api.md, \"Language options\")"
+        status=1
+      fi
+    done
+    dir="$(dirname "$file")"
+    if ! grep -q "^option go_package = \"github.com/kam-suite/kam/clients/go/gen/${dir};" \
+      "${root}/protos/${file}"; then
+      echo "protos/${file}: go_package is not github.com/kam-suite/kam/clients/go/gen/${dir};<name>"
+      status=1
+    fi
+  done < <(cd "${root}/protos" && find kam -name '*.proto' | sort)
+  return "$status"
+}
 
 breaking() {
   local root="$1"
@@ -94,7 +117,14 @@ detects() {
 }
 
 case "${1:-}" in
-  lint) cd "${2:-$REPO}" && "$BUF" lint && echo "buf lint: protos/ clean" ;;
+  lint)
+    cd "${2:-$REPO}"
+    status=0
+    "$BUF" lint || status=1
+    check_options . || status=1
+    ((status == 0)) || exit 1
+    echo "buf lint: protos/ clean; every file sets its language options"
+    ;;
   breaking) breaking "${2:-$REPO}" && echo "buf breaking: protos/ compatible with ${BASELINE}" ;;
   detects) detects ;;
   release)
