@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/auth/token_file.h"
 #include "common/base/log.h"
+#include "common/metrics/client_interceptor.h"
 #include "common/server/call_gate.h"
 
 namespace kam::common {
@@ -118,7 +119,9 @@ std::shared_ptr<grpc::Channel> DependencyChannel(const std::string& address) {
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
   std::shared_ptr<grpc::ChannelCredentials> credentials = Configured().credentials;
   if (credentials == nullptr) credentials = grpc::InsecureChannelCredentials();
-  return grpc::CreateCustomChannel(address, credentials, args);
+  // Every call on it counts in the grpc_client_* metrics (docs/metrics.md).
+  return grpc::experimental::CreateCustomChannelWithInterceptors(address, credentials, args,
+                                                                 metrics::ClientInterceptors());
 }
 
 absl::Status DependencyError(absl::string_view dependency, const grpc::Status& status) {

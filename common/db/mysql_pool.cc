@@ -231,7 +231,15 @@ absl::StatusOr<PooledConnection> ConnectionPool::Acquire() {
     auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       return !idle_.empty() || open_ < options_.pool_size;
     };
-    if (!mu_.AwaitWithTimeout(absl::Condition(&available), options_.acquire_timeout)) {
+    // Only a lease that must wait reads the clock (the pool's metrics).
+    const absl::Time waiting_since = available() ? absl::InfiniteFuture() : absl::Now();
+    const bool got = mu_.AwaitWithTimeout(absl::Condition(&available), options_.acquire_timeout);
+    if (waiting_since != absl::InfiniteFuture()) {
+      ++waits_.waits;
+      waits_.waited += absl::Now() - waiting_since;
+      if (!got) ++waits_.timeouts;
+    }
+    if (!got) {
       return absl::ResourceExhaustedError("all database connections stayed busy; retry later");
     }
     if (!idle_.empty()) {

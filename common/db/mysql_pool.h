@@ -227,6 +227,24 @@ class ConnectionPool {
 
   const DbOptions& options() const { return options_; }
 
+  // What the metrics report (common/metrics/pool_metrics.h).
+  struct Stats {
+    int size = 0;           // options().pool_size
+    int open = 0;           // leased + idle (and being opened)
+    int in_use = 0;         // leased
+    int64_t waits = 0;      // leases that found no connection free
+    absl::Duration waited;  // the time they waited, in all
+    int64_t timeouts = 0;   // of those, the ones that gave up (RESOURCE_EXHAUSTED)
+  };
+  Stats stats() {
+    absl::MutexLock lock(&mu_);
+    Stats stats = waits_;
+    stats.size = options_.pool_size;
+    stats.open = open_;
+    stats.in_use = open_ - static_cast<int>(idle_.size());
+    return stats;
+  }
+
  private:
   friend class PooledConnection;
   void Release(std::unique_ptr<SqlConnection> connection, bool broken);
@@ -240,6 +258,7 @@ class ConnectionPool {
   std::vector<std::unique_ptr<SqlConnection>> idle_ ABSL_GUARDED_BY(mu_);
   int open_ ABSL_GUARDED_BY(mu_) = 0;  // idle + leased
   uint64_t epoch_ ABSL_GUARDED_BY(mu_) = 1;
+  Stats waits_ ABSL_GUARDED_BY(mu_);  // only waits, waited and timeouts are kept here
 };
 
 }  // namespace kam::common

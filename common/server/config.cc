@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/base/status_macros.h"
+#include "common/metrics/exposer.h"
 
 ABSL_FLAG(std::string, listen, "", "host:port to serve gRPC on (127.0.0.1 keeps it local)");
 ABSL_FLAG(int, threads, 8, "request worker threads (each holds at most one DB connection)");
@@ -24,6 +25,9 @@ ABSL_FLAG(absl::Duration, max_connection_age, absl::ZeroDuration(),
 ABSL_FLAG(absl::Duration, max_connection_age_grace, absl::InfiniteDuration(),
           "how long calls still in flight on a connection past --max_connection_age may run "
           "before it is closed under them; inf: until they end");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "host:port to serve Prometheus metrics on (GET /metrics, plain HTTP; port 0 picks one, "
+          "logged); empty: no metrics endpoint");
 ABSL_FLAG(bool, migrate_only, false,
           "apply the schema migrations, then exit (0 on success); for a pre-rollout Job");
 ABSL_FLAG(std::string, db_host, "127.0.0.1", "MySQL/MariaDB host");
@@ -53,8 +57,10 @@ const char* const kCommonFlags[] = {
     "listen",       "threads",        "shutdown_grace",   "migrate_only",    "db_host",
     "db_port",      "db_socket",      "db_name",          "db_user",         "db_password",
     "db_pool_size", "db_tls_ca_file", "db_tls_cert_file", "db_tls_key_file", "db_tls_verify_host"};
-// The server's connection lifetime (load spread), applied the same way.
-const char* const kConnectionAgeFlags[] = {"max_connection_age", "max_connection_age_grace"};
+// The server's connection lifetime (load spread) and the metrics endpoint,
+// applied the same way.
+const char* const kConnectionAgeFlags[] = {"max_connection_age", "max_connection_age_grace",
+                                           "metrics_listen"};
 
 absl::Status ApplyOne(absl::string_view env_prefix, absl::string_view flag_name) {
   absl::CommandLineFlag* flag = absl::FindCommandLineFlag(flag_name);
@@ -137,6 +143,7 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(const ServiceDefaults& defaults,
   config.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
   config.max_connection_age_grace = absl::GetFlag(FLAGS_max_connection_age_grace);
   config.migrate_only = absl::GetFlag(FLAGS_migrate_only);
+  config.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   config.db.host = absl::GetFlag(FLAGS_db_host);
   config.db.port = absl::GetFlag(FLAGS_db_port);
   config.db.socket = absl::GetFlag(FLAGS_db_socket);
@@ -151,6 +158,7 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(const ServiceDefaults& defaults,
   config.db.tls.verify_host = absl::GetFlag(FLAGS_db_tls_verify_host);
 
   KAM_RETURN_IF_ERROR(CheckListenAddress(config.listen));
+  KAM_RETURN_IF_ERROR(metrics::CheckMetricsListen(config.metrics_listen));
   if (config.threads < 1 || config.threads > 256) {
     return absl::InvalidArgumentError(
         absl::StrCat("--threads must be from 1 to 256 (got ", config.threads, ")"));

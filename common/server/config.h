@@ -37,6 +37,8 @@ struct ServiceConfig {
   absl::Duration max_connection_age;
   absl::Duration max_connection_age_grace;
   bool migrate_only = false;      // apply migrations and exit (a Kubernetes Job)
+  // host:port of the Prometheus endpoint (common/metrics/exposer.h); empty: none.
+  std::string metrics_listen;
   DbOptions db;
   // TLS, tokens, limits, audit (security_config.h); all off by default.
   SecurityConfig security;

@@ -1,5 +1,6 @@
 // Settings as a deployment gives them: environment variables
-// (KAM_<SERVICE>_DB_TLS_*, KAM_<SERVICE>_MAX_CONNECTION_AGE*) read by
+// (KAM_<SERVICE>_DB_TLS_*, KAM_<SERVICE>_MAX_CONNECTION_AGE*,
+// KAM_<SERVICE>_METRICS_LISTEN) read by
 // LoadServiceConfig, and the start-up errors that name the flag; and what the
 // connection age does to a server's clients.
 #include "common/server/config.h"
@@ -146,6 +147,32 @@ TEST_F(ConnectionAgeConfigTest, NegativeAgesAreRefused) {
     EXPECT_TRUE(absl::StrContains(config.status().message(), "--" + flag + " must not be negative"))
         << config.status();
     ClearEnv();
+  }
+}
+
+// The metrics endpoint (docs/metrics.md): off unless set; the manifests set
+// it in the environment; a malformed address stops the start naming the flag.
+using MetricsConfigTest = DbTlsConfigTest;
+
+TEST_F(MetricsConfigTest, OffUnlessTheEnvironmentGivesAWellFormedAddress) {
+  struct Case {
+    const char* env;     // null: not set
+    const char* listen;  // null: refused
+  };
+  for (const Case& c : {Case{nullptr, ""}, Case{"0.0.0.0:9464", "0.0.0.0:9464"},
+                        Case{"127.0.0.1:0", "127.0.0.1:0"}, Case{"9464", nullptr}}) {
+    SCOPED_TRACE(c.env == nullptr ? "unset" : c.env);
+    absl::FlagSaver saver;
+    if (c.env != nullptr) Env("metrics_listen", c.env);
+    absl::StatusOr<ServiceConfig> config = Load();
+    ClearEnv();
+    if (c.listen == nullptr) {
+      EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+      EXPECT_TRUE(absl::StrContains(config.status().message(), "--metrics_listen"));
+    } else {
+      ASSERT_TRUE(config.ok()) << config.status();
+      EXPECT_EQ(config->metrics_listen, c.listen);
+    }
   }
 }
 

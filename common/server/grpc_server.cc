@@ -166,13 +166,15 @@ class ThreadSetup {
 
 }  // namespace
 
-grpc::Status GrpcServer::RunSync(const std::string& full_name, grpc::ServerContext* server_context,
+grpc::Status GrpcServer::RunSync(const std::string& full_name, metrics::RpcMetrics& metrics,
+                                 grpc::ServerContext* server_context,
                                  const google::protobuf::Message& request,
                                  absl::FunctionRef<absl::Status(const CallContext&)> handler) {
   thread_local ThreadSetup setup;
   setup.Ensure(options_.thread_init, options_.thread_end);
   CallStarted();
   const absl::Time start = absl::Now();
+  metrics.StartedWithRequest();
   const CallScope scope(CallerDeadline(*server_context));
   CallContext context;
   CallGate::StreamSlot slot;
@@ -184,7 +186,7 @@ grpc::Status GrpcServer::RunSync(const std::string& full_name, grpc::ServerConte
   // A stream cut by the end of the grace period (its writes fail) is
   // answered UNAVAILABLE like the unary calls still running then.
   if (!status.ok() && past_grace()) status = ShuttingDownError();
-  Complete(full_name, context, request, /*response=*/nullptr, status, start);
+  Complete(full_name, context, request, /*response=*/nullptr, status, start, metrics);
   last_stream_return_ns_.store(absl::ToUnixNanos(absl::Now()), std::memory_order_release);
   CallFinished();
   return status.ok() ? grpc::Status::OK
@@ -205,9 +207,12 @@ absl::Status GrpcServer::Admit(const std::string& method, grpc::ServerContextBas
 void GrpcServer::Complete(const std::string& method, const CallContext& context,
                           const google::protobuf::Message& request,
                           const google::protobuf::Message* response, const absl::Status& status,
-                          absl::Time start) {
+                          absl::Time start, metrics::RpcMetrics& metrics) {
+  const absl::Duration latency = absl::Now() - start;
+  if (response != nullptr) metrics.Sent();
+  metrics.Handled(status.code(), latency);
   gate_->Audit(method, context, request, response, status);
-  if (options_.log_requests) LogRequest(method, context, status, absl::Now() - start);
+  if (options_.log_requests) LogRequest(method, context, status, latency);
 }
 
 void GrpcServer::RegisterService(grpc::Service* service, const std::string& health_name) {

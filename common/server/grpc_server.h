@@ -43,6 +43,7 @@
 #include "common/auth/access_policy.h"
 #include "common/base/call_scope.h"
 #include "common/base/log.h"
+#include "common/metrics/rpc_metrics.h"
 #include "common/server/health_service.h"
 #include "common/server/prefetch.h"
 #include "google/protobuf/message.h"
@@ -224,10 +225,11 @@ class GrpcServer {
   // Runs the handler of a call on one of gRPC's own threads (a server
   // stream, see ServeMethods) with the same per-call machinery as unary
   // calls: per-thread set-up, the gate (and a stream slot of the caller's),
-  // the readiness check, one request log line and the status mapping. A
-  // long stream must stop when a Write fails (the caller went away or the
-  // server is stopping).
-  grpc::Status RunSync(const std::string& full_name, grpc::ServerContext* server_context,
+  // the readiness check, one request log line, the method's metrics and
+  // the status mapping. A long stream must stop when a Write fails (the
+  // caller went away or the server is stopping).
+  grpc::Status RunSync(const std::string& full_name, metrics::RpcMetrics& metrics,
+                       grpc::ServerContext* server_context,
                        const google::protobuf::Message& request,
                        absl::FunctionRef<absl::Status(const CallContext&)> handler);
 
@@ -238,12 +240,12 @@ class GrpcServer {
   // may run.
   absl::Status Admit(const std::string& method, grpc::ServerContextBase* server_context,
                      CallContext* context);
-  // After the call: its audit line (for a write) and its request log line.
-  // `response`: what a unary call answers (null for a stream or a failure).
+  // After the call: its audit line (for a write), its request log line and
+  // its metrics (`metrics`: the method's). `response`: what a unary call
+  // answers (null for a stream or a failure).
   void Complete(const std::string& method, const CallContext& context,
-                const google::protobuf::Message& request,
-                const google::protobuf::Message* response, const absl::Status& status,
-                absl::Time start);
+                const google::protobuf::Message& request, const google::protobuf::Message* response,
+                const absl::Status& status, absl::Time start, metrics::RpcMetrics& metrics);
   void CallStarted() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
   void CallFinished() { in_flight_.fetch_sub(1, std::memory_order_release); }
 
@@ -362,7 +364,8 @@ class UnaryMethod final : public GrpcServer::Method {
       : service_(service),
         index_(index),
         full_name_(std::move(full_name)),
-        handler_(std::move(handler)) {}
+        handler_(std::move(handler)),
+        metrics_(metrics::ServerRpc(full_name_, metrics::RpcType::kUnary)) {}
 
   void Arm(GrpcServer* server, grpc::ServerCompletionQueue* cq) override;
   const google::protobuf::Descriptor* request_type() const override {
@@ -373,6 +376,7 @@ class UnaryMethod final : public GrpcServer::Method {
   int index_;
   std::string full_name_;
   UnaryHandler<Request, Response> handler_;
+  metrics::RpcMetrics& metrics_;  // resolved once: a call records without a look-up
 };
 
 // One call: waits for a request, runs the handler (after the method's
@@ -404,6 +408,7 @@ class UnaryCall final : public GrpcServer::Tag, public GrpcServer::Running {
     server_->CallStarted();
     server_->Arm(method_, cq_);  // keep a call waiting for the next request
     start_ = absl::Now();
+    method_->metrics_.StartedWithRequest();
     const CallScope scope(CallerDeadline(server_context_));
     absl::Status status = server_->Admit(method_->full_name_, &server_context_, &context_);
     if (status.ok()) {
@@ -439,7 +444,7 @@ class UnaryCall final : public GrpcServer::Tag, public GrpcServer::Running {
     // The audit and request log record what the handler did, also when the
     // server has answered for it.
     server_->Complete(method_->full_name_, context_, request_, status.ok() ? &response_ : nullptr,
-                      status, start_);
+                      status, start_, method_->metrics_);
     if (!entered_ || server_->Leave(this)) {
       if (status.ok()) {
         responder_.Finish(response_, grpc::Status::OK, this);

@@ -1,6 +1,7 @@
 #include "common/server/readiness.h"
 
 #include "common/base/log.h"
+#include "common/metrics/migrations.h"
 
 namespace kam::common {
 
@@ -69,6 +70,7 @@ void ReadinessMonitor::Run() {
         continue;
       }
       migrated = true;
+      metrics::ReportMigrations(*migrations_);
       if (on_ready_) on_ready_();
       server_->MarkReady();
     }

@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/log.h"
 #include "common/client/rpc_client.h"
+#include "common/metrics/exposer.h"
+#include "common/metrics/pool_metrics.h"
 #include "common/server/readiness.h"
 #include "common/server/security_config.h"
 
@@ -17,6 +19,13 @@ int Fail(const ServiceDefinition& definition, const absl::Status& status) {
   std::fprintf(stderr, "%s: %s\n", definition.program.c_str(),
                std::string(status.message()).c_str());
   return 2;
+}
+
+// A listener that could not be opened (an address in use): exit code 1.
+int CannotStart(const absl::Status& status) {
+  Log(LogLevel::kError, "cannot start", {{"error", status.message()}});
+  FlushLogs();
+  return 1;
 }
 
 int MigrateOnly(ConnectionPool& pool, const std::vector<Migration>& migrations) {
@@ -53,6 +62,17 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   if (!security.ok()) return Fail(definition, security.status());
   absl::StatusOr<ServiceModules> modules = definition.build(pool);
   if (!modules.ok()) return Fail(definition, modules.status());
+  // GET /metrics (docs/metrics.md), from before the first call to the exit.
+  metrics::ExportPool(&pool);
+  std::unique_ptr<metrics::MetricsEndpoint> metrics_endpoint;
+  if (!config->metrics_listen.empty()) {
+    absl::StatusOr<std::unique_ptr<metrics::MetricsEndpoint>> started =
+        metrics::MetricsEndpoint::Start(config->metrics_listen);
+    if (!started.ok()) return CannotStart(started.status());
+    metrics_endpoint = *std::move(started);
+    Log(LogLevel::kInfo, "metrics serving",
+        {{"listen", config->metrics_listen}, {"port", metrics_endpoint->port()}});
+  }
 
   GrpcServer::Options options;
   options.listen = config->listen;
@@ -67,11 +87,7 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   options.gate = security->gate;
   GrpcServer server(options);
   for (const auto& module : *modules) module->Register(server);
-  if (absl::Status started = server.Start(); !started.ok()) {
-    Log(LogLevel::kError, "cannot start", {{"error", started.message()}});
-    FlushLogs();
-    return 1;
-  }
+  if (absl::Status started = server.Start(); !started.ok()) return CannotStart(started);
   ReadinessMonitor readiness(&server, &pool, definition.migrations, [&modules] {
     for (const auto& module : *modules) module->StartBackground();
   });

@@ -63,10 +63,13 @@ template <typename Request, typename Response>
 class SplitStreamWriter final : public ResponseWriter<Response> {
  public:
   SplitStreamWriter(const GrpcServer& server, grpc::ServerContext* context,
-                    grpc::ServerSplitStreamer<Request, Response>* stream)
-      : server_(server), context_(context), stream_(stream) {}
+                    grpc::ServerSplitStreamer<Request, Response>* stream,
+                    metrics::RpcMetrics& metrics)
+      : server_(server), context_(context), stream_(stream), metrics_(metrics) {}
   bool Write(const Response& response) override {
-    return !server_.past_grace() && stream_->Write(response);
+    if (server_.past_grace() || !stream_->Write(response)) return false;
+    metrics_.Sent();
+    return true;
   }
   void SendInitialMetadata() override { stream_->SendInitialMetadata(); }
   bool Cancelled() const override { return server_.past_grace() || context_->IsCancelled(); }
@@ -75,6 +78,7 @@ class SplitStreamWriter final : public ResponseWriter<Response> {
   const GrpcServer& server_;
   grpc::ServerContext* context_;
   grpc::ServerSplitStreamer<Request, Response>* stream_;
+  metrics::RpcMetrics& metrics_;
 };
 
 template <typename Handler, typename Request, typename Response>
@@ -96,19 +100,21 @@ void ServeMethod(GrpcServer& server, grpc::Service* service, Handler* handler,
                                                  ResponseWriter<Response>&)) {
   MethodInfo info = FindMethod(Request::descriptor(), Response::descriptor());
   server.RegisterService(service, info.service_name);
+  metrics::RpcMetrics* metrics =
+      &metrics::ServerRpc(info.full_name, metrics::RpcType::kServerStream);
   // A "split" server stream (as the generated WithSplitStreamingMethod_X
   // does): the same wire protocol, served by a handler we choose.
   ServiceAccess::MarkStreamed(
       service, info.index,
       new grpc::internal::SplitServerStreamingHandler<Request, Response>(
-          [&server, handler, method, name = std::move(info.full_name)](
+          [&server, handler, method, metrics, name = std::move(info.full_name)](
               grpc::ServerContext* context, grpc::ServerSplitStreamer<Request, Response>* stream) {
             Request request;
             if (!stream->Read(&request)) {
               return grpc::Status(grpc::StatusCode::CANCELLED, "the request did not arrive");
             }
-            SplitStreamWriter<Request, Response> writer(server, context, stream);
-            return server.RunSync(name, context, request, [&](const CallContext& call) {
+            SplitStreamWriter<Request, Response> writer(server, context, stream, *metrics);
+            return server.RunSync(name, *metrics, context, request, [&](const CallContext& call) {
               return (handler->*method)(call, request, writer);
             });
           }));

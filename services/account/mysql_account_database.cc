@@ -1,5 +1,6 @@
 #include "services/account/mysql_account_database.h"
 
+#include "common/metrics/batch_sizes.h"
 #include "services/account/accounts/mysql_account_sql.h"
 
 namespace kam::account {
@@ -15,11 +16,16 @@ AccountIds::AccountIds(common::ConnectionPool* pool)
 MySqlAccountDatabase::MySqlAccountDatabase(common::ConnectionPool* pool)
     : pool_(pool),
       ids_(pool),
-      account_reads_([this](const std::vector<const int64_t*>& ids) { return ReadBatch(ids); },
+      account_reads_(common::metrics::ObserveBatchSize(
+                         "account_reads",
+                         [this](const std::vector<const int64_t*>& ids) { return ReadBatch(ids); }),
                      accounts::kMaxReadBatch, accounts::kReadLanes),
-      account_inserts_(
-          [this](const std::vector<const PendingInsert*>& inserts) { return InsertBatch(inserts); },
-          accounts::kMaxInsertBatch, accounts::kInsertLanes) {}
+      account_inserts_(common::metrics::ObserveBatchSize(
+                           "account_inserts",
+                           [this](const std::vector<const PendingInsert*>& inserts) {
+                             return InsertBatch(inserts);
+                           }),
+                       accounts::kMaxInsertBatch, accounts::kInsertLanes) {}
 
 absl::Status MySqlAccountDatabase::Transact(absl::string_view context,
                                             absl::FunctionRef<absl::Status(Transaction& tx)> fn) {

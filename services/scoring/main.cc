@@ -22,6 +22,7 @@
 #include "services/scoring/rating/rating_runner.h"
 #include "services/scoring/rating/rating_service.h"
 #include "services/scoring/reports/report_service.h"
+#include "services/scoring/scoring_metrics.h"
 
 ABSL_FLAG(std::string, account_service, "127.0.0.1:50051", "the account service's address");
 ABSL_FLAG(std::string, interaction_service, "127.0.0.1:50052",
@@ -167,6 +168,7 @@ class ScoringModule final : public common::ServiceModule {
 
 absl::StatusOr<common::ServiceModules> Build(common::ConnectionPool& pool) {
   KAM_RETURN_IF_ERROR(CheckFlags());
+  RegisterScoringMetrics();
   common::ServiceModules modules;
   modules.push_back(std::make_unique<ScoringModule>(&pool));
   return modules;

@@ -8,7 +8,8 @@ What it checks is what deploy/README.md promises a platform engineer:
 
 - every Deployment: the three probes, requests and limits, a non-root
   read-only context, and a ServiceAccount of its own (rendered, not
-  `default`);
+  `default`); each server serves metrics (--metrics_listen in its
+  ConfigMap) on its container port `metrics`, annotated for scraping;
 - every Service port reaches a container port of the pods it selects; each
   server has a ClusterIP Service and a headless one;
 - PodDisruptionBudgets: maxUnavailable 1; Jobs: ttlSecondsAfterFinished;
@@ -70,6 +71,29 @@ def server_name(obj):
     """"account" for the Deployment kam-account, else None."""
     name = obj["metadata"]["name"]
     return name[len("kam-"):] if name in {f"kam-{s}" for s in SERVICES} else None
+
+
+def check_metrics(deployment, service, env):
+    """The server serves /metrics on its container port `metrics`, and the
+    pod is annotated so an annotation-driven Prometheus scrapes exactly that."""
+    name = deployment["metadata"]["name"]
+    listen = env.get(f"KAM_{service.upper()}_METRICS_LISTEN", "")
+    ports = [p for c in containers(deployment) for p in c.get("ports", [])
+             if p.get("name") == "metrics"]
+    if not listen or ":" not in listen:
+        fail(f"Deployment {name}: KAM_{service.upper()}_METRICS_LISTEN is not set: no metrics")
+        return
+    if listen.rsplit(":", 1)[0] not in ("0.0.0.0", "[::]", ""):
+        fail(f"Deployment {name}: metrics on {listen} cannot be reached from Prometheus")
+    if len(ports) != 1 or str(ports[0]["containerPort"]) != listen.rsplit(":", 1)[1]:
+        fail(f"Deployment {name}: no container port `metrics` {listen.rsplit(':', 1)[1]}")
+    annotations = deployment["spec"]["template"]["metadata"].get("annotations", {})
+    want = {"prometheus.io/scrape": "true", "prometheus.io/port": listen.rsplit(":", 1)[1],
+            "prometheus.io/path": "/metrics"}
+    for key, value in want.items():
+        if str(annotations.get(key)) != value:
+            fail(f"Deployment {name}: pod annotation {key} is {annotations.get(key)!r}, "
+                 f"want {value!r}")
 
 
 def main():
@@ -143,6 +167,7 @@ def main():
         prefix = f"KAM_{s.upper()}_"
         if env.get(prefix + "MAX_CONNECTION_AGE", "0") in ("0", "0s"):
             fail(f"{prefix}MAX_CONNECTION_AGE is not set: callers never re-resolve")
+        check_metrics(d, s, env)
 
     # --- Disruption budgets and Jobs ----------------------------------------
     for pdb in by_kind.get("PodDisruptionBudget", []):

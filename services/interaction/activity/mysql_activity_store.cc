@@ -25,6 +25,7 @@
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
 #include "common/db/transaction.h"
+#include "common/metrics/batch_sizes.h"
 #include "services/interaction/activity/activity_fields.h"
 #include "services/interaction/activity/activity_store.h"
 #include "services/interaction/shared/names.h"
@@ -276,11 +277,12 @@ class MySqlActivityStore final : public ActivityStore {
  public:
   explicit MySqlActivityStore(common::ConnectionPool* pool)
       : pool_(pool),
-        inserts_(
-            [this](const std::vector<const PendingInsert*>& inserts) {
-              return InsertBatch(inserts);
-            },
-            kMaxInsertBatch),
+        inserts_(common::metrics::ObserveBatchSize(
+                     "activity_inserts",
+                     [this](const std::vector<const PendingInsert*>& inserts) {
+                       return InsertBatch(inserts);
+                     }),
+                 kMaxInsertBatch),
         ids_(pool, "activities") {}
 
   absl::StatusOr<int64_t> NewActivityId() override { return ids_.Next(); }

@@ -7,6 +7,7 @@
 #include "common/base/status_macros.h"
 #include "common/db/mysql_pool.h"
 #include "services/interaction/cases/case_sla_breach.h"
+#include "services/interaction/cases/sla_metrics.h"
 
 namespace kam::interaction::cases {
 
@@ -50,6 +51,7 @@ absl::StatusOr<SweepResult> SlaSweeper::SweepOnce() {
     }
     if (stop_requested_.load()) break;
   }
+  RecordSweep(&result);
   if (result.breaches > 0) {
     common::Log(common::LogLevel::kInfo, "SLA sweep",
                 {{"breaches", result.breaches}, {"escalations", result.escalations}});
@@ -82,6 +84,7 @@ void SlaSweeper::Run() {
   for (;;) {
     absl::StatusOr<SweepResult> swept = SweepOnce();
     if (!swept.ok()) {
+      RecordSweep(nullptr);
       common::Log(common::LogLevel::kWarning, "SLA sweep failed",
                   {{"error", swept.status().message()}});
     }

@@ -12,6 +12,7 @@
 #include "common/base/status_macros.h"
 #include "common/client/async_batcher.h"
 #include "common/client/rpc_client.h"
+#include "common/metrics/batch_sizes.h"
 #include "kam/account/v1/account.grpc.pb.h"
 #include "services/interaction/shared/account_client.h"
 
@@ -45,10 +46,14 @@ class GrpcAccountClient final : public AccountClient {
         prefetch_limit_(kAccountService, max_prefetching),
         teams_(common::NewGrpcTeamAccounts(address, deadline)),
         account_reads_(
-            [this](const std::vector<const AccountRead*>& reads) { return ReadBatch(reads); },
+            common::metrics::ObserveBatchSize(
+                "account_reads",
+                [this](const std::vector<const AccountRead*>& reads) { return ReadBatch(reads); }),
             kMaxReadBatch, kReadLanes),
-        account_fetches_([this](const std::vector<AccountFetch>& fetches,
-                                FetchBatcher::Finish finish) { SendFetches(fetches, finish); },
+        account_fetches_(common::metrics::ObserveBatchSize(
+                             "account_prefetches",
+                             [this](const std::vector<AccountFetch>& fetches,
+                                    FetchBatcher::Finish finish) { SendFetches(fetches, finish); }),
                          kMaxReadBatch, kFetchLanes) {}
 
   absl::StatusOr<v1::Account> GetAccount(const std::string& name,

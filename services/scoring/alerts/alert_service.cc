@@ -14,6 +14,7 @@
 #include "common/base/status_macros.h"
 #include "common/server/service_methods.h"
 #include "services/scoring/names.h"
+#include "services/scoring/scoring_metrics.h"
 
 namespace kam::scoring::alerts {
 namespace {
@@ -114,12 +115,14 @@ absl::Status AlertService::WatchAlerts(const Ctx& ctx, const v1::WatchAlertsRequ
           "at most ", max_watches_, " alert watches may be open at once; retry later"));
     }
     ++watches_;
+    AlertWatchers(+1);
   }
   struct Release {
     AlertService* service;
     ~Release() {
       absl::MutexLock lock(&service->mu_);
       --service->watches_;
+      AlertWatchers(-1);
     }
   } release{this};
   KAM_ASSIGN_OR_RETURN(common::FilterNode filter, common::ParseFilter(request.filter()));

@@ -16,6 +16,7 @@
 #include "services/scoring/names.h"
 #include "services/scoring/rules/account_rating.h"
 #include "services/scoring/rules/tiering.h"
+#include "services/scoring/scoring_metrics.h"
 
 namespace kam::scoring::rating {
 namespace {
@@ -247,6 +248,7 @@ bool RatingRunner::KeepGoing(StoredRun& run, Halt* stop) {
     *stop = Halt::kCancelled;
     return false;
   }
+  RunMetrics().Progress(run.run);
   return true;
 }
 
@@ -312,6 +314,10 @@ void RatingRunner::Record(StoredRun& run, Halt stop, const absl::Status& status)
       }
       break;
   }
+  // How this replica stopped working on it, in the order of Halt.
+  const char* const ended_as[] = {status.ok() ? "SUCCEEDED" : "FAILED", "RELEASED", "CANCELLED",
+                                  "TAKEN_OVER"};
+  RunMetrics().Ended(run.run, ended_as[static_cast<int>(stop)]);
   if (!recorded.ok()) {
     // The lease runs out and the run is resumed: nothing is lost.
     Log(LogLevel::kWarning, "cannot record the end of a rating run",
