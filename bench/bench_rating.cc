@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/flags/flag.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -15,9 +16,21 @@
 #include "kam/scoring/v1/policy.grpc.pb.h"
 #include "kam/scoring/v1/rating.grpc.pb.h"
 
+ABSL_FLAG(std::string, buffer_pool, "4G",
+          "InnoDB buffer pool of the suite's MariaDB (the book should fit, as in production)");
+
 namespace kam::testing {
 
 namespace v1 = scoring::v1;
+
+LocalSuite::Options RatingSuiteOptions(const std::string& data_dir) {
+  LocalSuite::Options options;
+  options.data_dir = data_dir;
+  options.services = AllServices();
+  options.db_args = {absl::StrCat("--innodb-buffer-pool-size=", absl::GetFlag(FLAGS_buffer_pool)),
+                     "--innodb-log-file-size=1G"};
+  return options;
+}
 
 ProcessMemory ReadProcessMemory(pid_t pid) {
   ProcessMemory m;

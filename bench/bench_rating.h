@@ -7,12 +7,22 @@
 
 #include <string>
 
+#include "absl/flags/declare.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "kam/scoring/v1/rating.pb.h"
 #include "tests/harness/suite.h"
 
+// --buffer_pool: the InnoDB buffer pool of the rating benchmarks' MariaDB
+// (the book should fit, as in production).
+ABSL_DECLARE_FLAG(std::string, buffer_pool);
+
 namespace kam::testing {
+
+// The suite a rating benchmark runs on: every service, MariaDB with
+// --buffer_pool and a 1 GB redo log, its data in `data_dir` (empty: a
+// temporary folder).
+LocalSuite::Options RatingSuiteOptions(const std::string& data_dir);
 
 // Peak (VmHWM) and current (VmRSS) resident set of a process, in MiB.
 struct ProcessMemory {

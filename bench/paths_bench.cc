@@ -27,7 +27,7 @@
 // linear growth; a single page has the same rows at both sizes, so there
 // it is the page's time ratio).
 //
-//   paths_bench [--sizes=1000000,10000000] [--keep_db=DIR] [--buffer_pool=12G]
+//   paths_bench [--sizes=1000000,10000000] [--keep_db=DIR] [--buffer_pool=4G]
 //               [--page_size=100] [--walk_seconds=600]
 //               [--paths=facts,group,accounts,rating,reports,alerts]
 //
@@ -70,14 +70,13 @@
 #include "tests/harness/suite.h"
 
 ABSL_FLAG(std::string, sizes, "1000000,10000000", "book sizes (accounts), comma-separated");
-ABSL_FLAG(std::string, keep_db, "",
-          "keep each size's suite in DIR/<accounts> and reuse the book and run found there");
-ABSL_FLAG(std::string, buffer_pool, "12G", "InnoDB buffer pool (the book should fit)");
-ABSL_FLAG(int, page_size, 100, "page size of the List walks");
-ABSL_FLAG(int, walk_seconds, 600, "longest walk through one list (it stops there)");
 ABSL_FLAG(std::string, paths, "facts,group,accounts,rating,reports,alerts",
           "the paths to time, comma-separated (without rating, and no run stored, the paths "
           "that need a run are left out)");
+ABSL_FLAG(std::string, keep_db, "",
+          "keep each size's suite in DIR/<accounts> and reuse the book and run found there");
+ABSL_FLAG(int, page_size, 100, "page size of the List walks");
+ABSL_FLAG(int, walk_seconds, 600, "longest walk through one list (it stops there)");
 
 namespace {
 
@@ -468,12 +467,9 @@ absl::StatusOr<SizeFigures> MeasureSize(int64_t accounts) {
   SizeFigures size;
   size.accounts = accounts;
   size.load = LoadAverage();
-  kam::testing::LocalSuite::Options options;
   const std::string keep = absl::GetFlag(FLAGS_keep_db);
-  if (!keep.empty()) options.data_dir = absl::StrCat(keep, "/", accounts);
-  options.services = kam::testing::AllServices();
-  options.db_args = {absl::StrCat("--innodb-buffer-pool-size=", absl::GetFlag(FLAGS_buffer_pool)),
-                     "--innodb-log-file-size=1G"};
+  const kam::testing::LocalSuite::Options options =
+      kam::testing::RatingSuiteOptions(keep.empty() ? "" : absl::StrCat(keep, "/", accounts));
   absl::StatusOr<std::unique_ptr<kam::testing::LocalSuite>> suite =
       kam::testing::LocalSuite::Start(options);
   if (!suite.ok()) return suite.status();

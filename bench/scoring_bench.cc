@@ -54,8 +54,6 @@
 #include "tests/harness/suite.h"
 
 ABSL_FLAG(int64_t, accounts, 1000000, "accounts in the generated book");
-ABSL_FLAG(std::string, buffer_pool, "4G",
-          "InnoDB buffer pool of the suite's MariaDB (the book should fit, as in production)");
 ABSL_FLAG(std::string, data_dir, "",
           "keep the suite's data here (default: a temporary folder, removed at the end)");
 ABSL_FLAG(int, publish_batch, 1000, "kam-scoring --publish_batch");
@@ -306,11 +304,8 @@ int main(int argc, char** argv) {
   sql::mysql::get_mysql_driver_instance();
   const int64_t accounts = absl::GetFlag(FLAGS_accounts);
 
-  kam::testing::LocalSuite::Options options;
-  options.data_dir = absl::GetFlag(FLAGS_data_dir);
-  options.services = kam::testing::AllServices();
-  options.db_args = {absl::StrCat("--innodb-buffer-pool-size=", absl::GetFlag(FLAGS_buffer_pool)),
-                     "--innodb-log-file-size=1G"};
+  kam::testing::LocalSuite::Options options =
+      kam::testing::RatingSuiteOptions(absl::GetFlag(FLAGS_data_dir));
   options.args["scoring"] = {absl::StrCat("--publish_batch=", absl::GetFlag(FLAGS_publish_batch))};
   auto suite = kam::testing::LocalSuite::Start(options);
   if (!suite.ok()) {
