@@ -404,17 +404,17 @@ void AddAlertWalk(kam::testing::LocalSuite& suite, SqlConnection& root, int64_t 
         if (!status.ok()) return absl::InternalError(status.error_message());
         return std::make_pair(int64_t{response.alerts_size()}, response.next_page_token());
       });
-  const std::string select =
+  // The store's statements (services/scoring/alerts/mysql_alert_store.cc):
+  // after the first page, the page's ids from the index, then their rows.
+  const std::string columns =
       "SELECT id, run_id, account_id, kind, severity, message, evidence, create_time, "
-      "acknowledge_time, acknowledged_by, version, seq FROM kam_scoring.alerts WHERE run_id = ?";
+      "acknowledge_time, acknowledged_by, version, seq FROM kam_scoring.alerts ";
   const Walk raw = WalkRaw(
-      root, select + " ORDER BY create_time DESC, id DESC LIMIT ?",
-      absl::StrCat(
-          "SELECT id, run_id, account_id, kind, severity, message, evidence, create_time, "
-          "acknowledge_time, acknowledged_by, version, seq FROM kam_scoring.alerts JOIN (SELECT id "
-          "FROM kam_scoring.alerts WHERE run_id = ? AND (create_time < CAST(? AS DATETIME(6)) OR "
-          "(create_time = CAST(? AS DATETIME(6)) AND id < ?)) ORDER BY create_time DESC, id DESC "
-          "LIMIT ?) page USING (id) ORDER BY create_time DESC, id DESC"),
+      root, columns + "WHERE run_id = ? ORDER BY create_time DESC, id DESC LIMIT ?",
+      columns +
+          "JOIN (SELECT id FROM kam_scoring.alerts WHERE run_id = ? AND (create_time < "
+          "CAST(? AS DATETIME(6)) OR (create_time = CAST(? AS DATETIME(6)) AND id < ?)) ORDER BY "
+          "create_time DESC, id DESC LIMIT ?) page USING (id) ORDER BY create_time DESC, id DESC",
       {run}, [](sql::ResultSet& rs) {
         const std::string time = rs.getString(8);
         return std::vector<SqlValue>{time, time, rs.getInt64(1)};
