@@ -39,7 +39,9 @@ constexpr int64_t kChunk = 100000;
 //           (`percent`% of them, picked by a hash salted with `salt`) joined
 //           with their slots 1..n as `k.seq`; slot 1 for each of them, slot
 //           k >= 2 for those whose size factor is at least t_k
-// User variables: @lo/@n the chunk (indexes @lo+1 .. @lo+@n), @acc, @ord,
+// User variables: @lo/@n the chunk (indexes @lo+1 .. @lo+@n), @grp the
+// group's accounts (index i in 2..@grp has parent index 1 + (i - 2) DIV 10:
+// ten children each, parents before children), @acc, @ord,
 // @inv, @pay, @case, @srv, @act, @opp the id bases of each table (a row's id
 // is base + (i - 1) * slots + k, so ids are stable and never collide).
 std::string Slots(absl::string_view spec) {
@@ -72,8 +74,8 @@ std::string Expand(std::string sql) {
 }
 
 const char* const kAccounts = R"sql(
-INSERT INTO kam_account.accounts (id, display_name, industry, region, category, owner, stage,
-  share_of_wallet, stage_update_time, tier, credit_limit_minor, credit_currency,
+INSERT INTO kam_account.accounts (id, display_name, industry, region, category, parent_id,
+  owner, stage, share_of_wallet, stage_update_time, tier, credit_limit_minor, credit_currency,
   payment_terms_days, credit_risk, state, contact_count, version, create_time, update_time)
 SELECT @acc + a.i, CONCAT('Bench account ', a.i),
   ELT(1 + FLOOR(9 * POW(CRC32(CONCAT('n', a.i)) / 4294967296, 1.6)), 'manufacturing', 'retail',
@@ -82,6 +84,7 @@ SELECT @acc + a.i, CONCAT('Bench account ', a.i),
   ELT(1 + CRC32(CONCAT('r', a.i)) % 6, 'north', 'south', 'east', 'west', 'central',
       'international'),
   1 + CRC32(CONCAT('g', a.i)) % 3,
+  IF(a.i BETWEEN 2 AND @grp, @acc + 1 + (a.i - 2) DIV 10, NULL),
   CONCAT('am-', LPAD(CRC32(CONCAT('w', a.i)) % 2000, 4, '0')),
   ELT(1 + CRC32(CONCAT('t', a.i)) % 10, 1, 2, 2, 3, 3, 3, 3, 4, 4, 5),
   CRC32(CONCAT('t', a.i)) % 10 * 10,
@@ -290,6 +293,9 @@ absl::Time Utc(int year, int month, int day) {
 
 absl::StatusOr<BenchBook> FillBenchBook(LocalSuite& suite, const BenchBookOptions& options) {
   if (options.accounts < 1) return absl::InvalidArgumentError("accounts must be at least 1");
+  if (options.group_accounts < 0) {
+    return absl::InvalidArgumentError("group_accounts must not be negative");
+  }
   const absl::Time begin = absl::Now();
   common::InitMySqlDriver();
   common::DbOptions db;
@@ -318,6 +324,7 @@ absl::StatusOr<BenchBook> FillBenchBook(LocalSuite& suite, const BenchBookOption
   try {
     const int64_t acc = ReserveIds(c, "kam_account", "accounts", "accounts", n);
     bases.emplace_back("@acc", acc);
+    bases.emplace_back("@grp", std::min(options.group_accounts, n));
     book.first_account_id = acc + 1;
     book.last_account_id = acc + n;
     if (options.interactions) {

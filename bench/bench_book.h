@@ -37,6 +37,12 @@ struct BenchBookOptions {
   // schema, i.e. the suite started "interaction" at least once). Without
   // them only accounts are written.
   bool interactions = true;
+  // One group (docs/domain.md's account hierarchy) of this many accounts:
+  // the book's first account heads it and the next group_accounts - 1 are
+  // its subtree, ten children to a parent (100,000 accounts reach 5 levels below
+  // the head, within the depth limit of 8). 0 or 1: no group, every
+  // account stands alone.
+  int64_t group_accounts = 0;
   // Progress lines on stderr.
   bool progress = true;
   // Tables written side by side, each on its own root connection (the

@@ -48,6 +48,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "bench/bench_book.h"
+#include "bench/bench_facts.h"
 #include "bench/bench_loop.h"
 #include "bench/bench_rates.h"
 #include "common/base/proto_time.h"
@@ -57,7 +58,6 @@
 #include "kam/interaction/v1/activity.grpc.pb.h"
 #include "kam/interaction/v1/facts.grpc.pb.h"
 #include "services/interaction/activity/activity_store.h"
-#include "services/interaction/facts/facts_store.h"
 #include "tests/harness/suite.h"
 
 ABSL_FLAG(int64_t, accounts, 1000000, "accounts in the book (with their interaction records)");
@@ -121,88 +121,6 @@ Result RunAccountGets(const std::string& address, int concurrency, absl::Duratio
       });
 }
 
-// ---------------------------------------------------------------- facts
-
-struct FactsRun {
-  int64_t accounts = 0;
-  int64_t checksum = 0;  // sums of a few fields, to show both sides agree
-  double seconds = 0;
-  std::string error;
-  double rate() const { return seconds > 0 ? accounts / seconds : 0; }
-};
-
-void Count(const v1::AccountFacts& f, FactsRun& run) {
-  ++run.accounts;
-  run.checksum += f.revenue_minor() + f.collected_minor() + f.overdue_minor() + f.case_count() +
-                  f.csat_score_sum() + f.activity_count() + f.cost_to_serve_minor() +
-                  f.weighted_pipeline_minor() + f.last_contact_time().seconds();
-}
-
-FactsRun StreamFacts(const std::string& address, const kam::testing::BenchBook& book,
-                     int page_size) {
-  auto stub =
-      v1::FactsService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  v1::StreamAccountFactsRequest request;
-  *request.mutable_start_time() = kam::common::ToProtoTimestamp(book.period_start);
-  *request.mutable_end_time() = kam::common::ToProtoTimestamp(book.period_end);
-  request.set_page_size(page_size);
-  FactsRun run;
-  const absl::Time begin = absl::Now();
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(begin + absl::Minutes(30)));
-  std::unique_ptr<grpc::ClientReader<v1::StreamAccountFactsResponse>> reader =
-      stub->StreamAccountFacts(&context, request);
-  v1::StreamAccountFactsResponse page;
-  while (reader->Read(&page)) {
-    for (const v1::AccountFacts& f : page.facts()) Count(f, run);
-  }
-  const grpc::Status status = reader->Finish();
-  run.seconds = absl::ToDoubleSeconds(absl::Now() - begin);
-  if (!status.ok()) run.error = status.error_message();
-  return run;
-}
-
-// The raw baseline: the store's statements over the same ranges of ids as
-// the service walks (twice the page wide), without gRPC or the service.
-FactsRun RawFacts(kam::testing::LocalSuite& suite, const kam::testing::BenchBook& book,
-                  int page_size) {
-  kam::common::DbOptions db;
-  db.port = suite.db().port();
-  db.user = "kam_interaction";
-  db.password = suite.db_password("interaction");
-  db.schema = "kam_interaction";
-  db.pool_size = 1;
-  db.io_timeout = absl::Minutes(5);
-  kam::common::ConnectionPool pool(db);
-  std::unique_ptr<kam::interaction::facts::FactsStore> store =
-      kam::interaction::facts::NewMySqlFactsStore(&pool);
-  const kam::interaction::facts::FactsPeriod period{book.period_start, book.period_end};
-  FactsRun run;
-  const absl::Time begin = absl::Now();
-  absl::StatusOr<int64_t> max_id = store->MaxAccountId();
-  if (!max_id.ok()) {
-    run.error = std::string(max_id.status().message());
-    return run;
-  }
-  const int64_t width = 2 * static_cast<int64_t>(page_size);
-  for (int64_t first = 1; first <= *max_id; first += width) {
-    absl::StatusOr<std::map<int64_t, v1::AccountFacts>> range =
-        store->Range(first, std::min(*max_id, first + width - 1), period);
-    if (!range.ok()) {
-      run.error = std::string(range.status().message());
-      break;
-    }
-    for (const auto& [id, f] : *range) Count(f, run);
-  }
-  run.seconds = absl::ToDoubleSeconds(absl::Now() - begin);
-  return run;
-}
-
-void PrintFacts(const char* name, const FactsRun& run) {
-  std::printf("  %-28s %10lld %8.1f %12.0f   %s\n", name, static_cast<long long>(run.accounts),
-              run.seconds, run.rate(), run.error.empty() ? "" : run.error.c_str());
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -250,12 +168,13 @@ int main(int argc, char** argv) {
 
   // Facts: the raw baseline first and then the service, each once (a stream
   // over a million accounts is long enough to average out noise).
-  const FactsRun raw_facts = RawFacts(**suite, *book, page_size);
-  const FactsRun service_facts = StreamFacts((*suite)->interaction_address(), *book, page_size);
+  const kam::testing::FactsRun raw_facts = kam::testing::RawFacts(**suite, *book, page_size);
+  const kam::testing::FactsRun service_facts =
+      kam::testing::StreamFacts((*suite)->interaction_address(), *book, page_size);
   std::printf("  %-28s %10s %8s %12s\n", "facts for the book's period", "accounts", "seconds",
               "accounts/s");
-  PrintFacts("raw: the store's statements", raw_facts);
-  PrintFacts("StreamAccountFacts", service_facts);
+  kam::testing::PrintFacts("raw: the store's statements", raw_facts);
+  kam::testing::PrintFacts("StreamAccountFacts", service_facts);
   const bool agree =
       raw_facts.accounts == service_facts.accounts && raw_facts.checksum == service_facts.checksum;
   std::printf("  ratio %.2f (target >= 0.5); both sides %s\n\n",

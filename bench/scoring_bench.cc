@@ -32,10 +32,8 @@
 #include <cppconn/statement.h>
 #include <mysql_connection.h>
 #include <mysql_driver.h>
-#include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 #include <functional>
 #include <memory>
 #include <string>
@@ -43,22 +41,19 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "bench/bench_book.h"
+#include "bench/bench_rating.h"
 #include "common/base/proto_time.h"
 #include "grpcpp/grpcpp.h"
-#include "kam/scoring/v1/policy.grpc.pb.h"
 #include "kam/scoring/v1/rating.grpc.pb.h"
 #include "tests/harness/suite.h"
 
 ABSL_FLAG(int64_t, accounts, 1000000, "accounts in the generated book");
-ABSL_FLAG(std::string, buffer_pool, "4G",
-          "InnoDB buffer pool of the suite's MariaDB (the book should fit, as in production)");
 ABSL_FLAG(std::string, data_dir, "",
           "keep the suite's data here (default: a temporary folder, removed at the end)");
 ABSL_FLAG(int, publish_batch, 1000, "kam-scoring --publish_batch");
@@ -73,32 +68,6 @@ namespace v1 = kam::scoring::v1;
 // The baseline's run id in kam_scoring.account_ratings: far above the ids
 // the service allocates, and removed before the service runs.
 constexpr int64_t kBaselineRun = int64_t{1} << 50;
-
-// Peak and current resident set of a process, in MiB (from /proc).
-struct Memory {
-  double peak_mib = 0;
-  double current_mib = 0;
-};
-
-Memory ReadMemory(pid_t pid) {
-  Memory m;
-  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
-  std::string line;
-  while (std::getline(status, line)) {
-    int64_t kib = 0;
-    const auto value = [&line](absl::string_view key, int64_t* out) {
-      if (!absl::StartsWith(line, key)) return false;
-      std::string digits;
-      for (char c : line.substr(key.size())) {
-        if (c >= '0' && c <= '9') digits.push_back(c);
-      }
-      return absl::SimpleAtoi(digits, out);
-    };
-    if (value("VmHWM:", &kib)) m.peak_mib = kib / 1024.0;
-    if (value("VmRSS:", &kib)) m.current_mib = kib / 1024.0;
-  }
-  return m;
-}
 
 std::unique_ptr<sql::Connection> RootConnection(int port) {
   sql::ConnectOptionsMap options;
@@ -303,78 +272,6 @@ void UndoBaseline(sql::Connection& c) {
   Timed(c, "DROP DATABASE kam_bench_baseline");
 }
 
-struct ServiceResult {
-  double seconds = 0;
-  double rating_seconds = 0;  // QUEUED/RUNNING until PUBLISHING
-  v1::RatingRun run;
-  Memory memory;
-  double sampled_peak_mib = 0;
-  double before_mib = 0;  // RSS when the run was started
-};
-
-absl::StatusOr<ServiceResult> RunService(kam::testing::LocalSuite& suite, absl::Time start,
-                                         absl::Time end) {
-  auto channel = grpc::CreateChannel(suite.scoring_address(), grpc::InsecureChannelCredentials());
-  auto policies = v1::ScoringPolicyService::NewStub(channel);
-  auto ratings = v1::RatingService::NewStub(channel);
-  v1::CreateScoringPolicyRequest create;
-  create.mutable_policy()->set_display_name("bench: profit pyramid");
-  create.mutable_policy()->set_period_days(static_cast<int>(absl::ToInt64Hours(end - start) / 24));
-  create.mutable_policy()->set_value_measure(v1::VALUE_MEASURE_PROFIT);
-  create.set_request_id("scoring-bench-policy");
-  v1::ScoringPolicy policy;
-  {
-    grpc::ClientContext context;
-    grpc::Status status = policies->CreateScoringPolicy(&context, create, &policy);
-    if (!status.ok()) return absl::InternalError(absl::StrCat("CreateScoringPolicy: ", status.error_message()));
-  }
-  v1::StartRatingRunRequest start_request;
-  start_request.set_policy(policy.name());
-  *start_request.mutable_as_of() = kam::common::ToProtoTimestamp(end);
-  start_request.set_request_id("scoring-bench-run");
-  ServiceResult result;
-  const pid_t pid = suite.pid("scoring");
-  result.before_mib = ReadMemory(pid).current_mib;
-  const absl::Time began = absl::Now();
-  {
-    grpc::ClientContext context;
-    grpc::Status status = ratings->StartRatingRun(&context, start_request, &result.run);
-    if (!status.ok()) return absl::InternalError(absl::StrCat("StartRatingRun: ", status.error_message()));
-  }
-  absl::Time last_print = began;
-  for (;;) {
-    absl::SleepFor(absl::Milliseconds(250));
-    v1::GetRatingRunRequest get;
-    get.set_name(result.run.name());
-    grpc::ClientContext context;
-    v1::RatingRun run;
-    grpc::Status status = ratings->GetRatingRun(&context, get, &run);
-    const Memory memory = ReadMemory(pid);
-    result.sampled_peak_mib = std::max(result.sampled_peak_mib, memory.current_mib);
-    if (!status.ok()) continue;  // counted as the run's time; the loop waits on
-    result.run = run;
-    if (result.rating_seconds == 0 && run.state() >= v1::RUN_STATE_PUBLISHING) {
-      result.rating_seconds = absl::ToDoubleSeconds(absl::Now() - began);
-    }
-    if (absl::Now() - last_print > absl::Seconds(10)) {
-      last_print = absl::Now();
-      std::fprintf(stderr, "service: %s, %lld of %lld rated, %lld published, RSS %.0f MiB\n",
-                   v1::RunState_Name(run.state()).c_str(),
-                   static_cast<long long>(run.accounts_processed()),
-                   static_cast<long long>(run.accounts_total()),
-                   static_cast<long long>(run.accounts_published()), memory.current_mib);
-    }
-    if (run.state() >= v1::RUN_STATE_SUCCEEDED) break;
-  }
-  result.seconds = absl::ToDoubleSeconds(absl::Now() - began);
-  result.memory = ReadMemory(pid);
-  if (result.run.state() != v1::RUN_STATE_SUCCEEDED) {
-    return absl::InternalError(absl::StrCat("the run ended ", v1::RunState_Name(result.run.state()),
-                                            ": ", result.run.error()));
-  }
-  return result;
-}
-
 // "  marginal ... bytes per account" between this run and the one
 // `other_size` (ACCOUNTS:MIB) describes; nothing when it is empty.
 void PrintMarginalMemory(const std::string& other_size, int64_t accounts, double peak_mib) {
@@ -407,11 +304,8 @@ int main(int argc, char** argv) {
   sql::mysql::get_mysql_driver_instance();
   const int64_t accounts = absl::GetFlag(FLAGS_accounts);
 
-  kam::testing::LocalSuite::Options options;
-  options.data_dir = absl::GetFlag(FLAGS_data_dir);
-  options.services = kam::testing::AllServices();
-  options.db_args = {absl::StrCat("--innodb-buffer-pool-size=", absl::GetFlag(FLAGS_buffer_pool)),
-                     "--innodb-log-file-size=1G"};
+  kam::testing::LocalSuite::Options options =
+      kam::testing::RatingSuiteOptions(absl::GetFlag(FLAGS_data_dir));
   options.args["scoring"] = {absl::StrCat("--publish_batch=", absl::GetFlag(FLAGS_publish_batch))};
   auto suite = kam::testing::LocalSuite::Start(options);
   if (!suite.ok()) {
@@ -451,7 +345,8 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  absl::StatusOr<ServiceResult> service = RunService(**suite, book->period_start, book->period_end);
+  absl::StatusOr<kam::testing::RatingRunResult> service =
+      kam::testing::RunRating(**suite, book->period_start, book->period_end);
   if (!service.ok()) {
     std::fprintf(stderr, "service run failed: %s\n%s\n", std::string(service.status().message()).c_str(),
                  (*suite)->LogTail("scoring").c_str());

@@ -180,17 +180,30 @@ class MySqlAlertStore final : public AlertStore, private MySqlStoreBase {
                                                       int limit) override {
     common::SqlFragment where;
     KAM_RETURN_IF_ERROR(common::FilterToSql(filter, AlertComparison, &where));
+    std::string sql = absl::StrCat("SELECT ", kAlertColumns, " FROM alerts WHERE ", where.sql,
+                                   " ORDER BY create_time DESC, id DESC LIMIT ?");
     if (after.has_value()) {
-      // Row-value comparison: strictly older than the last row returned.
-      where.sql.append(" AND (create_time, id) < (?, ?)");
+      // Strictly older than the last row returned, found in two steps: the
+      // page's ids from the filter's (field, create_time, id) index alone,
+      // then their rows. Asked for the rows at once, MariaDB 10.11 walked
+      // the filter's index from the newest alert down to the cursor
+      // (a run's alerts share one time), so a page deep into a run's
+      // alerts read all that came before it (docs/indexes.md, "Pages deep
+      // into a list"). The time is cast to the column's type and the row
+      // value spelt out so that the index is read from the cursor on.
+      where.sql.append(
+          " AND (create_time < CAST(? AS DATETIME(6)) OR (create_time = CAST(? AS DATETIME(6)) "
+          "AND id < ?))");
+      where.params.emplace_back(after->create_time);
       where.params.emplace_back(after->create_time);
       where.params.emplace_back(after->id);
+      sql = absl::StrCat("SELECT ", kAlertColumns,
+                         " FROM alerts JOIN (SELECT id FROM alerts WHERE ", where.sql,
+                         " ORDER BY create_time DESC, id DESC LIMIT ?) page USING (id) "
+                         "ORDER BY create_time DESC, id DESC");
     }
     where.params.emplace_back(static_cast<int64_t>(limit) + 1);
-    return ReadRows(*pool_, "listing alerts",
-                    absl::StrCat("SELECT ", kAlertColumns, " FROM alerts WHERE ", where.sql,
-                                 " ORDER BY create_time DESC, id DESC LIMIT ?"),
-                    where.params, ReadAlert);
+    return ReadRows(*pool_, "listing alerts", sql, where.params, ReadAlert);
   }
 
   absl::StatusOr<std::vector<StoredAlert>> AlertsSince(const common::FilterNode& filter,
