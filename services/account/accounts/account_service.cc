@@ -188,50 +188,30 @@ absl::Status AccountService::BatchCreateAccounts(const Ctx& ctx,
                                                  const v1::BatchCreateAccountsRequest& request,
                                                  v1::BatchCreateAccountsResponse* response) {
   KAM_RETURN_IF_ERROR(CheckBatchCreateSize(request.requests_size()));
-  const size_t size = request.requests_size();
-  std::vector<NewAccountRequest> items;
-  std::vector<std::string> request_ids;
-  for (size_t i = 0; i < size; ++i) {
+  std::vector<int64_t> parent_ids;
+  std::vector<common::RequestKey> keys;
+  for (int i = 0; i < request.requests_size(); ++i) {
     absl::StatusOr<NewAccountRequest> checked = CheckCreateAccount(request.requests(i));
     if (!checked.ok()) return ItemError(i, checked.status(), kAccountItemFields);
-    request_ids.push_back(checked->key.id);
-    items.push_back(*std::move(checked));
+    parent_ids.push_back(checked->parent_id);
+    keys.push_back(std::move(checked->key));
   }
-  KAM_RETURN_IF_ERROR(CheckDistinctRequestIds(request_ids));
-
-  // Items created before (a re-sent batch, a single create with the same
-  // request id) answer what they created then; the others are `fresh`.
-  KAM_ASSIGN_OR_RETURN(AccountsByRequest earlier,
-                       store_->FindAccountsByRequest(UsedRequestIds(request_ids)));
-  std::vector<std::optional<StoredAccount>> results(size);
-  std::vector<size_t> fresh;
-  for (size_t i = 0; i < size; ++i) {
-    absl::StatusOr<std::optional<StoredAccount>> first = EarlierResultOf(items[i].key, earlier);
-    if (!first.ok()) return ItemError(i, first.status(), kAccountItemFields);
-    if (first->has_value()) {
-      results[i] = **std::move(first);
-    } else {
-      fresh.push_back(i);
-    }
-  }
-  if (!fresh.empty()) {
-    KAM_ASSIGN_OR_RETURN(std::vector<int64_t> ids, store_->NewAccountIds(fresh.size()));
-    const absl::Time now = common::NowMicros();
-    std::vector<StoredAccount> rows;
-    std::vector<common::RequestKey> keys;
-    for (size_t j = 0; j < fresh.size(); ++j) {
-      const size_t i = fresh[j];
-      rows.push_back(NewAccount(ids[j], items[i].parent_id, request.requests(i).account(), now));
-      keys.push_back(items[i].key);
-    }
-    KAM_RETURN_IF_ERROR(transactions_->Transact("creating accounts", [&](Transaction& tx) {
-      return CreateFresh(tx, ctx, fresh, rows, keys, now);
-    }));
-    for (size_t j = 0; j < fresh.size(); ++j) results[fresh[j]] = std::move(rows[j]);
-  }
-  for (std::optional<StoredAccount>& row : results) {
-    *response->add_accounts() = std::move(row->account);
-  }
+  KAM_ASSIGN_OR_RETURN(
+      std::vector<StoredAccount> rows,
+      CreateBatch<StoredAccount>(
+          keys, kAccountItemFields,
+          [&](const std::vector<std::string>& ids) { return store_->FindAccountsByRequest(ids); },
+          [&](size_t count) { return store_->NewAccountIds(count); },
+          [&](size_t i, int64_t id, absl::Time now) {
+            return NewAccount(id, parent_ids[i], request.requests(i).account(), now);
+          },
+          [&](const std::vector<size_t>& items, const std::vector<StoredAccount>& fresh,
+              const std::vector<common::RequestKey>& fresh_keys, absl::Time now) {
+            return transactions_->Transact("creating accounts", [&](Transaction& tx) {
+              return CreateFresh(tx, ctx, items, fresh, fresh_keys, now);
+            });
+          }));
+  for (StoredAccount& row : rows) *response->add_accounts() = std::move(row.account);
   return absl::OkStatus();
 }
 

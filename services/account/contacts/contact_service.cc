@@ -138,17 +138,13 @@ absl::Status ContactService::BatchCreateContacts(const Ctx& ctx,
   if (!EachItemNamesItsParent(request.parent())) {
     KAM_RETURN_IF_ERROR(ParseAccountName("parent", request.parent()).status());
   }
-  const size_t size = request.requests_size();
-  std::vector<NewContactRequest> items;
-  std::vector<std::string> request_ids;
   std::vector<int64_t> account_ids;
-  for (size_t i = 0; i < size; ++i) {
+  std::vector<common::RequestKey> keys;
+  for (int i = 0; i < request.requests_size(); ++i) {
     KAM_ASSIGN_OR_RETURN(NewContactRequest checked, CheckContactItem(request, i));
-    request_ids.push_back(checked.key.id);
     account_ids.push_back(checked.account_id);
-    items.push_back(std::move(checked));
+    keys.push_back(std::move(checked.key));
   }
-  KAM_RETURN_IF_ERROR(CheckDistinctRequestIds(request_ids));
   // An account manager's batch with an account not theirs answers as one
   // whose account does not exist.
   KAM_ASSIGN_OR_RETURN(std::optional<size_t> hidden,
@@ -156,39 +152,22 @@ absl::Status ContactService::BatchCreateContacts(const Ctx& ctx,
   if (hidden.has_value()) {
     return ItemError(*hidden, AccountNotFound(account_ids[*hidden]), kContactItemFields);
   }
-
-  // Items created before answer what they created then; the others are
-  // `fresh`.
-  KAM_ASSIGN_OR_RETURN(ContactsByRequest earlier,
-                       store_->FindContactsByRequest(UsedRequestIds(request_ids)));
-  std::vector<std::optional<StoredContact>> results(size);
-  std::vector<size_t> fresh;
-  for (size_t i = 0; i < size; ++i) {
-    absl::StatusOr<std::optional<StoredContact>> first = EarlierResultOf(items[i].key, earlier);
-    if (!first.ok()) return ItemError(i, first.status(), kContactItemFields);
-    if (first->has_value()) {
-      results[i] = **std::move(first);
-    } else {
-      fresh.push_back(i);
-    }
-  }
-  if (!fresh.empty()) {
-    KAM_ASSIGN_OR_RETURN(std::vector<int64_t> ids, store_->NewContactIds(fresh.size()));
-    const absl::Time now = common::NowMicros();
-    std::vector<StoredContact> rows;
-    std::vector<common::RequestKey> keys;
-    for (size_t j = 0; j < fresh.size(); ++j) {
-      const size_t i = fresh[j];
-      rows.push_back(NewContact(items[i].account_id, ids[j], request.requests(i).contact(), now));
-      keys.push_back(items[i].key);
-    }
-    KAM_RETURN_IF_ERROR(transactions_->Transact(
-        "creating contacts", [&](Transaction& tx) { return CreateFresh(tx, fresh, rows, keys); }));
-    for (size_t j = 0; j < fresh.size(); ++j) results[fresh[j]] = std::move(rows[j]);
-  }
-  for (std::optional<StoredContact>& row : results) {
-    *response->add_contacts() = std::move(row->resource);
-  }
+  KAM_ASSIGN_OR_RETURN(
+      std::vector<StoredContact> rows,
+      CreateBatch<StoredContact>(
+          keys, kContactItemFields,
+          [&](const std::vector<std::string>& ids) { return store_->FindContactsByRequest(ids); },
+          [&](size_t count) { return store_->NewContactIds(count); },
+          [&](size_t i, int64_t id, absl::Time now) {
+            return NewContact(account_ids[i], id, request.requests(i).contact(), now);
+          },
+          [&](const std::vector<size_t>& items, const std::vector<StoredContact>& fresh,
+              const std::vector<common::RequestKey>& fresh_keys, absl::Time) {
+            return transactions_->Transact("creating contacts", [&](Transaction& tx) {
+              return CreateFresh(tx, items, fresh, fresh_keys);
+            });
+          }));
+  for (StoredContact& row : rows) *response->add_contacts() = std::move(row.resource);
   return absl::OkStatus();
 }
 

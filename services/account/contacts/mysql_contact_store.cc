@@ -209,16 +209,11 @@ absl::StatusOr<Found> MySqlAccountDatabase::FindContactByRequest(const std::stri
 
 absl::StatusOr<contacts::ContactsByRequest> MySqlAccountDatabase::FindContactsByRequest(
     const std::vector<std::string>& request_ids) {
-  return common::ReadWithConnection<contacts::ContactsByRequest>(
-      *pool_, "reading contacts",
-      [&](SqlConnection& connection) -> absl::StatusOr<contacts::ContactsByRequest> {
-        return ReadCreatedByRequests(
-            connection,
-            absl::StrCat("SELECT ", kContactColumns,
-                         ", c.create_request_id, c.create_request_hash FROM contacts c "
-                         "WHERE c.create_request_id IN ("),
-            request_ids, ReadContact);
-      });
+  return FindCreatedByRequests(*pool_, "reading contacts",
+                               absl::StrCat("SELECT ", kContactColumns,
+                                            ", c.create_request_id, c.create_request_hash "
+                                            "FROM contacts c WHERE c.create_request_id IN ("),
+                               request_ids, ReadContact);
 }
 
 absl::StatusOr<common::Page<StoredContact>> MySqlAccountDatabase::ListContacts(

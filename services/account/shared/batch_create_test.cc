@@ -1,5 +1,6 @@
 #include "services/account/shared/batch_create.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -94,6 +95,71 @@ TEST(BatchCreateTest, AnItemAnswersTheEarlierResultOfItsRequestId) {
   EXPECT_EQ(*answer("b", "hash-b"), std::nullopt);
   EXPECT_EQ(*answer("", "hash-a"), std::nullopt);
   EXPECT_EQ(answer("a", "other").status().code(), absl::StatusCode::kAlreadyExists);
+}
+
+// CreateBatch over an in-memory "table" of ints (a row is its id):
+// earlier items answer what they made, fresh ones get new ids, in order.
+struct Table {
+  std::map<std::string, common::CreatedByRequest<int>> by_request;
+  int next_id = 100;
+  std::vector<size_t> created;  // the items `create` was given
+  absl::Status refuse;          // what `create` answers
+
+  absl::StatusOr<std::vector<int>> Run(const std::vector<common::RequestKey>& keys) {
+    return CreateBatch<int>(
+        keys, {"thing", "request_id"},
+        [&](const std::vector<std::string>& ids) {
+          EXPECT_EQ(ids.size(), static_cast<size_t>(std::count_if(
+                                    keys.begin(), keys.end(),
+                                    [](const common::RequestKey& k) { return !k.id.empty(); })));
+          return absl::StatusOr<std::map<std::string, common::CreatedByRequest<int>>>(by_request);
+        },
+        [&](size_t count) {
+          std::vector<int64_t> ids;
+          while (ids.size() < count) ids.push_back(next_id++);
+          return absl::StatusOr<std::vector<int64_t>>(ids);
+        },
+        [](size_t, int64_t id, absl::Time) { return static_cast<int>(id); },
+        [&](const std::vector<size_t>& items, const std::vector<int>& rows,
+            const std::vector<common::RequestKey>& fresh_keys, absl::Time) {
+          if (!refuse.ok()) return refuse;
+          created = items;
+          for (size_t j = 0; j < rows.size(); ++j) {
+            if (!fresh_keys[j].id.empty())
+              by_request[fresh_keys[j].id] = {rows[j], fresh_keys[j].hash};
+          }
+          return absl::OkStatus();
+        });
+  }
+};
+
+common::RequestKey Key(const std::string& id, const std::string& hash = "h") {
+  return common::RequestKey{id, hash, "CreateThing"};
+}
+
+TEST(BatchCreateTest, ABatchCreatesItsFreshItemsAndAnswersEarlierOnesInOrder) {
+  Table table;
+  EXPECT_EQ(*table.Run({Key("a"), Key(""), Key("b")}), (std::vector<int>{100, 101, 102}));
+  EXPECT_EQ(table.created, (std::vector<size_t>{0, 1, 2}));
+  // Re-sent with one more item: only that one is created.
+  EXPECT_EQ(*table.Run({Key("a"), Key("c"), Key("b")}), (std::vector<int>{100, 103, 102}));
+  EXPECT_EQ(table.created, (std::vector<size_t>{1}));
+  // Nothing fresh: `create` is not called.
+  table.created.clear();
+  EXPECT_EQ(*table.Run({Key("b"), Key("a")}), (std::vector<int>{102, 100}));
+  EXPECT_TRUE(table.created.empty());
+}
+
+TEST(BatchCreateTest, ABatchIsRefusedWholeNamingTheItem) {
+  Table table;
+  ASSERT_TRUE(table.Run({Key("a")}).ok());
+  EXPECT_EQ(table.Run({Key("x"), Key("a", "other")}).status().message(),
+            "requests[1].request_id \"a\" was already used by a different CreateThing request");
+  EXPECT_EQ(table.Run({Key("x"), Key("y"), Key("x")}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  table.refuse = absl::NotFoundError("requests[0]: gone");
+  EXPECT_EQ(table.Run({Key("x")}).status(), table.refuse);
+  EXPECT_EQ(table.by_request.count("x"), 0u);
 }
 
 }  // namespace

@@ -120,6 +120,24 @@ auto SelectRecord(common::SqlConnection& connection, const std::string& select,
   return read(*rs);
 }
 
+// ReadCreatedByRequests on a connection of `pool` (its errors name
+// `context`, "reading contacts"): a store's FindXsByRequest. No query for no
+// ids.
+template <typename Read>
+auto FindCreatedByRequests(common::ConnectionPool& pool, absl::string_view context,
+                           absl::string_view select, const std::vector<std::string>& request_ids,
+                           Read read)
+    -> absl::StatusOr<decltype(ReadCreatedByRequests(std::declval<common::SqlConnection&>(), select,
+                                                     request_ids, read))> {
+  using Found = decltype(ReadCreatedByRequests(std::declval<common::SqlConnection&>(), select,
+                                               request_ids, read));
+  if (request_ids.empty()) return Found();
+  return common::ReadWithConnection<Found>(
+      pool, context, [&](common::SqlConnection& connection) -> absl::StatusOr<Found> {
+        return ReadCreatedByRequests(connection, select, request_ids, read);
+      });
+}
+
 // OK when account `id` exists (deleted or not); NOT_FOUND otherwise. Its
 // database errors say "reading account".
 absl::Status RequireAccount(common::SqlConnection& connection, int64_t id);
