@@ -462,6 +462,13 @@ class FakeAccountDatabase::Impl final : public accounts::AccountStore,
     return InsertOnce(rows.membership_requests, rows.memberships, *row, key);
   }
 
+  absl::Status InsertMemberships(std::vector<StoredMembership>* new_rows) override {
+    for (StoredMembership& row : *new_rows) {
+      KAM_RETURN_IF_ERROR(InsertMembership(&row, common::RequestKey{}).status());
+    }
+    return absl::OkStatus();
+  }
+
   absl::Status EndMembership(int64_t membership_id, absl::Time end_time, const std::string& reason,
                              bool) override {
     v1::TeamMembership& membership = rows.memberships.at(membership_id).resource;

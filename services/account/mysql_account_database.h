@@ -115,6 +115,7 @@ class MySqlTransaction final : public common::StoreTx,
                                            v1::TeamRole role) override;
   absl::StatusOr<common::InsertOutcome> InsertMembership(team::StoredMembership* row,
                                                          const common::RequestKey& key) override;
+  absl::Status InsertMemberships(std::vector<team::StoredMembership>* rows) override;
   absl::Status EndMembership(int64_t membership_id, absl::Time end_time, const std::string& reason,
                              bool handover) override;
 

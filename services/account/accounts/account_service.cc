@@ -236,15 +236,13 @@ absl::Status AccountService::CreateFresh(Transaction& tx, const Ctx& ctx,
   if (!inserted.ok()) {
     return failed < rows.size() ? ItemError(items[failed], inserted, kAccountItemFields) : inserted;
   }
-  for (size_t j = 0; j < rows.size(); ++j) {
-    const std::string& owner = rows[j].account.owner();
-    if (owner.empty()) continue;
-    const absl::Status started = team::StartAccountManager(tx.team(), rows[j].id, owner, now,
-                                                           ctx.actor, common::RequestKey{})
-                                     .status();
-    if (!started.ok()) return ItemError(items[j], started, kAccountItemFields);
+  std::vector<int64_t> ids;
+  std::vector<std::string> owners;
+  for (const StoredAccount& row : rows) {
+    ids.push_back(row.id);
+    owners.push_back(row.account.owner());
   }
-  return absl::OkStatus();
+  return team::StartAccountManagers(tx.team(), ids, owners, now, ctx.actor);
 }
 
 absl::Status AccountService::GetAccount(const Ctx& ctx, const v1::GetAccountRequest& request,
