@@ -11,19 +11,43 @@ absl::Status ConcurrentRequest() {
   return absl::AbortedError("concurrent request with the same request_id; retry");
 }
 
-absl::StatusOr<StoredMembership> StartAccountManager(TeamTx& tx, int64_t account_id,
-                                                     const std::string& user, absl::Time start,
-                                                     const std::string& actor,
-                                                     const common::RequestKey& key) {
+namespace {
+
+// `user`'s account-manager membership of `account_id` from `start`, not yet
+// stored.
+StoredMembership NewAccountManager(int64_t account_id, const std::string& user, absl::Time start,
+                                   const std::string& actor) {
   StoredMembership membership;
   membership.account_id = account_id;
   membership.resource.set_user(user);
   membership.resource.set_role(v1::TEAM_ROLE_ACCOUNT_MANAGER);
   *membership.resource.mutable_start_time() = common::ToProtoTimestamp(start);
   membership.resource.set_actor(actor);
+  return membership;
+}
+
+}  // namespace
+
+absl::StatusOr<StoredMembership> StartAccountManager(TeamTx& tx, int64_t account_id,
+                                                     const std::string& user, absl::Time start,
+                                                     const std::string& actor,
+                                                     const common::RequestKey& key) {
+  StoredMembership membership = NewAccountManager(account_id, user, start, actor);
   KAM_ASSIGN_OR_RETURN(common::InsertOutcome inserted, tx.InsertMembership(&membership, key));
   if (inserted == common::InsertOutcome::kDuplicateRequest) return ConcurrentRequest();
   return membership;
+}
+
+absl::Status StartAccountManagers(TeamTx& tx, const std::vector<int64_t>& account_ids,
+                                  const std::vector<std::string>& owners, absl::Time start,
+                                  const std::string& actor) {
+  std::vector<StoredMembership> memberships;
+  for (size_t i = 0; i < account_ids.size(); ++i) {
+    if (owners[i].empty()) continue;
+    memberships.push_back(NewAccountManager(account_ids[i], owners[i], start, actor));
+  }
+  if (memberships.empty()) return absl::OkStatus();
+  return tx.InsertMemberships(&memberships);
 }
 
 absl::StatusOr<std::optional<StoredMembership>> HandOver(TeamTx& tx,

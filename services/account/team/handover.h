@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -25,6 +26,12 @@ absl::StatusOr<StoredMembership> StartAccountManager(TeamTx& tx, int64_t account
                                                      const std::string& user, absl::Time start,
                                                      const std::string& actor,
                                                      const common::RequestKey& key);
+
+// StartAccountManager for many new accounts at once (a batch create's):
+// `owners[i]` is account `account_ids[i]`'s manager, empty for none.
+absl::Status StartAccountManagers(TeamTx& tx, const std::vector<int64_t>& account_ids,
+                                  const std::vector<std::string>& owners, absl::Time start,
+                                  const std::string& actor);
 
 // Makes `user` the account manager of `account` from `start` (no one when
 // `user` is empty): ends the active manager's membership and starts a new

@@ -22,6 +22,27 @@ using common::ReadText;
 using common::ReadTimestamp;
 using common::SqlConnection;
 
+// The insert of one or more memberships: kInsertMembership, then
+// kMembershipRow per membership, separated by ", ", bound to
+// MembershipValues of each.
+constexpr char kInsertMembership[] =
+    "INSERT INTO team_memberships (id, account_id, user_id, role, start_time, actor, "
+    "create_request_id, create_request_hash) VALUES ";
+constexpr char kMembershipRow[] = "(?, ?, ?, ?, ?, ?, ?, ?)";
+
+std::vector<common::SqlValue> MembershipValues(const StoredMembership& row,
+                                               const common::RequestKey& key) {
+  const v1::TeamMembership& m = row.resource;
+  return {row.id,
+          row.account_id,
+          m.user(),
+          int64_t{m.role()},
+          common::SqlTime(m.start_time()),
+          m.actor(),
+          key.id.empty() ? common::SqlValue(nullptr) : common::SqlValue(key.id),
+          key.id.empty() ? common::SqlValue(nullptr) : common::SqlValue(key.hash)};
+}
+
 constexpr char kMembershipColumns[] =
     "m.id, m.account_id, m.user_id, m.role, m.start_time, m.end_time, m.end_reason, m.actor";
 
@@ -95,20 +116,32 @@ absl::StatusOr<common::InsertOutcome> MySqlTransaction::InsertMembership(
     StoredMembership* row, const common::RequestKey& key) {
   KAM_ASSIGN_OR_RETURN(int64_t id, ids_->memberships.Next());
   SetRecordId(*row, id, "teamMemberships");
-  const v1::TeamMembership& m = row->resource;
   return Step([&]() -> absl::StatusOr<common::InsertOutcome> {
     try {
-      connection_.Update(
-          "INSERT INTO team_memberships (id, account_id, user_id, role, start_time, actor, "
-          "create_request_id, create_request_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-          row->id, row->account_id, m.user(), static_cast<int>(m.role()),
-          common::SqlTime(m.start_time()), m.actor(), common::TextOrNull(key.id),
-          key.id.empty() ? std::nullopt : std::optional<std::string>(key.hash));
+      connection_.Update(absl::StrCat(kInsertMembership, kMembershipRow),
+                         MembershipValues(*row, key));
     } catch (const sql::SQLException& e) {
       if (e.getErrorCode() != common::kErDupEntry) throw;
       return common::InsertOutcome::kDuplicateRequest;
     }
     return common::InsertOutcome::kInserted;
+  });
+}
+
+absl::Status MySqlTransaction::InsertMemberships(std::vector<StoredMembership>* rows) {
+  KAM_ASSIGN_OR_RETURN(std::vector<int64_t> ids, NextIds(ids_->memberships, rows->size()));
+  std::vector<std::vector<common::SqlValue>> values;
+  for (size_t i = 0; i < rows->size(); ++i) {
+    SetRecordId((*rows)[i], ids[i], "teamMemberships");
+    values.push_back(MembershipValues((*rows)[i], common::RequestKey{}));
+  }
+  return Step([&]() -> absl::Status {
+    // New ids and no request ids: no unique key can be met.
+    if (InsertRowsUntilDuplicate(connection_, kInsertMembership, kMembershipRow, values) <
+        values.size()) {
+      return absl::InternalError("the memberships of new accounts collided");
+    }
+    return absl::OkStatus();
   });
 }
 
@@ -129,15 +162,13 @@ absl::StatusOr<absl::flat_hash_set<int64_t>> MySqlAccountDatabase::AccountsOnTea
     const std::string& user, const std::vector<int64_t>& ids) {
   return common::ReadWithConnection<absl::flat_hash_set<int64_t>>(
       *pool_, "reading team", [&](SqlConnection& connection) {
-        // One placeholder per id: GetAccount's check prepares the one-id text
-        // once per connection; a batch prepares its own size.
+        // Padded to a power of two (PaddedIds), so batches of any size share
+        // a few prepared statements; GetAccount's check is the one-id text.
+        std::string in;
         std::vector<common::SqlValue> params = {user};
-        std::string in = "?";
-        params.emplace_back(ids.empty() ? 0 : ids[0]);
-        for (size_t i = 1; i < ids.size(); ++i) {
-          in.append(", ?");
-          params.emplace_back(ids[i]);
-        }
+        std::vector<common::SqlValue> padded =
+            PaddedIds(ids.empty() ? std::vector<int64_t>{0} : ids, &in);
+        params.insert(params.end(), padded.begin(), padded.end());
         auto rs = connection.Query(
             absl::StrCat("SELECT DISTINCT account_id FROM team_memberships WHERE user_id = ? "
                          "AND end_time IS NULL AND account_id IN (",

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -42,6 +43,9 @@ class TeamTx {
   // (nothing written) when key.id was used (an empty key.id never is).
   virtual absl::StatusOr<common::InsertOutcome> InsertMembership(StoredMembership* row,
                                                                  const common::RequestKey& key) = 0;
+  // InsertMembership of each of `rows` with no request id (the managers of
+  // new accounts: a batch create's), in a few multi-row statements.
+  virtual absl::Status InsertMemberships(std::vector<StoredMembership>* rows) = 0;
   // Ends a membership at `end_time`. `handover`: ended because another
   // account manager took over (the export counts these).
   virtual absl::Status EndMembership(int64_t membership_id, absl::Time end_time,
