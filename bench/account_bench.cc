@@ -7,7 +7,9 @@
 //   raw         the same prepared statement the store runs, through
 //               Connector/C++ on a pool of connections (one per client slot):
 //               the database's limit.
-//   service     GetAccount / CreateAccount through kam-account.
+//   service     GetAccount / CreateAccount through kam-account, and
+//               BatchCreateAccounts of 500 accounts per call (what
+//               `kamctl import` sends), as accounts/s beside CreateAccount's.
 //   secured     GetAccount with bearer tokens on, each mode in its own suite
 //               loaded the same way (an admin token, rate limit off), as a
 //               ratio to the GetAccount of the same rounds without:
@@ -26,6 +28,7 @@
 //
 //   account_bench [--accounts=100000] [--concurrency=16] [--seconds=5]
 //                 [--rounds=3] [--service_threads=8] [--secured=true]
+//                 [--batch_concurrency=2]
 #include <cppconn/exception.h>
 #include <mysql_connection.h>
 #include <mysql_driver.h>
@@ -69,6 +72,9 @@ ABSL_FLAG(std::string, target, "",
           "drive GetAccount at this address for --seconds (accounts/1..--accounts) and print "
           "the rate, e.g. to profile a server started by hand; nothing else runs");
 ABSL_FLAG(std::string, target_method, "GetAccount", "with --target: GetAccount or CreateAccount");
+ABSL_FLAG(int, batch_concurrency, 2,
+          "BatchCreateAccounts calls in flight, each of kBatchSize accounts (an import "
+          "sends one batch after another, or a few at once)");
 ABSL_FLAG(int, channels, 2, "client channels (HTTP/2 connections) per target");
 ABSL_FLAG(bool, secured, true,
           "also measure GetAccount with tokens on, over plaintext and over TLS (a suite "
@@ -126,7 +132,18 @@ Result RunGets(Client& client, int concurrency, absl::Duration duration,
                         });
 }
 
-// Every create has its own request id and name, as a real client's would.
+// Create number `call` of a run named `prefix`: its own request id and
+// name, as a real client's would be.
+v1::CreateAccountRequest NewAccountRequest(const std::string& prefix, const std::string& call) {
+  v1::CreateAccountRequest request;
+  request.set_request_id(absl::StrCat(prefix, "-", call));
+  v1::Account* a = request.mutable_account();
+  a->set_display_name(absl::StrCat("Bench Account ", prefix, " ", call));
+  a->set_industry("manufacturing");
+  a->set_region("east");
+  return request;
+}
+
 Result RunCreates(Client& client, int concurrency, absl::Duration duration, int64_t max_calls,
                   const std::string& prefix, std::vector<std::string>* names) {
   std::mutex names_mu;
@@ -137,16 +154,31 @@ Result RunCreates(Client& client, int concurrency, absl::Duration duration, int6
       names->push_back(account.name());
     };
   }
-  return QueueLoop::Run(
-      concurrency, kClientThreads, duration, max_calls, collect,
+  return QueueLoop::Run(concurrency, kClientThreads, duration, max_calls, collect,
+                        [&](int64_t call, grpc::ClientContext* context, grpc::CompletionQueue* cq) {
+                          const v1::CreateAccountRequest request =
+                              NewAccountRequest(prefix, absl::StrCat(call));
+                          return client.stub(call, context).AsyncCreateAccount(context, request,
+                                                                               cq);
+                        });
+}
+
+// Accounts per BatchCreateAccounts call: the most the method takes.
+constexpr int kBatchSize = 500;
+
+// BatchCreateAccounts calls of kBatchSize creates each (shaped as
+// RunCreates' ones): the result counts calls, so accounts/s is its rate
+// times kBatchSize.
+Result RunBatchCreates(Client& client, int concurrency, absl::Duration duration,
+                       const std::string& prefix) {
+  return kam::testing::AsyncCallLoop<v1::BatchCreateAccountsResponse>::Run(
+      concurrency, std::min(concurrency, kClientThreads), duration, INT64_MAX, nullptr,
       [&](int64_t call, grpc::ClientContext* context, grpc::CompletionQueue* cq) {
-        v1::CreateAccountRequest request;
-        request.set_request_id(absl::StrCat(prefix, "-", call));
-        v1::Account* a = request.mutable_account();
-        a->set_display_name(absl::StrCat("Bench Account ", prefix, " ", call));
-        a->set_industry("manufacturing");
-        a->set_region("east");
-        return client.stub(call, context).AsyncCreateAccount(context, request, cq);
+        v1::BatchCreateAccountsRequest request;
+        for (int i = 0; i < kBatchSize; ++i) {
+          *request.add_requests() = NewAccountRequest(prefix, absl::StrCat(call, "-", i));
+        }
+        return client.stub(call, context).AsyncBatchCreateAccounts(context, request, cq);
       });
 }
 
@@ -359,7 +391,8 @@ int main(int argc, char** argv) {
   for (const std::string& name : names) ids.push_back(std::stoll(name.substr(9)));
 
   std::vector<Result> echo_callback_r, echo_framework_r, raw_select_r, get_r, raw_insert_r,
-      create_r;
+      create_r, batch_create_r;
+  const int batch_concurrency = std::max(1, absl::GetFlag(FLAGS_batch_concurrency));
   std::atomic<int64_t> raw_insert_id{int64_t{1} << 40};  // far from service ids
   const kam::testing::RawSqlTarget raw_target{db_port, "kam_account", password, "kam_account"};
   const std::string now = kam::common::ToSqlDateTime(kam::common::NowMicros());
@@ -410,6 +443,8 @@ int main(int argc, char** argv) {
         }));
     create_r.push_back(RunCreates(service, concurrency, phase, INT64_MAX,
                                   absl::StrCat("round", round), nullptr));
+    batch_create_r.push_back(
+        RunBatchCreates(service, batch_concurrency, phase, absl::StrCat("batch", round)));
   }
 
   const Result& echo_callback_m = MedianRound(echo_callback_r);
@@ -418,6 +453,7 @@ int main(int argc, char** argv) {
   const Result& get_m = MedianRound(get_r);
   const Result& raw_insert_m = MedianRound(raw_insert_r);
   const Result& create_m = MedianRound(create_r);
+  const Result& batch_create_m = MedianRound(batch_create_r);
   std::printf("  %-26s %10s %9s %9s %8s\n", "phase (median round)", "calls/s", "p50 us",
               "p99 us", "failed");
   PrintRow("echo, gRPC callback API", echo_callback_m);
@@ -427,6 +463,7 @@ int main(int argc, char** argv) {
   for (SecuredMode& mode : secured_modes) PrintRow(mode.label, MedianRound(mode.rounds));
   PrintRow("raw insert", raw_insert_m);
   PrintRow("CreateAccount", create_m);
+  PrintRow("BatchCreateAccounts x500", batch_create_m);
   const double echo = std::max(echo_callback_m.rate(), echo_framework_m.rate());
   const double get_limit = Combined(echo, raw_select_m.rate());
   const double create_limit = Combined(echo, raw_insert_m.rate());
@@ -434,6 +471,11 @@ int main(int argc, char** argv) {
               get_m.rate(), get_m.rate() / get_limit, get_limit);
   std::printf("  CreateAccount %6.0f/s = %.2f of the combined limit %6.0f/s (target >= 0.60)\n",
               create_m.rate(), create_m.rate() / create_limit, create_limit);
+  const double batch_accounts = batch_create_m.rate() * kBatchSize;
+  std::printf("  BatchCreateAccounts %6.0f accounts/s = %.2f x CreateAccount's %6.0f/s (%d per call, "
+              "%d calls in flight; kamctl import's target >= 0.5)\n",
+              batch_accounts, batch_accounts / create_m.rate(), create_m.rate(), kBatchSize,
+              batch_concurrency);
   for (SecuredMode& mode : secured_modes) {
     const double secured_rate = MedianRound(mode.rounds).rate();
     std::printf("  %-23s %6.0f/s = %.2f of %6.0f/s without%s\n", mode.label, secured_rate,

@@ -35,6 +35,7 @@ std::vector<Service> Services() {
       {"kam.account.v1.AccountService",
        {
            {"CreateAccount", 0, kWide, kWrite},
+           {"BatchCreateAccounts", 0, kWide, kWrite},
            {"GetAccount", kEveryone | kInteractionService, kOwn},
            {"BatchGetAccounts", kEveryone | kInteractionService, kOwn},
            {"ListAccounts", kEveryone | kInteractionService, kOwn},
@@ -45,6 +46,7 @@ std::vector<Service> Services() {
            {"ListAccountDescendants", kReaders, kOwn},
            {"GetGroupSummary", kReaders, kOwn},
            {"CreateContact", kManager, kOwn, kWrite},
+           {"BatchCreateContacts", kManager, kOwn, kWrite},
            {"GetContact", kEveryone | kInteractionService, kOwn},
            {"ListContacts", kEveryone | kInteractionService, kOwn},
            {"UpdateContact", kManager, kOwn, kWrite},

@@ -56,9 +56,11 @@ TEST(AccessTableTest, NamesEveryMethodOfTheProtosAndNothingElse) {
 }
 
 // Whether a method changes something, by its verb (AIP standard and custom
-// methods). Used to check that read-only roles get no write.
+// methods; a batch method's verb follows "Batch"). Used to check that
+// read-only roles get no write.
 bool Writes(const std::string& method) {
-  const std::string name = method.substr(method.rfind('/') + 1);
+  std::string name = method.substr(method.rfind('/') + 1);
+  if (absl::StartsWith(name, "Batch")) name = name.substr(5);
   for (const char* verb :
        {"Create",     "Update", "Delete", "Undelete", "Set",         "Add",    "End",
         "Transition", "Mark",   "Record", "Cancel",   "Void",        "Append", "Escalate",
@@ -73,6 +75,23 @@ bool Writes(const std::string& method) {
 TEST(AccessTableTest, MarksEveryWriteAndNoRead) {
   for (const MethodAccess& entry : KamAccessTable()) {
     EXPECT_EQ(entry.effect == Effect::kWrites, Writes(entry.method)) << entry.method;
+  }
+}
+
+// A batch create (AIP-233) is its items' single create, many times: the same
+// callers, scope and effect.
+TEST(AccessTableTest, BatchCreatesAreAsTheirSingleCreates) {
+  const AccessPolicy policy = *KamAccessPolicy();
+  const std::string service = "/kam.account.v1.AccountService/";
+  for (const char* single : {"CreateAccount", "CreateContact"}) {
+    const MethodAccess* one = policy.Find(service + single);
+    const MethodAccess* batch = policy.Find(service + "Batch" + single + "s");
+    ASSERT_NE(one, nullptr) << single;
+    ASSERT_NE(batch, nullptr) << single;
+    EXPECT_EQ(batch->roles, one->roles) << single;
+    EXPECT_EQ(batch->scope, one->scope) << single;
+    EXPECT_EQ(batch->effect, one->effect) << single;
+    EXPECT_EQ(batch->admin, one->admin) << single;
   }
 }
 

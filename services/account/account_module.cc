@@ -41,14 +41,16 @@ class AccountModule final : public common::ServiceModule {
     auto serve = [&](auto* handlers, auto... methods) {
       common::ServeMethods(server, &service_, handlers, methods...);
     };
-    serve(&accounts_, &AccountService::CreateAccount, &AccountService::GetAccount,
-          &AccountService::BatchGetAccounts, &AccountService::ListAccounts,
-          &AccountService::UpdateAccount, &AccountService::DeleteAccount,
-          &AccountService::UndeleteAccount, &AccountService::ListAccountAncestors,
-          &AccountService::ListAccountDescendants, &AccountService::GetGroupSummary);
-    serve(&contacts_, &ContactService::CreateContact, &ContactService::GetContact,
-          &ContactService::ListContacts, &ContactService::UpdateContact,
-          &ContactService::DeleteContact, &ContactService::UndeleteContact);
+    serve(&accounts_, &AccountService::CreateAccount, &AccountService::BatchCreateAccounts,
+          &AccountService::GetAccount, &AccountService::BatchGetAccounts,
+          &AccountService::ListAccounts, &AccountService::UpdateAccount,
+          &AccountService::DeleteAccount, &AccountService::UndeleteAccount,
+          &AccountService::ListAccountAncestors, &AccountService::ListAccountDescendants,
+          &AccountService::GetGroupSummary);
+    serve(&contacts_, &ContactService::CreateContact, &ContactService::BatchCreateContacts,
+          &ContactService::GetContact, &ContactService::ListContacts,
+          &ContactService::UpdateContact, &ContactService::DeleteContact,
+          &ContactService::UndeleteContact);
     serve(&team_, &TeamService::AddTeamMember, &TeamService::EndTeamMembership,
           &TeamService::ListTeamMemberships, &TeamService::ListTeamAccounts);
     serve(&lifecycle_, &LifecycleService::TransitionStage, &LifecycleService::ListStageHistory,

@@ -12,6 +12,7 @@
 #include "common/base/status_macros.h"
 #include "services/account/accounts/account_fields.h"
 #include "services/account/shared/account_names.h"
+#include "services/account/shared/batch_create.h"
 
 namespace kam::account {
 namespace {
@@ -40,6 +41,18 @@ std::optional<common::CreatedByRequest<Row>> ByRequest(const Requests& requests,
   auto it = requests.find(request_id);
   if (it == requests.end()) return std::nullopt;
   return common::CreatedByRequest<Row>{table.at(it->second.first), it->second.second};
+}
+
+// ByRequest for each of `request_ids` that a create used.
+template <typename Row>
+std::map<std::string, common::CreatedByRequest<Row>> AllByRequest(
+    const Requests& requests, const std::map<int64_t, Row>& table,
+    const std::vector<std::string>& request_ids) {
+  std::map<std::string, common::CreatedByRequest<Row>> found;
+  for (const std::string& request_id : request_ids) {
+    if (auto row = ByRequest(requests, table, request_id)) found.emplace(request_id, *row);
+  }
+  return found;
 }
 
 // Inserts `row` unless `key` was used: the unique create request id.
@@ -92,6 +105,29 @@ class FakeAccountDatabase::Impl final : public accounts::AccountStore,
     return ++rows.last_id;
   }
 
+  // `count` fresh ids.
+  absl::StatusOr<std::vector<int64_t>> NextIds(size_t count) {
+    if (down) return Down();
+    std::vector<int64_t> ids;
+    while (ids.size() < count) ids.push_back(++rows.last_id);
+    return ids;
+  }
+
+  // A multi-row insert as the MySQL store does it: `insert(i)` for each row
+  // in order, stopping at the first that is refused (its index in
+  // `*failed_row`) or that finds its request id taken.
+  template <typename Insert>
+  static absl::Status InsertEach(size_t count, size_t* failed_row, Insert insert) {
+    *failed_row = count;
+    for (size_t i = 0; i < count; ++i) {
+      absl::StatusOr<InsertOutcome> outcome = insert(i);
+      if (outcome.ok() && *outcome == InsertOutcome::kInserted) continue;
+      *failed_row = i;
+      return outcome.ok() ? RequestIdTakenMeanwhile() : outcome.status();
+    }
+    return absl::OkStatus();
+  }
+
   static absl::Status Down() {
     return absl::UnavailableError("database unavailable (the fake is down)");
   }
@@ -107,6 +143,37 @@ class FakeAccountDatabase::Impl final : public accounts::AccountStore,
   // --- accounts ----------------------------------------------------------------
 
   absl::StatusOr<int64_t> NewAccountId() override { return NextId(); }
+  absl::StatusOr<std::vector<int64_t>> NewAccountIds(size_t count) override {
+    return NextIds(count);
+  }
+
+  absl::StatusOr<accounts::AccountsByRequest> FindAccountsByRequest(
+      const std::vector<std::string>& request_ids) override {
+    if (down) return Down();
+    return AllByRequest(rows.account_requests, rows.accounts, request_ids);
+  }
+
+  absl::StatusOr<std::map<int64_t, StoredAccount>> LockAccounts(
+      const std::vector<int64_t>& ids) override {
+    std::map<int64_t, StoredAccount> locked;
+    for (int64_t id : ids) {
+      if (auto it = rows.accounts.find(id); it != rows.accounts.end())
+        locked.emplace(id, it->second);
+    }
+    return locked;
+  }
+
+  absl::Status InsertAccounts(const std::vector<StoredAccount>& new_rows,
+                              const std::vector<common::RequestKey>& keys,
+                              size_t* failed_row) override {
+    return InsertEach(new_rows.size(), failed_row, [&](size_t i) -> absl::StatusOr<InsertOutcome> {
+      if (!keys[i].id.empty() && rows.account_requests.count(keys[i].id) > 0) {
+        return InsertOutcome::kDuplicateRequest;
+      }
+      KAM_RETURN_IF_ERROR(CheckExternalId(new_rows[i]));
+      return InsertOnce(rows.account_requests, rows.accounts, new_rows[i], keys[i]);
+    });
+  }
 
   absl::StatusOr<InsertOutcome> InsertAccount(const StoredAccount& row,
                                               const common::RequestKey& key) override {
@@ -254,6 +321,29 @@ class FakeAccountDatabase::Impl final : public accounts::AccountStore,
   // --- contacts ----------------------------------------------------------------
 
   absl::StatusOr<int64_t> NewContactId() override { return NextId(); }
+  absl::StatusOr<std::vector<int64_t>> NewContactIds(size_t count) override {
+    return NextIds(count);
+  }
+
+  absl::StatusOr<contacts::ContactsByRequest> FindContactsByRequest(
+      const std::vector<std::string>& request_ids) override {
+    if (down) return Down();
+    return AllByRequest(rows.contact_requests, rows.contacts, request_ids);
+  }
+
+  absl::Status InsertContacts(const std::vector<StoredContact>& new_rows,
+                              const std::vector<common::RequestKey>& keys,
+                              size_t* failed_row) override {
+    return InsertEach(new_rows.size(), failed_row,
+                      [&](size_t i) { return InsertContact(new_rows[i], keys[i]); });
+  }
+
+  absl::Status AddToContactCounts(const std::map<int64_t, int>& deltas) override {
+    for (const auto& [account_id, delta] : deltas) {
+      KAM_RETURN_IF_ERROR(AddToContactCount(account_id, delta));
+    }
+    return absl::OkStatus();
+  }
 
   absl::StatusOr<StoredContact> GetContact(int64_t account_id, int64_t contact_id) override {
     if (down) return Down();

@@ -13,6 +13,17 @@ AccountIds::AccountIds(common::ConnectionPool* pool)
       churn_events(pool, "churn_events"),
       tier_changes(pool, "tier_changes") {}
 
+absl::StatusOr<std::vector<int64_t>> NextIds(common::IdAllocator& allocator, size_t count) {
+  std::vector<int64_t> ids;
+  ids.reserve(count);
+  while (ids.size() < count) {
+    absl::StatusOr<int64_t> id = allocator.Next();
+    if (!id.ok()) return id.status();
+    ids.push_back(*id);
+  }
+  return ids;
+}
+
 MySqlAccountDatabase::MySqlAccountDatabase(common::ConnectionPool* pool)
     : pool_(pool),
       ids_(pool),

@@ -13,6 +13,7 @@
 // exception becomes a status.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -50,6 +51,9 @@ struct AccountIds {
   common::IdAllocator tier_changes;
 };
 
+// `count` ids of `allocator` (a batch create's, in one step).
+absl::StatusOr<std::vector<int64_t>> NextIds(common::IdAllocator& allocator, size_t count);
+
 class MySqlTransaction final : public common::StoreTx,
                                public Transaction,
                                public accounts::AccountTx,
@@ -73,6 +77,11 @@ class MySqlTransaction final : public common::StoreTx,
   absl::Status WriteAccount(const accounts::StoredAccount& row) override;
   absl::StatusOr<common::InsertOutcome> InsertAccount(const accounts::StoredAccount& row,
                                                       const common::RequestKey& key) override;
+  absl::StatusOr<std::map<int64_t, accounts::StoredAccount>> LockAccounts(
+      const std::vector<int64_t>& ids) override;
+  absl::Status InsertAccounts(const std::vector<accounts::StoredAccount>& rows,
+                              const std::vector<common::RequestKey>& keys,
+                              size_t* failed_row) override;
   absl::Status ReplaceLabels(
       int64_t account_id, const google::protobuf::Map<std::string, std::string>& labels) override;
   // accounts/mysql_hierarchy.cc
@@ -88,8 +97,12 @@ class MySqlTransaction final : public common::StoreTx,
                                                       int64_t contact_id) override;
   absl::StatusOr<common::InsertOutcome> InsertContact(const contacts::StoredContact& row,
                                                       const common::RequestKey& key) override;
+  absl::Status InsertContacts(const std::vector<contacts::StoredContact>& rows,
+                              const std::vector<common::RequestKey>& keys,
+                              size_t* failed_row) override;
   absl::Status WriteContact(const contacts::StoredContact& row) override;
   absl::Status AddToContactCount(int64_t account_id, int delta) override;
+  absl::Status AddToContactCounts(const std::map<int64_t, int>& deltas) override;
 
   // team/mysql_team_store.cc
   absl::StatusOr<std::optional<common::CreatedByRequest<team::StoredMembership>>>
@@ -137,6 +150,9 @@ class MySqlAccountDatabase final : public Transactions,
 
   // accounts/mysql_account_store.cc
   absl::StatusOr<int64_t> NewAccountId() override { return ids_.accounts.Next(); }
+  absl::StatusOr<std::vector<int64_t>> NewAccountIds(size_t count) override {
+    return NextIds(ids_.accounts, count);
+  }
   absl::StatusOr<common::InsertOutcome> InsertAccount(const accounts::StoredAccount& row,
                                                       const common::RequestKey& key) override;
   absl::StatusOr<accounts::StoredAccount> GetAccount(int64_t id) override;
@@ -144,6 +160,8 @@ class MySqlAccountDatabase final : public Transactions,
       const std::vector<int64_t>& ids) override;
   absl::StatusOr<std::optional<common::CreatedByRequest<accounts::StoredAccount>>>
   FindAccountByRequest(const std::string& request_id) override;
+  absl::StatusOr<accounts::AccountsByRequest> FindAccountsByRequest(
+      const std::vector<std::string>& request_ids) override;
   absl::StatusOr<common::Page<accounts::StoredAccount>> ListAccounts(
       const common::FilterNode& filter, const accounts::AccountOrder& order, bool show_deleted,
       const std::string& team_of, const std::optional<common::PageCursor>& cursor,
@@ -158,10 +176,15 @@ class MySqlAccountDatabase final : public Transactions,
 
   // contacts/mysql_contact_store.cc
   absl::StatusOr<int64_t> NewContactId() override { return ids_.contacts.Next(); }
+  absl::StatusOr<std::vector<int64_t>> NewContactIds(size_t count) override {
+    return NextIds(ids_.contacts, count);
+  }
   absl::StatusOr<contacts::StoredContact> GetContact(int64_t account_id,
                                                      int64_t contact_id) override;
   absl::StatusOr<std::optional<common::CreatedByRequest<contacts::StoredContact>>>
   FindContactByRequest(const std::string& request_id) override;
+  absl::StatusOr<contacts::ContactsByRequest> FindContactsByRequest(
+      const std::vector<std::string>& request_ids) override;
   absl::StatusOr<common::Page<contacts::StoredContact>> ListContacts(
       int64_t account_id, bool show_deleted, const std::optional<common::PageCursor>& cursor,
       int limit) override;

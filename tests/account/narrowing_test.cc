@@ -2,6 +2,7 @@
 // "Narrowing and masking"): an account manager reads, lists and writes only
 // the accounts whose team they are on, any other answers as a missing one;
 // an analyst reads contacts with phone and e-mail masked; admin sees all.
+// The batch creates go to the callers of the single creates, narrowed alike.
 // Tokens are minted in-process with a key generated for this run.
 #include <memory>
 #include <string>
@@ -148,6 +149,62 @@ TEST_F(NarrowingTest, AnAnalystReadsContactsMasked) {
   const v1::Contact plain = OkValue(
       CallWith(admin_, &AccountApi::GetContact, ByName<v1::GetContactRequest>(contact.name())));
   EXPECT_EQ(plain.phone(), "+8613800138000");
+}
+
+// The batch creates are refused to whoever may not make the single create,
+// before anything is read or written.
+TEST_F(NarrowingTest, BatchCreatesAreRefusedToWhoMayNotCreate) {
+  v1::BatchCreateAccountsRequest accounts;
+  accounts.add_requests()->mutable_account()->set_display_name(Unique("Batch"));
+  v1::CreateAccountRequest single = accounts.requests(0);
+  for (const std::string& token : {manager_, analyst_}) {
+    EXPECT_EQ(CallWith(token, &AccountApi::CreateAccount, single).status.error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(CallWith(token, &AccountApi::BatchCreateAccounts, accounts).status.error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
+  EXPECT_EQ(OkValue(CallWith(admin_, &AccountApi::BatchCreateAccounts, accounts)).accounts_size(),
+            1);
+
+  v1::BatchCreateContactsRequest contacts;
+  contacts.set_parent(AccountOf(alice_).name());
+  contacts.add_requests()->mutable_contact()->set_display_name("Zhang Wei");
+  EXPECT_EQ(CallWith(analyst_, &AccountApi::BatchCreateContacts, contacts).status.error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// A manager creates contacts in a batch on their accounts only: a batch with
+// an account not theirs is refused whole, as if that account did not exist.
+TEST_F(NarrowingTest, AManagersBatchOfContactsWithAnAccountNotTheirsIsRefusedWhole) {
+  const v1::Account mine = AccountOf(alice_);
+  const v1::Account theirs = AccountOf(Unique("bob"));
+  auto batch = [&](const std::string& second_parent) {
+    v1::BatchCreateContactsRequest request;
+    for (const std::string& parent : {mine.name(), second_parent}) {
+      v1::CreateContactRequest* item = request.add_requests();
+      item->set_parent(parent);
+      item->mutable_contact()->set_display_name("Zhang Wei");
+    }
+    return request;
+  };
+  const Reply<v1::BatchCreateContactsResponse> hidden =
+      CallWith(manager_, &AccountApi::BatchCreateContacts, batch(theirs.name()));
+  EXPECT_EQ(hidden.status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(hidden.status.error_message(),
+            absl::StrCat("requests[1]: account ", theirs.name(), " not found"));
+  const Reply<v1::BatchCreateContactsResponse> missing =
+      CallWith(admin_, &AccountApi::BatchCreateContacts, batch(kMissing));
+  EXPECT_EQ(missing.status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(missing.status.error_message(),
+            absl::StrCat("requests[1]: account ", kMissing, " not found"));
+  v1::ListContactsRequest list;
+  list.set_parent(mine.name());
+  EXPECT_EQ(OkValue(CallWith(admin_, &AccountApi::ListContacts, list)).contacts_size(), 0);
+
+  EXPECT_EQ(OkValue(CallWith(manager_, &AccountApi::BatchCreateContacts, batch(mine.name())))
+                .contacts_size(),
+            2);
+  EXPECT_EQ(OkValue(CallWith(admin_, &AccountApi::ListContacts, list)).contacts_size(), 2);
 }
 
 }  // namespace

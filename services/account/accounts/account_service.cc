@@ -1,6 +1,8 @@
 #include "services/account/accounts/account_service.h"
 
+#include <initializer_list>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,7 @@
 #include "services/account/accounts/hierarchy.h"
 #include "services/account/lifecycle/stage_machine.h"
 #include "services/account/shared/account_names.h"
+#include "services/account/shared/batch_create.h"
 #include "services/account/shared/narrowing.h"
 #include "services/account/shared/requests.h"
 #include "services/account/team/handover.h"
@@ -53,6 +56,29 @@ StoredAccount NewAccount(int64_t id, int64_t parent_id, const v1::Account& in, a
   common::StampCreate(&row.version, &a, now);
   return row;
 }
+
+// What CreateAccount (and each item of BatchCreateAccounts) checks of a
+// request before it touches the store, and what it reads from it.
+struct NewAccountRequest {
+  common::RequestKey key;
+  int64_t parent_id = 0;  // 0: none
+};
+absl::StatusOr<NewAccountRequest> CheckCreateAccount(const v1::CreateAccountRequest& request) {
+  KAM_RETURN_IF_ERROR(common::CheckPresent("account", request.has_account()));
+  const v1::Account& in = request.account();
+  NewAccountRequest checked;
+  KAM_ASSIGN_OR_RETURN(checked.key, common::RequestKeyOf(request, "CreateAccount"));
+  KAM_RETURN_IF_ERROR(ValidateAccountFields(in));
+  KAM_RETURN_IF_ERROR(lifecycle::CheckInitialStage(in.stage(), in.share_of_wallet_percent()));
+  if (!in.parent_account().empty()) {
+    KAM_ASSIGN_OR_RETURN(checked.parent_id,
+                         ParseAccountName("account.parent_account", in.parent_account()));
+  }
+  return checked;
+}
+
+// The fields of a CreateAccountRequest its errors may start with (ItemError).
+constexpr std::initializer_list<absl::string_view> kAccountItemFields = {"account", "request_id"};
 
 // The parent checks shared by create and move: the parent exists and is live,
 // and the account with `subtree_height` levels below it fits under it.
@@ -113,17 +139,10 @@ absl::Status CheckUndeleteUnderParent(AccountTx& tx, const StoredAccount& row) {
 
 absl::Status AccountService::CreateAccount(const Ctx& ctx, const v1::CreateAccountRequest& request,
                                            v1::Account* response) {
-  KAM_RETURN_IF_ERROR(common::CheckPresent("account", request.has_account()));
+  KAM_ASSIGN_OR_RETURN(const NewAccountRequest checked, CheckCreateAccount(request));
+  const common::RequestKey& key = checked.key;
+  const int64_t parent_id = checked.parent_id;
   const v1::Account& in = request.account();
-  KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "CreateAccount"));
-  KAM_RETURN_IF_ERROR(ValidateAccountFields(in));
-  KAM_RETURN_IF_ERROR(lifecycle::CheckInitialStage(in.stage(), in.share_of_wallet_percent()));
-  int64_t parent_id = 0;
-  if (!in.parent_account().empty()) {
-    KAM_ASSIGN_OR_RETURN(int64_t parsed,
-                         ParseAccountName("account.parent_account", in.parent_account()));
-    parent_id = parsed;
-  }
   KAM_ASSIGN_OR_RETURN(int64_t id, store_->NewAccountId());
   const absl::Time now = common::NowMicros();
   StoredAccount row = NewAccount(id, parent_id, in, now);
@@ -162,6 +181,89 @@ absl::Status AccountService::CreateAccount(const Ctx& ctx, const v1::CreateAccou
     KAM_ASSIGN_OR_RETURN(row, common::AnswerRetry(key, store_->FindAccountByRequest(key.id)));
   }
   *response = std::move(row.account);
+  return absl::OkStatus();
+}
+
+absl::Status AccountService::BatchCreateAccounts(const Ctx& ctx,
+                                                 const v1::BatchCreateAccountsRequest& request,
+                                                 v1::BatchCreateAccountsResponse* response) {
+  KAM_RETURN_IF_ERROR(CheckBatchCreateSize(request.requests_size()));
+  const size_t size = request.requests_size();
+  std::vector<NewAccountRequest> items;
+  std::vector<std::string> request_ids;
+  for (size_t i = 0; i < size; ++i) {
+    absl::StatusOr<NewAccountRequest> checked = CheckCreateAccount(request.requests(i));
+    if (!checked.ok()) return ItemError(i, checked.status(), kAccountItemFields);
+    request_ids.push_back(checked->key.id);
+    items.push_back(*std::move(checked));
+  }
+  KAM_RETURN_IF_ERROR(CheckDistinctRequestIds(request_ids));
+
+  // Items created before (a re-sent batch, a single create with the same
+  // request id) answer what they created then; the others are `fresh`.
+  KAM_ASSIGN_OR_RETURN(AccountsByRequest earlier,
+                       store_->FindAccountsByRequest(UsedRequestIds(request_ids)));
+  std::vector<std::optional<StoredAccount>> results(size);
+  std::vector<size_t> fresh;
+  for (size_t i = 0; i < size; ++i) {
+    absl::StatusOr<std::optional<StoredAccount>> first = EarlierResultOf(items[i].key, earlier);
+    if (!first.ok()) return ItemError(i, first.status(), kAccountItemFields);
+    if (first->has_value()) {
+      results[i] = **std::move(first);
+    } else {
+      fresh.push_back(i);
+    }
+  }
+  if (!fresh.empty()) {
+    KAM_ASSIGN_OR_RETURN(std::vector<int64_t> ids, store_->NewAccountIds(fresh.size()));
+    const absl::Time now = common::NowMicros();
+    std::vector<StoredAccount> rows;
+    std::vector<common::RequestKey> keys;
+    for (size_t j = 0; j < fresh.size(); ++j) {
+      const size_t i = fresh[j];
+      rows.push_back(NewAccount(ids[j], items[i].parent_id, request.requests(i).account(), now));
+      keys.push_back(items[i].key);
+    }
+    KAM_RETURN_IF_ERROR(transactions_->Transact("creating accounts", [&](Transaction& tx) {
+      return CreateFresh(tx, ctx, fresh, rows, keys, now);
+    }));
+    for (size_t j = 0; j < fresh.size(); ++j) results[fresh[j]] = std::move(rows[j]);
+  }
+  for (std::optional<StoredAccount>& row : results) {
+    *response->add_accounts() = std::move(row->account);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AccountService::CreateFresh(Transaction& tx, const Ctx& ctx,
+                                         const std::vector<size_t>& items,
+                                         const std::vector<StoredAccount>& rows,
+                                         const std::vector<common::RequestKey>& keys,
+                                         absl::Time now) {
+  AccountTx& accounts = tx.accounts();
+  // Each parent once, as CreateAccount checks it, under the hierarchy lock.
+  std::set<int64_t> parents_checked;
+  for (size_t j = 0; j < rows.size(); ++j) {
+    const int64_t parent_id = rows[j].parent_id;
+    if (parent_id == 0 || parents_checked.count(parent_id) > 0) continue;
+    if (parents_checked.empty()) KAM_RETURN_IF_ERROR(accounts.LockHierarchy());
+    parents_checked.insert(parent_id);
+    const absl::Status parent = CheckNewParent(accounts, rows[j].id, parent_id, 0);
+    if (!parent.ok()) return ItemError(items[j], parent, kAccountItemFields);
+  }
+  size_t failed = rows.size();
+  const absl::Status inserted = accounts.InsertAccounts(rows, keys, &failed);
+  if (!inserted.ok()) {
+    return failed < rows.size() ? ItemError(items[failed], inserted, kAccountItemFields) : inserted;
+  }
+  for (size_t j = 0; j < rows.size(); ++j) {
+    const std::string& owner = rows[j].account.owner();
+    if (owner.empty()) continue;
+    const absl::Status started = team::StartAccountManager(tx.team(), rows[j].id, owner, now,
+                                                           ctx.actor, common::RequestKey{})
+                                     .status();
+    if (!started.ok()) return ItemError(items[j], started, kAccountItemFields);
+  }
   return absl::OkStatus();
 }
 

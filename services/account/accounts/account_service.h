@@ -7,8 +7,13 @@
 // manager's calls are narrowed to their accounts (shared/narrowing.h).
 #pragma once
 
+#include <cstddef>
+#include <vector>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "common/api/idempotency.h"
 #include "common/server/grpc_server.h"
 #include "kam/account/v1/account.grpc.pb.h"
 #include "services/account/accounts/account_store.h"
@@ -25,6 +30,12 @@ class AccountService final : public Handlers<AccountStore> {
   // checks the parent and starts the owner's account-manager membership.
   absl::Status CreateAccount(const Ctx& ctx, const v1::CreateAccountRequest& request,
                              v1::Account* response);
+  // All or nothing (AIP-233): every item checked as CreateAccount checks its
+  // request, the look-up of earlier results by request id in one query, then
+  // one transaction whose inserts are multi-row (CreateFresh). Errors name
+  // the item (shared/batch_create.h).
+  absl::Status BatchCreateAccounts(const Ctx& ctx, const v1::BatchCreateAccountsRequest& request,
+                                   v1::BatchCreateAccountsResponse* response);
   absl::Status GetAccount(const Ctx& ctx, const v1::GetAccountRequest& request,
                           v1::Account* response);
   absl::Status BatchGetAccounts(const Ctx& ctx, const v1::BatchGetAccountsRequest& request,
@@ -54,6 +65,13 @@ class AccountService final : public Handlers<AccountStore> {
                                v1::GroupSummary* response);
 
  private:
+  // BatchCreateAccounts' transaction: checks the parents of `rows` (once
+  // each), inserts the rows with their `keys` and starts their owners'
+  // memberships. `items[j]`: the index in the request of `rows[j]`, for
+  // errors.
+  absl::Status CreateFresh(Transaction& tx, const Ctx& ctx, const std::vector<size_t>& items,
+                           const std::vector<StoredAccount>& rows,
+                           const std::vector<common::RequestKey>& keys, absl::Time now);
   // DeleteAccount (`deleted`) and UndeleteAccount of account `name`.
   absl::Status SetDeleted(const Ctx& ctx, absl::string_view name, absl::string_view etag,
                           bool deleted, v1::Account* response);

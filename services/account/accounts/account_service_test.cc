@@ -99,5 +99,29 @@ TEST_F(AccountServiceTest, DatabaseDownAnswersUnavailableAndWritesNothing) {
   ExpectUnavailable(db_, Bind(&service_, &AccountService::GetAccount), get);
 }
 
+// A batch is one transaction: an item that fails (here under a missing
+// parent) leaves nothing of the batch; a re-sent batch answers the same
+// accounts and writes nothing; its items are the single creates' too.
+TEST_F(AccountServiceTest, BatchCreateIsAllOrNothingAndIdempotentPerItem) {
+  const auto batch = Bind(&service_, &AccountService::BatchCreateAccounts);
+  v1::BatchCreateAccountsRequest request;
+  *request.add_requests() = Create("b-1", "Acme");
+  *request.add_requests() = Create("b-2", "Acme Shanghai");
+  request.mutable_requests(1)->mutable_account()->set_owner("alice");
+  v1::BatchCreateAccountsRequest orphan = request;
+  orphan.mutable_requests(1)->mutable_account()->set_parent_account("accounts/999");
+  ExpectRefused(db_, batch, orphan, absl::StatusCode::kNotFound);
+
+  const v1::BatchCreateAccountsResponse first = testing::Answer(batch, request);
+  ASSERT_EQ(first.accounts_size(), 2);
+  EXPECT_EQ(accounts_(), 2u);
+  EXPECT_EQ(db_.rows().memberships.size(), 1u);
+  const std::string before = db_.Dump();
+  EXPECT_EQ(testing::Answer(batch, request).SerializeAsString(), first.SerializeAsString());
+  EXPECT_EQ(testing::Answer(create_, request.requests(0)).name(), first.accounts(0).name());
+  EXPECT_EQ(db_.Dump(), before);
+  ExpectUnavailable(db_, batch, request);
+}
+
 }  // namespace
 }  // namespace kam::account::accounts

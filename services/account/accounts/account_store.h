@@ -10,6 +10,7 @@
 // throws.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -56,6 +57,10 @@ struct GroupCounts {
   std::map<int, int> by_state;  // LifecycleState -> count
 };
 
+// Create request id -> the account that create made, with its request's
+// hash (the batch create's look-up of earlier results).
+using AccountsByRequest = std::map<std::string, common::CreatedByRequest<StoredAccount>>;
+
 // The account steps of a transaction.
 class AccountTx {
  public:
@@ -72,6 +77,21 @@ class AccountTx {
   // id is taken; kDuplicateRequest (nothing written) when key.id was used.
   virtual absl::StatusOr<common::InsertOutcome> InsertAccount(const StoredAccount& row,
                                                               const common::RequestKey& key) = 0;
+  // The accounts of `ids` that exist, locked until the transaction ends (in
+  // id order, so two batches never wait for each other in a circle); a
+  // missing one is not in the map.
+  virtual absl::StatusOr<std::map<int64_t, StoredAccount>> LockAccounts(
+      const std::vector<int64_t>& ids) = 0;
+  // Inserts new accounts and their labels, as InsertAccount each with its
+  // key of `keys` (same size), in a few multi-row statements. When a row
+  // cannot be inserted (ALREADY_EXISTS: its external id is taken, by an
+  // account or an earlier row; ABORTED: its request id was taken since the
+  // caller looked, by a concurrent call: RequestIdTakenMeanwhile), answers
+  // that error with `*failed_row` its index, and the caller rolls back;
+  // `*failed_row` stays rows.size() on other errors.
+  virtual absl::Status InsertAccounts(const std::vector<StoredAccount>& rows,
+                                      const std::vector<common::RequestKey>& keys,
+                                      size_t* failed_row) = 0;
   // Makes the account's label rows (what label filters read) `labels`.
   virtual absl::Status ReplaceLabels(
       int64_t account_id, const google::protobuf::Map<std::string, std::string>& labels) = 0;
@@ -93,6 +113,8 @@ class AccountStore {
 
   // A fresh account id (ids come from blocks: common/db/id_allocator.h).
   virtual absl::StatusOr<int64_t> NewAccountId() = 0;
+  // `count` fresh account ids, in one step.
+  virtual absl::StatusOr<std::vector<int64_t>> NewAccountIds(size_t count) = 0;
 
   // The single-row create (no labels, no parent, no owner) outside a
   // transaction; as AccountTx::InsertAccount otherwise. Concurrent calls
@@ -110,6 +132,11 @@ class AccountStore {
   // nullopt when none did.
   virtual absl::StatusOr<std::optional<common::CreatedByRequest<StoredAccount>>>
   FindAccountByRequest(const std::string& request_id) = 0;
+  // As FindAccountByRequest for each of `request_ids` (at most
+  // kMaxBatchCreate, none empty), in one query; ids no create used are not
+  // in the map.
+  virtual absl::StatusOr<AccountsByRequest> FindAccountsByRequest(
+      const std::vector<std::string>& request_ids) = 0;
 
   // Accounts matching `filter` after `cursor` in `order`, at most `limit`;
   // with a non-empty `team_of`, only the accounts whose current team has that

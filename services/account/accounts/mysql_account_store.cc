@@ -171,6 +171,20 @@ MySqlAccountDatabase::FindAccountByRequest(const std::string& request_id) {
       });
 }
 
+absl::StatusOr<accounts::AccountsByRequest> MySqlAccountDatabase::FindAccountsByRequest(
+    const std::vector<std::string>& request_ids) {
+  return common::ReadWithConnection<accounts::AccountsByRequest>(
+      *pool_, "reading accounts",
+      [&](SqlConnection& connection) -> absl::StatusOr<accounts::AccountsByRequest> {
+        return ReadCreatedByRequests(
+            connection,
+            absl::StrCat("SELECT ", accounts::kAccountColumns,
+                         ", a.create_request_id, a.create_request_hash FROM accounts a "
+                         "WHERE a.create_request_id IN ("),
+            request_ids, accounts::ReadAccount);
+      });
+}
+
 // --- ListAccounts --------------------------------------------------------
 
 absl::StatusOr<common::Page<StoredAccount>> MySqlAccountDatabase::ListAccounts(

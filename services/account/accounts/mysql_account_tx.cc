@@ -2,6 +2,10 @@
 // (mysql_hierarchy.cc).
 #include <cppconn/exception.h>
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "common/base/status_macros.h"
 #include "common/db/row_reader.h"
@@ -10,6 +14,7 @@
 #include "services/account/accounts/mysql_account_sql.h"
 #include "services/account/mysql_account_database.h"
 #include "services/account/shared/account_names.h"
+#include "services/account/shared/batch_create.h"
 #include "services/account/shared/mysql_rows.h"
 
 namespace kam::account {
@@ -71,6 +76,64 @@ absl::StatusOr<common::InsertOutcome> MySqlTransaction::InsertAccount(
   }
   KAM_RETURN_IF_ERROR(ReplaceLabels(row.id, row.account.labels()));
   return outcome;
+}
+
+absl::StatusOr<std::map<int64_t, StoredAccount>> MySqlTransaction::LockAccounts(
+    const std::vector<int64_t>& ids) {
+  return Step([&]() -> absl::StatusOr<std::map<int64_t, StoredAccount>> {
+    std::map<int64_t, StoredAccount> locked;
+    if (ids.empty()) return locked;
+    std::string in;
+    const std::vector<common::SqlValue> values = PaddedIds(ids, &in);
+    auto rs = connection_.Query(
+        absl::StrCat("SELECT ", accounts::kAccountColumns, " FROM accounts a WHERE a.id IN (", in,
+                     ") ORDER BY a.id FOR UPDATE"),
+        values);
+    while (rs->next()) {
+      StoredAccount row = accounts::ReadAccount(*rs);
+      const int64_t id = row.id;
+      locked.emplace(id, std::move(row));
+    }
+    return locked;
+  });
+}
+
+absl::Status MySqlTransaction::InsertAccounts(const std::vector<StoredAccount>& rows,
+                                              const std::vector<common::RequestKey>& keys,
+                                              size_t* failed_row) {
+  *failed_row = rows.size();
+  return Step([&]() -> absl::Status {
+    std::vector<std::vector<common::SqlValue>> values;
+    values.reserve(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      values.push_back(accounts::InsertValues(rows[i], keys[i]));
+    }
+    const std::string& insert = accounts::InsertAccountSql();
+    const size_t row_at = insert.find("VALUES ") + 7;
+    const size_t inserted =
+        InsertRowsUntilDuplicate(connection_, absl::string_view(insert).substr(0, row_at),
+                                 absl::string_view(insert).substr(row_at), values);
+    // A duplicate key: row by row from the statement that met it, to learn
+    // whose it is (InsertAccountRow tells a request id from an external id).
+    for (size_t i = inserted; i < rows.size(); ++i) {
+      absl::StatusOr<common::InsertOutcome> outcome =
+          accounts::InsertAccountRow(connection_, rows[i], keys[i]);
+      if (outcome.ok() && *outcome == common::InsertOutcome::kInserted) continue;
+      *failed_row = i;
+      return outcome.ok() ? RequestIdTakenMeanwhile() : outcome.status();
+    }
+    std::vector<std::vector<common::SqlValue>> labels;
+    for (const StoredAccount& row : rows) {
+      for (const auto& [key, value] : row.account.labels()) labels.push_back({row.id, key, value});
+    }
+    if (InsertRowsUntilDuplicate(connection_,
+                                 "INSERT INTO account_labels (account_id, label_key, label_value) "
+                                 "VALUES ",
+                                 "(?, ?, ?)", labels) < labels.size()) {
+      return absl::InternalError("the label rows of new accounts collided");
+    }
+    return absl::OkStatus();
+  });
 }
 
 absl::Status MySqlTransaction::ReplaceLabels(

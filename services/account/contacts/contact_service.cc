@@ -1,5 +1,9 @@
 #include "services/account/contacts/contact_service.h"
 
+#include <cstddef>
+#include <initializer_list>
+#include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,6 +18,7 @@
 #include "services/account/accounts/account_store.h"
 #include "services/account/contacts/contact_fields.h"
 #include "services/account/shared/account_names.h"
+#include "services/account/shared/batch_create.h"
 #include "services/account/shared/narrowing.h"
 #include "services/account/shared/requests.h"
 
@@ -39,23 +44,63 @@ absl::Status NamedContactNotFound(absl::string_view name) {
   return absl::NotFoundError(absl::StrCat("contact ", name, " not found"));
 }
 
+// What CreateContact (and each item of BatchCreateContacts) checks of a
+// request after its parent: the contact and the request id.
+absl::StatusOr<common::RequestKey> CheckNewContact(const v1::CreateContactRequest& request) {
+  KAM_RETURN_IF_ERROR(common::CheckPresent("contact", request.has_contact()));
+  KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "CreateContact"));
+  KAM_RETURN_IF_ERROR(ValidateContactFields(request.contact()));
+  return key;
+}
+
+// A new contact `id` of account `account_id` as CreateContact stores it.
+StoredContact NewContact(int64_t account_id, int64_t id, const v1::Contact& in, absl::Time now) {
+  StoredContact row;
+  row.account_id = account_id;
+  row.resource = in;
+  row.resource.clear_delete_time();
+  SetRecordId(row, id, "contacts");
+  common::StampCreate(&row.version, &row.resource, now);
+  return row;
+}
+
+// The fields of a CreateContactRequest its errors may start with (ItemError).
+constexpr std::initializer_list<absl::string_view> kContactItemFields = {"parent", "contact",
+                                                                         "request_id"};
+
+// An item of BatchCreateContacts, checked.
+struct NewContactRequest {
+  int64_t account_id = 0;
+  common::RequestKey key;
+};
+
+// Item `index` of `batch` as CreateContact would check it, under the
+// parent ItemParent gives it (the request id's hash is then that of the
+// same CreateContact).
+absl::StatusOr<NewContactRequest> CheckContactItem(const v1::BatchCreateContactsRequest& batch,
+                                                   size_t index) {
+  v1::CreateContactRequest item = batch.requests(index);
+  KAM_ASSIGN_OR_RETURN(std::string parent, ItemParent(batch.parent(), index, item.parent()));
+  item.set_parent(std::move(parent));
+  NewContactRequest checked;
+  absl::StatusOr<int64_t> account_id = ParseAccountName("parent", item.parent());
+  if (!account_id.ok()) return ItemError(index, account_id.status(), kContactItemFields);
+  checked.account_id = *account_id;
+  absl::StatusOr<common::RequestKey> key = CheckNewContact(item);
+  if (!key.ok()) return ItemError(index, key.status(), kContactItemFields);
+  checked.key = *std::move(key);
+  return checked;
+}
+
 }  // namespace
 
 absl::Status ContactService::CreateContact(const Ctx& ctx, const v1::CreateContactRequest& request,
                                            v1::Contact* response) {
   KAM_ASSIGN_OR_RETURN(const int64_t account_id, ParseAccountName("parent", request.parent()));
   KAM_RETURN_IF_ERROR(CheckOnTeam(*transactions_, ctx, account_id));
-  KAM_RETURN_IF_ERROR(common::CheckPresent("contact", request.has_contact()));
-  KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "CreateContact"));
-  KAM_RETURN_IF_ERROR(ValidateContactFields(request.contact()));
+  KAM_ASSIGN_OR_RETURN(common::RequestKey key, CheckNewContact(request));
   KAM_ASSIGN_OR_RETURN(int64_t id, store_->NewContactId());
-
-  StoredContact row;
-  row.account_id = account_id;
-  row.resource = request.contact();
-  row.resource.clear_delete_time();
-  SetRecordId(row, id, "contacts");
-  common::StampCreate(&row.version, &row.resource, common::NowMicros());
+  StoredContact row = NewContact(account_id, id, request.contact(), common::NowMicros());
 
   InsertOutcome outcome = InsertOutcome::kInserted;
   absl::Status status = transactions_->Transact("creating contact", [&](Transaction& tx) {
@@ -84,6 +129,94 @@ absl::Status ContactService::CreateContact(const Ctx& ctx, const v1::CreateConta
   }
   *response = std::move(row.resource);
   return absl::OkStatus();
+}
+
+absl::Status ContactService::BatchCreateContacts(const Ctx& ctx,
+                                                 const v1::BatchCreateContactsRequest& request,
+                                                 v1::BatchCreateContactsResponse* response) {
+  KAM_RETURN_IF_ERROR(CheckBatchCreateSize(request.requests_size()));
+  if (!EachItemNamesItsParent(request.parent())) {
+    KAM_RETURN_IF_ERROR(ParseAccountName("parent", request.parent()).status());
+  }
+  const size_t size = request.requests_size();
+  std::vector<NewContactRequest> items;
+  std::vector<std::string> request_ids;
+  std::vector<int64_t> account_ids;
+  for (size_t i = 0; i < size; ++i) {
+    KAM_ASSIGN_OR_RETURN(NewContactRequest checked, CheckContactItem(request, i));
+    request_ids.push_back(checked.key.id);
+    account_ids.push_back(checked.account_id);
+    items.push_back(std::move(checked));
+  }
+  KAM_RETURN_IF_ERROR(CheckDistinctRequestIds(request_ids));
+  // An account manager's batch with an account not theirs answers as one
+  // whose account does not exist.
+  KAM_ASSIGN_OR_RETURN(std::optional<size_t> hidden,
+                       FirstNotOnTeam(*transactions_, ctx, account_ids));
+  if (hidden.has_value()) {
+    return ItemError(*hidden, AccountNotFound(account_ids[*hidden]), kContactItemFields);
+  }
+
+  // Items created before answer what they created then; the others are
+  // `fresh`.
+  KAM_ASSIGN_OR_RETURN(ContactsByRequest earlier,
+                       store_->FindContactsByRequest(UsedRequestIds(request_ids)));
+  std::vector<std::optional<StoredContact>> results(size);
+  std::vector<size_t> fresh;
+  for (size_t i = 0; i < size; ++i) {
+    absl::StatusOr<std::optional<StoredContact>> first = EarlierResultOf(items[i].key, earlier);
+    if (!first.ok()) return ItemError(i, first.status(), kContactItemFields);
+    if (first->has_value()) {
+      results[i] = **std::move(first);
+    } else {
+      fresh.push_back(i);
+    }
+  }
+  if (!fresh.empty()) {
+    KAM_ASSIGN_OR_RETURN(std::vector<int64_t> ids, store_->NewContactIds(fresh.size()));
+    const absl::Time now = common::NowMicros();
+    std::vector<StoredContact> rows;
+    std::vector<common::RequestKey> keys;
+    for (size_t j = 0; j < fresh.size(); ++j) {
+      const size_t i = fresh[j];
+      rows.push_back(NewContact(items[i].account_id, ids[j], request.requests(i).contact(), now));
+      keys.push_back(items[i].key);
+    }
+    KAM_RETURN_IF_ERROR(transactions_->Transact(
+        "creating contacts", [&](Transaction& tx) { return CreateFresh(tx, fresh, rows, keys); }));
+    for (size_t j = 0; j < fresh.size(); ++j) results[fresh[j]] = std::move(rows[j]);
+  }
+  for (std::optional<StoredContact>& row : results) {
+    *response->add_contacts() = std::move(row->resource);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ContactService::CreateFresh(Transaction& tx, const std::vector<size_t>& items,
+                                         const std::vector<StoredContact>& rows,
+                                         const std::vector<common::RequestKey>& keys) {
+  // The account rows first, as CreateContact locks its one: they serialise
+  // the changes of their contact counts.
+  std::map<int64_t, int> added;
+  for (const StoredContact& row : rows) ++added[row.account_id];
+  std::vector<int64_t> account_ids;
+  for (const auto& [account_id, count] : added) account_ids.push_back(account_id);
+  KAM_ASSIGN_OR_RETURN(auto locked, tx.accounts().LockAccounts(account_ids));
+  for (size_t j = 0; j < rows.size(); ++j) {
+    auto it = locked.find(rows[j].account_id);
+    if (it == locked.end()) {
+      return ItemError(items[j], AccountNotFound(rows[j].account_id), kContactItemFields);
+    }
+    if (it->second.account.has_delete_time()) {
+      return ItemError(items[j], DeletedAccount(it->second.account), kContactItemFields);
+    }
+  }
+  size_t failed = rows.size();
+  const absl::Status inserted = tx.contacts().InsertContacts(rows, keys, &failed);
+  if (!inserted.ok()) {
+    return failed < rows.size() ? ItemError(items[failed], inserted, kContactItemFields) : inserted;
+  }
+  return tx.contacts().AddToContactCounts(added);
 }
 
 absl::Status ContactService::GetContact(const Ctx& ctx, const v1::GetContactRequest& request,

@@ -4,8 +4,12 @@
 // account's contact_count.
 #pragma once
 
+#include <cstddef>
+#include <vector>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "common/api/idempotency.h"
 #include "common/server/grpc_server.h"
 #include "kam/account/v1/account.grpc.pb.h"
 #include "services/account/contacts/contact_store.h"
@@ -19,6 +23,11 @@ class ContactService final : public Handlers<ContactStore> {
 
   absl::Status CreateContact(const Ctx& ctx, const v1::CreateContactRequest& request,
                              v1::Contact* response);
+  // All or nothing (AIP-233), as BatchCreateAccounts; the parents' account
+  // rows are locked once each, and their contact counts move in one
+  // statement.
+  absl::Status BatchCreateContacts(const Ctx& ctx, const v1::BatchCreateContactsRequest& request,
+                                   v1::BatchCreateContactsResponse* response);
   absl::Status GetContact(const Ctx& ctx, const v1::GetContactRequest& request,
                           v1::Contact* response);
   absl::Status ListContacts(const Ctx& ctx, const v1::ListContactsRequest& request,
@@ -35,6 +44,12 @@ class ContactService final : public Handlers<ContactStore> {
   }
 
  private:
+  // BatchCreateContacts' transaction: locks the accounts of `rows` (each
+  // must be live), inserts the rows with their `keys` and counts them.
+  // `items[j]`: the index in the request of `rows[j]`, for errors.
+  absl::Status CreateFresh(Transaction& tx, const std::vector<size_t>& items,
+                           const std::vector<StoredContact>& rows,
+                           const std::vector<common::RequestKey>& keys);
   // DeleteContact (`deleted`) and UndeleteContact of contact `name`.
   absl::Status SetDeleted(const Ctx& ctx, absl::string_view name, absl::string_view etag,
                           bool deleted, v1::Contact* response);

@@ -84,5 +84,23 @@ TEST_F(ContactServiceTest, DatabaseDownAnswersUnavailableAndWritesNothing) {
   testing::ExpectUnavailable(db_, update_, Retitle(contact, "CIO"));
 }
 
+// Each contact of a batch is counted once, on the first call only.
+TEST_F(ContactServiceTest, BatchCreateCountsEachContactOnceAndIsIdempotent) {
+  const auto batch = Bind(&service_, &ContactService::BatchCreateContacts);
+  v1::BatchCreateContactsRequest request;
+  request.set_parent(account_.account.name());
+  *request.add_requests() = Create("cb-1", "Zhang Wei");
+  *request.add_requests() = Create("cb-2", "Li Na");
+  request.mutable_requests(1)->clear_parent();
+  const v1::BatchCreateContactsResponse first = testing::Answer(batch, request);
+  ASSERT_EQ(first.contacts_size(), 2);
+  EXPECT_EQ(ContactCount(), 2);
+  const std::string before = db_.Dump();
+  EXPECT_EQ(testing::Answer(batch, request).SerializeAsString(), first.SerializeAsString());
+  EXPECT_EQ(testing::Answer(create_, Create("cb-2", "Li Na")).name(), first.contacts(1).name());
+  EXPECT_EQ(db_.Dump(), before);
+  testing::ExpectUnavailable(db_, batch, request);
+}
+
 }  // namespace
 }  // namespace kam::account::contacts

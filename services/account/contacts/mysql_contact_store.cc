@@ -2,13 +2,18 @@
 // accounts.contact_count.
 #include <cppconn/exception.h>
 
+#include <map>
 #include <string>
+#include <variant>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
 #include "common/db/row_reader.h"
 #include "common/db/sql_error.h"
 #include "services/account/mysql_account_database.h"
 #include "services/account/shared/account_names.h"
+#include "services/account/shared/batch_create.h"
 #include "services/account/shared/mysql_rows.h"
 
 namespace kam::account {
@@ -24,6 +29,36 @@ constexpr char kContactColumns[] =
     "c.id, c.account_id, c.display_name, c.title, c.department, c.buying_role, "
     "c.influence_weight, c.preferred_channel, c.phone, c.email, c.do_not_call, c.time_zone, "
     "c.version, c.create_time, c.update_time, c.delete_time";
+
+// The insert of one or more contacts: kInsertContact, then kContactRow per
+// contact, separated by ", ", bound to ContactValues of each.
+constexpr char kInsertContact[] =
+    "INSERT INTO contacts (id, account_id, display_name, title, department, buying_role, "
+    "influence_weight, preferred_channel, phone, email, do_not_call, time_zone, version, "
+    "create_time, update_time, create_request_id, create_request_hash) VALUES ";
+constexpr char kContactRow[] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+std::vector<common::SqlValue> ContactValues(const StoredContact& row,
+                                            const common::RequestKey& key) {
+  const v1::Contact& c = row.resource;
+  return {row.id,
+          row.account_id,
+          c.display_name(),
+          c.title(),
+          c.department(),
+          int64_t{c.buying_role()},
+          int64_t{c.influence_weight()},
+          int64_t{c.preferred_channel()},
+          c.phone(),
+          c.email(),
+          int64_t{c.do_not_call() ? 1 : 0},
+          c.time_zone(),
+          row.version,
+          common::SqlTime(c.create_time()),
+          common::SqlTime(c.update_time()),
+          key.id.empty() ? common::SqlValue(nullptr) : common::SqlValue(key.id),
+          key.id.empty() ? common::SqlValue(nullptr) : common::SqlValue(key.hash)};
+}
 
 // One contact (locked: `lock`); binds its id, then its account's.
 std::string SelectContactSql(bool lock) {
@@ -77,26 +112,36 @@ absl::StatusOr<StoredContact> MySqlTransaction::LockContact(int64_t account_id,
 
 absl::StatusOr<common::InsertOutcome> MySqlTransaction::InsertContact(
     const StoredContact& row, const common::RequestKey& key) {
-  const v1::Contact& c = row.resource;
   return Step([&]() -> absl::StatusOr<common::InsertOutcome> {
     try {
-      connection_.Update(
-          "INSERT INTO contacts (id, account_id, display_name, title, department, buying_role, "
-          "influence_weight, preferred_channel, phone, email, do_not_call, time_zone, version, "
-          "create_time, update_time, create_request_id, create_request_hash) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          row.id, row.account_id, c.display_name(), c.title(), c.department(),
-          static_cast<int>(c.buying_role()), c.influence_weight(),
-          static_cast<int>(c.preferred_channel()), c.phone(), c.email(), c.do_not_call(),
-          c.time_zone(), row.version, common::SqlTime(c.create_time()),
-          common::SqlTime(c.update_time()), common::TextOrNull(key.id),
-          key.id.empty() ? std::nullopt : std::optional<std::string>(key.hash));
+      connection_.Update(absl::StrCat(kInsertContact, kContactRow), ContactValues(row, key));
     } catch (const sql::SQLException& e) {
       if (e.getErrorCode() != common::kErDupEntry) throw;
       return common::InsertOutcome::kDuplicateRequest;
     }
     return common::InsertOutcome::kInserted;
   });
+}
+
+absl::Status MySqlTransaction::InsertContacts(const std::vector<StoredContact>& rows,
+                                              const std::vector<common::RequestKey>& keys,
+                                              size_t* failed_row) {
+  *failed_row = rows.size();
+  std::vector<std::vector<common::SqlValue>> values;
+  values.reserve(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) values.push_back(ContactValues(rows[i], keys[i]));
+  KAM_ASSIGN_OR_RETURN(const size_t inserted, Step([&]() -> absl::StatusOr<size_t> {
+                         return InsertRowsUntilDuplicate(connection_, kInsertContact, kContactRow,
+                                                         values);
+                       }));
+  // The only unique key a new contact can meet is its request id: find whose.
+  for (size_t i = inserted; i < rows.size(); ++i) {
+    KAM_ASSIGN_OR_RETURN(const common::InsertOutcome outcome, InsertContact(rows[i], keys[i]));
+    if (outcome == common::InsertOutcome::kInserted) continue;
+    *failed_row = i;
+    return RequestIdTakenMeanwhile();
+  }
+  return absl::OkStatus();
 }
 
 absl::Status MySqlTransaction::WriteContact(const StoredContact& row) {
@@ -122,6 +167,28 @@ absl::Status MySqlTransaction::AddToContactCount(int64_t account_id, int delta) 
   });
 }
 
+absl::Status MySqlTransaction::AddToContactCounts(const std::map<int64_t, int>& deltas) {
+  if (deltas.empty()) return absl::OkStatus();
+  if (deltas.size() == 1) return AddToContactCount(deltas.begin()->first, deltas.begin()->second);
+  // One statement: each account's delta from a CASE over (id, delta) pairs,
+  // padded like the id list (a repeated pair changes nothing).
+  std::vector<int64_t> ids;
+  for (const auto& [account_id, delta] : deltas) ids.push_back(account_id);
+  std::string in;
+  const std::vector<common::SqlValue> padded = PaddedIds(ids, &in);
+  std::string cases;
+  std::vector<common::SqlValue> values;
+  for (const common::SqlValue& id : padded) {
+    cases.append(" WHEN ? THEN ?");
+    values.push_back(id);
+    values.emplace_back(int64_t{deltas.at(std::get<int64_t>(id))});
+  }
+  values.insert(values.end(), padded.begin(), padded.end());
+  return Exec(absl::StrCat("UPDATE accounts SET contact_count = contact_count + CASE id", cases,
+                           " END WHERE id IN (", in, ")"),
+              values);
+}
+
 // --- reads ---------------------------------------------------------------
 
 absl::StatusOr<StoredContact> MySqlAccountDatabase::GetContact(int64_t account_id,
@@ -138,6 +205,20 @@ absl::StatusOr<Found> MySqlAccountDatabase::FindContactByRequest(const std::stri
                                            [&](SqlConnection& connection) -> absl::StatusOr<Found> {
                                              return ContactByRequest(connection, request_id);
                                            });
+}
+
+absl::StatusOr<contacts::ContactsByRequest> MySqlAccountDatabase::FindContactsByRequest(
+    const std::vector<std::string>& request_ids) {
+  return common::ReadWithConnection<contacts::ContactsByRequest>(
+      *pool_, "reading contacts",
+      [&](SqlConnection& connection) -> absl::StatusOr<contacts::ContactsByRequest> {
+        return ReadCreatedByRequests(
+            connection,
+            absl::StrCat("SELECT ", kContactColumns,
+                         ", c.create_request_id, c.create_request_hash FROM contacts c "
+                         "WHERE c.create_request_id IN ("),
+            request_ids, ReadContact);
+      });
 }
 
 absl::StatusOr<common::Page<StoredContact>> MySqlAccountDatabase::ListContacts(

@@ -6,7 +6,9 @@
 
 #include <cppconn/resultset.h>
 
+#include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -14,8 +16,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/api/etag.h"
+#include "common/api/idempotency.h"
 #include "common/api/list_request.h"
 #include "common/base/status_macros.h"
 #include "common/db/mysql_pool.h"
@@ -31,6 +35,45 @@ namespace kam::account {
 // 2, 4, ..., 1024 by repeating the last id, so IN (...) lists of any length
 // share at most 11 prepared statements; `*placeholders` gets "?,?,...".
 std::vector<common::SqlValue> PaddedIds(const std::vector<int64_t>& ids, std::string* placeholders);
+// PaddedIds of any values (1 to 1024 of them).
+std::vector<common::SqlValue> PaddedValues(std::vector<common::SqlValue> values,
+                                           std::string* placeholders);
+
+// Inserts `rows` (each the values of one `row_placeholders`, "(?, ?, ?)")
+// with `insert` ("INSERT INTO t (...) VALUES "), in order, in multi-row
+// statements of 256, 128, ..., 1 rows (so a table has at most nine of them
+// prepared, whatever the batch sizes). Returns the index of the first row
+// of the first statement that failed on a duplicate key (none of that
+// statement's rows is inserted, all before it are), or rows.size(). Inside
+// the caller's Step: other errors throw.
+size_t InsertRowsUntilDuplicate(common::SqlConnection& connection, absl::string_view insert,
+                                absl::string_view row_placeholders,
+                                const std::vector<std::vector<common::SqlValue>>& rows);
+
+// The rows that creates with `request_ids` (at most 1024) made, by request
+// id: `select` ("SELECT <columns>, x.create_request_id, x.create_request_hash
+// FROM t x WHERE x.create_request_id IN (") completed with the ids, each row
+// read by `read(rs)`. Ids no create used are not in the map.
+template <typename Read>
+auto ReadCreatedByRequests(common::SqlConnection& connection, absl::string_view select,
+                           const std::vector<std::string>& request_ids, Read read)
+    -> std::map<std::string,
+                common::CreatedByRequest<decltype(read(std::declval<sql::ResultSet&>()))>> {
+  using Row = decltype(read(std::declval<sql::ResultSet&>()));
+  std::map<std::string, common::CreatedByRequest<Row>> found;
+  if (request_ids.empty()) return found;
+  std::string in;
+  std::vector<common::SqlValue> values =
+      PaddedValues(std::vector<common::SqlValue>(request_ids.begin(), request_ids.end()), &in);
+  auto rs = connection.Query(absl::StrCat(select, in, ")"), values);
+  while (rs->next()) {
+    const int columns = static_cast<int>(rs->getMetaData()->getColumnCount());
+    std::string request_id = common::ReadText(*rs, columns - 1);
+    found.emplace(std::move(request_id),
+                  common::CreatedByRequest<Row>{read(*rs), common::ReadText(*rs, columns)});
+  }
+  return found;
+}
 
 // Labels are stored as sorted "key=value" lines (keys and values are
 // limited to [a-z0-9_-], so neither '=' nor a newline can occur in them);

@@ -11,14 +11,22 @@ const std::string& NarrowedTo(const common::CallContext& ctx) {
   return ctx.grant.has_value() ? ctx.grant->own_accounts_of : *kEveryAccount;
 }
 
+absl::StatusOr<std::optional<size_t>> FirstNotOnTeam(Transactions& transactions,
+                                                     const common::CallContext& ctx,
+                                                     const std::vector<int64_t>& ids) {
+  const std::string& user = NarrowedTo(ctx);
+  if (user.empty()) return std::nullopt;
+  KAM_ASSIGN_OR_RETURN(absl::flat_hash_set<int64_t> theirs, transactions.AccountsOnTeam(user, ids));
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (!theirs.contains(ids[i])) return i;
+  }
+  return std::nullopt;
+}
+
 absl::Status CheckOnTeam(Transactions& transactions, const common::CallContext& ctx,
                          const std::vector<int64_t>& ids) {
-  const std::string& user = NarrowedTo(ctx);
-  if (user.empty()) return absl::OkStatus();
-  KAM_ASSIGN_OR_RETURN(absl::flat_hash_set<int64_t> theirs, transactions.AccountsOnTeam(user, ids));
-  for (int64_t id : ids) {
-    if (!theirs.contains(id)) return AccountNotFound(id);
-  }
+  KAM_ASSIGN_OR_RETURN(std::optional<size_t> first, FirstNotOnTeam(transactions, ctx, ids));
+  if (first.has_value()) return AccountNotFound(ids[*first]);
   return absl::OkStatus();
 }
 

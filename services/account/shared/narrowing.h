@@ -14,12 +14,15 @@
 // below answer OK without a query.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "common/server/grpc_server.h"
 #include "kam/account/v1/account.pb.h"
 #include "services/account/shared/transaction.h"
@@ -30,6 +33,13 @@ namespace kam::account {
 // call sees every account.
 const std::string& NarrowedTo(const common::CallContext& ctx);
 
+// The index in `ids` of the first account the call may not see (it is
+// narrowed and its user is not on that account's current team, or the
+// account does not exist); nullopt when it sees every one. One read when the
+// call is narrowed, none otherwise.
+absl::StatusOr<std::optional<size_t>> FirstNotOnTeam(Transactions& transactions,
+                                                     const common::CallContext& ctx,
+                                                     const std::vector<int64_t>& ids);
 // OK when the call is not narrowed, or its user is on the current team of
 // every account of `ids`; otherwise AccountNotFound of the first that is not
 // theirs (or that does not exist), as GetAccounts answers for a missing one.

@@ -177,6 +177,13 @@ std::vector<Case> AccountScopedMethods() {
          request.mutable_contact()->set_display_name("Li Na");
          return Run(w.contacts, &ContactService::CreateContact, c, request);
        }},
+      {"BatchCreateContacts",
+       [](World& w, const CallContext& c, const Target& t) {
+         v1::BatchCreateContactsRequest request;
+         request.set_parent(t.account.name());
+         request.add_requests()->mutable_contact()->set_display_name("Li Na");
+         return Run(w.contacts, &ContactService::BatchCreateContacts, c, request);
+       }},
       {"GetContact",
        [](World& w, const CallContext& c, const Target& t) {
          return Run(w.contacts, &ContactService::GetContact, c,

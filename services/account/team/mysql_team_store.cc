@@ -129,15 +129,13 @@ absl::StatusOr<absl::flat_hash_set<int64_t>> MySqlAccountDatabase::AccountsOnTea
     const std::string& user, const std::vector<int64_t>& ids) {
   return common::ReadWithConnection<absl::flat_hash_set<int64_t>>(
       *pool_, "reading team", [&](SqlConnection& connection) {
-        // One placeholder per id: GetAccount's check prepares the one-id text
-        // once per connection; a batch prepares its own size.
+        // Padded to a power of two (PaddedIds), so batches of any size share
+        // a few prepared statements; GetAccount's check is the one-id text.
+        std::string in;
         std::vector<common::SqlValue> params = {user};
-        std::string in = "?";
-        params.emplace_back(ids.empty() ? 0 : ids[0]);
-        for (size_t i = 1; i < ids.size(); ++i) {
-          in.append(", ?");
-          params.emplace_back(ids[i]);
-        }
+        std::vector<common::SqlValue> padded =
+            PaddedIds(ids.empty() ? std::vector<int64_t>{0} : ids, &in);
+        params.insert(params.end(), padded.begin(), padded.end());
         auto rs = connection.Query(
             absl::StrCat("SELECT DISTINCT account_id FROM team_memberships WHERE user_id = ? "
                          "AND end_time IS NULL AND account_id IN (",
