@@ -210,6 +210,8 @@ class KamctlTest(unittest.TestCase):
         follow.send_signal(signal.SIGINT)
         self.assertEqual(follow.wait(timeout=20), 0, follow.stderr.read())
         reader.join(timeout=5)
+        follow.stdout.close()
+        follow.stderr.close()
         self.assertTrue(any("CHURN_RISK_HIGH" in line and State.runs[0] in line
                             for line in lines), lines)
 

@@ -100,38 +100,40 @@ CASE_FIELDS = [
 ]
 
 
-def set_path(message, path, value):
-    """Sets the field at a dotted path; a map field takes a dict."""
-    *parents, last = path.split(".")
-    for name in parents:
-        message = getattr(message, name)
-    target = getattr(message, last)
-    if isinstance(value, dict):
-        target.clear()
-        target.update(value)
-    else:
-        setattr(message, last, value)
-
-
-def fill(message, fields, values, keep_zero=False):
-    """Puts `values` (column -> checked value) into `message`. Zero values
-    are left unset unless `keep_zero` (an update that clears a field), so
-    the same row always gives the same bytes; a credit currency makes the
+def tree(fields, values, keep_zero=False):
+    """`values` (column -> checked value) as the keyword arguments of the
+    resource message ({"credit": {"payment_terms_days": 30}, ...}). Zero
+    values are left out unless `keep_zero` (an update that clears a field),
+    so the same row always gives the same bytes; a credit currency makes the
     credit limit present even at 0."""
+    kwargs = {}
     for field in fields:
         if field.path is None or field.column not in values:
             continue
         value = values[field.column]
-        if value or keep_zero:
-            set_path(message, field.path, value)
-    if values.get("credit_currency"):
-        message.credit.credit_limit.SetInParent()
+        if not (value or keep_zero or (field.column == "credit_limit_minor"
+                                       and values.get("credit_currency"))):
+            continue
+        node = kwargs
+        *parents, last = field.path.split(".")
+        for name in parents:
+            node = node.setdefault(name, {})
+        node[last] = value
+    return kwargs
 
 
-def cross_check(fields, values):
-    """Rules between fields of one account; (column, reason) pairs."""
+def fill(message, fields, values, keep_zero=False):
+    """Puts `values` into `message` (see tree())."""
+    message.MergeFrom(type(message)(**tree(fields, values, keep_zero)))
+
+
+def cross_check(fields, values, failed=()):
+    """Rules between fields of one account; (column, reason) pairs. A rule
+    involving a column in `failed` (already rejected) is not checked."""
     problems = []
-    if fields is ACCOUNT_FIELDS:
+    if fields is not ACCOUNT_FIELDS:
+        return problems
+    if not {"stage", "share_of_wallet_percent"} & set(failed):
         stage = values.get("stage") or account_pb2.RELATIONSHIP_STAGE_DEVELOPMENT
         low, high = {account_pb2.RELATIONSHIP_STAGE_INITIAL: (0, 49),
                      account_pb2.RELATIONSHIP_STAGE_STABLE: (50, 79),
@@ -141,8 +143,9 @@ def cross_check(fields, values):
             name = account_pb2.RelationshipStage.Name(stage).removeprefix("RELATIONSHIP_STAGE_")
             problems.append(("share_of_wallet_percent",
                              f"must be from {low} to {high} for stage {name} (got {share})"))
-        if values.get("credit_limit_minor") and not values.get("credit_currency"):
-            problems.append(("credit_currency", "is required when credit_limit_minor is set"))
+    if (values.get("credit_limit_minor") and not values.get("credit_currency")
+            and "credit_currency" not in failed):
+        problems.append(("credit_currency", "is required when credit_limit_minor is set"))
     return problems
 
 

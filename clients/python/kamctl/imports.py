@@ -35,7 +35,12 @@ ATTEMPTS = 10
 # Codes for which the service names the row it refused (requests[i]).
 _ROW_CODES = (grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.ALREADY_EXISTS,
               grpc.StatusCode.NOT_FOUND, grpc.StatusCode.FAILED_PRECONDITION)
-_ITEM = re.compile(r"requests\[(\d+)\]\.?([a-z_.]*)\s*(.*)", re.S)
+# "requests[3].account.display_name must not be empty" (a field of the item),
+# "requests[3]: account accounts/9 not found" (the item as a whole).
+_ITEM = re.compile(r"requests\[(\d+)\](?:\.([a-z_.]+) |: )(.*)", re.S)
+# A batch answered ABORTED (an item's request id taken by a concurrent call
+# meanwhile) is sent again: the item then answers that call's result.
+_ABORTED_RETRIES = 5
 
 _CALLS = {
     "accounts": ("BatchCreateAccounts", pb.BatchCreateAccountsRequest, "accounts"),
@@ -84,12 +89,17 @@ class Landing:
 
     def _land(self, batch):
         method, request_type, items = _CALLS[self.kind.name]
+        aborted = 0
         while batch:
             request = request_type()
             request.requests.extend(row.request for row in batch)
             try:
                 response = getattr(self.service, method)(request)
             except KamError as error:
+                if error.code == grpc.StatusCode.ABORTED and aborted < _ABORTED_RETRIES:
+                    aborted += 1
+                    time.sleep(0.1 * aborted)
+                    continue
                 batch = self._drop_refused(batch, error, method)
                 continue
             with self._lock:
@@ -105,9 +115,13 @@ class Landing:
         if not match or int(match.group(1)) >= len(batch):
             raise call_failure(method, error.code, error.message, self.address, error.field)
         index = int(match.group(1))
-        path, reason = match.group(2), match.group(3)
+        path, reason = match.group(2) or "", match.group(3)
         column = column_of(self.kind, path)
-        if not column:
+        if not column and error.code in (grpc.StatusCode.NOT_FOUND,
+                                          grpc.StatusCode.FAILED_PRECONDITION):
+            # The one record a create refers to: the parent account.
+            column = "account" if self.kind.name == "contacts" else "parent_account"
+        elif not column:
             reason = f"{path} {reason}".strip()
         with self._lock:
             self.rejections.append(rows.Rejection(

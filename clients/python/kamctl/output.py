@@ -47,7 +47,8 @@ def _scalar_text(field, value):
         return "true" if value else "false"
     if field.type == FieldDescriptor.TYPE_MESSAGE:
         if isinstance(value, Timestamp):
-            return value.ToJsonString() if value.seconds or value.nanos else ""
+            # To the second: what a person reads; --json keeps the full value.
+            return value.ToJsonString()[:19] + "Z" if value.seconds or value.nanos else ""
         return json_format.MessageToJson(value, indent=None)
     return str(value)
 
@@ -94,8 +95,8 @@ def console():
     return Console(width=int(os.environ.get("COLUMNS", "160")), no_color=True)
 
 
-def _table(columns, messages, title=None):
-    table = Table(title=title, show_lines=False, header_style="bold")
+def _table(columns, messages):
+    table = Table(header_style="bold")
     shown = [c for c in columns if c.table]
     for column in shown:
         table.add_column(column.header, overflow="fold")
@@ -117,7 +118,7 @@ def print_list(messages, columns, fmt, items_key, next_page_token="", title=None
     elif fmt == "csv":
         write_csv(sys.stdout, columns, messages)
     else:
-        console().print(_table(columns, messages, title))
+        _print_table(_table(columns, messages), title)
     if next_page_token and fmt != "json":
         print(f"more: --page-token {next_page_token} (or --all)", file=sys.stderr)
 
@@ -164,9 +165,18 @@ def print_rows(headers, rows, fmt, title=None, document=None):
         writer.writerow(headers)
         writer.writerows(rows)
     else:
-        table = Table(title=title, header_style="bold")
+        table = Table(header_style="bold")
         for header in headers:
             table.add_column(header, overflow="fold")
         for row in rows:
             table.add_row(*(str(v) for v in row))
-        console().print(table)
+        _print_table(table, title)
+
+
+def _print_table(table, title):
+    """The title as a line of its own (a table's title would wrap to the
+    table's width), then the table."""
+    out = console()
+    if title:
+        out.print(title, markup=False, highlight=False)
+    out.print(table)

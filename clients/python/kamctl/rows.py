@@ -50,20 +50,18 @@ class Kind:
 
 
 def _account_request(values):
-    request = account_pb2.CreateAccountRequest()
-    fields.fill(request.account, fields.ACCOUNT_FIELDS, values)
+    account = fields.tree(fields.ACCOUNT_FIELDS, values)
     # DEVELOPMENT is what an unset stage means on create: left unset, a row
     # that says it and one that does not are the same request (and id), so
     # an export (which writes the stage) imports as what it came from.
-    if request.account.stage == account_pb2.RELATIONSHIP_STAGE_DEVELOPMENT:
-        request.account.ClearField("stage")
-    return request
+    if account.get("stage") == account_pb2.RELATIONSHIP_STAGE_DEVELOPMENT:
+        del account["stage"]
+    return account_pb2.CreateAccountRequest(account=account)
 
 
 def _contact_request(values):
-    request = account_pb2.CreateContactRequest(parent=values["account"])
-    fields.fill(request.contact, fields.CONTACT_FIELDS, values)
-    return request
+    return account_pb2.CreateContactRequest(
+        parent=values["account"], contact=fields.tree(fields.CONTACT_FIELDS, values))
 
 
 KINDS = {
@@ -148,11 +146,12 @@ def read(kind, text, salt=""):
         values, problems = {}, []
         for index, field in checked:
             try:
-                values[field.column] = field.check(rules.cell(cells[index]))
+                values[field.column] = field.check(cells[index].strip())
             except rules.Invalid as reason:
                 problems.append(Rejection(line, field.column, str(reason)))
-        if not problems:
-            problems = [Rejection(line, c, r) for c, r in fields.cross_check(kind.fields, values)]
+        failed = [p.column for p in problems]
+        problems += [Rejection(line, c, r)
+                     for c, r in fields.cross_check(kind.fields, values, failed)]
         for column in kind.unique:
             value = values.get(column)
             if value and not problems:

@@ -18,27 +18,34 @@ class Invalid(ValueError):
     """A value that breaks a rule; str() is the reason."""
 
 
+# One regular expression per question, so a 100,000-row file is checked at C
+# speed rather than a character at a time in Python.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_SPACE_CHARS = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_SPACE = re.compile(f"[{_SPACE_CHARS}]")
+_ALL_SPACE = re.compile(f"[{_SPACE_CHARS}]*")
+# Bytes that were not UTF-8 arrive as lone surrogates (surrogateescape).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _is_control(c):
-    o = ord(c)
-    return o < 0x20 or o == 0x7F or 0x80 <= o <= 0x9F
+    return _CONTROL.match(c) is not None
 
 
 def _is_space(c):
-    o = ord(c)
-    return (0x09 <= o <= 0x0D or o in (0x20, 0x85, 0xA0, 0x1680, 0x2028, 0x2029, 0x202F,
-                                       0x205F, 0x3000) or 0x2000 <= o <= 0x200A)
+    return _SPACE.match(c) is not None
 
 
 def _check_utf8(value):
-    # Bytes that were not UTF-8 arrive as lone surrogates (surrogateescape).
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+    if _SURROGATE.search(value):
         raise Invalid("must be valid UTF-8")
 
 
 def _first_control(value, allowed=""):
-    for index, c in enumerate(value):
-        if _is_control(c) and c not in allowed:
-            return index, c
+    """(index, character) of the first control character not in `allowed`."""
+    for found in _CONTROL.finditer(value):
+        if found.group() not in allowed:
+            return found.start(), found.group()
     return None
 
 
@@ -57,7 +64,7 @@ def text(max_chars, required=False, multiline=False):
             other = " other than tab and newline" if multiline else ""
             raise Invalid(f"must not contain control characters{other} "
                           f"(found U+{ord(found[1]):04X} at character {found[0]})")
-        if required and all(_is_space(c) for c in value):
+        if required and _ALL_SPACE.fullmatch(value):
             raise Invalid("must not be only white space")
         return value
     return check
@@ -73,7 +80,7 @@ def identifier(max_chars, required=False):
         _check_utf8(value)
         if len(value) > max_chars:
             raise Invalid(f"must be at most {max_chars} characters (got {len(value)})")
-        if any(_is_space(c) for c in value):
+        if _SPACE.search(value):
             raise Invalid("must not contain white space")
         found = _first_control(value)
         if found:

@@ -30,10 +30,14 @@ def percent(bp):
     return f"{bp / 100:.2f}%"
 
 
-RUN_COLUMNS = [Column(p.lstrip("-"), table=not p.startswith("-")) for p in [
-    "name", "policy", "policy_version", "state", "accounts_total", "accounts_processed",
-    "accounts_published", "tier_counts.a", "tier_counts.b", "tier_counts.c", "tier_counts.d",
-    "create_time", "-start_time", "-end_time", "-as_of", "-actor", "-resumes", "error"]]
+RUN_COLUMNS = [Column(header, path, table=table) for header, path, table in [
+    ("name", "name", True), ("policy", "policy", True), ("version", "policy_version", True),
+    ("state", "state", True), ("accounts", "accounts_total", True),
+    ("rated", "accounts_processed", True), ("published", "accounts_published", True),
+    ("A", "tier_counts.a", True), ("B", "tier_counts.b", True), ("C", "tier_counts.c", True),
+    ("D", "tier_counts.d", True), ("created", "create_time", True),
+    ("started", "start_time", False), ("ended", "end_time", False), ("as_of", "as_of", False),
+    ("actor", "actor", False), ("resumes", "resumes", False), ("error", "error", True)]]
 
 
 def run_outcome(run):
