@@ -171,10 +171,15 @@ class KamctlTest(unittest.TestCase):
         account = State.names[0]
         path = write("contacts.csv", "account,display_name,email,phone\n"
                      f"{account},Li Na,li.na@example.com,+8613800138000\n"
-                     f"{account},Bad Mail,li..na@example.com,\n")
+                     f"{account},Bad Mail,li..na@example.com,\n"
+                     "accounts/999999999,Nobody,,\n")
         result = kamctl("import", "contacts", path)
         self.assertEqual(result.returncode, 3, result.stderr)
         self.assertIn(f"{path}: line 3, column email: must be an email address", result.stderr)
+        # Valid in the file, refused by the service: reported the same way,
+        # and the rest of its batch lands.
+        self.assertIn(f"{path}: line 4, column account: refused by the service (NOT_FOUND): ",
+                      result.stderr)
         contacts = json.loads(kamctl("contacts", "list", "--account", account, "--json").stdout)
         self.assertEqual([c["displayName"] for c in contacts["contacts"]], ["Li Na"])
         case = kamctl("cases", "create", "--account", account, "--type", "complaint",

@@ -24,6 +24,15 @@ def reasons(kind, text):
     return [tuple(r) for r in rows.read(kind, text)[1]]
 
 
+def check_cases(test, kind, columns, cells, cases):
+    """Each case (column, cell, expected (column, reason) or None) as the
+    one row of a file whose other columns are `columns` with `cells`."""
+    for column, cell, expected in cases:
+        with test.subTest(column=column, cell=cell):
+            got = reasons(kind, f"{columns},{column}\n{cells},\"{cell}\"\n")
+            test.assertEqual(got, [] if expected is None else [(2, *expected)])
+
+
 class AccountRowTest(unittest.TestCase):
     # One row per case: the cells after display_name's "Acme" (header
     # `display_name,<column>`), and the expected (column, reason) or None.
@@ -71,10 +80,7 @@ class AccountRowTest(unittest.TestCase):
     ]
 
     def test_each_rule(self):
-        for column, cell, expected in self.CASES:
-            with self.subTest(column=column, cell=cell):
-                got = reasons(ACCOUNTS, f"display_name,{column}\nAcme,\"{cell}\"\n")
-                self.assertEqual(got, [] if expected is None else [(2, *expected)])
+        check_cases(self, ACCOUNTS, "display_name", "Acme", self.CASES)
 
     def test_every_problem_of_every_row_is_reported_with_its_line(self):
         text = ("display_name,stage,share_of_wallet_percent,category\n"
@@ -139,11 +145,7 @@ class ContactRowTest(unittest.TestCase):
     ]
 
     def test_each_rule(self):
-        for column, cell, expected in self.CASES:
-            with self.subTest(column=column, cell=cell):
-                got = reasons(CONTACTS, f"account,display_name,{column}\n"
-                                        f"accounts/1,Li Na,{cell}\n")
-                self.assertEqual(got, [] if expected is None else [(2, *expected)])
+        check_cases(self, CONTACTS, "account,display_name", "accounts/1,Li Na", self.CASES)
 
     def test_the_account_is_the_parent(self):
         (row,), _ = rows.read(CONTACTS, "account,display_name\naccounts/12,Li Na\n")

@@ -12,14 +12,8 @@ COLUMNS = columns_of([
     "-update_time", "-etag"])
 
 RESOURCE = Resource(
-    plural="cases", field="case", service="cases", collection="cases",
-    field_list=fields.CASE_FIELDS, columns=COLUMNS,
-    list_method="ListCases", list_request=pb.ListCasesRequest,
-    get_method="GetCase", get_request=pb.GetCaseRequest,
-    create_method="CreateCase", create_request=pb.CreateCaseRequest,
-    update_method="UpdateCase", update_request=pb.UpdateCaseRequest,
-    filters={"account": "account", "status": "status", "priority": "priority", "type": "type",
-             "level": "level", "assignee": "assignee", "breached": "breached"},
+    pb, "Case", "cases", "cases", fields.CASE_FIELDS, COLUMNS,
+    filters=("account", "status", "priority", "type", "level", "assignee", "breached"),
     order_by="create_time, update_time, first_response_due_time or resolution_due_time, "
              "optionally followed by ' desc'.")
 

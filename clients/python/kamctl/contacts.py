@@ -11,14 +11,8 @@ COLUMNS = columns_of([
     "-update_time", "-delete_time", "-etag"])
 
 # ListContacts takes the account and no filter.
-RESOURCE = Resource(
-    plural="contacts", field="contact", service="accounts", collection="accounts",
-    field_list=fields.CONTACT_FIELDS, columns=COLUMNS,
-    list_method="ListContacts", list_request=pb.ListContactsRequest,
-    get_method="GetContact", get_request=pb.GetContactRequest,
-    create_method="CreateContact", create_request=pb.CreateContactRequest,
-    update_method="UpdateContact", update_request=pb.UpdateContactRequest,
-    parent="account")
+RESOURCE = Resource(pb, "Contact", "accounts", "accounts", fields.CONTACT_FIELDS, COLUMNS,
+                    parent="account")
 
 group = make_group(RESOURCE, "Contacts: the people at an account (account service). "
                    "Names are accounts/{account}/contacts/{contact}.")

@@ -134,7 +134,9 @@ def _import(app, kind_name, path, dry_run, batch_size, in_flight, salt, fmt, no_
     kind = rows.KINDS[kind_name]
     started = time.monotonic()
     try:
-        valid, rejections = rows.read_file(kind, path, salt)
+        with tqdm(unit="rows", desc="check", file=sys.stderr, disable=no_progress,
+                  leave=False) as checking:
+            valid, rejections = rows.read_file(kind, path, salt, checking.update)
     except OSError as error:
         raise UsageError(f"cannot read {path}: {error.strerror}") from None
     for rejection in rejections:
@@ -161,13 +163,18 @@ def _import(app, kind_name, path, dry_run, batch_size, in_flight, salt, fmt, no_
         json.dump(summary, sys.stdout, indent=2)
         sys.stdout.write("\n")
     elif dry_run:
-        print(f"{path}: {len(valid)} rows valid, {len(rejected_lines)} rejected "
+        print(f"{path}: {_count(len(valid), 'row')} valid, {len(rejected_lines)} rejected "
               "(dry run: nothing sent)")
     else:
         rate = landed / seconds if seconds > 0 else 0
-        print(f"{path}: {landed} {kind_name} landed (created, or there from an earlier run), "
-              f"{len(rejected_lines)} rows rejected, in {seconds:.1f} s ({rate:.0f} rows/s)")
+        print(f"{path}: {_count(landed, kind_name[:-1])} landed (created, or there from an "
+              f"earlier run), {_count(len(rejected_lines), 'row')} rejected, in {seconds:.1f} s "
+              f"({rate:.0f} rows/s)")
     return ROWS_REJECTED if rejected_lines else OK
+
+
+def _count(n, noun):
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _command(kind_name):

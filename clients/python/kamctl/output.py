@@ -117,8 +117,10 @@ def print_list(messages, columns, fmt, items_key, next_page_token="", title=None
         sys.stdout.write("\n")
     elif fmt == "csv":
         write_csv(sys.stdout, columns, messages)
-    else:
+    elif messages:
         _print_table(_table(columns, messages), title)
+    else:
+        print(f"no {items_key}", file=sys.stderr)
     if next_page_token and fmt != "json":
         print(f"more: --page-token {next_page_token} (or --all)", file=sys.stderr)
 

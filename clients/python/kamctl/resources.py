@@ -13,30 +13,30 @@ from kamctl.output import Column
 
 
 class Resource:
-    """How one resource is called. `field`: its field in the create and
-    update requests ("account"); `filters`: flag -> filter field for the
-    convenience filter flags (a label flag is `--label key=value`)."""
+    """How one resource is called, by the API's naming rules: `singular`
+    "Account" gives ListAccounts, GetAccount, CreateAccount, UpdateAccount
+    and their requests in `module`, and the field "account" of the create
+    and update requests. `filters`: the filter fields that have a flag of
+    their own, ANDed with --filter (None: the List method takes no filter); `parent`:
+    the List request's parent, as a required --account."""
 
-    def __init__(self, *, plural, field, service, collection, field_list, columns,
-                 list_method, list_request, get_method, get_request, create_method,
-                 create_request, update_method, update_request, filters=None, parent=None,
-                 order_by=None):
-        self.plural = plural
-        self.field = field
+    def __init__(self, module, singular, service, collection, field_list, columns,
+                 filters=None, parent=None, order_by=None):
+        self.plural = singular.lower() + "s"
+        self.field = singular.lower()
         self.service = service
         self.collection = collection
         self.fields = field_list
         self.columns = columns
-        self.list_method = list_method
-        self.list_request = list_request
-        self.get_method = get_method
-        self.get_request = get_request
-        self.create_method = create_method
-        self.create_request = create_request
-        self.update_method = update_method
-        self.update_request = update_request
-        self.filters = filters        # None: the List method takes no filter
-        self.parent = parent          # the List request's parent flag, if any
+        plural = singular + "s"
+        self.list_method, self.get_method = f"List{plural}", f"Get{singular}"
+        self.create_method, self.update_method = f"Create{singular}", f"Update{singular}"
+        self.list_request = getattr(module, f"List{plural}Request")
+        self.get_request = getattr(module, f"Get{singular}Request")
+        self.create_request = getattr(module, f"Create{singular}Request")
+        self.update_request = getattr(module, f"Update{singular}Request")
+        self.filters = filters
+        self.parent = parent
         self.order_by = order_by      # help text of order_by, if the List takes one
 
 
@@ -108,7 +108,7 @@ def _list_command(r):
         if r.parent:
             request.parent = qualify(parent, "accounts")
         if r.filters is not None:
-            conditions = [f"{r.filters[flag]} = "
+            conditions = [f"{flag} = "
                           + quote(qualify(value, "accounts") if flag == "account" else value)
                           for flag, value in flags.items() if value is not None]
             for entry in label:
@@ -137,8 +137,7 @@ def _list_command(r):
     if r.filters is not None:
         for flag in r.filters:
             command = click.option(f"--{flag.replace('_', '-')}", flag, default=None,
-                                   help=f"Only {r.filters[flag]} = this (ANDed with --filter).")(
-                                       command)
+                                   help=f"Only {flag} = this (ANDed with --filter).")(command)
         if any(f.column == "labels" for f in r.fields):
             command = click.option("--label", multiple=True, metavar="KEY=VALUE",
                                    help="Only this label value (repeatable).")(command)

@@ -108,11 +108,12 @@ def _check_header(kind, header):
     return problems
 
 
-def read(kind, text, salt=""):
+def read(kind, text, salt="", tick=None):
     """Checks every row of the CSV `text`; returns (rows, rejections), the
     valid rows with their requests and the rejected ones with every reason
     (a row may be rejected for several columns). A bad header rejects the
-    file: no rows."""
+    file: no rows. `tick(n)`, if given, is called as rows are read (for a
+    progress bar), n rows at a time."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [rules.cell(c) for c in next(reader)]
@@ -128,7 +129,11 @@ def read(kind, text, salt=""):
     rows = []
     first_seen = {column: {} for column in kind.unique}
     occurrences = collections.Counter()
+    count = 0
     while True:
+        count += 1
+        if tick and count % 1000 == 0:
+            tick(1000)
         line = reader.line_num + 1
         try:
             cells = next(reader)
@@ -171,14 +176,14 @@ def read(kind, text, salt=""):
     return rows, rejections
 
 
-def read_file(kind, path, salt=""):
+def read_file(kind, path, salt="", tick=None):
     """read() on a file ("-": stdin): UTF-8 (a byte-order mark is skipped); bytes that are
     not UTF-8 reject the cell they are in ("must be valid UTF-8")."""
     if path == "-":
         data = sys.stdin.buffer.read().decode("utf-8-sig", errors="surrogateescape")
-        return read(kind, data, salt)
+        return read(kind, data, salt, tick)
     with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
-        return read(kind, f.read(), salt)
+        return read(kind, f.read(), salt, tick)
 
 
 def csv_columns(kind):
