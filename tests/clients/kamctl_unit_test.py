@@ -1,17 +1,20 @@
 #!/usr/bin/python3.11
-"""kamctl's rules without a suite: CSV row checks, request ids, filters and
-connection settings (clients/python/kamctl). Run by ctest as
+"""kamctl's rules without a suite: CSV row checks, request ids, what an
+import does with a refused batch, filters, connection settings and error
+classes (clients/python/kamctl). Run by ctest as
 clients.kamctl_unit; PYTHONPATH holds the stubs and clients/python.
 """
 
 import os
 import tempfile
 import unittest
+from unittest import mock
 
 import grpc
 
 from kam.account.v1 import account_pb2 as pb
-from kamctl import config, errors, rows
+from kam_client import KamError
+from kamctl import config, errors, imports, rows
 from kamctl.errors import UsageError
 from kamctl.resources import build_filter, quote
 
@@ -187,6 +190,72 @@ class RequestIdTest(unittest.TestCase):
         content = b"same bytes"
         self.assertNotEqual(rows.request_id("accounts", content, 0),
                             rows.request_id("contacts", content, 0))
+
+
+class FakeAccounts:
+    """BatchCreateAccounts answering the given errors (KamError), then
+    creating every item; it records the display names of each call."""
+
+    def __init__(self, *errors):
+        self.errors = list(errors)
+        self.calls = []
+
+    def BatchCreateAccounts(self, request):
+        self.calls.append([r.account.display_name for r in request.requests])
+        if self.errors:
+            raise self.errors.pop(0)
+        return pb.BatchCreateAccountsResponse(accounts=[
+            pb.Account(name=f"accounts/{r.account.display_name}") for r in request.requests])
+
+
+class FakeSession:
+    def __init__(self, service):
+        self.service = service
+
+    def raw(self, attribute):
+        return self.service
+
+    def address(self, attribute):
+        return "a:1"
+
+
+class LandingTest(unittest.TestCase):
+    """What the import does with a batch the service refuses."""
+
+    def land(self, *errors):
+        valid, _ = rows.read(ACCOUNTS, "display_name\n1\n2\n3\n")
+        service = FakeAccounts(*errors)
+        landing = imports.Landing(FakeSession(service), ACCOUNTS, 500, 1, mock.Mock())
+        landing.run(valid)
+        return landing, service.calls
+
+    def test_the_row_a_refusal_names_is_reported_and_the_rest_sent_again(self):
+        landing, calls = self.land(KamError(
+            "BatchCreateAccounts", grpc.StatusCode.ALREADY_EXISTS,
+            'requests[1].account.external_id "X" is already used by a live account'))
+        self.assertEqual(calls, [["1", "2", "3"], ["1", "3"]])
+        self.assertEqual(landing.rejections, [rows.Rejection(
+            3, "external_id", 'refused by the service (ALREADY_EXISTS): "X" is already used '
+            "by a live account")])
+        self.assertEqual(landing.names, {2: "accounts/1", 4: "accounts/3"})
+
+    def test_a_missing_parent_is_the_parent_account_column(self):
+        landing, _ = self.land(KamError("BatchCreateAccounts", grpc.StatusCode.NOT_FOUND,
+                                        "requests[0]: account accounts/9 not found"))
+        self.assertEqual([(r.line, r.column) for r in landing.rejections],
+                         [(2, "parent_account")])
+
+    def test_aborted_sends_the_batch_again(self):
+        landing, calls = self.land(KamError("BatchCreateAccounts", grpc.StatusCode.ABORTED,
+                                            "requests[2]: retry"))
+        self.assertEqual(len(calls), 2)
+        self.assertEqual((landing.rejections, len(landing.names)), ([], 3))
+
+    def test_a_failure_naming_no_row_ends_the_import_with_its_class(self):
+        with self.assertRaises(errors.KamctlError) as raised:
+            self.land(KamError("BatchCreateAccounts", grpc.StatusCode.PERMISSION_DENIED,
+                               "role analyst may not call BatchCreateAccounts"))
+        self.assertEqual(raised.exception.exit_code, errors.PERMISSION_DENIED)
 
 
 class FilterTest(unittest.TestCase):

@@ -17,8 +17,10 @@ from kamctl.errors import UsageError
 
 
 class Field:
-    def __init__(self, column, path, check, help, required=False, updatable=True, mask=None):
+    def __init__(self, column, path, check, help, required=False, updatable=True, mask=None,
+                 collection=None):
         self.column = column
+        self.collection = collection  # a flag may give just the id: "7" for "accounts/7"
         self.path = path          # None: not a field of the resource (e.g. the parent)
         self.check = check
         self.help = help
@@ -45,7 +47,7 @@ ACCOUNT_FIELDS = [
     Field("category", "category", rules.enum(account_pb2.AccountCategory.DESCRIPTOR),
           "INDUSTRY, REGIONAL or POTENTIAL"),
     Field("parent_account", "parent_account", rules.resource_name("accounts"),
-          "the group parent, accounts/{account}"),
+          "the group parent, accounts/{account}", collection="accounts"),
     Field("owner", "owner", rules.identifier(128), "the account manager's user id"),
     Field("stage", "stage", _stage,
           "DEVELOPMENT (default), INITIAL, STABLE or STRATEGIC; on create only",
@@ -65,7 +67,8 @@ ACCOUNT_FIELDS = [
 
 CONTACT_FIELDS = [
     Field("account", None, rules.resource_name("accounts", required=True),
-          "the account, accounts/{account}", required=True, updatable=False),
+          "the account, accounts/{account}", required=True, updatable=False,
+          collection="accounts"),
     Field("display_name", "display_name", rules.text(200, required=True),
           "the person's name, 1 to 200 characters", required=True),
     Field("title", "title", rules.text(200), "job title"),
@@ -84,7 +87,8 @@ CONTACT_FIELDS = [
 
 CASE_FIELDS = [
     Field("account", "account", rules.resource_name("accounts", required=True),
-          "the customer, accounts/{account}", required=True, updatable=False),
+          "the customer, accounts/{account}", required=True, updatable=False,
+          collection="accounts"),
     Field("type", "type", rules.enum(service_case_pb2.CaseType.DESCRIPTOR),
           "ROUTINE_REQUEST, COMPLAINT, FAULT_REPAIR, COLLECTION or CONTRACT_SUPERVISION",
           required=True, updatable=False),
@@ -172,8 +176,12 @@ def check_flags(fields, given):
     for column, text in given.items():
         if text is None or column not in by_column:
             continue
+        field = by_column[column]
+        text = rules.cell(text)
+        if field.collection and text.isdigit():
+            text = f"{field.collection}/{text}"
         try:
-            values[column] = by_column[column].check(rules.cell(text))
+            values[column] = field.check(text)
         except rules.Invalid as reason:
             raise UsageError(f"{by_column[column].flag}: {reason}") from None
     return values
