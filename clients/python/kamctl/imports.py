@@ -26,7 +26,7 @@ from kam.account.v1 import account_pb2 as pb
 from kam_client import KamError
 
 from kamctl import rows
-from kamctl.errors import OK, ROWS_REJECTED, UsageError, call_failure
+from kamctl.errors import OK, ROWS_REJECTED, KamctlError, UsageError, call_failure
 
 MAX_BATCH = 500
 # Per call, on UNAVAILABLE and RESOURCE_EXHAUSTED (kam_client's backoff,
@@ -147,7 +147,12 @@ def _import(app, kind_name, path, dry_run, batch_size, in_flight, salt, fmt, no_
         with tqdm(total=len(valid), unit="rows", desc=f"import {kind_name}", file=sys.stderr,
                   disable=no_progress, smoothing=0.1) as progress:
             landing = Landing(app.session_with(ATTEMPTS), kind, batch_size, in_flight, progress)
-            landing.run(valid)
+            try:
+                landing.run(valid)
+            except KamctlError as error:
+                raise KamctlError(f"{error} ({_count(len(landing.names), 'row')} landed before "
+                                  "this; running the import again creates nothing twice)",
+                                  error.exit_code) from None
         for rejection in sorted(landing.rejections):
             print(f"{path}: {rejection}", file=sys.stderr)
         rejections = rejections + landing.rejections
