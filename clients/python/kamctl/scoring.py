@@ -138,30 +138,34 @@ def _write_svg(path, svg):
 
 
 def pyramid_svg(report):
-    """The customer pyramid as an SVG: A at the top, each band as tall as
-    the others and labelled with its count and shares (the report carries
-    no chart of its own)."""
-    width, band, gap = 640, 70, 6
-    height = 4 * band + 3 * gap + 60
+    """The customer pyramid as an SVG: A at the top, the bands equally tall,
+    each with its letter inside and its count and shares beside it (the
+    report carries no chart of its own)."""
+    width, band, gap, top = 720, 70, 6, 40
+    height = top + 4 * band + 3 * gap + 20
+    apex, base = 200, 180        # the pyramid's axis and half its base
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="13">',
-             f'<title>Customer pyramid of {html.escape(report.run)}</title>',
+             f"<title>Customer pyramid of {html.escape(report.run)}</title>",
              f'<text x="{width / 2}" y="22" text-anchor="middle" font-size="16">'
-             f'Customer pyramid, {html.escape(report.run)} '
-             f'({report.account_count} accounts)</text>']
+             f"Customer pyramid, {html.escape(report.run)} "
+             f"({report.account_count} accounts)</text>"]
     colours = ("#1b4f72", "#2874a6", "#5dade2", "#aed6f1")
-    apex, base, top = width / 2, 0.9 * width / 2, 40
+    total = 4 * band + 3 * gap
     for i, t in enumerate(report.tiers):
-        y0, y1 = top + i * (band + gap), top + i * (band + gap) + band
-        half0 = base * (y0 - top) / (4 * band + 3 * gap)
-        half1 = base * (y1 - top) / (4 * band + 3 * gap)
+        y0 = top + i * (band + gap)
+        y1 = y0 + band
+        half0, half1 = base * (y0 - top) / total, base * (y1 - top) / total
         points = (f"{apex - half0:.1f},{y0} {apex + half0:.1f},{y0} "
                   f"{apex + half1:.1f},{y1} {apex - half1:.1f},{y1}")
+        middle = (y0 + y1) / 2 + 5
         parts.append(f'<polygon points="{points}" fill="{colours[i % 4]}"/>')
-        label = (f"{tier(t.tier)}: {t.account_count} accounts ({percent(t.account_share_bp)}), "
+        parts.append(f'<text x="{apex}" y="{middle + 8 if i == 0 else middle}" '
+                     f'text-anchor="middle" fill="{"#fff" if i < 2 else "#000"}" '
+                     f'font-weight="bold">{tier(t.tier)}</text>')
+        label = (f"{t.account_count} accounts ({percent(t.account_share_bp)}), "
                  f"{percent(t.value_share_bp)} of value")
-        parts.append(f'<text x="{apex}" y="{(y0 + y1) / 2 + 5}" text-anchor="middle" '
-                     f'fill="{"#fff" if i < 2 else "#000"}">{html.escape(label)}</text>')
+        parts.append(f'<text x="{apex + base + 20}" y="{middle}">{html.escape(label)}</text>')
     parts.append("</svg>\n")
     return "\n".join(parts)
 
