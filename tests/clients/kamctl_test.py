@@ -1,0 +1,277 @@
+#!/usr/bin/python3.11
+"""kamctl end to end, as a person or a script runs it, against a secured
+suite that `kam-local --exec` starts (KAM_*_ADDRESS, KAM_CA_FILE,
+KAM_TOKEN_<ROLE> set; kamctl reads them).
+
+Usage (ctest clients.kamctl): kamctl_test.py <kamctl executable>
+
+The steps share one book and run in order (test_1_..., test_2_...): an
+import with bad rows, its re-run, export, lists, a rating run with alerts
+followed as it raises them, reports, a second run and the diff, then the
+error exit codes.
+"""
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+import uuid
+
+from kam.scoring.v1 import policy_pb2
+from kam_client import Client
+
+KAMCTL = None  # the executable, from the command line
+BATCH = "b" + uuid.uuid4().hex[:12]   # a label value marking this run's accounts
+FOLDER = tempfile.mkdtemp(prefix="kamctl-test-")
+
+
+def kamctl(*args, env=None, timeout=180):
+    """Runs kamctl; the CompletedProcess (text)."""
+    return subprocess.run([KAMCTL, *args], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})
+
+
+def write(name, text):
+    path = os.path.join(FOLDER, name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+# Valid rows (lines 2, 4, 6, 8, 9, 10) and rejected ones (3, 5, 7, 11).
+ACCOUNTS_CSV = f"""display_name,external_id,industry,region,category,stage,share_of_wallet_percent,credit_currency,credit_limit_minor,labels
+Acme {BATCH},{BATCH}-1,steel,east,INDUSTRY,STABLE,60,EUR,1000000,batch={BATCH}
+,{BATCH}-2,steel,east,,,,,,batch={BATCH}
+Beta {BATCH},{BATCH}-3,retail,west,regional,,,,,batch={BATCH}
+Gamma {BATCH},{BATCH}-4,retail,west,SOLID,INITIAL,70,,,batch={BATCH}
+Delta {BATCH},{BATCH}-5,food,north,,STRATEGIC,90,EUR,0,batch={BATCH};tier_goal=a
+Epsilon {BATCH},{BATCH}-6,food,north,,,,,,Batch={BATCH}
+Zeta {BATCH},,food,south,POTENTIAL,,,USD,5000,batch={BATCH}
+Zeta {BATCH},,food,south,POTENTIAL,,,USD,5000,batch={BATCH}
+Eta {BATCH},{BATCH}-7,steel,east,,,,,,batch={BATCH}
+Theta {BATCH},{BATCH}-7,steel,east,,,,,,batch={BATCH}
+"""
+VALID_LINES = [2, 4, 6, 8, 9, 10]
+REJECTED = [
+    "line 3, column display_name: is required",
+    "line 5, column category: must be one of INDUSTRY, REGIONAL, POTENTIAL (got 'SOLID')",
+    "line 5, column share_of_wallet_percent: must be from 0 to 49 for stage INITIAL (got 70)",
+    "line 7, column labels: key 'Batch' must start with a lower-case letter (a-z)",
+    f"line 11, column external_id: '{BATCH}-7' repeats line 10; it must be unique",
+]
+
+
+class State:
+    names = []          # the imported accounts' names, in line order
+    runs = []           # rating runs started
+
+
+def list_batch(fmt="--json"):
+    result = kamctl("accounts", "list", "--label", f"batch={BATCH}", "--all", fmt)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+class KamctlTest(unittest.TestCase):
+    maxDiff = None
+
+    def import_accounts(self, path, *flags):
+        result = kamctl("import", "accounts", path, "--json", *flags)
+        return result, json.loads(result.stdout) if result.stdout else None
+
+    def test_1_import_reports_bad_rows_and_lands_the_valid_ones(self):
+        path = write("accounts.csv", ACCOUNTS_CSV)
+        dry, summary = self.import_accounts(path, "--dry-run")
+        self.assertEqual(dry.returncode, 3, dry.stderr)
+        self.assertEqual((summary["rowsValid"], summary["rowsLanded"]), (6, 0))
+        self.assertEqual(json.loads(list_batch())["accounts"], [], "a dry run sends nothing")
+
+        result = kamctl("import", "accounts", path)
+        self.assertEqual(result.returncode, 3, result.stderr)
+        for line in REJECTED:
+            self.assertIn(f"{path}: {line}\n", result.stderr)
+        self.assertIn("6 accounts landed", result.stdout)
+        self.assertIn("rows/s", result.stderr, "the progress bar shows the rate")
+
+        accounts = json.loads(list_batch())["accounts"]
+        self.assertEqual(sorted(a["displayName"] for a in accounts),
+                         sorted(f"{n} {BATCH}" for n in
+                                ("Acme", "Beta", "Delta", "Zeta", "Zeta", "Eta")))
+        acme = next(a for a in accounts if a["displayName"].startswith("Acme"))
+        self.assertEqual((acme["stage"], acme["shareOfWalletPercent"]),
+                         ("RELATIONSHIP_STAGE_STABLE", 60))
+        self.assertEqual(acme["credit"]["creditLimit"],
+                         {"currencyCode": "EUR", "minorUnits": "1000000"})
+        State.names = sorted(a["name"] for a in accounts)
+
+    def test_2_a_rerun_creates_nothing_new(self):
+        result, summary = self.import_accounts(os.path.join(FOLDER, "accounts.csv"))
+        self.assertEqual(result.returncode, 3, result.stderr)
+        self.assertEqual(summary["rowsLanded"], 6)
+        self.assertEqual(sorted(x["name"] for x in summary["landed"]), State.names)
+        self.assertEqual(len(summary["rejections"]), len(REJECTED))
+        self.assertEqual(sorted(a["name"] for a in json.loads(list_batch())["accounts"]),
+                         State.names)
+
+    def test_3_export_round_trips(self):
+        exported = os.path.join(FOLDER, "export.csv")
+        result = kamctl("export", "accounts", "--label", f"batch={BATCH}", "-o", exported)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(exported, encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        self.assertEqual(sorted(r["name"] for r in rows), State.names)
+        source = {r["display_name"] + r["external_id"]: r
+                  for r in csv.DictReader(io.StringIO(ACCOUNTS_CSV)) if r["display_name"]}
+        for row in rows:
+            original = source[row["display_name"] + row["external_id"]]
+            for column in ("industry", "region", "credit_currency", "credit_limit_minor"):
+                self.assertEqual(row[column], original[column], column)
+        # Imported back, the rows are the same requests: the same accounts.
+        again, summary = self.import_accounts(exported)
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertEqual(summary["rowsRejected"], 0)
+        self.assertEqual(sorted(x["name"] for x in summary["landed"]), State.names)
+        self.assertEqual(len(json.loads(list_batch())["accounts"]), 6)
+
+    def test_4_lists_parse_as_json_and_csv(self):
+        document = json.loads(list_batch("--json"))
+        self.assertEqual(len(document["accounts"]), 6)
+        table = list(csv.DictReader(io.StringIO(list_batch("--csv"))))
+        self.assertEqual(sorted(r["name"] for r in table), State.names)
+        self.assertIn("credit.credit_limit.minor_units", table[0])
+        page = kamctl("accounts", "list", "--label", f"batch={BATCH}", "--page-size", "4",
+                      "--json")
+        self.assertEqual(len(json.loads(page.stdout)["accounts"]), 4)
+        self.assertTrue(json.loads(page.stdout)["nextPageToken"])
+        shown = kamctl("accounts", "get", State.names[0])
+        self.assertEqual(shown.returncode, 0, shown.stderr)
+        self.assertIn(State.names[0], shown.stdout)
+
+    def test_5_update_sends_just_the_flags_given(self):
+        name = State.names[0]
+        before = json.loads(kamctl("accounts", "get", name, "--json").stdout)
+        result = kamctl("accounts", "update", name, "--owner", "u-kamctl", "--json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        after = json.loads(result.stdout)
+        self.assertEqual(after["owner"], "u-kamctl")
+        self.assertEqual(after["displayName"], before["displayName"])
+        stale = kamctl("accounts", "update", name, "--industry", "x", "--etag", before["etag"])
+        self.assertEqual(stale.returncode, 9, stale.stderr)
+        listed = kamctl("accounts", "list", "--owner", "u-kamctl", "--json")
+        self.assertEqual([a["name"] for a in json.loads(listed.stdout)["accounts"]], [name])
+
+    def test_6_contacts_and_cases(self):
+        account = State.names[0]
+        path = write("contacts.csv", "account,display_name,email,phone\n"
+                     f"{account},Li Na,li.na@example.com,+8613800138000\n"
+                     f"{account},Bad Mail,li..na@example.com,\n"
+                     "accounts/999999999,Nobody,,\n")
+        result = kamctl("import", "contacts", path)
+        self.assertEqual(result.returncode, 3, result.stderr)
+        self.assertIn(f"{path}: line 3, column email: must be an email address", result.stderr)
+        # Valid in the file, refused by the service: reported the same way,
+        # and the rest of its batch lands.
+        self.assertIn(f"{path}: line 4, column account: refused by the service (NOT_FOUND): ",
+                      result.stderr)
+        contacts = json.loads(kamctl("contacts", "list", "--account", account, "--json").stdout)
+        self.assertEqual([c["displayName"] for c in contacts["contacts"]], ["Li Na"])
+        case = kamctl("cases", "create", "--account", account, "--type", "complaint",
+                      "--title", "Late delivery", "--json")
+        self.assertEqual(case.returncode, 0, case.stderr)
+        listed = kamctl("cases", "list", "--account", account, "--csv")
+        self.assertIn("Late delivery", listed.stdout)
+
+    def test_7_rate_wait_alerts_follow_and_reports(self):
+        with Client.from_env() as kam:
+            policy = kam.policies.CreateScoringPolicy(policy_pb2.CreateScoringPolicyRequest(
+                policy=policy_pb2.ScoringPolicy(
+                    display_name=f"kamctl test {BATCH}",
+                    # Every account with no contact scores some churn risk:
+                    # a threshold of 1 makes the run raise alerts.
+                    alerts=policy_pb2.AlertSettings(churn_risk_threshold=1))))
+        follow = subprocess.Popen([KAMCTL, "alerts", "--follow"], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+        lines = []
+        reader = threading.Thread(target=lambda: lines.extend(follow.stdout), daemon=True)
+        reader.start()
+        time.sleep(1.5)  # the stream is open before the run raises anything
+        result = kamctl("rate", "--policy", policy.name, "--wait")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("SUCCEEDED", result.stdout)
+        self.assertIn("rated", result.stderr)
+        self.assertIn("published", result.stderr)
+        State.runs.append(result.stdout.split(":")[0])
+        deadline = time.monotonic() + 30
+        while not any("CHURN_RISK_HIGH" in line for line in lines) and \
+                time.monotonic() < deadline:
+            time.sleep(0.2)
+        follow.send_signal(signal.SIGINT)
+        self.assertEqual(follow.wait(timeout=20), 0, follow.stderr.read())
+        reader.join(timeout=5)
+        follow.stdout.close()
+        follow.stderr.close()
+        self.assertTrue(any("CHURN_RISK_HIGH" in line and State.runs[0] in line
+                            for line in lines), lines)
+
+        svg = os.path.join(FOLDER, "pyramid.svg")
+        pyramid = kamctl("pyramid", State.runs[0], "--svg", svg)
+        self.assertEqual(pyramid.returncode, 0, pyramid.stderr)
+        with open(svg, encoding="utf-8") as f:
+            self.assertTrue(f.read().startswith("<svg"))
+        for tier in ("A", "B", "C", "D"):
+            self.assertIn(f" {tier} ", pyramid.stdout)
+        pareto_svg = os.path.join(FOLDER, "pareto.svg")
+        pareto = kamctl("pareto", State.runs[0], "--svg", pareto_svg, "--json")
+        self.assertEqual(pareto.returncode, 0, pareto.stderr)
+        self.assertIn("points", json.loads(pareto.stdout))
+        self.assertTrue(os.path.getsize(pareto_svg) > 0)
+        listed = json.loads(kamctl("alerts", "--run", State.runs[0], "--json").stdout)
+        self.assertTrue(listed["alerts"])
+
+        second = kamctl("rate", "--policy", policy.name, "--wait", "--no-progress")
+        self.assertEqual(second.returncode, 0, second.stderr)
+        State.runs.append(second.stdout.split(":")[0])
+        runs = json.loads(kamctl("runs", "--policy", policy.name, "--json").stdout)["runs"]
+        self.assertEqual([r["name"] for r in runs], State.runs[::-1], "newest first")
+
+    def test_8_diff_between_two_runs(self):
+        result = kamctl("diff", *State.runs)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn(f"{State.runs[0]} -> {State.runs[1]}", result.stdout)
+        self.assertIn("0 promoted, 0 demoted", result.stdout)
+        document = json.loads(kamctl("diff", *State.runs, "--accounts", "--json").stdout)
+        self.assertEqual(document["accounts"], [])
+
+    def test_9_errors_have_their_exit_code_and_one_line(self):
+        unreachable = kamctl("--account-address", "127.0.0.1:1", "accounts", "list")
+        bad_token = kamctl("--token", "not-a-token", "accounts", "list")
+        denied = kamctl("accounts", "create", "--display-name", "x",
+                        env={"KAM_TOKEN": os.environ["KAM_TOKEN_ANALYST"]})
+        missing = kamctl("accounts", "get", "accounts/999999999")
+        invalid = kamctl("accounts", "list", "--filter", "colour = red")
+        usage = kamctl("accounts", "create", "--display-name", "x", "--stage", "SOLID")
+        for result, code, words in [
+            (unreachable, 8, "service unavailable at 127.0.0.1:1"),
+            (bad_token, 6, "not authenticated"),
+            (denied, 7, "permission denied for CreateAccount"),
+            (missing, 5, "not found"),
+            (invalid, 4, "invalid argument: field filter"),
+            (usage, 2, "--stage: must be one of"),
+        ]:
+            with self.subTest(words=words):
+                self.assertEqual(result.returncode, code, result.stderr)
+                self.assertTrue(result.stderr.startswith("kamctl: "), result.stderr)
+                self.assertIn(words, result.stderr)
+                self.assertEqual(result.stderr.count("\n"), 1, result.stderr)
+
+
+if __name__ == "__main__":
+    KAMCTL = sys.argv.pop(1)
+    unittest.main(verbosity=2, failfast=True)
