@@ -24,6 +24,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,16 @@ int RunCommand(const std::vector<char*>& command) {
   }
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+// A TOML basic string: quoted, with backslashes and quotes escaped.
+std::string TomlString(const std::string& text) {
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '\\' || c == '"') quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "\"";
 }
 
 }  // namespace
@@ -144,13 +155,22 @@ int main(int argc, char** argv) {
                                "/<role>.jwt (admin, account_manager, service_agent, analyst)\n");
   }
   if (exec) return RunCommand(command);
+  // kamctl's settings for this suite (docs/kamctl.md), so the line below
+  // works whatever ports were chosen. grpcurl is not packaged in Debian 12.
+  const std::string kamctl_config = absl::StrCat((*suite)->data_dir(), "/kamctl.toml");
+  {
+    std::ofstream config(kamctl_config, std::ios::trunc);
+    config << "# Written by kam-local at every start: kamctl --config " << kamctl_config << "\n"
+           << "account_address = " << TomlString((*suite)->account_address()) << "\n"
+           << "interaction_address = " << TomlString((*suite)->interaction_address()) << "\n"
+           << "scoring_address = " << TomlString((*suite)->scoring_address()) << "\n";
+    if ((*suite)->security() != nullptr) {
+      config << "ca_file = " << TomlString((*suite)->ca_file()) << "\n"
+             << "token_file = " << TomlString((*suite)->security()->TokenPath("admin")) << "\n";
+    }
+  }
   const std::string try_line =
-      (*suite)->security() != nullptr
-          ? absl::StrCat("grpcurl -cacert ", (*suite)->ca_file(),
-                         " -H \"authorization: Bearer $(cat ",
-                         (*suite)->security()->TokenPath("admin"), ")\" ",
-                         (*suite)->account_address(), " list")
-          : absl::StrCat("grpcurl -plaintext ", (*suite)->account_address(), " list");
+      absl::StrCat("build/bin/kamctl --config ", kamctl_config, " accounts list");
 
   std::printf(
       "KAM suite is up (Ctrl-C stops it):\n"
@@ -160,7 +180,7 @@ int main(int argc, char** argv) {
       "  MariaDB              127.0.0.1:%d (socket %s)\n"
       "  data and logs        %s\n"
       "%s%s"
-      "Try: %s\n     or see README.md for a Python client.\n",
+      "Try: %s\n     (docs/kamctl.md; README.md for the clients in Python, Go and Node)\n",
       (*suite)->account_address().c_str(), (*suite)->interaction_address().c_str(),
       (*suite)->scoring_address().c_str(), (*suite)->db().port(),
       (*suite)->db().socket_path().c_str(), (*suite)->data_dir().c_str(), credentials.c_str(),
