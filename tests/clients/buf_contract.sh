@@ -86,7 +86,7 @@ check_edit() {
 detects() {
   local output status
   # Compatible: a new field with a new number.
-  if ! output="$(check_edit protos/kam/type/money.proto \
+  if ! output="$(check_edit protos/kam/type/v1/money.proto \
     '  int64 minor_units = 2;' '  int64 minor_units = 2;\n  // Added.\n  string note = 3;' 2>&1)"; then
     echo "FAIL: adding a field was reported as breaking:" >&2
     echo "$output" >&2
@@ -96,7 +96,7 @@ detects() {
   # Incompatible: a field's type changed (the break of RuleSetting.start and
   # .full, double to int64, that this check exists to stop).
   status=0
-  output="$(check_edit protos/kam/type/money.proto \
+  output="$(check_edit protos/kam/type/v1/money.proto \
     '  int64 minor_units = 2;' '  double minor_units = 2;' 2>&1)" || status=$?
   if ((status == 0)) || ! grep -q 'FIELD_SAME_TYPE\|changed type' <<<"$output"; then
     echo "FAIL: changing Money.minor_units from int64 to double was not reported (exit ${status}):" >&2
@@ -107,7 +107,7 @@ detects() {
   echo "$output"
   # Incompatible: a field removed without reserving its number.
   status=0
-  output="$(check_edit protos/kam/type/money.proto '  int64 minor_units = 2;' '' 2>&1)" || status=$?
+  output="$(check_edit protos/kam/type/v1/money.proto '  int64 minor_units = 2;' '' 2>&1)" || status=$?
   if ((status == 0)); then
     echo "FAIL: removing Money.minor_units was not reported" >&2
     return 1

@@ -40,7 +40,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc  # noqa: E402
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc  # noqa: E402
 from kam.account.v1 import account_pb2 as pb  # noqa: E402
 from kam.account.v1 import account_pb2_grpc  # noqa: E402
-from kam.type import money_pb2  # noqa: E402
+from kam.type.v1 import money_pb2  # noqa: E402
 
 SERVICE = "kam.account.v1.AccountService"
 # A token unique to this run: label values and request ids built from it never

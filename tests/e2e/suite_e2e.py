@@ -41,7 +41,7 @@ from kam.scoring.v1 import alert_pb2, alert_pb2_grpc  # noqa: E402
 from kam.scoring.v1 import policy_pb2, policy_pb2_grpc  # noqa: E402
 from kam.scoring.v1 import rating_pb2, rating_pb2_grpc  # noqa: E402
 from kam.scoring.v1 import report_pb2, report_pb2_grpc  # noqa: E402
-from kam.type import money_pb2  # noqa: E402
+from kam.type.v1 import money_pb2  # noqa: E402
 
 RUN = uuid.uuid4().hex[:12]
 METADATA = [("x-kam-actor", ACTOR)]

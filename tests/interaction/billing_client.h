@@ -20,8 +20,8 @@ using BillingStub = bv1::BillingService::Stub;
 
 inline BillingStub& Billing() { return InteractionApi<bv1::BillingService>(); }
 
-inline kam::type::Money Money(int64_t units, const std::string& currency = "EUR") {
-  kam::type::Money m;
+inline kam::type::v1::Money Money(int64_t units, const std::string& currency = "EUR") {
+  kam::type::v1::Money m;
   m.set_currency_code(currency);
   m.set_minor_units(units);
   return m;

@@ -76,8 +76,8 @@ v1::Account NewAccount(const std::string& currency, const std::string& owner) {
 
 // --- opportunities ------------------------------------------------------------------
 
-kam::type::Money Money(const std::string& currency, int64_t minor) {
-  kam::type::Money money;
+kam::type::v1::Money Money(const std::string& currency, int64_t minor) {
+  kam::type::v1::Money money;
   money.set_currency_code(currency);
   money.set_minor_units(minor);
   return money;

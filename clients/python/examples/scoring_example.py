@@ -13,7 +13,7 @@ import time
 from kam.account.v1 import account_pb2
 from kam.interaction.v1 import billing_pb2
 from kam.scoring.v1 import policy_pb2, rating_pb2, report_pb2
-from kam.type import money_pb2
+from kam.type.v1 import money_pb2
 from kam_client import Client
 
 _FINAL = (rating_pb2.RUN_STATE_SUCCEEDED, rating_pb2.RUN_STATE_FAILED,

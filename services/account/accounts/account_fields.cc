@@ -21,7 +21,7 @@ constexpr int kMaxPaymentTermsDays = 365;
 
 absl::Status ValidateCredit(const v1::CreditProfile& credit) {
   if (credit.has_credit_limit()) {
-    const kam::type::Money& limit = credit.credit_limit();
+    const kam::type::v1::Money& limit = credit.credit_limit();
     KAM_RETURN_IF_ERROR(common::CheckCurrencyCode("account.credit.credit_limit.currency_code",
                                                   limit.currency_code()));
     if (limit.minor_units() < 0) {

@@ -24,7 +24,7 @@ absl::StatusOr<CallContact> ToCallContact(const account::v1::Contact& contact,
 }
 
 absl::Status CheckAccountCurrency(const account::v1::Account& account,
-                                  const kam::type::Money& money, absl::string_view field) {
+                                  const kam::type::v1::Money& money, absl::string_view field) {
   const std::string& currency = account.credit().credit_limit().currency_code();
   if (!account.credit().has_credit_limit() || currency.empty()) {
     return absl::FailedPreconditionError(

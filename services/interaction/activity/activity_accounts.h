@@ -6,7 +6,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "kam/account/v1/account.pb.h"
-#include "kam/type/money.pb.h"
+#include "kam/type/v1/money.pb.h"
 #include "services/interaction/activity/quiet_hours.h"
 
 namespace kam::interaction::activity {
@@ -21,6 +21,6 @@ absl::StatusOr<CallContact> ToCallContact(const account::v1::Contact& contact,
 // (credit.credit_limit.currency_code): FAILED_PRECONDITION when the account
 // has none, INVALID_ARGUMENT naming `field` when `money` is in another.
 absl::Status CheckAccountCurrency(const account::v1::Account& account,
-                                  const kam::type::Money& money, absl::string_view field);
+                                  const kam::type::v1::Money& money, absl::string_view field);
 
 }  // namespace kam::interaction::activity

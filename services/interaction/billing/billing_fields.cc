@@ -27,14 +27,14 @@ absl::StatusOr<AccountTerms> TermsOf(const account::v1::Account& account) {
   return terms;
 }
 
-type::Money MoneyOf(const std::string& currency_code, int64_t minor_units) {
-  type::Money money;
+type::v1::Money MoneyOf(const std::string& currency_code, int64_t minor_units) {
+  type::v1::Money money;
   money.set_currency_code(currency_code);
   money.set_minor_units(minor_units);
   return money;
 }
 
-absl::Status CheckMoneyShape(absl::string_view field, const type::Money& money,
+absl::Status CheckMoneyShape(absl::string_view field, const type::v1::Money& money,
                              int64_t min_units) {
   KAM_RETURN_IF_ERROR(
       common::CheckCurrencyCode(absl::StrCat(field, ".currency_code"), money.currency_code()));
@@ -47,7 +47,7 @@ absl::Status CheckMoneyShape(absl::string_view field, const type::Money& money,
   return absl::OkStatus();
 }
 
-absl::Status CheckCurrency(absl::string_view field, const type::Money& money,
+absl::Status CheckCurrency(absl::string_view field, const type::v1::Money& money,
                            absl::string_view currency_code) {
   if (money.currency_code() == currency_code) return absl::OkStatus();
   return common::InvalidField(
@@ -69,8 +69,8 @@ absl::StatusOr<absl::Time> TimeOrNow(absl::string_view field, bool present,
 namespace {
 
 // "<resource>.cost": 0 or more, in the currency of "<resource>.amount".
-absl::Status CheckCost(absl::string_view resource, const type::Money& cost,
-                       const type::Money& amount) {
+absl::Status CheckCost(absl::string_view resource, const type::v1::Money& cost,
+                       const type::v1::Money& amount) {
   const std::string field = absl::StrCat(resource, ".cost");
   KAM_RETURN_IF_ERROR(CheckMoneyShape(field, cost, 0));
   if (cost.currency_code() == amount.currency_code()) return absl::OkStatus();

@@ -17,7 +17,7 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "kam/account/v1/account.pb.h"
 #include "kam/interaction/v1/billing.pb.h"
-#include "kam/type/money.pb.h"
+#include "kam/type/v1/money.pb.h"
 #include "services/interaction/billing/payment_allocation.h"
 
 namespace kam::interaction::billing {
@@ -42,17 +42,17 @@ struct AccountTerms {
 absl::StatusOr<AccountTerms> TermsOf(const account::v1::Account& account);
 
 // `minor_units` of `currency_code`.
-type::Money MoneyOf(const std::string& currency_code, int64_t minor_units);
+type::v1::Money MoneyOf(const std::string& currency_code, int64_t minor_units);
 
 // `money` has an ISO 4217 code and minor_units >= `min_units` (1: "more than
 // 0"; 0: "0 or more"). Messages name "<field>.currency_code" or
 // "<field>.minor_units".
-absl::Status CheckMoneyShape(absl::string_view field, const type::Money& money,
+absl::Status CheckMoneyShape(absl::string_view field, const type::v1::Money& money,
                              int64_t min_units);
 
 // `money` is in the account's credit currency: INVALID_ARGUMENT naming
 // "<field>.currency_code" otherwise.
-absl::Status CheckCurrency(absl::string_view field, const type::Money& money,
+absl::Status CheckCurrency(absl::string_view field, const type::v1::Money& money,
                            absl::string_view currency_code);
 
 // A caller time that defaults to `now` and must not be in the future (more

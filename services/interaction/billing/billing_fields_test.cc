@@ -10,8 +10,8 @@
 namespace kam::interaction::billing {
 namespace {
 
-type::Money Money(const char* currency, int64_t units) {
-  type::Money m;
+type::v1::Money Money(const char* currency, int64_t units) {
+  type::v1::Money m;
   m.set_currency_code(currency);
   m.set_minor_units(units);
   return m;

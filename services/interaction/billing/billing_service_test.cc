@@ -25,7 +25,7 @@ constexpr int64_t kAccount = 7;
 // FakeAccountClient::PutAccount's credit limit, in EUR cents.
 constexpr int64_t kCreditLimit = 1'000'000'00;
 
-type::Money Euros(int64_t cents) { return MoneyOf("EUR", cents); }
+type::v1::Money Euros(int64_t cents) { return MoneyOf("EUR", cents); }
 
 // A BillingService over fakes, and the creates as tests call them.
 class FakeBilling {

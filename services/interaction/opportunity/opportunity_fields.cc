@@ -51,7 +51,7 @@ absl::Status CheckOwnerPresent(absl::string_view owner, absl::string_view why) {
   return common::InvalidField("opportunity.owner", absl::StrCat("is required", why));
 }
 
-absl::Status CheckAmountCurrency(const kam::type::Money& amount,
+absl::Status CheckAmountCurrency(const kam::type::v1::Money& amount,
                                  const kam::account::v1::Account& account) {
   const std::string& currency = account.credit().credit_limit().currency_code();
   if (!account.credit().has_credit_limit() || currency.empty()) {

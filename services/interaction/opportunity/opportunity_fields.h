@@ -41,7 +41,7 @@ absl::Status CheckOwnerPresent(absl::string_view owner, absl::string_view why);
 // (account.credit.credit_limit.currency_code). FAILED_PRECONDITION when the
 // account has no credit currency; INVALID_ARGUMENT naming
 // "opportunity.amount.currency_code" when the codes differ.
-absl::Status CheckAmountCurrency(const kam::type::Money& amount,
+absl::Status CheckAmountCurrency(const kam::type::v1::Money& amount,
                                  const kam::account::v1::Account& account);
 
 // Update-mask rules of UpdateOpportunity.

@@ -89,7 +89,7 @@ TEST(OpportunityFieldsTest, Refusals) {
 TEST(OpportunityFieldsTest, AmountMustBeInTheAccountsCreditCurrency) {
   kam::account::v1::Account account;
   account.set_name("accounts/9");
-  kam::type::Money amount;
+  kam::type::v1::Money amount;
   amount.set_currency_code("CNY");
   amount.set_minor_units(5);
   absl::Status s = CheckAmountCurrency(amount, account);

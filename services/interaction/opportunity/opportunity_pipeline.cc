@@ -26,7 +26,7 @@ absl::Status TooLarge(const std::string& currency) {
                                             " amounts add up to more than an int64 holds"));
 }
 
-void SetMoney(kam::type::Money* money, const std::string& currency, int64_t minor) {
+void SetMoney(kam::type::v1::Money* money, const std::string& currency, int64_t minor) {
   money->set_currency_code(currency);
   money->set_minor_units(minor);
 }

@@ -50,8 +50,8 @@ absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp) {
   return absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
 }
 
-kam::type::Money Yuan(int64_t yuan) {
-  kam::type::Money money;
+kam::type::v1::Money Yuan(int64_t yuan) {
+  kam::type::v1::Money money;
   money.set_currency_code("CNY");
   money.set_minor_units(yuan * 100);
   return money;

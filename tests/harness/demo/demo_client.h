@@ -151,6 +151,6 @@ google::protobuf::Timestamp ToTimestamp(absl::Time time);
 absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp);
 
 // Money in yuan (CNY, the demo accounts' credit currency) as minor units.
-kam::type::Money Yuan(int64_t yuan);
+kam::type::v1::Money Yuan(int64_t yuan);
 
 }  // namespace kam::testing::demo
