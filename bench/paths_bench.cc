@@ -352,20 +352,26 @@ void AddAccountWalks(kam::testing::LocalSuite& suite, SqlConnection& root,
       absl::StrCat("SELECT ", kam::account::accounts::kAccountColumns,
                    " FROM kam_account.accounts a WHERE ", where, " AND a.delete_time IS NULL");
   for (const std::string order_by : {"", "display_name"}) {
-    const Walk service = WalkService(
+    auto list_page =
         [&](const std::string& token) -> absl::StatusOr<std::pair<int64_t, std::string>> {
-          grpc::ClientContext context;
-          SetDeadline(context);
-          av1::ListAccountsRequest request;
-          request.set_filter(filter);
-          request.set_order_by(order_by);
-          request.set_page_size(page);
-          request.set_page_token(token);
-          av1::ListAccountsResponse response;
-          const grpc::Status status = stub->ListAccounts(&context, request, &response);
-          if (!status.ok()) return absl::InternalError(status.error_message());
-          return std::make_pair(int64_t{response.accounts_size()}, response.next_page_token());
-        });
+      grpc::ClientContext context;
+      SetDeadline(context);
+      av1::ListAccountsRequest request;
+      request.set_filter(filter);
+      request.set_order_by(order_by);
+      request.set_page_size(page);
+      request.set_page_token(token);
+      av1::ListAccountsResponse response;
+      const grpc::Status status = stub->ListAccounts(&context, request, &response);
+      if (!status.ok()) return absl::InternalError(status.error_message());
+      return std::make_pair(int64_t{response.accounts_size()}, response.next_page_token());
+    };
+    // One untimed walk first: the rows of a sparse filter sit on pages all
+    // over the book, and whichever walk came first read them from disk (the
+    // service's walk, 10-60 times the raw one's page time before this).
+    // Both timed walks now find them in the buffer pool.
+    WalkService(list_page);
+    const Walk service = WalkService(list_page);
     const std::vector<SqlValue> params = {value};
     const Walk raw =
         order_by.empty()
