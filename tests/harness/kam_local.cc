@@ -32,6 +32,8 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "common/base/log.h"
 #include "tests/harness/demo/demo_data.h"
 #include "tests/harness/suite.h"
 
@@ -69,16 +71,6 @@ int RunCommand(const std::vector<char*>& command) {
   }
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-}
-
-// A TOML basic string: quoted, with backslashes and quotes escaped.
-std::string TomlString(const std::string& text) {
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '\\' || c == '"') quoted += '\\';
-    quoted += c;
-  }
-  return quoted + "\"";
 }
 
 }  // namespace
@@ -160,13 +152,19 @@ int main(int argc, char** argv) {
   const std::string kamctl_config = absl::StrCat((*suite)->data_dir(), "/kamctl.toml");
   {
     std::ofstream config(kamctl_config, std::ios::trunc);
-    config << "# Written by kam-local at every start: kamctl --config " << kamctl_config << "\n"
-           << "account_address = " << TomlString((*suite)->account_address()) << "\n"
-           << "interaction_address = " << TomlString((*suite)->interaction_address()) << "\n"
-           << "scoring_address = " << TomlString((*suite)->scoring_address()) << "\n";
+    // A JSON string is a TOML basic string (the same quotes and escapes).
+    auto setting = [&config](absl::string_view key, absl::string_view value) {
+      std::string quoted;
+      kam::common::AppendJsonString(&quoted, value);
+      config << key << " = " << quoted << "\n";
+    };
+    config << "# Written by kam-local at every start: kamctl --config " << kamctl_config << "\n";
+    setting("account_address", (*suite)->account_address());
+    setting("interaction_address", (*suite)->interaction_address());
+    setting("scoring_address", (*suite)->scoring_address());
     if ((*suite)->security() != nullptr) {
-      config << "ca_file = " << TomlString((*suite)->ca_file()) << "\n"
-             << "token_file = " << TomlString((*suite)->security()->TokenPath("admin")) << "\n";
+      setting("ca_file", (*suite)->ca_file());
+      setting("token_file", (*suite)->security()->TokenPath("admin"));
     }
   }
   const std::string try_line =
