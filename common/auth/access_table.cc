@@ -42,8 +42,10 @@ std::vector<Service> Services() {
            {"UpdateAccount", kManager, kOwn, kWrite},
            {"DeleteAccount", 0, kOwn, kWrite},
            {"UndeleteAccount", 0, kOwn, kWrite},
-           {"ListAccountAncestors", kReaders, kOwn},
-           {"ListAccountDescendants", kReaders, kOwn},
+           // The interaction service reads a member's groups and their
+           // members for a group credit limit (billing/group_credit.h).
+           {"ListAccountAncestors", kReaders | kInteractionService, kOwn},
+           {"ListAccountDescendants", kReaders | kInteractionService, kOwn},
            {"GetGroupSummary", kReaders, kOwn},
            {"CreateContact", kManager, kOwn, kWrite},
            {"BatchCreateContacts", kManager, kOwn, kWrite},

@@ -14,7 +14,8 @@
 //                    the account and contact reads they need; no money, no
 //                    opportunities, no scoring
 //   analyst          every read, nothing else (contact details masked later)
-//   service:interaction  reads accounts and contacts (its account checks)
+//   service:interaction  reads accounts, their groups and contacts (its
+//                        account checks and group credit limits)
 //   service:scoring      exports accounts, streams facts, publishes tiers (and
 //                        is the only caller of SetAccountTiers, admin included)
 #pragma once

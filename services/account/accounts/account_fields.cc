@@ -19,16 +19,24 @@ constexpr size_t kMaxExternalId = 128;
 constexpr size_t kMaxIndustryOrRegion = 100;
 constexpr int kMaxPaymentTermsDays = 365;
 
+// A limit (`field` names it): a known currency and no negative amount.
+absl::Status ValidateLimit(absl::string_view field, const kam::type::v1::Money& limit) {
+  KAM_RETURN_IF_ERROR(
+      common::CheckCurrencyCode(absl::StrCat(field, ".currency_code"), limit.currency_code()));
+  if (limit.minor_units() < 0) {
+    return common::InvalidField(absl::StrCat(field, ".minor_units"),
+                                absl::StrCat("must not be negative (got ", limit.minor_units(), ")"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateCredit(const v1::CreditProfile& credit) {
   if (credit.has_credit_limit()) {
-    const kam::type::v1::Money& limit = credit.credit_limit();
-    KAM_RETURN_IF_ERROR(common::CheckCurrencyCode("account.credit.credit_limit.currency_code",
-                                                  limit.currency_code()));
-    if (limit.minor_units() < 0) {
-      return common::InvalidField(
-          "account.credit.credit_limit.minor_units",
-          absl::StrCat("must not be negative (got ", limit.minor_units(), ")"));
-    }
+    KAM_RETURN_IF_ERROR(ValidateLimit("account.credit.credit_limit", credit.credit_limit()));
+  }
+  if (credit.has_group_credit_limit()) {
+    KAM_RETURN_IF_ERROR(
+        ValidateLimit("account.credit.group_credit_limit", credit.group_credit_limit()));
   }
   KAM_RETURN_IF_ERROR(common::CheckRange("account.credit.payment_terms_days",
                                          credit.payment_terms_days(), 0, kMaxPaymentTermsDays));
@@ -64,7 +72,8 @@ absl::Status ExternalIdTaken(const v1::Account& account) {
 void DropEmptyCredit(v1::Account& account) {
   const v1::CreditProfile& credit = account.credit();
   if (account.has_credit() && !credit.has_credit_limit() && credit.payment_terms_days() == 0 &&
-      credit.risk_level() == v1::CREDIT_RISK_LEVEL_UNSPECIFIED) {
+      credit.risk_level() == v1::CREDIT_RISK_LEVEL_UNSPECIFIED &&
+      !credit.has_group_credit_limit()) {
     account.clear_credit();
   }
 }
@@ -116,7 +125,8 @@ const common::UpdateMaskRules& AccountMaskRules() {
   static const common::UpdateMaskRules* rules = new common::UpdateMaskRules{
       /*updatable=*/{"display_name", "external_id", "industry", "region", "category",
                      "parent_account", "owner", "labels", "credit", "credit.credit_limit",
-                     "credit.payment_terms_days", "credit.risk_level"},
+                     "credit.payment_terms_days", "credit.risk_level",
+                     "credit.group_credit_limit"},
       /*output_only=*/
       {"name", "stage_update_time", "tier", "tier_rating_run", "tier_policy_version",
        "tier_update_time", "state", "contact_count", "single_contact_risk",

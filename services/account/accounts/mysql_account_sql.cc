@@ -85,8 +85,9 @@ const std::string& InsertAccountSql() {
       "INSERT INTO accounts (id, display_name, external_id, industry, region, category, "
       "parent_id, owner, stage, share_of_wallet, stage_update_time, credit_limit_minor, "
       "credit_currency, payment_terms_days, credit_risk, state, labels_text, version, "
-      "create_time, update_time, create_request_id, create_request_hash) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "create_time, update_time, create_request_id, create_request_hash, group_credit_minor, "
+      "group_credit_currency) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   return *sql;
 }
 
@@ -117,6 +118,10 @@ StoredAccount ReadAccount(sql::ResultSet& rs) {
   }
   credit.set_payment_terms_days(rs.getInt(18));
   credit.set_risk_level(static_cast<v1::CreditRiskLevel>(rs.getInt(19)));
+  if (std::optional<int64_t> group_limit = common::ReadOptionalInt(rs, 28)) {
+    credit.mutable_group_credit_limit()->set_minor_units(*group_limit);
+    credit.mutable_group_credit_limit()->set_currency_code(ReadText(rs, 29));
+  }
   DropEmptyCredit(a);
   a.set_state(static_cast<v1::LifecycleState>(rs.getInt(20)));
   ReadLabels(rs, 21, a.mutable_labels());
@@ -156,7 +161,10 @@ std::vector<SqlValue> InsertValues(const StoredAccount& row, const common::Reque
           common::SqlTime(a.create_time()),
           common::SqlTime(a.update_time()),
           TextOrNull(key.id),
-          key.id.empty() ? SqlValue(nullptr) : SqlValue(key.hash)};
+          key.id.empty() ? SqlValue(nullptr) : SqlValue(key.hash),
+          int_or_null(credit.has_group_credit_limit(), credit.group_credit_limit().minor_units()),
+          credit.has_group_credit_limit() ? credit.group_credit_limit().currency_code()
+                                          : std::string()};
 }
 
 absl::StatusOr<common::InsertOutcome> InsertAccountRow(common::SqlConnection& connection,

@@ -27,8 +27,9 @@ inline constexpr char kAccountColumns[] =
     "a.owner, a.stage, a.share_of_wallet, a.stage_update_time, a.tier, a.tier_rating_run, "
     "a.tier_policy_version, a.tier_update_time, a.credit_limit_minor, a.credit_currency, "
     "a.payment_terms_days, a.credit_risk, a.state, a.labels_text, a.contact_count, "
-    "a.handover_count, a.version, a.create_time, a.update_time, a.delete_time";
-inline constexpr int kAccountColumnCount = 27;
+    "a.handover_count, a.version, a.create_time, a.update_time, a.delete_time, "
+    "a.group_credit_minor, a.group_credit_currency";
+inline constexpr int kAccountColumnCount = 29;
 
 // The condition that narrows a read of accounts `a` to those whose current
 // team has the user it binds (an account manager's calls: shared/narrowing.h).
@@ -42,7 +43,8 @@ inline constexpr char kOnTeamOf[] =
 // display_name, external_id, industry, region, category, parent_id, owner,
 // stage, share_of_wallet, stage_update_time, credit_limit_minor,
 // credit_currency, payment_terms_days, credit_risk, state, labels_text,
-// version, create_time, update_time, create_request_id, create_request_hash.
+// version, create_time, update_time, create_request_id, create_request_hash,
+// group_credit_minor, group_credit_currency.
 const std::string& GetAccountSql();
 const std::string& InsertAccountSql();
 

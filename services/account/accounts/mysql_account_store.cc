@@ -30,7 +30,7 @@ using common::SqlValue;
 // accounts::InsertAccountSql with `rows` rows of values.
 std::string MultiRowInsertSql(size_t rows) {
   static constexpr char kRow[] =
-      ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   std::string sql = accounts::InsertAccountSql();
   for (size_t i = 1; i < rows; ++i) sql.append(kRow);
   return sql;

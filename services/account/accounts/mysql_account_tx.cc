@@ -36,6 +36,8 @@ absl::Status MySqlTransaction::WriteAccount(const StoredAccount& row) {
   const v1::CreditProfile& credit = a.credit();
   std::optional<int64_t> limit;
   if (credit.has_credit_limit()) limit = credit.credit_limit().minor_units();
+  std::optional<int64_t> group_limit;
+  if (credit.has_group_credit_limit()) group_limit = credit.group_credit_limit().minor_units();
   return Step([&]() -> absl::Status {
     try {
       connection_.Update(
@@ -44,8 +46,8 @@ absl::Status MySqlTransaction::WriteAccount(const StoredAccount& row) {
           "stage_update_time = ?, tier = ?, tier_rating_run = ?, tier_policy_version = ?, "
           "tier_update_time = ?, credit_limit_minor = ?, credit_currency = ?, "
           "payment_terms_days = ?, credit_risk = ?, state = ?, labels_text = ?, "
-          "contact_count = ?, handover_count = ?, version = ?, update_time = ?, delete_time = ? "
-          "WHERE id = ?",
+          "contact_count = ?, handover_count = ?, version = ?, update_time = ?, delete_time = ?, "
+          "group_credit_minor = ?, group_credit_currency = ? WHERE id = ?",
           a.display_name(), common::TextOrNull(a.external_id()), a.industry(), a.region(),
           static_cast<int>(a.category()),
           row.parent_id == 0 ? std::nullopt : std::optional<int64_t>(row.parent_id), a.owner(),
@@ -57,7 +59,10 @@ absl::Status MySqlTransaction::WriteAccount(const StoredAccount& row) {
           credit.payment_terms_days(), static_cast<int>(credit.risk_level()),
           static_cast<int>(a.state()), EncodeLabels(a.labels()), a.contact_count(),
           a.account_manager_handover_count(), row.version, common::SqlTime(a.update_time()),
-          common::SqlTimeIf(a.has_delete_time(), a.delete_time()), row.id);
+          common::SqlTimeIf(a.has_delete_time(), a.delete_time()), group_limit,
+          credit.has_group_credit_limit() ? credit.group_credit_limit().currency_code()
+                                          : std::string(),
+          row.id);
     } catch (const sql::SQLException& e) {
       if (e.getErrorCode() != common::kErDupEntry) throw;
       return accounts::ExternalIdTaken(a);

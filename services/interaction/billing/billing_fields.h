@@ -18,6 +18,7 @@
 #include "kam/account/v1/account.pb.h"
 #include "kam/interaction/v1/billing.pb.h"
 #include "kam/type/v1/money.pb.h"
+#include "services/interaction/billing/credit_check.h"
 #include "services/interaction/billing/payment_allocation.h"
 
 namespace kam::interaction::billing {
@@ -35,6 +36,9 @@ struct AccountTerms {
   std::string currency_code;
   int64_t credit_limit = 0;
   int payment_terms_days = 0;
+  // The group credit limits over the account (group_limits.h), read only
+  // for writes that add to its exposure.
+  std::vector<GroupLimit> groups;
 };
 
 // The terms of `account`. FAILED_PRECONDITION when it has no credit limit

@@ -15,6 +15,7 @@
 #include "common/base/status_macros.h"
 #include "common/server/service_methods.h"
 #include "services/interaction/billing/credit_check.h"
+#include "services/interaction/billing/group_limits.h"
 #include "services/interaction/billing/receivables_aging.h"
 #include "services/interaction/shared/account_checks.h"
 #include "services/interaction/shared/list_page.h"
@@ -25,12 +26,22 @@ namespace {
 const std::string& OrderStatusName(v1::OrderStatus status) { return v1::OrderStatus_Name(status); }
 
 // The credit check of a write that adds `amount` to the account's exposure,
-// on the open totals read under the account's lock.
+// on the open totals read under the account's lock, then each group credit
+// limit over it (terms.groups, nearest first) under the group's lock.
 absl::Status CheckCreditInTx(BillingTx& tx, int64_t account_id, const AccountTerms& terms,
                              absl::string_view what, int64_t amount) {
   KAM_ASSIGN_OR_RETURN(std::vector<OpenTotals> totals, tx.OpenTotalsOf(account_id));
-  return CheckCredit(AccountName(account_id), what, terms.currency_code, terms.credit_limit, totals,
-                     amount);
+  const std::string account = AccountName(account_id);
+  KAM_RETURN_IF_ERROR(
+      CheckCredit(account, what, terms.currency_code, terms.credit_limit, totals, amount));
+  for (const GroupLimit& group : terms.groups) {
+    KAM_RETURN_IF_ERROR(tx.LockGroup(group.group_id));
+    KAM_ASSIGN_OR_RETURN(std::vector<OpenTotals> group_totals,
+                         tx.OpenTotalsOfAccounts(group.member_ids));
+    KAM_RETURN_IF_ERROR(
+        CheckGroupCredit(group, account, what, terms.currency_code, group_totals, amount));
+  }
+  return absl::OkStatus();
 }
 
 // Writes a changed order at its next version (update time and etag with it).
@@ -82,6 +93,14 @@ absl::StatusOr<AccountTerms> BillingService::TermsForWrite(const Ctx& ctx, int64
   return TermsOf(account);
 }
 
+absl::StatusOr<AccountTerms> BillingService::TermsForCredit(const Ctx& ctx, int64_t account_id) {
+  KAM_ASSIGN_OR_RETURN(account::v1::Account account,
+                       GetLiveAccount(*accounts_, ctx, AccountName(account_id)));
+  KAM_ASSIGN_OR_RETURN(AccountTerms terms, TermsOf(account));
+  KAM_ASSIGN_OR_RETURN(terms.groups, ReadGroupLimits(*accounts_, ctx, account));
+  return terms;
+}
+
 absl::Status BillingService::ChangeOrder(
     absl::string_view context, int64_t account_id, int64_t id, absl::string_view etag,
     absl::FunctionRef<absl::Status(BillingTx&, StoredOrder&)> change, v1::Order* response) {
@@ -112,7 +131,7 @@ absl::Status BillingService::CreateOrder(const Ctx& ctx, const v1::CreateOrderRe
   absl::StatusOr<bool> answered = AnsweredEarlier(target.key, kOrders, response);
   if (!answered.ok() || *answered) return answered.status();
 
-  KAM_ASSIGN_OR_RETURN(AccountTerms terms, TermsForWrite(ctx, target.account_id));
+  KAM_ASSIGN_OR_RETURN(AccountTerms terms, TermsForCredit(ctx, target.account_id));
   KAM_RETURN_IF_ERROR(CheckCurrency("order.amount", in.amount(), terms.currency_code));
   if (in.has_cost()) {
     KAM_RETURN_IF_ERROR(CheckCurrency("order.cost", in.cost(), terms.currency_code));
@@ -189,7 +208,8 @@ absl::Status BillingService::UpdateOrder(const Ctx& ctx, const v1::UpdateOrderRe
   // change does not ask the account service.
   std::optional<AccountTerms> terms;
   if (amount || cost) {
-    KAM_ASSIGN_OR_RETURN(AccountTerms t, TermsForWrite(ctx, current.account_id));
+    KAM_ASSIGN_OR_RETURN(AccountTerms t, amount ? TermsForCredit(ctx, current.account_id)
+                                                : TermsForWrite(ctx, current.account_id));
     if (amount) {
       KAM_RETURN_IF_ERROR(CheckCurrency("order.amount", patch.amount(), t.currency_code));
     }
@@ -283,7 +303,9 @@ absl::Status BillingService::CreateInvoice(const Ctx& ctx, const v1::CreateInvoi
     }
     account_id = order.account_id;
   }
-  KAM_ASSIGN_OR_RETURN(AccountTerms terms, TermsForWrite(ctx, account_id));
+  // An invoice of an order moves the order's amount, adding nothing.
+  KAM_ASSIGN_OR_RETURN(AccountTerms terms, order_id == 0 ? TermsForCredit(ctx, account_id)
+                                                         : TermsForWrite(ctx, account_id));
   const std::string& currency = terms.currency_code;
   if (in.has_amount()) {
     KAM_RETURN_IF_ERROR(CheckCurrency("invoice.amount", in.amount(), currency));

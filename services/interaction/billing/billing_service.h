@@ -77,6 +77,9 @@ class BillingService final : public Handlers<BillingStore> {
   // UNAVAILABLE as it answers), then refuses a deleted account
   // (shared/account_checks.h) or one with no credit currency.
   absl::StatusOr<AccountTerms> TermsForWrite(const Ctx& ctx, int64_t account_id);
+  // TermsForWrite's, with the group credit limits over the account
+  // (group_limits.h): for a write that adds to its exposure.
+  absl::StatusOr<AccountTerms> TermsForCredit(const Ctx& ctx, int64_t account_id);
 
   // Answers a retried create of `kind` with its first result before
   // anything else is asked (shared/create_retry.h: AnsweredEarlier), even

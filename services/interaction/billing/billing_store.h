@@ -86,6 +86,16 @@ class BillingTx {
   // balances of OPEN invoices.
   virtual absl::StatusOr<std::vector<OpenTotals>> OpenTotalsOf(int64_t account_id) = 0;
 
+  // Takes the billing lock of the group that account `group_id` heads (its
+  // group credit limit's) until the transaction ends. After LockAccount, and
+  // for several groups in one order (the nearest first): every write that
+  // adds to a member's exposure takes the locks of its groups, so each
+  // group's check sees its members' writes one at a time.
+  virtual absl::Status LockGroup(int64_t group_id) = 0;
+  // The open amounts of `account_ids` together, per currency (as OpenTotalsOf).
+  virtual absl::StatusOr<std::vector<OpenTotals>> OpenTotalsOfAccounts(
+      const std::vector<int64_t>& account_ids) = 0;
+
   // The row, locked. NOT_FOUND.
   virtual absl::StatusOr<StoredOrder> LockOrder(int64_t id) = 0;
   virtual absl::StatusOr<StoredInvoice> LockInvoice(int64_t id) = 0;

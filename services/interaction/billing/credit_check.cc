@@ -48,4 +48,23 @@ absl::Status CheckCredit(absl::string_view account, absl::string_view what,
       AvailableCredit(position), " (", currency_code, " minor units)"));
 }
 
+absl::Status CheckGroupCredit(const GroupLimit& group, absl::string_view account,
+                              absl::string_view what, const std::string& currency_code,
+                              const std::vector<OpenTotals>& member_totals, int64_t amount) {
+  if (currency_code != group.currency_code) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "account ", account, "'s credit currency ", currency_code,
+        " is not the currency of the group credit limit of ", group.group, " (",
+        group.currency_code, "); the group's members must use its currency to take credit"));
+  }
+  const CreditPosition position = PositionOf(group.currency_code, group.limit, member_totals);
+  if (FitsCreditLimit(group.limit, position.exposure, amount)) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "group credit limit exceeded for group ", group.group, " (", group.member_ids.size(),
+      " accounts, ", account, " among them): group credit limit ", group.limit, ", exposure ",
+      position.exposure, " (open orders ", position.open_orders, ", unpaid invoices ",
+      position.open_invoices, "), ", what, " ", amount, ", available ", AvailableCredit(position),
+      " (", group.currency_code, " minor units)"));
+}
+
 }  // namespace kam::interaction::billing

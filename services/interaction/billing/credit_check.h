@@ -57,4 +57,27 @@ absl::Status CheckCredit(absl::string_view account, absl::string_view what,
                          const std::string& currency_code, int64_t credit_limit,
                          const std::vector<OpenTotals>& totals, int64_t amount);
 
+// A group customer's credit limit (docs/domain.md §1, §8), set on `group`:
+// the account being written to or one of its ancestors. It caps what the
+// group account and every account below it owe together.
+struct GroupLimit {
+  std::string group;  // "accounts/{account}", the account that sets it
+  int64_t group_id = 0;
+  std::string currency_code;
+  int64_t limit = 0;
+  // The group account and its descendants (live ones, as the account
+  // service lists them).
+  std::vector<int64_t> member_ids;
+};
+
+// OK when adding `amount` to member `account`'s exposure keeps the group's
+// exposure (the members' open orders and unpaid invoices in the limit's
+// currency, `member_totals`) within the limit. FAILED_PRECONDITION naming
+// the group and giving its figures otherwise, and when the member's credit
+// currency `currency_code` is not the limit's (the amounts could not be
+// added up). Members' open amounts in other currencies are not counted.
+absl::Status CheckGroupCredit(const GroupLimit& group, absl::string_view account,
+                              absl::string_view what, const std::string& currency_code,
+                              const std::vector<OpenTotals>& member_totals, int64_t amount);
+
 }  // namespace kam::interaction::billing

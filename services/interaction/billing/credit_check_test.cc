@@ -98,5 +98,48 @@ TEST(CheckCredit, OpenAmountsInAnOldCurrencyBlockNewExposure) {
   EXPECT_TRUE(CheckCredit("accounts/3", "order", "USD", 1000000, {{"EUR", 0, 0}}, 1).ok());
 }
 
+GroupLimit Group(int64_t limit) {
+  GroupLimit group;
+  group.group = "accounts/1";
+  group.group_id = 1;
+  group.currency_code = "EUR";
+  group.limit = limit;
+  group.member_ids = {1, 2, 3, 4};
+  return group;
+}
+
+TEST(CheckGroupCredit, PassesUpToTheGroupLimitExactly) {
+  // Members owe 600 + 300 together; 100 more reaches the limit of 1000.
+  EXPECT_TRUE(CheckGroupCredit(Group(1000), "accounts/3", "order", "EUR", {{"EUR", 600, 300}}, 100)
+                  .ok());
+  EXPECT_TRUE(CheckGroupCredit(Group(1000), "accounts/3", "order", "EUR", {}, 1000).ok());
+}
+
+TEST(CheckGroupCredit, RefusalNamesTheGroupAndGivesItsFigures) {
+  const absl::Status s =
+      CheckGroupCredit(Group(1000), "accounts/3", "order", "EUR", {{"EUR", 600, 300}}, 101);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  const std::string m(s.message());
+  EXPECT_TRUE(absl::StrContains(m, "group credit limit exceeded for group accounts/1")) << m;
+  EXPECT_TRUE(absl::StrContains(m, "4 accounts, accounts/3 among them")) << m;
+  EXPECT_TRUE(absl::StrContains(m, "group credit limit 1000")) << m;
+  EXPECT_TRUE(absl::StrContains(m, "exposure 900")) << m;
+  EXPECT_TRUE(absl::StrContains(m, "order 101")) << m;
+  EXPECT_TRUE(absl::StrContains(m, "available 100")) << m;
+}
+
+TEST(CheckGroupCredit, OtherCurrenciesAreNotCounted) {
+  EXPECT_TRUE(
+      CheckGroupCredit(Group(1000), "accounts/2", "order", "EUR", {{"USD", 5000, 5000}}, 1000).ok());
+}
+
+TEST(CheckGroupCredit, AMemberInAnotherCurrencyCannotTakeCreditUnderIt) {
+  const absl::Status s = CheckGroupCredit(Group(1000000), "accounts/4", "order", "USD", {}, 1);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(s.message(), "credit currency USD is not the currency of the "
+                                             "group credit limit of accounts/1 (EUR)"))
+      << s.message();
+}
+
 }  // namespace
 }  // namespace kam::interaction::billing

@@ -1,6 +1,7 @@
 #include "services/interaction/billing/fake_billing_store.h"
 
 #include <algorithm>
+#include <map>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -70,6 +71,24 @@ class FakeBillingTx final : public BillingTx {
 
   absl::StatusOr<std::vector<OpenTotals>> OpenTotalsOf(int64_t account_id) override {
     return OpenTotalsIn(t_, account_id);
+  }
+
+  absl::Status LockGroup(int64_t) override { return absl::OkStatus(); }
+
+  absl::StatusOr<std::vector<OpenTotals>> OpenTotalsOfAccounts(
+      const std::vector<int64_t>& account_ids) override {
+    std::map<std::string, OpenTotals> sum;
+    for (int64_t id : account_ids) {
+      for (const OpenTotals& t : OpenTotalsIn(t_, id)) {
+        OpenTotals& entry = sum[t.currency_code];
+        entry.currency_code = t.currency_code;
+        entry.open_orders += t.open_orders;
+        entry.open_invoices += t.open_invoices;
+      }
+    }
+    std::vector<OpenTotals> out;
+    for (auto& [currency, entry] : sum) out.push_back(std::move(entry));
+    return out;
   }
 
   absl::StatusOr<StoredOrder> LockOrder(int64_t id) override { return t_.orders.Get(id); }

@@ -7,6 +7,7 @@
 // connections, so a read after LockAccount sees what the previous lock
 // holder committed). Database errors become statuses
 // (common/db/transaction.h): nothing throws out of the store.
+#include <algorithm>
 #include <map>
 #include <utility>
 
@@ -263,6 +264,38 @@ std::vector<OpenTotals> ReadOpenTotals(SqlConnection& connection, int64_t accoun
   return out;
 }
 
+// ReadOpenTotals over many accounts added up: one statement per table and
+// per 512 ids (common::PaddedIds keeps the IN lists to a few statements).
+std::vector<OpenTotals> ReadOpenTotalsOf(SqlConnection& connection,
+                                         const std::vector<int64_t>& account_ids) {
+  constexpr size_t kChunk = 512;
+  std::map<std::string, OpenTotals> totals;
+  for (size_t from = 0; from < account_ids.size(); from += kChunk) {
+    const std::vector<int64_t> chunk(
+        account_ids.begin() + from,
+        account_ids.begin() + std::min(account_ids.size(), from + kChunk));
+    std::string in;
+    const std::vector<SqlValue> ids = common::PaddedIds(chunk, &in);
+    auto add = [&](absl::string_view select, absl::string_view table, int status,
+                   int64_t OpenTotals::*field) {
+      auto rs = connection.Query(absl::StrCat("SELECT currency, ", select, " FROM ", table,
+                                              " WHERE account_id IN (", in,
+                                              ") AND status = ? GROUP BY currency"),
+                                 ids, status);
+      while (rs->next()) {
+        OpenTotals& t = totals[ReadText(*rs, 1)];
+        t.currency_code = ReadText(*rs, 1);
+        t.*field = SaturatingAdd(t.*field, ReadSum(*rs, 2));
+      }
+    };
+    add("SUM(amount_minor)", "orders", kOrderOpen, &OpenTotals::open_orders);
+    add("SUM(amount_minor - paid_minor)", "invoices", kInvoiceOpen, &OpenTotals::open_invoices);
+  }
+  std::vector<OpenTotals> out;
+  for (auto& [currency, t] : totals) out.push_back(std::move(t));
+  return out;
+}
+
 // --- filters ------------------------------------------------------------
 
 absl::Status OrderComparison(const FilterComparison& c, SqlFragment* out) {
@@ -366,6 +399,22 @@ class MySqlBillingTx final : public common::StoreTx, public BillingTx {
   absl::StatusOr<std::vector<OpenTotals>> OpenTotalsOf(int64_t account_id) override {
     return Step([&]() -> absl::StatusOr<std::vector<OpenTotals>> {
       return ReadOpenTotals(connection_, account_id);
+    });
+  }
+
+  absl::Status LockGroup(int64_t group_id) override {
+    // As LockAccount, in a table of its own: a group's lock is always taken
+    // after account locks, never before one, so the two cannot deadlock.
+    return Exec(
+        "INSERT INTO billing_group_locks (group_id, lock_count) VALUES (?, 1) "
+        "ON DUPLICATE KEY UPDATE lock_count = lock_count + 1",
+        group_id);
+  }
+
+  absl::StatusOr<std::vector<OpenTotals>> OpenTotalsOfAccounts(
+      const std::vector<int64_t>& account_ids) override {
+    return Step([&]() -> absl::StatusOr<std::vector<OpenTotals>> {
+      return ReadOpenTotalsOf(connection_, account_ids);
     });
   }
 

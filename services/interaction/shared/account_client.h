@@ -35,6 +35,13 @@ class AccountClient : public common::TeamAccountsSource {
   // One page of ListAccounts (filter as in account.proto).
   virtual absl::StatusOr<account::v1::ListAccountsResponse> ListAccounts(
       const account::v1::ListAccountsRequest& request, const common::CallContext* caller) = 0;
+  // The account's ancestors, parent first (at most the hierarchy's depth).
+  virtual absl::StatusOr<std::vector<account::v1::Account>> ListAccountAncestors(
+      const std::string& name, const common::CallContext* caller) = 0;
+  // One page of an account's descendants.
+  virtual absl::StatusOr<account::v1::ListAccountDescendantsResponse> ListAccountDescendants(
+      const account::v1::ListAccountDescendantsRequest& request,
+      const common::CallContext* caller) = 0;
 
   // Starts fetching account `name` for `caller`'s call without blocking
   // (common/server/prefetch.h): its answer goes to `into`, then `done` runs,

@@ -86,6 +86,44 @@ absl::StatusOr<account::v1::ListAccountsResponse> FakeAccountClient::ListAccount
   return response;
 }
 
+std::vector<account::v1::Account> FakeAccountClient::AncestorsOf(const std::string& name) const {
+  std::vector<account::v1::Account> ancestors;
+  auto it = accounts_.find(name);
+  while (it != accounts_.end() && !it->second.parent_account().empty()) {
+    it = accounts_.find(it->second.parent_account());
+    if (it == accounts_.end()) break;
+    ancestors.push_back(it->second);
+  }
+  return ancestors;
+}
+
+absl::StatusOr<std::vector<account::v1::Account>> FakeAccountClient::ListAccountAncestors(
+    const std::string& name, const common::CallContext*) {
+  absl::MutexLock lock(&mu_);
+  KAM_RETURN_IF_ERROR(Answer());
+  KAM_RETURN_IF_ERROR(Find(accounts_, "account", name).status());
+  return AncestorsOf(name);
+}
+
+absl::StatusOr<account::v1::ListAccountDescendantsResponse>
+FakeAccountClient::ListAccountDescendants(const account::v1::ListAccountDescendantsRequest& request,
+                                          const common::CallContext*) {
+  absl::MutexLock lock(&mu_);
+  KAM_RETURN_IF_ERROR(Answer());
+  KAM_RETURN_IF_ERROR(Find(accounts_, "account", request.name()).status());
+  account::v1::ListAccountDescendantsResponse response;
+  for (const auto& [name, account] : accounts_) {
+    const std::vector<account::v1::Account> ancestors = AncestorsOf(name);
+    for (size_t i = 0; i < ancestors.size(); ++i) {
+      if (ancestors[i].name() != request.name()) continue;
+      account::v1::AccountNode* node = response.add_nodes();
+      *node->mutable_account() = account;
+      node->set_depth(static_cast<int32_t>(i + 1));
+    }
+  }
+  return response;
+}
+
 void FakeAccountClient::PutTeam(const std::string& user, std::vector<int64_t> account_ids) {
   teams_.Put(user, std::move(account_ids));
 }

@@ -42,10 +42,21 @@ class FakeAccountClient final : public AccountClient, public common::testing::Fa
   // Every account, in name order, one page; the filter is not applied.
   absl::StatusOr<account::v1::ListAccountsResponse> ListAccounts(
       const account::v1::ListAccountsRequest& request, const common::CallContext* caller) override;
+  // The hierarchy the accounts' parent_account fields make.
+  absl::StatusOr<std::vector<account::v1::Account>> ListAccountAncestors(
+      const std::string& name, const common::CallContext* caller) override;
+  // Every descendant at any depth, one page (max_depth and paging ignored).
+  absl::StatusOr<account::v1::ListAccountDescendantsResponse> ListAccountDescendants(
+      const account::v1::ListAccountDescendantsRequest& request,
+      const common::CallContext* caller) override;
   absl::StatusOr<std::shared_ptr<const common::TeamAccounts>> TeamAccountsOf(
       const std::string& user, const common::CallContext* caller) override;
 
  private:
+  // `name`'s ancestors, parent first.
+  std::vector<account::v1::Account> AncestorsOf(const std::string& name) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   absl::Status Answer() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   mutable absl::Mutex mu_;

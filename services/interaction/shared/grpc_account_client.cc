@@ -118,6 +118,26 @@ class GrpcAccountClient final : public AccountClient {
                                   deadline_, kAccountService);
   }
 
+  absl::StatusOr<std::vector<v1::Account>> ListAccountAncestors(
+      const std::string& name, const common::CallContext* caller) override {
+    v1::ListAccountAncestorsRequest request;
+    request.set_name(name);
+    KAM_ASSIGN_OR_RETURN(common::DependencyLimit::Slot slot, limit_.Enter());
+    KAM_ASSIGN_OR_RETURN(
+        v1::ListAccountAncestorsResponse response,
+        common::CallDependency(*stub_, &v1::AccountService::Stub::ListAccountAncestors, request,
+                               caller, deadline_, kAccountService));
+    return std::vector<v1::Account>(response.ancestors().begin(), response.ancestors().end());
+  }
+
+  absl::StatusOr<v1::ListAccountDescendantsResponse> ListAccountDescendants(
+      const v1::ListAccountDescendantsRequest& request,
+      const common::CallContext* caller) override {
+    KAM_ASSIGN_OR_RETURN(common::DependencyLimit::Slot slot, limit_.Enter());
+    return common::CallDependency(*stub_, &v1::AccountService::Stub::ListAccountDescendants,
+                                  request, caller, deadline_, kAccountService);
+  }
+
   absl::StatusOr<std::shared_ptr<const common::TeamAccounts>> TeamAccountsOf(
       const std::string& user, const common::CallContext* caller) override {
     return teams_->TeamAccountsOf(user, caller);
