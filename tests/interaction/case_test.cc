@@ -2,8 +2,9 @@
 // priority and tier, the lifecycle with its audit trail, the status machine's
 // refusals, pause/resume moving the due times, manual escalation to the top,
 // updates and re-prioritisation, listing, the SLA policy review history, the
-// routing table, and the account service stopped mid-run. (Breaches and the
-// sweeper: escalation_test.cc.)
+// routing table and its upgrade (migration 0006), and the account service
+// stopped mid-run. (Breaches and the sweeper: escalation_test.cc.)
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "tests/harness/service_process.h"
 #include "tests/interaction/case_client.h"
 
 namespace kam::testing {
@@ -34,7 +36,7 @@ TEST(CreateCaseTest, StartsOpenAtTheRoutedLevelWithThePolicyTargets) {
   EXPECT_EQ(c.title(), "Invoice sent to the wrong address");
   EXPECT_EQ(c.description(), "Second time this month.\nPlease fix.");
   EXPECT_EQ(c.status(), iv1::CASE_STATUS_OPEN);
-  EXPECT_EQ(c.level(), iv1::CASE_LEVEL_SERVICE_CENTRE);
+  EXPECT_EQ(c.level(), iv1::CASE_LEVEL_ACCOUNT_MANAGER);  // complaints go to the account manager
   EXPECT_EQ(c.assignee(), "sc-agent-1");
   EXPECT_EQ(c.account_tier(), av1::TIER_UNSPECIFIED);
   EXPECT_TRUE(SlaIs(c, "slaPolicies/medium-unrated", 720, 7200));
@@ -54,19 +56,22 @@ TEST(CreateCaseTest, StartsOpenAtTheRoutedLevelWithThePolicyTargets) {
   EXPECT_EQ(events[0].kind(), iv1::CASE_EVENT_KIND_CREATED);
   EXPECT_EQ(events[0].to_value(), "OPEN");
   EXPECT_EQ(events[0].actor(), "alice");
-  EXPECT_TRUE(absl::StrContains(events[0].reason(), "routed to SERVICE_CENTRE"))
+  EXPECT_TRUE(absl::StrContains(events[0].reason(), "routed to ACCOUNT_MANAGER"))
       << events[0].reason();
   EXPECT_EQ(Micros(events[0].event_time()), Micros(c.create_time()));
 }
 
+// docs/domain.md §7: the service centre takes routine requests only;
+// complaints, fault repair, collections and contract supervision start with
+// the account manager.
 TEST(CreateCaseTest, DefaultRoutingByType) {
   const av1::Account account = NewAccount("routing-types");
   EXPECT_EQ(NewCase(account.name(), iv1::CASE_TYPE_ROUTINE_REQUEST).level(),
             iv1::CASE_LEVEL_SERVICE_CENTRE);
   EXPECT_EQ(NewCase(account.name(), iv1::CASE_TYPE_COMPLAINT).level(),
-            iv1::CASE_LEVEL_SERVICE_CENTRE);
+            iv1::CASE_LEVEL_ACCOUNT_MANAGER);
   EXPECT_EQ(NewCase(account.name(), iv1::CASE_TYPE_FAULT_REPAIR).level(),
-            iv1::CASE_LEVEL_SERVICE_CENTRE);
+            iv1::CASE_LEVEL_ACCOUNT_MANAGER);
   EXPECT_EQ(NewCase(account.name(), iv1::CASE_TYPE_COLLECTION).level(),
             iv1::CASE_LEVEL_ACCOUNT_MANAGER);
   EXPECT_EQ(NewCase(account.name(), iv1::CASE_TYPE_CONTRACT_SUPERVISION).level(),
@@ -352,7 +357,7 @@ TEST(CaseLifecycleTest, StaleEtagAndUnknownCasesChangeNothing) {
   EXPECT_CODE(Cases().EscalateCase(Context().get(), escalate, &ignored), ABORTED);
   const iv1::Case after = GetCase(c.name());
   EXPECT_EQ(after.status(), iv1::CASE_STATUS_IN_PROGRESS);
-  EXPECT_EQ(after.level(), iv1::CASE_LEVEL_SERVICE_CENTRE);
+  EXPECT_EQ(after.level(), iv1::CASE_LEVEL_ACCOUNT_MANAGER);
   EXPECT_EQ(after.etag(), moved.etag());
   EXPECT_EQ(Events(c.name()).size(), 3u);  // created, status, first response
   EXPECT_CODE(ChangeStatus("cases/999999999", iv1::CASE_STATUS_IN_PROGRESS), NOT_FOUND);
@@ -523,7 +528,7 @@ TEST(ListCasesTest, FiltersOrderAndPages) {
   const iv1::Case critical =
       NewCase(account.name(), iv1::CASE_TYPE_COMPLAINT, iv1::CASE_PRIORITY_CRITICAL);
   const iv1::Case low =
-      NewCase(account.name(), iv1::CASE_TYPE_FAULT_REPAIR, iv1::CASE_PRIORITY_LOW);
+      NewCase(account.name(), iv1::CASE_TYPE_ROUTINE_REQUEST, iv1::CASE_PRIORITY_LOW);
   const iv1::Case collection =
       NewCase(account.name(), iv1::CASE_TYPE_COLLECTION, iv1::CASE_PRIORITY_HIGH);
   iv1::Case medium = NewCase(account.name(), iv1::CASE_TYPE_COMPLAINT, iv1::CASE_PRIORITY_MEDIUM);
@@ -546,8 +551,8 @@ TEST(ListCasesTest, FiltersOrderAndPages) {
             (Names{critical.name(), low.name(), collection.name()}));
   EXPECT_EQ(names(ListAllCases(absl::StrCat(mine, " AND status = CASE_STATUS_IN_PROGRESS"))),
             (Names{medium.name()}));
-  EXPECT_EQ(names(ListAllCases(absl::StrCat(mine, " AND level = ACCOUNT_MANAGER"))),
-            (Names{collection.name()}));
+  EXPECT_EQ(names(ListAllCases(absl::StrCat(mine, " AND level = SERVICE_CENTRE"))),
+            (Names{low.name()}));
   EXPECT_EQ(names(ListAllCases(absl::StrCat(mine, " AND type = COMPLAINT"))),
             (Names{critical.name(), medium.name()}));
   EXPECT_EQ(names(ListAllCases(absl::StrCat(mine, " AND priority = critical OR priority = LOW"))),
@@ -709,10 +714,13 @@ TEST(CaseRouteTest, RoutingTableIsDataAndRoutineStaysFirstLine) {
   ASSERT_EQ(routes.routes_size(), 5);
   EXPECT_EQ(routes.routes(0).case_type(), iv1::CASE_TYPE_ROUTINE_REQUEST);
   EXPECT_EQ(routes.routes(0).level(), iv1::CASE_LEVEL_SERVICE_CENTRE);
-  EXPECT_EQ(routes.routes(1).case_type(), iv1::CASE_TYPE_COMPLAINT);
-  EXPECT_EQ(routes.routes(1).level(), iv1::CASE_LEVEL_SERVICE_CENTRE);
-  EXPECT_EQ(routes.routes(3).case_type(), iv1::CASE_TYPE_COLLECTION);
-  EXPECT_EQ(routes.routes(3).level(), iv1::CASE_LEVEL_ACCOUNT_MANAGER);
+  EXPECT_EQ(routes.routes(0).update_actor(), "default");
+  for (int i = 1; i < routes.routes_size(); ++i) {
+    SCOPED_TRACE(iv1::CaseType_Name(routes.routes(i).case_type()));
+    EXPECT_EQ(routes.routes(i).case_type(), static_cast<iv1::CaseType>(i + 1));
+    EXPECT_EQ(routes.routes(i).level(), iv1::CASE_LEVEL_ACCOUNT_MANAGER);
+    EXPECT_EQ(routes.routes(i).update_actor(), "default");
+  }
   const iv1::CaseRoute complaint = routes.routes(1);
 
   iv1::UpdateCaseRouteRequest request;
@@ -739,11 +747,49 @@ TEST(CaseRouteTest, RoutingTableIsDataAndRoutineStaysFirstLine) {
   EXPECT_EQ(NewCase(account.name(), iv1::CASE_TYPE_ROUTINE_REQUEST).level(),
             iv1::CASE_LEVEL_SERVICE_CENTRE);
   // Back to the default for the other tests.
-  request.mutable_route()->set_level(iv1::CASE_LEVEL_SERVICE_CENTRE);
+  request.mutable_route()->set_level(iv1::CASE_LEVEL_ACCOUNT_MANAGER);
   request.mutable_route()->set_etag(route.etag());
   ASSERT_OK(Cases().UpdateCaseRoute(Context("ops").get(), request, &route));
   EXPECT_EQ(NewCase(account.name(), iv1::CASE_TYPE_COMPLAINT).level(),
+            iv1::CASE_LEVEL_ACCOUNT_MANAGER);
+}
+
+// An upgrade from a release that routed complaints and fault repair to the
+// service centre: migration 0006 moves the routes still holding that shipped
+// value and keeps the one an operator chose. The schema is put back to the
+// state before 0006 as root, and a second replica applies 0006 when it starts.
+TEST(CaseRouteTest, UpgradeMovesShippedRoutesAndKeepsAnOperatorsChoice) {
+  ASSERT_TRUE(Suite()
+                  .db()
+                  .ExecuteAsRoot(
+                      "UPDATE kam_interaction.case_routes SET level = 1, update_actor = 'default' "
+                      "WHERE case_type = 2; "
+                      "UPDATE kam_interaction.case_routes SET level = 1, update_actor = 'ops' "
+                      "WHERE case_type = 3; "
+                      "DELETE FROM kam_interaction.kam_schema_migrations WHERE version = 6")
+                  .ok());
+  absl::StatusOr<std::unique_ptr<ServiceProcess>> upgraded =
+      Suite().StartReplica("interaction", PickFreePort());
+  ASSERT_TRUE(upgraded.ok()) << upgraded.status();
+  ASSERT_TRUE((*upgraded)->Stop(absl::Seconds(60)).ok());
+
+  iv1::ListCaseRoutesResponse routes;
+  ASSERT_OK(Cases().ListCaseRoutes(Context().get(), iv1::ListCaseRoutesRequest(), &routes));
+  ASSERT_EQ(routes.routes_size(), 5);
+  EXPECT_EQ(routes.routes(1).level(), iv1::CASE_LEVEL_ACCOUNT_MANAGER);  // COMPLAINT, shipped
+  EXPECT_EQ(routes.routes(1).update_actor(), "default");
+  EXPECT_EQ(routes.routes(2).level(), iv1::CASE_LEVEL_SERVICE_CENTRE);  // FAULT_REPAIR, by ops
+  EXPECT_EQ(routes.routes(2).update_actor(), "ops");
+  const av1::Account account = NewAccount("upgraded-routes");
+  EXPECT_EQ(NewCase(account.name(), iv1::CASE_TYPE_FAULT_REPAIR).level(),
             iv1::CASE_LEVEL_SERVICE_CENTRE);
+
+  // Back to the shipped default for the other tests.
+  ASSERT_TRUE(Suite()
+                  .db()
+                  .ExecuteAsRoot("UPDATE kam_interaction.case_routes SET level = 2, "
+                                 "update_actor = 'default' WHERE case_type = 3")
+                  .ok());
 }
 
 // --- the account service stopped mid-run ------------------------------------------

@@ -35,8 +35,9 @@ std::vector<std::string> Names(const std::vector<iv1::Case>& cases) {
 TEST(EscalationTest, FirstResponseBreachEscalatesOnce) {
   SetPolicy("slaPolicies/critical-d", 0, 60);
   const av1::Account account = NewAccount("breach-fr", av1::TIER_D);
+  // A routine request: the one type that starts at the service centre.
   const iv1::Case c =
-      NewCase(account.name(), iv1::CASE_TYPE_COMPLAINT, iv1::CASE_PRIORITY_CRITICAL);
+      NewCase(account.name(), iv1::CASE_TYPE_ROUTINE_REQUEST, iv1::CASE_PRIORITY_CRITICAL);
   EXPECT_EQ(c.level(), iv1::CASE_LEVEL_SERVICE_CENTRE);
   EXPECT_EQ(c.first_response_target_minutes(), 0);
   ASSERT_TRUE(PollUntil([&] { return GetCase(c.name()).level() != iv1::CASE_LEVEL_SERVICE_CENTRE; },
@@ -76,7 +77,7 @@ TEST(EscalationTest, EachBreachEscalatesOneLevel) {
   SetPolicy("slaPolicies/critical-c", 0, 0);
   const av1::Account account = NewAccount("breach-both", av1::TIER_C);
   const iv1::Case c =
-      NewCase(account.name(), iv1::CASE_TYPE_FAULT_REPAIR, iv1::CASE_PRIORITY_CRITICAL);
+      NewCase(account.name(), iv1::CASE_TYPE_ROUTINE_REQUEST, iv1::CASE_PRIORITY_CRITICAL);
   ASSERT_TRUE(PollUntil([&] { return GetCase(c.name()).level() == iv1::CASE_LEVEL_SENIOR_MANAGER; },
                         absl::Seconds(10), absl::Milliseconds(20)));
   absl::SleepFor(absl::Seconds(1));
@@ -167,7 +168,7 @@ TEST(EscalationTest, TwoReplicasEscalateEachBreachExactlyOnce) {
   std::vector<std::string> names;
   for (int i = 0; i < kCases; ++i) {
     names.push_back(
-        NewCase(account.name(), iv1::CASE_TYPE_COMPLAINT, iv1::CASE_PRIORITY_HIGH).name());
+        NewCase(account.name(), iv1::CASE_TYPE_ROUTINE_REQUEST, iv1::CASE_PRIORITY_HIGH).name());
   }
   const std::string mine = absl::StrCat("account = \"", account.name(), "\"");
   const bool all_escalated = PollUntil(

@@ -63,9 +63,10 @@ absl::Status CheckStatusChange(absl::string_view case_name, v1::CaseStatus from,
 std::optional<v1::CaseLevel> NextLevel(v1::CaseLevel level);
 
 // Where cases of each type start. ROUTINE_REQUEST is always SERVICE_CENTRE
-// (docs/domain.md §7: routine requests are handled at first line); the others
-// come from the routing table (defaults: COMPLAINT and FAULT_REPAIR at
-// SERVICE_CENTRE, COLLECTION and CONTRACT_SUPERVISION at ACCOUNT_MANAGER).
+// (docs/domain.md §7: the service centre handles routine requests only); the
+// others come from the routing table, whose defaults send COMPLAINT,
+// FAULT_REPAIR, COLLECTION and CONTRACT_SUPERVISION to ACCOUNT_MANAGER (the
+// rule; migration 0006 moved databases off the older SERVICE_CENTRE default).
 using RoutingTable = std::map<v1::CaseType, v1::CaseLevel>;
 const RoutingTable& DefaultRoutingTable();
 // The starting level of `type` under `table`; SERVICE_CENTRE for a type the

@@ -81,8 +81,8 @@ TEST(CaseLevelTest, LadderGoesOneStepUpToTheExecutive) {
 TEST(CaseRoutingTest, DefaultsFollowDomainSection7) {
   const RoutingTable& table = DefaultRoutingTable();
   EXPECT_EQ(StartingLevel(table, v1::CASE_TYPE_ROUTINE_REQUEST), v1::CASE_LEVEL_SERVICE_CENTRE);
-  EXPECT_EQ(StartingLevel(table, v1::CASE_TYPE_COMPLAINT), v1::CASE_LEVEL_SERVICE_CENTRE);
-  EXPECT_EQ(StartingLevel(table, v1::CASE_TYPE_FAULT_REPAIR), v1::CASE_LEVEL_SERVICE_CENTRE);
+  EXPECT_EQ(StartingLevel(table, v1::CASE_TYPE_COMPLAINT), v1::CASE_LEVEL_ACCOUNT_MANAGER);
+  EXPECT_EQ(StartingLevel(table, v1::CASE_TYPE_FAULT_REPAIR), v1::CASE_LEVEL_ACCOUNT_MANAGER);
   EXPECT_EQ(StartingLevel(table, v1::CASE_TYPE_COLLECTION), v1::CASE_LEVEL_ACCOUNT_MANAGER);
   EXPECT_EQ(StartingLevel(table, v1::CASE_TYPE_CONTRACT_SUPERVISION),
             v1::CASE_LEVEL_ACCOUNT_MANAGER);

@@ -53,7 +53,7 @@ class CaseServiceTest : public ::testing::Test {
 TEST_F(CaseServiceTest, CreateOpensTheCaseWithItsRouteTargetsAndAuditRow) {
   const v1::Case created = Create("req-1");
   EXPECT_EQ(created.status(), v1::CASE_STATUS_OPEN);
-  EXPECT_EQ(created.level(), v1::CASE_LEVEL_SERVICE_CENTRE);  // COMPLAINT's default route
+  EXPECT_EQ(created.level(), v1::CASE_LEVEL_ACCOUNT_MANAGER);  // COMPLAINT's default route
   EXPECT_EQ(created.account_tier(), account::v1::TIER_B);
   EXPECT_EQ(created.sla_policy(), "slaPolicies/high-b");
   EXPECT_EQ(created.first_response_target_minutes(), 120);
@@ -228,14 +228,15 @@ TEST_F(CaseServiceTest, StalePolicyAndRouteEtagsAreAbortedAndChangeNothing) {
   ASSERT_TRUE(service_.ListCaseRoutes(ctx_, {}, &routes).ok());
   v1::UpdateCaseRouteRequest route;
   *route.mutable_route() = routes.routes(1);  // COMPLAINT
-  route.mutable_route()->set_level(v1::CASE_LEVEL_ACCOUNT_MANAGER);
+  EXPECT_EQ(route.route().level(), v1::CASE_LEVEL_ACCOUNT_MANAGER);  // the shipped default
+  route.mutable_route()->set_level(v1::CASE_LEVEL_SENIOR_MANAGER);
   v1::CaseRoute written;
   ASSERT_TRUE(service_.UpdateCaseRoute(ctx_, route, &written).ok());
-  route.mutable_route()->set_level(v1::CASE_LEVEL_SENIOR_MANAGER);
+  route.mutable_route()->set_level(v1::CASE_LEVEL_EXECUTIVE);
   EXPECT_EQ(service_.UpdateCaseRoute(ctx_, route, &written).code(), absl::StatusCode::kAborted);
   v1::ListCaseRoutesResponse after;
   ASSERT_TRUE(service_.ListCaseRoutes(ctx_, {}, &after).ok());
-  EXPECT_EQ(after.routes(1).level(), v1::CASE_LEVEL_ACCOUNT_MANAGER);
+  EXPECT_EQ(after.routes(1).level(), v1::CASE_LEVEL_SENIOR_MANAGER);
 }
 
 TEST_F(CaseServiceTest, SweepEscalatesABreachOnceAndRecordsIt) {

@@ -25,7 +25,8 @@ struct DemoCase {
   // current status is skipped, so a second load moves nothing.
   std::vector<iv1::CaseStatus> path;
   // Why the case was escalated by hand; "" for none. Done only while the
-  // case is still at the service centre, where its type routes it.
+  // case is still with the account manager, where complaints are routed
+  // (docs/domain.md §7), so a second load escalates nothing.
   const char* escalation;
 };
 
@@ -97,7 +98,7 @@ const std::vector<DemoSurvey>& Surveys() {
 
 // Moves `c` along `path` and escalates it as DemoCase says; keeps `c` current.
 void Advance(DemoClient& client, const DemoCase& demo, iv1::Case* c) {
-  if (demo.escalation[0] != '\0' && c->level() == iv1::CASE_LEVEL_SERVICE_CENTRE) {
+  if (demo.escalation[0] != '\0' && c->level() == iv1::CASE_LEVEL_ACCOUNT_MANAGER) {
     iv1::EscalateCaseRequest request;
     request.set_name(c->name());
     request.set_reason(demo.escalation);
