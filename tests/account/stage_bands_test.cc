@@ -97,7 +97,12 @@ TEST(StageBands, SettingsStartAtVersionOneAndChangeWithTheirEtag) {
   // A stale etag, a version that is none, an output-only path: refused, and
   // nothing changes.
   EXPECT_CODE(ChooseBands(v1::STAGE_BAND_VERSION_V1, defaults.etag()).status, ABORTED);
-  EXPECT_TRUE(IsInvalidField(ChooseBands(v1::STAGE_BAND_VERSION_UNSPECIFIED).status,
+  EXPECT_TRUE(
+      IsInvalidField(ChooseBands(v1::STAGE_BAND_VERSION_UNSPECIFIED).status, "update_mask"));
+  v1::UpdateStageSettingsRequest unset;
+  unset.mutable_settings();
+  unset.mutable_update_mask()->add_paths("band_version");
+  EXPECT_TRUE(IsInvalidField(Call(&AccountApi::UpdateStageSettings, unset).status,
                              "settings.band_version"));
   EXPECT_TRUE(IsInvalidField(ChooseBands(static_cast<v1::StageBandVersion>(7)).status,
                              "settings.band_version"));
@@ -132,6 +137,7 @@ TEST(StageBands, TheVersionInForceDecidesTheBands) {
   back.set_reason("lost the main contract");
   const v1::TransitionStageResponse incubating = OkValue(Transition(back));
   EXPECT_EQ(incubating.account().share_of_wallet_percent(), 10);
+  EXPECT_FALSE(StageHistory(b.name()).back().has_measurement());  // not a measured move
   // Still one step at a time without a measurement.
   const Reply<v1::TransitionStageResponse> skip = Transition(MoveTo(b.name(), kStable, 60));
   EXPECT_CODE(skip.status, FAILED_PRECONDITION);
@@ -161,8 +167,7 @@ TEST(StageBands, AMeasuredMoveGoesStraightToTheStageItsShareIsIn) {
                                "share of wallet measured at 30% (customer "
                                "procurement report, "))
       << history[1].reason();
-  EXPECT_FALSE(history[0].has_measurement());  // as stored, read back
-  EXPECT_EQ(history[0].measurement().share_percent(), 0);
+  EXPECT_EQ(history[0].measurement().share_percent(), 85);  // as stored, read back
 
   // The measured share must fit the stage asked for, and agree with a share
   // sent alongside it.

@@ -140,6 +140,17 @@ TEST(RatingRules, TiesNeverStraddleABoundary) {
   DeleteBook(small);
 }
 
+// A report of `run` (`request` with its run set), which must succeed.
+template <typename Request, typename Response>
+Response ReportOf(grpc::Status (sv1::ReportService::Stub::*method)(grpc::ClientContext*,
+                                                                   const Request&, Response*),
+                  const std::string& run, Request request = {}) {
+  request.set_run(run);
+  Reply<Response> reply = Call(Reports(), method, request);
+  EXPECT_OK(reply.status);
+  return reply.value;
+}
+
 // docs/domain.md §2: the pyramid ranks the live customers. Ten accounts
 // give 0 A / 1 B / 1 C; once the best (the B) has churned the other nine
 // make the pyramid on their own (5% of 9 rounds to no B: 0 / 0 / 2), the
@@ -199,27 +210,18 @@ TEST(RatingRules, AChurnedAccountIsNotRatedIntoATier) {
   EXPECT_EQ(changed.value.dropped_off(0).account(), lost);
   EXPECT_EQ(changed.value.dropped_off(0).to_tier(), av1::TIER_UNSPECIFIED);
   EXPECT_TRUE(absl::StrContains(changed.value.dropped_off(0).reason(), "churned"));
-  sv1::GetPyramidReportRequest pyramid;
-  pyramid.set_run(second.name());
-  Reply<sv1::PyramidReport> report =
-      Call(Reports(), &sv1::ReportService::Stub::GetPyramidReport, pyramid);
-  ASSERT_OK(report.status);
-  EXPECT_EQ(report.value.account_count(), 9);
-  EXPECT_EQ(report.value.total_value_minor(), 4500);
-  sv1::GetCustomerEquityRequest equity;
-  equity.set_run(second.name());
-  Reply<sv1::CustomerEquity> equity_reply =
-      Call(Reports(), &sv1::ReportService::Stub::GetCustomerEquity, equity);
-  ASSERT_OK(equity_reply.status);
-  EXPECT_EQ(equity_reply.value.account_count(), 9);
-  sv1::GetParetoReportRequest pareto;
-  pareto.set_run(second.name());
-  pareto.add_top_shares_bp(10000);
-  Reply<sv1::ParetoReport> curve =
-      Call(Reports(), &sv1::ReportService::Stub::GetParetoReport, pareto);
-  ASSERT_OK(curve.status);
-  ASSERT_EQ(curve.value.points_size(), 1);
-  EXPECT_EQ(curve.value.points(0).account_count(), 9);
+  const sv1::PyramidReport pyramid =
+      ReportOf(&sv1::ReportService::Stub::GetPyramidReport, second.name());
+  EXPECT_EQ(pyramid.account_count(), 9);
+  EXPECT_EQ(pyramid.total_value_minor(), 4500);
+  EXPECT_EQ(ReportOf(&sv1::ReportService::Stub::GetCustomerEquity, second.name()).account_count(),
+            9);
+  sv1::GetParetoReportRequest everyone;
+  everyone.add_top_shares_bp(10000);
+  const sv1::ParetoReport curve =
+      ReportOf(&sv1::ReportService::Stub::GetParetoReport, second.name(), everyone);
+  ASSERT_EQ(curve.points_size(), 1);
+  EXPECT_EQ(curve.points(0).account_count(), 9);
   sv1::CompareRatingRunsRequest compare;
   compare.set_from_run(first.name());
   compare.set_to_run(second.name());
