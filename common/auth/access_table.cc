@@ -60,6 +60,8 @@ std::vector<Service> Services() {
            {"TransitionStage", kManager, kOwn, kWrite},
            {"ListStageHistory", kReaders, kOwn},
            {"GetStagePlaybook", kEveryone, kWide},
+           {"GetStageSettings", kReaders, kWide},
+           {"UpdateStageSettings", 0, kWide, kWrite},
            {"MarkChurned", kManager, kOwn, kWrite},
            {"RecordWinBack", kManager, kOwn, kWrite},
            {"ListChurnHistory", kReaders, kOwn},

@@ -54,7 +54,8 @@ class AccountModule final : public common::ServiceModule {
     serve(&team_, &TeamService::AddTeamMember, &TeamService::EndTeamMembership,
           &TeamService::ListTeamMemberships, &TeamService::ListTeamAccounts);
     serve(&lifecycle_, &LifecycleService::TransitionStage, &LifecycleService::ListStageHistory,
-          &LifecycleService::GetStagePlaybook, &LifecycleService::MarkChurned,
+          &LifecycleService::GetStagePlaybook, &LifecycleService::GetStageSettings,
+          &LifecycleService::UpdateStageSettings, &LifecycleService::MarkChurned,
           &LifecycleService::RecordWinBack, &LifecycleService::ListChurnHistory);
     serve(&tiers_, &TierService::SetAccountTiers, &TierService::ListTierHistory);
     // Its own generated service: kam.account.v1.AccountExportService.

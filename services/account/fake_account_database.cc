@@ -520,6 +520,15 @@ class FakeAccountDatabase::Impl final : public accounts::AccountStore,
     return absl::OkStatus();
   }
 
+  absl::StatusOr<lifecycle::StoredStageSettings> ReadStageSettings(bool) override {
+    return rows.stage_settings;
+  }
+
+  absl::Status WriteStageSettings(const lifecycle::StoredStageSettings& settings) override {
+    rows.stage_settings = settings;
+    return absl::OkStatus();
+  }
+
   // --- tiers -------------------------------------------------------------------
 
   absl::StatusOr<common::Page<tiers::TierChangeRow>> ListTierChanges(
@@ -642,6 +651,8 @@ std::string FakeAccountDatabase::Dump() {
   add(rows.stage_changes, resource);
   add(rows.churn_events, resource);
   add(rows.tier_changes, resource);
+  absl::StrAppend(&text, "stage settings ", rows.stage_settings.band_version, " version ",
+                  rows.stage_settings.version, "\n");
   for (const Requests* requests :
        {&rows.account_requests, &rows.contact_requests, &rows.membership_requests}) {
     for (const auto& [request_id, row] : *requests) {

@@ -36,6 +36,7 @@ struct FakeRows {
   std::map<int64_t, lifecycle::StageChangeRow> stage_changes;
   std::map<int64_t, lifecycle::ChurnEventRow> churn_events;
   std::map<int64_t, tiers::TierChangeRow> tier_changes;
+  lifecycle::StoredStageSettings stage_settings;
   // Create request id -> {row id, request hash}, per kind of row.
   std::map<std::string, std::pair<int64_t, std::string>> account_requests;
   std::map<std::string, std::pair<int64_t, std::string>> contact_requests;

@@ -127,6 +127,8 @@ class MySqlTransaction final : public common::StoreTx,
   // lifecycle/mysql_lifecycle_store.cc
   absl::Status InsertStageChange(lifecycle::StageChangeRow* row) override;
   absl::Status InsertChurnEvent(lifecycle::ChurnEventRow* row) override;
+  absl::StatusOr<lifecycle::StoredStageSettings> ReadStageSettings(bool for_update) override;
+  absl::Status WriteStageSettings(const lifecycle::StoredStageSettings& settings) override;
 
   // tiers/mysql_tier_store.cc
   absl::StatusOr<std::map<int64_t, tiers::TierState>> LockTierStates(

@@ -1115,6 +1115,7 @@ struct Assignment {
   std::string account;
   v1::Tier tier;
   std::string reason;
+  bool clear_tier = false;
 };
 
 Reply<v1::SetAccountTiersResponse> SetTiers(const std::string& run, const std::string& policy,
@@ -1127,6 +1128,7 @@ Reply<v1::SetAccountTiersResponse> SetTiers(const std::string& run, const std::s
     t->set_account(a.account);
     t->set_tier(a.tier);
     t->set_reason(a.reason);
+    t->set_clear_tier(a.clear_tier);
   }
   return Call(&AccountApi::SetAccountTiers, request);
 }
@@ -1264,6 +1266,31 @@ TEST(Tiers, AMissingAccountFailsTheWholeBatch) {
       << reply.status.error_message();
   EXPECT_TRUE(Same(GetAccount(a.name()), before));
   EXPECT_EQ(TierHistory(a.name()).size(), 1u);
+}
+
+// A run gives a churned account no tier (docs/domain.md §2): clear_tier
+// takes the tier away, recorded in the history like any change; a tier
+// together with clear_tier is refused.
+TEST(Tiers, ClearTierTakesTheTierAwayWithHistory) {
+  const v1::Account a = MakeAccount();
+  ExpectCounts(SetTiers(Unique("run"), "p1", {{a.name(), v1::TIER_A, "rank 1"}}), 1, 0, 0);
+  const std::string run = Unique("run");
+  EXPECT_TRUE(IsInvalidField(
+      SetTiers(run, "p1", {{a.name(), v1::TIER_B, "churned", /*clear_tier=*/true}}).status,
+      "assignments[0].tier"));
+  EXPECT_EQ(GetAccount(a.name()).tier(), v1::TIER_A);
+  ExpectCounts(SetTiers(run, "p1", {{a.name(), v1::TIER_UNSPECIFIED, "churned", true}}), 1, 0, 0);
+  const v1::Account cleared = GetAccount(a.name());
+  EXPECT_EQ(cleared.tier(), v1::TIER_UNSPECIFIED);
+  EXPECT_EQ(cleared.tier_rating_run(), run);
+  const std::vector<v1::TierChange> history = TierHistory(a.name());
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[1].from_tier(), v1::TIER_A);
+  EXPECT_EQ(history[1].to_tier(), v1::TIER_UNSPECIFIED);
+  EXPECT_EQ(history[1].reason(), "churned");
+  // Clearing again under a later run is no change.
+  ExpectCounts(SetTiers(Unique("run"), "p1", {{a.name(), v1::TIER_UNSPECIFIED, "churned", true}}),
+               0, 1, 0);
 }
 
 TEST(Tiers, BadBatchesAreInvalidArgument) {

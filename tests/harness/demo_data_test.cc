@@ -41,6 +41,7 @@ struct Book {
   std::vector<iv1::Opportunity> opportunities;
   int policies = 0;
   std::vector<sv1::RatingRun> runs;
+  std::vector<sv1::AccountRating> ratings;  // of the first run
 };
 
 // The items of the first page of a List method (`page_size` of them at most;
@@ -96,7 +97,27 @@ Book ReadBook(LocalSuite& suite) {
           .size());
   book.runs = FirstPage<sv1::RatingRun>(scoring, &sv1::RatingService::Stub::ListRatingRuns,
                                         /*page_size=*/0);
+  if (!book.runs.empty()) {
+    sv1::RatingService::Stub ratings(scoring);
+    sv1::ListAccountRatingsRequest request;
+    request.set_parent(book.runs.back().name());
+    request.set_page_size(1000);
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    sv1::ListAccountRatingsResponse response;
+    const grpc::Status status = ratings.ListAccountRatings(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    book.ratings.assign(response.ratings().begin(), response.ratings().end());
+  }
   return book;
+}
+
+// The rating of `account` in `book`'s run; nullptr when it has none.
+const sv1::AccountRating* RatingOf(const Book& book, const av1::Account* account) {
+  for (const sv1::AccountRating& rating : book.ratings) {
+    if (account != nullptr && rating.account() == account->name()) return &rating;
+  }
+  return nullptr;
 }
 
 const av1::Account* ByExternalId(const Book& book, const std::string& external_id) {
@@ -179,8 +200,9 @@ TEST_F(DemoDataTest, LoadsTheWholeBookOnceAndRatesIt) {
   EXPECT_EQ(won, 1);
   EXPECT_EQ(lost, 2);
 
-  // The pyramid on 8 accounts: round-half-up(8 x 1%) = 0 in A,
-  // (8 x 5%) = 0 in A or B, (8 x 20%) = 2 in A to C; the rest D.
+  // The pyramid ranks the 7 live accounts (Yonghe Retail has churned:
+  // docs/domain.md §2): round-half-up(7 x 1%) = 0 in A, (7 x 5%) = 0 in A or
+  // B, (7 x 20%) = 1 in A to C; the rest D. All 8 are rated.
   ASSERT_EQ(book.runs.size(), 1u);
   const sv1::RatingRun& run = book.runs[0];
   EXPECT_EQ(run.state(), sv1::RUN_STATE_SUCCEEDED) << run.error();
@@ -188,16 +210,29 @@ TEST_F(DemoDataTest, LoadsTheWholeBookOnceAndRatesIt) {
   EXPECT_EQ(run.accounts_published(), 8);
   EXPECT_EQ(run.tier_counts().a(), 0);
   EXPECT_EQ(run.tier_counts().b(), 0);
-  EXPECT_EQ(run.tier_counts().c(), 2);
+  EXPECT_EQ(run.tier_counts().c(), 1);
   EXPECT_EQ(run.tier_counts().d(), 6);
-  // The two most profitable accounts, published to the account service.
+  // The most profitable account, published to the account service; the
+  // next one is D among seven.
   const av1::Account* group = ByExternalId(book, "CRM-HX-GROUP");
   const av1::Account* bank = ByExternalId(book, "CRM-CM-BANK");
   ASSERT_NE(group, nullptr);
   ASSERT_NE(bank, nullptr);
   EXPECT_EQ(group->tier(), av1::TIER_C);
   EXPECT_EQ(group->tier_rating_run(), run.name());
-  EXPECT_EQ(bank->tier(), av1::TIER_C);
+  EXPECT_EQ(bank->tier(), av1::TIER_D);
+  // The churned account is rated but not tiered, and its tier D of last
+  // year is cleared.
+  const av1::Account* yonghe = ByExternalId(book, "CRM-YH-RETAIL");
+  ASSERT_NE(yonghe, nullptr);
+  EXPECT_EQ(yonghe->state(), av1::LIFECYCLE_STATE_CHURNED);
+  EXPECT_EQ(yonghe->tier(), av1::TIER_UNSPECIFIED);
+  EXPECT_EQ(yonghe->tier_rating_run(), run.name());
+  const sv1::AccountRating* lost_rating = RatingOf(book, yonghe);
+  ASSERT_NE(lost_rating, nullptr);
+  EXPECT_EQ(lost_rating->not_tiered_reason(), sv1::NOT_TIERED_REASON_CHURNED);
+  EXPECT_EQ(lost_rating->previous_tier(), av1::TIER_D);
+  EXPECT_EQ(book.ratings.size(), 8u);
   EXPECT_EQ(group->stage(), av1::RELATIONSHIP_STAGE_STRATEGIC);
 
   // Again, as every `./kam up` does: nothing new, nothing moved.

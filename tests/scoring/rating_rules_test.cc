@@ -1,7 +1,7 @@
 // Tiering rules end to end on small books (tiering.h states the rules):
-// an empty book, absolute thresholds, per-segment rules, and ties that fall
-// on a pyramid boundary. Each test creates its own book and soft-deletes it
-// when done, so the next test's runs rate only its own accounts; the empty
+// an empty book, absolute thresholds, per-segment rules, ties that fall
+// on a pyramid boundary, and a churned account left out of the pyramid. Each test creates its own
+// book and soft-deletes it when done, so the next test's runs rate only its own accounts; the empty
 // book comes first.
 #include <map>
 #include <string>
@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "tests/scoring/rating_test_helpers.h"
+#include "tests/scoring/report_test_helpers.h"
 
 namespace kam::testing {
 namespace {
@@ -137,6 +138,111 @@ TEST(RatingRules, TiesNeverStraddleABoundary) {
   EXPECT_EQ(r2.at(small[2]).tier(), av1::TIER_C);
   EXPECT_EQ(r2.at(small[3]).tier(), av1::TIER_D);
   DeleteBook(small);
+}
+
+// A report of `run` (`request` with its run set), which must succeed.
+template <typename Request, typename Response>
+Response ReportOf(grpc::Status (sv1::ReportService::Stub::*method)(grpc::ClientContext*,
+                                                                   const Request&, Response*),
+                  const std::string& run, Request request = {}) {
+  request.set_run(run);
+  Reply<Response> reply = Call(Reports(), method, request);
+  EXPECT_OK(reply.status);
+  return reply.value;
+}
+
+// docs/domain.md §2: the pyramid ranks the live customers. Ten accounts
+// give 0 A / 1 B / 1 C; once the best (the B) has churned the other nine
+// make the pyramid on their own (5% of 9 rounds to no B: 0 / 0 / 2), the
+// churned account's rating
+// says it is not tiered and why, its tier B is cleared in the account
+// service, and the reports count nine. Won back, it is rated again.
+TEST(RatingRules, AChurnedAccountIsNotRatedIntoATier) {
+  const std::vector<int64_t> values = {1000, 900, 800, 700, 600, 500, 400, 300, 200, 100};
+  const std::vector<std::string> book = CreateBook(values);
+  const std::string& lost = book[0];
+  const std::string policy = MustCreatePolicy(RevenuePolicy()).name();
+  const sv1::RatingRun first = RunToEnd(policy);
+  ASSERT_EQ(first.state(), sv1::RUN_STATE_SUCCEEDED) << first.error();
+  EXPECT_EQ(TierCountsText(first.tier_counts()), "0/1/1/8");
+  EXPECT_EQ(GetAccount(lost).tier(), av1::TIER_B);
+
+  av1::MarkChurnedRequest churn;
+  churn.set_name(lost);
+  churn.set_kind(av1::CHURN_EVENT_KIND_CUSTOMER_CHURN);
+  churn.set_reason(av1::CHURN_REASON_PRICE);
+  ASSERT_OK(Call(Accounts(), &av1::AccountService::Stub::MarkChurned, churn).status);
+  const sv1::RatingRun second = RunToEnd(policy);
+  ASSERT_EQ(second.state(), sv1::RUN_STATE_SUCCEEDED) << second.error();
+  EXPECT_EQ(second.accounts_total(), 10);  // rated, one of them not tiered
+  EXPECT_EQ(second.accounts_published(), 10);
+  EXPECT_EQ(TierCountsText(second.tier_counts()), "0/0/2/7");
+  const std::map<std::string, sv1::AccountRating> ratings = AllRatings(second.name());
+  const sv1::AccountRating& churned = ratings.at(lost);
+  EXPECT_EQ(churned.tier(), av1::TIER_UNSPECIFIED);
+  EXPECT_EQ(churned.not_tiered_reason(), sv1::NOT_TIERED_REASON_CHURNED);
+  EXPECT_EQ(churned.movement(), sv1::MOVEMENT_NOT_TIERED);
+  EXPECT_EQ(churned.previous_tier(), av1::TIER_B);
+  EXPECT_EQ(churned.rank(), 0);
+  EXPECT_FALSE(churned.key_account());
+  EXPECT_EQ(churned.value_minor(), 1000);  // still measured
+  EXPECT_EQ(ratings.at(book[1]).rank(), 1);
+  EXPECT_EQ(ratings.at(book[1]).tier(), av1::TIER_C);
+  EXPECT_EQ(AllRatings(second.name(), "movement = NOT_TIERED").size(), 1u);
+
+  // Publishing cleared its tier, with the reason in the tier history.
+  const av1::Account account = GetAccount(lost);
+  EXPECT_EQ(account.tier(), av1::TIER_UNSPECIFIED);
+  EXPECT_EQ(account.tier_rating_run(), second.name());
+  const std::vector<av1::TierChange> history = TierHistory(lost);
+  ASSERT_FALSE(history.empty());
+  EXPECT_EQ(history.back().from_tier(), av1::TIER_B);
+  EXPECT_EQ(history.back().to_tier(), av1::TIER_UNSPECIFIED);
+  EXPECT_TRUE(absl::StrContains(history.back().reason(), "churned")) << history.back().reason();
+
+  // It dropped off the key-account list; the reports count the nine.
+  sv1::ListKeyAccountChangesRequest changes;
+  changes.set_run(second.name());
+  Reply<sv1::ListKeyAccountChangesResponse> changed =
+      Call(Ratings(), &RatingStub::ListKeyAccountChanges, changes);
+  ASSERT_OK(changed.status);
+  ASSERT_EQ(changed.value.dropped_off_size(), 1);
+  EXPECT_EQ(changed.value.dropped_off(0).account(), lost);
+  EXPECT_EQ(changed.value.dropped_off(0).to_tier(), av1::TIER_UNSPECIFIED);
+  EXPECT_TRUE(absl::StrContains(changed.value.dropped_off(0).reason(), "churned"));
+  const sv1::PyramidReport pyramid =
+      ReportOf(&sv1::ReportService::Stub::GetPyramidReport, second.name());
+  EXPECT_EQ(pyramid.account_count(), 9);
+  EXPECT_EQ(pyramid.total_value_minor(), 4500);
+  EXPECT_EQ(ReportOf(&sv1::ReportService::Stub::GetCustomerEquity, second.name()).account_count(),
+            9);
+  sv1::GetParetoReportRequest everyone;
+  everyone.add_top_shares_bp(10000);
+  const sv1::ParetoReport curve =
+      ReportOf(&sv1::ReportService::Stub::GetParetoReport, second.name(), everyone);
+  ASSERT_EQ(curve.points_size(), 1);
+  EXPECT_EQ(curve.points(0).account_count(), 9);
+  sv1::CompareRatingRunsRequest compare;
+  compare.set_from_run(first.name());
+  compare.set_to_run(second.name());
+  Reply<sv1::TierMovementReport> moves =
+      Call(Reports(), &sv1::ReportService::Stub::CompareRatingRuns, compare);
+  ASSERT_OK(moves.status);
+  EXPECT_EQ(moves.value.dropped_accounts(), 1);
+
+  // Won back, it is rated into a tier again at the next run.
+  av1::RecordWinBackRequest win_back;
+  win_back.set_name(lost);
+  ASSERT_OK(Call(Accounts(), &av1::AccountService::Stub::RecordWinBack, win_back).status);
+  const sv1::RatingRun third = RunToEnd(policy);
+  ASSERT_EQ(third.state(), sv1::RUN_STATE_SUCCEEDED) << third.error();
+  EXPECT_EQ(TierCountsText(third.tier_counts()), "0/1/1/8");
+  const sv1::AccountRating back = AllRatings(third.name()).at(lost);
+  EXPECT_EQ(back.tier(), av1::TIER_B);
+  EXPECT_EQ(back.movement(), sv1::MOVEMENT_NEW);
+  EXPECT_EQ(back.not_tiered_reason(), sv1::NOT_TIERED_REASON_UNSPECIFIED);
+  EXPECT_EQ(GetAccount(lost).tier(), av1::TIER_B);
+  DeleteBook(book);
 }
 
 }  // namespace

@@ -3,6 +3,9 @@
 #include "absl/functional/function_ref.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/api/etag.h"
+#include "common/api/field_mask.h"
 #include "common/api/list_request.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
@@ -19,6 +22,52 @@ namespace {
 
 constexpr int kMaxLostProductLines = 50;
 constexpr size_t kMaxProductLine = 100;
+constexpr char kStageSettingsName[] = "stageSettings";
+
+v1::StageSettings ToStageSettings(const StoredStageSettings& stored) {
+  v1::StageSettings settings;
+  settings.set_name(kStageSettingsName);
+  settings.set_band_version(stored.band_version == v1::STAGE_BAND_VERSION_UNSPECIFIED
+                                ? v1::STAGE_BAND_VERSION_V1
+                                : stored.band_version);
+  if (stored.update_time.has_value()) {
+    *settings.mutable_update_time() = common::ToProtoTimestamp(*stored.update_time);
+  }
+  settings.set_update_actor(stored.update_actor);
+  settings.set_etag(common::MakeEtag(kStageSettingsName, stored.version));
+  return settings;
+}
+
+absl::Status CheckStageSettingsName(absl::string_view field, absl::string_view name) {
+  if (name.empty() || name == kStageSettingsName) return absl::OkStatus();
+  return common::InvalidField(field, absl::StrCat("must be \"", kStageSettingsName, "\" or empty"));
+}
+
+const common::UpdateMaskRules& StageSettingsMaskRules() {
+  static const common::UpdateMaskRules* rules =
+      new common::UpdateMaskRules{/*updatable=*/{"band_version"},
+                                  /*output_only=*/{"name", "update_time", "update_actor", "etag"},
+                                  /*use_method=*/{}};
+  return *rules;
+}
+
+// The checks of a TransitionStage request before the account is read.
+absl::Status CheckTransitionRequest(const v1::TransitionStageRequest& request, absl::Time now) {
+  KAM_RETURN_IF_ERROR(CheckNote("reason", request.reason()));
+  if (!request.has_measurement()) return absl::OkStatus();
+  return CheckMeasurement(request.measurement(), now);
+}
+
+// The reason a measured move records when the caller gives none: the
+// measurement itself.
+std::string MeasuredReason(const v1::ShareOfWalletMeasurement& measurement) {
+  return absl::StrCat(
+      "share of wallet measured at ", measurement.share_percent(), "% (", measurement.source(),
+      ", ",
+      absl::FormatTime("%Y-%m-%d", common::FromProtoTimestamp(measurement.measure_time()),
+                       absl::UTCTimeZone()),
+      ")");
+}
 
 // The checks of a MarkChurned request, in the order callers see them.
 absl::Status CheckChurnRequest(const v1::MarkChurnedRequest& request) {
@@ -83,6 +132,8 @@ absl::Status LifecycleService::TransitionStage(const Ctx& ctx,
   // The move the stage machine allows, and its history row.
   auto move_stage = [&](Transaction& tx, accounts::StoredAccount& row,
                         absl::Time now) -> absl::Status {
+    KAM_ASSIGN_OR_RETURN(StoredStageSettings settings,
+                         tx.lifecycle().ReadStageSettings(/*for_update=*/false));
     StageMove move;
     move.from = row.account.stage();
     move.current_share = row.account.share_of_wallet_percent();
@@ -91,7 +142,10 @@ absl::Status LifecycleService::TransitionStage(const Ctx& ctx,
     if (request.has_share_of_wallet_percent()) move.share = request.share_of_wallet_percent();
     move.cause = request.interruption_cause();
     move.has_reason = !absl::StripAsciiWhitespace(request.reason()).empty();
+    move.bands = settings.band_version;
+    if (request.has_measurement()) move.measured_share = request.measurement().share_percent();
     KAM_ASSIGN_OR_RETURN(int share, CheckStageMove(move));
+    move.to = TargetOf(move);
 
     StageChangeRow change;
     change.account_id = row.id;
@@ -101,6 +155,12 @@ absl::Status LifecycleService::TransitionStage(const Ctx& ctx,
     c.set_share_of_wallet_percent(share);
     c.set_interruption_cause(move.cause);
     c.set_reason(request.reason());
+    if (request.has_measurement()) {
+      // The measurement is the move's reason (and the only one when none is
+      // given).
+      *c.mutable_measurement() = request.measurement();
+      if (!move.has_reason) c.set_reason(MeasuredReason(request.measurement()));
+    }
     c.set_actor(ctx.actor);
     *c.mutable_change_time() = common::ToProtoTimestamp(now);
     KAM_RETURN_IF_ERROR(tx.lifecycle().InsertStageChange(&change));
@@ -112,8 +172,8 @@ absl::Status LifecycleService::TransitionStage(const Ctx& ctx,
     return accounts::WriteStamped(tx.accounts(), row, now);
   };
   KAM_RETURN_IF_ERROR(ChangeAccount(*transactions_, ctx, request.name(), request.etag(),
-                                    CheckNote("reason", request.reason()), "changing stage",
-                                    response, move_stage));
+                                    CheckTransitionRequest(request, common::NowMicros()),
+                                    "changing stage", response, move_stage));
   *response->mutable_playbook() = PlaybookFor(response->account().stage());
   return absl::OkStatus();
 }
@@ -135,6 +195,43 @@ absl::Status LifecycleService::GetStagePlaybook(const Ctx&,
   }
   *response = PlaybookFor(request.stage());
   return absl::OkStatus();
+}
+
+absl::Status LifecycleService::GetStageSettings(const Ctx&,
+                                                const v1::GetStageSettingsRequest& request,
+                                                v1::StageSettings* response) {
+  KAM_RETURN_IF_ERROR(CheckStageSettingsName("name", request.name()));
+  return transactions_->Transact("reading stage settings", [&](Transaction& tx) -> absl::Status {
+    KAM_ASSIGN_OR_RETURN(StoredStageSettings stored,
+                         tx.lifecycle().ReadStageSettings(/*for_update=*/false));
+    *response = ToStageSettings(stored);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status LifecycleService::UpdateStageSettings(const Ctx& ctx,
+                                                   const v1::UpdateStageSettingsRequest& request,
+                                                   v1::StageSettings* response) {
+  KAM_RETURN_IF_ERROR(common::CheckPresent("settings", request.has_settings()));
+  const v1::StageSettings& patch = request.settings();
+  KAM_RETURN_IF_ERROR(CheckStageSettingsName("settings.name", patch.name()));
+  KAM_RETURN_IF_ERROR(
+      common::ResolveUpdateMask(request.update_mask(), patch, StageSettingsMaskRules()).status());
+  // band_version is the one field: whatever the mask, it must be a version.
+  KAM_RETURN_IF_ERROR(CheckBandVersion("settings.band_version", patch.band_version()));
+  const absl::Time now = common::NowMicros();
+  return transactions_->Transact("changing stage settings", [&](Transaction& tx) -> absl::Status {
+    KAM_ASSIGN_OR_RETURN(StoredStageSettings stored,
+                         tx.lifecycle().ReadStageSettings(/*for_update=*/true));
+    KAM_RETURN_IF_ERROR(common::CheckEtag(kStageSettingsName, stored.version, patch.etag()));
+    stored.band_version = patch.band_version();
+    ++stored.version;
+    stored.update_actor = ctx.actor;
+    stored.update_time = now;
+    KAM_RETURN_IF_ERROR(tx.lifecycle().WriteStageSettings(stored));
+    *response = ToStageSettings(stored);
+    return absl::OkStatus();
+  });
 }
 
 // --- churn ------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // The lifecycle handlers of kam.account.v1.AccountService: the relationship
 // stage (docs/domain.md §4: moves by the stage machine, their history and
-// the playbook of each stage) and churn (§5: churn events, win-back, their
+// the playbook of each stage, the band version in force, moves supported by a
+// share-of-wallet measurement) and churn (§5: churn events, win-back, their
 // history). Each move or event and the account row it changes are written
 // in one transaction.
 #pragma once
@@ -23,6 +24,13 @@ class LifecycleService final : public Handlers<LifecycleStore> {
                                 v1::ListStageHistoryResponse* response);
   absl::Status GetStagePlaybook(const Ctx& ctx, const v1::GetStagePlaybookRequest& request,
                                 v1::StagePlaybook* response);
+  // The book's stage settings ("stageSettings"): the band version of the
+  // stage machine (docs/domain.md §4). Update is admin only (the access
+  // table), ABORTED on a stale etag.
+  absl::Status GetStageSettings(const Ctx& ctx, const v1::GetStageSettingsRequest& request,
+                                v1::StageSettings* response);
+  absl::Status UpdateStageSettings(const Ctx& ctx, const v1::UpdateStageSettingsRequest& request,
+                                   v1::StageSettings* response);
 
   absl::Status MarkChurned(const Ctx& ctx, const v1::MarkChurnedRequest& request,
                            v1::MarkChurnedResponse* response);

@@ -1,6 +1,7 @@
 // The lifecycle handlers against the in-memory database: a stage move and
 // its history row written with the account, a stale etag, churn and
-// win-back, and a database that is down.
+// win-back, a database that is down, the stage settings (band version 2
+// changes what a move accepts; a stale etag) and a measured move.
 #include "services/account/lifecycle/lifecycle_service.h"
 
 #include "gtest/gtest.h"
@@ -69,6 +70,65 @@ TEST_F(LifecycleServiceTest, ChurnThenWinBackReentersAtDevelopment) {
 
 TEST_F(LifecycleServiceTest, DatabaseDownAnswersUnavailableAndWritesNothing) {
   testing::ExpectUnavailable(db_, move_, Move(account_.account.etag()));
+}
+
+v1::UpdateStageSettingsRequest ChooseBands(v1::StageBandVersion version, const std::string& etag) {
+  v1::UpdateStageSettingsRequest request;
+  request.mutable_settings()->set_band_version(version);
+  request.mutable_settings()->set_etag(etag);
+  return request;
+}
+
+TEST_F(LifecycleServiceTest, BandVersionTwoChangesWhatAMoveAccepts) {
+  const auto get = Bind(&service_, &LifecycleService::GetStageSettings);
+  const auto update = Bind(&service_, &LifecycleService::UpdateStageSettings);
+  const v1::StageSettings defaults = testing::Answer(get, v1::GetStageSettingsRequest());
+  EXPECT_EQ(defaults.name(), "stageSettings");
+  EXPECT_EQ(defaults.band_version(), v1::STAGE_BAND_VERSION_V1);
+  EXPECT_TRUE(defaults.update_actor().empty());
+
+  const v1::StageSettings v2 =
+      testing::Answer(update, ChooseBands(v1::STAGE_BAND_VERSION_V2, defaults.etag()));
+  EXPECT_EQ(v2.band_version(), v1::STAGE_BAND_VERSION_V2);
+  EXPECT_EQ(v2.update_actor(), "tester");
+  EXPECT_TRUE(v2.has_update_time());
+  EXPECT_NE(v2.etag(), defaults.etag());
+  // A stale etag, or a version that is none, changes nothing.
+  testing::ExpectRefused(db_, update, ChooseBands(v1::STAGE_BAND_VERSION_V1, defaults.etag()),
+                         absl::StatusCode::kAborted);
+  testing::ExpectRefused(db_, update, ChooseBands(v1::STAGE_BAND_VERSION_UNSPECIFIED, ""),
+                         absl::StatusCode::kInvalidArgument);
+
+  // 20% was INITIAL under V1; under V2 INITIAL starts at 30%.
+  testing::ExpectRefused(db_, move_, Move(account_.account.etag()),
+                         absl::StatusCode::kInvalidArgument);
+  v1::TransitionStageRequest thirty = Move(account_.account.etag());
+  thirty.set_share_of_wallet_percent(30);
+  EXPECT_EQ(testing::Answer(move_, thirty).account().share_of_wallet_percent(), 30);
+}
+
+TEST_F(LifecycleServiceTest, AMeasuredMoveSkipsStagesWithTheMeasurementAsReason) {
+  v1::TransitionStageRequest request;
+  request.set_name(account_.account.name());
+  v1::ShareOfWalletMeasurement* m = request.mutable_measurement();
+  m->set_share_percent(85);
+  m->set_source("customer's 2026 procurement report");
+  m->mutable_measure_time()->set_seconds(1'780'000'000);  // 2026-05-28
+  const v1::TransitionStageResponse moved = testing::Answer(move_, request);
+  EXPECT_EQ(moved.account().stage(), v1::RELATIONSHIP_STAGE_STRATEGIC);
+  EXPECT_EQ(moved.account().share_of_wallet_percent(), 85);
+  EXPECT_EQ(moved.change().from_stage(), v1::RELATIONSHIP_STAGE_DEVELOPMENT);
+  EXPECT_EQ(moved.change().measurement().source(), m->source());
+  EXPECT_EQ(moved.change().reason(),
+            "share of wallet measured at 85% (customer's 2026 procurement report, 2026-05-28)");
+  // A measurement without its source is refused before anything is read.
+  m->clear_source();
+  testing::ExpectRefused(db_, move_, request, absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(LifecycleServiceTest, StageSettingsWithTheDatabaseDownWriteNothing) {
+  testing::ExpectUnavailable(db_, Bind(&service_, &LifecycleService::UpdateStageSettings),
+                             ChooseBands(v1::STAGE_BAND_VERSION_V2, ""));
 }
 
 }  // namespace

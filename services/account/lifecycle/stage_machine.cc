@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api/validation.h"
+#include "common/base/proto_time.h"
 #include "common/base/status_macros.h"
 
 namespace kam::account::lifecycle {
@@ -20,18 +21,33 @@ int Rung(RelationshipStage stage) {
   }
 }
 
+// The ladder, by rung.
+constexpr RelationshipStage kLadder[] = {
+    v1::RELATIONSHIP_STAGE_DEVELOPMENT, v1::RELATIONSHIP_STAGE_INITIAL,
+    v1::RELATIONSHIP_STAGE_STABLE, v1::RELATIONSHIP_STAGE_STRATEGIC};
+
 struct Band {
   int low;
   int high;
 };
 
-Band BandOf(RelationshipStage stage) {
-  switch (stage) {
-    case v1::RELATIONSHIP_STAGE_INITIAL: return {0, 49};
-    case v1::RELATIONSHIP_STAGE_STABLE: return {50, 79};
-    case v1::RELATIONSHIP_STAGE_STRATEGIC: return {80, 100};
-    default: return {0, 0};
+// The bands of each version by rung (stage_machine.h states them).
+constexpr Band kBandsV1[] = {{0, 0}, {0, 49}, {50, 79}, {80, 100}};
+constexpr Band kBandsV2[] = {{0, 29}, {30, 50}, {51, 79}, {80, 100}};
+
+bool IsV2(v1::StageBandVersion bands) { return bands == v1::STAGE_BAND_VERSION_V2; }
+
+Band BandOf(RelationshipStage stage, v1::StageBandVersion bands) {
+  const int rung = Rung(stage);
+  if (rung < 0) return {0, 0};
+  return IsV2(bands) ? kBandsV2[rung] : kBandsV1[rung];
+}
+
+absl::Status CheckPercent(absl::string_view field, int share) {
+  if (share < 0 || share > 100) {
+    return common::InvalidField(field, absl::StrCat("must be from 0 to 100 (got ", share, ")"));
   }
+  return absl::OkStatus();
 }
 
 absl::Status Illegal(RelationshipStage from, RelationshipStage to, absl::string_view why) {
@@ -48,17 +64,52 @@ std::string StageName(RelationshipStage stage) {
   return absl::StrCat("stage ", static_cast<int>(stage));
 }
 
-absl::Status CheckShareOfWallet(absl::string_view field, RelationshipStage stage, int share) {
-  if (share < 0 || share > 100) {
-    return common::InvalidField(field, absl::StrCat("must be from 0 to 100 (got ", share, ")"));
-  }
-  const Band band = BandOf(stage);
+absl::Status CheckShareOfWallet(absl::string_view field, RelationshipStage stage, int share,
+                                v1::StageBandVersion bands) {
+  KAM_RETURN_IF_ERROR(CheckPercent(field, share));
+  const Band band = BandOf(stage, bands);
   if (share < band.low || share > band.high) {
     return common::InvalidField(
-        field, absl::StrCat("must be from ", band.low, " to ", band.high, " for stage ",
-                            StageName(stage), " (got ", share, ")"));
+        field,
+        absl::StrCat("must be from ", band.low, " to ", band.high, " for stage ", StageName(stage),
+                     IsV2(bands) ? " under band version 2" : "", " (got ", share, ")"));
   }
   return absl::OkStatus();
+}
+
+RelationshipStage StageForShare(int share, v1::StageBandVersion bands) {
+  for (RelationshipStage stage : kLadder) {
+    const Band band = BandOf(stage, bands);
+    if (share >= band.low && share <= band.high) return stage;
+  }
+  return v1::RELATIONSHIP_STAGE_UNSPECIFIED;  // outside 0..100
+}
+
+absl::Status CheckBandVersion(absl::string_view field, v1::StageBandVersion version) {
+  if (version != v1::STAGE_BAND_VERSION_V1 && version != v1::STAGE_BAND_VERSION_V2) {
+    return common::InvalidField(field, "must be V1 or V2");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckMeasurement(const v1::ShareOfWalletMeasurement& measurement, absl::Time now) {
+  KAM_RETURN_IF_ERROR(CheckPercent("measurement.share_percent", measurement.share_percent()));
+  KAM_RETURN_IF_ERROR(common::CheckRequiredText("measurement.source", measurement.source(), 200));
+  KAM_RETURN_IF_ERROR(
+      common::CheckPresent("measurement.measure_time", measurement.has_measure_time()));
+  KAM_RETURN_IF_ERROR(
+      common::CheckTimestamp("measurement.measure_time", measurement.measure_time()));
+  if (common::FromProtoTimestamp(measurement.measure_time()) > now) {
+    return common::InvalidField("measurement.measure_time", "must not be in the future");
+  }
+  return absl::OkStatus();
+}
+
+RelationshipStage TargetOf(const StageMove& move) {
+  if (move.to == v1::RELATIONSHIP_STAGE_UNSPECIFIED && move.measured_share.has_value()) {
+    return StageForShare(*move.measured_share, move.bands);
+  }
+  return move.to;
 }
 
 absl::Status CheckInitialStage(RelationshipStage stage, int share) {
@@ -77,9 +128,40 @@ absl::Status CheckInitialStage(RelationshipStage stage, int share) {
   return CheckShareOfWallet("account.share_of_wallet_percent", stage, share);
 }
 
+// The share after a move to DEVELOPMENT: V1's band is 0 alone, so any share
+// sent is ignored (as it always was); under V2 one sent must fit 0-29.
+absl::StatusOr<int> DevelopmentShare(const StageMove& move) {
+  if (!IsV2(move.bands) || !move.share.has_value()) return 0;
+  KAM_RETURN_IF_ERROR(CheckShareOfWallet(
+      "share_of_wallet_percent", v1::RELATIONSHIP_STAGE_DEVELOPMENT, *move.share, move.bands));
+  return *move.share;
+}
+
+// The checks of a measured move that come before the machine's: the
+// measured share, no measurement for an interruption, and a requested share
+// that agrees with it.
+absl::Status CheckMeasuredMove(const StageMove& move, RelationshipStage to) {
+  if (!move.measured_share.has_value()) return absl::OkStatus();
+  if (to == v1::RELATIONSHIP_STAGE_INTERRUPTED) {
+    return common::InvalidField("measurement",
+                                "must be unset when to_stage is INTERRUPTED: an interruption "
+                                "is not measured by share of wallet");
+  }
+  if (move.share.has_value() && *move.share != *move.measured_share) {
+    return common::InvalidField(
+        "share_of_wallet_percent",
+        absl::StrCat("must be unset or equal to measurement.share_percent (", *move.measured_share,
+                     ") (got ", *move.share, ")"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int> CheckStageMove(const StageMove& move) {
   const RelationshipStage from = move.from;
-  const RelationshipStage to = move.to;
+  if (move.measured_share.has_value()) {
+    KAM_RETURN_IF_ERROR(CheckPercent("measurement.share_percent", *move.measured_share));
+  }
+  const RelationshipStage to = TargetOf(move);
   if (to == v1::RELATIONSHIP_STAGE_UNSPECIFIED) {
     return common::InvalidField("to_stage", "is required");
   }
@@ -98,6 +180,7 @@ absl::StatusOr<int> CheckStageMove(const StageMove& move) {
     return common::InvalidField("share_of_wallet_percent",
                                 absl::StrCat("must be from 0 to 100 (got ", *move.share, ")"));
   }
+  KAM_RETURN_IF_ERROR(CheckMeasuredMove(move, to));
   if (move.state == v1::LIFECYCLE_STATE_CHURNED) {
     return absl::FailedPreconditionError(absl::StrCat(
         "cannot move from ", StageName(from), " to ", StageName(to),
@@ -117,7 +200,14 @@ absl::StatusOr<int> CheckStageMove(const StageMove& move) {
     if (to != v1::RELATIONSHIP_STAGE_DEVELOPMENT) {
       return Illegal(from, to, "an interrupted relationship restarts at DEVELOPMENT (incubation)");
     }
-    return 0;
+    if (!move.measured_share.has_value()) return DevelopmentShare(move);
+  }
+  if (move.measured_share.has_value()) {
+    // The measurement is the reason: any number of steps, either way, to
+    // the stage whose band holds it.
+    KAM_RETURN_IF_ERROR(
+        CheckShareOfWallet("measurement.share_percent", to, *move.measured_share, move.bands));
+    return *move.measured_share;
   }
 
   const int step = Rung(to) - Rung(from);
@@ -130,12 +220,12 @@ absl::StatusOr<int> CheckStageMove(const StageMove& move) {
     return common::InvalidField("reason", absl::StrCat("is required for a move back from ",
                                                        StageName(from), " to ", StageName(to)));
   }
-  if (to == v1::RELATIONSHIP_STAGE_DEVELOPMENT) return 0;
+  if (to == v1::RELATIONSHIP_STAGE_DEVELOPMENT) return DevelopmentShare(move);
   if (!move.share.has_value()) {
     return common::InvalidField("share_of_wallet_percent",
                                 absl::StrCat("is required for a move to ", StageName(to)));
   }
-  KAM_RETURN_IF_ERROR(CheckShareOfWallet("share_of_wallet_percent", to, *move.share));
+  KAM_RETURN_IF_ERROR(CheckShareOfWallet("share_of_wallet_percent", to, *move.share, move.bands));
   return *move.share;
 }
 

@@ -138,6 +138,55 @@ TEST(CheckShareOfWalletTest, MessagesNameFieldBandAndStage) {
             "x.share must be from 0 to 100 (got -1)");
 }
 
+// Every share 0..100 against every ladder stage under both versions: the
+// share fits exactly the bands of stage_machine.h, and StageForShare names
+// the lowest stage whose band holds it.
+TEST(CheckShareOfWalletTest, BothVersionsShareByShare) {
+  struct Version {
+    v1::StageBandVersion bands;
+    int low[4];  // DEVELOPMENT, INITIAL, STABLE, STRATEGIC
+    int high[4];
+  };
+  const Version versions[] = {
+      {v1::STAGE_BAND_VERSION_V1, {0, 0, 50, 80}, {0, 49, 79, 100}},
+      {v1::STAGE_BAND_VERSION_UNSPECIFIED, {0, 0, 50, 80}, {0, 49, 79, 100}},  // reads as V1
+      {v1::STAGE_BAND_VERSION_V2, {0, 30, 51, 80}, {29, 50, 79, 100}},
+  };
+  const RelationshipStage ladder[] = {kDev, kInit, kStable, kStrat};
+  for (const Version& v : versions) {
+    for (int share = 0; share <= 100; ++share) {
+      RelationshipStage lowest = kUnspecified;
+      for (int rung = 0; rung < 4; ++rung) {
+        const bool fits = share >= v.low[rung] && share <= v.high[rung];
+        if (fits && lowest == kUnspecified) lowest = ladder[rung];
+        const absl::Status s = CheckShareOfWallet("f", ladder[rung], share, v.bands);
+        EXPECT_EQ(s.ok(), fits) << "version " << v.bands << " " << StageName(ladder[rung])
+                                << " share " << share << ": " << s;
+      }
+      EXPECT_EQ(StageForShare(share, v.bands), lowest) << "version " << v.bands << " " << share;
+    }
+  }
+}
+
+TEST(CheckShareOfWalletTest, VersionTwoMessagesNameTheVersion) {
+  constexpr v1::StageBandVersion kV2 = v1::STAGE_BAND_VERSION_V2;
+  EXPECT_EQ(CheckShareOfWallet("x.share", kInit, 20, kV2).message(),
+            "x.share must be from 30 to 50 for stage INITIAL under band version 2 (got 20)");
+  EXPECT_EQ(CheckShareOfWallet("x.share", kDev, 30, kV2).message(),
+            "x.share must be from 0 to 29 for stage DEVELOPMENT under band version 2 (got 30)");
+  EXPECT_EQ(CheckShareOfWallet("x.share", kStable, 50, kV2).message(),
+            "x.share must be from 51 to 79 for stage STABLE under band version 2 (got 50)");
+}
+
+TEST(CheckBandVersionTest, OnlyV1AndV2) {
+  EXPECT_TRUE(CheckBandVersion("settings.band_version", v1::STAGE_BAND_VERSION_V1).ok());
+  EXPECT_TRUE(CheckBandVersion("settings.band_version", v1::STAGE_BAND_VERSION_V2).ok());
+  for (int bad : {0, 3, -1}) {
+    ExpectInvalid(CheckBandVersion("settings.band_version", static_cast<v1::StageBandVersion>(bad)),
+                  "settings.band_version", absl::StrCat(bad), "must be V1 or V2");
+  }
+}
+
 // ---------------------------------------------------------- CheckInitialStage
 
 TEST(CheckInitialStageTest, UnspecifiedMeansDevelopmentWithZero) {
@@ -376,6 +425,147 @@ TEST(CheckStageMoveTest, FullTransitionTable) {
   }
   // 3 forward + 3 back + 4 interruptions + 1 restart.
   EXPECT_EQ(legal_count, 11);
+}
+
+// ---------------------------------------------------------- band version 2
+
+StageMove V2(StageMove move) {
+  move.bands = v1::STAGE_BAND_VERSION_V2;
+  return move;
+}
+
+// Unmeasured moves under V2 keep the one-step rules; only the bands differ.
+TEST(CheckStageMoveTest, VersionTwoBands) {
+  struct Case {
+    StageMove move;
+    int want;             // the share after the move, when legal
+    const char* invalid;  // else the field named
+  };
+  const Case cases[] = {
+      {V2(Move(kDev, kInit, 30)), 30, nullptr},
+      {V2(Move(kDev, kInit, 50)), 50, nullptr},
+      {V2(Move(kDev, kInit, 29)), 0, "share_of_wallet_percent"},
+      {V2(Move(kDev, kInit, 51)), 0, "share_of_wallet_percent"},
+      {V2(Move(kInit, kStable, 51, 40)), 51, nullptr},
+      {V2(Move(kInit, kStable, 50, 40)), 0, "share_of_wallet_percent"},
+      {V2(Move(kStable, kStrat, 80, 60)), 80, nullptr},
+      {V2(Back(kInit, kDev, std::nullopt, 40)), 0, nullptr},
+      {V2(Back(kInit, kDev, 12, 40)), 12, nullptr},  // incubation holds a little share
+      {V2(Back(kInit, kDev, 30, 40)), 0, "share_of_wallet_percent"},
+      {V2(Move(kInterrupted, kDev, 20, 40)), 20, nullptr},
+      {Back(kInit, kDev, 30, 40), 0, nullptr},  // V1: DEVELOPMENT is 0, a share sent is ignored
+  };
+  for (const Case& c : cases) {
+    const absl::StatusOr<int> got = CheckStageMove(c.move);
+    if (c.invalid == nullptr) {
+      ASSERT_TRUE(got.ok()) << Describe(c.move) << ": " << got.status();
+      EXPECT_EQ(*got, c.want) << Describe(c.move);
+    } else {
+      ExpectInvalid(got.status(), c.invalid, Describe(c.move), "under band version 2");
+    }
+  }
+}
+
+// ---------------------------------------------------------- measured moves
+
+StageMove Measured(RelationshipStage from, RelationshipStage to, int measured,
+                   v1::StageBandVersion bands = v1::STAGE_BAND_VERSION_V1) {
+  StageMove move = Move(from, to, std::nullopt, 0);
+  move.measured_share = measured;
+  move.bands = bands;
+  return move;
+}
+
+// A measured share moves the account straight to the stage whose band holds
+// it, skipping steps either way, with no reason needed; to_stage may be left
+// unset for that stage. INTERRUPTED and churned accounts keep their rules.
+TEST(CheckStageMoveTest, MeasuredMoves) {
+  constexpr v1::StageBandVersion kV2 = v1::STAGE_BAND_VERSION_V2;
+  struct Case {
+    StageMove move;
+    RelationshipStage target;
+    absl::StatusCode code;  // kOk: the share after the move is the measured one
+    const char* field;      // for INVALID_ARGUMENT
+  };
+  StageMove churned = Measured(kInit, kStrat, 90);
+  churned.state = v1::LIFECYCLE_STATE_CHURNED;
+  StageMove agreeing = Measured(kDev, kStable, 60);
+  agreeing.share = 60;
+  StageMove disagreeing = Measured(kDev, kStable, 60);
+  disagreeing.share = 70;
+  const absl::StatusCode kOk = absl::StatusCode::kOk;
+  const absl::StatusCode kBad = absl::StatusCode::kInvalidArgument;
+  const absl::StatusCode kIllegal = absl::StatusCode::kFailedPrecondition;
+  const Case cases[] = {
+      {Measured(kDev, kStrat, 85), kStrat, kOk, nullptr},             // two steps up
+      {Measured(kStrat, kInit, 20), kInit, kOk, nullptr},             // two down, no reason
+      {Measured(kStrat, kDev, 0), kDev, kOk, nullptr},                // three down
+      {Measured(kDev, kUnspecified, 65), kStable, kOk, nullptr},      // the share decides
+      {Measured(kStrat, kUnspecified, 0), kDev, kOk, nullptr},        // V1: 0 is DEVELOPMENT
+      {Measured(kStrat, kUnspecified, 25, kV2), kDev, kOk, nullptr},  // V2 incubation
+      {Measured(kDev, kUnspecified, 50, kV2), kInit, kOk, nullptr},   // V2: 50 is INITIAL
+      {Measured(kDev, kUnspecified, 50), kStable, kOk, nullptr},      // V1: 50 is STABLE
+      {agreeing, kStable, kOk, nullptr},
+      {Measured(kDev, kStrat, 60), kStrat, kBad, "measurement.share_percent"},  // not its band
+      {Measured(kDev, kInit, 25, kV2), kInit, kBad, "measurement.share_percent"},
+      {Measured(kDev, kStable, 101), kStable, kBad, "measurement.share_percent"},
+      {Measured(kDev, kUnspecified, -1), kUnspecified, kBad, "measurement.share_percent"},
+      {disagreeing, kStable, kBad, "share_of_wallet_percent"},
+      {Measured(kStable, kInterrupted, 60), kInterrupted, kBad, "measurement"},
+      {Measured(kStable, kStable, 60), kStable, kIllegal, nullptr},       // already there
+      {Measured(kInterrupted, kStable, 60), kStable, kIllegal, nullptr},  // restarts at DEV
+      {Measured(kInterrupted, kUnspecified, 40), kInit, kIllegal, nullptr},
+      {Measured(kInterrupted, kDev, 0), kDev, kOk, nullptr},
+      {Measured(kInterrupted, kDev, 20, kV2), kDev, kOk, nullptr},
+      {churned, kStrat, kIllegal, nullptr},
+  };
+  for (const Case& c : cases) {
+    const std::string context =
+        Describe(c.move) + absl::StrCat(" measured=", *c.move.measured_share);
+    if (c.code != kBad || c.target != kUnspecified) {
+      EXPECT_EQ(TargetOf(c.move), c.target) << context;
+    }
+    const absl::StatusOr<int> got = CheckStageMove(c.move);
+    if (c.code == kOk) {
+      ASSERT_TRUE(got.ok()) << context << ": " << got.status();
+      EXPECT_EQ(*got, *c.move.measured_share) << context;
+    } else if (c.code == kBad) {
+      ExpectInvalid(got.status(), c.field, context);
+    } else {
+      ExpectIllegal(got, c.move.from, c.target, context);
+    }
+  }
+}
+
+TEST(CheckMeasurementTest, EveryFieldIsChecked) {
+  const absl::Time now = absl::FromUnixSeconds(1'800'000'000);
+  v1::ShareOfWalletMeasurement good;
+  good.set_share_percent(40);
+  good.set_source("customer's 2026 procurement report");
+  good.mutable_measure_time()->set_seconds(1'799'000'000);
+  EXPECT_TRUE(CheckMeasurement(good, now).ok());
+  struct Case {
+    void (*spoil)(v1::ShareOfWalletMeasurement*);
+    const char* field;
+  };
+  const Case cases[] = {
+      {[](v1::ShareOfWalletMeasurement* m) { m->set_share_percent(101); },
+       "measurement.share_percent"},
+      {[](v1::ShareOfWalletMeasurement* m) { m->clear_source(); }, "measurement.source"},
+      {[](v1::ShareOfWalletMeasurement* m) { m->set_source(std::string(201, 'x')); },
+       "measurement.source"},
+      {[](v1::ShareOfWalletMeasurement* m) { m->clear_measure_time(); },
+       "measurement.measure_time"},
+      {[](v1::ShareOfWalletMeasurement* m) {
+         m->mutable_measure_time()->set_seconds(1'800'000'001);
+       },
+       "measurement.measure_time"},
+  };
+  for (const Case& c : cases) {
+    v1::ShareOfWalletMeasurement m = good;
+    c.spoil(&m);
+    ExpectInvalid(CheckMeasurement(m, now), c.field, m.ShortDebugString());
+  }
 }
 
 // ---------------------------------------------------------- invalid arguments

@@ -42,7 +42,12 @@ absl::StatusOr<std::vector<int64_t>> ReadAssignments(const v1::SetAccountTiersRe
                                   absl::StrCat("repeats ", assignment.account(),
                                                "; each account may appear once per batch"));
     }
-    if (assignment.tier() == v1::TIER_UNSPECIFIED || !v1::Tier_IsValid(assignment.tier())) {
+    if (assignment.clear_tier()) {
+      if (assignment.tier() != v1::TIER_UNSPECIFIED) {
+        return common::InvalidField(absl::StrCat(field, ".tier"),
+                                    "must be unspecified when clear_tier is set");
+      }
+    } else if (assignment.tier() == v1::TIER_UNSPECIFIED || !v1::Tier_IsValid(assignment.tier())) {
       return common::InvalidField(absl::StrCat(field, ".tier"), "must be A, B, C or D");
     }
     KAM_RETURN_IF_ERROR(CheckNote(absl::StrCat(field, ".reason"), assignment.reason()));

@@ -145,8 +145,11 @@ class RunAlerts final : public alerts::AlertBatches {
   std::vector<rules::Alert> pending_;
 };
 
-// Why an account has its tier, for the tier history.
+// Why an account has its tier (or none), for the tier history.
 std::string TierReason(const RatingRow& row) {
+  if (row.movement == v1::MOVEMENT_NOT_TIERED) {
+    return "churned: a churned account is not rated into a tier (docs/domain.md §2)";
+  }
   return absl::StrCat("rank ", row.rank, row.segment.empty() ? "" : " in segment ", row.segment,
                       "; value ", row.value_minor, " ", row.currency, "; score ",
                       row.value_score / 100, ".", absl::StrFormat("%02d", row.value_score % 100));
@@ -162,6 +165,8 @@ account::v1::SetAccountTiersRequest TiersRequest(const v1::RatingRun& run,
     account::v1::TierAssignment* assignment = request.add_assignments();
     assignment->set_account(AccountName(row.account_id));
     assignment->set_tier(row.tier);
+    // A churned account's tier is cleared, so it no longer shows as A.
+    assignment->set_clear_tier(row.movement == v1::MOVEMENT_NOT_TIERED);
     assignment->set_reason(TierReason(row));
   }
   return request;

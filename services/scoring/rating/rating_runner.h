@@ -22,6 +22,9 @@
 // thirteen).
 // The runner only streams, batches, keeps its lease and writes: what an
 // account's rating is, is the pure rules' business (rules/account_rating.h).
+// A churned account is rated but not tiered (rules/tiering.h): it is out of
+// the pyramid's N and of the tier counts, its results row says why, and
+// publishing clears the tier it held (TierAssignment.clear_tier).
 // Then the tiers are published to the account service in batches of 1000,
 // retried with backoff while it is unavailable; SetAccountTiers skips
 // accounts this run already stamped, so publishing twice changes nothing.

@@ -128,6 +128,47 @@ TEST_F(RatingRunnerTest, RatesEveryAccountAndPublishesItsTier) {
   EXPECT_EQ(published.size(), static_cast<size_t>(kAccounts));
 }
 
+TEST_F(RatingRunnerTest, AChurnedAccountIsRatedOutsideTheTiersAndItsTierCleared) {
+  // The most profitable account of all has churned: the other 25 make the
+  // pyramid (round-half-up(25 x 20%) = 5 in C or better), as if it were not
+  // there, and its tier A is cleared.
+  account::v1::AccountSnapshot churned;
+  churned.set_name("accounts/26");
+  churned.set_currency_code("EUR");
+  churned.set_tier(account::v1::TIER_A);
+  churned.set_state(account::v1::LIFECYCLE_STATE_CHURNED);
+  interaction::v1::AccountFacts facts;
+  facts.set_account(churned.name());
+  facts.set_gross_profit_minor(1'000'000);
+  client_.Put(churned, facts);
+  Queue();
+  runner_.Start();
+  ASSERT_TRUE(WaitFor([&] { return State() == v1::RUN_STATE_SUCCEEDED; })) << State();
+  const FakeRatingStore::Data data = store_.Snapshot();
+  const v1::RatingRun& run = data.runs.at(1).stored.run;
+  EXPECT_EQ(run.accounts_total(), kAccounts + 1);  // rated, one of them not tiered
+  const v1::TierCounts& t = run.tier_counts();
+  EXPECT_EQ(t.a() + t.b() + t.c() + t.d(), kAccounts);
+  EXPECT_EQ(t.a() + t.b() + t.c(), 5);
+  EXPECT_EQ(data.ratings.at(1).at(kAccounts).rank, 1);  // the best live account
+  const RatingRow& row = data.ratings.at(1).at(kAccounts + 1);
+  EXPECT_EQ(row.tier, account::v1::TIER_UNSPECIFIED);
+  EXPECT_EQ(row.movement, v1::MOVEMENT_NOT_TIERED);
+  EXPECT_EQ(row.rank, 0);
+  EXPECT_EQ(ToAccountRating(1, row).not_tiered_reason(), v1::NOT_TIERED_REASON_CHURNED);
+  int cleared = 0;
+  for (const account::v1::SetAccountTiersRequest& request : client_.published()) {
+    for (const account::v1::TierAssignment& a : request.assignments()) {
+      EXPECT_EQ(a.clear_tier(), a.account() == churned.name()) << a.account();
+      if (!a.clear_tier()) continue;
+      ++cleared;
+      EXPECT_EQ(a.tier(), account::v1::TIER_UNSPECIFIED);
+      EXPECT_NE(a.reason().find("churned"), std::string::npos) << a.reason();
+    }
+  }
+  EXPECT_EQ(cleared, 1);
+}
+
 TEST_F(RatingRunnerTest, ARestartedReplicaResumesItsOwnRunWithoutWaitingTheLeaseOut) {
   Queue();
   // The replica's previous process claimed the run for an hour and died.

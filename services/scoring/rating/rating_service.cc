@@ -37,6 +37,11 @@ v1::KeyAccountChange ToChange(const RatingRow& row) {
   change.set_account(AccountName(row.account_id));
   change.set_from_tier(row.previous_tier);
   change.set_to_tier(row.tier);
+  if (row.movement == v1::MOVEMENT_NOT_TIERED) {
+    change.set_reason(
+        absl::StrCat(TierLetter(row.previous_tier), " -> unrated: churned, not rated into a tier"));
+    return change;
+  }
   change.set_reason(absl::StrCat(TierLetter(row.previous_tier), " -> ", TierLetter(row.tier),
                                  ": value ", row.value_minor, " ", row.currency, " ranks ",
                                  row.rank, row.segment.empty() ? "" : " in segment ", row.segment));

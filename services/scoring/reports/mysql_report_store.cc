@@ -47,7 +47,7 @@ class MySqlReportStore final : public ReportStore {
     absl::Status status = common::WithConnection(*pool_, "summing ratings", [&](SqlConnection& c) {
       auto rs = c.Query(
           "SELECT tier, COUNT(*), SUM(value_minor), SUM(clv_minor) FROM account_ratings "
-          "WHERE run_id = ? GROUP BY tier",
+          "WHERE run_id = ? AND tier <> 0 GROUP BY tier",
           run_id);
       while (rs->next()) {
         const int tier = rs->getInt(1);
@@ -65,7 +65,7 @@ class MySqlReportStore final : public ReportStore {
       rs.reset();
       auto currencies = c.Query(
           "SELECT COUNT(DISTINCT currency), MIN(currency) FROM account_ratings "
-          "WHERE run_id = ? AND currency <> ''",
+          "WHERE run_id = ? AND tier <> 0 AND currency <> ''",
           run_id);
       if (currencies->next() && currencies->getInt64(1) == 1) {
         totals.currency = currencies->getString(2);
@@ -99,7 +99,7 @@ class MySqlReportStore final : public ReportStore {
                     "SELECT rn, cum FROM (SELECT ROW_NUMBER() OVER (ORDER BY value_minor "
                     "DESC, account_id) AS rn, SUM(value_minor) OVER (ORDER BY value_minor DESC, "
                     "account_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum "
-                    "FROM account_ratings WHERE run_id = ?) ranked WHERE rn IN (",
+                    "FROM account_ratings WHERE run_id = ? AND tier <> 0) ranked WHERE rn IN (",
                     in, ")"),
                 params);
             while (rs->next()) {
@@ -141,18 +141,21 @@ class MySqlReportStore final : public ReportStore {
     };
     absl::Status status = common::WithConnection(*pool_, "comparing runs", [&](SqlConnection& c) {
       // MariaDB has no FULL OUTER JOIN: accounts of the earlier run (with
-      // their later tier or 0), then those only the later run rated.
+      // their later tier or 0), then those only the later run tiered. A
+      // rating with tier 0 (a churned account, rated but not tiered) counts
+      // as not rated by that run.
       auto rs = c.Query(
           "SELECT f.tier, COALESCE(t.tier, 0), COUNT(*) FROM account_ratings f "
           "LEFT JOIN account_ratings t ON t.run_id = ? AND t.account_id = f.account_id "
-          "WHERE f.run_id = ? GROUP BY f.tier, COALESCE(t.tier, 0)",
+          "AND t.tier <> 0 WHERE f.run_id = ? AND f.tier <> 0 GROUP BY f.tier, "
+          "COALESCE(t.tier, 0)",
           to_run, from_run);
       KAM_RETURN_IF_ERROR(add(*rs, 1, 0));
       rs.reset();
       auto only_later = c.Query(
-          "SELECT 0, t.tier, COUNT(*) FROM account_ratings t WHERE t.run_id = ? AND NOT EXISTS "
-          "(SELECT 1 FROM account_ratings f WHERE f.run_id = ? AND f.account_id = t.account_id) "
-          "GROUP BY t.tier",
+          "SELECT 0, t.tier, COUNT(*) FROM account_ratings t WHERE t.run_id = ? AND t.tier <> 0 "
+          "AND NOT EXISTS (SELECT 1 FROM account_ratings f WHERE f.run_id = ? AND "
+          "f.account_id = t.account_id AND f.tier <> 0) GROUP BY t.tier",
           to_run, from_run);
       return add(*only_later, 0, 1);
     });

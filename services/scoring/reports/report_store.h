@@ -1,7 +1,9 @@
 // What ReportService reads: aggregates over a run's stored ratings
 // (kam_scoring.account_ratings). A run can rate a million accounts, so every
 // figure is summed, counted or grouped by the database; nothing here loads
-// the ratings themselves. No SQL here: MySqlReportStore
+// the ratings themselves. Every figure is over the run's tiered accounts: a
+// churned account's rating (tier 0, rated but not tiered, docs/domain.md §2)
+// is in no tier, no total, no N and no Pareto prefix. No SQL here: MySqlReportStore
 // (mysql_report_store.h) is the real store, FakeReportStore
 // (fake_report_store.h) stands in for it in unit tests. Every method answers
 // UNAVAILABLE while the database is down.

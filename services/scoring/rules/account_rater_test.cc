@@ -149,6 +149,34 @@ TEST(AccountRater, ANewAccountOutsideTheKeyTiers) {
   EXPECT_FALSE(row.key_account);
 }
 
+TEST(AccountRater, AChurnedAccountIsRatedButNotTiered) {
+  const AccountRater rater = Rater(Policy());
+  AccountSnapshot account = Account(account::v1::TIER_A);
+  account.set_state(account::v1::LIFECYCLE_STATE_CHURNED);
+  EXPECT_TRUE(rater.RankingEntry(7, account, Facts()).churned);
+  EXPECT_FALSE(rater.RankingEntry(7, Account(account::v1::TIER_A), Facts()).churned);
+
+  TierAssignment not_tiered;  // what tiering gives a churned account
+  not_tiered.account_id = 7;
+  not_tiered.tiered = false;
+  RatingRow row;
+  ASSERT_TRUE(rater.Rate(account, Facts(), not_tiered, kAsOf, &row).ok());
+  EXPECT_EQ(row.value_minor, 2500);  // still measured
+  EXPECT_EQ(row.value_score, 7000);
+  EXPECT_EQ(row.rank, 0);
+  EXPECT_EQ(row.tier, account::v1::TIER_UNSPECIFIED);
+  EXPECT_EQ(row.previous_tier, account::v1::TIER_A);
+  EXPECT_EQ(row.movement, v1::MOVEMENT_NOT_TIERED);
+  EXPECT_FALSE(row.key_account);
+  EXPECT_EQ(row.clv_minor, 0);
+  v1::AccountRating details;
+  ASSERT_TRUE(details.ParseFromString(row.details));
+  EXPECT_EQ(details.not_tiered_reason(), v1::NOT_TIERED_REASON_CHURNED);
+  // The risk rules see the churn (docs/domain.md §5).
+  EXPECT_EQ(details.churn_risk().score(), row.churn_risk);
+  EXPECT_GT(row.churn_risk, 0);
+}
+
 TEST(AccountRater, RunResultIsWhatTheAlertRulesCompare) {
   RatingRow row;
   row.account_id = 7;

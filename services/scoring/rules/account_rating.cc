@@ -280,13 +280,18 @@ AccountValue AccountRater::RankingEntry(int64_t account_id, const AccountSnapsho
   const int64_t value = ValueOf(settings_, facts);
   const int32_t score =
       settings_.rank_by == v1::RANK_BY_SCORE ? ScoreOf(settings_, account, facts).score : 0;
-  return {account_id, RankingKey(settings_, value, score), SegmentOf(settings_, account)};
+  return {account_id, RankingKey(settings_, value, score), SegmentOf(settings_, account),
+          account.state() == kam::account::v1::LIFECYCLE_STATE_CHURNED};
 }
 
 absl::Status AccountRater::Rate(const AccountSnapshot& account, const AccountFacts& facts,
                                 const TierAssignment& assignment, absl::Time as_of,
                                 RatingRow* out) const {
-  const ApiTier tier = static_cast<ApiTier>(assignment.tier);
+  // A churned account is rated (its figures are still measured) but not
+  // tiered: no rank, no tier, no movement between tiers, off the key-account
+  // list, and no lifetime value, the relationship having ended.
+  const ApiTier tier = assignment.tiered ? static_cast<ApiTier>(assignment.tier)
+                                         : kam::account::v1::TIER_UNSPECIFIED;
   RatingRow& row = *out;
   row.account_id = assignment.account_id;
   row.currency = facts.currency_code().empty() ? account.currency_code() : facts.currency_code();
@@ -297,9 +302,9 @@ absl::Status AccountRater::Rate(const AccountSnapshot& account, const AccountFac
   row.rank = assignment.rank;
   row.tier = tier;
   row.previous_tier = account.tier();
-  row.movement = MovementOf(account.tier(), tier);
+  row.movement = assignment.tiered ? MovementOf(account.tier(), tier) : v1::MOVEMENT_NOT_TIERED;
   row.key_account = detector_.IsKeyTier(tier);
-  row.clv_minor = ClvOf(settings_, facts, tier);
+  row.clv_minor = assignment.tiered ? ClvOf(settings_, facts, tier) : 0;
   const AccountSignals signals = SignalsOf(settings_, account, facts, tier, as_of);
   AccountRiskHealth risk_health;
   KAM_RETURN_IF_ERROR(scorer_.Evaluate(signals, &risk_health));
@@ -309,6 +314,7 @@ absl::Status AccountRater::Rate(const AccountSnapshot& account, const AccountFac
   row.receivables_minor = signals.receivables_minor;
   row.overdue_minor = signals.overdue_minor;
   v1::AccountRating details;
+  if (!assignment.tiered) details.set_not_tiered_reason(v1::NOT_TIERED_REASON_CHURNED);
   for (v1::ScoreFactor& factor : score.factors) *details.add_value_factors() = std::move(factor);
   *details.mutable_churn_risk() = ToExplainedScore(risk_health.risk);
   *details.mutable_health() = ToExplainedScore(risk_health.health);

@@ -71,13 +71,17 @@ class AccountRater {
   const AlertDetector& alerts() const { return detector_; }
 
   // Pass 1: what tiering ranks account `account_id` by (its value, or its
-  // score when the policy ranks by score) and its segment.
+  // score when the policy ranks by score), its segment, and whether it has
+  // churned (a churned account is not ranked: docs/domain.md §2).
   AccountValue RankingEntry(int64_t account_id, const account::v1::AccountSnapshot& account,
                             const interaction::v1::AccountFacts& facts) const;
 
   // Pass 2: the full rating of the account tiering gave `assignment` (value
   // and score with their factors, CLV, churn risk and health with theirs,
-  // movement from the tier it holds, key-account flag), into `*out`.
+  // movement from the tier it holds, key-account flag), into `*out`. An
+  // account tiering did not tier (churned) gets its figures but no tier:
+  // tier unspecified, rank 0, movement NOT_TIERED, not a key account, CLV 0,
+  // and the reason NOT_TIERED_REASON_CHURNED in its details.
   // INVALID_ARGUMENT as RiskScorer::Evaluate; `*out` is then unspecified.
   absl::Status Rate(const account::v1::AccountSnapshot& account,
                     const interaction::v1::AccountFacts& facts, const TierAssignment& assignment,

@@ -299,6 +299,7 @@ absl::StatusOr<PyramidSummary> SummarizePyramid(absl::Span<const AccountValue> a
   std::array<Int128, kTierCount> counts{};
   std::array<Int128, kTierCount> totals{};
   Int128 grand_total = 0;
+  int64_t tiered = 0;
   for (size_t i = 0; i < accounts.size(); ++i) {
     const TierAssignment& a = assignments[i];
     if (a.account_id != accounts[i].account_id) {
@@ -307,8 +308,10 @@ absl::StatusOr<PyramidSummary> SummarizePyramid(absl::Span<const AccountValue> a
           absl::StrCat("must equal accounts[", i, "].account_id (got ", a.account_id, ", want ",
                        accounts[i].account_id, ")"));
     }
+    if (!a.tiered) continue;  // a churned account is in no tier and not in n
     KAM_RETURN_IF_ERROR(CheckTier(absl::StrCat("assignments[", i, "].tier"), a.tier));
     const int t = static_cast<int>(a.tier) - 1;
+    ++tiered;
     ++counts[t];
     totals[t] += accounts[i].value;
     grand_total += accounts[i].value;
@@ -316,11 +319,11 @@ absl::StatusOr<PyramidSummary> SummarizePyramid(absl::Span<const AccountValue> a
 
   PyramidSummary summary;
   if (!FitsInt64(grand_total)) return TotalOutOfRange("the total value");
-  summary.account_count = static_cast<int64_t>(accounts.size());
+  summary.account_count = tiered;
   summary.total_value = static_cast<int64_t>(grand_total);
   summary.value_shares_defined = grand_total > 0;
   std::array<int64_t, kTierCount> account_shares{};
-  if (!accounts.empty()) account_shares = LargestRemainderBp(counts, Int128(accounts.size()));
+  if (tiered > 0) account_shares = LargestRemainderBp(counts, Int128(tiered));
   std::array<int64_t, kTierCount> value_shares{};
   if (summary.value_shares_defined) value_shares = LargestRemainderBp(totals, grand_total);
   for (int t = 0; t < kTierCount; ++t) {

@@ -61,7 +61,8 @@ struct PyramidSummary {
 };
 
 // Summarises a run: `assignments` as AssignTiers returned it for `accounts`
-// (same length and order).
+// (same length and order). Accounts not tiered (churned) are left out of
+// every count, value and share: account_count is the pyramid's n.
 //   INVALID_ARGUMENT: lengths differ, assignments[i].account_id is not
 //     accounts[i].account_id, or a tier is not A-D.
 //   OUT_OF_RANGE: a tier's total or the grand total does not fit int64.

@@ -94,6 +94,22 @@ TEST(PyramidSummaryTest, ThousandDistinctValues) {
   EXPECT_EQ(ValueShares(s), (Four{199, 776, 2624, 6401}));
 }
 
+TEST(PyramidSummaryTest, ChurnedAccountsAreNotCounted) {
+  // 100 live accounts and 10 churned ones with the best values: n is 100 and
+  // the churned accounts' value is in no tier and not in the total.
+  std::vector<AccountValue> accounts;
+  for (int64_t i = 1; i <= 110; ++i) accounts.push_back({i, i, "", /*churned=*/i > 100});
+  const PyramidSummary summary = Summarize(RunOf(accounts));
+  EXPECT_EQ(summary.account_count, 100);
+  EXPECT_EQ(summary.total_value, 5050);
+  const int64_t want_counts[] = {1, 4, 15, 80};
+  const int32_t want_shares[] = {100, 400, 1500, 8000};
+  for (int t = 0; t < kTierCount; ++t) {
+    EXPECT_EQ(summary.tiers[t].count, want_counts[t]) << t;
+    EXPECT_EQ(summary.tiers[t].account_share_bp, want_shares[t]) << t;
+  }
+}
+
 TEST(PyramidSummaryTest, EqualRemaindersFavourTheBetterTier) {
   const PyramidSummary s = Summarize(HandRun({{Tier::kA, 1}, {Tier::kB, 1}, {Tier::kC, 1}}));
   EXPECT_EQ(AccountShares(s), (Four{3334, 3333, 3333, 0}));

@@ -22,6 +22,18 @@ namespace {
 
 constexpr int32_t kWholeBp = 10000;
 
+// BookRanking's segment number of a churned account: in no ranking. The
+// largest number, so such accounts sort after every segment.
+constexpr uint32_t kNotRanked = UINT32_MAX;
+
+// The result of an account that is in no ranking (a churned one).
+TierAssignment NotTiered(int64_t account_id) {
+  TierAssignment result;
+  result.account_id = account_id;
+  result.tiered = false;
+  return result;
+}
+
 // --- Policy validation -----------------------------------------------------
 
 absl::Status CheckShareBp(const std::string& rule_field, absl::string_view name, int32_t value) {
@@ -284,14 +296,19 @@ absl::StatusOr<std::vector<TierAssignment>> AssignTiers(absl::Span<const Account
   KAM_RETURN_IF_ERROR(CheckUniqueIds(accounts));
 
   const Segments segments = NumberSegments(accounts, policy);
-  std::vector<Entry> ranked(accounts.size());
+  std::vector<TierAssignment> out(accounts.size());
+  std::vector<Entry> ranked;
+  ranked.reserve(accounts.size());
   for (size_t i = 0; i < accounts.size(); ++i) {
-    ranked[i] = {accounts[i].value, accounts[i].account_id, segments.of_account[i],
-                 static_cast<uint32_t>(i)};
+    if (accounts[i].churned) {
+      out[i] = NotTiered(accounts[i].account_id);
+      continue;
+    }
+    ranked.push_back({accounts[i].value, accounts[i].account_id, segments.of_account[i],
+                      static_cast<uint32_t>(i)});
   }
   std::sort(ranked.begin(), ranked.end(), RanksBefore<Entry>);
 
-  std::vector<TierAssignment> out(accounts.size());
   ForEachSegment(ranked, [&](size_t begin, size_t end) {
     const auto first = ranked.cbegin() + begin;
     const int64_t n = static_cast<int64_t>(end - begin);
@@ -315,7 +332,9 @@ absl::StatusOr<BookRanking> BookRanking::Create(TieringPolicy policy) {
 
 void BookRanking::Add(const AccountValue& account) {
   uint32_t segment = 0;
-  if (policy_.by_segment) {
+  if (account.churned) {
+    segment = kNotRanked;
+  } else if (policy_.by_segment) {
     // The name is copied once per distinct segment, not per account.
     const auto [it, inserted] =
         segment_numbers_.try_emplace(account.segment, static_cast<uint32_t>(segments_.size()));
@@ -336,6 +355,7 @@ absl::Status BookRanking::Rank() {
   std::sort(accounts_.begin(), accounts_.end(), RanksBefore<Ranked>);
   ForEachSegment(accounts_, [&](size_t begin, size_t end) {
     const auto first = accounts_.begin() + static_cast<std::ptrdiff_t>(begin);
+    if (first->segment == kNotRanked) return;  // churned: no rank
     Segment& segment = segments_[first->segment];
     segment.size = static_cast<int64_t>(end - begin);
     segment.cuts = CutsOf(first, segment.size, segment.rule);
@@ -357,6 +377,7 @@ absl::Status BookRanking::Rank() {
 
 TierAssignment BookRanking::At(size_t i) const {
   const Ranked& account = accounts_[i];
+  if (account.segment == kNotRanked) return NotTiered(account.account_id);
   const Segment& segment = segments_[account.segment];
   return PlaceAt(account.account_id, account.value, int64_t{account.rank} - 1, segment.size,
                  segment.rule, segment.cuts);

@@ -58,6 +58,14 @@
 //   above the account, in basis points, rounded down:
 //   floor((rank - 1) * 10000 / n). The best account has 0.
 //
+// Churned accounts. The pyramid ranks the live customers (docs/domain.md §2):
+//   an account marked `churned` (lifecycle state CHURNED, docs/domain.md §5)
+//   is not rated into a tier. It is left out of n, out of every ranking and
+//   out of the cuts, under a pyramid and under thresholds alike; its result
+//   says `tiered = false` with rank 0 and percentile 0. So 1,000 live
+//   accounts and 50 churned ones still give 10 / 40 / 150 / 800. A won-back
+//   account is live again and is ranked at the next run.
+//
 // Empty input gives empty output. Account ids must be unique.
 #pragma once
 
@@ -100,6 +108,9 @@ struct AccountValue {
   // The ranking group (for example an industry) when the policy ranks by
   // segment; ignored otherwise. May be empty.
   std::string segment;
+  // A churned account: not ranked, not counted in n, given no tier (see the
+  // file comment).
+  bool churned = false;
 };
 
 // The pyramid by share of customers. Each field is the cumulative share of
@@ -162,6 +173,10 @@ struct TierAssignment {
   int64_t rank = 0;
   // Share of its ranking ranked above it, basis points, rounded down.
   int32_t percentile_bp = 0;
+  // False for a churned account: it is in no ranking and has no tier (`tier`
+  // is then meaningless and `rank` and `percentile_bp` are 0). Whoever counts
+  // tiers must skip it.
+  bool tiered = true;
 };
 
 // Tiers `accounts` under `policy`. The result has one entry per account, in
@@ -176,7 +191,8 @@ absl::StatusOr<std::vector<TierAssignment>> AssignTiers(absl::Span<const Account
 // The same ranking as AssignTiers (the same tiers, ranks and percentiles,
 // by the rules above) over a whole book, in bounded memory: what the rating
 // runner keeps between its two passes. Per account it holds 24 bytes (id,
-// value, segment number, rank) in the blocks of a deque, which grows
+// value, segment number, rank; a churned account is marked by its segment
+// number) in the blocks of a deque, which grows
 // without ever copying what it holds; per distinct segment, its name, rule,
 // size and cuts. AssignTiers holds about four times as much at its peak (its
 // input with a string per account, the sort entries and the output), which

@@ -74,6 +74,7 @@ void ExpectSamePlaces(const std::vector<TierAssignment>& got,
   ASSERT_EQ(got.size(), want.size());
   for (size_t i = 0; i < got.size(); ++i) {
     EXPECT_EQ(got[i].account_id, want[i].account_id) << i;
+    EXPECT_EQ(got[i].tiered, want[i].tiered) << "account " << want[i].account_id;
     EXPECT_EQ(got[i].tier, want[i].tier) << "account " << want[i].account_id;
     EXPECT_EQ(got[i].rank, want[i].rank) << "account " << want[i].account_id;
     EXPECT_EQ(got[i].percentile_bp, want[i].percentile_bp) << "account " << want[i].account_id;
@@ -205,6 +206,75 @@ TEST(PyramidTest, CustomSharesAndTheThreeLevelScheme) {
   rule = {0, 0, 0, true};  // everyone D
   policy.default_rule = rule;
   EXPECT_EQ(CountTiers(Rate(Accounts(ShuffledDistinct(20)), policy)), (Counts{0, 0, 0, 20}));
+}
+
+// --- Churned accounts (docs/domain.md §2: the pyramid ranks live customers) ---
+
+// `live` accounts with distinct values 1..live (ids 1..live), then `churned`
+// churned ones, among the best values (ids live+1..), shuffled together.
+std::vector<AccountValue> LiveAndChurned(int64_t live, int64_t churned) {
+  std::vector<AccountValue> accounts = Accounts(ShuffledDistinct(live));
+  for (int64_t i = 1; i <= churned; ++i) {
+    accounts.push_back({live + i, live + 1000 * i, "", /*churned=*/true});
+  }
+  std::shuffle(accounts.begin(), accounts.end(), std::mt19937_64(3));
+  return accounts;
+}
+
+TEST(ChurnedTest, ChurnedAccountsAreOutOfNAndGetNoTier) {
+  TieringPolicy by_segment;
+  by_segment.by_segment = true;
+  TieringPolicy thresholds;
+  thresholds.default_rule = ThresholdRule{991, 951, 801};
+  struct Case {
+    const char* name;
+    TieringPolicy policy;
+    int64_t live;
+    int64_t churned;
+    Counts want;  // of the live accounts
+  };
+  const Case cases[] = {
+      {"1,000 live + 50 churned keeps the domain example", {}, 1000, 50, {10, 40, 150, 800}},
+      {"the demo: 7 live + 1 churned is n = 7", {}, 7, 1, {0, 0, 1, 6}},
+      {"only churned accounts: nobody is tiered", {}, 0, 5, {0, 0, 0, 0}},
+      {"per segment", by_segment, 1000, 50, {10, 40, 150, 800}},
+      {"thresholds give a churned account no tier either",
+       thresholds,
+       1000,
+       50,
+       {10, 40, 150, 800}},
+  };
+  for (const Case& c : cases) {
+    const std::vector<AccountValue> accounts = LiveAndChurned(c.live, c.churned);
+    const std::vector<TierAssignment> got = Rate(accounts, c.policy);
+    ASSERT_EQ(got.size(), accounts.size()) << c.name;
+    std::vector<TierAssignment> live;
+    for (size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(got[i].account_id, accounts[i].account_id) << c.name;
+      EXPECT_EQ(got[i].tiered, !accounts[i].churned) << c.name << ": " << accounts[i].account_id;
+      if (got[i].tiered) {
+        // Ranks 1..live with no gap where the churned accounts' values were.
+        EXPECT_EQ(got[i].rank, c.live + 1 - accounts[i].value) << c.name;
+        live.push_back(got[i]);
+      } else {
+        EXPECT_EQ(got[i].rank, 0) << c.name;
+        EXPECT_EQ(got[i].percentile_bp, 0) << c.name;
+      }
+    }
+    EXPECT_EQ(CountTiers(live), c.want) << c.name;
+  }
+}
+
+TEST(ChurnedTest, AWonBackAccountIsRankedAgain) {
+  std::vector<AccountValue> accounts = LiveAndChurned(99, 1);
+  for (AccountValue& account : accounts) account.churned = false;  // won back
+  const std::vector<TierAssignment> got = Rate(accounts);
+  EXPECT_EQ(CountTiers(got), (Counts{1, 4, 15, 80}));
+  for (size_t i = 0; i < got.size(); ++i) {
+    if (accounts[i].account_id == 100) {
+      EXPECT_EQ(got[i].tier, Tier::kA);
+    }
+  }
 }
 
 // --- Ordering, rank and percentile --------------------------------------------
