@@ -338,7 +338,8 @@ class FakeAccountDatabase::Impl final : public accounts::AccountStore,
                       [&](size_t i) { return InsertContact(new_rows[i], keys[i]); });
   }
 
-  absl::Status AddToContactCounts(const std::map<int64_t, int>& deltas) override {
+  absl::Status AddToContactCounts(
+      const std::map<int64_t, contacts::ContactCountDelta>& deltas) override {
     for (const auto& [account_id, delta] : deltas) {
       KAM_RETURN_IF_ERROR(AddToContactCount(account_id, delta));
     }
@@ -382,11 +383,27 @@ class FakeAccountDatabase::Impl final : public accounts::AccountStore,
     return absl::OkStatus();
   }
 
-  absl::Status AddToContactCount(int64_t account_id, int delta) override {
+  // The level counts are not kept: ExportPage counts the live contacts.
+  absl::Status AddToContactCount(int64_t account_id,
+                                 const contacts::ContactCountDelta& delta) override {
     v1::Account& account = rows.accounts.at(account_id).account;
-    account.set_contact_count(account.contact_count() + delta);
+    account.set_contact_count(account.contact_count() + delta.live);
     account.set_single_contact_risk(account.contact_count() == 1);
     return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<contacts::ChainLink>> ReportingChain(int64_t account_id,
+                                                                  int64_t contact_id,
+                                                                  int limit) override {
+    std::vector<contacts::ChainLink> chain;
+    for (int64_t id = contact_id; id != 0 && static_cast<int>(chain.size()) < limit;) {
+      auto it = rows.contacts.find(id);
+      if (it == rows.contacts.end() || it->second.account_id != account_id) break;
+      const v1::Contact& c = it->second.resource;
+      chain.push_back({id, c.has_delete_time()});
+      id = contacts::ParseReportsTo(account_id, c.reports_to()).value_or(0);
+    }
+    return chain;
   }
 
   // --- team --------------------------------------------------------------------
@@ -548,7 +565,8 @@ class FakeAccountDatabase::Impl final : public accounts::AccountStore,
 
   // --- exports -----------------------------------------------------------------
 
-  // Snapshots of the account fields only; the window counts stay 0.
+  // Snapshots of the account fields and the live contacts per level; the
+  // window counts stay 0.
   absl::StatusOr<std::vector<v1::AccountSnapshot>> ExportPage(int64_t after_id, int limit,
                                                               bool include_deleted, absl::Time,
                                                               absl::Time) override {
@@ -563,6 +581,16 @@ class FakeAccountDatabase::Impl final : public accounts::AccountStore,
       snapshot.set_display_name(a.display_name());
       snapshot.set_tier(a.tier());
       snapshot.set_state(a.state());
+      snapshot.set_contact_count(a.contact_count());
+      contacts::ContactCountDelta levels;
+      for (const auto& [id, contact] : rows.contacts) {
+        if (contact.account_id == it->first && !contact.resource.has_delete_time()) {
+          levels.Add(contact.resource, +1);
+        }
+      }
+      snapshot.set_executive_contact_count(levels.by_level[v1::CONTACT_LEVEL_EXECUTIVE]);
+      snapshot.set_management_contact_count(levels.by_level[v1::CONTACT_LEVEL_MANAGEMENT]);
+      snapshot.set_front_line_contact_count(levels.by_level[v1::CONTACT_LEVEL_FRONT_LINE]);
     }
     return page;
   }

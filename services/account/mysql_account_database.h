@@ -101,8 +101,13 @@ class MySqlTransaction final : public common::StoreTx,
                               const std::vector<common::RequestKey>& keys,
                               size_t* failed_row) override;
   absl::Status WriteContact(const contacts::StoredContact& row) override;
-  absl::Status AddToContactCount(int64_t account_id, int delta) override;
-  absl::Status AddToContactCounts(const std::map<int64_t, int>& deltas) override;
+  absl::StatusOr<std::vector<contacts::ChainLink>> ReportingChain(int64_t account_id,
+                                                                  int64_t contact_id,
+                                                                  int limit) override;
+  absl::Status AddToContactCount(int64_t account_id,
+                                 const contacts::ContactCountDelta& delta) override;
+  absl::Status AddToContactCounts(
+      const std::map<int64_t, contacts::ContactCountDelta>& deltas) override;
 
   // team/mysql_team_store.cc
   absl::StatusOr<std::optional<common::CreatedByRequest<team::StoredMembership>>>

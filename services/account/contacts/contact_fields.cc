@@ -2,6 +2,7 @@
 
 #include "common/api/validation.h"
 #include "common/base/status_macros.h"
+#include "services/account/contacts/org_chart.h"
 #include "services/account/shared/requests.h"
 
 namespace kam::account::contacts {
@@ -22,13 +23,14 @@ absl::Status ValidateContactFields(const v1::Contact& contact) {
   if (!v1::ContactChannel_IsValid(contact.preferred_channel())) {
     return common::InvalidField("contact.preferred_channel", "must be a known ContactChannel");
   }
-  return absl::OkStatus();
+  return CheckOrgLevel(contact.org_level());
 }
 
 const common::UpdateMaskRules& ContactMaskRules() {
   static const common::UpdateMaskRules* rules = new common::UpdateMaskRules{
       /*updatable=*/{"display_name", "title", "department", "buying_role", "influence_weight",
-                     "preferred_channel", "phone", "email", "do_not_call", "time_zone"},
+                     "preferred_channel", "phone", "email", "do_not_call", "time_zone", "org_level",
+                     "reports_to"},
       /*output_only=*/{"name", "create_time", "update_time", "delete_time", "etag"},
       /*use_method=*/{}};
   return *rules;

@@ -12,7 +12,8 @@ namespace kam::account::contacts {
 
 inline constexpr size_t kMaxContactText = 200;
 
-// The caller-writable fields of `contact` (prefix "contact.").
+// The caller-writable fields of `contact` (prefix "contact.") that need no
+// other row: everything but reports_to, which org_chart.h checks.
 absl::Status ValidateContactFields(const v1::Contact& contact);
 
 // Update-mask rules of UpdateContact.

@@ -57,6 +57,8 @@ TEST(ValidateContactFieldsTest, EachFieldRule) {
       {"time_zone", "Mars/Olympus_Mons", not_zone},
       {"time_zone", "../../etc/passwd", not_zone},
       {"time_zone", "localtime", not_zone},
+      {"org_level", v1::CONTACT_LEVEL_FRONT_LINE, ""},
+      {"org_level", 4, "must be a known ContactLevel"},
   };
   testing::AddLengthCases(cases, "display_name", 200, "n");
   testing::AddLengthCases(cases, "title", 200, "t");
@@ -70,7 +72,8 @@ TEST(ValidateContactFieldsTest, EachFieldRule) {
 TEST(ContactMaskRulesTest, UpdatableOutputOnlyAndUnknown) {
   const v1::Contact patch;
   for (const char* path : {"display_name", "title", "department", "buying_role", "influence_weight",
-                           "preferred_channel", "phone", "email", "do_not_call", "time_zone"}) {
+                           "preferred_channel", "phone", "email", "do_not_call", "time_zone",
+                           "org_level", "reports_to"}) {
     const absl::StatusOr<std::vector<std::string>> paths =
         common::ResolveUpdateMask(testing::Mask({path}), patch, ContactMaskRules());
     ASSERT_TRUE(paths.ok()) << path << ": " << paths.status();
@@ -101,7 +104,7 @@ TEST(ContactMaskRulesTest, EmptyMaskAndStar) {
   const absl::StatusOr<std::vector<std::string>> all =
       common::ResolveUpdateMask(testing::Mask({"*"}), patch, ContactMaskRules());
   ASSERT_TRUE(all.ok()) << all.status();
-  EXPECT_EQ(all->size(), 10u);
+  EXPECT_EQ(all->size(), 12u);
 }
 
 }  // namespace

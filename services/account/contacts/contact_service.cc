@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/etag.h"
 #include "common/api/field_mask.h"
@@ -17,6 +18,7 @@
 #include "common/base/status_macros.h"
 #include "services/account/accounts/account_store.h"
 #include "services/account/contacts/contact_fields.h"
+#include "services/account/contacts/org_chart.h"
 #include "services/account/shared/account_names.h"
 #include "services/account/shared/batch_create.h"
 #include "services/account/shared/narrowing.h"
@@ -45,21 +47,50 @@ absl::Status NamedContactNotFound(absl::string_view name) {
 }
 
 // What CreateContact (and each item of BatchCreateContacts) checks of a
-// request after its parent: the contact and the request id.
-absl::StatusOr<common::RequestKey> CheckNewContact(const v1::CreateContactRequest& request) {
+// request to account `account_id` after its parent: the contact (its
+// reports_to as far as the name goes) and the request id.
+absl::StatusOr<common::RequestKey> CheckNewContact(int64_t account_id,
+                                                   const v1::CreateContactRequest& request) {
   KAM_RETURN_IF_ERROR(common::CheckPresent("contact", request.has_contact()));
   KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "CreateContact"));
   KAM_RETURN_IF_ERROR(ValidateContactFields(request.contact()));
+  KAM_RETURN_IF_ERROR(ParseReportsTo(account_id, request.contact().reports_to()).status());
   return key;
 }
 
-// A new contact `id` of account `account_id` as CreateContact stores it.
+// The id of the contact `row` reports to (0 for none); its reports_to was
+// parsed before, so this cannot fail.
+int64_t ManagerOf(const StoredContact& row) {
+  return ParseReportsTo(row.account_id, row.resource.reports_to()).value_or(0);
+}
+
+// The reporting line of `row` to `manager_id` (not 0), checked against the
+// stored chain above the manager (org_chart.h).
+absl::Status CheckReportingLine(ContactTx& tx, const StoredContact& row, int64_t manager_id) {
+  KAM_ASSIGN_OR_RETURN(std::vector<ChainLink> chain,
+                       tx.ReportingChain(row.account_id, manager_id, kMaxReportingDepth + 1));
+  return CheckReportsTo(row.account_id, row.id, manager_id, chain);
+}
+
+// What a live `row` adds to its account's counts (`sign` +1), or takes off
+// them (-1).
+ContactCountDelta CountsOf(const StoredContact& row, int sign) {
+  ContactCountDelta delta;
+  delta.Add(row.resource, sign);
+  return delta;
+}
+
+// A new contact `id` of account `account_id` as CreateContact stores it
+// (reports_to in its canonical spelling).
 StoredContact NewContact(int64_t account_id, int64_t id, const v1::Contact& in, absl::Time now) {
   StoredContact row;
   row.account_id = account_id;
   row.resource = in;
   row.resource.clear_delete_time();
   SetRecordId(row, id, "contacts");
+  if (const int64_t manager = ManagerOf(row); manager != 0) {
+    row.resource.set_reports_to(ChildName(account_id, "contacts", manager));
+  }
   common::StampCreate(&row.version, &row.resource, now);
   return row;
 }
@@ -86,7 +117,7 @@ absl::StatusOr<NewContactRequest> CheckContactItem(const v1::BatchCreateContacts
   absl::StatusOr<int64_t> account_id = ParseAccountName("parent", item.parent());
   if (!account_id.ok()) return ItemError(index, account_id.status(), kContactItemFields);
   checked.account_id = *account_id;
-  absl::StatusOr<common::RequestKey> key = CheckNewContact(item);
+  absl::StatusOr<common::RequestKey> key = CheckNewContact(checked.account_id, item);
   if (!key.ok()) return ItemError(index, key.status(), kContactItemFields);
   checked.key = *std::move(key);
   return checked;
@@ -98,7 +129,7 @@ absl::Status ContactService::CreateContact(const Ctx& ctx, const v1::CreateConta
                                            v1::Contact* response) {
   KAM_ASSIGN_OR_RETURN(const int64_t account_id, ParseAccountName("parent", request.parent()));
   KAM_RETURN_IF_ERROR(CheckOnTeam(*transactions_, ctx, account_id));
-  KAM_ASSIGN_OR_RETURN(common::RequestKey key, CheckNewContact(request));
+  KAM_ASSIGN_OR_RETURN(common::RequestKey key, CheckNewContact(account_id, request));
   KAM_ASSIGN_OR_RETURN(int64_t id, store_->NewContactId());
   StoredContact row = NewContact(account_id, id, request.contact(), common::NowMicros());
 
@@ -121,7 +152,12 @@ absl::Status ContactService::CreateContact(const Ctx& ctx, const v1::CreateConta
     KAM_ASSIGN_OR_RETURN(InsertOutcome inserted, tx.contacts().InsertContact(row, key));
     outcome = inserted;
     if (outcome != InsertOutcome::kInserted) return absl::OkStatus();
-    return tx.contacts().AddToContactCount(row.account_id, 1);
+    // After the insert, so a retry answers its first result even when the
+    // manager has gone since; a refusal rolls the insert back.
+    if (const int64_t manager = ManagerOf(row); manager != 0) {
+      KAM_RETURN_IF_ERROR(CheckReportingLine(tx.contacts(), row, manager));
+    }
+    return tx.contacts().AddToContactCount(row.account_id, CountsOf(row, +1));
   });
   if (!status.ok()) return status;
   if (outcome == InsertOutcome::kDuplicateRequest) {
@@ -176,8 +212,8 @@ absl::Status ContactService::CreateFresh(Transaction& tx, const std::vector<size
                                          const std::vector<common::RequestKey>& keys) {
   // The account rows first, as CreateContact locks its one: they serialise
   // the changes of their contact counts.
-  std::map<int64_t, int> added;
-  for (const StoredContact& row : rows) ++added[row.account_id];
+  std::map<int64_t, ContactCountDelta> added;
+  for (const StoredContact& row : rows) added[row.account_id].Add(row.resource, +1);
   std::vector<int64_t> account_ids;
   for (const auto& [account_id, count] : added) account_ids.push_back(account_id);
   KAM_ASSIGN_OR_RETURN(auto locked, tx.accounts().LockAccounts(account_ids));
@@ -194,6 +230,14 @@ absl::Status ContactService::CreateFresh(Transaction& tx, const std::vector<size
   const absl::Status inserted = tx.contacts().InsertContacts(rows, keys, &failed);
   if (!inserted.ok()) {
     return failed < rows.size() ? ItemError(items[failed], inserted, kContactItemFields) : inserted;
+  }
+  // A new contact can report to a stored one only (its batch-mates' names
+  // are not known yet), so no new contact is above another: no cycle.
+  for (size_t j = 0; j < rows.size(); ++j) {
+    const int64_t manager = ManagerOf(rows[j]);
+    if (manager == 0) continue;
+    const absl::Status line = CheckReportingLine(tx.contacts(), rows[j], manager);
+    if (!line.ok()) return ItemError(items[j], line, kContactItemFields);
   }
   return tx.contacts().AddToContactCounts(added);
 }
@@ -235,17 +279,38 @@ absl::Status ContactService::UpdateContact(const Ctx& ctx, const v1::UpdateConta
       CheckOnTeam(*transactions_, ctx, ids.first, [&] { return ContactNotFound(ids); }));
   KAM_ASSIGN_OR_RETURN(std::vector<std::string> paths,
                        common::ResolveUpdateMask(request.update_mask(), patch, ContactMaskRules()));
+  // A change of the org chart locks the account row first (as creates and
+  // deletes do): it serialises the account's level counts and its reporting
+  // lines, so two concurrent updates cannot close a cycle between them.
+  const bool org_chart =
+      absl::c_linear_search(paths, "org_level") || absl::c_linear_search(paths, "reports_to");
   const absl::Time now = common::NowMicros();
   return transactions_->Transact("updating contact", [&](Transaction& tx) -> absl::Status {
+    if (org_chart) {
+      const absl::Status account = tx.accounts().LockAccount(ids.first).status();
+      if (absl::IsNotFound(account)) return ContactNotFound(ids);
+      KAM_RETURN_IF_ERROR(account);
+    }
     KAM_ASSIGN_OR_RETURN(StoredContact row, LockForWrite(tx.contacts(), ids, patch.etag()));
     if (row.resource.has_delete_time()) {
       return absl::FailedPreconditionError(
           absl::StrCat("contact ", row.resource.name(), " is deleted; undelete it first"));
     }
+    const v1::ContactLevel old_level = row.resource.org_level();
+    const int64_t old_manager = ManagerOf(row);
     common::ApplyUpdateMask(paths, patch, &row.resource);
     KAM_RETURN_IF_ERROR(ValidateContactFields(row.resource));
+    KAM_ASSIGN_OR_RETURN(const int64_t manager,
+                         ParseReportsTo(row.account_id, row.resource.reports_to()));
+    row.resource.set_reports_to(manager == 0 ? "" : ChildName(row.account_id, "contacts", manager));
+    if (manager != 0 && manager != old_manager) {
+      KAM_RETURN_IF_ERROR(CheckReportingLine(tx.contacts(), row, manager));
+    }
     common::StampWrite(&row.version, &row.resource, now);
     KAM_RETURN_IF_ERROR(tx.contacts().WriteContact(row));
+    ContactCountDelta moved;
+    moved.MoveLevel(old_level, row.resource.org_level());
+    if (!moved.empty()) KAM_RETURN_IF_ERROR(tx.contacts().AddToContactCount(ids.first, moved));
     *response = std::move(row.resource);
     return absl::OkStatus();
   });
@@ -280,7 +345,8 @@ absl::Status ContactService::SetDeleted(const Ctx& ctx, absl::string_view name,
         }
         common::StampWrite(&row.version, &row.resource, now);
         KAM_RETURN_IF_ERROR(tx.contacts().WriteContact(row));
-        KAM_RETURN_IF_ERROR(tx.contacts().AddToContactCount(ids.first, deleted ? -1 : 1));
+        KAM_RETURN_IF_ERROR(
+            tx.contacts().AddToContactCount(ids.first, CountsOf(row, deleted ? -1 : 1)));
         *response = std::move(row.resource);
         return absl::OkStatus();
       });

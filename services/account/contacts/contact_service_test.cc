@@ -78,6 +78,28 @@ TEST_F(ContactServiceTest, DeleteAndUndeleteKeepTheContactCount) {
   EXPECT_EQ(ContactCount(), 1);
 }
 
+// Reporting lines are checked in the transaction: a missing manager or a
+// cycle is refused with nothing written; a retry of a create answers its
+// first result even after its manager was deleted.
+TEST_F(ContactServiceTest, ReportingLinesAreCheckedAndRetriesStillAnswer) {
+  const v1::Contact ceo = testing::Answer(create_, Create("c-10", "Chen Jie"));
+  v1::CreateContactRequest report = Create("c-11", "Li Wei");
+  report.mutable_contact()->set_reports_to(ceo.name());
+  report.mutable_contact()->set_org_level(v1::CONTACT_LEVEL_MANAGEMENT);
+  const v1::Contact cio = testing::Answer(create_, report);
+  EXPECT_EQ(cio.reports_to(), ceo.name());
+
+  v1::CreateContactRequest orphan = Create("c-12", "Wang Fang");
+  orphan.mutable_contact()->set_reports_to(account_.account.name() + "/contacts/999");
+  testing::ExpectRefused(db_, create_, orphan, absl::StatusCode::kNotFound);
+  v1::UpdateContactRequest cycle =
+      testing::UpdateOf<v1::UpdateContactRequest>(ceo, "reports_to", cio.name());
+  testing::ExpectRefused(db_, update_, cycle, absl::StatusCode::kFailedPrecondition);
+
+  *db_.rows().contacts.begin()->second.resource.mutable_delete_time() = ceo.create_time();
+  EXPECT_EQ(testing::Answer(create_, report).name(), cio.name());
+}
+
 TEST_F(ContactServiceTest, DatabaseDownAnswersUnavailableAndWritesNothing) {
   const v1::Contact contact = testing::Answer(create_, Create("c-6", "Zhang Wei"));
   testing::ExpectUnavailable(db_, create_, Create("c-7", "Li Na"));

@@ -1,5 +1,7 @@
 // The contacts area's records: the people at an account (buying-centre
-// roles, channels), each counted in its account's contact_count while live.
+// roles, channels, organisational level and whom they report to), each
+// counted in its account's contact_count, and in its level's count, while
+// live.
 // No SQL here: mysql_contact_store.cc has it (mysql_account_database.h).
 #pragma once
 
@@ -16,6 +18,7 @@
 #include "common/api/list_request.h"
 #include "common/api/page_token.h"
 #include "kam/account/v1/account.pb.h"
+#include "services/account/contacts/org_chart.h"
 #include "services/account/shared/record.h"
 
 namespace kam::account::contacts {
@@ -50,11 +53,17 @@ class ContactTx {
                                       size_t* failed_row) = 0;
   // Writes every mutable column of `row` with its version as given.
   virtual absl::Status WriteContact(const StoredContact& row) = 0;
-  // Adds `delta` to the account's count of live contacts.
-  virtual absl::Status AddToContactCount(int64_t account_id, int delta) = 0;
+  // The reporting chain from contact `contact_id` of account `account_id`
+  // up: that contact first, then whom it reports to, and so on, at most
+  // `limit` links (deleted contacts included, flagged). Empty when the
+  // account has no such contact.
+  virtual absl::StatusOr<std::vector<ChainLink>> ReportingChain(int64_t account_id,
+                                                                int64_t contact_id, int limit) = 0;
+  // Adds `delta` to the account's counts of live contacts, in one statement.
+  virtual absl::Status AddToContactCount(int64_t account_id, const ContactCountDelta& delta) = 0;
   // AddToContactCount for every account id -> delta of `deltas`, in one
   // statement.
-  virtual absl::Status AddToContactCounts(const std::map<int64_t, int>& deltas) = 0;
+  virtual absl::Status AddToContactCounts(const std::map<int64_t, ContactCountDelta>& deltas) = 0;
 };
 
 class ContactStore {

@@ -1,8 +1,10 @@
 // The contacts area on MySQL (mysql_account_database.h): table contacts, and
-// accounts.contact_count.
+// the live-contact counts on accounts (contact_count and one per level).
 #include <cppconn/exception.h>
 
+#include <array>
 #include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -28,15 +30,33 @@ using Found = std::optional<common::CreatedByRequest<StoredContact>>;
 constexpr char kContactColumns[] =
     "c.id, c.account_id, c.display_name, c.title, c.department, c.buying_role, "
     "c.influence_weight, c.preferred_channel, c.phone, c.email, c.do_not_call, c.time_zone, "
-    "c.version, c.create_time, c.update_time, c.delete_time";
+    "c.version, c.create_time, c.update_time, c.delete_time, c.org_level, c.reports_to_id";
 
 // The insert of one or more contacts: kInsertContact, then kContactRow per
 // contact, separated by ", ", bound to ContactValues of each.
 constexpr char kInsertContact[] =
     "INSERT INTO contacts (id, account_id, display_name, title, department, buying_role, "
     "influence_weight, preferred_channel, phone, email, do_not_call, time_zone, version, "
-    "create_time, update_time, create_request_id, create_request_hash) VALUES ";
-constexpr char kContactRow[] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "create_time, update_time, create_request_id, create_request_hash, org_level, "
+    "reports_to_id) VALUES ";
+constexpr char kContactRow[] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+// The id `c.reports_to` names (checked before: same account), or NULL.
+common::SqlValue ReportsToId(const v1::Contact& c) {
+  if (c.reports_to().empty()) return nullptr;
+  absl::StatusOr<ChildIds> ids = ParseChildName("contact.reports_to", c.reports_to(), "contacts");
+  return ids.ok() ? common::SqlValue(ids->second) : common::SqlValue(nullptr);
+}
+
+// The count columns of accounts, in the order of CountValues.
+constexpr std::array<const char*, 4> kCountColumns = {"contact_count", "executive_contact_count",
+                                                      "management_contact_count",
+                                                      "front_line_contact_count"};
+
+std::array<int64_t, 4> CountValues(const contacts::ContactCountDelta& d) {
+  return {d.live, d.by_level[v1::CONTACT_LEVEL_EXECUTIVE], d.by_level[v1::CONTACT_LEVEL_MANAGEMENT],
+          d.by_level[v1::CONTACT_LEVEL_FRONT_LINE]};
+}
 
 std::vector<common::SqlValue> ContactValues(const StoredContact& row,
                                             const common::RequestKey& key) {
@@ -57,7 +77,9 @@ std::vector<common::SqlValue> ContactValues(const StoredContact& row,
           common::SqlTime(c.create_time()),
           common::SqlTime(c.update_time()),
           key.id.empty() ? common::SqlValue(nullptr) : common::SqlValue(key.id),
-          key.id.empty() ? common::SqlValue(nullptr) : common::SqlValue(key.hash)};
+          key.id.empty() ? common::SqlValue(nullptr) : common::SqlValue(key.hash),
+          int64_t{c.org_level()},
+          ReportsToId(c)};
 }
 
 // One contact (locked: `lock`); binds its id, then its account's.
@@ -81,6 +103,10 @@ StoredContact ReadContact(sql::ResultSet& rs) {
   c.set_do_not_call(rs.getInt(11) != 0);
   c.set_time_zone(ReadText(rs, 12));
   row.version = ReadVersionAndTimes(rs, 13, c);
+  c.set_org_level(static_cast<v1::ContactLevel>(rs.getInt(17)));
+  if (std::optional<int64_t> manager = common::ReadOptionalInt(rs, 18)) {
+    c.set_reports_to(ChildName(row.account_id, "contacts", *manager));
+  }
   return row;
 }
 
@@ -150,43 +176,64 @@ absl::Status MySqlTransaction::WriteContact(const StoredContact& row) {
     connection_.Update(
         "UPDATE contacts SET display_name = ?, title = ?, department = ?, buying_role = ?, "
         "influence_weight = ?, preferred_channel = ?, phone = ?, email = ?, do_not_call = ?, "
-        "time_zone = ?, version = ?, update_time = ?, delete_time = ? WHERE id = ?",
+        "time_zone = ?, org_level = ?, reports_to_id = ?, version = ?, update_time = ?, "
+        "delete_time = ? WHERE id = ?",
         c.display_name(), c.title(), c.department(), static_cast<int>(c.buying_role()),
         c.influence_weight(), static_cast<int>(c.preferred_channel()), c.phone(), c.email(),
-        c.do_not_call(), c.time_zone(), row.version, common::SqlTime(c.update_time()),
+        c.do_not_call(), c.time_zone(), static_cast<int>(c.org_level()), ReportsToId(c),
+        row.version, common::SqlTime(c.update_time()),
         common::SqlTimeIf(c.has_delete_time(), c.delete_time()), row.id);
     return absl::OkStatus();
   });
 }
 
-absl::Status MySqlTransaction::AddToContactCount(int64_t account_id, int delta) {
-  return Step([&] {
-    connection_.Update("UPDATE accounts SET contact_count = contact_count + ? WHERE id = ?", delta,
-                       account_id);
-    return absl::OkStatus();
+absl::StatusOr<std::vector<contacts::ChainLink>> MySqlTransaction::ReportingChain(
+    int64_t account_id, int64_t contact_id, int limit) {
+  return Step([&]() -> absl::StatusOr<std::vector<contacts::ChainLink>> {
+    // lvl stops the walk after `limit` links, so even a (corrupt) cycle ends.
+    auto rs = connection_.Query(
+        "WITH RECURSIVE up (id, reports_to_id, deleted, lvl) AS ("
+        " SELECT id, reports_to_id, delete_time IS NOT NULL, 1 FROM contacts"
+        " WHERE id = ? AND account_id = ?"
+        " UNION ALL"
+        " SELECT c.id, c.reports_to_id, c.delete_time IS NOT NULL, up.lvl + 1"
+        " FROM contacts c JOIN up ON c.id = up.reports_to_id WHERE up.lvl < ?) "
+        "SELECT id, deleted FROM up ORDER BY lvl",
+        contact_id, account_id, int64_t{limit});
+    std::vector<contacts::ChainLink> chain;
+    while (rs->next()) chain.push_back({rs->getInt64(1), rs->getInt(2) != 0});
+    return chain;
   });
 }
 
-absl::Status MySqlTransaction::AddToContactCounts(const std::map<int64_t, int>& deltas) {
+absl::Status MySqlTransaction::AddToContactCount(int64_t account_id,
+                                                 const contacts::ContactCountDelta& delta) {
+  return AddToContactCounts({{account_id, delta}});
+}
+
+absl::Status MySqlTransaction::AddToContactCounts(
+    const std::map<int64_t, contacts::ContactCountDelta>& deltas) {
   if (deltas.empty()) return absl::OkStatus();
-  if (deltas.size() == 1) return AddToContactCount(deltas.begin()->first, deltas.begin()->second);
-  // One statement: each account's delta from a CASE over (id, delta) pairs,
+  // One statement: each count column moves by a CASE over (id, delta) pairs,
   // padded like the id list (a repeated pair changes nothing).
   std::vector<int64_t> ids;
   for (const auto& [account_id, delta] : deltas) ids.push_back(account_id);
   std::string in;
   const std::vector<common::SqlValue> padded = PaddedIds(ids, &in);
-  std::string cases;
+  std::string sets;
   std::vector<common::SqlValue> values;
-  for (const common::SqlValue& id : padded) {
-    cases.append(" WHEN ? THEN ?");
-    values.push_back(id);
-    values.emplace_back(int64_t{deltas.at(std::get<int64_t>(id))});
+  for (size_t column = 0; column < kCountColumns.size(); ++column) {
+    absl::StrAppend(&sets, column == 0 ? "" : ", ", kCountColumns[column], " = ",
+                    kCountColumns[column], " + CASE id");
+    for (const common::SqlValue& id : padded) {
+      sets.append(" WHEN ? THEN ?");
+      values.push_back(id);
+      values.emplace_back(CountValues(deltas.at(std::get<int64_t>(id)))[column]);
+    }
+    sets.append(" END");
   }
   values.insert(values.end(), padded.begin(), padded.end());
-  return Exec(absl::StrCat("UPDATE accounts SET contact_count = contact_count + CASE id", cases,
-                           " END WHERE id IN (", in, ")"),
-              values);
+  return Exec(absl::StrCat("UPDATE accounts SET ", sets, " WHERE id IN (", in, ")"), values);
 }
 
 // --- reads ---------------------------------------------------------------

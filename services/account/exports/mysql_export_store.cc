@@ -1,4 +1,5 @@
-// The export on MySQL (mysql_account_database.h): accounts, with counts over
+// The export on MySQL (mysql_account_database.h): accounts (with the live
+// contact counts kept on them, per level too), with counts over
 // team_memberships and churn_events.
 #include <map>
 #include <memory>
@@ -35,6 +36,9 @@ v1::AccountSnapshot ReadSnapshot(sql::ResultSet& rs) {
   if (auto t = ReadTimestamp(rs, 14)) *a.mutable_delete_time() = *t;
   ReadLabels(rs, 15, a.mutable_labels());
   a.set_credit_risk_level(static_cast<v1::CreditRiskLevel>(rs.getInt(16)));
+  a.set_executive_contact_count(rs.getInt(17));
+  a.set_management_contact_count(rs.getInt(18));
+  a.set_front_line_contact_count(rs.getInt(19));
   return a;
 }
 
@@ -50,7 +54,8 @@ absl::StatusOr<std::vector<v1::AccountSnapshot>> MySqlAccountDatabase::ExportPag
             absl::StrCat("SELECT a.id, a.display_name, a.industry, a.region, a.category, "
                          "a.owner, a.stage, a.state, a.tier, a.tier_rating_run, "
                          "a.credit_currency, a.contact_count, a.create_time, a.delete_time, "
-                         "a.labels_text, a.credit_risk "
+                         "a.labels_text, a.credit_risk, a.executive_contact_count, "
+                         "a.management_contact_count, a.front_line_contact_count "
                          "FROM accounts a WHERE a.id > ?",
                          include_deleted ? "" : " AND a.delete_time IS NULL",
                          " ORDER BY a.id LIMIT ?"),

@@ -41,9 +41,13 @@ class AccountLoader {
     return created;
   }
 
+  // The create is the first loader's; the level and the reporting line
+  // (docs/domain.md §4) come after it as a move, made while the contact has
+  // no level yet, so a data folder loaded before levels existed gets them
+  // too. `manager`: the display name of a contact loaded before, or "".
   void Contact(const std::string& key, const std::string& name, const std::string& title,
-               av1::BuyingRole role, int weight, const std::string& phone,
-               const std::string& email) {
+               av1::BuyingRole role, int weight, const std::string& phone, const std::string& email,
+               av1::ContactLevel level, const std::string& manager = "") {
     if (!client_.ok()) return;
     const std::string& account = book_->Account(key);
     av1::CreateContactRequest request;
@@ -60,10 +64,20 @@ class AccountLoader {
     c->set_time_zone("Asia/Shanghai");
     c->set_preferred_channel(av1::CONTACT_CHANNEL_PHONE);
     av1::Contact created;
-    if (client_.Call(client_.accounts(), &av1::AccountService::Stub::CreateContact, request,
-                     &created, absl::StrCat("create contact ", name))) {
-      book_->contacts[name] = created.name();
+    if (!client_.Call(client_.accounts(), &av1::AccountService::Stub::CreateContact, request,
+                      &created, absl::StrCat("create contact ", name))) {
+      return;
     }
+    book_->contacts[name] = created.name();
+    if (created.org_level() != av1::CONTACT_LEVEL_UNSPECIFIED) return;
+    av1::UpdateContactRequest place;
+    place.mutable_contact()->set_name(created.name());
+    place.mutable_contact()->set_org_level(level);
+    if (!manager.empty()) place.mutable_contact()->set_reports_to(book_->Contact(manager));
+    place.mutable_update_mask()->add_paths("org_level");
+    place.mutable_update_mask()->add_paths("reports_to");
+    client_.Call(client_.accounts(), &av1::AccountService::Stub::UpdateContact, place, &created,
+                 absl::StrCat("place contact ", name, " in the org chart"));
   }
 
   void Member(const std::string& key, const std::string& user, av1::TeamRole role) {
@@ -172,18 +186,23 @@ void LoadAccountBook(DemoClient& client, DemoBook* book) {
   load.Account("YH-RETAIL", "Yonghe Retail Chain", "retail", "north",
                av1::ACCOUNT_CATEGORY_REGIONAL, "", 3000000);
 
+  // Huaxin: all three levels (the CIO, a director, an architect under the
+  // CIO); Merchants Bank: two; Baoshan: one person at one level.
   load.Contact("HX-GROUP", "Li Wei", "CIO", av1::BUYING_ROLE_DECISION_MAKER, 60, "+8613800138000",
-               "li.wei@huaxin.example.com");
+               "li.wei@huaxin.example.com", av1::CONTACT_LEVEL_EXECUTIVE);
   load.Contact("HX-GROUP", "Zhang Min", "Procurement Director", av1::BUYING_ROLE_PURCHASER, 25,
-               "+8613800138001", "zhang.min@huaxin.example.com");
+               "+8613800138001", "zhang.min@huaxin.example.com", av1::CONTACT_LEVEL_MANAGEMENT);
   load.Contact("HX-GROUP", "Chen Jie", "Network Architect", av1::BUYING_ROLE_TECHNICAL_EVALUATOR,
-               15, "+8613800138002", "chen.jie@huaxin.example.com");
+               15, "+8613800138002", "chen.jie@huaxin.example.com", av1::CONTACT_LEVEL_FRONT_LINE,
+               "Li Wei");
   load.Contact("BS-STEEL", "Wang Fang", "Plant Manager", av1::BUYING_ROLE_DECISION_MAKER, 70,
-               "+8613900139000", "wang.fang@baoshan.example.com");  // a single-contact risk
+               "+8613900139000", "wang.fang@baoshan.example.com",  // a single-contact risk
+               av1::CONTACT_LEVEL_MANAGEMENT);
   load.Contact("CM-BANK", "Zhao Lei", "Head of IT", av1::BUYING_ROLE_DECISION_MAKER, 50,
-               "+8613700137000", "zhao.lei@cmbank.example.com");
+               "+8613700137000", "zhao.lei@cmbank.example.com", av1::CONTACT_LEVEL_MANAGEMENT);
   load.Contact("CM-BANK", "Sun Li", "Assistant to the Head of IT", av1::BUYING_ROLE_GATEKEEPER, 10,
-               "+8613700137001", "sun.li@cmbank.example.com");
+               "+8613700137001", "sun.li@cmbank.example.com", av1::CONTACT_LEVEL_FRONT_LINE,
+               "Zhao Lei");
 
   load.Member("HX-GROUP", "am.liu", av1::TEAM_ROLE_ACCOUNT_MANAGER);
   load.Member("HX-GROUP", "tech.huang", av1::TEAM_ROLE_TECHNICAL);
