@@ -210,6 +210,7 @@ AccountSignals SignalsOf(const RatingSettings& settings, const AccountSnapshot& 
   s.executive_cadence_days = settings.executive_cadence_days[index];
   s.manager_handovers_12m = std::max(0, account.handovers_in_window());
   s.live_contact_count = std::max(0, account.contact_count());
+  s.contact_levels = ContactLevelsOf(account);
   s.stage = account.stage();
   s.lifecycle = account.state() == account::v1::LIFECYCLE_STATE_UNSPECIFIED
                     ? account::v1::LIFECYCLE_STATE_ACTIVE

@@ -304,6 +304,19 @@ void ContactRules(const AccountSignals& s, const RiskRules& risk, const HealthRu
 
 // ---- people (docs/domain.md §4, §8)
 
+// "2 of 3 levels covered: executive, front line".
+void AppendLevelsCovered(std::string* text, const ContactLevels& levels) {
+  absl::StrAppend(text, levels.count(), " of 3 levels covered");
+  const char* separator = ": ";
+  for (const auto& [covered, name] :
+       {std::pair{levels.executive, "executive"}, std::pair{levels.management, "management"},
+        std::pair{levels.front_line, "front line"}}) {
+    if (!covered) continue;
+    absl::StrAppend(text, separator, name);
+    separator = ", ";
+  }
+}
+
 void PeopleRules(const AccountSignals& s, const RiskRules& risk, const HealthRules& health,
                  FactorList* risk_out, FactorList* health_out) {
   risk_out->AddRamp(FactorId::kManagerHandovers, kAdds, risk.manager_handovers, FigureUnit::kCount,
@@ -324,9 +337,9 @@ void PeopleRules(const AccountSignals& s, const RiskRules& risk, const HealthRul
         text->append(": the relationship lives in too few people (docs/domain.md §4, §8)");
       });
   health_out->AddRamp(FactorId::kMultiLevelContacts, kAdds, health.multi_level_contacts,
-                      FigureUnit::kCount, contacts, [&](std::string* text) {
-                        AppendCounted(text, contacts, "live contact", "live contacts");
-                        text->append(": a multi-level relationship (docs/domain.md §4)");
+                      FigureUnit::kCount, s.contact_levels.count(), [&](std::string* text) {
+                        AppendLevelsCovered(text, s.contact_levels);
+                        text->append(" (docs/domain.md §4)");
                       });
 }
 
@@ -498,6 +511,14 @@ absl::Status ValidatePolicy(const RiskHealthPolicy& policy) {
     KAM_RETURN_IF_ERROR(CheckWeight(field, rule->weight));
   }
   return CheckWeight("health.base", h.base);
+}
+
+ContactLevels ContactLevelsOf(const v1::AccountSnapshot& account) {
+  ContactLevels levels;
+  levels.executive = account.executive_contact_count() > 0;
+  levels.management = account.management_contact_count() > 0;
+  levels.front_line = account.front_line_contact_count() > 0;
+  return levels;
 }
 
 absl::Status ValidateSignals(const AccountSignals& s) {

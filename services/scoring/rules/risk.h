@@ -67,6 +67,18 @@ struct CsatFigure {
   int32_t survey_count = 0;
 };
 
+// Which organisational levels of the customer (docs/domain.md §4) have at
+// least one live contact. Three flags rather than a set: the rating runner
+// fills one per account of the book.
+struct ContactLevels {
+  bool executive = false;
+  bool management = false;
+  bool front_line = false;
+
+  // Levels covered, 0..3.
+  int count() const { return int{executive} + int{management} + int{front_line}; }
+};
+
 // The facts of one account for one scoring period. Money is integer minor
 // units of the account's currency. Every count is of the period unless named
 // otherwise.
@@ -107,10 +119,17 @@ struct AccountSignals {
   // Live (not deleted) contacts at the customer (§4: relying on one contact
   // is a major risk).
   int32_t live_contact_count = 0;
+  // The organisational levels with at least one live contact (§4:
+  // relationships at several levels). A contact without a recorded level
+  // covers none.
+  ContactLevels contact_levels;
   // Relationship stage and lifecycle state from the account service.
   account::v1::RelationshipStage stage = account::v1::RELATIONSHIP_STAGE_UNSPECIFIED;
   account::v1::LifecycleState lifecycle = account::v1::LIFECYCLE_STATE_ACTIVE;
 };
+
+// The account export's per-level counts of live contacts as coverage.
+ContactLevels ContactLevelsOf(const account::v1::AccountSnapshot& account);
 
 // OK, or INVALID_ARGUMENT naming the field ("signals.complaint_count must be
 // >= 0 (got -1)"): counts, days, cadences and receivables >= 0; overdue
@@ -203,9 +222,13 @@ struct HealthRules {
   // Days since executive-level contact, 0..3650 (less is better): counts
   // within 180 days, full within 90 (§7).
   RampRule executive_contact_recent{5, {180, 90}};
-  // Live contacts, counts 0..1000: counts above 2, full at 4: the
-  // relationship is multi-level (§4).
-  RampRule multi_level_contacts{5, {2, 4}};
+  // Organisational levels covered by live contacts, 0..3 (executive,
+  // management, front line): one level is no multi-level relationship, two
+  // are half, all three are full (§4). The figure counts levels, not heads
+  // (a thousand front-line contacts are still one level); SINGLE_CONTACT
+  // keeps the head count. Policies may still set a ramp up to 1000, as
+  // policies written when the figure was a head count did.
+  RampRule multi_level_contacts{5, {1, 3}};
   // Stage STRATEGIC (§4); not for a churned customer.
   FlagRule strategic_stage{10};
 };

@@ -140,6 +140,7 @@ AccountSignals Synthetic(uint64_t i) {
   s.executive_cadence_days = next(2) == 0 ? 180 : 0;
   s.manager_handovers_12m = static_cast<int32_t>(next(4));
   s.live_contact_count = static_cast<int32_t>(next(6));
+  s.contact_levels = {next(2) == 0, next(2) == 0, next(2) == 0};
   s.stage = static_cast<v1::RelationshipStage>(1 + next(5));
   s.lifecycle = next(50) == 0 ? v1::LIFECYCLE_STATE_CHURNED : v1::LIFECYCLE_STATE_ACTIVE;
   return s;

@@ -148,9 +148,15 @@ const std::vector<PointsCase>& PointsCases() {
       {"1 live contact", With(&S::live_contact_count, 1), F::kSingleContact, 15},
       {"no live contact", With(&S::live_contact_count, 0), F::kSingleContact, 15},
       {"2 live contacts", With(&S::live_contact_count, 2), F::kSingleContact, 0},
-      {"4 contacts", With(&S::live_contact_count, 4), F::kMultiLevelContacts, 5},
-      {"3 contacts", With(&S::live_contact_count, 3), F::kMultiLevelContacts, 2.5},
-      {"40 contacts", With(&S::live_contact_count, 40), F::kMultiLevelContacts, 5},
+      // Levels covered, not heads: one level is no multi-level relationship.
+      {"all 3 levels", With(&S::contact_levels, ContactLevels{true, true, true}),
+       F::kMultiLevelContacts, 5},
+      {"2 levels", With(&S::contact_levels, ContactLevels{true, false, true}),
+       F::kMultiLevelContacts, 2.5},
+      {"1 level", With(&S::contact_levels, ContactLevels{false, false, true}),
+       F::kMultiLevelContacts, 0},
+      {"40 contacts, no level recorded", With(&S::live_contact_count, 40), F::kMultiLevelContacts,
+       0},
   };
   return *cases;
 }
@@ -207,6 +213,12 @@ TEST(RiskRulesTest, EvidenceNamesTheFiguresAndTheThreshold) {
        "threshold 1"},
       {With(&S::live_contact_count, 0), F::kSingleContact,
        "no live contacts on record; threshold 1"},
+      {With(&S::contact_levels, ContactLevels{true, false, true}), F::kMultiLevelContacts,
+       "2 of 3 levels covered: executive, front line (docs/domain.md §4); threshold 3 (linear "
+       "from 1)"},
+      {With(&S::contact_levels, ContactLevels{true, true, true}), F::kMultiLevelContacts,
+       "3 of 3 levels covered: executive, management, front line (docs/domain.md §4); "
+       "threshold 3 (linear from 1)"},
   };
   for (const EvidenceCase& c : cases) {
     const AccountRiskHealth result = Evaluate(c.signals);
@@ -420,6 +432,28 @@ TEST(RiskScoreTest, EqualContributionsInFactorIdOrder) {
   EXPECT_EQ(result.risk.factors[3].id, FactorId::kOverdue90Share);
 }
 
+// docs/domain.md §4: relationships at several levels. Three contacts at the
+// front line are one level; one contact at each level is all three. The
+// head count is the same, so SINGLE_CONTACT sees no difference.
+TEST(HealthScoreTest, ContactsAtEachLevelBeatTheSameHeadCountAtOne) {
+  AccountSignals one_level = Neutral();
+  one_level.live_contact_count = 3;
+  one_level.contact_levels.front_line = true;
+  AccountSignals each_level = Neutral();
+  each_level.live_contact_count = 3;
+  each_level.contact_levels = {true, true, true};
+  const AccountRiskHealth narrow = Evaluate(one_level);
+  const AccountRiskHealth wide = Evaluate(each_level);
+  EXPECT_EQ(Find(narrow.health, FactorId::kMultiLevelContacts), nullptr);
+  const Factor* multi_level = Find(wide.health, FactorId::kMultiLevelContacts);
+  ASSERT_NE(multi_level, nullptr);
+  EXPECT_NEAR(multi_level->points, 5, kEps);
+  EXPECT_EQ(multi_level->figure, 3);
+  EXPECT_EQ(narrow.health.value, 70);
+  EXPECT_EQ(wide.health.value, 75);
+  EXPECT_EQ(narrow.risk.value, wide.risk.value);
+}
+
 TEST(RiskScoreTest, CappedAtOneHundred) {
   AccountSignals s = Revenue(100, 0);
   s.stage = v1::RELATIONSHIP_STAGE_INTERRUPTED;
@@ -450,7 +484,8 @@ TEST(HealthScoreTest, AllGoodSignsReachOneHundred) {
   s.csat = {460, 9};                             // +10
   s.nps = 60;                                    // +5
   s.days_since_executive_contact = 30;           // +5
-  s.live_contact_count = 5;                      // +5
+  s.live_contact_count = 5;
+  s.contact_levels = {true, true, true};         // +5
   s.stage = v1::RELATIONSHIP_STAGE_STRATEGIC;    // +10 (and -10 risk)
   const AccountRiskHealth result = Evaluate(s);
   EXPECT_NEAR(result.health.raw_points, 115, kEps);
