@@ -33,7 +33,12 @@ void Derive(StoredInvoice& row) {
   i.set_etag(common::MakeEtag(i.name(), row.version));
 }
 
-std::vector<OpenTotals> OpenTotalsIn(const Tables& t, int64_t account_id) {
+// The open amounts of `account_ids` added up per currency, as the MySQL
+// store's ReadOpenTotals.
+std::vector<OpenTotals> OpenTotalsIn(const Tables& t, const std::vector<int64_t>& account_ids) {
+  auto listed = [&](int64_t account_id) {
+    return std::find(account_ids.begin(), account_ids.end(), account_id) != account_ids.end();
+  };
   std::map<std::string, OpenTotals> totals;
   auto at = [&](const std::string& currency) -> OpenTotals& {
     OpenTotals& entry = totals[currency];
@@ -41,11 +46,11 @@ std::vector<OpenTotals> OpenTotalsIn(const Tables& t, int64_t account_id) {
     return entry;
   };
   for (const auto& [id, row] : t.orders.rows) {
-    if (row.account_id != account_id || row.order.status() != v1::ORDER_STATUS_OPEN) continue;
+    if (!listed(row.account_id) || row.order.status() != v1::ORDER_STATUS_OPEN) continue;
     at(row.order.amount().currency_code()).open_orders += row.order.amount().minor_units();
   }
   for (const auto& [id, row] : t.invoices.rows) {
-    if (row.account_id != account_id || row.invoice.status() != v1::INVOICE_STATUS_OPEN) continue;
+    if (!listed(row.account_id) || row.invoice.status() != v1::INVOICE_STATUS_OPEN) continue;
     at(row.invoice.amount().currency_code()).open_invoices += row.invoice.balance().minor_units();
   }
   std::vector<OpenTotals> out;
@@ -70,25 +75,14 @@ class FakeBillingTx final : public BillingTx {
   }
 
   absl::StatusOr<std::vector<OpenTotals>> OpenTotalsOf(int64_t account_id) override {
-    return OpenTotalsIn(t_, account_id);
+    return OpenTotalsIn(t_, {account_id});
   }
 
   absl::Status LockGroup(int64_t) override { return absl::OkStatus(); }
 
   absl::StatusOr<std::vector<OpenTotals>> OpenTotalsOfAccounts(
       const std::vector<int64_t>& account_ids) override {
-    std::map<std::string, OpenTotals> sum;
-    for (int64_t id : account_ids) {
-      for (const OpenTotals& t : OpenTotalsIn(t_, id)) {
-        OpenTotals& entry = sum[t.currency_code];
-        entry.currency_code = t.currency_code;
-        entry.open_orders += t.open_orders;
-        entry.open_invoices += t.open_invoices;
-      }
-    }
-    std::vector<OpenTotals> out;
-    for (auto& [currency, entry] : sum) out.push_back(std::move(entry));
-    return out;
+    return OpenTotalsIn(t_, account_ids);
   }
 
   absl::StatusOr<StoredOrder> LockOrder(int64_t id) override { return t_.orders.Get(id); }
@@ -196,7 +190,7 @@ absl::Status FakeBillingStore::Transact(absl::string_view context,
 
 absl::StatusOr<std::vector<OpenTotals>> FakeBillingStore::OpenTotalsOf(int64_t account_id) {
   return db_.Read<std::vector<OpenTotals>>("reading open totals", [&](const Tables& tables) {
-    return OpenTotalsIn(tables, account_id);
+    return OpenTotalsIn(tables, {account_id});
   });
 }
 

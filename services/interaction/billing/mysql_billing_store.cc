@@ -242,32 +242,12 @@ FoundByRequest<Row> FindByRequest(common::ConnectionPool& pool, absl::string_vie
   });
 }
 
-// The account's OPEN orders and unpaid OPEN invoice balances per currency.
-std::vector<OpenTotals> ReadOpenTotals(SqlConnection& connection, int64_t account_id) {
-  std::map<std::string, OpenTotals> totals;
-  auto add = [&](const std::string& sql, int status, int64_t OpenTotals::*field) {
-    auto rs = connection.Query(sql, account_id, status);
-    while (rs->next()) {
-      OpenTotals& t = totals[ReadText(*rs, 1)];
-      t.currency_code = ReadText(*rs, 1);
-      t.*field = ReadSum(*rs, 2);
-    }
-  };
-  add("SELECT currency, SUM(amount_minor) FROM orders WHERE account_id = ? AND status = ? "
-      "GROUP BY currency",
-      kOrderOpen, &OpenTotals::open_orders);
-  add("SELECT currency, SUM(amount_minor - paid_minor) FROM invoices WHERE account_id = ? "
-      "AND status = ? GROUP BY currency",
-      kInvoiceOpen, &OpenTotals::open_invoices);
-  std::vector<OpenTotals> out;
-  for (auto& [currency, t] : totals) out.push_back(std::move(t));
-  return out;
-}
-
-// ReadOpenTotals over many accounts added up: one statement per table and
-// per 512 ids (common::PaddedIds keeps the IN lists to a few statements).
-std::vector<OpenTotals> ReadOpenTotalsOf(SqlConnection& connection,
-                                         const std::vector<int64_t>& account_ids) {
+// The OPEN orders and unpaid OPEN invoice balances of `account_ids` (one
+// account's, or a credit group's members'), added up per currency: one
+// statement per table and per 512 ids (common::PaddedIds keeps the IN lists
+// to a few prepared statements; one id is `IN (?)`, served like `= ?`).
+std::vector<OpenTotals> ReadOpenTotals(SqlConnection& connection,
+                                       const std::vector<int64_t>& account_ids) {
   constexpr size_t kChunk = 512;
   std::map<std::string, OpenTotals> totals;
   for (size_t from = 0; from < account_ids.size(); from += kChunk) {
@@ -398,7 +378,7 @@ class MySqlBillingTx final : public common::StoreTx, public BillingTx {
 
   absl::StatusOr<std::vector<OpenTotals>> OpenTotalsOf(int64_t account_id) override {
     return Step([&]() -> absl::StatusOr<std::vector<OpenTotals>> {
-      return ReadOpenTotals(connection_, account_id);
+      return ReadOpenTotals(connection_, {account_id});
     });
   }
 
@@ -414,7 +394,7 @@ class MySqlBillingTx final : public common::StoreTx, public BillingTx {
   absl::StatusOr<std::vector<OpenTotals>> OpenTotalsOfAccounts(
       const std::vector<int64_t>& account_ids) override {
     return Step([&]() -> absl::StatusOr<std::vector<OpenTotals>> {
-      return ReadOpenTotalsOf(connection_, account_ids);
+      return ReadOpenTotals(connection_, account_ids);
     });
   }
 
@@ -607,7 +587,7 @@ class MySqlBillingStore final : public BillingStore {
     return common::ReadWithConnection<std::vector<OpenTotals>>(
         *pool_, "reading exposure",
         [&](SqlConnection& c) -> absl::StatusOr<std::vector<OpenTotals>> {
-          return ReadOpenTotals(c, account_id);
+          return ReadOpenTotals(c, {account_id});
         });
   }
 
