@@ -1,0 +1,48 @@
+// kam.scoring.v1.DesignationService: designating accounts as key accounts
+// besides their tier (designation.proto). The rating runner reads the
+// designations (RunDesignations); this only records them.
+#pragma once
+
+#include "absl/status/status.h"
+#include "common/client/team_narrowing.h"
+#include "common/server/grpc_server.h"
+#include "kam/scoring/v1/designation.grpc.pb.h"
+#include "services/scoring/designations/account_check.h"
+#include "services/scoring/designations/designation_store.h"
+
+namespace kam::scoring::designations {
+
+class DesignationService final {
+ public:
+  // `accounts` checks the designated account exists and is not deleted.
+  // `teams` narrows an account manager to their accounts
+  // (common/client/team_narrowing.h): another's account or designation
+  // answers as a missing one, lists hold only theirs.
+  DesignationService(DesignationStore* store, AccountCheck accounts,
+                     common::TeamAccountsSource* teams)
+      : store_(store), accounts_(std::move(accounts)), teams_(teams) {}
+
+  void Register(common::GrpcServer& server);
+
+  using Ctx = common::CallContext;
+  // The caller's identity is required (it is decided_by). A retry with the
+  // same request_id answers the first designation before anything else.
+  absl::Status CreateDesignation(const Ctx&, const v1::CreateDesignationRequest&,
+                                 v1::Designation*);
+  absl::Status GetDesignation(const Ctx&, const v1::GetDesignationRequest&, v1::Designation*);
+  absl::Status ListDesignations(const Ctx&, const v1::ListDesignationsRequest&,
+                                v1::ListDesignationsResponse*);
+  // The caller's identity is required (it is ended_by).
+  absl::Status EndDesignation(const Ctx&, const v1::EndDesignationRequest&, v1::Designation*);
+
+ private:
+  // The designation, when the caller may see it (NOT_FOUND otherwise).
+  absl::StatusOr<StoredDesignation> Visible(const Ctx& ctx, int64_t id);
+
+  v1::DesignationService::Service service_;
+  DesignationStore* store_;
+  AccountCheck accounts_;
+  common::TeamAccountsSource* teams_;
+};
+
+}  // namespace kam::scoring::designations
