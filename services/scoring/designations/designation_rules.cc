@@ -121,7 +121,7 @@ RunDesignations::RunDesignations(std::vector<StoredDesignation> designations, ab
             });
   for (StoredDesignation& d : designations) {
     if (previous_as_of_.has_value()) {
-      if (ActiveAt(d, *previous_as_of_)) before_[d.account_id] = true;
+      if (ActiveAt(d, *previous_as_of_)) before_.insert(d.account_id);
       if (d.ended_by.empty() && *previous_as_of_ < d.end_time && d.end_time <= as_of_) {
         lapsed_.push_back(d);
       }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -100,7 +101,7 @@ class RunDesignations {
   // Active at as_of, by account, by kind then id.
   absl::flat_hash_map<int64_t, std::vector<StoredDesignation>> now_;
   // Accounts with one active at previous_as_of.
-  absl::flat_hash_map<int64_t, bool> before_;
+  absl::flat_hash_set<int64_t> before_;
   std::vector<StoredDesignation> lapsed_;
 };
 

@@ -16,7 +16,7 @@ absl::StatusOr<common::InsertOutcome> FakeDesignationStore::Create(
     const StoredDesignation& d, const common::RequestKey& key,
     std::optional<StoredDesignation>* conflict) {
   absl::MutexLock lock(&mu_);
-  if (!key.id.empty() && requests_.contains(key.id)) {
+  if (!key.id.empty() && requests_.count(key.id) > 0) {
     return common::InsertOutcome::kDuplicateRequest;
   }
   for (const auto& [id, other] : rows_) {

@@ -13,6 +13,12 @@ namespace kam::scoring::designations {
 
 class FakeDesignationStore final : public DesignationStore {
  public:
+  // Designations stored.
+  size_t size() {
+    absl::MutexLock lock(&mu_);
+    return rows_.size();
+  }
+
   absl::StatusOr<int64_t> NewId() override;
   absl::StatusOr<common::InsertOutcome> Create(const StoredDesignation& d,
                                                const common::RequestKey& key,

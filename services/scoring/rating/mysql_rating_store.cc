@@ -535,8 +535,8 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
     // wanted listed (came on: the tiers outside the key list; came off:
     // those in it). Both are ranges of ix_ratings_key_was, so the changes
     // are found without reading the run's other ratings.
-    std::vector<SqlValue> params = {run_id, after_account, int64_t{came_on ? 1 : 0},
-                                    int64_t{came_on ? 0 : 1}};
+    std::vector<SqlValue> params = {run_id, after_account, int64_t{came_on ? 1 : 0}};
+    params.emplace_back(int64_t{came_on ? 0 : 1});  // was_key wanted
     std::string previous_in;
     for (int tier = account::v1::Tier_MIN; tier <= account::v1::Tier_MAX; ++tier) {
       const bool key = std::find(key_tiers.begin(), key_tiers.end(), tier) != key_tiers.end();
