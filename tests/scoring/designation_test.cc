@@ -32,8 +32,9 @@ struct World {
   std::string run1, run2;
 };
 
-Reply<sv1::Designation> Designate(const std::string& account, sv1::DesignationKind kind,
-                                  absl::Duration lasting, const std::string& request_id = "") {
+sv1::CreateDesignationRequest Designation(const std::string& account, sv1::DesignationKind kind,
+                                         absl::Duration lasting,
+                                         const std::string& request_id = "") {
   sv1::CreateDesignationRequest request;
   sv1::Designation* d = request.mutable_designation();
   d->set_account(account);
@@ -41,7 +42,13 @@ Reply<sv1::Designation> Designate(const std::string& account, sv1::DesignationKi
   d->set_reason(absl::StrCat(sv1::DesignationKind_Name(kind), " by the board"));
   *d->mutable_end_time() = common::ToProtoTimestamp(absl::Now() + lasting);
   request.set_request_id(request_id);
-  return Call(Designations(), &DesignationStub::CreateDesignation, request);
+  return request;
+}
+
+Reply<sv1::Designation> Designate(const std::string& account, sv1::DesignationKind kind,
+                                  absl::Duration lasting) {
+  return Call(Designations(), &DesignationStub::CreateDesignation,
+              Designation(account, kind, lasting));
 }
 
 std::vector<sv1::Alert> LapseAlerts(const std::string& run) {
@@ -100,7 +107,9 @@ World& TheWorld() {
 }
 
 std::vector<sv1::KeyAccountReason> Reasons(const sv1::AccountRating& rating) {
-  return {rating.key_reasons().begin(), rating.key_reasons().end()};
+  std::vector<sv1::KeyAccountReason> reasons;
+  for (int r : rating.key_reasons()) reasons.push_back(static_cast<sv1::KeyAccountReason>(r));
+  return reasons;
 }
 
 TEST(Designation, EachKindPutsADAccountOnTheKeyListWithItsReason) {
@@ -227,15 +236,20 @@ TEST(Designation, BadInputNamesTheField) {
 
 TEST(Designation, CreateIsIdempotentAndListsFilter) {
   World& w = TheWorld();
-  const std::string request_id = Unique("designate");
-  const sv1::Designation first = OkValue(
-      Designate(w.plain, sv1::DESIGNATION_KIND_POTENTIAL, kYear, request_id));
+  const sv1::CreateDesignationRequest request =
+      Designation(w.plain, sv1::DESIGNATION_KIND_POTENTIAL, kYear, Unique("designate"));
+  const sv1::Designation first =
+      OkValue(Call(Designations(), &DesignationStub::CreateDesignation, request));
   EXPECT_EQ(first.decided_by(), "test");
   EXPECT_TRUE(first.active());
-  // The retry answers the first, whatever its end_time now says.
-  const sv1::Designation retry = OkValue(
-      Designate(w.plain, sv1::DESIGNATION_KIND_POTENTIAL, kYear, request_id));
+  // The retry answers the first; the same id with another body is refused.
+  const sv1::Designation retry =
+      OkValue(Call(Designations(), &DesignationStub::CreateDesignation, request));
   EXPECT_EQ(retry.name(), first.name());
+  sv1::CreateDesignationRequest other = request;
+  other.mutable_designation()->set_reason("another reason");
+  EXPECT_EQ(Call(Designations(), &DesignationStub::CreateDesignation, other).status.error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
   EXPECT_EQ(OkValue(Call(Designations(), &DesignationStub::GetDesignation,
                          ByName<sv1::GetDesignationRequest>(first.name())))
                 .reason(),

@@ -44,16 +44,18 @@ absl::StatusOr<int64_t> ParseDesignationName(absl::string_view field, absl::stri
 v1::Designation ToProto(const StoredDesignation& stored, absl::Time now) {
   v1::Designation d;
   d.set_name(DesignationName(stored.id));
+  *d.mutable_create_time() = common::ToProtoTimestamp(stored.create_time);
   d.set_account(AccountName(stored.account_id));
   d.set_kind(stored.kind);
+  *d.mutable_start_time() = common::ToProtoTimestamp(stored.start_time);
   d.set_reason(stored.reason);
   d.set_decided_by(stored.decided_by);
-  *d.mutable_start_time() = common::ToProtoTimestamp(stored.start_time);
   *d.mutable_end_time() = common::ToProtoTimestamp(stored.end_time);
-  *d.mutable_create_time() = common::ToProtoTimestamp(stored.create_time);
-  d.set_ended_by(stored.ended_by);
-  d.set_end_reason(stored.end_reason);
   d.set_active(ActiveAt(stored, now));
+  if (!stored.ended_by.empty()) {
+    d.set_ended_by(stored.ended_by);
+    d.set_end_reason(stored.end_reason);
+  }
   return d;
 }
 
@@ -100,6 +102,18 @@ absl::StatusOr<StoredDesignation> NewDesignation(const v1::Designation& asked,
   d.start_time = absl::FromUnixMicros(absl::ToUnixMicros(d.start_time));
   d.end_time = absl::FromUnixMicros(absl::ToUnixMicros(d.end_time));
   return d;
+}
+
+absl::Status EndEarly(absl::Time at, const std::string& by, const std::string& reason,
+                      StoredDesignation* d) {
+  if (d->end_time <= at) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(DesignationName(d->id), " has already ended (", common::ToSqlDateTime(d->end_time), ")"));
+  }
+  d->end_time = std::max(at, d->start_time);
+  d->ended_by = by;
+  d->end_reason = reason;
+  return absl::OkStatus();
 }
 
 v1::KeyAccountReason ReasonOf(v1::DesignationKind kind) {

@@ -63,6 +63,12 @@ bool ActiveAt(const StoredDesignation& designation, absl::Time t);
 absl::StatusOr<StoredDesignation> NewDesignation(const v1::Designation& asked,
                                                  const std::string& actor, absl::Time now);
 
+// Ends `*d` early at `at` by `by` for `reason`: its end_time becomes `at`
+// (its start_time when it has not started: it is never active).
+// FAILED_PRECONDITION, changing nothing, when it has ended by `at`.
+absl::Status EndEarly(absl::Time at, const std::string& by, const std::string& reason,
+                      StoredDesignation* d);
+
 // The KeyAccountReason of a designation kind (STRATEGIC -> STRATEGIC ...).
 v1::KeyAccountReason ReasonOf(v1::DesignationKind kind);
 

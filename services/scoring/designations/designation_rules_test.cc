@@ -7,6 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "common/base/proto_time.h"
+#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 
 namespace kam::scoring::designations {
@@ -20,9 +21,11 @@ constexpr absl::Duration kDay = absl::Hours(24);
 
 v1::Designation Asked() {
   v1::Designation d;
-  d.set_account("accounts/7");
-  d.set_kind(v1::DESIGNATION_KIND_STRATEGIC);
-  d.set_reason("reference customer for the Nordic launch");
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"pb(account: "accounts/7"
+           kind: DESIGNATION_KIND_STRATEGIC
+           reason: "reference customer for the Nordic launch")pb",
+      &d));
   *d.mutable_end_time() = common::ToProtoTimestamp(kNow + 365 * kDay);
   return d;
 }

@@ -28,9 +28,8 @@ absl::Status RequireActor(const common::CallContext& ctx, absl::string_view what
 }
 
 absl::Status Answer(absl::StatusOr<StoredDesignation> d, v1::Designation* response) {
-  if (!d.ok()) return d.status();
-  *response = ToProto(*d, common::NowMicros());
-  return absl::OkStatus();
+  if (d.ok()) *response = ToProto(*d, common::NowMicros());
+  return d.status();
 }
 
 }  // namespace
@@ -84,15 +83,7 @@ absl::Status DesignationService::CreateDesignation(const Ctx& ctx,
         common::ToSqlDateTime(conflict->end_time), "): an account holds one of a kind at a time; "
         "end it first"));
   }
-  *response = ToProto(d, now);
-  return absl::OkStatus();
-}
-
-absl::Status DesignationService::GetDesignation(const Ctx& ctx,
-                                                const v1::GetDesignationRequest& request,
-                                                v1::Designation* response) {
-  KAM_ASSIGN_OR_RETURN(int64_t id, ParseDesignationName("name", request.name()));
-  return Answer(Visible(ctx, id), response);
+  return Answer(std::move(d), response);
 }
 
 absl::Status DesignationService::ListDesignations(const Ctx& ctx,
@@ -120,6 +111,13 @@ absl::Status DesignationService::EndDesignation(const Ctx& ctx,
   KAM_RETURN_IF_ERROR(RequireActor(ctx, "ending a designation"));
   KAM_RETURN_IF_ERROR(Visible(ctx, id).status());
   return Answer(store_->End(id, common::NowMicros(), ctx.actor, request.reason()), response);
+}
+
+absl::Status DesignationService::GetDesignation(const Ctx& ctx,
+                                                const v1::GetDesignationRequest& request,
+                                                v1::Designation* response) {
+  const absl::StatusOr<int64_t> id = ParseDesignationName("name", request.name());
+  return id.ok() ? Answer(Visible(ctx, *id), response) : id.status();
 }
 
 }  // namespace kam::scoring::designations

@@ -3,6 +3,8 @@
 // designations (RunDesignations); this only records them.
 #pragma once
 
+#include <utility>
+
 #include "absl/status/status.h"
 #include "common/client/team_narrowing.h"
 #include "common/server/grpc_server.h"
@@ -14,6 +16,8 @@ namespace kam::scoring::designations {
 
 class DesignationService final {
  public:
+  using Ctx = common::CallContext;
+
   // `accounts` checks the designated account exists and is not deleted.
   // `teams` narrows an account manager to their accounts
   // (common/client/team_narrowing.h): another's account or designation
@@ -22,18 +26,19 @@ class DesignationService final {
                      common::TeamAccountsSource* teams)
       : store_(store), accounts_(std::move(accounts)), teams_(teams) {}
 
-  void Register(common::GrpcServer& server);
-
-  using Ctx = common::CallContext;
   // The caller's identity is required (it is decided_by). A retry with the
   // same request_id answers the first designation before anything else.
-  absl::Status CreateDesignation(const Ctx&, const v1::CreateDesignationRequest&,
-                                 v1::Designation*);
-  absl::Status GetDesignation(const Ctx&, const v1::GetDesignationRequest&, v1::Designation*);
-  absl::Status ListDesignations(const Ctx&, const v1::ListDesignationsRequest&,
-                                v1::ListDesignationsResponse*);
+  absl::Status CreateDesignation(const Ctx& ctx, const v1::CreateDesignationRequest& request,
+                                 v1::Designation* response);
+  absl::Status ListDesignations(const Ctx& ctx, const v1::ListDesignationsRequest& request,
+                                v1::ListDesignationsResponse* response);
   // The caller's identity is required (it is ended_by).
-  absl::Status EndDesignation(const Ctx&, const v1::EndDesignationRequest&, v1::Designation*);
+  absl::Status EndDesignation(const Ctx& ctx, const v1::EndDesignationRequest& request,
+                              v1::Designation* response);
+  absl::Status GetDesignation(const Ctx& ctx, const v1::GetDesignationRequest& request,
+                              v1::Designation* response);
+
+  void Register(common::GrpcServer& server);
 
  private:
   // The designation, when the caller may see it (NOT_FOUND otherwise).

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
 
 namespace kam::scoring::designations {
 
@@ -71,15 +72,8 @@ absl::StatusOr<StoredDesignation> FakeDesignationStore::End(int64_t id, absl::Ti
   absl::MutexLock lock(&mu_);
   auto it = rows_.find(id);
   if (it == rows_.end()) return DesignationNotFound(id);
-  StoredDesignation& d = it->second;
-  if (d.end_time <= at) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("designations/", id, " has already ended"));
-  }
-  d.end_time = std::max(at, d.start_time);
-  d.ended_by = by;
-  d.end_reason = reason;
-  return d;
+  KAM_RETURN_IF_ERROR(EndEarly(at, by, reason, &it->second));
+  return it->second;
 }
 
 absl::StatusOr<std::vector<StoredDesignation>> FakeDesignationStore::Around(absl::Time since,

@@ -52,22 +52,20 @@ StoredDesignation ReadDesignation(sql::ResultSet& rs) {
 // One comparison of a ListDesignations filter; `active` is at `now`.
 absl::Status Comparison(const common::FilterComparison& c, absl::Time now,
                         common::SqlFragment* out) {
-  KAM_RETURN_IF_ERROR(common::OnlyEquality(c));
-  const char* op = common::SqlOp(c.op);
-  auto column = [&](const char* name, absl::StatusOr<int64_t> value) -> absl::Status {
-    if (!value.ok()) return value.status();
-    absl::StrAppend(&out->sql, name, op, "?");
-    out->params.emplace_back(*value);
-    return absl::OkStatus();
-  };
+  absl::StatusOr<int64_t> value;
   if (c.field == "account") {
-    return column("account_id", ParseAccountName("filter value for account", c.value));
+    value = ParseAccountName("filter value for account", c.value);
+  } else if (c.field == "kind") {
+    value = common::FilterEnum(c, "DESIGNATION_KIND_", v1::DesignationKind_Parse);
   }
-  if (c.field == "kind") {
-    return column("kind", common::FilterEnum(c, "DESIGNATION_KIND_", v1::DesignationKind_Parse));
+  if (c.field == "account" || c.field == "kind") {
+    const char* column = c.field == "kind" ? "kind" : "account_id";
+    if (!value.ok()) return common::EqualityTerm(c, column, value.status(), out);
+    return common::EqualityTerm(c, column, SqlValue(*value), out);
   }
   if (c.field == "active") {
     // active = true <=> start_time <= now < end_time; != flips it.
+    KAM_RETURN_IF_ERROR(common::OnlyEquality(c));
     KAM_ASSIGN_OR_RETURN(bool want, common::FilterWantsTrue(c));
     out->sql.append(want ? "(start_time <= ? AND end_time > ?)"
                          : "NOT (start_time <= ? AND end_time > ?)");
@@ -126,11 +124,11 @@ class MySqlDesignationStore final : public DesignationStore, private MySqlStoreB
 
   absl::StatusOr<std::optional<common::CreatedByRequest<StoredDesignation>>> FindByRequest(
       const std::string& request_id) override {
-    return FindCreatedByRequest(
-        *pool_, "reading designation",
-        absl::StrCat("SELECT ", kColumns,
-                     ", create_request_hash FROM designations WHERE create_request_id = ?"),
-        request_id, ReadDesignation);
+    // The hash last: ReadCreatedByRequest reads it from there.
+    static const std::string* select = new std::string(absl::StrCat(
+        "SELECT ", kColumns, ", create_request_hash FROM designations WHERE create_request_id = ?"));
+    return FindCreatedByRequest(*pool_, "reading designation", *select, request_id,
+                                ReadDesignation);
   }
 
   absl::StatusOr<StoredDesignation> Get(int64_t id) override {
@@ -171,14 +169,7 @@ class MySqlDesignationStore final : public DesignationStore, private MySqlStoreB
               absl::StrCat("SELECT ", kColumns, " FROM designations WHERE id = ? FOR UPDATE"), id);
           if (!rs->next()) return DesignationNotFound(id);
           StoredDesignation d = ReadDesignation(*rs);
-          if (d.end_time <= at) {
-            return absl::FailedPreconditionError(
-                absl::StrCat("designations/", id, " has already ended"));
-          }
-          // One that has not started ends at its start: never active.
-          d.end_time = std::max(at, d.start_time);
-          d.ended_by = by;
-          d.end_reason = reason;
+          KAM_RETURN_IF_ERROR(EndEarly(at, by, reason, &d));
           c.Update("UPDATE designations SET end_time = ?, ended_by = ?, end_reason = ? WHERE id = ?",
                    SqlTime(d.end_time), by, reason, id);
           ended = std::move(d);

@@ -4,12 +4,12 @@
 -- records who and why; rows are never deleted.
 CREATE TABLE IF NOT EXISTS designations (
   id BIGINT NOT NULL PRIMARY KEY,
-  account_id BIGINT NOT NULL,
-  kind TINYINT NOT NULL,
   reason VARCHAR(1000) NOT NULL,
-  decided_by VARCHAR(256) NOT NULL,
+  account_id BIGINT NOT NULL,
   start_time DATETIME(6) NOT NULL,
+  kind TINYINT NOT NULL,
   end_time DATETIME(6) NOT NULL,
+  decided_by VARCHAR(256) NOT NULL,
   create_time DATETIME(6) NOT NULL,
   ended_by VARCHAR(256) NOT NULL DEFAULT '',
   end_reason VARCHAR(1000) NOT NULL DEFAULT '',
