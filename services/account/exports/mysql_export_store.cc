@@ -1,6 +1,6 @@
-// The export on MySQL (mysql_account_database.h): accounts (with the live
-// contact counts kept on them, per level too), with counts over
-// team_memberships and churn_events.
+// The export on MySQL (mysql_account_database.h): accounts (with their
+// parent and the live contact counts kept on them, per level too), with
+// counts over team_memberships and churn_events.
 #include <map>
 #include <memory>
 #include <string>
@@ -39,6 +39,7 @@ v1::AccountSnapshot ReadSnapshot(sql::ResultSet& rs) {
   a.set_executive_contact_count(rs.getInt(17));
   a.set_management_contact_count(rs.getInt(18));
   a.set_front_line_contact_count(rs.getInt(19));
+  if (auto parent = common::ReadOptionalInt(rs, 20)) a.set_parent(AccountName(*parent));
   return a;
 }
 
@@ -55,7 +56,7 @@ absl::StatusOr<std::vector<v1::AccountSnapshot>> MySqlAccountDatabase::ExportPag
                          "a.owner, a.stage, a.state, a.tier, a.tier_rating_run, "
                          "a.credit_currency, a.contact_count, a.create_time, a.delete_time, "
                          "a.labels_text, a.credit_risk, a.executive_contact_count, "
-                         "a.management_contact_count, a.front_line_contact_count "
+                         "a.management_contact_count, a.front_line_contact_count, a.parent_id "
                          "FROM accounts a WHERE a.id > ?",
                          include_deleted ? "" : " AND a.delete_time IS NULL",
                          " ORDER BY a.id LIMIT ?"),

@@ -81,7 +81,7 @@ constexpr int kRatingsPerInsert = 250;
 constexpr char kRatingColumns[] =
     "account_id, currency, value_minor, value_score, segment, seg_rank, tier, previous_tier, "
     "movement, key_account, clv_minor, churn_risk, health, sla_breaches, receivables_minor, "
-    "overdue_minor, details, was_key";
+    "overdue_minor, details, was_key, group_id";
 
 // Every column of kRatingColumns, in order, as a field of `row`: one list
 // for reading a rating and binding one.
@@ -105,6 +105,7 @@ void ForEachRatingColumn(Row& row, Visit visit) {
   visit(row.overdue_minor);
   visit(row.details);
   visit(row.was_key);
+  visit(row.group_id);
 }
 
 void ReadColumn(sql::ResultSet& rs, int column, int64_t* value) { *value = rs.getInt64(column); }
@@ -148,6 +149,23 @@ rules::AccountRunResult ReadRunResult(sql::ResultSet& rs) {
 void AppendRow(int64_t run_id, const RatingRow& row, std::vector<SqlValue>* values) {
   values->emplace_back(run_id);
   ForEachRatingColumn(row, [&](const auto& field) { Bind(field, values); });
+}
+
+// The columns of an INSERT of (run_id, kRatingColumns), and one row's
+// placeholders, "(?,...,?)": counted from ForEachRatingColumn, so a column
+// added there cannot leave the statement short.
+int CountRatingInsertColumns() {
+  RatingRow row;
+  int columns = 1;  // run_id
+  ForEachRatingColumn(row, [&](const auto&) { ++columns; });
+  return columns;
+}
+const int kRatingInsertColumns = CountRatingInsertColumns();
+
+std::string RowPlaceholders() {
+  std::string text = "(?";
+  for (int i = 1; i < kRatingInsertColumns; ++i) text.append(",?");
+  return text + ")";
 }
 
 // A tier or movement as a filter names it, short ("A") or in full
@@ -463,11 +481,12 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
         const size_t chunk = rows.size() - done >= kRatingsPerInsert ? kRatingsPerInsert : 1;
         std::string sql =
             absl::StrCat("INSERT INTO account_ratings (run_id, ", kRatingColumns, ") VALUES ");
+        static const std::string row_sql = RowPlaceholders();
         std::vector<SqlValue> values;
-        values.reserve(chunk * 19);
+        values.reserve(chunk * kRatingInsertColumns);
         for (size_t i = 0; i < chunk; ++i) {
-          sql.append(i == 0 ? "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-                            : ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+          if (i > 0) sql.append(",");
+          sql.append(row_sql);
           AppendRow(run_id, rows[done + i], &values);
         }
         c.Update(sql, values);

@@ -159,9 +159,11 @@ std::string TierReason(const RatingRow& row) {
   if (row.movement == v1::MOVEMENT_NOT_TIERED) {
     return "churned: a churned account is not rated into a tier (docs/domain.md §2)";
   }
-  return absl::StrCat("rank ", row.rank, row.segment.empty() ? "" : " in segment ", row.segment,
-                      "; value ", row.value_minor, " ", row.currency, "; score ",
-                      row.value_score / 100, ".", absl::StrFormat("%02d", row.value_score % 100));
+  return absl::StrCat("rank ", row.rank, row.group_id == 0 ? "" : " as group ",
+                      row.group_id == 0 ? "" : AccountName(row.group_id),
+                      row.segment.empty() ? "" : " in segment ", row.segment, "; value ",
+                      row.value_minor, " ", row.currency, "; score ", row.value_score / 100, ".",
+                      absl::StrFormat("%02d", row.value_score % 100));
 }
 
 // One page of ratings as a SetAccountTiers request of run `run`.
@@ -362,7 +364,10 @@ absl::Status RatingRunner::Rate(StoredRun& run, Halt* stop) {
     const interaction::v1::AccountFacts* facts = nullptr;
     while (cursor->Next(&account, &facts)) {
       if (common::FromProtoTimestamp(account->create_time()) > as_of) continue;
-      ranking.Add(rater.RankingEntry(AccountIdOf(account->name()), *account, *facts));
+      rules::AccountValue entry =
+          rater.RankingEntry(AccountIdOf(account->name()), *account, *facts);
+      entry.parent_id = AccountIdOf(account->parent());  // read when ranking groups only
+      ranking.Add(entry);
       if (ranking.size() % kPassOneCheckEvery == 0 && !KeepGoing(run, stop)) {
         cursor->Cancel();
         return absl::OkStatus();

@@ -13,7 +13,9 @@
 // merged with the interaction facts):
 //   pass 1  the ranking key and segment of each account -> tiers for all
 //           (24 bytes per account in memory, rules::BookRanking: ten
-//           million accounts rank in about 230 MiB);
+//           million accounts rank in about 230 MiB; a policy ranking
+//           groups adds 16 bytes per account with a parent, from the
+//           export's AccountSnapshot.parent, and 8 per churned account);
 //   pass 2  the full rating of each account (rules::AccountRater::Rate),
 //           written in batches.
 // Then the alerts against the previous run, detected from both runs'

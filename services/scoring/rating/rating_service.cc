@@ -45,7 +45,9 @@ v1::KeyAccountChange ToChange(const RatingRow& row) {
   }
   change.set_reason(absl::StrCat(TierLetter(row.previous_tier), " -> ", TierLetter(row.tier),
                                  ": value ", row.value_minor, " ", row.currency, " ranks ",
-                                 row.rank, row.segment.empty() ? "" : " in segment ", row.segment));
+                                 row.rank, row.group_id == 0 ? "" : " as group ",
+                                 row.group_id == 0 ? "" : AccountName(row.group_id),
+                                 row.segment.empty() ? "" : " in segment ", row.segment));
   // On or off the list by a designation rather than by the tier alone.
   v1::AccountRating why;
   why.ParseFromString(row.details);

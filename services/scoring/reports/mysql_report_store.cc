@@ -34,6 +34,16 @@ absl::StatusOr<int64_t> ReadSum(sql::ResultSet& rs, int column, absl::string_vie
   return value;
 }
 
+// Whether run `run_id` ranked groups (policy rank_unit GROUP): then every
+// rating names its group (migration 0006), so the first one tells. The
+// reports then count each group once and Pareto ranks groups by their
+// summed value; a per-account run keeps its plain queries.
+absl::StatusOr<bool> RanksGroups(SqlConnection& c, int64_t run_id) {
+  auto rs = c.Query(
+      "SELECT group_id FROM account_ratings WHERE run_id = ? ORDER BY account_id LIMIT 1", run_id);
+  return rs->next() && rs->getInt64(1) != 0;
+}
+
 absl::Status BadTier(int tier) {
   return absl::InternalError(absl::StrCat("a stored rating has tier ", tier));
 }
@@ -45,10 +55,13 @@ class MySqlReportStore final : public ReportStore {
   absl::StatusOr<RunTierTotals> TierTotals(int64_t run_id) override {
     RunTierTotals totals;
     absl::Status status = common::WithConnection(*pool_, "summing ratings", [&](SqlConnection& c) {
-      auto rs = c.Query(
-          "SELECT tier, COUNT(*), SUM(value_minor), SUM(clv_minor) FROM account_ratings "
-          "WHERE run_id = ? AND tier <> 0 GROUP BY tier",
-          run_id);
+      KAM_ASSIGN_OR_RETURN(bool groups, RanksGroups(c, run_id));
+      // A group's accounts share its tier: each group counts once in it.
+      auto rs =
+          c.Query(absl::StrCat("SELECT tier, ", groups ? "COUNT(DISTINCT group_id)" : "COUNT(*)",
+                               ", SUM(value_minor), SUM(clv_minor) FROM account_ratings "
+                               "WHERE run_id = ? AND tier <> 0 GROUP BY tier"),
+                  run_id);
       while (rs->next()) {
         const int tier = rs->getInt(1);
         if (tier < 1 || tier > kTierCount) return BadTier(tier);
@@ -94,13 +107,20 @@ class MySqlReportStore final : public ReportStore {
       for (int64_t count : wanted) params.emplace_back(count);
       absl::Status status =
           common::WithConnection(*pool_, "summing top values", [&](SqlConnection& c) {
+            KAM_ASSIGN_OR_RETURN(bool groups, RanksGroups(c, run_id));
+            // By group, the ranked units are the groups with their summed
+            // values (account_id then names the group).
+            const std::string units =
+                groups ? "(SELECT group_id AS account_id, SUM(value_minor) AS value_minor FROM "
+                         "account_ratings WHERE run_id = ? AND tier <> 0 GROUP BY group_id) g"
+                       : "account_ratings WHERE run_id = ? AND tier <> 0";
             auto rs = c.Query(
                 absl::StrCat(
                     "SELECT rn, cum FROM (SELECT ROW_NUMBER() OVER (ORDER BY value_minor "
                     "DESC, account_id) AS rn, SUM(value_minor) OVER (ORDER BY value_minor DESC, "
                     "account_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum "
-                    "FROM account_ratings WHERE run_id = ? AND tier <> 0) ranked WHERE rn IN (",
-                    in, ")"),
+                    "FROM ",
+                    units, ") ranked WHERE rn IN (", in, ")"),
                 params);
             while (rs->next()) {
               const int64_t rn = rs->getInt64(1);

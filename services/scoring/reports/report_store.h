@@ -3,7 +3,10 @@
 // figure is summed, counted or grouped by the database; nothing here loads
 // the ratings themselves. Every figure is over the run's tiered accounts: a
 // churned account's rating (tier 0, rated but not tiered, docs/domain.md §2)
-// is in no tier, no total, no N and no Pareto prefix. No SQL here: MySqlReportStore
+// is in no tier, no total, no N and no Pareto prefix. A run that ranked
+// groups (policy rank_unit GROUP) counts groups: each group once in its
+// tier's count and in N, its accounts' values summed into the tier's value
+// and ranked as one in the Pareto prefixes. No SQL here: MySqlReportStore
 // (mysql_report_store.h) is the real store, FakeReportStore
 // (fake_report_store.h) stands in for it in unit tests. Every method answers
 // UNAVAILABLE while the database is down.

@@ -304,6 +304,7 @@ absl::Status AccountRater::Rate(const AccountSnapshot& account, const AccountFac
   row.previous_tier = account.tier();
   row.movement = assignment.tiered ? MovementOf(account.tier(), tier) : v1::MOVEMENT_NOT_TIERED;
   row.key_account = detector_.IsKeyTier(tier);
+  row.group_id = assignment.group_id;
   row.clv_minor = assignment.tiered ? ClvOf(settings_, facts, tier) : 0;
   const AccountSignals signals = SignalsOf(settings_, account, facts, tier, as_of);
   AccountRiskHealth risk_health;
@@ -315,6 +316,7 @@ absl::Status AccountRater::Rate(const AccountSnapshot& account, const AccountFac
   row.overdue_minor = signals.overdue_minor;
   v1::AccountRating details;
   if (!assignment.tiered) details.set_not_tiered_reason(v1::NOT_TIERED_REASON_CHURNED);
+  details.set_group_value_minor(assignment.group_value);
   for (v1::ScoreFactor& factor : score.factors) *details.add_value_factors() = std::move(factor);
   *details.mutable_churn_risk() = ToExplainedScore(risk_health.risk);
   *details.mutable_health() = ToExplainedScore(risk_health.health);

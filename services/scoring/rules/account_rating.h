@@ -48,6 +48,9 @@ struct RatingRow {
   // ListKeyAccountChanges compares key_account with. Set by the runner
   // (designations::RunDesignations::Apply).
   bool was_key = false;
+  // Under rank unit GROUP: the root of the group it was rated as (itself
+  // for a root or standalone account); 0 when rated on its own.
+  int64_t group_id = 0;
   // Risk: churn risk and health (0..100) and the figures the alert rules
   // compare between runs.
   int churn_risk = 0;
@@ -77,7 +80,9 @@ class AccountRater {
 
   // Pass 1: what tiering ranks account `account_id` by (its value, or its
   // score when the policy ranks by score), its segment, and whether it has
-  // churned (a churned account is not ranked: docs/domain.md §2).
+  // churned (a churned account is not ranked: docs/domain.md §2). The
+  // caller fills in parent_id (from the snapshot's parent) when ranking
+  // groups.
   AccountValue RankingEntry(int64_t account_id, const account::v1::AccountSnapshot& account,
                             const interaction::v1::AccountFacts& facts) const;
 
