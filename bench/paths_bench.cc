@@ -485,17 +485,15 @@ void AddGroup(kam::testing::LocalSuite& suite, SqlConnection& root,
 void AddRollup(kam::testing::LocalSuite& suite, SqlConnection& root,
                const kam::testing::BenchBook& book, int64_t run, std::vector<Figure>& figures) {
   auto stub = sv1::ReportService::NewStub(suite.Channel("scoring"));
-  int64_t members = 0;
+  sv1::GetGroupRollupRequest request;
+  request.set_name(absl::StrCat("ratingRuns/", run, "/groupRollups/", book.first_account_id));
+  sv1::GroupRollup rollup;
   absl::StatusOr<double> service = MedianCall(3, [&] {
     grpc::ClientContext context;
     SetDeadline(context);
-    sv1::GetGroupRollupRequest request;
-    request.set_name(absl::StrCat("ratingRuns/", run, "/groupRollups/", book.first_account_id));
-    sv1::GroupRollup response;
-    const grpc::Status status = stub->GetGroupRollup(&context, request, &response);
-    members = response.member_count();
-    return status;
+    return stub->GetGroupRollup(&context, request, &rollup);
   });
+  const int64_t members = rollup.member_count();
   std::string sums = "COUNT(*)";
   for (const char* column : {"revenue_minor",
                              "gross_profit_minor",

@@ -25,6 +25,7 @@
 #include "absl/numeric/int128.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/substitute.h"
 #include "absl/time/clock.h"
 #include "kam/interaction/v1/activity.grpc.pb.h"
 #include "kam/interaction/v1/opportunity.grpc.pb.h"
@@ -40,71 +41,72 @@ using Stub = sv1::ReportService::Stub;
 
 constexpr absl::Duration kDay = absl::Hours(24);
 
-// An EUR account under `parent` (none: a root), with a group credit limit
-// when `group_limit` >= 0.
+// An account under `parent` (none: a root), with a group credit limit when
+// `group_limit` >= 0, in `currency`.
 std::string Member(const std::string& parent, int64_t group_limit = -1,
                    const std::string& currency = "EUR") {
-  v1::CreateAccountRequest request;
-  v1::Account* account = request.mutable_account();
-  account->set_display_name(Unique("group-rollup"));
-  account->set_parent_account(parent);
-  v1::CreditProfile* credit = account->mutable_credit();
-  credit->mutable_credit_limit()->set_currency_code(currency);
-  credit->mutable_credit_limit()->set_minor_units(100'000'000);
-  credit->set_payment_terms_days(30);
+  auto request = ParseTextProto<v1::CreateAccountRequest>(absl::Substitute(
+      R"pb(account {
+             display_name: "$0"
+             parent_account: "$1"
+             credit {
+               credit_limit { currency_code: "$2" minor_units: 100000000 }
+               payment_terms_days: 30
+             }
+           })pb",
+      Unique("group-rollup"), parent, currency));
   if (group_limit >= 0) {
-    credit->mutable_group_credit_limit()->set_currency_code(currency);
-    credit->mutable_group_credit_limit()->set_minor_units(group_limit);
+    *request.mutable_account()->mutable_credit()->mutable_group_credit_limit() =
+        Money(group_limit, currency);
   }
   return OkValue(Call(Accounts(), &v1::AccountService::Stub::CreateAccount, request)).name();
 }
 
-void NewCase(const std::string& account, iv1::CaseType type) {
-  iv1::CreateCaseRequest request;
-  request.mutable_case_()->set_account(account);
-  request.mutable_case_()->set_type(type);
-  request.mutable_case_()->set_priority(iv1::CASE_PRIORITY_LOW);
-  request.mutable_case_()->set_title(Unique("case"));
-  iv1::Case out;
-  EXPECT_OK(InteractionApi<iv1::ServiceCaseService>().CreateCase(Context().get(), request, &out));
+// A record made through an interaction API from its request in text form,
+// `$0` standing for the account and `$1` for two days ago (seconds).
+template <typename Stub, typename Request, typename Response>
+void Record(Stub& stub,
+            grpc::Status (Stub::*create)(grpc::ClientContext*, const Request&, Response*),
+            const std::string& account, const std::string& text) {
+  const int64_t two_days_ago = absl::ToUnixSeconds(absl::Now() - 2 * kDay);
+  EXPECT_OK(
+      Call(stub, create, ParseTextProto<Request>(absl::Substitute(text, account, two_days_ago)))
+          .status);
+}
+
+void NewCase(const std::string& account, const std::string& type) {
+  Record(InteractionApi<iv1::ServiceCaseService>(), &iv1::ServiceCaseService::Stub::CreateCase,
+         account,
+         absl::StrCat(R"pb(case { account: "$0" title: "case" priority: CASE_PRIORITY_LOW type:)pb",
+                      type, " }"));
 }
 
 void NewCsat(const std::string& account, int score) {
-  iv1::CreateSurveyResponseRequest request;
-  iv1::SurveyResponse* s = request.mutable_survey_response();
-  s->set_account(account);
-  s->set_kind(iv1::SURVEY_KIND_CSAT);
-  s->set_score(score);
-  *s->mutable_response_time() = Ts(absl::Now() - 2 * kDay);
-  iv1::SurveyResponse out;
-  EXPECT_OK(InteractionApi<iv1::SatisfactionService>().CreateSurveyResponse(Context().get(),
-                                                                            request, &out));
+  Record(InteractionApi<iv1::SatisfactionService>(),
+         &iv1::SatisfactionService::Stub::CreateSurveyResponse, account,
+         absl::StrCat(R"pb(survey_response { account: "$0" kind: SURVEY_KIND_CSAT
+                                             response_time { seconds: $1 }
+                                             score:)pb",
+                      score, " }"));
 }
 
 void NewVisit(const std::string& account, int64_t cost) {
-  iv1::CreateActivityRequest request;
-  iv1::Activity* a = request.mutable_activity();
-  a->set_account(account);
-  a->set_kind(iv1::ACTIVITY_KIND_VISIT);
-  a->set_subject("roll-up test");
-  a->set_level(iv1::ACTIVITY_LEVEL_ACCOUNT_MANAGER);
-  a->set_status(iv1::ACTIVITY_STATUS_DONE);
-  *a->mutable_actual_time() = Ts(absl::Now() - 2 * kDay);
-  *a->mutable_cost() = Money(cost);
-  iv1::Activity out;
-  EXPECT_OK(InteractionApi<iv1::ActivityService>().CreateActivity(Context().get(), request, &out));
+  Record(
+      InteractionApi<iv1::ActivityService>(), &iv1::ActivityService::Stub::CreateActivity, account,
+      absl::StrCat(R"pb(activity { account: "$0" kind: ACTIVITY_KIND_VISIT subject: "roll-up test"
+                                   level: ACTIVITY_LEVEL_ACCOUNT_MANAGER
+                                   status: ACTIVITY_STATUS_DONE
+                                   actual_time { seconds: $1 }
+                                   cost { currency_code: "EUR" minor_units:)pb",
+                   cost, " } }"));
 }
 
 void NewOpportunity(const std::string& account, int64_t amount) {
-  iv1::CreateOpportunityRequest request;
-  iv1::Opportunity* o = request.mutable_opportunity();
-  o->set_account(account);
-  o->set_title(Unique("deal"));
-  o->set_owner("am-rollup");
-  *o->mutable_amount() = Money(amount);
-  iv1::Opportunity out;
-  EXPECT_OK(
-      InteractionApi<iv1::OpportunityService>().CreateOpportunity(Context().get(), request, &out));
+  Record(InteractionApi<iv1::OpportunityService>(),
+         &iv1::OpportunityService::Stub::CreateOpportunity, account,
+         absl::StrCat(R"pb(opportunity { account: "$0" title: "deal" owner: "am-rollup"
+                                         amount { currency_code: "EUR" minor_units:)pb",
+                      amount, " } }"));
 }
 
 struct Group {
@@ -129,7 +131,7 @@ const Group& TheGroup() {
     MustOrder(g->sub, 2'000);
     const bv1::Invoice l1_invoice = MustInvoice(g->l1, 3'000, now - 100 * kDay);
     EXPECT_OK(Pay(g->l1, 1'000, {{l1_invoice.name(), 1'000}}, now - 10 * kDay).status);
-    NewCase(g->l1, iv1::CASE_TYPE_COMPLAINT);
+    NewCase(g->l1, "CASE_TYPE_COMPLAINT");
     NewCsat(g->l1, 4);
     MustInvoice(g->l2, 1'000, now - 1 * kDay);
     NewVisit(g->l2, 300);
@@ -137,7 +139,7 @@ const Group& TheGroup() {
     NewCsat(g->l2, 5);
     NewOpportunity(g->l2, 5'000);
     MustInvoice(g->l3, 500, now - 200 * kDay);
-    NewCase(g->l3, iv1::CASE_TYPE_ROUTINE_REQUEST);
+    NewCase(g->l3, "CASE_TYPE_ROUTINE_REQUEST");
     NewOpportunity(g->l3, 2'000);
     MustInvoice(g->outsider, 50'000, now - 1 * kDay);
 
@@ -190,7 +192,10 @@ std::vector<int64_t> Additive(const sv1::GroupRollup& r) {
                             r.activity_count(),
                             r.csat_count(),
                             r.not_tiered_count()};
-  v.insert(v.end(), r.tier_counts().begin(), r.tier_counts().end());
+  for (int64_t count :
+       {r.tier_counts().a(), r.tier_counts().b(), r.tier_counts().c(), r.tier_counts().d()}) {
+    v.push_back(count);
+  }
   return v;
 }
 
@@ -259,12 +264,8 @@ TEST(GroupRollup, TheRootAddsUpItsWholeGroupFromOneRun) {
   EXPECT_EQ(r.complaint_count(), 1);
   EXPECT_EQ(r.activity_count(), 1);
   EXPECT_EQ(r.csat_count(), 3);
-  EXPECT_EQ(r.csat_average_hundredths(), 367);  // (4 + 2 + 5) / 3 = 3.666...
-  ASSERT_EQ(r.tier_counts_size(), 4);
-  EXPECT_EQ(r.tier_counts(0), 1);  // R
-  EXPECT_EQ(r.tier_counts(1), 1);  // S
-  EXPECT_EQ(r.tier_counts(2), 2);  // L1, L2
-  EXPECT_EQ(r.tier_counts(3), 1);  // L3
+  EXPECT_EQ(r.csat_average_hundredths(), 367);            // (4 + 2 + 5) / 3 = 3.666...
+  EXPECT_EQ(TierCountsText(r.tier_counts()), "1/1/2/1");  // R A, S B, L1 and L2 C, L3 D
   EXPECT_EQ(r.not_tiered_count(), 0);
   const std::vector<std::string> all = {g.root, g.sub, g.l1, g.l2, g.l3};
   EXPECT_EQ(r.health(), WeightedScore(g.run, all, /*health=*/true));
@@ -287,30 +288,27 @@ TEST(GroupRollup, AGroupIsTheSumOfItsParts) {
   EXPECT_EQ(sub.credit().exposure_minor(), 2'000 + 6'000 + 2'000 + 1'000);
   EXPECT_FALSE(sub.credit().has_limit());  // the limit is the root's
   // R's own figures: one A account with one invoice (10,000, cost 4,000).
-  sv1::GroupRollup own_root;
-  own_root.set_member_count(1);
-  own_root.set_revenue_minor(10'000);
-  own_root.set_gross_profit_minor(6'000);
-  own_root.set_profit_minor(6'000);
+  sv1::GroupRollup own_root = ParseTextProto<sv1::GroupRollup>(
+      R"pb(member_count: 1
+           revenue_minor: 10000
+           gross_profit_minor: 6000
+           profit_minor: 6000
+           value_minor: 10000
+           receivables { receivables_minor: 10000 current_minor: 10000 }
+           credit { exposure_minor: 10000 }
+           tier_counts { a: 1 })pb");
   own_root.set_lifetime_value_minor(RatingOf(g.run, g.root).clv_minor());
-  own_root.set_value_minor(10'000);
-  own_root.mutable_receivables()->set_receivables_minor(10'000);
-  own_root.mutable_receivables()->set_current_minor(10'000);
-  own_root.mutable_credit()->set_exposure_minor(10'000);
-  for (int64_t count : {1, 0, 0, 0}) own_root.add_tier_counts(count);
-  sv1::GroupRollup own_sub = own_root;  // S: one B account, 6,000 15 days late, an order
-  own_sub.set_revenue_minor(6'000);
-  own_sub.set_gross_profit_minor(6'000);
-  own_sub.set_profit_minor(6'000);
+  // S's own: one B account, 6,000 invoiced 15 days late, an open order 2,000.
+  sv1::GroupRollup own_sub = ParseTextProto<sv1::GroupRollup>(
+      R"pb(member_count: 1
+           revenue_minor: 6000
+           gross_profit_minor: 6000
+           profit_minor: 6000
+           value_minor: 6000
+           receivables { receivables_minor: 6000 days_1_30_minor: 6000 overdue_minor: 6000 }
+           credit { exposure_minor: 8000 }
+           tier_counts { b: 1 })pb");
   own_sub.set_lifetime_value_minor(RatingOf(g.run, g.sub).clv_minor());
-  own_sub.set_value_minor(6'000);
-  own_sub.mutable_receivables()->set_receivables_minor(6'000);
-  own_sub.mutable_receivables()->set_current_minor(0);
-  own_sub.mutable_receivables()->set_days_1_30_minor(6'000);
-  own_sub.mutable_receivables()->set_overdue_minor(6'000);
-  own_sub.mutable_credit()->set_exposure_minor(8'000);
-  own_sub.clear_tier_counts();
-  for (int64_t count : {0, 1, 0, 0}) own_sub.add_tier_counts(count);
 
   // S = S's own + L1 + L2; R = R's own + S + L3 = R's own + S's own + the
   // three leaves.

@@ -66,6 +66,19 @@ void AddAmountRows(sql::ResultSet& rs, std::map<int64_t, v1::AccountFacts>& fact
   }
 }
 
+// An amount of AccountFacts, to add to.
+struct AmountField {
+  int64_t (v1::AccountFacts::*get)() const;
+  void (v1::AccountFacts::*set)(int64_t);
+};
+// The overdue ageing buckets below 90 days, in the balances statement's
+// order.
+constexpr AmountField kOverdueBuckets[] = {
+    {&v1::AccountFacts::overdue_1_30_minor, &v1::AccountFacts::set_overdue_1_30_minor},
+    {&v1::AccountFacts::overdue_31_60_minor, &v1::AccountFacts::set_overdue_31_60_minor},
+    {&v1::AccountFacts::overdue_61_90_minor, &v1::AccountFacts::set_overdue_61_90_minor},
+};
+
 // Every statement of FactsStore::Range, on one connection.
 void ReadRange(SqlConnection& c, int64_t first, int64_t last, const FactsPeriod& period,
                std::map<int64_t, v1::AccountFacts>& facts) {
@@ -122,9 +135,10 @@ void ReadRange(SqlConnection& c, int64_t first, int64_t last, const FactsPeriod&
     f.set_overdue_90_plus_minor(f.overdue_90_plus_minor() + row.getInt64(5));
     f.set_collectible_minor(f.collectible_minor() + row.getInt64(6));
     f.set_collected_minor(f.collected_minor() + row.getInt64(7));
-    f.set_overdue_1_30_minor(f.overdue_1_30_minor() + row.getInt64(8));
-    f.set_overdue_31_60_minor(f.overdue_31_60_minor() + row.getInt64(9));
-    f.set_overdue_61_90_minor(f.overdue_61_90_minor() + row.getInt64(10));
+    int column = 8;
+    for (const AmountField& bucket : kOverdueBuckets) {
+      (f.*bucket.set)((f.*bucket.get)() + row.getInt64(column++));
+    }
   });
   // The credit exposure now, as the credit check counts it
   // (billing/credit_check.h): OPEN orders' amounts and OPEN invoices'

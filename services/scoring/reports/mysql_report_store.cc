@@ -10,6 +10,7 @@
 #include "absl/numeric/int128.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/base/status_macros.h"
 #include "common/db/row_reader.h"
 #include "common/db/transaction.h"
@@ -51,52 +52,44 @@ absl::StatusOr<absl::int128> ReadWideSum(sql::ResultSet& rs, int column) {
   return value;
 }
 
-// The figures GroupRollup sums, in the order of its SELECT after the
-// currency and the count, and where each goes.
-struct RollupColumn {
-  const char* sql;
-  const char* what;  // for an error
-  int64_t GroupRollupSums::*field;
-};
-constexpr RollupColumn kRollupColumns[] = {
-    {"SUM(r.revenue_minor)", "revenue_minor", &GroupRollupSums::revenue},
-    {"SUM(r.gross_profit_minor)", "gross_profit_minor", &GroupRollupSums::gross_profit},
-    {"SUM(r.cost_to_serve_minor)", "cost_to_serve_minor", &GroupRollupSums::cost_to_serve},
-    {"SUM(r.clv_minor)", "clv_minor", &GroupRollupSums::clv},
-    {"SUM(r.value_minor)", "value_minor", &GroupRollupSums::value},
-    {"SUM(r.receivables_minor)", "receivables_minor", &GroupRollupSums::receivables},
-    {"SUM(r.overdue_minor)", "overdue_minor", &GroupRollupSums::overdue},
-    {"SUM(r.credit_exposure_minor)", "credit_exposure_minor", &GroupRollupSums::credit_exposure},
-    {"SUM(r.open_pipeline_minor)", "open_pipeline_minor", &GroupRollupSums::open_pipeline},
-    {"SUM(r.weighted_pipeline_minor)", "weighted_pipeline_minor",
-     &GroupRollupSums::weighted_pipeline},
-    {"SUM(r.open_cases)", "open_cases", &GroupRollupSums::open_cases},
-    {"SUM(r.sla_breaches)", "sla_breaches", &GroupRollupSums::sla_breaches},
-    {"SUM(r.complaints)", "complaints", &GroupRollupSums::complaints},
-    {"SUM(r.activity_count)", "activity_count", &GroupRollupSums::activities},
-    {"SUM(r.csat_count)", "csat_count", &GroupRollupSums::csat_count},
-    {"SUM(r.csat_sum)", "csat_sum", &GroupRollupSums::csat_sum},
-    {"SUM(r.health)", "health", nullptr},  // the weighted scores' plain sums
-    {"SUM(r.churn_risk)", "churn_risk", nullptr},
-    {"SUM(r.overdue_1_30_minor)", "overdue_1_30_minor", nullptr},  // the ageing buckets
-    {"SUM(r.overdue_31_60_minor)", "overdue_31_60_minor", nullptr},
-    {"SUM(r.overdue_61_90_minor)", "overdue_61_90_minor", nullptr},
-    {"SUM(r.overdue_90_plus_minor)", "overdue_90_plus_minor", nullptr},
-    {"SUM(r.tier = 1)", "tier count", nullptr},  // the tier mix: A..D, then not tiered
-    {"SUM(r.tier = 2)", "tier count", nullptr},
-    {"SUM(r.tier = 3)", "tier count", nullptr},
-    {"SUM(r.tier = 4)", "tier count", nullptr},
-    {"SUM(r.tier = 0)", "tier count", nullptr},
-    // The value weights (a loss weighs 0) and the weighted scores, exact
-    // (DECIMAL: health * value may pass the int64 range).
-    {"SUM(CAST(GREATEST(r.value_minor, 0) AS DECIMAL(20, 0)))", "value weight", nullptr},
-    {"SUM(CAST(GREATEST(r.value_minor, 0) AS DECIMAL(20, 0)) * r.health)", "value-weighted score",
-     nullptr},
-    {"SUM(CAST(GREATEST(r.value_minor, 0) AS DECIMAL(20, 0)) * r.churn_risk)",
-     "value-weighted score", nullptr},
-};
-constexpr int kRollupColumnCount = sizeof(kRollupColumns) / sizeof(kRollupColumns[0]);
-constexpr int kFirstUnnamedColumn = 16;  // SUM(r.health)
+// What GroupRollup sums over the subtree's ratings (each "SUM(<it>)"), in
+// the order of its SELECT after the currency and the count: the int64
+// figures in GroupRollup's order of them, then the value weight (a loss
+// weighs 0) and the value-weighted health and churn risk, exact (DECIMAL:
+// a score times a value may pass the int64 range).
+constexpr const char* kRollupSums[] = {
+    "r.revenue_minor",
+    "r.gross_profit_minor",
+    "r.cost_to_serve_minor",
+    "r.clv_minor",
+    "r.value_minor",
+    "r.receivables_minor",
+    "r.overdue_minor",
+    "r.credit_exposure_minor",
+    "r.open_pipeline_minor",
+    "r.weighted_pipeline_minor",
+    "r.open_cases",
+    "r.sla_breaches",
+    "r.complaints",
+    "r.activity_count",
+    "r.csat_count",
+    "r.csat_sum",
+    "r.health",
+    "r.churn_risk",
+    "r.overdue_1_30_minor",
+    "r.overdue_31_60_minor",
+    "r.overdue_61_90_minor",
+    "r.overdue_90_plus_minor",
+    "r.tier = 1",
+    "r.tier = 2",
+    "r.tier = 3",
+    "r.tier = 4",
+    "r.tier = 0",
+    "CAST(GREATEST(r.value_minor, 0) AS DECIMAL(20, 0))",
+    "CAST(GREATEST(r.value_minor, 0) AS DECIMAL(20, 0)) * r.health",
+    "CAST(GREATEST(r.value_minor, 0) AS DECIMAL(20, 0)) * r.churn_risk"};
+constexpr int kRollupSumCount = sizeof(kRollupSums) / sizeof(kRollupSums[0]);
+constexpr int kWeightedSums = 3;  // the last three
 
 // The statement of GroupRollup: the subtree through the run's own parent
 // links (UNION, not UNION ALL: a cycle in the links, which the account
@@ -107,7 +100,7 @@ std::string GroupRollupSql() {
       "WHERE run_id = ? AND account_id = ? UNION SELECT c.account_id FROM account_ratings c "
       "JOIN subtree s ON c.run_id = ? AND c.parent_id = s.account_id) "
       "SELECT r.currency, COUNT(*)";
-  for (const RollupColumn& column : kRollupColumns) absl::StrAppend(&sql, ", ", column.sql);
+  for (const char* sum : kRollupSums) absl::StrAppend(&sql, ", SUM(", sum, ")");
   absl::StrAppend(&sql,
                   " FROM subtree s JOIN account_ratings r ON r.run_id = ? AND "
                   "r.account_id = s.account_id GROUP BY r.currency");
@@ -116,8 +109,8 @@ std::string GroupRollupSql() {
 
 absl::StatusOr<int64_t> Narrow(absl::int128 value, absl::string_view what) {
   if (value > std::numeric_limits<int64_t>::max() || value < std::numeric_limits<int64_t>::min()) {
-    return absl::OutOfRangeError(
-        absl::StrCat("the group's ", what, " does not fit a signed 64-bit integer"));
+    return absl::OutOfRangeError(absl::StrCat("the group's ", absl::StripPrefix(what, "r."),
+                                              " does not fit a signed 64-bit integer"));
   }
   return static_cast<int64_t>(value);
 }
@@ -253,7 +246,7 @@ class MySqlReportStore final : public ReportStore {
 
   absl::StatusOr<GroupRollupSums> GroupRollup(int64_t run_id, int64_t account_id) override {
     GroupRollupSums sums;
-    std::array<absl::int128, kRollupColumnCount> totals{};
+    std::array<absl::int128, kRollupSumCount> totals{};
     bool rated = false;
     absl::Status status = common::WithConnection(*pool_, "summing a group", [&](SqlConnection& c) {
       auto root = c.Query(
@@ -271,7 +264,7 @@ class MySqlReportStore final : public ReportStore {
         const std::string currency = common::ReadText(*rs, 1);
         if (!currency.empty()) sums.currencies.push_back(currency);
         sums.member_count += rs->getInt64(2);
-        for (int i = 0; i < kRollupColumnCount; ++i) {
+        for (int i = 0; i < kRollupSumCount; ++i) {
           KAM_ASSIGN_OR_RETURN(absl::int128 sum, ReadWideSum(*rs, i + 3));
           totals[i] += sum;
         }
@@ -284,21 +277,40 @@ class MySqlReportStore final : public ReportStore {
           absl::StrCat("accounts/", account_id, " was not rated by ratingRuns/", run_id));
     }
     std::sort(sums.currencies.begin(), sums.currencies.end());
-    for (int i = 0; i < kFirstUnnamedColumn; ++i) {
-      KAM_ASSIGN_OR_RETURN(sums.*(kRollupColumns[i].field),
-                           Narrow(totals[i], kRollupColumns[i].what));
-    }
-    int next = kFirstUnnamedColumn;
-    auto narrow = [&](int64_t* out) -> absl::Status {
-      KAM_ASSIGN_OR_RETURN(*out, Narrow(totals[next], kRollupColumns[next].what));
+    // Where each int64 sum goes, in kRollupSums' order.
+    int64_t* const figures[] = {&sums.revenue,
+                                &sums.gross_profit,
+                                &sums.cost_to_serve,
+                                &sums.clv,
+                                &sums.value,
+                                &sums.receivables,
+                                &sums.overdue,
+                                &sums.credit_exposure,
+                                &sums.open_pipeline,
+                                &sums.weighted_pipeline,
+                                &sums.open_cases,
+                                &sums.sla_breaches,
+                                &sums.complaints,
+                                &sums.activities,
+                                &sums.csat_count,
+                                &sums.csat_sum,
+                                &sums.health.plain_sum,
+                                &sums.churn_risk.plain_sum,
+                                &sums.overdue_buckets[0],
+                                &sums.overdue_buckets[1],
+                                &sums.overdue_buckets[2],
+                                &sums.overdue_buckets[3],
+                                &sums.tier_counts[0],
+                                &sums.tier_counts[1],
+                                &sums.tier_counts[2],
+                                &sums.tier_counts[3],
+                                &sums.not_tiered};
+    static_assert(sizeof(figures) / sizeof(figures[0]) == kRollupSumCount - kWeightedSums);
+    int next = 0;
+    for (int64_t* figure : figures) {
+      KAM_ASSIGN_OR_RETURN(*figure, Narrow(totals[next], kRollupSums[next]));
       ++next;
-      return absl::OkStatus();
-    };
-    KAM_RETURN_IF_ERROR(narrow(&sums.health.plain_sum));
-    KAM_RETURN_IF_ERROR(narrow(&sums.churn_risk.plain_sum));
-    for (int64_t& bucket : sums.overdue_buckets) KAM_RETURN_IF_ERROR(narrow(&bucket));
-    for (int64_t& count : sums.tier_counts) KAM_RETURN_IF_ERROR(narrow(&count));
-    KAM_RETURN_IF_ERROR(narrow(&sums.not_tiered));
+    }
     sums.health.weight = sums.churn_risk.weight = totals[next++];
     sums.health.weighted = totals[next++];
     sums.churn_risk.weighted = totals[next++];

@@ -237,7 +237,11 @@ absl::Status ReportService::GetGroupRollup(const Ctx&, const v1::GetGroupRollupR
       rules::CsatAverageHundredths(sums.csat_count, sums.csat_sum));
   response->set_health(rules::ValueWeightedScore(sums.health));
   response->set_churn_risk(rules::ValueWeightedScore(sums.churn_risk));
-  for (int64_t count : sums.tier_counts) response->add_tier_counts(count);
+  v1::TierCounts* tiers = response->mutable_tier_counts();
+  tiers->set_a(sums.tier_counts[0]);
+  tiers->set_b(sums.tier_counts[1]);
+  tiers->set_c(sums.tier_counts[2]);
+  tiers->set_d(sums.tier_counts[3]);
   response->set_not_tiered_count(sums.not_tiered);
   return absl::OkStatus();
 }

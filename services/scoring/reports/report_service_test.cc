@@ -130,8 +130,9 @@ TEST_F(ReportServiceTest, AGroupRollupFromTheStoresSums) {
   EXPECT_EQ(r->csat_average_hundredths(), 367);
   EXPECT_EQ(r->health(), 73);
   EXPECT_EQ(r->churn_risk(), 0);
-  ASSERT_EQ(r->tier_counts_size(), 4);
-  EXPECT_EQ(r->tier_counts(0), 1);
+  EXPECT_EQ(r->tier_counts().a(), 1);
+  EXPECT_EQ(r->tier_counts().b(), 1);
+  EXPECT_EQ(r->tier_counts().c(), 0);
   EXPECT_EQ(r->not_tiered_count(), 1);
 }
 

@@ -38,23 +38,14 @@ struct GroupRollupSums {
   int64_t member_count = 0;
   // The distinct non-empty currencies of the members' ratings, sorted.
   std::vector<std::string> currencies;
-  int64_t revenue = 0;
-  int64_t gross_profit = 0;
-  int64_t cost_to_serve = 0;
-  int64_t clv = 0;
-  int64_t value = 0;
-  int64_t receivables = 0;
-  int64_t overdue = 0;
-  std::array<int64_t, 4> overdue_buckets{};  // 1-30, 31-60, 61-90, over 90
-  int64_t credit_exposure = 0;
-  int64_t open_pipeline = 0;
-  int64_t weighted_pipeline = 0;
-  int64_t open_cases = 0;
-  int64_t sla_breaches = 0;
-  int64_t complaints = 0;
-  int64_t activities = 0;
-  int64_t csat_count = 0;
-  int64_t csat_sum = 0;
+  // Money, in the one currency of `currencies`.
+  int64_t revenue = 0, gross_profit = 0, cost_to_serve = 0, clv = 0, value = 0;
+  int64_t receivables = 0, overdue = 0, credit_exposure = 0;
+  std::array<int64_t, 4> overdue_buckets{};  // 1-30, 31-60, 61-90, over 90 days
+  int64_t open_pipeline = 0, weighted_pipeline = 0;
+  // Counts.
+  int64_t open_cases = 0, sla_breaches = 0, complaints = 0, activities = 0;
+  int64_t csat_count = 0, csat_sum = 0;
   rules::WeightedScoreSums health;
   rules::WeightedScoreSums churn_risk;
   std::array<int64_t, rules::kTierCount> tier_counts{};  // A..D
