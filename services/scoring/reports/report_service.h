@@ -18,6 +18,10 @@ class ReportService final {
 
   void Register(common::GrpcServer& server);
 
+  // The roll-up of a group (docs/domain.md, "Group roll-ups").
+  absl::Status GetGroupRollup(const common::CallContext&, const v1::GetGroupRollupRequest&,
+                              v1::GroupRollup*);
+
   using Ctx = common::CallContext;
   absl::Status GetPyramidReport(const Ctx&, const v1::GetPyramidReportRequest&, v1::PyramidReport*);
   absl::Status GetParetoReport(const Ctx&, const v1::GetParetoReportRequest&, v1::ParetoReport*);
@@ -25,7 +29,6 @@ class ReportService final {
                                  v1::CustomerEquity*);
   absl::Status CompareRatingRuns(const Ctx&, const v1::CompareRatingRunsRequest&,
                                  v1::TierMovementReport*);
-  absl::Status GetGroupRollup(const Ctx&, const v1::GetGroupRollupRequest&, v1::GroupRollup*);
 
  private:
   // The id of the run named in `field`, which must exist (NOT_FOUND) and
