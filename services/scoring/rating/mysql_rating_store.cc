@@ -36,7 +36,7 @@ constexpr char kRunColumns[] =
     "r.id, r.policy_id, r.policy_version, r.as_of, r.period_start, r.state, r.accounts_total, "
     "r.accounts_processed, r.tier_a, r.tier_b, r.tier_c, r.tier_d, r.accounts_published, "
     "r.publish_cursor, r.error, r.resumes, r.cancel_requested, r.lease_owner, r.actor, "
-    "r.create_time, r.start_time, r.end_time";
+    "r.create_time, r.start_time, r.end_time, r.designations_lapsed";
 
 StoredRun ReadRun(sql::ResultSet& rs) {
   StoredRun stored;
@@ -65,6 +65,7 @@ StoredRun ReadRun(sql::ResultSet& rs) {
   if (auto t = common::ReadTimestamp(rs, 20)) *r.mutable_create_time() = *t;
   if (auto t = common::ReadTimestamp(rs, 21)) *r.mutable_start_time() = *t;
   if (auto t = common::ReadTimestamp(rs, 22)) *r.mutable_end_time() = *t;
+  r.set_designations_lapsed(rs.getInt64(23));
   return stored;
 }
 
@@ -82,7 +83,7 @@ constexpr int kRatingsPerInsert = 250;
 constexpr char kRatingColumns[] =
     "account_id, currency, value_minor, value_score, segment, seg_rank, tier, previous_tier, "
     "movement, key_account, clv_minor, churn_risk, health, sla_breaches, receivables_minor, "
-    "overdue_minor, details, parent_id, owner, revenue_minor, gross_profit_minor, "
+    "overdue_minor, details, was_key, parent_id, owner, revenue_minor, gross_profit_minor, "
     "cost_to_serve_minor, activity_count, open_pipeline_minor, weighted_pipeline_minor, "
     "open_cases, csat_count, csat_sum, complaints, overdue_1_30_minor, overdue_31_60_minor, "
     "overdue_61_90_minor, overdue_90_plus_minor, credit_exposure_minor, "
@@ -109,6 +110,7 @@ void ForEachRatingColumn(Row& row, Visit visit) {
   visit(row.receivables_minor);
   visit(row.overdue_minor);
   visit(row.details);
+  visit(row.was_key);
   auto& r = row.rollup;  // 0004_group_rollups.sql
   visit(r.parent_id);
   visit(r.owner);
@@ -433,10 +435,11 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
       const int changed = c.Update(
           "UPDATE rating_runs SET state = ?, accounts_total = ?, accounts_processed = ?, "
           "tier_a = ?, tier_b = ?, tier_c = ?, tier_d = ?, publish_cursor = 0, "
-          "accounts_published = 0 WHERE id = ? AND lease_owner = ? AND state = ? AND "
-          "cancel_requested = 0",
+          "accounts_published = 0, designations_lapsed = ? WHERE id = ? AND lease_owner = ? AND "
+          "state = ? AND cancel_requested = 0",
           static_cast<int>(v1::RUN_STATE_PUBLISHING), totals.accounts_total(),
-          totals.accounts_processed(), t.a(), t.b(), t.c(), t.d(), id, owner,
+          totals.accounts_processed(), t.a(), t.b(), t.c(), t.d(), totals.designations_lapsed(),
+          id, owner,
           static_cast<int>(v1::RUN_STATE_RUNNING));
       if (changed > 0) return absl::OkStatus();
       // A cancel accepted since the last heartbeat wins: CancelRatingRun
@@ -574,10 +577,13 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
                                                     int64_t after_account, int limit) override {
     common::SqlFragment where;
     KAM_RETURN_IF_ERROR(common::FilterToSql(filter, RatingComparison, &where));
-    // The previous tiers wanted, listed (came on: the tiers outside the key
-    // list; came off: those in it), so ix_ratings_key_changes finds the
-    // changes without reading the run's other ratings.
+    // Whether the account was on the list before: was_key (0005); in
+    // ratings written before it (NULL) the previous tier decides, the tiers
+    // wanted listed (came on: the tiers outside the key list; came off:
+    // those in it). Both are ranges of ix_ratings_key_was, so the changes
+    // are found without reading the run's other ratings.
     std::vector<SqlValue> params = {run_id, after_account, int64_t{came_on ? 1 : 0}};
+    params.emplace_back(int64_t{came_on ? 0 : 1});  // was_key wanted
     std::string previous_in;
     for (int tier = account::v1::Tier_MIN; tier <= account::v1::Tier_MAX; ++tier) {
       const bool key = std::find(key_tiers.begin(), key_tiers.end(), tier) != key_tiers.end();
@@ -591,8 +597,9 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
     return ReadRows(*pool_, "listing changes",
                     absl::StrCat("SELECT ", kRatingColumns,
                                  " FROM account_ratings WHERE run_id = ? AND account_id > ? AND "
-                                 "key_account = ? AND previous_tier IN (",
-                                 previous_in, ") AND ", where.sql, " ORDER BY account_id LIMIT ?"),
+                                 "key_account = ? AND (was_key = ? OR (was_key IS NULL AND "
+                                 "previous_tier IN (",
+                                 previous_in, "))) AND ", where.sql, " ORDER BY account_id LIMIT ?"),
                     params, ReadRating);
   }
 };

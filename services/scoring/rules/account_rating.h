@@ -72,6 +72,11 @@ struct RatingRow {
   account::v1::Tier previous_tier = account::v1::TIER_UNSPECIFIED;
   v1::Movement movement = v1::MOVEMENT_UNSPECIFIED;
   bool key_account = false;
+  // On the key-account list before this run (its previous tier a key tier,
+  // or a designation active at the previous run's as_of): what
+  // ListKeyAccountChanges compares key_account with. Set by the runner
+  // (designations::RunDesignations::Apply).
+  bool was_key = false;
   // Risk: churn risk and health (0..100) and the figures the alert rules
   // compare between runs.
   int churn_risk = 0;
