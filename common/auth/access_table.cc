@@ -181,6 +181,7 @@ std::vector<Service> Services() {
            {"GetParetoReport", kAnalyst, kWide},
            {"GetCustomerEquity", kAnalyst, kWide},
            {"CompareRatingRuns", kAnalyst, kWide},
+           {"GetGroupRollup", kAnalyst, kWide},
        }},
       {"kam.scoring.v1.DesignationService",
        {

@@ -1,12 +1,18 @@
 // ReportStore over MariaDB: aggregate queries over
 // kam_scoring.account_ratings. Made by NewMySqlReportStore (mysql_stores.h).
 #include <algorithm>
+#include <array>
+#include <limits>
 #include <memory>
+#include <string>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/numeric/int128.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/base/status_macros.h"
+#include "common/db/row_reader.h"
 #include "common/db/transaction.h"
 #include "services/scoring/mysql_stores.h"
 
@@ -42,6 +48,81 @@ absl::StatusOr<bool> RanksGroups(SqlConnection& c, int64_t run_id) {
   auto rs = c.Query(
       "SELECT group_id FROM account_ratings WHERE run_id = ? ORDER BY account_id LIMIT 1", run_id);
   return rs->next() && rs->getInt64(1) != 0;
+}
+
+// A SUM that may pass int64 on the way (a roll-up adds its currency groups
+// up afterwards).
+absl::StatusOr<absl::int128> ReadWideSum(sql::ResultSet& rs, int column) {
+  const sql::SQLString text = rs.getString(column);
+  if (rs.wasNull()) return 0;
+  absl::int128 value = 0;
+  if (!absl::SimpleAtoi(absl::string_view(text.c_str(), text.length()), &value)) {
+    return absl::OutOfRangeError("a group's sum does not fit a signed 128-bit integer");
+  }
+  return value;
+}
+
+// What GroupRollup sums over the subtree's ratings (each "SUM(<it>)"), in
+// the order of its SELECT after the currency and the count: the int64
+// figures in GroupRollup's order of them, then the value weight (a loss
+// weighs 0) and the value-weighted health and churn risk, exact (DECIMAL:
+// a score times a value may pass the int64 range).
+constexpr const char* kRollupSums[] = {
+    "r.revenue_minor",
+    "r.gross_profit_minor",
+    "r.cost_to_serve_minor",
+    "r.clv_minor",
+    "r.value_minor",
+    "r.receivables_minor",
+    "r.overdue_minor",
+    "r.credit_exposure_minor",
+    "r.open_pipeline_minor",
+    "r.weighted_pipeline_minor",
+    "r.open_cases",
+    "r.sla_breaches",
+    "r.complaints",
+    "r.activity_count",
+    "r.csat_count",
+    "r.csat_sum",
+    "r.health",
+    "r.churn_risk",
+    "r.overdue_1_30_minor",
+    "r.overdue_31_60_minor",
+    "r.overdue_61_90_minor",
+    "r.overdue_90_plus_minor",
+    "r.tier = 1",
+    "r.tier = 2",
+    "r.tier = 3",
+    "r.tier = 4",
+    "r.tier = 0",
+    "CAST(GREATEST(r.value_minor, 0) AS DECIMAL(20, 0))",
+    "CAST(GREATEST(r.value_minor, 0) AS DECIMAL(20, 0)) * r.health",
+    "CAST(GREATEST(r.value_minor, 0) AS DECIMAL(20, 0)) * r.churn_risk"};
+constexpr int kRollupSumCount = sizeof(kRollupSums) / sizeof(kRollupSums[0]);
+constexpr int kWeightedSums = 3;  // the last three
+
+// The statement of GroupRollup: the subtree through the run's own parent
+// links (UNION, not UNION ALL: a cycle in the links, which the account
+// service refuses, would still end), then one pass over its ratings.
+std::string GroupRollupSql() {
+  std::string sql =
+      "WITH RECURSIVE subtree (account_id) AS (SELECT account_id FROM account_ratings "
+      "WHERE run_id = ? AND account_id = ? UNION SELECT c.account_id FROM account_ratings c "
+      "JOIN subtree s ON c.run_id = ? AND c.parent_id = s.account_id) "
+      "SELECT r.currency, COUNT(*)";
+  for (const char* sum : kRollupSums) absl::StrAppend(&sql, ", SUM(", sum, ")");
+  absl::StrAppend(&sql,
+                  " FROM subtree s JOIN account_ratings r ON r.run_id = ? AND "
+                  "r.account_id = s.account_id GROUP BY r.currency");
+  return sql;
+}
+
+absl::StatusOr<int64_t> Narrow(absl::int128 value, absl::string_view what) {
+  if (value > std::numeric_limits<int64_t>::max() || value < std::numeric_limits<int64_t>::min()) {
+    return absl::OutOfRangeError(absl::StrCat("the group's ", absl::StripPrefix(what, "r."),
+                                              " does not fit a signed 64-bit integer"));
+  }
+  return static_cast<int64_t>(value);
 }
 
 absl::Status BadTier(int tier) {
@@ -181,6 +262,80 @@ class MySqlReportStore final : public ReportStore {
     });
     if (!status.ok()) return status;
     return matrix;
+  }
+
+  absl::StatusOr<GroupRollupSums> GroupRollup(int64_t run_id, int64_t account_id) override {
+    GroupRollupSums sums;
+    std::array<absl::int128, kRollupSumCount> totals{};
+    bool rated = false;
+    absl::Status status = common::WithConnection(*pool_, "summing a group", [&](SqlConnection& c) {
+      auto root = c.Query(
+          "SELECT group_credit_limit_minor, group_credit_currency FROM account_ratings "
+          "WHERE run_id = ? AND account_id = ?",
+          run_id, account_id);
+      if (!root->next()) return absl::OkStatus();
+      rated = true;
+      sums.group_credit_limit = common::ReadOptionalInt(*root, 1);
+      sums.group_credit_currency = common::ReadText(*root, 2);
+      root.reset();
+      static const std::string sql = GroupRollupSql();
+      auto rs = c.Query(sql, run_id, account_id, run_id, run_id);
+      while (rs->next()) {
+        const std::string currency = common::ReadText(*rs, 1);
+        if (!currency.empty()) sums.currencies.push_back(currency);
+        sums.member_count += rs->getInt64(2);
+        for (int i = 0; i < kRollupSumCount; ++i) {
+          KAM_ASSIGN_OR_RETURN(absl::int128 sum, ReadWideSum(*rs, i + 3));
+          totals[i] += sum;
+        }
+      }
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    if (!rated) {
+      return absl::NotFoundError(
+          absl::StrCat("accounts/", account_id, " was not rated by ratingRuns/", run_id));
+    }
+    std::sort(sums.currencies.begin(), sums.currencies.end());
+    // Where each int64 sum goes, in kRollupSums' order.
+    int64_t* const figures[] = {&sums.revenue,
+                                &sums.gross_profit,
+                                &sums.cost_to_serve,
+                                &sums.clv,
+                                &sums.value,
+                                &sums.receivables,
+                                &sums.overdue,
+                                &sums.credit_exposure,
+                                &sums.open_pipeline,
+                                &sums.weighted_pipeline,
+                                &sums.open_cases,
+                                &sums.sla_breaches,
+                                &sums.complaints,
+                                &sums.activities,
+                                &sums.csat_count,
+                                &sums.csat_sum,
+                                &sums.health.plain_sum,
+                                &sums.churn_risk.plain_sum,
+                                &sums.overdue_buckets[0],
+                                &sums.overdue_buckets[1],
+                                &sums.overdue_buckets[2],
+                                &sums.overdue_buckets[3],
+                                &sums.tier_counts[0],
+                                &sums.tier_counts[1],
+                                &sums.tier_counts[2],
+                                &sums.tier_counts[3],
+                                &sums.not_tiered};
+    static_assert(sizeof(figures) / sizeof(figures[0]) == kRollupSumCount - kWeightedSums);
+    int next = 0;
+    for (int64_t* figure : figures) {
+      KAM_ASSIGN_OR_RETURN(*figure, Narrow(totals[next], kRollupSums[next]));
+      ++next;
+    }
+    sums.health.weight = sums.churn_risk.weight = totals[next++];
+    sums.health.weighted = totals[next++];
+    sums.churn_risk.weighted = totals[next++];
+    sums.health.count = sums.churn_risk.count = sums.member_count;
+    return sums;
   }
 
  private:

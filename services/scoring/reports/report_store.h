@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,31 @@ struct RunTierTotals {
   // The one currency of the rated accounts (accounts without a currency,
   // having no invoices, are ignored); empty when there are several or none.
   std::string currency;
+};
+
+// A group's figures summed over its subtree in one run (GetGroupRollup):
+// the account and every account below it through the run's stored parent
+// links (account_ratings.parent_id). Churned members are members: their
+// period's figures count, they are in no tier.
+struct GroupRollupSums {
+  int64_t member_count = 0;
+  // The distinct non-empty currencies of the members' ratings, sorted.
+  std::vector<std::string> currencies;
+  // Money, in the one currency of `currencies`.
+  int64_t revenue = 0, gross_profit = 0, cost_to_serve = 0, clv = 0, value = 0;
+  int64_t receivables = 0, overdue = 0, credit_exposure = 0;
+  std::array<int64_t, 4> overdue_buckets{};  // 1-30, 31-60, 61-90, over 90 days
+  int64_t open_pipeline = 0, weighted_pipeline = 0;
+  // Counts.
+  int64_t open_cases = 0, sla_breaches = 0, complaints = 0, activities = 0;
+  int64_t csat_count = 0, csat_sum = 0;
+  rules::WeightedScoreSums health;
+  rules::WeightedScoreSums churn_risk;
+  std::array<int64_t, rules::kTierCount> tier_counts{};  // A..D
+  int64_t not_tiered = 0;
+  // The group credit limit the account rolled up sets, if any.
+  std::optional<int64_t> group_credit_limit;
+  std::string group_credit_currency;
 };
 
 class ReportStore {
@@ -50,6 +76,12 @@ class ReportStore {
   // rated by that run; 1..4: A..D).
   virtual absl::StatusOr<rules::MovementMatrix> MovementBetween(int64_t from_run,
                                                                 int64_t to_run) = 0;
+
+  // The sums over the subtree of `account_id` in run `run_id`, one
+  // statement (a recursive CTE over the run's parent links). NOT_FOUND when
+  // the run did not rate the account; OUT_OF_RANGE when a sum does not fit
+  // int64.
+  virtual absl::StatusOr<GroupRollupSums> GroupRollup(int64_t run_id, int64_t account_id) = 0;
 };
 
 }  // namespace kam::scoring::reports
