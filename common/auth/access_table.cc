@@ -179,6 +179,8 @@ std::vector<Service> Services() {
            {"GetParetoReport", kAnalyst, kWide},
            {"GetCustomerEquity", kAnalyst, kWide},
            {"CompareRatingRuns", kAnalyst, kWide},
+           {"GetEffortReport", kAnalyst, kWide},
+           {"ListManagerAppraisals", kAnalyst, kWide},
        }},
       {"kam.scoring.v1.AlertService",
        {
