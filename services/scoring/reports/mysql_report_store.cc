@@ -146,9 +146,9 @@ class MySqlReportStore final : public ReportStore {
         "SELECT r.owner, COUNT(*), SUM(r.key_account), SUM(r.value_minor), SUM(r.clv_minor), "
         "SUM(r.movement = 2), SUM(r.movement = 3), SUM(r.movement = 1), "
         "SUM(r.movement = 5 AND r.previous_tier <> 0), "
-        "SUM(r.movement <> 5 AND p.movement = 5), SUM(r.csat_count), SUM(r.csat_sum_score), "
-        "SUM(r.complaint_count), SUM(r.dispute_count), SUM(r.sla_breaches), "
-        "SUM(r.overdue_follow_up_count), SUM(r.handovers), "
+        "SUM(r.movement <> 5 AND p.movement = 5), SUM(r.csat_count), SUM(r.csat_sum), "
+        "SUM(r.complaints), SUM(r.disputes), SUM(r.sla_breaches), "
+        "SUM(r.overdue_follow_ups), SUM(r.handovers), "
         "COUNT(DISTINCT NULLIF(r.currency, '')), MIN(NULLIF(r.currency, '')) "
         "FROM account_ratings r LEFT JOIN account_ratings p ON p.run_id = ? "
         "AND p.account_id = r.account_id WHERE r.run_id = ? AND r.owner > ?";
