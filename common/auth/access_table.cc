@@ -181,6 +181,7 @@ std::vector<Service> Services() {
            {"CompareRatingRuns", kAnalyst, kWide},
            {"GetEffortReport", kAnalyst, kWide},
            {"ListManagerAppraisals", kAnalyst, kWide},
+           {"GetGroupRollup", kAnalyst, kWide},
        }},
       {"kam.scoring.v1.AlertService",
        {

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -80,7 +82,11 @@ constexpr int kRatingsPerInsert = 250;
 constexpr char kRatingColumns[] =
     "account_id, currency, value_minor, value_score, segment, seg_rank, tier, previous_tier, "
     "movement, key_account, clv_minor, churn_risk, health, sla_breaches, receivables_minor, "
-    "overdue_minor, details";
+    "overdue_minor, details, parent_id, owner, revenue_minor, gross_profit_minor, "
+    "cost_to_serve_minor, activity_count, open_pipeline_minor, weighted_pipeline_minor, "
+    "open_cases, csat_count, csat_sum, complaints, overdue_1_30_minor, overdue_31_60_minor, "
+    "overdue_61_90_minor, overdue_90_plus_minor, credit_exposure_minor, "
+    "group_credit_limit_minor, group_credit_currency, handovers, disputes, overdue_follow_ups";
 
 // Every column of kRatingColumns, in order, as a field of `row`: one list
 // for reading a rating and binding one.
@@ -103,6 +109,38 @@ void ForEachRatingColumn(Row& row, Visit visit) {
   visit(row.receivables_minor);
   visit(row.overdue_minor);
   visit(row.details);
+  auto& r = row.rollup;  // 0004_group_rollups.sql
+  visit(r.parent_id);
+  visit(r.owner);
+  visit(r.revenue_minor);
+  visit(r.gross_profit_minor);
+  visit(r.cost_to_serve_minor);
+  visit(r.activity_count);
+  visit(r.open_pipeline_minor);
+  visit(r.weighted_pipeline_minor);
+  visit(r.open_cases);
+  visit(r.csat_count);
+  visit(r.csat_sum);
+  visit(r.complaints);
+  visit(r.overdue_1_30_minor);
+  visit(r.overdue_31_60_minor);
+  visit(r.overdue_61_90_minor);
+  visit(r.overdue_90_plus_minor);
+  visit(r.credit_exposure_minor);
+  visit(r.group_credit_limit_minor);
+  visit(r.group_credit_currency);
+  visit(r.handovers);
+  visit(r.disputes);  // 0007_appraisal_figures.sql
+  visit(r.overdue_follow_ups);
+}
+
+// "(?,?,...)": one row of an INSERT of (run_id, kRatingColumns).
+std::string RowPlaceholders() {
+  RatingRow row;
+  std::string out = "(?";
+  ForEachRatingColumn(row, [&](const auto&) { out.append(",?"); });
+  out.append(")");
+  return out;
 }
 
 void ReadColumn(sql::ResultSet& rs, int column, int64_t* value) { *value = rs.getInt64(column); }
@@ -115,6 +153,9 @@ void ReadColumn(sql::ResultSet& rs, int column, Enum* value) {
 void ReadColumn(sql::ResultSet& rs, int column, std::string* value) {
   *value = common::ReadText(rs, column);
 }
+void ReadColumn(sql::ResultSet& rs, int column, std::optional<int64_t>* value) {
+  *value = common::ReadOptionalInt(rs, column);
+}
 
 void Bind(int64_t value, std::vector<SqlValue>* values) { values->emplace_back(value); }
 void Bind(int value, std::vector<SqlValue>* values) { values->emplace_back(int64_t{value}); }
@@ -122,6 +163,13 @@ void Bind(bool value, std::vector<SqlValue>* values) {
   values->emplace_back(int64_t{value ? 1 : 0});
 }
 void Bind(const std::string& value, std::vector<SqlValue>* values) { values->emplace_back(value); }
+void Bind(const std::optional<int64_t>& value, std::vector<SqlValue>* values) {
+  if (value.has_value()) {
+    values->emplace_back(*value);
+  } else {
+    values->emplace_back(nullptr);
+  }
+}
 
 RatingRow ReadRating(sql::ResultSet& rs) {
   RatingRow row;
@@ -460,11 +508,12 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
         const size_t chunk = rows.size() - done >= kRatingsPerInsert ? kRatingsPerInsert : 1;
         std::string sql =
             absl::StrCat("INSERT INTO account_ratings (run_id, ", kRatingColumns, ") VALUES ");
+        static const std::string row_sql = RowPlaceholders();
         std::vector<SqlValue> values;
-        values.reserve(chunk * 18);
+        values.reserve(chunk * 40);
         for (size_t i = 0; i < chunk; ++i) {
-          sql.append(i == 0 ? "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-                            : ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+          if (i > 0) sql.append(",");
+          sql.append(row_sql);
           AppendRow(run_id, rows[done + i], &values);
         }
         c.Update(sql, values);

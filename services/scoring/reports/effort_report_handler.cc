@@ -57,7 +57,8 @@ absl::Status ReportService::GetEffortReport(const Ctx&, const v1::GetEffortRepor
   response->set_value_shares_defined(report.value_shares_defined);
   response->set_activity_shares_defined(report.activity_shares_defined);
   response->set_cost_shares_defined(report.cost_shares_defined);
-  response->set_svg(rules::EffortChartSvg(report, absl::StrCat("Effort against value of ", request.run())));
+  response->set_svg(
+      rules::EffortChartSvg(report, absl::StrCat("Effort against value of ", request.run())));
   response->set_currency_code(totals.currency);
   return absl::OkStatus();
 }

@@ -56,12 +56,15 @@ absl::Status ReportService::ListManagerAppraisals(const Ctx&,
   KAM_ASSIGN_OR_RETURN(int64_t run, SucceededRun("run", request.run()));
   KAM_ASSIGN_OR_RETURN(int64_t previous, runs_->PreviousSucceededRun(run));
   const std::string after = list.cursor.has_value() ? list.cursor->key_values[0] : "";
-  KAM_ASSIGN_OR_RETURN(std::vector<ManagerTotals> rows,
-                       reports_->ManagerTotalsPage(run, previous, request.owner(), after, list.limit));
+  KAM_ASSIGN_OR_RETURN(
+      std::vector<ManagerTotals> rows,
+      reports_->ManagerTotalsPage(run, previous, request.owner(), after, list.limit));
   common::WritePage(
       list, common::TrimPage(std::move(rows), list.limit), response->mutable_next_page_token(),
       [&](const ManagerTotals& t) { ToAppraisal(t, request.run(), response->add_appraisals()); },
-      [](const ManagerTotals& t) { return common::PageCursor{{t.owner}, 0}; });
+      [](const ManagerTotals& t) {
+        return common::PageCursor{{t.owner}, 0};
+      });
   return absl::OkStatus();
 }
 

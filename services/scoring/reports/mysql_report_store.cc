@@ -1,15 +1,19 @@
 // ReportStore over MariaDB: aggregate queries over
 // kam_scoring.account_ratings. Made by NewMySqlReportStore (mysql_stores.h).
 #include <algorithm>
+#include <array>
+#include <limits>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/numeric/int128.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/status_macros.h"
+#include "common/db/row_reader.h"
 #include "common/db/transaction.h"
 #include "services/scoring/mysql_stores.h"
 
@@ -35,6 +39,89 @@ absl::StatusOr<int64_t> ReadSum(sql::ResultSet& rs, int column, absl::string_vie
     return absl::OutOfRangeError(absl::StrCat(what, " does not fit a signed 64-bit integer"));
   }
   return value;
+}
+
+// A SUM that may pass int64 on the way (a roll-up adds its currency groups
+// up afterwards).
+absl::StatusOr<absl::int128> ReadWideSum(sql::ResultSet& rs, int column) {
+  const sql::SQLString text = rs.getString(column);
+  if (rs.wasNull()) return 0;
+  absl::int128 value = 0;
+  if (!absl::SimpleAtoi(absl::string_view(text.c_str(), text.length()), &value)) {
+    return absl::OutOfRangeError("a group's sum does not fit a signed 128-bit integer");
+  }
+  return value;
+}
+
+// The figures GroupRollup sums, in the order of its SELECT after the
+// currency and the count, and where each goes.
+struct RollupColumn {
+  const char* sql;
+  const char* what;  // for an error
+  int64_t GroupRollupSums::*field;
+};
+constexpr RollupColumn kRollupColumns[] = {
+    {"SUM(r.revenue_minor)", "revenue_minor", &GroupRollupSums::revenue},
+    {"SUM(r.gross_profit_minor)", "gross_profit_minor", &GroupRollupSums::gross_profit},
+    {"SUM(r.cost_to_serve_minor)", "cost_to_serve_minor", &GroupRollupSums::cost_to_serve},
+    {"SUM(r.clv_minor)", "clv_minor", &GroupRollupSums::clv},
+    {"SUM(r.value_minor)", "value_minor", &GroupRollupSums::value},
+    {"SUM(r.receivables_minor)", "receivables_minor", &GroupRollupSums::receivables},
+    {"SUM(r.overdue_minor)", "overdue_minor", &GroupRollupSums::overdue},
+    {"SUM(r.credit_exposure_minor)", "credit_exposure_minor", &GroupRollupSums::credit_exposure},
+    {"SUM(r.open_pipeline_minor)", "open_pipeline_minor", &GroupRollupSums::open_pipeline},
+    {"SUM(r.weighted_pipeline_minor)", "weighted_pipeline_minor",
+     &GroupRollupSums::weighted_pipeline},
+    {"SUM(r.open_cases)", "open_cases", &GroupRollupSums::open_cases},
+    {"SUM(r.sla_breaches)", "sla_breaches", &GroupRollupSums::sla_breaches},
+    {"SUM(r.complaints)", "complaints", &GroupRollupSums::complaints},
+    {"SUM(r.activity_count)", "activity_count", &GroupRollupSums::activities},
+    {"SUM(r.csat_count)", "csat_count", &GroupRollupSums::csat_count},
+    {"SUM(r.csat_sum)", "csat_sum", &GroupRollupSums::csat_sum},
+    {"SUM(r.health)", "health", nullptr},  // the weighted scores' plain sums
+    {"SUM(r.churn_risk)", "churn_risk", nullptr},
+    {"SUM(r.overdue_1_30_minor)", "overdue_1_30_minor", nullptr},  // the ageing buckets
+    {"SUM(r.overdue_31_60_minor)", "overdue_31_60_minor", nullptr},
+    {"SUM(r.overdue_61_90_minor)", "overdue_61_90_minor", nullptr},
+    {"SUM(r.overdue_90_plus_minor)", "overdue_90_plus_minor", nullptr},
+    {"SUM(r.tier = 1)", "tier count", nullptr},  // the tier mix: A..D, then not tiered
+    {"SUM(r.tier = 2)", "tier count", nullptr},
+    {"SUM(r.tier = 3)", "tier count", nullptr},
+    {"SUM(r.tier = 4)", "tier count", nullptr},
+    {"SUM(r.tier = 0)", "tier count", nullptr},
+    // The value weights (a loss weighs 0) and the weighted scores, exact
+    // (DECIMAL: health * value may pass the int64 range).
+    {"SUM(CAST(GREATEST(r.value_minor, 0) AS DECIMAL(20, 0)))", "value weight", nullptr},
+    {"SUM(CAST(GREATEST(r.value_minor, 0) AS DECIMAL(20, 0)) * r.health)", "value-weighted score",
+     nullptr},
+    {"SUM(CAST(GREATEST(r.value_minor, 0) AS DECIMAL(20, 0)) * r.churn_risk)",
+     "value-weighted score", nullptr},
+};
+constexpr int kRollupColumnCount = sizeof(kRollupColumns) / sizeof(kRollupColumns[0]);
+constexpr int kFirstUnnamedColumn = 16;  // SUM(r.health)
+
+// The statement of GroupRollup: the subtree through the run's own parent
+// links (UNION, not UNION ALL: a cycle in the links, which the account
+// service refuses, would still end), then one pass over its ratings.
+std::string GroupRollupSql() {
+  std::string sql =
+      "WITH RECURSIVE subtree (account_id) AS (SELECT account_id FROM account_ratings "
+      "WHERE run_id = ? AND account_id = ? UNION SELECT c.account_id FROM account_ratings c "
+      "JOIN subtree s ON c.run_id = ? AND c.parent_id = s.account_id) "
+      "SELECT r.currency, COUNT(*)";
+  for (const RollupColumn& column : kRollupColumns) absl::StrAppend(&sql, ", ", column.sql);
+  absl::StrAppend(&sql,
+                  " FROM subtree s JOIN account_ratings r ON r.run_id = ? AND "
+                  "r.account_id = s.account_id GROUP BY r.currency");
+  return sql;
+}
+
+absl::StatusOr<int64_t> Narrow(absl::int128 value, absl::string_view what) {
+  if (value > std::numeric_limits<int64_t>::max() || value < std::numeric_limits<int64_t>::min()) {
+    return absl::OutOfRangeError(
+        absl::StrCat("the group's ", what, " does not fit a signed 64-bit integer"));
+  }
+  return static_cast<int64_t>(value);
 }
 
 absl::Status BadTier(int tier) {
@@ -168,11 +255,10 @@ class MySqlReportStore final : public ReportStore {
             t.owner = rs->getString(1);
             t.accounts = rs->getInt64(2);
             const std::string what = absl::StrCat("the sums of ", t.owner, "'s accounts");
-            int64_t* sums[] = {&t.key_accounts, &t.value,        &t.clv,
-                               &t.promoted,     &t.demoted,      &t.new_accounts,
-                               &t.churned,      &t.won_back,     &t.csat_count,
-                               &t.csat_sum,     &t.complaints,   &t.disputes,
-                               &t.sla_breaches, &t.overdue_follow_ups, &t.handovers};
+            int64_t* sums[] = {
+                &t.key_accounts, &t.value,    &t.clv,          &t.promoted,           &t.demoted,
+                &t.new_accounts, &t.churned,  &t.won_back,     &t.csat_count,         &t.csat_sum,
+                &t.complaints,   &t.disputes, &t.sla_breaches, &t.overdue_follow_ups, &t.handovers};
             int column = 3;
             for (int64_t* sum : sums) {
               KAM_ASSIGN_OR_RETURN(*sum, ReadSum(*rs, column++, what));
@@ -222,6 +308,61 @@ class MySqlReportStore final : public ReportStore {
     });
     if (!status.ok()) return status;
     return matrix;
+  }
+
+  absl::StatusOr<GroupRollupSums> GroupRollup(int64_t run_id, int64_t account_id) override {
+    GroupRollupSums sums;
+    std::array<absl::int128, kRollupColumnCount> totals{};
+    bool rated = false;
+    absl::Status status = common::WithConnection(*pool_, "summing a group", [&](SqlConnection& c) {
+      auto root = c.Query(
+          "SELECT group_credit_limit_minor, group_credit_currency FROM account_ratings "
+          "WHERE run_id = ? AND account_id = ?",
+          run_id, account_id);
+      if (!root->next()) return absl::OkStatus();
+      rated = true;
+      sums.group_credit_limit = common::ReadOptionalInt(*root, 1);
+      sums.group_credit_currency = common::ReadText(*root, 2);
+      root.reset();
+      static const std::string sql = GroupRollupSql();
+      auto rs = c.Query(sql, run_id, account_id, run_id, run_id);
+      while (rs->next()) {
+        const std::string currency = common::ReadText(*rs, 1);
+        if (!currency.empty()) sums.currencies.push_back(currency);
+        sums.member_count += rs->getInt64(2);
+        for (int i = 0; i < kRollupColumnCount; ++i) {
+          KAM_ASSIGN_OR_RETURN(absl::int128 sum, ReadWideSum(*rs, i + 3));
+          totals[i] += sum;
+        }
+      }
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    if (!rated) {
+      return absl::NotFoundError(
+          absl::StrCat("accounts/", account_id, " was not rated by ratingRuns/", run_id));
+    }
+    std::sort(sums.currencies.begin(), sums.currencies.end());
+    for (int i = 0; i < kFirstUnnamedColumn; ++i) {
+      KAM_ASSIGN_OR_RETURN(sums.*(kRollupColumns[i].field),
+                           Narrow(totals[i], kRollupColumns[i].what));
+    }
+    int next = kFirstUnnamedColumn;
+    auto narrow = [&](int64_t* out) -> absl::Status {
+      KAM_ASSIGN_OR_RETURN(*out, Narrow(totals[next], kRollupColumns[next].what));
+      ++next;
+      return absl::OkStatus();
+    };
+    KAM_RETURN_IF_ERROR(narrow(&sums.health.plain_sum));
+    KAM_RETURN_IF_ERROR(narrow(&sums.churn_risk.plain_sum));
+    for (int64_t& bucket : sums.overdue_buckets) KAM_RETURN_IF_ERROR(narrow(&bucket));
+    for (int64_t& count : sums.tier_counts) KAM_RETURN_IF_ERROR(narrow(&count));
+    KAM_RETURN_IF_ERROR(narrow(&sums.not_tiered));
+    sums.health.weight = sums.churn_risk.weight = totals[next++];
+    sums.health.weighted = totals[next++];
+    sums.churn_risk.weighted = totals[next++];
+    sums.health.count = sums.churn_risk.count = sums.member_count;
+    return sums;
   }
 
  private:

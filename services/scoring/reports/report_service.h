@@ -30,6 +30,7 @@ class ReportService final {
   // manager_appraisal_handler.cc
   absl::Status ListManagerAppraisals(const Ctx&, const v1::ListManagerAppraisalsRequest&,
                                      v1::ListManagerAppraisalsResponse*);
+  absl::Status GetGroupRollup(const Ctx&, const v1::GetGroupRollupRequest&, v1::GroupRollup*);
 
  private:
   // The id of the run named in `field`, which must exist (NOT_FOUND) and
@@ -37,6 +38,8 @@ class ReportService final {
   // report over a run still rating, publishing, failed or cancelled would
   // describe tiers that never took effect).
   absl::StatusOr<int64_t> SucceededRun(absl::string_view field, const std::string& name);
+  // The same check on run `id`, and the run.
+  absl::StatusOr<rating::StoredRun> SucceededRunById(absl::string_view field, int64_t id);
   // The per-tier totals of that run.
   absl::StatusOr<RunTierTotals> SucceededRunTotals(absl::string_view field,
                                                    const std::string& name);
@@ -49,5 +52,10 @@ class ReportService final {
 // At most this many top shares per GetParetoReport (the curve is bounded:
 // one window query returns one row per point).
 inline constexpr int kMaxParetoShares = 100;
+
+// At most this many accounts per GetGroupRollup (FAILED_PRECONDITION above:
+// a roll-up is one statement over the subtree, and this keeps it within a
+// second or two; the largest groups of a book are far smaller).
+inline constexpr int64_t kMaxRollupMembers = 100000;
 
 }  // namespace kam::scoring::reports

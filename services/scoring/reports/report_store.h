@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,40 @@ struct ManagerTotals {
   std::string currency;  // the one currency of the accounts, or empty
 };
 
+// A group's figures summed over its subtree in one run (GetGroupRollup):
+// the account and every account below it through the run's stored parent
+// links (account_ratings.parent_id). Churned members are members: their
+// period's figures count, they are in no tier.
+struct GroupRollupSums {
+  int64_t member_count = 0;
+  // The distinct non-empty currencies of the members' ratings, sorted.
+  std::vector<std::string> currencies;
+  int64_t revenue = 0;
+  int64_t gross_profit = 0;
+  int64_t cost_to_serve = 0;
+  int64_t clv = 0;
+  int64_t value = 0;
+  int64_t receivables = 0;
+  int64_t overdue = 0;
+  std::array<int64_t, 4> overdue_buckets{};  // 1-30, 31-60, 61-90, over 90
+  int64_t credit_exposure = 0;
+  int64_t open_pipeline = 0;
+  int64_t weighted_pipeline = 0;
+  int64_t open_cases = 0;
+  int64_t sla_breaches = 0;
+  int64_t complaints = 0;
+  int64_t activities = 0;
+  int64_t csat_count = 0;
+  int64_t csat_sum = 0;
+  rules::WeightedScoreSums health;
+  rules::WeightedScoreSums churn_risk;
+  std::array<int64_t, rules::kTierCount> tier_counts{};  // A..D
+  int64_t not_tiered = 0;
+  // The group credit limit the account rolled up sets, if any.
+  std::optional<int64_t> group_credit_limit;
+  std::string group_credit_currency;
+};
+
 class ReportStore {
  public:
   virtual ~ReportStore() = default;
@@ -82,6 +117,11 @@ class ReportStore {
   virtual absl::StatusOr<std::vector<ManagerTotals>> ManagerTotalsPage(
       int64_t run_id, int64_t previous_run_id, const std::string& owner,
       const std::string& after_owner, int limit) = 0;
+  // The sums over the subtree of `account_id` in run `run_id`, one
+  // statement (a recursive CTE over the run's parent links). NOT_FOUND when
+  // the run did not rate the account; OUT_OF_RANGE when a sum does not fit
+  // int64.
+  virtual absl::StatusOr<GroupRollupSums> GroupRollup(int64_t run_id, int64_t account_id) = 0;
 };
 
 }  // namespace kam::scoring::reports

@@ -5,7 +5,9 @@
 #include <limits>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/base/proto_time.h"
 #include "common/base/status_macros.h"
 #include "services/scoring/rules/clv.h"
@@ -246,6 +248,40 @@ v1::ExplainedScore ToExplainedScore(const ExplainedScore& score) {
   return out;
 }
 
+RollupFigures RollupFiguresOf(const AccountSnapshot& account, const AccountFacts& facts) {
+  RollupFigures r;
+  absl::string_view parent_name = account.parent();
+  // "accounts/{id}", or empty for a root (the export sends canonical names).
+  int64_t parent = 0;
+  if (absl::ConsumePrefix(&parent_name, "accounts/") && absl::SimpleAtoi(parent_name, &parent)) {
+    r.parent_id = parent;
+  }
+  r.owner = account.owner();
+  r.revenue_minor = facts.revenue_minor();
+  r.gross_profit_minor = facts.gross_profit_minor();
+  r.cost_to_serve_minor = facts.cost_to_serve_minor();
+  r.activity_count = facts.activity_count();
+  r.open_pipeline_minor = facts.open_pipeline_minor();
+  r.weighted_pipeline_minor = facts.weighted_pipeline_minor();
+  r.open_cases = facts.open_case_count();
+  r.csat_count = facts.csat_count();
+  r.csat_sum = facts.csat_score_sum();
+  r.complaints = facts.complaint_count();
+  r.overdue_1_30_minor = facts.overdue_1_30_minor();
+  r.overdue_31_60_minor = facts.overdue_31_60_minor();
+  r.overdue_61_90_minor = facts.overdue_61_90_minor();
+  r.overdue_90_plus_minor = facts.overdue_90_plus_minor();
+  r.credit_exposure_minor = facts.credit_exposure_minor();
+  if (account.has_group_credit_limit()) {
+    r.group_credit_limit_minor = account.group_credit_limit().minor_units();
+    r.group_credit_currency = account.group_credit_limit().currency_code();
+  }
+  r.handovers = account.handovers_in_window();
+  r.disputes = facts.collection_case_count();
+  r.overdue_follow_ups = facts.overdue_follow_up_count();
+  return r;
+}
+
 AccountRunResult RunResultOf(const RatingRow& rating) {
   AccountRunResult result;
   result.account_id = rating.account_id;
@@ -309,6 +345,7 @@ absl::Status AccountRater::Rate(const AccountSnapshot& account, const AccountFac
   *details.mutable_churn_risk() = ToExplainedScore(risk_health.risk);
   *details.mutable_health() = ToExplainedScore(risk_health.health);
   row.details = details.SerializeAsString();
+  row.rollup = RollupFiguresOf(account, facts);
   return absl::OkStatus();
 }
 

@@ -547,4 +547,38 @@ std::string DescribeChange(std::optional<Tier> from, std::optional<Tier> to) {
   return absl::StrCat(name(from), " -> ", name(to));
 }
 
+int32_t ValueWeightedScore(const WeightedScoreSums& sums) {
+  if (sums.count <= 0) return 0;
+  absl::int128 numerator = sums.weighted;
+  absl::int128 denominator = sums.weight;
+  if (denominator <= 0) {
+    numerator = sums.plain_sum;
+    denominator = sums.count;
+  }
+  // Half up: floor((2n + d) / 2d) for n, d >= 0.
+  const absl::int128 rounded = (2 * numerator + denominator) / (2 * denominator);
+  return static_cast<int32_t>(std::clamp<absl::int128>(rounded, 0, 100));
+}
+
+int32_t CsatAverageHundredths(int64_t count, int64_t sum) {
+  if (count <= 0) return 0;
+  const absl::int128 rounded = (absl::int128(sum) * 200 + count) / (absl::int128(count) * 2);
+  return static_cast<int32_t>(std::clamp<absl::int128>(rounded, 0, 500));
+}
+
+int64_t SaturatingDifference(int64_t a, int64_t b) {
+  const absl::int128 exact = absl::int128(a) - b;
+  return static_cast<int64_t>(std::clamp<absl::int128>(exact, std::numeric_limits<int64_t>::min(),
+                                                       std::numeric_limits<int64_t>::max()));
+}
+
+CreditHeadroom HeadroomOf(int64_t limit_minor, const std::string& limit_currency,
+                          int64_t exposure_minor, const std::string& members_currency) {
+  CreditHeadroom headroom;
+  if (!members_currency.empty() && members_currency != limit_currency) return headroom;
+  headroom.defined = true;
+  headroom.minor = SaturatingDifference(limit_minor, exposure_minor);
+  return headroom;
+}
+
 }  // namespace kam::scoring::rules

@@ -71,9 +71,9 @@ std::string Rect(int64_t x, int64_t y, int64_t width, int64_t height, absl::stri
 std::string Open(int64_t width, int64_t height, absl::string_view title) {
   return absl::StrCat("<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"", width,
                       "\" height=\"", height, "\" viewBox=\"0 0 ", width, " ", height,
-                      "\" font-family=\"sans-serif\" font-size=\"12\">\n<title>",
-                      EscapeXml(title), "</title>\n", "<rect width=\"", width, "\" height=\"",
-                      height, "\" fill=\"#ffffff\"/>\n");
+                      "\" font-family=\"sans-serif\" font-size=\"12\">\n<title>", EscapeXml(title),
+                      "</title>\n", "<rect width=\"", width, "\" height=\"", height,
+                      "\" fill=\"#ffffff\"/>\n");
 }
 
 ShareAxis ShareAxisFor(int64_t highest_bp) {

@@ -28,8 +28,7 @@ std::string Line(int64_t x1, int64_t y1, int64_t x2, int64_t y2, absl::string_vi
 std::string Text(int64_t x, int64_t y, absl::string_view text, absl::string_view extra = "");
 
 // <rect .../> at (x, y), `width` by `height`, in tenths.
-std::string Rect(int64_t x, int64_t y, int64_t width, int64_t height,
-                 absl::string_view extra = "");
+std::string Rect(int64_t x, int64_t y, int64_t width, int64_t height, absl::string_view extra = "");
 
 // The document's opening: the <svg> element (`width` x `height` pixels,
 // sans-serif 12), its <title> and a white background. Close with "</svg>\n".

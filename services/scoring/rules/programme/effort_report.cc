@@ -70,9 +70,9 @@ std::string Sentence(const TierEffort& tier, const EffortReport& report) {
                                      : std::string("no share (none recorded)");
   const std::string cost = report.cost_shares_defined ? PercentFromBasisPoints(tier.cost_share_bp)
                                                       : std::string("no share (none recorded)");
-  std::string out = absl::StrCat(TierName(tier.tier), " holds ", value, " of the value and takes ",
-                                 activities, " of the activities and ", cost,
-                                 " of the cost to serve");
+  std::string out =
+      absl::StrCat(TierName(tier.tier), " holds ", value, " of the value and takes ", activities,
+                   " of the activities and ", cost, " of the cost to serve");
   switch (tier.balance) {
     case EffortBalance::kOverServed: absl::StrAppend(&out, ": over-served"); break;
     case EffortBalance::kUnderServed: absl::StrAppend(&out, ": under-served"); break;
@@ -96,12 +96,12 @@ absl::StatusOr<EffortReport> ComputeEffortReport(
     const std::array<TierEffortTotals, kTierCount>& totals, int32_t tolerance_bp) {
   if (tolerance_bp < 0 || tolerance_bp > 10000) {
     return common::InvalidField(
-        "tolerance_bp", absl::StrCat("must be from 0 to 10000 basis points (got ", tolerance_bp, ")"));
+        "tolerance_bp",
+        absl::StrCat("must be from 0 to 10000 basis points (got ", tolerance_bp, ")"));
   }
   KAM_RETURN_IF_ERROR(CheckNonNegative(totals));
   KAM_ASSIGN_OR_RETURN(PyramidSummary values, SharesOf(totals, &TierEffortTotals::value));
-  KAM_ASSIGN_OR_RETURN(PyramidSummary activities,
-                       SharesOf(totals, &TierEffortTotals::activities));
+  KAM_ASSIGN_OR_RETURN(PyramidSummary activities, SharesOf(totals, &TierEffortTotals::activities));
   KAM_ASSIGN_OR_RETURN(PyramidSummary costs, SharesOf(totals, &TierEffortTotals::cost_to_serve));
 
   EffortReport report;
@@ -172,8 +172,8 @@ std::string Frame(const svg::ShareAxis& axis) {
                   svg::Line(kLeft * 10, kTop * 10, kLeft * 10, kBottom * 10), "</g>\n",
                   "<g text-anchor=\"end\">\n");
   for (int64_t y = 0; y <= axis.max_bp; y += axis.step_bp) {
-    absl::StrAppend(&out, svg::Text((kLeft - 6) * 10, YTenths(y, axis) + 40,
-                                    PercentFromBasisPoints(y)));
+    absl::StrAppend(&out,
+                    svg::Text((kLeft - 6) * 10, YTenths(y, axis) + 40, PercentFromBasisPoints(y)));
   }
   absl::StrAppend(&out, "</g>\n",
                   svg::Text(160, (kTop + kPlotHeight / 2) * 10, "share of the run's total",
@@ -186,8 +186,9 @@ std::string Legend() {
   for (int s = 0; s < 3; ++s) {
     const int64_t x = (kLeft - 20 + s * 140) * 10;
     const int64_t y = (kHeight - 12) * 10;
-    absl::StrAppend(&out, svg::Rect(x, y - 100, 100, 100, absl::StrCat(" fill=\"", kSeries[s].colour, "\"")),
-                    svg::Text(x + 140, y, absl::StrCat("share of ", kSeries[s].label)));
+    absl::StrAppend(
+        &out, svg::Rect(x, y - 100, 100, 100, absl::StrCat(" fill=\"", kSeries[s].colour, "\"")),
+        svg::Text(x + 140, y, absl::StrCat("share of ", kSeries[s].label)));
   }
   return out;
 }
@@ -221,7 +222,7 @@ std::string Bars(const EffortReport& report, const svg::ShareAxis& axis) {
                                     " text-anchor=\"middle\" font-weight=\"bold\""));
     const char* verdict = tier.balance == EffortBalance::kOverServed    ? "over-served"
                           : tier.balance == EffortBalance::kUnderServed ? "under-served"
-                                                                         : "";
+                                                                        : "";
     if (*verdict != '\0') {
       absl::StrAppend(&out, svg::Text(centre, (kBottom + 30) * 10, verdict,
                                       " text-anchor=\"middle\" font-size=\"10\""));
@@ -238,9 +239,10 @@ std::string EffortChartSvg(const EffortReport& report, const std::string& title)
     if (report.value_shares_defined) highest = std::max(highest, tier.value_share_bp);
   }
   const svg::ShareAxis axis = svg::ShareAxisFor(highest);
-  return absl::StrCat(svg::Open(kWidth, kHeight, title),
-                      svg::Text(kWidth / 2 * 10, 240, title, " text-anchor=\"middle\" font-size=\"14\""),
-                      Frame(axis), Bars(report, axis), Legend(), "</svg>\n");
+  return absl::StrCat(
+      svg::Open(kWidth, kHeight, title),
+      svg::Text(kWidth / 2 * 10, 240, title, " text-anchor=\"middle\" font-size=\"14\""),
+      Frame(axis), Bars(report, axis), Legend(), "</svg>\n");
 }
 
 }  // namespace kam::scoring::rules

@@ -84,6 +84,7 @@ absl::StatusOr<EffortReport> ComputeEffortReport(
 // labelled with its percentage; a legend; the y axis 0-100% (or higher when
 // a share is, as the Pareto chart's). A share that is undefined or negative
 // draws no bar and is labelled as such. Byte-for-byte deterministic.
-std::string EffortChartSvg(const EffortReport& report, const std::string& title = "Effort against value");
+std::string EffortChartSvg(const EffortReport& report,
+                           const std::string& title = "Effort against value");
 
 }  // namespace kam::scoring::rules

@@ -14,10 +14,10 @@ namespace {
 // accounts in the 10/40/150/800 pyramid.
 std::array<TierEffortTotals, kTierCount> SalesForceCase() {
   return {{
-      {10, 4000, 5, 500},      // A: 40% of value, 5% of activities, 5% of cost
-      {40, 3000, 15, 1500},    // B: 30%, 15%, 15%
-      {150, 1000, 60, 5000},   // C: 10%, 60%, 50%
-      {800, 2000, 20, 3000},   // D: 20%, 20%, 30%
+      {10, 4000, 5, 500},     // A: 40% of value, 5% of activities, 5% of cost
+      {40, 3000, 15, 1500},   // B: 30%, 15%, 15%
+      {150, 1000, 60, 5000},  // C: 10%, 60%, 50%
+      {800, 2000, 20, 3000},  // D: 20%, 20%, 30%
   }};
 }
 
@@ -61,8 +61,8 @@ TEST(EffortReportTest, AGapOfExactlyTheToleranceIsBalanced) {
 }
 
 TEST(EffortReportTest, EffortInProportionToValueFollowsIt) {
-  const std::array<TierEffortTotals, kTierCount> totals = {{
-      {1, 500, 50, 5000}, {4, 300, 30, 3000}, {15, 150, 15, 1500}, {80, 50, 5, 500}}};
+  const std::array<TierEffortTotals, kTierCount> totals = {
+      {{1, 500, 50, 5000}, {4, 300, 30, 3000}, {15, 150, 15, 1500}, {80, 50, 5, 500}}};
   const absl::StatusOr<EffortReport> report = ComputeEffortReport(totals);
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->effort_follows_value);
@@ -116,7 +116,8 @@ TEST(EffortReportTest, ChartDrawsABarPerDefinedShareAndNamesTheOverServed) {
   EXPECT_NE(svg.find(">60%</text>"), std::string::npos);
   // 12 bars and 3 legend swatches (the background is a <rect width=...>).
   size_t rects = 0;
-  for (size_t at = svg.find("<rect x="); at != std::string::npos; at = svg.find("<rect x=", at + 1)) {
+  for (size_t at = svg.find("<rect x="); at != std::string::npos;
+       at = svg.find("<rect x=", at + 1)) {
     ++rects;
   }
   EXPECT_EQ(rects, 15u);
