@@ -181,6 +181,8 @@ std::vector<Service> Services() {
            {"GetParetoReport", kAnalyst, kWide},
            {"GetCustomerEquity", kAnalyst, kWide},
            {"CompareRatingRuns", kAnalyst, kWide},
+           {"GetEffortReport", kAnalyst, kWide},
+           {"ListManagerAppraisals", kAnalyst, kWide},
            {"GetGroupRollup", kAnalyst, kWide},
        }},
       {"kam.scoring.v1.DesignationService",

@@ -27,6 +27,8 @@ constexpr int kOrderCancelled = 3;       // 0003_billing.sql
 constexpr int kInvoiceOpen = 1;          // 0003_billing.sql
 constexpr int kInvoiceVoid = 3;          // 0003_billing.sql
 constexpr int kCaseComplaint = 2;        // 0002_cases.sql
+constexpr int kCaseCollection = 4;       // 0002_cases.sql
+constexpr int kActivityPlanned = 1;      // activity.proto
 constexpr int kSurveyCsat = 1;           // satisfaction.proto
 constexpr int kSurveyNps = 2;            // satisfaction.proto
 constexpr int kActivityVisit = 1;        // activity.proto
@@ -167,17 +169,20 @@ void ReadRange(SqlConnection& c, int64_t first, int64_t last, const FactsPeriod&
   rs = c.Query(
       "SELECT account_id, SUM(create_time >= ?), SUM(create_time >= ? AND case_type = ?), "
       "SUM(IF(create_time >= ?, first_response_breached + resolution_breached, 0)), "
+      "SUM(create_time >= ? AND case_type = ?), "
       "SUM((resolve_time IS NULL OR resolve_time >= ?) AND (close_time IS NULL OR "
       "close_time >= ?)) FROM cases WHERE account_id BETWEEN ? AND ? AND create_time < ? "
       "AND (create_time >= ? OR ((resolve_time IS NULL OR resolve_time >= ?) AND "
       "(close_time IS NULL OR close_time >= ?))) GROUP BY account_id",
-      start, start, kCaseComplaint, start, end, end, first, last, end, start, end, end);
+      start, start, kCaseComplaint, start, start, kCaseCollection, end, end, first, last, end,
+      start, end, end);
   while (rs->next()) {
     v1::AccountFacts& f = Entry(facts, rs->getInt64(1));
     f.set_case_count(rs->getInt(2));
     f.set_complaint_count(rs->getInt(3));
     f.set_sla_breach_count(rs->getInt(4));
-    f.set_open_case_count(rs->getInt(5));
+    f.set_collection_case_count(rs->getInt(5));
+    f.set_open_case_count(rs->getInt(6));
   }
   // Surveys in the period and the previous one.
   rs = c.Query(
@@ -226,6 +231,22 @@ void ReadRange(SqlConnection& c, int64_t first, int64_t last, const FactsPeriod&
     if (auto t = ReadTimestamp(*rs, 7)) *f.mutable_last_contact_time() = *t;
     if (auto t = ReadTimestamp(*rs, 8)) *f.mutable_last_account_manager_contact_time() = *t;
     if (auto t = ReadTimestamp(*rs, 9)) *f.mutable_last_executive_contact_time() = *t;
+  }
+  // Follow-ups overdue at the end of the period, by ListOverdueFollowUps'
+  // rule (visit_cadence.h): an activity asked for a follow-up that came
+  // before the end, and no DONE activity of the account took place after
+  // that activity (and before the end).
+  rs = c.Query(
+      "SELECT a.account_id, COUNT(*) FROM activities a WHERE a.account_id BETWEEN ? AND ? "
+      "AND a.delete_time IS NULL AND a.status IN (?, ?) AND a.next_follow_up_time < ? "
+      "AND (a.status = ? OR a.actual_time < ?) AND NOT EXISTS (SELECT 1 FROM activities b "
+      "WHERE b.account_id = a.account_id AND b.status = ? AND b.delete_time IS NULL "
+      "AND b.actual_time < ? AND b.actual_time > IF(a.status = ?, a.actual_time, "
+      "a.planned_time)) GROUP BY a.account_id",
+      first, last, kActivityPlanned, kActivityDone, end, kActivityPlanned, end, kActivityDone, end,
+      kActivityDone);
+  while (rs->next()) {
+    Entry(facts, rs->getInt64(1)).set_overdue_follow_up_count(rs->getInt(2));
   }
   // The open pipeline (now), weighted as OpportunityService's
   // GetWeightedPipeline weighs it: per stage, the stage's total times its

@@ -84,10 +84,11 @@ constexpr char kRatingColumns[] =
     "account_id, currency, value_minor, value_score, segment, seg_rank, tier, previous_tier, "
     "movement, key_account, clv_minor, churn_risk, health, sla_breaches, receivables_minor, "
     "overdue_minor, details, was_key, group_id, parent_id, owner, revenue_minor, "
-    "gross_profit_minor, cost_to_serve_minor, activity_count, open_pipeline_minor, weighted_pipeline_minor, "
-    "open_cases, csat_count, csat_sum, complaints, overdue_1_30_minor, overdue_31_60_minor, "
-    "overdue_61_90_minor, overdue_90_plus_minor, credit_exposure_minor, "
-    "group_credit_limit_minor, group_credit_currency, handovers";
+    "gross_profit_minor, cost_to_serve_minor, activity_count, open_pipeline_minor, "
+    "weighted_pipeline_minor, open_cases, csat_count, csat_sum, complaints, "
+    "overdue_1_30_minor, overdue_31_60_minor, overdue_61_90_minor, overdue_90_plus_minor, "
+    "credit_exposure_minor, group_credit_limit_minor, group_credit_currency, handovers, "
+    "disputes, overdue_follow_ups";
 
 // Every column of kRatingColumns, in order, as a field of `row`: one list
 // for reading a rating and binding one.
@@ -133,6 +134,8 @@ void ForEachRatingColumn(Row& row, Visit visit) {
   visit(r.group_credit_limit_minor);
   visit(r.group_credit_currency);
   visit(r.handovers);
+  visit(r.disputes);  // 0007_appraisal_figures.sql
+  visit(r.overdue_follow_ups);
 }
 
 void ReadColumn(sql::ResultSet& rs, int column, int64_t* value) { *value = rs.getInt64(column); }

@@ -46,4 +46,9 @@ absl::StatusOr<rules::MovementMatrix> FakeReportStore::MovementBetween(int64_t, 
   return absl::UnimplementedError("not in the fake");
 }
 
+absl::StatusOr<std::vector<ManagerTotals>> FakeReportStore::ManagerTotalsPage(
+    int64_t, int64_t, const std::string&, const std::string&, int) {
+  return absl::UnimplementedError("not in the fake");
+}
+
 }  // namespace kam::scoring::reports

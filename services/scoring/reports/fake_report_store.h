@@ -29,6 +29,12 @@ class FakeReportStore final : public ReportStore {
                                                     const std::vector<int64_t>& counts) override;
   // UNIMPLEMENTED.
   absl::StatusOr<rules::MovementMatrix> MovementBetween(int64_t from_run, int64_t to_run) override;
+  // UNIMPLEMENTED.
+  absl::StatusOr<std::vector<ManagerTotals>> ManagerTotalsPage(int64_t run_id,
+                                                               int64_t previous_run_id,
+                                                               const std::string& owner,
+                                                               const std::string& after_owner,
+                                                               int limit) override;
   // The sums put in; NOT_FOUND for any other (run, account).
   absl::StatusOr<GroupRollupSums> GroupRollup(int64_t run_id, int64_t account_id) override;
 

@@ -5,6 +5,8 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/numeric/int128.h"
@@ -140,7 +142,8 @@ class MySqlReportStore final : public ReportStore {
       // A group's accounts share its tier: each group counts once in it.
       auto rs =
           c.Query(absl::StrCat("SELECT tier, ", groups ? "COUNT(DISTINCT group_id)" : "COUNT(*)",
-                               ", SUM(value_minor), SUM(clv_minor) FROM account_ratings "
+                               ", SUM(value_minor), SUM(clv_minor), SUM(activity_count), "
+                               "SUM(cost_to_serve_minor) FROM account_ratings "
                                "WHERE run_id = ? AND tier <> 0 GROUP BY tier"),
                   run_id);
       while (rs->next()) {
@@ -155,6 +158,10 @@ class MySqlReportStore final : public ReportStore {
         KAM_ASSIGN_OR_RETURN(int64_t clv,
                              ReadSum(*rs, 4, absl::StrCat("the customer equity of tier ", name)));
         totals.clv[tier - 1] = clv;
+        KAM_ASSIGN_OR_RETURN(totals.activities[tier - 1],
+                             ReadSum(*rs, 5, absl::StrCat("the activities of tier ", name)));
+        KAM_ASSIGN_OR_RETURN(totals.cost_to_serve[tier - 1],
+                             ReadSum(*rs, 6, absl::StrCat("the cost to serve of tier ", name)));
       }
       rs.reset();
       auto currencies = c.Query(
@@ -224,6 +231,58 @@ class MySqlReportStore final : public ReportStore {
       sums.push_back(count > 0 ? it->second : 0);
     }
     return sums;
+  }
+
+  absl::StatusOr<std::vector<ManagerTotals>> ManagerTotalsPage(int64_t run_id,
+                                                               int64_t previous_run_id,
+                                                               const std::string& owner,
+                                                               const std::string& after_owner,
+                                                               int limit) override {
+    // One GROUP BY owner over the run, in owner order: ix_ratings_owner
+    // (run_id, owner) hands the rows out grouped, so a page reads only its
+    // managers' ratings. Movement numbers are v1::Movement's: 1 NEW,
+    // 2 PROMOTED, 3 DEMOTED, 5 NOT_TIERED (a churned account).
+    std::string sql =
+        "SELECT r.owner, COUNT(*), SUM(r.key_account), SUM(r.value_minor), SUM(r.clv_minor), "
+        "SUM(r.movement = 2), SUM(r.movement = 3), SUM(r.movement = 1), "
+        "SUM(r.movement = 5 AND r.previous_tier <> 0), "
+        "SUM(r.movement <> 5 AND p.movement = 5), SUM(r.csat_count), SUM(r.csat_sum), "
+        "SUM(r.complaints), SUM(r.disputes), SUM(r.sla_breaches), "
+        "SUM(r.overdue_follow_ups), SUM(r.handovers), "
+        "COUNT(DISTINCT NULLIF(r.currency, '')), MIN(NULLIF(r.currency, '')) "
+        "FROM account_ratings r LEFT JOIN account_ratings p ON p.run_id = ? "
+        "AND p.account_id = r.account_id WHERE r.run_id = ? AND r.owner > ?";
+    std::vector<SqlValue> params = {previous_run_id, run_id, after_owner};
+    if (!owner.empty()) {
+      sql.append(" AND r.owner = ?");
+      params.emplace_back(owner);
+    }
+    sql.append(" GROUP BY r.owner ORDER BY r.owner LIMIT ?");
+    params.emplace_back(int64_t{limit} + 1);
+    std::vector<ManagerTotals> page;
+    absl::Status status =
+        common::WithConnection(*pool_, "summing ratings by owner", [&](SqlConnection& c) {
+          auto rs = c.Query(sql, params);
+          while (rs->next()) {
+            ManagerTotals t;
+            t.owner = rs->getString(1);
+            t.accounts = rs->getInt64(2);
+            const std::string what = absl::StrCat("the sums of ", t.owner, "'s accounts");
+            int64_t* sums[] = {
+                &t.key_accounts, &t.value,    &t.clv,          &t.promoted,           &t.demoted,
+                &t.new_accounts, &t.churned,  &t.won_back,     &t.csat_count,         &t.csat_sum,
+                &t.complaints,   &t.disputes, &t.sla_breaches, &t.overdue_follow_ups, &t.handovers};
+            int column = 3;
+            for (int64_t* sum : sums) {
+              KAM_ASSIGN_OR_RETURN(*sum, ReadSum(*rs, column++, what));
+            }
+            if (rs->getInt64(column) == 1) t.currency = rs->getString(column + 1);
+            page.push_back(std::move(t));
+          }
+          return absl::OkStatus();
+        });
+    if (!status.ok()) return status;
+    return page;
   }
 
   absl::StatusOr<MovementMatrix> MovementBetween(int64_t from_run, int64_t to_run) override {

@@ -1,6 +1,6 @@
 // kam.scoring.v1.ReportService: the pyramid, the Pareto curve (data, words
-// and an SVG chart), customer equity and tier movement over finished rating
-// runs. The figures come from rules/reports.h over SQL aggregates
+// and an SVG chart), customer equity, tier movement, effort against value
+// and the account managers' appraisal over finished rating runs. The figures come from rules/reports.h over SQL aggregates
 // (report_store.h).
 #pragma once
 
@@ -29,6 +29,11 @@ class ReportService final {
                                  v1::CustomerEquity*);
   absl::Status CompareRatingRuns(const Ctx&, const v1::CompareRatingRunsRequest&,
                                  v1::TierMovementReport*);
+  // effort_report_handler.cc
+  absl::Status GetEffortReport(const Ctx&, const v1::GetEffortReportRequest&, v1::EffortReport*);
+  // manager_appraisal_handler.cc
+  absl::Status ListManagerAppraisals(const Ctx&, const v1::ListManagerAppraisalsRequest&,
+                                     v1::ListManagerAppraisalsResponse*);
 
  private:
   // The id of the run named in `field`, which must exist (NOT_FOUND) and

@@ -28,9 +28,35 @@ namespace kam::scoring::reports {
 struct RunTierTotals {
   std::array<rules::TierTotal, rules::kTierCount> value;  // count and sum of value_minor
   std::array<int64_t, rules::kTierCount> clv{};           // sum of clv_minor
+  // The effort the period took: activities done and cost to serve.
+  std::array<int64_t, rules::kTierCount> activities{};     // sum of activity_count
+  std::array<int64_t, rules::kTierCount> cost_to_serve{};  // sum of cost_to_serve_minor
   // The one currency of the rated accounts (accounts without a currency,
   // having no invoices, are ignored); empty when there are several or none.
   std::string currency;
+};
+
+// One account manager's sums over a run's ratings of the accounts they
+// owned (ListManagerAppraisals).
+struct ManagerTotals {
+  std::string owner;
+  int64_t accounts = 0;
+  int64_t key_accounts = 0;
+  int64_t value = 0;
+  int64_t clv = 0;
+  int64_t promoted = 0;
+  int64_t demoted = 0;
+  int64_t new_accounts = 0;
+  int64_t churned = 0;   // held a tier before this run, churned now
+  int64_t won_back = 0;  // churned in the previous run, tiered in this one
+  int64_t csat_count = 0;
+  int64_t csat_sum = 0;
+  int64_t complaints = 0;
+  int64_t disputes = 0;
+  int64_t sla_breaches = 0;
+  int64_t overdue_follow_ups = 0;
+  int64_t handovers = 0;
+  std::string currency;  // the one currency of the accounts, or empty
 };
 
 // A group's figures summed over its subtree in one run (GetGroupRollup):
@@ -77,6 +103,14 @@ class ReportStore {
   virtual absl::StatusOr<rules::MovementMatrix> MovementBetween(int64_t from_run,
                                                                 int64_t to_run) = 0;
 
+  // Per owner (empty `owner`: every owner; accounts without one are left
+  // out) in owner order after `after_owner`, at most limit + 1: the sums of
+  // run `run_id`'s ratings, won-back accounts found against
+  // `previous_run_id`'s (0: none). OUT_OF_RANGE when a sum does not fit
+  // int64.
+  virtual absl::StatusOr<std::vector<ManagerTotals>> ManagerTotalsPage(
+      int64_t run_id, int64_t previous_run_id, const std::string& owner,
+      const std::string& after_owner, int limit) = 0;
   // The sums over the subtree of `account_id` in run `run_id`, one
   // statement (a recursive CTE over the run's parent links). NOT_FOUND when
   // the run did not rate the account; OUT_OF_RANGE when a sum does not fit

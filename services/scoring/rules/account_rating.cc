@@ -123,16 +123,6 @@ int32_t DaysBetween(const google::protobuf::Timestamp& earlier, absl::Time later
   return static_cast<int32_t>(std::max<int64_t>(0, absl::ToInt64Hours(gap) / 24));
 }
 
-// Average on the 1-5 scale in hundredths (the risk rules' unit).
-CsatFigure Csat(int32_t count, int64_t sum) {
-  CsatFigure csat;
-  if (count <= 0) return csat;
-  csat.survey_count = count;
-  csat.average_hundredths =
-      static_cast<int32_t>(std::clamp<int64_t>((sum * 100 + count / 2) / count, 100, 500));
-  return csat;
-}
-
 int TierIndex(ApiTier tier) {
   return tier >= account::v1::TIER_A && tier <= account::v1::TIER_D ? static_cast<int>(tier) : 0;
 }
@@ -194,8 +184,8 @@ AccountSignals SignalsOf(const RatingSettings& settings, const AccountSnapshot& 
   s.receivables_minor = std::max<int64_t>(0, facts.receivables_minor());
   s.overdue_minor = std::clamp<int64_t>(facts.overdue_minor(), 0, s.receivables_minor);
   s.overdue_90_minor = std::clamp<int64_t>(facts.overdue_90_plus_minor(), 0, s.overdue_minor);
-  s.csat = Csat(facts.csat_count(), facts.csat_score_sum());
-  s.previous_csat = Csat(facts.previous_csat_count(), facts.previous_csat_score_sum());
+  s.csat = CsatAverage(facts.csat_count(), facts.csat_score_sum());
+  s.previous_csat = CsatAverage(facts.previous_csat_count(), facts.previous_csat_score_sum());
   if (facts.nps_count() > 0) {
     s.nps = static_cast<int32_t>(std::clamp<int64_t>(
         (int64_t{facts.nps_promoters()} - facts.nps_detractors()) * 100 / facts.nps_count(), -100,
@@ -287,6 +277,8 @@ RollupFigures RollupFiguresOf(const AccountSnapshot& account, const AccountFacts
     r.group_credit_currency = account.group_credit_limit().currency_code();
   }
   r.handovers = account.handovers_in_window();
+  r.disputes = facts.collection_case_count();
+  r.overdue_follow_ups = facts.overdue_follow_up_count();
   return r;
 }
 

@@ -52,6 +52,10 @@ struct RollupFigures {
   std::optional<int64_t> group_credit_limit_minor;
   std::string group_credit_currency;
   int32_t handovers = 0;
+  // For the account manager's appraisal: collection cases (disputes) opened
+  // in the period and follow-ups overdue at its end.
+  int32_t disputes = 0;
+  int32_t overdue_follow_ups = 0;
 };
 
 // One account's rating in a run: what a run stores per account (the rating

@@ -445,6 +445,16 @@ absl::Status CheckAtMost(absl::string_view field, int64_t value, absl::string_vi
 
 }  // namespace
 
+CsatFigure CsatAverage(int64_t count, int64_t sum) {
+  CsatFigure csat;
+  if (count <= 0) return csat;
+  csat.survey_count = static_cast<int32_t>(
+      std::min<int64_t>(count, std::numeric_limits<int32_t>::max()));
+  csat.average_hundredths =
+      static_cast<int32_t>(std::clamp<int64_t>((sum * 100 + count / 2) / count, 100, 500));
+  return csat;
+}
+
 absl::string_view FactorName(FactorId id) {
   switch (id) {
     case FactorId::kCustomerChurned: return "CUSTOMER_CHURNED";
