@@ -10,7 +10,7 @@ from kamctl import output
 from kamctl.errors import OK
 from kamctl.output import Column, short_enum
 from kamctl.resources import list_pages, output_options, page_options, qualify
-from kamctl.scoring import _write_svg, percent, tier
+from kamctl.scoring import write_svg, percent, svg_option, tier
 
 _BALANCE = report_pb2.EffortBalance.DESCRIPTOR
 
@@ -21,8 +21,7 @@ _BALANCE = report_pb2.EffortBalance.DESCRIPTOR
 @click.argument("run")
 @click.option("--tolerance", type=click.FloatRange(0, 100), default=None,
               help="Percentage points a tier's effort may stray from its value (default 10).")
-@click.option("--svg", "svg_path", type=click.Path(dir_okay=False),
-              help="Write the report's chart here.")
+@svg_option
 @output_options
 @click.pass_obj
 def effort(app, run, tolerance, svg_path, fmt):
@@ -30,7 +29,7 @@ def effort(app, run, tolerance, svg_path, fmt):
     if tolerance is not None:
         request.tolerance_bp = round(tolerance * 100)
     report = app.session.reports.GetEffortReport(request)
-    rows = [(tier(t.tier), t.account_count, percent(t.value_share_bp),
+    rows = [(tier(t.pyramid.tier), t.pyramid.account_count, percent(t.pyramid.value_share_bp),
              percent(t.activity_share_bp), percent(t.cost_share_bp),
              short_enum(_BALANCE, t.balance)) for t in report.tiers]
     verdict = ("effort follows value" if report.effort_follows_value
@@ -39,7 +38,7 @@ def effort(app, run, tolerance, svg_path, fmt):
                       rows, fmt, title=f"{report.run}: {verdict} (tolerance "
                       f"{percent(report.tolerance_bp)})", document=output.to_json(report))
     if svg_path:
-        _write_svg(svg_path, report.svg)
+        write_svg(svg_path, report.svg)
     return OK
 
 

@@ -40,13 +40,14 @@ absl::Status ReportService::GetEffortReport(const Ctx&, const v1::GetEffortRepor
   response->set_run(request.run());
   for (const rules::TierEffort& tier : report.tiers) {
     v1::TierEffort* out = response->add_tiers();
-    out->set_tier(static_cast<account::v1::Tier>(tier.tier));
-    out->set_account_count(tier.totals.accounts);
-    out->set_total_value_minor(tier.totals.value);
+    v1::PyramidTier* pyramid = out->mutable_pyramid();
+    pyramid->set_tier(static_cast<account::v1::Tier>(tier.tier));
+    pyramid->set_account_count(tier.totals.accounts);
+    pyramid->set_total_value_minor(tier.totals.value);
+    pyramid->set_account_share_bp(tier.account_share_bp);
+    pyramid->set_value_share_bp(tier.value_share_bp);
     out->set_activity_count(tier.totals.activities);
     out->set_cost_to_serve_minor(tier.totals.cost_to_serve);
-    out->set_account_share_bp(tier.account_share_bp);
-    out->set_value_share_bp(tier.value_share_bp);
     out->set_activity_share_bp(tier.activity_share_bp);
     out->set_cost_share_bp(tier.cost_share_bp);
     out->set_balance(ApiBalance(tier.balance));

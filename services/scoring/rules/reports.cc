@@ -127,21 +127,15 @@ using svg::Line;
 using svg::Px;
 using svg::Text;
 
-// The chart's frame, in pixels.
-constexpr int64_t kWidth = 480;
-constexpr int64_t kHeight = 360;
-constexpr int64_t kLeft = 60;
-constexpr int64_t kTop = 40;
-constexpr int64_t kPlotWidth = 400;
+// The Pareto chart's plot area (charts/svg.h has the frame), in pixels.
 constexpr int64_t kPlotHeight = 260;
-constexpr int64_t kBottom = kTop + kPlotHeight;
-constexpr int64_t kRight = kLeft + kPlotWidth;
+constexpr int64_t kBottom = kPlotTop + kPlotHeight;
 constexpr int32_t kXStepBp = 2000;  // x gridlines every 20%
 
 // Coordinates are kept in tenths of a pixel, in integers, so the output does
 // not depend on floating-point formatting (charts/svg.h).
 int64_t XTenths(int64_t x_bp) {
-  return kLeft * 10 +
+  return kPlotLeft * 10 +
          static_cast<int64_t>(RoundHalfUpDiv(Int128{x_bp} * kPlotWidth * 10, kWholeBp));
 }
 
@@ -162,26 +156,28 @@ int64_t YTenths(int64_t share_bp, const YAxis& axis) {
 std::string Frame(const YAxis& axis) {
   std::string out = "<g stroke=\"#dddddd\" stroke-width=\"1\">\n";
   for (int64_t x = kXStepBp; x <= kWholeBp; x += kXStepBp) {
-    absl::StrAppend(&out, Line(XTenths(x), kTop * 10, XTenths(x), kBottom * 10));
+    absl::StrAppend(&out, Line(XTenths(x), kPlotTop * 10, XTenths(x), kBottom * 10));
   }
   for (int64_t y = axis.step_bp; y <= axis.max_bp; y += axis.step_bp) {
-    absl::StrAppend(&out, Line(kLeft * 10, YTenths(y, axis), kRight * 10, YTenths(y, axis)));
+    absl::StrAppend(&out,
+                    Line(kPlotLeft * 10, YTenths(y, axis), kPlotRight * 10, YTenths(y, axis)));
   }
   absl::StrAppend(&out, "</g>\n<g stroke=\"#333333\" stroke-width=\"1\">\n",
-                  Line(kLeft * 10, kBottom * 10, kRight * 10, kBottom * 10),
-                  Line(kLeft * 10, kTop * 10, kLeft * 10, kBottom * 10), "</g>\n");
+                  Line(kPlotLeft * 10, kBottom * 10, kPlotRight * 10, kBottom * 10),
+                  Line(kPlotLeft * 10, kPlotTop * 10, kPlotLeft * 10, kBottom * 10), "</g>\n");
   absl::StrAppend(&out, "<g text-anchor=\"middle\">\n");
   for (int64_t x = 0; x <= kWholeBp; x += kXStepBp) {
     absl::StrAppend(&out, Text(XTenths(x), (kBottom + 16) * 10, PercentFromBasisPoints(x)));
   }
   absl::StrAppend(&out, "</g>\n<g text-anchor=\"end\">\n");
   for (int64_t y = 0; y <= axis.max_bp; y += axis.step_bp) {
-    absl::StrAppend(&out, Text((kLeft - 6) * 10, YTenths(y, axis) + 40, PercentFromBasisPoints(y)));
+    absl::StrAppend(&out,
+                    Text((kPlotLeft - 6) * 10, YTenths(y, axis) + 40, PercentFromBasisPoints(y)));
   }
   absl::StrAppend(&out, "</g>\n",
-                  Text((kLeft + kPlotWidth / 2) * 10, (kHeight - 14) * 10,
+                  Text((kPlotLeft + kPlotWidth / 2) * 10, (kChartHeight - 14) * 10,
                        "share of accounts, best first", " text-anchor=\"middle\""),
-                  Text(160, (kTop + kPlotHeight / 2) * 10, "share of value",
+                  Text(160, (kPlotTop + kPlotHeight / 2) * 10, "share of value",
                        " text-anchor=\"middle\" transform=\"rotate(-90 16 170)\""));
   return out;
 }
@@ -424,12 +420,12 @@ absl::StatusOr<std::string> TopShareSentence(absl::Span<const int64_t> values,
 std::string ParetoChartSvg(const ParetoCurve& curve, const ParetoChartOptions& options) {
   const YAxis axis = ChooseYAxis(curve);
   std::string out = absl::StrCat(
-      svg::Open(kWidth, kHeight, options.title),
-      Text(kWidth / 2 * 10, 240, options.title, " text-anchor=\"middle\" font-size=\"14\""),
+      svg::Open(kChartWidth, kChartHeight, options.title),
+      Text(kChartWidth / 2 * 10, 240, options.title, " text-anchor=\"middle\" font-size=\"14\""),
       Frame(axis));
   if (!curve.defined) {
     absl::StrAppend(&out,
-                    Text((kLeft + kPlotWidth / 2) * 10, (kTop + kPlotHeight / 2) * 10,
+                    Text((kPlotLeft + kPlotWidth / 2) * 10, (kPlotTop + kPlotHeight / 2) * 10,
                          "no positive total value: shares undefined", " text-anchor=\"middle\""));
   } else {
     // The equality diagonal: where the curve would be if every account were

@@ -46,3 +46,16 @@ struct ShareAxis {
 ShareAxis ShareAxisFor(int64_t highest_bp);
 
 }  // namespace kam::scoring::rules::svg
+
+namespace kam::scoring::rules {
+
+// The frame every report chart is drawn in, in pixels: a 480 x 360 document
+// with the plot area 400 wide from (60, 40); each chart sets its own height.
+inline constexpr int64_t kChartWidth = 480;
+inline constexpr int64_t kChartHeight = 360;
+inline constexpr int64_t kPlotLeft = 60;
+inline constexpr int64_t kPlotTop = 40;
+inline constexpr int64_t kPlotWidth = 400;
+inline constexpr int64_t kPlotRight = kPlotLeft + kPlotWidth;
+
+}  // namespace kam::scoring::rules

@@ -83,15 +83,6 @@ std::string Sentence(const TierEffort& tier, const EffortReport& report) {
 
 }  // namespace
 
-const char* EffortBalanceName(EffortBalance balance) {
-  switch (balance) {
-    case EffortBalance::kBalanced: return "BALANCED";
-    case EffortBalance::kOverServed: return "OVER_SERVED";
-    case EffortBalance::kUnderServed: return "UNDER_SERVED";
-  }
-  return "?";
-}
-
 absl::StatusOr<EffortReport> ComputeEffortReport(
     const std::array<TierEffortTotals, kTierCount>& totals, int32_t tolerance_bp) {
   if (tolerance_bp < 0 || tolerance_bp > 10000) {
@@ -133,14 +124,10 @@ absl::StatusOr<EffortReport> ComputeEffortReport(
 
 namespace {
 
-constexpr int64_t kWidth = 480;
-constexpr int64_t kHeight = 360;
-constexpr int64_t kLeft = 60;
-constexpr int64_t kTop = 40;
-constexpr int64_t kPlotWidth = 400;
+// The plot area (charts/svg.h has the frame), in pixels: lower than the
+// Pareto chart's, for two lines of labels under the bars.
 constexpr int64_t kPlotHeight = 240;
-constexpr int64_t kBottom = kTop + kPlotHeight;
-constexpr int64_t kRight = kLeft + kPlotWidth;
+constexpr int64_t kBottom = kPlotTop + kPlotHeight;
 // Each tier has a 100 px slot: three 24 px bars with 4 px between them,
 // centred (a 10 px margin each side).
 constexpr int64_t kSlot = kPlotWidth / kTierCount;
@@ -165,18 +152,19 @@ int64_t YTenths(int64_t share_bp, const svg::ShareAxis& axis) {
 std::string Frame(const svg::ShareAxis& axis) {
   std::string out = "<g stroke=\"#dddddd\" stroke-width=\"1\">\n";
   for (int64_t y = axis.step_bp; y <= axis.max_bp; y += axis.step_bp) {
-    absl::StrAppend(&out, svg::Line(kLeft * 10, YTenths(y, axis), kRight * 10, YTenths(y, axis)));
+    absl::StrAppend(&out,
+                    svg::Line(kPlotLeft * 10, YTenths(y, axis), kPlotRight * 10, YTenths(y, axis)));
   }
   absl::StrAppend(&out, "</g>\n<g stroke=\"#333333\" stroke-width=\"1\">\n",
-                  svg::Line(kLeft * 10, kBottom * 10, kRight * 10, kBottom * 10),
-                  svg::Line(kLeft * 10, kTop * 10, kLeft * 10, kBottom * 10), "</g>\n",
+                  svg::Line(kPlotLeft * 10, kBottom * 10, kPlotRight * 10, kBottom * 10),
+                  svg::Line(kPlotLeft * 10, kPlotTop * 10, kPlotLeft * 10, kBottom * 10), "</g>\n",
                   "<g text-anchor=\"end\">\n");
   for (int64_t y = 0; y <= axis.max_bp; y += axis.step_bp) {
-    absl::StrAppend(&out,
-                    svg::Text((kLeft - 6) * 10, YTenths(y, axis) + 40, PercentFromBasisPoints(y)));
+    absl::StrAppend(
+        &out, svg::Text((kPlotLeft - 6) * 10, YTenths(y, axis) + 40, PercentFromBasisPoints(y)));
   }
   absl::StrAppend(&out, "</g>\n",
-                  svg::Text(160, (kTop + kPlotHeight / 2) * 10, "share of the run's total",
+                  svg::Text(160, (kPlotTop + kPlotHeight / 2) * 10, "share of the run's total",
                             " text-anchor=\"middle\" transform=\"rotate(-90 16 160)\""));
   return out;
 }
@@ -184,8 +172,8 @@ std::string Frame(const svg::ShareAxis& axis) {
 std::string Legend() {
   std::string out;
   for (int s = 0; s < 3; ++s) {
-    const int64_t x = (kLeft - 20 + s * 140) * 10;
-    const int64_t y = (kHeight - 12) * 10;
+    const int64_t x = (kPlotLeft - 20 + s * 140) * 10;
+    const int64_t y = (kChartHeight - 12) * 10;
     absl::StrAppend(
         &out, svg::Rect(x, y - 100, 100, 100, absl::StrCat(" fill=\"", kSeries[s].colour, "\"")),
         svg::Text(x + 140, y, absl::StrCat("share of ", kSeries[s].label)));
@@ -197,7 +185,7 @@ std::string Bars(const EffortReport& report, const svg::ShareAxis& axis) {
   std::string out;
   for (int i = 0; i < kTierCount; ++i) {
     const TierEffort& tier = report.tiers[i];
-    const int64_t slot_left = kLeft + i * kSlot;
+    const int64_t slot_left = kPlotLeft + i * kSlot;
     const bool defined[3] = {report.value_shares_defined, report.activity_shares_defined,
                              report.cost_shares_defined};
     const int64_t shares[3] = {tier.value_share_bp, tier.activity_share_bp, tier.cost_share_bp};
@@ -240,8 +228,8 @@ std::string EffortChartSvg(const EffortReport& report, const std::string& title)
   }
   const svg::ShareAxis axis = svg::ShareAxisFor(highest);
   return absl::StrCat(
-      svg::Open(kWidth, kHeight, title),
-      svg::Text(kWidth / 2 * 10, 240, title, " text-anchor=\"middle\" font-size=\"14\""),
+      svg::Open(kChartWidth, kChartHeight, title),
+      svg::Text(kChartWidth / 2 * 10, 240, title, " text-anchor=\"middle\" font-size=\"14\""),
       Frame(axis), Bars(report, axis), Legend(), "</svg>\n");
 }
 

@@ -38,9 +38,6 @@ enum class EffortBalance {
   kUnderServed,  // the value share exceeds both effort shares by more than it
 };
 
-// "BALANCED", "OVER_SERVED", "UNDER_SERVED".
-const char* EffortBalanceName(EffortBalance balance);
-
 struct TierEffort {
   Tier tier = Tier::kA;
   TierEffortTotals totals;
