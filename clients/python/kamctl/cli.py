@@ -79,7 +79,7 @@ def cli(ctx, **flags):
 
 for command in (accounts.group, contacts.group, cases.group, imports.group, exports.group,
                 scoring.rate, scoring.runs, scoring.pyramid, scoring.pareto, scoring.diff,
-                programme.effort, programme.appraisals, alerts.alerts):
+                programme.effort, programme.appraisals, programme.rollup, alerts.alerts):
     cli.add_command(command)
 
 

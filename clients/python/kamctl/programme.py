@@ -69,3 +69,43 @@ def appraisals(app, run, owner, page_size, page_token, all_pages, fmt):
                               all_pages)
     output.print_list(items, APPRAISAL_COLUMNS, fmt, "appraisals", token)
     return OK
+
+
+def _rollup_rows(r):
+    """(figure, value) lines of a GroupRollup, money in minor units."""
+    rec, credit, tiers = r.receivables, r.credit, r.tier_counts
+    limit = (f"{credit.limit_minor} {credit.limit_currency_code}" if credit.has_limit
+             else "none")
+    return [("members", r.member_count), ("revenue", r.revenue_minor),
+            ("gross_profit", r.gross_profit_minor), ("cost_to_serve", r.cost_to_serve_minor),
+            ("profit", r.profit_minor), ("lifetime_value", r.lifetime_value_minor),
+            ("value", r.value_minor), ("receivables", rec.receivables_minor),
+            ("receivables_current", rec.current_minor), ("overdue_1_30", rec.days_1_30_minor),
+            ("overdue_31_60", rec.days_31_60_minor), ("overdue_61_90", rec.days_61_90_minor),
+            ("overdue_over_90", rec.days_over_90_minor), ("overdue", rec.overdue_minor),
+            ("credit_exposure", credit.exposure_minor), ("group_credit_limit", limit),
+            ("headroom", credit.headroom_minor if credit.headroom_defined else ""),
+            ("open_pipeline", r.open_pipeline_minor),
+            ("weighted_pipeline", r.weighted_pipeline_minor),
+            ("open_cases", r.open_case_count), ("sla_breaches", r.sla_breach_count),
+            ("complaints", r.complaint_count), ("activities", r.activity_count),
+            ("csat_answers", r.csat_count), ("csat_average", r.csat_average_hundredths / 100),
+            ("health", r.health), ("churn_risk", r.churn_risk),
+            ("tiers_a_b_c_d", f"{tiers.a}/{tiers.b}/{tiers.c}/{tiers.d}"),
+            ("not_tiered", r.not_tiered_count)]
+
+
+@click.command("rollup", help="A group customer's figures summed over its subtree in one run "
+               "(GetGroupRollup): revenue, profit, receivables by age, credit against the group "
+               "limit, pipeline, cases, satisfaction, value-weighted health and risk, tier mix.")
+@click.argument("run")
+@click.argument("account")
+@output_options
+@click.pass_obj
+def rollup(app, run, account, fmt):
+    name = f"{qualify(run, 'ratingRuns')}/groupRollups/{account.rsplit('/', 1)[-1]}"
+    r = app.session.reports.GetGroupRollup(report_pb2.GetGroupRollupRequest(name=name))
+    output.print_rows(["figure", "value"], _rollup_rows(r), fmt,
+                      title=f"{r.account} over {r.rating_run} ({r.currency_code}, minor units)",
+                      document=output.to_json(r))
+    return OK
