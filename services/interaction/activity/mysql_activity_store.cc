@@ -190,18 +190,12 @@ absl::Status ComparisonToSql(const common::FilterComparison& c, SqlFragment* out
   // Enums are given short ("CALL") or in full ("ACTIVITY_KIND_CALL");
   // UNSPECIFIED too, which matches no activity.
   if (f == "account") return AccountTerm(c, "a.account_id", out);
-  if (f == "kind") {
-    return EnumTerm(c, "a.kind", "ACTIVITY_KIND_", v1::ActivityKind_Parse,
-                    /*accept_unspecified=*/true, out);
-  }
-  if (f == "level") {
-    return EnumTerm(c, "a.level", "ACTIVITY_LEVEL_", v1::ActivityLevel_Parse,
-                    /*accept_unspecified=*/true, out);
-  }
-  if (f == "status") {
-    return EnumTerm(c, "a.status", "ACTIVITY_STATUS_", v1::ActivityStatus_Parse,
-                    /*accept_unspecified=*/true, out);
-  }
+  auto enum_term = [&](absl::string_view column, absl::string_view prefix, auto parse) {
+    return EnumTerm(c, column, prefix, parse, /*accept_unspecified=*/true, out);
+  };
+  if (f == "kind") return enum_term("a.kind", "ACTIVITY_KIND_", v1::ActivityKind_Parse);
+  if (f == "level") return enum_term("a.level", "ACTIVITY_LEVEL_", v1::ActivityLevel_Parse);
+  if (f == "status") return enum_term("a.status", "ACTIVITY_STATUS_", v1::ActivityStatus_Parse);
   if (f == "team_member") {
     KAM_RETURN_IF_ERROR(OnlyEquality(c));
     absl::StrAppend(&out->sql, equal ? "" : "NOT ",
