@@ -18,6 +18,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/substitute.h"
+#include "kam/interaction/v1/activity.grpc.pb.h"
 #include "tests/interaction/case_client.h"
 #include "tests/scoring/report_test_helpers.h"
 
