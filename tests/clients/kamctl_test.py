@@ -260,7 +260,7 @@ class KamctlTest(unittest.TestCase):
             self.assertTrue(f.read().startswith("<svg"))
         table = kamctl("effort", State.runs[0], "--tolerance", "5")
         self.assertEqual(table.returncode, 0, table.stderr)
-        self.assertIn("tolerance 5%", table.stdout)
+        self.assertIn("(tolerance 5.00%)", table.stdout)
 
         appraisals = kamctl("appraisals", State.runs[0], "--all", "--json")
         self.assertEqual(appraisals.returncode, 0, appraisals.stderr)
