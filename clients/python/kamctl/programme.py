@@ -89,7 +89,8 @@ def _rollup_rows(r):
             ("weighted_pipeline", r.weighted_pipeline_minor),
             ("open_cases", r.open_case_count), ("sla_breaches", r.sla_breach_count),
             ("complaints", r.complaint_count), ("activities", r.activity_count),
-            ("csat_answers", r.csat_count), ("csat_average", r.csat_average_hundredths / 100),
+            ("csat_answers", r.csat_count),
+            ("csat_average", f"{r.csat_average_hundredths / 100:.2f}"),
             ("health", r.health), ("churn_risk", r.churn_risk),
             ("tiers_a_b_c_d", f"{tiers.a}/{tiers.b}/{tiers.c}/{tiers.d}"),
             ("not_tiered", r.not_tiered_count)]
