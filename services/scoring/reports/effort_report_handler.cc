@@ -23,14 +23,15 @@ v1::EffortBalance ApiBalance(rules::EffortBalance balance) {
 
 }  // namespace
 
-absl::Status ReportService::GetEffortReport(const Ctx&, const v1::GetEffortReportRequest& request,
-                                            v1::EffortReport* response) {
+absl::Status ProgrammeReports::GetEffortReport(const common::CallContext&,
+                                               const v1::GetEffortReportRequest& request,
+                                               v1::EffortReport* response) {
   int32_t tolerance = rules::kDefaultEffortToleranceBp;
   if (request.has_tolerance_bp()) {
     KAM_RETURN_IF_ERROR(common::CheckRange("tolerance_bp", request.tolerance_bp(), 0, 10000));
     tolerance = request.tolerance_bp();
   }
-  KAM_ASSIGN_OR_RETURN(RunTierTotals totals, SucceededRunTotals("run", request.run()));
+  KAM_ASSIGN_OR_RETURN(RunTierTotals totals, checks_.SucceededRunTotals("run", request.run()));
   std::array<rules::TierEffortTotals, rules::kTierCount> effort{};
   for (int i = 0; i < rules::kTierCount; ++i) {
     effort[i] = {totals.value[i].count, totals.value[i].total_value, totals.activities[i],

@@ -43,9 +43,9 @@ void ToAppraisal(const ManagerTotals& t, const std::string& run, v1::ManagerAppr
 
 }  // namespace
 
-absl::Status ReportService::ListManagerAppraisals(const Ctx&,
-                                                  const v1::ListManagerAppraisalsRequest& request,
-                                                  v1::ListManagerAppraisalsResponse* response) {
+absl::Status ProgrammeReports::ListManagerAppraisals(
+    const common::CallContext&, const v1::ListManagerAppraisalsRequest& request,
+    v1::ListManagerAppraisalsResponse* response) {
   KAM_RETURN_IF_ERROR(
       common::CheckIdentifier("owner", request.owner(), kMaxOwnerChars, /*required=*/false));
   KAM_ASSIGN_OR_RETURN(
@@ -53,7 +53,7 @@ absl::Status ReportService::ListManagerAppraisals(const Ctx&,
       common::ReadListRequest(request.page_size(), request.page_token(), "",
                               {"ListManagerAppraisals", request.run(), request.owner()}));
   KAM_RETURN_IF_ERROR(list.ExpectCursorKeys(1));
-  KAM_ASSIGN_OR_RETURN(int64_t run, SucceededRun("run", request.run()));
+  KAM_ASSIGN_OR_RETURN(int64_t run, checks_.SucceededRun("run", request.run()));
   KAM_ASSIGN_OR_RETURN(int64_t previous, runs_->PreviousSucceededRun(run));
   const std::string after = list.cursor.has_value() ? list.cursor->key_values[0] : "";
   KAM_ASSIGN_OR_RETURN(

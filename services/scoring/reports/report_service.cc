@@ -31,8 +31,9 @@ account::v1::Tier ApiTier(int index) {  // MatrixIndex: 0 unrated, 1..4 A..D
 void ReportService::Register(common::GrpcServer& server) {
   common::ServeMethods(server, &service_, this, &ReportService::GetPyramidReport,
                        &ReportService::GetParetoReport, &ReportService::GetCustomerEquity,
-                       &ReportService::CompareRatingRuns, &ReportService::GetGroupRollup,
-                       &ReportService::GetEffortReport, &ReportService::ListManagerAppraisals);
+                       &ReportService::CompareRatingRuns, &ReportService::GetGroupRollup);
+  common::ServeMethods(server, &service_, &programme_, &ProgrammeReports::GetEffortReport,
+                       &ProgrammeReports::ListManagerAppraisals);
 }
 
 absl::StatusOr<int64_t> ReportService::SucceededRun(absl::string_view field,

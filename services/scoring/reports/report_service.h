@@ -1,13 +1,15 @@
 // kam.scoring.v1.ReportService: the pyramid, the Pareto curve (data, words
-// and an SVG chart), customer equity, tier movement, effort against value
-// and the account managers' appraisal over finished rating runs. The figures come from rules/reports.h over SQL aggregates
-// (report_store.h).
+// and an SVG chart), customer equity, tier movement and group roll-ups over
+// finished rating runs, and (ProgrammeReports, programme_reports.h) effort
+// against value and the account managers' appraisal. The figures come from
+// rules/ over SQL aggregates (report_store.h).
 #pragma once
 
 #include "absl/status/status.h"
 #include "common/server/grpc_server.h"
 #include "kam/scoring/v1/report.grpc.pb.h"
 #include "services/scoring/rating/rating_store.h"
+#include "services/scoring/reports/programme_reports.h"
 #include "services/scoring/reports/report_store.h"
 
 namespace kam::scoring::reports {
@@ -29,13 +31,8 @@ class ReportService final {
                                  v1::CustomerEquity*);
   absl::Status CompareRatingRuns(const Ctx&, const v1::CompareRatingRunsRequest&,
                                  v1::TierMovementReport*);
-  // effort_report_handler.cc
-  absl::Status GetEffortReport(const Ctx&, const v1::GetEffortReportRequest&, v1::EffortReport*);
-  // manager_appraisal_handler.cc
-  absl::Status ListManagerAppraisals(const Ctx&, const v1::ListManagerAppraisalsRequest&,
-                                     v1::ListManagerAppraisalsResponse*);
 
- private:
+  // The checks every report handler makes first (ProgrammeReports' too).
   // The id of the run named in `field`, which must exist (NOT_FOUND) and
   // have SUCCEEDED (FAILED_PRECONDITION naming the run and its state: a
   // report over a run still rating, publishing, failed or cancelled would
@@ -47,9 +44,11 @@ class ReportService final {
   absl::StatusOr<RunTierTotals> SucceededRunTotals(absl::string_view field,
                                                    const std::string& name);
 
+ private:
   v1::ReportService::Service service_;
   rating::RatingStore* runs_;
   ReportStore* reports_;
+  ProgrammeReports programme_{*this, runs_, reports_};
 };
 
 // At most this many top shares per GetParetoReport (the curve is bounded:
