@@ -30,18 +30,6 @@ using rules::Tier;
 using rules::TierName;
 using rules::TierTotal;
 
-// SUM over BIGINT is DECIMAL in MariaDB (exact, wider than int64): read it as
-// text and refuse what int64 cannot hold rather than wrap it.
-absl::StatusOr<int64_t> ReadSum(sql::ResultSet& rs, int column, absl::string_view what) {
-  const sql::SQLString text = rs.getString(column);
-  if (rs.wasNull()) return 0;
-  int64_t value = 0;
-  if (!absl::SimpleAtoi(absl::string_view(text.c_str(), text.length()), &value)) {
-    return absl::OutOfRangeError(absl::StrCat(what, " does not fit a signed 64-bit integer"));
-  }
-  return value;
-}
-
 // Whether run `run_id` ranked groups (policy rank_unit GROUP): then every
 // rating names its group (migration 0006), so the first one tells. The
 // reports then count each group once and Pareto ranks groups by their
@@ -52,8 +40,8 @@ absl::StatusOr<bool> RanksGroups(SqlConnection& c, int64_t run_id) {
   return rs->next() && rs->getInt64(1) != 0;
 }
 
-// A SUM that may pass int64 on the way (a roll-up adds its currency groups
-// up afterwards).
+// SUM over BIGINT is DECIMAL in MariaDB (exact, wider than int64): read it as
+// text. A roll-up adds its currency groups up in 128 bits afterwards.
 absl::StatusOr<absl::int128> ReadWideSum(sql::ResultSet& rs, int column) {
   const sql::SQLString text = rs.getString(column);
   if (rs.wasNull()) return 0;
@@ -62,6 +50,22 @@ absl::StatusOr<absl::int128> ReadWideSum(sql::ResultSet& rs, int column) {
     return absl::OutOfRangeError("a group's sum does not fit a signed 128-bit integer");
   }
   return value;
+}
+
+// `value` as int64; OUT_OF_RANGE naming `what` when it does not fit (a
+// wrapped sum of money must not look like a right one).
+absl::StatusOr<int64_t> FitInt64(absl::int128 value, absl::string_view what) {
+  if (value > std::numeric_limits<int64_t>::max() || value < std::numeric_limits<int64_t>::min()) {
+    return absl::OutOfRangeError(absl::StrCat(what, " does not fit a signed 64-bit integer"));
+  }
+  return static_cast<int64_t>(value);
+}
+
+// A SUM that must fit int64 (the per-run figures).
+absl::StatusOr<int64_t> ReadSum(sql::ResultSet& rs, int column, absl::string_view what) {
+  absl::StatusOr<absl::int128> wide = ReadWideSum(rs, column);
+  // Beyond 128 bits is beyond 64 too: the same error.
+  return FitInt64(wide.ok() ? *wide : absl::Int128Max(), what);
 }
 
 // What GroupRollup sums over the subtree's ratings (each "SUM(<it>)"), in
@@ -117,14 +121,6 @@ std::string GroupRollupSql() {
                   " FROM subtree s JOIN account_ratings r ON r.run_id = ? AND "
                   "r.account_id = s.account_id GROUP BY r.currency");
   return sql;
-}
-
-absl::StatusOr<int64_t> Narrow(absl::int128 value, absl::string_view what) {
-  if (value > std::numeric_limits<int64_t>::max() || value < std::numeric_limits<int64_t>::min()) {
-    return absl::OutOfRangeError(absl::StrCat("the group's ", absl::StripPrefix(what, "r."),
-                                              " does not fit a signed 64-bit integer"));
-  }
-  return static_cast<int64_t>(value);
 }
 
 absl::Status BadTier(int tier) {
@@ -387,7 +383,10 @@ class MySqlReportStore final : public ReportStore {
     static_assert(sizeof(figures) / sizeof(figures[0]) == kRollupSumCount - kWeightedSums);
     int next = 0;
     for (int64_t* figure : figures) {
-      KAM_ASSIGN_OR_RETURN(*figure, Narrow(totals[next], kRollupSums[next]));
+      KAM_ASSIGN_OR_RETURN(
+          *figure,
+          FitInt64(totals[next],
+                   absl::StrCat("the group's ", absl::StripPrefix(kRollupSums[next], "r."))));
       ++next;
     }
     sums.health.weight = sums.churn_risk.weight = totals[next++];

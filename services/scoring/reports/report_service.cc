@@ -10,6 +10,7 @@
 #include "common/server/service_methods.h"
 #include "services/scoring/names.h"
 #include "services/scoring/rules/reports.h"
+#include "services/scoring/rules/risk.h"
 
 namespace kam::scoring::reports {
 namespace {
@@ -236,7 +237,7 @@ absl::Status ReportService::GetGroupRollup(const Ctx&, const v1::GetGroupRollupR
   response->set_activity_count(sums.activities);
   response->set_csat_count(sums.csat_count);
   response->set_csat_average_hundredths(
-      rules::CsatAverageHundredths(sums.csat_count, sums.csat_sum));
+      rules::CsatAverage(sums.csat_count, sums.csat_sum).average_hundredths);
   response->set_health(rules::ValueWeightedScore(sums.health));
   response->set_churn_risk(rules::ValueWeightedScore(sums.churn_risk));
   v1::TierCounts* tiers = response->mutable_tier_counts();

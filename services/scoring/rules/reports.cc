@@ -147,9 +147,9 @@ YAxis ChooseYAxis(const ParetoCurve& curve) {
   return svg::ShareAxisFor(highest);
 }
 
+// Pareto shares are never below 0 nor above the axis ChooseYAxis picks.
 int64_t YTenths(int64_t share_bp, const YAxis& axis) {
-  return kBottom * 10 -
-         static_cast<int64_t>(RoundHalfUpDiv(Int128{share_bp} * kPlotHeight * 10, axis.max_bp));
+  return svg::ShareYTenths(share_bp, axis, kBottom, kPlotHeight);
 }
 
 // Gridlines, axes, tick labels and axis titles.
@@ -554,12 +554,6 @@ int32_t ValueWeightedScore(const WeightedScoreSums& sums) {
   // Half up: floor((2n + d) / 2d) for n, d >= 0.
   const absl::int128 rounded = (2 * numerator + denominator) / (2 * denominator);
   return static_cast<int32_t>(std::clamp<absl::int128>(rounded, 0, 100));
-}
-
-int32_t CsatAverageHundredths(int64_t count, int64_t sum) {
-  if (count <= 0) return 0;
-  const absl::int128 rounded = (absl::int128(sum) * 200 + count) / (absl::int128(count) * 2);
-  return static_cast<int32_t>(std::clamp<absl::int128>(rounded, 0, 500));
 }
 
 int64_t SaturatingDifference(int64_t a, int64_t b) {

@@ -259,10 +259,6 @@ struct WeightedScoreSums {
 };
 int32_t ValueWeightedScore(const WeightedScoreSums& sums);
 
-// The average of `count` CSAT responses (1-5) adding up to `sum`, in
-// hundredths, rounded half up; 0 for no responses.
-int32_t CsatAverageHundredths(int64_t count, int64_t sum);
-
 // a - b, saturating at the int64 limits (profit from gross profit and cost
 // to serve, receivables not yet due from receivables and overdue).
 int64_t SaturatingDifference(int64_t a, int64_t b);

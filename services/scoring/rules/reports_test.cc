@@ -681,13 +681,6 @@ TEST(ValueWeightedScoreTest, HugeValuesDoNotOverflow) {
   EXPECT_EQ(ValueWeightedScore(sums), 100);
 }
 
-TEST(CsatAverageTest, HundredthsRoundedHalfUp) {
-  EXPECT_EQ(CsatAverageHundredths(0, 0), 0);
-  EXPECT_EQ(CsatAverageHundredths(3, 13), 433);  // 4.333...
-  EXPECT_EQ(CsatAverageHundredths(8, 35), 438);  // 4.375 -> 4.38
-  EXPECT_EQ(CsatAverageHundredths(1, 5), 500);
-}
-
 TEST(CreditHeadroomTest, LimitMinusExposureInOneCurrency) {
   CreditHeadroom h = HeadroomOf(100000, "EUR", 30000, "EUR");
   EXPECT_TRUE(h.defined);

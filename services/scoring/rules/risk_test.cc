@@ -551,6 +551,9 @@ TEST(CsatAverageTest, RoundsHalfUpInHundredthsOnTheOneToFiveScale) {
   EXPECT_EQ(CsatAverage(2, 9).survey_count, 2);
   EXPECT_EQ(CsatAverage(0, 0).survey_count, 0);  // no answers: no signal
   EXPECT_EQ(CsatAverage(0, 0).average_hundredths, 0);
+  // A group's or a manager's answers together.
+  EXPECT_EQ(CsatAverage(8, 35).average_hundredths, 438);  // 4.375 -> 4.38
+  EXPECT_EQ(CsatAverage(1, 5).average_hundredths, 500);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "services/scoring/rules/charts/svg.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -96,6 +97,13 @@ ShareAxis ShareAxisFor(int64_t highest_bp) {
   axis.step_bp = static_cast<int64_t>(step > kMax ? kMax : step);
   axis.max_bp = static_cast<int64_t>(top > kMax ? kMax : top);
   return axis;
+}
+
+int64_t ShareYTenths(int64_t share_bp, const ShareAxis& axis, int64_t bottom, int64_t height) {
+  __extension__ typedef __int128 Int128;
+  const Int128 clamped = std::clamp<int64_t>(share_bp, 0, axis.max_bp);
+  return bottom * 10 - static_cast<int64_t>((2 * clamped * height * 10 + axis.max_bp) /
+                                            (2 * Int128{axis.max_bp}));
 }
 
 }  // namespace kam::scoring::rules::svg

@@ -45,6 +45,11 @@ struct ShareAxis {
 // steps.
 ShareAxis ShareAxisFor(int64_t highest_bp);
 
+// Where `share_bp` falls on `axis` drawn `height` pixels tall up from
+// `bottom` (pixels), in tenths of a pixel, rounded half up; a share outside
+// the axis is drawn at its nearer end.
+int64_t ShareYTenths(int64_t share_bp, const ShareAxis& axis, int64_t bottom, int64_t height);
+
 }  // namespace kam::scoring::rules::svg
 
 namespace kam::scoring::rules {

@@ -143,10 +143,7 @@ constexpr Series kSeries[3] = {
     {"value", "#1f77b4"}, {"activities", "#ff7f0e"}, {"cost to serve", "#2ca02c"}};
 
 int64_t YTenths(int64_t share_bp, const svg::ShareAxis& axis) {
-  __extension__ typedef __int128 Int128;
-  const Int128 clamped = std::clamp<int64_t>(share_bp, 0, axis.max_bp);
-  return kBottom * 10 -
-         static_cast<int64_t>((2 * clamped * kPlotHeight * 10 + axis.max_bp) / (2 * axis.max_bp));
+  return svg::ShareYTenths(share_bp, axis, kBottom, kPlotHeight);
 }
 
 std::string Frame(const svg::ShareAxis& axis) {
