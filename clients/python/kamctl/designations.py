@@ -14,8 +14,8 @@ from kamctl.resources import Resource, columns_of, make_group, output_options, q
     timestamp_flag
 
 COLUMNS = columns_of([
-    "name", "account", "kind", "active", "start_time", "end_time", "decided_by", "reason",
-    "-create_time", "ended_by", "-end_reason"])
+    "name", "account", "kind", "active", "-start_time", "end_time", "decided_by", "reason",
+    "-create_time", "-ended_by", "-end_reason"])
 
 RESOURCE = Resource(pb, "Designation", "designations", "designations", [], COLUMNS,
                     filters=("account",), filter_example="kind = STRATEGIC AND active = true")

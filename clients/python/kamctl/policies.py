@@ -19,8 +19,8 @@ from kamctl.resources import Resource, columns_of, make_group, output_options
 
 COLUMNS = columns_of([
     "name", "version", "display_name", "-period_days", "value_measure", "-criteria", "rank_by",
-    "tiering.rank_unit", "-tiering", "key_tiers", "-clv", "-risk", "-alerts", "used",
-    "create_time", "-update_time", "-etag"])
+    "tiering.rank_unit", "-tiering", "-key_tiers", "-clv", "-risk", "-alerts", "used",
+    "-create_time", "-update_time", "-etag"])
 
 RESOURCE = Resource(pb, "ScoringPolicy", "policies", "policies", [], COLUMNS,
                     plural="ScoringPolicies")
