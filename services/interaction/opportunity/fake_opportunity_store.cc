@@ -105,6 +105,26 @@ absl::StatusOr<common::Page<StoredStageMove>> FakeOpportunityStore::ListMoves(
   });
 }
 
+absl::StatusOr<int64_t> FakeOpportunityStore::AgreementAccount(absl::string_view field,
+                                                              int64_t agreement_id) {
+  return db_.Read<int64_t>("reading an agreement", [&](const Data& data) -> absl::StatusOr<int64_t> {
+    auto it = data.agreement_accounts.find(agreement_id);
+    if (it == data.agreement_accounts.end()) {
+      return absl::NotFoundError(absl::StrCat(field, " agreements/", agreement_id, " not found"));
+    }
+    return it->second;
+  });
+}
+
+void FakeOpportunityStore::AddAgreement(int64_t agreement_id, int64_t account_id) {
+  db_.Write("adding an agreement",
+            [&](Data& data) {
+              data.agreement_accounts[agreement_id] = account_id;
+              return absl::OkStatus();
+            })
+      .IgnoreError();
+}
+
 absl::StatusOr<StoredStageProbabilities> FakeOpportunityStore::GetProbabilities() {
   return db_.Read<StoredStageProbabilities>("reading stage probabilities",
                                             [](const Data& data) { return data.probabilities; });

@@ -80,7 +80,8 @@ constexpr int kRatingsPerInsert = 250;
 constexpr char kRatingColumns[] =
     "account_id, currency, value_minor, value_score, segment, seg_rank, tier, previous_tier, "
     "movement, key_account, clv_minor, churn_risk, health, sla_breaches, receivables_minor, "
-    "overdue_minor, details";
+    "overdue_minor, details, agreement_id, agreement_end_us, agreement_notice_us, "
+    "agreement_notice_due, agreement_days_left";
 
 // Every column of kRatingColumns, in order, as a field of `row`: one list
 // for reading a rating and binding one.
@@ -103,6 +104,11 @@ void ForEachRatingColumn(Row& row, Visit visit) {
   visit(row.receivables_minor);
   visit(row.overdue_minor);
   visit(row.details);
+  visit(row.agreement_id);
+  visit(row.agreement_end_us);
+  visit(row.agreement_notice_us);
+  visit(row.agreement_notice_due);
+  visit(row.agreement_days_left);
 }
 
 void ReadColumn(sql::ResultSet& rs, int column, int64_t* value) { *value = rs.getInt64(column); }
@@ -139,6 +145,11 @@ rules::AccountRunResult ReadRunResult(sql::ResultSet& rs) {
   ReadColumn(rs, 4, &row.sla_breaches);
   ReadColumn(rs, 5, &row.receivables_minor);
   ReadColumn(rs, 6, &row.overdue_minor);
+  ReadColumn(rs, 7, &row.agreement_id);
+  ReadColumn(rs, 8, &row.agreement_end_us);
+  ReadColumn(rs, 9, &row.agreement_notice_us);
+  ReadColumn(rs, 10, &row.agreement_notice_due);
+  ReadColumn(rs, 11, &row.agreement_days_left);
   return rules::RunResultOf(row);
 }
 
@@ -488,7 +499,9 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
                                                                       int limit) override {
     return ReadRows(*pool_, "reading ratings",
                     "SELECT account_id, tier, churn_risk, sla_breaches, receivables_minor, "
-                    "overdue_minor FROM account_ratings WHERE run_id = ? AND account_id > ? "
+                    "overdue_minor, agreement_id, agreement_end_us, agreement_notice_us, "
+                    "agreement_notice_due, agreement_days_left "
+                    "FROM account_ratings WHERE run_id = ? AND account_id > ? "
                     "ORDER BY account_id LIMIT ?",
                     {run_id, after_account, static_cast<int64_t>(limit)}, ReadRunResult);
   }
