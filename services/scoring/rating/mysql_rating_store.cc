@@ -153,6 +153,20 @@ rules::AccountRunResult ReadRunResult(sql::ResultSet& rs) {
   return rules::RunResultOf(row);
 }
 
+// "(?,?,...,?)": one row of an INSERT of (run_id, kRatingColumns), a
+// placeholder per column, counted from the list so that a column added to it
+// needs no other change.
+const std::string& RowPlaceholders() {
+  static const std::string* text = [] {
+    const size_t columns = 2 + static_cast<size_t>(std::count(
+                                   kRatingColumns, kRatingColumns + sizeof(kRatingColumns), ','));
+    std::string row = "(?";
+    for (size_t i = 1; i < columns; ++i) row.append(",?");
+    return new std::string(row + ")");
+  }();
+  return *text;
+}
+
 // The parameters of one row of an INSERT of (run_id, kRatingColumns).
 void AppendRow(int64_t run_id, const RatingRow& row, std::vector<SqlValue>* values) {
   values->emplace_back(run_id);
@@ -472,10 +486,10 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
         std::string sql =
             absl::StrCat("INSERT INTO account_ratings (run_id, ", kRatingColumns, ") VALUES ");
         std::vector<SqlValue> values;
-        values.reserve(chunk * 18);
+        values.reserve(chunk * RowPlaceholders().size() / 2);
         for (size_t i = 0; i < chunk; ++i) {
-          sql.append(i == 0 ? "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-                            : ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+          if (i > 0) sql.push_back(',');
+          sql.append(RowPlaceholders());
           AppendRow(run_id, rows[done + i], &values);
         }
         c.Update(sql, values);
