@@ -40,8 +40,8 @@ class AgreementServiceTest : public ::testing::Test {
     v1::Agreement* a = request.mutable_agreement();
     a->set_account(account);
     a->set_title("Framework agreement");
-    *a->mutable_start_time() = common::ToProtoTimestamp(absl::Now() - 30 * kDay);
-    *a->mutable_end_time() = common::ToProtoTimestamp(absl::Now() + 365 * kDay);
+    *a->mutable_start_time() = common::ToProtoTimestamp(now_ - 30 * kDay);
+    *a->mutable_end_time() = common::ToProtoTimestamp(now_ + 365 * kDay);
     a->set_cooperation_model(v1::COOPERATION_MODEL_FRAMEWORK);
     a->set_owner(account == "accounts/7" ? "" : "u8");
     a->set_notice_period_days(90);
@@ -63,6 +63,8 @@ class AgreementServiceTest : public ::testing::Test {
     return service_.UpdateAgreement(ctx_, request, &out);
   }
 
+  // One time for every create of a test, so a retry sends the same request.
+  const absl::Time now_ = absl::Now();
   FakeAgreementStore store_;
   FakeAccountClient accounts_;
   AgreementService service_{&store_, &accounts_};
