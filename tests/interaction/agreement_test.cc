@@ -4,7 +4,9 @@
 // a mask and etags, terminate with a reason (the history kept), validation
 // naming the field, the account checks, idempotent create, and an
 // opportunity that renews an agreement of its own account.
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -69,22 +71,23 @@ Reply<iv1::Agreement> Terminate(const std::string& name, const std::string& reas
   return Call(Agreements(), &AgreementStub::TerminateAgreement, request, actor);
 }
 
-Reply<iv1::ListAgreementsResponse> ListPage(const std::string& filter, int page_size = 1000) {
+iv1::ListAgreementsRequest Listing(const std::string& filter, int page_size = 1000) {
   iv1::ListAgreementsRequest request;
   request.set_filter(filter);
   request.set_page_size(page_size);
-  return Call(Agreements(), &AgreementStub::ListAgreements, request);
+  return request;
+}
+
+Reply<iv1::ListAgreementsResponse> ListPage(const std::string& filter) {
+  return Call(Agreements(), &AgreementStub::ListAgreements, Listing(filter));
 }
 
 // The names of every agreement matching `filter`, in list order, read in
 // pages of `page_size`.
 std::vector<std::string> Names(const std::string& filter, int page_size = 1000) {
-  iv1::ListAgreementsRequest request;
-  request.set_filter(filter);
-  request.set_page_size(page_size);
   std::vector<std::string> names;
-  for (const iv1::Agreement& a :
-       AllPages<iv1::Agreement>(Agreements(), &AgreementStub::ListAgreements, request)) {
+  for (const iv1::Agreement& a : AllPages<iv1::Agreement>(
+           Agreements(), &AgreementStub::ListAgreements, Listing(filter, page_size))) {
     names.push_back(a.name());
   }
   return names;
@@ -156,11 +159,8 @@ TEST(AgreementTest, CreateGetUpdateTerminate) {
 
 TEST(AgreementTest, ValidationNamesTheField) {
   const v1::Account account = MakeAccount("Agreement rules", "CNY", "u-owner");
-  struct Case {
-    const char* field;
-    void (*breaks)(iv1::Agreement&);
-  };
-  const Case cases[] = {
+  // Each broken rule and the field its refusal names.
+  const std::vector<std::pair<std::string, std::function<void(iv1::Agreement&)>>> cases = {
       {"agreement.title", [](iv1::Agreement& a) { a.set_title(""); }},
       {"agreement.start_time", [](iv1::Agreement& a) { a.clear_start_time(); }},
       {"agreement.end_time", [](iv1::Agreement& a) { *a.mutable_end_time() = a.start_time(); }},
@@ -175,10 +175,10 @@ TEST(AgreementTest, ValidationNamesTheField) {
       {"agreement.renewal_term_months", [](iv1::Agreement& a) { a.set_auto_renew(true); }},
       {"agreement.account", [](iv1::Agreement& a) { a.set_account("customers/1"); }},
   };
-  for (const Case& c : cases) {
+  for (const auto& [field, breaks] : cases) {
     iv1::Agreement a = Draft(account);
-    c.breaks(a);
-    EXPECT_TRUE(IsInvalidField(Create(a).status, c.field)) << c.field;
+    breaks(a);
+    EXPECT_TRUE(IsInvalidField(Create(a).status, field)) << field;
   }
   EXPECT_TRUE(Names(OfAccount(account)).empty());  // nothing written
 
