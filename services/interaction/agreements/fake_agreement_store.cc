@@ -1,6 +1,5 @@
 #include "services/interaction/agreements/fake_agreement_store.h"
 
-#include "common/api/etag.h"
 
 namespace kam::interaction::agreements {
 namespace {
@@ -16,16 +15,8 @@ class FakeAgreementTx final : public AgreementTx {
     return data_.agreements.Insert(row, key);
   }
 
-  // Everything but the id, the account and the create time, as the real
-  // store's UPDATE.
   absl::Status Write(const StoredAgreement& row) override {
-    return UpdateRow(data_.agreements, row.id, [&](StoredAgreement& stored) {
-      const google::protobuf::Timestamp create_time = stored.agreement.create_time();
-      stored.version = row.version;
-      stored.agreement = row.agreement;
-      *stored.agreement.mutable_create_time() = create_time;
-      stored.agreement.set_etag(common::MakeEtag(stored.agreement.name(), stored.version));
-    });
+    return WriteResourceRow(data_.agreements, row, &StoredAgreement::agreement);
   }
 
  private:
