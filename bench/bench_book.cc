@@ -33,7 +33,9 @@ constexpr int64_t kChunk = 100000;
 //   {A}     the chunk's accounts as rows `a.i` (1-based index in the book)
 //   {S:x}   the size factor of account index x: u^-0.8, u in (0, 1] from a
 //           hash, capped at 1000 (Pareto, alpha 1.25: P(s >= t) = t^-1.25)
-//   {CUR:x} the credit currency of account index x (85% EUR, 10% USD, 5% GBP)
+//   {CUR:x} the credit currency of account index x (85% EUR, 10% USD, 5% GBP;
+//           EUR for the group's accounts, 1..@grp: a group's members use the
+//           currency of its group credit limit, as the credit check requires)
 //   {SLOTS:salt,percent,t2,...,tn}
 //           the records of one kind: the chunk's accounts that have any
 //           (`percent`% of them, picked by a hash salted with `salt`) joined
@@ -64,8 +66,9 @@ std::string Expand(std::string sql) {
     absl::StrReplaceAll(
         {{absl::StrCat("{S:", x, "}"),
           absl::StrCat("LEAST(1000, POW((CRC32(CONCAT('s', ", x, ")) + 1) / 4294967296, -0.8))")},
-         {absl::StrCat("{CUR:", x, "}"), absl::StrCat("ELT(1 + (", x, " % 20 >= 17) + (", x,
-                                                      " % 20 >= 19), 'EUR', 'USD', 'GBP')")}},
+         {absl::StrCat("{CUR:", x, "}"),
+          absl::StrCat("IF(", x, " <= @grp, 'EUR', ELT(1 + (", x, " % 20 >= 17) + (", x,
+                       " % 20 >= 19), 'EUR', 'USD', 'GBP'))")}},
         &sql);
   }
   absl::StrReplaceAll({{"{A}", "(SELECT seq + @lo AS i FROM seq_1_to_100000 WHERE seq <= @n) a"}},

@@ -40,8 +40,8 @@ struct BenchBookOptions {
   // One group (docs/domain.md's account hierarchy) of this many accounts:
   // the book's first account heads it and the next group_accounts - 1 are
   // its subtree, ten children to a parent (100,000 accounts reach 5 levels below
-  // the head, within the depth limit of 8). 0 or 1: no group, every
-  // account stands alone.
+  // the head, within the depth limit of 8), all in EUR. 0 or 1: no group,
+  // every account stands alone.
   int64_t group_accounts = 0;
   // Progress lines on stderr.
   bool progress = true;

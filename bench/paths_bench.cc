@@ -23,6 +23,10 @@
 //              on raw Connector/C++ (the store's keyset condition).
 //   group      GetGroupSummary on the group's head (median of 3), next to
 //              the store's recursive query on raw Connector/C++.
+//   rollup     GetGroupRollup of the group's head over the run (median of
+//              3): every figure summed over the group's 1% of the book
+//              through the run's stored parent links, next to the same
+//              sums in one raw recursive statement.
 //
 // With two sizes it prints them side by side with, per path, the time per
 // row at the larger size over the time per row at the smaller (1.00 is
@@ -31,7 +35,7 @@
 //
 //   paths_bench [--sizes=1000000,10000000] [--keep_db=DIR] [--buffer_pool=4G]
 //               [--page_size=100] [--walk_seconds=600]
-//               [--paths=facts,group,accounts,rating,reports,alerts]
+//               [--paths=facts,group,accounts,rating,reports,rollup,alerts]
 //
 // The paths that need no run come first, so that on a long book their
 // figures are printed before the run starts. --keep_db keeps each size's
@@ -72,7 +76,7 @@
 #include "tests/harness/suite.h"
 
 ABSL_FLAG(std::string, sizes, "1000000,10000000", "book sizes (accounts), comma-separated");
-ABSL_FLAG(std::string, paths, "facts,group,accounts,rating,reports,alerts",
+ABSL_FLAG(std::string, paths, "facts,group,accounts,rating,reports,rollup,alerts",
           "the paths to time, comma-separated (without rating, and no run stored, the paths "
           "that need a run are left out)");
 ABSL_FLAG(std::string, keep_db, "",
@@ -475,6 +479,84 @@ void AddGroup(kam::testing::LocalSuite& suite, SqlConnection& root,
                      raw.empty() ? -1 : Median(raw), note});
 }
 
+// GetGroupRollup of the group's head over `run`, and the same sums in one
+// raw statement (the subtree through the run's parent links, then one pass
+// over its ratings).
+void AddRollup(kam::testing::LocalSuite& suite, SqlConnection& root,
+               const kam::testing::BenchBook& book, int64_t run, std::vector<Figure>& figures) {
+  auto stub = sv1::ReportService::NewStub(suite.Channel("scoring"));
+  sv1::GetGroupRollupRequest request;
+  request.set_name(absl::StrCat("ratingRuns/", run, "/groupRollups/", book.first_account_id));
+  sv1::GroupRollup rollup;
+  absl::StatusOr<double> service = MedianCall(3, [&] {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    return stub->GetGroupRollup(&context, request, &rollup);
+  });
+  const int64_t members = rollup.member_count();
+  std::string sums = "COUNT(*)";
+  for (const char* column : {"revenue_minor",
+                             "gross_profit_minor",
+                             "cost_to_serve_minor",
+                             "clv_minor",
+                             "value_minor",
+                             "receivables_minor",
+                             "overdue_minor",
+                             "credit_exposure_minor",
+                             "open_pipeline_minor",
+                             "weighted_pipeline_minor",
+                             "open_cases",
+                             "sla_breaches",
+                             "complaints",
+                             "activity_count",
+                             "csat_count",
+                             "csat_sum",
+                             "health",
+                             "churn_risk",
+                             "overdue_1_30_minor",
+                             "overdue_31_60_minor",
+                             "overdue_61_90_minor",
+                             "overdue_90_plus_minor",
+                             "tier = 1",
+                             "tier = 2",
+                             "tier = 3",
+                             "tier = 4",
+                             "tier = 0"}) {
+    absl::StrAppend(&sums, ", SUM(g.", column, ")");
+  }
+  for (const char* score : {"1", "g.health", "g.churn_risk"}) {
+    absl::StrAppend(&sums, ", SUM(CAST(GREATEST(g.value_minor, 0) AS DECIMAL(20, 0)) * ", score,
+                    ")");
+  }
+  std::vector<double> raw;
+  int64_t raw_members = 0;
+  std::string note = service.ok() ? "" : std::string(service.status().message());
+  try {
+    for (int i = 0; i < 3; ++i) {
+      const absl::Time start = absl::Now();
+      std::unique_ptr<sql::ResultSet> rs = root.Query(
+          absl::StrCat("WITH RECURSIVE tree (id) AS (SELECT account_id FROM "
+                       "kam_scoring.account_ratings WHERE run_id = ? AND account_id = ? UNION "
+                       "SELECT k.account_id FROM kam_scoring.account_ratings k JOIN tree ON "
+                       "k.run_id = ? AND k.parent_id = tree.id) SELECT g.currency, ",
+                       sums,
+                       " FROM tree JOIN kam_scoring.account_ratings g ON g.run_id = ? AND "
+                       "g.account_id = tree.id GROUP BY g.currency"),
+          run, book.first_account_id, run, run);
+      raw_members = 0;
+      while (rs->next()) raw_members += rs->getInt64(2);
+      raw.push_back(absl::ToDoubleSeconds(absl::Now() - start));
+    }
+  } catch (const sql::SQLException& e) {
+    note = absl::StrCat("raw: ", e.what());
+  }
+  if (note.empty() && raw_members != members) {
+    note = absl::StrCat("raw counts ", raw_members, " members, the service ", members);
+  }
+  figures.push_back({"GetGroupRollup (group members)", service.ok() ? *service : 0, members,
+                     raw.empty() ? -1 : Median(raw), note});
+}
+
 void PrintSize(const SizeFigures& size);
 
 absl::StatusOr<SizeFigures> MeasureSize(int64_t accounts) {
@@ -520,6 +602,7 @@ absl::StatusOr<SizeFigures> MeasureSize(int64_t accounts) {
     const int64_t run = **found;
     PrintSize(size);
     if (wanted("reports")) AddReports(**suite, run, accounts, size.figures);
+    if (wanted("rollup")) AddRollup(**suite, **root, *book, run, size.figures);
     // The B accounts, once the run has published the tiers.
     if (wanted("accounts")) {
       AddAccountWalks(**suite, **root, "tier = B", "a.tier = ?", int64_t{av1::TIER_B},

@@ -33,6 +33,16 @@ absl::Status CheckRequiredText(absl::string_view field, absl::string_view value,
 absl::Status CheckIdentifier(absl::string_view field, absl::string_view value, size_t max_chars,
                              bool required);
 
+// A user id (a token's subject as the services store it: an account's owner,
+// a team member, a case's assignee): at most this many characters, in every
+// service.
+inline constexpr size_t kMaxUserId = 128;
+
+// CheckIdentifier for a user id (kMaxUserId).
+inline absl::Status CheckUserId(absl::string_view field, absl::string_view value, bool required) {
+  return CheckIdentifier(field, value, kMaxUserId, required);
+}
+
 // A client-chosen request id: empty, or 1..128 printable ASCII characters
 // (0x21..0x7E).
 absl::Status CheckRequestId(absl::string_view field, absl::string_view value);

@@ -36,7 +36,9 @@ std::vector<Service> Services() {
        {
            {"CreateAccount", 0, kWide, kWrite},
            {"BatchCreateAccounts", 0, kWide, kWrite},
-           {"GetAccount", kEveryone | kInteractionService, kOwn},
+           // The scoring service checks a designated account exists
+           // (scoring/designations/account_check.h).
+           {"GetAccount", kEveryone | kInteractionService | kScoringService, kOwn},
            {"BatchGetAccounts", kEveryone | kInteractionService, kOwn},
            {"ListAccounts", kEveryone | kInteractionService, kOwn},
            {"UpdateAccount", kManager, kOwn, kWrite},
@@ -187,6 +189,18 @@ std::vector<Service> Services() {
            {"GetParetoReport", kAnalyst, kWide},
            {"GetCustomerEquity", kAnalyst, kWide},
            {"CompareRatingRuns", kAnalyst, kWide},
+           {"GetEffortReport", kAnalyst, kWide},
+           {"ListManagerAppraisals", kAnalyst, kWide},
+           {"GetGroupRollup", kAnalyst, kWide},
+       }},
+      {"kam.scoring.v1.DesignationService",
+       {
+           // Who may put an account on the key list besides its tier: the
+           // managers of its account (narrowed to theirs), and admin.
+           {"CreateDesignation", kManager, kOwn, kWrite},
+           {"GetDesignation", kReaders, kOwn},
+           {"ListDesignations", kReaders, kOwn},
+           {"EndDesignation", kManager, kOwn, kWrite},
        }},
       {"kam.scoring.v1.AlertService",
        {

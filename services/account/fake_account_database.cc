@@ -588,6 +588,7 @@ class FakeAccountDatabase::Impl final : public accounts::AccountStore,
       v1::AccountSnapshot& snapshot = page.emplace_back();
       snapshot.set_name(a.name());
       snapshot.set_display_name(a.display_name());
+      if (it->second.parent_id != 0) snapshot.set_parent(AccountName(it->second.parent_id));
       snapshot.set_tier(a.tier());
       snapshot.set_state(a.state());
       snapshot.set_contact_count(a.contact_count());

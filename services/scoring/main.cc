@@ -1,6 +1,6 @@
 // kam-scoring: the scoring service process. Wiring only: its flags, the
 // stores, the client of the other two services, the rating runner and the
-// four gRPC services; common::RunService does the rest.
+// five gRPC services; common::RunService does the rest.
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +16,7 @@
 #include "common/db/migrator.h"
 #include "common/server/run_service.h"
 #include "services/scoring/alerts/alert_service.h"
+#include "services/scoring/designations/designation_service.h"
 #include "services/scoring/mysql_stores.h"
 #include "services/scoring/policy/policy_service.h"
 #include "services/scoring/rating/grpc_rating_client.h"
@@ -107,8 +108,9 @@ std::string ReplicaId() {
   return absl::StrCat(host, ":", listen.substr(listen.rfind(':') + 1)).substr(0, 128);
 }
 
-RatingRunner::Options RunnerOptions() {
+RatingRunner::Options RunnerOptions(designations::DesignationStore* designations) {
   RatingRunner::Options options;
+  options.designations = designations;
   options.owner = ReplicaId();
   options.lease = absl::GetFlag(FLAGS_run_lease);
   options.max_resumes = absl::GetFlag(FLAGS_max_resumes);
@@ -137,6 +139,7 @@ class ScoringModule final : public common::ServiceModule {
         policy_store_(NewMySqlPolicyStore(pool)),
         rating_store_(NewMySqlRatingStore(pool)),
         alert_store_(NewMySqlAlertStore(pool)),
+        designation_store_(NewMySqlDesignationStore(pool)),
         report_store_(NewMySqlReportStore(report_pool_.get())),
         client_(absl::GetFlag(FLAGS_account_service), absl::GetFlag(FLAGS_interaction_service),
                 absl::GetFlag(FLAGS_call_deadline), absl::GetFlag(FLAGS_stream_deadline)),
@@ -147,19 +150,24 @@ class ScoringModule final : public common::ServiceModule {
             [this](int64_t run_id, alerts::AlertBatches& alerts) {
               return alert_store_->InsertAlertBatches(run_id, alerts, common::NowMicros());
             },
-            RunnerOptions()),
+            RunnerOptions(designation_store_.get())),
         policies_(policy_store_.get()),
         ratings_(
             rating_store_.get(), policy_store_.get(), [this] { runner_.Wake(); }, teams_.get()),
         reports_(rating_store_.get(), report_store_.get()),
         alerts_(alert_store_.get(), teams_.get(), absl::GetFlag(FLAGS_alert_poll),
-                absl::GetFlag(FLAGS_max_alert_watches)) {}
+                absl::GetFlag(FLAGS_max_alert_watches)),
+        designations_(designation_store_.get(),
+                      designations::NewGrpcAccountCheck(absl::GetFlag(FLAGS_account_service),
+                                                        absl::GetFlag(FLAGS_call_deadline)),
+                      teams_.get()) {}
 
   void Register(common::GrpcServer& server) override {
     policies_.Register(server);
     ratings_.Register(server);
     reports_.Register(server);
     alerts_.Register(server);
+    designations_.Register(server);
   }
   void StartBackground() override { runner_.Start(); }
   void StopBackground() override {
@@ -174,6 +182,7 @@ class ScoringModule final : public common::ServiceModule {
   const std::unique_ptr<policy::PolicyStore> policy_store_;
   const std::unique_ptr<rating::RatingStore> rating_store_;
   const std::unique_ptr<alerts::AlertStore> alert_store_;
+  const std::unique_ptr<designations::DesignationStore> designation_store_;
   const std::unique_ptr<reports::ReportStore> report_store_;
   rating::GrpcRatingClient client_;
   // A manager's accounts, to narrow their calls (common/client/team_narrowing.h).
@@ -183,6 +192,7 @@ class ScoringModule final : public common::ServiceModule {
   rating::RatingService ratings_;
   reports::ReportService reports_;
   alerts::AlertService alerts_;
+  designations::DesignationService designations_;
 };
 
 absl::StatusOr<common::ServiceModules> Build(common::ConnectionPool& pool) {

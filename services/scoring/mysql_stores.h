@@ -21,6 +21,7 @@
 #include "common/db/row_reader.h"
 #include "common/db/transaction.h"
 #include "services/scoring/alerts/alert_store.h"
+#include "services/scoring/designations/designation_store.h"
 #include "services/scoring/policy/policy_store.h"
 #include "services/scoring/rating/rating_store.h"
 #include "services/scoring/reports/report_store.h"
@@ -34,6 +35,9 @@ std::unique_ptr<rating::RatingStore> NewMySqlRatingStore(common::ConnectionPool*
 std::unique_ptr<reports::ReportStore> NewMySqlReportStore(common::ConnectionPool* pool);
 // Alert ids come from the kam_sequences row "alerts".
 std::unique_ptr<alerts::AlertStore> NewMySqlAlertStore(common::ConnectionPool* pool);
+// Designation ids come from the kam_sequences row "designations".
+std::unique_ptr<designations::DesignationStore> NewMySqlDesignationStore(
+    common::ConnectionPool* pool);
 
 // What the MySQL stores that create rows hold: the pool and the allocator of
 // the new rows' ids (kam_sequences row `sequence`, reserved `block` at a

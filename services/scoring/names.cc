@@ -34,6 +34,10 @@ std::string RatingName(int64_t run, int64_t account) {
   return absl::StrCat("ratingRuns/", run, "/ratings/", account);
 }
 
+std::string GroupRollupName(int64_t run, int64_t account) {
+  return absl::StrCat("ratingRuns/", run, "/groupRollups/", account);
+}
+
 std::string AlertName(int64_t alert) { return absl::StrCat("alerts/", alert); }
 
 std::string AccountName(int64_t account) { return absl::StrCat("accounts/", account); }
@@ -60,6 +64,12 @@ absl::StatusOr<int64_t> ParseRunName(absl::string_view field, absl::string_view 
 absl::StatusOr<RatingRef> ParseRatingName(absl::string_view field, absl::string_view name) {
   KAM_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
                        common::ParseResourceName(field, name, {"ratingRuns", "ratings"}));
+  return RatingRef{(ids)[0], (ids)[1]};
+}
+
+absl::StatusOr<RatingRef> ParseGroupRollupName(absl::string_view field, absl::string_view name) {
+  KAM_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                       common::ParseResourceName(field, name, {"ratingRuns", "groupRollups"}));
   return RatingRef{(ids)[0], (ids)[1]};
 }
 

@@ -6,6 +6,7 @@
 //   policies/{policy}/versions/{version}    one version of it
 //   ratingRuns/{run}                        a rating run
 //   ratingRuns/{run}/ratings/{account}      one account's rating in a run
+//   ratingRuns/{run}/groupRollups/{account} a group's roll-up over a run
 //   alerts/{alert}                          an alert a run raised
 //   accounts/{account}                      an account of the account service
 //
@@ -25,6 +26,7 @@ std::string PolicyName(int64_t policy);
 std::string PolicyVersionName(int64_t policy, int version);
 std::string RunName(int64_t run);
 std::string RatingName(int64_t run, int64_t account);
+std::string GroupRollupName(int64_t run, int64_t account);
 std::string AlertName(int64_t alert);
 std::string AccountName(int64_t account);
 
@@ -43,6 +45,8 @@ struct RatingRef {
 absl::StatusOr<PolicyRef> ParsePolicyName(absl::string_view field, absl::string_view name);
 // "ratingRuns/{run}/ratings/{account}".
 absl::StatusOr<RatingRef> ParseRatingName(absl::string_view field, absl::string_view name);
+// "ratingRuns/{run}/groupRollups/{account}".
+absl::StatusOr<RatingRef> ParseGroupRollupName(absl::string_view field, absl::string_view name);
 // "policies/{policy}", "ratingRuns/{run}", "alerts/{alert}", "accounts/{account}":
 // the id.
 absl::StatusOr<int64_t> ParsePolicyId(absl::string_view field, absl::string_view name);

@@ -1,5 +1,5 @@
 // AccountExportService.ExportAccounts: the stream the scoring service reads
-// every account through.
+// every account through (with each account's parent in the group hierarchy).
 #include <set>
 #include <string>
 #include <vector>
@@ -96,6 +96,23 @@ TEST(Export, DeletedAccountsOnlyOnRequest) {
   const v1::AccountSnapshot* found = Find(with_deleted, account.name());
   ASSERT_NE(found, nullptr);
   EXPECT_TRUE(found->has_delete_time());
+}
+
+TEST(Export, NamesEachAccountsDirectParent) {
+  auto stub = AccountStub();
+  const v1::Account root = CreateAccount(*stub, Unique("Export group"));
+  const v1::Account child = CreateAccount(*stub, Unique("Export member"), root.name());
+  const v1::Account grandchild = CreateAccount(*stub, Unique("Export sub-member"), child.name());
+  const Export e = RunExport(v1::ExportAccountsRequest());
+  ASSERT_TRUE(e.status.ok()) << e.status.error_message();
+  const v1::AccountSnapshot* r = Find(e, root.name());
+  const v1::AccountSnapshot* c = Find(e, child.name());
+  const v1::AccountSnapshot* g = Find(e, grandchild.name());
+  ASSERT_TRUE(r != nullptr && c != nullptr && g != nullptr);
+  EXPECT_EQ(r->parent(), "");
+  EXPECT_EQ(c->parent(), root.name());
+  // The direct parent, not the group root.
+  EXPECT_EQ(g->parent(), child.name());
 }
 
 TEST(Export, CountsHandoversAndBusinessChurnInsideTheWindowOnly) {

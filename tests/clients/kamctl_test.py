@@ -249,6 +249,29 @@ class KamctlTest(unittest.TestCase):
         document = json.loads(kamctl("diff", *State.runs, "--accounts", "--json").stdout)
         self.assertEqual(document["accounts"], [])
 
+    def test_8a_programme_reports(self):
+        effort_svg = os.path.join(FOLDER, "effort.svg")
+        effort = kamctl("effort", State.runs[0], "--svg", effort_svg, "--json")
+        self.assertEqual(effort.returncode, 0, effort.stderr)
+        tiers = json.loads(effort.stdout)["tiers"]
+        self.assertEqual([t["pyramid"]["tier"] for t in tiers],
+                         ["TIER_A", "TIER_B", "TIER_C", "TIER_D"])
+        with open(effort_svg, encoding="utf-8") as f:
+            self.assertTrue(f.read().startswith("<svg"))
+        table = kamctl("effort", State.runs[0], "--tolerance", "5")
+        self.assertEqual(table.returncode, 0, table.stderr)
+        self.assertIn("(tolerance 5.00%)", table.stdout)
+
+        appraisals = kamctl("appraisals", State.runs[0], "--all", "--json")
+        self.assertEqual(appraisals.returncode, 0, appraisals.stderr)
+        self.assertIn("appraisals", json.loads(appraisals.stdout))
+
+        rollup = kamctl("rollup", State.runs[0], State.names[0], "--json")
+        self.assertEqual(rollup.returncode, 0, rollup.stderr)
+        self.assertEqual(json.loads(rollup.stdout)["memberCount"], "1")
+        missing = kamctl("rollup", State.runs[0], "accounts/999999999")
+        self.assertNotEqual(missing.returncode, 0)
+
     def test_9_errors_have_their_exit_code_and_one_line(self):
         unreachable = kamctl("--account-address", "127.0.0.1:1", "accounts", "list")
         bad_token = kamctl("--token", "not-a-token", "accounts", "list")

@@ -69,6 +69,7 @@
 #include "kam/interaction/v1/satisfaction.grpc.pb.h"
 #include "kam/interaction/v1/service_case.grpc.pb.h"
 #include "kam/scoring/v1/alert.grpc.pb.h"
+#include "kam/scoring/v1/designation.grpc.pb.h"
 #include "kam/scoring/v1/policy.grpc.pb.h"
 #include "kam/scoring/v1/rating.grpc.pb.h"
 #include "mysql_connection.h"
@@ -141,6 +142,7 @@ std::vector<Probe> Probes() {
   const auto* overdue_follow_ups = iv1::ListOverdueFollowUpsRequest::descriptor();
   const auto* sla_policy_changes = iv1::ListSlaPolicyChangesRequest::descriptor();
   const auto* key_account_changes = sv1::ListKeyAccountChangesRequest::descriptor();
+  const auto* designations = sv1::ListDesignationsRequest::descriptor();
   const auto* rating_runs = sv1::ListRatingRunsRequest::descriptor();
   const auto* scoring_policies = sv1::ListScoringPoliciesRequest::descriptor();
   const auto* scoring_policy_versions = sv1::ListScoringPolicyVersionsRequest::descriptor();
@@ -258,6 +260,9 @@ std::vector<Probe> Probes() {
       {ratings, "parent: '$RUN' filter: 'key_account = true'"},
       {ratings, "parent: '$RUN' filter: 'segment = \"probe\"'"},
       {key_account_changes, "run: '$RUN'"},
+      {designations, "filter: 'account = \"$ACCOUNT\"'"},
+      {designations, "filter: 'kind = POTENTIAL'"},
+      {designations, "filter: 'active = true'"},
       {alerts, "filter: 'account = \"$ACCOUNT\"'"},
       {alerts, "filter: 'kind = TIER_DROP'"},
       {alerts, "filter: 'severity = CRITICAL'"},

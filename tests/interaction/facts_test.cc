@@ -303,6 +303,20 @@ TEST(FactsTest, ExactFiguresOfEveryField) {
   EXPECT_EQ(FromTs(f.last_account_manager_contact_time()), visit_time);
   EXPECT_EQ(FromTs(f.last_executive_contact_time()), executive_time);
   EXPECT_EQ(f.weighted_pipeline_minor(), 100 + 250);
+  // What a group roll-up sums: the pipeline unweighted; the three cases,
+  // all open at the end; the overdue by days past due at E (the 300 is 4
+  // days late, the 1650 60 exactly, the 400 120); the exposure now, as the
+  // credit check counts it (the open order 500 and every open balance).
+  EXPECT_EQ(f.open_pipeline_minor(), 1000 + 2500);
+  EXPECT_EQ(f.open_case_count(), 3);
+  EXPECT_EQ(f.overdue_1_30_minor(), 300);
+  EXPECT_EQ(f.overdue_31_60_minor(), 1650);
+  EXPECT_EQ(f.overdue_61_90_minor(), 0);
+  EXPECT_EQ(f.overdue_1_30_minor() + f.overdue_31_60_minor() + f.overdue_61_90_minor() +
+                f.overdue_90_plus_minor(),
+            f.overdue_minor());
+  EXPECT_EQ(f.credit_exposure_minor(), 500 + 1000 + 300 + 1650 + 400);
+  EXPECT_EQ(f.credit_exposure_minor(), Exposure(a).exposure().minor_units());
 
   // The same collection figures as BillingService.GetCollectionStats (the
   // definition facts.proto refers to).
@@ -332,6 +346,7 @@ TEST(FactsTest, ExactFiguresOfEveryField) {
   EXPECT_EQ(p.revenue_minor(), 300 + 600);
   EXPECT_EQ(p.csat_count(), 1);
   EXPECT_EQ(p.case_count(), 0);
+  EXPECT_EQ(p.open_case_count(), 0);  // opened after that period
   EXPECT_EQ(p.order_count(), 1);
   EXPECT_EQ(p.order_amount_minor(), 300);
 }

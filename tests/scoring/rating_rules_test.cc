@@ -140,17 +140,6 @@ TEST(RatingRules, TiesNeverStraddleABoundary) {
   DeleteBook(small);
 }
 
-// A report of `run` (`request` with its run set), which must succeed.
-template <typename Request, typename Response>
-Response ReportOf(grpc::Status (sv1::ReportService::Stub::*method)(grpc::ClientContext*,
-                                                                   const Request&, Response*),
-                  const std::string& run, Request request = {}) {
-  request.set_run(run);
-  Reply<Response> reply = Call(Reports(), method, request);
-  EXPECT_OK(reply.status);
-  return reply.value;
-}
-
 // docs/domain.md §2: the pyramid ranks the live customers. Ten accounts
 // give 0 A / 1 B / 1 C; once the best (the B) has churned the other nine
 // make the pyramid on their own (5% of 9 rounds to no B: 0 / 0 / 2), the

@@ -95,15 +95,16 @@ inline sv1::ScoringPolicy MustCreatePolicy(const sv1::ScoringPolicy& policy) {
 // --- accounts with values ----------------------------------------------------
 
 // An account (with a credit profile, hence a currency) in `industry` and
-// `region`, worth `value` minor units of revenue in the period: one invoice
-// issued a day ago (none when `value` is 0).
+// `region` (under `parent` when given), worth `value` minor units of revenue
+// in the period: one invoice issued a day ago (none when `value` is 0).
 inline std::string ValuedAccount(int64_t value, const std::string& industry = "",
-                                 const std::string& region = "") {
+                                 const std::string& region = "", const std::string& parent = "") {
   v1::CreateAccountRequest request;
   v1::Account* a = request.mutable_account();
   a->set_display_name(Unique("rated"));
   a->set_industry(industry);
   a->set_region(region);
+  a->set_parent_account(parent);
   a->mutable_credit()->mutable_credit_limit()->set_currency_code("EUR");
   a->mutable_credit()->mutable_credit_limit()->set_minor_units(1'000'000'000);
   a->mutable_credit()->set_payment_terms_days(30);

@@ -24,6 +24,17 @@ namespace kam::testing {
 inline sv1::ReportService::Stub& Reports() { return ScoringApi<sv1::ReportService>(); }
 inline sv1::AlertService::Stub& Alerts() { return ScoringApi<sv1::AlertService>(); }
 
+// A report of `run` (`request` with its run set), which must succeed.
+template <typename Request, typename Response>
+Response ReportOf(grpc::Status (sv1::ReportService::Stub::*method)(grpc::ClientContext*,
+                                                                   const Request&, Response*),
+                  const std::string& run, Request request = {}) {
+  request.set_run(run);
+  Reply<Response> reply = Call(Reports(), method, request);
+  EXPECT_OK(reply.status);
+  return reply.value;
+}
+
 // An account (EUR) whose revenue in the rated period is `revenue` minor
 // units: one invoice issued now (none for 0).
 inline std::string AccountWithRevenue(int64_t revenue) {

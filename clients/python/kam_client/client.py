@@ -140,6 +140,8 @@ _SERVICES = {
     "ratings": ("kam.scoring.v1.rating_pb2_grpc", "RatingServiceStub", "SCORING"),
     "reports": ("kam.scoring.v1.report_pb2_grpc", "ReportServiceStub", "SCORING"),
     "alerts": ("kam.scoring.v1.alert_pb2_grpc", "AlertServiceStub", "SCORING"),
+    "designations": ("kam.scoring.v1.designation_pb2_grpc", "DesignationServiceStub",
+                     "SCORING"),
 }
 
 

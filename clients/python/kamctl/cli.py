@@ -6,7 +6,8 @@ import sys
 import click
 import grpc
 
-from kamctl import accounts, alerts, cases, config, contacts, errors, exports, imports, scoring
+from kamctl import accounts, alerts, cases, config, contacts, errors, exports, imports, \
+    programme, scoring
 from kamctl.errors import KamctlError
 from kamctl.session import Session
 
@@ -78,7 +79,7 @@ def cli(ctx, **flags):
 
 for command in (accounts.group, contacts.group, cases.group, imports.group, exports.group,
                 scoring.rate, scoring.runs, scoring.pyramid, scoring.pareto, scoring.diff,
-                alerts.alerts):
+                programme.effort, programme.appraisals, programme.rollup, alerts.alerts):
     cli.add_command(command)
 
 

@@ -128,7 +128,12 @@ def runs(app, filter, state, policy, fmt, page_size, page_token, all_pages):
     return OK
 
 
-def _write_svg(path, svg):
+# --svg FILE: where a report command writes its chart.
+svg_option = click.option("--svg", "svg_path", type=click.Path(dir_okay=False),
+                          help="Write the chart here.")
+
+
+def write_svg(path, svg):
     try:
         with open(path, "w", encoding="utf-8") as f:
             f.write(svg)
@@ -172,7 +177,7 @@ def pyramid_svg(report):
 
 @click.command("pyramid", help="The customer pyramid of a run: accounts and value per tier.")
 @click.argument("run")
-@click.option("--svg", "svg_path", type=click.Path(dir_okay=False), help="Write the chart here.")
+@svg_option
 @output_options
 @click.pass_obj
 def pyramid(app, run, svg_path, fmt):
@@ -186,7 +191,7 @@ def pyramid(app, run, svg_path, fmt):
                       f"{report.total_value_minor}{currency}",
                       document=output.to_json(report))
     if svg_path:
-        _write_svg(svg_path, pyramid_svg(report))
+        write_svg(svg_path, pyramid_svg(report))
     return OK
 
 
@@ -195,8 +200,7 @@ def pyramid(app, run, svg_path, fmt):
 @click.argument("run")
 @click.option("--top", "tops", multiple=True, type=click.FloatRange(0.01, 100),
               help="A top share in percent (repeatable; default 1 5 10 20 50 80 100).")
-@click.option("--svg", "svg_path", type=click.Path(dir_okay=False),
-              help="Write the report's chart here.")
+@svg_option
 @output_options
 @click.pass_obj
 def pareto(app, run, tops, svg_path, fmt):
@@ -207,7 +211,7 @@ def pareto(app, run, tops, svg_path, fmt):
     output.print_rows(["top", "accounts", "value_share"], rows, fmt,
                       title=f"{report.run}: {report.summary}", document=output.to_json(report))
     if svg_path:
-        _write_svg(svg_path, report.svg)
+        write_svg(svg_path, report.svg)
     return OK
 
 

@@ -55,7 +55,7 @@ absl::Status ValidateAccountFields(const v1::Account& account) {
                               /*required=*/false),
       common::CheckText("account.industry", account.industry(), kMaxIndustryOrRegion),
       common::CheckText("account.region", account.region(), kMaxIndustryOrRegion),
-      common::CheckIdentifier("account.owner", account.owner(), kMaxUserId, /*required=*/false),
+      common::CheckUserId("account.owner", account.owner(), /*required=*/false),
       common::CheckLabels("account.labels", account.labels()),
   }));
   if (!v1::AccountCategory_IsValid(account.category())) {

@@ -190,29 +190,18 @@ TEST(ParseAccountOrderTest, ExternalIdIsRefused) {
 // ---------------------------------------------------------------- update masks
 
 TEST(AccountMaskRulesTest, EveryDocumentedPathIsUpdatable) {
-  const v1::Account patch;
-  for (const char* path : {"display_name", "external_id", "industry", "region", "category",
+  testing::ExpectUpdatable<v1::Account>(
+      AccountMaskRules(), {"display_name", "external_id", "industry", "region", "category",
                            "parent_account", "owner", "labels", "credit", "credit.credit_limit",
-                           "credit.payment_terms_days", "credit.risk_level"}) {
-    const absl::StatusOr<std::vector<std::string>> paths =
-        common::ResolveUpdateMask(Mask({path}), patch, AccountMaskRules());
-    ASSERT_TRUE(paths.ok()) << path << ": " << paths.status();
-    EXPECT_EQ(*paths, std::vector<std::string>{path});
-  }
+                           "credit.payment_terms_days", "credit.risk_level"});
 }
 
 TEST(AccountMaskRulesTest, OutputOnlyPathsAreInvalid) {
-  const v1::Account patch;
-  for (const char* path :
-       {"name", "stage_update_time", "tier", "tier_rating_run", "tier_policy_version",
-        "tier_update_time", "state", "contact_count", "single_contact_risk",
-        "account_manager_handover_count", "create_time", "update_time", "delete_time", "etag"}) {
-    const absl::Status status =
-        common::ResolveUpdateMask(Mask({path}), patch, AccountMaskRules()).status();
-    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << path;
-    EXPECT_EQ(status.message(),
-              absl::StrCat("update_mask path \"", path, "\" names an output-only field"));
-  }
+  testing::ExpectOutputOnly<v1::Account>(
+      AccountMaskRules(),
+      {"name", "stage_update_time", "tier", "tier_rating_run", "tier_policy_version",
+       "tier_update_time", "state", "contact_count", "single_contact_risk",
+       "account_manager_handover_count", "create_time", "update_time", "delete_time", "etag"});
 }
 
 TEST(AccountMaskRulesTest, StageAndShareNeedTransitionStage) {

@@ -1,5 +1,6 @@
-// ExportAccounts against the in-memory database: pages in id order, a
-// caller that stops reading, and a database that is down.
+// ExportAccounts against the in-memory database: pages in id order, the
+// parent of a group member, a caller that stops reading, and a database that
+// is down.
 #include "services/account/exports/export_service.h"
 
 #include <vector>
@@ -32,6 +33,18 @@ TEST_F(ExportServiceTest, PagesInIdOrder) {
   ASSERT_EQ(collector.messages.size(), 3u);
   EXPECT_EQ(collector.messages[1].accounts(0).display_name(), "C");
   EXPECT_EQ(collector.messages[2].accounts_size(), 1);
+}
+
+TEST_F(ExportServiceTest, NamesTheParentOfAChildOnly) {
+  const accounts::StoredAccount root = db_.PutAccount("Group");
+  const accounts::StoredAccount child = db_.PutAccount("Member");
+  db_.rows().accounts[child.id].parent_id = root.id;
+  db_.rows().accounts[child.id].account.set_parent_account(root.account.name());
+  Collector collector;
+  ASSERT_TRUE(Export(10, collector).ok());
+  ASSERT_EQ(collector.messages[0].accounts_size(), 2);
+  EXPECT_EQ(collector.messages[0].accounts(0).parent(), "");
+  EXPECT_EQ(collector.messages[0].accounts(1).parent(), root.account.name());
 }
 
 TEST_F(ExportServiceTest, ACallerThatStopsReadingCancels) {

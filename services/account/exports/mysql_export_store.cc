@@ -1,8 +1,9 @@
-// The export on MySQL (mysql_account_database.h): accounts (with the live
-// contact counts kept on them, per level too), with counts over
-// team_memberships and churn_events.
+// The export on MySQL (mysql_account_database.h): accounts (with their
+// parent and the live contact counts kept on them, per level too), with
+// counts over team_memberships and churn_events.
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -39,6 +40,11 @@ v1::AccountSnapshot ReadSnapshot(sql::ResultSet& rs) {
   a.set_executive_contact_count(rs.getInt(17));
   a.set_management_contact_count(rs.getInt(18));
   a.set_front_line_contact_count(rs.getInt(19));
+  if (auto parent = common::ReadOptionalInt(rs, 20)) a.set_parent(AccountName(*parent));
+  if (std::optional<int64_t> limit = common::ReadOptionalInt(rs, 21)) {
+    a.mutable_group_credit_limit()->set_minor_units(*limit);
+    a.mutable_group_credit_limit()->set_currency_code(ReadText(rs, 22));
+  }
   return a;
 }
 
@@ -55,7 +61,8 @@ absl::StatusOr<std::vector<v1::AccountSnapshot>> MySqlAccountDatabase::ExportPag
                          "a.owner, a.stage, a.state, a.tier, a.tier_rating_run, "
                          "a.credit_currency, a.contact_count, a.create_time, a.delete_time, "
                          "a.labels_text, a.credit_risk, a.executive_contact_count, "
-                         "a.management_contact_count, a.front_line_contact_count "
+                         "a.management_contact_count, a.front_line_contact_count, a.parent_id, "
+                         "a.group_credit_minor, a.group_credit_currency "
                          "FROM accounts a WHERE a.id > ?",
                          include_deleted ? "" : " AND a.delete_time IS NULL",
                          " ORDER BY a.id LIMIT ?"),

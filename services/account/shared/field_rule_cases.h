@@ -1,7 +1,8 @@
 // Test-only helpers for the field-rule tests of the areas
 // (accounts/account_fields_test.cc, contacts/contact_fields_test.cc): tables
 // of rule cases, each a change to a valid resource and what validating it
-// must answer, and the masks and texts those tables use.
+// must answer, the masks and texts those tables use, and the update-mask
+// checks both areas make (ExpectUpdatable, ExpectOutputOnly).
 //
 //   FieldCase  one field set to one value (the common case: a table row
 //              names the field as the API spells it);
@@ -16,10 +17,12 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "common/api/field_mask.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/message.h"
@@ -171,6 +174,30 @@ inline google::protobuf::FieldMask Mask(std::vector<std::string> paths) {
   google::protobuf::FieldMask mask;
   for (const std::string& p : paths) mask.add_paths(p);
   return mask;
+}
+
+// Each of `paths`, alone in an update mask, resolves under `rules` to
+// itself: an updatable field of `Message`.
+template <typename Message>
+void ExpectUpdatable(const common::UpdateMaskRules& rules, std::vector<std::string> paths) {
+  for (const std::string& path : paths) {
+    const absl::StatusOr<std::vector<std::string>> resolved =
+        common::ResolveUpdateMask(Mask({path}), Message(), rules);
+    ASSERT_TRUE(resolved.ok()) << path << ": " << resolved.status();
+    EXPECT_EQ(*resolved, std::vector<std::string>{path});
+  }
+}
+
+// Each of `paths`, alone in an update mask, is refused under `rules`:
+// INVALID_ARGUMENT `update_mask path "<path>" names an output-only field`.
+template <typename Message>
+void ExpectOutputOnly(const common::UpdateMaskRules& rules, std::vector<std::string> paths) {
+  for (const std::string& path : paths) {
+    const absl::Status status = common::ResolveUpdateMask(Mask({path}), Message(), rules).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << path;
+    EXPECT_EQ(status.message(),
+              absl::StrCat("update_mask path \"", path, "\" names an output-only field"));
+  }
 }
 
 }  // namespace kam::account::testing

@@ -24,8 +24,6 @@
 
 namespace kam::account {
 
-// A user id (an account's owner, a team member): at most this many characters.
-inline constexpr size_t kMaxUserId = 128;
 // A reason or a note: at most this many characters, several lines allowed.
 inline constexpr size_t kMaxReason = 1000;
 // The most accounts one BatchGetAccounts or SetAccountTiers call may name.

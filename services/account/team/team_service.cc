@@ -21,8 +21,7 @@ namespace {
 
 // The checks of an AddTeamMember request, in the order callers see them.
 absl::Status CheckNewMember(const v1::TeamMembership& in) {
-  KAM_RETURN_IF_ERROR(
-      common::CheckIdentifier("membership.user", in.user(), kMaxUserId, /*required=*/true));
+  KAM_RETURN_IF_ERROR(common::CheckUserId("membership.user", in.user(), /*required=*/true));
   if (in.role() == v1::TEAM_ROLE_UNSPECIFIED || !v1::TeamRole_IsValid(in.role())) {
     return common::InvalidField("membership.role",
                                 "is required: ACCOUNT_MANAGER, SALES, TECHNICAL or SERVICE");
@@ -153,8 +152,7 @@ absl::Status TeamService::ListTeamMemberships(const Ctx& ctx,
 
 absl::Status TeamService::ListTeamAccounts(const Ctx&, const v1::ListTeamAccountsRequest& request,
                                            v1::ListTeamAccountsResponse* response) {
-  KAM_RETURN_IF_ERROR(
-      common::CheckIdentifier("user", request.user(), kMaxUserId, /*required=*/true));
+  KAM_RETURN_IF_ERROR(common::CheckUserId("user", request.user(), /*required=*/true));
   KAM_ASSIGN_OR_RETURN(common::ListRequest list,
                        common::ReadListRequest(request, {"ListTeamAccounts", request.user()}));
   KAM_ASSIGN_OR_RETURN(common::Page<int64_t> page,

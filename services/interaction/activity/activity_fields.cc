@@ -54,8 +54,7 @@ absl::Status ValidateTeamMembers(const v1::Activity& activity) {
   std::set<std::string> seen;
   for (int i = 0; i < activity.team_members_size(); ++i) {
     const std::string field = absl::StrCat("activity.team_members[", i, "]");
-    KAM_RETURN_IF_ERROR(
-        common::CheckIdentifier(field, activity.team_members(i), kMaxUserId, /*required=*/true));
+    KAM_RETURN_IF_ERROR(common::CheckUserId(field, activity.team_members(i), /*required=*/true));
     if (!seen.insert(activity.team_members(i)).second) {
       return common::InvalidField(field,
                                   absl::StrCat("repeats \"", activity.team_members(i), "\""));

@@ -18,7 +18,6 @@ namespace kam::interaction::activity {
 
 inline constexpr size_t kMaxSubject = 200;
 inline constexpr size_t kMaxOutcome = 4000;
-inline constexpr size_t kMaxUserId = 128;
 inline constexpr int kMaxParticipants = 50;
 // Clock skew allowed for an actual_time that must not be in the future.
 inline constexpr absl::Duration kFutureSlack = absl::Minutes(1);

@@ -207,39 +207,40 @@ absl::Status ActivityService::UpdateActivity(const Ctx& ctx,
 absl::Status ActivityService::DeleteActivity(const Ctx& ctx,
                                              const v1::DeleteActivityRequest& request,
                                              v1::Activity* response) {
-  KAM_ASSIGN_OR_RETURN(int64_t id, ParseActivityName("name", request.name()));
-  return WriteActivity(
-      ctx, id, request.name(), request.etag(),
-      [&](const StoredActivity& stored, StoredActivity& row, bool&) {
-        if (stored.activity.has_delete_time()) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("activity ", stored.activity.name(), " is already deleted"));
-        }
-        const absl::Time now = common::NowMicros();
-        *row.activity.mutable_delete_time() = common::ToProtoTimestamp(now);
-        common::StampWrite(&row.version, &row.activity, now);
-        return absl::OkStatus();
-      },
-      response);
+  return SetDeleted(ctx, request.name(), request.etag(), /*deleted=*/true, response);
 }
 
 absl::Status ActivityService::UndeleteActivity(const Ctx& ctx,
                                                const v1::UndeleteActivityRequest& request,
                                                v1::Activity* response) {
-  KAM_ASSIGN_OR_RETURN(int64_t id, ParseActivityName("name", request.name()));
+  return SetDeleted(ctx, request.name(), request.etag(), /*deleted=*/false, response);
+}
+
+absl::Status ActivityService::SetDeleted(const Ctx& ctx, const std::string& name,
+                                         const std::string& etag, bool deleted,
+                                         v1::Activity* response) {
+  KAM_ASSIGN_OR_RETURN(int64_t id, ParseActivityName("name", name));
   return WriteActivity(
-      ctx, id, request.name(), request.etag(),
-      [&](const StoredActivity& stored, StoredActivity& row, bool&) {
-        if (!stored.activity.has_delete_time()) {
+      ctx, id, name, etag,
+      [&](const StoredActivity& stored, StoredActivity& row, bool&) -> absl::Status {
+        if (stored.activity.has_delete_time() == deleted) {
           return absl::FailedPreconditionError(
-              absl::StrCat("activity ", stored.activity.name(), " is not deleted"));
+              absl::StrCat("activity ", stored.activity.name(),
+                           deleted ? " is already deleted" : " is not deleted"));
         }
-        // Back into a live account only.
-        KAM_ASSIGN_OR_RETURN(
-            account::v1::Account account,
-            GetLiveAccountOfField(*accounts_, ctx, "activity.account", stored.activity.account()));
-        row.activity.clear_delete_time();
-        common::StampWrite(&row.version, &row.activity, common::NowMicros());
+        if (!deleted) {
+          // Back into a live account only.
+          KAM_RETURN_IF_ERROR(
+              GetLiveAccountOfField(*accounts_, ctx, "activity.account", stored.activity.account())
+                  .status());
+        }
+        const absl::Time now = common::NowMicros();
+        if (deleted) {
+          *row.activity.mutable_delete_time() = common::ToProtoTimestamp(now);
+        } else {
+          row.activity.clear_delete_time();
+        }
+        common::StampWrite(&row.version, &row.activity, now);
         return absl::OkStatus();
       },
       response);

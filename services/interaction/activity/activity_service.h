@@ -71,6 +71,9 @@ class ActivityService final : public Handlers<ActivityStore> {
   // a missing one answers.
   absl::Status WriteActivity(const Ctx& ctx, int64_t id, const std::string& name,
                              const std::string& etag, Change change, v1::Activity* response);
+  // DeleteActivity (`deleted`) and UndeleteActivity of activity `name`.
+  absl::Status SetDeleted(const Ctx& ctx, const std::string& name, const std::string& etag,
+                          bool deleted, v1::Activity* response);
 };
 
 }  // namespace kam::interaction::activity

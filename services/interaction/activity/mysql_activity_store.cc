@@ -190,18 +190,12 @@ absl::Status ComparisonToSql(const common::FilterComparison& c, SqlFragment* out
   // Enums are given short ("CALL") or in full ("ACTIVITY_KIND_CALL");
   // UNSPECIFIED too, which matches no activity.
   if (f == "account") return AccountTerm(c, "a.account_id", out);
-  if (f == "kind") {
-    return EnumTerm(c, "a.kind", "ACTIVITY_KIND_", v1::ActivityKind_Parse,
-                    /*accept_unspecified=*/true, out);
-  }
-  if (f == "level") {
-    return EnumTerm(c, "a.level", "ACTIVITY_LEVEL_", v1::ActivityLevel_Parse,
-                    /*accept_unspecified=*/true, out);
-  }
-  if (f == "status") {
-    return EnumTerm(c, "a.status", "ACTIVITY_STATUS_", v1::ActivityStatus_Parse,
-                    /*accept_unspecified=*/true, out);
-  }
+  auto enum_term = [&](absl::string_view column, absl::string_view prefix, auto parse) {
+    return EnumTerm(c, column, prefix, parse, /*accept_unspecified=*/true, out);
+  };
+  if (f == "kind") return enum_term("a.kind", "ACTIVITY_KIND_", v1::ActivityKind_Parse);
+  if (f == "level") return enum_term("a.level", "ACTIVITY_LEVEL_", v1::ActivityLevel_Parse);
+  if (f == "status") return enum_term("a.status", "ACTIVITY_STATUS_", v1::ActivityStatus_Parse);
   if (f == "team_member") {
     KAM_RETURN_IF_ERROR(OnlyEquality(c));
     absl::StrAppend(&out->sql, equal ? "" : "NOT ",
@@ -232,9 +226,9 @@ absl::Status ComparisonToSql(const common::FilterComparison& c, SqlFragment* out
 
 // --- the quiet-hours policy -----------------------------------------------
 
-absl::Status Corrupt(const absl::Status& why) {
-  return UnreadablePolicy("quiet-hours policy", why);
-}
+constexpr char kQuietHoursPolicy[] = "quiet-hours policy";
+
+absl::Status Corrupt(const absl::Status& why) { return UnreadablePolicy(kQuietHoursPolicy, why); }
 
 std::string HolidaysText(const QuietHoursPolicy& policy) {
   std::vector<std::string> days;
@@ -337,37 +331,29 @@ class MySqlActivityStore final : public ActivityStore {
   }
 
   absl::StatusOr<StoredQuietHoursPolicy> GetQuietHoursPolicy() override {
-    return common::ReadWithConnection<StoredQuietHoursPolicy>(
-        *pool_, "reading the quiet-hours policy",
-        [&](SqlConnection& connection) -> absl::StatusOr<StoredQuietHoursPolicy> {
-          auto rs = connection.Query(
-              "SELECT summer_start, summer_end, midday_rest_start, midday_rest_end, "
-              "winter_earliest_call_time, weekend_earliest_call_time, holidays, version, "
-              "update_time, updated_by FROM quiet_hours_policy WHERE id = 1");
-          if (!rs->next()) return Corrupt(absl::NotFoundError("no row"));
-          return ReadPolicy(*rs);
-        });
+    return ReadPolicyRow<StoredQuietHoursPolicy>(
+        *pool_, kQuietHoursPolicy,
+        "SELECT summer_start, summer_end, midday_rest_start, midday_rest_end, "
+        "winter_earliest_call_time, weekend_earliest_call_time, holidays, version, "
+        "update_time, updated_by FROM quiet_hours_policy WHERE id = 1",
+        ReadPolicy);
   }
 
   absl::StatusOr<bool> WriteQuietHoursPolicyIfVersion(const QuietHoursPolicy& policy,
                                                       int64_t expected_version, absl::Time now,
                                                       const std::string& actor) override {
-    return common::ReadWithConnection<bool>(
-        *pool_, "updating the quiet-hours policy",
-        [&](SqlConnection& connection) -> absl::StatusOr<bool> {
-          return connection.Update(
-                     "UPDATE quiet_hours_policy SET summer_start = ?, summer_end = ?, "
-                     "midday_rest_start = ?, midday_rest_end = ?, winter_earliest_call_time = ?, "
-                     "weekend_earliest_call_time = ?, holidays = ?, version = ?, update_time = ?, "
-                     "updated_by = ? WHERE id = 1 AND version = ?",
-                     FormatMonthDay(policy.summer_start), FormatMonthDay(policy.summer_end),
-                     FormatTimeOfDay(policy.midday_rest_start_minute),
-                     FormatTimeOfDay(policy.midday_rest_end_minute),
-                     FormatTimeOfDay(policy.winter_earliest_minute),
-                     FormatTimeOfDay(policy.weekend_earliest_minute),
-                     common::TextOrNull(HolidaysText(policy)), expected_version + 1,
-                     common::SqlTime(now), actor, expected_version) == 1;
-        });
+    return WritePolicyRow(
+        *pool_, kQuietHoursPolicy,
+        "UPDATE quiet_hours_policy SET summer_start = ?, summer_end = ?, "
+        "midday_rest_start = ?, midday_rest_end = ?, winter_earliest_call_time = ?, "
+        "weekend_earliest_call_time = ?, holidays = ?, version = ?, update_time = ?, "
+        "updated_by = ? WHERE id = 1 AND version = ?",
+        FormatMonthDay(policy.summer_start), FormatMonthDay(policy.summer_end),
+        FormatTimeOfDay(policy.midday_rest_start_minute),
+        FormatTimeOfDay(policy.midday_rest_end_minute),
+        FormatTimeOfDay(policy.winter_earliest_minute),
+        FormatTimeOfDay(policy.weekend_earliest_minute), common::TextOrNull(HolidaysText(policy)),
+        expected_version + 1, common::SqlTime(now), actor, expected_version);
   }
 
  private:

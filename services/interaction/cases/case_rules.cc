@@ -139,8 +139,7 @@ absl::Status ValidateCaseFields(const v1::Case& c, bool check_type) {
            common::CheckRequiredText("case.title", c.title(), kMaxCaseTitle),
            common::CheckText("case.description", c.description(), kMaxCaseDescription,
                              /*multiline=*/true),
-           common::CheckIdentifier("case.assignee", c.assignee(), kMaxUserId,
-                                   /*required=*/false),
+           common::CheckUserId("case.assignee", c.assignee(), /*required=*/false),
        }) {
     if (!s.ok()) return s;
   }

@@ -32,7 +32,6 @@ namespace kam::interaction::cases {
 
 inline constexpr size_t kMaxCaseTitle = 200;
 inline constexpr size_t kMaxCaseDescription = 4000;
-inline constexpr size_t kMaxUserId = 128;
 inline constexpr size_t kMaxReason = 1000;
 
 // "cases/{id}", and its inverse (INVALID_ARGUMENT naming `field`).

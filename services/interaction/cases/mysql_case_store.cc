@@ -159,22 +159,15 @@ absl::Status CaseComparisonToSql(const common::FilterComparison& c, const std::s
   };
   if (f == "account") return AccountTerm(c, "c.account_id", out);
   if (f == "contact") return ContactTerm(c, "c.contact_id", "c.account_id", out);
-  if (f == "type") {
-    return EnumTerm(c, "c.case_type", "CASE_TYPE_", v1::CaseType_Parse,
-                    /*accept_unspecified=*/false, out);
-  }
-  if (f == "priority") {
-    return EnumTerm(c, "c.priority", "CASE_PRIORITY_", v1::CasePriority_Parse,
-                    /*accept_unspecified=*/false, out);
-  }
-  if (f == "status") {
-    return EnumTerm(c, "c.status", "CASE_STATUS_", v1::CaseStatus_Parse,
-                    /*accept_unspecified=*/false, out);
-  }
-  if (f == "level") {
-    return EnumTerm(c, "c.level", "CASE_LEVEL_", v1::CaseLevel_Parse,
-                    /*accept_unspecified=*/false, out);
-  }
+  // Enums are given short ("OPEN") or in full ("CASE_STATUS_OPEN");
+  // UNSPECIFIED is refused.
+  auto enum_term = [&](absl::string_view column, absl::string_view prefix, auto parse) {
+    return EnumTerm(c, column, prefix, parse, /*accept_unspecified=*/false, out);
+  };
+  if (f == "type") return enum_term("c.case_type", "CASE_TYPE_", v1::CaseType_Parse);
+  if (f == "priority") return enum_term("c.priority", "CASE_PRIORITY_", v1::CasePriority_Parse);
+  if (f == "status") return enum_term("c.status", "CASE_STATUS_", v1::CaseStatus_Parse);
+  if (f == "level") return enum_term("c.level", "CASE_LEVEL_", v1::CaseLevel_Parse);
   if (f == "assignee") return common::EqualityTerm(c, "c.assignee", SqlValue(c.value), out);
   if (f == "breached") {
     return breach(absl::StrCat("(", kFirstResponseBreached, " OR ", kResolutionBreached, ")"), 2);

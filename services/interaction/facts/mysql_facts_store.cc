@@ -22,9 +22,13 @@ namespace {
 using common::SqlConnection;
 
 // Status and kind numbers the other areas' migrations document.
+constexpr int kOrderOpen = 1;            // 0003_billing.sql
 constexpr int kOrderCancelled = 3;       // 0003_billing.sql
+constexpr int kInvoiceOpen = 1;          // 0003_billing.sql
 constexpr int kInvoiceVoid = 3;          // 0003_billing.sql
 constexpr int kCaseComplaint = 2;        // 0002_cases.sql
+constexpr int kCaseCollection = 4;       // 0002_cases.sql
+constexpr int kActivityPlanned = 1;      // activity.proto
 constexpr int kSurveyCsat = 1;           // satisfaction.proto
 constexpr int kSurveyNps = 2;            // satisfaction.proto
 constexpr int kActivityVisit = 1;        // activity.proto
@@ -64,6 +68,19 @@ void AddAmountRows(sql::ResultSet& rs, std::map<int64_t, v1::AccountFacts>& fact
   }
 }
 
+// An amount of AccountFacts, to add to.
+struct AmountField {
+  int64_t (v1::AccountFacts::*get)() const;
+  void (v1::AccountFacts::*set)(int64_t);
+};
+// The overdue ageing buckets below 90 days, in the balances statement's
+// order.
+constexpr AmountField kOverdueBuckets[] = {
+    {&v1::AccountFacts::overdue_1_30_minor, &v1::AccountFacts::set_overdue_1_30_minor},
+    {&v1::AccountFacts::overdue_31_60_minor, &v1::AccountFacts::set_overdue_31_60_minor},
+    {&v1::AccountFacts::overdue_61_90_minor, &v1::AccountFacts::set_overdue_61_90_minor},
+};
+
 // Every statement of FactsStore::Range, on one connection.
 void ReadRange(SqlConnection& c, int64_t first, int64_t last, const FactsPeriod& period,
                std::map<int64_t, v1::AccountFacts>& facts) {
@@ -71,6 +88,8 @@ void ReadRange(SqlConnection& c, int64_t first, int64_t last, const FactsPeriod&
   const std::string end = SqlTime(period.end);
   const std::string previous_start = SqlTime(period.start - (period.end - period.start));
   const std::string overdue_90 = SqlTime(period.end - absl::Hours(24 * 90));
+  const std::string overdue_60 = SqlTime(period.end - absl::Hours(24 * 60));
+  const std::string overdue_30 = SqlTime(period.end - absl::Hours(24 * 30));
   // Revenue and gross profit (invoices issued in the period), and the
   // previous period's revenue.
   auto rs = c.Query(
@@ -90,13 +109,18 @@ void ReadRange(SqlConnection& c, int64_t first, int64_t last, const FactsPeriod&
   // collection rate's figures (BillingService.GetCollectionStats: what
   // was owed by the end of the period, at its start, and what of it was
   // paid during it). Invoices settled before the period owe nothing then.
+  // The overdue part by days past due as receivables ageing buckets it
+  // (receivables_aging.h: rounded up, so 30 days late exactly is 1-30).
   rs = c.Query(
       "SELECT x.account_id, x.currency, "
       "SUM(x.amount - x.paid_before - x.paid_during), "
       "SUM(IF(x.due_time < ?, x.amount - x.paid_before - x.paid_during, 0)), "
       "SUM(IF(x.due_time < ?, x.amount - x.paid_before - x.paid_during, 0)), "
       "SUM(IF(x.due_time < ?, x.amount - x.paid_before, 0)), "
-      "SUM(IF(x.due_time < ?, x.paid_during, 0)) "
+      "SUM(IF(x.due_time < ?, x.paid_during, 0)), "
+      "SUM(IF(x.due_time >= ? AND x.due_time < ?, x.amount - x.paid_before - x.paid_during, 0)), "
+      "SUM(IF(x.due_time >= ? AND x.due_time < ?, x.amount - x.paid_before - x.paid_during, 0)), "
+      "SUM(IF(x.due_time >= ? AND x.due_time < ?, x.amount - x.paid_before - x.paid_during, 0)) "
       "FROM (SELECT i.account_id, i.currency, i.amount_minor AS amount, i.due_time, "
       "COALESCE(SUM(IF(a.received_time < ?, a.amount_minor, 0)), 0) AS paid_before, "
       "COALESCE(SUM(IF(a.received_time >= ? AND a.received_time < ?, a.amount_minor, 0)), 0) "
@@ -105,13 +129,30 @@ void ReadRange(SqlConnection& c, int64_t first, int64_t last, const FactsPeriod&
       "WHERE i.account_id BETWEEN ? AND ? AND i.status <> ? AND i.issue_time < ? "
       "AND (i.settle_time IS NULL OR i.settle_time >= ?) GROUP BY i.id) x "
       "GROUP BY x.account_id, x.currency",
-      end, overdue_90, end, end, start, start, end, first, last, kInvoiceVoid, end, start);
+      end, overdue_90, end, end, overdue_30, end, overdue_60, overdue_30, overdue_90, overdue_60,
+      start, start, end, first, last, kInvoiceVoid, end, start);
   AddAmountRows(*rs, facts, [](v1::AccountFacts& f, sql::ResultSet& row) {
     f.set_receivables_minor(f.receivables_minor() + row.getInt64(3));
     f.set_overdue_minor(f.overdue_minor() + row.getInt64(4));
     f.set_overdue_90_plus_minor(f.overdue_90_plus_minor() + row.getInt64(5));
     f.set_collectible_minor(f.collectible_minor() + row.getInt64(6));
     f.set_collected_minor(f.collected_minor() + row.getInt64(7));
+    int column = 8;
+    for (const AmountField& bucket : kOverdueBuckets) {
+      (f.*bucket.set)((f.*bucket.get)() + row.getInt64(column++));
+    }
+  });
+  // The credit exposure now, as the credit check counts it
+  // (billing/credit_check.h): OPEN orders' amounts and OPEN invoices'
+  // unpaid balances.
+  rs = c.Query(
+      "SELECT account_id, currency, SUM(amount_minor) FROM orders "
+      "WHERE account_id BETWEEN ? AND ? AND status = ? GROUP BY account_id, currency "
+      "UNION ALL SELECT account_id, currency, SUM(amount_minor - paid_minor) FROM invoices "
+      "WHERE account_id BETWEEN ? AND ? AND status = ? GROUP BY account_id, currency",
+      first, last, kOrderOpen, first, last, kInvoiceOpen);
+  AddAmountRows(*rs, facts, [](v1::AccountFacts& f, sql::ResultSet& row) {
+    f.set_credit_exposure_minor(f.credit_exposure_minor() + row.getInt64(3));
   });
   // Orders placed in the period (contract volume).
   rs = c.Query(
@@ -123,18 +164,25 @@ void ReadRange(SqlConnection& c, int64_t first, int64_t last, const FactsPeriod&
     f.set_order_count(f.order_count() + row.getInt(3));
     f.set_order_amount_minor(f.order_amount_minor() + row.getInt64(4));
   });
-  // Service cases opened in the period.
+  // Service cases opened in the period, and those open at its end (opened
+  // before it, neither resolved nor closed by then).
   rs = c.Query(
-      "SELECT account_id, COUNT(*), SUM(case_type = ?), "
-      "SUM(first_response_breached + resolution_breached) FROM cases "
-      "WHERE account_id BETWEEN ? AND ? AND create_time >= ? AND create_time < ? "
-      "GROUP BY account_id",
-      kCaseComplaint, first, last, start, end);
+      "SELECT account_id, SUM(create_time >= ?), SUM(create_time >= ? AND case_type = ?), "
+      "SUM(IF(create_time >= ?, first_response_breached + resolution_breached, 0)), "
+      "SUM(create_time >= ? AND case_type = ?), "
+      "SUM((resolve_time IS NULL OR resolve_time >= ?) AND (close_time IS NULL OR "
+      "close_time >= ?)) FROM cases WHERE account_id BETWEEN ? AND ? AND create_time < ? "
+      "AND (create_time >= ? OR ((resolve_time IS NULL OR resolve_time >= ?) AND "
+      "(close_time IS NULL OR close_time >= ?))) GROUP BY account_id",
+      start, start, kCaseComplaint, start, start, kCaseCollection, end, end, first, last, end,
+      start, end, end);
   while (rs->next()) {
     v1::AccountFacts& f = Entry(facts, rs->getInt64(1));
     f.set_case_count(rs->getInt(2));
     f.set_complaint_count(rs->getInt(3));
     f.set_sla_breach_count(rs->getInt(4));
+    f.set_collection_case_count(rs->getInt(5));
+    f.set_open_case_count(rs->getInt(6));
   }
   // Surveys in the period and the previous one.
   rs = c.Query(
@@ -184,6 +232,22 @@ void ReadRange(SqlConnection& c, int64_t first, int64_t last, const FactsPeriod&
     if (auto t = ReadTimestamp(*rs, 8)) *f.mutable_last_account_manager_contact_time() = *t;
     if (auto t = ReadTimestamp(*rs, 9)) *f.mutable_last_executive_contact_time() = *t;
   }
+  // Follow-ups overdue at the end of the period, by ListOverdueFollowUps'
+  // rule (visit_cadence.h): an activity asked for a follow-up that came
+  // before the end, and no DONE activity of the account took place after
+  // that activity (and before the end).
+  rs = c.Query(
+      "SELECT a.account_id, COUNT(*) FROM activities a WHERE a.account_id BETWEEN ? AND ? "
+      "AND a.delete_time IS NULL AND a.status IN (?, ?) AND a.next_follow_up_time < ? "
+      "AND (a.status = ? OR a.actual_time < ?) AND NOT EXISTS (SELECT 1 FROM activities b "
+      "WHERE b.account_id = a.account_id AND b.status = ? AND b.delete_time IS NULL "
+      "AND b.actual_time < ? AND b.actual_time > IF(a.status = ?, a.actual_time, "
+      "a.planned_time)) GROUP BY a.account_id",
+      first, last, kActivityPlanned, kActivityDone, end, kActivityPlanned, end, kActivityDone, end,
+      kActivityDone);
+  while (rs->next()) {
+    Entry(facts, rs->getInt64(1)).set_overdue_follow_up_count(rs->getInt(2));
+  }
   // The open pipeline (now), weighted as OpportunityService's
   // GetWeightedPipeline weighs it: per stage, the stage's total times its
   // probability, rounded half up (opportunity_pipeline.h), then summed.
@@ -195,6 +259,7 @@ void ReadRange(SqlConnection& c, int64_t first, int64_t last, const FactsPeriod&
   if (rs->next()) {
     for (int i = 0; i < 6; ++i) percents[i] = rs->getInt(i + 1);
   }
+  // The unweighted open amount beside it.
   rs = c.Query(
       "SELECT account_id, amount_currency, stage, SUM(amount_minor) FROM opportunities "
       "WHERE account_id BETWEEN ? AND ? AND state = ? AND delete_time IS NULL "
@@ -205,6 +270,7 @@ void ReadRange(SqlConnection& c, int64_t first, int64_t last, const FactsPeriod&
     v1::AccountFacts& f = Entry(facts, rs->getInt64(1), currency);
     const int stage = rs->getInt(3);
     if (!SameCurrency(f, currency) || stage < 1 || stage > 6) continue;
+    f.set_open_pipeline_minor(f.open_pipeline_minor() + rs->getInt64(4));
     f.set_weighted_pipeline_minor(
         f.weighted_pipeline_minor() +
         opportunity::WeightedMinorUnits(rs->getInt64(4), percents[stage - 1]));

@@ -40,6 +40,34 @@ inline std::optional<int64_t> IdOrNull(int64_t id) {
 // edit can cause.
 absl::Status UnreadablePolicy(absl::string_view what, const absl::Status& why);
 
+// The row of a policy (`select`: "... WHERE id = 1"), read by `read`;
+// UnreadablePolicy(`what`) when it is missing. Errors name the work
+// "reading the <what>".
+template <typename Row, typename Read>
+absl::StatusOr<Row> ReadPolicyRow(common::ConnectionPool& pool, absl::string_view what,
+                                  const std::string& select, Read read) {
+  return common::ReadWithConnection<Row>(
+      pool, absl::StrCat("reading the ", what),
+      [&](common::SqlConnection& connection) -> absl::StatusOr<Row> {
+        auto rs = connection.Query(select);
+        if (!rs->next()) return UnreadablePolicy(what, absl::NotFoundError("no row"));
+        return read(*rs);
+      });
+}
+
+// Writes the row of a policy by `update` ("... WHERE id = 1 AND version =
+// ?") binding `args`: false when no row matched (its version moved since it
+// was read). Errors name the work "updating the <what>".
+template <typename... Args>
+absl::StatusOr<bool> WritePolicyRow(common::ConnectionPool& pool, absl::string_view what,
+                                    const std::string& update, const Args&... args) {
+  return common::ReadWithConnection<bool>(
+      pool, absl::StrCat("updating the ", what),
+      [&](common::SqlConnection& connection) -> absl::StatusOr<bool> {
+        return connection.Update(update, args...) == 1;
+      });
+}
+
 // Runs `insert`, an INSERT of a new row whose last two columns are the
 // create request id and its hash (both NULL when key.id is empty), binding
 // `values` and then those two. kDuplicateRequest, and nothing written, when

@@ -17,52 +17,52 @@ using common::ReadOptionalTime;
 using common::SqlConnection;
 using common::SqlValue;
 
+constexpr char kVisitCadence[] = "visit cadence";
+
+// The columns of GetVisitCadence's SELECT: two per tier, A to D, then the
+// version and its stamp.
+StoredVisitCadence ReadCadence(sql::ResultSet& rs) {
+  StoredVisitCadence stored;
+  for (int tier = kFirstTier; tier <= kLastTier; ++tier) {
+    const int column = 1 + (tier - kFirstTier) * 2;
+    stored.cadence.by_tier[tier] = {rs.getInt(column), rs.getInt(column + 1)};
+  }
+  stored.version = rs.getInt64(9);
+  stored.update_time = common::ReadTime(rs, 10);
+  stored.updated_by = common::ReadText(rs, 11);
+  return stored;
+}
+
 class MySqlVisitCadenceStore final : public VisitCadenceStore {
  public:
   explicit MySqlVisitCadenceStore(common::ConnectionPool* pool) : pool_(pool) {}
 
   absl::StatusOr<StoredVisitCadence> GetVisitCadence() override {
-    return common::ReadWithConnection<StoredVisitCadence>(
-        *pool_, "reading the visit cadence",
-        [&](SqlConnection& connection) -> absl::StatusOr<StoredVisitCadence> {
-          auto rs = connection.Query(
-              "SELECT tier_a_visit_days, tier_a_executive_days, tier_b_visit_days, "
-              "tier_b_executive_days, tier_c_visit_days, tier_c_executive_days, "
-              "tier_d_visit_days, tier_d_executive_days, version, update_time, updated_by "
-              "FROM visit_cadence_policy WHERE id = 1");
-          if (!rs->next()) return UnreadablePolicy("visit cadence", absl::NotFoundError("no row"));
-          StoredVisitCadence stored;
-          for (int tier = kFirstTier; tier <= kLastTier; ++tier) {
-            const int column = 1 + (tier - kFirstTier) * 2;
-            stored.cadence.by_tier[tier] = {rs->getInt(column), rs->getInt(column + 1)};
-          }
-          stored.version = rs->getInt64(9);
-          stored.update_time = common::ReadTime(*rs, 10);
-          stored.updated_by = common::ReadText(*rs, 11);
-          return stored;
-        });
+    return ReadPolicyRow<StoredVisitCadence>(
+        *pool_, kVisitCadence,
+        "SELECT tier_a_visit_days, tier_a_executive_days, tier_b_visit_days, "
+        "tier_b_executive_days, tier_c_visit_days, tier_c_executive_days, "
+        "tier_d_visit_days, tier_d_executive_days, version, update_time, updated_by "
+        "FROM visit_cadence_policy WHERE id = 1",
+        ReadCadence);
   }
 
   absl::StatusOr<bool> WriteVisitCadenceIfVersion(const VisitCadence& cadence,
                                                   int64_t expected_version, absl::Time now,
                                                   const std::string& actor) override {
-    return common::ReadWithConnection<bool>(
-        *pool_, "updating the visit cadence",
-        [&](SqlConnection& connection) -> absl::StatusOr<bool> {
-          const auto& t = cadence.by_tier;
-          return connection.Update(
-                     "UPDATE visit_cadence_policy SET tier_a_visit_days = ?, "
-                     "tier_a_executive_days = ?, tier_b_visit_days = ?, "
-                     "tier_b_executive_days = ?, tier_c_visit_days = ?, "
-                     "tier_c_executive_days = ?, tier_d_visit_days = ?, "
-                     "tier_d_executive_days = ?, version = ?, update_time = ?, updated_by = ? "
-                     "WHERE id = 1 AND version = ?",
-                     t[1].visit_interval_days, t[1].executive_visit_interval_days,
-                     t[2].visit_interval_days, t[2].executive_visit_interval_days,
-                     t[3].visit_interval_days, t[3].executive_visit_interval_days,
-                     t[4].visit_interval_days, t[4].executive_visit_interval_days,
-                     expected_version + 1, common::SqlTime(now), actor, expected_version) == 1;
-        });
+    const auto& t = cadence.by_tier;
+    return WritePolicyRow(*pool_, kVisitCadence,
+                          "UPDATE visit_cadence_policy SET tier_a_visit_days = ?, "
+                          "tier_a_executive_days = ?, tier_b_visit_days = ?, "
+                          "tier_b_executive_days = ?, tier_c_visit_days = ?, "
+                          "tier_c_executive_days = ?, tier_d_visit_days = ?, "
+                          "tier_d_executive_days = ?, version = ?, update_time = ?, updated_by = ? "
+                          "WHERE id = 1 AND version = ?",
+                          t[1].visit_interval_days, t[1].executive_visit_interval_days,
+                          t[2].visit_interval_days, t[2].executive_visit_interval_days,
+                          t[3].visit_interval_days, t[3].executive_visit_interval_days,
+                          t[4].visit_interval_days, t[4].executive_visit_interval_days,
+                          expected_version + 1, common::SqlTime(now), actor, expected_version);
   }
 
   // Two statements for the whole list (one grouped), whatever its length.

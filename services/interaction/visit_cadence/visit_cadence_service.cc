@@ -152,8 +152,7 @@ absl::Status VisitCadenceService::UpdateVisitCadencePolicy(
 absl::Status VisitCadenceService::ListOverdueFollowUps(
     const Ctx& ctx, const v1::ListOverdueFollowUpsRequest& request,
     v1::ListOverdueFollowUpsResponse* response) {
-  KAM_RETURN_IF_ERROR(
-      common::CheckIdentifier("owner", request.owner(), activity::kMaxUserId, /*required=*/false));
+  KAM_RETURN_IF_ERROR(common::CheckUserId("owner", request.owner(), /*required=*/false));
   KAM_ASSIGN_OR_RETURN(int limit, common::ResolvePageSize(request.page_size()));
   absl::Time as_of = common::NowMicros();
   std::string as_of_key;

@@ -148,6 +148,7 @@ absl::Status FakeRatingStore::StartPublishing(int64_t id, const std::string& own
     r.set_accounts_total(totals.accounts_total());
     r.set_accounts_processed(totals.accounts_processed());
     *r.mutable_tier_counts() = totals.tier_counts();
+    r.set_designations_lapsed(totals.designations_lapsed());
     r.set_accounts_published(0);
     run.stored.publish_cursor = 0;
     return absl::OkStatus();

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -34,7 +36,7 @@ constexpr char kRunColumns[] =
     "r.id, r.policy_id, r.policy_version, r.as_of, r.period_start, r.state, r.accounts_total, "
     "r.accounts_processed, r.tier_a, r.tier_b, r.tier_c, r.tier_d, r.accounts_published, "
     "r.publish_cursor, r.error, r.resumes, r.cancel_requested, r.lease_owner, r.actor, "
-    "r.create_time, r.start_time, r.end_time";
+    "r.create_time, r.start_time, r.end_time, r.designations_lapsed";
 
 StoredRun ReadRun(sql::ResultSet& rs) {
   StoredRun stored;
@@ -63,6 +65,7 @@ StoredRun ReadRun(sql::ResultSet& rs) {
   if (auto t = common::ReadTimestamp(rs, 20)) *r.mutable_create_time() = *t;
   if (auto t = common::ReadTimestamp(rs, 21)) *r.mutable_start_time() = *t;
   if (auto t = common::ReadTimestamp(rs, 22)) *r.mutable_end_time() = *t;
+  r.set_designations_lapsed(rs.getInt64(23));
   return stored;
 }
 
@@ -80,7 +83,12 @@ constexpr int kRatingsPerInsert = 250;
 constexpr char kRatingColumns[] =
     "account_id, currency, value_minor, value_score, segment, seg_rank, tier, previous_tier, "
     "movement, key_account, clv_minor, churn_risk, health, sla_breaches, receivables_minor, "
-    "overdue_minor, details, agreement_id, agreement_end_us, agreement_notice_us, "
+    "overdue_minor, details, was_key, group_id, parent_id, owner, revenue_minor, "
+    "gross_profit_minor, cost_to_serve_minor, activity_count, open_pipeline_minor, "
+    "weighted_pipeline_minor, open_cases, csat_count, csat_sum, complaints, "
+    "overdue_1_30_minor, overdue_31_60_minor, overdue_61_90_minor, overdue_90_plus_minor, "
+    "credit_exposure_minor, group_credit_limit_minor, group_credit_currency, handovers, "
+    "disputes, overdue_follow_ups, agreement_id, agreement_end_us, agreement_notice_us, "
     "agreement_notice_due, agreement_days_left";
 
 // Every column of kRatingColumns, in order, as a field of `row`: one list
@@ -104,7 +112,32 @@ void ForEachRatingColumn(Row& row, Visit visit) {
   visit(row.receivables_minor);
   visit(row.overdue_minor);
   visit(row.details);
-  visit(row.agreement_id);
+  visit(row.was_key);
+  visit(row.group_id);
+  auto& r = row.rollup;  // 0004_group_rollups.sql
+  visit(r.parent_id);
+  visit(r.owner);
+  visit(r.revenue_minor);
+  visit(r.gross_profit_minor);
+  visit(r.cost_to_serve_minor);
+  visit(r.activity_count);
+  visit(r.open_pipeline_minor);
+  visit(r.weighted_pipeline_minor);
+  visit(r.open_cases);
+  visit(r.csat_count);
+  visit(r.csat_sum);
+  visit(r.complaints);
+  visit(r.overdue_1_30_minor);
+  visit(r.overdue_31_60_minor);
+  visit(r.overdue_61_90_minor);
+  visit(r.overdue_90_plus_minor);
+  visit(r.credit_exposure_minor);
+  visit(r.group_credit_limit_minor);
+  visit(r.group_credit_currency);
+  visit(r.handovers);
+  visit(r.disputes);  // 0007_appraisal_figures.sql
+  visit(r.overdue_follow_ups);
+  visit(row.agreement_id);  // 0008_rating_agreements.sql
   visit(row.agreement_end_us);
   visit(row.agreement_notice_us);
   visit(row.agreement_notice_due);
@@ -121,6 +154,9 @@ void ReadColumn(sql::ResultSet& rs, int column, Enum* value) {
 void ReadColumn(sql::ResultSet& rs, int column, std::string* value) {
   *value = common::ReadText(rs, column);
 }
+void ReadColumn(sql::ResultSet& rs, int column, std::optional<int64_t>* value) {
+  *value = common::ReadOptionalInt(rs, column);
+}
 
 void Bind(int64_t value, std::vector<SqlValue>* values) { values->emplace_back(value); }
 void Bind(int value, std::vector<SqlValue>* values) { values->emplace_back(int64_t{value}); }
@@ -128,6 +164,13 @@ void Bind(bool value, std::vector<SqlValue>* values) {
   values->emplace_back(int64_t{value ? 1 : 0});
 }
 void Bind(const std::string& value, std::vector<SqlValue>* values) { values->emplace_back(value); }
+void Bind(const std::optional<int64_t>& value, std::vector<SqlValue>* values) {
+  if (value.has_value()) {
+    values->emplace_back(*value);
+  } else {
+    values->emplace_back(nullptr);
+  }
+}
 
 RatingRow ReadRating(sql::ResultSet& rs) {
   RatingRow row;
@@ -153,24 +196,27 @@ rules::AccountRunResult ReadRunResult(sql::ResultSet& rs) {
   return rules::RunResultOf(row);
 }
 
-// "(?,?,...,?)": one row of an INSERT of (run_id, kRatingColumns), a
-// placeholder per column, counted from the list so that a column added to it
-// needs no other change.
-const std::string& RowPlaceholders() {
-  static const std::string* text = [] {
-    const size_t columns = 2 + static_cast<size_t>(std::count(
-                                   kRatingColumns, kRatingColumns + sizeof(kRatingColumns), ','));
-    std::string row = "(?";
-    for (size_t i = 1; i < columns; ++i) row.append(",?");
-    return new std::string(row + ")");
-  }();
-  return *text;
-}
-
 // The parameters of one row of an INSERT of (run_id, kRatingColumns).
 void AppendRow(int64_t run_id, const RatingRow& row, std::vector<SqlValue>* values) {
   values->emplace_back(run_id);
   ForEachRatingColumn(row, [&](const auto& field) { Bind(field, values); });
+}
+
+// The columns of an INSERT of (run_id, kRatingColumns), and one row's
+// placeholders, "(?,...,?)": counted from ForEachRatingColumn, so a column
+// added there cannot leave the statement short.
+int CountRatingInsertColumns() {
+  RatingRow row;
+  int columns = 1;  // run_id
+  ForEachRatingColumn(row, [&](const auto&) { ++columns; });
+  return columns;
+}
+const int kRatingInsertColumns = CountRatingInsertColumns();
+
+std::string RowPlaceholders() {
+  std::string text = "(?";
+  for (int i = 1; i < kRatingInsertColumns; ++i) text.append(",?");
+  return text + ")";
 }
 
 // A tier or movement as a filter names it, short ("A") or in full
@@ -412,10 +458,11 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
       const int changed = c.Update(
           "UPDATE rating_runs SET state = ?, accounts_total = ?, accounts_processed = ?, "
           "tier_a = ?, tier_b = ?, tier_c = ?, tier_d = ?, publish_cursor = 0, "
-          "accounts_published = 0 WHERE id = ? AND lease_owner = ? AND state = ? AND "
-          "cancel_requested = 0",
+          "accounts_published = 0, designations_lapsed = ? WHERE id = ? AND lease_owner = ? AND "
+          "state = ? AND cancel_requested = 0",
           static_cast<int>(v1::RUN_STATE_PUBLISHING), totals.accounts_total(),
-          totals.accounts_processed(), t.a(), t.b(), t.c(), t.d(), id, owner,
+          totals.accounts_processed(), t.a(), t.b(), t.c(), t.d(), totals.designations_lapsed(),
+          id, owner,
           static_cast<int>(v1::RUN_STATE_RUNNING));
       if (changed > 0) return absl::OkStatus();
       // A cancel accepted since the last heartbeat wins: CancelRatingRun
@@ -485,11 +532,12 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
         const size_t chunk = rows.size() - done >= kRatingsPerInsert ? kRatingsPerInsert : 1;
         std::string sql =
             absl::StrCat("INSERT INTO account_ratings (run_id, ", kRatingColumns, ") VALUES ");
+        static const std::string row_sql = RowPlaceholders();
         std::vector<SqlValue> values;
-        values.reserve(chunk * RowPlaceholders().size() / 2);
+        values.reserve(chunk * kRatingInsertColumns);
         for (size_t i = 0; i < chunk; ++i) {
-          if (i > 0) sql.push_back(',');
-          sql.append(RowPlaceholders());
+          if (i > 0) sql.append(",");
+          sql.append(row_sql);
           AppendRow(run_id, rows[done + i], &values);
         }
         c.Update(sql, values);
@@ -554,10 +602,13 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
                                                     int64_t after_account, int limit) override {
     common::SqlFragment where;
     KAM_RETURN_IF_ERROR(common::FilterToSql(filter, RatingComparison, &where));
-    // The previous tiers wanted, listed (came on: the tiers outside the key
-    // list; came off: those in it), so ix_ratings_key_changes finds the
-    // changes without reading the run's other ratings.
+    // Whether the account was on the list before: was_key (0005); in
+    // ratings written before it (NULL) the previous tier decides, the tiers
+    // wanted listed (came on: the tiers outside the key list; came off:
+    // those in it). Both are ranges of ix_ratings_key_was, so the changes
+    // are found without reading the run's other ratings.
     std::vector<SqlValue> params = {run_id, after_account, int64_t{came_on ? 1 : 0}};
+    params.emplace_back(int64_t{came_on ? 0 : 1});  // was_key wanted
     std::string previous_in;
     for (int tier = account::v1::Tier_MIN; tier <= account::v1::Tier_MAX; ++tier) {
       const bool key = std::find(key_tiers.begin(), key_tiers.end(), tier) != key_tiers.end();
@@ -571,8 +622,9 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
     return ReadRows(*pool_, "listing changes",
                     absl::StrCat("SELECT ", kRatingColumns,
                                  " FROM account_ratings WHERE run_id = ? AND account_id > ? AND "
-                                 "key_account = ? AND previous_tier IN (",
-                                 previous_in, ") AND ", where.sql, " ORDER BY account_id LIMIT ?"),
+                                 "key_account = ? AND (was_key = ? OR (was_key IS NULL AND "
+                                 "previous_tier IN (",
+                                 previous_in, "))) AND ", where.sql, " ORDER BY account_id LIMIT ?"),
                     params, ReadRating);
   }
 };

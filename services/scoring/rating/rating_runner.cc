@@ -95,9 +95,11 @@ class ResultPages {
 // when it says no, Next is CANCELLED.
 class RunAlerts final : public alerts::AlertBatches {
  public:
+  // `last`: alerts stored after the accounts' (the lapsed designations).
   RunAlerts(RatingStore* store, const rules::AlertDetector& detector, int64_t run_id,
-            int64_t previous_run, std::function<bool()> keep_going)
-      : store_(store),
+            int64_t previous_run, std::function<bool()> keep_going, std::vector<rules::Alert> last)
+      : last_(std::move(last)),
+        store_(store),
         detector_(detector),
         run_id_(run_id),
         previous_run_(previous_run),
@@ -109,6 +111,7 @@ class RunAlerts final : public alerts::AlertBatches {
     current_ = ResultPages(store_, run_id_);
     previous_ = ResultPages(store_, previous_run_);
     pending_.clear();
+    last_added_ = false;
     return absl::OkStatus();
   }
 
@@ -117,7 +120,11 @@ class RunAlerts final : public alerts::AlertBatches {
     int64_t seen = 0;
     while (pending_.size() < kAlertBatch) {
       KAM_ASSIGN_OR_RETURN(const rules::AccountRunResult* result, current_.Next());
-      if (result == nullptr) break;
+      if (result == nullptr) {
+        if (!last_added_) pending_.insert(pending_.end(), last_.begin(), last_.end());
+        last_added_ = true;
+        break;
+      }
       KAM_ASSIGN_OR_RETURN(const rules::AccountRunResult* before,
                            previous_.Find(result->account_id));
       KAM_RETURN_IF_ERROR(detector_.DetectAccount(before, *result, &pending_));
@@ -135,6 +142,8 @@ class RunAlerts final : public alerts::AlertBatches {
  private:
   static constexpr size_t kAlertBatch = 1000;
 
+  const std::vector<rules::Alert> last_;
+  bool last_added_ = false;
   RatingStore* const store_;
   const rules::AlertDetector& detector_;
   const int64_t run_id_;
@@ -150,9 +159,11 @@ std::string TierReason(const RatingRow& row) {
   if (row.movement == v1::MOVEMENT_NOT_TIERED) {
     return "churned: a churned account is not rated into a tier (docs/domain.md §2)";
   }
-  return absl::StrCat("rank ", row.rank, row.segment.empty() ? "" : " in segment ", row.segment,
-                      "; value ", row.value_minor, " ", row.currency, "; score ",
-                      row.value_score / 100, ".", absl::StrFormat("%02d", row.value_score % 100));
+  return absl::StrCat("rank ", row.rank, row.group_id == 0 ? "" : " as group ",
+                      row.group_id == 0 ? "" : AccountName(row.group_id),
+                      row.segment.empty() ? "" : " in segment ", row.segment, "; value ",
+                      row.value_minor, " ", row.currency, "; score ", row.value_score / 100, ".",
+                      absl::StrFormat("%02d", row.value_score % 100));
 }
 
 // One page of ratings as a SetAccountTiers request of run `run`.
@@ -353,7 +364,10 @@ absl::Status RatingRunner::Rate(StoredRun& run, Halt* stop) {
     const interaction::v1::AccountFacts* facts = nullptr;
     while (cursor->Next(&account, &facts)) {
       if (common::FromProtoTimestamp(account->create_time()) > as_of) continue;
-      ranking.Add(rater.RankingEntry(AccountIdOf(account->name()), *account, *facts));
+      rules::AccountValue entry =
+          rater.RankingEntry(AccountIdOf(account->name()), *account, *facts);
+      entry.parent_id = AccountIdOf(account->parent());  // read when ranking groups only
+      ranking.Add(entry);
       if (ranking.size() % kPassOneCheckEvery == 0 && !KeepGoing(run, stop)) {
         cursor->Cancel();
         return absl::OkStatus();
@@ -364,6 +378,11 @@ absl::Status RatingRunner::Rate(StoredRun& run, Halt* stop) {
   KAM_RETURN_IF_ERROR(ranking.Rank());
   run.run.set_accounts_total(static_cast<int64_t>(ranking.size()));
   if (!KeepGoing(run, stop)) return absl::OkStatus();
+
+  // The designations around this run: one read (few, even on a large book).
+  KAM_ASSIGN_OR_RETURN(int64_t previous_run, store_->PreviousSucceededRun(run.id));
+  KAM_ASSIGN_OR_RETURN(designations::RunDesignations designated,
+                       ReadDesignations(as_of, previous_run));
 
   // Pass 2: every account's full rating, and the alerts.
   std::vector<RatingRow> rows;
@@ -390,6 +409,7 @@ absl::Status RatingRunner::Rate(StoredRun& run, Halt* stop) {
       if (i == ranking.size() || ranking.AccountIdAt(i) != id) continue;  // created after pass 1
       RatingRow& row = rows.emplace_back();
       KAM_RETURN_IF_ERROR(rater.Rate(*account, *facts, ranking.At(i), as_of, &row));
+      designated.Apply(rater.alerts(), &row);
       CountTier(row.tier, &counts);
       if (rows.size() == kRatingBatch) {
         KAM_RETURN_IF_ERROR(flush());
@@ -405,10 +425,12 @@ absl::Status RatingRunner::Rate(StoredRun& run, Halt* stop) {
   run.run.set_accounts_total(processed);  // accounts deleted between the passes drop out
   if (!KeepGoing(run, stop)) return absl::OkStatus();
   if (alerts_) {
-    // The alerts against the previous run, from both runs' results rows.
-    KAM_ASSIGN_OR_RETURN(int64_t previous_run, store_->PreviousSucceededRun(run.id));
+    // The alerts against the previous run, from both runs' results rows,
+    // then the designations that lapsed since it.
+    std::vector<rules::Alert> lapsed = designated.Lapsed();
+    run.run.set_designations_lapsed(static_cast<int64_t>(lapsed.size()));
     RunAlerts alerts(store_, rater.alerts(), run.id, previous_run,
-                     [&] { return KeepGoing(run, stop); });
+                     [&] { return KeepGoing(run, stop); }, std::move(lapsed));
     const absl::Status stored = alerts_(run.id, alerts);
     if (*stop != Halt::kNone) return absl::OkStatus();  // stopped: nothing stored
     KAM_RETURN_IF_ERROR(stored);
@@ -422,6 +444,20 @@ absl::Status RatingRunner::Rate(StoredRun& run, Halt* stop) {
   run.publish_cursor = 0;
   run.run.set_accounts_published(0);
   return absl::OkStatus();
+}
+
+absl::StatusOr<designations::RunDesignations> RatingRunner::ReadDesignations(
+    absl::Time as_of, int64_t previous_run) {
+  if (options_.designations == nullptr) return designations::RunDesignations();
+  std::optional<absl::Time> previous_as_of;
+  if (previous_run != 0) {
+    KAM_ASSIGN_OR_RETURN(StoredRun previous, store_->GetRun(previous_run));
+    previous_as_of = common::FromProtoTimestamp(previous.run.as_of());
+  }
+  KAM_ASSIGN_OR_RETURN(
+      std::vector<designations::StoredDesignation> around,
+      options_.designations->Around(std::min(as_of, previous_as_of.value_or(as_of)), as_of));
+  return designations::RunDesignations(std::move(around), as_of, previous_as_of);
 }
 
 absl::Status RatingRunner::Publish(StoredRun& run, Halt* stop) {

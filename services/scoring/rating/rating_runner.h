@@ -13,7 +13,9 @@
 // merged with the interaction facts):
 //   pass 1  the ranking key and segment of each account -> tiers for all
 //           (24 bytes per account in memory, rules::BookRanking: ten
-//           million accounts rank in about 230 MiB);
+//           million accounts rank in about 230 MiB; a policy ranking
+//           groups adds 16 bytes per account with a parent, from the
+//           export's AccountSnapshot.parent, and 8 per churned account);
 //   pass 2  the full rating of each account (rules::AccountRater::Rate),
 //           written in batches.
 // Then the alerts against the previous run, detected from both runs'
@@ -25,6 +27,9 @@
 // A churned account is rated but not tiered (rules/tiering.h): it is out of
 // the pyramid's N and of the tier counts, its results row says why, and
 // publishing clears the tier it held (TierAssignment.clear_tier).
+// Designations (designations/designation_rules.h) are read once per run,
+// with the previous succeeded run's as_of: they mark designated accounts
+// key accounts in pass 2, and the lapsed ones are alerts after the others.
 // Then the tiers are published to the account service in batches of 1000,
 // retried with backoff while it is unavailable; SetAccountTiers skips
 // accounts this run already stamped, so publishing twice changes nothing.
@@ -41,6 +46,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/scoring/alerts/alert_store.h"
+#include "services/scoring/designations/designation_store.h"
 #include "services/scoring/policy/policy_store.h"
 #include "services/scoring/rating/rating_client.h"
 #include "services/scoring/rating/rating_store.h"
@@ -61,6 +67,11 @@ class RatingRunner {
     // Longest wait between publishing attempts while the account service is
     // unavailable.
     absl::Duration max_backoff = absl::Seconds(30);
+    // The key-account designations (designations/designation_store.h): an
+    // account designated at the run's as_of is a key account whatever its
+    // tier, and each designation that lapsed since the previous run raises
+    // an alert. Null: none.
+    designations::DesignationStore* designations = nullptr;
   };
 
   // Stores a run's alerts, read in batches inside its transaction (the
@@ -88,6 +99,10 @@ class RatingRunner {
   void Record(StoredRun& run, Halt stop, const absl::Status& status);
   absl::Status Rate(StoredRun& run, Halt* stop);
   absl::Status Publish(StoredRun& run, Halt* stop);
+  // The designations run `as_of` reads, with the previous succeeded run's
+  // as_of (`previous_run` 0: none).
+  absl::StatusOr<designations::RunDesignations> ReadDesignations(absl::Time as_of,
+                                                                 int64_t previous_run);
   // Extends the lease and records progress; sets *stop when the run must
   // stop.
   bool KeepGoing(StoredRun& run, Halt* stop);

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/api/filter.h"
 #include "common/api/idempotency.h"
 #include "common/api/list_request.h"
@@ -44,7 +45,24 @@ v1::KeyAccountChange ToChange(const RatingRow& row) {
   }
   change.set_reason(absl::StrCat(TierLetter(row.previous_tier), " -> ", TierLetter(row.tier),
                                  ": value ", row.value_minor, " ", row.currency, " ranks ",
-                                 row.rank, row.segment.empty() ? "" : " in segment ", row.segment));
+                                 row.rank, row.group_id == 0 ? "" : " as group ",
+                                 row.group_id == 0 ? "" : AccountName(row.group_id),
+                                 row.segment.empty() ? "" : " in segment ", row.segment));
+  // On or off the list by a designation rather than by the tier alone.
+  v1::AccountRating why;
+  why.ParseFromString(row.details);
+  std::string designated;
+  for (int i = 0; i < why.key_reasons_size(); ++i) {
+    if (why.key_reasons(i) == v1::KEY_ACCOUNT_REASON_TIER) continue;
+    absl::StrAppend(&designated, designated.empty() ? "" : ", ",
+                    v1::KeyAccountReason_Name(why.key_reasons(i)).substr(19));
+  }
+  if (!designated.empty()) {
+    absl::StrAppend(change.mutable_reason(), "; designated ", designated, " (",
+                    absl::StrJoin(why.designations(), ", "), ")");
+  } else if (!row.key_account && row.movement == v1::MOVEMENT_UNCHANGED) {
+    change.mutable_reason()->append("; its designation ended or lapsed");
+  }
   return change;
 }
 

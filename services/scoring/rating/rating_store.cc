@@ -19,6 +19,7 @@ v1::AccountRating ToAccountRating(int64_t run_id, const RatingRow& row) {
   rating.set_previous_tier(row.previous_tier);
   rating.set_movement(row.movement);
   rating.set_key_account(row.key_account);
+  if (row.group_id != 0) rating.set_rated_as_group(AccountName(row.group_id));
   rating.set_clv_minor(row.clv_minor);
   rating.mutable_churn_risk()->set_score(row.churn_risk);
   rating.mutable_health()->set_score(row.health);

@@ -124,8 +124,10 @@ class RatingStore {
   virtual absl::StatusOr<std::vector<RatingRow>> ListRatings(int64_t run_id,
                                                              const common::FilterNode& filter,
                                                              int64_t after_account, int limit) = 0;
-  // Key-account list changes (ListKeyAccountChanges): accounts now in a key
-  // tier that were not before (`came_on`), or the reverse; after
+  // Key-account list changes (ListKeyAccountChanges): accounts now on the
+  // key list that were not before (`came_on`: key_account and not was_key;
+  // in ratings written before designations, was_key unset, a previous tier
+  // outside `key_tiers`), or the reverse; after
   // `after_account`, at most limit + 1, of the ratings `filter` (as
   // ListRatings') keeps.
   virtual absl::StatusOr<std::vector<RatingRow>> KeyChanges(int64_t run_id,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <utility>
 #include <vector>
 
 #include "common/testing/fake_database.h"
@@ -14,11 +15,13 @@ namespace kam::scoring::reports {
 class FakeReportStore final : public ReportStore {
  public:
   struct Data {
-    std::map<int64_t, RunTierTotals> totals;  // by run
+    std::map<int64_t, RunTierTotals> totals;                         // by run
+    std::map<std::pair<int64_t, int64_t>, GroupRollupSums> rollups;  // by (run, account)
   };
 
   void SetDown(bool down) { db_.SetDown(down); }
   void PutTotals(int64_t run_id, const RunTierTotals& totals);
+  void PutRollup(int64_t run_id, int64_t account_id, const GroupRollupSums& sums);
 
   absl::StatusOr<RunTierTotals> TierTotals(int64_t run_id) override;
   // UNIMPLEMENTED.
@@ -26,6 +29,14 @@ class FakeReportStore final : public ReportStore {
                                                     const std::vector<int64_t>& counts) override;
   // UNIMPLEMENTED.
   absl::StatusOr<rules::MovementMatrix> MovementBetween(int64_t from_run, int64_t to_run) override;
+  // UNIMPLEMENTED.
+  absl::StatusOr<std::vector<ManagerTotals>> ManagerTotalsPage(int64_t run_id,
+                                                               int64_t previous_run_id,
+                                                               const std::string& owner,
+                                                               const std::string& after_owner,
+                                                               int limit) override;
+  // The sums put in; NOT_FOUND for any other (run, account).
+  absl::StatusOr<GroupRollupSums> GroupRollup(int64_t run_id, int64_t account_id) override;
 
  private:
   common::testing::FakeDatabase<Data> db_;

@@ -1,12 +1,20 @@
 // ReportStore over MariaDB: aggregate queries over
 // kam_scoring.account_ratings. Made by NewMySqlReportStore (mysql_stores.h).
 #include <algorithm>
+#include <array>
+#include <limits>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/numeric/int128.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/base/status_macros.h"
+#include "common/db/row_reader.h"
 #include "common/db/transaction.h"
 #include "services/scoring/mysql_stores.h"
 
@@ -22,16 +30,97 @@ using rules::Tier;
 using rules::TierName;
 using rules::TierTotal;
 
+// Whether run `run_id` ranked groups (policy rank_unit GROUP): then every
+// rating names its group (migration 0006), so the first one tells. The
+// reports then count each group once and Pareto ranks groups by their
+// summed value; a per-account run keeps its plain queries.
+absl::StatusOr<bool> RanksGroups(SqlConnection& c, int64_t run_id) {
+  auto rs = c.Query(
+      "SELECT group_id FROM account_ratings WHERE run_id = ? ORDER BY account_id LIMIT 1", run_id);
+  return rs->next() && rs->getInt64(1) != 0;
+}
+
 // SUM over BIGINT is DECIMAL in MariaDB (exact, wider than int64): read it as
-// text and refuse what int64 cannot hold rather than wrap it.
-absl::StatusOr<int64_t> ReadSum(sql::ResultSet& rs, int column, absl::string_view what) {
+// text. A roll-up adds its currency groups up in 128 bits afterwards.
+absl::StatusOr<absl::int128> ReadWideSum(sql::ResultSet& rs, int column) {
   const sql::SQLString text = rs.getString(column);
   if (rs.wasNull()) return 0;
-  int64_t value = 0;
+  absl::int128 value = 0;
   if (!absl::SimpleAtoi(absl::string_view(text.c_str(), text.length()), &value)) {
-    return absl::OutOfRangeError(absl::StrCat(what, " does not fit a signed 64-bit integer"));
+    return absl::OutOfRangeError("a group's sum does not fit a signed 128-bit integer");
   }
   return value;
+}
+
+// `value` as int64; OUT_OF_RANGE naming `what` when it does not fit (a
+// wrapped sum of money must not look like a right one).
+absl::StatusOr<int64_t> FitInt64(absl::int128 value, absl::string_view what) {
+  if (value > std::numeric_limits<int64_t>::max() || value < std::numeric_limits<int64_t>::min()) {
+    return absl::OutOfRangeError(absl::StrCat(what, " does not fit a signed 64-bit integer"));
+  }
+  return static_cast<int64_t>(value);
+}
+
+// A SUM that must fit int64 (the per-run figures).
+absl::StatusOr<int64_t> ReadSum(sql::ResultSet& rs, int column, absl::string_view what) {
+  absl::StatusOr<absl::int128> wide = ReadWideSum(rs, column);
+  // Beyond 128 bits is beyond 64 too: the same error.
+  return FitInt64(wide.ok() ? *wide : absl::Int128Max(), what);
+}
+
+// What GroupRollup sums over the subtree's ratings (each "SUM(<it>)"), in
+// the order of its SELECT after the currency and the count: the int64
+// figures in GroupRollup's order of them, then the value weight (a loss
+// weighs 0) and the value-weighted health and churn risk, exact (DECIMAL:
+// a score times a value may pass the int64 range).
+constexpr const char* kRollupSums[] = {
+    "r.revenue_minor",
+    "r.gross_profit_minor",
+    "r.cost_to_serve_minor",
+    "r.clv_minor",
+    "r.value_minor",
+    "r.receivables_minor",
+    "r.overdue_minor",
+    "r.credit_exposure_minor",
+    "r.open_pipeline_minor",
+    "r.weighted_pipeline_minor",
+    "r.open_cases",
+    "r.sla_breaches",
+    "r.complaints",
+    "r.activity_count",
+    "r.csat_count",
+    "r.csat_sum",
+    "r.health",
+    "r.churn_risk",
+    "r.overdue_1_30_minor",
+    "r.overdue_31_60_minor",
+    "r.overdue_61_90_minor",
+    "r.overdue_90_plus_minor",
+    "r.tier = 1",
+    "r.tier = 2",
+    "r.tier = 3",
+    "r.tier = 4",
+    "r.tier = 0",
+    "CAST(GREATEST(r.value_minor, 0) AS DECIMAL(20, 0))",
+    "CAST(GREATEST(r.value_minor, 0) AS DECIMAL(20, 0)) * r.health",
+    "CAST(GREATEST(r.value_minor, 0) AS DECIMAL(20, 0)) * r.churn_risk"};
+constexpr int kRollupSumCount = sizeof(kRollupSums) / sizeof(kRollupSums[0]);
+constexpr int kWeightedSums = 3;  // the last three
+
+// The statement of GroupRollup: the subtree through the run's own parent
+// links (UNION, not UNION ALL: a cycle in the links, which the account
+// service refuses, would still end), then one pass over its ratings.
+std::string GroupRollupSql() {
+  std::string sql =
+      "WITH RECURSIVE subtree (account_id) AS (SELECT account_id FROM account_ratings "
+      "WHERE run_id = ? AND account_id = ? UNION SELECT c.account_id FROM account_ratings c "
+      "JOIN subtree s ON c.run_id = ? AND c.parent_id = s.account_id) "
+      "SELECT r.currency, COUNT(*)";
+  for (const char* sum : kRollupSums) absl::StrAppend(&sql, ", SUM(", sum, ")");
+  absl::StrAppend(&sql,
+                  " FROM subtree s JOIN account_ratings r ON r.run_id = ? AND "
+                  "r.account_id = s.account_id GROUP BY r.currency");
+  return sql;
 }
 
 absl::Status BadTier(int tier) {
@@ -45,10 +134,14 @@ class MySqlReportStore final : public ReportStore {
   absl::StatusOr<RunTierTotals> TierTotals(int64_t run_id) override {
     RunTierTotals totals;
     absl::Status status = common::WithConnection(*pool_, "summing ratings", [&](SqlConnection& c) {
-      auto rs = c.Query(
-          "SELECT tier, COUNT(*), SUM(value_minor), SUM(clv_minor) FROM account_ratings "
-          "WHERE run_id = ? AND tier <> 0 GROUP BY tier",
-          run_id);
+      KAM_ASSIGN_OR_RETURN(bool groups, RanksGroups(c, run_id));
+      // A group's accounts share its tier: each group counts once in it.
+      auto rs =
+          c.Query(absl::StrCat("SELECT tier, ", groups ? "COUNT(DISTINCT group_id)" : "COUNT(*)",
+                               ", SUM(value_minor), SUM(clv_minor), SUM(activity_count), "
+                               "SUM(cost_to_serve_minor) FROM account_ratings "
+                               "WHERE run_id = ? AND tier <> 0 GROUP BY tier"),
+                  run_id);
       while (rs->next()) {
         const int tier = rs->getInt(1);
         if (tier < 1 || tier > kTierCount) return BadTier(tier);
@@ -61,6 +154,10 @@ class MySqlReportStore final : public ReportStore {
         KAM_ASSIGN_OR_RETURN(int64_t clv,
                              ReadSum(*rs, 4, absl::StrCat("the customer equity of tier ", name)));
         totals.clv[tier - 1] = clv;
+        KAM_ASSIGN_OR_RETURN(totals.activities[tier - 1],
+                             ReadSum(*rs, 5, absl::StrCat("the activities of tier ", name)));
+        KAM_ASSIGN_OR_RETURN(totals.cost_to_serve[tier - 1],
+                             ReadSum(*rs, 6, absl::StrCat("the cost to serve of tier ", name)));
       }
       rs.reset();
       auto currencies = c.Query(
@@ -94,13 +191,20 @@ class MySqlReportStore final : public ReportStore {
       for (int64_t count : wanted) params.emplace_back(count);
       absl::Status status =
           common::WithConnection(*pool_, "summing top values", [&](SqlConnection& c) {
+            KAM_ASSIGN_OR_RETURN(bool groups, RanksGroups(c, run_id));
+            // By group, the ranked units are the groups with their summed
+            // values (account_id then names the group).
+            const std::string units =
+                groups ? "(SELECT group_id AS account_id, SUM(value_minor) AS value_minor FROM "
+                         "account_ratings WHERE run_id = ? AND tier <> 0 GROUP BY group_id) g"
+                       : "account_ratings WHERE run_id = ? AND tier <> 0";
             auto rs = c.Query(
                 absl::StrCat(
                     "SELECT rn, cum FROM (SELECT ROW_NUMBER() OVER (ORDER BY value_minor "
                     "DESC, account_id) AS rn, SUM(value_minor) OVER (ORDER BY value_minor DESC, "
                     "account_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum "
-                    "FROM account_ratings WHERE run_id = ? AND tier <> 0) ranked WHERE rn IN (",
-                    in, ")"),
+                    "FROM ",
+                    units, ") ranked WHERE rn IN (", in, ")"),
                 params);
             while (rs->next()) {
               const int64_t rn = rs->getInt64(1);
@@ -123,6 +227,58 @@ class MySqlReportStore final : public ReportStore {
       sums.push_back(count > 0 ? it->second : 0);
     }
     return sums;
+  }
+
+  absl::StatusOr<std::vector<ManagerTotals>> ManagerTotalsPage(int64_t run_id,
+                                                               int64_t previous_run_id,
+                                                               const std::string& owner,
+                                                               const std::string& after_owner,
+                                                               int limit) override {
+    // One GROUP BY owner over the run, in owner order: ix_ratings_owner
+    // (run_id, owner) hands the rows out grouped, so a page reads only its
+    // managers' ratings. Movement numbers are v1::Movement's: 1 NEW,
+    // 2 PROMOTED, 3 DEMOTED, 5 NOT_TIERED (a churned account).
+    std::string sql =
+        "SELECT r.owner, COUNT(*), SUM(r.key_account), SUM(r.value_minor), SUM(r.clv_minor), "
+        "SUM(r.movement = 2), SUM(r.movement = 3), SUM(r.movement = 1), "
+        "SUM(r.movement = 5 AND r.previous_tier <> 0), "
+        "SUM(r.movement <> 5 AND p.movement = 5), SUM(r.csat_count), SUM(r.csat_sum), "
+        "SUM(r.complaints), SUM(r.disputes), SUM(r.sla_breaches), "
+        "SUM(r.overdue_follow_ups), SUM(r.handovers), "
+        "COUNT(DISTINCT NULLIF(r.currency, '')), MIN(NULLIF(r.currency, '')) "
+        "FROM account_ratings r LEFT JOIN account_ratings p ON p.run_id = ? "
+        "AND p.account_id = r.account_id WHERE r.run_id = ? AND r.owner > ?";
+    std::vector<SqlValue> params = {previous_run_id, run_id, after_owner};
+    if (!owner.empty()) {
+      sql.append(" AND r.owner = ?");
+      params.emplace_back(owner);
+    }
+    sql.append(" GROUP BY r.owner ORDER BY r.owner LIMIT ?");
+    params.emplace_back(int64_t{limit} + 1);
+    std::vector<ManagerTotals> page;
+    absl::Status status =
+        common::WithConnection(*pool_, "summing ratings by owner", [&](SqlConnection& c) {
+          auto rs = c.Query(sql, params);
+          while (rs->next()) {
+            ManagerTotals t;
+            t.owner = rs->getString(1);
+            t.accounts = rs->getInt64(2);
+            const std::string what = absl::StrCat("the sums of ", t.owner, "'s accounts");
+            int64_t* sums[] = {
+                &t.key_accounts, &t.value,    &t.clv,          &t.promoted,           &t.demoted,
+                &t.new_accounts, &t.churned,  &t.won_back,     &t.csat_count,         &t.csat_sum,
+                &t.complaints,   &t.disputes, &t.sla_breaches, &t.overdue_follow_ups, &t.handovers};
+            int column = 3;
+            for (int64_t* sum : sums) {
+              KAM_ASSIGN_OR_RETURN(*sum, ReadSum(*rs, column++, what));
+            }
+            if (rs->getInt64(column) == 1) t.currency = rs->getString(column + 1);
+            page.push_back(std::move(t));
+          }
+          return absl::OkStatus();
+        });
+    if (!status.ok()) return status;
+    return page;
   }
 
   absl::StatusOr<MovementMatrix> MovementBetween(int64_t from_run, int64_t to_run) override {
@@ -161,6 +317,83 @@ class MySqlReportStore final : public ReportStore {
     });
     if (!status.ok()) return status;
     return matrix;
+  }
+
+  absl::StatusOr<GroupRollupSums> GroupRollup(int64_t run_id, int64_t account_id) override {
+    GroupRollupSums sums;
+    std::array<absl::int128, kRollupSumCount> totals{};
+    bool rated = false;
+    absl::Status status = common::WithConnection(*pool_, "summing a group", [&](SqlConnection& c) {
+      auto root = c.Query(
+          "SELECT group_credit_limit_minor, group_credit_currency FROM account_ratings "
+          "WHERE run_id = ? AND account_id = ?",
+          run_id, account_id);
+      if (!root->next()) return absl::OkStatus();
+      rated = true;
+      sums.group_credit_limit = common::ReadOptionalInt(*root, 1);
+      sums.group_credit_currency = common::ReadText(*root, 2);
+      root.reset();
+      static const std::string sql = GroupRollupSql();
+      auto rs = c.Query(sql, run_id, account_id, run_id, run_id);
+      while (rs->next()) {
+        const std::string currency = common::ReadText(*rs, 1);
+        if (!currency.empty()) sums.currencies.push_back(currency);
+        sums.member_count += rs->getInt64(2);
+        for (int i = 0; i < kRollupSumCount; ++i) {
+          KAM_ASSIGN_OR_RETURN(absl::int128 sum, ReadWideSum(*rs, i + 3));
+          totals[i] += sum;
+        }
+      }
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    if (!rated) {
+      return absl::NotFoundError(
+          absl::StrCat("accounts/", account_id, " was not rated by ratingRuns/", run_id));
+    }
+    std::sort(sums.currencies.begin(), sums.currencies.end());
+    // Where each int64 sum goes, in kRollupSums' order.
+    int64_t* const figures[] = {&sums.revenue,
+                                &sums.gross_profit,
+                                &sums.cost_to_serve,
+                                &sums.clv,
+                                &sums.value,
+                                &sums.receivables,
+                                &sums.overdue,
+                                &sums.credit_exposure,
+                                &sums.open_pipeline,
+                                &sums.weighted_pipeline,
+                                &sums.open_cases,
+                                &sums.sla_breaches,
+                                &sums.complaints,
+                                &sums.activities,
+                                &sums.csat_count,
+                                &sums.csat_sum,
+                                &sums.health.plain_sum,
+                                &sums.churn_risk.plain_sum,
+                                &sums.overdue_buckets[0],
+                                &sums.overdue_buckets[1],
+                                &sums.overdue_buckets[2],
+                                &sums.overdue_buckets[3],
+                                &sums.tier_counts[0],
+                                &sums.tier_counts[1],
+                                &sums.tier_counts[2],
+                                &sums.tier_counts[3],
+                                &sums.not_tiered};
+    static_assert(sizeof(figures) / sizeof(figures[0]) == kRollupSumCount - kWeightedSums);
+    int next = 0;
+    for (int64_t* figure : figures) {
+      KAM_ASSIGN_OR_RETURN(
+          *figure,
+          FitInt64(totals[next],
+                   absl::StrCat("the group's ", absl::StripPrefix(kRollupSums[next], "r."))));
+      ++next;
+    }
+    sums.health.weight = sums.churn_risk.weight = totals[next++];
+    sums.health.weighted = totals[next++];
+    sums.churn_risk.weighted = totals[next++];
+    sums.health.count = sums.churn_risk.count = sums.member_count;
+    return sums;
   }
 
  private:

@@ -4,11 +4,13 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/api/validation.h"
 #include "common/base/status_macros.h"
 #include "common/server/service_methods.h"
 #include "services/scoring/names.h"
 #include "services/scoring/rules/reports.h"
+#include "services/scoring/rules/risk.h"
 
 namespace kam::scoring::reports {
 namespace {
@@ -30,12 +32,20 @@ account::v1::Tier ApiTier(int index) {  // MatrixIndex: 0 unrated, 1..4 A..D
 void ReportService::Register(common::GrpcServer& server) {
   common::ServeMethods(server, &service_, this, &ReportService::GetPyramidReport,
                        &ReportService::GetParetoReport, &ReportService::GetCustomerEquity,
-                       &ReportService::CompareRatingRuns);
+                       &ReportService::CompareRatingRuns, &ReportService::GetGroupRollup);
+  common::ServeMethods(server, &service_, &programme_, &ProgrammeReports::GetEffortReport,
+                       &ProgrammeReports::ListManagerAppraisals);
 }
 
 absl::StatusOr<int64_t> ReportService::SucceededRun(absl::string_view field,
                                                     const std::string& name) {
   KAM_ASSIGN_OR_RETURN(int64_t id, ParseRunName(field, name));
+  KAM_RETURN_IF_ERROR(SucceededRunById(field, id).status());
+  return id;
+}
+
+absl::StatusOr<rating::StoredRun> ReportService::SucceededRunById(absl::string_view field,
+                                                                  int64_t id) {
   KAM_ASSIGN_OR_RETURN(rating::StoredRun run, runs_->GetRun(id));
   const v1::RunState state = run.run.state();
   if (state != v1::RUN_STATE_SUCCEEDED) {
@@ -43,7 +53,7 @@ absl::StatusOr<int64_t> ReportService::SucceededRun(absl::string_view field,
                                                       v1::RunState_Name(state),
                                                       "; reports need a run that has SUCCEEDED"));
   }
-  return id;
+  return run;
 }
 
 absl::StatusOr<RunTierTotals> ReportService::SucceededRunTotals(absl::string_view field,
@@ -167,6 +177,75 @@ absl::Status ReportService::CompareRatingRuns(const Ctx&,
   response->set_unchanged(counts[static_cast<int>(rules::Movement::kUnchanged)]);
   response->set_new_accounts(counts[static_cast<int>(rules::Movement::kNew)]);
   response->set_dropped_accounts(counts[static_cast<int>(rules::Movement::kDropped)]);
+  return absl::OkStatus();
+}
+
+absl::Status ReportService::GetGroupRollup(const Ctx&, const v1::GetGroupRollupRequest& request,
+                                           v1::GroupRollup* response) {
+  KAM_ASSIGN_OR_RETURN(RatingRef ref, ParseGroupRollupName("name", request.name()));
+  KAM_ASSIGN_OR_RETURN(rating::StoredRun run, SucceededRunById("name", ref.run));
+  KAM_ASSIGN_OR_RETURN(GroupRollupSums sums, reports_->GroupRollup(ref.run, ref.account));
+  if (sums.member_count > kMaxRollupMembers) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(request.name(), ": the group has ", sums.member_count,
+                     " accounts; a roll-up covers at most ", kMaxRollupMembers,
+                     " (roll up its sub-groups instead)"));
+  }
+  if (sums.currencies.size() > 1) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        request.name(), ": the group's accounts have amounts in ",
+        absl::StrJoin(sums.currencies, ", "),
+        "; a roll-up adds amounts of one currency (roll up the sub-groups of one currency)"));
+  }
+  const std::string currency = sums.currencies.empty() ? "" : sums.currencies[0];
+  response->set_name(GroupRollupName(ref.run, ref.account));
+  response->set_rating_run(RunName(ref.run));
+  response->set_account(AccountName(ref.account));
+  *response->mutable_as_of() = run.run.as_of();
+  response->set_member_count(sums.member_count);
+  response->set_currency_code(currency);
+  response->set_revenue_minor(sums.revenue);
+  response->set_gross_profit_minor(sums.gross_profit);
+  response->set_cost_to_serve_minor(sums.cost_to_serve);
+  response->set_profit_minor(rules::SaturatingDifference(sums.gross_profit, sums.cost_to_serve));
+  response->set_lifetime_value_minor(sums.clv);
+  response->set_value_minor(sums.value);
+  v1::ReceivablesAgeing* ageing = response->mutable_receivables();
+  ageing->set_receivables_minor(sums.receivables);
+  ageing->set_overdue_minor(sums.overdue);
+  ageing->set_current_minor(rules::SaturatingDifference(sums.receivables, sums.overdue));
+  ageing->set_days_1_30_minor(sums.overdue_buckets[0]);
+  ageing->set_days_31_60_minor(sums.overdue_buckets[1]);
+  ageing->set_days_61_90_minor(sums.overdue_buckets[2]);
+  ageing->set_days_over_90_minor(sums.overdue_buckets[3]);
+  v1::GroupCredit* credit = response->mutable_credit();
+  credit->set_exposure_minor(sums.credit_exposure);
+  if (sums.group_credit_limit.has_value()) {
+    credit->set_has_limit(true);
+    credit->set_limit_minor(*sums.group_credit_limit);
+    credit->set_limit_currency_code(sums.group_credit_currency);
+    const rules::CreditHeadroom headroom = rules::HeadroomOf(
+        *sums.group_credit_limit, sums.group_credit_currency, sums.credit_exposure, currency);
+    credit->set_headroom_defined(headroom.defined);
+    credit->set_headroom_minor(headroom.minor);
+  }
+  response->set_open_pipeline_minor(sums.open_pipeline);
+  response->set_weighted_pipeline_minor(sums.weighted_pipeline);
+  response->set_open_case_count(sums.open_cases);
+  response->set_sla_breach_count(sums.sla_breaches);
+  response->set_complaint_count(sums.complaints);
+  response->set_activity_count(sums.activities);
+  response->set_csat_count(sums.csat_count);
+  response->set_csat_average_hundredths(
+      rules::CsatAverage(sums.csat_count, sums.csat_sum).average_hundredths);
+  response->set_health(rules::ValueWeightedScore(sums.health));
+  response->set_churn_risk(rules::ValueWeightedScore(sums.churn_risk));
+  v1::TierCounts* tiers = response->mutable_tier_counts();
+  tiers->set_a(sums.tier_counts[0]);
+  tiers->set_b(sums.tier_counts[1]);
+  tiers->set_c(sums.tier_counts[2]);
+  tiers->set_d(sums.tier_counts[3]);
+  response->set_not_tiered_count(sums.not_tiered);
   return absl::OkStatus();
 }
 

@@ -84,5 +84,84 @@ TEST_F(ReportServiceTest, ADatabaseThatIsDownIsUnavailable) {
   EXPECT_EQ(Pyramid("ratingRuns/1").status().code(), absl::StatusCode::kUnavailable);
 }
 
+absl::StatusOr<v1::GroupRollup> Rollup(ReportService& service, const std::string& name) {
+  v1::GetGroupRollupRequest request;
+  request.set_name(name);
+  return common::testing::Answer(service, &ReportService::GetGroupRollup, request);
+}
+
+GroupRollupSums SomeGroup() {
+  GroupRollupSums sums;
+  sums.member_count = 3;
+  sums.currencies = {"EUR"};
+  sums.gross_profit = 9000;
+  sums.cost_to_serve = 1500;
+  sums.receivables = 5000;
+  sums.overdue = 1200;
+  sums.overdue_buckets = {700, 0, 300, 200};
+  sums.credit_exposure = 6000;
+  sums.csat_count = 3;
+  sums.csat_sum = 11;
+  // Health 80 on value 3000, 50 on 1000, 10 on a loss: 72.5 -> 73.
+  sums.health = {absl::int128(80) * 3000 + 50 * 1000, 4000, 140, 3};
+  sums.tier_counts = {1, 1, 0, 0};
+  sums.not_tiered = 1;
+  sums.group_credit_limit = 10000;
+  sums.group_credit_currency = "EUR";
+  return sums;
+}
+
+TEST_F(ReportServiceTest, AGroupRollupFromTheStoresSums) {
+  reports_.PutRollup(1, 7, SomeGroup());
+  absl::StatusOr<v1::GroupRollup> r = Rollup(service_, "ratingRuns/1/groupRollups/7");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->name(), "ratingRuns/1/groupRollups/7");
+  EXPECT_EQ(r->rating_run(), "ratingRuns/1");
+  EXPECT_EQ(r->account(), "accounts/7");
+  EXPECT_EQ(r->member_count(), 3);
+  EXPECT_EQ(r->currency_code(), "EUR");
+  EXPECT_EQ(r->profit_minor(), 7500);
+  EXPECT_EQ(r->receivables().current_minor(), 3800);
+  EXPECT_EQ(r->receivables().days_1_30_minor(), 700);
+  EXPECT_EQ(r->receivables().days_over_90_minor(), 200);
+  EXPECT_TRUE(r->credit().has_limit());
+  EXPECT_TRUE(r->credit().headroom_defined());
+  EXPECT_EQ(r->credit().headroom_minor(), 4000);
+  EXPECT_EQ(r->csat_average_hundredths(), 367);
+  EXPECT_EQ(r->health(), 73);
+  EXPECT_EQ(r->churn_risk(), 0);
+  EXPECT_EQ(r->tier_counts().a(), 1);
+  EXPECT_EQ(r->tier_counts().b(), 1);
+  EXPECT_EQ(r->tier_counts().c(), 0);
+  EXPECT_EQ(r->not_tiered_count(), 1);
+}
+
+TEST_F(ReportServiceTest, AGroupRollupRefusesMixedCurrenciesAndHugeGroups) {
+  GroupRollupSums mixed = SomeGroup();
+  mixed.currencies = {"EUR", "USD"};
+  reports_.PutRollup(1, 7, mixed);
+  absl::StatusOr<v1::GroupRollup> r = Rollup(service_, "ratingRuns/1/groupRollups/7");
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(r.status().message().find("amounts in EUR, USD"), std::string::npos) << r.status();
+  GroupRollupSums huge = SomeGroup();
+  huge.member_count = kMaxRollupMembers + 1;
+  reports_.PutRollup(1, 7, huge);
+  r = Rollup(service_, "ratingRuns/1/groupRollups/7");
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(r.status().message().find("at most 100000"), std::string::npos) << r.status();
+}
+
+TEST_F(ReportServiceTest, AGroupRollupNeedsASucceededRunThatRatedTheAccount) {
+  reports_.PutRollup(1, 7, SomeGroup());
+  EXPECT_EQ(Rollup(service_, "ratingRuns/1/groupRollups/8").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(Rollup(service_, "ratingRuns/3/groupRollups/7").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(Rollup(service_, "ratingRuns/2/groupRollups/7").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Rollup(service_, "ratingRuns/1/ratings/7").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace kam::scoring::reports

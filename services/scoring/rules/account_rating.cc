@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/base/proto_time.h"
 #include "common/base/status_macros.h"
 #include "services/scoring/rules/clv.h"
@@ -123,16 +124,6 @@ int32_t DaysBetween(const google::protobuf::Timestamp& earlier, absl::Time later
   return static_cast<int32_t>(std::max<int64_t>(0, absl::ToInt64Hours(gap) / 24));
 }
 
-// Average on the 1-5 scale in hundredths (the risk rules' unit).
-CsatFigure Csat(int32_t count, int64_t sum) {
-  CsatFigure csat;
-  if (count <= 0) return csat;
-  csat.survey_count = count;
-  csat.average_hundredths =
-      static_cast<int32_t>(std::clamp<int64_t>((sum * 100 + count / 2) / count, 100, 500));
-  return csat;
-}
-
 int TierIndex(ApiTier tier) {
   return tier >= account::v1::TIER_A && tier <= account::v1::TIER_D ? static_cast<int>(tier) : 0;
 }
@@ -194,8 +185,8 @@ AccountSignals SignalsOf(const RatingSettings& settings, const AccountSnapshot& 
   s.receivables_minor = std::max<int64_t>(0, facts.receivables_minor());
   s.overdue_minor = std::clamp<int64_t>(facts.overdue_minor(), 0, s.receivables_minor);
   s.overdue_90_minor = std::clamp<int64_t>(facts.overdue_90_plus_minor(), 0, s.overdue_minor);
-  s.csat = Csat(facts.csat_count(), facts.csat_score_sum());
-  s.previous_csat = Csat(facts.previous_csat_count(), facts.previous_csat_score_sum());
+  s.csat = CsatAverage(facts.csat_count(), facts.csat_score_sum());
+  s.previous_csat = CsatAverage(facts.previous_csat_count(), facts.previous_csat_score_sum());
   if (facts.nps_count() > 0) {
     s.nps = static_cast<int32_t>(std::clamp<int64_t>(
         (int64_t{facts.nps_promoters()} - facts.nps_detractors()) * 100 / facts.nps_count(), -100,
@@ -256,6 +247,40 @@ v1::ExplainedScore ToExplainedScore(const ExplainedScore& score) {
     f->set_evidence(factor.evidence);
   }
   return out;
+}
+
+RollupFigures RollupFiguresOf(const AccountSnapshot& account, const AccountFacts& facts) {
+  RollupFigures r;
+  absl::string_view parent_name = account.parent();
+  // "accounts/{id}", or empty for a root (the export sends canonical names).
+  int64_t parent = 0;
+  if (absl::ConsumePrefix(&parent_name, "accounts/") && absl::SimpleAtoi(parent_name, &parent)) {
+    r.parent_id = parent;
+  }
+  r.owner = account.owner();
+  r.revenue_minor = facts.revenue_minor();
+  r.gross_profit_minor = facts.gross_profit_minor();
+  r.cost_to_serve_minor = facts.cost_to_serve_minor();
+  r.activity_count = facts.activity_count();
+  r.open_pipeline_minor = facts.open_pipeline_minor();
+  r.weighted_pipeline_minor = facts.weighted_pipeline_minor();
+  r.open_cases = facts.open_case_count();
+  r.csat_count = facts.csat_count();
+  r.csat_sum = facts.csat_score_sum();
+  r.complaints = facts.complaint_count();
+  r.overdue_1_30_minor = facts.overdue_1_30_minor();
+  r.overdue_31_60_minor = facts.overdue_31_60_minor();
+  r.overdue_61_90_minor = facts.overdue_61_90_minor();
+  r.overdue_90_plus_minor = facts.overdue_90_plus_minor();
+  r.credit_exposure_minor = facts.credit_exposure_minor();
+  if (account.has_group_credit_limit()) {
+    r.group_credit_limit_minor = account.group_credit_limit().minor_units();
+    r.group_credit_currency = account.group_credit_limit().currency_code();
+  }
+  r.handovers = account.handovers_in_window();
+  r.disputes = facts.collection_case_count();
+  r.overdue_follow_ups = facts.overdue_follow_up_count();
+  return r;
 }
 
 AccountRunResult RunResultOf(const RatingRow& rating) {
@@ -339,6 +364,7 @@ absl::Status AccountRater::Rate(const AccountSnapshot& account, const AccountFac
   row.previous_tier = account.tier();
   row.movement = assignment.tiered ? MovementOf(account.tier(), tier) : v1::MOVEMENT_NOT_TIERED;
   row.key_account = detector_.IsKeyTier(tier);
+  row.group_id = assignment.group_id;
   row.clv_minor = assignment.tiered ? ClvOf(settings_, facts, tier) : 0;
   const AccountSignals signals = SignalsOf(settings_, account, facts, tier, as_of);
   AccountRiskHealth risk_health;
@@ -351,10 +377,12 @@ absl::Status AccountRater::Rate(const AccountSnapshot& account, const AccountFac
   SetAgreementNotice(facts, as_of, settings_.alerts.agreement_notice_window_days, &row);
   v1::AccountRating details;
   if (!assignment.tiered) details.set_not_tiered_reason(v1::NOT_TIERED_REASON_CHURNED);
+  details.set_group_value_minor(assignment.group_value);
   for (v1::ScoreFactor& factor : score.factors) *details.add_value_factors() = std::move(factor);
   *details.mutable_churn_risk() = ToExplainedScore(risk_health.risk);
   *details.mutable_health() = ToExplainedScore(risk_health.health);
   row.details = details.SerializeAsString();
+  row.rollup = RollupFiguresOf(account, facts);
   return absl::OkStatus();
 }
 

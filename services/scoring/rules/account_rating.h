@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +26,38 @@ namespace kam::scoring::rules {
 // The facts of an account with no record in the interaction service.
 const interaction::v1::AccountFacts& NoFacts();
 
+// The figures of one account that a group roll-up adds up. Kept beside
+// its rating so that a roll-up reads one run and nothing else.
+struct RollupFigures {
+  std::optional<int64_t> parent_id;  // unset for a root
+  std::string owner;                 // the account manager's user id
+  int64_t revenue_minor = 0;
+  int64_t gross_profit_minor = 0;
+  int64_t cost_to_serve_minor = 0;
+  int32_t activity_count = 0;
+  int64_t open_pipeline_minor = 0;
+  int64_t weighted_pipeline_minor = 0;
+  int32_t open_cases = 0;
+  int32_t csat_count = 0;
+  int64_t csat_sum = 0;
+  int32_t complaints = 0;
+  // The overdue receivables by days past due (they add up to the row's
+  // overdue_minor when the facts are consistent).
+  int64_t overdue_1_30_minor = 0;
+  int64_t overdue_31_60_minor = 0;
+  int64_t overdue_61_90_minor = 0;
+  int64_t overdue_90_plus_minor = 0;
+  int64_t credit_exposure_minor = 0;
+  // The group credit limit the account sets, in its own currency.
+  std::optional<int64_t> group_credit_limit_minor;
+  std::string group_credit_currency;
+  int32_t handovers = 0;
+  // For the account manager's appraisal: collection cases (disputes) opened
+  // in the period and follow-ups overdue at its end.
+  int32_t disputes = 0;
+  int32_t overdue_follow_ups = 0;
+};
+
 // One account's rating in a run: what a run stores per account (the rating
 // store's row) and what GetAccountRating shows.
 struct RatingRow {
@@ -43,6 +76,14 @@ struct RatingRow {
   account::v1::Tier previous_tier = account::v1::TIER_UNSPECIFIED;
   v1::Movement movement = v1::MOVEMENT_UNSPECIFIED;
   bool key_account = false;
+  // On the key-account list before this run (its previous tier a key tier,
+  // or a designation active at the previous run's as_of): what
+  // ListKeyAccountChanges compares key_account with. Set by the runner
+  // (designations::RunDesignations::Apply).
+  bool was_key = false;
+  // Under rank unit GROUP: the root of the group it was rated as (itself
+  // for a root or standalone account); 0 when rated on its own.
+  int64_t group_id = 0;
   // Risk: churn risk and health (0..100) and the figures the alert rules
   // compare between runs.
   int churn_risk = 0;
@@ -59,7 +100,15 @@ struct RatingRow {
   // The explanations: an AccountRating with value_factors, churn_risk and
   // health filled in, serialized.
   std::string details;
+  // What a group roll-up sums (ReportService.GetGroupRollup), as the run
+  // read it (RollupFiguresOf): the group hierarchy and owner from the
+  // snapshot, the figures from the facts, money in `currency`.
+  RollupFigures rollup;
 };
+
+// The roll-up figures of an account from what the run read of it.
+RollupFigures RollupFiguresOf(const account::v1::AccountSnapshot& account,
+                              const interaction::v1::AccountFacts& facts);
 
 // What the alert rules compare between two runs (alerts.h) of a rating.
 AccountRunResult RunResultOf(const RatingRow& rating);
@@ -88,7 +137,9 @@ class AccountRater {
 
   // Pass 1: what tiering ranks account `account_id` by (its value, or its
   // score when the policy ranks by score), its segment, and whether it has
-  // churned (a churned account is not ranked: docs/domain.md §2).
+  // churned (a churned account is not ranked: docs/domain.md §2). The
+  // caller fills in parent_id (from the snapshot's parent) when ranking
+  // groups.
   AccountValue RankingEntry(int64_t account_id, const account::v1::AccountSnapshot& account,
                             const interaction::v1::AccountFacts& facts) const;
 

@@ -239,5 +239,43 @@ TEST(SetAgreementNotice, TheAgreementEndingSoonestAtTheRunsTime) {
   EXPECT_EQ(RunResultOf(row).agreement_id, 0);
 }
 
+// What a group roll-up sums is what the run read: the parent link and owner
+// from the snapshot, the figures from the facts, the group limit with its
+// own currency.
+TEST(RollupFiguresTest, FromTheSnapshotAndTheFacts) {
+  AccountSnapshot account;
+  account.set_parent("accounts/42");
+  account.set_owner("am-7");
+  account.set_handovers_in_window(2);
+  account.mutable_group_credit_limit()->set_minor_units(90000);
+  account.mutable_group_credit_limit()->set_currency_code("USD");
+  AccountFacts facts = Facts(1000, 600, 100);
+  facts.set_open_pipeline_minor(5000);
+  facts.set_weighted_pipeline_minor(500);
+  facts.set_open_case_count(3);
+  facts.set_overdue_31_60_minor(70);
+  facts.set_overdue_90_plus_minor(30);
+  facts.set_credit_exposure_minor(1234);
+  const RollupFigures r = RollupFiguresOf(account, facts);
+  EXPECT_EQ(r.parent_id, 42);
+  EXPECT_EQ(r.owner, "am-7");
+  EXPECT_EQ(r.handovers, 2);
+  EXPECT_EQ(r.revenue_minor, 1000);
+  EXPECT_EQ(r.gross_profit_minor, 600);
+  EXPECT_EQ(r.cost_to_serve_minor, 100);
+  EXPECT_EQ(r.open_pipeline_minor, 5000);
+  EXPECT_EQ(r.weighted_pipeline_minor, 500);
+  EXPECT_EQ(r.open_cases, 3);
+  EXPECT_EQ(r.overdue_31_60_minor, 70);
+  EXPECT_EQ(r.overdue_90_plus_minor, 30);
+  EXPECT_EQ(r.credit_exposure_minor, 1234);
+  EXPECT_EQ(r.group_credit_limit_minor, 90000);
+  EXPECT_EQ(r.group_credit_currency, "USD");
+
+  const RollupFigures root = RollupFiguresOf(AccountSnapshot(), NoFacts());
+  EXPECT_FALSE(root.parent_id.has_value());
+  EXPECT_FALSE(root.group_credit_limit_minor.has_value());
+}
+
 }  // namespace
 }  // namespace kam::scoring::rules

@@ -96,6 +96,7 @@ absl::string_view AlertKindName(AlertKind kind) {
     case AlertKind::kChurnRiskHigh: return "CHURN_RISK_HIGH";
     case AlertKind::kSlaBreaches: return "SLA_BREACHES";
     case AlertKind::kOverdueReceivables: return "OVERDUE_RECEIVABLES";
+    case AlertKind::kDesignationLapsed: return "DESIGNATION_LAPSED";
     case AlertKind::kAgreementEnding: return "AGREEMENT_ENDING";
   }
   return "UNKNOWN";

@@ -63,10 +63,14 @@ enum class AlertKind : uint8_t {
   kChurnRiskHigh = 2,
   kSlaBreaches = 3,
   kOverdueReceivables = 4,
+  // Not detected here: a run raises it for each key-account designation
+  // that lapsed since the previous run (designations/designation_rules.h).
+  kDesignationLapsed = 5,
   kAgreementEnding = 6,
 };
 
-// "TIER_DROP", "CHURN_RISK_HIGH", "SLA_BREACHES", "OVERDUE_RECEIVABLES".
+// "TIER_DROP", "CHURN_RISK_HIGH", "SLA_BREACHES", "OVERDUE_RECEIVABLES",
+// "DESIGNATION_LAPSED", "AGREEMENT_ENDING".
 absl::string_view AlertKindName(AlertKind kind);
 
 enum class AlertSeverity : uint8_t {

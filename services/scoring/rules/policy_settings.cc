@@ -241,6 +241,14 @@ absl::StatusOr<RatingSettings> ToRatingSettings(const v1::ScoringPolicy& policy)
                    rule));
     settings.tiering.segment_rules.emplace(segment, converted);
   }
+  if (!v1::RankUnit_IsValid(tiering.rank_unit())) {
+    return common::InvalidField("policy.tiering.rank_unit", "must be a known RankUnit");
+  }
+  settings.tiering.by_group = tiering.rank_unit() == v1::RANK_UNIT_GROUP;
+  if (settings.tiering.by_group && settings.rank_by == v1::RANK_BY_SCORE) {
+    return common::InvalidField("policy.tiering.rank_unit",
+                                "GROUP needs rank_by VALUE (scores do not add up over a group)");
+  }
   // Every rule was checked above under its API name; this cannot fail.
   if (absl::Status s = ValidatePolicy(settings.tiering); !s.ok()) {
     return absl::InternalError(absl::StrCat("tiering rules passed the API checks: ", s.message()));

@@ -236,6 +236,22 @@ TEST(PolicySettings, SegmentRules) {
   EXPECT_TRUE(RejectsField(policy, "policy.tiering.segment_by"));
 }
 
+TEST(PolicySettings, RankUnit) {
+  v1::ScoringPolicy policy = Minimal();
+  EXPECT_FALSE(Settings(policy).tiering.by_group);  // per account by default
+  policy.mutable_tiering()->set_rank_unit(v1::RANK_UNIT_ACCOUNT);
+  EXPECT_FALSE(Settings(policy).tiering.by_group);
+  policy.mutable_tiering()->set_rank_unit(v1::RANK_UNIT_GROUP);
+  EXPECT_TRUE(Settings(policy).tiering.by_group);
+  // A score (0 to 100 points an account) does not add up over a group.
+  *policy.add_criteria() = Criterion(v1::CRITERION_REVENUE, 100);
+  policy.set_rank_by(v1::RANK_BY_SCORE);
+  EXPECT_TRUE(RejectsField(policy, "policy.tiering.rank_unit"));
+  policy.set_rank_by(v1::RANK_BY_VALUE);
+  policy.mutable_tiering()->set_rank_unit(static_cast<v1::RankUnit>(9));
+  EXPECT_TRUE(RejectsField(policy, "policy.tiering.rank_unit"));
+}
+
 TEST(PolicySettings, KeyTiers) {
   v1::ScoringPolicy policy = Minimal();
   policy.add_key_tiers(account::v1::TIER_A);

@@ -18,7 +18,7 @@
 #include "absl/types/span.h"
 #include "common/api/validation.h"
 #include "common/base/status_macros.h"
-#include "common/base/utf8.h"
+#include "services/scoring/rules/charts/svg.h"
 #include "services/scoring/rules/evidence_text.h"
 #include "services/scoring/rules/tiering.h"
 
@@ -123,131 +123,61 @@ Movement Classify(std::optional<Tier> from, std::optional<Tier> to) {
 
 // --- SVG ------------------------------------------------------------------------
 
-// Code points an XML 1.0 document may hold.
-bool XmlAllows(uint32_t c) {
-  return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
-         (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
-}
+using svg::Line;
+using svg::Px;
+using svg::Text;
 
-// Text safe inside an element or a double-quoted attribute.
-std::string EscapeXml(absl::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t pos = 0; pos < text.size();) {
-    const size_t start = pos;
-    char32_t c = 0;
-    if (!common::DecodeUtf8(text, &pos, &c)) {
-      ++pos;  // the byte is replaced, the rest of the text is kept
-      c = 0xFFFD;
-    }
-    if (!XmlAllows(c)) c = 0xFFFD;
-    if (c == 0xFFFD) {
-      out.append(common::kUtf8Replacement.data(), common::kUtf8Replacement.size());
-      continue;
-    }
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.append(text.data() + start, pos - start);
-    }
-  }
-  return out;
-}
-
-// The chart's frame, in pixels.
-constexpr int64_t kWidth = 480;
-constexpr int64_t kHeight = 360;
-constexpr int64_t kLeft = 60;
-constexpr int64_t kTop = 40;
-constexpr int64_t kPlotWidth = 400;
+// The Pareto chart's plot area (charts/svg.h has the frame), in pixels.
 constexpr int64_t kPlotHeight = 260;
-constexpr int64_t kBottom = kTop + kPlotHeight;
-constexpr int64_t kRight = kLeft + kPlotWidth;
+constexpr int64_t kBottom = kPlotTop + kPlotHeight;
 constexpr int32_t kXStepBp = 2000;  // x gridlines every 20%
 
 // Coordinates are kept in tenths of a pixel, in integers, so the output does
-// not depend on floating-point formatting.
-std::string Px(int64_t tenths) {
-  if (tenths % 10 == 0) return absl::StrCat(tenths / 10);
-  return absl::StrCat(tenths / 10, ".", tenths % 10);
-}
-
+// not depend on floating-point formatting (charts/svg.h).
 int64_t XTenths(int64_t x_bp) {
-  return kLeft * 10 +
+  return kPlotLeft * 10 +
          static_cast<int64_t>(RoundHalfUpDiv(Int128{x_bp} * kPlotWidth * 10, kWholeBp));
 }
 
-// The y axis: 0..max_bp in steps of step_bp.
-struct YAxis {
-  int64_t step_bp = 2000;
-  int64_t max_bp = kWholeBp;
-};
+using YAxis = svg::ShareAxis;
 
-// 0-100% in steps of 20% unless a point is above 100%; then the smallest
-// step of 20%, 50%, 100%, 200%, 500%, ... that reaches the highest point in
-// at most five steps.
 YAxis ChooseYAxis(const ParetoCurve& curve) {
   int64_t highest = 0;
   for (const ParetoPoint& p : curve.points) highest = std::max(highest, p.value_share_bp);
-  YAxis axis;
-  if (highest <= kWholeBp) return axis;
-  Int128 step = 0;
-  for (Int128 decade = 1000; step == 0; decade *= 10) {
-    for (const int mantissa : {2, 5, 10}) {
-      if (mantissa * decade * 5 >= highest) {
-        step = mantissa * decade;
-        break;
-      }
-    }
-  }
-  const Int128 steps = (Int128{highest} + step - 1) / step;
-  axis.step_bp = SaturateToInt64(step);
-  axis.max_bp = SaturateToInt64(steps * step);
-  return axis;
+  return svg::ShareAxisFor(highest);
 }
 
+// Pareto shares are never below 0 nor above the axis ChooseYAxis picks.
 int64_t YTenths(int64_t share_bp, const YAxis& axis) {
-  return kBottom * 10 -
-         static_cast<int64_t>(RoundHalfUpDiv(Int128{share_bp} * kPlotHeight * 10, axis.max_bp));
-}
-
-std::string Line(int64_t x1, int64_t y1, int64_t x2, int64_t y2, absl::string_view extra = "") {
-  return absl::StrCat("<line x1=\"", Px(x1), "\" y1=\"", Px(y1), "\" x2=\"", Px(x2), "\" y2=\"",
-                      Px(y2), "\"", extra, "/>\n");
-}
-
-std::string Text(int64_t x, int64_t y, absl::string_view text, absl::string_view extra = "") {
-  return absl::StrCat("<text x=\"", Px(x), "\" y=\"", Px(y), "\"", extra, ">", EscapeXml(text),
-                      "</text>\n");
+  return svg::ShareYTenths(share_bp, axis, kBottom, kPlotHeight);
 }
 
 // Gridlines, axes, tick labels and axis titles.
 std::string Frame(const YAxis& axis) {
   std::string out = "<g stroke=\"#dddddd\" stroke-width=\"1\">\n";
   for (int64_t x = kXStepBp; x <= kWholeBp; x += kXStepBp) {
-    absl::StrAppend(&out, Line(XTenths(x), kTop * 10, XTenths(x), kBottom * 10));
+    absl::StrAppend(&out, Line(XTenths(x), kPlotTop * 10, XTenths(x), kBottom * 10));
   }
   for (int64_t y = axis.step_bp; y <= axis.max_bp; y += axis.step_bp) {
-    absl::StrAppend(&out, Line(kLeft * 10, YTenths(y, axis), kRight * 10, YTenths(y, axis)));
+    absl::StrAppend(&out,
+                    Line(kPlotLeft * 10, YTenths(y, axis), kPlotRight * 10, YTenths(y, axis)));
   }
   absl::StrAppend(&out, "</g>\n<g stroke=\"#333333\" stroke-width=\"1\">\n",
-                  Line(kLeft * 10, kBottom * 10, kRight * 10, kBottom * 10),
-                  Line(kLeft * 10, kTop * 10, kLeft * 10, kBottom * 10), "</g>\n");
+                  Line(kPlotLeft * 10, kBottom * 10, kPlotRight * 10, kBottom * 10),
+                  Line(kPlotLeft * 10, kPlotTop * 10, kPlotLeft * 10, kBottom * 10), "</g>\n");
   absl::StrAppend(&out, "<g text-anchor=\"middle\">\n");
   for (int64_t x = 0; x <= kWholeBp; x += kXStepBp) {
     absl::StrAppend(&out, Text(XTenths(x), (kBottom + 16) * 10, PercentFromBasisPoints(x)));
   }
   absl::StrAppend(&out, "</g>\n<g text-anchor=\"end\">\n");
   for (int64_t y = 0; y <= axis.max_bp; y += axis.step_bp) {
-    absl::StrAppend(&out, Text((kLeft - 6) * 10, YTenths(y, axis) + 40, PercentFromBasisPoints(y)));
+    absl::StrAppend(&out,
+                    Text((kPlotLeft - 6) * 10, YTenths(y, axis) + 40, PercentFromBasisPoints(y)));
   }
   absl::StrAppend(&out, "</g>\n",
-                  Text((kLeft + kPlotWidth / 2) * 10, (kHeight - 14) * 10,
+                  Text((kPlotLeft + kPlotWidth / 2) * 10, (kChartHeight - 14) * 10,
                        "share of accounts, best first", " text-anchor=\"middle\""),
-                  Text(160, (kTop + kPlotHeight / 2) * 10, "share of value",
+                  Text(160, (kPlotTop + kPlotHeight / 2) * 10, "share of value",
                        " text-anchor=\"middle\" transform=\"rotate(-90 16 170)\""));
   return out;
 }
@@ -489,17 +419,13 @@ absl::StatusOr<std::string> TopShareSentence(absl::Span<const int64_t> values,
 
 std::string ParetoChartSvg(const ParetoCurve& curve, const ParetoChartOptions& options) {
   const YAxis axis = ChooseYAxis(curve);
-  const std::string title = EscapeXml(options.title);
   std::string out = absl::StrCat(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"", kWidth, "\" height=\"",
-      kHeight, "\" viewBox=\"0 0 ", kWidth, " ", kHeight,
-      "\" font-family=\"sans-serif\" font-size=\"12\">\n<title>", title, "</title>\n",
-      "<rect width=\"", kWidth, "\" height=\"", kHeight, "\" fill=\"#ffffff\"/>\n",
-      Text(kWidth / 2 * 10, 240, options.title, " text-anchor=\"middle\" font-size=\"14\""),
+      svg::Open(kChartWidth, kChartHeight, options.title),
+      Text(kChartWidth / 2 * 10, 240, options.title, " text-anchor=\"middle\" font-size=\"14\""),
       Frame(axis));
   if (!curve.defined) {
     absl::StrAppend(&out,
-                    Text((kLeft + kPlotWidth / 2) * 10, (kTop + kPlotHeight / 2) * 10,
+                    Text((kPlotLeft + kPlotWidth / 2) * 10, (kPlotTop + kPlotHeight / 2) * 10,
                          "no positive total value: shares undefined", " text-anchor=\"middle\""));
   } else {
     // The equality diagonal: where the curve would be if every account were
@@ -615,6 +541,34 @@ std::string DescribeChange(std::optional<Tier> from, std::optional<Tier> to) {
     return tier.has_value() ? TierName(*tier) : "unrated";
   };
   return absl::StrCat(name(from), " -> ", name(to));
+}
+
+int32_t ValueWeightedScore(const WeightedScoreSums& sums) {
+  if (sums.count <= 0) return 0;
+  absl::int128 numerator = sums.weighted;
+  absl::int128 denominator = sums.weight;
+  if (denominator <= 0) {
+    numerator = sums.plain_sum;
+    denominator = sums.count;
+  }
+  // Half up: floor((2n + d) / 2d) for n, d >= 0.
+  const absl::int128 rounded = (2 * numerator + denominator) / (2 * denominator);
+  return static_cast<int32_t>(std::clamp<absl::int128>(rounded, 0, 100));
+}
+
+int64_t SaturatingDifference(int64_t a, int64_t b) {
+  const absl::int128 exact = absl::int128(a) - b;
+  return static_cast<int64_t>(std::clamp<absl::int128>(exact, std::numeric_limits<int64_t>::min(),
+                                                       std::numeric_limits<int64_t>::max()));
+}
+
+CreditHeadroom HeadroomOf(int64_t limit_minor, const std::string& limit_currency,
+                          int64_t exposure_minor, const std::string& members_currency) {
+  CreditHeadroom headroom;
+  if (!members_currency.empty() && members_currency != limit_currency) return headroom;
+  headroom.defined = true;
+  headroom.minor = SaturatingDifference(limit_minor, exposure_minor);
+  return headroom;
 }
 
 }  // namespace kam::scoring::rules

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/numeric/int128.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
@@ -242,5 +243,34 @@ absl::StatusOr<KeyListChanges> KeyAccountListChanges(const TierMovement& movemen
 
 // "C -> B", "unrated -> A", "A -> unrated": the why of a change.
 std::string DescribeChange(std::optional<Tier> from, std::optional<Tier> to);
+
+// --- Group roll-ups -----------------------------------------------------------
+
+// A score (0..100: health, churn risk) over a group's members weighted by
+// their value: sum(score * weight) / sum(weight), where a member's weight is
+// its value when positive and 0 otherwise (a loss-making member cannot make
+// the others count less). When no member has a positive value, the plain
+// average. Rounded half up (every term is non-negative); 0 for no members.
+struct WeightedScoreSums {
+  absl::int128 weighted = 0;  // sum of score * max(value, 0)
+  absl::int128 weight = 0;    // sum of max(value, 0)
+  int64_t plain_sum = 0;      // sum of score
+  int64_t count = 0;          // members
+};
+int32_t ValueWeightedScore(const WeightedScoreSums& sums);
+
+// a - b, saturating at the int64 limits (profit from gross profit and cost
+// to serve, receivables not yet due from receivables and overdue).
+int64_t SaturatingDifference(int64_t a, int64_t b);
+
+// A group credit limit beside the members' exposure: limit - exposure
+// (saturating), defined only when the limit is in the members' currency,
+// or the members have no currency at all (no amounts, so no exposure).
+struct CreditHeadroom {
+  bool defined = false;
+  int64_t minor = 0;
+};
+CreditHeadroom HeadroomOf(int64_t limit_minor, const std::string& limit_currency,
+                          int64_t exposure_minor, const std::string& members_currency);
 
 }  // namespace kam::scoring::rules

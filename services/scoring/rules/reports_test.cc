@@ -650,5 +650,49 @@ TEST(CountMovementsTest, SameAsCompareRuns) {
   EXPECT_EQ(CountMovements(MovementMatrix{}), (std::array<int64_t, kMovementCount>{}));
 }
 
+// --- Group roll-ups ---------------------------------------------------------------
+
+TEST(ValueWeightedScoreTest, WeighsByPositiveValueAndRoundsHalfUp) {
+  // Health 80 on value 3000, 50 on value 1000, 10 on a loss (weight 0):
+  // (80*3000 + 50*1000) / 4000 = 72.5 -> 73.
+  WeightedScoreSums sums;
+  sums.weighted = absl::int128(80) * 3000 + absl::int128(50) * 1000;
+  sums.weight = 4000;
+  sums.plain_sum = 80 + 50 + 10;
+  sums.count = 3;
+  EXPECT_EQ(ValueWeightedScore(sums), 73);
+  sums.weighted -= 1;  // 72.49975 -> 72
+  EXPECT_EQ(ValueWeightedScore(sums), 72);
+}
+
+TEST(ValueWeightedScoreTest, WithoutPositiveValuesThePlainAverage) {
+  WeightedScoreSums sums;
+  sums.plain_sum = 40 + 45;  // 42.5 -> 43
+  sums.count = 2;
+  EXPECT_EQ(ValueWeightedScore(sums), 43);
+  EXPECT_EQ(ValueWeightedScore(WeightedScoreSums{}), 0);
+}
+
+TEST(ValueWeightedScoreTest, HugeValuesDoNotOverflow) {
+  WeightedScoreSums sums;
+  sums.weight = absl::int128(kMax) * 100000;
+  sums.weighted = sums.weight * 100;
+  sums.count = 100000;
+  EXPECT_EQ(ValueWeightedScore(sums), 100);
+}
+
+TEST(CreditHeadroomTest, LimitMinusExposureInOneCurrency) {
+  CreditHeadroom h = HeadroomOf(100000, "EUR", 30000, "EUR");
+  EXPECT_TRUE(h.defined);
+  EXPECT_EQ(h.minor, 70000);
+  h = HeadroomOf(100000, "EUR", 130000, "EUR");
+  EXPECT_EQ(h.minor, -30000);            // over the limit
+  h = HeadroomOf(100000, "EUR", 0, "");  // members without amounts
+  EXPECT_TRUE(h.defined);
+  EXPECT_EQ(h.minor, 100000);
+  EXPECT_FALSE(HeadroomOf(100000, "USD", 30000, "EUR").defined);
+  EXPECT_EQ(HeadroomOf(kMax, "EUR", kMin, "EUR").minor, kMax);  // saturates
+}
+
 }  // namespace
 }  // namespace kam::scoring::rules

@@ -445,6 +445,18 @@ absl::Status CheckAtMost(absl::string_view field, int64_t value, absl::string_vi
 
 }  // namespace
 
+CsatFigure CsatAverage(int64_t count, int64_t sum) {
+  CsatFigure csat;
+  if (count <= 0) return csat;
+  csat.survey_count =
+      static_cast<int32_t>(std::min<int64_t>(count, std::numeric_limits<int32_t>::max()));
+  // In 128 bits: a roll-up's or an appraisal's sums are a whole book's.
+  __extension__ typedef __int128 Int128;
+  const Int128 rounded = (Int128{sum} * 200 + count) / (Int128{count} * 2);
+  csat.average_hundredths = static_cast<int32_t>(std::clamp<Int128>(rounded, 100, 500));
+  return csat;
+}
+
 absl::string_view FactorName(FactorId id) {
   switch (id) {
     case FactorId::kCustomerChurned: return "CUSTOMER_CHURNED";

@@ -67,6 +67,10 @@ struct CsatFigure {
   int32_t survey_count = 0;
 };
 
+// The average of `count` answers (1-5) summing to `sum`, in hundredths,
+// round-half-up and kept within 100..500; no signal when count <= 0.
+CsatFigure CsatAverage(int64_t count, int64_t sum);
+
 // Which organisational levels of the customer (docs/domain.md §4) have at
 // least one live contact. Three flags rather than a set: the rating runner
 // fills one per account of the book.

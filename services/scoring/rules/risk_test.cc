@@ -544,5 +544,17 @@ TEST(FactorNameTest, StableIds) {
   EXPECT_EQ(FactorName(static_cast<FactorId>(200)), "UNKNOWN");
 }
 
+TEST(CsatAverageTest, RoundsHalfUpInHundredthsOnTheOneToFiveScale) {
+  EXPECT_EQ(CsatAverage(3, 13).average_hundredths, 433);  // 4.333...
+  EXPECT_EQ(CsatAverage(2, 9).average_hundredths, 450);
+  EXPECT_EQ(CsatAverage(3, 14).average_hundredths, 467);  // 4.666... rounds up
+  EXPECT_EQ(CsatAverage(2, 9).survey_count, 2);
+  EXPECT_EQ(CsatAverage(0, 0).survey_count, 0);  // no answers: no signal
+  EXPECT_EQ(CsatAverage(0, 0).average_hundredths, 0);
+  // A group's or a manager's answers together.
+  EXPECT_EQ(CsatAverage(8, 35).average_hundredths, 438);  // 4.375 -> 4.38
+  EXPECT_EQ(CsatAverage(1, 5).average_hundredths, 500);
+}
+
 }  // namespace
 }  // namespace kam::scoring::rules

@@ -25,6 +25,26 @@ constexpr int32_t kWholeBp = 10000;
 // BookRanking's segment number of a churned account: in no ranking. The
 // largest number, so such accounts sort after every segment.
 constexpr uint32_t kNotRanked = UINT32_MAX;
+// By group: an account ranked as its group's root (in no ranking itself).
+constexpr uint32_t kInGroup = UINT32_MAX - 1;
+// By group: more rounds of following links than the 8 levels a hierarchy
+// may have (docs/domain.md §1) leave only accounts on a cycle.
+constexpr int kMaxLinkRounds = 16;
+
+// The entry of `id` in `entries` sorted by account_id, or nullptr.
+template <typename Container>
+auto FindById(Container& entries, int64_t id) -> decltype(&*entries.begin()) {
+  const auto it =
+      std::lower_bound(entries.begin(), entries.end(), id,
+                       [](const auto& entry, int64_t wanted) { return entry.account_id < wanted; });
+  return it != entries.end() && it->account_id == id ? &*it : nullptr;
+}
+
+int64_t SaturatingAdd(int64_t a, int64_t b) {
+  int64_t sum = 0;
+  if (!__builtin_add_overflow(a, b, &sum)) return sum;
+  return b > 0 ? INT64_MAX : INT64_MIN;
+}
 
 // The result of an account that is in no ranking (a churned one).
 TierAssignment NotTiered(int64_t account_id) {
@@ -290,6 +310,9 @@ PyramidTargets PyramidTargetCounts(int64_t n, const PyramidRule& rule) {
 absl::StatusOr<std::vector<TierAssignment>> AssignTiers(absl::Span<const AccountValue> accounts,
                                                         const TieringPolicy& policy) {
   KAM_RETURN_IF_ERROR(ValidatePolicy(policy));
+  if (policy.by_group) {
+    return common::InvalidField("policy.by_group", "is for BookRanking only");
+  }
   if (accounts.size() > UINT32_MAX) {
     return common::InvalidField("accounts", "must hold at most 4294967295 entries");
   }
@@ -332,7 +355,7 @@ absl::StatusOr<BookRanking> BookRanking::Create(TieringPolicy policy) {
 
 void BookRanking::Add(const AccountValue& account) {
   uint32_t segment = 0;
-  if (account.churned) {
+  if (account.churned && !policy_.by_group) {
     segment = kNotRanked;
   } else if (policy_.by_segment) {
     // The name is copied once per distinct segment, not per account.
@@ -345,17 +368,109 @@ void BookRanking::Add(const AccountValue& account) {
     }
     segment = it->second;
   }
-  accounts_.push_back({account.account_id, account.value, segment, 0});
+  if (!policy_.by_group) {
+    accounts_.push_back({account.account_id, account.value, segment, 0});
+    return;
+  }
+  // By group the segment is kept even for a churned account (a churned root
+  // heads its group); its value counts toward nothing.
+  accounts_.push_back({account.account_id, account.churned ? 0 : account.value, segment, 0});
+  if (account.churned) churned_.push_back(account.account_id);
+  if (account.parent_id != 0) links_.push_back({account.account_id, account.parent_id});
+}
+
+void BookRanking::GroupAccounts() {
+  const auto by_id = [](const auto& x, const auto& y) { return x.account_id < y.account_id; };
+  // The book usually arrives in id order: checking is cheaper than sorting.
+  if (!std::is_sorted(accounts_.begin(), accounts_.end(), by_id)) {
+    std::sort(accounts_.begin(), accounts_.end(), by_id);
+  }
+  std::sort(links_.begin(), links_.end(), by_id);
+  std::sort(churned_.begin(), churned_.end());
+  // A parent outside the book (created after the run's as_of), or the
+  // account itself: the account heads its own group.
+  links_.erase(std::remove_if(links_.begin(), links_.end(),
+                              [&](const Link& link) {
+                                return link.parent_id == link.account_id ||
+                                       FindById(accounts_, link.parent_id) == nullptr;
+                              }),
+               links_.end());
+  // Each link to its root: follow the parents' links until no parent has
+  // one (a parent without a link is a root). Updating in place only
+  // shortens the paths later links follow (8 levels take a few rounds).
+  bool moved = true;
+  for (int round = 0; moved && round < kMaxLinkRounds; ++round) {
+    moved = false;
+    for (Link& link : links_) {
+      const Link* up = FindById(links_, link.parent_id);
+      if (up != nullptr && up->parent_id != link.parent_id) {
+        link.parent_id = up->parent_id;
+        moved = true;
+      }
+    }
+  }
+  // What still has a parent with a link is on a cycle (or below one): each
+  // such account heads its own group.
+  std::vector<bool> on_cycle(links_.size());
+  for (size_t i = 0; i < links_.size(); ++i) {
+    on_cycle[i] = FindById(links_, links_[i].parent_id) != nullptr;
+  }
+  size_t kept = 0;
+  for (size_t i = 0; i < links_.size(); ++i) {
+    if (!on_cycle[i]) links_[kept++] = links_[i];
+  }
+  links_.resize(kept);
+  // Sum the groups into their roots and take the other accounts out of the
+  // ranking; a group all of whose accounts are churned is in no ranking.
+  std::vector<int64_t> live_churned_roots;
+  for (const Link& link : links_) {
+    Ranked& member = *FindById(accounts_, link.account_id);
+    Ranked& root = *FindById(accounts_, link.parent_id);
+    root.value = SaturatingAdd(root.value, member.value);
+    member.segment = kInGroup;
+    if (!Churned(link.account_id) && Churned(link.parent_id)) {
+      live_churned_roots.push_back(root.account_id);
+    }
+  }
+  std::sort(live_churned_roots.begin(), live_churned_roots.end());
+  for (int64_t id : churned_) {
+    Ranked& account = *FindById(accounts_, id);
+    if (account.segment != kInGroup &&
+        !std::binary_search(live_churned_roots.begin(), live_churned_roots.end(), id)) {
+      account.segment = kNotRanked;
+    }
+  }
+}
+
+bool BookRanking::Churned(int64_t id) const {
+  return std::binary_search(churned_.begin(), churned_.end(), id);
+}
+
+TierAssignment BookRanking::GroupAt(const Ranked& account) const {
+  const Ranked* root = &account;
+  if (account.segment == kInGroup) {
+    root = FindById(accounts_, FindById(links_, account.account_id)->parent_id);
+  }
+  TierAssignment result = NotTiered(account.account_id);
+  if (root->segment != kNotRanked && !Churned(account.account_id)) {
+    const Segment& segment = segments_[root->segment];
+    result = PlaceAt(account.account_id, root->value, int64_t{root->rank} - 1, segment.size,
+                     segment.rule, segment.cuts);
+  }
+  result.group_id = root->account_id;
+  result.group_value = root->value;
+  return result;
 }
 
 absl::Status BookRanking::Rank() {
   if (accounts_.size() > UINT32_MAX) {
     return common::InvalidField("accounts", "must hold at most 4294967295 entries");
   }
+  if (policy_.by_group) GroupAccounts();
   std::sort(accounts_.begin(), accounts_.end(), RanksBefore<Ranked>);
   ForEachSegment(accounts_, [&](size_t begin, size_t end) {
     const auto first = accounts_.begin() + static_cast<std::ptrdiff_t>(begin);
-    if (first->segment == kNotRanked) return;  // churned: no rank
+    if (first->segment >= kInGroup) return;  // churned, or ranked as its group: no rank
     Segment& segment = segments_[first->segment];
     segment.size = static_cast<int64_t>(end - begin);
     segment.cuts = CutsOf(first, segment.size, segment.rule);
@@ -377,6 +492,7 @@ absl::Status BookRanking::Rank() {
 
 TierAssignment BookRanking::At(size_t i) const {
   const Ranked& account = accounts_[i];
+  if (policy_.by_group) return GroupAt(account);
   if (account.segment == kNotRanked) return NotTiered(account.account_id);
   const Segment& segment = segments_[account.segment];
   return PlaceAt(account.account_id, account.value, int64_t{account.rank} - 1, segment.size,

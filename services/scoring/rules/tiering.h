@@ -66,6 +66,24 @@
 //   accounts and 50 churned ones still give 10 / 40 / 150 / 800. A won-back
 //   account is live again and is ranked at the next run.
 //
+// Groups (rank unit GROUP, docs/domain.md §2). With `by_group`, BookRanking
+//   ranks group customers instead of accounts. A group is a root account
+//   (one added without a parent, or whose parent was not added: a parent
+//   outside the book) with its whole subtree; a standalone account is a
+//   group of one. The group's value is the sum of the values of its
+//   accounts that are not churned (saturating at the int64 range); it is
+//   ranked in its root's segment, as one entry: n counts groups. Every
+//   account of the group gets the group's tier, rank and percentile, and
+//   says which group it was rated as (TierAssignment::group_id, the root).
+//   The churned-accounts rule still holds per account: a churned account
+//   gets no tier (its group still does), and a group all of whose accounts
+//   are churned is in no ranking. A root that is churned heads its group
+//   all the same (its group is rated as it, without its value). Only
+//   accounts with a parent cost memory beyond the 24 bytes (16 bytes each:
+//   the link to the parent), and churned accounts 8 bytes each. Should the
+//   links make a cycle (the hierarchy changed while the book was read), the
+//   accounts on it head their own groups.
+//
 // Empty input gives empty output. Account ids must be unique.
 #pragma once
 
@@ -111,6 +129,9 @@ struct AccountValue {
   // A churned account: not ranked, not counted in n, given no tier (see the
   // file comment).
   bool churned = false;
+  // The parent in the group hierarchy, 0 for none. Read only by a
+  // BookRanking whose policy ranks groups (`by_group`).
+  int64_t parent_id = 0;
 };
 
 // The pyramid by share of customers. Each field is the cumulative share of
@@ -147,6 +168,9 @@ struct TieringPolicy {
   bool by_segment = false;
   // Rules for named segments; must be empty unless `by_segment`.
   std::map<std::string, TierRule, std::less<>> segment_rules;
+  // Rank groups, not accounts (see Groups in the file comment). BookRanking
+  // only: AssignTiers refuses it.
+  bool by_group = false;
 };
 
 // OK, or INVALID_ARGUMENT naming the field, e.g.
@@ -177,6 +201,11 @@ struct TierAssignment {
   // is then meaningless and `rank` and `percentile_bp` are 0). Whoever counts
   // tiers must skip it.
   bool tiered = true;
+  // Ranked by group: the root of the account's group (the account itself
+  // for a root or standalone account) and the group's value. 0 and 0 when
+  // accounts are ranked on their own.
+  int64_t group_id = 0;
+  int64_t group_value = 0;
 };
 
 // Tiers `accounts` under `policy`. The result has one entry per account, in
@@ -221,10 +250,17 @@ class BookRanking {
   // After Rank: the id of the account with the i-th lowest id (cheap: for
   // walking the book in id order alongside another stream).
   int64_t AccountIdAt(size_t i) const { return accounts_[i].account_id; }
-  // After Rank: the tier, rank and percentile of that account.
+  // After Rank: the tier, rank and percentile of that account (by group:
+  // its group's, and the group).
   TierAssignment At(size_t i) const;
 
  private:
+  // An account's link to its parent (by group only); after Rank, to the
+  // root of its group.
+  struct Link {
+    int64_t account_id;
+    int64_t parent_id;
+  };
   struct Ranked {
     int64_t account_id;
     int64_t value;
@@ -239,8 +275,18 @@ class BookRanking {
 
   explicit BookRanking(TieringPolicy policy) : policy_(std::move(policy)) {}
 
+  // By group, before ranking: sums each group's value into its root and
+  // takes the other accounts out of the ranking.
+  void GroupAccounts();
+  // Whether account `id` churned (by group only; a binary search).
+  bool Churned(int64_t id) const;
+  // At() by group.
+  TierAssignment GroupAt(const Ranked& account) const;
+
   TieringPolicy policy_;
   std::deque<Ranked> accounts_;
+  std::deque<Link> links_;       // by group: accounts with a parent only
+  std::deque<int64_t> churned_;  // by group: the churned accounts' ids
   std::vector<Segment> segments_;
   std::unordered_map<std::string, uint32_t> segment_numbers_;
 };

@@ -741,5 +741,143 @@ TEST(ScaleTest, MillionRandomValuesInManySegments) {
   EXPECT_NEAR(counts[2], 150'000, 200);
 }
 
+// --- Groups (rank unit GROUP: BookRanking ranks group customers) -------------
+
+AccountValue Linked(int64_t id, int64_t value, int64_t parent_id, bool churned = false,
+                    const std::string& segment = "") {
+  AccountValue account{id, value, segment, churned};
+  account.parent_id = parent_id;
+  return account;
+}
+
+// The three-level scheme A 10% / B 30% / C 100%: every positive value is at
+// least C, so small accounts are C and only the pyramid's top moves.
+TieringPolicy ThreeLevels(bool by_group) {
+  TieringPolicy policy;
+  policy.default_rule = PyramidRule{1000, 3000, 10000};
+  policy.by_group = by_group;
+  return policy;
+}
+
+// Seven standalone accounts worth 80, 70, 60, 50, 40, 20, 10 (ids 1..7) and
+// a group of three worth 30 each: root 10, account 9 under it and 8 under 9
+// (a child before its parent, as the runner may read them).
+std::vector<AccountValue> BookWithAGroup() {
+  std::vector<AccountValue> book;
+  const int64_t standalone[] = {80, 70, 60, 50, 40, 20, 10};
+  for (int64_t i = 0; i < 7; ++i) book.push_back(Linked(i + 1, standalone[i], 0));
+  book.push_back(Linked(8, 30, 9));
+  book.push_back(Linked(9, 30, 10));
+  book.push_back(Linked(10, 30, 0));
+  return book;
+}
+
+TEST(GroupTest, AGroupOfSmallAccountsRanksAsOneCustomer) {
+  const std::vector<AccountValue> book = BookWithAGroup();
+  // Per account (n = 10): A takes round(10 x 10%) = 1 (the 80), A or B
+  // round(10 x 30%) = 3 (70, 60); the group's three 30s are C, ranks 6 to 8.
+  const std::vector<TierAssignment> alone = RankBook(book, ThreeLevels(false));
+  for (int i = 7; i < 10; ++i) {
+    EXPECT_EQ(alone[i].tier, Tier::kC) << book[i].account_id;
+    EXPECT_EQ(alone[i].group_id, 0);
+  }
+  EXPECT_EQ(alone[0].tier, Tier::kA);
+  // By group (n = 8: seven standalone accounts and the group): A takes
+  // round(0.8) = 1, A or B round(2.4) = 2. The group is worth 30 x 3 = 90,
+  // more than the 80, so it ranks 1 and is A; the 80 drops to B.
+  const std::vector<TierAssignment> grouped = RankBook(book, ThreeLevels(true));
+  for (int i = 7; i < 10; ++i) {
+    EXPECT_EQ(grouped[i].tier, Tier::kA) << book[i].account_id;
+    EXPECT_EQ(grouped[i].rank, 1);
+    EXPECT_EQ(grouped[i].percentile_bp, 0);
+    EXPECT_EQ(grouped[i].group_id, 10);
+    EXPECT_EQ(grouped[i].group_value, 90);
+  }
+  EXPECT_EQ(grouped[0].tier, Tier::kB);
+  EXPECT_EQ(grouped[0].rank, 2);
+  EXPECT_EQ(grouped[0].group_id, 1);  // a standalone account is its own group
+  EXPECT_EQ(grouped[0].group_value, 80);
+  EXPECT_EQ(grouped[6].rank, 8);  // the 10: last of eight groups
+  EXPECT_EQ(grouped[6].percentile_bp, 7 * 10000 / 8);
+}
+
+TEST(GroupTest, ChurnedAccountsGetNoTierAndAddNothingToTheirGroup) {
+  std::vector<AccountValue> book = BookWithAGroup();
+  // A churned member worth 1000 under the root: the group stays at 90.
+  book.push_back(Linked(11, 1000, 10, /*churned=*/true));
+  const std::vector<TierAssignment> grouped = RankBook(book, ThreeLevels(true));
+  EXPECT_FALSE(grouped[10].tiered);
+  EXPECT_EQ(grouped[10].rank, 0);
+  EXPECT_EQ(grouped[10].group_id, 10);  // still says which group it is in
+  EXPECT_EQ(grouped[9].group_value, 90);
+  EXPECT_EQ(grouped[9].tier, Tier::kA);
+
+  // The root churns: its group is still rated as it (worth the two others'
+  // 60, rank 5 of 8), but the root itself gets no tier.
+  book[9].churned = true;
+  const std::vector<TierAssignment> headless = RankBook(book, ThreeLevels(true));
+  EXPECT_FALSE(headless[9].tiered);
+  EXPECT_EQ(headless[9].group_id, 10);
+  for (int i = 7; i < 9; ++i) {
+    EXPECT_TRUE(headless[i].tiered);
+    EXPECT_EQ(headless[i].rank, 4);  // 80, 70, 60 (id 3 first), then the group's 60
+    EXPECT_EQ(headless[i].group_value, 60);
+    EXPECT_EQ(headless[i].group_id, 10);
+  }
+  EXPECT_EQ(headless[0].tier, Tier::kA);
+
+  // Every account of the group churned: the group is in no ranking (n = 7).
+  book[7].churned = book[8].churned = true;
+  const std::vector<TierAssignment> gone = RankBook(book, ThreeLevels(true));
+  for (int i = 7; i < 11; ++i) EXPECT_FALSE(gone[i].tiered) << book[i].account_id;
+  EXPECT_EQ(gone[6].rank, 7);
+  EXPECT_EQ(gone[6].percentile_bp, 6 * 10000 / 7);
+}
+
+TEST(GroupTest, AGroupIsRankedInItsRootsSegment) {
+  TieringPolicy policy = ThreeLevels(true);
+  policy.by_segment = true;
+  // Root 1 in "steel" worth 5 with a member in "retail" worth 100; one
+  // "retail" standalone account worth 50.
+  const std::vector<AccountValue> book = {Linked(1, 5, 0, false, "steel"),
+                                          Linked(2, 100, 1, false, "retail"),
+                                          Linked(3, 50, 0, false, "retail")};
+  const std::vector<TierAssignment> got = RankBook(book, policy);
+  EXPECT_EQ(got[1].rank, 1);  // first of the one steel group
+  EXPECT_EQ(got[1].group_value, 105);
+  EXPECT_EQ(got[2].rank, 1);  // alone in retail: the member is not there
+}
+
+TEST(GroupTest, AParentOutsideTheBookOrACycleLeavesTheAccountItsOwnGroup) {
+  // 2's parent 99 was not added; 3 and 4 name each other (the hierarchy
+  // changed while the book was read); 5 is under 4.
+  const std::vector<AccountValue> book = {Linked(1, 10, 0), Linked(2, 20, 99), Linked(3, 30, 4),
+                                          Linked(4, 40, 3), Linked(5, 50, 4)};
+  const std::vector<TierAssignment> got = RankBook(book, ThreeLevels(true));
+  EXPECT_EQ(got[0].group_id, 1);
+  EXPECT_EQ(got[1].group_id, 2);
+  EXPECT_EQ(got[1].group_value, 20);
+  int64_t total = 0;
+  for (const TierAssignment& a : got) {
+    EXPECT_TRUE(a.tiered);
+    if (a.group_id == a.account_id) total += a.group_value;
+  }
+  EXPECT_EQ(total, 150);  // every value counted once, in some group
+}
+
+TEST(GroupTest, GroupValuesSaturate) {
+  const std::vector<AccountValue> book = {Linked(1, std::numeric_limits<int64_t>::max(), 0),
+                                          Linked(2, 5, 1), Linked(3, 7, 0)};
+  const std::vector<TierAssignment> got = RankBook(book, ThreeLevels(true));
+  EXPECT_EQ(got[1].group_value, std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(got[1].rank, 1);
+}
+
+TEST(GroupTest, PerAccountRankingIgnoresParentsAndAssignTiersRefusesGroups) {
+  const std::vector<AccountValue> book = BookWithAGroup();
+  ExpectSamePlaces(RankBook(book, ThreeLevels(false)), *AssignTiers(book, ThreeLevels(false)));
+  ExpectInvalid(AssignTiers(book, ThreeLevels(true)).status(), "policy.by_group", "BookRanking");
+}
+
 }  // namespace
 }  // namespace kam::scoring::rules

@@ -1,8 +1,7 @@
 -- The agreement figures of a rating (rules/account_rating.h:
 -- SetAgreementNotice), which AGREEMENT_ENDING compares between two runs
 -- (rules/alerts.h): the account's agreement ending soonest as the run found
--- it. Times are Unix microseconds (0: none). Numbered apart from the
--- migrations written alongside it (0004-0006); it depends on none of them.
+-- it. Times are Unix microseconds (0: none).
 ALTER TABLE account_ratings
   ADD COLUMN IF NOT EXISTS agreement_id BIGINT NOT NULL DEFAULT 0,
   ADD COLUMN IF NOT EXISTS agreement_end_us BIGINT NOT NULL DEFAULT 0,
