@@ -11,9 +11,7 @@
 namespace kam::interaction {
 
 std::unique_ptr<Area> MakeAgreementArea(const AreaDeps& deps) {
-  auto store = agreements::NewMySqlAgreementStore(deps.pool);
-  auto service = std::make_unique<agreements::AgreementService>(store.get(), deps.accounts);
-  return AreaOf(std::move(service), std::move(store));
+  return StoreArea<agreements::AgreementService>(agreements::NewMySqlAgreementStore(deps.pool), deps);
 }
 
 }  // namespace kam::interaction

@@ -67,4 +67,12 @@ std::unique_ptr<Area> AreaOf(std::unique_ptr<Handlers> handlers, std::unique_ptr
                                                                       std::move(parts)...);
 }
 
+// An area of one store and handlers built over it and the account client,
+// Handlers(Store*, AccountClient*): the store lives as long as the handlers.
+template <typename Handlers, typename Store>
+std::unique_ptr<Area> StoreArea(std::unique_ptr<Store> store, const AreaDeps& deps) {
+  auto handlers = std::make_unique<Handlers>(store.get(), deps.accounts);
+  return AreaOf(std::move(handlers), std::move(store));
+}
+
 }  // namespace kam::interaction
