@@ -137,6 +137,14 @@ std::vector<Service> Services() {
            {"GetReceivablesAging", kReaders, kOwn},
            {"GetCollectionStats", kReaders, kOwn},
        }},
+      // A credit hold is read like the exposure; it is lifted by whoever may
+      // change the account's credit limit (UpdateAccount: admin and the
+      // account's managers).
+      {"kam.interaction.v1.CreditHoldService",
+       {
+           {"GetCreditHold", kReaders, kOwn},
+           {"LiftCreditHold", kManager, kOwn, kWrite},
+       }},
       {"kam.interaction.v1.OpportunityService",
        {
            {"CreateOpportunity", kManager, kOwn, kWrite},

@@ -65,7 +65,7 @@ bool Writes(const std::string& method) {
        {"Create",     "Update", "Delete", "Undelete", "Set",         "Add",    "End",
         "Transition", "Mark",   "Record", "Cancel",   "Void",        "Append", "Escalate",
         "Change",     "Move",   "Close",  "Reopen",   "Acknowledge", "Start",  "Run",
-        "Terminate"}) {
+        "Terminate", "Lift"}) {
     if (absl::StartsWith(name, verb)) return true;
   }
   return false;

@@ -17,6 +17,7 @@
 #include "services/interaction/billing/credit_check.h"
 #include "services/interaction/billing/group_limits.h"
 #include "services/interaction/billing/receivables_aging.h"
+#include "services/interaction/credit_hold/hold_check.h"
 #include "services/interaction/shared/account_checks.h"
 #include "services/interaction/shared/list_page.h"
 
@@ -147,12 +148,16 @@ absl::Status BillingService::CreateOrder(const Ctx& ctx, const v1::CreateOrderRe
   *o.mutable_amount() = in.amount();
   *o.mutable_cost() = MoneyOf(terms.currency_code, in.cost().minor_units());
   o.set_description(in.description());
+  o.set_prepaid(in.prepaid());
   o.set_status(v1::ORDER_STATUS_OPEN);
   *o.mutable_order_time() = common::ToProtoTimestamp(order_time);
   o.set_actor(ctx.actor);
   common::StampCreate(&row.version, &o, now);
 
   auto insert = [&](BillingTx& tx) -> absl::StatusOr<common::InsertOutcome> {
+    if (!o.prepaid()) {  // a credit hold refuses orders on credit only
+      KAM_RETURN_IF_ERROR(credit_hold::CheckNotOnHold(tx.CreditHold(), row.account_id, now));
+    }
     KAM_RETURN_IF_ERROR(
         CheckCreditInTx(tx, row.account_id, terms, "order", o.amount().minor_units()));
     return tx.InsertOrder(row, target.key);
@@ -241,6 +246,10 @@ absl::Status BillingService::UpdateOrder(const Ctx& ctx, const v1::UpdateOrderRe
     o.mutable_cost()->set_currency_code(terms->currency_code);
     const int64_t increase = o.amount().minor_units() - old_amount;
     if (increase <= 0) return absl::OkStatus();
+    if (!o.prepaid()) {
+      KAM_RETURN_IF_ERROR(
+          credit_hold::CheckNotOnHold(tx.CreditHold(), row.account_id, common::NowMicros()));
+    }
     return CheckCreditInTx(tx, row.account_id, *terms, "order increase", increase);
   };
   return ChangeOrder("updating order", current.account_id, id, patch.etag(), change, response);

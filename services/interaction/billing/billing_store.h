@@ -37,6 +37,7 @@
 #include "kam/interaction/v1/billing.pb.h"
 #include "services/interaction/billing/credit_check.h"
 #include "services/interaction/billing/invoice_history.h"
+#include "services/interaction/credit_hold/credit_hold_store.h"
 #include "services/interaction/shared/connection_pool_fwd.h"
 
 namespace kam::interaction::billing {
@@ -71,6 +72,10 @@ struct StoredPayment {
 class BillingTx {
  public:
   virtual ~BillingTx() = default;
+
+  // The credit hold's steps (credit_hold/credit_hold_store.h) on this
+  // transaction's connection: an order reads the hold after LockAccount.
+  virtual credit_hold::CreditHoldSteps& CreditHold() = 0;
 
   // Takes the account's billing lock until the transaction ends. Call it
   // first, before any other step of the transaction.

@@ -58,9 +58,62 @@ std::vector<OpenTotals> OpenTotalsIn(const Tables& t, const std::vector<int64_t>
   return out;
 }
 
+// The credit hold's steps over the fake's invoices and lifts, as the MySQL
+// steps read them.
+class FakeCreditHoldSteps final : public credit_hold::CreditHoldSteps {
+ public:
+  explicit FakeCreditHoldSteps(Tables& tables) : t_(tables) {}
+
+  absl::StatusOr<credit_hold::StrikeSettings> Settings() override { return t_.hold_settings; }
+
+  absl::StatusOr<std::vector<credit_hold::InvoiceDates>> LateInvoices(
+      int64_t account_id, absl::Time due_before, const credit_hold::StrikeSettings&) override {
+    std::vector<credit_hold::InvoiceDates> late;
+    for (const auto& [id, row] : t_.invoices.rows) {
+      const v1::Invoice& i = row.invoice;
+      const absl::Time due = common::FromProtoTimestamp(i.due_time());
+      if (row.account_id != account_id || i.status() == v1::INVOICE_STATUS_VOID ||
+          due >= due_before) {
+        continue;
+      }
+      std::optional<absl::Time> settle;
+      if (i.has_settle_time()) settle = common::FromProtoTimestamp(i.settle_time());
+      late.push_back({id, due, common::FromProtoTimestamp(i.create_time()), settle});
+    }
+    return late;
+  }
+
+  absl::StatusOr<std::optional<credit_hold::Lift>> LastLift(int64_t account_id) override {
+    std::optional<credit_hold::Lift> last;
+    for (const Tables::HoldLift& l : t_.hold_lifts) {
+      if (l.account_id == account_id) last = l.lift;
+    }
+    return last;
+  }
+
+  absl::StatusOr<std::optional<std::string>> LiftRequestHash(
+      const std::string& request_id) override {
+    for (const Tables::HoldLift& l : t_.hold_lifts) {
+      if (l.key.id == request_id) return std::optional<std::string>(l.key.hash);
+    }
+    return std::optional<std::string>();
+  }
+
+  absl::Status InsertLift(int64_t account_id, const credit_hold::Lift& lift,
+                          const common::RequestKey& key) override {
+    t_.hold_lifts.push_back({account_id, lift, key});
+    return absl::OkStatus();
+  }
+
+ private:
+  Tables& t_;
+};
+
 class FakeBillingTx final : public BillingTx {
  public:
-  explicit FakeBillingTx(Tables& tables) : t_(tables) {}
+  explicit FakeBillingTx(Tables& tables) : t_(tables), hold_(tables) {}
+
+  credit_hold::CreditHoldSteps& CreditHold() override { return hold_; }
 
   absl::Status LockAccount(int64_t) override { return absl::OkStatus(); }
 
@@ -179,6 +232,7 @@ class FakeBillingTx final : public BillingTx {
   }
 
   Tables& t_;
+  FakeCreditHoldSteps hold_;
 };
 
 }  // namespace

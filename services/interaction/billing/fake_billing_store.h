@@ -25,6 +25,14 @@ struct FakeBillingTables {
   common::testing::FakeTable<StoredOrder> orders{"order orders/"};
   common::testing::FakeTable<StoredInvoice> invoices{"invoice invoices/"};
   common::testing::FakeTable<StoredPayment> payments{"payment payments/"};
+  // The credit hold's settings and lifts (BillingTx::CreditHold).
+  struct HoldLift {
+    int64_t account_id = 0;
+    credit_hold::Lift lift;
+    common::RequestKey key;
+  };
+  credit_hold::StrikeSettings hold_settings;
+  std::vector<HoldLift> hold_lifts;
 };
 
 class FakeBillingStore final : public BillingStore, public BillingFigures {

@@ -42,7 +42,7 @@ using common::SqlValue;
 constexpr char kOrderColumns[] =
     "o.id, o.account_id, o.currency, o.amount_minor, o.cost_minor, o.description, o.status, "
     "o.order_time, o.invoice_id, o.cancel_reason, o.actor, o.version, o.create_time, "
-    "o.update_time";
+    "o.update_time, o.prepaid";
 
 constexpr char kInvoiceColumns[] =
     "i.id, i.account_id, i.order_id, i.currency, i.amount_minor, i.cost_minor, i.paid_minor, "
@@ -57,8 +57,8 @@ constexpr char kPaymentColumns[] =
 constexpr char kInsertOrder[] =
     "INSERT INTO orders (id, account_id, currency, amount_minor, cost_minor, description, "
     "status, order_time, invoice_id, cancel_reason, actor, version, create_time, "
-    "update_time, create_request_id, create_request_hash) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, '', ?, ?, ?, ?, ?, ?)";
+    "update_time, prepaid, create_request_id, create_request_hash) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, '', ?, ?, ?, ?, ?, ?, ?)";
 constexpr char kInsertInvoice[] =
     "INSERT INTO invoices (id, account_id, order_id, currency, amount_minor, cost_minor, "
     "paid_minor, status, issue_time, due_time, payment_terms_days, settle_time, "
@@ -121,6 +121,7 @@ StoredOrder ReadOrder(sql::ResultSet& rs) {
   if (row.invoice_id != 0) o.set_invoice(absl::StrCat("invoices/", row.invoice_id));
   o.set_cancel_reason(ReadText(rs, 10));
   ReadStamp(rs, 11, &row.version, &o);
+  o.set_prepaid(rs.getInt(15) != 0);
   return row;
 }
 
@@ -356,6 +357,13 @@ class MySqlBillingTx final : public common::StoreTx, public BillingTx {
   MySqlBillingTx(SqlConnection& connection, absl::string_view context)
       : StoreTx(connection, context) {}
 
+  credit_hold::CreditHoldSteps& CreditHold() override {
+    if (credit_hold_ == nullptr) {
+      credit_hold_ = credit_hold::NewMySqlCreditHoldSteps(connection_, context_);
+    }
+    return *credit_hold_;
+  }
+
   absl::Status LockAccount(int64_t account_id) override {
     // ON DUPLICATE KEY UPDATE takes the existing row's exclusive lock; a
     // first insert holds the new row's lock. Either way concurrent writers
@@ -412,7 +420,8 @@ class MySqlBillingTx final : public common::StoreTx, public BillingTx {
     return Insert("uk_orders_create_request", kInsertOrder, key, row.id, row.account_id,
                   o.amount().currency_code(), o.amount().minor_units(), o.cost().minor_units(),
                   o.description(), static_cast<int>(o.status()), SqlTime(o.order_time()), o.actor(),
-                  row.version, SqlTime(o.create_time()), SqlTime(o.update_time()));
+                  row.version, SqlTime(o.create_time()), SqlTime(o.update_time()),
+                  int64_t{o.prepaid() ? 1 : 0});
   }
 
   absl::StatusOr<common::InsertOutcome> InsertInvoice(const StoredInvoice& row,
@@ -509,6 +518,8 @@ class MySqlBillingTx final : public common::StoreTx, public BillingTx {
       return InsertWithRequestId(connection_, request_key, insert, key, values...);
     });
   }
+
+  std::unique_ptr<credit_hold::CreditHoldSteps> credit_hold_;  // made on first use
 };
 
 // --- the store --------------------------------------------------------------

@@ -1,8 +1,9 @@
-// The interaction service is seven gRPC services in one process (package
+// The interaction service is eight gRPC services in one process (package
 // kam.interaction.v1, port 50052), one per area: activities, service cases,
-// satisfaction surveys, billing, opportunities, cooperation agreements and
-// the facts stream for scoring. Each area has a folder of its own (activity/,
-// cases/, satisfaction/, billing/, opportunity/, agreements/, facts/; the activity area's contact
+// satisfaction surveys, billing, credit holds, opportunities, cooperation
+// agreements and the facts stream for scoring. Each area has a folder of its
+// own (activity/, cases/, satisfaction/, billing/, credit_hold/, opportunity/,
+// agreements/, facts/; the activity area's contact
 // records and visit cadence have theirs too) with its handlers, store, pure
 // rules and tests; the protos are in protos/kam/interaction/v1/, the tables
 // in migrations/ (the facts stream owns none: it reads the others'). main.cc
@@ -36,6 +37,7 @@ std::unique_ptr<Area> MakeActivityArea(const AreaDeps& deps);
 std::unique_ptr<Area> MakeCaseArea(const AreaDeps& deps);
 std::unique_ptr<Area> MakeSatisfactionArea(const AreaDeps& deps);
 std::unique_ptr<Area> MakeBillingArea(const AreaDeps& deps);
+std::unique_ptr<Area> MakeCreditHoldArea(const AreaDeps& deps);
 std::unique_ptr<Area> MakeOpportunityArea(const AreaDeps& deps);
 std::unique_ptr<Area> MakeAgreementArea(const AreaDeps& deps);
 std::unique_ptr<Area> MakeFactsArea(const AreaDeps& deps);

@@ -1,0 +1,125 @@
+#include "services/interaction/credit_hold/credit_hold_service.h"
+
+#include <algorithm>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/api/idempotency.h"
+#include "common/api/validation.h"
+#include "common/base/proto_time.h"
+#include "common/base/status_macros.h"
+#include "common/server/service_methods.h"
+#include "services/interaction/credit_hold/hold_check.h"
+#include "services/interaction/shared/account_checks.h"
+#include "services/interaction/shared/names.h"
+
+namespace kam::interaction::credit_hold {
+namespace {
+
+constexpr char kHoldSuffix[] = "/creditHold";
+constexpr size_t kMaxReason = 1000;
+
+// "accounts/{account}/creditHold" -> the account id; INVALID_ARGUMENT
+// naming `name` otherwise.
+absl::StatusOr<int64_t> ParseHoldName(absl::string_view name) {
+  absl::string_view account = name;
+  if (name.empty()) return common::InvalidField("name", "is required");
+  if (!absl::ConsumeSuffix(&account, kHoldSuffix) || !ParseAccountName("name", account).ok()) {
+    return common::InvalidField(
+        "name", absl::StrCat("must look like accounts/{account}/creditHold (got ",
+                             name.substr(0, 64), ")"));
+  }
+  return ParseAccountName("name", account);
+}
+
+void FillHold(int64_t account_id, const HoldState& state, v1::CreditHold* out) {
+  const HoldDecision& d = state.decision;
+  out->set_name(absl::StrCat(AccountName(account_id), kHoldSuffix));
+  out->set_on_hold(d.on_hold);
+  out->set_strike_count(d.strike_count);
+  out->set_strikes_after_last_lift(d.strikes_after_last_lift);
+  const size_t listed = std::min<size_t>(d.strikes.size(), kMaxListedStrikes);
+  for (size_t n = 0; n < listed; ++n) {
+    const Strike& s = d.strikes[n];
+    v1::CreditStrike* strike = out->add_strikes();
+    strike->set_invoice(absl::StrCat("invoices/", s.invoice_id));
+    *strike->mutable_due_time() = common::ToProtoTimestamp(s.due_time);
+    strike->set_days_past_due(s.days_past_due);
+    strike->set_paid(s.paid);
+    strike->set_after_last_lift(s.after_last_lift);
+  }
+  out->set_strike_days(state.settings.strike_days);
+  out->set_strike_threshold(state.settings.strike_threshold);
+  if (state.last_lift.has_value()) {
+    v1::CreditHoldLift* lift = out->mutable_last_lift();
+    lift->set_actor(state.last_lift->actor);
+    *lift->mutable_lift_time() = common::ToProtoTimestamp(state.last_lift->lift_time);
+    lift->set_reason(state.last_lift->reason);
+    lift->set_strike_count(state.last_lift->strike_count);
+  }
+}
+
+}  // namespace
+
+void CreditHoldService::Register(common::GrpcServer& server) {
+  common::ServeMethods(server, &service_, this, &CreditHoldService::GetCreditHold,
+                       &CreditHoldService::LiftCreditHold);
+}
+
+absl::Status CreditHoldService::GetCreditHold(const Ctx& ctx,
+                                              const v1::GetCreditHoldRequest& request,
+                                              v1::CreditHold* response) {
+  KAM_ASSIGN_OR_RETURN(const int64_t account_id, ParseHoldName(request.name()));
+  // NOT_FOUND for a missing account, and for another's on a narrowed call.
+  KAM_RETURN_IF_ERROR(ReadAccount(*accounts_, ctx, AccountName(account_id)).status());
+  const absl::Time now = common::NowMicros();
+  return store_->Transact("reading credit hold", [&](billing::BillingTx& tx) -> absl::Status {
+    KAM_ASSIGN_OR_RETURN(HoldState state, ReadHold(tx.CreditHold(), account_id, now));
+    response->Clear();
+    FillHold(account_id, state, response);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status CreditHoldService::LiftCreditHold(const Ctx& ctx,
+                                               const v1::LiftCreditHoldRequest& request,
+                                               v1::CreditHold* response) {
+  KAM_ASSIGN_OR_RETURN(const int64_t account_id, ParseHoldName(request.name()));
+  KAM_RETURN_IF_ERROR(common::CheckRequiredText("reason", request.reason(), kMaxReason));
+  KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "LiftCreditHold"));
+  KAM_RETURN_IF_ERROR(GetLiveAccount(*accounts_, ctx, AccountName(account_id)).status());
+  const absl::Time now = common::NowMicros();
+  return store_->Transact("lifting credit hold", [&](billing::BillingTx& tx) -> absl::Status {
+    // The lock every order of the account takes: the hold a lift sees is
+    // the one the next order sees, with no order in between.
+    KAM_RETURN_IF_ERROR(tx.LockAccount(account_id));
+    CreditHoldSteps& steps = tx.CreditHold();
+    bool retried = false;
+    if (!key.id.empty()) {
+      KAM_ASSIGN_OR_RETURN(std::optional<std::string> hash, steps.LiftRequestHash(key.id));
+      if (hash.has_value() && *hash != key.hash) return common::RequestIdReused(key);
+      retried = hash.has_value();  // answered with the hold as it is now
+    }
+    KAM_ASSIGN_OR_RETURN(HoldState state, ReadHold(steps, account_id, now));
+    if (!retried) {
+      if (!state.decision.on_hold) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "account ", AccountName(account_id), " is not on credit hold (",
+            state.decision.strike_count, " strikes, ", state.decision.strikes_after_last_lift,
+            " since the last lift; hold from ", state.settings.strike_threshold,
+            "): there is nothing to lift"));
+      }
+      Lift lift{now, state.decision.strike_count, ctx.actor, request.reason()};
+      KAM_RETURN_IF_ERROR(steps.InsertLift(account_id, lift, key));
+      // Read back: the hold with the lift just recorded.
+      KAM_ASSIGN_OR_RETURN(state, ReadHold(steps, account_id, now));
+    }
+    response->Clear();
+    FillHold(account_id, state, response);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace kam::interaction::credit_hold

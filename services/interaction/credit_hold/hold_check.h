@@ -1,0 +1,32 @@
+// The credit hold of one account as the steps of a transaction read it:
+// the settings, the late invoices, the last lift, and the rules'
+// decision (strikes.h). Used by BillingService at order time, inside its
+// transaction after the account's billing lock, and by CreditHoldService.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/interaction/credit_hold/credit_hold_store.h"
+#include "services/interaction/credit_hold/strikes.h"
+
+namespace kam::interaction::credit_hold {
+
+struct HoldState {
+  StrikeSettings settings;
+  std::optional<Lift> last_lift;
+  HoldDecision decision;
+};
+
+// The account's hold at `now`.
+absl::StatusOr<HoldState> ReadHold(CreditHoldSteps& steps, int64_t account_id, absl::Time now);
+
+// OK unless the account is on hold at `now`; FAILED_PRECONDITION naming the
+// hold and the strike count otherwise (RefuseOnHold). For an order on
+// credit only: a prepaid order skips it.
+absl::Status CheckNotOnHold(CreditHoldSteps& steps, int64_t account_id, absl::Time now);
+
+}  // namespace kam::interaction::credit_hold
