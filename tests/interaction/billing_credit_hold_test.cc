@@ -38,7 +38,8 @@ Reply<bv1::Order> PlacePrepaid(const std::string& account, int64_t amount) {
   return Call(Billing(), &BillingStub::CreateOrder, request);
 }
 
-// An invoice of 100 issued 100 days ago on 30-day terms: 70 days past due,
+// An invoice of 100 issued 100 days ago on 30-day terms: 70 days past due
+// (71 days as days past due are rounded up, a moment later),
 // a strike from the moment it is recorded.
 bv1::Invoice Strike(const std::string& account) {
   return MustInvoice(account, 100, absl::Now() - absl::Hours(24 * 100));
@@ -69,7 +70,7 @@ TEST(CreditHold, ThirdStrikeHoldsCreditUntilLiftedAndANewStrikeHoldsAgain) {
   ASSERT_EQ(hold.strikes_size(), 3);
   int paid = 0;
   for (const bv1::CreditStrike& s : hold.strikes()) {
-    EXPECT_EQ(s.days_past_due(), 70) << s.invoice();
+    EXPECT_EQ(s.days_past_due(), 71) << s.invoice();  // 70 days and a moment, rounded up
     paid += s.paid() ? 1 : 0;
   }
   EXPECT_EQ(paid, 1);
