@@ -144,6 +144,8 @@ std::vector<Service> Services() {
        {
            {"GetCreditHold", kReaders, kOwn},
            {"LiftCreditHold", kManager, kOwn, kWrite},
+           {"GetCreditHoldPolicy", kReaders, kWide},
+           {"UpdateCreditHoldPolicy", 0, kWide, kWrite},
        }},
       {"kam.interaction.v1.OpportunityService",
        {

@@ -5,6 +5,8 @@
 // lift needs a reason and lets orders through, and a new strike after the
 // lift holds the account again. (PERMISSION_DENIED for a role that may not
 // lift is access_table_test's: this harness runs without tokens.)
+#include <optional>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "tests/interaction/billing_client.h"
@@ -123,6 +125,46 @@ TEST(CreditHold, ThirdStrikeHoldsCreditUntilLiftedAndANewStrikeHoldsAgain) {
   ASSERT_TRUE(HasCodeMentioning(refused.status, grpc::StatusCode::FAILED_PRECONDITION,
                                 "4 invoices unpaid more than 30 days past due"));
   ASSERT_OK(PlacePrepaid(account, 10).status);
+}
+
+bv1::CreditHoldPolicy Policy() {
+  return OkValue(Call(Holds(), &HoldStub::GetCreditHoldPolicy, bv1::GetCreditHoldPolicyRequest()));
+}
+
+Reply<bv1::CreditHoldPolicy> UpdatePolicy(std::optional<int> days, std::optional<int> threshold,
+                                          const std::string& etag = "") {
+  bv1::UpdateCreditHoldPolicyRequest request;
+  if (days.has_value()) request.mutable_policy()->set_strike_days(*days);
+  if (threshold.has_value()) request.mutable_policy()->set_strike_threshold(*threshold);
+  request.mutable_policy()->set_etag(etag);
+  return Call(Holds(), &HoldStub::UpdateCreditHoldPolicy, request);
+}
+
+TEST(CreditHold, ThePolicySetsTheThreshold) {
+  const bv1::CreditHoldPolicy defaults = Policy();
+  EXPECT_EQ(defaults.name(), "creditHoldPolicy");
+  EXPECT_EQ(defaults.strike_days(), 30);
+  EXPECT_EQ(defaults.strike_threshold(), 3);
+  EXPECT_TRUE(HasCodeMentioning(UpdatePolicy(-1, std::nullopt).status,
+                                grpc::StatusCode::INVALID_ARGUMENT, "policy.strike_days"));
+  EXPECT_TRUE(HasCodeMentioning(UpdatePolicy(std::nullopt, 0).status,
+                                grpc::StatusCode::INVALID_ARGUMENT, "policy.strike_threshold"));
+  EXPECT_TRUE(HasCode(UpdatePolicy(std::nullopt, 2, "stale").status, grpc::StatusCode::ABORTED));
+
+  const std::string account = CreditAccount(1000000, 30);
+  Strike(account);
+  Strike(account);
+  ASSERT_OK(PlaceOrder(account, 10).status);
+  Reply<bv1::CreditHoldPolicy> two = UpdatePolicy(std::nullopt, 2, defaults.etag());
+  ASSERT_OK(two.status);
+  EXPECT_EQ(two.value.strike_days(), 30);  // unset: unchanged
+  EXPECT_EQ(two.value.strike_threshold(), 2);
+  EXPECT_EQ(two.value.updated_by(), "test");
+  EXPECT_TRUE(HasCodeMentioning(PlaceOrder(account, 10).status,
+                                grpc::StatusCode::FAILED_PRECONDITION, "(hold from 2)"));
+  EXPECT_EQ(Hold(account).strike_threshold(), 2);
+  ASSERT_OK(UpdatePolicy(std::nullopt, 3, two.value.etag()).status);
+  ASSERT_OK(PlaceOrder(account, 10).status);
 }
 
 TEST(CreditHold, NamesAreChecked) {

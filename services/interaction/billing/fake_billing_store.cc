@@ -64,7 +64,15 @@ class FakeCreditHoldSteps final : public credit_hold::CreditHoldSteps {
  public:
   explicit FakeCreditHoldSteps(Tables& tables) : t_(tables) {}
 
-  absl::StatusOr<credit_hold::StrikeSettings> Settings() override { return t_.hold_settings; }
+  absl::StatusOr<credit_hold::StoredHoldPolicy> Settings() override { return t_.hold_policy; }
+
+  absl::StatusOr<bool> WriteSettingsIfVersion(const credit_hold::StrikeSettings& settings,
+                                              int64_t expected_version, absl::Time now,
+                                              const std::string& actor) override {
+    if (t_.hold_policy.version != expected_version) return false;
+    t_.hold_policy = {settings, expected_version + 1, now, actor};
+    return true;
+  }
 
   absl::StatusOr<std::vector<credit_hold::InvoiceDates>> LateInvoices(
       int64_t account_id, absl::Time due_before, const credit_hold::StrikeSettings&) override {

@@ -31,7 +31,7 @@ struct FakeBillingTables {
     credit_hold::Lift lift;
     common::RequestKey key;
   };
-  credit_hold::StrikeSettings hold_settings;
+  credit_hold::StoredHoldPolicy hold_policy;
   std::vector<HoldLift> hold_lifts;
 };
 

@@ -14,12 +14,14 @@
 #include "services/interaction/credit_hold/hold_check.h"
 #include "services/interaction/shared/account_checks.h"
 #include "services/interaction/shared/names.h"
+#include "services/interaction/shared/singleton_policy.h"
 
 namespace kam::interaction::credit_hold {
 namespace {
 
 constexpr char kHoldSuffix[] = "/creditHold";
 constexpr size_t kMaxReason = 1000;
+constexpr char kPolicyName[] = "creditHoldPolicy";
 
 // "accounts/{account}/creditHold" -> the account id; INVALID_ARGUMENT
 // naming `name` otherwise.
@@ -61,11 +63,70 @@ void FillHold(int64_t account_id, const HoldState& state, v1::CreditHold* out) {
   }
 }
 
+v1::CreditHoldPolicy PolicyToProto(const StoredHoldPolicy& stored) {
+  v1::CreditHoldPolicy out;
+  out.set_name(kPolicyName);
+  out.set_strike_days(stored.settings.strike_days);
+  out.set_strike_threshold(stored.settings.strike_threshold);
+  *out.mutable_update_time() = common::ToProtoTimestamp(stored.update_time);
+  out.set_updated_by(stored.updated_by);
+  out.set_etag(common::MakeEtag(kPolicyName, stored.version));
+  return out;
+}
+
 }  // namespace
 
 void CreditHoldService::Register(common::GrpcServer& server) {
   common::ServeMethods(server, &service_, this, &CreditHoldService::GetCreditHold,
-                       &CreditHoldService::LiftCreditHold);
+                       &CreditHoldService::LiftCreditHold, &CreditHoldService::GetCreditHoldPolicy,
+                       &CreditHoldService::UpdateCreditHoldPolicy);
+}
+
+absl::StatusOr<StoredHoldPolicy> CreditHoldService::ReadPolicy() {
+  StoredHoldPolicy policy;
+  KAM_RETURN_IF_ERROR(
+      store_->Transact("reading the credit hold policy", [&](billing::BillingTx& tx) {
+        absl::StatusOr<StoredHoldPolicy> read = tx.CreditHold().Settings();
+        if (read.ok()) policy = *std::move(read);
+        return read.status();
+      }));
+  return policy;
+}
+
+absl::Status CreditHoldService::GetCreditHoldPolicy(const Ctx&,
+                                                    const v1::GetCreditHoldPolicyRequest& request,
+                                                    v1::CreditHoldPolicy* response) {
+  return GetSingletonPolicy(
+      request, kPolicyName, [&] { return ReadPolicy(); }, PolicyToProto, response);
+}
+
+absl::Status CreditHoldService::UpdateCreditHoldPolicy(
+    const Ctx& ctx, const v1::UpdateCreditHoldPolicyRequest& request,
+    v1::CreditHoldPolicy* response) {
+  const v1::CreditHoldPolicy& patch = request.policy();
+  // The stored values with the patch's over them.
+  auto patched = [&](StrikeSettings settings) {
+    if (patch.has_strike_days()) settings.strike_days = patch.strike_days();
+    if (patch.has_strike_threshold()) settings.strike_threshold = patch.strike_threshold();
+    return settings;
+  };
+  auto check = [&](const v1::CreditHoldPolicy&) { return CheckSettings(patched(StrikeSettings{})); };
+  auto write = [&](const StoredHoldPolicy& stored) -> absl::StatusOr<bool> {
+    StoredHoldPolicy updated{patched(stored.settings), stored.version + 1, common::NowMicros(),
+                             ctx.actor};
+    bool written = false;
+    KAM_RETURN_IF_ERROR(store_->Transact(
+        "updating the credit hold policy", [&](billing::BillingTx& tx) -> absl::Status {
+          KAM_ASSIGN_OR_RETURN(written, tx.CreditHold().WriteSettingsIfVersion(
+                                            updated.settings, stored.version,
+                                            updated.update_time, ctx.actor));
+          return absl::OkStatus();
+        }));
+    if (written) *response = PolicyToProto(updated);
+    return written;
+  };
+  return UpdateSingletonPolicy(request, kPolicyName, "the credit hold policy", check,
+                               [&] { return ReadPolicy(); }, write);
 }
 
 absl::Status CreditHoldService::GetCreditHold(const Ctx& ctx,

@@ -9,6 +9,7 @@
 #include "common/server/grpc_server.h"
 #include "kam/interaction/v1/billing.grpc.pb.h"
 #include "services/interaction/billing/billing_store.h"
+#include "services/interaction/credit_hold/credit_hold_store.h"
 #include "services/interaction/shared/handlers.h"
 
 namespace kam::interaction::credit_hold {
@@ -22,8 +23,15 @@ class CreditHoldService final : public Handlers<billing::BillingStore> {
 
   absl::Status GetCreditHold(const Ctx&, const v1::GetCreditHoldRequest&, v1::CreditHold*);
   absl::Status LiftCreditHold(const Ctx&, const v1::LiftCreditHoldRequest&, v1::CreditHold*);
+  absl::Status GetCreditHoldPolicy(const Ctx&, const v1::GetCreditHoldPolicyRequest&,
+                                   v1::CreditHoldPolicy*);
+  absl::Status UpdateCreditHoldPolicy(const Ctx&, const v1::UpdateCreditHoldPolicyRequest&,
+                                      v1::CreditHoldPolicy*);
 
  private:
+  // The settings row, read in a transaction of its own.
+  absl::StatusOr<StoredHoldPolicy> ReadPolicy();
+
   v1::CreditHoldService::Service service_;
 };
 

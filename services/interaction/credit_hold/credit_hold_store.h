@@ -25,12 +25,25 @@ class SqlConnection;
 
 namespace kam::interaction::credit_hold {
 
+// The settings row (CreditHoldPolicy), with its version.
+struct StoredHoldPolicy {
+  StrikeSettings settings;
+  int64_t version = 1;
+  absl::Time update_time;
+  std::string updated_by;
+};
+
 class CreditHoldSteps {
  public:
   virtual ~CreditHoldSteps() = default;
 
   // The settings (the one row the migration seeds).
-  virtual absl::StatusOr<StrikeSettings> Settings() = 0;
+  virtual absl::StatusOr<StoredHoldPolicy> Settings() = 0;
+  // Writes them at expected_version + 1 unless the row moved past
+  // `expected_version` (false then).
+  virtual absl::StatusOr<bool> WriteSettingsIfVersion(const StrikeSettings& settings,
+                                                      int64_t expected_version, absl::Time now,
+                                                      const std::string& actor) = 0;
 
   // The account's invoices that are not void and fell due before
   // `due_before`, and were not paid in full by `settings.strike_days` after

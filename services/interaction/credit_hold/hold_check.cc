@@ -9,7 +9,8 @@ namespace kam::interaction::credit_hold {
 
 absl::StatusOr<HoldState> ReadHold(CreditHoldSteps& steps, int64_t account_id, absl::Time now) {
   HoldState state;
-  KAM_ASSIGN_OR_RETURN(state.settings, steps.Settings());
+  KAM_ASSIGN_OR_RETURN(StoredHoldPolicy policy, steps.Settings());
+  state.settings = policy.settings;
   KAM_ASSIGN_OR_RETURN(
       std::vector<InvoiceDates> late,
       steps.LateInvoices(account_id, now - absl::Hours(24) * state.settings.strike_days,

@@ -20,14 +20,30 @@ class MySqlCreditHoldSteps final : public common::StoreTx, public CreditHoldStep
  public:
   using StoreTx::StoreTx;
 
-  absl::StatusOr<StrikeSettings> Settings() override {
-    return Step([&]() -> absl::StatusOr<StrikeSettings> {
+  absl::StatusOr<StoredHoldPolicy> Settings() override {
+    return Step([&]() -> absl::StatusOr<StoredHoldPolicy> {
       auto rs = connection_.Query(
-          "SELECT strike_days, strike_threshold FROM credit_hold_settings WHERE id = 1");
+          "SELECT strike_days, strike_threshold, version, update_time, updated_by "
+          "FROM credit_hold_settings WHERE id = 1");
       if (!rs->next()) {
         return UnreadablePolicy("credit hold settings", absl::NotFoundError("no row"));
       }
-      return StrikeSettings{rs->getInt(1), rs->getInt(2)};
+      return StoredHoldPolicy{{rs->getInt(1), rs->getInt(2)},
+                              rs->getInt64(3),
+                              common::ReadTime(*rs, 4),
+                              common::ReadText(*rs, 5)};
+    });
+  }
+
+  absl::StatusOr<bool> WriteSettingsIfVersion(const StrikeSettings& settings,
+                                              int64_t expected_version, absl::Time now,
+                                              const std::string& actor) override {
+    return Step([&]() -> absl::StatusOr<bool> {
+      return connection_.Update(
+                 "UPDATE credit_hold_settings SET strike_days = ?, strike_threshold = ?, "
+                 "version = ?, update_time = ?, updated_by = ? WHERE id = 1 AND version = ?",
+                 int64_t{settings.strike_days}, int64_t{settings.strike_threshold},
+                 expected_version + 1, SqlTime(now), actor, expected_version) == 1;
     });
   }
 

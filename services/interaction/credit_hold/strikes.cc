@@ -58,11 +58,11 @@ absl::Status RefuseOnHold(absl::string_view account, const HoldDecision& decisio
 
 absl::Status CheckSettings(const StrikeSettings& settings) {
   if (settings.strike_days < 0 || settings.strike_days > 3650) {
-    return common::InvalidField("strike_days", absl::StrCat("must be from 0 to 3650 (got ",
+    return common::InvalidField("policy.strike_days", absl::StrCat("must be from 0 to 3650 (got ",
                                                             settings.strike_days, ")"));
   }
   if (settings.strike_threshold < 1 || settings.strike_threshold > 100) {
-    return common::InvalidField("strike_threshold", absl::StrCat("must be from 1 to 100 (got ",
+    return common::InvalidField("policy.strike_threshold", absl::StrCat("must be from 1 to 100 (got ",
                                                                  settings.strike_threshold, ")"));
   }
   return absl::OkStatus();

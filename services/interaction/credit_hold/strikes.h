@@ -77,8 +77,9 @@ HoldDecision DecideHold(const std::vector<InvoiceDates>& invoices, const StrikeS
 absl::Status RefuseOnHold(absl::string_view account, const HoldDecision& decision,
                           const StrikeSettings& settings);
 
-// INVALID_ARGUMENT naming the field and the rule unless the settings are in
-// range (strike_days 0..3650, strike_threshold 1..100).
+// INVALID_ARGUMENT naming the field (policy.strike_days,
+// policy.strike_threshold of UpdateCreditHoldPolicy) and the rule unless
+// the settings are in range (strike_days 0..3650, strike_threshold 1..100).
 absl::Status CheckSettings(const StrikeSettings& settings);
 
 }  // namespace kam::interaction::credit_hold

@@ -92,8 +92,8 @@ TEST(Strikes, SettingsChangeTheCount) {
 }
 
 TEST(Strikes, SettingsOutOfRangeNameTheField) {
-  EXPECT_EQ(CheckSettings({-1, 3}).message(), "strike_days must be from 0 to 3650 (got -1)");
-  EXPECT_EQ(CheckSettings({30, 0}).message(), "strike_threshold must be from 1 to 100 (got 0)");
+  EXPECT_EQ(CheckSettings({-1, 3}).message(), "policy.strike_days must be from 0 to 3650 (got -1)");
+  EXPECT_EQ(CheckSettings({30, 0}).message(), "policy.strike_threshold must be from 1 to 100 (got 0)");
   EXPECT_TRUE(CheckSettings(kDefaults).ok());
 }
 

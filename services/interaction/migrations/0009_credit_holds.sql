@@ -9,9 +9,13 @@ CREATE TABLE IF NOT EXISTS credit_hold_settings (
   -- An invoice unpaid more than this many days past due is a strike.
   strike_days INT NOT NULL,
   -- An account with this many strikes is on hold.
-  strike_threshold INT NOT NULL
+  strike_threshold INT NOT NULL,
+  version BIGINT NOT NULL DEFAULT 1,
+  update_time DATETIME(6) NOT NULL,
+  updated_by VARCHAR(256) NOT NULL DEFAULT ''
 ) ENGINE=InnoDB;
-INSERT IGNORE INTO credit_hold_settings (id, strike_days, strike_threshold) VALUES (1, 30, 3);
+INSERT IGNORE INTO credit_hold_settings (id, strike_days, strike_threshold, update_time)
+  VALUES (1, 30, 3, UTC_TIMESTAMP(6));
 
 -- Lifts of a hold: recorded, never changed or deleted. A lift covers the
 -- strikes the account had at lift_time.
