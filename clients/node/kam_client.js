@@ -24,6 +24,8 @@ const SERVICES = {
     'INTERACTION'],
   cases: ['kam/interaction/v1/service_case.proto', 'kam.interaction.v1.ServiceCaseService',
     'INTERACTION'],
+  creditHolds: ['kam/interaction/v1/billing.proto', 'kam.interaction.v1.CreditHoldService',
+    'INTERACTION'],
   policies: ['kam/scoring/v1/policy.proto', 'kam.scoring.v1.ScoringPolicyService', 'SCORING'],
   ratings: ['kam/scoring/v1/rating.proto', 'kam.scoring.v1.RatingService', 'SCORING'],
   reports: ['kam/scoring/v1/report.proto', 'kam.scoring.v1.ReportService', 'SCORING'],

@@ -129,6 +129,8 @@ _SERVICES = {
     "exports": ("kam.account.v1.account_pb2_grpc", "AccountExportServiceStub", "ACCOUNT"),
     "activities": ("kam.interaction.v1.activity_pb2_grpc", "ActivityServiceStub", "INTERACTION"),
     "billing": ("kam.interaction.v1.billing_pb2_grpc", "BillingServiceStub", "INTERACTION"),
+    "credit_holds": ("kam.interaction.v1.billing_pb2_grpc", "CreditHoldServiceStub",
+                     "INTERACTION"),
     "cases": ("kam.interaction.v1.service_case_pb2_grpc", "ServiceCaseServiceStub",
               "INTERACTION"),
     "opportunities": ("kam.interaction.v1.opportunity_pb2_grpc", "OpportunityServiceStub",
