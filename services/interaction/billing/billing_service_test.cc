@@ -294,5 +294,35 @@ TEST_F(BillingServiceTest, PaymentOverTheOpenBalanceIsRefusedWritingNothing) {
   EXPECT_EQ(store_.Invoices()[0].invoice.paid_amount().minor_units(), 0);
 }
 
+
+// Three invoices 70 days past due (30-day terms, issued 100 days ago) put
+// the account on credit hold (credit_hold/strikes.h): an order on credit is
+// refused naming the hold and writes nothing; a prepaid order passes.
+TEST_F(BillingServiceTest, AnAccountOnCreditHoldTakesPrepaidOrdersOnly) {
+  for (int n = 0; n < 3; ++n) {
+    v1::CreateInvoiceRequest request;
+    request.mutable_invoice()->set_account(AccountName(kAccount));
+    *request.mutable_invoice()->mutable_amount() = Euros(100);
+    *request.mutable_invoice()->mutable_issue_time() =
+        common::ToProtoTimestamp(absl::Now() - absl::Hours(24 * 100));
+    v1::Invoice invoice;
+    ASSERT_TRUE(service_.CreateInvoice(ctx_, request, &invoice).ok());
+    if (n < 2) ASSERT_TRUE(CreateOrder("", 100).ok()) << n;  // one or two strikes: no hold
+  }
+  const absl::StatusOr<v1::Order> refused = CreateOrder("", 100);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(refused.status().message(),
+              ::testing::HasSubstr("account accounts/7 is on credit hold: 3 invoices unpaid more "
+                                   "than 30 days past due"));
+  EXPECT_EQ(store_.Orders().size(), 2u);
+  v1::CreateOrderRequest prepaid;
+  prepaid.mutable_order()->set_account(AccountName(kAccount));
+  *prepaid.mutable_order()->mutable_amount() = Euros(100);
+  prepaid.mutable_order()->set_prepaid(true);
+  v1::Order order;
+  ASSERT_TRUE(service_.CreateOrder(ctx_, prepaid, &order).ok());
+  EXPECT_TRUE(order.prepaid());
+}
+
 }  // namespace
 }  // namespace kam::interaction::billing
