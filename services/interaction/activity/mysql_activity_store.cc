@@ -267,10 +267,10 @@ absl::StatusOr<StoredQuietHoursPolicy> ReadPolicy(sql::ResultSet& rs) {
 // two batches at a time gave 0.05-0.1 less of interaction_bench's limit).
 constexpr int kMaxInsertBatch = 32;
 
-class MySqlActivityStore final : public ActivityStore {
+class MySqlActivityStore final : public ActivityStore, private MySqlStoreBase {
  public:
   explicit MySqlActivityStore(common::ConnectionPool* pool)
-      : pool_(pool),
+      : MySqlStoreBase(pool),
         inserts_(common::metrics::ObserveBatchSize(
                      "activity_inserts",
                      [this](const std::vector<const PendingInsert*>& inserts) {
@@ -429,7 +429,6 @@ class MySqlActivityStore final : public ActivityStore {
     return outcome;
   }
 
-  common::ConnectionPool* pool_;
   common::Coalescer<PendingInsert, InsertResult> inserts_;
   common::IdAllocator ids_;
 };

@@ -513,10 +513,10 @@ class MySqlBillingTx final : public common::StoreTx, public BillingTx {
 
 // --- the store --------------------------------------------------------------
 
-class MySqlBillingStore final : public BillingStore {
+class MySqlBillingStore final : public BillingStore, private MySqlStoreBase {
  public:
   explicit MySqlBillingStore(common::ConnectionPool* pool)
-      : pool_(pool),
+      : MySqlStoreBase(pool),
         order_ids_(pool, "orders"),
         invoice_ids_(pool, "invoices"),
         payment_ids_(pool, "payments") {}
@@ -598,7 +598,6 @@ class MySqlBillingStore final : public BillingStore {
         *pool_, context, [&](SqlConnection& c) { return ReadById(c, kind, id, /*lock=*/false); });
   }
 
-  common::ConnectionPool* pool_;
   common::IdAllocator order_ids_;
   common::IdAllocator invoice_ids_;
   common::IdAllocator payment_ids_;

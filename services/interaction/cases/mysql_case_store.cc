@@ -341,10 +341,10 @@ class MySqlCaseTx final : public common::StoreTx, public CaseTx {
 
 // --- the store ------------------------------------------------------------------
 
-class MySqlCaseStore final : public CaseStore {
+class MySqlCaseStore final : public CaseStore, private MySqlStoreBase {
  public:
   explicit MySqlCaseStore(common::ConnectionPool* pool)
-      : pool_(pool),
+      : MySqlStoreBase(pool),
         case_ids_(pool, "cases"),
         event_ids_(pool, "case_events"),
         policy_change_ids_(pool, "sla_policy_changes") {}
@@ -481,7 +481,6 @@ class MySqlCaseStore final : public CaseStore {
   }
 
  private:
-  common::ConnectionPool* pool_;
   common::IdAllocator case_ids_;
   common::IdAllocator event_ids_;
   common::IdAllocator policy_change_ids_;

@@ -387,10 +387,10 @@ class MySqlOpportunityTx final : public common::StoreTx, public OpportunityTx {
 
 // --- the store --------------------------------------------------------------------
 
-class MySqlOpportunityStore final : public OpportunityStore {
+class MySqlOpportunityStore final : public OpportunityStore, private MySqlStoreBase {
  public:
   explicit MySqlOpportunityStore(common::ConnectionPool* pool)
-      : pool_(pool),
+      : MySqlStoreBase(pool),
         opportunity_ids_(pool, "opportunities"),
         move_ids_(pool, "opportunity_stage_moves") {}
 
@@ -458,7 +458,6 @@ class MySqlOpportunityStore final : public OpportunityStore {
   absl::StatusOr<PipelineSums> ReadPipeline(const PipelineScope& scope) override;
 
  private:
-  common::ConnectionPool* pool_;
   common::IdAllocator opportunity_ids_;
   common::IdAllocator move_ids_;
 };

@@ -75,10 +75,10 @@ absl::Status SurveyComparisonToSql(const common::FilterComparison& c, SqlFragmen
       c, "account, case, contact, kind, score, response_time or create_time");
 }
 
-class MySqlSatisfactionStore final : public SatisfactionStore {
+class MySqlSatisfactionStore final : public SatisfactionStore, private MySqlStoreBase {
  public:
   explicit MySqlSatisfactionStore(common::ConnectionPool* pool)
-      : pool_(pool), survey_ids_(pool, "survey_responses") {}
+      : MySqlStoreBase(pool), survey_ids_(pool, "survey_responses") {}
 
   absl::StatusOr<int64_t> NewSurveyId() override { return survey_ids_.Next(); }
 
@@ -152,7 +152,6 @@ class MySqlSatisfactionStore final : public SatisfactionStore {
   }
 
  private:
-  common::ConnectionPool* pool_;
   common::IdAllocator survey_ids_;
 };
 
