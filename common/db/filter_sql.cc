@@ -5,19 +5,9 @@
 #include "common/base/status_macros.h"
 
 namespace kam::common {
+namespace {
 
-const char* SqlOp(FilterOp op) {
-  switch (op) {
-    case FilterOp::kEq: return " = ";
-    case FilterOp::kNe: return " <> ";
-    case FilterOp::kLt: return " < ";
-    case FilterOp::kLe: return " <= ";
-    case FilterOp::kGt: return " > ";
-    case FilterOp::kGe: return " >= ";
-  }
-  return " = ";
-}
-
+// Appends the condition of `node` to `out`.
 absl::Status FilterToSql(const FilterNode& node, const ComparisonToSql& comparison,
                          SqlFragment* out) {
   if (node.kind == FilterNode::Kind::kComparison) return comparison(node.comparison, out);
@@ -33,6 +23,26 @@ absl::Status FilterToSql(const FilterNode& node, const ComparisonToSql& comparis
   }
   out->sql.push_back(')');
   return absl::OkStatus();
+}
+
+}  // namespace
+
+const char* SqlOp(FilterOp op) {
+  switch (op) {
+    case FilterOp::kEq: return " = ";
+    case FilterOp::kNe: return " <> ";
+    case FilterOp::kLt: return " < ";
+    case FilterOp::kLe: return " <= ";
+    case FilterOp::kGt: return " > ";
+    case FilterOp::kGe: return " >= ";
+  }
+  return " = ";
+}
+
+absl::StatusOr<SqlFragment> FilterSql(const FilterNode& node, const ComparisonToSql& comparison) {
+  SqlFragment fragment;
+  KAM_RETURN_IF_ERROR(FilterToSql(node, comparison, &fragment));
+  return fragment;
 }
 
 absl::Status OnlyEquality(const FilterComparison& c) {

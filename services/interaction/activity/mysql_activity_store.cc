@@ -320,8 +320,7 @@ class MySqlActivityStore final : public ActivityStore, private MySqlStoreBase {
   absl::StatusOr<common::Page<StoredActivity>> ListActivities(
       const common::FilterNode& filter, bool show_deleted,
       const std::optional<common::PageCursor>& cursor, int limit) override {
-    SqlFragment where;
-    KAM_RETURN_IF_ERROR(common::FilterToSql(filter, ComparisonToSql, &where));
+    KAM_ASSIGN_OR_RETURN(SqlFragment where, common::FilterSql(filter, ComparisonToSql));
     return common::QueryPage(
         *pool_, "listing activities", limit, ReadActivity,
         absl::StrCat("SELECT ", kActivityColumns, " FROM activities a WHERE ", where.sql,

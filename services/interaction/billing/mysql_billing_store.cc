@@ -330,8 +330,7 @@ absl::StatusOr<common::Page<Row>> ListRows(common::ConnectionPool& pool, absl::s
                                            const common::ComparisonToSql& comparison,
                                            const std::optional<common::PageCursor>& cursor,
                                            int limit) {
-  SqlFragment where;
-  KAM_RETURN_IF_ERROR(common::FilterToSql(filter, comparison, &where));
+  KAM_ASSIGN_OR_RETURN(SqlFragment where, common::FilterSql(filter, comparison));
   where.params.emplace_back(common::CursorId(cursor));
   where.params.emplace_back(static_cast<int64_t>(limit) + 1);
   const std::string sql = Select(

@@ -426,8 +426,7 @@ class MySqlOpportunityStore final : public OpportunityStore, private MySqlStoreB
   absl::StatusOr<common::Page<StoredOpportunity>> List(
       const common::FilterNode& filter, bool show_deleted,
       const std::optional<common::PageCursor>& cursor, int limit) override {
-    SqlFragment where;
-    KAM_RETURN_IF_ERROR(common::FilterToSql(filter, ComparisonToSql, &where));
+    KAM_ASSIGN_OR_RETURN(SqlFragment where, common::FilterSql(filter, ComparisonToSql));
     return common::QueryPage(
         *pool_, "listing opportunities", limit, ReadOpportunity,
         SelectOpportunities(absl::StrCat(where.sql, " AND o.id > ?",

@@ -18,7 +18,7 @@ namespace kam::interaction::satisfaction {
 namespace {
 
 using common::FilterTime;
-using common::FilterToSql;
+using common::FilterSql;
 using common::SqlConnection;
 using common::SqlFragment;
 using common::SqlOp;
@@ -112,8 +112,7 @@ class MySqlSatisfactionStore final : public SatisfactionStore, private MySqlStor
   absl::StatusOr<common::Page<StoredSurvey>> ListSurveys(
       const common::FilterNode& filter, const std::optional<common::PageCursor>& cursor,
       int limit) override {
-    SqlFragment where;
-    KAM_RETURN_IF_ERROR(FilterToSql(filter, SurveyComparisonToSql, &where));
+    KAM_ASSIGN_OR_RETURN(SqlFragment where, FilterSql(filter, SurveyComparisonToSql));
     std::vector<SqlValue> params = std::move(where.params);
     params.emplace_back(common::CursorId(cursor));
     params.emplace_back(static_cast<int64_t>(limit) + 1);

@@ -571,8 +571,7 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
   absl::StatusOr<std::vector<RatingRow>> ListRatings(int64_t run_id,
                                                      const common::FilterNode& filter,
                                                      int64_t after_account, int limit) override {
-    common::SqlFragment where;
-    KAM_RETURN_IF_ERROR(common::FilterToSql(filter, RatingComparison, &where));
+    KAM_ASSIGN_OR_RETURN(common::SqlFragment where, common::FilterSql(filter, RatingComparison));
     std::vector<SqlValue> params = {run_id, after_account};
     for (SqlValue& v : where.params) params.push_back(std::move(v));
     params.emplace_back(static_cast<int64_t>(limit) + 1);
@@ -587,8 +586,7 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
                                                     const std::vector<int>& key_tiers, bool came_on,
                                                     const common::FilterNode& filter,
                                                     int64_t after_account, int limit) override {
-    common::SqlFragment where;
-    KAM_RETURN_IF_ERROR(common::FilterToSql(filter, RatingComparison, &where));
+    KAM_ASSIGN_OR_RETURN(common::SqlFragment where, common::FilterSql(filter, RatingComparison));
     // Whether the account was on the list before: was_key (0005); in
     // ratings written before it (NULL) the previous tier decides, the tiers
     // wanted listed (came on: the tiers outside the key list; came off:
