@@ -5,9 +5,7 @@
 #include "common/base/status_macros.h"
 
 namespace kam::common {
-namespace {
 
-// Appends the condition of `node` to `out`.
 absl::Status FilterToSql(const FilterNode& node, const ComparisonToSql& comparison,
                          SqlFragment* out) {
   if (node.kind == FilterNode::Kind::kComparison) return comparison(node.comparison, out);
@@ -24,8 +22,6 @@ absl::Status FilterToSql(const FilterNode& node, const ComparisonToSql& comparis
   out->sql.push_back(')');
   return absl::OkStatus();
 }
-
-}  // namespace
 
 const char* SqlOp(FilterOp op) {
   switch (op) {
