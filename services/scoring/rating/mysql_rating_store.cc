@@ -137,11 +137,11 @@ void ForEachRatingColumn(Row& row, Visit visit) {
   visit(r.handovers);
   visit(r.disputes);  // 0007_appraisal_figures.sql
   visit(r.overdue_follow_ups);
-  visit(row.agreement_id);  // 0008_rating_agreements.sql
-  visit(row.agreement_end_us);
-  visit(row.agreement_notice_us);
-  visit(row.agreement_notice_due);
-  visit(row.agreement_days_left);
+  visit(row.agreement.id);  // 0008_rating_agreements.sql
+  visit(row.agreement.end_us);
+  visit(row.agreement.notice_us);
+  visit(row.agreement.due);
+  visit(row.agreement.days_left);
 }
 
 void ReadColumn(sql::ResultSet& rs, int column, int64_t* value) { *value = rs.getInt64(column); }
@@ -188,11 +188,11 @@ rules::AccountRunResult ReadRunResult(sql::ResultSet& rs) {
   ReadColumn(rs, 4, &row.sla_breaches);
   ReadColumn(rs, 5, &row.receivables_minor);
   ReadColumn(rs, 6, &row.overdue_minor);
-  ReadColumn(rs, 7, &row.agreement_id);
-  ReadColumn(rs, 8, &row.agreement_end_us);
-  ReadColumn(rs, 9, &row.agreement_notice_us);
-  ReadColumn(rs, 10, &row.agreement_notice_due);
-  ReadColumn(rs, 11, &row.agreement_days_left);
+  ReadColumn(rs, 7, &row.agreement.id);
+  ReadColumn(rs, 8, &row.agreement.end_us);
+  ReadColumn(rs, 9, &row.agreement.notice_us);
+  ReadColumn(rs, 10, &row.agreement.due);
+  ReadColumn(rs, 11, &row.agreement.days_left);
   return rules::RunResultOf(row);
 }
 

@@ -289,30 +289,30 @@ class AccountAlerts {
   // Within the notice window, once per agreement end: not when the previous
   // run found the same agreement, with the same end, within it already.
   void AgreementEnding() {
-    if (current_.agreement_id == 0 || !current_.agreement_notice_due) return;
-    if (previous_ != nullptr && previous_->agreement_notice_due &&
-        previous_->agreement_id == current_.agreement_id &&
-        previous_->agreement_end_us == current_.agreement_end_us) {
+    if (current_.agreement.id == 0 || !current_.agreement.due) return;
+    if (previous_ != nullptr && previous_->agreement.due &&
+        previous_->agreement.id == current_.agreement.id &&
+        previous_->agreement.end_us == current_.agreement.end_us) {
       return;
     }
-    const int32_t days = current_.agreement_days_left;
+    const int32_t days = current_.agreement.days_left;
     const int32_t window = policy_.agreement_notice_window_days;
     Alert& alert = NewAlert(out_, current_.account_id, AlertKind::kAgreementEnding,
                             days < 0 || key_account_ ? AlertSeverity::kCritical
                                                      : AlertSeverity::kWarning,
                             AlertUnit::kDays, days, window);
     alert.message = absl::StrCat(
-        AccountName(current_.account_id), ": agreement agreements/", current_.agreement_id,
-        " ends ", Day(current_.agreement_end_us), "; notice deadline ",
-        Day(current_.agreement_notice_us),
+        AccountName(current_.account_id), ": agreement agreements/", current_.agreement.id,
+        " ends ", Day(current_.agreement.end_us), "; notice deadline ",
+        Day(current_.agreement.notice_us),
         days < 0 ? absl::StrCat(" passed ", -days, " days ago") : absl::StrCat(" in ", days, " days"));
     alert.evidence = absl::StrCat(
-        "notice deadline ", Day(current_.agreement_notice_us), ", ", days,
+        "notice deadline ", Day(current_.agreement.notice_us), ", ", days,
         " days after this run; window ", window, " days; ",
-        previous_ == nullptr || !previous_->agreement_notice_due
+        previous_ == nullptr || !previous_->agreement.due
             ? std::string("not within it in the previous run")
-            : absl::StrCat("the previous run's was agreements/", previous_->agreement_id, " ending ",
-                           Day(previous_->agreement_end_us)),
+            : absl::StrCat("the previous run's was agreements/", previous_->agreement.id, " ending ",
+                           Day(previous_->agreement.end_us)),
         "; ", TierContext(previous_, current_));
   }
 

@@ -91,6 +91,18 @@ enum class AlertUnit : uint8_t {
   kDays,         // days to an agreement's notice deadline
 };
 
+// An account's agreement ending soonest (AGREEMENT_ENDING) as a run found
+// it: its id (0 for none), its end and notice deadline (Unix microseconds),
+// whether the notice deadline was within the policy's window, and the whole
+// days left to it (negative once passed).
+struct AgreementNotice {
+  int64_t id = 0;
+  int64_t end_us = 0;
+  int64_t notice_us = 0;
+  bool due = false;
+  int32_t days_left = 0;
+};
+
 // One account's result in one rating run: the figures alerts compare.
 struct AccountRunResult {
   // The account's id (its name is "accounts/{account_id}"), > 0.
@@ -105,15 +117,7 @@ struct AccountRunResult {
   // receivables.
   int64_t receivables_minor = 0;
   int64_t overdue_minor = 0;
-  // The account's agreement ending soonest (AGREEMENT_ENDING): its id (0
-  // for none), its end and notice deadline (Unix microseconds), and, as the
-  // run found them, whether the notice deadline was within the policy's
-  // window and the whole days left to it (negative once passed).
-  int64_t agreement_id = 0;
-  int64_t agreement_end_us = 0;
-  int64_t agreement_notice_us = 0;
-  bool agreement_notice_due = false;
-  int32_t agreement_days_left = 0;
+  AgreementNotice agreement;
 };
 
 struct AlertPolicy {

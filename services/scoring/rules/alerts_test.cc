@@ -351,11 +351,11 @@ constexpr int64_t kNotice = 1798848000LL * 1000000;
 AccountRunResult WithAgreement(v1::Tier tier, bool due, int32_t days_left, int64_t end = kEnd,
                                int64_t notice = kNotice, int64_t agreement = 9) {
   AccountRunResult r = Result(7, tier);
-  r.agreement_id = agreement;
-  r.agreement_end_us = end;
-  r.agreement_notice_us = notice;
-  r.agreement_notice_due = due;
-  r.agreement_days_left = days_left;
+  r.agreement.id = agreement;
+  r.agreement.end_us = end;
+  r.agreement.notice_us = notice;
+  r.agreement.due = due;
+  r.agreement.days_left = days_left;
   return r;
 }
 
