@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/testing/fake_team_accounts.h"
 #include "common/testing/handler_checks.h"
 #include "gtest/gtest.h"
 #include "services/scoring/rating/fake_rating_store.h"
@@ -44,7 +45,8 @@ class ReportServiceTest : public ::testing::Test {
 
   rating::FakeRatingStore runs_;
   FakeReportStore reports_;
-  ReportService service_{&runs_, &reports_};
+  common::testing::FakeTeamAccounts teams_;
+  ReportService service_{&runs_, &reports_, &teams_};
 };
 
 TEST_F(ReportServiceTest, ThePyramidOfASucceededRun) {
