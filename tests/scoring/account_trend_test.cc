@@ -147,3 +147,7 @@ TEST(AccountTrend, BadInputIsNamedAndUnknownThingsAreNotFound) {
 
 }  // namespace
 }  // namespace kam::testing
+
+int main(int argc, char** argv) {
+  return kam::testing::RunTestsOnSuite(argc, argv, kam::testing::ScoringSuiteOptions());
+}
