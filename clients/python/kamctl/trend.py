@@ -59,9 +59,9 @@ def trend(app, account, policy, run_count, named_runs, svg_path, series, fmt):
         name=f"{policy}/accountTrends/{account_id}", run_count=run_count or 0,
         runs=[qualify(run, "ratingRuns") for run in named_runs])
     t = app.session.reports.GetAccountTrend(request)
-    rows = [(p.rating_run, p.as_of.ToJsonString(), p.value_minor, p.currency_code,
+    rows = [(p.rating_run, p.as_of.ToJsonString(), p.value.minor_units, p.value.currency_code,
              p.churn_risk, p.health, tier(p.tier)) for p in t.points]
-    title = (f"{t.account} over {len(t.points)} runs of {policy}: "
+    title = (f"accounts/{account_id} over {len(t.points)} runs of {policy}: "
              f"{describe('health', t.health)}, {describe('churn risk', t.churn_risk)}, "
              f"{describe('value', t.value)}")
     output.print_rows(["run", "as_of", "value", "currency", "churn_risk", "health", "tier"],

@@ -16,21 +16,16 @@
 namespace kam::scoring::reports {
 namespace {
 
-v1::TrendDirection ApiDirection(rules::TrendDirection direction) {
-  switch (direction) {
-    case rules::TrendDirection::kUndetermined: return v1::TREND_DIRECTION_UNDETERMINED;
-    case rules::TrendDirection::kDeclining: return v1::TREND_DIRECTION_DECLINING;
-    case rules::TrendDirection::kStable: return v1::TREND_DIRECTION_STABLE;
-    case rules::TrendDirection::kRising: return v1::TREND_DIRECTION_RISING;
-  }
-  return v1::TREND_DIRECTION_UNSPECIFIED;
-}
+// The API's direction of each rules::TrendDirection, in its order.
+constexpr v1::TrendDirection kApiDirections[] = {
+    v1::TREND_DIRECTION_UNDETERMINED, v1::TREND_DIRECTION_DECLINING, v1::TREND_DIRECTION_STABLE,
+    v1::TREND_DIRECTION_RISING};
 
 void SetTrend(const rules::SeriesTrend& trend, const std::vector<int64_t>& points,
               rules::SparklineScale scale, const std::string& title, v1::SeriesTrend* out) {
   out->set_slope_hundredths(trend.slope_hundredths);
   out->set_tolerance_hundredths(trend.tolerance_hundredths);
-  out->set_direction(ApiDirection(trend.direction));
+  out->set_direction(kApiDirections[static_cast<int>(trend.direction)]);
   out->set_svg(rules::SparklineSvg(points, scale, title));
 }
 
@@ -109,8 +104,8 @@ absl::Status ReportService::GetAccountTrend(const common::CallContext& ctx,
     v1::TrendPoint* point = response->add_points();
     point->set_rating_run(RunName(row.run_id));
     *point->mutable_as_of() = row.as_of;
-    point->set_value_minor(row.value);
-    point->set_currency_code(row.currency);
+    point->mutable_value()->set_minor_units(row.value);
+    point->mutable_value()->set_currency_code(row.currency);
     point->set_churn_risk(row.churn_risk);
     point->set_health(row.health);
     point->set_tier(static_cast<account::v1::Tier>(row.tier));
@@ -123,11 +118,9 @@ absl::Status ReportService::GetAccountTrend(const common::CallContext& ctx,
     }
   }
   response->set_name(AccountTrendName(ref.policy, ref.account));
-  response->set_account(account);
   const std::string runs = absl::StrCat(" of ", account, " over ", rows.size(), " runs");
   // Money is never compared across currencies: no value trend then.
   if (currencies.size() > 1) values.clear();
-  if (currencies.size() == 1) response->set_currency_code(currencies[0]);
   SetTrend(rules::ValueTrend(values), values, rules::SparklineScale::kRange,
            absl::StrCat("Value", runs), response->mutable_value());
   SetTrend(rules::ScoreTrend(risks), risks, rules::SparklineScale::kScore,
