@@ -18,6 +18,8 @@ const SERVICES = {
   accounts: ['kam/account/v1/account.proto', 'kam.account.v1.AccountService', 'ACCOUNT'],
   activities: ['kam/interaction/v1/activity.proto', 'kam.interaction.v1.ActivityService',
     'INTERACTION'],
+  agreements: ['kam/interaction/v1/agreement.proto', 'kam.interaction.v1.AgreementService',
+    'INTERACTION'],
   billing: ['kam/interaction/v1/billing.proto', 'kam.interaction.v1.BillingService',
     'INTERACTION'],
   cases: ['kam/interaction/v1/service_case.proto', 'kam.interaction.v1.ServiceCaseService',

@@ -153,6 +153,14 @@ std::vector<Service> Services() {
            {"UpdateStageProbabilities", 0, kWide, kWrite},
            {"GetWeightedPipeline", kReaders, kOwn},
        }},
+      {"kam.interaction.v1.AgreementService",
+       {
+           {"CreateAgreement", kManager, kOwn, kWrite},
+           {"GetAgreement", kReaders, kOwn},
+           {"ListAgreements", kReaders, kOwn},
+           {"UpdateAgreement", kManager, kOwn, kWrite},
+           {"TerminateAgreement", kManager, kOwn, kWrite},
+       }},
       {"kam.interaction.v1.FactsService",
        {
            {"StreamAccountFacts", kScoringService, kWide},

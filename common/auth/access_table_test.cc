@@ -64,7 +64,8 @@ bool Writes(const std::string& method) {
   for (const char* verb :
        {"Create",     "Update", "Delete", "Undelete", "Set",         "Add",    "End",
         "Transition", "Mark",   "Record", "Cancel",   "Void",        "Append", "Escalate",
-        "Change",     "Move",   "Close",  "Reopen",   "Acknowledge", "Start",  "Run"}) {
+        "Change",     "Move",   "Close",  "Reopen",   "Acknowledge", "Start",  "Run",
+        "Terminate"}) {
     if (absl::StartsWith(name, verb)) return true;
   }
   return false;

@@ -1,5 +1,5 @@
 // kam-interaction: the interaction service process. Wiring only: its flags,
-// the account client and the six areas (shared/area.h); common::RunService
+// the account client and the seven areas (shared/area.h); common::RunService
 // does the rest.
 #include <memory>
 #include <vector>
@@ -54,6 +54,7 @@ absl::StatusOr<common::ServiceModules> Build(common::ConnectionPool& pool) {
   modules.push_back(MakeSatisfactionArea(deps));
   modules.push_back(MakeBillingArea(deps));
   modules.push_back(MakeOpportunityArea(deps));
+  modules.push_back(MakeAgreementArea(deps));
   modules.push_back(MakeFactsArea(deps));
   return modules;
 }

@@ -6,9 +6,10 @@ KAM_TOKEN_<ROLE> set; kamctl reads them).
 Usage (ctest clients.kamctl): kamctl_test.py <kamctl executable>
 
 The steps share one book and run in order (test_1_..., test_2_...): an
-import with bad rows, its re-run, export, lists, a rating run with alerts
-followed as it raises them, reports, a second run and the diff, then the
-error exit codes.
+import with bad rows, its re-run, export, lists, contacts and cases, a
+scoring policy from a JSON file, key-account designations, a rating run
+with that policy and alerts followed as it raises them, reports, a second
+run and the diff, then the error exit codes.
 """
 
 import csv
@@ -24,8 +25,6 @@ import time
 import unittest
 import uuid
 
-from kam.scoring.v1 import policy_pb2
-from kam_client import Client
 
 KAMCTL = None  # the executable, from the command line
 BATCH = "b" + uuid.uuid4().hex[:12]   # a label value marking this run's accounts
@@ -71,6 +70,7 @@ REJECTED = [
 class State:
     names = []          # the imported accounts' names, in line order
     runs = []           # rating runs started
+    policy = None       # the policy test 6a created, which test 7 rates with
 
 
 def list_batch(fmt="--json"):
@@ -188,21 +188,95 @@ class KamctlTest(unittest.TestCase):
         listed = kamctl("cases", "list", "--account", account, "--csv")
         self.assertIn("Late delivery", listed.stdout)
 
+    def test_6a_policies_from_a_json_file(self):
+        # Every account with no contact scores some churn risk: a threshold
+        # of 1 makes the runs of test 7 raise alerts.
+        path = write("policy.json", json.dumps({
+            "displayName": f"kamctl test {BATCH}", "valueMeasure": "VALUE_MEASURE_PROFIT",
+            "alerts": {"churnRiskThreshold": 1}}))
+        created = kamctl("policies", "create", "--file", path, "--request-id", BATCH, "--json")
+        self.assertEqual(created.returncode, 0, created.stderr)
+        policy = json.loads(created.stdout)
+        self.assertEqual((policy["version"], policy["alerts"]["churnRiskThreshold"]), (1, 1))
+        State.policy = policy["name"]
+        again = kamctl("policies", "create", "--file", path, "--request-id", BATCH, "--json")
+        self.assertEqual(json.loads(again.stdout)["name"], State.policy, "idempotent")
+        shown = kamctl("policies", "get", State.policy.split("/")[1])
+        self.assertEqual(shown.returncode, 0, shown.stderr)
+        self.assertIn(f"kamctl test {BATCH}", shown.stdout)
+        listed = json.loads(kamctl("policies", "list", "--all", "--json").stdout)["policies"]
+        self.assertIn(State.policy, [p["name"] for p in listed])
+
+        group = write("group.json", '{"displayName": "groups", '
+                      '"tiering": {"rankUnit": "RANK_UNIT_GROUP"}}')
+        table = kamctl("policies", "create", "--file", group)
+        self.assertEqual(table.returncode, 0, table.stderr)
+        self.assertIn("GROUP", table.stdout)
+        wrong = write("wrong.json", '{"displayName": "x", "tiering": {"rankUnitt": 2}}')
+        for result, code, words in [
+            (kamctl("policies", "create", "--file", wrong), 2, 'no field named "rankUnitt"'),
+            # The service's rule: a group is ranked by value (scores do not add up).
+            (kamctl("policies", "create", "--file", write("score.json", json.dumps({
+                "displayName": "x", "rankBy": "RANK_BY_SCORE",
+                "criteria": [{"criterion": "CRITERION_REVENUE", "weight": 100,
+                              "fullMarksAt": "100000000"}],
+                "tiering": {"rankUnit": "RANK_UNIT_GROUP"}}))), 4,
+             "invalid argument: field policy.tiering.rank_unit"),
+        ]:
+            with self.subTest(words=words):
+                self.assertEqual(result.returncode, code, result.stderr)
+                self.assertIn(words, result.stderr)
+                self.assertEqual(result.stderr.count("\n"), 1, result.stderr)
+
+    def test_6b_designations(self):
+        account = State.names[0]
+        created = kamctl("designations", "create", account.split("/")[1], "--kind", "strategic",
+                         "--reason", "reference customer", "--end-time",
+                         "2035-01-01T00:00:00Z", "--json")
+        self.assertEqual(created.returncode, 0, created.stderr)
+        designation = json.loads(created.stdout)
+        self.assertEqual((designation["account"], designation["kind"], designation["active"]),
+                         (account, "DESIGNATION_KIND_STRATEGIC", True))
+        name = designation["name"]
+        overlapping = kamctl("designations", "create", account, "--kind", "STRATEGIC",
+                             "--reason", "again", "--end-time", "2034-01-01T00:00:00Z")
+        self.assertEqual(overlapping.returncode, 9, overlapping.stderr)
+        listed = kamctl("designations", "list", "--account", account, "--filter",
+                        "active = true", "--json")
+        self.assertEqual([d["name"] for d in json.loads(listed.stdout)["designations"]], [name])
+        table = kamctl("designations", "list", "--account", account)
+        self.assertIn("STRATEGIC", table.stdout)
+        self.assertIn("reference customer", kamctl("designations", "get", name).stdout)
+        ended = kamctl("designations", "end", name.split("/")[1], "--reason", "lost the deal",
+                       "--json")
+        self.assertEqual(ended.returncode, 0, ended.stderr)
+        ended = json.loads(ended.stdout)  # proto3 JSON leaves out a false "active"
+        self.assertEqual((ended.get("active", False), ended["endReason"]),
+                         (False, "lost the deal"))
+        for result, code, words in [
+            (kamctl("designations", "end", name, "--reason", "twice"), 9, "failed precondition"),
+            (kamctl("designations", "create", account, "--kind", "potential", "--reason", "x",
+                    "--end-time", "2020-01-01T00:00:00Z"), 4, "field designation.end_time"),
+            (kamctl("designations", "create", account, "--kind", "potential", "--reason", "x",
+                    "--end-time", "next year"), 2, "--end-time must be an RFC 3339 time"),
+            (kamctl("designations", "create", account, "--kind", "potential", "--reason", "x",
+                    "--end-time", "2035-01-01T00:00:00Z",
+                    env={"KAM_TOKEN": os.environ["KAM_TOKEN_ANALYST"]}), 7,
+             "permission denied for CreateDesignation"),
+        ]:
+            with self.subTest(words=words):
+                self.assertEqual(result.returncode, code, result.stderr)
+                self.assertIn(words, result.stderr)
+
     def test_7_rate_wait_alerts_follow_and_reports(self):
-        with Client.from_env() as kam:
-            policy = kam.policies.CreateScoringPolicy(policy_pb2.CreateScoringPolicyRequest(
-                policy=policy_pb2.ScoringPolicy(
-                    display_name=f"kamctl test {BATCH}",
-                    # Every account with no contact scores some churn risk:
-                    # a threshold of 1 makes the run raise alerts.
-                    alerts=policy_pb2.AlertSettings(churn_risk_threshold=1))))
+        policy = State.policy
         follow = subprocess.Popen([KAMCTL, "alerts", "--follow"], stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True)
         lines = []
         reader = threading.Thread(target=lambda: lines.extend(follow.stdout), daemon=True)
         reader.start()
         time.sleep(1.5)  # the stream is open before the run raises anything
-        result = kamctl("rate", "--policy", policy.name, "--wait")
+        result = kamctl("rate", "--policy", policy, "--wait")
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("SUCCEEDED", result.stdout)
         self.assertIn("rated", result.stderr)
@@ -235,10 +309,10 @@ class KamctlTest(unittest.TestCase):
         listed = json.loads(kamctl("alerts", "--run", State.runs[0], "--json").stdout)
         self.assertTrue(listed["alerts"])
 
-        second = kamctl("rate", "--policy", policy.name, "--wait", "--no-progress")
+        second = kamctl("rate", "--policy", policy, "--wait", "--no-progress")
         self.assertEqual(second.returncode, 0, second.stderr)
         State.runs.append(second.stdout.split(":")[0])
-        runs = json.loads(kamctl("runs", "--policy", policy.name, "--json").stdout)["runs"]
+        runs = json.loads(kamctl("runs", "--policy", policy, "--json").stdout)["runs"]
         self.assertEqual([r["name"] for r in runs], State.runs[::-1], "newest first")
 
     def test_8_diff_between_two_runs(self):

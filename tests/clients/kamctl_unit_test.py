@@ -13,11 +13,11 @@ from unittest import mock
 import grpc
 
 from kam.account.v1 import account_pb2 as pb
-from kam.scoring.v1 import report_pb2
+from kam.scoring.v1 import policy_pb2, report_pb2
 from kam_client import KamError
-from kamctl import config, errors, imports, rows, trend
+from kamctl import config, errors, imports, policies, rows, trend
 from kamctl.errors import UsageError
-from kamctl.resources import build_filter, quote
+from kamctl.resources import build_filter, quote, timestamp_flag
 
 ACCOUNTS = rows.KINDS["accounts"]
 CONTACTS = rows.KINDS["contacts"]
@@ -266,6 +266,42 @@ class FilterTest(unittest.TestCase):
         self.assertEqual(build_filter("a = 1 OR a = 2", ['owner = "u1"']),
                          '(a = 1 OR a = 2) AND owner = "u1"')
         self.assertEqual(quote('say "hi" \\'), '"say \\"hi\\" \\\\"')
+
+
+class PolicyFileTest(unittest.TestCase):
+    """`policies create --file`: the API's JSON names (or the proto's), and
+    a mistake is a usage error in one line that names the field."""
+
+    def test_a_group_policy_parses_with_json_or_proto_names(self):
+        for text in ('{"displayName": "Groups", "tiering": {"rankUnit": "RANK_UNIT_GROUP"}}',
+                     '{"display_name": "Groups", "tiering": {"rank_unit": "RANK_UNIT_GROUP"}}'):
+            policy = policies.parse_policy(text, "p.json")
+            self.assertEqual(policy.display_name, "Groups")
+            self.assertEqual(policy.tiering.rank_unit, policy_pb2.RANK_UNIT_GROUP)
+
+    def test_mistakes_name_the_file_and_the_field(self):
+        for text, words in [
+            ('{"tiering": {"rankUnitt": "RANK_UNIT_GROUP"}}', 'no field named "rankUnitt"'),
+            ('{"valueMeasure": "PROFITS"}', "Invalid enum value PROFITS"),
+            ('{"periodDays": "a year"}', "periodDays"),
+            ('[1]', "must be a JSON object"),
+            ('{"displayName": ', "not JSON"),
+        ]:
+            with self.subTest(text=text):
+                with self.assertRaises(UsageError) as raised:
+                    policies.parse_policy(text, "p.json")
+                message = str(raised.exception)
+                self.assertTrue(message.startswith("p.json: "), message)
+                self.assertIn(words, message)
+                self.assertNotIn("\n", message)
+
+    def test_a_time_flag_is_rfc_3339(self):
+        parsed = policy_pb2.ScoringPolicy().create_time
+        timestamp_flag("--end-time", "2027-12-31T00:00:00Z", parsed)
+        self.assertEqual(parsed.ToJsonString(), "2027-12-31T00:00:00Z")
+        with self.assertRaises(UsageError) as raised:
+            timestamp_flag("--end-time", "tomorrow", parsed)
+        self.assertIn("--end-time must be an RFC 3339 time", str(raised.exception))
 
 
 class SettingsTest(unittest.TestCase):

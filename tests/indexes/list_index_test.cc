@@ -63,6 +63,7 @@
 #include "gtest/gtest.h"
 #include "kam/account/v1/account.grpc.pb.h"
 #include "kam/interaction/v1/activity.grpc.pb.h"
+#include "kam/interaction/v1/agreement.grpc.pb.h"
 #include "kam/interaction/v1/billing.grpc.pb.h"
 #include "kam/interaction/v1/opportunity.grpc.pb.h"
 #include "kam/interaction/v1/satisfaction.grpc.pb.h"
@@ -124,6 +125,7 @@ std::vector<Probe> Probes() {
   const auto* invoices = iv1::ListInvoicesRequest::descriptor();
   const auto* payments = iv1::ListPaymentsRequest::descriptor();
   const auto* opportunities = iv1::ListOpportunitiesRequest::descriptor();
+  const auto* agreements = iv1::ListAgreementsRequest::descriptor();
   const auto* ratings = sv1::ListAccountRatingsRequest::descriptor();
   const auto* alerts = sv1::ListAlertsRequest::descriptor();
   const auto* account_ancestors = av1::ListAccountAncestorsRequest::descriptor();
@@ -238,6 +240,15 @@ std::vector<Probe> Probes() {
       {opportunities, "filter: 'expected_close_time >= $LATER'"},
       {opportunities, "filter: 'create_time >= $LATER'"},
       {opportunities, "filter: 'update_time >= $LATER'"},
+      {opportunities, "filter: 'renews_agreement = \"agreements/1\"'"},
+      {agreements, ""},
+      {agreements, "filter: 'account = \"$ACCOUNT\"'"},
+      {agreements, "filter: 'owner = \"u-probe\"'"},
+      {agreements, "filter: 'cooperation_model = EXCLUSIVE_SUPPLY'"},
+      {agreements, "filter: 'state = TERMINATED'"},
+      {agreements, "filter: 'end_time >= $LATER'"},
+      {agreements, "filter: 'notice_deadline >= $LATER'"},
+      {agreements, "filter: 'start_time >= $LATER'"},
       {opportunity_stage_history, "parent: '$OPPORTUNITY'"},
       {scoring_policies, ""},
       {scoring_policy_versions, "name: '$POLICY'"},

@@ -6,7 +6,6 @@ import sys
 import time
 
 import click
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from kam.scoring.v1 import alert_pb2
 
@@ -14,7 +13,7 @@ from kamctl import output
 from kamctl.errors import OK, UNAVAILABLE, KamctlError
 from kamctl.output import Column
 from kamctl.resources import build_filter, list_pages, output_options, page_options, qualify, \
-    quote
+    quote, timestamp_flag
 
 COLUMNS = [Column(p.lstrip("-"), table=not p.startswith("-")) for p in [
     "name", "create_time", "severity", "kind", "account", "message", "-evidence", "run",
@@ -86,13 +85,7 @@ def alerts(app, filter, account, kind, severity, run, unacknowledged, follow, si
     if follow:
         request = alert_pb2.WatchAlertsRequest(filter=expression)
         if since:
-            after = Timestamp()
-            try:
-                after.FromJsonString(since)
-            except ValueError:
-                raise KamctlError(f"--since must be an RFC 3339 time (got {since!r})", 2) \
-                    from None
-            request.after.CopyFrom(after)
+            timestamp_flag("--since", since, request.after)
         return _follow(app, request, fmt)
     request = alert_pb2.ListAlertsRequest(page_size=page_size, page_token=page_token,
                                           filter=expression)

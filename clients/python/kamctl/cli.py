@@ -6,8 +6,8 @@ import sys
 import click
 import grpc
 
-from kamctl import accounts, alerts, cases, config, contacts, errors, exports, imports, \
-    programme, scoring, trend
+from kamctl import accounts, alerts, cases, config, contacts, designations, errors, exports, \
+    imports, policies, programme, scoring, trend
 from kamctl.errors import KamctlError
 from kamctl.session import Session
 
@@ -36,7 +36,8 @@ class App:
 
 
 _HELP = f"""The KAM suite at a terminal: accounts, contacts and service cases, CSV
-import and export, rating runs and their reports, alerts.
+import and export, scoring policies, key-account designations, rating runs
+and their reports, alerts.
 
 Connection: each setting comes from its flag, else its environment variable,
 else the config file (~/.config/kamctl/config.toml, or --config /
@@ -78,7 +79,7 @@ def cli(ctx, **flags):
 
 
 for command in (accounts.group, contacts.group, cases.group, imports.group, exports.group,
-                scoring.rate, scoring.runs, scoring.pyramid, scoring.pareto, scoring.diff,
+                policies.group, designations.group, scoring.rate, scoring.runs, scoring.pyramid, scoring.pareto, scoring.diff,
                 programme.effort, programme.appraisals, programme.rollup, trend.trend,
                 alerts.alerts):
     cli.add_command(command)

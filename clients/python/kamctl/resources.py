@@ -18,26 +18,31 @@ class Resource:
     and their requests in `module`, and the field "account" of the create
     and update requests. `filters`: the filter fields that have a flag of
     their own, ANDed with --filter (None: the List method takes no filter); `parent`:
-    the List request's parent, as a required --account."""
+    the List request's parent, as a required --account. `plural`: the
+    methods' plural where it is not singular + "s" ("ScoringPolicies");
+    `collection` also names the command group and the List response's items
+    then. A method the API lacks (no UpdateDesignation) has no request."""
 
     def __init__(self, module, singular, service, collection, field_list, columns,
-                 filters=None, parent=None, order_by=None):
-        self.plural = singular.lower() + "s"
+                 filters=None, parent=None, order_by=None, plural=None,
+                 filter_example='tier = "A" AND region = "east"'):
+        self.plural = collection if plural else singular.lower() + "s"
         self.field = singular.lower()
         self.service = service
         self.collection = collection
         self.fields = field_list
         self.columns = columns
-        plural = singular + "s"
+        plural = plural or singular + "s"
         self.list_method, self.get_method = f"List{plural}", f"Get{singular}"
         self.create_method, self.update_method = f"Create{singular}", f"Update{singular}"
         self.list_request = getattr(module, f"List{plural}Request")
         self.get_request = getattr(module, f"Get{singular}Request")
-        self.create_request = getattr(module, f"Create{singular}Request")
-        self.update_request = getattr(module, f"Update{singular}Request")
+        self.create_request = getattr(module, f"Create{singular}Request", None)
+        self.update_request = getattr(module, f"Update{singular}Request", None)
         self.filters = filters
         self.parent = parent
         self.order_by = order_by      # help text of order_by, if the List takes one
+        self.filter_example = filter_example
 
 
 def qualify(name, collection):
@@ -54,6 +59,16 @@ def build_filter(expression, conditions):
     """`expression` (--filter) AND the flag conditions."""
     parts = [f"({expression})" if expression and conditions else expression] if expression else []
     return " AND ".join(parts + conditions)
+
+
+def timestamp_flag(flag, text, into):
+    """Sets the Timestamp `into` from an RFC 3339 flag value; a usage error
+    naming the flag otherwise."""
+    try:
+        into.FromJsonString(text)
+    except ValueError:
+        raise UsageError(f"{flag} must be an RFC 3339 time like 2027-01-31T00:00:00Z "
+                         f"(got {text!r})") from None
 
 
 def output_options(command):
@@ -88,12 +103,14 @@ def list_pages(method, request, items_key, all_pages):
         request.page_token = response.next_page_token
 
 
-def make_group(resource, help):
+def make_group(resource, help, commands=("list", "get", "create", "update")):
+    """The group of `resource` with the generic `commands`; a caller adds
+    the commands of its own (a create from a file, an end) to it."""
     group = click.Group(resource.plural, help=help)
-    group.add_command(_list_command(resource))
-    group.add_command(_get_command(resource))
-    group.add_command(_create_command(resource))
-    group.add_command(_update_command(resource))
+    makers = {"list": _list_command, "get": _get_command, "create": _create_command,
+              "update": _update_command}
+    for command in commands:
+        group.add_command(makers[command](resource))
     return group
 
 
@@ -142,7 +159,7 @@ def _list_command(r):
             command = click.option("--label", multiple=True, metavar="KEY=VALUE",
                                    help="Only this label value (repeatable).")(command)
         command = click.option("--filter", help="The API's filter (AIP-160 subset), e.g. "
-                               "'tier = \"A\" AND region = \"east\"'.")(command)
+                               f"'{r.filter_example}'.")(command)
     return command
 
 

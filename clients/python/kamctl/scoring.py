@@ -15,7 +15,7 @@ from kamctl import output
 from kamctl.errors import OK, RUN_FAILED, KamctlError, INTERRUPTED
 from kamctl.output import Column, short_enum
 from kamctl.resources import list_pages, output_options, page_options, qualify, quote, \
-    build_filter
+    build_filter, timestamp_flag
 
 _ENDED = (rating_pb2.RUN_STATE_SUCCEEDED, rating_pb2.RUN_STATE_FAILED,
           rating_pb2.RUN_STATE_CANCELLED)
@@ -87,11 +87,7 @@ def rate(app, policy, as_of, wait, request_id, no_progress, fmt):
     request = rating_pb2.StartRatingRunRequest(policy=qualify(policy, "policies"),
                                                request_id=request_id)
     if as_of:
-        try:
-            request.as_of.FromJsonString(as_of)
-        except ValueError:
-            raise KamctlError(f"--as-of must be an RFC 3339 time like 2026-01-31T00:00:00Z "
-                              f"(got {as_of!r})", 2) from None
+        timestamp_flag("--as-of", as_of, request.as_of)
     ratings = app.session.ratings
     run = ratings.StartRatingRun(request)
     print(f"started {run.name} of {run.policy} version {run.policy_version}", file=sys.stderr)

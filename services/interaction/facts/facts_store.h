@@ -1,7 +1,7 @@
 // What FactsService.StreamAccountFacts reads: set-based aggregates over every
-// area's records (billing, cases, surveys, activities, opportunities) for one
-// range of account ids at a time, so a stream over a million accounts holds
-// only one range in memory. Read-only. The handler depends on this interface;
+// area's records (billing, cases, surveys, activities, opportunities,
+// agreements) for one range of account ids at a time, so a stream over a
+// million accounts holds only one range in memory. Read-only. The handler depends on this interface;
 // the MySQL store (NewMySqlFactsStore below) holds the SQL and FakeFactsStore
 // (fake_facts_store.h) stands in for it in unit tests. While the database is
 // down every method is UNAVAILABLE.

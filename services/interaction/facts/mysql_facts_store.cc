@@ -275,6 +275,22 @@ void ReadRange(SqlConnection& c, int64_t first, int64_t last, const FactsPeriod&
         f.weighted_pipeline_minor() +
         opportunity::WeightedMinorUnits(rs->getInt64(4), percents[stage - 1]));
   }
+  // The agreement ending soonest (not terminated, not ended at the end of
+  // the period); the lowest id of those ending at the same time comes first.
+  rs = c.Query(
+      "SELECT a.account_id, a.id, a.end_time, a.notice_deadline FROM agreements a "
+      "JOIN (SELECT account_id, MIN(end_time) AS end_time FROM agreements "
+      "WHERE account_id BETWEEN ? AND ? AND terminate_time IS NULL AND end_time > ? "
+      "GROUP BY account_id) m ON a.account_id = m.account_id AND a.end_time = m.end_time "
+      "WHERE a.terminate_time IS NULL ORDER BY a.account_id, a.id",
+      first, last, end);
+  while (rs->next()) {
+    v1::AccountFacts& f = Entry(facts, rs->getInt64(1));
+    if (!f.next_agreement().empty()) continue;
+    f.set_next_agreement(absl::StrCat("agreements/", rs->getInt64(2)));
+    if (auto t = ReadTimestamp(*rs, 3)) *f.mutable_next_agreement_end_time() = *t;
+    if (auto t = ReadTimestamp(*rs, 4)) *f.mutable_next_agreement_notice_deadline() = *t;
+  }
 }
 
 class MySqlFactsStore final : public FactsStore {
@@ -291,7 +307,8 @@ class MySqlFactsStore final : public FactsStore {
           "COALESCE((SELECT MAX(account_id) FROM cases), 0), "
           "COALESCE((SELECT MAX(account_id) FROM survey_responses), 0), "
           "COALESCE((SELECT MAX(account_id) FROM activities), 0), "
-          "COALESCE((SELECT MAX(account_id) FROM opportunities), 0))");
+          "COALESCE((SELECT MAX(account_id) FROM opportunities), 0), "
+          "COALESCE((SELECT MAX(account_id) FROM agreements), 0))");
       if (rs->next()) max_id = rs->getInt64(1);
       return absl::OkStatus();
     });

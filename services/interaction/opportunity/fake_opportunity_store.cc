@@ -1,7 +1,6 @@
 #include "services/interaction/opportunity/fake_opportunity_store.h"
 
 #include "absl/strings/str_cat.h"
-#include "common/api/etag.h"
 #include "services/interaction/opportunity/opportunity_fields.h"
 
 namespace kam::interaction::opportunity {
@@ -22,16 +21,8 @@ class FakeOpportunityTx final : public OpportunityTx {
     return data_.opportunities.Insert(row, key);
   }
 
-  // Everything but the id, the account and the create time, as the real
-  // store's UPDATE; the etag is the one of the version written.
   absl::Status Write(const StoredOpportunity& row) override {
-    return UpdateRow(data_.opportunities, row.id, [&](StoredOpportunity& stored) {
-      const google::protobuf::Timestamp create_time = stored.opportunity.create_time();
-      stored.version = row.version;
-      stored.opportunity = row.opportunity;
-      *stored.opportunity.mutable_create_time() = create_time;
-      stored.opportunity.set_etag(common::MakeEtag(stored.opportunity.name(), stored.version));
-    });
+    return WriteResourceRow(data_.opportunities, row, &StoredOpportunity::opportunity);
   }
 
   absl::Status InsertMove(int64_t opportunity_id, v1::OpportunityStageMove* move) override {
@@ -103,6 +94,26 @@ absl::StatusOr<common::Page<StoredStageMove>> FakeOpportunityStore::ListMoves(
     }
     return common::TrimPage(std::move(rows), limit);
   });
+}
+
+absl::StatusOr<int64_t> FakeOpportunityStore::AgreementAccount(absl::string_view field,
+                                                              int64_t agreement_id) {
+  return db_.Read<int64_t>("reading an agreement", [&](const Data& data) -> absl::StatusOr<int64_t> {
+    auto it = data.agreement_accounts.find(agreement_id);
+    if (it == data.agreement_accounts.end()) {
+      return absl::NotFoundError(absl::StrCat(field, " agreements/", agreement_id, " not found"));
+    }
+    return it->second;
+  });
+}
+
+void FakeOpportunityStore::AddAgreement(int64_t agreement_id, int64_t account_id) {
+  db_.Write("adding an agreement",
+            [&](Data& data) {
+              data.agreement_accounts[agreement_id] = account_id;
+              return absl::OkStatus();
+            })
+      .IgnoreError();
 }
 
 absl::StatusOr<StoredStageProbabilities> FakeOpportunityStore::GetProbabilities() {

@@ -28,6 +28,7 @@ struct FakeOpportunityData {
   std::map<int64_t, StoredStageMove> moves;  // by move id
   std::map<int64_t, int64_t> move_owner;     // move id -> opportunity id
   StoredStageProbabilities probabilities;    // the defaults at version 0 at first
+  std::map<int64_t, int64_t> agreement_accounts;  // agreement id -> account id
   int64_t next_move_id = 1;
 };
 
@@ -58,6 +59,9 @@ class FakeOpportunityStore final : public OpportunityStore {
   absl::StatusOr<common::Page<StoredStageMove>> ListMoves(
       int64_t opportunity_id, const std::optional<common::PageCursor>& cursor, int limit) override;
   absl::StatusOr<StoredStageProbabilities> GetProbabilities() override;
+  absl::StatusOr<int64_t> AgreementAccount(absl::string_view field, int64_t agreement_id) override;
+  // Makes agreement `agreement_id` one of account `account_id`.
+  void AddAgreement(int64_t agreement_id, int64_t account_id);
 
   // Not in the fake.
   absl::StatusOr<common::Page<StoredOpportunity>> List(const common::FilterNode&, bool,

@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/api/etag.h"
+#include "common/api/resource_name.h"
 #include "common/base/proto_time.h"
 #include "common/base/status_macros.h"
 #include "common/db/filter_sql.h"
@@ -55,7 +56,8 @@ const std::vector<std::string>& DataColumns() {
     }
     for (const char* column :
          {"class_override", "opportunity_class", "expected_close_time", "won_reason", "lost_reason",
-          "lost_reason_detail", "lost_to", "close_time", "version", "update_time", "delete_time"}) {
+          "lost_reason_detail", "lost_to", "close_time", "version", "update_time", "delete_time",
+          "renews_agreement_id"}) {
       c->push_back(column);
     }
     return c;
@@ -122,6 +124,9 @@ std::vector<SqlValue> DataValues(const StoredOpportunity& row) {
   values.emplace_back(row.version);
   values.emplace_back(SqlTime(o.update_time()));
   values.push_back(OptionalTime(o.has_delete_time(), o.delete_time()));
+  values.push_back(o.renews_agreement().empty()
+                       ? SqlValue(nullptr)
+                       : SqlValue(*common::ParseId("", o.renews_agreement(), "agreements")));
   return values;
 }
 
@@ -194,6 +199,7 @@ StoredOpportunity ReadOpportunity(sql::ResultSet& rs) {
   row.version = c.Int();
   c.OptionalTime([&o] { return o.mutable_update_time(); });
   c.OptionalTime([&o] { return o.mutable_delete_time(); });
+  if (!c.IsNullNext()) o.set_renews_agreement(absl::StrCat("agreements/", c.Int()));
   c.OptionalTime([&o] { return o.mutable_create_time(); });
   o.set_etag(common::MakeEtag(o.name(), row.version));
   FillOpportunityShape(&o);
@@ -293,12 +299,15 @@ absl::Status ComparisonToSql(const FilterComparison& c, SqlFragment* out) {
     if (!value.ok()) return common::EqualityTerm(c, "o.opportunity_class", value.status(), out);
     return common::EqualityTerm(c, "o.opportunity_class", SqlValue(*value), out);
   }
+  if (f == "renews_agreement") {
+    return ReferenceTerm(c, "o.renews_agreement_id", "agreements", out);
+  }
   if (f == "expected_close_time" || f == "create_time" || f == "update_time") {
     return common::TimeTerm(c, absl::StrCat("o.", f), out);
   }
   return UnsupportedFilterField(c,
-                                "account, owner, stage, state, class, expected_close_time, "
-                                "create_time or update_time");
+                                "account, owner, stage, state, class, renews_agreement, "
+                                "expected_close_time, create_time or update_time");
 }
 
 // --- the write transaction --------------------------------------------------------
@@ -445,6 +454,15 @@ class MySqlOpportunityStore final : public OpportunityStore {
         "reason, lost_reason, lost_to, actor, move_time FROM opportunity_stage_moves "
         "WHERE opportunity_id = ? AND id > ? ORDER BY id LIMIT ?",
         opportunity_id, common::CursorId(cursor), static_cast<int64_t>(limit) + 1);
+  }
+
+  absl::StatusOr<int64_t> AgreementAccount(absl::string_view field,
+                                           int64_t agreement_id) override {
+    return common::QueryOne(
+        *pool_, "reading agreement",
+        absl::NotFoundError(absl::StrCat(field, " agreements/", agreement_id, " not found")),
+        [](sql::ResultSet& rs) { return rs.getInt64(1); },
+        "SELECT account_id FROM agreements WHERE id = ?", agreement_id);
   }
 
   absl::StatusOr<StoredStageProbabilities> GetProbabilities() override {

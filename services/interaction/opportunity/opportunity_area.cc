@@ -9,9 +9,7 @@
 namespace kam::interaction {
 
 std::unique_ptr<Area> MakeOpportunityArea(const AreaDeps& deps) {
-  auto store = opportunity::NewMySqlOpportunityStore(deps.pool);
-  auto service = std::make_unique<opportunity::OpportunityService>(store.get(), deps.accounts);
-  return AreaOf(std::move(service), std::move(store));
+  return StoreArea<opportunity::OpportunityService>(opportunity::NewMySqlOpportunityStore(deps.pool), deps);
 }
 
 }  // namespace kam::interaction

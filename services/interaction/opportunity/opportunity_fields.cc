@@ -37,6 +37,11 @@ absl::Status ValidateOpportunityFields(const v1::Opportunity& o) {
         absl::StrCat("must be A, B, C, D or UNSPECIFIED to follow the judgements (got ",
                      static_cast<int>(o.class_override()), ")"));
   }
+  if (!o.renews_agreement().empty()) {
+    KAM_RETURN_IF_ERROR(
+        common::ParseId("opportunity.renews_agreement", o.renews_agreement(), "agreements")
+            .status());
+  }
   KAM_RETURN_IF_ERROR(ValidateJudgements("opportunity.judgements", o.judgements()));
   for (v1::OpportunityStage stage : OpportunityStagesInOrder()) {
     KAM_RETURN_IF_ERROR(common::CheckText(
@@ -73,7 +78,7 @@ const common::UpdateMaskRules& OpportunityMaskRules() {
   static const common::UpdateMaskRules* rules = [] {
     auto* r = new common::UpdateMaskRules;
     r->updatable = {"title", "owner", "amount", "expected_close_time", "class_override",
-                    "judgements", "milestones"};
+                    "judgements", "milestones", "renews_agreement"};
     for (const std::string& field : JudgementFields()) {
       r->updatable.push_back(absl::StrCat("judgements.", field));
       r->updatable.push_back(absl::StrCat("judgements.", field, ".assessment"));

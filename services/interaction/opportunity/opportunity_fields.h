@@ -31,7 +31,7 @@ std::string OpportunityName(int64_t id);
 // allowed here, see CheckOwnerPresent), amount (an ISO 4217 code and 0 to
 // 10^15 minor units), expected_close_time (a valid timestamp),
 // class_override (a known class), judgements and milestone notes (at most
-// 1000 characters each).
+// 1000 characters each), renews_agreement (empty or "agreements/{id}").
 absl::Status ValidateOpportunityFields(const v1::Opportunity& opportunity);
 
 // INVALID_ARGUMENT "opportunity.owner is required ..." when `owner` is empty.

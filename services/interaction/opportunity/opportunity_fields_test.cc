@@ -127,7 +127,8 @@ TEST(OpportunityFieldsTest, MaskRules) {
       ResolvePaths<Opportunity>(OpportunityMaskRules(), {"*"});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(*r, (std::vector<std::string>{"title", "owner", "amount", "expected_close_time",
-                                          "class_override", "judgements", "milestones"}));
+                                          "class_override", "judgements", "milestones",
+                                          "renews_agreement"}));
 }
 
 TEST(OpportunityFieldsTest, NestedMaskPathsApplyToOneStageOnly) {

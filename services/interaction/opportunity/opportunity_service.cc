@@ -10,6 +10,7 @@
 #include "common/api/field_mask.h"
 #include "common/api/idempotency.h"
 #include "common/api/list_request.h"
+#include "common/api/resource_name.h"
 #include "common/api/validation.h"
 #include "common/base/proto_time.h"
 #include "common/base/status_macros.h"
@@ -82,6 +83,20 @@ absl::Status Answer(absl::StatusOr<StoredOpportunity> row, v1::Opportunity* resp
   if (!row.ok()) return row.status();
   *response = std::move(row->opportunity);
   return absl::OkStatus();
+}
+
+// OK when `agreement` is empty or an agreement of account `account_id`
+// (the name's form is checked already).
+absl::Status CheckRenewsAgreement(OpportunityStore& store, absl::string_view agreement,
+                                  int64_t account_id) {
+  if (agreement.empty()) return absl::OkStatus();
+  constexpr absl::string_view kField = "opportunity.renews_agreement";
+  KAM_ASSIGN_OR_RETURN(int64_t id, common::ParseId(kField, agreement, "agreements"));
+  KAM_ASSIGN_OR_RETURN(int64_t owner, store.AgreementAccount(kField, id));
+  if (owner == account_id) return absl::OkStatus();
+  return common::InvalidField(
+      kField, absl::StrCat("must be an agreement of ", AccountName(account_id), " (", agreement,
+                           " is of ", AccountName(owner), ")"));
 }
 
 bool Contains(const std::vector<std::string>& paths, absl::string_view path) {
@@ -163,6 +178,7 @@ absl::Status OpportunityService::CreateOpportunity(const Ctx& ctx,
   const std::string account_name = AccountName(target.account_id);
   KAM_ASSIGN_OR_RETURN(kam::account::v1::Account account,
                        GetLiveAccount(*accounts_, ctx, account_name, kAccountDeleted));
+  KAM_RETURN_IF_ERROR(CheckRenewsAgreement(*store_, in.renews_agreement(), target.account_id));
   if (in.has_amount()) {
     KAM_RETURN_IF_ERROR(CheckAmountCurrency(in.amount(), account));
   }
@@ -190,6 +206,7 @@ absl::Status OpportunityService::CreateOpportunity(const Ctx& ctx,
   o.set_class_override(in.class_override());
   Reclassify(o);
   if (in.has_expected_close_time()) *o.mutable_expected_close_time() = in.expected_close_time();
+  o.set_renews_agreement(in.renews_agreement());
   common::StampCreate(&row.version, &o, now);
   FillOpportunityShape(&o);
 
@@ -255,6 +272,13 @@ absl::Status OpportunityService::UpdateOpportunity(const Ctx& ctx,
         kam::account::v1::Account live,
         GetLiveAccount(*accounts_, ctx, current.opportunity.account(), kAccountDeleted));
     account = std::move(live);
+  }
+  // An agreement's account never changes either: checked before the
+  // transaction too.
+  if (Contains(paths, "renews_agreement") && !patch.renews_agreement().empty()) {
+    KAM_ASSIGN_OR_RETURN(StoredOpportunity current, ReadOpportunity(ctx, id));
+    KAM_RETURN_IF_ERROR(
+        CheckRenewsAgreement(*store_, patch.renews_agreement(), current.account_id));
   }
   const absl::Time now = common::NowMicros();
   auto change = [&](OpportunityTx&, StoredOpportunity& row) -> absl::Status {

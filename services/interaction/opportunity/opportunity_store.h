@@ -126,6 +126,12 @@ class OpportunityStore {
   virtual absl::StatusOr<common::Page<StoredStageMove>> ListMoves(
       int64_t opportunity_id, const std::optional<common::PageCursor>& cursor, int limit) = 0;
 
+  // The account id of agreement `agreement_id` (agreements/ area's table;
+  // an opportunity may renew one of its account's agreements). NOT_FOUND
+  // "<field> agreements/9 not found" when there is none.
+  virtual absl::StatusOr<int64_t> AgreementAccount(absl::string_view field,
+                                                   int64_t agreement_id) = 0;
+
   virtual absl::StatusOr<StoredStageProbabilities> GetProbabilities() = 0;
   // OUT_OF_RANGE when a sum does not fit in int64.
   virtual absl::StatusOr<PipelineSums> ReadPipeline(const PipelineScope& scope) = 0;

@@ -55,7 +55,7 @@ class AccountClient : public common::TeamAccountsSource {
 
 // Makes `server` fetch the account a create names (CreateActivity,
 // CreateCase, CreateOrder, CreateInvoice, RecordPayment, CreateOpportunity,
-// CreateSurveyResponse) before its handler runs (common/server/prefetch.h):
+// CreateAgreement, CreateSurveyResponse) before its handler runs (common/server/prefetch.h):
 // the handler's look-up of that account then holds no thread while the
 // account service answers. account_prefetch.cc.
 void PrefetchAccountsOfCreates(common::GrpcServer& server, AccountClient* accounts);

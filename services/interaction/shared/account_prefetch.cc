@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "kam/interaction/v1/activity.pb.h"
+#include "kam/interaction/v1/agreement.pb.h"
 #include "kam/interaction/v1/billing.pb.h"
 #include "kam/interaction/v1/opportunity.pb.h"
 #include "kam/interaction/v1/satisfaction.pb.h"
@@ -50,6 +51,8 @@ void PrefetchAccountsOfCreates(common::GrpcServer& server, AccountClient* accoun
   PrefetchAccountOf<v1::CreateOpportunityRequest>(
       server, accounts,
       [](const auto& r) -> const std::string& { return r.opportunity().account(); });
+  PrefetchAccountOf<v1::CreateAgreementRequest>(
+      server, accounts, [](const auto& r) -> const std::string& { return r.agreement().account(); });
   PrefetchAccountOf<v1::CreateSurveyResponseRequest>(
       server, accounts,
       [](const auto& r) -> const std::string& { return r.survey_response().account(); });

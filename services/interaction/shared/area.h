@@ -1,8 +1,8 @@
-// The interaction service is six gRPC services in one process (package
+// The interaction service is seven gRPC services in one process (package
 // kam.interaction.v1, port 50052), one per area: activities, service cases,
-// satisfaction surveys, billing, opportunities and the facts stream for
-// scoring. Each area has a folder of its own (activity/, cases/,
-// satisfaction/, billing/, opportunity/, facts/; the activity area's contact
+// satisfaction surveys, billing, opportunities, cooperation agreements and
+// the facts stream for scoring. Each area has a folder of its own (activity/,
+// cases/, satisfaction/, billing/, opportunity/, agreements/, facts/; the activity area's contact
 // records and visit cadence have theirs too) with its handlers, store, pure
 // rules and tests; the protos are in protos/kam/interaction/v1/, the tables
 // in migrations/ (the facts stream owns none: it reads the others'). main.cc
@@ -37,6 +37,7 @@ std::unique_ptr<Area> MakeCaseArea(const AreaDeps& deps);
 std::unique_ptr<Area> MakeSatisfactionArea(const AreaDeps& deps);
 std::unique_ptr<Area> MakeBillingArea(const AreaDeps& deps);
 std::unique_ptr<Area> MakeOpportunityArea(const AreaDeps& deps);
+std::unique_ptr<Area> MakeAgreementArea(const AreaDeps& deps);
 std::unique_ptr<Area> MakeFactsArea(const AreaDeps& deps);
 
 namespace internal {
@@ -64,6 +65,14 @@ template <typename Handlers, typename... Parts>
 std::unique_ptr<Area> AreaOf(std::unique_ptr<Handlers> handlers, std::unique_ptr<Parts>... parts) {
   return std::make_unique<internal::HandlersArea<Handlers, Parts...>>(std::move(handlers),
                                                                       std::move(parts)...);
+}
+
+// An area of one store and handlers built over it and the account client,
+// Handlers(Store*, AccountClient*): the store lives as long as the handlers.
+template <typename Handlers, typename Store>
+std::unique_ptr<Area> StoreArea(std::unique_ptr<Store> store, const AreaDeps& deps) {
+  auto handlers = std::make_unique<Handlers>(store.get(), deps.accounts);
+  return AreaOf(std::move(handlers), std::move(store));
 }
 
 }  // namespace kam::interaction

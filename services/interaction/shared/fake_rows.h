@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/api/etag.h"
 #include "common/api/idempotency.h"
 #include "common/testing/fake_database.h"
 
@@ -57,6 +58,23 @@ absl::Status UpdateRow(common::testing::FakeTable<Row>& table, int64_t id, Chang
   if (it == table.rows.end()) return absl::OkStatus();
   change(it->second);
   return absl::OkStatus();
+}
+
+// A fake's write of a resource row (`resource` is the row's message, e.g.
+// &StoredOpportunity::opportunity): everything but the id, the account and
+// the create time, as the real stores' UPDATE; the etag is the one of the
+// version written.
+template <typename Row, typename Resource>
+absl::Status WriteResourceRow(common::testing::FakeTable<Row>& table, const Row& row,
+                              Resource Row::*resource) {
+  return UpdateRow(table, row.id, [&](Row& stored) {
+    Resource& written = stored.*resource;
+    const google::protobuf::Timestamp create_time = written.create_time();
+    stored.version = row.version;
+    written = row.*resource;
+    *written.mutable_create_time() = create_time;
+    written.set_etag(common::MakeEtag(written.name(), stored.version));
+  });
 }
 
 }  // namespace kam::interaction

@@ -88,7 +88,8 @@ constexpr char kRatingColumns[] =
     "weighted_pipeline_minor, open_cases, csat_count, csat_sum, complaints, "
     "overdue_1_30_minor, overdue_31_60_minor, overdue_61_90_minor, overdue_90_plus_minor, "
     "credit_exposure_minor, group_credit_limit_minor, group_credit_currency, handovers, "
-    "disputes, overdue_follow_ups";
+    "disputes, overdue_follow_ups, agreement_id, agreement_end_us, agreement_notice_us, "
+    "agreement_notice_due, agreement_days_left";
 
 // Every column of kRatingColumns, in order, as a field of `row`: one list
 // for reading a rating and binding one.
@@ -136,6 +137,11 @@ void ForEachRatingColumn(Row& row, Visit visit) {
   visit(r.handovers);
   visit(r.disputes);  // 0007_appraisal_figures.sql
   visit(r.overdue_follow_ups);
+  visit(row.agreement_id);  // 0008_rating_agreements.sql
+  visit(row.agreement_end_us);
+  visit(row.agreement_notice_us);
+  visit(row.agreement_notice_due);
+  visit(row.agreement_days_left);
 }
 
 void ReadColumn(sql::ResultSet& rs, int column, int64_t* value) { *value = rs.getInt64(column); }
@@ -182,6 +188,11 @@ rules::AccountRunResult ReadRunResult(sql::ResultSet& rs) {
   ReadColumn(rs, 4, &row.sla_breaches);
   ReadColumn(rs, 5, &row.receivables_minor);
   ReadColumn(rs, 6, &row.overdue_minor);
+  ReadColumn(rs, 7, &row.agreement_id);
+  ReadColumn(rs, 8, &row.agreement_end_us);
+  ReadColumn(rs, 9, &row.agreement_notice_us);
+  ReadColumn(rs, 10, &row.agreement_notice_due);
+  ReadColumn(rs, 11, &row.agreement_days_left);
   return rules::RunResultOf(row);
 }
 
@@ -550,7 +561,9 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
                                                                       int limit) override {
     return ReadRows(*pool_, "reading ratings",
                     "SELECT account_id, tier, churn_risk, sla_breaches, receivables_minor, "
-                    "overdue_minor FROM account_ratings WHERE run_id = ? AND account_id > ? "
+                    "overdue_minor, agreement_id, agreement_end_us, agreement_notice_us, "
+                    "agreement_notice_due, agreement_days_left "
+                    "FROM account_ratings WHERE run_id = ? AND account_id > ? "
                     "ORDER BY account_id LIMIT ?",
                     {run_id, after_account, static_cast<int64_t>(limit)}, ReadRunResult);
   }

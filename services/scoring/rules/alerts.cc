@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "common/api/validation.h"
 #include "common/base/status_macros.h"
@@ -25,6 +26,7 @@ namespace v1 = ::kam::account::v1;
 
 constexpr int64_t kBasisPoints = 10000;
 constexpr int32_t kMaxSlaBreachThreshold = 1000000;
+constexpr int32_t kMaxAgreementNoticeWindowDays = 365;
 
 // "A" for TIER_A; "unrated" for TIER_UNSPECIFIED.
 absl::string_view TierLetter(v1::Tier tier) {
@@ -95,6 +97,7 @@ absl::string_view AlertKindName(AlertKind kind) {
     case AlertKind::kSlaBreaches: return "SLA_BREACHES";
     case AlertKind::kOverdueReceivables: return "OVERDUE_RECEIVABLES";
     case AlertKind::kDesignationLapsed: return "DESIGNATION_LAPSED";
+    case AlertKind::kAgreementEnding: return "AGREEMENT_ENDING";
   }
   return "UNKNOWN";
 }
@@ -130,6 +133,8 @@ absl::Status ValidateAlertPolicy(const AlertPolicy& policy) {
       CheckNonNegative("overdue_amount_threshold_minor", policy.overdue_amount_threshold_minor),
       common::CheckRange("overdue_share_threshold_bp", policy.overdue_share_threshold_bp, 0,
                          kBasisPoints),
+      common::CheckRange("agreement_notice_window_days", policy.agreement_notice_window_days, 1,
+                         kMaxAgreementNoticeWindowDays),
   });
 }
 
@@ -165,9 +170,11 @@ class AccountAlerts {
   void DetectAll() {
     TierDrop();
     ChurnRiskHigh();
-    if (!key_account_) return;  // the last two are for key accounts only
-    SlaBreaches();
-    OverdueReceivables();
+    if (key_account_) {  // these two are for key accounts only
+      SlaBreaches();
+      OverdueReceivables();
+    }
+    AgreementEnding();
   }
 
  private:
@@ -277,6 +284,41 @@ class AccountAlerts {
         ", share ",
         share_threshold > 0 ? PercentFromBasisPoints(share_threshold) : std::string("off"), "; ",
         TierContext(previous_, current_));
+  }
+
+  // Within the notice window, once per agreement end: not when the previous
+  // run found the same agreement, with the same end, within it already.
+  void AgreementEnding() {
+    if (current_.agreement_id == 0 || !current_.agreement_notice_due) return;
+    if (previous_ != nullptr && previous_->agreement_notice_due &&
+        previous_->agreement_id == current_.agreement_id &&
+        previous_->agreement_end_us == current_.agreement_end_us) {
+      return;
+    }
+    const int32_t days = current_.agreement_days_left;
+    const int32_t window = policy_.agreement_notice_window_days;
+    Alert& alert = NewAlert(out_, current_.account_id, AlertKind::kAgreementEnding,
+                            days < 0 || key_account_ ? AlertSeverity::kCritical
+                                                     : AlertSeverity::kWarning,
+                            AlertUnit::kDays, days, window);
+    alert.message = absl::StrCat(
+        AccountName(current_.account_id), ": agreement agreements/", current_.agreement_id,
+        " ends ", Day(current_.agreement_end_us), "; notice deadline ",
+        Day(current_.agreement_notice_us),
+        days < 0 ? absl::StrCat(" passed ", -days, " days ago") : absl::StrCat(" in ", days, " days"));
+    alert.evidence = absl::StrCat(
+        "notice deadline ", Day(current_.agreement_notice_us), ", ", days,
+        " days after this run; window ", window, " days; ",
+        previous_ == nullptr || !previous_->agreement_notice_due
+            ? std::string("not within it in the previous run")
+            : absl::StrCat("the previous run's was agreements/", previous_->agreement_id, " ending ",
+                           Day(previous_->agreement_end_us)),
+        "; ", TierContext(previous_, current_));
+  }
+
+  // "2027-02-01" (UTC) of Unix microseconds.
+  static std::string Day(int64_t micros) {
+    return absl::FormatTime("%Y-%m-%d", absl::FromUnixMicros(micros), absl::UTCTimeZone());
   }
 
   // "A, B" or "none".

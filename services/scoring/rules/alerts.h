@@ -17,6 +17,15 @@
 //                        §8: big customers pay late).
 //   SLA_BREACHES and OVERDUE_RECEIVABLES are CRITICAL at twice a threshold,
 //   WARNING below that.
+//   AGREEMENT_ENDING     any account whose cooperation agreement (the one
+//                        ending soonest) has its notice deadline within the
+//                        window and has not ended, as the run found it
+//                        (account_rating.h: AgreementNoticeOf). Once per
+//                        agreement end: not when the previous run found the
+//                        same agreement with the same end within it already
+//                        (a renewal that moves the end raises it again).
+//                        CRITICAL on a key account or once the notice
+//                        deadline has passed, WARNING otherwise.
 //
 // "Key account": the current tier is a key tier, or the previous one was (an
 // account that has just been demoted still gets its breaches reported).
@@ -57,10 +66,11 @@ enum class AlertKind : uint8_t {
   // Not detected here: a run raises it for each key-account designation
   // that lapsed since the previous run (designations/designation_rules.h).
   kDesignationLapsed = 5,
+  kAgreementEnding = 6,
 };
 
 // "TIER_DROP", "CHURN_RISK_HIGH", "SLA_BREACHES", "OVERDUE_RECEIVABLES",
-// "DESIGNATION_LAPSED".
+// "DESIGNATION_LAPSED", "AGREEMENT_ENDING".
 absl::string_view AlertKindName(AlertKind kind);
 
 enum class AlertSeverity : uint8_t {
@@ -78,6 +88,7 @@ enum class AlertUnit : uint8_t {
   kCount,        // SLA breaches
   kMinorUnits,   // overdue amount
   kBasisPoints,  // overdue share of receivables
+  kDays,         // days to an agreement's notice deadline
 };
 
 // One account's result in one rating run: the figures alerts compare.
@@ -94,6 +105,15 @@ struct AccountRunResult {
   // receivables.
   int64_t receivables_minor = 0;
   int64_t overdue_minor = 0;
+  // The account's agreement ending soonest (AGREEMENT_ENDING): its id (0
+  // for none), its end and notice deadline (Unix microseconds), and, as the
+  // run found them, whether the notice deadline was within the policy's
+  // window and the whole days left to it (negative once passed).
+  int64_t agreement_id = 0;
+  int64_t agreement_end_us = 0;
+  int64_t agreement_notice_us = 0;
+  bool agreement_notice_due = false;
+  int32_t agreement_days_left = 0;
 };
 
 struct AlertPolicy {
@@ -110,6 +130,9 @@ struct AlertPolicy {
   // Overdue share of receivables that raises an alert, 0..10000 basis
   // points; 0 turns it off. Default 20%.
   int32_t overdue_share_threshold_bp = 2000;
+  // Days before an agreement's notice deadline from which AGREEMENT_ENDING
+  // is raised, 1..365.
+  int32_t agreement_notice_window_days = 60;
 };
 
 // OK, or INVALID_ARGUMENT naming the field ("key_tiers[1] ...",

@@ -131,6 +131,11 @@ TEST(AlertPolicyTest, NamesTheField) {
   policy.overdue_amount_threshold_minor = -1;
   ExpectInvalid(ValidateAlertPolicy(policy), "overdue_amount_threshold_minor", "(got -1)");
   policy = AlertPolicy();
+  policy.agreement_notice_window_days = 0;
+  ExpectInvalid(ValidateAlertPolicy(policy), "agreement_notice_window_days", "(got 0)");
+  policy.agreement_notice_window_days = 366;
+  ExpectInvalid(ValidateAlertPolicy(policy), "agreement_notice_window_days");
+  policy = AlertPolicy();
   policy.overdue_share_threshold_bp = 10001;
   ExpectInvalid(ValidateAlertPolicy(policy), "overdue_share_threshold_bp");
 
@@ -145,6 +150,7 @@ TEST(AlertNamesTest, StableNames) {
       {Kind::kChurnRiskHigh, "CHURN_RISK_HIGH"},
       {Kind::kSlaBreaches, "SLA_BREACHES"},
       {Kind::kOverdueReceivables, "OVERDUE_RECEIVABLES"},
+      {Kind::kAgreementEnding, "AGREEMENT_ENDING"},
   };
   for (const auto& [kind, name] : kinds) EXPECT_EQ(AlertKindName(kind), name);
   EXPECT_EQ(AlertSeverityName(AlertSeverity::kWarning), "WARNING");
@@ -332,6 +338,66 @@ TEST(OverdueReceivablesTest, NewOrPilingUpButNotRepeatedAndKeyOnly) {
 }
 
 // ---------------------------------------------------------------- one account, all kinds
+
+// ---------------------------------------------------------------- agreement ending
+
+// 2027-02-01T00:00:00Z and 2027-01-02T00:00:00Z (30 days' notice), in
+// microseconds.
+constexpr int64_t kEnd = 1801440000LL * 1000000;
+constexpr int64_t kNotice = 1798848000LL * 1000000;
+
+// A result of account 7 (tier `tier`) whose agreement 9 ends at `end` with
+// its notice deadline at `notice`; `due` and `days_left` as a run found them.
+AccountRunResult WithAgreement(v1::Tier tier, bool due, int32_t days_left, int64_t end = kEnd,
+                               int64_t notice = kNotice, int64_t agreement = 9) {
+  AccountRunResult r = Result(7, tier);
+  r.agreement_id = agreement;
+  r.agreement_end_us = end;
+  r.agreement_notice_us = notice;
+  r.agreement_notice_due = due;
+  r.agreement_days_left = days_left;
+  return r;
+}
+
+TEST(AgreementEndingTest, WithinTheWindowOnce) {
+  ExpectOnlyAlert(
+      Detect(nullptr, WithAgreement(kC, true, 24)),
+      {7, Kind::kAgreementEnding, AlertSeverity::kWarning,
+       "accounts/7: agreement agreements/9 ends 2027-02-01; notice deadline 2027-01-02 in 24 days",
+       "notice deadline 2027-01-02, 24 days after this run; window 60 days; not within it in the "
+       "previous run; tier C",
+       AlertUnit::kDays, 24, 60});
+  // Not due yet in the previous run: raised now.
+  EXPECT_EQ(Kinds(Detect(WithAgreement(kC, false, 70), WithAgreement(kC, true, 55))),
+            std::vector<Kind>{Kind::kAgreementEnding});
+  // Due in the previous run already, same agreement and end: silent.
+  EXPECT_TRUE(Detect(WithAgreement(kC, true, 30), WithAgreement(kC, true, 23)).empty());
+  // Not due, or no agreement: nothing.
+  EXPECT_TRUE(Detect(nullptr, WithAgreement(kC, false, 90)).empty());
+  EXPECT_TRUE(Detect(nullptr, Result(7, kC)).empty());
+}
+
+TEST(AgreementEndingTest, AMovedEndOrAnotherAgreementRaisesItAgain) {
+  const AccountRunResult before = WithAgreement(kC, true, 5);
+  // Renewed to end a year later, and that end comes within the window.
+  const int64_t year = 365LL * 24 * 3600 * 1000000;
+  EXPECT_EQ(Kinds(Detect(before, WithAgreement(kC, true, 40, kEnd + year, kNotice + year))),
+            std::vector<Kind>{Kind::kAgreementEnding});
+  // Another agreement is now the one ending soonest.
+  EXPECT_EQ(Kinds(Detect(before, WithAgreement(kC, true, 5, kEnd, kNotice, 10))),
+            std::vector<Kind>{Kind::kAgreementEnding});
+}
+
+TEST(AgreementEndingTest, CriticalOnAKeyAccountOrPastTheDeadline) {
+  std::vector<Alert> key = Detect(nullptr, WithAgreement(kA, true, 24));
+  ASSERT_EQ(key.size(), 1u);
+  EXPECT_EQ(key[0].severity, AlertSeverity::kCritical);
+  std::vector<Alert> late = Detect(nullptr, WithAgreement(kD, true, -3));
+  ASSERT_EQ(late.size(), 1u);
+  EXPECT_EQ(late[0].severity, AlertSeverity::kCritical);
+  EXPECT_TRUE(absl::EndsWith(late[0].message, "notice deadline 2027-01-02 passed 3 days ago"))
+      << late[0].message;
+}
 
 TEST(AlertOrderTest, OneAlertPerKindInKindOrder) {
   const std::vector<Alert> alerts =

@@ -272,6 +272,9 @@ absl::StatusOr<RatingSettings> ToRatingSettings(const v1::ScoringPolicy& policy)
     settings.alerts.overdue_share_threshold_bp = alerts.overdue_share_threshold_bp();
   }
   settings.alerts.overdue_amount_threshold_minor = alerts.overdue_amount_threshold_minor();
+  if (alerts.agreement_notice_window_days() != 0) {
+    settings.alerts.agreement_notice_window_days = alerts.agreement_notice_window_days();
+  }
   if (absl::Status s = ValidateAlertPolicy(settings.alerts); !s.ok()) {
     // alerts.h names its fields as the API does, below policy.alerts, except
     // key_tiers, which is a field of the policy itself.
