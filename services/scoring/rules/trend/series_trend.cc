@@ -33,17 +33,24 @@ SeriesTrend Judge(absl::Span<const int64_t> ys, int64_t tolerance_hundredths) {
 std::vector<int64_t> HeightsBp(absl::Span<const int64_t> ys, SparklineScale scale) {
   std::vector<int64_t> heights;
   heights.reserve(ys.size());
-  if (scale == SparklineScale::kScore) {
-    for (int64_t y : ys) heights.push_back(std::clamp<int64_t>(y, 0, 100) * 100);
-    return heights;
-  }
   if (ys.empty()) return heights;
-  const auto [lowest, highest] = std::minmax_element(ys.begin(), ys.end());
-  const absl::int128 range = absl::int128(*highest) - *lowest;
+  const auto [lowest_at, highest_at] = std::minmax_element(ys.begin(), ys.end());
+  int64_t lowest = *lowest_at;
+  int64_t highest = *highest_at;
+  if (scale == SparklineScale::kScore) {
+    lowest = std::clamp<int64_t>(lowest, 0, 100);
+    highest = std::clamp<int64_t>(highest, 0, 100);
+    if (highest - lowest < kMinScoreSpan) {
+      lowest = std::clamp<int64_t>((lowest + highest - kMinScoreSpan) / 2, 0, 100 - kMinScoreSpan);
+      highest = lowest + kMinScoreSpan;
+    }
+  }
+  const absl::int128 range = absl::int128(highest) - lowest;
   for (int64_t y : ys) {
+    if (scale == SparklineScale::kScore) y = std::clamp<int64_t>(y, 0, 100);
     heights.push_back(range == 0 ? 5000
                                  : ClampToInt64(DivideRoundHalfAway(
-                                       (absl::int128(y) - *lowest) * 10000, range)));
+                                       (absl::int128(y) - lowest) * 10000, range)));
   }
   return heights;
 }

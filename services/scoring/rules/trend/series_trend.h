@@ -49,10 +49,15 @@ SeriesTrend ValueTrend(absl::Span<const int64_t> values);
 
 // How a sparkline places its points vertically.
 enum class SparklineScale {
-  kScore,  // a fixed 0-100 scale (scores beyond it drawn at its ends)
+  kScore,  // a window of the 0-100 scale from the lowest point to the
+           // highest, at least kMinScoreSpan points tall (centred on the
+           // points, kept inside 0-100): a fall of a few points shows, a
+           // one-point wobble does not look like a cliff
   kRange,  // from the lowest point (bottom) to the highest (top); a flat
            // series is drawn across the middle
 };
+
+inline constexpr int64_t kMinScoreSpan = 10;
 
 // The sparkline's size in pixels and the margin its line keeps from the
 // edges.

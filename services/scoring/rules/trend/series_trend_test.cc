@@ -90,7 +90,27 @@ TEST(SparklineTest, RangeScaleSpansLowestToHighestAndAFlatLineSitsInTheMiddle) {
   // One point: in the middle, marked, no line.
   const std::string one = SparklineSvg({70}, SparklineScale::kScore, "v");
   EXPECT_EQ(one.find("<line"), std::string::npos);
-  EXPECT_NE(one.find("<rect x=\"78.5\""), std::string::npos);
+  EXPECT_NE(one.find("<rect x=\"78.5\" y=\"18.5\""), std::string::npos);
+}
+
+TEST(SparklineTest, ScoresSpanTheirOwnWindowAtLeastTenPointsTall) {
+  // Health 35, 35, 32, 28, 25: the window is 25-35, so the fall spans the
+  // whole height (y 4 to 36), not a quarter of it as on a 0-100 axis.
+  const std::string falling = SparklineSvg({35, 35, 32, 28, 25}, SparklineScale::kScore, "v");
+  EXPECT_NE(falling.find("<line x1=\"4\" y1=\"4\" x2=\"42\" y2=\"4\""), std::string::npos)
+      << falling;
+  EXPECT_NE(falling.find("<line x1=\"118\" y1=\"26.4\" x2=\"156\" y2=\"36\""),
+            std::string::npos)
+      << falling;
+  // 70 and 71: the window is widened to 65-75 (centred), so the wobble is
+  // a tenth of the height; at the top of the scale it stays within 90-100.
+  const std::string wobble = SparklineSvg({70, 71}, SparklineScale::kScore, "v");
+  EXPECT_NE(wobble.find("<line x1=\"4\" y1=\"20\" x2=\"156\" y2=\"16.8\""),
+            std::string::npos)
+      << wobble;
+  const std::string top = SparklineSvg({99, 100}, SparklineScale::kScore, "v");
+  EXPECT_NE(top.find("<line x1=\"4\" y1=\"7.2\" x2=\"156\" y2=\"4\""), std::string::npos)
+      << top;
 }
 
 }  // namespace
