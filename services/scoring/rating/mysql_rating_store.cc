@@ -193,6 +193,7 @@ rules::AccountRunResult ReadRunResult(sql::ResultSet& rs) {
   ReadColumn(rs, 9, &row.agreement.notice_us);
   ReadColumn(rs, 10, &row.agreement.due);
   ReadColumn(rs, 11, &row.agreement.days_left);
+  ReadColumn(rs, 12, &row.key_account);
   return rules::RunResultOf(row);
 }
 
@@ -562,7 +563,7 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
     return ReadRows(*pool_, "reading ratings",
                     "SELECT account_id, tier, churn_risk, sla_breaches, receivables_minor, "
                     "overdue_minor, agreement_id, agreement_end_us, agreement_notice_us, "
-                    "agreement_notice_due, agreement_days_left "
+                    "agreement_notice_due, agreement_days_left, key_account "
                     "FROM account_ratings WHERE run_id = ? AND account_id > ? "
                     "ORDER BY account_id LIMIT ?",
                     {run_id, after_account, static_cast<int64_t>(limit)}, ReadRunResult);

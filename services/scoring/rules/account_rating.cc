@@ -293,6 +293,7 @@ AccountRunResult RunResultOf(const RatingRow& rating) {
   // A stored rating is clamped already; one read back is checked again.
   result.overdue_minor = std::min(rating.overdue_minor, rating.receivables_minor);
   result.agreement = rating.agreement;
+  result.on_key_list = rating.key_account;
   return result;
 }
 

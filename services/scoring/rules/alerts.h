@@ -27,8 +27,9 @@
 //                        CRITICAL on a key account or once the notice
 //                        deadline has passed, WARNING otherwise.
 //
-// "Key account": the current tier is a key tier, or the previous one was (an
-// account that has just been demoted still gets its breaches reported).
+// "Key account": on the key-account list in the current or the previous run,
+// by a key tier or by a designation (an account that has just been demoted
+// still gets its breaches reported).
 //
 // Deduplication
 //   - At most one alert per account and kind per run (by construction; an
@@ -118,6 +119,9 @@ struct AccountRunResult {
   int64_t receivables_minor = 0;
   int64_t overdue_minor = 0;
   AgreementNotice agreement;
+  // On the run's key-account list: by a key tier, or by a designation
+  // whatever the tier (designations/designation_rules.h).
+  bool on_key_list = false;
 };
 
 struct AlertPolicy {
@@ -187,6 +191,10 @@ class AlertDetector {
   const AlertPolicy& policy() const { return policy_; }
   // Whether accounts of `tier` are key accounts under the policy.
   bool IsKeyTier(account::v1::Tier tier) const;
+  // Whether the result is a key account's: on the list, or in a key tier.
+  bool IsKeyAccount(const AccountRunResult& result) const {
+    return result.on_key_list || IsKeyTier(result.tier);
+  }
 
  private:
   explicit AlertDetector(const AlertPolicy& policy);
