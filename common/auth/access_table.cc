@@ -202,6 +202,8 @@ std::vector<Service> Services() {
            {"GetEffortReport", kAnalyst, kWide},
            {"ListManagerAppraisals", kAnalyst, kWide},
            {"GetGroupRollup", kAnalyst, kWide},
+           // One account across runs: its managers see it, narrowed to theirs.
+           {"GetAccountTrend", kReaders, kOwn},
        }},
       {"kam.scoring.v1.DesignationService",
        {

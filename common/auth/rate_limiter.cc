@@ -30,18 +30,18 @@ absl::StatusOr<RateLimit> ParseRateLimit(absl::string_view text) {
 }
 
 RateLimiter::RateLimiter(Options options)
-    : per_shard_(std::max<size_t>(1, options.max_subjects / kShards)),
+    : per_shard_(std::max<size_t>(1, options.max_subjects / Buckets::kShards)),
       clock_(std::move(options.clock)) {}
 
 absl::Duration RateLimiter::TryAcquire(absl::string_view subject, const RateLimit& limit) {
   if (limit.unlimited()) return absl::ZeroDuration();
   const int64_t now_ns = absl::ToUnixNanos(clock_());
-  Shard& shard = shards_[absl::Hash<absl::string_view>{}(subject) % kShards];
+  Shard& shard = buckets_.shards[absl::Hash<absl::string_view>{}(subject) % Buckets::kShards];
   absl::MutexLock lock(&shard.mu);
-  auto it = shard.buckets.find(subject);
-  if (it == shard.buckets.end()) {
-    if (shard.buckets.size() >= per_shard_) Evict(shard, now_ns);
-    it = shard.buckets.emplace(std::string(subject), Bucket{limit.burst, now_ns, limit}).first;
+  auto it = shard.entries.find(subject);
+  if (it == shard.entries.end()) {
+    if (shard.entries.size() >= per_shard_) Evict(shard, now_ns);
+    it = shard.entries.emplace(std::string(subject), Bucket{limit.burst, now_ns, limit}).first;
   }
   Bucket& bucket = it->second;
   const double elapsed = static_cast<double>(std::max<int64_t>(0, now_ns - bucket.last_ns)) * 1e-9;
@@ -59,31 +59,24 @@ absl::Duration RateLimiter::TryAcquire(absl::string_view subject, const RateLimi
 
 void RateLimiter::Evict(Shard& shard, int64_t now_ns) {
   std::vector<std::string> full;
-  auto oldest = shard.buckets.end();
-  for (auto it = shard.buckets.begin(); it != shard.buckets.end(); ++it) {
+  auto oldest = shard.entries.end();
+  for (auto it = shard.entries.begin(); it != shard.entries.end(); ++it) {
     const Bucket& bucket = it->second;
     const double elapsed = static_cast<double>(now_ns - bucket.last_ns) * 1e-9;
     if (bucket.tokens + elapsed * bucket.limit.per_second >= bucket.limit.burst) {
       full.push_back(it->first);
-    } else if (oldest == shard.buckets.end() || bucket.last_ns < oldest->second.last_ns) {
+    } else if (oldest == shard.entries.end() || bucket.last_ns < oldest->second.last_ns) {
       oldest = it;
     }
   }
   if (full.empty()) {
-    shard.buckets.erase(oldest);
+    shard.entries.erase(oldest);
     return;
   }
-  for (const std::string& subject : full) shard.buckets.erase(subject);
+  for (const std::string& subject : full) shard.entries.erase(subject);
 }
 
-size_t RateLimiter::size() const {
-  size_t total = 0;
-  for (const Shard& shard : shards_) {
-    absl::MutexLock lock(&shard.mu);
-    total += shard.buckets.size();
-  }
-  return total;
-}
+size_t RateLimiter::size() const { return buckets_.size(); }
 
 bool StreamLimiter::TryOpen(absl::string_view subject) {
   absl::MutexLock lock(&mu_);

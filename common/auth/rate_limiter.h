@@ -26,6 +26,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/base/sharded_map.h"
 
 namespace kam::auth {
 
@@ -66,18 +67,15 @@ class RateLimiter {
     int64_t last_ns = 0;  // when `tokens` was last brought up to date
     RateLimit limit;
   };
-  struct Shard {
-    mutable absl::Mutex mu;
-    absl::flat_hash_map<std::string, Bucket> buckets ABSL_GUARDED_BY(mu);
-  };
-  static constexpr size_t kShards = 16;
+  using Buckets = common::ShardedMap<Bucket>;
+  using Shard = Buckets::Shard;
 
   // Makes room for one more bucket in `shard`.
   void Evict(Shard& shard, int64_t now_ns) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
 
   const size_t per_shard_;
   const std::function<absl::Time()> clock_;
-  std::array<Shard, kShards> shards_;
+  Buckets buckets_;
 };
 
 // Open server streams per subject, at most `limit` each.

@@ -3,12 +3,13 @@
 namespace kam::auth {
 
 TokenCache::TokenCache(size_t capacity)
-    : shard_capacity_(capacity == 0 ? 0 : (capacity + kShards - 1) / kShards) {}
+    : shard_capacity_(capacity == 0 ? 0 : (capacity + Entries::kShards - 1) / Entries::kShards) {}
 
 TokenCache::Shard& TokenCache::ShardOf(absl::string_view digest) {
   // The digest is a cryptographic hash: its first byte is already uniform.
-  const size_t index = digest.empty() ? 0 : static_cast<unsigned char>(digest[0]) % kShards;
-  return shards_[index];
+  const size_t index =
+      digest.empty() ? 0 : static_cast<unsigned char>(digest[0]) % Entries::kShards;
+  return entries_.shards[index];
 }
 
 std::optional<Principal> TokenCache::Find(absl::string_view token_digest, uint64_t generation,
@@ -52,13 +53,6 @@ void TokenCache::Insert(absl::string_view token_digest, uint64_t generation, abs
                                  Entry{generation, valid_until, principal});
 }
 
-size_t TokenCache::size() const {
-  size_t total = 0;
-  for (const Shard& shard : shards_) {
-    absl::MutexLock lock(&shard.mu);
-    total += shard.entries.size();
-  }
-  return total;
-}
+size_t TokenCache::size() const { return entries_.size(); }
 
 }  // namespace kam::auth

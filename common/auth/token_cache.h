@@ -21,6 +21,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/auth/principal.h"
+#include "common/base/sharded_map.h"
 
 namespace kam::auth {
 
@@ -49,16 +50,13 @@ class TokenCache {
     Principal principal;
   };
   // Sharded by digest so concurrent calls rarely wait on one another.
-  struct Shard {
-    mutable absl::Mutex mu;
-    absl::flat_hash_map<std::string, Entry> entries ABSL_GUARDED_BY(mu);
-  };
-  static constexpr size_t kShards = 16;
+  using Entries = common::ShardedMap<Entry>;
+  using Shard = Entries::Shard;
 
   Shard& ShardOf(absl::string_view digest);
 
   size_t shard_capacity_;
-  std::array<Shard, kShards> shards_;
+  Entries entries_;
 };
 
 }  // namespace kam::auth

@@ -143,6 +143,18 @@ Json Without(Json claims, const std::string& name) {
   return claims;
 }
 
+// A refused token's maker: GoodClaims with claim `name` set to `value`,
+// signed by `signer` (ec-1 unless told).
+std::function<std::string(const Keys&)> SignedWith(const std::string& name, const Json& value,
+                                                   TokenSigner Keys::*signer = &Keys::ec1) {
+  return [=](const Keys& k) { return Sign(k.*signer, With(GoodClaims(), name, value)); };
+}
+
+// A refused token's maker: GoodClaims without claim `name`, signed by ec-1.
+std::function<std::string(const Keys&)> SignedWithout(const std::string& name) {
+  return [=](const Keys& k) { return Sign(k.ec1, Without(GoodClaims(), name)); };
+}
+
 std::string Hs256(const std::string& secret, const Json& claims) {
   const std::string input =
       absl::StrCat(Base64UrlEncode(Json{{"alg", "HS256"}, {"kid", "ec-1"}}.dump()), ".",
@@ -158,29 +170,14 @@ std::string Hs256(const std::string& secret, const Json& claims) {
 std::vector<Refusal> Refusals() {
   const int64_t now = absl::ToUnixSeconds(kNow);
   return {
-      {"expired", [=](const Keys& k) { return Sign(k.ec1, With(GoodClaims(), "exp", now - 31)); },
-       "token expired at "},
-      {"not yet valid",
-       [=](const Keys& k) { return Sign(k.ec2, With(GoodClaims(), "nbf", now + 31)); },
-       "token not yet valid"},
-      {"issued in the future",
-       [=](const Keys& k) { return Sign(k.rsa1, With(GoodClaims(), "iat", now + 3600)); },
-       "token not yet valid"},
-      {"wrong issuer",
-       [](const Keys& k) { return Sign(k.ec1, With(GoodClaims(), "iss", "https://evil")); },
-       "wrong issuer"},
-      {"no issuer", [](const Keys& k) { return Sign(k.ec1, Without(GoodClaims(), "iss")); },
-       "wrong issuer"},
-      {"wrong audience",
-       [](const Keys& k) { return Sign(k.ec1, With(GoodClaims(), "aud", "kam-scoring")); },
-       "wrong audience"},
-      {"wrong audiences",
-       [](const Keys& k) {
-         return Sign(k.ec1, With(GoodClaims(), "aud", {"kam-scoring", "kam-interaction"}));
-       },
-       "wrong audience"},
-      {"no audience", [](const Keys& k) { return Sign(k.ec1, Without(GoodClaims(), "aud")); },
-       "wrong audience"},
+      {"expired", SignedWith("exp", now - 31), "token expired at "},
+      {"not yet valid", SignedWith("nbf", now + 31, &Keys::ec2), "token not yet valid"},
+      {"issued in the future", SignedWith("iat", now + 3600, &Keys::rsa1), "token not yet valid"},
+      {"wrong issuer", SignedWith("iss", "https://evil"), "wrong issuer"},
+      {"no issuer", SignedWithout("iss"), "wrong issuer"},
+      {"wrong audience", SignedWith("aud", "kam-scoring"), "wrong audience"},
+      {"wrong audiences", SignedWith("aud", {"kam-scoring", "kam-interaction"}), "wrong audience"},
+      {"no audience", SignedWithout("aud"), "wrong audience"},
       {"signed by another key with a trusted kid",
        [](const Keys& k) { return Sign(k.impostor, GoodClaims()); }, "bad signature"},
       {"claims changed after signing",
@@ -251,21 +248,13 @@ std::vector<Refusal> Refusals() {
          return *k.ec1.SignClaimsJson(claims);
        },
        "malformed token: the claims are not a JSON object"},
-      {"no expiry", [](const Keys& k) { return Sign(k.ec1, Without(GoodClaims(), "exp")); },
-       "malformed token: no expiry"},
-      {"expiry as text",
-       [](const Keys& k) { return Sign(k.ec1, With(GoodClaims(), "exp", "tomorrow")); },
+      {"no expiry", SignedWithout("exp"), "malformed token: no expiry"},
+      {"expiry as text", SignedWith("exp", "tomorrow"),
        "malformed token: \"exp\" is not a NumericDate"},
-      {"no subject", [](const Keys& k) { return Sign(k.ec1, Without(GoodClaims(), "sub")); },
-       "malformed token: no subject"},
-      {"roles not a list",
-       [](const Keys& k) { return Sign(k.ec1, With(GoodClaims(), "roles", "admin")); },
+      {"no subject", SignedWithout("sub"), "malformed token: no subject"},
+      {"roles not a list", SignedWith("roles", "admin"),
        "malformed token: \"roles\" is not an array of strings"},
-      {"oversized",
-       [](const Keys& k) {
-         return Sign(k.ec1, With(GoodClaims(), "padding", std::string(8192, 'x')));
-       },
-       "token too large: "},
+      {"oversized", SignedWith("padding", std::string(8192, 'x')), "token too large: "},
   };
 }
 

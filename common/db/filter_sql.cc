@@ -5,6 +5,27 @@
 #include "common/base/status_macros.h"
 
 namespace kam::common {
+namespace {
+
+// Appends the condition of `node` to `out` (FilterSql).
+absl::Status AppendFilter(const FilterNode& node, const ComparisonToSql& comparison,
+                          SqlFragment* out) {
+  if (node.kind == FilterNode::Kind::kComparison) return comparison(node.comparison, out);
+  if (node.children.empty()) {
+    out->sql.append("TRUE");
+    return absl::OkStatus();
+  }
+  const char* joiner = node.kind == FilterNode::Kind::kAnd ? " AND " : " OR ";
+  out->sql.push_back('(');
+  for (size_t i = 0; i < node.children.size(); ++i) {
+    if (i > 0) out->sql.append(joiner);
+    KAM_RETURN_IF_ERROR(AppendFilter(node.children[i], comparison, out));
+  }
+  out->sql.push_back(')');
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 const char* SqlOp(FilterOp op) {
   switch (op) {
@@ -18,21 +39,10 @@ const char* SqlOp(FilterOp op) {
   return " = ";
 }
 
-absl::Status FilterToSql(const FilterNode& node, const ComparisonToSql& comparison,
-                         SqlFragment* out) {
-  if (node.kind == FilterNode::Kind::kComparison) return comparison(node.comparison, out);
-  if (node.children.empty()) {
-    out->sql.append("TRUE");
-    return absl::OkStatus();
-  }
-  const char* joiner = node.kind == FilterNode::Kind::kAnd ? " AND " : " OR ";
-  out->sql.push_back('(');
-  for (size_t i = 0; i < node.children.size(); ++i) {
-    if (i > 0) out->sql.append(joiner);
-    KAM_RETURN_IF_ERROR(FilterToSql(node.children[i], comparison, out));
-  }
-  out->sql.push_back(')');
-  return absl::OkStatus();
+absl::StatusOr<SqlFragment> FilterSql(const FilterNode& node, const ComparisonToSql& comparison) {
+  SqlFragment fragment;
+  KAM_RETURN_IF_ERROR(AppendFilter(node, comparison, &fragment));
+  return fragment;
 }
 
 absl::Status OnlyEquality(const FilterComparison& c) {

@@ -71,8 +71,8 @@ absl::Status TimeTerm(const FilterComparison& c, absl::string_view column, SqlFr
 // returns INVALID_ARGUMENT naming the field or value it cannot take.
 using ComparisonToSql = std::function<absl::Status(const FilterComparison&, SqlFragment*)>;
 
-// Appends the condition of `node` to `out`.
-absl::Status FilterToSql(const FilterNode& node, const ComparisonToSql& comparison,
-                         SqlFragment* out);
+// The condition of `node` ("TRUE" for the empty filter) as a fragment, or
+// the first error of `comparison`.
+absl::StatusOr<SqlFragment> FilterSql(const FilterNode& node, const ComparisonToSql& comparison);
 
 }  // namespace kam::common

@@ -12,18 +12,18 @@ FilterComparison Compare(const std::string& field, FilterOp op, const std::strin
   return FilterComparison{field, op, value};
 }
 
-TEST(FilterToSqlTest, AndOrGroupsAndTheEmptyFilter) {
+TEST(FilterSqlTest, AndOrGroupsAndTheEmptyFilter) {
   absl::StatusOr<FilterNode> node = ParseFilter("a = 1 AND (b = 2 OR c = 3)");
   ASSERT_TRUE(node.ok());
-  SqlFragment out;
-  ASSERT_TRUE(FilterToSql(*node, [](const FilterComparison& c, SqlFragment* f) {
-                return EqualityTerm(c, c.field, SqlValue(c.value), f);
-              }, &out).ok());
-  EXPECT_EQ(out.sql, "(a = ? AND (b = ? OR c = ?))");
-  EXPECT_EQ(out.params.size(), 3u);
-  SqlFragment empty;
-  ASSERT_TRUE(FilterToSql(*ParseFilter(""), nullptr, &empty).ok());
-  EXPECT_EQ(empty.sql, "TRUE");
+  absl::StatusOr<SqlFragment> out = FilterSql(*node, [](const FilterComparison& c, SqlFragment* f) {
+    return EqualityTerm(c, c.field, SqlValue(c.value), f);
+  });
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->sql, "(a = ? AND (b = ? OR c = ?))");
+  EXPECT_EQ(out->params.size(), 3u);
+  absl::StatusOr<SqlFragment> empty = FilterSql(*ParseFilter(""), nullptr);
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_EQ(empty->sql, "TRUE");
 }
 
 TEST(EqualityTermTest, OnlyEqualityThenTheValuesOwnError) {

@@ -154,7 +154,7 @@ class ScoringModule final : public common::ServiceModule {
         policies_(policy_store_.get()),
         ratings_(
             rating_store_.get(), policy_store_.get(), [this] { runner_.Wake(); }, teams_.get()),
-        reports_(rating_store_.get(), report_store_.get()),
+        reports_(rating_store_.get(), report_store_.get(), teams_.get()),
         alerts_(alert_store_.get(), teams_.get(), absl::GetFlag(FLAGS_alert_poll),
                 absl::GetFlag(FLAGS_max_alert_watches)),
         designations_(designation_store_.get(),

@@ -1,6 +1,7 @@
 #include "services/scoring/names.h"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -38,6 +39,11 @@ std::string GroupRollupName(int64_t run, int64_t account) {
   return absl::StrCat("ratingRuns/", run, "/groupRollups/", account);
 }
 
+std::string AccountTrendName(int64_t policy, int64_t account) {
+  return absl::StrCat("policies/", policy == 0 ? "-" : absl::StrCat(policy), "/accountTrends/",
+                      account);
+}
+
 std::string AlertName(int64_t alert) { return absl::StrCat("alerts/", alert); }
 
 std::string AccountName(int64_t account) { return absl::StrCat("accounts/", account); }
@@ -71,6 +77,21 @@ absl::StatusOr<RatingRef> ParseGroupRollupName(absl::string_view field, absl::st
   KAM_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
                        common::ParseResourceName(field, name, {"ratingRuns", "groupRollups"}));
   return RatingRef{(ids)[0], (ids)[1]};
+}
+
+absl::StatusOr<TrendRef> ParseAccountTrendName(absl::string_view field, absl::string_view name) {
+  constexpr absl::string_view kAnyPolicy = "policies/-/";
+  const bool any = absl::StartsWith(name, kAnyPolicy);
+  // "-" parsed as a placeholder id; a malformed name is parsed again as sent,
+  // so the message quotes what the caller sent.
+  const std::string parsed =
+      any ? absl::StrCat("policies/1/", name.substr(kAnyPolicy.size())) : std::string(name);
+  absl::StatusOr<std::vector<int64_t>> ids =
+      common::ParseResourceName(field, parsed, {"policies", "accountTrends"});
+  if (!ids.ok()) {
+    return common::ParseResourceName(field, name, {"policies", "accountTrends"}).status();
+  }
+  return TrendRef{any ? 0 : (*ids)[0], (*ids)[1]};
 }
 
 absl::StatusOr<int64_t> ParseAlertName(absl::string_view field, absl::string_view name) {

@@ -7,6 +7,8 @@
 //   ratingRuns/{run}                        a rating run
 //   ratingRuns/{run}/ratings/{account}      one account's rating in a run
 //   ratingRuns/{run}/groupRollups/{account} a group's roll-up over a run
+//   policies/{policy}/accountTrends/{account} an account over a policy's runs
+//                                           ("policies/-": over named runs)
 //   alerts/{alert}                          an alert a run raised
 //   accounts/{account}                      an account of the account service
 //
@@ -27,6 +29,8 @@ std::string PolicyVersionName(int64_t policy, int version);
 std::string RunName(int64_t run);
 std::string RatingName(int64_t run, int64_t account);
 std::string GroupRollupName(int64_t run, int64_t account);
+// Policy 0 is "-" (any policy).
+std::string AccountTrendName(int64_t policy, int64_t account);
 std::string AlertName(int64_t alert);
 std::string AccountName(int64_t account);
 
@@ -47,6 +51,14 @@ absl::StatusOr<PolicyRef> ParsePolicyName(absl::string_view field, absl::string_
 absl::StatusOr<RatingRef> ParseRatingName(absl::string_view field, absl::string_view name);
 // "ratingRuns/{run}/groupRollups/{account}".
 absl::StatusOr<RatingRef> ParseGroupRollupName(absl::string_view field, absl::string_view name);
+// An account's trend over a policy's runs; policy 0 for "policies/-".
+struct TrendRef {
+  int64_t policy = 0;
+  int64_t account = 0;
+};
+// "policies/{policy}/accountTrends/{account}" or
+// "policies/-/accountTrends/{account}".
+absl::StatusOr<TrendRef> ParseAccountTrendName(absl::string_view field, absl::string_view name);
 // "policies/{policy}", "ratingRuns/{run}", "alerts/{alert}", "accounts/{account}":
 // the id.
 absl::StatusOr<int64_t> ParsePolicyId(absl::string_view field, absl::string_view name);

@@ -346,6 +346,20 @@ class KamctlTest(unittest.TestCase):
         missing = kamctl("rollup", State.runs[0], "accounts/999999999")
         self.assertNotEqual(missing.returncode, 0)
 
+        # The account over both runs (of the newest run's policy), oldest first.
+        trend_svg = os.path.join(FOLDER, "trend.svg")
+        trend = kamctl("trend", State.names[0], "--svg", trend_svg, "--json")
+        self.assertEqual(trend.returncode, 0, trend.stderr)
+        document = json.loads(trend.stdout)
+        self.assertEqual([p["ratingRun"] for p in document["points"]], State.runs)
+        self.assertIn(document["health"]["direction"],
+                      ["TREND_DIRECTION_STABLE", "TREND_DIRECTION_DECLINING",
+                       "TREND_DIRECTION_RISING"])
+        with open(trend_svg, encoding="utf-8") as f:
+            self.assertTrue(f.read().startswith("<svg"))
+        newest = json.loads(kamctl("trend", State.names[0], "--runs", "1", "--json").stdout)
+        self.assertEqual([p["ratingRun"] for p in newest["points"]], State.runs[1:])
+
     def test_9_errors_have_their_exit_code_and_one_line(self):
         unreachable = kamctl("--account-address", "127.0.0.1:1", "accounts", "list")
         bad_token = kamctl("--token", "not-a-token", "accounts", "list")

@@ -13,9 +13,9 @@ from unittest import mock
 import grpc
 
 from kam.account.v1 import account_pb2 as pb
+from kam.scoring.v1 import policy_pb2, report_pb2
 from kam_client import KamError
-from kam.scoring.v1 import policy_pb2
-from kamctl import config, errors, imports, policies, rows
+from kamctl import config, errors, imports, policies, rows, trend
 from kamctl.errors import UsageError
 from kamctl.resources import build_filter, quote, timestamp_flag
 
@@ -354,6 +354,15 @@ class SettingsTest(unittest.TestCase):
         bad = self.write("bad.toml", "acount_address = 1\n")
         with self.assertRaisesRegex(UsageError, "unknown key 'acount_address'"):
             self.resolve({"config": bad})
+
+
+class TrendTest(unittest.TestCase):
+    def test_a_slope_in_hundredths_reads_as_units_per_run(self):
+        declining = report_pb2.SeriesTrend(slope_hundredths=-340,
+                                           direction=report_pb2.TREND_DIRECTION_DECLINING)
+        self.assertEqual(trend.describe("health", declining), "health -3.40/run DECLINING")
+        stable = report_pb2.SeriesTrend(direction=report_pb2.TREND_DIRECTION_STABLE)
+        self.assertEqual(trend.describe("value", stable), "value +0.00/run STABLE")
 
 
 class ErrorTest(unittest.TestCase):

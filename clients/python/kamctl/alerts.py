@@ -58,7 +58,7 @@ def _follow(app, request, fmt):
 @click.option("--filter", help="The API's filter: account, kind, severity, run, acknowledged.")
 @click.option("--account", help="Only this account.")
 @click.option("--kind", help="Only this kind (TIER_DROP, CHURN_RISK_HIGH, SLA_BREACHES, "
-              "OVERDUE_RECEIVABLES, DESIGNATION_LAPSED).")
+              "OVERDUE_RECEIVABLES, DESIGNATION_LAPSED, AGREEMENT_ENDING).")
 @click.option("--severity", help="Only this severity (WARNING, CRITICAL).")
 @click.option("--run", help="Only alerts of this run.")
 @click.option("--unacknowledged", is_flag=True, help="Only alerts not acknowledged yet.")

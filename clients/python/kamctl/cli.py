@@ -7,7 +7,7 @@ import click
 import grpc
 
 from kamctl import accounts, alerts, cases, config, contacts, designations, errors, exports, \
-    imports, policies, programme, scoring
+    imports, policies, programme, scoring, trend
 from kamctl.errors import KamctlError
 from kamctl.session import Session
 
@@ -80,7 +80,8 @@ def cli(ctx, **flags):
 
 for command in (accounts.group, contacts.group, cases.group, imports.group, exports.group,
                 policies.group, designations.group, scoring.rate, scoring.runs, scoring.pyramid, scoring.pareto, scoring.diff,
-                programme.effort, programme.appraisals, programme.rollup, alerts.alerts):
+                programme.effort, programme.appraisals, programme.rollup, trend.trend,
+                alerts.alerts):
     cli.add_command(command)
 
 

@@ -247,8 +247,7 @@ absl::Status AccountService::CreateFresh(Transaction& tx, const Ctx& ctx,
 
 absl::Status AccountService::GetAccount(const Ctx& ctx, const v1::GetAccountRequest& request,
                                         v1::Account* response) {
-  KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", request.name()));
-  KAM_RETURN_IF_ERROR(CheckOnTeam(*transactions_, ctx, id));
+  KAM_ASSIGN_OR_RETURN(int64_t id, AccountOnTeam(*transactions_, ctx, "name", request.name()));
   KAM_ASSIGN_OR_RETURN(StoredAccount row, store_->GetAccount(id));
   *response = std::move(row.account);
   return absl::OkStatus();
@@ -303,8 +302,8 @@ absl::Status AccountService::UpdateAccount(const Ctx& ctx, const v1::UpdateAccou
                                            v1::Account* response) {
   KAM_RETURN_IF_ERROR(common::CheckPresent("account", request.has_account()));
   const v1::Account& patch = request.account();
-  KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("account.name", patch.name()));
-  KAM_RETURN_IF_ERROR(CheckOnTeam(*transactions_, ctx, id));
+  KAM_ASSIGN_OR_RETURN(int64_t id,
+                       AccountOnTeam(*transactions_, ctx, "account.name", patch.name()));
   KAM_ASSIGN_OR_RETURN(std::vector<std::string> paths,
                        common::ResolveUpdateMask(request.update_mask(), patch, AccountMaskRules()));
   const bool moves = absl::c_linear_search(paths, "parent_account");
@@ -353,8 +352,7 @@ absl::Status AccountService::UpdateAccount(const Ctx& ctx, const v1::UpdateAccou
 absl::Status AccountService::SetDeleted(const Ctx& ctx, absl::string_view name,
                                         absl::string_view etag, bool deleted,
                                         v1::Account* response) {
-  KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", name));
-  KAM_RETURN_IF_ERROR(CheckOnTeam(*transactions_, ctx, id));
+  KAM_ASSIGN_OR_RETURN(int64_t id, AccountOnTeam(*transactions_, ctx, "name", name));
   const absl::Time now = common::NowMicros();
   return transactions_->Transact(
       deleted ? "deleting account" : "undeleting account", [&](Transaction& tx) -> absl::Status {

@@ -30,8 +30,7 @@ void AddCounts(const std::map<int, int>& counts, int first, int last, AddCount a
 absl::Status AccountService::ListAccountAncestors(const Ctx& ctx,
                                                   const v1::ListAccountAncestorsRequest& request,
                                                   v1::ListAccountAncestorsResponse* response) {
-  KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", request.name()));
-  KAM_RETURN_IF_ERROR(CheckOnTeam(*transactions_, ctx, id));
+  KAM_ASSIGN_OR_RETURN(int64_t id, AccountOnTeam(*transactions_, ctx, "name", request.name()));
   KAM_ASSIGN_OR_RETURN(std::vector<StoredAccount> rows, store_->ListAncestors(id));
   // At most kMaxHierarchyDepth rows, not paged: narrowed here, in one read.
   absl::flat_hash_set<int64_t> theirs;
@@ -51,8 +50,7 @@ absl::Status AccountService::ListAccountAncestors(const Ctx& ctx,
 absl::Status AccountService::ListAccountDescendants(
     const Ctx& ctx, const v1::ListAccountDescendantsRequest& request,
     v1::ListAccountDescendantsResponse* response) {
-  KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", request.name()));
-  KAM_RETURN_IF_ERROR(CheckOnTeam(*transactions_, ctx, id));
+  KAM_ASSIGN_OR_RETURN(int64_t id, AccountOnTeam(*transactions_, ctx, "name", request.name()));
   if (request.max_depth() < 0) {
     return common::InvalidField("max_depth", "must not be negative (0 means all levels)");
   }
@@ -81,8 +79,7 @@ absl::Status AccountService::ListAccountDescendants(
 absl::Status AccountService::GetGroupSummary(const Ctx& ctx,
                                              const v1::GetGroupSummaryRequest& request,
                                              v1::GroupSummary* response) {
-  KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", request.name()));
-  KAM_RETURN_IF_ERROR(CheckOnTeam(*transactions_, ctx, id));
+  KAM_ASSIGN_OR_RETURN(int64_t id, AccountOnTeam(*transactions_, ctx, "name", request.name()));
   KAM_ASSIGN_OR_RETURN(StoredAccount root, store_->GetAccount(id));
   // Narrowed: counts over the manager's accounts of the group only.
   KAM_ASSIGN_OR_RETURN(GroupCounts counts, store_->CountGroup(id, NarrowedTo(ctx)));

@@ -185,8 +185,8 @@ absl::StatusOr<accounts::AccountsByRequest> MySqlAccountDatabase::FindAccountsBy
 absl::StatusOr<common::Page<StoredAccount>> MySqlAccountDatabase::ListAccounts(
     const common::FilterNode& filter, const AccountOrder& order, bool show_deleted,
     const std::string& team_of, const std::optional<common::PageCursor>& cursor, int limit) {
-  common::SqlFragment where;
-  KAM_RETURN_IF_ERROR(common::FilterToSql(filter, accounts::AccountComparisonToSql, &where));
+  KAM_ASSIGN_OR_RETURN(common::SqlFragment where,
+                       common::FilterSql(filter, accounts::AccountComparisonToSql));
   std::string sql =
       absl::StrCat("SELECT ", accounts::kAccountColumns, " FROM accounts a WHERE ", where.sql);
   if (!show_deleted) sql.append(" AND a.delete_time IS NULL");

@@ -127,8 +127,8 @@ absl::StatusOr<NewContactRequest> CheckContactItem(const v1::BatchCreateContacts
 
 absl::Status ContactService::CreateContact(const Ctx& ctx, const v1::CreateContactRequest& request,
                                            v1::Contact* response) {
-  KAM_ASSIGN_OR_RETURN(const int64_t account_id, ParseAccountName("parent", request.parent()));
-  KAM_RETURN_IF_ERROR(CheckOnTeam(*transactions_, ctx, account_id));
+  KAM_ASSIGN_OR_RETURN(const int64_t account_id,
+                       AccountOnTeam(*transactions_, ctx, "parent", request.parent()));
   KAM_ASSIGN_OR_RETURN(common::RequestKey key, CheckNewContact(account_id, request));
   KAM_ASSIGN_OR_RETURN(int64_t id, store_->NewContactId());
   StoredContact row = NewContact(account_id, id, request.contact(), common::NowMicros());

@@ -109,8 +109,7 @@ absl::Status ChangeAccount(Transactions& transactions, const common::CallContext
                            absl::string_view name, absl::string_view etag,
                            const absl::Status& checked, absl::string_view context,
                            Response* response, ChangeFn change) {
-  KAM_ASSIGN_OR_RETURN(int64_t id, ParseAccountName("name", name));
-  KAM_RETURN_IF_ERROR(CheckOnTeam(transactions, ctx, id));
+  KAM_ASSIGN_OR_RETURN(int64_t id, AccountOnTeam(transactions, ctx, "name", name));
   KAM_RETURN_IF_ERROR(checked);
   const absl::Time now = common::NowMicros();
   return transactions.Transact(context, [&](Transaction& tx) -> absl::Status {

@@ -42,6 +42,13 @@ absl::Status CheckOnTeam(Transactions& transactions, const common::CallContext& 
   return CheckOnTeam(transactions, ctx, account_id, [&] { return AccountNotFound(account_id); });
 }
 
+absl::StatusOr<int64_t> AccountOnTeam(Transactions& transactions, const common::CallContext& ctx,
+                                      absl::string_view field, absl::string_view name) {
+  KAM_ASSIGN_OR_RETURN(const int64_t id, ParseAccountName(field, name));
+  KAM_RETURN_IF_ERROR(CheckOnTeam(transactions, ctx, id));
+  return id;
+}
+
 bool MasksContactDetails(const common::CallContext& ctx) {
   return ctx.grant.has_value() && ctx.grant->role == auth::kAnalyst;
 }

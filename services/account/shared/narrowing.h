@@ -23,6 +23,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/server/grpc_server.h"
 #include "kam/account/v1/account.pb.h"
 #include "services/account/shared/transaction.h"
@@ -52,6 +53,13 @@ absl::Status CheckOnTeam(Transactions& transactions, const common::CallContext& 
 // CheckOnTeam(transactions, ctx, account_id, AccountNotFound(account_id)).
 absl::Status CheckOnTeam(Transactions& transactions, const common::CallContext& ctx,
                          int64_t account_id);
+
+// The id of the account `name` names (the request's field `field`), checked
+// as above: INVALID_ARGUMENT naming `field` when it is not an account name,
+// and AccountNotFound when the call is narrowed and the account is not the
+// user's.
+absl::StatusOr<int64_t> AccountOnTeam(Transactions& transactions, const common::CallContext& ctx,
+                                      absl::string_view field, absl::string_view name);
 
 // What an analyst reads in place of a phone number or e-mail address that is
 // set (an empty one stays empty).

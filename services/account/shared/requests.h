@@ -53,8 +53,8 @@ absl::Status ListUnderAccount(const common::CallContext& ctx, Transactions& tran
                               const Request& request,
                               std::initializer_list<absl::string_view> query_parts, List list,
                               std::string* next_page_token, Add add) {
-  KAM_ASSIGN_OR_RETURN(int64_t account_id, ParseAccountName("parent", request.parent()));
-  KAM_RETURN_IF_ERROR(CheckOnTeam(transactions, ctx, account_id));
+  KAM_ASSIGN_OR_RETURN(int64_t account_id,
+                       AccountOnTeam(transactions, ctx, "parent", request.parent()));
   KAM_ASSIGN_OR_RETURN(common::ListRequest list_request,
                        common::ReadListRequest(request, query_parts));
   auto page = list(account_id, list_request);

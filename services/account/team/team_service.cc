@@ -33,8 +33,8 @@ absl::Status CheckNewMember(const v1::TeamMembership& in) {
 
 absl::Status TeamService::AddTeamMember(const Ctx& ctx, const v1::AddTeamMemberRequest& request,
                                         v1::TeamMembership* response) {
-  KAM_ASSIGN_OR_RETURN(const int64_t account_id, ParseAccountName("parent", request.parent()));
-  KAM_RETURN_IF_ERROR(CheckOnTeam(*transactions_, ctx, account_id));
+  KAM_ASSIGN_OR_RETURN(const int64_t account_id,
+                       AccountOnTeam(*transactions_, ctx, "parent", request.parent()));
   KAM_RETURN_IF_ERROR(common::CheckPresent("membership", request.has_membership()));
   const v1::TeamMembership& in = request.membership();
   KAM_ASSIGN_OR_RETURN(common::RequestKey key, common::RequestKeyOf(request, "AddTeamMember"));
@@ -128,8 +128,8 @@ absl::Status TeamService::EndTeamMembership(const Ctx& ctx,
 absl::Status TeamService::ListTeamMemberships(const Ctx& ctx,
                                               const v1::ListTeamMembershipsRequest& request,
                                               v1::ListTeamMembershipsResponse* response) {
-  KAM_ASSIGN_OR_RETURN(int64_t account_id, ParseAccountName("parent", request.parent()));
-  KAM_RETURN_IF_ERROR(CheckOnTeam(*transactions_, ctx, account_id));
+  KAM_ASSIGN_OR_RETURN(int64_t account_id,
+                       AccountOnTeam(*transactions_, ctx, "parent", request.parent()));
   if (!v1::TeamRole_IsValid(request.role())) {
     return common::InvalidField("role", "must be a known TeamRole");
   }

@@ -267,10 +267,10 @@ absl::StatusOr<StoredQuietHoursPolicy> ReadPolicy(sql::ResultSet& rs) {
 // two batches at a time gave 0.05-0.1 less of interaction_bench's limit).
 constexpr int kMaxInsertBatch = 32;
 
-class MySqlActivityStore final : public ActivityStore {
+class MySqlActivityStore final : public ActivityStore, private MySqlStoreBase {
  public:
   explicit MySqlActivityStore(common::ConnectionPool* pool)
-      : pool_(pool),
+      : MySqlStoreBase(pool),
         inserts_(common::metrics::ObserveBatchSize(
                      "activity_inserts",
                      [this](const std::vector<const PendingInsert*>& inserts) {
@@ -320,8 +320,7 @@ class MySqlActivityStore final : public ActivityStore {
   absl::StatusOr<common::Page<StoredActivity>> ListActivities(
       const common::FilterNode& filter, bool show_deleted,
       const std::optional<common::PageCursor>& cursor, int limit) override {
-    SqlFragment where;
-    KAM_RETURN_IF_ERROR(common::FilterToSql(filter, ComparisonToSql, &where));
+    KAM_ASSIGN_OR_RETURN(SqlFragment where, common::FilterSql(filter, ComparisonToSql));
     return common::QueryPage(
         *pool_, "listing activities", limit, ReadActivity,
         absl::StrCat("SELECT ", kActivityColumns, " FROM activities a WHERE ", where.sql,
@@ -429,7 +428,6 @@ class MySqlActivityStore final : public ActivityStore {
     return outcome;
   }
 
-  common::ConnectionPool* pool_;
   common::Coalescer<PendingInsert, InsertResult> inserts_;
   common::IdAllocator ids_;
 };

@@ -126,9 +126,7 @@ absl::Status StateTerm(const FilterComparison& c, absl::Time now, SqlFragment* o
   std::string condition;
   std::vector<SqlValue> params;
   switch (static_cast<v1::AgreementState>(*value)) {
-    case v1::AGREEMENT_STATE_TERMINATED:
-      condition = "a.terminate_time IS NOT NULL";
-      break;
+    case v1::AGREEMENT_STATE_TERMINATED: condition = "a.terminate_time IS NOT NULL"; break;
     case v1::AGREEMENT_STATE_SCHEDULED:
       condition = "(a.terminate_time IS NULL AND a.start_time > ?)";
       params = {at};
@@ -205,10 +203,10 @@ class MySqlAgreementTx final : public common::StoreTx, public AgreementTx {
 
 // --- the store --------------------------------------------------------------------
 
-class MySqlAgreementStore final : public AgreementStore {
+class MySqlAgreementStore final : public AgreementStore, MySqlStoreBase {
  public:
   explicit MySqlAgreementStore(common::ConnectionPool* pool)
-      : pool_(pool), agreement_ids_(pool, "agreements") {}
+      : MySqlStoreBase(pool), agreement_ids_(pool, "agreements") {}
 
   absl::Status Transact(absl::string_view context,
                         absl::FunctionRef<absl::Status(AgreementTx&)> fn) override {
@@ -234,11 +232,11 @@ class MySqlAgreementStore final : public AgreementStore {
   absl::StatusOr<common::Page<StoredAgreement>> List(
       const common::FilterNode& filter, absl::Time now,
       const std::optional<common::PageCursor>& cursor, int limit) override {
-    SqlFragment where;
-    KAM_RETURN_IF_ERROR(common::FilterToSql(
-        filter,
-        [now](const FilterComparison& c, SqlFragment* out) { return ComparisonToSql(c, now, out); },
-        &where));
+    KAM_ASSIGN_OR_RETURN(
+        SqlFragment where,
+        common::FilterSql(filter, [now](const FilterComparison& c, SqlFragment* out) {
+          return ComparisonToSql(c, now, out);
+        }));
     // Keyset on (end_time, id): the first page starts before every row.
     std::string after_end = "1000-01-01 00:00:00.000000";
     int64_t after_id = 0;
@@ -259,7 +257,6 @@ class MySqlAgreementStore final : public AgreementStore {
   }
 
  private:
-  common::ConnectionPool* pool_;
   common::IdAllocator agreement_ids_;
 };
 

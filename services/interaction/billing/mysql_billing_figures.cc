@@ -79,9 +79,9 @@ int64_t ReadTotal(SqlConnection& connection, const std::string& sql, const Args&
   return rs->next() ? ReadSum(*rs, 1) : 0;
 }
 
-class MySqlBillingFigures final : public BillingFigures {
+class MySqlBillingFigures final : public BillingFigures, private MySqlStoreBase {
  public:
-  explicit MySqlBillingFigures(common::ConnectionPool* pool) : pool_(pool) {}
+  explicit MySqlBillingFigures(common::ConnectionPool* pool) : MySqlStoreBase(pool) {}
 
   absl::StatusOr<int64_t> OverdueBalance(int64_t account_id, const std::string& currency_code,
                                          absl::Time now) override {
@@ -157,9 +157,6 @@ class MySqlBillingFigures final : public BillingFigures {
                            account_id, currency_code, SqlTime(start), SqlTime(end));
         });
   }
-
- private:
-  common::ConnectionPool* pool_;
 };
 
 }  // namespace

@@ -331,8 +331,7 @@ absl::StatusOr<common::Page<Row>> ListRows(common::ConnectionPool& pool, absl::s
                                            const common::ComparisonToSql& comparison,
                                            const std::optional<common::PageCursor>& cursor,
                                            int limit) {
-  SqlFragment where;
-  KAM_RETURN_IF_ERROR(common::FilterToSql(filter, comparison, &where));
+  KAM_ASSIGN_OR_RETURN(SqlFragment where, common::FilterSql(filter, comparison));
   where.params.emplace_back(common::CursorId(cursor));
   where.params.emplace_back(static_cast<int64_t>(limit) + 1);
   const std::string sql = Select(
@@ -524,10 +523,10 @@ class MySqlBillingTx final : public common::StoreTx, public BillingTx {
 
 // --- the store --------------------------------------------------------------
 
-class MySqlBillingStore final : public BillingStore {
+class MySqlBillingStore final : public BillingStore, private MySqlStoreBase {
  public:
   explicit MySqlBillingStore(common::ConnectionPool* pool)
-      : pool_(pool),
+      : MySqlStoreBase(pool),
         order_ids_(pool, "orders"),
         invoice_ids_(pool, "invoices"),
         payment_ids_(pool, "payments") {}
@@ -609,7 +608,6 @@ class MySqlBillingStore final : public BillingStore {
         *pool_, context, [&](SqlConnection& c) { return ReadById(c, kind, id, /*lock=*/false); });
   }
 
-  common::ConnectionPool* pool_;
   common::IdAllocator order_ids_;
   common::IdAllocator invoice_ids_;
   common::IdAllocator payment_ids_;

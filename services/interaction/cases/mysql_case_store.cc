@@ -18,7 +18,7 @@
 namespace kam::interaction::cases {
 namespace {
 
-using common::FilterToSql;
+using common::FilterSql;
 using common::FilterWantsTrue;
 using common::ReadOptionalTime;
 using common::ReadText;
@@ -341,10 +341,10 @@ class MySqlCaseTx final : public common::StoreTx, public CaseTx {
 
 // --- the store ------------------------------------------------------------------
 
-class MySqlCaseStore final : public CaseStore {
+class MySqlCaseStore final : public CaseStore, private MySqlStoreBase {
  public:
   explicit MySqlCaseStore(common::ConnectionPool* pool)
-      : pool_(pool),
+      : MySqlStoreBase(pool),
         case_ids_(pool, "cases"),
         event_ids_(pool, "case_events"),
         policy_change_ids_(pool, "sla_policy_changes") {}
@@ -372,17 +372,11 @@ class MySqlCaseStore final : public CaseStore {
   absl::StatusOr<common::Page<StoredCase>> ListCases(
       const common::FilterNode& filter, const CaseOrder& order, absl::Time now,
       const std::optional<common::PageCursor>& cursor, int limit) override {
-    SqlFragment where;
     const std::string now_sql = common::ToSqlDateTime(now);
-    if (absl::Status s = FilterToSql(
-            filter,
-            [&](const common::FilterComparison& c, SqlFragment* out) {
-              return CaseComparisonToSql(c, now_sql, out);
-            },
-            &where);
-        !s.ok()) {
-      return s;
-    }
+    auto comparison = [&](const common::FilterComparison& c, SqlFragment* out) {
+      return CaseComparisonToSql(c, now_sql, out);
+    };
+    KAM_ASSIGN_OR_RETURN(SqlFragment where, FilterSql(filter, comparison));
     std::string sql = absl::StrCat("SELECT ", kCaseColumns, " FROM cases c WHERE ", where.sql);
     std::vector<SqlValue> params = std::move(where.params);
     const std::string column = order.field.empty() ? "" : absl::StrCat("c.", order.field);
@@ -481,7 +475,6 @@ class MySqlCaseStore final : public CaseStore {
   }
 
  private:
-  common::ConnectionPool* pool_;
   common::IdAllocator case_ids_;
   common::IdAllocator event_ids_;
   common::IdAllocator policy_change_ids_;

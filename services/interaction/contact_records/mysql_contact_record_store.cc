@@ -71,10 +71,10 @@ AppendedEntry ReadAppended(sql::ResultSet& rs) {
   return found;
 }
 
-class MySqlContactRecordStore final : public ContactRecordStore {
+class MySqlContactRecordStore final : public ContactRecordStore, private MySqlStoreBase {
  public:
   explicit MySqlContactRecordStore(common::ConnectionPool* pool)
-      : pool_(pool), ids_(pool, "contact_records") {}
+      : MySqlStoreBase(pool), ids_(pool, "contact_records") {}
 
   absl::StatusOr<InsertOutcome> Append(int64_t account_id, const std::string& text,
                                        const std::string& author, const common::RequestKey& key,
@@ -178,7 +178,6 @@ class MySqlContactRecordStore final : public ContactRecordStore {
         value);
   }
 
-  common::ConnectionPool* pool_;
   common::IdAllocator ids_;
 };
 

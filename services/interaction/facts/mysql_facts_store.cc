@@ -15,6 +15,7 @@
 #include "services/interaction/facts/facts_store.h"
 #include "services/interaction/opportunity/opportunity_pipeline.h"
 #include "services/interaction/shared/names.h"
+#include "services/interaction/shared/store_sql.h"
 
 namespace kam::interaction::facts {
 namespace {
@@ -293,57 +294,51 @@ void ReadRange(SqlConnection& c, int64_t first, int64_t last, const FactsPeriod&
   }
 }
 
-class MySqlFactsStore final : public FactsStore {
+class MySqlFactsStore final : public FactsStore, private MySqlStoreBase {
  public:
-  explicit MySqlFactsStore(common::ConnectionPool* pool) : pool_(pool) {}
+  explicit MySqlFactsStore(common::ConnectionPool* pool) : MySqlStoreBase(pool) {}
 
   absl::StatusOr<int64_t> MaxAccountId() override {
-    int64_t max_id = 0;
-    absl::Status status = common::WithConnection(*pool_, "reading facts", [&](SqlConnection& c) {
-      auto rs = c.Query(
-          "SELECT GREATEST("
-          "COALESCE((SELECT MAX(account_id) FROM invoices), 0), "
-          "COALESCE((SELECT MAX(account_id) FROM orders), 0), "
-          "COALESCE((SELECT MAX(account_id) FROM cases), 0), "
-          "COALESCE((SELECT MAX(account_id) FROM survey_responses), 0), "
-          "COALESCE((SELECT MAX(account_id) FROM activities), 0), "
-          "COALESCE((SELECT MAX(account_id) FROM opportunities), 0), "
-          "COALESCE((SELECT MAX(account_id) FROM agreements), 0))");
-      if (rs->next()) max_id = rs->getInt64(1);
-      return absl::OkStatus();
-    });
-    if (!status.ok()) return status;
-    return max_id;
+    return common::ReadWithConnection<int64_t>(
+        *pool_, "reading facts", [](SqlConnection& c) -> absl::StatusOr<int64_t> {
+          auto rs = c.Query(
+              "SELECT GREATEST("
+              "COALESCE((SELECT MAX(account_id) FROM invoices), 0), "
+              "COALESCE((SELECT MAX(account_id) FROM orders), 0), "
+              "COALESCE((SELECT MAX(account_id) FROM cases), 0), "
+              "COALESCE((SELECT MAX(account_id) FROM survey_responses), 0), "
+              "COALESCE((SELECT MAX(account_id) FROM activities), 0), "
+              "COALESCE((SELECT MAX(account_id) FROM opportunities), 0), "
+              "COALESCE((SELECT MAX(account_id) FROM agreements), 0))");
+          return rs->next() ? rs->getInt64(1) : 0;
+        });
   }
 
   absl::StatusOr<std::map<int64_t, v1::AccountFacts>> Range(int64_t first, int64_t last,
                                                             const FactsPeriod& period) override {
-    std::map<int64_t, v1::AccountFacts> facts;
-    absl::Status status = common::WithConnection(*pool_, "reading facts", [&](SqlConnection& c) {
-      // One snapshot for all the statements (the pool's sessions are READ
-      // COMMITTED, where each statement sees its own), so an account's figures
-      // agree with each other while payments and invoices are being written.
-      c.Execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-      c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
-      try {
-        ReadRange(c, first, last, period, facts);
-      } catch (const sql::SQLException&) {
-        // Never hand the connection back inside a transaction.
-        try {
-          c.Execute("ROLLBACK");
-        } catch (const sql::SQLException&) {
-        }
-        throw;
-      }
-      c.Execute("COMMIT");
-      return absl::OkStatus();
-    });
-    if (!status.ok()) return status;
-    return facts;
+    using Facts = std::map<int64_t, v1::AccountFacts>;
+    return common::ReadWithConnection<Facts>(
+        *pool_, "reading facts", [&](SqlConnection& c) -> absl::StatusOr<Facts> {
+          // One snapshot for all the statements (the pool's sessions are READ
+          // COMMITTED, where each statement sees its own), so an account's figures
+          // agree with each other while payments and invoices are being written.
+          c.Execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+          c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+          Facts facts;
+          try {
+            ReadRange(c, first, last, period, facts);
+          } catch (const sql::SQLException&) {
+            // Never hand the connection back inside a transaction.
+            try {
+              c.Execute("ROLLBACK");
+            } catch (const sql::SQLException&) {
+            }
+            throw;
+          }
+          c.Execute("COMMIT");
+          return facts;
+        });
   }
-
- private:
-  common::ConnectionPool* pool_;
 };
 
 }  // namespace

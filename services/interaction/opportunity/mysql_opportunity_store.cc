@@ -396,10 +396,10 @@ class MySqlOpportunityTx final : public common::StoreTx, public OpportunityTx {
 
 // --- the store --------------------------------------------------------------------
 
-class MySqlOpportunityStore final : public OpportunityStore {
+class MySqlOpportunityStore final : public OpportunityStore, private MySqlStoreBase {
  public:
   explicit MySqlOpportunityStore(common::ConnectionPool* pool)
-      : pool_(pool),
+      : MySqlStoreBase(pool),
         opportunity_ids_(pool, "opportunities"),
         move_ids_(pool, "opportunity_stage_moves") {}
 
@@ -435,8 +435,7 @@ class MySqlOpportunityStore final : public OpportunityStore {
   absl::StatusOr<common::Page<StoredOpportunity>> List(
       const common::FilterNode& filter, bool show_deleted,
       const std::optional<common::PageCursor>& cursor, int limit) override {
-    SqlFragment where;
-    KAM_RETURN_IF_ERROR(common::FilterToSql(filter, ComparisonToSql, &where));
+    KAM_ASSIGN_OR_RETURN(SqlFragment where, common::FilterSql(filter, ComparisonToSql));
     return common::QueryPage(
         *pool_, "listing opportunities", limit, ReadOpportunity,
         SelectOpportunities(absl::StrCat(where.sql, " AND o.id > ?",
@@ -476,7 +475,6 @@ class MySqlOpportunityStore final : public OpportunityStore {
   absl::StatusOr<PipelineSums> ReadPipeline(const PipelineScope& scope) override;
 
  private:
-  common::ConnectionPool* pool_;
   common::IdAllocator opportunity_ids_;
   common::IdAllocator move_ids_;
 };

@@ -18,7 +18,7 @@ namespace kam::interaction::satisfaction {
 namespace {
 
 using common::FilterTime;
-using common::FilterToSql;
+using common::FilterSql;
 using common::SqlConnection;
 using common::SqlFragment;
 using common::SqlOp;
@@ -75,10 +75,10 @@ absl::Status SurveyComparisonToSql(const common::FilterComparison& c, SqlFragmen
       c, "account, case, contact, kind, score, response_time or create_time");
 }
 
-class MySqlSatisfactionStore final : public SatisfactionStore {
+class MySqlSatisfactionStore final : public SatisfactionStore, private MySqlStoreBase {
  public:
   explicit MySqlSatisfactionStore(common::ConnectionPool* pool)
-      : pool_(pool), survey_ids_(pool, "survey_responses") {}
+      : MySqlStoreBase(pool), survey_ids_(pool, "survey_responses") {}
 
   absl::StatusOr<int64_t> NewSurveyId() override { return survey_ids_.Next(); }
 
@@ -112,8 +112,7 @@ class MySqlSatisfactionStore final : public SatisfactionStore {
   absl::StatusOr<common::Page<StoredSurvey>> ListSurveys(
       const common::FilterNode& filter, const std::optional<common::PageCursor>& cursor,
       int limit) override {
-    SqlFragment where;
-    KAM_RETURN_IF_ERROR(FilterToSql(filter, SurveyComparisonToSql, &where));
+    KAM_ASSIGN_OR_RETURN(SqlFragment where, FilterSql(filter, SurveyComparisonToSql));
     std::vector<SqlValue> params = std::move(where.params);
     params.emplace_back(common::CursorId(cursor));
     params.emplace_back(static_cast<int64_t>(limit) + 1);
@@ -152,7 +151,6 @@ class MySqlSatisfactionStore final : public SatisfactionStore {
   }
 
  private:
-  common::ConnectionPool* pool_;
   common::IdAllocator survey_ids_;
 };
 

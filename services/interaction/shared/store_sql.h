@@ -24,6 +24,15 @@
 
 namespace kam::interaction {
 
+// What every MySQL store of the interaction areas holds: the pool its
+// statements run on, which outlives it.
+class MySqlStoreBase {
+ protected:
+  explicit MySqlStoreBase(common::ConnectionPool* pool) : pool_(pool) {}
+
+  common::ConnectionPool* const pool_;
+};
+
 // A SUM(...) of BIGINT minor units: DECIMAL text, possibly beyond int64,
 // clamped to int64 (shared/money_math.h: SaturatingParse); NULL is 0.
 int64_t ReadSum(sql::ResultSet& rs, int column);

@@ -33,9 +33,9 @@ StoredVisitCadence ReadCadence(sql::ResultSet& rs) {
   return stored;
 }
 
-class MySqlVisitCadenceStore final : public VisitCadenceStore {
+class MySqlVisitCadenceStore final : public VisitCadenceStore, private MySqlStoreBase {
  public:
-  explicit MySqlVisitCadenceStore(common::ConnectionPool* pool) : pool_(pool) {}
+  explicit MySqlVisitCadenceStore(common::ConnectionPool* pool) : MySqlStoreBase(pool) {}
 
   absl::StatusOr<StoredVisitCadence> GetVisitCadence() override {
     return ReadPolicyRow<StoredVisitCadence>(
@@ -121,9 +121,6 @@ class MySqlVisitCadenceStore final : public VisitCadenceStore {
           return facts;
         });
   }
-
- private:
-  common::ConnectionPool* pool_;
 };
 
 }  // namespace

@@ -171,15 +171,13 @@ class MySqlAlertStore final : public AlertStore, private MySqlStoreBase {
   }
 
   absl::Status CheckFilter(const common::FilterNode& filter) const override {
-    common::SqlFragment where;
-    return common::FilterToSql(filter, AlertComparison, &where);
+    return common::FilterSql(filter, AlertComparison).status();
   }
 
   absl::StatusOr<std::vector<StoredAlert>> ListAlerts(const common::FilterNode& filter,
                                                       const std::optional<Cursor>& after,
                                                       int limit) override {
-    common::SqlFragment where;
-    KAM_RETURN_IF_ERROR(common::FilterToSql(filter, AlertComparison, &where));
+    KAM_ASSIGN_OR_RETURN(common::SqlFragment where, common::FilterSql(filter, AlertComparison));
     std::string sql = absl::StrCat("SELECT ", kAlertColumns, " FROM alerts WHERE ", where.sql,
                                    " ORDER BY create_time DESC, id DESC LIMIT ?");
     if (after.has_value()) {
@@ -210,8 +208,7 @@ class MySqlAlertStore final : public AlertStore, private MySqlStoreBase {
                                                        int64_t after_seq,
                                                        std::optional<absl::Time> created_after,
                                                        int limit) override {
-    common::SqlFragment where;
-    KAM_RETURN_IF_ERROR(common::FilterToSql(filter, AlertComparison, &where));
+    KAM_ASSIGN_OR_RETURN(common::SqlFragment where, common::FilterSql(filter, AlertComparison));
     std::vector<SqlValue> params = {after_seq};
     for (SqlValue& v : where.params) params.push_back(std::move(v));
     if (created_after.has_value()) {

@@ -144,13 +144,11 @@ class MySqlDesignationStore final : public DesignationStore, private MySqlStoreB
   absl::StatusOr<std::vector<StoredDesignation>> List(const common::FilterNode& filter,
                                                       absl::Time now, int64_t before_id,
                                                       int limit) override {
-    common::SqlFragment where;
-    KAM_RETURN_IF_ERROR(common::FilterToSql(
-        filter,
-        [&](const common::FilterComparison& c, common::SqlFragment* out) {
+    KAM_ASSIGN_OR_RETURN(
+        common::SqlFragment where,
+        common::FilterSql(filter, [&](const common::FilterComparison& c, common::SqlFragment* out) {
           return Comparison(c, now, out);
-        },
-        &where));
+        }));
     std::vector<SqlValue> params = {before_id == 0 ? INT64_MAX : before_id};
     for (SqlValue& v : where.params) params.push_back(std::move(v));
     params.emplace_back(static_cast<int64_t>(limit) + 1);

@@ -1,5 +1,5 @@
 -- The agreement figures of a rating (rules/account_rating.h:
--- SetAgreementNotice), which AGREEMENT_ENDING compares between two runs
+-- AgreementNoticeOf), which AGREEMENT_ENDING compares between two runs
 -- (rules/alerts.h): the account's agreement ending soonest as the run found
 -- it. Times are Unix microseconds (0: none).
 ALTER TABLE account_ratings

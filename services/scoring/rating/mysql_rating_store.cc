@@ -137,11 +137,11 @@ void ForEachRatingColumn(Row& row, Visit visit) {
   visit(r.handovers);
   visit(r.disputes);  // 0007_appraisal_figures.sql
   visit(r.overdue_follow_ups);
-  visit(row.agreement_id);  // 0008_rating_agreements.sql
-  visit(row.agreement_end_us);
-  visit(row.agreement_notice_us);
-  visit(row.agreement_notice_due);
-  visit(row.agreement_days_left);
+  visit(row.agreement.id);  // 0008_rating_agreements.sql
+  visit(row.agreement.end_us);
+  visit(row.agreement.notice_us);
+  visit(row.agreement.due);
+  visit(row.agreement.days_left);
 }
 
 void ReadColumn(sql::ResultSet& rs, int column, int64_t* value) { *value = rs.getInt64(column); }
@@ -188,11 +188,12 @@ rules::AccountRunResult ReadRunResult(sql::ResultSet& rs) {
   ReadColumn(rs, 4, &row.sla_breaches);
   ReadColumn(rs, 5, &row.receivables_minor);
   ReadColumn(rs, 6, &row.overdue_minor);
-  ReadColumn(rs, 7, &row.agreement_id);
-  ReadColumn(rs, 8, &row.agreement_end_us);
-  ReadColumn(rs, 9, &row.agreement_notice_us);
-  ReadColumn(rs, 10, &row.agreement_notice_due);
-  ReadColumn(rs, 11, &row.agreement_days_left);
+  ReadColumn(rs, 7, &row.agreement.id);
+  ReadColumn(rs, 8, &row.agreement.end_us);
+  ReadColumn(rs, 9, &row.agreement.notice_us);
+  ReadColumn(rs, 10, &row.agreement.due);
+  ReadColumn(rs, 11, &row.agreement.days_left);
+  ReadColumn(rs, 12, &row.key_account);
   return rules::RunResultOf(row);
 }
 
@@ -562,7 +563,7 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
     return ReadRows(*pool_, "reading ratings",
                     "SELECT account_id, tier, churn_risk, sla_breaches, receivables_minor, "
                     "overdue_minor, agreement_id, agreement_end_us, agreement_notice_us, "
-                    "agreement_notice_due, agreement_days_left "
+                    "agreement_notice_due, agreement_days_left, key_account "
                     "FROM account_ratings WHERE run_id = ? AND account_id > ? "
                     "ORDER BY account_id LIMIT ?",
                     {run_id, after_account, static_cast<int64_t>(limit)}, ReadRunResult);
@@ -584,8 +585,7 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
   absl::StatusOr<std::vector<RatingRow>> ListRatings(int64_t run_id,
                                                      const common::FilterNode& filter,
                                                      int64_t after_account, int limit) override {
-    common::SqlFragment where;
-    KAM_RETURN_IF_ERROR(common::FilterToSql(filter, RatingComparison, &where));
+    KAM_ASSIGN_OR_RETURN(common::SqlFragment where, common::FilterSql(filter, RatingComparison));
     std::vector<SqlValue> params = {run_id, after_account};
     for (SqlValue& v : where.params) params.push_back(std::move(v));
     params.emplace_back(static_cast<int64_t>(limit) + 1);
@@ -600,8 +600,7 @@ class MySqlRatingStore final : public RatingStore, private MySqlStoreBase {
                                                     const std::vector<int>& key_tiers, bool came_on,
                                                     const common::FilterNode& filter,
                                                     int64_t after_account, int limit) override {
-    common::SqlFragment where;
-    KAM_RETURN_IF_ERROR(common::FilterToSql(filter, RatingComparison, &where));
+    KAM_ASSIGN_OR_RETURN(common::SqlFragment where, common::FilterSql(filter, RatingComparison));
     // Whether the account was on the list before: was_key (0005); in
     // ratings written before it (NULL) the previous tier decides, the tiers
     // wanted listed (came on: the tiers outside the key list; came off:

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -17,11 +18,17 @@ class FakeReportStore final : public ReportStore {
   struct Data {
     std::map<int64_t, RunTierTotals> totals;                         // by run
     std::map<std::pair<int64_t, int64_t>, GroupRollupSums> rollups;  // by (run, account)
+    std::set<int64_t> policies;
+    // Ratings of succeeded runs by (account, policy).
+    std::map<std::pair<int64_t, int64_t>, std::vector<TrendRow>> ratings;
   };
 
   void SetDown(bool down) { db_.SetDown(down); }
   void PutTotals(int64_t run_id, const RunTierTotals& totals);
   void PutRollup(int64_t run_id, int64_t account_id, const GroupRollupSums& sums);
+  // A rating of `account_id` in a succeeded run of `policy_id` (which then
+  // exists).
+  void PutRating(int64_t policy_id, int64_t account_id, const TrendRow& row);
 
   absl::StatusOr<RunTierTotals> TierTotals(int64_t run_id) override;
   // UNIMPLEMENTED.
@@ -37,6 +44,10 @@ class FakeReportStore final : public ReportStore {
                                                                int limit) override;
   // The sums put in; NOT_FOUND for any other (run, account).
   absl::StatusOr<GroupRollupSums> GroupRollup(int64_t run_id, int64_t account_id) override;
+  absl::StatusOr<std::vector<TrendRow>> NewestRatingsOf(int64_t account_id, int64_t policy_id,
+                                                        int limit) override;
+  absl::StatusOr<std::vector<TrendRow>> RatingsInRuns(
+      int64_t account_id, const std::vector<int64_t>& run_ids) override;
 
  private:
   common::testing::FakeDatabase<Data> db_;

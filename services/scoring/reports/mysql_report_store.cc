@@ -14,8 +14,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/base/status_macros.h"
+#include "common/db/queries.h"
 #include "common/db/row_reader.h"
 #include "common/db/transaction.h"
+#include "kam/scoring/v1/rating.pb.h"
 #include "services/scoring/mysql_stores.h"
 
 namespace kam::scoring {
@@ -121,6 +123,24 @@ std::string GroupRollupSql() {
                   " FROM subtree s JOIN account_ratings r ON r.run_id = ? AND "
                   "r.account_id = s.account_id GROUP BY r.currency");
   return sql;
+}
+
+// An account's ratings with their runs' as_of (GetAccountTrend): a run's
+// rating by primary key, each run found through ix_runs_policy or by id.
+constexpr const char* kTrendSelect =
+    "SELECT r.id, r.as_of, a.value_minor, a.currency, a.churn_risk, a.health, a.tier "
+    "FROM rating_runs r JOIN account_ratings a ON a.run_id = r.id AND a.account_id = ? ";
+
+TrendRow ReadTrendRow(sql::ResultSet& rs) {
+  TrendRow row;
+  row.run_id = rs.getInt64(1);
+  if (auto t = common::ReadTimestamp(rs, 2)) row.as_of = *t;
+  row.value = rs.getInt64(3);
+  row.currency = common::ReadText(rs, 4);
+  row.churn_risk = rs.getInt(5);
+  row.health = rs.getInt(6);
+  row.tier = rs.getInt(7);
+  return row;
 }
 
 absl::Status BadTier(int tier) {
@@ -394,6 +414,43 @@ class MySqlReportStore final : public ReportStore {
     sums.churn_risk.weighted = totals[next++];
     sums.health.count = sums.churn_risk.count = sums.member_count;
     return sums;
+  }
+
+  absl::StatusOr<std::vector<TrendRow>> NewestRatingsOf(int64_t account_id, int64_t policy_id,
+                                                        int limit) override {
+    std::vector<TrendRow> rows;
+    absl::Status status =
+        common::WithConnection(*pool_, "reading an account's ratings", [&](SqlConnection& c) {
+          if (!c.Query("SELECT 1 FROM policies WHERE id = ?", policy_id)->next()) {
+            return absl::NotFoundError(absl::StrCat("policies/", policy_id, " not found"));
+          }
+          // A policy has one run per period (tens to hundreds): the sort by
+          // as_of is over its runs that rated the account, never the book.
+          auto rs = c.Query(absl::StrCat(kTrendSelect,
+                                         "WHERE r.policy_id = ? AND r.state = ? "
+                                         "ORDER BY r.as_of DESC, r.id DESC LIMIT ?"),
+                            account_id, policy_id, static_cast<int>(v1::RUN_STATE_SUCCEEDED),
+                            limit);
+          while (rs->next()) rows.push_back(ReadTrendRow(*rs));
+          return absl::OkStatus();
+        });
+    if (!status.ok()) return status;
+    std::sort(rows.begin(), rows.end(), OlderRating);
+    return rows;
+  }
+
+  absl::StatusOr<std::vector<TrendRow>> RatingsInRuns(
+      int64_t account_id, const std::vector<int64_t>& run_ids) override {
+    if (run_ids.empty()) return std::vector<TrendRow>{};
+    std::string in;
+    const std::vector<SqlValue> ids = common::PaddedIds(run_ids, &in);
+    KAM_ASSIGN_OR_RETURN(
+        std::vector<TrendRow> rows,
+        common::QueryRows(*pool_, "reading an account's ratings", ReadTrendRow,
+                          absl::StrCat(kTrendSelect, "WHERE r.id IN (", in, ")"), account_id,
+                          ids));
+    std::sort(rows.begin(), rows.end(), OlderRating);
+    return rows;
   }
 
  private:

@@ -32,7 +32,8 @@ account::v1::Tier ApiTier(int index) {  // MatrixIndex: 0 unrated, 1..4 A..D
 void ReportService::Register(common::GrpcServer& server) {
   common::ServeMethods(server, &service_, this, &ReportService::GetPyramidReport,
                        &ReportService::GetParetoReport, &ReportService::GetCustomerEquity,
-                       &ReportService::CompareRatingRuns, &ReportService::GetGroupRollup);
+                       &ReportService::CompareRatingRuns, &ReportService::GetGroupRollup,
+                       &ReportService::GetAccountTrend);
   common::ServeMethods(server, &service_, &programme_, &ProgrammeReports::GetEffortReport,
                        &ProgrammeReports::ListManagerAppraisals);
 }

@@ -1,11 +1,13 @@
 // kam.scoring.v1.ReportService: the pyramid, the Pareto curve (data, words
 // and an SVG chart), customer equity, tier movement and group roll-ups over
-// finished rating runs, and (ProgrammeReports, programme_reports.h) effort
+// finished rating runs, an account's trend across runs
+// (account_trend_handler.cc), and (ProgrammeReports, programme_reports.h) effort
 // against value and the account managers' appraisal. The figures come from
 // rules/ over SQL aggregates (report_store.h).
 #pragma once
 
 #include "absl/status/status.h"
+#include "common/client/team_narrowing.h"
 #include "common/server/grpc_server.h"
 #include "kam/scoring/v1/report.grpc.pb.h"
 #include "services/scoring/rating/rating_store.h"
@@ -16,13 +18,21 @@ namespace kam::scoring::reports {
 
 class ReportService final {
  public:
-  ReportService(rating::RatingStore* runs, ReportStore* reports) : runs_(runs), reports_(reports) {}
+  // `teams` (the account service) narrows an account manager's trends to
+  // their accounts.
+  ReportService(rating::RatingStore* runs, ReportStore* reports, common::TeamAccountsSource* teams)
+      : runs_(runs), reports_(reports), teams_(teams) {}
 
   void Register(common::GrpcServer& server);
 
   // The roll-up of a group (docs/domain.md, "Group roll-ups").
   absl::Status GetGroupRollup(const common::CallContext&, const v1::GetGroupRollupRequest&,
                               v1::GroupRollup*);
+
+  // An account's value, churn risk and health across runs, with their
+  // trends (docs/domain.md, "Health over time").
+  absl::Status GetAccountTrend(const common::CallContext&, const v1::GetAccountTrendRequest&,
+                               v1::AccountTrend*);
 
   using Ctx = common::CallContext;
   absl::Status GetPyramidReport(const Ctx&, const v1::GetPyramidReportRequest&, v1::PyramidReport*);
@@ -48,6 +58,7 @@ class ReportService final {
   v1::ReportService::Service service_;
   rating::RatingStore* runs_;
   ReportStore* reports_;
+  common::TeamAccountsSource* teams_;
   ProgrammeReports programme_{*this, runs_, reports_};
 };
 
@@ -59,5 +70,10 @@ inline constexpr int kMaxParetoShares = 100;
 // a roll-up is one statement over the subtree, and this keeps it within a
 // second or two; the largest groups of a book are far smaller).
 inline constexpr int64_t kMaxRollupMembers = 100000;
+
+// GetAccountTrend reads the newest 12 runs unless asked for another count,
+// and at most 100 (the points are one indexed read per run of the policy).
+inline constexpr int kDefaultTrendRuns = 12;
+inline constexpr int kMaxTrendRuns = 100;
 
 }  // namespace kam::scoring::reports

@@ -16,9 +16,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "services/scoring/rules/reports.h"
 #include "services/scoring/rules/tiering.h"
 
@@ -84,6 +86,23 @@ struct GroupRollupSums {
   std::string group_credit_currency;
 };
 
+// One account's rating in one run, with the run's as_of (GetAccountTrend).
+struct TrendRow {
+  int64_t run_id = 0;
+  google::protobuf::Timestamp as_of;
+  int64_t value = 0;  // value_minor
+  std::string currency;
+  int churn_risk = 0;
+  int health = 0;
+  int tier = 0;  // 0: rated, not tiered
+};
+
+// Oldest first: by as_of, then run id (the order of a trend's points).
+inline bool OlderRating(const TrendRow& a, const TrendRow& b) {
+  return std::make_tuple(a.as_of.seconds(), a.as_of.nanos(), a.run_id) <
+         std::make_tuple(b.as_of.seconds(), b.as_of.nanos(), b.run_id);
+}
+
 class ReportStore {
  public:
   virtual ~ReportStore() = default;
@@ -116,6 +135,16 @@ class ReportStore {
   // the run did not rate the account; OUT_OF_RANGE when a sum does not fit
   // int64.
   virtual absl::StatusOr<GroupRollupSums> GroupRollup(int64_t run_id, int64_t account_id) = 0;
+
+  // The ratings of `account_id` in the newest `limit` runs of policy
+  // `policy_id` that have SUCCEEDED and rated it (newest by as_of, then id),
+  // oldest first. NOT_FOUND when the policy does not exist.
+  virtual absl::StatusOr<std::vector<TrendRow>> NewestRatingsOf(int64_t account_id,
+                                                                int64_t policy_id, int limit) = 0;
+  // The ratings of `account_id` in those of `run_ids` that rated it, oldest
+  // first (by as_of, then id).
+  virtual absl::StatusOr<std::vector<TrendRow>> RatingsInRuns(
+      int64_t account_id, const std::vector<int64_t>& run_ids) = 0;
 };
 
 }  // namespace kam::scoring::reports

@@ -292,40 +292,34 @@ AccountRunResult RunResultOf(const RatingRow& rating) {
   result.receivables_minor = rating.receivables_minor;
   // A stored rating is clamped already; one read back is checked again.
   result.overdue_minor = std::min(rating.overdue_minor, rating.receivables_minor);
-  result.agreement_id = rating.agreement_id;
-  result.agreement_end_us = rating.agreement_end_us;
-  result.agreement_notice_us = rating.agreement_notice_us;
-  result.agreement_notice_due = rating.agreement_notice_due;
-  result.agreement_days_left = rating.agreement_days_left;
+  result.agreement = rating.agreement;
+  result.on_key_list = rating.key_account;
   return result;
 }
 
-void SetAgreementNotice(const AccountFacts& facts, absl::Time as_of, int32_t window_days,
-                        RatingRow* row) {
-  row->agreement_id = 0;
-  row->agreement_end_us = 0;
-  row->agreement_notice_us = 0;
-  row->agreement_notice_due = false;
-  row->agreement_days_left = 0;
+AgreementNotice AgreementNoticeOf(const AccountFacts& facts, absl::Time as_of,
+                                  int32_t window_days) {
   constexpr absl::string_view kPrefix = "agreements/";
   const std::string& name = facts.next_agreement();
   int64_t id = 0;
   if (!absl::StartsWith(name, kPrefix) ||
       !absl::SimpleAtoi(absl::string_view(name).substr(kPrefix.size()), &id) || id <= 0 ||
       !facts.has_next_agreement_end_time()) {
-    return;
+    return AgreementNotice();
   }
   const absl::Time end = common::FromProtoTimestamp(facts.next_agreement_end_time());
   const absl::Time deadline =
       facts.has_next_agreement_notice_deadline()
           ? common::FromProtoTimestamp(facts.next_agreement_notice_deadline())
           : end;
-  row->agreement_id = id;
-  row->agreement_end_us = absl::ToUnixMicros(end);
-  row->agreement_notice_us = absl::ToUnixMicros(deadline);
-  row->agreement_days_left = static_cast<int32_t>(
-      std::floor(absl::FDivDuration(deadline - as_of, absl::Hours(24))));
-  row->agreement_notice_due = as_of < end && deadline - as_of <= absl::Hours(24) * window_days;
+  AgreementNotice notice;
+  notice.id = id;
+  notice.end_us = absl::ToUnixMicros(end);
+  notice.notice_us = absl::ToUnixMicros(deadline);
+  notice.days_left =
+      static_cast<int32_t>(std::floor(absl::FDivDuration(deadline - as_of, absl::Hours(24))));
+  notice.due = as_of < end && deadline - as_of <= absl::Hours(24) * window_days;
+  return notice;
 }
 
 absl::StatusOr<AccountRater> AccountRater::Create(const v1::ScoringPolicy& policy) {
@@ -374,7 +368,7 @@ absl::Status AccountRater::Rate(const AccountSnapshot& account, const AccountFac
   row.sla_breaches = signals.sla_breach_count;
   row.receivables_minor = signals.receivables_minor;
   row.overdue_minor = signals.overdue_minor;
-  SetAgreementNotice(facts, as_of, settings_.alerts.agreement_notice_window_days, &row);
+  row.agreement = AgreementNoticeOf(facts, as_of, settings_.alerts.agreement_notice_window_days);
   v1::AccountRating details;
   if (!assignment.tiered) details.set_not_tiered_reason(v1::NOT_TIERED_REASON_CHURNED);
   details.set_group_value_minor(assignment.group_value);

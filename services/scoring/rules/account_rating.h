@@ -92,11 +92,7 @@ struct RatingRow {
   int64_t receivables_minor = 0;
   int64_t overdue_minor = 0;
   // The agreement ending soonest as this run found it (AgreementNoticeOf).
-  int64_t agreement_id = 0;
-  int64_t agreement_end_us = 0;
-  int64_t agreement_notice_us = 0;
-  bool agreement_notice_due = false;
-  int32_t agreement_days_left = 0;
+  AgreementNotice agreement;
   // The explanations: an AccountRating with value_factors, churn_risk and
   // health filled in, serialized.
   std::string details;
@@ -113,15 +109,15 @@ RollupFigures RollupFiguresOf(const account::v1::AccountSnapshot& account,
 // What the alert rules compare between two runs (alerts.h) of a rating.
 AccountRunResult RunResultOf(const RatingRow& rating);
 
-// The agreement figures of a rating (RatingRow.agreement_*) from the facts'
+// The agreement figures of a rating (RatingRow.agreement) from the facts'
 // next_agreement at `as_of`: its id, end and notice deadline (Unix
 // microseconds; a missing deadline is the end), whether the deadline is at
 // most `window_days` days after as_of with the agreement not ended
 // (AGREEMENT_ENDING, alerts.h), and the whole days left to the deadline
 // (rounded down; negative once passed). All zero when the facts name no
 // agreement (or one the rule cannot read).
-void SetAgreementNotice(const interaction::v1::AccountFacts& facts, absl::Time as_of,
-                        int32_t window_days, RatingRow* row);
+AgreementNotice AgreementNoticeOf(const interaction::v1::AccountFacts& facts, absl::Time as_of,
+                                  int32_t window_days);
 
 // Rates the accounts of one run under one policy version. Immutable once
 // made: cheap to share between calls, thread-safe.

@@ -205,38 +205,39 @@ TEST(ClvOf, ProfitMadeYearlyAndTheTiersChurn) {
   EXPECT_EQ(ClvOf(settings, facts, account::v1::TIER_UNSPECIFIED), 50000);
 }
 
-TEST(SetAgreementNotice, TheAgreementEndingSoonestAtTheRunsTime) {
+TEST(AgreementNoticeOf, TheAgreementEndingSoonestAtTheRunsTime) {
   const absl::Time end = absl::FromCivil(absl::CivilDay(2027, 2, 1), absl::UTCTimeZone());
   const absl::Time deadline = end - absl::Hours(24 * 30);
   AccountFacts facts;
   facts.set_next_agreement("agreements/9");
   *facts.mutable_next_agreement_end_time() = common::ToProtoTimestamp(end);
   *facts.mutable_next_agreement_notice_deadline() = common::ToProtoTimestamp(deadline);
-  RatingRow row;
   // 24 days and some hours before the deadline: within a 60-day window.
-  SetAgreementNotice(facts, deadline - absl::Hours(24 * 24 + 5), 60, &row);
-  EXPECT_EQ(row.agreement_id, 9);
-  EXPECT_EQ(row.agreement_end_us, absl::ToUnixMicros(end));
-  EXPECT_EQ(row.agreement_notice_us, absl::ToUnixMicros(deadline));
-  EXPECT_TRUE(row.agreement_notice_due);
-  EXPECT_EQ(row.agreement_days_left, 24);
+  AgreementNotice notice = AgreementNoticeOf(facts, deadline - absl::Hours(24 * 24 + 5), 60);
+  EXPECT_EQ(notice.id, 9);
+  EXPECT_EQ(notice.end_us, absl::ToUnixMicros(end));
+  EXPECT_EQ(notice.notice_us, absl::ToUnixMicros(deadline));
+  EXPECT_TRUE(notice.due);
+  EXPECT_EQ(notice.days_left, 24);
   // Exactly at the window's edge it is due; a moment before, not.
-  SetAgreementNotice(facts, deadline - absl::Hours(24 * 60), 60, &row);
-  EXPECT_TRUE(row.agreement_notice_due);
-  SetAgreementNotice(facts, deadline - absl::Hours(24 * 60) - absl::Seconds(1), 60, &row);
-  EXPECT_FALSE(row.agreement_notice_due);
+  notice = AgreementNoticeOf(facts, deadline - absl::Hours(24 * 60), 60);
+  EXPECT_TRUE(notice.due);
+  notice = AgreementNoticeOf(facts, deadline - absl::Hours(24 * 60) - absl::Seconds(1), 60);
+  EXPECT_FALSE(notice.due);
   // Past the deadline it stays due (days left negative) until the end.
-  SetAgreementNotice(facts, deadline + absl::Hours(36), 60, &row);
-  EXPECT_TRUE(row.agreement_notice_due);
-  EXPECT_EQ(row.agreement_days_left, -2);
-  SetAgreementNotice(facts, end, 60, &row);
-  EXPECT_FALSE(row.agreement_notice_due);
+  notice = AgreementNoticeOf(facts, deadline + absl::Hours(36), 60);
+  EXPECT_TRUE(notice.due);
+  EXPECT_EQ(notice.days_left, -2);
+  notice = AgreementNoticeOf(facts, end, 60);
+  EXPECT_FALSE(notice.due);
   // No agreement, or one it cannot read: all zero.
   facts.set_next_agreement("contracts/9");
-  SetAgreementNotice(facts, deadline, 60, &row);
-  EXPECT_EQ(row.agreement_id, 0);
-  EXPECT_FALSE(row.agreement_notice_due);
-  EXPECT_EQ(RunResultOf(row).agreement_id, 0);
+  notice = AgreementNoticeOf(facts, deadline, 60);
+  EXPECT_EQ(notice.id, 0);
+  EXPECT_FALSE(notice.due);
+  RatingRow row;
+  row.agreement = notice;
+  EXPECT_EQ(RunResultOf(row).agreement.id, 0);
 }
 
 // What a group roll-up sums is what the run read: the parent link and owner

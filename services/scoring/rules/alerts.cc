@@ -164,8 +164,8 @@ class AccountAlerts {
         previous_(previous),
         current_(current),
         out_(out),
-        key_account_(detector.IsKeyTier(current.tier) ||
-                     (previous != nullptr && detector.IsKeyTier(previous->tier))) {}
+        key_account_(detector.IsKeyAccount(current) ||
+                     (previous != nullptr && detector.IsKeyAccount(*previous))) {}
 
   void DetectAll() {
     TierDrop();
@@ -181,9 +181,9 @@ class AccountAlerts {
   // A key account rated lower than before (docs/domain.md §1: accounts are
   // promoted onto or dropped off the key-account list between ratings).
   void TierDrop() {
-    if (previous_ == nullptr || !detector_.IsKeyTier(previous_->tier)) return;
+    if (previous_ == nullptr || !detector_.IsKeyAccount(*previous_)) return;
     if (current_.tier == v1::TIER_UNSPECIFIED || current_.tier <= previous_->tier) return;
-    const bool off_the_list = !detector_.IsKeyTier(current_.tier);
+    const bool off_the_list = !detector_.IsKeyAccount(current_);
     Alert& alert = NewAlert(out_, current_.account_id, AlertKind::kTierDrop,
                             off_the_list ? AlertSeverity::kCritical : AlertSeverity::kWarning,
                             AlertUnit::kTier, current_.tier, previous_->tier);
@@ -210,7 +210,7 @@ class AccountAlerts {
                                    : absl::StrCat(previous_->churn_risk, " in the previous run");
     alert.evidence =
         absl::StrCat("churn risk ", current_.churn_risk, " in this run, ", before, "; threshold ",
-                     threshold, "; ", TierContext(previous_, current_));
+                     threshold, "; ", KeyContext());
   }
 
   // New, or more breaches than in the previous run.
@@ -235,7 +235,7 @@ class AccountAlerts {
         count, " SLA breaches in this run's period, ",
         previous_ == nullptr ? std::string("no previous result")
                              : absl::StrCat(previous_->sla_breach_count, " in the previous run's"),
-        "; threshold ", threshold, "; ", TierContext(previous_, current_));
+        "; threshold ", threshold, "; ", KeyContext());
   }
 
   bool AmountHolds(const AccountRunResult& r) const {
@@ -283,42 +283,52 @@ class AccountAlerts {
                              : std::string("off"),
         ", share ",
         share_threshold > 0 ? PercentFromBasisPoints(share_threshold) : std::string("off"), "; ",
-        TierContext(previous_, current_));
+        KeyContext());
   }
 
   // Within the notice window, once per agreement end: not when the previous
   // run found the same agreement, with the same end, within it already.
   void AgreementEnding() {
-    if (current_.agreement_id == 0 || !current_.agreement_notice_due) return;
-    if (previous_ != nullptr && previous_->agreement_notice_due &&
-        previous_->agreement_id == current_.agreement_id &&
-        previous_->agreement_end_us == current_.agreement_end_us) {
+    if (current_.agreement.id == 0 || !current_.agreement.due) return;
+    if (previous_ != nullptr && previous_->agreement.due &&
+        previous_->agreement.id == current_.agreement.id &&
+        previous_->agreement.end_us == current_.agreement.end_us) {
       return;
     }
-    const int32_t days = current_.agreement_days_left;
+    const int32_t days = current_.agreement.days_left;
     const int32_t window = policy_.agreement_notice_window_days;
     Alert& alert = NewAlert(out_, current_.account_id, AlertKind::kAgreementEnding,
                             days < 0 || key_account_ ? AlertSeverity::kCritical
                                                      : AlertSeverity::kWarning,
                             AlertUnit::kDays, days, window);
     alert.message = absl::StrCat(
-        AccountName(current_.account_id), ": agreement agreements/", current_.agreement_id,
-        " ends ", Day(current_.agreement_end_us), "; notice deadline ",
-        Day(current_.agreement_notice_us),
+        AccountName(current_.account_id), ": agreement agreements/", current_.agreement.id,
+        " ends ", Day(current_.agreement.end_us), "; notice deadline ",
+        Day(current_.agreement.notice_us),
         days < 0 ? absl::StrCat(" passed ", -days, " days ago") : absl::StrCat(" in ", days, " days"));
     alert.evidence = absl::StrCat(
-        "notice deadline ", Day(current_.agreement_notice_us), ", ", days,
+        "notice deadline ", Day(current_.agreement.notice_us), ", ", days,
         " days after this run; window ", window, " days; ",
-        previous_ == nullptr || !previous_->agreement_notice_due
+        previous_ == nullptr || !previous_->agreement.due
             ? std::string("not within it in the previous run")
-            : absl::StrCat("the previous run's was agreements/", previous_->agreement_id, " ending ",
-                           Day(previous_->agreement_end_us)),
-        "; ", TierContext(previous_, current_));
+            : absl::StrCat("the previous run's was agreements/", previous_->agreement.id, " ending ",
+                           Day(previous_->agreement.end_us)),
+        "; ", KeyContext());
   }
 
   // "2027-02-01" (UTC) of Unix microseconds.
   static std::string Day(int64_t micros) {
     return absl::FormatTime("%Y-%m-%d", absl::FromUnixMicros(micros), absl::UTCTimeZone());
+  }
+
+  // TierContext, and why the account is a key account when its tier does
+  // not say so.
+  std::string KeyContext() const {
+    std::string text = TierContext(previous_, current_);
+    if (current_.on_key_list && !detector_.IsKeyTier(current_.tier)) {
+      text.append(", designated a key account");
+    }
+    return text;
   }
 
   // "A, B" or "none".

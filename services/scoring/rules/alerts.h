@@ -27,8 +27,9 @@
 //                        CRITICAL on a key account or once the notice
 //                        deadline has passed, WARNING otherwise.
 //
-// "Key account": the current tier is a key tier, or the previous one was (an
-// account that has just been demoted still gets its breaches reported).
+// "Key account": on the key-account list in the current or the previous run,
+// by a key tier or by a designation (an account that has just been demoted
+// still gets its breaches reported).
 //
 // Deduplication
 //   - At most one alert per account and kind per run (by construction; an
@@ -91,6 +92,18 @@ enum class AlertUnit : uint8_t {
   kDays,         // days to an agreement's notice deadline
 };
 
+// An account's agreement ending soonest (AGREEMENT_ENDING) as a run found
+// it: its id (0 for none), its end and notice deadline (Unix microseconds),
+// whether the notice deadline was within the policy's window, and the whole
+// days left to it (negative once passed).
+struct AgreementNotice {
+  int64_t id = 0;
+  int64_t end_us = 0;
+  int64_t notice_us = 0;
+  bool due = false;
+  int32_t days_left = 0;
+};
+
 // One account's result in one rating run: the figures alerts compare.
 struct AccountRunResult {
   // The account's id (its name is "accounts/{account_id}"), > 0.
@@ -105,15 +118,10 @@ struct AccountRunResult {
   // receivables.
   int64_t receivables_minor = 0;
   int64_t overdue_minor = 0;
-  // The account's agreement ending soonest (AGREEMENT_ENDING): its id (0
-  // for none), its end and notice deadline (Unix microseconds), and, as the
-  // run found them, whether the notice deadline was within the policy's
-  // window and the whole days left to it (negative once passed).
-  int64_t agreement_id = 0;
-  int64_t agreement_end_us = 0;
-  int64_t agreement_notice_us = 0;
-  bool agreement_notice_due = false;
-  int32_t agreement_days_left = 0;
+  AgreementNotice agreement;
+  // On the run's key-account list: by a key tier, or by a designation
+  // whatever the tier (designations/designation_rules.h).
+  bool on_key_list = false;
 };
 
 struct AlertPolicy {
@@ -183,6 +191,10 @@ class AlertDetector {
   const AlertPolicy& policy() const { return policy_; }
   // Whether accounts of `tier` are key accounts under the policy.
   bool IsKeyTier(account::v1::Tier tier) const;
+  // Whether the result is a key account's: on the list, or in a key tier.
+  bool IsKeyAccount(const AccountRunResult& result) const {
+    return result.on_key_list || IsKeyTier(result.tier);
+  }
 
  private:
   explicit AlertDetector(const AlertPolicy& policy);

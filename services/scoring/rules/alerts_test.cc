@@ -264,6 +264,39 @@ TEST(SlaBreachesTest, OnlyKeyAccounts) {
             std::vector<Kind>{Kind::kSlaBreaches});
 }
 
+// A designated account is on the key-account list whatever its tier: the
+// key-account rules hold for it as for a key tier.
+AccountRunResult Designated(AccountRunResult result) {
+  result.on_key_list = true;
+  return result;
+}
+
+TEST(SlaBreachesTest, ADesignatedAccountIsAKeyAccount) {
+  ExpectOnlyAlert(Detect(nullptr, Designated(Result(7, kC, 0, 3))),
+                  {7, Kind::kSlaBreaches, AlertSeverity::kWarning,
+                   "accounts/7 had 3 SLA breaches in the period (threshold 3)",
+                   "3 SLA breaches in this run's period, no previous result; threshold 3; tier C, "
+                   "designated a key account",
+                   AlertUnit::kCount, 3, 3});
+  // Overdue money and churn risk count it as a key account too.
+  EXPECT_EQ(Kinds(Detect(nullptr, Designated(Result(7, kD, 0, 0, 1000, 500)))),
+            std::vector<Kind>{Kind::kOverdueReceivables});
+  const std::vector<Alert> risk = Detect(Result(7, kC, 10), Designated(Result(7, kC, 80)));
+  ASSERT_EQ(risk.size(), 1u);
+  EXPECT_EQ(risk[0].severity, AlertSeverity::kCritical);
+}
+
+TEST(TierDropTest, ADesignatedAccountStaysOnTheList) {
+  // B to C while designated: a drop of a key account, still on the list.
+  const std::vector<Alert> alerts = Detect(Designated(Result(7, kB)), Designated(Result(7, kC)));
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].severity, AlertSeverity::kWarning);
+  EXPECT_EQ(alerts[0].message, "accounts/7 dropped from tier B to tier C");
+  // C to D while designated: reported, as for a key tier.
+  EXPECT_EQ(Kinds(Detect(Designated(Result(7, kC)), Designated(Result(7, kD)))),
+            std::vector<Kind>{Kind::kTierDrop});
+}
+
 TEST(SlaBreachesTest, NewOrPilingUpButNotRepeated) {
   EXPECT_EQ(Detect(Result(7, kA, 0, 2), Result(7, kA, 0, 3)).size(), 1u);  // new
   EXPECT_TRUE(Detect(Result(7, kA, 0, 3), Result(7, kA, 0, 3)).empty());   // unchanged
@@ -351,11 +384,11 @@ constexpr int64_t kNotice = 1798848000LL * 1000000;
 AccountRunResult WithAgreement(v1::Tier tier, bool due, int32_t days_left, int64_t end = kEnd,
                                int64_t notice = kNotice, int64_t agreement = 9) {
   AccountRunResult r = Result(7, tier);
-  r.agreement_id = agreement;
-  r.agreement_end_us = end;
-  r.agreement_notice_us = notice;
-  r.agreement_notice_due = due;
-  r.agreement_days_left = days_left;
+  r.agreement.id = agreement;
+  r.agreement.end_us = end;
+  r.agreement.notice_us = notice;
+  r.agreement.due = due;
+  r.agreement.days_left = days_left;
   return r;
 }
 

@@ -10,19 +10,11 @@
 #include "absl/types/span.h"
 #include "common/api/validation.h"
 #include "common/base/status_macros.h"
+#include "services/scoring/rules/arithmetic.h"
 #include "services/scoring/rules/checks.h"
 
 namespace kam::scoring::rules {
 namespace {
-
-// numerator / denominator (denominator > 0) rounded half away from zero.
-absl::int128 DivideRoundHalfAway(absl::int128 numerator, absl::int128 denominator) {
-  absl::int128 quotient = numerator / denominator;   // truncates toward zero
-  absl::int128 remainder = numerator % denominator;  // same sign as numerator
-  if (remainder < 0) remainder = -remainder;
-  if (2 * remainder >= denominator) quotient += numerator < 0 ? -1 : 1;
-  return quotient;
-}
 
 bool FitsInt64(absl::int128 value) {
   return value >= std::numeric_limits<int64_t>::min() &&

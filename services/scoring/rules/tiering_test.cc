@@ -8,6 +8,7 @@
 #include <map>
 #include <numeric>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,17 @@ std::vector<AccountValue> Accounts(const std::vector<int64_t>& values,
     accounts.push_back({static_cast<int64_t>(i + 1), values[i], segment});
   }
   return accounts;
+}
+
+// The tiers given to the accounts of value `value` (`got` in the order of
+// `accounts`); empty when no account has that value.
+std::set<Tier> TiersOfValue(const std::vector<AccountValue>& accounts,
+                            const std::vector<TierAssignment>& got, int64_t value) {
+  std::set<Tier> tiers;
+  for (size_t i = 0; i < accounts.size() && i < got.size(); ++i) {
+    if (accounts[i].value == value) tiers.insert(got[i].tier);
+  }
+  return tiers;
 }
 
 // Values 1..n, shuffled (a fixed seed), so the input order says nothing.
@@ -331,11 +343,7 @@ TEST(TiesTest, TieAtTheABoundaryTakesTheWorseTier) {
   const std::vector<AccountValue> accounts = Accounts(values);
   const std::vector<TierAssignment> got = Rate(accounts);
   EXPECT_EQ(CountTiers(got), (Counts{0, 5, 15, 80}));
-  for (size_t i = 0; i < accounts.size(); ++i) {
-    if (accounts[i].value == 100) {
-      EXPECT_EQ(got[i].tier, Tier::kB);
-    }
-  }
+  EXPECT_EQ(TiersOfValue(accounts, got, 100), std::set<Tier>{Tier::kB});
 }
 
 TEST(TiesTest, TieAcrossTheCBoundaryAllGoToD) {
@@ -349,11 +357,7 @@ TEST(TiesTest, TieAcrossTheCBoundaryAllGoToD) {
   const std::vector<AccountValue> accounts = Accounts(values);
   const std::vector<TierAssignment> got = Rate(accounts);
   EXPECT_EQ(CountTiers(got), (Counts{10, 40, 148, 802}));
-  for (size_t i = 0; i < accounts.size(); ++i) {
-    if (accounts[i].value == 800) {
-      EXPECT_EQ(got[i].tier, Tier::kD) << accounts[i].account_id;
-    }
-  }
+  EXPECT_EQ(TiersOfValue(accounts, got, 800), std::set<Tier>{Tier::kD});
   // Ranks stay distinct inside the tie, by id ascending.
   std::vector<int64_t> tie_ranks;
   for (size_t i = 0; i < accounts.size(); ++i) {
@@ -433,13 +437,10 @@ TEST(NonPositiveTest, WithoutPositiveOnlyTheyAreRankedLikeAnyValue) {
   PyramidRule rule;
   rule.positive_values_only = false;
   policy.default_rule = rule;
-  const std::vector<TierAssignment> got = Rate(Accounts(values), policy);
+  const std::vector<AccountValue> accounts = Accounts(values);
+  const std::vector<TierAssignment> got = Rate(accounts, policy);
   EXPECT_EQ(CountTiers(got), (Counts{1, 4, 15, 80}));
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (values[i] == -1) {
-      EXPECT_EQ(got[i].tier, Tier::kA);
-    }
-  }
+  EXPECT_EQ(TiersOfValue(accounts, got, -1), std::set<Tier>{Tier::kA});
 }
 
 TEST(NonPositiveTest, ExtremeValues) {
