@@ -25,13 +25,7 @@ class SqlConnection;
 
 namespace kam::interaction::credit_hold {
 
-// The settings row (CreditHoldPolicy), with its version.
-struct StoredHoldPolicy {
-  StrikeSettings settings;
-  int64_t version = 1;
-  absl::Time update_time;
-  std::string updated_by;
-};
+struct StoredHoldPolicy;  // below
 
 class CreditHoldSteps {
  public:
@@ -61,6 +55,14 @@ class CreditHoldSteps {
   // Records a lift (key.id and key.hash with it when key.id is set).
   virtual absl::Status InsertLift(int64_t account_id, const Lift& lift,
                                   const common::RequestKey& key) = 0;
+};
+
+// The settings row (CreditHoldPolicy), with its version.
+struct StoredHoldPolicy {
+  StrikeSettings settings;
+  int64_t version = 1;
+  absl::Time update_time;
+  std::string updated_by;
 };
 
 // The real steps, on `connection` inside its transaction
