@@ -268,6 +268,32 @@ class KamctlTest(unittest.TestCase):
                 self.assertEqual(result.returncode, code, result.stderr)
                 self.assertIn(words, result.stderr)
 
+    def test_6c_credit_hold(self):
+        account = State.names[0]
+        shown = kamctl("credit-hold", "show", account.split("/")[1], "--json")
+        self.assertEqual(shown.returncode, 0, shown.stderr)
+        hold = json.loads(shown.stdout)  # proto3 JSON leaves out zeros and false
+        self.assertEqual((hold["name"], hold.get("onHold", False), hold.get("strikeCount", 0),
+                          hold["strikeDays"], hold["strikeThreshold"]),
+                         (f"{account}/creditHold", False, 0, 30, 3))
+        table = kamctl("credit-hold", "show", account)
+        self.assertIn(f"{account}/creditHold: not on hold; strikes 0 (hold from 3", table.stdout)
+        policy = kamctl("credit-hold", "policy", "--json")
+        self.assertEqual(json.loads(policy.stdout)["strikeThreshold"], 3, policy.stderr)
+        for result, code, words in [
+            (kamctl("credit-hold", "lift", account, "--reason", "paid"), 9,
+             f"account {account} is not on credit hold"),
+            (kamctl("credit-hold", "lift", account, "--reason", " "), 4, "field reason"),
+            (kamctl("credit-hold", "policy", "--strike-threshold", "0"), 4,
+             "policy.strike_threshold must be from 1 to 100 (got 0)"),
+            (kamctl("credit-hold", "lift", account, "--reason", "paid",
+                    env={"KAM_TOKEN": os.environ["KAM_TOKEN_ANALYST"]}), 7,
+             "permission denied for LiftCreditHold"),
+        ]:
+            with self.subTest(words=words):
+                self.assertEqual(result.returncode, code, result.stderr)
+                self.assertIn(words, result.stderr)
+
     def test_7_rate_wait_alerts_follow_and_reports(self):
         policy = State.policy
         follow = subprocess.Popen([KAMCTL, "alerts", "--follow"], stdout=subprocess.PIPE,
