@@ -294,6 +294,47 @@ class KamctlTest(unittest.TestCase):
                 self.assertEqual(result.returncode, code, result.stderr)
                 self.assertIn(words, result.stderr)
 
+    def test_6d_agreements(self):
+        account = State.names[0]
+        created = kamctl("agreements", "create", account.split("/")[1], "--title",
+                         "Framework: steel supply", "--model", "framework", "--start-time",
+                         "2026-01-01T00:00:00Z", "--end-time", "2036-01-01T00:00:00Z",
+                         "--service", "supply", "--service", "maintenance", "--discount-bp",
+                         "500", "--notice-days", "90", "--renew-months", "12", "--json")
+        self.assertEqual(created.returncode, 0, created.stderr)
+        agreement = json.loads(created.stdout)
+        self.assertEqual((agreement["account"], agreement["state"],
+                          agreement["servicesCovered"], agreement["noticeDeadline"],
+                          agreement["renewalEndTime"]),
+                         (account, "AGREEMENT_STATE_ACTIVE", ["supply", "maintenance"],
+                          "2035-10-03T00:00:00Z", "2037-01-01T00:00:00Z"))
+        name = agreement["name"]
+        listed = kamctl("agreements", "list", "--account", account, "--filter",
+                        "state = ACTIVE", "--json")
+        self.assertEqual([a["name"] for a in json.loads(listed.stdout)["agreements"]], [name])
+        self.assertIn("Framework: steel supply", kamctl("agreements", "get", name).stdout)
+        ended = kamctl("agreements", "terminate", name.split("/")[1], "--reason",
+                       "merged into the group agreement", "--json")
+        self.assertEqual(ended.returncode, 0, ended.stderr)
+        self.assertEqual(json.loads(ended.stdout)["state"], "AGREEMENT_STATE_TERMINATED")
+        for result, code, words in [
+            (kamctl("agreements", "terminate", name, "--reason", "twice"), 9,
+             "failed precondition"),
+            (kamctl("agreements", "create", account, "--title", "x", "--model", "project",
+                    "--start-time", "2026-01-01T00:00:00Z", "--end-time",
+                    "2025-01-01T00:00:00Z"), 4, "field agreement.end_time"),
+            (kamctl("agreements", "create", account, "--title", "x", "--model", "project",
+                    "--start-time", "2026-01-01T00:00:00Z", "--end-time", "soon"), 2,
+             "--end-time must be an RFC 3339 time"),
+            (kamctl("agreements", "create", account, "--title", "x", "--model", "project",
+                    "--start-time", "2026-01-01T00:00:00Z", "--end-time",
+                    "2027-01-01T00:00:00Z", env={"KAM_TOKEN": os.environ["KAM_TOKEN_ANALYST"]}),
+             7, "permission denied for CreateAgreement"),
+        ]:
+            with self.subTest(words=words):
+                self.assertEqual(result.returncode, code, result.stderr)
+                self.assertIn(words, result.stderr)
+
     def test_7_rate_wait_alerts_follow_and_reports(self):
         policy = State.policy
         follow = subprocess.Popen([KAMCTL, "alerts", "--follow"], stdout=subprocess.PIPE,

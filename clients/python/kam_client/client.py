@@ -135,6 +135,8 @@ _SERVICES = {
               "INTERACTION"),
     "opportunities": ("kam.interaction.v1.opportunity_pb2_grpc", "OpportunityServiceStub",
                       "INTERACTION"),
+    "agreements": ("kam.interaction.v1.agreement_pb2_grpc", "AgreementServiceStub",
+                   "INTERACTION"),
     "satisfaction": ("kam.interaction.v1.satisfaction_pb2_grpc", "SatisfactionServiceStub",
                      "INTERACTION"),
     "facts": ("kam.interaction.v1.facts_pb2_grpc", "FactsServiceStub", "INTERACTION"),

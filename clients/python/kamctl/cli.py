@@ -6,8 +6,8 @@ import sys
 import click
 import grpc
 
-from kamctl import accounts, alerts, cases, config, contacts, credit_hold, designations, errors, \
-    exports, imports, policies, programme, scoring, trend
+from kamctl import accounts, agreements, alerts, cases, config, contacts, credit_hold, \
+    designations, errors, exports, imports, policies, programme, scoring, trend
 from kamctl.errors import KamctlError
 from kamctl.session import Session
 
@@ -81,7 +81,7 @@ def cli(ctx, **flags):
 for command in (accounts.group, contacts.group, cases.group, imports.group, exports.group,
                 policies.group, designations.group, scoring.rate, scoring.runs, scoring.pyramid, scoring.pareto, scoring.diff,
                 programme.effort, programme.appraisals, programme.rollup, trend.trend,
-                alerts.alerts, credit_hold.group):
+                alerts.alerts, agreements.group, credit_hold.group):
     cli.add_command(command)
 
 

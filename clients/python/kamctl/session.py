@@ -12,7 +12,7 @@ from kamctl.errors import call_failure
 _SERVICE_OF = {
     "accounts": "ACCOUNT", "exports": "ACCOUNT", "cases": "INTERACTION",
     "policies": "SCORING", "ratings": "SCORING", "reports": "SCORING", "alerts": "SCORING",
-    "designations": "SCORING", "credit_holds": "INTERACTION",
+    "designations": "SCORING", "credit_holds": "INTERACTION", "agreements": "INTERACTION",
 }
 
 
