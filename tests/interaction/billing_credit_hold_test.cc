@@ -127,6 +127,31 @@ TEST(CreditHold, ThirdStrikeHoldsCreditUntilLiftedAndANewStrikeHoldsAgain) {
   ASSERT_OK(PlacePrepaid(account, 10).status);
 }
 
+// While on hold, raising an order on credit is an order on credit too; a
+// lower amount, or a prepaid order's, passes.
+TEST(CreditHold, RaisingAnOrderOnCreditIsRefusedWhileOnHold) {
+  const std::string account = CreditAccount(1000000, 30);
+  const bv1::Order on_credit = OkValue(PlaceOrder(account, 500));
+  const bv1::Order prepaid = OkValue(PlacePrepaid(account, 500));
+  for (int i = 0; i < 3; ++i) Strike(account);
+  ASSERT_TRUE(Hold(account).on_hold());
+
+  auto set_amount = [](const bv1::Order& order, int64_t amount) {
+    bv1::UpdateOrderRequest update;
+    update.mutable_order()->set_name(order.name());
+    *update.mutable_order()->mutable_amount() = Money(amount);
+    update.mutable_update_mask()->add_paths("amount");
+    return Call(Billing(), &BillingStub::UpdateOrder, update);
+  };
+  EXPECT_TRUE(HasCodeMentioning(set_amount(on_credit, 600).status,
+                                grpc::StatusCode::FAILED_PRECONDITION,
+                                absl::StrCat("account ", account, " is on credit hold")));
+  EXPECT_EQ(GetOrder(on_credit.name()).amount().minor_units(), 500);
+  ASSERT_OK(set_amount(on_credit, 400).status);
+  ASSERT_OK(set_amount(prepaid, 900).status);
+  EXPECT_EQ(GetOrder(prepaid.name()).amount().minor_units(), 900);
+}
+
 bv1::CreditHoldPolicy Policy() {
   return OkValue(Call(Holds(), &HoldStub::GetCreditHoldPolicy, bv1::GetCreditHoldPolicyRequest()));
 }
