@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -26,14 +27,15 @@ constexpr char kPolicyName[] = "creditHoldPolicy";
 // "accounts/{account}/creditHold" -> the account id; INVALID_ARGUMENT
 // naming `name` otherwise.
 absl::StatusOr<int64_t> ParseHoldName(absl::string_view name) {
-  absl::string_view account = name;
   if (name.empty()) return common::InvalidField("name", "is required");
-  if (!absl::ConsumeSuffix(&account, kHoldSuffix) || !ParseAccountName("name", account).ok()) {
-    return common::InvalidField(
-        "name", absl::StrCat("must look like accounts/{account}/creditHold (got ",
-                             name.substr(0, 64), ")"));
+  absl::string_view account = name;
+  if (absl::ConsumeSuffix(&account, kHoldSuffix)) {
+    absl::StatusOr<int64_t> id = ParseAccountName("name", account);
+    if (id.ok()) return id;
   }
-  return ParseAccountName("name", account);
+  return common::InvalidField(
+      "name", absl::StrCat("must look like accounts/{account}/creditHold (got ",
+                           name.substr(0, 64), ")"));
 }
 
 void FillHold(int64_t account_id, const HoldState& state, v1::CreditHold* out) {
@@ -174,8 +176,7 @@ absl::Status CreditHoldService::LiftCreditHold(const Ctx& ctx,
       }
       Lift lift{now, state.decision.strike_count, ctx.actor, request.reason()};
       KAM_RETURN_IF_ERROR(steps.InsertLift(account_id, lift, key));
-      // Read back: the hold with the lift just recorded.
-      KAM_ASSIGN_OR_RETURN(state, ReadHold(steps, account_id, now));
+      WithLift(std::move(lift), now, &state);
     }
     response->Clear();
     FillHold(account_id, state, response);

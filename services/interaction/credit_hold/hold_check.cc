@@ -1,5 +1,6 @@
 #include "services/interaction/credit_hold/hold_check.h"
 
+#include <utility>
 #include <vector>
 
 #include "common/base/status_macros.h"
@@ -12,12 +13,17 @@ absl::StatusOr<HoldState> ReadHold(CreditHoldSteps& steps, int64_t account_id, a
   KAM_ASSIGN_OR_RETURN(StoredHoldPolicy policy, steps.Settings());
   state.settings = policy.settings;
   KAM_ASSIGN_OR_RETURN(
-      std::vector<InvoiceDates> late,
+      state.late,
       steps.LateInvoices(account_id, now - absl::Hours(24) * state.settings.strike_days,
                          state.settings));
   KAM_ASSIGN_OR_RETURN(state.last_lift, steps.LastLift(account_id));
-  state.decision = DecideHold(late, state.settings, state.last_lift, now);
+  state.decision = DecideHold(state.late, state.settings, state.last_lift, now);
   return state;
+}
+
+void WithLift(Lift lift, absl::Time now, HoldState* state) {
+  state->last_lift = std::move(lift);
+  state->decision = DecideHold(state->late, state->settings, state->last_lift, now);
 }
 
 absl::Status CheckNotOnHold(CreditHoldSteps& steps, int64_t account_id, absl::Time now) {

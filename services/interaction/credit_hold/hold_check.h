@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -17,12 +18,17 @@ namespace kam::interaction::credit_hold {
 
 struct HoldState {
   StrikeSettings settings;
+  std::vector<InvoiceDates> late;  // the candidates the decision was made from
   std::optional<Lift> last_lift;
   HoldDecision decision;
 };
 
 // The account's hold at `now`.
 absl::StatusOr<HoldState> ReadHold(CreditHoldSteps& steps, int64_t account_id, absl::Time now);
+
+// The hold once `lift` (at `now`) is recorded: decided again from the same
+// invoices, without reading them again.
+void WithLift(Lift lift, absl::Time now, HoldState* state);
 
 // OK unless the account is on hold at `now`; FAILED_PRECONDITION naming the
 // hold and the strike count otherwise (RefuseOnHold). For an order on
